@@ -1,0 +1,345 @@
+/*
+ * vigil.h -- the public interface of libvigil, Vigil's scanning engine.
+ *
+ * This header is the manual. An engine holds compiled signatures: create it,
+ * add signature sources, compile it (it then becomes read-only and may be
+ * shared by any number of threads), and create one scanner per thread to
+ * scan buffers, file descriptors, paths or streams fed in chunks.
+ *
+ * Conventions, for every function below:
+ *  - functions return 0 (VIGIL_OK) or a negative VIGIL_E* code; a detection
+ *    is not an error, it is reported in a caller-owned struct vigil_result;
+ *  - option and result structs carry their own size in their first member,
+ *    so that they can grow without breaking callers built against an older
+ *    header: set .size = sizeof(struct ...) before passing one in;
+ *  - strings handed back live as long as the handle they came from and are
+ *    never for the caller to free();
+ *  - the library never prints and never exits; it reports through return
+ *    codes and an optional log callback.
+ *
+ * SPDX-License-Identifier: Apache-2.0
+ */
+#ifndef VIGIL_VIGIL_H
+#define VIGIL_VIGIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(VIGIL_BUILDING_LIBRARY)
+#define VIGIL_API __attribute__((visibility("default")))
+#else
+#define VIGIL_API
+#endif
+
+#define VIGIL_VERSION_MAJOR 0
+#define VIGIL_VERSION_MINOR 1
+#define VIGIL_VERSION_PATCH 0
+#define VIGIL_VERSION_STRING "0.1.0"
+/* MAJOR * 10000 + MINOR * 100 + PATCH, comparable with vigil_version_number() */
+#define VIGIL_VERSION_NUMBER 100
+
+/*
+ * vigil_version, vigil_version_number -- the library's version at run time,
+ * to compare with VIGIL_VERSION_STRING / VIGIL_VERSION_NUMBER at build time.
+ * Thread: safe. Owns: static string. Errors: none.
+ */
+VIGIL_API const char *vigil_version(void);
+VIGIL_API int vigil_version_number(void);
+
+/* Error codes. Appended, never renumbered. */
+enum vigil_error {
+	VIGIL_OK = 0,
+	VIGIL_ENOMEM = -1,	/* out of memory */
+	VIGIL_EINVAL = -2,	/* invalid argument */
+	VIGIL_EIO = -3,		/* read or write failed; errno has details */
+	VIGIL_EFORMAT = -4,	/* malformed signature source or database */
+	VIGIL_ESTATE = -5,	/* call not allowed in the handle's state */
+	VIGIL_EUNSUPPORTED = -6, /* a signature uses what the engine lacks */
+	VIGIL_ECHECKSUM = -7,	/* database or container integrity failure */
+	VIGIL_EVERSION = -8,	/* database format version not supported */
+	VIGIL_EMATCHER = -9,	/* the pattern matcher failed */
+	VIGIL_ENOENT = -10,	/* no such file or directory */
+	VIGIL_EEMPTY = -11,	/* no usable signatures were loaded */
+	VIGIL_ETYPE = -12,	/* not a regular file (device, fifo, socket) */
+	VIGIL_ELIMIT = -13,	/* an internal hard limit was exceeded */
+};
+
+/*
+ * vigil_strerror -- a short static description of a VIGIL_E* code.
+ * Thread: safe. Owns: static string. Errors: unknown codes give "unknown".
+ */
+VIGIL_API const char *vigil_strerror(int code);
+
+/* ------------------------------------------------------------ engine */
+
+struct vigil_engine;
+
+/* Log levels passed to the log callback. */
+enum vigil_log_level {
+	VIGIL_LOG_ERROR = 0,
+	VIGIL_LOG_WARNING = 1,	/* e.g. "file.ndb:12: unsupported offset EP+4" */
+	VIGIL_LOG_INFO = 2,
+};
+
+/* Engine flags. */
+#define VIGIL_ENGINE_STRICT 0x1u  /* a signature the engine cannot honour is
+				   * an error (VIGIL_EUNSUPPORTED) instead of
+				   * a warning */
+#define VIGIL_ENGINE_PUA 0x2u	  /* also load potentially-unwanted-application
+				   * sources (.hdu .hsu .ndu .ldu) */
+#define VIGIL_ENGINE_MERGE 0x4u	  /* merge every source, containers (.cvd)
+				   * included, into one database instead of
+				   * one shard per container */
+#define VIGIL_ENGINE_NO_MATCHER 0x8u /* skip building the body matcher at
+				      * compile (inspection, db info) */
+
+typedef void (*vigil_log_fn)(void *ctx, int level, const char *msg);
+
+struct vigil_engine_options {
+	size_t size;		/* sizeof(struct vigil_engine_options) */
+	unsigned flags;		/* VIGIL_ENGINE_* */
+	const char *cache_dir;	/* where compiled matchers are cached, keyed
+				 * by database content, Vectorscan version and
+				 * CPU features; NULL: no cache */
+	vigil_log_fn log;	/* optional; may be called from compile */
+	void *log_ctx;
+};
+
+/*
+ * vigil_engine_new -- create an empty, mutable engine.
+ * opts may be NULL for defaults; the strings it points to must outlive the
+ * engine.
+ * Thread: the engine must not be used by other threads until compiled.
+ * Owns: *out, released with vigil_engine_free().
+ * Errors: VIGIL_ENOMEM, VIGIL_EINVAL (opts->size too small).
+ */
+VIGIL_API int vigil_engine_new(struct vigil_engine **out,
+			       const struct vigil_engine_options *opts);
+
+/*
+ * vigil_engine_free -- release an engine. All scanners made from it must be
+ * freed first. NULL is accepted.
+ * Thread: not while other threads use the engine.
+ */
+VIGIL_API void vigil_engine_free(struct vigil_engine *e);
+
+/*
+ * vigil_engine_load -- add signatures from a path: a compiled database
+ * (.vdb), a ClamAV signature source (.hdb .hsb .hdu .hsu .ndb .ndu .ldb .ldu
+ * .fp .sfp .ign2 .ign), a container (.cvd .cld .cud), or a directory holding
+ * any of these (not recursive). Files of other extensions in a directory are
+ * skipped; a file of unknown extension named directly is VIGIL_EFORMAT.
+ * Lines the engine cannot honour are logged as warnings naming file:line and
+ * counted (see vigil_engine_stats), or fail the load with VIGIL_ENGINE_STRICT.
+ * Thread: only before vigil_engine_compile(), from one thread.
+ * Owns: nothing is kept of path.
+ * Errors: VIGIL_ENOENT, VIGIL_EIO, VIGIL_EFORMAT (a malformed line: the log
+ * names it), VIGIL_ECHECKSUM, VIGIL_EVERSION, VIGIL_EUNSUPPORTED (strict),
+ * VIGIL_ESTATE (already compiled), VIGIL_ENOMEM.
+ */
+VIGIL_API int vigil_engine_load(struct vigil_engine *e, const char *path);
+
+/*
+ * vigil_engine_load_memory -- as vigil_engine_load() for one file held in
+ * memory; name supplies the extension that selects the format and the name
+ * used in warnings. The buffer is copied where it needs to be kept.
+ * Thread, Errors: as vigil_engine_load().
+ */
+VIGIL_API int vigil_engine_load_memory(struct vigil_engine *e,
+				       const char *name, const void *buf,
+				       size_t len);
+
+/*
+ * vigil_engine_compile -- finish loading: build the databases and their
+ * matchers (from the cache when it holds them). The engine is read-only
+ * afterwards and may be shared by all threads.
+ * Thread: from one thread; afterwards the engine is safe to share.
+ * Errors: VIGIL_EEMPTY (no signatures at all), VIGIL_EMATCHER, VIGIL_ENOMEM,
+ * VIGIL_ESTATE (compiled twice).
+ */
+VIGIL_API int vigil_engine_compile(struct vigil_engine *e);
+
+/*
+ * vigil_engine_save -- write the compiled database to path as a .vdb file
+ * (written to a temporary name, then renamed into place). The engine must
+ * hold exactly one database built from sources: use VIGIL_ENGINE_MERGE to
+ * fold containers into it.
+ * Thread: safe once compiled.
+ * Errors: VIGIL_ESTATE (not compiled, or not exactly one source database),
+ * VIGIL_EIO.
+ */
+VIGIL_API int vigil_engine_save(const struct vigil_engine *e,
+				const char *path);
+
+/* Counts of what an engine holds. */
+struct vigil_engine_stats {
+	size_t size;		/* sizeof(struct vigil_engine_stats) */
+	uint64_t signatures;	/* detection signatures of all kinds */
+	uint64_t hash_md5, hash_sha1, hash_sha256;
+	uint64_t body;		/* .ndb */
+	uint64_t logical;	/* .ldb */
+	uint64_t allow;		/* .fp/.sfp allowlist entries */
+	uint64_t ignore;	/* .ign2 names */
+	uint64_t skipped;	/* lines the engine could not honour (warned) */
+	uint64_t shards;	/* databases, each with its own matcher */
+	uint64_t matcher_bytes; /* memory of the compiled matchers */
+	uint64_t cache_hits;	/* matchers taken from the cache */
+};
+
+/*
+ * vigil_engine_stats -- fill *st with the engine's counts.
+ * Thread: safe once compiled. Errors: VIGIL_EINVAL (st->size too small).
+ */
+VIGIL_API int vigil_engine_stats(const struct vigil_engine *e,
+				 struct vigil_engine_stats *st);
+
+/* Header fields of a compiled database file. */
+struct vigil_db_info {
+	size_t size;		/* sizeof(struct vigil_db_info) */
+	uint32_t format_version;
+	uint64_t file_size;
+	uint64_t created;	/* Unix time of compilation */
+	uint64_t checksum;	/* XXH3-64 of the body, verified */
+	uint64_t hash_md5, hash_sha1, hash_sha256, body, logical, allow,
+		ignore;
+	char builder[64];	/* library version that wrote it */
+	char sources[256];	/* what it was compiled from, truncated */
+};
+
+/*
+ * vigil_db_info -- read and verify a .vdb file's header and checksum.
+ * Thread: safe. Owns: nothing.
+ * Errors: VIGIL_ENOENT, VIGIL_EIO, VIGIL_EFORMAT (not a .vdb or truncated),
+ * VIGIL_EVERSION, VIGIL_ECHECKSUM.
+ */
+VIGIL_API int vigil_db_info(const char *path, struct vigil_db_info *info);
+
+/* ------------------------------------------------------------ scanning */
+
+struct vigil_scanner;
+
+/* Scan flags. */
+#define VIGIL_SCAN_ALLMATCH 0x1u /* report every detection, not the first */
+
+/* Limits. A value of 0 selects the default named beside it. */
+#define VIGIL_DEFAULT_MAX_FILESIZE_BYTES (100ull * 1024 * 1024)
+
+struct vigil_scan_options {
+	size_t size;		/* sizeof(struct vigil_scan_options) */
+	unsigned flags;		/* VIGIL_SCAN_* */
+	uint64_t max_filesize;	/* bytes; a larger object is not matched and
+				 * gets the verdict VIGIL_VERDICT_LIMIT */
+};
+
+enum vigil_verdict {
+	VIGIL_VERDICT_CLEAN = 0,
+	VIGIL_VERDICT_FOUND = 1,  /* a signature matched: name says which */
+	VIGIL_VERDICT_LIMIT = 2,  /* a limit stopped the scan: name is
+				   * "Heuristics.Limits.Exceeded.<Which>";
+				   * never to be taken as clean */
+};
+
+/* File types recognised by content. */
+enum vigil_file_type {
+	VIGIL_TYPE_BINARY = 0, VIGIL_TYPE_TEXT, VIGIL_TYPE_HTML,
+	VIGIL_TYPE_MAIL, VIGIL_TYPE_PE, VIGIL_TYPE_ELF, VIGIL_TYPE_MACHO,
+	VIGIL_TYPE_OLE2, VIGIL_TYPE_PDF, VIGIL_TYPE_GRAPHICS,
+	VIGIL_TYPE_FLASH, VIGIL_TYPE_JAVA, VIGIL_TYPE_ARCHIVE,
+	VIGIL_TYPE_EMPTY,
+};
+
+/*
+ * vigil_file_type_name -- a short name for a file type ("PE", "TEXT").
+ * Thread: safe. Owns: static string.
+ */
+VIGIL_API const char *vigil_file_type_name(int type);
+
+/* The outcome of one scan. Caller-owned; set .size before the call. */
+struct vigil_result {
+	size_t size;		/* sizeof(struct vigil_result) */
+	int verdict;		/* enum vigil_verdict */
+	const char *name;	/* first detection's name, or NULL when clean;
+				 * valid as long as the engine */
+	uint32_t detections;	/* number of detections (1 unless ALLMATCH) */
+	int file_type;		/* enum vigil_file_type of the object */
+	uint64_t bytes;		/* bytes matched (the object's size) */
+};
+
+/*
+ * vigil_scanner_new -- create a scanner for a compiled engine. Scanners are
+ * cheap; use one per thread.
+ * opts may be NULL for defaults.
+ * Thread: a scanner is used by one thread at a time.
+ * Owns: *out, released with vigil_scanner_free(); the engine must outlive it.
+ * Errors: VIGIL_ESTATE (engine not compiled), VIGIL_ENOMEM, VIGIL_EINVAL,
+ * VIGIL_EMATCHER.
+ */
+VIGIL_API int vigil_scanner_new(struct vigil_scanner **out,
+				const struct vigil_engine *e,
+				const struct vigil_scan_options *opts);
+
+/* vigil_scanner_free -- release a scanner. NULL is accepted. */
+VIGIL_API void vigil_scanner_free(struct vigil_scanner *s);
+
+/*
+ * vigil_scanner_scan_buffer -- scan len bytes at buf.
+ * Thread: one thread per scanner. Owns: res->name points into the engine.
+ * Errors: VIGIL_EINVAL, VIGIL_ENOMEM, VIGIL_EMATCHER, VIGIL_ESTATE (a
+ * stream is open on this scanner).
+ */
+VIGIL_API int vigil_scanner_scan_buffer(struct vigil_scanner *s,
+					const void *buf, size_t len,
+					struct vigil_result *res);
+
+/*
+ * vigil_scanner_scan_fd -- scan what can be read from fd: a regular file is
+ * mapped from offset 0 whatever the descriptor's position; a pipe or
+ * socket is read to its end.
+ * Thread, Owns: as vigil_scanner_scan_buffer(). The descriptor stays open.
+ * Errors: as vigil_scanner_scan_buffer(), and VIGIL_EIO, VIGIL_ETYPE
+ * (a directory or device).
+ */
+VIGIL_API int vigil_scanner_scan_fd(struct vigil_scanner *s, int fd,
+				    struct vigil_result *res);
+
+/*
+ * vigil_scanner_scan_path -- open and scan a regular file.
+ * Errors: as vigil_scanner_scan_fd(), and VIGIL_ENOENT.
+ */
+VIGIL_API int vigil_scanner_scan_path(struct vigil_scanner *s,
+				      const char *path,
+				      struct vigil_result *res);
+
+/*
+ * vigil_scanner_stream_begin, _write, _end -- scan an object that arrives in
+ * chunks, such as a network stream. Every signature is matched as over the
+ * whole object: a match that spans chunks is found, and end-of-file offsets
+ * refer to the stream's end. While a stream is open the scanner accepts no
+ * other scan. _end delivers the result and closes the stream; a stream
+ * abandoned by vigil_scanner_free() is released.
+ * Thread: one thread per scanner.
+ * Errors: VIGIL_ESTATE (no stream open, or one already open), VIGIL_ENOMEM,
+ * VIGIL_EIO (spooling failed), VIGIL_EMATCHER.
+ */
+VIGIL_API int vigil_scanner_stream_begin(struct vigil_scanner *s);
+VIGIL_API int vigil_scanner_stream_write(struct vigil_scanner *s,
+					 const void *buf, size_t len);
+VIGIL_API int vigil_scanner_stream_end(struct vigil_scanner *s,
+				       struct vigil_result *res);
+
+/*
+ * vigil_scanner_detection -- the name of the i-th detection of the last
+ * scan (i < res->detections), or NULL.
+ * Thread: the scanner's thread. Owns: points into the engine.
+ */
+VIGIL_API const char *vigil_scanner_detection(const struct vigil_scanner *s,
+					      size_t i);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* VIGIL_VIGIL_H */

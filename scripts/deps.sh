@@ -1,0 +1,37 @@
+#!/bin/sh
+# deps.sh -- install the Debian packages Vigil needs to build, test and
+# benchmark. Idempotent: it asks apt only for what is missing, so it is cheap
+# to run before every make target.
+set -eu
+
+BUILD="meson ninja-build pkg-config gcc clang libvectorscan-dev libssl-dev \
+zlib1g-dev libxxhash-dev"
+TEST="libcmocka-dev python3 python3-pytest clamav clamav-testfiles \
+libclang-rt-14-dev llvm xxd"
+
+case "${1:-build}" in
+build) want=$BUILD ;;
+test) want="$BUILD $TEST" ;;
+*) echo "usage: deps.sh [build|test]" >&2; exit 2 ;;
+esac
+
+missing=
+for p in $want; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
+		missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+	if command -v sudo >/dev/null 2>&1; then SUDO=sudo; else
+		echo "deps.sh: missing packages:$missing (run as root to install)" >&2
+		exit 1
+	fi
+else
+	SUDO=
+fi
+echo "deps.sh: installing$missing" >&2
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+# shellcheck disable=SC2086
+$SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null

@@ -1,0 +1,150 @@
+/*
+ * bodyscan.c -- body and logical signatures over one buffer. Vectorscan
+ * reports each matchable's first hit; exact ones count at once, the others
+ * are verified over the whole buffer by the exact matcher (which also
+ * counts them for logical signatures). Logical signatures touched by a
+ * hit, and those true without any, are evaluated once at the end.
+ */
+#include <string.h>
+
+#include "core/scanner_int.h"
+#include "match/lexpr.h"
+#include "match/pattern.h"
+
+#define LIMIT_STEPS "Heuristics.Limits.Exceeded.MatchSteps"
+
+struct bscan {
+	struct vigil_scanner *s;
+	const struct shard *sh;
+	struct shard_state *st;
+	const uint8_t *buf;
+	size_t len;
+	uint32_t targets;
+	int rc;			/* 1: stop, < 0: error */
+};
+
+static struct pat_window window(const struct vdb_matchable *m, size_t len)
+{
+	struct pat_window w = { 0, len };
+
+	if (m->off_kind == OFF_ABS) {
+		w.lo = m->off_n > len ? len + 1 : (size_t)m->off_n;
+		w.hi = w.lo + m->off_shift;
+	} else if (m->off_kind == OFF_EOF) {
+		w.lo = m->off_n > len ? len + 1 : len - (size_t)m->off_n;
+		w.hi = w.lo + m->off_shift;
+	}
+	return w;
+}
+
+/* Counts a matchable's matches in the buffer (at most once per object). */
+static int64_t verify(struct bscan *b, uint32_t id)
+{
+	const struct vdb_matchable *m = &b->sh->v.match[id];
+	uint64_t max = (m->flags & MATCH_F_COUNT) ? UINT32_MAX : 1;
+	int64_t n;
+
+	if (b->st->done[id])
+		return 0;
+	b->st->done[id] = 1;
+	b->st->touched_m[b->st->ntm++] = id;
+	n = pat_count(b->sh->v.code + m->code_off, m->code_len, b->buf,
+		      b->len, window(m, b->len), max);
+	if (n < 0) {
+		int r = scanner_detect(b->s, LIMIT_STEPS);
+
+		b->rc = r ? r : b->rc;
+		return 0;
+	}
+	return n;
+}
+
+static int hit(struct bscan *b, uint32_t id, uint64_t n)
+{
+	const struct vdb_view *v = &b->sh->v;
+	const struct vdb_matchable *m = &v->match[id];
+	uint32_t *c;
+
+	if (m->kind == MATCH_NDB)
+		return scanner_detect(b->s, vdb_str(v, v->ndb[m->owner].name));
+	c = &b->st->counts[b->sh->cnt_base[m->owner] + m->sub];
+	*c = (uint64_t)*c + n > UINT32_MAX ? UINT32_MAX : *c + (uint32_t)n;
+	if (!b->st->ldb_mark[m->owner]) {
+		b->st->ldb_mark[m->owner] = 1;
+		b->st->touched_l[b->st->ntl++] = m->owner;
+	}
+	return 0;
+}
+
+static int on_match(unsigned id, unsigned long long from,
+		    unsigned long long to, unsigned flags, void *ctx)
+{
+	struct bscan *b = ctx;
+	const struct vdb_matchable *m = &b->sh->v.match[id];
+	int64_t n = 1;
+
+	(void)from;
+	(void)to;
+	(void)flags;
+	if (!(b->targets & (1u << m->target)))
+		return 0;
+	if ((b->sh->m.rtflags[id] & RT_VERIFY) && (n = verify(b, id)) <= 0)
+		return b->rc != 0;
+	if ((b->rc = hit(b, id, (uint64_t)n)) != 0)
+		return 1;
+	return 0;
+}
+
+static void eval_ldb(struct bscan *b, uint32_t li)
+{
+	const struct vdb_view *v = &b->sh->v;
+	const struct vdb_ldb *l = &v->ldb[li];
+
+	if (b->rc || !(b->targets & (1u << l->target)) ||
+	    b->len < l->fsize_min || b->len > l->fsize_max)
+		return;
+	if (lexpr_eval(v->code + l->expr_off, l->expr_len,
+		       b->st->counts + b->sh->cnt_base[li]))
+		b->rc = scanner_detect(b->s, vdb_str(v, l->name));
+}
+
+static void reset(struct bscan *b)
+{
+	struct shard_state *st = b->st;
+	size_t i;
+
+	for (i = 0; i < st->ntl; i++) {
+		uint32_t li = st->touched_l[i];
+
+		memset(st->counts + b->sh->cnt_base[li], 0,
+		       b->sh->v.ldb[li].nsub * sizeof(uint32_t));
+		st->ldb_mark[li] = 0;
+	}
+	for (i = 0; i < st->ntm; i++)
+		st->done[st->touched_m[i]] = 0;
+	st->ntl = st->ntm = 0;
+}
+
+int bodyscan_run(struct vigil_scanner *s, size_t shard, const uint8_t *buf,
+		 size_t len, uint32_t targets)
+{
+	const struct shard *sh = &s->e->shards[shard];
+	struct bscan b = { s, sh, &s->st[shard], buf, len, targets, 0 };
+	hs_error_t e = HS_SUCCESS;
+	size_t i;
+
+	if (sh->m.db && len <= UINT32_MAX)
+		e = hs_scan(sh->m.db, (const char *)buf, (unsigned)len, 0,
+			    s->scratch, on_match, &b);
+	if (e != HS_SUCCESS && e != HS_SCAN_TERMINATED)
+		b.rc = VIGIL_EMATCHER;
+	for (i = 0; i < sh->m.nnohs && !b.rc; i++)
+		on_match(sh->m.nohs[i], 0, 0, 0, &b);
+	for (i = 0; i < b.st->ntl && !b.rc; i++)
+		eval_ldb(&b, b.st->touched_l[i]);
+	for (i = 0; i < sh->nzero && !b.rc; i++)
+		if (!b.st->ldb_mark[sh->zero_ldb[i]])
+			eval_ldb(&b, sh->zero_ldb[i]);
+	reset(&b);
+	return b.rc;
+}

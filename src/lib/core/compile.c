@@ -1,0 +1,243 @@
+/*
+ * compile.c -- turning a loaded engine into a read-only one: every group
+ * of sources becomes a .vdb image, every image gets its matcher (from the
+ * cache when possible), and the engine-wide ignore list is merged. Also
+ * saving an image and reading a .vdb's header for "vigil db info".
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/engine_int.h"
+#include "core/fileio.h"
+#include "match/lexpr.h"
+
+static int group_to_shard(struct vigil_engine *e, struct group *g)
+{
+	struct sigset *ss = &g->ss;
+	struct shard *s;
+	const char *why = "";
+	uint8_t *img;
+	size_t len, a, allow = 0;
+	int rc;
+
+	for (a = 0; a < HASH_NALGO; a++)
+		allow += ss->allow[a].n;
+	e->skipped += ss->skipped;
+	if (!sigset_count(ss) && !allow && !ss->ignore.n)
+		return 0;
+	if ((rc = vdb_build(ss, &img, &len)) < 0)
+		return rc;
+	s = &e->shards[e->nshards];
+	if ((rc = vdb_open(img, len, &s->v, &why)) < 0) {
+		free(img); /* a builder bug: never expected */
+		return rc;
+	}
+	s->image = img;
+	snprintf(s->name, sizeof(s->name), "%s", g->name);
+	e->nshards++;
+	return 0;
+}
+
+static int ldb_tables(struct shard *s)
+{
+	const struct vdb_view *v = &s->v;
+	size_t i, n = 0;
+
+	s->cnt_base = calloc(v->nldb + 1, sizeof(*s->cnt_base));
+	s->zero_ldb = calloc(v->nldb + 1, sizeof(*s->zero_ldb));
+	if (!s->cnt_base || !s->zero_ldb)
+		return VIGIL_ENOMEM;
+	for (i = 0; i < v->nldb; i++) {
+		s->cnt_base[i] = (uint32_t)n;
+		n += v->ldb[i].nsub;
+		if (v->ldb[i].flags & LDB_F_ZERO_TRUE)
+			s->zero_ldb[s->nzero++] = (uint32_t)i;
+	}
+	s->ncounts = n;
+	return 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static int ignore_table(struct vigil_engine *e)
+{
+	size_t i, j, n = 0;
+
+	for (i = 0; i < e->nshards; i++)
+		n += e->shards[i].v.nignore;
+	if (!n)
+		return 0;
+	if (!(e->ignore = calloc(n, sizeof(*e->ignore))))
+		return VIGIL_ENOMEM;
+	for (i = 0; i < e->nshards; i++) {
+		const struct vdb_view *v = &e->shards[i].v;
+
+		for (j = 0; j < v->nignore; j++)
+			e->ignore[e->nignore++] = vdb_str(v, v->ignore[j]);
+	}
+	qsort(e->ignore, e->nignore, sizeof(*e->ignore), cmp_str);
+	return 0;
+}
+
+int engine_ignores(const struct vigil_engine *e, const char *name)
+{
+	return e->nignore && bsearch(&name, e->ignore, e->nignore,
+				     sizeof(*e->ignore), cmp_str) != NULL;
+}
+
+static int build_matchers(struct vigil_engine *e)
+{
+	size_t i, a;
+	int rc;
+
+	for (i = 0; i < e->nshards; i++) {
+		struct shard *s = &e->shards[i];
+		const char *why = "";
+
+		for (a = 0; a < HASH_NALGO; a++)
+			e->has_allow[a] |= s->v.nallow[a] > 0;
+		if ((rc = ldb_tables(s)) < 0)
+			return rc;
+		if (e->opts.flags & VIGIL_ENGINE_NO_MATCHER)
+			continue;
+		rc = hsdb_build(&s->v, e->opts.cache_dir, e->opts.log,
+				e->opts.log_ctx, &s->m, &why);
+		if (rc < 0) {
+			if (e->opts.log) {
+				char msg[400];
+
+				snprintf(msg, sizeof(msg), "%s: %s", s->name,
+					 why);
+				e->opts.log(e->opts.log_ctx, VIGIL_LOG_ERROR,
+					    msg);
+			}
+			return rc;
+		}
+		e->cache_hits += (uint64_t)s->m.from_cache;
+	}
+	return 0;
+}
+
+static uint64_t shard_sigs(const struct vdb_view *v)
+{
+	return v->nhash[0] + v->nhash[1] + v->nhash[2] + v->nndb + v->nldb;
+}
+
+int vigil_engine_compile(struct vigil_engine *e)
+{
+	uint64_t total = 0;
+	size_t i;
+	int rc = 0;
+
+	if (!e)
+		return VIGIL_EINVAL;
+	if (e->compiled)
+		return VIGIL_ESTATE;
+	for (i = 0; i < e->ngroups; i++) {
+		if (!rc)
+			rc = group_to_shard(e, e->groups[i]);
+		sigset_free(&e->groups[i]->ss);
+		free(e->groups[i]);
+	}
+	e->ngroups = 0;
+	e->loose = NULL;
+	if (rc < 0)
+		return rc;
+	for (i = 0; i < e->nshards; i++)
+		total += shard_sigs(&e->shards[i].v);
+	if (!total)
+		return VIGIL_EEMPTY;
+	if ((rc = build_matchers(e)) < 0 || (rc = ignore_table(e)) < 0)
+		return rc;
+	e->compiled = 1;
+	return 0;
+}
+
+int vigil_engine_save(const struct vigil_engine *e, const char *path)
+{
+	const struct shard *s;
+
+	if (!e || !path)
+		return VIGIL_EINVAL;
+	if (!e->compiled || e->nshards != 1)
+		return VIGIL_ESTATE;
+	s = &e->shards[0];
+	return file_write_atomic(path, s->v.base, s->v.size);
+}
+
+int vigil_engine_stats(const struct vigil_engine *e,
+		       struct vigil_engine_stats *st)
+{
+	struct vigil_engine_stats t;
+	size_t i, a;
+
+	if (!e || !st || st->size < sizeof(size_t))
+		return VIGIL_EINVAL;
+	memset(&t, 0, sizeof(t));
+	for (i = 0; i < e->nshards; i++) {
+		const struct vdb_view *v = &e->shards[i].v;
+
+		t.hash_md5 += v->nhash[HASH_MD5];
+		t.hash_sha1 += v->nhash[HASH_SHA1];
+		t.hash_sha256 += v->nhash[HASH_SHA256];
+		t.body += v->nndb;
+		t.logical += v->nldb;
+		for (a = 0; a < HASH_NALGO; a++)
+			t.allow += v->nallow[a];
+		t.ignore += v->nignore;
+		t.matcher_bytes += e->shards[i].m.bytes;
+		t.signatures += shard_sigs(v);
+	}
+	t.skipped = e->skipped;
+	t.shards = e->nshards;
+	t.cache_hits = e->cache_hits;
+	t.size = st->size < sizeof(t) ? st->size : sizeof(t);
+	memcpy(st, &t, t.size);
+	return 0;
+}
+
+static uint64_t meta_u64(const struct vdb_view *v, const char *key)
+{
+	char buf[32];
+
+	vdb_meta(v, key, buf, sizeof(buf));
+	return strtoull(buf, NULL, 10);
+}
+
+int vigil_db_info(const char *path, struct vigil_db_info *info)
+{
+	struct vigil_db_info t;
+	struct filemap fm;
+	struct vdb_view v;
+	const char *why;
+	int rc;
+
+	if (!path || !info || info->size < sizeof(size_t))
+		return VIGIL_EINVAL;
+	if ((rc = filemap_open(path, &fm)) < 0)
+		return rc;
+	if ((rc = vdb_open(fm.map, fm.len, &v, &why)) == 0) {
+		memset(&t, 0, sizeof(t));
+		t.format_version = v.hdr->version;
+		t.file_size = v.size;
+		t.created = v.hdr->created;
+		t.checksum = v.hdr->checksum;
+		t.hash_md5 = v.nhash[HASH_MD5];
+		t.hash_sha1 = v.nhash[HASH_SHA1];
+		t.hash_sha256 = v.nhash[HASH_SHA256];
+		t.body = v.nndb;
+		t.logical = v.nldb;
+		t.allow = v.nallow[0] + v.nallow[1] + v.nallow[2];
+		t.ignore = meta_u64(&v, "ignore");
+		vdb_meta(&v, "builder", t.builder, sizeof(t.builder));
+		vdb_meta(&v, "sources", t.sources, sizeof(t.sources));
+		t.size = info->size < sizeof(t) ? info->size : sizeof(t);
+		memcpy(info, &t, t.size);
+	}
+	filemap_close(&fm);
+	return rc;
+}

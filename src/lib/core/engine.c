@@ -1,0 +1,281 @@
+/*
+ * engine.c -- engine lifecycle: loading sources and databases, compiling
+ * (sources into .vdb images, every image into a matcher), saving, stats.
+ * Invariant: before compile, only groups and mapped shards change; after
+ * compile, nothing does, so any number of scanners may share the engine.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/engine_int.h"
+#include "core/fileio.h"
+#include "db/loader.h"
+
+static void elog(const struct vigil_engine *e, int level, const char *fmt,
+		 ...) __attribute__((format(printf, 3, 4)));
+
+static void elog(const struct vigil_engine *e, int level, const char *fmt,
+		 ...)
+{
+	char msg[600];
+	va_list ap;
+
+	if (!e->opts.log)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	e->opts.log(e->opts.log_ctx, level, msg);
+}
+
+int vigil_engine_new(struct vigil_engine **out,
+		     const struct vigil_engine_options *opts)
+{
+	struct vigil_engine *e;
+
+	*out = NULL;
+	if (opts && opts->size < sizeof(size_t) + sizeof(unsigned))
+		return VIGIL_EINVAL;
+	if (!(e = calloc(1, sizeof(*e))))
+		return VIGIL_ENOMEM;
+	e->opts.size = sizeof(e->opts);
+	if (opts)
+		memcpy(&e->opts, opts, opts->size < sizeof(e->opts) ?
+					       opts->size :
+					       sizeof(e->opts));
+	e->opts.size = sizeof(e->opts);
+	*out = e;
+	return 0;
+}
+
+static void shard_free(struct shard *s)
+{
+	hsdb_free(&s->m);
+	free(s->image);
+	if (s->map)
+		munmap(s->map, s->map_len);
+	free(s->cnt_base);
+	free(s->zero_ldb);
+	memset(s, 0, sizeof(*s));
+}
+
+static void group_free(struct group *g)
+{
+	if (!g)
+		return;
+	sigset_free(&g->ss);
+	free(g);
+}
+
+void vigil_engine_free(struct vigil_engine *e)
+{
+	size_t i;
+
+	if (!e)
+		return;
+	for (i = 0; i < e->ngroups; i++)
+		group_free(e->groups[i]);
+	for (i = 0; i < e->nshards; i++)
+		shard_free(&e->shards[i]);
+	free(e->ignore);
+	free(e);
+}
+
+static int group_new(struct vigil_engine *e, const char *name,
+		     struct group **out)
+{
+	struct group *g;
+
+	if (e->ngroups + e->nshards >= ENGINE_MAX_SHARDS)
+		return VIGIL_ELIMIT;
+	if (!(g = calloc(1, sizeof(*g))))
+		return VIGIL_ENOMEM;
+	if (sigset_init(&g->ss) < 0) {
+		free(g);
+		return VIGIL_ENOMEM;
+	}
+	snprintf(g->name, sizeof(g->name), "%s", name);
+	e->groups[e->ngroups++] = g;
+	*out = g;
+	return 0;
+}
+
+/* The group a source goes to: its own for a container, unless merging. */
+static int group_for(struct vigil_engine *e, const char *name, int kind,
+		     struct group **out)
+{
+	int own = (kind == LK_CVD || kind == LK_CLD || kind == LK_CUD) &&
+		  !(e->opts.flags & VIGIL_ENGINE_MERGE);
+	int rc;
+
+	if (own)
+		return group_new(e, name, out);
+	if (!e->loose && (rc = group_new(e, "sources", &e->loose)) < 0)
+		return rc;
+	*out = e->loose;
+	return 0;
+}
+
+static const char *base_name(const char *path)
+{
+	const char *s = strrchr(path, '/');
+
+	return s ? s + 1 : path;
+}
+
+static int add_source_name(struct sigset *ss, const char *name)
+{
+	if (ss->sources.len && vbuf_append(&ss->sources, ", ", 2) < 0)
+		return VIGIL_ENOMEM;
+	return vbuf_append(&ss->sources, name, strlen(name));
+}
+
+static int load_source(struct vigil_engine *e, const char *name, int kind,
+		       const uint8_t *buf, size_t len)
+{
+	struct loadctx lc;
+	struct group *g;
+	int rc;
+
+	if ((rc = group_for(e, name, kind, &g)) < 0)
+		return rc;
+	memset(&lc, 0, sizeof(lc));
+	lc.ss = &g->ss;
+	lc.flags = e->opts.flags;
+	lc.log = e->opts.log;
+	lc.log_ctx = e->opts.log_ctx;
+	if ((rc = add_source_name(&g->ss, base_name(name))) < 0)
+		return rc;
+	return loader_load(&lc, name, buf, len);
+}
+
+/* Takes ownership of image (malloc'd) or map. */
+static int add_vdb(struct vigil_engine *e, const char *name, uint8_t *image,
+		   void *map, size_t len)
+{
+	struct shard *s;
+	const char *why = "";
+	int rc;
+
+	if (e->ngroups + e->nshards >= ENGINE_MAX_SHARDS)
+		rc = VIGIL_ELIMIT;
+	else
+		rc = vdb_open(image ? image : map, len,
+			      &e->shards[e->nshards].v, &why);
+	if (rc < 0) {
+		elog(e, VIGIL_LOG_ERROR, "%s: %s", name,
+		     rc == VIGIL_ELIMIT ? "too many databases" : why);
+		free(image);
+		if (map)
+			munmap(map, len);
+		return rc;
+	}
+	s = &e->shards[e->nshards++];
+	s->image = image;
+	s->map = map;
+	s->map_len = map ? len : 0;
+	snprintf(s->name, sizeof(s->name), "%s", base_name(name));
+	return 0;
+}
+
+int vigil_engine_load_memory(struct vigil_engine *e, const char *name,
+			     const void *buf, size_t len)
+{
+	int pua, kind;
+	uint8_t *copy;
+
+	if (!e || !name || (!buf && len))
+		return VIGIL_EINVAL;
+	if (e->compiled)
+		return VIGIL_ESTATE;
+	kind = loader_kind(name, &pua);
+	if (kind != LK_VDB)
+		return load_source(e, name, kind, buf, len);
+	if (!(copy = malloc(len ? len : 1)))
+		return VIGIL_ENOMEM;
+	memcpy(copy, buf, len);
+	return add_vdb(e, name, copy, NULL, len);
+}
+
+static int load_file(struct vigil_engine *e, const char *path)
+{
+	struct filemap fm;
+	int pua, kind = loader_kind(path, &pua), rc;
+
+	if (kind == LK_UNKNOWN) {
+		elog(e, VIGIL_LOG_ERROR, "%s: not a signature file Vigil knows",
+		     path);
+		return VIGIL_EFORMAT;
+	}
+	if ((rc = filemap_open(path, &fm)) < 0) {
+		elog(e, VIGIL_LOG_ERROR, "%s: %s", path, strerror(errno));
+		return rc;
+	}
+	if (kind == LK_VDB)
+		return add_vdb(e, path, NULL, fm.map, fm.len);
+	rc = load_source(e, path, kind, fm.map ? fm.map : (const void *)"",
+			 fm.len);
+	filemap_close(&fm);
+	return rc;
+}
+
+/* Load order in a directory: ignore lists first, then by name. */
+static int dir_order(const struct dirent **a, const struct dirent **b)
+{
+	int pa, pb, ka = loader_kind((*a)->d_name, &pa),
+		    kb = loader_kind((*b)->d_name, &pb);
+	int ia = ka == LK_IGN || ka == LK_IGN2, ib = kb == LK_IGN || kb == LK_IGN2;
+
+	if (ia != ib)
+		return ib - ia;
+	return strcmp((*a)->d_name, (*b)->d_name);
+}
+
+static int load_dir(struct vigil_engine *e, const char *dir)
+{
+	struct dirent **ents = NULL;
+	int n, i, rc = 0;
+
+	if ((n = scandir(dir, &ents, NULL, dir_order)) < 0) {
+		elog(e, VIGIL_LOG_ERROR, "%s: %s", dir, strerror(errno));
+		return VIGIL_EIO;
+	}
+	for (i = 0; i < n; i++) {
+		char path[4096];
+		struct stat st;
+		int pua;
+
+		snprintf(path, sizeof(path), "%s/%s", dir, ents[i]->d_name);
+		if (!rc && loader_kind(ents[i]->d_name, &pua) != LK_UNKNOWN &&
+		    stat(path, &st) == 0 && S_ISREG(st.st_mode))
+			rc = load_file(e, path);
+		free(ents[i]);
+	}
+	free(ents);
+	return rc;
+}
+
+int vigil_engine_load(struct vigil_engine *e, const char *path)
+{
+	struct stat st;
+
+	if (!e || !path)
+		return VIGIL_EINVAL;
+	if (e->compiled)
+		return VIGIL_ESTATE;
+	if (stat(path, &st) < 0) {
+		elog(e, VIGIL_LOG_ERROR, "%s: %s", path, strerror(errno));
+		return errno == ENOENT ? VIGIL_ENOENT : VIGIL_EIO;
+	}
+	if (S_ISDIR(st.st_mode))
+		return load_dir(e, path);
+	return load_file(e, path);
+}

@@ -1,0 +1,56 @@
+/*
+ * engine_int.h -- the engine's internals shared by the engine, the
+ * scanner and the body matcher. An engine is a list of shards; each shard
+ * is one .vdb image (mapped from a file, or built from sources) with its
+ * own Vectorscan database.
+ */
+#ifndef VIGIL_CORE_ENGINE_INT_H
+#define VIGIL_CORE_ENGINE_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "db/sigset.h"
+#include "db/vdb.h"
+#include "match/hsdb.h"
+#include "vigil/vigil.h"
+
+#define ENGINE_MAX_SHARDS 64
+
+struct shard {
+	uint8_t *image;		/* malloc'd image, or NULL when mapped */
+	void *map;
+	size_t map_len;
+	struct vdb_view v;
+	struct hsdb m;
+	uint32_t *cnt_base;	/* per .ldb: first slot in the count array */
+	size_t ncounts;
+	uint32_t *zero_ldb;	/* .ldb true without any match */
+	size_t nzero;
+	char name[256];
+};
+
+struct group {
+	struct sigset ss;
+	char name[256];
+};
+
+struct vigil_engine {
+	struct vigil_engine_options opts;
+	int compiled;
+	struct group *groups[ENGINE_MAX_SHARDS];
+	size_t ngroups;
+	struct group *loose;	/* the group for loose source files */
+	struct shard shards[ENGINE_MAX_SHARDS];
+	size_t nshards;
+	const char **ignore;	/* name-only ignores of every shard, sorted */
+	size_t nignore;
+	int has_allow[HASH_NALGO];
+	uint64_t skipped;
+	uint64_t cache_hits;
+};
+
+/* 1 if name is on the engine's ignore list. */
+int engine_ignores(const struct vigil_engine *e, const char *name);
+
+#endif

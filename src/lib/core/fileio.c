@@ -1,0 +1,96 @@
+/*
+ * fileio.c -- whole-file mapping for databases, and atomic writes: a
+ * reader sees the old file or the new one, never a partial one.
+ */
+#define _GNU_SOURCE
+#include "core/fileio.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "vigil/vigil.h"
+
+int filemap_open(const char *path, struct filemap *fm)
+{
+	struct stat st;
+	int fd, rc = 0;
+
+	fm->map = NULL;
+	fm->len = 0;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) < 0)
+		return errno == ENOENT ? VIGIL_ENOENT : VIGIL_EIO;
+	if (fstat(fd, &st) < 0) {
+		rc = VIGIL_EIO;
+	} else if (!S_ISREG(st.st_mode)) {
+		errno = EINVAL;
+		rc = VIGIL_ETYPE;
+	} else if (st.st_size > 0) {
+		if ((uint64_t)st.st_size > SIZE_MAX) {
+			errno = EFBIG;
+			rc = VIGIL_EIO;
+		} else {
+			fm->len = (size_t)st.st_size;
+			fm->map = mmap(NULL, fm->len, PROT_READ, MAP_PRIVATE,
+				       fd, 0);
+			if (fm->map == MAP_FAILED) {
+				fm->map = NULL;
+				rc = VIGIL_EIO;
+			}
+		}
+	}
+	close(fd);
+	return rc;
+}
+
+void filemap_close(struct filemap *fm)
+{
+	if (fm->map)
+		munmap(fm->map, fm->len);
+	fm->map = NULL;
+	fm->len = 0;
+}
+
+static int write_all(int fd, const uint8_t *p, size_t n)
+{
+	while (n) {
+		ssize_t w = write(fd, p, n);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+int file_write_atomic(const char *path, const void *buf, size_t len)
+{
+	char tmp[4200];
+	int fd, saved;
+
+	snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid());
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)) < 0)
+		return VIGIL_EIO;
+	if (write_all(fd, buf, len) < 0 || fsync(fd) < 0) {
+		saved = errno;
+		close(fd);
+		unlink(tmp);
+		errno = saved;
+		return VIGIL_EIO;
+	}
+	if (close(fd) < 0 || rename(tmp, path) < 0) {
+		saved = errno;
+		unlink(tmp);
+		errno = saved;
+		return VIGIL_EIO;
+	}
+	return 0;
+}

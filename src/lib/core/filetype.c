@@ -1,0 +1,200 @@
+/*
+ * filetype.c -- content-based type recognition. Binary magic numbers are
+ * tested first; only a sample that is entirely text (ASCII or UTF-8, no
+ * control bytes) is text, HTML or mail. The type decides which ClamAV
+ * target types apply: target 0 always; 3 (HTML) and 7 (text) only to the
+ * normalised text, as in ClamAV.
+ */
+#define _GNU_SOURCE
+#include "core/filetype.h"
+
+#include <string.h>
+#include <strings.h>
+
+#include "vigil/vigil.h"
+
+static int starts(const uint8_t *b, size_t len, const void *m, size_t n)
+{
+	return len >= n && !memcmp(b, m, n);
+}
+
+static uint32_t be32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	       (uint32_t)p[2] << 8 | p[3];
+}
+
+static int is_pe(const uint8_t *b, size_t len)
+{
+	uint32_t off;
+
+	if (!starts(b, len, "MZ", 2) || len < 0x40)
+		return 0;
+	off = (uint32_t)b[0x3c] | (uint32_t)b[0x3d] << 8 |
+	      (uint32_t)b[0x3e] << 16 | (uint32_t)b[0x3f] << 24;
+	return off <= len - 4 && !memcmp(b + off, "PE\0\0", 4);
+}
+
+static int exec_type(const uint8_t *b, size_t len)
+{
+	static const uint8_t macho[4][4] = { { 0xfe, 0xed, 0xfa, 0xce },
+					     { 0xce, 0xfa, 0xed, 0xfe },
+					     { 0xfe, 0xed, 0xfa, 0xcf },
+					     { 0xcf, 0xfa, 0xed, 0xfe } };
+	int i;
+
+	if (is_pe(b, len))
+		return VIGIL_TYPE_PE;
+	if (starts(b, len, "\x7f" "ELF", 4))
+		return VIGIL_TYPE_ELF;
+	for (i = 0; i < 4; i++)
+		if (starts(b, len, macho[i], 4))
+			return VIGIL_TYPE_MACHO;
+	if (starts(b, len, "\xca\xfe\xba\xbe", 4) && len >= 8)
+		return be32(b + 4) < 0x20 ? VIGIL_TYPE_MACHO : VIGIL_TYPE_JAVA;
+	return -1;
+}
+
+static int container_type(const uint8_t *b, size_t len)
+{
+	static const struct {
+		const char *m;
+		size_t n;
+		int type;
+	} magic[] = {
+		{ "\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", 8, VIGIL_TYPE_OLE2 },
+		{ "GIF87a", 6, VIGIL_TYPE_GRAPHICS },
+		{ "GIF89a", 6, VIGIL_TYPE_GRAPHICS },
+		{ "\x89PNG\r\n\x1a\n", 8, VIGIL_TYPE_GRAPHICS },
+		{ "\xff\xd8\xff", 3, VIGIL_TYPE_GRAPHICS },
+		{ "II*\0", 4, VIGIL_TYPE_GRAPHICS },
+		{ "MM\0*", 4, VIGIL_TYPE_GRAPHICS },
+		{ "FWS", 3, VIGIL_TYPE_FLASH },
+		{ "CWS", 3, VIGIL_TYPE_FLASH },
+		{ "ZWS", 3, VIGIL_TYPE_FLASH },
+		{ "PK\x03\x04", 4, VIGIL_TYPE_ARCHIVE },
+		{ "PK\x05\x06", 4, VIGIL_TYPE_ARCHIVE },
+		{ "Rar!\x1a\x07", 6, VIGIL_TYPE_ARCHIVE },
+		{ "7z\xbc\xaf\x27\x1c", 6, VIGIL_TYPE_ARCHIVE },
+		{ "\x1f\x8b", 2, VIGIL_TYPE_ARCHIVE },
+		{ "BZh", 3, VIGIL_TYPE_ARCHIVE },
+		{ "\xfd" "7zXZ\0", 6, VIGIL_TYPE_ARCHIVE },
+		{ "\x28\xb5\x2f\xfd", 4, VIGIL_TYPE_ARCHIVE },
+		{ "MSCF\0\0\0\0", 8, VIGIL_TYPE_ARCHIVE },
+		{ "!<arch>\n", 8, VIGIL_TYPE_ARCHIVE },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(magic) / sizeof(magic[0]); i++)
+		if (starts(b, len, magic[i].m, magic[i].n))
+			return magic[i].type;
+	if (len >= 262 && !memcmp(b + 257, "ustar", 5))
+		return VIGIL_TYPE_ARCHIVE;
+	if (memmem(b, len < 1024 ? len : 1024, "%PDF-", 5))
+		return VIGIL_TYPE_PDF;
+	return -1;
+}
+
+/* Length of the UTF-8 sequence at b (1..4), or 0 if invalid. */
+static size_t utf8_len(const uint8_t *b, size_t left)
+{
+	size_t n, i;
+
+	if (b[0] < 0xc2 || b[0] > 0xf4)
+		return 0;
+	n = b[0] < 0xe0 ? 2 : b[0] < 0xf0 ? 3 : 4;
+	if (left < n)
+		return left; /* cut by the sample's end: accept */
+	for (i = 1; i < n; i++)
+		if ((b[i] & 0xc0) != 0x80)
+			return 0;
+	return n;
+}
+
+static int is_text(const uint8_t *b, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len) {
+		uint8_t c = b[i];
+
+		if (c >= 0x20 && c < 0x7f) {
+			i++;
+		} else if (c == '\t' || c == '\n' || c == '\r' || c == '\f' ||
+			   c == '\v' || c == 0x1b) {
+			i++;
+		} else if (c >= 0x80) {
+			size_t n = utf8_len(b + i, len - i);
+
+			if (!n)
+				return 0;
+			i += n;
+		} else {
+			return 0;
+		}
+	}
+	return 1;
+}
+
+static int text_kind(const uint8_t *b, size_t len)
+{
+	static const char *const html[] = { "<html", "<!doctype html",
+					    "<head", "<body", "<script",
+					    "<iframe", "<title", "<meta " };
+	static const char *const mail[] = { "From ", "Received:",
+					    "Return-Path:", "Delivered-To:",
+					    "Message-ID:", "MIME-Version:",
+					    "X-Mozilla-Status:" };
+	char low[FILETYPE_SAMPLE_BYTES + 1];
+	size_t i;
+
+	for (i = 0; i < sizeof(mail) / sizeof(mail[0]); i++)
+		if (starts(b, len, mail[i], strlen(mail[i])))
+			return VIGIL_TYPE_MAIL;
+	for (i = 0; i < len; i++)
+		low[i] = (char)((b[i] >= 'A' && b[i] <= 'Z') ? b[i] + 32 : b[i]);
+	low[len] = 0;
+	for (i = 0; i < sizeof(html) / sizeof(html[0]); i++)
+		if (memmem(low, len, html[i], strlen(html[i])))
+			return VIGIL_TYPE_HTML;
+	return VIGIL_TYPE_TEXT;
+}
+
+int filetype_detect(const uint8_t *buf, size_t len)
+{
+	size_t sample = len < FILETYPE_SAMPLE_BYTES ? len :
+						      FILETYPE_SAMPLE_BYTES;
+	int t;
+
+	if (!len)
+		return VIGIL_TYPE_EMPTY;
+	if ((t = exec_type(buf, len)) >= 0 || (t = container_type(buf, len)) >= 0)
+		return t;
+	if (is_text(buf, sample))
+		return text_kind(buf, sample);
+	return VIGIL_TYPE_BINARY;
+}
+
+uint32_t filetype_raw_targets(int type)
+{
+	static const int8_t target[] = {
+		[VIGIL_TYPE_PE] = 1, [VIGIL_TYPE_OLE2] = 2,
+		[VIGIL_TYPE_MAIL] = 4, [VIGIL_TYPE_GRAPHICS] = 5,
+		[VIGIL_TYPE_ELF] = 6, [VIGIL_TYPE_MACHO] = 9,
+		[VIGIL_TYPE_PDF] = 10, [VIGIL_TYPE_FLASH] = 11,
+		[VIGIL_TYPE_JAVA] = 12,
+	};
+
+	if (type >= 0 && (size_t)type < sizeof(target) && target[type])
+		return 1u | 1u << target[type];
+	return 1u;
+}
+
+uint32_t filetype_norm_targets(int type)
+{
+	if (type == VIGIL_TYPE_TEXT)
+		return 1u | 1u << 7;
+	if (type == VIGIL_TYPE_HTML)
+		return 1u | 1u << 3;
+	return 0;
+}

@@ -1,0 +1,155 @@
+/*
+ * stream.c -- objects that arrive in chunks. Chunks are kept (in memory,
+ * then in a memfd past STREAM_SPILL_BYTES) and the whole object is matched
+ * at the end, so that a match spanning chunks, end-of-file offsets and
+ * file hashes all behave exactly as for a file. Past max_filesize nothing
+ * more is kept and the verdict is the limit, never clean.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "core/scanner_int.h"
+
+#define LIMIT_FILESIZE "Heuristics.Limits.Exceeded.MaxFileSize"
+
+int vigil_scanner_stream_begin(struct vigil_scanner *s)
+{
+	if (!s)
+		return VIGIL_EINVAL;
+	if (s->stream.open)
+		return VIGIL_ESTATE;
+	s->stream.open = 1;
+	s->stream.len = 0;
+	s->stream.total = 0;
+	s->stream.over = 0;
+	if (s->stream.fd >= 0) {
+		close(s->stream.fd);
+		s->stream.fd = -1;
+	}
+	return 0;
+}
+
+static int write_fd(int fd, const uint8_t *p, size_t n)
+{
+	while (n) {
+		ssize_t w = write(fd, p, n);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return VIGIL_EIO;
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+static int spill(struct stream *st)
+{
+	if ((st->fd = memfd_create("vigil-stream", MFD_CLOEXEC)) < 0)
+		return VIGIL_EIO;
+	if (write_fd(st->fd, st->buf, st->len) < 0)
+		return VIGIL_EIO;
+	st->len = 0;
+	return 0;
+}
+
+static int keep(struct stream *st, const uint8_t *p, size_t n)
+{
+	if (st->fd < 0 && st->len + n > STREAM_SPILL_BYTES && spill(st) < 0)
+		return VIGIL_EIO;
+	if (st->fd >= 0)
+		return write_fd(st->fd, p, n);
+	if (st->len + n > st->cap) {
+		size_t cap = st->cap ? st->cap : 65536;
+		uint8_t *b;
+
+		while (cap < st->len + n)
+			cap *= 2;
+		if (!(b = realloc(st->buf, cap)))
+			return VIGIL_ENOMEM;
+		st->buf = b;
+		st->cap = cap;
+	}
+	memcpy(st->buf + st->len, p, n);
+	st->len += n;
+	return 0;
+}
+
+int vigil_scanner_stream_write(struct vigil_scanner *s, const void *buf,
+			       size_t len)
+{
+	struct stream *st;
+
+	if (!s || (!buf && len))
+		return VIGIL_EINVAL;
+	st = &s->stream;
+	if (!st->open)
+		return VIGIL_ESTATE;
+	st->total += len;
+	if (st->over || st->total > s->opts.max_filesize) {
+		st->over = 1;
+		return 0;
+	}
+	return keep(st, buf, len);
+}
+
+static int end_spilled(struct vigil_scanner *s, struct vigil_result *res)
+{
+	size_t n = (size_t)s->stream.total;
+	void *map = mmap(NULL, n, PROT_READ, MAP_PRIVATE, s->stream.fd, 0);
+	int rc;
+
+	if (map == MAP_FAILED)
+		return VIGIL_EIO;
+	rc = scanner_scan_object(s, map, n, res);
+	munmap(map, n);
+	return rc;
+}
+
+int vigil_scanner_stream_end(struct vigil_scanner *s, struct vigil_result *res)
+{
+	struct stream *st;
+	int rc;
+
+	if (!s || !res || res->size < sizeof(size_t) + sizeof(int))
+		return VIGIL_EINVAL;
+	st = &s->stream;
+	if (!st->open)
+		return VIGIL_ESTATE;
+	st->open = 0;
+	if (st->over) {
+		struct vigil_result r;
+
+		/* Matched only to fill the result; the limit decides. */
+		memset(&r, 0, sizeof(r));
+		r.size = res->size;
+		s->ndet = 0;
+		scanner_detect(s, LIMIT_FILESIZE);
+		r.verdict = VIGIL_VERDICT_LIMIT;
+		r.name = s->det[0];
+		r.detections = 1;
+		r.bytes = st->total;
+		memcpy(res, &r, res->size < sizeof(r) ? res->size : sizeof(r));
+		rc = 0;
+	} else if (st->fd >= 0) {
+		rc = end_spilled(s, res);
+	} else {
+		rc = scanner_scan_object(s, st->buf ? st->buf : (uint8_t *)"",
+					 st->len, res);
+	}
+	if (st->fd >= 0) {
+		close(st->fd);
+		st->fd = -1;
+	}
+	if (st->cap > STREAM_SPILL_BYTES) {
+		free(st->buf);
+		st->buf = NULL;
+		st->cap = 0;
+	}
+	return rc;
+}

@@ -1,0 +1,45 @@
+/*
+ * cvd.h -- ClamAV database containers (.cvd .cld .cud): a 512-byte header
+ * "ClamAV-VDB:time:version:sigs:flevel:md5:dsig:builder:stime" followed by
+ * a (gzipped) tar archive of signature files.
+ */
+#ifndef VIGIL_DB_CVD_H
+#define VIGIL_DB_CVD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Hard limits on what a container may unpack to. */
+#define CVD_HEADER_BYTES 512
+#define CVD_MAX_ENTRY_BYTES (1ull << 30)
+#define CVD_MAX_TOTAL_BYTES (4ull << 30)
+#define CVD_MAX_ENTRIES 4096
+
+struct cvd_header {
+	char time[64];
+	uint32_t version;
+	uint32_t sigs;
+	uint32_t flevel;
+	char md5[33];
+	char builder[64];
+	uint64_t stime;
+};
+
+/* Called for each signature file in the archive; non-zero stops. */
+typedef int (*cvd_entry_fn)(void *ctx, const char *name, const uint8_t *data,
+			    size_t len);
+
+/* Parses the header of buf. Returns 0 or VIGIL_EFORMAT. */
+int cvd_parse_header(const uint8_t *buf, size_t len, struct cvd_header *h);
+
+/*
+ * Verifies and unpacks a container. check_md5 demands that the body's MD5
+ * equals the header's (ClamAV checks it for .cvd only). A ".info" entry, if
+ * present, is enforced: every file it lists must have its size and SHA-256.
+ * On error *why names the fault. Returns 0, VIGIL_EFORMAT, VIGIL_ECHECKSUM,
+ * VIGIL_ELIMIT, VIGIL_ENOMEM, or what fn returned.
+ */
+int cvd_unpack(const uint8_t *buf, size_t len, int check_md5,
+	       cvd_entry_fn fn, void *ctx, const char **why);
+
+#endif

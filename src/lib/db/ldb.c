@@ -1,0 +1,240 @@
+/*
+ * ldb.c -- logical signatures: "Name;TargetBlock;Expression;Sub0;Sub1...".
+ * A signature is added whole or not at all: if any part of it cannot be
+ * honoured (an unknown target-block key, a PCRE or byte-compare
+ * subsignature), everything it added is rolled back and a warning names it.
+ */
+#include <string.h>
+
+#include "db/bodysig.h"
+#include "db/fields.h"
+#include "db/hashdb.h"
+#include "match/lexpr.h"
+
+static int skip(int rc)
+{
+	return rc < 0 ? rc : 1;
+}
+
+static int parse_range(const char *s, size_t n, uint64_t *lo, uint64_t *hi)
+{
+	const char *dash = memchr(s, '-', n);
+
+	if (!dash)
+		return fields_u64(s, n, lo) < 0 ? -1 :
+						   (*hi = *lo, 0);
+	if (fields_u64(s, (size_t)(dash - s), lo) < 0 ||
+	    fields_u64(dash + 1, n - (size_t)(dash - s) - 1, hi) < 0 ||
+	    *lo > *hi)
+		return -1;
+	return 0;
+}
+
+static int tdb_item(struct loadctx *lc, const char *k, size_t kn,
+		    const char *v, size_t vn, struct vdb_ldb *l)
+{
+	uint64_t lo, hi;
+	int rc;
+
+	if (fields_eq(k, kn, "Target"))
+		return bodysig_target(lc, v, vn, &l->target);
+	if (fields_eq(k, kn, "FileSize")) {
+		if (parse_range(v, vn, &l->fsize_min, &l->fsize_max) < 0)
+			return skip(load_warn(lc, VIGIL_EFORMAT, "malformed "
+					      "FileSize range"));
+		return 0;
+	}
+	if (fields_eq(k, kn, "Engine")) {
+		if (parse_range(v, vn, &lo, &hi) < 0)
+			return skip(load_warn(lc, VIGIL_EFORMAT, "malformed "
+					      "Engine range"));
+		if (lo > SIG_FLEVEL)
+			return skip(load_warn(lc, VIGIL_EUNSUPPORTED, "needs "
+					      "functionality level %llu, "
+					      "above %d",
+					      (unsigned long long)lo,
+					      SIG_FLEVEL));
+		return hi < SIG_FLEVEL ? 1 : 0; /* retired */
+	}
+	rc = load_warn(lc, VIGIL_EUNSUPPORTED, "target block key '%.*s' is "
+		       "not supported", (int)kn, k);
+	return skip(rc);
+}
+
+static int parse_tdb(struct loadctx *lc, const char *s, size_t n,
+		     struct vdb_ldb *l)
+{
+	struct fields f;
+	size_t i;
+	int rc, has_target = 0;
+
+	l->fsize_max = UINT64_MAX;
+	if (fields_split(s, n, ',', &f, 32) < 0)
+		return skip(load_warn(lc, VIGIL_EFORMAT, "target block too "
+				      "long"));
+	for (i = 0; i < f.count; i++) {
+		const char *colon = memchr(f.p[i], ':', f.n[i]);
+		size_t kn = colon ? (size_t)(colon - f.p[i]) : f.n[i];
+
+		if (!colon)
+			return skip(load_warn(lc, VIGIL_EFORMAT, "target block "
+					      "item '%.*s' lacks ':'",
+					      (int)f.n[i], f.p[i]));
+		has_target |= fields_eq(f.p[i], kn, "Target");
+		rc = tdb_item(lc, f.p[i], kn, colon + 1, f.n[i] - kn - 1, l);
+		if (rc)
+			return rc;
+	}
+	if (!has_target)
+		return skip(load_warn(lc, VIGIL_EFORMAT, "target block lacks "
+				      "Target"));
+	return 0;
+}
+
+static int parse_mods(struct loadctx *lc, const char *s, size_t n,
+		      struct hexsig_mods *m, int *ascii)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		switch (s[i]) {
+		case 'i':
+			m->nocase = 1;
+			break;
+		case 'w':
+			m->wide = 1;
+			break;
+		case 'f':
+			m->fullword = 1;
+			break;
+		case 'a':
+			*ascii = 1;
+			break;
+		default:
+			return skip(load_warn(lc, VIGIL_EFORMAT, "unknown "
+					      "subsignature modifier '%c'",
+					      s[i]));
+		}
+	}
+	return 0;
+}
+
+static int is_special_subsig(const char *s, size_t n)
+{
+	size_t i = 0;
+
+	if (memchr(s, '/', n))
+		return 1; /* Trigger/PCRE/Flags */
+	if (n >= 2 && s[0] == '$' && s[1] == '{')
+		return 1; /* macro */
+	while (i < n && s[i] >= '0' && s[i] <= '9')
+		i++;
+	return i > 0 && i < n && s[i] == '('; /* byte compare */
+}
+
+static int subsig(struct loadctx *lc, const char *s, size_t n,
+		  struct vdb_matchable *tmpl)
+{
+	struct hexsig_mods mods = { 0 };
+	struct offspec off = { 0 };
+	const char *hex = s, *colon;
+	size_t hn = n, i;
+	int ascii = 0, rc;
+
+	if (is_special_subsig(s, n))
+		return skip(load_warn(lc, VIGIL_EUNSUPPORTED, "PCRE, macro and "
+				      "byte-compare subsignatures are not "
+				      "supported"));
+	for (i = n; i >= 2; i--) {
+		if (s[i - 1] == ':' && s[i - 2] == ':') {
+			if ((rc = parse_mods(lc, s + i, n - i, &mods,
+					     &ascii)) != 0)
+				return rc;
+			hn = i - 2;
+			break;
+		}
+	}
+	if ((colon = memchr(hex, ':', hn))) {
+		size_t on = (size_t)(colon - hex);
+
+		if ((rc = bodysig_offset(lc, hex, on, &off)) != 0)
+			return rc;
+		hex = colon + 1;
+		hn -= on + 1;
+	}
+	if ((rc = bodysig_add(lc, hex, hn, &mods, &off, tmpl)) != 0 ||
+	    !(mods.wide && ascii))
+		return rc;
+	mods.wide = 0; /* "wa": the ascii form too */
+	return bodysig_add(lc, hex, hn, &mods, &off, tmpl);
+}
+
+/* Expression and subsignatures; fills l's matchable range. */
+static int ldb_body(struct loadctx *lc, const struct fields *f,
+		    struct vdb_ldb *l)
+{
+	struct sigset *ss = lc->ss;
+	struct vdb_matchable tmpl = { 0 };
+	struct lexpr_info info;
+	const char *why = NULL;
+	size_t i, nsub = f->count - 3;
+	int rc;
+
+	l->expr_off = (uint32_t)ss->code.len;
+	rc = lexpr_compile(f->p[2], f->n[2], &ss->code, &info, &why);
+	if (rc == VIGIL_ENOMEM)
+		return rc;
+	if (rc < 0)
+		return skip(load_warn(lc, VIGIL_EFORMAT, "logical expression: "
+				      "%s", why));
+	l->expr_len = (uint32_t)(ss->code.len - l->expr_off);
+	if (info.max_id >= nsub)
+		return skip(load_warn(lc, VIGIL_EFORMAT, "expression refers to "
+				      "subsignature %u of %zu", info.max_id,
+				      nsub));
+	l->first = (uint32_t)ss->match.n;
+	l->nsub = (uint16_t)nsub;
+	tmpl.kind = MATCH_LDB;
+	tmpl.target = l->target;
+	tmpl.owner = (uint32_t)ss->ldb.n;
+	tmpl.flags = info.has_counts ? MATCH_F_COUNT : 0;
+	for (i = 0; i < nsub; i++) {
+		tmpl.sub = (uint16_t)i;
+		if ((rc = subsig(lc, f->p[3 + i], f->n[3 + i], &tmpl)) != 0)
+			return rc;
+	}
+	l->nmatch = (uint16_t)(ss->match.n - l->first);
+	return 0;
+}
+
+int ldb_line(struct loadctx *lc, const char *s, size_t n)
+{
+	struct sigset *ss = lc->ss;
+	size_t match0 = ss->match.n, code0 = ss->code.len;
+	uint32_t zeros[LEXPR_MAX_SUBSIGS] = { 0 };
+	struct vdb_ldb l = { 0 }, *lp;
+	struct fields f;
+	int rc;
+
+	if (fields_split(s, n, ';', &f, 3 + SIG_MAX_SUBSIGS) < 0)
+		return skip(load_warn(lc, VIGIL_EFORMAT, "more than %d "
+				      "subsignatures", SIG_MAX_SUBSIGS));
+	if (f.count < 4 || !f.n[0])
+		return skip(load_warn(lc, VIGIL_EFORMAT, "expected "
+				      "Name;TargetBlock;Expression;Sub0..."));
+	if ((rc = parse_tdb(lc, f.p[1], f.n[1], &l)) != 0)
+		return rc;
+	if (load_is_ignored(lc, f.p[0], f.n[0]))
+		return 1;
+	if ((rc = ldb_body(lc, &f, &l)) != 0) {
+		ss->match.n = match0;
+		ss->code.len = code0;
+		return rc;
+	}
+	if (lexpr_eval(ss->code.data + l.expr_off, l.expr_len, zeros))
+		l.flags |= LDB_F_ZERO_TRUE;
+	if (!(lp = varr_push(&ss->ldb)))
+		return VIGIL_ENOMEM;
+	*lp = l;
+	return sigset_string(ss, f.p[0], f.n[0], &lp->name);
+}

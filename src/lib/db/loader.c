@@ -1,0 +1,206 @@
+/*
+ * loader.c -- dispatch of signature sources to their parsers, line by line
+ * through the bounded reader. Containers recurse into their members, whose
+ * warnings read "main.cvd//main.ndb:12: reason".
+ */
+#include "db/loader.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "db/bodysig.h"
+#include "db/cvd.h"
+#include "db/hashdb.h"
+#include "db/ign.h"
+#include "io/reader.h"
+
+static const struct {
+	const char *ext;
+	int kind;
+	int pua;
+} kinds[] = {
+	{ "hdb", LK_HASH, 0 },	 { "hsb", LK_HASH, 0 },
+	{ "hdu", LK_HASH, 1 },	 { "hsu", LK_HASH, 1 },
+	{ "fp", LK_ALLOW, 0 },	 { "sfp", LK_ALLOW, 0 },
+	{ "ndb", LK_NDB, 0 },	 { "ndu", LK_NDB, 1 },
+	{ "ldb", LK_LDB, 0 },	 { "ldu", LK_LDB, 1 },
+	{ "ign2", LK_IGN2, 0 },	 { "ign", LK_IGN, 0 },
+	{ "cvd", LK_CVD, 0 },	 { "cld", LK_CLD, 0 },
+	{ "cud", LK_CUD, 0 },	 { "vdb", LK_VDB, 0 },
+	{ "info", LK_SKIP, 0 },	 { "cfg", LK_SKIP, 0 },
+	{ "mdb", LK_UNSUPPORTED, 0 }, { "msb", LK_UNSUPPORTED, 0 },
+	{ "mdu", LK_UNSUPPORTED, 1 }, { "msu", LK_UNSUPPORTED, 1 },
+	{ "imp", LK_UNSUPPORTED, 0 }, { "cdb", LK_UNSUPPORTED, 0 },
+	{ "ftm", LK_UNSUPPORTED, 0 }, { "pdb", LK_UNSUPPORTED, 0 },
+	{ "gdb", LK_UNSUPPORTED, 0 }, { "wdb", LK_UNSUPPORTED, 0 },
+	{ "crb", LK_UNSUPPORTED, 0 }, { "cat", LK_UNSUPPORTED, 0 },
+	{ "idb", LK_UNSUPPORTED, 0 }, { "cbc", LK_UNSUPPORTED, 0 },
+	{ "yar", LK_UNSUPPORTED, 0 }, { "yara", LK_UNSUPPORTED, 0 },
+	{ "pwdb", LK_UNSUPPORTED, 0 }, { "db", LK_UNSUPPORTED, 0 },
+	{ "zmd", LK_UNSUPPORTED, 0 }, { "rmd", LK_UNSUPPORTED, 0 },
+	{ "hdb2", LK_UNSUPPORTED, 0 },
+};
+
+int loader_kind(const char *name, int *pua)
+{
+	const char *dot = strrchr(name, '.');
+	size_t i;
+
+	*pua = 0;
+	if (!dot)
+		return LK_UNKNOWN;
+	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		if (!strcmp(dot + 1, kinds[i].ext)) {
+			*pua = kinds[i].pua;
+			return kinds[i].kind;
+		}
+	}
+	return LK_UNKNOWN;
+}
+
+typedef int (*line_fn)(struct loadctx *lc, const char *s, size_t n);
+
+static int hash_line(struct loadctx *lc, const char *s, size_t n)
+{
+	return hashdb_line(lc, s, n, 0);
+}
+
+static int allow_line(struct loadctx *lc, const char *s, size_t n)
+{
+	return hashdb_line(lc, s, n, 1);
+}
+
+static int body_line(struct loadctx *lc, const char *s, size_t n)
+{
+	int rc = ndb_line(lc, s, n);
+
+	return rc < 0 ? rc : 0;
+}
+
+static int logic_line(struct loadctx *lc, const char *s, size_t n)
+{
+	int rc = ldb_line(lc, s, n);
+
+	return rc < 0 ? rc : 0;
+}
+
+static int ign2_line(struct loadctx *lc, const char *s, size_t n)
+{
+	return ign_line(lc, s, n, 0);
+}
+
+static int ign1_line(struct loadctx *lc, const char *s, size_t n)
+{
+	return ign_line(lc, s, n, 1);
+}
+
+static int each_line(struct loadctx *lc, const uint8_t *buf, size_t len,
+		     line_fn fn)
+{
+	struct rdr r;
+	const char *s;
+	size_t n;
+	int rc;
+
+	rdr_init(&r, buf, len);
+	lc->line = 0;
+	while (rdr_line(&r, SIG_MAX_LINE_BYTES, &s, &n)) {
+		lc->line++;
+		if (!n || s[0] == '#')
+			continue;
+		lc->text = s;
+		lc->text_len = n;
+		if ((rc = fn(lc, s, n)) < 0)
+			return rc;
+	}
+	if (rdr_failed(&r)) {
+		lc->line++;
+		return load_warn(lc, VIGIL_EFORMAT, "line longer than %u bytes",
+				 SIG_MAX_LINE_BYTES);
+	}
+	return 0;
+}
+
+static size_t count_lines(const uint8_t *buf, size_t len)
+{
+	size_t n = 0, i;
+
+	for (i = 0; i < len; i++)
+		n += buf[i] == '\n';
+	return n + (len && buf[len - 1] != '\n');
+}
+
+struct member_ctx {
+	struct loadctx *lc;
+	const char *container;
+};
+
+static int member(void *ctx, const char *name, const uint8_t *data,
+		  size_t len)
+{
+	struct member_ctx *m = ctx;
+	struct loadctx sub = *m->lc;
+	char full[512];
+	int pua, kind = loader_kind(name, &pua), rc;
+
+	if (kind == LK_UNKNOWN || kind == LK_VDB || kind >= LK_CVD)
+		return 0; /* COPYING and the like; no nested containers */
+	snprintf(full, sizeof(full), "%s//%s", m->container, name);
+	sub.file = full;
+	rc = loader_load(&sub, full, data, len);
+	m->lc->line = 0;
+	return rc;
+}
+
+static int container(struct loadctx *lc, const char *name, int kind,
+		     const uint8_t *buf, size_t len)
+{
+	struct member_ctx m = { lc, name };
+	const char *why = NULL;
+	int rc;
+
+	rc = cvd_unpack(buf, len, kind == LK_CVD, member, &m, &why);
+	lc->file = name;
+	lc->line = 0;
+	if (rc == VIGIL_EFORMAT || rc == VIGIL_ECHECKSUM || rc == VIGIL_ELIMIT)
+		load_log(lc, VIGIL_LOG_ERROR, "%s: %s", name, why);
+	return rc;
+}
+
+int loader_load(struct loadctx *lc, const char *name, const uint8_t *buf,
+		size_t len)
+{
+	static const line_fn fns[] = {
+		[LK_HASH] = hash_line, [LK_ALLOW] = allow_line,
+		[LK_NDB] = body_line, [LK_LDB] = logic_line,
+		[LK_IGN2] = ign2_line, [LK_IGN] = ign1_line,
+	};
+	int pua, kind = loader_kind(name, &pua);
+	size_t lines;
+
+	lc->file = name;
+	lc->line = 0;
+	if (pua && !(lc->flags & VIGIL_ENGINE_PUA))
+		return 0;
+	switch (kind) {
+	case LK_CVD:
+	case LK_CLD:
+	case LK_CUD:
+		return container(lc, name, kind, buf, len);
+	case LK_SKIP:
+		return 0;
+	case LK_UNSUPPORTED:
+		if (!(lines = count_lines(buf, len)))
+			return 0;
+		lc->ss->skipped += lines - 1;
+		return load_warn(lc, VIGIL_EUNSUPPORTED, "%zu lines in a "
+				 "format Vigil does not read yet", lines);
+	case LK_UNKNOWN:
+	case LK_VDB:
+		load_log(lc, VIGIL_LOG_ERROR, "%s: not a signature file "
+			 "Vigil knows", name);
+		return VIGIL_EFORMAT;
+	default:
+		return each_line(lc, buf, len, fns[kind]);
+	}
+}

@@ -1,0 +1,83 @@
+/*
+ * sigset.h -- signatures being loaded: what the source parsers produce and
+ * the .vdb writer consumes. Also the load context that carries the file
+ * name and line number into warnings.
+ */
+#ifndef VIGIL_DB_SIGSET_H
+#define VIGIL_DB_SIGSET_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "db/vdb_format.h"
+#include "util/vbuf.h"
+#include "vigil/vigil.h"
+
+/* ClamAV functionality level whose signatures Vigil honours (1.4). */
+#define SIG_FLEVEL 216
+/* Longest accepted source line. */
+#define SIG_MAX_LINE_BYTES (4u << 20)
+/* Most subsignatures in one logical signature (ClamAV's limit). */
+#define SIG_MAX_SUBSIGS 64
+
+struct sig_hash {
+	uint8_t digest[HASH_MAX_DIGEST];
+	uint64_t size;
+	uint32_t name;
+};
+
+struct sig_ignore {
+	uint32_t name;
+	int has_md5;
+	uint8_t md5[16];
+};
+
+struct sigset {
+	struct vbuf strings;
+	struct varr hash[HASH_NALGO];	/* struct sig_hash */
+	struct varr allow[HASH_NALGO];	/* struct sig_hash */
+	struct varr match;		/* struct vdb_matchable */
+	struct vbuf code;
+	struct varr ndb;		/* struct vdb_ndb */
+	struct varr ldb;		/* struct vdb_ldb */
+	struct varr ignore;		/* struct sig_ignore */
+	struct vbuf sources;		/* "name, name, ..." */
+	uint64_t skipped;
+	uint64_t ignored;
+	uint64_t ign_bloom[1024];	/* names in .ign2, hashed: a filter */
+};
+
+/* Where a line came from, and how to report what cannot be honoured. */
+struct loadctx {
+	struct sigset *ss;
+	const char *file;
+	size_t line;
+	const char *text;	/* the current line, for .ign2 digests */
+	size_t text_len;
+	unsigned flags;		/* VIGIL_ENGINE_* */
+	vigil_log_fn log;
+	void *log_ctx;
+};
+
+int sigset_init(struct sigset *ss);
+void sigset_free(struct sigset *ss);
+/* Appends a NUL-terminated copy of s[0..n) and returns its offset. */
+int sigset_string(struct sigset *ss, const char *s, size_t n, uint32_t *off);
+const char *sigset_str(const struct sigset *ss, uint32_t off);
+uint64_t sigset_count(const struct sigset *ss);
+
+/*
+ * Reports a line the engine cannot honour as "file:line: reason". Returns
+ * 0 (skip the line and carry on) or, in strict mode, rc.
+ */
+int load_warn(struct loadctx *lc, int rc, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void load_log(const struct loadctx *lc, int level, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* 1 if a signature named name[0..n) on the current line is ignored. */
+int load_is_ignored(struct loadctx *lc, const char *name, size_t n);
+/* Adds a name to the filter that load_is_ignored() consults first. */
+void sigset_bloom_add(struct sigset *ss, const char *name, size_t n);
+
+#endif

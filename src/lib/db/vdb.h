@@ -1,0 +1,65 @@
+/*
+ * vdb.h -- building a .vdb image from loaded signatures, and opening one
+ * (verifying checksum and every offset) into a view used in place.
+ */
+#ifndef VIGIL_DB_VDB_H
+#define VIGIL_DB_VDB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "db/sigset.h"
+#include "db/vdb_format.h"
+
+struct vdb_view {
+	const uint8_t *base;
+	size_t size;
+	const struct vdb_header *hdr;
+	const char *meta;
+	size_t meta_len;
+	const char *strings;
+	size_t strings_len;
+	const uint8_t *hash[HASH_NALGO];
+	size_t nhash[HASH_NALGO];
+	const uint64_t *sizes[HASH_NALGO];	/* after the wildcard count */
+	size_t nsizes[HASH_NALGO];
+	uint64_t wild[HASH_NALGO];
+	const uint8_t *allow[HASH_NALGO];
+	size_t nallow[HASH_NALGO];
+	const struct vdb_matchable *match;
+	size_t nmatch;
+	const uint8_t *code;
+	size_t code_len;
+	const struct vdb_ndb *ndb;
+	size_t nndb;
+	const struct vdb_ldb *ldb;
+	size_t nldb;
+	const uint32_t *ignore;
+	size_t nignore;
+};
+
+/*
+ * Builds an image from ss (sorting its arrays in place). *out is malloc'd.
+ * Returns 0, VIGIL_ENOMEM or VIGIL_ELIMIT.
+ */
+int vdb_build(struct sigset *ss, uint8_t **out, size_t *outlen);
+
+/*
+ * Opens an image: checks magic, version, checksum, section bounds and every
+ * record's references. On failure *why names the fault. Returns 0,
+ * VIGIL_EFORMAT, VIGIL_EVERSION or VIGIL_ECHECKSUM.
+ */
+int vdb_open(const uint8_t *buf, size_t len, struct vdb_view *v,
+	     const char **why);
+
+/* Value of key in the META section, copied into out (cap bytes). */
+void vdb_meta(const struct vdb_view *v, const char *key, char *out,
+	      size_t cap);
+
+/* The name at a string offset (bounds were checked by vdb_open). */
+static inline const char *vdb_str(const struct vdb_view *v, uint32_t off)
+{
+	return v->strings + off;
+}
+
+#endif

@@ -1,0 +1,106 @@
+/*
+ * vdb_format.h -- the on-disk layout of a compiled database (.vdb). All
+ * integers are little-endian; records are naturally aligned inside
+ * sections that start on 64-byte boundaries, so the file is used in place
+ * through mmap. The header's checksum (XXH3-64) covers every byte after the
+ * header; readers verify it before trusting any offset.
+ */
+#ifndef VIGIL_DB_VDB_FORMAT_H
+#define VIGIL_DB_VDB_FORMAT_H
+
+#include <stdint.h>
+
+#if !defined(__BYTE_ORDER__) || __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#error ".vdb files are read in place: little-endian hosts only"
+#endif
+
+#define VDB_MAGIC "VIGILDB\x1a"
+#define VDB_FORMAT_VERSION 1
+#define VDB_SECTION_ALIGN 64
+#define VDB_MAX_SECTIONS 32
+
+struct vdb_header {
+	char magic[8];
+	uint32_t version;
+	uint32_t header_size;	/* sizeof(struct vdb_header) */
+	uint64_t file_size;
+	uint64_t checksum;	/* XXH3-64 of bytes [header_size, file_size) */
+	uint32_t nsections;
+	uint32_t flags;
+	uint64_t created;	/* Unix time */
+	uint8_t reserved[16];
+};				/* 64 bytes, followed by the section table */
+
+struct vdb_section {
+	uint32_t id;		/* enum vdb_section_id */
+	uint32_t reserved;
+	uint64_t offset;
+	uint64_t size;
+};
+
+enum vdb_section_id {
+	VDB_SEC_META = 1,	/* "key=value\n" text */
+	VDB_SEC_STRINGS = 2,	/* NUL-terminated names; offset 0 is "" */
+	VDB_SEC_HASH = 3,	/* + algo: detection hash records, sorted */
+	VDB_SEC_SIZES = 6,	/* + algo: u64 wildcard count, sorted sizes */
+	VDB_SEC_ALLOW = 9,	/* + algo: allowlist hash records, sorted */
+	VDB_SEC_MATCHABLE = 12,	/* struct vdb_matchable[] */
+	VDB_SEC_CODE = 13,	/* pattern and expression bytecode */
+	VDB_SEC_NDB = 14,	/* struct vdb_ndb[] */
+	VDB_SEC_LDB = 15,	/* struct vdb_ldb[] */
+	VDB_SEC_IGNORE = 16,	/* u32 string offsets, sorted by name */
+};
+
+enum hash_algo { HASH_MD5 = 0, HASH_SHA1 = 1, HASH_SHA256 = 2, HASH_NALGO };
+#define HASH_MAX_DIGEST 32
+#define HASH_SIZE_ANY UINT64_MAX
+
+/*
+ * Hash record: u64 size (HASH_SIZE_ANY for '*'), u32 name, digest; its
+ * stride is 12 + digest length, so read it with memcpy.
+ */
+#define VDB_HASH_STRIDE(dlen) (12u + (dlen))
+
+/* A pattern to match: an .ndb signature or one .ldb subsignature form. */
+struct vdb_matchable {
+	uint32_t code_off;	/* in VDB_SEC_CODE */
+	uint32_t code_len;
+	uint32_t owner;		/* index in VDB_SEC_NDB or VDB_SEC_LDB */
+	uint16_t sub;		/* subsignature index within its .ldb */
+	uint8_t kind;		/* MATCH_NDB or MATCH_LDB */
+	uint8_t target;		/* ClamAV target type 0..14 */
+	uint8_t off_kind;	/* OFF_ANY, OFF_ABS, OFF_EOF */
+	uint8_t flags;		/* MATCH_F_* */
+	uint16_t reserved;
+	uint32_t off_shift;	/* maxshift of a floating offset */
+	uint64_t off_n;
+	uint32_t minlen;
+	uint32_t maxlen;	/* PAT_INF if unbounded */
+};				/* 40 bytes */
+
+enum { MATCH_NDB = 1, MATCH_LDB = 2 };
+enum { OFF_ANY = 0, OFF_ABS = 1, OFF_EOF = 2 };
+#define MATCH_F_COUNT 0x01	/* its match count matters, not just one */
+
+struct vdb_ndb {
+	uint32_t name;
+	uint32_t matchable;
+};
+
+struct vdb_ldb {
+	uint32_t name;
+	uint32_t expr_off;	/* expression bytecode in VDB_SEC_CODE */
+	uint32_t expr_len;
+	uint32_t first;		/* first matchable */
+	uint16_t nmatch;	/* matchables: [first, first + nmatch) */
+	uint16_t nsub;		/* subsignatures */
+	uint8_t target;
+	uint8_t flags;		/* LDB_F_* */
+	uint16_t reserved;
+	uint64_t fsize_min;
+	uint64_t fsize_max;
+};				/* 40 bytes */
+
+#define LDB_F_ZERO_TRUE 0x01	/* the expression holds with no match at all */
+
+#endif

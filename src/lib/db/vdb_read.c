@@ -1,0 +1,205 @@
+/*
+ * vdb_read.c -- opens a .vdb image in place. Nothing in the image is
+ * trusted until checked here: header and checksum first, then every
+ * section's bounds and alignment, then every record's references (names,
+ * bytecode ranges, owners, expressions), so that the scanner can follow
+ * them without further checks.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <xxhash.h>
+
+#include "db/hashdb.h"
+#include "db/vdb.h"
+#include "io/reader.h"
+#include "match/lexpr.h"
+#include "match/pattern.h"
+
+static int bad(const char **why, const char *msg)
+{
+	*why = msg;
+	return VIGIL_EFORMAT;
+}
+
+static int header(const uint8_t *buf, size_t len, struct vdb_view *v,
+		  const char **why)
+{
+	const struct vdb_header *h = (const void *)buf;
+
+	if (len < sizeof(*h) || memcmp(h->magic, VDB_MAGIC, 8))
+		return bad(why, "not a Vigil database");
+	if (h->version != VDB_FORMAT_VERSION) {
+		*why = "database format version not supported";
+		return VIGIL_EVERSION;
+	}
+	if (h->header_size != sizeof(*h) || h->file_size != len)
+		return bad(why, "database truncated or padded");
+	if (h->nsections > VDB_MAX_SECTIONS ||
+	    (uint64_t)h->nsections * sizeof(struct vdb_section) >
+		    len - sizeof(*h))
+		return bad(why, "bad section table");
+	if (XXH3_64bits(buf + sizeof(*h), len - sizeof(*h)) != h->checksum) {
+		*why = "database checksum mismatch";
+		return VIGIL_ECHECKSUM;
+	}
+	v->base = buf;
+	v->size = len;
+	v->hdr = h;
+	return 0;
+}
+
+/* Points *p at a section's bytes, checking bounds and alignment. */
+static int section(const struct vdb_view *v, uint32_t id, size_t elem,
+		   const void **p, size_t *n)
+{
+	const struct vdb_section *s = (const void *)(v->base + sizeof(*v->hdr));
+	uint32_t i;
+
+	*p = NULL;
+	*n = 0;
+	for (i = 0; i < v->hdr->nsections; i++) {
+		if (s[i].id != id)
+			continue;
+		if (s[i].offset > v->size || s[i].size > v->size - s[i].offset ||
+		    s[i].offset % 8 || s[i].size % elem)
+			return -1;
+		*p = v->base + s[i].offset;
+		*n = (size_t)(s[i].size / elem);
+		return 0;
+	}
+	return 0; /* absent: empty */
+}
+
+static int name_ok(const struct vdb_view *v, uint32_t off)
+{
+	return off < v->strings_len;
+}
+
+static int hash_sections(struct vdb_view *v, const char **why)
+{
+	const void *p;
+	size_t n, a, i;
+
+	for (a = 0; a < HASH_NALGO; a++) {
+		size_t stride = VDB_HASH_STRIDE(hash_digest_len((int)a));
+
+		if (section(v, VDB_SEC_HASH + (uint32_t)a, stride, &p, &n) < 0)
+			return bad(why, "bad hash section");
+		v->hash[a] = p;
+		v->nhash[a] = n;
+		for (i = 0; i < n; i++) {
+			uint32_t name;
+
+			memcpy(&name, v->hash[a] + i * stride + 8, 4);
+			if (!name_ok(v, name))
+				return bad(why, "hash record names no string");
+		}
+		if (section(v, VDB_SEC_ALLOW + (uint32_t)a, stride, &p, &n) < 0)
+			return bad(why, "bad allowlist section");
+		v->allow[a] = p;
+		v->nallow[a] = n;
+		if (section(v, VDB_SEC_SIZES + (uint32_t)a, 8, &p, &n) < 0 ||
+		    (n == 0 && v->nhash[a]))
+			return bad(why, "bad size section");
+		v->wild[a] = n ? ((const uint64_t *)p)[0] : 0;
+		v->sizes[a] = n ? (const uint64_t *)p + 1 : NULL;
+		v->nsizes[a] = n ? n - 1 : 0;
+	}
+	return 0;
+}
+
+static int matchables_ok(const struct vdb_view *v)
+{
+	size_t i;
+
+	for (i = 0; i < v->nmatch; i++) {
+		const struct vdb_matchable *m = &v->match[i];
+		size_t owners = m->kind == MATCH_NDB ? v->nndb : v->nldb;
+
+		if ((m->kind != MATCH_NDB && m->kind != MATCH_LDB) ||
+		    m->owner >= owners || m->target > 14 ||
+		    m->off_kind > OFF_EOF || m->code_off > v->code_len ||
+		    m->code_len > v->code_len - m->code_off ||
+		    !pat_valid(v->code + m->code_off, m->code_len))
+			return 0;
+		if (m->kind == MATCH_LDB && m->sub >= v->ldb[m->owner].nsub)
+			return 0;
+	}
+	return 1;
+}
+
+static int records_ok(const struct vdb_view *v)
+{
+	size_t i;
+
+	for (i = 0; i < v->nndb; i++)
+		if (!name_ok(v, v->ndb[i].name) ||
+		    v->ndb[i].matchable >= v->nmatch ||
+		    v->match[v->ndb[i].matchable].kind != MATCH_NDB)
+			return 0;
+	for (i = 0; i < v->nldb; i++) {
+		const struct vdb_ldb *l = &v->ldb[i];
+
+		if (!name_ok(v, l->name) || l->first > v->nmatch ||
+		    l->nmatch > v->nmatch - l->first ||
+		    l->nsub > LEXPR_MAX_SUBSIGS || l->expr_off > v->code_len ||
+		    l->expr_len > v->code_len - l->expr_off ||
+		    !lexpr_valid(v->code + l->expr_off, l->expr_len, l->nsub))
+			return 0;
+	}
+	for (i = 0; i < v->nignore; i++)
+		if (!name_ok(v, v->ignore[i]))
+			return 0;
+	return matchables_ok(v);
+}
+
+int vdb_open(const uint8_t *buf, size_t len, struct vdb_view *v,
+	     const char **why)
+{
+	const void *p;
+	size_t n;
+	int rc;
+
+	memset(v, 0, sizeof(*v));
+	if ((rc = header(buf, len, v, why)) < 0)
+		return rc;
+	if (section(v, VDB_SEC_META, 1, &p, &v->meta_len) < 0)
+		return bad(why, "bad section bounds");
+	v->meta = p;
+	if (section(v, VDB_SEC_STRINGS, 1, &p, &n) < 0)
+		return bad(why, "bad section bounds");
+	v->strings = p;
+	v->strings_len = n;
+	if (!n || v->strings[n - 1] != 0)
+		return bad(why, "string table not terminated");
+	if ((rc = hash_sections(v, why)) < 0)
+		return rc;
+	if (section(v, VDB_SEC_MATCHABLE, sizeof(*v->match), &p, &v->nmatch) ||
+	    (v->match = p, section(v, VDB_SEC_CODE, 1, &p, &v->code_len)) ||
+	    (v->code = p, section(v, VDB_SEC_NDB, sizeof(*v->ndb), &p, &v->nndb)) ||
+	    (v->ndb = p, section(v, VDB_SEC_LDB, sizeof(*v->ldb), &p, &v->nldb)) ||
+	    (v->ldb = p, section(v, VDB_SEC_IGNORE, 4, &p, &v->nignore)))
+		return bad(why, "bad section bounds");
+	v->ignore = p;
+	if (!records_ok(v))
+		return bad(why, "a record refers outside the database");
+	return 0;
+}
+
+void vdb_meta(const struct vdb_view *v, const char *key, char *out,
+	      size_t cap)
+{
+	struct rdr r;
+	const char *line;
+	size_t n, kl = strlen(key);
+
+	out[0] = 0;
+	rdr_init(&r, v->meta, v->meta_len);
+	while (rdr_line(&r, 1 << 20, &line, &n)) {
+		if (n > kl && line[kl] == '=' && !memcmp(line, key, kl)) {
+			snprintf(out, cap, "%.*s", (int)(n - kl - 1),
+				 line + kl + 1);
+			return;
+		}
+	}
+}

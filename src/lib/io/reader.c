@@ -1,0 +1,108 @@
+/*
+ * reader.c -- bounded reader over an untrusted buffer. Invariant: pos never
+ * exceeds len, and no getter touches a byte at or beyond len.
+ */
+#include "io/reader.h"
+
+#include <string.h>
+
+void rdr_init(struct rdr *r, const void *buf, size_t len)
+{
+	r->buf = buf;
+	r->len = buf ? len : 0;
+	r->pos = 0;
+	r->failed = 0;
+}
+
+size_t rdr_left(const struct rdr *r)
+{
+	return r->len - r->pos;
+}
+
+int rdr_failed(const struct rdr *r)
+{
+	return r->failed;
+}
+
+const uint8_t *rdr_bytes(struct rdr *r, size_t n)
+{
+	const uint8_t *p;
+
+	if (r->failed || n > r->len - r->pos) {
+		r->failed = 1;
+		return NULL;
+	}
+	p = r->buf + r->pos;
+	r->pos += n;
+	return p;
+}
+
+int rdr_skip(struct rdr *r, size_t n)
+{
+	return rdr_bytes(r, n) ? 0 : -1;
+}
+
+int rdr_seek(struct rdr *r, size_t pos)
+{
+	if (r->failed || pos > r->len) {
+		r->failed = 1;
+		return -1;
+	}
+	r->pos = pos;
+	return 0;
+}
+
+uint8_t rdr_u8(struct rdr *r)
+{
+	const uint8_t *p = rdr_bytes(r, 1);
+
+	return p ? p[0] : 0;
+}
+
+uint16_t rdr_u16le(struct rdr *r)
+{
+	const uint8_t *p = rdr_bytes(r, 2);
+
+	return p ? (uint16_t)(p[0] | p[1] << 8) : 0;
+}
+
+uint32_t rdr_u32le(struct rdr *r)
+{
+	const uint8_t *p = rdr_bytes(r, 4);
+
+	if (!p)
+		return 0;
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	       (uint32_t)p[3] << 24;
+}
+
+uint64_t rdr_u64le(struct rdr *r)
+{
+	uint64_t lo = rdr_u32le(r);
+	uint64_t hi = rdr_u32le(r);
+
+	return lo | hi << 32;
+}
+
+int rdr_line(struct rdr *r, size_t max_len, const char **line, size_t *n)
+{
+	const uint8_t *start, *nl;
+	size_t avail, len;
+
+	if (r->failed || r->pos >= r->len)
+		return 0;
+	start = r->buf + r->pos;
+	avail = r->len - r->pos;
+	nl = memchr(start, '\n', avail);
+	len = nl ? (size_t)(nl - start) : avail;
+	if (len > max_len) {
+		r->failed = 1;
+		return 0;
+	}
+	r->pos += nl ? len + 1 : len;
+	if (len && start[len - 1] == '\r')
+		len--;
+	*line = (const char *)start;
+	*n = len;
+	return 1;
+}

@@ -1,0 +1,184 @@
+/*
+ * hscache.c -- cache files "vigil-<key>.hsdb": a 32-byte header (magic,
+ * XXH3 of the rest, matchable count, size of the serialised database),
+ * the run-time flags, then hs_serialize_database() output. Written to a
+ * temporary name and renamed, so readers never see half a file.
+ */
+#define _GNU_SOURCE
+#include "match/hscache.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <xxhash.h>
+
+#include "io/reader.h"
+#include "vigil/vigil.h"
+
+#define HSCACHE_MAGIC "VIGILHS1"
+#define HSCACHE_HEADER 32
+
+void hscache_key(const struct vdb_view *v, struct hscache_key *k)
+{
+	XXH3_state_t *st = XXH3_createState();
+	hs_platform_info_t plat;
+	XXH128_hash_t h = { 0, 0 };
+	const char *ver = hs_version();
+
+	memset(&plat, 0, sizeof(plat));
+	hs_populate_platform(&plat);
+	if (st && XXH3_128bits_reset(st) == XXH_OK) {
+		XXH3_128bits_update(st, HSCACHE_MAGIC, 8);
+		XXH3_128bits_update(st, ver, strlen(ver));
+		XXH3_128bits_update(st, &plat, sizeof(plat));
+		XXH3_128bits_update(st, v->match,
+				    v->nmatch * sizeof(*v->match));
+		XXH3_128bits_update(st, v->code, v->code_len);
+		h = XXH3_128bits_digest(st);
+	}
+	XXH3_freeState(st);
+	snprintf(k->hex, sizeof(k->hex), "%016llx%016llx",
+		 (unsigned long long)h.high64, (unsigned long long)h.low64);
+}
+
+static void path_of(char *out, size_t cap, const char *dir,
+		    const struct hscache_key *k, const char *suffix)
+{
+	snprintf(out, cap, "%s/vigil-%s.hsdb%s", dir, k->hex, suffix);
+}
+
+static int parse(const uint8_t *buf, size_t len, size_t nmatch,
+		 struct hsdb *h)
+{
+	struct rdr r;
+	const uint8_t *flags, *ser;
+	uint64_t sum, n, ser_len;
+
+	rdr_init(&r, buf, len);
+	if (!rdr_bytes(&r, 8) || memcmp(buf, HSCACHE_MAGIC, 8))
+		return -1;
+	sum = rdr_u64le(&r);
+	n = rdr_u64le(&r);
+	ser_len = rdr_u64le(&r);
+	if (rdr_failed(&r) || n != nmatch ||
+	    XXH3_64bits(buf + HSCACHE_HEADER, len - HSCACHE_HEADER) != sum)
+		return -1;
+	flags = rdr_bytes(&r, nmatch);
+	if (!flags || rdr_skip(&r, (8 - nmatch % 8) % 8) < 0 ||
+	    !(ser = rdr_bytes(&r, ser_len)))
+		return -1;
+	if (hs_deserialize_database((const char *)ser, ser_len, &h->db) !=
+	    HS_SUCCESS)
+		return -1;
+	memcpy(h->rtflags, flags, nmatch);
+	return 0;
+}
+
+int hscache_load(const char *dir, const struct hscache_key *k, size_t nmatch,
+		 struct hsdb *h)
+{
+	char path[4096];
+	struct stat st;
+	void *map;
+	int fd, rc = -1;
+
+	path_of(path, sizeof(path), dir, k, "");
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return -1;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+	    st.st_size >= HSCACHE_HEADER) {
+		map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE,
+			   fd, 0);
+		if (map != MAP_FAILED) {
+			rc = parse(map, (size_t)st.st_size, nmatch, h);
+			munmap(map, (size_t)st.st_size);
+		}
+	}
+	close(fd);
+	return rc;
+}
+
+static int write_all(int fd, const void *p, size_t n)
+{
+	const uint8_t *b = p;
+
+	while (n) {
+		ssize_t w = write(fd, b, n);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		b += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+static int build_file(size_t nmatch, const struct hsdb *h, uint8_t **out,
+		      size_t *len)
+{
+	char *ser = NULL;
+	size_t ser_len = 0, pad = (8 - nmatch % 8) % 8, total;
+	uint64_t hdr[4];
+	uint8_t *b;
+
+	if (hs_serialize_database(h->db, &ser, &ser_len) != HS_SUCCESS)
+		return -1;
+	total = HSCACHE_HEADER + nmatch + pad + ser_len;
+	if (!(b = calloc(1, total))) {
+		free(ser);
+		return -1;
+	}
+	memcpy(b + HSCACHE_HEADER, h->rtflags, nmatch);
+	memcpy(b + HSCACHE_HEADER + nmatch + pad, ser, ser_len);
+	free(ser);
+	memcpy(&hdr[0], HSCACHE_MAGIC, 8);
+	hdr[1] = XXH3_64bits(b + HSCACHE_HEADER, total - HSCACHE_HEADER);
+	hdr[2] = nmatch;
+	hdr[3] = ser_len;
+	memcpy(b, hdr, sizeof(hdr));
+	*out = b;
+	*len = total;
+	return 0;
+}
+
+void hscache_store(const char *dir, const struct hscache_key *k,
+		   size_t nmatch, const struct hsdb *h,
+		   void (*log)(void *, int, const char *), void *log_ctx)
+{
+	char path[4096], tmp[4200], msg[4400];
+	uint8_t *b = NULL;
+	size_t len;
+	int fd = -1, ok = 0;
+
+	path_of(path, sizeof(path), dir, k, "");
+	snprintf(tmp, sizeof(tmp), "%s.%ld.tmp", path, (long)getpid());
+	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
+		goto out;
+	if (build_file(nmatch, h, &b, &len) < 0)
+		goto out;
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0 || write_all(fd, b, len) < 0 || fsync(fd) < 0)
+		goto out;
+	if (close(fd) == 0 && rename(tmp, path) == 0)
+		ok = 1;
+	fd = -1;
+out:
+	if (fd >= 0)
+		close(fd);
+	if (!ok) {
+		unlink(tmp);
+		if (log) {
+			snprintf(msg, sizeof(msg), "cannot write matcher cache "
+				 "%s: %s", path, strerror(errno));
+			log(log_ctx, VIGIL_LOG_WARNING, msg);
+		}
+	}
+	free(b);
+}

@@ -1,0 +1,27 @@
+/*
+ * hscache.h -- on-disk cache of compiled Vectorscan databases. A file is
+ * named by a key over the patterns, the Vectorscan version and the CPU
+ * features, and carries its own checksum, so a stale or damaged entry is
+ * never used: it is rebuilt.
+ */
+#ifndef VIGIL_MATCH_HSCACHE_H
+#define VIGIL_MATCH_HSCACHE_H
+
+#include <stddef.h>
+
+#include "match/hsdb.h"
+
+struct hscache_key {
+	char hex[33];
+};
+
+void hscache_key(const struct vdb_view *v, struct hscache_key *k);
+/* Returns 0 and fills h->db and h->rtflags, or -1 if absent or invalid. */
+int hscache_load(const char *dir, const struct hscache_key *k, size_t nmatch,
+		 struct hsdb *h);
+/* Best effort: a cache that cannot be written is logged, not an error. */
+void hscache_store(const char *dir, const struct hscache_key *k,
+		   size_t nmatch, const struct hsdb *h,
+		   void (*log)(void *, int, const char *), void *log_ctx);
+
+#endif

@@ -1,0 +1,199 @@
+/*
+ * hsdb.c -- building the Vectorscan database of a shard. Every matchable
+ * becomes one expression (SINGLEMATCH: the first hit per object is enough,
+ * since inexact ones are then verified over the whole object). An
+ * expression Vectorscan rejects is retried in prefilter mode, then left to
+ * the exact matcher alone. Compiling is slow, so the result is cached.
+ */
+#include "match/hsdb.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "match/hscache.h"
+#include "match/pattern.h"
+#include "match/regex.h"
+#include "vigil/vigil.h"
+
+struct exprs {
+	char **expr;
+	unsigned *flags;
+	unsigned *ids;
+	hs_expr_ext_t *ext;
+	const hs_expr_ext_t **extp;
+	size_t n;
+};
+
+static void exprs_free(struct exprs *x, size_t nmatch)
+{
+	size_t i;
+
+	for (i = 0; x->expr && i < nmatch; i++)
+		free(x->expr[i]);
+	free(x->expr);
+	free(x->flags);
+	free(x->ids);
+	free(x->ext);
+	free(x->extp);
+}
+
+static void set_offsets(const struct vdb_matchable *m, hs_expr_ext_t *e)
+{
+	memset(e, 0, sizeof(*e));
+	if (m->off_kind != OFF_ABS || m->off_n > UINT32_MAX)
+		return;
+	e->flags = HS_EXT_FLAG_MIN_OFFSET;
+	e->min_offset = m->off_n + m->minlen;
+	if (m->maxlen != PAT_INF) {
+		e->flags |= HS_EXT_FLAG_MAX_OFFSET;
+		e->max_offset = m->off_n + m->off_shift + m->maxlen;
+	}
+}
+
+static int exprs_make(const struct vdb_view *v, struct exprs *x,
+		      uint8_t *rt)
+{
+	size_t i, n = v->nmatch;
+
+	x->expr = calloc(n, sizeof(*x->expr));
+	x->flags = calloc(n, sizeof(*x->flags));
+	x->ids = calloc(n, sizeof(*x->ids));
+	x->ext = calloc(n, sizeof(*x->ext));
+	x->extp = calloc(n, sizeof(*x->extp));
+	if (!x->expr || !x->flags || !x->ids || !x->ext || !x->extp)
+		return VIGIL_ENOMEM;
+	for (i = 0; i < n; i++) {
+		const struct vdb_matchable *m = &v->match[i];
+		struct vbuf b = { 0 };
+		int exact;
+
+		if (regex_from_pattern(v->code + m->code_off, m->code_len, &b,
+				       &exact) < 0)
+			return VIGIL_ENOMEM;
+		x->expr[i] = (char *)b.data;
+		x->flags[i] = HS_FLAG_DOTALL | HS_FLAG_SINGLEMATCH;
+		x->ids[i] = (unsigned)i;
+		set_offsets(m, &x->ext[i]);
+		x->extp[i] = &x->ext[i];
+		if (!exact || m->off_kind != OFF_ANY ||
+		    (m->flags & MATCH_F_COUNT))
+			rt[i] |= RT_VERIFY;
+	}
+	x->n = n;
+	return 0;
+}
+
+/* Takes expression i out of the set (it stays with the exact matcher). */
+static void exprs_drop(struct exprs *x, size_t i, uint8_t *rt)
+{
+	rt[x->ids[i]] |= RT_NOHS | RT_VERIFY;
+	free(x->expr[i]);
+	x->n--;
+	x->expr[i] = x->expr[x->n];
+	x->flags[i] = x->flags[x->n];
+	x->ids[i] = x->ids[x->n];
+	x->extp[i] = x->extp[x->n];
+	x->expr[x->n] = NULL;
+}
+
+static int compile(struct exprs *x, uint8_t *rt, hs_database_t **db,
+		   const char **why)
+{
+	hs_compile_error_t *err = NULL;
+
+	for (;;) {
+		hs_error_t e;
+		int i;
+
+		if (!x->n)
+			return 0;
+		e = hs_compile_ext_multi((const char *const *)x->expr, x->flags,
+					 x->ids, x->extp, (unsigned)x->n,
+					 HS_MODE_BLOCK, NULL, db, &err);
+		if (e == HS_SUCCESS)
+			return 0;
+		i = err ? err->expression : -1;
+		hs_free_compile_error(err);
+		if (i < 0 || (size_t)i >= x->n) {
+			*why = "Vectorscan could not compile the database";
+			return VIGIL_EMATCHER;
+		}
+		if (x->flags[i] & HS_FLAG_PREFILTER) {
+			exprs_drop(x, (size_t)i, rt);
+		} else {
+			x->flags[i] |= HS_FLAG_PREFILTER;
+			rt[x->ids[i]] |= RT_VERIFY;
+		}
+	}
+}
+
+static int collect_nohs(struct hsdb *h, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (h->rtflags[i] & RT_NOHS)
+			h->nnohs++;
+	if (!h->nnohs)
+		return 0;
+	if (!(h->nohs = calloc(h->nnohs, sizeof(*h->nohs))))
+		return VIGIL_ENOMEM;
+	h->nnohs = 0;
+	for (i = 0; i < n; i++)
+		if (h->rtflags[i] & RT_NOHS)
+			h->nohs[h->nnohs++] = (uint32_t)i;
+	return 0;
+}
+
+static int build_fresh(const struct vdb_view *v, struct hsdb *h,
+		       const char **why)
+{
+	struct exprs x;
+	int rc;
+
+	memset(&x, 0, sizeof(x));
+	if ((rc = exprs_make(v, &x, h->rtflags)) == 0)
+		rc = compile(&x, h->rtflags, &h->db, why);
+	exprs_free(&x, v->nmatch);
+	return rc;
+}
+
+int hsdb_build(const struct vdb_view *v, const char *cache_dir,
+	       void (*log)(void *, int, const char *), void *log_ctx,
+	       struct hsdb *out, const char **why)
+{
+	struct hscache_key key;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	*why = "out of memory";
+	if (!(out->rtflags = calloc(v->nmatch + 1, 1)))
+		return VIGIL_ENOMEM;
+	if (!v->nmatch)
+		return 0;
+	hscache_key(v, &key);
+	if (cache_dir && hscache_load(cache_dir, &key, v->nmatch, out) == 0) {
+		out->from_cache = 1;
+	} else {
+		if ((rc = build_fresh(v, out, why)) < 0) {
+			hsdb_free(out);
+			return rc;
+		}
+		if (cache_dir && out->db)
+			hscache_store(cache_dir, &key, v->nmatch, out, log,
+				      log_ctx);
+	}
+	if (out->db)
+		hs_database_size(out->db, &out->bytes);
+	if ((rc = collect_nohs(out, v->nmatch)) < 0)
+		hsdb_free(out);
+	return rc;
+}
+
+void hsdb_free(struct hsdb *h)
+{
+	hs_free_database(h->db);
+	free(h->rtflags);
+	free(h->nohs);
+	memset(h, 0, sizeof(*h));
+}

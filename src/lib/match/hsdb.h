@@ -1,0 +1,38 @@
+/*
+ * hsdb.h -- the Vectorscan database built from a .vdb's matchables, cached
+ * on disk under a key made of the patterns, the Vectorscan version and the
+ * CPU's features.
+ */
+#ifndef VIGIL_MATCH_HSDB_H
+#define VIGIL_MATCH_HSDB_H
+
+#include <hs/hs.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "db/vdb.h"
+
+/* Per-matchable run-time flags. */
+#define RT_VERIFY 0x01	/* a hit must be confirmed by the exact matcher */
+#define RT_NOHS 0x02	/* not in the Vectorscan database: always verified */
+
+struct hsdb {
+	hs_database_t *db;	/* NULL when there is no pattern */
+	uint8_t *rtflags;	/* one per matchable */
+	uint32_t *nohs;		/* matchables with RT_NOHS */
+	size_t nnohs;
+	size_t bytes;
+	int from_cache;
+};
+
+/*
+ * Builds (or loads from cache_dir, if not NULL) the matcher for v. log, if
+ * not NULL, receives a line about cache problems. Returns 0, VIGIL_ENOMEM
+ * or VIGIL_EMATCHER (with *why set).
+ */
+int hsdb_build(const struct vdb_view *v, const char *cache_dir,
+	       void (*log)(void *, int, const char *), void *log_ctx,
+	       struct hsdb *out, const char **why);
+void hsdb_free(struct hsdb *h);
+
+#endif

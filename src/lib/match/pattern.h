@@ -1,0 +1,64 @@
+/*
+ * pattern.h -- the compiled form of one body pattern (a ClamAV hex
+ * signature) and the exact matcher that verifies it. The bytecode is
+ * portable (little-endian operands) and is stored as is in .vdb files.
+ */
+#ifndef VIGIL_MATCH_PATTERN_H
+#define VIGIL_MATCH_PATTERN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum pat_op {
+	PAT_LIT = 1,	/* u16 n, n bytes */
+	PAT_MASK = 2,	/* u8 value, u8 mask: (b & mask) == value */
+	PAT_ANY = 3,	/* u32 n: exactly n bytes of anything */
+	PAT_GAP = 4,	/* u32 min, u32 max (PAT_INF: unbounded) */
+	PAT_CLASS = 5,	/* 32-byte bitmap of accepted bytes */
+	PAT_ALT = 6,	/* u8 negated, u16 count, then per member:
+			 * u16 len, len x (u8 value, u8 mask) */
+	PAT_LINE = 7,	/* u8 negated: "\n" or "\r\n" (inner (L)) */
+	PAT_EDGE = 8,	/* u8 flags: zero-width test at an edge */
+};
+
+#define PAT_INF 0xffffffffu
+
+/* PAT_EDGE flags: one kind, a side, and an optional negation. */
+#define PAT_EDGE_BOUND 0x01	/* (B): word boundary */
+#define PAT_EDGE_LINE 0x02	/* (L): line boundary */
+#define PAT_EDGE_WORD 0x04	/* (W) or the 'f' modifier: non-alphanumeric */
+#define PAT_EDGE_NEG 0x10
+#define PAT_EDGE_RIGHT 0x20	/* tests the byte after the match */
+
+/* Hard limits on a single pattern; the hex parser enforces them. */
+#define PAT_MAX_CODE_BYTES 65536
+#define PAT_MAX_ALTS 256
+#define PAT_MAX_UNBOUNDED_GAPS 16
+/* Verification steps allowed per pattern and object. */
+#define PAT_MAX_VERIFY_STEPS (1ull << 26)
+
+/* The bytes a ClamAV (B) accepts: 1 = before a word, 2 = after, 3 = both. */
+extern const uint8_t pat_boundary[256];
+
+/* Minimum and maximum length of a match (max PAT_INF if unbounded). */
+void pat_lengths(const uint8_t *code, size_t len, uint32_t *min,
+		 uint32_t *max);
+
+/* Returns 1 if the pattern is valid bytecode (every operand in bounds). */
+int pat_valid(const uint8_t *code, size_t len);
+
+/* Where a match may start: [lo, hi] within the buffer. */
+struct pat_window {
+	size_t lo;
+	size_t hi;
+};
+
+/*
+ * Counts the start positions in the window at which the pattern matches
+ * the buffer. Returns the count (stopping after max_count), or -1 if the
+ * step budget was exhausted (the answer is unknown, never "no match").
+ */
+int64_t pat_count(const uint8_t *code, size_t clen, const uint8_t *buf,
+		  size_t len, struct pat_window w, uint64_t max_count);
+
+#endif
