@@ -103,6 +103,26 @@ int hscache_load(const char *dir, const struct hscache_key *k, size_t nmatch,
 	return rc;
 }
 
+/* mkdir -p, owner-only for what it creates. */
+static int make_dirs(const char *dir)
+{
+	char tmp[4096];
+	size_t i, n = strlen(dir);
+
+	if (n >= sizeof(tmp))
+		return -1;
+	memcpy(tmp, dir, n + 1);
+	for (i = 1; i <= n; i++) {
+		if (tmp[i] != '/' && tmp[i] != 0)
+			continue;
+		tmp[i] = 0;
+		if (mkdir(tmp, 0700) < 0 && errno != EEXIST)
+			return -1;
+		tmp[i] = i < n ? '/' : 0;
+	}
+	return 0;
+}
+
 static int write_all(int fd, const void *p, size_t n)
 {
 	const uint8_t *b = p;
@@ -159,7 +179,7 @@ void hscache_store(const char *dir, const struct hscache_key *k,
 
 	path_of(path, sizeof(path), dir, k, "");
 	snprintf(tmp, sizeof(tmp), "%s.%ld.tmp", path, (long)getpid());
-	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
+	if (make_dirs(dir) < 0)
 		goto out;
 	if (build_file(nmatch, h, &b, &len) < 0)
 		goto out;

@@ -1,0 +1,42 @@
+# Thin wrapper over Meson: the two commands of the README, and a few more.
+#   make            build (installs missing Debian packages first)
+#   make scan       build, then scan TARGET (default: the bundled samples)
+#   make test       build and run the whole suite
+#   make install    install under PREFIX (default /usr/local)
+BUILD ?= build
+PREFIX ?= /usr/local
+TARGET ?= $(BUILD)/samples
+VIGIL = $(BUILD)/src/cli/vigil
+
+.PHONY: all build deps scan test install bench fuzz clean
+
+all: build
+
+deps:
+	@sh scripts/deps.sh build
+
+build: deps
+	@[ -f $(BUILD)/build.ninja ] || meson setup $(BUILD) --prefix=$(PREFIX)
+	@ninja -C $(BUILD)
+
+scan: build
+	@[ "$(TARGET)" != "$(BUILD)/samples" ] || sh scripts/make-samples.sh $(BUILD)/samples
+	@$(VIGIL) scan $(TARGET); rc=$$?; [ $$rc -le 1 ] || exit $$rc
+
+test:
+	@sh scripts/deps.sh test
+	@[ -f $(BUILD)/build.ninja ] || meson setup $(BUILD) --prefix=$(PREFIX)
+	@ninja -C $(BUILD)
+	@sh tests/run.sh $(BUILD)
+
+install: build
+	@meson install -C $(BUILD)
+
+bench: build
+	@sh bench/run.sh $(BUILD)
+
+fuzz:
+	@sh scripts/fuzz.sh
+
+clean:
+	rm -rf $(BUILD)

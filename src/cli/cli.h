@@ -1,0 +1,43 @@
+/*
+ * cli.h -- what the parts of the vigil program share: the commands, the
+ * engine setup from -d options, and small helpers. The program uses only
+ * libvigil's public API.
+ */
+#ifndef VIGIL_CLI_H
+#define VIGIL_CLI_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "vigil/vigil.h"
+
+#define EXIT_CLEAN 0
+#define EXIT_FOUND 1
+#define EXIT_ERROR 2
+
+/* Signature sources to load and how. */
+struct dbsetup {
+	const char **paths;	/* -d arguments; none: the default database */
+	size_t npaths;
+	unsigned flags;		/* VIGIL_ENGINE_* */
+	const char *cache_dir;	/* NULL: no matcher cache */
+	int verbose;		/* every load warning, not the first few */
+	int quiet;
+};
+
+/* Builds and compiles an engine; prints its own errors. 0 or -1. */
+int dbsetup_engine(struct dbsetup *d, struct vigil_engine **out);
+/* The default matcher cache directory, or NULL. */
+const char *dbsetup_default_cache(void);
+/* Directory with the bundled database, for the default set. */
+const char *dbsetup_bundled(void);
+
+int cmd_scan(int argc, char **argv);
+int cmd_db(int argc, char **argv);
+
+/* "100M", "2G", "512K" or bytes; 0 on success, -1 if malformed. */
+int parse_size(const char *s, uint64_t *out);
+/* Seconds since an arbitrary start, monotonic. */
+double now_seconds(void);
+
+#endif

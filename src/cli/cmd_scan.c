@@ -1,0 +1,318 @@
+/*
+ * cmd_scan.c -- "vigil scan": options, the engine, a pool of worker
+ * threads (one scanner each) fed by the directory walker, and the exit
+ * status: 0 clean, 1 found (wins over errors), 2 error.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "scan.h"
+
+#define MAX_DATABASES 64
+#define MAX_THREADS 256
+#define PROGRESS_INTERVAL_NS 250000000L
+
+static void scan_usage(FILE *f)
+{
+	fprintf(f,
+"Usage: vigil scan [OPTIONS] PATH...\n"
+"Scan files and directories (recursively); '-' reads standard input.\n"
+"\n"
+"  -d, --database=PATH      a .vdb, ClamAV signature files, or a directory\n"
+"                           of them (repeatable; default: Vigil's bundled\n"
+"                           database and ClamAV's feed in /var/lib/clamav)\n"
+"  -j, --threads=N          scanning threads (default: all cores)\n"
+"  -i, --infected           print only what is found\n"
+"  -z, --allmatch           report every matching signature\n"
+"      --json               one JSON object per file, then a summary\n"
+"      --no-summary         no summary block\n"
+"      --exclude=REGEX      skip files whose path matches (repeatable)\n"
+"      --exclude-dir=REGEX  skip directories whose path matches\n"
+"      --max-filesize=SIZE  larger files are not matched and are reported\n"
+"                           as Heuristics.Limits.Exceeded.MaxFileSize\n"
+"                           (default 100M; suffixes K, M, G)\n"
+"      --follow-symlinks    follow symbolic links inside directories\n"
+"      --detect-pua         load PUA signatures (.hdu .hsu .ndu .ldu)\n"
+"      --strict             refuse signatures Vigil cannot honour\n"
+"      --cache-dir=DIR      matcher cache (default ~/.cache/vigil)\n"
+"      --no-cache           do not read or write the matcher cache\n"
+"      --progress, --no-progress  progress line on a terminal (default on)\n"
+"  -q, --quiet              print errors only\n"
+"  -v, --verbose            list every signature line skipped\n"
+"  -r, --recursive          accepted for clamscan compatibility\n"
+"  -h, --help               this text\n"
+"\n"
+"Exit status: 0 nothing found, 1 something found, 2 an error occurred.\n");
+}
+
+enum {
+	OPT_JSON = 256, OPT_NO_SUMMARY, OPT_EXCLUDE, OPT_EXCLUDE_DIR,
+	OPT_MAX_FILESIZE, OPT_FOLLOW, OPT_PUA, OPT_STRICT, OPT_CACHE_DIR,
+	OPT_NO_CACHE, OPT_PROGRESS, OPT_NO_PROGRESS,
+};
+
+static const struct option scan_long[] = {
+	{ "database", required_argument, NULL, 'd' },
+	{ "threads", required_argument, NULL, 'j' },
+	{ "infected", no_argument, NULL, 'i' },
+	{ "allmatch", no_argument, NULL, 'z' },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "recursive", no_argument, NULL, 'r' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "no-summary", no_argument, NULL, OPT_NO_SUMMARY },
+	{ "exclude", required_argument, NULL, OPT_EXCLUDE },
+	{ "exclude-dir", required_argument, NULL, OPT_EXCLUDE_DIR },
+	{ "max-filesize", required_argument, NULL, OPT_MAX_FILESIZE },
+	{ "follow-symlinks", no_argument, NULL, OPT_FOLLOW },
+	{ "detect-pua", no_argument, NULL, OPT_PUA },
+	{ "strict", no_argument, NULL, OPT_STRICT },
+	{ "cache-dir", required_argument, NULL, OPT_CACHE_DIR },
+	{ "no-cache", no_argument, NULL, OPT_NO_CACHE },
+	{ "progress", no_argument, NULL, OPT_PROGRESS },
+	{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
+	{ NULL, 0, NULL, 0 },
+};
+
+struct cmdline {
+	struct dbsetup db;
+	const char *dbs[MAX_DATABASES];
+	int no_cache;
+};
+
+static int add_regex(regex_t *r, size_t *n, const char *re)
+{
+	char msg[256];
+	int rc;
+
+	if (*n == MAX_EXCLUDES) {
+		fprintf(stderr, "vigil: too many --exclude options\n");
+		return -1;
+	}
+	if ((rc = regcomp(&r[*n], re, REG_EXTENDED | REG_NOSUB)) != 0) {
+		regerror(rc, &r[*n], msg, sizeof(msg));
+		fprintf(stderr, "vigil: bad regular expression '%s': %s\n", re,
+			msg);
+		return -1;
+	}
+	(*n)++;
+	return 0;
+}
+
+static int parse_value_opt(int ch, const char *arg, struct scanopts *o,
+			   struct cmdline *cl)
+{
+	char *end;
+
+	switch (ch) {
+	case 'd':
+		if (cl->db.npaths == MAX_DATABASES)
+			return -1;
+		cl->dbs[cl->db.npaths++] = arg;
+		return 0;
+	case 'j':
+		o->threads = (int)strtol(arg, &end, 10);
+		return (*end || o->threads < 1 || o->threads > MAX_THREADS) ?
+			       -1 : 0;
+	case OPT_EXCLUDE:
+		return add_regex(o->exclude, &o->nexclude, arg);
+	case OPT_EXCLUDE_DIR:
+		return add_regex(o->exclude_dir, &o->nexclude_dir, arg);
+	case OPT_MAX_FILESIZE:
+		return parse_size(arg, &o->max_filesize);
+	case OPT_CACHE_DIR:
+		cl->db.cache_dir = arg;
+		return 0;
+	default:
+		return -1;
+	}
+}
+
+static int parse_flag_opt(int ch, struct scanopts *o, struct cmdline *cl)
+{
+	switch (ch) {
+	case 'i': o->infected_only = 1; break;
+	case 'z': o->scan_flags |= VIGIL_SCAN_ALLMATCH; break;
+	case 'q': o->quiet = cl->db.quiet = 1; break;
+	case 'v': o->verbose = cl->db.verbose = 1; break;
+	case 'r': break;
+	case OPT_JSON: o->json = 1; break;
+	case OPT_NO_SUMMARY: o->no_summary = 1; break;
+	case OPT_FOLLOW: o->follow_symlinks = 1; break;
+	case OPT_PUA: cl->db.flags |= VIGIL_ENGINE_PUA; break;
+	case OPT_STRICT: cl->db.flags |= VIGIL_ENGINE_STRICT; break;
+	case OPT_NO_CACHE: cl->no_cache = 1; break;
+	case OPT_PROGRESS: o->progress = 1; break;
+	case OPT_NO_PROGRESS: o->progress = 0; break;
+	default: return -1;
+	}
+	return 0;
+}
+
+/* Returns the index of the first path, -1 on error, 0 after --help. */
+static int parse_args(int argc, char **argv, struct scanopts *o,
+		      struct cmdline *cl)
+{
+	int ch;
+
+	o->progress = isatty(STDERR_FILENO);
+	o->threads = (int)sysconf(_SC_NPROCESSORS_ONLN);
+	if (o->threads < 1)
+		o->threads = 1;
+	if (o->threads > MAX_THREADS)
+		o->threads = MAX_THREADS;
+	cl->db.cache_dir = dbsetup_default_cache();
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "d:j:izqvrh", scan_long, NULL)) != -1) {
+		if (ch == 'h') {
+			scan_usage(stdout);
+			return 0;
+		}
+		if (ch == '?' || (optarg ? parse_value_opt(ch, optarg, o, cl) :
+					   parse_flag_opt(ch, o, cl)) < 0) {
+			if (ch != '?')
+				fprintf(stderr, "vigil: invalid value for "
+					"option%s%s\n", optarg ? " " : "",
+					optarg ? optarg : "");
+			scan_usage(stderr);
+			return -1;
+		}
+	}
+	if (optind >= argc) {
+		fprintf(stderr, "vigil: nothing to scan\n");
+		scan_usage(stderr);
+		return -1;
+	}
+	cl->db.paths = cl->dbs;
+	if (cl->no_cache)
+		cl->db.cache_dir = NULL;
+	if (o->quiet || o->json)
+		o->progress = 0;
+	return optind;
+}
+
+struct worker {
+	pthread_t tid;
+	struct scanctx *c;
+};
+
+static void scan_one(struct scanctx *c, struct vigil_scanner *s,
+		     const char *path)
+{
+	struct vigil_result r = { .size = sizeof(r) };
+	int rc;
+
+	if (!strcmp(path, STDIN_PATH))
+		rc = vigil_scanner_scan_fd(s, STDIN_FILENO, &r);
+	else
+		rc = vigil_scanner_scan_path(s, path, &r);
+	if (rc == 0)
+		report_result(c, path, s, &r);
+	else if (rc == VIGIL_EIO || rc == VIGIL_ENOENT)
+		report_error(c, path, strerror(errno));
+	else if (rc == VIGIL_ETYPE)
+		report_skip(c, path, "not a regular file");
+	else
+		report_error(c, path, vigil_strerror(rc));
+}
+
+static void *work(void *arg)
+{
+	struct worker *w = arg;
+	struct scanctx *c = w->c;
+	struct vigil_scan_options so = { sizeof(so), c->o.scan_flags,
+					 c->o.max_filesize };
+	struct vigil_scanner *s = NULL;
+	char *path;
+	int rc = vigil_scanner_new(&s, c->engine, &so);
+
+	if (rc < 0)
+		fprintf(stderr, "vigil: cannot create a scanner: %s\n",
+			vigil_strerror(rc));
+	while ((path = queue_pop(&c->q))) {
+		if (s)
+			scan_one(c, s, path);
+		else
+			report_error(c, path, vigil_strerror(rc));
+		free(path);
+	}
+	vigil_scanner_free(s);
+	return NULL;
+}
+
+static volatile int progress_stop;
+
+static void *progress(void *arg)
+{
+	struct scanctx *c = arg;
+	struct timespec ts = { 0, PROGRESS_INTERVAL_NS };
+
+	while (!progress_stop) {
+		nanosleep(&ts, NULL);
+		if (!progress_stop)
+			report_progress(c, 0);
+	}
+	return NULL;
+}
+
+static void run_pool(struct scanctx *c, int argc, char **argv, int first)
+{
+	struct worker w[MAX_THREADS];
+	pthread_t pt;
+	int i, n = c->o.threads, have_pt = 0;
+
+	for (i = 0; i < n; i++) {
+		w[i].c = c;
+		if (pthread_create(&w[i].tid, NULL, work, &w[i]) != 0)
+			break;
+	}
+	n = i;
+	if (c->o.progress && pthread_create(&pt, NULL, progress, c) == 0)
+		have_pt = 1;
+	for (i = first; i < argc; i++)
+		walk_arg(c, argv[i]);
+	queue_close(&c->q);
+	if (!n) { /* no thread could start: scan here */
+		w[0].c = c;
+		work(&w[0]);
+	}
+	for (i = 0; i < n; i++)
+		pthread_join(w[i].tid, NULL);
+	progress_stop = 1;
+	if (have_pt)
+		pthread_join(pt, NULL);
+	report_progress(c, 1);
+}
+
+int cmd_scan(int argc, char **argv)
+{
+	static struct scanctx c;
+	struct vigil_engine_stats es = { .size = sizeof(es) };
+	struct cmdline cl;
+	double wall = (double)time(NULL);
+	int first;
+
+	memset(&cl, 0, sizeof(cl));
+	c.t0 = now_seconds();
+	if ((first = parse_args(argc, argv, &c.o, &cl)) <= 0)
+		return first == 0 ? EXIT_CLEAN : EXIT_ERROR;
+	if (dbsetup_engine(&cl.db, &c.engine) < 0)
+		return EXIT_ERROR;
+	vigil_engine_stats(c.engine, &es);
+	queue_init(&c.q);
+	pthread_mutex_init(&c.out_lock, NULL);
+	run_pool(&c, argc, argv, first);
+	report_summary(&c, es.signatures, wall);
+	queue_destroy(&c.q);
+	vigil_engine_free(c.engine);
+	if (c.st.infected)
+		return EXIT_FOUND;
+	return c.st.errors ? EXIT_ERROR : EXIT_CLEAN;
+}

@@ -1,0 +1,209 @@
+/*
+ * dbsetup.c -- the engine a command works with: the -d sources, or the
+ * default set (Vigil's bundled database plus ClamAV's feed in
+ * /var/lib/clamav). Load warnings are shown a few at a time unless -v.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "cli.h"
+
+#ifndef VIGIL_DATADIR
+#define VIGIL_DATADIR "/usr/local/share/vigil"
+#endif
+#ifndef VIGIL_BUILD_DB_DIR
+#define VIGIL_BUILD_DB_DIR ""
+#endif
+
+#define CLAMAV_DB_DIR "/var/lib/clamav"
+/* Load warnings printed before "and N more" without -v. */
+#define WARNINGS_SHOWN 10
+
+struct logstate {
+	int verbose, quiet;
+	unsigned long shown, hidden;
+};
+
+static void on_log(void *ctx, int level, const char *msg)
+{
+	struct logstate *ls = ctx;
+
+	if (level == VIGIL_LOG_ERROR) {
+		fprintf(stderr, "vigil: %s\n", msg);
+		return;
+	}
+	if (level == VIGIL_LOG_WARNING && !ls->quiet &&
+	    (ls->verbose || ls->shown < WARNINGS_SHOWN)) {
+		fprintf(stderr, "vigil: warning: %s\n", msg);
+		ls->shown++;
+	} else if (level == VIGIL_LOG_WARNING) {
+		ls->hidden++;
+	}
+}
+
+const char *dbsetup_default_cache(void)
+{
+	static char path[4096];
+	const char *v = getenv("VIGIL_CACHE_DIR"), *x, *h;
+
+	if (v && *v)
+		return v;
+	if ((x = getenv("XDG_CACHE_HOME")) && *x)
+		snprintf(path, sizeof(path), "%s/vigil", x);
+	else if ((h = getenv("HOME")) && *h)
+		snprintf(path, sizeof(path), "%s/.cache/vigil", h);
+	else
+		return NULL;
+	return path;
+}
+
+static int is_file(const char *p)
+{
+	struct stat st;
+
+	return stat(p, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+const char *dbsetup_bundled(void)
+{
+	static char path[4096];
+
+	snprintf(path, sizeof(path), "%s/vigil.vdb", VIGIL_DATADIR);
+	if (is_file(path))
+		return path;
+	snprintf(path, sizeof(path), "%s/vigil.vdb", VIGIL_BUILD_DB_DIR);
+	if (*VIGIL_BUILD_DB_DIR && is_file(path))
+		return path;
+	return NULL;
+}
+
+/* ClamAV's containers in /var/lib/clamav, each its own shard. */
+static int load_clamav_feed(struct vigil_engine *e, int *loaded)
+{
+	struct dirent **ents;
+	int n, i;
+
+	if ((n = scandir(CLAMAV_DB_DIR, &ents, NULL, alphasort)) < 0)
+		return 0;
+	for (i = 0; i < n; i++) {
+		const char *dot = strrchr(ents[i]->d_name, '.');
+		char path[4096];
+
+		if (dot && (!strcmp(dot, ".cvd") || !strcmp(dot, ".cld"))) {
+			snprintf(path, sizeof(path), "%s/%s", CLAMAV_DB_DIR,
+				 ents[i]->d_name);
+			if (vigil_engine_load(e, path) == 0)
+				(*loaded)++;
+			else
+				fprintf(stderr, "vigil: %s skipped\n", path);
+		}
+		free(ents[i]);
+	}
+	free(ents);
+	return 0;
+}
+
+static int load_default(struct vigil_engine *e)
+{
+	const char *bundled = dbsetup_bundled();
+	int loaded = 0, rc;
+
+	if (bundled) {
+		if ((rc = vigil_engine_load(e, bundled)) < 0)
+			fprintf(stderr, "vigil: %s: %s\n", bundled,
+				vigil_strerror(rc));
+		else
+			loaded++;
+	}
+	load_clamav_feed(e, &loaded);
+	if (loaded)
+		return 0;
+	fprintf(stderr,
+		"vigil: no signature database found.\n"
+		"  Give one with -d: a .vdb file (vigil db compile), ClamAV "
+		"signature files\n"
+		"  or a directory of them; or install ClamAV's feed with "
+		"'freshclam' (into %s).\n", CLAMAV_DB_DIR);
+	return -1;
+}
+
+int dbsetup_engine(struct dbsetup *d, struct vigil_engine **out)
+{
+	static struct logstate ls;
+	struct vigil_engine_options o = { sizeof(o), d->flags, d->cache_dir,
+					  on_log, &ls };
+	struct vigil_engine *e = NULL;
+	size_t i;
+	int rc = 0;
+
+	ls.verbose = d->verbose;
+	ls.quiet = d->quiet;
+	if ((rc = vigil_engine_new(&e, &o)) < 0) {
+		fprintf(stderr, "vigil: %s\n", vigil_strerror(rc));
+		return -1;
+	}
+	if (!d->npaths && load_default(e) < 0)
+		goto fail;
+	for (i = 0; i < d->npaths && rc == 0; i++) {
+		if ((rc = vigil_engine_load(e, d->paths[i])) < 0)
+			fprintf(stderr, "vigil: cannot load %s: %s\n",
+				d->paths[i], vigil_strerror(rc));
+	}
+	if (rc < 0)
+		goto fail;
+	if ((rc = vigil_engine_compile(e)) < 0) {
+		fprintf(stderr, "vigil: cannot compile the database: %s\n",
+			vigil_strerror(rc));
+		goto fail;
+	}
+	if (ls.hidden && !d->quiet)
+		fprintf(stderr, "vigil: warning: %lu more signature lines "
+			"skipped (-v lists them, --strict refuses them)\n",
+			ls.hidden);
+	*out = e;
+	return 0;
+fail:
+	vigil_engine_free(e);
+	return -1;
+}
+
+int parse_size(const char *s, uint64_t *out)
+{
+	char *end;
+	unsigned long long v = strtoull(s, &end, 10);
+	uint64_t mul = 1;
+
+	if (end == s || *s == '-')
+		return -1;
+	switch (*end) {
+	case 'k': case 'K':
+		mul = 1024;
+		end++;
+		break;
+	case 'm': case 'M':
+		mul = 1024 * 1024;
+		end++;
+		break;
+	case 'g': case 'G':
+		mul = 1024ull * 1024 * 1024;
+		end++;
+		break;
+	}
+	if (*end || (v && mul > UINT64_MAX / v))
+		return -1;
+	*out = v * mul;
+	return 0;
+}
+
+double now_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}

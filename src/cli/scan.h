@@ -1,0 +1,73 @@
+/*
+ * scan.h -- the pieces of "vigil scan": a queue of paths fed by the
+ * directory walker and drained by the worker threads, and the reporter
+ * that prints results, progress and the summary.
+ */
+#ifndef VIGIL_CLI_SCAN_H
+#define VIGIL_CLI_SCAN_H
+
+#include <pthread.h>
+#include <regex.h>
+#include <stdatomic.h>
+#include <stdint.h>
+
+#include "cli.h"
+
+#define QUEUE_CAPACITY 4096
+#define WALK_MAX_DEPTH 256
+#define MAX_EXCLUDES 64
+/* The path "-" names standard input. */
+#define STDIN_PATH "-"
+
+struct queue {
+	char *item[QUEUE_CAPACITY];
+	size_t head, count;
+	int closed;
+	pthread_mutex_t lock;
+	pthread_cond_t not_empty, not_full;
+};
+
+void queue_init(struct queue *q);
+void queue_push(struct queue *q, char *path);	/* takes ownership */
+char *queue_pop(struct queue *q);		/* NULL once closed and empty */
+void queue_close(struct queue *q);
+void queue_destroy(struct queue *q);
+
+struct scanopts {
+	int infected_only, no_summary, json, quiet, verbose, progress;
+	int follow_symlinks;
+	unsigned scan_flags;	/* VIGIL_SCAN_* */
+	uint64_t max_filesize;
+	regex_t exclude[MAX_EXCLUDES], exclude_dir[MAX_EXCLUDES];
+	size_t nexclude, nexclude_dir;
+	int threads;
+};
+
+struct scanstats {
+	atomic_ulong files, dirs, infected, errors, skipped;
+	atomic_ullong bytes;
+};
+
+struct scanctx {
+	struct vigil_engine *engine;
+	struct scanopts o;
+	struct queue q;
+	struct scanstats st;
+	pthread_mutex_t out_lock;
+	int progress_shown;
+	double t0;
+};
+
+/* Walks one command-line argument, queueing files. */
+void walk_arg(struct scanctx *c, const char *path);
+
+/* Result of one file; thread-safe. */
+void report_result(struct scanctx *c, const char *path,
+		   struct vigil_scanner *s, const struct vigil_result *r);
+void report_error(struct scanctx *c, const char *path, const char *why);
+void report_skip(struct scanctx *c, const char *path, const char *why);
+void report_summary(struct scanctx *c, uint64_t known, double start_wall);
+/* Redraws the progress line (called from the progress thread). */
+void report_progress(struct scanctx *c, int final);
+
+#endif
