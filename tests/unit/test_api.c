@@ -1,0 +1,234 @@
+/*
+ * test_api.c -- the public contract: versions, error codes, handle states,
+ * limits, all-match, descriptors and special files, streams past the
+ * spill size, old (smaller) result structs, and sharing across threads.
+ */
+#include <fcntl.h>
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "helpers.h"
+
+static const char two[] = "A:0:*:41414141\nB:0:*:42424242\n";
+
+static void versions(void **st)
+{
+	int i;
+
+	(void)st;
+	assert_string_equal(vigil_version(), VIGIL_VERSION_STRING);
+	assert_int_equal(vigil_version_number(), VIGIL_VERSION_NUMBER);
+	for (i = 0; i >= VIGIL_ELIMIT; i--)
+		assert_string_not_equal(vigil_strerror(i), "unknown error");
+	assert_string_equal(vigil_strerror(-1000), "unknown error");
+	assert_string_equal(vigil_strerror(5), "unknown error");
+	assert_string_equal(vigil_file_type_name(VIGIL_TYPE_PE), "PE");
+}
+
+static void states(void **st)
+{
+	struct vigil_engine_options small = { 4, 0, NULL, NULL, NULL };
+	struct vigil_engine *e;
+	struct vigil_scanner *s;
+
+	(void)st;
+	assert_int_equal(vigil_engine_new(&e, &small), VIGIL_EINVAL);
+	assert_int_equal(vigil_engine_new(&e, NULL), 0);
+	assert_int_equal(vigil_scanner_new(&s, e, NULL), VIGIL_ESTATE);
+	assert_int_equal(vigil_engine_compile(e), VIGIL_EEMPTY);
+	vigil_engine_free(e);
+	assert_int_equal(vigil_engine_new(&e, NULL), 0);
+	assert_int_equal(vigil_engine_load(e, "/nonexistent/x.ndb"),
+			 VIGIL_ENOENT);
+	assert_int_equal(vigil_engine_load_memory(e, "x.txt", "a", 1),
+			 VIGIL_EFORMAT);
+	assert_int_equal(vigil_engine_load_memory(e, "x.ndb", two,
+						  strlen(two)), 0);
+	assert_int_equal(vigil_engine_compile(e), 0);
+	assert_int_equal(vigil_engine_compile(e), VIGIL_ESTATE);
+	assert_int_equal(vigil_engine_load_memory(e, "y.ndb", two,
+						  strlen(two)), VIGIL_ESTATE);
+	vigil_engine_free(e);
+	vigil_engine_free(NULL);
+	vigil_scanner_free(NULL);
+}
+
+static void streams(void **st)
+{
+	struct vigil_engine *e = eng_from("x.ndb", two, 0);
+	struct vigil_result r = { .size = sizeof(r) };
+	struct vigil_scanner *s;
+
+	(void)st;
+	assert_int_equal(vigil_scanner_new(&s, e, NULL), 0);
+	assert_int_equal(vigil_scanner_stream_write(s, "a", 1), VIGIL_ESTATE);
+	assert_int_equal(vigil_scanner_stream_end(s, &r), VIGIL_ESTATE);
+	assert_int_equal(vigil_scanner_stream_begin(s), 0);
+	assert_int_equal(vigil_scanner_stream_begin(s), VIGIL_ESTATE);
+	assert_int_equal(vigil_scanner_scan_buffer(s, "AAAA", 4, &r),
+			 VIGIL_ESTATE);
+	assert_int_equal(vigil_scanner_stream_end(s, &r), 0);
+	assert_int_equal(r.verdict, VIGIL_VERDICT_CLEAN);
+	vigil_scanner_free(s);
+	vigil_engine_free(e);
+}
+
+/* A match straddling the point where a stream moves to a memfd. */
+static void big_stream(void **st)
+{
+	struct vigil_engine *e = eng_from("x.ndb", two, 0);
+	struct vigil_result r = { .size = sizeof(r) };
+	struct vigil_scanner *s;
+	size_t n = (17u << 20), off, chunk = 100003;
+	uint8_t *b = calloc(1, n);
+
+	(void)st;
+	memcpy(b + (16u << 20) - 2, "AAAA", 4);
+	assert_int_equal(vigil_scanner_new(&s, e, NULL), 0);
+	assert_int_equal(vigil_scanner_stream_begin(s), 0);
+	for (off = 0; off < n; off += chunk)
+		assert_int_equal(vigil_scanner_stream_write(s, b + off,
+				 n - off < chunk ? n - off : chunk), 0);
+	assert_int_equal(vigil_scanner_stream_end(s, &r), 0);
+	assert_int_equal(r.verdict, VIGIL_VERDICT_FOUND);
+	assert_int_equal(r.bytes, n);
+	vigil_scanner_free(s);
+	vigil_engine_free(e);
+	free(b);
+}
+
+static void limits_and_allmatch(void **st)
+{
+	struct vigil_engine *e = eng_from("x.ndb", two, 0);
+	struct vigil_scan_options o = { sizeof(o), VIGIL_SCAN_ALLMATCH, 8 };
+	struct vigil_result r = { .size = sizeof(r) };
+	struct vigil_scanner *s;
+
+	(void)st;
+	assert_int_equal(vigil_scanner_new(&s, e, &o), 0);
+	assert_int_equal(vigil_scanner_scan_buffer(s, "AAAABBBB", 8, &r), 0);
+	assert_int_equal(r.verdict, VIGIL_VERDICT_FOUND);
+	assert_int_equal(r.detections, 2);
+	assert_string_equal(vigil_scanner_detection(s, 0), "A");
+	assert_string_equal(vigil_scanner_detection(s, 1), "B");
+	assert_null(vigil_scanner_detection(s, 2));
+	assert_int_equal(vigil_scanner_scan_buffer(s, "AAAABBBBC", 9, &r), 0);
+	assert_int_equal(r.verdict, VIGIL_VERDICT_LIMIT);
+	assert_string_equal(r.name, "Heuristics.Limits.Exceeded.MaxFileSize");
+	assert_int_equal(vigil_scanner_stream_begin(s), 0);
+	assert_int_equal(vigil_scanner_stream_write(s, "AAAAB", 5), 0);
+	assert_int_equal(vigil_scanner_stream_write(s, "BBBB", 4), 0);
+	assert_int_equal(vigil_scanner_stream_end(s, &r), 0);
+	assert_int_equal(r.verdict, VIGIL_VERDICT_LIMIT);
+	vigil_scanner_free(s);
+	vigil_engine_free(e);
+}
+
+/* A caller built against a header whose result ended at .name. */
+static void old_result(void **st)
+{
+	struct vigil_engine *e = eng_from("x.ndb", two, 0);
+	struct {
+		struct vigil_result r;
+		uint64_t guard;
+	} x;
+	struct vigil_scanner *s;
+
+	(void)st;
+	memset(&x, 0xab, sizeof(x));
+	x.r.size = offsetof(struct vigil_result, detections);
+	assert_int_equal(vigil_scanner_new(&s, e, NULL), 0);
+	assert_int_equal(vigil_scanner_scan_buffer(s, "AAAA", 4, &x.r), 0);
+	assert_int_equal(x.r.verdict, VIGIL_VERDICT_FOUND);
+	assert_int_equal(x.r.detections, 0xabababab); /* untouched */
+	vigil_scanner_free(s);
+	vigil_engine_free(e);
+}
+
+static void descriptors(void **st)
+{
+	struct vigil_engine *e = eng_from("x.ndb", two, 0);
+	struct vigil_result r = { .size = sizeof(r) };
+	struct vigil_scanner *s;
+	char dir[] = "/tmp/vigil-api-XXXXXX", fifo[64];
+	int p[2];
+
+	(void)st;
+	assert_int_equal(vigil_scanner_new(&s, e, NULL), 0);
+	assert_int_equal(pipe(p), 0);
+	assert_int_equal(write(p[1], "xxAAAAxx", 8), 8);
+	close(p[1]);
+	assert_int_equal(vigil_scanner_scan_fd(s, p[0], &r), 0);
+	assert_int_equal(r.verdict, VIGIL_VERDICT_FOUND);
+	close(p[0]);
+	assert_non_null(mkdtemp(dir));
+	assert_int_equal(vigil_scanner_scan_path(s, dir, &r), VIGIL_ETYPE);
+	snprintf(fifo, sizeof(fifo), "%s/fifo", dir);
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	/* a fifo nobody writes to must not hang the scan */
+	assert_int_equal(vigil_scanner_scan_path(s, fifo, &r), VIGIL_ETYPE);
+	assert_int_equal(vigil_scanner_scan_path(s, "/nonexistent", &r),
+			 VIGIL_ENOENT);
+	unlink(fifo);
+	rmdir(dir);
+	vigil_scanner_free(s);
+	vigil_engine_free(e);
+}
+
+static void *scan_many(void *arg)
+{
+	struct vigil_scanner *s;
+	struct vigil_result r = { .size = sizeof(r) };
+	long found = 0, i;
+
+	if (vigil_scanner_new(&s, arg, NULL) < 0)
+		return (void *)-1L;
+	for (i = 0; i < 2000; i++) {
+		const char *b = (i % 2) ? "..BBBB.." : "........";
+
+		if (vigil_scanner_scan_buffer(s, b, 8, &r) == 0 &&
+		    r.verdict == VIGIL_VERDICT_FOUND)
+			found++;
+	}
+	vigil_scanner_free(s);
+	return (void *)found;
+}
+
+static void threads(void **st)
+{
+	struct vigil_engine *e = eng_from("x.ndb", two, 0);
+	pthread_t t[4];
+	void *res;
+	int i;
+
+	(void)st;
+	for (i = 0; i < 4; i++)
+		assert_int_equal(pthread_create(&t[i], NULL, scan_many, e), 0);
+	for (i = 0; i < 4; i++) {
+		assert_int_equal(pthread_join(t[i], &res), 0);
+		assert_int_equal((long)res, 1000);
+	}
+	vigil_engine_free(e);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(versions),   cmocka_unit_test(states),
+		cmocka_unit_test(streams),    cmocka_unit_test(big_stream),
+		cmocka_unit_test(limits_and_allmatch),
+		cmocka_unit_test(old_result), cmocka_unit_test(descriptors),
+		cmocka_unit_test(threads),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

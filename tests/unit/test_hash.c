@@ -1,0 +1,169 @@
+/*
+ * test_hash.c -- hash signatures (MD5, SHA-1, SHA-256; sizes and '*'),
+ * allowlists (.fp .sfp) and ignore lists (.ign2 .ign).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "helpers.h"
+
+#define F VIGIL_VERDICT_FOUND
+#define C VIGIL_VERDICT_CLEAN
+
+/* Digests of "hello world\n" (12 bytes). */
+#define MD5 "6f5902ac237024bdd0c176cb93063dc4"
+#define SHA1 "22596363b3de40b06f981fb85d82312e8c0ed511"
+#define SHA256 "a948904f2f0f479b8f8197694b30184b0d2ed1c1cd2a1ec0fb85d299a192a447"
+static const char data[] = "hello world\n";
+
+static struct vigil_engine *multi(const char *const *names,
+				  const char *const *texts, size_t n)
+{
+	struct vigil_engine *e;
+	size_t i;
+
+	assert_int_equal(vigil_engine_new(&e, NULL), 0);
+	for (i = 0; i < n; i++)
+		assert_int_equal(vigil_engine_load_memory(e, names[i], texts[i],
+							  strlen(texts[i])), 0);
+	assert_int_equal(vigil_engine_compile(e), 0);
+	return e;
+}
+
+static int one(const char *name, const char *text, char *out, size_t cap)
+{
+	struct vigil_engine *e = eng_from(name, text, 0);
+	int v;
+
+	if (!e)
+		fail_msg("did not load: %s", text);
+	v = scan_all_ways(e, data, sizeof(data) - 1, out, cap);
+	vigil_engine_free(e);
+	return v;
+}
+
+static void algorithms(void **st)
+{
+	char n[64];
+
+	(void)st;
+	assert_int_equal(one("t.hdb", MD5 ":12:Md5Sig\n", n, sizeof(n)), F);
+	assert_string_equal(n, "Md5Sig");
+	assert_int_equal(one("t.hsb", SHA1 ":12:Sha1Sig\n", n, sizeof(n)), F);
+	assert_string_equal(n, "Sha1Sig");
+	assert_int_equal(one("t.hsb", SHA256 ":12:Sha256Sig\n", n, sizeof(n)),
+			 F);
+	assert_string_equal(n, "Sha256Sig");
+	/* the algorithm follows the digest's length, in either file */
+	assert_int_equal(one("t.hdb", SHA256 ":12:S\n", n, sizeof(n)), F);
+	assert_int_equal(one("t.hdb", "6F5902AC237024BDD0C176CB93063DC4:12:U\n",
+			     n, sizeof(n)), F);
+}
+
+static void sizes(void **st)
+{
+	(void)st;
+	assert_int_equal(one("t.hdb", MD5 ":13:Wrong\n", NULL, 0), C);
+	assert_int_equal(one("t.hdb", MD5 ":*:Any:73\n", NULL, 0), F);
+	assert_int_equal(one("t.hsb", SHA256 ":*:Any:73\n", NULL, 0), F);
+	/* a wrong digest of the right size */
+	assert_int_equal(one("t.hdb",
+			     "6f5902ac237024bdd0c176cb93063dc5:12:N\n", NULL,
+			     0), C);
+	/* '*' without functionality level 73 is malformed */
+	assert_int_equal(skipped_lines("t.hdb", MD5 ":*:Any\n"), 1);
+	assert_int_equal(skipped_lines("t.hdb", "abc:12:Short\n"), 1);
+	assert_int_equal(skipped_lines("t.hdb", MD5 ":x:Bad\n"), 1);
+	assert_int_equal(skipped_lines("t.hdb", MD5 ":12:\n"), 1);
+	assert_int_equal(skipped_lines("t.hdb", MD5 ":12:Future:999\n"), 1);
+}
+
+static void allowlist(void **st)
+{
+	static const char *const names[] = { "t.hdb", "t.ndb", "a.fp" };
+	static const char *const texts[] = { MD5 ":12:H\n",
+					     "B:0:*:776f726c64\n",
+					     MD5 ":12:Allowed\n" };
+	static const char *const texts2[] = { MD5 ":12:H\n",
+					      "B:0:*:776f726c64\n",
+					      SHA256 ":12:Allowed\n" };
+	static const char *const names2[] = { "t.hdb", "t.ndb", "a.sfp" };
+	struct vigil_engine *e;
+
+	(void)st;
+	e = multi(names, texts, 3);
+	assert_int_equal(scan_all_ways(e, data, sizeof(data) - 1, NULL, 0), C);
+	assert_int_equal(scan_all_ways(e, "a world", 7, NULL, 0), F);
+	vigil_engine_free(e);
+	e = multi(names2, texts2, 3);
+	assert_int_equal(scan_all_ways(e, data, sizeof(data) - 1, NULL, 0), C);
+	vigil_engine_free(e);
+}
+
+static void ignore(void **st)
+{
+	static const char *const n1[] = { "x.ign2", "t.hdb", "t.ndb" };
+	static const char *const t1[] = { "H\n", MD5 ":12:H\n",
+					  "B:0:*:776f726c64\n" };
+	static const char *const t2[] = { "B\nH:" MD5 "\n", MD5 ":12:H\n",
+					  "B:0:*:776f726c64\n" };
+	static const char *const n3[] = { "x.ign", "t.ndb" };
+	static const char *const t3[] = { "daily.ndb:1:B\n",
+					  "B:0:*:776f726c64\nZ:0:*:7a7a7a7a\n" };
+	char n[32];
+	struct vigil_engine *e;
+
+	(void)st;
+	e = multi(n1, t1, 3); /* H ignored by name: B remains */
+	assert_int_equal(scan_all_ways(e, data, sizeof(data) - 1, n,
+				       sizeof(n)), F);
+	assert_string_equal(n, "B");
+	vigil_engine_free(e);
+	/* B by name; H only if its line has this MD5, which it has not */
+	e = multi(n1, t2, 3);
+	assert_int_equal(scan_all_ways(e, data, sizeof(data) - 1, n,
+				       sizeof(n)), F);
+	assert_string_equal(n, "H");
+	vigil_engine_free(e);
+	e = multi(n3, t3, 2);
+	assert_int_equal(scan_all_ways(e, data, sizeof(data) - 1, NULL, 0), C);
+	vigil_engine_free(e);
+}
+
+static void ignore_by_line_digest(void **st)
+{
+	/* MD5 of the line "B:0:*:776f726c64" */
+	static const char *const n[] = { "x.ign2", "t.ndb" };
+	static const char *const t[] = { "B:925cf4f755da60736ce06f0aa03c279a\n",
+					 "B:0:*:776f726c64\n" };
+	struct vigil_engine_stats s = { .size = sizeof(s) };
+	struct vigil_engine *e;
+
+	(void)st;
+	assert_int_equal(vigil_engine_new(&e, NULL), 0);
+	assert_int_equal(vigil_engine_load_memory(e, n[0], t[0],
+						  strlen(t[0])), 0);
+	assert_int_equal(vigil_engine_load_memory(e, n[1], t[1],
+						  strlen(t[1])), 0);
+	/* nothing left to detect with: the database is empty */
+	assert_int_equal(vigil_engine_compile(e), VIGIL_EEMPTY);
+	vigil_engine_stats(e, &s);
+	assert_int_equal(s.body, 0);
+	vigil_engine_free(e);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(algorithms), cmocka_unit_test(sizes),
+		cmocka_unit_test(allowlist), cmocka_unit_test(ignore),
+		cmocka_unit_test(ignore_by_line_digest),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

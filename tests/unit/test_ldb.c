@@ -1,0 +1,163 @@
+/*
+ * test_ldb.c -- logical signatures: expressions with counts and distinct
+ * counts, subsignature modifiers (i, w, f, a), offsets, Target and
+ * FileSize, and what is refused.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "helpers.h"
+
+#define F VIGIL_VERDICT_FOUND
+#define C VIGIL_VERDICT_CLEAN
+
+/* Subsignatures: 0 "AAAA", 1 "BBBB", 2 "CCCC". */
+#define SUBS "41414141;42424242;43434343"
+
+static int ldb(const char *tdb, const char *expr, const char *subs,
+	       const char *buf)
+{
+	char line[1024];
+	struct vigil_engine *e;
+	int v;
+
+	snprintf(line, sizeof(line), "L;%s;%s;%s\n", tdb, expr, subs);
+	if (!(e = eng_from("t.ldb", line, 0)))
+		fail_msg("did not load: %s", line);
+	v = scan_all_ways(e, buf, strlen(buf), NULL, 0);
+	vigil_engine_free(e);
+	return v;
+}
+
+#define L(expr, buf) ldb("Target:0", expr, SUBS, buf)
+
+static void boolean(void **st)
+{
+	(void)st;
+	assert_int_equal(L("0&1", "\x01" "AAAA-BBBB"), F);
+	assert_int_equal(L("0&1", "\x01" "AAAA-CCCC"), C);
+	assert_int_equal(L("0|1", "\x01" "BBBB"), F);
+	assert_int_equal(L("0|1", "\x01" "CCCC"), C);
+	assert_int_equal(L("(0|1)&2", "\x01" "BBBB CCCC"), F);
+	assert_int_equal(L("(0|1)&2", "\x01" "AAAA BBBB"), C);
+	/* ClamAV's grouping: the top level splits at the first operator */
+	assert_int_equal(L("0&1|2", "\x01" "AAAA CCCC"), F);	/* 0&(1|2) */
+	assert_int_equal(L("0&1|2", "\x01" "CCCC"), C);
+}
+
+static void counts(void **st)
+{
+	(void)st;
+	assert_int_equal(L("0>1", "\x01" "AAAA AAAA"), F);
+	assert_int_equal(L("0>1", "\x01" "AAAA"), C);
+	assert_int_equal(L("0=2", "\x01" "AAAA AAAA"), F);
+	assert_int_equal(L("0=2", "\x01" "AAAA AAAA AAAA"), C);
+	assert_int_equal(L("0<2", "\x01" "AAAA"), F);
+	assert_int_equal(L("0<2&1", "\x01" "AAAA AAAA BBBB"), C);
+	assert_int_equal(L("0=0&1", "\x01" "BBBB"), F);	/* negation */
+	assert_int_equal(L("0=0&1", "\x01" "AAAA BBBB"), C);
+	/* block counts and distinct subsignatures */
+	assert_int_equal(L("(0|1|2)>2", "\x01" "AAAA AAAA AAAA"), F);
+	assert_int_equal(L("(0|1|2)>2,2", "\x01" "AAAA AAAA AAAA"), C);
+	assert_int_equal(L("(0|1|2)>2,2", "\x01" "AAAA AAAA BBBB"), F);
+	assert_int_equal(L("(0|1|2)=2,2", "\x01" "AAAA CCCC"), F);
+	assert_int_equal(L("(0|1|2)=2,2", "\x01" "AAAA AAAA"), C);
+	assert_int_equal(L("((0|1)>1)&2", "\x01" "AAAA BBBB CCCC"), F);
+	assert_int_equal(L("((0|1)>1)&2", "\x01" "AAAA CCCC"), C);
+}
+
+static void modifiers(void **st)
+{
+	(void)st;
+	/* i: letters in either case */
+	assert_int_equal(ldb("Engine:81-255,Target:0", "0", "61624344::i",
+			     "\x01" "ABcd"), F);
+	assert_int_equal(ldb("Engine:81-255,Target:0", "0", "61624344",
+			     "\x01" "ABcd"), C);
+	/* w: wide; a with w: both forms */
+	assert_int_equal(ldb("Target:0", "0", "41424344::wa",
+			     "\x01" "ABCD"), F);
+	assert_int_equal(ldb("Target:0", "0", "41424344::w", "\x01" "ABCD"),
+			 C);
+	/* f: delimited by non-alphanumeric bytes */
+	assert_int_equal(ldb("Target:0", "0", "41424344::f", "\x01 ABCD "), F);
+	assert_int_equal(ldb("Target:0", "0", "41424344::f", "ABCD"), F);
+	assert_int_equal(ldb("Target:0", "0", "41424344::f", "xABCD "), C);
+	assert_int_equal(ldb("Target:0", "0", "41424344::f", " ABCDx"), C);
+}
+
+static void wide_binary(void **st)
+{
+	static const char line[] = "L;Target:0;0;41424344::w\n";
+	static const uint8_t wide[] = { 1, 'A', 0, 'B', 0, 'C', 0, 'D', 0 };
+	struct vigil_engine *e = eng_from("t.ldb", line, 0);
+
+	(void)st;
+	assert_int_equal(scan_all_ways(e, wide, sizeof(wide), NULL, 0), F);
+	assert_int_equal(scan_all_ways(e, wide, sizeof(wide) - 1, NULL, 0), C);
+	vigil_engine_free(e);
+}
+
+static void target_block(void **st)
+{
+	(void)st;
+	assert_int_equal(ldb("Target:0,FileSize:5-10", "0", "41414141",
+			     "\x01" "AAAA"), F);
+	assert_int_equal(ldb("Target:0,FileSize:6-10", "0", "41414141",
+			     "\x01" "AAAA"), C);
+	assert_int_equal(ldb("Target:1", "0", "41414141", "\x01" "AAAA"), C);
+	assert_int_equal(ldb("Target:0", "0", "EOF-4:41414141",
+			     "\x01" "AAAA"), F);
+	assert_int_equal(ldb("Target:0", "0", "EOF-4:41414141",
+			     "AAAA\x01"), C);
+	assert_int_equal(ldb("Target:0", "0", "1:41414141", "\x01" "AAAA"), F);
+	/* retired for this engine level: loads, never matches */
+	assert_int_equal(skipped_lines("t.ldb",
+				       "L;Engine:1-20,Target:0;0;41414141\n"),
+			 0);
+}
+
+static void refused(void **st)
+{
+	static const char *const bad[] = {
+		"L;Target:0;0&1;41414141",		/* missing subsig */
+		"L;Target:0;0&;41414141",		/* syntax */
+		"L;Target:0;(0;41414141",		/* parenthesis */
+		"L;Target:0;0;41414141::x",		/* bad modifier */
+		"L;Target:0,EntryPoint:10;0;41414141",	/* unsupported key */
+		"L;Target:0;0&1;41414141;0/abc/",	/* PCRE */
+		"L;Target:0;0&1;41414141;0(>>4#ib2#=0)", /* byte compare */
+		"L;FileSize:1-2;0;41414141",		/* no Target */
+		"L;Engine:300-400,Target:0;0;41414141",	/* future level */
+		"L;Target:0;0",				/* no subsig */
+	};
+	size_t i;
+
+	(void)st;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char text[256];
+
+		snprintf(text, sizeof(text), "%s\nG;Target:0;0;41424344\n",
+			 bad[i]);
+		if (skipped_lines("t.ldb", text) != 1)
+			fail_msg("not refused once: %s", bad[i]);
+		assert_int_not_equal(load_rc("t.ldb", text,
+					     VIGIL_ENGINE_STRICT), 0);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(boolean),     cmocka_unit_test(counts),
+		cmocka_unit_test(modifiers),   cmocka_unit_test(wide_binary),
+		cmocka_unit_test(target_block), cmocka_unit_test(refused),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

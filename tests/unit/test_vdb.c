@@ -1,0 +1,164 @@
+/*
+ * test_vdb.c -- compiled databases: save and load give the same verdicts,
+ * and damaged files (flipped byte, truncation, wrong magic or version,
+ * a record pointing outside, with a valid checksum) are refused cleanly.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <xxhash.h>
+#include <cmocka.h>
+
+#include "db/vdb_format.h"
+#include "helpers.h"
+
+static const char sigs[] =
+	"N:0:*:41424344\n"
+	"E:0:EOF-4:45454545\n";
+static const char lsig[] = "L;Target:0;0&1;58585858;59595959\n";
+
+static char path[64];
+static uint8_t *img;
+static size_t img_len;
+
+static int setup(void **st)
+{
+	struct vigil_engine *e;
+	FILE *f;
+	int fd;
+
+	(void)st;
+	assert_int_equal(vigil_engine_new(&e, NULL), 0);
+	assert_int_equal(vigil_engine_load_memory(e, "a.ndb", sigs,
+						  strlen(sigs)), 0);
+	assert_int_equal(vigil_engine_load_memory(e, "b.ldb", lsig,
+						  strlen(lsig)), 0);
+	assert_int_equal(vigil_engine_compile(e), 0);
+	snprintf(path, sizeof(path), "/tmp/vigil-test-XXXXXX.vdb");
+	assert_true((fd = mkstemps(path, 4)) >= 0);
+	close(fd);
+	assert_int_equal(vigil_engine_save(e, path), 0);
+	vigil_engine_free(e);
+	assert_non_null(f = fopen(path, "rb"));
+	fseek(f, 0, SEEK_END);
+	img_len = (size_t)ftell(f);
+	rewind(f);
+	img = malloc(img_len);
+	assert_int_equal(fread(img, 1, img_len, f), img_len);
+	fclose(f);
+	return 0;
+}
+
+static int teardown(void **st)
+{
+	(void)st;
+	unlink(path);
+	free(img);
+	return 0;
+}
+
+static int load_image(const uint8_t *b, size_t n)
+{
+	struct vigil_engine *e;
+	int rc;
+
+	assert_int_equal(vigil_engine_new(&e, NULL), 0);
+	rc = vigil_engine_load_memory(e, "x.vdb", b, n);
+	if (!rc)
+		rc = vigil_engine_compile(e);
+	vigil_engine_free(e);
+	return rc;
+}
+
+static void roundtrip(void **st)
+{
+	struct vigil_engine *e;
+	struct vigil_engine_stats s = { .size = sizeof(s) };
+	struct vigil_db_info info = { .size = sizeof(info) };
+
+	(void)st;
+	assert_int_equal(vigil_engine_new(&e, NULL), 0);
+	assert_int_equal(vigil_engine_load(e, path), 0);
+	assert_int_equal(vigil_engine_compile(e), 0);
+	vigil_engine_stats(e, &s);
+	assert_int_equal(s.body, 2);
+	assert_int_equal(s.logical, 1);
+	assert_int_equal(scan_all_ways(e, "xABCDx", 6, NULL, 0),
+			 VIGIL_VERDICT_FOUND);
+	assert_int_equal(scan_all_ways(e, "xEEEE", 5, NULL, 0),
+			 VIGIL_VERDICT_FOUND);
+	assert_int_equal(scan_all_ways(e, "EEEEx", 5, NULL, 0),
+			 VIGIL_VERDICT_CLEAN);
+	assert_int_equal(scan_all_ways(e, "YYYY XXXX", 9, NULL, 0),
+			 VIGIL_VERDICT_FOUND);
+	vigil_engine_free(e);
+	assert_int_equal(vigil_db_info(path, &info), 0);
+	assert_int_equal(info.body, 2);
+	assert_int_equal(info.format_version, VDB_FORMAT_VERSION);
+}
+
+static void damaged(void **st)
+{
+	uint8_t *b = malloc(img_len);
+	size_t off;
+
+	(void)st;
+	/* every byte flipped in turn past the header: never accepted */
+	for (off = sizeof(struct vdb_header); off < img_len; off += 7) {
+		memcpy(b, img, img_len);
+		b[off] ^= 0x5a;
+		assert_int_equal(load_image(b, img_len), VIGIL_ECHECKSUM);
+	}
+	memcpy(b, img, img_len);
+	assert_int_equal(load_image(b, img_len - 1), VIGIL_EFORMAT);
+	assert_int_equal(load_image(b, 10), VIGIL_EFORMAT);
+	b[0] = 'X';
+	assert_int_equal(load_image(b, img_len), VIGIL_EFORMAT);
+	memcpy(b, img, img_len);
+	b[8] = 99; /* format version */
+	assert_int_equal(load_image(b, img_len), VIGIL_EVERSION);
+	free(b);
+}
+
+/* A record pointing outside, re-checksummed so only validation stops it. */
+static void forged(void **st)
+{
+	uint8_t *b = malloc(img_len);
+	struct vdb_header h;
+	struct vdb_section sec[VDB_MAX_SECTIONS];
+	uint32_t i;
+
+	(void)st;
+	memcpy(b, img, img_len);
+	memcpy(&h, b, sizeof(h));
+	memcpy(sec, b + sizeof(h), h.nsections * sizeof(sec[0]));
+	for (i = 0; i < h.nsections; i++) {
+		if (sec[i].id == VDB_SEC_MATCHABLE) {
+			struct vdb_matchable m;
+
+			memcpy(&m, b + sec[i].offset, sizeof(m));
+			m.code_off = 0x7fffffff;
+			memcpy(b + sec[i].offset, &m, sizeof(m));
+		}
+	}
+	h.checksum = XXH3_64bits(b + sizeof(h), img_len - sizeof(h));
+	memcpy(b, &h, sizeof(h));
+	assert_int_equal(load_image(b, img_len), VIGIL_EFORMAT);
+	free(b);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(roundtrip),
+		cmocka_unit_test(damaged),
+		cmocka_unit_test(forged),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
