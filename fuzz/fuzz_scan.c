@@ -1,0 +1,66 @@
+/*
+ * fuzz_scan.c -- libFuzzer target for scanning untrusted content: type
+ * detection, text normalisation, hashing and every kind of pattern, over
+ * the input as one buffer and as a stream in uneven chunks.
+ */
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "vigil/vigil.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static const char ndb[] =
+	"A:0:*:4142434445\n"
+	"B:0:*:4142??44*4546{2-5}4748\n"
+	"C:0:EOF-8,4:58595a5a\n"
+	"D:0:10,100:(41|42)(4344|4546)!(4748|494a)4b4c\n"
+	"E:7:*:68656c6c6f20776f726c64\n"
+	"F:3:*:3c7363726970743e\n"
+	"G:0:*:(B)6b65793d(L)\n"
+	"H:1:*:4d5a90{-20}5045\n"
+	"I:0:*:61(62|6364)??65*6667[1-3]68\n";
+static const char ldb[] =
+	"L1;Target:0;(0|1)>2,2&2;616161;626262;636363\n"
+	"L2;Engine:81-255,Target:0;0&1;6b6b6b6b::iwf;6c6c6c6c::wa\n"
+	"L3;Target:0,FileSize:10-1000;0=0|1;7a7a7a7a;EOF-4:79797979\n";
+
+static struct vigil_scanner *scanner(void)
+{
+	static struct vigil_engine *e;
+	static struct vigil_scanner *s;
+
+	if (s)
+		return s;
+	if (vigil_engine_new(&e, NULL) < 0 ||
+	    vigil_engine_load_memory(e, "f.ndb", ndb, sizeof(ndb) - 1) < 0 ||
+	    vigil_engine_load_memory(e, "f.ldb", ldb, sizeof(ldb) - 1) < 0 ||
+	    vigil_engine_compile(e) < 0 || vigil_scanner_new(&s, e, NULL) < 0)
+		return NULL;
+	return s;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct vigil_result r1 = { .size = sizeof(r1) };
+	struct vigil_result r2 = { .size = sizeof(r2) };
+	struct vigil_scanner *s = scanner();
+	size_t off = 0, step = 1;
+
+	if (!s)
+		return 0;
+	vigil_scanner_scan_buffer(s, data, size, &r1);
+	vigil_scanner_stream_begin(s);
+	while (off < size) {
+		size_t n = size - off < step ? size - off : step;
+
+		vigil_scanner_stream_write(s, data + off, n);
+		off += n;
+		step = step * 3 % 61 + 1;
+	}
+	vigil_scanner_stream_end(s, &r2);
+	if (r1.verdict != r2.verdict)
+		__builtin_trap(); /* buffer and stream must agree */
+	return 0;
+}

@@ -1,0 +1,26 @@
+#!/bin/sh
+# fuzz.sh [SECONDS] [TARGET...] -- a libFuzzer campaign under ASan+UBSan:
+# builds build-fuzz/ with clang, then runs each target (default: all) for
+# SECONDS (default 600) on its corpus copy; new inputs land in
+# build-fuzz/corpus/<target>, crashes in build-fuzz/crashes/.
+set -eu
+secs=${1:-600}
+[ $# -gt 0 ] && shift
+here=$(cd "$(dirname "$0")/.." && pwd)
+out=$here/build-fuzz
+if [ ! -f "$out/build.ninja" ]; then
+	CC=clang meson setup "$out" "$here" -Dfuzzers=true -Dtests=true \
+		-Db_sanitize=address,undefined -Db_lundef=false \
+		-Dc_args=-fsanitize=fuzzer-no-link -Dbuildtype=debugoptimized
+fi
+ninja -C "$out"
+targets=${*:-"hashdb allow ndb ldb ign cvd cld vdb scan"}
+mkdir -p "$out/crashes"
+for t in $targets; do
+	mkdir -p "$out/corpus/$t"
+	cp -n "$here/fuzz/corpus/$t"/* "$out/corpus/$t/" 2>/dev/null || true
+	echo "fuzz.sh: $t for ${secs}s"
+	UBSAN_OPTIONS=halt_on_error=1 "$out/fuzz/fuzz_$t" \
+		-max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
+		-artifact_prefix="$out/crashes/$t-" "$out/corpus/$t"
+done
