@@ -8,6 +8,6 @@ here=$(cd "$(dirname "$0")" && pwd)
 rm -f "$build/meson-logs/testlog.json" "$build/e2e.xml"
 meson test -C "$build" --no-rebuild --print-errorlogs -q >"$build/unit.log" 2>&1
 tail -n 15 "$build/unit.log"
-VIGIL_BUILD=$(cd "$build" && pwd) python3 -m pytest -q -p no:cacheprovider \
+VIGIL_BUILD=$(cd "$build" && pwd) /usr/bin/python3 -m pytest -q -p no:cacheprovider \
 	--junitxml="$build/e2e.xml" "$here/e2e"
-python3 "$here/summarize.py" "$build/meson-logs/testlog.json" "$build/e2e.xml"
+/usr/bin/python3 "$here/summarize.py" "$build/meson-logs/testlog.json" "$build/e2e.xml"

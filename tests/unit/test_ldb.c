@@ -34,7 +34,24 @@ static int ldb(const char *tdb, const char *expr, const char *subs,
 	return v;
 }
 
-#define L(expr, buf) ldb("Target:0", expr, SUBS, buf)
+/* SUBS cut to the subsignatures expr uses (ClamAV demands they agree). */
+static int L(const char *expr, const char *buf)
+{
+	char subs[64];
+	int max = 0, in_mod = 0;
+	const char *p;
+
+	for (p = expr; *p; p++) {
+		if (*p == '=' || *p == '<' || *p == '>')
+			in_mod = 1;
+		else if (*p == '&' || *p == '|' || *p == '(' || *p == ')')
+			in_mod = 0;
+		else if (!in_mod && *p >= '0' && *p <= '9' && *p - '0' > max)
+			max = *p - '0';
+	}
+	snprintf(subs, sizeof(subs), "%.*s", 9 * (max + 1) - 1, SUBS);
+	return ldb("Target:0", expr, subs, buf);
+}
 
 static void boolean(void **st)
 {

@@ -1,7 +1,7 @@
 /*
  * filetype.c -- content-based type recognition. Binary magic numbers are
- * tested first; only a sample that is entirely text (ASCII or UTF-8, no
- * control bytes) is text, HTML or mail. The type decides which ClamAV
+ * tested first; only a first kilobyte free of the control bytes that never
+ * occur in text is text, HTML or mail. The type decides which ClamAV
  * target types apply: target 0 always; 3 (HTML) and 7 (text) only to the
  * normalised text, as in ClamAV.
  */
@@ -95,43 +95,23 @@ static int container_type(const uint8_t *b, size_t len)
 	return -1;
 }
 
-/* Length of the UTF-8 sequence at b (1..4), or 0 if invalid. */
-static size_t utf8_len(const uint8_t *b, size_t left)
-{
-	size_t n, i;
-
-	if (b[0] < 0xc2 || b[0] > 0xf4)
-		return 0;
-	n = b[0] < 0xe0 ? 2 : b[0] < 0xf0 ? 3 : 4;
-	if (left < n)
-		return left; /* cut by the sample's end: accept */
-	for (i = 1; i < n; i++)
-		if ((b[i] & 0xc0) != 0x80)
-			return 0;
-	return n;
-}
-
+/*
+ * Text as ClamAV and file(1) see it: no byte that never occurs in text
+ * (NUL and most other controls, DEL); bytes above 0x7f are allowed, so
+ * UTF-8 and ISO-8859 text both qualify.
+ */
 static int is_text(const uint8_t *b, size_t len)
 {
-	size_t i = 0;
+	static const uint32_t ctl_ok = 1u << 7 | 1u << 8 | 1u << 9 |
+				       1u << 10 | 1u << 12 | 1u << 13 |
+				       1u << 27; /* BEL BS HT LF FF CR ESC */
+	size_t i;
 
-	while (i < len) {
+	for (i = 0; i < len; i++) {
 		uint8_t c = b[i];
 
-		if (c >= 0x20 && c < 0x7f) {
-			i++;
-		} else if (c == '\t' || c == '\n' || c == '\r' || c == '\f' ||
-			   c == '\v' || c == 0x1b) {
-			i++;
-		} else if (c >= 0x80) {
-			size_t n = utf8_len(b + i, len - i);
-
-			if (!n)
-				return 0;
-			i += n;
-		} else {
+		if ((c < 0x20 && !(ctl_ok & (1u << c))) || c == 0x7f)
 			return 0;
-		}
 	}
 	return 1;
 }
@@ -164,13 +144,16 @@ int filetype_detect(const uint8_t *buf, size_t len)
 {
 	size_t sample = len < FILETYPE_SAMPLE_BYTES ? len :
 						      FILETYPE_SAMPLE_BYTES;
+	size_t tsample = len < FILETYPE_TEXT_SAMPLE_BYTES ?
+				 len :
+				 FILETYPE_TEXT_SAMPLE_BYTES;
 	int t;
 
 	if (!len)
 		return VIGIL_TYPE_EMPTY;
 	if ((t = exec_type(buf, len)) >= 0 || (t = container_type(buf, len)) >= 0)
 		return t;
-	if (is_text(buf, sample))
+	if (is_text(buf, tsample))
 		return text_kind(buf, sample);
 	return VIGIL_TYPE_BINARY;
 }

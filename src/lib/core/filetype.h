@@ -8,7 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Bytes examined to tell text from binary and to find HTML markers. */
+/* Bytes examined to tell text from binary (as ClamAV), and for markers. */
+#define FILETYPE_TEXT_SAMPLE_BYTES 1024
 #define FILETYPE_SAMPLE_BYTES 4096
 
 int filetype_detect(const uint8_t *buf, size_t len);

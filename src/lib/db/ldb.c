@@ -188,10 +188,10 @@ static int ldb_body(struct loadctx *lc, const struct fields *f,
 		return skip(load_warn(lc, VIGIL_EFORMAT, "logical expression: "
 				      "%s", why));
 	l->expr_len = (uint32_t)(ss->code.len - l->expr_off);
-	if (info.max_id >= nsub)
-		return skip(load_warn(lc, VIGIL_EFORMAT, "expression refers to "
-				      "subsignature %u of %zu", info.max_id,
-				      nsub));
+	if (info.max_id + 1 != nsub) /* ClamAV requires the two to agree */
+		return skip(load_warn(lc, VIGIL_EFORMAT, "expression uses %u "
+				      "subsignatures, the line has %zu",
+				      info.max_id + 1, nsub));
 	l->first = (uint32_t)ss->match.n;
 	l->nsub = (uint16_t)nsub;
 	tmpl.kind = MATCH_LDB;
