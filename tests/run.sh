@@ -10,4 +10,6 @@ meson test -C "$build" --no-rebuild --print-errorlogs -q >"$build/unit.log" 2>&1
 tail -n 15 "$build/unit.log"
 VIGIL_BUILD=$(cd "$build" && pwd) /usr/bin/python3 -m pytest -q -p no:cacheprovider \
 	--junitxml="$build/e2e.xml" "$here/e2e"
-/usr/bin/python3 "$here/summarize.py" "$build/meson-logs/testlog.json" "$build/e2e.xml"
+/usr/bin/python3 "$here/summarize.py" "$build/meson-logs/testlog.json" \
+	"$build/e2e.xml" | tee "$build/summary.txt"
+tail -n 1 "$build/summary.txt" | grep -q ", 0 failed$"

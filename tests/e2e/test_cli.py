@@ -1,0 +1,151 @@
+"""vigil scan as users drive it: output formats, exit codes, stdin, the
+default database, exclusions, limits, and files that are not what they
+seem (symlink loops, fifos, unreadable files) never hang the scan."""
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+
+EICAR = rb"X5O!P%@AP[4\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
+SIG = "Test.Marker:0:*:%s\n" % b"VIGIL-E2E-MARKER".hex()
+
+
+def tree(tmp_path):
+    d = tmp_path / "t"
+    (d / "sub").mkdir(parents=True)
+    (d / "clean.txt").write_text("nothing here\n")
+    (d / "sub" / "bad.bin").write_bytes(b"\x00\x01 VIGIL-E2E-MARKER \x02")
+    (d / "sub" / "also-clean.bin").write_bytes(b"\x00" * 100)
+    (tmp_path / "sigs.ndb").write_text(SIG)
+    return d, tmp_path / "sigs.ndb"
+
+
+def test_exit_codes_and_lines(tmp_path, vigil):
+    d, db = tree(tmp_path)
+    r = vigil("scan", "-d", db, d)
+    assert r.rc == 1
+    assert "%s: Test.Marker FOUND" % (d / "sub" / "bad.bin") in r.out.splitlines()
+    assert "%s: OK" % (d / "clean.txt") in r.out.splitlines()
+    assert "----------- SCAN SUMMARY -----------" in r.out
+    assert "Infected files: 1" in r.out and "Scanned files: 3" in r.out
+    r = vigil("scan", "-d", db, d / "clean.txt")
+    assert r.rc == 0
+    r = vigil("scan", "-d", db, "--no-summary", "-i", d)
+    assert r.out.splitlines() == ["%s: Test.Marker FOUND" % (d / "sub" / "bad.bin")]
+    r = vigil("scan", "-d", db, d / "missing")
+    assert r.rc == 2 and "ERROR" in r.out
+    # found wins over an error
+    r = vigil("scan", "-d", db, d, d / "missing")
+    assert r.rc == 1
+
+
+def test_json(tmp_path, vigil):
+    d, db = tree(tmp_path)
+    r = vigil("scan", "--json", "-d", db, d, d / "missing")
+    objs = [json.loads(line) for line in r.out.splitlines()]
+    by_path = {o["path"]: o for o in objs if "path" in o}
+    assert by_path[str(d / "sub" / "bad.bin")]["status"] == "FOUND"
+    assert by_path[str(d / "sub" / "bad.bin")]["name"] == "Test.Marker"
+    assert by_path[str(d / "clean.txt")]["status"] == "OK"
+    assert by_path[str(d / "clean.txt")]["type"] == "TEXT"
+    assert by_path[str(d / "missing")]["status"] == "ERROR"
+    summary = objs[-1]["summary"]
+    assert summary["scanned_files"] == 3 and summary["infected_files"] == 1
+    assert summary["errors"] == 1
+
+
+def test_stdin_and_threads(tmp_path, vigil):
+    d, db = tree(tmp_path)
+    data = (d / "sub" / "bad.bin").read_bytes()
+    r = vigil("scan", "--no-summary", "-d", db, "-", input=data.decode("latin-1"))
+    assert r.rc == 1 and r.out.strip() == "stdin: Test.Marker FOUND"
+    for j in ("1", "2", "8"):
+        r = vigil("scan", "--no-summary", "-j", j, "-d", db, d)
+        assert r.rc == 1 and len(r.out.splitlines()) == 3
+
+
+def test_default_database_finds_eicar(tmp_path, vigil):
+    f = tmp_path / "eicar.com"
+    f.write_bytes(EICAR)
+    r = vigil("scan", "--no-summary", f)
+    assert r.rc == 1, r.err
+    assert r.out.strip() == "%s: Eicar-Test-Signature FOUND" % f
+
+
+def test_exclude_and_max_filesize(tmp_path, vigil):
+    d, db = tree(tmp_path)
+    r = vigil("scan", "--no-summary", "-d", db, "--exclude", r"\.bin$", d)
+    assert r.rc == 0 and "bad.bin" not in r.out
+    r = vigil("scan", "--no-summary", "-d", db, "--exclude-dir", "/sub$", d)
+    assert r.rc == 0 and "bad.bin" not in r.out
+    big = tmp_path / "big.bin"
+    big.write_bytes(b"\x00" * 4096)
+    r = vigil("scan", "--no-summary", "-d", db, "--max-filesize", "1K", big)
+    assert r.rc == 1
+    assert r.out.strip() == "%s: Heuristics.Limits.Exceeded.MaxFileSize FOUND" % big
+    r = vigil("scan", "-d", db, "--max-filesize", "1Q", big)
+    assert r.rc == 2
+
+
+def test_special_files_never_hang(tmp_path, vigil):
+    d, db = tree(tmp_path)
+    os.symlink(d, d / "sub" / "loop")
+    os.mkfifo(d / "fifo")
+    r = vigil("scan", "--no-summary", "-d", db, "--follow-symlinks", d, timeout=30)
+    assert r.rc == 1
+    assert "symbolic link loop" in r.err
+    assert "fifo" in r.err and "skipped" in r.err
+    r = vigil("scan", "--no-summary", "-d", db, d / "fifo", timeout=30)
+    assert r.rc == 0 and "skipped" in r.err
+    # without --follow-symlinks, links inside directories are not followed
+    r = vigil("scan", "--no-summary", "-d", db, d, timeout=30)
+    assert r.out.count("bad.bin") == 1
+
+
+def test_unreadable_file(vigil):
+    # The scan runs as an unprivileged user, so the tree must be reachable.
+    d = tempfile.mkdtemp(prefix="vigil-e2e-")
+    try:
+        os.chmod(d, 0o755)
+        db = os.path.join(d, "sigs.ndb")
+        with open(db, "w") as f:
+            f.write(SIG)
+        secret = os.path.join(d, "secret.bin")
+        with open(secret, "wb") as f:
+            f.write(b"VIGIL-E2E-MARKER")
+        os.chmod(secret, 0)
+        vigil_bin = os.path.join(os.environ.get("VIGIL_BUILD", "build"), "src", "cli", "vigil")
+        cmd = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", vigil_bin,
+               "scan", "--no-cache", "--no-summary", "-d", db, secret]
+        if os.geteuid() != 0:
+            cmd = cmd[4:]
+        cp = subprocess.run(cmd, capture_output=True, text=True, timeout=30)
+        assert cp.returncode == 2, cp.stderr
+        assert cp.stdout.strip() == "%s: Permission denied ERROR" % secret
+    finally:
+        shutil.rmtree(d)
+
+
+def test_no_database_message(tmp_path, vigil):
+    r = vigil("scan", "-d", tmp_path / "nothing.ndb", tmp_path)
+    assert r.rc == 2 and "cannot load" in r.err
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    r = vigil("scan", "-d", empty, tmp_path)
+    assert r.rc == 2 and "no usable signatures" in r.err
+
+
+def test_help_and_version(vigil):
+    r = vigil("scan", "--help")
+    assert r.rc == 0 and "--max-filesize" in r.out
+    r = vigil("--version")
+    assert r.rc == 0 and r.out.startswith("vigil ")
+    r = vigil("bogus")
+    assert r.rc == 2
+    page = os.path.join(os.path.dirname(__file__), "..", "..", "docs", "man", "vigil.1")
+    assert os.path.exists(page)
+    if shutil.which("groff"):
+        cp = subprocess.run(["groff", "-man", "-Tutf8", "-ww", "-z", page],
+                            capture_output=True, text=True)
+        assert cp.returncode == 0 and not cp.stderr, cp.stderr
