@@ -1,0 +1,81 @@
+#!/usr/bin/env python3
+"""Turns bench/run.sh's measurements into a table of figures and ratios,
+and checks each engine's detections against the corpus manifest."""
+import json
+import os
+import sys
+
+MIB = 1024 * 1024
+
+
+def found(path, corpus):
+    got = set()
+    prefix = os.path.abspath(corpus).rstrip("/") + "/"
+    for line in open(path, errors="replace"):
+        line = line.rstrip("\n")
+        if line.endswith(" FOUND"):
+            p = line.rsplit(": ", 1)[0]
+            got.add(p[len(prefix):] if p.startswith(prefix) else p)
+    return got
+
+
+def check(name, got, man):
+    exp = set(man["expected_detected"])
+    neg = set(man["expected_clean_negatives"])
+    miss, extra = sorted(exp - got), sorted(got - exp)
+    print("  %-8s expected %d, found %d, missing %d, extra %d, negatives flagged %d"
+          % (name, len(exp), len(got), len(miss), len(extra), len(neg & got)))
+    for p in miss[:5]:
+        print("           missing: " + p)
+    for p in extra[:5]:
+        print("           extra:   " + p)
+    return not miss and not extra
+
+
+def main():
+    res_path, man_path, corpus, work = sys.argv[1:5]
+    t = {}
+    for line in open(res_path):
+        label, wall, rss = line.split("\t")
+        t[label] = (float(wall), int(rss) / 1024.0)
+    man = json.load(open(man_path))
+    mib = man["total_bytes"] / MIB
+    warm = min(t[k] for k in t if k.startswith("vigil_vdb_warm"))
+    clam_load = t["clam_load"]
+    print("\nDatabase load (process start to exit, scanning a 1-byte file):")
+    rows = [("clamscan, sources", clam_load), ("vigil, sources, cold cache", t["vigil_src_cold"]),
+            ("vigil, sources, warm cache", t["vigil_src_warm"]), ("vigil, .vdb, cold cache", t["vigil_vdb_cold"]),
+            ("vigil, .vdb, warm cache", warm)]
+    for name, (wall, rss) in rows:
+        print("  %-28s %8.3f s  %8.1f MiB" % (name, wall, rss))
+    print("  vigil db compile             %8.3f s  %8.1f MiB" % t["vigil_compile"])
+    print("  .vdb warm load: %.1fx faster than clamscan, peak RSS %.2fx clamscan's"
+          % (clam_load[0] / max(warm[0], 1e-3), warm[1] / clam_load[1]))
+
+    def tput(scan, load):
+        return mib / max(t[scan][0] - load[0], 1e-3)
+    c = tput("clam_scan", clam_load)
+    v1 = tput("vigil_scan_j1", warm)
+    v2 = tput("vigil_scan_j2", warm)
+    print("\nScan of %.0f MiB in %d files (wall time minus load time):" % (mib, man["n_files"]))
+    print("  clamscan              %8.1f MiB/s  (%.1f s, peak RSS %.0f MiB)" % (c, t["clam_scan"][0], t["clam_scan"][1]))
+    print("  vigil -j 1            %8.1f MiB/s  (%.1f s, peak RSS %.0f MiB)" % (v1, t["vigil_scan_j1"][0], t["vigil_scan_j1"][1]))
+    print("  vigil -j %-2d           %8.1f MiB/s  (%.1f s, peak RSS %.0f MiB)" % (
+        os.cpu_count(), v2, t["vigil_scan_j2"][0], t["vigil_scan_j2"][1]))
+    print("  one thread: %.1fx clamscan; all cores: %.2fx one thread" % (v1 / c, v2 / v1))
+    print("\nDetections against the manifest:")
+    cf = found(os.path.join(work, "out.clam_scan"), corpus)
+    v1f = found(os.path.join(work, "out.vigil_scan_j1"), corpus)
+    v2f = found(os.path.join(work, "out.vigil_scan_j2"), corpus)
+    check("clamscan", cf, man)
+    ok = check("vigil", v1f, man)
+    print("  vigil -j 1 and -j N agree: %s; vigil and clamscan agree: %s"
+          % (v1f == v2f, v1f == cf))
+    if cf - v1f or v1f - cf:
+        print("  only clamscan: %s" % sorted(cf - v1f)[:5])
+        print("  only vigil:    %s" % sorted(v1f - cf)[:5])
+    sys.exit(0 if ok else 1)
+
+
+if __name__ == "__main__":
+    main()
