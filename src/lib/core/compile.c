@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "core/engine_int.h"
-#include "core/fileio.h"
+#include "util/fileio.h"
 #include "match/lexpr.h"
 
 static int group_to_shard(struct vigil_engine *e, struct group *g)
@@ -29,7 +29,7 @@ static int group_to_shard(struct vigil_engine *e, struct group *g)
 	if ((rc = vdb_build(ss, &img, &len)) < 0)
 		return rc;
 	s = &e->shards[e->nshards];
-	if ((rc = vdb_open(img, len, &s->v, &why)) < 0) {
+	if ((rc = vdb_open(img, len, NULL, &s->v, &why)) < 0) {
 		free(img); /* a builder bug: never expected */
 		return rc;
 	}
@@ -220,7 +220,7 @@ int vigil_db_info(const char *path, struct vigil_db_info *info)
 		return VIGIL_EINVAL;
 	if ((rc = filemap_open(path, &fm)) < 0)
 		return rc;
-	if ((rc = vdb_open(fm.map, fm.len, &v, &why)) == 0) {
+	if ((rc = vdb_open(fm.map, fm.len, NULL, &v, &why)) == 0) {
 		memset(&t, 0, sizeof(t));
 		t.format_version = v.hdr->version;
 		t.file_size = v.size;

@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 #include "core/engine_int.h"
-#include "core/fileio.h"
+#include "util/fileio.h"
 #include "db/loader.h"
 
 static void elog(const struct vigil_engine *e, int level, const char *fmt,
@@ -157,9 +157,9 @@ static int load_source(struct vigil_engine *e, const char *name, int kind,
 	return loader_load(&lc, name, buf, len);
 }
 
-/* Takes ownership of image (malloc'd) or map. */
+/* Takes ownership of image (malloc'd) or map; sum as for vdb_open(). */
 static int add_vdb(struct vigil_engine *e, const char *name, uint8_t *image,
-		   void *map, size_t len)
+		   void *map, size_t len, const uint64_t *sum)
 {
 	struct shard *s;
 	const char *why = "";
@@ -168,7 +168,7 @@ static int add_vdb(struct vigil_engine *e, const char *name, uint8_t *image,
 	if (e->ngroups + e->nshards >= ENGINE_MAX_SHARDS)
 		rc = VIGIL_ELIMIT;
 	else
-		rc = vdb_open(image ? image : map, len,
+		rc = vdb_open(image ? image : map, len, sum,
 			      &e->shards[e->nshards].v, &why);
 	if (rc < 0) {
 		elog(e, VIGIL_LOG_ERROR, "%s: %s", name,
@@ -202,12 +202,13 @@ int vigil_engine_load_memory(struct vigil_engine *e, const char *name,
 	if (!(copy = malloc(len ? len : 1)))
 		return VIGIL_ENOMEM;
 	memcpy(copy, buf, len);
-	return add_vdb(e, name, copy, NULL, len);
+	return add_vdb(e, name, copy, NULL, len, NULL);
 }
 
 static int load_file(struct vigil_engine *e, const char *path)
 {
 	struct filemap fm;
+	uint64_t sum = 0;
 	int pua, kind = loader_kind(path, &pua), rc;
 
 	if (kind == LK_UNKNOWN) {
@@ -215,12 +216,21 @@ static int load_file(struct vigil_engine *e, const char *path)
 		     path);
 		return VIGIL_EFORMAT;
 	}
-	if ((rc = filemap_open(path, &fm)) < 0) {
+	/* A database's checksum is read, not mapped: it stays out of RSS. */
+	rc = kind == LK_VDB ? filemap_open_summed(path, &fm,
+						  sizeof(struct vdb_header),
+						  &sum) :
+			      filemap_open(path, &fm);
+	if (rc < 0) {
 		elog(e, VIGIL_LOG_ERROR, "%s: %s", path, strerror(errno));
 		return rc;
 	}
-	if (kind == LK_VDB)
-		return add_vdb(e, path, NULL, fm.map, fm.len);
+	if (kind == LK_VDB) {
+		if (fm.map)
+			madvise(fm.map, fm.len, MADV_RANDOM);
+		return add_vdb(e, path, NULL, fm.map, fm.len,
+			       fm.len > sizeof(struct vdb_header) ? &sum : NULL);
+	}
 	rc = load_source(e, path, kind, fm.map ? fm.map : (const void *)"",
 			 fm.len);
 	filemap_close(&fm);

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "core/scanner_int.h"
+#include "util/fileio.h"
 
 #define LIMIT_FILESIZE "Heuristics.Limits.Exceeded.MaxFileSize"
 
@@ -33,26 +34,11 @@ int vigil_scanner_stream_begin(struct vigil_scanner *s)
 	return 0;
 }
 
-static int write_fd(int fd, const uint8_t *p, size_t n)
-{
-	while (n) {
-		ssize_t w = write(fd, p, n);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return VIGIL_EIO;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 static int spill(struct stream *st)
 {
 	if ((st->fd = memfd_create("vigil-stream", MFD_CLOEXEC)) < 0)
 		return VIGIL_EIO;
-	if (write_fd(st->fd, st->buf, st->len) < 0)
+	if (file_write_all(st->fd, st->buf, st->len) < 0)
 		return VIGIL_EIO;
 	st->len = 0;
 	return 0;
@@ -63,7 +49,7 @@ static int keep(struct stream *st, const uint8_t *p, size_t n)
 	if (st->fd < 0 && st->len + n > STREAM_SPILL_BYTES && spill(st) < 0)
 		return VIGIL_EIO;
 	if (st->fd >= 0)
-		return write_fd(st->fd, p, n);
+		return file_write_all(st->fd, p, n) < 0 ? VIGIL_EIO : 0;
 	if (st->len + n > st->cap) {
 		size_t cap = st->cap ? st->cap : 65536;
 		uint8_t *b;

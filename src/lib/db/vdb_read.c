@@ -21,8 +21,8 @@ static int bad(const char **why, const char *msg)
 	return VIGIL_EFORMAT;
 }
 
-static int header(const uint8_t *buf, size_t len, struct vdb_view *v,
-		  const char **why)
+static int header(const uint8_t *buf, size_t len, const uint64_t *body_sum,
+		  struct vdb_view *v, const char **why)
 {
 	const struct vdb_header *h = (const void *)buf;
 
@@ -38,7 +38,9 @@ static int header(const uint8_t *buf, size_t len, struct vdb_view *v,
 	    (uint64_t)h->nsections * sizeof(struct vdb_section) >
 		    len - sizeof(*h))
 		return bad(why, "bad section table");
-	if (XXH3_64bits(buf + sizeof(*h), len - sizeof(*h)) != h->checksum) {
+	if ((body_sum ? *body_sum :
+			XXH3_64bits(buf + sizeof(*h), len - sizeof(*h))) !=
+	    h->checksum) {
 		*why = "database checksum mismatch";
 		return VIGIL_ECHECKSUM;
 	}
@@ -78,7 +80,7 @@ static int name_ok(const struct vdb_view *v, uint32_t off)
 static int hash_sections(struct vdb_view *v, const char **why)
 {
 	const void *p;
-	size_t n, a, i;
+	size_t n, a;
 
 	for (a = 0; a < HASH_NALGO; a++) {
 		size_t stride = VDB_HASH_STRIDE(hash_digest_len((int)a));
@@ -87,13 +89,6 @@ static int hash_sections(struct vdb_view *v, const char **why)
 			return bad(why, "bad hash section");
 		v->hash[a] = p;
 		v->nhash[a] = n;
-		for (i = 0; i < n; i++) {
-			uint32_t name;
-
-			memcpy(&name, v->hash[a] + i * stride + 8, 4);
-			if (!name_ok(v, name))
-				return bad(why, "hash record names no string");
-		}
 		if (section(v, VDB_SEC_ALLOW + (uint32_t)a, stride, &p, &n) < 0)
 			return bad(why, "bad allowlist section");
 		v->allow[a] = p;
@@ -153,15 +148,15 @@ static int records_ok(const struct vdb_view *v)
 	return matchables_ok(v);
 }
 
-int vdb_open(const uint8_t *buf, size_t len, struct vdb_view *v,
-	     const char **why)
+int vdb_open(const uint8_t *buf, size_t len, const uint64_t *body_sum,
+	     struct vdb_view *v, const char **why)
 {
 	const void *p;
 	size_t n;
 	int rc;
 
 	memset(v, 0, sizeof(*v));
-	if ((rc = header(buf, len, v, why)) < 0)
+	if ((rc = header(buf, len, body_sum, v, why)) < 0)
 		return rc;
 	if (section(v, VDB_SEC_META, 1, &p, &v->meta_len) < 0)
 		return bad(why, "bad section bounds");

@@ -73,7 +73,8 @@ const char *hashset_find(const struct vdb_view *v, int algo,
 	if (i < 0)
 		return NULL;
 	memcpy(&name, v->hash[algo] + (size_t)i * VDB_HASH_STRIDE(dlen) + 8, 4);
-	return vdb_str(v, name);
+	/* Checked here, not at open, so that opening touches no record. */
+	return name < v->strings_len ? vdb_str(v, name) : NULL;
 }
 
 int hashset_allowed(const struct vdb_view *v, int algo, const uint8_t *digest,

@@ -18,6 +18,7 @@
 #include <xxhash.h>
 
 #include "io/reader.h"
+#include "util/fileio.h"
 #include "vigil/vigil.h"
 
 #define HSCACHE_MAGIC "VIGILHS1"
@@ -47,9 +48,9 @@ void hscache_key(const struct vdb_view *v, struct hscache_key *k)
 }
 
 static void path_of(char *out, size_t cap, const char *dir,
-		    const struct hscache_key *k, const char *suffix)
+		    const struct hscache_key *k)
 {
-	snprintf(out, cap, "%s/vigil-%s.hsdb%s", dir, k->hex, suffix);
+	snprintf(out, cap, "%s/vigil-%s.hsdb", dir, k->hex);
 }
 
 static int parse(const uint8_t *buf, size_t len, size_t nmatch,
@@ -87,7 +88,7 @@ int hscache_load(const char *dir, const struct hscache_key *k, size_t nmatch,
 	void *map;
 	int fd, rc = -1;
 
-	path_of(path, sizeof(path), dir, k, "");
+	path_of(path, sizeof(path), dir, k);
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
 		return -1;
 	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
@@ -119,23 +120,6 @@ static int make_dirs(const char *dir)
 		if (mkdir(tmp, 0700) < 0 && errno != EEXIST)
 			return -1;
 		tmp[i] = i < n ? '/' : 0;
-	}
-	return 0;
-}
-
-static int write_all(int fd, const void *p, size_t n)
-{
-	const uint8_t *b = p;
-
-	while (n) {
-		ssize_t w = write(fd, b, n);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		b += w;
-		n -= (size_t)w;
 	}
 	return 0;
 }
@@ -172,28 +156,13 @@ void hscache_store(const char *dir, const struct hscache_key *k,
 		   size_t nmatch, const struct hsdb *h,
 		   void (*log)(void *, int, const char *), void *log_ctx)
 {
-	char path[4096], tmp[4200], msg[4400];
+	char path[4096], msg[4400];
 	uint8_t *b = NULL;
 	size_t len;
-	int fd = -1, ok = 0;
 
-	path_of(path, sizeof(path), dir, k, "");
-	snprintf(tmp, sizeof(tmp), "%s.%ld.tmp", path, (long)getpid());
-	if (make_dirs(dir) < 0)
-		goto out;
-	if (build_file(nmatch, h, &b, &len) < 0)
-		goto out;
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0 || write_all(fd, b, len) < 0 || fsync(fd) < 0)
-		goto out;
-	if (close(fd) == 0 && rename(tmp, path) == 0)
-		ok = 1;
-	fd = -1;
-out:
-	if (fd >= 0)
-		close(fd);
-	if (!ok) {
-		unlink(tmp);
+	path_of(path, sizeof(path), dir, k);
+	if (make_dirs(dir) < 0 || build_file(nmatch, h, &b, &len) < 0 ||
+	    file_write_atomic(path, b, len) < 0) {
 		if (log) {
 			snprintf(msg, sizeof(msg), "cannot write matcher cache "
 				 "%s: %s", path, strerror(errno));

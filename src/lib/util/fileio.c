@@ -3,7 +3,7 @@
  * reader sees the old file or the new one, never a partial one.
  */
 #define _GNU_SOURCE
-#include "core/fileio.h"
+#include "util/fileio.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -12,11 +12,51 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <stdlib.h>
 #include <unistd.h>
+#include <xxhash.h>
 
 #include "vigil/vigil.h"
 
+/* XXH3-64 of [skip, len) of fd, read in blocks: no page stays mapped. */
+static int sum_fd(int fd, size_t skip, size_t len, uint64_t *sum)
+{
+	XXH3_state_t *st = XXH3_createState();
+	uint8_t *buf = malloc(FILEIO_SUM_BLOCK_BYTES);
+	size_t off = skip;
+	int rc = -1;
+
+	if (!st || !buf || XXH3_64bits_reset(st) != XXH_OK)
+		goto out;
+	posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+	while (off < len) {
+		size_t want = len - off < FILEIO_SUM_BLOCK_BYTES ?
+				      len - off :
+				      FILEIO_SUM_BLOCK_BYTES;
+		ssize_t n = pread(fd, buf, want, (off_t)off);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			goto out;
+		XXH3_64bits_update(st, buf, (size_t)n);
+		off += (size_t)n;
+	}
+	*sum = XXH3_64bits_digest(st);
+	rc = 0;
+out:
+	free(buf);
+	XXH3_freeState(st);
+	return rc;
+}
+
 int filemap_open(const char *path, struct filemap *fm)
+{
+	return filemap_open_summed(path, fm, SIZE_MAX, NULL);
+}
+
+int filemap_open_summed(const char *path, struct filemap *fm, size_t skip,
+			uint64_t *sum)
 {
 	struct stat st;
 	int fd, rc = 0;
@@ -33,6 +73,9 @@ int filemap_open(const char *path, struct filemap *fm)
 	} else if (st.st_size > 0) {
 		if ((uint64_t)st.st_size > SIZE_MAX) {
 			errno = EFBIG;
+			rc = VIGIL_EIO;
+		} else if (sum && (size_t)st.st_size > skip &&
+			   sum_fd(fd, skip, (size_t)st.st_size, sum) < 0) {
 			rc = VIGIL_EIO;
 		} else {
 			fm->len = (size_t)st.st_size;
@@ -56,8 +99,10 @@ void filemap_close(struct filemap *fm)
 	fm->len = 0;
 }
 
-static int write_all(int fd, const uint8_t *p, size_t n)
+int file_write_all(int fd, const void *buf, size_t n)
 {
+	const uint8_t *p = buf;
+
 	while (n) {
 		ssize_t w = write(fd, p, n);
 
@@ -79,7 +124,7 @@ int file_write_atomic(const char *path, const void *buf, size_t len)
 	snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid());
 	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)) < 0)
 		return VIGIL_EIO;
-	if (write_all(fd, buf, len) < 0 || fsync(fd) < 0) {
+	if (file_write_all(fd, buf, len) < 0 || fsync(fd) < 0) {
 		saved = errno;
 		close(fd);
 		unlink(tmp);

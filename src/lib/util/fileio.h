@@ -1,0 +1,34 @@
+/*
+ * fileio.h -- read-only mapping of a whole regular file, and writes that
+ * finish or fail whole.
+ */
+#ifndef VIGIL_UTIL_FILEIO_H
+#define VIGIL_UTIL_FILEIO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define FILEIO_SUM_BLOCK_BYTES (1u << 20)
+
+struct filemap {
+	void *map;	/* NULL for an empty file */
+	size_t len;
+};
+
+/* Returns 0, VIGIL_ENOENT, VIGIL_ETYPE (not a regular file) or VIGIL_EIO;
+ * errno tells the cause. */
+int filemap_open(const char *path, struct filemap *fm);
+/*
+ * As filemap_open(), and also computes the XXH3-64 of bytes [skip, end)
+ * into *sum through read(), so that checking a large file does not leave
+ * it resident.
+ */
+int filemap_open_summed(const char *path, struct filemap *fm, size_t skip,
+			uint64_t *sum);
+void filemap_close(struct filemap *fm);
+/* Writes all n bytes, retrying short writes; 0 or -1 (errno set). */
+int file_write_all(int fd, const void *buf, size_t n);
+/* Writes len bytes to path through a temporary file renamed into place. */
+int file_write_atomic(const char *path, const void *buf, size_t len);
+
+#endif
