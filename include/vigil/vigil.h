@@ -124,6 +124,8 @@ VIGIL_API int vigil_engine_new(struct vigil_engine **out,
  * vigil_engine_free -- release an engine. All scanners made from it must be
  * freed first. NULL is accepted.
  * Thread: not while other threads use the engine.
+ * Owns: releases e and everything it handed out (names included).
+ * Errors: none.
  */
 VIGIL_API void vigil_engine_free(struct vigil_engine *e);
 
@@ -146,8 +148,10 @@ VIGIL_API int vigil_engine_load(struct vigil_engine *e, const char *path);
 /*
  * vigil_engine_load_memory -- as vigil_engine_load() for one file held in
  * memory; name supplies the extension that selects the format and the name
- * used in warnings. The buffer is copied where it needs to be kept.
- * Thread, Errors: as vigil_engine_load().
+ * used in warnings.
+ * Thread: as vigil_engine_load().
+ * Owns: nothing: buf is copied where it needs to be kept.
+ * Errors: as vigil_engine_load(), and VIGIL_EINVAL.
  */
 VIGIL_API int vigil_engine_load_memory(struct vigil_engine *e,
 				       const char *name, const void *buf,
@@ -158,6 +162,7 @@ VIGIL_API int vigil_engine_load_memory(struct vigil_engine *e,
  * matchers (from the cache when it holds them). The engine is read-only
  * afterwards and may be shared by all threads.
  * Thread: from one thread; afterwards the engine is safe to share.
+ * Owns: nothing new; cache files are written under opts->cache_dir.
  * Errors: VIGIL_EEMPTY (no signatures at all), VIGIL_EMATCHER, VIGIL_ENOMEM,
  * VIGIL_ESTATE (compiled twice).
  */
@@ -166,9 +171,10 @@ VIGIL_API int vigil_engine_compile(struct vigil_engine *e);
 /*
  * vigil_engine_save -- write the compiled database to path as a .vdb file
  * (written to a temporary name, then renamed into place). The engine must
- * hold exactly one database built from sources: use VIGIL_ENGINE_MERGE to
- * fold containers into it.
+ * hold exactly one database: use VIGIL_ENGINE_MERGE to fold containers
+ * into the sources' database.
  * Thread: safe once compiled.
+ * Owns: nothing is kept of path.
  * Errors: VIGIL_ESTATE (not compiled, or not exactly one source database),
  * VIGIL_EIO.
  */
@@ -191,8 +197,11 @@ struct vigil_engine_stats {
 };
 
 /*
- * vigil_engine_stats -- fill *st with the engine's counts.
- * Thread: safe once compiled. Errors: VIGIL_EINVAL (st->size too small).
+ * vigil_engine_stats -- fill *st with the engine's counts (after
+ * vigil_engine_compile(); before, most counts are zero).
+ * Thread: safe once compiled.
+ * Owns: *st is the caller's; only st->size bytes are written.
+ * Errors: VIGIL_EINVAL (NULL, or st->size too small).
  */
 VIGIL_API int vigil_engine_stats(const struct vigil_engine *e,
 				 struct vigil_engine_stats *st);
@@ -255,6 +264,7 @@ enum vigil_file_type {
 /*
  * vigil_file_type_name -- a short name for a file type ("PE", "TEXT").
  * Thread: safe. Owns: static string.
+ * Errors: an unknown type gives "UNKNOWN".
  */
 VIGIL_API const char *vigil_file_type_name(int type);
 
@@ -282,7 +292,11 @@ VIGIL_API int vigil_scanner_new(struct vigil_scanner **out,
 				const struct vigil_engine *e,
 				const struct vigil_scan_options *opts);
 
-/* vigil_scanner_free -- release a scanner. NULL is accepted. */
+/*
+ * vigil_scanner_free -- release a scanner, and an open stream with it.
+ * NULL is accepted.
+ * Thread: the scanner's thread. Owns: releases s. Errors: none.
+ */
 VIGIL_API void vigil_scanner_free(struct vigil_scanner *s);
 
 /*
@@ -307,7 +321,10 @@ VIGIL_API int vigil_scanner_scan_fd(struct vigil_scanner *s, int fd,
 				    struct vigil_result *res);
 
 /*
- * vigil_scanner_scan_path -- open and scan a regular file.
+ * vigil_scanner_scan_path -- open and scan a regular file. Anything else
+ * (a directory, device, fifo or socket) is refused without being opened
+ * for reading, so a fifo cannot block the scan.
+ * Thread, Owns: as vigil_scanner_scan_buffer().
  * Errors: as vigil_scanner_scan_fd(), and VIGIL_ENOENT.
  */
 VIGIL_API int vigil_scanner_scan_path(struct vigil_scanner *s,
@@ -315,19 +332,37 @@ VIGIL_API int vigil_scanner_scan_path(struct vigil_scanner *s,
 				      struct vigil_result *res);
 
 /*
- * vigil_scanner_stream_begin, _write, _end -- scan an object that arrives in
- * chunks, such as a network stream. Every signature is matched as over the
- * whole object: a match that spans chunks is found, and end-of-file offsets
- * refer to the stream's end. While a stream is open the scanner accepts no
- * other scan. _end delivers the result and closes the stream; a stream
- * abandoned by vigil_scanner_free() is released.
- * Thread: one thread per scanner.
- * Errors: VIGIL_ESTATE (no stream open, or one already open), VIGIL_ENOMEM,
- * VIGIL_EIO (spooling failed), VIGIL_EMATCHER.
+ * Streams: an object that arrives in chunks, such as a network stream, is
+ * matched exactly as if it were whole: a match that spans chunks is found,
+ * and end-of-file offsets refer to the stream's end. Chunks are kept in
+ * memory, then in an anonymous memory file past 16 MiB; past max_filesize
+ * they are dropped and the verdict is VIGIL_VERDICT_LIMIT.
+ */
+
+/*
+ * vigil_scanner_stream_begin -- open a stream on the scanner. While it is
+ * open the scanner accepts no other scan.
+ * Thread: one thread per scanner. Owns: nothing.
+ * Errors: VIGIL_EINVAL, VIGIL_ESTATE (a stream is already open).
  */
 VIGIL_API int vigil_scanner_stream_begin(struct vigil_scanner *s);
+
+/*
+ * vigil_scanner_stream_write -- add len bytes at buf to the open stream.
+ * Thread: one thread per scanner. Owns: buf is copied.
+ * Errors: VIGIL_EINVAL, VIGIL_ESTATE (no stream open), VIGIL_ENOMEM,
+ * VIGIL_EIO (the memory file could not be written).
+ */
 VIGIL_API int vigil_scanner_stream_write(struct vigil_scanner *s,
 					 const void *buf, size_t len);
+
+/*
+ * vigil_scanner_stream_end -- match the whole stream, fill *res and close
+ * the stream (also when an error is returned).
+ * Thread: one thread per scanner. Owns: as vigil_scanner_scan_buffer().
+ * Errors: VIGIL_EINVAL, VIGIL_ESTATE (no stream open), VIGIL_ENOMEM,
+ * VIGIL_EIO, VIGIL_EMATCHER.
+ */
 VIGIL_API int vigil_scanner_stream_end(struct vigil_scanner *s,
 				       struct vigil_result *res);
 
@@ -335,6 +370,7 @@ VIGIL_API int vigil_scanner_stream_end(struct vigil_scanner *s,
  * vigil_scanner_detection -- the name of the i-th detection of the last
  * scan (i < res->detections), or NULL.
  * Thread: the scanner's thread. Owns: points into the engine.
+ * Errors: NULL for an index out of range.
  */
 VIGIL_API const char *vigil_scanner_detection(const struct vigil_scanner *s,
 					      size_t i);
