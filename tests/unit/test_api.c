@@ -133,6 +133,36 @@ static void limits_and_allmatch(void **st)
 	vigil_engine_free(e);
 }
 
+/* A limit is never clean: neither an ignore list nor an allowlist hides it. */
+static void limits_not_hidden(void **st)
+{
+	static const char ign[] = "Heuristics.Limits.Exceeded.MaxFileSize\n";
+	static const char fp[] = "f2632dba1220b19252db092c773bb8a6:9:X\n";
+	struct vigil_scan_options o = { sizeof(o), 0, 8 };
+	struct vigil_result r = { .size = sizeof(r) };
+	struct vigil_scanner *s;
+	struct vigil_engine *e;
+
+	(void)st;
+	assert_int_equal(vigil_engine_new(&e, NULL), 0);
+	assert_int_equal(vigil_engine_load_memory(e, "x.ndb", two, strlen(two)),
+			 0);
+	assert_int_equal(vigil_engine_load_memory(e, "x.ign2", ign,
+						  strlen(ign)), 0);
+	assert_int_equal(vigil_engine_load_memory(e, "x.fp", fp, strlen(fp)), 0);
+	assert_int_equal(vigil_engine_compile(e), 0);
+	assert_int_equal(vigil_scanner_new(&s, e, &o), 0);
+	assert_int_equal(vigil_scanner_scan_buffer(s, "abcdAAAAB", 9, &r), 0);
+	assert_int_equal(r.verdict, VIGIL_VERDICT_LIMIT);
+	assert_int_equal(vigil_scanner_stream_begin(s), 0);
+	assert_int_equal(vigil_scanner_stream_write(s, "abcdAAAAB", 9), 0);
+	assert_int_equal(vigil_scanner_stream_end(s, &r), 0);
+	assert_int_equal(r.verdict, VIGIL_VERDICT_LIMIT);
+	assert_string_equal(r.name, "Heuristics.Limits.Exceeded.MaxFileSize");
+	vigil_scanner_free(s);
+	vigil_engine_free(e);
+}
+
 /* A caller built against a header whose result ended at .name. */
 static void old_result(void **st)
 {
@@ -226,6 +256,7 @@ int main(void)
 		cmocka_unit_test(versions),   cmocka_unit_test(states),
 		cmocka_unit_test(streams),    cmocka_unit_test(big_stream),
 		cmocka_unit_test(limits_and_allmatch),
+		cmocka_unit_test(limits_not_hidden),
 		cmocka_unit_test(old_result), cmocka_unit_test(descriptors),
 		cmocka_unit_test(threads),
 	};

@@ -144,6 +144,29 @@ static void manifest(void **st)
 			 VIGIL_ECHECKSUM);
 }
 
+/* A member in a format Vigil does not read is warned about, not dropped. */
+static void unsupported_member(void **st)
+{
+	static struct blob tar, cvd;
+	struct vigil_engine_stats s = { .size = sizeof(s) };
+	struct vigil_engine *e;
+
+	(void)st;
+	tar.n = 0;
+	tar_add(&tar, "x.ndb", "A:0:*:41424344\n");
+	tar_add(&tar, "x.mdb", "1234:6f5902ac237024bdd0c176cb93063dc4:Sect\n"
+			       "1235:6f5902ac237024bdd0c176cb93063dc5:Sect2\n");
+	tar.n += 1024;
+	make_cvd(&tar, 1, &cvd);
+	assert_int_equal(vigil_engine_new(&e, NULL), 0);
+	assert_int_equal(vigil_engine_load_memory(e, "x.cvd", cvd.b, cvd.n), 0);
+	assert_int_equal(vigil_engine_compile(e), 0);
+	vigil_engine_stats(e, &s);
+	assert_int_equal(s.body, 1);
+	assert_int_equal(s.skipped, 2);
+	vigil_engine_free(e);
+}
+
 static void header(void **st)
 {
 	static struct blob c;
@@ -163,6 +186,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(good),
 		cmocka_unit_test(manifest),
+		cmocka_unit_test(unsupported_member),
 		cmocka_unit_test(header),
 	};
 

@@ -11,8 +11,6 @@
 #include "match/lexpr.h"
 #include "match/pattern.h"
 
-#define LIMIT_STEPS "Heuristics.Limits.Exceeded.MatchSteps"
-
 struct bscan {
 	struct vigil_scanner *s;
 	const struct shard *sh;
@@ -51,7 +49,7 @@ static int64_t verify(struct bscan *b, uint32_t id)
 	n = pat_count(b->sh->v.code + m->code_off, m->code_len, b->buf,
 		      b->len, window(m, b->len), max);
 	if (n < 0) {
-		int r = scanner_detect(b->s, LIMIT_STEPS);
+		int r = scanner_limit(b->s, LIMIT_STEPS);
 
 		b->rc = r ? r : b->rc;
 		return 0;

@@ -20,7 +20,6 @@
 #include "core/textnorm.h"
 #include "match/hashset.h"
 
-#define LIMIT_FILESIZE "Heuristics.Limits.Exceeded.MaxFileSize"
 /* Objects are matched as one block; Vectorscan takes up to 4 GiB - 1. */
 #define SCAN_MAX_OBJECT_BYTES 0xffffffffull
 
@@ -118,12 +117,10 @@ void vigil_scanner_free(struct vigil_scanner *s)
 	free(s);
 }
 
-int scanner_detect(struct vigil_scanner *s, const char *name)
+static int add_name(struct vigil_scanner *s, const char *name)
 {
 	size_t i;
 
-	if (engine_ignores(s->e, name))
-		return 0;
 	for (i = 0; i < s->ndet; i++)
 		if (s->det[i] == name || !strcmp(s->det[i], name))
 			return 0;
@@ -138,6 +135,16 @@ int scanner_detect(struct vigil_scanner *s, const char *name)
 	}
 	s->det[s->ndet++] = name;
 	return (s->opts.flags & VIGIL_SCAN_ALLMATCH) ? 0 : 1;
+}
+
+int scanner_detect(struct vigil_scanner *s, const char *name)
+{
+	return engine_ignores(s->e, name) ? 0 : add_name(s, name);
+}
+
+int scanner_limit(struct vigil_scanner *s, const char *name)
+{
+	return add_name(s, name);
 }
 
 const char *vigil_scanner_detection(const struct vigil_scanner *s, size_t i)
@@ -227,6 +234,17 @@ static int allowlisted(struct vigil_scanner *s, const uint8_t *buf,
 	return 0;
 }
 
+/* 1 if a limit cut this scan short: then nothing may make it clean. */
+static int limited(const struct vigil_scanner *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->ndet; i++)
+		if (!strncmp(s->det[i], "Heuristics.Limits.", 18))
+			return 1;
+	return 0;
+}
+
 static void fill_result(struct vigil_scanner *s, int type, size_t len,
 			struct vigil_result *res)
 {
@@ -255,7 +273,7 @@ int scanner_scan_object(struct vigil_scanner *s, const uint8_t *buf,
 
 	s->ndet = 0;
 	if (len > s->opts.max_filesize) {
-		rc = scanner_detect(s, LIMIT_FILESIZE);
+		rc = scanner_limit(s, LIMIT_FILESIZE);
 		fill_result(s, type, len, res);
 		return rc < 0 ? rc : 0;
 	}
@@ -266,7 +284,7 @@ int scanner_scan_object(struct vigil_scanner *s, const uint8_t *buf,
 		rc = scan_text(s, buf, len, norm);
 	if (rc < 0)
 		return rc;
-	if (s->ndet && allowlisted(s, buf, len, &d))
+	if (s->ndet && !limited(s) && allowlisted(s, buf, len, &d))
 		s->ndet = 0;
 	fill_result(s, type, len, res);
 	return 0;
@@ -329,7 +347,8 @@ int vigil_scanner_scan_fd(struct vigil_scanner *s, int fd,
 		return scan_unsized(s, fd, res);
 	if ((uint64_t)st.st_size > s->opts.max_filesize) {
 		s->ndet = 0;
-		scanner_detect(s, LIMIT_FILESIZE);
+		if ((rc = scanner_limit(s, LIMIT_FILESIZE)) < 0)
+			return rc;
 		fill_result(s, VIGIL_TYPE_BINARY, (size_t)st.st_size, res);
 		return 0;
 	}

@@ -49,6 +49,14 @@ struct vigil_scanner {
 
 /* Records a detection; returns 1 if the scan should stop, or an error. */
 int scanner_detect(struct vigil_scanner *s, const char *name);
+/*
+ * Records that a limit stopped the scan. Unlike a detection, no ignore list
+ * can remove it: a limit is never reported as clean.
+ */
+int scanner_limit(struct vigil_scanner *s, const char *name);
+
+#define LIMIT_FILESIZE "Heuristics.Limits.Exceeded.MaxFileSize"
+#define LIMIT_STEPS "Heuristics.Limits.Exceeded.MatchSteps"
 /* Matches one buffer against a shard's body signatures. */
 int bodyscan_run(struct vigil_scanner *s, size_t shard, const uint8_t *buf,
 		 size_t len, uint32_t targets);

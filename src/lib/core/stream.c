@@ -15,8 +15,6 @@
 #include "core/scanner_int.h"
 #include "util/fileio.h"
 
-#define LIMIT_FILESIZE "Heuristics.Limits.Exceeded.MaxFileSize"
-
 int vigil_scanner_stream_begin(struct vigil_scanner *s)
 {
 	if (!s)
@@ -115,13 +113,12 @@ int vigil_scanner_stream_end(struct vigil_scanner *s, struct vigil_result *res)
 		memset(&r, 0, sizeof(r));
 		r.size = res->size;
 		s->ndet = 0;
-		scanner_detect(s, LIMIT_FILESIZE);
+		rc = scanner_limit(s, LIMIT_FILESIZE) < 0 ? VIGIL_ENOMEM : 0;
 		r.verdict = VIGIL_VERDICT_LIMIT;
-		r.name = s->det[0];
+		r.name = LIMIT_FILESIZE;
 		r.detections = 1;
 		r.bytes = st->total;
 		memcpy(res, &r, res->size < sizeof(r) ? res->size : sizeof(r));
-		rc = 0;
 	} else if (st->fd >= 0) {
 		rc = end_spilled(s, res);
 	} else {

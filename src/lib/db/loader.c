@@ -143,7 +143,8 @@ static int member(void *ctx, const char *name, const uint8_t *data,
 	char full[512];
 	int pua, kind = loader_kind(name, &pua), rc;
 
-	if (kind == LK_UNKNOWN || kind == LK_VDB || kind >= LK_CVD)
+	if (kind == LK_UNKNOWN || kind == LK_VDB || kind == LK_CVD ||
+	    kind == LK_CLD || kind == LK_CUD)
 		return 0; /* COPYING and the like; no nested containers */
 	snprintf(full, sizeof(full), "%s//%s", m->container, name);
 	sub.file = full;

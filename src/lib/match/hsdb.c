@@ -68,8 +68,10 @@ static int exprs_make(const struct vdb_view *v, struct exprs *x,
 		int exact;
 
 		if (regex_from_pattern(v->code + m->code_off, m->code_len, &b,
-				       &exact) < 0)
+				       &exact) < 0) {
+			vbuf_free(&b);
 			return VIGIL_ENOMEM;
+		}
 		x->expr[i] = (char *)b.data;
 		x->flags[i] = HS_FLAG_DOTALL | HS_FLAG_SINGLEMATCH;
 		x->ids[i] = (unsigned)i;
