@@ -233,15 +233,37 @@ struct vigil_scanner;
 
 /* Scan flags. */
 #define VIGIL_SCAN_ALLMATCH 0x1u /* report every detection, not the first */
+#define VIGIL_SCAN_LIMITS_WARN 0x2u /* an exceeded limit, or content that
+				     * cannot be read (encrypted), becomes a
+				     * warning instead of a result */
+#define VIGIL_SCAN_NO_RECURSE 0x4u /* match the object only, without
+				    * unpacking what it contains */
 
-/* Limits. A value of 0 selects the default named beside it. */
-#define VIGIL_DEFAULT_MAX_FILESIZE_BYTES (100ull * 1024 * 1024)
+/*
+ * Limits, with ClamAV-like defaults; a value of 0 selects the default. An
+ * exceeded limit gives the verdict VIGIL_VERDICT_LIMIT with the name
+ * "Heuristics.Limits.Exceeded.<Which>" (never clean), unless
+ * VIGIL_SCAN_LIMITS_WARN makes it a warning.
+ */
+#define VIGIL_DEFAULT_MAX_FILESIZE_BYTES (100ull << 20) /* one object */
+#define VIGIL_DEFAULT_MAX_SCANSIZE_BYTES (400ull << 20) /* per scan */
+#define VIGIL_DEFAULT_MAX_FILES 10000u			/* objects per scan */
+#define VIGIL_DEFAULT_MAX_DEPTH 17u			/* nesting */
+#define VIGIL_DEFAULT_MAX_SECONDS 120u			/* per scan */
+#define VIGIL_DEFAULT_MAX_RATIO 1000u	/* decompressed:compressed, checked
+					 * past 1 MiB of output */
 
 struct vigil_scan_options {
 	size_t size;		/* sizeof(struct vigil_scan_options) */
 	unsigned flags;		/* VIGIL_SCAN_* */
-	uint64_t max_filesize;	/* bytes; a larger object is not matched and
-				 * gets the verdict VIGIL_VERDICT_LIMIT */
+	uint64_t max_filesize;	/* bytes in one object (MaxFileSize) */
+	uint64_t max_scansize;	/* bytes matched in one scan, contained
+				 * objects included (MaxScanSize) */
+	uint32_t max_files;	/* objects in one scan (MaxFiles) */
+	uint32_t max_depth;	/* nesting of contained objects
+				 * (MaxRecursion) */
+	uint32_t max_seconds;	/* time for one scan (MaxScanTime) */
+	uint32_t max_ratio;	/* compression ratio (CompressionRatio) */
 };
 
 enum vigil_verdict {
@@ -258,7 +280,8 @@ enum vigil_file_type {
 	VIGIL_TYPE_MAIL, VIGIL_TYPE_PE, VIGIL_TYPE_ELF, VIGIL_TYPE_MACHO,
 	VIGIL_TYPE_OLE2, VIGIL_TYPE_PDF, VIGIL_TYPE_GRAPHICS,
 	VIGIL_TYPE_FLASH, VIGIL_TYPE_JAVA, VIGIL_TYPE_ARCHIVE,
-	VIGIL_TYPE_EMPTY,
+	VIGIL_TYPE_EMPTY, VIGIL_TYPE_COMPRESSED, VIGIL_TYPE_RTF,
+	VIGIL_TYPE_BINHEX, VIGIL_TYPE_TNEF, VIGIL_TYPE_MSCOMPRESS,
 };
 
 /*
@@ -276,7 +299,10 @@ struct vigil_result {
 				 * valid as long as the engine */
 	uint32_t detections;	/* number of detections (1 unless ALLMATCH) */
 	int file_type;		/* enum vigil_file_type of the object */
-	uint64_t bytes;		/* bytes matched (the object's size) */
+	uint64_t bytes;		/* bytes of the object */
+	uint64_t bytes_scanned;	/* bytes matched, contained objects included */
+	uint32_t objects;	/* objects matched: 1 + contained objects */
+	uint32_t warnings;	/* see vigil_scanner_warning() */
 };
 
 /*
@@ -374,6 +400,29 @@ VIGIL_API int vigil_scanner_stream_end(struct vigil_scanner *s,
  */
 VIGIL_API const char *vigil_scanner_detection(const struct vigil_scanner *s,
 					      size_t i);
+
+/*
+ * vigil_scanner_detection_path -- where the i-th detection of the last scan
+ * was found inside the scanned object: "" for the object itself, else the
+ * names of the contained objects joined by "//" ("invoice.zip//a.exe").
+ * Thread: the scanner's thread. Owns: valid until the next scan.
+ * Errors: NULL for an index out of range.
+ */
+VIGIL_API const char *
+vigil_scanner_detection_path(const struct vigil_scanner *s, size_t i);
+
+/*
+ * vigil_scanner_warning, vigil_scanner_warning_path -- the i-th warning of
+ * the last scan (i < res->warnings): why some content was not fully read
+ * ("truncated archive"), and the path of the object it is about, as for
+ * vigil_scanner_detection_path().
+ * Thread: the scanner's thread. Owns: valid until the next scan.
+ * Errors: NULL for an index out of range.
+ */
+VIGIL_API const char *vigil_scanner_warning(const struct vigil_scanner *s,
+					    size_t i);
+VIGIL_API const char *
+vigil_scanner_warning_path(const struct vigil_scanner *s, size_t i);
 
 #ifdef __cplusplus
 }

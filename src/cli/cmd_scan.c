@@ -227,8 +227,9 @@ static void *work(void *arg)
 {
 	struct worker *w = arg;
 	struct scanctx *c = w->c;
-	struct vigil_scan_options so = { sizeof(so), c->o.scan_flags,
-					 c->o.max_filesize };
+	struct vigil_scan_options so = { .size = sizeof(so),
+					 .flags = c->o.scan_flags,
+					 .max_filesize = c->o.max_filesize };
 	struct vigil_scanner *s = NULL;
 	char *path;
 	int rc = vigil_scanner_new(&s, c->engine, &so);

@@ -39,51 +39,94 @@ static void wipe_progress(struct scanctx *c)
 	}
 }
 
-static void json_result(struct scanctx *c, const char *path,
-			struct vigil_scanner *s, const struct vigil_result *r)
+/* "top" or "top//inner". */
+static void join_path(char *out, size_t cap, const char *top, const char *in)
+{
+	snprintf(out, cap, "%s%s%s", top, in && *in ? "//" : "", in ? in : "");
+}
+
+static void json_result(const char *path, struct vigil_scanner *s,
+			const struct vigil_result *r)
 {
 	static const char *const status[] = { "OK", "FOUND", "LIMIT" };
+	char full[8192];
 	uint32_t i;
 
-	(void)c;
 	fputs("{\"path\":", stdout);
 	json_str(stdout, path);
 	printf(",\"status\":\"%s\"", status[r->verdict]);
 	if (r->name) {
 		fputs(",\"name\":", stdout);
 		json_str(stdout, r->name);
-		fputs(",\"names\":[", stdout);
+		fputs(",\"found\":[", stdout);
 		for (i = 0; i < r->detections; i++) {
-			if (i)
-				fputc(',', stdout);
+			join_path(full, sizeof(full), path,
+				  vigil_scanner_detection_path(s, i));
+			fputs(i ? ",{\"name\":" : "{\"name\":", stdout);
 			json_str(stdout, vigil_scanner_detection(s, i));
+			fputs(",\"object\":", stdout);
+			json_str(stdout, full);
+			fputc('}', stdout);
 		}
 		fputc(']', stdout);
 	}
-	printf(",\"type\":\"%s\",\"size\":%llu}\n",
-	       vigil_file_type_name(r->file_type), (unsigned long long)r->bytes);
+	if (r->warnings) {
+		fputs(",\"warnings\":[", stdout);
+		for (i = 0; i < r->warnings; i++) {
+			join_path(full, sizeof(full), path,
+				  vigil_scanner_warning_path(s, i));
+			fputs(i ? ",{\"object\":" : "{\"object\":", stdout);
+			json_str(stdout, full);
+			fputs(",\"warning\":", stdout);
+			json_str(stdout, vigil_scanner_warning(s, i));
+			fputc('}', stdout);
+		}
+		fputc(']', stdout);
+	}
+	printf(",\"type\":\"%s\",\"size\":%llu,\"objects\":%u}\n",
+	       vigil_file_type_name(r->file_type), (unsigned long long)r->bytes,
+	       r->objects);
+}
+
+static void text_result(struct scanctx *c, const char *path,
+			struct vigil_scanner *s, const struct vigil_result *r)
+{
+	char full[8192];
+	uint32_t i;
+
+	if (!r->detections && !c->o.infected_only)
+		printf("%s: OK\n", path);
+	for (i = 0; i < r->detections; i++) {
+		join_path(full, sizeof(full), path,
+			  vigil_scanner_detection_path(s, i));
+		printf("%s: %s FOUND\n", full, vigil_scanner_detection(s, i));
+	}
+	for (i = 0; i < r->warnings && !c->o.quiet; i++) {
+		join_path(full, sizeof(full), path,
+			  vigil_scanner_warning_path(s, i));
+		fprintf(stderr, "vigil: %s: warning: %s\n", full,
+			vigil_scanner_warning(s, i));
+	}
 }
 
 void report_result(struct scanctx *c, const char *path,
 		   struct vigil_scanner *s, const struct vigil_result *r)
 {
 	const char *shown = strcmp(path, STDIN_PATH) ? path : "stdin";
-	uint32_t i;
 
 	c->st.files++;
-	c->st.bytes += r->bytes;
+	c->st.bytes += r->bytes_scanned;
 	if (r->verdict != VIGIL_VERDICT_CLEAN)
 		c->st.infected++;
-	if (c->o.quiet || (c->o.infected_only && !r->detections))
+	if (c->o.quiet || (c->o.infected_only && !r->detections &&
+			   !r->warnings))
 		return;
 	pthread_mutex_lock(&c->out_lock);
 	wipe_progress(c);
 	if (c->o.json)
-		json_result(c, shown, s, r);
-	else if (!r->detections)
-		printf("%s: OK\n", shown);
-	for (i = 0; !c->o.json && i < r->detections; i++)
-		printf("%s: %s FOUND\n", shown, vigil_scanner_detection(s, i));
+		json_result(shown, s, r);
+	else
+		text_result(c, shown, s, r);
 	fflush(stdout);
 	pthread_mutex_unlock(&c->out_lock);
 }

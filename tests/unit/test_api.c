@@ -109,7 +109,9 @@ static void big_stream(void **st)
 static void limits_and_allmatch(void **st)
 {
 	struct vigil_engine *e = eng_from("x.ndb", two, 0);
-	struct vigil_scan_options o = { sizeof(o), VIGIL_SCAN_ALLMATCH, 8 };
+	struct vigil_scan_options o = { .size = sizeof(o),
+					.flags = VIGIL_SCAN_ALLMATCH,
+					.max_filesize = 8 };
 	struct vigil_result r = { .size = sizeof(r) };
 	struct vigil_scanner *s;
 
@@ -138,7 +140,7 @@ static void limits_not_hidden(void **st)
 {
 	static const char ign[] = "Heuristics.Limits.Exceeded.MaxFileSize\n";
 	static const char fp[] = "f2632dba1220b19252db092c773bb8a6:9:X\n";
-	struct vigil_scan_options o = { sizeof(o), 0, 8 };
+	struct vigil_scan_options o = { .size = sizeof(o), .max_filesize = 8 };
 	struct vigil_result r = { .size = sizeof(r) };
 	struct vigil_scanner *s;
 	struct vigil_engine *e;

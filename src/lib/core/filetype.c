@@ -55,43 +55,70 @@ static int exec_type(const uint8_t *b, size_t len)
 	return -1;
 }
 
+struct magic {
+	const char *m;
+	size_t n;
+	size_t at;
+	int type;
+};
+
+static const struct magic magics[] = {
+	{ "\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", 8, 0, VIGIL_TYPE_OLE2 },
+	{ "GIF87a", 6, 0, VIGIL_TYPE_GRAPHICS },
+	{ "GIF89a", 6, 0, VIGIL_TYPE_GRAPHICS },
+	{ "\x89PNG\r\n\x1a\n", 8, 0, VIGIL_TYPE_GRAPHICS },
+	{ "\xff\xd8\xff", 3, 0, VIGIL_TYPE_GRAPHICS },
+	{ "II*\0", 4, 0, VIGIL_TYPE_GRAPHICS },
+	{ "MM\0*", 4, 0, VIGIL_TYPE_GRAPHICS },
+	{ "FWS", 3, 0, VIGIL_TYPE_FLASH },
+	{ "CWS", 3, 0, VIGIL_TYPE_FLASH },
+	{ "ZWS", 3, 0, VIGIL_TYPE_FLASH },
+	{ "PK\x03\x04", 4, 0, VIGIL_TYPE_ARCHIVE },
+	{ "PK\x05\x06", 4, 0, VIGIL_TYPE_ARCHIVE },
+	{ "PK\x07\x08", 4, 0, VIGIL_TYPE_ARCHIVE },
+	{ "Rar!\x1a\x07", 6, 0, VIGIL_TYPE_ARCHIVE },
+	{ "7z\xbc\xaf\x27\x1c", 6, 0, VIGIL_TYPE_ARCHIVE },
+	{ "MSCF\0\0\0\0", 8, 0, VIGIL_TYPE_ARCHIVE },
+	{ "!<arch>\n", 8, 0, VIGIL_TYPE_ARCHIVE },
+	{ "070707", 6, 0, VIGIL_TYPE_ARCHIVE },
+	{ "070701", 6, 0, VIGIL_TYPE_ARCHIVE },
+	{ "070702", 6, 0, VIGIL_TYPE_ARCHIVE },
+	{ "\xc7\x71", 2, 0, VIGIL_TYPE_ARCHIVE },	/* binary cpio */
+	{ "\x71\xc7", 2, 0, VIGIL_TYPE_ARCHIVE },
+	{ "xar!", 4, 0, VIGIL_TYPE_ARCHIVE },
+	{ "-lh", 3, 2, VIGIL_TYPE_ARCHIVE },
+	{ "ustar", 5, 257, VIGIL_TYPE_ARCHIVE },
+	{ "CD001", 5, 0x8001, VIGIL_TYPE_ARCHIVE },
+	{ "\x1f\x8b", 2, 0, VIGIL_TYPE_COMPRESSED },
+	{ "\x1f\x9d", 2, 0, VIGIL_TYPE_COMPRESSED },
+	{ "BZh", 3, 0, VIGIL_TYPE_COMPRESSED },
+	{ "\xfd" "7zXZ\0", 6, 0, VIGIL_TYPE_COMPRESSED },
+	{ "\x28\xb5\x2f\xfd", 4, 0, VIGIL_TYPE_COMPRESSED },
+	{ "\x5d\0\0", 3, 0, VIGIL_TYPE_COMPRESSED },	/* lzma alone */
+	{ "LZIP", 4, 0, VIGIL_TYPE_COMPRESSED },
+	{ "\x04\x22\x4d\x18", 4, 0, VIGIL_TYPE_COMPRESSED },
+	{ "{\\rt", 4, 0, VIGIL_TYPE_RTF },
+	{ "\x78\x9f\x3e\x22", 4, 0, VIGIL_TYPE_TNEF },
+	{ "SZDD\x88\xf0\x27\x33", 8, 0, VIGIL_TYPE_MSCOMPRESS },
+	{ "KWAJ\x88\xf0\x27\xd1", 8, 0, VIGIL_TYPE_MSCOMPRESS },
+	{ "ITSF\x03\0\0\0", 8, 0, VIGIL_TYPE_MSCOMPRESS },
+};
+
 static int container_type(const uint8_t *b, size_t len)
 {
-	static const struct {
-		const char *m;
-		size_t n;
-		int type;
-	} magic[] = {
-		{ "\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", 8, VIGIL_TYPE_OLE2 },
-		{ "GIF87a", 6, VIGIL_TYPE_GRAPHICS },
-		{ "GIF89a", 6, VIGIL_TYPE_GRAPHICS },
-		{ "\x89PNG\r\n\x1a\n", 8, VIGIL_TYPE_GRAPHICS },
-		{ "\xff\xd8\xff", 3, VIGIL_TYPE_GRAPHICS },
-		{ "II*\0", 4, VIGIL_TYPE_GRAPHICS },
-		{ "MM\0*", 4, VIGIL_TYPE_GRAPHICS },
-		{ "FWS", 3, VIGIL_TYPE_FLASH },
-		{ "CWS", 3, VIGIL_TYPE_FLASH },
-		{ "ZWS", 3, VIGIL_TYPE_FLASH },
-		{ "PK\x03\x04", 4, VIGIL_TYPE_ARCHIVE },
-		{ "PK\x05\x06", 4, VIGIL_TYPE_ARCHIVE },
-		{ "Rar!\x1a\x07", 6, VIGIL_TYPE_ARCHIVE },
-		{ "7z\xbc\xaf\x27\x1c", 6, VIGIL_TYPE_ARCHIVE },
-		{ "\x1f\x8b", 2, VIGIL_TYPE_ARCHIVE },
-		{ "BZh", 3, VIGIL_TYPE_ARCHIVE },
-		{ "\xfd" "7zXZ\0", 6, VIGIL_TYPE_ARCHIVE },
-		{ "\x28\xb5\x2f\xfd", 4, VIGIL_TYPE_ARCHIVE },
-		{ "MSCF\0\0\0\0", 8, VIGIL_TYPE_ARCHIVE },
-		{ "!<arch>\n", 8, VIGIL_TYPE_ARCHIVE },
-	};
 	size_t i;
 
-	for (i = 0; i < sizeof(magic) / sizeof(magic[0]); i++)
-		if (starts(b, len, magic[i].m, magic[i].n))
-			return magic[i].type;
-	if (len >= 262 && !memcmp(b + 257, "ustar", 5))
-		return VIGIL_TYPE_ARCHIVE;
+	for (i = 0; i < sizeof(magics) / sizeof(magics[0]); i++) {
+		const struct magic *m = &magics[i];
+
+		if (len >= m->at + m->n && !memcmp(b + m->at, m->m, m->n))
+			return m->type;
+	}
 	if (memmem(b, len < 1024 ? len : 1024, "%PDF-", 5))
 		return VIGIL_TYPE_PDF;
+	if (memmem(b, len < 4096 ? len : 4096,
+		   "(This file must be converted with BinHex", 40))
+		return VIGIL_TYPE_BINHEX;
 	return -1;
 }
 

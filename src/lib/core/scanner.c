@@ -1,9 +1,8 @@
 /*
- * scanner.c -- one object through every signature kind: file hashes (only
- * when some signature has the object's size), body and logical signatures
- * over the raw bytes and, for text, over normalised text; then the
- * allowlist and the ignore list. Entry points for buffers, descriptors and
- * paths; streams are in stream.c.
+ * scanner.c -- a scanner's life and its entry points for buffers,
+ * descriptors and paths (streams are in stream.c, the object walk in
+ * walk.c). A scanner owns all per-scan state, so scanners of one engine
+ * never share anything writable.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -14,11 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "core/digest.h"
-#include "core/filetype.h"
 #include "core/scanner_int.h"
-#include "core/textnorm.h"
-#include "match/hashset.h"
 
 /* Objects are matched as one block; Vectorscan takes up to 4 GiB - 1. */
 #define SCAN_MAX_OBJECT_BYTES 0xffffffffull
@@ -60,6 +55,24 @@ static int scratch_new(struct vigil_scanner *s)
 	return 0;
 }
 
+static void set_defaults(struct vigil_scan_options *o)
+{
+	if (!o->max_filesize)
+		o->max_filesize = VIGIL_DEFAULT_MAX_FILESIZE_BYTES;
+	if (o->max_filesize > SCAN_MAX_OBJECT_BYTES)
+		o->max_filesize = SCAN_MAX_OBJECT_BYTES;
+	if (!o->max_scansize)
+		o->max_scansize = VIGIL_DEFAULT_MAX_SCANSIZE_BYTES;
+	if (!o->max_files)
+		o->max_files = VIGIL_DEFAULT_MAX_FILES;
+	if (!o->max_depth)
+		o->max_depth = VIGIL_DEFAULT_MAX_DEPTH;
+	if (!o->max_seconds)
+		o->max_seconds = VIGIL_DEFAULT_MAX_SECONDS;
+	if (!o->max_ratio)
+		o->max_ratio = VIGIL_DEFAULT_MAX_RATIO;
+}
+
 int vigil_scanner_new(struct vigil_scanner **out, const struct vigil_engine *e,
 		      const struct vigil_scan_options *opts)
 {
@@ -81,10 +94,9 @@ int vigil_scanner_new(struct vigil_scanner **out, const struct vigil_engine *e,
 					       opts->size :
 					       sizeof(s->opts));
 	s->opts.size = sizeof(s->opts);
-	if (!s->opts.max_filesize)
-		s->opts.max_filesize = VIGIL_DEFAULT_MAX_FILESIZE_BYTES;
-	if (s->opts.max_filesize > SCAN_MAX_OBJECT_BYTES)
-		s->opts.max_filesize = SCAN_MAX_OBJECT_BYTES;
+	set_defaults(&s->opts);
+	varr_init(&s->det, sizeof(struct detection));
+	varr_init(&s->warn, 2 * sizeof(uint32_t));
 	if (!(s->st = calloc(e->nshards + 1, sizeof(*s->st))))
 		goto fail;
 	for (i = 0; i < e->nshards; i++)
@@ -109,185 +121,15 @@ void vigil_scanner_free(struct vigil_scanner *s)
 		state_free(&s->st[i]);
 	free(s->st);
 	hs_free_scratch(s->scratch);
-	free(s->det);
+	varr_free(&s->det);
+	varr_free(&s->warn);
+	vbuf_free(&s->pool);
+	vbuf_free(&s->w.path);
 	free(s->norm);
 	free(s->stream.buf);
 	if (s->stream.fd >= 0)
 		close(s->stream.fd);
 	free(s);
-}
-
-static int add_name(struct vigil_scanner *s, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < s->ndet; i++)
-		if (s->det[i] == name || !strcmp(s->det[i], name))
-			return 0;
-	if (s->ndet == s->capdet) {
-		size_t cap = s->capdet ? s->capdet * 2 : 8;
-		const char **d = realloc(s->det, cap * sizeof(*d));
-
-		if (!d)
-			return VIGIL_ENOMEM;
-		s->det = d;
-		s->capdet = cap;
-	}
-	s->det[s->ndet++] = name;
-	return (s->opts.flags & VIGIL_SCAN_ALLMATCH) ? 0 : 1;
-}
-
-int scanner_detect(struct vigil_scanner *s, const char *name)
-{
-	return engine_ignores(s->e, name) ? 0 : add_name(s, name);
-}
-
-int scanner_limit(struct vigil_scanner *s, const char *name)
-{
-	return add_name(s, name);
-}
-
-const char *vigil_scanner_detection(const struct vigil_scanner *s, size_t i)
-{
-	return (s && i < s->ndet) ? s->det[i] : NULL;
-}
-
-/* File hash signatures; digests are computed once for every shard. */
-static int scan_hashes(struct vigil_scanner *s, const uint8_t *buf,
-		       size_t len, struct digests *d)
-{
-	unsigned want = 0;
-	size_t i, a;
-	int rc;
-
-	for (i = 0; i < s->e->nshards; i++)
-		for (a = 0; a < HASH_NALGO; a++)
-			if (s->e->shards[i].v.nhash[a] &&
-			    hashset_size_wanted(&s->e->shards[i].v, (int)a, len))
-				want |= 1u << a;
-	if (!want)
-		return 0;
-	if ((rc = digest_compute(buf, len, want, d)) < 0)
-		return rc;
-	for (i = 0; i < s->e->nshards; i++) {
-		for (a = 0; a < HASH_NALGO; a++) {
-			const char *name;
-
-			if (!(want & (1u << a)))
-				continue;
-			name = hashset_find(&s->e->shards[i].v, (int)a,
-					    d->d[a], len);
-			if (name && (rc = scanner_detect(s, name)) != 0)
-				return rc;
-		}
-	}
-	return 0;
-}
-
-static int scan_bodies(struct vigil_scanner *s, const uint8_t *buf,
-		       size_t len, uint32_t targets)
-{
-	size_t i;
-	int rc;
-
-	for (i = 0; i < s->e->nshards; i++)
-		if ((rc = bodyscan_run(s, i, buf, len, targets)) != 0)
-			return rc;
-	return 0;
-}
-
-static int scan_text(struct vigil_scanner *s, const uint8_t *buf,
-		     size_t len, uint32_t targets)
-{
-	size_t n;
-
-	if (len > s->normcap) {
-		uint8_t *p = realloc(s->norm, len);
-
-		if (!p)
-			return VIGIL_ENOMEM;
-		s->norm = p;
-		s->normcap = len;
-	}
-	n = textnorm(buf, len, s->norm);
-	return scan_bodies(s, s->norm, n, targets);
-}
-
-/* 1 if the object's digest is on an allowlist. */
-static int allowlisted(struct vigil_scanner *s, const uint8_t *buf,
-		       size_t len, struct digests *d)
-{
-	unsigned want = 0;
-	size_t i, a;
-
-	for (a = 0; a < HASH_NALGO; a++)
-		if (s->e->has_allow[a])
-			want |= 1u << a;
-	if (!want || digest_compute(buf, len, want, d) < 0)
-		return 0;
-	for (i = 0; i < s->e->nshards; i++)
-		for (a = 0; a < HASH_NALGO; a++)
-			if ((want & (1u << a)) &&
-			    hashset_allowed(&s->e->shards[i].v, (int)a,
-					    d->d[a], len))
-				return 1;
-	return 0;
-}
-
-/* 1 if a limit cut this scan short: then nothing may make it clean. */
-static int limited(const struct vigil_scanner *s)
-{
-	size_t i;
-
-	for (i = 0; i < s->ndet; i++)
-		if (!strncmp(s->det[i], "Heuristics.Limits.", 18))
-			return 1;
-	return 0;
-}
-
-static void fill_result(struct vigil_scanner *s, int type, size_t len,
-			struct vigil_result *res)
-{
-	struct vigil_result r;
-
-	memset(&r, 0, sizeof(r));
-	r.size = res->size;
-	r.detections = (uint32_t)s->ndet;
-	r.name = s->ndet ? s->det[0] : NULL;
-	r.verdict = !s->ndet ? VIGIL_VERDICT_CLEAN :
-		    !strncmp(r.name, "Heuristics.Limits.", 18) && s->ndet == 1 ?
-			       VIGIL_VERDICT_LIMIT :
-			       VIGIL_VERDICT_FOUND;
-	r.file_type = type;
-	r.bytes = len;
-	memcpy(res, &r, res->size < sizeof(r) ? res->size : sizeof(r));
-}
-
-int scanner_scan_object(struct vigil_scanner *s, const uint8_t *buf,
-			size_t len, struct vigil_result *res)
-{
-	struct digests d = { 0 };
-	int type = filetype_detect(buf, len);
-	uint32_t norm = filetype_norm_targets(type);
-	int rc = 0;
-
-	s->ndet = 0;
-	if (len > s->opts.max_filesize) {
-		rc = scanner_limit(s, LIMIT_FILESIZE);
-		fill_result(s, type, len, res);
-		return rc < 0 ? rc : 0;
-	}
-	rc = scan_hashes(s, buf, len, &d);
-	if (!rc)
-		rc = scan_bodies(s, buf, len, filetype_raw_targets(type));
-	if (!rc && norm)
-		rc = scan_text(s, buf, len, norm);
-	if (rc < 0)
-		return rc;
-	if (s->ndet && !limited(s) && allowlisted(s, buf, len, &d))
-		s->ndet = 0;
-	fill_result(s, type, len, res);
-	return 0;
 }
 
 int vigil_scanner_scan_buffer(struct vigil_scanner *s, const void *buf,
@@ -346,10 +188,12 @@ int vigil_scanner_scan_fd(struct vigil_scanner *s, int fd,
 	if (!S_ISREG(st.st_mode) || st.st_size == 0)
 		return scan_unsized(s, fd, res);
 	if ((uint64_t)st.st_size > s->opts.max_filesize) {
-		s->ndet = 0;
+		verdict_reset(s);
+		s->w.bytes = 0;
+		s->w.files = 0;
 		if ((rc = scanner_limit(s, LIMIT_FILESIZE)) < 0)
 			return rc;
-		fill_result(s, VIGIL_TYPE_BINARY, (size_t)st.st_size, res);
+		verdict_fill(s, VIGIL_TYPE_BINARY, (size_t)st.st_size, res);
 		return 0;
 	}
 	map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);

@@ -35,33 +35,73 @@ struct stream {
 	int over;		/* exceeded max_filesize: not kept */
 };
 
+/* A detection: the signature's name and where inside the object. */
+struct detection {
+	const char *name;	/* in the engine, or a static limit name */
+	uint32_t path;		/* offset of its path in the text pool */
+	int limit;		/* a limit or unreadable content, not a match */
+};
+
+/* State of one top-level scan as it descends into contained objects. */
+struct walk {
+	double t0;		/* monotonic start time */
+	uint64_t bytes;		/* bytes matched so far */
+	uint32_t files;		/* objects matched so far */
+	unsigned depth;		/* of the object being matched */
+	struct vbuf path;	/* "a.zip//b.exe" of that object, NUL-ended */
+	int stop;		/* a scan-wide limit ended the scan */
+};
+
 struct vigil_scanner {
 	const struct vigil_engine *e;
 	struct vigil_scan_options opts;
 	hs_scratch_t *scratch;
 	struct shard_state *st;
-	const char **det;
-	size_t ndet, capdet;
+	struct varr det;	/* struct detection */
+	struct varr warn;	/* uint32_t[2]: path and message in pool */
+	struct vbuf pool;	/* NUL-terminated paths and warnings */
 	uint8_t *norm;
 	size_t normcap;
+	struct walk w;
 	struct stream stream;
 };
 
+/* Limit names; every one is "Heuristics.Limits.Exceeded.<Which>". */
+#define LIMIT_PREFIX "Heuristics.Limits.Exceeded."
+#define LIMIT_FILESIZE LIMIT_PREFIX "MaxFileSize"
+#define LIMIT_SCANSIZE LIMIT_PREFIX "MaxScanSize"
+#define LIMIT_FILES LIMIT_PREFIX "MaxFiles"
+#define LIMIT_DEPTH LIMIT_PREFIX "MaxRecursion"
+#define LIMIT_TIME LIMIT_PREFIX "MaxScanTime"
+#define LIMIT_RATIO LIMIT_PREFIX "CompressionRatio"
+#define LIMIT_STEPS LIMIT_PREFIX "MatchSteps"
+
+/* verdict.c: what a scan found. */
+void verdict_reset(struct vigil_scanner *s);
 /* Records a detection; returns 1 if the scan should stop, or an error. */
 int scanner_detect(struct vigil_scanner *s, const char *name);
 /*
- * Records that a limit stopped the scan. Unlike a detection, no ignore list
- * can remove it: a limit is never reported as clean.
+ * Records that a limit (or unreadable content, such as an encrypted entry)
+ * kept something from being matched. No ignore list or allowlist removes
+ * it: such content is never reported as clean. With VIGIL_SCAN_LIMITS_WARN
+ * it is a warning instead. Returns 0, or an error.
  */
 int scanner_limit(struct vigil_scanner *s, const char *name);
+/* Adds a warning about the object being matched. */
+void scanner_warn(struct vigil_scanner *s, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Drops the detections from index 'from' on that are not limits. */
+void verdict_drop_matches(struct vigil_scanner *s, size_t from);
+int verdict_has_limit(const struct vigil_scanner *s, size_t from);
+void verdict_fill(struct vigil_scanner *s, int type, size_t len,
+		  struct vigil_result *res);
 
-#define LIMIT_FILESIZE "Heuristics.Limits.Exceeded.MaxFileSize"
-#define LIMIT_STEPS "Heuristics.Limits.Exceeded.MatchSteps"
 /* Matches one buffer against a shard's body signatures. */
 int bodyscan_run(struct vigil_scanner *s, size_t shard, const uint8_t *buf,
 		 size_t len, uint32_t targets);
-/* Scans a whole object held in memory and fills res. */
+/* walk.c: scans a whole object held in memory and fills res. */
 int scanner_scan_object(struct vigil_scanner *s, const uint8_t *buf,
 			size_t len, struct vigil_result *res);
+double scanner_clock(void);
 
 #endif

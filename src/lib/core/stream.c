@@ -107,18 +107,13 @@ int vigil_scanner_stream_end(struct vigil_scanner *s, struct vigil_result *res)
 		return VIGIL_ESTATE;
 	st->open = 0;
 	if (st->over) {
-		struct vigil_result r;
-
-		/* Matched only to fill the result; the limit decides. */
-		memset(&r, 0, sizeof(r));
-		r.size = res->size;
-		s->ndet = 0;
-		rc = scanner_limit(s, LIMIT_FILESIZE) < 0 ? VIGIL_ENOMEM : 0;
-		r.verdict = VIGIL_VERDICT_LIMIT;
-		r.name = LIMIT_FILESIZE;
-		r.detections = 1;
-		r.bytes = st->total;
-		memcpy(res, &r, res->size < sizeof(r) ? res->size : sizeof(r));
+		/* Nothing was kept past the limit: the limit is the result. */
+		verdict_reset(s);
+		s->w.bytes = 0;
+		s->w.files = 0;
+		rc = scanner_limit(s, LIMIT_FILESIZE);
+		verdict_fill(s, VIGIL_TYPE_BINARY, 0, res);
+		res->bytes = st->total;
 	} else if (st->fd >= 0) {
 		rc = end_spilled(s, res);
 	} else {

@@ -42,7 +42,7 @@ const char *vigil_file_type_name(int type)
 	static const char *const names[] = {
 		"BINARY", "TEXT", "HTML", "MAIL", "PE", "ELF", "MACHO",
 		"OLE2", "PDF", "GRAPHICS", "FLASH", "JAVA", "ARCHIVE",
-		"EMPTY",
+		"EMPTY", "COMPRESSED", "RTF", "BINHEX", "TNEF", "MSCOMPRESS",
 	};
 
 	if (type < 0 || (unsigned)type >= sizeof(names) / sizeof(names[0]))

@@ -1,0 +1,196 @@
+/*
+ * verdict.c -- what one scan found: detections with the path of the object
+ * they were found in, limits (never clean), and warnings that say why some
+ * content was not fully read. Paths and warnings live in one text pool
+ * that is emptied at the start of every scan.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/scanner_int.h"
+
+#define WARNING_MAX_BYTES 512
+/* Warnings kept per scan; more are counted but not stored. */
+#define WARNINGS_KEPT 64
+
+void verdict_reset(struct vigil_scanner *s)
+{
+	s->det.n = 0;
+	s->warn.n = 0;
+	s->pool.len = 0;
+}
+
+static int pool_add(struct vigil_scanner *s, const char *text, size_t n,
+		    uint32_t *off)
+{
+	int rc;
+
+	if (s->pool.len > UINT32_MAX - n - 1)
+		return VIGIL_ELIMIT;
+	*off = (uint32_t)s->pool.len;
+	if ((rc = vbuf_append(&s->pool, text, n)) < 0)
+		return rc;
+	return vbuf_append_u8(&s->pool, 0);
+}
+
+static int add(struct vigil_scanner *s, const char *name, int limit)
+{
+	const char *path = (const char *)s->w.path.data;
+	size_t plen = path ? strlen(path) : 0, i;
+	struct detection *d;
+	uint32_t off;
+	int rc;
+
+	for (i = 0; i < s->det.n; i++) {
+		d = varr_at(&s->det, i);
+		if ((d->name == name || !strcmp(d->name, name)) &&
+		    !strcmp((const char *)s->pool.data + d->path,
+			    path ? path : ""))
+			return 0;
+	}
+	if ((rc = pool_add(s, path ? path : "", plen, &off)) < 0)
+		return rc;
+	if (!(d = varr_push(&s->det)))
+		return VIGIL_ENOMEM;
+	d->name = name;
+	d->path = off;
+	d->limit = limit;
+	return 0;
+}
+
+int scanner_detect(struct vigil_scanner *s, const char *name)
+{
+	int rc;
+
+	if (engine_ignores(s->e, name))
+		return 0;
+	if ((rc = add(s, name, 0)) < 0)
+		return rc;
+	return (s->opts.flags & VIGIL_SCAN_ALLMATCH) ? 0 : 1;
+}
+
+int scanner_limit(struct vigil_scanner *s, const char *name)
+{
+	if (s->opts.flags & VIGIL_SCAN_LIMITS_WARN) {
+		scanner_warn(s, "not fully scanned: %s", name);
+		return 0;
+	}
+	return add(s, name, 1);
+}
+
+void scanner_warn(struct vigil_scanner *s, const char *fmt, ...)
+{
+	const char *path = (const char *)s->w.path.data;
+	char msg[WARNING_MAX_BYTES];
+	uint32_t poff, moff, *w;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (!path)
+		path = "";
+	if (s->warn.n >= WARNINGS_KEPT ||
+	    pool_add(s, path, strlen(path), &poff) < 0 ||
+	    pool_add(s, msg, strlen(msg), &moff) < 0 ||
+	    !(w = varr_push(&s->warn)))
+		return;
+	w[0] = poff;
+	w[1] = moff;
+}
+
+void verdict_drop_matches(struct vigil_scanner *s, size_t from)
+{
+	size_t i, n = from;
+
+	for (i = from; i < s->det.n; i++) {
+		struct detection *d = varr_at(&s->det, i);
+
+		if (d->limit)
+			*(struct detection *)varr_at(&s->det, n++) = *d;
+	}
+	s->det.n = n;
+}
+
+int verdict_has_limit(const struct vigil_scanner *s, size_t from)
+{
+	size_t i;
+
+	for (i = from; i < s->det.n; i++)
+		if (((const struct detection *)varr_at(&s->det, i))->limit)
+			return 1;
+	return 0;
+}
+
+/* Matches first, then limits: the name reported is a real detection. */
+static void order_matches_first(struct vigil_scanner *s)
+{
+	size_t i, j;
+
+	for (i = 1; i < s->det.n; i++) {
+		struct detection d = *(struct detection *)varr_at(&s->det, i);
+
+		for (j = i; j > 0 && d.limit == 0 &&
+			    ((struct detection *)varr_at(&s->det, j - 1))->limit;
+		     j--)
+			*(struct detection *)varr_at(&s->det, j) =
+				*(struct detection *)varr_at(&s->det, j - 1);
+		*(struct detection *)varr_at(&s->det, j) = d;
+	}
+}
+
+void verdict_fill(struct vigil_scanner *s, int type, size_t len,
+		  struct vigil_result *res)
+{
+	struct vigil_result r;
+	const struct detection *first;
+
+	order_matches_first(s);
+	first = s->det.n ? varr_at(&s->det, 0) : NULL;
+	memset(&r, 0, sizeof(r));
+	r.size = res->size;
+	r.detections = (uint32_t)s->det.n;
+	r.name = first ? first->name : NULL;
+	r.verdict = !first ? VIGIL_VERDICT_CLEAN :
+		    first->limit ? VIGIL_VERDICT_LIMIT : VIGIL_VERDICT_FOUND;
+	r.file_type = type;
+	r.bytes = len;
+	r.bytes_scanned = s->w.bytes;
+	r.objects = s->w.files;
+	r.warnings = (uint32_t)s->warn.n;
+	memcpy(res, &r, res->size < sizeof(r) ? res->size : sizeof(r));
+}
+
+const char *vigil_scanner_detection(const struct vigil_scanner *s, size_t i)
+{
+	if (!s || i >= s->det.n)
+		return NULL;
+	return ((const struct detection *)varr_at(&s->det, i))->name;
+}
+
+const char *vigil_scanner_detection_path(const struct vigil_scanner *s,
+					 size_t i)
+{
+	if (!s || i >= s->det.n)
+		return NULL;
+	return (const char *)s->pool.data +
+	       ((const struct detection *)varr_at(&s->det, i))->path;
+}
+
+const char *vigil_scanner_warning(const struct vigil_scanner *s, size_t i)
+{
+	if (!s || i >= s->warn.n)
+		return NULL;
+	return (const char *)s->pool.data +
+	       ((const uint32_t *)varr_at(&s->warn, i))[1];
+}
+
+const char *vigil_scanner_warning_path(const struct vigil_scanner *s,
+				       size_t i)
+{
+	if (!s || i >= s->warn.n)
+		return NULL;
+	return (const char *)s->pool.data +
+	       ((const uint32_t *)varr_at(&s->warn, i))[0];
+}

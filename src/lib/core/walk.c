@@ -1,0 +1,332 @@
+/*
+ * walk.c -- one object through every signature kind, then into what it
+ * contains. Each object is matched by file hashes (only when some
+ * signature has its size), body and logical signatures over its bytes and,
+ * for text, over normalised text; then its format parser hands each
+ * contained object back here. Limits are checked before anything is
+ * matched or unpacked, and an exceeded limit is never reported as clean.
+ */
+#define _GNU_SOURCE
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/digest.h"
+#include "core/filetype.h"
+#include "core/scanner_int.h"
+#include "core/textnorm.h"
+#include "formats/format.h"
+#include "match/hashset.h"
+
+/* Longest name of a contained object kept in paths. */
+#define NAME_MAX_BYTES 200
+/* Output below this size is never judged by the compression ratio. */
+#define RATIO_MIN_BYTES (1u << 20)
+
+struct fmt_ctx {
+	struct vigil_scanner *s;
+	int type;
+};
+
+double scanner_clock(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int scan_hashes(struct vigil_scanner *s, const uint8_t *buf,
+		       size_t len, struct digests *d)
+{
+	unsigned want = 0;
+	size_t i, a;
+	int rc;
+
+	for (i = 0; i < s->e->nshards; i++)
+		for (a = 0; a < HASH_NALGO; a++)
+			if (s->e->shards[i].v.nhash[a] &&
+			    hashset_size_wanted(&s->e->shards[i].v, (int)a, len))
+				want |= 1u << a;
+	if (!want)
+		return 0;
+	if ((rc = digest_compute(buf, len, want, d)) < 0)
+		return rc;
+	for (i = 0; i < s->e->nshards; i++) {
+		for (a = 0; a < HASH_NALGO; a++) {
+			const char *name;
+
+			if (!(want & (1u << a)))
+				continue;
+			name = hashset_find(&s->e->shards[i].v, (int)a,
+					    d->d[a], len);
+			if (name && (rc = scanner_detect(s, name)) != 0)
+				return rc;
+		}
+	}
+	return 0;
+}
+
+static int scan_bodies(struct vigil_scanner *s, const uint8_t *buf,
+		       size_t len, uint32_t targets)
+{
+	size_t i;
+	int rc;
+
+	for (i = 0; i < s->e->nshards; i++)
+		if ((rc = bodyscan_run(s, i, buf, len, targets)) != 0)
+			return rc;
+	return 0;
+}
+
+static int scan_text(struct vigil_scanner *s, const uint8_t *buf,
+		     size_t len, uint32_t targets)
+{
+	size_t n;
+
+	if (len > s->normcap) {
+		uint8_t *p = realloc(s->norm, len);
+
+		if (!p)
+			return VIGIL_ENOMEM;
+		s->norm = p;
+		s->normcap = len;
+	}
+	n = textnorm(buf, len, s->norm);
+	return scan_bodies(s, s->norm, n, targets);
+}
+
+/* 1 if the object's digest is on an allowlist. */
+static int allowlisted(struct vigil_scanner *s, const uint8_t *buf,
+		       size_t len, struct digests *d)
+{
+	unsigned want = 0;
+	size_t i, a;
+
+	for (a = 0; a < HASH_NALGO; a++)
+		if (s->e->has_allow[a])
+			want |= 1u << a;
+	if (!want || digest_compute(buf, len, want, d) < 0)
+		return 0;
+	for (i = 0; i < s->e->nshards; i++)
+		for (a = 0; a < HASH_NALGO; a++)
+			if ((want & (1u << a)) &&
+			    hashset_allowed(&s->e->shards[i].v, (int)a,
+					    d->d[a], len))
+				return 1;
+	return 0;
+}
+
+/* Scan-wide limits: checked before each object. 1 ends the scan. */
+static int over_scan_limits(struct vigil_scanner *s, size_t len)
+{
+	const char *which = NULL;
+
+	if (s->w.stop)
+		return 1;
+	if (s->w.files >= s->opts.max_files)
+		which = LIMIT_FILES;
+	else if (s->w.bytes + len > s->opts.max_scansize)
+		which = LIMIT_SCANSIZE;
+	else if (scanner_clock() - s->w.t0 > s->opts.max_seconds)
+		which = LIMIT_TIME;
+	if (!which)
+		return 0;
+	s->w.stop = 1;
+	scanner_limit(s, which);
+	return 1;
+}
+
+static int match_object(struct vigil_scanner *s, const uint8_t *buf,
+			size_t len, int type, struct digests *d)
+{
+	uint32_t norm = filetype_norm_targets(type);
+	int rc;
+
+	if ((rc = scan_hashes(s, buf, len, d)) != 0 ||
+	    (rc = scan_bodies(s, buf, len, filetype_raw_targets(type))) != 0)
+		return rc;
+	return norm ? scan_text(s, buf, len, norm) : 0;
+}
+
+static int unpack(struct vigil_scanner *s, const uint8_t *buf, size_t len,
+		  int type)
+{
+	const struct format *f;
+	struct fmt_ctx c = { s, type };
+
+	if (s->opts.flags & VIGIL_SCAN_NO_RECURSE)
+		return 0;
+	if (!(f = format_for(buf, len, type)))
+		return 0;
+	if (s->w.depth >= s->opts.max_depth)
+		return scanner_limit(s, LIMIT_DEPTH);
+	return f->extract(&c, buf, len);
+}
+
+/* Matches one object and what it contains. 0, 1 (stop) or an error. */
+static int scan_obj(struct vigil_scanner *s, const uint8_t *buf, size_t len)
+{
+	struct digests d = { 0 };
+	size_t first = s->det.n;
+	int type, rc;
+
+	if (over_scan_limits(s, len))
+		return 1;
+	if (len > s->opts.max_filesize)
+		return scanner_limit(s, LIMIT_FILESIZE);
+	s->w.files++;
+	s->w.bytes += len;
+	type = filetype_detect(buf, len);
+	if ((rc = match_object(s, buf, len, type, &d)) == 0)
+		rc = unpack(s, buf, len, type);
+	if (rc < 0)
+		return rc;
+	if (s->det.n > first && !verdict_has_limit(s, first) &&
+	    allowlisted(s, buf, len, &d))
+		verdict_drop_matches(s, first);
+	return rc || s->w.stop;
+}
+
+/* Appends "//name" (cleaned) to the walk's path; returns the old length. */
+static size_t path_push(struct vigil_scanner *s, const char *name)
+{
+	size_t old = s->w.path.len ? s->w.path.len - 1 : 0, i, n;
+
+	n = strnlen(name ? name : "", NAME_MAX_BYTES);
+	s->w.path.len = old;
+	if ((old && vbuf_append(&s->w.path, "//", 2) < 0) ||
+	    vbuf_reserve(&s->w.path, n + 1) < 0) {
+		vbuf_append_u8(&s->w.path, 0);
+		return old;
+	}
+	for (i = 0; i < n; i++) {
+		char ch = name[i];
+
+		s->w.path.data[s->w.path.len++] =
+			(uint8_t)((unsigned char)ch < 0x20 ? '_' : ch);
+	}
+	if (!n)
+		vbuf_append(&s->w.path, "?", 1);
+	vbuf_append_u8(&s->w.path, 0);
+	return old;
+}
+
+static void path_pop(struct vigil_scanner *s, size_t old)
+{
+	s->w.path.len = old;
+	vbuf_append_u8(&s->w.path, 0);
+}
+
+int fmt_child(struct fmt_ctx *c, const char *name, const uint8_t *buf,
+	      size_t len)
+{
+	struct vigil_scanner *s = c->s;
+	size_t old = path_push(s, name);
+	int rc;
+
+	s->w.depth++;
+	rc = scan_obj(s, buf ? buf : (const uint8_t *)"", len);
+	s->w.depth--;
+	path_pop(s, old);
+	return rc;
+}
+
+int fmt_type(const struct fmt_ctx *c)
+{
+	return c->type;
+}
+
+size_t fmt_max_child(const struct fmt_ctx *c)
+{
+	const struct vigil_scanner *s = c->s;
+	uint64_t left = s->opts.max_scansize > s->w.bytes ?
+				s->opts.max_scansize - s->w.bytes :
+				0;
+
+	if (left > s->opts.max_filesize)
+		left = s->opts.max_filesize;
+	return (size_t)left;
+}
+
+static int report_in_child(struct fmt_ctx *c, const char *name,
+			   const char *what)
+{
+	size_t old = path_push(c->s, name);
+	int rc = scanner_limit(c->s, what);
+
+	path_pop(c->s, old);
+	return rc < 0 ? rc : c->s->w.stop;
+}
+
+int fmt_too_big(struct fmt_ctx *c, const char *name)
+{
+	const struct vigil_scanner *s = c->s;
+	int scanwide = s->w.bytes + s->opts.max_filesize > s->opts.max_scansize;
+
+	if (scanwide)
+		c->s->w.stop = 1;
+	return report_in_child(c, name, scanwide ? LIMIT_SCANSIZE :
+						   LIMIT_FILESIZE);
+}
+
+int fmt_unreadable(struct fmt_ctx *c, const char *name)
+{
+	int rc = scanner_limit(c->s, name);
+
+	return rc < 0 ? rc : c->s->w.stop;
+}
+
+void fmt_warn(struct fmt_ctx *c, const char *fmt, ...)
+{
+	char msg[400];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	scanner_warn(c->s, "%s", msg);
+}
+
+int fmt_expired(struct fmt_ctx *c)
+{
+	struct vigil_scanner *s = c->s;
+
+	if (s->w.stop)
+		return 1;
+	if (scanner_clock() - s->w.t0 <= s->opts.max_seconds)
+		return 0;
+	s->w.stop = 1;
+	scanner_limit(s, LIMIT_TIME);
+	return 1;
+}
+
+int fmt_ratio_exceeded(struct fmt_ctx *c, uint64_t out, uint64_t in)
+{
+	if (out < RATIO_MIN_BYTES || out / (in ? in : 1) <= c->s->opts.max_ratio)
+		return 0;
+	scanner_limit(c->s, LIMIT_RATIO);
+	return 1;
+}
+
+int scanner_scan_object(struct vigil_scanner *s, const uint8_t *buf,
+			size_t len, struct vigil_result *res)
+{
+	int rc;
+
+	verdict_reset(s);
+	s->w.t0 = scanner_clock();
+	s->w.bytes = 0;
+	s->w.files = 0;
+	s->w.depth = 0;
+	s->w.stop = 0;
+	s->w.path.len = 0;
+	if ((rc = vbuf_append_u8(&s->w.path, 0)) < 0)
+		return rc;
+	rc = scan_obj(s, buf, len);
+	if (rc < 0)
+		return rc;
+	verdict_fill(s, filetype_detect(buf, len), len, res);
+	return 0;
+}

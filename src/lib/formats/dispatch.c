@@ -1,0 +1,20 @@
+/*
+ * dispatch.c -- the format table: which parser takes an object. Probes
+ * look at the type and a few magic bytes only; the dispatcher never parses.
+ */
+#include "formats/format.h"
+#include "formats/parsers.h"
+
+static const struct format formats[] = {
+	{ "archive", archive_probe, archive_extract },
+};
+
+const struct format *format_for(const uint8_t *buf, size_t len, int type)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(formats) / sizeof(formats[0]); i++)
+		if (formats[i].probe(buf, len, type))
+			return &formats[i];
+	return NULL;
+}

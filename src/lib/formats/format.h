@@ -1,0 +1,58 @@
+/*
+ * format.h -- what a format parser sees. A parser only extracts: it hands
+ * each contained object to fmt_child(), which matches it with every
+ * signature and descends into it in turn. Parsers keep their output within
+ * fmt_max_child() bytes, check fmt_expired() in long loops, and report what
+ * they could not read through fmt_limit() or fmt_warn(). One parser per
+ * file in this directory, one line in the table of dispatch.c.
+ */
+#ifndef VIGIL_FORMATS_FORMAT_H
+#define VIGIL_FORMATS_FORMAT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct fmt_ctx;
+
+struct format {
+	const char *name;
+	/* 1 if the parser takes this object (type: enum vigil_file_type). */
+	int (*probe)(const uint8_t *buf, size_t len, int type);
+	/* Extracts the contained objects; returns 0, 1 (stop) or an error. */
+	int (*extract)(struct fmt_ctx *c, const uint8_t *buf, size_t len);
+};
+
+/* Type of the object being extracted (enum vigil_file_type). */
+int fmt_type(const struct fmt_ctx *c);
+
+/* The parser for an object, or NULL. */
+const struct format *format_for(const uint8_t *buf, size_t len, int type);
+
+/*
+ * Matches a contained object and descends into it. name is its name in the
+ * container (any bytes; it is cleaned for display). Returns 0 to go on, 1
+ * when the scan must stop (a detection without all-match, or a scan-wide
+ * limit), or a negative error.
+ */
+int fmt_child(struct fmt_ctx *c, const char *name, const uint8_t *buf,
+	      size_t len);
+/* Largest object fmt_child() accepts now; decompress no more than one
+ * byte past it, then call fmt_too_big(). */
+size_t fmt_max_child(const struct fmt_ctx *c);
+/* Reports an object that outgrew fmt_max_child(). Returns as fmt_child. */
+int fmt_too_big(struct fmt_ctx *c, const char *name);
+/* Reports content that could not be read ("Heuristics.Encrypted.Zip",
+ * a limit name...): never clean. Returns as fmt_child(). */
+int fmt_unreadable(struct fmt_ctx *c, const char *name);
+/* A warning naming the current object: why something was not read. */
+void fmt_warn(struct fmt_ctx *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* 1 if the scan's time is up (the limit is then reported); check often. */
+int fmt_expired(struct fmt_ctx *c);
+/*
+ * 1 if out bytes produced from in bytes exceed the compression-ratio
+ * guard (the limit is then reported): call while decompressing.
+ */
+int fmt_ratio_exceeded(struct fmt_ctx *c, uint64_t out, uint64_t in);
+
+#endif
