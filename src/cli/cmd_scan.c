@@ -34,9 +34,17 @@ static void scan_usage(FILE *f)
 "      --no-summary         no summary block\n"
 "      --exclude=REGEX      skip files whose path matches (repeatable)\n"
 "      --exclude-dir=REGEX  skip directories whose path matches\n"
-"      --max-filesize=SIZE  larger files are not matched and are reported\n"
-"                           as Heuristics.Limits.Exceeded.MaxFileSize\n"
-"                           (default 100M; suffixes K, M, G)\n"
+"      --max-filesize=SIZE  larger objects are not matched (default 100M;\n"
+"                           suffixes K, M, G)\n"
+"      --max-scansize=SIZE  bytes matched per file, contents included (400M)\n"
+"      --max-files=N        objects per file, contents included (10000)\n"
+"      --max-recursion=N    nesting of archives and encodings (17)\n"
+"      --max-scantime=SECS  time per file (120)\n"
+"      --max-ratio=N        compression ratio of a contained object (1000)\n"
+"                           An exceeded limit is reported as\n"
+"                           Heuristics.Limits.Exceeded.<Which>, never as OK\n"
+"      --limits-warn        report exceeded limits as warnings instead\n"
+"      --no-unpack          match files only, without their contents\n"
 "      --follow-symlinks    follow symbolic links inside directories\n"
 "      --detect-pua         load PUA signatures (.hdu .hsu .ndu .ldu)\n"
 "      --strict             refuse signatures Vigil cannot honour\n"
@@ -54,7 +62,9 @@ static void scan_usage(FILE *f)
 enum {
 	OPT_JSON = 256, OPT_NO_SUMMARY, OPT_EXCLUDE, OPT_EXCLUDE_DIR,
 	OPT_MAX_FILESIZE, OPT_FOLLOW, OPT_PUA, OPT_STRICT, OPT_CACHE_DIR,
-	OPT_NO_CACHE, OPT_PROGRESS, OPT_NO_PROGRESS,
+	OPT_NO_CACHE, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_MAX_SCANSIZE,
+	OPT_MAX_FILES, OPT_MAX_RECURSION, OPT_MAX_SCANTIME, OPT_MAX_RATIO,
+	OPT_LIMITS_WARN, OPT_NO_UNPACK,
 };
 
 static const struct option scan_long[] = {
@@ -78,6 +88,13 @@ static const struct option scan_long[] = {
 	{ "no-cache", no_argument, NULL, OPT_NO_CACHE },
 	{ "progress", no_argument, NULL, OPT_PROGRESS },
 	{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
+	{ "max-scansize", required_argument, NULL, OPT_MAX_SCANSIZE },
+	{ "max-files", required_argument, NULL, OPT_MAX_FILES },
+	{ "max-recursion", required_argument, NULL, OPT_MAX_RECURSION },
+	{ "max-scantime", required_argument, NULL, OPT_MAX_SCANTIME },
+	{ "max-ratio", required_argument, NULL, OPT_MAX_RATIO },
+	{ "limits-warn", no_argument, NULL, OPT_LIMITS_WARN },
+	{ "no-unpack", no_argument, NULL, OPT_NO_UNPACK },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -106,6 +123,38 @@ static int add_regex(regex_t *r, size_t *n, const char *re)
 	return 0;
 }
 
+/* A positive count that fits 32 bits. */
+static int parse_count(const char *arg, uint32_t *out)
+{
+	char *end;
+	unsigned long v = strtoul(arg, &end, 10);
+
+	if (*end || end == arg || !v || v > UINT32_MAX)
+		return -1;
+	*out = (uint32_t)v;
+	return 0;
+}
+
+static int parse_limit_opt(int ch, const char *arg, struct scanopts *o)
+{
+	switch (ch) {
+	case OPT_MAX_FILESIZE:
+		return parse_size(arg, &o->max_filesize);
+	case OPT_MAX_SCANSIZE:
+		return parse_size(arg, &o->max_scansize);
+	case OPT_MAX_FILES:
+		return parse_count(arg, &o->max_files);
+	case OPT_MAX_RECURSION:
+		return parse_count(arg, &o->max_depth);
+	case OPT_MAX_SCANTIME:
+		return parse_count(arg, &o->max_seconds);
+	case OPT_MAX_RATIO:
+		return parse_count(arg, &o->max_ratio);
+	default:
+		return -1;
+	}
+}
+
 static int parse_value_opt(int ch, const char *arg, struct scanopts *o,
 			   struct cmdline *cl)
 {
@@ -125,13 +174,11 @@ static int parse_value_opt(int ch, const char *arg, struct scanopts *o,
 		return add_regex(o->exclude, &o->nexclude, arg);
 	case OPT_EXCLUDE_DIR:
 		return add_regex(o->exclude_dir, &o->nexclude_dir, arg);
-	case OPT_MAX_FILESIZE:
-		return parse_size(arg, &o->max_filesize);
 	case OPT_CACHE_DIR:
 		cl->db.cache_dir = arg;
 		return 0;
 	default:
-		return -1;
+		return parse_limit_opt(ch, arg, o);
 	}
 }
 
@@ -151,6 +198,8 @@ static int parse_flag_opt(int ch, struct scanopts *o, struct cmdline *cl)
 	case OPT_NO_CACHE: cl->no_cache = 1; break;
 	case OPT_PROGRESS: o->progress = 1; break;
 	case OPT_NO_PROGRESS: o->progress = 0; break;
+	case OPT_LIMITS_WARN: o->scan_flags |= VIGIL_SCAN_LIMITS_WARN; break;
+	case OPT_NO_UNPACK: o->scan_flags |= VIGIL_SCAN_NO_RECURSE; break;
 	default: return -1;
 	}
 	return 0;
@@ -229,7 +278,12 @@ static void *work(void *arg)
 	struct scanctx *c = w->c;
 	struct vigil_scan_options so = { .size = sizeof(so),
 					 .flags = c->o.scan_flags,
-					 .max_filesize = c->o.max_filesize };
+					 .max_filesize = c->o.max_filesize,
+					 .max_scansize = c->o.max_scansize,
+					 .max_files = c->o.max_files,
+					 .max_depth = c->o.max_depth,
+					 .max_seconds = c->o.max_seconds,
+					 .max_ratio = c->o.max_ratio };
 	struct vigil_scanner *s = NULL;
 	char *path;
 	int rc = vigil_scanner_new(&s, c->engine, &so);

@@ -37,7 +37,8 @@ struct scanopts {
 	int infected_only, no_summary, json, quiet, verbose, progress;
 	int follow_symlinks;
 	unsigned scan_flags;	/* VIGIL_SCAN_* */
-	uint64_t max_filesize;
+	uint64_t max_filesize, max_scansize;
+	uint32_t max_files, max_depth, max_seconds, max_ratio;
 	regex_t exclude[MAX_EXCLUDES], exclude_dir[MAX_EXCLUDES];
 	size_t nexclude, nexclude_dir;
 	int threads;

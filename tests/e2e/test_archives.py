@@ -38,11 +38,13 @@ def build_all(src, out):
         with zipfile.ZipFile(p, "w", method) as z:
             z.write(src / "payload.bin", "dir/payload.bin")
         made[p.name] = "dir/payload.bin"
-    for mode, ext in (("w", "tar"), ("w:gz", "tar.gz"), ("w:bz2", "tar.bz2"), ("w:xz", "tar.xz")):
+    # a compressed stream is one object, named from the gzip header
+    for mode, ext, inner in (("w", "tar", ""), ("w:gz", "tar.gz", "p.tar//"),
+                             ("w:bz2", "tar.bz2", "data//"), ("w:xz", "tar.xz", "data//")):
         p = out / ("p." + ext)
         with tarfile.open(p, mode) as t:
             t.add(src / "payload.bin", "payload.bin")
-        made[p.name] = "payload.bin"
+        made[p.name] = inner + "payload.bin"
     for mod, ext in ((gzip, "gz"), (bz2, "bz2"), (lzma, "xz")):
         (out / ("payload.bin." + ext)).write_bytes(mod.compress(PAYLOAD))
         made["payload.bin." + ext] = None
@@ -120,12 +122,13 @@ def test_nested_path(tmp_path, vigil):
     mail = tmp_path / "outer.tgz"
     mail.write_bytes(tgz.getvalue())
     r = vigil("scan", "--no-summary", "-d", tmp_path / "p.ndb", mail)
-    assert r.out.strip() == "%s//invoice.zip//invoice/payload.exe: Payload.Body FOUND" % mail
+    inner = "data//invoice.zip//invoice/payload.exe"
+    assert r.out.strip() == "%s//%s: Payload.Body FOUND" % (mail, inner)
     r = vigil("scan", "--json", "--no-summary", "-d", tmp_path / "p.ndb", mail)
     import json
     obj = json.loads(r.out.splitlines()[0])
-    assert obj["found"][0]["object"] == "%s//invoice.zip//invoice/payload.exe" % mail
-    assert obj["objects"] == 3  # the .tgz (gzip and tar in one), the zip, the payload
+    assert obj["found"][0]["object"] == "%s//%s" % (mail, inner)
+    assert obj["objects"] == 4  # the gzip, the tar, the zip, the payload
 
 
 def test_encrypted_entry_is_never_clean(tmp_path, vigil):

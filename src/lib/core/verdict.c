@@ -70,12 +70,29 @@ int scanner_detect(struct vigil_scanner *s, const char *name)
 	return (s->opts.flags & VIGIL_SCAN_ALLMATCH) ? 0 : 1;
 }
 
+/* 1 if this limit was already recorded anywhere in the scan. */
+static int seen_limit(const struct vigil_scanner *s, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < s->det.n; i++) {
+		const struct detection *d = varr_at(&s->det, i);
+
+		if (d->limit && !strcmp(d->name, name))
+			return 1;
+	}
+	return 0;
+}
+
 int scanner_limit(struct vigil_scanner *s, const char *name)
 {
 	if (s->opts.flags & VIGIL_SCAN_LIMITS_WARN) {
 		scanner_warn(s, "not fully scanned: %s", name);
 		return 0;
 	}
+	/* Without all-match, the first place a limit bites is enough. */
+	if (!(s->opts.flags & VIGIL_SCAN_ALLMATCH) && seen_limit(s, name))
+		return 0;
 	return add(s, name, 1);
 }
 

@@ -104,11 +104,15 @@ static const char *entry_name(struct archive_entry *ent)
 
 /* One entry: 0 to go on, 1 to stop, or an error. */
 static int entry(struct fmt_ctx *c, struct archive *a,
-		 struct archive_entry *ent, size_t inlen, struct vbuf *b)
+		 struct archive_entry *ent, size_t inlen, struct vbuf *b,
+		 const struct zipdir *zd)
 {
 	const char *name = entry_name(ent);
+	uint64_t csize = zd ? zipdir_csize(zd, name) : 0;
 	int r;
 
+	if (csize && csize < inlen)
+		inlen = (size_t)csize; /* judge the ratio entry by entry */
 	/* Some formats (ar) leave the type out: that is a regular file. */
 	if (archive_entry_filetype(ent) && archive_entry_filetype(ent) != AE_IFREG)
 		return 0;
@@ -148,14 +152,16 @@ int archive_extract(struct fmt_ctx *c, const uint8_t *buf, size_t len)
 	struct archive *a = archive_read_new();
 	struct archive_entry *ent;
 	struct vbuf b = { 0 };
-	int rc = 0, r;
+	struct zipdir zd = { 0 };
+	int rc = 0, r, zip = len >= 4 && !memcmp(buf, "PK\x03\x04", 4);
 
-	if (!a)
-		return VIGIL_ENOMEM;
-	if (len >= 4 && !memcmp(buf, "PK\x03\x04", 4) &&
-	    zipcheck_overlap(buf, len)) {
+	if (!a || (zip && zipdir_read(buf, len, &zd) < 0)) {
 		archive_read_free(a);
-		return fmt_unreadable(c, "Heuristics.Zip.OverlappingFiles");
+		return VIGIL_ENOMEM;
+	}
+	if (zd.overlap) {
+		rc = fmt_unreadable(c, "Heuristics.Zip.OverlappingFiles");
+		goto out;
 	}
 	enable_formats(a, fmt_type(c) == VIGIL_TYPE_COMPRESSED);
 	if (archive_read_open_memory(a, buf, len) != ARCHIVE_OK) {
@@ -167,10 +173,11 @@ int archive_extract(struct fmt_ctx *c, const uint8_t *buf, size_t len)
 			rc = failed(c, a, "archive");
 			break;
 		}
-		rc = entry(c, a, ent, len, &b);
+		rc = entry(c, a, ent, len, &b, zip ? &zd : NULL);
 	}
 out:
 	archive_read_free(a);
+	zipdir_free(&zd);
 	vbuf_free(&b);
 	return rc;
 }

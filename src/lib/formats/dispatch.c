@@ -6,6 +6,7 @@
 #include "formats/parsers.h"
 
 static const struct format formats[] = {
+	{ "compressed", compressed_probe, compressed_extract },
 	{ "archive", archive_probe, archive_extract },
 };
 

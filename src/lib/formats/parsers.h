@@ -12,5 +12,6 @@
 	int name##_extract(struct fmt_ctx *c, const uint8_t *buf, size_t len)
 
 PARSER(archive);
+PARSER(compressed);
 
 #endif

@@ -1,14 +1,16 @@
 /*
- * zipcheck.c -- a zip archive's central directory checked before it is
+ * zipcheck.c -- a zip archive's central directory, read before it is
  * unpacked: entries whose data overlap are the signature of the
  * non-recursive zip bomb (one compressed kernel reused by every entry),
- * never of an honest archive. Reads through the bounded reader only.
+ * never of an honest archive; and each entry's compressed size lets the
+ * ratio guard judge entries one by one. Bounded reader only.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "formats/zipcheck.h"
 #include "io/reader.h"
+#include "vigil/vigil.h"
 
 #define EOCD_BYTES 22
 #define EOCD_SEARCH_BYTES (65535 + EOCD_BYTES)
@@ -59,15 +61,48 @@ static int entry_span(const uint8_t *buf, size_t len, uint64_t off,
 	return 0;
 }
 
-int zipcheck_overlap(const uint8_t *buf, size_t len)
+
+/* One central directory header into d; 0, or -1 at its end. */
+static int cd_entry(struct rdr *r, const uint8_t *buf, size_t len,
+		    struct zipdir *d, struct span *sp, size_t *nsp)
+{
+	struct zipdir_entry *e = &d->e[d->n];
+	uint32_t csize, off;
+	uint16_t nl, el, cl;
+	const uint8_t *name;
+
+	if (rdr_u32le(r) != 0x02014b50)
+		return -1;
+	rdr_skip(r, 16);
+	csize = rdr_u32le(r);
+	rdr_skip(r, 4);
+	nl = rdr_u16le(r);
+	el = rdr_u16le(r);
+	cl = rdr_u16le(r);
+	rdr_skip(r, 8);
+	off = rdr_u32le(r);
+	name = rdr_bytes(r, nl);
+	if (!name || rdr_skip(r, (size_t)el + cl) < 0)
+		return -1;
+	e->name = name;
+	e->name_len = nl;
+	e->csize = csize;
+	d->n++;
+	if (csize != UINT32_MAX && off != UINT32_MAX && /* zip64: unchecked */
+	    entry_span(buf, len, off, csize, &sp[*nsp]) == 0)
+		(*nsp)++;
+	return 0;
+}
+
+int zipdir_read(const uint8_t *buf, size_t len, struct zipdir *d)
 {
 	long eocd = find_eocd(buf, len);
 	struct span *sp = NULL;
 	struct rdr r;
-	uint16_t count, i;
-	size_t n = 0;
-	int rc = 0;
+	size_t nsp = 0, i;
+	uint16_t count;
 
+	memset(d, 0, sizeof(*d));
 	if (eocd < 0)
 		return 0;
 	rdr_init(&r, buf, len);
@@ -75,34 +110,37 @@ int zipcheck_overlap(const uint8_t *buf, size_t len)
 	count = rdr_u16le(&r);
 	rdr_skip(&r, 4);
 	rdr_seek(&r, rdr_u32le(&r)); /* start of the central directory */
-	if (rdr_failed(&r) || !count || !(sp = calloc(count, sizeof(*sp))))
-		goto out;
-	for (i = 0; i < count; i++) {
-		uint32_t csize, off;
-		uint16_t nl, el, cl;
-
-		if (rdr_u32le(&r) != 0x02014b50)
-			break;
-		rdr_skip(&r, 16);
-		csize = rdr_u32le(&r);
-		rdr_skip(&r, 4);
-		nl = rdr_u16le(&r);
-		el = rdr_u16le(&r);
-		cl = rdr_u16le(&r);
-		rdr_skip(&r, 8);
-		off = rdr_u32le(&r);
-		if (rdr_failed(&r) || rdr_skip(&r, (size_t)nl + el + cl) < 0)
-			break;
-		if (csize == UINT32_MAX || off == UINT32_MAX)
-			goto out; /* zip64: left to the unpacker */
-		if (entry_span(buf, len, off, csize, &sp[n]) == 0)
-			n++;
+	if (rdr_failed(&r) || !count)
+		return 0;
+	d->e = calloc(count, sizeof(*d->e));
+	sp = calloc(count, sizeof(*sp));
+	if (!d->e || !sp) {
+		free(sp);
+		zipdir_free(d);
+		return VIGIL_ENOMEM;
 	}
-	qsort(sp, n, sizeof(*sp), cmp_span);
-	for (i = 1; i < n; i++)
+	while (d->n < count && cd_entry(&r, buf, len, d, sp, &nsp) == 0)
+		;
+	qsort(sp, nsp, sizeof(*sp), cmp_span);
+	for (i = 1; i < nsp; i++)
 		if (sp[i].start < sp[i - 1].end)
-			rc = 1;
-out:
+			d->overlap = 1;
 	free(sp);
-	return rc;
+	return 0;
+}
+
+uint64_t zipdir_csize(const struct zipdir *d, const char *name)
+{
+	size_t n = strlen(name), i;
+
+	for (i = 0; i < d->n; i++)
+		if (d->e[i].name_len == n && !memcmp(d->e[i].name, name, n))
+			return d->e[i].csize;
+	return 0;
+}
+
+void zipdir_free(struct zipdir *d)
+{
+	free(d->e);
+	memset(d, 0, sizeof(*d));
 }

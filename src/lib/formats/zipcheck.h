@@ -7,7 +7,23 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* 1 if two entries' data overlap (a non-recursive zip bomb). */
-int zipcheck_overlap(const uint8_t *buf, size_t len);
+/* A zip's central directory: each entry's name and compressed size. */
+struct zipdir_entry {
+	const uint8_t *name;	/* into the archive, not NUL-terminated */
+	uint16_t name_len;
+	uint64_t csize;
+};
+
+struct zipdir {
+	struct zipdir_entry *e;
+	size_t n;
+	int overlap;		/* two entries' data overlap: a zip bomb */
+};
+
+/* Reads the central directory, if there is one; 0 or VIGIL_ENOMEM. */
+int zipdir_read(const uint8_t *buf, size_t len, struct zipdir *d);
+/* Compressed size of the entry named name, or 0 if unknown. */
+uint64_t zipdir_csize(const struct zipdir *d, const char *name);
+void zipdir_free(struct zipdir *d);
 
 #endif
