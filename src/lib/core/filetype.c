@@ -8,6 +8,7 @@
 #define _GNU_SOURCE
 #include "core/filetype.h"
 
+#include <ctype.h>
 #include <string.h>
 #include <strings.h>
 
@@ -143,21 +144,39 @@ static int is_text(const uint8_t *b, size_t len)
 	return 1;
 }
 
+/* A first line "Name: value" with a mail header name, or an mbox line. */
+static int is_mail(const uint8_t *b, size_t len)
+{
+	static const char *const names[] = {
+		"received", "return-path", "delivered-to", "message-id",
+		"mime-version", "from", "to", "subject", "date", "reply-to",
+		"sender", "content-type", "x-mozilla-status", "envelope-to",
+		"x-original-to", "dkim-signature", "authentication-results",
+	};
+	size_t n = 0, i;
+
+	if (len >= 5 && !memcmp(b, "From ", 5))
+		return 1;
+	while (n < len && n < 40 && (isalnum(b[n]) || b[n] == '-'))
+		n++;
+	if (!n || n >= len || b[n] != ':')
+		return 0;
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strlen(names[i]) == n && !strncasecmp((const char *)b, names[i], n))
+			return 1;
+	return 0;
+}
+
 static int text_kind(const uint8_t *b, size_t len)
 {
 	static const char *const html[] = { "<html", "<!doctype html",
 					    "<head", "<body", "<script",
 					    "<iframe", "<title", "<meta " };
-	static const char *const mail[] = { "From ", "Received:",
-					    "Return-Path:", "Delivered-To:",
-					    "Message-ID:", "MIME-Version:",
-					    "X-Mozilla-Status:" };
 	char low[FILETYPE_SAMPLE_BYTES + 1];
 	size_t i;
 
-	for (i = 0; i < sizeof(mail) / sizeof(mail[0]); i++)
-		if (starts(b, len, mail[i], strlen(mail[i])))
-			return VIGIL_TYPE_MAIL;
+	if (is_mail(b, len))
+		return VIGIL_TYPE_MAIL;
 	for (i = 0; i < len; i++)
 		low[i] = (char)((b[i] >= 'A' && b[i] <= 'Z') ? b[i] + 32 : b[i]);
 	low[len] = 0;

@@ -194,6 +194,8 @@ static size_t path_push(struct vigil_scanner *s, const char *name)
 {
 	size_t old = s->w.path.len ? s->w.path.len - 1 : 0, i, n;
 
+	while (name && *name == '/')
+		name++; /* "/a/b" inside a container is "a/b" */
 	n = strnlen(name ? name : "", NAME_MAX_BYTES);
 	s->w.path.len = old;
 	if ((old && vbuf_append(&s->w.path, "//", 2) < 0) ||

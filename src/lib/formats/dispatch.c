@@ -8,6 +8,8 @@
 static const struct format formats[] = {
 	{ "compressed", compressed_probe, compressed_extract },
 	{ "archive", archive_probe, archive_extract },
+	{ "mspack", mspack_probe, mspack_extract },
+	{ "mail", mail_probe, mail_extract },
 };
 
 const struct format *format_for(const uint8_t *buf, size_t len, int type)

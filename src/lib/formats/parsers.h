@@ -13,5 +13,7 @@
 
 PARSER(archive);
 PARSER(compressed);
+PARSER(mspack);
+PARSER(mail);
 
 #endif
