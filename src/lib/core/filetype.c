@@ -169,9 +169,11 @@ static int is_mail(const uint8_t *b, size_t len)
 
 static int text_kind(const uint8_t *b, size_t len)
 {
-	static const char *const html[] = { "<html", "<!doctype html",
-					    "<head", "<body", "<script",
-					    "<iframe", "<title", "<meta " };
+	static const char *const html[] = {
+		"<html", "<!doctype html", "<head", "<body", "<script",
+		"<iframe", "<title", "<meta ", "<a href", "<img ", "<form",
+		"<object", "<embed", "<applet", "<frameset", "<style",
+	};
 	char low[FILETYPE_SAMPLE_BYTES + 1];
 	size_t i;
 

@@ -14,6 +14,7 @@
 
 #include "core/digest.h"
 #include "core/filetype.h"
+#include "core/htmlnorm.h"
 #include "core/scanner_int.h"
 #include "core/textnorm.h"
 #include "formats/format.h"
@@ -81,7 +82,7 @@ static int scan_bodies(struct vigil_scanner *s, const uint8_t *buf,
 }
 
 static int scan_text(struct vigil_scanner *s, const uint8_t *buf,
-		     size_t len, uint32_t targets)
+		     size_t len, int type, uint32_t targets)
 {
 	size_t n;
 
@@ -93,7 +94,8 @@ static int scan_text(struct vigil_scanner *s, const uint8_t *buf,
 		s->norm = p;
 		s->normcap = len;
 	}
-	n = textnorm(buf, len, s->norm);
+	n = type == VIGIL_TYPE_HTML ? htmlnorm(buf, len, s->norm) :
+				      textnorm(buf, len, s->norm);
 	return scan_bodies(s, s->norm, n, targets);
 }
 
@@ -147,7 +149,7 @@ static int match_object(struct vigil_scanner *s, const uint8_t *buf,
 	if ((rc = scan_hashes(s, buf, len, d)) != 0 ||
 	    (rc = scan_bodies(s, buf, len, filetype_raw_targets(type))) != 0)
 		return rc;
-	return norm ? scan_text(s, buf, len, norm) : 0;
+	return norm ? scan_text(s, buf, len, type, norm) : 0;
 }
 
 static int unpack(struct vigil_scanner *s, const uint8_t *buf, size_t len,

@@ -10,6 +10,8 @@ static const struct format formats[] = {
 	{ "archive", archive_probe, archive_extract },
 	{ "mspack", mspack_probe, mspack_extract },
 	{ "mail", mail_probe, mail_extract },
+	{ "binhex", binhex_probe, binhex_extract },
+	{ "html", html_probe, html_extract },
 };
 
 const struct format *format_for(const uint8_t *buf, size_t len, int type)

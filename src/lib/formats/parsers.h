@@ -15,5 +15,7 @@ PARSER(archive);
 PARSER(compressed);
 PARSER(mspack);
 PARSER(mail);
+PARSER(binhex);
+PARSER(html);
 
 #endif
