@@ -12,6 +12,8 @@ static const struct format formats[] = {
 	{ "mail", mail_probe, mail_extract },
 	{ "binhex", binhex_probe, binhex_extract },
 	{ "html", html_probe, html_extract },
+	{ "rtf", rtf_probe, rtf_extract },
+	{ "pdf", pdf_probe, pdf_extract },
 };
 
 const struct format *format_for(const uint8_t *buf, size_t len, int type)

@@ -17,5 +17,7 @@ PARSER(mspack);
 PARSER(mail);
 PARSER(binhex);
 PARSER(html);
+PARSER(rtf);
+PARSER(pdf);
 
 #endif
