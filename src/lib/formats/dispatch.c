@@ -14,6 +14,7 @@ static const struct format formats[] = {
 	{ "html", html_probe, html_extract },
 	{ "rtf", rtf_probe, rtf_extract },
 	{ "pdf", pdf_probe, pdf_extract },
+	{ "ole2", ole2_probe, ole2_extract },
 };
 
 const struct format *format_for(const uint8_t *buf, size_t len, int type)

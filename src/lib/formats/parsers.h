@@ -19,5 +19,6 @@ PARSER(binhex);
 PARSER(html);
 PARSER(rtf);
 PARSER(pdf);
+PARSER(ole2);
 
 #endif

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "formats/format.h"
+#include "formats/ole1pkg.h"
 #include "formats/parsers.h"
 #include "io/reader.h"
 #include "util/vbuf.h"
@@ -77,39 +78,6 @@ static const char *ole1_string(struct rdr *r, uint32_t *n)
 	return (const char *)rdr_bytes(r, *n);
 }
 
-/* A NUL-terminated string in the package header. */
-static const char *cstring(struct rdr *r)
-{
-	const uint8_t *s = r->buf + r->pos;
-	const uint8_t *nul = memchr(s, 0, rdr_left(r));
-
-	if (!nul)
-		return NULL;
-	rdr_skip(r, (size_t)(nul - s) + 1);
-	return (const char *)s;
-}
-
-/* The file inside a Package object's native data. */
-static int package(struct fmt_ctx *c, const uint8_t *b, size_t len)
-{
-	struct rdr r;
-	const char *label, *data;
-	uint32_t n;
-
-	rdr_init(&r, b, len);
-	rdr_skip(&r, 2);
-	label = cstring(&r);
-	cstring(&r);		/* original path */
-	rdr_skip(&r, 4);	/* reserved, type */
-	n = rdr_u32le(&r);
-	rdr_skip(&r, n);	/* temporary path */
-	n = rdr_u32le(&r);
-	data = (const char *)rdr_bytes(&r, n);
-	if (!label || !data)
-		return fmt_child(c, "package", b, len);
-	return fmt_child(c, *label ? label : "package", (const uint8_t *)data, n);
-}
-
 static int ole1(struct fmt_ctx *c, const uint8_t *b, size_t len,
 		unsigned idx)
 {
@@ -127,7 +95,7 @@ static int ole1(struct fmt_ctx *c, const uint8_t *b, size_t len,
 		size = rdr_u32le(&r);
 		native = rdr_bytes(&r, size);
 		if (native && n >= 7 && !memcmp(cls, "Package", 7))
-			return package(c, native, size);
+			return ole1_package(c, native, size);
 		if (native) {
 			snprintf(name, sizeof(name), "object-%u", idx);
 			return fmt_child(c, name, native, size);
