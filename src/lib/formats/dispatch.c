@@ -15,6 +15,8 @@ static const struct format formats[] = {
 	{ "rtf", rtf_probe, rtf_extract },
 	{ "pdf", pdf_probe, pdf_extract },
 	{ "ole2", ole2_probe, ole2_extract },
+	{ "tnef", tnef_probe, tnef_extract },
+	{ "sis", sis_probe, sis_extract },
 };
 
 const struct format *format_for(const uint8_t *buf, size_t len, int type)

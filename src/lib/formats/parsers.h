@@ -20,5 +20,7 @@ PARSER(html);
 PARSER(rtf);
 PARSER(pdf);
 PARSER(ole2);
+PARSER(tnef);
+PARSER(sis);
 
 #endif

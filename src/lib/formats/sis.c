@@ -1,0 +1,157 @@
+/*
+ * sis.c -- Symbian installation files (SIS, EPOC R5 and OS 6-8): the file
+ * records after the header point at each installed file's data, zlib
+ * compressed unless the header says otherwise; each file is handed over
+ * under its destination name. Records of other kinds (options,
+ * conditions) carry no files and are stepped over.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <zlib.h>
+
+#include "formats/format.h"
+#include "formats/parsers.h"
+#include "io/reader.h"
+#include "util/vbuf.h"
+#include "vigil/vigil.h"
+
+#define SIS_UID2_R5 0x1000006du
+#define SIS_UID2_ER6 0x10003a12u
+#define SIS_UID3 0x10000419u
+#define SIS_NOCOMPRESS 0x0008
+#define SIS_MAX_LANGS 64
+#define SIS_NAME_BYTES 128
+
+struct sis {
+	struct fmt_ctx *c;
+	const uint8_t *buf;
+	size_t len;
+	uint16_t nlangs;
+	uint16_t options;
+	int er6;
+};
+
+static uint32_t le32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	       (uint32_t)p[3] << 24;
+}
+
+int sis_probe(const uint8_t *buf, size_t len, int type)
+{
+	(void)type;
+	return len >= 0x50 && (le32(buf + 4) == SIS_UID2_R5 ||
+			       le32(buf + 4) == SIS_UID2_ER6) &&
+	       le32(buf + 8) == SIS_UID3;
+}
+
+/* The last path element of a (UTF-16 or 8-bit) destination name. */
+static void dest_name(const struct sis *s, uint32_t len, uint32_t ptr,
+		      char *out)
+{
+	size_t i, o = 0, step = (s->options & 1) ? 2 : 1;
+
+	out[0] = 0;
+	if ((uint64_t)ptr + len > s->len)
+		return;
+	for (i = 0; i + step <= len && o + 1 < SIS_NAME_BYTES; i += step) {
+		char ch = (char)s->buf[ptr + i];
+
+		if (ch == '\\' || ch == '/' || ch == ':')
+			o = 0;
+		else
+			out[o++] = ch;
+	}
+	out[o] = 0;
+}
+
+static int file_data(struct sis *s, const char *name, uint32_t len,
+		     uint32_t ptr, uint32_t orig)
+{
+	struct vbuf out = { 0 };
+	uLongf got;
+	int rc;
+
+	if ((uint64_t)ptr + len > s->len) {
+		fmt_warn(s->c, "%s: data past the end of the file", name);
+		return 0;
+	}
+	if (s->options & SIS_NOCOMPRESS)
+		return fmt_child(s->c, name, s->buf + ptr, len);
+	got = orig ? orig : (uLongf)len * 4 + 1024;
+	if (got > fmt_max_child(s->c))
+		return fmt_too_big(s->c, name);
+	if (vbuf_reserve(&out, got) < 0)
+		return VIGIL_ENOMEM;
+	if (uncompress(out.data, &got, s->buf + ptr, len) != Z_OK) {
+		fmt_warn(s->c, "%s: damaged compressed data", name);
+		rc = 0;
+	} else {
+		rc = fmt_child(s->c, name, out.data, got);
+	}
+	vbuf_free(&out);
+	return rc;
+}
+
+/* A simple (0) or multi-language (1) file record. */
+static int file_record(struct sis *s, struct rdr *r, uint32_t type)
+{
+	uint32_t lens[SIS_MAX_LANGS], ptrs[SIS_MAX_LANGS], orig[SIS_MAX_LANGS];
+	unsigned n = type == 1 ? s->nlangs : 1, i;
+	uint32_t dlen, dptr;
+	char name[SIS_NAME_BYTES];
+	int rc = 0;
+
+	rdr_skip(r, 8 + 8);	/* file type, details; source name */
+	dlen = rdr_u32le(r);
+	dptr = rdr_u32le(r);
+	for (i = 0; i < n; i++)
+		lens[i] = rdr_u32le(r);
+	for (i = 0; i < n; i++)
+		ptrs[i] = rdr_u32le(r);
+	for (i = 0; i < n; i++)
+		orig[i] = s->er6 ? rdr_u32le(r) : 0;
+	if (s->er6)
+		rdr_skip(r, 8); /* MIME type */
+	if (rdr_failed(r))
+		return -1;
+	dest_name(s, dlen, dptr, name);
+	for (i = 0; i < n && !rc; i++)
+		rc = file_data(s, *name ? name : "file", lens[i], ptrs[i],
+			       orig[i]);
+	return rc;
+}
+
+int sis_extract(struct fmt_ctx *c, const uint8_t *buf, size_t len)
+{
+	struct sis s = { c, buf, len, 0, 0, le32(buf + 4) == SIS_UID2_ER6 };
+	struct rdr r;
+	uint16_t nfiles, i;
+	int rc = 0;
+
+	rdr_init(&r, buf, len);
+	rdr_seek(&r, 0x12);
+	s.nlangs = rdr_u16le(&r);
+	nfiles = rdr_u16le(&r);
+	rdr_seek(&r, 0x24);
+	s.options = rdr_u16le(&r);
+	rdr_seek(&r, 0x34);
+	rdr_seek(&r, rdr_u32le(&r));
+	if (rdr_failed(&r) || !s.nlangs || s.nlangs > SIS_MAX_LANGS)
+		return 0;
+	for (i = 0; i < nfiles && !rc && !fmt_expired(c); i++) {
+		uint32_t type = rdr_u32le(&r);
+
+		if (type == 0 || type == 1)
+			rc = file_record(&s, &r, type);
+		else if (type >= 5 && type <= 6)
+			continue; /* else, endif: no data */
+		else
+			break; /* options and conditions: files come first */
+		if (rc < 0) {
+			fmt_warn(c, "truncated file record");
+			return 0;
+		}
+	}
+	return rc;
+}

@@ -1,0 +1,71 @@
+/*
+ * tnef.c -- TNEF (winmail.dat): after the signature and key, a sequence
+ * of attributes (level, id, length, data, checksum). Each attachment's
+ * data (attAttachData) is handed over under its title (attAttachTitle);
+ * the message body attributes are handed over too, since they may carry
+ * script or links.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "formats/format.h"
+#include "formats/parsers.h"
+#include "io/reader.h"
+#include "vigil/vigil.h"
+
+#define TNEF_SIGNATURE 0x223e9f78u
+#define ATT_BODY 0x800c
+#define ATT_ATTACH_DATA 0x800f
+#define ATT_ATTACH_TITLE 0x8010
+#define ATT_ATTACH_RENDDATA 0x9002
+#define TNEF_NAME_BYTES 256
+#define TNEF_MAX_ATTRIBUTES 100000
+
+int tnef_probe(const uint8_t *buf, size_t len, int type)
+{
+	(void)buf;
+	(void)len;
+	return type == VIGIL_TYPE_TNEF;
+}
+
+int tnef_extract(struct fmt_ctx *c, const uint8_t *buf, size_t len)
+{
+	char title[TNEF_NAME_BYTES] = "";
+	unsigned n = 0, count = 0;
+	struct rdr r;
+	int rc = 0;
+
+	rdr_init(&r, buf, len);
+	if (rdr_u32le(&r) != TNEF_SIGNATURE)
+		return 0;
+	rdr_skip(&r, 2); /* key */
+	while (!rc && rdr_left(&r) >= 9 && count++ < TNEF_MAX_ATTRIBUTES) {
+		uint32_t id, alen;
+		const uint8_t *data;
+		char name[TNEF_NAME_BYTES + 16];
+
+		rdr_skip(&r, 1); /* level: message or attachment */
+		id = rdr_u32le(&r) & 0xffff;
+		alen = rdr_u32le(&r);
+		if (!(data = rdr_bytes(&r, alen)) || rdr_skip(&r, 2) < 0) {
+			fmt_warn(c, "truncated TNEF attribute");
+			break;
+		}
+		if (id == ATT_ATTACH_RENDDATA) {
+			title[0] = 0; /* a new attachment begins */
+		} else if (id == ATT_ATTACH_TITLE) {
+			size_t k = alen < sizeof(title) - 1 ? alen : sizeof(title) - 1;
+
+			memcpy(title, data, k);
+			title[k] = 0;
+		} else if (id == ATT_ATTACH_DATA || id == ATT_BODY) {
+			snprintf(name, sizeof(name), "%s",
+				 id == ATT_BODY ? "body" :
+				 *title ? title : "attachment");
+			if (id == ATT_ATTACH_DATA && !*title)
+				snprintf(name, sizeof(name), "attachment-%u", ++n);
+			rc = fmt_child(c, name, data, alen);
+		}
+	}
+	return rc;
+}
