@@ -11,7 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "formats/explode.h"
 #include "formats/format.h"
+#include "formats/inflate64.h"
 #include "formats/parsers.h"
 #include "formats/zipcheck.h"
 #include "util/vbuf.h"
@@ -102,17 +104,54 @@ static const char *entry_name(struct archive_entry *ent)
 	return n && *n ? n : "?";
 }
 
+/*
+ * Zip methods libarchive lacks: Implode (6) and Deflate64 (9), decoded
+ * here from the central directory's offsets. 1 if handled.
+ */
+static int zip_method(struct fmt_ctx *c, const uint8_t *buf, size_t len,
+		      const struct zipdir_entry *ze, const char *name,
+		      struct vbuf *b, int *rc)
+{
+	int over = 0, r;
+
+	if (!ze || (ze->method != 6 && ze->method != 9) || !ze->data ||
+	    ze->data + ze->csize > len)
+		return 0;
+	if (ze->flags & 1) {
+		*rc = fmt_unreadable(c, "Heuristics.Encrypted.Zip");
+		return 1;
+	}
+	b->len = 0;
+	r = ze->method == 6 ?
+		    explode(buf + ze->data, (size_t)ze->csize, ze->flags,
+			    (size_t)ze->usize, fmt_max_child(c), b, &over) :
+		    inflate64(buf + ze->data, (size_t)ze->csize,
+			      fmt_max_child(c), b, &over);
+	if (r == VIGIL_ENOMEM)
+		*rc = r;
+	else if (over)
+		*rc = fmt_too_big(c, name);
+	else {
+		if (r < 0)
+			fmt_warn(c, "entry %s: damaged data", name);
+		*rc = b->len ? fmt_child(c, name, b->data, b->len) : 0;
+	}
+	return 1;
+}
+
 /* One entry: 0 to go on, 1 to stop, or an error. */
 static int entry(struct fmt_ctx *c, struct archive *a,
-		 struct archive_entry *ent, size_t inlen, struct vbuf *b,
-		 const struct zipdir *zd)
+		 struct archive_entry *ent, const uint8_t *buf, size_t inlen,
+		 struct vbuf *b, const struct zipdir *zd)
 {
 	const char *name = entry_name(ent);
-	uint64_t csize = zd ? zipdir_csize(zd, name) : 0;
+	const struct zipdir_entry *ze = zd ? zipdir_find(zd, name) : NULL;
 	int r;
 
-	if (csize && csize < inlen)
-		inlen = (size_t)csize; /* judge the ratio entry by entry */
+	if (zip_method(c, buf, inlen, ze, name, b, &r))
+		return r;
+	if (ze && ze->csize && ze->csize < inlen)
+		inlen = (size_t)ze->csize; /* judge the ratio entry by entry */
 	/* Some formats (ar) leave the type out: that is a regular file. */
 	if (archive_entry_filetype(ent) && archive_entry_filetype(ent) != AE_IFREG)
 		return 0;
@@ -173,7 +212,7 @@ int archive_extract(struct fmt_ctx *c, const uint8_t *buf, size_t len)
 			rc = failed(c, a, "archive");
 			break;
 		}
-		rc = entry(c, a, ent, len, &b, zip ? &zd : NULL);
+		rc = entry(c, a, ent, buf, len, &b, zip ? &zd : NULL);
 	}
 out:
 	archive_read_free(a);

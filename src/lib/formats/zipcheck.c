@@ -73,9 +73,12 @@ static int cd_entry(struct rdr *r, const uint8_t *buf, size_t len,
 
 	if (rdr_u32le(r) != 0x02014b50)
 		return -1;
-	rdr_skip(r, 16);
-	csize = rdr_u32le(r);
 	rdr_skip(r, 4);
+	e->flags = rdr_u16le(r);
+	e->method = rdr_u16le(r);
+	rdr_skip(r, 8);
+	csize = rdr_u32le(r);
+	e->usize = rdr_u32le(r);
 	nl = rdr_u16le(r);
 	el = rdr_u16le(r);
 	cl = rdr_u16le(r);
@@ -89,8 +92,10 @@ static int cd_entry(struct rdr *r, const uint8_t *buf, size_t len,
 	e->csize = csize;
 	d->n++;
 	if (csize != UINT32_MAX && off != UINT32_MAX && /* zip64: unchecked */
-	    entry_span(buf, len, off, csize, &sp[*nsp]) == 0)
+	    entry_span(buf, len, off, csize, &sp[*nsp]) == 0) {
+		e->data = sp[*nsp].end - csize;
 		(*nsp)++;
+	}
 	return 0;
 }
 
@@ -129,14 +134,15 @@ int zipdir_read(const uint8_t *buf, size_t len, struct zipdir *d)
 	return 0;
 }
 
-uint64_t zipdir_csize(const struct zipdir *d, const char *name)
+const struct zipdir_entry *zipdir_find(const struct zipdir *d,
+				       const char *name)
 {
 	size_t n = strlen(name), i;
 
 	for (i = 0; i < d->n; i++)
 		if (d->e[i].name_len == n && !memcmp(d->e[i].name, name, n))
-			return d->e[i].csize;
-	return 0;
+			return &d->e[i];
+	return NULL;
 }
 
 void zipdir_free(struct zipdir *d)

@@ -11,7 +11,10 @@
 struct zipdir_entry {
 	const uint8_t *name;	/* into the archive, not NUL-terminated */
 	uint16_t name_len;
-	uint64_t csize;
+	uint16_t flags;		/* general purpose bits */
+	uint16_t method;
+	uint64_t csize, usize;
+	uint64_t data;		/* offset of the entry's data, 0 if unknown */
 };
 
 struct zipdir {
@@ -22,8 +25,9 @@ struct zipdir {
 
 /* Reads the central directory, if there is one; 0 or VIGIL_ENOMEM. */
 int zipdir_read(const uint8_t *buf, size_t len, struct zipdir *d);
-/* Compressed size of the entry named name, or 0 if unknown. */
-uint64_t zipdir_csize(const struct zipdir *d, const char *name);
+/* The entry named name, or NULL. */
+const struct zipdir_entry *zipdir_find(const struct zipdir *d,
+				       const char *name);
 void zipdir_free(struct zipdir *d);
 
 #endif
