@@ -63,6 +63,10 @@ def build_all(src, out):
         else:
             run_tool(argv, src)
         made[name] = inner
+    for method in ("1", "4"):  # LZ77 with Huffman blocks; "fastest"
+        name = "p-m%s.arj" % method
+        run_tool(["arj", "a", "-m" + method, "-y", str(out / name), "payload.bin"], src)
+        made[name] = "payload.bin"
     for fmt in ("newc", "odc", "bin"):
         p = out / ("p-%s.cpio" % fmt)
         cp = subprocess.run(["cpio", "-o", "-H", fmt, "--quiet"], cwd=src, input=b"payload.bin\n",

@@ -7,6 +7,7 @@
 
 static const struct format formats[] = {
 	{ "compressed", compressed_probe, compressed_extract },
+	{ "arj", arj_probe, arj_extract },
 	{ "archive", archive_probe, archive_extract },
 	{ "mspack", mspack_probe, mspack_extract },
 	{ "mail", mail_probe, mail_extract },

@@ -16,8 +16,15 @@ uint32_t bits_get(struct bits *b, unsigned need)
 			b->err = 1;
 			return 0;
 		}
-		b->acc |= (uint32_t)b->in[b->pos++] << b->n;
+		if (b->msb)
+			b->acc = b->acc << 8 | b->in[b->pos++];
+		else
+			b->acc |= (uint32_t)b->in[b->pos++] << b->n;
 		b->n += 8;
+	}
+	if (b->msb) {
+		b->n -= need;
+		return (b->acc >> b->n) & ((1u << need) - 1);
 	}
 	v = need >= 32 ? b->acc : b->acc & ((1u << need) - 1);
 	b->acc = need >= 32 ? 0 : b->acc >> need;
@@ -29,6 +36,8 @@ int huff_decode(struct bits *b, const struct huff *h)
 {
 	int code = 0, first = 0, index = 0, len;
 
+	if (h->single >= 0)
+		return h->single;
 	for (len = 1; len <= HUFF_MAXBITS; len++) {
 		int count;
 
@@ -52,6 +61,7 @@ int huff_construct(struct huff *h, const uint16_t *lens, int n)
 	int sym, len, left = 1;
 
 	memset(h->count, 0, sizeof(h->count));
+	h->single = -1;
 	for (sym = 0; sym < n; sym++) {
 		if (lens[sym] > HUFF_MAXBITS)
 			return -1;

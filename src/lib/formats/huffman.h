@@ -8,7 +8,7 @@
 #include <stdint.h>
 
 #define HUFF_MAXBITS 16
-#define HUFF_MAXSYMS 288
+#define HUFF_MAXSYMS 512
 
 /* An LSB-first bit stream; err is set once it runs dry. */
 struct bits {
@@ -18,11 +18,13 @@ struct bits {
 	unsigned n;
 	int err;
 	int invert;	/* code bits arrive inverted (implode) */
+	int msb;	/* bits are taken from the top of each byte (ARJ) */
 };
 
 struct huff {
 	uint16_t count[HUFF_MAXBITS + 1];
 	uint16_t symbol[HUFF_MAXSYMS];
+	int single;	/* >= 0: the only symbol, coded with no bits */
 };
 
 uint32_t bits_get(struct bits *b, unsigned need);

@@ -165,10 +165,13 @@ static int stored(struct bits *b, struct out *o)
 int inflate64(const uint8_t *in, size_t len, size_t max, struct vbuf *out,
 	      int *over)
 {
-	struct bits b = { in, len, 0, 0, 0, 0, 0 };
 	struct out o = { out, max, over };
 	int last = 0, rc = 0;
+	struct bits b;
 
+	memset(&b, 0, sizeof(b));
+	b.in = in;
+	b.len = len;
 	while (!last && !rc) {
 		unsigned type;
 

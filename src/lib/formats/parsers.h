@@ -12,6 +12,7 @@
 	int name##_extract(struct fmt_ctx *c, const uint8_t *buf, size_t len)
 
 PARSER(archive);
+PARSER(arj);
 PARSER(compressed);
 PARSER(mspack);
 PARSER(mail);
