@@ -48,6 +48,7 @@ struct walk {
 	uint64_t bytes;		/* bytes matched so far */
 	uint32_t files;		/* objects matched so far */
 	unsigned depth;		/* of the object being matched */
+	unsigned layers;	/* compression layers in a row above it */
 	struct vbuf path;	/* "a.zip//b.exe" of that object, NUL-ended */
 	int stop;		/* a scan-wide limit ended the scan */
 };

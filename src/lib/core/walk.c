@@ -228,11 +228,31 @@ int fmt_child(struct fmt_ctx *c, const char *name, const uint8_t *buf,
 {
 	struct vigil_scanner *s = c->s;
 	size_t old = path_push(s, name);
+	unsigned layers = s->w.layers;
 	int rc;
 
 	s->w.depth++;
+	s->w.layers = 0;
 	rc = scan_obj(s, buf ? buf : (const uint8_t *)"", len);
+	s->w.layers = layers;
 	s->w.depth--;
+	path_pop(s, old);
+	return rc;
+}
+
+int fmt_layer(struct fmt_ctx *c, const char *name, const uint8_t *buf,
+	      size_t len)
+{
+	struct vigil_scanner *s = c->s;
+	size_t old;
+	int rc;
+
+	if (s->w.layers >= s->opts.max_depth)
+		return scanner_limit(s, LIMIT_DEPTH);
+	old = path_push(s, name);
+	s->w.layers++;
+	rc = scan_obj(s, buf ? buf : (const uint8_t *)"", len);
+	s->w.layers--;
 	path_pop(s, old);
 	return rc;
 }

@@ -205,7 +205,7 @@ int compressed_extract(struct fmt_ctx *c, const uint8_t *buf, size_t len)
 	else if (o.err)
 		fmt_warn(c, "%s (%zu bytes recovered)", o.err, o.b.len);
 	if (!rc && !o.stop && o.b.len)
-		rc = fmt_child(c, *name ? name : "data", o.b.data, o.b.len);
+		rc = fmt_layer(c, *name ? name : "data", o.b.data, o.b.len);
 	vbuf_free(&o.b);
 	return rc;
 }

@@ -18,6 +18,8 @@ static const struct format formats[] = {
 	{ "ole2", ole2_probe, ole2_extract },
 	{ "tnef", tnef_probe, tnef_extract },
 	{ "sis", sis_probe, sis_extract },
+	{ "upx", upx_probe, upx_extract },
+	{ "embedded-pe", embedpe_probe, embedpe_extract },
 };
 
 const struct format *format_for(const uint8_t *buf, size_t len, int type)

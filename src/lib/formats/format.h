@@ -36,6 +36,13 @@ const struct format *format_for(const uint8_t *buf, size_t len, int type);
  */
 int fmt_child(struct fmt_ctx *c, const char *name, const uint8_t *buf,
 	      size_t len);
+/*
+ * As fmt_child() for what a compression layer (gzip, bzip2, xz, zstd)
+ * wraps: the same file, unwrapped, so it does not count as a level of
+ * nesting; layers in a row are limited on their own.
+ */
+int fmt_layer(struct fmt_ctx *c, const char *name, const uint8_t *buf,
+	      size_t len);
 /* Largest object fmt_child() accepts now; decompress no more than one
  * byte past it, then call fmt_too_big(). */
 size_t fmt_max_child(const struct fmt_ctx *c);

@@ -23,5 +23,7 @@ PARSER(pdf);
 PARSER(ole2);
 PARSER(tnef);
 PARSER(sis);
+PARSER(embedpe);
+PARSER(upx);
 
 #endif

@@ -1,0 +1,49 @@
+/*
+ * embedpe.c -- PE images inside other data: droppers, self-extractors and
+ * unpacked executables carry whole PE files. Every "MZ" past the start
+ * whose e_lfanew leads to a PE signature is cut out, from its headers to
+ * the end of its last section, and handed over as "embedded-pe-N".
+ */
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <string.h>
+
+#include "formats/format.h"
+#include "formats/parsers.h"
+#include "formats/pe.h"
+#include "io/reader.h"
+#include "vigil/vigil.h"
+
+/* Candidates examined, and images handed over, per object at most. */
+#define EMBED_MAX_CANDIDATES 10000
+#define EMBED_MAX_IMAGES 64
+
+int embedpe_probe(const uint8_t *buf, size_t len, int type)
+{
+	(void)buf;
+	return (type == VIGIL_TYPE_PE || type == VIGIL_TYPE_BINARY) && len > 2;
+}
+
+int embedpe_extract(struct fmt_ctx *c, const uint8_t *buf, size_t len)
+{
+	const uint8_t *p = buf + 1, *end = buf + len;
+	unsigned tried = 0, found = 0;
+	int rc = 0;
+
+	while (!rc && (p = memmem(p, (size_t)(end - p), "MZ", 2))) {
+		size_t off = (size_t)(p - buf), size;
+		char name[32];
+
+		if (++tried > EMBED_MAX_CANDIDATES || found >= EMBED_MAX_IMAGES)
+			break;
+		size = pe_image_size(p, len - off);
+		if (!size) {
+			p++;
+			continue;
+		}
+		snprintf(name, sizeof(name), "embedded-pe-%u", ++found);
+		rc = fmt_child(c, name, p, size);
+		p += size;
+	}
+	return rc;
+}
