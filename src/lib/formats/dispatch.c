@@ -19,6 +19,7 @@ static const struct format formats[] = {
 	{ "tnef", tnef_probe, tnef_extract },
 	{ "sis", sis_probe, sis_extract },
 	{ "upx", upx_probe, upx_extract },
+	{ "nsis", nsis_probe, nsis_extract },
 	{ "embedded-pe", embedpe_probe, embedpe_extract },
 };
 

@@ -25,5 +25,6 @@ PARSER(tnef);
 PARSER(sis);
 PARSER(embedpe);
 PARSER(upx);
+PARSER(nsis);
 
 #endif
