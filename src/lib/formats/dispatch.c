@@ -20,6 +20,7 @@ static const struct format formats[] = {
 	{ "sis", sis_probe, sis_extract },
 	{ "upx", upx_probe, upx_extract },
 	{ "nsis", nsis_probe, nsis_extract },
+	{ "installshield", ishield_probe, ishield_extract },
 	{ "embedded-pe", embedpe_probe, embedpe_extract },
 };
 

@@ -26,5 +26,6 @@ PARSER(sis);
 PARSER(embedpe);
 PARSER(upx);
 PARSER(nsis);
+PARSER(ishield);
 
 #endif
