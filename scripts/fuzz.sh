@@ -14,13 +14,16 @@ if [ ! -f "$out/build.ninja" ]; then
 		-Dc_args=-fsanitize=fuzzer-no-link -Dbuildtype=debugoptimized
 fi
 ninja -C "$out"
-targets=${*:-"hashdb allow ndb ldb ign cvd cld vdb scan"}
+targets=${*:-"hashdb allow ndb ldb ign cvd cld vdb scan archive compressed arj \
+mspack mail binhex html rtf pdf ole2 tnef sis pe"}
 mkdir -p "$out/crashes"
 for t in $targets; do
 	mkdir -p "$out/corpus/$t"
 	cp -n "$here/fuzz/corpus/$t"/* "$out/corpus/$t/" 2>/dev/null || true
 	echo "fuzz.sh: $t for ${secs}s"
-	UBSAN_OPTIONS=halt_on_error=1 "$out/fuzz/fuzz_$t" \
+	bin=$out/fuzz/fuzz_$t
+	[ -x "$bin" ] || bin=$out/fuzz/fuzz_scan # format targets share it
+	UBSAN_OPTIONS=halt_on_error=1 "$bin" \
 		-max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
 		-artifact_prefix="$out/crashes/$t-" "$out/corpus/$t"
 done

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Writes the seed corpora under fuzz/corpus/<target>/ (run once; the seeds
-are committed). Valid inputs of every construct, and broken ones."""
+are committed). Valid inputs of every construct, and broken ones. The
+format parsers' corpora come from scripts/gen-format-seeds.py."""
 import gzip
 import hashlib
 import io

@@ -1,0 +1,79 @@
+"""Every format Vigil unpacks, built here around one payload (see
+tests/formatgen.py): the payload is found by its MD5 inside each, and the
+detection names the path down to it."""
+import os
+import sys
+
+import pytest
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
+import formatgen as fg  # noqa: E402
+
+PAYLOAD = b"\x00VIGIL-FORMAT-PAYLOAD\x90\x01" + bytes(range(256)) * 6 + b"\xfe\x90end"
+PE_PAYLOAD = fg.pe(sections=(("data", PAYLOAD),))
+
+# name -> (builder, path inside that leads to the payload; None: any)
+CASES = {
+    "deflate64.zip": (lambda: fg.zip_deflate64(PAYLOAD), "payload.bin"),
+    "p.arj": (lambda: fg.arj(PAYLOAD, "2"), "payload.bin"),
+    "p.cab": (lambda: fg.cab(PAYLOAD), "payload.bin"),
+    "p.lzma": (lambda: fg.lzma_alone(PAYLOAD), "data"),
+    "p.szdd": (lambda: fg.szdd(PAYLOAD), "data"),
+    "mime.eml": (lambda: fg.mime(PAYLOAD), "payload.bin"),
+    "qp.eml": (lambda: fg.mime_qp(PAYLOAD), "payload.bin"),
+    "uu.mbox": (lambda: fg.uuencode(PAYLOAD), "payload.bin"),
+    "p.hqx": (lambda: fg.binhex(PAYLOAD), "payload.bin"),
+    "winmail.dat": (lambda: fg.tnef(PAYLOAD), "payload.bin"),
+    "page.html": (lambda: fg.html(PAYLOAD), "data-uri-1"),
+    "doc.rtf": (lambda: fg.rtf(PAYLOAD), "payload.bin"),
+    "flate.pdf": (lambda: fg.pdf(PAYLOAD, "FlateDecode"), "obj-4"),
+    "ahx.pdf": (lambda: fg.pdf(PAYLOAD, "ASCIIHexDecode"), "obj-4"),
+    "a85.pdf": (lambda: fg.pdf(PAYLOAD, "ASCII85Decode"), "obj-4"),
+    "lzw.pdf": (lambda: fg.pdf(PAYLOAD, "LZWDecode"), "obj-4"),
+    "rle.pdf": (lambda: fg.pdf(PAYLOAD, "RunLengthDecode"), "obj-4"),
+    "ole.doc": (lambda: fg.ole2_package(PAYLOAD), "payload.bin"),
+    "p.sis": (lambda: fg.sis(PAYLOAD), "payload.bin"),
+    "nsis.exe": (lambda: fg.nsis(PAYLOAD), "nsis-2"),
+    "is.exe": (lambda: fg.installshield(PAYLOAD), "payload.bin"),
+    "upx.exe": (lambda: fg.upx_pe(PAYLOAD), "upx-unpacked"),
+}
+
+
+@pytest.fixture(scope="module")
+def made(tmp_path_factory):
+    d = tmp_path_factory.mktemp("formats")
+    (d / "sig.hdb").write_text("%s:%d:Format.Payload\n" % (fg.md5(PAYLOAD), len(PAYLOAD)))
+    (d / "pe.hdb").write_text("%s:%d:Format.PePayload\n" % (fg.md5(PE_PAYLOAD), len(PE_PAYLOAD)))
+    for name, (build, _) in CASES.items():
+        (d / name).write_bytes(build())
+    (d / "dropper.exe").write_bytes(fg.embedded_pe(PE_PAYLOAD))
+    return d
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_payload_found(made, vigil, name):
+    r = vigil("scan", "--no-summary", "-d", made / "sig.hdb", made / name)
+    expected = "%s//%s: Format.Payload FOUND" % (made / name, CASES[name][1])
+    assert r.out.strip() == expected, r.out + r.err
+    assert r.rc == 1
+
+
+def test_embedded_pe(made, vigil):
+    r = vigil("scan", "--no-summary", "-d", made / "pe.hdb", made / "dropper.exe")
+    assert r.out.strip() == "%s//embedded-pe-1: Format.PePayload FOUND" % (made / "dropper.exe")
+
+
+def test_damaged_copies_never_crash(made, vigil):
+    """Each sample cut short and flipped: a result for every one, no hang."""
+    bad = made / "damaged"
+    bad.mkdir()
+    for name in CASES:
+        data = (made / name).read_bytes()
+        (bad / ("cut-" + name)).write_bytes(data[: len(data) * 2 // 3])
+        flipped = bytearray(data)
+        for i in range(len(flipped) // 3, len(flipped), 97):
+            flipped[i] ^= 0x5a
+        (bad / ("flip-" + name)).write_bytes(bytes(flipped))
+    r = vigil("scan", "--no-summary", "-d", made / "sig.hdb", bad, timeout=120)
+    assert r.rc in (0, 1), r.err
+    assert len(r.out.splitlines()) >= 2 * len(CASES)

@@ -1,0 +1,424 @@
+"""Builds a sample of every format Vigil unpacks, wrapping a payload, from
+Python's standard library and, where noted, the Debian tools the suite
+installs. Used by the end-to-end tests (fixtures made at test time) and by
+scripts/gen-fuzz-seeds.py (the committed seed corpora).
+
+Each builder returns bytes. Formats nobody can create on Linux with free
+tools (SZDD, NSIS, InstallShield, UPX) are written here from their
+documented layouts, with the simplest valid encodings (literal-only LZSS,
+stored or deflated blocks)."""
+import bz2
+import gzip
+import hashlib
+import io
+import lzma
+import os
+import struct
+import subprocess
+import tarfile
+import tempfile
+import zipfile
+import zlib
+
+
+# ----------------------------------------------------------- archives
+def zip_of(payload, name="payload.bin", method=zipfile.ZIP_DEFLATED):
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", method) as z:
+        z.writestr(name, payload)
+    return buf.getvalue()
+
+
+def tar_of(payload, name="payload.bin", mode="w"):
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode=mode) as t:
+        info = tarfile.TarInfo(name)
+        info.size = len(payload)
+        t.addfile(info, io.BytesIO(payload))
+    return buf.getvalue()
+
+
+def with_tool(payload, argv_fn, out_name, name="payload.bin"):
+    """Runs a tool in a scratch directory holding the payload."""
+    with tempfile.TemporaryDirectory() as d:
+        with open(os.path.join(d, name), "wb") as f:
+            f.write(payload)
+        argv = argv_fn(os.path.join(d, out_name), name)
+        cp = subprocess.run(argv, cwd=d, capture_output=True, check=True)
+        p = os.path.join(d, out_name)
+        return open(p, "rb").read() if os.path.exists(p) else cp.stdout
+
+
+def sevenzip(payload):
+    return with_tool(payload, lambda o, n: ["7z", "a", "-bd", o, n], "p.7z")
+
+
+def zip_deflate64(payload):
+    return with_tool(payload, lambda o, n: ["7z", "a", "-bd", "-tzip", "-mm=Deflate64", o, n],
+                     "p.zip")
+
+
+def arj(payload, method="1"):
+    return with_tool(payload, lambda o, n: ["arj", "a", "-m" + method, "-y", o, n], "p.arj")
+
+
+def cab(payload):
+    return with_tool(payload, lambda o, n: ["gcab", "-c", "-z", o, n], "p.cab")
+
+
+def cpio(payload, fmt="newc"):
+    with tempfile.TemporaryDirectory() as d:
+        with open(os.path.join(d, "payload.bin"), "wb") as f:
+            f.write(payload)
+        return subprocess.run(["cpio", "-o", "-H", fmt, "--quiet"], cwd=d,
+                              input=b"payload.bin\n", capture_output=True,
+                              check=True).stdout
+
+
+# ------------------------------------------------------- compressions
+def gz(payload):
+    return gzip.compress(payload, mtime=0)
+
+
+def bzip(payload):
+    return bz2.compress(payload)
+
+
+def xz(payload):
+    return lzma.compress(payload)
+
+
+def lzma_alone(payload):
+    return lzma.compress(payload, format=lzma.FORMAT_ALONE)
+
+
+def zstd(payload):
+    return subprocess.run(["zstd", "-q", "-c"], input=payload, capture_output=True,
+                          check=True).stdout
+
+
+def szdd(payload):
+    """compress.exe's SZDD, literal-only LZSS: a flag byte of 0xff before
+    every eight literals."""
+    out = bytearray(b"SZDD\x88\xf0\x27\x33A\x00" + struct.pack("<I", len(payload)))
+    for i in range(0, len(payload), 8):
+        out.append(0xff)
+        out += payload[i:i + 8]
+    return bytes(out)
+
+
+# ---------------------------------------------------------------- mail
+def mime(payload, name="payload.bin"):
+    import base64
+    b64 = base64.encodebytes(payload).decode()
+    return ("From: a@example.com\r\nTo: b@example.com\r\nSubject: test\r\n"
+            "MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"XyZ\"\r\n\r\n"
+            "--XyZ\r\nContent-Type: text/plain\r\n\r\nhello\r\n"
+            "--XyZ\r\nContent-Type: application/octet-stream; name=\"%s\"\r\n"
+            "Content-Transfer-Encoding: base64\r\n\r\n%s\r\n--XyZ--\r\n" % (name, b64)).encode()
+
+
+def qp_encode(payload):
+    """Binary-safe quoted-printable: every byte outside printable ASCII,
+    CR and LF included, as =XX; soft line breaks before column 76, and one
+    at the end so that the message's last newline is not part of the data."""
+    lines, cur = [], ""
+    for b in payload:
+        tok = chr(b) if 33 <= b <= 126 and b != 61 else "=%02X" % b
+        if len(cur) + len(tok) > 75:
+            lines.append(cur + "=")
+            cur = ""
+        cur += tok
+    return "\n".join(lines + [cur + "="])
+
+
+def mime_qp(payload, name="payload.bin"):
+    qp = qp_encode(payload)
+    return ("From: a@example.com\nMIME-Version: 1.0\nContent-Type: application/octet-stream;"
+            " name=%s\nContent-Transfer-Encoding: quoted-printable\n\n%s\n" % (name, qp)).encode("latin-1")
+
+
+def uuencode(payload, name="payload.bin"):
+    import binascii
+    lines = ["begin 644 %s" % name]
+    for i in range(0, len(payload), 45):
+        lines.append(binascii.b2a_uu(payload[i:i + 45]).decode().rstrip("\n"))
+    lines += ["`", "end"]
+    return ("From a@example.com Mon Jan  1 00:00:00 2024\nFrom: a@example.com\n"
+            "Subject: uu\n\n" + "\n".join(lines) + "\n").encode()
+
+
+def binhex(payload, name="payload.bin"):
+    """BinHex 4.0 without run-length compression (a literal 0x90 escaped)."""
+    def crc16(data):
+        c = 0
+        for b in data:
+            c ^= b << 8
+            for _ in range(8):
+                c = ((c << 1) ^ 0x1021) & 0xffff if c & 0x8000 else (c << 1) & 0xffff
+        return struct.pack(">H", c)
+    n = name.encode()
+    hdr = bytes([len(n)]) + n + b"\x00" + b"TEXTUNIX" + b"\x00\x00" + \
+        struct.pack(">II", len(payload), 0)
+    raw = hdr + crc16(hdr) + payload + crc16(payload) + crc16(b"")
+    esc = raw.replace(b"\x90", b"\x90\x00")
+    chars = "!\"#$%&'()*+,-012345689@ABCDEFGHIJKLMNPQRSTUVXYZ[`abcdefhijklmpqr"
+    bits = "".join("{:08b}".format(b) for b in esc)
+    bits += "0" * (-len(bits) % 6)
+    enc = "".join(chars[int(bits[i:i + 6], 2)] for i in range(0, len(bits), 6))
+    body = "\n".join(enc[i:i + 64] for i in range(0, len(enc), 64))
+    return ("(This file must be converted with BinHex 4.0)\n:" + body + ":\n").encode()
+
+
+def tnef(payload, name="payload.bin"):
+    def attr(level, aid, data):
+        return struct.pack("<BII", level, aid, len(data)) + data + \
+            struct.pack("<H", sum(data) & 0xffff)
+    out = struct.pack("<IH", 0x223e9f78, 0x0101)
+    out += attr(2, 0x00069002, b"\x01\x00" + b"\x00" * 12)
+    out += attr(2, 0x00018010, name.encode() + b"\x00")
+    out += attr(2, 0x0006800f, payload)
+    return out
+
+
+# ------------------------------------------------------------ documents
+def html(payload):
+    import base64
+    return (b"<html><body><a href=\"data:application/octet-stream;base64," +
+            base64.b64encode(payload) + b"\">x</a><script>var a=1;</script></body></html>\n")
+
+
+def rtf(payload, name="payload.bin"):
+    n = name.encode() + b"\x00"
+    native = b"\x02\x00" + n + b"C:\\" + n + b"\x00\x00\x03\x00" + \
+        struct.pack("<I", len(n) + 3) + b"C:\\" + n + struct.pack("<I", len(payload)) + payload
+    ole1 = struct.pack("<II", 0x0501, 2) + struct.pack("<I", 8) + b"Package\x00" + \
+        struct.pack("<II", 0, 0) + struct.pack("<I", len(native)) + native
+    return (b"{\\rtf1\\ansi{\\object\\objemb{\\*\\objclass Package}{\\*\\objdata " +
+            ole1.hex().encode() + b"}}}\n")
+
+
+def lzw_encode(data):
+    """PDF's LZW, EarlyChange 1, starting with a clear code."""
+    table = {bytes([i]): i for i in range(256)}
+    nxt, width, bits, out = 258, 9, [], bytearray()
+
+    def emit(code):
+        bits.append((code, width))
+    emit(256)
+    w = b""
+    for ch in data:
+        wc = w + bytes([ch])
+        if wc in table:
+            w = wc
+            continue
+        emit(table[w])
+        table[wc] = nxt
+        nxt += 1
+        # The decoder adds each entry one code later than we do, so
+        # EarlyChange 1 means: widen once our next code reaches 2**width.
+        if nxt >= (1 << width) and width < 12:
+            width += 1
+        w = bytes([ch])
+    if w:
+        emit(table[w])
+    emit(257)
+    acc, n = 0, 0
+    for code, wd in bits:
+        acc = (acc << wd) | code
+        n += wd
+        while n >= 8:
+            n -= 8
+            out.append((acc >> n) & 0xff)
+    if n:
+        out.append((acc << (8 - n)) & 0xff)
+    return bytes(out)
+
+
+def pdf(payload, filt="FlateDecode"):
+    import base64
+    if filt == "FlateDecode":
+        data = zlib.compress(payload)
+    elif filt == "ASCIIHexDecode":
+        data = payload.hex().encode() + b">"
+    elif filt == "ASCII85Decode":
+        data = base64.a85encode(payload) + b"~>"
+    elif filt == "LZWDecode":
+        data = lzw_encode(payload)
+    elif filt == "RunLengthDecode":
+        data = b"".join(bytes([len(payload[i:i + 128]) - 1]) + payload[i:i + 128]
+                        for i in range(0, len(payload), 128)) + b"\x80"
+    else:
+        data = payload
+    obj = (b"4 0 obj\n<< /Length %d /Filter /%s >>\nstream\n" % (len(data), filt.encode()) +
+           data + b"\nendstream\nendobj\n")
+    return b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\n" + obj + b"trailer\n<< /Root 1 0 R >>\n%%EOF\n"
+
+
+def ole2(streams):
+    """A compound file with the given {name: bytes} streams in the root,
+    all in big sectors (each padded to 4096 bytes so no mini stream)."""
+    ss = 512
+    sectors, fat, dirents = [], [], []
+    for name, data in streams.items():
+        data = data + b"\x00" * (-len(data) % ss)
+        if len(data) < 4096:
+            data += b"\x00" * (4096 - len(data))
+        start = len(sectors)
+        for i in range(0, len(data), ss):
+            sectors.append(data[i:i + ss])
+            fat.append(len(sectors) if i + ss < len(data) else 0xfffffffe)
+        dirents.append((name, start, len(data)))
+
+    def entry(name, typ, child, start, size, left=0xffffffff, right=0xffffffff):
+        n = name.encode("utf-16-le") + b"\x00\x00"
+        return (n.ljust(64, b"\x00") + struct.pack("<HBB", len(n), typ, 1) +
+                struct.pack("<III", left, right, child) + b"\x00" * 36 +
+                struct.pack("<III", start, size, 0))
+    ents = [entry("Root Entry", 5, 1, 0xfffffffe, 0)]
+    for i, (name, start, size) in enumerate(dirents):
+        ents.append(entry(name, 2, 0xffffffff, start, size,
+                          right=i + 2 if i + 1 < len(dirents) else 0xffffffff))
+    d = b"".join(ents)
+    d += b"\x00" * (-len(d) % ss)
+    dir_start = len(sectors)
+    for i in range(0, len(d), ss):
+        sectors.append(d[i:i + ss])
+        fat.append(len(sectors) if i + ss < len(d) else 0xfffffffe)
+    fat_sector = len(sectors)
+    fat.append(0xfffffffd)
+    fat += [0xffffffff] * (ss // 4 - len(fat))
+    sectors.append(struct.pack("<%dI" % (ss // 4), *fat[:ss // 4]))
+    hdr = (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 16 +
+           struct.pack("<HHHHH", 0x3e, 3, 0xfffe, 9, 6) + b"\x00" * 6 +
+           struct.pack("<IIIIIIII", 0, 1, dir_start, 0, 4096, 0xfffffffe, 0, 0xfffffffe) +
+           struct.pack("<I", 0) + struct.pack("<I", fat_sector) +
+           struct.pack("<108I", *([0xffffffff] * 108)))
+    return hdr + b"".join(sectors)
+
+
+def ole2_package(payload, name="payload.bin"):
+    n = name.encode() + b"\x00"
+    native = b"\x02\x00" + n + b"C:\\" + n + b"\x00\x00\x03\x00" + \
+        struct.pack("<I", len(n) + 3) + b"C:\\" + n + struct.pack("<I", len(payload)) + payload
+    return ole2({"\x01Ole10Native": struct.pack("<I", len(native)) + native,
+                 "WordDocument": b"\x00" * 64})
+
+
+# -------------------------------------------------------- executables
+def pe(body=b"", sections=(("code", b"\xc3" * 64),)):
+    """A minimal PE32 image: headers, then each section's data."""
+    nsec = len(sections)
+    opt = 224
+    hdr_len = 0x200
+    raw, out_secs = hdr_len, []
+    for name, data in sections:
+        size = len(data) + (-len(data) % 0x200)
+        out_secs.append((name, raw, size, data))
+        raw += size
+    dos = b"MZ" + b"\x00" * 58 + struct.pack("<I", 0x80)
+    dos = dos.ljust(0x80, b"\x00")
+    coff = struct.pack("<HHIIIHH", 0x14c, nsec, 0, 0, 0, opt, 0x102)
+    optional = struct.pack("<HBBIIIIIIIIIHHHHHHIIIIHHIIIIII", 0x10b, 1, 0, 0, 0, 0, 0x1000,
+                           0x1000, 0, 0x400000, 0x1000, 0x200, 4, 0, 0, 0, 4, 0, 0,
+                           0x1000 * (nsec + 1), hdr_len, 0, 2, 0, 0x100000, 0x1000, 0x100000,
+                           0x1000, 0, 16) + b"\x00" * 128
+    table = b""
+    for i, (name, rawoff, size, data) in enumerate(out_secs):
+        table += (name.encode()[:8].ljust(8, b"\x00") +
+                  struct.pack("<IIIIIIHHI", max(size, 0x1000), 0x1000 * (i + 1), size, rawoff,
+                              0, 0, 0, 0, 0x60000020))
+    head = (dos + b"PE\x00\x00" + coff + optional + table).ljust(hdr_len, b"\x00")
+    secs = b"".join(data.ljust(size, b"\x00") for _, _, size, data in out_secs)
+    return head + secs + body
+
+
+def nrv2b_literals(data):
+    """An NRV2B (LE32) stream of literals only, then the end marker."""
+    out = bytearray()
+    state = {"pos": None, "n": 0, "word": 0}
+
+    def bit(b):
+        if state["n"] == 0:
+            state["pos"] = len(out)
+            out.extend(b"\x00\x00\x00\x00")
+        state["word"] |= (b & 1) << (31 - state["n"])
+        state["n"] += 1
+        struct.pack_into("<I", out, state["pos"], state["word"])
+        if state["n"] == 32:
+            state["n"], state["word"] = 0, 0
+    for ch in data:
+        bit(1)
+        out.append(ch)
+    bit(0)
+    m_off = 0x01000002  # (m_off - 3) * 256 + 0xff == 0xffffffff: the end
+    bits = bin(m_off)[3:]
+    for i, b in enumerate(bits):
+        bit(int(b))
+        bit(1 if i == len(bits) - 1 else 0)
+    out.append(0xff)
+    return bytes(out)
+
+
+def upx_pe(payload):
+    """A PE laid out as UPX does: empty UPX0, UPX1 holding the NRV2B data,
+    and the "UPX!" pack header in the headers."""
+    comp = nrv2b_literals(payload)
+    img = pe(sections=(("UPX0", b""), ("UPX1", comp)))
+    ph = (b"UPX!" + bytes([13, 9, 2, 8]) + struct.pack("<IIIII", 0, 0, len(payload), len(comp), 0) +
+          b"\x00\x00\x00\x00")
+    img = bytearray(img)
+    img[0x1e0:0x1e0 + len(ph)] = ph
+    # UPX0 has no raw data: give it a zero size but keep UPX1 at 0x200
+    return bytes(img)
+
+
+def nsis(payload):
+    """An NSIS installer: PE stub, first header, a deflated script block
+    and a deflated file block, then the CRC."""
+    def block(data):
+        c = zlib.compressobj(9, zlib.DEFLATED, -15)
+        d = c.compress(data) + c.flush()
+        return struct.pack("<I", 0x80000000 | len(d)) + d
+    blocks = block(b"\x00" * 300) + block(payload)
+    first = struct.pack("<II", 0, 0xdeadbeef) + b"NullsoftInst" + \
+        struct.pack("<II", 300, 28 + len(blocks) + 4)
+    stub = pe()
+    stub += b"\x00" * (-len(stub) % 512)
+    return stub + first + blocks + b"CRC!"
+
+
+def installshield(payload, name="payload.bin"):
+    """A setup executable with an "InstallShield" stream holding the
+    payload, obfuscated in 1024-byte blocks with its name's key."""
+    magic = (0x13, 0x35, 0x86, 0x07)
+    key = [ord(ch) ^ magic[i % 4] for i, ch in enumerate(name)]
+    enc = bytearray()
+    for i, b in enumerate(payload):
+        v = (key[(i % 1024) % len(key)] ^ ~b) & 0xff
+        enc.append(((v << 4) | (v >> 4)) & 0xff)
+    hdr = b"InstallShield\x00" + struct.pack("<HI", 1, 0) + b"\x00" * 26
+    ent = name.encode().ljust(260, b"\x00") + struct.pack("<III", 6, 0, len(payload)) + b"\x00" * 40
+    return pe() + hdr + ent + bytes(enc)
+
+
+def sis(payload, name="payload.bin"):
+    comp = zlib.compress(payload)
+    dest = name.encode("utf-16-le")
+    hdr = bytearray(0x100)
+    struct.pack_into("<IIII", hdr, 0, 0x10201234, 0x10003a12, 0x10000419, 0)
+    struct.pack_into("<HHHHHHHH", hdr, 0x10, 0, 1, 1, 0, 0, 0, 0x21, 0)
+    struct.pack_into("<IHH", hdr, 0x20, 200, 1, 0)
+    struct.pack_into("<I", hdr, 0x34, 0x60)
+    rec = struct.pack("<IIIIIII", 0, 0, 0, 0, 0, len(dest), 0x100) + \
+        struct.pack("<III", len(comp), 0x100 + len(dest), len(payload)) + struct.pack("<II", 0, 0)
+    hdr[0x60:0x60 + len(rec)] = rec
+    return bytes(hdr) + dest + comp
+
+
+def embedded_pe(payload_pe):
+    return pe(body=b"\x00" * 77 + payload_pe + b"\x00" * 50)
+
+
+def md5(data):
+    return hashlib.md5(data).hexdigest()
