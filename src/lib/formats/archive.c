@@ -174,12 +174,17 @@ static int entry(struct fmt_ctx *c, struct archive *a,
 	return fmt_child(c, name, b->data, b->len);
 }
 
-/* The archive stopped at an error: encrypted headers, or damage. */
-static int failed(struct fmt_ctx *c, struct archive *a, const char *what)
+/*
+ * The archive stopped at an error: encrypted headers, or damage. Only ask
+ * about encryption once a format was chosen (opened): libarchive 3.6 reads
+ * past its format table when the open found no format.
+ */
+static int failed(struct fmt_ctx *c, struct archive *a, int opened,
+		  const char *what)
 {
 	const char *err = archive_error_string(a);
 
-	if (archive_read_has_encrypted_entries(a) > 0 ||
+	if ((opened && archive_read_has_encrypted_entries(a) > 0) ||
 	    (err && strstr(err, "ncrypt")))
 		return fmt_unreadable(c, encrypted_name(a));
 	fmt_warn(c, "%s: %s", what, err ? err : "damaged");
@@ -204,12 +209,12 @@ int archive_extract(struct fmt_ctx *c, const uint8_t *buf, size_t len)
 	}
 	enable_formats(a, fmt_type(c) == VIGIL_TYPE_COMPRESSED);
 	if (archive_read_open_memory(a, buf, len) != ARCHIVE_OK) {
-		rc = failed(c, a, "unreadable archive");
+		rc = failed(c, a, 0, "unreadable archive");
 		goto out;
 	}
 	while (!rc && (r = archive_read_next_header(a, &ent)) != ARCHIVE_EOF) {
 		if (r < ARCHIVE_WARN) {
-			rc = failed(c, a, "archive");
+			rc = failed(c, a, 1, "archive");
 			break;
 		}
 		rc = entry(c, a, ent, buf, len, &b, zip ? &zd : NULL);
