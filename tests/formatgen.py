@@ -416,6 +416,67 @@ def sis(payload, name="payload.bin"):
     return bytes(hdr) + dest + comp
 
 
+def elf(code, data=b"DATADATA" * 8, is64=True, be=False, entry_at=0):
+    """An executable ELF: ELF header, one PT_LOAD mapping the whole file at
+    0x400000, sections NULL, .text (code), .data and .shstrtab; the entry
+    point is entry_at bytes into .text."""
+    e = ">" if be else "<"
+    ehsize, phsize, shsize = (64, 56, 64) if is64 else (52, 32, 40)
+    names = b"\x00.text\x00.data\x00.shstrtab\x00"
+    text_off = ehsize + phsize
+    data_off = text_off + len(code)
+    str_off = data_off + len(data)
+    sh_off = (str_off + len(names) + 7) & ~7
+    total = sh_off + 4 * shsize
+    base = 0x400000
+    if is64:
+        hdr = struct.pack(e + "HHIQQQIHHHHHH", 2, 62, 1, base + text_off + entry_at, ehsize,
+                          sh_off, 0, ehsize, phsize, 1, shsize, 4, 3)
+        ph = struct.pack(e + "IIQQQQQQ", 1, 5, 0, base, base, total, total, 0x1000)
+    else:
+        hdr = struct.pack(e + "HHIIIIIHHHHHH", 2, 3, 1, base + text_off + entry_at, ehsize,
+                          sh_off, 0, ehsize, phsize, 1, shsize, 4, 3)
+        ph = struct.pack(e + "IIIIIIII", 1, 0, base, base, total, total, 5, 0x1000)
+    ident = b"\x7fELF" + bytes([2 if is64 else 1, 2 if be else 1, 1]) + b"\x00" * 9
+    secs = [(0, 0, 0, 0), (1, 1, text_off, len(code)), (7, 1, data_off, len(data)),
+            (13, 3, str_off, len(names))]
+    table = b""
+    for name, typ, off, size in secs:
+        if is64:
+            table += struct.pack(e + "IIQQQQIIQQ", name, typ, 0, base + off if off else 0,
+                                 off, size, 0, 0, 1, 0)
+        else:
+            table += struct.pack(e + "IIIIIIIIII", name, typ, 0, base + off if off else 0,
+                                 off, size, 0, 0, 1, 0)
+    body = ident + hdr + ph + code + data + names
+    return body.ljust(sh_off, b"\x00") + table
+
+
+def macho(code, data=b"DATADATA" * 8, entry_at=0, lc_main=False):
+    """An x86-64 Mach-O executable: one __TEXT segment with __text and
+    __data sections, and the entry point in LC_UNIXTHREAD (or LC_MAIN)."""
+    nsect, seg_size = 2, 72 + 2 * 80
+    thread_size = 16 + 21 * 8 if not lc_main else 24
+    cmds = seg_size + thread_size
+    text_off = 32 + cmds
+    data_off = text_off + len(code)
+    total = data_off + len(data)
+    base = 0x100000000
+    hdr = struct.pack("<IIIIIII", 0xfeedfacf, 0x01000007, 3, 2, 2, cmds, 0) + b"\x00" * 4
+    seg = struct.pack("<II16sQQQQIIII", 0x19, seg_size, b"__TEXT", base, total, 0, total, 5, 5,
+                      nsect, 0)
+    for name, off, size in ((b"__text", text_off, len(code)), (b"__data", data_off, len(data))):
+        seg += struct.pack("<16s16sQQIIIIIIII", name, b"__TEXT", base + off, size, off, 0,
+                           0, 0, 0, 0, 0, 0)
+    if lc_main:
+        thread = struct.pack("<IIQQ", 0x80000028, 24, text_off + entry_at, 0)
+    else:
+        regs = [0] * 21
+        regs[16] = base + text_off + entry_at  # rip
+        thread = struct.pack("<IIII", 5, thread_size, 4, 42) + struct.pack("<21Q", *regs)
+    return hdr + seg + thread + code + data
+
+
 def embedded_pe(payload_pe):
     return pe(body=b"\x00" * 77 + payload_pe + b"\x00" * 50)
 

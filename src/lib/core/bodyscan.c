@@ -7,7 +7,10 @@
  */
 #include <string.h>
 
+#include <stdlib.h>
+
 #include "core/scanner_int.h"
+#include "formats/exeinfo.h"
 #include "match/lexpr.h"
 #include "match/pattern.h"
 
@@ -19,19 +22,75 @@ struct bscan {
 	size_t len;
 	uint32_t targets;
 	int rc;			/* 1: stop, < 0: error */
+	int exe_parsed;
 };
 
-static struct pat_window window(const struct vdb_matchable *m, size_t len)
+/* The object's executable headers, parsed on first use. */
+static const struct exeinfo *exe(struct bscan *b)
 {
-	struct pat_window w = { 0, len };
+	struct vigil_scanner *s = b->s;
 
-	if (m->off_kind == OFF_ABS) {
-		w.lo = m->off_n > len ? len + 1 : (size_t)m->off_n;
-		w.hi = w.lo + m->off_shift;
-	} else if (m->off_kind == OFF_EOF) {
-		w.lo = m->off_n > len ? len + 1 : len - (size_t)m->off_n;
-		w.hi = w.lo + m->off_shift;
+	if (!s->exe && !(s->exe = malloc(sizeof(*s->exe)))) {
+		b->rc = VIGIL_ENOMEM;
+		return NULL;
 	}
+	if (!b->exe_parsed)
+		exeinfo_parse(b->buf, b->len, s->exe);
+	b->exe_parsed = 1;
+	return s->exe->kind != EXE_NONE ? s->exe : NULL;
+}
+
+/*
+ * Start of an executable-relative offset: 0, or -1 if the object has no
+ * such place (no entry point, no such section, not an executable).
+ */
+static int exe_base(struct bscan *b, const struct vdb_matchable *m,
+		    uint64_t *base)
+{
+	const struct exeinfo *x = exe(b);
+	uint32_t i = m->off_kind == OFF_SL && x ? x->nsect - 1 : m->off_sect;
+
+	if (!x)
+		return -1;
+	if (m->off_kind == OFF_EP) {
+		int back = (int)(m->off_n >> 63); /* EP-n: a negative delta */
+
+		*base = x->ep + m->off_n; /* modulo 2^64 */
+		if (!x->has_ep || (back ? *base >= x->ep : *base < x->ep))
+			return -1;
+		return 0;
+	}
+	if (i >= x->nsect || (m->off_kind == OFF_SL && x->truncated))
+		return -1;
+	*base = x->sect[i].off + (m->off_kind == OFF_SE ? 0 : m->off_n);
+	return *base >= x->sect[i].off ? 0 : -1;
+}
+
+static struct pat_window window(struct bscan *b,
+				const struct vdb_matchable *m)
+{
+	struct pat_window w = { 0, b->len };
+	size_t len = b->len;
+	uint64_t base = 0;
+	uint64_t shift = m->off_shift;
+
+	switch (m->off_kind) {
+	case OFF_ANY:
+		return w;
+	case OFF_ABS:
+		base = m->off_n;
+		break;
+	case OFF_EOF:
+		base = m->off_n > len ? UINT64_MAX : len - m->off_n;
+		break;
+	default:
+		if (exe_base(b, m, &base) < 0)
+			base = UINT64_MAX;
+		else if (m->off_kind == OFF_SE) /* anywhere in the section */
+			shift += exe(b)->sect[m->off_sect].size;
+	}
+	w.lo = base > len ? len + 1 : (size_t)base;
+	w.hi = shift > len ? len : w.lo + (size_t)shift;
 	return w;
 }
 
@@ -47,7 +106,7 @@ static int64_t verify(struct bscan *b, uint32_t id)
 	b->st->done[id] = 1;
 	b->st->touched_m[b->st->ntm++] = id;
 	n = pat_count(b->sh->v.code + m->code_off, m->code_len, b->buf,
-		      b->len, window(m, b->len), max);
+		      b->len, window(b, m), max);
 	if (n < 0) {
 		int r = scanner_limit(b->s, LIMIT_STEPS);
 
@@ -127,7 +186,7 @@ int bodyscan_run(struct vigil_scanner *s, size_t shard, const uint8_t *buf,
 		 size_t len, uint32_t targets)
 {
 	const struct shard *sh = &s->e->shards[shard];
-	struct bscan b = { s, sh, &s->st[shard], buf, len, targets, 0 };
+	struct bscan b = { s, sh, &s->st[shard], buf, len, targets, 0, 0 };
 	hs_error_t e = HS_SUCCESS;
 	size_t i;
 

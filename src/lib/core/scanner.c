@@ -126,6 +126,7 @@ void vigil_scanner_free(struct vigil_scanner *s)
 	vbuf_free(&s->pool);
 	vbuf_free(&s->w.path);
 	free(s->norm);
+	free(s->exe);
 	free(s->stream.buf);
 	if (s->stream.fd >= 0)
 		close(s->stream.fd);

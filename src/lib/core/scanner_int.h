@@ -63,6 +63,7 @@ struct vigil_scanner {
 	struct vbuf pool;	/* NUL-terminated paths and warnings */
 	uint8_t *norm;
 	size_t normcap;
+	struct exeinfo *exe;	/* headers of the object being matched */
 	struct walk w;
 	struct stream stream;
 };

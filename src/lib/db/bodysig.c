@@ -1,8 +1,10 @@
 /*
  * bodysig.c -- .ndb lines ("Name:Target:Offset:Hex[:MinFL[:MaxFL]]") and
  * the pieces shared with logical signatures: offsets and target types.
- * Offsets relative to parsed executables (EP, Sx, SEx, SL, VI) are reported
- * as unsupported, never ignored: ignoring one would widen the signature.
+ * Offsets relative to parsed executables (EP+n, EP-n, Sx+n, SEx, SL+n) are
+ * allowed for PE, ELF and Mach-O targets only, as in ClamAV; VI (version
+ * information) is reported as unsupported, never ignored: ignoring an
+ * offset would widen the signature.
  */
 #include "db/bodysig.h"
 
@@ -17,43 +19,91 @@ static int skip(int rc)
 	return rc < 0 ? rc : 1;
 }
 
-static int is_exe_offset(const char *s, size_t n)
+/* The number after a prefix of s[0..n), up to n. */
+static int number(const char *s, size_t n, size_t at, uint64_t *v)
 {
-	if (n >= 2 && !memcmp(s, "EP", 2))
+	return at < n ? fields_u64(s + at, n - at, v) : -1;
+}
+
+/* EP+n, EP-n, Sx+n, SEx, SL+n in s[0..n): 0, 1 (not one), -1 (malformed). */
+static int exe_offset(const char *s, size_t n, struct offspec *o)
+{
+	const char *plus;
+	uint64_t v;
+
+	if (n >= 3 && !memcmp(s, "EP", 2) && (s[2] == '+' || s[2] == '-')) {
+		if (number(s, n, 3, &v) < 0 || v > INT64_MAX)
+			return -1;
+		o->kind = OFF_EP;
+		o->n = s[2] == '-' ? (uint64_t)0 - v : v;
+		return 0;
+	}
+	if (n >= 3 && !memcmp(s, "SL+", 3)) {
+		o->kind = OFF_SL;
+		return number(s, n, 3, &o->n);
+	}
+	if (n >= 2 && !memcmp(s, "SE", 2)) {
+		o->kind = OFF_SE;
+		if (number(s, n, 2, &v) < 0 || v > UINT16_MAX)
+			return -1;
+		o->sect = (uint16_t)v;
+		return 0;
+	}
+	if (n < 2 || s[0] != 'S' || s[1] < '0' || s[1] > '9')
 		return 1;
-	if (n >= 2 && !memcmp(s, "VI", 2))
-		return 1;
-	return n >= 2 && s[0] == 'S' &&
-	       (s[1] == 'L' || s[1] == 'E' || (s[1] >= '0' && s[1] <= '9'));
+	plus = memchr(s, '+', n);
+	if (!plus || fields_u64(s + 1, (size_t)(plus - s) - 1, &v) < 0 ||
+	    v > UINT16_MAX)
+		return -1;
+	o->kind = OFF_SX;
+	o->sect = (uint16_t)v;
+	return number(s, n, (size_t)(plus - s) + 1, &o->n);
+}
+
+/* ClamAV's targets with a parsed executable: PE, ELF, Mach-O. */
+static int exe_target(uint8_t t)
+{
+	return t == 1 || t == 6 || t == 9;
+}
+
+static int plain_offset(const char *s, size_t base, struct offspec *o)
+{
+	if (base > 4 && !memcmp(s, "EOF-", 4)) {
+		o->kind = OFF_EOF;
+		return fields_u64(s + 4, base - 4, &o->n);
+	}
+	o->kind = OFF_ABS;
+	return fields_u64(s, base, &o->n);
 }
 
 int bodysig_offset(struct loadctx *lc, const char *s, size_t n,
-		   struct offspec *o)
+		   uint8_t target, struct offspec *o)
 {
 	const char *comma = memchr(s, ',', n);
 	size_t base = comma ? (size_t)(comma - s) : n;
 	uint64_t shift = 0;
+	int r;
 
 	memset(o, 0, sizeof(*o));
 	if (fields_eq(s, n, "*"))
 		return 0;
-	if (is_exe_offset(s, n))
+	if (n >= 2 && !memcmp(s, "VI", 2))
 		return skip(load_warn(lc, VIGIL_EUNSUPPORTED, "offset '%.*s' "
-				      "needs a parsed executable "
-				      "(not supported yet)", (int)n, s));
+				      "(version information) is not "
+				      "supported", (int)n, s));
 	if (comma && (fields_u64(comma + 1, n - base - 1, &shift) < 0 ||
 		      shift > UINT32_MAX))
 		return skip(load_warn(lc, VIGIL_EFORMAT, "malformed maxshift "
 				      "in offset '%.*s'", (int)n, s));
 	o->shift = (uint32_t)shift;
-	if (base > 4 && !memcmp(s, "EOF-", 4)) {
-		o->kind = OFF_EOF;
-		if (fields_u64(s + 4, base - 4, &o->n) == 0)
-			return 0;
-	} else if (fields_u64(s, base, &o->n) == 0) {
-		o->kind = OFF_ABS;
+	r = exe_offset(s, base, o);
+	if (r == 0 && !exe_target(target))
+		return skip(load_warn(lc, VIGIL_EFORMAT, "offset '%.*s' is "
+				      "only valid for targets 1, 6 and 9 "
+				      "(PE, ELF, Mach-O), not %u", (int)n, s,
+				      target));
+	if (r == 0 || (r == 1 && plain_offset(s, base, o) == 0))
 		return 0;
-	}
 	return skip(load_warn(lc, VIGIL_EFORMAT, "malformed offset '%.*s'",
 			      (int)n, s));
 }
@@ -98,6 +148,7 @@ int bodysig_add(struct loadctx *lc, const char *hex, size_t n,
 	m->off_kind = o->kind;
 	m->off_n = o->n;
 	m->off_shift = o->shift;
+	m->off_sect = o->sect;
 	pat_lengths(ss->code.data + start, m->code_len, &m->minlen,
 		    &m->maxlen);
 	return 0;
@@ -123,7 +174,8 @@ int ndb_line(struct loadctx *lc, const char *s, size_t n)
 			   f.count > 5 ? f.n[5] : 0, &rc))
 		return rc < 0 ? rc : 1;
 	if ((rc = bodysig_target(lc, f.p[1], f.n[1], &tmpl.target)) != 0 ||
-	    (rc = bodysig_offset(lc, f.p[2], f.n[2], &off)) != 0)
+	    (rc = bodysig_offset(lc, f.p[2], f.n[2], tmpl.target,
+				 &off)) != 0)
 		return rc;
 	if (load_is_ignored(lc, f.p[0], f.n[0]))
 		return 1;

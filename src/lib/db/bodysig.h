@@ -12,8 +12,9 @@
 #define SIG_MAX_TARGET 14
 
 struct offspec {
-	uint8_t kind;		/* OFF_ANY, OFF_ABS, OFF_EOF */
-	uint64_t n;
+	uint8_t kind;		/* enum off_kind */
+	uint16_t sect;		/* section index of OFF_SX, OFF_SE */
+	uint64_t n;		/* OFF_EP: a signed delta, two's complement */
 	uint32_t shift;
 };
 
@@ -22,7 +23,7 @@ struct offspec {
  * warning, or a negative VIGIL_E* code (out of memory, or strict mode).
  */
 int bodysig_offset(struct loadctx *lc, const char *s, size_t n,
-		   struct offspec *o);
+		   uint8_t target, struct offspec *o);
 int bodysig_target(struct loadctx *lc, const char *s, size_t n,
 		   uint8_t *target);
 /* Compiles one pattern and appends its matchable. */

@@ -157,7 +157,7 @@ static int subsig(struct loadctx *lc, const char *s, size_t n,
 	if ((colon = memchr(hex, ':', hn))) {
 		size_t on = (size_t)(colon - hex);
 
-		if ((rc = bodysig_offset(lc, hex, on, &off)) != 0)
+		if ((rc = bodysig_offset(lc, hex, on, tmpl->target, &off)) != 0)
 			return rc;
 		hex = colon + 1;
 		hn -= on + 1;

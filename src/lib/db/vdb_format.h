@@ -15,7 +15,7 @@
 #endif
 
 #define VDB_MAGIC "VIGILDB\x1a"
-#define VDB_FORMAT_VERSION 1
+#define VDB_FORMAT_VERSION 2
 #define VDB_SECTION_ALIGN 64
 #define VDB_MAX_SECTIONS 32
 
@@ -69,9 +69,9 @@ struct vdb_matchable {
 	uint16_t sub;		/* subsignature index within its .ldb */
 	uint8_t kind;		/* MATCH_NDB or MATCH_LDB */
 	uint8_t target;		/* ClamAV target type 0..14 */
-	uint8_t off_kind;	/* OFF_ANY, OFF_ABS, OFF_EOF */
+	uint8_t off_kind;	/* enum off_kind */
 	uint8_t flags;		/* MATCH_F_* */
-	uint16_t reserved;
+	uint16_t off_sect;	/* section of OFF_SX and OFF_SE */
 	uint32_t off_shift;	/* maxshift of a floating offset */
 	uint64_t off_n;
 	uint32_t minlen;
@@ -79,7 +79,16 @@ struct vdb_matchable {
 };				/* 40 bytes */
 
 enum { MATCH_NDB = 1, MATCH_LDB = 2 };
-enum { OFF_ANY = 0, OFF_ABS = 1, OFF_EOF = 2 };
+/*
+ * Where a pattern may start. The executable-relative kinds (ClamAV's EP+n,
+ * Sx+n, SEx, SL+n) apply to PE, ELF and Mach-O targets only; off_n of
+ * OFF_EP is a signed delta stored as two's complement.
+ */
+enum off_kind {
+	OFF_ANY = 0, OFF_ABS = 1, OFF_EOF = 2,
+	OFF_EP = 3, OFF_SX = 4, OFF_SE = 5, OFF_SL = 6,
+	OFF_LAST = OFF_SL
+};
 #define MATCH_F_COUNT 0x01	/* its match count matters, not just one */
 
 struct vdb_ndb {

@@ -113,7 +113,7 @@ static int matchables_ok(const struct vdb_view *v)
 
 		if ((m->kind != MATCH_NDB && m->kind != MATCH_LDB) ||
 		    m->owner >= owners || m->target > 14 ||
-		    m->off_kind > OFF_EOF || m->code_off > v->code_len ||
+		    m->off_kind > OFF_LAST || m->code_off > v->code_len ||
 		    m->code_len > v->code_len - m->code_off ||
 		    !pat_valid(v->code + m->code_off, m->code_len))
 			return 0;

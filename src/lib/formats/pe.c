@@ -31,8 +31,9 @@ int pe_parse(const uint8_t *b, size_t len, struct pe_info *pe)
 	pe->ep = rdr_u32le(&r);
 	rdr_skip(&r, pe->is64 ? 4 : 8);
 	pe->image_base = pe->is64 ? rdr_u64le(&r) : rdr_u32le(&r);
-	rdr_skip(&r, 20);
-	rdr_skip(&r, 8);
+	pe->sect_align = rdr_u32le(&r);
+	pe->file_align = rdr_u32le(&r);
+	rdr_skip(&r, 20); /* versions, SizeOfImage */
 	pe->headers_size = rdr_u32le(&r);
 	if (rdr_failed(&r) || pe->nsect > PE_MAX_SECTIONS ||
 	    rdr_seek(&r, (size_t)pe->pe_off + 24 + opt) < 0)

@@ -23,6 +23,7 @@ struct pe_info {
 	int is64;
 	uint32_t ep;		/* entry point RVA */
 	uint64_t image_base;
+	uint32_t sect_align, file_align;
 	uint32_t headers_size;	/* as declared; may exceed the real headers */
 	uint32_t table_end;	/* where the section table ends */
 	uint16_t nsect;

@@ -84,6 +84,35 @@ uint64_t rdr_u64le(struct rdr *r)
 	return lo | hi << 32;
 }
 
+uint16_t rdr_u16(struct rdr *r, int be)
+{
+	const uint8_t *p = rdr_bytes(r, 2);
+
+	if (!p)
+		return 0;
+	return be ? (uint16_t)(p[0] << 8 | p[1]) : (uint16_t)(p[0] | p[1] << 8);
+}
+
+uint32_t rdr_u32(struct rdr *r, int be)
+{
+	const uint8_t *p = rdr_bytes(r, 4);
+
+	if (!p)
+		return 0;
+	if (!be)
+		return (uint32_t)p[0] | (uint32_t)p[1] << 8 |
+		       (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	       (uint32_t)p[2] << 8 | (uint32_t)p[3];
+}
+
+uint64_t rdr_u64(struct rdr *r, int be)
+{
+	uint64_t a = rdr_u32(r, be), b = rdr_u32(r, be);
+
+	return be ? a << 32 | b : b << 32 | a;
+}
+
 int rdr_line(struct rdr *r, size_t max_len, const char **line, size_t *n)
 {
 	const uint8_t *start, *nl;

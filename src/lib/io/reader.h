@@ -24,6 +24,10 @@ uint8_t rdr_u8(struct rdr *r);
 uint16_t rdr_u16le(struct rdr *r);
 uint32_t rdr_u32le(struct rdr *r);
 uint64_t rdr_u64le(struct rdr *r);
+/* Either byte order: big-endian if be is non-zero. */
+uint16_t rdr_u16(struct rdr *r, int be);
+uint32_t rdr_u32(struct rdr *r, int be);
+uint64_t rdr_u64(struct rdr *r, int be);
 /* Returns a pointer to n bytes in the buffer, or NULL (and fails). */
 const uint8_t *rdr_bytes(struct rdr *r, size_t n);
 int rdr_skip(struct rdr *r, size_t n);

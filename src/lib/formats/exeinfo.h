@@ -1,0 +1,37 @@
+/*
+ * exeinfo.h -- the entry point and sections of an executable (PE, ELF or
+ * Mach-O) as file offsets: what the EP+n, Sx+n, SEx and SL+n offsets of
+ * body signatures are relative to, and what section hashes cover.
+ */
+#ifndef VIGIL_FORMATS_EXEINFO_H
+#define VIGIL_FORMATS_EXEINFO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Sections kept; an executable with more has no usable SL or Sx beyond. */
+#define EXE_MAX_SECTIONS 256
+
+enum exe_kind { EXE_NONE = 0, EXE_PE, EXE_ELF, EXE_MACHO };
+
+struct exe_section {
+	uint64_t off;		/* file offset of its data */
+	uint64_t size;		/* bytes of data in the file */
+};
+
+struct exeinfo {
+	enum exe_kind kind;
+	int has_ep;
+	int truncated;		/* more sections than EXE_MAX_SECTIONS */
+	uint64_t ep;		/* file offset of the entry point */
+	uint32_t nsect;
+	struct exe_section sect[EXE_MAX_SECTIONS];
+};
+
+/*
+ * Parses the headers of b (never reading outside it). Returns the kind
+ * found; EXE_NONE (with x cleared) if b is none of the three.
+ */
+enum exe_kind exeinfo_parse(const uint8_t *b, size_t len, struct exeinfo *x);
+
+#endif
