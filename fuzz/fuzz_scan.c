@@ -20,7 +20,14 @@ static const char ndb[] =
 	"F:3:*:3c7363726970743e\n"
 	"G:0:*:(B)6b65793d(L)\n"
 	"H:1:*:4d5a90{-20}5045\n"
-	"I:0:*:61(62|6364)??65*6667[1-3]68\n";
+	"I:0:*:61(62|6364)??65*6667[1-3]68\n"
+	"J:1:EP+0,64:5589e5\n"
+	"K:6:SE1:41424344\n"
+	"M:9:SL+0,100:41424344\n"
+	"N:6:EP-4,8:41424344\n"
+	"O:1:S1+4:41424344\n";
+static const char mdb[] =
+	"*:0123456789abcdef0123456789abcdef:Sect:73\n";
 static const char ldb[] =
 	"L1;Target:0;(0|1)>2,2&2;616161;626262;636363\n"
 	"L2;Engine:81-255,Target:0;0&1;6b6b6b6b::iwf;6c6c6c6c::wa\n"
@@ -36,6 +43,7 @@ static struct vigil_scanner *scanner(void)
 	if (vigil_engine_new(&e, NULL) < 0 ||
 	    vigil_engine_load_memory(e, "f.ndb", ndb, sizeof(ndb) - 1) < 0 ||
 	    vigil_engine_load_memory(e, "f.ldb", ldb, sizeof(ldb) - 1) < 0 ||
+	    vigil_engine_load_memory(e, "f.mdb", mdb, sizeof(mdb) - 1) < 0 ||
 	    vigil_engine_compile(e) < 0 || vigil_scanner_new(&s, e, NULL) < 0)
 		return NULL;
 	return s;

@@ -14,8 +14,8 @@ if [ ! -f "$out/build.ninja" ]; then
 		-Dc_args=-fsanitize=fuzzer-no-link -Dbuildtype=debugoptimized
 fi
 ninja -C "$out"
-targets=${*:-"hashdb allow ndb ldb ign cvd cld vdb scan archive compressed arj \
-mspack mail binhex html rtf pdf ole2 tnef sis pe"}
+targets=${*:-"hashdb allow ndb ldb ign cvd cld vdb secthash scan archive \
+compressed arj mspack mail binhex html rtf pdf ole2 tnef sis pe"}
 mkdir -p "$out/crashes"
 for t in $targets; do
 	mkdir -p "$out/corpus/$t"

@@ -37,6 +37,8 @@ def seeds():
         "tnef": [fg.tnef(p)],
         "sis": [fg.sis(p)],
         "pe": [fg.pe(sections=(("data", p),)), fg.upx_pe(p), fg.nsis(p),
+               fg.elf(p), fg.elf(p, is64=False, be=True), fg.macho(p),
+               fg.macho(p, lc_main=True),
                fg.installshield(p), fg.embedded_pe(fg.pe(sections=(("d", p),)))],
     }
 

@@ -194,6 +194,7 @@ struct vigil_engine_stats {
 	uint64_t shards;	/* databases, each with its own matcher */
 	uint64_t matcher_bytes; /* memory of the compiled matchers */
 	uint64_t cache_hits;	/* matchers taken from the cache */
+	uint64_t section_hash;	/* .mdb/.msb PE section hashes (since 0.2) */
 };
 
 /*
@@ -217,6 +218,7 @@ struct vigil_db_info {
 		ignore;
 	char builder[64];	/* library version that wrote it */
 	char sources[256];	/* what it was compiled from, truncated */
+	uint64_t section_hash;	/* .mdb/.msb PE section hashes (since 0.2) */
 };
 
 /*

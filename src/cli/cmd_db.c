@@ -36,11 +36,12 @@ static void print_stats(const struct vigil_engine *e, const char *out,
 
 	vigil_engine_stats(e, &s);
 	printf("%s: %llu signatures (md5 %llu, sha1 %llu, sha256 %llu, "
-	       "body %llu, logical %llu), %llu allowlist, %llu ignored names; "
-	       "%llu lines skipped; %.2f s\n",
+	       "section %llu, body %llu, logical %llu), %llu allowlist, "
+	       "%llu ignored names; %llu lines skipped; %.2f s\n",
 	       out, (unsigned long long)s.signatures,
 	       (unsigned long long)s.hash_md5, (unsigned long long)s.hash_sha1,
-	       (unsigned long long)s.hash_sha256, (unsigned long long)s.body,
+	       (unsigned long long)s.hash_sha256,
+	       (unsigned long long)s.section_hash, (unsigned long long)s.body,
 	       (unsigned long long)s.logical, (unsigned long long)s.allow,
 	       (unsigned long long)s.ignore, (unsigned long long)s.skipped,
 	       secs);
@@ -110,12 +111,14 @@ static void info_text(const char *path, const struct vigil_db_info *i)
 	printf("File: %s\nFormat version: %u\nSize: %llu bytes\n"
 	       "Created: %s\nBuilder: %s\nChecksum (XXH3-64): %016llx OK\n"
 	       "Hash signatures: %llu MD5, %llu SHA-1, %llu SHA-256\n"
+	       "PE section hash signatures: %llu\n"
 	       "Body signatures: %llu\nLogical signatures: %llu\n"
 	       "Allowlist entries: %llu\nIgnored names: %llu\nSources: %s\n",
 	       path, i->format_version, (unsigned long long)i->file_size, when,
 	       i->builder, (unsigned long long)i->checksum,
 	       (unsigned long long)i->hash_md5, (unsigned long long)i->hash_sha1,
-	       (unsigned long long)i->hash_sha256, (unsigned long long)i->body,
+	       (unsigned long long)i->hash_sha256,
+	       (unsigned long long)i->section_hash, (unsigned long long)i->body,
 	       (unsigned long long)i->logical, (unsigned long long)i->allow,
 	       (unsigned long long)i->ignore, i->sources);
 }
@@ -129,12 +132,13 @@ static void info_json(const char *path, const struct vigil_db_info *i)
 		printf(*p == '"' || *p == '\\' ? "\\%c" : "%c", *p);
 	printf("\",\"format_version\":%u,\"size\":%llu,\"created\":%llu,"
 	       "\"checksum\":\"%016llx\",\"md5\":%llu,\"sha1\":%llu,"
-	       "\"sha256\":%llu,\"body\":%llu,\"logical\":%llu,"
-	       "\"allow\":%llu,\"ignore\":%llu}\n",
+	       "\"sha256\":%llu,\"section\":%llu,\"body\":%llu,"
+	       "\"logical\":%llu,\"allow\":%llu,\"ignore\":%llu}\n",
 	       i->format_version, (unsigned long long)i->file_size,
 	       (unsigned long long)i->created, (unsigned long long)i->checksum,
 	       (unsigned long long)i->hash_md5, (unsigned long long)i->hash_sha1,
-	       (unsigned long long)i->hash_sha256, (unsigned long long)i->body,
+	       (unsigned long long)i->hash_sha256,
+	       (unsigned long long)i->section_hash, (unsigned long long)i->body,
 	       (unsigned long long)i->logical, (unsigned long long)i->allow,
 	       (unsigned long long)i->ignore);
 }

@@ -135,3 +135,40 @@ def test_exe_offset_needs_exe_target(tmp_path, vigil):
     db.write_text("Bad:0:EP+0:558bec\nGood:1:EP+0:558bec\n")
     r = vigil("scan", "--no-summary", "-d", db, tmp_path / "t.ndb")
     assert "only valid for targets 1, 6 and 9" in r.err
+
+
+def section_hash_sigs(tag, data, sects):
+    """.mdb and .msb lines for each section, right and wrong."""
+    import hashlib
+    mdb, msb = [], []
+    for i, (off, size) in enumerate(sects):
+        sec = data[off:off + size]
+        mdb.append("%d:%s:%s.S%d.md5" % (size, hashlib.md5(sec).hexdigest(), tag, i))
+        msb.append("%d:%s:%s.S%d.sha1" % (size, hashlib.sha1(sec).hexdigest(), tag, i))
+        msb.append("*:%s:%s.S%d.sha256any:73" % (hashlib.sha256(sec).hexdigest(), tag, i))
+        mdb.append("%d:%s:%s.S%d.wrongsize" % (size + 1, hashlib.md5(sec).hexdigest(), tag, i))
+        mdb.append("%d:%s:%s.S%d.shifted" % (size, hashlib.md5(data[off + 1:off + size + 1])
+                                             .hexdigest(), tag, i))
+    return mdb, msb
+
+
+def test_section_hashes_match_clamscan(tmp_path, vigil, clamscan):
+    pe = tmp_path / "pe.exe"
+    pe.write_bytes(fg.pe(sections=(("code", CODE), ("data", b"DATADATA" * 8))))
+    files = [(pe, [(0x200, 0x200), (0x400, 0x200)])]
+    clam = os.path.join(TESTFILES, "clam.exe")
+    if os.path.exists(clam):
+        files.append((clam, pe_layout(clam)[1]))
+    mdb, msb = [], []
+    for i, (path, sects) in enumerate(files):
+        a, b = section_hash_sigs("P%d" % i, open(path, "rb").read(), sects)
+        mdb += a
+        msb += b
+    (tmp_path / "t.mdb").write_text("\n".join(mdb) + "\n")
+    (tmp_path / "t.msb").write_text("\n".join(msb) + "\n")
+    args = ("--no-summary", "--allmatch", "-d", tmp_path / "t.mdb", "-d", tmp_path / "t.msb")
+    theirs = clamscan(*args, *[f for f, _ in files])
+    ours = vigil("scan", *args, *[f for f, _ in files])
+    want = {n.replace(".UNOFFICIAL", "") for n in found(theirs)}
+    assert {"P0.S0.md5", "P0.S1.sha1", "P0.S1.sha256any"} <= want, sorted(want)
+    assert found(ours) == want

@@ -154,6 +154,8 @@ static void unsupported_member(void **st)
 	(void)st;
 	tar.n = 0;
 	tar_add(&tar, "x.ndb", "A:0:*:41424344\n");
+	tar_add(&tar, "x.imp", "6f5902ac237024bdd0c176cb93063dc4:1234:Imp\n"
+			       "6f5902ac237024bdd0c176cb93063dc5:1235:Imp2\n");
 	tar_add(&tar, "x.mdb", "1234:6f5902ac237024bdd0c176cb93063dc4:Sect\n"
 			       "1235:6f5902ac237024bdd0c176cb93063dc5:Sect2\n");
 	tar.n += 1024;
@@ -163,6 +165,7 @@ static void unsupported_member(void **st)
 	assert_int_equal(vigil_engine_compile(e), 0);
 	vigil_engine_stats(e, &s);
 	assert_int_equal(s.body, 1);
+	assert_int_equal(s.section_hash, 2);
 	assert_int_equal(s.skipped, 2);
 	vigil_engine_free(e);
 }

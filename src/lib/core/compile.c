@@ -98,8 +98,10 @@ static int build_matchers(struct vigil_engine *e)
 		struct shard *s = &e->shards[i];
 		const char *why = "";
 
-		for (a = 0; a < HASH_NALGO; a++)
+		for (a = 0; a < HASH_NALGO; a++) {
 			e->has_allow[a] |= s->v.nallow[a] > 0;
+			e->has_secthash |= s->v.nhash[HT_SECTION + a] > 0;
+		}
 		if ((rc = ldb_tables(s)) < 0)
 			return rc;
 		if (e->opts.flags & VIGIL_ENGINE_NO_MATCHER)
@@ -124,7 +126,12 @@ static int build_matchers(struct vigil_engine *e)
 
 static uint64_t shard_sigs(const struct vdb_view *v)
 {
-	return v->nhash[0] + v->nhash[1] + v->nhash[2] + v->nndb + v->nldb;
+	uint64_t n = v->nndb + v->nldb;
+	size_t t;
+
+	for (t = 0; t < HT_N; t++)
+		n += v->nhash[t];
+	return n;
 }
 
 int vigil_engine_compile(struct vigil_engine *e)
@@ -184,6 +191,8 @@ int vigil_engine_stats(const struct vigil_engine *e,
 		t.hash_md5 += v->nhash[HASH_MD5];
 		t.hash_sha1 += v->nhash[HASH_SHA1];
 		t.hash_sha256 += v->nhash[HASH_SHA256];
+		for (a = 0; a < HASH_NALGO; a++)
+			t.section_hash += v->nhash[HT_SECTION + a];
 		t.body += v->nndb;
 		t.logical += v->nldb;
 		for (a = 0; a < HASH_NALGO; a++)
@@ -229,6 +238,9 @@ int vigil_db_info(const char *path, struct vigil_db_info *info)
 		t.hash_md5 = v.nhash[HASH_MD5];
 		t.hash_sha1 = v.nhash[HASH_SHA1];
 		t.hash_sha256 = v.nhash[HASH_SHA256];
+		t.section_hash = v.nhash[HT_SECTION + HASH_MD5] +
+				 v.nhash[HT_SECTION + HASH_SHA1] +
+				 v.nhash[HT_SECTION + HASH_SHA256];
 		t.body = v.nndb;
 		t.logical = v.nldb;
 		t.allow = v.nallow[0] + v.nallow[1] + v.nallow[2];

@@ -46,6 +46,7 @@ struct vigil_engine {
 	const char **ignore;	/* name-only ignores of every shard, sorted */
 	size_t nignore;
 	int has_allow[HASH_NALGO];
+	int has_secthash;	/* some shard has PE section hashes */
 	uint64_t skipped;
 	uint64_t cache_hits;
 };

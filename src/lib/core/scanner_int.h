@@ -78,6 +78,9 @@ struct vigil_scanner {
 #define LIMIT_RATIO LIMIT_PREFIX "CompressionRatio"
 #define LIMIT_STEPS LIMIT_PREFIX "MatchSteps"
 
+/* secthash.c: PE section hash signatures over an object. */
+int secthash_scan(struct vigil_scanner *s, const uint8_t *buf, size_t len);
+
 /* verdict.c: what a scan found. */
 void verdict_reset(struct vigil_scanner *s);
 /* Records a detection; returns 1 if the scan should stop, or an error. */

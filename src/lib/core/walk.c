@@ -147,6 +147,7 @@ static int match_object(struct vigil_scanner *s, const uint8_t *buf,
 	int rc;
 
 	if ((rc = scan_hashes(s, buf, len, d)) != 0 ||
+	    (type == VIGIL_TYPE_PE && (rc = secthash_scan(s, buf, len)) != 0) ||
 	    (rc = scan_bodies(s, buf, len, filetype_raw_targets(type))) != 0)
 		return rc;
 	return norm ? scan_text(s, buf, len, type, norm) : 0;

@@ -53,48 +53,71 @@ static int algo_of(size_t hexlen)
 	}
 }
 
-int hashdb_line(struct loadctx *lc, const char *s, size_t n, int allow)
+/* The hash store a line of this kind and algorithm goes to. */
+static struct varr *store(struct loadctx *lc, enum hash_line_kind kind,
+			  int algo)
 {
+	if (kind == HL_ALLOW)
+		return &lc->ss->allow[algo];
+	return &lc->ss->hash[(kind == HL_SECTION ? HT_SECTION : HT_FILE) +
+			     algo];
+}
+
+/* The size field: a number, or '*' (which needs MinFL 73). */
+static int hash_size(struct loadctx *lc, const struct fields *f, int at,
+		     uint64_t minfl, uint64_t *size)
+{
+	*size = HASH_SIZE_ANY;
+	if (fields_eq(f->p[at], f->n[at], "*")) {
+		if (minfl < 73)
+			return load_warn(lc, VIGIL_EFORMAT, "size '*' needs a "
+					 "minimum functionality level of 73");
+		return 1;
+	}
+	if (fields_u64(f->p[at], f->n[at], size) < 0 || *size == HASH_SIZE_ANY)
+		return load_warn(lc, VIGIL_EFORMAT, "malformed size");
+	return 1;
+}
+
+int hashdb_line(struct loadctx *lc, const char *s, size_t n,
+		enum hash_line_kind kind)
+{
+	int hi = kind == HL_SECTION, si = !hi; /* field indexes */
 	struct fields f;
 	struct sig_hash *h;
-	uint64_t size = HASH_SIZE_ANY, minfl = 0;
+	uint64_t size, minfl = 0;
 	int algo, rc;
 
 	if (fields_split(s, n, ':', &f, 5) < 0 || f.count < 3)
-		return load_warn(lc, VIGIL_EFORMAT, "expected "
+		return load_warn(lc, VIGIL_EFORMAT, "expected %s", hi ?
+				 "SectionSize:HashString:Name[:MinFL[:MaxFL]]" :
 				 "HashString:FileSize:Name[:MinFL[:MaxFL]]");
-	if ((algo = algo_of(f.n[0])) < 0)
+	if ((algo = algo_of(f.n[hi])) < 0)
 		return load_warn(lc, VIGIL_EFORMAT, "hash of %zu hex digits is "
-				 "neither MD5, SHA-1 nor SHA-256", f.n[0]);
+				 "neither MD5, SHA-1 nor SHA-256", f.n[hi]);
 	if (!f.n[2])
 		return load_warn(lc, VIGIL_EFORMAT, "empty signature name");
 	if (f.count > 3 && fields_u64(f.p[3], f.n[3], &minfl) < 0)
 		return load_warn(lc, VIGIL_EFORMAT, "malformed minimum "
 				 "functionality level");
-	if (fields_eq(f.p[1], f.n[1], "*")) {
-		if (minfl < 73)
-			return load_warn(lc, VIGIL_EFORMAT, "size '*' needs a "
-					 "minimum functionality level of 73");
-	} else if (fields_u64(f.p[1], f.n[1], &size) < 0 ||
-		   size == HASH_SIZE_ANY) {
-		return load_warn(lc, VIGIL_EFORMAT, "malformed file size");
-	}
+	if ((rc = hash_size(lc, &f, si, minfl, &size)) != 1)
+		return rc;
 	if (!sig_flevel_ok(lc, f.count > 3 ? f.p[3] : NULL,
 			   f.count > 3 ? f.n[3] : 0,
 			   f.count > 4 ? f.p[4] : NULL,
 			   f.count > 4 ? f.n[4] : 0, &rc))
 		return rc;
-	if (!allow && load_is_ignored(lc, f.p[2], f.n[2]))
+	if (kind != HL_ALLOW && load_is_ignored(lc, f.p[2], f.n[2]))
 		return 0;
-	h = varr_push(allow ? &lc->ss->allow[algo] : &lc->ss->hash[algo]);
-	if (!h)
+	if (!(h = varr_push(store(lc, kind, algo))))
 		return VIGIL_ENOMEM;
-	if (fields_hex(f.p[0], f.n[0], h->digest, hash_digest_len(algo)) < 0) {
-		(allow ? &lc->ss->allow[algo] : &lc->ss->hash[algo])->n--;
+	if (fields_hex(f.p[hi], f.n[hi], h->digest,
+		       hash_digest_len(algo)) < 0) {
+		store(lc, kind, algo)->n--;
 		return load_warn(lc, VIGIL_EFORMAT, "invalid hex digit in hash");
 	}
 	h->size = size;
-	if (allow)
+	if (kind == HL_ALLOW)
 		return 0;
 	return sigset_string(lc->ss, f.p[2], f.n[2], &h->name);
 }

@@ -28,8 +28,8 @@ static const struct {
 	{ "cvd", LK_CVD, 0 },	 { "cld", LK_CLD, 0 },
 	{ "cud", LK_CUD, 0 },	 { "vdb", LK_VDB, 0 },
 	{ "info", LK_SKIP, 0 },	 { "cfg", LK_SKIP, 0 },
-	{ "mdb", LK_UNSUPPORTED, 0 }, { "msb", LK_UNSUPPORTED, 0 },
-	{ "mdu", LK_UNSUPPORTED, 1 }, { "msu", LK_UNSUPPORTED, 1 },
+	{ "mdb", LK_SECTHASH, 0 }, { "msb", LK_SECTHASH, 0 },
+	{ "mdu", LK_SECTHASH, 1 }, { "msu", LK_SECTHASH, 1 },
 	{ "imp", LK_UNSUPPORTED, 0 }, { "cdb", LK_UNSUPPORTED, 0 },
 	{ "ftm", LK_UNSUPPORTED, 0 }, { "pdb", LK_UNSUPPORTED, 0 },
 	{ "gdb", LK_UNSUPPORTED, 0 }, { "wdb", LK_UNSUPPORTED, 0 },
@@ -62,12 +62,17 @@ typedef int (*line_fn)(struct loadctx *lc, const char *s, size_t n);
 
 static int hash_line(struct loadctx *lc, const char *s, size_t n)
 {
-	return hashdb_line(lc, s, n, 0);
+	return hashdb_line(lc, s, n, HL_FILE);
 }
 
 static int allow_line(struct loadctx *lc, const char *s, size_t n)
 {
-	return hashdb_line(lc, s, n, 1);
+	return hashdb_line(lc, s, n, HL_ALLOW);
+}
+
+static int section_line(struct loadctx *lc, const char *s, size_t n)
+{
+	return hashdb_line(lc, s, n, HL_SECTION);
 }
 
 static int body_line(struct loadctx *lc, const char *s, size_t n)
@@ -173,6 +178,7 @@ int loader_load(struct loadctx *lc, const char *name, const uint8_t *buf,
 {
 	static const line_fn fns[] = {
 		[LK_HASH] = hash_line, [LK_ALLOW] = allow_line,
+		[LK_SECTHASH] = section_line,
 		[LK_NDB] = body_line, [LK_LDB] = logic_line,
 		[LK_IGN2] = ign2_line, [LK_IGN] = ign1_line,
 	};

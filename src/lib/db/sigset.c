@@ -15,10 +15,10 @@ int sigset_init(struct sigset *ss)
 	size_t a;
 
 	memset(ss, 0, sizeof(*ss));
-	for (a = 0; a < HASH_NALGO; a++) {
+	for (a = 0; a < HT_N; a++)
 		varr_init(&ss->hash[a], sizeof(struct sig_hash));
+	for (a = 0; a < HASH_NALGO; a++)
 		varr_init(&ss->allow[a], sizeof(struct sig_hash));
-	}
 	varr_init(&ss->match, sizeof(struct vdb_matchable));
 	varr_init(&ss->ndb, sizeof(struct vdb_ndb));
 	varr_init(&ss->ldb, sizeof(struct vdb_ldb));
@@ -30,10 +30,10 @@ void sigset_free(struct sigset *ss)
 {
 	size_t a;
 
-	for (a = 0; a < HASH_NALGO; a++) {
+	for (a = 0; a < HT_N; a++)
 		varr_free(&ss->hash[a]);
+	for (a = 0; a < HASH_NALGO; a++)
 		varr_free(&ss->allow[a]);
-	}
 	varr_free(&ss->match);
 	varr_free(&ss->ndb);
 	varr_free(&ss->ldb);
@@ -65,7 +65,7 @@ uint64_t sigset_count(const struct sigset *ss)
 	uint64_t n = ss->ndb.n + ss->ldb.n;
 	size_t a;
 
-	for (a = 0; a < HASH_NALGO; a++)
+	for (a = 0; a < HT_N; a++)
 		n += ss->hash[a].n;
 	return n;
 }

@@ -35,7 +35,7 @@ struct sig_ignore {
 
 struct sigset {
 	struct vbuf strings;
-	struct varr hash[HASH_NALGO];	/* struct sig_hash */
+	struct varr hash[HT_N];		/* struct sig_hash, by table */
 	struct varr allow[HASH_NALGO];	/* struct sig_hash */
 	struct varr match;		/* struct vdb_matchable */
 	struct vbuf code;

@@ -19,11 +19,11 @@ struct vdb_view {
 	size_t meta_len;
 	const char *strings;
 	size_t strings_len;
-	const uint8_t *hash[HASH_NALGO];
-	size_t nhash[HASH_NALGO];
-	const uint64_t *sizes[HASH_NALGO];	/* after the wildcard count */
-	size_t nsizes[HASH_NALGO];
-	uint64_t wild[HASH_NALGO];
+	const uint8_t *hash[HT_N];		/* by table (HT_*) */
+	size_t nhash[HT_N];
+	const uint64_t *sizes[HT_N];		/* after the wildcard count */
+	size_t nsizes[HT_N];
+	uint64_t wild[HT_N];
 	const uint8_t *allow[HASH_NALGO];
 	size_t nallow[HASH_NALGO];
 	const struct vdb_matchable *match;

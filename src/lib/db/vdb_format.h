@@ -49,9 +49,31 @@ enum vdb_section_id {
 	VDB_SEC_NDB = 14,	/* struct vdb_ndb[] */
 	VDB_SEC_LDB = 15,	/* struct vdb_ldb[] */
 	VDB_SEC_IGNORE = 16,	/* u32 string offsets, sorted by name */
+	VDB_SEC_SECTHASH = 17,	/* + algo: PE section hash records (.mdb) */
+	VDB_SEC_SECTSIZES = 20,	/* + algo: their sizes, as VDB_SEC_SIZES */
 };
 
 enum hash_algo { HASH_MD5 = 0, HASH_SHA1 = 1, HASH_SHA256 = 2, HASH_NALGO };
+/*
+ * Hash tables: whole-object hashes (.hdb .hsb) are tables 0..2, PE section
+ * hashes (.mdb .msb) 3..5; a table's algorithm is its index % HASH_NALGO.
+ */
+#define HT_FILE 0
+#define HT_SECTION HASH_NALGO
+#define HT_N (2 * HASH_NALGO)
+
+/* Section ids of a hash table's records and sizes. */
+static inline uint32_t vdb_hash_section(int table)
+{
+	return table < HT_SECTION ? VDB_SEC_HASH + (uint32_t)table :
+		VDB_SEC_SECTHASH + (uint32_t)(table - HT_SECTION);
+}
+
+static inline uint32_t vdb_size_section(int table)
+{
+	return table < HT_SECTION ? VDB_SEC_SIZES + (uint32_t)table :
+		VDB_SEC_SECTSIZES + (uint32_t)(table - HT_SECTION);
+}
 #define HASH_MAX_DIGEST 32
 #define HASH_SIZE_ANY UINT64_MAX
 

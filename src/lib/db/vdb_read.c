@@ -82,18 +82,22 @@ static int hash_sections(struct vdb_view *v, const char **why)
 	const void *p;
 	size_t n, a;
 
-	for (a = 0; a < HASH_NALGO; a++) {
-		size_t stride = VDB_HASH_STRIDE(hash_digest_len((int)a));
+	for (a = 0; a < HT_N; a++) {
+		size_t stride = VDB_HASH_STRIDE(
+			hash_digest_len((int)(a % HASH_NALGO)));
 
-		if (section(v, VDB_SEC_HASH + (uint32_t)a, stride, &p, &n) < 0)
+		if (section(v, vdb_hash_section((int)a), stride, &p, &n) < 0)
 			return bad(why, "bad hash section");
 		v->hash[a] = p;
 		v->nhash[a] = n;
-		if (section(v, VDB_SEC_ALLOW + (uint32_t)a, stride, &p, &n) < 0)
-			return bad(why, "bad allowlist section");
-		v->allow[a] = p;
-		v->nallow[a] = n;
-		if (section(v, VDB_SEC_SIZES + (uint32_t)a, 8, &p, &n) < 0 ||
+		if (a < HASH_NALGO) {
+			if (section(v, VDB_SEC_ALLOW + (uint32_t)a, stride,
+				    &p, &n) < 0)
+				return bad(why, "bad allowlist section");
+			v->allow[a] = p;
+			v->nallow[a] = n;
+		}
+		if (section(v, vdb_size_section((int)a), 8, &p, &n) < 0 ||
 		    (n == 0 && v->nhash[a]))
 			return bad(why, "bad size section");
 		v->wild[a] = n ? ((const uint64_t *)p)[0] : 0;

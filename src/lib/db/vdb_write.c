@@ -15,20 +15,21 @@
 #include "db/hashdb.h"
 #include "db/vdb.h"
 
-#define VDB_NSECTIONS 16
-
 struct builder {
 	struct vbuf img;
-	struct vdb_section sec[VDB_NSECTIONS];
+	struct vdb_section sec[VDB_MAX_SECTIONS];
 	size_t nsec;
 };
 
 static int add_section(struct builder *b, uint32_t id, const void *data,
 		       size_t len)
 {
-	struct vdb_section *s = &b->sec[b->nsec++];
+	struct vdb_section *s;
 	int rc;
 
+	if (b->nsec == VDB_MAX_SECTIONS)
+		return VIGIL_ELIMIT; /* a writer bug: the format has room */
+	s = &b->sec[b->nsec++];
 	if ((rc = vbuf_align(&b->img, VDB_SECTION_ALIGN)) < 0)
 		return rc;
 	s->id = id;
@@ -156,12 +157,13 @@ static int hash_sections(struct builder *b, struct sigset *ss)
 	struct vbuf t = { 0 };
 	int a, rc = 0;
 
-	for (a = 0; a < HASH_NALGO && !rc; a++)
-		if (!(rc = hash_records(&ss->hash[a], hash_digest_len(a), &t)))
-			rc = tmp_section(b, VDB_SEC_HASH + (uint32_t)a, &t);
-	for (a = 0; a < HASH_NALGO && !rc; a++)
+	for (a = 0; a < HT_N && !rc; a++)
+		if (!(rc = hash_records(&ss->hash[a],
+					hash_digest_len(a % HASH_NALGO), &t)))
+			rc = tmp_section(b, vdb_hash_section(a), &t);
+	for (a = 0; a < HT_N && !rc; a++)
 		if (!(rc = size_records(&ss->hash[a], &t)))
-			rc = tmp_section(b, VDB_SEC_SIZES + (uint32_t)a, &t);
+			rc = tmp_section(b, vdb_size_section(a), &t);
 	for (a = 0; a < HASH_NALGO && !rc; a++)
 		if (!(rc = hash_records(&ss->allow[a], hash_digest_len(a), &t)))
 			rc = tmp_section(b, VDB_SEC_ALLOW + (uint32_t)a, &t);

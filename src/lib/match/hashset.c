@@ -9,12 +9,12 @@
 
 #include "db/hashdb.h"
 
-int hashset_size_wanted(const struct vdb_view *v, int algo, uint64_t size)
+int hashset_size_wanted(const struct vdb_view *v, int table, uint64_t size)
 {
-	const uint64_t *s = v->sizes[algo];
-	size_t lo = 0, hi = v->nsizes[algo];
+	const uint64_t *s = v->sizes[table];
+	size_t lo = 0, hi = v->nsizes[table];
 
-	if (v->wild[algo])
+	if (v->wild[table])
 		return 1;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
@@ -24,7 +24,7 @@ int hashset_size_wanted(const struct vdb_view *v, int algo, uint64_t size)
 		else
 			hi = mid;
 	}
-	return lo < v->nsizes[algo] && s[lo] == size;
+	return lo < v->nsizes[table] && s[lo] == size;
 }
 
 /* Index of the first record with this digest, or n. */
@@ -63,16 +63,17 @@ static long find(const uint8_t *recs, size_t n, size_t dlen,
 	return -1;
 }
 
-const char *hashset_find(const struct vdb_view *v, int algo,
+const char *hashset_find(const struct vdb_view *v, int table,
 			 const uint8_t *digest, uint64_t size)
 {
-	size_t dlen = hash_digest_len(algo);
-	long i = find(v->hash[algo], v->nhash[algo], dlen, digest, size);
+	size_t dlen = hash_digest_len(table % HASH_NALGO);
+	long i = find(v->hash[table], v->nhash[table], dlen, digest, size);
 	uint32_t name;
 
 	if (i < 0)
 		return NULL;
-	memcpy(&name, v->hash[algo] + (size_t)i * VDB_HASH_STRIDE(dlen) + 8, 4);
+	memcpy(&name, v->hash[table] + (size_t)i * VDB_HASH_STRIDE(dlen) + 8,
+	       4);
 	/* Checked here, not at open, so that opening touches no record. */
 	return name < v->strings_len ? vdb_str(v, name) : NULL;
 }

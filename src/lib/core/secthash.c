@@ -1,0 +1,77 @@
+/*
+ * secthash.c -- PE section hash signatures (.mdb .msb): each section's data,
+ * at the offsets and sizes ClamAV uses (see formats/exeinfo.c), hashed with
+ * the algorithms some signature of its size needs. A section that runs past
+ * the end of the object is not hashed.
+ */
+#include <stdlib.h>
+
+#include "core/digest.h"
+#include "core/scanner_int.h"
+#include "formats/exeinfo.h"
+#include "match/hashset.h"
+
+/* Algorithms some shard's section hashes want for a section of size n. */
+static unsigned wanted(const struct vigil_engine *e, uint64_t n)
+{
+	unsigned want = 0;
+	size_t i, a;
+
+	for (i = 0; i < e->nshards; i++)
+		for (a = 0; a < HASH_NALGO; a++)
+			if (e->shards[i].v.nhash[HT_SECTION + a] &&
+			    hashset_size_wanted(&e->shards[i].v,
+						(int)(HT_SECTION + a), n))
+				want |= 1u << a;
+	return want;
+}
+
+static int one_section(struct vigil_scanner *s, const uint8_t *p, uint64_t n)
+{
+	struct digests d = { 0 };
+	unsigned want = wanted(s->e, n);
+	size_t i, a;
+	int rc;
+
+	if (!want)
+		return 0;
+	if ((rc = digest_compute(p, (size_t)n, want, &d)) < 0)
+		return rc;
+	for (i = 0; i < s->e->nshards; i++) {
+		for (a = 0; a < HASH_NALGO; a++) {
+			const char *name;
+
+			if (!(want & (1u << a)))
+				continue;
+			name = hashset_find(&s->e->shards[i].v,
+					    (int)(HT_SECTION + a), d.d[a], n);
+			if (name && (rc = scanner_detect(s, name)) != 0)
+				return rc;
+		}
+	}
+	return 0;
+}
+
+int secthash_scan(struct vigil_scanner *s, const uint8_t *buf, size_t len)
+{
+	const struct exeinfo *x;
+	uint32_t i;
+	int rc;
+
+	if (!s->e->has_secthash)
+		return 0;
+	if (!s->exe && !(s->exe = malloc(sizeof(*s->exe))))
+		return VIGIL_ENOMEM;
+	if (exeinfo_parse(buf, len, s->exe) != EXE_PE)
+		return 0;
+	x = s->exe;
+	for (i = 0; i < x->nsect; i++) {
+		const struct exe_section *sc = &x->sect[i];
+
+		if (!sc->size || sc->off > len || sc->size > len - sc->off)
+			continue;
+		if ((rc = one_section(s, buf + sc->off, sc->size)) != 0)
+			return rc;
+	}
+	return 0;
+}
