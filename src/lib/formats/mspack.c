@@ -104,10 +104,14 @@ static void m_message(struct mspack_file *f, const char *fmt, ...)
 	(void)fmt;
 }
 
+/*
+ * Zeroed: libmspack 0.11's KWAJ reader frees the header's name fields on a
+ * short header before it has set them.
+ */
 static void *m_alloc(struct mspack_system *self, size_t n)
 {
 	(void)self;
-	return malloc(n);
+	return calloc(1, n);
 }
 
 static void m_free(void *p)
