@@ -2,7 +2,8 @@
 # fuzz.sh [SECONDS] [TARGET...] -- a libFuzzer campaign under ASan+UBSan:
 # builds build-fuzz/ with clang, then runs each target (default: all) for
 # SECONDS (default 600) on its corpus copy; new inputs land in
-# build-fuzz/corpus/<target>, crashes in build-fuzz/crashes/.
+# build-fuzz/corpus/<target>, crashes in build-fuzz/crashes/. A target that
+# finds something stops; the others still run, and the script fails.
 set -eu
 secs=${1:-600}
 [ $# -gt 0 ] && shift
@@ -17,6 +18,7 @@ ninja -C "$out"
 targets=${*:-"hashdb allow ndb ldb ign cvd cld vdb secthash scan archive \
 compressed arj mspack mail binhex html rtf pdf ole2 tnef sis pe"}
 mkdir -p "$out/crashes"
+failed=
 for t in $targets; do
 	mkdir -p "$out/corpus/$t"
 	cp -n "$here/fuzz/corpus/$t"/* "$out/corpus/$t/" 2>/dev/null || true
@@ -25,5 +27,11 @@ for t in $targets; do
 	[ -x "$bin" ] || bin=$out/fuzz/fuzz_scan # format targets share it
 	UBSAN_OPTIONS=halt_on_error=1 "$bin" \
 		-max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
-		-artifact_prefix="$out/crashes/$t-" "$out/corpus/$t"
+		-artifact_prefix="$out/crashes/$t-" "$out/corpus/$t" ||
+		failed="$failed $t"
 done
+if [ -n "$failed" ]; then
+	echo "fuzz.sh: findings in:$failed (see $out/crashes)" >&2
+	exit 1
+fi
+echo "fuzz.sh: no findings"
