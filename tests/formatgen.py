@@ -402,6 +402,30 @@ def installshield(payload, name="payload.bin"):
     return pe() + hdr + ent + bytes(enc)
 
 
+def iscab_setup(payload, name="payload.bin", chunk=1000):
+    """A setup executable whose plain file list holds an InstallShield
+    cabinet: data1.hdr (version 9 file table) and data1.cab with the payload
+    as chunks of raw deflate, each after its 16-bit length."""
+    data = b""
+    for i in range(0, len(payload), chunk):
+        c = zlib.compressobj(9, zlib.DEFLATED, -15)
+        z = c.compress(payload[i:i + chunk]) + c.flush(zlib.Z_SYNC_FLUSH)
+        data += struct.pack("<H", len(z)) + z
+    cab = b"ISc(" + struct.pack("<I", 0x01009500) + b"\x00" * (0x200 - 8) + data
+    hdr = bytearray(0x300)
+    struct.pack_into("<4sIIII", hdr, 0, b"ISc(", 0x01009500, 0, 0x200, 0x100)
+    struct.pack_into("<I", hdr, 0x200 + 0x0c, 0x40)          # file table
+    struct.pack_into("<II", hdr, 0x200 + 0x28, 1, 0x20)      # files, descriptors
+    hdr[0x240:0x240 + len(name) + 1] = name.encode() + b"\x00"
+    fd = struct.pack("<HQQQ", 4, len(payload), len(data), 0x200) + b"\x00" * 32 + \
+        struct.pack("<IH", 0, 0) + b"\x00" * 21 + struct.pack("<H", 1)
+    hdr[0x260:0x260 + len(fd)] = fd
+
+    def entry(n, blob):
+        return b"%s\x00Disk1\\%s\x00%s\x00%d\x00" % (n, n, b"1.0.0.0", len(blob)) + blob
+    return pe() + entry(b"data1.cab", cab) + entry(b"data1.hdr", bytes(hdr))
+
+
 def sis(payload, name="payload.bin"):
     comp = zlib.compress(payload)
     dest = name.encode("utf-16-le")

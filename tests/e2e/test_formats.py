@@ -35,6 +35,7 @@ CASES = {
     "p.sis": (lambda: fg.sis(PAYLOAD), "payload.bin"),
     "nsis.exe": (lambda: fg.nsis(PAYLOAD), "nsis-2"),
     "is.exe": (lambda: fg.installshield(PAYLOAD), "payload.bin"),
+    "iscab.exe": (lambda: fg.iscab_setup(PAYLOAD), "payload.bin"),
     "upx.exe": (lambda: fg.upx_pe(PAYLOAD), "upx-unpacked"),
 }
 

@@ -13,9 +13,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <zlib.h>
 
 #include "formats/format.h"
+#include "formats/iscab.h"
 #include "formats/parsers.h"
 #include "formats/pe.h"
 #include "io/reader.h"
@@ -153,14 +155,27 @@ static int is_stream(struct fmt_ctx *c, const uint8_t *b, size_t len)
 	return rc;
 }
 
+struct plain_file {
+	const char *name;	/* "data1.cab" */
+	const char *dest;	/* "Disk1\data1.cab" */
+	const uint8_t *data;
+	size_t size;
+};
+
+struct plain_list {
+	struct plain_file *f;
+	size_t n;
+	const char *stem;	/* of the cabinet being read: "data" */
+	size_t stem_len;
+};
+
 /* The plain list: four NUL-ended strings, then the file's bytes. */
-static int plain(struct fmt_ctx *c, const uint8_t *b, size_t len)
+static void plain_parse(const uint8_t *b, size_t len, struct plain_list *l)
 {
 	size_t off = 0;
-	unsigned n = 0;
-	int rc = 0;
 
-	while (!rc && off < len && n++ < IS_MAX_FILES) {
+	while (off < len && l->n < IS_MAX_FILES) {
+		struct plain_file *p = &l->f[l->n];
 		const char *f[4];
 		unsigned k;
 		char *end;
@@ -170,16 +185,72 @@ static int plain(struct fmt_ctx *c, const uint8_t *b, size_t len)
 			const uint8_t *z = memchr(b + off, 0, len - off);
 
 			if (!z || z == b + off)
-				return rc;
+				return;
 			f[k] = (const char *)b + off;
 			off = (size_t)(z - b) + 1;
 		}
 		size = strtoul(f[3], &end, 10);
 		if (*end || size > len - off)
-			return rc;
-		rc = fmt_child(c, f[1], b + off, size);
+			return;
+		p->name = f[0];
+		p->dest = f[1];
+		p->data = b + off;
+		p->size = size;
+		l->n++;
 		off += size;
 	}
+}
+
+/* Volume v of the cabinet: the list's "<stem><v>.cab". */
+static const uint8_t *plain_volume(void *ctx, unsigned v, size_t *len)
+{
+	const struct plain_list *l = ctx;
+	char want[64];
+	size_t i;
+
+	snprintf(want, sizeof(want), "%.*s%u.cab", (int)l->stem_len, l->stem,
+		 v);
+	for (i = 0; i < l->n; i++) {
+		if (!strcasecmp(l->f[i].name, want)) {
+			*len = l->f[i].size;
+			return l->f[i].data;
+		}
+	}
+	return NULL;
+}
+
+/* A "<stem>N.hdr" cabinet header of the list; its stem is noted in l. */
+static int cab_header(const struct plain_file *p, struct plain_list *l)
+{
+	size_t n = strlen(p->name);
+
+	if (n < 5 || strcasecmp(p->name + n - 4, ".hdr") ||
+	    !iscab_is_header(p->data, p->size))
+		return 0;
+	for (n -= 4; n && p->name[n - 1] >= '0' && p->name[n - 1] <= '9';)
+		n--;
+	l->stem = p->name;
+	l->stem_len = n < 32 ? n : 32;
+	return 1;
+}
+
+static int plain(struct fmt_ctx *c, const uint8_t *b, size_t len)
+{
+	struct plain_list l = { calloc(IS_MAX_FILES, sizeof(*l.f)), 0,
+				NULL, 0 };
+	size_t i;
+	int rc = 0;
+
+	if (!l.f)
+		return VIGIL_ENOMEM;
+	plain_parse(b, len, &l);
+	for (i = 0; i < l.n && !rc; i++)
+		rc = fmt_child(c, l.f[i].dest, l.f[i].data, l.f[i].size);
+	for (i = 0; i < l.n && !rc; i++)
+		if (cab_header(&l.f[i], &l))
+			rc = iscab_extract(c, l.f[i].data, l.f[i].size,
+					   plain_volume, &l);
+	free(l.f);
 	return rc;
 }
 
