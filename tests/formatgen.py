@@ -285,15 +285,22 @@ def ole2(streams):
     for i in range(0, len(d), ss):
         sectors.append(d[i:i + ss])
         fat.append(len(sectors) if i + ss < len(d) else 0xfffffffe)
-    fat_sector = len(sectors)
-    fat.append(0xfffffffd)
-    fat += [0xffffffff] * (ss // 4 - len(fat))
-    sectors.append(struct.pack("<%dI" % (ss // 4), *fat[:ss // 4]))
+    # The allocation table's own sectors come last; each holds 128 entries,
+    # and the header lists up to 109 of them (no DIFAT sectors needed).
+    nfat = 1
+    while len(fat) + nfat > nfat * (ss // 4):
+        nfat += 1
+    assert nfat <= 109, "compound file too large for this builder"
+    fat_first = len(sectors)
+    fat += [0xfffffffd] * nfat
+    fat += [0xffffffff] * (nfat * (ss // 4) - len(fat))
+    for k in range(nfat):
+        sectors.append(struct.pack("<%dI" % (ss // 4), *fat[k * (ss // 4):(k + 1) * (ss // 4)]))
+    difat = [fat_first + k for k in range(nfat)] + [0xffffffff] * (109 - nfat)
     hdr = (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 16 +
            struct.pack("<HHHHH", 0x3e, 3, 0xfffe, 9, 6) + b"\x00" * 6 +
-           struct.pack("<IIIIIIII", 0, 1, dir_start, 0, 4096, 0xfffffffe, 0, 0xfffffffe) +
-           struct.pack("<I", 0) + struct.pack("<I", fat_sector) +
-           struct.pack("<108I", *([0xffffffff] * 108)))
+           struct.pack("<IIIIIIII", 0, nfat, dir_start, 0, 4096, 0xfffffffe, 0, 0xfffffffe) +
+           struct.pack("<I", 0) + struct.pack("<109I", *difat))
     return hdr + b"".join(sectors)
 
 

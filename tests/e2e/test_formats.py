@@ -78,3 +78,33 @@ def test_damaged_copies_never_crash(made, vigil):
     r = vigil("scan", "--no-summary", "-d", made / "sig.hdb", bad, timeout=120)
     assert r.rc in (0, 1), r.err
     assert len(r.out.splitlines()) >= 2 * len(CASES)
+
+
+BIG = ("ole.doc", "flate.pdf", "deflate64.zip", "p.arj", "mime.eml", "iscab.exe",
+       "nsis.exe", "p.cab", "winmail.dat")
+
+
+def test_damaged_large_copies_are_warnings(made, vigil):
+    """Larger samples (multi-sector tables, many blocks) cut and flipped:
+    damage is a warning and a result, never an error such as "out of
+    memory" (damaged-input codes must not be mistaken for one)."""
+    import random
+    r = random.Random(5)
+    payload = bytes(r.randrange(256) for _ in range(150000)) + PAYLOAD * 100
+    bad = made / "damaged-large"
+    bad.mkdir()
+    for name in BIG:
+        build = {"ole.doc": fg.ole2_package, "flate.pdf": fg.pdf,
+                 "deflate64.zip": fg.zip_deflate64, "p.arj": lambda p: fg.arj(p, "2"),
+                 "mime.eml": fg.mime, "iscab.exe": fg.iscab_setup, "nsis.exe": fg.nsis,
+                 "p.cab": fg.cab, "winmail.dat": fg.tnef}[name]
+        data = build(payload)
+        for k, cut in enumerate((len(data) // 3, len(data) * 2 // 3, len(data) - 7)):
+            (bad / ("cut%d-%s" % (k, name))).write_bytes(data[:cut])
+        flipped = bytearray(data)
+        for i in range(len(flipped) // 2, len(flipped), 4099):
+            flipped[i] ^= 0xa5
+        (bad / ("flip-" + name)).write_bytes(bytes(flipped))
+    res = vigil("scan", "--no-summary", "-d", made / "sig.hdb", bad, timeout=120)
+    assert res.rc in (0, 1) and "ERROR" not in res.out, res.out + res.err
+    assert len(res.out.splitlines()) == 4 * len(BIG)

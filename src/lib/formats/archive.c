@@ -78,15 +78,15 @@ static int read_entry(struct fmt_ctx *c, struct archive *a,
 	if (hint < 0 || (uint64_t)hint > max)
 		return 1;
 	if (hint && vbuf_reserve(b, (size_t)hint) < 0)
-		return -1;
+		return VIGIL_ENOMEM;
 	for (;;) {
 		la_ssize_t n;
 
 		if (vbuf_reserve(b, ARCHIVE_BLOCK_BYTES) < 0)
-			return -1;
+			return VIGIL_ENOMEM;
 		n = archive_read_data(a, b->data + b->len, ARCHIVE_BLOCK_BYTES);
 		if (n < 0)
-			return -1;
+			return FMT_DAMAGED;
 		if (n == 0)
 			return 0;
 		b->len += (size_t)n;

@@ -49,7 +49,7 @@ static int pt_lengths(struct lzh *z, int nn, int nbit, int special)
 
 		huff_construct(&z->pt, len, nn);
 		z->pt.single = sym < nn ? sym : 0;
-		return z->b.err ? -1 : 0;
+		return z->b.err ? FMT_DAMAGED : 0;
 	}
 	while (i < n && !z->b.err) {
 		int c = (int)bits_get(&z->b, 3);
@@ -65,7 +65,7 @@ static int pt_lengths(struct lzh *z, int nn, int nbit, int special)
 				len[i++] = 0;
 		}
 	}
-	return z->b.err ? -1 : huff_construct(&z->pt, len, nn);
+	return z->b.err ? FMT_DAMAGED : huff_construct(&z->pt, len, nn);
 }
 
 static int c_lengths(struct lzh *z)
@@ -79,13 +79,13 @@ static int c_lengths(struct lzh *z)
 
 		huff_construct(&z->c, len, NC);
 		z->c.single = sym < NC ? sym : 0;
-		return z->b.err ? -1 : 0;
+		return z->b.err ? FMT_DAMAGED : 0;
 	}
 	while (i < n && !z->b.err) {
 		int c = huff_decode(&z->b, &z->pt);
 
 		if (c < 0)
-			return -1;
+			return FMT_DAMAGED;
 		if (c > 2) {
 			len[i++] = (uint16_t)(c - 2);
 			continue;
@@ -95,7 +95,7 @@ static int c_lengths(struct lzh *z)
 		while (c-- > 0 && i < NC)
 			len[i++] = 0;
 	}
-	return z->b.err ? -1 : huff_construct(&z->c, len, NC);
+	return z->b.err ? FMT_DAMAGED : huff_construct(&z->c, len, NC);
 }
 
 static int next_c(struct lzh *z)
@@ -104,7 +104,7 @@ static int next_c(struct lzh *z)
 		z->blocksize = bits_get(&z->b, 16);
 		if (pt_lengths(z, NT, TBIT, 3) < 0 || c_lengths(z) < 0 ||
 		    pt_lengths(z, NP, PBIT, -1) < 0)
-			return -1;
+			return FMT_DAMAGED;
 	}
 	z->blocksize--;
 	return huff_decode(&z->b, &z->c);
@@ -115,7 +115,7 @@ static int copy_back(struct vbuf *o, size_t dist, size_t n, size_t want)
 	size_t k;
 
 	if (dist > o->len)
-		return -1;
+		return FMT_DAMAGED;
 	if (o->len + n > want)
 		n = want - o->len;
 	if (vbuf_reserve(o, n) < 0)
@@ -139,19 +139,19 @@ static int lzh(const uint8_t *in, size_t len, size_t want, struct vbuf *o)
 		int c = next_c(&z), p;
 
 		if (c < 0)
-			return -1;
+			return FMT_DAMAGED;
 		if (c < 256) {
 			rc = vbuf_append_u8(o, (uint8_t)c);
 			continue;
 		}
 		if ((p = huff_decode(&z.b, &z.pt)) < 0)
-			return -1;
+			return FMT_DAMAGED;
 		if (p > 1)
 			p = (1 << (p - 1)) + (int)bits_get(&z.b, (unsigned)p - 1);
 		rc = copy_back(o, (size_t)p + 1, (size_t)c - (256 - THRESHOLD),
 			       want);
 	}
-	return rc ? rc : (z.b.err ? -1 : 0);
+	return rc ? rc : (z.b.err ? FMT_DAMAGED : 0);
 }
 
 /* A unary prefix picks the width of what follows (method 4). */
@@ -185,7 +185,7 @@ static int fastest(const uint8_t *in, size_t len, size_t want,
 			rc = copy_back(o, unary_value(&b, 9, 13) + 1,
 				       n + THRESHOLD - 1, want);
 	}
-	return rc ? rc : (b.err ? -1 : 0);
+	return rc ? rc : (b.err ? FMT_DAMAGED : 0);
 }
 
 
@@ -209,17 +209,17 @@ static int header(struct rdr *r, struct arjfile *f)
 	size_t first, k;
 
 	if (rdr_u8(r) != 0x60 || rdr_u8(r) != 0xea)
-		return -1;
+		return FMT_DAMAGED;
 	if (!(size = rdr_u16le(r)))
 		return 1;
 	if (size > ARJ_MAX_HEADER || !(h = rdr_bytes(r, size)))
-		return -1;
+		return FMT_DAMAGED;
 	rdr_skip(r, 4); /* header CRC */
 	while ((ext = rdr_u16le(r)) && !rdr_failed(r))
 		rdr_skip(r, (size_t)ext + 4);
 	first = h[0];
 	if (rdr_failed(r) || first < 20 || first >= size)
-		return -1;
+		return FMT_DAMAGED;
 	f->flags = h[4];
 	f->method = h[5];
 	f->csize = le32(h + 12);

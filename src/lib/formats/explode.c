@@ -6,6 +6,7 @@
  * entry's size or at max; matches reaching before the start read zeros.
  */
 #include "formats/explode.h"
+#include "formats/format.h"
 
 #include <string.h>
 
@@ -21,22 +22,22 @@ static int tree(const uint8_t *in, size_t len, size_t *pos, int n,
 	int k = 0;
 
 	if (*pos >= len)
-		return -1;
+		return FMT_DAMAGED;
 	bytes = (size_t)in[(*pos)++] + 1;
 	for (i = 0; i < bytes; i++) {
 		int count, bl;
 
 		if (*pos >= len)
-			return -1;
+			return FMT_DAMAGED;
 		bl = (in[*pos] & 15) + 1;
 		count = (in[(*pos)++] >> 4) + 1;
 		if (k + count > n)
-			return -1;
+			return FMT_DAMAGED;
 		while (count--)
 			lens[k++] = (uint16_t)bl;
 	}
 	if (k != n)
-		return -1;
+		return FMT_DAMAGED;
 	return huff_construct(h, lens, n);
 }
 
@@ -68,7 +69,7 @@ int explode(const uint8_t *in, size_t len, unsigned flags, size_t size,
 	}
 	if ((three && tree(in, len, &pos, 256, &lit) < 0) ||
 	    tree(in, len, &pos, 64, &lng) < 0 || tree(in, len, &pos, 64, &dst) < 0)
-		return -1;
+		return FMT_DAMAGED;
 	memset(&b, 0, sizeof(b));
 	b.in = in + pos;
 	b.len = len - pos;
@@ -78,13 +79,13 @@ int explode(const uint8_t *in, size_t len, unsigned flags, size_t size,
 			int c = three ? huff_decode(&b, &lit) : (int)bits_get(&b, 8);
 
 			if (c < 0 || vbuf_append_u8(out, (uint8_t)c) < 0)
-				return -1;
+				return FMT_DAMAGED;
 		} else {
 			size_t dist = bits_get(&b, lowbits);
 			int hi = huff_decode(&b, &dst), n = huff_decode(&b, &lng);
 
 			if (hi < 0 || n < 0)
-				return -1;
+				return FMT_DAMAGED;
 			dist |= (size_t)hi << lowbits;
 			if (n == 63)
 				n += (int)bits_get(&b, 8);
@@ -92,5 +93,5 @@ int explode(const uint8_t *in, size_t len, unsigned flags, size_t size,
 				return VIGIL_ENOMEM;
 		}
 	}
-	return b.err ? -1 : 0;
+	return b.err ? FMT_DAMAGED : 0;
 }

@@ -12,7 +12,7 @@
 /*
  * Decodes an imploded entry of size bytes; flags is the zip general
  * purpose flag word (bit 1: 8 KiB dictionary, bit 2: literal tree).
- * Writes at most max bytes (then *over is set). Returns 0, -1 on damage
+ * Writes at most max bytes (then *over is set). Returns 0, FMT_DAMAGED
  * (output kept), or VIGIL_ENOMEM.
  */
 int explode(const uint8_t *in, size_t len, unsigned flags, size_t size,

@@ -14,6 +14,12 @@
 
 struct fmt_ctx;
 
+/*
+ * What decoders return for damaged input: distinct from every VIGIL_E*
+ * code (VIGIL_ENOMEM is -1, so -1 must never mean "damaged").
+ */
+#define FMT_DAMAGED (-100)
+
 struct format {
 	const char *name;
 	/* 1 if the parser takes this object (type: enum vigil_file_type). */

@@ -5,6 +5,7 @@
  * left to zlib. Every read is bounds-checked; damage ends the output.
  */
 #include "formats/inflate64.h"
+#include "formats/format.h"
 #include "formats/huffman.h"
 
 #include <string.h>
@@ -42,11 +43,11 @@ static int codes(struct bits *b, struct out *o, const struct huff *lc,
 		size_t len, dist, k;
 
 		if (sym < 0)
-			return -1;
+			return FMT_DAMAGED;
 		if (sym < 256) {
 			if (o->v->len >= o->max) {
 				*o->over = 1;
-				return -1;
+				return FMT_DAMAGED;
 			}
 			if (vbuf_append_u8(o->v, (uint8_t)sym) < 0)
 				return VIGIL_ENOMEM;
@@ -55,16 +56,16 @@ static int codes(struct bits *b, struct out *o, const struct huff *lc,
 		if (sym == 256)
 			return 0;
 		if ((sym -= 257) >= 29)
-			return -1;
+			return FMT_DAMAGED;
 		len = lbase[sym] + bits_get(b, lext[sym]);
 		if ((sym = huff_decode(b, dc)) < 0 || sym >= 32)
-			return -1;
+			return FMT_DAMAGED;
 		dist = dbase[sym] + bits_get(b, dext[sym]);
 		if (b->err || dist > o->v->len)
-			return -1;
+			return FMT_DAMAGED;
 		if (o->v->len + len > o->max) {
 			*o->over = 1;
-			return -1;
+			return FMT_DAMAGED;
 		}
 		if (vbuf_reserve(o->v, len) < 0)
 			return VIGIL_ENOMEM;
@@ -104,25 +105,25 @@ static int dynamic(struct bits *b, struct out *o)
 	int ncode = (int)bits_get(b, 4) + 4, i = 0;
 
 	if (b->err || nlen > MAXLCODES || ndist > MAXDCODES)
-		return -1;
+		return FMT_DAMAGED;
 	memset(lens, 0, sizeof(lens));
 	for (i = 0; i < ncode; i++)
 		lens[order[i]] = (uint16_t)bits_get(b, 3);
 	if (huff_construct(&lc, lens, 19) < 0)
-		return -1;
+		return FMT_DAMAGED;
 	for (i = 0; i < nlen + ndist;) {
 		int sym = huff_decode(b, &lc), rep = 0;
 		uint16_t val = 0;
 
 		if (sym < 0)
-			return -1;
+			return FMT_DAMAGED;
 		if (sym < 16) {
 			lens[i++] = (uint16_t)sym;
 			continue;
 		}
 		if (sym == 16) {
 			if (!i)
-				return -1;
+				return FMT_DAMAGED;
 			val = lens[i - 1];
 			rep = 3 + (int)bits_get(b, 2);
 		} else {
@@ -130,13 +131,13 @@ static int dynamic(struct bits *b, struct out *o)
 					  11 + (int)bits_get(b, 7);
 		}
 		if (b->err || i + rep > nlen + ndist)
-			return -1;
+			return FMT_DAMAGED;
 		while (rep--)
 			lens[i++] = val;
 	}
 	if (huff_construct(&lc, lens, nlen) < 0 ||
 	    huff_construct(&dc, lens + nlen, ndist) < 0)
-		return -1;
+		return FMT_DAMAGED;
 	return codes(b, o, &lc, &dc);
 }
 
@@ -147,14 +148,14 @@ static int stored(struct bits *b, struct out *o)
 	b->acc = 0;
 	b->n = 0;
 	if (b->pos + 4 > b->len)
-		return -1;
+		return FMT_DAMAGED;
 	n = (uint32_t)b->in[b->pos] | (uint32_t)b->in[b->pos + 1] << 8;
 	b->pos += 4;
 	if (b->pos + n > b->len)
-		return -1;
+		return FMT_DAMAGED;
 	if (o->v->len + n > o->max) {
 		*o->over = 1;
-		return -1;
+		return FMT_DAMAGED;
 	}
 	if (vbuf_append(o->v, b->in + b->pos, n) < 0)
 		return VIGIL_ENOMEM;
@@ -178,10 +179,10 @@ int inflate64(const uint8_t *in, size_t len, size_t max, struct vbuf *out,
 		last = (int)bits_get(&b, 1);
 		type = bits_get(&b, 2);
 		if (b.err)
-			return -1;
+			return FMT_DAMAGED;
 		rc = type == 0 ? stored(&b, &o) :
 		     type == 1 ? fixed(&b, &o) :
-		     type == 2 ? dynamic(&b, &o) : -1;
+		     type == 2 ? dynamic(&b, &o) : FMT_DAMAGED;
 	}
 	return rc;
 }

@@ -11,7 +11,7 @@
 
 /*
  * Decodes in[0..len) into out, at most max bytes (then *over is set).
- * Returns 0 at the final block, -1 on damage (output kept), VIGIL_ENOMEM.
+ * Returns 0 at the final block, FMT_DAMAGED (output kept), VIGIL_ENOMEM.
  */
 int inflate64(const uint8_t *in, size_t len, size_t max, struct vbuf *out,
 	      int *over);

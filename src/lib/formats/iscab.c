@@ -59,7 +59,7 @@ static int header(const uint8_t *b, size_t len, struct iscab_hdr *h)
 	h->major = version >> 24 == 1 ? (version >> 12) & 0xf :
 					(version & 0xffff) / 100;
 	if (rdr_seek(&r, (size_t)cd + 0x0c) < 0)
-		return -1;
+		return FMT_DAMAGED;
 	ft = rdr_u32le(&r);
 	rdr_seek(&r, (size_t)cd + 0x1c);
 	h->ndirs = rdr_u32le(&r);

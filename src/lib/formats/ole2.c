@@ -14,6 +14,7 @@
 
 #include "formats/ole1pkg.h"
 #include "formats/ole2.h"
+#include "formats/format.h"
 #include "formats/parsers.h"
 #include "io/reader.h"
 #include "util/vbuf.h"
@@ -77,21 +78,21 @@ static int chain(const struct ole2 *o, const uint32_t *tab, size_t ntab,
 		size_t n = size - out->len < unit ? (size_t)(size - out->len) : unit;
 
 		if (s >= ntab)
-			return -1;
+			return FMT_DAMAGED;
 		if (mini) {
 			size_t off = (size_t)s * 64;
 
 			if (off + n > o->ministream.len)
-				return -1;
+				return FMT_DAMAGED;
 			p = o->ministream.data + off;
 		} else if (!(p = sector(o, s))) {
-			return -1;
+			return FMT_DAMAGED;
 		}
 		if (vbuf_append(out, p, n) < 0)
 			return VIGIL_ENOMEM;
 		s = tab[s];
 	}
-	return out->len == size ? 0 : -1;
+	return out->len == size ? 0 : FMT_DAMAGED;
 }
 
 
@@ -109,21 +110,21 @@ static int difat(const struct ole2 *o, struct rdr *h, uint32_t nfatsect,
 		struct rdr r;
 
 		if (!p)
-			return -1;
+			return FMT_DAMAGED;
 		rdr_init(&r, p, o->ssz);
 		for (i = 0; i < per && n < nfatsect; i++)
 			out[n++] = rdr_u32le(&r);
 		rdr_seek(&r, o->ssz - 4);
 		next = rdr_u32le(&r);
 	}
-	return n == nfatsect ? 0 : -1;
+	return n == nfatsect ? 0 : FMT_DAMAGED;
 }
 
 static int load_fat(struct ole2 *o, struct rdr *h)
 {
 	uint32_t nfatsect, ndifat, first_difat, *secs;
 	size_t i, k, per = o->ssz / 4;
-	int rc = -1;
+	int rc = FMT_DAMAGED;
 
 	rdr_seek(h, 44);
 	nfatsect = rdr_u32le(h);
@@ -131,10 +132,12 @@ static int load_fat(struct ole2 *o, struct rdr *h)
 	first_difat = rdr_u32le(h);
 	ndifat = rdr_u32le(h);
 	if (rdr_failed(h) || !nfatsect || nfatsect > o->nsect)
-		return -1;
+		return FMT_DAMAGED;
 	if (!(secs = calloc(nfatsect, sizeof(*secs))) ||
-	    !(o->fat = calloc((size_t)nfatsect * per, sizeof(*o->fat))))
+	    !(o->fat = calloc((size_t)nfatsect * per, sizeof(*o->fat)))) {
+		rc = VIGIL_ENOMEM;
 		goto out;
+	}
 	if (difat(o, h, nfatsect, first_difat, ndifat, secs) < 0)
 		goto out;
 	for (i = 0; i < nfatsect; i++) {
@@ -199,7 +202,7 @@ static int load_dir(struct ole2 *o, uint32_t start)
 	for (i = 0; i < o->ndir; i++)
 		dir_entry(b.data + i * 128, &o->dir[i]);
 	vbuf_free(&b);
-	return o->ndir ? 0 : -1;
+	return o->ndir ? 0 : FMT_DAMAGED;
 }
 
 /* The mini stream (root's data) and its allocation table. */
@@ -275,6 +278,8 @@ static int stream(struct ole2 *o, uint32_t idx, const char *path)
 
 	if (r == 1)
 		rc = fmt_too_big(o->c, path);
+	else if (r == VIGIL_ENOMEM)
+		rc = r;
 	else if (r < 0)
 		fmt_warn(o->c, "stream %s: broken sector chain", path);
 	else if (!strcmp(d->name, "\001Ole10Native") && b.len > 4)
@@ -327,7 +332,7 @@ static int open_ole2(struct ole2 *o, const uint8_t *buf, size_t len)
 	rdr_seek(&h, 30);
 	shift = rdr_u16le(&h);
 	if (rdr_failed(&h) || len < OLE2_HEADER_BYTES || (shift != 9 && shift != 12))
-		return -1;
+		return FMT_DAMAGED;
 	o->ssz = (size_t)1 << shift;
 	o->nsect = len / o->ssz - 1;
 	if ((rc = load_fat(o, &h)) < 0)

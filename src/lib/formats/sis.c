@@ -114,7 +114,7 @@ static int file_record(struct sis *s, struct rdr *r, uint32_t type)
 	if (s->er6)
 		rdr_skip(r, 8); /* MIME type */
 	if (rdr_failed(r))
-		return -1;
+		return FMT_DAMAGED;
 	dest_name(s, dlen, dptr, name);
 	for (i = 0; i < n && !rc; i++)
 		rc = file_data(s, *name ? name : "file", lens[i], ptrs[i],
@@ -148,7 +148,7 @@ int sis_extract(struct fmt_ctx *c, const uint8_t *buf, size_t len)
 			continue; /* else, endif: no data */
 		else
 			break; /* options and conditions: files come first */
-		if (rc < 0) {
+		if (rc == FMT_DAMAGED) {
 			fmt_warn(c, "truncated file record");
 			return 0;
 		}

@@ -101,19 +101,19 @@ static int elf_block(struct fmt_ctx *c, struct rdr *r, struct vbuf *out)
 		return 1;
 	if (!(data = rdr_bytes(r, cpr)) ||
 	    out->len + unc > fmt_max_child(c) || vbuf_reserve(out, unc) < 0)
-		return -1;
+		return FMT_DAMAGED;
 	if (cpr >= unc) { /* stored */
 		memcpy(out->data + out->len, data, unc);
 		out->len += unc;
 		return 0;
 	}
 	if (!method)
-		return -1;
+		return FMT_DAMAGED;
 	n = nrv_decompress(method, data, cpr, out->data + out->len, unc);
 	out->len += n < 0 ? (size_t)(-n - 1) : (size_t)n;
 	if (cpr & 3)
 		rdr_skip(r, 4 - (cpr & 3)); /* blocks are 4-byte aligned */
-	return n == (long)unc ? 0 : -1;
+	return n == (long)unc ? 0 : FMT_DAMAGED;
 }
 
 static int upx_elf(struct fmt_ctx *c, const uint8_t *buf, size_t len,

@@ -32,7 +32,7 @@ static int chunk(struct rdr *r, size_t size, size_t max, struct vbuf *out)
 
 			if (!(flags & (1u << bit))) {
 				if (out->len >= max || vbuf_append_u8(out, rdr_u8(r)) < 0)
-					return -1;
+					return FMT_DAMAGED;
 				continue;
 			}
 			while (((size_t)1 << bits) < d)
@@ -44,9 +44,9 @@ static int chunk(struct rdr *r, size_t size, size_t max, struct vbuf *out)
 			len = (size_t)(tok & lmask) + 3;
 			off = (size_t)((tok & (uint16_t)~lmask) >> (16 - bits)) + 1;
 			if (off > d || out->len + len > max)
-				return -1;
+				return FMT_DAMAGED;
 			if (vbuf_reserve(out, len) < 0)
-				return -1;
+				return FMT_DAMAGED;
 			for (k = 0; k < len; k++, out->len++)
 				out->data[out->len] = out->data[out->len - off];
 		}
@@ -62,7 +62,7 @@ static int decompress(const uint8_t *b, size_t len, size_t max,
 
 	rdr_init(&r, b, len);
 	if (rdr_u8(&r) != 1)
-		return -1;
+		return FMT_DAMAGED;
 	while (rdr_left(&r) >= 2) {
 		uint16_t h = rdr_u16le(&r);
 		size_t size = (size_t)(h & 0x0fff) + 1;
@@ -71,13 +71,13 @@ static int decompress(const uint8_t *b, size_t len, size_t max,
 			size = rdr_left(&r);
 		if (h & 0x8000) {
 			if (chunk(&r, size, max, out) < 0)
-				return -1;
+				return FMT_DAMAGED;
 		} else {
 			const uint8_t *raw = rdr_bytes(&r, VBA_CHUNK_BYTES);
 
 			if (!raw || out->len + VBA_CHUNK_BYTES > max ||
 			    vbuf_append(out, raw, VBA_CHUNK_BYTES) < 0)
-				return -1;
+				return FMT_DAMAGED;
 		}
 	}
 	return 0;
