@@ -162,3 +162,30 @@ def test_damaged_archive_gives_a_reason(tmp_path, vigil):
     gz.write_bytes(gzip.compress(PAYLOAD)[:-30])
     r = vigil("scan", "--json", "--no-summary", "-d", tmp_path / "p.ndb", gz, timeout=30)
     assert r.rc in (0, 1) and "warnings" in r.out
+
+
+def test_copies_matched_once_unless_infected(tmp_path, vigil):
+    """A clean object seen again in the same scan is not matched again (a
+    zip of 2,000 copies of one nested zip costs one); an infected one is,
+    so that --allmatch reports every copy's path."""
+    sigs(tmp_path)
+    inner = io.BytesIO()
+    with zipfile.ZipFile(inner, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("clean.bin", bytes(range(256)) * 64)
+    many = tmp_path / "copies.zip"
+    with zipfile.ZipFile(many, "w", zipfile.ZIP_STORED) as z:
+        for i in range(2000):
+            z.writestr("c%04d.zip" % i, inner.getvalue())
+    r = vigil("scan", "--json", "-d", tmp_path / "p.ndb", many)
+    import json
+    rec = json.loads(r.out.splitlines()[0])
+    assert r.rc == 0 and rec["status"] == "OK", r.out
+    # Every copy is an object; their contents are matched once.
+    assert rec["objects"] == 1 + 2000 + 1, rec
+    twice = tmp_path / "twice.zip"
+    with zipfile.ZipFile(twice, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("a/payload.bin", PAYLOAD)
+        z.writestr("b/payload.bin", PAYLOAD)
+    r = vigil("scan", "--no-summary", "--allmatch", "-d", tmp_path / "p.ndb", twice)
+    assert r.out.splitlines() == ["%s//%s/payload.bin: Payload.Body FOUND" % (twice, d)
+                                  for d in "ab"], r.out

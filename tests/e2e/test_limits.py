@@ -1,70 +1,14 @@
 """Limits and bombs: every limit gives its own result, never OK, and an
 option turns limits into warnings. The bombs (nested 42.zip style,
 overlapping entries, gzip/bzip2/xz/zstd bombs, 1,000-level nesting) are
-built here; their time and memory are measured by bench/bombs.py."""
-import bz2
-import gzip
-import io
-import lzma
-import struct
-import subprocess
+built by tests/bombgen.py; bench/bombs.py measures their time and memory."""
+import os
+import sys
 import zipfile
-import zlib
 
-ZEROS_MIB = 64
-
-
-def zeros_stream(compressor, mib=ZEROS_MIB):
-    out = io.BytesIO()
-    block = bytes(1 << 20)
-    for _ in range(mib):
-        out.write(compressor.compress(block))
-    out.write(compressor.flush())
-    return out.getvalue()
-
-
-def gzip_bomb():
-    return zeros_stream(zlib.compressobj(9, zlib.DEFLATED, 31))
-
-
-def nested_zip_bomb(levels=3, fan=16):
-    """42.zip in miniature: a zip of zeros, zipped fan times per level."""
-    leaf = io.BytesIO()
-    with zipfile.ZipFile(leaf, "w", zipfile.ZIP_DEFLATED) as z:
-        with z.open("zeros.bin", "w", force_zip64=True) as f:
-            block = bytes(1 << 20)
-            for _ in range(ZEROS_MIB * 4):
-                f.write(block)
-    data = leaf.getvalue()
-    for lvl in range(levels):
-        buf = io.BytesIO()
-        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-            for i in range(fan):
-                z.writestr("lib%d-%d.zip" % (lvl, i), data)
-        data = buf.getvalue()
-    return data
-
-
-def overlapping_zip():
-    """Two central directory entries pointing at one local entry."""
-    payload = zlib.compress(bytes(4096))[2:-4]
-    name = b"a.bin"
-    crc = zlib.crc32(bytes(4096))
-    local = struct.pack("<IHHHHHIIIHH", 0x04034b50, 20, 0, 8, 0, 0, crc,
-                        len(payload), 4096, len(name), 0) + name + payload
-    cd = b""
-    for n in (b"a.bin", b"b.bin"):
-        cd += struct.pack("<IHHHHHHIIIHHHHHII", 0x02014b50, 20, 20, 0, 8, 0, 0, crc,
-                          len(payload), 4096, len(n), 0, 0, 0, 0, 0, 0) + n
-    eocd = struct.pack("<IHHHHIIH", 0x06054b50, 0, 0, 2, 2, len(cd), len(local), 0)
-    return local + cd + eocd
-
-
-def deep_gzip(levels=1000):
-    data = b"\x00VIGIL deep nesting payload"
-    for _ in range(levels):
-        data = gzip.compress(data, mtime=0)
-    return data
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
+from bombgen import (compression_bombs, deep_gzip, nested_zip_bomb,  # noqa: E402
+                     overlapping_zip)
 
 
 def check_limit(vigil, path, which, *extra):
@@ -83,15 +27,7 @@ def sigs(tmp_path):
 
 def test_compression_bombs(tmp_path, vigil):
     sigs(tmp_path)
-    bombs = {
-        "zeros.gz": gzip_bomb(),
-        "zeros.bz2": zeros_stream(bz2.BZ2Compressor(9)),
-        "zeros.xz": zeros_stream(lzma.LZMACompressor()),
-    }
-    zst = subprocess.run(["zstd", "-q", "-19", "-c"], input=bytes(ZEROS_MIB << 20),
-                         capture_output=True, check=True).stdout
-    bombs["zeros.zst"] = zst
-    for name, data in bombs.items():
+    for name, data in compression_bombs().items():
         (tmp_path / name).write_bytes(data)
         check_limit(vigil, tmp_path / name, "CompressionRatio")
 

@@ -127,6 +127,7 @@ void vigil_scanner_free(struct vigil_scanner *s)
 	vbuf_free(&s->w.path);
 	free(s->norm);
 	free(s->exe);
+	seen_free(&s->w.seen);
 	free(s->stream.buf);
 	if (s->stream.fd >= 0)
 		close(s->stream.fd);

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "core/engine_int.h"
+#include "core/seen.h"
 
 /* A stream is held in memory up to this size, then in a memfd. */
 #define STREAM_SPILL_BYTES (16u << 20)
@@ -51,6 +52,7 @@ struct walk {
 	unsigned layers;	/* compression layers in a row above it */
 	struct vbuf path;	/* "a.zip//b.exe" of that object, NUL-ended */
 	int stop;		/* a scan-wide limit ended the scan */
+	struct seen seen;	/* contained objects matched so far */
 };
 
 struct vigil_scanner {
@@ -98,6 +100,8 @@ void scanner_warn(struct vigil_scanner *s, const char *fmt, ...)
 /* Drops the detections from index 'from' on that are not limits. */
 void verdict_drop_matches(struct vigil_scanner *s, size_t from);
 int verdict_has_limit(const struct vigil_scanner *s, size_t from);
+/* 1 if a signature (not a limit) matched from index 'from' on. */
+int verdict_has_match(const struct vigil_scanner *s, size_t from);
 void verdict_fill(struct vigil_scanner *s, int type, size_t len,
 		  struct vigil_result *res);
 

@@ -140,6 +140,16 @@ int verdict_has_limit(const struct vigil_scanner *s, size_t from)
 	return 0;
 }
 
+int verdict_has_match(const struct vigil_scanner *s, size_t from)
+{
+	size_t i;
+
+	for (i = from; i < s->det.n; i++)
+		if (!((const struct detection *)varr_at(&s->det, i))->limit)
+			return 1;
+	return 0;
+}
+
 /* Matches first, then limits: the name reported is a real detection. */
 static void order_matches_first(struct vigil_scanner *s)
 {

@@ -173,6 +173,7 @@ static int scan_obj(struct vigil_scanner *s, const uint8_t *buf, size_t len)
 {
 	struct digests d = { 0 };
 	size_t first = s->det.n;
+	long slot = -1;
 	int type, rc;
 
 	if (over_scan_limits(s, len))
@@ -180,6 +181,9 @@ static int scan_obj(struct vigil_scanner *s, const uint8_t *buf, size_t len)
 	if (len > s->opts.max_filesize)
 		return scanner_limit(s, LIMIT_FILESIZE);
 	s->w.files++;
+	if (s->w.depth && (rc = seen_check(&s->w.seen, buf, len, s->w.depth,
+					   &slot)) != 0)
+		return rc < 0 ? rc : 0; /* clean already, no deeper */
 	s->w.bytes += len;
 	type = filetype_detect(buf, len);
 	if ((rc = match_object(s, buf, len, type, &d)) == 0)
@@ -189,6 +193,8 @@ static int scan_obj(struct vigil_scanner *s, const uint8_t *buf, size_t len)
 	if (s->det.n > first && !verdict_has_limit(s, first) &&
 	    allowlisted(s, buf, len, &d))
 		verdict_drop_matches(s, first);
+	if (verdict_has_match(s, first))
+		seen_matched(&s->w.seen, slot);
 	return rc || s->w.stop;
 }
 
@@ -346,6 +352,7 @@ int scanner_scan_object(struct vigil_scanner *s, const uint8_t *buf,
 	s->w.files = 0;
 	s->w.depth = 0;
 	s->w.stop = 0;
+	seen_reset(&s->w.seen);
 	s->w.path.len = 0;
 	if ((rc = vbuf_append_u8(&s->w.path, 0)) < 0)
 		return rc;

@@ -1,0 +1,63 @@
+/*
+ * seen.c -- an open-addressing table of content hashes, tagged with a scan
+ * generation so that starting a scan clears it without touching memory.
+ */
+#include "core/seen.h"
+
+#include <stdlib.h>
+#include <xxhash.h>
+
+#include "vigil/vigil.h"
+
+#define SEEN_SLOTS (2 * SEEN_MAX_OBJECTS)
+
+void seen_reset(struct seen *t)
+{
+	size_t i;
+
+	t->n = 0;
+	if (++t->gen != 0)
+		return;
+	for (i = 0; t->e && i < SEEN_SLOTS; i++)
+		t->e[i].gen = 0; /* wrapped: old tags could look current */
+	t->gen = 1;
+}
+
+int seen_check(struct seen *t, const uint8_t *buf, size_t len,
+	       unsigned depth, long *slot)
+{
+	XXH128_hash_t h;
+	size_t i;
+
+	*slot = -1;
+	if (!t->e && !(t->e = calloc(SEEN_SLOTS, sizeof(*t->e))))
+		return VIGIL_ENOMEM;
+	h = XXH3_128bits(buf, len);
+	for (i = (size_t)h.low64 % SEEN_SLOTS;; i = (i + 1) % SEEN_SLOTS) {
+		struct seen_entry *e = &t->e[i];
+
+		if (e->gen != t->gen) {
+			if (t->n >= SEEN_MAX_OBJECTS)
+				return 0;
+			*e = (struct seen_entry){ h.low64, h.high64, len, t->gen,
+						  (uint16_t)depth, 0 };
+			t->n++;
+			*slot = (long)i;
+			return 0;
+		}
+		if (e->lo == h.low64 && e->hi == h.high64 && e->len == len)
+			return e->depth <= depth && !e->matched;
+	}
+}
+
+void seen_matched(struct seen *t, long slot)
+{
+	if (slot >= 0)
+		t->e[slot].matched = 1;
+}
+
+void seen_free(struct seen *t)
+{
+	free(t->e);
+	t->e = NULL;
+}
