@@ -508,6 +508,11 @@ def macho(code, data=b"DATADATA" * 8, entry_at=0, lc_main=False):
     return hdr + seg + thread + code + data
 
 
+def pe_sfx(payload):
+    """A self-extracting zip: a PE stub with the zip appended."""
+    return pe() + zip_of(payload)
+
+
 def embedded_pe(payload_pe):
     return pe(body=b"\x00" * 77 + payload_pe + b"\x00" * 50)
 

@@ -55,9 +55,14 @@ def build_all(src, out):
         ("p.a", ["ar", "rc", str(out / "p.a"), "payload.bin"], "payload.bin"),
         ("p.iso", ["genisoimage", "-quiet", "-o", str(out / "p.iso"), "payload.bin"], "PAYLOAD.BIN"),
         ("p.cab", ["gcab", "-c", "-z", str(out / "p.cab"), "payload.bin"], "payload.bin"),
+        ("p-sfx.elf", ["7z", "a", "-bd", "-t7z", "-sfx7zCon.sfx", str(out / "p-sfx.elf"),
+                       "payload.bin"],
+         "payload.bin"),
+        ("p.lz4", ["lz4", "-q", "payload.bin", str(out / "p.lz4")], None),
+        ("p.Z", ["compress", "-c", "payload.bin"], None),
     ]
     for name, argv, inner in tools:
-        if name == "p.lz":
+        if name in ("p.lz", "p.Z"):
             (out / name).write_bytes(subprocess.run(argv, cwd=src, check=True,
                                                     capture_output=True).stdout)
         else:
@@ -108,9 +113,11 @@ def test_clamscan_agrees(corpus, vigil, clamscan):
     c = clamscan("--no-summary", "-r", "-d", root / "p.hdb", out)
     vtop = {p.split("//")[0] for p in v.found()}
     ctop = set(c.found())
-    # clamscan 1.4 reads neither lzip, zstd, ar nor LZMA inside zip
+    # clamscan 1.4 reads neither lzip, zstd, compress, lz4, ar nor LZMA
+    # inside zip
     assert ctop <= vtop
-    assert vtop - ctop == {str(out / n) for n in ("p.lz", "p.zst", "p.a", "p-lzma.zip")}
+    assert vtop - ctop == {str(out / n) for n in ("p.lz", "p.zst", "p.a", "p-lzma.zip",
+                                                  "p.Z", "p.lz4")}
 
 
 def test_nested_path(tmp_path, vigil):

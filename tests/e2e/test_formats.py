@@ -36,6 +36,7 @@ CASES = {
     "nsis.exe": (lambda: fg.nsis(PAYLOAD), "nsis-2"),
     "is.exe": (lambda: fg.installshield(PAYLOAD), "payload.bin"),
     "iscab.exe": (lambda: fg.iscab_setup(PAYLOAD), "payload.bin"),
+    "sfx.exe": (lambda: fg.pe_sfx(PAYLOAD), "payload.bin"),
     "upx.exe": (lambda: fg.upx_pe(PAYLOAD), "upx-unpacked"),
 }
 

@@ -4,6 +4,7 @@
  */
 #include "formats/format.h"
 #include "formats/parsers.h"
+#include "formats/sfx.h"
 
 static const struct format formats[] = {
 	{ "compressed", compressed_probe, compressed_extract },
@@ -19,6 +20,7 @@ static const struct format formats[] = {
 	{ "tnef", tnef_probe, tnef_extract },
 	{ "sis", sis_probe, sis_extract },
 	{ "upx", upx_probe, upx_extract },
+	{ "sfx", sfx_probe, sfx_extract },
 	{ "nsis", nsis_probe, nsis_extract },
 	{ "installshield", ishield_probe, ishield_extract },
 	{ "embedded-pe", embedpe_probe, embedpe_extract },

@@ -124,6 +124,32 @@ static void elf_entry(const uint8_t *b, size_t len, const struct elf_hdr *h,
 	}
 }
 
+size_t exeinfo_elf_end(const uint8_t *b, size_t len)
+{
+	struct elf_hdr h;
+	struct rdr r;
+	uint64_t end;
+	uint16_t i;
+
+	if (elf_header(b, len, &h) < 0)
+		return 0;
+	end = h.shoff + (uint64_t)h.shnum * h.shentsize;
+	rdr_init(&r, b, len);
+	for (i = 0; i < h.phnum && h.phentsize >= (h.is64 ? 56 : 32); i++) {
+		uint64_t off, filesz;
+
+		if (rdr_seek(&r, h.phoff + (uint64_t)i * h.phentsize +
+					 (h.is64 ? 8 : 4)) < 0)
+			break;
+		off = h.is64 ? rdr_u64(&r, h.be) : rdr_u32(&r, h.be);
+		rdr_skip(&r, h.is64 ? 16 : 8); /* vaddr, paddr */
+		filesz = h.is64 ? rdr_u64(&r, h.be) : rdr_u32(&r, h.be);
+		if (!rdr_failed(&r) && off + filesz > end && off + filesz >= off)
+			end = off + filesz;
+	}
+	return end < len ? (size_t)end : len;
+}
+
 static enum exe_kind elf_info(const uint8_t *b, size_t len, struct exeinfo *x)
 {
 	struct elf_hdr h;

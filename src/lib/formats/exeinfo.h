@@ -33,5 +33,10 @@ struct exeinfo {
  * found; EXE_NONE (with x cleared) if b is none of the three.
  */
 enum exe_kind exeinfo_parse(const uint8_t *b, size_t len, struct exeinfo *x);
+/*
+ * Where an ELF image ends in the file (its section header table or its last
+ * segment's data, whichever is later); 0 if b is not ELF.
+ */
+size_t exeinfo_elf_end(const uint8_t *b, size_t len);
 
 #endif

@@ -1,0 +1,58 @@
+/*
+ * sfx.c -- self-extracting archives: a zip, 7z, RAR or cab appended to an
+ * executable stub (PE or ELF). The earliest archive signature in the
+ * overlay (what follows the image) starts the archive, which libarchive
+ * then reads as if it were a file of its own; its entries appear directly
+ * under the executable's path.
+ */
+#define _GNU_SOURCE
+#include <string.h>
+
+#include "formats/format.h"
+#include "formats/parsers.h"
+#include "formats/exeinfo.h"
+#include "formats/pe.h"
+#include "formats/sfx.h"
+#include "vigil/vigil.h"
+
+static const struct {
+	const char *magic;
+	size_t n;
+} sigs[] = {
+	{ "PK\003\004", 4 },
+	{ "7z\274\257\047\034", 6 },
+	{ "Rar!\032\007", 6 },
+	{ "MSCF\0\0\0\0", 8 },
+};
+
+/* Offset of the archive in the overlay, or 0 if there is none. */
+static size_t find(const uint8_t *buf, size_t len, int type)
+{
+	size_t start = type == VIGIL_TYPE_PE ? pe_image_size(buf, len) :
+					       exeinfo_elf_end(buf, len);
+	size_t best = 0, i;
+
+	if (!start || start >= len)
+		return 0;
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+		size_t span = best ? best - start : len - start;
+		const uint8_t *p = memmem(buf + start, span, sigs[i].magic,
+					  sigs[i].n);
+
+		if (p)
+			best = (size_t)(p - buf);
+	}
+	return best;
+}
+
+int sfx_probe(const uint8_t *buf, size_t len, int type)
+{
+	return type == VIGIL_TYPE_ELF && find(buf, len, type);
+}
+
+int sfx_extract(struct fmt_ctx *c, const uint8_t *buf, size_t len)
+{
+	size_t off = find(buf, len, fmt_type(c));
+
+	return off ? archive_extract(c, buf + off, len - off) : 0;
+}
