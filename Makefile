@@ -33,7 +33,10 @@ install: build
 	@meson install -C $(BUILD)
 
 bench: build
+	@sh scripts/deps.sh bench
 	@sh bench/run.sh $(BUILD)
+	@python3 bench/containers.py $(BUILD)
+	@python3 bench/bombs.py $(BUILD)
 
 fuzz:
 	@sh scripts/fuzz.sh

@@ -11,10 +11,13 @@ TEST="libcmocka-dev python3 python3-pytest clamav clamav-testfiles \
 libclang-rt-14-dev llvm xxd zip p7zip-full cpio binutils genisoimage zstd \
 xz-utils bzip2 lzip lz4 ncompress sharutils gcab arj"
 
+BENCH="clamav-daemon"
+
 case "${1:-build}" in
 build) want=$BUILD ;;
 test) want="$BUILD $TEST" ;;
-*) echo "usage: deps.sh [build|test]" >&2; exit 2 ;;
+bench) want="$BUILD $TEST $BENCH" ;;
+*) echo "usage: deps.sh [build|test|bench]" >&2; exit 2 ;;
 esac
 
 missing=
