@@ -380,6 +380,20 @@ def upx_pe(payload):
     return bytes(img)
 
 
+def upx_elf(payload):
+    """An ELF laid out as UPX does: the "UPX!" l_info and p_info after the
+    program, then b_info blocks (here: the payload in two stored blocks)
+    ending with a zero-sized one."""
+    half = len(payload) // 2
+    blocks = b""
+    for part in (payload[:half], payload[half:]):
+        blocks += struct.pack("<IIBBBB", len(part), len(part), 2, 0, 0, 0) + part
+    blocks += struct.pack("<IIBBBB", 0, 0, 0, 0, 0, 0)
+    info = b"\x00" * 4 + b"UPX!" + struct.pack("<HBB", 12, 13, 12) + \
+        struct.pack("<III", 0, len(payload), len(payload))
+    return elf(b"\x90" * 16) + info + blocks
+
+
 def nsis(payload):
     """An NSIS installer: PE stub, first header, a deflated script block
     and a deflated file block, then the CRC."""

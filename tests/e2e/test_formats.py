@@ -38,6 +38,7 @@ CASES = {
     "iscab.exe": (lambda: fg.iscab_setup(PAYLOAD), "payload.bin"),
     "sfx.exe": (lambda: fg.pe_sfx(PAYLOAD), "payload.bin"),
     "upx.exe": (lambda: fg.upx_pe(PAYLOAD), "upx-unpacked"),
+    "upx.elf": (lambda: fg.upx_elf(PAYLOAD), "upx-unpacked"),
 }
 
 

@@ -80,6 +80,14 @@ struct vigil_scanner {
 #define LIMIT_RATIO LIMIT_PREFIX "CompressionRatio"
 #define LIMIT_STEPS LIMIT_PREFIX "MatchSteps"
 
+struct digests;
+/*
+ * hashscan.c: the hash signatures of tables base .. base + HASH_NALGO - 1
+ * (HT_FILE or HT_SECTION) over buf, digests kept in d. 0, 1 or an error.
+ */
+int hashscan_run(struct vigil_scanner *s, int base, const uint8_t *buf,
+		 size_t len, struct digests *d);
+
 /* secthash.c: PE section hash signatures over an object. */
 int secthash_scan(struct vigil_scanner *s, const uint8_t *buf, size_t len);
 

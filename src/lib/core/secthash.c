@@ -9,47 +9,12 @@
 #include "core/digest.h"
 #include "core/scanner_int.h"
 #include "formats/exeinfo.h"
-#include "match/hashset.h"
-
-/* Algorithms some shard's section hashes want for a section of size n. */
-static unsigned wanted(const struct vigil_engine *e, uint64_t n)
-{
-	unsigned want = 0;
-	size_t i, a;
-
-	for (i = 0; i < e->nshards; i++)
-		for (a = 0; a < HASH_NALGO; a++)
-			if (e->shards[i].v.nhash[HT_SECTION + a] &&
-			    hashset_size_wanted(&e->shards[i].v,
-						(int)(HT_SECTION + a), n))
-				want |= 1u << a;
-	return want;
-}
 
 static int one_section(struct vigil_scanner *s, const uint8_t *p, uint64_t n)
 {
 	struct digests d = { 0 };
-	unsigned want = wanted(s->e, n);
-	size_t i, a;
-	int rc;
 
-	if (!want)
-		return 0;
-	if ((rc = digest_compute(p, (size_t)n, want, &d)) < 0)
-		return rc;
-	for (i = 0; i < s->e->nshards; i++) {
-		for (a = 0; a < HASH_NALGO; a++) {
-			const char *name;
-
-			if (!(want & (1u << a)))
-				continue;
-			name = hashset_find(&s->e->shards[i].v,
-					    (int)(HT_SECTION + a), d.d[a], n);
-			if (name && (rc = scanner_detect(s, name)) != 0)
-				return rc;
-		}
-	}
-	return 0;
+	return hashscan_run(s, HT_SECTION, p, (size_t)n, &d);
 }
 
 int secthash_scan(struct vigil_scanner *s, const uint8_t *buf, size_t len)

@@ -38,37 +38,6 @@ double scanner_clock(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static int scan_hashes(struct vigil_scanner *s, const uint8_t *buf,
-		       size_t len, struct digests *d)
-{
-	unsigned want = 0;
-	size_t i, a;
-	int rc;
-
-	for (i = 0; i < s->e->nshards; i++)
-		for (a = 0; a < HASH_NALGO; a++)
-			if (s->e->shards[i].v.nhash[a] &&
-			    hashset_size_wanted(&s->e->shards[i].v, (int)a, len))
-				want |= 1u << a;
-	if (!want)
-		return 0;
-	if ((rc = digest_compute(buf, len, want, d)) < 0)
-		return rc;
-	for (i = 0; i < s->e->nshards; i++) {
-		for (a = 0; a < HASH_NALGO; a++) {
-			const char *name;
-
-			if (!(want & (1u << a)))
-				continue;
-			name = hashset_find(&s->e->shards[i].v, (int)a,
-					    d->d[a], len);
-			if (name && (rc = scanner_detect(s, name)) != 0)
-				return rc;
-		}
-	}
-	return 0;
-}
-
 static int scan_bodies(struct vigil_scanner *s, const uint8_t *buf,
 		       size_t len, uint32_t targets)
 {
@@ -146,7 +115,7 @@ static int match_object(struct vigil_scanner *s, const uint8_t *buf,
 	uint32_t norm = filetype_norm_targets(type);
 	int rc;
 
-	if ((rc = scan_hashes(s, buf, len, d)) != 0 ||
+	if ((rc = hashscan_run(s, HT_FILE, buf, len, d)) != 0 ||
 	    (type == VIGIL_TYPE_PE && (rc = secthash_scan(s, buf, len)) != 0) ||
 	    (rc = scan_bodies(s, buf, len, filetype_raw_targets(type))) != 0)
 		return rc;

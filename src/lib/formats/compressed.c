@@ -12,6 +12,7 @@
 #include <zlib.h>
 #include <zstd.h>
 
+#include "formats/fastinflate.h"
 #include "formats/format.h"
 #include "formats/parsers.h"
 #include "util/vbuf.h"
@@ -187,7 +188,12 @@ int compressed_extract(struct fmt_ctx *c, const uint8_t *buf, size_t len)
 
 	switch (codec_of(buf, len)) {
 	case C_GZIP:
-		gunzip(&o, buf, len, name);
+		rc = fast_gunzip(buf, len, o.max, &o.b, name, sizeof(name));
+		if (rc == 1)
+			gunzip(&o, buf, len, name);
+		else if (rc < 0)
+			return rc;
+		rc = 0;
 		break;
 	case C_BZIP2:
 		bunzip(&o, buf, len);

@@ -22,19 +22,46 @@ static int put(struct vbuf *out, size_t max, int *over, uint8_t b)
 	return 0;
 }
 
-static int b64val(uint8_t c)
+/* Base64 digit values (both alphabets); B64_PAD for '=', B64_SKIP else. */
+#define B64_PAD 0xfe
+#define B64_SKIP 0xff
+static const uint8_t b64[256] = {
+	255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
+	255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
+	255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
+	255, 255, 255, 255, 255, 255, 255,  62, 255,  62, 255,  63,
+	 52,  53,  54,  55,  56,  57,  58,  59,  60,  61, 255, 255,
+	255, 254, 255, 255, 255,   0,   1,   2,   3,   4,   5,   6,
+	  7,   8,   9,  10,  11,  12,  13,  14,  15,  16,  17,  18,
+	 19,  20,  21,  22,  23,  24,  25, 255, 255, 255, 255,  63,
+	255,  26,  27,  28,  29,  30,  31,  32,  33,  34,  35,  36,
+	 37,  38,  39,  40,  41,  42,  43,  44,  45,  46,  47,  48,
+	 49,  50,  51, 255, 255, 255, 255, 255, 255, 255, 255, 255,
+	255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
+	255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
+	255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
+	255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
+	255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
+	255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
+	255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
+	255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
+	255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
+	255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255,
+	255, 255, 255, 255,
+};
+
+/* Four digits at in into three bytes at out; 0 if any is not a digit. */
+static int b64_quad(const uint8_t *in, uint8_t *out)
 {
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '+' || c == '-')
-		return 62;
-	if (c == '/' || c == '_')
-		return 63;
-	return -1;
+	uint32_t a = b64[in[0]], b = b64[in[1]], c = b64[in[2]],
+		 d = b64[in[3]];
+
+	if ((a | b | c | d) & 0xc0)
+		return 0;
+	out[0] = (uint8_t)(a << 2 | b >> 4);
+	out[1] = (uint8_t)(b << 4 | c >> 2);
+	out[2] = (uint8_t)(c << 6 | d);
+	return 1;
 }
 
 int enc_base64(const uint8_t *in, size_t len, size_t max, struct vbuf *out,
@@ -42,19 +69,28 @@ int enc_base64(const uint8_t *in, size_t len, size_t max, struct vbuf *out,
 {
 	uint32_t acc = 0;
 	unsigned bits = 0;
-	size_t i;
+	size_t i = 0;
 	int rc;
 
 	if (vbuf_reserve(out, len / 4 * 3 + 3 < max ? len / 4 * 3 + 3 : max) < 0)
 		return VIGIL_ENOMEM;
-	for (i = 0; i < len; i++) {
-		int v = b64val(in[i]);
+	while (i < len) {
+		uint8_t v = b64[in[i]];
 
-		if (in[i] == '=')
-			break; /* padding: the end of this stream */
-		if (v < 0)
+		/* Whole quads on a digit boundary go three bytes at a time. */
+		if (!bits && i + 4 <= len && out->len + 3 <= max &&
+		    out->len + 3 <= out->cap &&
+		    b64_quad(in + i, out->data + out->len)) {
+			out->len += 3;
+			i += 4;
 			continue;
-		acc = acc << 6 | (uint32_t)v;
+		}
+		i++;
+		if (v == B64_PAD)
+			break; /* padding: the end of this stream */
+		if (v == B64_SKIP)
+			continue;
+		acc = acc << 6 | v;
 		bits += 6;
 		if (bits >= 8) {
 			bits -= 8;

@@ -111,9 +111,7 @@ static int elf_block(struct fmt_ctx *c, struct rdr *r, struct vbuf *out)
 		return FMT_DAMAGED;
 	n = nrv_decompress(method, data, cpr, out->data + out->len, unc);
 	out->len += n < 0 ? (size_t)(-n - 1) : (size_t)n;
-	if (cpr & 3)
-		rdr_skip(r, 4 - (cpr & 3)); /* blocks are 4-byte aligned */
-	return n == (long)unc ? 0 : FMT_DAMAGED;
+	return n == (long)unc ? 0 : FMT_DAMAGED; /* blocks follow unpadded */
 }
 
 static int upx_elf(struct fmt_ctx *c, const uint8_t *buf, size_t len,

@@ -76,7 +76,8 @@ static int cd_entry(struct rdr *r, const uint8_t *buf, size_t len,
 	rdr_skip(r, 4);
 	e->flags = rdr_u16le(r);
 	e->method = rdr_u16le(r);
-	rdr_skip(r, 8);
+	rdr_skip(r, 4); /* time, date */
+	e->crc = rdr_u32le(r);
 	csize = rdr_u32le(r);
 	e->usize = rdr_u32le(r);
 	nl = rdr_u16le(r);

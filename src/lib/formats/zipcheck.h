@@ -13,6 +13,7 @@ struct zipdir_entry {
 	uint16_t name_len;
 	uint16_t flags;		/* general purpose bits */
 	uint16_t method;
+	uint32_t crc;		/* CRC-32 of the uncompressed data */
 	uint64_t csize, usize;
 	uint64_t data;		/* offset of the entry's data, 0 if unknown */
 };
