@@ -238,6 +238,11 @@ int fmt_type(const struct fmt_ctx *c)
 	return c->type;
 }
 
+unsigned fmt_depth(const struct fmt_ctx *c)
+{
+	return c->s->w.depth;
+}
+
 size_t fmt_max_child(const struct fmt_ctx *c)
 {
 	const struct vigil_scanner *s = c->s;

@@ -3,7 +3,10 @@
  * PE, the archive of a self-extractor (sfx.c); then whole PE images, as
  * droppers and unpacked executables hold them. Every "MZ" past the start
  * whose e_lfanew leads to a PE signature is cut out, from its headers to
- * the end of its last section, and handed over as "embedded-pe-N".
+ * the end of its last section, and handed over as "embedded-pe-N". Other
+ * binary data is searched only when it came out of a container (a stream,
+ * a decompressed or unpacked image): a file of unknown binary data on its
+ * own is not, as ClamAV does not either, which keeps bulk data fast.
  */
 #define _GNU_SOURCE
 #include <stdio.h>
@@ -32,6 +35,8 @@ int embedpe_extract(struct fmt_ctx *c, const uint8_t *buf, size_t len)
 	unsigned tried = 0, found = 0;
 	int rc = fmt_type(c) == VIGIL_TYPE_PE ? sfx_extract(c, buf, len) : 0;
 
+	if (fmt_type(c) != VIGIL_TYPE_PE && !fmt_depth(c))
+		return rc;
 	while (!rc && (p = memmem(p, (size_t)(end - p), "MZ", 2))) {
 		size_t off = (size_t)(p - buf), size;
 		char name[32];

@@ -30,6 +30,8 @@ struct format {
 
 /* Type of the object being extracted (enum vigil_file_type). */
 int fmt_type(const struct fmt_ctx *c);
+/* Nesting of the object being extracted: 0 for the file itself. */
+unsigned fmt_depth(const struct fmt_ctx *c);
 
 /* The parser for an object, or NULL. */
 const struct format *format_for(const uint8_t *buf, size_t len, int type);
