@@ -66,6 +66,25 @@ def cab(payload):
     return with_tool(payload, lambda o, n: ["gcab", "-c", "-z", o, n], "p.cab")
 
 
+def rar4(payload, name="payload.bin"):
+    """A RAR 4 archive holding the payload stored (method 0x30): marker,
+    archive header, file header, data, end of archive. Each header's CRC is
+    the low 16 bits of the CRC-32 of the header from its type byte on."""
+    def block(typ, flags, body):
+        rest = struct.pack("<BHH", typ, flags, 7 + len(body)) + body
+        return struct.pack("<H", zlib.crc32(rest) & 0xffff) + rest
+    n = name.encode()
+    head = struct.pack("<IIBIIBBHI", len(payload), len(payload), 2, zlib.crc32(payload),
+                       0x5b000000, 20, 0x30, len(n), 0x20) + n
+    return (b"Rar!\x1a\x07\x00" + block(0x73, 0, b"\x00" * 6) +
+            block(0x74, 0x8000, head) + payload + block(0x7b, 0x4000, b""))
+
+
+def kwaj(payload):
+    """A KWAJ file (compress.exe's later format) with the payload stored."""
+    return b"KWAJ\x88\xf0\x27\xd1" + struct.pack("<HHH", 0, 14, 0) + payload
+
+
 def cpio(payload, fmt="newc"):
     with tempfile.TemporaryDirectory() as d:
         with open(os.path.join(d, "payload.bin"), "wb") as f:

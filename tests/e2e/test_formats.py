@@ -19,6 +19,8 @@ CASES = {
     "p.cab": (lambda: fg.cab(PAYLOAD), "payload.bin"),
     "p.lzma": (lambda: fg.lzma_alone(PAYLOAD), "data"),
     "p.szdd": (lambda: fg.szdd(PAYLOAD), "data"),
+    "p.kwaj": (lambda: fg.kwaj(PAYLOAD), "data"),
+    "p.rar": (lambda: fg.rar4(PAYLOAD), "payload.bin"),
     "mime.eml": (lambda: fg.mime(PAYLOAD), "payload.bin"),
     "qp.eml": (lambda: fg.mime_qp(PAYLOAD), "payload.bin"),
     "uu.mbox": (lambda: fg.uuencode(PAYLOAD), "payload.bin"),
