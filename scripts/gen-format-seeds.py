@@ -50,6 +50,9 @@ def main():
     for fmt, datas in seeds().items():
         d = os.path.join(top, "corpus", fmt)
         os.makedirs(d, exist_ok=True)
+        for old in os.listdir(d):  # earlier generations; crash-* files stay
+            if len(old) == 16 and all(ch in "0123456789abcdef" for ch in old):
+                os.unlink(os.path.join(d, old))
         for data in datas:
             for seed in (data, data[:len(data) // 2]):
                 name = hashlib.sha1(seed).hexdigest()[:16]
