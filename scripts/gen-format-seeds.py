@@ -40,6 +40,7 @@ def seeds():
         "pe": [fg.pe(sections=(("data", p),)), fg.upx_pe(p), fg.nsis(p),
                fg.elf(p), fg.elf(p, is64=False, be=True), fg.macho(p),
                fg.macho(p, lc_main=True), fg.pe_sfx(p), fg.upx_elf(p),
+               fg.pe_resource(p),
                fg.installshield(p), fg.iscab_setup(p, chunk=16), fg.embedded_pe(fg.pe(sections=(("d", p),)))],
     }
 

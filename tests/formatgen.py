@@ -541,6 +541,21 @@ def macho(code, data=b"DATADATA" * 8, entry_at=0, lc_main=False):
     return hdr + seg + thread + code + data
 
 
+def pe_resource(payload, rtype=10, rid=101):
+    """A PE whose second section is .rsrc: a type / name / language tree
+    with one leaf, the payload (RCDATA by default)."""
+    rva = 0x2000  # pe() maps section i at 0x1000 * (i + 1)
+
+    def directory(entry_id, to):
+        return struct.pack("<IIHHHH", 0, 0, 0, 0, 0, 1) + struct.pack("<II", entry_id, to)
+    tree = (directory(rtype, 0x80000018) + directory(rid, 0x80000030) +
+            directory(0x409, 0x48) + struct.pack("<IIII", rva + 0x58, len(payload), 0, 0))
+    blob = tree.ljust(0x58, b"\x00") + payload
+    img = bytearray(pe(sections=(("code", b"\xc3" * 64), ("rsrc", blob))))
+    struct.pack_into("<II", img, 0x80 + 4 + 20 + 96 + 2 * 8, rva, len(blob))
+    return bytes(img)
+
+
 def pe_sfx(payload):
     """A self-extracting zip: a PE stub with the zip appended."""
     return pe() + zip_of(payload)

@@ -39,6 +39,7 @@ CASES = {
     "is.exe": (lambda: fg.installshield(PAYLOAD), "payload.bin"),
     "iscab.exe": (lambda: fg.iscab_setup(PAYLOAD), "payload.bin"),
     "sfx.exe": (lambda: fg.pe_sfx(PAYLOAD), "payload.bin"),
+    "rsrc.exe": (lambda: fg.pe_resource(PAYLOAD), "resource/10/101"),
     "upx.exe": (lambda: fg.upx_pe(PAYLOAD), "upx-unpacked"),
     "upx.elf": (lambda: fg.upx_elf(PAYLOAD), "upx-unpacked"),
 }

@@ -1,6 +1,7 @@
 /*
  * embedpe.c -- what executables and other binary data carry: first, for a
- * PE, the archive of a self-extractor (sfx.c); then whole PE images, as
+ * PE, the archive of a self-extractor (sfx.c) and the resources (peres.c);
+ * then whole PE images, as
  * droppers and unpacked executables hold them. Every "MZ" past the start
  * whose e_lfanew leads to a PE signature is cut out, from its headers to
  * the end of its last section, and handed over as "embedded-pe-N". Other
@@ -15,6 +16,7 @@
 #include "formats/format.h"
 #include "formats/parsers.h"
 #include "formats/pe.h"
+#include "formats/peres.h"
 #include "formats/sfx.h"
 #include "io/reader.h"
 #include "vigil/vigil.h"
@@ -33,8 +35,13 @@ int embedpe_extract(struct fmt_ctx *c, const uint8_t *buf, size_t len)
 {
 	const uint8_t *p = buf + 1, *end = buf + len;
 	unsigned tried = 0, found = 0;
-	int rc = fmt_type(c) == VIGIL_TYPE_PE ? sfx_extract(c, buf, len) : 0;
+	int rc = 0;
 
+	if (fmt_type(c) == VIGIL_TYPE_PE &&
+	    !(rc = sfx_extract(c, buf, len)))
+		rc = peres_extract(c, buf, len);
+	if (rc)
+		return rc;
 	if (fmt_type(c) != VIGIL_TYPE_PE && !fmt_depth(c))
 		return rc;
 	while (!rc && (p = memmem(p, (size_t)(end - p), "MZ", 2))) {

@@ -35,6 +35,13 @@ int pe_parse(const uint8_t *b, size_t len, struct pe_info *pe)
 	pe->file_align = rdr_u32le(&r);
 	rdr_skip(&r, 20); /* versions, SizeOfImage */
 	pe->headers_size = rdr_u32le(&r);
+	/* checksum .. heap sizes, loader flags, then the data directories */
+	rdr_skip(&r, 8 + (pe->is64 ? 32 : 16) + 4);
+	if (rdr_u32le(&r) > 2) {
+		rdr_skip(&r, 2 * 8);
+		pe->rsrc_rva = rdr_u32le(&r);
+		pe->rsrc_size = rdr_u32le(&r);
+	}
 	if (rdr_failed(&r) || pe->nsect > PE_MAX_SECTIONS ||
 	    rdr_seek(&r, (size_t)pe->pe_off + 24 + opt) < 0)
 		return -1;
