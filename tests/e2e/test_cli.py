@@ -73,6 +73,21 @@ def test_default_database_finds_eicar(tmp_path, vigil):
     assert r.out.strip() == "%s: Eicar-Test-Signature FOUND" % f
 
 
+def test_sample_set_of_make_scan(tmp_path, vigil):
+    """What "make scan" shows: the samples, the EICAR file on its own and
+    zipped in a mail, with the default database."""
+    here = os.path.join(os.path.dirname(__file__), "..", "..")
+    d = tmp_path / "samples"
+    subprocess.run(["sh", os.path.join(here, "scripts", "make-samples.sh"), str(d)], check=True)
+    r = vigil("scan", "-i", "--no-summary", d)
+    assert r.rc == 1, r.err
+    assert sorted(r.out.splitlines()) == sorted([
+        "%s/found/eicar.com: Eicar-Test-Signature FOUND" % d,
+        "%s/found/mail.eml//eicar.zip//eicar.com: Eicar-Test-Signature FOUND" % d,
+        "%s/found/logical.txt: Vigil.Test.SampleLogical FOUND" % d,
+        "%s/found/marker.txt: Vigil.Test.SampleMarker FOUND" % d]), r.out
+
+
 def test_exclude_and_max_filesize(tmp_path, vigil):
     d, db = tree(tmp_path)
     r = vigil("scan", "--no-summary", "-d", db, "--exclude", r"\.bin$", d)
