@@ -38,6 +38,7 @@ def build(work):
             f.write(bombgen.nested_zip_bomb(levels=5, leaf_mib=4096))
     bombs["42-full.zip"] = open(p, "rb").read()
     bombs["overlap.zip"] = bombgen.overlapping_zip()
+    bombs["quine.zip"] = bombgen.zip_quine()
     bombs["deep1000.gz"] = bombgen.deep_gzip()
     paths = {}
     for name, data in bombs.items():

@@ -8,7 +8,7 @@ import zipfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 from bombgen import (compression_bombs, deep_gzip, nested_zip_bomb,  # noqa: E402
-                     overlapping_zip)
+                     overlapping_zip, zip_quine)
 
 
 def check_limit(vigil, path, which, *extra):
@@ -50,6 +50,31 @@ def test_overlapping_zip(tmp_path, vigil):
     p.write_bytes(overlapping_zip())
     r = vigil("scan", "--no-summary", "-d", tmp_path / "s.ndb", p)
     assert r.rc == 1 and r.out.strip() == "%s: Heuristics.Zip.OverlappingFiles FOUND" % p
+
+
+def test_zip_quine(tmp_path, vigil, clamscan):
+    """A zip that contains itself: it is unpacked once, its copy is seen to
+    be the same object and not unpacked again, and the verdict is the
+    content's (clean here), as clamscan's."""
+    import io
+    data = zip_quine()
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        assert z.read("r.zip") == data and z.testzip() is None  # a real quine
+    sigs(tmp_path)
+    p = tmp_path / "r.zip"
+    p.write_bytes(data)
+    r = vigil("scan", "--json", "-d", tmp_path / "s.ndb", p, timeout=30)
+    import json
+    rec = json.loads(r.out.splitlines()[0])
+    assert r.rc == 0 and rec["status"] == "OK" and rec["objects"] <= 3, r.out + r.err
+    c = clamscan("--no-summary", "-d", tmp_path / "s.ndb", p)
+    assert c.rc == 0, c.out
+    # With a signature for it, the copy inside is found as well as the file.
+    (tmp_path / "q.hdb").write_text("%s:%d:Quine.Md5\n" % (__import__("hashlib").md5(data)
+                                                            .hexdigest(), len(data)))
+    r = vigil("scan", "--no-summary", "--allmatch", "-d", tmp_path / "q.hdb", p)
+    assert r.out.splitlines()[:2] == ["%s: Quine.Md5 FOUND" % p,
+                                      "%s//r.zip: Quine.Md5 FOUND" % p], r.out
 
 
 def test_deep_nesting(tmp_path, vigil):
