@@ -40,20 +40,25 @@ int seen_check(struct seen *t, const uint8_t *buf, size_t len,
 			if (t->n >= SEEN_MAX_OBJECTS)
 				return 0;
 			*e = (struct seen_entry){ h.low64, h.high64, len, t->gen,
-						  (uint16_t)depth, 0 };
+						  (uint16_t)depth,
+						  SEEN_PENDING };
 			t->n++;
 			*slot = (long)i;
 			return 0;
 		}
-		if (e->lo == h.low64 && e->hi == h.high64 && e->len == len)
-			return e->depth <= depth && !e->matched;
+		if (e->lo != h.low64 || e->hi != h.high64 || e->len != len)
+			continue;
+		if (e->state == SEEN_PENDING)
+			return SEEN_ANCESTOR;
+		return e->state == SEEN_CLEAN && e->depth <= depth ? SEEN_SKIP :
+								     SEEN_NEW;
 	}
 }
 
-void seen_matched(struct seen *t, long slot)
+void seen_done(struct seen *t, long slot, int matched)
 {
 	if (slot >= 0)
-		t->e[slot].matched = 1;
+		t->e[slot].state = matched ? SEEN_MATCHED : SEEN_CLEAN;
 }
 
 void seen_free(struct seen *t)

@@ -1,8 +1,10 @@
 /*
  * seen.h -- the objects already matched in one scan, by content: a
- * contained object identical to one matched at the same or a shallower
- * depth is not matched again. Archives full of copies (42.zip), quines
- * that contain themselves and ordinary duplicate files cost one pass.
+ * contained object identical to a clean one matched at the same or a
+ * shallower depth is not matched again, so archives full of copies (42.zip)
+ * and ordinary duplicate files cost one pass; one identical to an object
+ * still being unpacked around it (a quine, which contains itself) would
+ * recurse for ever, and is reported as exceeding the recursion limit.
  */
 #ifndef VIGIL_CORE_SEEN_H
 #define VIGIL_CORE_SEEN_H
@@ -18,8 +20,12 @@ struct seen_entry {
 	uint64_t len;
 	uint32_t gen;		/* scan the entry belongs to */
 	uint16_t depth;
-	uint16_t matched;	/* a signature matched it: match copies too */
+	uint16_t state;		/* enum seen_state */
 };
+
+enum seen_state { SEEN_PENDING = 0, SEEN_CLEAN = 1, SEEN_MATCHED = 2 };
+/* What seen_check() found. */
+enum { SEEN_NEW = 0, SEEN_SKIP = 1, SEEN_ANCESTOR = 2 };
 
 struct seen {
 	struct seen_entry *e;	/* 2 * SEEN_MAX_OBJECTS slots */
@@ -29,16 +35,17 @@ struct seen {
 /* Starts a new scan: forgets every object, in constant time. */
 void seen_reset(struct seen *t);
 /*
- * 1 if an identical object was seen at depth <= this one and nothing
- * matched it (it may still be being matched: a quine); otherwise 0, and
- * *slot is where this one is remembered (or -1). VIGIL_ENOMEM on failure.
- * Objects in which a signature matched are matched again, as in ClamAV,
- * which caches only clean results, so every copy is reported.
+ * SEEN_SKIP if an identical clean object was matched at depth <= this one;
+ * SEEN_ANCESTOR if an identical object is still being matched (this one
+ * is inside it); else SEEN_NEW, with *slot where this one is remembered
+ * (-1 if the table is full), or VIGIL_ENOMEM. Objects in which a signature
+ * matched are matched again, as in ClamAV, which caches only clean
+ * results, so that every copy is reported.
  */
 int seen_check(struct seen *t, const uint8_t *buf, size_t len,
 	       unsigned depth, long *slot);
-/* Notes that a signature matched the object remembered at slot. */
-void seen_matched(struct seen *t, long slot);
+/* The object at slot is done: clean, or a signature matched it. */
+void seen_done(struct seen *t, long slot, int matched);
 void seen_free(struct seen *t);
 
 #endif

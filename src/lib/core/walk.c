@@ -151,8 +151,11 @@ static int scan_obj(struct vigil_scanner *s, const uint8_t *buf, size_t len)
 		return scanner_limit(s, LIMIT_FILESIZE);
 	s->w.files++;
 	if (s->w.depth && (rc = seen_check(&s->w.seen, buf, len, s->w.depth,
-					   &slot)) != 0)
+					   &slot)) != SEEN_NEW) {
+		if (rc == SEEN_ANCESTOR) /* it contains itself: a quine */
+			return scanner_limit(s, LIMIT_DEPTH);
 		return rc < 0 ? rc : 0; /* clean already, no deeper */
+	}
 	s->w.bytes += len;
 	type = filetype_detect(buf, len);
 	if ((rc = match_object(s, buf, len, type, &d)) == 0)
@@ -162,8 +165,7 @@ static int scan_obj(struct vigil_scanner *s, const uint8_t *buf, size_t len)
 	if (s->det.n > first && !verdict_has_limit(s, first) &&
 	    allowlisted(s, buf, len, &d))
 		verdict_drop_matches(s, first);
-	if (verdict_has_match(s, first))
-		seen_matched(&s->w.seen, slot);
+	seen_done(&s->w.seen, slot, verdict_has_match(s, first));
 	return rc || s->w.stop;
 }
 
