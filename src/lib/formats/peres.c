@@ -15,7 +15,7 @@
 #define PERES_MAX_LEAVES 4096
 #define PERES_MAX_ENTRIES 65536
 
-struct walk {
+struct res_walk {
 	struct fmt_ctx *c;
 	const struct pe_info *pe;
 	const uint8_t *buf;
@@ -25,7 +25,7 @@ struct walk {
 	uint32_t path[3];	/* type, name, language ids (or name offsets) */
 };
 
-static int leaf(struct walk *w, uint32_t off)
+static int leaf(struct res_walk *w, uint32_t off)
 {
 	struct rdr r;
 	uint32_t rva, size;
@@ -45,7 +45,7 @@ static int leaf(struct walk *w, uint32_t off)
 	return fmt_child(w->c, name, w->buf + at, size);
 }
 
-static int dir(struct walk *w, uint32_t off, unsigned depth)
+static int dir(struct res_walk *w, uint32_t off, unsigned depth)
 {
 	struct rdr r;
 	uint32_t n, i;
@@ -73,7 +73,7 @@ static int dir(struct walk *w, uint32_t off, unsigned depth)
 int peres_extract(struct fmt_ctx *c, const uint8_t *buf, size_t len)
 {
 	struct pe_info pe;
-	struct walk w = { c, &pe, buf, len, 0, 0, 0, { 0, 0, 0 } };
+	struct res_walk w = { c, &pe, buf, len, 0, 0, 0, { 0, 0, 0 } };
 	long base;
 	int rc;
 
