@@ -36,11 +36,11 @@ extern "C" {
 #endif
 
 #define VIGIL_VERSION_MAJOR 0
-#define VIGIL_VERSION_MINOR 1
+#define VIGIL_VERSION_MINOR 2
 #define VIGIL_VERSION_PATCH 0
-#define VIGIL_VERSION_STRING "0.1.0"
+#define VIGIL_VERSION_STRING "0.2.0"
 /* MAJOR * 10000 + MINOR * 100 + PATCH, comparable with vigil_version_number() */
-#define VIGIL_VERSION_NUMBER 100
+#define VIGIL_VERSION_NUMBER 200
 
 /*
  * vigil_version, vigil_version_number -- the library's version at run time,
