@@ -16,6 +16,7 @@
 
 #define ARJ_MAX_HEADER 2600
 #define ARJ_MAX_FILES 100000
+#define ARJ_RESERVE_RATIO 16	/* output reserved per byte of input, at first */
 #define ARJ_GARBLED 0x01
 #define THRESHOLD 3
 #define NC 510		/* 256 literals + 256 lengths - 2 */
@@ -125,19 +126,36 @@ static int copy_back(struct vbuf *o, size_t dist, size_t n, size_t want)
 	return 0;
 }
 
+/* Output checked against the ratio guard every this many bytes. */
+#define ARJ_CHECK_BYTES (64u * 1024)
+
+/* 1 (stop: reported) if the output so far is a bomb's. */
+static int bomb(struct fmt_ctx *c, const struct vbuf *o, size_t in,
+		size_t *next)
+{
+	if (o->len < *next)
+		return 0;
+	*next = o->len + ARJ_CHECK_BYTES;
+	return fmt_ratio_exceeded(c, o->len, in) || fmt_expired(c);
+}
+
 /* Methods 1 to 3. */
-static int lzh(const uint8_t *in, size_t len, size_t want, struct vbuf *o)
+static int lzh(struct fmt_ctx *ctx, const uint8_t *in, size_t len,
+	       size_t want, struct vbuf *o)
 {
 	struct lzh z;
+	size_t next = ARJ_CHECK_BYTES;
 	int rc = 0;
 
 	memset(&z, 0, sizeof(z));
 	z.b.in = in;
 	z.b.len = len;
 	z.b.msb = 1;
-	while (o->len < want && !rc) {
+	while (o->len < want && !rc && !z.b.err) {
 		int c = next_c(&z), p;
 
+		if (bomb(ctx, o, len, &next))
+			return 1;
 		if (c < 0)
 			return FMT_DAMAGED;
 		if (c < 256) {
@@ -166,10 +184,11 @@ static unsigned unary_value(struct bits *b, unsigned start, unsigned stop)
 	return plus + (width ? bits_get(b, width) : 0);
 }
 
-static int fastest(const uint8_t *in, size_t len, size_t want,
-		   struct vbuf *o)
+static int fastest(struct fmt_ctx *c, const uint8_t *in, size_t len,
+		   size_t want, struct vbuf *o)
 {
 	struct bits b;
+	size_t next = ARJ_CHECK_BYTES;
 	int rc = 0;
 
 	memset(&b, 0, sizeof(b));
@@ -179,6 +198,8 @@ static int fastest(const uint8_t *in, size_t len, size_t want,
 	while (o->len < want && !rc && !b.err) {
 		unsigned n = unary_value(&b, 0, 7);
 
+		if (bomb(c, o, len, &next))
+			return 1;
 		if (!n)
 			rc = vbuf_append_u8(o, (uint8_t)bits_get(&b, 8));
 		else
@@ -250,12 +271,17 @@ static int member(struct fmt_ctx *c, const struct arjfile *f,
 		fmt_warn(c, "%s: unknown ARJ method %u", name, f->method);
 		return 0;
 	}
-	if (vbuf_reserve(&o, f->usize ? f->usize : 1) < 0)
+	/* Declared sizes are claims: reserve as much as the data can hold. */
+	if (vbuf_reserve(&o, f->usize < ARJ_RESERVE_RATIO * (size_t)f->csize ?
+				     f->usize + 1 :
+				     ARJ_RESERVE_RATIO * (size_t)f->csize + 1) < 0)
 		return VIGIL_ENOMEM;
-	r = f->method == 4 ? fastest(data, f->csize, f->usize, &o) :
-			     lzh(data, f->csize, f->usize, &o);
+	r = f->method == 4 ? fastest(c, data, f->csize, f->usize, &o) :
+			     lzh(c, data, f->csize, f->usize, &o);
 	if (r == VIGIL_ENOMEM)
 		rc = r;
+	else if (r == 1)
+		rc = 0; /* the ratio or time guard has reported why */
 	else {
 		if (r < 0)
 			fmt_warn(c, "%s: damaged data", name);

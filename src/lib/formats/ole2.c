@@ -334,6 +334,8 @@ static int open_ole2(struct ole2 *o, const uint8_t *buf, size_t len)
 	if (rdr_failed(&h) || len < OLE2_HEADER_BYTES || (shift != 9 && shift != 12))
 		return FMT_DAMAGED;
 	o->ssz = (size_t)1 << shift;
+	if (len < 2 * o->ssz)
+		return FMT_DAMAGED; /* not even one sector after the header */
 	o->nsect = len / o->ssz - 1;
 	if ((rc = load_fat(o, &h)) < 0)
 		return rc;
