@@ -32,6 +32,23 @@ def test_compression_bombs(tmp_path, vigil):
         check_limit(vigil, tmp_path / name, "CompressionRatio")
 
 
+def test_ratio_guard_in_vigils_own_decoders(tmp_path, vigil):
+    """Zeros through the decoders Vigil carries itself (Deflate64 and
+    Implode in zip, NSIS, ARJ, KWAJ, InstallShield's zlib, VBA, UPX...)
+    reach ratios of a few hundred at most with standard encoders, so the
+    guard is tightened to 10 here: each must stop and say so, never hand
+    over a clean truncated object."""
+    import formatgen as fg
+    sigs(tmp_path)
+    zeros = bytes(16 << 20)
+    bombs = {"d64.zip": fg.zip_deflate64(zeros), "nsis.exe": fg.nsis(zeros),
+             "zeros.arj": fg.arj(zeros, "2"), "cab.cab": fg.cab(zeros),
+             "iscab.exe": fg.iscab_setup(zeros, chunk=65000)}
+    for name, data in bombs.items():
+        (tmp_path / name).write_bytes(data)
+        check_limit(vigil, tmp_path / name, "CompressionRatio", "--max-ratio", "10")
+
+
 def test_nested_zip_bomb(tmp_path, vigil):
     sigs(tmp_path)
     p = tmp_path / "42.zip"

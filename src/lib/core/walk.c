@@ -257,6 +257,29 @@ size_t fmt_max_child(const struct fmt_ctx *c)
 	return (size_t)left;
 }
 
+size_t fmt_max_output(const struct fmt_ctx *c, uint64_t in)
+{
+	/* Past in * (ratio + 1) bytes, out / in is surely above the ratio. */
+	uint64_t ratio = c->s->opts.max_ratio + 1, cap = RATIO_MIN_BYTES;
+	size_t max = fmt_max_child(c);
+
+	if (in > UINT64_MAX / ratio)
+		return max;
+	if (in * ratio > cap)
+		cap = in * ratio;
+	return cap < max ? (size_t)cap : max;
+}
+
+int fmt_over(struct fmt_ctx *c, const char *name, uint64_t in)
+{
+	int rc;
+
+	if (fmt_max_output(c, in) >= fmt_max_child(c))
+		return fmt_too_big(c, name);
+	rc = scanner_limit(c->s, LIMIT_RATIO); /* the ratio cap was the one */
+	return rc < 0 ? rc : c->s->w.stop;
+}
+
 static int report_in_child(struct fmt_ctx *c, const char *name,
 			   const char *what)
 {

@@ -146,13 +146,14 @@ static int zip_method(struct fmt_ctx *c, const uint8_t *buf, size_t len,
 	b->len = 0;
 	r = ze->method == 6 ?
 		    explode(buf + ze->data, (size_t)ze->csize, ze->flags,
-			    (size_t)ze->usize, fmt_max_child(c), b, &over) :
+			    (size_t)ze->usize, fmt_max_output(c, ze->csize), b,
+			    &over) :
 		    inflate64(buf + ze->data, (size_t)ze->csize,
-			      fmt_max_child(c), b, &over);
+			      fmt_max_output(c, ze->csize), b, &over);
 	if (r == VIGIL_ENOMEM)
 		*rc = r;
 	else if (over)
-		*rc = fmt_too_big(c, name);
+		*rc = fmt_over(c, name, ze->csize);
 	else {
 		if (r < 0)
 			fmt_warn(c, "entry %s: damaged data", name);

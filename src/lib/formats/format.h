@@ -56,6 +56,15 @@ int fmt_layer(struct fmt_ctx *c, const char *name, const uint8_t *buf,
 size_t fmt_max_child(const struct fmt_ctx *c);
 /* Reports an object that outgrew fmt_max_child(). Returns as fmt_child. */
 int fmt_too_big(struct fmt_ctx *c, const char *name);
+/*
+ * For decoders that cannot check the ratio guard as they go: the most
+ * output to produce from in bytes of input (fmt_max_child(), and past
+ * 1 MiB no more than the compression ratio allows). Output that grows past
+ * it is reported by fmt_over(c, name, in) as the limit it broke (the
+ * ratio, or the size). Returns as fmt_child.
+ */
+size_t fmt_max_output(const struct fmt_ctx *c, uint64_t in);
+int fmt_over(struct fmt_ctx *c, const char *name, uint64_t in);
 /* Reports content that could not be read ("Heuristics.Encrypted.Zip",
  * a limit name...): never clean. Returns as fmt_child(). */
 int fmt_unreadable(struct fmt_ctx *c, const char *name);

@@ -87,15 +87,20 @@ static void deobfuscate(uint8_t *d, size_t n, const char *name, int blocks)
 	}
 }
 
+/* zlib data into out: 0, 1 if it outgrew max, FMT_DAMAGED, VIGIL_ENOMEM. */
 static int inflate_all(const uint8_t *in, size_t len, size_t max,
 		       struct vbuf *out)
 {
 	uLongf n = (uLongf)max;
+	int zr;
 
 	if (vbuf_reserve(out, max ? max : 1) < 0)
 		return VIGIL_ENOMEM;
-	if (uncompress(out->data, &n, in, (uLong)len) != Z_OK)
-		return -1;
+	zr = uncompress(out->data, &n, in, (uLong)len);
+	if (zr == Z_BUF_ERROR && n == max)
+		return 1;
+	if (zr != Z_OK)
+		return FMT_DAMAGED;
 	out->len = n;
 	return 0;
 }
@@ -115,10 +120,14 @@ static int stream_file(struct fmt_ctx *c, const uint8_t *hdr,
 		return VIGIL_ENOMEM;
 	if (flags & 6)
 		deobfuscate(d.data, d.len, name, (flags & 4) != 0);
-	if (inflated && inflate_all(d.data, d.len, fmt_max_child(c), &z) == 0)
+	if (inflated)
+		rc = inflate_all(d.data, d.len, fmt_max_output(c, d.len), &z);
+	if (inflated && rc == 0)
 		rc = fmt_child(c, name, z.data, z.len);
-	else
-		rc = fmt_child(c, name, d.data, d.len);
+	else if (inflated && rc == 1)
+		rc = fmt_over(c, name, d.len);
+	else if (rc >= 0 || rc == FMT_DAMAGED)
+		rc = fmt_child(c, name, d.data, d.len); /* stored, or damaged */
 	vbuf_free(&d);
 	vbuf_free(&z);
 	return rc;

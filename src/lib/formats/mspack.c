@@ -3,7 +3,7 @@
  * KWAJ (compress.exe), CHM help files. libmspack reads and writes through
  * an mspack_system of ours that serves memory: the "file names" it is
  * given are pointers to memory files, so nothing touches the disk, and
- * writes stop one byte past fmt_max_child().
+ * writes stop one byte past fmt_max_output() (size and ratio limits).
  */
 #include <mspack.h>
 #include <stdarg.h>
@@ -138,10 +138,10 @@ int mspack_probe(const uint8_t *buf, size_t len, int type)
 
 /* Hands the output over, or reports why there is none. */
 static int deliver(struct fmt_ctx *c, const char *name, struct memfile *out,
-		   int err)
+		   int err, size_t in)
 {
 	if (out->over)
-		return fmt_too_big(c, name);
+		return fmt_over(c, name, in);
 	if (err != MSPACK_ERR_OK)
 		fmt_warn(c, "%s: libmspack error %d (%zu bytes recovered)", name,
 			 err, out->out.len);
@@ -153,7 +153,7 @@ static int single(struct fmt_ctx *c, const uint8_t *buf, size_t len,
 		  int kwaj)
 {
 	struct memfile in = { buf, len, { 0 }, 0, 0 };
-	struct memfile out = { NULL, 0, { 0 }, fmt_max_child(c), 0 };
+	struct memfile out = { NULL, 0, { 0 }, fmt_max_output(c, len), 0 };
 	int err, rc;
 
 	if (kwaj) {
@@ -173,23 +173,24 @@ static int single(struct fmt_ctx *c, const uint8_t *buf, size_t len,
 		err = d->decompress(d, (const char *)&in, (const char *)&out);
 		mspack_destroy_szdd_decompressor(d);
 	}
-	rc = deliver(c, "data", &out, err);
+	rc = deliver(c, "data", &out, err, len);
 	vbuf_free(&out.out);
 	return rc;
 }
 
+/* One file of the help file; its ratio is judged against the whole file. */
 static int chm_file(struct fmt_ctx *c, struct mschm_decompressor *d,
-		    struct mschmd_file *f)
+		    struct mschmd_file *f, size_t len)
 {
-	struct memfile out = { NULL, 0, { 0 }, fmt_max_child(c), 0 };
+	struct memfile out = { NULL, 0, { 0 }, fmt_max_output(c, len), 0 };
 	int err, rc;
 
 	if (f->length <= 0)
 		return 0;
 	if ((uint64_t)f->length > out.max)
-		return fmt_too_big(c, f->filename);
+		return fmt_over(c, f->filename, len);
 	err = d->extract(d, f, (const char *)&out);
-	rc = deliver(c, f->filename, &out, err);
+	rc = deliver(c, f->filename, &out, err, len);
 	vbuf_free(&out.out);
 	return rc;
 }
@@ -215,7 +216,7 @@ static int chm(struct fmt_ctx *c, const uint8_t *buf, size_t len)
 			rc = fmt_unreadable(c, "Heuristics.Limits.Exceeded.MaxFiles");
 			break;
 		}
-		rc = chm_file(c, d, f);
+		rc = chm_file(c, d, f, len);
 	}
 	d->close(d, h);
 	mspack_destroy_chm_decompressor(d);

@@ -63,7 +63,8 @@ static int unlzma(const uint8_t *in, size_t len, size_t max, struct vbuf *out)
 	}
 	lzma_end(&z);
 	free(props);
-	return out->len > max ? 1 : 0;
+	/* Stopped at max with the stream going on: it outgrew the limit. */
+	return out->len >= max && lr == LZMA_OK ? 1 : 0;
 }
 
 static int inflate_raw(const uint8_t *in, size_t len, size_t max,
@@ -85,7 +86,8 @@ static int inflate_raw(const uint8_t *in, size_t len, size_t max,
 		out->len += NSIS_BLOCK_BYTES - z.avail_out;
 	}
 	inflateEnd(&z);
-	return out->len > max ? 1 : 0;
+	/* Stopped at max with the stream going on: it outgrew the limit. */
+	return out->len >= max && zr == Z_OK ? 1 : 0;
 }
 
 static int unpack(const uint8_t *in, size_t len, size_t max, struct vbuf *o)
@@ -121,8 +123,8 @@ static int blocks(struct fmt_ctx *c, const uint8_t *b, size_t len,
 			rc = fmt_child(c, name, d, size);
 			continue;
 		}
-		if ((u = unpack(d, size, fmt_max_child(c), &o)) == 1)
-			rc = fmt_too_big(c, name);
+		if ((u = unpack(d, size, fmt_max_output(c, size), &o)) == 1)
+			rc = fmt_over(c, name, size);
 		else if (o.len)
 			rc = fmt_child(c, name, o.data, o.len);
 	}
@@ -154,8 +156,8 @@ int nsis_extract(struct fmt_ctx *c, const uint8_t *buf, size_t len)
 	if ((first & 0x7fffffff) <= dlen - 4)
 		return blocks(c, data, dlen, 1); /* one block per file */
 	/* Solid: one stream holding the length-prefixed blocks. */
-	if ((rc = unpack(data, dlen, fmt_max_child(c), &solid)) == 1)
-		rc = fmt_too_big(c, "nsis-solid");
+	if ((rc = unpack(data, dlen, fmt_max_output(c, dlen), &solid)) == 1)
+		rc = fmt_over(c, "nsis-solid", dlen);
 	else
 		rc = blocks(c, solid.data, solid.len, 0);
 	vbuf_free(&solid);

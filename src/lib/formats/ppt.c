@@ -30,8 +30,8 @@ static int object(struct fmt_ctx *c, const uint8_t *p, size_t len,
 		return 0;
 	want = (uLongf)p[0] | (uLongf)p[1] << 8 | (uLongf)p[2] << 16 |
 	       (uLongf)p[3] << 24;
-	if (want > fmt_max_child(c))
-		return fmt_too_big(c, name);
+	if (want > fmt_max_output(c, len))
+		return fmt_over(c, name, len);
 	if (vbuf_reserve(&out, want ? want : 1) < 0)
 		return VIGIL_ENOMEM;
 	if (uncompress(out.data, &want, p + 4, (uLong)(len - 4)) != Z_OK) {

@@ -79,8 +79,8 @@ static int file_data(struct sis *s, const char *name, uint32_t len,
 	if (s->options & SIS_NOCOMPRESS)
 		return fmt_child(s->c, name, s->buf + ptr, len);
 	got = orig ? orig : (uLongf)len * 4 + 1024;
-	if (got > fmt_max_child(s->c))
-		return fmt_too_big(s->c, name);
+	if (got > fmt_max_output(s->c, len))
+		return fmt_over(s->c, name, len);
 	if (vbuf_reserve(&out, got) < 0)
 		return VIGIL_ENOMEM;
 	if (uncompress(out.data, &got, s->buf + ptr, len) != Z_OK) {

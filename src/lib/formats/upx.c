@@ -76,8 +76,8 @@ static int upx_pe(struct fmt_ctx *c, const uint8_t *buf, size_t len,
 		fmt_warn(c, "UPX: compression method %u not supported", ph[6]);
 		return 0;
 	}
-	if (ulen > fmt_max_child(c))
-		return fmt_too_big(c, "upx-unpacked");
+	if (ulen > fmt_max_output(c, clen))
+		return fmt_over(c, "upx-unpacked", clen);
 	if (!(out = malloc(ulen ? ulen : 1)))
 		return VIGIL_ENOMEM;
 	n = nrv_decompress(method, buf + pe.sect[1].raw, clen, out, ulen);
@@ -88,8 +88,13 @@ static int upx_pe(struct fmt_ctx *c, const uint8_t *buf, size_t len,
 	return rc;
 }
 
-/* One block of a packed ELF file into out; 0, 1 at the end, -1. */
-static int elf_block(struct fmt_ctx *c, struct rdr *r, struct vbuf *out)
+#define UPX_TOO_BIG 2
+
+/*
+ * One block of a packed ELF file into out (at most max bytes in all): 0,
+ * 1 at the end, UPX_TOO_BIG, FMT_DAMAGED or VIGIL_ENOMEM.
+ */
+static int elf_block(struct rdr *r, size_t max, struct vbuf *out)
 {
 	uint32_t unc = rdr_u32le(r), cpr = rdr_u32le(r);
 	int method = nrv_method(rdr_u8(r));
@@ -99,9 +104,12 @@ static int elf_block(struct fmt_ctx *c, struct rdr *r, struct vbuf *out)
 	rdr_skip(r, 3);
 	if (rdr_failed(r) || unc == 0)
 		return 1;
-	if (!(data = rdr_bytes(r, cpr)) ||
-	    out->len + unc > fmt_max_child(c) || vbuf_reserve(out, unc) < 0)
+	if (!(data = rdr_bytes(r, cpr)))
 		return FMT_DAMAGED;
+	if (out->len + unc > max)
+		return UPX_TOO_BIG;
+	if (vbuf_reserve(out, unc) < 0)
+		return VIGIL_ENOMEM;
 	if (cpr >= unc) { /* stored */
 		memcpy(out->data + out->len, data, unc);
 		out->len += unc;
@@ -126,11 +134,16 @@ static int upx_elf(struct fmt_ctx *c, const uint8_t *buf, size_t len,
 	rdr_init(&r, buf, len);
 	rdr_seek(&r, (size_t)(magic - buf) + 4 + 4 + 12);
 	for (i = 0; i < UPX_MAX_BLOCKS && !fmt_expired(c); i++) {
-		if ((b = elf_block(c, &r, &out)) != 0)
+		if ((b = elf_block(&r, fmt_max_output(c, len), &out)) != 0)
 			break;
 	}
 	ok = b == 1;
-	rc = emit(c, out.data, out.len, ok);
+	if (b == UPX_TOO_BIG)
+		rc = fmt_over(c, "upx-unpacked", len);
+	else if (b == VIGIL_ENOMEM)
+		rc = b;
+	else
+		rc = emit(c, out.data, out.len, ok);
 	vbuf_free(&out);
 	return rc;
 }

@@ -30,9 +30,13 @@ static int chunk(struct rdr *r, size_t size, size_t max, struct vbuf *out)
 			uint16_t tok, lmask;
 			size_t len, off;
 
+			if (d >= VBA_CHUNK_BYTES)
+				return FMT_DAMAGED; /* a chunk holds 4096 bytes */
+			if (out->len >= max)
+				return 1;
 			if (!(flags & (1u << bit))) {
-				if (out->len >= max || vbuf_append_u8(out, rdr_u8(r)) < 0)
-					return FMT_DAMAGED;
+				if (vbuf_append_u8(out, rdr_u8(r)) < 0)
+					return VIGIL_ENOMEM;
 				continue;
 			}
 			while (((size_t)1 << bits) < d)
@@ -43,10 +47,12 @@ static int chunk(struct rdr *r, size_t size, size_t max, struct vbuf *out)
 			lmask = (uint16_t)(0xffffu >> bits);
 			len = (size_t)(tok & lmask) + 3;
 			off = (size_t)((tok & (uint16_t)~lmask) >> (16 - bits)) + 1;
-			if (off > d || out->len + len > max)
+			if (off > d || d + len > VBA_CHUNK_BYTES)
 				return FMT_DAMAGED;
+			if (out->len + len > max)
+				return 1;
 			if (vbuf_reserve(out, len) < 0)
-				return FMT_DAMAGED;
+				return VIGIL_ENOMEM;
 			for (k = 0; k < len; k++, out->len++)
 				out->data[out->len] = out->data[out->len - off];
 		}
@@ -54,11 +60,15 @@ static int chunk(struct rdr *r, size_t size, size_t max, struct vbuf *out)
 	return 0;
 }
 
-/* MS-OVBA decompression of b[0..len); 0, or -1 on damage (output kept). */
+/*
+ * MS-OVBA decompression of b[0..len): 0, 1 if the output would pass max,
+ * FMT_DAMAGED (output kept) or VIGIL_ENOMEM.
+ */
 static int decompress(const uint8_t *b, size_t len, size_t max,
 		      struct vbuf *out)
 {
 	struct rdr r;
+	int rc;
 
 	rdr_init(&r, b, len);
 	if (rdr_u8(&r) != 1)
@@ -70,14 +80,17 @@ static int decompress(const uint8_t *b, size_t len, size_t max,
 		if (size > rdr_left(&r))
 			size = rdr_left(&r);
 		if (h & 0x8000) {
-			if (chunk(&r, size, max, out) < 0)
-				return FMT_DAMAGED;
+			if ((rc = chunk(&r, size, max, out)) != 0)
+				return rc;
 		} else {
 			const uint8_t *raw = rdr_bytes(&r, VBA_CHUNK_BYTES);
 
-			if (!raw || out->len + VBA_CHUNK_BYTES > max ||
-			    vbuf_append(out, raw, VBA_CHUNK_BYTES) < 0)
+			if (!raw)
 				return FMT_DAMAGED;
+			if (out->len + VBA_CHUNK_BYTES > max)
+				return 1;
+			if (vbuf_append(out, raw, VBA_CHUNK_BYTES) < 0)
+				return VIGIL_ENOMEM;
 		}
 	}
 	return 0;
@@ -137,11 +150,16 @@ static int module_source(struct ole2 *o, uint32_t vba, const struct module *m)
 	    m->offset >= raw.len)
 		goto out;
 	snprintf(name, sizeof(name), "%s.vba", m->stream);
-	if (decompress(raw.data + m->offset, raw.len - m->offset,
-		       fmt_max_child(c), &src) < 0)
+	rc = decompress(raw.data + m->offset, raw.len - m->offset,
+			fmt_max_output(c, raw.len - m->offset), &src);
+	if (rc == 1) {
+		rc = fmt_over(c, name, raw.len - m->offset);
+		goto out;
+	}
+	if (rc == FMT_DAMAGED)
 		fmt_warn(c, "VBA module %s: damaged compressed source", m->stream);
-	if (src.len)
-		rc = fmt_child(c, name, src.data, src.len);
+	if (rc != VIGIL_ENOMEM)
+		rc = src.len ? fmt_child(c, name, src.data, src.len) : 0;
 out:
 	vbuf_free(&raw);
 	vbuf_free(&src);
@@ -160,8 +178,8 @@ int vba_project(struct ole2 *o, uint32_t vba)
 	if (!m)
 		return VIGIL_ENOMEM;
 	if (ole2_read(o, ole2_find(o, vba, "dir"), &raw) != 0 ||
-	    decompress(raw.data, raw.len, fmt_max_child(c), &dir) < 0)
-		fmt_warn(c, "VBA project: damaged dir stream");
+	    decompress(raw.data, raw.len, fmt_max_output(c, raw.len), &dir))
+		fmt_warn(c, "VBA project: damaged or oversized dir stream");
 	n = modules(&dir, m, cap);
 	for (i = 0; i < n && !rc; i++)
 		rc = module_source(o, vba, &m[i]);
