@@ -45,6 +45,12 @@ static int unlzma(const uint8_t *in, size_t len, size_t max, struct vbuf *out)
 	if (lzma_properties_decode(&f[0], NULL, in, 5) != LZMA_OK)
 		return -1;
 	props = f[0].options;
+	/* A dictionary larger than the output allowed is never read from:
+	 * declared sizes up to 4 GiB would otherwise be allocated. */
+	if (((lzma_options_lzma *)props)->dict_size > max)
+		((lzma_options_lzma *)props)->dict_size =
+			max < LZMA_DICT_SIZE_MIN ? LZMA_DICT_SIZE_MIN :
+						   (uint32_t)max;
 	if (lzma_raw_decoder(&z, f) != LZMA_OK) {
 		free(props);
 		return -1;
