@@ -1,0 +1,77 @@
+/*
+ * config.h -- vigild's settings, read from a clamd.conf-style file: one
+ * "Option Value" per line, clamd's key names where the meaning is the same.
+ */
+#ifndef VIGILD_CONFIG_H
+#define VIGILD_CONFIG_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+/* Longest line of a config file, in bytes. */
+#define CONF_MAX_LINE_BYTES 4096
+
+struct vconf {
+	/* listeners (clamd's keys) */
+	char *local_socket;		/* LocalSocket */
+	unsigned local_socket_mode;	/* LocalSocketMode (octal) */
+	int fix_stale_socket;		/* FixStaleSocket */
+	unsigned tcp_port;		/* TCPSocket; 0: none */
+	char *tcp_addr;			/* TCPAddr */
+	/* database */
+	char *database_dir;		/* DatabaseDirectory */
+	char *cache_dir;		/* CacheDirectory (Vigil) */
+	unsigned self_check_s;		/* SelfCheck: database poll, seconds */
+	/* clients */
+	uint64_t stream_max_bytes;	/* StreamMaxLength */
+	unsigned max_threads;		/* MaxThreads: worker processes */
+	unsigned max_queue;		/* MaxQueue: scans waiting */
+	unsigned max_connections;	/* MaxConnections (Vigil) */
+	unsigned read_timeout_s;	/* ReadTimeout */
+	unsigned command_timeout_s;	/* CommandReadTimeout */
+	unsigned idle_timeout_s;	/* IdleTimeout (IDSESSION) */
+	int allow_allmatch;		/* AllowAllMatchScan */
+	/* scan limits (clamd's keys, Vigil's defaults) */
+	uint64_t max_file_bytes;	/* MaxFileSize */
+	uint64_t max_scan_bytes;	/* MaxScanSize */
+	unsigned max_files;		/* MaxFiles */
+	unsigned max_recursion;		/* MaxRecursion */
+	unsigned max_scan_ms;		/* MaxScanTime, milliseconds as clamd */
+	int limits_warn;		/* LimitsAsWarnings (Vigil) */
+	/* workers (Vigil) */
+	unsigned worker_timeout_s;	/* WorkerTimeout: hard stop of a scan */
+	int worker_sandbox;		/* WorkerSandbox */
+	unsigned worker_max_scans;	/* WorkerMaxScans: recycle after */
+	int debug_sandbox_probe;	/* DebugSandboxProbe: test hook */
+	/* ICAP and metrics (Vigil) */
+	unsigned icap_port;		/* ICAPPort; 0: off */
+	char *icap_addr;		/* ICAPAddr */
+	unsigned icap_preview_bytes;	/* ICAPPreview */
+	unsigned metrics_port;		/* MetricsPort; 0: off */
+	char *metrics_addr;		/* MetricsAddr */
+	/* process and logging */
+	int foreground;			/* Foreground */
+	char *pid_file;			/* PidFile */
+	char *log_file;			/* LogFile */
+	int log_syslog;			/* LogSyslog */
+	char *log_facility;		/* LogFacility */
+	int log_clean;			/* LogClean */
+	int log_verbose;		/* LogVerbose */
+	int log_time;			/* LogTime */
+};
+
+/* Sets every option to its default. */
+void conf_defaults(struct vconf *c);
+/*
+ * Reads path into c (over the defaults). On error returns -1 and writes a
+ * one-line reason naming the line to err. Options of clamd that Vigil does
+ * not use are accepted and listed by conf_print().
+ */
+int conf_load(struct vconf *c, const char *path, char *err, size_t errlen);
+/* Parses one line (no newline); for conf_load() and the fuzzer. */
+int conf_line(struct vconf *c, const char *line, char *err, size_t errlen);
+/* Writes the effective settings, one "Option value" per line. */
+void conf_print(const struct vconf *c, FILE *f);
+void conf_free(struct vconf *c);
+
+#endif

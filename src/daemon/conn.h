@@ -1,0 +1,82 @@
+/*
+ * conn.h -- a client connection of any protocol: bounded input and output
+ * buffers, descriptors received over a unix socket, deadlines, and the
+ * protocol handler that reads its input.
+ */
+#ifndef VIGILD_CONN_H
+#define VIGILD_CONN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "event.h"
+
+/* Input held for a connection before its handler takes it, in bytes. */
+#define CONN_MAX_INPUT_BYTES (256u << 10)
+/* Descriptors a connection may have waiting (FILDES), more are closed. */
+#define CONN_MAX_FDS 4
+
+struct server;
+struct conn;
+
+enum conn_proto { PROTO_CLAMD, PROTO_ICAP, PROTO_METRICS };
+
+struct conn_ops {
+	/* New input, or end of input (c->eof): consume from c->in. */
+	void (*input)(struct conn *c);
+	/* A deadline passed. */
+	void (*timeout)(struct conn *c);
+	/* The connection is going away: cancel work, free state. */
+	void (*release)(struct conn *c);
+};
+
+struct conn {
+	struct evsrc ev;
+	struct server *srv;
+	const struct conn_ops *ops;
+	void *state;		/* the protocol's */
+	int fd;
+	int is_unix;
+	char peer[64];		/* "local" or "addr@port" */
+	char *in;
+	size_t in_len, in_cap;
+	char *out;
+	size_t out_len, out_off, out_cap;
+	int fds[CONN_MAX_FDS];	/* received, oldest first */
+	uint64_t fd_at[CONN_MAX_FDS]; /* input offset where the read that
+					 * brought it ended */
+	unsigned nfds;
+	uint64_t in_total;	/* bytes received so far */
+	int eof;		/* the client sends nothing more */
+	int closing;		/* close once the output is written */
+	int shut_wr;		/* shut down writing once it is written */
+	int dead;		/* released; freed by the loop */
+	int paused;		/* input not read (backpressure) */
+	double deadline;	/* 0: none */
+	struct conn *next;
+};
+
+/* Removes n bytes from the front of the input. */
+void conn_consume(struct conn *c, size_t n);
+/* Queues output; -1 on allocation failure (the connection closes). */
+int conn_write(struct conn *c, const void *buf, size_t n);
+int conn_printf(struct conn *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Ends the output (the client reads EOF) once it is flushed. */
+void conn_shutdown_output(struct conn *c);
+/* Closes after the output is flushed. */
+void conn_close_after_output(struct conn *c);
+/* Closes now, output dropped; ops->release runs when the loop frees it. */
+void conn_abort(struct conn *c);
+/* Takes the oldest received descriptor (and its offset), or -1. */
+int conn_take_fd(struct conn *c, uint64_t *at);
+/* Stops or resumes reading input. */
+void conn_pause(struct conn *c, int paused);
+
+/* The event loop's part. */
+struct conn *conn_new(struct server *srv, int fd, int is_unix,
+		      const char *peer, const struct conn_ops *ops);
+void conn_on_event(struct conn *c, unsigned events);
+void conn_free(struct conn *c);
+
+#endif

@@ -1,0 +1,215 @@
+/*
+ * dbload.c -- loads vigild's database. A reload runs here in a second
+ * thread while the event loop keeps serving with the old engine; the
+ * thread touches nothing but the new engine and tells the loop it is done
+ * through an eventfd.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include <xxhash.h>
+
+#include "dbload.h"
+#include "log.h"
+
+/* Harmless objects no sound database flags (a false-positive guard). */
+static const char *const clean_samples[] = {
+	"",
+	"Vigil self-test: a plain text file that no signature may match.\n",
+	"<html><body><p>Vigil self-test page</p></body></html>\n",
+	"#!/bin/sh\necho 'Vigil self-test'\n",
+};
+
+static void on_log(void *ctx, int level, const char *msg)
+{
+	(void)ctx;
+	if (level == VIGIL_LOG_ERROR)
+		vlog(LOG_ERR, "database: %s", msg);
+	else if (level == VIGIL_LOG_WARNING)
+		vlog(LOG_DEBUG, "database: %s", msg);
+}
+
+static int self_test(const struct vigil_engine *e, char *err, size_t errlen)
+{
+	struct vigil_scanner *s = NULL;
+	struct vigil_result r = { .size = sizeof(r) };
+	size_t i;
+	int rc;
+
+	if ((rc = vigil_scanner_new(&s, e, NULL)) < 0) {
+		snprintf(err, errlen, "self-test: %s", vigil_strerror(rc));
+		return -1;
+	}
+	for (i = 0; i < sizeof(clean_samples) / sizeof(*clean_samples); i++) {
+		rc = vigil_scanner_scan_buffer(s, clean_samples[i],
+					       strlen(clean_samples[i]), &r);
+		if (rc < 0 || r.verdict != VIGIL_VERDICT_CLEAN) {
+			snprintf(err, errlen, "self-test: clean sample %zu %s%s",
+				 i, rc < 0 ? "failed: " : "flagged as ",
+				 rc < 0 ? vigil_strerror(rc) : r.name);
+			vigil_scanner_free(s);
+			return -1;
+		}
+	}
+	vigil_scanner_free(s);
+	return 0;
+}
+
+/* The newest .vdb creation time, or else the newest file time. */
+static uint64_t db_version(const char *dir)
+{
+	char path[4096];
+	struct dirent *d;
+	uint64_t best = 0, mtime_best = 0;
+	DIR *dh = opendir(dir);
+
+	if (!dh)
+		return 0;
+	while ((d = readdir(dh))) {
+		struct vigil_db_info info = { .size = sizeof(info) };
+		const char *dot = strrchr(d->d_name, '.');
+		struct stat st;
+
+		if (d->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, d->d_name);
+		if (stat(path, &st) == 0 && (uint64_t)st.st_mtime > mtime_best)
+			mtime_best = (uint64_t)st.st_mtime;
+		if (dot && !strcmp(dot, ".vdb") &&
+		    vigil_db_info(path, &info) == 0 && info.created > best)
+			best = info.created;
+	}
+	closedir(dh);
+	return best ? best : mtime_best;
+}
+
+void db_fingerprint(const char *dir, char out[64])
+{
+	XXH3_state_t *st = XXH3_createState();
+	struct dirent *d;
+	char path[4096];
+	DIR *dh;
+
+	snprintf(out, 64, "none");
+	if (!st || !(dh = opendir(dir))) {
+		XXH3_freeState(st);
+		return;
+	}
+	XXH3_64bits_reset(st);
+	while ((d = readdir(dh))) {
+		struct stat sb;
+		uint64_t v[4];
+
+		snprintf(path, sizeof(path), "%s/%s", dir, d->d_name);
+		if (stat(path, &sb) < 0)
+			continue;
+		v[0] = (uint64_t)sb.st_size;
+		v[1] = (uint64_t)sb.st_mtim.tv_sec * 1000000000u +
+		       (uint64_t)sb.st_mtim.tv_nsec;
+		v[2] = (uint64_t)sb.st_ino;
+		v[3] = (uint64_t)sb.st_ctim.tv_sec;
+		XXH3_64bits_update(st, d->d_name, strlen(d->d_name) + 1);
+		XXH3_64bits_update(st, v, sizeof(v));
+	}
+	closedir(dh);
+	/* readdir order may change without content changing: that only
+	 * costs a needless reload, never a missed one */
+	snprintf(out, 64, "%016llx", (unsigned long long)XXH3_64bits_digest(st));
+	XXH3_freeState(st);
+}
+
+int db_build(const char *dir, const char *cache_dir,
+	     struct vigil_engine **out, struct db_info *info, char *err,
+	     size_t errlen)
+{
+	struct vigil_engine_options o = { sizeof(o), 0, cache_dir, on_log,
+					  NULL };
+	struct vigil_engine_stats st = { .size = sizeof(st) };
+	struct vigil_engine *e = NULL;
+	struct timespec t0, t1;
+	int rc;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	db_fingerprint(dir, info->fingerprint);
+	if ((rc = vigil_engine_new(&e, &o)) < 0 ||
+	    (rc = vigil_engine_load(e, dir)) < 0 ||
+	    (rc = vigil_engine_compile(e)) < 0) {
+		snprintf(err, errlen, "%s: %s", dir, vigil_strerror(rc));
+		goto fail;
+	}
+	if (self_test(e, err, errlen) < 0)
+		goto fail;
+	vigil_engine_stats(e, &st);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	info->version = db_version(dir);
+	info->signatures = st.signatures;
+	info->loaded_at = (double)time(NULL);
+	info->load_seconds = (double)(t1.tv_sec - t0.tv_sec) +
+			     (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	*out = e;
+	return 0;
+fail:
+	vigil_engine_free(e);
+	return -1;
+}
+
+static void *loader_main(void *arg)
+{
+	struct db_loader *l = arg;
+	uint64_t one = 1;
+
+	l->engine = NULL;
+	l->rc = db_build(l->dir, l->cache_dir, &l->engine, &l->info, l->err,
+			 sizeof(l->err));
+	if (write(l->efd, &one, sizeof(one)) < 0)
+		l->rc = -1;
+	return NULL;
+}
+
+int db_loader_init(struct db_loader *l, const char *dir,
+		   const char *cache_dir)
+{
+	memset(l, 0, sizeof(*l));
+	l->ev.kind = EV_LOADER;
+	l->dir = dir;
+	l->cache_dir = cache_dir;
+	l->efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	return l->efd < 0 ? -1 : 0;
+}
+
+int db_loader_start(struct db_loader *l)
+{
+	if (l->running)
+		return -1;
+	if (pthread_create(&l->thread, NULL, loader_main, l))
+		return -1;
+	l->running = 1;
+	return 0;
+}
+
+void db_loader_finish(struct db_loader *l)
+{
+	uint64_t v;
+
+	if (!l->running)
+		return;
+	pthread_join(l->thread, NULL);
+	l->running = 0;
+	if (read(l->efd, &v, sizeof(v)) < 0)
+		v = 0;
+}
+
+void db_loader_free(struct db_loader *l)
+{
+	db_loader_finish(l);
+	vigil_engine_free(l->engine);
+	l->engine = NULL;
+	if (l->efd >= 0)
+		close(l->efd);
+	l->efd = -1;
+}

@@ -1,0 +1,56 @@
+/*
+ * dbload.h -- vigild's database: built from DatabaseDirectory (compiled
+ * .vdb files or signature sources), checked by a self-test before it may
+ * serve, and rebuilt in a thread of its own on reload.
+ */
+#ifndef VIGILD_DBLOAD_H
+#define VIGILD_DBLOAD_H
+
+#include <pthread.h>
+#include <stdint.h>
+
+#include "event.h"
+#include "vigil/vigil.h"
+
+struct db_info {
+	uint64_t version;	/* newest .vdb creation (or source mtime) */
+	uint64_t signatures;
+	double loaded_at;	/* wall clock, seconds */
+	double load_seconds;
+	char fingerprint[64];	/* of the directory listing, for SelfCheck */
+};
+
+/*
+ * Builds and compiles the engine, then scans a few clean samples with it:
+ * a database that flags any of them, or holds no signatures, is refused.
+ * Returns 0, or -1 with a reason in err.
+ */
+int db_build(const char *dir, const char *cache_dir,
+	     struct vigil_engine **out, struct db_info *info, char *err,
+	     size_t errlen);
+
+/* A cheap summary of the directory's entries (names, sizes, times). */
+void db_fingerprint(const char *dir, char out[64]);
+
+/* The reload thread and its completion event. */
+struct db_loader {
+	struct evsrc ev;
+	int efd;		/* eventfd, readable when the thread is done */
+	int running;
+	pthread_t thread;
+	const char *dir, *cache_dir;
+	struct vigil_engine *engine;	/* result */
+	struct db_info info;
+	int rc;
+	char err[256];
+};
+
+int db_loader_init(struct db_loader *l, const char *dir,
+		   const char *cache_dir);
+/* Starts a build; -1 if one is running or the thread cannot start. */
+int db_loader_start(struct db_loader *l);
+/* After the event: joins the thread. The result is in l->rc/engine. */
+void db_loader_finish(struct db_loader *l);
+void db_loader_free(struct db_loader *l);
+
+#endif

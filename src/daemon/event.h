@@ -1,0 +1,27 @@
+/*
+ * event.h -- what an epoll registration in vigild points at: every object
+ * the event loop watches starts with a struct evsrc saying what it is.
+ */
+#ifndef VIGILD_EVENT_H
+#define VIGILD_EVENT_H
+
+enum ev_kind {
+	EV_LISTENER,	/* a listening socket */
+	EV_CONN,	/* a client connection */
+	EV_WORKER,	/* a worker's job socket */
+	EV_SIGNAL,	/* the signalfd */
+	EV_LOADER,	/* the database loader's completion eventfd */
+};
+
+struct evsrc {
+	enum ev_kind kind;
+};
+
+/* Registers fd with epfd for events, pointing at src. -1 with errno. */
+int ev_add(int epfd, int fd, unsigned events, struct evsrc *src);
+int ev_mod(int epfd, int fd, unsigned events, struct evsrc *src);
+void ev_del(int epfd, int fd);
+/* Monotonic seconds. */
+double ev_now(void);
+
+#endif

@@ -1,0 +1,452 @@
+/*
+ * pool.c -- the parent's side of the workers. Invariants: a job is in the
+ * queue or with exactly one worker; its done callback runs exactly once,
+ * synchronously for a cancel or a timeout (the worker is killed and its
+ * late death changes nothing); workers are forked only while the parent
+ * has a single thread, and a child keeps only its own generation's engine.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "pool.h"
+#include "worker.h"
+
+struct gen {
+	struct vigil_engine *engine;
+	unsigned number, live;
+	struct gen *next;
+};
+
+struct worker {
+	struct evsrc ev;
+	pid_t pid;
+	int sock;
+	struct gen *gen;
+	struct pool_job *job;
+	int doomed;		/* killed or leaving: no new jobs */
+	struct worker *next;
+};
+
+struct pool {
+	int epfd;
+	struct pool_config cfg;
+	struct gen *gens;	/* current first */
+	struct worker *workers;
+	struct pool_job *qhead, *qtail;
+	uint64_t next_id;
+	int fork_allowed;
+	struct pool_stats st;
+};
+
+int pool_new(struct pool **out, int epfd, const struct pool_config *cfg)
+{
+	struct pool *p = calloc(1, sizeof(*p));
+
+	if (!p)
+		return -1;
+	p->epfd = epfd;
+	p->cfg = *cfg;
+	p->fork_allowed = 1;
+	*out = p;
+	return 0;
+}
+
+const struct vigil_engine *pool_engine(const struct pool *p)
+{
+	return p->gens ? p->gens->engine : NULL;
+}
+
+static void child(struct pool *p, int sock)
+{
+	struct worker_setup ws = { 3, p->gens->engine, p->cfg.opts,
+				   p->cfg.sandbox, p->cfg.probe,
+				   p->cfg.max_scans };
+	struct gen *g;
+
+	log_in_worker();
+	if (dup2(sock, 3) < 0)
+		_exit(3);
+	close_range(4, ~0U, 0);
+	for (g = p->gens->next; g; g = g->next)
+		vigil_engine_free(g->engine);
+	worker_main(&ws);
+}
+
+static int spawn(struct pool *p)
+{
+	struct worker *w = calloc(1, sizeof(*w));
+	int sv[2];
+
+	if (!w)
+		return -1;
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
+		free(w);
+		return -1;
+	}
+	w->pid = fork();
+	if (w->pid == 0)
+		child(p, sv[1]);
+	close(sv[1]);
+	if (w->pid < 0) {
+		close(sv[0]);
+		free(w);
+		return -1;
+	}
+	w->ev.kind = EV_WORKER;
+	w->sock = sv[0];
+	w->gen = p->gens;
+	w->gen->live++;
+	w->next = p->workers;
+	p->workers = w;
+	ev_add(p->epfd, w->sock, EPOLLIN, &w->ev);
+	return 0;
+}
+
+static void ensure_workers(struct pool *p)
+{
+	struct worker *w;
+	unsigned n = 0;
+
+	if (!p->fork_allowed || !p->gens)
+		return;
+	for (w = p->workers; w; w = w->next)
+		n += w->gen == p->gens && !w->doomed;
+	for (; n < p->cfg.workers; n++) {
+		if (spawn(p) < 0) {
+			vlog(LOG_ERR, "cannot start a worker: %s",
+			     strerror(errno));
+			return;
+		}
+	}
+}
+
+/* Closes the job socket: an idle worker exits, a busy one is killed. */
+static void let_go(struct pool *p, struct worker *w)
+{
+	w->doomed = 1;
+	if (w->sock >= 0) {
+		ev_del(p->epfd, w->sock);
+		close(w->sock);
+		w->sock = -1;
+	}
+}
+
+static void finish(struct pool *p, struct pool_job *j,
+		   const struct wire_result *r, enum pool_failure why)
+{
+	if (j->w)
+		j->w->job = NULL;
+	j->w = NULL;
+	p->st.jobs_done++;
+	j->done(j, r, why);
+}
+
+/* Ends a running job now and the worker with it. */
+static void kill_worker(struct pool *p, struct worker *w,
+			enum pool_failure why)
+{
+	struct pool_job *j = w->job;
+
+	kill(w->pid, SIGKILL);
+	let_go(p, w);
+	if (why == POOL_TIMEOUT)
+		p->st.restarts_timeout++;
+	else if (why == POOL_CANCELLED)
+		p->st.restarts_cancel++;
+	else
+		p->st.restarts_crash++;
+	if (j)
+		finish(p, j, NULL, why);
+}
+
+static int send_job(struct worker *w, struct pool_job *j)
+{
+	static struct wire_job msg;
+	char cbuf[CMSG_SPACE(sizeof(int))];
+	struct iovec iov = { &msg, sizeof(msg) };
+	struct msghdr mh = { 0 };
+	struct cmsghdr *cm;
+
+	memset(&msg, 0, sizeof(msg));
+	msg.kind = j->kind;
+	msg.flags = j->flags;
+	msg.id = j->id;
+	if (j->probe_path)
+		strncpy(msg.path, j->probe_path, sizeof(msg.path) - 1);
+	mh.msg_iov = &iov;
+	mh.msg_iovlen = 1;
+	if (j->fd >= 0) {
+		memset(cbuf, 0, sizeof(cbuf));
+		mh.msg_control = cbuf;
+		mh.msg_controllen = sizeof(cbuf);
+		cm = CMSG_FIRSTHDR(&mh);
+		cm->cmsg_level = SOL_SOCKET;
+		cm->cmsg_type = SCM_RIGHTS;
+		cm->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(cm), &j->fd, sizeof(int));
+	}
+	return sendmsg(w->sock, &mh, MSG_NOSIGNAL) == (ssize_t)sizeof(msg) ?
+		       0 : -1;
+}
+
+static struct worker *idle_worker(struct pool *p)
+{
+	struct worker *w;
+
+	for (w = p->workers; w; w = w->next)
+		if (!w->job && !w->doomed && w->gen == p->gens)
+			return w;
+	return NULL;
+}
+
+static void dispatch(struct pool *p)
+{
+	struct pool_job *j;
+	struct worker *w;
+
+	while (p->qhead && (w = idle_worker(p))) {
+		j = p->qhead;
+		if (send_job(w, j) < 0) {
+			kill_worker(p, w, POOL_CRASHED);
+			continue; /* the job stays first in the queue */
+		}
+		p->qhead = j->next;
+		if (!p->qhead)
+			p->qtail = NULL;
+		j->next = NULL;
+		j->w = w;
+		j->started_at = ev_now();
+		w->job = j;
+	}
+	ensure_workers(p);
+}
+
+int pool_submit(struct pool *p, struct pool_job *j)
+{
+	unsigned n = 0;
+	struct pool_job *q;
+
+	for (q = p->qhead; q; q = q->next)
+		n++;
+	if (n >= p->cfg.max_queue)
+		return -1;
+	j->id = ++p->next_id;
+	j->w = NULL;
+	j->next = NULL;
+	j->queued_at = ev_now();
+	if (p->qtail)
+		p->qtail->next = j;
+	else
+		p->qhead = j;
+	p->qtail = j;
+	dispatch(p);
+	return 0;
+}
+
+void pool_cancel(struct pool *p, struct pool_job *j)
+{
+	struct pool_job **pp;
+
+	if (j->w) {
+		kill_worker(p, j->w, POOL_CANCELLED);
+		return;
+	}
+	for (pp = &p->qhead; *pp; pp = &(*pp)->next) {
+		if (*pp != j)
+			continue;
+		*pp = j->next;
+		if (p->qtail == j) {
+			struct pool_job *t = p->qhead;
+
+			while (t && t->next)
+				t = t->next;
+			p->qtail = t;
+		}
+		finish(p, j, NULL, POOL_CANCELLED);
+		return;
+	}
+}
+
+static void on_result(struct pool *p, struct worker *w)
+{
+	static struct wire_result r;
+	ssize_t n = recv(w->sock, &r, sizeof(r), MSG_DONTWAIT);
+	struct pool_job *j = w->job;
+
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (n < (ssize_t)offsetof(struct wire_result, text) ||
+	    (size_t)n != offsetof(struct wire_result, text) + r.text_len ||
+	    !j || r.id != j->id) {
+		/* gone, or talking nonsense: either way it is replaced */
+		if (n > 0 || j)
+			kill_worker(p, w, POOL_CRASHED);
+		else
+			let_go(p, w);
+		return;
+	}
+	finish(p, j, &r, POOL_OK);
+	if (w->gen != p->gens)
+		let_go(p, w);
+	dispatch(p);
+}
+
+void pool_on_event(struct pool *p, struct evsrc *src, unsigned events)
+{
+	struct worker *w = (struct worker *)src;
+
+	(void)events;
+	on_result(p, w);
+}
+
+static void forget(struct pool *p, struct worker *w)
+{
+	struct worker **pp;
+	struct gen **gp, *g = w->gen;
+
+	for (pp = &p->workers; *pp != w; pp = &(*pp)->next)
+		;
+	*pp = w->next;
+	if (w->job)
+		kill_worker(p, w, POOL_CRASHED);
+	let_go(p, w);
+	free(w);
+	if (--g->live || g == p->gens)
+		return;
+	for (gp = &p->gens; *gp != g; gp = &(*gp)->next)
+		;
+	*gp = g->next;
+	vlog(LOG_INFO, "database generation %u released", g->number);
+	vigil_engine_free(g->engine);
+	free(g);
+}
+
+void pool_reap(struct pool *p)
+{
+	struct worker *w;
+	pid_t pid;
+	int st;
+
+	while ((pid = waitpid(-1, &st, WNOHANG)) > 0) {
+		for (w = p->workers; w && w->pid != pid; w = w->next)
+			;
+		if (!w)
+			continue;
+		if (WIFSIGNALED(st) && WTERMSIG(st) != SIGKILL)
+			vlog(LOG_WARNING, "worker %d died of signal %d%s",
+			     (int)pid, WTERMSIG(st),
+			     w->job ? "; its scan failed" : "");
+		else if (WIFEXITED(st) && WEXITSTATUS(st) != 0)
+			vlog(LOG_WARNING, "worker %d exited with status %d",
+			     (int)pid, WEXITSTATUS(st));
+		forget(p, w);
+	}
+	dispatch(p);
+}
+
+void pool_tick(struct pool *p, double now)
+{
+	struct worker *w;
+
+	for (w = p->workers; w; w = w->next) {
+		if (w->job && p->cfg.timeout_s &&
+		    now - w->job->started_at > p->cfg.timeout_s) {
+			vlog(LOG_WARNING, "worker %d: scan over %u s, stopped",
+			     (int)w->pid, p->cfg.timeout_s);
+			kill_worker(p, w, POOL_TIMEOUT);
+		}
+	}
+	dispatch(p);
+}
+
+int pool_set_engine(struct pool *p, struct vigil_engine *e)
+{
+	struct gen *g = calloc(1, sizeof(*g));
+	struct worker *w;
+
+	if (!g)
+		return -1;
+	g->engine = e;
+	g->number = p->gens ? p->gens->number + 1 : 1;
+	g->next = p->gens;
+	p->gens = g;
+	for (w = p->workers; w; w = w->next)
+		if (!w->job)
+			let_go(p, w);
+	p->st.generation = g->number;
+	dispatch(p);
+	return 0;
+}
+
+void pool_allow_fork(struct pool *p, int allowed)
+{
+	p->fork_allowed = allowed;
+	if (allowed)
+		dispatch(p);
+}
+
+void pool_stats(const struct pool *p, struct pool_stats *st)
+{
+	const struct worker *w;
+	const struct pool_job *j;
+
+	*st = p->st;
+	st->live = st->busy = st->queued = 0;
+	for (w = p->workers; w; w = w->next) {
+		st->live += !w->doomed;
+		st->busy += w->job != NULL;
+	}
+	for (j = p->qhead; j; j = j->next)
+		st->queued++;
+}
+
+void pool_each_running(const struct pool *p,
+		       void (*fn)(void *ctx, const struct pool_job *j),
+		       void *ctx)
+{
+	const struct worker *w;
+
+	for (w = p->workers; w; w = w->next)
+		if (w->job)
+			fn(ctx, w->job);
+}
+
+void pool_free(struct pool *p)
+{
+	struct pool_job *j;
+	struct gen *g;
+
+	if (!p)
+		return;
+	while ((j = p->qhead)) {
+		p->qhead = j->next;
+		finish(p, j, NULL, POOL_SHUTDOWN);
+	}
+	while (p->workers) {
+		struct worker *w = p->workers;
+
+		if (w->job) {
+			kill(w->pid, SIGKILL);
+			finish(p, w->job, NULL, POOL_SHUTDOWN);
+		}
+		let_go(p, w);
+		waitpid(w->pid, NULL, 0);
+		p->workers = w->next;
+		free(w);
+	}
+	while ((g = p->gens)) {
+		p->gens = g->next;
+		vigil_engine_free(g->engine);
+		free(g);
+	}
+	free(p);
+}

@@ -1,0 +1,517 @@
+/*
+ * server.c -- vigild's parent: one thread running an epoll loop over the
+ * listeners, the connections, the workers' sockets, a signalfd and the
+ * loader's eventfd. Nothing here blocks on a client or a scan; the only
+ * other thread is the database loader during a reload, and no worker is
+ * forked while it runs.
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "listen.h"
+#include "log.h"
+#include "notify.h"
+#include "server.h"
+
+/* How often deadlines are checked, in milliseconds. */
+#define TICK_MS 200
+/* Connections accepted per listener event before others get a turn. */
+#define ACCEPT_BATCH 64
+
+const double server_latency_bounds[SERVER_LATENCY_BUCKETS] = {
+	0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10, 60,
+};
+
+static int add_listener(struct server *s, int fd, int is_unix,
+			enum conn_proto proto)
+{
+	struct listener *l;
+
+	if (s->nlisteners == SERVER_MAX_LISTENERS) {
+		close(fd);
+		return -1;
+	}
+	l = &s->listeners[s->nlisteners++];
+	l->ev.kind = EV_LISTENER;
+	l->fd = fd;
+	l->is_unix = is_unix;
+	l->proto = proto;
+	return ev_add(s->epfd, fd, EPOLLIN, &l->ev);
+}
+
+static int tcp_listener(struct server *s, const char *addr, unsigned port,
+			enum conn_proto proto)
+{
+	char err[512];
+	int fd = listen_tcp(addr, port, err, sizeof(err));
+
+	if (fd < 0) {
+		vlog(LOG_ERR, "cannot listen: %s", err);
+		return -1;
+	}
+	vlog(LOG_INFO, "listening on %s port %u (%s)", addr, port,
+	     proto == PROTO_CLAMD ? "clamd" : proto == PROTO_ICAP ? "ICAP" :
+	     "metrics");
+	return add_listener(s, fd, 0, proto);
+}
+
+/* systemd's sockets: a TCP one on the ICAP port is ICAP, others clamd. */
+static int inherited_listeners(struct server *s, int n)
+{
+	int i, un;
+	unsigned port;
+
+	for (i = 0; i < n; i++) {
+		un = listen_describe(3 + i, &port);
+		if (add_listener(s, 3 + i, un == 1,
+				 un == 0 && port && port == s->conf->icap_port ?
+					 PROTO_ICAP : PROTO_CLAMD) < 0)
+			return -1;
+	}
+	vlog(LOG_INFO, "received %d socket(s) from systemd", n);
+	return 0;
+}
+
+static int open_listeners(struct server *s)
+{
+	struct vconf *c = s->conf;
+	int n = listen_inherited(), fd;
+	char err[512];
+
+	if (n > 0 && inherited_listeners(s, n) < 0)
+		return -1;
+	if (n == 0 && c->local_socket) {
+		fd = listen_unix(c->local_socket, c->local_socket_mode,
+				 c->fix_stale_socket, err, sizeof(err));
+		if (fd < 0) {
+			vlog(LOG_ERR, "cannot listen: %s", err);
+			return -1;
+		}
+		vlog(LOG_INFO, "listening on %s", c->local_socket);
+		if (add_listener(s, fd, 1, PROTO_CLAMD) < 0)
+			return -1;
+	}
+	if (n == 0 && c->tcp_port &&
+	    tcp_listener(s, c->tcp_addr ? c->tcp_addr : "127.0.0.1",
+			 c->tcp_port, PROTO_CLAMD) < 0)
+		return -1;
+	if (c->icap_port && (n == 0 || !s->nlisteners ||
+			     s->listeners[s->nlisteners - 1].proto != PROTO_ICAP) &&
+	    tcp_listener(s, c->icap_addr ? c->icap_addr : "127.0.0.1",
+			 c->icap_port, PROTO_ICAP) < 0)
+		return -1;
+	if (c->metrics_port &&
+	    tcp_listener(s, c->metrics_addr ? c->metrics_addr : "127.0.0.1",
+			 c->metrics_port, PROTO_METRICS) < 0)
+		return -1;
+	if (!s->nlisteners) {
+		vlog(LOG_ERR, "nothing to listen on: set LocalSocket, "
+		     "TCPSocket or ICAPPort");
+		return -1;
+	}
+	return 0;
+}
+
+static int signals(struct server *s)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGCHLD);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGUSR2);
+	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
+		return -1;
+	signal(SIGPIPE, SIG_IGN);
+	s->sig_ev.kind = EV_SIGNAL;
+	s->sigfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (s->sigfd < 0)
+		return -1;
+	return ev_add(s->epfd, s->sigfd, EPOLLIN, &s->sig_ev);
+}
+
+static int pool_setup(struct server *s, struct vigil_engine *e)
+{
+	struct vconf *c = s->conf;
+	struct pool_config pc = { 0 };
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+
+	pc.workers = c->max_threads ? c->max_threads :
+				      (unsigned)(cpus > 0 ? cpus : 1);
+	pc.max_queue = c->max_queue ? c->max_queue : 1;
+	pc.timeout_s = c->worker_timeout_s ? c->worker_timeout_s :
+		       (c->max_scan_ms ? c->max_scan_ms / 1000 :
+					 VIGIL_DEFAULT_MAX_SECONDS) + 10;
+	pc.max_scans = c->worker_max_scans;
+	pc.sandbox = c->worker_sandbox;
+	pc.probe = c->debug_sandbox_probe;
+	pc.opts.size = sizeof(pc.opts);
+	pc.opts.flags = c->limits_warn ? VIGIL_SCAN_LIMITS_WARN : 0;
+	pc.opts.max_filesize = c->max_file_bytes;
+	pc.opts.max_scansize = c->max_scan_bytes;
+	pc.opts.max_files = c->max_files;
+	pc.opts.max_depth = c->max_recursion;
+	pc.opts.max_seconds = c->max_scan_ms ? (c->max_scan_ms + 999) / 1000 : 0;
+	if (pool_new(&s->pool, s->epfd, &pc) < 0 ||
+	    pool_set_engine(s->pool, e) < 0)
+		return -1;
+	vlog(LOG_INFO, "%u worker processes%s", pc.workers,
+	     pc.sandbox ? ", sandboxed" : ", NOT sandboxed (WorkerSandbox no)");
+	return 0;
+}
+
+int server_init(struct server *s, struct vconf *conf)
+{
+	struct vigil_engine *e = NULL;
+	char err[512];
+
+	memset(s, 0, sizeof(*s));
+	s->conf = conf;
+	s->sigfd = -1;
+	s->started_at = ev_now();
+	if ((s->epfd = epoll_create1(EPOLL_CLOEXEC)) < 0 || signals(s) < 0) {
+		vlog(LOG_ERR, "cannot set up the event loop: %s",
+		     strerror(errno));
+		return -1;
+	}
+	if (!conf->database_dir) {
+		vlog(LOG_ERR, "DatabaseDirectory is not set");
+		return -1;
+	}
+	if (db_loader_init(&s->loader, conf->database_dir, conf->cache_dir) < 0 ||
+	    ev_add(s->epfd, s->loader.efd, EPOLLIN, &s->loader.ev) < 0)
+		return -1;
+	if (db_build(conf->database_dir, conf->cache_dir, &e, &s->db, err,
+		     sizeof(err)) < 0) {
+		vlog(LOG_ERR, "cannot load the database: %s", err);
+		return -1;
+	}
+	vlog(LOG_INFO, "database loaded: %llu signatures in %.2f s",
+	     (unsigned long long)s->db.signatures, s->db.load_seconds);
+	if (pool_setup(s, e) < 0) {
+		vigil_engine_free(e);
+		return -1;
+	}
+	s->next_self_check = ev_now() + conf->self_check_s;
+	return open_listeners(s);
+}
+
+static void peer_name(const struct sockaddr_storage *ss, char *out,
+		      size_t len)
+{
+	char a[INET6_ADDRSTRLEN] = "?";
+	unsigned port = 0;
+
+	if (ss->ss_family == AF_INET) {
+		const struct sockaddr_in *in = (const void *)ss;
+
+		inet_ntop(AF_INET, &in->sin_addr, a, sizeof(a));
+		port = ntohs(in->sin_port);
+	} else if (ss->ss_family == AF_INET6) {
+		const struct sockaddr_in6 *in6 = (const void *)ss;
+
+		inet_ntop(AF_INET6, &in6->sin6_addr, a, sizeof(a));
+		port = ntohs(in6->sin6_port);
+	} else {
+		snprintf(out, len, "local");
+		return;
+	}
+	snprintf(out, len, "%s@%u", a, port);
+}
+
+static const char *busy_reply(enum conn_proto p)
+{
+	switch (p) {
+	case PROTO_ICAP:
+		return "ICAP/1.0 503 Service Unavailable\r\n"
+		       "Encapsulated: null-body=0\r\n\r\n";
+	case PROTO_METRICS:
+		return "HTTP/1.0 503 Service Unavailable\r\n\r\n";
+	default:
+		return "Server busy: too many connections. ERROR\n";
+	}
+}
+
+static void accept_one(struct server *s, struct listener *l, int fd,
+		       const struct sockaddr_storage *ss)
+{
+	static const struct conn_ops *const ops[] = {
+		[PROTO_CLAMD] = &clamd_ops, [PROTO_ICAP] = &icap_ops,
+		[PROTO_METRICS] = &metrics_ops,
+	};
+	char peer[64];
+	struct conn *c;
+	int rc;
+
+	if (s->nconns >= s->conf->max_connections) {
+		const char *r = busy_reply(l->proto);
+
+		s->n.conn_refused++;
+		if (send(fd, r, strlen(r), MSG_NOSIGNAL | MSG_DONTWAIT) < 0)
+			errno = 0;
+		close(fd);
+		return;
+	}
+	peer_name(ss, peer, sizeof(peer));
+	if (!(c = conn_new(s, fd, l->is_unix, peer, ops[l->proto]))) {
+		close(fd);
+		return;
+	}
+	c->next = s->conns;
+	s->conns = c;
+	s->nconns++;
+	s->n.connections++;
+	rc = l->proto == PROTO_CLAMD  ? clamd_accept(c) :
+	     l->proto == PROTO_ICAP ? icap_accept(c) : metrics_accept(c);
+	if (rc < 0)
+		conn_abort(c);
+}
+
+static void on_listener(struct server *s, struct listener *l)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+	int i, fd;
+
+	for (i = 0; i < ACCEPT_BATCH; i++) {
+		len = sizeof(ss);
+		memset(&ss, 0, sizeof(ss));
+		fd = accept4(l->fd, (struct sockaddr *)&ss, &len,
+			     SOCK_CLOEXEC | SOCK_NONBLOCK);
+		if (fd < 0) {
+			if (errno != EAGAIN && errno != EINTR)
+				vlog(LOG_WARNING, "accept: %s", strerror(errno));
+			return;
+		}
+		accept_one(s, l, fd, &ss);
+	}
+}
+
+void server_conn_dead(struct server *s, struct conn *c)
+{
+	struct conn **pp;
+
+	for (pp = &s->conns; *pp; pp = &(*pp)->next) {
+		if (*pp == c) {
+			*pp = c->next;
+			s->nconns--;
+			c->next = s->dead;
+			s->dead = c;
+			return;
+		}
+	}
+}
+
+static void free_dead(struct server *s)
+{
+	while (s->dead) {
+		struct conn *c = s->dead;
+
+		s->dead = c->next;
+		conn_free(c);
+	}
+}
+
+void server_request_reload(struct server *s, const char *why)
+{
+	if (s->loader.running) {
+		s->reload_again = 1;
+		return;
+	}
+	vlog(LOG_NOTICE, "reloading the database (%s)", why);
+	notify("RELOADING=1");
+	pool_allow_fork(s->pool, 0);
+	if (db_loader_start(&s->loader) < 0) {
+		vlog(LOG_ERR, "cannot start the database loader");
+		pool_allow_fork(s->pool, 1);
+		notify("READY=1");
+	}
+}
+
+static void on_loaded(struct server *s)
+{
+	struct db_loader *l = &s->loader;
+
+	db_loader_finish(l);
+	pool_allow_fork(s->pool, 1);
+	if (l->rc < 0) {
+		s->n.reloads_failed++;
+		vlog(LOG_ERR, "new database refused, the old one keeps "
+		     "serving: %s", l->err);
+	} else if (pool_set_engine(s->pool, l->engine) < 0) {
+		s->n.reloads_failed++;
+		vigil_engine_free(l->engine);
+	} else {
+		s->n.reloads_ok++;
+		s->db = l->info;
+		vlog(LOG_NOTICE, "database reloaded: %llu signatures in "
+		     "%.2f s", (unsigned long long)s->db.signatures,
+		     s->db.load_seconds);
+	}
+	l->engine = NULL;
+	notify("READY=1");
+	if (s->reload_again) {
+		s->reload_again = 0;
+		server_request_reload(s, "asked again during a reload");
+	}
+}
+
+void server_request_stop(struct server *s)
+{
+	s->stopping = 1;
+}
+
+static void on_signal(struct server *s)
+{
+	struct signalfd_siginfo si;
+
+	while (read(s->sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+		switch (si.ssi_signo) {
+		case SIGCHLD:
+			pool_reap(s->pool);
+			break;
+		case SIGHUP:
+			log_reopen();
+			server_request_reload(s, "SIGHUP");
+			break;
+		case SIGUSR2:
+			server_request_reload(s, "SIGUSR2");
+			break;
+		default:
+			vlog(LOG_NOTICE, "signal %u: stopping", si.ssi_signo);
+			s->stopping = 1;
+		}
+	}
+}
+
+static void self_check(struct server *s, double now)
+{
+	char fp[64];
+
+	if (!s->conf->self_check_s || now < s->next_self_check)
+		return;
+	s->next_self_check = now + s->conf->self_check_s;
+	db_fingerprint(s->conf->database_dir, fp);
+	if (strcmp(fp, s->db.fingerprint) && !s->loader.running)
+		server_request_reload(s, "the database directory changed");
+}
+
+static void tick(struct server *s)
+{
+	double now = ev_now();
+	struct conn *c, *next;
+
+	for (c = s->conns; c; c = next) {
+		next = c->next;
+		if (c->deadline && now > c->deadline) {
+			c->deadline = 0;
+			c->ops->timeout(c);
+		}
+	}
+	pool_tick(s->pool, now);
+	self_check(s, now);
+}
+
+static void dispatch(struct server *s, struct epoll_event *e)
+{
+	struct evsrc *src = e->data.ptr;
+
+	switch (src->kind) {
+	case EV_LISTENER:
+		on_listener(s, (struct listener *)src);
+		break;
+	case EV_CONN:
+		conn_on_event((struct conn *)src, e->events);
+		break;
+	case EV_WORKER:
+		pool_on_event(s->pool, src, e->events);
+		break;
+	case EV_SIGNAL:
+		on_signal(s);
+		break;
+	case EV_LOADER:
+		on_loaded(s);
+		break;
+	}
+}
+
+int server_run(struct server *s)
+{
+	struct epoll_event ev[64];
+	double last_tick = ev_now();
+	int i, n;
+
+	notify("READY=1");
+	vlog(LOG_NOTICE, "vigild %s ready", VIGIL_VERSION_STRING);
+	while (!s->stopping) {
+		n = epoll_wait(s->epfd, ev, 64, TICK_MS);
+		if (n < 0 && errno != EINTR) {
+			vlog(LOG_ERR, "epoll_wait: %s", strerror(errno));
+			return 1;
+		}
+		for (i = 0; i < n; i++)
+			dispatch(s, &ev[i]);
+		free_dead(s);
+		if (ev_now() - last_tick >= TICK_MS / 1000.0) {
+			last_tick = ev_now();
+			tick(s);
+			free_dead(s);
+		}
+	}
+	notify("STOPPING=1");
+	return 0;
+}
+
+void server_count_scan(struct server *s, enum conn_proto via,
+		       const struct wire_result *r, double seconds)
+{
+	unsigned i;
+
+	s->n.scans++;
+	s->n.by_interface[via == PROTO_ICAP]++;
+	if (!r || r->rc < 0)
+		s->n.errors++;
+	else if (r->verdict == VIGIL_VERDICT_FOUND)
+		s->n.found++;
+	else if (r->verdict == VIGIL_VERDICT_LIMIT)
+		s->n.limits++;
+	else
+		s->n.clean++;
+	if (r)
+		s->n.bytes += r->bytes;
+	for (i = 0; i < SERVER_LATENCY_BUCKETS; i++)
+		if (seconds <= server_latency_bounds[i])
+			s->n.latency_le[i]++;
+	s->n.latency_sum += seconds;
+}
+
+void server_free(struct server *s)
+{
+	unsigned i;
+
+	while (s->conns)
+		conn_abort(s->conns);
+	free_dead(s);
+	db_loader_free(&s->loader);
+	pool_free(s->pool);
+	for (i = 0; i < s->nlisteners; i++)
+		close(s->listeners[i].fd);
+	if (s->conf && s->conf->local_socket && !listen_inherited())
+		unlink(s->conf->local_socket);
+	if (s->sigfd >= 0)
+		close(s->sigfd);
+	if (s->epfd >= 0)
+		close(s->epfd);
+}

@@ -1,0 +1,185 @@
+/*
+ * stats.c -- what vigild tells about itself: the clamd STATS reply (the
+ * shape clamdtop and exporters parse) and the Prometheus text format.
+ */
+#define _GNU_SOURCE
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "log.h"
+#include "server.h"
+
+struct sbuf {
+	char *p;
+	size_t len, used;
+};
+
+static void put(struct sbuf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void put(struct sbuf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (b->used >= b->len)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(b->p + b->used, b->len - b->used, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		b->used += (size_t)n < b->len - b->used ? (size_t)n :
+							  b->len - b->used - 1;
+}
+
+static void running_job(void *ctx, const struct pool_job *j)
+{
+	put(ctx, "\tSCAN %f \n", ev_now() - j->started_at);
+}
+
+void stats_clamd(struct server *s, char *buf, size_t len)
+{
+	struct sbuf b = { buf, len, 0 };
+	struct pool_stats st;
+
+	buf[0] = '\0';
+	pool_stats(s->pool, &st);
+	put(&b, "POOLS: 1\n\nSTATE: VALID PRIMARY\n");
+	put(&b, "THREADS: live %u  idle %u max %u idle-timeout %u\n", st.live,
+	    st.live - st.busy, st.live, s->conf->idle_timeout_s);
+	put(&b, "QUEUE: %u items\n", st.queued);
+	pool_each_running(s->pool, running_job, &b);
+	put(&b, "\nMEMSTATS: heap N/A mmap N/A used N/A free N/A "
+	    "releasable N/A pools 1 pools_used N/A pools_total N/A\nEND");
+}
+
+static void counter(struct sbuf *b, const char *name, const char *help,
+		    uint64_t v)
+{
+	put(b, "# HELP %s %s\n# TYPE %s counter\n%s %llu\n", name, help, name,
+	    name, (unsigned long long)v);
+}
+
+static void gauge(struct sbuf *b, const char *name, const char *help,
+		  double v)
+{
+	put(b, "# HELP %s %s\n# TYPE %s gauge\n%s %.17g\n", name, help, name,
+	    name, v);
+}
+
+static void scans(struct sbuf *b, const struct counters *n)
+{
+	put(b, "# HELP vigil_scans_total Objects scanned, by result.\n"
+	    "# TYPE vigil_scans_total counter\n");
+	put(b, "vigil_scans_total{result=\"clean\"} %llu\n",
+	    (unsigned long long)n->clean);
+	put(b, "vigil_scans_total{result=\"found\"} %llu\n",
+	    (unsigned long long)n->found);
+	put(b, "vigil_scans_total{result=\"limit\"} %llu\n",
+	    (unsigned long long)n->limits);
+	put(b, "vigil_scans_total{result=\"error\"} %llu\n",
+	    (unsigned long long)n->errors);
+	put(b, "# HELP vigil_scans_by_interface_total Objects scanned, by "
+	    "protocol.\n# TYPE vigil_scans_by_interface_total counter\n");
+	put(b, "vigil_scans_by_interface_total{interface=\"clamd\"} %llu\n",
+	    (unsigned long long)n->by_interface[0]);
+	put(b, "vigil_scans_by_interface_total{interface=\"icap\"} %llu\n",
+	    (unsigned long long)n->by_interface[1]);
+	counter(b, "vigil_scanned_bytes_total",
+		"Bytes matched, contained objects included.", n->bytes);
+}
+
+static void latency(struct sbuf *b, const struct counters *n)
+{
+	unsigned i;
+
+	put(b, "# HELP vigil_scan_duration_seconds Time from a request's "
+	    "object being ready to its verdict.\n"
+	    "# TYPE vigil_scan_duration_seconds histogram\n");
+	for (i = 0; i < SERVER_LATENCY_BUCKETS; i++)
+		put(b, "vigil_scan_duration_seconds_bucket{le=\"%g\"} %llu\n",
+		    server_latency_bounds[i],
+		    (unsigned long long)n->latency_le[i]);
+	put(b, "vigil_scan_duration_seconds_bucket{le=\"+Inf\"} %llu\n",
+	    (unsigned long long)n->scans);
+	put(b, "vigil_scan_duration_seconds_sum %.6f\n", n->latency_sum);
+	put(b, "vigil_scan_duration_seconds_count %llu\n",
+	    (unsigned long long)n->scans);
+}
+
+static void workers(struct sbuf *b, struct server *s)
+{
+	struct pool_stats st;
+
+	pool_stats(s->pool, &st);
+	gauge(b, "vigil_workers", "Worker processes serving.", st.live);
+	gauge(b, "vigil_workers_busy", "Workers scanning now.", st.busy);
+	gauge(b, "vigil_queue_depth", "Objects waiting for a worker.",
+	      st.queued);
+	put(b, "# HELP vigil_worker_restarts_total Workers replaced, by "
+	    "reason.\n# TYPE vigil_worker_restarts_total counter\n");
+	put(b, "vigil_worker_restarts_total{reason=\"crash\"} %llu\n",
+	    (unsigned long long)st.restarts_crash);
+	put(b, "vigil_worker_restarts_total{reason=\"timeout\"} %llu\n",
+	    (unsigned long long)st.restarts_timeout);
+	put(b, "vigil_worker_restarts_total{reason=\"cancel\"} %llu\n",
+	    (unsigned long long)st.restarts_cancel);
+	gauge(b, "vigil_db_generation", "Database generation serving (1 at "
+	      "start, one more per reload).", st.generation);
+}
+
+static void database(struct sbuf *b, struct server *s)
+{
+	gauge(b, "vigil_db_version", "Version of the database serving.",
+	      (double)s->db.version);
+	gauge(b, "vigil_db_signatures", "Signatures in the database.",
+	      (double)s->db.signatures);
+	gauge(b, "vigil_db_loaded_timestamp_seconds",
+	      "When the database serving was loaded.", s->db.loaded_at);
+	gauge(b, "vigil_db_age_seconds", "Age of the database serving "
+	      "(from its version time).", s->db.version ?
+	      (double)time(NULL) - (double)s->db.version : 0);
+	put(b, "# HELP vigil_db_reloads_total Database reloads, by result.\n"
+	    "# TYPE vigil_db_reloads_total counter\n"
+	    "vigil_db_reloads_total{result=\"ok\"} %llu\n"
+	    "vigil_db_reloads_total{result=\"refused\"} %llu\n",
+	    (unsigned long long)s->n.reloads_ok,
+	    (unsigned long long)s->n.reloads_failed);
+}
+
+static size_t prometheus(struct server *s, char *buf, size_t len)
+{
+	struct sbuf b = { buf, len, 0 };
+
+	buf[0] = '\0';
+	scans(&b, &s->n);
+	latency(&b, &s->n);
+	workers(&b, s);
+	database(&b, s);
+	counter(&b, "vigil_instream_limit_exceeded_total",
+		"INSTREAM requests refused by StreamMaxLength.",
+		s->n.instream_limit);
+	counter(&b, "vigil_connections_total", "Connections accepted.",
+		s->n.connections);
+	counter(&b, "vigil_connections_refused_total",
+		"Connections refused by MaxConnections.", s->n.conn_refused);
+	counter(&b, "vigil_queue_refused_total",
+		"Objects refused because the queue was full (MaxQueue).",
+		s->n.queue_refused);
+	gauge(&b, "vigil_connections", "Connections open.", s->nconns);
+	gauge(&b, "vigil_uptime_seconds", "Seconds since vigild started.",
+	      ev_now() - s->started_at);
+	return b.used;
+}
+
+void stats_prometheus(struct server *s, struct conn *c)
+{
+	static char body[32768];
+	size_t n = prometheus(s, body, sizeof(body));
+
+	conn_printf(c, "HTTP/1.0 200 OK\r\nContent-Type: text/plain; "
+		    "version=0.0.4\r\nContent-Length: %zu\r\n"
+		    "Connection: close\r\n\r\n", n);
+	conn_write(c, body, n);
+}

@@ -1,0 +1,156 @@
+/*
+ * worker.c -- the scanning side of vigild. A worker is forked by the
+ * parent with the engine already compiled, confines itself, and then
+ * only ever reads jobs from its socket: it has no path to open and no way
+ * to open one. It exits when the socket closes or after WorkerMaxScans.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stddef.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "sandbox.h"
+#include "wire.h"
+#include "worker.h"
+
+/* Receives one job and the descriptor sent with it (-1 if none). */
+static int recv_job(int sock, struct wire_job *job, int *fd)
+{
+	char cbuf[CMSG_SPACE(sizeof(int))];
+	struct iovec iov = { job, sizeof(*job) };
+	struct msghdr mh = { 0 };
+	struct cmsghdr *cm;
+	ssize_t n;
+
+	*fd = -1;
+	mh.msg_iov = &iov;
+	mh.msg_iovlen = 1;
+	mh.msg_control = cbuf;
+	mh.msg_controllen = sizeof(cbuf);
+	do
+		n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
+	while (n < 0 && errno == EINTR);
+	cm = n > 0 ? CMSG_FIRSTHDR(&mh) : NULL;
+	if (cm && cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS &&
+	    cm->cmsg_len == CMSG_LEN(sizeof(int)))
+		memcpy(fd, CMSG_DATA(cm), sizeof(int));
+	if (n != (ssize_t)sizeof(*job)) {
+		if (*fd >= 0)
+			close(*fd);
+		return -1;
+	}
+	job->path[sizeof(job->path) - 1] = '\0';
+	return 0;
+}
+
+static void add_text(struct wire_result *r, const char *s)
+{
+	size_t n = strlen(s) + 1;
+
+	if (n > sizeof(r->text) - r->text_len)
+		return;
+	memcpy(r->text + r->text_len, s, n);
+	r->text_len += (uint32_t)n;
+}
+
+static void scan(struct vigil_scanner *sc, int fd, struct wire_result *r)
+{
+	struct vigil_result res = { .size = sizeof(res) };
+	uint32_t i;
+
+	r->rc = vigil_scanner_scan_fd(sc, fd, &res);
+	r->verdict = res.verdict;
+	r->nwarnings = res.warnings;
+	r->bytes = res.bytes_scanned;
+	r->objects = res.objects;
+	for (i = 0; r->rc == 0 && i < res.detections; i++) {
+		const char *name = vigil_scanner_detection(sc, i);
+		const char *path = vigil_scanner_detection_path(sc, i);
+		size_t need = strlen(name ? name : "") + strlen(path ? path : "") + 2;
+
+		if (need > sizeof(r->text) - r->text_len)
+			break;
+		add_text(r, name ? name : "");
+		add_text(r, path ? path : "");
+		r->ndetections++;
+	}
+}
+
+/* The test hook: what happens when the worker tries to reach out. */
+static void probe(const char *path, struct wire_result *r)
+{
+	int fd;
+
+	errno = 0;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	r->probe_open_errno = fd < 0 ? errno : 0;
+	if (fd >= 0)
+		close(fd);
+	errno = 0;
+	fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	r->probe_socket_errno = fd < 0 ? errno : 0;
+	if (fd >= 0)
+		close(fd);
+}
+
+static void serve(const struct worker_setup *w, struct vigil_scanner *sc)
+{
+	static struct wire_result r;
+	struct wire_job job;
+	unsigned done = 0;
+	int fd;
+
+	while (recv_job(w->sock, &job, &fd) == 0) {
+		memset(&r, 0, offsetof(struct wire_result, text));
+		r.id = job.id;
+		if (job.kind == JOB_SCAN && fd >= 0)
+			scan(sc, fd, &r);
+		else if (job.kind == JOB_PROBE && w->probe)
+			probe(job.path, &r);
+		else
+			r.rc = VIGIL_EINVAL;
+		if (fd >= 0)
+			close(fd);
+		if (send(w->sock, &r, offsetof(struct wire_result, text) +
+			 r.text_len, MSG_NOSIGNAL) < 0)
+			break;
+		if (w->max_scans && ++done >= w->max_scans)
+			break;
+	}
+}
+
+void worker_main(const struct worker_setup *w)
+{
+	struct vigil_scanner *sc = NULL;
+	struct sandbox_report rep;
+	int rc;
+
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	prctl(PR_SET_NAME, "vigild-worker");
+	signal(SIGPIPE, SIG_IGN);
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGINT, SIG_DFL);
+	signal(SIGHUP, SIG_DFL);
+	if ((rc = vigil_scanner_new(&sc, w->engine, &w->opts)) < 0) {
+		vlog(LOG_ERR, "worker %d: cannot create a scanner: %s",
+		     (int)getpid(), vigil_strerror(rc));
+		_exit(3);
+	}
+	if (w->sandbox && sandbox_enter(&rep) < 0) {
+		vlog(LOG_ERR, "worker %d: cannot enter the sandbox: %s",
+		     (int)getpid(), strerror(errno));
+		_exit(3);
+	}
+	if (w->sandbox)
+		vlog(LOG_DEBUG, "worker %d: sandboxed (Landlock ABI %d, "
+		     "seccomp %s)", (int)getpid(), rep.landlock_abi,
+		     rep.seccomp ? "on" : "off");
+	serve(w, sc);
+	_exit(0);
+}
