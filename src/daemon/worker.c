@@ -99,7 +99,8 @@ static void probe(const char *path, struct wire_result *r)
 		close(fd);
 }
 
-static void serve(const struct worker_setup *w, struct vigil_scanner *sc)
+/* sc[0] scans for the first detection, sc[1] for all (ALLMATCHSCAN). */
+static void serve(const struct worker_setup *w, struct vigil_scanner **sc)
 {
 	static struct wire_result r;
 	struct wire_job job;
@@ -110,7 +111,7 @@ static void serve(const struct worker_setup *w, struct vigil_scanner *sc)
 		memset(&r, 0, offsetof(struct wire_result, text));
 		r.id = job.id;
 		if (job.kind == JOB_SCAN && fd >= 0)
-			scan(sc, fd, &r);
+			scan(sc[!!(job.flags & VIGIL_SCAN_ALLMATCH)], fd, &r);
 		else if (job.kind == JOB_PROBE && w->probe)
 			probe(job.path, &r);
 		else
@@ -127,7 +128,8 @@ static void serve(const struct worker_setup *w, struct vigil_scanner *sc)
 
 void worker_main(const struct worker_setup *w)
 {
-	struct vigil_scanner *sc = NULL;
+	struct vigil_scan_options all = w->opts;
+	struct vigil_scanner *sc[2] = { NULL, NULL };
 	struct sandbox_report rep;
 	int rc;
 
@@ -137,7 +139,9 @@ void worker_main(const struct worker_setup *w)
 	signal(SIGTERM, SIG_DFL);
 	signal(SIGINT, SIG_DFL);
 	signal(SIGHUP, SIG_DFL);
-	if ((rc = vigil_scanner_new(&sc, w->engine, &w->opts)) < 0) {
+	all.flags |= VIGIL_SCAN_ALLMATCH;
+	if ((rc = vigil_scanner_new(&sc[0], w->engine, &w->opts)) < 0 ||
+	    (rc = vigil_scanner_new(&sc[1], w->engine, &all)) < 0) {
 		vlog(LOG_ERR, "worker %d: cannot create a scanner: %s",
 		     (int)getpid(), vigil_strerror(rc));
 		_exit(3);
