@@ -371,6 +371,37 @@ static void release(struct conn *c)
 
 const struct conn_ops clamd_ops = { input, timeout, release };
 
+static void busy_input(struct conn *c)
+{
+	char delim = c->in_len && c->in[0] == 'z' ? '\0' : '\n';
+
+	if (!c->in_len && !c->eof)
+		return;
+	conn_consume(c, c->in_len);
+	conn_printf(c, "%s%c", R_BUSY, delim);
+	conn_close_after_output(c);
+}
+
+static void busy_timeout(struct conn *c)
+{
+	conn_abort(c);
+}
+
+static void busy_release(struct conn *c)
+{
+	(void)c;
+}
+
+static const struct conn_ops busy_ops = { busy_input, busy_timeout,
+					  busy_release };
+
+int clamd_accept_busy(struct conn *c)
+{
+	c->ops = &busy_ops;
+	c->deadline = ev_now() + 2;
+	return 0;
+}
+
 int clamd_accept(struct conn *c)
 {
 	struct clamd *cs = calloc(1, sizeof(*cs));

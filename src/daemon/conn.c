@@ -36,15 +36,20 @@ static void update(struct conn *c)
 }
 
 struct conn *conn_new(struct server *srv, int fd, int is_unix,
-		      const char *peer, const struct conn_ops *ops)
+		      const char *peer, enum conn_proto proto)
 {
+	static const struct conn_ops *const ops[] = {
+		[PROTO_CLAMD] = &clamd_ops, [PROTO_ICAP] = &icap_ops,
+		[PROTO_METRICS] = &metrics_ops,
+	};
 	struct conn *c = calloc(1, sizeof(*c));
 
 	if (!c)
 		return NULL;
 	c->ev.kind = EV_CONN;
 	c->srv = srv;
-	c->ops = ops;
+	c->ops = ops[proto];
+	c->proto = proto;
 	c->fd = fd;
 	c->is_unix = is_unix;
 	snprintf(c->peer, sizeof(c->peer), "%s", peer);

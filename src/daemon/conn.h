@@ -37,6 +37,7 @@ struct conn {
 	void *state;		/* the protocol's */
 	int fd;
 	int is_unix;
+	enum conn_proto proto;
 	char peer[64];		/* "local" or "addr@port" */
 	char *in;
 	size_t in_len, in_cap;
@@ -75,7 +76,7 @@ void conn_pause(struct conn *c, int paused);
 
 /* The event loop's part. */
 struct conn *conn_new(struct server *srv, int fd, int is_unix,
-		      const char *peer, const struct conn_ops *ops);
+		      const char *peer, enum conn_proto proto);
 void conn_on_event(struct conn *c, unsigned events);
 void conn_free(struct conn *c);
 

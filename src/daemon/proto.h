@@ -68,5 +68,6 @@ int proto_in_session(enum proto_cmd cmd);
 #define R_INSTREAM_LIMIT "INSTREAM size limit exceeded. ERROR"
 #define R_PATH_FAILURE "File path check failure: No such file or directory."
 #define R_NOT_SUPPORTED "Not supported file type"
+#define R_BUSY "Server busy: too many connections. ERROR"
 
 #endif

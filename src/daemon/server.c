@@ -21,6 +21,7 @@
 #include "listen.h"
 #include "log.h"
 #include "notify.h"
+#include "proto.h"
 #include "server.h"
 
 /* How often deadlines are checked, in milliseconds. */
@@ -240,22 +241,29 @@ static const char *busy_reply(enum conn_proto p)
 	case PROTO_METRICS:
 		return "HTTP/1.0 503 Service Unavailable\r\n\r\n";
 	default:
-		return "Server busy: too many connections. ERROR\n";
+		return R_BUSY "\n";
 	}
 }
 
 static void accept_one(struct server *s, struct listener *l, int fd,
 		       const struct sockaddr_storage *ss)
 {
-	static const struct conn_ops *const ops[] = {
-		[PROTO_CLAMD] = &clamd_ops, [PROTO_ICAP] = &icap_ops,
-		[PROTO_METRICS] = &metrics_ops,
-	};
+	unsigned limit = s->conf->max_connections;
+	unsigned used = s->nclients;
+	int busy = 0;
 	char peer[64];
 	struct conn *c;
 	int rc;
 
-	if (s->nconns >= s->conf->max_connections) {
+	if (l->proto == PROTO_METRICS) {
+		limit = SERVER_MAX_SCRAPERS;
+		used = s->nconns - s->nclients;
+	}
+	if (used >= limit && l->proto == PROTO_CLAMD &&
+	    used < limit + SERVER_MAX_REFUSING) {
+		s->n.conn_refused++;
+		busy = 1; /* answered in the client's own delimiter */
+	} else if (used >= limit) {
 		const char *r = busy_reply(l->proto);
 
 		s->n.conn_refused++;
@@ -265,15 +273,17 @@ static void accept_one(struct server *s, struct listener *l, int fd,
 		return;
 	}
 	peer_name(ss, peer, sizeof(peer));
-	if (!(c = conn_new(s, fd, l->is_unix, peer, ops[l->proto]))) {
+	if (!(c = conn_new(s, fd, l->is_unix, peer, l->proto))) {
 		close(fd);
 		return;
 	}
 	c->next = s->conns;
 	s->conns = c;
 	s->nconns++;
+	s->nclients += l->proto != PROTO_METRICS;
 	s->n.connections++;
-	rc = l->proto == PROTO_CLAMD  ? clamd_accept(c) :
+	rc = busy ? clamd_accept_busy(c) :
+	     l->proto == PROTO_CLAMD ? clamd_accept(c) :
 	     l->proto == PROTO_ICAP ? icap_accept(c) : metrics_accept(c);
 	if (rc < 0)
 		conn_abort(c);
@@ -307,6 +317,7 @@ void server_conn_dead(struct server *s, struct conn *c)
 		if (*pp == c) {
 			*pp = c->next;
 			s->nconns--;
+			s->nclients -= c->proto != PROTO_METRICS;
 			c->next = s->dead;
 			s->dead = c;
 			return;

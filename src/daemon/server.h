@@ -24,6 +24,11 @@ struct listener {
 	enum conn_proto proto;
 };
 
+/* Clients over MaxConnections still told so, in their delimiter. */
+#define SERVER_MAX_REFUSING 64
+/* Metrics scrapers served at once. */
+#define SERVER_MAX_SCRAPERS 16
+
 /* Scan latency histogram bounds, seconds (Prometheus buckets). */
 #define SERVER_LATENCY_BUCKETS 10
 
@@ -45,7 +50,8 @@ struct server {
 	struct listener listeners[SERVER_MAX_LISTENERS];
 	unsigned nlisteners;
 	struct conn *conns, *dead;
-	unsigned nconns;
+	unsigned nconns;		/* all */
+	unsigned nclients;		/* clamd and ICAP (MaxConnections) */
 	struct evsrc sig_ev;
 	int sigfd;
 	struct db_loader loader;
@@ -75,6 +81,8 @@ void server_count_scan(struct server *s, enum conn_proto via,
 /* clamd protocol, ICAP and metrics connections. */
 extern const struct conn_ops clamd_ops, icap_ops, metrics_ops;
 int clamd_accept(struct conn *c);
+/* A client over MaxConnections: told so once it has sent a command. */
+int clamd_accept_busy(struct conn *c);
 int icap_accept(struct conn *c);
 int metrics_accept(struct conn *c);
 

@@ -167,7 +167,8 @@ static size_t prometheus(struct server *s, char *buf, size_t len)
 	counter(&b, "vigil_queue_refused_total",
 		"Objects refused because the queue was full (MaxQueue).",
 		s->n.queue_refused);
-	gauge(&b, "vigil_connections", "Connections open.", s->nconns);
+	gauge(&b, "vigil_connections", "Client connections open (clamd and "
+	      "ICAP).", s->nclients);
 	gauge(&b, "vigil_uptime_seconds", "Seconds since vigild started.",
 	      ev_now() - s->started_at);
 	return b.used;

@@ -1,0 +1,170 @@
+"""vigild's workers: sandboxed, replaced when they crash or overrun, and
+stopped when their client leaves; limits that answer instead of hanging."""
+import os
+import signal
+import socket
+import time
+
+import pytest
+
+from daemon import EICAR, Vigild, ask, instream, make_db
+
+
+def wait_for(pred, seconds=10.0):
+    end = time.time() + seconds
+    while time.time() < end:
+        if pred():
+            return True
+        time.sleep(0.05)
+    return pred()
+
+
+@pytest.fixture
+def vd(tmp_path):
+    d = Vigild(str(tmp_path), make_db(str(tmp_path / "db")),
+               "DebugSandboxProbe yes\nWorkerTimeout 2\nReadTimeout 2\n"
+               "CommandReadTimeout 2\n")
+    yield d
+    d.stop()
+
+
+def test_worker_cannot_open_files_or_sockets(vd):
+    out = vd.ask(b"zSANDBOXPROBE /etc/passwd\0")
+    assert out == b"open: Permission denied; socket: Operation not permitted\0"
+    for pid in vd.workers():
+        with open("/proc/%d/status" % pid) as f:
+            status = f.read()
+        assert "\nSeccomp:\t2\n" in status and "\nNoNewPrivs:\t1\n" in status
+
+
+def test_probe_without_sandbox_can(tmp_path):
+    """The probe itself works: without the sandbox both calls succeed."""
+    d = Vigild(str(tmp_path), make_db(str(tmp_path / "db")),
+               "DebugSandboxProbe yes\nWorkerSandbox no\n")
+    try:
+        assert d.ask(b"zSANDBOXPROBE /etc/passwd\0") == \
+            b"open: allowed; socket: allowed\0"
+    finally:
+        d.stop()
+
+
+def test_probe_is_off_by_default(tmp_path):
+    d = Vigild(str(tmp_path), make_db(str(tmp_path / "db")))
+    try:
+        assert d.ask(b"zSANDBOXPROBE /etc/passwd\0") == b"UNKNOWN COMMAND\0"
+    finally:
+        d.stop()
+
+
+def fildes_of_pipe(sock):
+    """A FILDES request for a pipe that never ends: the scan blocks."""
+    r, w = os.pipe()
+    c = socket.socket(socket.AF_UNIX)
+    c.connect(sock)
+    c.sendall(b"zFILDES\0")
+    c.sendmsg([b"\0"], [(socket.SOL_SOCKET, socket.SCM_RIGHTS,
+                         __import__("array").array("i", [r]))])
+    os.close(r)
+    return c, w
+
+
+def read_all(c, timeout=20):
+    c.settimeout(timeout)
+    out = b""
+    while True:
+        b = c.recv(4096)
+        if not b:
+            return out
+        out += b
+
+
+def test_overrun_worker_is_replaced(vd):
+    c, w = fildes_of_pipe(vd.sock)
+    out = read_all(c)
+    os.close(w)
+    assert out.endswith(b"]: Scan failed: time limit exceeded. ERROR\0")
+    assert vd.metric('vigil_worker_restarts_total{reason="timeout"}') == 1
+    assert wait_for(lambda: len(vd.workers()) == 2)
+    assert vd.ask(instream(EICAR)) == b"stream: Eicar-Signature FOUND\0"
+
+
+def test_crashed_worker_is_replaced(vd):
+    c, w = fildes_of_pipe(vd.sock)
+    assert wait_for(lambda: vd.metric("vigil_workers_busy") == 1)
+    for pid in vd.workers():
+        os.kill(pid, signal.SIGSEGV)
+    out = read_all(c)
+    os.close(w)
+    assert out.endswith(b"]: Scan failed: the worker crashed. ERROR\0")
+    assert wait_for(lambda: len(vd.workers()) == 2)
+    assert vd.ask(instream(EICAR)) == b"stream: Eicar-Signature FOUND\0"
+
+
+def test_client_that_leaves_cancels_its_scan(vd):
+    c, w = fildes_of_pipe(vd.sock)
+    assert wait_for(lambda: vd.metric("vigil_workers_busy") == 1)
+    c.close()
+    assert wait_for(lambda: vd.metric(
+        'vigil_worker_restarts_total{reason="cancel"}') == 1, 5)
+    os.close(w)
+    assert vd.metric("vigil_workers_busy") == 0
+
+
+def test_stalled_stream_times_out(vd):
+    """clamd's reply, with a newline even in z mode."""
+    out = vd.ask(b"zINSTREAM\0" + (16).to_bytes(4, "big") + b"abc")
+    assert out == b"COMMAND READ TIMED OUT\n"
+
+
+def test_stalled_command_times_out(vd):
+    assert vd.ask(b"zPIN") == b"COMMAND READ TIMED OUT\n"
+
+
+def test_connection_limit_has_an_answer(tmp_path):
+    d = Vigild(str(tmp_path), make_db(str(tmp_path / "db")),
+               "MaxConnections 2\nCommandReadTimeout 30\n")
+    try:
+        held = [socket.socket(socket.AF_UNIX) for _ in range(2)]
+        for s in held:
+            s.connect(d.sock)
+        assert wait_for(lambda: d.metric("vigil_connections") == 2)
+        assert ask(d.sock, b"zPING\0") == \
+            b"Server busy: too many connections. ERROR\0"
+        assert ask(d.sock, b"nPING\n") == \
+            b"Server busy: too many connections. ERROR\n"
+        for s in held:
+            s.close()
+        assert wait_for(lambda: ask(d.sock, b"zPING\0") == b"PONG\0")
+    finally:
+        d.stop()
+
+
+def test_queue_limit_has_an_answer(tmp_path):
+    d = Vigild(str(tmp_path), make_db(str(tmp_path / "db")),
+               "MaxThreads 1\nMaxQueue 1\nWorkerTimeout 30\n")
+    try:
+        busy = fildes_of_pipe(d.sock)      # the worker
+        queued = fildes_of_pipe(d.sock)    # the queue
+        assert wait_for(lambda: d.metric("vigil_queue_depth") == 1)
+        assert d.ask(instream(b"x")) == \
+            b"stream: Server busy: scan queue full. ERROR\0"
+        for c, w in (busy, queued):
+            os.close(w)
+            c.close()
+    finally:
+        d.stop()
+
+
+def test_many_requests_in_one_session(vd):
+    """IDSESSION with a hundred streams: every reply, once, numbered."""
+    req = b"zIDSESSION\0" + b"".join(
+        instream(EICAR if i % 2 else b"clean %d" % i) for i in range(100))
+    out = vd.ask(req + b"zEND\0")
+    lines = out.split(b"\0")[:-1]
+    assert len(lines) == 100
+    nums = sorted(int(x.split(b":")[0]) for x in lines)
+    assert nums == list(range(1, 101))
+    for x in lines:
+        n = int(x.split(b":")[0])
+        want = b"Eicar-Signature FOUND" if (n - 1) % 2 else b"OK"
+        assert x == b"%d: stream: %s" % (n, want)
