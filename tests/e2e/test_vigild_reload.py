@@ -1,0 +1,125 @@
+"""Database reloads: on RELOAD, SIGHUP, SIGUSR2 and a changed directory;
+new scans use the new database; a database that fails to load or fails
+the self-test is refused while the old one keeps serving; no request fails
+during reloads."""
+import os
+import signal
+import threading
+import time
+
+import pytest
+
+from daemon import EICAR, Vigild, ask, instream, make_db
+
+MARK = b"VIGILRELOADTESTMARKER"
+MARK_SIG = "Reload.Test-Sig:0:*:%s\n" % MARK.hex()
+
+
+def wait_for(pred, seconds=30.0):
+    end = time.time() + seconds
+    while time.time() < end:
+        if pred():
+            return True
+        time.sleep(0.05)
+    return pred()
+
+
+def found_mark(d):
+    return d.ask(instream(MARK)) == b"stream: Reload.Test-Sig FOUND\0"
+
+
+@pytest.fixture
+def vd(tmp_path):
+    db = make_db(str(tmp_path / "db"))
+    d = Vigild(str(tmp_path), db, "SelfCheck 0\n")
+    d.db = db
+    yield d
+    d.stop()
+
+
+def add_sig(d, text, name="extra.ndb"):
+    with open(os.path.join(d.db, name), "w") as f:
+        f.write(text)
+
+
+def generation(d):
+    return d.metric("vigil_db_generation")
+
+
+@pytest.mark.parametrize("how", ["RELOAD", "SIGHUP", "SIGUSR2"])
+def test_reload_picks_up_new_signatures(vd, how):
+    assert not found_mark(vd)
+    add_sig(vd, MARK_SIG)
+    if how == "RELOAD":
+        assert vd.ask(b"zRELOAD\0") == b"RELOADING\0"
+    else:
+        vd.proc.send_signal(getattr(signal, how))
+    assert wait_for(lambda: generation(vd) == 2)
+    assert found_mark(vd)
+    assert vd.metric('vigil_db_reloads_total{result="ok"}') == 1
+
+
+def test_broken_database_is_refused(vd, tmp_path, vigil):
+    """A compiled database damaged on the way (one byte flipped)."""
+    good = tmp_path / "good.vdb"
+    res = vigil("db", "compile", os.path.join(vd.db, "test.ndb"), "-o", good)
+    assert res.rc == 0, res.err
+    data = bytearray(good.read_bytes())
+    data[len(data) // 2] ^= 0x40
+    (tmp_path / "db" / "damaged.vdb").write_bytes(bytes(data))
+    vd.ask(b"zRELOAD\0")
+    assert wait_for(lambda: vd.metric(
+        'vigil_db_reloads_total{result="refused"}') == 1)
+    assert generation(vd) == 1
+    assert vd.ask(instream(EICAR)) == b"stream: Eicar-Signature FOUND\0"
+    assert "new database refused" in vd.logtext()
+    assert "checksum" in vd.logtext()
+
+
+def test_database_failing_self_test_is_refused(vd):
+    """A signature that flags ordinary text (a false-positive wave) must
+    not reach the workers."""
+    add_sig(vd, "Everything.Bad:0:*:%s\n" % b"Vigil self-test".hex())
+    vd.ask(b"zRELOAD\0")
+    assert wait_for(lambda: vd.metric(
+        'vigil_db_reloads_total{result="refused"}') == 1)
+    assert "self-test: clean sample" in vd.logtext()
+    assert vd.ask(instream(b"an ordinary text")) == b"stream: OK\0"
+
+
+def test_changed_directory_is_noticed(tmp_path):
+    db = make_db(str(tmp_path / "db"))
+    d = Vigild(str(tmp_path), db, "SelfCheck 1\n")
+    try:
+        with open(os.path.join(db, "new.ndb"), "w") as f:
+            f.write(MARK_SIG)
+        assert wait_for(lambda: found_mark(d))
+    finally:
+        d.stop()
+
+
+def test_no_request_fails_during_reloads(vd):
+    """Clients keep scanning while the database is reloaded five times."""
+    errors, replies = [], []
+    stop = threading.Event()
+
+    def client():
+        while not stop.is_set():
+            r = ask(vd.sock, instream(EICAR))
+            replies.append(r)
+            if r != b"stream: Eicar-Signature FOUND\0":
+                errors.append(r)
+
+    threads = [threading.Thread(target=client) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for i in range(5):
+        add_sig(vd, "Gen%d.Sig:0:*:%s\n" % (i, (b"GEN%dMARK" % i).hex()))
+        assert vd.ask(b"zRELOAD\0") == b"RELOADING\0"
+        assert wait_for(lambda: generation(vd) == i + 2)
+    stop.set()
+    for t in threads:
+        t.join()
+    assert not errors and len(replies) > 20
+    # old generations leave once their last scan is done
+    assert wait_for(lambda: len(vd.workers()) == 2)
