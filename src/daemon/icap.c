@@ -17,6 +17,9 @@
 #include "log.h"
 #include "server.h"
 
+/* Body bytes after which an answer that may not be 204 begins. */
+#define ICAP_COMMIT_BYTES (32u << 10)
+
 enum icap_state { IC_HEAD, IC_ENCAP, IC_CHUNK, IC_DATA, IC_DATA_END,
 		  IC_TRAILER, IC_SCAN };
 
@@ -29,6 +32,7 @@ struct icap {
 	uint64_t body_bytes, chunk_left;
 	int in_preview, over;	/* over: the body passed StreamMaxLength */
 	int zero_ieof;		/* the last zero chunk said ieof */
+	int committed;		/* the 200 and headers are sent */
 	struct pool_job job;
 	int job_running;
 	double t0;
@@ -43,7 +47,7 @@ static void reset(struct icap *st)
 		close(st->memfd);
 	st->memfd = -1;
 	st->body_bytes = st->chunk_left = 0;
-	st->in_preview = st->over = 0;
+	st->in_preview = st->over = st->committed = 0;
 	st->state = IC_HEAD;
 }
 
@@ -84,6 +88,10 @@ static void fail(struct conn *c, const char *status)
 {
 	struct icap *st = c->state;
 
+	if (st->committed) {
+		conn_abort(c); /* too late for a status: cut the message */
+		return;
+	}
 	st->req.close = 1;
 	head(c, status, "", "null-body=0");
 	done(c);
@@ -118,21 +126,46 @@ static size_t section(const struct icap *st, int64_t from, const char **p)
 	return (size_t)(to - from);
 }
 
-/* The message unchanged: 200 with the HTTP part and the body echoed. */
-static void echo(struct conn *c)
+/* 200 and the HTTP header section unchanged: the body follows. */
+static void echo_head(struct conn *c)
 {
 	struct icap *st = c->state;
 	int req = st->req.method == ICAP_REQMOD;
 	const char *h;
 	size_t hl = section(st, req ? st->req.enc.req_hdr : st->req.enc.res_hdr,
 			    &h);
-	char encap[96], *body;
+	char encap[96];
 
 	snprintf(encap, sizeof(encap), "%s=0, %s=%zu", req ? "req-hdr" :
 		 "res-hdr", st->memfd < 0 ? "null-body" : req ? "req-body" :
 		 "res-body", hl);
 	head(c, "200 OK", "", encap);
 	conn_write(c, h, hl);
+}
+
+/*
+ * A client that cannot keep the whole body for a 204 (no "Allow: 204":
+ * Squid, past 64 KiB) stops sending until the answer begins. Past
+ * ICAP_COMMIT_BYTES the answer begins: the status and headers unchanged,
+ * the body held back until the scan says it is clean. Found then, the
+ * connection is cut, and the client never gets the content.
+ */
+static void commit(struct conn *c)
+{
+	struct icap *st = c->state;
+
+	st->committed = 1;
+	echo_head(c);
+}
+
+/* The message unchanged: 200 with the HTTP part and the body echoed. */
+static void echo(struct conn *c)
+{
+	struct icap *st = c->state;
+	char *body;
+
+	if (!st->committed)
+		echo_head(c);
 	if (st->memfd < 0)
 		return done(c);
 	if (st->body_bytes) {
@@ -173,8 +206,15 @@ static void html_escaped(char *out, size_t len, const char *s)
 static void block(struct conn *c, const char *threat)
 {
 	char page[2048], http[1024], extra[512], encap[64], name[512];
+	struct icap *st = c->state;
 	int pl, hl;
 
+	if (st->committed) {
+		vlog(LOG_NOTICE, "icap(%s): %s: the answer had begun, the "
+		     "connection is cut", c->peer, threat);
+		conn_abort(c);
+		return;
+	}
 	html_escaped(name, sizeof(name), threat);
 	pl = snprintf(page, sizeof(page),
 		      "<!DOCTYPE html>\n<html><head><title>Blocked by Vigil"
@@ -283,6 +323,9 @@ static int store(struct conn *c, size_t n)
 		off += (size_t)w;
 	}
 	st->body_bytes += n;
+	if (!st->committed && !st->req.allow_204 && !st->in_preview &&
+	    st->body_bytes >= ICAP_COMMIT_BYTES)
+		commit(c);
 	return 0;
 }
 
