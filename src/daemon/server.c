@@ -83,6 +83,16 @@ static int inherited_listeners(struct server *s, int n)
 	return 0;
 }
 
+static int has_proto(const struct server *s, enum conn_proto p)
+{
+	unsigned i;
+
+	for (i = 0; i < s->nlisteners; i++)
+		if (s->listeners[i].proto == p)
+			return 1;
+	return 0;
+}
+
 static int open_listeners(struct server *s)
 {
 	struct vconf *c = s->conf;
@@ -99,6 +109,7 @@ static int open_listeners(struct server *s)
 			return -1;
 		}
 		vlog(LOG_INFO, "listening on %s", c->local_socket);
+		s->own_socket = 1;
 		if (add_listener(s, fd, 1, PROTO_CLAMD) < 0)
 			return -1;
 	}
@@ -106,8 +117,7 @@ static int open_listeners(struct server *s)
 	    tcp_listener(s, c->tcp_addr ? c->tcp_addr : "127.0.0.1",
 			 c->tcp_port, PROTO_CLAMD) < 0)
 		return -1;
-	if (c->icap_port && (n == 0 || !s->nlisteners ||
-			     s->listeners[s->nlisteners - 1].proto != PROTO_ICAP) &&
+	if (c->icap_port && !has_proto(s, PROTO_ICAP) &&
 	    tcp_listener(s, c->icap_addr ? c->icap_addr : "127.0.0.1",
 			 c->icap_port, PROTO_ICAP) < 0)
 		return -1;
@@ -519,7 +529,7 @@ void server_free(struct server *s)
 	pool_free(s->pool);
 	for (i = 0; i < s->nlisteners; i++)
 		close(s->listeners[i].fd);
-	if (s->conf && s->conf->local_socket && !listen_inherited())
+	if (s->own_socket)
 		unlink(s->conf->local_socket);
 	if (s->sigfd >= 0)
 		close(s->sigfd);

@@ -49,6 +49,7 @@ struct server {
 	struct pool *pool;
 	struct listener listeners[SERVER_MAX_LISTENERS];
 	unsigned nlisteners;
+	int own_socket;		/* LocalSocket made here: removed at exit */
 	struct conn *conns, *dead;
 	unsigned nconns;		/* all */
 	unsigned nclients;		/* clamd and ICAP (MaxConnections) */

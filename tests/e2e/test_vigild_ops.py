@@ -1,0 +1,118 @@
+"""vigild as operators run it: the shipped configuration, systemd's socket
+activation and readiness notification, the Prometheus endpoint, logging."""
+import os
+import re
+import socket
+import subprocess
+import time
+
+from daemon import EICAR, VIGILD, Vigild, ask, instream, make_db
+
+ROOT = os.path.join(os.path.dirname(__file__), "..", "..")
+
+
+def test_shipped_config_is_valid():
+    res = subprocess.run([VIGILD, "--check-config", "-c",
+                          os.path.join(ROOT, "dist", "vigild.conf")],
+                         capture_output=True, text=True)
+    assert res.returncode == 0, res.stderr
+    assert "ICAPPort 1344\n" in res.stdout
+
+
+def test_help_and_version():
+    res = subprocess.run([VIGILD, "--help"], capture_output=True, text=True)
+    assert res.returncode == 0 and "--config-file" in res.stdout
+    res = subprocess.run([VIGILD, "--version"], capture_output=True,
+                         text=True)
+    assert res.returncode == 0 and res.stdout.startswith("vigild ")
+    res = subprocess.run([VIGILD, "--bogus"], capture_output=True, text=True)
+    assert res.returncode == 1
+
+
+def test_socket_activation_and_notify(tmp_path):
+    """systemd's part done by hand: the unix socket is made here and passed
+    as descriptor 3 with LISTEN_FDS; READY=1 arrives on NOTIFY_SOCKET once
+    the database serves, RELOADING=1 and READY=1 around a reload."""
+    db = make_db(str(tmp_path / "db"))
+    path = str(tmp_path / "activated.sock")
+    lsock = socket.socket(socket.AF_UNIX)
+    lsock.bind(path)
+    lsock.listen(16)
+    npath = str(tmp_path / "notify.sock")
+    note = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    note.bind(npath)
+    note.settimeout(60)
+    conf = tmp_path / "v.conf"
+    conf.write_text("DatabaseDirectory %s\nICAPPort 0\nMaxThreads 1\n" % db)
+
+    def child():
+        os.dup2(lsock.fileno(), 3)
+
+    # LISTEN_PID must be the daemon's own: the shell's, kept by exec
+    env = dict(os.environ, LISTEN_FDS="1", NOTIFY_SOCKET=npath)
+    proc = subprocess.Popen(["/bin/sh", "-c", 'LISTEN_PID=$$ exec "$0" "$@"',
+                             VIGILD, "-c", str(conf), "--foreground"],
+                            env=env, preexec_fn=child, pass_fds=(3,),
+                            stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    try:
+        assert note.recv(256) == b"READY=1"
+        assert ask(path, instream(EICAR)) == \
+            b"stream: Eicar-Signature FOUND\0"
+        assert ask(path, b"zRELOAD\0") == b"RELOADING\0"
+        assert note.recv(256) == b"RELOADING=1"
+        assert note.recv(256) == b"READY=1"
+    finally:
+        proc.terminate()
+        proc.wait(30)
+    assert os.path.exists(path)  # systemd's socket: not removed by vigild
+
+
+def test_metrics_count_what_happened(tmp_path):
+    d = Vigild(str(tmp_path), make_db(str(tmp_path / "db")))
+    try:
+        for _ in range(3):
+            d.ask(instream(EICAR))
+        d.ask(instream(b"clean"))
+        d.ask(instream(b"x" * (2 << 20)))
+        text = ask(d.metrics, b"GET /metrics HTTP/1.0\r\n\r\n").decode()
+        head, body = text.split("\r\n\r\n", 1)
+        assert head.startswith("HTTP/1.0 200 OK")
+        assert "text/plain; version=0.0.4" in head
+        assert 'vigil_scans_total{result="found"} 3\n' in body
+        assert 'vigil_scans_total{result="clean"} 1\n' in body
+        assert "vigil_instream_limit_exceeded_total 1\n" in body
+        assert 'vigil_scan_duration_seconds_bucket{le="+Inf"} 4\n' in body
+        assert "vigil_scan_duration_seconds_count 4\n" in body
+        assert "vigil_db_signatures 1\n" in body
+        # every sample line is "name{labels} value", every family typed
+        names = set()
+        for line in body.splitlines():
+            if line.startswith("# TYPE "):
+                names.add(line.split()[2])
+            elif not line.startswith("#"):
+                m = re.match(r'([a-z_]+)(\{[^}]*\})? (\S+)$', line)
+                assert m, line
+                float(m.group(3))
+                base = re.sub(r"_(bucket|sum|count)$", "", m.group(1))
+                assert m.group(1) in names or base in names, line
+        assert ask(d.metrics, b"GET /other HTTP/1.0\r\n\r\n").startswith(
+            b"HTTP/1.0 404")
+    finally:
+        d.stop()
+
+
+def test_log_file_and_detections(tmp_path):
+    log = tmp_path / "vigild.log"
+    d = Vigild(str(tmp_path), make_db(str(tmp_path / "db")),
+               "LogFile %s\nLogClean yes\n" % log)
+    try:
+        d.ask(instream(EICAR))
+        d.ask(instream(b"clean"))
+        time.sleep(0.2)
+        text = log.read_text()
+        assert re.search(r"stream\(local\): Eicar-Signature FOUND", text)
+        assert "stream(local): OK" in text
+    finally:
+        d.stop()
+    assert "vigild stopped" in log.read_text()
