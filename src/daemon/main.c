@@ -136,6 +136,7 @@ int main(int argc, char **argv)
 	conf_defaults(&conf);
 	if (conf_load(&conf, a.config, err, sizeof(err)) < 0) {
 		fprintf(stderr, "vigild: %s\n", err);
+		conf_free(&conf);
 		return 1;
 	}
 	if (a.check) {
@@ -148,6 +149,8 @@ int main(int argc, char **argv)
 	if (log_open(&conf, conf.foreground) < 0) {
 		fprintf(stderr, "vigild: cannot open the log %s: %s\n",
 			conf.log_file, strerror(errno));
+		log_close();
+		conf_free(&conf);
 		return 1;
 	}
 	if (!conf.foreground && daemonize() < 0) {
