@@ -5,7 +5,7 @@
 time and memory, and a soak of concurrent INSTREAM clients.
 
 usage: bench/daemon.py [BUILD]    (environment: BENCH_WORK, BENCH_MIB
-(default 512), BENCH_SOAK_S (120), BENCH_SOAK_CLIENTS (200))
+(default 1024), BENCH_SOAK_S (120), BENCH_SOAK_CLIENTS (200))
 """
 import os
 import random
@@ -23,7 +23,7 @@ BUILD = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else
 VIGIL = os.path.join(BUILD, "src", "cli", "vigil")
 VIGILD = os.path.join(BUILD, "src", "daemon", "vigild")
 WORK = os.environ.get("BENCH_WORK", "/tmp/vigil-bench")
-MIB = int(os.environ.get("BENCH_MIB", "512"))
+MIB = int(os.environ.get("BENCH_MIB", "1024"))
 SOAK_S = float(os.environ.get("BENCH_SOAK_S", "120"))
 SOAK_CLIENTS = int(os.environ.get("BENCH_SOAK_CLIENTS", "200"))
 THREADS = 2
