@@ -43,30 +43,48 @@ static void usage(FILE *f)
 		"error.\n", VIGILD_DEFAULT_CONFIG);
 }
 
-static int daemonize(void)
+/*
+ * Goes to the background. The process started by the user waits until the
+ * daemon reports (through *ready_fd) that it serves, and exits 0, or 1 if
+ * it failed: so "vigild && ..." and init scripts see start-up errors.
+ */
+static int daemonize(int *ready_fd)
 {
-	pid_t pid = fork();
-	int fd;
+	int p[2], fd;
+	char ok = 0;
+	pid_t pid;
 
-	if (pid < 0)
+	if (pipe2(p, O_CLOEXEC) < 0 || (pid = fork()) < 0)
+		return -1;
+	if (pid > 0) {
+		close(p[1]);
+		if (read(p[0], &ok, 1) != 1)
+			ok = 0;
+		_exit(ok == '1' ? 0 : 1);
+	}
+	close(p[0]);
+	if (setsid() < 0 || (pid = fork()) < 0)
 		return -1;
 	if (pid > 0)
 		_exit(0);
-	if (setsid() < 0)
-		return -1;
-	if ((pid = fork()) < 0)
-		return -1;
-	if (pid > 0)
-		_exit(0);
-	if (chdir("/") < 0)
-		return -1;
-	if ((fd = open("/dev/null", O_RDWR | O_CLOEXEC)) < 0)
+	if (chdir("/") < 0 || (fd = open("/dev/null", O_RDWR | O_CLOEXEC)) < 0)
 		return -1;
 	dup2(fd, 0);
 	dup2(fd, 1);
 	dup2(fd, 2);
 	close(fd);
+	*ready_fd = p[1];
 	return 0;
+}
+
+static void report_ready(int *ready_fd, int ok)
+{
+	if (*ready_fd < 0)
+		return;
+	if (write(*ready_fd, ok ? "1" : "0", 1) < 0)
+		errno = 0;
+	close(*ready_fd);
+	*ready_fd = -1;
 }
 
 static void write_pid(const char *path)
@@ -129,7 +147,7 @@ int main(int argc, char **argv)
 	struct vconf conf;
 	struct args a = { 0 };
 	char err[1024];
-	int rc = 1;
+	int rc = 1, ready_fd = -1;
 
 	if (parse_args(argc, argv, &a) < 0)
 		return 1;
@@ -153,15 +171,18 @@ int main(int argc, char **argv)
 		conf_free(&conf);
 		return 1;
 	}
-	if (!conf.foreground && daemonize() < 0) {
+	if (!conf.foreground && daemonize(&ready_fd) < 0) {
 		vlog(LOG_ERR, "cannot run in the background: %s",
 		     strerror(errno));
 		goto out;
 	}
 	if (conf.pid_file)
 		write_pid(conf.pid_file);
-	if (server_init(&srv, &conf) == 0)
+	if (server_init(&srv, &conf) == 0) {
+		report_ready(&ready_fd, 1);
 		rc = server_run(&srv);
+	}
+	report_ready(&ready_fd, 0);
 	server_free(&srv);
 	if (conf.pid_file)
 		unlink(conf.pid_file);

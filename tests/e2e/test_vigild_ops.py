@@ -116,3 +116,28 @@ def test_log_file_and_detections(tmp_path):
     finally:
         d.stop()
     assert "vigild stopped" in log.read_text()
+
+
+def test_background_start_reports_its_outcome(tmp_path):
+    """Without --foreground vigild returns once the daemon serves (0), or
+    with 1 if it could not start; the pid file names the daemon."""
+    db = make_db(str(tmp_path / "db"))
+    sock, pid = tmp_path / "bg.sock", tmp_path / "bg.pid"
+    conf = tmp_path / "bg.conf"
+    conf.write_text("LocalSocket %s\nDatabaseDirectory %s\nICAPPort 0\n"
+                    "PidFile %s\nLogFile %s\n" % (sock, db, pid,
+                                                tmp_path / "bg.log"))
+    assert subprocess.run([VIGILD, "-c", str(conf)]).returncode == 0
+    try:
+        assert ask(str(sock), b"zPING\0") == b"PONG\0"
+    finally:
+        os.kill(int(pid.read_text()), 15)
+    end = time.time() + 30
+    while pid.exists() and time.time() < end:
+        time.sleep(0.05)
+    assert not pid.exists() and not sock.exists()
+    conf.write_text("LocalSocket %s\nDatabaseDirectory %s\nICAPPort 0\n"
+                    "LogFile %s\n" % (sock, tmp_path / "missing",
+                                      tmp_path / "bg.log"))
+    assert subprocess.run([VIGILD, "-c", str(conf)]).returncode == 1
+    assert "cannot load the database" in (tmp_path / "bg.log").read_text()
