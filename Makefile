@@ -37,6 +37,7 @@ bench: build
 	@sh bench/run.sh $(BUILD)
 	@python3 bench/containers.py $(BUILD)
 	@python3 bench/bombs.py $(BUILD)
+	@python3 bench/daemon.py $(BUILD)
 
 fuzz:
 	@sh scripts/fuzz.sh

@@ -12,7 +12,7 @@ libclang-rt-14-dev llvm xxd zip p7zip-full cpio binutils genisoimage zstd \
 xz-utils bzip2 lzip lz4 ncompress sharutils gcab arj clamav-daemon clamdscan \
 python3-pyclamd c-icap squid curl clamav-milter miltertest"
 
-BENCH="clamav-daemon"
+BENCH="clamav-daemon clamdscan"
 
 case "${1:-build}" in
 build) want=$BUILD ;;
