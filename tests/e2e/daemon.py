@@ -17,6 +17,16 @@ EICAR = (b"X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE"
 EICAR_NDB = "Eicar-Signature:0:*:%s\n" % EICAR.hex()
 
 
+def wait_for(pred, seconds=30.0):
+    """Polls pred until it holds or the time is up; its last answer."""
+    end = time.time() + seconds
+    while time.time() < end:
+        if pred():
+            return True
+        time.sleep(0.05)
+    return pred()
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

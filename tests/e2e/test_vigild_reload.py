@@ -5,23 +5,14 @@ during reloads."""
 import os
 import signal
 import threading
-import time
 
 import pytest
 
-from daemon import EICAR, Vigild, ask, instream, make_db
+from daemon import EICAR, Vigild, ask, instream, make_db, wait_for
 
 MARK = b"VIGILRELOADTESTMARKER"
 MARK_SIG = "Reload.Test-Sig:0:*:%s\n" % MARK.hex()
 
-
-def wait_for(pred, seconds=30.0):
-    end = time.time() + seconds
-    while time.time() < end:
-        if pred():
-            return True
-        time.sleep(0.05)
-    return pred()
 
 
 def found_mark(d):

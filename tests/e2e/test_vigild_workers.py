@@ -3,20 +3,11 @@ stopped when their client leaves; limits that answer instead of hanging."""
 import os
 import signal
 import socket
-import time
 
 import pytest
 
-from daemon import EICAR, Vigild, ask, instream, make_db
+from daemon import EICAR, Vigild, ask, instream, make_db, wait_for
 
-
-def wait_for(pred, seconds=10.0):
-    end = time.time() + seconds
-    while time.time() < end:
-        if pred():
-            return True
-        time.sleep(0.05)
-    return pred()
 
 
 @pytest.fixture
