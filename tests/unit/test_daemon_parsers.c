@@ -1,0 +1,163 @@
+/*
+ * test_daemon_parsers.c -- vigild's parsers of untrusted input, case by
+ * case: clamd commands in their three forms, ICAP heads and chunk lines,
+ * and configuration lines.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "config.h"
+#include "icap.h"
+#include "proto.h"
+
+static int parse(const char *s, size_t n, int eof, struct proto_command *pc)
+{
+	return proto_parse(s, n, eof, pc);
+}
+
+static void clamd_forms(void **st)
+{
+	struct proto_command pc;
+
+	(void)st;
+	assert_int_equal(parse("zPING\0", 6, 0, &pc), 6);
+	assert_int_equal(pc.cmd, CMD_PING);
+	assert_int_equal(pc.delim, '\0');
+	assert_int_equal(parse("nPING\n", 6, 0, &pc), 6);
+	assert_int_equal(pc.delim, '\n');
+	assert_int_equal(parse("PING\r\n", 6, 0, &pc), 6);
+	assert_int_equal(pc.cmd, CMD_PING);
+	assert_int_equal(parse("PING", 4, 0, &pc), 0);	/* may go on */
+	assert_int_equal(parse("PING", 4, 1, &pc), 4);	/* ended by EOF */
+	assert_int_equal(pc.cmd, CMD_PING);
+	assert_int_equal(parse("zPING", 5, 1, &pc), 0);	/* needs its NUL */
+	assert_int_equal(parse("x", 1, 0, &pc), 1);	/* can't be one */
+	assert_int_equal(pc.cmd, CMD_UNKNOWN);
+}
+
+static void clamd_commands(void **st)
+{
+	struct proto_command pc;
+
+	(void)st;
+	parse("zSCAN /a b\0", 11, 0, &pc);
+	assert_int_equal(pc.cmd, CMD_SCAN);
+	assert_int_equal(pc.arg_len, 4);
+	assert_memory_equal(pc.arg, "/a b", 4);
+	parse("zSCAN\0", 6, 0, &pc);
+	assert_int_equal(pc.cmd, CMD_UNKNOWN);	/* no path, no space */
+	parse("zPING \0", 7, 0, &pc);
+	assert_int_equal(pc.cmd, CMD_UNKNOWN);
+	parse("zping\0", 6, 0, &pc);
+	assert_int_equal(pc.cmd, CMD_UNKNOWN);
+	parse("INSTREAM\n", 9, 0, &pc);
+	assert_int_equal(pc.cmd, CMD_UNKNOWN);	/* z/n form only */
+	parse("zINSTREAM\0", 10, 0, &pc);
+	assert_int_equal(pc.cmd, CMD_INSTREAM);
+	parse("QUIT\n", 5, 0, &pc);
+	assert_int_equal(pc.cmd, CMD_SHUTDOWN);
+	assert_true(proto_in_session(CMD_SCAN));
+	assert_false(proto_in_session(CMD_CONTSCAN));
+}
+
+static void clamd_too_long(void **st)
+{
+	static char buf[PROTO_MAX_COMMAND_BYTES + 16];
+	struct proto_command pc;
+
+	(void)st;
+	memset(buf, 'a', sizeof(buf));
+	buf[0] = 'z';
+	assert_int_equal(parse(buf, sizeof(buf), 0, &pc), -1);
+	buf[PROTO_MAX_COMMAND_BYTES] = '\0';
+	assert_int_equal(parse(buf, PROTO_MAX_COMMAND_BYTES, 0, &pc), 0);
+}
+
+static void icap_heads(void **st)
+{
+	static const char ok[] =
+		"RESPMOD icap://h:1344/avscan?x=1 ICAP/1.0\r\nAllow: 204\r\n"
+		"Preview: 1024\r\nEncapsulated: req-hdr=0, res-hdr=45, "
+		"res-body=100\r\n\r\n";
+	struct icap_request r;
+
+	(void)st;
+	assert_int_equal(icap_parse_head(ok, strlen(ok), &r), 0);
+	assert_int_equal(r.method, ICAP_RESPMOD);
+	assert_string_equal(r.service, "avscan");
+	assert_int_equal(r.preview, 1024);
+	assert_true(r.allow_204);
+	assert_int_equal(r.enc.res_hdr, 45);
+	assert_int_equal(icap_encap_end(&r.enc), 100);
+#define BAD(s) assert_int_equal(icap_parse_head(s, strlen(s), &r), -1)
+	BAD("RESPMOD icap://h/avscan ICAP/1.0\r\n\r\n"); /* no Encapsulated */
+	BAD("RESPMOD icap://h/avscan ICAP/1.0\r\nEncapsulated: res-body=9, "
+	    "res-hdr=0\r\n\r\n");			 /* not increasing */
+	BAD("RESPMOD icap://h/avscan ICAP/1.0\r\nEncapsulated: res-hdr=0"
+	    "\r\n\r\n");				 /* no body entry */
+	BAD("RESPMOD icap://h/avscan ICAP/1.0\r\nEncapsulated: res-hdr=0, "
+	    "res-body=99999999\r\n\r\n");		 /* too large */
+	BAD("RESPMOD http://h/avscan ICAP/1.0\r\n\r\n");
+	BAD("RESPMOD icap://h/avscan HTTP/1.1\r\n\r\n");
+	BAD("OPTIONS icap://h/avscan ICAP/1.0\r\nPreview: x\r\n\r\n");
+#undef BAD
+}
+
+static void icap_chunks(void **st)
+{
+	uint64_t size;
+	size_t used;
+	int ieof;
+
+	(void)st;
+	assert_int_equal(icap_parse_chunk("1a\r\n", 4, &size, &ieof, &used), 1);
+	assert_int_equal(size, 26);
+	assert_int_equal(used, 4);
+	assert_false(ieof);
+	assert_int_equal(icap_parse_chunk("0; ieof\r\n", 9, &size, &ieof,
+					  &used), 1);
+	assert_true(ieof);
+	assert_int_equal(icap_parse_chunk("1a", 2, &size, &ieof, &used), 0);
+	assert_int_equal(icap_parse_chunk("zz\r\n", 4, &size, &ieof, &used),
+			 -1);
+	assert_int_equal(icap_parse_chunk("fffffffffffffffff\r\n", 19, &size,
+					  &ieof, &used), -1);
+}
+
+static void config_lines(void **st)
+{
+	struct vconf c;
+	char err[256];
+
+	(void)st;
+	conf_defaults(&c);
+	assert_int_equal(conf_line(&c, "StreamMaxLength 2M", err, 256), 0);
+	assert_int_equal(c.stream_max_bytes, 2u << 20);
+	assert_int_equal(conf_line(&c, "LocalSocketMode 660", err, 256), 0);
+	assert_int_equal(c.local_socket_mode, 0660);
+	assert_int_equal(conf_line(&c, "LogFile \"/x y\"", err, 256), 0);
+	assert_string_equal(c.log_file, "/x y");
+	assert_int_equal(conf_line(&c, "  # comment", err, 256), 0);
+	assert_int_equal(conf_line(&c, "ScanPE yes", err, 256), 1); /* clamd's */
+	assert_int_equal(conf_line(&c, "Example", err, 256), -1);
+	assert_int_equal(conf_line(&c, "Nope 1", err, 256), -1);
+	assert_int_equal(conf_line(&c, "MaxThreads -1", err, 256), -1);
+	assert_int_equal(conf_line(&c, "LogSyslog maybe", err, 256), -1);
+	assert_int_equal(conf_line(&c, "MaxFileSize 5G", err, 256), -1);
+	conf_free(&c);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(clamd_forms),	 cmocka_unit_test(clamd_commands),
+		cmocka_unit_test(clamd_too_long), cmocka_unit_test(icap_heads),
+		cmocka_unit_test(icap_chunks),	 cmocka_unit_test(config_lines),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
