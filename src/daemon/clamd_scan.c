@@ -42,6 +42,7 @@ static const char *failure_text(enum pool_failure why)
 	case POOL_CRASHED: return "Scan failed: the worker crashed.";
 	case POOL_TIMEOUT: return "Scan failed: time limit exceeded.";
 	case POOL_SHUTDOWN: return "Scan aborted: the daemon is stopping.";
+	case POOL_BUSY: return "Server busy: scan queue full.";
 	default: return "Scan failed.";
 	}
 }
@@ -117,6 +118,8 @@ static void job_done(struct pool_job *pj, const struct wire_result *r,
 	unlink_job(rq, sj);
 	if (pj->fd >= 0)
 		close(pj->fd);
+	if (why == POOL_BUSY)
+		rq->c->srv->n.queue_refused++;
 	if (why != POOL_CANCELLED) {
 		server_count_scan(rq->c->srv, PROTO_CLAMD, r,
 				  ev_now() - sj->t0);

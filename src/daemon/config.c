@@ -34,6 +34,7 @@ static const struct opt opts[] = {
 	O("StreamMaxLength", T_SIZE, stream_max_bytes),
 	O("MaxThreads", T_NUM, max_threads),
 	O("MaxQueue", T_NUM, max_queue),
+	O("QueueTimeout", T_NUM, queue_timeout_s),
 	O("MaxConnections", T_NUM, max_connections),
 	O("ReadTimeout", T_NUM, read_timeout_s),
 	O("CommandReadTimeout", T_NUM, command_timeout_s),
@@ -116,6 +117,7 @@ void conf_defaults(struct vconf *c)
 	c->stream_max_bytes = 25ull << 20;
 	c->max_threads = 0; /* the number of CPUs, decided at start */
 	c->max_queue = 100;
+	c->queue_timeout_s = 30;
 	c->max_connections = 1024;
 	c->read_timeout_s = 120;
 	c->command_timeout_s = 30;

@@ -26,6 +26,7 @@ struct vconf {
 	uint64_t stream_max_bytes;	/* StreamMaxLength */
 	unsigned max_threads;		/* MaxThreads: worker processes */
 	unsigned max_queue;		/* MaxQueue: scans waiting */
+	unsigned queue_timeout_s;	/* QueueTimeout: beyond MaxQueue */
 	unsigned max_connections;	/* MaxConnections (Vigil) */
 	unsigned read_timeout_s;	/* ReadTimeout */
 	unsigned command_timeout_s;	/* CommandReadTimeout */

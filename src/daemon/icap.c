@@ -263,7 +263,10 @@ static void scanned(struct pool_job *j, const struct wire_result *r,
 	if (why == POOL_CANCELLED)
 		return;
 	server_count_scan(c->srv, PROTO_ICAP, r, ev_now() - st->t0);
-	if (why || !r || r->rc < 0) {
+	if (why == POOL_BUSY) {
+		c->srv->n.queue_refused++;
+		fail(c, "503 Service Unavailable");
+	} else if (why || !r || r->rc < 0) {
 		vlog(LOG_WARNING, "icap(%s): scan failed", c->peer);
 		fail(c, "500 Server Error");
 	} else if (r->verdict != VIGIL_VERDICT_CLEAN && r->ndetections) {

@@ -237,7 +237,7 @@ int pool_submit(struct pool *p, struct pool_job *j)
 
 	for (q = p->qhead; q; q = q->next)
 		n++;
-	if (n >= p->cfg.max_queue)
+	if (n >= p->cfg.max_queue + POOL_MAX_WAITING)
 		return -1;
 	j->id = ++p->next_id;
 	j->w = NULL;
@@ -353,10 +353,32 @@ void pool_reap(struct pool *p)
 	dispatch(p);
 }
 
+/* Jobs past MaxQueue that waited QueueTimeout for a place give up. */
+static void expire_waiting(struct pool *p, double now)
+{
+	struct pool_job **pp = &p->qhead, *j;
+	unsigned pos = 0;
+
+	while ((j = *pp)) {
+		if (pos < p->cfg.max_queue ||
+		    now - j->queued_at <= p->cfg.queue_timeout_s) {
+			pp = &j->next;
+			pos++;
+			continue;
+		}
+		*pp = j->next;
+		finish(p, j, NULL, POOL_BUSY);
+	}
+	for (p->qtail = p->qhead; p->qtail && p->qtail->next;
+	     p->qtail = p->qtail->next)
+		;
+}
+
 void pool_tick(struct pool *p, double now)
 {
 	struct worker *w;
 
+	expire_waiting(p, now);
 	for (w = p->workers; w; w = w->next) {
 		if (w->job && p->cfg.timeout_s &&
 		    now - w->job->started_at > p->cfg.timeout_s) {

@@ -18,6 +18,9 @@
 struct pool;
 struct pool_job;
 
+/* Jobs beyond MaxQueue that may wait for a place; more are refused. */
+#define POOL_MAX_WAITING 8192
+
 /* Why a job ended without a result from its worker. */
 enum pool_failure {
 	POOL_OK = 0,
@@ -25,6 +28,7 @@ enum pool_failure {
 	POOL_TIMEOUT,	/* WorkerTimeout passed: the worker was killed */
 	POOL_CANCELLED,	/* pool_cancel() */
 	POOL_SHUTDOWN,	/* the daemon is stopping */
+	POOL_BUSY,	/* waited QueueTimeout beyond MaxQueue */
 };
 
 typedef void (*pool_done_fn)(struct pool_job *job,
@@ -48,7 +52,9 @@ struct pool_job {
 
 struct pool_config {
 	unsigned workers;		/* processes per generation */
-	unsigned max_queue;		/* jobs waiting; more are refused */
+	unsigned max_queue;		/* jobs waiting for a worker; more wait
+					 * for a place, up to queue_timeout_s */
+	unsigned queue_timeout_s;
 	unsigned timeout_s;		/* a job's hard time limit */
 	unsigned max_scans;		/* a worker's jobs before renewal */
 	int sandbox, probe;
@@ -73,7 +79,7 @@ int pool_set_engine(struct pool *p, struct vigil_engine *e);
 const struct vigil_engine *pool_engine(const struct pool *p);
 /* Forks are held back while another thread runs (the loader). */
 void pool_allow_fork(struct pool *p, int allowed);
-/* Queues or starts job; -1 when the queue is full. */
+/* Queues or starts job; -1 past POOL_MAX_WAITING jobs. */
 int pool_submit(struct pool *p, struct pool_job *job);
 /* Ends job with POOL_CANCELLED: unqueued, or its worker is killed. */
 void pool_cancel(struct pool *p, struct pool_job *job);

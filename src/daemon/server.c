@@ -162,6 +162,7 @@ static int pool_setup(struct server *s, struct vigil_engine *e)
 	pc.workers = c->max_threads ? c->max_threads :
 				      (unsigned)(cpus > 0 ? cpus : 1);
 	pc.max_queue = c->max_queue ? c->max_queue : 1;
+	pc.queue_timeout_s = c->queue_timeout_s;
 	pc.timeout_s = c->worker_timeout_s ? c->worker_timeout_s :
 		       (c->max_scan_ms ? c->max_scan_ms / 1000 :
 					 VIGIL_DEFAULT_MAX_SECONDS) + 10;

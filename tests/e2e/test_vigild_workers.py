@@ -131,14 +131,18 @@ def test_connection_limit_has_an_answer(tmp_path):
 
 
 def test_queue_limit_has_an_answer(tmp_path):
+    """Past MaxQueue an object waits QueueTimeout for a place, then gets
+    an explicit answer; the queue keeps its order."""
     d = Vigild(str(tmp_path), make_db(str(tmp_path / "db")),
-               "MaxThreads 1\nMaxQueue 1\nWorkerTimeout 30\n")
+               "MaxThreads 1\nMaxQueue 1\nQueueTimeout 1\n"
+               "WorkerTimeout 30\n")
     try:
         busy = fildes_of_pipe(d.sock)      # the worker
         queued = fildes_of_pipe(d.sock)    # the queue
         assert wait_for(lambda: d.metric("vigil_queue_depth") == 1)
         assert d.ask(instream(b"x")) == \
             b"stream: Server busy: scan queue full. ERROR\0"
+        assert d.metric("vigil_queue_refused_total") == 1
         for c, w in (busy, queued):
             os.close(w)
             c.close()
@@ -159,3 +163,21 @@ def test_many_requests_in_one_session(vd):
         n = int(x.split(b":")[0])
         want = b"Eicar-Signature FOUND" if (n - 1) % 2 else b"OK"
         assert x == b"%d: stream: %s" % (n, want)
+
+
+def test_burst_past_the_queue_waits_its_turn(tmp_path):
+    import threading
+    d = Vigild(str(tmp_path), make_db(str(tmp_path / "db")),
+               "MaxThreads 1\nMaxQueue 2\nQueueTimeout 60\n")
+    try:
+        out = []
+        threads = [threading.Thread(target=lambda i=i: out.append(
+            d.ask(instream(EICAR if i % 2 else b"clean")))) for i in range(20)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert sorted(out) == sorted([b"stream: OK\0"] * 10 +
+                                     [b"stream: Eicar-Signature FOUND\0"] * 10)
+    finally:
+        d.stop()
