@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "update.h"
 
 static void usage(FILE *f)
 {
@@ -18,6 +19,9 @@ static void usage(FILE *f)
 		"database\n"
 		"  db info FILE.vdb           show a compiled database's "
 		"header\n"
+		"  update --mirror URL --trust ROOT --dir DBDIR --once\n"
+		"                             install the newest signed "
+		"database (see --help)\n"
 		"  version                    show versions\n"
 		"\n"
 		"Exit status of scan: 0 clean, 1 something found, 2 error.\n");
@@ -31,6 +35,8 @@ int main(int argc, char **argv)
 		return cmd_scan(argc - 1, argv + 1);
 	if (!strcmp(cmd, "db"))
 		return cmd_db(argc - 1, argv + 1);
+	if (!strcmp(cmd, "update"))
+		return update_cli(argc - 1, argv + 1);
 	if (!strcmp(cmd, "version") || !strcmp(cmd, "--version") ||
 	    !strcmp(cmd, "-V")) {
 		printf("vigil %s (libvigil %s)\n", VIGIL_VERSION_STRING,

@@ -1,0 +1,341 @@
+/*
+ * client.c -- one update cycle against a mirror. Order matters and is
+ * fixed: the time is taken once; the timestamp is verified with the
+ * trusted root (after walking the root chain it names); the targets and
+ * release manifests must be the exact files the timestamp pins; versions
+ * never go down; the database is checked against the signed hashes of
+ * its compressed and its full form before it is installed. Nothing read
+ * from a mirror is parsed before its size is capped, and nothing is acted
+ * on before it is verified.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fnmatch.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zstd.h>
+
+#include "client.h"
+#include "crypto.h"
+#include "fsutil.h"
+
+/* Root versions walked in one cycle at most. */
+#define ROOT_CHAIN_MAX 1024
+/* Largest window a delta or database may ask of the decoder (128 MiB). */
+#define ZSTD_WINDOW_LOG_MAX 27
+/* Largest database accepted, whatever a manifest says. */
+#define DB_MAX_BYTES ((uint64_t)4 << 30)
+
+static const char *const names[U_COUNT] = {
+	"OK", "E_SIG", "E_HASH", "E_ROLLBACK", "E_EXPIRED", "E_TOOBIG",
+	"E_SLOW", "E_FETCH", "E_FORMAT", "E_MISMATCH", "E_WRONGTARGET",
+	"E_DELEGATION", "E_NOMIRROR", "E_INSTALL",
+};
+
+const char *upd_error_name(enum upd_error e)
+{
+	return e < U_COUNT ? names[e] : "E_?";
+}
+
+enum upd_error fail(struct uctx *c, enum upd_error e, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(c->err, sizeof(c->err), fmt, ap);
+	va_end(ap);
+	return e;
+}
+
+static enum upd_error from_fetch(struct uctx *c, enum fetch_result r,
+				 const char *why)
+{
+	switch (r) {
+	case FETCH_OK: return U_OK;
+	case FETCH_TOOBIG: return fail(c, U_TOOBIG, "%s", why);
+	case FETCH_SLOW: return fail(c, U_SLOW, "%s", why);
+	default: return fail(c, U_FETCH, "%s", why);
+	}
+}
+
+/*
+ * Fetches mirror/v1/<path> (at most cap bytes); with pin, it must be
+ * exactly the pinned file (E_MISMATCH otherwise). Then parses it as role.
+ */
+static enum upd_error get_manifest(struct uctx *c, const char *mirror,
+				   const char *path, size_t cap,
+				   const struct pinned *pin, enum role r,
+				   struct manifest *m, char **text, size_t *tlen)
+{
+	char url[4096], why[512];
+	uint8_t h[SHA256_BYTES];
+	const char *perr;
+	size_t len = 0;
+	enum fetch_result fr;
+
+	*text = NULL;
+	snprintf(url, sizeof(url), "%s/v1/%s", mirror, path);
+	fr = fetch(url, pin ? pin->len : cap, &c->fo, text, &len, why,
+		   sizeof(why));
+	if (fr != FETCH_OK)
+		return from_fetch(c, fr, why);
+	if (pin) {
+		sha256(*text, len, h);
+		if (len != pin->len || memcmp(h, pin->sha256, SHA256_BYTES))
+			return fail(c, U_MISMATCH, "%s is not the %s manifest "
+				    "the timestamp pins", url, role_name(r));
+	}
+	if (manifest_parse(*text, len, r, m, &perr) < 0)
+		return fail(c, U_FORMAT, "%s: %s manifest: %s", url,
+			    role_name(r), perr);
+	*tlen = len;
+	return U_OK;
+}
+
+/* Expiry and version floor of a verified manifest. */
+static enum upd_error fresh_enough(struct uctx *c, const struct manifest *m,
+				   uint64_t floor)
+{
+	char t[32];
+
+	if (m->expires <= c->now) {
+		format_time(m->expires, t);
+		return fail(c, U_EXPIRED, "%s manifest version %llu expired "
+			    "at %s", role_name(m->role),
+			    (unsigned long long)m->version, t);
+	}
+	if (m->version < floor)
+		return fail(c, U_ROLLBACK, "%s manifest version %llu is older "
+			    "than version %llu, already trusted",
+			    role_name(m->role), (unsigned long long)m->version,
+			    (unsigned long long)floor);
+	return U_OK;
+}
+
+/*
+ * Walks root versions up to want: each new root must carry the threshold
+ * of the old root's root keys and of its own, and have the next number.
+ * Keys of the timestamp and release roles that change reset their floors
+ * (recovery from a fast-forward attack).
+ */
+static enum upd_error walk_roots(struct uctx *c, const char *mirror,
+				 uint64_t want)
+{
+	struct manifest *m = malloc(sizeof(*m));
+	enum upd_error e = U_OK;
+	char path[64], *text = NULL;
+	size_t len;
+	uint64_t v;
+
+	if (!m)
+		return fail(c, U_INSTALL, "out of memory");
+	if (want - c->root.version > ROOT_CHAIN_MAX)
+		want = c->root.version + ROOT_CHAIN_MAX;
+	for (v = c->root.version + 1; v <= want && !e; v++) {
+		snprintf(path, sizeof(path), "root/%llu.root",
+			 (unsigned long long)v);
+		free(text);
+		if ((e = get_manifest(c, mirror, path, MANIFEST_MAX_ROOT_BYTES,
+				      NULL, ROLE_ROOT, m, &text, &len)))
+			break;
+		if (m->version != v ||
+		    verify_threshold(m, text, &c->root, ROLE_ROOT) < 0 ||
+		    verify_threshold(m, text, m, ROLE_ROOT) < 0) {
+			e = fail(c, U_SIG, "root version %llu is not signed by "
+				 "the thresholds of versions %llu and %llu",
+				 (unsigned long long)v,
+				 (unsigned long long)c->root.version,
+				 (unsigned long long)v);
+			break;
+		}
+		root_adopt(c, m, text, len);
+		text = NULL;
+	}
+	free(text);
+	free(m);
+	if (!e && c->root.expires <= c->now)
+		e = fail(c, U_EXPIRED, "the newest root (version %llu) has "
+			 "expired", (unsigned long long)c->root.version);
+	return e;
+}
+
+static enum upd_error get_timestamp(struct uctx *c, const char *mirror,
+				    struct manifest *ts)
+{
+	enum upd_error e;
+	char *text;
+	size_t len;
+
+	e = get_manifest(c, mirror, "timestamp", MANIFEST_MAX_TIMESTAMP_BYTES,
+			 NULL, ROLE_TIMESTAMP, ts, &text, &len);
+	if (!e && ts->root_version > c->root.version) {
+		e = walk_roots(c, mirror, ts->root_version);
+		if (!e && c->root.version != ts->root_version)
+			e = fail(c, U_MISMATCH, "the timestamp names root "
+				 "version %llu, the mirror had up to %llu",
+				 (unsigned long long)ts->root_version,
+				 (unsigned long long)c->root.version);
+	}
+	if (!e && ts->root_version != c->root.version)
+		e = fail(c, U_MISMATCH, "the timestamp names root version "
+			 "%llu, %llu is trusted",
+			 (unsigned long long)ts->root_version,
+			 (unsigned long long)c->root.version);
+	if (!e && verify_threshold(ts, text, &c->root, ROLE_TIMESTAMP) < 0)
+		e = fail(c, U_SIG, "timestamp: not signed by the threshold "
+			 "of timestamp keys");
+	if (!e)
+		e = fresh_enough(c, ts, c->st.timestamp);
+	free(text);
+	return e;
+}
+
+/* A targets or release manifest pinned by the timestamp. */
+static enum upd_error get_pinned(struct uctx *c, const char *mirror,
+				 const struct pinned *pin, enum role r,
+				 uint64_t floor, struct manifest *m)
+{
+	char path[128], h[2 * SHA256_BYTES + 1], *text;
+	enum upd_error e;
+	size_t len;
+
+	hex(pin->sha256, SHA256_BYTES, h);
+	snprintf(path, sizeof(path), "meta/%s.%s", h, role_name(r));
+	e = get_manifest(c, mirror, path, manifest_cap(r), pin, r, m, &text,
+			 &len);
+	if (!e && verify_threshold(m, text, &c->root, r) < 0)
+		e = fail(c, U_SIG, "%s manifest: not signed by the threshold "
+			 "of %s keys", role_name(r), role_name(r));
+	if (!e && m->version != pin->version)
+		e = fail(c, U_MISMATCH, "%s manifest version %llu, the "
+			 "timestamp pins %llu", role_name(r),
+			 (unsigned long long)m->version,
+			 (unsigned long long)pin->version);
+	if (!e)
+		e = fresh_enough(c, m, floor);
+	free(text);
+	return e;
+}
+
+/* The release must be inside the delegation and be what was asked for. */
+static enum upd_error check_target(struct uctx *c, const struct manifest *t,
+				   const struct manifest *r)
+{
+	unsigned i;
+
+	for (i = 0; i < t->npaths; i++)
+		if (fnmatch(t->paths[i], r->target, FNM_PATHNAME) == 0)
+			break;
+	if (i == t->npaths)
+		return fail(c, U_DELEGATION, "release signs \"%s\", outside "
+			    "what targets delegates to it", r->target);
+	if (strcmp(r->target, c->target) || strcmp(r->channel, c->channel) ||
+	    strcmp(r->type, c->type))
+		return fail(c, U_WRONGTARGET, "release is %s (%s, %s), %s (%s, "
+			    "%s) was asked for", r->target, r->channel, r->type,
+			    c->target, c->channel, c->type);
+	return U_OK;
+}
+
+/* Decompresses into exactly full.len bytes, the decoder's window capped. */
+static enum upd_error unpack(struct uctx *c, const struct manifest *r,
+			     const char *z, size_t zlen, char **out)
+{
+	ZSTD_DCtx *d = ZSTD_createDCtx();
+	ZSTD_inBuffer in = { z, zlen, 0 };
+	ZSTD_outBuffer o = { NULL, r->full.len, 0 };
+	uint8_t h[SHA256_BYTES];
+	enum upd_error e = U_OK;
+	size_t rc = 1;
+
+	*out = NULL;
+	if (!d || !(o.dst = malloc(r->full.len ? r->full.len : 1))) {
+		ZSTD_freeDCtx(d);
+		return fail(c, U_INSTALL, "out of memory");
+	}
+	ZSTD_DCtx_setParameter(d, ZSTD_d_windowLogMax, ZSTD_WINDOW_LOG_MAX);
+	while (rc && in.pos < in.size && o.pos < o.size) {
+		rc = ZSTD_decompressStream(d, &o, &in);
+		if (ZSTD_isError(rc)) {
+			e = fail(c, U_HASH, "database: %s", ZSTD_getErrorName(rc));
+			break;
+		}
+	}
+	if (!e && (rc || in.pos < in.size))
+		e = fail(c, o.pos == o.size ? U_TOOBIG : U_HASH, "database: "
+			 "does not decompress to its signed length");
+	if (!e) {
+		sha256(o.dst, o.pos, h);
+		if (o.pos != r->full.len || memcmp(h, r->full.sha256, SHA256_BYTES))
+			e = fail(c, U_HASH, "database: not the signed content");
+	}
+	ZSTD_freeDCtx(d);
+	if (e)
+		free(o.dst);
+	else
+		*out = o.dst;
+	return e;
+}
+
+static enum upd_error get_db(struct uctx *c, const char *mirror,
+			     const struct manifest *r)
+{
+	char url[4096], h[2 * SHA256_BYTES + 1], why[512], *z, *data;
+	uint8_t got[SHA256_BYTES];
+	enum fetch_result fr;
+	enum upd_error e;
+	size_t zlen;
+
+	if (r->full.len > DB_MAX_BYTES || r->file.len > DB_MAX_BYTES)
+		return fail(c, U_TOOBIG, "the release names a database of "
+			    "%llu bytes", (unsigned long long)r->full.len);
+	hex(r->file.sha256, SHA256_BYTES, h);
+	snprintf(url, sizeof(url), "%s/v1/db/%s.zst", mirror, h);
+	fr = fetch(url, r->file.len, &c->fo, &z, &zlen, why, sizeof(why));
+	if (fr != FETCH_OK)
+		return from_fetch(c, fr, why);
+	sha256(z, zlen, got);
+	if (zlen != r->file.len || memcmp(got, r->file.sha256, SHA256_BYTES)) {
+		free(z);
+		return fail(c, U_HASH, "%s: not the signed file", url);
+	}
+	e = unpack(c, r, z, zlen, &data);
+	free(z);
+	if (!e) {
+		e = install(c, r, data, r->full.len);
+		free(data);
+	}
+	return e;
+}
+
+enum upd_error cycle(struct uctx *c, const char *mirror)
+{
+	struct manifest *m = calloc(3, sizeof(*m));
+	struct manifest *ts = m, *tg = m + 1, *rel = m + 2;
+	enum upd_error e;
+
+	if (!m)
+		return fail(c, U_INSTALL, "out of memory");
+	e = get_timestamp(c, mirror, ts);
+	if (!e)
+		e = get_pinned(c, mirror, &ts->targets, ROLE_TARGETS,
+			       c->st.targets, tg);
+	if (!e)
+		e = get_pinned(c, mirror, &ts->release, ROLE_RELEASE,
+			       c->st.release, rel);
+	if (!e)
+		e = check_target(c, tg, rel);
+	if (!e && (rel->version != c->st.installed || !c->st.installed_dir[0]))
+		e = get_db(c, mirror, rel);
+	if (!e) {
+		c->st.timestamp = ts->version;
+		c->st.targets = tg->version;
+		c->st.release = rel->version;
+		c->st.fresh = c->now;
+		e = state_save(c);
+	}
+	free(m);
+	return e;
+}

@@ -1,0 +1,59 @@
+/*
+ * client.h -- the update client's parts: the cycle (client.c), the local
+ * state and the install (install.c), the command line (update_cli.c).
+ */
+#ifndef VIGIL_UPDATE_CLIENT_H
+#define VIGIL_UPDATE_CLIENT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "fetch.h"
+#include "manifest.h"
+#include "update.h"
+
+#define MAX_MIRRORS 16
+
+/* What earlier cycles established, in DBDIR/state/versions. */
+struct ustate {
+	uint64_t timestamp, targets, release;	/* version floors */
+	uint64_t installed;			/* release installed */
+	char installed_dir[96];			/* under DBDIR/v/ */
+	int64_t fresh;		/* last time a timestamp was verified */
+	int64_t installed_at;
+};
+
+struct uctx {
+	const char *dir, *trust, *target, *channel, *type, *reload_sock;
+	const char *mirrors[MAX_MIRRORS];
+	unsigned nmirrors;
+	int64_t now;		/* fixed at the start of the cycle */
+	struct fetch_opts fo;
+	struct manifest root;	/* trusted */
+	char *root_text;
+	size_t root_len;
+	int root_changed;
+	struct ustate st;
+	char err[1024];
+};
+
+enum upd_error fail(struct uctx *c, enum upd_error e, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* client.c: one cycle against one mirror. */
+enum upd_error cycle(struct uctx *c, const char *mirror);
+
+/* install.c */
+enum upd_error state_load(struct uctx *c);
+enum upd_error state_save(struct uctx *c);
+/* The trusted root: the stored one, or the --trust file at first. */
+enum upd_error root_load(struct uctx *c);
+/* Takes m (verified) and its text (len bytes) as the trusted root. */
+void root_adopt(struct uctx *c, const struct manifest *m, char *text,
+		size_t len);
+/* Installs data (the verified database of release r) as current. */
+enum upd_error install(struct uctx *c, const struct manifest *r,
+		       const void *data, size_t len);
+int64_t clock_now(void);
+
+#endif

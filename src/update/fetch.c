@@ -1,0 +1,104 @@
+/*
+ * fetch.c -- libcurl, configured so that a mirror can neither feed more
+ * than the signed length, nor stall the client, nor learn anything but
+ * which content-addressed file is wanted: no cookies, no Referer, no
+ * query, a constant User-Agent, HTTP(S) and file:// only, no redirects
+ * to other protocols.
+ */
+#include <curl/curl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fetch.h"
+
+struct sink {
+	char *buf;
+	size_t len, cap, limit;
+	int over;
+};
+
+static size_t on_data(char *p, size_t size, size_t n, void *ctx)
+{
+	struct sink *s = ctx;
+	size_t add = size * n, want;
+	char *nb;
+
+	if (add > s->limit - s->len) {
+		s->over = 1;
+		return 0; /* stops the transfer at once */
+	}
+	if (s->len + add > s->cap) {
+		want = s->cap ? s->cap : 16384;
+		while (want < s->len + add)
+			want *= 2;
+		if (want > s->limit)
+			want = s->limit;
+		if (!(nb = realloc(s->buf, want ? want : 1)))
+			return 0;
+		s->buf = nb;
+		s->cap = want;
+	}
+	memcpy(s->buf + s->len, p, add);
+	s->len += add;
+	return add;
+}
+
+static void setup(CURL *c, const char *url, const struct fetch_opts *o,
+		  struct sink *s, char *err)
+{
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_USERAGENT, FETCH_USER_AGENT);
+	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https,file");
+	curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+	curl_easy_setopt(c, CURLOPT_FAILONERROR, 1L);
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, o->low_speed_bytes);
+	curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, o->low_speed_s);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT, o->deadline_s);
+	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 30L);
+	curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)s->limit);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, s);
+	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, err);
+}
+
+enum fetch_result fetch(const char *url, size_t cap,
+			const struct fetch_opts *o, char **buf, size_t *len,
+			char *errbuf, size_t errlen)
+{
+	char err[CURL_ERROR_SIZE] = "";
+	struct sink s = { NULL, 0, 0, cap, 0 };
+	enum fetch_result r = FETCH_OK;
+	CURLcode rc;
+	CURL *c = curl_easy_init();
+
+	*buf = NULL;
+	*len = 0;
+	if (!c) {
+		snprintf(errbuf, errlen, "cannot start a transfer");
+		return FETCH_FAILED;
+	}
+	setup(c, url, o, &s, err);
+	rc = curl_easy_perform(c);
+	if (s.over || rc == CURLE_FILESIZE_EXCEEDED) {
+		r = FETCH_TOOBIG;
+		snprintf(errbuf, errlen, "%s: more than %zu bytes", url, cap);
+	} else if (rc == CURLE_OPERATION_TIMEDOUT) {
+		r = FETCH_SLOW;
+		snprintf(errbuf, errlen, "%s: too slow (%s)", url, err);
+	} else if (rc != CURLE_OK) {
+		r = FETCH_FAILED;
+		snprintf(errbuf, errlen, "%s: %s", url,
+			 *err ? err : curl_easy_strerror(rc));
+	}
+	curl_easy_cleanup(c);
+	if (r != FETCH_OK) {
+		free(s.buf);
+		return r;
+	}
+	*buf = s.buf ? s.buf : calloc(1, 1);
+	*len = s.len;
+	return *buf ? FETCH_OK : FETCH_FAILED;
+}

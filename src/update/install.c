@@ -1,0 +1,238 @@
+/*
+ * install.c -- the client's local side: the state of earlier cycles, the
+ * trusted root, and the install. A version directory under DBDIR/v/ is
+ * written under a temporary name and renamed whole; DBDIR/current is a
+ * symbolic link replaced by rename; a crash at any point leaves current
+ * naming a complete, verified database. The newest three are kept.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "client.h"
+#include "crypto.h"
+#include "fsutil.h"
+
+/* Databases kept: the current one and two before it. */
+#define KEEP_VERSIONS 3
+
+int64_t clock_now(void)
+{
+	const char *t = getenv("VIGIL_TEST_NOW");
+
+	return t && *t ? strtoll(t, NULL, 10) : (int64_t)time(NULL);
+}
+
+enum upd_error state_load(struct uctx *c)
+{
+	char path[4096], key[32], val[96];
+	unsigned long long a;
+	FILE *f;
+
+	memset(&c->st, 0, sizeof(c->st));
+	snprintf(path, sizeof(path), "%s/state/versions", c->dir);
+	if (!(f = fopen(path, "re")))
+		return errno == ENOENT ? U_OK :
+			fail(c, U_INSTALL, "%s: %s", path, strerror(errno));
+	while (fscanf(f, "%31s %llu %95s\n", key, &a, val) >= 2) {
+		if (!strcmp(key, "timestamp"))
+			c->st.timestamp = a;
+		else if (!strcmp(key, "targets"))
+			c->st.targets = a;
+		else if (!strcmp(key, "release"))
+			c->st.release = a;
+		else if (!strcmp(key, "fresh"))
+			c->st.fresh = (int64_t)a;
+		else if (!strcmp(key, "installed-at"))
+			c->st.installed_at = (int64_t)a;
+		else if (!strcmp(key, "installed")) {
+			c->st.installed = a;
+			snprintf(c->st.installed_dir,
+				 sizeof(c->st.installed_dir), "%s", val);
+		}
+	}
+	fclose(f);
+	return U_OK;
+}
+
+enum upd_error state_save(struct uctx *c)
+{
+	char path[4096], text[512];
+	int n;
+
+	n = snprintf(text, sizeof(text),
+		     "timestamp %llu -\ntargets %llu -\nrelease %llu -\n"
+		     "installed %llu %s\nfresh %lld -\ninstalled-at %lld -\n",
+		     (unsigned long long)c->st.timestamp,
+		     (unsigned long long)c->st.targets,
+		     (unsigned long long)c->st.release,
+		     (unsigned long long)c->st.installed,
+		     c->st.installed_dir[0] ? c->st.installed_dir : "-",
+		     (long long)c->st.fresh, (long long)c->st.installed_at);
+	snprintf(path, sizeof(path), "%s/state", c->dir);
+	if (mkdir_p(path, 0755) < 0)
+		return fail(c, U_INSTALL, "%s: %s", path, strerror(errno));
+	if (c->root_changed) {
+		snprintf(path, sizeof(path), "%s/state/root", c->dir);
+		if (write_atomic(path, c->root_text, c->root_len) < 0)
+			return fail(c, U_INSTALL, "%s: %s", path,
+				    strerror(errno));
+		c->root_changed = 0;
+	}
+	snprintf(path, sizeof(path), "%s/state/versions", c->dir);
+	if (write_atomic(path, text, (size_t)n) < 0)
+		return fail(c, U_INSTALL, "%s: %s", path, strerror(errno));
+	return U_OK;
+}
+
+static int same_keys(const struct role_keys *a, const struct role_keys *b)
+{
+	return a->threshold == b->threshold && a->nkeys == b->nkeys &&
+	       !memcmp(a->keyid, b->keyid, a->nkeys * KEYID_BYTES);
+}
+
+void root_adopt(struct uctx *c, const struct manifest *m, char *text,
+		size_t len)
+{
+	/* new timestamp or release keys: their old floors may have been
+	 * pushed up by a thief of the old keys (fast-forward); start over */
+	if (!same_keys(&c->root.roles[ROLE_TIMESTAMP], &m->roles[ROLE_TIMESTAMP]))
+		c->st.timestamp = 0;
+	if (!same_keys(&c->root.roles[ROLE_RELEASE], &m->roles[ROLE_RELEASE]))
+		c->st.release = 0;
+	c->root = *m;
+	free(c->root_text);
+	c->root_text = text;
+	c->root_len = len;
+	c->root_changed = 1;
+}
+
+enum upd_error root_load(struct uctx *c)
+{
+	char path[4096];
+	const char *why;
+	size_t len;
+	char *text;
+
+	snprintf(path, sizeof(path), "%s/state/root", c->dir);
+	text = read_file(path, MANIFEST_MAX_ROOT_BYTES, &len);
+	if (!text && c->trust)
+		text = read_file(c->trust, MANIFEST_MAX_ROOT_BYTES, &len);
+	else if (text)
+		c->trust = NULL; /* the stored root supersedes the first */
+	if (!text)
+		return fail(c, U_INSTALL, "no root of trust (give --trust "
+			    "ROOTFILE): %s", strerror(errno));
+	if (manifest_parse(text, len, ROLE_ROOT, &c->root, &why) < 0) {
+		free(text);
+		return fail(c, U_FORMAT, "root of trust: %s", why);
+	}
+	if (verify_threshold(&c->root, text, &c->root, ROLE_ROOT) < 0) {
+		free(text);
+		return fail(c, U_SIG, "root of trust: not signed by its own "
+			    "threshold of root keys");
+	}
+	c->root_text = text;
+	c->root_len = len;
+	c->root_changed = c->trust != NULL;
+	return U_OK;
+}
+
+static int version_of(const char *name, unsigned long long *v)
+{
+	char *end;
+
+	*v = strtoull(name, &end, 10);
+	return end != name && *end == '-' ? 0 : -1;
+}
+
+/* Removes version directories older than the newest KEEP_VERSIONS. */
+static void prune(struct uctx *c)
+{
+	char path[4096], file[4400];
+	unsigned long long v, keep_from = 0, vs[64];
+	unsigned n = 0, i;
+	struct dirent *d;
+	DIR *dh;
+
+	snprintf(path, sizeof(path), "%s/v", c->dir);
+	if (!(dh = opendir(path)))
+		return;
+	while ((d = readdir(dh)) && n < 64)
+		if (version_of(d->d_name, &v) == 0)
+			vs[n++] = v;
+	for (i = 0; i < n; i++) { /* the KEEP_VERSIONS-th largest */
+		unsigned j, larger = 0;
+
+		for (j = 0; j < n; j++)
+			larger += vs[j] > vs[i];
+		if (larger == KEEP_VERSIONS - 1)
+			keep_from = vs[i];
+	}
+	rewinddir(dh);
+	while ((d = readdir(dh))) {
+		if (version_of(d->d_name, &v) < 0 || v >= keep_from ||
+		    !strcmp(d->d_name, c->st.installed_dir))
+			continue;
+		snprintf(file, sizeof(file), "%s/%s/main.vdb", path, d->d_name);
+		unlink(file);
+		snprintf(file, sizeof(file), "%s/%s", path, d->d_name);
+		rmdir(file);
+	}
+	closedir(dh);
+}
+
+/* Writes data as DBDIR/v/<name>/main.vdb, whole or not at all. */
+static enum upd_error put_version(struct uctx *c, const char *name,
+				  const void *data, size_t len)
+{
+	char tmp[4096], file[4200], final[4096];
+	struct stat st;
+
+	snprintf(final, sizeof(final), "%s/v/%s", c->dir, name);
+	if (stat(final, &st) == 0)
+		return U_OK; /* a version directory is complete or absent */
+	snprintf(tmp, sizeof(tmp), "%s/tmp/%s.%d", c->dir, name, (int)getpid());
+	snprintf(file, sizeof(file), "%s/main.vdb", tmp);
+	if (mkdir_p(tmp, 0755) < 0 || write_atomic(file, data, len) < 0 ||
+	    mkdir_p(c->dir, 0755) < 0)
+		return fail(c, U_INSTALL, "%s: %s", tmp, strerror(errno));
+	snprintf(file, sizeof(file), "%s/v", c->dir);
+	if (mkdir_p(file, 0755) < 0 || rename(tmp, final) < 0 ||
+	    sync_parent(final) < 0)
+		return fail(c, U_INSTALL, "%s: %s", final, strerror(errno));
+	return U_OK;
+}
+
+enum upd_error install(struct uctx *c, const struct manifest *r,
+		       const void *data, size_t len)
+{
+	char name[96], h[2 * SHA256_BYTES + 1], link[4096], cur[4096];
+	char target[128];
+	enum upd_error e;
+
+	hex(r->full.sha256, SHA256_BYTES, h);
+	snprintf(name, sizeof(name), "%llu-%.16s",
+		 (unsigned long long)r->version, h);
+	if ((e = put_version(c, name, data, len)))
+		return e;
+	snprintf(target, sizeof(target), "v/%s", name);
+	snprintf(link, sizeof(link), "%s/current.new", c->dir);
+	snprintf(cur, sizeof(cur), "%s/current", c->dir);
+	unlink(link);
+	if (symlink(target, link) < 0 || rename(link, cur) < 0 ||
+	    sync_parent(cur) < 0)
+		return fail(c, U_INSTALL, "%s: %s", cur, strerror(errno));
+	c->st.installed = r->version;
+	snprintf(c->st.installed_dir, sizeof(c->st.installed_dir), "%s", name);
+	c->st.installed_at = c->now;
+	prune(c);
+	return U_OK;
+}

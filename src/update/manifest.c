@@ -1,0 +1,584 @@
+/*
+ * manifest.c -- parses and writes update manifests. The parser walks a
+ * fixed schema per role: each key in its place, each repeat within its
+ * bounds, nothing else; so two different texts never mean the same thing
+ * and a signature always covers exactly what is acted on.
+ */
+#define _GNU_SOURCE
+#include <sodium.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "manifest.h"
+
+static const char *const role_names[ROLE_COUNT] = {
+	"root", "targets", "release", "timestamp",
+};
+
+const char *role_name(enum role r)
+{
+	return r < ROLE_COUNT ? role_names[r] : "?";
+}
+
+size_t manifest_cap(enum role r)
+{
+	switch (r) {
+	case ROLE_ROOT: return MANIFEST_MAX_ROOT_BYTES;
+	case ROLE_TIMESTAMP: return MANIFEST_MAX_TIMESTAMP_BYTES;
+	case ROLE_TARGETS: return MANIFEST_MAX_TARGETS_BYTES;
+	default: return MANIFEST_MAX_RELEASE_BYTES;
+	}
+}
+
+/* ------------------------------------------------------------ values */
+
+/* A cursor over one value: words separated by single spaces. */
+struct val {
+	const char *p, *end;
+};
+
+static int word(struct val *v, const char **w, size_t *n)
+{
+	const char *s = v->p;
+
+	if (s >= v->end)
+		return -1;
+	while (v->p < v->end && *v->p != ' ')
+		v->p++;
+	*w = s;
+	*n = (size_t)(v->p - s);
+	if (v->p < v->end)
+		v->p++; /* the space */
+	return *n ? 0 : -1;
+}
+
+static int done(const struct val *v)
+{
+	return v->p == v->end ? 0 : -1;
+}
+
+static int get_uint(struct val *v, uint64_t *out)
+{
+	const char *w;
+	size_t n, i;
+	uint64_t x = 0;
+
+	if (word(v, &w, &n) < 0 || n > 16 || (n > 1 && w[0] == '0'))
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (w[i] < '0' || w[i] > '9')
+			return -1;
+		x = x * 10 + (uint64_t)(w[i] - '0');
+	}
+	if (x > MANIFEST_MAX_VERSION)
+		return -1;
+	*out = x;
+	return 0;
+}
+
+/* Lower-case hex of exactly len bytes. */
+static int get_hex(struct val *v, uint8_t *out, size_t len)
+{
+	const char *w;
+	size_t n, i;
+
+	if (word(v, &w, &n) < 0 || n != 2 * len)
+		return -1;
+	for (i = 0; i < n; i++)
+		if (!((w[i] >= '0' && w[i] <= '9') || (w[i] >= 'a' && w[i] <= 'f')))
+			return -1;
+	return sodium_hex2bin(out, len, w, n, NULL, NULL, NULL) == 0 ? 0 : -1;
+}
+
+static int get_b64(struct val *v, uint8_t *out, size_t len)
+{
+	const char *w, *end;
+	size_t n, got;
+
+	if (word(v, &w, &n) < 0 ||
+	    n != sodium_base64_ENCODED_LEN(len, sodium_base64_VARIANT_ORIGINAL) - 1)
+		return -1;
+	if (sodium_base642bin(out, len, w, n, NULL, &got, &end,
+			      sodium_base64_VARIANT_ORIGINAL) != 0 ||
+	    got != len || end != w + n)
+		return -1;
+	return 0;
+}
+
+static int get_name(struct val *v, char *out, size_t cap)
+{
+	const char *w;
+	size_t n, i;
+
+	if (word(v, &w, &n) < 0 || n >= cap)
+		return -1;
+	for (i = 0; i < n; i++) /* letters, digits and . _ / * - */
+		if (!((w[i] >= 'a' && w[i] <= 'z') || (w[i] >= '0' && w[i] <= '9') ||
+		      strchr("._/*-", w[i])))
+			return -1;
+	memcpy(out, w, n);
+	out[n] = '\0';
+	return 0;
+}
+
+static int days_from_civil(int64_t y, unsigned m, unsigned d, int64_t *days)
+{
+	static const unsigned mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30,
+					  31, 30, 31 };
+	int64_t era;
+	unsigned yoe, doy, doe;
+
+	if (m < 1 || m > 12 || d < 1 || d > mdays[m - 1] ||
+	    (m == 2 && d == 29 && (y % 4 || (y % 100 == 0 && y % 400))))
+		return -1;
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = (unsigned)(y - era * 400);
+	doy = (153 * (m + (m > 2 ? (unsigned)-3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	*days = era * 146097 + (int64_t)doe - 719468;
+	return 0;
+}
+
+int64_t parse_time(const char *s, size_t n)
+{
+	unsigned v[6] = { 0 }, i, k = 0;
+	static const unsigned width[6] = { 4, 2, 2, 2, 2, 2 };
+	static const char sep[6] = { '-', '-', 'T', ':', ':', 'Z' };
+	int64_t days;
+
+	if (n != 20)
+		return -1;
+	for (i = 0; i < 6; i++) {
+		unsigned j;
+
+		for (j = 0; j < width[i]; j++, k++) {
+			if (s[k] < '0' || s[k] > '9')
+				return -1;
+			v[i] = v[i] * 10 + (unsigned)(s[k] - '0');
+		}
+		if (s[k++] != sep[i])
+			return -1;
+	}
+	if (v[3] > 23 || v[4] > 59 || v[5] > 59 ||
+	    days_from_civil(v[0], v[1], v[2], &days) < 0)
+		return -1;
+	return days * 86400 + v[3] * 3600 + v[4] * 60 + v[5];
+}
+
+void format_time(int64_t t, char out[32])
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&tt, &tm));
+}
+
+
+/* ------------------------------------------------------------ fields */
+
+typedef int (*field_fn)(struct manifest *m, struct val *v, unsigned nth);
+
+static int f_format(struct manifest *m, struct val *v, unsigned nth)
+{
+	uint64_t x;
+
+	(void)m;
+	(void)nth;
+	return get_uint(v, &x) < 0 || x != 1 ? -1 : done(v);
+}
+
+static int f_role(struct manifest *m, struct val *v, unsigned nth)
+{
+	char name[16];
+
+	(void)nth;
+	if (get_name(v, name, sizeof(name)) < 0 ||
+	    strcmp(name, role_name(m->role)))
+		return -1;
+	return done(v);
+}
+
+static int f_version(struct manifest *m, struct val *v, unsigned nth)
+{
+	(void)nth;
+	return get_uint(v, &m->version) < 0 ? -1 : done(v);
+}
+
+static int f_expires(struct manifest *m, struct val *v, unsigned nth)
+{
+	(void)nth;
+	m->expires = parse_time(v->p, (size_t)(v->end - v->p));
+	return m->expires < 0 ? -1 : 0;
+}
+
+static int f_key(struct manifest *m, struct val *v, unsigned nth)
+{
+	uint8_t id[crypto_hash_sha256_BYTES];
+	unsigned i;
+
+	if (get_hex(v, m->keyid[nth], KEYID_BYTES) < 0 ||
+	    get_b64(v, m->pubkey[nth], PUBKEY_BYTES) < 0 || done(v) < 0)
+		return -1;
+	crypto_hash_sha256(id, m->pubkey[nth], PUBKEY_BYTES);
+	if (memcmp(id, m->keyid[nth], KEYID_BYTES))
+		return -1; /* the id must be the key's own */
+	for (i = 0; i < nth; i++)
+		if (!memcmp(m->keyid[i], m->keyid[nth], KEYID_BYTES))
+			return -1;
+	m->nkeys = nth + 1;
+	return 0;
+}
+
+static int known_key(const struct manifest *m, const uint8_t *id)
+{
+	unsigned i;
+
+	for (i = 0; i < m->nkeys; i++)
+		if (!memcmp(m->keyid[i], id, KEYID_BYTES))
+			return 1;
+	return 0;
+}
+
+/* "threshold: <role> <t> <keyid>...": roles in order, ids known, t >= 1 */
+static int f_threshold(struct manifest *m, struct val *v, unsigned nth)
+{
+	struct role_keys *rk = &m->roles[nth];
+	uint64_t t;
+	char name[16];
+
+	if (get_name(v, name, sizeof(name)) < 0 ||
+	    strcmp(name, role_name((enum role)nth)) || get_uint(v, &t) < 0)
+		return -1;
+	while (v->p < v->end) {
+		if (rk->nkeys == MANIFEST_MAX_KEYS ||
+		    get_hex(v, rk->keyid[rk->nkeys], KEYID_BYTES) < 0 ||
+		    !known_key(m, rk->keyid[rk->nkeys]))
+			return -1;
+		rk->nkeys++;
+	}
+	if (t < 1 || t > rk->nkeys)
+		return -1;
+	rk->threshold = (unsigned)t;
+	return 0;
+}
+
+static int f_delegate(struct manifest *m, struct val *v, unsigned nth)
+{
+	m->npaths = nth + 1;
+	return get_name(v, m->paths[nth], sizeof(m->paths[nth])) < 0 ? -1 :
+									 done(v);
+}
+
+static int f_target(struct manifest *m, struct val *v, unsigned nth)
+{
+	(void)nth;
+	return get_name(v, m->target, sizeof(m->target)) < 0 ? -1 : done(v);
+}
+
+static int f_channel(struct manifest *m, struct val *v, unsigned nth)
+{
+	(void)nth;
+	return get_name(v, m->channel, sizeof(m->channel)) < 0 ? -1 : done(v);
+}
+
+static int f_type(struct manifest *m, struct val *v, unsigned nth)
+{
+	(void)nth;
+	return get_name(v, m->type, sizeof(m->type)) < 0 ? -1 : done(v);
+}
+
+static int pinned(struct val *v, struct pinned *p, int with_version)
+{
+	if (with_version && get_uint(v, &p->version) < 0)
+		return -1;
+	if (get_uint(v, &p->len) < 0 || get_hex(v, p->sha256, SHA256_BYTES) < 0)
+		return -1;
+	return done(v);
+}
+
+static int f_full(struct manifest *m, struct val *v, unsigned nth)
+{
+	(void)nth;
+	return pinned(v, &m->full, 0);
+}
+
+static int f_file(struct manifest *m, struct val *v, unsigned nth)
+{
+	(void)nth;
+	return pinned(v, &m->file, 0);
+}
+
+static int f_delta(struct manifest *m, struct val *v, unsigned nth)
+{
+	struct delta *d = &m->deltas[nth];
+
+	m->ndeltas = nth + 1;
+	if (get_uint(v, &d->from) < 0 || get_uint(v, &d->len) < 0 ||
+	    get_hex(v, d->sha256, SHA256_BYTES) < 0)
+		return -1;
+	return done(v);
+}
+
+static int f_root_version(struct manifest *m, struct val *v, unsigned nth)
+{
+	(void)nth;
+	return get_uint(v, &m->root_version) < 0 ? -1 : done(v);
+}
+
+static int f_pin_targets(struct manifest *m, struct val *v, unsigned nth)
+{
+	(void)nth;
+	return pinned(v, &m->targets, 1);
+}
+
+static int f_pin_release(struct manifest *m, struct val *v, unsigned nth)
+{
+	(void)nth;
+	return pinned(v, &m->release, 1);
+}
+
+/* ------------------------------------------------------------ schema */
+
+struct field {
+	const char *key;
+	unsigned min, max;
+	field_fn fn;
+};
+
+#define COMMON { "vigil-manifest", 1, 1, f_format }, { "role", 1, 1, f_role }, \
+	{ "version", 1, 1, f_version }, { "expires", 1, 1, f_expires }
+
+static const struct field root_fields[] = {
+	COMMON, { "key", 1, MANIFEST_MAX_KEYS, f_key },
+	{ "threshold", ROLE_COUNT, ROLE_COUNT, f_threshold }, { NULL, 0, 0, NULL },
+};
+static const struct field targets_fields[] = {
+	COMMON, { "delegate", 1, MANIFEST_MAX_PATHS, f_delegate },
+	{ NULL, 0, 0, NULL },
+};
+static const struct field release_fields[] = {
+	COMMON, { "target", 1, 1, f_target }, { "channel", 1, 1, f_channel },
+	{ "type", 1, 1, f_type }, { "full", 1, 1, f_full },
+	{ "file", 1, 1, f_file }, { "delta", 0, MANIFEST_MAX_DELTAS, f_delta },
+	{ NULL, 0, 0, NULL },
+};
+static const struct field timestamp_fields[] = {
+	COMMON, { "root-version", 1, 1, f_root_version },
+	{ "targets", 1, 1, f_pin_targets }, { "release", 1, 1, f_pin_release },
+	{ NULL, 0, 0, NULL },
+};
+static const struct field *const schemas[ROLE_COUNT] = {
+	root_fields, targets_fields, release_fields, timestamp_fields,
+};
+
+/* The next line: [*p, *eol); 0, or -1 at the end of input. */
+static int next_line(const char **p, const char *end, const char **eol)
+{
+	if (*p >= end)
+		return -1;
+	*eol = memchr(*p, '\n', (size_t)(end - *p));
+	return *eol ? 0 : -1; /* every line ends with '\n' */
+}
+
+static int line_key(const char *p, const char *eol, const char *key,
+		    struct val *v)
+{
+	size_t k = strlen(key);
+
+	if ((size_t)(eol - p) < k + 3 || memcmp(p, key, k) || p[k] != ':' ||
+	    p[k + 1] != ' ')
+		return 0;
+	v->p = p + k + 2;
+	v->end = eol;
+	return 1;
+}
+
+static int fields(const char **p, const char *end, struct manifest *m,
+		  const char **why)
+{
+	const struct field *f;
+	const char *eol;
+	struct val v;
+	unsigned n;
+
+	for (f = schemas[m->role]; f->key; f++) {
+		for (n = 0; n < f->max; n++) {
+			if (next_line(p, end, &eol) < 0 ||
+			    !line_key(*p, eol, f->key, &v))
+				break;
+			if (f->fn(m, &v, n) < 0) {
+				*why = f->key;
+				return -1;
+			}
+			*p = eol + 1;
+		}
+		if (n < f->min) {
+			*why = f->key;
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int signatures(const char *p, const char *end, struct manifest *m)
+{
+	const char *eol;
+	struct val v;
+
+	while (p < end) {
+		if (next_line(&p, end, &eol) < 0 || !line_key(p, eol, "sig", &v) ||
+		    m->nsigs == MANIFEST_MAX_SIGS ||
+		    get_hex(&v, m->sig_keyid[m->nsigs], KEYID_BYTES) < 0 ||
+		    get_b64(&v, m->sig[m->nsigs], SIG_BYTES) < 0 || done(&v) < 0)
+			return -1;
+		m->nsigs++;
+		p = eol + 1;
+	}
+	return m->nsigs ? 0 : -1;
+}
+
+int manifest_parse(const char *buf, size_t len, enum role want,
+		   struct manifest *m, const char **why)
+{
+	const char *p = buf, *end = buf + len, *eol;
+	size_t i;
+
+	memset(m, 0, sizeof(*m));
+	m->role = want;
+	*why = "too large";
+	if (want >= ROLE_COUNT || len > manifest_cap(want))
+		return -1;
+	*why = "not printable ASCII";
+	for (i = 0; i < len; i++)
+		if ((buf[i] < 0x20 || buf[i] > 0x7e) && buf[i] != '\n')
+			return -1;
+	if (fields(&p, end, m, why) < 0)
+		return -1;
+	*why = "an unknown, repeated or misplaced line";
+	if (next_line(&p, end, &eol) < 0 || eol - p != 2 || memcmp(p, "--", 2))
+		return -1;
+	m->signed_len = (size_t)(eol + 1 - buf);
+	*why = "bad or missing signature lines";
+	if (signatures(eol + 1, end, m) < 0)
+		return -1;
+	*why = NULL;
+	return 0;
+}
+
+/* ------------------------------------------------------------ writing */
+
+struct out {
+	char *p;
+	size_t cap, len;
+	int full;
+};
+
+static void put(struct out *o, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void put(struct out *o, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (o->full)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(o->p + o->len, o->cap - o->len, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= o->cap - o->len)
+		o->full = 1;
+	else
+		o->len += (size_t)n;
+}
+
+static void put_hex(struct out *o, const uint8_t *b, size_t n)
+{
+	char hex[2 * SHA256_BYTES + 1];
+
+	sodium_bin2hex(hex, sizeof(hex), b, n);
+	put(o, "%s", hex);
+}
+
+static void put_pinned(struct out *o, const char *key, const struct pinned *p,
+		       int with_version)
+{
+	put(o, "%s: ", key);
+	if (with_version)
+		put(o, "%llu ", (unsigned long long)p->version);
+	put(o, "%llu ", (unsigned long long)p->len);
+	put_hex(o, p->sha256, SHA256_BYTES);
+	put(o, "\n");
+}
+
+static void root_body(struct out *o, const struct manifest *m)
+{
+	char b64[sodium_base64_ENCODED_LEN(PUBKEY_BYTES,
+					   sodium_base64_VARIANT_ORIGINAL)];
+	unsigned i, r;
+
+	for (i = 0; i < m->nkeys; i++) {
+		put(o, "key: ");
+		put_hex(o, m->keyid[i], KEYID_BYTES);
+		sodium_bin2base64(b64, sizeof(b64), m->pubkey[i], PUBKEY_BYTES,
+				  sodium_base64_VARIANT_ORIGINAL);
+		put(o, " %s\n", b64);
+	}
+	for (r = 0; r < ROLE_COUNT; r++) {
+		put(o, "threshold: %s %u", role_name((enum role)r),
+		    m->roles[r].threshold);
+		for (i = 0; i < m->roles[r].nkeys; i++) {
+			put(o, " ");
+			put_hex(o, m->roles[r].keyid[i], KEYID_BYTES);
+		}
+		put(o, "\n");
+	}
+}
+
+static void release_body(struct out *o, const struct manifest *m)
+{
+	unsigned i;
+
+	put(o, "target: %s\nchannel: %s\ntype: %s\n", m->target, m->channel,
+	    m->type);
+	put_pinned(o, "full", &m->full, 0);
+	put_pinned(o, "file", &m->file, 0);
+	for (i = 0; i < m->ndeltas; i++) {
+		put(o, "delta: %llu %llu ", (unsigned long long)m->deltas[i].from,
+		    (unsigned long long)m->deltas[i].len);
+		put_hex(o, m->deltas[i].sha256, SHA256_BYTES);
+		put(o, "\n");
+	}
+}
+
+size_t manifest_body(const struct manifest *m, char *buf, size_t cap)
+{
+	struct out o = { buf, cap, 0, 0 };
+	char t[32];
+	unsigned i;
+
+	format_time(m->expires, t);
+	put(&o, "vigil-manifest: 1\nrole: %s\nversion: %llu\nexpires: %s\n",
+	    role_name(m->role), (unsigned long long)m->version, t);
+	switch (m->role) {
+	case ROLE_ROOT:
+		root_body(&o, m);
+		break;
+	case ROLE_TARGETS:
+		for (i = 0; i < m->npaths; i++)
+			put(&o, "delegate: %s\n", m->paths[i]);
+		break;
+	case ROLE_RELEASE:
+		release_body(&o, m);
+		break;
+	default:
+		put(&o, "root-version: %llu\n",
+		    (unsigned long long)m->root_version);
+		put_pinned(&o, "targets", &m->targets, 1);
+		put_pinned(&o, "release", &m->release, 1);
+	}
+	put(&o, "--\n");
+	return o.full ? 0 : o.len;
+}

@@ -1,0 +1,415 @@
+/*
+ * repo.c -- vigil-repo, the publisher's tool: makes the keys and the root
+ * of trust, publishes a database as a signed release, refreshes the
+ * timestamp, and writes a static tree that any HTTP server, CDN or
+ * file:// path can serve:
+ *   REPO/v1/root/N.root  REPO/v1/timestamp  REPO/v1/meta/<sha256>.<role>
+ *   REPO/v1/db/<sha256>.zst
+ * What it last published is in REPO/publisher.state (public anyway).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include <sodium.h>
+#include <zstd.h>
+
+#include "crypto.h"
+#include "fsutil.h"
+#include "manifest.h"
+
+/* Keys per role in a single-operator repository, and thresholds. */
+static const struct {
+	const char *prefix;
+	unsigned n, threshold;
+	int64_t lifetime_s;
+} roles[ROLE_COUNT] = {
+	[ROLE_ROOT] = { "root", 5, 3, 365 * 86400 },
+	[ROLE_TARGETS] = { "targets", 3, 2, 90 * 86400 },
+	[ROLE_RELEASE] = { "release", 2, 2, 7 * 86400 },
+	[ROLE_TIMESTAMP] = { "timestamp", 1, 1, 4 * 3600 },
+};
+
+struct pubstate {
+	uint64_t root, timestamp;
+	struct pinned targets, release;
+};
+
+struct opts {
+	const char *repo, *keys, *target, *channel, *type;
+	int level;
+	int64_t ts_lifetime, rel_lifetime;
+};
+
+static int64_t now(void)
+{
+	const char *t = getenv("VIGIL_TEST_NOW");
+
+	return t && *t ? strtoll(t, NULL, 10) : (int64_t)time(NULL);
+}
+
+static int load_keys(const char *dir, enum role r, struct keypair *k)
+{
+	char name[64];
+	unsigned i;
+
+	for (i = 0; i < roles[r].n; i++) {
+		snprintf(name, sizeof(name), "%s-%u", roles[r].prefix, i + 1);
+		if (key_load(dir, name, &k[i]) < 0) {
+			fprintf(stderr, "vigil-repo: %s/%s.key: %s\n", dir, name,
+				strerror(errno));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* m signed by every key given: its text's length, or 0. */
+static size_t sign_all(const struct manifest *m, const struct keypair *k,
+		       unsigned nk, char *out, size_t cap)
+{
+	size_t body = manifest_body(m, out, cap), len = body, s;
+	unsigned i;
+
+	if (!body)
+		return 0;
+	for (i = 0; i < nk; i++) {
+		s = sign_body(m->role, out, body, &k[i], out + len, cap - len);
+		if (!s)
+			return 0;
+		len += s;
+	}
+	return len;
+}
+
+static int read_state(const char *repo, struct pubstate *st)
+{
+	char path[4096], th[2 * SHA256_BYTES + 1], rh[2 * SHA256_BYTES + 1];
+	unsigned long long v[6];
+	FILE *f;
+	int n;
+
+	memset(st, 0, sizeof(*st));
+	snprintf(path, sizeof(path), "%s/publisher.state", repo);
+	if (!(f = fopen(path, "re")))
+		return -1;
+	n = fscanf(f, "root %llu\ntimestamp %llu\ntargets %llu %llu %64s\n"
+		   "release %llu %llu %64s\n", &v[0], &v[1], &v[2], &v[3], th,
+		   &v[4], &v[5], rh);
+	fclose(f);
+	if (n != 5 && n != 8)
+		return -1;
+	st->root = v[0];
+	st->timestamp = v[1];
+	st->targets.version = v[2];
+	st->targets.len = v[3];
+	if (sodium_hex2bin(st->targets.sha256, SHA256_BYTES, th, strlen(th),
+			   NULL, NULL, NULL) != 0)
+		return -1;
+	if (n == 8) {
+		st->release.version = v[4];
+		st->release.len = v[5];
+		if (sodium_hex2bin(st->release.sha256, SHA256_BYTES, rh,
+				   strlen(rh), NULL, NULL, NULL) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int write_state(const char *repo, const struct pubstate *st)
+{
+	char path[4096], text[512], th[2 * SHA256_BYTES + 1],
+		rh[2 * SHA256_BYTES + 1];
+	int n;
+
+	hex(st->targets.sha256, SHA256_BYTES, th);
+	hex(st->release.sha256, SHA256_BYTES, rh);
+	n = snprintf(text, sizeof(text), "root %llu\ntimestamp %llu\n"
+		     "targets %llu %llu %s\n", (unsigned long long)st->root,
+		     (unsigned long long)st->timestamp,
+		     (unsigned long long)st->targets.version,
+		     (unsigned long long)st->targets.len, th);
+	if (st->release.version)
+		n += snprintf(text + n, sizeof(text) - (size_t)n,
+			      "release %llu %llu %s\n",
+			      (unsigned long long)st->release.version,
+			      (unsigned long long)st->release.len, rh);
+	snprintf(path, sizeof(path), "%s/publisher.state", repo);
+	return write_atomic(path, text, (size_t)n);
+}
+
+/* Writes text under v1/meta/<sha256>.<role>; pins it in *pin. */
+static int put_meta(const char *repo, enum role r, const char *text,
+		    size_t len, uint64_t version, struct pinned *pin)
+{
+	char path[4096], h[2 * SHA256_BYTES + 1];
+
+	pin->version = version;
+	pin->len = len;
+	sha256(text, len, pin->sha256);
+	hex(pin->sha256, SHA256_BYTES, h);
+	snprintf(path, sizeof(path), "%s/v1/meta/%s.%s", repo, h, role_name(r));
+	return write_atomic(path, text, len);
+}
+
+static int fail(const char *what)
+{
+	fprintf(stderr, "vigil-repo: %s: %s\n", what, strerror(errno));
+	return 1;
+}
+
+static void make_root(struct manifest *m, struct keypair k[ROLE_COUNT][5])
+{
+	unsigned r, i;
+
+	memset(m, 0, sizeof(*m));
+	m->role = ROLE_ROOT;
+	m->version = 1;
+	m->expires = now() + roles[ROLE_ROOT].lifetime_s;
+	for (r = 0; r < ROLE_COUNT; r++) {
+		m->roles[r].threshold = roles[r].threshold;
+		for (i = 0; i < roles[r].n; i++) {
+			memcpy(m->keyid[m->nkeys], k[r][i].id, KEYID_BYTES);
+			memcpy(m->pubkey[m->nkeys++], k[r][i].pk, PUBKEY_BYTES);
+			memcpy(m->roles[r].keyid[m->roles[r].nkeys++],
+			       k[r][i].id, KEYID_BYTES);
+		}
+	}
+}
+
+static int init(const struct opts *o)
+{
+	static struct keypair k[ROLE_COUNT][5];
+	static char text[MANIFEST_MAX_ROOT_BYTES];
+	struct pubstate st = { 0 };
+	struct manifest m;
+	char path[4096], name[64];
+	unsigned r, i;
+	size_t len;
+
+	snprintf(path, sizeof(path), "%s/publisher.state", o->repo);
+	if (access(path, F_OK) == 0) {
+		fprintf(stderr, "vigil-repo: %s is already a repository\n",
+			o->repo);
+		return 1;
+	}
+	if (mkdir_p(o->keys, 0700) < 0)
+		return fail(o->keys);
+	for (r = 0; r < ROLE_COUNT; r++) {
+		for (i = 0; i < roles[r].n; i++) {
+			key_generate(&k[r][i]);
+			snprintf(name, sizeof(name), "%s-%u", roles[r].prefix,
+				 i + 1);
+			if (key_save(o->keys, name, &k[r][i]) < 0)
+				return fail(name);
+		}
+	}
+	make_root(&m, k);
+	if (!(len = sign_all(&m, k[ROLE_ROOT], roles[ROLE_ROOT].n, text,
+			     sizeof(text))))
+		return 1;
+	snprintf(path, sizeof(path), "%s/v1/root", o->repo);
+	if (mkdir_p(path, 0755) < 0)
+		return fail(path);
+	snprintf(path, sizeof(path), "%s/v1/meta", o->repo);
+	if (mkdir_p(path, 0755) < 0)
+		return fail(path);
+	snprintf(path, sizeof(path), "%s/v1/db", o->repo);
+	if (mkdir_p(path, 0755) < 0)
+		return fail(path);
+	snprintf(path, sizeof(path), "%s/v1/root/1.root", o->repo);
+	if (write_atomic(path, text, len) < 0)
+		return fail(path);
+	memset(&m, 0, sizeof(m));
+	m.role = ROLE_TARGETS;
+	m.version = 1;
+	m.expires = now() + roles[ROLE_TARGETS].lifetime_s;
+	m.npaths = 2;
+	strcpy(m.paths[0], "db/*");
+	strcpy(m.paths[1], "rules/*");
+	if (!(len = sign_all(&m, k[ROLE_TARGETS], roles[ROLE_TARGETS].n, text,
+			     sizeof(text))) ||
+	    put_meta(o->repo, ROLE_TARGETS, text, len, 1, &st.targets) < 0)
+		return fail("targets");
+	st.root = 1;
+	if (write_state(o->repo, &st) < 0)
+		return fail("publisher.state");
+	printf("%s: repository made; the root of trust for clients is "
+	       "%s/v1/root/1.root\n", o->repo, o->repo);
+	return 0;
+}
+
+/* Signs and writes a timestamp pinning st's targets and release. */
+static int put_timestamp(const struct opts *o, struct pubstate *st)
+{
+	static struct keypair k[1];
+	char text[MANIFEST_MAX_TIMESTAMP_BYTES], path[4096];
+	struct manifest m;
+	size_t len;
+
+	if (load_keys(o->keys, ROLE_TIMESTAMP, k) < 0)
+		return -1;
+	memset(&m, 0, sizeof(m));
+	m.role = ROLE_TIMESTAMP;
+	m.version = ++st->timestamp;
+	m.expires = now() + o->ts_lifetime;
+	m.root_version = st->root;
+	m.targets = st->targets;
+	m.release = st->release;
+	if (!(len = sign_all(&m, k, 1, text, sizeof(text))))
+		return -1;
+	snprintf(path, sizeof(path), "%s/v1/timestamp", o->repo);
+	return write_atomic(path, text, len);
+}
+
+/* FILE.vdb compressed into v1/db/<sha256>.zst; full and file pinned. */
+static int put_db(const struct opts *o, const char *file, struct manifest *m)
+{
+	char path[4096], h[2 * SHA256_BYTES + 1];
+	size_t len, bound, zlen;
+	char *data = read_file(file, (size_t)4 << 30, &len);
+	void *z = NULL;
+	int rc = -1;
+
+	if (!data)
+		return -1;
+	m->full.len = len;
+	sha256(data, len, m->full.sha256);
+	bound = ZSTD_compressBound(len);
+	if (!(z = malloc(bound)))
+		goto out;
+	zlen = ZSTD_compress(z, bound, data, len, o->level);
+	if (ZSTD_isError(zlen)) {
+		errno = EINVAL;
+		goto out;
+	}
+	m->file.len = zlen;
+	sha256(z, zlen, m->file.sha256);
+	hex(m->file.sha256, SHA256_BYTES, h);
+	snprintf(path, sizeof(path), "%s/v1/db/%s.zst", o->repo, h);
+	rc = write_atomic(path, z, zlen);
+out:
+	free(z);
+	free(data);
+	return rc;
+}
+
+static int publish(const struct opts *o, const char *file)
+{
+	static struct keypair k[2];
+	static char text[MANIFEST_MAX_RELEASE_BYTES];
+	struct pubstate st;
+	struct manifest m;
+	size_t len;
+
+	if (read_state(o->repo, &st) < 0) {
+		fprintf(stderr, "vigil-repo: %s: not a repository (run "
+			"vigil-repo init)\n", o->repo);
+		return 1;
+	}
+	if (load_keys(o->keys, ROLE_RELEASE, k) < 0)
+		return 1;
+	memset(&m, 0, sizeof(m));
+	m.role = ROLE_RELEASE;
+	m.version = st.release.version + 1;
+	m.expires = now() + o->rel_lifetime;
+	snprintf(m.target, sizeof(m.target), "%s", o->target);
+	snprintf(m.channel, sizeof(m.channel), "%s", o->channel);
+	snprintf(m.type, sizeof(m.type), "%s", o->type);
+	if (put_db(o, file, &m) < 0)
+		return fail(file);
+	if (!(len = sign_all(&m, k, roles[ROLE_RELEASE].n, text, sizeof(text))) ||
+	    put_meta(o->repo, ROLE_RELEASE, text, len, m.version,
+		     &st.release) < 0)
+		return fail("release manifest");
+	if (put_timestamp(o, &st) < 0 || write_state(o->repo, &st) < 0)
+		return fail("timestamp");
+	printf("%s: release %llu published (%llu bytes, %llu compressed)\n",
+	       o->repo, (unsigned long long)m.version,
+	       (unsigned long long)m.full.len, (unsigned long long)m.file.len);
+	return 0;
+}
+
+static int timestamp(const struct opts *o)
+{
+	struct pubstate st;
+
+	if (read_state(o->repo, &st) < 0 || !st.release.version) {
+		fprintf(stderr, "vigil-repo: %s: nothing published yet\n",
+			o->repo);
+		return 1;
+	}
+	if (put_timestamp(o, &st) < 0 || write_state(o->repo, &st) < 0)
+		return fail("timestamp");
+	return 0;
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: vigil-repo init REPO --keys KEYDIR\n"
+		"       vigil-repo publish REPO --keys KEYDIR FILE.vdb "
+		"[--target db/main] [--channel stable]\n"
+		"                  [--type sigdb|rules] [--level N]\n"
+		"       vigil-repo timestamp REPO --keys KEYDIR\n"
+		"\n"
+		"Options: --timestamp-lifetime SECONDS (default 14400), "
+		"--release-lifetime SECONDS\n"
+		"(default 604800). REPO is a static tree to serve as it is; "
+		"REPO/v1/root/1.root\nis the root of trust clients are given "
+		"(vigil update --trust).\n");
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "keys", required_argument, NULL, 'k' },
+		{ "target", required_argument, NULL, 't' },
+		{ "channel", required_argument, NULL, 'c' },
+		{ "type", required_argument, NULL, 'y' },
+		{ "level", required_argument, NULL, 'l' },
+		{ "timestamp-lifetime", required_argument, NULL, 'T' },
+		{ "release-lifetime", required_argument, NULL, 'R' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct opts o = { NULL, NULL, "db/main", "stable", "sigdb", 19,
+			  4 * 3600, 7 * 86400 };
+	const char *cmd;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
+		switch (c) {
+		case 'k': o.keys = optarg; break;
+		case 't': o.target = optarg; break;
+		case 'c': o.channel = optarg; break;
+		case 'y': o.type = optarg; break;
+		case 'l': o.level = atoi(optarg); break;
+		case 'T': o.ts_lifetime = strtoll(optarg, NULL, 10); break;
+		case 'R': o.rel_lifetime = strtoll(optarg, NULL, 10); break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	if (argc - optind < 2 || !o.keys || crypto_setup() < 0) {
+		usage(stderr);
+		return 2;
+	}
+	cmd = argv[optind];
+	o.repo = argv[optind + 1];
+	if (!strcmp(cmd, "init") && argc - optind == 2)
+		return init(&o);
+	if (!strcmp(cmd, "publish") && argc - optind == 3)
+		return publish(&o, argv[optind + 2]);
+	if (!strcmp(cmd, "timestamp") && argc - optind == 2)
+		return timestamp(&o);
+	usage(stderr);
+	return 2;
+}

@@ -1,0 +1,187 @@
+/*
+ * update_cli.c -- the command line of `vigil update`: options, mirrors
+ * tried in turn, --status, and telling vigild to reload after an install.
+ */
+#define _GNU_SOURCE
+#include <curl/curl.h>
+#include <getopt.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "client.h"
+#include "crypto.h"
+
+/* Without a verified timestamp for this long, the database is stale. */
+#define STALE_AFTER_S (24 * 3600)
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: vigil update --mirror URL [--mirror URL...] --trust "
+		"ROOTFILE --dir DBDIR --once\n"
+		"       vigil update --mirror URL... --trust ROOTFILE --dir DBDIR "
+		"--schedule\n"
+		"       vigil update --dir DBDIR --status\n"
+		"\n"
+		"  --target NAME     what to install (default db/main)\n"
+		"  --channel NAME    (default stable)\n"
+		"  --reload SOCKET   after an install, send RELOAD to vigild "
+		"there\n"
+		"\n"
+		"DBDIR/current is the installed database, for vigil scan -d "
+		"and vigild's\nDatabaseDirectory. Requests carry nothing but "
+		"the file wanted and the\nUser-Agent \"%s\".\n"
+		"Exit status: 0 done, 1 the update failed (a code names why), "
+		"2 usage,\n3 (--status) stale: no verified metadata for 24 "
+		"hours.\n", FETCH_USER_AGENT);
+}
+
+static void tell_vigild(const char *path)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	char reply[64];
+	int fd;
+
+	if (strlen(path) >= sizeof(sa.sun_path))
+		return;
+	strcpy(sa.sun_path, path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
+	    write(fd, "zRELOAD", 8) != 8 || read(fd, reply, sizeof(reply)) <= 0)
+		fprintf(stderr, "vigil update: could not tell vigild at %s "
+			"to reload\n", path);
+	if (fd >= 0)
+		close(fd);
+}
+
+static int once(struct uctx *c)
+{
+	enum upd_error e = U_OK;
+	uint64_t before;
+	unsigned i;
+
+	if ((e = state_load(c)) || (e = root_load(c)))
+		goto out;
+	before = c->st.installed;
+	for (i = 0; i < c->nmirrors; i++) {
+		c->now = clock_now();
+		if (!(e = cycle(c, c->mirrors[i])))
+			break;
+		fprintf(stderr, "vigil update: %s: %s: %s\n", c->mirrors[i],
+			upd_error_name(e), c->err);
+		state_load(c); /* nothing of a failed cycle is kept */
+	}
+	if (e && c->nmirrors > 1) {
+		fprintf(stderr, "vigil update: E_NOMIRROR: every mirror "
+			"failed; the installed database stays\n");
+		return 1;
+	}
+	if (e)
+		return 1;
+	if (c->st.installed != before) {
+		printf("installed release %llu\n",
+		       (unsigned long long)c->st.installed);
+		if (c->reload_sock)
+			tell_vigild(c->reload_sock);
+	} else {
+		printf("up to date: release %llu\n",
+		       (unsigned long long)c->st.installed);
+	}
+	return 0;
+out:
+	fprintf(stderr, "vigil update: %s: %s\n", upd_error_name(e), c->err);
+	return 1;
+}
+
+static int status(struct uctx *c)
+{
+	int64_t now = clock_now();
+	char t[32], f[32];
+	int stale;
+
+	if (state_load(c) || !c->st.installed) {
+		printf("no database installed in %s\n", c->dir);
+		return 1;
+	}
+	format_time(c->st.installed_at, t);
+	format_time(c->st.fresh, f);
+	stale = now - c->st.fresh > STALE_AFTER_S;
+	printf("database: release %llu (%s), installed %s\n"
+	       "metadata: last verified %s, %lld s ago\nstatus: %s\n",
+	       (unsigned long long)c->st.installed, c->st.installed_dir, t, f,
+	       (long long)(now - c->st.fresh),
+	       stale ? "STALE (no verified metadata for over 24 hours)" :
+		       "OK");
+	return stale ? 3 : 0;
+}
+
+static int schedule(struct uctx *c)
+{
+	for (;;) {
+		/* a random moment within each hour: no fingerprint by time */
+		sleep(randombytes_uniform(3600));
+		once(c);
+		sleep(3600 - (unsigned)(clock_now() % 3600));
+	}
+	return 0;
+}
+
+int update_cli(int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "mirror", required_argument, NULL, 'm' },
+		{ "trust", required_argument, NULL, 't' },
+		{ "dir", required_argument, NULL, 'd' },
+		{ "target", required_argument, NULL, 'T' },
+		{ "channel", required_argument, NULL, 'c' },
+		{ "reload", required_argument, NULL, 'r' },
+		{ "once", no_argument, NULL, 'o' },
+		{ "schedule", no_argument, NULL, 's' },
+		{ "status", no_argument, NULL, 'S' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	static struct uctx c;
+	int o, mode = 0, rc;
+
+	c.target = "db/main";
+	c.channel = "stable";
+	c.type = "sigdb";
+	c.fo.low_speed_bytes = FETCH_LOW_SPEED_BYTES;
+	c.fo.low_speed_s = FETCH_LOW_SPEED_S;
+	c.fo.deadline_s = FETCH_DEADLINE_S;
+	optind = 1;
+	while ((o = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
+		switch (o) {
+		case 'm':
+			if (c.nmirrors < MAX_MIRRORS)
+				c.mirrors[c.nmirrors++] = optarg;
+			break;
+		case 't': c.trust = optarg; break;
+		case 'd': c.dir = optarg; break;
+		case 'T': c.target = optarg; break;
+		case 'c': c.channel = optarg; break;
+		case 'r': c.reload_sock = optarg; break;
+		case 'o': case 's': case 'S': mode = o; break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	if (!c.dir || !mode || (mode != 'S' && !c.nmirrors) ||
+	    crypto_setup() < 0) {
+		usage(stderr);
+		return 2;
+	}
+	if (mode == 'S')
+		return status(&c);
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	rc = mode == 'o' ? once(&c) : schedule(&c);
+	curl_global_cleanup();
+	free(c.root_text);
+	return rc;
+}
