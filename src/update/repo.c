@@ -351,6 +351,53 @@ static int timestamp(const struct opts *o)
 	return 0;
 }
 
+/* The role a manifest's body names, or ROLE_COUNT. */
+static enum role body_role(const char *text)
+{
+	const char *p = strstr(text, "\nrole: ");
+	unsigned r;
+
+	for (r = 0; p && r < ROLE_COUNT; r++)
+		if (!strncmp(p + 7, role_name((enum role)r),
+			     strlen(role_name((enum role)r))) &&
+		    p[7 + strlen(role_name((enum role)r))] == '\n')
+			return (enum role)r;
+	return ROLE_COUNT;
+}
+
+/*
+ * Adds one signature to a manifest file: how keys kept apart (offline
+ * root keys, a second release signer) sign what another key began.
+ */
+static int sign_file(const struct opts *o, const char *file,
+		     const char *keyname)
+{
+	static char out[MANIFEST_MAX_TARGETS_BYTES + 256];
+	struct keypair k;
+	size_t len, body, s;
+	char *text = read_file(file, MANIFEST_MAX_TARGETS_BYTES, &len);
+	const char *end;
+	enum role r;
+
+	if (!text)
+		return fail(file);
+	end = strstr(text, "\n--\n");
+	r = body_role(text);
+	if (!end || r == ROLE_COUNT || key_load(o->keys, keyname, &k) < 0) {
+		fprintf(stderr, "vigil-repo: %s: not a manifest body, or no "
+			"key %s\n", file, keyname);
+		free(text);
+		return 1;
+	}
+	body = (size_t)(end - text) + 4;
+	memcpy(out, text, len);
+	s = sign_body(r, text, body, &k, out + len, sizeof(out) - len);
+	free(text);
+	if (!s || write_atomic(file, out, len + s) < 0)
+		return fail(file);
+	return 0;
+}
+
 static void usage(FILE *f)
 {
 	fprintf(f,
@@ -359,6 +406,8 @@ static void usage(FILE *f)
 		"[--target db/main] [--channel stable]\n"
 		"                  [--type sigdb|rules] [--level N]\n"
 		"       vigil-repo timestamp REPO --keys KEYDIR\n"
+		"       vigil-repo sign FILE --keys KEYDIR --key NAME "
+		"(adds a signature)\n"
 		"\n"
 		"Options: --timestamp-lifetime SECONDS (default 14400), "
 		"--release-lifetime SECONDS\n"
@@ -377,9 +426,11 @@ int main(int argc, char **argv)
 		{ "level", required_argument, NULL, 'l' },
 		{ "timestamp-lifetime", required_argument, NULL, 'T' },
 		{ "release-lifetime", required_argument, NULL, 'R' },
+		{ "key", required_argument, NULL, 'K' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	const char *keyname = NULL;
 	struct opts o = { NULL, NULL, "db/main", "stable", "sigdb", 19,
 			  4 * 3600, 7 * 86400 };
 	const char *cmd;
@@ -394,10 +445,14 @@ int main(int argc, char **argv)
 		case 'l': o.level = atoi(optarg); break;
 		case 'T': o.ts_lifetime = strtoll(optarg, NULL, 10); break;
 		case 'R': o.rel_lifetime = strtoll(optarg, NULL, 10); break;
+		case 'K': keyname = optarg; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
 	}
+	if (argc - optind == 2 && !strcmp(argv[optind], "sign") && keyname &&
+	    o.keys && crypto_setup() == 0)
+		return sign_file(&o, argv[optind + 1], keyname);
 	if (argc - optind < 2 || !o.keys || crypto_setup() < 0) {
 		usage(stderr);
 		return 2;

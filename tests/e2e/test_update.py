@@ -1,0 +1,221 @@
+"""vigil-repo and vigil update against servers started here on loopback:
+a legitimate update, and attacks from the design's list, each asserting
+the exit status, the error code, and that state, link and database are
+unchanged when the update is refused."""
+import os
+import subprocess
+import time
+
+import pytest
+
+from conftest import VIGIL, run
+from updhelp import (REPO_TOOL, FaultServer, Repo, sha256, status,
+                     tree_state, update)
+
+EICAR = (b"X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE"
+         b"!$H+H*")
+MARK = b"VIGILUPDATEMARKER"
+
+
+def compile_db(tmp, name, extra=""):
+    src = tmp / (name + ".ndb")
+    src.write_text("Eicar-Signature:0:*:%s\n%s" % (EICAR.hex(), extra))
+    out = tmp / (name + ".vdb")
+    res = run([VIGIL, "db", "compile", str(src), "-o", str(out)])
+    assert res.rc == 0, res.err
+    return out
+
+
+@pytest.fixture
+def env(tmp_path):
+    repo = Repo(tmp_path)
+    v1 = compile_db(tmp_path, "one")
+    v2 = compile_db(tmp_path, "two", "Mark.Sig:0:*:%s\n" % MARK.hex())
+    repo.publish(v1)
+    srv = FaultServer(repo.dir)
+    yield repo, srv, tmp_path / "db", (v1, v2)
+    srv.stop()
+
+
+def refused(res, code, before, dbdir):
+    assert res.returncode == 1, res.stdout + res.stderr
+    assert code + ":" in res.stderr, res.stderr
+    assert tree_state(dbdir) == before
+
+
+def test_install_update_status(env, tmp_path):
+    repo, srv, db, (v1, v2) = env
+    res = update(db, [srv.url], repo.trust)
+    assert res.returncode == 0 and "installed release 1" in res.stdout
+    assert open(db / "current" / "main.vdb", "rb").read() == \
+        open(v1, "rb").read()
+    repo.publish(v2)
+    res = update(db, [srv.url], repo.trust)
+    assert res.returncode == 0 and "installed release 2" in res.stdout
+    mark = tmp_path / "mark.txt"
+    mark.write_bytes(MARK)
+    scan = run([VIGIL, "scan", "--no-summary", "-d", db / "current", mark])
+    assert scan.rc == 1 and "Mark.Sig FOUND" in scan.out
+    res = update(db, [srv.url], repo.trust)
+    assert res.returncode == 0 and "up to date: release 2" in res.stdout
+    st = status(db)
+    assert st.returncode == 0 and "status: OK" in st.stdout
+    later = dict(os.environ, VIGIL_TEST_NOW=str(int(time.time()) + 25 * 3600))
+    st = status(db, env=later)
+    assert st.returncode == 3 and "STALE" in st.stdout
+
+
+def test_file_mirror(env):
+    repo, _, db, _ = env
+    res = update(db, ["file://" + repo.dir], repo.trust)
+    assert res.returncode == 0, res.stderr
+
+
+def installed(env):
+    repo, srv, db, _ = env
+    assert update(db, [srv.url], repo.trust).returncode == 0
+    return tree_state(db)
+
+
+def test_a1_database_bit_flipped(env):
+    repo, srv, db, (_, v2) = env
+    before = installed(env)
+    repo.publish(v2)
+    obj = [p for p in repo.db_objects()
+           if sha256(open(p, "rb").read()) in repo.read(repo.pinned(
+               "release")).decode()][0]
+    data = bytearray(open(obj, "rb").read())
+    data[len(data) // 2] ^= 1
+    srv.faults["/v1/db/" + os.path.basename(obj)] = ("replace", bytes(data))
+    refused(update(db, [srv.url], repo.trust), "E_HASH", before, db)
+
+
+def test_a1_release_manifest_changed(env):
+    repo, srv, db, (_, v2) = env
+    before = installed(env)
+    repo.publish(v2)
+    rel = repo.pinned("release")
+    text = repo.read(rel).replace(b"channel: stable", b"channel: stabld")
+    srv.faults["/v1/" + rel] = ("replace", text)
+    refused(update(db, [srv.url], repo.trust), "E_MISMATCH", before, db)
+
+
+def resign_timestamp(repo, tmp, body, keys=None, key="timestamp-1"):
+    """A timestamp with the given body, signed by key from keys."""
+    f = tmp / "ts"
+    f.write_bytes(body)
+    res = subprocess.run([REPO_TOOL, "sign", str(f), "--keys",
+                          repo.keys if keys is None else keys, "--key", key],
+                         capture_output=True, text=True)
+    assert res.returncode == 0, res.stderr
+    return f.read_bytes()
+
+
+def body_of(text):
+    return text[:text.index(b"\n--\n") + 4]
+
+
+def test_a1_timestamp_by_unknown_key(env, tmp_path):
+    repo, srv, db, _ = env
+    before = installed(env)
+    rogue = Repo(tmp_path / "rogue")
+    ts = body_of(repo.read("timestamp")).replace(b"version: 1\n",
+                                                 b"version: 2\n", 1)
+    srv.faults["/v1/timestamp"] = ("replace", resign_timestamp(
+        repo, tmp_path, ts, keys=rogue.keys))
+    refused(update(db, [srv.url], repo.trust), "E_SIG", before, db)
+
+
+def test_a1_release_with_one_signature(env, tmp_path):
+    """The release role needs 2 of 2: one signature, even pinned by a
+    genuine timestamp, is not enough."""
+    repo, srv, db, (_, v2) = env
+    before = installed(env)
+    repo.publish(v2)
+    rel = repo.read(repo.pinned("release"))
+    first_sig = [l for l in rel.split(b"\n") if l.startswith(b"sig: ")][0]
+    one = body_of(rel) + first_sig + b"\n"
+    repo.write(one, "meta", sha256(one) + ".release")
+    ts = body_of(repo.read("timestamp")).decode().split("\n")
+    ts = "\n".join("release: %s %d %s" % (l.split()[1], len(one), sha256(one))
+                   if l.startswith("release: ") else
+                   "version: 9" if l.startswith("version: ") else l
+                   for l in ts).encode()
+    srv.faults["/v1/timestamp"] = ("replace",
+                                   resign_timestamp(repo, tmp_path, ts))
+    refused(update(db, [srv.url], repo.trust), "E_SIG", before, db)
+
+
+def test_a2_rollback(env, tmp_path):
+    repo, srv, db, (_, v2) = env
+    old = repo.snapshot(str(tmp_path / "old"))
+    repo.publish(v2)
+    assert update(db, [srv.url], repo.trust).returncode == 0
+    before = tree_state(db)
+    stale = FaultServer(old)
+    try:
+        refused(update(db, [stale.url], repo.trust), "E_ROLLBACK", before,
+                db)
+    finally:
+        stale.stop()
+
+
+def test_a4_expired_timestamp(env):
+    repo, srv, db, _ = env
+    before = installed(env)
+    later = dict(os.environ, VIGIL_TEST_NOW=str(int(time.time()) + 5 * 3600))
+    refused(update(db, [srv.url], repo.trust, env=later), "E_EXPIRED",
+            before, db)
+    day = dict(os.environ, VIGIL_TEST_NOW=str(int(time.time()) + 25 * 3600))
+    assert status(db, env=day).returncode == 3
+
+
+def test_a9_wrong_target(env, tmp_path):
+    repo, srv, db, (v1, _) = env
+    before = tree_state(db)
+    res = update(db, [srv.url], repo.trust, "--channel", "beta")
+    refused(res, "E_WRONGTARGET", before, db)
+
+
+def test_a10_bad_mirror_then_good(env, tmp_path):
+    repo, srv, db, _ = env
+    bad = FaultServer(str(tmp_path))  # nothing there: 404s
+    try:
+        res = update(db, [bad.url, srv.url], repo.trust)
+        assert res.returncode == 0, res.stderr
+        assert "E_FETCH" in res.stderr  # the bad one is reported
+        before = tree_state(db)
+        res = update(db, [bad.url, bad.url], repo.trust)
+        refused(res, "E_NOMIRROR", before, db)
+    finally:
+        bad.stop()
+
+
+def test_a5_endless_timestamp(env):
+    repo, srv, db, _ = env
+    before = installed(env)
+    srv.faults["/v1/timestamp"] = ("endless",)
+    t0 = time.time()
+    refused(update(db, [srv.url], repo.trust), "E_TOOBIG", before, db)
+    assert time.time() - t0 < 30  # stopped at the cap, not the deadline
+
+
+def test_a16_requests_reveal_nothing(env, tmp_path):
+    repo, srv, _, _ = env
+    logs = []
+    for who in ("alice", "bob"):
+        srv.log.clear()
+        envv = dict(os.environ, HOME=str(tmp_path / who), USER=who,
+                    HOSTNAME=who + "-host")
+        res = update(tmp_path / ("db-" + who), [srv.url], repo.trust,
+                     env=envv)
+        assert res.returncode == 0, res.stderr
+        logs.append([(p, sorted((k, v) for k, v in h.items()
+                                if k.lower() != "host"))
+                     for p, h in srv.log])
+    assert logs[0] == logs[1]
+    for path, headers in logs[0]:
+        assert "?" not in path and path.startswith("/v1/")
+        hd = dict(headers)
+        assert hd["User-Agent"] == "vigil-update/1"
+        assert "Cookie" not in hd and "Referer" not in hd
