@@ -16,7 +16,7 @@ if [ ! -f "$out/build.ninja" ]; then
 fi
 ninja -C "$out"
 targets=${*:-"hashdb allow ndb ldb ign cvd cld vdb secthash scan archive \
-compressed arj mspack mail binhex html rtf pdf ole2 tnef sis pe clamd_proto \
+compressed arj mspack mail binhex html rtf pdf ole2 tnef sis pe clamd_proto manifest \
 icap vigild_conf"}
 mkdir -p "$out/crashes"
 failed=
