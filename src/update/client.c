@@ -88,8 +88,10 @@ static enum upd_error get_manifest(struct uctx *c, const char *mirror,
 				    "the timestamp pins", url, role_name(r));
 	}
 	if (manifest_parse(*text, len, r, m, &perr) < 0)
-		return fail(c, U_FORMAT, "%s: %s manifest: %s", url,
-			    role_name(r), perr);
+		/* a signature missing or in another form is a signature
+		 * failure: there is no other way to accept a manifest */
+		return fail(c, strstr(perr, "signature") ? U_SIG : U_FORMAT,
+			    "%s: %s manifest: %s", url, role_name(r), perr);
 	*tlen = len;
 	return U_OK;
 }

@@ -351,6 +351,95 @@ static int timestamp(const struct opts *o)
 	return 0;
 }
 
+static int load_all(const char *dir, struct keypair k[ROLE_COUNT][5])
+{
+	unsigned r;
+
+	for (r = 0; r < ROLE_COUNT; r++)
+		if (load_keys(dir, (enum role)r, k[r]) < 0)
+			return -1;
+	return 0;
+}
+
+/* Moves the keys of role r aside (KEYDIR/retired-<root version>/). */
+static int retire_keys(const char *dir, enum role r, uint64_t version)
+{
+	char from[4400], to[4400], sub[4096];
+	static const char *const ext[] = { "key", "pub" };
+	unsigned i, e;
+
+	snprintf(sub, sizeof(sub), "%s/retired-%llu", dir,
+		 (unsigned long long)version);
+	if (mkdir_p(sub, 0700) < 0)
+		return -1;
+	for (i = 0; i < roles[r].n; i++) {
+		for (e = 0; e < 2; e++) {
+			snprintf(from, sizeof(from), "%s/%s-%u.%s", dir,
+				 roles[r].prefix, i + 1, ext[e]);
+			snprintf(to, sizeof(to), "%s/%s-%u.%s", sub,
+				 roles[r].prefix, i + 1, ext[e]);
+			if (rename(from, to) < 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * A new root that gives role r new keys: signed by the old root keys and
+ * by the new ones (both thresholds, as clients check), written as
+ * v1/root/<N+1>.root; the timestamp is refreshed to name it.
+ */
+static int rotate(const struct opts *o, const char *role)
+{
+	static struct keypair old[ROLE_COUNT][5], k[ROLE_COUNT][5];
+	static char text[MANIFEST_MAX_ROOT_BYTES];
+	struct pubstate st;
+	struct manifest m;
+	char path[4096], name[64];
+	size_t len, body;
+	unsigned r, i;
+
+	for (r = 0; r < ROLE_COUNT && strcmp(role, roles[r].prefix); r++)
+		;
+	if (r == ROLE_COUNT || read_state(o->repo, &st) < 0 ||
+	    load_all(o->keys, old) < 0) {
+		fprintf(stderr, "vigil-repo: rotate: unknown role %s, or not "
+			"a repository with its keys\n", role);
+		return 1;
+	}
+	memcpy(k, old, sizeof(k));
+	if (retire_keys(o->keys, (enum role)r, st.root) < 0)
+		return fail("retiring the old keys");
+	for (i = 0; i < roles[r].n; i++) {
+		key_generate(&k[r][i]);
+		snprintf(name, sizeof(name), "%s-%u", roles[r].prefix, i + 1);
+		if (key_save(o->keys, name, &k[r][i]) < 0)
+			return fail(name);
+	}
+	make_root(&m, k);
+	m.version = ++st.root;
+	if (!(body = manifest_body(&m, text, sizeof(text))))
+		return 1;
+	len = body;
+	for (i = 0; i < roles[ROLE_ROOT].n; i++) {
+		len += sign_body(ROLE_ROOT, text, body, &k[ROLE_ROOT][i],
+				 text + len, sizeof(text) - len);
+		if (r == ROLE_ROOT) /* the old root keys vouch for the new */
+			len += sign_body(ROLE_ROOT, text, body,
+					 &old[ROLE_ROOT][i], text + len,
+					 sizeof(text) - len);
+	}
+	snprintf(path, sizeof(path), "%s/v1/root/%llu.root", o->repo,
+		 (unsigned long long)m.version);
+	if (write_atomic(path, text, len) < 0 || put_timestamp(o, &st) < 0 ||
+	    write_state(o->repo, &st) < 0)
+		return fail(path);
+	printf("%s: root %llu gives %s new keys\n", o->repo,
+	       (unsigned long long)m.version, role);
+	return 0;
+}
+
 /* The role a manifest's body names, or ROLE_COUNT. */
 static enum role body_role(const char *text)
 {
@@ -408,6 +497,8 @@ static void usage(FILE *f)
 		"       vigil-repo timestamp REPO --keys KEYDIR\n"
 		"       vigil-repo sign FILE --keys KEYDIR --key NAME "
 		"(adds a signature)\n"
+		"       vigil-repo rotate REPO --keys KEYDIR ROLE   (new keys "
+		"for ROLE in a new root)\n"
 		"\n"
 		"Options: --timestamp-lifetime SECONDS (default 14400), "
 		"--release-lifetime SECONDS\n"
@@ -465,6 +556,8 @@ int main(int argc, char **argv)
 		return publish(&o, argv[optind + 2]);
 	if (!strcmp(cmd, "timestamp") && argc - optind == 2)
 		return timestamp(&o);
+	if (!strcmp(cmd, "rotate") && argc - optind == 3)
+		return rotate(&o, argv[optind + 2]);
 	usage(stderr);
 	return 2;
 }

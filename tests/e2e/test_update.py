@@ -219,3 +219,84 @@ def test_a16_requests_reveal_nothing(env, tmp_path):
         hd = dict(headers)
         assert hd["User-Agent"] == "vigil-update/1"
         assert "Cookie" not in hd and "Referer" not in hd
+
+
+def test_a11_root_chain_is_walked(env):
+    """Roots 2 and 3 (new timestamp keys, then new root keys) are fetched
+    in order by a client that trusts root 1; the new timestamp key works."""
+    repo, srv, db, (_, v2) = env
+    installed(env)
+    repo.tool("rotate", repo.dir, "timestamp")
+    repo.tool("rotate", repo.dir, "root")
+    repo.publish(v2)
+    res = update(db, [srv.url], repo.trust)
+    assert res.returncode == 0 and "installed release 2" in res.stdout
+    assert b"version: 3\n" in open(db / "state" / "root", "rb").read()
+    paths = [p for p, _ in srv.log]
+    assert paths.index("/v1/root/2.root") < paths.index("/v1/root/3.root")
+
+
+def strip_sigs(text, keep):
+    lines = text.split(b"\n")
+    sigs = [l for l in lines if l.startswith(b"sig: ")]
+    return body_of(text) + b"".join(s + b"\n" for s in sigs[:keep])
+
+
+def test_a11_root_without_old_threshold(env, tmp_path):
+    """A new root signed by its own keys and only 2 of the 5 old root
+    keys: refused, and nothing it says is believed."""
+    repo, srv, db, _ = env
+    before = installed(env)
+    repo.tool("rotate", repo.dir, "root")
+    new = repo.read("root", "2.root")
+    sigs = [l for l in new.split(b"\n") if l.startswith(b"sig: ")]
+    # sign_all interleaves: new key i, old key i; keep every new one and
+    # two old ones
+    kept = [s for i, s in enumerate(sigs) if i % 2 == 0] + \
+        [s for i, s in enumerate(sigs) if i % 2 == 1][:2]
+    repo.write(body_of(new) + b"".join(s + b"\n" for s in kept),
+               "root", "2.root")
+    refused(update(db, [srv.url], repo.trust), "E_SIG", before, db)
+
+
+def test_a3_fast_forward_then_recovery(env, tmp_path):
+    """A stolen timestamp key signs a huge version: the client believes
+    it (it is validly signed), so genuine timestamps are then refused as
+    rollbacks; a new root with new timestamp keys resets that floor."""
+    repo, srv, db, (_, v2) = env
+    installed(env)
+    ts = body_of(repo.read("timestamp")).replace(
+        b"version: 1\n", b"version: 4503599627370000\n", 1)
+    srv.faults["/v1/timestamp"] = ("replace",
+                                   resign_timestamp(repo, tmp_path, ts))
+    assert update(db, [srv.url], repo.trust).returncode == 0
+    del srv.faults["/v1/timestamp"]
+    repo.publish(v2)
+    before = tree_state(db)
+    refused(update(db, [srv.url], repo.trust), "E_ROLLBACK", before, db)
+    repo.tool("rotate", repo.dir, "timestamp")
+    res = update(db, [srv.url], repo.trust)
+    assert res.returncode == 0 and "installed release 2" in res.stdout
+
+
+@pytest.mark.parametrize("how", ["none", "tag", "short"])
+def test_a13_no_signature_downgrade(env, how):
+    repo, srv, db, _ = env
+    before = installed(env)
+    text = repo.read("timestamp")
+    body = body_of(text)
+    sig = text[len(body):]
+    bad = {"none": body,
+           "tag": body + sig.replace(b"sig: ", b"sig-rsa: ", 1),
+           "short": body + sig[:40] + b"\n"}[how]
+    srv.faults["/v1/timestamp"] = ("replace", bad)
+    refused(update(db, [srv.url], repo.trust), "E_SIG", before, db)
+
+
+def test_a7_release_outside_its_delegation(env):
+    """The release role may sign db/* and rules/* only."""
+    repo, srv, db, (_, v2) = env
+    before = installed(env)
+    repo.publish(v2, "--target", "engine/vigild")
+    res = update(db, [srv.url], repo.trust, "--target", "engine/vigild")
+    refused(res, "E_DELEGATION", before, db)
