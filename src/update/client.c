@@ -19,6 +19,7 @@
 
 #include "client.h"
 #include "crypto.h"
+#include "delta.h"
 #include "fsutil.h"
 
 /* Root versions walked in one cycle at most. */
@@ -281,6 +282,72 @@ static enum upd_error unpack(struct uctx *c, const struct manifest *r,
 	return e;
 }
 
+/* The installed database, if it is still exactly what was installed. */
+static char *installed_db(struct uctx *c, size_t *len)
+{
+	char path[4096], h[2 * SHA256_BYTES + 1], *data;
+	uint8_t sum[SHA256_BYTES];
+
+	snprintf(path, sizeof(path), "%s/current/main.vdb", c->dir);
+	if (!c->st.installed_sha[0] ||
+	    !(data = read_file(path, DB_MAX_BYTES, len)))
+		return NULL;
+	sha256(data, *len, sum);
+	hex(sum, SHA256_BYTES, h);
+	if (strcmp(h, c->st.installed_sha)) {
+		free(data);
+		return NULL;
+	}
+	return data;
+}
+
+/*
+ * The new database from a delta against the installed one: 0 and *out,
+ * or -1 (said on stderr as E_DELTA) and the caller takes the full file.
+ */
+static int via_delta(struct uctx *c, const char *mirror,
+		     const struct manifest *r, char **out)
+{
+	const struct delta *d = NULL;
+	char url[4096], h[2 * SHA256_BYTES + 1], why[512], *z, *old, *res;
+	uint8_t got[SHA256_BYTES];
+	size_t zlen, oldlen;
+	unsigned i;
+
+	for (i = 0; i < r->ndeltas; i++)
+		if (r->deltas[i].from == c->st.installed)
+			d = &r->deltas[i];
+	if (!d || d->len >= r->file.len || !(old = installed_db(c, &oldlen)))
+		return -1;
+	hex(d->sha256, SHA256_BYTES, h);
+	snprintf(url, sizeof(url), "%s/v1/delta/%llu-%llu.%s.zst", mirror,
+		 (unsigned long long)d->from, (unsigned long long)r->version, h);
+	res = malloc(r->full.len ? r->full.len : 1);
+	if (!res || fetch(url, d->len, &c->fo, &z, &zlen, why, sizeof(why)) !=
+			    FETCH_OK) {
+		free(res);
+		free(old);
+		fprintf(stderr, "vigil update: E_DELTA: %s\n", res ? why :
+			"out of memory");
+		return -1;
+	}
+	c->bytes_fetched += zlen;
+	sha256(z, zlen, got);
+	if (zlen != d->len || memcmp(got, d->sha256, SHA256_BYTES) ||
+	    delta_apply(old, oldlen, z, zlen, res, r->full.len) < 0 ||
+	    (sha256(res, r->full.len, got), memcmp(got, r->full.sha256,
+						   SHA256_BYTES))) {
+		fprintf(stderr, "vigil update: E_DELTA: %s does not give the "
+			"signed database; taking the full one\n", url);
+		free(res);
+		res = NULL;
+	}
+	free(z);
+	free(old);
+	*out = res;
+	return res ? 0 : -1;
+}
+
 static enum upd_error get_db(struct uctx *c, const char *mirror,
 			     const struct manifest *r)
 {
@@ -293,9 +360,16 @@ static enum upd_error get_db(struct uctx *c, const char *mirror,
 	if (r->full.len > DB_MAX_BYTES || r->file.len > DB_MAX_BYTES)
 		return fail(c, U_TOOBIG, "the release names a database of "
 			    "%llu bytes", (unsigned long long)r->full.len);
+	if (via_delta(c, mirror, r, &data) == 0) {
+		c->used_delta = 1;
+		e = install(c, r, data, r->full.len);
+		free(data);
+		return e;
+	}
 	hex(r->file.sha256, SHA256_BYTES, h);
 	snprintf(url, sizeof(url), "%s/v1/db/%s.zst", mirror, h);
 	fr = fetch(url, r->file.len, &c->fo, &z, &zlen, why, sizeof(why));
+	c->bytes_fetched += zlen;
 	if (fr != FETCH_OK)
 		return from_fetch(c, fr, why);
 	sha256(z, zlen, got);

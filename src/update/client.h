@@ -19,6 +19,7 @@ struct ustate {
 	uint64_t timestamp, targets, release;	/* version floors */
 	uint64_t installed;			/* release installed */
 	char installed_dir[96];			/* under DBDIR/v/ */
+	char installed_sha[2 * SHA256_BYTES + 1]; /* of its database */
 	int64_t fresh;		/* last time a timestamp was verified */
 	int64_t installed_at;
 };
@@ -35,6 +36,8 @@ struct uctx {
 	int root_changed;
 	struct ustate st;
 	char err[1024];
+	uint64_t bytes_fetched;	/* this cycle, for --verbose and the bench */
+	int used_delta;
 };
 
 enum upd_error fail(struct uctx *c, enum upd_error e, const char *fmt, ...)

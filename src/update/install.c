@@ -52,6 +52,9 @@ enum upd_error state_load(struct uctx *c)
 			c->st.fresh = (int64_t)a;
 		else if (!strcmp(key, "installed-at"))
 			c->st.installed_at = (int64_t)a;
+		else if (!strcmp(key, "installed-sha") &&
+			 strlen(val) < sizeof(c->st.installed_sha))
+			memcpy(c->st.installed_sha, val, strlen(val) + 1);
 		else if (!strcmp(key, "installed")) {
 			c->st.installed = a;
 			snprintf(c->st.installed_dir,
@@ -64,18 +67,20 @@ enum upd_error state_load(struct uctx *c)
 
 enum upd_error state_save(struct uctx *c)
 {
-	char path[4096], text[512];
+	char path[4096], text[640];
 	int n;
 
 	n = snprintf(text, sizeof(text),
 		     "timestamp %llu -\ntargets %llu -\nrelease %llu -\n"
-		     "installed %llu %s\nfresh %lld -\ninstalled-at %lld -\n",
+		     "installed %llu %s\nfresh %lld -\ninstalled-at %lld -\n"
+		     "installed-sha 0 %s\n",
 		     (unsigned long long)c->st.timestamp,
 		     (unsigned long long)c->st.targets,
 		     (unsigned long long)c->st.release,
 		     (unsigned long long)c->st.installed,
 		     c->st.installed_dir[0] ? c->st.installed_dir : "-",
-		     (long long)c->st.fresh, (long long)c->st.installed_at);
+		     (long long)c->st.fresh, (long long)c->st.installed_at,
+		     c->st.installed_sha[0] ? c->st.installed_sha : "-");
 	snprintf(path, sizeof(path), "%s/state", c->dir);
 	if (mkdir_p(path, 0755) < 0)
 		return fail(c, U_INSTALL, "%s: %s", path, strerror(errno));
@@ -232,6 +237,7 @@ enum upd_error install(struct uctx *c, const struct manifest *r,
 		return fail(c, U_INSTALL, "%s: %s", cur, strerror(errno));
 	c->st.installed = r->version;
 	snprintf(c->st.installed_dir, sizeof(c->st.installed_dir), "%s", name);
+	snprintf(c->st.installed_sha, sizeof(c->st.installed_sha), "%s", h);
 	c->st.installed_at = c->now;
 	prune(c);
 	return U_OK;

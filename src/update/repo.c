@@ -22,8 +22,12 @@
 #include <zstd.h>
 
 #include "crypto.h"
+#include "delta.h"
 #include "fsutil.h"
 #include "manifest.h"
+
+/* Releases a new one gets deltas from (two days of hourly ones). */
+#define DELTA_HISTORY 48
 
 /* Keys per role in a single-operator repository, and thresholds. */
 static const struct {
@@ -269,22 +273,19 @@ static int put_timestamp(const struct opts *o, struct pubstate *st)
 	return write_atomic(path, text, len);
 }
 
-/* FILE.vdb compressed into v1/db/<sha256>.zst; full and file pinned. */
-static int put_db(const struct opts *o, const char *file, struct manifest *m)
+/* The database compressed into v1/db/<sha256>.zst; full and file pinned. */
+static int put_db(const struct opts *o, const char *data, size_t len,
+		  struct manifest *m)
 {
 	char path[4096], h[2 * SHA256_BYTES + 1];
-	size_t len, bound, zlen;
-	char *data = read_file(file, (size_t)4 << 30, &len);
-	void *z = NULL;
+	size_t bound = ZSTD_compressBound(len), zlen;
+	void *z = malloc(bound);
 	int rc = -1;
 
-	if (!data)
+	if (!z)
 		return -1;
 	m->full.len = len;
 	sha256(data, len, m->full.sha256);
-	bound = ZSTD_compressBound(len);
-	if (!(z = malloc(bound)))
-		goto out;
 	zlen = ZSTD_compress(z, bound, data, len, o->level);
 	if (ZSTD_isError(zlen)) {
 		errno = EINVAL;
@@ -297,8 +298,107 @@ static int put_db(const struct opts *o, const char *file, struct manifest *m)
 	rc = write_atomic(path, z, zlen);
 out:
 	free(z);
-	free(data);
 	return rc;
+}
+
+/* Releases deltas are made from: REPO/publisher.history, newest last. */
+struct hist {
+	unsigned long long version;
+	char full[2 * SHA256_BYTES + 1], file[2 * SHA256_BYTES + 1];
+};
+
+static unsigned read_history(const char *repo, struct hist *h, unsigned max)
+{
+	char path[4096];
+	struct hist x;
+	unsigned n = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/publisher.history", repo);
+	if (!(f = fopen(path, "re")))
+		return 0;
+	while (fscanf(f, "%llu %64s %64s\n", &x.version, x.full, x.file) == 3) {
+		if (n == max) /* keep the newest max */
+			memmove(h, h + 1, (max - 1) * sizeof(*h));
+		h[n < max ? n++ : max - 1] = x;
+	}
+	fclose(f);
+	return n;
+}
+
+static int append_history(const char *repo, const struct manifest *m)
+{
+	char path[4096], full[2 * SHA256_BYTES + 1], file[2 * SHA256_BYTES + 1];
+	FILE *f;
+	int rc;
+
+	snprintf(path, sizeof(path), "%s/publisher.history", repo);
+	if (!(f = fopen(path, "ae")))
+		return -1;
+	hex(m->full.sha256, SHA256_BYTES, full);
+	hex(m->file.sha256, SHA256_BYTES, file);
+	rc = fprintf(f, "%llu %s %s\n", (unsigned long long)m->version, full,
+		     file) > 0 ? 0 : -1;
+	return fclose(f) == 0 ? rc : -1;
+}
+
+/* An earlier release's database, checked against its recorded hash. */
+static char *old_db(const char *repo, const struct hist *h, size_t *len)
+{
+	char path[4096], got[2 * SHA256_BYTES + 1] = "";
+	uint8_t sum[SHA256_BYTES];
+	unsigned long long n;
+	size_t zlen;
+	char *z, *out = NULL;
+
+	snprintf(path, sizeof(path), "%s/v1/db/%s.zst", repo, h->file);
+	if (!(z = read_file(path, (size_t)4 << 30, &zlen)))
+		return NULL;
+	n = ZSTD_getFrameContentSize(z, zlen);
+	if (n != ZSTD_CONTENTSIZE_ERROR && n != ZSTD_CONTENTSIZE_UNKNOWN &&
+	    (out = malloc(n ? n : 1)) && ZSTD_decompress(out, n, z, zlen) == n) {
+		sha256(out, n, sum);
+		hex(sum, SHA256_BYTES, got);
+		*len = n;
+	}
+	free(z);
+	if (out && strcmp(got, h->full)) {
+		free(out);
+		out = NULL;
+	}
+	return out;
+}
+
+/* Deltas to m from each of the last DELTA_HISTORY releases. */
+static int put_deltas(const struct opts *o, struct manifest *m,
+		      const char *data, size_t len)
+{
+	static struct hist h[DELTA_HISTORY];
+	unsigned n = read_history(o->repo, h, DELTA_HISTORY), i;
+	char path[4096], hx[2 * SHA256_BYTES + 1], *old;
+	struct delta *d;
+	size_t oldlen = 0, dlen;
+	void *dz;
+
+	for (i = n; i-- > 0 && m->ndeltas < MANIFEST_MAX_DELTAS;) {
+		if (!(old = old_db(o->repo, &h[i], &oldlen)))
+			continue;
+		if (delta_make(old, oldlen, data, len, o->level, &dz, &dlen) == 0) {
+			d = &m->deltas[m->ndeltas];
+			d->from = h[i].version;
+			d->len = dlen;
+			sha256(dz, dlen, d->sha256);
+			hex(d->sha256, SHA256_BYTES, hx);
+			snprintf(path, sizeof(path), "%s/v1/delta/%llu-%llu.%s.zst",
+				 o->repo, (unsigned long long)d->from,
+				 (unsigned long long)m->version, hx);
+			if (write_atomic(path, dz, dlen) == 0)
+				m->ndeltas++;
+			free(dz);
+		}
+		free(old);
+	}
+	return 0;
 }
 
 static int publish(const struct opts *o, const char *file)
@@ -306,8 +406,9 @@ static int publish(const struct opts *o, const char *file)
 	static struct keypair k[2];
 	static char text[MANIFEST_MAX_RELEASE_BYTES];
 	struct pubstate st;
-	struct manifest m;
-	size_t len;
+	static struct manifest m;
+	char path[4096], *data;
+	size_t len, dlen;
 
 	if (read_state(o->repo, &st) < 0) {
 		fprintf(stderr, "vigil-repo: %s: not a repository (run "
@@ -323,17 +424,26 @@ static int publish(const struct opts *o, const char *file)
 	snprintf(m.target, sizeof(m.target), "%s", o->target);
 	snprintf(m.channel, sizeof(m.channel), "%s", o->channel);
 	snprintf(m.type, sizeof(m.type), "%s", o->type);
-	if (put_db(o, file, &m) < 0)
+	if (!(data = read_file(file, (size_t)4 << 30, &dlen)))
 		return fail(file);
+	snprintf(path, sizeof(path), "%s/v1/delta", o->repo);
+	if (put_db(o, data, dlen, &m) < 0 || mkdir_p(path, 0755) < 0 ||
+	    put_deltas(o, &m, data, dlen) < 0) {
+		free(data);
+		return fail(file);
+	}
+	free(data);
 	if (!(len = sign_all(&m, k, roles[ROLE_RELEASE].n, text, sizeof(text))) ||
 	    put_meta(o->repo, ROLE_RELEASE, text, len, m.version,
 		     &st.release) < 0)
 		return fail("release manifest");
-	if (put_timestamp(o, &st) < 0 || write_state(o->repo, &st) < 0)
+	if (put_timestamp(o, &st) < 0 || write_state(o->repo, &st) < 0 ||
+	    append_history(o->repo, &m) < 0)
 		return fail("timestamp");
-	printf("%s: release %llu published (%llu bytes, %llu compressed)\n",
-	       o->repo, (unsigned long long)m.version,
-	       (unsigned long long)m.full.len, (unsigned long long)m.file.len);
+	printf("%s: release %llu published (%llu bytes, %llu compressed, "
+	       "%u deltas)\n", o->repo, (unsigned long long)m.version,
+	       (unsigned long long)m.full.len, (unsigned long long)m.file.len,
+	       m.ndeltas);
 	return 0;
 }
 

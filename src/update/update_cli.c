@@ -84,8 +84,10 @@ static int once(struct uctx *c)
 	if (e)
 		return 1;
 	if (c->st.installed != before) {
-		printf("installed release %llu\n",
-		       (unsigned long long)c->st.installed);
+		printf("installed release %llu (%s, %llu bytes fetched)\n",
+		       (unsigned long long)c->st.installed,
+		       c->used_delta ? "delta" : "full",
+		       (unsigned long long)c->bytes_fetched);
 		if (c->reload_sock)
 			tell_vigild(c->reload_sock);
 	} else {

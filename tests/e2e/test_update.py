@@ -78,9 +78,9 @@ def installed(env):
 
 
 def test_a1_database_bit_flipped(env):
-    repo, srv, db, (_, v2) = env
-    before = installed(env)
-    repo.publish(v2)
+    """A first install (no delta base): the full database, one bit off."""
+    repo, srv, db, _ = env
+    before = tree_state(db)
     obj = [p for p in repo.db_objects()
            if sha256(open(p, "rb").read()) in repo.read(repo.pinned(
                "release")).decode()][0]
@@ -300,3 +300,46 @@ def test_a7_release_outside_its_delegation(env):
     repo.publish(v2, "--target", "engine/vigild")
     res = update(db, [srv.url], repo.trust, "--target", "engine/vigild")
     refused(res, "E_DELEGATION", before, db)
+
+
+def test_delta_update(env):
+    repo, srv, db, (v1, v2) = env
+    installed(env)
+    repo.publish(v2)
+    res = update(db, [srv.url], repo.trust)
+    assert res.returncode == 0 and "(delta," in res.stdout, res.stdout
+    assert open(db / "current" / "main.vdb", "rb").read() == \
+        open(v2, "rb").read()
+    assert any(p.startswith("/v1/delta/1-2.") for p, _ in srv.log)
+    assert not any(p.startswith("/v1/db/") for p, _ in srv.log[-3:])
+
+
+def test_a15_bad_delta_falls_back_to_the_full_database(env):
+    repo, srv, db, (v1, v2) = env
+    installed(env)
+    repo.publish(v2)
+    delta = [f for f in os.listdir(repo.path("delta"))][0]
+    data = bytearray(open(repo.path("delta", delta), "rb").read())
+    data[-5] ^= 0x10
+    srv.faults["/v1/delta/" + delta] = ("replace", bytes(data))
+    res = update(db, [srv.url], repo.trust)
+    assert res.returncode == 0 and "(full," in res.stdout
+    assert "E_DELTA" in res.stderr
+    assert open(db / "current" / "main.vdb", "rb").read() == \
+        open(v2, "rb").read()
+
+
+def test_local_damage_is_not_a_delta_base(env):
+    """A database changed on disk since its install is not patched: the
+    full file is fetched."""
+    repo, srv, db, (v1, v2) = env
+    installed(env)
+    repo.publish(v2)
+    cur = db / "current" / "main.vdb"
+    os.chmod(cur, 0o644)
+    data = bytearray(cur.read_bytes())
+    data[10] ^= 1
+    cur.write_bytes(bytes(data))
+    res = update(db, [srv.url], repo.trust)
+    assert res.returncode == 0 and "(full," in res.stdout
+    assert cur.read_bytes() == open(v2, "rb").read()
