@@ -38,6 +38,7 @@ bench: build
 	@python3 bench/containers.py $(BUILD)
 	@python3 bench/bombs.py $(BUILD)
 	@python3 bench/daemon.py $(BUILD)
+	@python3 bench/update.py $(BUILD)
 
 fuzz:
 	@sh scripts/fuzz.sh

@@ -191,6 +191,7 @@ static enum upd_error get_timestamp(struct uctx *c, const char *mirror,
 			 "of timestamp keys");
 	if (!e)
 		e = fresh_enough(c, ts, c->st.timestamp);
+	c->ts_version = ts->version;
 	free(text);
 	return e;
 }

@@ -36,6 +36,7 @@ struct uctx {
 	int root_changed;
 	struct ustate st;
 	char err[1024];
+	uint64_t ts_version;	/* of the timestamp this cycle verified */
 	uint64_t bytes_fetched;	/* this cycle, for --verbose and the bench */
 	int used_delta;
 };
@@ -58,5 +59,7 @@ void root_adopt(struct uctx *c, const struct manifest *m, char *text,
 enum upd_error install(struct uctx *c, const struct manifest *r,
 		       const void *data, size_t len);
 int64_t clock_now(void);
+/* --audit: the journal's chain and the kept databases. 0 or 1. */
+int audit(struct uctx *c);
 
 #endif

@@ -19,6 +19,7 @@
 #include "client.h"
 #include "crypto.h"
 #include "fsutil.h"
+#include "journal.h"
 
 /* Databases kept: the current one and two before it. */
 #define KEEP_VERSIONS 3
@@ -216,6 +217,24 @@ static enum upd_error put_version(struct uctx *c, const char *name,
 	return U_OK;
 }
 
+/* The journal's record of an install. */
+static enum upd_error note(struct uctx *c, const struct manifest *r)
+{
+	struct jrecord j = { 0 };
+	char path[4096];
+
+	snprintf(path, sizeof(path), "%s/state", c->dir);
+	j.time = c->now;
+	j.root = c->root.version;
+	j.timestamp = c->ts_version;
+	j.release = r->version;
+	memcpy(j.db_sha256, r->full.sha256, SHA256_BYTES);
+	if (mkdir_p(path, 0755) < 0 || journal_append(c->dir, &j) < 0)
+		return fail(c, U_INSTALL, "%s/journal: %s", path,
+			    strerror(errno));
+	return U_OK;
+}
+
 enum upd_error install(struct uctx *c, const struct manifest *r,
 		       const void *data, size_t len)
 {
@@ -240,5 +259,90 @@ enum upd_error install(struct uctx *c, const struct manifest *r,
 	snprintf(c->st.installed_sha, sizeof(c->st.installed_sha), "%s", h);
 	c->st.installed_at = c->now;
 	prune(c);
-	return U_OK;
+	return note(c, r);
+}
+
+/* ------------------------------------------------------------ audit */
+
+struct seen {
+	unsigned long long release[256];
+	char sha[256][2 * SHA256_BYTES + 1];
+	unsigned n;
+};
+
+static void collect(void *ctx, const struct jrecord *r)
+{
+	struct seen *s = ctx;
+
+	if (s->n == 256) {
+		memmove(s->release, s->release + 1, 255 * sizeof(*s->release));
+		memmove(s->sha, s->sha + 1, 255 * sizeof(*s->sha));
+		s->n--;
+	}
+	s->release[s->n] = r->release;
+	hex(r->db_sha256, SHA256_BYTES, s->sha[s->n++]);
+}
+
+/* Whether the database in v/<name> is one the journal recorded. */
+static int recorded(struct uctx *c, const struct seen *s, const char *name)
+{
+	char path[4400], h[2 * SHA256_BYTES + 1];
+	uint8_t sum[SHA256_BYTES];
+	unsigned long long v;
+	size_t len;
+	char *data;
+	unsigned i;
+
+	if (version_of(name, &v) < 0)
+		return 1; /* not a version directory */
+	snprintf(path, sizeof(path), "%s/v/%s/main.vdb", c->dir, name);
+	if (!(data = read_file(path, (size_t)4 << 30, &len)))
+		return 0;
+	sha256(data, len, sum);
+	free(data);
+	hex(sum, SHA256_BYTES, h);
+	for (i = 0; i < s->n; i++)
+		if (s->release[i] == v && !strcmp(s->sha[i], h))
+			return 1;
+	return 0;
+}
+
+int audit(struct uctx *c)
+{
+	static struct seen s;
+	char path[4096];
+	const char *why = "";
+	struct dirent *d;
+	long n = journal_walk(c->dir, collect, &s, &why);
+	unsigned kept = 0, bad = 0;
+	DIR *dh;
+
+	if (n < 0) {
+		printf("E_AUDIT: journal: %s\n", why);
+		return 1;
+	}
+	state_load(c);
+	snprintf(path, sizeof(path), "%s/v", c->dir);
+	if ((dh = opendir(path))) {
+		while ((d = readdir(dh))) {
+			if (d->d_name[0] == '.')
+				continue;
+			kept++;
+			if (!recorded(c, &s, d->d_name)) {
+				printf("E_AUDIT: %s/%s: not the database the "
+				       "journal recorded\n", path, d->d_name);
+				bad++;
+			}
+		}
+		closedir(dh);
+	}
+	if (!bad && n && (s.release[s.n - 1] != c->st.installed ||
+			  strcmp(s.sha[s.n - 1], c->st.installed_sha))) {
+		printf("E_AUDIT: the installed release is not the last one "
+		       "the journal recorded\n");
+		bad++;
+	}
+	printf("journal: %ld records, chain intact; %u kept databases, %u "
+	       "not as recorded\n", n, kept, bad);
+	return bad ? 1 : 0;
 }

@@ -26,7 +26,7 @@ static void usage(FILE *f)
 		"ROOTFILE --dir DBDIR --once\n"
 		"       vigil update --mirror URL... --trust ROOTFILE --dir DBDIR "
 		"--schedule\n"
-		"       vigil update --dir DBDIR --status\n"
+		"       vigil update --dir DBDIR --status | --audit\n"
 		"\n"
 		"  --target NAME     what to install (default db/main)\n"
 		"  --channel NAME    (default stable)\n"
@@ -145,6 +145,7 @@ int update_cli(int argc, char **argv)
 		{ "once", no_argument, NULL, 'o' },
 		{ "schedule", no_argument, NULL, 's' },
 		{ "status", no_argument, NULL, 'S' },
+		{ "audit", no_argument, NULL, 'A' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -169,18 +170,20 @@ int update_cli(int argc, char **argv)
 		case 'T': c.target = optarg; break;
 		case 'c': c.channel = optarg; break;
 		case 'r': c.reload_sock = optarg; break;
-		case 'o': case 's': case 'S': mode = o; break;
+		case 'o': case 's': case 'S': case 'A': mode = o; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
 	}
-	if (!c.dir || !mode || (mode != 'S' && !c.nmirrors) ||
+	if (!c.dir || !mode || (mode != 'S' && mode != 'A' && !c.nmirrors) ||
 	    crypto_setup() < 0) {
 		usage(stderr);
 		return 2;
 	}
 	if (mode == 'S')
 		return status(&c);
+	if (mode == 'A')
+		return audit(&c);
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	rc = mode == 'o' ? once(&c) : schedule(&c);
 	curl_global_cleanup();

@@ -343,3 +343,43 @@ def test_local_damage_is_not_a_delta_base(env):
     res = update(db, [srv.url], repo.trust)
     assert res.returncode == 0 and "(full," in res.stdout
     assert cur.read_bytes() == open(v2, "rb").read()
+
+
+def audit(db):
+    return subprocess.run([VIGIL, "update", "--dir", str(db), "--audit"],
+                          capture_output=True, text=True)
+
+
+def test_journal_and_audit(env):
+    repo, srv, db, (v1, v2) = env
+    installed(env)
+    repo.publish(v2)
+    assert update(db, [srv.url], repo.trust).returncode == 0
+    res = audit(db)
+    assert res.returncode == 0, res.stdout
+    assert "journal: 2 records, chain intact" in res.stdout
+    journal = db / "state" / "journal"
+    assert journal.stat().st_size == 2 * 144
+    # a kept database changed behind the journal's back
+    old = [d for d in os.listdir(db / "v") if d.startswith("1-")][0]
+    f = db / "v" / old / "main.vdb"
+    f.write_bytes(f.read_bytes()[:-1] + b"X")
+    res = audit(db)
+    assert res.returncode == 1 and "E_AUDIT" in res.stdout
+
+
+def test_journal_torn_tail_and_tampering(env):
+    repo, srv, db, (v1, v2) = env
+    installed(env)
+    journal = db / "state" / "journal"
+    with open(journal, "ab") as f:
+        f.write(b"VJR1" + b"\0" * 50)  # a crash half-way through a record
+    assert audit(db).returncode == 0
+    repo.publish(v2)
+    assert update(db, [srv.url], repo.trust).returncode == 0
+    assert journal.stat().st_size == 2 * 144  # the torn tail was cut
+    data = bytearray(journal.read_bytes())
+    data[20] ^= 1  # history rewritten
+    journal.write_bytes(bytes(data))
+    res = audit(db)
+    assert res.returncode == 1 and "journal:" in res.stdout
