@@ -3,13 +3,14 @@
  * the signature verifier: the input is parsed as every role; what parses
  * must write back byte for byte (one text, one meaning), and is verified
  * against a root made here, which must not accept it (nobody outside
- * holds the keys).
+ * holds the keys). The same input is read as a log checkpoint too.
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "crypto.h"
+#include "log.h"
 #include "manifest.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -38,8 +39,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct manifest m;
 	static char body[MANIFEST_MAX_TARGETS_BYTES];
+	struct checkpoint cp;
 	const char *why;
-	unsigned r;
+	unsigned r, w;
 	size_t n;
 
 	if (!root.nkeys)
@@ -55,5 +57,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				     (enum role)r) == 0)
 			abort(); /* a forgery with a key nobody has */
 	}
+	if (checkpoint_parse((const char *)data, size, &cp, &why) == 0 &&
+	    checkpoint_verify(&cp, (const char *)data, &root, &w) == 0)
+		abort();
 	return 0;
 }

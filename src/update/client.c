@@ -32,7 +32,8 @@
 static const char *const names[U_COUNT] = {
 	"OK", "E_SIG", "E_HASH", "E_ROLLBACK", "E_EXPIRED", "E_TOOBIG",
 	"E_SLOW", "E_FETCH", "E_FORMAT", "E_MISMATCH", "E_WRONGTARGET",
-	"E_DELEGATION", "E_NOMIRROR", "E_INSTALL",
+	"E_DELEGATION", "E_NOMIRROR", "E_INSTALL", "E_WITNESS", "E_SPLITVIEW",
+	"E_INCLUSION", "E_NOTLOGGED",
 };
 
 const char *upd_error_name(enum upd_error e)
@@ -199,11 +200,12 @@ static enum upd_error get_timestamp(struct uctx *c, const char *mirror,
 /* A targets or release manifest pinned by the timestamp. */
 static enum upd_error get_pinned(struct uctx *c, const char *mirror,
 				 const struct pinned *pin, enum role r,
-				 uint64_t floor, struct manifest *m)
+				 uint64_t floor, struct manifest *m,
+				 struct text *t)
 {
 	char path[128], h[2 * SHA256_BYTES + 1], *text;
 	enum upd_error e;
-	size_t len;
+	size_t len = 0;
 
 	hex(pin->sha256, SHA256_BYTES, h);
 	snprintf(path, sizeof(path), "meta/%s.%s", h, role_name(r));
@@ -219,7 +221,8 @@ static enum upd_error get_pinned(struct uctx *c, const char *mirror,
 			 (unsigned long long)pin->version);
 	if (!e)
 		e = fresh_enough(c, m, floor);
-	free(text);
+	t->p = text;
+	t->len = len;
 	return e;
 }
 
@@ -391,6 +394,7 @@ enum upd_error cycle(struct uctx *c, const char *mirror)
 {
 	struct manifest *m = calloc(3, sizeof(*m));
 	struct manifest *ts = m, *tg = m + 1, *rel = m + 2;
+	struct text tgt = { NULL, 0 }, relt = { NULL, 0 };
 	enum upd_error e;
 
 	if (!m)
@@ -398,12 +402,16 @@ enum upd_error cycle(struct uctx *c, const char *mirror)
 	e = get_timestamp(c, mirror, ts);
 	if (!e)
 		e = get_pinned(c, mirror, &ts->targets, ROLE_TARGETS,
-			       c->st.targets, tg);
+			       c->st.targets, tg, &tgt);
 	if (!e)
 		e = get_pinned(c, mirror, &ts->release, ROLE_RELEASE,
-			       c->st.release, rel);
+			       c->st.release, rel, &relt);
 	if (!e)
 		e = check_target(c, tg, rel);
+	if (!e)
+		e = log_check(c, mirror, ts, &tgt, &relt);
+	free(tgt.p);
+	free(relt.p);
 	if (!e && (rel->version != c->st.installed || !c->st.installed_dir[0]))
 		e = get_db(c, mirror, rel);
 	if (!e) {

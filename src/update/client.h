@@ -14,6 +14,12 @@
 
 #define MAX_MIRRORS 16
 
+/* Bytes fetched, kept for a later check. */
+struct text {
+	char *p;
+	size_t len;
+};
+
 /* What earlier cycles established, in DBDIR/state/versions. */
 struct ustate {
 	uint64_t timestamp, targets, release;	/* version floors */
@@ -39,6 +45,11 @@ struct uctx {
 	uint64_t ts_version;	/* of the timestamp this cycle verified */
 	uint64_t bytes_fetched;	/* this cycle, for --verbose and the bench */
 	int used_delta;
+	/* the log as far as verified: leaf hashes, checkpoint */
+	uint8_t (*log)[SHA256_BYTES];
+	uint64_t log_n;
+	uint8_t log_root[SHA256_BYTES];
+	int log_dirty;
 };
 
 enum upd_error fail(struct uctx *c, enum upd_error e, const char *fmt, ...)
@@ -46,6 +57,18 @@ enum upd_error fail(struct uctx *c, enum upd_error e, const char *fmt, ...)
 
 /* client.c: one cycle against one mirror. */
 enum upd_error cycle(struct uctx *c, const char *mirror);
+
+/* logcheck.c: the manifests are in the public log, which is consistent
+ * with what this client saw before. */
+enum upd_error log_check(struct uctx *c, const char *mirror,
+			 const struct manifest *ts, const struct text *tg,
+			 const struct text *rel);
+/* Loads and saves state/log (leaf hashes) and state/checkpoint. */
+int log_state_load(struct uctx *c);
+int log_state_save(struct uctx *c);
+/* The persistent split-view alarm: set, or asked about. */
+void alarm_raise(struct uctx *c, const char *why);
+int alarm_raised(const struct uctx *c);
 
 /* install.c */
 enum upd_error state_load(struct uctx *c);

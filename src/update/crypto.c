@@ -105,10 +105,9 @@ bad:
 }
 
 /* The signed message; NULL if it does not fit. */
-static uint8_t *message(enum role r, const char *body, size_t len,
+static uint8_t *message(const char *name, const char *body, size_t len,
 			size_t *mlen)
 {
-	const char *name = role_name(r);
 	size_t d = sizeof(DOMAIN), n = strlen(name) + 1;
 	uint8_t *m = malloc(d + n + len);
 
@@ -124,10 +123,30 @@ static uint8_t *message(enum role r, const char *body, size_t len,
 size_t sign_body(enum role r, const char *body, size_t len,
 		 const struct keypair *k, char *out, size_t cap)
 {
+	return sign_domain(role_name(r), body, len, k, out, cap);
+}
+
+int verify_domain(const char *what, const char *body, size_t len,
+		  const uint8_t *pk, const uint8_t *sig)
+{
+	size_t mlen;
+	uint8_t *m = message(what, body, len, &mlen);
+	int rc;
+
+	if (!m)
+		return -1;
+	rc = crypto_sign_verify_detached(sig, m, mlen, pk) == 0 ? 0 : -1;
+	free(m);
+	return rc;
+}
+
+size_t sign_domain(const char *what, const char *body, size_t len,
+		   const struct keypair *k, char *out, size_t cap)
+{
 	char idhex[2 * KEYID_BYTES + 1], b64[128];
 	uint8_t sig[SIG_BYTES];
 	size_t mlen;
-	uint8_t *m = message(r, body, len, &mlen);
+	uint8_t *m = message(what, body, len, &mlen);
 	int n;
 
 	if (!m)
@@ -169,7 +188,7 @@ int verify_threshold(const struct manifest *m, const char *buf,
 	unsigned i, j, good = 0;
 	const uint8_t *pk;
 	size_t mlen;
-	uint8_t *msg = message(r, buf, m->signed_len, &mlen);
+	uint8_t *msg = message(role_name(r), buf, m->signed_len, &mlen);
 	int counted;
 
 	if (!msg)

@@ -23,7 +23,12 @@ void key_generate(struct keypair *k);
 int key_save(const char *dir, const char *name, const struct keypair *k);
 int key_load(const char *dir, const char *name, struct keypair *k);
 
-/* Appends "sig: <id> <base64>\n" for k over body to out (cap bytes). */
+/* Appends "sig: <id> <base64>\n" for k over body to out (cap bytes);
+ * what names the kind of text (a role, or "checkpoint"). */
+size_t sign_domain(const char *what, const char *body, size_t len,
+		   const struct keypair *k, char *out, size_t cap);
+int verify_domain(const char *what, const char *body, size_t len,
+		  const uint8_t *pk, const uint8_t *sig);
 size_t sign_body(enum role r, const char *body, size_t len,
 		 const struct keypair *k, char *out, size_t cap);
 

@@ -92,6 +92,8 @@ enum upd_error state_save(struct uctx *c)
 				    strerror(errno));
 		c->root_changed = 0;
 	}
+	if (log_state_save(c) < 0)
+		return fail(c, U_INSTALL, "%s/log: %s", path, strerror(errno));
 	snprintf(path, sizeof(path), "%s/state/versions", c->dir);
 	if (write_atomic(path, text, (size_t)n) < 0)
 		return fail(c, U_INSTALL, "%s: %s", path, strerror(errno));

@@ -340,6 +340,78 @@ static int f_pin_release(struct manifest *m, struct val *v, unsigned nth)
 	return pinned(v, &m->release, 1);
 }
 
+/* "<keyid> <base64 key>", the id the key's own */
+static int key_pair(struct val *v, uint8_t *id, uint8_t *pk)
+{
+	uint8_t h[crypto_hash_sha256_BYTES];
+
+	if (get_hex(v, id, KEYID_BYTES) < 0 || get_b64(v, pk, PUBKEY_BYTES) < 0 ||
+	    done(v) < 0)
+		return -1;
+	crypto_hash_sha256(h, pk, PUBKEY_BYTES);
+	return memcmp(h, id, KEYID_BYTES) ? -1 : 0;
+}
+
+static int f_log_key(struct manifest *m, struct val *v, unsigned nth)
+{
+	(void)nth;
+	return key_pair(v, m->log_keyid, m->log_pubkey);
+}
+
+static int f_witness(struct manifest *m, struct val *v, unsigned nth)
+{
+	unsigned i;
+
+	if (key_pair(v, m->witness_keyid[nth], m->witness_pubkey[nth]) < 0)
+		return -1;
+	for (i = 0; i < nth; i++)
+		if (!memcmp(m->witness_keyid[i], m->witness_keyid[nth],
+			    KEYID_BYTES))
+			return -1;
+	m->nwitnesses = nth + 1;
+	return 0;
+}
+
+static int f_witness_threshold(struct manifest *m, struct val *v,
+			       unsigned nth)
+{
+	uint64_t k;
+
+	(void)nth;
+	if (get_uint(v, &k) < 0 || k < 1 || k > m->nwitnesses)
+		return -1;
+	m->witness_threshold = (unsigned)k;
+	return done(v);
+}
+
+static int f_log(struct manifest *m, struct val *v, unsigned nth)
+{
+	(void)nth;
+	if (get_uint(v, &m->log_size) < 0 ||
+	    get_hex(v, m->log_root, SHA256_BYTES) < 0)
+		return -1;
+	return done(v);
+}
+
+static int f_leaf(struct val *v, uint64_t *leaf, uint64_t size)
+{
+	if (get_uint(v, leaf) < 0 || *leaf >= size)
+		return -1;
+	return done(v);
+}
+
+static int f_targets_leaf(struct manifest *m, struct val *v, unsigned nth)
+{
+	(void)nth;
+	return f_leaf(v, &m->targets_leaf, m->log_size);
+}
+
+static int f_release_leaf(struct manifest *m, struct val *v, unsigned nth)
+{
+	(void)nth;
+	return f_leaf(v, &m->release_leaf, m->log_size);
+}
+
 /* ------------------------------------------------------------ schema */
 
 struct field {
@@ -353,7 +425,11 @@ struct field {
 
 static const struct field root_fields[] = {
 	COMMON, { "key", 1, MANIFEST_MAX_KEYS, f_key },
-	{ "threshold", ROLE_COUNT, ROLE_COUNT, f_threshold }, { NULL, 0, 0, NULL },
+	{ "threshold", ROLE_COUNT, ROLE_COUNT, f_threshold },
+	{ "log-key", 1, 1, f_log_key },
+	{ "witness", 1, MANIFEST_MAX_WITNESSES, f_witness },
+	{ "witness-threshold", 1, 1, f_witness_threshold },
+	{ NULL, 0, 0, NULL },
 };
 static const struct field targets_fields[] = {
 	COMMON, { "delegate", 1, MANIFEST_MAX_PATHS, f_delegate },
@@ -368,7 +444,8 @@ static const struct field release_fields[] = {
 static const struct field timestamp_fields[] = {
 	COMMON, { "root-version", 1, 1, f_root_version },
 	{ "targets", 1, 1, f_pin_targets }, { "release", 1, 1, f_pin_release },
-	{ NULL, 0, 0, NULL },
+	{ "log", 1, 1, f_log }, { "targets-leaf", 1, 1, f_targets_leaf },
+	{ "release-leaf", 1, 1, f_release_leaf }, { NULL, 0, 0, NULL },
 };
 static const struct field *const schemas[ROLE_COUNT] = {
 	root_fields, targets_fields, release_fields, timestamp_fields,
@@ -513,19 +590,25 @@ static void put_pinned(struct out *o, const char *key, const struct pinned *p,
 	put(o, "\n");
 }
 
-static void root_body(struct out *o, const struct manifest *m)
+static void put_key(struct out *o, const char *name, const uint8_t *id,
+		    const uint8_t *pk)
 {
 	char b64[sodium_base64_ENCODED_LEN(PUBKEY_BYTES,
 					   sodium_base64_VARIANT_ORIGINAL)];
+
+	put(o, "%s: ", name);
+	put_hex(o, id, KEYID_BYTES);
+	sodium_bin2base64(b64, sizeof(b64), pk, PUBKEY_BYTES,
+			  sodium_base64_VARIANT_ORIGINAL);
+	put(o, " %s\n", b64);
+}
+
+static void root_body(struct out *o, const struct manifest *m)
+{
 	unsigned i, r;
 
-	for (i = 0; i < m->nkeys; i++) {
-		put(o, "key: ");
-		put_hex(o, m->keyid[i], KEYID_BYTES);
-		sodium_bin2base64(b64, sizeof(b64), m->pubkey[i], PUBKEY_BYTES,
-				  sodium_base64_VARIANT_ORIGINAL);
-		put(o, " %s\n", b64);
-	}
+	for (i = 0; i < m->nkeys; i++)
+		put_key(o, "key", m->keyid[i], m->pubkey[i]);
 	for (r = 0; r < ROLE_COUNT; r++) {
 		put(o, "threshold: %s %u", role_name((enum role)r),
 		    m->roles[r].threshold);
@@ -535,6 +618,10 @@ static void root_body(struct out *o, const struct manifest *m)
 		}
 		put(o, "\n");
 	}
+	put_key(o, "log-key", m->log_keyid, m->log_pubkey);
+	for (i = 0; i < m->nwitnesses; i++)
+		put_key(o, "witness", m->witness_keyid[i], m->witness_pubkey[i]);
+	put(o, "witness-threshold: %u\n", m->witness_threshold);
 }
 
 static void release_body(struct out *o, const struct manifest *m)
@@ -578,6 +665,11 @@ size_t manifest_body(const struct manifest *m, char *buf, size_t cap)
 		    (unsigned long long)m->root_version);
 		put_pinned(&o, "targets", &m->targets, 1);
 		put_pinned(&o, "release", &m->release, 1);
+		put(&o, "log: %llu ", (unsigned long long)m->log_size);
+		put_hex(&o, m->log_root, SHA256_BYTES);
+		put(&o, "\ntargets-leaf: %llu\nrelease-leaf: %llu\n",
+		    (unsigned long long)m->targets_leaf,
+		    (unsigned long long)m->release_leaf);
 	}
 	put(&o, "--\n");
 	return o.full ? 0 : o.len;

@@ -21,6 +21,7 @@
 #define MANIFEST_MAX_SIGS 16	/* signatures on one manifest */
 #define MANIFEST_MAX_DELTAS 64	/* deltas listed by a release */
 #define MANIFEST_MAX_PATHS 8	/* paths delegated to release */
+#define MANIFEST_MAX_WITNESSES 8 /* log witnesses a root names */
 #define MANIFEST_MAX_VERSION ((1ull << 53) - 1)
 #define KEYID_BYTES 8
 #define PUBKEY_BYTES 32
@@ -58,6 +59,10 @@ struct manifest {
 	uint8_t keyid[MANIFEST_MAX_KEYS][KEYID_BYTES];
 	uint8_t pubkey[MANIFEST_MAX_KEYS][PUBKEY_BYTES];
 	struct role_keys roles[ROLE_COUNT];
+	uint8_t log_keyid[KEYID_BYTES], log_pubkey[PUBKEY_BYTES];
+	unsigned nwitnesses, witness_threshold;
+	uint8_t witness_keyid[MANIFEST_MAX_WITNESSES][KEYID_BYTES];
+	uint8_t witness_pubkey[MANIFEST_MAX_WITNESSES][PUBKEY_BYTES];
 	/* targets: path patterns delegated to release, "db/" + "*" */
 	unsigned npaths;
 	char paths[MANIFEST_MAX_PATHS][64];
@@ -72,6 +77,9 @@ struct manifest {
 	/* timestamp */
 	uint64_t root_version;
 	struct pinned targets, release;
+	uint64_t log_size;		/* the checkpoint it was made with */
+	uint8_t log_root[SHA256_BYTES];
+	uint64_t targets_leaf, release_leaf; /* their places in the log */
 	/* signatures */
 	size_t signed_len;	/* bytes covered: up to and including "--\n" */
 	unsigned nsigs;

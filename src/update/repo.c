@@ -25,6 +25,7 @@
 #include "delta.h"
 #include "fsutil.h"
 #include "manifest.h"
+#include "publog.h"
 
 /* Releases a new one gets deltas from (two days of hourly ones). */
 #define DELTA_HISTORY 48
@@ -44,6 +45,13 @@ static const struct {
 struct pubstate {
 	uint64_t root, timestamp;
 	struct pinned targets, release;
+	uint64_t targets_leaf, release_leaf;	/* in the log */
+};
+
+/* The log key and the witnesses' keys (a single-operator repository
+ * holds them all; witnesses elsewhere cosign with their own). */
+struct logkeys {
+	struct keypair log, witness[PUBLOG_WITNESSES];
 };
 
 struct opts {
@@ -117,6 +125,14 @@ static int read_state(const char *repo, struct pubstate *st)
 	if (sodium_hex2bin(st->targets.sha256, SHA256_BYTES, th, strlen(th),
 			   NULL, NULL, NULL) != 0)
 		return -1;
+	snprintf(path, sizeof(path), "%s/publisher.leaves", repo);
+	if ((f = fopen(path, "re"))) {
+		if (fscanf(f, "targets %llu\nrelease %llu\n", &v[0], &v[1]) == 2) {
+			st->targets_leaf = v[0];
+			st->release_leaf = v[1];
+		}
+		fclose(f);
+	}
 	if (n == 8) {
 		st->release.version = v[4];
 		st->release.len = v[5];
@@ -146,12 +162,20 @@ static int write_state(const char *repo, const struct pubstate *st)
 			      (unsigned long long)st->release.version,
 			      (unsigned long long)st->release.len, rh);
 	snprintf(path, sizeof(path), "%s/publisher.state", repo);
+	if (write_atomic(path, text, (size_t)n) < 0)
+		return -1;
+	n = snprintf(text, sizeof(text), "targets %llu\nrelease %llu\n",
+		     (unsigned long long)st->targets_leaf,
+		     (unsigned long long)st->release_leaf);
+	snprintf(path, sizeof(path), "%s/publisher.leaves", repo);
 	return write_atomic(path, text, (size_t)n);
 }
 
-/* Writes text under v1/meta/<sha256>.<role>; pins it in *pin. */
+/* Writes text under v1/meta/<sha256>.<role>, pins it in *pin, and
+ * appends it to the log (its leaf in *leaf). */
 static int put_meta(const char *repo, enum role r, const char *text,
-		    size_t len, uint64_t version, struct pinned *pin)
+		    size_t len, uint64_t version, struct pinned *pin,
+		    uint64_t *leaf)
 {
 	char path[4096], h[2 * SHA256_BYTES + 1];
 
@@ -160,7 +184,30 @@ static int put_meta(const char *repo, enum role r, const char *text,
 	sha256(text, len, pin->sha256);
 	hex(pin->sha256, SHA256_BYTES, h);
 	snprintf(path, sizeof(path), "%s/v1/meta/%s.%s", repo, h, role_name(r));
-	return write_atomic(path, text, len);
+	if (write_atomic(path, text, len) < 0)
+		return -1;
+	return publog_append(repo, text, len, leaf);
+}
+
+static int log_keys(const char *dir, struct logkeys *lk, int create)
+{
+	char name[32];
+	unsigned i;
+
+	for (i = 0; i <= PUBLOG_WITNESSES; i++) {
+		struct keypair *k = i ? &lk->witness[i - 1] : &lk->log;
+
+		if (i)
+			snprintf(name, sizeof(name), "witness-%u", i);
+		else
+			snprintf(name, sizeof(name), "log-1");
+		if (create)
+			key_generate(k);
+		if (create ? key_save(dir, name, k) < 0 :
+			     key_load(dir, name, k) < 0)
+			return -1;
+	}
+	return 0;
 }
 
 static int fail(const char *what)
@@ -169,7 +216,8 @@ static int fail(const char *what)
 	return 1;
 }
 
-static void make_root(struct manifest *m, struct keypair k[ROLE_COUNT][5])
+static void make_root(struct manifest *m, struct keypair k[ROLE_COUNT][5],
+		      const struct logkeys *lk)
 {
 	unsigned r, i;
 
@@ -186,16 +234,60 @@ static void make_root(struct manifest *m, struct keypair k[ROLE_COUNT][5])
 			       k[r][i].id, KEYID_BYTES);
 		}
 	}
+	memcpy(m->log_keyid, lk->log.id, KEYID_BYTES);
+	memcpy(m->log_pubkey, lk->log.pk, PUBKEY_BYTES);
+	m->nwitnesses = PUBLOG_WITNESSES;
+	m->witness_threshold = PUBLOG_WITNESS_THRESHOLD;
+	for (i = 0; i < PUBLOG_WITNESSES; i++) {
+		memcpy(m->witness_keyid[i], lk->witness[i].id, KEYID_BYTES);
+		memcpy(m->witness_pubkey[i], lk->witness[i].pk, PUBKEY_BYTES);
+	}
+}
+
+static int init_keys(const char *dir, struct keypair k[ROLE_COUNT][5],
+		     struct logkeys *lk)
+{
+	char name[64];
+	unsigned r, i;
+
+	if (mkdir_p(dir, 0700) < 0)
+		return fail(dir);
+	for (r = 0; r < ROLE_COUNT; r++) {
+		for (i = 0; i < roles[r].n; i++) {
+			key_generate(&k[r][i]);
+			snprintf(name, sizeof(name), "%s-%u", roles[r].prefix,
+				 i + 1);
+			if (key_save(dir, name, &k[r][i]) < 0)
+				return fail(name);
+		}
+	}
+	return log_keys(dir, lk, 1) < 0 ? fail("log keys") : 0;
+}
+
+static int make_dirs(const char *repo)
+{
+	static const char *const sub[] = { "v1/root", "v1/meta", "v1/db",
+					    "v1/delta", "v1/log/tile/0" };
+	char path[4096];
+	unsigned i;
+
+	for (i = 0; i < sizeof(sub) / sizeof(*sub); i++) {
+		snprintf(path, sizeof(path), "%s/%s", repo, sub[i]);
+		if (mkdir_p(path, 0755) < 0)
+			return fail(path);
+	}
+	return 0;
 }
 
 static int init(const struct opts *o)
 {
 	static struct keypair k[ROLE_COUNT][5];
 	static char text[MANIFEST_MAX_ROOT_BYTES];
+	static struct logkeys lk;
 	struct pubstate st = { 0 };
 	struct manifest m;
-	char path[4096], name[64];
-	unsigned r, i;
+	char path[4096];
+	uint64_t leaf;
 	size_t len;
 
 	snprintf(path, sizeof(path), "%s/publisher.state", o->repo);
@@ -204,32 +296,13 @@ static int init(const struct opts *o)
 			o->repo);
 		return 1;
 	}
-	if (mkdir_p(o->keys, 0700) < 0)
-		return fail(o->keys);
-	for (r = 0; r < ROLE_COUNT; r++) {
-		for (i = 0; i < roles[r].n; i++) {
-			key_generate(&k[r][i]);
-			snprintf(name, sizeof(name), "%s-%u", roles[r].prefix,
-				 i + 1);
-			if (key_save(o->keys, name, &k[r][i]) < 0)
-				return fail(name);
-		}
-	}
-	make_root(&m, k);
-	if (!(len = sign_all(&m, k[ROLE_ROOT], roles[ROLE_ROOT].n, text,
-			     sizeof(text))))
+	if (init_keys(o->keys, k, &lk) || make_dirs(o->repo))
 		return 1;
-	snprintf(path, sizeof(path), "%s/v1/root", o->repo);
-	if (mkdir_p(path, 0755) < 0)
-		return fail(path);
-	snprintf(path, sizeof(path), "%s/v1/meta", o->repo);
-	if (mkdir_p(path, 0755) < 0)
-		return fail(path);
-	snprintf(path, sizeof(path), "%s/v1/db", o->repo);
-	if (mkdir_p(path, 0755) < 0)
-		return fail(path);
+	make_root(&m, k, &lk);
 	snprintf(path, sizeof(path), "%s/v1/root/1.root", o->repo);
-	if (write_atomic(path, text, len) < 0)
+	if (!(len = sign_all(&m, k[ROLE_ROOT], roles[ROLE_ROOT].n, text,
+			     sizeof(text))) || write_atomic(path, text, len) < 0 ||
+	    publog_append(o->repo, text, len, &leaf) < 0)
 		return fail(path);
 	memset(&m, 0, sizeof(m));
 	m.role = ROLE_TARGETS;
@@ -240,7 +313,8 @@ static int init(const struct opts *o)
 	strcpy(m.paths[1], "rules/*");
 	if (!(len = sign_all(&m, k[ROLE_TARGETS], roles[ROLE_TARGETS].n, text,
 			     sizeof(text))) ||
-	    put_meta(o->repo, ROLE_TARGETS, text, len, 1, &st.targets) < 0)
+	    put_meta(o->repo, ROLE_TARGETS, text, len, 1, &st.targets,
+		     &st.targets_leaf) < 0)
 		return fail("targets");
 	st.root = 1;
 	if (write_state(o->repo, &st) < 0)
@@ -267,7 +341,11 @@ static int put_timestamp(const struct opts *o, struct pubstate *st)
 	m.root_version = st->root;
 	m.targets = st->targets;
 	m.release = st->release;
-	if (!(len = sign_all(&m, k, 1, text, sizeof(text))))
+	m.targets_leaf = st->targets_leaf;
+	m.release_leaf = st->release_leaf;
+	if (publog_head(o->repo, &m.log_size, m.log_root) < 0 ||
+	    publog_checkpoint(o->repo, o->keys) < 0 ||
+	    !(len = sign_all(&m, k, 1, text, sizeof(text))))
 		return -1;
 	snprintf(path, sizeof(path), "%s/v1/timestamp", o->repo);
 	return write_atomic(path, text, len);
@@ -435,7 +513,7 @@ static int publish(const struct opts *o, const char *file)
 	free(data);
 	if (!(len = sign_all(&m, k, roles[ROLE_RELEASE].n, text, sizeof(text))) ||
 	    put_meta(o->repo, ROLE_RELEASE, text, len, m.version,
-		     &st.release) < 0)
+		     &st.release, &st.release_leaf) < 0)
 		return fail("release manifest");
 	if (put_timestamp(o, &st) < 0 || write_state(o->repo, &st) < 0 ||
 	    append_history(o->repo, &m) < 0)
@@ -504,7 +582,9 @@ static int rotate(const struct opts *o, const char *role)
 {
 	static struct keypair old[ROLE_COUNT][5], k[ROLE_COUNT][5];
 	static char text[MANIFEST_MAX_ROOT_BYTES];
+	static struct logkeys lk;
 	struct pubstate st;
+	uint64_t leaf;
 	struct manifest m;
 	char path[4096], name[64];
 	size_t len, body;
@@ -519,6 +599,8 @@ static int rotate(const struct opts *o, const char *role)
 		return 1;
 	}
 	memcpy(k, old, sizeof(k));
+	if (log_keys(o->keys, &lk, 0) < 0)
+		return fail("log keys");
 	if (retire_keys(o->keys, (enum role)r, st.root) < 0)
 		return fail("retiring the old keys");
 	for (i = 0; i < roles[r].n; i++) {
@@ -527,7 +609,7 @@ static int rotate(const struct opts *o, const char *role)
 		if (key_save(o->keys, name, &k[r][i]) < 0)
 			return fail(name);
 	}
-	make_root(&m, k);
+	make_root(&m, k, &lk);
 	m.version = ++st.root;
 	if (!(body = manifest_body(&m, text, sizeof(text))))
 		return 1;
@@ -542,8 +624,9 @@ static int rotate(const struct opts *o, const char *role)
 	}
 	snprintf(path, sizeof(path), "%s/v1/root/%llu.root", o->repo,
 		 (unsigned long long)m.version);
-	if (write_atomic(path, text, len) < 0 || put_timestamp(o, &st) < 0 ||
-	    write_state(o->repo, &st) < 0)
+	if (write_atomic(path, text, len) < 0 ||
+	    publog_append(o->repo, text, len, &leaf) < 0 ||
+	    put_timestamp(o, &st) < 0 || write_state(o->repo, &st) < 0)
 		return fail(path);
 	printf("%s: root %llu gives %s new keys\n", o->repo,
 	       (unsigned long long)m.version, role);

@@ -23,6 +23,10 @@ enum upd_error {
 	U_DELEGATION,	/* a path outside what targets delegates */
 	U_NOMIRROR,	/* every mirror failed */
 	U_INSTALL,	/* a local file operation failed */
+	U_WITNESS,	/* the checkpoint lacks its witnesses' cosignatures */
+	U_SPLITVIEW,	/* two signed checkpoints that cannot both be true */
+	U_INCLUSION,	/* the log's tiles do not give its checkpoint */
+	U_NOTLOGGED,	/* a manifest that is not in the public log */
 	U_COUNT
 };
 

@@ -26,7 +26,8 @@ static void usage(FILE *f)
 		"ROOTFILE --dir DBDIR --once\n"
 		"       vigil update --mirror URL... --trust ROOTFILE --dir DBDIR "
 		"--schedule\n"
-		"       vigil update --dir DBDIR --status | --audit\n"
+		"       vigil update --dir DBDIR --status | --audit | "
+		"--clear-alarm\n"
 		"\n"
 		"  --target NAME     what to install (default db/main)\n"
 		"  --channel NAME    (default stable)\n"
@@ -67,6 +68,17 @@ static int once(struct uctx *c)
 
 	if ((e = state_load(c)) || (e = root_load(c)))
 		goto out;
+	if (log_state_load(c) < 0) {
+		e = fail(c, U_INSTALL, "%s/state/log: damaged", c->dir);
+		goto out;
+	}
+	if (alarm_raised(c)) {
+		e = fail(c, U_SPLITVIEW, "the alarm raised earlier stands: "
+			 "this client was shown a log that contradicts "
+			 "another; see %s/state/ALARM, clear it with "
+			 "--clear-alarm once understood", c->dir);
+		goto out;
+	}
 	before = c->st.installed;
 	for (i = 0; i < c->nmirrors; i++) {
 		c->now = clock_now();
@@ -75,6 +87,9 @@ static int once(struct uctx *c)
 		fprintf(stderr, "vigil update: %s: %s: %s\n", c->mirrors[i],
 			upd_error_name(e), c->err);
 		state_load(c); /* nothing of a failed cycle is kept */
+		log_state_load(c);
+		if (alarm_raised(c))
+			break;
 	}
 	if (e && c->nmirrors > 1) {
 		fprintf(stderr, "vigil update: E_NOMIRROR: every mirror "
@@ -122,6 +137,19 @@ static int status(struct uctx *c)
 	return stale ? 3 : 0;
 }
 
+static int clear_alarm(struct uctx *c)
+{
+	char path[4096];
+
+	snprintf(path, sizeof(path), "%s/state/ALARM", c->dir);
+	if (unlink(path) < 0) {
+		printf("no alarm in %s\n", c->dir);
+		return 1;
+	}
+	printf("alarm cleared\n");
+	return 0;
+}
+
 static int schedule(struct uctx *c)
 {
 	for (;;) {
@@ -146,6 +174,7 @@ int update_cli(int argc, char **argv)
 		{ "schedule", no_argument, NULL, 's' },
 		{ "status", no_argument, NULL, 'S' },
 		{ "audit", no_argument, NULL, 'A' },
+		{ "clear-alarm", no_argument, NULL, 'C' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -170,12 +199,15 @@ int update_cli(int argc, char **argv)
 		case 'T': c.target = optarg; break;
 		case 'c': c.channel = optarg; break;
 		case 'r': c.reload_sock = optarg; break;
-		case 'o': case 's': case 'S': case 'A': mode = o; break;
+		case 'o': case 's': case 'S': case 'A': case 'C':
+			mode = o;
+			break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
 	}
-	if (!c.dir || !mode || (mode != 'S' && mode != 'A' && !c.nmirrors) ||
+	if (!c.dir || !mode ||
+	    (mode != 'S' && mode != 'A' && mode != 'C' && !c.nmirrors) ||
 	    crypto_setup() < 0) {
 		usage(stderr);
 		return 2;
@@ -184,6 +216,8 @@ int update_cli(int argc, char **argv)
 		return status(&c);
 	if (mode == 'A')
 		return audit(&c);
+	if (mode == 'C')
+		return clear_alarm(&c);
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	rc = mode == 'o' ? once(&c) : schedule(&c);
 	curl_global_cleanup();

@@ -383,3 +383,81 @@ def test_journal_torn_tail_and_tampering(env):
     journal.write_bytes(bytes(data))
     res = audit(db)
     assert res.returncode == 1 and "journal:" in res.stdout
+
+
+def fork(repo, dest):
+    """A copy of the repository sharing its keys: another history."""
+    f = Repo.__new__(Repo)
+    f.root, f.keys = repo.root, repo.keys
+    f.dir = repo.snapshot(dest)
+    f.trust = repo.trust
+    return f
+
+
+def test_a12_checkpoint_without_enough_witnesses(env):
+    repo, srv, db, _ = env
+    before = tree_state(db)
+    cp = repo.read("log", "checkpoint")
+    sigs = [l for l in cp.split(b"\n") if l.startswith(b"sig: ")]
+    srv.faults["/v1/log/checkpoint"] = ("replace", body_of(cp) + sigs[0] +
+                                        b"\n" + sigs[1] + b"\n")
+    refused(update(db, [srv.url], repo.trust), "E_WITNESS", before, db)
+
+
+def test_a12_split_view_raises_a_lasting_alarm(env, tmp_path):
+    """The same log size with two roots, both signed: this client was
+    shown one history and now another. Refused, and refused again until
+    an administrator clears the alarm."""
+    repo, srv, db, (v1, v2) = env
+    other = fork(repo, str(tmp_path / "fork"))
+    repo.publish(v2)
+    assert update(db, [srv.url], repo.trust).returncode == 0
+    other.publish(compile_db(tmp_path, "three", "X:0:*:58585858585858\n"))
+    before = tree_state(db)
+    liar = FaultServer(other.dir)
+    try:
+        refused(update(db, [liar.url], repo.trust), "E_SPLITVIEW", before,
+                db)
+    finally:
+        liar.stop()
+    assert (db / "state" / "ALARM").exists()
+    refused(update(db, [srv.url], repo.trust), "E_SPLITVIEW", before, db)
+    res = subprocess.run([VIGIL, "update", "--dir", str(db),
+                          "--clear-alarm"], capture_output=True, text=True)
+    assert res.returncode == 0
+    assert update(db, [srv.url], repo.trust).returncode == 0
+
+
+def test_a12_tampered_tile(env):
+    repo, srv, db, _ = env
+    before = tree_state(db)
+    tiles = os.listdir(repo.path("log", "tile", "0", "0.p"))
+    width = max(int(t) for t in tiles)
+    path = "/v1/log/tile/0/0.p/%d" % width
+    data = bytearray(repo.read("log", "tile", "0", "0.p", str(width)))
+    data[5] ^= 1
+    srv.faults[path] = ("replace", bytes(data))
+    refused(update(db, [srv.url], repo.trust), "E_INCLUSION", before, db)
+
+
+def test_a11_release_not_in_the_log(env, tmp_path):
+    """Stolen online keys (timestamp and release) sign a release that the
+    log and its witnesses never saw: refused."""
+    repo, srv, db, (v1, v2) = env
+    before = installed(env)
+    other = fork(repo, str(tmp_path / "fork"))
+    other.publish(v2)
+    rel_path = other.pinned("release")
+    rel = other.read(rel_path)
+    repo.write(rel, *rel_path.split("/"))
+    for obj in other.db_objects():
+        name = os.path.basename(obj)
+        repo.write(open(obj, "rb").read(), "db", name)
+    ts = body_of(repo.read("timestamp")).decode().split("\n")
+    ts = "\n".join("release: 2 %d %s" % (len(rel), sha256(rel))
+                   if l.startswith("release: ") else
+                   "version: 7" if l.startswith("version: ") else l
+                   for l in ts).encode()
+    srv.faults["/v1/timestamp"] = ("replace",
+                                   resign_timestamp(repo, tmp_path, ts))
+    refused(update(db, [srv.url], repo.trust), "E_NOTLOGGED", before, db)
