@@ -49,8 +49,8 @@ static int word(struct val *v, const char **w, size_t *n)
 		v->p++;
 	*w = s;
 	*n = (size_t)(v->p - s);
-	if (v->p < v->end)
-		v->p++; /* the space */
+	if (v->p < v->end && ++v->p == v->end)
+		return -1; /* a space must be followed by a word */
 	return *n ? 0 : -1;
 }
 
