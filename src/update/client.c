@@ -18,6 +18,7 @@
 #include <zstd.h>
 
 #include "client.h"
+#include "split.h"
 #include "crypto.h"
 #include "delta.h"
 #include "fsutil.h"
@@ -79,7 +80,7 @@ static enum upd_error get_manifest(struct uctx *c, const char *mirror,
 
 	*text = NULL;
 	snprintf(url, sizeof(url), "%s/v1/%s", mirror, path);
-	fr = fetch(url, pin ? pin->len : cap, &c->fo, text, &len, why,
+	fr = ufetch(c, url, pin ? pin->len : cap, text, &len, why,
 		   sizeof(why));
 	if (fr != FETCH_OK)
 		return from_fetch(c, fr, why);
@@ -327,7 +328,7 @@ static int via_delta(struct uctx *c, const char *mirror,
 	snprintf(url, sizeof(url), "%s/v1/delta/%llu-%llu.%s.zst", mirror,
 		 (unsigned long long)d->from, (unsigned long long)r->version, h);
 	res = malloc(r->full.len ? r->full.len : 1);
-	if (!res || fetch(url, d->len, &c->fo, &z, &zlen, why, sizeof(why)) !=
+	if (!res || ufetch(c, url, d->len, &z, &zlen, why, sizeof(why)) !=
 			    FETCH_OK) {
 		free(res);
 		free(old);
@@ -372,7 +373,7 @@ static enum upd_error get_db(struct uctx *c, const char *mirror,
 	}
 	hex(r->file.sha256, SHA256_BYTES, h);
 	snprintf(url, sizeof(url), "%s/v1/db/%s.zst", mirror, h);
-	fr = fetch(url, r->file.len, &c->fo, &z, &zlen, why, sizeof(why));
+	fr = ufetch(c, url, r->file.len, &z, &zlen, why, sizeof(why));
 	c->bytes_fetched += zlen;
 	if (fr != FETCH_OK)
 		return from_fetch(c, fr, why);

@@ -45,6 +45,8 @@ struct uctx {
 	uint64_t ts_version;	/* of the timestamp this cycle verified */
 	uint64_t bytes_fetched;	/* this cycle, for --verbose and the bench */
 	int used_delta;
+	int fetch_fd;		/* the fetcher process, or -1 */
+	int fetch_pid;
 	/* the log as far as verified: leaf hashes, checkpoint */
 	uint8_t (*log)[SHA256_BYTES];
 	uint64_t log_n;

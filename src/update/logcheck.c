@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "client.h"
+#include "split.h"
 #include "fsutil.h"
 #include "log.h"
 
@@ -93,7 +94,7 @@ static enum upd_error get_checkpoint(struct uctx *c, const char *mirror,
 	enum upd_error e = U_OK;
 
 	snprintf(url, sizeof(url), "%s/v1/log/checkpoint", mirror);
-	fr = fetch(url, CHECKPOINT_MAX_BYTES, &c->fo, &text, &len, why,
+	fr = ufetch(c, url, CHECKPOINT_MAX_BYTES, &text, &len, why,
 		   sizeof(why));
 	if (fr != FETCH_OK)
 		return fail(c, fr == FETCH_TOOBIG ? U_TOOBIG : U_FETCH, "%s",
@@ -134,7 +135,7 @@ static enum upd_error get_tiles(struct uctx *c, const char *mirror,
 			snprintf(url, sizeof(url), "%s/v1/log/tile/0/%llu.p/%llu",
 				 mirror, (unsigned long long)t,
 				 (unsigned long long)w);
-		fr = fetch(url, (size_t)w * SHA256_BYTES, &c->fo, &buf, &len,
+		fr = ufetch(c, url, (size_t)w * SHA256_BYTES, &buf, &len,
 			   why, sizeof(why));
 		if (fr != FETCH_OK)
 			return fail(c, fr == FETCH_TOOBIG ? U_TOOBIG : U_FETCH,

@@ -4,17 +4,17 @@
  */
 #define _GNU_SOURCE
 #include <curl/curl.h>
+#include <errno.h>
 #include <getopt.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include "client.h"
 #include "crypto.h"
+#include "split.h"
 
 /* Without a verified timestamp for this long, the database is stale. */
 #define STALE_AFTER_S (24 * 3600)
@@ -42,24 +42,6 @@ static void usage(FILE *f)
 		"hours.\n", FETCH_USER_AGENT);
 }
 
-static void tell_vigild(const char *path)
-{
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	char reply[64];
-	int fd;
-
-	if (strlen(path) >= sizeof(sa.sun_path))
-		return;
-	strcpy(sa.sun_path, path);
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
-	    write(fd, "zRELOAD", 8) != 8 || read(fd, reply, sizeof(reply)) <= 0)
-		fprintf(stderr, "vigil update: could not tell vigild at %s "
-			"to reload\n", path);
-	if (fd >= 0)
-		close(fd);
-}
-
 static int once(struct uctx *c)
 {
 	enum upd_error e = U_OK;
@@ -68,6 +50,11 @@ static int once(struct uctx *c)
 
 	if ((e = state_load(c)) || (e = root_load(c)))
 		goto out;
+	if (split_start(c) < 0) {
+		e = fail(c, U_INSTALL, "cannot start the fetcher process: %s",
+			 strerror(errno));
+		goto out;
+	}
 	if (log_state_load(c) < 0) {
 		e = fail(c, U_INSTALL, "%s/state/log: damaged", c->dir);
 		goto out;
@@ -104,7 +91,7 @@ static int once(struct uctx *c)
 		       c->used_delta ? "delta" : "full",
 		       (unsigned long long)c->bytes_fetched);
 		if (c->reload_sock)
-			tell_vigild(c->reload_sock);
+			split_notify(c, c->reload_sock);
 	} else {
 		printf("up to date: release %llu\n",
 		       (unsigned long long)c->st.installed);
@@ -219,7 +206,9 @@ int update_cli(int argc, char **argv)
 	if (mode == 'C')
 		return clear_alarm(&c);
 	curl_global_init(CURL_GLOBAL_DEFAULT);
+	c.fetch_fd = -1;
 	rc = mode == 'o' ? once(&c) : schedule(&c);
+	split_stop(&c);
 	curl_global_cleanup();
 	free(c.root_text);
 	return rc;

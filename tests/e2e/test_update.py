@@ -461,3 +461,22 @@ def test_a11_release_not_in_the_log(env, tmp_path):
     srv.faults["/v1/timestamp"] = ("replace",
                                    resign_timestamp(repo, tmp_path, ts))
     refused(update(db, [srv.url], repo.trust), "E_NOTLOGGED", before, db)
+
+
+@pytest.mark.parametrize("target,fetcher", [
+    ("/etc/passwd", "Permission denied"),
+    ("/etc/ssl/certs", "allowed"),  # what it may read: the probe works
+])
+def test_network_side_reads_no_files_and_verifier_opens_no_socket(
+        env, target, fetcher):
+    repo, srv, db, _ = env
+    e = dict(os.environ, VIGIL_TEST_SANDBOX_PROBE=target)
+    res = update(db, [srv.url], repo.trust, env=e)
+    assert res.returncode == 0, res.stderr
+    assert "sandbox probe: fetcher: open: %s" % fetcher in res.stderr
+    assert "sandbox probe: verifier: socket: Operation not permitted" in \
+        res.stderr
+    # the keys of the repository are files like any other
+    e["VIGIL_TEST_SANDBOX_PROBE"] = os.path.join(repo.keys, "root-1.key")
+    res = update(db, [srv.url], repo.trust, env=e)
+    assert "sandbox probe: fetcher: open: Permission denied" in res.stderr
