@@ -11,7 +11,7 @@ libcurl4-openssl-dev"
 TEST="libcmocka-dev python3 python3-pytest clamav clamav-testfiles \
 libclang-rt-14-dev llvm xxd zip p7zip-full cpio binutils genisoimage zstd \
 xz-utils bzip2 lzip lz4 ncompress sharutils gcab arj clamav-daemon clamdscan \
-python3-pyclamd c-icap squid curl clamav-milter miltertest"
+python3-pyclamd c-icap squid curl clamav-milter miltertest nginx-light"
 
 BENCH="clamav-daemon clamdscan"
 

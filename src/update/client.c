@@ -421,6 +421,7 @@ enum upd_error cycle(struct uctx *c, const char *mirror)
 		c->st.release = rel->version;
 		c->st.fresh = c->now;
 		e = state_save(c);
+		crash_point(6);
 	}
 	free(m);
 	return e;

@@ -84,6 +84,8 @@ void root_adopt(struct uctx *c, const struct manifest *m, char *text,
 enum upd_error install(struct uctx *c, const struct manifest *r,
 		       const void *data, size_t len);
 int64_t clock_now(void);
+/* Test hook: dies here if VIGIL_TEST_CRASH_AT is k. */
+void crash_point(int k);
 /* --audit: the journal's chain and the kept databases. 0 or 1. */
 int audit(struct uctx *c);
 

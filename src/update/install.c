@@ -9,6 +9,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,16 @@
 #include "crypto.h"
 #include "fsutil.h"
 #include "journal.h"
+
+/* Test hook: VIGIL_TEST_CRASH_AT=k kills the process at step k of an
+ * install, to show that every step leaves a usable database. */
+void crash_point(int k)
+{
+	const char *at = getenv("VIGIL_TEST_CRASH_AT");
+
+	if (at && atoi(at) == k)
+		kill(getpid(), SIGKILL);
+}
 
 /* Databases kept: the current one and two before it. */
 #define KEEP_VERSIONS 3
@@ -197,6 +208,27 @@ static void prune(struct uctx *c)
 	closedir(dh);
 }
 
+/* What an install cut short left in DBDIR/tmp. */
+static void clean_tmp(struct uctx *c)
+{
+	char path[4096], f[4400];
+	struct dirent *d;
+	DIR *dh;
+
+	snprintf(path, sizeof(path), "%s/tmp", c->dir);
+	if (!(dh = opendir(path)))
+		return;
+	while ((d = readdir(dh))) {
+		if (d->d_name[0] == '.')
+			continue;
+		snprintf(f, sizeof(f), "%s/%s/main.vdb", path, d->d_name);
+		unlink(f);
+		snprintf(f, sizeof(f), "%s/%s", path, d->d_name);
+		rmdir(f);
+	}
+	closedir(dh);
+}
+
 /* Writes data as DBDIR/v/<name>/main.vdb, whole or not at all. */
 static enum upd_error put_version(struct uctx *c, const char *name,
 				  const void *data, size_t len)
@@ -212,10 +244,12 @@ static enum upd_error put_version(struct uctx *c, const char *name,
 	if (mkdir_p(tmp, 0755) < 0 || write_atomic(file, data, len) < 0 ||
 	    mkdir_p(c->dir, 0755) < 0)
 		return fail(c, U_INSTALL, "%s: %s", tmp, strerror(errno));
+	crash_point(1);
 	snprintf(file, sizeof(file), "%s/v", c->dir);
 	if (mkdir_p(file, 0755) < 0 || rename(tmp, final) < 0 ||
 	    sync_parent(final) < 0)
 		return fail(c, U_INSTALL, "%s: %s", final, strerror(errno));
+	crash_point(2);
 	return U_OK;
 }
 
@@ -247,21 +281,27 @@ enum upd_error install(struct uctx *c, const struct manifest *r,
 	hex(r->full.sha256, SHA256_BYTES, h);
 	snprintf(name, sizeof(name), "%llu-%.16s",
 		 (unsigned long long)r->version, h);
+	clean_tmp(c);
 	if ((e = put_version(c, name, data, len)))
 		return e;
 	snprintf(target, sizeof(target), "v/%s", name);
 	snprintf(link, sizeof(link), "%s/current.new", c->dir);
 	snprintf(cur, sizeof(cur), "%s/current", c->dir);
 	unlink(link);
-	if (symlink(target, link) < 0 || rename(link, cur) < 0 ||
-	    sync_parent(cur) < 0)
+	if (symlink(target, link) < 0)
+		return fail(c, U_INSTALL, "%s: %s", link, strerror(errno));
+	crash_point(3);
+	if (rename(link, cur) < 0 || sync_parent(cur) < 0)
 		return fail(c, U_INSTALL, "%s: %s", cur, strerror(errno));
+	crash_point(4);
 	c->st.installed = r->version;
 	snprintf(c->st.installed_dir, sizeof(c->st.installed_dir), "%s", name);
 	snprintf(c->st.installed_sha, sizeof(c->st.installed_sha), "%s", h);
 	c->st.installed_at = c->now;
 	prune(c);
-	return note(c, r);
+	e = note(c, r);
+	crash_point(5);
+	return e;
 }
 
 /* ------------------------------------------------------------ audit */

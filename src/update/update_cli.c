@@ -174,6 +174,8 @@ int update_cli(int argc, char **argv)
 	c.fo.low_speed_bytes = FETCH_LOW_SPEED_BYTES;
 	c.fo.low_speed_s = FETCH_LOW_SPEED_S;
 	c.fo.deadline_s = FETCH_DEADLINE_S;
+	if (getenv("VIGIL_TEST_LOW_SPEED_S")) /* test hook: seconds, not 30 */
+		c.fo.low_speed_s = atol(getenv("VIGIL_TEST_LOW_SPEED_S"));
 	optind = 1;
 	while ((o = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
 		switch (o) {

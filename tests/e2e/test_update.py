@@ -480,3 +480,137 @@ def test_network_side_reads_no_files_and_verifier_opens_no_socket(
     e["VIGIL_TEST_SANDBOX_PROBE"] = os.path.join(repo.keys, "root-1.key")
     res = update(db, [srv.url], repo.trust, env=e)
     assert "sandbox probe: fetcher: open: Permission denied" in res.stderr
+
+
+@pytest.mark.parametrize("step", [1, 2, 3, 4, 5, 6])
+def test_a14_killed_at_each_install_step(env, step, tmp_path):
+    """kill -9 at each step of an install: the installed database is
+    always whole and loadable, and the next run finishes the update."""
+    repo, srv, db, (v1, v2) = env
+    installed(env)
+    repo.publish(v2)
+    crash = dict(os.environ, VIGIL_TEST_CRASH_AT=str(step))
+    res = update(db, [srv.url], repo.trust, env=crash)
+    assert res.returncode == -9
+    cur = open(db / "current" / "main.vdb", "rb").read()
+    assert cur in (open(v1, "rb").read(), open(v2, "rb").read())
+    scan = run([VIGIL, "scan", "--no-summary", "-d", db / "current",
+                tmp_path / "one.ndb"])
+    assert scan.rc in (0, 1), scan.err
+    res = update(db, [srv.url], repo.trust)
+    assert res.returncode == 0, res.stderr
+    assert open(db / "current" / "main.vdb", "rb").read() == \
+        open(v2, "rb").read()
+    assert audit(db).returncode == 0
+    assert not os.listdir(db / "tmp")
+
+
+def test_a14_truncated_downloads(env):
+    """Every metadata file and the database cut short at many offsets:
+    refused each time, nothing changes; the whole file then works."""
+    repo, srv, db, (_, v2) = env
+    before = installed(env)
+    repo.publish(v2)
+    before = tree_state(db)
+    obj = [p for p in repo.db_objects()
+           if sha256(open(p, "rb").read()) in repo.read(repo.pinned(
+               "release")).decode()][0]
+    files = {"/v1/timestamp": len(repo.read("timestamp")),
+             "/v1/" + repo.pinned("release"):
+             len(repo.read(repo.pinned("release"))),
+             "/v1/log/checkpoint": len(repo.read("log", "checkpoint"))}
+    for path, n in files.items():
+        for cut in range(0, n, 37):
+            srv.faults[path] = ("truncate", cut)
+            res = update(db, [srv.url], repo.trust, "--channel", "stable")
+            assert res.returncode == 1 and tree_state(db) == before, (path,
+                                                                     cut)
+        del srv.faults[path]
+    srv.faults["/v1/delta/" + os.listdir(repo.path("delta"))[0]] = \
+        ("status", 404)  # so that the full file is what is cut
+    size = os.path.getsize(obj)
+    for cut in sorted({0, 1, size // 2, size - 1} | set(range(0, size, 97))):
+        srv.faults["/v1/db/" + os.path.basename(obj)] = ("truncate", cut)
+        res = update(db, [srv.url], repo.trust)
+        assert res.returncode == 1 and tree_state(db) == before, cut
+    srv.faults.clear()
+    assert update(db, [srv.url], repo.trust).returncode == 0
+
+
+def test_a6_slow_mirror_is_left_for_the_next(env):
+    """A mirror that sends a byte a second is dropped when the speed stays
+    under the floor (1 KiB/s; here for 2 s instead of 30), and the next
+    mirror serves."""
+    repo, srv, db, _ = env
+    slow = FaultServer(repo.dir)
+    slow.faults["/v1/timestamp"] = ("slow",)
+    try:
+        e = dict(os.environ, VIGIL_TEST_LOW_SPEED_S="2")
+        t0 = time.time()
+        res = update(db, [slow.url, srv.url], repo.trust, env=e)
+        assert res.returncode == 0, res.stderr
+        assert "E_SLOW" in res.stderr
+        assert time.time() - t0 < 20
+    finally:
+        slow.stop()
+
+
+def test_real_nginx_mirror(env, tmp_path):
+    """A real nginx serving the repository as static files: the update
+    works, and its access log shows nothing but content paths and the
+    constant User-Agent."""
+    repo, _, db, (_, v2) = env
+    exe = "/usr/sbin/nginx"
+    if not os.path.exists(exe):
+        pytest.fail("nginx is not installed (scripts/deps.sh test)")
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    n = tmp_path / "nginx"
+    n.mkdir()
+    (n / "nginx.conf").write_text(f"""
+user root;
+daemon off;
+pid {n}/nginx.pid;
+error_log {n}/error.log;
+events {{ worker_connections 64; }}
+http {{
+    log_format plain '$request "$http_user_agent" "$http_cookie"';
+    access_log {n}/access.log plain;
+    client_body_temp_path {n}/body;
+    proxy_temp_path {n}/proxy;
+    fastcgi_temp_path {n}/fastcgi;
+    uwsgi_temp_path {n}/uwsgi;
+    scgi_temp_path {n}/scgi;
+    server {{
+        listen 127.0.0.1:{port};
+        root {repo.dir};
+    }}
+}}
+""")
+    proc = subprocess.Popen([exe, "-c", str(n / "nginx.conf")],
+                            stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    try:
+        end = time.time() + 20
+        while time.time() < end:
+            try:
+                socket.create_connection(("127.0.0.1", port), 1).close()
+                break
+            except OSError:
+                time.sleep(0.05)
+        url = "http://127.0.0.1:%d" % port
+        res = update(db, [url], repo.trust)
+        assert res.returncode == 0 and "installed release 1" in res.stdout
+        repo.publish(v2)
+        res = update(db, [url], repo.trust)
+        assert res.returncode == 0 and "(delta," in res.stdout
+    finally:
+        proc.terminate()
+        proc.wait(30)
+    log = (n / "access.log").read_text().splitlines()
+    assert log
+    for line in log:
+        assert line.startswith("GET /v1/") and "?" not in line
+        assert line.endswith('"vigil-update/1" "-"'), line
