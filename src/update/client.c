@@ -82,6 +82,9 @@ static enum upd_error get_manifest(struct uctx *c, const char *mirror,
 	snprintf(url, sizeof(url), "%s/v1/%s", mirror, path);
 	fr = ufetch(c, url, pin ? pin->len : cap, text, &len, why,
 		   sizeof(why));
+	if (fr == FETCH_TOOBIG && pin)
+		return fail(c, U_MISMATCH, "%s is longer than the %s manifest "
+			    "the timestamp pins", url, role_name(r));
 	if (fr != FETCH_OK)
 		return from_fetch(c, fr, why);
 	if (pin) {

@@ -614,3 +614,60 @@ http {{
     for line in log:
         assert line.startswith("GET /v1/") and "?" not in line
         assert line.endswith('"vigil-update/1" "-"'), line
+
+
+def test_a5_endless_database(env):
+    repo, srv, db, _ = env
+    before = tree_state(db)
+    obj = os.path.basename(repo.db_objects()[0])
+    srv.faults["/v1/db/" + obj] = ("endless",)
+    t0 = time.time()
+    refused(update(db, [srv.url], repo.trust), "E_TOOBIG", before, db)
+    assert time.time() - t0 < 30
+
+
+def test_a7_nothing_fetched_but_what_is_needed(env, tmp_path):
+    """Releases list deltas from many versions and there are other
+    targets: the client fetches the one delta it can use, nothing else."""
+    repo, srv, db, (v1, v2) = env
+    installed(env)
+    for i in range(3):
+        repo.publish(compile_db(tmp_path, "r%d" % i,
+                                "R%d:0:*:%s\n" % (i, (b"REL%dMARK" % i).hex())))
+    srv.log.clear()
+    res = update(db, [srv.url], repo.trust)
+    assert res.returncode == 0 and "(delta," in res.stdout
+    deltas = [p for p, _ in srv.log if p.startswith("/v1/delta/")]
+    assert deltas == [[p for p, _ in srv.log
+                       if p.startswith("/v1/delta/1-4.")][0]]
+    assert not [p for p, _ in srv.log if p.startswith("/v1/db/")]
+
+
+def test_a8_mix_and_match(env):
+    """Timestamp 1 with release 2's manifest at release 1's address, and
+    timestamp 2 with release 1's at 2's: each validly signed, neither the
+    file its timestamp pins."""
+    repo, srv, db, (v1, v2) = env
+    before = tree_state(db)
+    ts1, pin1 = repo.read("timestamp"), repo.pinned("release")
+    rel1 = repo.read(pin1)
+    repo.publish(v2)
+    pin2 = repo.pinned("release")
+    rel2 = repo.read(pin2)
+    srv.faults["/v1/timestamp"] = ("replace", ts1)
+    srv.faults["/v1/" + pin1] = ("replace", rel2)
+    refused(update(db, [srv.url], repo.trust), "E_MISMATCH", before, db)
+    srv.faults.clear()
+    srv.faults["/v1/" + pin2] = ("replace", rel1)
+    refused(update(db, [srv.url], repo.trust), "E_MISMATCH", before, db)
+
+
+def test_a11_root_signed_by_new_keys_only(env):
+    repo, srv, db, _ = env
+    before = installed(env)
+    repo.tool("rotate", repo.dir, "root")
+    new = repo.read("root", "2.root")
+    sigs = [l for l in new.split(b"\n") if l.startswith(b"sig: ")]
+    repo.write(body_of(new) + b"".join(s + b"\n" for i, s in enumerate(sigs)
+                                       if i % 2 == 0), "root", "2.root")
+    refused(update(db, [srv.url], repo.trust), "E_SIG", before, db)
