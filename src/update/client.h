@@ -52,6 +52,8 @@ struct uctx {
 	uint64_t log_n;
 	uint8_t log_root[SHA256_BYTES];
 	int log_dirty;
+	uint64_t rel_leaf;	/* the release's leaf, as log_check found it */
+	uint8_t rel_leaf_hash[SHA256_BYTES];
 };
 
 enum upd_error fail(struct uctx *c, enum upd_error e, const char *fmt, ...)
@@ -65,6 +67,10 @@ enum upd_error cycle(struct uctx *c, const char *mirror);
 enum upd_error log_check(struct uctx *c, const char *mirror,
 			 const struct manifest *ts, const struct text *tg,
 			 const struct text *rel);
+/* The public log now: its checkpoint verified with the trusted root, all
+ * its leaf hashes from tiles (malloc'd), the tree seen before a prefix. */
+enum upd_error log_fetch_all(struct uctx *c, const char *mirror,
+			     uint8_t (**leaves)[SHA256_BYTES], uint64_t *n);
 /* Loads and saves state/log (leaf hashes) and state/checkpoint. */
 int log_state_load(struct uctx *c);
 int log_state_save(struct uctx *c);

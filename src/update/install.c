@@ -21,6 +21,7 @@
 #include "crypto.h"
 #include "fsutil.h"
 #include "journal.h"
+#include "split.h"
 
 /* Test hook: VIGIL_TEST_CRASH_AT=k kills the process at step k of an
  * install, to show that every step leaves a usable database. */
@@ -265,6 +266,8 @@ static enum upd_error note(struct uctx *c, const struct manifest *r)
 	j.timestamp = c->ts_version;
 	j.release = r->version;
 	memcpy(j.db_sha256, r->full.sha256, SHA256_BYTES);
+	j.release_leaf = c->rel_leaf;
+	memcpy(j.leaf_hash, c->rel_leaf_hash, SHA256_BYTES);
 	if (mkdir_p(path, 0755) < 0 || journal_append(c->dir, &j) < 0)
 		return fail(c, U_INSTALL, "%s/journal: %s", path,
 			    strerror(errno));
@@ -307,8 +310,9 @@ enum upd_error install(struct uctx *c, const struct manifest *r,
 /* ------------------------------------------------------------ audit */
 
 struct seen {
-	unsigned long long release[256];
+	unsigned long long release[256], leaf[256];
 	char sha[256][2 * SHA256_BYTES + 1];
+	uint8_t leaf_hash[256][SHA256_BYTES];
 	unsigned n;
 };
 
@@ -318,10 +322,14 @@ static void collect(void *ctx, const struct jrecord *r)
 
 	if (s->n == 256) {
 		memmove(s->release, s->release + 1, 255 * sizeof(*s->release));
+		memmove(s->leaf, s->leaf + 1, 255 * sizeof(*s->leaf));
 		memmove(s->sha, s->sha + 1, 255 * sizeof(*s->sha));
+		memmove(s->leaf_hash, s->leaf_hash + 1, 255 * sizeof(*s->leaf_hash));
 		s->n--;
 	}
 	s->release[s->n] = r->release;
+	s->leaf[s->n] = r->release_leaf;
+	memcpy(s->leaf_hash[s->n], r->leaf_hash, SHA256_BYTES);
 	hex(r->db_sha256, SHA256_BYTES, s->sha[s->n++]);
 }
 
@@ -347,6 +355,40 @@ static int recorded(struct uctx *c, const struct seen *s, const char *name)
 		if (s->release[i] == v && !strcmp(s->sha[i], h))
 			return 1;
 	return 0;
+}
+
+/* Every release the journal recorded is in the public log, as seen now
+ * through the first mirror that answers. */
+static unsigned against_log(struct uctx *c, const struct seen *s)
+{
+	uint8_t (*h)[SHA256_BYTES] = NULL;
+	enum upd_error e = U_NOMIRROR;
+	unsigned i, m, bad = 0;
+	uint64_t n = 0;
+
+	if (root_load(c) || log_state_load(c) < 0 || split_start(c) < 0) {
+		printf("E_AUDIT: %s\n", c->err);
+		return 1;
+	}
+	for (m = 0; m < c->nmirrors && e; m++)
+		if ((e = log_fetch_all(c, c->mirrors[m], &h, &n)))
+			printf("%s: %s: %s\n", c->mirrors[m],
+			       upd_error_name(e), c->err);
+	if (e)
+		return 1;
+	for (i = 0; i < s->n; i++) {
+		if (s->leaf[i] < n &&
+		    !memcmp(h[s->leaf[i]], s->leaf_hash[i], SHA256_BYTES))
+			continue;
+		printf("E_AUDIT: release %llu (journal) is not leaf %llu of "
+		       "the public log\n", s->release[i], s->leaf[i]);
+		bad++;
+	}
+	free(h);
+	printf("public log: %llu leaves, checkpoint witnessed; %u of %u "
+	       "recorded releases in it\n", (unsigned long long)n,
+	       s->n - bad, s->n);
+	return bad;
 }
 
 int audit(struct uctx *c)
@@ -386,5 +428,7 @@ int audit(struct uctx *c)
 	}
 	printf("journal: %ld records, chain intact; %u kept databases, %u "
 	       "not as recorded\n", n, kept, bad);
+	if (!bad && c->nmirrors)
+		bad += against_log(c, &s);
 	return bad ? 1 : 0;
 }

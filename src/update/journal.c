@@ -1,7 +1,8 @@
 /*
- * journal.c -- see journal.h. On disk a record is 144 bytes: "VJR1", the
+ * journal.c -- see journal.h. On disk a record is 184 bytes: "VJR1", the
  * length, seq, time, three versions, the database hash, the link to the
- * previous record, and a SHA-256 of everything before it in the record.
+ * previous record, the release manifest's leaf in the public log and its
+ * hash, and a SHA-256 of everything before it in the record.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -15,7 +16,7 @@
 #include "crypto.h"
 #include "journal.h"
 
-#define REC_BYTES 144
+#define REC_BYTES 184
 #define BODY_BYTES (REC_BYTES - SHA256_BYTES)
 
 static void put64(uint8_t *p, uint64_t v)
@@ -49,6 +50,8 @@ static void encode(const struct jrecord *r, uint8_t *b)
 	put64(b + 40, r->release);
 	memcpy(b + 48, r->db_sha256, SHA256_BYTES);
 	memcpy(b + 80, r->prev, SHA256_BYTES);
+	put64(b + 112, r->release_leaf);
+	memcpy(b + 120, r->leaf_hash, SHA256_BYTES);
 	sha256(b, BODY_BYTES, b + BODY_BYTES);
 }
 
@@ -68,6 +71,8 @@ static int decode(const uint8_t *b, struct jrecord *r)
 	r->release = get64(b + 40);
 	memcpy(r->db_sha256, b + 48, SHA256_BYTES);
 	memcpy(r->prev, b + 80, SHA256_BYTES);
+	r->release_leaf = get64(b + 112);
+	memcpy(r->leaf_hash, b + 120, SHA256_BYTES);
 	return 0;
 }
 

@@ -17,6 +17,8 @@ struct jrecord {
 	uint64_t root, timestamp, release;
 	uint8_t db_sha256[SHA256_BYTES];
 	uint8_t prev[SHA256_BYTES];	/* SHA-256 of the record before */
+	uint64_t release_leaf;		/* the release manifest's place in */
+	uint8_t leaf_hash[SHA256_BYTES]; /* the public log, and its hash */
 };
 
 /* Appends a record after the last good one; -1 with errno. */

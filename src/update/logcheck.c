@@ -106,8 +106,8 @@ static enum upd_error get_checkpoint(struct uctx *c, const char *mirror,
 	else if (w < c->root.witness_threshold)
 		e = fail(c, U_WITNESS, "%s: %u witness cosignatures, %u "
 			 "needed", url, w, c->root.witness_threshold);
-	else if (cp->size != ts->log_size ||
-		 memcmp(cp->root, ts->log_root, SHA256_BYTES))
+	else if (ts && (cp->size != ts->log_size ||
+			memcmp(cp->root, ts->log_root, SHA256_BYTES)))
 		e = fail(c, U_MISMATCH, "%s is not the checkpoint the "
 			 "timestamp names", url);
 	free(text);
@@ -196,6 +196,8 @@ static enum upd_error in_log(struct uctx *c, uint8_t (*h)[SHA256_BYTES],
 		return fail(c, U_NOTLOGGED, "the %s manifest is not leaf %llu "
 			    "of the public log", what,
 			    (unsigned long long)leaf);
+	c->rel_leaf = leaf;
+	memcpy(c->rel_leaf_hash, want, SHA256_BYTES);
 	return U_OK;
 }
 
@@ -224,6 +226,7 @@ enum upd_error log_check(struct uctx *c, const char *mirror,
 		return fail(c, U_SPLITVIEW, "the log's first %llu leaves are "
 			    "not those seen before", (unsigned long long)c->log_n);
 	}
+	/* the release last: c->rel_leaf is then the release's */
 	if ((e = in_log(c, h, ts->targets_leaf, tg, "targets")) ||
 	    (e = in_log(c, h, ts->release_leaf, rel, "release"))) {
 		free(h);
@@ -234,5 +237,37 @@ enum upd_error log_check(struct uctx *c, const char *mirror,
 	c->log_n = cp.size;
 	memcpy(c->log_root, cp.root, SHA256_BYTES);
 	c->log_dirty = 1;
+	return U_OK;
+}
+
+enum upd_error log_fetch_all(struct uctx *c, const char *mirror,
+			     uint8_t (**leaves)[SHA256_BYTES], uint64_t *n)
+{
+	uint8_t (*h)[SHA256_BYTES] = NULL, prefix[SHA256_BYTES];
+	uint64_t seen = c->log_n;
+	struct checkpoint cp;
+	enum upd_error e;
+
+	if ((e = get_checkpoint(c, mirror, NULL, &cp)))
+		return e;
+	c->log_n = 0; /* every tile fresh from the mirror */
+	e = tree(c, mirror, &cp, &h);
+	c->log_n = seen;
+	if (e)
+		return e;
+	if (cp.size < seen) {
+		free(h);
+		return fail(c, U_SPLITVIEW, "the log has %llu leaves, %llu "
+			    "were seen", (unsigned long long)cp.size,
+			    (unsigned long long)seen);
+	}
+	log_root((const uint8_t (*)[SHA256_BYTES])h, seen, prefix);
+	if (seen && memcmp(prefix, c->log_root, SHA256_BYTES)) {
+		free(h);
+		return fail(c, U_SPLITVIEW, "the log's first %llu leaves are "
+			    "not those seen before", (unsigned long long)seen);
+	}
+	*leaves = h;
+	*n = cp.size;
 	return U_OK;
 }

@@ -26,8 +26,10 @@ static void usage(FILE *f)
 		"ROOTFILE --dir DBDIR --once\n"
 		"       vigil update --mirror URL... --trust ROOTFILE --dir DBDIR "
 		"--schedule\n"
-		"       vigil update --dir DBDIR --status | --audit | "
-		"--clear-alarm\n"
+		"       vigil update --dir DBDIR --status | --clear-alarm\n"
+		"       vigil update --dir DBDIR --audit [--mirror URL...]   "
+		"(with mirrors:\n"
+		"                 also against the public log)\n"
 		"\n"
 		"  --target NAME     what to install (default db/main)\n"
 		"  --channel NAME    (default stable)\n"
@@ -203,8 +205,15 @@ int update_cli(int argc, char **argv)
 	}
 	if (mode == 'S')
 		return status(&c);
-	if (mode == 'A')
-		return audit(&c);
+	if (mode == 'A') {
+		c.fetch_fd = -1;
+		curl_global_init(CURL_GLOBAL_DEFAULT);
+		rc = audit(&c);
+		split_stop(&c);
+		curl_global_cleanup();
+		free(c.root_text);
+		return rc;
+	}
 	if (mode == 'C')
 		return clear_alarm(&c);
 	curl_global_init(CURL_GLOBAL_DEFAULT);

@@ -359,7 +359,7 @@ def test_journal_and_audit(env):
     assert res.returncode == 0, res.stdout
     assert "journal: 2 records, chain intact" in res.stdout
     journal = db / "state" / "journal"
-    assert journal.stat().st_size == 2 * 144
+    assert journal.stat().st_size == 2 * 184
     # a kept database changed behind the journal's back
     old = [d for d in os.listdir(db / "v") if d.startswith("1-")][0]
     f = db / "v" / old / "main.vdb"
@@ -377,7 +377,7 @@ def test_journal_torn_tail_and_tampering(env):
     assert audit(db).returncode == 0
     repo.publish(v2)
     assert update(db, [srv.url], repo.trust).returncode == 0
-    assert journal.stat().st_size == 2 * 144  # the torn tail was cut
+    assert journal.stat().st_size == 2 * 184  # the torn tail was cut
     data = bytearray(journal.read_bytes())
     data[20] ^= 1  # history rewritten
     journal.write_bytes(bytes(data))
@@ -671,3 +671,29 @@ def test_a11_root_signed_by_new_keys_only(env):
     repo.write(body_of(new) + b"".join(s + b"\n" for i, s in enumerate(sigs)
                                        if i % 2 == 0), "root", "2.root")
     refused(update(db, [srv.url], repo.trust), "E_SIG", before, db)
+
+
+def test_audit_against_the_public_log(env, tmp_path):
+    """--audit with a mirror: every release the journal recorded is a
+    leaf of the public log, whose checkpoint the witnesses signed; a log
+    that forgot one is caught."""
+    repo, srv, db, (v1, v2) = env
+    installed(env)
+    repo.publish(v2)
+    assert update(db, [srv.url], repo.trust).returncode == 0
+    res = subprocess.run([VIGIL, "update", "--dir", str(db), "--audit",
+                          "--mirror", srv.url], capture_output=True,
+                         text=True)
+    assert res.returncode == 0, res.stdout + res.stderr
+    assert "2 of 2 recorded releases in it" in res.stdout
+    # a mirror whose tiles were rewritten: the checkpoint's root is not
+    # theirs, which the audit says
+    tiles = os.listdir(repo.path("log", "tile", "0", "0.p"))
+    w = max(int(t) for t in tiles)
+    data = bytearray(repo.read("log", "tile", "0", "0.p", str(w)))
+    data[-1] ^= 1
+    srv.faults["/v1/log/tile/0/0.p/%d" % w] = ("replace", bytes(data))
+    res = subprocess.run([VIGIL, "update", "--dir", str(db), "--audit",
+                          "--mirror", srv.url], capture_output=True,
+                         text=True)
+    assert res.returncode == 1 and "E_INCLUSION" in res.stdout
