@@ -296,7 +296,8 @@ static char *installed_db(struct uctx *c, size_t *len)
 	char path[4096], h[2 * SHA256_BYTES + 1], *data;
 	uint8_t sum[SHA256_BYTES];
 
-	snprintf(path, sizeof(path), "%s/current/main.vdb", c->dir);
+	snprintf(path, sizeof(path), "%s/current/%s", c->dir,
+		 payload_name(c));
 	if (!c->st.installed_sha[0] ||
 	    !(data = read_file(path, DB_MAX_BYTES, len)))
 		return NULL;

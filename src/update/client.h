@@ -90,6 +90,9 @@ void root_adopt(struct uctx *c, const struct manifest *m, char *text,
 enum upd_error install(struct uctx *c, const struct manifest *r,
 		       const void *data, size_t len);
 int64_t clock_now(void);
+/* The installed file's name: main.vdb for a signature database, rules
+ * for a shield rule set. */
+const char *payload_name(const struct uctx *c);
 /* Test hook: dies here if VIGIL_TEST_CRASH_AT is k. */
 void crash_point(int k);
 /* --audit: the journal's chain and the kept databases. 0 or 1. */

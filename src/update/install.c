@@ -36,6 +36,11 @@ void crash_point(int k)
 /* Databases kept: the current one and two before it. */
 #define KEEP_VERSIONS 3
 
+const char *payload_name(const struct uctx *c)
+{
+	return strcmp(c->type, "rules") ? "main.vdb" : "rules";
+}
+
 int64_t clock_now(void)
 {
 	const char *t = getenv("VIGIL_TEST_NOW");
@@ -201,7 +206,8 @@ static void prune(struct uctx *c)
 		if (version_of(d->d_name, &v) < 0 || v >= keep_from ||
 		    !strcmp(d->d_name, c->st.installed_dir))
 			continue;
-		snprintf(file, sizeof(file), "%s/%s/main.vdb", path, d->d_name);
+		snprintf(file, sizeof(file), "%s/%s/%s", path, d->d_name,
+			 payload_name(c));
 		unlink(file);
 		snprintf(file, sizeof(file), "%s/%s", path, d->d_name);
 		rmdir(file);
@@ -222,7 +228,8 @@ static void clean_tmp(struct uctx *c)
 	while ((d = readdir(dh))) {
 		if (d->d_name[0] == '.')
 			continue;
-		snprintf(f, sizeof(f), "%s/%s/main.vdb", path, d->d_name);
+		snprintf(f, sizeof(f), "%s/%s/%s", path, d->d_name,
+			 payload_name(c));
 		unlink(f);
 		snprintf(f, sizeof(f), "%s/%s", path, d->d_name);
 		rmdir(f);
@@ -230,7 +237,7 @@ static void clean_tmp(struct uctx *c)
 	closedir(dh);
 }
 
-/* Writes data as DBDIR/v/<name>/main.vdb, whole or not at all. */
+/* Writes data as DBDIR/v/<name>/<payload>, whole or not at all. */
 static enum upd_error put_version(struct uctx *c, const char *name,
 				  const void *data, size_t len)
 {
@@ -241,7 +248,7 @@ static enum upd_error put_version(struct uctx *c, const char *name,
 	if (stat(final, &st) == 0)
 		return U_OK; /* a version directory is complete or absent */
 	snprintf(tmp, sizeof(tmp), "%s/tmp/%s.%d", c->dir, name, (int)getpid());
-	snprintf(file, sizeof(file), "%s/main.vdb", tmp);
+	snprintf(file, sizeof(file), "%s/%s", tmp, payload_name(c));
 	if (mkdir_p(tmp, 0755) < 0 || write_atomic(file, data, len) < 0 ||
 	    mkdir_p(c->dir, 0755) < 0)
 		return fail(c, U_INSTALL, "%s: %s", tmp, strerror(errno));
@@ -345,7 +352,8 @@ static int recorded(struct uctx *c, const struct seen *s, const char *name)
 
 	if (version_of(name, &v) < 0)
 		return 1; /* not a version directory */
-	snprintf(path, sizeof(path), "%s/v/%s/main.vdb", c->dir, name);
+	snprintf(path, sizeof(path), "%s/v/%s/%s", c->dir, name,
+		 payload_name(c));
 	if (!(data = read_file(path, (size_t)4 << 30, &len)))
 		return 0;
 	sha256(data, len, sum);

@@ -33,6 +33,9 @@ static void usage(FILE *f)
 		"\n"
 		"  --target NAME     what to install (default db/main)\n"
 		"  --channel NAME    (default stable)\n"
+		"  --type TYPE       sigdb (default: DBDIR/current/main.vdb) or "
+		"rules\n"
+		"                    (a shield rule set: DBDIR/current/rules)\n"
 		"  --reload SOCKET   after an install, send RELOAD to vigild "
 		"there\n"
 		"\n"
@@ -158,6 +161,7 @@ int update_cli(int argc, char **argv)
 		{ "dir", required_argument, NULL, 'd' },
 		{ "target", required_argument, NULL, 'T' },
 		{ "channel", required_argument, NULL, 'c' },
+		{ "type", required_argument, NULL, 'y' },
 		{ "reload", required_argument, NULL, 'r' },
 		{ "once", no_argument, NULL, 'o' },
 		{ "schedule", no_argument, NULL, 's' },
@@ -189,6 +193,7 @@ int update_cli(int argc, char **argv)
 		case 'd': c.dir = optarg; break;
 		case 'T': c.target = optarg; break;
 		case 'c': c.channel = optarg; break;
+		case 'y': c.type = optarg; break;
 		case 'r': c.reload_sock = optarg; break;
 		case 'o': case 's': case 'S': case 'A': case 'C':
 			mode = o;

@@ -697,3 +697,35 @@ def test_audit_against_the_public_log(env, tmp_path):
                           "--mirror", srv.url], capture_output=True,
                          text=True)
     assert res.returncode == 1 and "E_INCLUSION" in res.stdout
+
+
+def test_rules_travel_as_a_second_target(env, tmp_path):
+    repo, srv, _, _ = env
+    rules = tmp_path / "shield.rules"
+    rules.write_text("block 192.0.2.0/24\n")
+    repo.publish(rules, "--target", "rules/shield", "--type", "rules")
+    db = tmp_path / "rules-db"
+    res = update(db, [srv.url], repo.trust, "--target", "rules/shield",
+                 "--type", "rules")
+    assert res.returncode == 0, res.stderr
+    assert (db / "current" / "rules").read_text() == "block 192.0.2.0/24\n"
+    # asked for the database, the rule set is the wrong target
+    res = update(tmp_path / "other", [srv.url], repo.trust)
+    assert res.returncode == 1 and "E_WRONGTARGET" in res.stderr
+
+
+def test_install_tells_vigild_to_reload(env, tmp_path):
+    from daemon import Vigild, wait_for, instream
+    repo, srv, db, (v1, v2) = env
+    assert update(db, [srv.url], repo.trust).returncode == 0
+    (tmp_path / "vd").mkdir()
+    d = Vigild(str(tmp_path / "vd"), str(db / "current"), "SelfCheck 0\n")
+    try:
+        assert d.ask(instream(MARK)) == b"stream: OK\0"
+        repo.publish(v2)
+        res = update(db, [srv.url], repo.trust, "--reload", d.sock)
+        assert res.returncode == 0, res.stderr
+        assert wait_for(lambda: d.metric("vigil_db_generation") == 2)
+        assert d.ask(instream(MARK)) == b"stream: Mark.Sig FOUND\0"
+    finally:
+        d.stop()
