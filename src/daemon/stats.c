@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "freshness.h"
 #include "log.h"
 #include "server.h"
 
@@ -42,10 +43,14 @@ void stats_clamd(struct server *s, char *buf, size_t len)
 {
 	struct sbuf b = { buf, len, 0 };
 	struct pool_stats st;
+	long long age;
 
 	buf[0] = '\0';
 	pool_stats(s->pool, &st);
 	put(&b, "POOLS: 1\n\nSTATE: VALID PRIMARY\n");
+	if ((age = update_metadata_age(s->conf->database_dir)) >= 0)
+		put(&b, "DATABASE: %s (update metadata verified %lld s ago)\n",
+		    age > UPDATE_STALE_AFTER_S ? "STALE" : "OK", age);
 	put(&b, "THREADS: live %u  idle %u max %u idle-timeout %u\n", st.live,
 	    st.live - st.busy, st.live, s->conf->idle_timeout_s);
 	put(&b, "QUEUE: %u items\n", st.queued);
@@ -131,6 +136,8 @@ static void workers(struct sbuf *b, struct server *s)
 
 static void database(struct sbuf *b, struct server *s)
 {
+	long long age;
+
 	gauge(b, "vigil_db_version", "Version of the database serving.",
 	      (double)s->db.version);
 	gauge(b, "vigil_db_signatures", "Signatures in the database.",
@@ -140,6 +147,12 @@ static void database(struct sbuf *b, struct server *s)
 	gauge(b, "vigil_db_age_seconds", "Age of the database serving "
 	      "(from its version time).", s->db.version ?
 	      (double)time(NULL) - (double)s->db.version : 0);
+	if ((age = update_metadata_age(s->conf->database_dir)) >= 0) {
+		gauge(b, "vigil_update_metadata_age_seconds", "Since vigil "
+		      "update last verified fresh metadata.", (double)age);
+		gauge(b, "vigil_update_stale", "1 when that was over 24 hours "
+		      "ago.", age > UPDATE_STALE_AFTER_S);
+	}
 	put(b, "# HELP vigil_db_reloads_total Database reloads, by result.\n"
 	    "# TYPE vigil_db_reloads_total counter\n"
 	    "vigil_db_reloads_total{result=\"ok\"} %llu\n"

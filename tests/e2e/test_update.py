@@ -729,3 +729,23 @@ def test_install_tells_vigild_to_reload(env, tmp_path):
         assert d.ask(instream(MARK)) == b"stream: Mark.Sig FOUND\0"
     finally:
         d.stop()
+
+
+def test_vigild_says_when_updates_stopped(env, tmp_path):
+    """A4's other half: a day without verified metadata, and vigild's
+    STATS and metrics say STALE (scanning goes on)."""
+    from daemon import Vigild, instream
+    repo, srv, db, _ = env
+    assert update(db, [srv.url], repo.trust).returncode == 0
+    for when, word in ((0, b"OK"), (25 * 3600, b"STALE")):
+        d_dir = tmp_path / ("vd%d" % when)
+        d_dir.mkdir()
+        e = dict(os.environ, VIGIL_TEST_NOW=str(int(time.time()) + when))
+        d = Vigild(str(d_dir), str(db / "current"), env=e)
+        try:
+            assert (b"\nDATABASE: " + word + b" ") in d.ask(b"zSTATS\0")
+            assert d.metric("vigil_update_stale") == (word == b"STALE")
+            assert d.ask(instream(EICAR)) == \
+                b"stream: Eicar-Signature FOUND\0"
+        finally:
+            d.stop()
