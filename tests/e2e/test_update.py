@@ -749,3 +749,54 @@ def test_vigild_says_when_updates_stopped(env, tmp_path):
                 b"stream: Eicar-Signature FOUND\0"
         finally:
             d.stop()
+
+
+def test_a12_log_that_shrank(env, tmp_path):
+    """A validly signed, witnessed checkpoint smaller than one this client
+    already verified, named by a timestamp signed with the real key: a
+    split view."""
+    repo, srv, db, (v1, v2) = env
+    old_cp = repo.read("log", "checkpoint")
+    lines = old_cp.decode().split("\n")
+    size, root = lines[1].split()[1], lines[2].split()[1]
+    repo.publish(v2)
+    assert update(db, [srv.url], repo.trust).returncode == 0
+    before = tree_state(db)
+    ts = body_of(repo.read("timestamp")).decode().split("\n")
+    ts = "\n".join("log: %s %s" % (size, root) if l.startswith("log: ") else
+                   "release-leaf: 0" if l.startswith("release-leaf: ") else
+                   "targets-leaf: 0" if l.startswith("targets-leaf: ") else
+                   "version: 9" if l.startswith("version: ") else l
+                   for l in ts).encode()
+    srv.faults["/v1/timestamp"] = ("replace",
+                                   resign_timestamp(repo, tmp_path, ts))
+    srv.faults["/v1/log/checkpoint"] = ("replace", old_cp)
+    refused(update(db, [srv.url], repo.trust), "E_SPLITVIEW", before, db)
+    assert (db / "state" / "ALARM").exists()
+
+
+@pytest.mark.parametrize("call", ["rename:%d" % i for i in range(1, 6)] +
+                         ["fsync:%d:ENOSPC" % i for i in range(1, 8)])
+def test_a14_failing_rename_or_fsync(env, call, tmp_path):
+    """rename() or fsync() failing (EIO, ENOSPC) at each call of an
+    update: the installed database stays whole and loadable, and the next
+    run completes."""
+    from conftest import BUILD
+    repo, srv, db, (v1, v2) = env
+    installed(env)
+    repo.publish(v2)
+    e = dict(os.environ, VIGIL_FAIL=call,
+             LD_PRELOAD=os.path.join(BUILD, "tests", "libfailsys.so"),
+             ASAN_OPTIONS=os.environ.get("ASAN_OPTIONS", "") +
+             ":verify_asan_link_order=0")
+    res = update(db, [srv.url], repo.trust, env=e)
+    if res.returncode or call in ("rename:1", "fsync:1:ENOSPC"):
+        # the first of each is in the install, which must say so
+        assert res.returncode == 1 and "E_INSTALL" in res.stderr, res.stderr
+    cur = open(db / "current" / "main.vdb", "rb").read()
+    assert cur in (open(v1, "rb").read(), open(v2, "rb").read())
+    res = update(db, [srv.url], repo.trust)
+    assert res.returncode == 0, res.stderr
+    assert open(db / "current" / "main.vdb", "rb").read() == \
+        open(v2, "rb").read()
+    assert audit(db).returncode == 0
