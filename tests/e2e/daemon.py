@@ -157,9 +157,18 @@ class Vigild(Daemon):
         raise KeyError(name)
 
     def workers(self):
+        """The worker processes alive (zombies not yet reaped are not)."""
         out = subprocess.run(["pgrep", "-P", str(self.proc.pid)],
                              capture_output=True, text=True).stdout
-        return [int(p) for p in out.split()]
+        alive = []
+        for p in out.split():
+            try:
+                with open("/proc/%s/stat" % p) as f:
+                    if f.read().rsplit(")", 1)[1].split()[0] != "Z":
+                        alive.append(int(p))
+            except OSError:
+                pass
+        return alive
 
 
 class Clamd(Daemon):
