@@ -1,0 +1,337 @@
+// SPDX-License-Identifier: GPL-2.0 OR Apache-2.0
+/*
+ * shield.bpf.c -- vigil-shield's XDP data plane. Parses Ethernet (two
+ * VLAN tags at most), IPv4 (options, fragments) and IPv6 (up to four
+ * extension headers), TCP, UDP and ICMP, every read bounds-checked; then,
+ * in order: the allowlist (pass), the blocklist (drop), the rules (first
+ * match decides, counted per rule), else pass. A packet whose IP headers
+ * are cut short or inconsistent is dropped as malformed; what is not IP
+ * passes.
+ */
+#include <linux/bpf.h>
+#include <linux/if_ether.h>
+#include <linux/in.h>
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <linux/tcp.h>
+#include <linux/udp.h>
+#include <bpf/bpf_endian.h>
+#include <bpf/bpf_helpers.h>
+
+#include "shield.h"
+
+#define VLAN_MAX 2
+#define IPV6_EXT_MAX 4
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, SHIELD_MAX_PREFIXES);
+	__type(key, struct shield_lpm4);
+	__type(value, __u64);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+} allow4 SEC(".maps"), block4 SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, SHIELD_MAX_PREFIXES);
+	__type(key, struct shield_lpm6);
+	__type(value, __u64);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+} allow6 SEC(".maps"), block6 SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, SHIELD_MAX_RULES);
+	__type(key, __u32);
+	__type(value, struct shield_rule);
+} rules SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, SHIELD_MAX_RULES);
+	__type(key, __u32);
+	__type(value, struct shield_hits);
+} rule_hits SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct shield_config);
+} config SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, SC_COUNT);
+	__type(key, __u32);
+	__type(value, __u64);
+} counters SEC(".maps");
+
+/* What the parser found. */
+struct pkt {
+	__u8 family, proto, is_frag, has_l4, tcp_flags;
+	__u16 sport, dport, len;
+	__u8 src[16], dst[16];
+};
+
+static __always_inline void count(__u32 which)
+{
+	__u64 *v = bpf_map_lookup_elem(&counters, &which);
+
+	if (v)
+		*v += 1;
+}
+
+static __always_inline int parse_l4(void *p, void *end, struct pkt *k)
+{
+	if (k->proto == IPPROTO_TCP) {
+		struct tcphdr *t = p;
+
+		if ((void *)(t + 1) > end)
+			return -1;
+		k->sport = bpf_ntohs(t->source);
+		k->dport = bpf_ntohs(t->dest);
+		k->tcp_flags = ((__u8 *)t)[13];
+		k->has_l4 = 1;
+	} else if (k->proto == IPPROTO_UDP) {
+		struct udphdr *u = p;
+
+		if ((void *)(u + 1) > end)
+			return -1;
+		k->sport = bpf_ntohs(u->source);
+		k->dport = bpf_ntohs(u->dest);
+		k->has_l4 = 1;
+	}
+	return 0;
+}
+
+static __always_inline int parse_v4(void *p, void *end, struct pkt *k)
+{
+	struct iphdr *ip = p;
+	__u32 hl;
+	__u16 frag;
+
+	if ((void *)(ip + 1) > end)
+		return -1;
+	hl = ip->ihl * 4;
+	if (ip->version != 4 || hl < sizeof(*ip) || p + hl > end ||
+	    bpf_ntohs(ip->tot_len) < hl)
+		return -1;
+	k->family = 4;
+	k->proto = ip->protocol;
+	k->len = bpf_ntohs(ip->tot_len);
+	__builtin_memcpy(k->src, &ip->saddr, 4);
+	__builtin_memcpy(k->dst, &ip->daddr, 4);
+	frag = bpf_ntohs(ip->frag_off);
+	k->is_frag = (frag & 0x3fff) != 0;	/* MF or an offset */
+	if (frag & 0x1fff)
+		return 0;			/* later fragment: no L4 */
+	return parse_l4(p + hl, end, k);
+}
+
+static __always_inline int parse_v6(void *p, void *end, struct pkt *k)
+{
+	struct ipv6hdr *ip = p;
+	__u8 next;
+	int i;
+
+	if ((void *)(ip + 1) > end || ip->version != 6)
+		return -1;
+	k->family = 6;
+	k->len = bpf_ntohs(ip->payload_len) + sizeof(*ip);
+	__builtin_memcpy(k->src, &ip->saddr, 16);
+	__builtin_memcpy(k->dst, &ip->daddr, 16);
+	next = ip->nexthdr;
+	p = ip + 1;
+#pragma unroll
+	for (i = 0; i < IPV6_EXT_MAX; i++) {
+		__u8 *h = p;
+
+		if (next != 0 && next != 43 && next != 44 && next != 60)
+			break;
+		if ((void *)(h + 8) > end)
+			return -1;
+		if (next == 44) {		/* fragment header */
+			__u16 off = bpf_ntohs(*(__u16 *)(h + 2));
+
+			k->is_frag = 1;
+			next = h[0];
+			if (off & 0xfff8) {	/* later fragment: no L4 */
+				k->proto = next;
+				return 0;
+			}
+			p = h + 8;
+		} else {
+			next = h[0];
+			p = h + (h[1] + 1) * 8;
+		}
+	}
+	k->proto = next;
+	return parse_l4(p, end, k);
+}
+
+/* 1: passed to parse an IP packet, 0: not IP, -1: malformed */
+static __always_inline int parse(struct xdp_md *ctx, struct pkt *k)
+{
+	void *p = (void *)(long)ctx->data, *end = (void *)(long)ctx->data_end;
+	struct ethhdr *eth = p;
+	__u16 type;
+	int i;
+
+	if ((void *)(eth + 1) > end)
+		return -1;
+	type = eth->h_proto;
+	p = eth + 1;
+#pragma unroll
+	for (i = 0; i < VLAN_MAX; i++) {
+		if (type != bpf_htons(ETH_P_8021Q) &&
+		    type != bpf_htons(ETH_P_8021AD))
+			break;
+		if (p + 4 > end)
+			return -1;
+		type = *(__u16 *)(p + 2);
+		p += 4;
+	}
+	if (type == bpf_htons(ETH_P_IP))
+		return parse_v4(p, end, k) < 0 ? -1 : 1;
+	if (type == bpf_htons(ETH_P_IPV6))
+		return parse_v6(p, end, k) < 0 ? -1 : 1;
+	return 0;
+}
+
+static __always_inline int listed(void *map4, void *map6,
+				  const struct pkt *k)
+{
+	__u64 *hits;
+
+	if (k->family == 4) {
+		struct shield_lpm4 key = { 32, 0 };
+
+		__builtin_memcpy(&key.addr, k->src, 4);
+		hits = bpf_map_lookup_elem(map4, &key);
+	} else {
+		struct shield_lpm6 key = { 128 };
+
+		__builtin_memcpy(key.addr, k->src, 16);
+		hits = bpf_map_lookup_elem(map6, &key);
+	}
+	if (!hits)
+		return 0;
+	__sync_fetch_and_add(hits, 1);
+	return 1;
+}
+
+static __always_inline int prefix_match(const __u8 *a, const __u8 *want,
+					__u8 len)
+{
+	int i;
+
+#pragma unroll
+	for (i = 0; i < 16; i++) {
+		__u8 bits = len > i * 8 ? (len - i * 8 >= 8 ? 8 : len - i * 8) : 0;
+		__u8 mask = bits ? (__u8)(0xff << (8 - bits)) : 0;
+
+		if ((a[i] ^ want[i]) & mask)
+			return 0;
+	}
+	return 1;
+}
+
+static __always_inline int in_range(__u16 v, __u16 lo, __u16 hi)
+{
+	return (!lo && !hi) || (v >= lo && v <= hi);
+}
+
+static __always_inline int rule_match(const struct shield_rule *r,
+				      const struct pkt *k)
+{
+	if ((r->family && r->family != k->family) ||
+	    (r->proto && r->proto != k->proto) ||
+	    (r->fragment == 1 && !k->is_frag) ||
+	    (r->fragment == 2 && k->is_frag) ||
+	    !in_range(k->len, r->len_lo, r->len_hi))
+		return 0;
+	if ((r->sport_lo || r->sport_hi || r->dport_lo || r->dport_hi ||
+	     r->tcp_flags_mask) && !k->has_l4)
+		return 0;
+	if (!in_range(k->sport, r->sport_lo, r->sport_hi) ||
+	    !in_range(k->dport, r->dport_lo, r->dport_hi) ||
+	    (k->tcp_flags & r->tcp_flags_mask) != r->tcp_flags_value)
+		return 0;
+	return prefix_match(k->src, r->src, r->src_len) &&
+	       prefix_match(k->dst, r->dst, r->dst_len);
+}
+
+struct rule_walk {
+	const struct pkt *k;
+	__u32 bytes;
+	int action;
+};
+
+/* One step of bpf_loop(): 1 stops at a match. */
+static long rule_step(__u32 i, void *arg)
+{
+	struct rule_walk *w = arg;
+	struct shield_rule *r = bpf_map_lookup_elem(&rules, &i);
+	struct shield_hits *h;
+
+	if (!r || !rule_match(r, w->k))
+		return 0;
+	h = bpf_map_lookup_elem(&rule_hits, &i);
+	if (h) {
+		h->packets += 1;
+		h->bytes += w->bytes;
+	}
+	w->action = r->action;
+	return 1;
+}
+
+/* The first rule that matches, or -1. */
+static __always_inline int rules_verdict(const struct pkt *k, __u32 bytes)
+{
+	struct rule_walk w = { k, bytes, -1 };
+	struct shield_config *cfg;
+	__u32 zero = 0, n;
+
+	cfg = bpf_map_lookup_elem(&config, &zero);
+	if (!cfg)
+		return -1;
+	n = cfg->nrules < SHIELD_MAX_RULES ? cfg->nrules : SHIELD_MAX_RULES;
+	bpf_loop(n, rule_step, &w, 0);
+	return w.action;
+}
+
+SEC("xdp")
+int shield(struct xdp_md *ctx)
+{
+	struct pkt k = {};
+	__u32 bytes = ctx->data_end - ctx->data;
+	int rc = parse(ctx, &k), action;
+
+	count(SC_PACKETS);
+	if (rc < 0) {
+		count(SC_MALFORMED);
+		return XDP_DROP;
+	}
+	if (rc == 0) {
+		count(SC_NOT_IP);
+		return XDP_PASS;
+	}
+	if (listed(&allow4, &allow6, &k)) {
+		count(SC_ALLOWED);
+		return XDP_PASS;
+	}
+	if (listed(&block4, &block6, &k)) {
+		count(SC_BLOCKED);
+		return XDP_DROP;
+	}
+	action = rules_verdict(&k, bytes);
+	if (action == SHIELD_DROP) {
+		count(SC_RULE_DROPPED);
+		return XDP_DROP;
+	}
+	count(action == SHIELD_PASS ? SC_RULE_PASSED : SC_PASSED);
+	return XDP_PASS;
+}
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";

@@ -1,0 +1,54 @@
+/*
+ * shield.h -- what the XDP program and its controller share: the map
+ * keys and values, a rule's fields and the counters. Fixed-size types
+ * only; the layout is the interface.
+ */
+#ifndef VIGIL_SHIELD_H
+#define VIGIL_SHIELD_H
+
+#include <linux/types.h>
+
+#define SHIELD_MAX_RULES 64
+#define SHIELD_MAX_PREFIXES 65536
+
+/* A prefix as LPM trie keys want it. */
+struct shield_lpm4 {
+	__u32 prefixlen;
+	__u32 addr;		/* network order */
+};
+
+struct shield_lpm6 {
+	__u32 prefixlen;
+	__u8 addr[16];
+};
+
+enum shield_action { SHIELD_PASS = 1, SHIELD_DROP = 2 };
+
+/* A FlowSpec-shaped rule (RFC 8955/8956 components); 0 fields match all. */
+struct shield_rule {
+	__u8 family;		/* 4, 6, or 0 for either */
+	__u8 proto;		/* IP protocol, 0: any */
+	__u8 action;		/* enum shield_action */
+	__u8 fragment;		/* 0 any, 1 fragments only, 2 no fragments */
+	__u8 tcp_flags_mask, tcp_flags_value;
+	__u8 src_len, dst_len;	/* prefix lengths; 0: any address */
+	__u16 sport_lo, sport_hi, dport_lo, dport_hi; /* 0,0: any */
+	__u16 len_lo, len_hi;	/* IP packet length; 0,0: any */
+	__u8 src[16], dst[16];	/* v4 in the first 4 bytes, network order */
+};
+
+struct shield_config {
+	__u32 nrules;
+};
+
+/* Per-CPU counters, summed by the controller. */
+enum shield_counter {
+	SC_PACKETS, SC_PASSED, SC_ALLOWED, SC_BLOCKED, SC_RULE_DROPPED,
+	SC_RULE_PASSED, SC_MALFORMED, SC_NOT_IP, SC_COUNT
+};
+
+struct shield_hits {
+	__u64 packets, bytes;
+};
+
+#endif
