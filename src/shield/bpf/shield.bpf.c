@@ -4,8 +4,11 @@
  * VLAN tags at most), IPv4 (options, fragments) and IPv6 (up to four
  * extension headers), TCP, UDP and ICMP, every read bounds-checked; then,
  * in order: the allowlist (pass), the blocklist (drop), the rules (first
- * match decides, counted per rule), else pass. A packet whose IP headers
- * are cut short or inconsistent is dropped as malformed; what is not IP
+ * match decides: pass, drop or a token bucket of its own; counted per
+ * rule), the UDP amplification guard, the SYN budget per destination and
+ * the token bucket per source; else pass. One header in sample_every goes
+ * to the controller through a ring buffer. A packet whose IP headers are
+ * cut short or inconsistent is dropped as malformed; what is not IP
  * passes.
  */
 #include <linux/bpf.h>
@@ -66,6 +69,33 @@ struct {
 	__type(key, __u32);
 	__type(value, __u64);
 } counters SEC(".maps");
+
+/* Buckets: per source address, per destination (SYNs), per rule. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, SHIELD_MAX_SOURCES);
+	__type(key, struct shield_lpm6);
+	__type(value, struct shield_bucket);
+} src_buckets SEC(".maps"), syn_buckets SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, SHIELD_MAX_RULES);
+	__type(key, __u32);
+	__type(value, struct shield_bucket);
+} rule_buckets SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 256 * 1024);
+} samples SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);
+} sample_tick SEC(".maps");
 
 /* What the parser found. */
 struct pkt {
@@ -266,6 +296,7 @@ struct rule_walk {
 	const struct pkt *k;
 	__u32 bytes;
 	int action;
+	__u32 rule, rate;
 };
 
 /* One step of bpf_loop(): 1 stops at a match. */
@@ -283,55 +314,191 @@ static long rule_step(__u32 i, void *arg)
 		h->bytes += w->bytes;
 	}
 	w->action = r->action;
+	w->rule = i;
+	w->rate = r->rate_pps;
 	return 1;
 }
 
-/* The first rule that matches, or -1. */
-static __always_inline int rules_verdict(const struct pkt *k, __u32 bytes)
+/* Takes a token from b (rate a second, burst at most); 0: none left. */
+static __always_inline int take(struct shield_bucket *b, __u32 rate,
+				__u32 burst)
 {
-	struct rule_walk w = { k, bytes, -1 };
-	struct shield_config *cfg;
-	__u32 zero = 0, n;
+	__u64 now = bpf_ktime_get_ns(), cap = (__u64)(burst ? burst : rate) *
+					       1000000;
+	__u64 t = b->tokens_u + (now - b->last_ns) / 1000 * rate;
 
-	cfg = bpf_map_lookup_elem(&config, &zero);
-	if (!cfg)
-		return -1;
+	b->last_ns = now;
+	if (t > cap)
+		t = cap;
+	if (t < 1000000) {
+		b->tokens_u = t;
+		return 0;
+	}
+	b->tokens_u = t - 1000000;
+	return 1;
+}
+
+/* A bucket for key in map, made full at first sight. */
+static __always_inline int keyed_take(void *map, const struct shield_lpm6 *key,
+				      __u32 rate, __u32 burst)
+{
+	struct shield_bucket *b = bpf_map_lookup_elem(map, key), fresh;
+
+	if (!b) {
+		fresh.tokens_u = (__u64)((burst ? burst : rate) - 1) * 1000000;
+		fresh.last_ns = bpf_ktime_get_ns();
+		bpf_map_update_elem(map, key, &fresh, BPF_ANY);
+		return 1;
+	}
+	return take(b, rate, burst);
+}
+
+/* The first rule that matches (a rate rule: pass or drop by its bucket),
+ * or -1. */
+static __always_inline int rules_verdict(const struct pkt *k, __u32 bytes,
+					 const struct shield_config *cfg)
+{
+	struct rule_walk w = { k, bytes, -1, 0, 0 };
+	struct shield_bucket *b;
+	__u32 n;
+
 	n = cfg->nrules < SHIELD_MAX_RULES ? cfg->nrules : SHIELD_MAX_RULES;
 	bpf_loop(n, rule_step, &w, 0);
-	return w.action;
+	if (w.action != SHIELD_RATE)
+		return w.action;
+	b = bpf_map_lookup_elem(&rule_buckets, &w.rule);
+	if (b && !take(b, w.rate, w.rate)) {
+		count(SC_RULE_RATE_DROPPED);
+		return SHIELD_DROP;
+	}
+	return SHIELD_PASS;
+}
+
+static __always_inline int amplifier_port(__u16 port)
+{
+	static const __u16 ports[] = { SHIELD_AMP_PORTS };
+	int i;
+
+#pragma unroll
+	for (i = 0; i < (int)(sizeof(ports) / sizeof(ports[0])); i++)
+		if (port == ports[i])
+			return 1;
+	return 0;
+}
+
+static __always_inline void addr_key(struct shield_lpm6 *key,
+				     const __u8 *addr, __u8 family)
+{
+	key->prefixlen = family;
+	__builtin_memcpy(key->addr, addr, 16);
+}
+
+/* The guards after the rules: amplification, SYN budget, per source. */
+static __always_inline int guards(const struct pkt *k,
+				  const struct shield_config *cfg)
+{
+	struct shield_lpm6 key;
+
+	if (cfg->amp_guard && k->proto == IPPROTO_UDP && k->has_l4 &&
+	    amplifier_port(k->sport)) {
+		count(SC_AMP_DROPPED);
+		return XDP_DROP;
+	}
+	if (cfg->syn_pps && k->proto == IPPROTO_TCP && k->has_l4 &&
+	    (k->tcp_flags & 0x12) == 0x02) {
+		addr_key(&key, k->dst, k->family);
+		if (!keyed_take(&syn_buckets, &key, cfg->syn_pps,
+				cfg->syn_burst)) {
+			count(SC_SYN_DROPPED);
+			return XDP_DROP;
+		}
+	}
+	if (cfg->src_pps) {
+		addr_key(&key, k->src, k->family);
+		if (!keyed_take(&src_buckets, &key, cfg->src_pps,
+				cfg->src_burst)) {
+			count(SC_SRC_DROPPED);
+			return XDP_DROP;
+		}
+	}
+	return XDP_PASS;
+}
+
+/* One header in sample_every to the controller. */
+static __always_inline void sample(const struct pkt *k,
+				   const struct shield_config *cfg, int verdict)
+{
+	struct shield_sample *s;
+	__u32 zero = 0, *tick;
+
+	if (!cfg->sample_every ||
+	    !(tick = bpf_map_lookup_elem(&sample_tick, &zero)) ||
+	    ++*tick < cfg->sample_every)
+		return;
+	*tick = 0;
+	if (!(s = bpf_ringbuf_reserve(&samples, sizeof(*s), 0)))
+		return;
+	s->family = k->family;
+	s->proto = k->proto;
+	s->tcp_flags = k->tcp_flags;
+	s->verdict = (__u8)verdict;
+	s->sport = k->sport;
+	s->dport = k->dport;
+	s->len = k->len;
+	s->pad = 0;
+	__builtin_memcpy(s->src, k->src, 16);
+	__builtin_memcpy(s->dst, k->dst, 16);
+	bpf_ringbuf_submit(s, 0);
+}
+
+static __always_inline int decide(struct xdp_md *ctx, const struct pkt *k,
+				  const struct shield_config *cfg)
+{
+	int action;
+
+	if (listed(&allow4, &allow6, k)) {
+		count(SC_ALLOWED);
+		return XDP_PASS;
+	}
+	if (listed(&block4, &block6, k)) {
+		count(SC_BLOCKED);
+		return XDP_DROP;
+	}
+	action = rules_verdict(k, ctx->data_end - ctx->data, cfg);
+	if (action == SHIELD_DROP) {
+		count(SC_RULE_DROPPED);
+		return XDP_DROP;
+	}
+	if (action == SHIELD_PASS) {
+		count(SC_RULE_PASSED);
+		return XDP_PASS;
+	}
+	if (guards(k, cfg) == XDP_DROP)
+		return XDP_DROP;
+	count(SC_PASSED);
+	return XDP_PASS;
 }
 
 SEC("xdp")
 int shield(struct xdp_md *ctx)
 {
+	struct shield_config *cfg;
 	struct pkt k = {};
-	__u32 bytes = ctx->data_end - ctx->data;
-	int rc = parse(ctx, &k), action;
+	__u32 zero = 0;
+	int rc = parse(ctx, &k), verdict;
 
 	count(SC_PACKETS);
 	if (rc < 0) {
 		count(SC_MALFORMED);
 		return XDP_DROP;
 	}
-	if (rc == 0) {
+	if (rc == 0 || !(cfg = bpf_map_lookup_elem(&config, &zero))) {
 		count(SC_NOT_IP);
 		return XDP_PASS;
 	}
-	if (listed(&allow4, &allow6, &k)) {
-		count(SC_ALLOWED);
-		return XDP_PASS;
-	}
-	if (listed(&block4, &block6, &k)) {
-		count(SC_BLOCKED);
-		return XDP_DROP;
-	}
-	action = rules_verdict(&k, bytes);
-	if (action == SHIELD_DROP) {
-		count(SC_RULE_DROPPED);
-		return XDP_DROP;
-	}
-	count(action == SHIELD_PASS ? SC_RULE_PASSED : SC_PASSED);
-	return XDP_PASS;
+	verdict = decide(ctx, &k, cfg);
+	sample(&k, cfg, verdict);
+	return verdict;
 }
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

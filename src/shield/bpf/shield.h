@@ -10,6 +10,7 @@
 
 #define SHIELD_MAX_RULES 64
 #define SHIELD_MAX_PREFIXES 65536
+#define SHIELD_MAX_SOURCES 65536	/* sources with a bucket (LRU) */
 
 /* A prefix as LPM trie keys want it. */
 struct shield_lpm4 {
@@ -22,7 +23,7 @@ struct shield_lpm6 {
 	__u8 addr[16];
 };
 
-enum shield_action { SHIELD_PASS = 1, SHIELD_DROP = 2 };
+enum shield_action { SHIELD_PASS = 1, SHIELD_DROP = 2, SHIELD_RATE = 3 };
 
 /* A FlowSpec-shaped rule (RFC 8955/8956 components); 0 fields match all. */
 struct shield_rule {
@@ -35,16 +36,39 @@ struct shield_rule {
 	__u16 sport_lo, sport_hi, dport_lo, dport_hi; /* 0,0: any */
 	__u16 len_lo, len_hi;	/* IP packet length; 0,0: any */
 	__u8 src[16], dst[16];	/* v4 in the first 4 bytes, network order */
+	__u32 rate_pps;		/* SHIELD_RATE: packets a second allowed */
+};
+
+/* A token bucket: tokens in millionths, refilled by time. */
+struct shield_bucket {
+	__u64 tokens_u;
+	__u64 last_ns;
+};
+
+/* Source ports of UDP reflection/amplification (chargen, DNS, NTP, SNMP,
+ * CLDAP, SSDP, WS-Discovery, memcached) checked by the guard. */
+#define SHIELD_AMP_PORTS 19, 53, 123, 161, 389, 1900, 3702, 11211
+
+/* A packet header sent to the controller (1 in sample_every). */
+struct shield_sample {
+	__u8 family, proto, tcp_flags, verdict;
+	__u16 sport, dport, len, pad;
+	__u8 src[16], dst[16];
 };
 
 struct shield_config {
 	__u32 nrules;
+	__u32 src_pps, src_burst;	/* per-source bucket; 0: off */
+	__u32 syn_pps, syn_burst;	/* SYNs per destination; 0: off */
+	__u32 amp_guard;		/* drop UDP from amplifier ports */
+	__u32 sample_every;		/* 0: no samples */
 };
 
 /* Per-CPU counters, summed by the controller. */
 enum shield_counter {
 	SC_PACKETS, SC_PASSED, SC_ALLOWED, SC_BLOCKED, SC_RULE_DROPPED,
-	SC_RULE_PASSED, SC_MALFORMED, SC_NOT_IP, SC_COUNT
+	SC_RULE_PASSED, SC_MALFORMED, SC_NOT_IP, SC_AMP_DROPPED,
+	SC_SYN_DROPPED, SC_SRC_DROPPED, SC_RULE_RATE_DROPPED, SC_COUNT
 };
 
 struct shield_hits {
