@@ -39,6 +39,7 @@ bench: build
 	@python3 bench/bombs.py $(BUILD)
 	@python3 bench/daemon.py $(BUILD)
 	@python3 bench/update.py $(BUILD)
+	@$(BUILD)/bench/shield_cost
 
 fuzz:
 	@sh scripts/fuzz.sh

@@ -11,7 +11,8 @@ libcurl4-openssl-dev libbpf-dev bpftool"
 TEST="libcmocka-dev python3 python3-pytest clamav clamav-testfiles \
 libclang-rt-14-dev llvm xxd zip p7zip-full cpio binutils genisoimage zstd \
 xz-utils bzip2 lzip lz4 ncompress sharutils gcab arj clamav-daemon clamdscan \
-python3-pyclamd c-icap squid curl clamav-milter miltertest nginx-light"
+python3-pyclamd c-icap squid curl clamav-milter miltertest nginx-light \
+xdp-tools"
 
 BENCH="clamav-daemon clamdscan"
 
