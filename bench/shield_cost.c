@@ -101,6 +101,7 @@ static int configure(struct shield_bpf *s)
 {
 	struct shield_config cfg = { 16, 1000000, 1000000, 1000000, 1000000,
 				     1, 0 };
+	static struct shield_ruleset rs;
 	struct shield_rule r = { 0 };
 	uint32_t i, zero = 0;
 	uint64_t v = 0;
@@ -115,9 +116,10 @@ static int configure(struct shield_bpf *s)
 	r.action = SHIELD_DROP;
 	for (i = 0; i < 16; i++) {
 		r.dport_lo = r.dport_hi = (uint16_t)(10000 + i);
-		if (bpf_map_update_elem(bpf_map__fd(s->maps.rules), &i, &r, 0))
-			return -1;
+		rs.r[i] = r;
 	}
+	if (bpf_map_update_elem(bpf_map__fd(s->maps.rules), &zero, &rs, 0))
+		return -1;
 	return bpf_map_update_elem(bpf_map__fd(s->maps.config), &zero, &cfg, 0);
 }
 

@@ -182,16 +182,16 @@ static void set_config(const struct shield_config *cfg)
 
 static void set_rules(const struct shield_rule *r, unsigned n)
 {
+	static struct shield_ruleset rs;
 	struct shield_config cfg = get_config();
-	uint32_t i, zero = 0;
+	uint32_t zero = 0;
 
+	memset(&rs, 0, sizeof(rs));
+	memcpy(rs.r, r, n * sizeof(*r));
+	assert_int_equal(bpf_map_update_elem(bpf_map__fd(skel->maps.rules),
+					     &zero, &rs, 0), 0);
 	cfg.nrules = n;
-
-	for (i = 0; i < n; i++)
-		assert_int_equal(bpf_map_update_elem(
-			bpf_map__fd(skel->maps.rules), &i, &r[i], 0), 0);
-	assert_int_equal(bpf_map_update_elem(bpf_map__fd(skel->maps.config),
-					     &zero, &cfg, 0), 0);
+	set_config(&cfg);
 }
 
 static uint64_t rule_packets(uint32_t i)

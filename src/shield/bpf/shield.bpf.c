@@ -44,9 +44,9 @@ struct {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, SHIELD_MAX_RULES);
+	__uint(max_entries, 1);
 	__type(key, __u32);
-	__type(value, struct shield_rule);
+	__type(value, struct shield_ruleset);
 } rules SEC(".maps");
 
 struct {
@@ -292,33 +292,6 @@ static __always_inline int rule_match(const struct shield_rule *r,
 	       prefix_match(k->dst, r->dst, r->dst_len);
 }
 
-struct rule_walk {
-	const struct pkt *k;
-	__u32 bytes;
-	int action;
-	__u32 rule, rate;
-};
-
-/* One step of bpf_loop(): 1 stops at a match. */
-static long rule_step(__u32 i, void *arg)
-{
-	struct rule_walk *w = arg;
-	struct shield_rule *r = bpf_map_lookup_elem(&rules, &i);
-	struct shield_hits *h;
-
-	if (!r || !rule_match(r, w->k))
-		return 0;
-	h = bpf_map_lookup_elem(&rule_hits, &i);
-	if (h) {
-		h->packets += 1;
-		h->bytes += w->bytes;
-	}
-	w->action = r->action;
-	w->rule = i;
-	w->rate = r->rate_pps;
-	return 1;
-}
-
 /* Takes a token from b (rate a second, burst at most); 0: none left. */
 static __always_inline int take(struct shield_bucket *b, __u32 rate,
 				__u32 burst)
@@ -353,21 +326,54 @@ static __always_inline int keyed_take(void *map, const struct shield_lpm6 *key,
 	return take(b, rate, burst);
 }
 
+struct rule_walk {
+	const struct pkt *k;
+	const struct shield_ruleset *rs;
+	int hit;
+};
+
+/* One step of bpf_loop(): 1 stops at a match. */
+static long rule_step(__u32 i, void *arg)
+{
+	struct rule_walk *w = arg;
+
+	if (i >= SHIELD_MAX_RULES)
+		return 1;
+	if (!rule_match(&w->rs->r[i], w->k))
+		return 0;
+	w->hit = (int)i;
+	return 1;
+}
+
 /* The first rule that matches (a rate rule: pass or drop by its bucket),
- * or -1. */
+ * or -1. The rules are one map value (replaced whole, so atomically),
+ * walked with bpf_loop(). */
 static __always_inline int rules_verdict(const struct pkt *k, __u32 bytes,
 					 const struct shield_config *cfg)
 {
-	struct rule_walk w = { k, bytes, -1, 0, 0 };
+	struct rule_walk w = { k, NULL, -1 };
+	const struct shield_rule *r;
 	struct shield_bucket *b;
-	__u32 n;
+	struct shield_hits *h;
+	__u32 zero = 0, i;
 
-	n = cfg->nrules < SHIELD_MAX_RULES ? cfg->nrules : SHIELD_MAX_RULES;
-	bpf_loop(n, rule_step, &w, 0);
-	if (w.action != SHIELD_RATE)
-		return w.action;
-	b = bpf_map_lookup_elem(&rule_buckets, &w.rule);
-	if (b && !take(b, w.rate, w.rate)) {
+	if (!cfg->nrules || !(w.rs = bpf_map_lookup_elem(&rules, &zero)))
+		return -1;
+	bpf_loop(cfg->nrules < SHIELD_MAX_RULES ? cfg->nrules :
+						 SHIELD_MAX_RULES,
+		 rule_step, &w, 0);
+	if (w.hit < 0 || w.hit >= SHIELD_MAX_RULES)
+		return -1;
+	i = (__u32)w.hit;
+	r = &w.rs->r[i];
+	if ((h = bpf_map_lookup_elem(&rule_hits, &i))) {
+		h->packets += 1;
+		h->bytes += bytes;
+	}
+	if (r->action != SHIELD_RATE)
+		return r->action;
+	b = bpf_map_lookup_elem(&rule_buckets, &i);
+	if (b && !take(b, r->rate_pps, r->rate_pps)) {
 		count(SC_RULE_RATE_DROPPED);
 		return SHIELD_DROP;
 	}

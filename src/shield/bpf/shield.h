@@ -56,6 +56,11 @@ struct shield_sample {
 	__u8 src[16], dst[16];
 };
 
+/* Every rule, replaced as a whole: a change is atomic. */
+struct shield_ruleset {
+	struct shield_rule r[SHIELD_MAX_RULES];
+};
+
 struct shield_config {
 	__u32 nrules;
 	__u32 src_pps, src_burst;	/* per-source bucket; 0: off */
