@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rules.h"
 #include "shield.h"
 #pragma GCC diagnostic push /* bpftool's generated code */
 #pragma GCC diagnostic ignored "-Wcast-qual"
@@ -99,9 +100,9 @@ static int xdp_filter_fd(const char *path, struct bpf_object **obj)
 
 static int configure(struct shield_bpf *s)
 {
-	struct shield_config cfg = { 16, 1000000, 1000000, 1000000, 1000000,
-				     1, 0 };
-	static struct shield_ruleset rs;
+	struct shield_config cfg = { 0, 16, 1000000, 1000000, 1000000,
+				     1000000, 1, 0 };
+	static struct shield_rule rs[16];
 	struct shield_rule r = { 0 };
 	uint32_t i, zero = 0;
 	uint64_t v = 0;
@@ -112,15 +113,19 @@ static int configure(struct shield_bpf *s)
 		if (bpf_map_update_elem(bpf_map__fd(s->maps.block4), &k, &v, 0))
 			return -1;
 	}
+	struct shield_maps m = { bpf_map__fd(s->maps.rules),
+				 bpf_map__fd(s->maps.rule_index),
+				 bpf_map__fd(s->maps.config) };
+
 	r.proto = IPPROTO_UDP;
 	r.action = SHIELD_DROP;
 	for (i = 0; i < 16; i++) {
 		r.dport_lo = r.dport_hi = (uint16_t)(10000 + i);
-		rs.r[i] = r;
+		rs[i] = r;
 	}
-	if (bpf_map_update_elem(bpf_map__fd(s->maps.rules), &zero, &rs, 0))
+	if (bpf_map_update_elem(bpf_map__fd(s->maps.config), &zero, &cfg, 0))
 		return -1;
-	return bpf_map_update_elem(bpf_map__fd(s->maps.config), &zero, &cfg, 0);
+	return shield_rules_load(&m, rs, 16);
 }
 
 int main(int argc, char **argv)

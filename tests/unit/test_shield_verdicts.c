@@ -16,6 +16,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "rules.h"
 #include "shield.h"
 #pragma GCC diagnostic push /* bpftool's generated code */
 #pragma GCC diagnostic ignored "-Wcast-qual"
@@ -182,16 +183,11 @@ static void set_config(const struct shield_config *cfg)
 
 static void set_rules(const struct shield_rule *r, unsigned n)
 {
-	static struct shield_ruleset rs;
-	struct shield_config cfg = get_config();
-	uint32_t zero = 0;
+	struct shield_maps m = { bpf_map__fd(skel->maps.rules),
+				 bpf_map__fd(skel->maps.rule_index),
+				 bpf_map__fd(skel->maps.config) };
 
-	memset(&rs, 0, sizeof(rs));
-	memcpy(rs.r, r, n * sizeof(*r));
-	assert_int_equal(bpf_map_update_elem(bpf_map__fd(skel->maps.rules),
-					     &zero, &rs, 0), 0);
-	cfg.nrules = n;
-	set_config(&cfg);
+	assert_int_equal(shield_rules_load(&m, r, n), 0);
 }
 
 static uint64_t rule_packets(uint32_t i)

@@ -57,6 +57,13 @@ struct {
 } rule_hits SEC(".maps");
 
 struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, SHIELD_MAX_INDEX);
+	__type(key, struct shield_index_key);
+	__type(value, __u64);
+} rule_index SEC(".maps");
+
+struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);
@@ -329,42 +336,95 @@ static __always_inline int keyed_take(void *map, const struct shield_lpm6 *key,
 struct rule_walk {
 	const struct pkt *k;
 	const struct shield_ruleset *rs;
-	int hit;
 };
 
-/* One step of bpf_loop(): 1 stops at a match. */
-static long rule_step(__u32 i, void *arg)
+/* What a walk has left and found, kept in a map value rather than on the
+ * stack, so that the verifier does not follow every mask it could take. */
+struct walk_state {
+	__u64 mask;		/* candidates not yet tried */
+	__s32 hit;
+	__u32 pad;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct walk_state);
+} walk SEC(".maps");
+
+/* The index of the lowest bit set in a non-zero mask. */
+static __always_inline __u32 lowest_bit(__u64 m)
+{
+	__u32 i = 0;
+
+	if (!(m & 0xffffffffull)) { m >>= 32; i += 32; }
+	if (!(m & 0xffff)) { m >>= 16; i += 16; }
+	if (!(m & 0xff)) { m >>= 8; i += 8; }
+	if (!(m & 0xf)) { m >>= 4; i += 4; }
+	if (!(m & 0x3)) { m >>= 2; i += 2; }
+	if (!(m & 0x1))
+		i += 1;
+	return i;
+}
+
+/* One step of bpf_loop(): the next candidate; 1 stops. */
+static long rule_step(__u32 n, void *arg)
 {
 	struct rule_walk *w = arg;
+	struct walk_state *ws;
+	__u32 zero = 0, i;
 
-	if (i >= SHIELD_MAX_RULES)
+	(void)n;
+	if (!(ws = bpf_map_lookup_elem(&walk, &zero)) || !ws->mask)
 		return 1;
-	if (!rule_match(&w->rs->r[i], w->k))
+	i = lowest_bit(ws->mask);
+	ws->mask &= ws->mask - 1;
+	if (i >= SHIELD_MAX_RULES || !rule_match(&w->rs->r[i], w->k))
 		return 0;
-	w->hit = (int)i;
+	ws->hit = (__s32)i;
 	return 1;
 }
 
+/* The rules that may match: those indexed by the packet's protocol and
+ * destination port, and the wildcard ones. */
+static __always_inline __u64 candidates(const struct pkt *k,
+					const struct shield_config *cfg)
+{
+	struct shield_index_key key = { k->proto, 0, k->dport };
+	__u64 mask = cfg->wildcard, *v;
+
+	if (k->has_l4 && (v = bpf_map_lookup_elem(&rule_index, &key)))
+		mask |= *v;
+	if (cfg->nrules < SHIELD_MAX_RULES)
+		mask &= (1ull << cfg->nrules) - 1;
+	return mask;
+}
+
 /* The first rule that matches (a rate rule: pass or drop by its bucket),
- * or -1. The rules are one map value (replaced whole, so atomically),
- * walked with bpf_loop(). */
+ * or -1. The rules are one map value (replaced whole), and only the
+ * candidates are tried, in order. */
 static __always_inline int rules_verdict(const struct pkt *k, __u32 bytes,
 					 const struct shield_config *cfg)
 {
-	struct rule_walk w = { k, NULL, -1 };
+	struct rule_walk w = { k, NULL };
 	const struct shield_rule *r;
 	struct shield_bucket *b;
 	struct shield_hits *h;
+	struct walk_state *ws;
 	__u32 zero = 0, i;
+	__u64 mask;
 
-	if (!cfg->nrules || !(w.rs = bpf_map_lookup_elem(&rules, &zero)))
+	if (!cfg->nrules || !(mask = candidates(k, cfg)) ||
+	    !(w.rs = bpf_map_lookup_elem(&rules, &zero)) ||
+	    !(ws = bpf_map_lookup_elem(&walk, &zero)))
 		return -1;
-	bpf_loop(cfg->nrules < SHIELD_MAX_RULES ? cfg->nrules :
-						 SHIELD_MAX_RULES,
-		 rule_step, &w, 0);
-	if (w.hit < 0 || w.hit >= SHIELD_MAX_RULES)
+	ws->mask = mask;
+	ws->hit = -1;
+	bpf_loop(SHIELD_MAX_RULES, rule_step, &w, 0);
+	if (ws->hit < 0 || ws->hit >= SHIELD_MAX_RULES)
 		return -1;
-	i = (__u32)w.hit;
+	i = (__u32)ws->hit;
 	r = &w.rs->r[i];
 	if ((h = bpf_map_lookup_elem(&rule_hits, &i))) {
 		h->packets += 1;

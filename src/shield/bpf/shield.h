@@ -61,7 +61,19 @@ struct shield_ruleset {
 	struct shield_rule r[SHIELD_MAX_RULES];
 };
 
+/* Which rules may match a packet to this protocol and destination
+ * port: a bit each. Rules without an index entry are in the wildcard. */
+struct shield_index_key {
+	__u8 proto;
+	__u8 pad;
+	__u16 dport;		/* host order */
+};
+
+#define SHIELD_INDEX_MAX_PORTS 64 /* a wider port range is a wildcard */
+#define SHIELD_MAX_INDEX 16384
+
 struct shield_config {
+	__u64 wildcard;		/* rules checked for every packet */
 	__u32 nrules;
 	__u32 src_pps, src_burst;	/* per-source bucket; 0: off */
 	__u32 syn_pps, syn_burst;	/* SYNs per destination; 0: off */

@@ -1,0 +1,127 @@
+/*
+ * rules.c -- see rules.h. A rule with a protocol of TCP, UDP or any, and a
+ * destination port range of at most SHIELD_INDEX_MAX_PORTS ports, is
+ * indexed under each (protocol, port) it can match; any other rule is a
+ * wildcard, tried for every packet. The program tries only the rules the
+ * index and the wildcard name, in rule order.
+ */
+#include <bpf/bpf.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rules.h"
+
+struct entry {
+	struct shield_index_key key;
+	uint64_t mask;
+};
+
+struct table {
+	struct entry *e;
+	size_t n, cap;
+};
+
+static int add(struct table *t, uint8_t proto, uint16_t port, unsigned bit)
+{
+	size_t i;
+
+	for (i = 0; i < t->n; i++) {
+		if (t->e[i].key.proto == proto && t->e[i].key.dport == port) {
+			t->e[i].mask |= 1ull << bit;
+			return 0;
+		}
+	}
+	if (t->n == SHIELD_MAX_INDEX) {
+		errno = ENOSPC;
+		return -1;
+	}
+	if (t->n == t->cap) {
+		size_t cap = t->cap ? 2 * t->cap : 64;
+		struct entry *e = realloc(t->e, cap * sizeof(*e));
+
+		if (!e)
+			return -1;
+		t->e = e;
+		t->cap = cap;
+	}
+	memset(&t->e[t->n].key, 0, sizeof(t->e[t->n].key));
+	t->e[t->n].key.proto = proto;
+	t->e[t->n].key.dport = port;
+	t->e[t->n++].mask = 1ull << bit;
+	return 0;
+}
+
+/* Indexes rule i, or says (1) that it is a wildcard. */
+static int index_rule(struct table *t, const struct shield_rule *r,
+		      unsigned i)
+{
+	static const uint8_t both[] = { IPPROTO_TCP, IPPROTO_UDP };
+	unsigned lo = r->dport_lo, hi = r->dport_hi, p, port;
+
+	if ((!lo && !hi) || hi < lo || hi - lo >= SHIELD_INDEX_MAX_PORTS ||
+	    (r->proto && r->proto != IPPROTO_TCP && r->proto != IPPROTO_UDP))
+		return 1;
+	for (p = 0; p < 2; p++) {
+		if (r->proto && r->proto != both[p])
+			continue;
+		for (port = lo; port <= hi; port++)
+			if (add(t, both[p], (uint16_t)port, i) < 0)
+				return -1;
+	}
+	return 0;
+}
+
+static int clear_index(int fd)
+{
+	struct shield_index_key k, next;
+
+	while (bpf_map_get_next_key(fd, NULL, &next) == 0) {
+		k = next;
+		if (bpf_map_delete_elem(fd, &k) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int shield_rules_load(const struct shield_maps *m, const struct shield_rule *r,
+		      unsigned n)
+{
+	static struct shield_ruleset rs;
+	struct shield_config cfg;
+	struct table t = { NULL, 0, 0 };
+	uint32_t zero = 0;
+	uint64_t wildcard = 0;
+	unsigned i;
+	size_t j;
+	int rc = -1, w;
+
+	if (n > SHIELD_MAX_RULES) {
+		errno = E2BIG;
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		if ((w = index_rule(&t, &r[i], i)) < 0)
+			goto out;
+		if (w)
+			wildcard |= 1ull << i;
+	}
+	memset(&rs, 0, sizeof(rs));
+	memcpy(rs.r, r, n * sizeof(*r));
+	if (bpf_map_lookup_elem(m->config, &zero, &cfg) < 0 ||
+	    bpf_map_update_elem(m->rules, &zero, &rs, 0) < 0 ||
+	    clear_index(m->index) < 0)
+		goto out;
+	for (j = 0; j < t.n; j++)
+		if (bpf_map_update_elem(m->index, &t.e[j].key, &t.e[j].mask,
+					0) < 0)
+			goto out;
+	cfg.nrules = n;
+	cfg.wildcard = wildcard;
+	rc = bpf_map_update_elem(m->config, &zero, &cfg, 0);
+out:
+	free(t.e);
+	return rc;
+}
