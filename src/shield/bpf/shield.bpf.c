@@ -15,6 +15,7 @@
 #include <linux/if_ether.h>
 #include <linux/in.h>
 #include <linux/ip.h>
+#include <linux/in6.h>
 #include <linux/ipv6.h>
 #include <linux/tcp.h>
 #include <linux/udp.h>
@@ -81,9 +82,16 @@ struct {
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, SHIELD_MAX_SOURCES);
-	__type(key, struct shield_lpm6);
+	__type(key, __u32);
 	__type(value, struct shield_bucket);
-} src_buckets SEC(".maps"), syn_buckets SEC(".maps");
+} src4_buckets SEC(".maps"), syn4_buckets SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, SHIELD_MAX_SOURCES);
+	__type(key, struct in6_addr);
+	__type(value, struct shield_bucket);
+} src6_buckets SEC(".maps"), syn6_buckets SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -303,7 +311,7 @@ static __always_inline int rule_match(const struct shield_rule *r,
 static __always_inline int take(struct shield_bucket *b, __u32 rate,
 				__u32 burst)
 {
-	__u64 now = bpf_ktime_get_ns(), cap = (__u64)(burst ? burst : rate) *
+	__u64 now = bpf_ktime_get_coarse_ns(), cap = (__u64)(burst ? burst : rate) *
 					       1000000;
 	__u64 t = b->tokens_u + (now - b->last_ns) / 1000 * rate;
 
@@ -319,18 +327,31 @@ static __always_inline int take(struct shield_bucket *b, __u32 rate,
 }
 
 /* A bucket for key in map, made full at first sight. */
-static __always_inline int keyed_take(void *map, const struct shield_lpm6 *key,
-				      __u32 rate, __u32 burst)
+static __always_inline int keyed_take(void *map, const void *key, __u32 rate,
+				      __u32 burst)
 {
 	struct shield_bucket *b = bpf_map_lookup_elem(map, key), fresh;
 
 	if (!b) {
 		fresh.tokens_u = (__u64)((burst ? burst : rate) - 1) * 1000000;
-		fresh.last_ns = bpf_ktime_get_ns();
+		fresh.last_ns = bpf_ktime_get_coarse_ns();
 		bpf_map_update_elem(map, key, &fresh, BPF_ANY);
 		return 1;
 	}
 	return take(b, rate, burst);
+}
+
+/* The bucket of addr (v4 keys are 4 bytes: cheaper to hash). */
+static __always_inline int addr_take(void *map4, void *map6, const __u8 *addr,
+				     __u8 family, __u32 rate, __u32 burst)
+{
+	__u32 a4;
+
+	if (family == 4) {
+		__builtin_memcpy(&a4, addr, 4);
+		return keyed_take(map4, &a4, rate, burst);
+	}
+	return keyed_take(map6, addr, rate, burst);
 }
 
 struct rule_walk {
@@ -452,19 +473,10 @@ static __always_inline int amplifier_port(__u16 port)
 	return 0;
 }
 
-static __always_inline void addr_key(struct shield_lpm6 *key,
-				     const __u8 *addr, __u8 family)
-{
-	key->prefixlen = family;
-	__builtin_memcpy(key->addr, addr, 16);
-}
-
 /* The guards after the rules: amplification, SYN budget, per source. */
 static __always_inline int guards(const struct pkt *k,
 				  const struct shield_config *cfg)
 {
-	struct shield_lpm6 key;
-
 	if (cfg->amp_guard && k->proto == IPPROTO_UDP && k->has_l4 &&
 	    amplifier_port(k->sport)) {
 		count(SC_AMP_DROPPED);
@@ -472,17 +484,15 @@ static __always_inline int guards(const struct pkt *k,
 	}
 	if (cfg->syn_pps && k->proto == IPPROTO_TCP && k->has_l4 &&
 	    (k->tcp_flags & 0x12) == 0x02) {
-		addr_key(&key, k->dst, k->family);
-		if (!keyed_take(&syn_buckets, &key, cfg->syn_pps,
-				cfg->syn_burst)) {
+		if (!addr_take(&syn4_buckets, &syn6_buckets, k->dst, k->family,
+			       cfg->syn_pps, cfg->syn_burst)) {
 			count(SC_SYN_DROPPED);
 			return XDP_DROP;
 		}
 	}
 	if (cfg->src_pps) {
-		addr_key(&key, k->src, k->family);
-		if (!keyed_take(&src_buckets, &key, cfg->src_pps,
-				cfg->src_burst)) {
+		if (!addr_take(&src4_buckets, &src6_buckets, k->src, k->family,
+			       cfg->src_pps, cfg->src_burst)) {
 			count(SC_SRC_DROPPED);
 			return XDP_DROP;
 		}
@@ -553,7 +563,6 @@ int shield(struct xdp_md *ctx)
 	__u32 zero = 0;
 	int rc = parse(ctx, &k), verdict;
 
-	count(SC_PACKETS);
 	if (rc < 0) {
 		count(SC_MALFORMED);
 		return XDP_DROP;

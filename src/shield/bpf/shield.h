@@ -81,9 +81,10 @@ struct shield_config {
 	__u32 sample_every;		/* 0: no samples */
 };
 
-/* Per-CPU counters, summed by the controller. */
+/* Per-CPU counters, summed by the controller; every packet lands in
+ * exactly one of them (their sum is the packets seen). */
 enum shield_counter {
-	SC_PACKETS, SC_PASSED, SC_ALLOWED, SC_BLOCKED, SC_RULE_DROPPED,
+	SC_PASSED, SC_ALLOWED, SC_BLOCKED, SC_RULE_DROPPED,
 	SC_RULE_PASSED, SC_MALFORMED, SC_NOT_IP, SC_AMP_DROPPED,
 	SC_SYN_DROPPED, SC_SRC_DROPPED, SC_RULE_RATE_DROPPED, SC_COUNT
 };
