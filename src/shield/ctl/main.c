@@ -1,0 +1,99 @@
+/*
+ * main.c -- vigil-shield: the XDP filter's daemon (run) and the commands
+ * that talk to it over its control socket.
+ */
+#define _GNU_SOURCE
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "ctl.h"
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: vigil-shield run --interface IF [--config FILE] "
+		"[--socket PATH]\n"
+		"       vigil-shield block PREFIX | unblock PREFIX | allow PREFIX "
+		"[--socket PATH]\n"
+		"       vigil-shield status --json [--socket PATH]\n"
+		"\n"
+		"The XDP program drops what the blocklist and the rules say, "
+		"never what the\nallowlist names. The socket defaults to %s.\n"
+		"Exit status: 0 done, 1 refused or failed, 2 usage.\n",
+		SHIELD_DEFAULT_SOCKET);
+}
+
+/* Sends one command line, prints the JSON answer; 0 if it says ok. */
+static int ask(const char *sock, const char *cmd, const char *arg)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	char buf[65536], line[512];
+	size_t got = 0;
+	ssize_t n;
+	int fd;
+
+	if (strlen(sock) >= sizeof(sa.sun_path))
+		return 1;
+	strcpy(sa.sun_path, sock);
+	snprintf(line, sizeof(line), "%s%s%s\n", cmd, arg ? " " : "",
+		 arg ? arg : "");
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
+	    write(fd, line, strlen(line)) < 0) {
+		perror("vigil-shield: the daemon's socket");
+		if (fd >= 0)
+			close(fd);
+		return 1;
+	}
+	while (got < sizeof(buf) - 1 &&
+	       (n = read(fd, buf + got, sizeof(buf) - 1 - got)) > 0)
+		got += (size_t)n;
+	close(fd);
+	buf[got] = '\0';
+	fputs(buf, stdout);
+	return strstr(buf, "\"ok\":false") || !got ? 1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "interface", required_argument, NULL, 'i' },
+		{ "config", required_argument, NULL, 'c' },
+		{ "socket", required_argument, NULL, 's' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *ifname = NULL, *config = NULL, *sock = SHIELD_DEFAULT_SOCKET;
+	const char *cmd;
+	int o;
+
+	while ((o = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
+		switch (o) {
+		case 'i': ifname = optarg; break;
+		case 'c': config = optarg; break;
+		case 's': sock = optarg; break;
+		case 'j': break; /* status answers in JSON */
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	if (optind >= argc) {
+		usage(stderr);
+		return 2;
+	}
+	cmd = argv[optind];
+	if (!strcmp(cmd, "run") && ifname && optind + 1 == argc)
+		return shield_run(ifname, config, sock);
+	if (!strcmp(cmd, "status") && optind + 1 == argc)
+		return ask(sock, "status", NULL);
+	if ((!strcmp(cmd, "block") || !strcmp(cmd, "unblock") ||
+	     !strcmp(cmd, "allow")) && optind + 2 == argc)
+		return ask(sock, cmd, argv[optind + 1]);
+	usage(stderr);
+	return 2;
+}
