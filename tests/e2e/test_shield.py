@@ -1,6 +1,7 @@
 """vigil-shield on a veth pair between two network namespaces made here:
 blocking and unblocking a source, the allowlist over the blocklist, and
 the amplification guard, seen by real packets."""
+import contextlib
 import json
 import os
 import socket
@@ -26,6 +27,12 @@ def in_ns(ns, *argv, check=False):
 
 @pytest.fixture
 def shield(tmp_path):
+    with shield_with(tmp_path, "# test\namp-guard yes\n") as sock:
+        yield sock
+
+
+@contextlib.contextmanager
+def shield_with(tmp_path, config):
     for ns in (NS_C, NS_V):
         sh("ip", "netns", "del", ns, check=False)
         sh("ip", "netns", "add", ns)
@@ -40,7 +47,7 @@ def shield(tmp_path):
         in_ns(ns, "ip", "link", "set", "lo", "up", check=True)
     sock = str(tmp_path / "shield.sock")
     conf = tmp_path / "shield.conf"
-    conf.write_text("# test\namp-guard yes\n")
+    conf.write_text(config)
     # a TCP listener in the victim's namespace: what "reachable" means
     server = subprocess.Popen(
         ["ip", "netns", "exec", NS_V, "/usr/bin/python3", "-c",
@@ -131,3 +138,30 @@ def test_amplification_guard(shield):
     passed = status(shield)["counters"]["passed"]
     in_ns(NS_C, "/usr/bin/python3", "-c", code % 40000, check=True)
     assert status(shield)["counters"]["passed"] >= passed + 5
+
+
+def test_udp_flood_is_detected_mitigated_and_ends(tmp_path):
+    """Every header sampled; an attack above 300 UDP packets a second to
+    a destination, ended 2 s after its last second above."""
+    conf = ("sample-every 1\nthreshold-udp-pps 300\nhold-down 2\n")
+    with shield_with(tmp_path, conf) as sock:
+        flood = ("import socket, time\n"
+                 "s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
+                 "end = time.time() + 2.5\n"
+                 "n = 0\n"
+                 "while time.time() < end and n < 20000:\n"
+                 "    s.sendto(b'x' * 64, ('10.77.0.2', 9999)); n += 1\n"
+                 "    if n % 50 == 0: time.sleep(0.01)\n")
+        in_ns(NS_C, "/usr/bin/python3", "-c", flood, check=True)
+        st = status(sock)
+        attacks = [a for a in st["attacks"] if a["vector"] == "udp"]
+        assert attacks and attacks[0]["destination"] == "10.77.0.2"
+        assert attacks[0]["peak_pps"] > 300
+        # detected while the flood ran: its rule dropped part of it
+        assert st["counters"]["rule_rate_dropped"] > 0
+        end = time.time() + 10
+        while time.time() < end and status(sock)["rules"]:
+            time.sleep(0.2)
+        st = status(sock)
+        assert st["rules"] == 0
+        assert [a["state"] for a in st["attacks"]] == ["ended"]

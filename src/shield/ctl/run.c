@@ -18,16 +18,29 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "ctl.h"
+#include "detect.h"
 #include "prefix.h"
+#include "rules.h"
 #pragma GCC diagnostic push /* bpftool's generated code */
 #pragma GCC diagnostic ignored "-Wcast-qual"
 #include "shield.skel.h"
 #pragma GCC diagnostic pop
 
 static volatile sig_atomic_t stop;
+/* The flood detector, fed by the program's samples (one daemon, one). */
+static struct detector det;
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
 
 static void on_signal(int sig)
 {
@@ -80,7 +93,15 @@ static int set_option(struct shield_bpf *s, const char *key, const char *val,
 	else if (!strcmp(key, "syn-burst"))
 		cfg.syn_burst = v;
 	else if (!strcmp(key, "sample-every"))
-		cfg.sample_every = v;
+		cfg.sample_every = det.cfg.sample_every = v;
+	else if (!strcmp(key, "threshold-pps"))
+		det.cfg.threshold[V_PPS] = v;
+	else if (!strcmp(key, "threshold-udp-pps"))
+		det.cfg.threshold[V_UDP] = v;
+	else if (!strcmp(key, "threshold-syn-pps"))
+		det.cfg.threshold[V_SYN] = v;
+	else if (!strcmp(key, "hold-down"))
+		det.cfg.hold_down_s = v;
 	else {
 		snprintf(err, errlen, "unknown option %s", key);
 		return -1;
@@ -164,6 +185,16 @@ static void list_json(FILE *out, struct bpf_map *m4, struct bpf_map *m6)
 	}
 }
 
+static unsigned active_rules(struct shield_bpf *s)
+{
+	struct shield_config cfg;
+	uint32_t zero = 0;
+
+	if (bpf_map_lookup_elem(bpf_map__fd(s->maps.config), &zero, &cfg) < 0)
+		return 0;
+	return cfg.nrules;
+}
+
 static void status(struct shield_bpf *s, const char *ifname, FILE *out)
 {
 	static const char *const names[SC_COUNT] = {
@@ -181,7 +212,9 @@ static void status(struct shield_bpf *s, const char *ifname, FILE *out)
 	list_json(out, s->maps.allow4, s->maps.allow6);
 	fprintf(out, "],\"blocked\":[");
 	list_json(out, s->maps.block4, s->maps.block6);
-	fprintf(out, "]}\n");
+	fprintf(out, "],\"rules\":%u,\"attacks\":", active_rules(s));
+	detect_json(&det, out);
+	fprintf(out, "}\n");
 }
 
 /* One connection: a command line, a JSON line. */
@@ -236,13 +269,63 @@ static int listen_on(const char *path)
 	return fd;
 }
 
+static int on_sample(void *ctx, void *data, size_t len)
+{
+	(void)ctx;
+	if (len == sizeof(struct shield_sample))
+		detect_sample(&det, data);
+	return 0;
+}
+
+/* Active attacks become rate-limit rules for their destinations. */
+static void mitigate(struct shield_bpf *s)
+{
+	static struct shield_rule r[SHIELD_MAX_RULES];
+	struct shield_maps m = { bpf_map__fd(s->maps.rules),
+				 bpf_map__fd(s->maps.rule_index),
+				 bpf_map__fd(s->maps.config) };
+	unsigned n = detect_rules(&det, r, SHIELD_MAX_RULES);
+
+	if (shield_rules_load(&m, r, n) < 0)
+		fprintf(stderr, "vigil-shield: cannot load rules: %s\n",
+			strerror(errno));
+	printf("vigil-shield: %u attack rule%s active\n", n, n == 1 ? "" : "s");
+	fflush(stdout);
+}
+
+/* The control socket and the samples, until a signal says stop. */
+static void serve_loop(struct shield_bpf *s, const char *ifname, int lfd)
+{
+	struct ring_buffer *rb = ring_buffer__new(bpf_map__fd(s->maps.samples),
+						  on_sample, NULL, NULL);
+	struct pollfd p[2] = { { lfd, POLLIN, 0 },
+			       { rb ? ring_buffer__epoll_fd(rb) : -1, POLLIN,
+				 0 } };
+	int c;
+
+	detect_init(&det, now_s());
+	while (!stop) {
+		if (poll(p, rb ? 2 : 1, 200) > 0) {
+			if (rb && (p[1].revents & POLLIN))
+				ring_buffer__consume(rb);
+			if ((p[0].revents & POLLIN) &&
+			    (c = accept4(lfd, NULL, NULL, SOCK_CLOEXEC)) >= 0)
+				serve(s, ifname, c);
+		}
+		if (detect_tick(&det, now_s()))
+			mitigate(s);
+	}
+	ring_buffer__free(rb);
+}
+
 int shield_run(const char *ifname, const char *config, const char *sock)
 {
 	struct shield_bpf *s = shield_bpf__open_and_load();
 	unsigned ifindex = if_nametoindex(ifname);
-	struct pollfd pfd;
 	int lfd = -1, rc = 1;
 
+	det.cfg.hold_down_s = 60; /* an attack ends a minute after its last
+				    * second over the threshold */
 	if (!s || !ifindex) {
 		fprintf(stderr, "vigil-shield: %s: %s\n", s ? ifname :
 			"cannot load the XDP program (root?)", strerror(errno));
@@ -261,16 +344,7 @@ int shield_run(const char *ifname, const char *config, const char *sock)
 	printf("vigil-shield: filtering on %s, control socket %s\n", ifname,
 	       sock);
 	fflush(stdout);
-	pfd.fd = lfd;
-	pfd.events = POLLIN;
-	while (!stop) {
-		if (poll(&pfd, 1, 500) > 0) {
-			int c = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
-
-			if (c >= 0)
-				serve(s, ifname, c);
-		}
-	}
+	serve_loop(s, ifname, lfd);
 	bpf_xdp_detach((int)ifindex, 0, NULL);
 	rc = 0;
 out:
