@@ -1,12 +1,45 @@
 /*
- * ctl.h -- the parts of the vigil-shield program.
+ * ctl.h -- the parts of the vigil-shield program and the state the
+ * daemon's parts share (one daemon, one interface, one state).
  */
 #ifndef VIGIL_SHIELD_CTL_H
 #define VIGIL_SHIELD_CTL_H
 
+#include <stddef.h>
+#include <stdio.h>
+
+#include "detect.h"
+#include "geo.h"
+#include "mitigate.h"
+
 #define SHIELD_DEFAULT_SOCKET "/run/vigil/shield.sock"
+
+struct shield_bpf;
+
+struct shield_state {
+	struct shield_bpf *skel;
+	const char *ifname;
+	struct detector det;
+	struct mitigator mit;
+	struct geo *geo;
+	char geo_path[4096];
+	unsigned metrics_port;		/* on 127.0.0.1 (metrics-addr); 0: off */
+	char metrics_addr[64];
+	double started;
+};
 
 /* The daemon: runs until SIGTERM/SIGINT; the exit status. */
 int shield_run(const char *ifname, const char *config, const char *sock);
+
+/* config.c: the configuration file, and its keys one at a time. */
+int shield_config_load(struct shield_state *st, const char *path);
+int shield_list_op(struct shield_state *st, const char *list,
+		   const char *arg, int add, char *err, size_t errlen);
+
+/* control.c: one control-socket connection (a line in, an answer out). */
+void shield_serve(struct shield_state *st, int fd);
+/* The Prometheus text exposition of the counters and attacks. */
+void shield_metrics(struct shield_state *st, FILE *out);
+uint64_t shield_counter(struct shield_state *st, unsigned which);
 
 #endif

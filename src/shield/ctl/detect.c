@@ -1,16 +1,21 @@
 /*
  * detect.c -- see detect.h. Counting is per one-second window and per
  * destination, in a table that is emptied each window (bounded by
- * DETECT_MAX_DESTS; destinations beyond it in one second are not
- * counted, which a flood at many addresses would show as such).
+ * DETECT_MAX_DESTS; samples beyond it in one second are counted as
+ * uncounted, which a flood at many addresses shows as such).
  */
-#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <string.h>
 
 #include "detect.h"
 
-static const char *const vector_names[V_COUNT] = { "pps", "udp", "syn" };
+const char *const vector_names[V_COUNT] = {
+	"pps", "bps", "udp", "udp-bps", "tcp", "syn", "icmp", "baseline",
+};
+
+#define EWMA_WEIGHT 0.1		/* a window's weight in the baseline */
+#define SIGNATURE_SHARE 0.6	/* a port this dominant narrows the rule */
+#define SIGNATURE_MIN 20	/* samples before a signature is trusted */
 
 void detect_init(struct detector *d, double now)
 {
@@ -19,6 +24,20 @@ void detect_init(struct detector *d, double now)
 	memset(d, 0, sizeof(*d));
 	d->cfg = cfg;
 	d->window_start = now;
+	d->next_id = 1;
+}
+
+static int protected(const struct detector *d, uint8_t family,
+		     const uint8_t *addr)
+{
+	unsigned i;
+
+	if (!d->cfg.nprotect)
+		return 1;
+	for (i = 0; i < d->cfg.nprotect; i++)
+		if (prefix_contains(&d->cfg.protect[i], family, addr))
+			return 1;
+	return 0;
 }
 
 static struct dst_count *dst_of(struct detector *d, uint8_t family,
@@ -32,38 +51,130 @@ static struct dst_count *dst_of(struct detector *d, uint8_t family,
 			return &d->dst[i];
 	if (d->ndst == DETECT_MAX_DESTS)
 		return NULL;
+	memset(&d->dst[d->ndst], 0, sizeof(d->dst[0]));
 	d->dst[d->ndst].family = family;
 	memcpy(d->dst[d->ndst].addr, addr, 16);
-	memset(d->dst[d->ndst].n, 0, sizeof(d->dst[d->ndst].n));
 	return &d->dst[d->ndst++];
 }
 
-void detect_sample(struct detector *d, const struct shield_sample *s)
-{
-	struct dst_count *c = dst_of(d, s->family, s->dst);
-
-	if (!c)
-		return;
-	c->n[V_PPS]++;
-	if (s->proto == IPPROTO_UDP)
-		c->n[V_UDP]++;
-	if (s->proto == IPPROTO_TCP && (s->tcp_flags & 0x12) == 0x02)
-		c->n[V_SYN]++;
-}
-
-static struct attack *attack_of(struct detector *d, const struct dst_count *c,
-				enum vector v)
+static struct attack *active_on(struct detector *d, uint8_t family,
+				const uint8_t *addr)
 {
 	unsigned i;
 
 	for (i = 0; i < d->nattacks; i++) {
 		struct attack *a = &d->attacks[i];
 
-		if (a->active && a->vector == v && a->family == c->family &&
-		    !memcmp(a->addr, c->addr, 16))
+		if (a->active && a->family == family &&
+		    !memcmp(a->addr, addr, 16))
 			return a;
 	}
 	return NULL;
+}
+
+static void count(struct dst_count *c, const struct shield_sample *s)
+{
+	uint64_t bits = (uint64_t)s->len * 8;
+
+	c->n[V_PPS]++;
+	c->n[V_BPS] += bits;
+	c->n[V_BASELINE]++;
+	if (s->proto == IPPROTO_UDP) {
+		c->n[V_UDP]++;
+		c->n[V_UDP_BPS] += bits;
+	} else if (s->proto == IPPROTO_TCP) {
+		c->n[V_TCP]++;
+		if ((s->tcp_flags & 0x12) == 0x02)
+			c->n[V_SYN]++;
+	} else if (s->proto == IPPROTO_ICMP || s->proto == IPPROTO_ICMPV6) {
+		c->n[V_ICMP]++;
+	}
+}
+
+/* The heavy hitters of an attack under way. */
+static void observe(struct attack *a, const struct shield_sample *s)
+{
+	uint8_t src[17];
+	uint16_t len = s->len;
+
+	src[0] = s->family;
+	memcpy(src + 1, s->src, 16);
+	topk_add(&a->src, src, sizeof(src));
+	if (s->proto == IPPROTO_UDP || s->proto == IPPROTO_TCP) {
+		topk_add(&a->sport, &s->sport, 2);
+		topk_add(&a->dport, &s->dport, 2);
+	}
+	topk_add(&a->len, &len, 2);
+}
+
+void detect_sample(struct detector *d, const struct shield_sample *s)
+{
+	struct dst_count *c;
+	struct attack *a;
+
+	d->samples++;
+	if (!protected(d, s->family, s->dst))
+		return;
+	if (!(c = dst_of(d, s->family, s->dst))) {
+		d->uncounted++;
+		return;
+	}
+	count(c, s);
+	if ((a = active_on(d, s->family, s->dst)))
+		observe(a, s);
+	else if (d->nrecent < DETECT_RECENT)
+		d->recent[d->nrecent++] = *s;
+}
+
+static struct baseline *baseline_of(struct detector *d,
+				    const struct dst_count *c, double now)
+{
+	unsigned i, oldest = 0;
+
+	for (i = 0; i < d->nbase; i++) {
+		if (d->base[i].family == c->family &&
+		    !memcmp(d->base[i].addr, c->addr, 16))
+			return &d->base[i];
+		if (d->base[i].last < d->base[oldest].last)
+			oldest = i;
+	}
+	i = d->nbase < DETECT_MAX_DESTS ? d->nbase++ : oldest;
+	memset(&d->base[i], 0, sizeof(d->base[i]));
+	d->base[i].family = c->family;
+	memcpy(d->base[i].addr, c->addr, 16);
+	d->base[i].last = now;
+	return &d->base[i];
+}
+
+/* Which vectors of one destination's window are over (a bit each);
+ * rates[] gets the window's rates. */
+static uint32_t over_of(struct detector *d, const struct dst_count *c,
+			double now, double secs, uint64_t *rates)
+{
+	struct baseline *b = baseline_of(d, c, now);
+	uint32_t over = 0;
+	unsigned v;
+
+	for (v = 0; v < V_COUNT; v++) {
+		rates[v] = (uint64_t)((double)c->n[v] * d->cfg.sample_every /
+				      secs);
+		if (v != V_BASELINE && d->cfg.threshold[v] &&
+		    rates[v] > d->cfg.threshold[v])
+			over |= 1u << v;
+	}
+	if (d->cfg.baseline_factor > 0 && b->windows >= d->cfg.baseline_warmup &&
+	    rates[V_BASELINE] > d->cfg.baseline_min_pps &&
+	    rates[V_BASELINE] > d->cfg.baseline_factor * b->mean_pps)
+		over |= 1u << V_BASELINE;
+	rates[V_BASELINE] = (uint64_t)b->mean_pps;
+	if (!over && !active_on(d, c->family, c->addr)) { /* quiet: learn */
+		b->mean_pps = b->windows ? b->mean_pps * (1 - EWMA_WEIGHT) +
+					   EWMA_WEIGHT * (double)rates[V_PPS] :
+					   (double)rates[V_PPS];
+		b->windows++;
+	}
+	b->last = now;
+	return over;
 }
 
 static struct attack *new_attack(struct detector *d)
@@ -81,35 +192,76 @@ static struct attack *new_attack(struct detector *d)
 	return NULL;
 }
 
+static struct attack *start_attack(struct detector *d,
+				   const struct dst_count *c, double now,
+				   uint64_t baseline)
+{
+	struct attack *a = new_attack(d);
+	unsigned i;
+
+	if (!a)
+		return NULL;
+	memset(a, 0, sizeof(*a));
+	a->id = d->next_id++;
+	a->family = c->family;
+	memcpy(a->addr, c->addr, 16);
+	a->active = 1;
+	a->start = now;
+	a->baseline_pps = baseline;
+	for (i = 0; i < d->nrecent; i++) /* what the window saw of it */
+		if (d->recent[i].family == a->family &&
+		    !memcmp(d->recent[i].dst, a->addr, 16))
+			observe(a, &d->recent[i]);
+	return a;
+}
+
+static uint16_t dominant_port(const struct topk *t)
+{
+	const struct topk_entry *e = topk_dominant(t, SIGNATURE_SHARE);
+	uint16_t port = 0;
+
+	if (e && t->total >= SIGNATURE_MIN)
+		memcpy(&port, e->key, 2);
+	return port;
+}
+
+/* A port that most of the attack uses narrows its rules; 1 if changed. */
+static int signature(struct attack *a)
+{
+	uint16_t sp = dominant_port(&a->sport), dp = dominant_port(&a->dport);
+	int changed = sp != a->sig_sport || dp != a->sig_dport;
+
+	a->sig_sport = sp;
+	a->sig_dport = dp;
+	return changed;
+}
+
 /* The window's rates against the thresholds: attacks start or go on. */
 static int judge(struct detector *d, double now, double secs)
 {
+	uint64_t rates[V_COUNT];
 	unsigned i, v;
 	int changed = 0;
 
+	for (i = 0; i < d->nattacks; i++)
+		d->attacks[i].over = 0;
 	for (i = 0; i < d->ndst; i++) {
-		for (v = 0; v < V_COUNT; v++) {
-			uint64_t rate = (uint64_t)((double)d->dst[i].n[v] *
-						   d->cfg.sample_every / secs);
-			struct attack *a;
+		uint32_t over = over_of(d, &d->dst[i], now, secs, rates);
+		struct attack *a = active_on(d, d->dst[i].family,
+					     d->dst[i].addr);
 
-			if (!d->cfg.threshold[v] || rate <= d->cfg.threshold[v])
-				continue;
-			if (!(a = attack_of(d, &d->dst[i], (enum vector)v))) {
-				if (!(a = new_attack(d)))
-					continue;
-				memset(a, 0, sizeof(*a));
-				a->family = d->dst[i].family;
-				memcpy(a->addr, d->dst[i].addr, 16);
-				a->vector = (enum vector)v;
-				a->active = 1;
-				a->start = now;
-				changed = 1;
-			}
-			a->last_over = now;
-			if (rate > a->peak_pps)
-				a->peak_pps = rate;
-		}
+		if (!over)
+			continue;
+		if (!a && !(a = start_attack(d, &d->dst[i], now,
+					     rates[V_BASELINE])))
+			continue;
+		changed |= (a->vectors | over) != a->vectors;
+		a->vectors |= over;
+		a->over = over;
+		a->last_over = now;
+		for (v = 0; v < V_COUNT; v++)
+			if (v != V_BASELINE && rates[v] > a->peak[v])
+				a->peak[v] = rates[v];
 	}
 	return changed;
 }
@@ -126,62 +278,21 @@ int detect_tick(struct detector *d, double now)
 	for (i = 0; i < d->nattacks; i++) {
 		struct attack *a = &d->attacks[i];
 
-		if (a->active && now - a->last_over >= d->cfg.hold_down_s) {
+		if (!a->active)
+			continue;
+		changed |= signature(a);
+		if (now - a->last_over >= d->cfg.hold_down_s) {
 			a->active = 0;
 			a->end = now;
 			changed = 1;
 		}
 	}
-	d->ndst = 0;
+	d->ndst = d->nrecent = 0;
 	d->window_start = now;
 	return changed;
 }
 
-unsigned detect_rules(const struct detector *d, struct shield_rule *out,
-		      unsigned max)
+uint64_t attack_pps(const struct attack *a)
 {
-	unsigned i, n = 0;
-
-	for (i = 0; i < d->nattacks && n < max; i++) {
-		const struct attack *a = &d->attacks[i];
-		struct shield_rule *r = &out[n];
-
-		if (!a->active)
-			continue;
-		memset(r, 0, sizeof(*r));
-		r->family = a->family;
-		r->dst_len = a->family == 4 ? 32 : 128;
-		memcpy(r->dst, a->addr, 16);
-		r->action = SHIELD_RATE;
-		r->rate_pps = (uint32_t)d->cfg.threshold[a->vector];
-		if (a->vector == V_UDP)
-			r->proto = IPPROTO_UDP;
-		if (a->vector == V_SYN) {
-			r->proto = IPPROTO_TCP;
-			r->tcp_flags_mask = 0x12;
-			r->tcp_flags_value = 0x02;
-		}
-		n++;
-	}
-	return n;
-}
-
-void detect_json(const struct detector *d, FILE *out)
-{
-	char addr[INET6_ADDRSTRLEN];
-	unsigned i;
-
-	fputc('[', out);
-	for (i = 0; i < d->nattacks; i++) {
-		const struct attack *a = &d->attacks[i];
-
-		inet_ntop(a->family == 4 ? AF_INET : AF_INET6, a->addr, addr,
-			  sizeof(addr));
-		fprintf(out, "%s{\"destination\":\"%s\",\"vector\":\"%s\","
-			"\"state\":\"%s\",\"peak_pps\":%llu,\"start\":%.0f,"
-			"\"end\":%.0f}", i ? "," : "", addr,
-			vector_names[a->vector], a->active ? "active" : "ended",
-			(unsigned long long)a->peak_pps, a->start, a->end);
-	}
-	fputc(']', out);
+	return a->peak[V_PPS];
 }

@@ -20,6 +20,8 @@ static void usage(FILE *f)
 		"       vigil-shield block PREFIX | unblock PREFIX | allow PREFIX "
 		"[--socket PATH]\n"
 		"       vigil-shield status --json [--socket PATH]\n"
+		"       vigil-shield rules | attacks | metrics [--socket PATH]\n"
+		"       vigil-shield report --format json|stix [--socket PATH]\n"
 		"\n"
 		"The XDP program drops what the blocklist and the rules say, "
 		"never what the\nallowlist names. The socket defaults to %s.\n"
@@ -31,7 +33,8 @@ static void usage(FILE *f)
 static int ask(const char *sock, const char *cmd, const char *arg)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	char buf[65536], line[512];
+	static char buf[1 << 20];
+	char line[512];
 	size_t got = 0;
 	ssize_t n;
 	int fd;
@@ -65,11 +68,12 @@ int main(int argc, char **argv)
 		{ "config", required_argument, NULL, 'c' },
 		{ "socket", required_argument, NULL, 's' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "format", required_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *ifname = NULL, *config = NULL, *sock = SHIELD_DEFAULT_SOCKET;
-	const char *cmd;
+	const char *cmd, *format = "json";
 	int o;
 
 	while ((o = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
@@ -78,6 +82,7 @@ int main(int argc, char **argv)
 		case 'c': config = optarg; break;
 		case 's': sock = optarg; break;
 		case 'j': break; /* status answers in JSON */
+		case 'f': format = optarg; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
@@ -89,8 +94,13 @@ int main(int argc, char **argv)
 	cmd = argv[optind];
 	if (!strcmp(cmd, "run") && ifname && optind + 1 == argc)
 		return shield_run(ifname, config, sock);
-	if (!strcmp(cmd, "status") && optind + 1 == argc)
-		return ask(sock, "status", NULL);
+	if ((!strcmp(cmd, "status") || !strcmp(cmd, "rules") ||
+	     !strcmp(cmd, "attacks") || !strcmp(cmd, "metrics")) &&
+	    optind + 1 == argc)
+		return ask(sock, cmd, NULL);
+	if (!strcmp(cmd, "report") && optind + 1 == argc &&
+	    (!strcmp(format, "json") || !strcmp(format, "stix")))
+		return ask(sock, "report", format);
 	if ((!strcmp(cmd, "block") || !strcmp(cmd, "unblock") ||
 	     !strcmp(cmd, "allow")) && optind + 2 == argc)
 		return ask(sock, cmd, argv[optind + 1]);

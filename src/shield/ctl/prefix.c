@@ -65,3 +65,15 @@ void prefix_format(const struct prefix *p, char *out, size_t len)
 	snprintf(out, len, "%s/%u", a,
 		 p->family == 4 ? p->v4.prefixlen : p->v6.prefixlen);
 }
+
+int prefix_contains(const struct prefix *p, int family, const uint8_t *addr)
+{
+	const uint8_t *net = p->family == 4 ? (const uint8_t *)&p->v4.addr :
+					      p->v6.addr;
+	unsigned len = p->family == 4 ? p->v4.prefixlen : p->v6.prefixlen;
+	unsigned full = len / 8, rest = len % 8;
+
+	if (family != p->family || memcmp(net, addr, full))
+		return 0;
+	return !rest || !((net[full] ^ addr[full]) & (0xff << (8 - rest)));
+}

@@ -5,6 +5,7 @@
 #define VIGIL_SHIELD_PREFIX_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "shield.h"
 
@@ -18,5 +19,7 @@ struct prefix {
  * bits past the length must be zero. 0, or -1. */
 int prefix_parse(const char *s, struct prefix *p);
 void prefix_format(const struct prefix *p, char *out, size_t len);
+/* 1 if the address (v4 in its first 4 bytes) is inside the prefix. */
+int prefix_contains(const struct prefix *p, int family, const uint8_t *addr);
 
 #endif

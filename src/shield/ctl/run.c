@@ -1,15 +1,17 @@
 /*
  * run.c -- `vigil-shield run`: loads the XDP program, attaches it to an
- * interface, applies the configuration (allowlist, blocklist, guards) and
- * serves the control socket: one line in, one JSON line out. Detaches on
- * SIGTERM or SIGINT.
+ * interface, applies the configuration, and runs one loop: the control
+ * socket, the metrics port, the program's samples into the detector, and
+ * once a second the action ladder. Detaches (and withdraws everything
+ * upstream) on SIGTERM or SIGINT.
  */
 #define _GNU_SOURCE
+#include <arpa/inet.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <errno.h>
-#include <linux/if_link.h>
 #include <net/if.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -22,17 +24,13 @@
 #include <unistd.h>
 
 #include "ctl.h"
-#include "detect.h"
-#include "prefix.h"
-#include "rules.h"
 #pragma GCC diagnostic push /* bpftool's generated code */
 #pragma GCC diagnostic ignored "-Wcast-qual"
 #include "shield.skel.h"
 #pragma GCC diagnostic pop
 
 static volatile sig_atomic_t stop;
-/* The flood detector, fed by the program's samples (one daemon, one). */
-static struct detector det;
+static struct shield_state state; /* one daemon, one state */
 
 static double now_s(void)
 {
@@ -48,209 +46,7 @@ static void on_signal(int sig)
 	stop = 1;
 }
 
-/* Adds (or removes) a prefix to the allow or block list. */
-static int list_op(struct shield_bpf *s, const char *list, const char *arg,
-		   int add, char *err, size_t errlen)
-{
-	int allow = !strcmp(list, "allow");
-	struct prefix p;
-	uint64_t zero = 0;
-	int fd, rc;
-
-	if (prefix_parse(arg, &p) < 0) {
-		snprintf(err, errlen, "not a prefix: %s", arg);
-		return -1;
-	}
-	fd = bpf_map__fd(p.family == 4 ? (allow ? s->maps.allow4 : s->maps.block4) :
-					 (allow ? s->maps.allow6 : s->maps.block6));
-	rc = add ? bpf_map_update_elem(fd, p.family == 4 ? (void *)&p.v4 :
-						    (void *)&p.v6, &zero, 0) :
-		   bpf_map_delete_elem(fd, p.family == 4 ? (void *)&p.v4 :
-						       (void *)&p.v6);
-	if (rc < 0)
-		snprintf(err, errlen, "%s %s: %s", add ? list : "unblock", arg,
-			 strerror(errno));
-	return rc;
-}
-
-static int set_option(struct shield_bpf *s, const char *key, const char *val,
-		      char *err, size_t errlen)
-{
-	struct shield_config cfg;
-	uint32_t zero = 0, v = (uint32_t)strtoul(val, NULL, 10);
-	int fd = bpf_map__fd(s->maps.config);
-
-	if (bpf_map_lookup_elem(fd, &zero, &cfg) < 0)
-		return -1;
-	if (!strcmp(key, "amp-guard"))
-		cfg.amp_guard = !strcmp(val, "yes") || !strcmp(val, "1");
-	else if (!strcmp(key, "src-pps"))
-		cfg.src_pps = v;
-	else if (!strcmp(key, "src-burst"))
-		cfg.src_burst = v;
-	else if (!strcmp(key, "syn-pps"))
-		cfg.syn_pps = v;
-	else if (!strcmp(key, "syn-burst"))
-		cfg.syn_burst = v;
-	else if (!strcmp(key, "sample-every"))
-		cfg.sample_every = det.cfg.sample_every = v;
-	else if (!strcmp(key, "threshold-pps"))
-		det.cfg.threshold[V_PPS] = v;
-	else if (!strcmp(key, "threshold-udp-pps"))
-		det.cfg.threshold[V_UDP] = v;
-	else if (!strcmp(key, "threshold-syn-pps"))
-		det.cfg.threshold[V_SYN] = v;
-	else if (!strcmp(key, "hold-down"))
-		det.cfg.hold_down_s = v;
-	else {
-		snprintf(err, errlen, "unknown option %s", key);
-		return -1;
-	}
-	return bpf_map_update_elem(fd, &zero, &cfg, 0);
-}
-
-/* "allow P", "block P", "amp-guard yes", "src-pps N", ... */
-static int config_line(struct shield_bpf *s, char *line, char *err,
-		       size_t errlen)
-{
-	char *key = strtok(line, " \t\n"), *val = strtok(NULL, " \t\n");
-
-	if (!key || *key == '#')
-		return 0;
-	if (!val) {
-		snprintf(err, errlen, "%s: a value is missing", key);
-		return -1;
-	}
-	if (!strcmp(key, "allow") || !strcmp(key, "block"))
-		return list_op(s, key, val, 1, err, errlen);
-	return set_option(s, key, val, err, errlen);
-}
-
-static int load_config(struct shield_bpf *s, const char *path)
-{
-	char line[512], err[256];
-	unsigned n = 0;
-	FILE *f = fopen(path, "re");
-
-	if (!f) {
-		fprintf(stderr, "vigil-shield: %s: %s\n", path, strerror(errno));
-		return -1;
-	}
-	while (fgets(line, sizeof(line), f)) {
-		n++;
-		if (config_line(s, line, err, sizeof(err)) < 0) {
-			fprintf(stderr, "vigil-shield: %s:%u: %s\n", path, n, err);
-			fclose(f);
-			return -1;
-		}
-	}
-	fclose(f);
-	return 0;
-}
-
-static uint64_t counter(struct shield_bpf *s, uint32_t which)
-{
-	int ncpu = libbpf_num_possible_cpus(), i;
-	uint64_t v[1024], sum = 0;
-
-	if (ncpu <= 0 || ncpu > 1024 ||
-	    bpf_map_lookup_elem(bpf_map__fd(s->maps.counters), &which, v) < 0)
-		return 0;
-	for (i = 0; i < ncpu; i++)
-		sum += v[i];
-	return sum;
-}
-
-static void list_json(FILE *out, struct bpf_map *m4, struct bpf_map *m6)
-{
-	struct prefix p = { 0 };
-	char text[80];
-	int first = 1;
-
-	memset(&p, 0, sizeof(p));
-	p.family = 4;
-	while (bpf_map_get_next_key(bpf_map__fd(m4), first ? NULL : &p.v4,
-				    &p.v4) == 0) {
-		prefix_format(&p, text, sizeof(text));
-		fprintf(out, "%s\"%s\"", first ? "" : ",", text);
-		first = 0;
-	}
-	p.family = 6;
-	while (bpf_map_get_next_key(bpf_map__fd(m6),
-				    p.v6.prefixlen || !first ? &p.v6 : NULL,
-				    &p.v6) == 0) {
-		prefix_format(&p, text, sizeof(text));
-		fprintf(out, "%s\"%s\"", first ? "" : ",", text);
-		first = 0;
-	}
-}
-
-static unsigned active_rules(struct shield_bpf *s)
-{
-	struct shield_config cfg;
-	uint32_t zero = 0;
-
-	if (bpf_map_lookup_elem(bpf_map__fd(s->maps.config), &zero, &cfg) < 0)
-		return 0;
-	return cfg.nrules;
-}
-
-static void status(struct shield_bpf *s, const char *ifname, FILE *out)
-{
-	static const char *const names[SC_COUNT] = {
-		"passed", "allowed", "blocked", "rule_dropped", "rule_passed",
-		"malformed", "not_ip", "amp_dropped", "syn_dropped",
-		"src_dropped", "rule_rate_dropped",
-	};
-	uint32_t i;
-
-	fprintf(out, "{\"interface\":\"%s\",\"counters\":{", ifname);
-	for (i = 0; i < SC_COUNT; i++)
-		fprintf(out, "%s\"%s\":%llu", i ? "," : "", names[i],
-			(unsigned long long)counter(s, i));
-	fprintf(out, "},\"allowed\":[");
-	list_json(out, s->maps.allow4, s->maps.allow6);
-	fprintf(out, "],\"blocked\":[");
-	list_json(out, s->maps.block4, s->maps.block6);
-	fprintf(out, "],\"rules\":%u,\"attacks\":", active_rules(s));
-	detect_json(&det, out);
-	fprintf(out, "}\n");
-}
-
-/* One connection: a command line, a JSON line. */
-static void serve(struct shield_bpf *s, const char *ifname, int fd)
-{
-	char line[512] = "", err[256] = "", *cmd, *arg;
-	ssize_t n = read(fd, line, sizeof(line) - 1);
-	FILE *out = fdopen(fd, "w");
-	int rc = -1;
-
-	if (!out) {
-		close(fd);
-		return;
-	}
-	line[n > 0 ? n : 0] = '\0';
-	cmd = strtok(line, " \t\r\n");
-	arg = strtok(NULL, " \t\r\n");
-	if (cmd && !strcmp(cmd, "status")) {
-		status(s, ifname, out);
-		fclose(out);
-		return;
-	}
-	if (cmd && arg && (!strcmp(cmd, "block") || !strcmp(cmd, "allow")))
-		rc = list_op(s, cmd, arg, 1, err, sizeof(err));
-	else if (cmd && arg && !strcmp(cmd, "unblock"))
-		rc = list_op(s, "block", arg, 0, err, sizeof(err));
-	else
-		snprintf(err, sizeof(err), "unknown command");
-	if (rc == 0)
-		fprintf(out, "{\"ok\":true}\n");
-	else
-		fprintf(out, "{\"ok\":false,\"error\":\"%s\"}\n", err);
-	fclose(out);
-}
-
-static int listen_on(const char *path)
+static int listen_unix(const char *path)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	int fd;
@@ -269,82 +65,161 @@ static int listen_on(const char *path)
 	return fd;
 }
 
+static int listen_tcp(const char *addr, unsigned port)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET,
+				  .sin_port = htons((uint16_t)port) };
+	int fd, one = 1;
+
+	if (inet_pton(AF_INET, addr, &sa.sin_addr) != 1)
+		return -1;
+	fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one,
+				 sizeof(one)) < 0 ||
+	    bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
+	    listen(fd, 16) < 0) {
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* One scrape: whatever the request, the metrics (bounded by a timeout). */
+static void serve_metrics(int fd)
+{
+	struct timeval tv = { 1, 0 };
+	char req[2048];
+	FILE *out;
+
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	if (read(fd, req, sizeof(req)) <= 0 || !(out = fdopen(fd, "w"))) {
+		close(fd);
+		return;
+	}
+	fputs("HTTP/1.0 200 OK\r\nContent-Type: text/plain; version=0.0.4\r\n"
+	      "Connection: close\r\n\r\n", out);
+	shield_metrics(&state, out);
+	fclose(out);
+}
+
 static int on_sample(void *ctx, void *data, size_t len)
 {
 	(void)ctx;
 	if (len == sizeof(struct shield_sample))
-		detect_sample(&det, data);
+		detect_sample(&state.det, data);
 	return 0;
 }
 
-/* Active attacks become rate-limit rules for their destinations. */
-static void mitigate(struct shield_bpf *s)
+static void tick(void)
 {
-	static struct shield_rule r[SHIELD_MAX_RULES];
-	struct shield_maps m = { bpf_map__fd(s->maps.rules),
-				 bpf_map__fd(s->maps.rule_index),
-				 bpf_map__fd(s->maps.config) };
-	unsigned n = detect_rules(&det, r, SHIELD_MAX_RULES);
+	double now = now_s();
+	unsigned before = state.mit.nrules;
 
-	if (shield_rules_load(&m, r, n) < 0)
-		fprintf(stderr, "vigil-shield: cannot load rules: %s\n",
-			strerror(errno));
-	printf("vigil-shield: %u attack rule%s active\n", n, n == 1 ? "" : "s");
-	fflush(stdout);
+	if (now - state.det.window_start < 1.0)
+		return;
+	detect_tick(&state.det, now);
+	mitigate(&state.mit, &state.det, now);
+	if (state.mit.nrules != before) {
+		printf("vigil-shield: %u attack rule%s active\n", state.mit.nrules,
+		       state.mit.nrules == 1 ? "" : "s");
+		fflush(stdout);
+	}
 }
 
-/* The control socket and the samples, until a signal says stop. */
-static void serve_loop(struct shield_bpf *s, const char *ifname, int lfd)
+/* The sockets and the samples, until a signal says stop. */
+static void serve_loop(int lfd, int mfd)
 {
-	struct ring_buffer *rb = ring_buffer__new(bpf_map__fd(s->maps.samples),
-						  on_sample, NULL, NULL);
-	struct pollfd p[2] = { { lfd, POLLIN, 0 },
-			       { rb ? ring_buffer__epoll_fd(rb) : -1, POLLIN,
-				 0 } };
+	struct ring_buffer *rb =
+		ring_buffer__new(bpf_map__fd(state.skel->maps.samples),
+				 on_sample, NULL, NULL);
+	struct pollfd p[3] = {
+		{ lfd, POLLIN, 0 },
+		{ mfd, POLLIN, 0 },
+		{ rb ? ring_buffer__epoll_fd(rb) : -1, POLLIN, 0 },
+	};
 	int c;
 
-	detect_init(&det, now_s());
+	detect_init(&state.det, now_s());
 	while (!stop) {
-		if (poll(p, rb ? 2 : 1, 200) > 0) {
-			if (rb && (p[1].revents & POLLIN))
+		if (poll(p, 3, 200) > 0) {
+			if (p[2].revents & POLLIN)
 				ring_buffer__consume(rb);
 			if ((p[0].revents & POLLIN) &&
 			    (c = accept4(lfd, NULL, NULL, SOCK_CLOEXEC)) >= 0)
-				serve(s, ifname, c);
+				shield_serve(&state, c);
+			if ((p[1].revents & POLLIN) &&
+			    (c = accept4(mfd, NULL, NULL, SOCK_CLOEXEC)) >= 0)
+				serve_metrics(c);
 		}
-		if (detect_tick(&det, now_s()))
-			mitigate(s);
+		tick();
 	}
 	ring_buffer__free(rb);
 }
 
-int shield_run(const char *ifname, const char *config, const char *sock)
+static void defaults(struct shield_state *st, const char *ifname)
 {
-	struct shield_bpf *s = shield_bpf__open_and_load();
-	unsigned ifindex = if_nametoindex(ifname);
-	int lfd = -1, rc = 1;
+	memset(st, 0, sizeof(*st));
+	st->ifname = ifname;
+	st->det.cfg.hold_down_s = 60; /* an attack ends a minute after its
+					* last second over a threshold */
+	st->det.cfg.baseline_warmup = 30;
+	st->det.cfg.baseline_min_pps = 1000;
+	snprintf(st->geo_path, sizeof(st->geo_path), "%s", GEO_DEFAULT_DB);
+	snprintf(st->metrics_addr, sizeof(st->metrics_addr), "127.0.0.1");
+}
 
-	det.cfg.hold_down_s = 60; /* an attack ends a minute after its last
-				    * second over the threshold */
-	if (!s || !ifindex) {
-		fprintf(stderr, "vigil-shield: %s: %s\n", s ? ifname :
-			"cannot load the XDP program (root?)", strerror(errno));
-		goto out;
-	}
-	if ((config && load_config(s, config) < 0) ||
-	    (lfd = listen_on(sock)) < 0 ||
+/* Sockets up, program attached: 0, or -1 with the reason printed. */
+static int start(struct shield_state *st, unsigned ifindex, const char *config,
+		 const char *sock, int *lfd, int *mfd)
+{
+	struct shield_bpf *s = st->skel;
+
+	st->mit.maps = (struct shield_maps){ bpf_map__fd(s->maps.rules),
+					     bpf_map__fd(s->maps.rule_index),
+					     bpf_map__fd(s->maps.config) };
+	st->mit.allow4 = bpf_map__fd(s->maps.allow4);
+	st->mit.allow6 = bpf_map__fd(s->maps.allow6);
+	if (config && shield_config_load(st, config) < 0)
+		return -1;
+	if ((*lfd = listen_unix(sock)) < 0 ||
+	    (st->metrics_port &&
+	     (*mfd = listen_tcp(st->metrics_addr, st->metrics_port)) < 0) ||
 	    bpf_xdp_attach((int)ifindex, bpf_program__fd(s->progs.shield), 0,
 			   NULL) < 0) {
 		fprintf(stderr, "vigil-shield: cannot start on %s: %s\n",
-			ifname, strerror(errno));
+			st->ifname, strerror(errno));
+		return -1;
+	}
+	st->geo = geo_open(st->geo_path); /* reports without AS if absent */
+	if (st->mit.cfg.bird_socket[0])
+		mitigate_withdraw_all(&st->mit); /* what a previous run left */
+	return 0;
+}
+
+int shield_run(const char *ifname, const char *config, const char *sock)
+{
+	unsigned ifindex = if_nametoindex(ifname);
+	int lfd = -1, mfd = -1, rc = 1;
+
+	defaults(&state, ifname);
+	state.skel = shield_bpf__open_and_load();
+	if (!state.skel || !ifindex) {
+		fprintf(stderr, "vigil-shield: %s: %s\n", state.skel ? ifname :
+			"cannot load the XDP program (root?)", strerror(errno));
 		goto out;
 	}
+	if (start(&state, ifindex, config, sock, &lfd, &mfd) < 0)
+		goto out;
 	signal(SIGTERM, on_signal);
 	signal(SIGINT, on_signal);
+	signal(SIGPIPE, SIG_IGN);
 	printf("vigil-shield: filtering on %s, control socket %s\n", ifname,
 	       sock);
 	fflush(stdout);
-	serve_loop(s, ifname, lfd);
+	state.started = now_s();
+	serve_loop(lfd, mfd);
+	mitigate_withdraw_all(&state.mit);
 	bpf_xdp_detach((int)ifindex, 0, NULL);
 	rc = 0;
 out:
@@ -352,6 +227,9 @@ out:
 		close(lfd);
 		unlink(sock);
 	}
-	shield_bpf__destroy(s);
+	if (mfd >= 0)
+		close(mfd);
+	geo_close(state.geo);
+	shield_bpf__destroy(state.skel);
 	return rc;
 }

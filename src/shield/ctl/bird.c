@@ -1,0 +1,206 @@
+/*
+ * bird.c -- see bird.h. BIRD's control protocol: a greeting line, then
+ * per command reply lines "NNNN-text" (more follow) and a last one
+ * "NNNN text"; codes 0xxx are success, 8xxx and 9xxx errors.
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "bird.h"
+
+struct text {
+	char *p;
+	size_t len, used;
+	int overflow;
+};
+
+static void put(struct text *t, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void put(struct text *t, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(t->p + t->used, t->len - t->used, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= t->len - t->used)
+		t->overflow = 1;
+	else
+		t->used += (size_t)n;
+}
+
+static void put_addr(struct text *t, uint8_t family, const uint8_t *addr,
+		     unsigned len)
+{
+	char a[INET6_ADDRSTRLEN];
+
+	inet_ntop(family == 4 ? AF_INET : AF_INET6, addr, a, sizeof(a));
+	put(t, "%s/%u", a, len);
+}
+
+static void put_range(struct text *t, const char *what, unsigned lo,
+		      unsigned hi)
+{
+	if (!lo && !hi)
+		return;
+	if (lo == hi)
+		put(t, " %s = %u;", what, lo);
+	else
+		put(t, " %s >= %u && <= %u;", what, lo, hi);
+}
+
+/* route flow4 { dst 192.0.2.1/32; proto = 17; sport = 123; } { ... }; */
+static void put_flow(struct text *t, const struct shield_rule *r,
+		     int rate_limit)
+{
+	uint32_t bits = 0, action = 0x80060000; /* traffic-rate-bytes 0 */
+	float rate = (float)r->rate_pps;
+
+	put(t, "  route flow%c {", r->family == 4 ? '4' : '6');
+	if (r->dst_len) {
+		put(t, " dst ");
+		put_addr(t, r->family, r->dst, r->dst_len);
+		put(t, ";");
+	}
+	if (r->src_len) {
+		put(t, " src ");
+		put_addr(t, r->family, r->src, r->src_len);
+		put(t, ";");
+	}
+	if (r->proto)
+		put(t, " %s = %u;", r->family == 4 ? "proto" : "next header",
+		    r->proto);
+	put_range(t, "sport", r->sport_lo, r->sport_hi);
+	put_range(t, "dport", r->dport_lo, r->dport_hi);
+	put_range(t, "length", r->len_lo, r->len_hi);
+	if (r->tcp_flags_mask)
+		put(t, " tcp flags 0x%x/0x%x;", r->tcp_flags_value,
+		    r->tcp_flags_mask);
+	if (r->fragment)
+		put(t, " fragment %sis_fragment;", r->fragment == 2 ? "!" : "");
+	if (rate_limit && r->action == SHIELD_RATE) {
+		action = 0x800c0000; /* traffic-rate-packets (RFC 8955) */
+		memcpy(&bits, &rate, 4);
+	}
+	put(t, " } { bgp_ext_community.add((generic, 0x%08x, 0x%08x)); };\n",
+	    action, bits);
+}
+
+int bird_text(char *out, size_t len, const struct shield_rule *flows,
+	      unsigned nflows, int rate_limit, const struct blackhole *holes,
+	      unsigned nholes)
+{
+	struct text t = { out, len, 0, 0 };
+	unsigned i;
+	int fam;
+
+	put(&t, "# Written by vigil-shield; replaced whole on every change.\n");
+	for (fam = 4; fam <= 6; fam += 2) {
+		put(&t, "protocol static vigil_flowspec%d {\n"
+			"  flow%d { table vigil_flow%d; };\n", fam, fam, fam);
+		for (i = 0; i < nflows; i++)
+			if (flows[i].family == fam)
+				put_flow(&t, &flows[i], rate_limit);
+		put(&t, "}\nprotocol static vigil_rtbh%d {\n  ipv%d;\n", fam, fam);
+		for (i = 0; i < nholes; i++) {
+			if (holes[i].family != fam)
+				continue;
+			put(&t, "  route ");
+			put_addr(&t, holes[i].family, holes[i].addr,
+				 fam == 4 ? 32 : 128);
+			put(&t, " blackhole { bgp_community.add((65535, 666)); };\n");
+		}
+		put(&t, "}\n");
+	}
+	return t.overflow ? -1 : 0;
+}
+
+int bird_write(const char *path, const char *text)
+{
+	char tmp[4096];
+	FILE *f;
+	int ok;
+
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp) ||
+	    !(f = fopen(tmp, "we")))
+		return -1;
+	ok = fputs(text, f) >= 0;
+	ok &= fflush(f) == 0 && fsync(fileno(f)) == 0;
+	ok &= fclose(f) == 0;
+	if (!ok || rename(tmp, path) < 0) {
+		unlink(tmp);
+		return -1;
+	}
+	return 0;
+}
+
+/* Reads reply lines until the last one; its code, or -1. */
+static int last_reply(int fd, char *line, size_t len)
+{
+	char buf[4096];
+	size_t used = 0;
+	ssize_t n;
+	char *nl, *start;
+
+	for (;;) {
+		if (used == sizeof(buf) - 1 ||
+		    (n = read(fd, buf + used, sizeof(buf) - 1 - used)) <= 0)
+			return -1;
+		used += (size_t)n;
+		buf[used] = '\0';
+		for (start = buf; (nl = strchr(start, '\n')); start = nl + 1) {
+			*nl = '\0';
+			if (strlen(start) >= 5 && start[4] == ' ') {
+				snprintf(line, len, "%s", start);
+				return (start[0] - '0') * 1000 +
+				       (start[1] - '0') * 100 +
+				       (start[2] - '0') * 10 + (start[3] - '0');
+			}
+		}
+		used -= (size_t)(start - buf);
+		memmove(buf, start, used);
+	}
+}
+
+int bird_configure(const char *sock, char *err, size_t errlen)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct timeval tv = { 2, 0 };
+	char line[512];
+	int fd, code = -1;
+
+	if (strlen(sock) >= sizeof(sa.sun_path)) {
+		snprintf(err, errlen, "socket path too long");
+		return -1;
+	}
+	strcpy(sa.sun_path, sock);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) ||
+	    connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		snprintf(err, errlen, "BIRD at %s: %s", sock, strerror(errno));
+		goto out;
+	}
+	if (last_reply(fd, line, sizeof(line)) != 1 ||
+	    write(fd, "configure\n", 10) != 10 ||
+	    (code = last_reply(fd, line, sizeof(line))) < 0) {
+		snprintf(err, errlen, "BIRD at %s: no answer", sock);
+		code = -1;
+		goto out;
+	}
+	if (code >= 8000)
+		snprintf(err, errlen, "BIRD: %s", line);
+out:
+	if (fd >= 0)
+		close(fd);
+	return code >= 0 && code < 8000 ? 0 : -1;
+}

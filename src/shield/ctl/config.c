@@ -1,0 +1,228 @@
+/*
+ * config.c -- the vigil-shield configuration file: one "key value" a
+ * line, # comments. Keys that tune the XDP program go into its config
+ * map; the rest set the detector, the action ladder and the daemon.
+ */
+#define _GNU_SOURCE
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ctl.h"
+#include "prefix.h"
+#pragma GCC diagnostic push /* bpftool's generated code */
+#pragma GCC diagnostic ignored "-Wcast-qual"
+#include "shield.skel.h"
+#pragma GCC diagnostic pop
+
+int shield_list_op(struct shield_state *st, const char *list,
+		   const char *arg, int add, char *err, size_t errlen)
+{
+	struct shield_bpf *s = st->skel;
+	int allow = !strcmp(list, "allow");
+	struct prefix p;
+	uint64_t zero = 0;
+	int fd, rc;
+
+	if (prefix_parse(arg, &p) < 0) {
+		snprintf(err, errlen, "not a prefix: %s", arg);
+		return -1;
+	}
+	fd = bpf_map__fd(p.family == 4 ? (allow ? s->maps.allow4 : s->maps.block4) :
+					 (allow ? s->maps.allow6 : s->maps.block6));
+	rc = add ? bpf_map_update_elem(fd, p.family == 4 ? (void *)&p.v4 :
+						    (void *)&p.v6, &zero, 0) :
+		   bpf_map_delete_elem(fd, p.family == 4 ? (void *)&p.v4 :
+						       (void *)&p.v6);
+	if (rc < 0)
+		snprintf(err, errlen, "%s %s: %s", add ? list : "unblock", arg,
+			 strerror(errno));
+	return rc;
+}
+
+/* Keys of the XDP program's config map; 1 if the key was not one. */
+static int xdp_option(struct shield_state *st, const char *key,
+		      const char *val)
+{
+	struct shield_config cfg;
+	uint32_t zero = 0, v = (uint32_t)strtoul(val, NULL, 10);
+	int fd = bpf_map__fd(st->skel->maps.config);
+
+	if (bpf_map_lookup_elem(fd, &zero, &cfg) < 0)
+		return -1;
+	if (!strcmp(key, "amp-guard"))
+		cfg.amp_guard = !strcmp(val, "yes") || !strcmp(val, "1");
+	else if (!strcmp(key, "src-pps"))
+		cfg.src_pps = v;
+	else if (!strcmp(key, "src-burst"))
+		cfg.src_burst = v;
+	else if (!strcmp(key, "syn-pps"))
+		cfg.syn_pps = v;
+	else if (!strcmp(key, "syn-burst"))
+		cfg.syn_burst = v;
+	else if (!strcmp(key, "sample-every"))
+		cfg.sample_every = st->det.cfg.sample_every = v;
+	else
+		return 1;
+	return bpf_map_update_elem(fd, &zero, &cfg, 0);
+}
+
+static const struct {
+	const char *key;
+	enum vector v;
+} thresholds[] = {
+	{ "threshold-pps", V_PPS },	    { "threshold-bps", V_BPS },
+	{ "threshold-udp-pps", V_UDP },	    { "threshold-udp-bps", V_UDP_BPS },
+	{ "threshold-tcp-pps", V_TCP },	    { "threshold-syn-pps", V_SYN },
+	{ "threshold-icmp-pps", V_ICMP },
+};
+
+/* The detector's keys; 1 if the key was not one. */
+static int detect_option(struct detect_cfg *c, const char *key,
+			 const char *val, char *err, size_t errlen)
+{
+	uint64_t v = strtoull(val, NULL, 10);
+	size_t i;
+
+	for (i = 0; i < sizeof(thresholds) / sizeof(thresholds[0]); i++)
+		if (!strcmp(key, thresholds[i].key)) {
+			c->threshold[thresholds[i].v] = v;
+			return 0;
+		}
+	if (!strcmp(key, "hold-down"))
+		c->hold_down_s = (uint32_t)v;
+	else if (!strcmp(key, "baseline-factor"))
+		c->baseline_factor = strtod(val, NULL);
+	else if (!strcmp(key, "baseline-min-pps"))
+		c->baseline_min_pps = v;
+	else if (!strcmp(key, "baseline-warmup"))
+		c->baseline_warmup = (uint32_t)v;
+	else if (!strcmp(key, "protect")) {
+		if (c->nprotect == DETECT_MAX_PROTECTED ||
+		    prefix_parse(val, &c->protect[c->nprotect]) < 0) {
+			snprintf(err, errlen, "protect: not a prefix, or more "
+				 "than %d: %s", DETECT_MAX_PROTECTED, val);
+			return -1;
+		}
+		c->nprotect++;
+	} else
+		return 1;
+	return 0;
+}
+
+/* The action ladder's and the daemon's keys; 1 if the key was not one. */
+static int daemon_option(struct shield_state *st, const char *key,
+			 const char *val)
+{
+	struct mitigate_cfg *m = &st->mit.cfg;
+
+	if (!strcmp(key, "bird-socket"))
+		snprintf(m->bird_socket, sizeof(m->bird_socket), "%s", val);
+	else if (!strcmp(key, "bird-include"))
+		snprintf(m->bird_include, sizeof(m->bird_include), "%s", val);
+	else if (!strcmp(key, "flowspec-pps"))
+		m->flowspec_pps = strtoull(val, NULL, 10);
+	else if (!strcmp(key, "rtbh-pps"))
+		m->rtbh_pps = strtoull(val, NULL, 10);
+	else if (!strcmp(key, "flowspec-action"))
+		m->flowspec_rate_limit = !strcmp(val, "rate-limit");
+	else if (!strcmp(key, "location-db"))
+		snprintf(st->geo_path, sizeof(st->geo_path), "%s", val);
+	else if (!strcmp(key, "metrics-port"))
+		st->metrics_port = (unsigned)strtoul(val, NULL, 10);
+	else if (!strcmp(key, "metrics-addr"))
+		snprintf(st->metrics_addr, sizeof(st->metrics_addr), "%s", val);
+	else
+		return 1;
+	return 0;
+}
+
+/* Every key but these takes a whole number. */
+static int number_ok(const char *key, const char *val)
+{
+	static const char *const text[] = {
+		"allow", "block", "amp-guard", "protect", "bird-socket",
+		"bird-include", "flowspec-action", "location-db",
+		"metrics-addr", "baseline-factor",
+	};
+	size_t i;
+	char *end;
+
+	for (i = 0; i < sizeof(text) / sizeof(text[0]); i++)
+		if (!strcmp(key, text[i]))
+			return 1;
+	errno = 0;
+	(void)strtoull(val, &end, 10);
+	return *val >= '0' && *val <= '9' && !*end && !errno;
+}
+
+static int config_line(struct shield_state *st, char *line, char *err,
+		       size_t errlen)
+{
+	char *key = strtok(line, " \t\r\n"), *val = strtok(NULL, " \t\r\n");
+	int rc;
+
+	if (!key || *key == '#')
+		return 0;
+	if (!val) {
+		snprintf(err, errlen, "%s: a value is missing", key);
+		return -1;
+	}
+	if (!number_ok(key, val)) {
+		snprintf(err, errlen, "%s: not a whole number: %s", key, val);
+		return -1;
+	}
+	if (!strcmp(key, "allow") || !strcmp(key, "block"))
+		return shield_list_op(st, key, val, 1, err, errlen);
+	if ((rc = xdp_option(st, key, val)) != 1 ||
+	    (rc = detect_option(&st->det.cfg, key, val, err, errlen)) != 1 ||
+	    (rc = daemon_option(st, key, val)) != 1)
+		return rc;
+	snprintf(err, errlen, "unknown key %s", key);
+	return -1;
+}
+
+static int check(struct shield_state *st, char *err, size_t errlen)
+{
+	const struct mitigate_cfg *m = &st->mit.cfg;
+
+	if (!!m->bird_socket[0] != !!m->bird_include[0]) {
+		snprintf(err, errlen, "bird-socket and bird-include go together");
+		return -1;
+	}
+	if (m->bird_socket[0] && !m->flowspec_pps && !m->rtbh_pps) {
+		snprintf(err, errlen, "bird-socket without flowspec-pps or "
+			 "rtbh-pps would never signal");
+		return -1;
+	}
+	return 0;
+}
+
+int shield_config_load(struct shield_state *st, const char *path)
+{
+	char line[512], err[256];
+	unsigned n = 0;
+	FILE *f = fopen(path, "re");
+
+	if (!f) {
+		fprintf(stderr, "vigil-shield: %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		n++;
+		if (config_line(st, line, err, sizeof(err)) < 0) {
+			fprintf(stderr, "vigil-shield: %s:%u: %s\n", path, n, err);
+			fclose(f);
+			return -1;
+		}
+	}
+	fclose(f);
+	if (check(st, err, sizeof(err)) < 0) {
+		fprintf(stderr, "vigil-shield: %s: %s\n", path, err);
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,240 @@
+/*
+ * mitigate.c -- see mitigate.h.
+ */
+#include <bpf/bpf.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "mitigate.h"
+
+#define V(x) (1u << (x))
+
+static struct shield_rule *rule_for(const struct attack *a,
+				    struct shield_rule *r, uint8_t proto,
+				    uint64_t rate)
+{
+	memset(r, 0, sizeof(*r));
+	r->family = a->family;
+	r->dst_len = a->family == 4 ? 32 : 128;
+	memcpy(r->dst, a->addr, 16);
+	r->proto = proto;
+	r->action = SHIELD_RATE;
+	r->rate_pps = rate > UINT32_MAX ? UINT32_MAX : rate ? (uint32_t)rate : 1;
+	return r;
+}
+
+/* The packet rate a vector pair (pps, bps) allows: the pps threshold, or
+ * the bps one in packets at the attack's mean packet size. */
+static uint64_t allowed_pps(const struct attack *a,
+			    const struct detect_cfg *c, enum vector pps,
+			    enum vector bps)
+{
+	uint64_t by_pps = c->threshold[pps], by_bps = 0;
+
+	if (c->threshold[bps] && a->peak[bps])
+		by_bps = (uint64_t)((double)c->threshold[bps] *
+				    (double)a->peak[pps] / (double)a->peak[bps]);
+	if (by_pps && by_bps)
+		return by_pps < by_bps ? by_pps : by_bps;
+	return by_pps ? by_pps : by_bps;
+}
+
+static void ports(const struct attack *a, struct shield_rule *r, int sport)
+{
+	if (sport && a->sig_sport)
+		r->sport_lo = r->sport_hi = a->sig_sport;
+	if (a->sig_dport)
+		r->dport_lo = r->dport_hi = a->sig_dport;
+}
+
+unsigned attack_rules(const struct attack *a, const struct detect_cfg *c,
+		      struct shield_rule *out, unsigned max)
+{
+	uint32_t v = a->vectors;
+	unsigned n = 0;
+
+	if (n < max && (v & V(V_SYN))) {
+		struct shield_rule *r = rule_for(a, &out[n++], IPPROTO_TCP,
+						 c->threshold[V_SYN]);
+
+		r->tcp_flags_mask = 0x12;
+		r->tcp_flags_value = 0x02;
+		ports(a, r, 0);
+	}
+	if (n < max && (v & (V(V_UDP) | V(V_UDP_BPS))))
+		ports(a, rule_for(a, &out[n++], IPPROTO_UDP,
+				  allowed_pps(a, c, V_UDP, V_UDP_BPS)), 1);
+	if (n < max && (v & V(V_TCP)))
+		ports(a, rule_for(a, &out[n++], IPPROTO_TCP,
+				  c->threshold[V_TCP]), 0);
+	if (n < max && (v & V(V_ICMP)))
+		rule_for(a, &out[n++], a->family == 4 ? IPPROTO_ICMP :
+							IPPROTO_ICMPV6,
+			 c->threshold[V_ICMP]);
+	if (n < max && (v & (V(V_PPS) | V(V_BPS))))
+		rule_for(a, &out[n++], 0, allowed_pps(a, c, V_PPS, V_BPS));
+	else if (n < max && (v & V(V_BASELINE))) {
+		double r = c->baseline_factor * (double)a->baseline_pps;
+
+		rule_for(a, &out[n++], 0, r > (double)c->baseline_min_pps ?
+						  (uint64_t)r : c->baseline_min_pps);
+	}
+	return n;
+}
+
+/* An allowlisted destination is never signalled upstream. */
+static int allowlisted(const struct mitigator *m, const struct attack *a)
+{
+	struct shield_lpm4 k4 = { 32, 0 };
+	struct shield_lpm6 k6 = { 128, { 0 } };
+	uint64_t v;
+
+	if (a->family == 4) {
+		memcpy(&k4.addr, a->addr, 4);
+		return bpf_map_lookup_elem(m->allow4, &k4, &v) == 0;
+	}
+	memcpy(k6.addr, a->addr, 16);
+	return bpf_map_lookup_elem(m->allow6, &k6, &v) == 0;
+}
+
+struct plan {
+	struct shield_rule local[SHIELD_MAX_RULES], flows[SHIELD_MAX_RULES];
+	struct blackhole holes[DETECT_MAX_ATTACKS];
+	unsigned nlocal, nflows, nholes;
+	uint8_t flow[DETECT_MAX_ATTACKS], hole[DETECT_MAX_ATTACKS];
+};
+
+static void plan_attacks(struct mitigator *m, const struct detector *d,
+			 struct plan *p)
+{
+	const struct mitigate_cfg *c = &m->cfg;
+	unsigned i, k;
+
+	memset(p, 0, sizeof(*p));
+	for (i = 0; i < d->nattacks; i++) {
+		const struct attack *a = &d->attacks[i];
+		int up;
+
+		if (!a->active)
+			continue;
+		k = attack_rules(a, &d->cfg, p->local + p->nlocal,
+				 SHIELD_MAX_RULES - p->nlocal);
+		up = c->bird_socket[0] && !allowlisted(m, a);
+		if (up && c->flowspec_pps && attack_pps(a) >= c->flowspec_pps) {
+			memcpy(p->flows + p->nflows, p->local + p->nlocal,
+			       k * sizeof(p->local[0]));
+			p->nflows += k;
+			p->flow[i] = 1;
+		}
+		if (up && c->rtbh_pps && attack_pps(a) >= c->rtbh_pps) {
+			p->holes[p->nholes].family = a->family;
+			memcpy(p->holes[p->nholes++].addr, a->addr, 16);
+			p->hole[i] = 1;
+		}
+		p->nlocal += k;
+	}
+}
+
+static int apply_local(struct mitigator *m, struct detector *d,
+		       const struct plan *p, double now)
+{
+	unsigned i;
+
+	if (p->nlocal == m->nrules &&
+	    !memcmp(p->local, m->rules, p->nlocal * sizeof(p->local[0])))
+		return 0;
+	if (shield_rules_load(&m->maps, p->local, p->nlocal) < 0) {
+		snprintf(m->error, sizeof(m->error), "cannot load rules: %s",
+			 strerror(errno));
+		return -1;
+	}
+	memcpy(m->rules, p->local, p->nlocal * sizeof(p->local[0]));
+	m->nrules = p->nlocal;
+	for (i = 0; i < d->nattacks; i++)
+		if (d->attacks[i].active && !d->attacks[i].t_rule)
+			d->attacks[i].t_rule = now;
+	return 0;
+}
+
+static void record_upstream(struct mitigator *m, struct detector *d,
+			    const struct plan *p, double now)
+{
+	unsigned i;
+
+	for (i = 0; i < d->nattacks; i++) {
+		struct attack *a = &d->attacks[i];
+
+		if (p->flow[i] && !a->t_flowspec) {
+			a->t_flowspec = now;
+			m->announced++;
+		}
+		if (p->hole[i] && !a->t_rtbh) {
+			a->t_rtbh = now;
+			m->announced++;
+		}
+		if (!a->active && (a->t_flowspec || a->t_rtbh) &&
+		    !a->t_withdrawn) {
+			a->t_withdrawn = now;
+			m->withdrawn++;
+		}
+	}
+}
+
+static int apply_upstream(struct mitigator *m, const char *text)
+{
+	char err[256];
+
+	if (!strcmp(text, m->applied))
+		return 0;
+	if (bird_write(m->cfg.bird_include, text) < 0) {
+		snprintf(m->error, sizeof(m->error), "%.128s: %s",
+			 m->cfg.bird_include, strerror(errno));
+		m->bird_failed++;
+		return -1;
+	}
+	if (bird_configure(m->cfg.bird_socket, err, sizeof(err)) < 0) {
+		if (strcmp(err, m->error))
+			fprintf(stderr, "vigil-shield: %s\n", err);
+		snprintf(m->error, sizeof(m->error), "%s", err);
+		m->bird_failed++;
+		return -1;
+	}
+	snprintf(m->applied, sizeof(m->applied), "%s", text);
+	m->error[0] = '\0';
+	m->bird_ok++;
+	return 0;
+}
+
+int mitigate(struct mitigator *m, struct detector *d, double now)
+{
+	static struct plan p;
+	static char text[BIRD_TEXT_MAX];
+	int rc;
+
+	plan_attacks(m, d, &p);
+	rc = apply_local(m, d, &p, now);
+	if (!m->cfg.bird_socket[0])
+		return rc;
+	if (bird_text(text, sizeof(text), p.flows, p.nflows,
+		      m->cfg.flowspec_rate_limit, p.holes, p.nholes) < 0) {
+		snprintf(m->error, sizeof(m->error), "too many upstream routes");
+		return -1;
+	}
+	if (apply_upstream(m, text) < 0)
+		return -1;
+	record_upstream(m, d, &p, now);
+	return rc;
+}
+
+void mitigate_withdraw_all(struct mitigator *m)
+{
+	static char text[BIRD_TEXT_MAX];
+
+	if (!m->cfg.bird_socket[0] ||
+	    bird_text(text, sizeof(text), NULL, 0, 0, NULL, 0) < 0)
+		return;
+	m->applied[0] = '\x01'; /* differs from any text: always apply */
+	apply_upstream(m, text);
+}
