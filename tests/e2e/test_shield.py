@@ -32,7 +32,9 @@ def shield(tmp_path):
 
 
 @contextlib.contextmanager
-def shield_with(tmp_path, config):
+def shield_with(tmp_path, config, before=None):
+    """The shield on the victim's side of a veth pair; `before(tmp_path)`
+    runs once the namespaces exist and before the shield starts."""
     for ns in (NS_C, NS_V):
         sh("ip", "netns", "del", ns, check=False)
         sh("ip", "netns", "add", ns)
@@ -45,6 +47,8 @@ def shield_with(tmp_path, config):
     for ns, dev in ((NS_C, "vt-c"), (NS_V, "vt-v")):
         in_ns(ns, "ip", "link", "set", dev, "up", check=True)
         in_ns(ns, "ip", "link", "set", "lo", "up", check=True)
+    if before:
+        before(tmp_path)
     sock = str(tmp_path / "shield.sock")
     conf = tmp_path / "shield.conf"
     conf.write_text(config)
