@@ -461,6 +461,62 @@ static void per_source_bucket(void **st)
 	set_config(&off);
 }
 
+/* The program's bucket slots for an address (as src_take() hashes). */
+static uint32_t slot(uint32_t x, uint32_t mul)
+{
+	return (x * mul) >> (32 - SHIELD_SRC_BITS);
+}
+
+static void innocent_beside_a_flooder(void **st)
+{
+	struct shield_config cfg = get_config(), off = cfg;
+	struct pb flooder = udp4("198.51.100.60", "192.0.2.1", 1000, 80), inn;
+	uint32_t x, y = 0, n;
+	char text[32];
+
+	(void)st;
+	inet_pton(AF_INET, "198.51.100.60", &x);
+	for (n = 0; n < (1u << 24); n++) { /* one slot shared, one not */
+		y = htonl(0x0a000000u | n);
+		if (slot(y, 0x9e3779b1u) == slot(x, 0x9e3779b1u) &&
+		    slot(y, 0x85ebca77u) != slot(x, 0x85ebca77u))
+			break;
+	}
+	assert_true(n < (1u << 24));
+	inet_ntop(AF_INET, &y, text, sizeof(text));
+	inn = udp4(text, "192.0.2.1", 1000, 80);
+	cfg.src_pps = 5;
+	cfg.src_burst = 10;
+	set_config(&cfg);
+	assert_int_equal(verdict_n(&flooder, 100), XDP_DROP);
+	assert_int_equal(verdict_n(&inn, 5), XDP_PASS);
+	set_config(&off);
+}
+
+static void v6_sources_share_their_64(void **st)
+{
+	struct shield_config cfg = get_config(), off = cfg;
+	struct pb a, b, c;
+
+	(void)st;
+	eth(&a, ETH_P_IPV6, 0);
+	ip6(&a, "2001:db8:77:1::1", "2001:db8::2", IPPROTO_UDP, 8);
+	udp(&a, 1000, 80);
+	eth(&b, ETH_P_IPV6, 0);
+	ip6(&b, "2001:db8:77:1:ffff::2", "2001:db8::2", IPPROTO_UDP, 8);
+	udp(&b, 1000, 80);
+	eth(&c, ETH_P_IPV6, 0);
+	ip6(&c, "2001:db8:77:2::1", "2001:db8::2", IPPROTO_UDP, 8);
+	udp(&c, 1000, 80);
+	cfg.src_pps = 5;
+	cfg.src_burst = 10;
+	set_config(&cfg);
+	assert_int_equal(verdict_n(&a, 100), XDP_DROP);
+	assert_int_equal(verdict(&b), XDP_DROP);	/* same /64 */
+	assert_int_equal(verdict(&c), XDP_PASS);	/* another /64 */
+	set_config(&off);
+}
+
 static void syn_budget(void **st)
 {
 	struct shield_config cfg = get_config(), off = cfg;
@@ -548,6 +604,8 @@ int main(void)
 		cmocka_unit_test(malformed),
 		cmocka_unit_test(amplification_guard),
 		cmocka_unit_test(per_source_bucket),
+		cmocka_unit_test(innocent_beside_a_flooder),
+		cmocka_unit_test(v6_sources_share_their_64),
 		cmocka_unit_test(syn_budget),
 		cmocka_unit_test(rule_rate_limit),
 		cmocka_unit_test(samples_reach_the_controller),

@@ -78,20 +78,22 @@ struct {
 	__type(value, __u64);
 } counters SEC(".maps");
 
-/* Buckets: per source address, per destination (SYNs), per rule. */
+/* Buckets: per source address and per destination (SYNs), in arrays
+ * indexed by a hash of the address (no hash-table lookup, no eviction);
+ * per rule. */
 struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, SHIELD_MAX_SOURCES);
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1 << SHIELD_SRC_BITS);
 	__type(key, __u32);
 	__type(value, struct shield_bucket);
-} src4_buckets SEC(".maps"), syn4_buckets SEC(".maps");
+} src_buckets SEC(".maps");
 
 struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, SHIELD_MAX_SOURCES);
-	__type(key, struct in6_addr);
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1 << SHIELD_SYN_BITS);
+	__type(key, __u32);
 	__type(value, struct shield_bucket);
-} src6_buckets SEC(".maps"), syn6_buckets SEC(".maps");
+} syn_buckets SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -307,14 +309,17 @@ static __always_inline int rule_match(const struct shield_rule *r,
 	       prefix_match(k->dst, r->dst, r->dst_len);
 }
 
-/* Takes a token from b (rate a second, burst at most); 0: none left. */
+/* Takes a token from b (rate a second, burst at most); 0: none left.
+ * An idle bucket (or a new one, all zero) refills to the full burst. */
 static __always_inline int take(struct shield_bucket *b, __u32 rate,
-				__u32 burst)
+				__u32 burst, __u64 now)
 {
-	__u64 now = bpf_ktime_get_coarse_ns(), cap = (__u64)(burst ? burst : rate) *
-					       1000000;
-	__u64 t = b->tokens_u + (now - b->last_ns) / 1000 * rate;
+	__u64 cap = (__u64)(burst ? burst : rate) * 1000000;
+	__u64 idle = now - b->last_ns, t;
 
+	if (idle > 10000000000ull) /* ten seconds fill any bucket */
+		idle = 10000000000ull;
+	t = b->tokens_u + idle / 1000 * rate;
 	b->last_ns = now;
 	if (t > cap)
 		t = cap;
@@ -326,32 +331,46 @@ static __always_inline int take(struct shield_bucket *b, __u32 rate,
 	return 1;
 }
 
-/* A bucket for key in map, made full at first sight. */
-static __always_inline int keyed_take(void *map, const void *key, __u32 rate,
-				      __u32 burst)
+/* An address folded to 32 bits: IPv4 whole, IPv6 by its /64 (a host
+ * picks its interface identifier freely; its /64 is what it has). */
+static __always_inline __u32 fold(const __u8 *a, __u8 family)
 {
-	struct shield_bucket *b = bpf_map_lookup_elem(map, key), fresh;
+	__u32 w0, w1;
 
-	if (!b) {
-		fresh.tokens_u = (__u64)((burst ? burst : rate) - 1) * 1000000;
-		fresh.last_ns = bpf_ktime_get_coarse_ns();
-		bpf_map_update_elem(map, key, &fresh, BPF_ANY);
-		return 1;
-	}
-	return take(b, rate, burst);
+	__builtin_memcpy(&w0, a, 4);
+	if (family == 4)
+		return w0;
+	__builtin_memcpy(&w1, a + 4, 4);
+	return w0 ^ (w1 << 16 | w1 >> 16) ^ 0x6a09e667;
 }
 
-/* The bucket of addr (v4 keys are 4 bytes: cheaper to hash). */
-static __always_inline int addr_take(void *map4, void *map6, const __u8 *addr,
-				     __u8 family, __u32 rate, __u32 burst)
+/* The source's token bucket, hashed two ways: a source is over its budget
+ * only when both of its buckets are empty, so an innocent sharing one
+ * with a flooder still passes on the other. A flooder gets between the
+ * rate and twice it. */
+static __always_inline int src_take(const struct pkt *k, __u32 rate,
+				    __u32 burst, __u64 now)
 {
-	__u32 a4;
+	__u32 x = fold(k->src, k->family);
+	__u32 i1 = (x * 0x9e3779b1u) >> (32 - SHIELD_SRC_BITS);
+	__u32 i2 = (x * 0x85ebca77u) >> (32 - SHIELD_SRC_BITS);
+	struct shield_bucket *b1 = bpf_map_lookup_elem(&src_buckets, &i1);
+	struct shield_bucket *b2 = bpf_map_lookup_elem(&src_buckets, &i2);
 
-	if (family == 4) {
-		__builtin_memcpy(&a4, addr, 4);
-		return keyed_take(map4, &a4, rate, burst);
-	}
-	return keyed_take(map6, addr, rate, burst);
+	if (!b1 || !b2)
+		return 1;
+	return take(b1, rate, burst, now) | take(b2, rate, burst, now);
+}
+
+/* The destination's SYN budget (our own few addresses: one way). */
+static __always_inline int syn_take(const struct pkt *k, __u32 rate,
+				    __u32 burst, __u64 now)
+{
+	__u32 i = (fold(k->dst, k->family) * 0x9e3779b1u) >>
+		  (32 - SHIELD_SYN_BITS);
+	struct shield_bucket *b = bpf_map_lookup_elem(&syn_buckets, &i);
+
+	return b ? take(b, rate, burst, now) : 1;
 }
 
 struct rule_walk {
@@ -454,7 +473,8 @@ static __always_inline int rules_verdict(const struct pkt *k, __u32 bytes,
 	if (r->action != SHIELD_RATE)
 		return r->action;
 	b = bpf_map_lookup_elem(&rule_buckets, &i);
-	if (b && !take(b, r->rate_pps, r->rate_pps)) {
+	if (b && !take(b, r->rate_pps, r->rate_pps,
+		       bpf_ktime_get_coarse_ns())) {
 		count(SC_RULE_RATE_DROPPED);
 		return SHIELD_DROP;
 	}
@@ -483,19 +503,16 @@ static __always_inline int guards(const struct pkt *k,
 		return XDP_DROP;
 	}
 	if (cfg->syn_pps && k->proto == IPPROTO_TCP && k->has_l4 &&
-	    (k->tcp_flags & 0x12) == 0x02) {
-		if (!addr_take(&syn4_buckets, &syn6_buckets, k->dst, k->family,
-			       cfg->syn_pps, cfg->syn_burst)) {
-			count(SC_SYN_DROPPED);
-			return XDP_DROP;
-		}
+	    (k->tcp_flags & 0x12) == 0x02 &&
+	    !syn_take(k, cfg->syn_pps, cfg->syn_burst,
+		      bpf_ktime_get_coarse_ns())) {
+		count(SC_SYN_DROPPED);
+		return XDP_DROP;
 	}
-	if (cfg->src_pps) {
-		if (!addr_take(&src4_buckets, &src6_buckets, k->src, k->family,
-			       cfg->src_pps, cfg->src_burst)) {
-			count(SC_SRC_DROPPED);
-			return XDP_DROP;
-		}
+	if (cfg->src_pps && !src_take(k, cfg->src_pps, cfg->src_burst,
+				      bpf_ktime_get_coarse_ns())) {
+		count(SC_SRC_DROPPED);
+		return XDP_DROP;
 	}
 	return XDP_PASS;
 }

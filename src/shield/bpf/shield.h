@@ -10,7 +10,8 @@
 
 #define SHIELD_MAX_RULES 64
 #define SHIELD_MAX_PREFIXES 65536
-#define SHIELD_MAX_SOURCES 65536	/* sources with a bucket (LRU) */
+#define SHIELD_SRC_BITS 18	/* 2^18 source buckets (hashed) */
+#define SHIELD_SYN_BITS 12	/* 2^12 destination SYN buckets */
 
 /* A prefix as LPM trie keys want it. */
 struct shield_lpm4 {
