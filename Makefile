@@ -40,6 +40,7 @@ bench: build
 	@python3 bench/daemon.py $(BUILD)
 	@python3 bench/update.py $(BUILD)
 	@$(BUILD)/bench/shield_cost
+	@python3 bench/shield_veth.py $(BUILD)
 
 fuzz:
 	@sh scripts/fuzz.sh

@@ -169,3 +169,45 @@ def test_udp_flood_is_detected_mitigated_and_ends(tmp_path):
         st = status(sock)
         assert st["rules"] == 0
         assert [a["state"] for a in st["attacks"]] == ["ended"]
+
+
+def test_dist_config_and_metrics(tmp_path):
+    """The shipped example configuration loads as it is; its metrics port
+    answers on the victim's loopback in the Prometheus text format."""
+    dist = os.path.join(os.path.dirname(__file__), "..", "..", "dist",
+                        "vigil-shield.conf")
+    with open(dist) as f:
+        conf = f.read()
+    with shield_with(tmp_path, conf) as sock:
+        assert ping() == 0
+        body = in_ns(NS_V, "curl", "-sf", "http://127.0.0.1:9747/metrics",
+                     check=True).stdout
+        lines = dict(l.rsplit(" ", 1) for l in body.splitlines()
+                     if l and not l.startswith("#"))
+        passed = 'vigil_shield_packets_total{interface="vt-v",' \
+                 'outcome="passed"}'
+        assert int(lines[passed]) > 0
+        assert lines["vigil_shield_attacks_active"] == "0"
+        rc, out = ctl(sock, "metrics")
+        assert rc == 0 and passed in out
+        rc, out = ctl(sock, "rules")
+        assert rc == 0 and json.loads(out) == {"rules": []}
+        rc, out = ctl(sock, "attacks")
+        assert rc == 0 and json.loads(out) == {"attacks": []}
+
+
+@pytest.mark.parametrize("line,message", [
+    ("threshold-pps lots", "not a whole number"),
+    ("no-such-key 1", "unknown key"),
+    ("protect 10.0.0.1/8", "not a prefix"),
+    ("bird-socket /run/bird/bird.ctl", "go together"),
+])
+def test_bad_config_is_refused_with_its_line(tmp_path, line, message):
+    conf = tmp_path / "bad.conf"
+    conf.write_text("# a comment\n" + line + "\n")
+    res = sh(SHIELD, "run", "--interface", "lo", "--config", str(conf),
+             "--socket", str(tmp_path / "s.sock"), check=False)
+    assert res.returncode == 1
+    assert message in res.stderr
+    if "go together" not in message:
+        assert "bad.conf:2:" in res.stderr
