@@ -32,7 +32,7 @@ def shield(tmp_path):
 
 
 @contextlib.contextmanager
-def shield_with(tmp_path, config, before=None):
+def shield_with(tmp_path, config, before=None, env=None):
     """The shield on the victim's side of a veth pair; `before(tmp_path)`
     runs once the namespaces exist and before the shield starts."""
     for ns in (NS_C, NS_V):
@@ -65,7 +65,8 @@ def shield_with(tmp_path, config, before=None):
     log = open(tmp_path / "shield.log", "w")
     proc = subprocess.Popen(["ip", "netns", "exec", NS_V, SHIELD, "run",
                              "--interface", "vt-v", "--config", str(conf),
-                             "--socket", sock], stdout=log, stderr=log)
+                             "--socket", sock], stdout=log, stderr=log,
+                            env=env)
     end = time.time() + 20
     while not os.path.exists(sock) and time.time() < end:
         assert proc.poll() is None, open(tmp_path / "shield.log").read()
@@ -211,3 +212,85 @@ def test_bad_config_is_refused_with_its_line(tmp_path, line, message):
     assert message in res.stderr
     if "go together" not in message:
         assert "bad.conf:2:" in res.stderr
+
+
+@pytest.fixture
+def bpffs(tmp_path):
+    """A bpffs of the test's own: `ip netns exec` hides /sys/fs/bpf, and
+    libxdp keeps its dispatcher's state there."""
+    path = tmp_path / "bpffs"
+    path.mkdir()
+    sh("mount", "-t", "bpf", "bpf", str(path))
+    try:
+        yield str(path)
+    finally:
+        sh("umount", str(path), check=False)
+
+
+def test_coexists_with_xdp_filter(tmp_path, bpffs):
+    """Attached through libxdp's dispatcher, the shield runs first and
+    another XDP program (xdp-filter) after it on the same interface --
+    where the dispatcher loads (libxdp falls back to one program an
+    interface where it does not, as on this platform's kernel)."""
+    env = dict(os.environ, LIBXDP_BPFFS=bpffs)
+    with shield_with(tmp_path, "sample-every 0\n", env=env) as shield:
+        if "xdp_dispatcher" not in in_ns(NS_V, "ip", "link", "show",
+                                         "vt-v").stdout:
+            pytest.skip("libxdp's dispatcher does not load on this kernel")
+        coexist(shield, env)
+
+
+def test_does_not_replace_another_xdp_program(tmp_path, bpffs):
+    """Where the interface has a program already and the two cannot
+    share it, the shield refuses to start and the other keeps running."""
+    env = dict(os.environ, LIBXDP_BPFFS=bpffs)
+    sh("ip", "netns", "del", NS_V, check=False)
+    sh("ip", "netns", "add", NS_V)
+    try:
+        sh("ip", "link", "add", "vt-v", "netns", NS_V, "type", "veth",
+           "peer", "name", "vt-p", "netns", NS_V)
+        subprocess.run(["ip", "netns", "exec", NS_V, "xdp-filter", "load",
+                        "-m", "native", "-f", "tcp,ipv4", "vt-v"], env=env,
+                       check=True, capture_output=True)
+        proc = subprocess.Popen(["ip", "netns", "exec", NS_V, SHIELD, "run",
+                                 "--interface", "vt-v", "--socket",
+                                 str(tmp_path / "s2.sock")], env=env,
+                                stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True)
+        try:
+            _, err = proc.communicate(timeout=20)
+        except subprocess.TimeoutExpired:  # running: they share it
+            proc.terminate()
+            proc.communicate(timeout=20)
+            assert "xdp_dispatcher" in in_ns(NS_V, "ip", "link", "show",
+                                             "vt-v").stdout
+            return
+        shown = in_ns(NS_V, "ip", "link", "show", "vt-v").stdout
+        assert proc.returncode == 1
+        assert "another XDP program" in err
+        assert "xdpfilt" in shown
+    finally:
+        sh("ip", "netns", "del", NS_V, check=False)
+
+
+def coexist(shield, env):
+    def xf(*args, check=True):
+        return subprocess.run(["ip", "netns", "exec", NS_V, *args],
+                              capture_output=True, text=True, env=env,
+                              check=check, timeout=60)
+    try:
+        xf("xdp-filter", "load", "-m", "native", "-f", "tcp,ipv4", "vt-v")
+        progs = xf("xdp-loader", "status", "vt-v").stdout
+        assert "shield" in progs and "xdpfilt" in progs, progs
+        xf("xdp-filter", "port", "-p", "tcp", "-m", "dst", "7777")
+        passed = status(shield)["counters"]["passed"]
+        assert ping() != 0  # xdp-filter drops what the shield passed on
+        assert status(shield)["counters"]["passed"] > passed
+        xf("xdp-filter", "port", "-r", "-p", "tcp", "-m", "dst", "7777")
+        assert ping() == 0
+        assert ctl(shield, "block", "10.77.0.1")[0] == 0
+        assert ping() != 0  # the shield's own verdicts still count
+        assert ctl(shield, "unblock", "10.77.0.1")[0] == 0
+        assert ping() == 0
+    finally:
+        xf("xdp-filter", "unload", "vt-v", check=False)

@@ -572,6 +572,13 @@ static __always_inline int decide(struct xdp_md *ctx, const struct pkt *k,
 	return XDP_PASS;
 }
 
+/* For libxdp's dispatcher: run before other programs (the default
+ * priority is 50), and let them see what this one passes. */
+struct {
+	__uint(priority, 10);
+	__uint(XDP_PASS, 1);
+} _shield SEC(".xdp_run_config");
+
 SEC("xdp")
 int shield(struct xdp_md *ctx)
 {

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "attach.h"
 #include "detect.h"
 #include "geo.h"
 #include "mitigate.h"
@@ -17,7 +18,8 @@
 struct shield_bpf;
 
 struct shield_state {
-	struct shield_bpf *skel;
+	struct shield_bpf *skel;	/* at.skel */
+	struct attachment at;
 	const char *ifname;
 	struct detector det;
 	struct mitigator mit;

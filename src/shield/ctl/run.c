@@ -169,12 +169,25 @@ static void defaults(struct shield_state *st, const char *ifname)
 	snprintf(st->metrics_addr, sizeof(st->metrics_addr), "127.0.0.1");
 }
 
-/* Sockets up, program attached: 0, or -1 with the reason printed. */
-static int start(struct shield_state *st, unsigned ifindex, const char *config,
+/* Program attached and configured, sockets up: 0, or -1 with the reason
+ * printed (and nothing left attached). */
+static int start(struct shield_state *st, int ifindex, const char *config,
 		 const char *sock, int *lfd, int *mfd)
 {
-	struct shield_bpf *s = st->skel;
+	struct shield_bpf *s;
 
+	if (shield_attach(&st->at, ifindex) < 0) {
+		if (errno == EBUSY || errno == EEXIST)
+			fprintf(stderr, "vigil-shield: %s has another XDP program "
+				"and libxdp's dispatcher cannot share it here; "
+				"not replacing it (xdp-loader status %s)\n",
+				st->ifname, st->ifname);
+		else
+			fprintf(stderr, "vigil-shield: cannot attach to %s: %s\n",
+				st->ifname, strerror(errno));
+		return -1;
+	}
+	s = st->skel = st->at.skel;
 	st->mit.maps = (struct shield_maps){ bpf_map__fd(s->maps.rules),
 					     bpf_map__fd(s->maps.rule_index),
 					     bpf_map__fd(s->maps.config) };
@@ -184,9 +197,7 @@ static int start(struct shield_state *st, unsigned ifindex, const char *config,
 		return -1;
 	if ((*lfd = listen_unix(sock)) < 0 ||
 	    (st->metrics_port &&
-	     (*mfd = listen_tcp(st->metrics_addr, st->metrics_port)) < 0) ||
-	    bpf_xdp_attach((int)ifindex, bpf_program__fd(s->progs.shield), 0,
-			   NULL) < 0) {
+	     (*mfd = listen_tcp(st->metrics_addr, st->metrics_port)) < 0)) {
 		fprintf(stderr, "vigil-shield: cannot start on %s: %s\n",
 			st->ifname, strerror(errno));
 		return -1;
@@ -199,30 +210,28 @@ static int start(struct shield_state *st, unsigned ifindex, const char *config,
 
 int shield_run(const char *ifname, const char *config, const char *sock)
 {
-	unsigned ifindex = if_nametoindex(ifname);
+	int ifindex = (int)if_nametoindex(ifname);
 	int lfd = -1, mfd = -1, rc = 1;
 
 	defaults(&state, ifname);
-	state.skel = shield_bpf__open_and_load();
-	if (!state.skel || !ifindex) {
-		fprintf(stderr, "vigil-shield: %s: %s\n", state.skel ? ifname :
-			"cannot load the XDP program (root?)", strerror(errno));
-		goto out;
+	if (!ifindex) {
+		fprintf(stderr, "vigil-shield: %s: %s\n", ifname, strerror(errno));
+		return 1;
 	}
 	if (start(&state, ifindex, config, sock, &lfd, &mfd) < 0)
 		goto out;
 	signal(SIGTERM, on_signal);
 	signal(SIGINT, on_signal);
 	signal(SIGPIPE, SIG_IGN);
-	printf("vigil-shield: filtering on %s, control socket %s\n", ifname,
-	       sock);
+	printf("vigil-shield: filtering on %s (%s), control socket %s\n",
+	       ifname, shield_attach_how(&state.at), sock);
 	fflush(stdout);
 	state.started = now_s();
 	serve_loop(lfd, mfd);
 	mitigate_withdraw_all(&state.mit);
-	bpf_xdp_detach((int)ifindex, 0, NULL);
 	rc = 0;
 out:
+	shield_detach(&state.at);
 	if (lfd >= 0) {
 		close(lfd);
 		unlink(sock);
@@ -230,6 +239,5 @@ out:
 	if (mfd >= 0)
 		close(mfd);
 	geo_close(state.geo);
-	shield_bpf__destroy(state.skel);
 	return rc;
 }
