@@ -294,3 +294,48 @@ def coexist(shield, env):
         assert ping() == 0
     finally:
         xf("xdp-filter", "unload", "vt-v", check=False)
+
+
+def test_rule_sets_from_the_updater(tmp_path):
+    """A rule set published with vigil-repo and installed by `vigil update
+    --type rules` is in force; the next release replaces it within a
+    couple of seconds; the allowlist stays above it; a set the shield
+    cannot parse is refused and the one in force stays."""
+    from updhelp import Repo, update
+    repo = Repo(tmp_path / "r")
+    db = tmp_path / "rules-db"
+
+    def release(text):
+        f = tmp_path / "shield.rules"
+        f.write_text(text)
+        repo.publish(f, "--target", "rules/shield", "--type", "rules")
+        res = update(db, ["file://" + repo.dir], repo.trust, "--target",
+                     "rules/shield", "--type", "rules")
+        assert res.returncode == 0, res.stderr
+
+    def feed(sock, want):
+        end = time.time() + 10
+        while time.time() < end:
+            f = status(sock)["rules_file"]
+            if want(f):
+                return f
+            time.sleep(0.1)
+        raise AssertionError(status(sock)["rules_file"])
+
+    release("vigil-shield-rules 1\ndrop proto tcp dport 7777\n")
+    conf = "rules-file %s\n" % (db / "current" / "rules")
+    with shield_with(tmp_path, conf) as sock:
+        assert feed(sock, lambda f: f["rules"] == 1)["error"] == ""
+        assert ping() != 0
+        assert status(sock)["counters"]["rule_dropped"] > 0
+        release("vigil-shield-rules 1\nblock 10.77.0.0/24\n")
+        feed(sock, lambda f: f["rules"] == 0 and f["blocks"] == 1)
+        assert "10.77.0.0/24" in status(sock)["blocked"]
+        assert ping() != 0
+        assert ctl(sock, "allow", "10.77.0.1")[0] == 0
+        assert ping() == 0  # no rule set overrides the allowlist
+        release("vigil-shield-rules 1\nkill everything\n")
+        f = feed(sock, lambda f: f["error"] != "")
+        assert "line 2: unknown action" in f["error"]
+        assert f["blocks"] == 1
+        assert "10.77.0.0/24" in status(sock)["blocked"]

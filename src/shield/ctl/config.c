@@ -129,6 +129,8 @@ static int daemon_option(struct shield_state *st, const char *key,
 		m->rtbh_pps = strtoull(val, NULL, 10);
 	else if (!strcmp(key, "flowspec-action"))
 		m->flowspec_rate_limit = !strcmp(val, "rate-limit");
+	else if (!strcmp(key, "rules-file"))
+		snprintf(st->feed.path, sizeof(st->feed.path), "%s", val);
 	else if (!strcmp(key, "location-db"))
 		snprintf(st->geo_path, sizeof(st->geo_path), "%s", val);
 	else if (!strcmp(key, "metrics-port"))
@@ -146,7 +148,7 @@ static int number_ok(const char *key, const char *val)
 	static const char *const text[] = {
 		"allow", "block", "amp-guard", "protect", "bird-socket",
 		"bird-include", "flowspec-action", "location-db",
-		"metrics-addr", "baseline-factor",
+		"metrics-addr", "baseline-factor", "rules-file",
 	};
 	size_t i;
 	char *end;

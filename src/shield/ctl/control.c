@@ -101,7 +101,9 @@ static void status(struct shield_state *st, FILE *out)
 		(unsigned long long)m->announced,
 		(unsigned long long)m->withdrawn);
 	json_string(out, m->error);
-	fprintf(out, "},\"samples\":%llu,\"attacks\":",
+	fputs("},\"rules_file\":", out);
+	feed_json(st, out);
+	fprintf(out, ",\"samples\":%llu,\"attacks\":",
 		(unsigned long long)st->det.samples);
 	report_brief(out, &st->det);
 	fputs("}\n", out);

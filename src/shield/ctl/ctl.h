@@ -12,10 +12,22 @@
 #include "detect.h"
 #include "geo.h"
 #include "mitigate.h"
+#include "ruleset.h"
 
 #define SHIELD_DEFAULT_SOCKET "/run/vigil/shield.sock"
 
 struct shield_bpf;
+
+/* The rule set of `rules-file`, as in force. */
+struct feed {
+	char path[4096];
+	unsigned long ino;
+	long mtime, size;
+	unsigned nrules, nblocks;
+	struct prefix blocks[RULESET_MAX_BLOCKS];
+	double loaded;
+	char error[256];
+};
 
 struct shield_state {
 	struct shield_bpf *skel;	/* at.skel */
@@ -24,6 +36,7 @@ struct shield_state {
 	struct detector det;
 	struct mitigator mit;
 	struct geo *geo;
+	struct feed feed;
 	char geo_path[4096];
 	unsigned metrics_port;		/* on 127.0.0.1 (metrics-addr); 0: off */
 	char metrics_addr[64];
@@ -43,5 +56,10 @@ void shield_serve(struct shield_state *st, int fd);
 /* The Prometheus text exposition of the counters and attacks. */
 void shield_metrics(struct shield_state *st, FILE *out);
 uint64_t shield_counter(struct shield_state *st, unsigned which);
+
+/* feed.c: reads rules-file if it changed (or if force): 0, or -1 with
+ * the reason in st->feed.error (the rules in force stay). */
+int feed_check(struct shield_state *st, int force, double now);
+void feed_json(const struct shield_state *st, FILE *out);
 
 #endif

@@ -120,7 +120,7 @@ static void plan_attacks(struct mitigator *m, const struct detector *d,
 		if (!a->active)
 			continue;
 		k = attack_rules(a, &d->cfg, p->local + p->nlocal,
-				 SHIELD_MAX_RULES - p->nlocal);
+				 SHIELD_MAX_RULES - m->nfeed - p->nlocal);
 		up = c->bird_socket[0] && !allowlisted(m, a);
 		if (up && c->flowspec_pps && attack_pps(a) >= c->flowspec_pps) {
 			memcpy(p->flows + p->nflows, p->local + p->nlocal,
@@ -135,6 +135,8 @@ static void plan_attacks(struct mitigator *m, const struct detector *d,
 		}
 		p->nlocal += k;
 	}
+	memcpy(p->local + p->nlocal, m->feed, m->nfeed * sizeof(m->feed[0]));
+	p->nlocal += m->nfeed; /* the attacks' rules come first */
 }
 
 static int apply_local(struct mitigator *m, struct detector *d,

@@ -30,6 +30,9 @@ struct mitigator {
 	int allow4, allow6;		/* the allowlist's map descriptors */
 	struct shield_rule rules[SHIELD_MAX_RULES];
 	unsigned nrules;		/* as loaded */
+	struct shield_rule feed[SHIELD_MAX_RULES]; /* a rule set's, after the
+						    * attacks' */
+	unsigned nfeed;
 	char applied[BIRD_TEXT_MAX];	/* as BIRD took it */
 	char error[256];		/* the last upstream failure */
 	uint64_t bird_ok, bird_failed, announced, withdrawn;

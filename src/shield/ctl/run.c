@@ -29,7 +29,7 @@
 #include "shield.skel.h"
 #pragma GCC diagnostic pop
 
-static volatile sig_atomic_t stop;
+static volatile sig_atomic_t stop, reread;
 static struct shield_state state; /* one daemon, one state */
 
 static double now_s(void)
@@ -42,8 +42,10 @@ static double now_s(void)
 
 static void on_signal(int sig)
 {
-	(void)sig;
-	stop = 1;
+	if (sig == SIGHUP)
+		reread = 1;
+	else
+		stop = 1;
 }
 
 static int listen_unix(const char *path)
@@ -116,8 +118,13 @@ static void tick(void)
 	double now = now_s();
 	unsigned before = state.mit.nrules;
 
+	if (reread) {
+		reread = 0;
+		feed_check(&state, 1, now);
+	}
 	if (now - state.det.window_start < 1.0)
 		return;
+	feed_check(&state, 0, now);
 	detect_tick(&state.det, now);
 	mitigate(&state.mit, &state.det, now);
 	if (state.mit.nrules != before) {
@@ -203,6 +210,10 @@ static int start(struct shield_state *st, int ifindex, const char *config,
 		return -1;
 	}
 	st->geo = geo_open(st->geo_path); /* reports without AS if absent */
+	if (st->feed.path[0]) { /* in force at once, not a second later */
+		feed_check(st, 1, now_s());
+		mitigate(&st->mit, &st->det, now_s());
+	}
 	if (st->mit.cfg.bird_socket[0])
 		mitigate_withdraw_all(&st->mit); /* what a previous run left */
 	return 0;
@@ -222,6 +233,7 @@ int shield_run(const char *ifname, const char *config, const char *sock)
 		goto out;
 	signal(SIGTERM, on_signal);
 	signal(SIGINT, on_signal);
+	signal(SIGHUP, on_signal);
 	signal(SIGPIPE, SIG_IGN);
 	printf("vigil-shield: filtering on %s (%s), control socket %s\n",
 	       ifname, shield_attach_how(&state.at), sock);
