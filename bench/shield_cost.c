@@ -100,8 +100,9 @@ static int xdp_filter_fd(const char *path, struct bpf_object **obj)
 
 static int configure(struct shield_bpf *s)
 {
-	struct shield_config cfg = { 0, 16, 1000000, 1000000, 1000000,
-				     1000000, 1, 0 };
+	struct shield_config cfg = { .src_pps = 1000000, .src_burst = 1000000,
+				     .syn_pps = 1000000, .syn_burst = 1000000,
+				     .amp_guard = 1 };
 	static struct shield_rule rs[16];
 	struct shield_rule r = { 0 };
 	uint32_t i, zero = 0;

@@ -24,7 +24,8 @@ struct table {
 	size_t n, cap;
 };
 
-static int add(struct table *t, uint8_t proto, uint16_t port, unsigned bit)
+static int add(struct table *t, uint8_t proto, uint16_t port, unsigned bit,
+	       uint8_t gen)
 {
 	size_t i;
 
@@ -49,6 +50,7 @@ static int add(struct table *t, uint8_t proto, uint16_t port, unsigned bit)
 	}
 	memset(&t->e[t->n].key, 0, sizeof(t->e[t->n].key));
 	t->e[t->n].key.proto = proto;
+	t->e[t->n].key.gen = gen;
 	t->e[t->n].key.dport = port;
 	t->e[t->n++].mask = 1ull << bit;
 	return 0;
@@ -56,7 +58,7 @@ static int add(struct table *t, uint8_t proto, uint16_t port, unsigned bit)
 
 /* Indexes rule i, or says (1) that it is a wildcard. */
 static int index_rule(struct table *t, const struct shield_rule *r,
-		      unsigned i)
+		      unsigned i, uint8_t gen)
 {
 	static const uint8_t both[] = { IPPROTO_TCP, IPPROTO_UDP };
 	unsigned lo = r->dport_lo, hi = r->dport_hi, p, port;
@@ -68,32 +70,39 @@ static int index_rule(struct table *t, const struct shield_rule *r,
 		if (r->proto && r->proto != both[p])
 			continue;
 		for (port = lo; port <= hi; port++)
-			if (add(t, both[p], (uint16_t)port, i) < 0)
+			if (add(t, both[p], (uint16_t)port, i, gen) < 0)
 				return -1;
 	}
 	return 0;
 }
 
-static int clear_index(int fd)
+/* Removes the index entries of one generation. */
+static int clear_index(int fd, uint8_t gen)
 {
 	struct shield_index_key k, next;
+	int have = 0;
 
-	while (bpf_map_get_next_key(fd, NULL, &next) == 0) {
+	while (bpf_map_get_next_key(fd, have ? &k : NULL, &next) == 0) {
+		if (next.gen == gen) {
+			if (bpf_map_delete_elem(fd, &next) < 0)
+				return -1;
+			continue; /* from k again: next is gone */
+		}
 		k = next;
-		if (bpf_map_delete_elem(fd, &k) < 0)
-			return -1;
+		have = 1;
 	}
 	return 0;
 }
 
+/* Writes the generation not in force (rules, then its index), then makes
+ * it the one in force, then clears the old one's index. */
 int shield_rules_load(const struct shield_maps *m, const struct shield_rule *r,
 		      unsigned n)
 {
 	static struct shield_ruleset rs;
 	struct shield_config cfg;
 	struct table t = { NULL, 0, 0 };
-	uint32_t zero = 0;
-	uint64_t wildcard = 0;
+	uint32_t zero = 0, gen;
 	unsigned i;
 	size_t j;
 	int rc = -1, w;
@@ -102,25 +111,29 @@ int shield_rules_load(const struct shield_maps *m, const struct shield_rule *r,
 		errno = E2BIG;
 		return -1;
 	}
+	if (bpf_map_lookup_elem(m->config, &zero, &cfg) < 0)
+		return -1;
+	gen = (cfg.gen & 1) ^ 1;
+	memset(&rs, 0, sizeof(rs));
 	for (i = 0; i < n; i++) {
-		if ((w = index_rule(&t, &r[i], i)) < 0)
+		if ((w = index_rule(&t, &r[i], i, (uint8_t)gen)) < 0)
 			goto out;
 		if (w)
-			wildcard |= 1ull << i;
+			rs.wildcard |= 1ull << i;
 	}
-	memset(&rs, 0, sizeof(rs));
+	rs.nrules = n;
 	memcpy(rs.r, r, n * sizeof(*r));
-	if (bpf_map_lookup_elem(m->config, &zero, &cfg) < 0 ||
-	    bpf_map_update_elem(m->rules, &zero, &rs, 0) < 0 ||
-	    clear_index(m->index) < 0)
+	if (clear_index(m->index, (uint8_t)gen) < 0 ||
+	    bpf_map_update_elem(m->rules, &gen, &rs, 0) < 0)
 		goto out;
 	for (j = 0; j < t.n; j++)
 		if (bpf_map_update_elem(m->index, &t.e[j].key, &t.e[j].mask,
 					0) < 0)
 			goto out;
-	cfg.nrules = n;
-	cfg.wildcard = wildcard;
-	rc = bpf_map_update_elem(m->config, &zero, &cfg, 0);
+	cfg.gen = gen;
+	if (bpf_map_update_elem(m->config, &zero, &cfg, 0) < 0)
+		goto out;
+	rc = clear_index(m->index, (uint8_t)(gen ^ 1));
 out:
 	free(t.e);
 	return rc;

@@ -537,6 +537,51 @@ static void syn_budget(void **st)
 	set_config(&off);
 }
 
+static unsigned index_entries(void)
+{
+	struct shield_index_key k, next;
+	int fd = bpf_map__fd(skel->maps.rule_index), have = 0;
+	unsigned n = 0;
+
+	while (bpf_map_get_next_key(fd, have ? &k : NULL, &next) == 0) {
+		k = next;
+		have = 1;
+		n++;
+	}
+	return n;
+}
+
+/* A reload writes the generation not in force and flips to it: the new
+ * rules and only their index entries are left. */
+static void rule_reload_flips_generations(void **st)
+{
+	struct shield_rule a = { 0 }, b = { 0 };
+	struct pb p1005 = udp4("198.51.100.70", "192.0.2.1", 1000, 1005);
+	struct pb p2000 = udp4("198.51.100.70", "192.0.2.1", 1000, 2000);
+	uint32_t gen = get_config().gen;
+	int round;
+
+	(void)st;
+	a.proto = b.proto = IPPROTO_UDP;
+	a.action = b.action = SHIELD_DROP;
+	a.dport_lo = 1000;
+	a.dport_hi = 1009;
+	b.dport_lo = b.dport_hi = 2000;
+	for (round = 0; round < 5; round++) {
+		set_rules(&a, 1);
+		assert_int_equal(index_entries(), 10);
+		assert_int_equal(verdict(&p1005), XDP_DROP);
+		assert_int_equal(verdict(&p2000), XDP_PASS);
+		set_rules(&b, 1);
+		assert_int_equal(index_entries(), 1);
+		assert_int_equal(verdict(&p1005), XDP_PASS);
+		assert_int_equal(verdict(&p2000), XDP_DROP);
+	}
+	assert_int_equal(get_config().gen, gen); /* ten flips */
+	set_rules(&a, 0);
+	assert_int_equal(index_entries(), 0);
+}
+
 static void rule_rate_limit(void **st)
 {
 	struct shield_rule r = { 0 };
@@ -604,6 +649,7 @@ int main(void)
 		cmocka_unit_test(malformed),
 		cmocka_unit_test(amplification_guard),
 		cmocka_unit_test(per_source_bucket),
+		cmocka_unit_test(rule_reload_flips_generations),
 		cmocka_unit_test(innocent_beside_a_flooder),
 		cmocka_unit_test(v6_sources_share_their_64),
 		cmocka_unit_test(syn_budget),

@@ -45,7 +45,7 @@ struct {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, 1);
+	__uint(max_entries, 2);		/* two generations */
 	__type(key, __u32);
 	__type(value, struct shield_ruleset);
 } rules SEC(".maps");
@@ -429,15 +429,16 @@ static long rule_step(__u32 n, void *arg)
 /* The rules that may match: those indexed by the packet's protocol and
  * destination port, and the wildcard ones. */
 static __always_inline __u64 candidates(const struct pkt *k,
-					const struct shield_config *cfg)
+					const struct shield_ruleset *rs,
+					__u32 gen)
 {
-	struct shield_index_key key = { k->proto, 0, k->dport };
-	__u64 mask = cfg->wildcard, *v;
+	struct shield_index_key key = { k->proto, (__u8)gen, k->dport };
+	__u64 mask = rs->wildcard, *v;
 
 	if (k->has_l4 && (v = bpf_map_lookup_elem(&rule_index, &key)))
 		mask |= *v;
-	if (cfg->nrules < SHIELD_MAX_RULES)
-		mask &= (1ull << cfg->nrules) - 1;
+	if (rs->nrules < SHIELD_MAX_RULES)
+		mask &= (1ull << rs->nrules) - 1;
 	return mask;
 }
 
@@ -452,11 +453,11 @@ static __always_inline int rules_verdict(const struct pkt *k, __u32 bytes,
 	struct shield_bucket *b;
 	struct shield_hits *h;
 	struct walk_state *ws;
-	__u32 zero = 0, i;
+	__u32 zero = 0, gen = cfg->gen & 1, i;
 	__u64 mask;
 
-	if (!cfg->nrules || !(mask = candidates(k, cfg)) ||
-	    !(w.rs = bpf_map_lookup_elem(&rules, &zero)) ||
+	if (!(w.rs = bpf_map_lookup_elem(&rules, &gen)) || !w.rs->nrules ||
+	    !(mask = candidates(k, w.rs, gen)) ||
 	    !(ws = bpf_map_lookup_elem(&walk, &zero)))
 		return -1;
 	ws->mask = mask;

@@ -57,8 +57,14 @@ struct shield_sample {
 	__u8 src[16], dst[16];
 };
 
-/* Every rule, replaced as a whole: a change is atomic. */
+/* Every rule, replaced as a whole. There are two generations (the rules
+ * map's keys 0 and 1, and the index keys' gen): the controller writes the
+ * one not in use, then flips shield_config.gen, so a packet sees the old
+ * rules and index or the new ones, never a mix. */
 struct shield_ruleset {
+	__u64 wildcard;		/* rules checked for every packet */
+	__u32 nrules;
+	__u32 pad;
 	struct shield_rule r[SHIELD_MAX_RULES];
 };
 
@@ -66,7 +72,7 @@ struct shield_ruleset {
  * port: a bit each. Rules without an index entry are in the wildcard. */
 struct shield_index_key {
 	__u8 proto;
-	__u8 pad;
+	__u8 gen;		/* the rule set's generation */
 	__u16 dport;		/* host order */
 };
 
@@ -74,8 +80,7 @@ struct shield_index_key {
 #define SHIELD_MAX_INDEX 16384
 
 struct shield_config {
-	__u64 wildcard;		/* rules checked for every packet */
-	__u32 nrules;
+	__u32 gen;			/* the rule set in force: 0 or 1 */
 	__u32 src_pps, src_burst;	/* per-source bucket; 0: off */
 	__u32 syn_pps, syn_burst;	/* SYNs per destination; 0: off */
 	__u32 amp_guard;		/* drop UDP from amplifier ports */

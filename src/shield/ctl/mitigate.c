@@ -139,6 +139,25 @@ static void plan_attacks(struct mitigator *m, const struct detector *d,
 	p->nlocal += m->nfeed; /* the attacks' rules come first */
 }
 
+/* A rule that is new in its slot starts with no hits and a full
+ * bucket, not with what the slot's previous rule left. */
+static void reset_slots(struct mitigator *m, const struct plan *p)
+{
+	static struct shield_hits zero_hits[1024];
+	struct shield_bucket empty = { 0, 0 };
+	uint32_t i;
+
+	for (i = 0; i < p->nlocal; i++) {
+		if (i < m->nrules &&
+		    !memcmp(&p->local[i], &m->rules[i], sizeof(p->local[i])))
+			continue;
+		if (m->hits > 0)
+			bpf_map_update_elem(m->hits, &i, zero_hits, 0);
+		if (m->buckets > 0)
+			bpf_map_update_elem(m->buckets, &i, &empty, 0);
+	}
+}
+
 static int apply_local(struct mitigator *m, struct detector *d,
 		       const struct plan *p, double now)
 {
@@ -147,6 +166,7 @@ static int apply_local(struct mitigator *m, struct detector *d,
 	if (p->nlocal == m->nrules &&
 	    !memcmp(p->local, m->rules, p->nlocal * sizeof(p->local[0])))
 		return 0;
+	reset_slots(m, p);
 	if (shield_rules_load(&m->maps, p->local, p->nlocal) < 0) {
 		snprintf(m->error, sizeof(m->error), "cannot load rules: %s",
 			 strerror(errno));

@@ -28,6 +28,7 @@ struct mitigator {
 	struct mitigate_cfg cfg;
 	struct shield_maps maps;
 	int allow4, allow6;		/* the allowlist's map descriptors */
+	int hits, buckets;		/* per-rule counters and buckets */
 	struct shield_rule rules[SHIELD_MAX_RULES];
 	unsigned nrules;		/* as loaded */
 	struct shield_rule feed[SHIELD_MAX_RULES]; /* a rule set's, after the

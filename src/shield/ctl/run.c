@@ -200,6 +200,8 @@ static int start(struct shield_state *st, int ifindex, const char *config,
 					     bpf_map__fd(s->maps.config) };
 	st->mit.allow4 = bpf_map__fd(s->maps.allow4);
 	st->mit.allow6 = bpf_map__fd(s->maps.allow6);
+	st->mit.hits = bpf_map__fd(s->maps.rule_hits);
+	st->mit.buckets = bpf_map__fd(s->maps.rule_buckets);
 	if (config && shield_config_load(st, config) < 0)
 		return -1;
 	if ((*lfd = listen_unix(sock)) < 0 ||
