@@ -339,3 +339,21 @@ def test_rule_sets_from_the_updater(tmp_path):
         assert "line 2: unknown action" in f["error"]
         assert f["blocks"] == 1
         assert "10.77.0.0/24" in status(sock)["blocked"]
+
+
+def test_a_silent_client_does_not_stall_the_daemon(shield):
+    """Clients that connect and say nothing (to the control socket, or
+    hold a scrape open) are given up on; the daemon goes on serving."""
+    silent = []
+    for _ in range(3):
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        s.connect(shield)
+        silent.append(s)
+    try:
+        assert status(shield)["interface"] == "vt-v"
+        for s in silent:  # each was answered with a refusal and closed
+            s.settimeout(5)
+            assert b"empty command" in s.recv(4096)
+    finally:
+        for s in silent:
+            s.close()

@@ -146,8 +146,10 @@ def hping(*args, count=40000):
 
 
 @pytest.mark.parametrize("kind,args,vector", [
-    ("udp", ["--udp", "-p", "9", "-d", "100"], "udp"),
-    ("syn", ["-S", "-p", "7777", "--rand-source"], "syn"),
+    ("udp-flood", ["--udp", "-p", "9", "-d", "100"], "udp"),
+    ("syn-flood", ["-S", "-p", "7777", "--rand-source"], "syn"),
+    ("udp-amplification", ["--udp", "-s", "123", "-k", "-p", "9999", "-d",
+                           "440"], "udp"),
 ])
 def test_flood_is_detected_with_a_rule_within_2s(tmp_path, kind, args,
                                                  vector):
@@ -160,9 +162,10 @@ def test_flood_is_detected_with_a_rule_within_2s(tmp_path, kind, args,
         flood.wait(30)
         st = status(sock)
         assert took is not None and took <= 2.0, (took, st)
-        print("%s flood: rule in force after %.2f s" % (kind, took))
+        print("%s: rule in force after %.2f s" % (kind, took))
         assert st["attacks"][0]["destination"] == ADDR["v"]
         assert vector in st["attacks"][0]["vectors"]
+        assert st["attacks"][0]["kind"] == kind
         assert st["counters"]["rule_rate_dropped"] > 0
 
 

@@ -87,14 +87,23 @@ static int listen_tcp(const char *addr, unsigned port)
 	return fd;
 }
 
-/* One scrape: whatever the request, the metrics (bounded by a timeout). */
+/* A client gets a quarter of a second each way: the loop that detects
+ * attacks must not wait on one that is slow or silent. */
+static void bound(int fd)
+{
+	struct timeval tv = { 0, 250000 };
+
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+}
+
+/* One scrape: whatever the request, the metrics. */
 static void serve_metrics(int fd)
 {
-	struct timeval tv = { 1, 0 };
 	char req[2048];
 	FILE *out;
 
-	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	bound(fd);
 	if (read(fd, req, sizeof(req)) <= 0 || !(out = fdopen(fd, "w"))) {
 		close(fd);
 		return;
@@ -153,8 +162,10 @@ static void serve_loop(int lfd, int mfd)
 			if (p[2].revents & POLLIN)
 				ring_buffer__consume(rb);
 			if ((p[0].revents & POLLIN) &&
-			    (c = accept4(lfd, NULL, NULL, SOCK_CLOEXEC)) >= 0)
+			    (c = accept4(lfd, NULL, NULL, SOCK_CLOEXEC)) >= 0) {
+				bound(c);
 				shield_serve(&state, c);
+			}
 			if ((p[1].revents & POLLIN) &&
 			    (c = accept4(mfd, NULL, NULL, SOCK_CLOEXEC)) >= 0)
 				serve_metrics(c);
