@@ -170,6 +170,9 @@ def test_udp_flood_is_detected_mitigated_and_ends(tmp_path):
         st = status(sock)
         assert st["rules"] == 0
         assert [a["state"] for a in st["attacks"]] == ["ended"]
+    log = (tmp_path / "shield.log").read_text()
+    assert "attack 1 on 10.77.0.2 started: udp-flood" in log
+    assert "attack 1 on 10.77.0.2 ended after" in log
 
 
 def test_dist_config_and_metrics(tmp_path):

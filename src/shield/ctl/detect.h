@@ -71,6 +71,7 @@ struct attack {
 	uint16_t sig_sport, sig_dport;	/* a dominant port, or 0 */
 	/* what was done (0: not), by mitigate.c */
 	double t_rule, t_flowspec, t_rtbh, t_withdrawn;
+	unsigned logged;		/* events written to the log, a bit each */
 };
 
 struct detector {

@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "ctl.h"
+#include "report.h"
 #pragma GCC diagnostic push /* bpftool's generated code */
 #pragma GCC diagnostic ignored "-Wcast-qual"
 #include "shield.skel.h"
@@ -122,6 +123,47 @@ static int on_sample(void *ctx, void *data, size_t len)
 	return 0;
 }
 
+enum { LOG_START = 1, LOG_FLOWSPEC = 2, LOG_RTBH = 4, LOG_END = 8 };
+
+/* One line for each event of each attack, the reason and the rate in it
+ * (grep-able: "attack N"). */
+static void log_attacks(struct detector *d)
+{
+	char dst[64];
+	unsigned i;
+
+	for (i = 0; i < d->nattacks; i++) {
+		struct attack *a = &d->attacks[i];
+
+		addr_text(a->family, a->addr, dst, sizeof(dst));
+		if (!(a->logged & LOG_START)) {
+			printf("vigil-shield: attack %u on %s started: %s, "
+			       "%llu packets/s, %llu bits/s\n", a->id, dst,
+			       attack_kind(a), (unsigned long long)a->peak[V_PPS],
+			       (unsigned long long)a->peak[V_BPS]);
+			a->logged |= LOG_START;
+		}
+		if (a->t_flowspec && !(a->logged & LOG_FLOWSPEC)) {
+			printf("vigil-shield: attack %u on %s: FlowSpec "
+			       "announced upstream\n", a->id, dst);
+			a->logged |= LOG_FLOWSPEC;
+		}
+		if (a->t_rtbh && !(a->logged & LOG_RTBH)) {
+			printf("vigil-shield: attack %u on %s: blackhole "
+			       "announced upstream (65535:666)\n", a->id, dst);
+			a->logged |= LOG_RTBH;
+		}
+		if (!a->active && !(a->logged & LOG_END)) {
+			printf("vigil-shield: attack %u on %s ended after %.0f s; "
+			       "peak %llu packets/s\n", a->id, dst,
+			       a->end - a->start,
+			       (unsigned long long)a->peak[V_PPS]);
+			a->logged |= LOG_END;
+		}
+	}
+	fflush(stdout);
+}
+
 static void tick(void)
 {
 	double now = now_s();
@@ -136,6 +178,7 @@ static void tick(void)
 	feed_check(&state, 0, now);
 	detect_tick(&state.det, now);
 	mitigate(&state.mit, &state.det, now);
+	log_attacks(&state.det);
 	if (state.mit.nrules != before) {
 		printf("vigil-shield: %u attack rule%s active\n", state.mit.nrules,
 		       state.mit.nrules == 1 ? "" : "s");
