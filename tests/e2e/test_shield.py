@@ -78,11 +78,13 @@ def shield_with(tmp_path, config, before=None, env=None):
         yield sock
     finally:
         proc.terminate()
-        proc.wait(20)
+        rc = proc.wait(20)
         server.kill()
         server.wait(20)
         for ns in (NS_C, NS_V):
             sh("ip", "netns", "del", ns, check=False)
+    # a clean exit (under the sanitizers: no leak, no error at the end)
+    assert rc == 0, (tmp_path / "shield.log").read_text()[-3000:]
 
 
 def ctl(sock, *args):
