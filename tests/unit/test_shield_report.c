@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "bird.h"
@@ -206,6 +207,38 @@ static void test_protected_prefixes(void **state)
 	assert_int_equal(det.nattacks, 0);
 }
 
+/* A spread flood (more destinations than the window counts) leaves
+ * counting and baselines working: the extra are counted as such, the
+ * oldest baselines go, and an attack on one address is still seen. */
+static void test_many_destinations(void **state)
+{
+	char dst[32];
+	double t = T0;
+	int w, i;
+
+	(void)state;
+	setup_detector();
+	det.cfg.baseline_factor = 5;
+	det.cfg.baseline_min_pps = 100;
+	for (w = 0; w < 3; w++) {
+		for (i = 0; i < 5000; i++) {
+			snprintf(dst, sizeof(dst), "10.%d.%d.%d", w, i >> 8,
+				 i & 255);
+			sample(4, "203.0.113.9", dst, IPPROTO_TCP, 5000, 443,
+			       0x10, 60);
+		}
+		detect_tick(&det, t += 1);
+		assert_int_equal(det.uncounted, (unsigned)(w + 1) * 904);
+		assert_true(det.nbase <= DETECT_MAX_DESTS);
+	}
+	for (i = 0; i < 400; i++)
+		sample(4, "198.51.100.1", "10.9.9.9", IPPROTO_UDP, 123, 4444, 0,
+		       468);
+	detect_tick(&det, t += 1);
+	assert_int_equal(det.nattacks, 1);
+	assert_int_equal(det.attacks[0].peak[V_UDP], 400);
+}
+
 /* Both attacks, with the actions the ladder would have recorded. */
 static void both_attacks(void)
 {
@@ -274,6 +307,47 @@ static void test_bird_text_golden(void **state)
 	assert_int_equal(bird_text(text, 64, r, n, 0, &h, 1), -1);
 }
 
+/* What mitigate() writes for BIRD: FlowSpec for the rules of one
+ * protocol only, not for a rule on all of a host's traffic. (No kernel
+ * maps and no BIRD here: the include file is written before BIRD is
+ * asked, and that is what this checks.) */
+static void test_upstream_flows_have_a_protocol(void **state)
+{
+	static struct mitigator m;
+	char path[] = "/tmp/vigil-bird-XXXXXX", text[4096] = "";
+	int fd = mkstemp(path), i;
+	FILE *f;
+
+	(void)state;
+	assert_true(fd >= 0);
+	setup_detector();
+	det.cfg.threshold[V_PPS] = 300;
+	for (i = 0; i < 500; i++) {
+		sample(4, "198.51.100.1", "192.0.2.10", IPPROTO_UDP, 123,
+		       4444, 0, 468);
+		sample(4, "198.51.100.1", "192.0.2.11", IPPROTO_TCP, 40000,
+		       443, 0x10, 60);
+	}
+	detect_tick(&det, T0 + 1);
+	assert_int_equal(det.nattacks, 2);
+	memset(&m, 0, sizeof(m));
+	m.maps.rules = m.maps.index = m.maps.config = -1;
+	m.allow4 = m.allow6 = m.hits = m.buckets = -1;
+	snprintf(m.cfg.bird_socket, sizeof(m.cfg.bird_socket), "/nonexistent");
+	snprintf(m.cfg.bird_include, sizeof(m.cfg.bird_include), "%s", path);
+	m.cfg.flowspec_pps = 300;
+	assert_int_equal(mitigate(&m, &det, T0 + 1), -1); /* no BIRD here */
+	close(fd); /* the file was replaced (renamed over): read it anew */
+	assert_non_null(f = fopen(path, "r"));
+	assert_true(fread(text, 1, sizeof(text) - 1, f) > 0);
+	fclose(f);
+	unlink(path);
+	assert_non_null(strstr(text, "dst 192.0.2.10/32; proto = 17;"));
+	assert_null(strstr(text, "192.0.2.11"));
+	assert_non_null(strstr(m.error, "/nonexistent"));
+	assert_true(det.attacks[0].t_flowspec == 0); /* not announced */
+}
+
 static void test_bogons(void **state)
 {
 	uint8_t a[16] = { 0 };
@@ -296,8 +370,10 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_detection_and_rules),
 		cmocka_unit_test(test_baseline),
 		cmocka_unit_test(test_protected_prefixes),
+		cmocka_unit_test(test_many_destinations),
 		cmocka_unit_test(test_reports_golden),
 		cmocka_unit_test(test_bird_text_golden),
+		cmocka_unit_test(test_upstream_flows_have_a_protocol),
 		cmocka_unit_test(test_bogons),
 	};
 

@@ -5,6 +5,7 @@
  * uncounted, which a flood at many addresses shows as such).
  */
 #include <netinet/in.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "detect.h"
@@ -40,21 +41,53 @@ static int protected(const struct detector *d, uint8_t family,
 	return 0;
 }
 
+static unsigned addr_hash(uint8_t family, const uint8_t *addr)
+{
+	uint32_t w[4], h = family;
+	unsigned i;
+
+	memcpy(w, addr, 16);
+	for (i = 0; i < 4; i++)
+		h = (h ^ w[i]) * 0x9e3779b1u;
+	return (h >> 16 ^ h) & (DETECT_HASH - 1);
+}
+
+/* The slot of an address in an index: its own, or the free one where it
+ * would go (linear probing; the index is never more than half full). */
+static uint16_t *slot_of(uint16_t *index, const void *table, size_t stride,
+			 uint8_t family, const uint8_t *addr)
+{
+	unsigned h = addr_hash(family, addr);
+
+	for (;; h = (h + 1) & (DETECT_HASH - 1)) {
+		const uint8_t *e;
+
+		if (!index[h])
+			return &index[h];
+		/* entries begin with family, then the 16 address bytes */
+		e = (const uint8_t *)table + (index[h] - 1) * stride;
+		if (e[0] == family && !memcmp(e + 1, addr, 16))
+			return &index[h];
+	}
+}
+
 static struct dst_count *dst_of(struct detector *d, uint8_t family,
 				const uint8_t *addr)
 {
-	unsigned i;
+	uint16_t *slot = slot_of(d->dst_slot, d->dst, sizeof(d->dst[0]),
+				 family, addr);
+	struct dst_count *c;
 
-	for (i = 0; i < d->ndst; i++)
-		if (d->dst[i].family == family &&
-		    !memcmp(d->dst[i].addr, addr, 16))
-			return &d->dst[i];
+	if (*slot)
+		return &d->dst[*slot - 1];
 	if (d->ndst == DETECT_MAX_DESTS)
 		return NULL;
-	memset(&d->dst[d->ndst], 0, sizeof(d->dst[0]));
-	d->dst[d->ndst].family = family;
-	memcpy(d->dst[d->ndst].addr, addr, 16);
-	return &d->dst[d->ndst++];
+	c = &d->dst[d->ndst++];
+	memset(c, 0, sizeof(*c));
+	c->family = family;
+	memcpy(c->addr, addr, 16);
+	*slot = (uint16_t)d->ndst;
+	return c;
 }
 
 static struct attack *active_on(struct detector *d, uint8_t family,
@@ -126,24 +159,47 @@ void detect_sample(struct detector *d, const struct shield_sample *s)
 		d->recent[d->nrecent++] = *s;
 }
 
+static int newer(const void *a, const void *b)
+{
+	const struct baseline *x = a, *y = b;
+
+	return x->last < y->last ? 1 : x->last > y->last ? -1 : 0;
+}
+
+/* The table is full: the older half goes, and the index is rebuilt. */
+static void forget_oldest(struct detector *d)
+{
+	unsigned i;
+
+	qsort(d->base, d->nbase, sizeof(d->base[0]), newer);
+	d->nbase /= 2;
+	memset(d->base_slot, 0, sizeof(d->base_slot));
+	for (i = 0; i < d->nbase; i++)
+		*slot_of(d->base_slot, d->base, sizeof(d->base[0]),
+			 d->base[i].family, d->base[i].addr) = (uint16_t)(i + 1);
+}
+
 static struct baseline *baseline_of(struct detector *d,
 				    const struct dst_count *c, double now)
 {
-	unsigned i, oldest = 0;
+	uint16_t *slot = slot_of(d->base_slot, d->base, sizeof(d->base[0]),
+				 c->family, c->addr);
+	struct baseline *b;
 
-	for (i = 0; i < d->nbase; i++) {
-		if (d->base[i].family == c->family &&
-		    !memcmp(d->base[i].addr, c->addr, 16))
-			return &d->base[i];
-		if (d->base[i].last < d->base[oldest].last)
-			oldest = i;
+	if (*slot)
+		return &d->base[*slot - 1];
+	if (d->nbase == DETECT_MAX_DESTS) {
+		forget_oldest(d);
+		slot = slot_of(d->base_slot, d->base, sizeof(d->base[0]),
+			       c->family, c->addr);
 	}
-	i = d->nbase < DETECT_MAX_DESTS ? d->nbase++ : oldest;
-	memset(&d->base[i], 0, sizeof(d->base[i]));
-	d->base[i].family = c->family;
-	memcpy(d->base[i].addr, c->addr, 16);
-	d->base[i].last = now;
-	return &d->base[i];
+	b = &d->base[d->nbase++];
+	memset(b, 0, sizeof(*b));
+	b->family = c->family;
+	memcpy(b->addr, c->addr, 16);
+	b->last = now;
+	*slot = (uint16_t)d->nbase;
+	return b;
 }
 
 /* Which vectors of one destination's window are over (a bit each);
@@ -288,6 +344,7 @@ int detect_tick(struct detector *d, double now)
 		}
 	}
 	d->ndst = d->nrecent = 0;
+	memset(d->dst_slot, 0, sizeof(d->dst_slot));
 	d->window_start = now;
 	return changed;
 }

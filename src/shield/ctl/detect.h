@@ -23,6 +23,7 @@
 
 #define DETECT_MAX_DESTS 4096	/* destinations counted in one second */
 #define DETECT_MAX_ATTACKS 64	/* attacks remembered (active or ended) */
+#define DETECT_HASH 8192	/* slots of the address indexes (2 x dests) */
 #define DETECT_MAX_PROTECTED 64 /* protected prefixes */
 #define DETECT_RECENT 4096	/* samples of the window kept: a new attack's
 				 * heavy hitters start from them */
@@ -80,6 +81,8 @@ struct detector {
 	unsigned ndst;
 	struct baseline base[DETECT_MAX_DESTS];
 	unsigned nbase;
+	/* open-addressing indexes of dst[] and base[]: position + 1, 0 free */
+	uint16_t dst_slot[DETECT_HASH], base_slot[DETECT_HASH];
 	struct attack attacks[DETECT_MAX_ATTACKS];
 	unsigned nattacks;
 	uint32_t next_id;

@@ -106,6 +106,20 @@ struct plan {
 	uint8_t flow[DETECT_MAX_ATTACKS], hole[DETECT_MAX_ATTACKS];
 };
 
+/* The rules that go upstream as FlowSpec: those of one vector. A rule on
+ * every protocol to the host would drop all of its traffic upstream;
+ * that is the blackhole's job, at its own threshold. 1 if any went. */
+static int upstream_flows(struct plan *p, const struct shield_rule *r,
+			  unsigned n)
+{
+	unsigned i, before = p->nflows;
+
+	for (i = 0; i < n; i++)
+		if (r[i].proto)
+			p->flows[p->nflows++] = r[i];
+	return p->nflows > before;
+}
+
 static void plan_attacks(struct mitigator *m, const struct detector *d,
 			 struct plan *p)
 {
@@ -122,12 +136,8 @@ static void plan_attacks(struct mitigator *m, const struct detector *d,
 		k = attack_rules(a, &d->cfg, p->local + p->nlocal,
 				 SHIELD_MAX_RULES - m->nfeed - p->nlocal);
 		up = c->bird_socket[0] && !allowlisted(m, a);
-		if (up && c->flowspec_pps && attack_pps(a) >= c->flowspec_pps) {
-			memcpy(p->flows + p->nflows, p->local + p->nlocal,
-			       k * sizeof(p->local[0]));
-			p->nflows += k;
-			p->flow[i] = 1;
-		}
+		if (up && c->flowspec_pps && attack_pps(a) >= c->flowspec_pps)
+			p->flow[i] = upstream_flows(p, p->local + p->nlocal, k);
 		if (up && c->rtbh_pps && attack_pps(a) >= c->rtbh_pps) {
 			p->holes[p->nholes].family = a->family;
 			memcpy(p->holes[p->nholes++].addr, a->addr, 16);
