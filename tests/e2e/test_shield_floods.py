@@ -194,7 +194,7 @@ def test_legit_traffic_survives_a_reflection_flood(tmp_path):
         assert unprotected > 0.10
         # the same flood with detection: once the rule is in force
         _, sock = start(procs, tmp_path, "sample-every 8\n"
-                        "threshold-udp-pps 1000\nhold-down 5\n")
+                        "threshold-udp-pps 300\nhold-down 5\n")
         flood = hping(*flood_args, count=60000)
         assert until_rule(sock, 5) is not None
         protected = legit_loss(1.5)

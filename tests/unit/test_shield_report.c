@@ -239,6 +239,46 @@ static void test_many_destinations(void **state)
 	assert_int_equal(det.attacks[0].peak[V_UDP], 400);
 }
 
+/* Carpet bombing: DNS reflection spread over a protected /24, every host
+ * far under its threshold, the prefix over its own. */
+static void test_carpet_bombing(void **state)
+{
+	struct shield_rule r[8];
+	char dst[32], *json = NULL;
+	size_t n = 0;
+	FILE *f;
+	int i;
+
+	(void)state;
+	setup_detector();
+	assert_int_equal(prefix_parse("192.0.2.0/24", &det.cfg.protect[0]), 0);
+	det.cfg.nprotect = 1;
+	det.cfg.prefix_pps = 1000;
+	for (i = 0; i < 2000; i++) {
+		snprintf(dst, sizeof(dst), "192.0.2.%d", i % 200);
+		sample(4, i % 2 ? "198.51.100.53" : "203.0.113.53", dst,
+		       IPPROTO_UDP, 53, (uint16_t)(20000 + i), 0, 1200);
+	}
+	detect_tick(&det, T0 + 1);
+	assert_int_equal(det.nattacks, 1);
+	assert_true(attack_on_prefix(&det.attacks[0]));
+	assert_int_equal(det.attacks[0].plen, 24);
+	assert_int_equal(det.attacks[0].sig_proto, IPPROTO_UDP);
+	assert_int_equal(det.attacks[0].sig_sport, 53);
+	assert_int_equal(attack_rules(&det.attacks[0], &det.cfg, r, 8), 1);
+	assert_int_equal(r[0].dst_len, 24);
+	assert_int_equal(r[0].proto, IPPROTO_UDP);
+	assert_int_equal(r[0].sport_lo, 53);
+	assert_int_equal(r[0].rate_pps, 1000);
+	f = open_memstream(&json, &n);
+	report_json(f, &det, NULL);
+	fclose(f);
+	assert_non_null(strstr(json, "\"destination\":\"192.0.2.0/24\","
+				     "\"scope\":\"prefix\""));
+	assert_non_null(strstr(json, "\"kind\":\"carpet-bombing\""));
+	free(json);
+}
+
 /* Both attacks, with the actions the ladder would have recorded. */
 static void both_attacks(void)
 {
@@ -325,8 +365,9 @@ static void test_upstream_flows_have_a_protocol(void **state)
 	for (i = 0; i < 500; i++) {
 		sample(4, "198.51.100.1", "192.0.2.10", IPPROTO_UDP, 123,
 		       4444, 0, 468);
-		sample(4, "198.51.100.1", "192.0.2.11", IPPROTO_TCP, 40000,
-		       443, 0x10, 60);
+		/* a mix of protocols, none dominant: a rule on them all */
+		sample(4, "198.51.100.1", "192.0.2.11", i % 3 ? IPPROTO_TCP :
+			IPPROTO_ICMP, 40000, 443, 0x10, 60);
 	}
 	detect_tick(&det, T0 + 1);
 	assert_int_equal(det.nattacks, 2);
@@ -371,6 +412,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_baseline),
 		cmocka_unit_test(test_protected_prefixes),
 		cmocka_unit_test(test_many_destinations),
+		cmocka_unit_test(test_carpet_bombing),
 		cmocka_unit_test(test_reports_golden),
 		cmocka_unit_test(test_bird_text_golden),
 		cmocka_unit_test(test_upstream_flows_have_a_protocol),

@@ -94,6 +94,10 @@ static int detect_option(struct detect_cfg *c, const char *key,
 		}
 	if (!strcmp(key, "hold-down"))
 		c->hold_down_s = (uint32_t)v;
+	else if (!strcmp(key, "threshold-prefix-pps"))
+		c->prefix_pps = v;
+	else if (!strcmp(key, "threshold-prefix-bps"))
+		c->prefix_bps = v;
 	else if (!strcmp(key, "baseline-factor"))
 		c->baseline_factor = strtod(val, NULL);
 	else if (!strcmp(key, "baseline-min-pps"))

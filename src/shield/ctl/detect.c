@@ -4,7 +4,9 @@
  * DETECT_MAX_DESTS; samples beyond it in one second are counted as
  * uncounted, which a flood at many addresses shows as such).
  */
+#include <arpa/inet.h>
 #include <netinet/in.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -28,17 +30,19 @@ void detect_init(struct detector *d, double now)
 	d->next_id = 1;
 }
 
+/* The protected prefix an address is in: its index, -1 if none is
+ * configured (every address is watched), -2 if it is outside them all. */
 static int protected(const struct detector *d, uint8_t family,
 		     const uint8_t *addr)
 {
 	unsigned i;
 
 	if (!d->cfg.nprotect)
-		return 1;
+		return -1;
 	for (i = 0; i < d->cfg.nprotect; i++)
 		if (prefix_contains(&d->cfg.protect[i], family, addr))
-			return 1;
-	return 0;
+			return (int)i;
+	return -2;
 }
 
 static unsigned addr_hash(uint8_t family, const uint8_t *addr)
@@ -90,19 +94,42 @@ static struct dst_count *dst_of(struct detector *d, uint8_t family,
 	return c;
 }
 
+/* An attack covers an address: the one it is on, or inside its prefix. */
+static int covers(const struct attack *a, uint8_t family, const uint8_t *addr)
+{
+	struct prefix p;
+
+	if (a->family != family)
+		return 0;
+	if (!attack_on_prefix(a))
+		return !memcmp(a->addr, addr, 16);
+	memset(&p, 0, sizeof(p));
+	p.family = family;
+	memcpy(family == 4 ? (void *)&p.v4.addr : p.v6.addr, a->addr,
+	       family == 4 ? 4 : 16);
+	p.v4.prefixlen = p.v6.prefixlen = a->plen;
+	return prefix_contains(&p, family, addr);
+}
+
+/* The active attack on exactly this target (address, length). */
 static struct attack *active_on(struct detector *d, uint8_t family,
-				const uint8_t *addr)
+				const uint8_t *addr, uint8_t len)
 {
 	unsigned i;
 
 	for (i = 0; i < d->nattacks; i++) {
 		struct attack *a = &d->attacks[i];
 
-		if (a->active && a->family == family &&
+		if (a->active && a->family == family && a->plen == len &&
 		    !memcmp(a->addr, addr, 16))
 			return a;
 	}
 	return NULL;
+}
+
+static uint8_t host_len(uint8_t family)
+{
+	return family == 4 ? 32 : 128;
 }
 
 static void count(struct dst_count *c, const struct shield_sample *s)
@@ -138,24 +165,31 @@ static void observe(struct attack *a, const struct shield_sample *s)
 		topk_add(&a->dport, &s->dport, 2);
 	}
 	topk_add(&a->len, &len, 2);
+	topk_add(&a->proto, &s->proto, 1);
 }
 
 void detect_sample(struct detector *d, const struct shield_sample *s)
 {
 	struct dst_count *c;
-	struct attack *a;
+	int p = protected(d, s->family, s->dst), seen = 0;
+	unsigned i;
 
 	d->samples++;
-	if (!protected(d, s->family, s->dst))
+	if (p == -2)
 		return;
-	if (!(c = dst_of(d, s->family, s->dst))) {
+	if (p >= 0)
+		count(&d->prefix[p], s);
+	if (!(c = dst_of(d, s->family, s->dst)))
 		d->uncounted++;
-		return;
-	}
-	count(c, s);
-	if ((a = active_on(d, s->family, s->dst)))
-		observe(a, s);
-	else if (d->nrecent < DETECT_RECENT)
+	else
+		count(c, s);
+	for (i = 0; i < d->nattacks; i++)
+		if (d->attacks[i].active &&
+		    covers(&d->attacks[i], s->family, s->dst)) {
+			observe(&d->attacks[i], s);
+			seen = 1;
+		}
+	if (!seen && d->nrecent < DETECT_RECENT)
 		d->recent[d->nrecent++] = *s;
 }
 
@@ -223,7 +257,8 @@ static uint32_t over_of(struct detector *d, const struct dst_count *c,
 	    rates[V_BASELINE] > d->cfg.baseline_factor * b->mean_pps)
 		over |= 1u << V_BASELINE;
 	rates[V_BASELINE] = (uint64_t)b->mean_pps;
-	if (!over && !active_on(d, c->family, c->addr)) { /* quiet: learn */
+	if (!over && !active_on(d, c->family, c->addr, host_len(c->family))) {
+		/* quiet: learn */
 		b->mean_pps = b->windows ? b->mean_pps * (1 - EWMA_WEIGHT) +
 					   EWMA_WEIGHT * (double)rates[V_PPS] :
 					   (double)rates[V_PPS];
@@ -249,8 +284,8 @@ static struct attack *new_attack(struct detector *d)
 }
 
 static struct attack *start_attack(struct detector *d,
-				   const struct dst_count *c, double now,
-				   uint64_t baseline)
+				   const struct dst_count *c, uint8_t len,
+				   double now, uint64_t baseline)
 {
 	struct attack *a = new_attack(d);
 	unsigned i;
@@ -261,12 +296,12 @@ static struct attack *start_attack(struct detector *d,
 	a->id = d->next_id++;
 	a->family = c->family;
 	memcpy(a->addr, c->addr, 16);
+	a->plen = len;
 	a->active = 1;
 	a->start = now;
 	a->baseline_pps = baseline;
 	for (i = 0; i < d->nrecent; i++) /* what the window saw of it */
-		if (d->recent[i].family == a->family &&
-		    !memcmp(d->recent[i].dst, a->addr, 16))
+		if (covers(a, d->recent[i].family, d->recent[i].dst))
 			observe(a, &d->recent[i]);
 	return a;
 }
@@ -281,14 +316,75 @@ static uint16_t dominant_port(const struct topk *t)
 	return port;
 }
 
-/* A port that most of the attack uses narrows its rules; 1 if changed. */
+/* A port or protocol that most of the attack uses narrows its rules;
+ * 1 if that changed. */
 static int signature(struct attack *a)
 {
 	uint16_t sp = dominant_port(&a->sport), dp = dominant_port(&a->dport);
-	int changed = sp != a->sig_sport || dp != a->sig_dport;
+	const struct topk_entry *e = topk_dominant(&a->proto, 0.9);
+	uint8_t proto = e && a->proto.total >= SIGNATURE_MIN ? e->key[0] : 0;
+	int changed = sp != a->sig_sport || dp != a->sig_dport ||
+		      proto != a->sig_proto;
 
 	a->sig_sport = sp;
 	a->sig_dport = dp;
+	a->sig_proto = proto;
+	return changed;
+}
+
+/* An attack on (c, len) is over these vectors this window: it starts or
+ * goes on; 1 if it started or gained a vector. */
+static int over_now(struct detector *d, const struct dst_count *c,
+		    uint8_t len, uint32_t over, const uint64_t *rates,
+		    double now)
+{
+	struct attack *a = active_on(d, c->family, c->addr, len);
+	int changed;
+	unsigned v;
+
+	if (!a && !(a = start_attack(d, c, len, now, rates[V_BASELINE])))
+		return 0;
+	changed = (a->vectors | over) != a->vectors || a->start == now;
+	a->vectors |= over;
+	a->over = over;
+	a->last_over = now;
+	for (v = 0; v < V_COUNT; v++)
+		if (v != V_BASELINE && rates[v] > a->peak[v])
+			a->peak[v] = rates[v];
+	return changed;
+}
+
+/* Protected prefixes judged whole (carpet bombing). */
+static int judge_prefixes(struct detector *d, double now, double secs)
+{
+	uint64_t rates[V_COUNT];
+	unsigned i, v;
+	int changed = 0;
+
+	for (i = 0; i < d->cfg.nprotect; i++) {
+		const struct prefix *p = &d->cfg.protect[i];
+		struct dst_count *c = &d->prefix[i];
+		uint32_t over = 0;
+
+		for (v = 0; v < V_COUNT; v++)
+			rates[v] = (uint64_t)((double)c->n[v] *
+					      d->cfg.sample_every / secs);
+		rates[V_BASELINE] = 0;
+		if (d->cfg.prefix_pps && rates[V_PPS] > d->cfg.prefix_pps)
+			over |= 1u << V_PPS;
+		if (d->cfg.prefix_bps && rates[V_BPS] > d->cfg.prefix_bps)
+			over |= 1u << V_BPS;
+		c->family = (uint8_t)p->family;
+		memcpy(c->addr, p->family == 4 ? (const void *)&p->v4.addr :
+						 (const void *)p->v6.addr,
+		       p->family == 4 ? 4 : 16);
+		if (over)
+			changed |= over_now(d, c, (uint8_t)(p->family == 4 ?
+							   p->v4.prefixlen :
+							   p->v6.prefixlen),
+					    over, rates, now);
+		memset(c->n, 0, sizeof(c->n));
+	}
 	return changed;
 }
 
@@ -296,30 +392,20 @@ static int signature(struct attack *a)
 static int judge(struct detector *d, double now, double secs)
 {
 	uint64_t rates[V_COUNT];
-	unsigned i, v;
+	unsigned i;
 	int changed = 0;
 
 	for (i = 0; i < d->nattacks; i++)
 		d->attacks[i].over = 0;
 	for (i = 0; i < d->ndst; i++) {
 		uint32_t over = over_of(d, &d->dst[i], now, secs, rates);
-		struct attack *a = active_on(d, d->dst[i].family,
-					     d->dst[i].addr);
 
-		if (!over)
-			continue;
-		if (!a && !(a = start_attack(d, &d->dst[i], now,
-					     rates[V_BASELINE])))
-			continue;
-		changed |= (a->vectors | over) != a->vectors;
-		a->vectors |= over;
-		a->over = over;
-		a->last_over = now;
-		for (v = 0; v < V_COUNT; v++)
-			if (v != V_BASELINE && rates[v] > a->peak[v])
-				a->peak[v] = rates[v];
+		if (over)
+			changed |= over_now(d, &d->dst[i],
+					    host_len(d->dst[i].family), over,
+					    rates, now);
 	}
-	return changed;
+	return changed | judge_prefixes(d, now, secs);
 }
 
 int detect_tick(struct detector *d, double now)
@@ -352,4 +438,21 @@ int detect_tick(struct detector *d, double now)
 uint64_t attack_pps(const struct attack *a)
 {
 	return a->peak[V_PPS];
+}
+
+int attack_on_prefix(const struct attack *a)
+{
+	return a->plen < host_len(a->family);
+}
+
+void attack_target(const struct attack *a, char *out, size_t len)
+{
+	char addr[INET6_ADDRSTRLEN];
+
+	inet_ntop(a->family == 4 ? AF_INET : AF_INET6, a->addr, addr,
+		  sizeof(addr));
+	if (attack_on_prefix(a))
+		snprintf(out, len, "%s/%u", addr, a->plen);
+	else
+		snprintf(out, len, "%s", addr);
 }

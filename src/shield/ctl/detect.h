@@ -8,8 +8,12 @@
  * rate over quiet windows). An attack is one destination: it starts when
  * a vector is over, goes on while any is, and ends when none has been
  * for the hold-down time. While it is active its samples feed heavy
- * hitters (sources, source and destination ports, lengths) that narrow
- * its rules and fill its report.
+ * hitters (sources, source and destination ports, lengths, protocols)
+ * that narrow its rules and fill its report.
+ *
+ * A protected prefix is also judged whole, against prefix thresholds: a
+ * flood spread thinly over many addresses ("carpet bombing"), each under
+ * its own threshold, is an attack on the prefix.
  */
 #ifndef VIGIL_SHIELD_DETECT_H
 #define VIGIL_SHIELD_DETECT_H
@@ -44,6 +48,7 @@ struct detect_cfg {
 	uint32_t baseline_warmup;	/* windows before the mean counts */
 	struct prefix protect[DETECT_MAX_PROTECTED]; /* none: every address */
 	unsigned nprotect;
+	uint64_t prefix_pps, prefix_bps; /* a protected prefix's whole; 0: off */
 };
 
 struct dst_count {
@@ -62,14 +67,16 @@ struct baseline {
 struct attack {
 	uint32_t id;			/* 1, 2, ... in this daemon's life */
 	uint8_t family, addr[16];
+	uint8_t plen;			/* 32 or 128: a host; less: a prefix */
 	uint32_t vectors;		/* bit per vector ever over */
 	uint32_t over;			/* ... over in the last window */
 	int active;
 	double start, end, last_over;
 	uint64_t peak[V_COUNT];		/* the highest rate of each vector */
 	uint64_t baseline_pps;		/* the mean when it started */
-	struct topk src, sport, dport, len;
+	struct topk src, sport, dport, len, proto;
 	uint16_t sig_sport, sig_dport;	/* a dominant port, or 0 */
+	uint8_t sig_proto;		/* a dominant protocol, or 0 */
 	/* what was done (0: not), by mitigate.c */
 	double t_rule, t_flowspec, t_rtbh, t_withdrawn;
 	unsigned logged;		/* events written to the log, a bit each */
@@ -79,6 +86,7 @@ struct detector {
 	struct detect_cfg cfg;
 	struct dst_count dst[DETECT_MAX_DESTS];
 	unsigned ndst;
+	struct dst_count prefix[DETECT_MAX_PROTECTED]; /* the window, a prefix */
 	struct baseline base[DETECT_MAX_DESTS];
 	unsigned nbase;
 	/* open-addressing indexes of dst[] and base[]: position + 1, 0 free */
@@ -102,5 +110,9 @@ unsigned detect_rules(const struct detector *d, struct shield_rule *out,
 		      unsigned max);
 /* The highest current-or-peak packet rate of an attack. */
 uint64_t attack_pps(const struct attack *a);
+/* 1 if the attack is on a prefix rather than one address. */
+int attack_on_prefix(const struct attack *a);
+/* "192.0.2.7", or "192.0.2.0/24" for a prefix. */
+void attack_target(const struct attack *a, char *out, size_t len);
 
 #endif

@@ -17,7 +17,7 @@ static struct shield_rule *rule_for(const struct attack *a,
 {
 	memset(r, 0, sizeof(*r));
 	r->family = a->family;
-	r->dst_len = a->family == 4 ? 32 : 128;
+	r->dst_len = a->plen;
 	memcpy(r->dst, a->addr, 16);
 	r->proto = proto;
 	r->action = SHIELD_RATE;
@@ -49,6 +49,27 @@ static void ports(const struct attack *a, struct shield_rule *r, int sport)
 		r->dport_lo = r->dport_hi = a->sig_dport;
 }
 
+/* A volume attack (all packets or bits over): its rule is on the one
+ * protocol that carries nearly all of it, when there is one, narrowed to
+ * its ports; a prefix's attack is held to the prefix threshold. */
+static void volume_rule(const struct attack *a, const struct detect_cfg *c,
+			struct shield_rule *r)
+{
+	uint64_t rate = allowed_pps(a, c, V_PPS, V_BPS);
+
+	if (attack_on_prefix(a)) {
+		uint64_t by_bps = c->prefix_bps && a->peak[V_BPS] ?
+			(uint64_t)((double)c->prefix_bps * (double)a->peak[V_PPS] /
+				   (double)a->peak[V_BPS]) : 0;
+
+		rate = c->prefix_pps && (!by_bps || c->prefix_pps < by_bps) ?
+			       c->prefix_pps : by_bps;
+	}
+	rule_for(a, r, a->sig_proto, rate);
+	if (a->sig_proto == IPPROTO_TCP || a->sig_proto == IPPROTO_UDP)
+		ports(a, r, a->sig_proto == IPPROTO_UDP);
+}
+
 unsigned attack_rules(const struct attack *a, const struct detect_cfg *c,
 		      struct shield_rule *out, unsigned max)
 {
@@ -74,7 +95,7 @@ unsigned attack_rules(const struct attack *a, const struct detect_cfg *c,
 							IPPROTO_ICMPV6,
 			 c->threshold[V_ICMP]);
 	if (n < max && (v & (V(V_PPS) | V(V_BPS))))
-		rule_for(a, &out[n++], 0, allowed_pps(a, c, V_PPS, V_BPS));
+		volume_rule(a, c, &out[n++]);
 	else if (n < max && (v & V(V_BASELINE))) {
 		double r = c->baseline_factor * (double)a->baseline_pps;
 
@@ -138,7 +159,8 @@ static void plan_attacks(struct mitigator *m, const struct detector *d,
 		up = c->bird_socket[0] && !allowlisted(m, a);
 		if (up && c->flowspec_pps && attack_pps(a) >= c->flowspec_pps)
 			p->flow[i] = upstream_flows(p, p->local + p->nlocal, k);
-		if (up && c->rtbh_pps && attack_pps(a) >= c->rtbh_pps) {
+		if (up && c->rtbh_pps && attack_pps(a) >= c->rtbh_pps &&
+		    !attack_on_prefix(a)) { /* never a whole prefix */
 			p->holes[p->nholes].family = a->family;
 			memcpy(p->holes[p->nholes++].addr, a->addr, 16);
 			p->hole[i] = 1;

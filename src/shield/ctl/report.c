@@ -2,6 +2,7 @@
  * report.c -- see report.h: the JSON attack records.
  */
 #include <arpa/inet.h>
+#include <netinet/in.h>
 #include <string.h>
 #include <time.h>
 
@@ -62,6 +63,8 @@ const char *amp_service(uint16_t sport)
 
 const char *attack_kind(const struct attack *a)
 {
+	if (attack_on_prefix(a))
+		return "carpet-bombing";
 	if (a->vectors & (1u << V_SYN))
 		return "syn-flood";
 	if (a->vectors & ((1u << V_UDP) | (1u << V_UDP_BPS)))
@@ -72,7 +75,8 @@ const char *attack_kind(const struct attack *a)
 	if (a->vectors & (1u << V_ICMP))
 		return "icmp-flood";
 	if (a->vectors & ((1u << V_PPS) | (1u << V_BPS)))
-		return "volumetric";
+		return a->sig_proto == IPPROTO_UDP && amp_service(a->sig_sport) ?
+			       "udp-amplification" : "volumetric";
 	return "anomaly";
 }
 
@@ -161,6 +165,18 @@ static void values_json(FILE *out, const char *name, const struct topk *t)
 	fputc(']', out);
 }
 
+static void protocols_json(FILE *out, const struct topk *t)
+{
+	struct topk_entry e[TOPK_SLOTS];
+	unsigned n = topk_sorted(t, e), i;
+
+	fputs(",\"protocols\":[", out);
+	for (i = 0; i < n && i < 5; i++)
+		fprintf(out, "%s{\"value\":%u,\"share\":%.3f}", i ? "," : "",
+			e[i].key[0], (double)e[i].count / (double)t->total);
+	fputc(']', out);
+}
+
 static void action_json(FILE *out, int *first, const char *what, double t)
 {
 	char when[40];
@@ -189,14 +205,15 @@ static void peaks_json(FILE *out, const struct attack *a)
 
 static void attack_json(FILE *out, const struct attack *a, struct geo *g)
 {
-	char dst[INET6_ADDRSTRLEN], start[40], end[40];
+	char dst[INET6_ADDRSTRLEN + 4], start[40], end[40];
 	int first = 1;
 
-	addr_text(a->family, a->addr, dst, sizeof(dst));
+	attack_target(a, dst, sizeof(dst));
 	iso_time(a->start, start, sizeof(start));
 	iso_time(a->end, end, sizeof(end));
-	fprintf(out, "{\"id\":%u,\"destination\":\"%s\",\"state\":\"%s\","
-		"\"kind\":\"%s\",\"start\":\"%s\",", a->id, dst,
+	fprintf(out, "{\"id\":%u,\"destination\":\"%s\",\"scope\":\"%s\","
+		"\"state\":\"%s\",\"kind\":\"%s\",\"start\":\"%s\",", a->id,
+		dst, attack_on_prefix(a) ? "prefix" : "host",
 		a->active ? "active" : "ended", attack_kind(a), start);
 	if (a->active)
 		fputs("\"end\":null,\"vectors\":", out);
@@ -215,6 +232,7 @@ static void attack_json(FILE *out, const struct attack *a, struct geo *g)
 	values_json(out, "source_ports", &a->sport);
 	values_json(out, "destination_ports", &a->dport);
 	values_json(out, "lengths", &a->len);
+	protocols_json(out, &a->proto);
 	fputs(",\"actions\":[", out);
 	action_json(out, &first, "local-rule", a->t_rule);
 	action_json(out, &first, "flowspec", a->t_flowspec);
@@ -238,14 +256,14 @@ void report_json(FILE *out, const struct detector *d, struct geo *g)
 
 void report_brief(FILE *out, const struct detector *d)
 {
-	char dst[INET6_ADDRSTRLEN];
+	char dst[INET6_ADDRSTRLEN + 4];
 	unsigned i;
 
 	fputc('[', out);
 	for (i = 0; i < d->nattacks; i++) {
 		const struct attack *a = &d->attacks[i];
 
-		addr_text(a->family, a->addr, dst, sizeof(dst));
+		attack_target(a, dst, sizeof(dst));
 		fprintf(out, "%s{\"id\":%u,\"destination\":\"%s\",\"kind\":\"%s\","
 			"\"vectors\":", i ? "," : "", a->id, dst,
 			attack_kind(a));

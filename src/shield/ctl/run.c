@@ -135,7 +135,7 @@ static void log_attacks(struct detector *d)
 	for (i = 0; i < d->nattacks; i++) {
 		struct attack *a = &d->attacks[i];
 
-		addr_text(a->family, a->addr, dst, sizeof(dst));
+		attack_target(a, dst, sizeof(dst));
 		if (!(a->logged & LOG_START)) {
 			printf("vigil-shield: attack %u on %s started: %s, "
 			       "%llu packets/s, %llu bits/s\n", a->id, dst,

@@ -9,6 +9,7 @@
  * namespace of our own.
  */
 #include <arpa/inet.h>
+#include <netinet/in.h>
 #include <openssl/evp.h>
 #include <string.h>
 
@@ -52,10 +53,10 @@ static void sco_id(const char *type, const char *props, char *out)
 
 static void sdo_id(const char *type, const struct attack *a, char *out)
 {
-	char name[160], dst[INET6_ADDRSTRLEN];
+	char name[160], dst[INET6_ADDRSTRLEN + 4];
 	int n = snprintf(out, ID_MAX, "%s--", type);
 
-	addr_text(a->family, a->addr, dst, sizeof(dst));
+	attack_target(a, dst, sizeof(dst));
 	snprintf(name, sizeof(name), "%s/%s/%.3f", type, dst, a->start);
 	uuid5(VIGIL_NS, name, out + n);
 }
@@ -70,6 +71,10 @@ static void addr_id(uint8_t family, const char *addr, char *out)
 
 static const char *proto_name(const struct attack *a)
 {
+	if (a->sig_proto == IPPROTO_TCP)
+		return "tcp";
+	if (a->sig_proto == IPPROTO_UDP)
+		return "udp";
 	if (a->vectors & ((1u << V_SYN) | (1u << V_TCP)))
 		return "tcp";
 	if (a->vectors & ((1u << V_UDP) | (1u << V_UDP_BPS)))
@@ -159,7 +164,8 @@ static void pattern(FILE *out, const struct attack *a, const char *dst)
 {
 	const char *p = proto_name(a);
 
-	fprintf(out, "\"[network-traffic:dst_ref.value = '%s'", dst);
+	fprintf(out, "\"[network-traffic:dst_ref.value %s '%s'",
+		attack_on_prefix(a) ? "ISSUBSET" : "=", dst);
 	if (p)
 		fprintf(out, " AND network-traffic:protocols[*] = '%s'", p);
 	if (a->sig_sport)
@@ -173,10 +179,10 @@ static void observables(FILE *out, const struct attack *a, struct geo *g,
 			struct stix_ids *ids)
 {
 	struct topk_entry e[TOPK_SLOTS];
-	char dst[INET6_ADDRSTRLEN];
+	char dst[INET6_ADDRSTRLEN + 4];
 	unsigned i;
 
-	addr_text(a->family, a->addr, dst, sizeof(dst));
+	attack_target(a, dst, sizeof(dst));
 	addr_id(a->family, dst, ids->target);
 	if (first_time(ids, ids->target))
 		fprintf(out, ",\n{\"type\":\"ipv%d-addr\",\"spec_version\":"
@@ -200,11 +206,11 @@ static void sdo_head(FILE *out, const char *type, const char *id,
 static void attack_stix(FILE *out, const struct attack *a, struct geo *g,
 			struct stix_ids *ids)
 {
-	char dst[INET6_ADDRSTRLEN], first[40], last[40];
+	char dst[INET6_ADDRSTRLEN + 4], first[40], last[40];
 	uint64_t seen = a->src.total; /* sampled packets */
 	unsigned i;
 
-	addr_text(a->family, a->addr, dst, sizeof(dst));
+	attack_target(a, dst, sizeof(dst));
 	iso_time(a->start, first, sizeof(first));
 	iso_time(a->last_over > a->start ? a->last_over : a->start, last,
 		 sizeof(last));
