@@ -131,34 +131,28 @@ class Variant:
                                 "9" if proto == "udp" else "80"],
                                env=env, check=True, capture_output=True)
         elif self.name == "vigil-shield":
-            conf = os.path.join(self.work, "shield.conf")
-            with open(conf, "w") as f:
-                f.write("block 198.18.0.0/15\namp-guard yes\n"
-                        "src-pps 100000\nsrc-burst 100000\n"
-                        "syn-pps 1000\nsyn-burst 1000\nsample-every 1024\n")
-            self.sock = os.path.join(self.work, "shield.sock")
-            self.proc = subprocess.Popen(
-                ["ip", "netns", "exec", V, os.path.join(
-                    self.build, "src", "shield", "vigil-shield"), "run",
-                 "--interface", "vsb-v", "--config", conf, "--socket",
-                 self.sock], stdout=subprocess.DEVNULL)
-            end = time.time() + 20
-            while not os.path.exists(self.sock) and time.time() < end:
-                time.sleep(0.05)
-        elif self.name == "shield-syn":
-            conf = os.path.join(self.work, "shield.conf")
-            with open(conf, "w") as f:  # the SYN budget alone decides
-                f.write("syn-pps 1000\nsyn-burst 1000\nsample-every 1024\n")
-            self.sock = os.path.join(self.work, "shield.sock")
-            self.proc = subprocess.Popen(
-                ["ip", "netns", "exec", V, os.path.join(
-                    self.build, "src", "shield", "vigil-shield"), "run",
-                 "--interface", "vsb-v", "--config", conf, "--socket",
-                 self.sock], stdout=subprocess.DEVNULL)
-            end = time.time() + 20
-            while not os.path.exists(self.sock) and time.time() < end:
-                time.sleep(0.05)
+            self.start_shield("block 198.18.0.0/15\namp-guard yes\n"
+                              "src-pps 100000\nsrc-burst 100000\n"
+                              "syn-pps 1000\nsyn-burst 1000\n"
+                              "sample-every 1024\n")
+        elif self.name == "shield-syn":  # the SYN budget alone decides
+            self.start_shield("syn-pps 1000\nsyn-burst 1000\n"
+                              "sample-every 1024\n")
         return self
+
+    def start_shield(self, config):
+        conf = os.path.join(self.work, "shield.conf")
+        with open(conf, "w") as f:
+            f.write(config)
+        self.sock = os.path.join(self.work, "shield.sock")
+        self.proc = subprocess.Popen(
+            ["ip", "netns", "exec", V, os.path.join(
+                self.build, "src", "shield", "vigil-shield"), "run",
+             "--interface", "vsb-v", "--config", conf, "--socket",
+             self.sock], stdout=subprocess.DEVNULL)
+        end = time.time() + 20
+        while not os.path.exists(self.sock) and time.time() < end:
+            time.sleep(0.05)
 
     def __exit__(self, *exc):
         if self.name == "xdp-filter":

@@ -56,30 +56,31 @@ static struct shield_hits rule_hits(struct shield_state *st, uint32_t i)
 	return sum;
 }
 
-static void list_json(FILE *out, struct bpf_map *m4, struct bpf_map *m6)
+/* Every key of one LPM map, as prefixes; *first tracks the commas. */
+static void keys_json(FILE *out, struct bpf_map *m, int family, int *first)
 {
 	struct prefix p;
+	void *key = family == 4 ? (void *)&p.v4 : (void *)&p.v6;
 	char text[80];
-	int first = 1, have = 0;
+	int have = 0;
 
 	memset(&p, 0, sizeof(p));
-	p.family = 4;
-	while (bpf_map_get_next_key(bpf_map__fd(m4), have ? &p.v4 : NULL,
-				    &p.v4) == 0) {
+	p.family = family;
+	while (bpf_map_get_next_key(bpf_map__fd(m), have ? key : NULL,
+				    key) == 0) {
 		prefix_format(&p, text, sizeof(text));
-		fprintf(out, "%s\"%s\"", first ? "" : ",", text);
-		first = 0;
+		fprintf(out, "%s\"%s\"", *first ? "" : ",", text);
+		*first = 0;
 		have = 1;
 	}
-	p.family = 6;
-	have = 0;
-	while (bpf_map_get_next_key(bpf_map__fd(m6), have ? &p.v6 : NULL,
-				    &p.v6) == 0) {
-		prefix_format(&p, text, sizeof(text));
-		fprintf(out, "%s\"%s\"", first ? "" : ",", text);
-		first = 0;
-		have = 1;
-	}
+}
+
+static void list_json(FILE *out, struct bpf_map *m4, struct bpf_map *m6)
+{
+	int first = 1;
+
+	keys_json(out, m4, 4, &first);
+	keys_json(out, m6, 6, &first);
 }
 
 static void status(struct shield_state *st, FILE *out)
