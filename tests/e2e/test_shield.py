@@ -362,3 +362,41 @@ def test_a_silent_client_does_not_stall_the_daemon(shield):
     finally:
         for s in silent:
             s.close()
+
+
+def test_ipv6_block_and_allow(shield):
+    """The same over IPv6, on real packets: a /64 blocked, then an address
+    in it allowed; both lists show the v6 prefixes."""
+    for ns, dev, addr in ((NS_C, "vt-c", "fd00:77::1/64"),
+                          (NS_V, "vt-v", "fd00:77::2/64")):
+        in_ns(ns, "ip", "-6", "addr", "add", addr, "dev", dev, "nodad",
+              check=True)
+    server = subprocess.Popen(
+        ["ip", "netns", "exec", NS_V, "/usr/bin/python3", "-c",
+         "import socket\n"
+         "s = socket.socket(socket.AF_INET6)\n"
+         "s.bind(('fd00:77::2', 7778)); s.listen(8)\n"
+         "while True:\n"
+         "    c, _ = s.accept(); c.close()\n"])
+
+    def ping6():
+        return in_ns(NS_C, "/usr/bin/python3", "-c",
+                     "import socket\n"
+                     "socket.create_connection(('fd00:77::2', 7778), 1)"
+                     ".close()").returncode
+    try:
+        end = time.time() + 10
+        while ping6() != 0 and time.time() < end:
+            time.sleep(0.1)
+        assert ping6() == 0
+        assert ctl(shield, "block", "fd00:77::/64")[0] == 0
+        assert ping6() != 0
+        assert ping() == 0  # IPv4 untouched
+        assert ctl(shield, "allow", "fd00:77::1")[0] == 0
+        assert ping6() == 0
+        st = status(shield)
+        assert "fd00:77::/64" in st["blocked"]
+        assert "fd00:77::1/128" in st["allowed"]
+    finally:
+        server.kill()
+        server.wait(20)
