@@ -194,3 +194,18 @@ def test_allowlisted_destination_is_never_signalled(tmp_path):
             assert up.routes()[:2] == ([], [])
     finally:
         up.stop()
+
+
+def test_golden_includes_parse_in_bird(tmp_path):
+    """The BIRD include files of the report golden set (FlowSpec v4 and
+    v6 with ports, TCP flags, both actions; v6 blackholes) are accepted by
+    BIRD's own parser."""
+    golden = os.path.join(os.path.dirname(__file__), "..", "data", "shield")
+    for name in ("bird-discard.conf", "bird-rate.conf"):
+        conf = tmp_path / ("check-" + name)
+        conf.write_text('router id 10.0.0.1;\nflow4 table vigil_flow4;\n'
+                        'flow6 table vigil_flow6;\ninclude "%s";\n'
+                        'protocol device {}\n' %
+                        os.path.abspath(os.path.join(golden, name)))
+        res = sh("bird", "-p", "-c", str(conf), check=False)
+        assert res.returncode == 0, res.stderr
