@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <linux/if_link.h>
 #include <stdio.h>
+#include <string.h>
 #include <xdp/libxdp.h>
 
 #include "attach.h"
@@ -20,6 +21,26 @@ static int quiet(enum libxdp_print_level level, const char *fmt, va_list ap)
 	(void)fmt;
 	(void)ap;
 	return 0;
+}
+
+static int quiet_bpf(enum libbpf_print_level level, const char *fmt,
+		     va_list ap)
+{
+	(void)level;
+	(void)fmt;
+	(void)ap;
+	return 0;
+}
+
+/* libbpf's warnings, but not the sections it rightly skips (the run
+ * configuration that libxdp reads), nor its debug chatter. */
+static int filtered(enum libbpf_print_level level, const char *fmt,
+		    va_list ap)
+{
+	if (level == LIBBPF_DEBUG ||
+	    strstr(fmt, "skipping unrecognized data section"))
+		return 0;
+	return vfprintf(stderr, fmt, ap);
 }
 
 static int with_libxdp(struct attachment *at, int ifindex)
@@ -41,15 +62,19 @@ static int with_libxdp(struct attachment *at, int ifindex)
 	return 0;
 }
 
+/* libxdp first, quietly: when it cannot, what it tried is not news;
+ * the attempt without it says what went wrong, if anything does. */
 int shield_attach(struct attachment *at, int ifindex)
 {
 	libxdp_print_fn_t old = libxdp_set_print(quiet);
 	int rc;
 
+	libbpf_set_print(quiet_bpf);
 	at->ifindex = ifindex;
 	at->xp = NULL;
 	rc = with_libxdp(at, ifindex);
 	libxdp_set_print(old);
+	libbpf_set_print(filtered);
 	if (rc == 0)
 		return 0;
 	if (!(at->skel = shield_bpf__open_and_load()))
@@ -81,5 +106,15 @@ void shield_detach(struct attachment *at)
 
 const char *shield_attach_how(const struct attachment *at)
 {
-	return at->xp ? "libxdp" : "alone";
+	struct xdp_multiprog *mp;
+	const char *how = "alone";
+
+	if (!at->xp)
+		return how;
+	mp = xdp_multiprog__get_from_ifindex(at->ifindex);
+	if (!libxdp_get_error(mp) && mp && !xdp_multiprog__is_legacy(mp))
+		how = "libxdp dispatcher";
+	if (!libxdp_get_error(mp))
+		xdp_multiprog__close(mp);
+	return how;
 }
