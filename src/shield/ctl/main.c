@@ -23,8 +23,12 @@ static void usage(FILE *f)
 		"       vigil-shield rules | attacks | metrics [--socket PATH]\n"
 		"       vigil-shield report --format json|stix [--socket PATH]\n"
 		"\n"
-		"The XDP program drops what the blocklist and the rules say, "
-		"never what the\nallowlist names. The socket defaults to %s.\n"
+		"run attaches the XDP filter, detects floods from its samples "
+		"and answers\nthem with local rules, then (with a local BIRD 2) "
+		"BGP FlowSpec and blackhole\nroutes upstream, withdrawn when "
+		"the attack is over. Nothing overrides the\nallowlist. The "
+		"other commands ask the running daemon; the socket defaults "
+		"to\n%s. See vigil-shield(8).\n"
 		"Exit status: 0 done, 1 refused or failed, 2 usage.\n",
 		SHIELD_DEFAULT_SOCKET);
 }
