@@ -386,11 +386,11 @@ def nrv2b_literals(data):
     return bytes(out)
 
 
-def upx_pe(payload):
+def upx_pe(payload, extra=()):
     """A PE laid out as UPX does: empty UPX0, UPX1 holding the NRV2B data,
-    and the "UPX!" pack header in the headers."""
+    and the "UPX!" pack header in the headers (then any extra sections)."""
     comp = nrv2b_literals(payload)
-    img = pe(sections=(("UPX0", b""), ("UPX1", comp)))
+    img = pe(sections=(("UPX0", b""), ("UPX1", comp)) + tuple(extra))
     ph = (b"UPX!" + bytes([13, 9, 2, 8]) + struct.pack("<IIIII", 0, 0, len(payload), len(comp), 0) +
           b"\x00\x00\x00\x00")
     img = bytearray(img)
@@ -411,6 +411,60 @@ def upx_elf(payload):
     info = b"\x00" * 4 + b"UPX!" + struct.pack("<HBB", 12, 13, 12) + \
         struct.pack("<III", 0, len(payload), len(payload))
     return elf(b"\x90" * 16) + info + blocks
+
+
+def _rol8(v, k):
+    return ((v << k) | (v >> (8 - k))) & 0xff
+
+
+def _ror8(v, k):
+    return ((v >> k) | (v << (8 - k))) & 0xff
+
+
+def yc_pe(payload):
+    """upx_pe(payload) encrypted as yoda's Crypter 1.3 does: a "yC" section
+    with the entry point and a two-layer stub (its own sequences: xor 0x5a,
+    add cl, rol 3 for the stub; sub cl, xor 0x77, not for the sections)."""
+    inner = upx_pe(payload)
+    pe_off = struct.unpack_from("<I", inner, 0x3c)[0]
+    nsec = struct.unpack_from("<H", inner, pe_off + 6)[0]
+    secs = []
+    for i in range(nsec):
+        o = pe_off + 24 + 224 + 40 * i
+        name = inner[o:o + 8].rstrip(b"\x00").decode()
+        rs, ro = struct.unpack_from("<II", inner, o + 16)
+        secs.append((name, inner[ro:ro + rs]))
+    ep_rva = 0x1000 * (nsec + 1)
+    ep_va = 0x400000 + ep_rva
+    layer2 = (bytes.fromhex("8bfeeb0490eb01e9ac") + bytes.fromhex("2ac13477f6d0") +
+              bytes.fromhex("aae2f0c3")).ljust(0x80, b"\x90")
+    seq1 = bytes.fromhex("345a02c1c0c003")
+    start_off = 51 + len(seq1) + 3
+    ebp = 0x1000
+    count = len(layer2)
+    imm_a = (ep_va + 0xc - ebp) & 0xffffffff
+    imm_c = 0x100
+    stub = bytearray(bytes.fromhex("558bec53565760e8000000005d81ed") + struct.pack("<I", imm_a) +
+                     b"\xb9" + struct.pack("<I", imm_c + count) + b"\x81\xe9" +
+                     struct.pack("<I", imm_c) + b"\x8b\xd5\x81\xc2" +
+                     struct.pack("<I", ep_va + start_off - ebp) +
+                     bytes.fromhex("8d3a8bf733c0eb0490eb01c2ac"))
+    stub += seq1 + bytes.fromhex("aae2f0")
+    for i, b in enumerate(layer2):  # what the first layer undoes
+        cl = (count - i) & 0xff
+        stub.append(((_ror8(b, 3) - cl) & 0xff) ^ 0x5a)
+    enc = []
+    for name, data in secs:
+        if data and name not in ("UPX0",):
+            data = data.ljust(len(data) + (-len(data) % 0x200), b"\x00")
+            n = len(data)
+            data = bytes(((((~b) & 0xff) ^ 0x77) + ((n - i) & 0xff)) & 0xff
+                         for i, b in enumerate(data))
+        enc.append((name, data))
+    img = bytearray(pe(sections=tuple(enc) + (("yC", bytes(stub)),)))
+    img[0x1e0:0x200] = inner[0x1e0:0x200]  # the UPX pack header
+    struct.pack_into("<I", img, 0x80 + 4 + 20 + 16, ep_rva)
+    return bytes(img)
 
 
 def nsis(payload):

@@ -41,6 +41,10 @@ CASES = {
     "sfx.exe": (lambda: fg.pe_sfx(PAYLOAD), "payload.bin"),
     "rsrc.exe": (lambda: fg.pe_resource(PAYLOAD), "resource/10/101"),
     "upx.exe": (lambda: fg.upx_pe(PAYLOAD), "upx-unpacked"),
+    "yc.exe": (lambda: fg.yc_pe(PAYLOAD), "yc-decrypted//upx-unpacked"),
+    # a section named yC that is not the crypter's: UPX still unpacks it
+    "yc-named-upx.exe": (lambda: fg.upx_pe(PAYLOAD, (("yC", b"\xc3"),)),
+                         "upx-unpacked"),
     "upx.elf": (lambda: fg.upx_elf(PAYLOAD), "upx-unpacked"),
 }
 

@@ -19,6 +19,7 @@ static const struct format formats[] = {
 	{ "ole2", ole2_probe, ole2_extract },
 	{ "tnef", tnef_probe, tnef_extract },
 	{ "sis", sis_probe, sis_extract },
+	{ "yc", yc_probe, yc_extract },
 	{ "upx", upx_probe, upx_extract },
 	{ "sfx", sfx_probe, sfx_extract },
 	{ "nsis", nsis_probe, nsis_extract },

@@ -25,6 +25,7 @@ PARSER(tnef);
 PARSER(sis);
 PARSER(embedpe);
 PARSER(upx);
+PARSER(yc);
 PARSER(nsis);
 PARSER(ishield);
 

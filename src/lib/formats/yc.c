@@ -1,0 +1,300 @@
+/*
+ * yc.c -- executables encrypted with yoda's Crypter 1.3. The crypter adds
+ * a section "yC" whose stub first decrypts the rest of itself, then every
+ * section but the resources, relocations, exports, TLS and itself, a byte
+ * at a time: load a byte, run it through a short sequence of byte
+ * operations (add, sub, xor, rotate, inc, dec, not, neg, with constants or
+ * with the loop counter, padded with no-ops and jumps over junk bytes),
+ * store it back. Both sequences are read from the stub and run here on
+ * the file's bytes; the decrypted image goes on as "yc-decrypted" (often
+ * it is another packer's output, UPX, which is then unpacked in turn).
+ */
+#define _GNU_SOURCE
+#include <stdlib.h>
+#include <string.h>
+
+#include "formats/format.h"
+#include "formats/parsers.h"
+#include "formats/pe.h"
+#include "vigil/vigil.h"
+
+#define YC_NAME "yC\0\0\0\0\0\0"
+#define YC_SEARCH_BYTES 4096	/* the section table is in the headers */
+#define YC_MAX_OPS 256		/* operations in one byte sequence */
+
+/* The stub's first instructions, up to the first sequence (0xff: any). */
+static const uint8_t prologue[] = {
+	0x55, 0x8b, 0xec, 0x53, 0x56, 0x57, 0x60, 0xe8, 0x00, 0x00, 0x00,
+	0x00, 0x5d, 0x81, 0xed, 0xff, 0xff, 0xff, 0xff, 0xb9, 0xff, 0xff,
+	0xff, 0xff, 0x81, 0xe9, 0xff, 0xff, 0xff, 0xff, 0x8b, 0xd5, 0x81,
+	0xc2, 0xff, 0xff, 0xff, 0xff, 0x8d, 0x3a, 0x8b, 0xf7, 0x33, 0xc0,
+	0xeb, 0x04, 0x90, 0xeb, 0x01, 0xff, 0xac,
+};
+
+/* The section decryptor: mov edi, esi; jmp; nop; jmp over junk; lodsb. */
+static const uint8_t decryptor[] = { 0x8b, 0xfe, 0xeb, 0x04, 0x90, 0xeb,
+				     0x01, 0xff, 0xac };
+
+enum op_kind {
+	OP_ADD, OP_SUB, OP_XOR, OP_ROL, OP_ROR, OP_ADD_CL, OP_SUB_CL,
+	OP_XOR_CL, OP_ROL_CL, OP_ROR_CL, OP_NOT, OP_NEG
+};
+
+struct op {
+	uint8_t kind, imm;
+};
+
+struct seq {
+	struct op op[YC_MAX_OPS];
+	unsigned n;
+};
+
+int yc_probe(const uint8_t *buf, size_t len, int type)
+{
+	return type == VIGIL_TYPE_PE &&
+	       memmem(buf, len < YC_SEARCH_BYTES ? len : YC_SEARCH_BYTES,
+		      YC_NAME, 8);
+}
+
+static int match(const uint8_t *p, size_t avail, const uint8_t *pat,
+		 size_t n)
+{
+	size_t i;
+
+	if (avail < n)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (pat[i] != 0xff && p[i] != pat[i])
+			return 0;
+	return 1;
+}
+
+/* One instruction of a sequence at p into s; its length, 0 at the store
+ * (stosb) that ends the sequence, -1 if it is not one the crypter uses. */
+static int parse_op(const uint8_t *p, size_t n, struct seq *s)
+{
+	static const struct {
+		uint8_t b0, b1, kind, imm; /* imm: the second byte is one */
+	} ops[] = {
+		{ 0x04, 0, OP_ADD, 1 },	       { 0x2c, 0, OP_SUB, 1 },
+		{ 0x34, 0, OP_XOR, 1 },	       { 0x02, 0xc1, OP_ADD_CL, 0 },
+		{ 0x2a, 0xc1, OP_SUB_CL, 0 },  { 0x32, 0xc1, OP_XOR_CL, 0 },
+		{ 0xd2, 0xc0, OP_ROL_CL, 0 },  { 0xd2, 0xc8, OP_ROR_CL, 0 },
+		{ 0xf6, 0xd0, OP_NOT, 0 },     { 0xf6, 0xd8, OP_NEG, 0 },
+	};
+	size_t i;
+
+	if (!n)
+		return -1;
+	if (p[0] == 0xaa)
+		return 0;
+	if (p[0] == 0x90 || p[0] == 0xf8 || p[0] == 0xf9 || p[0] == 0xf5)
+		return 1; /* nop, clc, stc, cmc: no effect on the byte */
+	if (n >= 3 && p[0] == 0xeb && p[1] == 0x01)
+		return 3; /* a jump over one junk byte */
+	if (n >= 2 && p[0] == 0xfe && (p[1] == 0xc0 || p[1] == 0xc8)) {
+		if (s->n == YC_MAX_OPS)
+			return -1;
+		s->op[s->n].kind = p[1] == 0xc0 ? OP_ADD : OP_SUB;
+		s->op[s->n++].imm = 1; /* inc al, dec al */
+		return 2;
+	}
+	if (n >= 3 && p[0] == 0xc0 && (p[1] == 0xc0 || p[1] == 0xc8)) {
+		if (s->n == YC_MAX_OPS)
+			return -1;
+		s->op[s->n].kind = p[1] == 0xc0 ? OP_ROL : OP_ROR;
+		s->op[s->n++].imm = p[2] & 7;
+		return 3;
+	}
+	for (i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
+		if (p[0] != ops[i].b0 || n < 2 ||
+		    (!ops[i].imm && p[1] != ops[i].b1) || s->n == YC_MAX_OPS)
+			continue;
+		s->op[s->n].kind = ops[i].kind;
+		s->op[s->n++].imm = ops[i].imm ? p[1] : 0;
+		return 2;
+	}
+	return -1;
+}
+
+/* The sequence that starts after a lodsb at p; 0, or -1. */
+static int parse_seq(const uint8_t *p, size_t n, struct seq *s)
+{
+	size_t at = 0;
+	int k;
+
+	s->n = 0;
+	while (at < n && at < 1024) {
+		if ((k = parse_op(p + at, n - at, s)) < 0)
+			return -1;
+		if (!k)
+			return 0;
+		at += (size_t)k;
+	}
+	return -1;
+}
+
+static uint8_t rot(uint8_t v, unsigned k, int left)
+{
+	k &= 7;
+	if (!k)
+		return v;
+	return left ? (uint8_t)(v << k | v >> (8 - k)) :
+		      (uint8_t)(v >> k | v << (8 - k));
+}
+
+static uint8_t run(const struct seq *s, uint8_t al, uint8_t cl)
+{
+	unsigned i;
+
+	for (i = 0; i < s->n; i++) {
+		uint8_t imm = s->op[i].imm;
+
+		switch (s->op[i].kind) {
+		case OP_ADD: al = (uint8_t)(al + imm); break;
+		case OP_SUB: al = (uint8_t)(al - imm); break;
+		case OP_XOR: al ^= imm; break;
+		case OP_ROL: al = rot(al, imm, 1); break;
+		case OP_ROR: al = rot(al, imm, 0); break;
+		case OP_ADD_CL: al = (uint8_t)(al + cl); break;
+		case OP_SUB_CL: al = (uint8_t)(al - cl); break;
+		case OP_XOR_CL: al ^= cl; break;
+		case OP_ROL_CL: al = rot(al, cl, 1); break;
+		case OP_ROR_CL: al = rot(al, cl, 0); break;
+		case OP_NOT: al = (uint8_t)~al; break;
+		default: al = (uint8_t)-al; break; /* OP_NEG */
+		}
+	}
+	return al;
+}
+
+/* Decrypts n bytes at p the way the stub's loop does: the counter (ecx)
+ * runs from n down to 1. */
+static void decrypt(const struct seq *s, uint8_t *p, uint32_t n)
+{
+	uint32_t i;
+
+	for (i = 0; i < n; i++)
+		p[i] = run(s, p[i], (uint8_t)(n - i));
+}
+
+static uint32_t le32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	       (uint32_t)p[3] << 24;
+}
+
+/* The section yC, with the entry point in it; its index, or -1. */
+static int yc_section(const struct pe_info *pe)
+{
+	uint16_t i;
+
+	for (i = 0; i < pe->nsect; i++)
+		if (!strcmp(pe->sect[i].name, "yC") &&
+		    pe->ep - pe->sect[i].vaddr < pe->sect[i].rawsize)
+			return i;
+	return -1;
+}
+
+/* The stub's first layer, decrypted in the copy: where the rest of the
+ * stub is (*at, *n in the file); 0, or -1 if this is not yC 1.3. */
+static int stub_layer(const uint8_t *buf, size_t len, const struct pe_info *pe,
+		      uint8_t *copy, long *at, uint32_t *n)
+{
+	const struct pe_section *y = &pe->sect[yc_section(pe)];
+	long ep = pe_rva_to_off(pe, pe->ep);
+	uint32_t va, rva;
+	struct seq s;
+
+	if (ep < 0 || !match(buf + ep, len - (size_t)ep, prologue,
+			     sizeof(prologue)) ||
+	    parse_seq(buf + ep + sizeof(prologue), len - (size_t)ep -
+		      sizeof(prologue), &s) < 0)
+		return -1;
+	*n = le32(buf + ep + 20) - le32(buf + ep + 26);
+	va = (uint32_t)pe->image_base + pe->ep + 12 - le32(buf + ep + 15) +
+	     le32(buf + ep + 34);
+	rva = va - (uint32_t)pe->image_base;
+	*at = pe_rva_to_off(pe, rva);
+	if (*at < (long)y->raw || *n > y->rawsize ||
+	    (uint64_t)*at + *n > (uint64_t)y->raw + y->rawsize ||
+	    (uint64_t)*at + *n > len)
+		return -1;
+	decrypt(&s, copy + *at, *n);
+	return 0;
+}
+
+/* The section decryptor in the decrypted stub; 0, or -1. */
+static int find_decryptor(const uint8_t *p, uint32_t n, struct seq *s)
+{
+	uint32_t i;
+
+	for (i = 0; i + sizeof(decryptor) < n; i++)
+		if (match(p + i, n - i, decryptor, sizeof(decryptor)))
+			return parse_seq(p + i + sizeof(decryptor),
+					 n - i - sizeof(decryptor), s);
+	return -1;
+}
+
+/* The sections the stub decrypts: not by these names, not empty. */
+static int encrypted(const struct pe_section *sect, size_t len)
+{
+	static const char *const skip[] = { "rsrc", ".rsr", "relo", ".rel",
+					    "yC", ".eda", ".tls" };
+	size_t i;
+
+	for (i = 0; i < sizeof(skip) / sizeof(skip[0]); i++)
+		if (!strncmp(sect->name, skip[i], strlen(skip[i]) < 4 ?
+							  strlen(skip[i]) + 1 :
+							  4))
+			return 0;
+	return sect->raw && sect->rawsize && sect->raw < len;
+}
+
+/* Not yC after all (a section of that name without the stub): what the
+ * formats after this one in the table would have done. */
+static int fallback(struct fmt_ctx *c, const uint8_t *buf, size_t len)
+{
+	if (upx_probe(buf, len, fmt_type(c)))
+		return upx_extract(c, buf, len);
+	if (embedpe_probe(buf, len, fmt_type(c)))
+		return embedpe_extract(c, buf, len);
+	return 0;
+}
+
+int yc_extract(struct fmt_ctx *c, const uint8_t *buf, size_t len)
+{
+	struct pe_info pe;
+	struct seq s;
+	uint8_t *copy;
+	uint32_t n;
+	uint16_t i;
+	long at;
+	int y, rc;
+
+	if (pe_parse(buf, len, &pe) < 0 || (y = yc_section(&pe)) < 0)
+		return fallback(c, buf, len);
+	if (len > fmt_max_child(c))
+		return fmt_too_big(c, "yc-decrypted");
+	if (!(copy = malloc(len)))
+		return VIGIL_ENOMEM;
+	memcpy(copy, buf, len);
+	if (stub_layer(buf, len, &pe, copy, &at, &n) < 0 ||
+	    find_decryptor(copy + at, n, &s) < 0) {
+		fmt_warn(c, "yC: not a stub this version knows");
+		free(copy);
+		return fallback(c, buf, len);
+	}
+	for (i = 0; i < pe.nsect; i++)
+		if (encrypted(&pe.sect[i], len))
+			decrypt(&s, copy + pe.sect[i].raw,
+				(uint32_t)(pe.sect[i].rawsize <
+						   len - pe.sect[i].raw ?
+					   pe.sect[i].rawsize :
+					   len - pe.sect[i].raw));
+	/* the copy is not to be decrypted again: its section gets renamed */
+	copy[pe.table_end - 40u * (pe.nsect - (unsigned)y) + 2] = '-';
+	rc = fmt_child(c, "yc-decrypted", copy, len);
+	free(copy);
+	return rc;
+}
