@@ -206,7 +206,8 @@ static int stub_layer(const uint8_t *buf, size_t len, const struct pe_info *pe,
 	uint32_t va, rva;
 	struct seq s;
 
-	if (ep < 0 || !match(buf + ep, len - (size_t)ep, prologue,
+	if (ep < 0 || (size_t)ep >= len ||
+	    !match(buf + ep, len - (size_t)ep, prologue,
 			     sizeof(prologue)) ||
 	    parse_seq(buf + ep + sizeof(prologue), len - (size_t)ep -
 		      sizeof(prologue), &s) < 0)
