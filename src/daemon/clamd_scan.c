@@ -6,7 +6,6 @@
  * reply line.
  */
 #define _GNU_SOURCE
-#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -17,6 +16,7 @@
 
 #include "clamd.h"
 #include "dirwalk.h"
+#include "io/reader.h"
 #include "log.h"
 #include "server.h"
 
@@ -177,7 +177,8 @@ static void pump(struct request *rq)
 	int fd, rc, end = 0;
 
 	pool_stats(rq->c->srv->pool, &st);
-	most = 2 * (st.live ? st.live : 1);
+	/* SCAN names the first infected file in walk order, as clamd does */
+	most = rq->stop ? 1 : 2 * (st.live ? st.live : 1);
 	while (rq->walk && !(rq->stop && rq->found) && rq->running < most) {
 		rc = dirwalk_next(rq->walk, &fd, &path, &why);
 		if (rc == 0) {
@@ -305,12 +306,13 @@ static void stream_end(struct conn *c)
 static int chunk_header(struct conn *c)
 {
 	struct clamd *cs = c->state;
+	struct rdr in;
 	uint32_t len;
 
-	if (c->in_len < 4)
+	rdr_init(&in, c->in, c->in_len);
+	len = rdr_u32(&in, 1); /* network order */
+	if (rdr_failed(&in))
 		return 0;
-	memcpy(&len, c->in, 4);
-	len = ntohl(len);
 	conn_consume(c, 4);
 	if (len == 0) {
 		stream_end(c);

@@ -414,15 +414,12 @@ static void start(struct conn *c)
 static int head_step(struct conn *c)
 {
 	struct icap *st = c->state;
-	char *end = memmem(c->in, c->in_len, "\r\n\r\n", 4);
+	long len = icap_head_len(c->in, c->in_len);
 	size_t n;
 
-	if (!end) {
-		if (c->in_len > ICAP_MAX_HEADER_BYTES)
-			return -1;
-		return 0;
-	}
-	n = (size_t)(end - c->in) + 4;
+	if (len <= 0)
+		return (int)len;
+	n = (size_t)len;
 	if (icap_parse_head(c->in, n, &st->req) < 0)
 		return -1;
 	conn_consume(c, n);

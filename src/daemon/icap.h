@@ -34,6 +34,13 @@ struct icap_request {
 };
 
 /*
+ * The length of the header block at buf, up to and with its empty line
+ * ("\r\n\r\n"): > 0; 0 if it is not complete yet; -1 if it is longer
+ * than ICAP_MAX_HEADER_BYTES.
+ */
+long icap_head_len(const char *buf, size_t len);
+
+/*
  * Parses a header block (len bytes ending with the empty line). Returns
  * 0, or -1 if it is not a valid ICAP/1.0 request (400).
  */

@@ -1,32 +1,16 @@
 /*
  * icap_parse.c -- reads ICAP requests' syntax (RFC 3507 sections 4.3-4.5).
- * Every number is bounded before use; an offset list that is not
+ * Bytes are read through the bounded reader; every number is bounded
+ * before use; a line not ended by CRLF, an offset list that is not
  * increasing, or a header section larger than ICAP_MAX_HEADER_BYTES, is
  * refused.
  */
 #define _GNU_SOURCE
-#include <ctype.h>
 #include <string.h>
 #include <strings.h>
 
 #include "icap.h"
-
-/* A decimal at *p, up to max; advances *p. -1 if none or too large. */
-static int64_t number(const char **p, const char *end, int64_t max)
-{
-	int64_t v = 0;
-	const char *s = *p;
-
-	if (s == end || !isdigit((unsigned char)*s))
-		return -1;
-	while (s < end && isdigit((unsigned char)*s)) {
-		v = v * 10 + (*s++ - '0');
-		if (v > max)
-			return -1;
-	}
-	*p = s;
-	return v;
-}
+#include "io/reader.h"
 
 static int64_t *encap_slot(struct icap_encap *e, const char *name, size_t n)
 {
@@ -48,58 +32,56 @@ static int64_t *encap_slot(struct icap_encap *e, const char *name, size_t n)
 }
 
 /* "req-hdr=0, res-hdr=137, res-body=296" */
-static int encapsulated(const char *v, const char *end, struct icap_encap *e)
+static int encapsulated(struct rdr *v, struct icap_encap *e)
 {
-	int64_t last = -1, *slot, x;
+	int64_t last = -1, *slot;
 	const char *name;
+	uint64_t x;
+	size_t n;
 	int bodies = 0;
 
-	while (v < end) {
-		while (v < end && (*v == ' ' || *v == '\t' || *v == ','))
-			v++;
-		if (v == end)
-			break;
-		for (name = v; v < end && *v != '='; v++)
-			;
-		if (v == end || !(slot = encap_slot(e, name, (size_t)(v - name))))
+	while (rdr_span(v, " \t,"), rdr_left(v)) {
+		if (!rdr_until(v, '=', ICAP_MAX_HEADER_BYTES, &name, &n) ||
+		    !(slot = encap_slot(e, name, n)) ||
+		    rdr_decimal(v, ICAP_MAX_HEADER_BYTES, &x) < 0 ||
+		    (int64_t)x < last || *slot >= 0)
 			return -1;
-		v++;
-		x = number(&v, end, ICAP_MAX_HEADER_BYTES);
-		if (x < 0 || x < last || *slot >= 0)
-			return -1;
-		*slot = last = x;
+		*slot = last = (int64_t)x;
 		if (slot == &e->body || slot == &e->null_body)
 			bodies++;
 	}
 	return bodies == 1 ? 0 : -1; /* exactly one body entry, last */
 }
 
-static int request_line(const char *p, const char *eol, struct icap_request *r)
+/* "RESPMOD icap://host/avscan?x ICAP/1.0": the method and the service. */
+static int request_line(struct rdr *l, struct icap_request *r)
 {
 	static const struct { const char *name; enum icap_method m; } ms[] = {
-		{ "OPTIONS ", ICAP_OPTIONS }, { "REQMOD ", ICAP_REQMOD },
-		{ "RESPMOD ", ICAP_RESPMOD },
+		{ "OPTIONS", ICAP_OPTIONS }, { "REQMOD", ICAP_REQMOD },
+		{ "RESPMOD", ICAP_RESPMOD },
 	};
-	const char *uri, *sp, *svc, *q;
-	size_t i, n;
+	const char *method, *uri, *version, *svc, *host;
+	size_t i, mn, un, vn, n, hn;
+	struct rdr u;
 
+	if (!rdr_until(l, ' ', ICAP_MAX_HEADER_BYTES, &method, &mn) ||
+	    !rdr_until(l, ' ', ICAP_MAX_HEADER_BYTES, &uri, &un) ||
+	    !rdr_field(l, '\n', ICAP_MAX_HEADER_BYTES, &version, &vn) ||
+	    vn != 8 || memcmp(version, "ICAP/1.0", 8))
+		return -1;
 	r->method = ICAP_OTHER;
 	for (i = 0; i < sizeof(ms) / sizeof(*ms); i++)
-		if (!strncmp(p, ms[i].name, strlen(ms[i].name)))
+		if (mn == strlen(ms[i].name) && !memcmp(method, ms[i].name, mn))
 			r->method = ms[i].m;
-	if (!(uri = memchr(p, ' ', (size_t)(eol - p))))
+	rdr_init(&u, uri, un);
+	if (!rdr_accept_nocase(&u, "icap://", 7))
 		return -1;
-	uri++;
-	if (!(sp = memchr(uri, ' ', (size_t)(eol - uri))) ||
-	    (size_t)(eol - sp) != 9 || memcmp(sp + 1, "ICAP/1.0", 8))
-		return -1;
-	if ((size_t)(sp - uri) < 7 || strncasecmp(uri, "icap://", 7))
-		return -1;
-	svc = memchr(uri + 7, '/', (size_t)(sp - uri - 7));
-	svc = svc ? svc + 1 : sp;
-	for (q = svc; q < sp && *q != '?' && *q != '/'; q++)
-		;
-	n = (size_t)(q - svc);
+	svc = "";
+	n = 0;
+	if (rdr_until(&u, '/', un, &host, &hn)) { /* the service's name */
+		svc = rdr_here(&u);
+		n = rdr_cspan(&u, "?/");
+	}
 	if (n >= sizeof(r->service))
 		return -1;
 	memcpy(r->service, svc, n);
@@ -107,46 +89,80 @@ static int request_line(const char *p, const char *eol, struct icap_request *r)
 	return 0;
 }
 
-static int header(const char *p, const char *eol, struct icap_request *r)
+static int header(struct rdr *l, struct icap_request *r)
 {
-	const char *colon = memchr(p, ':', (size_t)(eol - p)), *v;
+	const char *name, *v;
+	uint64_t x;
 	size_t n;
 
-	if (!colon)
+	if (!rdr_until(l, ':', ICAP_MAX_HEADER_BYTES, &name, &n))
 		return -1;
-	n = (size_t)(colon - p);
-	for (v = colon + 1; v < eol && (*v == ' ' || *v == '\t'); v++)
-		;
-	if (n == 12 && !strncasecmp(p, "Encapsulated", n)) {
+	rdr_span(l, " \t");
+	v = rdr_here(l);
+	if (n == 12 && !strncasecmp(name, "Encapsulated", n)) {
 		r->has_encapsulated = 1;
-		return encapsulated(v, eol, &r->enc);
+		return encapsulated(l, &r->enc);
 	}
-	if (n == 7 && !strncasecmp(p, "Preview", n))
-		return (r->preview = number(&v, eol, 1 << 30)) < 0 ? -1 : 0;
-	if (n == 5 && !strncasecmp(p, "Allow", n))
-		r->allow_204 = memmem(v, (size_t)(eol - v), "204", 3) != NULL;
-	if (n == 10 && !strncasecmp(p, "Connection", n))
-		r->close = eol - v >= 5 && !strncasecmp(v, "close", 5);
+	if (n == 7 && !strncasecmp(name, "Preview", n)) {
+		if (rdr_decimal(l, 1 << 30, &x) < 0)
+			return -1;
+		r->preview = (int64_t)x;
+	}
+	if (n == 5 && !strncasecmp(name, "Allow", n))
+		r->allow_204 = memmem(v, rdr_left(l), "204", 3) != NULL;
+	if (n == 10 && !strncasecmp(name, "Connection", n))
+		r->close = rdr_accept_nocase(l, "close", 5);
 	return 0;
+}
+
+/* The next line of a header block, which must end with CRLF. */
+static int crlf_line(struct rdr *r, struct rdr *line)
+{
+	const char *p;
+	size_t n;
+
+	if (!rdr_until(r, '\n', ICAP_MAX_HEADER_BYTES, &p, &n) || !n ||
+	    p[n - 1] != '\r')
+		return -1;
+	rdr_init(line, p, n - 1);
+	return 0;
+}
+
+long icap_head_len(const char *buf, size_t len)
+{
+	struct rdr in;
+	const char *p;
+	size_t n;
+	int prev_cr = 0;
+
+	rdr_init(&in, buf, len);
+	while (rdr_until(&in, '\n', ICAP_MAX_HEADER_BYTES, &p, &n)) {
+		if (in.pos > ICAP_MAX_HEADER_BYTES)
+			return -1;
+		if (n == 1 && p[0] == '\r' && prev_cr)
+			return (long)in.pos;
+		prev_cr = n && p[n - 1] == '\r';
+	}
+	return rdr_failed(&in) || len > ICAP_MAX_HEADER_BYTES ? -1 : 0;
 }
 
 int icap_parse_head(const char *buf, size_t len, struct icap_request *r)
 {
-	const char *p = buf, *end = buf + len, *eol;
+	struct rdr in, line;
 	int first = 1;
 
 	memset(r, 0, sizeof(*r));
 	r->enc.req_hdr = r->enc.res_hdr = r->enc.body = r->enc.null_body = -1;
 	r->preview = -1;
-	while (p < end) {
-		if (!(eol = memmem(p, (size_t)(end - p), "\r\n", 2)))
+	rdr_init(&in, buf, len);
+	while (rdr_left(&in)) {
+		if (crlf_line(&in, &line) < 0)
 			return -1;
-		if (eol == p)
+		if (!rdr_left(&line))
 			break; /* the empty line */
-		if (first ? request_line(p, eol, r) < 0 : header(p, eol, r) < 0)
+		if (first ? request_line(&line, r) < 0 : header(&line, r) < 0)
 			return -1;
 		first = 0;
-		p = eol + 2;
 	}
 	if (first)
 		return -1;
@@ -158,28 +174,23 @@ int icap_parse_head(const char *buf, size_t len, struct icap_request *r)
 int icap_parse_chunk(const char *buf, size_t len, uint64_t *size,
 		     int *ieof, size_t *used)
 {
-	const char *eol = memmem(buf, len, "\r\n", 2), *p = buf, *ext;
-	uint64_t v = 0;
-	int digits = 0;
+	struct rdr in, line;
+	const char *p;
+	size_t n;
 
-	if (!eol)
-		return len > 256 ? -1 : 0;
-	for (; p < eol && isxdigit((unsigned char)*p); p++, digits++) {
-		if (v >> 56)
-			return -1;
-		v = v * 16 + (uint64_t)(isdigit((unsigned char)*p) ? *p - '0' :
-					(tolower((unsigned char)*p) - 'a' + 10));
-	}
-	if (!digits)
+	rdr_init(&in, buf, len);
+	if (!rdr_until(&in, '\n', 256, &p, &n))
+		return rdr_failed(&in) ? -1 : 0;
+	if (!n || p[n - 1] != '\r')
 		return -1;
-	while (p < eol && (*p == ' ' || *p == '\t'))
-		p++;
-	if (p < eol && *p != ';')
+	rdr_init(&line, p, n - 1);
+	if (rdr_hex(&line, UINT64_C(1) << 56, size) < 0)
 		return -1;
-	ext = p;
-	*ieof = ext < eol && memmem(ext, (size_t)(eol - ext), "ieof", 4) != NULL;
-	*size = v;
-	*used = (size_t)(eol - buf) + 2;
+	rdr_span(&line, " \t");
+	if (rdr_left(&line) && !rdr_accept(&line, ";", 1))
+		return -1;
+	*ieof = memmem(rdr_here(&line), rdr_left(&line), "ieof", 4) != NULL;
+	*used = in.pos;
 	return 1;
 }
 

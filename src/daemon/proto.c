@@ -2,10 +2,11 @@
  * proto.c -- recognises clamd protocol commands. A command is "z<CMD>\0"
  * or "n<CMD>\n" (the reply uses the same terminator), or unprefixed
  * "<CMD>\n" (or up to the end of input) for the commands clamd still
- * accepts that way. The parser only reads: it never trusts a length.
+ * accepts that way. Bytes are read through the bounded reader only.
  */
 #include <string.h>
 
+#include "io/reader.h"
 #include "proto.h"
 
 struct cmd_def {
@@ -36,20 +37,22 @@ static const struct cmd_def defs[] = {
 	{ "SANDBOXPROBE", CMD_SANDBOXPROBE, 1, 0, 0 },
 };
 
+/* The command in [s, s + n); its argument, if it takes one, after a space. */
 static const struct cmd_def *lookup(const char *s, size_t n,
 				    const char **arg, size_t *arg_len)
 {
-	size_t i, k;
+	struct rdr c;
+	size_t i;
 
 	for (i = 0; i < sizeof(defs) / sizeof(*defs); i++) {
-		k = strlen(defs[i].name);
-		if (n < k || memcmp(s, defs[i].name, k))
+		rdr_init(&c, s, n);
+		if (!rdr_accept(&c, defs[i].name, strlen(defs[i].name)))
 			continue;
-		if (n == k && !defs[i].has_arg)
+		if (!rdr_left(&c) && !defs[i].has_arg)
 			return &defs[i];
-		if (defs[i].has_arg && n > k && s[k] == ' ') {
-			*arg = s + k + 1;
-			*arg_len = n - k - 1;
+		if (defs[i].has_arg && rdr_accept(&c, " ", 1)) {
+			*arg = s + c.pos;
+			*arg_len = rdr_left(&c);
 			return &defs[i];
 		}
 	}
@@ -59,16 +62,18 @@ static const struct cmd_def *lookup(const char *s, size_t n,
 /* Whether an unterminated legacy command could still become a known one. */
 static int legacy_prefix(const char *s, size_t n)
 {
+	struct rdr c;
 	size_t i, k;
 
 	for (i = 0; i < sizeof(defs) / sizeof(*defs); i++) {
 		if (!defs[i].legacy)
 			continue;
 		k = strlen(defs[i].name);
-		if (n <= k && !memcmp(s, defs[i].name, n))
+		rdr_init(&c, s, n);
+		if (n <= k && rdr_accept(&c, defs[i].name, n))
 			return 1;
-		if (n > k && defs[i].has_arg && !memcmp(s, defs[i].name, k) &&
-		    s[k] == ' ')
+		if (n > k && defs[i].has_arg && rdr_accept(&c, defs[i].name, k) &&
+		    rdr_accept(&c, " ", 1))
 			return 1;
 	}
 	return 0;
@@ -87,35 +92,34 @@ static void classify(const char *s, size_t n, int prefixed,
 int proto_parse(const char *buf, size_t len, int eof,
 		struct proto_command *out)
 {
-	const char *end;
-	size_t n, start = 0;
-	char term = '\n';
+	struct rdr r;
+	const char *cmd;
+	size_t n;
+	int first;
+	uint8_t term = '\n';
 
 	memset(out, 0, sizeof(*out));
-	if (!len)
+	rdr_init(&r, buf, len);
+	if ((first = rdr_peek(&r)) < 0)
 		return 0;
-	if (buf[0] == 'z' || buf[0] == 'n') {
-		term = buf[0] == 'z' ? '\0' : '\n';
+	if (first == 'z' || first == 'n') {
+		term = first == 'z' ? '\0' : '\n';
 		out->prefixed = 1;
-		start = 1;
+		rdr_skip(&r, 1);
 	}
-	out->delim = term;
-	end = memchr(buf + start, term, len - start);
-	if (!end) {
-		if (len > PROTO_MAX_COMMAND_BYTES)
+	out->delim = (char)term;
+	if (!rdr_until(&r, term, PROTO_MAX_COMMAND_BYTES, &cmd, &n)) {
+		if (rdr_failed(&r))
 			return -1;
 		if (out->prefixed || (!eof && legacy_prefix(buf, len)))
 			return 0;
-		end = buf + len; /* legacy command ended by end of input, or
-				  * unknown already */
+		/* a legacy command ended by the end of input, or unknown already */
+		rdr_field(&r, term, PROTO_MAX_COMMAND_BYTES, &cmd, &n);
 	}
-	n = (size_t)(end - buf) - start;
-	if (n > PROTO_MAX_COMMAND_BYTES)
-		return -1;
-	if (!out->prefixed && n && buf[n - 1] == '\r')
+	if (!out->prefixed && n && cmd[n - 1] == '\r')
 		n--;
-	classify(buf + start, n, out->prefixed, out);
-	return (int)((size_t)(end - buf) + (end < buf + len));
+	classify(cmd, n, out->prefixed, out);
+	return (int)r.pos;
 }
 
 const char *proto_name(enum proto_cmd cmd)

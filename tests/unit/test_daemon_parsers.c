@@ -104,7 +104,40 @@ static void icap_heads(void **st)
 	BAD("RESPMOD http://h/avscan ICAP/1.0\r\n\r\n");
 	BAD("RESPMOD icap://h/avscan HTTP/1.1\r\n\r\n");
 	BAD("OPTIONS icap://h/avscan ICAP/1.0\r\nPreview: x\r\n\r\n");
+	BAD("OPTIONS icap://h/avscan ICAP/1.0\nAllow: 204\r\n\r\n"); /* LF */
+	BAD("OPTIONS icap://h/avscan ICAP/1.0 \r\n\r\n");
+	BAD("OPTIONS  icap://h/avscan ICAP/1.0\r\n\r\n");
+	BAD("\r\n\r\n");
 #undef BAD
+	/* the service is the first path segment; none without a path */
+	assert_int_equal(icap_parse_head("OPTIONS ICAP://h/virus_scan/x ICAP/1.0"
+					 "\r\n\r\n", 42, &r), 0);
+	assert_string_equal(r.service, "virus_scan");
+	assert_int_equal(icap_parse_head("OPTIONS icap://h ICAP/1.0\r\n\r\n",
+					 29, &r), 0);
+	assert_string_equal(r.service, "");
+	assert_int_equal(icap_parse_head("OPTIONS icap://h/a?b/c ICAP/1.0\r\n"
+					 "Connection: close\r\n\r\n", 54, &r),
+			 0);
+	assert_string_equal(r.service, "a");
+	assert_true(r.close);
+}
+
+static void icap_head_lengths(void **st)
+{
+	static char big[ICAP_MAX_HEADER_BYTES + 16];
+
+	(void)st;
+	assert_int_equal(icap_head_len("OPTIONS x\r\nA: b\r\n\r\nrest", 23),
+			 19);
+	assert_int_equal(icap_head_len("\r\n\r\n", 4), 4);
+	assert_int_equal(icap_head_len("OPTIONS x\r\n", 11), 0);
+	assert_int_equal(icap_head_len("OPTIONS x\n\r\n", 12), 0);
+	assert_int_equal(icap_head_len("OPTIONS x\n\r\n\r\n", 14), 14);
+	memset(big, 'a', sizeof(big));
+	assert_int_equal(icap_head_len(big, sizeof(big)), -1);
+	memcpy(big + sizeof(big) - 4, "\r\n\r\n", 4);
+	assert_int_equal(icap_head_len(big, sizeof(big)), -1);
 }
 
 static void icap_chunks(void **st)
@@ -126,6 +159,13 @@ static void icap_chunks(void **st)
 			 -1);
 	assert_int_equal(icap_parse_chunk("fffffffffffffffff\r\n", 19, &size,
 					  &ieof, &used), -1);
+	assert_int_equal(icap_parse_chunk("1a\n", 3, &size, &ieof, &used), -1);
+	assert_int_equal(icap_parse_chunk("1a x\r\n", 6, &size, &ieof, &used),
+			 -1);
+	assert_int_equal(icap_parse_chunk("A ;x\r\nDATA", 10, &size, &ieof,
+					  &used), 1);
+	assert_int_equal(size, 10);
+	assert_int_equal(used, 6);
 }
 
 static void config_lines(void **st)
@@ -156,6 +196,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(clamd_forms),	 cmocka_unit_test(clamd_commands),
 		cmocka_unit_test(clamd_too_long), cmocka_unit_test(icap_heads),
+		cmocka_unit_test(icap_head_lengths),
 		cmocka_unit_test(icap_chunks),	 cmocka_unit_test(config_lines),
 	};
 

@@ -38,4 +38,45 @@ int rdr_seek(struct rdr *r, size_t pos);
  */
 int rdr_line(struct rdr *r, size_t max_len, const char **line, size_t *n);
 
+/*
+ * Text (reader_text.c), for line- and word-structured formats and
+ * protocols. Tokens point into the buffer and are not NUL-terminated.
+ */
+
+/* The next byte, not consumed; -1 at the end or after a failure. */
+int rdr_peek(const struct rdr *r);
+/* Where what is left starts (rdr_left bytes from there). */
+const char *rdr_here(const struct rdr *r);
+/*
+ * The bytes before the next delim, which is consumed but not returned:
+ * 1 with *tok and *n set; 0 when delim does not occur in what is left
+ * (nothing is consumed: more input may complete it). A token longer than
+ * max_len, or a remainder without delim longer than max_len, fails the
+ * reader.
+ */
+int rdr_until(struct rdr *r, uint8_t delim, size_t max_len,
+	      const char **tok, size_t *n);
+/*
+ * As rdr_until, but the last field may end at the end of the buffer:
+ * 0 only when nothing is left. An empty field between two delims is a
+ * field (n == 0).
+ */
+int rdr_field(struct rdr *r, uint8_t delim, size_t max_len,
+	      const char **tok, size_t *n);
+/* If what is left starts with the n bytes of s, consumes them: 1, else 0. */
+int rdr_accept(struct rdr *r, const char *s, size_t n);
+/* The same, ASCII letters matched without regard to case. */
+int rdr_accept_nocase(struct rdr *r, const char *s, size_t n);
+/* Consumes the bytes that are in set (a C string); returns how many. */
+size_t rdr_span(struct rdr *r, const char *set);
+/* Consumes the bytes up to the first that is in set; returns how many. */
+size_t rdr_cspan(struct rdr *r, const char *set);
+/*
+ * A run of decimal (rdr_decimal) or hexadecimal (rdr_hex) digits whose
+ * value is at most max: 0 with *v set, or -1 when there is no digit or the
+ * value exceeds max, and the reader fails. Stops at the first non-digit.
+ */
+int rdr_decimal(struct rdr *r, uint64_t max, uint64_t *v);
+int rdr_hex(struct rdr *r, uint64_t max, uint64_t *v);
+
 #endif

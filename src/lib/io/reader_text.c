@@ -1,0 +1,153 @@
+/*
+ * reader_text.c -- the bounded reader's text getters (see reader.h): the
+ * same invariant as reader.c, pos never past len and no byte read at or
+ * beyond it, for formats and protocols made of lines and words.
+ */
+#include "io/reader.h"
+
+#include <string.h>
+
+int rdr_peek(const struct rdr *r)
+{
+	if (r->failed || r->pos >= r->len)
+		return -1;
+	return r->buf[r->pos];
+}
+
+const char *rdr_here(const struct rdr *r)
+{
+	return (const char *)r->buf + r->pos;
+}
+
+static int token(struct rdr *r, uint8_t delim, size_t max_len, int at_end,
+		 const char **tok, size_t *n)
+{
+	const uint8_t *start, *d;
+	size_t avail, len;
+
+	if (r->failed || r->pos >= r->len)
+		return 0;
+	start = r->buf + r->pos;
+	avail = r->len - r->pos;
+	d = memchr(start, delim, avail);
+	len = d ? (size_t)(d - start) : avail;
+	if (len > max_len) {
+		r->failed = 1;
+		return 0;
+	}
+	if (!d && !at_end)
+		return 0;
+	r->pos += d ? len + 1 : len;
+	*tok = (const char *)start;
+	*n = len;
+	return 1;
+}
+
+int rdr_until(struct rdr *r, uint8_t delim, size_t max_len,
+	      const char **tok, size_t *n)
+{
+	return token(r, delim, max_len, 0, tok, n);
+}
+
+int rdr_field(struct rdr *r, uint8_t delim, size_t max_len,
+	      const char **tok, size_t *n)
+{
+	return token(r, delim, max_len, 1, tok, n);
+}
+
+static int lower(int c)
+{
+	return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
+}
+
+static int accept(struct rdr *r, const char *s, size_t n, int nocase)
+{
+	const uint8_t *p;
+	size_t i;
+
+	if (r->failed || n > r->len - r->pos)
+		return 0;
+	p = r->buf + r->pos;
+	for (i = 0; i < n; i++)
+		if (nocase ? lower(p[i]) != lower((unsigned char)s[i]) :
+			     p[i] != (unsigned char)s[i])
+			return 0;
+	r->pos += n;
+	return 1;
+}
+
+int rdr_accept(struct rdr *r, const char *s, size_t n)
+{
+	return accept(r, s, n, 0);
+}
+
+int rdr_accept_nocase(struct rdr *r, const char *s, size_t n)
+{
+	return accept(r, s, n, 1);
+}
+
+static size_t span(struct rdr *r, const char *set, int in)
+{
+	size_t start = r->pos;
+
+	if (r->failed)
+		return 0;
+	while (r->pos < r->len &&
+	       (r->buf[r->pos] && strchr(set, r->buf[r->pos])) == !!in)
+		r->pos++;
+	return r->pos - start;
+}
+
+size_t rdr_span(struct rdr *r, const char *set)
+{
+	return span(r, set, 1);
+}
+
+size_t rdr_cspan(struct rdr *r, const char *set)
+{
+	return span(r, set, 0);
+}
+
+static int digit(int c, unsigned base)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c = lower(c);
+	if (base == 16 && c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+static int number(struct rdr *r, unsigned base, uint64_t max, uint64_t *v)
+{
+	uint64_t x = 0;
+	size_t digits = 0;
+	int d;
+
+	while (r->pos < r->len && !r->failed &&
+	       (d = digit(r->buf[r->pos], base)) >= 0) {
+		if ((uint64_t)d > max || x > (max - (uint64_t)d) / base) {
+			r->failed = 1;
+			return -1;
+		}
+		x = x * base + (uint64_t)d;
+		r->pos++;
+		digits++;
+	}
+	if (!digits || r->failed) {
+		r->failed = 1;
+		return -1;
+	}
+	*v = x;
+	return 0;
+}
+
+int rdr_decimal(struct rdr *r, uint64_t max, uint64_t *v)
+{
+	return number(r, 10, max, v);
+}
+
+int rdr_hex(struct rdr *r, uint64_t max, uint64_t *v)
+{
+	return number(r, 16, max, v);
+}
