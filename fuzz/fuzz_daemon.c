@@ -62,22 +62,10 @@ __attribute__((unused)) static void icap(const char *p, size_t n)
 __attribute__((unused)) static void vigild_conf(const char *p, size_t n)
 {
 	struct vconf c;
-	char line[CONF_MAX_LINE_BYTES], err[256];
-	const char *nl;
-	size_t k;
+	char err[256];
 
 	conf_defaults(&c);
-	while (n) {
-		nl = memchr(p, '\n', n);
-		k = nl ? (size_t)(nl - p) : n;
-		if (k < sizeof(line)) {
-			memcpy(line, p, k);
-			line[k] = '\0';
-			conf_line(&c, line, err, sizeof(err));
-		}
-		p += k + (nl != NULL);
-		n -= k + (nl != NULL);
-	}
+	conf_text(&c, p, n, "fuzz", err, sizeof(err));
 	conf_free(&c);
 }
 

@@ -2,7 +2,8 @@
  * config.c -- the clamd.conf-style configuration: a table of options with
  * their types and defaults, and a line parser. A file with the "Example"
  * line of a copied sample, an unknown option or a malformed value is
- * refused as a whole, naming the line.
+ * refused as a whole, naming the line. The file is read whole (at most
+ * CONF_MAX_FILE_BYTES) and split through the bounded reader.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -12,6 +13,7 @@
 #include <strings.h>
 
 #include "config.h"
+#include "io/reader.h"
 
 enum opt_type { T_BOOL, T_SIZE, T_NUM, T_STR, T_MODE };
 
@@ -225,38 +227,54 @@ static int known_elsewhere(const char *name)
 	return 0;
 }
 
-int conf_line(struct vconf *c, const char *line, char *err, size_t errlen)
-{
-	char name[64], value[CONF_MAX_LINE_BYTES];
-	const char *p = line, *q;
-	size_t n, i;
+#define CONF_SPACE " \t\r\v\f"
 
-	while (isspace((unsigned char)*p))
-		p++;
-	if (!*p || *p == '#')
-		return 0;
-	for (q = p; *q && !isspace((unsigned char)*q); q++)
-		;
-	if ((n = (size_t)(q - p)) >= sizeof(name))
+/* The line's option name and its value, without the quotes around it. */
+static int split_line(struct rdr *r, char *name, size_t name_cap,
+		      char *value, size_t value_cap, char *err, size_t errlen)
+{
+	const char *p = rdr_here(r);
+	size_t n = rdr_cspan(r, CONF_SPACE);
+
+	if (n >= name_cap)
 		return fail(err, errlen, "option name too long", "");
 	memcpy(name, p, n);
 	name[n] = '\0';
+	rdr_span(r, CONF_SPACE);
+	p = rdr_here(r);
+	n = rdr_left(r);
+	while (n && strchr(CONF_SPACE, p[n - 1]))
+		n--;
+	if (n >= 2 && p[0] == '"' && p[n - 1] == '"') {
+		p++;
+		n -= 2;
+	}
+	if (n >= value_cap)
+		return fail(err, errlen, "value too long for ", name);
+	memcpy(value, p, n);
+	value[n] = '\0';
+	return 0;
+}
+
+int conf_line(struct vconf *c, const char *line, size_t len, char *err,
+	      size_t errlen)
+{
+	char name[64], value[CONF_MAX_LINE_BYTES];
+	struct rdr r;
+	size_t i;
+
+	if (memchr(line, '\0', len))
+		return fail(err, errlen, "a NUL byte in the line", "");
+	rdr_init(&r, line, len);
+	rdr_span(&r, CONF_SPACE);
+	if (!rdr_left(&r) || rdr_peek(&r) == '#')
+		return 0;
+	if (split_line(&r, name, sizeof(name), value, sizeof(value), err,
+		       errlen) < 0)
+		return -1;
 	if (!strcmp(name, "Example"))
 		return fail(err, errlen, "the \"Example\" line of a sample "
 			    "config is still there: remove it", "");
-	while (isspace((unsigned char)*q))
-		q++;
-	n = strlen(q);
-	while (n && isspace((unsigned char)q[n - 1]))
-		n--;
-	if (n >= sizeof(value))
-		return fail(err, errlen, "value too long for ", name);
-	memcpy(value, q, n);
-	value[n] = '\0';
-	if (n >= 2 && value[0] == '"' && value[n - 1] == '"') {
-		memmove(value, value + 1, n - 2);
-		value[n - 2] = '\0';
-	}
 	for (i = 0; i < sizeof(opts) / sizeof(*opts); i++) {
 		if (strcmp(name, opts[i].name))
 			continue;
@@ -269,34 +287,53 @@ int conf_line(struct vconf *c, const char *line, char *err, size_t errlen)
 	return fail(err, errlen, "unknown option ", name);
 }
 
+int conf_text(struct vconf *c, const char *text, size_t len,
+	      const char *name, char *err, size_t errlen)
+{
+	char why[256];
+	const char *line;
+	unsigned lineno = 0;
+	struct rdr r;
+	size_t n;
+	int rc = 0;
+
+	rdr_init(&r, text, len);
+	while (rc >= 0 && rdr_line(&r, CONF_MAX_LINE_BYTES, &line, &n)) {
+		lineno++;
+		rc = conf_line(c, line, n, why, sizeof(why));
+	}
+	if (rc >= 0 && rdr_failed(&r)) {
+		lineno++;
+		rc = fail(why, sizeof(why), "line too long", "");
+	}
+	if (rc < 0)
+		snprintf(err, errlen, "%s:%u: %s", name, lineno, why);
+	return rc < 0 ? -1 : 0;
+}
+
 int conf_load(struct vconf *c, const char *path, char *err, size_t errlen)
 {
-	char line[CONF_MAX_LINE_BYTES + 2], why[256];
-	unsigned lineno = 0;
 	FILE *f = fopen(path, "re");
-	int rc = 0;
+	char *text;
+	size_t len;
+	int rc;
 
 	if (!f) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return -1;
 	}
-	while (rc >= 0 && fgets(line, sizeof(line), f)) {
-		size_t n = strlen(line);
-
-		lineno++;
-		if (n && line[n - 1] == '\n')
-			line[--n] = '\0';
-		else if (!feof(f))
-			rc = fail(why, sizeof(why), "line too long", "");
-		if (rc >= 0)
-			rc = conf_line(c, line, why, sizeof(why));
+	text = malloc(CONF_MAX_FILE_BYTES + 1);
+	len = text ? fread(text, 1, CONF_MAX_FILE_BYTES + 1, f) : 0;
+	if (!text || ferror(f) || len > CONF_MAX_FILE_BYTES) {
+		snprintf(err, errlen, "%s: %s", path, !text ? "out of memory" :
+			 ferror(f) ? "read error" : "larger than 1 MiB");
+		rc = -1;
+	} else {
+		rc = conf_text(c, text, len, path, err, errlen);
 	}
-	if (rc >= 0 && ferror(f))
-		rc = fail(why, sizeof(why), "read error", "");
-	if (rc < 0)
-		snprintf(err, errlen, "%s:%u: %s", path, lineno, why);
+	free(text);
 	fclose(f);
-	return rc < 0 ? -1 : 0;
+	return rc;
 }
 
 void conf_print(const struct vconf *c, FILE *f)

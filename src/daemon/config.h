@@ -10,6 +10,8 @@
 
 /* Longest line of a config file, in bytes. */
 #define CONF_MAX_LINE_BYTES 4096
+/* Longest configuration file, in bytes. */
+#define CONF_MAX_FILE_BYTES (1u << 20)
 
 struct vconf {
 	/* listeners (clamd's keys) */
@@ -69,8 +71,15 @@ void conf_defaults(struct vconf *c);
  * not use are accepted and listed by conf_print().
  */
 int conf_load(struct vconf *c, const char *path, char *err, size_t errlen);
-/* Parses one line (no newline); for conf_load() and the fuzzer. */
-int conf_line(struct vconf *c, const char *line, char *err, size_t errlen);
+/*
+ * Parses a configuration text as conf_load() does; name is what err
+ * calls it ("name:line: reason"). For conf_load() and the fuzzer.
+ */
+int conf_text(struct vconf *c, const char *text, size_t len,
+	      const char *name, char *err, size_t errlen);
+/* Parses one line of len bytes (no newline): 0, 1 for a clamd-only option. */
+int conf_line(struct vconf *c, const char *line, size_t len, char *err,
+	      size_t errlen);
 /* Writes the effective settings, one "Option value" per line. */
 void conf_print(const struct vconf *c, FILE *f);
 void conf_free(struct vconf *c);

@@ -168,6 +168,7 @@ static void icap_chunks(void **st)
 	assert_int_equal(used, 6);
 }
 
+#define LINE(s) conf_line(&c, s, strlen(s), err, 256)
 static void config_lines(void **st)
 {
 	struct vconf c;
@@ -175,19 +176,45 @@ static void config_lines(void **st)
 
 	(void)st;
 	conf_defaults(&c);
-	assert_int_equal(conf_line(&c, "StreamMaxLength 2M", err, 256), 0);
+	assert_int_equal(LINE("StreamMaxLength 2M"), 0);
 	assert_int_equal(c.stream_max_bytes, 2u << 20);
-	assert_int_equal(conf_line(&c, "LocalSocketMode 660", err, 256), 0);
+	assert_int_equal(LINE("LocalSocketMode 660"), 0);
 	assert_int_equal(c.local_socket_mode, 0660);
-	assert_int_equal(conf_line(&c, "LogFile \"/x y\"", err, 256), 0);
+	assert_int_equal(LINE("LogFile \"/x y\""), 0);
 	assert_string_equal(c.log_file, "/x y");
-	assert_int_equal(conf_line(&c, "  # comment", err, 256), 0);
-	assert_int_equal(conf_line(&c, "ScanPE yes", err, 256), 1); /* clamd's */
-	assert_int_equal(conf_line(&c, "Example", err, 256), -1);
-	assert_int_equal(conf_line(&c, "Nope 1", err, 256), -1);
-	assert_int_equal(conf_line(&c, "MaxThreads -1", err, 256), -1);
-	assert_int_equal(conf_line(&c, "LogSyslog maybe", err, 256), -1);
-	assert_int_equal(conf_line(&c, "MaxFileSize 5G", err, 256), -1);
+	assert_int_equal(LINE("  # comment"), 0);
+	assert_int_equal(LINE("ScanPE yes"), 1); /* clamd's */
+	assert_int_equal(LINE("Example"), -1);
+	assert_int_equal(LINE("Nope 1"), -1);
+	assert_int_equal(LINE("MaxThreads -1"), -1);
+	assert_int_equal(LINE("LogSyslog maybe"), -1);
+	assert_int_equal(LINE("MaxFileSize 5G"), -1);
+	assert_int_equal(conf_line(&c, "MaxThreads 2\0x", 14, err, 256), -1);
+	assert_int_equal(LINE("MaxThreads\t3 \r"), 0);
+	assert_int_equal(c.max_threads, 3);
+	conf_free(&c);
+}
+
+static void config_texts(void **st)
+{
+	static char big[CONF_MAX_LINE_BYTES + 64];
+	static const char text[] = "# vigild\r\nMaxThreads 4\r\n\nScanPE no\n"
+				   "MaxQueue x\nMaxThreads 9\n";
+	struct vconf c;
+	char err[256];
+
+	(void)st;
+	conf_defaults(&c);
+	assert_int_equal(conf_text(&c, text, 35, "t.conf", err, 256), 0);
+	assert_int_equal(c.max_threads, 4);
+	assert_int_equal(conf_text(&c, text, strlen(text), "t.conf", err, 256),
+			 -1);
+	assert_string_equal(err, "t.conf:5: bad value for MaxQueue");
+	assert_int_equal(c.max_threads, 4); /* stopped at the bad line */
+	memcpy(big, "MaxQueue 1\nLogFile ", 19);
+	memset(big + 19, 'a', sizeof(big) - 19);
+	assert_int_equal(conf_text(&c, big, sizeof(big), "b", err, 256), -1);
+	assert_string_equal(err, "b:2: line too long");
 	conf_free(&c);
 }
 
@@ -198,6 +225,8 @@ int main(void)
 		cmocka_unit_test(clamd_too_long), cmocka_unit_test(icap_heads),
 		cmocka_unit_test(icap_head_lengths),
 		cmocka_unit_test(icap_chunks),	 cmocka_unit_test(config_lines),
+		cmocka_unit_test(config_texts),
+		cmocka_unit_test(config_texts),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
