@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "crypto.h"
+#include "io/reader.h"
 #include "journal.h"
 
 #define REC_BYTES 184
@@ -25,16 +26,6 @@ static void put64(uint8_t *p, uint64_t v)
 
 	for (i = 7; i >= 0; i--, v >>= 8)
 		p[i] = (uint8_t)v;
-}
-
-static uint64_t get64(const uint8_t *p)
-{
-	uint64_t v = 0;
-	int i;
-
-	for (i = 0; i < 8; i++)
-		v = v << 8 | p[i];
-	return v;
 }
 
 static void encode(const struct jrecord *r, uint8_t *b)
@@ -55,24 +46,35 @@ static void encode(const struct jrecord *r, uint8_t *b)
 	sha256(b, BODY_BYTES, b + BODY_BYTES);
 }
 
+static void take(struct rdr *in, uint8_t *out, size_t n)
+{
+	const uint8_t *p = rdr_bytes(in, n);
+
+	if (p)
+		memcpy(out, p, n);
+}
+
 static int decode(const uint8_t *b, struct jrecord *r)
 {
 	uint8_t sum[SHA256_BYTES];
+	struct rdr in;
 
+	rdr_init(&in, b, REC_BYTES);
 	sha256(b, BODY_BYTES, sum);
-	if (memcmp(b, "VJR1\0\0", 6) || b[6] != REC_BYTES >> 8 ||
-	    b[7] != (REC_BYTES & 0xff) || memcmp(sum, b + BODY_BYTES,
-						 SHA256_BYTES))
+	if (!rdr_accept(&in, "VJR1\0\0", 6) || rdr_u16(&in, 1) != REC_BYTES)
 		return -1;
-	r->seq = get64(b + 8);
-	r->time = (int64_t)get64(b + 16);
-	r->root = get64(b + 24);
-	r->timestamp = get64(b + 32);
-	r->release = get64(b + 40);
-	memcpy(r->db_sha256, b + 48, SHA256_BYTES);
-	memcpy(r->prev, b + 80, SHA256_BYTES);
-	r->release_leaf = get64(b + 112);
-	memcpy(r->leaf_hash, b + 120, SHA256_BYTES);
+	r->seq = rdr_u64(&in, 1);
+	r->time = (int64_t)rdr_u64(&in, 1);
+	r->root = rdr_u64(&in, 1);
+	r->timestamp = rdr_u64(&in, 1);
+	r->release = rdr_u64(&in, 1);
+	take(&in, r->db_sha256, SHA256_BYTES);
+	take(&in, r->prev, SHA256_BYTES);
+	r->release_leaf = rdr_u64(&in, 1);
+	take(&in, r->leaf_hash, SHA256_BYTES);
+	if (rdr_failed(&in) || in.pos != BODY_BYTES ||
+	    memcmp(sum, b + BODY_BYTES, SHA256_BYTES))
+		return -1;
 	return 0;
 }
 

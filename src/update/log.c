@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "io/reader.h"
 #include "log.h"
 
 void log_leaf(const void *data, size_t len, uint8_t out[SHA256_BYTES])
@@ -64,19 +65,24 @@ size_t checkpoint_body(uint64_t size, const uint8_t *root, char *out,
 	return n > 0 && (size_t)n < cap ? (size_t)n : 0;
 }
 
-static int sig_line(const char *p, const char *eol, struct checkpoint *cp)
+/* "sig: <keyid hex> <signature base64>" */
+static int sig_line(struct rdr *in, struct checkpoint *cp)
 {
-	size_t id_len = 2 * KEYID_BYTES;
+	size_t id_len = 2 * KEYID_BYTES, n, got;
 	size_t b64 = sodium_base64_ENCODED_LEN(SIG_BYTES,
 					       sodium_base64_VARIANT_ORIGINAL) - 1;
-	size_t got;
+	const char *line;
+	struct rdr l;
 
-	if ((size_t)(eol - p) != 5 + id_len + 1 + b64 || memcmp(p, "sig: ", 5) ||
-	    p[5 + id_len] != ' ' || cp->nsigs == MANIFEST_MAX_SIGS)
+	if (!rdr_until(in, '\n', CHECKPOINT_MAX_BYTES, &line, &n) ||
+	    n != 5 + id_len + 1 + b64 || cp->nsigs == MANIFEST_MAX_SIGS)
 		return -1;
-	if (sodium_hex2bin(cp->keyid[cp->nsigs], KEYID_BYTES, p + 5, id_len,
-			   NULL, NULL, NULL) != 0 ||
-	    sodium_base642bin(cp->sig[cp->nsigs], SIG_BYTES, p + 6 + id_len, b64,
+	rdr_init(&l, line, n);
+	if (!rdr_accept(&l, "sig: ", 5) ||
+	    sodium_hex2bin(cp->keyid[cp->nsigs], KEYID_BYTES, rdr_here(&l),
+			   id_len, NULL, NULL, NULL) != 0 ||
+	    rdr_skip(&l, id_len) < 0 || !rdr_accept(&l, " ", 1) ||
+	    sodium_base642bin(cp->sig[cp->nsigs], SIG_BYTES, rdr_here(&l), b64,
 			      NULL, &got, NULL,
 			      sodium_base64_VARIANT_ORIGINAL) != 0 ||
 	    got != SIG_BYTES)
@@ -85,36 +91,42 @@ static int sig_line(const char *p, const char *eol, struct checkpoint *cp)
 	return 0;
 }
 
+/* The body: only the canonical text checkpoint_body() writes is taken. */
+static int checkpoint_head(struct rdr *in, struct checkpoint *cp)
+{
+	char body[256];
+	const char *root;
+	size_t n, start = in->pos;
+
+	if (!rdr_accept(in, "vigil-checkpoint: 1\nsize: ", 26) ||
+	    rdr_decimal(in, MANIFEST_MAX_VERSION, &cp->size) < 0 ||
+	    !rdr_accept(in, "\nroot: ", 7) ||
+	    !rdr_until(in, '\n', 2 * SHA256_BYTES, &root, &n) ||
+	    n != 2 * SHA256_BYTES ||
+	    sodium_hex2bin(cp->root, SHA256_BYTES, root, n, NULL, NULL, NULL) ||
+	    !rdr_accept(in, "--\n", 3))
+		return -1;
+	n = in->pos - start;
+	return checkpoint_body(cp->size, cp->root, body, sizeof(body)) == n &&
+	       !memcmp(body, in->buf + start, n) ? 0 : -1;
+}
+
 int checkpoint_parse(const char *buf, size_t len, struct checkpoint *cp,
 		     const char **why)
 {
-	char body[256];
-	const char *p, *end = buf + len, *eol, *sep;
-	unsigned long long size;
-	char h[2 * SHA256_BYTES + 1];
-	size_t n;
+	struct rdr in;
 
 	memset(cp, 0, sizeof(*cp));
 	*why = "not a checkpoint";
-	if (len > CHECKPOINT_MAX_BYTES || !(sep = memmem(buf, len, "\n--\n", 4)))
+	if (len > CHECKPOINT_MAX_BYTES)
 		return -1;
-	n = (size_t)(sep - buf) + 4;
-	if (n >= sizeof(body))
+	rdr_init(&in, buf, len);
+	if (checkpoint_head(&in, cp) < 0)
 		return -1;
-	memcpy(body, buf, n);
-	body[n] = '\0';
-	if (sscanf(body, "vigil-checkpoint: 1\nsize: %20llu\nroot: %64s\n",
-		   &size, h) != 2 || strlen(h) != 64 ||
-	    sodium_hex2bin(cp->root, SHA256_BYTES, h, 64, NULL, NULL, NULL) ||
-	    checkpoint_body(size, cp->root, body, sizeof(body)) != n ||
-	    memcmp(body, buf, n))
-		return -1; /* only the canonical text */
-	cp->size = size;
-	cp->signed_len = n;
+	cp->signed_len = in.pos;
 	*why = "bad signature line in the checkpoint";
-	for (p = buf + n; p < end; p = eol + 1)
-		if (!(eol = memchr(p, '\n', (size_t)(end - p))) ||
-		    sig_line(p, eol, cp) < 0)
+	while (rdr_left(&in))
+		if (sig_line(&in, cp) < 0)
 			return -1;
 	*why = NULL;
 	return 0;

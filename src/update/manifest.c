@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "io/reader.h"
 #include "manifest.h"
 
 static const char *const role_names[ROLE_COUNT] = {
@@ -34,52 +35,40 @@ size_t manifest_cap(enum role r)
 
 /* ------------------------------------------------------------ values */
 
-/* A cursor over one value: words separated by single spaces. */
-struct val {
-	const char *p, *end;
-};
-
-static int word(struct val *v, const char **w, size_t *n)
+/*
+ * A value is read through a bounded reader over it: words separated by
+ * single spaces, a space always followed by a word.
+ */
+static int word(struct rdr *v, const char **w, size_t *n)
 {
-	const char *s = v->p;
-
-	if (s >= v->end)
+	if (!rdr_field(v, ' ', MANIFEST_MAX_LINE_BYTES, w, n) || !*n)
 		return -1;
-	while (v->p < v->end && *v->p != ' ')
-		v->p++;
-	*w = s;
-	*n = (size_t)(v->p - s);
-	if (v->p < v->end && ++v->p == v->end)
-		return -1; /* a space must be followed by a word */
-	return *n ? 0 : -1;
-}
-
-static int done(const struct val *v)
-{
-	return v->p == v->end ? 0 : -1;
-}
-
-static int get_uint(struct val *v, uint64_t *out)
-{
-	const char *w;
-	size_t n, i;
-	uint64_t x = 0;
-
-	if (word(v, &w, &n) < 0 || n > 16 || (n > 1 && w[0] == '0'))
-		return -1;
-	for (i = 0; i < n; i++) {
-		if (w[i] < '0' || w[i] > '9')
-			return -1;
-		x = x * 10 + (uint64_t)(w[i] - '0');
-	}
-	if (x > MANIFEST_MAX_VERSION)
-		return -1;
-	*out = x;
+	if (!rdr_left(v) && v->buf[v->len - 1] == ' ')
+		return -1; /* the value ends with a space */
 	return 0;
 }
 
+static int done(const struct rdr *v)
+{
+	return rdr_left(v) ? -1 : 0;
+}
+
+/* A decimal without leading zeros, at most MANIFEST_MAX_VERSION. */
+static int get_uint(struct rdr *v, uint64_t *out)
+{
+	const char *w;
+	struct rdr d;
+	size_t n;
+
+	if (word(v, &w, &n) < 0 || (n > 1 && w[0] == '0'))
+		return -1;
+	rdr_init(&d, w, n);
+	return rdr_decimal(&d, MANIFEST_MAX_VERSION, out) < 0 || rdr_left(&d) ?
+		       -1 : 0;
+}
+
 /* Lower-case hex of exactly len bytes. */
-static int get_hex(struct val *v, uint8_t *out, size_t len)
+static int get_hex(struct rdr *v, uint8_t *out, size_t len)
 {
 	const char *w;
 	size_t n, i;
@@ -92,7 +81,7 @@ static int get_hex(struct val *v, uint8_t *out, size_t len)
 	return sodium_hex2bin(out, len, w, n, NULL, NULL, NULL) == 0 ? 0 : -1;
 }
 
-static int get_b64(struct val *v, uint8_t *out, size_t len)
+static int get_b64(struct rdr *v, uint8_t *out, size_t len)
 {
 	const char *w, *end;
 	size_t n, got;
@@ -107,7 +96,7 @@ static int get_b64(struct val *v, uint8_t *out, size_t len)
 	return 0;
 }
 
-static int get_name(struct val *v, char *out, size_t cap)
+static int get_name(struct rdr *v, char *out, size_t cap)
 {
 	const char *w;
 	size_t n, i;
@@ -179,9 +168,9 @@ void format_time(int64_t t, char out[32])
 
 /* ------------------------------------------------------------ fields */
 
-typedef int (*field_fn)(struct manifest *m, struct val *v, unsigned nth);
+typedef int (*field_fn)(struct manifest *m, struct rdr *v, unsigned nth);
 
-static int f_format(struct manifest *m, struct val *v, unsigned nth)
+static int f_format(struct manifest *m, struct rdr *v, unsigned nth)
 {
 	uint64_t x;
 
@@ -190,7 +179,7 @@ static int f_format(struct manifest *m, struct val *v, unsigned nth)
 	return get_uint(v, &x) < 0 || x != 1 ? -1 : done(v);
 }
 
-static int f_role(struct manifest *m, struct val *v, unsigned nth)
+static int f_role(struct manifest *m, struct rdr *v, unsigned nth)
 {
 	char name[16];
 
@@ -201,20 +190,20 @@ static int f_role(struct manifest *m, struct val *v, unsigned nth)
 	return done(v);
 }
 
-static int f_version(struct manifest *m, struct val *v, unsigned nth)
+static int f_version(struct manifest *m, struct rdr *v, unsigned nth)
 {
 	(void)nth;
 	return get_uint(v, &m->version) < 0 ? -1 : done(v);
 }
 
-static int f_expires(struct manifest *m, struct val *v, unsigned nth)
+static int f_expires(struct manifest *m, struct rdr *v, unsigned nth)
 {
 	(void)nth;
-	m->expires = parse_time(v->p, (size_t)(v->end - v->p));
-	return m->expires < 0 ? -1 : 0;
+	m->expires = parse_time(rdr_here(v), rdr_left(v));
+	return m->expires < 0 ? -1 : rdr_skip(v, rdr_left(v));
 }
 
-static int f_key(struct manifest *m, struct val *v, unsigned nth)
+static int f_key(struct manifest *m, struct rdr *v, unsigned nth)
 {
 	uint8_t id[crypto_hash_sha256_BYTES];
 	unsigned i;
@@ -243,7 +232,7 @@ static int known_key(const struct manifest *m, const uint8_t *id)
 }
 
 /* "threshold: <role> <t> <keyid>...": roles in order, ids known, t >= 1 */
-static int f_threshold(struct manifest *m, struct val *v, unsigned nth)
+static int f_threshold(struct manifest *m, struct rdr *v, unsigned nth)
 {
 	struct role_keys *rk = &m->roles[nth];
 	uint64_t t;
@@ -252,7 +241,7 @@ static int f_threshold(struct manifest *m, struct val *v, unsigned nth)
 	if (get_name(v, name, sizeof(name)) < 0 ||
 	    strcmp(name, role_name((enum role)nth)) || get_uint(v, &t) < 0)
 		return -1;
-	while (v->p < v->end) {
+	while (rdr_left(v)) {
 		if (rk->nkeys == MANIFEST_MAX_KEYS ||
 		    get_hex(v, rk->keyid[rk->nkeys], KEYID_BYTES) < 0 ||
 		    !known_key(m, rk->keyid[rk->nkeys]))
@@ -265,32 +254,32 @@ static int f_threshold(struct manifest *m, struct val *v, unsigned nth)
 	return 0;
 }
 
-static int f_delegate(struct manifest *m, struct val *v, unsigned nth)
+static int f_delegate(struct manifest *m, struct rdr *v, unsigned nth)
 {
 	m->npaths = nth + 1;
 	return get_name(v, m->paths[nth], sizeof(m->paths[nth])) < 0 ? -1 :
 									 done(v);
 }
 
-static int f_target(struct manifest *m, struct val *v, unsigned nth)
+static int f_target(struct manifest *m, struct rdr *v, unsigned nth)
 {
 	(void)nth;
 	return get_name(v, m->target, sizeof(m->target)) < 0 ? -1 : done(v);
 }
 
-static int f_channel(struct manifest *m, struct val *v, unsigned nth)
+static int f_channel(struct manifest *m, struct rdr *v, unsigned nth)
 {
 	(void)nth;
 	return get_name(v, m->channel, sizeof(m->channel)) < 0 ? -1 : done(v);
 }
 
-static int f_type(struct manifest *m, struct val *v, unsigned nth)
+static int f_type(struct manifest *m, struct rdr *v, unsigned nth)
 {
 	(void)nth;
 	return get_name(v, m->type, sizeof(m->type)) < 0 ? -1 : done(v);
 }
 
-static int pinned(struct val *v, struct pinned *p, int with_version)
+static int pinned(struct rdr *v, struct pinned *p, int with_version)
 {
 	if (with_version && get_uint(v, &p->version) < 0)
 		return -1;
@@ -299,19 +288,19 @@ static int pinned(struct val *v, struct pinned *p, int with_version)
 	return done(v);
 }
 
-static int f_full(struct manifest *m, struct val *v, unsigned nth)
+static int f_full(struct manifest *m, struct rdr *v, unsigned nth)
 {
 	(void)nth;
 	return pinned(v, &m->full, 0);
 }
 
-static int f_file(struct manifest *m, struct val *v, unsigned nth)
+static int f_file(struct manifest *m, struct rdr *v, unsigned nth)
 {
 	(void)nth;
 	return pinned(v, &m->file, 0);
 }
 
-static int f_delta(struct manifest *m, struct val *v, unsigned nth)
+static int f_delta(struct manifest *m, struct rdr *v, unsigned nth)
 {
 	struct delta *d = &m->deltas[nth];
 
@@ -322,26 +311,26 @@ static int f_delta(struct manifest *m, struct val *v, unsigned nth)
 	return done(v);
 }
 
-static int f_root_version(struct manifest *m, struct val *v, unsigned nth)
+static int f_root_version(struct manifest *m, struct rdr *v, unsigned nth)
 {
 	(void)nth;
 	return get_uint(v, &m->root_version) < 0 ? -1 : done(v);
 }
 
-static int f_pin_targets(struct manifest *m, struct val *v, unsigned nth)
+static int f_pin_targets(struct manifest *m, struct rdr *v, unsigned nth)
 {
 	(void)nth;
 	return pinned(v, &m->targets, 1);
 }
 
-static int f_pin_release(struct manifest *m, struct val *v, unsigned nth)
+static int f_pin_release(struct manifest *m, struct rdr *v, unsigned nth)
 {
 	(void)nth;
 	return pinned(v, &m->release, 1);
 }
 
 /* "<keyid> <base64 key>", the id the key's own */
-static int key_pair(struct val *v, uint8_t *id, uint8_t *pk)
+static int key_pair(struct rdr *v, uint8_t *id, uint8_t *pk)
 {
 	uint8_t h[crypto_hash_sha256_BYTES];
 
@@ -352,13 +341,13 @@ static int key_pair(struct val *v, uint8_t *id, uint8_t *pk)
 	return memcmp(h, id, KEYID_BYTES) ? -1 : 0;
 }
 
-static int f_log_key(struct manifest *m, struct val *v, unsigned nth)
+static int f_log_key(struct manifest *m, struct rdr *v, unsigned nth)
 {
 	(void)nth;
 	return key_pair(v, m->log_keyid, m->log_pubkey);
 }
 
-static int f_witness(struct manifest *m, struct val *v, unsigned nth)
+static int f_witness(struct manifest *m, struct rdr *v, unsigned nth)
 {
 	unsigned i;
 
@@ -372,7 +361,7 @@ static int f_witness(struct manifest *m, struct val *v, unsigned nth)
 	return 0;
 }
 
-static int f_witness_threshold(struct manifest *m, struct val *v,
+static int f_witness_threshold(struct manifest *m, struct rdr *v,
 			       unsigned nth)
 {
 	uint64_t k;
@@ -384,7 +373,7 @@ static int f_witness_threshold(struct manifest *m, struct val *v,
 	return done(v);
 }
 
-static int f_log(struct manifest *m, struct val *v, unsigned nth)
+static int f_log(struct manifest *m, struct rdr *v, unsigned nth)
 {
 	(void)nth;
 	if (get_uint(v, &m->log_size) < 0 ||
@@ -393,20 +382,20 @@ static int f_log(struct manifest *m, struct val *v, unsigned nth)
 	return done(v);
 }
 
-static int f_leaf(struct val *v, uint64_t *leaf, uint64_t size)
+static int f_leaf(struct rdr *v, uint64_t *leaf, uint64_t size)
 {
 	if (get_uint(v, leaf) < 0 || *leaf >= size)
 		return -1;
 	return done(v);
 }
 
-static int f_targets_leaf(struct manifest *m, struct val *v, unsigned nth)
+static int f_targets_leaf(struct manifest *m, struct rdr *v, unsigned nth)
 {
 	(void)nth;
 	return f_leaf(v, &m->targets_leaf, m->log_size);
 }
 
-static int f_release_leaf(struct manifest *m, struct val *v, unsigned nth)
+static int f_release_leaf(struct manifest *m, struct rdr *v, unsigned nth)
 {
 	(void)nth;
 	return f_leaf(v, &m->release_leaf, m->log_size);
@@ -451,46 +440,38 @@ static const struct field *const schemas[ROLE_COUNT] = {
 	root_fields, targets_fields, release_fields, timestamp_fields,
 };
 
-/* The next line: [*p, *eol); 0, or -1 at the end of input. */
-static int next_line(const char **p, const char *end, const char **eol)
+/*
+ * The next line, which must end with '\n': if it is "key: value", v is
+ * set to read the value and the line is consumed; else nothing is.
+ */
+static int keyed_line(struct rdr *in, const char *key, struct rdr *v)
 {
-	if (*p >= end)
-		return -1;
-	*eol = memchr(*p, '\n', (size_t)(end - *p));
-	return *eol ? 0 : -1; /* every line ends with '\n' */
-}
+	struct rdr peek = *in, l;
+	const char *line;
+	size_t n, k = strlen(key);
 
-static int line_key(const char *p, const char *eol, const char *key,
-		    struct val *v)
-{
-	size_t k = strlen(key);
-
-	if ((size_t)(eol - p) < k + 3 || memcmp(p, key, k) || p[k] != ':' ||
-	    p[k + 1] != ' ')
+	if (!rdr_until(&peek, '\n', MANIFEST_MAX_LINE_BYTES, &line, &n))
 		return 0;
-	v->p = p + k + 2;
-	v->end = eol;
+	rdr_init(&l, line, n);
+	if (n < k + 3 || !rdr_accept(&l, key, k) || !rdr_accept(&l, ": ", 2))
+		return 0;
+	*v = l;
+	*in = peek;
 	return 1;
 }
 
-static int fields(const char **p, const char *end, struct manifest *m,
-		  const char **why)
+static int fields(struct rdr *in, struct manifest *m, const char **why)
 {
 	const struct field *f;
-	const char *eol;
-	struct val v;
+	struct rdr v;
 	unsigned n;
 
 	for (f = schemas[m->role]; f->key; f++) {
-		for (n = 0; n < f->max; n++) {
-			if (next_line(p, end, &eol) < 0 ||
-			    !line_key(*p, eol, f->key, &v))
-				break;
-			if (f->fn(m, &v, n) < 0) {
+		for (n = 0; n < f->max && keyed_line(in, f->key, &v); n++) {
+			if (f->fn(m, &v, n) < 0 || done(&v) < 0) {
 				*why = f->key;
 				return -1;
 			}
-			*p = eol + 1;
 		}
 		if (n < f->min) {
 			*why = f->key;
@@ -500,19 +481,16 @@ static int fields(const char **p, const char *end, struct manifest *m,
 	return 0;
 }
 
-static int signatures(const char *p, const char *end, struct manifest *m)
+static int signatures(struct rdr *in, struct manifest *m)
 {
-	const char *eol;
-	struct val v;
+	struct rdr v;
 
-	while (p < end) {
-		if (next_line(&p, end, &eol) < 0 || !line_key(p, eol, "sig", &v) ||
-		    m->nsigs == MANIFEST_MAX_SIGS ||
+	while (rdr_left(in)) {
+		if (!keyed_line(in, "sig", &v) || m->nsigs == MANIFEST_MAX_SIGS ||
 		    get_hex(&v, m->sig_keyid[m->nsigs], KEYID_BYTES) < 0 ||
 		    get_b64(&v, m->sig[m->nsigs], SIG_BYTES) < 0 || done(&v) < 0)
 			return -1;
 		m->nsigs++;
-		p = eol + 1;
 	}
 	return m->nsigs ? 0 : -1;
 }
@@ -520,7 +498,7 @@ static int signatures(const char *p, const char *end, struct manifest *m)
 int manifest_parse(const char *buf, size_t len, enum role want,
 		   struct manifest *m, const char **why)
 {
-	const char *p = buf, *end = buf + len, *eol;
+	struct rdr in;
 	size_t i;
 
 	memset(m, 0, sizeof(*m));
@@ -532,14 +510,15 @@ int manifest_parse(const char *buf, size_t len, enum role want,
 	for (i = 0; i < len; i++)
 		if ((buf[i] < 0x20 || buf[i] > 0x7e) && buf[i] != '\n')
 			return -1;
-	if (fields(&p, end, m, why) < 0)
+	rdr_init(&in, buf, len);
+	if (fields(&in, m, why) < 0)
 		return -1;
 	*why = "an unknown, repeated or misplaced line";
-	if (next_line(&p, end, &eol) < 0 || eol - p != 2 || memcmp(p, "--", 2))
+	if (!rdr_accept(&in, "--\n", 3))
 		return -1;
-	m->signed_len = (size_t)(eol + 1 - buf);
+	m->signed_len = in.pos;
 	*why = "bad or missing signature lines";
-	if (signatures(eol + 1, end, m) < 0)
+	if (signatures(&in, m) < 0)
 		return -1;
 	*why = NULL;
 	return 0;

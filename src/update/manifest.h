@@ -22,6 +22,7 @@
 #define MANIFEST_MAX_DELTAS 64	/* deltas listed by a release */
 #define MANIFEST_MAX_PATHS 8	/* paths delegated to release */
 #define MANIFEST_MAX_WITNESSES 8 /* log witnesses a root names */
+#define MANIFEST_MAX_LINE_BYTES 1024 /* one line, its newline not counted */
 #define MANIFEST_MAX_VERSION ((1ull << 53) - 1)
 #define KEYID_BYTES 8
 #define PUBKEY_BYTES 32

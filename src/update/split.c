@@ -2,7 +2,7 @@
  * split.c -- see split.h. Requests and answers travel over a socketpair
  * made before either side is confined: a request is a type byte, the URL
  * (its length first) and the cap; an answer the result, a reason and at
- * most cap bytes. The verifier trusts none of it more than it would the
+ * most cap bytes; lengths little-endian, read back through a reader. The verifier trusts none of it more than it would the
  * network: everything is checked as before.
  */
 #define _GNU_SOURCE
@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "confine.h"
+#include "io/reader.h"
 #include "split.h"
 
 /* What the fetcher may read: TLS trust, name resolution, libraries. */
@@ -74,6 +75,30 @@ static int xfer(int fd, void *buf, size_t n, int out)
 	return 0;
 }
 
+/* Frames carry their lengths little-endian, read back through a reader. */
+static int put_le(int fd, uint64_t v, size_t n)
+{
+	uint8_t b[8];
+	size_t i;
+
+	for (i = 0; i < n; i++, v >>= 8)
+		b[i] = (uint8_t)v;
+	return xfer(fd, b, n, 1);
+}
+
+/* n (4 or 8) bytes from fd as a little-endian number; -1 if cut short. */
+static int get_le(int fd, size_t n, uint64_t *v)
+{
+	uint8_t b[8];
+	struct rdr in;
+
+	if (xfer(fd, b, n, 0) < 0)
+		return -1;
+	rdr_init(&in, b, n);
+	*v = n == 8 ? rdr_u64le(&in) : rdr_u32le(&in);
+	return rdr_failed(&in) ? -1 : 0;
+}
+
 static void probe(const char *who)
 {
 	const char *path = getenv("VIGIL_TEST_SANDBOX_PROBE");
@@ -114,14 +139,14 @@ static void notify(const char *path)
 static int serve_one(struct uctx *c, int fd)
 {
 	char type, *url = NULL, *buf = NULL, why[512] = "";
-	uint32_t n, wl;
-	uint64_t cap, len64;
+	uint64_t n, cap;
 	size_t len = 0;
 	unsigned char r;
+	int rc;
 
-	if (xfer(fd, &type, 1, 0) < 0 || xfer(fd, &n, 4, 0) < 0 || n > 8192 ||
+	if (xfer(fd, &type, 1, 0) < 0 || get_le(fd, 4, &n) < 0 || n > 8192 ||
 	    !(url = calloc(1, n + 1)) || xfer(fd, url, n, 0) < 0 ||
-	    xfer(fd, &cap, 8, 0) < 0) {
+	    get_le(fd, 8, &cap) < 0) {
 		free(url);
 		return -1;
 	}
@@ -133,13 +158,11 @@ static int serve_one(struct uctx *c, int fd)
 	r = (unsigned char)fetch(url, (size_t)cap, &c->fo, &buf, &len, why,
 				 sizeof(why));
 	free(url);
-	wl = (uint32_t)strlen(why);
-	len64 = len;
-	n = xfer(fd, &r, 1, 1) < 0 || xfer(fd, &wl, 4, 1) < 0 ||
-	    xfer(fd, why, wl, 1) < 0 || xfer(fd, &len64, 8, 1) < 0 ||
-	    xfer(fd, buf, len, 1) < 0;
+	rc = xfer(fd, &r, 1, 1) < 0 || put_le(fd, strlen(why), 4) < 0 ||
+	     xfer(fd, why, strlen(why), 1) < 0 || put_le(fd, len, 8) < 0 ||
+	     xfer(fd, buf, len, 1) < 0;
 	free(buf);
-	return n ? -1 : 0;
+	return rc ? -1 : 0;
 }
 
 static void fetcher(struct uctx *c, int fd)
@@ -200,28 +223,27 @@ void split_stop(struct uctx *c)
 
 static int request(struct uctx *c, char type, const char *url, uint64_t cap)
 {
-	uint32_t n = (uint32_t)strlen(url);
+	size_t n = strlen(url);
 
 	return xfer(c->fetch_fd, &type, 1, 1) < 0 ||
-	       xfer(c->fetch_fd, &n, 4, 1) < 0 ||
+	       put_le(c->fetch_fd, n, 4) < 0 ||
 	       xfer(c->fetch_fd, (void *)(uintptr_t)url, n, 1) < 0 ||
-	       xfer(c->fetch_fd, &cap, 8, 1) < 0 ? -1 : 0;
+	       put_le(c->fetch_fd, cap, 8) < 0 ? -1 : 0;
 }
 
 enum fetch_result ufetch(struct uctx *c, const char *url, size_t cap,
 			 char **buf, size_t *len, char *why, size_t whylen)
 {
 	unsigned char r;
-	uint32_t wl;
-	uint64_t n;
+	uint64_t wl, n;
 
 	if (c->fetch_fd < 0)
 		return fetch(url, cap, &c->fo, buf, len, why, whylen);
 	*buf = NULL;
 	if (request(c, 'G', url, cap) < 0 || xfer(c->fetch_fd, &r, 1, 0) < 0 ||
-	    xfer(c->fetch_fd, &wl, 4, 0) < 0 || wl >= whylen ||
+	    r > FETCH_FAILED || get_le(c->fetch_fd, 4, &wl) < 0 || wl >= whylen ||
 	    xfer(c->fetch_fd, why, wl, 0) < 0 ||
-	    xfer(c->fetch_fd, &n, 8, 0) < 0 || n > cap ||
+	    get_le(c->fetch_fd, 8, &n) < 0 || n > cap ||
 	    !(*buf = malloc(n ? n : 1)) || xfer(c->fetch_fd, *buf, n, 0) < 0) {
 		free(*buf);
 		*buf = NULL;

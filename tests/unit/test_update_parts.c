@@ -1,12 +1,14 @@
 /*
  * test_update_parts.c -- pieces of the update client checked alone: the
  * delta decoder's caps (a bomb, a window too large), the Merkle tree
- * against hand-computed hashes, and the time format.
+ * against hand-computed hashes, the time format, and the manifest and
+ * checkpoint parsers on the canonical text and on texts one edit away.
  */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
@@ -123,12 +125,111 @@ static void times(void **st)
 	assert_string_equal(t, "2024-02-29T23:59:59Z");
 }
 
+/* A text with one line replaced: from the first occurrence of a to b. */
+static size_t edited(const char *text, const char *a, const char *b,
+		     char *out, size_t cap)
+{
+	const char *at = strstr(text, a);
+	size_t n;
+
+	assert_non_null(at);
+	n = (size_t)snprintf(out, cap, "%.*s%s%s", (int)(at - text), text, b,
+			     at + strlen(a));
+	assert_true(n < cap);
+	return n;
+}
+
+#define SIG_LINE "sig: 0123456789abcdef " \
+	"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA" \
+	"AAAAAAAAAAAAAAAAAAAA==\n"
+
+static void manifest_texts(void **st)
+{
+	static struct manifest m, got;
+	static const char *const bad[][2] = {
+		{ "version: 7\n", "version: 07\n" },	  /* leading zero */
+		{ "version: 7\n", "version: 7 \n" },	  /* trailing space */
+		{ "targets: 2 ", "targets: 2  " },	  /* two spaces */
+		{ "version: 7\n", "version: \n" },	  /* no value */
+		{ "version: 7\n", "version 7\n" },	  /* no ": " */
+		{ "version: 7\n", "version: 9007199254740992\n" }, /* > 2^53-1 */
+		{ "--\n", "-- \n" }, { "--\n", "\n" },
+		{ "sig: 0123", "sig: 012" },		  /* short id */
+		{ "AA==\n", "AA==" },			  /* no last newline */
+		{ "version: 7\n", "version: 7\r\n" },	  /* CR */
+		{ "expires: 2030", "expires: 2030 " },
+	};
+	char text[1024], alt[1024];
+	const char *why;
+	size_t n, i;
+
+	(void)st;
+	m.role = ROLE_TIMESTAMP;
+	m.version = 7;
+	m.expires = parse_time("2030-01-01T00:00:00Z", 20);
+	m.root_version = 1;
+	m.targets.version = 2;
+	m.targets.len = 100;
+	m.release.version = 3;
+	m.release.len = 200;
+	m.log_size = 10;
+	m.targets_leaf = 3;
+	m.release_leaf = 4;
+	n = manifest_body(&m, text, sizeof(text));
+	assert_true(n > 0 && n + sizeof(SIG_LINE) < sizeof(text));
+	memcpy(text + n, SIG_LINE, sizeof(SIG_LINE));
+	assert_int_equal(manifest_parse(text, strlen(text), ROLE_TIMESTAMP, &got,
+					&why), 0);
+	assert_int_equal(got.signed_len, n);
+	assert_int_equal(got.release.len, 200);
+	assert_int_equal(got.nsigs, 1);
+	assert_int_equal(manifest_parse(text, strlen(text), ROLE_RELEASE, &got,
+					&why), -1);
+	for (i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
+		n = edited(text, bad[i][0], bad[i][1], alt, sizeof(alt));
+		assert_int_equal(manifest_parse(alt, n, ROLE_TIMESTAMP, &got,
+						&why), -1);
+		assert_non_null(why);
+	}
+}
+
+static void checkpoint_texts(void **st)
+{
+	static const char *const bad[][2] = {
+		{ "size: 10\n", "size: 010\n" }, { "size: 10\n", "size: x\n" },
+		{ "size: 10\n", "size:  10\n" }, { "--\n", "-\n" },
+		{ "root: ab", "root: AB" }, { "AA==\n", "AA==" },
+		{ "AA==\n", "AA==\nsig\n" }, { "sig: 0123", "sig: 012" },
+	};
+	uint8_t root[SHA256_BYTES];
+	char text[512], alt[512];
+	struct checkpoint cp;
+	const char *why;
+	size_t n, i;
+
+	(void)st;
+	memset(root, 0xab, sizeof(root));
+	n = checkpoint_body(10, root, text, sizeof(text));
+	assert_true(n > 0);
+	memcpy(text + n, SIG_LINE, sizeof(SIG_LINE));
+	assert_int_equal(checkpoint_parse(text, strlen(text), &cp, &why), 0);
+	assert_int_equal(cp.size, 10);
+	assert_int_equal(cp.signed_len, n);
+	assert_memory_equal(cp.root, root, SHA256_BYTES);
+	assert_int_equal(cp.nsigs, 1);
+	for (i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
+		n = edited(text, bad[i][0], bad[i][1], alt, sizeof(alt));
+		assert_int_equal(checkpoint_parse(alt, n, &cp, &why), -1);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(delta_round_trip), cmocka_unit_test(delta_bomb),
 		cmocka_unit_test(delta_window_cap), cmocka_unit_test(merkle),
-		cmocka_unit_test(times),
+		cmocka_unit_test(times), cmocka_unit_test(manifest_texts),
+		cmocka_unit_test(checkpoint_texts),
 	};
 
 	if (sodium_init() < 0)
