@@ -207,6 +207,14 @@ def test_dist_config_and_metrics(tmp_path):
     ("no-such-key 1", "unknown key"),
     ("protect 10.0.0.1/8", "not a prefix"),
     ("bird-socket /run/bird/bird.ctl", "go together"),
+    ("threshold-pps 100 200", "one value only"),
+    ("src-pps 4294967296", "not a whole number up to 4294967295"),
+    ("metrics-port 70000", "up to 65535"),
+    ("baseline-factor ten", "a number from 1 to 1000"),
+    ("amp-guard maybe", "yes or no"),
+    ("flowspec-action drop", "discard or rate-limit"),
+    ("block " + "1" * 600, "line longer than 512 bytes"),
+    ("threshold-pps", "a value is missing"),
 ])
 def test_bad_config_is_refused_with_its_line(tmp_path, line, message):
     conf = tmp_path / "bad.conf"
@@ -362,6 +370,27 @@ def test_a_silent_client_does_not_stall_the_daemon(shield):
     finally:
         for s in silent:
             s.close()
+
+
+def test_malformed_control_requests_are_refused(shield):
+    """A request is one line, "command [argument]": more words, a word
+    too long or a NUL byte is refused with a reason, and nothing done."""
+    def raw(data):
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
+            s.settimeout(5)
+            s.connect(shield)
+            s.sendall(data)
+            return json.loads(s.recv(65536))
+    for req in (b"block 10.99.0.0/16 extra\n", b"x" * 40 + b"\n",
+                b"block 10.99.0.0/16\0\n", b"block " + b"1" * 300 + b"\n"):
+        answer = raw(req)
+        assert answer["ok"] is False, req
+        assert "not a command line" in answer["error"], req
+    assert raw(b" \t\r\n")["error"] == "empty command"
+    assert "10.99.0.0/16" not in status(shield)["blocked"]
+    assert raw(b"block 10.99.0.0/16\r\n")["ok"] is True
+    assert "10.99.0.0/16" in status(shield)["blocked"]
+    assert raw(b"unblock 10.99.0.0/16\n")["ok"] is True
 
 
 def test_ipv6_block_and_allow(shield):

@@ -72,6 +72,12 @@ size_t rdr_span(struct rdr *r, const char *set);
 /* Consumes the bytes up to the first that is in set; returns how many. */
 size_t rdr_cspan(struct rdr *r, const char *set);
 /*
+ * Skips the bytes in space, then copies the word up to the next byte in
+ * space (or the end) into out as a C string, "" when nothing is left:
+ * 0, or -1 when it does not fit in cap bytes with its NUL, or holds a NUL.
+ */
+int rdr_word(struct rdr *r, const char *space, char *out, size_t cap);
+/*
  * A run of decimal (rdr_decimal) or hexadecimal (rdr_hex) digits whose
  * value is at most max: 0 with *v set, or -1 when there is no digit or the
  * value exceeds max, and the reader fails. Stops at the first non-digit.

@@ -108,6 +108,21 @@ size_t rdr_cspan(struct rdr *r, const char *set)
 	return span(r, set, 0);
 }
 
+int rdr_word(struct rdr *r, const char *space, char *out, size_t cap)
+{
+	const char *w;
+	size_t n;
+
+	rdr_span(r, space);
+	w = rdr_here(r);
+	n = rdr_cspan(r, space);
+	if (n >= cap || memchr(w, '\0', n))
+		return -1;
+	memcpy(out, w, n);
+	out[n] = '\0';
+	return 0;
+}
+
 static int digit(int c, unsigned base)
 {
 	if (c >= '0' && c <= '9')

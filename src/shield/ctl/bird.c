@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "bird.h"
+#include "io/reader.h"
 
 struct text {
 	char *p;
@@ -144,31 +145,42 @@ int bird_write(const char *path, const char *text)
 	return 0;
 }
 
+/* The code of a reply's last line ("0003 Reconfigured"), else -1. */
+static int reply_code(const char *line, size_t n)
+{
+	struct rdr l;
+	uint64_t code;
+
+	if (n < 5 || line[4] != ' ')
+		return -1; /* "0001-..." goes on; " ..." continues a line */
+	rdr_init(&l, line, 4);
+	return rdr_decimal(&l, 9999, &code) < 0 || rdr_left(&l) ? -1 :
+								   (int)code;
+}
+
 /* Reads reply lines until the last one; its code, or -1. */
-static int last_reply(int fd, char *line, size_t len)
+static int last_reply(int fd, char *out, size_t len)
 {
 	char buf[4096];
-	size_t used = 0;
-	ssize_t n;
-	char *nl, *start;
+	const char *line;
+	size_t used = 0, n;
+	struct rdr r;
+	ssize_t got;
+	int code;
 
 	for (;;) {
-		if (used == sizeof(buf) - 1 ||
-		    (n = read(fd, buf + used, sizeof(buf) - 1 - used)) <= 0)
+		if (used == sizeof(buf) ||
+		    (got = read(fd, buf + used, sizeof(buf) - used)) <= 0)
 			return -1;
-		used += (size_t)n;
-		buf[used] = '\0';
-		for (start = buf; (nl = strchr(start, '\n')); start = nl + 1) {
-			*nl = '\0';
-			if (strlen(start) >= 5 && start[4] == ' ') {
-				snprintf(line, len, "%s", start);
-				return (start[0] - '0') * 1000 +
-				       (start[1] - '0') * 100 +
-				       (start[2] - '0') * 10 + (start[3] - '0');
+		used += (size_t)got;
+		rdr_init(&r, buf, used);
+		while (rdr_until(&r, '\n', sizeof(buf), &line, &n))
+			if ((code = reply_code(line, n)) >= 0) {
+				snprintf(out, len, "%.*s", (int)n, line);
+				return code;
 			}
-		}
-		used -= (size_t)(start - buf);
-		memmove(buf, start, used);
+		used -= r.pos;
+		memmove(buf, buf + r.pos, used);
 	}
 }
 

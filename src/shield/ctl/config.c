@@ -1,7 +1,9 @@
 /*
  * config.c -- the vigil-shield configuration file: one "key value" a
  * line, # comments. Keys that tune the XDP program go into its config
- * map; the rest set the detector, the action ladder and the daemon.
+ * map; the rest set the detector, the action ladder and the daemon. The
+ * file is read whole and split through the bounded reader; every value is
+ * checked for its form and range before it is used.
  */
 #define _GNU_SOURCE
 #include <bpf/bpf.h>
@@ -12,6 +14,7 @@
 #include <string.h>
 
 #include "ctl.h"
+#include "io/reader.h"
 #include "prefix.h"
 #pragma GCC diagnostic push /* bpftool's generated code */
 #pragma GCC diagnostic ignored "-Wcast-qual"
@@ -146,41 +149,112 @@ static int daemon_option(struct shield_state *st, const char *key,
 	return 0;
 }
 
-/* Every key but these takes a whole number. */
-static int number_ok(const char *key, const char *val)
+static int listed(const char *key, const char *const *keys, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(key, keys[i]))
+			return 1;
+	return 0;
+}
+#define LISTED(key, keys) listed(key, keys, sizeof(keys) / sizeof(keys[0]))
+
+/* Values that are words, not numbers: checked for their own form. */
+static int text_ok(const char *key, const char *val, char *err, size_t errlen)
+{
+	char *end;
+	double f;
+
+	if (!strcmp(key, "amp-guard") && strcmp(val, "yes") &&
+	    strcmp(val, "no") && strcmp(val, "1") && strcmp(val, "0"))
+		snprintf(err, errlen, "%s: yes or no, not %s", key, val);
+	else if (!strcmp(key, "flowspec-action") && strcmp(val, "discard") &&
+		 strcmp(val, "rate-limit"))
+		snprintf(err, errlen, "%s: discard or rate-limit, not %s", key,
+			 val);
+	else if (!strcmp(key, "baseline-factor") &&
+		 (f = strtod(val, &end), *end || !(f >= 1 && f <= 1000)))
+		snprintf(err, errlen, "%s: a number from 1 to 1000, not %s", key,
+			 val);
+	else
+		return 0;
+	return -1;
+}
+
+/* Every key but the text ones takes a whole number, some of 32 bits. */
+static int value_ok(const char *key, const char *val, char *err,
+		    size_t errlen)
 {
 	static const char *const text[] = {
 		"allow", "block", "amp-guard", "protect", "bird-socket",
 		"bird-include", "flowspec-action", "location-db",
 		"metrics-addr", "baseline-factor", "rules-file",
 	};
-	size_t i;
-	char *end;
+	static const char *const narrow[] = {
+		"src-pps", "src-burst", "syn-pps", "syn-burst", "sample-every",
+		"hold-down", "baseline-warmup",
+	};
+	uint64_t max = UINT64_MAX, v;
+	struct rdr d;
 
-	for (i = 0; i < sizeof(text) / sizeof(text[0]); i++)
-		if (!strcmp(key, text[i]))
-			return 1;
-	errno = 0;
-	(void)strtoull(val, &end, 10);
-	return *val >= '0' && *val <= '9' && !*end && !errno;
+	if (LISTED(key, text))
+		return text_ok(key, val, err, errlen);
+	if (LISTED(key, narrow))
+		max = UINT32_MAX;
+	if (!strcmp(key, "metrics-port"))
+		max = 65535;
+	rdr_init(&d, val, strlen(val));
+	if (rdr_decimal(&d, max, &v) == 0 && !rdr_left(&d))
+		return 0;
+	snprintf(err, errlen, "%s: not a whole number up to %llu: %s", key,
+		 (unsigned long long)max, val);
+	return -1;
 }
 
-static int config_line(struct shield_state *st, char *line, char *err,
-		       size_t errlen)
+#define CONF_SPACE " \t\r\v\f"
+
+/* The next word of the line into out; "" at the end or a comment. */
+static int word(struct rdr *r, char *out, size_t cap)
 {
-	char *key = strtok(line, " \t\r\n"), *val = strtok(NULL, " \t\r\n");
+	rdr_span(r, CONF_SPACE);
+	if (rdr_peek(r) == '#') {
+		out[0] = '\0';
+		return 0;
+	}
+	return rdr_word(r, CONF_SPACE, out, cap);
+}
+
+/* "key value", an optional "# comment" after it. */
+static int config_line(struct shield_state *st, const char *line, size_t len,
+		       char *err, size_t errlen)
+{
+	char key[64], val[SHIELD_CONF_MAX_LINE_BYTES], more[2];
+	struct rdr r;
 	int rc;
 
-	if (!key || *key == '#')
+	if (memchr(line, '\0', len)) {
+		snprintf(err, errlen, "a NUL byte in the line");
+		return -1;
+	}
+	rdr_init(&r, line, len);
+	if (word(&r, key, sizeof(key)) < 0) {
+		snprintf(err, errlen, "the key is too long");
+		return -1;
+	}
+	if (!key[0])
 		return 0;
-	if (!val) {
+	word(&r, val, sizeof(val));
+	if (!val[0]) {
 		snprintf(err, errlen, "%s: a value is missing", key);
 		return -1;
 	}
-	if (!number_ok(key, val)) {
-		snprintf(err, errlen, "%s: not a whole number: %s", key, val);
+	if (word(&r, more, sizeof(more)) < 0 || more[0]) {
+		snprintf(err, errlen, "%s: one value only", key);
 		return -1;
 	}
+	if (value_ok(key, val, err, errlen) < 0)
+		return -1;
 	if (!strcmp(key, "allow") || !strcmp(key, "block"))
 		return shield_list_op(st, key, val, 1, err, errlen);
 	if ((rc = xdp_option(st, key, val)) != 1 ||
@@ -207,25 +281,59 @@ static int check(struct shield_state *st, char *err, size_t errlen)
 	return 0;
 }
 
-int shield_config_load(struct shield_state *st, const char *path)
+/* The file's bytes (at most SHIELD_CONF_MAX_BYTES), or NULL with err set. */
+static char *read_config(const char *path, size_t *len, char *err,
+			 size_t errlen)
 {
-	char line[512], err[256];
-	unsigned n = 0;
 	FILE *f = fopen(path, "re");
+	char *text = NULL;
 
 	if (!f) {
-		fprintf(stderr, "vigil-shield: %s: %s\n", path, strerror(errno));
-		return -1;
+		snprintf(err, errlen, "%s", strerror(errno));
+		return NULL;
 	}
-	while (fgets(line, sizeof(line), f)) {
-		n++;
-		if (config_line(st, line, err, sizeof(err)) < 0) {
-			fprintf(stderr, "vigil-shield: %s:%u: %s\n", path, n, err);
-			fclose(f);
-			return -1;
-		}
+	text = malloc(SHIELD_CONF_MAX_BYTES + 1);
+	*len = text ? fread(text, 1, SHIELD_CONF_MAX_BYTES + 1, f) : 0;
+	if (!text || ferror(f) || *len > SHIELD_CONF_MAX_BYTES) {
+		snprintf(err, errlen, "%s", !text ? "out of memory" : ferror(f) ?
+			 "read error" : "larger than 1 MiB");
+		free(text);
+		text = NULL;
 	}
 	fclose(f);
+	return text;
+}
+
+int shield_config_load(struct shield_state *st, const char *path)
+{
+	char err[256];
+	const char *line;
+	unsigned lineno = 0;
+	struct rdr r;
+	size_t len, n;
+	char *text = read_config(path, &len, err, sizeof(err));
+	int rc = 0;
+
+	if (!text) {
+		fprintf(stderr, "vigil-shield: %s: %s\n", path, err);
+		return -1;
+	}
+	rdr_init(&r, text, len);
+	while (rc == 0 && rdr_line(&r, SHIELD_CONF_MAX_LINE_BYTES, &line, &n)) {
+		lineno++;
+		rc = config_line(st, line, n, err, sizeof(err));
+	}
+	if (rc == 0 && rdr_failed(&r)) {
+		lineno++;
+		snprintf(err, sizeof(err), "line longer than %u bytes",
+			 SHIELD_CONF_MAX_LINE_BYTES);
+		rc = -1;
+	}
+	free(text);
+	if (rc < 0) {
+		fprintf(stderr, "vigil-shield: %s:%u: %s\n", path, lineno, err);
+		return -1;
+	}
 	if (check(st, err, sizeof(err)) < 0) {
 		fprintf(stderr, "vigil-shield: %s: %s\n", path, err);
 		return -1;

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "ctl.h"
+#include "io/reader.h"
 #include "prefix.h"
 #include "report.h"
 #pragma GCC diagnostic push /* bpftool's generated code */
@@ -183,10 +184,35 @@ static int command(struct shield_state *st, FILE *out, const char *cmd,
 	return 0;
 }
 
+/*
+ * "command [argument]" on the request's first line: 0; 1 if the line is
+ * empty; -1 if it is something else.
+ */
+static int request(const char *buf, size_t len, char *cmd, size_t ccap,
+		   char *arg, size_t acap)
+{
+	static const char space[] = " \t\r";
+	const char *line;
+	char more[2];
+	struct rdr r, l;
+	size_t n;
+
+	rdr_init(&r, buf, len);
+	if (!rdr_field(&r, '\n', SHIELD_MAX_REQUEST_BYTES, &line, &n))
+		return 1;
+	rdr_init(&l, line, n);
+	rdr_span(&l, space);
+	if (!rdr_left(&l))
+		return 1;
+	return rdr_word(&l, space, cmd, ccap) < 0 ||
+	       rdr_word(&l, space, arg, acap) < 0 ||
+	       rdr_word(&l, space, more, sizeof(more)) < 0 || more[0] ? -1 : 0;
+}
+
 void shield_serve(struct shield_state *st, int fd)
 {
-	char line[512] = "", err[256] = "", *cmd, *arg;
-	ssize_t n = read(fd, line, sizeof(line) - 1);
+	char buf[SHIELD_MAX_REQUEST_BYTES], err[256] = "", cmd[32], arg[256];
+	ssize_t n = read(fd, buf, sizeof(buf));
 	FILE *out = fdopen(fd, "w");
 	int rc;
 
@@ -194,15 +220,21 @@ void shield_serve(struct shield_state *st, int fd)
 		close(fd);
 		return;
 	}
-	line[n > 0 ? n : 0] = '\0';
-	cmd = strtok(line, " \t\r\n");
-	arg = strtok(NULL, " \t\r\n");
-	rc = cmd ? command(st, out, cmd, arg, err, sizeof(err)) : -1;
+	rc = request(buf, n > 0 ? (size_t)n : 0, cmd, sizeof(cmd), arg,
+		     sizeof(arg));
+	if (rc != 0) {
+		snprintf(err, sizeof(err), "%s", rc > 0 ? "empty command" :
+			 "not a command line: command [argument]");
+		rc = -1;
+	} else {
+		rc = command(st, out, cmd, arg[0] ? arg : NULL, err,
+			     sizeof(err));
+	}
 	if (rc > 0)
 		fputs("{\"ok\":true}\n", out);
 	else if (rc < 0) {
 		fputs("{\"ok\":false,\"error\":", out);
-		json_string(out, cmd ? err : "empty command");
+		json_string(out, err);
 		fputs("}\n", out);
 	}
 	fclose(out);

@@ -33,13 +33,16 @@ static void usage(FILE *f)
 		SHIELD_DEFAULT_SOCKET);
 }
 
-/* Sends one command line, prints the JSON answer; 0 if it says ok. */
+/*
+ * Sends one command line and copies the JSON answer, however long, to
+ * stdout; 0 if it is not a refusal ({"ok":false,...}, one line).
+ */
 static int ask(const char *sock, const char *cmd, const char *arg)
 {
+	static const char refusal[] = "{\"ok\":false";
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	static char buf[1 << 20];
-	char line[512];
-	size_t got = 0;
+	char line[512], buf[65536], head[sizeof(refusal) - 1];
+	size_t got = 0, k;
 	ssize_t n;
 	int fd;
 
@@ -56,13 +59,15 @@ static int ask(const char *sock, const char *cmd, const char *arg)
 			close(fd);
 		return 1;
 	}
-	while (got < sizeof(buf) - 1 &&
-	       (n = read(fd, buf + got, sizeof(buf) - 1 - got)) > 0)
-		got += (size_t)n;
+	while ((n = read(fd, buf, sizeof(buf))) > 0) {
+		for (k = 0; got < sizeof(head) && k < (size_t)n; k++)
+			head[got++] = buf[k];
+		fwrite(buf, 1, (size_t)n, stdout);
+	}
 	close(fd);
-	buf[got] = '\0';
-	fputs(buf, stdout);
-	return strstr(buf, "\"ok\":false") || !got ? 1 : 0;
+	if (fflush(stdout) != 0 || n < 0)
+		return 1;
+	return !got || (got == sizeof(head) && !memcmp(head, refusal, got));
 }
 
 int main(int argc, char **argv)
