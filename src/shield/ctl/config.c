@@ -2,8 +2,8 @@
  * config.c -- the vigil-shield configuration file: one "key value" a
  * line, # comments. Keys that tune the XDP program go into its config
  * map; the rest set the detector, the action ladder and the daemon. The
- * file is read whole and split through the bounded reader; every value is
- * checked for its form and range before it is used.
+ * file is read whole and split through the bounded reader; lines.c
+ * checks every value for its form and range before it is used.
  */
 #define _GNU_SOURCE
 #include <bpf/bpf.h>
@@ -15,6 +15,7 @@
 
 #include "ctl.h"
 #include "io/reader.h"
+#include "lines.h"
 #include "prefix.h"
 #pragma GCC diagnostic push /* bpftool's generated code */
 #pragma GCC diagnostic ignored "-Wcast-qual"
@@ -111,7 +112,7 @@ static int detect_option(struct detect_cfg *c, const char *key,
 		if (c->nprotect == DETECT_MAX_PROTECTED ||
 		    prefix_parse(val, &c->protect[c->nprotect]) < 0) {
 			snprintf(err, errlen, "protect: not a prefix, or more "
-				 "than %d: %s", DETECT_MAX_PROTECTED, val);
+				 "than %d: %.64s", DETECT_MAX_PROTECTED, val);
 			return -1;
 		}
 		c->nprotect++;
@@ -120,146 +121,65 @@ static int detect_option(struct detect_cfg *c, const char *key,
 	return 0;
 }
 
+/* A text value into its field; -1 if it does not fit. */
+static int text(char *dst, size_t cap, const char *key, const char *val,
+		char *err, size_t errlen)
+{
+	size_t n = strlen(val);
+
+	if (n >= cap) {
+		snprintf(err, errlen, "%s: longer than %zu bytes", key, cap - 1);
+		return -1;
+	}
+	memcpy(dst, val, n + 1);
+	return 0;
+}
+
 /* The action ladder's and the daemon's keys; 1 if the key was not one. */
 static int daemon_option(struct shield_state *st, const char *key,
-			 const char *val)
+			 const char *val, char *err, size_t errlen)
 {
 	struct mitigate_cfg *m = &st->mit.cfg;
 
+#define TEXT(field) text(field, sizeof(field), key, val, err, errlen)
 	if (!strcmp(key, "bird-socket"))
-		snprintf(m->bird_socket, sizeof(m->bird_socket), "%s", val);
-	else if (!strcmp(key, "bird-include"))
-		snprintf(m->bird_include, sizeof(m->bird_include), "%s", val);
-	else if (!strcmp(key, "flowspec-pps"))
+		return TEXT(m->bird_socket);
+	if (!strcmp(key, "bird-include"))
+		return TEXT(m->bird_include);
+	if (!strcmp(key, "rules-file"))
+		return TEXT(st->feed.path);
+	if (!strcmp(key, "location-db"))
+		return TEXT(st->geo_path);
+	if (!strcmp(key, "metrics-addr"))
+		return TEXT(st->metrics_addr);
+#undef TEXT
+	if (!strcmp(key, "flowspec-pps"))
 		m->flowspec_pps = strtoull(val, NULL, 10);
 	else if (!strcmp(key, "rtbh-pps"))
 		m->rtbh_pps = strtoull(val, NULL, 10);
 	else if (!strcmp(key, "flowspec-action"))
 		m->flowspec_rate_limit = !strcmp(val, "rate-limit");
-	else if (!strcmp(key, "rules-file"))
-		snprintf(st->feed.path, sizeof(st->feed.path), "%s", val);
-	else if (!strcmp(key, "location-db"))
-		snprintf(st->geo_path, sizeof(st->geo_path), "%s", val);
 	else if (!strcmp(key, "metrics-port"))
 		st->metrics_port = (unsigned)strtoul(val, NULL, 10);
-	else if (!strcmp(key, "metrics-addr"))
-		snprintf(st->metrics_addr, sizeof(st->metrics_addr), "%s", val);
 	else
 		return 1;
 	return 0;
 }
 
-static int listed(const char *key, const char *const *keys, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (!strcmp(key, keys[i]))
-			return 1;
-	return 0;
-}
-#define LISTED(key, keys) listed(key, keys, sizeof(keys) / sizeof(keys[0]))
-
-/* Values that are words, not numbers: checked for their own form. */
-static int text_ok(const char *key, const char *val, char *err, size_t errlen)
-{
-	char *end;
-	double f;
-
-	if (!strcmp(key, "amp-guard") && strcmp(val, "yes") &&
-	    strcmp(val, "no") && strcmp(val, "1") && strcmp(val, "0"))
-		snprintf(err, errlen, "%s: yes or no, not %s", key, val);
-	else if (!strcmp(key, "flowspec-action") && strcmp(val, "discard") &&
-		 strcmp(val, "rate-limit"))
-		snprintf(err, errlen, "%s: discard or rate-limit, not %s", key,
-			 val);
-	else if (!strcmp(key, "baseline-factor") &&
-		 (f = strtod(val, &end), *end || !(f >= 1 && f <= 1000)))
-		snprintf(err, errlen, "%s: a number from 1 to 1000, not %s", key,
-			 val);
-	else
-		return 0;
-	return -1;
-}
-
-/* Every key but the text ones takes a whole number, some of 32 bits. */
-static int value_ok(const char *key, const char *val, char *err,
-		    size_t errlen)
-{
-	static const char *const text[] = {
-		"allow", "block", "amp-guard", "protect", "bird-socket",
-		"bird-include", "flowspec-action", "location-db",
-		"metrics-addr", "baseline-factor", "rules-file",
-	};
-	static const char *const narrow[] = {
-		"src-pps", "src-burst", "syn-pps", "syn-burst", "sample-every",
-		"hold-down", "baseline-warmup",
-	};
-	uint64_t max = UINT64_MAX, v;
-	struct rdr d;
-
-	if (LISTED(key, text))
-		return text_ok(key, val, err, errlen);
-	if (LISTED(key, narrow))
-		max = UINT32_MAX;
-	if (!strcmp(key, "metrics-port"))
-		max = 65535;
-	rdr_init(&d, val, strlen(val));
-	if (rdr_decimal(&d, max, &v) == 0 && !rdr_left(&d))
-		return 0;
-	snprintf(err, errlen, "%s: not a whole number up to %llu: %s", key,
-		 (unsigned long long)max, val);
-	return -1;
-}
-
-#define CONF_SPACE " \t\r\v\f"
-
-/* The next word of the line into out; "" at the end or a comment. */
-static int word(struct rdr *r, char *out, size_t cap)
-{
-	rdr_span(r, CONF_SPACE);
-	if (rdr_peek(r) == '#') {
-		out[0] = '\0';
-		return 0;
-	}
-	return rdr_word(r, CONF_SPACE, out, cap);
-}
-
-/* "key value", an optional "# comment" after it. */
+/* One line of the file: applied, or -1 with err set. */
 static int config_line(struct shield_state *st, const char *line, size_t len,
 		       char *err, size_t errlen)
 {
-	char key[64], val[SHIELD_CONF_MAX_LINE_BYTES], more[2];
-	struct rdr r;
-	int rc;
+	char key[SHIELD_CONF_MAX_KEY_BYTES], val[SHIELD_CONF_MAX_LINE_BYTES];
+	int rc = shield_conf_line(line, len, key, val, err, errlen);
 
-	if (memchr(line, '\0', len)) {
-		snprintf(err, errlen, "a NUL byte in the line");
-		return -1;
-	}
-	rdr_init(&r, line, len);
-	if (word(&r, key, sizeof(key)) < 0) {
-		snprintf(err, errlen, "the key is too long");
-		return -1;
-	}
-	if (!key[0])
-		return 0;
-	word(&r, val, sizeof(val));
-	if (!val[0]) {
-		snprintf(err, errlen, "%s: a value is missing", key);
-		return -1;
-	}
-	if (word(&r, more, sizeof(more)) < 0 || more[0]) {
-		snprintf(err, errlen, "%s: one value only", key);
-		return -1;
-	}
-	if (value_ok(key, val, err, errlen) < 0)
-		return -1;
+	if (rc != 0)
+		return rc > 0 ? 0 : -1;
 	if (!strcmp(key, "allow") || !strcmp(key, "block"))
 		return shield_list_op(st, key, val, 1, err, errlen);
 	if ((rc = xdp_option(st, key, val)) != 1 ||
 	    (rc = detect_option(&st->det.cfg, key, val, err, errlen)) != 1 ||
-	    (rc = daemon_option(st, key, val)) != 1)
+	    (rc = daemon_option(st, key, val, err, errlen)) != 1)
 		return rc;
 	snprintf(err, errlen, "unknown key %s", key);
 	return -1;

@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "ctl.h"
-#include "io/reader.h"
+#include "lines.h"
 #include "prefix.h"
 #include "report.h"
 #pragma GCC diagnostic push /* bpftool's generated code */
@@ -184,34 +184,10 @@ static int command(struct shield_state *st, FILE *out, const char *cmd,
 	return 0;
 }
 
-/*
- * "command [argument]" on the request's first line: 0; 1 if the line is
- * empty; -1 if it is something else.
- */
-static int request(const char *buf, size_t len, char *cmd, size_t ccap,
-		   char *arg, size_t acap)
-{
-	static const char space[] = " \t\r";
-	const char *line;
-	char more[2];
-	struct rdr r, l;
-	size_t n;
-
-	rdr_init(&r, buf, len);
-	if (!rdr_field(&r, '\n', SHIELD_MAX_REQUEST_BYTES, &line, &n))
-		return 1;
-	rdr_init(&l, line, n);
-	rdr_span(&l, space);
-	if (!rdr_left(&l))
-		return 1;
-	return rdr_word(&l, space, cmd, ccap) < 0 ||
-	       rdr_word(&l, space, arg, acap) < 0 ||
-	       rdr_word(&l, space, more, sizeof(more)) < 0 || more[0] ? -1 : 0;
-}
-
 void shield_serve(struct shield_state *st, int fd)
 {
-	char buf[SHIELD_MAX_REQUEST_BYTES], err[256] = "", cmd[32], arg[256];
+	char buf[SHIELD_MAX_REQUEST_BYTES], err[256] = "";
+	char cmd[SHIELD_MAX_COMMAND_BYTES], arg[SHIELD_MAX_REQUEST_BYTES];
 	ssize_t n = read(fd, buf, sizeof(buf));
 	FILE *out = fdopen(fd, "w");
 	int rc;
@@ -220,8 +196,7 @@ void shield_serve(struct shield_state *st, int fd)
 		close(fd);
 		return;
 	}
-	rc = request(buf, n > 0 ? (size_t)n : 0, cmd, sizeof(cmd), arg,
-		     sizeof(arg));
+	rc = shield_request_parse(buf, n > 0 ? (size_t)n : 0, cmd, arg);
 	if (rc != 0) {
 		snprintf(err, sizeof(err), "%s", rc > 0 ? "empty command" :
 			 "not a command line: command [argument]");

@@ -15,11 +15,8 @@
 #include "ruleset.h"
 
 #define SHIELD_DEFAULT_SOCKET "/run/vigil/shield.sock"
-/* The configuration file: at most this many bytes, and bytes a line. */
+/* The configuration file: at most this many bytes. */
 #define SHIELD_CONF_MAX_BYTES (1u << 20)
-#define SHIELD_CONF_MAX_LINE_BYTES 512u
-/* A control request: one line, "command [argument]". */
-#define SHIELD_MAX_REQUEST_BYTES 512u
 
 struct shield_bpf;
 
