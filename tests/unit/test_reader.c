@@ -81,6 +81,25 @@ static void accept_and_spans(void **st)
 	assert_int_equal(rdr_cspan(&r, "b"), 1);
 }
 
+static void finding(void **st)
+{
+	struct rdr r;
+
+	(void)st;
+	rdr_init(&r, "endstream stream", 16);
+	assert_true(rdr_find(&r, "stream", 6));
+	assert_int_equal(r.pos, 3);
+	assert_true(rdr_find(&r, "stream", 6)); /* not consumed: the same */
+	assert_int_equal(r.pos, 3);
+	rdr_skip(&r, 6);
+	assert_true(rdr_find(&r, "stream", 6));
+	assert_int_equal(r.pos, 10);
+	rdr_skip(&r, 1);
+	assert_false(rdr_find(&r, "stream", 6)); /* "tream" is left */
+	assert_int_equal(r.pos, 11);
+	assert_false(rdr_find(&r, "", 0));
+}
+
 static void numbers(void **st)
 {
 	uint64_t v;
@@ -114,7 +133,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(binary_reads), cmocka_unit_test(tokens),
-		cmocka_unit_test(accept_and_spans), cmocka_unit_test(numbers),
+		cmocka_unit_test(accept_and_spans), cmocka_unit_test(finding),
+		cmocka_unit_test(numbers),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

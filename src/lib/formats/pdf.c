@@ -5,8 +5,10 @@
  * and the result handed to fmt_child() as "obj-N". Object streams and
  * embedded files are streams like any other. A filter Vigil lacks (images,
  * encryption) ends the chain: the data decoded so far is still matched.
+ * The file is read through the bounded reader.
  */
-#define _GNU_SOURCE
+#include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +16,7 @@
 #include "formats/format.h"
 #include "formats/parsers.h"
 #include "formats/pdffilter.h"
+#include "io/reader.h"
 #include "vigil/vigil.h"
 
 #define PDF_MAX_STREAMS 100000
@@ -50,19 +53,20 @@ struct stream {
 	long objnum;
 };
 
-/* The filter named at p ("/FlateDecode..."), or -1 if unknown. */
-static int filter_at(const uint8_t *p, const uint8_t *end)
+/* The filter named at d (after its '/': "FlateDecode..."), or -1. */
+static int filter_at(const struct rdr *d)
 {
-	size_t i, n;
+	struct rdr p;
+	size_t i;
+	int next;
 
 	for (i = 0; i < sizeof(filters) / sizeof(filters[0]); i++) {
-		n = strlen(filters[i].name);
-		if ((size_t)(end - p) >= n && !memcmp(p, filters[i].name, n))
+		p = *d;
+		if (rdr_accept(&p, filters[i].name, strlen(filters[i].name)))
 			return (int)i;
-		n = strlen(filters[i].abbrev);
-		if ((size_t)(end - p) > n && !memcmp(p, filters[i].abbrev, n) &&
-		    (p[n] == ' ' || p[n] == '/' || p[n] == ']' || p[n] == '>' ||
-		     p[n] == '\r' || p[n] == '\n'))
+		p = *d;
+		if (rdr_accept(&p, filters[i].abbrev, strlen(filters[i].abbrev)) &&
+		    (next = rdr_peek(&p)) > 0 && strchr(" /]>\r\n", next))
 			return (int)i;
 	}
 	return -1;
@@ -71,82 +75,94 @@ static int filter_at(const uint8_t *p, const uint8_t *end)
 /* Filters in order; -1 entries stop the chain. Returns their number. */
 static size_t filter_chain(const struct stream *s, int *out)
 {
-	const uint8_t *end = s->dict + s->dlen;
-	const uint8_t *p = memmem(s->dict, s->dlen, "/Filter", 7);
+	struct rdr d;
 	size_t n = 0;
 
-	if (!p)
+	rdr_init(&d, s->dict, s->dlen);
+	if (!rdr_find(&d, "/Filter", 7))
 		return 0;
-	for (p += 7; p < end && (*p == ' ' || *p == '\r' || *p == '\n'); p++)
-		;
-	if (p < end && *p == '/')
-		out[n++] = filter_at(p + 1, end);
-	else if (p < end && *p == '[')
-		for (p++; p < end && *p != ']' && n < PDF_MAX_FILTERS; p++)
-			if (*p == '/')
-				out[n++] = filter_at(p + 1, end);
+	rdr_skip(&d, 7);
+	rdr_span(&d, " \r\n");
+	if (rdr_accept(&d, "/", 1))
+		out[n++] = filter_at(&d);
+	else if (rdr_accept(&d, "[", 1))
+		while (n < PDF_MAX_FILTERS && (rdr_cspan(&d, "/]"),
+					       rdr_accept(&d, "/", 1)))
+			out[n++] = filter_at(&d);
 	return n;
 }
 
-static long dict_number(const uint8_t *d, size_t len, const char *key)
+/* "/Length 12": the number; -1 if absent, too large or indirect. */
+static long dict_number(const uint8_t *dict, size_t len, const char *key)
 {
-	const uint8_t *p = memmem(d, len, key, strlen(key));
-	char tmp[24];
-	size_t i = 0;
+	struct rdr d;
+	uint64_t v;
 
-	if (!p)
+	rdr_init(&d, dict, len);
+	if (!rdr_find(&d, key, strlen(key)))
 		return -1;
-	for (p += strlen(key); p < d + len && *p == ' '; p++)
-		;
-	while (p < d + len && *p >= '0' && *p <= '9' && i + 1 < sizeof(tmp))
-		tmp[i++] = (char)*p++;
-	tmp[i] = 0;
-	/* "/Length 12 0 R" is an indirect length: not usable here */
-	if (!i || (p + 4 < d + len && !memcmp(p, " 0 R", 4)))
-		return -1;
-	return strtol(tmp, NULL, 10);
+	rdr_skip(&d, strlen(key));
+	rdr_span(&d, " ");
+	if (rdr_decimal(&d, LONG_MAX, &v) < 0 || rdr_accept(&d, " 0 R", 4))
+		return -1; /* "/Length 12 0 R" is indirect: not usable here */
+	return (long)v;
 }
 
-/* Fills s for the "stream" keyword at kw; 0, or -1 if it is not one. */
-static int locate(const uint8_t *buf, size_t len, const uint8_t *kw,
-		  struct stream *s)
+/*
+ * The object number of "N G obj" at the end of the n bytes at p (before
+ * "obj"): the first of the last two numbers separated and followed by
+ * spaces only, or the only one; -1 if there is none.
+ */
+static long object_number(const uint8_t *p, size_t n)
 {
-	size_t back = (size_t)(kw - buf) < PDF_DICT_BYTES ? (size_t)(kw - buf) :
-							     PDF_DICT_BYTES;
-	const uint8_t *obj = memrchr(kw - back, 'j', back), *d, *e;
+	uint64_t v, last = 0, prev = 0;
+	unsigned run = 0;
+	struct rdr r;
+
+	rdr_init(&r, p, n);
+	while (rdr_cspan(&r, "0123456789"), rdr_left(&r)) {
+		if (rdr_decimal(&r, LONG_MAX, &v) < 0)
+			return -1;
+		prev = last;
+		last = v;
+		run++;
+		rdr_span(&r, " ");
+		if (rdr_left(&r) && (rdr_peek(&r) < '0' || rdr_peek(&r) > '9'))
+			run = 0; /* something else follows: not "N G obj" */
+	}
+	return run >= 2 ? (long)prev : run == 1 ? (long)last : -1;
+}
+
+/*
+ * Fills s for the "stream" keyword at offset kw of buf; its object and
+ * dictionary lie after floor (the end of the stream before).
+ */
+static void locate(const uint8_t *buf, size_t len, size_t floor, size_t kw,
+		   struct stream *s)
+{
+	size_t back = kw - floor < PDF_DICT_BYTES ? kw - floor : PDF_DICT_BYTES;
+	size_t obj = SIZE_MAX;
+	struct rdr r;
 	long n;
 
-	s->data = kw + 6;
-	if (s->data < buf + len && *s->data == '\r')
-		s->data++;
-	if (s->data < buf + len && *s->data == '\n')
-		s->data++;
-	d = obj && obj >= buf + 2 && obj[-1] == 'b' && obj[-2] == 'o' ? obj + 1 :
-								      kw - back;
-	s->dict = d;
-	s->dlen = (size_t)(kw - d);
-	s->objnum = -1;
-	if (obj && obj - 2 > buf) {
-		const uint8_t *q = obj - 3;
-
-		while (q > buf && *q == ' ')
-			q--;
-		while (q > buf && q[-1] >= '0' && q[-1] <= '9')
-			q--; /* generation */
-		while (q > buf && (q[-1] == ' '))
-			q--;
-		while (q > buf && q[-1] >= '0' && q[-1] <= '9')
-			q--;
-		s->objnum = strtol((const char *)q, NULL, 10);
-	}
+	rdr_init(&r, buf + kw - back, back); /* the last "obj" before it */
+	for (; rdr_find(&r, "obj", 3); rdr_skip(&r, 3))
+		obj = r.pos;
+	s->dict = buf + kw - back + (obj == SIZE_MAX ? 0 : obj + 3);
+	s->dlen = (size_t)(buf + kw - s->dict);
+	s->objnum = obj == SIZE_MAX ? -1 : object_number(buf + kw - back, obj);
+	rdr_init(&r, buf, len);
+	rdr_seek(&r, kw + 6);
+	rdr_accept(&r, "\r", 1);
+	rdr_accept(&r, "\n", 1);
+	s->data = buf + r.pos;
 	n = dict_number(s->dict, s->dlen, "/Length");
-	if (n >= 0 && (size_t)n <= (size_t)(buf + len - s->data)) {
+	if (n >= 0 && (size_t)n <= rdr_left(&r)) {
 		s->len = (size_t)n;
-		return 0;
+		return;
 	}
-	e = memmem(s->data, (size_t)(buf + len - s->data), "endstream", 9);
-	s->len = e ? (size_t)(e - s->data) : (size_t)(buf + len - s->data);
-	return 0;
+	s->len = rdr_find(&r, "endstream", 9) ? (size_t)(buf + r.pos - s->data) :
+						  rdr_left(&r);
 }
 
 static int decode(struct fmt_ctx *c, const struct stream *s, struct vbuf *out)
@@ -177,35 +193,38 @@ static int decode(struct fmt_ctx *c, const struct stream *s, struct vbuf *out)
 
 int pdf_extract(struct fmt_ctx *c, const uint8_t *buf, size_t len)
 {
-	const uint8_t *p = buf, *end = buf + len;
 	unsigned count = 0;
+	size_t floor = 0;
+	struct rdr r;
 	int rc = 0;
 
-	while (!rc && (p = memmem(p, (size_t)(end - p), "stream", 6))) {
+	rdr_init(&r, buf, len);
+	while (!rc && rdr_find(&r, "stream", 6)) {
 		struct stream s;
 		struct vbuf out = { 0 };
 		char name[32];
-		int r;
+		int d;
 
-		if (p > buf && p[-1] == 'd') { /* "endstream" */
-			p += 6;
+		if (r.pos > 0 && buf[r.pos - 1] == 'd') { /* "endstream" */
+			rdr_skip(&r, 6);
 			continue;
 		}
 		if (++count > PDF_MAX_STREAMS || fmt_expired(c))
 			return count > PDF_MAX_STREAMS ?
 				       fmt_unreadable(c, "Heuristics.Limits.Exceeded.MaxFiles") :
 				       1;
-		locate(buf, len, p, &s);
+		locate(buf, len, floor, r.pos, &s);
 		snprintf(name, sizeof(name), "obj-%ld", s.objnum);
-		r = decode(c, &s, &out);
-		if (r < 0)
-			rc = r;
-		else if (r == 1)
+		d = decode(c, &s, &out);
+		if (d < 0)
+			rc = d;
+		else if (d == 1)
 			rc = fmt_too_big(c, name);
-		else if (r == 0 && out.len)
+		else if (d == 0 && out.len)
 			rc = fmt_child(c, name, out.data, out.len);
 		vbuf_free(&out);
-		p = s.data + s.len;
+		floor = (size_t)(s.data + s.len - buf);
+		rdr_seek(&r, floor);
 	}
 	return rc;
 }

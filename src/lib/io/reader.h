@@ -63,6 +63,11 @@ int rdr_until(struct rdr *r, uint8_t delim, size_t max_len,
  */
 int rdr_field(struct rdr *r, uint8_t delim, size_t max_len,
 	      const char **tok, size_t *n);
+/*
+ * Moves to the next occurrence of the n bytes of needle in what is left
+ * (not consuming it): 1, or 0 with nothing moved when there is none.
+ */
+int rdr_find(struct rdr *r, const void *needle, size_t n);
 /* If what is left starts with the n bytes of s, consumes them: 1, else 0. */
 int rdr_accept(struct rdr *r, const char *s, size_t n);
 /* The same, ASCII letters matched without regard to case. */

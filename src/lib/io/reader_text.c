@@ -3,6 +3,7 @@
  * same invariant as reader.c, pos never past len and no byte read at or
  * beyond it, for formats and protocols made of lines and words.
  */
+#define _GNU_SOURCE
 #include "io/reader.h"
 
 #include <string.h>
@@ -53,6 +54,19 @@ int rdr_field(struct rdr *r, uint8_t delim, size_t max_len,
 	      const char **tok, size_t *n)
 {
 	return token(r, delim, max_len, 1, tok, n);
+}
+
+int rdr_find(struct rdr *r, const void *needle, size_t n)
+{
+	const uint8_t *at;
+
+	if (r->failed || !n || n > r->len - r->pos)
+		return 0;
+	at = memmem(r->buf + r->pos, r->len - r->pos, needle, n);
+	if (!at)
+		return 0;
+	r->pos = (size_t)(at - r->buf);
+	return 1;
 }
 
 static int lower(int c)
