@@ -4,6 +4,8 @@
  * handed to fmt_child() under its file name; multipart bodies and attached
  * messages are followed to MAIL_MAX_DEPTH; uuencoded blocks are also found
  * in plain bodies. Headers are unfolded and read case-insensitively.
+ * Lines, headers, boundaries and mbox separators are read through the
+ * bounded reader.
  */
 #define _GNU_SOURCE
 #include <ctype.h>
@@ -14,6 +16,7 @@
 #include "formats/encoding.h"
 #include "formats/format.h"
 #include "formats/parsers.h"
+#include "io/reader.h"
 #include "vigil/vigil.h"
 
 #define MAIL_MAX_DEPTH 32
@@ -40,25 +43,21 @@ int mail_probe(const uint8_t *buf, size_t len, int type)
 	return type == VIGIL_TYPE_MAIL;
 }
 
-/* Splits headers from body at the first empty line. */
+/* Splits headers from body at the first empty line after a line. */
 static void split(const uint8_t *b, size_t len, struct entity *e)
 {
-	size_t i;
+	const char *line;
+	struct rdr r;
+	size_t n, eol;
 
 	e->hdr = b;
-	for (i = 0; i < len; i++) {
-		if (b[i] != '\n')
-			continue;
-		if (i + 1 < len && b[i + 1] == '\n') {
-			e->hlen = i + 1;
-			e->body = b + i + 2;
-			e->blen = len - i - 2;
-			return;
-		}
-		if (i + 2 < len && b[i + 1] == '\r' && b[i + 2] == '\n') {
-			e->hlen = i + 1;
-			e->body = b + i + 3;
-			e->blen = len - i - 3;
+	rdr_init(&r, b, len);
+	while (rdr_until(&r, '\n', len, &line, &n)) {
+		eol = r.pos;
+		if (rdr_accept(&r, "\n", 1) || rdr_accept(&r, "\r\n", 2)) {
+			e->hlen = eol;
+			e->body = b + r.pos;
+			e->blen = rdr_left(&r);
 			return;
 		}
 	}
@@ -67,37 +66,38 @@ static void split(const uint8_t *b, size_t len, struct entity *e)
 	e->blen = 0;
 }
 
+/* Appends a header line's bytes to out (o of cap used): CRs out, tabs as spaces. */
+static size_t unfold(const char *l, size_t n, char *out, size_t o, size_t cap)
+{
+	size_t k;
+
+	for (k = 0; k < n && o + 1 < cap; k++)
+		if (l[k] != '\r')
+			out[o++] = l[k] == '\t' ? ' ' : l[k];
+	return o;
+}
+
 /* The unfolded value of header name, or "" if absent. */
 static void header(const struct entity *e, const char *name, char *out,
 		   size_t cap)
 {
-	size_t nl = strlen(name), i = 0, o = 0;
+	size_t nl = strlen(name), n, o = 0;
+	const char *line;
+	struct rdr r, l;
+	int next;
 
 	out[0] = 0;
-	while (i < e->hlen) {
-		const uint8_t *l = e->hdr + i;
-		const uint8_t *eol = memchr(l, '\n', e->hlen - i);
-		size_t n = eol ? (size_t)(eol - l) : e->hlen - i;
-
-		i += n + 1;
-		if (n <= nl || l[nl] != ':' || strncasecmp((const char *)l, name, nl))
+	rdr_init(&r, e->hdr, e->hlen);
+	while (rdr_field(&r, '\n', e->hlen, &line, &n)) {
+		rdr_init(&l, line, n);
+		if (n <= nl || !rdr_accept_nocase(&l, name, nl) ||
+		    !rdr_accept(&l, ":", 1))
 			continue;
-		for (l += nl + 1, n -= nl + 1; n && (*l == ' ' || *l == '\t');
-		     l++, n--)
-			;
-		for (;;) {
-			size_t k;
-
-			for (k = 0; k < n && o + 1 < cap; k++)
-				if (l[k] != '\r')
-					out[o++] = (char)(l[k] == '\t' ? ' ' : l[k]);
-			if (i >= e->hlen || (e->hdr[i] != ' ' && e->hdr[i] != '\t'))
-				break; /* no continuation line */
-			l = e->hdr + i;
-			eol = memchr(l, '\n', e->hlen - i);
-			n = eol ? (size_t)(eol - l) : e->hlen - i;
-			i += n + 1;
-		}
+		rdr_span(&l, " \t");
+		o = unfold(rdr_here(&l), rdr_left(&l), out, o, cap);
+		while (((next = rdr_peek(&r)) == ' ' || next == '\t') &&
+		       rdr_field(&r, '\n', e->hlen, &line, &n))
+			o = unfold(line, n, out, o, cap); /* a continuation */
 		out[o] = 0;
 		return;
 	}
@@ -183,26 +183,26 @@ static int uu_blocks(struct mctx *m, const uint8_t *b, size_t len)
 	return rc;
 }
 
-/* Next "--boundary" line at or after *pos; returns its start or -1. */
+/* Next "--boundary" line at or after pos; returns its start or -1. */
 static long next_boundary(const uint8_t *b, size_t len, size_t pos,
 			  const char *bd, size_t bl, size_t *after, int *last)
 {
-	while (pos + 2 + bl <= len) {
-		const uint8_t *nl;
+	const char *line;
+	struct rdr r;
+	size_t start, n;
 
-		if (b[pos] == '-' && b[pos + 1] == '-' &&
-		    !memcmp(b + pos + 2, bd, bl)) {
-			size_t e = pos + 2 + bl;
-
-			*last = e + 1 < len && b[e] == '-' && b[e + 1] == '-';
-			nl = memchr(b + e, '\n', len - e);
-			*after = nl ? (size_t)(nl - b) + 1 : len;
-			return (long)pos;
+	rdr_init(&r, b, len);
+	rdr_seek(&r, pos);
+	while (rdr_left(&r) >= 2 + bl) {
+		start = r.pos;
+		if (rdr_accept(&r, "--", 2) && rdr_accept(&r, bd, bl)) {
+			*last = rdr_accept(&r, "--", 2);
+			*after = rdr_until(&r, '\n', len, &line, &n) ? r.pos : len;
+			return (long)start;
 		}
-		nl = memchr(b + pos, '\n', len - pos);
-		if (!nl)
+		rdr_seek(&r, start);
+		if (!rdr_until(&r, '\n', len, &line, &n))
 			break;
-		pos = (size_t)(nl - b) + 1;
 	}
 	return -1;
 }
@@ -263,36 +263,40 @@ static int entity_scan(struct mctx *m, const uint8_t *b, size_t len,
 	return leaf(m, &e, v);
 }
 
-/* The next line starting "From " after from, or NULL. */
-static const uint8_t *next_from(const uint8_t *buf, size_t len, size_t from)
+/* Where the next line starting "From " after the one at from begins, or len. */
+static size_t next_from(const uint8_t *buf, size_t len, size_t from)
 {
-	const uint8_t *end = buf + len, *p = memchr(buf + from, '\n', len - from);
+	const char *line;
+	struct rdr r;
+	size_t n, at;
 
-	while (p && p + 6 <= end) {
-		if (!memcmp(p + 1, "From ", 5))
-			return p + 1;
-		p = memchr(p + 1, '\n', (size_t)(end - p - 1));
+	rdr_init(&r, buf, len);
+	rdr_seek(&r, from);
+	while (rdr_until(&r, '\n', len, &line, &n)) {
+		at = r.pos;
+		if (rdr_accept(&r, "From ", 5))
+			return at;
 	}
-	return NULL;
+	return len;
 }
 
 /* mbox: messages start with "From " at the start of a line. */
 int mail_extract(struct fmt_ctx *c, const uint8_t *buf, size_t len)
 {
 	struct mctx m = { c, 0 };
-	size_t start = 0;
+	const char *line;
+	size_t start = 0, end, n;
+	struct rdr r;
 	int rc = 0;
 
-	if (len < 5 || memcmp(buf, "From ", 5))
+	rdr_init(&r, buf, len);
+	if (!rdr_accept(&r, "From ", 5))
 		return entity_scan(&m, buf, len, 0);
 	while (start < len && !rc && !fmt_expired(c)) {
-		const uint8_t *nx = next_from(buf, len, start);
-		size_t end = nx ? (size_t)(nx - buf) : len;
-		const uint8_t *body = memchr(buf + start, '\n', end - start);
-
-		if (body) /* past the "From " line itself */
-			rc = entity_scan(&m, body + 1,
-					 end - (size_t)(body + 1 - buf), 0);
+		end = next_from(buf, len, start);
+		rdr_init(&r, buf + start, end - start);
+		if (rdr_until(&r, '\n', end - start, &line, &n)) /* "From " line */
+			rc = entity_scan(&m, buf + start + r.pos, rdr_left(&r), 0);
 		start = end;
 	}
 	return rc;
