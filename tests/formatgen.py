@@ -207,6 +207,12 @@ def html(payload):
             base64.b64encode(payload) + b"\">x</a><script>var a=1;</script></body></html>\n")
 
 
+def html_script(payload):
+    """The payload as a script block, tags in mixed case."""
+    return (b"<html><head><SCRIPT language=\"x\">" + payload +
+            b"</Script></head><body>x</body></html>\n")
+
+
 def rtf(payload, name="payload.bin"):
     n = name.encode() + b"\x00"
     native = b"\x02\x00" + n + b"C:\\" + n + b"\x00\x00\x03\x00" + \

@@ -68,6 +68,21 @@ def test_payload_found(made, vigil, name):
     assert r.rc == 1
 
 
+def test_script_blocks(tmp_path, vigil):
+    """Each script block of a page is an object of its own (tags in any
+    case; an unclosed last block runs to the end of the page)."""
+    script = b"var payload = 'VIGIL-SCRIPT-PAYLOAD';\n" * 20
+    (tmp_path / "sig.hdb").write_text("%s:%d:Format.Script\n" % (
+        fg.md5(script), len(script)))
+    page = fg.html_script(b"var a = 1;")[:-len(b"</body></html>\n")] + \
+        b"<script type=text/javascript>" + script
+    (tmp_path / "page.html").write_bytes(page)
+    r = vigil("scan", "--no-summary", "-d", tmp_path / "sig.hdb",
+              tmp_path / "page.html")
+    assert r.out.strip() == "%s//script-2: Format.Script FOUND" % (
+        tmp_path / "page.html"), r.out + r.err
+
+
 def test_embedded_pe(made, vigil):
     r = vigil("scan", "--no-summary", "-d", made / "pe.hdb", made / "dropper.exe")
     assert r.out.strip() == "%s//embedded-pe-1: Format.PePayload FOUND" % (made / "dropper.exe")

@@ -98,6 +98,15 @@ static void finding(void **st)
 	assert_false(rdr_find(&r, "stream", 6)); /* "tream" is left */
 	assert_int_equal(r.pos, 11);
 	assert_false(rdr_find(&r, "", 0));
+	rdr_init(&r, "a <ScRiPt>x</SCRIPT", 19);
+	assert_true(rdr_find_nocase(&r, "<script", 7));
+	assert_int_equal(r.pos, 2);
+	rdr_skip(&r, 1);
+	assert_true(rdr_find_nocase(&r, "</script", 8));
+	assert_int_equal(r.pos, 11);
+	rdr_skip(&r, 1);
+	assert_false(rdr_find_nocase(&r, "</script", 8));
+	assert_int_equal(r.pos, 12);
 }
 
 static void numbers(void **st)

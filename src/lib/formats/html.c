@@ -2,16 +2,16 @@
  * html.c -- what an HTML page carries inside it: data: URIs encoded in
  * base64 (decoded, each one object) and script blocks (each one object,
  * matched as text). The page's normalised form for target-3 signatures
- * is made by core/htmlnorm.c when the page itself is matched.
+ * is made by core/htmlnorm.c when the page itself is matched. The page is
+ * read through the bounded reader.
  */
-#define _GNU_SOURCE
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
 
 #include "formats/encoding.h"
 #include "formats/format.h"
 #include "formats/parsers.h"
+#include "io/reader.h"
 #include "vigil/vigil.h"
 
 /* Objects taken from one page at most. */
@@ -25,55 +25,54 @@ int html_probe(const uint8_t *buf, size_t len, int type)
 	return type == VIGIL_TYPE_HTML;
 }
 
-/* First case-insensitive occurrence of s (lower case) in b, or NULL. */
-static const uint8_t *find_ci(const uint8_t *b, size_t len, const char *s)
-{
-	size_t n = strlen(s), i;
+#define B64_TEXT "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz" \
+		 "0123456789+/= \t\r\n"
 
-	for (i = 0; i + n <= len; i++)
-		if ((b[i] | 0x20) == (uint8_t)s[0] &&
-		    !strncasecmp((const char *)b + i, s, n))
-			return b + i;
-	return NULL;
-}
-
-static int is_b64(uint8_t c)
+/* At "data:": whether the URI's head says ";base64" before its comma. */
+static int base64_uri(const struct rdr *r)
 {
-	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-	       (c >= '0' && c <= '9') || c == '+' || c == '/' || c == '=' ||
-	       c == '\n' || c == '\r' || c == ' ' || c == '\t';
+	const char *head;
+	size_t n;
+	struct rdr h;
+
+	rdr_init(&h, rdr_here(r), rdr_left(r) < DATA_URI_HEAD_BYTES ?
+					 rdr_left(r) : DATA_URI_HEAD_BYTES);
+	if (!rdr_until(&h, ',', DATA_URI_HEAD_BYTES, &head, &n))
+		return 0;
+	rdr_init(&h, head + 5, n - 5);
+	return rdr_find_nocase(&h, ";base64", 7);
 }
 
 static int data_uris(struct fmt_ctx *c, const uint8_t *b, size_t len,
 		     unsigned *count)
 {
-	const uint8_t *p = b, *end = b + len;
+	const char *data;
+	struct rdr r;
+	size_t n;
 	int rc = 0;
 
-	while (!rc && (p = find_ci(p, (size_t)(end - p), "data:"))) {
-		size_t head = (size_t)(end - p) < DATA_URI_HEAD_BYTES ?
-				      (size_t)(end - p) :
-				      DATA_URI_HEAD_BYTES;
-		const uint8_t *comma = memchr(p, ',', head), *q;
+	rdr_init(&r, b, len);
+	while (!rc && rdr_find_nocase(&r, "data:", 5)) {
 		struct vbuf out = { 0 };
 		char name[32];
 		int over = 0;
 
-		p += 5;
-		if (!comma || !find_ci(p, (size_t)(comma - p), ";base64"))
+		if (!base64_uri(&r)) {
+			rdr_skip(&r, 5);
 			continue;
-		for (q = comma + 1; q < end && is_b64(*q); q++)
-			;
+		}
+		rdr_until(&r, ',', DATA_URI_HEAD_BYTES, &data, &n);
+		data = rdr_here(&r);
+		n = rdr_span(&r, B64_TEXT);
 		if (++*count > HTML_MAX_OBJECTS)
 			return fmt_unreadable(c, "Heuristics.Limits.Exceeded.MaxFiles");
 		snprintf(name, sizeof(name), "data-uri-%u", *count);
-		rc = enc_base64(comma + 1, (size_t)(q - comma - 1),
-				fmt_max_child(c), &out, &over);
+		rc = enc_base64((const uint8_t *)data, n, fmt_max_child(c), &out,
+				&over);
 		if (!rc)
 			rc = over ? fmt_too_big(c, name) :
 			     out.len ? fmt_child(c, name, out.data, out.len) : 0;
 		vbuf_free(&out);
-		p = q;
 	}
 	return rc;
 }
@@ -81,26 +80,25 @@ static int data_uris(struct fmt_ctx *c, const uint8_t *b, size_t len,
 static int scripts(struct fmt_ctx *c, const uint8_t *b, size_t len,
 		   unsigned *count)
 {
-	const uint8_t *p = b, *end = b + len;
+	const char *tag;
+	size_t n, start;
+	struct rdr r;
 	int rc = 0;
 
-	while (!rc && (p = find_ci(p, (size_t)(end - p), "<script"))) {
-		const uint8_t *gt = memchr(p, '>', (size_t)(end - p)), *close;
+	rdr_init(&r, b, len);
+	while (!rc && rdr_find_nocase(&r, "<script", 7)) {
 		char name[32];
 
-		if (!gt)
+		if (!rdr_until(&r, '>', len, &tag, &n))
 			break;
-		close = find_ci(gt, (size_t)(end - gt), "</script");
-		if (!close)
-			close = end;
+		start = r.pos;
+		if (!rdr_find_nocase(&r, "</script", 8))
+			rdr_skip(&r, rdr_left(&r));
 		if (++*count > HTML_MAX_OBJECTS)
 			return fmt_unreadable(c, "Heuristics.Limits.Exceeded.MaxFiles");
 		snprintf(name, sizeof(name), "script-%u", *count);
-		if (close > gt + 1)
-			rc = fmt_child(c, name, gt + 1, (size_t)(close - gt - 1));
-		p = close;
-		if (p == end)
-			break;
+		if (r.pos > start)
+			rc = fmt_child(c, name, b + start, r.pos - start);
 	}
 	return rc;
 }

@@ -68,6 +68,8 @@ int rdr_field(struct rdr *r, uint8_t delim, size_t max_len,
  * (not consuming it): 1, or 0 with nothing moved when there is none.
  */
 int rdr_find(struct rdr *r, const void *needle, size_t n);
+/* The same, ASCII letters matched without regard to case. */
+int rdr_find_nocase(struct rdr *r, const char *needle, size_t n);
 /* If what is left starts with the n bytes of s, consumes them: 1, else 0. */
 int rdr_accept(struct rdr *r, const char *s, size_t n);
 /* The same, ASCII letters matched without regard to case. */

@@ -56,6 +56,11 @@ int rdr_field(struct rdr *r, uint8_t delim, size_t max_len,
 	return token(r, delim, max_len, 1, tok, n);
 }
 
+static int lower(int c)
+{
+	return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
+}
+
 int rdr_find(struct rdr *r, const void *needle, size_t n)
 {
 	const uint8_t *at;
@@ -69,9 +74,25 @@ int rdr_find(struct rdr *r, const void *needle, size_t n)
 	return 1;
 }
 
-static int lower(int c)
+int rdr_find_nocase(struct rdr *r, const char *needle, size_t n)
 {
-	return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
+	int first = lower((unsigned char)needle[0]);
+	size_t i, k;
+
+	if (r->failed || !n || n > r->len - r->pos)
+		return 0;
+	for (i = r->pos; i + n <= r->len; i++) {
+		if (lower(r->buf[i]) != first)
+			continue;
+		for (k = 1; k < n && lower(r->buf[i + k]) ==
+					     lower((unsigned char)needle[k]); k++)
+			;
+		if (k == n) {
+			r->pos = i;
+			return 1;
+		}
+	}
+	return 0;
 }
 
 static int accept(struct rdr *r, const char *s, size_t n, int nocase)
@@ -102,12 +123,14 @@ int rdr_accept_nocase(struct rdr *r, const char *s, size_t n)
 
 static size_t span(struct rdr *r, const char *set, int in)
 {
+	uint8_t member[256] = { 0 };
 	size_t start = r->pos;
 
 	if (r->failed)
 		return 0;
-	while (r->pos < r->len &&
-	       (r->buf[r->pos] && strchr(set, r->buf[r->pos])) == !!in)
+	for (; *set; set++)
+		member[(uint8_t)*set] = 1;
+	while (r->pos < r->len && member[r->buf[r->pos]] == !!in)
 		r->pos++;
 	return r->pos - start;
 }
