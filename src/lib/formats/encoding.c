@@ -2,8 +2,10 @@
  * encoding.c -- base64, quoted-printable and uuencode decoders. They are
  * lenient as mail readers are (stray characters are skipped, a missing
  * padding is tolerated) and strict about size: output stops at max.
+ * uuencoded text is split into lines by the bounded reader.
  */
 #include "formats/encoding.h"
+#include "io/reader.h"
 
 #include <ctype.h>
 #include <string.h>
@@ -138,42 +140,24 @@ int enc_qp(const uint8_t *in, size_t len, size_t max, struct vbuf *out,
 	return rc < 0 ? rc : 0;
 }
 
-/* The line at *pos: returns its length and moves *pos past it. */
-static size_t next_line(const uint8_t *in, size_t len, size_t *pos,
-			const uint8_t **line)
-{
-	const uint8_t *nl;
-	size_t n;
-
-	*line = in + *pos;
-	nl = memchr(*line, '\n', len - *pos);
-	n = nl ? (size_t)(nl - *line) : len - *pos;
-	*pos += nl ? n + 1 : n;
-	if (n && (*line)[n - 1] == '\r')
-		n--;
-	return n;
-}
-
 long enc_uu_find(const uint8_t *in, size_t len, size_t from, char *name,
 		 size_t cap)
 {
-	size_t pos = from;
+	const char *l;
+	struct rdr r, w;
+	size_t n, k;
 
-	while (pos < len) {
-		size_t i = 6, k = 0;
-		const uint8_t *l;
-		size_t n = next_line(in, len, &pos, &l);
-
-		if (n < 10 || memcmp(l, "begin ", 6))
+	rdr_init(&r, in, len);
+	rdr_seek(&r, from);
+	while (rdr_line(&r, len, &l, &n)) { /* "begin 644 name" */
+		rdr_init(&w, l, n);
+		if (n < 10 || !rdr_accept(&w, "begin ", 6) ||
+		    !rdr_span(&w, "01234567") || !rdr_accept(&w, " ", 1))
 			continue;
-		while (i < n && l[i] >= '0' && l[i] <= '7')
-			i++;
-		if (i == 6 || i >= n || l[i] != ' ')
-			continue;
-		for (i++; i < n && k + 1 < cap; i++)
-			name[k++] = (char)l[i];
+		k = rdr_left(&w) < cap ? rdr_left(&w) : cap - 1;
+		memcpy(name, rdr_here(&w), k);
 		name[k] = 0;
-		return (long)pos; /* data starts on the next line */
+		return (long)r.pos; /* data starts on the next line */
 	}
 	return -1;
 }
@@ -181,13 +165,15 @@ long enc_uu_find(const uint8_t *in, size_t len, size_t from, char *name,
 int enc_uu(const uint8_t *in, size_t len, size_t max, struct vbuf *out,
 	   int *over, size_t *used)
 {
-	size_t pos = 0;
+	const char *line;
+	const uint8_t *l;
+	struct rdr r;
+	size_t n, i, want;
 	int rc = 0;
 
-	while (pos < len && !rc) {
-		const uint8_t *l;
-		size_t n = next_line(in, len, &pos, &l), i, want;
-
+	rdr_init(&r, in, len);
+	while (!rc && rdr_line(&r, len, &line, &n)) {
+		l = (const uint8_t *)line;
 		if (n >= 3 && !memcmp(l, "end", 3))
 			break;
 		if (!n)
@@ -207,6 +193,6 @@ int enc_uu(const uint8_t *in, size_t len, size_t max, struct vbuf *out,
 				rc = put(out, max, over, b[k]);
 		}
 	}
-	*used = pos;
+	*used = r.pos;
 	return rc < 0 ? rc : 0;
 }
