@@ -8,6 +8,7 @@
  * store it back. Both sequences are read from the stub and run here on
  * the file's bytes; the decrypted image goes on as "yc-decrypted" (often
  * it is another packer's output, UPX, which is then unpacked in turn).
+ * The stub is read through the bounded reader.
  */
 #define _GNU_SOURCE
 #include <stdlib.h>
@@ -16,6 +17,7 @@
 #include "formats/format.h"
 #include "formats/parsers.h"
 #include "formats/pe.h"
+#include "io/reader.h"
 #include "vigil/vigil.h"
 
 #define YC_NAME "yC\0\0\0\0\0\0"
@@ -56,22 +58,34 @@ int yc_probe(const uint8_t *buf, size_t len, int type)
 		      YC_NAME, 8);
 }
 
-static int match(const uint8_t *p, size_t avail, const uint8_t *pat,
-		 size_t n)
+/* Whether the bytes at r match pat (0xff: any); consumed if they do. */
+static int match(struct rdr *r, const uint8_t *pat, size_t n)
 {
+	struct rdr t = *r;
+	const uint8_t *p = rdr_bytes(&t, n);
 	size_t i;
 
-	if (avail < n)
+	if (!p)
 		return 0;
 	for (i = 0; i < n; i++)
 		if (pat[i] != 0xff && p[i] != pat[i])
 			return 0;
+	*r = t;
 	return 1;
 }
 
-/* One instruction of a sequence at p into s; its length, 0 at the store
- * (stosb) that ends the sequence, -1 if it is not one the crypter uses. */
-static int parse_op(const uint8_t *p, size_t n, struct seq *s)
+static int push(struct seq *s, uint8_t kind, uint8_t imm)
+{
+	if (s->n == YC_MAX_OPS)
+		return -1;
+	s->op[s->n].kind = kind;
+	s->op[s->n++].imm = imm;
+	return 1;
+}
+
+/* One instruction of a sequence at r into s: 1, 0 at the store (stosb)
+ * that ends the sequence, -1 if it is not one the crypter uses. */
+static int parse_op(struct rdr *r, struct seq *s)
 {
 	static const struct {
 		uint8_t b0, b1, kind, imm; /* imm: the second byte is one */
@@ -82,55 +96,43 @@ static int parse_op(const uint8_t *p, size_t n, struct seq *s)
 		{ 0xd2, 0xc0, OP_ROL_CL, 0 },  { 0xd2, 0xc8, OP_ROR_CL, 0 },
 		{ 0xf6, 0xd0, OP_NOT, 0 },     { 0xf6, 0xd8, OP_NEG, 0 },
 	};
+	uint8_t b0 = rdr_u8(r), b1, imm;
 	size_t i;
 
-	if (!n)
+	if (rdr_failed(r))
 		return -1;
-	if (p[0] == 0xaa)
+	if (b0 == 0xaa)
 		return 0;
-	if (p[0] == 0x90 || p[0] == 0xf8 || p[0] == 0xf9 || p[0] == 0xf5)
+	if (b0 == 0x90 || b0 == 0xf8 || b0 == 0xf9 || b0 == 0xf5)
 		return 1; /* nop, clc, stc, cmc: no effect on the byte */
-	if (n >= 3 && p[0] == 0xeb && p[1] == 0x01)
-		return 3; /* a jump over one junk byte */
-	if (n >= 2 && p[0] == 0xfe && (p[1] == 0xc0 || p[1] == 0xc8)) {
-		if (s->n == YC_MAX_OPS)
-			return -1;
-		s->op[s->n].kind = p[1] == 0xc0 ? OP_ADD : OP_SUB;
-		s->op[s->n++].imm = 1; /* inc al, dec al */
-		return 2;
+	b1 = rdr_u8(r);
+	if (b0 == 0xeb && b1 == 0x01)
+		return rdr_skip(r, 1) < 0 ? -1 : 1; /* a jump over junk */
+	if (rdr_failed(r))
+		return -1;
+	if (b0 == 0xfe && (b1 == 0xc0 || b1 == 0xc8)) /* inc al, dec al */
+		return push(s, b1 == 0xc0 ? OP_ADD : OP_SUB, 1);
+	if (b0 == 0xc0 && (b1 == 0xc0 || b1 == 0xc8)) {
+		imm = rdr_u8(r);
+		return rdr_failed(r) ? -1 :
+		       push(s, b1 == 0xc0 ? OP_ROL : OP_ROR, imm & 7);
 	}
-	if (n >= 3 && p[0] == 0xc0 && (p[1] == 0xc0 || p[1] == 0xc8)) {
-		if (s->n == YC_MAX_OPS)
-			return -1;
-		s->op[s->n].kind = p[1] == 0xc0 ? OP_ROL : OP_ROR;
-		s->op[s->n++].imm = p[2] & 7;
-		return 3;
-	}
-	for (i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
-		if (p[0] != ops[i].b0 || n < 2 ||
-		    (!ops[i].imm && p[1] != ops[i].b1) || s->n == YC_MAX_OPS)
-			continue;
-		s->op[s->n].kind = ops[i].kind;
-		s->op[s->n++].imm = ops[i].imm ? p[1] : 0;
-		return 2;
-	}
+	for (i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
+		if (b0 == ops[i].b0 && (ops[i].imm || b1 == ops[i].b1))
+			return push(s, ops[i].kind, ops[i].imm ? b1 : 0);
 	return -1;
 }
 
-/* The sequence that starts after a lodsb at p; 0, or -1. */
-static int parse_seq(const uint8_t *p, size_t n, struct seq *s)
+/* The sequence that starts at r (after a lodsb), within 1 KiB; 0, or -1. */
+static int parse_seq(struct rdr *r, struct seq *s)
 {
-	size_t at = 0;
+	size_t start = r->pos;
 	int k;
 
 	s->n = 0;
-	while (at < n && at < 1024) {
-		if ((k = parse_op(p + at, n - at, s)) < 0)
-			return -1;
-		if (!k)
-			return 0;
-		at += (size_t)k;
-	}
+	while (r->pos - start < 1024)
+		if ((k = parse_op(r, s)) <= 0)
+			return k;
 	return -1;
 }
 
@@ -178,10 +180,14 @@ static void decrypt(const struct seq *s, uint8_t *p, uint32_t n)
 		p[i] = run(s, p[i], (uint8_t)(n - i));
 }
 
-static uint32_t le32(const uint8_t *p)
+/* The little-endian 32 bits at off; 0 past the end. */
+static uint32_t u32_at(const uint8_t *buf, size_t len, size_t off)
 {
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	       (uint32_t)p[3] << 24;
+	struct rdr r;
+
+	rdr_init(&r, buf, len);
+	rdr_seek(&r, off);
+	return rdr_u32le(&r);
 }
 
 /* The section yC, with the entry point in it; its index, or -1. */
@@ -205,16 +211,17 @@ static int stub_layer(const uint8_t *buf, size_t len, const struct pe_info *pe,
 	long ep = pe_rva_to_off(pe, pe->ep);
 	uint32_t va, rva;
 	struct seq s;
+	struct rdr r;
+	size_t e;
 
-	if (ep < 0 || (size_t)ep >= len ||
-	    !match(buf + ep, len - (size_t)ep, prologue,
-			     sizeof(prologue)) ||
-	    parse_seq(buf + ep + sizeof(prologue), len - (size_t)ep -
-		      sizeof(prologue), &s) < 0)
+	rdr_init(&r, buf, len);
+	if (ep < 0 || rdr_seek(&r, (size_t)ep) < 0 ||
+	    !match(&r, prologue, sizeof(prologue)) || parse_seq(&r, &s) < 0)
 		return -1;
-	*n = le32(buf + ep + 20) - le32(buf + ep + 26);
-	va = (uint32_t)pe->image_base + pe->ep + 12 - le32(buf + ep + 15) +
-	     le32(buf + ep + 34);
+	e = (size_t)ep; /* the prologue's immediates, read as the stub does */
+	*n = u32_at(buf, len, e + 20) - u32_at(buf, len, e + 26);
+	va = (uint32_t)pe->image_base + pe->ep + 12 -
+	     u32_at(buf, len, e + 15) + u32_at(buf, len, e + 34);
 	rva = va - (uint32_t)pe->image_base;
 	*at = pe_rva_to_off(pe, rva);
 	if (*at < (long)y->raw || *n > y->rawsize ||
@@ -228,12 +235,14 @@ static int stub_layer(const uint8_t *buf, size_t len, const struct pe_info *pe,
 /* The section decryptor in the decrypted stub; 0, or -1. */
 static int find_decryptor(const uint8_t *p, uint32_t n, struct seq *s)
 {
+	struct rdr r;
 	uint32_t i;
 
+	rdr_init(&r, p, n);
 	for (i = 0; i + sizeof(decryptor) < n; i++)
-		if (match(p + i, n - i, decryptor, sizeof(decryptor)))
-			return parse_seq(p + i + sizeof(decryptor),
-					 n - i - sizeof(decryptor), s);
+		if (rdr_seek(&r, i) == 0 &&
+		    match(&r, decryptor, sizeof(decryptor)))
+			return parse_seq(&r, s);
 	return -1;
 }
 
