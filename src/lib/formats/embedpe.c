@@ -9,7 +9,6 @@
  * a decompressed or unpacked image): a file of unknown binary data on its
  * own is not, as ClamAV does not either, which keeps bulk data fast.
  */
-#define _GNU_SOURCE
 #include <stdio.h>
 #include <string.h>
 
@@ -33,8 +32,8 @@ int embedpe_probe(const uint8_t *buf, size_t len, int type)
 
 int embedpe_extract(struct fmt_ctx *c, const uint8_t *buf, size_t len)
 {
-	const uint8_t *p = buf + 1, *end = buf + len;
 	unsigned tried = 0, found = 0;
+	struct rdr r;
 	int rc = 0;
 
 	if (fmt_type(c) == VIGIL_TYPE_PE &&
@@ -44,20 +43,22 @@ int embedpe_extract(struct fmt_ctx *c, const uint8_t *buf, size_t len)
 		return rc;
 	if (fmt_type(c) != VIGIL_TYPE_PE && !fmt_depth(c))
 		return rc;
-	while (!rc && (p = memmem(p, (size_t)(end - p), "MZ", 2))) {
-		size_t off = (size_t)(p - buf), size;
+	rdr_init(&r, buf, len);
+	rdr_skip(&r, 1); /* not the file itself */
+	while (!rc && rdr_find(&r, "MZ", 2)) {
+		size_t size;
 		char name[32];
 
 		if (++tried > EMBED_MAX_CANDIDATES || found >= EMBED_MAX_IMAGES)
 			break;
-		size = pe_image_size(p, len - off);
+		size = pe_image_size(buf + r.pos, rdr_left(&r));
 		if (!size) {
-			p++;
+			rdr_skip(&r, 1);
 			continue;
 		}
 		snprintf(name, sizeof(name), "embedded-pe-%u", ++found);
-		rc = fmt_child(c, name, p, size);
-		p += size;
+		rc = fmt_child(c, name, buf + r.pos, size);
+		rdr_skip(&r, size);
 	}
 	return rc;
 }

@@ -5,7 +5,6 @@
  * then reads as if it were a file of its own; its entries appear directly
  * under the executable's path.
  */
-#define _GNU_SOURCE
 #include <string.h>
 
 #include "formats/format.h"
@@ -13,6 +12,7 @@
 #include "formats/exeinfo.h"
 #include "formats/pe.h"
 #include "formats/sfx.h"
+#include "io/reader.h"
 #include "vigil/vigil.h"
 
 static const struct {
@@ -35,12 +35,11 @@ static size_t find(const uint8_t *buf, size_t len, int type)
 	if (!start || start >= len)
 		return 0;
 	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
-		size_t span = best ? best - start : len - start;
-		const uint8_t *p = memmem(buf + start, span, sigs[i].magic,
-					  sigs[i].n);
+		struct rdr r; /* the overlay, up to the best found so far */
 
-		if (p)
-			best = (size_t)(p - buf);
+		rdr_init(&r, buf + start, best ? best - start : len - start);
+		if (rdr_find(&r, sigs[i].magic, sigs[i].n))
+			best = start + r.pos;
 	}
 	return best;
 }
