@@ -10,6 +10,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "tests"))
+import au3gen  # noqa: E402
 import formatgen as fg  # noqa: E402
 
 PAYLOAD = b"ABCDE hello world <script> kkkkllll " + bytes(range(64))
@@ -41,7 +42,10 @@ def seeds():
                fg.elf(p), fg.elf(p, is64=False, be=True), fg.macho(p),
                fg.macho(p, lc_main=True), fg.pe_sfx(p), fg.upx_elf(p),
                fg.pe_resource(p),
-               fg.installshield(p), fg.iscab_setup(p, chunk=16), fg.embedded_pe(fg.pe(sections=(("d", p),)))],
+               fg.installshield(p), fg.iscab_setup(p, chunk=16), fg.embedded_pe(fg.pe(sections=(("d", p),))),
+               fg.pe(body=au3gen.archive("5", [("p.bin", p, True)])),
+               fg.pe(body=au3gen.archive("6", [("p.bin", p, True), ("q", p, False)])),
+               fg.pe_resource(au3gen.archive("6", [("p.bin", p, True)]))],
     }
 
 

@@ -7,6 +7,7 @@ import sys
 import pytest
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
+import au3gen  # noqa: E402
 import formatgen as fg  # noqa: E402
 
 PAYLOAD = b"\x00VIGIL-FORMAT-PAYLOAD\x90\x01" + bytes(range(256)) * 6 + b"\xfe\x90end"
@@ -41,6 +42,17 @@ CASES = {
     "sfx.exe": (lambda: fg.pe_sfx(PAYLOAD), "payload.bin"),
     "rsrc.exe": (lambda: fg.pe_resource(PAYLOAD), "resource/10/101"),
     "upx.exe": (lambda: fg.upx_pe(PAYLOAD), "upx-unpacked"),
+    "au3-ea05.exe": (lambda: fg.pe(body=au3gen.archive(
+        "5", [("C:\\in\\payload.bin", PAYLOAD, True)])), "payload.bin"),
+    "au3-ea06.exe": (lambda: fg.pe(body=au3gen.archive(
+        "6", [("payload.bin", PAYLOAD, True)])), "payload.bin"),
+    "au3-stored.exe": (lambda: fg.pe(body=au3gen.archive(
+        "5", [("a.txt", b"x", False), ("payload.bin", PAYLOAD, False)])),
+        "payload.bin"),
+    "au3-rsrc.exe": (lambda: fg.pe_resource(au3gen.archive(
+        "6", [("payload.bin", PAYLOAD, True)])), "resource/10/101//payload.bin"),
+    "au3-upx.exe": (lambda: fg.upx_pe(PAYLOAD) + au3gen.archive("5", []),
+                    "upx-unpacked"),
     "yc.exe": (lambda: fg.yc_pe(PAYLOAD), "yc-decrypted//upx-unpacked"),
     # a section named yC that is not the crypter's: UPX still unpacks it
     "yc-named-upx.exe": (lambda: fg.upx_pe(PAYLOAD, (("yC", b"\xc3"),)),

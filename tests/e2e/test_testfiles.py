@@ -13,8 +13,7 @@ DIR = "/usr/share/clamav-testfiles"
 # Wrappings Vigil does not unpack yet (docs/formats.md): executable packers
 # other than UPX and yoda's Crypter, and AutoIt scripts.
 NOT_YET = {"clam-aspack.exe", "clam-mew.exe", "clam-pespin.exe",
-           "clam-petite.exe", "clam-upack.exe", "clam-wwpack.exe",
-           "clam.ea05.exe", "clam.ea06.exe"}
+           "clam-petite.exe", "clam-upack.exe", "clam-wwpack.exe"}
 
 
 def signatures(tmp):

@@ -35,6 +35,13 @@ unsigned fmt_depth(const struct fmt_ctx *c);
 
 /* The parser for an object, or NULL. */
 const struct format *format_for(const uint8_t *buf, size_t len, int type);
+/*
+ * For a parser that finds its object is not (only) its own: hands it to
+ * the first parser after the named one in the table that takes it, as if
+ * the named one had not. Returns as that parser's extract, 0 if none.
+ */
+int fmt_extract_after(struct fmt_ctx *c, const char *name, const uint8_t *buf,
+		      size_t len);
 
 /*
  * Matches a contained object and descends into it. name is its name in the

@@ -265,11 +265,7 @@ static int encrypted(const struct pe_section *sect, size_t len)
  * formats after this one in the table would have done. */
 static int fallback(struct fmt_ctx *c, const uint8_t *buf, size_t len)
 {
-	if (upx_probe(buf, len, fmt_type(c)))
-		return upx_extract(c, buf, len);
-	if (embedpe_probe(buf, len, fmt_type(c)))
-		return embedpe_extract(c, buf, len);
-	return 0;
+	return fmt_extract_after(c, "yc", buf, len);
 }
 
 int yc_extract(struct fmt_ctx *c, const uint8_t *buf, size_t len)
