@@ -5,7 +5,8 @@ namespace of its own (the hoster's router). A reflection-shaped UDP flood
 as a FlowSpec rule (RFC 8955: destination, protocol, source port,
 discard) and a blackhole route tagged 65535:666 (RFC 7999) within a
 second of the shield's decision, and both must be withdrawn within a
-second of the attack's end (after the hold-down)."""
+second of the attack's end (after the hold-down). The same over IPv6
+(RFC 8956) on a second, IPv6 session."""
 import calendar
 import json
 import os
@@ -23,12 +24,19 @@ pytestmark = pytest.mark.skipif(not shutil.which("bird"),
 
 UPSTREAM_CONF = """router id 10.78.0.1;
 flow4 table flowtab4;
+flow6 table flowtab6;
 protocol device {}
 protocol bgp customer {
   local 10.78.0.1 as 64500;
   neighbor 10.78.0.2 as 64501;
   ipv4 { import all; export none; };
   flow4 { table flowtab4; import all; export none; };
+}
+protocol bgp customer6 {
+  local fd00:78::1 as 64500;
+  neighbor fd00:78::2 as 64501;
+  ipv6 { import all; export none; };
+  flow6 { table flowtab6; import all; export none; };
 }
 """
 
@@ -42,6 +50,12 @@ protocol bgp upstream {
   neighbor 10.78.0.1 as 64500;
   ipv4 { import none; export where proto = "vigil_rtbh4"; };
   flow4 { table vigil_flow4; import none; export all; };
+}
+protocol bgp upstream6 {
+  local fd00:78::2 as 64501;
+  neighbor fd00:78::1 as 64500;
+  ipv6 { import none; export where proto = "vigil_rtbh6"; };
+  flow6 { table vigil_flow6; import none; export all; };
 }
 """
 
@@ -68,6 +82,12 @@ class Upstream:
               check=True)
         in_ns(NS_V, "ip", "addr", "add", "10.78.0.2/24", "dev", "vt-vu",
               check=True)
+        for ns, dev, addr in ((NS_U, "vt-u", "fd00:78::1/64"),
+                              (NS_V, "vt-vu", "fd00:78::2/64"),
+                              (NS_C, "vt-c", "fd00:77::1/64"),
+                              (NS_V, "vt-v", "fd00:77::2/64")):
+            in_ns(ns, "ip", "-6", "addr", "add", addr, "dev", dev, "nodad",
+                  check=True)
         in_ns(NS_U, "ip", "link", "set", "vt-u", "up", check=True)
         in_ns(NS_U, "ip", "link", "set", "lo", "up", check=True)
         in_ns(NS_V, "ip", "link", "set", "vt-vu", "up", check=True)
@@ -80,8 +100,9 @@ class Upstream:
             in_ns(ns, "bird", "-c", str(self.dir / (name + ".conf")), "-s",
                   sock, "-P", str(self.dir / (name + ".pid")), check=True)
         end = time.time() + 30
-        while time.time() < end:
-            if "Established" in birdc(self.up_sock, "show", "protocols"):
+        while time.time() < end:  # both sessions, IPv4 and IPv6
+            if birdc(self.up_sock, "show", "protocols").count(
+                    "Established") == 2:
                 return
             time.sleep(0.2)
         raise AssertionError("BGP session not up: " +
@@ -97,14 +118,17 @@ class Upstream:
                     pass
         sh("ip", "netns", "del", NS_U, check=False)
 
-    def routes(self):
-        """(flowspec routes, blackholed /32s) the upstream holds."""
+    def routes(self, family=4):
+        """(flowspec routes, blackholed hosts, the unicast table) the
+        upstream holds for IPv4 or IPv6."""
         flows = [l for l in birdc(self.up_sock, "show", "route", "table",
-                                  "flowtab4", "all").splitlines()
-                 if l.startswith("flow4")]
-        uni = birdc(self.up_sock, "show", "route", "all")
+                                  "flowtab%d" % family, "all").splitlines()
+                 if l.startswith("flow%d" % family)]
+        uni = birdc(self.up_sock, "show", "route", "table",
+                    "master%d" % family, "all")
+        prefix = "0123456789" if family == 4 else "f"
         holes = [l.split()[0] for l in uni.splitlines()
-                 if l and l[0].isdigit()] if "(65535,666)" in uni else []
+                 if l and l[0] in prefix] if "(65535,666)" in uni else []
         return flows, holes, uni
 
 
@@ -174,6 +198,49 @@ def test_flowspec_and_rtbh_reach_the_upstream_and_are_withdrawn(tmp_path):
             assert st["upstream"]["announced"] == 2
             assert st["upstream"]["withdrawn"] == 1
             assert st["upstream"]["error"] == ""
+    finally:
+        up.stop()
+
+
+FLOOD6 = FLOOD.replace("AF_INET,", "AF_INET6,").replace(
+    "'10.77.0.1'", "'fd00:77::1'").replace("'10.77.0.2'", "'fd00:77::2'")
+
+
+def wait_for(cond, seconds):
+    """The time cond() first held, polled every 50 ms, or None."""
+    end = time.time() + seconds
+    while time.time() < end:
+        if cond():
+            return time.time()
+        time.sleep(0.05)
+    return None
+
+
+def test_ipv6_flowspec_and_rtbh_reach_the_upstream(tmp_path):
+    """The same over IPv6: a FlowSpec for IPv6 (RFC 8956: next header,
+    source port) and a /128 blackhole, over the IPv6 session, then
+    withdrawn."""
+    up = Upstream(tmp_path)
+    conf = ("sample-every 1\nthreshold-udp-pps 300\nhold-down 2\n"
+            "bird-socket %s\nbird-include %s\nflowspec-pps 300\n"
+            "rtbh-pps 300\n" % (up.local_sock, up.include))
+    try:
+        with shield_with(tmp_path, conf, before=up.start) as sock:
+            in_ns(NS_C, "/usr/bin/python3", "-c", FLOOD6, check=True)
+            seen = wait_for(lambda: all(up.routes(6)[:2]), 10)
+            flows, holes, uni = up.routes(6)
+            assert seen, (flows, holes, uni)
+            assert len(flows) == 1, flows
+            assert "dst fd00:77::2/128; next header 17; sport 123;" in \
+                flows[0], flows
+            assert holes == ["fd00:77::2/128"], uni
+            assert up.routes(4)[:2] == ([], [])
+            att = json.loads(ctl(sock, "report", "--format", "json")[1])[
+                "attacks"][0]
+            assert att["destination"] == "fd00:77::2"
+            assert att["kind"] == "udp-amplification"
+            gone = wait_for(lambda: not any(up.routes(6)[:2]), 15)
+            assert gone, up.routes(6)
     finally:
         up.stop()
 
