@@ -45,7 +45,10 @@ def seeds():
                fg.installshield(p), fg.iscab_setup(p, chunk=16), fg.embedded_pe(fg.pe(sections=(("d", p),))),
                fg.pe(body=au3gen.archive("5", [("p.bin", p, True)])),
                fg.pe(body=au3gen.archive("6", [("p.bin", p, True), ("q", p, False)])),
-               fg.pe_resource(au3gen.archive("6", [("p.bin", p, True)]))],
+               fg.pe_resource(au3gen.archive("6", [("p.bin", p, True)])),
+               fg.pe(body=au3gen.archive("6", [], script=au3gen.tokens(
+                   [[("kw", 28), ("var", "A"), ("op", "="), ("str", "ABCDE"),
+                     ("op", "&"), ("int", 7), ("double", 0.5)]])))],
     }
 
 

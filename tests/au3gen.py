@@ -131,6 +131,35 @@ def entry(tag, name, data, path="C:\\build\\x.tmp", compress=True, hash_sum=0):
             crypt(tag, seed, stored))
 
 
+OPERATORS = [",", "=", ">", "<", "<>", ">=", "<=", "(", ")", "+", "-", "/",
+             "*", "&", "[", "]", "==", "^", "+=", "-=", "/=", "*=", "&=",
+             "?", ":"]
+
+
+def tokens(lines):
+    """An EA06 token stream: each line a list of (code, value) tokens,
+    code one of "kw" (keyword number), "fn", "macro", "var", "str",
+    "name", "int", "double" or "op"."""
+    out = struct.pack("<I", len(lines))
+    for line in lines:
+        for code, value in line:
+            if code in ("fn", "macro", "var", "str", "name"):
+                op = {"fn": 0x31, "macro": 0x32, "var": 0x33, "str": 0x36,
+                      "name": 0x34}[code]
+                out += bytes([op]) + struct.pack("<I", len(value)) + b"".join(
+                    struct.pack("<H", ord(ch) ^ len(value)) for ch in value)
+            elif code == "kw":
+                out += b"\x00" + struct.pack("<I", value)
+            elif code == "int":
+                out += b"\x05" + struct.pack("<I", value)
+            elif code == "double":
+                out += b"\x20" + struct.pack("<d", value)
+            else:
+                out += bytes([0x40 + OPERATORS.index(value)])
+        out += b"\x7f"
+    return out
+
+
 def archive(tag, files, script=b"MsgBox(0, 'x', 'y')\r\n"):
     """GUID, tag, hash, the script entry, then each (name, data, compress)."""
     hash16 = bytes(range(16))

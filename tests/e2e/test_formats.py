@@ -95,6 +95,30 @@ def test_script_blocks(tmp_path, vigil):
         tmp_path / "page.html"), r.out + r.err
 
 
+def test_autoit_ea06_script_as_text(tmp_path, vigil):
+    """An EA06 script's tokens are written back as text: keywords by
+    number and by name, macros, variables, strings (quotes doubled),
+    numbers and operators; a signature on the text finds it."""
+    script = au3gen.tokens([
+        [("kw", 28), ("var", "PAYLOAD"), ("op", "="), ("str", 'say "hi"'),
+         ("op", "&"), ("macro", "CRLF")],
+        [("kw", 4), ("fn", "FileExists"), ("op", "("), ("var", "X"),
+         ("op", ")"), ("op", ">="), ("int", 2), ("op", "+"),
+         ("double", 1.5), ("kw", 5), ("fn", "Run"), ("op", "("),
+         ("str", "calc.exe"), ("op", ")")],
+    ])
+    text = ('Local $PAYLOAD = "say ""hi""" & @CRLF\r\n'
+            'If FileExists ( $X ) >= 2 + 1.5 Then Run ( "calc.exe" )\r\n')
+    (tmp_path / "sig.hdb").write_text("%s:%d:Format.Au3Text\n" % (
+        fg.md5(text.encode()), len(text)))
+    (tmp_path / "a.exe").write_bytes(
+        fg.pe(body=au3gen.archive("6", [], script=script)))
+    r = vigil("scan", "--no-summary", "-d", tmp_path / "sig.hdb",
+              tmp_path / "a.exe")
+    assert r.out.strip() == "%s//script.au3: Format.Au3Text FOUND" % (
+        tmp_path / "a.exe"), r.out + r.err
+
+
 def test_embedded_pe(made, vigil):
     r = vigil("scan", "--no-summary", "-d", made / "pe.hdb", made / "dropper.exe")
     assert r.out.strip() == "%s//embedded-pe-1: Format.PePayload FOUND" % (made / "dropper.exe")

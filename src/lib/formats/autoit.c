@@ -8,8 +8,8 @@
  * encrypted with a key stream (au3key.c) seeded by a constant of its own
  * (for names, plus their length; for EA05 data, plus the sum of the hash
  * bytes). Stored data may be compressed with AutoIt's LZSS. Every entry
- * is an object: the script ("script.au3"; EA06 keeps it as tokens,
- * "script.tokens") and every file FileInstall() embeds, by its name.
+ * is an object: the script ("script.au3"; EA06's tokens written back as
+ * text by au3tok.c) and every file FileInstall() embeds, by its name.
  * Everything is read through the bounded reader.
  */
 #define _GNU_SOURCE
@@ -18,6 +18,7 @@
 #include <zlib.h>
 
 #include "formats/au3key.h"
+#include "formats/au3tok.h"
 #include "formats/format.h"
 #include "formats/parsers.h"
 #include "formats/pe.h"
@@ -232,14 +233,33 @@ static int lzss(const uint8_t *in, size_t n, char tag, size_t cap,
 }
 
 /* The name an entry's object goes by. */
-static const char *object_name(const struct au3_entry *e, char tag)
+static const char *object_name(const struct au3_entry *e)
 {
 	if (!strcmp(e->name, ">AUTOIT SCRIPT<") ||
-	    !strcmp(e->name, ">AUTOIT UNICODE SCRIPT<"))
+	    !strcmp(e->name, ">AUTOIT UNICODE SCRIPT<") ||
+	    !strcmp(e->name, ">>>AUTOIT SCRIPT<<<"))
 		return "script.au3";
-	if (!strcmp(e->name, ">>>AUTOIT SCRIPT<<<"))
-		return tag == '6' ? "script.tokens" : "script.au3";
 	return e->name[0] ? e->name : "file";
+}
+
+/* An entry's plain data to the scan; an EA06 script as text. */
+static int hand_over(struct fmt_ctx *c, const struct au3_entry *e, char tag,
+		     const uint8_t *data, size_t len)
+{
+	struct vbuf text = { 0 };
+	int rc;
+
+	if (tag != '6' || strcmp(e->name, ">>>AUTOIT SCRIPT<<<"))
+		return fmt_child(c, object_name(e), data, len);
+	rc = au3_detokenize(data, len, fmt_max_child(c), &text);
+	if (rc == FMT_DAMAGED)
+		fmt_warn(c, "AutoIt: the script's tokens are damaged");
+	if (rc == 1)
+		rc = fmt_too_big(c, "script.au3");
+	else if (rc == 0 || rc == FMT_DAMAGED)
+		rc = text.len ? fmt_child(c, "script.au3", text.data, text.len) : 0;
+	vbuf_free(&text);
+	return rc;
 }
 
 /* An entry's data: decrypted, checked, expanded, handed over. */
@@ -247,7 +267,7 @@ static int entry_body(struct fmt_ctx *c, struct rdr *r,
 		      const struct au3_version *v, uint32_t hash_sum,
 		      const struct au3_entry *e)
 {
-	const char *name = object_name(e, v->tag);
+	const char *name = object_name(e);
 	const uint8_t *p = rdr_bytes(r, e->stored);
 	struct vbuf out = { 0 };
 	uint8_t *plain;
@@ -263,7 +283,7 @@ static int entry_body(struct fmt_ctx *c, struct rdr *r,
 		fmt_warn(c, "AutoIt: %s fails its checksum", name);
 	if (!e->compressed) {
 		rc = e->stored > fmt_max_child(c) ? fmt_too_big(c, name) :
-		     fmt_child(c, name, plain, e->stored);
+		     hand_over(c, e, v->tag, plain, e->stored);
 	} else {
 		rc = lzss(plain, e->stored, v->tag, fmt_max_output(c, e->stored),
 			  &out);
@@ -272,7 +292,8 @@ static int entry_body(struct fmt_ctx *c, struct rdr *r,
 		if (rc == 1)
 			rc = fmt_over(c, name, e->stored);
 		else if (rc == 0 || rc == FMT_DAMAGED)
-			rc = out.len ? fmt_child(c, name, out.data, out.len) : 0;
+			rc = out.len ? hand_over(c, e, v->tag, out.data, out.len) :
+				       0;
 	}
 	free(plain);
 	vbuf_free(&out);
