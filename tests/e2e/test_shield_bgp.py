@@ -147,11 +147,16 @@ FLOOD = ("import socket, time\n"
          "    if n % 50 == 0: time.sleep(0.01)\n")
 
 
-def test_flowspec_and_rtbh_reach_the_upstream_and_are_withdrawn(tmp_path):
-    up = Upstream(tmp_path)
-    conf = ("sample-every 1\nthreshold-udp-pps 300\nhold-down 2\n"
+def signalling(up):
+    """A shield configuration that signals at 300 packets a second."""
+    return ("sample-every 1\nthreshold-udp-pps 300\nhold-down 2\n"
             "bird-socket %s\nbird-include %s\nflowspec-pps 300\n"
             "rtbh-pps 300\n" % (up.local_sock, up.include))
+
+
+def test_flowspec_and_rtbh_reach_the_upstream_and_are_withdrawn(tmp_path):
+    up = Upstream(tmp_path)
+    conf = signalling(up)
     try:
         with shield_with(tmp_path, conf, before=up.start) as sock:
             flood = subprocess.Popen(["ip", "netns", "exec", NS_C,
@@ -221,9 +226,7 @@ def test_ipv6_flowspec_and_rtbh_reach_the_upstream(tmp_path):
     source port) and a /128 blackhole, over the IPv6 session, then
     withdrawn."""
     up = Upstream(tmp_path)
-    conf = ("sample-every 1\nthreshold-udp-pps 300\nhold-down 2\n"
-            "bird-socket %s\nbird-include %s\nflowspec-pps 300\n"
-            "rtbh-pps 300\n" % (up.local_sock, up.include))
+    conf = signalling(up)
     try:
         with shield_with(tmp_path, conf, before=up.start) as sock:
             in_ns(NS_C, "/usr/bin/python3", "-c", FLOOD6, check=True)
@@ -247,10 +250,7 @@ def test_ipv6_flowspec_and_rtbh_reach_the_upstream(tmp_path):
 
 def test_allowlisted_destination_is_never_signalled(tmp_path):
     up = Upstream(tmp_path)
-    conf = ("sample-every 1\nthreshold-udp-pps 300\nhold-down 2\n"
-            "bird-socket %s\nbird-include %s\nflowspec-pps 300\n"
-            "rtbh-pps 300\nallow 10.77.0.2/32\n" % (up.local_sock,
-                                                    up.include))
+    conf = signalling(up) + "allow 10.77.0.2/32\n"
     try:
         with shield_with(tmp_path, conf, before=up.start) as sock:
             in_ns(NS_C, "/usr/bin/python3", "-c", FLOOD, check=True)

@@ -112,26 +112,3 @@ uint64_t rdr_u64(struct rdr *r, int be)
 
 	return be ? a << 32 | b : b << 32 | a;
 }
-
-int rdr_line(struct rdr *r, size_t max_len, const char **line, size_t *n)
-{
-	const uint8_t *start, *nl;
-	size_t avail, len;
-
-	if (r->failed || r->pos >= r->len)
-		return 0;
-	start = r->buf + r->pos;
-	avail = r->len - r->pos;
-	nl = memchr(start, '\n', avail);
-	len = nl ? (size_t)(nl - start) : avail;
-	if (len > max_len) {
-		r->failed = 1;
-		return 0;
-	}
-	r->pos += nl ? len + 1 : len;
-	if (len && start[len - 1] == '\r')
-		len--;
-	*line = (const char *)start;
-	*n = len;
-	return 1;
-}

@@ -33,15 +33,15 @@ const uint8_t *rdr_bytes(struct rdr *r, size_t n);
 int rdr_skip(struct rdr *r, size_t n);
 int rdr_seek(struct rdr *r, size_t pos);
 /*
+ * Text (reader_text.c), for line- and word-structured formats and
+ * protocols. Tokens point into the buffer and are not NUL-terminated.
+ */
+
+/*
  * Next line without its "\n" or "\r\n"; returns 1 and sets *line, *n, or 0
  * at the end of the buffer. A line longer than max_len fails the reader.
  */
 int rdr_line(struct rdr *r, size_t max_len, const char **line, size_t *n);
-
-/*
- * Text (reader_text.c), for line- and word-structured formats and
- * protocols. Tokens point into the buffer and are not NUL-terminated.
- */
 
 /* The next byte, not consumed; -1 at the end or after a failure. */
 int rdr_peek(const struct rdr *r);

@@ -56,6 +56,15 @@ int rdr_field(struct rdr *r, uint8_t delim, size_t max_len,
 	return token(r, delim, max_len, 1, tok, n);
 }
 
+int rdr_line(struct rdr *r, size_t max_len, const char **line, size_t *n)
+{
+	if (!token(r, '\n', max_len, 1, line, n))
+		return 0;
+	if (*n && (*line)[*n - 1] == '\r')
+		(*n)--;
+	return 1;
+}
+
 static int lower(int c)
 {
 	return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
