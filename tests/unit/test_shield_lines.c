@@ -30,6 +30,7 @@ static void config_lines(void **st)
 	assert_string_equal(val, "100");
 	assert_int_equal(conf("metrics-port 65535\r"), 0);
 	assert_int_equal(conf("baseline-factor 2.5"), 0);
+	assert_int_equal(conf("baseline-factor 0"), 0); /* off */
 	assert_int_equal(conf("amp-guard yes"), 0);
 	assert_int_equal(conf("bird-socket /run/bird/bird.ctl"), 0);
 	assert_int_equal(conf("any-unknown-key 1"), 0); /* the caller's to say */

@@ -35,9 +35,9 @@ static int text_ok(const char *key, const char *val, char *err, size_t errlen)
 		snprintf(err, errlen, "%s: discard or rate-limit, not %s", key,
 			 val);
 	else if (!strcmp(key, "baseline-factor") &&
-		 (f = strtod(val, &end), *end || !(f >= 1 && f <= 1000)))
-		snprintf(err, errlen, "%s: a number from 1 to 1000, not %s", key,
-			 val);
+		 (f = strtod(val, &end), *end || !(f == 0 || (f >= 1 && f <= 1000))))
+		snprintf(err, errlen, "%s: 0 (off) or a number from 1 to 1000, "
+			 "not %s", key, val);
 	else
 		return 0;
 	return -1;
