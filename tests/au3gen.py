@@ -160,11 +160,11 @@ def tokens(lines):
     return out
 
 
-def archive(tag, files, script=b"MsgBox(0, 'x', 'y')\r\n"):
+def archive(tag, files, script=b"MsgBox(0, 'x', 'y')\r\n", name=None):
     """GUID, tag, hash, the script entry, then each (name, data, compress)."""
     hash16 = bytes(range(16))
     s = sum(hash16)
-    name = ">AUTOIT SCRIPT<" if tag == "5" else ">>>AUTOIT SCRIPT<<<"
+    name = name or (">AUTOIT SCRIPT<" if tag == "5" else ">>>AUTOIT SCRIPT<<<")
     body = entry(tag, name, script, hash_sum=s)
     for fname, data, compress in files:
         body += entry(tag, fname, data, path=fname, compress=compress, hash_sum=s)

@@ -119,6 +119,21 @@ def test_autoit_ea06_script_as_text(tmp_path, vigil):
         tmp_path / "a.exe"), r.out + r.err
 
 
+def test_autoit_ea05_unicode_script_as_text(tmp_path, vigil):
+    """EA05's Unicode scripts (UTF-16 with a byte-order mark) are handed
+    over as UTF-8 text."""
+    text = "; caf\u00e9 \u20ac\r\nRun(\"calc.exe\")\r\n"
+    (tmp_path / "sig.hdb").write_text("%s:%d:Format.Au3Unicode\n" % (
+        fg.md5(text.encode()), len(text.encode())))
+    (tmp_path / "a.exe").write_bytes(fg.pe(body=au3gen.archive(
+        "5", [], script=b"\xff\xfe" + text.encode("utf-16-le"),
+        name=">AUTOIT UNICODE SCRIPT<")))
+    r = vigil("scan", "--no-summary", "-d", tmp_path / "sig.hdb",
+              tmp_path / "a.exe")
+    assert r.out.strip() == "%s//script.au3: Format.Au3Unicode FOUND" % (
+        tmp_path / "a.exe"), r.out + r.err
+
+
 def test_embedded_pe(made, vigil):
     r = vigil("scan", "--no-summary", "-d", made / "pe.hdb", made / "dropper.exe")
     assert r.out.strip() == "%s//embedded-pe-1: Format.PePayload FOUND" % (made / "dropper.exe")

@@ -6,7 +6,7 @@
  * variable ($), object member (.), string literal (quoted) or name,
  * spelled out as UTF-16 whose characters are XORed with their count;
  * 0x40-0x58 operators; 0x7f the end of a line. Read through the bounded
- * reader.
+ * reader. Also EA05's Unicode scripts, UTF-16, as UTF-8.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -162,6 +162,22 @@ int au3_detokenize(const uint8_t *in, size_t n, size_t max, struct vbuf *out)
 		first = 0;
 		if (!rc)
 			rc = token(&r, &t, code);
+	}
+	return rc ? rc : t.full ? 1 : 0;
+}
+
+int au3_utf16_text(const uint8_t *in, size_t n, size_t max, struct vbuf *out)
+{
+	struct text t = { out, max, 0 };
+	struct rdr r;
+	uint16_t c;
+	int rc = 0;
+
+	rdr_init(&r, in, n);
+	rdr_accept(&r, "\xff\xfe", 2);
+	while (!rc && !t.full && rdr_left(&r) >= 2) {
+		c = rdr_u16le(&r);
+		rc = put_char(&t, c);
 	}
 	return rc ? rc : t.full ? 1 : 0;
 }

@@ -20,4 +20,10 @@
  */
 int au3_detokenize(const uint8_t *in, size_t n, size_t max, struct vbuf *out);
 
+/*
+ * UTF-16LE text (a byte-order mark skipped) as UTF-8, for EA05's Unicode
+ * scripts: 0, 1 past max (out holds max bytes), VIGIL_ENOMEM.
+ */
+int au3_utf16_text(const uint8_t *in, size_t n, size_t max, struct vbuf *out);
+
 #endif

@@ -242,16 +242,19 @@ static const char *object_name(const struct au3_entry *e)
 	return e->name[0] ? e->name : "file";
 }
 
-/* An entry's plain data to the scan; an EA06 script as text. */
+/* An entry's plain data to the scan; a script as UTF-8 text. */
 static int hand_over(struct fmt_ctx *c, const struct au3_entry *e, char tag,
 		     const uint8_t *data, size_t len)
 {
 	struct vbuf text = { 0 };
 	int rc;
 
-	if (tag != '6' || strcmp(e->name, ">>>AUTOIT SCRIPT<<<"))
+	if (tag == '6' && !strcmp(e->name, ">>>AUTOIT SCRIPT<<<"))
+		rc = au3_detokenize(data, len, fmt_max_child(c), &text);
+	else if (!strcmp(e->name, ">AUTOIT UNICODE SCRIPT<"))
+		rc = au3_utf16_text(data, len, fmt_max_child(c), &text);
+	else
 		return fmt_child(c, object_name(e), data, len);
-	rc = au3_detokenize(data, len, fmt_max_child(c), &text);
 	if (rc == FMT_DAMAGED)
 		fmt_warn(c, "AutoIt: the script's tokens are damaged");
 	if (rc == 1)
