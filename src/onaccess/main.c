@@ -1,0 +1,171 @@
+/*
+ * main.c -- vigil-onaccess: options, then oa_run(). See
+ * vigil-onaccess(8).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "onaccess.h"
+
+#define DEFAULT_SOCKET "/run/vigil/vigild.ctl"
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: vigil-onaccess --path DIR [--path DIR...] [options]\n"
+		"Scans files as they are opened and written under each DIR, "
+		"with vigild.\n\n"
+		"  -p, --path DIR          watch DIR (repeatable; the mount "
+		"holding it is marked)\n"
+		"  -x, --exclude-path DIR  not under DIR (repeatable)\n"
+		"  -s, --socket PATH       vigild's LocalSocket (default "
+		DEFAULT_SOCKET ")\n"
+		"      --prevent           deny opening infected files "
+		"(default: log only)\n"
+		"      --fail-closed       deny when a file cannot be scanned "
+		"(default: allow)\n"
+		"  -j, --threads N         scans at once (default 4)\n"
+		"      --timeout SECONDS   per scan (default 10)\n"
+		"      --cache-seconds S   remember clean files S seconds "
+		"(default 60; 0: never)\n"
+		"      --max-size BYTES    larger files are not scanned "
+		"(default 5M; K, M, G)\n"
+		"  -h, --help\n\n"
+		"Runs in the foreground until SIGTERM; logs to stderr. Root (or "
+		"CAP_SYS_ADMIN) is needed.\n"
+		"Exit status: 0 stopped, 1 could not start, 2 usage. "
+		"See vigil-onaccess(8).\n");
+}
+
+static int number(const char *s, uint64_t max, uint64_t *v)
+{
+	char *end;
+	unsigned long long n;
+	uint64_t mul = 1;
+
+	errno = 0;
+	n = strtoull(s, &end, 10);
+	if (*end == 'K' || *end == 'k')
+		mul = 1ull << 10;
+	else if (*end == 'M' || *end == 'm')
+		mul = 1ull << 20;
+	else if (*end == 'G' || *end == 'g')
+		mul = 1ull << 30;
+	if (mul > 1)
+		end++;
+	if (errno || end == s || *end || *s == '-' || n > max / mul)
+		return -1;
+	*v = n * mul;
+	return 0;
+}
+
+/* Adds the resolved DIR to a list; -1 with a message if it cannot. */
+static int add_path(const char **list, unsigned *n, const char *dir)
+{
+	char *real = realpath(dir, NULL);
+
+	if (!real || *n == OA_MAX_PATHS) {
+		fprintf(stderr, "vigil-onaccess: %s: %s\n", dir,
+			real ? "too many paths" : strerror(errno));
+		free(real);
+		return -1;
+	}
+	list[(*n)++] = real;
+	return 0;
+}
+
+static int option(struct oa_config *c, int opt, const char *arg)
+{
+	uint64_t v;
+
+	switch (opt) {
+	case 'p': return add_path(c->paths, &c->npaths, arg);
+	case 'x': return add_path(c->excludes, &c->nexcludes, arg);
+	case 's': c->socket = arg; return 0;
+	case 'P': c->prevent = 1; return 0;
+	case 'F': c->fail_closed = 1; return 0;
+	case 'm': return number(arg, UINT64_MAX, &c->max_size);
+	}
+	if (number(arg, opt == 'j' ? OA_MAX_THREADS : 86400, &v) < 0 ||
+	    (opt == 'j' && !v) || (opt == 't' && !v))
+		return -1;
+	if (opt == 'j')
+		c->threads = (unsigned)v;
+	else if (opt == 't')
+		c->timeout_s = (unsigned)v;
+	else
+		c->cache_s = (unsigned)v;
+	return 0;
+}
+
+static void free_paths(struct oa_config *c)
+{
+	unsigned i;
+
+	for (i = 0; i < c->npaths; i++)
+		free((char *)(uintptr_t)c->paths[i]);
+	for (i = 0; i < c->nexcludes; i++)
+		free((char *)(uintptr_t)c->excludes[i]);
+}
+
+static const struct option long_options[] = {
+	{ "path", required_argument, NULL, 'p' },
+	{ "exclude-path", required_argument, NULL, 'x' },
+	{ "socket", required_argument, NULL, 's' },
+	{ "prevent", no_argument, NULL, 'P' },
+	{ "fail-closed", no_argument, NULL, 'F' },
+	{ "threads", required_argument, NULL, 'j' },
+	{ "timeout", required_argument, NULL, 't' },
+	{ "cache-seconds", required_argument, NULL, 'c' },
+	{ "max-size", required_argument, NULL, 'm' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* The options into c: 0, 1 (--help shown), 2 (usage). */
+static int options(struct oa_config *c, int argc, char **argv)
+{
+	int opt;
+
+	while ((opt = getopt_long(argc, argv, "p:x:s:j:h", long_options,
+				  NULL)) != -1) {
+		if (opt == 'h') {
+			usage(stdout);
+			return 1;
+		}
+		if (opt == '?' || option(c, opt, optarg) < 0) {
+			if (opt != '?' && opt != 'p' && opt != 'x')
+				fprintf(stderr, "vigil-onaccess: bad value: %s\n",
+					optarg);
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind < argc || !c->npaths) {
+		fprintf(stderr, "vigil-onaccess: %s\n", optind < argc ?
+			"unexpected arguments" : "no --path to watch");
+		usage(stderr);
+		return 2;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct oa_config c = { .socket = DEFAULT_SOCKET, .threads = 4,
+			       .timeout_s = 10, .cache_s = 60,
+			       .max_size = 5u << 20 };
+	int rc = options(&c, argc, argv);
+
+	if (rc == 0)
+		rc = oa_run(&c);
+	else
+		rc = rc == 1 ? 0 : 2;
+	free_paths(&c);
+	return rc;
+}

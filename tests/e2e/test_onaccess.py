@@ -1,0 +1,163 @@
+"""vigil-onaccess with a real vigild, on a tmpfs the test mounts: files
+are scanned when written and opened under the watched path; with
+--prevent an infected file cannot be opened; outside the path, under an
+excluded one, or too large, files pass; when vigild is gone, opens pass
+or, with --fail-closed, are denied; a written file is judged anew."""
+import os
+import signal
+import subprocess
+import time
+
+import pytest
+
+from conftest import BUILD
+from daemon import EICAR, Vigild, make_db
+
+ONACCESS = os.path.join(BUILD, "src", "onaccess", "vigil-onaccess")
+
+
+class OnAccess:
+    def __init__(self, tmp_path, *args, start_vigild=True):
+        self.mnt = tmp_path / "mnt"
+        self.mnt.mkdir()
+        subprocess.run(["mount", "-t", "tmpfs", "-o", "size=16m", "tmpfs",
+                        str(self.mnt)], check=True)
+        for d in ("watched", "watched/skip", "other"):
+            (self.mnt / d).mkdir()
+        vdir = tmp_path / "vigild"
+        vdir.mkdir()
+        self.vigild = Vigild(str(vdir), make_db(str(tmp_path / "db"))) \
+            if start_vigild else None
+        self.sock = str(vdir / "vigild.sock")
+        self.logpath = tmp_path / "onaccess.log"
+        self.log = open(self.logpath, "w")
+        self.proc = subprocess.Popen(
+            [ONACCESS, "--path", str(self.mnt / "watched"), "--exclude-path",
+             str(self.mnt / "watched" / "skip"), "--socket", self.sock,
+             "--timeout", "5", *args], stdout=self.log, stderr=self.log)
+        self.wait_log("watching")
+
+    def logtext(self):
+        return self.logpath.read_text()
+
+    def wait_log(self, text, seconds=10):
+        end = time.time() + seconds
+        while time.time() < end:
+            if text in self.logtext():
+                return
+            assert self.proc.poll() is None, self.logtext()
+            time.sleep(0.02)
+        raise AssertionError("no %r in: %s" % (text, self.logtext()))
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            self.proc.wait(20)
+        self.log.close()
+        if self.vigild:
+            self.vigild.stop()
+        subprocess.run(["umount", str(self.mnt)], check=False)
+
+
+@pytest.fixture
+def onaccess(tmp_path):
+    started = []
+
+    def start(*args, **kw):
+        started.append(OnAccess(tmp_path, *args, **kw))
+        return started[-1]
+    yield start
+    for oa in started:
+        oa.stop()
+
+
+def readable(path):
+    try:
+        with open(path, "rb") as f:
+            f.read()
+        return True
+    except PermissionError:
+        return False
+
+
+def test_prevention(onaccess):
+    oa = onaccess("--prevent")
+    w = oa.mnt / "watched"
+    (w / "eicar.com").write_bytes(EICAR)  # judged when the write closes
+    oa.wait_log("%s: Eicar-Signature FOUND\n" % (w / "eicar.com"))
+    assert not readable(w / "eicar.com")
+    oa.wait_log("%s: Eicar-Signature FOUND (access denied)" % (w / "eicar.com"))
+    (w / "clean.txt").write_bytes(b"nothing to see\n")
+    for _ in range(3):  # the cache answers after the first
+        assert readable(w / "clean.txt")
+    for elsewhere in (oa.mnt / "other" / "e.com", w / "skip" / "e.com"):
+        elsewhere.write_bytes(EICAR)
+        assert readable(elsewhere)
+    assert "other" not in oa.logtext() and "skip" not in oa.logtext()
+    oa.proc.send_signal(signal.SIGTERM)
+    assert oa.proc.wait(20) == 0
+    last = oa.logtext().splitlines()[-1]
+    assert last.startswith("vigil-onaccess: stopped: ") and \
+        "2 found" in last and "from the cache" in last, last
+    assert int(last.split(", ")[1].split()[0]) >= 2  # cached opens
+
+
+def test_a_written_file_is_judged_anew(onaccess):
+    oa = onaccess("--prevent", "--cache-seconds", "600")
+    f = oa.mnt / "watched" / "doc.txt"
+    f.write_bytes(b"harmless\n")
+    assert readable(f) and readable(f)
+    with open(f, "wb") as out:  # the same inode, now infected
+        out.write(EICAR)
+    assert not readable(f)
+    with pytest.raises(PermissionError):  # even opened to be overwritten
+        f.write_bytes(b"clean again\n")
+    f.unlink()  # but it can be deleted
+    f.write_bytes(b"clean again\n")
+    assert readable(f)
+
+
+def test_log_only_without_prevent(onaccess):
+    oa = onaccess()
+    f = oa.mnt / "watched" / "e.com"
+    f.write_bytes(EICAR)
+    assert readable(f)
+    oa.wait_log("%s: Eicar-Signature FOUND\n" % f)
+    assert "access denied" not in oa.logtext()
+
+
+def test_too_large_files_pass_unscanned(onaccess):
+    oa = onaccess("--prevent", "--max-size", "1K")
+    f = oa.mnt / "watched" / "big.com"
+    f.write_bytes(EICAR + b"\n" * 2048)
+    assert readable(f)
+    oa.proc.send_signal(signal.SIGTERM)
+    oa.proc.wait(20)
+    assert "FOUND" not in oa.logtext()
+    assert "too large" in oa.logtext().splitlines()[-1]
+
+
+@pytest.mark.parametrize("closed", [False, True])
+def test_without_vigild(onaccess, closed):
+    oa = onaccess("--prevent", *(["--fail-closed"] if closed else []),
+                  start_vigild=False)
+    f = oa.mnt / "watched" / "any.txt"
+    if closed:  # every open waits for a scan it cannot have: denied
+        with pytest.raises(PermissionError):
+            f.write_bytes(b"x")
+    else:
+        f.write_bytes(b"x")
+        assert readable(f)
+    oa.wait_log("%s: not scanned: vigild at %s" % (f, oa.sock))
+    assert ("(access denied)" in oa.logtext()) is closed
+
+
+@pytest.mark.parametrize("args", [[], ["--path", "/nonexistent/x"],
+                                  ["--path", "/tmp", "--threads", "0"],
+                                  ["--path", "/tmp", "--max-size", "-1"],
+                                  ["--path", "/tmp", "extra"]])
+def test_usage_errors(args):
+    res = subprocess.run([ONACCESS, *args], capture_output=True, text=True,
+                         timeout=10)
+    assert res.returncode == 2, res.stderr
+    assert "usage: vigil-onaccess" in res.stderr

@@ -1,0 +1,76 @@
+/*
+ * test_onaccess.c -- vigil-onaccess's pieces alone: vigild's replies
+ * read into verdicts, and the clean-file cache (a changed size or time,
+ * a forgotten file, an expired entry are misses).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <cmocka.h>
+
+#include "cache.h"
+#include "vscan.h"
+
+#define REPLY(s, what) vscan_reply(s, strlen(s), what, sizeof(what))
+
+static void replies(void **st)
+{
+	char what[16];
+
+	(void)st;
+	assert_int_equal(REPLY("fd[12]: OK", what), VSCAN_CLEAN);
+	assert_int_equal(REPLY("fd[7]: Eicar-Signature FOUND", what),
+			 VSCAN_FOUND);
+	assert_string_equal(what, "Eicar-Signature");
+	assert_int_equal(REPLY("fd[7]: Scan failed. ERROR", what), VSCAN_ERROR);
+	assert_string_equal(what, "Scan failed. ER"); /* cut to the buffer */
+	assert_int_equal(REPLY("FILDES: didn't receive file descriptor. ERROR",
+			       what), VSCAN_ERROR);
+	assert_int_equal(REPLY("fd[7]: OKAY", what), VSCAN_ERROR);
+	assert_int_equal(REPLY("fd[7]: FOUND", what), VSCAN_ERROR);
+	assert_int_equal(REPLY("", what), VSCAN_ERROR);
+}
+
+static void cache(void **st)
+{
+	struct cache *c = cache_new(60), *off = cache_new(0);
+	struct stat a = { 0 }, b;
+
+	(void)st;
+	a.st_dev = 3;
+	a.st_ino = 42;
+	a.st_size = 100;
+	a.st_mtim.tv_nsec = 5;
+	assert_false(cache_clean(c, &a));
+	cache_put(c, &a);
+	assert_true(cache_clean(c, &a));
+	b = a;
+	b.st_size = 101;
+	assert_false(cache_clean(c, &b));
+	b = a;
+	b.st_ctim.tv_nsec = 1;
+	assert_false(cache_clean(c, &b));
+	b = a;
+	b.st_ino = 43;
+	assert_false(cache_clean(c, &b));
+	cache_forget(c, &a);
+	assert_false(cache_clean(c, &a));
+	cache_put(off, &a);
+	assert_false(cache_clean(off, &a)); /* 0 seconds: no cache */
+	cache_free(c);
+	cache_free(off);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(replies),
+		cmocka_unit_test(cache),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
