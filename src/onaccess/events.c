@@ -18,6 +18,7 @@
 #include <string.h>
 #include <sys/fanotify.h>
 #include <sys/signalfd.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cache.h"
@@ -45,6 +46,24 @@ void oa_respond(struct oa *o, int fd, int allow)
 		oa_log("cannot answer an open: %s", strerror(errno));
 }
 
+/* Whether the process pid runs as an excluded user. */
+static int excluded_uid(const struct oa_config *cfg, pid_t pid)
+{
+	char proc[32];
+	struct stat st;
+	unsigned i;
+
+	if (!cfg->nexclude_uids)
+		return 0;
+	snprintf(proc, sizeof(proc), "/proc/%d", (int)pid);
+	if (stat(proc, &st) < 0)
+		return 0;
+	for (i = 0; i < cfg->nexclude_uids; i++)
+		if (st.st_uid == cfg->exclude_uids[i])
+			return 1;
+	return 0;
+}
+
 /* An event nobody needs to look at: let through, closed. */
 static void pass(struct oa *o, const struct fanotify_event_metadata *m)
 {
@@ -59,7 +78,7 @@ static void dispatch(struct oa *o, const struct fanotify_event_metadata *m)
 	struct oa_job j = { m->fd, m->mask, "" };
 	ssize_t n;
 
-	if (m->pid == getpid())
+	if (m->pid == getpid() || excluded_uid(o->cfg, m->pid))
 		return pass(o, m);
 	snprintf(link, sizeof(link), "/proc/self/fd/%d", m->fd);
 	n = readlink(link, path, sizeof(path) - 1);

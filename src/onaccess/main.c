@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -23,6 +24,8 @@ static void usage(FILE *f)
 		"  -p, --path DIR          watch DIR (repeatable; the mount "
 		"holding it is marked)\n"
 		"  -x, --exclude-path DIR  not under DIR (repeatable)\n"
+		"  -u, --exclude-uid USER  not for USER's processes (name or "
+		"number; repeatable)\n"
 		"  -s, --socket PATH       vigild's LocalSocket (default "
 		DEFAULT_SOCKET ")\n"
 		"      --prevent           deny opening infected files "
@@ -79,11 +82,28 @@ static int add_path(const char **list, unsigned *n, const char *dir)
 	return 0;
 }
 
+/* A user by name or number into the exclusions; -1 if unknown. */
+static int add_uid(struct oa_config *c, const char *user)
+{
+	struct passwd *pw = getpwnam(user);
+	uint64_t v;
+
+	if (c->nexclude_uids == OA_MAX_PATHS)
+		return -1;
+	if (pw)
+		v = pw->pw_uid;
+	else if (number(user, UINT32_MAX - 1, &v) < 0)
+		return -1;
+	c->exclude_uids[c->nexclude_uids++] = (uid_t)v;
+	return 0;
+}
+
 static int option(struct oa_config *c, int opt, const char *arg)
 {
 	uint64_t v;
 
 	switch (opt) {
+	case 'u': return add_uid(c, arg);
 	case 'p': return add_path(c->paths, &c->npaths, arg);
 	case 'x': return add_path(c->excludes, &c->nexcludes, arg);
 	case 's': c->socket = arg; return 0;
@@ -116,6 +136,7 @@ static void free_paths(struct oa_config *c)
 static const struct option long_options[] = {
 	{ "path", required_argument, NULL, 'p' },
 	{ "exclude-path", required_argument, NULL, 'x' },
+	{ "exclude-uid", required_argument, NULL, 'u' },
 	{ "socket", required_argument, NULL, 's' },
 	{ "prevent", no_argument, NULL, 'P' },
 	{ "fail-closed", no_argument, NULL, 'F' },
@@ -132,7 +153,7 @@ static int options(struct oa_config *c, int argc, char **argv)
 {
 	int opt;
 
-	while ((opt = getopt_long(argc, argv, "p:x:s:j:h", long_options,
+	while ((opt = getopt_long(argc, argv, "p:x:u:s:j:h", long_options,
 				  NULL)) != -1) {
 		if (opt == 'h') {
 			usage(stdout);

@@ -7,6 +7,7 @@
 #define VIGIL_ONACCESS_H
 
 #include <stdint.h>
+#include <sys/types.h>
 
 #define OA_MAX_PATHS 64		/* --path and --exclude-path, each */
 #define OA_QUEUE_JOBS 256	/* events waiting for a worker */
@@ -17,6 +18,8 @@ struct oa_config {
 	unsigned npaths;
 	const char *excludes[OA_MAX_PATHS];
 	unsigned nexcludes;
+	uid_t exclude_uids[OA_MAX_PATHS];	/* their processes pass */
+	unsigned nexclude_uids;
 	const char *socket;		/* vigild's LocalSocket */
 	int prevent;			/* deny opening infected files */
 	int fail_closed;		/* deny when a scan cannot be had */

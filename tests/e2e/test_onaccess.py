@@ -4,11 +4,15 @@ are scanned when written and opened under the watched path; with
 excluded one, or too large, files pass; when vigild is gone, opens pass
 or, with --fail-closed, are denied; a written file is judged anew."""
 import os
+import shutil
 import signal
 import subprocess
+import tempfile
 import time
 
 import pytest
+
+from pathlib import Path
 
 from conftest import BUILD
 from daemon import EICAR, Vigild, make_db
@@ -18,10 +22,12 @@ ONACCESS = os.path.join(BUILD, "src", "onaccess", "vigil-onaccess")
 
 class OnAccess:
     def __init__(self, tmp_path, *args, start_vigild=True):
-        self.mnt = tmp_path / "mnt"
-        self.mnt.mkdir()
-        subprocess.run(["mount", "-t", "tmpfs", "-o", "size=16m", "tmpfs",
-                        str(self.mnt)], check=True)
+        # outside pytest's private directories, so that other users can
+        # reach it (the --exclude-uid test)
+        self.mnt = Path(tempfile.mkdtemp(prefix="vigil-onaccess-"))
+        os.chmod(self.mnt, 0o755)
+        subprocess.run(["mount", "-t", "tmpfs", "-o", "size=16m,mode=755",
+                        "tmpfs", str(self.mnt)], check=True)
         for d in ("watched", "watched/skip", "other"):
             (self.mnt / d).mkdir()
         vdir = tmp_path / "vigild"
@@ -56,7 +62,14 @@ class OnAccess:
         self.log.close()
         if self.vigild:
             self.vigild.stop()
-        subprocess.run(["umount", str(self.mnt)], check=False)
+        for _ in range(50):  # the kernel lets the marks go a moment later
+            if subprocess.run(["umount", str(self.mnt)],
+                              capture_output=True).returncode == 0:
+                break
+            time.sleep(0.1)
+        else:
+            subprocess.run(["umount", "-l", str(self.mnt)], check=False)
+        shutil.rmtree(self.mnt, ignore_errors=True)
 
 
 @pytest.fixture
@@ -117,6 +130,19 @@ def test_a_written_file_is_judged_anew(onaccess):
     assert readable(f)
 
 
+def test_an_excluded_user_is_not_scanned(onaccess):
+    """vigild's own user is excluded this way: a daemon that opened a
+    watched file would otherwise wait for its own verdict."""
+    oa = onaccess("--prevent", "--exclude-uid", "nobody")
+    f = oa.mnt / "watched" / "e.com"
+    f.write_bytes(EICAR)
+    res = subprocess.run(["setpriv", "--reuid=nobody", "--regid=nogroup",
+                          "--clear-groups", "cat", str(f)],
+                         capture_output=True, timeout=10)
+    assert res.returncode == 0 and res.stdout == EICAR, res.stderr
+    assert not readable(f)  # root's processes are still judged
+
+
 def test_log_only_without_prevent(onaccess):
     oa = onaccess()
     f = oa.mnt / "watched" / "e.com"
@@ -155,7 +181,8 @@ def test_without_vigild(onaccess, closed):
 @pytest.mark.parametrize("args", [[], ["--path", "/nonexistent/x"],
                                   ["--path", "/tmp", "--threads", "0"],
                                   ["--path", "/tmp", "--max-size", "-1"],
-                                  ["--path", "/tmp", "extra"]])
+                                  ["--path", "/tmp", "extra"],
+                                  ["--path", "/tmp", "--exclude-uid", "no-such-user"]])
 def test_usage_errors(args):
     res = subprocess.run([ONACCESS, *args], capture_output=True, text=True,
                          timeout=10)
