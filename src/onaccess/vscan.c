@@ -33,8 +33,8 @@ enum vscan_result vscan_reply(const char *reply, size_t len, char *what,
 	size_t n;
 
 	rdr_init(&r, reply, len);
-	if (!rdr_accept(&r, "fd[", 3) || !rdr_until(&r, ':', 16, &rest, &n) ||
-	    !rdr_accept(&r, " ", 1)) {
+	if (memchr(reply, '\0', len) || !rdr_accept(&r, "fd[", 3) ||
+	    !rdr_until(&r, ':', 16, &rest, &n) || !rdr_accept(&r, " ", 1)) {
 		copy(what, cap, "vigild's answer is not a scan result", 36);
 		return VSCAN_ERROR;
 	}

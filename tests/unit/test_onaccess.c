@@ -33,6 +33,9 @@ static void replies(void **st)
 	assert_int_equal(REPLY("fd[7]: OKAY", what), VSCAN_ERROR);
 	assert_int_equal(REPLY("fd[7]: FOUND", what), VSCAN_ERROR);
 	assert_int_equal(REPLY("", what), VSCAN_ERROR);
+	/* a NUL inside: a name that would read as empty */
+	assert_int_equal(vscan_reply("fd[7]: \0x FOUND", 15, what,
+				     sizeof(what)), VSCAN_ERROR);
 }
 
 static void cache(void **st)
