@@ -38,6 +38,7 @@ bench: build
 	@python3 bench/containers.py $(BUILD)
 	@python3 bench/bombs.py $(BUILD)
 	@python3 bench/daemon.py $(BUILD)
+	@python3 bench/onaccess.py $(BUILD)
 	@python3 bench/update.py $(BUILD)
 	@$(BUILD)/bench/shield_cost
 	@python3 bench/shield_veth.py $(BUILD)
