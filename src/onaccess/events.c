@@ -1,8 +1,9 @@
 /*
- * events.c -- the fanotify side: the mounts holding the watched paths
- * are marked for opens (FAN_OPEN_PERM with prevention, FAN_OPEN without)
- * and completed writes (FAN_CLOSE_WRITE); each event under a watched
- * path goes to a worker, every other is let through at once. A
+ * events.c -- the fanotify side: every directory under the watched paths
+ * (dirs.c), or with --whole-mount the mounts holding them, is marked for
+ * opens (FAN_OPEN_PERM with prevention, FAN_OPEN without) and completed
+ * writes (FAN_CLOSE_WRITE); each event under a watched path goes to a
+ * worker, every other is let through at once. A
  * permission event is always answered: by a worker, or at once when the
  * queue is full or the daemon stops (then as --fail-closed says).
  */
@@ -22,6 +23,7 @@
 #include <unistd.h>
 
 #include "cache.h"
+#include "dirs.h"
 #include "oaint.h"
 
 static int under(const char *path, const char *const *list, unsigned n)
@@ -78,6 +80,7 @@ static void dispatch(struct oa *o, const struct fanotify_event_metadata *m)
 	struct oa_job j = { m->fd, m->mask, "" };
 	ssize_t n;
 
+	__atomic_add_fetch(&o->n.events, 1, __ATOMIC_RELAXED);
 	if (m->pid == getpid() || excluded_uid(o->cfg, m->pid))
 		return pass(o, m);
 	snprintf(link, sizeof(link), "/proc/self/fd/%d", m->fd);
@@ -116,36 +119,53 @@ static int events(struct oa *o)
 	return 0;
 }
 
+/* Marks every directory under the paths, or with --whole-mount their mounts. */
 static int mark(struct oa *o)
 {
 	uint64_t mask = FAN_CLOSE_WRITE |
 			(o->cfg->prevent ? FAN_OPEN_PERM : FAN_OPEN);
 	unsigned i;
 
-	for (i = 0; i < o->cfg->npaths; i++)
-		if (fanotify_mark(o->fan, FAN_MARK_ADD | FAN_MARK_MOUNT, mask,
-				  AT_FDCWD, o->cfg->paths[i]) < 0) {
+	if (!o->cfg->whole_mount &&
+	    !(o->dirs = dirs_new(o->fan, mask, o->cfg->excludes,
+				 o->cfg->nexcludes)))
+		return -1;
+	for (i = 0; i < o->cfg->npaths; i++) {
+		if (o->dirs ? dirs_add_tree(o->dirs, o->cfg->paths[i]) == 0 :
+			      fanotify_mark(o->fan, FAN_MARK_ADD | FAN_MARK_MOUNT,
+					    mask, AT_FDCWD,
+					    o->cfg->paths[i]) == 0)
+			continue;
+		if (!o->dirs)
 			oa_log("cannot watch %s: %s", o->cfg->paths[i],
 			       strerror(errno));
-			return -1;
-		}
+		return -1;
+	}
 	return 0;
 }
 
 /* Until SIGTERM or SIGINT (read from sigfd); 0, or -1 if fanotify failed. */
 static int loop(struct oa *o, int sigfd)
 {
-	struct pollfd p[2];
+	struct pollfd p[3];
 	int rc = 0;
 
 	p[0] = (struct pollfd){ o->fan, POLLIN, 0 };
 	p[1] = (struct pollfd){ sigfd, POLLIN, 0 };
-	oa_log("watching %u path(s), %s, scans by vigild at %s",
-	       o->cfg->npaths, o->cfg->prevent ? "infected files denied" :
-					      "detections logged", o->cfg->socket);
-	while (!rc && !(p[1].revents & POLLIN))
-		if (poll(p, 2, -1) > 0 && (p[0].revents & POLLIN))
+	p[2] = (struct pollfd){ o->dirs ? dirs_fd(o->dirs) : -1, POLLIN, 0 };
+	oa_log("watching %u path(s) (%s), %s, scans by vigild at %s",
+	       o->cfg->npaths, o->cfg->whole_mount ? "their mounts" :
+			       "directories", o->cfg->prevent ?
+			       "infected files denied" : "detections logged",
+	       o->cfg->socket);
+	while (!rc && !(p[1].revents & POLLIN)) {
+		if (poll(p, 3, -1) <= 0)
+			continue;
+		if (p[2].revents & POLLIN)
+			dirs_events(o->dirs);
+		if (p[0].revents & POLLIN)
 			rc = events(o);
+	}
 	return rc;
 }
 
@@ -172,10 +192,12 @@ static int run(struct oa *o, int sigfd)
 		rc = loop(o, sigfd) < 0 ? 1 : 0;
 	oa_workers_stop(o);
 	close(o->fan); /* the kernel lets any event still pending through */
-	oa_log("stopped: %llu scanned, %llu from the cache, %llu found, "
-	       "%llu failed, %llu too large", o->n.scanned, o->n.cached,
-	       o->n.found, o->n.failed, o->n.skipped);
+	oa_log("stopped: %llu events, %llu scanned, %llu from the cache, "
+	       "%llu found, %llu failed, %llu too large", o->n.events,
+	       o->n.scanned, o->n.cached, o->n.found, o->n.failed,
+	       o->n.skipped);
 	cache_free(o->cache);
+	dirs_free(o->dirs);
 	return rc;
 }
 

@@ -21,8 +21,8 @@ static void usage(FILE *f)
 		"usage: vigil-onaccess --path DIR [--path DIR...] [options]\n"
 		"Scans files as they are opened and written under each DIR, "
 		"with vigild.\n\n"
-		"  -p, --path DIR          watch DIR (repeatable; the mount "
-		"holding it is marked)\n"
+		"  -p, --path DIR          watch DIR and every directory under "
+		"it (repeatable)\n"
 		"  -x, --exclude-path DIR  not under DIR (repeatable)\n"
 		"  -u, --exclude-uid USER  not for USER's processes (name or "
 		"number; repeatable)\n"
@@ -32,6 +32,8 @@ static void usage(FILE *f)
 		"(default: log only)\n"
 		"      --fail-closed       deny when a file cannot be scanned "
 		"(default: allow)\n"
+		"      --whole-mount       mark the mounts holding the paths, "
+		"not each directory\n"
 		"  -j, --threads N         scans at once (default 4)\n"
 		"      --timeout SECONDS   per scan (default 10)\n"
 		"      --cache-seconds S   remember clean files S seconds "
@@ -109,6 +111,7 @@ static int option(struct oa_config *c, int opt, const char *arg)
 	case 's': c->socket = arg; return 0;
 	case 'P': c->prevent = 1; return 0;
 	case 'F': c->fail_closed = 1; return 0;
+	case 'W': c->whole_mount = 1; return 0;
 	case 'm': return number(arg, UINT64_MAX, &c->max_size);
 	}
 	if (number(arg, opt == 'j' ? OA_MAX_THREADS : 86400, &v) < 0 ||
@@ -140,6 +143,7 @@ static const struct option long_options[] = {
 	{ "socket", required_argument, NULL, 's' },
 	{ "prevent", no_argument, NULL, 'P' },
 	{ "fail-closed", no_argument, NULL, 'F' },
+	{ "whole-mount", no_argument, NULL, 'W' },
 	{ "threads", required_argument, NULL, 'j' },
 	{ "timeout", required_argument, NULL, 't' },
 	{ "cache-seconds", required_argument, NULL, 'c' },

@@ -12,6 +12,7 @@
 #include "onaccess.h"
 
 struct cache;
+struct dirs;
 
 /* One event for a worker: the opened file, what happened, its path. */
 struct oa_job {
@@ -21,13 +22,14 @@ struct oa_job {
 };
 
 struct oa_counts {
-	unsigned long long scanned, cached, found, failed, skipped;
+	unsigned long long events, scanned, cached, found, failed, skipped;
 };
 
 struct oa {
 	const struct oa_config *cfg;
 	int fan;			/* the fanotify group */
 	struct cache *cache;
+	struct dirs *dirs;		/* NULL with --whole-mount */
 	pthread_t thread[OA_MAX_THREADS];
 	unsigned nthreads;
 	pthread_mutex_t lock;		/* the queue */

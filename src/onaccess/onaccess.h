@@ -23,6 +23,7 @@ struct oa_config {
 	const char *socket;		/* vigild's LocalSocket */
 	int prevent;			/* deny opening infected files */
 	int fail_closed;		/* deny when a scan cannot be had */
+	int whole_mount;		/* mark mounts, not directories */
 	unsigned threads;
 	unsigned timeout_s;		/* per scan */
 	unsigned cache_s;		/* clean verdicts last this long */

@@ -107,12 +107,50 @@ def test_prevention(onaccess):
         elsewhere.write_bytes(EICAR)
         assert readable(elsewhere)
     assert "other" not in oa.logtext() and "skip" not in oa.logtext()
+    counts = stop_summary(oa)
+    assert counts["found"] == 2 and counts["from the cache"] >= 2, counts
+
+
+def stop_summary(oa):
     oa.proc.send_signal(signal.SIGTERM)
     assert oa.proc.wait(20) == 0
     last = oa.logtext().splitlines()[-1]
-    assert last.startswith("vigil-onaccess: stopped: ") and \
-        "2 found" in last and "from the cache" in last, last
-    assert int(last.split(", ")[1].split()[0]) >= 2  # cached opens
+    assert last.startswith("vigil-onaccess: stopped: "), last
+    return {v: int(n) for n, v in
+            (part.split(" ", 1) for part in last[25:].split(", "))}
+
+
+def test_directories_made_later_are_watched(onaccess):
+    """Every directory under the path is marked, and one made (or moved
+    in) later too; nothing else on the mount reaches the daemon."""
+    oa = onaccess("--prevent")
+    deep = oa.mnt / "watched" / "new" / "deeper"
+    deep.mkdir(parents=True)
+    outside = oa.mnt / "moved"
+    (outside / "sub").mkdir(parents=True)
+    (outside / "sub" / "e.com").write_bytes(EICAR)
+    time.sleep(0.2)  # inotify reports the new directories
+    (deep / "e.com").write_bytes(EICAR)
+    assert not readable(deep / "e.com")
+    os.rename(outside, oa.mnt / "watched" / "moved")
+    time.sleep(0.2)
+    assert not readable(oa.mnt / "watched" / "moved" / "sub" / "e.com")
+    for i in range(50):
+        (oa.mnt / "other" / ("f%d" % i)).write_bytes(b"x")
+        assert readable(oa.mnt / "other" / ("f%d" % i))
+    counts = stop_summary(oa)
+    assert counts["events"] < 50, counts  # the other directory's opens
+
+
+def test_whole_mount(onaccess):
+    oa = onaccess("--prevent", "--whole-mount")
+    f = oa.mnt / "watched" / "e.com"
+    f.write_bytes(EICAR)
+    assert not readable(f)
+    for i in range(20):
+        (oa.mnt / "other" / ("f%d" % i)).write_bytes(b"x")
+    counts = stop_summary(oa)
+    assert counts["events"] >= 40, counts  # seen, and let through
 
 
 def test_a_written_file_is_judged_anew(onaccess):
@@ -157,10 +195,8 @@ def test_too_large_files_pass_unscanned(onaccess):
     f = oa.mnt / "watched" / "big.com"
     f.write_bytes(EICAR + b"\n" * 2048)
     assert readable(f)
-    oa.proc.send_signal(signal.SIGTERM)
-    oa.proc.wait(20)
+    assert stop_summary(oa)["too large"] >= 1
     assert "FOUND" not in oa.logtext()
-    assert "too large" in oa.logtext().splitlines()[-1]
 
 
 @pytest.mark.parametrize("closed", [False, True])
