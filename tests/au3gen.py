@@ -113,13 +113,34 @@ def lzss(tag, data):
     return b"EA0" + tag.encode() + struct.pack(">I", len(data)) + out.bytes()
 
 
+def lzss_zeros(tag, n):
+    """n zero bytes in AutoIt's LZSS without searching: a literal, then
+    long matches at distance 1, then literals for what is left."""
+    out, lit = _Bits(), 0 if tag == "5" else 1
+    out.put(lit, 1)
+    out.put(0, 8)
+    left = n - 1
+    while left >= 3:
+        k = min(left, 51000)
+        out.put(1 - lit, 1)
+        out.put(1, 15)
+        _put_len(out, k)
+        left -= k
+    for _ in range(left):
+        out.put(lit, 1)
+        out.put(0, 8)
+    return b"EA0" + tag.encode() + struct.pack(">I", n) + out.bytes()
+
+
 def _text(tag, s):
     return s.encode("utf-16-le") if VERSIONS[tag][1] == 2 else s.encode()
 
 
 def entry(tag, name, data, path="C:\\build\\x.tmp", compress=True, hash_sum=0):
     _, wide, k_file, k_nlen, k_name, k_plen, k_path, k_size, k_sum, k_data = VERSIONS[tag]
-    stored = lzss(tag, data) if compress else data
+    # compress: True (compressed here), False (stored), "raw" (data is
+    # already compressed; flagged so)
+    stored = lzss(tag, data) if compress is True else data
     seed = k_data + (hash_sum if tag == "5" else 0)
     n, p = _text(tag, name), _text(tag, path)
     return (crypt(tag, k_file, b"FILE") +
@@ -160,8 +181,13 @@ def tokens(lines):
     return out
 
 
-def archive(tag, files, script=b"MsgBox(0, 'x', 'y')\r\n", name=None):
-    """GUID, tag, hash, the script entry, then each (name, data, compress)."""
+def archive(tag, files, script=None, name=None):
+    """GUID, tag, hash, the script entry, then each (name, data, compress);
+    the script by default a line of text (EA05) or of tokens (EA06)."""
+    if script is None:
+        script = b"MsgBox(0, 'x', 'y')\r\n" if tag == "5" else tokens(
+            [[("fn", "MsgBox"), ("op", "("), ("int", 0), ("op", ","),
+              ("str", "x"), ("op", ")")]])
     hash16 = bytes(range(16))
     s = sum(hash16)
     name = name or (">AUTOIT SCRIPT<" if tag == "5" else ">>>AUTOIT SCRIPT<<<")

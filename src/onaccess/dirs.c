@@ -70,25 +70,6 @@ int dirs_fd(const struct dirs *d)
 	return d->ino;
 }
 
-unsigned dirs_count(const struct dirs *d)
-{
-	return d->count;
-}
-
-static int excluded(const struct dirs *d, const char *path)
-{
-	unsigned i;
-	size_t k;
-
-	for (i = 0; i < d->nexcludes; i++) {
-		k = strlen(d->excludes[i]);
-		if (!strncmp(path, d->excludes[i], k) &&
-		    (path[k] == '/' || !path[k]))
-			return 1;
-	}
-	return 0;
-}
-
 /* Remembers wd's path; -1 when out of memory. */
 static int remember(struct dirs *d, int wd, const char *path)
 {
@@ -147,7 +128,7 @@ static int add_tree(struct dirs *d, const char *root, unsigned depth)
 	struct dirent *e;
 	DIR *dir;
 
-	if (excluded(d, root) || mark_dir(d, root) < 0)
+	if (oa_under(root, d->excludes, d->nexcludes) || mark_dir(d, root) < 0)
 		return -1;
 	if (depth == DIRS_MAX_DEPTH || !(dir = opendir(root)))
 		return 0;

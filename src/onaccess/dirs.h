@@ -24,7 +24,5 @@ int dirs_add_tree(struct dirs *d, const char *root);
 int dirs_fd(const struct dirs *d);
 /* Reads inotify events and marks new directories. */
 void dirs_events(struct dirs *d);
-/* Directories watched now. */
-unsigned dirs_count(const struct dirs *d);
 
 #endif

@@ -26,7 +26,7 @@
 #include "dirs.h"
 #include "oaint.h"
 
-static int under(const char *path, const char *const *list, unsigned n)
+int oa_under(const char *path, const char *const *list, unsigned n)
 {
 	unsigned i;
 	size_t k;
@@ -76,26 +76,25 @@ static void pass(struct oa *o, const struct fanotify_event_metadata *m)
 
 static void dispatch(struct oa *o, const struct fanotify_event_metadata *m)
 {
-	char link[64], path[PATH_MAX];
 	struct oa_job j = { m->fd, m->mask, "" };
+	char link[64];
 	ssize_t n;
 
 	__atomic_add_fetch(&o->n.events, 1, __ATOMIC_RELAXED);
 	if (m->pid == getpid() || excluded_uid(o->cfg, m->pid))
 		return pass(o, m);
 	snprintf(link, sizeof(link), "/proc/self/fd/%d", m->fd);
-	n = readlink(link, path, sizeof(path) - 1);
+	n = readlink(link, j.path, sizeof(j.path) - 1);
 	if (n <= 0)
 		return pass(o, m);
-	path[n] = '\0';
-	if (!under(path, o->cfg->paths, o->cfg->npaths) ||
-	    under(path, o->cfg->excludes, o->cfg->nexcludes))
+	j.path[n] = '\0';
+	if (!oa_under(j.path, o->cfg->paths, o->cfg->npaths) ||
+	    oa_under(j.path, o->cfg->excludes, o->cfg->nexcludes))
 		return pass(o, m);
-	snprintf(j.path, sizeof(j.path), "%s", path);
 	if (oa_enqueue(o, &j) < 0) { /* every worker busy, the queue full */
 		if (m->mask & FAN_OPEN_PERM)
 			oa_respond(o, m->fd, !o->cfg->fail_closed);
-		oa_log("%s: not scanned: the queue is full", path);
+		oa_log("%s: not scanned: the queue is full", j.path);
 		close(m->fd);
 	}
 }

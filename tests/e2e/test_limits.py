@@ -109,6 +109,28 @@ def test_deep_nesting(tmp_path, vigil):
     assert r.rc == 0, r.out
 
 
+def test_autoit_entries_over_the_limits(tmp_path, vigil):
+    """An AutoIt entry too large for --max-filesize, stored or expanding
+    to it, is that limit; one expanding past --max-ratio is that limit
+    (AutoIt's LZSS reaches about 255:1 at best, under the default 1000)."""
+    import au3gen
+    import formatgen as fg
+    sigs(tmp_path)
+    zeros = au3gen.lzss_zeros("6", 8 << 20)  # 8 MiB in about 33 KiB
+    for name, data, compress in (("stored", bytes(2 << 20), False),
+                                 ("lzss", zeros, "raw")):
+        path = tmp_path / ("au3-%s.exe" % name)
+        path.write_bytes(fg.pe(body=au3gen.archive(
+            "6", [("big.bin", data, compress)],
+            script=au3gen.tokens([[("fn", "Exit")]]))))
+        check_limit(vigil, path, "MaxFileSize", "--max-filesize", "1M")
+    check_limit(vigil, tmp_path / "au3-lzss.exe", "CompressionRatio",
+                "--max-ratio", "100")
+    r = vigil("scan", "--no-summary", "-d", tmp_path / "s.ndb",
+              tmp_path / "au3-lzss.exe")
+    assert r.rc == 0 and not r.err, r.out + r.err  # within the defaults
+
+
 def test_each_limit_and_warning_mode(tmp_path, vigil):
     sigs(tmp_path)
     many = tmp_path / "many.zip"

@@ -278,6 +278,8 @@ static int entry_body(struct fmt_ctx *c, struct rdr *r,
 
 	if (!p)
 		return FMT_DAMAGED;
+	if (!e->compressed && e->stored > fmt_max_child(c))
+		return fmt_too_big(c, name); /* before decrypting it */
 	if (!(plain = malloc(e->stored ? e->stored : 1)))
 		return VIGIL_ENOMEM;
 	au3_decrypt(v->cipher, v->data + (v->tag == '5' ? hash_sum : 0), p,
@@ -285,8 +287,7 @@ static int entry_body(struct fmt_ctx *c, struct rdr *r,
 	if (adler32(adler32(0, NULL, 0), plain, e->stored) != e->sum)
 		fmt_warn(c, "AutoIt: %s fails its checksum", name);
 	if (!e->compressed) {
-		rc = e->stored > fmt_max_child(c) ? fmt_too_big(c, name) :
-		     hand_over(c, e, v->tag, plain, e->stored);
+		rc = hand_over(c, e, v->tag, plain, e->stored);
 	} else {
 		rc = lzss(plain, e->stored, v->tag, fmt_max_output(c, e->stored),
 			  &out);
