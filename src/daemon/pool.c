@@ -16,6 +16,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "fdpass.h"
 #include "log.h"
 #include "pool.h"
 #include "worker.h"
@@ -171,10 +172,6 @@ static void kill_worker(struct pool *p, struct worker *w,
 static int send_job(struct worker *w, struct pool_job *j)
 {
 	static struct wire_job msg;
-	char cbuf[CMSG_SPACE(sizeof(int))];
-	struct iovec iov = { &msg, sizeof(msg) };
-	struct msghdr mh = { 0 };
-	struct cmsghdr *cm;
 
 	memset(&msg, 0, sizeof(msg));
 	msg.kind = j->kind;
@@ -182,20 +179,8 @@ static int send_job(struct worker *w, struct pool_job *j)
 	msg.id = j->id;
 	if (j->probe_path)
 		strncpy(msg.path, j->probe_path, sizeof(msg.path) - 1);
-	mh.msg_iov = &iov;
-	mh.msg_iovlen = 1;
-	if (j->fd >= 0) {
-		memset(cbuf, 0, sizeof(cbuf));
-		mh.msg_control = cbuf;
-		mh.msg_controllen = sizeof(cbuf);
-		cm = CMSG_FIRSTHDR(&mh);
-		cm->cmsg_level = SOL_SOCKET;
-		cm->cmsg_type = SCM_RIGHTS;
-		cm->cmsg_len = CMSG_LEN(sizeof(int));
-		memcpy(CMSG_DATA(cm), &j->fd, sizeof(int));
-	}
-	return sendmsg(w->sock, &mh, MSG_NOSIGNAL) == (ssize_t)sizeof(msg) ?
-		       0 : -1;
+	return fdpass_send(w->sock, &msg, sizeof(msg), j->fd) ==
+		       (ssize_t)sizeof(msg) ? 0 : -1;
 }
 
 static struct worker *idle_worker(struct pool *p)

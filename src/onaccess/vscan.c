@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fdpass.h"
 #include "io/reader.h"
 #include "vscan.h"
 
@@ -48,26 +49,6 @@ enum vscan_result vscan_reply(const char *reply, size_t len, char *what,
 	}
 	copy(what, cap, rest, n);
 	return VSCAN_ERROR;
-}
-
-static int send_fd(int s, int fd)
-{
-	char byte = 0, ctl[CMSG_SPACE(sizeof(int))];
-	struct iovec iov = { &byte, 1 };
-	struct msghdr m = { 0 };
-	struct cmsghdr *c;
-
-	memset(ctl, 0, sizeof(ctl));
-	m.msg_iov = &iov;
-	m.msg_iovlen = 1;
-	m.msg_control = ctl;
-	m.msg_controllen = sizeof(ctl);
-	c = CMSG_FIRSTHDR(&m);
-	c->cmsg_level = SOL_SOCKET;
-	c->cmsg_type = SCM_RIGHTS;
-	c->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(c), &fd, sizeof(int));
-	return sendmsg(s, &m, MSG_NOSIGNAL) == 1 ? 0 : -1;
 }
 
 static long now_ms(void)
@@ -119,7 +100,7 @@ enum vscan_result vscan_fd(const char *sock, int fd, int timeout_ms,
 	strcpy(sa.sun_path, sock);
 	s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (s < 0 || connect(s, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
-	    send(s, "zFILDES", 8, MSG_NOSIGNAL) != 8 || send_fd(s, fd) < 0 ||
+	    send(s, "zFILDES", 8, MSG_NOSIGNAL) != 8 || fdpass_send(s, "", 1, fd) != 1 ||
 	    (n = read_reply(s, reply, sizeof(reply), timeout_ms)) < 0)
 		snprintf(what, cap, "vigild at %s: %s", sock, strerror(errno));
 	else
