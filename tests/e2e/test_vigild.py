@@ -76,14 +76,29 @@ def test_directory_scans_match_clamd(pair, tree):
         assert ours == theirs and len(ours) == 3
 
 
+def session_reply_whole(lines):
+    """Ids 1-5 each answered once, every answer carrying its id."""
+    ids = sorted(x.split(b": ", 1)[0] for x in lines if x)
+    return ids == [b"1", b"2", b"3", b"4", b"5"]
+
+
 def test_session_replies_match_clamd(pair, tree):
+    """Replies in a session come in any order; each carries its id. clamd
+    1.4.6 was once seen (CI, a loaded machine) to leave out the reply to
+    the INSTREAM of a session and send VERSION's without its id, so its
+    reply is asked again, up to three times, until it is whole; ours must
+    be whole the first time."""
     v, c = pair
     e = str(tree[0]).encode() + b"/eicar.com"
     req = (b"zIDSESSION\0zPING\0zSCAN " + e + b"\0" + instream(EICAR) +
            b"zVERSION\0zSCAN " + str(tree[0]).encode() +
            b"/clean.txt\0zEND\0")
     ours = sorted(v.ask(req).split(b"\0"))
-    theirs = sorted(normalise(c.ask(req)).split(b"\0"))
+    assert session_reply_whole(ours), ours
+    for _ in range(3):
+        theirs = sorted(normalise(c.ask(req)).split(b"\0"))
+        if session_reply_whole(theirs):
+            break
     ours = [x for x in ours if not x.startswith(b"4: ")]
     theirs = [x for x in theirs if not x.startswith(b"4: ")]
     assert ours == theirs and len(ours) == 5
