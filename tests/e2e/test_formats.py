@@ -9,6 +9,7 @@ import pytest
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 import au3gen  # noqa: E402
 import formatgen as fg  # noqa: E402
+import wwgen  # noqa: E402
 
 PAYLOAD = b"\x00VIGIL-FORMAT-PAYLOAD\x90\x01" + bytes(range(256)) * 6 + b"\xfe\x90end"
 PE_PAYLOAD = fg.pe(sections=(("data", PAYLOAD),))
@@ -58,6 +59,9 @@ CASES = {
     "yc-named-upx.exe": (lambda: fg.upx_pe(PAYLOAD, (("yC", b"\xc3"),)),
                          "upx-unpacked"),
     "upx.elf": (lambda: fg.upx_elf(PAYLOAD), "upx-unpacked"),
+    # an archive in an unpacked image's sections, as in ClamAV's test file
+    "wwpack.exe": (lambda: wwgen.wwpack_pe(fg.zip_of(PAYLOAD)),
+                   "wwpack-unpacked//payload.bin"),
 }
 
 
@@ -132,6 +136,26 @@ def test_autoit_ea05_unicode_script_as_text(tmp_path, vigil):
               tmp_path / "a.exe")
     assert r.out.strip() == "%s//script.au3: Format.Au3Unicode FOUND" % (
         tmp_path / "a.exe"), r.out + r.err
+
+
+def test_wwpack_entry_point_and_damage(made, tmp_path, vigil):
+    """The unpacked image has the original entry point (a signature
+    relative to it matches); a stream cut short is a warning, and what was
+    expanded before the cut is still scanned."""
+    entry = b"\xe8VIGIL-WWPACK-ENTRY\xc3"
+    (tmp_path / "ep.ndb").write_text("Format.WwEntry:1:EP+0:%s\n" % entry.hex())
+    (tmp_path / "ww.exe").write_bytes(wwgen.wwpack_pe(fg.zip_of(PAYLOAD), code=entry))
+    r = vigil("scan", "--no-summary", "-d", tmp_path / "ep.ndb", tmp_path / "ww.exe")
+    assert r.out.strip() == "%s//wwpack-unpacked: Format.WwEntry FOUND" % (
+        tmp_path / "ww.exe"), r.out + r.err
+    noise = b"".join(fg.md5(b"%d" % i).encode() for i in range(400))
+    stream = wwgen.compress(PE_PAYLOAD + noise)
+    (tmp_path / "cut.exe").write_bytes(wwgen.wwpack_pe(
+        b"", stream=stream[:len(stream) * 3 // 4 & ~3], vsize=0x4000))
+    r = vigil("scan", "--no-summary", "-d", made / "pe.hdb", tmp_path / "cut.exe")
+    assert r.out.strip() == "%s//wwpack-unpacked//embedded-pe-1: Format.PePayload FOUND" % (
+        tmp_path / "cut.exe"), r.out + r.err
+    assert "WWPack: damaged block 0" in r.err, r.err
 
 
 def test_embedded_pe(made, vigil):

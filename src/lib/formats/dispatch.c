@@ -24,6 +24,7 @@ static const struct format formats[] = {
 	{ "autoit", autoit_probe, autoit_extract },
 	{ "yc", yc_probe, yc_extract },
 	{ "upx", upx_probe, upx_extract },
+	{ "pe-packer", pepack_probe, pepack_extract },
 	{ "sfx", sfx_probe, sfx_extract },
 	{ "nsis", nsis_probe, nsis_extract },
 	{ "installshield", ishield_probe, ishield_extract },

@@ -26,6 +26,7 @@ PARSER(sis);
 PARSER(embedpe);
 PARSER(upx);
 PARSER(yc);
+PARSER(pepack);
 PARSER(autoit);
 PARSER(nsis);
 PARSER(ishield);

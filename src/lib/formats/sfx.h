@@ -12,7 +12,8 @@ struct fmt_ctx;
 /* ELF self-extractors (PE ones are found by embedpe.c, which calls
  * sfx_extract() before looking for embedded images). */
 int sfx_probe(const uint8_t *buf, size_t len, int type);
-/* Extracts the archive in a PE's or ELF's overlay, if any: as fmt_child(). */
+/* Extracts the archive in a PE's or ELF's overlay, if any (for a PE out
+ * of a container, else one in its sections): as fmt_child(). */
 int sfx_extract(struct fmt_ctx *c, const uint8_t *buf, size_t len);
 
 #endif
