@@ -9,7 +9,7 @@ import pytest
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 import au3gen  # noqa: E402
 import formatgen as fg  # noqa: E402
-import wwgen  # noqa: E402
+import packgen  # noqa: E402
 
 PAYLOAD = b"\x00VIGIL-FORMAT-PAYLOAD\x90\x01" + bytes(range(256)) * 6 + b"\xfe\x90end"
 PE_PAYLOAD = fg.pe(sections=(("data", PAYLOAD),))
@@ -60,8 +60,12 @@ CASES = {
                          "upx-unpacked"),
     "upx.elf": (lambda: fg.upx_elf(PAYLOAD), "upx-unpacked"),
     # an archive in an unpacked image's sections, as in ClamAV's test file
-    "wwpack.exe": (lambda: wwgen.wwpack_pe(fg.zip_of(PAYLOAD)),
+    "wwpack.exe": (lambda: packgen.wwpack_pe(fg.zip_of(PAYLOAD)),
                    "wwpack-unpacked//payload.bin"),
+    "petite.exe": (lambda: packgen.petite_pe(fg.zip_of(PAYLOAD)),
+                   "petite-unpacked//payload.bin"),
+    "petite-pe.exe": (lambda: packgen.petite_pe(fg.zip_of(PAYLOAD), key=False),
+                      "petite-unpacked//payload.bin"),
 }
 
 
@@ -138,24 +142,35 @@ def test_autoit_ea05_unicode_script_as_text(tmp_path, vigil):
         tmp_path / "a.exe"), r.out + r.err
 
 
-def test_wwpack_entry_point_and_damage(made, tmp_path, vigil):
+@pytest.mark.parametrize("packer", ["wwpack", "petite"])
+def test_unpacked_entry_point(tmp_path, vigil, packer):
     """The unpacked image has the original entry point (a signature
-    relative to it matches); a stream cut short is a warning, and what was
-    expanded before the cut is still scanned."""
-    entry = b"\xe8VIGIL-WWPACK-ENTRY\xc3"
-    (tmp_path / "ep.ndb").write_text("Format.WwEntry:1:EP+0:%s\n" % entry.hex())
-    (tmp_path / "ww.exe").write_bytes(wwgen.wwpack_pe(fg.zip_of(PAYLOAD), code=entry))
-    r = vigil("scan", "--no-summary", "-d", tmp_path / "ep.ndb", tmp_path / "ww.exe")
-    assert r.out.strip() == "%s//wwpack-unpacked: Format.WwEntry FOUND" % (
-        tmp_path / "ww.exe"), r.out + r.err
+    relative to it matches): WWPack keeps it in its stub, Petite encrypts
+    it with a key turned by every import."""
+    entry = b"\xe8VIGIL-PACKED-ENTRY\xc3"
+    (tmp_path / "ep.ndb").write_text("Format.Entry:1:EP+0:%s\n" % entry.hex())
+    build = getattr(packgen, packer + "_pe")
+    (tmp_path / "p.exe").write_bytes(build(fg.zip_of(PAYLOAD), code=entry))
+    r = vigil("scan", "--no-summary", "-d", tmp_path / "ep.ndb", tmp_path / "p.exe")
+    assert r.out.strip() == "%s//%s-unpacked: Format.Entry FOUND" % (
+        tmp_path / "p.exe", packer), r.out + r.err
+
+
+def test_damaged_packed_images(made, tmp_path, vigil):
+    """A WWPack stream cut short is a warning, and what was expanded
+    before the cut is still scanned; a Petite list pointing outside the
+    image is a warning, not an error."""
     noise = b"".join(fg.md5(b"%d" % i).encode() for i in range(400))
-    stream = wwgen.compress(PE_PAYLOAD + noise)
-    (tmp_path / "cut.exe").write_bytes(wwgen.wwpack_pe(
+    stream = packgen.ww_compress(PE_PAYLOAD + noise)
+    (tmp_path / "cut.exe").write_bytes(packgen.wwpack_pe(
         b"", stream=stream[:len(stream) * 3 // 4 & ~3], vsize=0x4000))
     r = vigil("scan", "--no-summary", "-d", made / "pe.hdb", tmp_path / "cut.exe")
     assert r.out.strip() == "%s//wwpack-unpacked//embedded-pe-1: Format.PePayload FOUND" % (
         tmp_path / "cut.exe"), r.out + r.err
     assert "WWPack: damaged block 0" in r.err, r.err
+    (tmp_path / "pt.exe").write_bytes(packgen.petite_pe(PAYLOAD, dst=0x7ffffff0))
+    r = vigil("scan", "--no-summary", "-d", made / "sig.hdb", tmp_path / "pt.exe")
+    assert r.rc == 0 and "Petite: damaged" in r.err, r.out + r.err
 
 
 def test_embedded_pe(made, vigil):

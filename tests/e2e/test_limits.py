@@ -134,13 +134,13 @@ def test_autoit_entries_over_the_limits(tmp_path, vigil):
 def test_wwpack_image_past_the_ratio(tmp_path, vigil):
     """A WWPack image of 64 MiB of zeros from 21 KiB is past the ratio
     guard before a byte is expanded; 1 MiB is within the defaults."""
-    import wwgen
+    import packgen
     sigs(tmp_path)
-    (tmp_path / "ww64.exe").write_bytes(wwgen.wwpack_pe(
-        b"", stream=wwgen.zeros(64 << 20), vsize=64 << 20))
+    (tmp_path / "ww64.exe").write_bytes(packgen.wwpack_pe(
+        b"", stream=packgen.ww_zeros(64 << 20), vsize=64 << 20))
     check_limit(vigil, tmp_path / "ww64.exe", "CompressionRatio")
-    (tmp_path / "ww1.exe").write_bytes(wwgen.wwpack_pe(
-        b"", stream=wwgen.zeros(1 << 20), vsize=1 << 20))
+    (tmp_path / "ww1.exe").write_bytes(packgen.wwpack_pe(
+        b"", stream=packgen.ww_zeros(1 << 20), vsize=1 << 20))
     r = vigil("scan", "--no-summary", "-d", tmp_path / "s.ndb", tmp_path / "ww1.exe")
     assert r.rc == 0 and not r.err, r.out + r.err
 

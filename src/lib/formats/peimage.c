@@ -85,8 +85,15 @@ void pe_image_finish(struct pe_image *img, const struct pe_info *pe,
 		     uint16_t nkeep, uint32_t ep)
 {
 	uint32_t table = pe->table_end - 40u * pe->nsect;
+	uint64_t end = pe->table_end;
 	uint16_t i;
 
+	for (i = 0; i < nkeep; i++)
+		if ((uint64_t)pe->sect[i].vaddr + mapped_size(&pe->sect[i]) > end)
+			end = (uint64_t)pe->sect[i].vaddr +
+			      mapped_size(&pe->sect[i]);
+	if (end < img->len)
+		img->len = (size_t)end; /* the sections left out, cut off */
 	/* pe_image_map copied the headers whole: the table ends in them */
 	img->b[pe->pe_off + 6] = (uint8_t)nkeep;
 	img->b[pe->pe_off + 7] = (uint8_t)(nkeep >> 8);

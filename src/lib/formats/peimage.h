@@ -31,9 +31,10 @@ int pe_image_map(const uint8_t *buf, size_t len, const struct pe_info *pe,
 uint8_t *pe_image_section(const struct pe_image *img, const struct pe_info *pe,
 			  uint16_t i);
 /*
- * Rewrites the image's headers for a file of nkeep sections, each at its
- * address (file offset = RVA, size = virtual size), the entry point ep
- * and the image's size; the header of section nkeep is cleared.
+ * Rewrites the image's headers for a file of its first nkeep sections,
+ * each at its address (file offset = RVA, size = virtual size), the
+ * entry point ep and the image's size (what lies past the last kept
+ * section is cut off); the header of section nkeep is cleared.
  */
 void pe_image_finish(struct pe_image *img, const struct pe_info *pe,
 		     uint16_t nkeep, uint32_t ep);

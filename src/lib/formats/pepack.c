@@ -9,6 +9,7 @@
 #include "vigil/vigil.h"
 
 static const struct pe_packer packers[] = {
+	{ "petite", petite_is, petite_unpack },
 	{ "wwpack", wwpack_is, wwpack_unpack },
 };
 

@@ -1,0 +1,358 @@
+/*
+ * petite.c -- executables packed with Petite 2.x. The stub at the entry
+ * point starts with "mov eax, <its section's address>"; 0x1b8 bytes into
+ * that section (0x178 for 2.1, whose stub section is followed by an empty
+ * one) a list drives the unpacking, in the image as the loader maps it:
+ * entries with the top bit of their first word set move a run of words
+ * (the packed data is first moved to the end of the space it unpacks
+ * into); the others unpack a section (source, size, destination, a word
+ * not used). Sections unpack as a first byte stored, then a bit stream
+ * of bytes, eight bits at a time from the top: 0, a literal XORed with
+ * the low byte of the count still to unpack; 1, a copy from earlier
+ * output, its distance and length in interleaved gamma codes, a distance
+ * code of 2 meaning "the last distance again". The stub itself is unpacked
+ * at the end of one section; from it comes the original entry point,
+ * encrypted with a key derived from the import table. The image goes on
+ * as "petite-unpacked" without the stub's sections.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "formats/peimage.h"
+#include "formats/pepack.h"
+#include "io/reader.h"
+#include "vigil/vigil.h"
+
+#define PETITE_MAX_ENTRIES 256	/* in the list */
+#define PETITE_LEVEL0 0x163c988du /* EP+0x80 of "no compression" stubs */
+#define PETITE_IMPORTS_MAX 65536 /* import entries walked for the EP key */
+
+/* Where the list is, how far the stub's code reaches back from the end
+ * of the section it unpacks into, and how much more with relocations. */
+struct petite_version {
+	uint32_t list, grown, skew;
+};
+
+static const struct petite_version v21 = { 0x178, 0x323, 0x34 };
+static const struct petite_version v22 = { 0x1b8, 0x355, 0x35 };
+
+static uint32_t u32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	       (uint32_t)p[3] << 24;
+}
+
+/* The stub's section: the last one (2.2), or the one before an empty last
+ * one (2.1); -1 if the entry point is not Petite's. */
+static int stub_section(const uint8_t *buf, size_t len,
+			const struct pe_info *pe, size_t ep)
+{
+	uint32_t target;
+	int i;
+
+	if (pe->nsect < 2 || ep + 0x84 > len || buf[ep] != 0xb8 ||
+	    u32(buf + ep + 0x80) == PETITE_LEVEL0)
+		return -1;
+	target = u32(buf + ep + 1) - (uint32_t)pe->image_base;
+	for (i = pe->nsect - 1; i >= pe->nsect - 2; i--)
+		if (pe->sect[i].vaddr == target)
+			return i;
+	return -1;
+}
+
+int petite_is(const uint8_t *buf, size_t len, const struct pe_info *pe,
+	      size_t ep)
+{
+	return stub_section(buf, len, pe, ep) >= 0;
+}
+
+/* The unpacker's state: the image, where the packed bytes are read. */
+struct unp {
+	uint8_t *img;
+	size_t len, src;
+	uint8_t reg;	/* bits left, above a stop bit */
+	int failed;
+};
+
+static unsigned bit(struct unp *u)
+{
+	unsigned old = u->reg;
+
+	u->reg = (uint8_t)(old << 1);
+	if (!(old & 0x7f)) {
+		if (u->src >= u->len) {
+			u->failed = 1;
+			return 0;
+		}
+		old = u->img[u->src++];
+		u->reg = (uint8_t)(old << 1 | 1);
+	}
+	return old >> 7 & 1;
+}
+
+/* v followed by value bits, each but the last followed by a 1. */
+static uint32_t gamma_code(struct unp *u, uint32_t v)
+{
+	unsigned n = 0;
+
+	do {
+		if (++n > 30) {
+			u->failed = 1;
+			return 0;
+		}
+		v = v * 2 + bit(u);
+	} while (bit(u));
+	return v;
+}
+
+/* A copy's distance back, or 0 for damage; *add: what a far one adds to
+ * its length. */
+static uint32_t distance(struct unp *u, uint32_t size, uint32_t *last,
+			 uint32_t *add)
+{
+	uint32_t d = gamma_code(u, 1), far1, far2, back;
+	unsigned extra, i;
+
+	*add = 0;
+	if (d < 3)
+		return *last;
+	if (size < 0x10000)
+		far1 = 0xffffc060u, far2 = 0xfffffc60u, extra = 5;
+	else if (size < 0x40000)
+		far1 = 0xffff8180u, far2 = 0xfffff980u, extra = 7;
+	else
+		far1 = 0xffff8300u, far2 = 0xfffffb00u, extra = 8;
+	d -= 3;
+	if (d >> (31 - extra))
+		return 0;
+	for (i = 0; i < extra; i++)
+		d = d * 2 + bit(u);
+	back = ~d; /* the stub keeps distances negative */
+	*add = 1 + (back < far2) + (back < far1);
+	*last = d + 1;
+	return d + 1;
+}
+
+static uint32_t length(struct unp *u)
+{
+	uint32_t n = bit(u);
+
+	n = n * 2 + bit(u);
+	return n ? n : gamma_code(u, 1) + 2;
+}
+
+/* Unpacks size bytes from src to dst in the image: the end of what it
+ * wrote, or 0 for damage. */
+static size_t unpack(struct unp *u, uint32_t src, uint32_t dst, uint32_t size)
+{
+	uint32_t left = size - 1, last = 0, dist, add, n;
+	size_t at = dst;
+
+	if (!size || src >= u->len || dst >= u->len)
+		return 0;
+	u->src = src;
+	u->reg = 0;
+	u->img[at++] = u->img[u->src++];
+	while (left && !u->failed) {
+		if (!bit(u)) {
+			if (u->src >= u->len || at >= u->len)
+				return 0;
+			u->img[at++] = u->img[u->src++] ^ (uint8_t)left;
+			left--;
+			continue;
+		}
+		dist = distance(u, size, &last, &add);
+		n = length(u) + add;
+		if (u->failed || !dist || dist > at || n > left ||
+		    n > u->len - at)
+			return 0;
+		for (left -= n; n; n--, at++)
+			u->img[at] = u->img[at - dist];
+	}
+	return u->failed ? 0 : at;
+}
+
+/* The 32 bits at pos in the image; *ok cleared if they are not in it. */
+static uint32_t at32(const struct pe_image *img, uint64_t pos, int *ok)
+{
+	if (pos + 4 > img->len) {
+		*ok = 0;
+		return 0;
+	}
+	return u32(img->b + pos);
+}
+
+/* What the stub's code, unpacked to end at `end`, says of the original
+ * entry point: 1 with the encrypted entry point, the import list and
+ * whether imports are mangled; 0 if it is not there. */
+struct ep_key {
+	uint32_t enc, imports;
+	int mangled;
+};
+
+static int find_key(const struct pe_image *img, size_t end, uint32_t extent,
+		    const struct petite_version *v, struct ep_key *k)
+{
+	uint64_t base = (uint64_t)end - v->grown, reloc = 0;
+	uint32_t t1, t2;
+	int ok = 1;
+
+	if (end < v->grown + v->skew || extent <= v->grown)
+		return 0;
+	if (at32(img, base + 5 + 0x4f, &ok) != 0x645ec033u ||
+	    at32(img, base + 5 + 0x4f + 4, &ok) != 0x1b8b188bu) {
+		if (extent <= v->grown + v->skew ||
+		    at32(img, base + 5 + 0x4f - v->skew, &ok) != 0x645ec033u ||
+		    at32(img, base + 5 + 0x4f + 4 - v->skew, &ok) !=
+			    0x1b8b188bu)
+			return 0;
+		reloc = v->skew; /* the original had relocations */
+	}
+	base -= reloc;
+	t1 = at32(img, base + 0x0f - 8, &ok) ^ 0x9d6661aau;
+	t2 = at32(img, base + 0x0f - 4, &ok) ^ 0xe908c483u;
+	k->imports = at32(img, base + 0x121, &ok);
+	k->enc = at32(img, base + 0x0f, &ok) ^ t1;
+	k->mangled = at32(img, base + 0x1c0, &ok) != 0x90909090u;
+	return ok && t1 == t2 && k->enc;
+}
+
+/*
+ * Petite 2.2 turns the key with every import the stub resolves: each
+ * name or ordinal, or (mangled imports, every few of them) a jump the
+ * stub plants after its entry point. 0 with *enc final, -1 if the import
+ * list is not whole.
+ */
+static int turn_key(const struct pe_image *img, const struct pe_info *pe,
+		    uint32_t stub_rva, struct ep_key *k)
+{
+	uint32_t base = (uint32_t)pe->image_base, planted = pe->ep + 5 + base;
+	uint64_t t = k->imports, a;
+	unsigned walked = 0;
+	int spacing = 0, ok = 1;
+
+	for (;;) {
+		uint32_t list = at32(img, t, &ok), api;
+
+		t += 4;
+		if (!ok)
+			return -1;
+		if (!list)
+			return 0;
+		for (a = list;; a += 4) {
+			api = at32(img, a, &ok);
+			if (!ok || ++walked > PETITE_IMPORTS_MAX)
+				return -1;
+			if (!api)
+				break;
+			if (!(api & 0x80000000u) && k->mangled &&
+			    --spacing < 0) {
+				api = planted;
+				planted += 5;
+				spacing = (int)(planted & 7);
+			} else {
+				api = 0xbff01337u; /* an address in a DLL */
+			}
+			k->enc -= (stub_rva + base < api) + (api < planted);
+			k->enc = k->enc >> 3 | k->enc << 29;
+		}
+	}
+}
+
+/* How far before `end` the unpacked data reaches back: from the start of
+ * the section dst lies in, or from dst. */
+static uint32_t extent(const struct pe_info *pe, uint32_t dst, size_t end)
+{
+	uint16_t i;
+
+	for (i = 0; i < pe->nsect; i++)
+		if (dst > pe->sect[i].vaddr &&
+		    dst - pe->sect[i].vaddr < pe->sect[i].vsize)
+			return (uint32_t)(end - pe->sect[i].vaddr);
+	return (uint32_t)(end - dst);
+}
+
+/* Moves n words ending at the words at from and to; 0, or -1. */
+static int move(struct pe_image *img, uint32_t n, uint32_t from, uint32_t to)
+{
+	uint64_t bytes = (uint64_t)n * 4, back = bytes - 4;
+
+	if (!n || back > from || back > to || from - back + bytes > img->len ||
+	    to - back + bytes > img->len)
+		return -1;
+	memmove(img->b + to - back, img->b + from - back, (size_t)bytes);
+	return 0;
+}
+
+/* Runs the list at pos: 0, or FMT_DAMAGED; *k filled if the stub's key
+ * was found. */
+static int run_list(struct fmt_ctx *c, struct pe_image *img,
+		    const struct pe_info *pe, uint64_t pos,
+		    const struct petite_version *v, struct ep_key *k,
+		    int *have_key)
+{
+	struct unp u = { img->b, img->len, 0, 0, 0 };
+	unsigned i;
+	int ok = 1;
+
+	for (i = 0; i < PETITE_MAX_ENTRIES && !fmt_expired(c); i++) {
+		uint32_t first = at32(img, pos, &ok), size, dst;
+		size_t end;
+
+		if (!ok)
+			return FMT_DAMAGED;
+		if (!first)
+			return 0;
+		if (first & 0x80000000u) {
+			if (move(img, first & 0x7fffffffu, at32(img, pos + 4, &ok),
+				 at32(img, pos + 8, &ok)) < 0 || !ok)
+				return FMT_DAMAGED;
+			pos += 12;
+			continue;
+		}
+		size = at32(img, pos + 4, &ok);
+		dst = at32(img, pos + 8, &ok);
+		pos += 16;
+		if (!ok)
+			return FMT_DAMAGED;
+		if (!size)
+			continue; /* an empty section */
+		if (!(end = unpack(&u, first, dst, size)))
+			return FMT_DAMAGED;
+		if (find_key(img, end, extent(pe, dst, end), v, k))
+			*have_key = 1;
+	}
+	return FMT_DAMAGED;
+}
+
+int petite_unpack(struct fmt_ctx *c, const uint8_t *buf, size_t len,
+		  const struct pe_info *pe)
+{
+	int s = stub_section(buf, len, pe, (size_t)pe_rva_to_off(pe, pe->ep));
+	const struct petite_version *v = s == pe->nsect - 1 ? &v22 : &v21;
+	uint32_t stub_rva = pe->sect[s].vaddr, ep = pe->ep;
+	struct ep_key k = { 0, 0, 0 };
+	struct pe_image img;
+	int rc, have_key = 0;
+
+	rc = pe_image_map(buf, len, pe, pe->nsect, fmt_max_output(c, len), &img);
+	if (rc == 1)
+		return fmt_over(c, "petite-unpacked", len);
+	if (rc == VIGIL_ENOMEM)
+		return rc;
+	if (rc < 0) {
+		fmt_warn(c, "Petite: sections outside the file");
+		return fmt_extract_after(c, "pe-packer", buf, len);
+	}
+	rc = run_list(c, &img, pe, (uint64_t)stub_rva + v->list, v, &k,
+		      &have_key);
+	if (rc == FMT_DAMAGED)
+		fmt_warn(c, "Petite: damaged (what it unpacked to so far is "
+			    "scanned)");
+	if (have_key && (v == &v21 || turn_key(&img, pe, stub_rva, &k) == 0))
+		ep = pe->ep + 5 + k.enc;
+	pe_image_finish(&img, pe, (uint16_t)s, ep);
+	rc = fmt_child(c, "petite-unpacked", img.b, img.len);
+	pe_image_free(&img);
+	return rc;
+}
