@@ -342,7 +342,7 @@ def pe(body=b"", sections=(("code", b"\xc3" * 64),)):
     """A minimal PE32 image: headers, then each section's data."""
     nsec = len(sections)
     opt = 224
-    hdr_len = 0x200
+    hdr_len = 0x80 + 24 + opt + 40 * nsec + 0x1ff & ~0x1ff
     raw, out_secs = hdr_len, []
     for name, data in sections:
         size = len(data) + (-len(data) % 0x200)

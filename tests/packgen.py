@@ -8,7 +8,12 @@ compressor for it, and a PE around it):
 - Petite 2.2: bytes of bits with literals XORed by the count left; the
   stub section's list moves the packed data and unpacks it; the stub's
   code at the end of the unpacked section holds the encrypted entry point,
-  turned by every import."""
+  turned by every import.
+- ASPack 2.12-2.42: canonical Huffman codes (lengths delta-coded through
+  a pre-code with runs), matches by position slot with the aligned code
+  and the last distance reused, a second table set halfway; the stub
+  holds the block list, the decoder's tables, the call marker and the
+  original entry point at each version's offsets."""
 import struct
 
 import formatgen as fg
@@ -302,4 +307,231 @@ def petite_pe(content, code=b"\x90\xc3", key=True, dst=0x1000):
     struct.pack_into("<II", img, table + 16, 0, 0)  # "code": no raw data
     struct.pack_into("<I", img, 0x80 + 24 + 16, ep)
     struct.pack_into("<I", img, 0x80 + 24 + 56, stub_rva + 0x1000 + len(stub))
+    return bytes(img)
+
+
+# ASPack: offsets in the stub (from the byte before the entry point) of
+# each version: "push 0; ret" (from the entry point), the block list and
+# its entry size, the decoder's tables, the call marker, the entry point.
+ASPACK_VERSIONS = {
+    "2.12": (0x3b9, 0x57c, 8, 0x6d6, 0x148, 0x39b),
+    "2.2x": (0x41f, 0x5d8, 12, 0x732, 0x13a, 0x401),
+    "2.42": (0x42b, 0x5e4, 12, 0x73e, 0x148, 0x40d),
+}
+AS_LEN_BASE = [0, 1, 2, 3, 4, 5, 6, 7, 8, 10, 12, 14, 16, 20, 24, 28, 32,
+               40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224]
+AS_LEN_BITS = [0] * 8 + [k // 4 for k in range(4, 24)]
+AS_POS_BITS = [0, 0, 0, 0] + [k // 2 for k in range(2, 36)] + [17] * 15 + [18] * 5
+AS_POS_BASE = [sum(1 << b for b in AS_POS_BITS[:i]) for i in range(58)]
+
+
+class BitWriter:
+    def __init__(self):
+        self.out, self.n = bytearray(), 0
+
+    def bits(self, v, k):
+        for i in reversed(range(k)):
+            if self.n % 8 == 0:
+                self.out.append(0)
+            self.out[-1] |= (v >> i & 1) << (7 - self.n % 8)
+            self.n += 1
+
+
+def huffman_lengths(freqs, limit=15, every=True):
+    """Code lengths for freqs, no longer than limit; every: each symbol
+    gets a code (else only those used; at least two are). Complete."""
+    import heapq
+    freqs = [f + 1 if every else f for f in freqs]
+    if sum(1 for f in freqs if f) < 2:
+        freqs = [f or (1 if i < 2 else 0) for i, f in enumerate(freqs)]
+    while True:
+        heap = [(f, i, [i]) for i, f in enumerate(freqs) if f]
+        heapq.heapify(heap)
+        lens, k = [0] * len(freqs), len(freqs)
+        while len(heap) > 1:
+            fa, _, a = heapq.heappop(heap)
+            fb, _, b = heapq.heappop(heap)
+            for s in a + b:
+                lens[s] += 1
+            heapq.heappush(heap, (fa + fb, k, a + b))
+            k += 1
+        if max(lens) <= limit:
+            return lens
+        freqs = [(f + 1) // 2 + 1 if f else 0 for f in freqs]
+
+
+def canonical(lens):
+    codes, code = {}, 0
+    for length in range(1, 16):
+        for s in range(len(lens)):
+            if lens[s] == length:
+                codes[s] = (code, length)
+                code += 1
+        code <<= 1
+    return codes
+
+
+def _as_tokens(data):
+    seen, i, out = {}, 0, []
+    while i < len(data):
+        n, dist = longest(data, i, seen, 0x100000, 264)
+        if n >= 3:
+            out.append((n, dist))
+        else:
+            n = 1
+            out.append(data[i])
+        remember(data, seen, i, n)
+        i += n
+    return out
+
+
+def _as_match(n, pos):
+    """(main symbol, length symbol or None, its extra, slot, slot extra)."""
+    slot = max(s for s in range(58) if AS_POS_BASE[s] <= pos)
+    code, lsym, lextra = n - 2, None, None
+    if n >= 9:
+        code = 7
+        lsym = max(k for k in range(28) if AS_LEN_BASE[k] <= n - 9)
+        lextra = n - 9 - AS_LEN_BASE[lsym]
+    return 256 + slot * 8 + code, lsym, lextra, slot, pos - AS_POS_BASE[slot]
+
+
+def _as_positions(toks):
+    """Each match's position code: 0 reuses the last distance."""
+    last, out = None, []
+    for t in toks:
+        if isinstance(t, int):
+            out.append(t)
+            continue
+        n, dist = t
+        out.append((n, 0 if dist == last else dist - 1 + 3))
+        last = dist
+    return out
+
+
+def _as_length_codes(lens, prev):
+    """The pre-code symbols for lens, delta against prev: runs of zeros
+    (17, 18) and of the last length (16) where they pay."""
+    out, i = [], 0
+    while i < len(lens):
+        run = 1
+        while i + run < len(lens) and lens[i + run] == lens[i]:
+            run += 1
+        if lens[i] == 0 and run >= 11:
+            k = min(run, 138)
+            out.append((18, k - 11, 7))
+        elif lens[i] == 0 and run >= 3:
+            k = min(run, 10)
+            out.append((17, k - 3, 3))
+        elif i > 0 and lens[i] == lens[i - 1] and run >= 3:
+            k = min(run, 6)
+            out.append((16, k - 3, 2))
+        else:
+            k = 1
+            out.append(((lens[i] - prev[i]) & 15, 0, 0))
+        i += k
+    return out
+
+
+ALIGNED = [2, 2, 3, 3, 3, 4, 5, 5]
+
+
+def _as_tables(w, toks, prev):
+    """Writes a table set for toks (delta against prev); returns the
+    codes and the lengths."""
+    main, lng, align = [0] * 721, [0] * 28, [0] * 8
+    main[720] = 1  # a new table set may follow
+    for t in toks:
+        if isinstance(t, int):
+            main[t] += 1
+            continue
+        m, lsym, _, slot, extra = _as_match(*t)
+        main[m] += 1
+        if lsym is not None:
+            lng[lsym] += 1
+    lens = huffman_lengths(main, every=False) + huffman_lengths(lng) + ALIGNED
+    codes = _as_length_codes(lens, prev)
+    pre = huffman_lengths([sum(1 for c in codes if c[0] == v) for v in range(19)])
+    pc = canonical(pre)
+    w.bits(1 if any(prev) else 0, 1)
+    for v in pre:
+        w.bits(v, 4)
+    for sym, extra, nbits in codes:
+        w.bits(*pc[sym])
+        w.bits(extra, nbits)
+    return canonical(lens[:721]), canonical(lens[721:749]), canonical(ALIGNED), lens
+
+
+def aspack_compress(data):
+    """Greedy matches, the last distance reused, the aligned code for
+    slots of three extra bits or more; the table set is sent again
+    halfway (symbol 720), as a delta against the first."""
+    toks = _as_positions(_as_tokens(data))
+    half = len(toks) // 2
+    w, prev = BitWriter(), [0] * 757
+    for k, part in enumerate((toks[:half], toks[half:])):
+        if k:
+            w.bits(*mc[720])  # noqa: F821 (the first part's codes)
+        mc, lc, ac, prev = _as_tables(w, part, prev)
+        for t in part:
+            if isinstance(t, int):
+                w.bits(*mc[t])
+                continue
+            m, lsym, lextra, slot, extra = _as_match(*t)
+            w.bits(*mc[m])
+            if lsym is not None:
+                w.bits(*lc[lsym])
+                w.bits(lextra, AS_LEN_BITS[lsym])
+            if AS_POS_BITS[slot] >= 3:
+                w.bits(extra >> 3, AS_POS_BITS[slot] - 3)
+                w.bits(*ac[extra & 7])
+            else:
+                w.bits(extra, AS_POS_BITS[slot])
+    return bytes(w.out)
+
+
+def aspack_pe(content, code=b"\x90\xc3", version="2.12", oep=None, damage=False):
+    """A PE whose section "code" (at 0x1000) is content, compressed in
+    place as ASPack does, entered through a stub in the section ".aspack"
+    (followed by an empty ".adata"); the original entry point is the
+    section "entry", or oep. A call at the start of content is stored as
+    the packer rewrites it. damage: the stream's first table set made
+    unusable."""
+    ret, lst, entry_size, tables, mark_at, oep_at = ASPACK_VERSIONS[version]
+    base = 0x400000
+    data = bytearray(content)
+    mark = next(m for m in range(0xa0, 0x100)
+                if not any(data[i] in (0xe8, 0xe9) and data[i + 1] == m
+                           for i in range(len(data) - 1)))
+    if data[:1] == b"\xe8":  # the packer's form of a call at offset 0
+        rel = struct.unpack_from("<I", data, 1)[0]
+        assert rel < 1 << 24
+        data[1:5] = bytes([mark]) + struct.pack("<I", rel)[:3]
+    stream = aspack_compress(bytes(data))
+    while len(stream) > len(data):  # the block is as long as its output
+        data += bytes(len(stream) - len(data) + 64)
+        stream = aspack_compress(bytes(data))
+    if damage:
+        stream = b"\xff" * 10 + stream[10:]
+    vsize = len(data) + 0xfff & ~0xfff
+    entry_rva = 0x1000 + vsize
+    stub_rva = entry_rva + 0x1000
+    stub = bytearray(0x800)
+    stub[0] = 0x90
+    stub[1:9] = bytes.fromhex("60e803000000e9eb")
+    stub[1 + ret:1 + ret + 6] = bytes.fromhex("6800000000c3")
+    struct.pack_into("<II", stub, lst, 0x1000, len(data))  # then a 0 rva
+    stub[tables:tables + 56] = bytes(AS_LEN_BASE + AS_LEN_BITS)
+    stub[tables + 56:tables + 114] = bytes(AS_POS_BITS)
+    stub[mark_at] = mark
+    struct.pack_into("<I", stub, oep_at, entry_rva if oep is None else oep)
+    img = bytearray(fg.pe(sections=(("code", stream), ("entry", code),
+                                    (".aspack", bytes(stub)), (".adata", b""))))
+    table = 0x80 + 24 + 224
+    for i, (rva, vs) in enumerate(((0x1000, vsize), (entry_rva, 0x1000),
+                                   (stub_rva, 0x1000), (stub_rva + 0x1000, 0x1000))):
+        struct.pack_into("<II", img, table + 40 * i + 8, vs, rva)
+    struct.pack_into("<II", img, table + 40 * 3 + 16, 0, 0)  # .adata: no data
+    struct.pack_into("<I", img, 0x80 + 24 + 16, stub_rva + 1)
+    struct.pack_into("<I", img, 0x80 + 24 + 56, stub_rva + 0x2000)
     return bytes(img)

@@ -66,6 +66,12 @@ CASES = {
                    "petite-unpacked//payload.bin"),
     "petite-pe.exe": (lambda: packgen.petite_pe(fg.zip_of(PAYLOAD), key=False),
                       "petite-unpacked//payload.bin"),
+    "aspack212.exe": (lambda: packgen.aspack_pe(fg.zip_of(PAYLOAD), version="2.12"),
+                      "aspack-unpacked//payload.bin"),
+    "aspack22x.exe": (lambda: packgen.aspack_pe(fg.zip_of(PAYLOAD), version="2.2x"),
+                      "aspack-unpacked//payload.bin"),
+    "aspack242.exe": (lambda: packgen.aspack_pe(fg.zip_of(PAYLOAD), version="2.42"),
+                      "aspack-unpacked//payload.bin"),
 }
 
 
@@ -142,11 +148,11 @@ def test_autoit_ea05_unicode_script_as_text(tmp_path, vigil):
         tmp_path / "a.exe"), r.out + r.err
 
 
-@pytest.mark.parametrize("packer", ["wwpack", "petite"])
+@pytest.mark.parametrize("packer", ["wwpack", "petite", "aspack"])
 def test_unpacked_entry_point(tmp_path, vigil, packer):
     """The unpacked image has the original entry point (a signature
-    relative to it matches): WWPack keeps it in its stub, Petite encrypts
-    it with a key turned by every import."""
+    relative to it matches): WWPack and ASPack keep it in their stubs,
+    Petite encrypts it with a key turned by every import."""
     entry = b"\xe8VIGIL-PACKED-ENTRY\xc3"
     (tmp_path / "ep.ndb").write_text("Format.Entry:1:EP+0:%s\n" % entry.hex())
     build = getattr(packgen, packer + "_pe")
@@ -154,6 +160,17 @@ def test_unpacked_entry_point(tmp_path, vigil, packer):
     r = vigil("scan", "--no-summary", "-d", tmp_path / "ep.ndb", tmp_path / "p.exe")
     assert r.out.strip() == "%s//%s-unpacked: Format.Entry FOUND" % (
         tmp_path / "p.exe", packer), r.out + r.err
+
+
+def test_aspack_calls_turned_back(tmp_path, vigil):
+    """ASPack rewrites the calls of its first block (a marker byte, then
+    a 24-bit target); they are turned back, here at the entry point."""
+    code = b"\xe8\x34\x12\x00\x00VIGIL-CALL"
+    (tmp_path / "c.ndb").write_text("Format.Call:1:EP+0:%s\n" % code.hex())
+    (tmp_path / "a.exe").write_bytes(packgen.aspack_pe(code + fg.zip_of(PAYLOAD), oep=0x1000))
+    r = vigil("scan", "--no-summary", "-d", tmp_path / "c.ndb", tmp_path / "a.exe")
+    assert r.out.strip() == "%s//aspack-unpacked: Format.Call FOUND" % (
+        tmp_path / "a.exe"), r.out + r.err
 
 
 def test_damaged_packed_images(made, tmp_path, vigil):
@@ -171,6 +188,9 @@ def test_damaged_packed_images(made, tmp_path, vigil):
     (tmp_path / "pt.exe").write_bytes(packgen.petite_pe(PAYLOAD, dst=0x7ffffff0))
     r = vigil("scan", "--no-summary", "-d", made / "sig.hdb", tmp_path / "pt.exe")
     assert r.rc == 0 and "Petite: damaged" in r.err, r.out + r.err
+    (tmp_path / "as.exe").write_bytes(packgen.aspack_pe(PAYLOAD, damage=True))
+    r = vigil("scan", "--no-summary", "-d", made / "sig.hdb", tmp_path / "as.exe")
+    assert r.rc == 0 and "ASPack: damaged block" in r.err, r.out + r.err
 
 
 def test_embedded_pe(made, vigil):

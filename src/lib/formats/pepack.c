@@ -9,6 +9,7 @@
 #include "vigil/vigil.h"
 
 static const struct pe_packer packers[] = {
+	{ "aspack", aspack_is, aspack_unpack },
 	{ "petite", petite_is, petite_unpack },
 	{ "wwpack", wwpack_is, wwpack_unpack },
 };

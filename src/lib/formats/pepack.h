@@ -27,6 +27,7 @@ struct pe_packer {
 	int name##_unpack(struct fmt_ctx *c, const uint8_t *buf, size_t len, \
 			  const struct pe_info *pe)
 
+PE_PACKER(aspack);
 PE_PACKER(petite);
 PE_PACKER(wwpack);
 
