@@ -41,9 +41,12 @@ static const uint8_t stub_call[] = { 0xe8, 0x00, 0x00, 0x00, 0x00, 0x58,
 int wwpack_is(const uint8_t *buf, size_t len, const struct pe_info *pe,
 	      size_t ep)
 {
-	const struct pe_section *last = &pe->sect[pe->nsect - 1];
+	const struct pe_section *last;
 
-	return pe->nsect > 1 && pe->ep - last->vaddr < last->rawsize &&
+	if (pe->nsect < 2)
+		return 0;
+	last = &pe->sect[pe->nsect - 1];
+	return pe->ep - last->vaddr < last->rawsize &&
 	       ep + 0x68 + sizeof(stub_call) <= len &&
 	       !memcmp(buf + ep, stub_head, sizeof(stub_head)) &&
 	       !memcmp(buf + ep + 0x68, stub_call, sizeof(stub_call));
