@@ -338,18 +338,19 @@ def ole2_package(payload, name="payload.bin"):
 
 
 # -------------------------------------------------------- executables
-def pe(body=b"", sections=(("code", b"\xc3" * 64),)):
-    """A minimal PE32 image: headers, then each section's data."""
+def pe(body=b"", sections=(("code", b"\xc3" * 64),), lfanew=0x80):
+    """A minimal PE32 image: headers (the PE header at lfanew), then each
+    section's data."""
     nsec = len(sections)
     opt = 224
-    hdr_len = 0x80 + 24 + opt + 40 * nsec + 0x1ff & ~0x1ff
+    hdr_len = lfanew + 24 + opt + 40 * nsec + 0x1ff & ~0x1ff
     raw, out_secs = hdr_len, []
     for name, data in sections:
         size = len(data) + (-len(data) % 0x200)
         out_secs.append((name, raw, size, data))
         raw += size
-    dos = b"MZ" + b"\x00" * 58 + struct.pack("<I", 0x80)
-    dos = dos.ljust(0x80, b"\x00")
+    dos = b"MZ" + b"\x00" * 58 + struct.pack("<I", lfanew)
+    dos = dos.ljust(lfanew, b"\x00")
     coff = struct.pack("<HHIIIHH", 0x14c, nsec, 0, 0, 0, opt, 0x102)
     optional = struct.pack("<HBBIIIIIIIIIHHHHHHIIIIHHIIIIII", 0x10b, 1, 0, 0, 0, 0, 0x1000,
                            0x1000, 0, 0x400000, 0x1000, 0x200, 4, 0, 0, 0, 4, 0, 0,

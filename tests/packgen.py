@@ -9,6 +9,8 @@ compressor for it, and a PE around it):
   stub section's list moves the packed data and unpacks it; the stub's
   code at the end of the unpacked section holds the encrypted entry point,
   turned by every import.
+- MEW 11: aPLib (bytes of bits, literals and offset bytes between them)
+  and raw LZMA (lc 4, lp 0, pb 2) chunks, the loader in the PE header.
 - ASPack 2.12-2.42: canonical Huffman codes (lengths delta-coded through
   a pre-code with runs), matches by position slot with the aligned code
   and the last distance reused, a second table set halfway; the stub
@@ -23,6 +25,20 @@ STUB_CALL = bytes.fromhex("e800000000582d6d000000506033c950585050")
 NEAR_RANGES = ((0, 5, 1), (1, 6, 0x21), (2, 8, 0x61), (3, 9, 0x161))
 FAR_RANGES = ((0, 5, None), (1, 6, None), (2, 7, None), (3, 8, 0), (3, 9, 1),
               (4, 10, 0), (4, 11, 1), (5, 12, None))
+
+
+def _place(img, secs, ep, lfanew=0x80, empty=()):
+    """Moves the sections of a formatgen.pe image to (rva, virtual size)
+    each, sets the entry point and the image size; sections in empty get
+    no raw data."""
+    table = lfanew + 24 + 224
+    for i, (rva, vsize) in enumerate(secs):
+        struct.pack_into("<II", img, table + 40 * i + 8, vsize, rva)
+        if i in empty:
+            struct.pack_into("<II", img, table + 40 * i + 16, 0, 0)
+    struct.pack_into("<I", img, lfanew + 24 + 16, ep)
+    struct.pack_into("<I", img, lfanew + 24 + 56, max(r + v for r, v in secs))
+    return bytes(img)
 
 
 class WwStream:
@@ -186,13 +202,8 @@ def wwpack_pe(content, code=b"\x90\xc3", vsize=None, stream=None):
                      len(stream) - 4, 0)
     img = bytearray(fg.pe(sections=(("code", stream), ("entry", code),
                                     (".WWP32", bytes(stub)))))
-    table = 0x80 + 24 + 224
-    for i, (rva, size) in enumerate(((0x1000, vsize), (entry_rva, 0x1000),
-                                     (stub_rva, 0x1000))):
-        struct.pack_into("<II", img, table + 40 * i + 8, size, rva)
-    struct.pack_into("<I", img, 0x80 + 24 + 16, stub_rva)  # entry point
-    struct.pack_into("<I", img, 0x80 + 24 + 56, stub_rva + 0x1000)
-    return bytes(img)
+    return _place(img, ((0x1000, vsize), (entry_rva, 0x1000), (stub_rva, 0x1000)),
+                  stub_rva)
 
 
 class PetiteStream:
@@ -300,14 +311,8 @@ def petite_pe(content, code=b"\x90\xc3", key=True, dst=0x1000):
                      0x1000 + vsize - len(stream), len(data), dst, 0, 0)
     img = bytearray(fg.pe(sections=(("code", b""), ("entry", bytes(entry)),
                                     (".petite", bytes(stub)))))
-    table = 0x80 + 24 + 224
-    for i, (rva, vs) in enumerate(((0x1000, vsize), (entry_rva, 0x1000),
-                                   (stub_rva, len(stub) + 0xfff & ~0xfff))):
-        struct.pack_into("<II", img, table + 40 * i + 8, vs, rva)
-    struct.pack_into("<II", img, table + 16, 0, 0)  # "code": no raw data
-    struct.pack_into("<I", img, 0x80 + 24 + 16, ep)
-    struct.pack_into("<I", img, 0x80 + 24 + 56, stub_rva + 0x1000 + len(stub))
-    return bytes(img)
+    return _place(img, ((0x1000, vsize), (entry_rva, 0x1000),
+                        (stub_rva, len(stub) + 0xfff & ~0xfff)), ep, empty=(0,))
 
 
 # ASPack: offsets in the stub (from the byte before the entry point) of
@@ -527,11 +532,99 @@ def aspack_pe(content, code=b"\x90\xc3", version="2.12", oep=None, damage=False)
     struct.pack_into("<I", stub, oep_at, entry_rva if oep is None else oep)
     img = bytearray(fg.pe(sections=(("code", stream), ("entry", code),
                                     (".aspack", bytes(stub)), (".adata", b""))))
-    table = 0x80 + 24 + 224
-    for i, (rva, vs) in enumerate(((0x1000, vsize), (entry_rva, 0x1000),
-                                   (stub_rva, 0x1000), (stub_rva + 0x1000, 0x1000))):
-        struct.pack_into("<II", img, table + 40 * i + 8, vs, rva)
-    struct.pack_into("<II", img, table + 40 * 3 + 16, 0, 0)  # .adata: no data
-    struct.pack_into("<I", img, 0x80 + 24 + 16, stub_rva + 1)
-    struct.pack_into("<I", img, 0x80 + 24 + 56, stub_rva + 0x2000)
-    return bytes(img)
+    return _place(img, ((0x1000, vsize), (entry_rva, 0x1000), (stub_rva, 0x1000),
+                        (stub_rva + 0x1000, 0x1000)), stub_rva + 1, empty=(3,))
+
+
+def aplib_compress(data):
+    """aPLib as MEW's loader expands it: a stored first byte, then greedy
+    matches (short, long, the last distance again after a literal), zero
+    bytes by their own code, literals; the end mark."""
+    s, seen, i, last, after_lit = PetiteStream(), {}, 1, None, True
+    s.out.append(data[0])
+    remember(data, seen, 0, 1)
+    while i < len(data):
+        n, dist = longest(data, i, seen, 0x7cff, 0x10000)
+        adj = (dist >= 0x500) + 2 * (dist <= 0x7f)
+        if n >= 2 and after_lit and dist == last:
+            s.bit(1), s.bit(0)
+            s.gamma(2)
+            s.gamma(n)
+        elif n >= 2 and dist <= 127 and (n <= 3 or n < adj + 2):
+            n = min(n, 3)
+            s.bit(1), s.bit(1), s.bit(0)
+            s.out.append(dist << 1 | (n - 2))
+        elif n >= adj + 2:
+            s.bit(1), s.bit(0)
+            s.gamma((dist >> 8) + 2 + after_lit)
+            s.out.append(dist & 0xff)
+            s.gamma(n - adj)
+        elif data[i] == 0:
+            n = 1
+            s.bit(1), s.bit(1), s.bit(1)
+            for _ in range(4):
+                s.bit(0)
+        else:
+            n = 1
+            s.bit(0)
+            s.out.append(data[i])
+        after_lit = n == 1
+        if n >= 2:
+            last = dist
+        remember(data, seen, i, n)
+        i += n
+    s.bit(1), s.bit(1), s.bit(0)
+    s.out.append(0)
+    return bytes(s.out)
+
+
+def _lzma_raw(data):
+    import lzma
+    return lzma.compress(data, format=lzma.FORMAT_RAW, filters=[{
+        "id": lzma.FILTER_LZMA1, "lc": 4, "lp": 0, "pb": 2,
+        "dict_size": 1 << 16}])
+
+
+def mew_pe(content, code=b"\x90\xc3", oep=None, use_lzma=None, calls=0, damage=False):
+    """A PE packed as MEW 11 does: the section "MEW" empty, the image
+    unpacked into it from the data in the next section, through the loader
+    in the header (at 0x154) that the entry point jumps to. use_lzma:
+    None (aPLib only), "plain" or "special" (one LZMA chunk; a routine
+    starting with "push eax", whose first `calls` bytes have their calls'
+    targets turned back). content is unpacked at 0x1000, code at the
+    original entry point (or oep) after it. damage: the LZMA chunk cut
+    in half."""
+    base = 0x400000
+    image = content + bytes(-len(content) % 0x1000) + code.ljust(0x1000, b"\x00")
+    vsize = len(image)
+    data_rva = 0x1000 + vsize
+    entry = oep if oep is not None else 0x1000 + len(image) - 0x1000
+    head = struct.pack("<III", 0, entry + base, 0x1000 + base)
+    if use_lzma:
+        # aPLib puts a marker at the end of the section; LZMA the rest
+        blob = head[:8] + struct.pack("<I", vsize - 16 + 0x1000 + base)
+        blob += aplib_compress(b"MEW-LZMA" * 2) + struct.pack("<I", 0)
+        packed = _lzma_raw(image[:vsize - 16])
+        if damage:
+            packed = packed[:len(packed) // 2]
+        if use_lzma == "special":
+            blob += struct.pack("<I", calls)
+        blob += struct.pack("<IIIIB", 0, vsize - 16, 0x1000 + base,
+                            len(packed), 0) + packed + struct.pack("<I", 0)
+    else:
+        blob = head + aplib_compress(image) + struct.pack("<I", 0)
+    sect = bytearray(0x40) + blob + bytearray(0x40)
+    routine = 0x20  # the LZMA routine, in this section
+    sect[routine + 8] = 0x50 if use_lzma == "special" else 0x90
+    ep = data_rva + len(sect) - 0x10
+    sect[-0x10] = 0xe9
+    struct.pack_into("<i", sect, len(sect) - 0x0f, 0x154 - (ep + 5))
+    img = bytearray(fg.pe(sections=(("MEW", b""), ("data", bytes(sect))),
+                          lfanew=0x1e0))
+    img[0x154] = 0xbe
+    struct.pack_into("<I", img, 0x155, data_rva + 0x40 + base)
+    if use_lzma:
+        img[0x154 + 0x7b] = 0xe8
+        struct.pack_into("<i", img, 0x154 + 0x7c, data_rva + routine - (0x154 + 0x80))
+    return _place(img, ((0x1000, vsize), (data_rva, len(sect) + 0xfff & ~0xfff)),
+                  ep, lfanew=0x1e0, empty=(0,))

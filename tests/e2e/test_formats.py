@@ -72,6 +72,12 @@ CASES = {
                       "aspack-unpacked//payload.bin"),
     "aspack242.exe": (lambda: packgen.aspack_pe(fg.zip_of(PAYLOAD), version="2.42"),
                       "aspack-unpacked//payload.bin"),
+    "mew.exe": (lambda: packgen.mew_pe(fg.zip_of(PAYLOAD) + bytes(300) + PAYLOAD),
+                "mew-unpacked//payload.bin"),
+    "mew-lzma.exe": (lambda: packgen.mew_pe(fg.zip_of(PAYLOAD), use_lzma="plain"),
+                     "mew-unpacked//payload.bin"),
+    "mew-lzma-special.exe": (lambda: packgen.mew_pe(fg.zip_of(PAYLOAD), use_lzma="special"),
+                             "mew-unpacked//payload.bin"),
 }
 
 
@@ -148,11 +154,11 @@ def test_autoit_ea05_unicode_script_as_text(tmp_path, vigil):
         tmp_path / "a.exe"), r.out + r.err
 
 
-@pytest.mark.parametrize("packer", ["wwpack", "petite", "aspack"])
+@pytest.mark.parametrize("packer", ["wwpack", "petite", "aspack", "mew"])
 def test_unpacked_entry_point(tmp_path, vigil, packer):
     """The unpacked image has the original entry point (a signature
-    relative to it matches): WWPack and ASPack keep it in their stubs,
-    Petite encrypts it with a key turned by every import."""
+    relative to it matches): WWPack, ASPack and MEW keep it in their
+    stubs, Petite encrypts it with a key turned by every import."""
     entry = b"\xe8VIGIL-PACKED-ENTRY\xc3"
     (tmp_path / "ep.ndb").write_text("Format.Entry:1:EP+0:%s\n" % entry.hex())
     build = getattr(packgen, packer + "_pe")
@@ -162,15 +168,22 @@ def test_unpacked_entry_point(tmp_path, vigil, packer):
         tmp_path / "p.exe", packer), r.out + r.err
 
 
-def test_aspack_calls_turned_back(tmp_path, vigil):
-    """ASPack rewrites the calls of its first block (a marker byte, then
-    a 24-bit target); they are turned back, here at the entry point."""
+@pytest.mark.parametrize("packer", ["aspack", "mew"])
+def test_packer_calls_turned_back(tmp_path, vigil, packer):
+    """ASPack rewrites the calls of its first block (a marker byte, then a
+    24-bit target), MEW's special LZMA routine makes them absolute and
+    big-endian; both are turned back, here at the entry point."""
     code = b"\xe8\x34\x12\x00\x00VIGIL-CALL"
     (tmp_path / "c.ndb").write_text("Format.Call:1:EP+0:%s\n" % code.hex())
-    (tmp_path / "a.exe").write_bytes(packgen.aspack_pe(code + fg.zip_of(PAYLOAD), oep=0x1000))
+    if packer == "aspack":
+        built = packgen.aspack_pe(code + fg.zip_of(PAYLOAD), oep=0x1000)
+    else:
+        built = packgen.mew_pe(b"\xe8\x00\x00\x12\x35VIGIL-CALL" + fg.zip_of(PAYLOAD),
+                               oep=0x1000, use_lzma="special", calls=16)
+    (tmp_path / "a.exe").write_bytes(built)
     r = vigil("scan", "--no-summary", "-d", tmp_path / "c.ndb", tmp_path / "a.exe")
-    assert r.out.strip() == "%s//aspack-unpacked: Format.Call FOUND" % (
-        tmp_path / "a.exe"), r.out + r.err
+    assert r.out.strip() == "%s//%s-unpacked: Format.Call FOUND" % (
+        tmp_path / "a.exe", packer), r.out + r.err
 
 
 def test_damaged_packed_images(made, tmp_path, vigil):
@@ -191,6 +204,9 @@ def test_damaged_packed_images(made, tmp_path, vigil):
     (tmp_path / "as.exe").write_bytes(packgen.aspack_pe(PAYLOAD, damage=True))
     r = vigil("scan", "--no-summary", "-d", made / "sig.hdb", tmp_path / "as.exe")
     assert r.rc == 0 and "ASPack: damaged block" in r.err, r.out + r.err
+    (tmp_path / "mew.exe").write_bytes(packgen.mew_pe(PAYLOAD, use_lzma="plain", damage=True))
+    r = vigil("scan", "--no-summary", "-d", made / "sig.hdb", tmp_path / "mew.exe")
+    assert r.rc == 0 and "MEW: damaged" in r.err, r.out + r.err
 
 
 def test_embedded_pe(made, vigil):

@@ -10,6 +10,7 @@
 
 static const struct pe_packer packers[] = {
 	{ "aspack", aspack_is, aspack_unpack },
+	{ "mew", mew_is, mew_unpack },
 	{ "petite", petite_is, petite_unpack },
 	{ "wwpack", wwpack_is, wwpack_unpack },
 };

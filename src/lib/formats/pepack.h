@@ -28,6 +28,7 @@ struct pe_packer {
 			  const struct pe_info *pe)
 
 PE_PACKER(aspack);
+PE_PACKER(mew);
 PE_PACKER(petite);
 PE_PACKER(wwpack);
 

@@ -1,0 +1,355 @@
+/*
+ * mew.c -- executables packed with MEW 11. MEW empties the first section
+ * (the image is unpacked into it) and keeps its loader in the PE header:
+ * the entry point jumps to offset 0x154 or 0x158 of the image, where
+ * "mov esi, <address>" names the unpacking data in the second section:
+ * the original entry point and the first destination, then chunks, each
+ * aPLib-compressed (a stored first byte, then a bit stream of bytes, top
+ * bit first, with the literals and offset bytes between them) and
+ * followed by the next destination, 0 after the last. When the loader
+ * calls a further routine, LZMA-compressed chunks follow (lc 4, lp 0,
+ * pb 2; a routine starting with "push eax" has one chunk, whose calls and
+ * jumps are then turned from absolute big-endian targets back to relative
+ * ones). The image goes on as "mew-unpacked" with the original entry
+ * point.
+ */
+#include <lzma.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "formats/peimage.h"
+#include "formats/pepack.h"
+#include "vigil/vigil.h"
+
+#define MEW_MAX_CHUNKS 96	/* aPLib or LZMA chunks */
+
+static uint32_t u32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	       (uint32_t)p[3] << 24;
+}
+
+/* The empty section the image unpacks into (the next one holds the
+ * data); -1 if there is none. */
+static int empty_section(const struct pe_info *pe)
+{
+	uint16_t i;
+
+	for (i = 0; i + 1 < pe->nsect; i++)
+		if (!pe->sect[i].rawsize && pe->sect[i].vsize &&
+		    pe->sect[i + 1].rawsize && pe->sect[i + 1].vsize)
+			return i;
+	return -1;
+}
+
+/* Where the entry point's jump leads: the loader's offset, or 0. */
+static uint32_t loader(const uint8_t *buf, size_t len,
+		       const struct pe_info *pe, size_t ep)
+{
+	uint32_t at;
+
+	if (ep + 5 > len || buf[ep] != 0xe9)
+		return 0;
+	at = pe->ep + 5 + u32(buf + ep + 1);
+	return (at == 0x154 || at == 0x158) && at + 0x80 <= len &&
+		       buf[at] == 0xbe ?
+		       at :
+		       0;
+}
+
+int mew_is(const uint8_t *buf, size_t len, const struct pe_info *pe,
+	   size_t ep)
+{
+	return empty_section(pe) >= 0 && loader(buf, len, pe, ep) != 0;
+}
+
+/* aPLib over the image: src and dst are offsets in it. */
+struct apl {
+	uint8_t *b;
+	size_t len, src, dst;
+	uint8_t reg;	/* bits left, above a stop bit */
+	int failed;
+};
+
+static unsigned byte_in(struct apl *a)
+{
+	if (a->src >= a->len) {
+		a->failed = 1;
+		return 0;
+	}
+	return a->b[a->src++];
+}
+
+static unsigned bit(struct apl *a)
+{
+	unsigned old = a->reg;
+
+	a->reg = (uint8_t)(old << 1);
+	if (!(old & 0x7f)) {
+		old = byte_in(a);
+		a->reg = (uint8_t)(old << 1 | 1);
+	}
+	return old >> 7 & 1;
+}
+
+static uint32_t gamma_code(struct apl *a)
+{
+	uint32_t v = 1;
+	unsigned n = 0;
+
+	do {
+		if (++n > 30) {
+			a->failed = 1;
+			return 0;
+		}
+		v = v * 2 + bit(a);
+	} while (bit(a));
+	return v;
+}
+
+static int put(struct apl *a, uint32_t dist, uint32_t n)
+{
+	if (!dist || dist > a->dst || n > a->len - a->dst)
+		return -1;
+	for (; n; n--, a->dst++)
+		a->b[a->dst] = a->b[a->dst - dist];
+	return 0;
+}
+
+/* One match after the bits 1 0: *last, the previous distance; *after_lit,
+ * whether a literal came just before. 0, or -1. */
+static int long_match(struct apl *a, uint32_t *last, int after_lit)
+{
+	uint32_t hi = gamma_code(a) - 1 - (uint32_t)after_lit, dist, n;
+
+	if (!hi) {
+		n = gamma_code(a);
+		dist = *last;
+	} else {
+		dist = ((hi - 1) << 8) + byte_in(a);
+		n = gamma_code(a);
+		n += (dist >= 0x7d00) + (dist >= 0x500) + 2 * (dist <= 0x7f);
+		*last = dist;
+	}
+	return a->failed ? -1 : put(a, dist, n);
+}
+
+/* Expands one chunk from a->src to a->dst: 0 at its end mark, or -1. */
+static int aplib(struct apl *a)
+{
+	uint32_t last = 0, v;
+	int after_lit = 1;
+
+	a->reg = 0;
+	if (a->dst >= a->len)
+		return -1;
+	a->b[a->dst++] = (uint8_t)byte_in(a);
+	while (!a->failed) {
+		if (!bit(a)) { /* a literal */
+			v = byte_in(a);
+			if (a->dst >= a->len)
+				return -1;
+			a->b[a->dst++] = (uint8_t)v;
+			after_lit = 1;
+		} else if (!bit(a)) {
+			if (long_match(a, &last, after_lit) < 0)
+				return -1;
+			after_lit = 0;
+		} else if (!bit(a)) { /* a short match: 7 bits and 1 */
+			v = byte_in(a);
+			if (!(v >> 1))
+				return a->failed ? -1 : 0;
+			last = v >> 1;
+			if (put(a, last, 2 + (v & 1)) < 0)
+				return -1;
+			after_lit = 0;
+		} else { /* one byte from up to 15 back, or a zero */
+			v = bit(a) << 3;
+			v |= bit(a) << 2;
+			v |= bit(a) << 1;
+			v |= bit(a);
+			if (!v) {
+				if (a->dst >= a->len)
+					return -1;
+				a->b[a->dst++] = 0;
+			} else if (put(a, v, 1) < 0) {
+				return -1;
+			}
+			after_lit = 1;
+		}
+	}
+	return -1;
+}
+
+/* The 32 bits at pos in the image; *ok cleared outside it. */
+static uint32_t at32(const struct pe_image *img, uint64_t pos, int *ok)
+{
+	if (pos + 4 > img->len) {
+		*ok = 0;
+		return 0;
+	}
+	return u32(img->b + pos);
+}
+
+/* Expands n bytes of LZMA (lc 4, lp 0, pb 2) from the csize bytes at
+ * src to dst in the image: 0, FMT_DAMAGED or VIGIL_ENOMEM. */
+static int lzma_chunk(struct pe_image *img, uint64_t src, uint32_t csize,
+		      uint64_t dst, uint32_t n)
+{
+	lzma_options_lzma opt;
+	lzma_filter f[2];
+	lzma_stream z = LZMA_STREAM_INIT;
+	lzma_ret r = LZMA_OK;
+	uint8_t *in;
+
+	if (src > img->len || csize > img->len - src || dst > img->len ||
+	    n > img->len - dst || lzma_lzma_preset(&opt, 0))
+		return FMT_DAMAGED;
+	opt.lc = 4;
+	opt.lp = 0;
+	opt.pb = 2;
+	opt.dict_size = n > LZMA_DICT_SIZE_MIN ? n : LZMA_DICT_SIZE_MIN;
+	f[0].id = LZMA_FILTER_LZMA1;
+	f[0].options = &opt;
+	f[1].id = LZMA_VLI_UNKNOWN;
+	f[1].options = NULL;
+	if (!(in = malloc(csize ? csize : 1)))
+		return VIGIL_ENOMEM;
+	memcpy(in, img->b + src, csize); /* it may be unpacked over */
+	if (lzma_raw_decoder(&z, f) != LZMA_OK) {
+		free(in);
+		return VIGIL_ENOMEM;
+	}
+	z.next_in = in;
+	z.avail_in = csize;
+	z.next_out = img->b + dst;
+	z.avail_out = n;
+	while (r == LZMA_OK && z.avail_out && z.avail_in)
+		r = lzma_code(&z, LZMA_RUN);
+	lzma_end(&z);
+	free(in);
+	if (r == LZMA_MEM_ERROR)
+		return VIGIL_ENOMEM;
+	return z.avail_out && r != LZMA_STREAM_END ? FMT_DAMAGED : 0;
+}
+
+/* Turns the calls and jumps in n bytes at p from absolute big-endian
+ * targets back to relative ones. */
+static void calls_back(uint8_t *p, uint32_t n)
+{
+	uint32_t i, t;
+
+	for (i = 0; n > 5 && i < n - 5; i++) {
+		if (p[i] != 0xe8 && p[i] != 0xe9)
+			continue;
+		t = (uint32_t)p[i + 1] << 24 | (uint32_t)p[i + 2] << 16 |
+		    (uint32_t)p[i + 3] << 8 | p[i + 4];
+		t -= i + 1;
+		p[i + 1] = (uint8_t)t;
+		p[i + 2] = (uint8_t)(t >> 8);
+		p[i + 3] = (uint8_t)(t >> 16);
+		p[i + 4] = (uint8_t)(t >> 24);
+		i += 4;
+	}
+}
+
+/* The LZMA chunks at pos: [calls' extent if special] [a word not used]
+ * then size, destination, compressed size, a byte, the data; a size of
+ * 0 ends them (the special routine has one). */
+static int lzma_chunks(struct pe_image *img, uint64_t pos, uint32_t base,
+		       int special)
+{
+	uint32_t calls = 0, n, dst, csize, i;
+	int ok = 1, rc;
+
+	if (special) {
+		calls = at32(img, pos, &ok);
+		pos += 4;
+	}
+	pos += 4;
+	for (i = 0; i < MEW_MAX_CHUNKS; i++) {
+		n = at32(img, pos, &ok);
+		dst = at32(img, pos + 4, &ok) - base;
+		csize = at32(img, pos + 8, &ok);
+		if (!ok)
+			return FMT_DAMAGED;
+		if (!n)
+			return 0;
+		if ((rc = lzma_chunk(img, pos + 13, csize, dst, n)) != 0)
+			return rc;
+		if (special) {
+			if (calls <= img->len - dst)
+				calls_back(img->b + dst, calls);
+			return 0;
+		}
+		pos += 13 + (uint64_t)csize;
+	}
+	return FMT_DAMAGED;
+}
+
+/* The aPLib chunks from the data at `data`: 0, or FMT_DAMAGED; *end:
+ * where the 0 after the last is. */
+static int aplib_chunks(struct fmt_ctx *c, struct pe_image *img,
+			uint64_t data, uint32_t base, uint64_t *end)
+{
+	struct apl a = { img->b, img->len, 0, 0, 0, 0 };
+	uint32_t next;
+	unsigned i;
+	int ok = 1;
+
+	a.dst = at32(img, data + 8, &ok) - base;
+	a.src = (size_t)data + 12;
+	for (i = 0; ok && i < MEW_MAX_CHUNKS && !fmt_expired(c); i++) {
+		if (aplib(&a) < 0)
+			return FMT_DAMAGED;
+		*end = a.src;
+		if (!(next = at32(img, a.src, &ok)))
+			return ok ? 0 : FMT_DAMAGED;
+		a.dst = next - base;
+		a.src += 4;
+	}
+	return FMT_DAMAGED;
+}
+
+int mew_unpack(struct fmt_ctx *c, const uint8_t *buf, size_t len,
+	       const struct pe_info *pe)
+{
+	const struct pe_section *s = &pe->sect[empty_section(pe) + 1];
+	uint32_t at = loader(buf, len, pe, (size_t)pe_rva_to_off(pe, pe->ep));
+	uint32_t base = (uint32_t)pe->image_base, routine = 0, oep;
+	uint64_t data = (uint32_t)(u32(buf + at + 1) - base), end = 0;
+	struct pe_image img;
+	int rc, ok = 1;
+
+	if (data <= s->vaddr || data + 12 > (uint64_t)s->vaddr + s->rawsize)
+		return fmt_extract_after(c, "pe-packer", buf, len);
+	if (buf[at + 0x7b] == 0xe8) /* call: LZMA chunks follow */
+		routine = at + 0x80 + u32(buf + at + 0x7c);
+	rc = pe_image_map(buf, len, pe, pe->nsect, fmt_max_output(c, len), &img);
+	if (rc == 1)
+		return fmt_over(c, "mew-unpacked", len);
+	if (rc == VIGIL_ENOMEM)
+		return rc;
+	if (rc < 0) {
+		fmt_warn(c, "MEW: sections outside the file");
+		return fmt_extract_after(c, "pe-packer", buf, len);
+	}
+	oep = at32(&img, data + 4, &ok) - base;
+	rc = aplib_chunks(c, &img, data, base, &end);
+	if (!rc && routine)
+		rc = (uint64_t)routine + 9 > img.len ?
+			     FMT_DAMAGED :
+			     lzma_chunks(&img, end + 4, base,
+					 img.b[routine + 8] == 0x50);
+	if (rc == VIGIL_ENOMEM) {
+		pe_image_free(&img);
+		return rc;
+	}
+	if (rc == FMT_DAMAGED)
+		fmt_warn(c, "MEW: damaged (what it unpacked to so far is "
+			    "scanned)");
+	pe_image_finish(&img, pe, pe->nsect, ok ? oep : pe->ep);
+	rc = fmt_child(c, "mew-unpacked", img.b, img.len);
+	pe_image_free(&img);
+	return rc;
+}
