@@ -14,13 +14,13 @@
  * extra bits may end in a 3-bit aligned code of 8 symbols; positions 0-2
  * reuse one of the last three distances. Calls and jumps in the first
  * block were rewritten by the packer; they are turned back. The image goes
- * on as "aspack-unpacked" with the original entry point, without the
- * stub's two sections.
+ * on (pepack.c) with the original entry point, without the stub's two
+ * sections.
  */
 #include <stdlib.h>
 #include <string.h>
 
-#include "formats/peimage.h"
+#include "formats/lzbits.h"
 #include "formats/pepack.h"
 #include "vigil/vigil.h"
 
@@ -242,7 +242,7 @@ static int64_t distance(struct as_dec *d, unsigned slot)
 /* Expands a block of size bytes into out: 0, or -1 if damaged. */
 static int decode(struct as_dec *d, uint8_t *out, uint32_t size)
 {
-	uint32_t at = 0;
+	size_t at = 0;
 
 	memset(d->hist, 0, sizeof(d->hist));
 	memset(d->prev, 0, sizeof(d->prev));
@@ -271,10 +271,8 @@ static int decode(struct as_dec *d, uint8_t *out, uint32_t size)
 			     getbits(&d->b, d->tables[T_LEN_BITS + k]);
 		}
 		dist = distance(d, (sym - 256) >> 3);
-		if (dist < 0 || dist > at || n > size - at)
+		if (dist < 0 || lz_copy(out, size, &at, (uint32_t)dist, n) < 0)
 			return -1;
-		for (; n; n--, at++)
-			out[at] = out[at - dist];
 	}
 	return 0;
 }
@@ -387,45 +385,30 @@ static void slot_bases(struct as_dec *d)
 	}
 }
 
-int aspack_unpack(struct fmt_ctx *c, const uint8_t *buf, size_t len,
-		  const struct pe_info *pe)
+int aspack_unpack(struct fmt_ctx *c, struct pe_image *img,
+		  const struct pe_info *pe, const uint8_t *buf, size_t len,
+		  struct pe_unpacked *out)
 {
 	const struct as_version *v =
 		version_at(buf, len, (size_t)pe_rva_to_off(pe, pe->ep));
 	uint32_t stub = pe->ep - 1, oep;
-	struct pe_image img;
 	struct as_dec *d;
 	int rc, ok = 1;
 
-	rc = pe_image_map(buf, len, pe, pe->nsect, fmt_max_output(c, len), &img);
-	if (rc == 1)
-		return fmt_over(c, "aspack-unpacked", len);
-	if (rc == VIGIL_ENOMEM)
-		return rc;
-	if (rc < 0 || (uint64_t)stub + v->tables + T_SIZE > img.len ||
-	    (uint64_t)stub + v->list + 8 > img.len) {
+	if ((uint64_t)stub + v->tables + T_SIZE > img->len ||
+	    (uint64_t)stub + v->list + 8 > img->len) {
 		fmt_warn(c, "ASPack: stub outside the image");
-		pe_image_free(&img);
-		return fmt_extract_after(c, "pe-packer", buf, len);
+		return PE_NOT_MINE;
 	}
-	if (!(d = calloc(1, sizeof(*d)))) {
-		pe_image_free(&img);
+	if (!(d = calloc(1, sizeof(*d))))
 		return VIGIL_ENOMEM;
-	}
-	d->tables = img.b + stub + v->tables;
+	d->tables = img->b + stub + v->tables;
 	slot_bases(d);
-	rc = run_list(c, d, &img, v, stub);
+	rc = run_list(c, d, img, v, stub);
 	free(d);
-	if (rc == VIGIL_ENOMEM) {
-		pe_image_free(&img);
-		return rc;
-	}
-	if (rc == FMT_DAMAGED)
-		fmt_warn(c, "ASPack: damaged block (what it expanded to so "
-			    "far is scanned)");
-	oep = at32(&img, (uint64_t)stub + v->oep, &ok);
-	pe_image_finish(&img, pe, kept(pe, stub), ok && oep ? oep : pe->ep);
-	rc = fmt_child(c, "aspack-unpacked", img.b, img.len);
-	pe_image_free(&img);
+	oep = at32(img, (uint64_t)stub + v->oep, &ok);
+	if (ok && oep)
+		out->ep = oep;
+	out->keep = kept(pe, stub);
 	return rc;
 }

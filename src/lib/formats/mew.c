@@ -10,14 +10,13 @@
  * calls a further routine, LZMA-compressed chunks follow (lc 4, lp 0,
  * pb 2; a routine starting with "push eax" has one chunk, whose calls and
  * jumps are then turned from absolute big-endian targets back to relative
- * ones). The image goes on as "mew-unpacked" with the original entry
- * point.
+ * ones). The image goes on (pepack.c) with the original entry point.
  */
 #include <lzma.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "formats/peimage.h"
+#include "formats/lzbits.h"
 #include "formats/pepack.h"
 #include "vigil/vigil.h"
 
@@ -63,120 +62,83 @@ int mew_is(const uint8_t *buf, size_t len, const struct pe_info *pe,
 	return empty_section(pe) >= 0 && loader(buf, len, pe, ep) != 0;
 }
 
-/* aPLib over the image: src and dst are offsets in it. */
+/* aPLib over the image: the stream in it, and where the output goes. */
 struct apl {
-	uint8_t *b;
-	size_t len, src, dst;
-	uint8_t reg;	/* bits left, above a stop bit */
-	int failed;
+	struct lzbits s;
+	uint8_t *out;
+	size_t len, dst;
 };
 
-static unsigned byte_in(struct apl *a)
+static int literal(struct apl *a, unsigned v)
 {
-	if (a->src >= a->len) {
-		a->failed = 1;
-		return 0;
-	}
-	return a->b[a->src++];
-}
-
-static unsigned bit(struct apl *a)
-{
-	unsigned old = a->reg;
-
-	a->reg = (uint8_t)(old << 1);
-	if (!(old & 0x7f)) {
-		old = byte_in(a);
-		a->reg = (uint8_t)(old << 1 | 1);
-	}
-	return old >> 7 & 1;
-}
-
-static uint32_t gamma_code(struct apl *a)
-{
-	uint32_t v = 1;
-	unsigned n = 0;
-
-	do {
-		if (++n > 30) {
-			a->failed = 1;
-			return 0;
-		}
-		v = v * 2 + bit(a);
-	} while (bit(a));
-	return v;
-}
-
-static int put(struct apl *a, uint32_t dist, uint32_t n)
-{
-	if (!dist || dist > a->dst || n > a->len - a->dst)
+	if (a->dst >= a->len)
 		return -1;
-	for (; n; n--, a->dst++)
-		a->b[a->dst] = a->b[a->dst - dist];
+	a->out[a->dst++] = (uint8_t)v;
 	return 0;
 }
 
-/* One match after the bits 1 0: *last, the previous distance; *after_lit,
+/* One match after the bits 1 0: *last, the previous distance; after_lit,
  * whether a literal came just before. 0, or -1. */
 static int long_match(struct apl *a, uint32_t *last, int after_lit)
 {
-	uint32_t hi = gamma_code(a) - 1 - (uint32_t)after_lit, dist, n;
+	uint32_t hi = lzb_gamma(&a->s) - 1 - (uint32_t)after_lit, dist, n;
 
 	if (!hi) {
-		n = gamma_code(a);
+		n = lzb_gamma(&a->s);
 		dist = *last;
 	} else {
-		dist = ((hi - 1) << 8) + byte_in(a);
-		n = gamma_code(a);
+		dist = ((hi - 1) << 8) + lzb_byte(&a->s);
+		n = lzb_gamma(&a->s);
 		n += (dist >= 0x7d00) + (dist >= 0x500) + 2 * (dist <= 0x7f);
 		*last = dist;
 	}
-	return a->failed ? -1 : put(a, dist, n);
+	return a->s.failed ? -1 : lz_copy(a->out, a->len, &a->dst, dist, n);
 }
 
-/* Expands one chunk from a->src to a->dst: 0 at its end mark, or -1. */
+/* One token after the bits 1 1: a short match (7 bits of distance and
+ * 1 of length; 0 ends the chunk): 0; or a byte from up to 15 back or a
+ * zero, which count as literals: 2. 1 at the end, -1 if damaged. */
+static int short_match(struct apl *a, uint32_t *last)
+{
+	unsigned v, i;
+
+	if (!lzb_bit(&a->s)) {
+		v = lzb_byte(&a->s);
+		if (!(v >> 1))
+			return a->s.failed ? -1 : 1;
+		*last = v >> 1;
+		return lz_copy(a->out, a->len, &a->dst, *last, 2 + (v & 1));
+	}
+	for (v = 0, i = 0; i < 4; i++)
+		v = v << 1 | lzb_bit(&a->s);
+	if (v ? lz_copy(a->out, a->len, &a->dst, v, 1) : literal(a, 0))
+		return -1;
+	return 2;
+}
+
+/* Expands one chunk from a->s to a->dst: 0 at its end mark, or -1. */
 static int aplib(struct apl *a)
 {
-	uint32_t last = 0, v;
-	int after_lit = 1;
+	uint32_t last = 0;
+	int after_lit = 1, k;
 
-	a->reg = 0;
-	if (a->dst >= a->len)
+	a->s.reg = 0;
+	if (literal(a, lzb_byte(&a->s)) < 0)
 		return -1;
-	a->b[a->dst++] = (uint8_t)byte_in(a);
-	while (!a->failed) {
-		if (!bit(a)) { /* a literal */
-			v = byte_in(a);
-			if (a->dst >= a->len)
-				return -1;
-			a->b[a->dst++] = (uint8_t)v;
+	while (!a->s.failed) {
+		if (!lzb_bit(&a->s)) {
+			k = literal(a, lzb_byte(&a->s));
 			after_lit = 1;
-		} else if (!bit(a)) {
-			if (long_match(a, &last, after_lit) < 0)
-				return -1;
+		} else if (!lzb_bit(&a->s)) {
+			k = long_match(a, &last, after_lit);
 			after_lit = 0;
-		} else if (!bit(a)) { /* a short match: 7 bits and 1 */
-			v = byte_in(a);
-			if (!(v >> 1))
-				return a->failed ? -1 : 0;
-			last = v >> 1;
-			if (put(a, last, 2 + (v & 1)) < 0)
-				return -1;
-			after_lit = 0;
-		} else { /* one byte from up to 15 back, or a zero */
-			v = bit(a) << 3;
-			v |= bit(a) << 2;
-			v |= bit(a) << 1;
-			v |= bit(a);
-			if (!v) {
-				if (a->dst >= a->len)
-					return -1;
-				a->b[a->dst++] = 0;
-			} else if (put(a, v, 1) < 0) {
-				return -1;
-			}
-			after_lit = 1;
+		} else {
+			if ((k = short_match(a, &last)) == 1)
+				return 0;
+			after_lit = k == 2;
 		}
+		if (k < 0)
+			return -1;
 	}
 	return -1;
 }
@@ -292,64 +254,47 @@ static int lzma_chunks(struct pe_image *img, uint64_t pos, uint32_t base,
 static int aplib_chunks(struct fmt_ctx *c, struct pe_image *img,
 			uint64_t data, uint32_t base, uint64_t *end)
 {
-	struct apl a = { img->b, img->len, 0, 0, 0, 0 };
+	struct apl a = { { img->b, img->len, 0, 0, 0 }, img->b, img->len, 0 };
 	uint32_t next;
 	unsigned i;
 	int ok = 1;
 
 	a.dst = at32(img, data + 8, &ok) - base;
-	a.src = (size_t)data + 12;
+	a.s.pos = (size_t)data + 12;
 	for (i = 0; ok && i < MEW_MAX_CHUNKS && !fmt_expired(c); i++) {
 		if (aplib(&a) < 0)
 			return FMT_DAMAGED;
-		*end = a.src;
-		if (!(next = at32(img, a.src, &ok)))
+		*end = a.s.pos;
+		if (!(next = at32(img, a.s.pos, &ok)))
 			return ok ? 0 : FMT_DAMAGED;
 		a.dst = next - base;
-		a.src += 4;
+		a.s.pos += 4;
 	}
 	return FMT_DAMAGED;
 }
 
-int mew_unpack(struct fmt_ctx *c, const uint8_t *buf, size_t len,
-	       const struct pe_info *pe)
+int mew_unpack(struct fmt_ctx *c, struct pe_image *img,
+	       const struct pe_info *pe, const uint8_t *buf, size_t len,
+	       struct pe_unpacked *out)
 {
 	const struct pe_section *s = &pe->sect[empty_section(pe) + 1];
 	uint32_t at = loader(buf, len, pe, (size_t)pe_rva_to_off(pe, pe->ep));
 	uint32_t base = (uint32_t)pe->image_base, routine = 0, oep;
 	uint64_t data = (uint32_t)(u32(buf + at + 1) - base), end = 0;
-	struct pe_image img;
 	int rc, ok = 1;
 
 	if (data <= s->vaddr || data + 12 > (uint64_t)s->vaddr + s->rawsize)
-		return fmt_extract_after(c, "pe-packer", buf, len);
+		return PE_NOT_MINE;
 	if (buf[at + 0x7b] == 0xe8) /* call: LZMA chunks follow */
 		routine = at + 0x80 + u32(buf + at + 0x7c);
-	rc = pe_image_map(buf, len, pe, pe->nsect, fmt_max_output(c, len), &img);
-	if (rc == 1)
-		return fmt_over(c, "mew-unpacked", len);
-	if (rc == VIGIL_ENOMEM)
-		return rc;
-	if (rc < 0) {
-		fmt_warn(c, "MEW: sections outside the file");
-		return fmt_extract_after(c, "pe-packer", buf, len);
-	}
-	oep = at32(&img, data + 4, &ok) - base;
-	rc = aplib_chunks(c, &img, data, base, &end);
+	oep = at32(img, data + 4, &ok) - base;
+	if (ok)
+		out->ep = oep;
+	rc = aplib_chunks(c, img, data, base, &end);
 	if (!rc && routine)
-		rc = (uint64_t)routine + 9 > img.len ?
+		rc = (uint64_t)routine + 9 > img->len ?
 			     FMT_DAMAGED :
-			     lzma_chunks(&img, end + 4, base,
-					 img.b[routine + 8] == 0x50);
-	if (rc == VIGIL_ENOMEM) {
-		pe_image_free(&img);
-		return rc;
-	}
-	if (rc == FMT_DAMAGED)
-		fmt_warn(c, "MEW: damaged (what it unpacked to so far is "
-			    "scanned)");
-	pe_image_finish(&img, pe, pe->nsect, ok ? oep : pe->ep);
-	rc = fmt_child(c, "mew-unpacked", img.b, img.len);
-	pe_image_free(&img);
+			     lzma_chunks(img, end + 4, base,
+					 img->b[routine + 8] == 0x50);
 	return rc;
 }

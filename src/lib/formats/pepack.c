@@ -1,7 +1,9 @@
 /*
  * pepack.c -- executables whose entry point is a known packer's stub: the
- * stub is recognised by its code, and the packer's unpacker hands the
- * original image on. A PE without one goes to the formats after this one.
+ * stub is recognised by its code, the file is mapped as the loader maps
+ * it, the packer's unpacker works in that image, and the image goes on,
+ * headers rewritten (pe_image_finish), to be matched and searched in turn.
+ * A PE without a known stub goes to the formats after this one.
  */
 #include "formats/pepack.h"
 
@@ -9,10 +11,10 @@
 #include "vigil/vigil.h"
 
 static const struct pe_packer packers[] = {
-	{ "aspack", aspack_is, aspack_unpack },
-	{ "mew", mew_is, mew_unpack },
-	{ "petite", petite_is, petite_unpack },
-	{ "wwpack", wwpack_is, wwpack_unpack },
+	{ "ASPack", "aspack-unpacked", aspack_is, aspack_unpack },
+	{ "MEW", "mew-unpacked", mew_is, mew_unpack },
+	{ "Petite", "petite-unpacked", petite_is, petite_unpack },
+	{ "WWPack", "wwpack-unpacked", wwpack_is, wwpack_unpack },
 };
 
 int pepack_probe(const uint8_t *buf, size_t len, int type)
@@ -20,6 +22,41 @@ int pepack_probe(const uint8_t *buf, size_t len, int type)
 	(void)buf;
 	(void)len;
 	return type == VIGIL_TYPE_PE;
+}
+
+static int not_mine(struct fmt_ctx *c, const uint8_t *buf, size_t len)
+{
+	return fmt_extract_after(c, "pe-packer", buf, len);
+}
+
+static int unpack(struct fmt_ctx *c, const struct pe_packer *p,
+		  const uint8_t *buf, size_t len, const struct pe_info *pe)
+{
+	struct pe_unpacked out = { pe->nsect, pe->ep };
+	struct pe_image img;
+	int rc;
+
+	rc = pe_image_map(buf, len, pe, pe->nsect, fmt_max_output(c, len), &img);
+	if (rc == 1)
+		return fmt_over(c, p->object, len);
+	if (rc == VIGIL_ENOMEM)
+		return rc;
+	if (rc < 0) {
+		fmt_warn(c, "%s: sections outside the file", p->name);
+		return not_mine(c, buf, len);
+	}
+	rc = p->unpack(c, &img, pe, buf, len, &out);
+	if (rc == VIGIL_ENOMEM || rc == PE_NOT_MINE) {
+		pe_image_free(&img);
+		return rc == PE_NOT_MINE ? not_mine(c, buf, len) : rc;
+	}
+	if (rc == FMT_DAMAGED)
+		fmt_warn(c, "%s: damaged (what it unpacked to so far is "
+			    "scanned)", p->name);
+	pe_image_finish(&img, pe, out.keep, out.ep);
+	rc = fmt_child(c, p->object, img.b, img.len);
+	pe_image_free(&img);
+	return rc;
 }
 
 int pepack_extract(struct fmt_ctx *c, const uint8_t *buf, size_t len)
@@ -32,6 +69,6 @@ int pepack_extract(struct fmt_ctx *c, const uint8_t *buf, size_t len)
 	    (ep = pe_rva_to_off(&pe, pe.ep)) >= 0 && (size_t)ep < len)
 		for (i = 0; i < sizeof(packers) / sizeof(packers[0]); i++)
 			if (packers[i].is(buf, len, &pe, (size_t)ep))
-				return packers[i].unpack(c, buf, len, &pe);
-	return fmt_extract_after(c, "pe-packer", buf, len);
+				return unpack(c, &packers[i], buf, len, &pe);
+	return not_mine(c, buf, len);
 }

@@ -13,14 +13,13 @@
  * code of 2 meaning "the last distance again". The stub itself is unpacked
  * at the end of one section; from it comes the original entry point,
  * encrypted with a key derived from the import table. The image goes on
- * as "petite-unpacked" without the stub's sections.
+ * (pepack.c) without the stub's sections.
  */
 #include <stdlib.h>
 #include <string.h>
 
-#include "formats/peimage.h"
+#include "formats/lzbits.h"
 #include "formats/pepack.h"
-#include "io/reader.h"
 #include "vigil/vigil.h"
 
 #define PETITE_MAX_ENTRIES 256	/* in the list */
@@ -66,51 +65,12 @@ int petite_is(const uint8_t *buf, size_t len, const struct pe_info *pe,
 	return stub_section(buf, len, pe, ep) >= 0;
 }
 
-/* The unpacker's state: the image, where the packed bytes are read. */
-struct unp {
-	uint8_t *img;
-	size_t len, src;
-	uint8_t reg;	/* bits left, above a stop bit */
-	int failed;
-};
-
-static unsigned bit(struct unp *u)
-{
-	unsigned old = u->reg;
-
-	u->reg = (uint8_t)(old << 1);
-	if (!(old & 0x7f)) {
-		if (u->src >= u->len) {
-			u->failed = 1;
-			return 0;
-		}
-		old = u->img[u->src++];
-		u->reg = (uint8_t)(old << 1 | 1);
-	}
-	return old >> 7 & 1;
-}
-
-/* v followed by value bits, each but the last followed by a 1. */
-static uint32_t gamma_code(struct unp *u, uint32_t v)
-{
-	unsigned n = 0;
-
-	do {
-		if (++n > 30) {
-			u->failed = 1;
-			return 0;
-		}
-		v = v * 2 + bit(u);
-	} while (bit(u));
-	return v;
-}
-
 /* A copy's distance back, or 0 for damage; *add: what a far one adds to
  * its length. */
-static uint32_t distance(struct unp *u, uint32_t size, uint32_t *last,
+static uint32_t distance(struct lzbits *s, uint32_t size, uint32_t *last,
 			 uint32_t *add)
 {
-	uint32_t d = gamma_code(u, 1), far1, far2, back;
+	uint32_t d = lzb_gamma(s), far1, far2, back;
 	unsigned extra, i;
 
 	*add = 0;
@@ -126,50 +86,49 @@ static uint32_t distance(struct unp *u, uint32_t size, uint32_t *last,
 	if (d >> (31 - extra))
 		return 0;
 	for (i = 0; i < extra; i++)
-		d = d * 2 + bit(u);
+		d = d * 2 + lzb_bit(s);
 	back = ~d; /* the stub keeps distances negative */
 	*add = 1 + (back < far2) + (back < far1);
 	*last = d + 1;
 	return d + 1;
 }
 
-static uint32_t length(struct unp *u)
+static uint32_t length(struct lzbits *s)
 {
-	uint32_t n = bit(u);
+	uint32_t n = lzb_bit(s);
 
-	n = n * 2 + bit(u);
-	return n ? n : gamma_code(u, 1) + 2;
+	n = n * 2 + lzb_bit(s);
+	return n ? n : lzb_gamma(s) + 2;
 }
 
 /* Unpacks size bytes from src to dst in the image: the end of what it
  * wrote, or 0 for damage. */
-static size_t unpack(struct unp *u, uint32_t src, uint32_t dst, uint32_t size)
+static size_t unpack(struct pe_image *img, uint32_t src, uint32_t dst,
+		     uint32_t size)
 {
+	struct lzbits s = { img->b, img->len, src, 0, 0 };
 	uint32_t left = size - 1, last = 0, dist, add, n;
 	size_t at = dst;
 
-	if (!size || src >= u->len || dst >= u->len)
+	if (!size || dst >= img->len)
 		return 0;
-	u->src = src;
-	u->reg = 0;
-	u->img[at++] = u->img[u->src++];
-	while (left && !u->failed) {
-		if (!bit(u)) {
-			if (u->src >= u->len || at >= u->len)
+	img->b[at++] = (uint8_t)lzb_byte(&s);
+	while (left && !s.failed) {
+		if (!lzb_bit(&s)) {
+			n = lzb_byte(&s) ^ (left & 0xff);
+			if (at >= img->len)
 				return 0;
-			u->img[at++] = u->img[u->src++] ^ (uint8_t)left;
+			img->b[at++] = (uint8_t)n;
 			left--;
 			continue;
 		}
-		dist = distance(u, size, &last, &add);
-		n = length(u) + add;
-		if (u->failed || !dist || dist > at || n > left ||
-		    n > u->len - at)
+		dist = distance(&s, size, &last, &add);
+		n = length(&s) + add;
+		if (s.failed || n > left || lz_copy(img->b, img->len, &at, dist, n))
 			return 0;
-		for (left -= n; n; n--, at++)
-			u->img[at] = u->img[at - dist];
+		left -= n;
 	}
-	return u->failed ? 0 : at;
+	return s.failed ? 0 : at;
 }
 
 /* The 32 bits at pos in the image; *ok cleared if they are not in it. */
@@ -291,7 +250,6 @@ static int run_list(struct fmt_ctx *c, struct pe_image *img,
 		    const struct petite_version *v, struct ep_key *k,
 		    int *have_key)
 {
-	struct unp u = { img->b, img->len, 0, 0, 0 };
 	unsigned i;
 	int ok = 1;
 
@@ -317,7 +275,7 @@ static int run_list(struct fmt_ctx *c, struct pe_image *img,
 			return FMT_DAMAGED;
 		if (!size)
 			continue; /* an empty section */
-		if (!(end = unpack(&u, first, dst, size)))
+		if (!(end = unpack(img, first, dst, size)))
 			return FMT_DAMAGED;
 		if (find_key(img, end, extent(pe, dst, end), v, k))
 			*have_key = 1;
@@ -325,34 +283,20 @@ static int run_list(struct fmt_ctx *c, struct pe_image *img,
 	return FMT_DAMAGED;
 }
 
-int petite_unpack(struct fmt_ctx *c, const uint8_t *buf, size_t len,
-		  const struct pe_info *pe)
+int petite_unpack(struct fmt_ctx *c, struct pe_image *img,
+		  const struct pe_info *pe, const uint8_t *buf, size_t len,
+		  struct pe_unpacked *out)
 {
 	int s = stub_section(buf, len, pe, (size_t)pe_rva_to_off(pe, pe->ep));
 	const struct petite_version *v = s == pe->nsect - 1 ? &v22 : &v21;
-	uint32_t stub_rva = pe->sect[s].vaddr, ep = pe->ep;
+	uint32_t stub_rva = pe->sect[s].vaddr;
 	struct ep_key k = { 0, 0, 0 };
-	struct pe_image img;
 	int rc, have_key = 0;
 
-	rc = pe_image_map(buf, len, pe, pe->nsect, fmt_max_output(c, len), &img);
-	if (rc == 1)
-		return fmt_over(c, "petite-unpacked", len);
-	if (rc == VIGIL_ENOMEM)
-		return rc;
-	if (rc < 0) {
-		fmt_warn(c, "Petite: sections outside the file");
-		return fmt_extract_after(c, "pe-packer", buf, len);
-	}
-	rc = run_list(c, &img, pe, (uint64_t)stub_rva + v->list, v, &k,
+	rc = run_list(c, img, pe, (uint64_t)stub_rva + v->list, v, &k,
 		      &have_key);
-	if (rc == FMT_DAMAGED)
-		fmt_warn(c, "Petite: damaged (what it unpacked to so far is "
-			    "scanned)");
-	if (have_key && (v == &v21 || turn_key(&img, pe, stub_rva, &k) == 0))
-		ep = pe->ep + 5 + k.enc;
-	pe_image_finish(&img, pe, (uint16_t)s, ep);
-	rc = fmt_child(c, "petite-unpacked", img.b, img.len);
-	pe_image_free(&img);
+	if (have_key && (v == &v21 || turn_key(img, pe, stub_rva, &k) == 0))
+		out->ep = pe->ep + 5 + k.enc;
+	out->keep = (uint16_t)s; /* without the stub's sections */
 	return rc;
 }

@@ -6,8 +6,8 @@
  * compressed size in 32-bit words, where the compressed data ends, and
  * whether another block follows). The stub expands each block over
  * itself; so does this, on the image mapped as the loader maps it, which
- * then goes on as "wwpack-unpacked", without the stub's section and with
- * the original entry point.
+ * then goes on (pepack.c) without the stub's section and with the
+ * original entry point.
  *
  * The compressed stream is read as little-endian 32-bit words, bits from
  * the top down. A 0 bit is a literal byte (taken from the byte stream
@@ -21,7 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "formats/peimage.h"
+#include "formats/lzbits.h"
 #include "formats/pepack.h"
 #include "io/reader.h"
 #include "vigil/vigil.h"
@@ -136,17 +136,6 @@ static uint32_t long_length(struct bits *b)
 	return bits(b, 14);
 }
 
-/* Copies n bytes from dist back; 0, or -1 outside the image. */
-static int copy(uint8_t *img, size_t len, size_t *at, uint32_t dist,
-		uint32_t n)
-{
-	if (dist == 0 || dist > *at || n > len - *at)
-		return -1;
-	for (; n; n--, (*at)++)
-		img[*at] = img[*at - dist];
-	return 0;
-}
-
 /* Expands the stream in src over img from *at; 0 at its end mark, else
  * -1 (damaged: what was expanded stays). */
 static int expand(struct bits *b, uint8_t *img, size_t len, size_t *at)
@@ -174,7 +163,7 @@ static int expand(struct bits *b, uint8_t *img, size_t len, size_t *at)
 			dist = far_offset(b);
 			n = kind ? kind + 2 : long_length(b);
 		}
-		if (b->failed || copy(img, len, at, dist, n) < 0)
+		if (b->failed || lz_copy(img, len, at, dist, n) < 0)
 			return -1;
 	}
 	return -1;
@@ -213,43 +202,26 @@ static int block(struct rdr *l, const struct pe_section *ww,
 	return rc < 0 ? FMT_DAMAGED : !more;
 }
 
-int wwpack_unpack(struct fmt_ctx *c, const uint8_t *buf, size_t len,
-		  const struct pe_info *pe)
+int wwpack_unpack(struct fmt_ctx *c, struct pe_image *img,
+		  const struct pe_info *pe, const uint8_t *buf, size_t len,
+		  struct pe_unpacked *out)
 {
 	uint16_t last = (uint16_t)(pe->nsect - 1);
 	const struct pe_section *ww = &pe->sect[last];
-	struct pe_image img;
 	struct rdr l;
 	unsigned i;
 	int rc = 0;
 
-	rc = pe_image_map(buf, len, pe, last, fmt_max_output(c, len), &img);
-	if (rc == 1)
-		return fmt_over(c, "wwpack-unpacked", len);
-	if (rc == VIGIL_ENOMEM)
-		return rc;
-	if (rc < 0) {
-		fmt_warn(c, "WWPack: sections outside the file");
-		return fmt_extract_after(c, "pe-packer", buf, len);
-	}
 	rdr_init(&l, buf + ww->raw, ww->rawsize < len - ww->raw ?
 					    ww->rawsize : len - ww->raw);
 	rdr_seek(&l, WW_LIST);
 	for (i = 0; i < WW_MAX_BLOCKS && !fmt_expired(c); i++)
-		if ((rc = block(&l, ww, &img)) != 0)
+		if ((rc = block(&l, ww, img)) != 0)
 			break;
-	if (rc == VIGIL_ENOMEM) {
-		pe_image_free(&img);
-		return rc;
-	}
-	if (rc == FMT_DAMAGED)
-		fmt_warn(c, "WWPack: damaged block %u (what it expanded to "
-			    "so far is scanned)", i);
-	else if (rc == 0 && i == WW_MAX_BLOCKS)
+	if (rc == 0 && i == WW_MAX_BLOCKS)
 		fmt_warn(c, "WWPack: more than %d blocks", WW_MAX_BLOCKS);
 	rdr_seek(&l, WW_EP_DELTA);
-	pe_image_finish(&img, pe, last, rdr_u32le(&l) + ww->vaddr + WW_EP_BASE);
-	rc = fmt_child(c, "wwpack-unpacked", img.b, img.len);
-	pe_image_free(&img);
-	return rc;
+	out->ep = rdr_u32le(&l) + ww->vaddr + WW_EP_BASE;
+	out->keep = last; /* without the stub's section */
+	return rc == 1 ? 0 : rc;
 }
