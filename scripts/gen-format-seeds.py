@@ -12,6 +12,7 @@ import sys
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "tests"))
 import au3gen  # noqa: E402
 import formatgen as fg  # noqa: E402
+import packgen  # noqa: E402
 
 PAYLOAD = b"ABCDE hello world <script> kkkkllll " + bytes(range(64))
 
@@ -48,7 +49,13 @@ def seeds():
                fg.pe_resource(au3gen.archive("6", [("p.bin", p, True)])),
                fg.pe(body=au3gen.archive("6", [], script=au3gen.tokens(
                    [[("kw", 28), ("var", "A"), ("op", "="), ("str", "ABCDE"),
-                     ("op", "&"), ("int", 7), ("double", 0.5)]])))],
+                     ("op", "&"), ("int", 7), ("double", 0.5)]]))),
+               packgen.wwpack_pe(fg.zip_of(p)), packgen.petite_pe(p),
+               packgen.petite_pe(p, key=False),
+               packgen.aspack_pe(b"\xe8\x01\x00\x00\x00" + p, version="2.12"),
+               packgen.aspack_pe(p + p, version="2.42"),
+               packgen.mew_pe(p + bytes(32)),
+               packgen.mew_pe(p, use_lzma="special", calls=8)],
     }
 
 
