@@ -10,6 +10,15 @@
 #include "formats/format.h"
 #include "vigil/vigil.h"
 
+/* Where the headers pe_image_finish() writes end: the section table,
+ * and the optional header up to SizeOfImage. */
+static uint64_t headers_end(const struct pe_info *pe)
+{
+	uint64_t opt = (uint64_t)pe->pe_off + 24 + 60;
+
+	return opt > pe->table_end ? opt : pe->table_end;
+}
+
 /* Section s's extent in memory: its virtual size, or its raw size. */
 static uint32_t mapped_size(const struct pe_section *s)
 {
@@ -19,9 +28,8 @@ static uint32_t mapped_size(const struct pe_section *s)
 int pe_image_map(const uint8_t *buf, size_t len, const struct pe_info *pe,
 		 uint16_t nkeep, size_t max, struct pe_image *img)
 {
-	uint64_t end = pe->table_end;
-	uint64_t hdr = pe->headers_size > pe->table_end ? pe->headers_size :
-							  pe->table_end;
+	uint64_t end = headers_end(pe);
+	uint64_t hdr = pe->headers_size > end ? pe->headers_size : end;
 	uint16_t i;
 
 	img->b = NULL;
@@ -33,9 +41,7 @@ int pe_image_map(const uint8_t *buf, size_t len, const struct pe_info *pe,
 
 		if ((uint64_t)s->vaddr + mapped_size(s) > end)
 			end = (uint64_t)s->vaddr + mapped_size(s);
-		if (s->vaddr < pe->table_end ||
-		    (s->rawsize && (uint64_t)s->raw + s->rawsize > len &&
-		     s->raw >= len))
+		if (s->vaddr < pe->table_end || (s->rawsize && s->raw >= len))
 			return FMT_DAMAGED;
 		if (s->vaddr < hdr)
 			hdr = s->vaddr;
@@ -60,19 +66,6 @@ int pe_image_map(const uint8_t *buf, size_t len, const struct pe_info *pe,
 	return 0;
 }
 
-uint8_t *pe_image_section(const struct pe_image *img, const struct pe_info *pe,
-			  uint16_t i)
-{
-	const struct pe_section *s;
-
-	if (i >= pe->nsect)
-		return NULL;
-	s = &pe->sect[i];
-	if ((uint64_t)s->vaddr + mapped_size(s) > img->len)
-		return NULL;
-	return img->b + s->vaddr;
-}
-
 static void put32(uint8_t *p, uint32_t v)
 {
 	p[0] = (uint8_t)v;
@@ -85,7 +78,7 @@ void pe_image_finish(struct pe_image *img, const struct pe_info *pe,
 		     uint16_t nkeep, uint32_t ep)
 {
 	uint32_t table = pe->table_end - 40u * pe->nsect;
-	uint64_t end = pe->table_end;
+	uint64_t end = headers_end(pe);
 	uint16_t i;
 
 	for (i = 0; i < nkeep; i++)
@@ -94,7 +87,7 @@ void pe_image_finish(struct pe_image *img, const struct pe_info *pe,
 			      mapped_size(&pe->sect[i]);
 	if (end < img->len)
 		img->len = (size_t)end; /* the sections left out, cut off */
-	/* pe_image_map copied the headers whole: the table ends in them */
+	/* the image holds the headers whole (pe_image_map) */
 	img->b[pe->pe_off + 6] = (uint8_t)nkeep;
 	img->b[pe->pe_off + 7] = (uint8_t)(nkeep >> 8);
 	put32(img->b + pe->pe_off + 24 + 16, ep);

@@ -27,9 +27,6 @@ struct pe_image {
  */
 int pe_image_map(const uint8_t *buf, size_t len, const struct pe_info *pe,
 		 uint16_t nkeep, size_t max, struct pe_image *img);
-/* Section i's bytes in the image; NULL if it is not wholly in it. */
-uint8_t *pe_image_section(const struct pe_image *img, const struct pe_info *pe,
-			  uint16_t i);
 /*
  * Rewrites the image's headers for a file of its first nkeep sections,
  * each at its address (file offset = RVA, size = virtual size), the
