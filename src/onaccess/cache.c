@@ -33,6 +33,15 @@ static time_t now(void)
 	return t.tv_sec;
 }
 
+/* Whether t is less than CACHE_SETTLE_NS before now (or after it). */
+static int recent(const struct timespec *t, const struct timespec *now)
+{
+	int64_t d = ((int64_t)now->tv_sec - (int64_t)t->tv_sec) * 1000000000 +
+		    (now->tv_nsec - t->tv_nsec);
+
+	return d < CACHE_SETTLE_NS;
+}
+
 static struct entry *slot_of(struct cache *c, const struct stat *st)
 {
 	uint64_t h = (uint64_t)st->st_dev * 0x9e3779b97f4a7c15ull ^
@@ -82,10 +91,13 @@ int cache_clean(struct cache *c, const struct stat *st)
 
 void cache_put(struct cache *c, const struct stat *st)
 {
+	struct timespec wall;
 	struct entry *e;
 
-	if (!c->ttl_s)
-		return;
+	clock_gettime(CLOCK_REALTIME, &wall);
+	if (!c->ttl_s || recent(&st->st_ctim, &wall) ||
+	    recent(&st->st_mtim, &wall))
+		return; /* a rewrite now could leave both times as they are */
 	pthread_mutex_lock(&c->lock);
 	e = slot_of(c, st);
 	e->dev = st->st_dev;

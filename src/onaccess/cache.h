@@ -2,7 +2,10 @@
  * cache.h -- files found clean, so that opening them again costs no
  * scan: keyed by device and inode, valid while size, modification and
  * change times are the same and for a limited time (a new database may
- * know more). Safe for several threads.
+ * know more). File systems keep times in coarse ticks (a few ms on ext4):
+ * a file changed within CACHE_SETTLE_NS is not remembered, so that a
+ * rewrite of the same size in the same tick cannot keep its old verdict.
+ * Safe for several threads.
  */
 #ifndef VIGIL_ONACCESS_CACHE_H
 #define VIGIL_ONACCESS_CACHE_H
@@ -10,6 +13,7 @@
 #include <sys/stat.h>
 
 #define CACHE_SLOTS 8192 /* files remembered at most */
+#define CACHE_SETTLE_NS 1000000000LL /* changed this recently: not cached */
 
 struct cache;
 

@@ -1,7 +1,8 @@
 /*
  * test_onaccess.c -- vigil-onaccess's pieces alone: vigild's replies
  * read into verdicts, and the clean-file cache (a changed size or time,
- * a forgotten file, an expired entry are misses).
+ * a forgotten file, an expired entry are misses; a file changed within
+ * the last second is not remembered).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -9,6 +10,7 @@
 #include <stdint.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include <cmocka.h>
 
@@ -68,11 +70,36 @@ static void cache(void **st)
 	cache_free(off);
 }
 
+/* Times within CACHE_SETTLE_NS of now (or ahead of it): not cached. */
+static void cache_settle(void **st)
+{
+	struct cache *c = cache_new(60);
+	struct stat a = { 0 };
+	struct timespec now;
+
+	(void)st;
+	clock_gettime(CLOCK_REALTIME, &now);
+	a.st_dev = 3;
+	a.st_ino = 44;
+	a.st_mtim.tv_sec = now.tv_sec - 10;
+	a.st_ctim = now; /* changed just now */
+	cache_put(c, &a);
+	assert_false(cache_clean(c, &a));
+	a.st_ctim.tv_sec = now.tv_sec + 5; /* a clock set back */
+	cache_put(c, &a);
+	assert_false(cache_clean(c, &a));
+	a.st_ctim.tv_sec = now.tv_sec - 2;
+	cache_put(c, &a);
+	assert_true(cache_clean(c, &a));
+	cache_free(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(replies),
 		cmocka_unit_test(cache),
+		cmocka_unit_test(cache_settle),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
