@@ -5,8 +5,8 @@
  * at a time: load a byte, run it through a short sequence of byte
  * operations (add, sub, xor, rotate, inc, dec, not, neg, with constants or
  * with the loop counter, padded with no-ops and jumps over junk bytes),
- * store it back. Both sequences are read from the stub and run here on
- * the file's bytes; the decrypted image goes on as "yc-decrypted" (often
+ * store it back. Both sequences are read from the stub (byteops.c) and
+ * run here on the file's bytes; the decrypted image goes on as "yc-decrypted" (often
  * it is another packer's output, UPX, which is then unpacked in turn).
  * The stub is read through the bounded reader.
  */
@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "formats/format.h"
+#include "formats/byteops.h"
 #include "formats/parsers.h"
 #include "formats/pe.h"
 #include "io/reader.h"
@@ -22,7 +23,6 @@
 
 #define YC_NAME "yC\0\0\0\0\0\0"
 #define YC_SEARCH_BYTES 4096	/* the section table is in the headers */
-#define YC_MAX_OPS 256		/* operations in one byte sequence */
 
 /* The stub's first instructions, up to the first sequence (0xff: any). */
 static const uint8_t prologue[] = {
@@ -36,20 +36,6 @@ static const uint8_t prologue[] = {
 /* The section decryptor: mov edi, esi; jmp; nop; jmp over junk; lodsb. */
 static const uint8_t decryptor[] = { 0x8b, 0xfe, 0xeb, 0x04, 0x90, 0xeb,
 				     0x01, 0xff, 0xac };
-
-enum op_kind {
-	OP_ADD, OP_SUB, OP_XOR, OP_ROL, OP_ROR, OP_ADD_CL, OP_SUB_CL,
-	OP_XOR_CL, OP_ROL_CL, OP_ROR_CL, OP_NOT, OP_NEG
-};
-
-struct op {
-	uint8_t kind, imm;
-};
-
-struct seq {
-	struct op op[YC_MAX_OPS];
-	unsigned n;
-};
 
 int yc_probe(const uint8_t *buf, size_t len, int type)
 {
@@ -72,112 +58,6 @@ static int match(struct rdr *r, const uint8_t *pat, size_t n)
 			return 0;
 	*r = t;
 	return 1;
-}
-
-static int push(struct seq *s, uint8_t kind, uint8_t imm)
-{
-	if (s->n == YC_MAX_OPS)
-		return -1;
-	s->op[s->n].kind = kind;
-	s->op[s->n++].imm = imm;
-	return 1;
-}
-
-/* One instruction of a sequence at r into s: 1, 0 at the store (stosb)
- * that ends the sequence, -1 if it is not one the crypter uses. */
-static int parse_op(struct rdr *r, struct seq *s)
-{
-	static const struct {
-		uint8_t b0, b1, kind, imm; /* imm: the second byte is one */
-	} ops[] = {
-		{ 0x04, 0, OP_ADD, 1 },	       { 0x2c, 0, OP_SUB, 1 },
-		{ 0x34, 0, OP_XOR, 1 },	       { 0x02, 0xc1, OP_ADD_CL, 0 },
-		{ 0x2a, 0xc1, OP_SUB_CL, 0 },  { 0x32, 0xc1, OP_XOR_CL, 0 },
-		{ 0xd2, 0xc0, OP_ROL_CL, 0 },  { 0xd2, 0xc8, OP_ROR_CL, 0 },
-		{ 0xf6, 0xd0, OP_NOT, 0 },     { 0xf6, 0xd8, OP_NEG, 0 },
-	};
-	uint8_t b0 = rdr_u8(r), b1, imm;
-	size_t i;
-
-	if (rdr_failed(r))
-		return -1;
-	if (b0 == 0xaa)
-		return 0;
-	if (b0 == 0x90 || b0 == 0xf8 || b0 == 0xf9 || b0 == 0xf5)
-		return 1; /* nop, clc, stc, cmc: no effect on the byte */
-	b1 = rdr_u8(r);
-	if (b0 == 0xeb && b1 == 0x01)
-		return rdr_skip(r, 1) < 0 ? -1 : 1; /* a jump over junk */
-	if (rdr_failed(r))
-		return -1;
-	if (b0 == 0xfe && (b1 == 0xc0 || b1 == 0xc8)) /* inc al, dec al */
-		return push(s, b1 == 0xc0 ? OP_ADD : OP_SUB, 1);
-	if (b0 == 0xc0 && (b1 == 0xc0 || b1 == 0xc8)) {
-		imm = rdr_u8(r);
-		return rdr_failed(r) ? -1 :
-		       push(s, b1 == 0xc0 ? OP_ROL : OP_ROR, imm & 7);
-	}
-	for (i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
-		if (b0 == ops[i].b0 && (ops[i].imm || b1 == ops[i].b1))
-			return push(s, ops[i].kind, ops[i].imm ? b1 : 0);
-	return -1;
-}
-
-/* The sequence that starts at r (after a lodsb), within 1 KiB; 0, or -1. */
-static int parse_seq(struct rdr *r, struct seq *s)
-{
-	size_t start = r->pos;
-	int k;
-
-	s->n = 0;
-	while (r->pos - start < 1024)
-		if ((k = parse_op(r, s)) <= 0)
-			return k;
-	return -1;
-}
-
-static uint8_t rot(uint8_t v, unsigned k, int left)
-{
-	k &= 7;
-	if (!k)
-		return v;
-	return left ? (uint8_t)(v << k | v >> (8 - k)) :
-		      (uint8_t)(v >> k | v << (8 - k));
-}
-
-static uint8_t run(const struct seq *s, uint8_t al, uint8_t cl)
-{
-	unsigned i;
-
-	for (i = 0; i < s->n; i++) {
-		uint8_t imm = s->op[i].imm;
-
-		switch (s->op[i].kind) {
-		case OP_ADD: al = (uint8_t)(al + imm); break;
-		case OP_SUB: al = (uint8_t)(al - imm); break;
-		case OP_XOR: al ^= imm; break;
-		case OP_ROL: al = rot(al, imm, 1); break;
-		case OP_ROR: al = rot(al, imm, 0); break;
-		case OP_ADD_CL: al = (uint8_t)(al + cl); break;
-		case OP_SUB_CL: al = (uint8_t)(al - cl); break;
-		case OP_XOR_CL: al ^= cl; break;
-		case OP_ROL_CL: al = rot(al, cl, 1); break;
-		case OP_ROR_CL: al = rot(al, cl, 0); break;
-		case OP_NOT: al = (uint8_t)~al; break;
-		default: al = (uint8_t)-al; break; /* OP_NEG */
-		}
-	}
-	return al;
-}
-
-/* Decrypts n bytes at p the way the stub's loop does: the counter (ecx)
- * runs from n down to 1. */
-static void decrypt(const struct seq *s, uint8_t *p, uint32_t n)
-{
-	uint32_t i;
-
-	for (i = 0; i < n; i++)
-		p[i] = run(s, p[i], (uint8_t)(n - i));
 }
 
 /* The little-endian 32 bits at off; 0 past the end. */
@@ -210,13 +90,13 @@ static int stub_layer(const uint8_t *buf, size_t len, const struct pe_info *pe,
 	const struct pe_section *y = &pe->sect[yc_section(pe)];
 	long ep = pe_rva_to_off(pe, pe->ep);
 	uint32_t va, rva;
-	struct seq s;
+	struct byteops s;
 	struct rdr r;
 	size_t e;
 
 	rdr_init(&r, buf, len);
 	if (ep < 0 || rdr_seek(&r, (size_t)ep) < 0 ||
-	    !match(&r, prologue, sizeof(prologue)) || parse_seq(&r, &s) < 0)
+	    !match(&r, prologue, sizeof(prologue)) || byteops_parse(&r, &s) < 0)
 		return -1;
 	e = (size_t)ep; /* the prologue's immediates, read as the stub does */
 	*n = u32_at(buf, len, e + 20) - u32_at(buf, len, e + 26);
@@ -228,12 +108,12 @@ static int stub_layer(const uint8_t *buf, size_t len, const struct pe_info *pe,
 	    (uint64_t)*at + *n > (uint64_t)y->raw + y->rawsize ||
 	    (uint64_t)*at + *n > len)
 		return -1;
-	decrypt(&s, copy + *at, *n);
+	byteops_decrypt(&s, copy + *at, *n);
 	return 0;
 }
 
 /* The section decryptor in the decrypted stub; 0, or -1. */
-static int find_decryptor(const uint8_t *p, uint32_t n, struct seq *s)
+static int find_decryptor(const uint8_t *p, uint32_t n, struct byteops *s)
 {
 	struct rdr r;
 	uint32_t i;
@@ -242,7 +122,7 @@ static int find_decryptor(const uint8_t *p, uint32_t n, struct seq *s)
 	for (i = 0; i + sizeof(decryptor) < n; i++)
 		if (rdr_seek(&r, i) == 0 &&
 		    match(&r, decryptor, sizeof(decryptor)))
-			return parse_seq(&r, s);
+			return byteops_parse(&r, s);
 	return -1;
 }
 
@@ -271,7 +151,7 @@ static int fallback(struct fmt_ctx *c, const uint8_t *buf, size_t len)
 int yc_extract(struct fmt_ctx *c, const uint8_t *buf, size_t len)
 {
 	struct pe_info pe;
-	struct seq s;
+	struct byteops s;
 	uint8_t *copy;
 	uint32_t n;
 	uint16_t i;
@@ -293,7 +173,7 @@ int yc_extract(struct fmt_ctx *c, const uint8_t *buf, size_t len)
 	}
 	for (i = 0; i < pe.nsect; i++)
 		if (encrypted(&pe.sect[i], len))
-			decrypt(&s, copy + pe.sect[i].raw,
+			byteops_decrypt(&s, copy + pe.sect[i].raw,
 				(uint32_t)(pe.sect[i].rawsize <
 						   len - pe.sect[i].raw ?
 					   pe.sect[i].rawsize :
