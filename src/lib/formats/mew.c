@@ -5,7 +5,7 @@
  * "mov esi, <address>" names the unpacking data in the second section:
  * the original entry point and the first destination, then chunks, each
  * aPLib-compressed (a stored first byte, then a bit stream of bytes, top
- * bit first, with the literals and offset bytes between them) and
+ * bit first, with the literals and offset bytes between them: aplib.c) and
  * followed by the next destination, 0 after the last. When the loader
  * calls a further routine, LZMA-compressed chunks follow (lc 4, lp 0,
  * pb 2; a routine starting with "push eax" has one chunk, whose calls and
@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "formats/lzbits.h"
+#include "formats/aplib.h"
 #include "formats/pepack.h"
 #include "vigil/vigil.h"
 
@@ -60,87 +60,6 @@ int mew_is(const uint8_t *buf, size_t len, const struct pe_info *pe,
 	   size_t ep)
 {
 	return empty_section(pe) >= 0 && loader(buf, len, pe, ep) != 0;
-}
-
-/* aPLib over the image: the stream in it, and where the output goes. */
-struct apl {
-	struct lzbits s;
-	uint8_t *out;
-	size_t len, dst;
-};
-
-static int literal(struct apl *a, unsigned v)
-{
-	if (a->dst >= a->len)
-		return -1;
-	a->out[a->dst++] = (uint8_t)v;
-	return 0;
-}
-
-/* One match after the bits 1 0: *last, the previous distance; after_lit,
- * whether a literal came just before. 0, or -1. */
-static int long_match(struct apl *a, uint32_t *last, int after_lit)
-{
-	uint32_t hi = lzb_gamma(&a->s) - 1 - (uint32_t)after_lit, dist, n;
-
-	if (!hi) {
-		n = lzb_gamma(&a->s);
-		dist = *last;
-	} else {
-		dist = ((hi - 1) << 8) + lzb_byte(&a->s);
-		n = lzb_gamma(&a->s);
-		n += (dist >= 0x7d00) + (dist >= 0x500) + 2 * (dist <= 0x7f);
-		*last = dist;
-	}
-	return a->s.failed ? -1 : lz_copy(a->out, a->len, &a->dst, dist, n);
-}
-
-/* One token after the bits 1 1: a short match (7 bits of distance and
- * 1 of length; 0 ends the chunk): 0; or a byte from up to 15 back or a
- * zero, which count as literals: 2. 1 at the end, -1 if damaged. */
-static int short_match(struct apl *a, uint32_t *last)
-{
-	unsigned v, i;
-
-	if (!lzb_bit(&a->s)) {
-		v = lzb_byte(&a->s);
-		if (!(v >> 1))
-			return a->s.failed ? -1 : 1;
-		*last = v >> 1;
-		return lz_copy(a->out, a->len, &a->dst, *last, 2 + (v & 1));
-	}
-	for (v = 0, i = 0; i < 4; i++)
-		v = v << 1 | lzb_bit(&a->s);
-	if (v ? lz_copy(a->out, a->len, &a->dst, v, 1) : literal(a, 0))
-		return -1;
-	return 2;
-}
-
-/* Expands one chunk from a->s to a->dst: 0 at its end mark, or -1. */
-static int aplib(struct apl *a)
-{
-	uint32_t last = 0;
-	int after_lit = 1, k;
-
-	a->s.reg = 0;
-	if (literal(a, lzb_byte(&a->s)) < 0)
-		return -1;
-	while (!a->s.failed) {
-		if (!lzb_bit(&a->s)) {
-			k = literal(a, lzb_byte(&a->s));
-			after_lit = 1;
-		} else if (!lzb_bit(&a->s)) {
-			k = long_match(a, &last, after_lit);
-			after_lit = 0;
-		} else {
-			if ((k = short_match(a, &last)) == 1)
-				return 0;
-			after_lit = k == 2;
-		}
-		if (k < 0)
-			return -1;
-	}
-	return -1;
 }
 
 /* The 32 bits at pos in the image; *ok cleared outside it. */
@@ -254,7 +173,7 @@ static int lzma_chunks(struct pe_image *img, uint64_t pos, uint32_t base,
 static int aplib_chunks(struct fmt_ctx *c, struct pe_image *img,
 			uint64_t data, uint32_t base, uint64_t *end)
 {
-	struct apl a = { { img->b, img->len, 0, 0, 0 }, img->b, img->len, 0 };
+	struct aplib a = { { img->b, img->len, 0, 0, 0 }, img->b, img->len, 0 };
 	uint32_t next;
 	unsigned i;
 	int ok = 1;
@@ -262,7 +181,7 @@ static int aplib_chunks(struct fmt_ctx *c, struct pe_image *img,
 	a.dst = at32(img, data + 8, &ok) - base;
 	a.s.pos = (size_t)data + 12;
 	for (i = 0; ok && i < MEW_MAX_CHUNKS && !fmt_expired(c); i++) {
-		if (aplib(&a) < 0)
+		if (aplib_expand(&a) < 0)
 			return FMT_DAMAGED;
 		*end = a.s.pos;
 		if (!(next = at32(img, a.s.pos, &ok)))
