@@ -55,7 +55,8 @@ def seeds():
                packgen.aspack_pe(b"\xe8\x01\x00\x00\x00" + p, version="2.12"),
                packgen.aspack_pe(p + p, version="2.42"),
                packgen.mew_pe(p + bytes(32)),
-               packgen.mew_pe(p, use_lzma="special", calls=8)],
+               packgen.mew_pe(p, use_lzma="special", calls=8),
+               packgen.pespin_pe(p)],
     }
 
 

@@ -11,6 +11,9 @@ compressor for it, and a PE around it):
   turned by every import.
 - MEW 11: aPLib (bytes of bits, literals and offset bytes between them)
   and raw LZMA (lc 4, lp 0, pb 2) chunks, the loader in the PE header.
+- PESpin 1.1: the stub's five layers (a falling-key XOR, shift-register
+  XORs, byte-operation sequences), the sections' key hidden behind a
+  checksum of the file's start, aPLib sections.
 - ASPack 2.12-2.42: canonical Huffman codes (lengths delta-coded through
   a pre-code with runs), matches by position slot with the aligned code
   and the last distance reused, a second table set halfway; the stub
@@ -628,3 +631,114 @@ def mew_pe(content, code=b"\x90\xc3", oep=None, use_lzma=None, calls=0, damage=F
         struct.pack_into("<i", img, 0x154 + 0x7c, data_rva + routine - (0x154 + 0x80))
     return _place(img, ((0x1000, vsize), (data_rva, len(sect) + 0xfff & ~0xfff)),
                   ep, lfanew=0x1e0, empty=(0,))
+
+
+def _ror8(v, k):
+    return (v >> k | v << (8 - k)) & 0xff
+
+
+def _rol8(v, k):
+    return (v << k | v >> (8 - k)) & 0xff
+
+
+def _spin_checksum(data):
+    a = b = 0xffffffff
+    for byte in data:
+        a ^= byte << 8
+        a = a >> 3 & 0x1fffffff
+        for _ in range(4):
+            a ^= b >> 8 & 0xff
+            a = (a + 0x7801a108) & 0xffffffff
+            a ^= b
+            k = b & 31
+            a = (a >> k | a << (32 - k)) & 0xffffffff if k else a
+            a, b = b, a
+    return b
+
+
+def _lfsr_xor(data, start, n, key, taps, when):
+    for i in range(start, start + n):
+        out = key & 1
+        key >>= 1
+        if out == when:
+            key ^= taps
+        data[i] ^= key & 0xff
+
+
+# The two byte-operation sequences (0x24 bytes and a stosb each) and
+# their inverses: rol3((x + cl) ^ 0x5a), and ~(x - cl) + 0x33.
+SPIN_POLY1 = (bytes.fromhex("02c1") + b"\xeb\x01\xcc" + bytes.fromhex("345a") +
+              b"\x0a\xc0" + bytes.fromhex("c0c003")).ljust(0x24, b"\x90") + b"\xaa"
+SPIN_POLY2 = (bytes.fromhex("2ac1f6d0") + b"\xf8" + bytes.fromhex("0433")).ljust(
+    0x24, b"\x90") + b"\xaa"
+
+
+def _spin_poly1_encrypt(data, start, n):
+    for i in range(n):
+        cl = (n - i) & 0xff
+        data[start + i] = ((_ror8(data[start + i], 3) ^ 0x5a) - cl) & 0xff
+
+
+def _spin_poly2_encrypt(data, n):
+    for i in range(n):
+        cl = (n - i) & 0xff
+        data[i] = ((~((data[i] - 0x33) & 0xff) & 0xff) + cl) & 0xff
+
+
+def _spin_stub(key8, key2, key4_stored, skip, key5, xmap, pmap, cmap):
+    """PESpin 1.1's stub from its entry point, encrypted as it ships."""
+    p = bytearray(0x3400 - 0x87)
+    p[0:4] = b"\xeb\x01\x68\x60"
+    p[4:14] = bytes.fromhex("e8000000008b1c2483c3")
+    p[0xdb], p[0xdc], p[0xe0] = 0xbb, key8, 0xb9
+    struct.pack_into("<I", p, 0xe1, 0x11fe)
+    struct.pack_into("<IBI", p, 0x26eb, key2, 0, 0x5a0)
+    struct.pack_into("<I", p, 0x429, skip)
+    struct.pack_into("<I", p, 0x3217, key4_stored)
+    struct.pack_into("<I", p, 0x3207, xmap)
+    struct.pack_into("<I", p, 0x644, 0x180)
+    struct.pack_into("<I", p, 0x650, key5)
+    struct.pack_into("<I", p, 0x28dd, 0x1a1)
+    p[0x28ec:0x28ec + 0x25] = SPIN_POLY1
+    struct.pack_into("<I", p, 0x6f1, pmap)
+    p[0x755:0x755 + 0x25] = SPIN_POLY2
+    struct.pack_into("<I", p, 0x3061, cmap)
+    _spin_poly1_encrypt(p, 0x6d4, 0x1a1)
+    _lfsr_xor(p, 0x28d3, 0x180, key5, 0xed43af32, 1)
+    _lfsr_xor(p, 0x2d5, 0x5a0, key2, 0x8c328834, 1)
+    k = key8
+    for i in reversed(range(0x11fe)):
+        p[0x1fe5 + i] ^= k
+        k = (k - 1) & 0xff
+    return bytes(p)
+
+
+def pespin_pe(content, plain=b"VIGIL-SPIN-PLAIN", damage=False):
+    """A PE protected as PESpin 1.1 does: the section "code" (content)
+    aPLib-compressed, run through the second byte operations and XORed
+    with the key the checksum of the first 0x200 bytes hides; "data"
+    (plain) only XORed; the stub in the last section. damage: the stored
+    key is off by one (the checksum does not hold)."""
+    key4 = 0x13572468
+    packed = bytearray(aplib_compress(content))
+    packed += bytes(-len(packed) % 0x200)  # the counter runs over it all
+    _spin_poly2_encrypt(packed, len(packed))
+    _lfsr_xor(packed, 0, len(packed), key4, 0xed43af31, 0)
+    data = bytearray(plain)
+    _lfsr_xor(data, 0, len(data), key4, 0xed43af31, 0)
+    vsize = len(content) + 0xfff & ~0xfff
+    data_rva = 0x1000 + vsize
+    stub_rva = data_rva + 0x1000
+
+    def build(stub):
+        img = bytearray(fg.pe(sections=(("code", bytes(packed)), ("data", bytes(data)),
+                                        (".spin", bytes(0x87) + stub))))
+        return bytearray(_place(img, ((0x1000, vsize), (data_rva, 0x1000),
+                                      (stub_rva, 0x4000)), stub_rva + 0x87))
+
+    args = [0x91, 0x2468ace1, 0, 0, 0x0badf00d, 0b11, 0b01, 0b01]
+    size = len(build(_spin_stub(*args)))
+    args[3] = size - 0x200
+    first = build(_spin_stub(*args))[:0x200]
+    args[2] = (key4 + _spin_checksum(first) + bool(damage)) & 0xffffffff
+    return bytes(build(_spin_stub(*args)))

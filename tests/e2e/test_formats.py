@@ -78,6 +78,8 @@ CASES = {
                      "mew-unpacked//payload.bin"),
     "mew-lzma-special.exe": (lambda: packgen.mew_pe(fg.zip_of(PAYLOAD), use_lzma="special"),
                              "mew-unpacked//payload.bin"),
+    "pespin.exe": (lambda: packgen.pespin_pe(fg.zip_of(PAYLOAD)),
+                   "pespin-unpacked//payload.bin"),
 }
 
 
@@ -207,6 +209,19 @@ def test_damaged_packed_images(made, tmp_path, vigil):
     (tmp_path / "mew.exe").write_bytes(packgen.mew_pe(PAYLOAD, use_lzma="plain", damage=True))
     r = vigil("scan", "--no-summary", "-d", made / "sig.hdb", tmp_path / "mew.exe")
     assert r.rc == 0 and "MEW: damaged" in r.err, r.out + r.err
+    (tmp_path / "spin.exe").write_bytes(packgen.pespin_pe(fg.zip_of(PAYLOAD), damage=True))
+    r = vigil("scan", "--no-summary", "-d", made / "sig.hdb", tmp_path / "spin.exe")
+    assert r.rc == 0 and "PESpin: damaged" in r.err, r.out + r.err
+
+
+def test_pespin_sections_only_xored(tmp_path, vigil):
+    """A PESpin section that is only XORed (not compressed, not through
+    the byte operations) is decrypted in place in the image."""
+    (tmp_path / "s.ndb").write_text("Format.SpinPlain:1:*:%s\n" % b"VIGIL-SPIN-PLAIN".hex())
+    (tmp_path / "s.exe").write_bytes(packgen.pespin_pe(fg.zip_of(PAYLOAD)))
+    r = vigil("scan", "--no-summary", "-d", tmp_path / "s.ndb", tmp_path / "s.exe")
+    assert r.out.strip() == "%s//pespin-unpacked: Format.SpinPlain FOUND" % (
+        tmp_path / "s.exe"), r.out + r.err
 
 
 def test_embedded_pe(made, vigil):

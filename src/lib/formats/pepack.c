@@ -13,6 +13,7 @@
 static const struct pe_packer packers[] = {
 	{ "ASPack", "aspack-unpacked", aspack_is, aspack_unpack },
 	{ "MEW", "mew-unpacked", mew_is, mew_unpack },
+	{ "PESpin", "pespin-unpacked", pespin_is, pespin_unpack },
 	{ "Petite", "petite-unpacked", petite_is, petite_unpack },
 	{ "WWPack", "wwpack-unpacked", wwpack_is, wwpack_unpack },
 };

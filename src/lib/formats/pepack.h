@@ -49,6 +49,7 @@ struct pe_packer {
 
 PE_PACKER(aspack);
 PE_PACKER(mew);
+PE_PACKER(pespin);
 PE_PACKER(petite);
 PE_PACKER(wwpack);
 
