@@ -14,6 +14,8 @@ compressor for it, and a PE around it):
 - PESpin 1.1: the stub's five layers (a falling-key XOR, shift-register
   XORs, byte-operation sequences), the sections' key hidden behind a
   checksum of the file's start, aPLib sections.
+- Upack 0.39: the loader's jumps and counts where the unpacker follows
+  them, its initial data, LZMA without the range coder's leading zero.
 - ASPack 2.12-2.42: canonical Huffman codes (lengths delta-coded through
   a pre-code with runs), matches by position slot with the aligned code
   and the last distance reused, a second table set halfway; the stub
@@ -742,3 +744,57 @@ def pespin_pe(content, plain=b"VIGIL-SPIN-PLAIN", damage=False):
     first = build(_spin_stub(*args))[:0x200]
     args[2] = (key4 + _spin_checksum(first) + bool(damage)) & 0xffffffff
     return bytes(build(_spin_stub(*args)))
+
+
+def upack_pe(content, shift=5, marker=0xab, fixes=0, claim_shift=None):
+    """A PE packed as Upack 0.39 (three sections, an optional header of
+    0x148 bytes) lays out: the loader's code with the jumps, the counts
+    and the "shr ebp, <shift>" where the unpacker follows them, its data
+    (the original entry point, the decoder's initial data: the stream's
+    address, the output's start and end, the number of calls to fix), and
+    the content LZMA-compressed (lc 8 - shift, lp 0, pb 0, without the
+    range coder's leading zero). The original entry point is the start of
+    content; `fixes` calls there are stored as the packer rewrites them
+    (the marker, a big-endian target). claim_shift: the shift the loader
+    says, if not the one used."""
+    import lzma
+    base = 0x400000
+    data = bytearray(content)
+    i = 0
+    for _ in range(fixes):  # the packer's form of the first calls
+        while data[i] not in (0xe8, 0xe9):
+            i += 1
+        rel = struct.unpack_from("<i", data, i + 1)[0]
+        target = (rel + (i + 1) + 4) & 0xffffff
+        data[i + 1:i + 5] = bytes([marker]) + target.to_bytes(3, "big")
+        i += 5
+    stream = lzma.compress(bytes(data), format=lzma.FORMAT_RAW, filters=[{
+        "id": lzma.FILTER_LZMA1, "lc": 8 - shift, "lp": 0, "pb": 0,
+        "dict_size": 1 << 16}])
+    assert stream[0] == 0
+    stream = stream[1:]
+    vsize = len(content) + 0xfff & ~0xfff
+    code_rva = 0x1000 + vsize
+    lz_rva = code_rva + 0x1000
+    c = bytearray(0x600)
+    c[0:5] = b"\xbe" + struct.pack("<I", base + code_rva + 0x200)
+    c[5:7] = b"\xad\x50"  # lodsd; push eax
+    c[0xa:0xc] = b"\xeb\x34"  # to the second part, at 0x40
+    c[0x47:0x4c] = b"\xbe" + struct.pack("<I", base + code_rva + 0x300)
+    c[0x5a:0x5c] = b"\xeb\x10"  # over the names: mov ch at 0x76
+    c[0x76:0x78] = b"\xb5\x1c"
+    c[0x7f:0x84] = b"\xe9" + struct.pack("<i", 0x7c)  # to the unpacker, 0x100
+    c[0x118:0x11b] = bytes([0xc1, 0xed, claim_shift or shift])
+    c[0x12a:0x12c] = b"\xe3\x10"  # jecxz to 0x13c
+    c[0x144:0x149] = b"\xe9" + struct.pack("<i", 0x1c)  # the call fixer
+    c[0x180] = marker  # its cmp al, <marker>
+    struct.pack_into("<III", c, 0x200, base + 0x1000, 0, base + code_rva + 0x400)
+    struct.pack_into("<I", c, 0x300 + 0x98, base + lz_rva)
+    struct.pack_into("<I", c, 0x39c + 4, fixes)
+    struct.pack_into("<I", c, 0x39c + 0xc, base + 0x1000)
+    struct.pack_into("<I", c, 0x39c + 0x34, base + 0x1000 + len(content))
+    img = bytearray(fg.pe(sections=(("out", b""), ("code", bytes(c)),
+                                    ("lz", stream)), opt=0x148))
+    return _place(img, ((0x1000, vsize), (code_rva, 0x1000),
+                        (lz_rva, len(stream) + 0xfff & ~0xfff)),
+                  code_rva, empty=(0,))

@@ -80,6 +80,10 @@ CASES = {
                              "mew-unpacked//payload.bin"),
     "pespin.exe": (lambda: packgen.pespin_pe(fg.zip_of(PAYLOAD)),
                    "pespin-unpacked//payload.bin"),
+    "upack.exe": (lambda: packgen.upack_pe(fg.zip_of(PAYLOAD)),
+                  "upack-unpacked//payload.bin"),
+    "upack-lc4.exe": (lambda: packgen.upack_pe(fg.zip_of(PAYLOAD), shift=4),
+                      "upack-unpacked//payload.bin"),
 }
 
 
@@ -170,18 +174,21 @@ def test_unpacked_entry_point(tmp_path, vigil, packer):
         tmp_path / "p.exe", packer), r.out + r.err
 
 
-@pytest.mark.parametrize("packer", ["aspack", "mew"])
+@pytest.mark.parametrize("packer", ["aspack", "mew", "upack"])
 def test_packer_calls_turned_back(tmp_path, vigil, packer):
     """ASPack rewrites the calls of its first block (a marker byte, then a
     24-bit target), MEW's special LZMA routine makes them absolute and
-    big-endian; both are turned back, here at the entry point."""
+    big-endian, Upack marks them and makes them big-endian; all are
+    turned back, here at the original entry point."""
     code = b"\xe8\x34\x12\x00\x00VIGIL-CALL"
     (tmp_path / "c.ndb").write_text("Format.Call:1:EP+0:%s\n" % code.hex())
     if packer == "aspack":
         built = packgen.aspack_pe(code + fg.zip_of(PAYLOAD), oep=0x1000)
-    else:
+    elif packer == "mew":
         built = packgen.mew_pe(b"\xe8\x00\x00\x12\x35VIGIL-CALL" + fg.zip_of(PAYLOAD),
                                oep=0x1000, use_lzma="special", calls=16)
+    else:
+        built = packgen.upack_pe(code + fg.zip_of(PAYLOAD), fixes=1)
     (tmp_path / "a.exe").write_bytes(built)
     r = vigil("scan", "--no-summary", "-d", tmp_path / "c.ndb", tmp_path / "a.exe")
     assert r.out.strip() == "%s//%s-unpacked: Format.Call FOUND" % (
@@ -212,6 +219,9 @@ def test_damaged_packed_images(made, tmp_path, vigil):
     (tmp_path / "spin.exe").write_bytes(packgen.pespin_pe(fg.zip_of(PAYLOAD), damage=True))
     r = vigil("scan", "--no-summary", "-d", made / "sig.hdb", tmp_path / "spin.exe")
     assert r.rc == 0 and "PESpin: damaged" in r.err, r.out + r.err
+    (tmp_path / "up.exe").write_bytes(packgen.upack_pe(PAYLOAD, claim_shift=2))
+    r = vigil("scan", "--no-summary", "-d", made / "sig.hdb", tmp_path / "up.exe")
+    assert r.rc == 0 and "Upack: literal context of 6 bits" in r.err, r.out + r.err
 
 
 def test_pespin_sections_only_xored(tmp_path, vigil):

@@ -390,7 +390,7 @@ int aspack_unpack(struct fmt_ctx *c, struct pe_image *img,
 		  struct pe_unpacked *out)
 {
 	const struct as_version *v =
-		version_at(buf, len, (size_t)pe_rva_to_off(pe, pe->ep));
+		version_at(buf, len, (size_t)pe_loader_off(pe, pe->ep));
 	uint32_t stub = pe->ep - 1, oep;
 	struct as_dec *d;
 	int rc, ok = 1;

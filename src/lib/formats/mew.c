@@ -197,7 +197,7 @@ int mew_unpack(struct fmt_ctx *c, struct pe_image *img,
 	       struct pe_unpacked *out)
 {
 	const struct pe_section *s = &pe->sect[empty_section(pe) + 1];
-	uint32_t at = loader(buf, len, pe, (size_t)pe_rva_to_off(pe, pe->ep));
+	uint32_t at = loader(buf, len, pe, (size_t)pe_loader_off(pe, pe->ep));
 	uint32_t base = (uint32_t)pe->image_base, routine = 0, oep;
 	uint64_t data = (uint32_t)(u32(buf + at + 1) - base), end = 0;
 	int rc, ok = 1;

@@ -1,6 +1,7 @@
 /*
  * pe.c -- PE headers: DOS stub, e_lfanew, the COFF header, the optional
- * header (32- or 64-bit) and the section table, all bounds-checked.
+ * header (32- or 64-bit) and the section table, all bounds-checked; and
+ * where the loader reads sections from.
  */
 #include "formats/pe.h"
 
@@ -24,6 +25,7 @@ int pe_parse(const uint8_t *b, size_t len, struct pe_info *pe)
 	pe->nsect = rdr_u16le(&r);
 	rdr_skip(&r, 12);
 	opt = rdr_u16le(&r);
+	pe->opt_size = opt;
 	rdr_skip(&r, 2);
 	magic = rdr_u16le(&r);
 	pe->is64 = magic == 0x20b;
@@ -92,6 +94,27 @@ long pe_rva_to_off(const struct pe_info *pe, uint32_t rva)
 		if (rva >= s->vaddr && rva - s->vaddr < span &&
 		    rva - s->vaddr < s->rawsize)
 			return (long)s->raw + (long)(rva - s->vaddr);
+	}
+	return rva < pe->headers_size ? (long)rva : -1;
+}
+
+uint32_t pe_loader_raw(const struct pe_info *pe, const struct pe_section *s)
+{
+	return pe->file_align >= PE_RAW_ALIGN ? s->raw & ~(PE_RAW_ALIGN - 1u) :
+						s->raw;
+}
+
+long pe_loader_off(const struct pe_info *pe, uint32_t rva)
+{
+	uint16_t i;
+
+	for (i = 0; i < pe->nsect; i++) {
+		const struct pe_section *s = &pe->sect[i];
+		uint32_t lead = s->raw - pe_loader_raw(pe, s);
+
+		if (rva >= s->vaddr &&
+		    rva - s->vaddr < (uint64_t)s->rawsize + lead)
+			return (long)pe_loader_raw(pe, s) + (long)(rva - s->vaddr);
 	}
 	return rva < pe->headers_size ? (long)rva : -1;
 }

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #define PE_MAX_SECTIONS 96
+#define PE_RAW_ALIGN 0x200 /* the loader's rounding of raw offsets */
 
 struct pe_section {
 	char name[9];
@@ -27,7 +28,7 @@ struct pe_info {
 	uint32_t rsrc_rva, rsrc_size;	/* resource directory, 0 if none */
 	uint32_t headers_size;	/* as declared; may exceed the real headers */
 	uint32_t table_end;	/* where the section table ends */
-	uint16_t nsect;
+	uint16_t nsect, opt_size;	/* sections; optional header's size */
 	struct pe_section sect[PE_MAX_SECTIONS];
 };
 
@@ -40,5 +41,13 @@ int pe_parse(const uint8_t *b, size_t len, struct pe_info *pe);
 size_t pe_image_size(const uint8_t *b, size_t len);
 /* File offset of an RVA, or -1 if no section holds it. */
 long pe_rva_to_off(const struct pe_info *pe, uint32_t rva);
+/*
+ * Where the Windows loader reads a section from: its raw offset rounded
+ * down to 512 bytes when the file alignment is at least that (packers
+ * rely on it; signatures' section offsets and hashes use the offset as
+ * declared). pe_loader_off: an RVA's file offset the same way, or -1.
+ */
+uint32_t pe_loader_raw(const struct pe_info *pe, const struct pe_section *s);
+long pe_loader_off(const struct pe_info *pe, uint32_t rva);
 
 #endif

@@ -1,6 +1,7 @@
 /*
- * peimage.c -- mapping a PE file's sections to their addresses, and
- * writing the headers of the mapped image back as a file's.
+ * peimage.c -- mapping a PE file's sections to their addresses (read from
+ * where the loader reads them, pe_loader_raw), and writing the headers of
+ * the mapped image back as a file's.
  */
 #include "formats/peimage.h"
 
@@ -54,14 +55,16 @@ int pe_image_map(const uint8_t *buf, size_t len, const struct pe_info *pe,
 	memcpy(img->b, buf, (size_t)(hdr < len ? hdr : len)); /* the table */
 	for (i = 0; i < nkeep; i++) {
 		const struct pe_section *s = &pe->sect[i];
-		uint64_t n = s->rawsize < mapped_size(s) ? s->rawsize :
-							   mapped_size(s);
+		uint32_t raw = pe_loader_raw(pe, s);
+		uint64_t n = (uint64_t)s->rawsize + (s->raw - raw);
 
-		if (!n)
+		if (!s->rawsize || raw >= len)
 			continue;
-		if (n > len - s->raw)
-			n = len - s->raw; /* a last section cut short */
-		memcpy(img->b + s->vaddr, buf + s->raw, (size_t)n);
+		if (n > mapped_size(s))
+			n = mapped_size(s);
+		if (n > len - raw)
+			n = len - raw; /* a last section cut short */
+		memcpy(img->b + s->vaddr, buf + raw, (size_t)n);
 	}
 	return 0;
 }

@@ -15,6 +15,7 @@ static const struct pe_packer packers[] = {
 	{ "MEW", "mew-unpacked", mew_is, mew_unpack },
 	{ "PESpin", "pespin-unpacked", pespin_is, pespin_unpack },
 	{ "Petite", "petite-unpacked", petite_is, petite_unpack },
+	{ "Upack", "upack-unpacked", upack_is, upack_unpack },
 	{ "WWPack", "wwpack-unpacked", wwpack_is, wwpack_unpack },
 };
 
@@ -28,6 +29,20 @@ int pepack_probe(const uint8_t *buf, size_t len, int type)
 static int not_mine(struct fmt_ctx *c, const uint8_t *buf, size_t len)
 {
 	return fmt_extract_after(c, "pe-packer", buf, len);
+}
+
+/* Whether the section of the stub's entry point is among the first keep. */
+static int stub_kept(const struct pe_info *pe, uint16_t keep)
+{
+	uint16_t i;
+
+	for (i = 0; i < keep && i < pe->nsect; i++) {
+		const struct pe_section *s = &pe->sect[i];
+
+		if (pe->ep - s->vaddr < (s->vsize ? s->vsize : s->rawsize))
+			return 1;
+	}
+	return 0;
 }
 
 static int unpack(struct fmt_ctx *c, const struct pe_packer *p,
@@ -54,6 +69,8 @@ static int unpack(struct fmt_ctx *c, const struct pe_packer *p,
 	if (rc == FMT_DAMAGED)
 		fmt_warn(c, "%s: damaged (what it unpacked to so far is "
 			    "scanned)", p->name);
+	if (out.ep == pe->ep && stub_kept(pe, out.keep))
+		out.ep = 0; /* else the image would be unpacked again */
 	pe_image_finish(&img, pe, out.keep, out.ep);
 	rc = fmt_child(c, p->object, img.b, img.len);
 	pe_image_free(&img);
@@ -67,7 +84,7 @@ int pepack_extract(struct fmt_ctx *c, const uint8_t *buf, size_t len)
 	size_t i;
 
 	if (pe_parse(buf, len, &pe) == 0 && !pe.is64 &&
-	    (ep = pe_rva_to_off(&pe, pe.ep)) >= 0 && (size_t)ep < len)
+	    (ep = pe_loader_off(&pe, pe.ep)) >= 0 && (size_t)ep < len)
 		for (i = 0; i < sizeof(packers) / sizeof(packers[0]); i++)
 			if (packers[i].is(buf, len, &pe, (size_t)ep))
 				return unpack(c, &packers[i], buf, len, &pe);

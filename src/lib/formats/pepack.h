@@ -51,6 +51,7 @@ PE_PACKER(aspack);
 PE_PACKER(mew);
 PE_PACKER(pespin);
 PE_PACKER(petite);
+PE_PACKER(upack);
 PE_PACKER(wwpack);
 
 #endif

@@ -119,6 +119,7 @@ static void lfsr_xor(uint8_t *p, size_t n, uint32_t key, uint32_t taps,
 
 /* The copy of the file being decrypted. */
 struct spin {
+	const struct pe_info *pe;
 	uint8_t *f;
 	size_t len;
 	size_t ep;		/* the entry point's offset in it */
@@ -200,10 +201,11 @@ static int expand(const uint8_t *p, size_t n, uint8_t *out, size_t cap)
 static uint8_t *raw_of(const struct spin *s, const struct pe_section *sec,
 		       size_t *n)
 {
-	*n = sec->raw >= s->len ? 0 :
-	     sec->rawsize < s->len - sec->raw ? sec->rawsize :
-						 s->len - sec->raw;
-	return s->f + (*n ? sec->raw : 0);
+	uint32_t raw = pe_loader_raw(s->pe, sec);
+	uint64_t size = (uint64_t)sec->rawsize + (sec->raw - raw);
+
+	*n = raw >= s->len ? 0 : size < s->len - raw ? size : s->len - raw;
+	return s->f + (*n ? raw : 0);
 }
 
 static uint32_t cap_of(const struct pe_section *sec)
@@ -280,16 +282,17 @@ int pespin_unpack(struct fmt_ctx *c, struct pe_image *img,
 		  struct pe_unpacked *out)
 {
 	const struct pe_section *last = &pe->sect[pe->nsect - 1];
-	struct spin s = { NULL, len, last->raw + (pe->ep - last->vaddr), 0 };
+	struct spin s = { pe, NULL, len, 0, 0 };
 	uint32_t key4 = 0;
+	size_t n;
 	int rc;
 
-	s.stub_end = last->raw + (last->rawsize < len - last->raw ?
-					  last->rawsize :
-					  len - last->raw);
 	if (!(s.f = malloc(len)))
 		return VIGIL_ENOMEM;
 	memcpy(s.f, buf, len);
+	raw_of(&s, last, &n);
+	s.ep = pe_loader_raw(pe, last) + (pe->ep - last->vaddr);
+	s.stub_end = pe_loader_raw(pe, last) + n;
 	rc = peel_stub(&s, buf, &key4);
 	if (rc == PE_NOT_MINE)
 		fmt_warn(c, "PESpin: not the stub of version 1.1");

@@ -287,7 +287,7 @@ int petite_unpack(struct fmt_ctx *c, struct pe_image *img,
 		  const struct pe_info *pe, const uint8_t *buf, size_t len,
 		  struct pe_unpacked *out)
 {
-	int s = stub_section(buf, len, pe, (size_t)pe_rva_to_off(pe, pe->ep));
+	int s = stub_section(buf, len, pe, (size_t)pe_loader_off(pe, pe->ep));
 	const struct petite_version *v = s == pe->nsect - 1 ? &v22 : &v21;
 	uint32_t stub_rva = pe->sect[s].vaddr;
 	struct ep_key k = { 0, 0, 0 };

@@ -212,8 +212,9 @@ int wwpack_unpack(struct fmt_ctx *c, struct pe_image *img,
 	unsigned i;
 	int rc = 0;
 
-	rdr_init(&l, buf + ww->raw, ww->rawsize < len - ww->raw ?
-					    ww->rawsize : len - ww->raw);
+	(void)buf;
+	(void)len;
+	rdr_init(&l, img->b + ww->vaddr, img->len - ww->vaddr);
 	rdr_seek(&l, WW_LIST);
 	for (i = 0; i < WW_MAX_BLOCKS && !fmt_expired(c); i++)
 		if ((rc = block(&l, ww, img)) != 0)
