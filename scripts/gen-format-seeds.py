@@ -56,7 +56,8 @@ def seeds():
                packgen.aspack_pe(p + p, version="2.42"),
                packgen.mew_pe(p + bytes(32)),
                packgen.mew_pe(p, use_lzma="special", calls=8),
-               packgen.pespin_pe(p), packgen.upack_pe(b"\xe8\x01\0\0\0" + p, fixes=1)],
+               packgen.pespin_pe(p), packgen.upack_pe(b"\xe8\x01\0\0\0" + p, fixes=1),
+               packgen.fsg_pe(p)],
     }
 
 

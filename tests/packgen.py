@@ -16,6 +16,8 @@ compressor for it, and a PE around it):
   checksum of the file's start, aPLib sections.
 - Upack 0.39: the loader's jumps and counts where the unpacker follows
   them, its initial data, LZMA without the range coder's leading zero.
+- FSG 2.0: aPLib into the empty section, the stack its entry point swaps
+  in naming destination, source and the original entry point.
 - ASPack 2.12-2.42: canonical Huffman codes (lengths delta-coded through
   a pre-code with runs), matches by position slot with the aligned code
   and the last distance reused, a second table set halfway; the stub
@@ -798,3 +800,23 @@ def upack_pe(content, shift=5, marker=0xab, fixes=0, claim_shift=None):
     return _place(img, ((0x1000, vsize), (code_rva, 0x1000),
                         (lz_rva, len(stream) + 0xfff & ~0xfff)),
                   code_rva, empty=(0,))
+
+
+def fsg_pe(content, code=b""):
+    """A PE packed as FSG 2.0 does: code then content aPLib-compressed into
+    the section after an empty one, the entry point "xchg esp, [addr]"
+    with the stack it pops there (destination, source, and a table whose
+    fourth word is the original entry point: the start of code)."""
+    base = 0x400000
+    content = code + content
+    vsize = len(content) + 0xfff & ~0xfff
+    d = 0x1000 + vsize
+    s = bytearray(0x100) + aplib_compress(content)
+    s[0:6] = b"\x87\x25" + struct.pack("<I", base + d + 0x20)
+    struct.pack_into("<I", s, 0x20, base + d + 0x40)
+    struct.pack_into("<IIIII", s, 0x40, base + 0x1000, base + d + 0x100, 0, 0,
+                     base + d + 0x60)
+    struct.pack_into("<I", s, 0x60 + 12, base + 0x1000)
+    img = bytearray(fg.pe(sections=(("fsg0", b""), ("fsg1", bytes(s)))))
+    return _place(img, ((0x1000, vsize), (d, len(s) + 0xfff & ~0xfff)), d,
+                  empty=(0,))

@@ -82,6 +82,7 @@ CASES = {
                    "pespin-unpacked//payload.bin"),
     "upack.exe": (lambda: packgen.upack_pe(fg.zip_of(PAYLOAD)),
                   "upack-unpacked//payload.bin"),
+    "fsg.exe": (lambda: packgen.fsg_pe(fg.zip_of(PAYLOAD)), "fsg-unpacked//payload.bin"),
     "upack-lc4.exe": (lambda: packgen.upack_pe(fg.zip_of(PAYLOAD), shift=4),
                       "upack-unpacked//payload.bin"),
 }
@@ -160,10 +161,10 @@ def test_autoit_ea05_unicode_script_as_text(tmp_path, vigil):
         tmp_path / "a.exe"), r.out + r.err
 
 
-@pytest.mark.parametrize("packer", ["wwpack", "petite", "aspack", "mew"])
+@pytest.mark.parametrize("packer", ["wwpack", "petite", "aspack", "mew", "fsg"])
 def test_unpacked_entry_point(tmp_path, vigil, packer):
     """The unpacked image has the original entry point (a signature
-    relative to it matches): WWPack, ASPack and MEW keep it in their
+    relative to it matches): WWPack, ASPack, MEW and FSG keep it in their
     stubs, Petite encrypts it with a key turned by every import."""
     entry = b"\xe8VIGIL-PACKED-ENTRY\xc3"
     (tmp_path / "ep.ndb").write_text("Format.Entry:1:EP+0:%s\n" % entry.hex())

@@ -28,19 +28,6 @@ static uint32_t u32(const uint8_t *p)
 	       (uint32_t)p[3] << 24;
 }
 
-/* The empty section the image unpacks into (the next one holds the
- * data); -1 if there is none. */
-static int empty_section(const struct pe_info *pe)
-{
-	uint16_t i;
-
-	for (i = 0; i + 1 < pe->nsect; i++)
-		if (!pe->sect[i].rawsize && pe->sect[i].vsize &&
-		    pe->sect[i + 1].rawsize && pe->sect[i + 1].vsize)
-			return i;
-	return -1;
-}
-
 /* Where the entry point's jump leads: the loader's offset, or 0. */
 static uint32_t loader(const uint8_t *buf, size_t len,
 		       const struct pe_info *pe, size_t ep)
@@ -59,7 +46,7 @@ static uint32_t loader(const uint8_t *buf, size_t len,
 int mew_is(const uint8_t *buf, size_t len, const struct pe_info *pe,
 	   size_t ep)
 {
-	return empty_section(pe) >= 0 && loader(buf, len, pe, ep) != 0;
+	return pepack_empty_section(pe) >= 0 && loader(buf, len, pe, ep) != 0;
 }
 
 /* The 32 bits at pos in the image; *ok cleared outside it. */
@@ -196,7 +183,7 @@ int mew_unpack(struct fmt_ctx *c, struct pe_image *img,
 	       const struct pe_info *pe, const uint8_t *buf, size_t len,
 	       struct pe_unpacked *out)
 {
-	const struct pe_section *s = &pe->sect[empty_section(pe) + 1];
+	const struct pe_section *s = &pe->sect[pepack_empty_section(pe) + 1];
 	uint32_t at = loader(buf, len, pe, (size_t)pe_loader_off(pe, pe->ep));
 	uint32_t base = (uint32_t)pe->image_base, routine = 0, oep;
 	uint64_t data = (uint32_t)(u32(buf + at + 1) - base), end = 0;

@@ -12,12 +12,24 @@
 
 static const struct pe_packer packers[] = {
 	{ "ASPack", "aspack-unpacked", aspack_is, aspack_unpack },
+	{ "FSG", "fsg-unpacked", fsg_is, fsg_unpack },
 	{ "MEW", "mew-unpacked", mew_is, mew_unpack },
 	{ "PESpin", "pespin-unpacked", pespin_is, pespin_unpack },
 	{ "Petite", "petite-unpacked", petite_is, petite_unpack },
 	{ "Upack", "upack-unpacked", upack_is, upack_unpack },
 	{ "WWPack", "wwpack-unpacked", wwpack_is, wwpack_unpack },
 };
+
+int pepack_empty_section(const struct pe_info *pe)
+{
+	uint16_t i;
+
+	for (i = 0; i + 1 < pe->nsect; i++)
+		if (!pe->sect[i].rawsize && pe->sect[i].vsize &&
+		    pe->sect[i + 1].rawsize && pe->sect[i + 1].vsize)
+			return i;
+	return -1;
+}
 
 int pepack_probe(const uint8_t *buf, size_t len, int type)
 {

@@ -40,6 +40,10 @@ struct pe_packer {
 		      struct pe_unpacked *out);
 };
 
+/* The first empty section (no raw data) followed by one with data, as
+ * packers that unpack into the empty one leave them; -1 if none. */
+int pepack_empty_section(const struct pe_info *pe);
+
 #define PE_PACKER(name)                                                   \
 	int name##_is(const uint8_t *buf, size_t len,                      \
 		      const struct pe_info *pe, size_t ep);                \
@@ -48,6 +52,7 @@ struct pe_packer {
 			  size_t len, struct pe_unpacked *out)
 
 PE_PACKER(aspack);
+PE_PACKER(fsg);
 PE_PACKER(mew);
 PE_PACKER(pespin);
 PE_PACKER(petite);
