@@ -299,19 +299,6 @@ static void unrewrite(uint8_t *p, uint32_t size, uint8_t mark)
 	}
 }
 
-/* The 32 bits at pos in the image; *ok cleared outside it. */
-static uint32_t at32(const struct pe_image *img, uint64_t pos, int *ok)
-{
-	const uint8_t *p = img->b + pos;
-
-	if (pos + 4 > img->len) {
-		*ok = 0;
-		return 0;
-	}
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	       (uint32_t)p[3] << 24;
-}
-
 /* Expands one block (copied out first: it is expanded over itself). */
 static int block(struct as_dec *d, struct pe_image *img, uint32_t rva,
 		 uint32_t size)
@@ -341,7 +328,8 @@ static int run_list(struct fmt_ctx *c, struct as_dec *d, struct pe_image *img,
 	int ok = 1, rc;
 
 	for (i = 0; i < AS_MAX_BLOCKS && !fmt_expired(c); i++) {
-		uint32_t rva = at32(img, at, &ok), size = at32(img, at + 4, &ok);
+		uint32_t rva = pe_image_u32(img, at, &ok);
+		uint32_t size = pe_image_u32(img, at + 4, &ok);
 
 		if (!ok)
 			return FMT_DAMAGED;
@@ -355,7 +343,8 @@ static int run_list(struct fmt_ctx *c, struct as_dec *d, struct pe_image *img,
 			unrewrite(img->b + rva, size, img->b[stub + v->mark]);
 		at += v->entry;
 		/* later versions leave entries of this size out */
-		while (v->entry == 12 && at32(img, at + 4, &ok) == 0xfffffef2u)
+		while (v->entry == 12 &&
+		       pe_image_u32(img, at + 4, &ok) == 0xfffffef2u)
 			at += 12;
 	}
 	return FMT_DAMAGED;
@@ -406,7 +395,7 @@ int aspack_unpack(struct fmt_ctx *c, struct pe_image *img,
 	slot_bases(d);
 	rc = run_list(c, d, img, v, stub);
 	free(d);
-	oep = at32(img, (uint64_t)stub + v->oep, &ok);
+	oep = pe_image_u32(img, (uint64_t)stub + v->oep, &ok);
 	if (ok && oep)
 		out->ep = oep;
 	out->keep = kept(pe, stub);

@@ -7,26 +7,21 @@
  * aPLib-compressed (a stored first byte, then a bit stream of bytes, top
  * bit first, with the literals and offset bytes between them: aplib.c) and
  * followed by the next destination, 0 after the last. When the loader
- * calls a further routine, LZMA-compressed chunks follow (lc 4, lp 0,
- * pb 2; a routine starting with "push eax" has one chunk, whose calls and
- * jumps are then turned from absolute big-endian targets back to relative
- * ones). The image goes on (pepack.c) with the original entry point.
+ * calls a further routine, raw LZMA chunks follow (lc 4, lp 0, pb 2:
+ * lzmaraw.c; a routine starting with "push eax" has one chunk, whose
+ * calls and jumps are then turned from absolute big-endian targets back
+ * to relative ones). The image goes on (pepack.c) with the original entry
+ * point.
  */
-#include <lzma.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "formats/aplib.h"
+#include "formats/lzmaraw.h"
 #include "formats/pepack.h"
 #include "vigil/vigil.h"
 
 #define MEW_MAX_CHUNKS 96	/* aPLib or LZMA chunks */
-
-static uint32_t u32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	       (uint32_t)p[3] << 24;
-}
 
 /* Where the entry point's jump leads: the loader's offset, or 0. */
 static uint32_t loader(const uint8_t *buf, size_t len,
@@ -36,7 +31,7 @@ static uint32_t loader(const uint8_t *buf, size_t len,
 
 	if (ep + 5 > len || buf[ep] != 0xe9)
 		return 0;
-	at = pe->ep + 5 + u32(buf + ep + 1);
+	at = pe->ep + 5 + pe_le32(buf + ep + 1);
 	return (at == 0x154 || at == 0x158) && at + 0x80 <= len &&
 		       buf[at] == 0xbe ?
 		       at :
@@ -49,56 +44,23 @@ int mew_is(const uint8_t *buf, size_t len, const struct pe_info *pe,
 	return pepack_empty_section(pe) >= 0 && loader(buf, len, pe, ep) != 0;
 }
 
-/* The 32 bits at pos in the image; *ok cleared outside it. */
-static uint32_t at32(const struct pe_image *img, uint64_t pos, int *ok)
-{
-	if (pos + 4 > img->len) {
-		*ok = 0;
-		return 0;
-	}
-	return u32(img->b + pos);
-}
-
 /* Expands n bytes of LZMA (lc 4, lp 0, pb 2) from the csize bytes at
  * src to dst in the image: 0, FMT_DAMAGED or VIGIL_ENOMEM. */
 static int lzma_chunk(struct pe_image *img, uint64_t src, uint32_t csize,
 		      uint64_t dst, uint32_t n)
 {
-	lzma_options_lzma opt;
-	lzma_filter f[2];
-	lzma_stream z = LZMA_STREAM_INIT;
-	lzma_ret r = LZMA_OK;
 	uint8_t *in;
+	int rc;
 
 	if (src > img->len || csize > img->len - src || dst > img->len ||
-	    n > img->len - dst || lzma_lzma_preset(&opt, 0))
+	    n > img->len - dst)
 		return FMT_DAMAGED;
-	opt.lc = 4;
-	opt.lp = 0;
-	opt.pb = 2;
-	opt.dict_size = n > LZMA_DICT_SIZE_MIN ? n : LZMA_DICT_SIZE_MIN;
-	f[0].id = LZMA_FILTER_LZMA1;
-	f[0].options = &opt;
-	f[1].id = LZMA_VLI_UNKNOWN;
-	f[1].options = NULL;
 	if (!(in = malloc(csize ? csize : 1)))
 		return VIGIL_ENOMEM;
 	memcpy(in, img->b + src, csize); /* it may be unpacked over */
-	if (lzma_raw_decoder(&z, f) != LZMA_OK) {
-		free(in);
-		return VIGIL_ENOMEM;
-	}
-	z.next_in = in;
-	z.avail_in = csize;
-	z.next_out = img->b + dst;
-	z.avail_out = n;
-	while (r == LZMA_OK && z.avail_out && z.avail_in)
-		r = lzma_code(&z, LZMA_RUN);
-	lzma_end(&z);
+	rc = lzma_raw(in, csize, img->b + dst, n, 4, 0, 2);
 	free(in);
-	if (r == LZMA_MEM_ERROR)
-		return VIGIL_ENOMEM;
-	return z.avail_out && r != LZMA_STREAM_END ? FMT_DAMAGED : 0;
+	return rc;
 }
 
 /* Turns the calls and jumps in n bytes at p from absolute big-endian
@@ -131,14 +93,14 @@ static int lzma_chunks(struct pe_image *img, uint64_t pos, uint32_t base,
 	int ok = 1, rc;
 
 	if (special) {
-		calls = at32(img, pos, &ok);
+		calls = pe_image_u32(img, pos, &ok);
 		pos += 4;
 	}
 	pos += 4;
 	for (i = 0; i < MEW_MAX_CHUNKS; i++) {
-		n = at32(img, pos, &ok);
-		dst = at32(img, pos + 4, &ok) - base;
-		csize = at32(img, pos + 8, &ok);
+		n = pe_image_u32(img, pos, &ok);
+		dst = pe_image_u32(img, pos + 4, &ok) - base;
+		csize = pe_image_u32(img, pos + 8, &ok);
 		if (!ok)
 			return FMT_DAMAGED;
 		if (!n)
@@ -165,13 +127,13 @@ static int aplib_chunks(struct fmt_ctx *c, struct pe_image *img,
 	unsigned i;
 	int ok = 1;
 
-	a.dst = at32(img, data + 8, &ok) - base;
+	a.dst = pe_image_u32(img, data + 8, &ok) - base;
 	a.s.pos = (size_t)data + 12;
 	for (i = 0; ok && i < MEW_MAX_CHUNKS && !fmt_expired(c); i++) {
 		if (aplib_expand(&a) < 0)
 			return FMT_DAMAGED;
 		*end = a.s.pos;
-		if (!(next = at32(img, a.s.pos, &ok)))
+		if (!(next = pe_image_u32(img, a.s.pos, &ok)))
 			return ok ? 0 : FMT_DAMAGED;
 		a.dst = next - base;
 		a.s.pos += 4;
@@ -186,14 +148,14 @@ int mew_unpack(struct fmt_ctx *c, struct pe_image *img,
 	const struct pe_section *s = &pe->sect[pepack_empty_section(pe) + 1];
 	uint32_t at = loader(buf, len, pe, (size_t)pe_loader_off(pe, pe->ep));
 	uint32_t base = (uint32_t)pe->image_base, routine = 0, oep;
-	uint64_t data = (uint32_t)(u32(buf + at + 1) - base), end = 0;
+	uint64_t data = (uint32_t)(pe_le32(buf + at + 1) - base), end = 0;
 	int rc, ok = 1;
 
 	if (data <= s->vaddr || data + 12 > (uint64_t)s->vaddr + s->rawsize)
 		return PE_NOT_MINE;
 	if (buf[at + 0x7b] == 0xe8) /* call: LZMA chunks follow */
-		routine = at + 0x80 + u32(buf + at + 0x7c);
-	oep = at32(img, data + 4, &ok) - base;
+		routine = at + 0x80 + pe_le32(buf + at + 0x7c);
+	oep = pe_image_u32(img, data + 4, &ok) - base;
 	if (ok)
 		out->ep = oep;
 	rc = aplib_chunks(c, img, data, base, &end);

@@ -85,7 +85,8 @@ void pe_image_finish(struct pe_image *img, const struct pe_info *pe,
 	uint16_t i;
 
 	for (i = 0; i < nkeep; i++)
-		if ((uint64_t)pe->sect[i].vaddr + mapped_size(&pe->sect[i]) > end)
+		if ((uint64_t)pe->sect[i].vaddr + mapped_size(&pe->sect[i]) >
+		    end)
 			end = (uint64_t)pe->sect[i].vaddr +
 			      mapped_size(&pe->sect[i]);
 	if (end < img->len)
@@ -112,4 +113,22 @@ void pe_image_free(struct pe_image *img)
 	free(img->b);
 	img->b = NULL;
 	img->len = 0;
+}
+
+uint32_t pe_image_u32(const struct pe_image *img, uint64_t at, int *ok)
+{
+	if (at > img->len || img->len - at < 4) {
+		*ok = 0;
+		return 0;
+	}
+	return pe_le32(img->b + at);
+}
+
+uint8_t pe_image_u8(const struct pe_image *img, uint64_t at, int *ok)
+{
+	if (at >= img->len) {
+		*ok = 0;
+		return 0;
+	}
+	return img->b[at];
 }

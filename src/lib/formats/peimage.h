@@ -36,5 +36,9 @@ int pe_image_map(const uint8_t *buf, size_t len, const struct pe_info *pe,
 void pe_image_finish(struct pe_image *img, const struct pe_info *pe,
 		     uint16_t nkeep, uint32_t ep);
 void pe_image_free(struct pe_image *img);
+/* The image's little-endian word, or byte, at `at`; 0 with *ok cleared
+ * when it is not wholly in the image. */
+uint32_t pe_image_u32(const struct pe_image *img, uint64_t at, int *ok);
+uint8_t pe_image_u8(const struct pe_image *img, uint64_t at, int *ok);
 
 #endif

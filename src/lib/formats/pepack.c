@@ -64,7 +64,8 @@ static int unpack(struct fmt_ctx *c, const struct pe_packer *p,
 	struct pe_image img;
 	int rc;
 
-	rc = pe_image_map(buf, len, pe, pe->nsect, fmt_max_output(c, len), &img);
+	rc = pe_image_map(buf, len, pe, pe->nsect, fmt_max_output(c, len),
+			  &img);
 	if (rc == 1)
 		return fmt_over(c, p->object, len);
 	if (rc == VIGIL_ENOMEM)

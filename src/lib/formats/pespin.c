@@ -65,12 +65,6 @@ int pespin_is(const uint8_t *buf, size_t len, const struct pe_info *pe,
 	       !memcmp(buf + ep + 4, stub_sig, sizeof(stub_sig));
 }
 
-static uint32_t u32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	       (uint32_t)p[3] << 24;
-}
-
 static uint32_t ror32(uint32_t v, unsigned k)
 {
 	k &= 31;
@@ -138,7 +132,7 @@ static uint32_t word(const struct spin *s, uint32_t k, int *ok)
 
 	if (!p)
 		*ok = 0;
-	return p ? u32(p) : 0;
+	return p ? pe_le32(p) : 0;
 }
 
 /* The byte operations at offset k: exactly POLY_CODE bytes, a stosb. */

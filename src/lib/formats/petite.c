@@ -35,12 +35,6 @@ struct petite_version {
 static const struct petite_version v21 = { 0x178, 0x323, 0x34 };
 static const struct petite_version v22 = { 0x1b8, 0x355, 0x35 };
 
-static uint32_t u32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	       (uint32_t)p[3] << 24;
-}
-
 /* The stub's section: the last one (2.2), or the one before an empty last
  * one (2.1); -1 if the entry point is not Petite's. */
 static int stub_section(const uint8_t *buf, size_t len,
@@ -50,9 +44,9 @@ static int stub_section(const uint8_t *buf, size_t len,
 	int i;
 
 	if (pe->nsect < 2 || ep + 0x84 > len || buf[ep] != 0xb8 ||
-	    u32(buf + ep + 0x80) == PETITE_LEVEL0)
+	    pe_le32(buf + ep + 0x80) == PETITE_LEVEL0)
 		return -1;
-	target = u32(buf + ep + 1) - (uint32_t)pe->image_base;
+	target = pe_le32(buf + ep + 1) - (uint32_t)pe->image_base;
 	for (i = pe->nsect - 1; i >= pe->nsect - 2; i--)
 		if (pe->sect[i].vaddr == target)
 			return i;
@@ -124,21 +118,12 @@ static size_t unpack(struct pe_image *img, uint32_t src, uint32_t dst,
 		}
 		dist = distance(&s, size, &last, &add);
 		n = length(&s) + add;
-		if (s.failed || n > left || lz_copy(img->b, img->len, &at, dist, n))
+		if (s.failed || n > left ||
+		    lz_copy(img->b, img->len, &at, dist, n))
 			return 0;
 		left -= n;
 	}
 	return s.failed ? 0 : at;
-}
-
-/* The 32 bits at pos in the image; *ok cleared if they are not in it. */
-static uint32_t at32(const struct pe_image *img, uint64_t pos, int *ok)
-{
-	if (pos + 4 > img->len) {
-		*ok = 0;
-		return 0;
-	}
-	return u32(img->b + pos);
 }
 
 /* What the stub's code, unpacked to end at `end`, says of the original
@@ -158,21 +143,22 @@ static int find_key(const struct pe_image *img, size_t end, uint32_t extent,
 
 	if (end < v->grown + v->skew || extent <= v->grown)
 		return 0;
-	if (at32(img, base + 5 + 0x4f, &ok) != 0x645ec033u ||
-	    at32(img, base + 5 + 0x4f + 4, &ok) != 0x1b8b188bu) {
+	if (pe_image_u32(img, base + 5 + 0x4f, &ok) != 0x645ec033u ||
+	    pe_image_u32(img, base + 5 + 0x4f + 4, &ok) != 0x1b8b188bu) {
 		if (extent <= v->grown + v->skew ||
-		    at32(img, base + 5 + 0x4f - v->skew, &ok) != 0x645ec033u ||
-		    at32(img, base + 5 + 0x4f + 4 - v->skew, &ok) !=
+		    pe_image_u32(img, base + 5 + 0x4f - v->skew, &ok) !=
+			    0x645ec033u ||
+		    pe_image_u32(img, base + 5 + 0x4f + 4 - v->skew, &ok) !=
 			    0x1b8b188bu)
 			return 0;
 		reloc = v->skew; /* the original had relocations */
 	}
 	base -= reloc;
-	t1 = at32(img, base + 0x0f - 8, &ok) ^ 0x9d6661aau;
-	t2 = at32(img, base + 0x0f - 4, &ok) ^ 0xe908c483u;
-	k->imports = at32(img, base + 0x121, &ok);
-	k->enc = at32(img, base + 0x0f, &ok) ^ t1;
-	k->mangled = at32(img, base + 0x1c0, &ok) != 0x90909090u;
+	t1 = pe_image_u32(img, base + 0x0f - 8, &ok) ^ 0x9d6661aau;
+	t2 = pe_image_u32(img, base + 0x0f - 4, &ok) ^ 0xe908c483u;
+	k->imports = pe_image_u32(img, base + 0x121, &ok);
+	k->enc = pe_image_u32(img, base + 0x0f, &ok) ^ t1;
+	k->mangled = pe_image_u32(img, base + 0x1c0, &ok) != 0x90909090u;
 	return ok && t1 == t2 && k->enc;
 }
 
@@ -191,7 +177,7 @@ static int turn_key(const struct pe_image *img, const struct pe_info *pe,
 	int spacing = 0, ok = 1;
 
 	for (;;) {
-		uint32_t list = at32(img, t, &ok), api;
+		uint32_t list = pe_image_u32(img, t, &ok), api;
 
 		t += 4;
 		if (!ok)
@@ -199,7 +185,7 @@ static int turn_key(const struct pe_image *img, const struct pe_info *pe,
 		if (!list)
 			return 0;
 		for (a = list;; a += 4) {
-			api = at32(img, a, &ok);
+			api = pe_image_u32(img, a, &ok);
 			if (!ok || ++walked > PETITE_IMPORTS_MAX)
 				return -1;
 			if (!api)
@@ -254,7 +240,7 @@ static int run_list(struct fmt_ctx *c, struct pe_image *img,
 	int ok = 1;
 
 	for (i = 0; i < PETITE_MAX_ENTRIES && !fmt_expired(c); i++) {
-		uint32_t first = at32(img, pos, &ok), size, dst;
+		uint32_t first = pe_image_u32(img, pos, &ok), size, dst;
 		size_t end;
 
 		if (!ok)
@@ -262,14 +248,15 @@ static int run_list(struct fmt_ctx *c, struct pe_image *img,
 		if (!first)
 			return 0;
 		if (first & 0x80000000u) {
-			if (move(img, first & 0x7fffffffu, at32(img, pos + 4, &ok),
-				 at32(img, pos + 8, &ok)) < 0 || !ok)
+			if (move(img, first & 0x7fffffffu,
+				 pe_image_u32(img, pos + 4, &ok),
+				 pe_image_u32(img, pos + 8, &ok)) < 0 || !ok)
 				return FMT_DAMAGED;
 			pos += 12;
 			continue;
 		}
-		size = at32(img, pos + 4, &ok);
-		dst = at32(img, pos + 8, &ok);
+		size = pe_image_u32(img, pos + 4, &ok);
+		dst = pe_image_u32(img, pos + 8, &ok);
 		pos += 16;
 		if (!ok)
 			return FMT_DAMAGED;

@@ -14,10 +14,10 @@
  * turned back (a marker byte, a big-endian target), and the image goes on
  * (pepack.c) with its first section and the original entry point.
  */
-#include <lzma.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "formats/lzmaraw.h"
 #include "formats/pepack.h"
 #include "vigil/vigil.h"
 
@@ -36,31 +36,8 @@ int upack_is(const uint8_t *buf, size_t len, const struct pe_info *pe,
 	for (i = 0; i < pe->nsect; i++)
 		if (pe->sect[i].vaddr < min)
 			min = pe->sect[i].vaddr;
-	v = (uint32_t)(buf[ep + 1] | buf[ep + 2] << 8 | buf[ep + 3] << 16 |
-		       (uint32_t)buf[ep + 4] << 24);
+	v = pe_le32(buf + ep + 1);
 	return v - (uint32_t)pe->image_base > min;
-}
-
-/* Reads of the image that clear *ok outside it. */
-static uint32_t w32(const struct pe_image *img, uint64_t at, int *ok)
-{
-	const uint8_t *p = img->b + at;
-
-	if (at + 4 > img->len) {
-		*ok = 0;
-		return 0;
-	}
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	       (uint32_t)p[3] << 24;
-}
-
-static uint8_t w8(const struct pe_image *img, uint64_t at, int *ok)
-{
-	if (at >= img->len) {
-		*ok = 0;
-		return 0;
-	}
-	return img->b[at];
 }
 
 /* What the loader's code says. */
@@ -81,35 +58,39 @@ static int walk(const struct pe_image *img, const struct pe_info *pe,
 	unsigned jump = 8, shr = 24;
 	int ok = 1;
 
-	u->tables = w32(img, w32(img, ep + 1, &ok) - base + 8ull, &ok) - base;
-	if (w8(img, ep + 0xa, &ok) != 0xeb) /* jmp to the second part */
+	at = pe_image_u32(img, ep + 1, &ok) - base; /* mov esi, <data> */
+	u->tables = pe_image_u32(img, at + 8ull, &ok) - base;
+	if (pe_image_u8(img, ep + 0xa, &ok) != 0xeb) /* to the second part */
 		return -1;
-	s = ep + 0xc + (uint32_t)(int8_t)w8(img, ep + 0xb, &ok);
-	if (w8(img, s + 0x1a, &ok) != 0xeb) /* jmp over the names */
+	s = ep + 0xc + (uint32_t)(int8_t)pe_image_u8(img, ep + 0xb, &ok);
+	if (pe_image_u8(img, s + 0x1a, &ok) != 0xeb) /* jmp over the names */
 		return -1;
-	at = s + 0x1c + (uint32_t)(int8_t)w8(img, s + 0x1b, &ok) + 0xa;
+	at = s + 0x1c + (uint32_t)(int8_t)pe_image_u8(img, s + 0x1b, &ok) + 0xa;
 	u->count_at = at + 1;
-	if (w8(img, at, &ok) != 0xb5 || w8(img, at + 9, &ok) != 0xe9)
+	if (pe_image_u8(img, at, &ok) != 0xb5 ||
+	    pe_image_u8(img, at + 9, &ok) != 0xe9)
 		return -1; /* mov ch, <count>; ...; jmp <the unpacker> */
-	shl = at + 14 + w32(img, at + 10ull, &ok);
+	shl = at + 14 + pe_image_u32(img, at + 10ull, &ok);
 	at = shl + 43; /* after its jecxz */
-	if (w8(img, at - 1, &ok) != 0xe3) {
+	if (pe_image_u8(img, at - 1, &ok) != 0xe3) {
 		at = shl + 46; /* the later build */
 		jump = 7;
 		shr = 26;
-		if (w8(img, at - 1, &ok) != 0xe3)
+		if (pe_image_u8(img, at - 1, &ok) != 0xe3)
 			return -1;
 	}
-	at += 1 + (uint32_t)(int8_t)w8(img, at, &ok);
-	if (w8(img, at + jump, &ok) != 0xe9)
+	at += 1 + (uint32_t)(int8_t)pe_image_u8(img, at, &ok);
+	if (pe_image_u8(img, at + jump, &ok) != 0xe9)
 		return -1;
-	u->marker_at = at + jump + 5 + w32(img, at + jump + 1ull, &ok) + 27;
+	u->marker_at = at + jump + 5 + 27 +
+		       pe_image_u32(img, at + jump + 1ull, &ok);
 	u->shr_at = shl + shr;
-	if (w8(img, u->shr_at, &ok) != 0xc1 || w8(img, u->shr_at + 1, &ok) != 0xed ||
-	    w8(img, s + 7, &ok) != 0xbe)
+	if (pe_image_u8(img, u->shr_at, &ok) != 0xc1 ||
+	    pe_image_u8(img, u->shr_at + 1, &ok) != 0xed ||
+	    pe_image_u8(img, s + 7, &ok) != 0xbe)
 		return -1;
-	*n = w8(img, u->shr_at + 2, &ok);
-	u->init = w32(img, s + 8ull, &ok) - base;
+	*n = pe_image_u8(img, u->shr_at + 2, &ok);
+	u->init = pe_image_u32(img, s + 8ull, &ok) - base;
 	return ok ? 0 : -1;
 }
 
@@ -118,41 +99,19 @@ static int walk(const struct pe_image *img, const struct pe_info *pe,
 static int decode(struct pe_image *img, uint32_t src, uint32_t out,
 		  uint32_t end, unsigned lc)
 {
-	lzma_options_lzma opt;
-	lzma_filter f[2] = { { LZMA_FILTER_LZMA1, &opt },
-			     { LZMA_VLI_UNKNOWN, NULL } };
-	lzma_stream z = LZMA_STREAM_INIT;
-	lzma_ret r = LZMA_OK;
 	size_t n;
 	uint8_t *in;
+	int rc;
 
-	if (src >= img->len || out > end || end > img->len ||
-	    lzma_lzma_preset(&opt, 0))
+	if (src >= img->len || out > end || end > img->len)
 		return FMT_DAMAGED;
-	opt.lc = lc;
-	opt.lp = 0;
-	opt.pb = 0;
-	opt.dict_size = end - out > LZMA_DICT_SIZE_MIN ? end - out :
-							  LZMA_DICT_SIZE_MIN;
 	n = img->len - src;
 	if (!(in = calloc(1, n + 1)))
 		return VIGIL_ENOMEM;
 	memcpy(in + 1, img->b + src, n);
-	if (lzma_raw_decoder(&z, f) != LZMA_OK) {
-		free(in);
-		return FMT_DAMAGED; /* lc out of liblzma's range */
-	}
-	z.next_in = in;
-	z.avail_in = n + 1;
-	z.next_out = img->b + out;
-	z.avail_out = end - out;
-	while (r == LZMA_OK && z.avail_out && z.avail_in)
-		r = lzma_code(&z, LZMA_RUN);
-	lzma_end(&z);
+	rc = lzma_raw(in, n + 1, img->b + out, end - out, lc, 0, 0);
 	free(in);
-	if (r == LZMA_MEM_ERROR)
-		return VIGIL_ENOMEM;
-	return z.avail_out && r != LZMA_STREAM_END ? FMT_DAMAGED : 0;
+	return rc;
 }
 
 /* Turns back `fixes` calls and jumps from out on: after an E8 or E9, the
@@ -207,15 +166,16 @@ int upack_unpack(struct fmt_ctx *c, struct pe_image *img,
 	memmove(img->b + u.tables, img->b + u.init, 4 * UPACK_TABLE_WORDS);
 	e = u.init + 4 * UPACK_TABLE_WORDS;
 	t = u.tables + 4 * UPACK_TABLE_WORDS;
-	from = w32(img, t - 4ull, &ok) - base;
-	to = w32(img, e + 0xcull, &ok) - base;
-	end = w32(img, e + 0x34ull, &ok) - base;
+	from = pe_image_u32(img, t - 4ull, &ok) - base;
+	to = pe_image_u32(img, e + 0xcull, &ok) - base;
+	end = pe_image_u32(img, e + 0x34ull, &ok) - base;
 	if (!ok)
 		return FMT_DAMAGED;
 	rc = decode(img, from, to, end, 8 - n);
 	if (rc == 0)
-		calls_back(img, to, w32(img, e + 4ull, &ok),
-			   w8(img, u.marker_at, &ok));
-	out->ep = w32(img, w32(img, pe->ep + 1ull, &ok) - base, &ok) - base;
+		calls_back(img, to, pe_image_u32(img, e + 4ull, &ok),
+			   pe_image_u8(img, u.marker_at, &ok));
+	e = pe_image_u32(img, pe->ep + 1ull, &ok) - base; /* mov esi, <data> */
+	out->ep = pe_image_u32(img, e, &ok) - base;
 	return rc;
 }
