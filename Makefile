@@ -23,9 +23,12 @@ scan: build
 	@[ "$(TARGET)" != "$(BUILD)/samples" ] || sh scripts/make-samples.sh $(BUILD)/samples
 	@$(VIGIL) scan $(TARGET); rc=$$?; [ $$rc -le 1 ] || exit $$rc
 
+# A build directory set up by "make scan" before cmocka was installed has no
+# suite in it: asking for the tests turns it on (and reconfigures).
 test:
 	@sh scripts/deps.sh test
-	@[ -f $(BUILD)/build.ninja ] || meson setup $(BUILD) --prefix=$(PREFIX)
+	@[ -f $(BUILD)/build.ninja ] || meson setup $(BUILD) --prefix=$(PREFIX) -Dtests=enabled
+	@[ -d $(BUILD)/tests ] || meson configure $(BUILD) -Dtests=enabled
 	@ninja -C $(BUILD)
 	@sh tests/run.sh $(BUILD)
 

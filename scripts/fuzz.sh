@@ -10,7 +10,7 @@ secs=${1:-600}
 here=$(cd "$(dirname "$0")/.." && pwd)
 out=$here/build-fuzz
 if [ ! -f "$out/build.ninja" ]; then
-	CC=clang meson setup "$out" "$here" -Dfuzzers=true -Dtests=true \
+	CC=clang meson setup "$out" "$here" -Dfuzzers=true -Dtests=enabled \
 		-Db_sanitize=address,undefined -Db_lundef=false \
 		-Dc_args=-fsanitize=fuzzer-no-link -Dbuildtype=debugoptimized
 fi
