@@ -16,7 +16,7 @@
 
 #include "clamd.h"
 #include "dirwalk.h"
-#include "io/reader.h"
+#include "common/reader.h"
 #include "log.h"
 #include "server.h"
 

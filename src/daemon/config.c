@@ -13,7 +13,7 @@
 #include <strings.h>
 
 #include "config.h"
-#include "io/reader.h"
+#include "common/reader.h"
 
 enum opt_type { T_BOOL, T_SIZE, T_NUM, T_STR, T_MODE };
 

@@ -15,6 +15,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "common/fdpass.h"
 #include "conn.h"
 #include "server.h"
 
@@ -192,57 +193,29 @@ void conn_pause(struct conn *c, int paused)
 	update(c);
 }
 
-static void keep_fds(struct conn *c, struct msghdr *mh)
-{
-	struct cmsghdr *cm;
-
-	for (cm = CMSG_FIRSTHDR(mh); cm; cm = CMSG_NXTHDR(mh, cm)) {
-		size_t i, n;
-		int fd;
-
-		if (cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS)
-			continue;
-		n = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-		for (i = 0; i < n; i++) {
-			memcpy(&fd, CMSG_DATA(cm) + i * sizeof(int), sizeof(fd));
-			if (c->nfds < CONN_MAX_FDS) {
-				c->fd_at[c->nfds] = c->in_total;
-				c->fds[c->nfds++] = fd;
-			} else {
-				close(fd);
-			}
-		}
-	}
-}
-
 /* Reads what the socket holds, descriptors included; 0, or -1 on error. */
 static int fill(struct conn *c)
 {
-	char cbuf[CMSG_SPACE(CONN_MAX_FDS * sizeof(int))];
-	struct msghdr mh = { 0 };
-	struct iovec iov;
+	int fds[CONN_MAX_FDS];
+	size_t i, nfds;
 	ssize_t n;
 
 	if (c->in_cap - c->in_len < 4096 &&
 	    grow(&c->in, &c->in_cap, c->in_len + 65536) < 0)
 		return -1;
-	iov.iov_base = c->in + c->in_len;
-	iov.iov_len = c->in_cap - c->in_len;
-	mh.msg_iov = &iov;
-	mh.msg_iovlen = 1;
-	if (c->is_unix) {
-		mh.msg_control = cbuf;
-		mh.msg_controllen = sizeof(cbuf);
-	}
-	n = recvmsg(c->fd, &mh, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
+	n = fdpass_recv(c->fd, c->in + c->in_len, c->in_cap - c->in_len,
+			MSG_DONTWAIT, fds, c->is_unix ? CONN_MAX_FDS - c->nfds : 0,
+			&nfds);
 	if (n < 0)
 		return errno == EAGAIN || errno == EINTR ? 0 : -1;
 	if (n == 0)
 		c->eof = 1;
 	c->in_len += (size_t)n;
 	c->in_total += (uint64_t)n;
-	if (c->is_unix)
-		keep_fds(c, &mh); /* they came with the last bytes read */
+	for (i = 0; i < nfds; i++) { /* they came with the last bytes read */
+		c->fd_at[c->nfds] = c->in_total;
+		c->fds[c->nfds++] = fds[i];
+	}
 	return 0;
 }
 

@@ -10,7 +10,7 @@
 #include <strings.h>
 
 #include "icap.h"
-#include "io/reader.h"
+#include "common/reader.h"
 
 static int64_t *encap_slot(struct icap_encap *e, const char *name, size_t n)
 {

@@ -5,7 +5,7 @@
  */
 #include <string.h>
 
-#include "io/reader.h"
+#include "common/reader.h"
 #include "server.h"
 
 #define METRICS_MAX_REQUEST_BYTES 8192

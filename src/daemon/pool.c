@@ -16,7 +16,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "fdpass.h"
+#include "common/fdpass.h"
 #include "log.h"
 #include "pool.h"
 #include "worker.h"

@@ -6,7 +6,7 @@
  */
 #include <string.h>
 
-#include "io/reader.h"
+#include "common/reader.h"
 #include "proto.h"
 
 struct cmd_def {

@@ -8,7 +8,7 @@
 #define _GNU_SOURCE
 #include <seccomp.h>
 
-#include "confine.h"
+#include "common/confine.h"
 #include "sandbox.h"
 
 /* Refused with EPERM: nothing a scan needs, everything an intruder would. */

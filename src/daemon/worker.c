@@ -14,6 +14,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "common/fdpass.h"
 #include "log.h"
 #include "sandbox.h"
 #include "wire.h"
@@ -22,24 +23,11 @@
 /* Receives one job and the descriptor sent with it (-1 if none). */
 static int recv_job(int sock, struct wire_job *job, int *fd)
 {
-	char cbuf[CMSG_SPACE(sizeof(int))];
-	struct iovec iov = { job, sizeof(*job) };
-	struct msghdr mh = { 0 };
-	struct cmsghdr *cm;
+	size_t nfds;
 	ssize_t n;
 
 	*fd = -1;
-	mh.msg_iov = &iov;
-	mh.msg_iovlen = 1;
-	mh.msg_control = cbuf;
-	mh.msg_controllen = sizeof(cbuf);
-	do
-		n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
-	while (n < 0 && errno == EINTR);
-	cm = n > 0 ? CMSG_FIRSTHDR(&mh) : NULL;
-	if (cm && cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS &&
-	    cm->cmsg_len == CMSG_LEN(sizeof(int)))
-		memcpy(fd, CMSG_DATA(cm), sizeof(int));
+	n = fdpass_recv(sock, job, sizeof(*job), 0, fd, 1, &nfds);
 	if (n != (ssize_t)sizeof(*job)) {
 		if (*fd >= 0)
 			close(*fd);

@@ -12,8 +12,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "fdpass.h"
-#include "io/reader.h"
+#include "common/fdpass.h"
+#include "common/reader.h"
 #include "vscan.h"
 
 #define VSCAN_MAX_REPLY_BYTES 1024

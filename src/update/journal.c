@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "crypto.h"
-#include "io/reader.h"
+#include "common/reader.h"
 #include "journal.h"
 
 #define REC_BYTES 184

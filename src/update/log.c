@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "io/reader.h"
+#include "common/reader.h"
 #include "log.h"
 
 void log_leaf(const void *data, size_t len, uint8_t out[SHA256_BYTES])

@@ -11,7 +11,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "io/reader.h"
+#include "common/reader.h"
 #include "manifest.h"
 
 static const char *const role_names[ROLE_COUNT] = {

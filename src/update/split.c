@@ -20,8 +20,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "confine.h"
-#include "io/reader.h"
+#include "common/confine.h"
+#include "common/reader.h"
 #include "split.h"
 
 /* What the fetcher may read: TLS trust, name resolution, libraries. */

@@ -11,7 +11,7 @@
 
 #include <cmocka.h>
 
-#include "io/reader.h"
+#include "common/reader.h"
 
 static void binary_reads(void **st)
 {

@@ -12,7 +12,7 @@
 #include <zlib.h>
 
 #include "db/fields.h"
-#include "io/reader.h"
+#include "common/reader.h"
 #include "vigil/vigil.h"
 
 #define TAR_BLOCK 512

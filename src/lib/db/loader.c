@@ -12,7 +12,7 @@
 #include "db/cvd.h"
 #include "db/hashdb.h"
 #include "db/ign.h"
-#include "io/reader.h"
+#include "common/reader.h"
 
 static const struct {
 	const char *ext;

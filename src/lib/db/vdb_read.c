@@ -11,7 +11,7 @@
 
 #include "db/hashdb.h"
 #include "db/vdb.h"
-#include "io/reader.h"
+#include "common/reader.h"
 #include "match/lexpr.h"
 #include "match/pattern.h"
 

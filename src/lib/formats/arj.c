@@ -10,7 +10,7 @@
 #include "formats/format.h"
 #include "formats/huffman.h"
 #include "formats/parsers.h"
-#include "io/reader.h"
+#include "common/reader.h"
 #include "util/vbuf.h"
 #include "vigil/vigil.h"
 

@@ -14,7 +14,7 @@
 
 #include "formats/au3tok.h"
 #include "formats/format.h"
-#include "io/reader.h"
+#include "common/reader.h"
 #include "vigil/vigil.h"
 
 #define AU3_MAX_NAME_CHARS 65536 /* a name or string literal, characters */

@@ -12,7 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "io/reader.h"
+#include "common/reader.h"
 
 #define BYTEOPS_MAX 256 /* operations in one sequence */
 

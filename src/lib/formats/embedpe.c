@@ -17,7 +17,7 @@
 #include "formats/pe.h"
 #include "formats/peres.h"
 #include "formats/sfx.h"
-#include "io/reader.h"
+#include "common/reader.h"
 #include "vigil/vigil.h"
 
 /* Candidates examined, and images handed over, per object at most. */

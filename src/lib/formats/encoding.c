@@ -5,7 +5,7 @@
  * uuencoded text is split into lines by the bounded reader.
  */
 #include "formats/encoding.h"
-#include "io/reader.h"
+#include "common/reader.h"
 
 #include <ctype.h>
 #include <string.h>

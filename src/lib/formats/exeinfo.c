@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "formats/pe.h"
-#include "io/reader.h"
+#include "common/reader.h"
 
 static void add_section(struct exeinfo *x, uint64_t off, uint64_t size)
 {

@@ -9,7 +9,7 @@
 #include <libdeflate.h>
 #include <string.h>
 
-#include "io/reader.h"
+#include "common/reader.h"
 #include "vigil/vigil.h"
 
 static int fits(size_t len, size_t want)

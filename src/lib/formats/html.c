@@ -11,7 +11,7 @@
 #include "formats/encoding.h"
 #include "formats/format.h"
 #include "formats/parsers.h"
-#include "io/reader.h"
+#include "common/reader.h"
 #include "vigil/vigil.h"
 
 /* Objects taken from one page at most. */

@@ -12,7 +12,7 @@
 
 #include "formats/format.h"
 #include "formats/iscab.h"
-#include "io/reader.h"
+#include "common/reader.h"
 #include "util/vbuf.h"
 #include "vigil/vigil.h"
 

@@ -20,7 +20,7 @@
 #include "formats/iscab.h"
 #include "formats/parsers.h"
 #include "formats/pe.h"
-#include "io/reader.h"
+#include "common/reader.h"
 #include "util/vbuf.h"
 #include "vigil/vigil.h"
 

@@ -16,7 +16,7 @@
 #include "formats/encoding.h"
 #include "formats/format.h"
 #include "formats/parsers.h"
-#include "io/reader.h"
+#include "common/reader.h"
 #include "vigil/vigil.h"
 
 #define MAIL_MAX_DEPTH 32

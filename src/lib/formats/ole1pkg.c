@@ -7,7 +7,7 @@
 
 #include <string.h>
 
-#include "io/reader.h"
+#include "common/reader.h"
 
 /* A NUL-terminated string at the reader's position, or NULL. */
 static const char *cstring(struct rdr *r)

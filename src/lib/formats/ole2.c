@@ -16,7 +16,7 @@
 #include "formats/ole2.h"
 #include "formats/format.h"
 #include "formats/parsers.h"
-#include "io/reader.h"
+#include "common/reader.h"
 #include "util/vbuf.h"
 #include "vigil/vigil.h"
 

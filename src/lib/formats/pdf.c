@@ -16,7 +16,7 @@
 #include "formats/format.h"
 #include "formats/parsers.h"
 #include "formats/pdffilter.h"
-#include "io/reader.h"
+#include "common/reader.h"
 #include "vigil/vigil.h"
 
 #define PDF_MAX_STREAMS 100000

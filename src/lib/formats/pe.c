@@ -7,7 +7,7 @@
 
 #include <string.h>
 
-#include "io/reader.h"
+#include "common/reader.h"
 
 int pe_parse(const uint8_t *b, size_t len, struct pe_info *pe)
 {

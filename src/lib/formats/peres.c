@@ -9,7 +9,7 @@
 #include "formats/format.h"
 #include "formats/pe.h"
 #include "formats/peres.h"
-#include "io/reader.h"
+#include "common/reader.h"
 
 /* Leaves handed over, and directory entries read, per image at most. */
 #define PERES_MAX_LEAVES 4096

@@ -19,7 +19,7 @@
 #include "formats/aplib.h"
 #include "formats/byteops.h"
 #include "formats/pepack.h"
-#include "io/reader.h"
+#include "common/reader.h"
 #include "vigil/vigil.h"
 
 /* Offsets from the entry point in PESpin 1.1's stub, and what is there. */

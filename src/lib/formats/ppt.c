@@ -9,7 +9,7 @@
 #include <zlib.h>
 
 #include "formats/ole2.h"
-#include "io/reader.h"
+#include "common/reader.h"
 #include "vigil/vigil.h"
 
 #define PPT_MAX_DEPTH 16

@@ -15,7 +15,7 @@
 #include "formats/exeinfo.h"
 #include "formats/pe.h"
 #include "formats/sfx.h"
-#include "io/reader.h"
+#include "common/reader.h"
 #include "vigil/vigil.h"
 
 static const struct {

@@ -11,7 +11,7 @@
 
 #include "formats/format.h"
 #include "formats/parsers.h"
-#include "io/reader.h"
+#include "common/reader.h"
 #include "util/vbuf.h"
 #include "vigil/vigil.h"
 

@@ -10,7 +10,7 @@
 
 #include "formats/format.h"
 #include "formats/parsers.h"
-#include "io/reader.h"
+#include "common/reader.h"
 #include "vigil/vigil.h"
 
 #define TNEF_SIGNATURE 0x223e9f78u

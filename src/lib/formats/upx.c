@@ -14,7 +14,7 @@
 #include "formats/nrv.h"
 #include "formats/parsers.h"
 #include "formats/pe.h"
-#include "io/reader.h"
+#include "common/reader.h"
 #include "util/vbuf.h"
 #include "vigil/vigil.h"
 

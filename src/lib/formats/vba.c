@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "formats/ole2.h"
-#include "io/reader.h"
+#include "common/reader.h"
 #include "vigil/vigil.h"
 
 #define VBA_CHUNK_BYTES 4096

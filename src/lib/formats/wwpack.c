@@ -23,7 +23,7 @@
 
 #include "formats/lzbits.h"
 #include "formats/pepack.h"
-#include "io/reader.h"
+#include "common/reader.h"
 #include "vigil/vigil.h"
 
 #define WW_LIST 0x2a1		/* the block list, from the section's start */

@@ -18,7 +18,7 @@
 #include "formats/byteops.h"
 #include "formats/parsers.h"
 #include "formats/pe.h"
-#include "io/reader.h"
+#include "common/reader.h"
 #include "vigil/vigil.h"
 
 #define YC_NAME "yC\0\0\0\0\0\0"

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "formats/zipcheck.h"
-#include "io/reader.h"
+#include "common/reader.h"
 #include "vigil/vigil.h"
 
 #define EOCD_BYTES 22

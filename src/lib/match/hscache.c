@@ -17,7 +17,7 @@
 #include <unistd.h>
 #include <xxhash.h>
 
-#include "io/reader.h"
+#include "common/reader.h"
 #include "util/fileio.h"
 #include "vigil/vigil.h"
 

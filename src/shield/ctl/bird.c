@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "bird.h"
-#include "io/reader.h"
+#include "common/reader.h"
 
 struct text {
 	char *p;

@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "ctl.h"
-#include "io/reader.h"
+#include "common/reader.h"
 #include "lines.h"
 #include "prefix.h"
 #pragma GCC diagnostic push /* bpftool's generated code */

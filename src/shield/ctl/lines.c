@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "io/reader.h"
+#include "common/reader.h"
 #include "lines.h"
 
 static int listed(const char *key, const char *const *keys, size_t n)

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "io/reader.h"
+#include "common/reader.h"
 #include "ruleset.h"
 
 #define MAX_WORDS 24

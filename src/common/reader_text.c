@@ -4,7 +4,7 @@
  * beyond it, for formats and protocols made of lines and words.
  */
 #define _GNU_SOURCE
-#include "io/reader.h"
+#include "common/reader.h"
 
 #include <string.h>
 

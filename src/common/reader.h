@@ -4,8 +4,8 @@
  * a sticky error flag and yields zeroes, so a parser can read a whole
  * structure and test rdr_failed() once.
  */
-#ifndef VIGIL_IO_READER_H
-#define VIGIL_IO_READER_H
+#ifndef VIGIL_COMMON_READER_H
+#define VIGIL_COMMON_READER_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -2,7 +2,7 @@
  * reader.c -- bounded reader over an untrusted buffer. Invariant: pos never
  * exceeds len, and no getter touches a byte at or beyond len.
  */
-#include "io/reader.h"
+#include "common/reader.h"
 
 #include <string.h>
 
