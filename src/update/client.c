@@ -336,7 +336,7 @@ static int via_delta(struct uctx *c, const char *mirror,
 			    FETCH_OK) {
 		free(res);
 		free(old);
-		fprintf(stderr, "vigil update: E_DELTA: %s\n", res ? why :
+		fprintf(stderr, "vigil-update: E_DELTA: %s\n", res ? why :
 			"out of memory");
 		return -1;
 	}
@@ -346,7 +346,7 @@ static int via_delta(struct uctx *c, const char *mirror,
 	    delta_apply(old, oldlen, z, zlen, res, r->full.len) < 0 ||
 	    (sha256(res, r->full.len, got), memcmp(got, r->full.sha256,
 						   SHA256_BYTES))) {
-		fprintf(stderr, "vigil update: E_DELTA: %s does not give the "
+		fprintf(stderr, "vigil-update: E_DELTA: %s does not give the "
 			"signed database; taking the full one\n", url);
 		free(res);
 		res = NULL;

@@ -129,7 +129,7 @@ static void notify(const char *path)
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
 	    write(fd, "zRELOAD", 8) != 8 || read(fd, reply, sizeof(reply)) <= 0)
-		fprintf(stderr, "vigil update: could not tell vigild at %s to "
+		fprintf(stderr, "vigil-update: could not tell vigild at %s to "
 			"reload\n", path);
 	if (fd >= 0)
 		close(fd);

@@ -22,12 +22,12 @@
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: vigil update --mirror URL [--mirror URL...] --trust "
+		"Usage: vigil-update --mirror URL [--mirror URL...] --trust "
 		"ROOTFILE --dir DBDIR --once\n"
-		"       vigil update --mirror URL... --trust ROOTFILE --dir DBDIR "
+		"       vigil-update --mirror URL... --trust ROOTFILE --dir DBDIR "
 		"--schedule\n"
-		"       vigil update --dir DBDIR --status | --clear-alarm\n"
-		"       vigil update --dir DBDIR --audit [--mirror URL...]   "
+		"       vigil-update --dir DBDIR --status | --clear-alarm\n"
+		"       vigil-update --dir DBDIR --audit [--mirror URL...]   "
 		"(with mirrors:\n"
 		"                 also against the public log)\n"
 		"\n"
@@ -76,7 +76,7 @@ static int once(struct uctx *c)
 		c->now = clock_now();
 		if (!(e = cycle(c, c->mirrors[i])))
 			break;
-		fprintf(stderr, "vigil update: %s: %s: %s\n", c->mirrors[i],
+		fprintf(stderr, "vigil-update: %s: %s: %s\n", c->mirrors[i],
 			upd_error_name(e), c->err);
 		state_load(c); /* nothing of a failed cycle is kept */
 		log_state_load(c);
@@ -84,7 +84,7 @@ static int once(struct uctx *c)
 			break;
 	}
 	if (e && c->nmirrors > 1) {
-		fprintf(stderr, "vigil update: E_NOMIRROR: every mirror "
+		fprintf(stderr, "vigil-update: E_NOMIRROR: every mirror "
 			"failed; the installed database stays\n");
 		return 1;
 	}
@@ -103,7 +103,7 @@ static int once(struct uctx *c)
 	}
 	return 0;
 out:
-	fprintf(stderr, "vigil update: %s: %s\n", upd_error_name(e), c->err);
+	fprintf(stderr, "vigil-update: %s: %s\n", upd_error_name(e), c->err);
 	return 1;
 }
 

@@ -9,6 +9,7 @@ import pytest
 BUILD = os.environ.get("VIGIL_BUILD") or os.path.join(
     os.path.dirname(__file__), "..", "..", "build")
 VIGIL = os.path.join(BUILD, "src", "cli", "vigil")
+VIGIL_UPDATE = os.path.join(BUILD, "src", "update", "vigil-update")
 
 
 class Run:

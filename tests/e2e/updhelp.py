@@ -1,6 +1,6 @@
 """Helpers for the update tests: a repository made with vigil-repo, a
 fault-injecting HTTP server on loopback that the tests steer, and a
-runner for `vigil update`."""
+runner for vigil-update."""
 import hashlib
 import http.server
 import os
@@ -9,7 +9,7 @@ import subprocess
 import threading
 import time
 
-from conftest import BUILD, VIGIL
+from conftest import BUILD, VIGIL_UPDATE
 
 REPO_TOOL = os.path.join(BUILD, "src", "update", "vigil-repo")
 
@@ -133,7 +133,7 @@ class FaultServer:
 
 
 def update(dbdir, mirrors, trust, *extra, env=None, timeout=120):
-    argv = [VIGIL, "update", "--dir", str(dbdir), "--trust", str(trust),
+    argv = [VIGIL_UPDATE, "--dir", str(dbdir), "--trust", str(trust),
             "--once"] + list(extra)
     for m in mirrors:
         argv += ["--mirror", m]
@@ -142,7 +142,7 @@ def update(dbdir, mirrors, trust, *extra, env=None, timeout=120):
 
 
 def status(dbdir, env=None):
-    return subprocess.run([VIGIL, "update", "--dir", str(dbdir), "--status"],
+    return subprocess.run([VIGIL_UPDATE, "--dir", str(dbdir), "--status"],
                           capture_output=True, text=True, env=env)
 
 
