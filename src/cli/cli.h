@@ -33,6 +33,13 @@ const char *dbsetup_default_cache(void);
 const char *dbsetup_bundled(void);
 
 int cmd_scan(int argc, char **argv);
+
+/* Confines this process for scanning (sandbox.c); 0, or -1 after printing
+ * why (an error, or a missing layer when require is set). */
+int scan_confine(int require);
+/* Tries to escape the sandbox through path and prints what happened;
+ * EXIT_CLEAN when only reading worked, else EXIT_ERROR. */
+int scan_sandbox_probe(const char *path);
 int cmd_db(int argc, char **argv);
 
 /* "100M", "2G", "512K" or bytes; 0 on success, -1 if malformed. */

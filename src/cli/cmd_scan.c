@@ -44,6 +44,11 @@ static void scan_usage(FILE *f)
 "                           An exceeded limit is reported as\n"
 "                           Heuristics.Limits.Exceeded.<Which>, never as OK\n"
 "      --limits-warn        report exceeded limits as warnings instead\n"
+"      --require-sandbox    refuse to scan where the kernel cannot confine\n"
+"                           the scan (Landlock and seccomp)\n"
+"      --sandbox-probe=FILE confine as for a scan, then try to read and\n"
+"                           write FILE, open a socket, run a program and\n"
+"                           fork; print what happened (no PATH needed)\n"
 "      --no-unpack          match files only, without their contents\n"
 "      --follow-symlinks    follow symbolic links inside directories\n"
 "      --detect-pua         load PUA signatures (.hdu .hsu .ndu .ldu)\n"
@@ -64,7 +69,7 @@ enum {
 	OPT_MAX_FILESIZE, OPT_FOLLOW, OPT_PUA, OPT_STRICT, OPT_CACHE_DIR,
 	OPT_NO_CACHE, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_MAX_SCANSIZE,
 	OPT_MAX_FILES, OPT_MAX_RECURSION, OPT_MAX_SCANTIME, OPT_MAX_RATIO,
-	OPT_LIMITS_WARN, OPT_NO_UNPACK,
+	OPT_LIMITS_WARN, OPT_NO_UNPACK, OPT_REQUIRE_SANDBOX, OPT_SANDBOX_PROBE,
 };
 
 static const struct option scan_long[] = {
@@ -95,6 +100,8 @@ static const struct option scan_long[] = {
 	{ "max-ratio", required_argument, NULL, OPT_MAX_RATIO },
 	{ "limits-warn", no_argument, NULL, OPT_LIMITS_WARN },
 	{ "no-unpack", no_argument, NULL, OPT_NO_UNPACK },
+	{ "require-sandbox", no_argument, NULL, OPT_REQUIRE_SANDBOX },
+	{ "sandbox-probe", required_argument, NULL, OPT_SANDBOX_PROBE },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -102,6 +109,8 @@ struct cmdline {
 	struct dbsetup db;
 	const char *dbs[MAX_DATABASES];
 	int no_cache;
+	int require_sandbox;
+	const char *probe_path;	/* --sandbox-probe */
 };
 
 static int add_regex(regex_t *r, size_t *n, const char *re)
@@ -177,6 +186,9 @@ static int parse_value_opt(int ch, const char *arg, struct scanopts *o,
 	case OPT_CACHE_DIR:
 		cl->db.cache_dir = arg;
 		return 0;
+	case OPT_SANDBOX_PROBE:
+		cl->probe_path = arg;
+		return 0;
 	default:
 		return parse_limit_opt(ch, arg, o);
 	}
@@ -200,6 +212,7 @@ static int parse_flag_opt(int ch, struct scanopts *o, struct cmdline *cl)
 	case OPT_NO_PROGRESS: o->progress = 0; break;
 	case OPT_LIMITS_WARN: o->scan_flags |= VIGIL_SCAN_LIMITS_WARN; break;
 	case OPT_NO_UNPACK: o->scan_flags |= VIGIL_SCAN_NO_RECURSE; break;
+	case OPT_REQUIRE_SANDBOX: cl->require_sandbox = 1; break;
 	default: return -1;
 	}
 	return 0;
@@ -234,7 +247,7 @@ static int parse_args(int argc, char **argv, struct scanopts *o,
 			return -1;
 		}
 	}
-	if (optind >= argc) {
+	if (optind >= argc && !cl->probe_path) {
 		fprintf(stderr, "vigil: nothing to scan\n");
 		scan_usage(stderr);
 		return -1;
@@ -360,6 +373,14 @@ int cmd_scan(int argc, char **argv)
 		return first == 0 ? EXIT_CLEAN : EXIT_ERROR;
 	if (dbsetup_engine(&cl.db, &c.engine) < 0)
 		return EXIT_ERROR;
+	if (scan_confine(cl.require_sandbox) < 0) {
+		vigil_engine_free(c.engine);
+		return EXIT_ERROR;
+	}
+	if (cl.probe_path) {
+		vigil_engine_free(c.engine);
+		return scan_sandbox_probe(cl.probe_path);
+	}
 	vigil_engine_stats(c.engine, &es);
 	queue_init(&c.q);
 	pthread_mutex_init(&c.out_lock, NULL);

@@ -9,6 +9,8 @@
 #include <linux/landlock.h>
 #include <seccomp.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <string.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -121,4 +123,63 @@ int confine_seccomp(const int *syscalls, size_t n)
 out:
 	seccomp_release(ctx);
 	return rc;
+}
+
+void confine_probe(struct confine_report *r)
+{
+	long abi = syscall(SYS_landlock_create_ruleset, NULL, 0,
+			   LANDLOCK_CREATE_RULESET_VERSION);
+	int lerr = errno;
+
+	r->why[0] = '\0';
+	r->landlock_abi = abi > 0 ? (int)abi : 0;
+	/* PR_GET_SECCOMP fails with EINVAL where seccomp is not built in */
+	r->seccomp = prctl(PR_GET_SECCOMP, 0, 0, 0, 0) >= 0;
+	if (!r->landlock_abi)
+		snprintf(r->why, sizeof(r->why), "Landlock is not available "
+			 "(%s)", lerr == EOPNOTSUPP ?
+			 "disabled at boot: add landlock to lsm=" :
+			 "this kernel does not have it");
+	if (!r->seccomp)
+		snprintf(r->why + strlen(r->why),
+			 sizeof(r->why) - strlen(r->why), "%sseccomp is not "
+			 "available (this kernel does not have it)",
+			 r->landlock_abi ? "" : "; ");
+}
+
+int confine_scan(const struct confine_fs *fs, struct confine_report *r)
+{
+	struct confine_fs none = { NULL, 1 };
+	int abi;
+
+	confine_probe(r);
+	if ((abi = confine_landlock(fs ? fs : &none)) < 0)
+		return -1;
+	r->landlock_abi = abi;
+	if (r->seccomp) {
+		if (confine_seccomp_scan() < 0) {
+			if (errno != EINVAL && errno != ENOSYS)
+				return -1;
+			r->seccomp = 0; /* filters not supported after all */
+			snprintf(r->why + strlen(r->why),
+				 sizeof(r->why) - strlen(r->why),
+				 "%sseccomp filters cannot be loaded (%s)",
+				 *r->why ? "; " : "", strerror(errno));
+		}
+	}
+	return r->landlock_abi && r->seccomp ? 0 : 1;
+}
+
+const char *confine_describe(const struct confine_report *r, char *buf,
+			     size_t len)
+{
+	if (r->landlock_abi && r->seccomp)
+		snprintf(buf, len, "Landlock ABI %d, seccomp allowlist",
+			 r->landlock_abi);
+	else if (r->landlock_abi || r->seccomp)
+		snprintf(buf, len, "only %s: %s", r->seccomp ?
+			 "seccomp allowlist" : "Landlock", r->why);
+	else
+		snprintf(buf, len, "none: %s", r->why);
+	return buf;
 }

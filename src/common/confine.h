@@ -1,9 +1,9 @@
 /*
  * confine.h -- the two layers every Vigil sandbox is built of: Landlock
  * (file system rights: none, or read-only beneath a few paths; TCP bind
- * and connect; signals to processes outside) and a seccomp filter that
- * refuses named system calls with EPERM. Used by vigild's workers and by
- * the two processes of `vigil update`.
+ * and connect; signals to processes outside) and a seccomp filter: an
+ * allowlist for the processes that scan (vigild's workers, `vigil scan`),
+ * or a list of refused calls for the two processes of vigil-update.
  */
 #ifndef VIGIL_CONFINE_H
 #define VIGIL_CONFINE_H
@@ -27,5 +27,34 @@ int confine_landlock(const struct confine_fs *fs);
 /* Refuses each system call named (by number; negative entries skipped)
  * with EPERM. 0, or -1 if the filter could not be loaded. */
 int confine_seccomp(const int *syscalls, size_t n);
+
+/* Loads the scanning allowlist (scanfilter.c): every call not on it fails
+ * with EPERM. 0, or -1 if the filter could not be loaded. */
+int confine_seccomp_scan(void);
+
+/* What a confinement achieved, or what the kernel offers. */
+struct confine_report {
+	int landlock_abi;	/* Landlock ABI in force (or offered); 0: none */
+	int seccomp;		/* 1: the seccomp layer is in force (offered) */
+	char why[160];		/* a layer missing: which, and why */
+};
+
+/* What the running kernel offers, applying nothing. */
+void confine_probe(struct confine_report *r);
+
+/*
+ * Confines the calling thread, and every thread and process it starts
+ * later, for good, to scanning: Landlock as fs says (NULL: no file system
+ * access at all; TCP bind and connect and signals outward denied too) and
+ * the scanning allowlist. Returns 0 when both layers are in force, 1 when
+ * the kernel lacks one (r->why says which and why; the other is in force),
+ * -1 on error, with errno set.
+ */
+int confine_scan(const struct confine_fs *fs, struct confine_report *r);
+
+/* One line naming the layers in force, for a log: "Landlock ABI 7,
+ * seccomp allowlist", or what is missing. */
+const char *confine_describe(const struct confine_report *r, char *buf,
+			     size_t len);
 
 #endif

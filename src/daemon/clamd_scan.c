@@ -70,12 +70,11 @@ static void report_found(struct request *rq, struct scanjob *sj,
 static void report(struct request *rq, struct scanjob *sj,
 		   const struct wire_result *r, enum pool_failure why)
 {
+	char said[512];
+
 	if (rq->cmd == CMD_SANDBOXPROBE && r && !why) {
-		clamd_reply(rq, "open: %s; socket: %s",
-			    r->probe_open_errno ?
-				    strerror(r->probe_open_errno) : "allowed",
-			    r->probe_socket_errno ?
-				    strerror(r->probe_socket_errno) : "allowed");
+		clamd_reply(rq, "%s",
+			    escape_format(&r->probe, said, sizeof(said)));
 	} else if (why) {
 		rq->errors++;
 		clamd_reply(rq, "%s: %s ERROR", sj->label, failure_text(why));

@@ -50,6 +50,7 @@ static const struct opt opts[] = {
 	O("LimitsAsWarnings", T_BOOL, limits_warn),
 	O("WorkerTimeout", T_NUM, worker_timeout_s),
 	O("WorkerSandbox", T_BOOL, worker_sandbox),
+	O("AllowUnconfinedWorkers", T_BOOL, allow_unconfined),
 	O("WorkerMaxScans", T_NUM, worker_max_scans),
 	O("DebugSandboxProbe", T_BOOL, debug_sandbox_probe),
 	O("ICAPPort", T_NUM, icap_port),

@@ -44,6 +44,7 @@ struct vconf {
 	/* workers (Vigil) */
 	unsigned worker_timeout_s;	/* WorkerTimeout: hard stop of a scan */
 	int worker_sandbox;		/* WorkerSandbox */
+	int allow_unconfined;		/* AllowUnconfinedWorkers */
 	unsigned worker_max_scans;	/* WorkerMaxScans: recycle after */
 	int debug_sandbox_probe;	/* DebugSandboxProbe: test hook */
 	/* ICAP and metrics (Vigil) */

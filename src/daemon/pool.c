@@ -69,7 +69,8 @@ const struct vigil_engine *pool_engine(const struct pool *p)
 static void child(struct pool *p, int sock)
 {
 	struct worker_setup ws = { 3, p->gens->engine, p->cfg.opts,
-				   p->cfg.sandbox, p->cfg.probe,
+				   p->cfg.sandbox, p->cfg.allow_unconfined,
+				   p->cfg.probe,
 				   p->cfg.max_scans };
 	struct gen *g;
 

@@ -18,6 +18,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "common/confine.h"
 #include "listen.h"
 #include "log.h"
 #include "notify.h"
@@ -153,6 +154,36 @@ static int signals(struct server *s)
 	return ev_add(s->epfd, s->sigfd, EPOLLIN, &s->sig_ev);
 }
 
+/* Says which protections the workers will have; refuses to start when
+ * the kernel lacks a layer, unless AllowUnconfinedWorkers says so. */
+static int sandbox_check(const struct vconf *c, unsigned workers)
+{
+	struct confine_report r;
+	char said[256];
+
+	if (!c->worker_sandbox) {
+		vlog(LOG_WARNING, "%u worker processes, NOT confined "
+		     "(WorkerSandbox no)", workers);
+		return 0;
+	}
+	confine_probe(&r);
+	confine_describe(&r, said, sizeof(said));
+	if (r.landlock_abi && r.seccomp) {
+		vlog(LOG_INFO, "%u worker processes, confined: %s", workers,
+		     said);
+		return 0;
+	}
+	if (!c->allow_unconfined) {
+		vlog(LOG_ERR, "the workers cannot be confined: %s; refusing to "
+		     "start (AllowUnconfinedWorkers yes runs them with what "
+		     "this kernel has)", r.why);
+		return -1;
+	}
+	vlog(LOG_WARNING, "%u worker processes, PARTLY confined or not at "
+	     "all (AllowUnconfinedWorkers yes): %s", workers, said);
+	return 0;
+}
+
 static int pool_setup(struct server *s, struct vigil_engine *e)
 {
 	struct vconf *c = s->conf;
@@ -168,6 +199,7 @@ static int pool_setup(struct server *s, struct vigil_engine *e)
 					 VIGIL_DEFAULT_MAX_SECONDS) + 10;
 	pc.max_scans = c->worker_max_scans;
 	pc.sandbox = c->worker_sandbox;
+	pc.allow_unconfined = c->allow_unconfined;
 	pc.probe = c->debug_sandbox_probe;
 	pc.opts.size = sizeof(pc.opts);
 	pc.opts.flags = c->limits_warn ? VIGIL_SCAN_LIMITS_WARN : 0;
@@ -176,11 +208,10 @@ static int pool_setup(struct server *s, struct vigil_engine *e)
 	pc.opts.max_files = c->max_files;
 	pc.opts.max_depth = c->max_recursion;
 	pc.opts.max_seconds = c->max_scan_ms ? (c->max_scan_ms + 999) / 1000 : 0;
-	if (pool_new(&s->pool, s->epfd, &pc) < 0 ||
+	if (sandbox_check(c, pc.workers) < 0 ||
+	    pool_new(&s->pool, s->epfd, &pc) < 0 ||
 	    pool_set_engine(s->pool, e) < 0)
 		return -1;
-	vlog(LOG_INFO, "%u worker processes%s", pc.workers,
-	     pc.sandbox ? ", sandboxed" : ", NOT sandboxed (WorkerSandbox no)");
 	return 0;
 }
 

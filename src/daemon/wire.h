@@ -8,6 +8,8 @@
 
 #include <stdint.h>
 
+#include "common/escape.h"
+
 /* Largest result message: names beyond it are cut, the count is kept. */
 #define WIRE_MAX_RESULT_BYTES 16384
 /* Longest path a sandbox probe job may name. */
@@ -15,7 +17,7 @@
 
 enum wire_job_kind {
 	JOB_SCAN = 1,	/* scan the descriptor that comes with it */
-	JOB_PROBE = 2,	/* test hook: try to open path and make sockets */
+	JOB_PROBE = 2,	/* test hook: try to escape (common/escape.h) */
 };
 
 struct wire_job {
@@ -38,8 +40,7 @@ struct wire_result {
 	uint64_t bytes;		/* bytes matched, contained objects included */
 	uint32_t objects;
 	uint32_t text_len;	/* bytes used in text[] */
-	/* JOB_PROBE: errno of open() and socket() (0: it worked) */
-	int32_t probe_open_errno, probe_socket_errno;
+	struct escape_result probe; /* JOB_PROBE: what the worker could do */
 	char text[WIRE_MAX_RESULT_BYTES];
 };
 

@@ -12,6 +12,7 @@ struct worker_setup {
 	const struct vigil_engine *engine;
 	struct vigil_scan_options opts;
 	int sandbox;			/* enter the sandbox (WorkerSandbox) */
+	int allow_unconfined;		/* run with the layers the kernel has */
 	int probe;			/* answer JOB_PROBE (DebugSandboxProbe) */
 	unsigned max_scans;		/* exit after this many; 0: never */
 };

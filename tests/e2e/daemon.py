@@ -115,7 +115,8 @@ class Daemon:
 
 
 class Vigild(Daemon):
-    def __init__(self, workdir, dbdir, extra="", env=None, wait=True):
+    def __init__(self, workdir, dbdir, extra="", env=None, wait=True,
+                 wrap=()):
         self.tcp = free_port()
         self.icap = free_port()
         self.metrics = free_port()
@@ -129,7 +130,8 @@ class Vigild(Daemon):
                     % (sock, self.tcp, dbdir,
                        os.path.join(workdir, "cache"), self.icap,
                        self.metrics, extra))
-        argv = [VIGILD, "--config-file", self.conf, "--foreground"]
+        argv = list(wrap) + [VIGILD, "--config-file", self.conf,
+                             "--foreground"]
         if wait:
             super().__init__(workdir, argv, sock, env)
         else:

@@ -21,7 +21,9 @@ def vd(tmp_path):
 
 def test_worker_cannot_open_files_or_sockets(vd):
     out = vd.ask(b"zSANDBOXPROBE /etc/passwd\0")
-    assert out == b"open: Permission denied; socket: Operation not permitted\0"
+    assert out == (b"read: Permission denied; write: Permission denied; "
+                   b"socket: Operation not permitted; exec: Operation not "
+                   b"permitted; fork: Operation not permitted\0")
     for pid in vd.workers():
         with open("/proc/%d/status" % pid) as f:
             status = f.read()
@@ -29,12 +31,18 @@ def test_worker_cannot_open_files_or_sockets(vd):
 
 
 def test_probe_without_sandbox_can(tmp_path):
-    """The probe itself works: without the sandbox both calls succeed."""
+    """The probe itself works: without the sandbox every call succeeds
+    (the write opens the file for appending and writes nothing)."""
+    target = tmp_path / "target"
+    target.write_text("unchanged\n")
     d = Vigild(str(tmp_path), make_db(str(tmp_path / "db")),
                "DebugSandboxProbe yes\nWorkerSandbox no\n")
     try:
-        assert d.ask(b"zSANDBOXPROBE /etc/passwd\0") == \
-            b"open: allowed; socket: allowed\0"
+        assert d.ask(b"zSANDBOXPROBE " + str(target).encode() + b"\0") == \
+            (b"read: allowed; write: allowed; socket: allowed; "
+             b"exec: allowed; fork: allowed\0")
+        assert target.read_text() == "unchanged\n"
+        assert "NOT confined (WorkerSandbox no)" in d.logtext()
     finally:
         d.stop()
 
