@@ -17,7 +17,7 @@ fi
 ninja -C "$out"
 targets=${*:-"hashdb allow ndb ldb ign cvd cld vdb secthash scan archive \
 compressed arj mspack mail binhex html rtf pdf ole2 tnef sis pe clamd_proto manifest \
-icap vigild_conf shield_rules shield_lines onaccess_reply"}
+icap vigild_conf shield_rules shield_lines onaccess_reply updstate"}
 mkdir -p "$out/crashes"
 failed=
 for t in $targets; do

@@ -42,8 +42,6 @@ int scan_confine(int require);
 int scan_sandbox_probe(const char *path);
 int cmd_db(int argc, char **argv);
 
-/* "100M", "2G", "512K" or bytes; 0 on success, -1 if malformed. */
-int parse_size(const char *s, uint64_t *out);
 /* Seconds since an arbitrary start, monotonic. */
 double now_seconds(void);
 

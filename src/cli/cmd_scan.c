@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/size.h"
 #include "scan.h"
 
 #define MAX_DATABASES 64
@@ -148,9 +149,9 @@ static int parse_limit_opt(int ch, const char *arg, struct scanopts *o)
 {
 	switch (ch) {
 	case OPT_MAX_FILESIZE:
-		return parse_size(arg, &o->max_filesize);
+		return size_parse(arg, UINT64_MAX, &o->max_filesize);
 	case OPT_MAX_SCANSIZE:
-		return parse_size(arg, &o->max_scansize);
+		return size_parse(arg, UINT64_MAX, &o->max_scansize);
 	case OPT_MAX_FILES:
 		return parse_count(arg, &o->max_files);
 	case OPT_MAX_RECURSION:

@@ -172,34 +172,6 @@ fail:
 	return -1;
 }
 
-int parse_size(const char *s, uint64_t *out)
-{
-	char *end;
-	unsigned long long v = strtoull(s, &end, 10);
-	uint64_t mul = 1;
-
-	if (end == s || *s == '-')
-		return -1;
-	switch (*end) {
-	case 'k': case 'K':
-		mul = 1024;
-		end++;
-		break;
-	case 'm': case 'M':
-		mul = 1024 * 1024;
-		end++;
-		break;
-	case 'g': case 'G':
-		mul = 1024ull * 1024 * 1024;
-		end++;
-		break;
-	}
-	if (*end || (v && mul > UINT64_MAX / v))
-		return -1;
-	*out = v * mul;
-	return 0;
-}
-
 double now_seconds(void)
 {
 	struct timespec ts;

@@ -2,6 +2,7 @@
  * reader.c -- bounded reader over an untrusted buffer. Invariant: pos never
  * exceeds len, and no getter touches a byte at or beyond len.
  */
+#include "common/le.h"
 #include "common/reader.h"
 
 #include <string.h>
@@ -63,17 +64,14 @@ uint16_t rdr_u16le(struct rdr *r)
 {
 	const uint8_t *p = rdr_bytes(r, 2);
 
-	return p ? (uint16_t)(p[0] | p[1] << 8) : 0;
+	return p ? le16_load(p) : 0;
 }
 
 uint32_t rdr_u32le(struct rdr *r)
 {
 	const uint8_t *p = rdr_bytes(r, 4);
 
-	if (!p)
-		return 0;
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	       (uint32_t)p[3] << 24;
+	return p ? le32_load(p) : 0;
 }
 
 uint64_t rdr_u64le(struct rdr *r)
@@ -90,7 +88,7 @@ uint16_t rdr_u16(struct rdr *r, int be)
 
 	if (!p)
 		return 0;
-	return be ? (uint16_t)(p[0] << 8 | p[1]) : (uint16_t)(p[0] | p[1] << 8);
+	return be ? be16_load(p) : le16_load(p);
 }
 
 uint32_t rdr_u32(struct rdr *r, int be)
@@ -99,11 +97,7 @@ uint32_t rdr_u32(struct rdr *r, int be)
 
 	if (!p)
 		return 0;
-	if (!be)
-		return (uint32_t)p[0] | (uint32_t)p[1] << 8 |
-		       (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	       (uint32_t)p[2] << 8 | (uint32_t)p[3];
+	return be ? be32_load(p) : le32_load(p);
 }
 
 uint64_t rdr_u64(struct rdr *r, int be)

@@ -57,7 +57,7 @@ static const int allowed[] = {
 	 * memory (a clone with CLONE_VM) and ptraces the threads; sanitizer
 	 * builds are for tests, never shipped. */
 	SCMP_SYS(ptrace), SCMP_SYS(wait4), SCMP_SYS(prctl), SCMP_SYS(kill),
-	SCMP_SYS(getppid), SCMP_SYS(tgkill),
+	SCMP_SYS(getppid), SCMP_SYS(tgkill), SCMP_SYS(getdents),
 #endif
 };
 
@@ -81,13 +81,13 @@ static int add_conditional(scmp_filter_ctx ctx)
 #else
 	/* abort() and raise(): signals to this process only */
 	rc |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(tgkill), 1,
-			       SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)getpid()));
+			       SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)getpid(), 0));
 #endif
 	rc |= seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3),
 			       0);
 	for (i = 0; i < sizeof(ioctls) / sizeof(*ioctls); i++)
 		rc |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 1,
-				       SCMP_A1(SCMP_CMP_EQ, ioctls[i]));
+				       SCMP_A1(SCMP_CMP_EQ, ioctls[i], 0));
 	return rc ? -1 : 0;
 }
 

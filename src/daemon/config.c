@@ -14,6 +14,7 @@
 
 #include "config.h"
 #include "common/reader.h"
+#include "common/size.h"
 
 enum opt_type { T_BOOL, T_SIZE, T_NUM, T_STR, T_MODE };
 
@@ -150,31 +151,6 @@ static int parse_bool(const char *v, int *out)
 	return 0;
 }
 
-/* "25M", "512K", "1G" or bytes; clamd caps sizes at 4 GiB, so do we. */
-static int parse_size(const char *v, uint64_t *out)
-{
-	char *end;
-	unsigned long long n;
-	uint64_t mul = 1;
-
-	if (!isdigit((unsigned char)*v))
-		return -1;
-	errno = 0;
-	n = strtoull(v, &end, 10);
-	if (*end == 'k' || *end == 'K')
-		mul = 1ull << 10;
-	else if (*end == 'm' || *end == 'M')
-		mul = 1ull << 20;
-	else if (*end == 'g' || *end == 'G')
-		mul = 1ull << 30;
-	if (mul > 1)
-		end++;
-	if (errno || *end || n > (4ull << 30) / mul)
-		return -1;
-	*out = n * mul;
-	return 0;
-}
-
 static int parse_num(const char *v, int base, unsigned *out)
 {
 	char *end;
@@ -204,7 +180,7 @@ static int set_value(struct vconf *c, const struct opt *o, const char *v)
 	case T_MODE:
 		return parse_num(v, 8, p);
 	case T_SIZE:
-		if (parse_size(v, &sz) < 0)
+		if (size_parse(v, SIZE_MAX_CLAMD_BYTES, &sz) < 0)
 			return -1;
 		*(uint64_t *)p = sz;
 		return 0;

@@ -1,23 +1,19 @@
 /*
  * freshness.c -- reads "fresh <time>" from the update state beside the
- * database directory. The test clock VIGIL_TEST_NOW is honoured, as by
- * vigil update itself.
+ * database directory (common/updstate.h), against the clock vigil-update
+ * uses (common/clock.h, which honours the test clock).
  */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "common/clock.h"
+#include "common/updstate.h"
 #include "freshness.h"
 
 long long update_metadata_age(const char *dbdir)
 {
-	char path[4200], key[32], rest[96];
-	const char *t = getenv("VIGIL_TEST_NOW");
-	long long now = t && *t ? atoll(t) : (long long)time(NULL);
-	long long v, fresh = -1;
-	FILE *f;
-
+	struct updstate st;
+	char path[4200];
 	const char *slash;
 	size_t n = strlen(dbdir);
 
@@ -28,11 +24,7 @@ long long update_metadata_age(const char *dbdir)
 		;
 	n = (size_t)(slash - dbdir);
 	snprintf(path, sizeof(path), "%.*sstate/versions", (int)n, dbdir);
-	if (!n || !(f = fopen(path, "re")))
+	if (!n || updstate_load(path, &st) != 0)
 		return -1;
-	while (fscanf(f, "%31s %lld %95s\n", key, &v, rest) == 3)
-		if (!strcmp(key, "fresh"))
-			fresh = v;
-	fclose(f);
-	return fresh < 0 ? -1 : now - fresh;
+	return (long long)(clock_now() - st.fresh);
 }

@@ -3,117 +3,95 @@
  * shape clamdtop and exporters parse) and the Prometheus text format.
  */
 #define _GNU_SOURCE
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
+#include "common/textbuf.h"
 #include "freshness.h"
 #include "log.h"
 #include "server.h"
 
-struct sbuf {
-	char *p;
-	size_t len, used;
-};
-
-static void put(struct sbuf *b, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-static void put(struct sbuf *b, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	if (b->used >= b->len)
-		return;
-	va_start(ap, fmt);
-	n = vsnprintf(b->p + b->used, b->len - b->used, fmt, ap);
-	va_end(ap);
-	if (n > 0)
-		b->used += (size_t)n < b->len - b->used ? (size_t)n :
-							  b->len - b->used - 1;
-}
-
 static void running_job(void *ctx, const struct pool_job *j)
 {
-	put(ctx, "\tSCAN %f \n", ev_now() - j->started_at);
+	textbuf_printf(ctx, "\tSCAN %f \n", ev_now() - j->started_at);
 }
 
 void stats_clamd(struct server *s, char *buf, size_t len)
 {
-	struct sbuf b = { buf, len, 0 };
+	struct textbuf b;
 	struct pool_stats st;
 	long long age;
 
-	buf[0] = '\0';
+	textbuf_init(&b, buf, len);
 	pool_stats(s->pool, &st);
-	put(&b, "POOLS: 1\n\nSTATE: VALID PRIMARY\n");
+	textbuf_printf(&b, "POOLS: 1\n\nSTATE: VALID PRIMARY\n");
 	if ((age = update_metadata_age(s->conf->database_dir)) >= 0)
-		put(&b, "DATABASE: %s (update metadata verified %lld s ago)\n",
+		textbuf_printf(&b, "DATABASE: %s (update metadata verified %lld s ago)\n",
 		    age > UPDATE_STALE_AFTER_S ? "STALE" : "OK", age);
-	put(&b, "THREADS: live %u  idle %u max %u idle-timeout %u\n", st.live,
+	textbuf_printf(&b, "THREADS: live %u  idle %u max %u idle-timeout %u\n", st.live,
 	    st.live - st.busy, st.live, s->conf->idle_timeout_s);
-	put(&b, "QUEUE: %u items\n", st.queued);
+	textbuf_printf(&b, "QUEUE: %u items\n", st.queued);
 	pool_each_running(s->pool, running_job, &b);
-	put(&b, "\nMEMSTATS: heap N/A mmap N/A used N/A free N/A "
+	textbuf_printf(&b, "\nMEMSTATS: heap N/A mmap N/A used N/A free N/A "
 	    "releasable N/A pools 1 pools_used N/A pools_total N/A\nEND");
 }
 
-static void counter(struct sbuf *b, const char *name, const char *help,
+static void counter(struct textbuf *b, const char *name, const char *help,
 		    uint64_t v)
 {
-	put(b, "# HELP %s %s\n# TYPE %s counter\n%s %llu\n", name, help, name,
+	textbuf_printf(b, "# HELP %s %s\n# TYPE %s counter\n%s %llu\n", name, help, name,
 	    name, (unsigned long long)v);
 }
 
-static void gauge(struct sbuf *b, const char *name, const char *help,
+static void gauge(struct textbuf *b, const char *name, const char *help,
 		  double v)
 {
-	put(b, "# HELP %s %s\n# TYPE %s gauge\n%s %.17g\n", name, help, name,
+	textbuf_printf(b, "# HELP %s %s\n# TYPE %s gauge\n%s %.17g\n", name, help, name,
 	    name, v);
 }
 
-static void scans(struct sbuf *b, const struct counters *n)
+static void scans(struct textbuf *b, const struct counters *n)
 {
-	put(b, "# HELP vigil_scans_total Objects scanned, by result.\n"
+	textbuf_printf(b, "# HELP vigil_scans_total Objects scanned, by result.\n"
 	    "# TYPE vigil_scans_total counter\n");
-	put(b, "vigil_scans_total{result=\"clean\"} %llu\n",
+	textbuf_printf(b, "vigil_scans_total{result=\"clean\"} %llu\n",
 	    (unsigned long long)n->clean);
-	put(b, "vigil_scans_total{result=\"found\"} %llu\n",
+	textbuf_printf(b, "vigil_scans_total{result=\"found\"} %llu\n",
 	    (unsigned long long)n->found);
-	put(b, "vigil_scans_total{result=\"limit\"} %llu\n",
+	textbuf_printf(b, "vigil_scans_total{result=\"limit\"} %llu\n",
 	    (unsigned long long)n->limits);
-	put(b, "vigil_scans_total{result=\"error\"} %llu\n",
+	textbuf_printf(b, "vigil_scans_total{result=\"error\"} %llu\n",
 	    (unsigned long long)n->errors);
-	put(b, "# HELP vigil_scans_by_interface_total Objects scanned, by "
+	textbuf_printf(b, "# HELP vigil_scans_by_interface_total Objects scanned, by "
 	    "protocol.\n# TYPE vigil_scans_by_interface_total counter\n");
-	put(b, "vigil_scans_by_interface_total{interface=\"clamd\"} %llu\n",
+	textbuf_printf(b, "vigil_scans_by_interface_total{interface=\"clamd\"} %llu\n",
 	    (unsigned long long)n->by_interface[0]);
-	put(b, "vigil_scans_by_interface_total{interface=\"icap\"} %llu\n",
+	textbuf_printf(b, "vigil_scans_by_interface_total{interface=\"icap\"} %llu\n",
 	    (unsigned long long)n->by_interface[1]);
 	counter(b, "vigil_scanned_bytes_total",
 		"Bytes matched, contained objects included.", n->bytes);
 }
 
-static void latency(struct sbuf *b, const struct counters *n)
+static void latency(struct textbuf *b, const struct counters *n)
 {
 	unsigned i;
 
-	put(b, "# HELP vigil_scan_duration_seconds Time from a request's "
+	textbuf_printf(b, "# HELP vigil_scan_duration_seconds Time from a request's "
 	    "object being ready to its verdict.\n"
 	    "# TYPE vigil_scan_duration_seconds histogram\n");
 	for (i = 0; i < SERVER_LATENCY_BUCKETS; i++)
-		put(b, "vigil_scan_duration_seconds_bucket{le=\"%g\"} %llu\n",
+		textbuf_printf(b, "vigil_scan_duration_seconds_bucket{le=\"%g\"} %llu\n",
 		    server_latency_bounds[i],
 		    (unsigned long long)n->latency_le[i]);
-	put(b, "vigil_scan_duration_seconds_bucket{le=\"+Inf\"} %llu\n",
+	textbuf_printf(b, "vigil_scan_duration_seconds_bucket{le=\"+Inf\"} %llu\n",
 	    (unsigned long long)n->scans);
-	put(b, "vigil_scan_duration_seconds_sum %.6f\n", n->latency_sum);
-	put(b, "vigil_scan_duration_seconds_count %llu\n",
+	textbuf_printf(b, "vigil_scan_duration_seconds_sum %.6f\n", n->latency_sum);
+	textbuf_printf(b, "vigil_scan_duration_seconds_count %llu\n",
 	    (unsigned long long)n->scans);
 }
 
-static void workers(struct sbuf *b, struct server *s)
+static void workers(struct textbuf *b, struct server *s)
 {
 	struct pool_stats st;
 
@@ -122,19 +100,19 @@ static void workers(struct sbuf *b, struct server *s)
 	gauge(b, "vigil_workers_busy", "Workers scanning now.", st.busy);
 	gauge(b, "vigil_queue_depth", "Objects waiting for a worker.",
 	      st.queued);
-	put(b, "# HELP vigil_worker_restarts_total Workers replaced, by "
+	textbuf_printf(b, "# HELP vigil_worker_restarts_total Workers replaced, by "
 	    "reason.\n# TYPE vigil_worker_restarts_total counter\n");
-	put(b, "vigil_worker_restarts_total{reason=\"crash\"} %llu\n",
+	textbuf_printf(b, "vigil_worker_restarts_total{reason=\"crash\"} %llu\n",
 	    (unsigned long long)st.restarts_crash);
-	put(b, "vigil_worker_restarts_total{reason=\"timeout\"} %llu\n",
+	textbuf_printf(b, "vigil_worker_restarts_total{reason=\"timeout\"} %llu\n",
 	    (unsigned long long)st.restarts_timeout);
-	put(b, "vigil_worker_restarts_total{reason=\"cancel\"} %llu\n",
+	textbuf_printf(b, "vigil_worker_restarts_total{reason=\"cancel\"} %llu\n",
 	    (unsigned long long)st.restarts_cancel);
 	gauge(b, "vigil_db_generation", "Database generation serving (1 at "
 	      "start, one more per reload).", st.generation);
 }
 
-static void database(struct sbuf *b, struct server *s)
+static void database(struct textbuf *b, struct server *s)
 {
 	long long age;
 
@@ -153,7 +131,7 @@ static void database(struct sbuf *b, struct server *s)
 		gauge(b, "vigil_update_stale", "1 when that was over 24 hours "
 		      "ago.", age > UPDATE_STALE_AFTER_S);
 	}
-	put(b, "# HELP vigil_db_reloads_total Database reloads, by result.\n"
+	textbuf_printf(b, "# HELP vigil_db_reloads_total Database reloads, by result.\n"
 	    "# TYPE vigil_db_reloads_total counter\n"
 	    "vigil_db_reloads_total{result=\"ok\"} %llu\n"
 	    "vigil_db_reloads_total{result=\"refused\"} %llu\n",
@@ -163,9 +141,9 @@ static void database(struct sbuf *b, struct server *s)
 
 static size_t prometheus(struct server *s, char *buf, size_t len)
 {
-	struct sbuf b = { buf, len, 0 };
+	struct textbuf b;
 
-	buf[0] = '\0';
+	textbuf_init(&b, buf, len);
 	scans(&b, &s->n);
 	latency(&b, &s->n);
 	workers(&b, s);
@@ -184,7 +162,7 @@ static size_t prometheus(struct server *s, char *buf, size_t len)
 	      "ICAP).", s->nclients);
 	gauge(&b, "vigil_uptime_seconds", "Seconds since vigild started.",
 	      ev_now() - s->started_at);
-	return b.used;
+	return b.len;
 }
 
 void stats_prometheus(struct server *s, struct conn *c)

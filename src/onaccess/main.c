@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/size.h"
 #include "onaccess.h"
 
 #define DEFAULT_SOCKET "/run/vigil/vigild.ctl"
@@ -47,28 +48,6 @@ static void usage(FILE *f)
 		"See vigil-onaccess(8).\n");
 }
 
-static int number(const char *s, uint64_t max, uint64_t *v)
-{
-	char *end;
-	unsigned long long n;
-	uint64_t mul = 1;
-
-	errno = 0;
-	n = strtoull(s, &end, 10);
-	if (*end == 'K' || *end == 'k')
-		mul = 1ull << 10;
-	else if (*end == 'M' || *end == 'm')
-		mul = 1ull << 20;
-	else if (*end == 'G' || *end == 'g')
-		mul = 1ull << 30;
-	if (mul > 1)
-		end++;
-	if (errno || end == s || *end || *s == '-' || n > max / mul)
-		return -1;
-	*v = n * mul;
-	return 0;
-}
-
 /* Adds the resolved DIR to a list; -1 with a message if it cannot. */
 static int add_path(const char **list, unsigned *n, const char *dir)
 {
@@ -94,7 +73,7 @@ static int add_uid(struct oa_config *c, const char *user)
 		return -1;
 	if (pw)
 		v = pw->pw_uid;
-	else if (number(user, UINT32_MAX - 1, &v) < 0)
+	else if (size_parse(user, UINT32_MAX - 1, &v) < 0)
 		return -1;
 	c->exclude_uids[c->nexclude_uids++] = (uid_t)v;
 	return 0;
@@ -112,9 +91,9 @@ static int option(struct oa_config *c, int opt, const char *arg)
 	case 'P': c->prevent = 1; return 0;
 	case 'F': c->fail_closed = 1; return 0;
 	case 'W': c->whole_mount = 1; return 0;
-	case 'm': return number(arg, UINT64_MAX, &c->max_size);
+	case 'm': return size_parse(arg, UINT64_MAX, &c->max_size);
 	}
-	if (number(arg, opt == 'j' ? OA_MAX_THREADS : 86400, &v) < 0 ||
+	if (size_parse(arg, opt == 'j' ? OA_MAX_THREADS : 86400, &v) < 0 ||
 	    (opt == 'j' && !v) || (opt == 't' && !v))
 		return -1;
 	if (opt == 'j')

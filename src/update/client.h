@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "common/updstate.h"
 #include "fetch.h"
 #include "manifest.h"
 #include "update.h"
@@ -20,16 +21,6 @@ struct text {
 	size_t len;
 };
 
-/* What earlier cycles established, in DBDIR/state/versions. */
-struct ustate {
-	uint64_t timestamp, targets, release;	/* version floors */
-	uint64_t installed;			/* release installed */
-	char installed_dir[96];			/* under DBDIR/v/ */
-	char installed_sha[2 * SHA256_BYTES + 1]; /* of its database */
-	int64_t fresh;		/* last time a timestamp was verified */
-	int64_t installed_at;
-};
-
 struct uctx {
 	const char *dir, *trust, *target, *channel, *type, *reload_sock;
 	const char *mirrors[MAX_MIRRORS];
@@ -40,7 +31,7 @@ struct uctx {
 	char *root_text;
 	size_t root_len;
 	int root_changed;
-	struct ustate st;
+	struct updstate st;	/* DBDIR/state/versions */
 	char err[1024];
 	uint64_t ts_version;	/* of the timestamp this cycle verified */
 	uint64_t bytes_fetched;	/* this cycle, for --verbose and the bench */
@@ -89,7 +80,6 @@ void root_adopt(struct uctx *c, const struct manifest *m, char *text,
 /* Installs data (the verified database of release r) as current. */
 enum upd_error install(struct uctx *c, const struct manifest *r,
 		       const void *data, size_t len);
-int64_t clock_now(void);
 /* The installed file's name: main.vdb for a signature database, rules
  * for a shield rule set. */
 const char *payload_name(const struct uctx *c);

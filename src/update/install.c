@@ -41,64 +41,25 @@ const char *payload_name(const struct uctx *c)
 	return strcmp(c->type, "rules") ? "main.vdb" : "rules";
 }
 
-int64_t clock_now(void)
-{
-	const char *t = getenv("VIGIL_TEST_NOW");
-
-	return t && *t ? strtoll(t, NULL, 10) : (int64_t)time(NULL);
-}
-
 enum upd_error state_load(struct uctx *c)
 {
-	char path[4096], key[32], val[96];
-	unsigned long long a;
-	FILE *f;
+	char path[4096];
 
-	memset(&c->st, 0, sizeof(c->st));
 	snprintf(path, sizeof(path), "%s/state/versions", c->dir);
-	if (!(f = fopen(path, "re")))
-		return errno == ENOENT ? U_OK :
-			fail(c, U_INSTALL, "%s: %s", path, strerror(errno));
-	while (fscanf(f, "%31s %llu %95s\n", key, &a, val) >= 2) {
-		if (!strcmp(key, "timestamp"))
-			c->st.timestamp = a;
-		else if (!strcmp(key, "targets"))
-			c->st.targets = a;
-		else if (!strcmp(key, "release"))
-			c->st.release = a;
-		else if (!strcmp(key, "fresh"))
-			c->st.fresh = (int64_t)a;
-		else if (!strcmp(key, "installed-at"))
-			c->st.installed_at = (int64_t)a;
-		else if (!strcmp(key, "installed-sha") &&
-			 strlen(val) < sizeof(c->st.installed_sha))
-			memcpy(c->st.installed_sha, val, strlen(val) + 1);
-		else if (!strcmp(key, "installed")) {
-			c->st.installed = a;
-			snprintf(c->st.installed_dir,
-				 sizeof(c->st.installed_dir), "%s", val);
-		}
-	}
-	fclose(f);
+	if (updstate_load(path, &c->st) < 0)
+		return fail(c, U_INSTALL, "%s: %s", path, errno == EINVAL ?
+			    "damaged" : strerror(errno));
 	return U_OK;
 }
 
 enum upd_error state_save(struct uctx *c)
 {
-	char path[4096], text[640];
-	int n;
+	char path[4096], text[UPDSTATE_MAX_BYTES];
+	int n = updstate_format(&c->st, text, sizeof(text));
 
-	n = snprintf(text, sizeof(text),
-		     "timestamp %llu -\ntargets %llu -\nrelease %llu -\n"
-		     "installed %llu %s\nfresh %lld -\ninstalled-at %lld -\n"
-		     "installed-sha 0 %s\n",
-		     (unsigned long long)c->st.timestamp,
-		     (unsigned long long)c->st.targets,
-		     (unsigned long long)c->st.release,
-		     (unsigned long long)c->st.installed,
-		     c->st.installed_dir[0] ? c->st.installed_dir : "-",
-		     (long long)c->st.fresh, (long long)c->st.installed_at,
-		     c->st.installed_sha[0] ? c->st.installed_sha : "-");
+	if (n < 0)
+		return fail(c, U_INSTALL, "the state does not fit %u bytes",
+			    UPDSTATE_MAX_BYTES);
 	snprintf(path, sizeof(path), "%s/state", c->dir);
 	if (mkdir_p(path, 0755) < 0)
 		return fail(c, U_INSTALL, "%s: %s", path, strerror(errno));

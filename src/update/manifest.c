@@ -6,12 +6,12 @@
  */
 #define _GNU_SOURCE
 #include <sodium.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
 #include "common/reader.h"
+#include "common/textbuf.h"
 #include "manifest.h"
 
 static const char *const role_names[ROLE_COUNT] = {
@@ -526,107 +526,84 @@ int manifest_parse(const char *buf, size_t len, enum role want,
 
 /* ------------------------------------------------------------ writing */
 
-struct out {
-	char *p;
-	size_t cap, len;
-	int full;
-};
-
-static void put(struct out *o, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-static void put(struct out *o, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	if (o->full)
-		return;
-	va_start(ap, fmt);
-	n = vsnprintf(o->p + o->len, o->cap - o->len, fmt, ap);
-	va_end(ap);
-	if (n < 0 || (size_t)n >= o->cap - o->len)
-		o->full = 1;
-	else
-		o->len += (size_t)n;
-}
-
-static void put_hex(struct out *o, const uint8_t *b, size_t n)
+static void put_hex(struct textbuf *o, const uint8_t *b, size_t n)
 {
 	char hex[2 * SHA256_BYTES + 1];
 
 	sodium_bin2hex(hex, sizeof(hex), b, n);
-	put(o, "%s", hex);
+	textbuf_printf(o, "%s", hex);
 }
 
-static void put_pinned(struct out *o, const char *key, const struct pinned *p,
+static void put_pinned(struct textbuf *o, const char *key, const struct pinned *p,
 		       int with_version)
 {
-	put(o, "%s: ", key);
+	textbuf_printf(o, "%s: ", key);
 	if (with_version)
-		put(o, "%llu ", (unsigned long long)p->version);
-	put(o, "%llu ", (unsigned long long)p->len);
+		textbuf_printf(o, "%llu ", (unsigned long long)p->version);
+	textbuf_printf(o, "%llu ", (unsigned long long)p->len);
 	put_hex(o, p->sha256, SHA256_BYTES);
-	put(o, "\n");
+	textbuf_printf(o, "\n");
 }
 
-static void put_key(struct out *o, const char *name, const uint8_t *id,
+static void put_key(struct textbuf *o, const char *name, const uint8_t *id,
 		    const uint8_t *pk)
 {
 	char b64[sodium_base64_ENCODED_LEN(PUBKEY_BYTES,
 					   sodium_base64_VARIANT_ORIGINAL)];
 
-	put(o, "%s: ", name);
+	textbuf_printf(o, "%s: ", name);
 	put_hex(o, id, KEYID_BYTES);
 	sodium_bin2base64(b64, sizeof(b64), pk, PUBKEY_BYTES,
 			  sodium_base64_VARIANT_ORIGINAL);
-	put(o, " %s\n", b64);
+	textbuf_printf(o, " %s\n", b64);
 }
 
-static void root_body(struct out *o, const struct manifest *m)
+static void root_body(struct textbuf *o, const struct manifest *m)
 {
 	unsigned i, r;
 
 	for (i = 0; i < m->nkeys; i++)
 		put_key(o, "key", m->keyid[i], m->pubkey[i]);
 	for (r = 0; r < ROLE_COUNT; r++) {
-		put(o, "threshold: %s %u", role_name((enum role)r),
+		textbuf_printf(o, "threshold: %s %u", role_name((enum role)r),
 		    m->roles[r].threshold);
 		for (i = 0; i < m->roles[r].nkeys; i++) {
-			put(o, " ");
+			textbuf_printf(o, " ");
 			put_hex(o, m->roles[r].keyid[i], KEYID_BYTES);
 		}
-		put(o, "\n");
+		textbuf_printf(o, "\n");
 	}
 	put_key(o, "log-key", m->log_keyid, m->log_pubkey);
 	for (i = 0; i < m->nwitnesses; i++)
 		put_key(o, "witness", m->witness_keyid[i], m->witness_pubkey[i]);
-	put(o, "witness-threshold: %u\n", m->witness_threshold);
+	textbuf_printf(o, "witness-threshold: %u\n", m->witness_threshold);
 }
 
-static void release_body(struct out *o, const struct manifest *m)
+static void release_body(struct textbuf *o, const struct manifest *m)
 {
 	unsigned i;
 
-	put(o, "target: %s\nchannel: %s\ntype: %s\n", m->target, m->channel,
+	textbuf_printf(o, "target: %s\nchannel: %s\ntype: %s\n", m->target, m->channel,
 	    m->type);
 	put_pinned(o, "full", &m->full, 0);
 	put_pinned(o, "file", &m->file, 0);
 	for (i = 0; i < m->ndeltas; i++) {
-		put(o, "delta: %llu %llu ", (unsigned long long)m->deltas[i].from,
+		textbuf_printf(o, "delta: %llu %llu ", (unsigned long long)m->deltas[i].from,
 		    (unsigned long long)m->deltas[i].len);
 		put_hex(o, m->deltas[i].sha256, SHA256_BYTES);
-		put(o, "\n");
+		textbuf_printf(o, "\n");
 	}
 }
 
 size_t manifest_body(const struct manifest *m, char *buf, size_t cap)
 {
-	struct out o = { buf, cap, 0, 0 };
+	struct textbuf o;
 	char t[32];
 	unsigned i;
 
+	textbuf_init(&o, buf, cap);
 	format_time(m->expires, t);
-	put(&o, "vigil-manifest: 1\nrole: %s\nversion: %llu\nexpires: %s\n",
+	textbuf_printf(&o, "vigil-manifest: 1\nrole: %s\nversion: %llu\nexpires: %s\n",
 	    role_name(m->role), (unsigned long long)m->version, t);
 	switch (m->role) {
 	case ROLE_ROOT:
@@ -634,22 +611,22 @@ size_t manifest_body(const struct manifest *m, char *buf, size_t cap)
 		break;
 	case ROLE_TARGETS:
 		for (i = 0; i < m->npaths; i++)
-			put(&o, "delegate: %s\n", m->paths[i]);
+			textbuf_printf(&o, "delegate: %s\n", m->paths[i]);
 		break;
 	case ROLE_RELEASE:
 		release_body(&o, m);
 		break;
 	default:
-		put(&o, "root-version: %llu\n",
+		textbuf_printf(&o, "root-version: %llu\n",
 		    (unsigned long long)m->root_version);
 		put_pinned(&o, "targets", &m->targets, 1);
 		put_pinned(&o, "release", &m->release, 1);
-		put(&o, "log: %llu ", (unsigned long long)m->log_size);
+		textbuf_printf(&o, "log: %llu ", (unsigned long long)m->log_size);
 		put_hex(&o, m->log_root, SHA256_BYTES);
-		put(&o, "\ntargets-leaf: %llu\nrelease-leaf: %llu\n",
+		textbuf_printf(&o, "\ntargets-leaf: %llu\nrelease-leaf: %llu\n",
 		    (unsigned long long)m->targets_leaf,
 		    (unsigned long long)m->release_leaf);
 	}
-	put(&o, "--\n");
+	textbuf_printf(&o, "--\n");
 	return o.full ? 0 : o.len;
 }

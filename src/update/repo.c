@@ -21,6 +21,7 @@
 #include <sodium.h>
 #include <zstd.h>
 
+#include "common/clock.h"
 #include "crypto.h"
 #include "delta.h"
 #include "fsutil.h"
@@ -59,13 +60,6 @@ struct opts {
 	int level;
 	int64_t ts_lifetime, rel_lifetime;
 };
-
-static int64_t now(void)
-{
-	const char *t = getenv("VIGIL_TEST_NOW");
-
-	return t && *t ? strtoll(t, NULL, 10) : (int64_t)time(NULL);
-}
 
 static int load_keys(const char *dir, enum role r, struct keypair *k)
 {
@@ -224,7 +218,7 @@ static void make_root(struct manifest *m, struct keypair k[ROLE_COUNT][5],
 	memset(m, 0, sizeof(*m));
 	m->role = ROLE_ROOT;
 	m->version = 1;
-	m->expires = now() + roles[ROLE_ROOT].lifetime_s;
+	m->expires = clock_now() + roles[ROLE_ROOT].lifetime_s;
 	for (r = 0; r < ROLE_COUNT; r++) {
 		m->roles[r].threshold = roles[r].threshold;
 		for (i = 0; i < roles[r].n; i++) {
@@ -307,7 +301,7 @@ static int init(const struct opts *o)
 	memset(&m, 0, sizeof(m));
 	m.role = ROLE_TARGETS;
 	m.version = 1;
-	m.expires = now() + roles[ROLE_TARGETS].lifetime_s;
+	m.expires = clock_now() + roles[ROLE_TARGETS].lifetime_s;
 	m.npaths = 2;
 	strcpy(m.paths[0], "db/*");
 	strcpy(m.paths[1], "rules/*");
@@ -337,7 +331,7 @@ static int put_timestamp(const struct opts *o, struct pubstate *st)
 	memset(&m, 0, sizeof(m));
 	m.role = ROLE_TIMESTAMP;
 	m.version = ++st->timestamp;
-	m.expires = now() + o->ts_lifetime;
+	m.expires = clock_now() + o->ts_lifetime;
 	m.root_version = st->root;
 	m.targets = st->targets;
 	m.release = st->release;
@@ -498,7 +492,7 @@ static int publish(const struct opts *o, const char *file)
 	memset(&m, 0, sizeof(m));
 	m.role = ROLE_RELEASE;
 	m.version = st.release.version + 1;
-	m.expires = now() + o->rel_lifetime;
+	m.expires = clock_now() + o->rel_lifetime;
 	snprintf(m.target, sizeof(m.target), "%s", o->target);
 	snprintf(m.channel, sizeof(m.channel), "%s", o->channel);
 	snprintf(m.type, sizeof(m.type), "%s", o->type);

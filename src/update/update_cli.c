@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/clock.h"
 #include "client.h"
 #include "crypto.h"
 #include "split.h"

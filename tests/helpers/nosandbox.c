@@ -28,10 +28,10 @@ static int hide(int landlock, int seccomp)
 				       SCMP_SYS(seccomp), 0);
 		rc |= seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EINVAL),
 				       SCMP_SYS(prctl), 1,
-				       SCMP_A0(SCMP_CMP_EQ, PR_SET_SECCOMP));
+				       SCMP_A0(SCMP_CMP_EQ, PR_SET_SECCOMP, 0));
 		rc |= seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EINVAL),
 				       SCMP_SYS(prctl), 1,
-				       SCMP_A0(SCMP_CMP_EQ, PR_GET_SECCOMP));
+				       SCMP_A0(SCMP_CMP_EQ, PR_GET_SECCOMP, 0));
 	}
 	if (rc == 0)
 		rc = seccomp_load(ctx);

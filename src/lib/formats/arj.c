@@ -7,6 +7,7 @@
  */
 #include <string.h>
 
+#include "common/le.h"
 #include "formats/format.h"
 #include "formats/huffman.h"
 #include "formats/parsers.h"
@@ -216,12 +217,6 @@ struct arjfile {
 	uint32_t csize, usize;
 };
 
-static uint32_t le32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	       (uint32_t)p[3] << 24;
-}
-
 /* One header at r: 0, 1 at the end of the archive, -1 if damaged. */
 static int header(struct rdr *r, struct arjfile *f)
 {
@@ -243,8 +238,8 @@ static int header(struct rdr *r, struct arjfile *f)
 		return FMT_DAMAGED;
 	f->flags = h[4];
 	f->method = h[5];
-	f->csize = le32(h + 12);
-	f->usize = le32(h + 16);
+	f->csize = le32_load(h + 12);
+	f->usize = le32_load(h + 16);
 	nul = memchr(h + first, 0, size - first);
 	k = nul ? (size_t)(nul - (h + first)) : 0;
 	if (k >= sizeof(f->name))

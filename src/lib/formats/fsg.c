@@ -7,6 +7,7 @@
  * original entry point. The image goes on (pepack.c) with the sections up
  * to the unpacked one and the original entry point.
  */
+#include "common/le.h"
 #include "formats/aplib.h"
 #include "formats/pepack.h"
 #include "vigil/vigil.h"
@@ -32,8 +33,7 @@ static uint32_t in_sect(const struct pe_image *img, const struct pe_section *s,
 		return 0;
 	}
 	p = img->b + rva;
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	       (uint32_t)p[3] << 24;
+	return le32_load(p);
 }
 
 int fsg_unpack(struct fmt_ctx *c, struct pe_image *img,

@@ -16,6 +16,7 @@
 #include <strings.h>
 #include <zlib.h>
 
+#include "common/le.h"
 #include "formats/format.h"
 #include "formats/iscab.h"
 #include "formats/parsers.h"
@@ -149,8 +150,7 @@ static int is_stream(struct fmt_ctx *c, const uint8_t *b, size_t len)
 
 		if (!hdr)
 			break;
-		n = (uint32_t)hdr[268] | (uint32_t)hdr[269] << 8 |
-		    (uint32_t)hdr[270] << 16 | (uint32_t)hdr[271] << 24;
+		n = le32_load(hdr + 268);
 		if (!(data = rdr_bytes(&r, n))) {
 			fmt_warn(c, "truncated InstallShield stream");
 			break;

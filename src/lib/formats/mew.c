@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/le.h"
 #include "formats/aplib.h"
 #include "formats/lzmaraw.h"
 #include "formats/pepack.h"
@@ -31,7 +32,7 @@ static uint32_t loader(const uint8_t *buf, size_t len,
 
 	if (ep + 5 > len || buf[ep] != 0xe9)
 		return 0;
-	at = pe->ep + 5 + pe_le32(buf + ep + 1);
+	at = pe->ep + 5 + le32_load(buf + ep + 1);
 	return (at == 0x154 || at == 0x158) && at + 0x80 <= len &&
 		       buf[at] == 0xbe ?
 		       at :
@@ -148,13 +149,13 @@ int mew_unpack(struct fmt_ctx *c, struct pe_image *img,
 	const struct pe_section *s = &pe->sect[pepack_empty_section(pe) + 1];
 	uint32_t at = loader(buf, len, pe, (size_t)pe_loader_off(pe, pe->ep));
 	uint32_t base = (uint32_t)pe->image_base, routine = 0, oep;
-	uint64_t data = (uint32_t)(pe_le32(buf + at + 1) - base), end = 0;
+	uint64_t data = (uint32_t)(le32_load(buf + at + 1) - base), end = 0;
 	int rc, ok = 1;
 
 	if (data <= s->vaddr || data + 12 > (uint64_t)s->vaddr + s->rawsize)
 		return PE_NOT_MINE;
 	if (buf[at + 0x7b] == 0xe8) /* call: LZMA chunks follow */
-		routine = at + 0x80 + pe_le32(buf + at + 0x7c);
+		routine = at + 0x80 + le32_load(buf + at + 0x7c);
 	oep = pe_image_u32(img, data + 4, &ok) - base;
 	if (ok)
 		out->ep = oep;

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <zlib.h>
 
+#include "common/le.h"
 #include "formats/format.h"
 #include "formats/parsers.h"
 #include "common/reader.h"
@@ -157,8 +158,7 @@ int nsis_extract(struct fmt_ctx *c, const uint8_t *buf, size_t len)
 	if (rdr_failed(&r) || dlen < 4)
 		return 0;
 	data = r.buf + r.pos;
-	first = (uint32_t)data[0] | (uint32_t)data[1] << 8 |
-		(uint32_t)data[2] << 16 | (uint32_t)data[3] << 24;
+	first = le32_load(data);
 	if ((first & 0x7fffffff) <= dlen - 4)
 		return blocks(c, data, dlen, 1); /* one block per file */
 	/* Solid: one stream holding the length-prefixed blocks. */

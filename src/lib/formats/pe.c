@@ -3,6 +3,7 @@
  * header (32- or 64-bit) and the section table, all bounds-checked; and
  * where the loader reads sections from.
  */
+#include "common/le.h"
 #include "formats/pe.h"
 
 #include <string.h>
@@ -119,8 +120,3 @@ long pe_loader_off(const struct pe_info *pe, uint32_t rva)
 	return rva < pe->headers_size ? (long)rva : -1;
 }
 
-uint32_t pe_le32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	       (uint32_t)p[3] << 24;
-}

@@ -39,8 +39,6 @@ int pe_parse(const uint8_t *b, size_t len, struct pe_info *pe);
  * section's data, whichever ends later; 0 if not a PE.
  */
 size_t pe_image_size(const uint8_t *b, size_t len);
-/* The little-endian 32 bits at p. */
-uint32_t pe_le32(const uint8_t *p);
 /* File offset of an RVA, or -1 if no section holds it. */
 long pe_rva_to_off(const struct pe_info *pe, uint32_t rva);
 /*

@@ -3,6 +3,7 @@
  * where the loader reads them, pe_loader_raw), and writing the headers of
  * the mapped image back as a file's.
  */
+#include "common/le.h"
 #include "formats/peimage.h"
 
 #include <stdlib.h>
@@ -121,7 +122,7 @@ uint32_t pe_image_u32(const struct pe_image *img, uint64_t at, int *ok)
 		*ok = 0;
 		return 0;
 	}
-	return pe_le32(img->b + at);
+	return le32_load(img->b + at);
 }
 
 uint8_t pe_image_u8(const struct pe_image *img, uint64_t at, int *ok)

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/le.h"
 #include "formats/aplib.h"
 #include "formats/byteops.h"
 #include "formats/pepack.h"
@@ -132,7 +133,7 @@ static uint32_t word(const struct spin *s, uint32_t k, int *ok)
 
 	if (!p)
 		*ok = 0;
-	return p ? pe_le32(p) : 0;
+	return p ? le32_load(p) : 0;
 }
 
 /* The byte operations at offset k: exactly POLY_CODE bytes, a stosb. */

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/le.h"
 #include "formats/lzbits.h"
 #include "formats/pepack.h"
 #include "vigil/vigil.h"
@@ -44,9 +45,9 @@ static int stub_section(const uint8_t *buf, size_t len,
 	int i;
 
 	if (pe->nsect < 2 || ep + 0x84 > len || buf[ep] != 0xb8 ||
-	    pe_le32(buf + ep + 0x80) == PETITE_LEVEL0)
+	    le32_load(buf + ep + 0x80) == PETITE_LEVEL0)
 		return -1;
-	target = pe_le32(buf + ep + 1) - (uint32_t)pe->image_base;
+	target = le32_load(buf + ep + 1) - (uint32_t)pe->image_base;
 	for (i = pe->nsect - 1; i >= pe->nsect - 2; i--)
 		if (pe->sect[i].vaddr == target)
 			return i;

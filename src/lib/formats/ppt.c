@@ -8,6 +8,7 @@
 #include <string.h>
 #include <zlib.h>
 
+#include "common/le.h"
 #include "formats/ole2.h"
 #include "common/reader.h"
 #include "vigil/vigil.h"
@@ -28,8 +29,7 @@ static int object(struct fmt_ctx *c, const uint8_t *p, size_t len,
 		return fmt_child(c, name, p, len);
 	if (len < 4)
 		return 0;
-	want = (uLongf)p[0] | (uLongf)p[1] << 8 | (uLongf)p[2] << 16 |
-	       (uLongf)p[3] << 24;
+	want = le32_load(p);
 	if (want > fmt_max_output(c, len))
 		return fmt_over(c, name, len);
 	if (vbuf_reserve(&out, want ? want : 1) < 0)

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <zlib.h>
 
+#include "common/le.h"
 #include "formats/format.h"
 #include "formats/parsers.h"
 #include "common/reader.h"
@@ -31,18 +32,12 @@ struct sis {
 	int er6;
 };
 
-static uint32_t le32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	       (uint32_t)p[3] << 24;
-}
-
 int sis_probe(const uint8_t *buf, size_t len, int type)
 {
 	(void)type;
-	return len >= 0x50 && (le32(buf + 4) == SIS_UID2_R5 ||
-			       le32(buf + 4) == SIS_UID2_ER6) &&
-	       le32(buf + 8) == SIS_UID3;
+	return len >= 0x50 && (le32_load(buf + 4) == SIS_UID2_R5 ||
+			       le32_load(buf + 4) == SIS_UID2_ER6) &&
+	       le32_load(buf + 8) == SIS_UID3;
 }
 
 /* The last path element of a (UTF-16 or 8-bit) destination name. */
@@ -124,7 +119,7 @@ static int file_record(struct sis *s, struct rdr *r, uint32_t type)
 
 int sis_extract(struct fmt_ctx *c, const uint8_t *buf, size_t len)
 {
-	struct sis s = { c, buf, len, 0, 0, le32(buf + 4) == SIS_UID2_ER6 };
+	struct sis s = { c, buf, len, 0, 0, le32_load(buf + 4) == SIS_UID2_ER6 };
 	struct rdr r;
 	uint16_t nfiles, i;
 	int rc = 0;

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/le.h"
 #include "formats/lzmaraw.h"
 #include "formats/pepack.h"
 #include "vigil/vigil.h"
@@ -36,7 +37,7 @@ int upack_is(const uint8_t *buf, size_t len, const struct pe_info *pe,
 	for (i = 0; i < pe->nsect; i++)
 		if (pe->sect[i].vaddr < min)
 			min = pe->sect[i].vaddr;
-	v = pe_le32(buf + ep + 1);
+	v = le32_load(buf + ep + 1);
 	return v - (uint32_t)pe->image_base > min;
 }
 

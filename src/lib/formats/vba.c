@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/le.h"
 #include "formats/ole2.h"
 #include "common/reader.h"
 #include "vigil/vigil.h"
@@ -130,8 +131,7 @@ static size_t modules(const struct vbuf *dir, struct module *m, size_t cap)
 		if (id == 0x001a)
 			copy_name(m[n].stream, data, size);
 		else if (id == 0x0031 && size == 4)
-			m[n].offset = (uint32_t)data[0] | (uint32_t)data[1] << 8 |
-				      (uint32_t)data[2] << 16 | (uint32_t)data[3] << 24;
+			m[n].offset = le32_load(data);
 		else if (id == 0x002b && ++n < cap)
 			memset(&m[n], 0, sizeof(m[n]));
 	}

@@ -7,6 +7,7 @@
  * every call runs under a step budget.
  */
 #define _GNU_SOURCE
+#include "common/le.h"
 #include "match/pattern.h"
 
 #include <ctype.h>
@@ -22,12 +23,6 @@ const uint8_t pat_boundary[256] = {
 static uint16_t rd16(const uint8_t *p)
 {
 	return (uint16_t)(p[0] | p[1] << 8);
-}
-
-static uint32_t rd32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	       (uint32_t)p[3] << 24;
 }
 
 /* Size of the PAT_ALT operation at c, or 0 if it overruns end. */
@@ -97,10 +92,10 @@ int pat_valid(const uint8_t *code, size_t len)
 
 		if (!n)
 			return 0;
-		if (c[0] == PAT_GAP && rd32(c + 5) == PAT_INF &&
+		if (c[0] == PAT_GAP && le32_load(c + 5) == PAT_INF &&
 		    ++gaps > PAT_MAX_UNBOUNDED_GAPS)
 			return 0;
-		if (c[0] == PAT_GAP && rd32(c + 1) > rd32(c + 5))
+		if (c[0] == PAT_GAP && le32_load(c + 1) > le32_load(c + 5))
 			return 0;
 		c += n;
 	}
@@ -144,11 +139,11 @@ void pat_lengths(const uint8_t *code, size_t len, uint32_t *min,
 			a = b = rd16(c + 1);
 			break;
 		case PAT_ANY:
-			a = b = rd32(c + 1);
+			a = b = le32_load(c + 1);
 			break;
 		case PAT_GAP:
-			a = rd32(c + 1);
-			b = rd32(c + 5);
+			a = le32_load(c + 1);
+			b = le32_load(c + 5);
 			break;
 		case PAT_ALT:
 			alt_lengths(c, &a, &b);
@@ -327,7 +322,7 @@ static int64_t gap_last(struct vstate *v, size_t next)
 static int64_t gap_branch(struct vstate *v, size_t pc, size_t pos)
 {
 	const uint8_t *c = v->code + pc;
-	uint32_t min = rd32(c + 1), max = rd32(c + 5);
+	uint32_t min = le32_load(c + 1), max = le32_load(c + 5);
 	size_t next = pc + 9, k, hi;
 	int fb = first_byte(v, next);
 	int64_t r;
@@ -378,7 +373,7 @@ static int64_t m_at(struct vstate *v, size_t pc, size_t pos)
 			pc += 3;
 			break;
 		case PAT_ANY:
-			n = rd32(c + 1);
+			n = le32_load(c + 1);
 			if (v->len - pos < n)
 				return -1;
 			pos += n;

@@ -5,6 +5,7 @@
  * repeats) is relaxed to something that matches a superset, and the
  * pattern is marked inexact so that hits are verified.
  */
+#include "common/le.h"
 #include "match/regex.h"
 
 #include <stdio.h>
@@ -143,12 +144,6 @@ static size_t put_alt(struct rx *r, const uint8_t *c)
 	return (size_t)(p - c);
 }
 
-static uint32_t le32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	       (uint32_t)p[3] << 24;
-}
-
 int regex_from_pattern(const uint8_t *code, size_t len, struct vbuf *out,
 		       int *exact)
 {
@@ -169,11 +164,11 @@ int regex_from_pattern(const uint8_t *code, size_t len, struct vbuf *out,
 			c += 3;
 			break;
 		case PAT_ANY:
-			put_repeat(&r, le32(c + 1), le32(c + 1));
+			put_repeat(&r, le32_load(c + 1), le32_load(c + 1));
 			c += 5;
 			break;
 		case PAT_GAP:
-			put_repeat(&r, le32(c + 1), le32(c + 5));
+			put_repeat(&r, le32_load(c + 1), le32_load(c + 5));
 			c += 9;
 			break;
 		case PAT_CLASS:

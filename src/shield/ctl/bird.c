@@ -16,84 +16,62 @@
 
 #include "bird.h"
 #include "common/reader.h"
+#include "common/textbuf.h"
 
-struct text {
-	char *p;
-	size_t len, used;
-	int overflow;
-};
-
-static void put(struct text *t, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void put(struct text *t, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(t->p + t->used, t->len - t->used, fmt, ap);
-	va_end(ap);
-	if (n < 0 || (size_t)n >= t->len - t->used)
-		t->overflow = 1;
-	else
-		t->used += (size_t)n;
-}
-
-static void put_addr(struct text *t, uint8_t family, const uint8_t *addr,
+static void put_addr(struct textbuf *t, uint8_t family, const uint8_t *addr,
 		     unsigned len)
 {
 	char a[INET6_ADDRSTRLEN];
 
 	inet_ntop(family == 4 ? AF_INET : AF_INET6, addr, a, sizeof(a));
-	put(t, "%s/%u", a, len);
+	textbuf_printf(t, "%s/%u", a, len);
 }
 
-static void put_range(struct text *t, const char *what, unsigned lo,
+static void put_range(struct textbuf *t, const char *what, unsigned lo,
 		      unsigned hi)
 {
 	if (!lo && !hi)
 		return;
 	if (lo == hi)
-		put(t, " %s = %u;", what, lo);
+		textbuf_printf(t, " %s = %u;", what, lo);
 	else
-		put(t, " %s >= %u && <= %u;", what, lo, hi);
+		textbuf_printf(t, " %s >= %u && <= %u;", what, lo, hi);
 }
 
 /* route flow4 { dst 192.0.2.1/32; proto = 17; sport = 123; } { ... }; */
-static void put_flow(struct text *t, const struct shield_rule *r,
+static void put_flow(struct textbuf *t, const struct shield_rule *r,
 		     int rate_limit)
 {
 	uint32_t bits = 0, action = 0x80060000; /* traffic-rate-bytes 0 */
 	float rate = (float)r->rate_pps;
 
-	put(t, "  route flow%c {", r->family == 4 ? '4' : '6');
+	textbuf_printf(t, "  route flow%c {", r->family == 4 ? '4' : '6');
 	if (r->dst_len) {
-		put(t, " dst ");
+		textbuf_printf(t, " dst ");
 		put_addr(t, r->family, r->dst, r->dst_len);
-		put(t, ";");
+		textbuf_printf(t, ";");
 	}
 	if (r->src_len) {
-		put(t, " src ");
+		textbuf_printf(t, " src ");
 		put_addr(t, r->family, r->src, r->src_len);
-		put(t, ";");
+		textbuf_printf(t, ";");
 	}
 	if (r->proto)
-		put(t, " %s = %u;", r->family == 4 ? "proto" : "next header",
+		textbuf_printf(t, " %s = %u;", r->family == 4 ? "proto" : "next header",
 		    r->proto);
 	put_range(t, "sport", r->sport_lo, r->sport_hi);
 	put_range(t, "dport", r->dport_lo, r->dport_hi);
 	put_range(t, "length", r->len_lo, r->len_hi);
 	if (r->tcp_flags_mask)
-		put(t, " tcp flags 0x%x/0x%x;", r->tcp_flags_value,
+		textbuf_printf(t, " tcp flags 0x%x/0x%x;", r->tcp_flags_value,
 		    r->tcp_flags_mask);
 	if (r->fragment)
-		put(t, " fragment %sis_fragment;", r->fragment == 2 ? "!" : "");
+		textbuf_printf(t, " fragment %sis_fragment;", r->fragment == 2 ? "!" : "");
 	if (rate_limit && r->action == SHIELD_RATE) {
 		action = 0x800c0000; /* traffic-rate-packets (RFC 8955) */
 		memcpy(&bits, &rate, 4);
 	}
-	put(t, " } { bgp_ext_community.add((generic, 0x%08x, 0x%08x)); };\n",
+	textbuf_printf(t, " } { bgp_ext_community.add((generic, 0x%08x, 0x%08x)); };\n",
 	    action, bits);
 }
 
@@ -101,29 +79,30 @@ int bird_text(char *out, size_t len, const struct shield_rule *flows,
 	      unsigned nflows, int rate_limit, const struct blackhole *holes,
 	      unsigned nholes)
 {
-	struct text t = { out, len, 0, 0 };
+	struct textbuf t;
 	unsigned i;
 	int fam;
 
-	put(&t, "# Written by vigil-shield; replaced whole on every change.\n");
+	textbuf_init(&t, out, len);
+	textbuf_printf(&t, "# Written by vigil-shield; replaced whole on every change.\n");
 	for (fam = 4; fam <= 6; fam += 2) {
-		put(&t, "protocol static vigil_flowspec%d {\n"
+		textbuf_printf(&t, "protocol static vigil_flowspec%d {\n"
 			"  flow%d { table vigil_flow%d; };\n", fam, fam, fam);
 		for (i = 0; i < nflows; i++)
 			if (flows[i].family == fam)
 				put_flow(&t, &flows[i], rate_limit);
-		put(&t, "}\nprotocol static vigil_rtbh%d {\n  ipv%d;\n", fam, fam);
+		textbuf_printf(&t, "}\nprotocol static vigil_rtbh%d {\n  ipv%d;\n", fam, fam);
 		for (i = 0; i < nholes; i++) {
 			if (holes[i].family != fam)
 				continue;
-			put(&t, "  route ");
+			textbuf_printf(&t, "  route ");
 			put_addr(&t, holes[i].family, holes[i].addr,
 				 fam == 4 ? 32 : 128);
-			put(&t, " blackhole { bgp_community.add((65535, 666)); };\n");
+			textbuf_printf(&t, " blackhole { bgp_community.add((65535, 666)); };\n");
 		}
-		put(&t, "}\n");
+		textbuf_printf(&t, "}\n");
 	}
-	return t.overflow ? -1 : 0;
+	return t.full ? -1 : 0;
 }
 
 int bird_write(const char *path, const char *text)

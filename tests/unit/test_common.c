@@ -1,0 +1,146 @@
+/*
+ * test_common.c -- the house's shared helpers: sizes with suffixes and
+ * their bounds, the update state file (round trip, damage refused), the
+ * bounded text buffer (cut, never overrun), the test clock and the
+ * little-endian loads.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "common/clock.h"
+#include "common/le.h"
+#include "common/size.h"
+#include "common/textbuf.h"
+#include "common/updstate.h"
+
+static void sizes(void **st)
+{
+	uint64_t v = 7;
+
+	(void)st;
+	assert_int_equal(size_parse("4096", UINT64_MAX, &v), 0);
+	assert_int_equal(v, 4096);
+	assert_int_equal(size_parse("100M", UINT64_MAX, &v), 0);
+	assert_int_equal(v, 100ull << 20);
+	assert_int_equal(size_parse("2g", UINT64_MAX, &v), 0);
+	assert_int_equal(v, 2ull << 30);
+	assert_int_equal(size_parse("512k", UINT64_MAX, &v), 0);
+	assert_int_equal(v, 512ull << 10);
+	assert_int_equal(size_parse("4G", SIZE_MAX_CLAMD_BYTES, &v), 0);
+	v = 7;
+	assert_int_equal(size_parse("5G", SIZE_MAX_CLAMD_BYTES, &v), -1);
+	assert_int_equal(size_parse("", UINT64_MAX, &v), -1);
+	assert_int_equal(size_parse("-1", UINT64_MAX, &v), -1);
+	assert_int_equal(size_parse(" 1", UINT64_MAX, &v), -1);
+	assert_int_equal(size_parse("1T", UINT64_MAX, &v), -1);
+	assert_int_equal(size_parse("1MM", UINT64_MAX, &v), -1);
+	assert_int_equal(size_parse("M", UINT64_MAX, &v), -1);
+	assert_int_equal(size_parse("99999999999999999999", UINT64_MAX, &v),
+			 -1);
+	assert_int_equal(size_parse("17179869184G", UINT64_MAX, &v), -1);
+	assert_int_equal(v, 7); /* untouched by every refusal */
+}
+
+static void state_round_trip(void **st)
+{
+	struct updstate a, b;
+	char text[UPDSTATE_MAX_BYTES];
+	int n;
+
+	(void)st;
+	memset(&a, 0, sizeof(a));
+	a.timestamp = 12;
+	a.targets = 3;
+	a.release = 9;
+	a.installed = 9;
+	strcpy(a.installed_dir, "9-abcdef");
+	strcpy(a.installed_sha, "00ff");
+	a.fresh = 1790000000;
+	a.installed_at = -5;
+	n = updstate_format(&a, text, sizeof(text));
+	assert_true(n > 0);
+	assert_int_equal(updstate_parse(text, (size_t)n, &b), 0);
+	assert_memory_equal(&a, &b, sizeof(a));
+	/* nothing installed yet: "-" reads back as empty */
+	memset(&a, 0, sizeof(a));
+	n = updstate_format(&a, text, sizeof(text));
+	assert_int_equal(updstate_parse(text, (size_t)n, &b), 0);
+	assert_string_equal(b.installed_dir, "");
+	assert_string_equal(b.installed_sha, "");
+	/* later keys are skipped, blank lines too */
+	assert_int_equal(updstate_parse("future 1 x\n\nrelease 4 -\n", 24, &b),
+			 0);
+	assert_int_equal(b.release, 4);
+	assert_int_equal(updstate_format(&a, text, 40), -1);
+}
+
+static void state_damage(void **st)
+{
+	static const char *const bad[] = {
+		"release x -\n", "release 1\n", "release 1 - more\n",
+		"installed 1 0123456789012345678901234567890123456789012345"
+		"678901234567890123456789012345678901234567890123456789\n",
+		"release 99999999999999999999 -\n", "release\n",
+	};
+	struct updstate s;
+	size_t i;
+
+	(void)st;
+	for (i = 0; i < sizeof(bad) / sizeof(*bad); i++)
+		assert_int_equal(updstate_parse(bad[i], strlen(bad[i]), &s),
+				 -1);
+}
+
+static void textbuf_cuts(void **st)
+{
+	char buf[8];
+	struct textbuf t;
+
+	(void)st;
+	textbuf_init(&t, buf, sizeof(buf));
+	textbuf_printf(&t, "%s", "abc");
+	assert_false(t.full);
+	assert_string_equal(buf, "abc");
+	textbuf_printf(&t, "%d", 123456);
+	assert_true(t.full);
+	assert_int_equal(t.len, 7);
+	assert_string_equal(buf, "abc1234");
+	textbuf_printf(&t, "x"); /* nothing after a cut */
+	assert_string_equal(buf, "abc1234");
+}
+
+static void clock_and_loads(void **st)
+{
+	static const uint8_t b[] = { 1, 2, 3, 4, 5, 6, 7, 8 };
+
+	(void)st;
+	setenv("VIGIL_TEST_NOW", "1234", 1);
+	assert_int_equal(clock_now(), 1234);
+	setenv("VIGIL_TEST_NOW", "12x", 1);
+	assert_true(clock_now() > 1700000000); /* not a number: the real one */
+	unsetenv("VIGIL_TEST_NOW");
+	assert_int_equal(le16_load(b), 0x0201);
+	assert_int_equal(le32_load(b), 0x04030201);
+	assert_true(le64_load(b) == 0x0807060504030201ull);
+	assert_int_equal(be16_load(b), 0x0102);
+	assert_int_equal(be32_load(b), 0x01020304);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(sizes),
+		cmocka_unit_test(state_round_trip),
+		cmocka_unit_test(state_damage),
+		cmocka_unit_test(textbuf_cuts),
+		cmocka_unit_test(clock_and_loads),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
