@@ -1,14 +1,16 @@
 /*
  * fuzz_shield_lines.c -- libFuzzer target for the shield's configuration
- * lines and control requests (src/shield/ctl/lines.c): each line of the
- * input is read as a configuration line, the whole as a request. What is
- * accepted must be words: non-empty, no spaces, within their limits.
+ * file (src/shield/ctl/conffile.c, over common/kvconf.c) and control
+ * requests (request.c): the input is read as a whole configuration, line
+ * by line, and as a request. A refusal always says why; what is accepted
+ * stays within its fields.
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "lines.h"
+#include "conffile.h"
+#include "request.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -20,32 +22,30 @@ static void check_word(const char *w, size_t cap, int may_be_empty)
 		abort();
 }
 
+static void check_conf(const struct shield_conf *c)
+{
+	if (c->nallow > SHIELD_CONF_MAX_PREFIXES ||
+	    c->nblock > SHIELD_CONF_MAX_PREFIXES ||
+	    c->det.nprotect > DETECT_MAX_PROTECTED || c->metrics_port > 65535 ||
+	    strnlen(c->rules_file, sizeof(c->rules_file)) ==
+		    sizeof(c->rules_file) ||
+	    strnlen(c->mit.bird_socket, sizeof(c->mit.bird_socket)) ==
+		    sizeof(c->mit.bird_socket))
+		abort();
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static char key[SHIELD_CONF_MAX_KEY_BYTES];
-	static char val[SHIELD_CONF_MAX_LINE_BYTES];
+	static struct shield_conf c;
 	static char cmd[SHIELD_MAX_COMMAND_BYTES], arg[SHIELD_MAX_REQUEST_BYTES];
-	const char *p = (const char *)data, *nl;
-	size_t left = size, n;
-	char err[256];
+	char err[512];
 
-	while (left) {
-		nl = memchr(p, '\n', left);
-		n = nl ? (size_t)(nl - p) : left;
-		err[0] = '\0';
-		switch (shield_conf_line(p, n, key, val, err, sizeof(err))) {
-		case 0:
-			check_word(key, sizeof(key), 0);
-			check_word(val, sizeof(val), 0);
-			break;
-		case -1:
-			if (!err[0])
-				abort(); /* a refusal always says why */
-			break;
-		}
-		p += n + (nl != NULL);
-		left -= n + (nl != NULL);
-	}
+	memset(&c, 0, sizeof(c));
+	err[0] = '\0';
+	if (shield_conf_text(&c, (const char *)data, size, "fuzz", err,
+			     sizeof(err)) < 0 && !err[0])
+		abort(); /* a refusal always says why */
+	check_conf(&c);
 	if (shield_request_parse((const char *)data, size, cmd, arg) == 0) {
 		check_word(cmd, sizeof(cmd), 0);
 		check_word(arg, sizeof(arg), 1);

@@ -1,31 +1,36 @@
 /*
- * config.c -- the clamd.conf-style configuration: a table of options with
- * their types and defaults, and a line parser. A file with the "Example"
- * line of a copied sample, an unknown option or a malformed value is
- * refused as a whole, naming the line. The file is read whole (at most
- * CONF_MAX_FILE_BYTES) and split through the bounded reader.
+ * config.c -- the clamd.conf-style configuration: vigild's table of
+ * options with their types, over the shared "Key value" parser
+ * (common/kvconf.h). A file with the "Example" line of a copied sample,
+ * an unknown option or a malformed value is refused as a whole, naming the
+ * line. Numbers are capped as clamd caps them (2^31 - 1; sizes 4 GiB).
  */
-#include <ctype.h>
-#include <errno.h>
 #include <stddef.h>
-#include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
-#include <strings.h>
 
-#include "config.h"
-#include "common/reader.h"
+#include "common/kvconf.h"
 #include "common/size.h"
+#include "config.h"
 
-enum opt_type { T_BOOL, T_SIZE, T_NUM, T_STR, T_MODE };
+/* The sample's "Example" line, left in a copied config. */
+static int example(void *conf, const char *value, char *err, size_t errlen)
+{
+	(void)conf;
+	(void)value;
+	snprintf(err, errlen, "the \"Example\" line of a sample config is "
+		 "still there: remove it");
+	return -1;
+}
 
-struct opt {
-	const char *name;
-	enum opt_type type;
-	size_t off;
-};
-
-#define O(n, t, f) { n, t, offsetof(struct vconf, f) }
-static const struct opt opts[] = {
+#define T_BOOL .type = KV_BOOL
+#define T_NUM .type = KV_UINT, .max = 0x7fffffff
+#define T_MODE .type = KV_OCTAL, .max = 07777
+#define T_SIZE .type = KV_SIZE, .max = SIZE_MAX_CLAMD_BYTES
+#define T_STR .type = KV_STRDUP
+#define O(n, t, f) { .name = n, t, .off = offsetof(struct vconf, f) }
+static const struct kv_key opts[] = {
+	{ .name = "Example", .type = KV_CALL, .call = example },
 	O("LocalSocket", T_STR, local_socket),
 	O("LocalSocketMode", T_MODE, local_socket_mode),
 	O("FixStaleSocket", T_BOOL, fix_stale_socket),
@@ -69,6 +74,11 @@ static const struct opt opts[] = {
 	O("LogTime", T_BOOL, log_time),
 };
 #undef O
+#undef T_BOOL
+#undef T_NUM
+#undef T_MODE
+#undef T_SIZE
+#undef T_STR
 
 /*
  * clamd options that Vigil accepts so that an existing clamd.conf loads,
@@ -110,6 +120,7 @@ static const char *const clamd_only[] = {
 	"OnAccessExcludeUID", "OnAccessExcludeUname", "OnAccessMountPath",
 	"OnAccessPrevention", "OnAccessExtraScanning", "OnAccessRetryAttempts",
 	"OnAccessDenyOnError", "GenerateMetadataJson",
+	NULL,
 };
 
 void conf_defaults(struct vconf *c)
@@ -133,222 +144,35 @@ void conf_defaults(struct vconf *c)
 	c->log_time = 1;
 }
 
-static int fail(char *err, size_t len, const char *a, const char *b)
-{
-	snprintf(err, len, "%s%s", a, b);
-	return -1;
-}
-
-static int parse_bool(const char *v, int *out)
-{
-	if (!strcasecmp(v, "yes") || !strcasecmp(v, "true") || !strcmp(v, "1"))
-		*out = 1;
-	else if (!strcasecmp(v, "no") || !strcasecmp(v, "false") ||
-		 !strcmp(v, "0"))
-		*out = 0;
-	else
-		return -1;
-	return 0;
-}
-
-static int parse_num(const char *v, int base, unsigned *out)
-{
-	char *end;
-	unsigned long n;
-
-	if (!isdigit((unsigned char)*v))
-		return -1;
-	errno = 0;
-	n = strtoul(v, &end, base);
-	if (errno || *end || n > 0x7fffffffUL)
-		return -1;
-	*out = (unsigned)n;
-	return 0;
-}
-
-static int set_value(struct vconf *c, const struct opt *o, const char *v)
-{
-	void *p = (char *)c + o->off;
-	uint64_t sz;
-	char *s;
-
-	switch (o->type) {
-	case T_BOOL:
-		return parse_bool(v, p);
-	case T_NUM:
-		return parse_num(v, 10, p);
-	case T_MODE:
-		return parse_num(v, 8, p);
-	case T_SIZE:
-		if (size_parse(v, SIZE_MAX_CLAMD_BYTES, &sz) < 0)
-			return -1;
-		*(uint64_t *)p = sz;
-		return 0;
-	case T_STR:
-		if (!*v || !(s = strdup(v)))
-			return -1;
-		free(*(char **)p);
-		*(char **)p = s;
-		return 0;
-	}
-	return -1;
-}
-
-static int known_elsewhere(const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof(clamd_only) / sizeof(*clamd_only); i++)
-		if (!strcmp(name, clamd_only[i]))
-			return 1;
-	return 0;
-}
-
-#define CONF_SPACE " \t\r\v\f"
-
-/* The line's option name and its value, without the quotes around it. */
-static int split_line(struct rdr *r, char *name, size_t name_cap,
-		      char *value, size_t value_cap, char *err, size_t errlen)
-{
-	const char *p = rdr_here(r);
-	size_t n = rdr_cspan(r, CONF_SPACE);
-
-	if (n >= name_cap)
-		return fail(err, errlen, "option name too long", "");
-	memcpy(name, p, n);
-	name[n] = '\0';
-	rdr_span(r, CONF_SPACE);
-	p = rdr_here(r);
-	n = rdr_left(r);
-	while (n && strchr(CONF_SPACE, p[n - 1]))
-		n--;
-	if (n >= 2 && p[0] == '"' && p[n - 1] == '"') {
-		p++;
-		n -= 2;
-	}
-	if (n >= value_cap)
-		return fail(err, errlen, "value too long for ", name);
-	memcpy(value, p, n);
-	value[n] = '\0';
-	return 0;
-}
+static const struct kv_format format = {
+	opts, sizeof(opts) / sizeof(*opts), clamd_only, 1,
+	CONF_MAX_LINE_BYTES, CONF_MAX_FILE_BYTES,
+};
 
 int conf_line(struct vconf *c, const char *line, size_t len, char *err,
 	      size_t errlen)
 {
-	char name[64], value[CONF_MAX_LINE_BYTES];
-	struct rdr r;
-	size_t i;
-
-	if (memchr(line, '\0', len))
-		return fail(err, errlen, "a NUL byte in the line", "");
-	rdr_init(&r, line, len);
-	rdr_span(&r, CONF_SPACE);
-	if (!rdr_left(&r) || rdr_peek(&r) == '#')
-		return 0;
-	if (split_line(&r, name, sizeof(name), value, sizeof(value), err,
-		       errlen) < 0)
-		return -1;
-	if (!strcmp(name, "Example"))
-		return fail(err, errlen, "the \"Example\" line of a sample "
-			    "config is still there: remove it", "");
-	for (i = 0; i < sizeof(opts) / sizeof(*opts); i++) {
-		if (strcmp(name, opts[i].name))
-			continue;
-		if (set_value(c, &opts[i], value) < 0)
-			return fail(err, errlen, "bad value for ", name);
-		return 0;
-	}
-	if (known_elsewhere(name))
-		return 1;
-	return fail(err, errlen, "unknown option ", name);
+	return kv_line(&format, c, line, len, err, errlen);
 }
 
 int conf_text(struct vconf *c, const char *text, size_t len,
 	      const char *name, char *err, size_t errlen)
 {
-	char why[256];
-	const char *line;
-	unsigned lineno = 0;
-	struct rdr r;
-	size_t n;
-	int rc = 0;
-
-	rdr_init(&r, text, len);
-	while (rc >= 0 && rdr_line(&r, CONF_MAX_LINE_BYTES, &line, &n)) {
-		lineno++;
-		rc = conf_line(c, line, n, why, sizeof(why));
-	}
-	if (rc >= 0 && rdr_failed(&r)) {
-		lineno++;
-		rc = fail(why, sizeof(why), "line too long", "");
-	}
-	if (rc < 0)
-		snprintf(err, errlen, "%s:%u: %s", name, lineno, why);
-	return rc < 0 ? -1 : 0;
+	return kv_text(&format, c, text, len, name, err, errlen);
 }
 
 int conf_load(struct vconf *c, const char *path, char *err, size_t errlen)
 {
-	FILE *f = fopen(path, "re");
-	char *text;
-	size_t len;
-	int rc;
-
-	if (!f) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return -1;
-	}
-	text = malloc(CONF_MAX_FILE_BYTES + 1);
-	len = text ? fread(text, 1, CONF_MAX_FILE_BYTES + 1, f) : 0;
-	if (!text || ferror(f) || len > CONF_MAX_FILE_BYTES) {
-		snprintf(err, errlen, "%s: %s", path, !text ? "out of memory" :
-			 ferror(f) ? "read error" : "larger than 1 MiB");
-		rc = -1;
-	} else {
-		rc = conf_text(c, text, len, path, err, errlen);
-	}
-	free(text);
-	fclose(f);
-	return rc;
+	return kv_load(&format, c, path, err, errlen);
 }
 
 void conf_print(const struct vconf *c, FILE *f)
 {
-	size_t i;
-
-	for (i = 0; i < sizeof(opts) / sizeof(*opts); i++) {
-		const void *p = (const char *)c + opts[i].off;
-
-		fprintf(f, "%s ", opts[i].name);
-		switch (opts[i].type) {
-		case T_BOOL:
-			fputs(*(const int *)p ? "yes\n" : "no\n", f);
-			break;
-		case T_NUM:
-			fprintf(f, "%u\n", *(const unsigned *)p);
-			break;
-		case T_MODE:
-			fprintf(f, "%03o\n", *(const unsigned *)p);
-			break;
-		case T_SIZE:
-			fprintf(f, "%llu\n",
-				(unsigned long long)*(const uint64_t *)p);
-			break;
-		case T_STR:
-			fprintf(f, "%s\n", *(char *const *)p ?
-				*(char *const *)p : "(unset)");
-			break;
-		}
-	}
+	kv_print(&format, c, f);
 }
 
 void conf_free(struct vconf *c)
 {
-	size_t i;
-
-	for (i = 0; i < sizeof(opts) / sizeof(*opts); i++)
-		if (opts[i].type == T_STR)
-			free(*(char **)((char *)c + opts[i].off));
+	kv_free(&format, c);
 	memset(c, 0, sizeof(*c));
 }

@@ -78,7 +78,8 @@ int conf_load(struct vconf *c, const char *path, char *err, size_t errlen);
  */
 int conf_text(struct vconf *c, const char *text, size_t len,
 	      const char *name, char *err, size_t errlen);
-/* Parses one line of len bytes (no newline): 0, 1 for a clamd-only option. */
+/* Parses one line of len bytes (no newline): 0 set, 1 for a blank or
+ * comment line or a clamd-only option, -1 refused. */
 int conf_line(struct vconf *c, const char *line, size_t len, char *err,
 	      size_t errlen);
 /* Writes the effective settings, one "Option value" per line. */

@@ -204,7 +204,7 @@ def test_dist_config_and_metrics(tmp_path):
 
 @pytest.mark.parametrize("line,message", [
     ("threshold-pps lots", "not a whole number"),
-    ("no-such-key 1", "unknown key"),
+    ("no-such-key 1", "unknown option no-such-key"),
     ("protect 10.0.0.1/8", "not a prefix"),
     ("bird-socket /run/bird/bird.ctl", "go together"),
     ("threshold-pps 100 200", "one value only"),

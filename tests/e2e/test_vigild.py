@@ -208,7 +208,10 @@ def test_stock_clamd_conf_is_accepted():
 
 @pytest.mark.parametrize("text,why", [
     ("Example\n", "Example"), ("NoSuchOption yes\n", "unknown option"),
-    ("MaxThreads many\n", "bad value"), ("StreamMaxLength 5G\n", "bad value"),
+    ("MaxThreads many\n", "MaxThreads: not a whole number up to 2147483647"),
+    ("StreamMaxLength 5G\n", "StreamMaxLength: not a size"),
+    ("LocalSocketMode 0999\n", "LocalSocketMode: not an octal number"),
+    ("LogClean maybe\n", "LogClean: yes or no, not maybe"),
 ])
 def test_bad_config_is_refused(tmp_path, text, why):
     conf = tmp_path / "bad.conf"

@@ -1,7 +1,9 @@
 /*
- * test_shield_lines.c -- the shield's configuration lines and control
- * requests: words split as written, comments and blank lines skipped,
- * every refusal with its reason (form, range, length, extra words, NUL).
+ * test_shield_lines.c -- the shield's configuration lines (conffile.c over
+ * common/kvconf.c) and control requests: values set where they belong,
+ * comments and blank lines skipped, every refusal with its reason (form,
+ * range, length, extra words, unknown key, NUL), nothing set by a refused
+ * line.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -11,29 +13,43 @@
 
 #include <cmocka.h>
 
-#include "lines.h"
+#include "conffile.h"
+#include "request.h"
 
-static char key[SHIELD_CONF_MAX_KEY_BYTES], val[SHIELD_CONF_MAX_LINE_BYTES];
+static struct shield_conf c;
 static char err[256];
 
 static int conf(const char *line)
 {
 	err[0] = '\0';
-	return shield_conf_line(line, strlen(line), key, val, err, sizeof(err));
+	return shield_conf_line(&c, line, strlen(line), err, sizeof(err));
 }
 
 static void config_lines(void **st)
 {
 	(void)st;
+	memset(&c, 0, sizeof(c));
 	assert_int_equal(conf("  threshold-pps\t100   # a comment"), 0);
-	assert_string_equal(key, "threshold-pps");
-	assert_string_equal(val, "100");
+	assert_int_equal(c.det.threshold[V_PPS], 100);
 	assert_int_equal(conf("metrics-port 65535\r"), 0);
+	assert_int_equal(c.metrics_port, 65535);
 	assert_int_equal(conf("baseline-factor 2.5"), 0);
+	assert_true(c.det.baseline_factor == 2.5);
 	assert_int_equal(conf("baseline-factor 0"), 0); /* off */
 	assert_int_equal(conf("amp-guard yes"), 0);
+	assert_int_equal(c.xdp.amp_guard, 1);
+	assert_int_equal(conf("src-pps 4294967295"), 0);
+	assert_int_equal(c.xdp.src_pps, UINT32_MAX);
+	assert_int_equal(conf("flowspec-action rate-limit"), 0);
+	assert_int_equal(c.mit.flowspec_rate_limit, 1);
 	assert_int_equal(conf("bird-socket /run/bird/bird.ctl"), 0);
-	assert_int_equal(conf("any-unknown-key 1"), 0); /* the caller's to say */
+	assert_string_equal(c.mit.bird_socket, "/run/bird/bird.ctl");
+	assert_int_equal(conf("block 192.0.2.0/24"), 0);
+	assert_int_equal(conf("allow 2001:db8::/32"), 0);
+	assert_int_equal(conf("protect 198.51.100.0/24"), 0);
+	assert_int_equal(c.nblock, 1);
+	assert_int_equal(c.nallow, 1);
+	assert_int_equal(c.det.nprotect, 1);
 	assert_int_equal(conf(""), 1);
 	assert_int_equal(conf(" \t# only a comment"), 1);
 #define REFUSED(line, why)                               \
@@ -55,8 +71,16 @@ static void config_lines(void **st)
 	REFUSED("flowspec-action drop", "discard or rate-limit");
 	REFUSED("kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk"
 		" 1", "the key is too long");
+	REFUSED("any-unknown-key 1", "unknown option any-unknown-key");
+	REFUSED("block 192.0.2.1/24", "block: not a prefix");
+	REFUSED("protect nowhere", "protect: not a prefix");
 #undef REFUSED
-	assert_int_equal(shield_conf_line("hold-down 3\0", 12, key, val, err,
+	/* nothing of a refused line was set */
+	assert_int_equal(c.det.threshold[V_PPS], 100);
+	assert_int_equal(c.xdp.src_pps, UINT32_MAX);
+	assert_int_equal(c.metrics_port, 65535);
+	assert_int_equal(c.nblock, 1);
+	assert_int_equal(shield_conf_line(&c, "hold-down 3\0", 12, err,
 					  sizeof(err)), -1);
 	assert_non_null(strstr(err, "NUL"));
 }

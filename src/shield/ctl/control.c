@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "ctl.h"
-#include "lines.h"
+#include "request.h"
 #include "prefix.h"
 #include "report.h"
 #pragma GCC diagnostic push /* bpftool's generated code */

@@ -15,8 +15,6 @@
 #include "ruleset.h"
 
 #define SHIELD_DEFAULT_SOCKET "/run/vigil/shield.sock"
-/* The configuration file: at most this many bytes. */
-#define SHIELD_CONF_MAX_BYTES (1u << 20)
 
 struct shield_bpf;
 
