@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "cli.h"
+#include "common/jsonw.h"
 
 #define MAX_SOURCES 256
 
@@ -125,22 +126,25 @@ static void info_text(const char *path, const struct vigil_db_info *i)
 
 static void info_json(const char *path, const struct vigil_db_info *i)
 {
-	const char *p;
+	json_t *o = json_object();
+	char sum[17];
 
-	printf("{\"file\":\"");
-	for (p = path; *p; p++)
-		printf(*p == '"' || *p == '\\' ? "\\%c" : "%c", *p);
-	printf("\",\"format_version\":%u,\"size\":%llu,\"created\":%llu,"
-	       "\"checksum\":\"%016llx\",\"md5\":%llu,\"sha1\":%llu,"
-	       "\"sha256\":%llu,\"section\":%llu,\"body\":%llu,"
-	       "\"logical\":%llu,\"allow\":%llu,\"ignore\":%llu}\n",
-	       i->format_version, (unsigned long long)i->file_size,
-	       (unsigned long long)i->created, (unsigned long long)i->checksum,
-	       (unsigned long long)i->hash_md5, (unsigned long long)i->hash_sha1,
-	       (unsigned long long)i->hash_sha256,
-	       (unsigned long long)i->section_hash, (unsigned long long)i->body,
-	       (unsigned long long)i->logical, (unsigned long long)i->allow,
-	       (unsigned long long)i->ignore);
+	snprintf(sum, sizeof(sum), "%016llx", (unsigned long long)i->checksum);
+	jsonw_set(o, "file", jsonw_string(path));
+	jsonw_set(o, "format_version", json_integer(i->format_version));
+	jsonw_set(o, "size", json_integer((json_int_t)i->file_size));
+	jsonw_set(o, "created", json_integer((json_int_t)i->created));
+	jsonw_set(o, "checksum", json_string(sum));
+	jsonw_set(o, "md5", json_integer((json_int_t)i->hash_md5));
+	jsonw_set(o, "sha1", json_integer((json_int_t)i->hash_sha1));
+	jsonw_set(o, "sha256", json_integer((json_int_t)i->hash_sha256));
+	jsonw_set(o, "section", json_integer((json_int_t)i->section_hash));
+	jsonw_set(o, "body", json_integer((json_int_t)i->body));
+	jsonw_set(o, "logical", json_integer((json_int_t)i->logical));
+	jsonw_set(o, "allow", json_integer((json_int_t)i->allow));
+	jsonw_set(o, "ignore", json_integer((json_int_t)i->ignore));
+	if (jsonw_print(stdout, o) < 0)
+		fprintf(stderr, "vigil: cannot write the JSON\n");
 }
 
 static int db_info(int argc, char **argv)

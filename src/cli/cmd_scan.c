@@ -32,6 +32,7 @@ static void scan_usage(FILE *f)
 "  -i, --infected           print only what is found\n"
 "  -z, --allmatch           report every matching signature\n"
 "      --json               one JSON object per file, then a summary\n"
+"  -l, --log=FILE           append the report to FILE too\n"
 "      --no-summary         no summary block\n"
 "      --exclude=REGEX      skip files whose path matches (repeatable)\n"
 "      --exclude-dir=REGEX  skip directories whose path matches\n"
@@ -71,6 +72,7 @@ enum {
 	OPT_NO_CACHE, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_MAX_SCANSIZE,
 	OPT_MAX_FILES, OPT_MAX_RECURSION, OPT_MAX_SCANTIME, OPT_MAX_RATIO,
 	OPT_LIMITS_WARN, OPT_NO_UNPACK, OPT_REQUIRE_SANDBOX, OPT_SANDBOX_PROBE,
+	OPT_LOG,
 };
 
 static const struct option scan_long[] = {
@@ -102,6 +104,7 @@ static const struct option scan_long[] = {
 	{ "limits-warn", no_argument, NULL, OPT_LIMITS_WARN },
 	{ "no-unpack", no_argument, NULL, OPT_NO_UNPACK },
 	{ "require-sandbox", no_argument, NULL, OPT_REQUIRE_SANDBOX },
+	{ "log", required_argument, NULL, 'l' },
 	{ "sandbox-probe", required_argument, NULL, OPT_SANDBOX_PROBE },
 	{ NULL, 0, NULL, 0 },
 };
@@ -112,6 +115,7 @@ struct cmdline {
 	int no_cache;
 	int require_sandbox;
 	const char *probe_path;	/* --sandbox-probe */
+	const char *log_path;	/* -l, --log */
 };
 
 static int add_regex(regex_t *r, size_t *n, const char *re)
@@ -190,6 +194,9 @@ static int parse_value_opt(int ch, const char *arg, struct scanopts *o,
 	case OPT_SANDBOX_PROBE:
 		cl->probe_path = arg;
 		return 0;
+	case 'l':
+		cl->log_path = arg;
+		return 0;
 	default:
 		return parse_limit_opt(ch, arg, o);
 	}
@@ -233,7 +240,7 @@ static int parse_args(int argc, char **argv, struct scanopts *o,
 		o->threads = MAX_THREADS;
 	cl->db.cache_dir = dbsetup_default_cache();
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "d:j:izqvrh", scan_long, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "d:j:l:izqvrh", scan_long, NULL)) != -1) {
 		if (ch == 'h') {
 			scan_usage(stdout);
 			return 0;
@@ -374,7 +381,12 @@ int cmd_scan(int argc, char **argv)
 		return first == 0 ? EXIT_CLEAN : EXIT_ERROR;
 	if (dbsetup_engine(&cl.db, &c.engine) < 0)
 		return EXIT_ERROR;
-	if (scan_confine(cl.require_sandbox) < 0) {
+	if (cl.log_path && !(c.log = fopen(cl.log_path, "ae"))) {
+		fprintf(stderr, "vigil: %s: %s\n", cl.log_path, strerror(errno));
+		vigil_engine_free(c.engine);
+		return EXIT_ERROR;
+	}
+	if (scan_confine(cl.require_sandbox) < 0) { /* the log is open */
 		vigil_engine_free(c.engine);
 		return EXIT_ERROR;
 	}
@@ -389,6 +401,10 @@ int cmd_scan(int argc, char **argv)
 	report_summary(&c, es.signatures, wall);
 	queue_destroy(&c.q);
 	vigil_engine_free(c.engine);
+	if (c.log && fclose(c.log) != 0) {
+		fprintf(stderr, "vigil: %s: %s\n", cl.log_path, strerror(errno));
+		return EXIT_ERROR;
+	}
 	if (c.st.infected)
 		return EXIT_FOUND;
 	return c.st.errors ? EXIT_ERROR : EXIT_CLEAN;

@@ -4,31 +4,50 @@
  * per file, the summary block, and a progress line on a terminal. One lock
  * keeps lines whole; the progress line is wiped before a result is printed.
  */
+#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "common/jsonw.h"
 #include "scan.h"
 
-static void json_str(FILE *f, const char *s)
+/* One line of the report: to standard output and to the --log file. */
+static void out(struct scanctx *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void out(struct scanctx *c, const char *fmt, ...)
 {
-	fputc('"', f);
-	for (; *s; s++) {
-		unsigned char ch = (unsigned char)*s;
+	va_list ap;
 
-		if (ch == '"' || ch == '\\')
-			fprintf(f, "\\%c", ch);
-		else if (ch == '\n')
-			fputs("\\n", f);
-		else if (ch == '\t')
-			fputs("\\t", f);
-		else if (ch < 0x20 || ch == 0x7f)
-			fprintf(f, "\\u%04x", ch);
-		else
-			fputc(ch, f);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	if (c->log) {
+		va_start(ap, fmt);
+		vfprintf(c->log, fmt, ap);
+		va_end(ap);
 	}
-	fputc('"', f);
+}
+
+/* A JSON document as one line of the report. */
+static void out_json(struct scanctx *c, json_t *doc)
+{
+	char *text = jsonw_dumps(doc);
+
+	if (text)
+		out(c, "%s\n", text);
+	else
+		fprintf(stderr, "vigil: out of memory writing JSON\n");
+	free(text);
+}
+
+static void flush(struct scanctx *c)
+{
+	fflush(stdout);
+	if (c->log)
+		fflush(c->log);
 }
 
 static void wipe_progress(struct scanctx *c)
@@ -40,52 +59,55 @@ static void wipe_progress(struct scanctx *c)
 }
 
 /* "top" or "top//inner". */
-static void join_path(char *out, size_t cap, const char *top, const char *in)
+static void join_path(char *dst, size_t cap, const char *top, const char *in)
 {
-	snprintf(out, cap, "%s%s%s", top, in && *in ? "//" : "", in ? in : "");
+	snprintf(dst, cap, "%s%s%s", top, in && *in ? "//" : "", in ? in : "");
 }
 
-static void json_result(const char *path, struct vigil_scanner *s,
-			const struct vigil_result *r)
+/* [{"name": ..., "object": ...}] of the detections, or of the
+ * warnings ({"object": ..., "warning": ...}). */
+static json_t *json_list(const char *path, struct vigil_scanner *s,
+			 uint32_t n, int warnings)
 {
-	static const char *const status[] = { "OK", "FOUND", "LIMIT" };
+	json_t *a = json_array(), *o;
 	char full[8192];
 	uint32_t i;
 
-	fputs("{\"path\":", stdout);
-	json_str(stdout, path);
-	printf(",\"status\":\"%s\"", status[r->verdict]);
+	for (i = 0; a && i < n; i++) {
+		join_path(full, sizeof(full), path, warnings ?
+			  vigil_scanner_warning_path(s, i) :
+			  vigil_scanner_detection_path(s, i));
+		o = json_object();
+		if (!warnings)
+			jsonw_set(o, "name",
+				  jsonw_string(vigil_scanner_detection(s, i)));
+		jsonw_set(o, "object", jsonw_string(full));
+		if (warnings)
+			jsonw_set(o, "warning",
+				  jsonw_string(vigil_scanner_warning(s, i)));
+		json_array_append_new(a, o);
+	}
+	return a;
+}
+
+static void json_result(struct scanctx *c, const char *path,
+			struct vigil_scanner *s, const struct vigil_result *r)
+{
+	static const char *const status[] = { "OK", "FOUND", "LIMIT" };
+	json_t *o = json_object();
+
+	jsonw_set(o, "path", jsonw_string(path));
+	jsonw_set(o, "status", json_string(status[r->verdict]));
 	if (r->name) {
-		fputs(",\"name\":", stdout);
-		json_str(stdout, r->name);
-		fputs(",\"found\":[", stdout);
-		for (i = 0; i < r->detections; i++) {
-			join_path(full, sizeof(full), path,
-				  vigil_scanner_detection_path(s, i));
-			fputs(i ? ",{\"name\":" : "{\"name\":", stdout);
-			json_str(stdout, vigil_scanner_detection(s, i));
-			fputs(",\"object\":", stdout);
-			json_str(stdout, full);
-			fputc('}', stdout);
-		}
-		fputc(']', stdout);
+		jsonw_set(o, "name", jsonw_string(r->name));
+		jsonw_set(o, "found", json_list(path, s, r->detections, 0));
 	}
-	if (r->warnings) {
-		fputs(",\"warnings\":[", stdout);
-		for (i = 0; i < r->warnings; i++) {
-			join_path(full, sizeof(full), path,
-				  vigil_scanner_warning_path(s, i));
-			fputs(i ? ",{\"object\":" : "{\"object\":", stdout);
-			json_str(stdout, full);
-			fputs(",\"warning\":", stdout);
-			json_str(stdout, vigil_scanner_warning(s, i));
-			fputc('}', stdout);
-		}
-		fputc(']', stdout);
-	}
-	printf(",\"type\":\"%s\",\"size\":%llu,\"objects\":%u}\n",
-	       vigil_file_type_name(r->file_type), (unsigned long long)r->bytes,
-	       r->objects);
+	if (r->warnings)
+		jsonw_set(o, "warnings", json_list(path, s, r->warnings, 1));
+	jsonw_set(o, "type", json_string(vigil_file_type_name(r->file_type)));
+	jsonw_set(o, "size", json_integer((json_int_t)r->bytes));
+	jsonw_set(o, "objects", json_integer(r->objects));
+	out_json(c, o);
 }
 
 static void text_result(struct scanctx *c, const char *path,
@@ -95,11 +117,11 @@ static void text_result(struct scanctx *c, const char *path,
 	uint32_t i;
 
 	if (!r->detections && !c->o.infected_only)
-		printf("%s: OK\n", path);
+		out(c, "%s: OK\n", path);
 	for (i = 0; i < r->detections; i++) {
 		join_path(full, sizeof(full), path,
 			  vigil_scanner_detection_path(s, i));
-		printf("%s: %s FOUND\n", full, vigil_scanner_detection(s, i));
+		out(c, "%s: %s FOUND\n", full, vigil_scanner_detection(s, i));
 	}
 	for (i = 0; i < r->warnings && !c->o.quiet; i++) {
 		join_path(full, sizeof(full), path,
@@ -124,10 +146,10 @@ void report_result(struct scanctx *c, const char *path,
 	pthread_mutex_lock(&c->out_lock);
 	wipe_progress(c);
 	if (c->o.json)
-		json_result(shown, s, r);
+		json_result(c, shown, s, r);
 	else
 		text_result(c, shown, s, r);
-	fflush(stdout);
+	flush(c);
 	pthread_mutex_unlock(&c->out_lock);
 }
 
@@ -137,15 +159,16 @@ void report_error(struct scanctx *c, const char *path, const char *why)
 	pthread_mutex_lock(&c->out_lock);
 	wipe_progress(c);
 	if (c->o.json) {
-		fputs("{\"path\":", stdout);
-		json_str(stdout, path);
-		fputs(",\"status\":\"ERROR\",\"error\":", stdout);
-		json_str(stdout, why);
-		fputs("}\n", stdout);
+		json_t *o = json_object();
+
+		jsonw_set(o, "path", jsonw_string(path));
+		jsonw_set(o, "status", json_string("ERROR"));
+		jsonw_set(o, "error", jsonw_string(why));
+		out_json(c, o);
 	} else {
-		printf("%s: %s ERROR\n", path, why);
+		out(c, "%s: %s ERROR\n", path, why);
 	}
-	fflush(stdout);
+	flush(c);
 	pthread_mutex_unlock(&c->out_lock);
 }
 
@@ -186,16 +209,23 @@ static void date_str(char *buf, size_t cap, time_t t)
 
 static void json_summary(struct scanctx *c, uint64_t known, double secs)
 {
-	printf("{\"summary\":{\"known_signatures\":%llu,\"engine\":"
-	       "\"vigil %s\",\"scanned_directories\":%lu,"
-	       "\"scanned_files\":%lu,\"infected_files\":%lu,"
-	       "\"errors\":%lu,\"skipped\":%lu,\"data_scanned_bytes\":%llu,"
-	       "\"seconds\":%.3f}}\n",
-	       (unsigned long long)known, vigil_version(),
-	       (unsigned long)c->st.dirs, (unsigned long)c->st.files,
-	       (unsigned long)c->st.infected, (unsigned long)c->st.errors,
-	       (unsigned long)c->st.skipped,
-	       (unsigned long long)c->st.bytes, secs);
+	char engine[64];
+	json_t *o = json_object(), *sum = json_object();
+
+	snprintf(engine, sizeof(engine), "vigil %s", vigil_version());
+	jsonw_set(sum, "known_signatures", json_integer((json_int_t)known));
+	jsonw_set(sum, "engine", json_string(engine));
+	jsonw_set(sum, "scanned_directories", json_integer(c->st.dirs));
+	jsonw_set(sum, "scanned_files", json_integer(c->st.files));
+	jsonw_set(sum, "infected_files", json_integer(c->st.infected));
+	jsonw_set(sum, "errors", json_integer(c->st.errors));
+	jsonw_set(sum, "skipped", json_integer(c->st.skipped));
+	jsonw_set(sum, "data_scanned_bytes",
+		  json_integer((json_int_t)c->st.bytes));
+	jsonw_set(sum, "seconds", json_real((double)(long long)(secs * 1000) /
+					    1000));
+	jsonw_set(o, "summary", sum);
+	out_json(c, o);
 }
 
 void report_summary(struct scanctx *c, uint64_t known, double start_wall)
@@ -212,7 +242,7 @@ void report_summary(struct scanctx *c, uint64_t known, double start_wall)
 	}
 	date_str(d0, sizeof(d0), (time_t)start_wall);
 	date_str(d1, sizeof(d1), time(NULL));
-	printf("\n----------- SCAN SUMMARY -----------\n"
+	out(c, "\n----------- SCAN SUMMARY -----------\n"
 	       "Known viruses: %llu\n"
 	       "Engine version: vigil %s\n"
 	       "Scanned directories: %lu\n"
@@ -222,8 +252,8 @@ void report_summary(struct scanctx *c, uint64_t known, double start_wall)
 	       (unsigned long)c->st.dirs, (unsigned long)c->st.files,
 	       (unsigned long)c->st.infected);
 	if (c->st.errors)
-		printf("Total errors: %lu\n", (unsigned long)c->st.errors);
-	printf("Data scanned: %.2f MB\n"
+		out(c, "Total errors: %lu\n", (unsigned long)c->st.errors);
+	out(c, "Data scanned: %.2f MB\n"
 	       "Data read: %.2f MB (ratio 1.00:1)\n"
 	       "Time: %.3f sec (%d m %d s)\n"
 	       "Start Date: %s\n"

@@ -10,6 +10,7 @@
 #include <regex.h>
 #include <stdatomic.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "cli.h"
 
@@ -55,6 +56,7 @@ struct scanctx {
 	struct queue q;
 	struct scanstats st;
 	pthread_mutex_t out_lock;
+	FILE *log;		/* --log: the report there too */
 	int progress_shown;
 	double t0;
 };

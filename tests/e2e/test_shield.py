@@ -51,7 +51,7 @@ def shield_with(tmp_path, config, before=None, env=None):
         before(tmp_path)
     sock = str(tmp_path / "shield.sock")
     conf = tmp_path / "shield.conf"
-    conf.write_text(config)
+    conf.write_bytes(config if isinstance(config, bytes) else config.encode())
     # a TCP listener in the victim's namespace: what "reachable" means
     server = subprocess.Popen(
         ["ip", "netns", "exec", NS_V, "/usr/bin/python3", "-c",
@@ -388,6 +388,8 @@ def test_malformed_control_requests_are_refused(shield):
         assert "not a command line" in answer["error"], req
     assert raw(b"block " + b"1" * 300 + b"\n")["error"].startswith(
         "not a prefix: 111")
+    # bytes that are not UTF-8 come back as U+FFFD: the answer is JSON
+    assert raw(b"block caf\xe9\n")["error"] == "not a prefix: caf\ufffd"
     assert raw(b" \t\r\n")["error"] == "empty command"
     assert "10.99.0.0/16" not in status(shield)["blocked"]
     assert raw(b"block 10.99.0.0/16\r\n")["ok"] is True
@@ -431,3 +433,19 @@ def test_ipv6_block_and_allow(shield):
     finally:
         server.kill()
         server.wait(20)
+
+
+def test_status_json_with_a_latin1_rules_path(tmp_path):
+    """A rules-file path that is not UTF-8 (and the error naming it) is
+    valid JSON in the status."""
+    d = os.fsencode(str(tmp_path))
+    path = d + b"/caf\xe9.rules"
+    with open(path, "wb") as f:
+        f.write(b"rule drop dst 10.99.0.0/16 proto 300\n")
+    with shield_with(tmp_path, b"rules-file " + path + b"\n") as sock:
+        res = subprocess.run([SHIELD, "status", "--json", "--socket", sock],
+                             capture_output=True)
+        assert res.returncode == 0, res.stderr
+        st = json.loads(res.stdout)  # strict UTF-8
+    assert st["rules_file"]["path"] == str(tmp_path) + "/caf\ufffd.rules"
+    assert st["rules_file"]["error"], st["rules_file"]

@@ -11,10 +11,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/jsonw.h"
 #include "ctl.h"
-#include "request.h"
 #include "prefix.h"
 #include "report.h"
+#include "request.h"
 #pragma GCC diagnostic push /* bpftool's generated code */
 #pragma GCC diagnostic ignored "-Wcast-qual"
 #include "shield.skel.h"
@@ -57,8 +58,8 @@ static struct shield_hits rule_hits(struct shield_state *st, uint32_t i)
 	return sum;
 }
 
-/* Every key of one LPM map, as prefixes; *first tracks the commas. */
-static void keys_json(FILE *out, struct bpf_map *m, int family, int *first)
+/* Every key of one LPM map, as prefixes, onto list. */
+static void keys_json(json_t *list, struct bpf_map *m, int family)
 {
 	struct prefix p;
 	void *key = family == 4 ? (void *)&p.v4 : (void *)&p.v6;
@@ -70,88 +71,130 @@ static void keys_json(FILE *out, struct bpf_map *m, int family, int *first)
 	while (bpf_map_get_next_key(bpf_map__fd(m), have ? key : NULL,
 				    key) == 0) {
 		prefix_format(&p, text, sizeof(text));
-		fprintf(out, "%s\"%s\"", *first ? "" : ",", text);
-		*first = 0;
+		json_array_append_new(list, json_string(text));
 		have = 1;
 	}
 }
 
-static void list_json(FILE *out, struct bpf_map *m4, struct bpf_map *m6)
+static json_t *list_json(struct bpf_map *m4, struct bpf_map *m6)
 {
-	int first = 1;
+	json_t *list = json_array();
 
-	keys_json(out, m4, 4, &first);
-	keys_json(out, m6, 6, &first);
+	keys_json(list, m4, 4);
+	keys_json(list, m6, 6);
+	return list;
+}
+
+static json_t *upstream_json(const struct mitigator *m)
+{
+	json_t *o = json_object();
+
+	jsonw_set(o, "bird", json_boolean(m->cfg.bird_socket[0]));
+	jsonw_set(o, "announced", json_integer((json_int_t)m->announced));
+	jsonw_set(o, "withdrawn", json_integer((json_int_t)m->withdrawn));
+	jsonw_set(o, "error", jsonw_string(m->error));
+	return o;
 }
 
 static void status(struct shield_state *st, FILE *out)
 {
-	const struct mitigator *m = &st->mit;
+	json_t *o = json_object(), *counters = json_object();
 	unsigned i;
 
-	fprintf(out, "{\"interface\":\"%s\",\"counters\":{", st->ifname);
+	jsonw_set(o, "interface", jsonw_string(st->ifname));
 	for (i = 0; i < SC_COUNT; i++)
-		fprintf(out, "%s\"%s\":%llu", i ? "," : "", counter_names[i],
-			(unsigned long long)shield_counter(st, i));
-	fputs("},\"allowed\":[", out);
-	list_json(out, st->skel->maps.allow4, st->skel->maps.allow6);
-	fputs("],\"blocked\":[", out);
-	list_json(out, st->skel->maps.block4, st->skel->maps.block6);
-	fprintf(out, "],\"rules\":%u,\"upstream\":{\"bird\":%s,"
-		"\"announced\":%llu,\"withdrawn\":%llu,\"error\":",
-		m->nrules, m->cfg.bird_socket[0] ? "true" : "false",
-		(unsigned long long)m->announced,
-		(unsigned long long)m->withdrawn);
-	json_string(out, m->error);
-	fputs("},\"rules_file\":", out);
-	feed_json(st, out);
-	fprintf(out, ",\"samples\":%llu,\"attacks\":",
-		(unsigned long long)st->det.samples);
-	report_brief(out, &st->det);
-	fputs("}\n", out);
+		jsonw_set(counters, counter_names[i],
+			  json_integer((json_int_t)shield_counter(st, i)));
+	jsonw_set(o, "counters", counters);
+	jsonw_set(o, "allowed", list_json(st->skel->maps.allow4,
+					  st->skel->maps.allow6));
+	jsonw_set(o, "blocked", list_json(st->skel->maps.block4,
+					  st->skel->maps.block6));
+	jsonw_set(o, "rules", json_integer(st->mit.nrules));
+	jsonw_set(o, "upstream", upstream_json(&st->mit));
+	jsonw_set(o, "rules_file", feed_json(st));
+	jsonw_set(o, "samples", json_integer((json_int_t)st->det.samples));
+	jsonw_set(o, "attacks", report_brief(&st->det));
+	jsonw_print(out, o);
 }
 
-static void rule_json(FILE *out, const struct shield_rule *r,
-		      struct shield_hits h)
+/* "any", or the prefix of len bits of addr. */
+static json_t *rule_prefix(const struct shield_rule *r, const uint8_t *addr,
+			   uint8_t len)
 {
-	static const char *const act[] = { "?", "pass", "drop", "rate-limit" };
-	char dst[48] = "any", src[48] = "any";
+	char text[48];
 	struct prefix p;
 
+	if (!len)
+		return json_string("any");
 	memset(&p, 0, sizeof(p));
 	p.family = r->family;
-	if (r->dst_len) {
-		memcpy(r->family == 4 ? (void *)&p.v4.addr : p.v6.addr, r->dst,
-		       r->family == 4 ? 4 : 16);
-		p.v4.prefixlen = p.v6.prefixlen = r->dst_len;
-		prefix_format(&p, dst, sizeof(dst));
-	}
-	if (r->src_len) {
-		memcpy(r->family == 4 ? (void *)&p.v4.addr : p.v6.addr, r->src,
-		       r->family == 4 ? 4 : 16);
-		p.v4.prefixlen = p.v6.prefixlen = r->src_len;
-		prefix_format(&p, src, sizeof(src));
-	}
-	fprintf(out, "{\"destination\":\"%s\",\"source\":\"%s\",\"protocol\":%u,"
-		"\"source_ports\":[%u,%u],\"destination_ports\":[%u,%u],"
-		"\"tcp_flags\":\"0x%x/0x%x\",\"action\":\"%s\",\"rate_pps\":%u,"
-		"\"packets\":%llu,\"bytes\":%llu}", dst, src, r->proto,
-		r->sport_lo, r->sport_hi, r->dport_lo, r->dport_hi,
-		r->tcp_flags_value, r->tcp_flags_mask,
-		act[r->action <= 3 ? r->action : 0], r->rate_pps,
-		(unsigned long long)h.packets, (unsigned long long)h.bytes);
+	memcpy(r->family == 4 ? (void *)&p.v4.addr : p.v6.addr, addr,
+	       r->family == 4 ? 4 : 16);
+	p.v4.prefixlen = p.v6.prefixlen = len;
+	prefix_format(&p, text, sizeof(text));
+	return json_string(text);
+}
+
+static json_t *range(unsigned lo, unsigned hi)
+{
+	json_t *a = json_array();
+
+	json_array_append_new(a, json_integer(lo));
+	json_array_append_new(a, json_integer(hi));
+	return a;
+}
+
+static json_t *rule_json(const struct shield_rule *r, struct shield_hits h)
+{
+	static const char *const act[] = { "?", "pass", "drop", "rate-limit" };
+	json_t *o = json_object();
+	char flags[32];
+
+	snprintf(flags, sizeof(flags), "0x%x/0x%x", r->tcp_flags_value,
+		 r->tcp_flags_mask);
+	jsonw_set(o, "destination", rule_prefix(r, r->dst, r->dst_len));
+	jsonw_set(o, "source", rule_prefix(r, r->src, r->src_len));
+	jsonw_set(o, "protocol", json_integer(r->proto));
+	jsonw_set(o, "source_ports", range(r->sport_lo, r->sport_hi));
+	jsonw_set(o, "destination_ports", range(r->dport_lo, r->dport_hi));
+	jsonw_set(o, "tcp_flags", json_string(flags));
+	jsonw_set(o, "action", json_string(act[r->action <= 3 ? r->action : 0]));
+	jsonw_set(o, "rate_pps", json_integer(r->rate_pps));
+	jsonw_set(o, "packets", json_integer((json_int_t)h.packets));
+	jsonw_set(o, "bytes", json_integer((json_int_t)h.bytes));
+	return o;
 }
 
 static void rules(struct shield_state *st, FILE *out)
 {
+	json_t *o = json_object(), *list = json_array();
 	unsigned i;
 
-	fputs("{\"rules\":[", out);
-	for (i = 0; i < st->mit.nrules; i++) {
-		fputs(i ? ",\n" : "\n", out);
-		rule_json(out, &st->mit.rules[i], rule_hits(st, i));
-	}
-	fputs("]}\n", out);
+	for (i = 0; i < st->mit.nrules; i++)
+		json_array_append_new(list, rule_json(&st->mit.rules[i],
+						      rule_hits(st, i)));
+	jsonw_set(o, "rules", list);
+	jsonw_print(out, o);
+}
+
+static void attacks(struct shield_state *st, FILE *out)
+{
+	json_t *o = json_object();
+
+	jsonw_set(o, "attacks", report_brief(&st->det));
+	jsonw_print(out, o);
+}
+
+/* {"ok": true}, or {"ok": false, "error": why}. */
+static void answer(FILE *out, const char *error)
+{
+	json_t *o = json_object();
+
+	jsonw_set(o, "ok", json_boolean(!error));
+	if (error)
+		jsonw_set(o, "error", jsonw_string(error));
+	jsonw_print(out, o);
 }
 
 /* The answer to one command line; -1 and err for a refusal. */
@@ -162,11 +205,9 @@ static int command(struct shield_state *st, FILE *out, const char *cmd,
 		status(st, out);
 	else if (!strcmp(cmd, "rules"))
 		rules(st, out);
-	else if (!strcmp(cmd, "attacks")) {
-		fputs("{\"attacks\":", out);
-		report_brief(out, &st->det);
-		fputs("}\n", out);
-	} else if (!strcmp(cmd, "report") && arg && !strcmp(arg, "json"))
+	else if (!strcmp(cmd, "attacks"))
+		attacks(st, out);
+	else if (!strcmp(cmd, "report") && arg && !strcmp(arg, "json"))
 		report_json(out, &st->det, st->geo);
 	else if (!strcmp(cmd, "report") && arg && !strcmp(arg, "stix"))
 		report_stix(out, &st->det, st->geo);
@@ -205,13 +246,8 @@ void shield_serve(struct shield_state *st, int fd)
 		rc = command(st, out, cmd, arg[0] ? arg : NULL, err,
 			     sizeof(err));
 	}
-	if (rc > 0)
-		fputs("{\"ok\":true}\n", out);
-	else if (rc < 0) {
-		fputs("{\"ok\":false,\"error\":", out);
-		json_string(out, err);
-		fputs("}\n", out);
-	}
+	if (rc != 0)
+		answer(out, rc < 0 ? err : NULL);
 	fclose(out);
 }
 

@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include <jansson.h>
+
 #include "attach.h"
 #include "detect.h"
 #include "geo.h"
@@ -60,6 +62,6 @@ uint64_t shield_counter(struct shield_state *st, unsigned which);
 /* feed.c: reads rules-file if it changed (or if force): 0, or -1 with
  * the reason in st->feed.error (the rules in force stay). */
 int feed_check(struct shield_state *st, int force, double now);
-void feed_json(const struct shield_state *st, FILE *out);
+json_t *feed_json(const struct shield_state *st); /* a new reference */
 
 #endif

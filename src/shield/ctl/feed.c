@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "common/jsonw.h"
 #include "ctl.h"
 #include "report.h"
 #include "ruleset.h"
@@ -126,26 +127,21 @@ int feed_check(struct shield_state *st, int force, double now)
 	return load(st, f, now);
 }
 
-void feed_json(const struct shield_state *st, FILE *out)
+json_t *feed_json(const struct shield_state *st)
 {
 	const struct feed *f = &st->feed;
 	char when[40] = "";
+	json_t *o;
 
-	if (!f->path[0]) {
-		fputs("null", out);
-		return;
-	}
+	if (!f->path[0])
+		return json_null();
 	if (f->loaded)
 		iso_time(f->loaded, when, sizeof(when));
-	fputs("{\"path\":", out);
-	json_string(out, f->path);
-	fprintf(out, ",\"rules\":%u,\"blocks\":%u,\"loaded\":", f->nrules,
-		f->nblocks);
-	if (f->loaded)
-		fprintf(out, "\"%s\"", when);
-	else
-		fputs("null", out);
-	fputs(",\"error\":", out);
-	json_string(out, f->error);
-	fputc('}', out);
+	o = json_object();
+	jsonw_set(o, "path", jsonw_string(f->path));
+	jsonw_set(o, "rules", json_integer(f->nrules));
+	jsonw_set(o, "blocks", json_integer(f->nblocks));
+	jsonw_set(o, "loaded", f->loaded ? json_string(when) : json_null());
+	jsonw_set(o, "error", jsonw_string(f->error));
+	return o;
 }

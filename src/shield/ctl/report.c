@@ -1,30 +1,19 @@
 /*
- * report.c -- see report.h: the JSON attack records.
+ * report.c -- see report.h: the JSON attack records, built with jansson
+ * (common/jsonw.h: AS names and other peer-given text are kept valid
+ * UTF-8).
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "common/jsonw.h"
 #include "report.h"
 
 #define SPOOF_MIN_SAMPLES 50	/* below this, no verdict on spoofing */
-
-void json_string(FILE *out, const char *s)
-{
-	fputc('"', out);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			fprintf(out, "\\%c", c);
-		else if (c < 0x20)
-			fprintf(out, "\\u%04x", c);
-		else
-			fputc(c, out);
-	}
-	fputc('"', out);
-}
 
 void iso_time(double t, char *out, size_t len)
 {
@@ -80,17 +69,25 @@ const char *attack_kind(const struct attack *a)
 	return "anomaly";
 }
 
-void vectors_json(FILE *out, uint32_t vectors)
+/* A share (0..1) at three decimals, rounded as printf rounds. */
+static json_t *share(uint64_t part, uint64_t whole)
 {
-	unsigned v, first = 1;
+	char text[32];
 
-	fputc('[', out);
+	snprintf(text, sizeof(text), "%.3f",
+		 whole ? (double)part / (double)whole : 0);
+	return json_real(strtod(text, NULL));
+}
+
+json_t *vectors_json(uint32_t vectors)
+{
+	json_t *a = json_array();
+	unsigned v;
+
 	for (v = 0; v < V_COUNT; v++)
-		if (vectors & (1u << v)) {
-			fprintf(out, "%s\"%s\"", first ? "" : ",", vector_names[v]);
-			first = 0;
-		}
-	fputc(']', out);
+		if (vectors & (1u << v))
+			json_array_append_new(a, json_string(vector_names[v]));
+	return a;
 }
 
 /* Many distinct sources, each seen rarely, or mostly bogons: spoofed. */
@@ -101,179 +98,181 @@ static int spoofed_likely(const struct attack *a, double bogon_share)
 	return a->src.evictions * 2 > a->src.total || bogon_share >= 0.5;
 }
 
-static void source_json(FILE *out, const struct attack *a,
-			const struct topk_entry *e, struct geo *g)
+static json_t *source_json(const struct attack *a,
+			   const struct topk_entry *e, struct geo *g)
 {
 	struct geo_info gi;
 	char addr[INET6_ADDRSTRLEN];
 	int bogon = addr_bogon(e->key[0], e->key + 1);
 	int amp = !strcmp(attack_kind(a), "udp-amplification");
+	json_t *o = json_object();
 
 	addr_text(e->key[0], e->key + 1, addr, sizeof(addr));
-	fprintf(out, "{\"address\":\"%s\",\"sampled\":%llu,\"share\":%.3f,"
-		"\"bogon\":%s,\"role\":\"%s\"", addr,
-		(unsigned long long)e->count,
-		(double)e->count / (double)a->src.total, bogon ? "true" : "false",
-		bogon ? "spoofed" : amp ? "reflector" : "source");
+	jsonw_set(o, "address", json_string(addr));
+	jsonw_set(o, "sampled", json_integer((json_int_t)e->count));
+	jsonw_set(o, "share", share(e->count, a->src.total));
+	jsonw_set(o, "bogon", json_boolean(bogon));
+	jsonw_set(o, "role", json_string(bogon ? "spoofed" : amp ? "reflector" :
+							     "source"));
 	if (!bogon && geo_lookup(g, e->key[0], e->key + 1, &gi) == 0) {
-		fprintf(out, ",\"asn\":%u,\"as_name\":", gi.asn);
-		json_string(out, gi.as_name);
-		fprintf(out, ",\"country\":\"%s\",\"anycast\":%s,"
-			"\"drop_listed\":%s", gi.country,
-			gi.anycast ? "true" : "false",
-			gi.drop_listed ? "true" : "false");
+		jsonw_set(o, "asn", json_integer(gi.asn));
+		jsonw_set(o, "as_name", jsonw_string(gi.as_name));
+		jsonw_set(o, "country", jsonw_string(gi.country));
+		jsonw_set(o, "anycast", json_boolean(gi.anycast));
+		jsonw_set(o, "drop_listed", json_boolean(gi.drop_listed));
 	}
-	fputc('}', out);
+	return o;
 }
 
-static void sources_json(FILE *out, const struct attack *a, struct geo *g)
+static json_t *sources_json(const struct attack *a, struct geo *g)
 {
 	struct topk_entry e[TOPK_SLOTS];
 	unsigned n = topk_sorted(&a->src, e), i;
 	uint64_t bogon = 0;
+	json_t *o = json_object(), *top = json_array();
 
 	for (i = 0; i < n; i++)
 		if (addr_bogon(e[i].key[0], e[i].key + 1))
 			bogon += e[i].count;
-	fprintf(out, "\"sources\":{\"sampled\":%llu,\"distinct_more_than_tracked\""
-		":%s,\"spoofed_likely\":%s,\"top\":[",
-		(unsigned long long)a->src.total,
-		a->src.evictions ? "true" : "false",
-		spoofed_likely(a, a->src.total ? (double)bogon /
-						       (double)a->src.total : 0) ?
-			"true" : "false");
-	for (i = 0; i < n; i++) {
-		if (i)
-			fputc(',', out);
-		source_json(out, a, &e[i], g);
-	}
-	fputs("]}", out);
+	jsonw_set(o, "sampled", json_integer((json_int_t)a->src.total));
+	jsonw_set(o, "distinct_more_than_tracked",
+		  json_boolean(a->src.evictions));
+	jsonw_set(o, "spoofed_likely",
+		  json_boolean(spoofed_likely(a, a->src.total ?
+						 (double)bogon /
+							 (double)a->src.total :
+						 0)));
+	for (i = 0; i < n; i++)
+		json_array_append_new(top, source_json(a, &e[i], g));
+	jsonw_set(o, "top", top);
+	return o;
 }
 
-static void values_json(FILE *out, const char *name, const struct topk *t)
+/* The five most frequent values of t (ports, lengths: 16 bits; protocols:
+ * 8), with their shares. */
+static json_t *values_json(const struct topk *t, int bytes)
 {
 	struct topk_entry e[TOPK_SLOTS];
 	unsigned n = topk_sorted(t, e), i;
+	json_t *a = json_array(), *o;
 	uint16_t v;
 
-	fprintf(out, ",\"%s\":[", name);
 	for (i = 0; i < n && i < 5; i++) {
 		memcpy(&v, e[i].key, 2);
-		fprintf(out, "%s{\"value\":%u,\"share\":%.3f}", i ? "," : "", v,
-			(double)e[i].count / (double)t->total);
+		o = json_object();
+		jsonw_set(o, "value", json_integer(bytes == 1 ? e[i].key[0] : v));
+		jsonw_set(o, "share", share(e[i].count, t->total));
+		json_array_append_new(a, o);
 	}
-	fputc(']', out);
+	return a;
 }
 
-static void protocols_json(FILE *out, const struct topk *t)
-{
-	struct topk_entry e[TOPK_SLOTS];
-	unsigned n = topk_sorted(t, e), i;
-
-	fputs(",\"protocols\":[", out);
-	for (i = 0; i < n && i < 5; i++)
-		fprintf(out, "%s{\"value\":%u,\"share\":%.3f}", i ? "," : "",
-			e[i].key[0], (double)e[i].count / (double)t->total);
-	fputc(']', out);
-}
-
-static void action_json(FILE *out, int *first, const char *what, double t)
+static void action_json(json_t *a, const char *what, double t)
 {
 	char when[40];
+	json_t *o;
 
 	if (!t)
 		return;
 	iso_time(t, when, sizeof(when));
-	fprintf(out, "%s{\"action\":\"%s\",\"at\":\"%s\"}", *first ? "" : ",",
-		what, when);
-	*first = 0;
+	o = json_object();
+	jsonw_set(o, "action", json_string(what));
+	jsonw_set(o, "at", json_string(when));
+	json_array_append_new(a, o);
 }
 
-static void peaks_json(FILE *out, const struct attack *a)
+static void peaks_json(json_t *o, const struct attack *a)
 {
+	json_t *p = json_object();
 	unsigned v;
 
-	fputs(",\"peak\":{", out);
 	for (v = 0; v < V_COUNT; v++)
 		if (v != V_BASELINE)
-			fprintf(out, "%s\"%s\":%llu", v ? "," : "",
-				vector_names[v],
-				(unsigned long long)a->peak[v]);
-	fprintf(out, "},\"baseline_pps\":%llu",
-		(unsigned long long)a->baseline_pps);
+			jsonw_set(p, vector_names[v],
+				  json_integer((json_int_t)a->peak[v]));
+	jsonw_set(o, "peak", p);
+	jsonw_set(o, "baseline_pps", json_integer((json_int_t)a->baseline_pps));
 }
 
-static void attack_json(FILE *out, const struct attack *a, struct geo *g)
+static json_t *signature_json(const struct attack *a)
+{
+	json_t *o = json_object();
+	const char *svc = amp_service(a->sig_sport);
+
+	jsonw_set(o, "source_port", json_integer(a->sig_sport));
+	jsonw_set(o, "destination_port", json_integer(a->sig_dport));
+	jsonw_set(o, "service", svc ? json_string(svc) : json_null());
+	return o;
+}
+
+static json_t *attack_json(const struct attack *a, struct geo *g)
 {
 	char dst[INET6_ADDRSTRLEN + 4], start[40], end[40];
-	int first = 1;
+	json_t *o = json_object(), *acts = json_array();
 
 	attack_target(a, dst, sizeof(dst));
 	iso_time(a->start, start, sizeof(start));
 	iso_time(a->end, end, sizeof(end));
-	fprintf(out, "{\"id\":%u,\"destination\":\"%s\",\"scope\":\"%s\","
-		"\"state\":\"%s\",\"kind\":\"%s\",\"start\":\"%s\",", a->id,
-		dst, attack_on_prefix(a) ? "prefix" : "host",
-		a->active ? "active" : "ended", attack_kind(a), start);
-	if (a->active)
-		fputs("\"end\":null,\"vectors\":", out);
-	else
-		fprintf(out, "\"end\":\"%s\",\"vectors\":", end);
-	vectors_json(out, a->vectors);
-	peaks_json(out, a);
-	fprintf(out, ",\"signature\":{\"source_port\":%u,\"destination_port\":"
-		"%u,\"service\":", a->sig_sport, a->sig_dport);
-	if (amp_service(a->sig_sport))
-		fprintf(out, "\"%s\"}", amp_service(a->sig_sport));
-	else
-		fputs("null}", out);
-	fputc(',', out);
-	sources_json(out, a, g);
-	values_json(out, "source_ports", &a->sport);
-	values_json(out, "destination_ports", &a->dport);
-	values_json(out, "lengths", &a->len);
-	protocols_json(out, &a->proto);
-	fputs(",\"actions\":[", out);
-	action_json(out, &first, "local-rule", a->t_rule);
-	action_json(out, &first, "flowspec", a->t_flowspec);
-	action_json(out, &first, "rtbh", a->t_rtbh);
-	action_json(out, &first, "withdrawn", a->t_withdrawn);
-	fputs("]}", out);
+	jsonw_set(o, "id", json_integer(a->id));
+	jsonw_set(o, "destination", json_string(dst));
+	jsonw_set(o, "scope", json_string(attack_on_prefix(a) ? "prefix" :
+								"host"));
+	jsonw_set(o, "state", json_string(a->active ? "active" : "ended"));
+	jsonw_set(o, "kind", json_string(attack_kind(a)));
+	jsonw_set(o, "start", json_string(start));
+	jsonw_set(o, "end", a->active ? json_null() : json_string(end));
+	jsonw_set(o, "vectors", vectors_json(a->vectors));
+	peaks_json(o, a);
+	jsonw_set(o, "signature", signature_json(a));
+	jsonw_set(o, "sources", sources_json(a, g));
+	jsonw_set(o, "source_ports", values_json(&a->sport, 2));
+	jsonw_set(o, "destination_ports", values_json(&a->dport, 2));
+	jsonw_set(o, "lengths", values_json(&a->len, 2));
+	jsonw_set(o, "protocols", values_json(&a->proto, 1));
+	action_json(acts, "local-rule", a->t_rule);
+	action_json(acts, "flowspec", a->t_flowspec);
+	action_json(acts, "rtbh", a->t_rtbh);
+	action_json(acts, "withdrawn", a->t_withdrawn);
+	jsonw_set(o, "actions", acts);
+	return o;
 }
 
 void report_json(FILE *out, const struct detector *d, struct geo *g)
 {
+	json_t *o = json_object(), *a = json_array();
 	unsigned i;
 
-	fprintf(out, "{\"format\":\"vigil-shield-attacks/1\",\"sample_every\":"
-		"%u,\"attacks\":[", d->cfg.sample_every);
-	for (i = 0; i < d->nattacks; i++) {
-		fputs(i ? ",\n" : "\n", out);
-		attack_json(out, &d->attacks[i], g);
-	}
-	fputs("\n]}\n", out);
+	jsonw_set(o, "format", json_string("vigil-shield-attacks/1"));
+	jsonw_set(o, "sample_every", json_integer(d->cfg.sample_every));
+	for (i = 0; i < d->nattacks; i++)
+		json_array_append_new(a, attack_json(&d->attacks[i], g));
+	jsonw_set(o, "attacks", a);
+	jsonw_print(out, o);
 }
 
-void report_brief(FILE *out, const struct detector *d)
+json_t *report_brief(const struct detector *d)
 {
 	char dst[INET6_ADDRSTRLEN + 4];
+	json_t *a = json_array(), *o;
 	unsigned i;
 
-	fputc('[', out);
 	for (i = 0; i < d->nattacks; i++) {
-		const struct attack *a = &d->attacks[i];
+		const struct attack *t = &d->attacks[i];
 
-		attack_target(a, dst, sizeof(dst));
-		fprintf(out, "%s{\"id\":%u,\"destination\":\"%s\",\"kind\":\"%s\","
-			"\"vectors\":", i ? "," : "", a->id, dst,
-			attack_kind(a));
-		vectors_json(out, a->vectors);
-		fprintf(out, ",\"state\":\"%s\",\"peak_pps\":%llu,\"start\":%.0f,"
-			"\"end\":%.0f,\"flowspec\":%s,\"rtbh\":%s}",
-			a->active ? "active" : "ended",
-			(unsigned long long)a->peak[V_PPS], a->start, a->end,
-			a->t_flowspec ? "true" : "false",
-			a->t_rtbh ? "true" : "false");
+		attack_target(t, dst, sizeof(dst));
+		o = json_object();
+		jsonw_set(o, "id", json_integer(t->id));
+		jsonw_set(o, "destination", json_string(dst));
+		jsonw_set(o, "kind", json_string(attack_kind(t)));
+		jsonw_set(o, "vectors", vectors_json(t->vectors));
+		jsonw_set(o, "state", json_string(t->active ? "active" :
+							      "ended"));
+		jsonw_set(o, "peak_pps", json_integer((json_int_t)t->peak[V_PPS]));
+		jsonw_set(o, "start", json_integer((json_int_t)(t->start + 0.5)));
+		jsonw_set(o, "end", json_integer((json_int_t)(t->end + 0.5)));
+		jsonw_set(o, "flowspec", json_boolean(t->t_flowspec));
+		jsonw_set(o, "rtbh", json_boolean(t->t_rtbh));
+		json_array_append_new(a, o);
 	}
-	fputc(']', out);
+	return a;
 }

@@ -11,24 +11,24 @@
 #ifndef VIGIL_SHIELD_REPORT_H
 #define VIGIL_SHIELD_REPORT_H
 
+#include <jansson.h>
 #include <stdio.h>
 
 #include "detect.h"
 #include "geo.h"
 
-/* Every attack remembered, newest last. */
+/* Every attack remembered, newest last: one JSON document on a line. */
 void report_json(FILE *out, const struct detector *d, struct geo *g);
 void report_stix(FILE *out, const struct detector *d, struct geo *g);
-/* One line per attack for `status`: id, destination, vectors, state,
- * peak packet rate, start, end. */
-void report_brief(FILE *out, const struct detector *d);
+/* An object per attack for `status`: id, destination, vectors, state,
+ * peak packet rate, start, end (a new reference). */
+json_t *report_brief(const struct detector *d);
 
 /* Helpers shared by the two formats (report.c, stix.c). */
-void json_string(FILE *out, const char *s);
 void iso_time(double t, char *out, size_t len);
 void addr_text(uint8_t family, const uint8_t *addr, char *out, size_t len);
 const char *attack_kind(const struct attack *a);
 const char *amp_service(uint16_t sport); /* NULL: not an amplifier port */
-void vectors_json(FILE *out, uint32_t vectors);
+json_t *vectors_json(uint32_t vectors);
 
 #endif
