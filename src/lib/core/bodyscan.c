@@ -10,7 +10,7 @@
 #include <stdlib.h>
 
 #include "core/scanner_int.h"
-#include "formats/exeinfo.h"
+#include "formats/exe/exeinfo.h"
 #include "match/lexpr.h"
 #include "match/pattern.h"
 

@@ -8,7 +8,7 @@
 
 #include "core/digest.h"
 #include "core/scanner_int.h"
-#include "formats/exeinfo.h"
+#include "formats/exe/exeinfo.h"
 
 static int one_section(struct vigil_scanner *s, const uint8_t *p, uint64_t n)
 {

@@ -4,7 +4,8 @@
  * signature and descends into it in turn. Parsers keep their output within
  * fmt_max_child() bytes, check fmt_expired() in long loops, and report what
  * they could not read through fmt_limit() or fmt_warn(). One parser per
- * file in this directory, one line in the table of dispatch.c.
+ * file in its family's directory, one line in the table of dispatch.c
+ * (or, for an executable stage, in exe/pipeline.c).
  */
 #ifndef VIGIL_FORMATS_FORMAT_H
 #define VIGIL_FORMATS_FORMAT_H
@@ -35,13 +36,6 @@ unsigned fmt_depth(const struct fmt_ctx *c);
 
 /* The parser for an object, or NULL. */
 const struct format *format_for(const uint8_t *buf, size_t len, int type);
-/*
- * For a parser that finds its object is not (only) its own: hands it to
- * the first parser after the named one in the table that takes it, as if
- * the named one had not. Returns as that parser's extract, 0 if none.
- */
-int fmt_extract_after(struct fmt_ctx *c, const char *name, const uint8_t *buf,
-		      size_t len);
 
 /*
  * Matches a contained object and descends into it. name is its name in the

@@ -1,6 +1,9 @@
 /*
- * parsers.h -- the probe and extract functions of every format parser, for
- * the table in dispatch.c. Each pair lives in its own file here.
+ * parsers.h -- the probe and extract functions of every format family,
+ * for the table in dispatch.c (and for a family that hands part of an
+ * object to another: an appended archive is the archive family's). Each
+ * pair lives in its own file under formats/; the executable family is a
+ * pipeline of stages of its own (exe/pipeline.c, exe/stages.h).
  */
 #ifndef VIGIL_FORMATS_PARSERS_H
 #define VIGIL_FORMATS_PARSERS_H
@@ -11,24 +14,18 @@
 	int name##_probe(const uint8_t *buf, size_t len, int type);          \
 	int name##_extract(struct fmt_ctx *c, const uint8_t *buf, size_t len)
 
-PARSER(archive);
-PARSER(arj);
-PARSER(compressed);
-PARSER(mspack);
-PARSER(mail);
-PARSER(binhex);
-PARSER(html);
-PARSER(rtf);
-PARSER(pdf);
-PARSER(ole2);
-PARSER(tnef);
-PARSER(sis);
-PARSER(embedpe);
-PARSER(upx);
-PARSER(yc);
-PARSER(pepack);
-PARSER(autoit);
-PARSER(nsis);
-PARSER(ishield);
+PARSER(compressed);	/* archive/compressed.c */
+PARSER(arj);		/* archive/arj.c */
+PARSER(archive);	/* archive/archive.c */
+PARSER(mspack);		/* archive/mspack.c */
+PARSER(sis);		/* archive/sis.c */
+PARSER(mail);		/* mail/mail.c */
+PARSER(binhex);		/* mail/binhex.c */
+PARSER(tnef);		/* mail/tnef.c */
+PARSER(html);		/* web/html.c */
+PARSER(rtf);		/* office/rtf.c */
+PARSER(ole2);		/* office/ole2.c */
+PARSER(pdf);		/* pdf/pdf.c */
+PARSER(exe);		/* exe/pipeline.c */
 
 #endif

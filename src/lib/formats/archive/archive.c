@@ -1,0 +1,251 @@
+/*
+ * archive.c -- archives and compressed streams through libarchive: zip,
+ * 7z, rar, cab, cpio, tar, ar, iso9660, xar, lha, and gzip, bzip2, xz,
+ * lzma, zstd, compress around any of them or around plain data. Every
+ * regular entry is read into memory (never a temporary file), within
+ * fmt_max_child() bytes and the compression-ratio guard, and handed to
+ * fmt_child(). Encrypted entries are reported, never passed as clean.
+ */
+#include <archive.h>
+#include <archive_entry.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "formats/codec/explode.h"
+#include "formats/codec/fastinflate.h"
+#include "formats/format.h"
+#include "formats/codec/inflate64.h"
+#include "formats/parsers.h"
+#include "formats/archive/zipcheck.h"
+#include "util/vbuf.h"
+#include "vigil/vigil.h"
+
+#define ARCHIVE_BLOCK_BYTES (64u * 1024)
+
+int archive_probe(const uint8_t *buf, size_t len, int type)
+{
+	(void)buf;
+	(void)len;
+	return type == VIGIL_TYPE_ARCHIVE || type == VIGIL_TYPE_COMPRESSED;
+}
+
+/*
+ * The readers enabled: every archive format libarchive reads except mtree,
+ * whose entries name files on the local disk that must never be opened.
+ */
+static void enable_formats(struct archive *a, int compressed)
+{
+	archive_read_support_filter_all(a);
+	archive_read_support_format_7zip(a);
+	archive_read_support_format_ar(a);
+	archive_read_support_format_cab(a);
+	archive_read_support_format_cpio(a);
+	archive_read_support_format_iso9660(a);
+	archive_read_support_format_lha(a);
+	archive_read_support_format_rar(a);
+	archive_read_support_format_rar5(a);
+	archive_read_support_format_tar(a);
+	archive_read_support_format_xar(a);
+	archive_read_support_format_zip(a);
+	if (compressed)
+		archive_read_support_format_raw(a);
+}
+
+static const char *encrypted_name(struct archive *a)
+{
+	switch (archive_format(a) & ARCHIVE_FORMAT_BASE_MASK) {
+	case ARCHIVE_FORMAT_ZIP:
+		return "Heuristics.Encrypted.Zip";
+	case ARCHIVE_FORMAT_RAR:
+	case ARCHIVE_FORMAT_RAR_V5:
+		return "Heuristics.Encrypted.RAR";
+	case ARCHIVE_FORMAT_7ZIP:
+		return "Heuristics.Encrypted.7Zip";
+	default:
+		return "Heuristics.Encrypted.Archive";
+	}
+}
+
+/* Reads the current entry into b. 0, 1 (too big or bomb), or -1 (error). */
+static int read_entry(struct fmt_ctx *c, struct archive *a,
+		      struct archive_entry *ent, size_t inlen, struct vbuf *b)
+{
+	size_t max = fmt_max_child(c);
+	la_int64_t hint = archive_entry_size_is_set(ent) ?
+				  archive_entry_size(ent) :
+				  0;
+
+	b->len = 0;
+	if (hint < 0 || (uint64_t)hint > max)
+		return 1;
+	if (hint && vbuf_reserve(b, (size_t)hint) < 0)
+		return VIGIL_ENOMEM;
+	for (;;) {
+		la_ssize_t n;
+
+		if (vbuf_reserve(b, ARCHIVE_BLOCK_BYTES) < 0)
+			return VIGIL_ENOMEM;
+		n = archive_read_data(a, b->data + b->len, ARCHIVE_BLOCK_BYTES);
+		if (n < 0)
+			return FMT_DAMAGED;
+		if (n == 0)
+			return 0;
+		b->len += (size_t)n;
+		if (b->len > max || fmt_ratio_exceeded(c, b->len, inlen))
+			return 1;
+		if (fmt_expired(c))
+			return 1;
+	}
+}
+
+static const char *entry_name(struct archive_entry *ent)
+{
+	const char *n = archive_entry_pathname(ent);
+
+	return n && *n ? n : "?";
+}
+
+/*
+ * Deflated zip entries whose sizes the central directory declares, decoded
+ * in one call (fastinflate.c); 1 if handled, 0 to let libarchive stream it.
+ */
+static int zip_deflate(struct fmt_ctx *c, const uint8_t *buf, size_t len,
+		       const struct zipdir_entry *ze, const char *name,
+		       struct vbuf *b, int *rc)
+{
+	if (!ze || ze->method != 8 || (ze->flags & 1) || !ze->data ||
+	    ze->data + ze->csize > len || ze->usize == UINT32_MAX ||
+	    ze->usize > fmt_max_child(c))
+		return 0;
+	*rc = fast_inflate(buf + ze->data, (size_t)ze->csize,
+			   (size_t)ze->usize, ze->crc, b);
+	if (*rc == 1)
+		return 0;
+	if (*rc == 0)
+		*rc = b->len ? fmt_child(c, name, b->data, b->len) : 0;
+	return 1;
+}
+
+/*
+ * Zip methods libarchive lacks: Implode (6) and Deflate64 (9), decoded
+ * here from the central directory's offsets. 1 if handled.
+ */
+static int zip_method(struct fmt_ctx *c, const uint8_t *buf, size_t len,
+		      const struct zipdir_entry *ze, const char *name,
+		      struct vbuf *b, int *rc)
+{
+	int over = 0, r;
+
+	if (!ze || (ze->method != 6 && ze->method != 9) || !ze->data ||
+	    ze->data + ze->csize > len)
+		return 0;
+	if (ze->flags & 1) {
+		*rc = fmt_unreadable(c, "Heuristics.Encrypted.Zip");
+		return 1;
+	}
+	b->len = 0;
+	r = ze->method == 6 ?
+		    explode(buf + ze->data, (size_t)ze->csize, ze->flags,
+			    (size_t)ze->usize, fmt_max_output(c, ze->csize), b,
+			    &over) :
+		    inflate64(buf + ze->data, (size_t)ze->csize,
+			      fmt_max_output(c, ze->csize), b, &over);
+	if (r == VIGIL_ENOMEM)
+		*rc = r;
+	else if (over)
+		*rc = fmt_over(c, name, ze->csize);
+	else {
+		if (r < 0)
+			fmt_warn(c, "entry %s: damaged data", name);
+		*rc = b->len ? fmt_child(c, name, b->data, b->len) : 0;
+	}
+	return 1;
+}
+
+/* One entry: 0 to go on, 1 to stop, or an error. */
+static int entry(struct fmt_ctx *c, struct archive *a,
+		 struct archive_entry *ent, const uint8_t *buf, size_t inlen,
+		 struct vbuf *b, const struct zipdir *zd)
+{
+	const char *name = entry_name(ent);
+	const struct zipdir_entry *ze = zd ? zipdir_find(zd, name) : NULL;
+	int r;
+
+	if (zip_method(c, buf, inlen, ze, name, b, &r) ||
+	    zip_deflate(c, buf, inlen, ze, name, b, &r))
+		return r;
+	if (ze && ze->csize && ze->csize < inlen)
+		inlen = (size_t)ze->csize; /* judge the ratio entry by entry */
+	/* Some formats (ar) leave the type out: that is a regular file. */
+	if (archive_entry_filetype(ent) && archive_entry_filetype(ent) != AE_IFREG)
+		return 0;
+	if (archive_entry_is_encrypted(ent))
+		return fmt_unreadable(c, encrypted_name(a));
+	r = read_entry(c, a, ent, inlen, b);
+	if (r == 1)
+		return fmt_expired(c) ? 1 : fmt_too_big(c, name);
+	if (r < 0) {
+		if (archive_entry_is_encrypted(ent) ||
+		    archive_read_has_encrypted_entries(a) > 0)
+			return fmt_unreadable(c, encrypted_name(a));
+		fmt_warn(c, "entry %s: %s (%zu bytes read)", name,
+			 archive_error_string(a) ? archive_error_string(a) :
+						   "read error",
+			 b->len);
+		if (!b->len)
+			return 0;
+	}
+	return fmt_child(c, name, b->data, b->len);
+}
+
+/*
+ * The archive stopped at an error: encrypted headers, or damage. Only ask
+ * about encryption once a format was chosen (opened): libarchive 3.6 reads
+ * past its format table when the open found no format.
+ */
+static int failed(struct fmt_ctx *c, struct archive *a, int opened,
+		  const char *what)
+{
+	const char *err = archive_error_string(a);
+
+	if ((opened && archive_read_has_encrypted_entries(a) > 0) ||
+	    (err && strstr(err, "ncrypt")))
+		return fmt_unreadable(c, encrypted_name(a));
+	fmt_warn(c, "%s: %s", what, err ? err : "damaged");
+	return 0;
+}
+
+int archive_extract(struct fmt_ctx *c, const uint8_t *buf, size_t len)
+{
+	struct archive *a = archive_read_new();
+	struct archive_entry *ent;
+	struct vbuf b = { 0 };
+	struct zipdir zd = { 0 };
+	int rc = 0, r, zip = len >= 4 && !memcmp(buf, "PK\x03\x04", 4);
+
+	if (!a || (zip && zipdir_read(buf, len, &zd) < 0)) {
+		archive_read_free(a);
+		return VIGIL_ENOMEM;
+	}
+	if (zd.overlap) {
+		rc = fmt_unreadable(c, "Heuristics.Zip.OverlappingFiles");
+		goto out;
+	}
+	enable_formats(a, fmt_type(c) == VIGIL_TYPE_COMPRESSED);
+	if (archive_read_open_memory(a, buf, len) != ARCHIVE_OK) {
+		rc = failed(c, a, 0, "unreadable archive");
+		goto out;
+	}
+	while (!rc && (r = archive_read_next_header(a, &ent)) != ARCHIVE_EOF) {
+		if (r < ARCHIVE_WARN) {
+			rc = failed(c, a, 1, "archive");
+			break;
+		}
+		rc = entry(c, a, ent, buf, len, &b, zip ? &zd : NULL);
+	}
+out:
+	archive_read_free(a);
+	zipdir_free(&zd);
+	vbuf_free(&b);
+	return rc;
+}

@@ -1,0 +1,273 @@
+/*
+ * ishield.c -- InstallShield setup executables: the data appended to the
+ * PE image (after an optional "NB10" debug record) is either the
+ * "InstallShield" stream, whose files are obfuscated with a key made from
+ * their names (byte-wise: nibbles swapped, XOR with the key, inverted;
+ * per 1024-byte block or over the whole file, as the file's flags say,
+ * then possibly deflated), or a plain list of "name, destination,
+ * version, length" strings each followed by the file. Each file is handed
+ * over under its name (InstallShield cabinets inside are unpacked by
+ * iscab.c).
+ */
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <zlib.h>
+
+#include "common/le.h"
+#include "formats/format.h"
+#include "formats/exe/iscab.h"
+#include "formats/exe/stages.h"
+#include "formats/exe/pe.h"
+#include "common/reader.h"
+#include "util/vbuf.h"
+#include "vigil/vigil.h"
+
+#define IS_HEADER_BYTES 46
+#define IS_ENTRY_BYTES 312
+#define IS_NAME_BYTES 260
+#define IS_BLOCK_BYTES 1024
+#define IS_MAX_FILES 10000
+
+static const uint8_t is_magic[4] = { 0x13, 0x35, 0x86, 0x07 };
+
+/* The overlay: what follows the last section's data. */
+static size_t overlay(const uint8_t *buf, size_t len)
+{
+	struct pe_info pe;
+	uint16_t i;
+	uint64_t end = 0;
+
+	if (pe_parse(buf, len, &pe) < 0)
+		return len;
+	for (i = 0; i < pe.nsect; i++)
+		if ((uint64_t)pe.sect[i].raw + pe.sect[i].rawsize > end)
+			end = (uint64_t)pe.sect[i].raw + pe.sect[i].rawsize;
+	return end < len ? (size_t)end : len;
+}
+
+/* Skips an "NB10" debug record: tag, offset, time, age, then a path. */
+static size_t skip_nb10(const uint8_t *b, size_t len, size_t off)
+{
+	const uint8_t *z;
+
+	if (len - off < 16 || memcmp(b + off, "NB10", 4))
+		return off;
+	z = memchr(b + off + 16, 0, len - off - 16);
+	return z ? (size_t)(z - b) + 1 : len;
+}
+
+int ishield_probe(const uint8_t *buf, size_t len, int type)
+{
+	size_t off;
+
+	if (type != VIGIL_TYPE_PE)
+		return 0;
+	off = skip_nb10(buf, len, overlay(buf, len));
+	return len - off >= IS_HEADER_BYTES &&
+	       (!memcmp(buf + off, "InstallShield", 14) ||
+		memmem(buf + off, len - off < 1024 ? len - off : 1024, "ISc(", 4));
+}
+
+static void deobfuscate(uint8_t *d, size_t n, const char *name, int blocks)
+{
+	uint8_t key[IS_NAME_BYTES];
+	size_t kl = strnlen(name, IS_NAME_BYTES), i;
+
+	if (!kl)
+		return;
+	for (i = 0; i < kl; i++)
+		key[i] = (uint8_t)name[i] ^ is_magic[i % 4];
+	for (i = 0; i < n; i++) {
+		size_t k = blocks ? (i % IS_BLOCK_BYTES) % kl : i % kl;
+		uint8_t b = (uint8_t)(d[i] << 4 | d[i] >> 4);
+
+		d[i] = (uint8_t)~(key[k] ^ b);
+	}
+}
+
+/* zlib data into out: 0, 1 if it outgrew max, FMT_DAMAGED, VIGIL_ENOMEM. */
+static int inflate_all(const uint8_t *in, size_t len, size_t max,
+		       struct vbuf *out)
+{
+	uLongf n = (uLongf)max;
+	int zr;
+
+	if (vbuf_reserve(out, max ? max : 1) < 0)
+		return VIGIL_ENOMEM;
+	zr = uncompress(out->data, &n, in, (uLong)len);
+	if (zr == Z_BUF_ERROR && n == max)
+		return 1;
+	if (zr != Z_OK)
+		return FMT_DAMAGED;
+	out->len = n;
+	return 0;
+}
+
+/* One file of the "InstallShield" stream; 0, 1 (stop) or an error. */
+static int stream_file(struct fmt_ctx *c, const uint8_t *hdr,
+		       const uint8_t *data, uint32_t n)
+{
+	char name[IS_NAME_BYTES + 1];
+	uint32_t flags = (uint32_t)hdr[260] | (uint32_t)hdr[261] << 8;
+	int inflated = hdr[280] | hdr[281], rc = 0;
+	struct vbuf d = { 0 }, z = { 0 };
+
+	memcpy(name, hdr, IS_NAME_BYTES);
+	name[IS_NAME_BYTES] = 0;
+	if (vbuf_append(&d, data, n) < 0)
+		return VIGIL_ENOMEM;
+	if (flags & 6)
+		deobfuscate(d.data, d.len, name, (flags & 4) != 0);
+	if (inflated)
+		rc = inflate_all(d.data, d.len, fmt_max_output(c, d.len), &z);
+	if (inflated && rc == 0)
+		rc = fmt_child(c, name, z.data, z.len);
+	else if (inflated && rc == 1)
+		rc = fmt_over(c, name, d.len);
+	else if (rc >= 0 || rc == FMT_DAMAGED)
+		rc = fmt_child(c, name, d.data, d.len); /* stored, or damaged */
+	vbuf_free(&d);
+	vbuf_free(&z);
+	return rc;
+}
+
+static int is_stream(struct fmt_ctx *c, const uint8_t *b, size_t len)
+{
+	struct rdr r;
+	uint16_t nfiles, i;
+	int rc = 0;
+
+	rdr_init(&r, b, len);
+	rdr_skip(&r, 14);
+	nfiles = rdr_u16le(&r);
+	rdr_seek(&r, IS_HEADER_BYTES);
+	for (i = 0; i < nfiles && i < IS_MAX_FILES && !rc; i++) {
+		const uint8_t *hdr = rdr_bytes(&r, IS_ENTRY_BYTES), *data;
+		uint32_t n;
+
+		if (!hdr)
+			break;
+		n = le32_load(hdr + 268);
+		if (!(data = rdr_bytes(&r, n))) {
+			fmt_warn(c, "truncated InstallShield stream");
+			break;
+		}
+		if (n > fmt_max_child(c)) {
+			rc = fmt_too_big(c, "file");
+			continue;
+		}
+		rc = stream_file(c, hdr, data, n);
+	}
+	return rc;
+}
+
+struct plain_file {
+	const char *name;	/* "data1.cab" */
+	const char *dest;	/* "Disk1\data1.cab" */
+	const uint8_t *data;
+	size_t size;
+};
+
+struct plain_list {
+	struct plain_file *f;
+	size_t n;
+	const char *stem;	/* of the cabinet being read: "data" */
+	size_t stem_len;
+};
+
+/* The plain list: four NUL-ended strings, then the file's bytes. */
+static void plain_parse(const uint8_t *b, size_t len, struct plain_list *l)
+{
+	size_t off = 0;
+
+	while (off < len && l->n < IS_MAX_FILES) {
+		struct plain_file *p = &l->f[l->n];
+		const char *f[4];
+		unsigned k;
+		char *end;
+		unsigned long size;
+
+		for (k = 0; k < 4; k++) {
+			const uint8_t *z = memchr(b + off, 0, len - off);
+
+			if (!z || z == b + off)
+				return;
+			f[k] = (const char *)b + off;
+			off = (size_t)(z - b) + 1;
+		}
+		size = strtoul(f[3], &end, 10);
+		if (*end || size > len - off)
+			return;
+		p->name = f[0];
+		p->dest = f[1];
+		p->data = b + off;
+		p->size = size;
+		l->n++;
+		off += size;
+	}
+}
+
+/* Volume v of the cabinet: the list's "<stem><v>.cab". */
+static const uint8_t *plain_volume(void *ctx, unsigned v, size_t *len)
+{
+	const struct plain_list *l = ctx;
+	char want[64];
+	size_t i;
+
+	snprintf(want, sizeof(want), "%.*s%u.cab", (int)l->stem_len, l->stem,
+		 v);
+	for (i = 0; i < l->n; i++) {
+		if (!strcasecmp(l->f[i].name, want)) {
+			*len = l->f[i].size;
+			return l->f[i].data;
+		}
+	}
+	return NULL;
+}
+
+/* A "<stem>N.hdr" cabinet header of the list; its stem is noted in l. */
+static int cab_header(const struct plain_file *p, struct plain_list *l)
+{
+	size_t n = strlen(p->name);
+
+	if (n < 5 || strcasecmp(p->name + n - 4, ".hdr") ||
+	    !iscab_is_header(p->data, p->size))
+		return 0;
+	for (n -= 4; n && p->name[n - 1] >= '0' && p->name[n - 1] <= '9';)
+		n--;
+	l->stem = p->name;
+	l->stem_len = n < 32 ? n : 32;
+	return 1;
+}
+
+static int plain(struct fmt_ctx *c, const uint8_t *b, size_t len)
+{
+	struct plain_list l = { calloc(IS_MAX_FILES, sizeof(*l.f)), 0,
+				NULL, 0 };
+	size_t i;
+	int rc = 0;
+
+	if (!l.f)
+		return VIGIL_ENOMEM;
+	plain_parse(b, len, &l);
+	for (i = 0; i < l.n && !rc; i++)
+		rc = fmt_child(c, l.f[i].dest, l.f[i].data, l.f[i].size);
+	for (i = 0; i < l.n && !rc; i++)
+		if (cab_header(&l.f[i], &l))
+			rc = iscab_extract(c, l.f[i].data, l.f[i].size,
+					   plain_volume, &l);
+	free(l.f);
+	return rc;
+}
+
+int ishield_extract(struct fmt_ctx *c, const uint8_t *buf, size_t len)
+{
+	size_t off = skip_nb10(buf, len, overlay(buf, len));
+
+	if (!memcmp(buf + off, "InstallShield", 14))
+		return is_stream(c, buf + off, len - off);
+	return plain(c, buf + off, len - off);
+}
