@@ -11,8 +11,8 @@
 
 #include "core/scanner_int.h"
 #include "formats/exe/exeinfo.h"
-#include "match/lexpr.h"
-#include "match/pattern.h"
+#include "sig/lexpr.h"
+#include "sig/pattern.h"
 
 struct bscan {
 	struct vigil_scanner *s;

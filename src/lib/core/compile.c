@@ -10,7 +10,7 @@
 
 #include "core/engine_int.h"
 #include "util/fileio.h"
-#include "match/lexpr.h"
+#include "sig/lexpr.h"
 
 static int group_to_shard(struct vigil_engine *e, struct group *g)
 {

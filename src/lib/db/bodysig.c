@@ -12,7 +12,7 @@
 
 #include "db/fields.h"
 #include "db/hashdb.h"
-#include "match/pattern.h"
+#include "sig/pattern.h"
 
 static int skip(int rc)
 {

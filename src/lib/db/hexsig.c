@@ -11,7 +11,7 @@
 #include <limits.h>
 #include <string.h>
 
-#include "match/pattern.h"
+#include "sig/pattern.h"
 #include "vigil/vigil.h"
 
 /* Largest number accepted in {n-m} and [n-m]. */

@@ -9,7 +9,7 @@
 #include "db/bodysig.h"
 #include "db/fields.h"
 #include "db/hashdb.h"
-#include "match/lexpr.h"
+#include "sig/lexpr.h"
 
 static int skip(int rc)
 {

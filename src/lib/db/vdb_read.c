@@ -12,8 +12,8 @@
 #include "db/hashdb.h"
 #include "db/vdb.h"
 #include "common/reader.h"
-#include "match/lexpr.h"
-#include "match/pattern.h"
+#include "sig/lexpr.h"
+#include "sig/pattern.h"
 
 static int bad(const char **why, const char *msg)
 {

@@ -54,7 +54,7 @@ static void path_of(char *out, size_t cap, const char *dir,
 }
 
 static int parse(const uint8_t *buf, size_t len, size_t nmatch,
-		 struct hsdb *h)
+		 hs_database_t **db, uint8_t *rtflags)
 {
 	struct rdr r;
 	const uint8_t *flags, *ser;
@@ -73,15 +73,15 @@ static int parse(const uint8_t *buf, size_t len, size_t nmatch,
 	if (!flags || rdr_skip(&r, (8 - nmatch % 8) % 8) < 0 ||
 	    !(ser = rdr_bytes(&r, ser_len)))
 		return -1;
-	if (hs_deserialize_database((const char *)ser, ser_len, &h->db) !=
+	if (hs_deserialize_database((const char *)ser, ser_len, db) !=
 	    HS_SUCCESS)
 		return -1;
-	memcpy(h->rtflags, flags, nmatch);
+	memcpy(rtflags, flags, nmatch);
 	return 0;
 }
 
 int hscache_load(const char *dir, const struct hscache_key *k, size_t nmatch,
-		 struct hsdb *h)
+		 hs_database_t **db, uint8_t *rtflags)
 {
 	char path[4096];
 	struct stat st;
@@ -96,7 +96,7 @@ int hscache_load(const char *dir, const struct hscache_key *k, size_t nmatch,
 		map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE,
 			   fd, 0);
 		if (map != MAP_FAILED) {
-			rc = parse(map, (size_t)st.st_size, nmatch, h);
+			rc = parse(map, (size_t)st.st_size, nmatch, db, rtflags);
 			munmap(map, (size_t)st.st_size);
 		}
 	}
@@ -124,22 +124,22 @@ static int make_dirs(const char *dir)
 	return 0;
 }
 
-static int build_file(size_t nmatch, const struct hsdb *h, uint8_t **out,
-		      size_t *len)
+static int build_file(size_t nmatch, const hs_database_t *db,
+		      const uint8_t *rtflags, uint8_t **out, size_t *len)
 {
 	char *ser = NULL;
 	size_t ser_len = 0, pad = (8 - nmatch % 8) % 8, total;
 	uint64_t hdr[4];
 	uint8_t *b;
 
-	if (hs_serialize_database(h->db, &ser, &ser_len) != HS_SUCCESS)
+	if (hs_serialize_database(db, &ser, &ser_len) != HS_SUCCESS)
 		return -1;
 	total = HSCACHE_HEADER + nmatch + pad + ser_len;
 	if (!(b = calloc(1, total))) {
 		free(ser);
 		return -1;
 	}
-	memcpy(b + HSCACHE_HEADER, h->rtflags, nmatch);
+	memcpy(b + HSCACHE_HEADER, rtflags, nmatch);
 	memcpy(b + HSCACHE_HEADER + nmatch + pad, ser, ser_len);
 	free(ser);
 	memcpy(&hdr[0], HSCACHE_MAGIC, 8);
@@ -153,7 +153,8 @@ static int build_file(size_t nmatch, const struct hsdb *h, uint8_t **out,
 }
 
 void hscache_store(const char *dir, const struct hscache_key *k,
-		   size_t nmatch, const struct hsdb *h,
+		   size_t nmatch, const hs_database_t *db,
+		   const uint8_t *rtflags,
 		   void (*log)(void *, int, const char *), void *log_ctx)
 {
 	char path[4096], msg[4400];
@@ -161,7 +162,7 @@ void hscache_store(const char *dir, const struct hscache_key *k,
 	size_t len;
 
 	path_of(path, sizeof(path), dir, k);
-	if (make_dirs(dir) < 0 || build_file(nmatch, h, &b, &len) < 0 ||
+	if (make_dirs(dir) < 0 || build_file(nmatch, db, rtflags, &b, &len) < 0 ||
 	    file_write_atomic(path, b, len) < 0) {
 		if (log) {
 			snprintf(msg, sizeof(msg), "cannot write matcher cache "

@@ -7,21 +7,25 @@
 #ifndef VIGIL_MATCH_HSCACHE_H
 #define VIGIL_MATCH_HSCACHE_H
 
+#include <hs/hs.h>
 #include <stddef.h>
+#include <stdint.h>
 
-#include "match/hsdb.h"
+#include "db/vdb.h"
 
 struct hscache_key {
 	char hex[33];
 };
 
 void hscache_key(const struct vdb_view *v, struct hscache_key *k);
-/* Returns 0 and fills h->db and h->rtflags, or -1 if absent or invalid. */
+/* Returns 0 and sets *db and the nmatch rtflags, or -1 if absent or
+ * invalid. */
 int hscache_load(const char *dir, const struct hscache_key *k, size_t nmatch,
-		 struct hsdb *h);
+		 hs_database_t **db, uint8_t *rtflags);
 /* Best effort: a cache that cannot be written is logged, not an error. */
 void hscache_store(const char *dir, const struct hscache_key *k,
-		   size_t nmatch, const struct hsdb *h,
+		   size_t nmatch, const hs_database_t *db,
+		   const uint8_t *rtflags,
 		   void (*log)(void *, int, const char *), void *log_ctx);
 
 #endif

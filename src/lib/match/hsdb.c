@@ -11,8 +11,8 @@
 #include <string.h>
 
 #include "match/hscache.h"
-#include "match/pattern.h"
-#include "match/regex.h"
+#include "sig/pattern.h"
+#include "sig/regex.h"
 #include "vigil/vigil.h"
 
 struct exprs {
@@ -174,7 +174,8 @@ int hsdb_build(const struct vdb_view *v, const char *cache_dir,
 	if (!v->nmatch)
 		return 0;
 	hscache_key(v, &key);
-	if (cache_dir && hscache_load(cache_dir, &key, v->nmatch, out) == 0) {
+	if (cache_dir && hscache_load(cache_dir, &key, v->nmatch, &out->db,
+				       out->rtflags) == 0) {
 		out->from_cache = 1;
 	} else {
 		if ((rc = build_fresh(v, out, why)) < 0) {
@@ -182,8 +183,8 @@ int hsdb_build(const struct vdb_view *v, const char *cache_dir,
 			return rc;
 		}
 		if (cache_dir && out->db)
-			hscache_store(cache_dir, &key, v->nmatch, out, log,
-				      log_ctx);
+			hscache_store(cache_dir, &key, v->nmatch, out->db,
+				      out->rtflags, log, log_ctx);
 	}
 	if (out->db)
 		hs_database_size(out->db, &out->bytes);

@@ -1,8 +1,8 @@
 /*
  * regex.h -- translation of pattern bytecode into a Vectorscan expression.
  */
-#ifndef VIGIL_MATCH_REGEX_H
-#define VIGIL_MATCH_REGEX_H
+#ifndef VIGIL_SIG_REGEX_H
+#define VIGIL_SIG_REGEX_H
 
 #include <stddef.h>
 #include <stdint.h>

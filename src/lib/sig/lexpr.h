@@ -3,8 +3,8 @@
  * tree bytecode, and evaluation over subsignature match counts with
  * ClamAV's semantics (counts, "=X,Y" distinct-subsignature minimums).
  */
-#ifndef VIGIL_MATCH_LEXPR_H
-#define VIGIL_MATCH_LEXPR_H
+#ifndef VIGIL_SIG_LEXPR_H
+#define VIGIL_SIG_LEXPR_H
 
 #include <stddef.h>
 #include <stdint.h>

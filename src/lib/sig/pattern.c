@@ -8,7 +8,7 @@
  */
 #define _GNU_SOURCE
 #include "common/le.h"
-#include "match/pattern.h"
+#include "sig/pattern.h"
 
 #include <ctype.h>
 #include <string.h>

@@ -3,8 +3,8 @@
  * signature) and the exact matcher that verifies it. The bytecode is
  * portable (little-endian operands) and is stored as is in .vdb files.
  */
-#ifndef VIGIL_MATCH_PATTERN_H
-#define VIGIL_MATCH_PATTERN_H
+#ifndef VIGIL_SIG_PATTERN_H
+#define VIGIL_SIG_PATTERN_H
 
 #include <stddef.h>
 #include <stdint.h>

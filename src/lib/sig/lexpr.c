@@ -5,7 +5,7 @@
  * last operator ("(0&1|2)" is (0&1)|2); a block may carry a count
  * modifier. Nodes are LEAF(id, mod, x) and BIN(op, mod, x, y, leftlen).
  */
-#include "match/lexpr.h"
+#include "sig/lexpr.h"
 
 #include <ctype.h>
 #include <string.h>

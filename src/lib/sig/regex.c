@@ -6,11 +6,11 @@
  * pattern is marked inexact so that hits are verified.
  */
 #include "common/le.h"
-#include "match/regex.h"
+#include "sig/regex.h"
 
 #include <stdio.h>
 
-#include "match/pattern.h"
+#include "sig/pattern.h"
 #include "vigil/vigil.h"
 
 struct rx {
