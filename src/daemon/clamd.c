@@ -18,86 +18,13 @@
 #include <unistd.h>
 
 #include "clamd.h"
+#include "clamd_request.h"
+#include "clamd_scan.h"
 #include "dirwalk.h"
 #include "log.h"
 #include "proto.h"
-#include "server.h"
-
-void clamd_request_free(struct request *rq)
-{
-	struct clamd *cs = rq->cs;
-	struct request **pp;
-
-	for (pp = &cs->reqs; *pp; pp = &(*pp)->next) {
-		if (*pp == rq) {
-			*pp = rq->next;
-			break;
-		}
-	}
-	dirwalk_free(rq->walk);
-	free(rq->path);
-	free(rq);
-}
-
-struct request *clamd_request_new(struct conn *c, enum proto_cmd cmd,
-				  char delim)
-{
-	struct clamd *cs = c->state;
-	struct request *rq = calloc(1, sizeof(*rq));
-
-	if (!rq)
-		return NULL;
-	rq->c = c;
-	rq->cs = cs;
-	rq->cmd = cmd;
-	rq->delim = delim;
-	rq->num = cs->session ? ++cs->seq : 0;
-	rq->next = cs->reqs;
-	cs->reqs = rq;
-	return rq;
-}
-
-void clamd_reply(struct request *rq, const char *fmt, ...)
-{
-	char buf[8192];
-	size_t n = 0;
-	va_list ap;
-	int k;
-
-	if (rq->num)
-		n = (size_t)snprintf(buf, sizeof(buf), "%u: ", rq->num);
-	va_start(ap, fmt);
-	k = vsnprintf(buf + n, sizeof(buf) - n - 1, fmt, ap);
-	va_end(ap);
-	if (k < 0)
-		return;
-	n += (size_t)k < sizeof(buf) - n - 1 ? (size_t)k : sizeof(buf) - n - 2;
-	buf[n++] = rq->delim;
-	conn_write(rq->c, buf, n);
-}
-
-/* Ends the connection once nothing is left to answer, unless in a session. */
-static void maybe_finish(struct conn *c)
-{
-	struct clamd *cs = c->state;
-
-	if (c->dead || cs->reqs)
-		return;
-	if (cs->state == ST_DONE || cs->ended) {
-		conn_close_after_output(c);
-		return;
-	}
-	if (cs->session && cs->state == ST_COMMAND)
-		c->deadline = ev_now() + c->srv->conf->idle_timeout_s;
-}
-
-void clamd_request_done(struct request *rq)
-{
-	struct conn *c = rq->c;
-
-	clamd_request_free(rq);
-	maybe_finish(c);
-}
+#include "stats.h"
+#include "svc.h"
 
 static void simple(struct conn *c, const struct proto_command *pc,
 		   const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -119,9 +46,10 @@ static void simple(struct conn *c, const struct proto_command *pc,
 	clamd_request_done(rq);
 }
 
-void clamd_version(struct server *s, char *out, size_t len)
+/* "Vigil 0.2.0/<db version>/<db date>" */
+static void clamd_version(const struct db_info *db, char *out, size_t len)
 {
-	time_t t = (time_t)s->db.version;
+	time_t t = (time_t)db->version;
 	char date[64] = "";
 	struct tm tm;
 
@@ -129,7 +57,7 @@ void clamd_version(struct server *s, char *out, size_t len)
 		strftime(date, sizeof(date), "%a %b %e %H:%M:%S %Y",
 			 gmtime_r(&t, &tm));
 	snprintf(out, len, "Vigil %s/%llu/%s", VIGIL_VERSION_STRING,
-		 (unsigned long long)s->db.version, date);
+		 (unsigned long long)db->version, date);
 }
 
 static void start_stream(struct conn *c, const struct proto_command *pc)
@@ -147,7 +75,7 @@ static void start_stream(struct conn *c, const struct proto_command *pc)
 	cs->chunk_left = 0;
 	cs->in_chunk = 0;
 	cs->state = ST_STREAM;
-	c->deadline = ev_now() + c->srv->conf->read_timeout_s;
+	c->deadline = ev_now() + c->svc->conf->read_timeout_s;
 }
 
 static void start_fildes(struct conn *c, const struct proto_command *pc)
@@ -161,7 +89,7 @@ static void start_fildes(struct conn *c, const struct proto_command *pc)
 	}
 	cs->fildes_cmd_end = c->in_total - c->in_len;
 	cs->state = ST_FILDES;
-	c->deadline = ev_now() + c->srv->conf->read_timeout_s;
+	c->deadline = ev_now() + c->svc->conf->read_timeout_s;
 }
 
 /* A command that is not allowed here ends the session, as in clamd. */
@@ -171,7 +99,7 @@ static void refuse_in_session(struct conn *c, const struct proto_command *pc)
 
 	simple(c, pc, R_SESSION_INVALID);
 	cs->state = ST_DONE;
-	maybe_finish(c);
+	clamd_maybe_finish(c);
 }
 
 static void unknown(struct conn *c, const struct proto_command *pc)
@@ -184,7 +112,7 @@ static void unknown(struct conn *c, const struct proto_command *pc)
 	}
 	simple(c, pc, R_UNKNOWN);
 	cs->state = ST_DONE;
-	maybe_finish(c);
+	clamd_maybe_finish(c);
 }
 
 static void control(struct conn *c, const struct proto_command *pc)
@@ -197,24 +125,24 @@ static void control(struct conn *c, const struct proto_command *pc)
 		simple(c, pc, R_PONG);
 		break;
 	case CMD_VERSION:
-		clamd_version(c->srv, v, sizeof(v));
+		clamd_version(&c->svc->db, v, sizeof(v));
 		simple(c, pc, "%s", v);
 		break;
 	case CMD_VERSIONCOMMANDS:
-		clamd_version(c->srv, v, sizeof(v));
+		clamd_version(&c->svc->db, v, sizeof(v));
 		simple(c, pc, "%s| COMMANDS: %s", v, PROTO_COMMAND_LIST);
 		break;
 	case CMD_RELOAD:
-		server_request_reload(c->srv, "RELOAD command");
+		svc_request_reload(c->svc, "RELOAD command");
 		simple(c, pc, R_RELOADING);
 		break;
 	case CMD_SHUTDOWN:
 		vlog(LOG_NOTICE, "SHUTDOWN command from %s", c->peer);
-		server_request_stop(c->srv);
+		svc_request_stop(c->svc);
 		cs->state = ST_DONE;
 		break;
 	case CMD_STATS:
-		stats_clamd(c->srv, text, sizeof(text));
+		stats_clamd(c->svc, text, sizeof(text));
 		simple(c, pc, "%s", text);
 		break;
 	default:
@@ -238,7 +166,7 @@ static void command(struct conn *c, const struct proto_command *pc)
 	case CMD_IDSESSION:
 		cs->session = 1;
 		cs->state = ST_COMMAND;
-		c->deadline = ev_now() + c->srv->conf->idle_timeout_s;
+		c->deadline = ev_now() + c->svc->conf->idle_timeout_s;
 		return;
 	case CMD_END:
 		if (!cs->session)
@@ -247,12 +175,12 @@ static void command(struct conn *c, const struct proto_command *pc)
 		cs->state = ST_DONE;
 		break;
 	case CMD_SANDBOXPROBE:
-		if (!c->srv->conf->debug_sandbox_probe)
+		if (!c->svc->conf->debug_sandbox_probe)
 			return unknown(c, pc);
 		clamd_path_request(c, pc);
 		break;
 	case CMD_ALLMATCHSCAN:
-		if (!c->srv->conf->allow_allmatch)
+		if (!c->svc->conf->allow_allmatch)
 			return unknown(c, pc);
 		clamd_path_request(c, pc);
 		break;
@@ -270,7 +198,7 @@ static void command(struct conn *c, const struct proto_command *pc)
 	default:
 		control(c, pc);
 	}
-	maybe_finish(c);
+	clamd_maybe_finish(c);
 }
 
 /* Reads commands while in the command state. */
@@ -369,7 +297,6 @@ static void release(struct conn *c)
 	c->state = NULL;
 }
 
-const struct conn_ops clamd_ops = { input, timeout, release };
 
 static void busy_input(struct conn *c)
 {
@@ -392,17 +319,16 @@ static void busy_release(struct conn *c)
 	(void)c;
 }
 
-static const struct conn_ops busy_ops = { busy_input, busy_timeout,
-					  busy_release };
-
-int clamd_accept_busy(struct conn *c)
+static int busy_accept(struct conn *c)
 {
-	c->ops = &busy_ops;
 	c->deadline = ev_now() + 2;
 	return 0;
 }
 
-int clamd_accept(struct conn *c)
+const struct conn_ops clamd_busy_ops = { busy_accept, busy_input,
+					 busy_timeout, busy_release };
+
+static int accept_clamd(struct conn *c)
 {
 	struct clamd *cs = calloc(1, sizeof(*cs));
 
@@ -410,6 +336,8 @@ int clamd_accept(struct conn *c)
 		return -1;
 	cs->memfd = -1;
 	c->state = cs;
-	c->deadline = ev_now() + c->srv->conf->command_timeout_s;
+	c->deadline = ev_now() + c->svc->conf->command_timeout_s;
 	return 0;
 }
+
+const struct conn_ops clamd_ops = { accept_clamd, input, timeout, release };

@@ -1,79 +1,14 @@
 /*
- * clamd.h -- the clamd protocol's connection state, shared by its command
- * side (clamd.c) and its scanning side (clamd_scan.c).
+ * clamd.h -- the clamd protocol on a connection (clamd.c), as the server
+ * hands it to the connections it accepts.
  */
 #ifndef VIGILD_CLAMD_H
 #define VIGILD_CLAMD_H
 
-#include <stdint.h>
-
 #include "conn.h"
-#include "pool.h"
-#include "proto.h"
 
-struct server;
-struct dirwalk;
-struct scanjob;
-
-enum clamd_state {
-	ST_COMMAND,	/* reading commands */
-	ST_STREAM,	/* reading INSTREAM chunks */
-	ST_FILDES,	/* waiting for the descriptor of FILDES */
-	ST_DONE,	/* no more commands: answering, then closing */
-	ST_DRAIN,	/* refused a stream: reading it away, then closing */
-};
-
-/* One command and what it waits for. */
-struct request {
-	struct conn *c;
-	struct clamd *cs;
-	unsigned num;		/* IDSESSION's number; 0 outside one */
-	enum proto_cmd cmd;
-	char delim;
-	char *path;		/* SCAN family: as the client gave it */
-	struct dirwalk *walk;	/* a directory being walked */
-	unsigned running;	/* its jobs in the pool */
-	unsigned found, errors;
-	int stop;		/* SCAN of a directory: first detection ends it */
-	int is_dir;		/* says "path: OK" at the end if all was clean */
-	int cancelled;
-	struct scanjob *jobs;	/* in the pool */
-	struct request *next;
-};
-
-struct clamd {
-	enum clamd_state state;
-	int session, ended;	/* IDSESSION; END received */
-	unsigned seq;
-	struct request *reqs;
-	/* INSTREAM */
-	struct request *stream_rq;
-	int memfd;
-	uint64_t stream_bytes;
-	uint32_t chunk_left;
-	int in_chunk;
-	/* FILDES */
-	struct request *fildes_rq;
-	uint64_t fildes_cmd_end;	/* input offset after the command */
-};
-
-/* Writes one reply line: "[N: ]text<delim>". */
-void clamd_reply(struct request *rq, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-struct request *clamd_request_new(struct conn *c, enum proto_cmd cmd,
-				  char delim);
-/* Frees the request (no reply, no jobs left). */
-void clamd_request_free(struct request *rq);
-/* The request has nothing more to say: frees it, maybe ends the conn. */
-void clamd_request_done(struct request *rq);
-/* Cancels the request's jobs and frees it, without a reply. */
-void clamd_cancel(struct request *rq);
-/* "Vigil 0.2.0/<db version>/<db date>" */
-void clamd_version(struct server *s, char *out, size_t len);
-
-/* clamd_scan.c */
-void clamd_path_request(struct conn *c, const struct proto_command *pc);
-void clamd_stream_input(struct conn *c);
-void clamd_fildes_input(struct conn *c);
+/* The protocol, and what a client over MaxConnections gets: told so once
+ * it has sent a command, in its own delimiter. */
+extern const struct conn_ops clamd_ops, clamd_busy_ops;
 
 #endif

@@ -14,11 +14,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "clamd.h"
+#include "clamd_request.h"
+#include "clamd_scan.h"
 #include "dirwalk.h"
 #include "common/reader.h"
 #include "log.h"
-#include "server.h"
+#include "svc.h"
 
 struct scanjob {
 	struct pool_job pj;
@@ -88,7 +89,7 @@ static void report(struct request *rq, struct scanjob *sj,
 		report_found(rq, sj, r);
 	} else if (sj->single) {
 		clamd_reply(rq, "%s: OK", sj->label);
-		if (rq->c->srv->conf->log_clean)
+		if (rq->c->svc->conf->log_clean)
 			vlog(LOG_INFO, "%s(%s): OK", sj->label, rq->c->peer);
 	}
 }
@@ -118,9 +119,9 @@ static void job_done(struct pool_job *pj, const struct wire_result *r,
 	if (pj->fd >= 0)
 		close(pj->fd);
 	if (why == POOL_BUSY)
-		rq->c->srv->n.queue_refused++;
+		rq->c->svc->n.queue_refused++;
 	if (why != POOL_CANCELLED) {
-		server_count_scan(rq->c->srv, PROTO_CLAMD, r,
+		counters_add_scan(&rq->c->svc->n, VIA_CLAMD, r,
 				  ev_now() - sj->t0);
 		report(rq, sj, r, why);
 	}
@@ -152,8 +153,8 @@ static int submit(struct request *rq, int fd, const char *label, int single)
 	sj->next = rq->jobs;
 	rq->jobs = sj;
 	rq->running++;
-	if (pool_submit(rq->c->srv->pool, &sj->pj) < 0) {
-		rq->c->srv->n.queue_refused++;
+	if (pool_submit(rq->c->svc->pool, &sj->pj) < 0) {
+		rq->c->svc->n.queue_refused++;
 		unlink_job(rq, sj);
 		clamd_reply(rq, "%s: Server busy: scan queue full. ERROR",
 			    label);
@@ -175,7 +176,7 @@ static void pump(struct request *rq)
 	unsigned most;
 	int fd, rc, end = 0;
 
-	pool_stats(rq->c->srv->pool, &st);
+	pool_stats(rq->c->svc->pool, &st);
 	/* SCAN names the first infected file in walk order, as clamd does */
 	most = rq->stop ? 1 : 2 * (st.live ? st.live : 1);
 	while (rq->walk && !(rq->stop && rq->found) && rq->running < most) {
@@ -256,7 +257,7 @@ void clamd_cancel(struct request *rq)
 {
 	rq->cancelled = 1;
 	while (rq->jobs)
-		pool_cancel(rq->c->srv->pool, &rq->jobs->pj);
+		pool_cancel(rq->c->svc->pool, &rq->jobs->pj);
 	if (rq->cs->stream_rq == rq)
 		rq->cs->stream_rq = NULL;
 	if (rq->cs->fildes_rq == rq)
@@ -272,8 +273,8 @@ static void stream_refused(struct conn *c, uint32_t want)
 	vlog(LOG_WARNING, "INSTREAM(%s): Size limit reached, (requested: "
 	     "%llu, max: %llu)", c->peer,
 	     (unsigned long long)(cs->stream_bytes + want),
-	     (unsigned long long)c->srv->conf->stream_max_bytes);
-	c->srv->n.instream_limit++;
+	     (unsigned long long)c->svc->conf->stream_max_bytes);
+	c->svc->n.instream_limit++;
 	clamd_reply(rq, "%s", R_INSTREAM_LIMIT);
 	cs->stream_rq = NULL;
 	close(cs->memfd);
@@ -283,7 +284,7 @@ static void stream_refused(struct conn *c, uint32_t want)
 	 * write, until it closes or ReadTimeout passes */
 	conn_shutdown_output(c);
 	cs->state = ST_DRAIN;
-	c->deadline = ev_now() + c->srv->conf->read_timeout_s;
+	c->deadline = ev_now() + c->svc->conf->read_timeout_s;
 	clamd_request_free(rq);
 }
 
@@ -317,7 +318,7 @@ static int chunk_header(struct conn *c)
 		stream_end(c);
 		return 1;
 	}
-	if (cs->stream_bytes + len > c->srv->conf->stream_max_bytes) {
+	if (cs->stream_bytes + len > c->svc->conf->stream_max_bytes) {
 		stream_refused(c, len);
 		return 1;
 	}
@@ -364,7 +365,7 @@ void clamd_stream_input(struct conn *c)
 		progress = 1;
 	}
 	if (progress && !c->dead && cs->state == ST_STREAM)
-		c->deadline = ev_now() + c->srv->conf->read_timeout_s;
+		c->deadline = ev_now() + c->svc->conf->read_timeout_s;
 }
 
 void clamd_fildes_input(struct conn *c)

@@ -17,7 +17,6 @@
 
 #include "common/fdpass.h"
 #include "conn.h"
-#include "server.h"
 
 static unsigned wanted(const struct conn *c)
 {
@@ -33,28 +32,26 @@ static unsigned wanted(const struct conn *c)
 static void update(struct conn *c)
 {
 	if (!c->dead)
-		ev_mod(c->srv->epfd, c->fd, wanted(c), &c->ev);
+		ev_mod(c->epfd, c->fd, wanted(c), &c->ev);
 }
 
-struct conn *conn_new(struct server *srv, int fd, int is_unix,
-		      const char *peer, enum conn_proto proto)
+struct conn *conn_new(struct svc *svc, int epfd, int fd, int is_unix,
+		      const char *peer, enum conn_proto proto,
+		      const struct conn_ops *ops)
 {
-	static const struct conn_ops *const ops[] = {
-		[PROTO_CLAMD] = &clamd_ops, [PROTO_ICAP] = &icap_ops,
-		[PROTO_METRICS] = &metrics_ops,
-	};
 	struct conn *c = calloc(1, sizeof(*c));
 
 	if (!c)
 		return NULL;
 	c->ev.kind = EV_CONN;
-	c->srv = srv;
-	c->ops = ops[proto];
+	c->svc = svc;
+	c->epfd = epfd;
+	c->ops = ops;
 	c->proto = proto;
 	c->fd = fd;
 	c->is_unix = is_unix;
 	snprintf(c->peer, sizeof(c->peer), "%s", peer);
-	if (ev_add(srv->epfd, fd, wanted(c), &c->ev) < 0) {
+	if (ev_add(epfd, fd, wanted(c), &c->ev) < 0) {
 		free(c);
 		return NULL;
 	}
@@ -166,8 +163,7 @@ void conn_abort(struct conn *c)
 	if (c->dead)
 		return;
 	c->dead = 1;
-	ev_del(c->srv->epfd, c->fd);
-	server_conn_dead(c->srv, c);
+	ev_del(c->epfd, c->fd);
 }
 
 int conn_take_fd(struct conn *c, uint64_t *at)

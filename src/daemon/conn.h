@@ -16,12 +16,16 @@
 /* Descriptors a connection may have waiting (FILDES), more are closed. */
 #define CONN_MAX_FDS 4
 
-struct server;
+struct svc;
 struct conn;
 
 enum conn_proto { PROTO_CLAMD, PROTO_ICAP, PROTO_METRICS };
 
+/* A protocol: the server hands its operations to each connection it
+ * accepts for it. */
 struct conn_ops {
+	/* The connection is new: greet, set a deadline. 0, or -1 (abort). */
+	int (*accept)(struct conn *c);
 	/* New input, or end of input (c->eof): consume from c->in. */
 	void (*input)(struct conn *c);
 	/* A deadline passed. */
@@ -32,7 +36,8 @@ struct conn_ops {
 
 struct conn {
 	struct evsrc ev;
-	struct server *srv;
+	struct svc *svc;	/* what the parent offers the protocols */
+	int epfd;
 	const struct conn_ops *ops;
 	void *state;		/* the protocol's */
 	int fd;
@@ -51,7 +56,7 @@ struct conn {
 	int eof;		/* the client sends nothing more */
 	int closing;		/* close once the output is written */
 	int shut_wr;		/* shut down writing once it is written */
-	int dead;		/* released; freed by the loop */
+	int dead;		/* aborted; the loop releases and frees it */
 	int paused;		/* input not read (backpressure) */
 	double deadline;	/* 0: none */
 	struct conn *next;
@@ -74,9 +79,11 @@ int conn_take_fd(struct conn *c, uint64_t *at);
 /* Stops or resumes reading input. */
 void conn_pause(struct conn *c, int paused);
 
-/* The event loop's part. */
-struct conn *conn_new(struct server *srv, int fd, int is_unix,
-		      const char *peer, enum conn_proto proto);
+/* The event loop's part: a connection of proto served by ops (whose
+ * accept the caller runs), watched on epfd. */
+struct conn *conn_new(struct svc *svc, int epfd, int fd, int is_unix,
+		      const char *peer, enum conn_proto proto,
+		      const struct conn_ops *ops);
 void conn_on_event(struct conn *c, unsigned events);
 void conn_free(struct conn *c);
 

@@ -13,9 +13,10 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "conn.h"
 #include "icap.h"
 #include "log.h"
-#include "server.h"
+#include "svc.h"
 
 /* Body bytes after which an answer that may not be 204 begins. */
 #define ICAP_COMMIT_BYTES (32u << 10)
@@ -51,7 +52,7 @@ static void reset(struct icap *st)
 	st->state = IC_HEAD;
 }
 
-static void istag(struct server *s, char *out, size_t len)
+static void istag(const struct svc *s, char *out, size_t len)
 {
 	struct pool_stats st;
 
@@ -67,7 +68,7 @@ static void head(struct conn *c, const char *status, const char *extra,
 	struct icap *st = c->state;
 	char tag[48];
 
-	istag(c->srv, tag, sizeof(tag));
+	istag(c->svc, tag, sizeof(tag));
 	conn_printf(c, "ICAP/1.0 %s\r\nServer: Vigil/%s\r\nISTag: %s\r\n"
 		    "Connection: %s\r\n%sEncapsulated: %s\r\n\r\n", status,
 		    VIGIL_VERSION_STRING, tag,
@@ -105,8 +106,8 @@ static void options(struct conn *c)
 		 "Methods: RESPMOD, REQMOD\r\nService: Vigil %s anti-virus\r\n"
 		 "Max-Connections: %u\r\nOptions-TTL: 3600\r\nAllow: 204\r\n"
 		 "Preview: %u\r\nTransfer-Preview: *\r\n",
-		 VIGIL_VERSION_STRING, c->srv->conf->max_connections,
-		 c->srv->conf->icap_preview_bytes);
+		 VIGIL_VERSION_STRING, c->svc->conf->max_connections,
+		 c->svc->conf->icap_preview_bytes);
 	head(c, "200 OK", extra, "null-body=0");
 	done(c);
 }
@@ -262,9 +263,9 @@ static void scanned(struct pool_job *j, const struct wire_result *r,
 	st->job_running = 0;
 	if (why == POOL_CANCELLED)
 		return;
-	server_count_scan(c->srv, PROTO_ICAP, r, ev_now() - st->t0);
+	counters_add_scan(&c->svc->n, VIA_ICAP, r, ev_now() - st->t0);
 	if (why == POOL_BUSY) {
-		c->srv->n.queue_refused++;
+		c->svc->n.queue_refused++;
 		fail(c, "503 Service Unavailable");
 	} else if (why || !r || r->rc < 0) {
 		vlog(LOG_WARNING, "icap(%s): scan failed", c->peer);
@@ -286,8 +287,8 @@ static void body_complete(struct conn *c)
 {
 	struct icap *st = c->state;
 
-	if (st->over && !c->srv->conf->limits_warn) {
-		c->srv->n.instream_limit++;
+	if (st->over && !c->svc->conf->limits_warn) {
+		c->svc->n.instream_limit++;
 		return block(c, "Heuristics.Limits.Exceeded.StreamMaxLength");
 	}
 	st->state = IC_SCAN;
@@ -298,8 +299,8 @@ static void body_complete(struct conn *c)
 	st->job.kind = JOB_SCAN;
 	st->job.done = scanned;
 	st->job.ctx = c;
-	if (pool_submit(c->srv->pool, &st->job) < 0) {
-		c->srv->n.queue_refused++;
+	if (pool_submit(c->svc->pool, &st->job) < 0) {
+		c->svc->n.queue_refused++;
 		return fail(c, "503 Service Unavailable");
 	}
 	st->job_running = 1;
@@ -313,7 +314,7 @@ static int store(struct conn *c, size_t n)
 	size_t off = 0;
 	ssize_t w;
 
-	if (st->over || st->body_bytes + n > c->srv->conf->stream_max_bytes) {
+	if (st->over || st->body_bytes + n > c->svc->conf->stream_max_bytes) {
 		st->over = 1; /* read on, keep nothing */
 		return 0;
 	}
@@ -423,7 +424,7 @@ static int head_step(struct conn *c)
 	if (icap_parse_head(c->in, n, &st->req) < 0)
 		return -1;
 	conn_consume(c, n);
-	c->deadline = ev_now() + c->srv->conf->read_timeout_s;
+	c->deadline = ev_now() + c->svc->conf->read_timeout_s;
 	start(c);
 	return 1;
 }
@@ -462,7 +463,7 @@ static void input(struct conn *c)
 		if (st->state == IC_HEAD && !c->in_len)
 			break;
 		if (st->state != IC_HEAD)
-			c->deadline = ev_now() + c->srv->conf->read_timeout_s;
+			c->deadline = ev_now() + c->svc->conf->read_timeout_s;
 		if (st->state == IC_HEAD)
 			rc = head_step(c);
 		else if (st->state == IC_ENCAP)
@@ -475,7 +476,7 @@ static void input(struct conn *c)
 	if (rc < 0 && !c->dead)
 		return fail(c, "400 Bad Request");
 	if (!c->dead && st->state == IC_HEAD && !st->job_running)
-		c->deadline = ev_now() + c->srv->conf->idle_timeout_s;
+		c->deadline = ev_now() + c->svc->conf->idle_timeout_s;
 	if (!c->dead && c->eof && !st->job_running)
 		conn_close_after_output(c);
 }
@@ -495,15 +496,13 @@ static void release(struct conn *c)
 	struct icap *st = c->state;
 
 	if (st->job_running)
-		pool_cancel(c->srv->pool, &st->job);
+		pool_cancel(c->svc->pool, &st->job);
 	reset(st);
 	free(st);
 	c->state = NULL;
 }
 
-const struct conn_ops icap_ops = { input, timeout, release };
-
-int icap_accept(struct conn *c)
+static int accept_icap(struct conn *c)
 {
 	struct icap *st = calloc(1, sizeof(*st));
 
@@ -511,6 +510,8 @@ int icap_accept(struct conn *c)
 		return -1;
 	st->memfd = -1;
 	c->state = st;
-	c->deadline = ev_now() + c->srv->conf->command_timeout_s;
+	c->deadline = ev_now() + c->svc->conf->command_timeout_s;
 	return 0;
 }
+
+const struct conn_ops icap_ops = { accept_icap, input, timeout, release };

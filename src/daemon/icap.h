@@ -56,4 +56,8 @@ int icap_parse_chunk(const char *buf, size_t len, uint64_t *size,
 /* The encapsulated headers' length: where the body (or null-body) starts. */
 int64_t icap_encap_end(const struct icap_encap *e);
 
+/* The ICAP service on a connection (icap.c). */
+struct conn_ops;
+extern const struct conn_ops icap_ops;
+
 #endif

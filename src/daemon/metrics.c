@@ -6,7 +6,9 @@
 #include <string.h>
 
 #include "common/reader.h"
-#include "server.h"
+#include "metrics.h"
+#include "stats.h"
+#include "svc.h"
 
 #define METRICS_MAX_REQUEST_BYTES 8192
 /* Seconds a scraper has to send its request. */
@@ -47,7 +49,7 @@ static void input(struct conn *c)
 		return;
 	}
 	if (wants_metrics(c->in, c->in_len))
-		stats_prometheus(c->srv, c);
+		stats_prometheus(c->svc, c);
 	else
 		conn_printf(c, "HTTP/1.0 404 Not Found\r\nContent-Type: "
 			    "text/plain\r\nConnection: close\r\n\r\n"
@@ -66,10 +68,11 @@ static void release(struct conn *c)
 	(void)c;
 }
 
-const struct conn_ops metrics_ops = { input, timeout, release };
-
-int metrics_accept(struct conn *c)
+static int accept_metrics(struct conn *c)
 {
 	c->deadline = ev_now() + METRICS_TIMEOUT_S;
 	return 0;
 }
+
+const struct conn_ops metrics_ops = { accept_metrics, input, timeout,
+				     release };

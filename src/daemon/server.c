@@ -18,9 +18,12 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "clamd.h"
 #include "common/confine.h"
+#include "icap.h"
 #include "listen.h"
 #include "log.h"
+#include "metrics.h"
 #include "notify.h"
 #include "proto.h"
 #include "server.h"
@@ -29,10 +32,6 @@
 #define TICK_MS 200
 /* Connections accepted per listener event before others get a turn. */
 #define ACCEPT_BATCH 64
-
-const double server_latency_bounds[SERVER_LATENCY_BUCKETS] = {
-	0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10, 60,
-};
 
 static int add_listener(struct server *s, int fd, int is_unix,
 			enum conn_proto proto)
@@ -48,6 +47,8 @@ static int add_listener(struct server *s, int fd, int is_unix,
 	l->fd = fd;
 	l->is_unix = is_unix;
 	l->proto = proto;
+	l->ops = proto == PROTO_CLAMD ? &clamd_ops :
+		 proto == PROTO_ICAP ? &icap_ops : &metrics_ops;
 	return ev_add(s->epfd, fd, EPOLLIN, &l->ev);
 }
 
@@ -209,8 +210,8 @@ static int pool_setup(struct server *s, struct vigil_engine *e)
 	pc.opts.max_depth = c->max_recursion;
 	pc.opts.max_seconds = c->max_scan_ms ? (c->max_scan_ms + 999) / 1000 : 0;
 	if (sandbox_check(c, pc.workers) < 0 ||
-	    pool_new(&s->pool, s->epfd, &pc) < 0 ||
-	    pool_set_engine(s->pool, e) < 0)
+	    pool_new(&s->svc.pool, s->epfd, &pc) < 0 ||
+	    pool_set_engine(s->svc.pool, e) < 0)
 		return -1;
 	return 0;
 }
@@ -222,8 +223,9 @@ int server_init(struct server *s, struct vconf *conf)
 
 	memset(s, 0, sizeof(*s));
 	s->conf = conf;
+	s->svc.conf = conf;
 	s->sigfd = -1;
-	s->started_at = ev_now();
+	s->svc.started_at = ev_now();
 	if ((s->epfd = epoll_create1(EPOLL_CLOEXEC)) < 0 || signals(s) < 0) {
 		vlog(LOG_ERR, "cannot set up the event loop: %s",
 		     strerror(errno));
@@ -236,13 +238,13 @@ int server_init(struct server *s, struct vconf *conf)
 	if (db_loader_init(&s->loader, conf->database_dir, conf->cache_dir) < 0 ||
 	    ev_add(s->epfd, s->loader.efd, EPOLLIN, &s->loader.ev) < 0)
 		return -1;
-	if (db_build(conf->database_dir, conf->cache_dir, &e, &s->db, err,
+	if (db_build(conf->database_dir, conf->cache_dir, &e, &s->svc.db, err,
 		     sizeof(err)) < 0) {
 		vlog(LOG_ERR, "cannot load the database: %s", err);
 		return -1;
 	}
 	vlog(LOG_INFO, "database loaded: %llu signatures in %.2f s",
-	     (unsigned long long)s->db.signatures, s->db.load_seconds);
+	     (unsigned long long)s->svc.db.signatures, s->svc.db.load_seconds);
 	if (pool_setup(s, e) < 0) {
 		vigil_engine_free(e);
 		return -1;
@@ -291,43 +293,40 @@ static void accept_one(struct server *s, struct listener *l, int fd,
 		       const struct sockaddr_storage *ss)
 {
 	unsigned limit = s->conf->max_connections;
-	unsigned used = s->nclients;
+	unsigned used = s->svc.nclients;
 	int busy = 0;
 	char peer[64];
 	struct conn *c;
-	int rc;
 
 	if (l->proto == PROTO_METRICS) {
 		limit = SERVER_MAX_SCRAPERS;
-		used = s->nconns - s->nclients;
+		used = s->nconns - s->svc.nclients;
 	}
 	if (used >= limit && l->proto == PROTO_CLAMD &&
 	    used < limit + SERVER_MAX_REFUSING) {
-		s->n.conn_refused++;
+		s->svc.n.conn_refused++;
 		busy = 1; /* answered in the client's own delimiter */
 	} else if (used >= limit) {
 		const char *r = busy_reply(l->proto);
 
-		s->n.conn_refused++;
+		s->svc.n.conn_refused++;
 		if (send(fd, r, strlen(r), MSG_NOSIGNAL | MSG_DONTWAIT) < 0)
 			errno = 0;
 		close(fd);
 		return;
 	}
 	peer_name(ss, peer, sizeof(peer));
-	if (!(c = conn_new(s, fd, l->is_unix, peer, l->proto))) {
+	if (!(c = conn_new(&s->svc, s->epfd, fd, l->is_unix, peer, l->proto,
+			   busy ? &clamd_busy_ops : l->ops))) {
 		close(fd);
 		return;
 	}
 	c->next = s->conns;
 	s->conns = c;
 	s->nconns++;
-	s->nclients += l->proto != PROTO_METRICS;
-	s->n.connections++;
-	rc = busy ? clamd_accept_busy(c) :
-	     l->proto == PROTO_CLAMD ? clamd_accept(c) :
-	     l->proto == PROTO_ICAP ? icap_accept(c) : metrics_accept(c);
-	if (rc < 0)
+	s->svc.nclients += l->proto != PROTO_METRICS;
+	s->svc.n.connections++;
+	if (c->ops->accept(c) < 0)
 		conn_abort(c);
 }
 
@@ -351,33 +350,25 @@ static void on_listener(struct server *s, struct listener *l)
 	}
 }
 
-void server_conn_dead(struct server *s, struct conn *c)
-{
-	struct conn **pp;
-
-	for (pp = &s->conns; *pp; pp = &(*pp)->next) {
-		if (*pp == c) {
-			*pp = c->next;
-			s->nconns--;
-			s->nclients -= c->proto != PROTO_METRICS;
-			c->next = s->dead;
-			s->dead = c;
-			return;
-		}
-	}
-}
-
+/* Frees the connections aborted during the events just handled: only
+ * now, so that no handler is left holding a freed one. */
 static void free_dead(struct server *s)
 {
-	while (s->dead) {
-		struct conn *c = s->dead;
+	struct conn **pp = &s->conns, *c;
 
-		s->dead = c->next;
+	while ((c = *pp) != NULL) {
+		if (!c->dead) {
+			pp = &c->next;
+			continue;
+		}
+		*pp = c->next;
+		s->nconns--;
+		s->svc.nclients -= c->proto != PROTO_METRICS;
 		conn_free(c);
 	}
 }
 
-void server_request_reload(struct server *s, const char *why)
+static void request_reload(struct server *s, const char *why)
 {
 	if (s->loader.running) {
 		s->reload_again = 1;
@@ -385,10 +376,10 @@ void server_request_reload(struct server *s, const char *why)
 	}
 	vlog(LOG_NOTICE, "reloading the database (%s)", why);
 	notify("RELOADING=1");
-	pool_allow_fork(s->pool, 0);
+	pool_allow_fork(s->svc.pool, 0);
 	if (db_loader_start(&s->loader) < 0) {
 		vlog(LOG_ERR, "cannot start the database loader");
-		pool_allow_fork(s->pool, 1);
+		pool_allow_fork(s->svc.pool, 1);
 		notify("READY=1");
 	}
 }
@@ -398,32 +389,27 @@ static void on_loaded(struct server *s)
 	struct db_loader *l = &s->loader;
 
 	db_loader_finish(l);
-	pool_allow_fork(s->pool, 1);
+	pool_allow_fork(s->svc.pool, 1);
 	if (l->rc < 0) {
-		s->n.reloads_failed++;
+		s->svc.n.reloads_failed++;
 		vlog(LOG_ERR, "new database refused, the old one keeps "
 		     "serving: %s", l->err);
-	} else if (pool_set_engine(s->pool, l->engine) < 0) {
-		s->n.reloads_failed++;
+	} else if (pool_set_engine(s->svc.pool, l->engine) < 0) {
+		s->svc.n.reloads_failed++;
 		vigil_engine_free(l->engine);
 	} else {
-		s->n.reloads_ok++;
-		s->db = l->info;
+		s->svc.n.reloads_ok++;
+		s->svc.db = l->info;
 		vlog(LOG_NOTICE, "database reloaded: %llu signatures in "
-		     "%.2f s", (unsigned long long)s->db.signatures,
-		     s->db.load_seconds);
+		     "%.2f s", (unsigned long long)s->svc.db.signatures,
+		     s->svc.db.load_seconds);
 	}
 	l->engine = NULL;
 	notify("READY=1");
 	if (s->reload_again) {
 		s->reload_again = 0;
-		server_request_reload(s, "asked again during a reload");
+		request_reload(s, "asked again during a reload");
 	}
-}
-
-void server_request_stop(struct server *s)
-{
-	s->stopping = 1;
 }
 
 static void on_signal(struct server *s)
@@ -433,14 +419,14 @@ static void on_signal(struct server *s)
 	while (read(s->sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
 		switch (si.ssi_signo) {
 		case SIGCHLD:
-			pool_reap(s->pool);
+			pool_reap(s->svc.pool);
 			break;
 		case SIGHUP:
 			log_reopen();
-			server_request_reload(s, "SIGHUP");
+			request_reload(s, "SIGHUP");
 			break;
 		case SIGUSR2:
-			server_request_reload(s, "SIGUSR2");
+			request_reload(s, "SIGUSR2");
 			break;
 		default:
 			vlog(LOG_NOTICE, "signal %u: stopping", si.ssi_signo);
@@ -457,8 +443,8 @@ static void self_check(struct server *s, double now)
 		return;
 	s->next_self_check = now + s->conf->self_check_s;
 	db_fingerprint(s->conf->database_dir, fp);
-	if (strcmp(fp, s->db.fingerprint) && !s->loader.running)
-		server_request_reload(s, "the database directory changed");
+	if (strcmp(fp, s->svc.db.fingerprint) && !s->loader.running)
+		request_reload(s, "the database directory changed");
 }
 
 static void tick(struct server *s)
@@ -473,7 +459,7 @@ static void tick(struct server *s)
 			c->ops->timeout(c);
 		}
 	}
-	pool_tick(s->pool, now);
+	pool_tick(s->svc.pool, now);
 	self_check(s, now);
 }
 
@@ -489,7 +475,7 @@ static void dispatch(struct server *s, struct epoll_event *e)
 		conn_on_event((struct conn *)src, e->events);
 		break;
 	case EV_WORKER:
-		pool_on_event(s->pool, src, e->events);
+		pool_on_event(s->svc.pool, src, e->events);
 		break;
 	case EV_SIGNAL:
 		on_signal(s);
@@ -497,6 +483,20 @@ static void dispatch(struct server *s, struct epoll_event *e)
 	case EV_LOADER:
 		on_loaded(s);
 		break;
+	}
+}
+
+/* What the protocols asked of the loop while it handled their events. */
+static void asked(struct server *s)
+{
+	char why[sizeof(s->svc.reload_why)];
+
+	if (s->svc.stop_asked)
+		s->stopping = 1;
+	if (s->svc.reload_why[0]) {
+		memcpy(why, s->svc.reload_why, sizeof(why));
+		s->svc.reload_why[0] = '\0';
+		request_reload(s, why);
 	}
 }
 
@@ -516,6 +516,7 @@ int server_run(struct server *s)
 		}
 		for (i = 0; i < n; i++)
 			dispatch(s, &ev[i]);
+		asked(s);
 		free_dead(s);
 		if (ev_now() - last_tick >= TICK_MS / 1000.0) {
 			last_tick = ev_now();
@@ -527,38 +528,16 @@ int server_run(struct server *s)
 	return 0;
 }
 
-void server_count_scan(struct server *s, enum conn_proto via,
-		       const struct wire_result *r, double seconds)
-{
-	unsigned i;
-
-	s->n.scans++;
-	s->n.by_interface[via == PROTO_ICAP]++;
-	if (!r || r->rc < 0)
-		s->n.errors++;
-	else if (r->verdict == VIGIL_VERDICT_FOUND)
-		s->n.found++;
-	else if (r->verdict == VIGIL_VERDICT_LIMIT)
-		s->n.limits++;
-	else
-		s->n.clean++;
-	if (r)
-		s->n.bytes += r->bytes;
-	for (i = 0; i < SERVER_LATENCY_BUCKETS; i++)
-		if (seconds <= server_latency_bounds[i])
-			s->n.latency_le[i]++;
-	s->n.latency_sum += seconds;
-}
-
 void server_free(struct server *s)
 {
+	struct conn *c;
 	unsigned i;
 
-	while (s->conns)
-		conn_abort(s->conns);
+	for (c = s->conns; c; c = c->next)
+		conn_abort(c);
 	free_dead(s);
 	db_loader_free(&s->loader);
-	pool_free(s->pool);
+	pool_free(s->svc.pool);
 	for (i = 0; i < s->nlisteners; i++)
 		close(s->listeners[i].fd);
 	if (s->own_socket)

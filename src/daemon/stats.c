@@ -1,6 +1,6 @@
 /*
- * stats.c -- what vigild tells about itself: the clamd STATS reply (the
- * shape clamdtop and exporters parse) and the Prometheus text format.
+ * stats.c -- see stats.h: the clamd STATS reply (the shape clamdtop and
+ * exporters parse) and the Prometheus text format.
  */
 #define _GNU_SOURCE
 #include <stdio.h>
@@ -10,14 +10,14 @@
 #include "common/textbuf.h"
 #include "freshness.h"
 #include "log.h"
-#include "server.h"
+#include "stats.h"
 
 static void running_job(void *ctx, const struct pool_job *j)
 {
 	textbuf_printf(ctx, "\tSCAN %f \n", ev_now() - j->started_at);
 }
 
-void stats_clamd(struct server *s, char *buf, size_t len)
+void stats_clamd(const struct svc *s, char *buf, size_t len)
 {
 	struct textbuf b;
 	struct pool_stats st;
@@ -80,9 +80,9 @@ static void latency(struct textbuf *b, const struct counters *n)
 	textbuf_printf(b, "# HELP vigil_scan_duration_seconds Time from a request's "
 	    "object being ready to its verdict.\n"
 	    "# TYPE vigil_scan_duration_seconds histogram\n");
-	for (i = 0; i < SERVER_LATENCY_BUCKETS; i++)
+	for (i = 0; i < COUNTERS_LATENCY_BUCKETS; i++)
 		textbuf_printf(b, "vigil_scan_duration_seconds_bucket{le=\"%g\"} %llu\n",
-		    server_latency_bounds[i],
+		    counters_latency_bounds[i],
 		    (unsigned long long)n->latency_le[i]);
 	textbuf_printf(b, "vigil_scan_duration_seconds_bucket{le=\"+Inf\"} %llu\n",
 	    (unsigned long long)n->scans);
@@ -91,7 +91,7 @@ static void latency(struct textbuf *b, const struct counters *n)
 	    (unsigned long long)n->scans);
 }
 
-static void workers(struct textbuf *b, struct server *s)
+static void workers(struct textbuf *b, const struct svc *s)
 {
 	struct pool_stats st;
 
@@ -112,7 +112,7 @@ static void workers(struct textbuf *b, struct server *s)
 	      "start, one more per reload).", st.generation);
 }
 
-static void database(struct textbuf *b, struct server *s)
+static void database(struct textbuf *b, const struct svc *s)
 {
 	long long age;
 
@@ -139,7 +139,7 @@ static void database(struct textbuf *b, struct server *s)
 	    (unsigned long long)s->n.reloads_failed);
 }
 
-static size_t prometheus(struct server *s, char *buf, size_t len)
+static size_t prometheus(const struct svc *s, char *buf, size_t len)
 {
 	struct textbuf b;
 
@@ -165,7 +165,7 @@ static size_t prometheus(struct server *s, char *buf, size_t len)
 	return b.len;
 }
 
-void stats_prometheus(struct server *s, struct conn *c)
+void stats_prometheus(const struct svc *s, struct conn *c)
 {
 	static char body[32768];
 	size_t n = prometheus(s, body, sizeof(body));
