@@ -22,8 +22,8 @@ static void make_root(void)
 	struct keypair k;
 	unsigned r;
 
-	crypto_setup();
-	key_generate(&k);
+	upd_crypto_setup();
+	upd_key_generate(&k);
 	root.role = ROLE_ROOT;
 	root.nkeys = 1;
 	memcpy(root.keyid[0], k.id, KEYID_BYTES);
@@ -47,18 +47,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!root.nkeys)
 		make_root();
 	for (r = 0; r < ROLE_COUNT; r++) {
-		if (manifest_parse((const char *)data, size, (enum role)r, &m,
+		if (upd_manifest_parse((const char *)data, size, (enum role)r, &m,
 				   &why) < 0)
 			continue;
-		n = manifest_body(&m, body, sizeof(body));
+		n = upd_manifest_body(&m, body, sizeof(body));
 		if (n != m.signed_len || memcmp(body, data, n))
 			abort(); /* accepted a text that is not canonical */
-		if (verify_threshold(&m, (const char *)data, &root,
+		if (upd_verify_threshold(&m, (const char *)data, &root,
 				     (enum role)r) == 0)
 			abort(); /* a forgery with a key nobody has */
 	}
-	if (checkpoint_parse((const char *)data, size, &cp, &why) == 0 &&
-	    checkpoint_verify(&cp, (const char *)data, &root, &w) == 0)
+	if (upd_checkpoint_parse((const char *)data, size, &cp, &why) == 0 &&
+	    upd_checkpoint_verify(&cp, (const char *)data, &root, &w) == 0)
 		abort();
 	return 0;
 }

@@ -18,10 +18,14 @@
 #include <zstd.h>
 
 #include "client.h"
-#include "split.h"
 #include "crypto.h"
 #include "delta.h"
 #include "fsutil.h"
+#include "install.h"
+#include "logcheck.h"
+#include "root.h"
+#include "split.h"
+#include "state.h"
 
 /* Root versions walked in one cycle at most. */
 #define ROOT_CHAIN_MAX 1024
@@ -30,36 +34,14 @@
 /* Largest database accepted, whatever a manifest says. */
 #define DB_MAX_BYTES ((uint64_t)4 << 30)
 
-static const char *const names[U_COUNT] = {
-	"OK", "E_SIG", "E_HASH", "E_ROLLBACK", "E_EXPIRED", "E_TOOBIG",
-	"E_SLOW", "E_FETCH", "E_FORMAT", "E_MISMATCH", "E_WRONGTARGET",
-	"E_DELEGATION", "E_NOMIRROR", "E_INSTALL", "E_WITNESS", "E_SPLITVIEW",
-	"E_INCLUSION", "E_NOTLOGGED",
-};
-
-const char *upd_error_name(enum upd_error e)
-{
-	return e < U_COUNT ? names[e] : "E_?";
-}
-
-enum upd_error fail(struct uctx *c, enum upd_error e, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(c->err, sizeof(c->err), fmt, ap);
-	va_end(ap);
-	return e;
-}
-
 static enum upd_error from_fetch(struct uctx *c, enum fetch_result r,
 				 const char *why)
 {
 	switch (r) {
 	case FETCH_OK: return U_OK;
-	case FETCH_TOOBIG: return fail(c, U_TOOBIG, "%s", why);
-	case FETCH_SLOW: return fail(c, U_SLOW, "%s", why);
-	default: return fail(c, U_FETCH, "%s", why);
+	case FETCH_TOOBIG: return upd_fail(c, U_TOOBIG, "%s", why);
+	case FETCH_SLOW: return upd_fail(c, U_SLOW, "%s", why);
+	default: return upd_fail(c, U_FETCH, "%s", why);
 	}
 }
 
@@ -80,24 +62,24 @@ static enum upd_error get_manifest(struct uctx *c, const char *mirror,
 
 	*text = NULL;
 	snprintf(url, sizeof(url), "%s/v1/%s", mirror, path);
-	fr = ufetch(c, url, pin ? pin->len : cap, text, &len, why,
+	fr = upd_fetch_via(c, url, pin ? pin->len : cap, text, &len, why,
 		   sizeof(why));
 	if (fr == FETCH_TOOBIG && pin)
-		return fail(c, U_MISMATCH, "%s is longer than the %s manifest "
-			    "the timestamp pins", url, role_name(r));
+		return upd_fail(c, U_MISMATCH, "%s is longer than the %s manifest "
+			    "the timestamp pins", url, upd_role_name(r));
 	if (fr != FETCH_OK)
 		return from_fetch(c, fr, why);
 	if (pin) {
-		sha256(*text, len, h);
+		upd_sha256(*text, len, h);
 		if (len != pin->len || memcmp(h, pin->sha256, SHA256_BYTES))
-			return fail(c, U_MISMATCH, "%s is not the %s manifest "
-				    "the timestamp pins", url, role_name(r));
+			return upd_fail(c, U_MISMATCH, "%s is not the %s manifest "
+				    "the timestamp pins", url, upd_role_name(r));
 	}
-	if (manifest_parse(*text, len, r, m, &perr) < 0)
+	if (upd_manifest_parse(*text, len, r, m, &perr) < 0)
 		/* a signature missing or in another form is a signature
 		 * failure: there is no other way to accept a manifest */
-		return fail(c, strstr(perr, "signature") ? U_SIG : U_FORMAT,
-			    "%s: %s manifest: %s", url, role_name(r), perr);
+		return upd_fail(c, strstr(perr, "signature") ? U_SIG : U_FORMAT,
+			    "%s: %s manifest: %s", url, upd_role_name(r), perr);
 	*tlen = len;
 	return U_OK;
 }
@@ -109,15 +91,15 @@ static enum upd_error fresh_enough(struct uctx *c, const struct manifest *m,
 	char t[32];
 
 	if (m->expires <= c->now) {
-		format_time(m->expires, t);
-		return fail(c, U_EXPIRED, "%s manifest version %llu expired "
-			    "at %s", role_name(m->role),
+		upd_format_time(m->expires, t);
+		return upd_fail(c, U_EXPIRED, "%s manifest version %llu expired "
+			    "at %s", upd_role_name(m->role),
 			    (unsigned long long)m->version, t);
 	}
 	if (m->version < floor)
-		return fail(c, U_ROLLBACK, "%s manifest version %llu is older "
+		return upd_fail(c, U_ROLLBACK, "%s manifest version %llu is older "
 			    "than version %llu, already trusted",
-			    role_name(m->role), (unsigned long long)m->version,
+			    upd_role_name(m->role), (unsigned long long)m->version,
 			    (unsigned long long)floor);
 	return U_OK;
 }
@@ -138,7 +120,7 @@ static enum upd_error walk_roots(struct uctx *c, const char *mirror,
 	uint64_t v;
 
 	if (!m)
-		return fail(c, U_INSTALL, "out of memory");
+		return upd_fail(c, U_INSTALL, "out of memory");
 	if (want - c->root.version > ROOT_CHAIN_MAX)
 		want = c->root.version + ROOT_CHAIN_MAX;
 	for (v = c->root.version + 1; v <= want && !e; v++) {
@@ -149,22 +131,22 @@ static enum upd_error walk_roots(struct uctx *c, const char *mirror,
 				      NULL, ROLE_ROOT, m, &text, &len)))
 			break;
 		if (m->version != v ||
-		    verify_threshold(m, text, &c->root, ROLE_ROOT) < 0 ||
-		    verify_threshold(m, text, m, ROLE_ROOT) < 0) {
-			e = fail(c, U_SIG, "root version %llu is not signed by "
+		    upd_verify_threshold(m, text, &c->root, ROLE_ROOT) < 0 ||
+		    upd_verify_threshold(m, text, m, ROLE_ROOT) < 0) {
+			e = upd_fail(c, U_SIG, "root version %llu is not signed by "
 				 "the thresholds of versions %llu and %llu",
 				 (unsigned long long)v,
 				 (unsigned long long)c->root.version,
 				 (unsigned long long)v);
 			break;
 		}
-		root_adopt(c, m, text, len);
+		upd_root_adopt(c, m, text, len);
 		text = NULL;
 	}
 	free(text);
 	free(m);
 	if (!e && c->root.expires <= c->now)
-		e = fail(c, U_EXPIRED, "the newest root (version %llu) has "
+		e = upd_fail(c, U_EXPIRED, "the newest root (version %llu) has "
 			 "expired", (unsigned long long)c->root.version);
 	return e;
 }
@@ -181,18 +163,18 @@ static enum upd_error get_timestamp(struct uctx *c, const char *mirror,
 	if (!e && ts->root_version > c->root.version) {
 		e = walk_roots(c, mirror, ts->root_version);
 		if (!e && c->root.version != ts->root_version)
-			e = fail(c, U_MISMATCH, "the timestamp names root "
+			e = upd_fail(c, U_MISMATCH, "the timestamp names root "
 				 "version %llu, the mirror had up to %llu",
 				 (unsigned long long)ts->root_version,
 				 (unsigned long long)c->root.version);
 	}
 	if (!e && ts->root_version != c->root.version)
-		e = fail(c, U_MISMATCH, "the timestamp names root version "
+		e = upd_fail(c, U_MISMATCH, "the timestamp names root version "
 			 "%llu, %llu is trusted",
 			 (unsigned long long)ts->root_version,
 			 (unsigned long long)c->root.version);
-	if (!e && verify_threshold(ts, text, &c->root, ROLE_TIMESTAMP) < 0)
-		e = fail(c, U_SIG, "timestamp: not signed by the threshold "
+	if (!e && upd_verify_threshold(ts, text, &c->root, ROLE_TIMESTAMP) < 0)
+		e = upd_fail(c, U_SIG, "timestamp: not signed by the threshold "
 			 "of timestamp keys");
 	if (!e)
 		e = fresh_enough(c, ts, c->st.timestamp);
@@ -211,16 +193,16 @@ static enum upd_error get_pinned(struct uctx *c, const char *mirror,
 	enum upd_error e;
 	size_t len = 0;
 
-	hex(pin->sha256, SHA256_BYTES, h);
-	snprintf(path, sizeof(path), "meta/%s.%s", h, role_name(r));
-	e = get_manifest(c, mirror, path, manifest_cap(r), pin, r, m, &text,
+	upd_hex(pin->sha256, SHA256_BYTES, h);
+	snprintf(path, sizeof(path), "meta/%s.%s", h, upd_role_name(r));
+	e = get_manifest(c, mirror, path, upd_manifest_cap(r), pin, r, m, &text,
 			 &len);
-	if (!e && verify_threshold(m, text, &c->root, r) < 0)
-		e = fail(c, U_SIG, "%s manifest: not signed by the threshold "
-			 "of %s keys", role_name(r), role_name(r));
+	if (!e && upd_verify_threshold(m, text, &c->root, r) < 0)
+		e = upd_fail(c, U_SIG, "%s manifest: not signed by the threshold "
+			 "of %s keys", upd_role_name(r), upd_role_name(r));
 	if (!e && m->version != pin->version)
-		e = fail(c, U_MISMATCH, "%s manifest version %llu, the "
-			 "timestamp pins %llu", role_name(r),
+		e = upd_fail(c, U_MISMATCH, "%s manifest version %llu, the "
+			 "timestamp pins %llu", upd_role_name(r),
 			 (unsigned long long)m->version,
 			 (unsigned long long)pin->version);
 	if (!e)
@@ -240,11 +222,11 @@ static enum upd_error check_target(struct uctx *c, const struct manifest *t,
 		if (fnmatch(t->paths[i], r->target, FNM_PATHNAME) == 0)
 			break;
 	if (i == t->npaths)
-		return fail(c, U_DELEGATION, "release signs \"%s\", outside "
+		return upd_fail(c, U_DELEGATION, "release signs \"%s\", outside "
 			    "what targets delegates to it", r->target);
 	if (strcmp(r->target, c->target) || strcmp(r->channel, c->channel) ||
 	    strcmp(r->type, c->type))
-		return fail(c, U_WRONGTARGET, "release is %s (%s, %s), %s (%s, "
+		return upd_fail(c, U_WRONGTARGET, "release is %s (%s, %s), %s (%s, "
 			    "%s) was asked for", r->target, r->channel, r->type,
 			    c->target, c->channel, c->type);
 	return U_OK;
@@ -264,23 +246,23 @@ static enum upd_error unpack(struct uctx *c, const struct manifest *r,
 	*out = NULL;
 	if (!d || !(o.dst = malloc(r->full.len ? r->full.len : 1))) {
 		ZSTD_freeDCtx(d);
-		return fail(c, U_INSTALL, "out of memory");
+		return upd_fail(c, U_INSTALL, "out of memory");
 	}
 	ZSTD_DCtx_setParameter(d, ZSTD_d_windowLogMax, ZSTD_WINDOW_LOG_MAX);
 	while (rc && in.pos < in.size && o.pos < o.size) {
 		rc = ZSTD_decompressStream(d, &o, &in);
 		if (ZSTD_isError(rc)) {
-			e = fail(c, U_HASH, "database: %s", ZSTD_getErrorName(rc));
+			e = upd_fail(c, U_HASH, "database: %s", ZSTD_getErrorName(rc));
 			break;
 		}
 	}
 	if (!e && (rc || in.pos < in.size))
-		e = fail(c, o.pos == o.size ? U_TOOBIG : U_HASH, "database: "
+		e = upd_fail(c, o.pos == o.size ? U_TOOBIG : U_HASH, "database: "
 			 "does not decompress to its signed length");
 	if (!e) {
-		sha256(o.dst, o.pos, h);
+		upd_sha256(o.dst, o.pos, h);
 		if (o.pos != r->full.len || memcmp(h, r->full.sha256, SHA256_BYTES))
-			e = fail(c, U_HASH, "database: not the signed content");
+			e = upd_fail(c, U_HASH, "database: not the signed content");
 	}
 	ZSTD_freeDCtx(d);
 	if (e)
@@ -297,12 +279,12 @@ static char *installed_db(struct uctx *c, size_t *len)
 	uint8_t sum[SHA256_BYTES];
 
 	snprintf(path, sizeof(path), "%s/current/%s", c->dir,
-		 payload_name(c));
+		 upd_payload_name(c));
 	if (!c->st.installed_sha[0] ||
-	    !(data = read_file(path, DB_MAX_BYTES, len)))
+	    !(data = upd_read_file(path, DB_MAX_BYTES, len)))
 		return NULL;
-	sha256(data, *len, sum);
-	hex(sum, SHA256_BYTES, h);
+	upd_sha256(data, *len, sum);
+	upd_hex(sum, SHA256_BYTES, h);
 	if (strcmp(h, c->st.installed_sha)) {
 		free(data);
 		return NULL;
@@ -328,11 +310,11 @@ static int via_delta(struct uctx *c, const char *mirror,
 			d = &r->deltas[i];
 	if (!d || d->len >= r->file.len || !(old = installed_db(c, &oldlen)))
 		return -1;
-	hex(d->sha256, SHA256_BYTES, h);
+	upd_hex(d->sha256, SHA256_BYTES, h);
 	snprintf(url, sizeof(url), "%s/v1/delta/%llu-%llu.%s.zst", mirror,
 		 (unsigned long long)d->from, (unsigned long long)r->version, h);
 	res = malloc(r->full.len ? r->full.len : 1);
-	if (!res || ufetch(c, url, d->len, &z, &zlen, why, sizeof(why)) !=
+	if (!res || upd_fetch_via(c, url, d->len, &z, &zlen, why, sizeof(why)) !=
 			    FETCH_OK) {
 		free(res);
 		free(old);
@@ -341,10 +323,10 @@ static int via_delta(struct uctx *c, const char *mirror,
 		return -1;
 	}
 	c->bytes_fetched += zlen;
-	sha256(z, zlen, got);
+	upd_sha256(z, zlen, got);
 	if (zlen != d->len || memcmp(got, d->sha256, SHA256_BYTES) ||
-	    delta_apply(old, oldlen, z, zlen, res, r->full.len) < 0 ||
-	    (sha256(res, r->full.len, got), memcmp(got, r->full.sha256,
+	    upd_delta_apply(old, oldlen, z, zlen, res, r->full.len) < 0 ||
+	    (upd_sha256(res, r->full.len, got), memcmp(got, r->full.sha256,
 						   SHA256_BYTES))) {
 		fprintf(stderr, "vigil-update: E_DELTA: %s does not give the "
 			"signed database; taking the full one\n", url);
@@ -367,35 +349,35 @@ static enum upd_error get_db(struct uctx *c, const char *mirror,
 	size_t zlen;
 
 	if (r->full.len > DB_MAX_BYTES || r->file.len > DB_MAX_BYTES)
-		return fail(c, U_TOOBIG, "the release names a database of "
+		return upd_fail(c, U_TOOBIG, "the release names a database of "
 			    "%llu bytes", (unsigned long long)r->full.len);
 	if (via_delta(c, mirror, r, &data) == 0) {
 		c->used_delta = 1;
-		e = install(c, r, data, r->full.len);
+		e = upd_install(c, r, data, r->full.len);
 		free(data);
 		return e;
 	}
-	hex(r->file.sha256, SHA256_BYTES, h);
+	upd_hex(r->file.sha256, SHA256_BYTES, h);
 	snprintf(url, sizeof(url), "%s/v1/db/%s.zst", mirror, h);
-	fr = ufetch(c, url, r->file.len, &z, &zlen, why, sizeof(why));
+	fr = upd_fetch_via(c, url, r->file.len, &z, &zlen, why, sizeof(why));
 	c->bytes_fetched += zlen;
 	if (fr != FETCH_OK)
 		return from_fetch(c, fr, why);
-	sha256(z, zlen, got);
+	upd_sha256(z, zlen, got);
 	if (zlen != r->file.len || memcmp(got, r->file.sha256, SHA256_BYTES)) {
 		free(z);
-		return fail(c, U_HASH, "%s: not the signed file", url);
+		return upd_fail(c, U_HASH, "%s: not the signed file", url);
 	}
 	e = unpack(c, r, z, zlen, &data);
 	free(z);
 	if (!e) {
-		e = install(c, r, data, r->full.len);
+		e = upd_install(c, r, data, r->full.len);
 		free(data);
 	}
 	return e;
 }
 
-enum upd_error cycle(struct uctx *c, const char *mirror)
+enum upd_error upd_cycle(struct uctx *c, const char *mirror)
 {
 	struct manifest *m = calloc(3, sizeof(*m));
 	struct manifest *ts = m, *tg = m + 1, *rel = m + 2;
@@ -403,7 +385,7 @@ enum upd_error cycle(struct uctx *c, const char *mirror)
 	enum upd_error e;
 
 	if (!m)
-		return fail(c, U_INSTALL, "out of memory");
+		return upd_fail(c, U_INSTALL, "out of memory");
 	e = get_timestamp(c, mirror, ts);
 	if (!e)
 		e = get_pinned(c, mirror, &ts->targets, ROLE_TARGETS,
@@ -414,7 +396,7 @@ enum upd_error cycle(struct uctx *c, const char *mirror)
 	if (!e)
 		e = check_target(c, tg, rel);
 	if (!e)
-		e = log_check(c, mirror, ts, &tgt, &relt);
+		e = upd_log_check(c, mirror, ts, &tgt, &relt);
 	free(tgt.p);
 	free(relt.p);
 	if (!e && (rel->version != c->st.installed || !c->st.installed_dir[0]))
@@ -424,8 +406,8 @@ enum upd_error cycle(struct uctx *c, const char *mirror)
 		c->st.targets = tg->version;
 		c->st.release = rel->version;
 		c->st.fresh = c->now;
-		e = state_save(c);
-		crash_point(6);
+		e = upd_state_save(c);
+		upd_crash_point(6);
 	}
 	free(m);
 	return e;

@@ -16,27 +16,27 @@
 
 #define DOMAIN "VIGIL-UPD-v1"
 
-int crypto_setup(void)
+int upd_crypto_setup(void)
 {
 	return sodium_init() < 0 ? -1 : 0;
 }
 
-void sha256(const void *buf, size_t len, uint8_t out[SHA256_BYTES])
+void upd_sha256(const void *buf, size_t len, uint8_t out[SHA256_BYTES])
 {
 	crypto_hash_sha256(out, buf, len);
 }
 
-void hex(const uint8_t *b, size_t n, char *out)
+void upd_hex(const uint8_t *b, size_t n, char *out)
 {
 	sodium_bin2hex(out, 2 * n + 1, b, n);
 }
 
-void key_generate(struct keypair *k)
+void upd_key_generate(struct keypair *k)
 {
 	uint8_t h[SHA256_BYTES];
 
 	crypto_sign_keypair(k->pk, k->sk);
-	sha256(k->pk, sizeof(k->pk), h);
+	upd_sha256(k->pk, sizeof(k->pk), h);
 	memcpy(k->id, h, KEYID_BYTES);
 }
 
@@ -53,7 +53,7 @@ static int write_file(const char *path, const char *text, mode_t mode)
 	return rc;
 }
 
-int key_save(const char *dir, const char *name, const struct keypair *k)
+int upd_key_save(const char *dir, const char *name, const struct keypair *k)
 {
 	char path[4096], b64[128], text[256];
 
@@ -71,7 +71,7 @@ int key_save(const char *dir, const char *name, const struct keypair *k)
 	return write_file(path, text, 0644);
 }
 
-int key_load(const char *dir, const char *name, struct keypair *k)
+int upd_key_load(const char *dir, const char *name, struct keypair *k)
 {
 	static const char tag[] = "vigil-secret-key: ";
 	char path[4096], text[256];
@@ -94,7 +94,7 @@ int key_load(const char *dir, const char *name, struct keypair *k)
 	    got != sizeof(k->sk))
 		goto bad;
 	crypto_sign_ed25519_sk_to_pk(k->pk, k->sk);
-	sha256(k->pk, sizeof(k->pk), h);
+	upd_sha256(k->pk, sizeof(k->pk), h);
 	memcpy(k->id, h, KEYID_BYTES);
 	sodium_memzero(text, sizeof(text));
 	return 0;
@@ -120,13 +120,13 @@ static uint8_t *message(const char *name, const char *body, size_t len,
 	return m;
 }
 
-size_t sign_body(enum role r, const char *body, size_t len,
+size_t upd_sign_body(enum role r, const char *body, size_t len,
 		 const struct keypair *k, char *out, size_t cap)
 {
-	return sign_domain(role_name(r), body, len, k, out, cap);
+	return upd_sign_domain(upd_role_name(r), body, len, k, out, cap);
 }
 
-int verify_domain(const char *what, const char *body, size_t len,
+int upd_verify_domain(const char *what, const char *body, size_t len,
 		  const uint8_t *pk, const uint8_t *sig)
 {
 	size_t mlen;
@@ -140,7 +140,7 @@ int verify_domain(const char *what, const char *body, size_t len,
 	return rc;
 }
 
-size_t sign_domain(const char *what, const char *body, size_t len,
+size_t upd_sign_domain(const char *what, const char *body, size_t len,
 		   const struct keypair *k, char *out, size_t cap)
 {
 	char idhex[2 * KEYID_BYTES + 1], b64[128];
@@ -153,7 +153,7 @@ size_t sign_domain(const char *what, const char *body, size_t len,
 		return 0;
 	crypto_sign_detached(sig, NULL, m, mlen, k->sk);
 	free(m);
-	hex(k->id, KEYID_BYTES, idhex);
+	upd_hex(k->id, KEYID_BYTES, idhex);
 	sodium_bin2base64(b64, sizeof(b64), sig, sizeof(sig),
 			  sodium_base64_VARIANT_ORIGINAL);
 	n = snprintf(out, cap, "sig: %s %s\n", idhex, b64);
@@ -181,14 +181,14 @@ static int authorised(const struct role_keys *rk, const uint8_t *id)
 	return 0;
 }
 
-int verify_threshold(const struct manifest *m, const char *buf,
+int upd_verify_threshold(const struct manifest *m, const char *buf,
 		     const struct manifest *root, enum role r)
 {
 	const struct role_keys *rk = &root->roles[r];
 	unsigned i, j, good = 0;
 	const uint8_t *pk;
 	size_t mlen;
-	uint8_t *msg = message(role_name(r), buf, m->signed_len, &mlen);
+	uint8_t *msg = message(upd_role_name(r), buf, m->signed_len, &mlen);
 	int counted;
 
 	if (!msg)

@@ -17,29 +17,29 @@ struct keypair {
 	uint8_t id[KEYID_BYTES];	/* first 8 bytes of SHA-256(pk) */
 };
 
-int crypto_setup(void);
-void key_generate(struct keypair *k);
+int upd_crypto_setup(void);
+void upd_key_generate(struct keypair *k);
 /* KEYDIR/<name>.key (secret, 0600) and <name>.pub; -1 with errno. */
-int key_save(const char *dir, const char *name, const struct keypair *k);
-int key_load(const char *dir, const char *name, struct keypair *k);
+int upd_key_save(const char *dir, const char *name, const struct keypair *k);
+int upd_key_load(const char *dir, const char *name, struct keypair *k);
 
 /* Appends "sig: <id> <base64>\n" for k over body to out (cap bytes);
  * what names the kind of text (a role, or "checkpoint"). */
-size_t sign_domain(const char *what, const char *body, size_t len,
+size_t upd_sign_domain(const char *what, const char *body, size_t len,
 		   const struct keypair *k, char *out, size_t cap);
-int verify_domain(const char *what, const char *body, size_t len,
+int upd_verify_domain(const char *what, const char *body, size_t len,
 		  const uint8_t *pk, const uint8_t *sig);
-size_t sign_body(enum role r, const char *body, size_t len,
+size_t upd_sign_body(enum role r, const char *body, size_t len,
 		 const struct keypair *k, char *out, size_t cap);
 
 /*
  * Whether m (parsed from buf) carries valid signatures of at least the
  * threshold of distinct keys that root gives role r. 0 or -1.
  */
-int verify_threshold(const struct manifest *m, const char *buf,
+int upd_verify_threshold(const struct manifest *m, const char *buf,
 		     const struct manifest *root, enum role r);
 
-void sha256(const void *buf, size_t len, uint8_t out[SHA256_BYTES]);
-void hex(const uint8_t *b, size_t n, char *out); /* out: 2n+1 bytes */
+void upd_sha256(const void *buf, size_t len, uint8_t out[SHA256_BYTES]);
+void upd_hex(const uint8_t *b, size_t n, char *out); /* out: 2n+1 bytes */
 
 #endif

@@ -16,7 +16,7 @@ static unsigned window_log(size_t n)
 	return w;
 }
 
-int delta_make(const void *old, size_t oldlen, const void *new_,
+int upd_delta_make(const void *old, size_t oldlen, const void *new_,
 	       size_t newlen, int level, void **out, size_t *outlen)
 {
 	unsigned w = window_log(oldlen > newlen ? oldlen : newlen);
@@ -46,7 +46,7 @@ int delta_make(const void *old, size_t oldlen, const void *new_,
 	return 0;
 }
 
-int delta_apply(const void *old, size_t oldlen, const void *delta,
+int upd_delta_apply(const void *old, size_t oldlen, const void *delta,
 		size_t dlen, void *out, size_t outlen)
 {
 	ZSTD_DCtx *d = ZSTD_createDCtx();

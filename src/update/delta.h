@@ -13,7 +13,7 @@
 #define DELTA_WINDOW_LOG_MAX 27
 
 /* Compresses new against old; *out is malloc'd. -1 if too large. */
-int delta_make(const void *old, size_t oldlen, const void *new_,
+int upd_delta_make(const void *old, size_t oldlen, const void *new_,
 	       size_t newlen, int level, void **out, size_t *outlen);
 
 /*
@@ -21,7 +21,7 @@ int delta_make(const void *old, size_t oldlen, const void *new_,
  * it is malformed, asks for a larger window, or does not give exactly
  * outlen bytes.
  */
-int delta_apply(const void *old, size_t oldlen, const void *delta,
+int upd_delta_apply(const void *old, size_t oldlen, const void *delta,
 		size_t dlen, void *out, size_t outlen);
 
 #endif

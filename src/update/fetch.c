@@ -64,7 +64,7 @@ static void setup(CURL *c, const char *url, const struct fetch_opts *o,
 	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, err);
 }
 
-enum fetch_result fetch(const char *url, size_t cap,
+enum fetch_result upd_fetch(const char *url, size_t cap,
 			const struct fetch_opts *o, char **buf, size_t *len,
 			char *errbuf, size_t errlen)
 {

@@ -26,7 +26,7 @@ struct fetch_opts {
  * FETCH_TOOBIG, stopped as soon as the cap is passed; *why explains a
  * failure (static or in errbuf).
  */
-enum fetch_result fetch(const char *url, size_t cap,
+enum fetch_result upd_fetch(const char *url, size_t cap,
 			const struct fetch_opts *o, char **buf, size_t *len,
 			char *errbuf, size_t errlen);
 

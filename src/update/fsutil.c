@@ -14,7 +14,7 @@
 
 #include "fsutil.h"
 
-int mkdir_p(const char *dir, unsigned mode)
+int upd_mkdir_p(const char *dir, unsigned mode)
 {
 	char tmp[4096];
 	size_t i, n = strlen(dir);
@@ -35,7 +35,7 @@ int mkdir_p(const char *dir, unsigned mode)
 	return 0;
 }
 
-int sync_parent(const char *path)
+int upd_sync_parent(const char *path)
 {
 	char tmp[4096];
 	int fd, rc;
@@ -48,7 +48,7 @@ int sync_parent(const char *path)
 	return rc;
 }
 
-int write_atomic(const char *path, const void *buf, size_t len)
+int upd_write_atomic(const char *path, const void *buf, size_t len)
 {
 	char tmp[4200];
 	const char *p = buf;
@@ -73,14 +73,14 @@ int write_atomic(const char *path, const void *buf, size_t len)
 out:
 	if (close(fd) < 0)
 		rc = -1;
-	if (rc == 0 && (rename(tmp, path) < 0 || sync_parent(path) < 0))
+	if (rc == 0 && (rename(tmp, path) < 0 || upd_sync_parent(path) < 0))
 		rc = -1;
 	if (rc < 0)
 		unlink(tmp);
 	return rc;
 }
 
-char *read_file(const char *path, size_t cap, size_t *len)
+char *upd_read_file(const char *path, size_t cap, size_t *len)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	struct stat st;

@@ -8,12 +8,12 @@
 
 #include <stddef.h>
 
-int mkdir_p(const char *dir, unsigned mode);
+int upd_mkdir_p(const char *dir, unsigned mode);
 /* Replaces path atomically with len bytes of buf. -1 with errno. */
-int write_atomic(const char *path, const void *buf, size_t len);
+int upd_write_atomic(const char *path, const void *buf, size_t len);
 /* Reads a whole file of at most cap bytes into a new buffer (NUL added). */
-char *read_file(const char *path, size_t cap, size_t *len);
+char *upd_read_file(const char *path, size_t cap, size_t *len);
 /* fsync of the directory holding path (after a rename into it). */
-int sync_parent(const char *path);
+int upd_sync_parent(const char *path);
 
 #endif

@@ -43,7 +43,7 @@ static void encode(const struct jrecord *r, uint8_t *b)
 	memcpy(b + 80, r->prev, SHA256_BYTES);
 	put64(b + 112, r->release_leaf);
 	memcpy(b + 120, r->leaf_hash, SHA256_BYTES);
-	sha256(b, BODY_BYTES, b + BODY_BYTES);
+	upd_sha256(b, BODY_BYTES, b + BODY_BYTES);
 }
 
 static void take(struct rdr *in, uint8_t *out, size_t n)
@@ -60,7 +60,7 @@ static int decode(const uint8_t *b, struct jrecord *r)
 	struct rdr in;
 
 	rdr_init(&in, b, REC_BYTES);
-	sha256(b, BODY_BYTES, sum);
+	upd_sha256(b, BODY_BYTES, sum);
 	if (!rdr_accept(&in, "VJR1\0\0", 6) || rdr_u16(&in, 1) != REC_BYTES)
 		return -1;
 	r->seq = rdr_u64(&in, 1);
@@ -108,7 +108,7 @@ static long walk_fd(int fd, struct last *l, void (*fn)(void *,
 			*why = "a record not chained to the one before";
 			return -1;
 		}
-		sha256(b, REC_BYTES, link);
+		upd_sha256(b, REC_BYTES, link);
 		l->r = r;
 		l->have = 1;
 		memcpy(l->hash, link, SHA256_BYTES);
@@ -125,7 +125,7 @@ static void path_of(const char *dir, char *out, size_t len)
 	snprintf(out, len, "%s/state/journal", dir);
 }
 
-int journal_append(const char *dir, struct jrecord *r)
+int upd_journal_append(const char *dir, struct jrecord *r)
 {
 	char path[4096];
 	uint8_t b[REC_BYTES];
@@ -156,7 +156,7 @@ out:
 	return rc;
 }
 
-long journal_walk(const char *dir, void (*fn)(void *ctx,
+long upd_journal_walk(const char *dir, void (*fn)(void *ctx,
 					      const struct jrecord *r),
 		  void *ctx, const char **why)
 {

@@ -22,14 +22,14 @@ struct jrecord {
 };
 
 /* Appends a record after the last good one; -1 with errno. */
-int journal_append(const char *dir, struct jrecord *r);
+int upd_journal_append(const char *dir, struct jrecord *r);
 
 /*
  * Reads DBDIR/state/journal, checking every record and link; calls fn for
  * each. Returns the number of records, or -1 with *why if the chain is
  * broken anywhere but a torn tail.
  */
-long journal_walk(const char *dir, void (*fn)(void *ctx,
+long upd_journal_walk(const char *dir, void (*fn)(void *ctx,
 					      const struct jrecord *r),
 		  void *ctx, const char **why);
 

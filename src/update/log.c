@@ -11,7 +11,7 @@
 #include "common/reader.h"
 #include "log.h"
 
-void log_leaf(const void *data, size_t len, uint8_t out[SHA256_BYTES])
+void upd_log_leaf(const void *data, size_t len, uint8_t out[SHA256_BYTES])
 {
 	crypto_hash_sha256_state st;
 	uint8_t zero = 0;
@@ -32,7 +32,7 @@ static void node(const uint8_t *l, const uint8_t *r, uint8_t *out)
 	crypto_hash_sha256(out, b, sizeof(b));
 }
 
-void log_root(const uint8_t (*leaves)[SHA256_BYTES], uint64_t n,
+void upd_log_root(const uint8_t (*leaves)[SHA256_BYTES], uint64_t n,
 	      uint8_t out[SHA256_BYTES])
 {
 	uint8_t l[SHA256_BYTES], r[SHA256_BYTES];
@@ -48,12 +48,12 @@ void log_root(const uint8_t (*leaves)[SHA256_BYTES], uint64_t n,
 	}
 	while (k << 1 < n) /* the largest power of two below n */
 		k <<= 1;
-	log_root(leaves, k, l);
-	log_root(leaves + k, n - k, r);
+	upd_log_root(leaves, k, l);
+	upd_log_root(leaves + k, n - k, r);
 	node(l, r, out);
 }
 
-size_t checkpoint_body(uint64_t size, const uint8_t *root, char *out,
+size_t upd_checkpoint_body(uint64_t size, const uint8_t *root, char *out,
 		       size_t cap)
 {
 	char h[2 * SHA256_BYTES + 1];
@@ -91,7 +91,7 @@ static int sig_line(struct rdr *in, struct checkpoint *cp)
 	return 0;
 }
 
-/* The body: only the canonical text checkpoint_body() writes is taken. */
+/* The body: only the canonical text upd_checkpoint_body() writes is taken. */
 static int checkpoint_head(struct rdr *in, struct checkpoint *cp)
 {
 	char body[256];
@@ -107,11 +107,11 @@ static int checkpoint_head(struct rdr *in, struct checkpoint *cp)
 	    !rdr_accept(in, "--\n", 3))
 		return -1;
 	n = in->pos - start;
-	return checkpoint_body(cp->size, cp->root, body, sizeof(body)) == n &&
+	return upd_checkpoint_body(cp->size, cp->root, body, sizeof(body)) == n &&
 	       !memcmp(body, in->buf + start, n) ? 0 : -1;
 }
 
-int checkpoint_parse(const char *buf, size_t len, struct checkpoint *cp,
+int upd_checkpoint_parse(const char *buf, size_t len, struct checkpoint *cp,
 		     const char **why)
 {
 	struct rdr in;
@@ -132,7 +132,7 @@ int checkpoint_parse(const char *buf, size_t len, struct checkpoint *cp,
 	return 0;
 }
 
-int checkpoint_verify(const struct checkpoint *cp, const char *buf,
+int upd_checkpoint_verify(const struct checkpoint *cp, const char *buf,
 		      const struct manifest *root, unsigned *witnesses)
 {
 	unsigned i, w, ok = 0, done = 0;
@@ -140,14 +140,14 @@ int checkpoint_verify(const struct checkpoint *cp, const char *buf,
 
 	for (i = 0; i < cp->nsigs; i++) {
 		if (!memcmp(cp->keyid[i], root->log_keyid, KEYID_BYTES) &&
-		    verify_domain("checkpoint", buf, cp->signed_len,
+		    upd_verify_domain("checkpoint", buf, cp->signed_len,
 				  root->log_pubkey, cp->sig[i]) == 0)
 			logged = 1;
 		for (w = 0; w < root->nwitnesses; w++) {
 			if (memcmp(cp->keyid[i], root->witness_keyid[w],
 				   KEYID_BYTES) || (done >> w & 1))
 				continue;
-			if (verify_domain("checkpoint", buf, cp->signed_len,
+			if (upd_verify_domain("checkpoint", buf, cp->signed_len,
 					  root->witness_pubkey[w],
 					  cp->sig[i]) == 0) {
 				done |= 1u << w;

@@ -26,21 +26,21 @@ struct checkpoint {
 };
 
 /* SHA-256(0x00 || data): a leaf. */
-void log_leaf(const void *data, size_t len, uint8_t out[SHA256_BYTES]);
+void upd_log_leaf(const void *data, size_t len, uint8_t out[SHA256_BYTES]);
 /* The Merkle tree hash of the first n leaf hashes (RFC 9162 2.1.1). */
-void log_root(const uint8_t (*leaves)[SHA256_BYTES], uint64_t n,
+void upd_log_root(const uint8_t (*leaves)[SHA256_BYTES], uint64_t n,
 	      uint8_t out[SHA256_BYTES]);
 
 /* "vigil-checkpoint: 1\nsize: N\nroot: HEX\n--\n"; its length or 0. */
-size_t checkpoint_body(uint64_t size, const uint8_t *root, char *out,
+size_t upd_checkpoint_body(uint64_t size, const uint8_t *root, char *out,
 		       size_t cap);
-int checkpoint_parse(const char *buf, size_t len, struct checkpoint *cp,
+int upd_checkpoint_parse(const char *buf, size_t len, struct checkpoint *cp,
 		     const char **why);
 /*
  * 0 if the log key of root signed cp; *witnesses: how many distinct
  * witnesses root names cosigned it.
  */
-int checkpoint_verify(const struct checkpoint *cp, const char *buf,
+int upd_checkpoint_verify(const struct checkpoint *cp, const char *buf,
 		      const struct manifest *root, unsigned *witnesses);
 
 #endif

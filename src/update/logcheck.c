@@ -15,10 +15,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "client.h"
-#include "split.h"
 #include "fsutil.h"
 #include "log.h"
+#include "logcheck.h"
+#include "split.h"
 
 /* Leaves the client keeps at most (32 bytes each: 32 MiB). */
 #define LOG_MAX_LEAVES (1u << 20)
@@ -29,7 +29,7 @@ static void state_path(const struct uctx *c, const char *name, char *out,
 	snprintf(out, len, "%s/state/%s", c->dir, name);
 }
 
-int log_state_load(struct uctx *c)
+int upd_log_state_load(struct uctx *c)
 {
 	char path[4096];
 	size_t len = 0;
@@ -39,7 +39,7 @@ int log_state_load(struct uctx *c)
 	c->log = NULL;
 	c->log_n = 0;
 	state_path(c, "log", path, sizeof(path));
-	buf = read_file(path, (size_t)LOG_MAX_LEAVES * SHA256_BYTES, &len);
+	buf = upd_read_file(path, (size_t)LOG_MAX_LEAVES * SHA256_BYTES, &len);
 	if (!buf)
 		return errno == ENOENT ? 0 : -1;
 	if (len % SHA256_BYTES) {
@@ -48,33 +48,33 @@ int log_state_load(struct uctx *c)
 	}
 	c->log = (uint8_t (*)[SHA256_BYTES])buf;
 	c->log_n = len / SHA256_BYTES;
-	log_root((const uint8_t (*)[SHA256_BYTES])c->log, c->log_n,
+	upd_log_root((const uint8_t (*)[SHA256_BYTES])c->log, c->log_n,
 		 c->log_root);
 	return 0;
 }
 
-int log_state_save(struct uctx *c)
+int upd_log_state_save(struct uctx *c)
 {
 	char path[4096];
 
 	if (!c->log_dirty)
 		return 0;
 	state_path(c, "log", path, sizeof(path));
-	if (write_atomic(path, c->log, (size_t)c->log_n * SHA256_BYTES) < 0)
+	if (upd_write_atomic(path, c->log, (size_t)c->log_n * SHA256_BYTES) < 0)
 		return -1;
 	c->log_dirty = 0;
 	return 0;
 }
 
-void alarm_raise(struct uctx *c, const char *why)
+void upd_alarm_raise(struct uctx *c, const char *why)
 {
 	char path[4096];
 
 	state_path(c, "ALARM", path, sizeof(path));
-	write_atomic(path, why, strlen(why));
+	upd_write_atomic(path, why, strlen(why));
 }
 
-int alarm_raised(const struct uctx *c)
+int upd_alarm_raised(const struct uctx *c)
 {
 	char path[4096];
 
@@ -94,21 +94,21 @@ static enum upd_error get_checkpoint(struct uctx *c, const char *mirror,
 	enum upd_error e = U_OK;
 
 	snprintf(url, sizeof(url), "%s/v1/log/checkpoint", mirror);
-	fr = ufetch(c, url, CHECKPOINT_MAX_BYTES, &text, &len, why,
+	fr = upd_fetch_via(c, url, CHECKPOINT_MAX_BYTES, &text, &len, why,
 		   sizeof(why));
 	if (fr != FETCH_OK)
-		return fail(c, fr == FETCH_TOOBIG ? U_TOOBIG : U_FETCH, "%s",
+		return upd_fail(c, fr == FETCH_TOOBIG ? U_TOOBIG : U_FETCH, "%s",
 			    why);
-	if (checkpoint_parse(text, len, cp, &perr) < 0)
-		e = fail(c, U_FORMAT, "%s: %s", url, perr);
-	else if (checkpoint_verify(cp, text, &c->root, &w) < 0)
-		e = fail(c, U_SIG, "%s: not signed by the log key", url);
+	if (upd_checkpoint_parse(text, len, cp, &perr) < 0)
+		e = upd_fail(c, U_FORMAT, "%s: %s", url, perr);
+	else if (upd_checkpoint_verify(cp, text, &c->root, &w) < 0)
+		e = upd_fail(c, U_SIG, "%s: not signed by the log key", url);
 	else if (w < c->root.witness_threshold)
-		e = fail(c, U_WITNESS, "%s: %u witness cosignatures, %u "
+		e = upd_fail(c, U_WITNESS, "%s: %u witness cosignatures, %u "
 			 "needed", url, w, c->root.witness_threshold);
 	else if (ts && (cp->size != ts->log_size ||
 			memcmp(cp->root, ts->log_root, SHA256_BYTES)))
-		e = fail(c, U_MISMATCH, "%s is not the checkpoint the "
+		e = upd_fail(c, U_MISMATCH, "%s is not the checkpoint the "
 			 "timestamp names", url);
 	free(text);
 	return e;
@@ -135,14 +135,14 @@ static enum upd_error get_tiles(struct uctx *c, const char *mirror,
 			snprintf(url, sizeof(url), "%s/v1/log/tile/0/%llu.p/%llu",
 				 mirror, (unsigned long long)t,
 				 (unsigned long long)w);
-		fr = ufetch(c, url, (size_t)w * SHA256_BYTES, &buf, &len,
+		fr = upd_fetch_via(c, url, (size_t)w * SHA256_BYTES, &buf, &len,
 			   why, sizeof(why));
 		if (fr != FETCH_OK)
-			return fail(c, fr == FETCH_TOOBIG ? U_TOOBIG : U_FETCH,
+			return upd_fail(c, fr == FETCH_TOOBIG ? U_TOOBIG : U_FETCH,
 				    "%s", why);
 		if (len != w * SHA256_BYTES) {
 			free(buf);
-			return fail(c, U_INCLUSION, "%s: a short tile", url);
+			return upd_fail(c, U_INCLUSION, "%s: a short tile", url);
 		}
 		memcpy(h[first], buf, len);
 		free(buf);
@@ -165,7 +165,7 @@ static enum upd_error tree(struct uctx *c, const char *mirror,
 
 	if (cp->size > LOG_MAX_LEAVES || !(h = malloc((size_t)(cp->size + 1) *
 						     SHA256_BYTES)))
-		return fail(c, U_TOOBIG, "a log of %llu leaves",
+		return upd_fail(c, U_TOOBIG, "a log of %llu leaves",
 			    (unsigned long long)cp->size);
 	for (pass = 0; pass < 2; pass++) {
 		kept = pass ? 0 : kept - kept % LOG_TILE_HASHES;
@@ -173,12 +173,12 @@ static enum upd_error tree(struct uctx *c, const char *mirror,
 			memcpy(h, c->log, (size_t)kept * SHA256_BYTES);
 		if ((e = get_tiles(c, mirror, kept, cp->size, h)))
 			break;
-		log_root((const uint8_t (*)[SHA256_BYTES])h, cp->size, root);
+		upd_log_root((const uint8_t (*)[SHA256_BYTES])h, cp->size, root);
 		if (!memcmp(root, cp->root, SHA256_BYTES)) {
 			*out = h;
 			return U_OK;
 		}
-		e = fail(c, U_INCLUSION, "the log's tiles do not give the "
+		e = upd_fail(c, U_INCLUSION, "the log's tiles do not give the "
 			 "root of its checkpoint");
 	}
 	free(h);
@@ -191,9 +191,9 @@ static enum upd_error in_log(struct uctx *c, uint8_t (*h)[SHA256_BYTES],
 {
 	uint8_t want[SHA256_BYTES];
 
-	log_leaf(t->p, t->len, want);
+	upd_log_leaf(t->p, t->len, want);
 	if (memcmp(h[leaf], want, SHA256_BYTES))
-		return fail(c, U_NOTLOGGED, "the %s manifest is not leaf %llu "
+		return upd_fail(c, U_NOTLOGGED, "the %s manifest is not leaf %llu "
 			    "of the public log", what,
 			    (unsigned long long)leaf);
 	c->rel_leaf = leaf;
@@ -201,7 +201,7 @@ static enum upd_error in_log(struct uctx *c, uint8_t (*h)[SHA256_BYTES],
 	return U_OK;
 }
 
-enum upd_error log_check(struct uctx *c, const char *mirror,
+enum upd_error upd_log_check(struct uctx *c, const char *mirror,
 			 const struct manifest *ts, const struct text *tg,
 			 const struct text *rel)
 {
@@ -212,18 +212,18 @@ enum upd_error log_check(struct uctx *c, const char *mirror,
 	if ((e = get_checkpoint(c, mirror, ts, &cp)))
 		return e;
 	if (cp.size < c->log_n) {
-		alarm_raise(c, "a signed checkpoint smaller than one seen\n");
-		return fail(c, U_SPLITVIEW, "the log shrank from %llu to %llu "
+		upd_alarm_raise(c, "a signed checkpoint smaller than one seen\n");
+		return upd_fail(c, U_SPLITVIEW, "the log shrank from %llu to %llu "
 			    "leaves", (unsigned long long)c->log_n,
 			    (unsigned long long)cp.size);
 	}
 	if ((e = tree(c, mirror, &cp, &h)))
 		return e;
-	log_root((const uint8_t (*)[SHA256_BYTES])h, c->log_n, prefix);
+	upd_log_root((const uint8_t (*)[SHA256_BYTES])h, c->log_n, prefix);
 	if (c->log_n && memcmp(prefix, c->log_root, SHA256_BYTES)) {
 		free(h);
-		alarm_raise(c, "two signed checkpoints of different trees\n");
-		return fail(c, U_SPLITVIEW, "the log's first %llu leaves are "
+		upd_alarm_raise(c, "two signed checkpoints of different trees\n");
+		return upd_fail(c, U_SPLITVIEW, "the log's first %llu leaves are "
 			    "not those seen before", (unsigned long long)c->log_n);
 	}
 	/* the release last: c->rel_leaf is then the release's */
@@ -240,7 +240,7 @@ enum upd_error log_check(struct uctx *c, const char *mirror,
 	return U_OK;
 }
 
-enum upd_error log_fetch_all(struct uctx *c, const char *mirror,
+enum upd_error upd_log_fetch_all(struct uctx *c, const char *mirror,
 			     uint8_t (**leaves)[SHA256_BYTES], uint64_t *n)
 {
 	uint8_t (*h)[SHA256_BYTES] = NULL, prefix[SHA256_BYTES];
@@ -257,14 +257,14 @@ enum upd_error log_fetch_all(struct uctx *c, const char *mirror,
 		return e;
 	if (cp.size < seen) {
 		free(h);
-		return fail(c, U_SPLITVIEW, "the log has %llu leaves, %llu "
+		return upd_fail(c, U_SPLITVIEW, "the log has %llu leaves, %llu "
 			    "were seen", (unsigned long long)cp.size,
 			    (unsigned long long)seen);
 	}
-	log_root((const uint8_t (*)[SHA256_BYTES])h, seen, prefix);
+	upd_log_root((const uint8_t (*)[SHA256_BYTES])h, seen, prefix);
 	if (seen && memcmp(prefix, c->log_root, SHA256_BYTES)) {
 		free(h);
-		return fail(c, U_SPLITVIEW, "the log's first %llu leaves are "
+		return upd_fail(c, U_SPLITVIEW, "the log's first %llu leaves are "
 			    "not those seen before", (unsigned long long)seen);
 	}
 	*leaves = h;

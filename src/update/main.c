@@ -7,5 +7,5 @@
 
 int main(int argc, char **argv)
 {
-	return update_cli(argc, argv);
+	return upd_cli(argc, argv);
 }

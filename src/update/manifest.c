@@ -18,12 +18,12 @@ static const char *const role_names[ROLE_COUNT] = {
 	"root", "targets", "release", "timestamp",
 };
 
-const char *role_name(enum role r)
+const char *upd_role_name(enum role r)
 {
 	return r < ROLE_COUNT ? role_names[r] : "?";
 }
 
-size_t manifest_cap(enum role r)
+size_t upd_manifest_cap(enum role r)
 {
 	switch (r) {
 	case ROLE_ROOT: return MANIFEST_MAX_ROOT_BYTES;
@@ -131,7 +131,7 @@ static int days_from_civil(int64_t y, unsigned m, unsigned d, int64_t *days)
 	return 0;
 }
 
-int64_t parse_time(const char *s, size_t n)
+int64_t upd_parse_time(const char *s, size_t n)
 {
 	unsigned v[6] = { 0 }, i, k = 0;
 	static const unsigned width[6] = { 4, 2, 2, 2, 2, 2 };
@@ -157,7 +157,7 @@ int64_t parse_time(const char *s, size_t n)
 	return days * 86400 + v[3] * 3600 + v[4] * 60 + v[5];
 }
 
-void format_time(int64_t t, char out[32])
+void upd_format_time(int64_t t, char out[32])
 {
 	time_t tt = (time_t)t;
 	struct tm tm;
@@ -185,7 +185,7 @@ static int f_role(struct manifest *m, struct rdr *v, unsigned nth)
 
 	(void)nth;
 	if (get_name(v, name, sizeof(name)) < 0 ||
-	    strcmp(name, role_name(m->role)))
+	    strcmp(name, upd_role_name(m->role)))
 		return -1;
 	return done(v);
 }
@@ -199,7 +199,7 @@ static int f_version(struct manifest *m, struct rdr *v, unsigned nth)
 static int f_expires(struct manifest *m, struct rdr *v, unsigned nth)
 {
 	(void)nth;
-	m->expires = parse_time(rdr_here(v), rdr_left(v));
+	m->expires = upd_parse_time(rdr_here(v), rdr_left(v));
 	return m->expires < 0 ? -1 : rdr_skip(v, rdr_left(v));
 }
 
@@ -239,7 +239,7 @@ static int f_threshold(struct manifest *m, struct rdr *v, unsigned nth)
 	char name[16];
 
 	if (get_name(v, name, sizeof(name)) < 0 ||
-	    strcmp(name, role_name((enum role)nth)) || get_uint(v, &t) < 0)
+	    strcmp(name, upd_role_name((enum role)nth)) || get_uint(v, &t) < 0)
 		return -1;
 	while (rdr_left(v)) {
 		if (rk->nkeys == MANIFEST_MAX_KEYS ||
@@ -495,7 +495,7 @@ static int signatures(struct rdr *in, struct manifest *m)
 	return m->nsigs ? 0 : -1;
 }
 
-int manifest_parse(const char *buf, size_t len, enum role want,
+int upd_manifest_parse(const char *buf, size_t len, enum role want,
 		   struct manifest *m, const char **why)
 {
 	struct rdr in;
@@ -504,7 +504,7 @@ int manifest_parse(const char *buf, size_t len, enum role want,
 	memset(m, 0, sizeof(*m));
 	m->role = want;
 	*why = "too large";
-	if (want >= ROLE_COUNT || len > manifest_cap(want))
+	if (want >= ROLE_COUNT || len > upd_manifest_cap(want))
 		return -1;
 	*why = "not printable ASCII";
 	for (i = 0; i < len; i++)
@@ -565,7 +565,7 @@ static void root_body(struct textbuf *o, const struct manifest *m)
 	for (i = 0; i < m->nkeys; i++)
 		put_key(o, "key", m->keyid[i], m->pubkey[i]);
 	for (r = 0; r < ROLE_COUNT; r++) {
-		textbuf_printf(o, "threshold: %s %u", role_name((enum role)r),
+		textbuf_printf(o, "threshold: %s %u", upd_role_name((enum role)r),
 		    m->roles[r].threshold);
 		for (i = 0; i < m->roles[r].nkeys; i++) {
 			textbuf_printf(o, " ");
@@ -595,16 +595,16 @@ static void release_body(struct textbuf *o, const struct manifest *m)
 	}
 }
 
-size_t manifest_body(const struct manifest *m, char *buf, size_t cap)
+size_t upd_manifest_body(const struct manifest *m, char *buf, size_t cap)
 {
 	struct textbuf o;
 	char t[32];
 	unsigned i;
 
 	textbuf_init(&o, buf, cap);
-	format_time(m->expires, t);
+	upd_format_time(m->expires, t);
 	textbuf_printf(&o, "vigil-manifest: 1\nrole: %s\nversion: %llu\nexpires: %s\n",
-	    role_name(m->role), (unsigned long long)m->version, t);
+	    upd_role_name(m->role), (unsigned long long)m->version, t);
 	switch (m->role) {
 	case ROLE_ROOT:
 		root_body(&o, m);

@@ -88,8 +88,8 @@ struct manifest {
 	uint8_t sig[MANIFEST_MAX_SIGS][SIG_BYTES];
 };
 
-const char *role_name(enum role r);
-size_t manifest_cap(enum role r);
+const char *upd_role_name(enum role r);
+size_t upd_manifest_cap(enum role r);
 
 /*
  * Parses buf as a manifest of role want. Returns 0, or -1 with a short
@@ -98,17 +98,17 @@ size_t manifest_cap(enum role r);
  * over 2^53, bad times, bytes outside printable ASCII, a missing "--" or
  * no signature).
  */
-int manifest_parse(const char *buf, size_t len, enum role want,
+int upd_manifest_parse(const char *buf, size_t len, enum role want,
 		   struct manifest *m, const char **why);
 
 /*
  * Writes m's body (up to and including "--\n") to out; returns its length,
  * or 0 if it does not fit in cap bytes.
  */
-size_t manifest_body(const struct manifest *m, char *out, size_t cap);
+size_t upd_manifest_body(const struct manifest *m, char *out, size_t cap);
 
 /* RFC 3339 UTC ("2026-11-25T12:00:00Z") <-> Unix time; -1 if malformed. */
-int64_t parse_time(const char *s, size_t n);
-void format_time(int64_t t, char out[32]);
+int64_t upd_parse_time(const char *s, size_t n);
+void upd_format_time(int64_t t, char out[32]);
 
 #endif

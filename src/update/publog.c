@@ -24,7 +24,7 @@ static uint8_t (*load(const char *repo, uint64_t *n))[SHA256_BYTES]
 	char *buf;
 
 	snprintf(path, sizeof(path), "%s/log.hashes", repo);
-	buf = read_file(path, (size_t)1 << 30, &len);
+	buf = upd_read_file(path, (size_t)1 << 30, &len);
 	if (!buf && errno == ENOENT) {
 		buf = calloc(1, 1);
 		len = 0;
@@ -51,15 +51,15 @@ static int write_tile(const char *repo, uint8_t (*h)[SHA256_BYTES],
 	} else {
 		snprintf(dir, sizeof(dir), "%s/v1/log/tile/0/%llu.p", repo,
 			 (unsigned long long)t);
-		if (mkdir_p(dir, 0755) < 0)
+		if (upd_mkdir_p(dir, 0755) < 0)
 			return -1;
 		snprintf(path, sizeof(path), "%s/%llu", dir,
 			 (unsigned long long)w);
 	}
-	return write_atomic(path, h[first], (size_t)w * SHA256_BYTES);
+	return upd_write_atomic(path, h[first], (size_t)w * SHA256_BYTES);
 }
 
-int publog_append(const char *repo, const char *text, size_t len,
+int upd_publog_append(const char *repo, const char *text, size_t len,
 		  uint64_t *index)
 {
 	uint8_t (*h)[SHA256_BYTES], leaf[SHA256_BYTES];
@@ -67,7 +67,7 @@ int publog_append(const char *repo, const char *text, size_t len,
 	char path[4096];
 	int fd, rc = -1;
 
-	log_leaf(text, len, leaf);
+	upd_log_leaf(text, len, leaf);
 	snprintf(path, sizeof(path), "%s/log.hashes", repo);
 	if ((fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC,
 		       0644)) < 0)
@@ -80,24 +80,24 @@ int publog_append(const char *repo, const char *text, size_t len,
 		return -1;
 	*index = n - 1;
 	snprintf(path, sizeof(path), "%s/v1/log/tile/0", repo);
-	rc = mkdir_p(path, 0755) < 0 ? -1 :
+	rc = upd_mkdir_p(path, 0755) < 0 ? -1 :
 	     write_tile(repo, h, n, *index / LOG_TILE_HASHES);
 	free(h);
 	return rc;
 }
 
-int publog_head(const char *repo, uint64_t *size, uint8_t root[SHA256_BYTES])
+int upd_publog_head(const char *repo, uint64_t *size, uint8_t root[SHA256_BYTES])
 {
 	uint8_t (*h)[SHA256_BYTES] = load(repo, size);
 
 	if (!h)
 		return -1;
-	log_root((const uint8_t (*)[SHA256_BYTES])h, *size, root);
+	upd_log_root((const uint8_t (*)[SHA256_BYTES])h, *size, root);
 	free(h);
 	return 0;
 }
 
-int publog_checkpoint(const char *repo, const char *keys)
+int upd_publog_checkpoint(const char *repo, const char *keys)
 {
 	char text[CHECKPOINT_MAX_BYTES], path[4096], name[32];
 	uint8_t root[SHA256_BYTES];
@@ -106,21 +106,21 @@ int publog_checkpoint(const char *repo, const char *keys)
 	size_t body, len, s;
 	unsigned i;
 
-	if (publog_head(repo, &size, root) < 0 ||
-	    !(body = len = checkpoint_body(size, root, text, sizeof(text))))
+	if (upd_publog_head(repo, &size, root) < 0 ||
+	    !(body = len = upd_checkpoint_body(size, root, text, sizeof(text))))
 		return -1;
 	for (i = 0; i <= PUBLOG_WITNESSES; i++) {
 		if (i == 0)
 			snprintf(name, sizeof(name), "log-1");
 		else
 			snprintf(name, sizeof(name), "witness-%u", i);
-		if (key_load(keys, name, &k) < 0)
+		if (upd_key_load(keys, name, &k) < 0)
 			continue; /* a witness that signs elsewhere */
-		if (!(s = sign_domain("checkpoint", text, body, &k, text + len,
+		if (!(s = upd_sign_domain("checkpoint", text, body, &k, text + len,
 				      sizeof(text) - len)))
 			return -1;
 		len += s;
 	}
 	snprintf(path, sizeof(path), "%s/v1/log/checkpoint", repo);
-	return write_atomic(path, text, len);
+	return upd_write_atomic(path, text, len);
 }

@@ -15,12 +15,12 @@
 #define PUBLOG_WITNESS_THRESHOLD 2
 
 /* Appends text as the next leaf; its index in *index. -1 with errno. */
-int publog_append(const char *repo, const char *text, size_t len,
+int upd_publog_append(const char *repo, const char *text, size_t len,
 		  uint64_t *index);
 /* The log's size and root now. */
-int publog_head(const char *repo, uint64_t *size, uint8_t root[SHA256_BYTES]);
+int upd_publog_head(const char *repo, uint64_t *size, uint8_t root[SHA256_BYTES]);
 /* Signs the current head with KEYDIR/log-1 and the witness keys found
  * there, writing REPO/v1/log/checkpoint. */
-int publog_checkpoint(const char *repo, const char *keys);
+int upd_publog_checkpoint(const char *repo, const char *keys);
 
 #endif

@@ -68,7 +68,7 @@ static int load_keys(const char *dir, enum role r, struct keypair *k)
 
 	for (i = 0; i < roles[r].n; i++) {
 		snprintf(name, sizeof(name), "%s-%u", roles[r].prefix, i + 1);
-		if (key_load(dir, name, &k[i]) < 0) {
+		if (upd_key_load(dir, name, &k[i]) < 0) {
 			fprintf(stderr, "vigil-repo: %s/%s.key: %s\n", dir, name,
 				strerror(errno));
 			return -1;
@@ -81,13 +81,13 @@ static int load_keys(const char *dir, enum role r, struct keypair *k)
 static size_t sign_all(const struct manifest *m, const struct keypair *k,
 		       unsigned nk, char *out, size_t cap)
 {
-	size_t body = manifest_body(m, out, cap), len = body, s;
+	size_t body = upd_manifest_body(m, out, cap), len = body, s;
 	unsigned i;
 
 	if (!body)
 		return 0;
 	for (i = 0; i < nk; i++) {
-		s = sign_body(m->role, out, body, &k[i], out + len, cap - len);
+		s = upd_sign_body(m->role, out, body, &k[i], out + len, cap - len);
 		if (!s)
 			return 0;
 		len += s;
@@ -143,8 +143,8 @@ static int write_state(const char *repo, const struct pubstate *st)
 		rh[2 * SHA256_BYTES + 1];
 	int n;
 
-	hex(st->targets.sha256, SHA256_BYTES, th);
-	hex(st->release.sha256, SHA256_BYTES, rh);
+	upd_hex(st->targets.sha256, SHA256_BYTES, th);
+	upd_hex(st->release.sha256, SHA256_BYTES, rh);
 	n = snprintf(text, sizeof(text), "root %llu\ntimestamp %llu\n"
 		     "targets %llu %llu %s\n", (unsigned long long)st->root,
 		     (unsigned long long)st->timestamp,
@@ -156,13 +156,13 @@ static int write_state(const char *repo, const struct pubstate *st)
 			      (unsigned long long)st->release.version,
 			      (unsigned long long)st->release.len, rh);
 	snprintf(path, sizeof(path), "%s/publisher.state", repo);
-	if (write_atomic(path, text, (size_t)n) < 0)
+	if (upd_write_atomic(path, text, (size_t)n) < 0)
 		return -1;
 	n = snprintf(text, sizeof(text), "targets %llu\nrelease %llu\n",
 		     (unsigned long long)st->targets_leaf,
 		     (unsigned long long)st->release_leaf);
 	snprintf(path, sizeof(path), "%s/publisher.leaves", repo);
-	return write_atomic(path, text, (size_t)n);
+	return upd_write_atomic(path, text, (size_t)n);
 }
 
 /* Writes text under v1/meta/<sha256>.<role>, pins it in *pin, and
@@ -175,12 +175,12 @@ static int put_meta(const char *repo, enum role r, const char *text,
 
 	pin->version = version;
 	pin->len = len;
-	sha256(text, len, pin->sha256);
-	hex(pin->sha256, SHA256_BYTES, h);
-	snprintf(path, sizeof(path), "%s/v1/meta/%s.%s", repo, h, role_name(r));
-	if (write_atomic(path, text, len) < 0)
+	upd_sha256(text, len, pin->sha256);
+	upd_hex(pin->sha256, SHA256_BYTES, h);
+	snprintf(path, sizeof(path), "%s/v1/meta/%s.%s", repo, h, upd_role_name(r));
+	if (upd_write_atomic(path, text, len) < 0)
 		return -1;
-	return publog_append(repo, text, len, leaf);
+	return upd_publog_append(repo, text, len, leaf);
 }
 
 static int log_keys(const char *dir, struct logkeys *lk, int create)
@@ -196,15 +196,15 @@ static int log_keys(const char *dir, struct logkeys *lk, int create)
 		else
 			snprintf(name, sizeof(name), "log-1");
 		if (create)
-			key_generate(k);
-		if (create ? key_save(dir, name, k) < 0 :
-			     key_load(dir, name, k) < 0)
+			upd_key_generate(k);
+		if (create ? upd_key_save(dir, name, k) < 0 :
+			     upd_key_load(dir, name, k) < 0)
 			return -1;
 	}
 	return 0;
 }
 
-static int fail(const char *what)
+static int upd_fail(const char *what)
 {
 	fprintf(stderr, "vigil-repo: %s: %s\n", what, strerror(errno));
 	return 1;
@@ -244,18 +244,18 @@ static int init_keys(const char *dir, struct keypair k[ROLE_COUNT][5],
 	char name[64];
 	unsigned r, i;
 
-	if (mkdir_p(dir, 0700) < 0)
-		return fail(dir);
+	if (upd_mkdir_p(dir, 0700) < 0)
+		return upd_fail(dir);
 	for (r = 0; r < ROLE_COUNT; r++) {
 		for (i = 0; i < roles[r].n; i++) {
-			key_generate(&k[r][i]);
+			upd_key_generate(&k[r][i]);
 			snprintf(name, sizeof(name), "%s-%u", roles[r].prefix,
 				 i + 1);
-			if (key_save(dir, name, &k[r][i]) < 0)
-				return fail(name);
+			if (upd_key_save(dir, name, &k[r][i]) < 0)
+				return upd_fail(name);
 		}
 	}
-	return log_keys(dir, lk, 1) < 0 ? fail("log keys") : 0;
+	return log_keys(dir, lk, 1) < 0 ? upd_fail("log keys") : 0;
 }
 
 static int make_dirs(const char *repo)
@@ -267,8 +267,8 @@ static int make_dirs(const char *repo)
 
 	for (i = 0; i < sizeof(sub) / sizeof(*sub); i++) {
 		snprintf(path, sizeof(path), "%s/%s", repo, sub[i]);
-		if (mkdir_p(path, 0755) < 0)
-			return fail(path);
+		if (upd_mkdir_p(path, 0755) < 0)
+			return upd_fail(path);
 	}
 	return 0;
 }
@@ -295,9 +295,9 @@ static int init(const struct opts *o)
 	make_root(&m, k, &lk);
 	snprintf(path, sizeof(path), "%s/v1/root/1.root", o->repo);
 	if (!(len = sign_all(&m, k[ROLE_ROOT], roles[ROLE_ROOT].n, text,
-			     sizeof(text))) || write_atomic(path, text, len) < 0 ||
-	    publog_append(o->repo, text, len, &leaf) < 0)
-		return fail(path);
+			     sizeof(text))) || upd_write_atomic(path, text, len) < 0 ||
+	    upd_publog_append(o->repo, text, len, &leaf) < 0)
+		return upd_fail(path);
 	memset(&m, 0, sizeof(m));
 	m.role = ROLE_TARGETS;
 	m.version = 1;
@@ -309,10 +309,10 @@ static int init(const struct opts *o)
 			     sizeof(text))) ||
 	    put_meta(o->repo, ROLE_TARGETS, text, len, 1, &st.targets,
 		     &st.targets_leaf) < 0)
-		return fail("targets");
+		return upd_fail("targets");
 	st.root = 1;
 	if (write_state(o->repo, &st) < 0)
-		return fail("publisher.state");
+		return upd_fail("publisher.state");
 	printf("%s: repository made; the root of trust for clients is "
 	       "%s/v1/root/1.root\n", o->repo, o->repo);
 	return 0;
@@ -337,12 +337,12 @@ static int put_timestamp(const struct opts *o, struct pubstate *st)
 	m.release = st->release;
 	m.targets_leaf = st->targets_leaf;
 	m.release_leaf = st->release_leaf;
-	if (publog_head(o->repo, &m.log_size, m.log_root) < 0 ||
-	    publog_checkpoint(o->repo, o->keys) < 0 ||
+	if (upd_publog_head(o->repo, &m.log_size, m.log_root) < 0 ||
+	    upd_publog_checkpoint(o->repo, o->keys) < 0 ||
 	    !(len = sign_all(&m, k, 1, text, sizeof(text))))
 		return -1;
 	snprintf(path, sizeof(path), "%s/v1/timestamp", o->repo);
-	return write_atomic(path, text, len);
+	return upd_write_atomic(path, text, len);
 }
 
 /* The database compressed into v1/db/<sha256>.zst; full and file pinned. */
@@ -357,17 +357,17 @@ static int put_db(const struct opts *o, const char *data, size_t len,
 	if (!z)
 		return -1;
 	m->full.len = len;
-	sha256(data, len, m->full.sha256);
+	upd_sha256(data, len, m->full.sha256);
 	zlen = ZSTD_compress(z, bound, data, len, o->level);
 	if (ZSTD_isError(zlen)) {
 		errno = EINVAL;
 		goto out;
 	}
 	m->file.len = zlen;
-	sha256(z, zlen, m->file.sha256);
-	hex(m->file.sha256, SHA256_BYTES, h);
+	upd_sha256(z, zlen, m->file.sha256);
+	upd_hex(m->file.sha256, SHA256_BYTES, h);
 	snprintf(path, sizeof(path), "%s/v1/db/%s.zst", o->repo, h);
-	rc = write_atomic(path, z, zlen);
+	rc = upd_write_atomic(path, z, zlen);
 out:
 	free(z);
 	return rc;
@@ -407,8 +407,8 @@ static int append_history(const char *repo, const struct manifest *m)
 	snprintf(path, sizeof(path), "%s/publisher.history", repo);
 	if (!(f = fopen(path, "ae")))
 		return -1;
-	hex(m->full.sha256, SHA256_BYTES, full);
-	hex(m->file.sha256, SHA256_BYTES, file);
+	upd_hex(m->full.sha256, SHA256_BYTES, full);
+	upd_hex(m->file.sha256, SHA256_BYTES, file);
 	rc = fprintf(f, "%llu %s %s\n", (unsigned long long)m->version, full,
 		     file) > 0 ? 0 : -1;
 	return fclose(f) == 0 ? rc : -1;
@@ -424,13 +424,13 @@ static char *old_db(const char *repo, const struct hist *h, size_t *len)
 	char *z, *out = NULL;
 
 	snprintf(path, sizeof(path), "%s/v1/db/%s.zst", repo, h->file);
-	if (!(z = read_file(path, (size_t)4 << 30, &zlen)))
+	if (!(z = upd_read_file(path, (size_t)4 << 30, &zlen)))
 		return NULL;
 	n = ZSTD_getFrameContentSize(z, zlen);
 	if (n != ZSTD_CONTENTSIZE_ERROR && n != ZSTD_CONTENTSIZE_UNKNOWN &&
 	    (out = malloc(n ? n : 1)) && ZSTD_decompress(out, n, z, zlen) == n) {
-		sha256(out, n, sum);
-		hex(sum, SHA256_BYTES, got);
+		upd_sha256(out, n, sum);
+		upd_hex(sum, SHA256_BYTES, got);
 		*len = n;
 	}
 	free(z);
@@ -455,16 +455,16 @@ static int put_deltas(const struct opts *o, struct manifest *m,
 	for (i = n; i-- > 0 && m->ndeltas < MANIFEST_MAX_DELTAS;) {
 		if (!(old = old_db(o->repo, &h[i], &oldlen)))
 			continue;
-		if (delta_make(old, oldlen, data, len, o->level, &dz, &dlen) == 0) {
+		if (upd_delta_make(old, oldlen, data, len, o->level, &dz, &dlen) == 0) {
 			d = &m->deltas[m->ndeltas];
 			d->from = h[i].version;
 			d->len = dlen;
-			sha256(dz, dlen, d->sha256);
-			hex(d->sha256, SHA256_BYTES, hx);
+			upd_sha256(dz, dlen, d->sha256);
+			upd_hex(d->sha256, SHA256_BYTES, hx);
 			snprintf(path, sizeof(path), "%s/v1/delta/%llu-%llu.%s.zst",
 				 o->repo, (unsigned long long)d->from,
 				 (unsigned long long)m->version, hx);
-			if (write_atomic(path, dz, dlen) == 0)
+			if (upd_write_atomic(path, dz, dlen) == 0)
 				m->ndeltas++;
 			free(dz);
 		}
@@ -496,22 +496,22 @@ static int publish(const struct opts *o, const char *file)
 	snprintf(m.target, sizeof(m.target), "%s", o->target);
 	snprintf(m.channel, sizeof(m.channel), "%s", o->channel);
 	snprintf(m.type, sizeof(m.type), "%s", o->type);
-	if (!(data = read_file(file, (size_t)4 << 30, &dlen)))
-		return fail(file);
+	if (!(data = upd_read_file(file, (size_t)4 << 30, &dlen)))
+		return upd_fail(file);
 	snprintf(path, sizeof(path), "%s/v1/delta", o->repo);
-	if (put_db(o, data, dlen, &m) < 0 || mkdir_p(path, 0755) < 0 ||
+	if (put_db(o, data, dlen, &m) < 0 || upd_mkdir_p(path, 0755) < 0 ||
 	    put_deltas(o, &m, data, dlen) < 0) {
 		free(data);
-		return fail(file);
+		return upd_fail(file);
 	}
 	free(data);
 	if (!(len = sign_all(&m, k, roles[ROLE_RELEASE].n, text, sizeof(text))) ||
 	    put_meta(o->repo, ROLE_RELEASE, text, len, m.version,
 		     &st.release, &st.release_leaf) < 0)
-		return fail("release manifest");
+		return upd_fail("release manifest");
 	if (put_timestamp(o, &st) < 0 || write_state(o->repo, &st) < 0 ||
 	    append_history(o->repo, &m) < 0)
-		return fail("timestamp");
+		return upd_fail("timestamp");
 	printf("%s: release %llu published (%llu bytes, %llu compressed, "
 	       "%u deltas)\n", o->repo, (unsigned long long)m.version,
 	       (unsigned long long)m.full.len, (unsigned long long)m.file.len,
@@ -529,7 +529,7 @@ static int timestamp(const struct opts *o)
 		return 1;
 	}
 	if (put_timestamp(o, &st) < 0 || write_state(o->repo, &st) < 0)
-		return fail("timestamp");
+		return upd_fail("timestamp");
 	return 0;
 }
 
@@ -552,7 +552,7 @@ static int retire_keys(const char *dir, enum role r, uint64_t version)
 
 	snprintf(sub, sizeof(sub), "%s/retired-%llu", dir,
 		 (unsigned long long)version);
-	if (mkdir_p(sub, 0700) < 0)
+	if (upd_mkdir_p(sub, 0700) < 0)
 		return -1;
 	for (i = 0; i < roles[r].n; i++) {
 		for (e = 0; e < 2; e++) {
@@ -594,34 +594,34 @@ static int rotate(const struct opts *o, const char *role)
 	}
 	memcpy(k, old, sizeof(k));
 	if (log_keys(o->keys, &lk, 0) < 0)
-		return fail("log keys");
+		return upd_fail("log keys");
 	if (retire_keys(o->keys, (enum role)r, st.root) < 0)
-		return fail("retiring the old keys");
+		return upd_fail("retiring the old keys");
 	for (i = 0; i < roles[r].n; i++) {
-		key_generate(&k[r][i]);
+		upd_key_generate(&k[r][i]);
 		snprintf(name, sizeof(name), "%s-%u", roles[r].prefix, i + 1);
-		if (key_save(o->keys, name, &k[r][i]) < 0)
-			return fail(name);
+		if (upd_key_save(o->keys, name, &k[r][i]) < 0)
+			return upd_fail(name);
 	}
 	make_root(&m, k, &lk);
 	m.version = ++st.root;
-	if (!(body = manifest_body(&m, text, sizeof(text))))
+	if (!(body = upd_manifest_body(&m, text, sizeof(text))))
 		return 1;
 	len = body;
 	for (i = 0; i < roles[ROLE_ROOT].n; i++) {
-		len += sign_body(ROLE_ROOT, text, body, &k[ROLE_ROOT][i],
+		len += upd_sign_body(ROLE_ROOT, text, body, &k[ROLE_ROOT][i],
 				 text + len, sizeof(text) - len);
 		if (r == ROLE_ROOT) /* the old root keys vouch for the new */
-			len += sign_body(ROLE_ROOT, text, body,
+			len += upd_sign_body(ROLE_ROOT, text, body,
 					 &old[ROLE_ROOT][i], text + len,
 					 sizeof(text) - len);
 	}
 	snprintf(path, sizeof(path), "%s/v1/root/%llu.root", o->repo,
 		 (unsigned long long)m.version);
-	if (write_atomic(path, text, len) < 0 ||
-	    publog_append(o->repo, text, len, &leaf) < 0 ||
+	if (upd_write_atomic(path, text, len) < 0 ||
+	    upd_publog_append(o->repo, text, len, &leaf) < 0 ||
 	    put_timestamp(o, &st) < 0 || write_state(o->repo, &st) < 0)
-		return fail(path);
+		return upd_fail(path);
 	printf("%s: root %llu gives %s new keys\n", o->repo,
 	       (unsigned long long)m.version, role);
 	return 0;
@@ -634,9 +634,9 @@ static enum role body_role(const char *text)
 	unsigned r;
 
 	for (r = 0; p && r < ROLE_COUNT; r++)
-		if (!strncmp(p + 7, role_name((enum role)r),
-			     strlen(role_name((enum role)r))) &&
-		    p[7 + strlen(role_name((enum role)r))] == '\n')
+		if (!strncmp(p + 7, upd_role_name((enum role)r),
+			     strlen(upd_role_name((enum role)r))) &&
+		    p[7 + strlen(upd_role_name((enum role)r))] == '\n')
 			return (enum role)r;
 	return ROLE_COUNT;
 }
@@ -651,15 +651,15 @@ static int sign_file(const struct opts *o, const char *file,
 	static char out[MANIFEST_MAX_TARGETS_BYTES + 256];
 	struct keypair k;
 	size_t len, body, s;
-	char *text = read_file(file, MANIFEST_MAX_TARGETS_BYTES, &len);
+	char *text = upd_read_file(file, MANIFEST_MAX_TARGETS_BYTES, &len);
 	const char *end;
 	enum role r;
 
 	if (!text)
-		return fail(file);
+		return upd_fail(file);
 	end = strstr(text, "\n--\n");
 	r = body_role(text);
-	if (!end || r == ROLE_COUNT || key_load(o->keys, keyname, &k) < 0) {
+	if (!end || r == ROLE_COUNT || upd_key_load(o->keys, keyname, &k) < 0) {
 		fprintf(stderr, "vigil-repo: %s: not a manifest body, or no "
 			"key %s\n", file, keyname);
 		free(text);
@@ -667,10 +667,10 @@ static int sign_file(const struct opts *o, const char *file,
 	}
 	body = (size_t)(end - text) + 4;
 	memcpy(out, text, len);
-	s = sign_body(r, text, body, &k, out + len, sizeof(out) - len);
+	s = upd_sign_body(r, text, body, &k, out + len, sizeof(out) - len);
 	free(text);
-	if (!s || write_atomic(file, out, len + s) < 0)
-		return fail(file);
+	if (!s || upd_write_atomic(file, out, len + s) < 0)
+		return upd_fail(file);
 	return 0;
 }
 
@@ -729,9 +729,9 @@ int main(int argc, char **argv)
 		}
 	}
 	if (argc - optind == 2 && !strcmp(argv[optind], "sign") && keyname &&
-	    o.keys && crypto_setup() == 0)
+	    o.keys && upd_crypto_setup() == 0)
 		return sign_file(&o, argv[optind + 1], keyname);
-	if (argc - optind < 2 || !o.keys || crypto_setup() < 0) {
+	if (argc - optind < 2 || !o.keys || upd_crypto_setup() < 0) {
 		usage(stderr);
 		return 2;
 	}

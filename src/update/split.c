@@ -155,7 +155,7 @@ static int serve_one(struct uctx *c, int fd)
 		free(url);
 		return xfer(fd, "k", 1, 1);
 	}
-	r = (unsigned char)fetch(url, (size_t)cap, &c->fo, &buf, &len, why,
+	r = (unsigned char)upd_fetch(url, (size_t)cap, &c->fo, &buf, &len, why,
 				 sizeof(why));
 	free(url);
 	rc = xfer(fd, &r, 1, 1) < 0 || put_le(fd, strlen(why), 4) < 0 ||
@@ -189,7 +189,7 @@ static void fetcher(struct uctx *c, int fd)
 	_exit(0);
 }
 
-int split_start(struct uctx *c)
+int upd_split_start(struct uctx *c)
 {
 	int sv[2];
 	pid_t pid;
@@ -212,7 +212,7 @@ int split_start(struct uctx *c)
 	return 0;
 }
 
-void split_stop(struct uctx *c)
+void upd_split_stop(struct uctx *c)
 {
 	if (c->fetch_fd < 0)
 		return;
@@ -231,14 +231,14 @@ static int request(struct uctx *c, char type, const char *url, uint64_t cap)
 	       put_le(c->fetch_fd, cap, 8) < 0 ? -1 : 0;
 }
 
-enum fetch_result ufetch(struct uctx *c, const char *url, size_t cap,
+enum fetch_result upd_fetch_via(struct uctx *c, const char *url, size_t cap,
 			 char **buf, size_t *len, char *why, size_t whylen)
 {
 	unsigned char r;
 	uint64_t wl, n;
 
 	if (c->fetch_fd < 0)
-		return fetch(url, cap, &c->fo, buf, len, why, whylen);
+		return upd_fetch(url, cap, &c->fo, buf, len, why, whylen);
 	*buf = NULL;
 	if (request(c, 'G', url, cap) < 0 || xfer(c->fetch_fd, &r, 1, 0) < 0 ||
 	    r > FETCH_FAILED || get_le(c->fetch_fd, 4, &wl) < 0 || wl >= whylen ||
@@ -259,7 +259,7 @@ enum fetch_result ufetch(struct uctx *c, const char *url, size_t cap,
 	return (enum fetch_result)r;
 }
 
-void split_notify(struct uctx *c, const char *path)
+void upd_split_notify(struct uctx *c, const char *path)
 {
 	char k;
 

@@ -8,15 +8,15 @@
 #ifndef VIGIL_UPDATE_SPLIT_H
 #define VIGIL_UPDATE_SPLIT_H
 
-#include "client.h"
+#include "ctx.h"
 
 /* Forks the fetcher and confines both sides. -1 if it could not. */
-int split_start(struct uctx *c);
-void split_stop(struct uctx *c);
-/* fetch() through the fetcher when it runs, directly otherwise. */
-enum fetch_result ufetch(struct uctx *c, const char *url, size_t cap,
+int upd_split_start(struct uctx *c);
+void upd_split_stop(struct uctx *c);
+/* upd_fetch() through the fetcher when it runs, directly otherwise. */
+enum fetch_result upd_fetch_via(struct uctx *c, const char *url, size_t cap,
 			 char **buf, size_t *len, char *why, size_t whylen);
 /* The fetcher sends RELOAD to vigild's socket at path. */
-void split_notify(struct uctx *c, const char *path);
+void upd_split_notify(struct uctx *c, const char *path);
 
 #endif

@@ -34,6 +34,6 @@ const char *upd_error_name(enum upd_error e);
 
 /* `vigil update ...`; returns the exit status (0, 1 failed, 2 usage,
  * 3 stale). */
-int update_cli(int argc, char **argv);
+int upd_cli(int argc, char **argv);
 
 #endif

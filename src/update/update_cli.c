@@ -13,9 +13,13 @@
 #include <unistd.h>
 
 #include "common/clock.h"
+#include "audit.h"
 #include "client.h"
 #include "crypto.h"
+#include "logcheck.h"
+#include "root.h"
 #include "split.h"
+#include "state.h"
 
 /* Without a verified timestamp for this long, the database is stale. */
 #define STALE_AFTER_S (24 * 3600)
@@ -54,19 +58,19 @@ static int once(struct uctx *c)
 	uint64_t before;
 	unsigned i;
 
-	if ((e = state_load(c)) || (e = root_load(c)))
+	if ((e = upd_state_load(c)) || (e = upd_root_load(c)))
 		goto out;
-	if (split_start(c) < 0) {
-		e = fail(c, U_INSTALL, "cannot start the fetcher process: %s",
+	if (upd_split_start(c) < 0) {
+		e = upd_fail(c, U_INSTALL, "cannot start the fetcher process: %s",
 			 strerror(errno));
 		goto out;
 	}
-	if (log_state_load(c) < 0) {
-		e = fail(c, U_INSTALL, "%s/state/log: damaged", c->dir);
+	if (upd_log_state_load(c) < 0) {
+		e = upd_fail(c, U_INSTALL, "%s/state/log: damaged", c->dir);
 		goto out;
 	}
-	if (alarm_raised(c)) {
-		e = fail(c, U_SPLITVIEW, "the alarm raised earlier stands: "
+	if (upd_alarm_raised(c)) {
+		e = upd_fail(c, U_SPLITVIEW, "the alarm raised earlier stands: "
 			 "this client was shown a log that contradicts "
 			 "another; see %s/state/ALARM, clear it with "
 			 "--clear-alarm once understood", c->dir);
@@ -75,13 +79,13 @@ static int once(struct uctx *c)
 	before = c->st.installed;
 	for (i = 0; i < c->nmirrors; i++) {
 		c->now = clock_now();
-		if (!(e = cycle(c, c->mirrors[i])))
+		if (!(e = upd_cycle(c, c->mirrors[i])))
 			break;
 		fprintf(stderr, "vigil-update: %s: %s: %s\n", c->mirrors[i],
 			upd_error_name(e), c->err);
-		state_load(c); /* nothing of a failed cycle is kept */
-		log_state_load(c);
-		if (alarm_raised(c))
+		upd_state_load(c); /* nothing of a failed cycle is kept */
+		upd_log_state_load(c);
+		if (upd_alarm_raised(c))
 			break;
 	}
 	if (e && c->nmirrors > 1) {
@@ -97,7 +101,7 @@ static int once(struct uctx *c)
 		       c->used_delta ? "delta" : "full",
 		       (unsigned long long)c->bytes_fetched);
 		if (c->reload_sock)
-			split_notify(c, c->reload_sock);
+			upd_split_notify(c, c->reload_sock);
 	} else {
 		printf("up to date: release %llu\n",
 		       (unsigned long long)c->st.installed);
@@ -114,12 +118,12 @@ static int status(struct uctx *c)
 	char t[32], f[32];
 	int stale;
 
-	if (state_load(c) || !c->st.installed) {
+	if (upd_state_load(c) || !c->st.installed) {
 		printf("no database installed in %s\n", c->dir);
 		return 1;
 	}
-	format_time(c->st.installed_at, t);
-	format_time(c->st.fresh, f);
+	upd_format_time(c->st.installed_at, t);
+	upd_format_time(c->st.fresh, f);
 	stale = now - c->st.fresh > STALE_AFTER_S;
 	printf("database: release %llu (%s), installed %s\n"
 	       "metadata: last verified %s, %lld s ago\nstatus: %s\n",
@@ -154,7 +158,7 @@ static int schedule(struct uctx *c)
 	return 0;
 }
 
-int update_cli(int argc, char **argv)
+int upd_cli(int argc, char **argv)
 {
 	static const struct option lo[] = {
 		{ "mirror", required_argument, NULL, 'm' },
@@ -205,7 +209,7 @@ int update_cli(int argc, char **argv)
 	}
 	if (!c.dir || !mode ||
 	    (mode != 'S' && mode != 'A' && mode != 'C' && !c.nmirrors) ||
-	    crypto_setup() < 0) {
+	    upd_crypto_setup() < 0) {
 		usage(stderr);
 		return 2;
 	}
@@ -214,8 +218,8 @@ int update_cli(int argc, char **argv)
 	if (mode == 'A') {
 		c.fetch_fd = -1;
 		curl_global_init(CURL_GLOBAL_DEFAULT);
-		rc = audit(&c);
-		split_stop(&c);
+		rc = upd_audit(&c);
+		upd_split_stop(&c);
 		curl_global_cleanup();
 		free(c.root_text);
 		return rc;
@@ -225,7 +229,7 @@ int update_cli(int argc, char **argv)
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	c.fetch_fd = -1;
 	rc = mode == 'o' ? once(&c) : schedule(&c);
-	split_stop(&c);
+	upd_split_stop(&c);
 	curl_global_cleanup();
 	free(c.root_text);
 	return rc;

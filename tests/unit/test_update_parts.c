@@ -29,14 +29,14 @@ static void delta_round_trip(void **st)
 	randombytes_buf(old, sizeof(old));
 	memcpy(new_, old, sizeof(new_));
 	memcpy(new_ + 5000, "changed", 7);
-	assert_int_equal(delta_make(old, sizeof(old), new_, sizeof(new_), 3,
+	assert_int_equal(upd_delta_make(old, sizeof(old), new_, sizeof(new_), 3,
 				    &d, &n), 0);
 	assert_true(n < 1000);
-	assert_int_equal(delta_apply(old, sizeof(old), d, n, out,
+	assert_int_equal(upd_delta_apply(old, sizeof(old), d, n, out,
 				     sizeof(out)), 0);
 	assert_memory_equal(out, new_, sizeof(out));
 	/* one byte less than it gives: refused, not truncated */
-	assert_int_equal(delta_apply(old, sizeof(old), d, n, out,
+	assert_int_equal(upd_delta_apply(old, sizeof(old), d, n, out,
 				     sizeof(out) - 1), -1);
 	free(d);
 }
@@ -50,7 +50,7 @@ static void delta_bomb(void **st)
 	n = ZSTD_compress(z, bound, zeros, big, 1);
 	assert_false(ZSTD_isError(n));
 	assert_true(n < 64 << 10); /* a tiny file for 64 MiB */
-	assert_int_equal(delta_apply("", 0, z, n, out, sizeof(out)), -1);
+	assert_int_equal(upd_delta_apply("", 0, z, n, out, sizeof(out)), -1);
 	free(zeros);
 	free(z);
 }
@@ -77,7 +77,7 @@ static void delta_window_cap(void **st)
 		n = o.pos;
 	}
 	/* the frame asks for a 2 GiB window: the decoder says no */
-	assert_int_equal(delta_apply("", 0, z, n, out, len), -1);
+	assert_int_equal(upd_delta_apply("", 0, z, n, out, len), -1);
 	ZSTD_freeCCtx(c);
 	free(data);
 	free(z);
@@ -89,10 +89,10 @@ static void merkle(void **st)
 	uint8_t leaf[3][32], root[32], want[32], b[65];
 
 	(void)st;
-	log_leaf("a", 1, leaf[0]);
-	log_leaf("b", 1, leaf[1]);
-	log_leaf("c", 1, leaf[2]);
-	log_root((const uint8_t (*)[32])leaf, 1, root);
+	upd_log_leaf("a", 1, leaf[0]);
+	upd_log_leaf("b", 1, leaf[1]);
+	upd_log_leaf("c", 1, leaf[2]);
+	upd_log_root((const uint8_t (*)[32])leaf, 1, root);
 	assert_memory_equal(root, leaf[0], 32);
 	/* RFC 9162: MTH(a,b,c) = H(1 || H(1 || a || b) || c) */
 	b[0] = 1;
@@ -102,10 +102,10 @@ static void merkle(void **st)
 	memcpy(b + 1, want, 32);
 	memcpy(b + 33, leaf[2], 32);
 	crypto_hash_sha256(want, b, 65);
-	log_root((const uint8_t (*)[32])leaf, 3, root);
+	upd_log_root((const uint8_t (*)[32])leaf, 3, root);
 	assert_memory_equal(root, want, 32);
 	crypto_hash_sha256(want, NULL, 0);
-	log_root((const uint8_t (*)[32])leaf, 0, root);
+	upd_log_root((const uint8_t (*)[32])leaf, 0, root);
 	assert_memory_equal(root, want, 32);
 }
 
@@ -114,14 +114,14 @@ static void times(void **st)
 	char t[32];
 
 	(void)st;
-	assert_int_equal(parse_time("1970-01-01T00:00:00Z", 20), 0);
-	assert_int_equal(parse_time("2024-02-29T23:59:59Z", 20), 1709251199);
-	assert_int_equal(parse_time("2023-02-29T00:00:00Z", 20), -1);
-	assert_int_equal(parse_time("2026-13-01T00:00:00Z", 20), -1);
-	assert_int_equal(parse_time("2026-01-01T24:00:00Z", 20), -1);
-	assert_int_equal(parse_time("2026-01-01 00:00:00Z", 20), -1);
-	assert_int_equal(parse_time("2026-01-01T00:00:00+", 20), -1);
-	format_time(1709251199, t);
+	assert_int_equal(upd_parse_time("1970-01-01T00:00:00Z", 20), 0);
+	assert_int_equal(upd_parse_time("2024-02-29T23:59:59Z", 20), 1709251199);
+	assert_int_equal(upd_parse_time("2023-02-29T00:00:00Z", 20), -1);
+	assert_int_equal(upd_parse_time("2026-13-01T00:00:00Z", 20), -1);
+	assert_int_equal(upd_parse_time("2026-01-01T24:00:00Z", 20), -1);
+	assert_int_equal(upd_parse_time("2026-01-01 00:00:00Z", 20), -1);
+	assert_int_equal(upd_parse_time("2026-01-01T00:00:00+", 20), -1);
+	upd_format_time(1709251199, t);
 	assert_string_equal(t, "2024-02-29T23:59:59Z");
 }
 
@@ -166,7 +166,7 @@ static void manifest_texts(void **st)
 	(void)st;
 	m.role = ROLE_TIMESTAMP;
 	m.version = 7;
-	m.expires = parse_time("2030-01-01T00:00:00Z", 20);
+	m.expires = upd_parse_time("2030-01-01T00:00:00Z", 20);
 	m.root_version = 1;
 	m.targets.version = 2;
 	m.targets.len = 100;
@@ -175,19 +175,19 @@ static void manifest_texts(void **st)
 	m.log_size = 10;
 	m.targets_leaf = 3;
 	m.release_leaf = 4;
-	n = manifest_body(&m, text, sizeof(text));
+	n = upd_manifest_body(&m, text, sizeof(text));
 	assert_true(n > 0 && n + sizeof(SIG_LINE) < sizeof(text));
 	memcpy(text + n, SIG_LINE, sizeof(SIG_LINE));
-	assert_int_equal(manifest_parse(text, strlen(text), ROLE_TIMESTAMP, &got,
+	assert_int_equal(upd_manifest_parse(text, strlen(text), ROLE_TIMESTAMP, &got,
 					&why), 0);
 	assert_int_equal(got.signed_len, n);
 	assert_int_equal(got.release.len, 200);
 	assert_int_equal(got.nsigs, 1);
-	assert_int_equal(manifest_parse(text, strlen(text), ROLE_RELEASE, &got,
+	assert_int_equal(upd_manifest_parse(text, strlen(text), ROLE_RELEASE, &got,
 					&why), -1);
 	for (i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
 		n = edited(text, bad[i][0], bad[i][1], alt, sizeof(alt));
-		assert_int_equal(manifest_parse(alt, n, ROLE_TIMESTAMP, &got,
+		assert_int_equal(upd_manifest_parse(alt, n, ROLE_TIMESTAMP, &got,
 						&why), -1);
 		assert_non_null(why);
 	}
@@ -209,17 +209,17 @@ static void checkpoint_texts(void **st)
 
 	(void)st;
 	memset(root, 0xab, sizeof(root));
-	n = checkpoint_body(10, root, text, sizeof(text));
+	n = upd_checkpoint_body(10, root, text, sizeof(text));
 	assert_true(n > 0);
 	memcpy(text + n, SIG_LINE, sizeof(SIG_LINE));
-	assert_int_equal(checkpoint_parse(text, strlen(text), &cp, &why), 0);
+	assert_int_equal(upd_checkpoint_parse(text, strlen(text), &cp, &why), 0);
 	assert_int_equal(cp.size, 10);
 	assert_int_equal(cp.signed_len, n);
 	assert_memory_equal(cp.root, root, SHA256_BYTES);
 	assert_int_equal(cp.nsigs, 1);
 	for (i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
 		n = edited(text, bad[i][0], bad[i][1], alt, sizeof(alt));
-		assert_int_equal(checkpoint_parse(alt, n, &cp, &why), -1);
+		assert_int_equal(upd_checkpoint_parse(alt, n, &cp, &why), -1);
 	}
 }
 

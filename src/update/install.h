@@ -1,0 +1,18 @@
+/*
+ * install.h -- installing a verified database (install.c).
+ */
+#ifndef VIGIL_UPDATE_INSTALL_H
+#define VIGIL_UPDATE_INSTALL_H
+
+#include <stddef.h>
+
+#include "ctx.h"
+
+/* Installs data (the verified database of release r) as current. */
+enum upd_error upd_install(struct uctx *c, const struct manifest *r,
+			   const void *data, size_t len);
+/* The release number of a version directory's name ("N-hash"): 0, or -1
+ * if the name is not one. */
+int upd_version_of(const char *name, unsigned long long *v);
+
+#endif
