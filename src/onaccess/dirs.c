@@ -18,8 +18,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "basics.h"
 #include "dirs.h"
-#include "oaint.h"
 
 #define DIR_EVENTS (IN_CREATE | IN_MOVED_TO | IN_ONLYDIR)
 

@@ -22,31 +22,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "basics.h"
 #include "cache.h"
 #include "dirs.h"
 #include "oaint.h"
-
-int oa_under(const char *path, const char *const *list, unsigned n)
-{
-	unsigned i;
-	size_t k;
-
-	for (i = 0; i < n; i++) {
-		k = strlen(list[i]);
-		if (!strncmp(path, list[i], k) && (path[k] == '/' || !path[k] ||
-						   (k == 1 && list[i][0] == '/')))
-			return 1;
-	}
-	return 0;
-}
-
-void oa_respond(struct oa *o, int fd, int allow)
-{
-	struct fanotify_response r = { fd, allow ? FAN_ALLOW : FAN_DENY };
-
-	if (write(o->fan, &r, sizeof(r)) != sizeof(r))
-		oa_log("cannot answer an open: %s", strerror(errno));
-}
 
 /* Whether the process pid runs as an excluded user. */
 static int excluded_uid(const struct oa_config *cfg, pid_t pid)
@@ -70,7 +49,7 @@ static int excluded_uid(const struct oa_config *cfg, pid_t pid)
 static void pass(struct oa *o, const struct fanotify_event_metadata *m)
 {
 	if (m->mask & FAN_OPEN_PERM)
-		oa_respond(o, m->fd, 1);
+		oa_respond(o->fan, m->fd, 1);
 	close(m->fd);
 }
 
@@ -93,7 +72,7 @@ static void dispatch(struct oa *o, const struct fanotify_event_metadata *m)
 		return pass(o, m);
 	if (oa_enqueue(o, &j) < 0) { /* every worker busy, the queue full */
 		if (m->mask & FAN_OPEN_PERM)
-			oa_respond(o, m->fd, !o->cfg->fail_closed);
+			oa_respond(o->fan, m->fd, !o->cfg->fail_closed);
 		oa_log("%s: not scanned: the queue is full", j.path);
 		close(m->fd);
 	}

@@ -1,6 +1,6 @@
 /*
- * oaint.h -- what events.c and workers.c share: the running state, the
- * job queue and the log.
+ * oaint.h -- what events.c and workers.c share: the running state and
+ * the job queue.
  */
 #ifndef VIGIL_ONACCESS_OAINT_H
 #define VIGIL_ONACCESS_OAINT_H
@@ -45,10 +45,5 @@ int oa_workers_start(struct oa *o);
 void oa_workers_stop(struct oa *o);
 /* Queues a job (copied); -1 if the queue is full. */
 int oa_enqueue(struct oa *o, const struct oa_job *j);
-/* Whether path is one of the n paths of list or below one. */
-int oa_under(const char *path, const char *const *list, unsigned n);
-/* Answers a permission event. */
-void oa_respond(struct oa *o, int fd, int allow);
-void oa_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #endif

@@ -7,7 +7,6 @@
  * forgets the file's cached verdict and scans it again.
  */
 #define _GNU_SOURCE
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/fanotify.h>
@@ -15,22 +14,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "basics.h"
 #include "cache.h"
 #include "oaint.h"
 #include "vscan.h"
 
 #define COUNT(o, what) __atomic_add_fetch(&(o)->n.what, 1, __ATOMIC_RELAXED)
-
-void oa_log(const char *fmt, ...)
-{
-	char line[PATH_MAX + 512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(line, sizeof(line), fmt, ap);
-	va_end(ap);
-	fprintf(stderr, "vigil-onaccess: %s\n", line);
-}
 
 /* Whether the file may be opened. */
 static int judge(struct oa *o, const struct oa_job *j, const struct stat *st)
@@ -75,7 +64,7 @@ static void handle(struct oa *o, struct oa_job *j)
 	int allow = fstat(j->fd, &st) < 0 || judge(o, j, &st);
 
 	if (j->mask & FAN_OPEN_PERM)
-		oa_respond(o, j->fd, allow);
+		oa_respond(o->fan, j->fd, allow);
 	close(j->fd);
 }
 
