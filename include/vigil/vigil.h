@@ -11,7 +11,10 @@
  *    is not an error, it is reported in a caller-owned struct vigil_result;
  *  - option and result structs carry their own size in their first member,
  *    so that they can grow without breaking callers built against an older
- *    header: set .size = sizeof(struct ...) before passing one in;
+ *    header: set .size = sizeof(struct ...) before passing one in. An
+ *    option struct larger than this library knows is accepted only if the
+ *    fields it does not know are zero: a program built for a newer library
+ *    that sets a new option gets VIGIL_EINVAL here, not a silent default;
  *  - strings handed back live as long as the handle they came from and are
  *    never for the caller to free();
  *  - the library never prints and never exits; it reports through return
@@ -115,7 +118,8 @@ struct vigil_engine_options {
  * engine.
  * Thread: the engine must not be used by other threads until compiled.
  * Owns: *out, released with vigil_engine_free().
- * Errors: VIGIL_ENOMEM, VIGIL_EINVAL (opts->size too small).
+ * Errors: VIGIL_ENOMEM, VIGIL_EINVAL (opts->size too small, or a larger
+ * struct with a non-zero field this library does not know).
  */
 VIGIL_API int vigil_engine_new(struct vigil_engine **out,
 			       const struct vigil_engine_options *opts);
@@ -313,8 +317,9 @@ struct vigil_result {
  * opts may be NULL for defaults.
  * Thread: a scanner is used by one thread at a time.
  * Owns: *out, released with vigil_scanner_free(); the engine must outlive it.
- * Errors: VIGIL_ESTATE (engine not compiled), VIGIL_ENOMEM, VIGIL_EINVAL,
- * VIGIL_EMATCHER.
+ * Errors: VIGIL_ESTATE (engine not compiled), VIGIL_ENOMEM, VIGIL_EINVAL
+ * (opts->size too small, or a larger struct with a non-zero field this
+ * library does not know), VIGIL_EMATCHER.
  */
 VIGIL_API int vigil_scanner_new(struct vigil_scanner **out,
 				const struct vigil_engine *e,

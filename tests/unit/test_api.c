@@ -1,7 +1,8 @@
 /*
  * test_api.c -- the public contract: versions, error codes, handle states,
  * limits, all-match, descriptors and special files, streams past the
- * spill size, old (smaller) result structs, and sharing across threads.
+ * spill size, old (smaller) result structs, newer (larger) option
+ * structs, and sharing across threads.
  */
 #include <fcntl.h>
 #include <pthread.h>
@@ -186,6 +187,41 @@ static void old_result(void **st)
 	vigil_engine_free(e);
 }
 
+/* A caller built against a newer header: a larger option struct passes
+ * while the fields this library does not know are zero, and is refused
+ * once one is set, instead of being silently ignored. */
+static void newer_options(void **st)
+{
+	struct vigil_engine *e = eng_from("x.ndb", two, 0), *e2;
+	struct vigil_scanner *s;
+	struct {
+		struct vigil_scan_options o;
+		uint64_t newer_limit;
+	} so;
+	struct {
+		struct vigil_engine_options o;
+		uint32_t newer_flags;
+	} eo;
+
+	(void)st;
+	memset(&so, 0, sizeof(so));
+	so.o.size = sizeof(so);
+	so.o.max_depth = 3;
+	assert_int_equal(vigil_scanner_new(&s, e, &so.o), 0);
+	vigil_scanner_free(s);
+	so.newer_limit = 1;
+	assert_int_equal(vigil_scanner_new(&s, e, &so.o), VIGIL_EINVAL);
+	assert_null(s);
+	memset(&eo, 0, sizeof(eo));
+	eo.o.size = sizeof(eo);
+	assert_int_equal(vigil_engine_new(&e2, &eo.o), 0);
+	vigil_engine_free(e2);
+	eo.newer_flags = 0x10;
+	assert_int_equal(vigil_engine_new(&e2, &eo.o), VIGIL_EINVAL);
+	assert_null(e2);
+	vigil_engine_free(e);
+}
+
 static void descriptors(void **st)
 {
 	struct vigil_engine *e = eng_from("x.ndb", two, 0);
@@ -259,7 +295,8 @@ int main(void)
 		cmocka_unit_test(streams),    cmocka_unit_test(big_stream),
 		cmocka_unit_test(limits_and_allmatch),
 		cmocka_unit_test(limits_not_hidden),
-		cmocka_unit_test(old_result), cmocka_unit_test(descriptors),
+		cmocka_unit_test(old_result), cmocka_unit_test(newer_options),
+		cmocka_unit_test(descriptors),
 		cmocka_unit_test(threads),
 	};
 

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "core/engine_int.h"
+#include "core/opts.h"
 #include "util/fileio.h"
 #include "db/loader.h"
 
@@ -42,7 +43,8 @@ int vigil_engine_new(struct vigil_engine **out,
 	struct vigil_engine *e;
 
 	*out = NULL;
-	if (opts && opts->size < sizeof(size_t) + sizeof(unsigned))
+	if (opts && !opts_valid(opts, opts->size, sizeof(size_t) +
+				sizeof(unsigned), sizeof(*opts)))
 		return VIGIL_EINVAL;
 	if (!(e = calloc(1, sizeof(*e))))
 		return VIGIL_ENOMEM;

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/opts.h"
 #include "core/scanner_int.h"
 
 /* Objects are matched as one block; Vectorscan takes up to 4 GiB - 1. */
@@ -81,7 +82,8 @@ int vigil_scanner_new(struct vigil_scanner **out, const struct vigil_engine *e,
 	int rc = VIGIL_ENOMEM;
 
 	*out = NULL;
-	if (!e || (opts && opts->size < sizeof(size_t) + sizeof(unsigned)))
+	if (!e || (opts && !opts_valid(opts, opts->size, sizeof(size_t) +
+				       sizeof(unsigned), sizeof(*opts))))
 		return VIGIL_EINVAL;
 	if (!e->compiled)
 		return VIGIL_ESTATE;
