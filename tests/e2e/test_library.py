@@ -58,3 +58,24 @@ def test_only_public_symbols_exported():
         assert s + ";" in mapfile
     soname = subprocess.run(["objdump", "-p", lib], capture_output=True, text=True).stdout
     assert "SONAME               libvigil.so.0" in soname
+
+
+def test_every_exported_function_has_an_installed_man_page(tmp_path):
+    """man FUNCTION works for each exported symbol: a group page, or a
+    one-line .so that names an installed group page."""
+    dest = install(tmp_path)
+    pages = {p.name: p for p in dest.rglob("man3/*.3")}
+    assert "libvigil.3" in pages
+    mapfile = open(os.path.join(ROOT, "src", "lib", "vigil.map")).read()
+    syms = [line.strip().rstrip(";") for line in mapfile.splitlines()
+            if line.strip().startswith("vigil_")]
+    assert len(syms) > 20
+    for s in syms:
+        page = pages.get(s + ".3")
+        assert page, "no man page for " + s
+        text = page.read_text()
+        if text.startswith(".so "):
+            target = text.split()[1].split("/")[-1]
+            assert target in pages, (s, target)
+            text = pages[target].read_text()
+        assert s in text, (s, "not described on its page")
