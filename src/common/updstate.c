@@ -32,7 +32,9 @@ static int word(char *dst, size_t cap, const char *w)
 
 	if (n >= cap)
 		return -1;
-	memcpy(dst, strcmp(w, "-") ? w : "", strcmp(w, "-") ? n + 1 : 1);
+	memset(dst, 0, cap); /* nothing of an earlier, longer value stays */
+	if (strcmp(w, "-"))
+		memcpy(dst, w, n);
 	return 0;
 }
 
