@@ -9,7 +9,8 @@
 #include <zlib.h>
 
 #include "common/le.h"
-#include "formats/office/ole2.h"
+#include "formats/office/ppt.h"
+#include "util/vbuf.h"
 #include "common/reader.h"
 #include "vigil/vigil.h"
 

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "common/le.h"
-#include "formats/office/ole2.h"
+#include "formats/office/vba.h"
 #include "common/reader.h"
 #include "vigil/vigil.h"
 
