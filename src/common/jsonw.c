@@ -76,7 +76,9 @@ int jsonw_set(json_t *obj, const char *key, json_t *v)
 	return v && obj ? json_object_set_new(obj, key, v) : -1;
 }
 
-#define JSONW_FLAGS (JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(12))
+#define JSONW_FLAGS \
+	(JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY | \
+	 JSON_REAL_PRECISION(12))
 
 int jsonw_print(FILE *out, json_t *doc)
 {

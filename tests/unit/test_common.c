@@ -1,8 +1,8 @@
 /*
  * test_common.c -- the house's shared helpers: sizes with suffixes and
  * their bounds, the update state file (round trip, damage refused), the
- * bounded text buffer (cut, never overrun), the test clock and the
- * little-endian loads.
+ * bounded text buffer (cut, never overrun), the test clock, the
+ * little-endian loads, and JSON strings from bytes that are not UTF-8.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "common/clock.h"
+#include "common/jsonw.h"
 #include "common/le.h"
 #include "common/size.h"
 #include "common/textbuf.h"
@@ -132,6 +133,47 @@ static void clock_and_loads(void **st)
 	assert_int_equal(be32_load(b), 0x01020304);
 }
 
+/* What a JSON string of these bytes prints as. */
+static char *json_of(const char *bytes, size_t len)
+{
+	return jsonw_dumps(jsonw_stringn(bytes, len));
+}
+
+static void json_strings(void **st)
+{
+	static const struct {
+		const char *in;
+		size_t len;
+		const char *out;
+	} cases[] = {
+		{ "plain", 5, "\"plain\"" },
+		{ "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80", 14,
+		  "\"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80\"" },
+		{ "caf\xe9", 4, "\"caf\xef\xbf\xbd\"" },	 /* Latin-1 */
+		{ "\xc0\xaf", 2, "\"\xef\xbf\xbd\xef\xbf\xbd\"" }, /* overlong */
+		{ "\xed\xa0\x80", 3,				 /* surrogate */
+		  "\"\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\"" },
+		{ "\xf4\x90\x80\x80", 4,			 /* > U+10FFFF */
+		  "\"\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\"" },
+		{ "a\0b", 3, "\"a\xef\xbf\xbd" "b\"" },	 /* NUL */
+		{ "\xe2\x82", 2, "\"\xef\xbf\xbd\xef\xbf\xbd\"" }, /* cut */
+		{ "q\"\\\n", 4, "\"q\\\"\\\\\\n\"" },	 /* escapes */
+	};
+	size_t i;
+	char *got;
+
+	(void)st;
+	for (i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		got = json_of(cases[i].in, cases[i].len);
+		assert_non_null(got);
+		assert_string_equal(got, cases[i].out);
+		free(got);
+	}
+	got = jsonw_dumps(jsonw_string(NULL));
+	assert_string_equal(got, "null");
+	free(got);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -140,6 +182,7 @@ int main(void)
 		cmocka_unit_test(state_damage),
 		cmocka_unit_test(textbuf_cuts),
 		cmocka_unit_test(clock_and_loads),
+		cmocka_unit_test(json_strings),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
