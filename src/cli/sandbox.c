@@ -19,7 +19,7 @@ int scan_confine(int require)
 	static const char *const everything[] = { "/", NULL };
 	const struct confine_fs fs = { everything, 1 };
 	struct confine_report r;
-	int rc = confine_scan(&fs, &r);
+	int rc = confine_scan(&fs, 1, &r); /* the scanning threads come after */
 
 	if (rc < 0) {
 		fprintf(stderr, "vigil: cannot confine the scan: %s\n",

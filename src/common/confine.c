@@ -147,7 +147,8 @@ void confine_probe(struct confine_report *r)
 			 r->landlock_abi ? "" : "; ");
 }
 
-int confine_scan(const struct confine_fs *fs, struct confine_report *r)
+int confine_scan(const struct confine_fs *fs, int threads,
+		 struct confine_report *r)
 {
 	struct confine_fs none = { NULL, 1 };
 	int abi;
@@ -157,7 +158,7 @@ int confine_scan(const struct confine_fs *fs, struct confine_report *r)
 		return -1;
 	r->landlock_abi = abi;
 	if (r->seccomp) {
-		if (confine_seccomp_scan() < 0) {
+		if (confine_seccomp_scan(threads) < 0) {
 			if (errno != EINVAL && errno != ENOSYS)
 				return -1;
 			r->seccomp = 0; /* filters not supported after all */

@@ -29,8 +29,9 @@ int confine_landlock(const struct confine_fs *fs);
 int confine_seccomp(const int *syscalls, size_t n);
 
 /* Loads the scanning allowlist (scanfilter.c): every call not on it fails
- * with EPERM. 0, or -1 if the filter could not be loaded. */
-int confine_seccomp_scan(void);
+ * with EPERM; threads: whether clone may start threads (never processes).
+ * 0, or -1 if the filter could not be loaded. */
+int confine_seccomp_scan(int threads);
 
 /* What a confinement achieved, or what the kernel offers. */
 struct confine_report {
@@ -43,14 +44,16 @@ struct confine_report {
 void confine_probe(struct confine_report *r);
 
 /*
- * Confines the calling thread, and every thread and process it starts
- * later, for good, to scanning: Landlock as fs says (NULL: no file system
- * access at all; TCP bind and connect and signals outward denied too) and
- * the scanning allowlist. Returns 0 when both layers are in force, 1 when
- * the kernel lacks one (r->why says which and why; the other is in force),
- * -1 on error, with errno set.
+ * Confines the calling thread, and every thread it starts later, for
+ * good, to scanning: Landlock as fs says (NULL: no file system access at
+ * all; TCP bind and connect and signals outward denied too) and the
+ * scanning allowlist, with threads (vigil scan's pool) or without (a
+ * vigild worker: no clone at all). Returns 0 when both layers are in
+ * force, 1 when the kernel lacks one (r->why says which and why; the other
+ * is in force), -1 on error, with errno set.
  */
-int confine_scan(const struct confine_fs *fs, struct confine_report *r);
+int confine_scan(const struct confine_fs *fs, int threads,
+		 struct confine_report *r);
 
 /* One line naming the layers in force, for a log: "Landlock ABI 7,
  * seccomp allowlist", or what is missing. */

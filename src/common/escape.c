@@ -6,6 +6,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
@@ -63,6 +64,21 @@ static int try_fork(void)
 	return 0;
 }
 
+static void *nothing(void *arg)
+{
+	return arg;
+}
+
+static int try_thread(void)
+{
+	pthread_t t;
+	int rc = pthread_create(&t, NULL, nothing, NULL);
+
+	if (rc == 0)
+		pthread_join(t, NULL);
+	return rc;
+}
+
 void escape_try(const char *path, struct escape_result *r)
 {
 	r->read_errno = try_open(path, O_RDONLY);
@@ -70,6 +86,7 @@ void escape_try(const char *path, struct escape_result *r)
 	r->socket_errno = try_socket();
 	r->exec_errno = try_exec();
 	r->fork_errno = try_fork();
+	r->thread_errno = try_thread();
 }
 
 static const char *said(int e)
@@ -81,8 +98,9 @@ const char *escape_format(const struct escape_result *r, char *buf,
 			  size_t len)
 {
 	snprintf(buf, len, "read: %s; write: %s; socket: %s; exec: %s; "
-		 "fork: %s", said(r->read_errno), said(r->write_errno),
-		 said(r->socket_errno), said(r->exec_errno),
-		 said(r->fork_errno));
+		 "fork: %s; thread: %s", said(r->read_errno),
+		 said(r->write_errno), said(r->socket_errno),
+		 said(r->exec_errno), said(r->fork_errno),
+		 said(r->thread_errno));
 	return buf;
 }

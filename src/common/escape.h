@@ -1,7 +1,7 @@
 /*
  * escape.h -- what an intruder in a confined process would try first,
  * tried for real: reading and writing a file, opening a socket, running a
- * program and forking. vigild's workers (DebugSandboxProbe) and `vigil
+ * program, forking, starting a thread. vigild's workers (DebugSandboxProbe) and `vigil
  * scan --sandbox-probe` use it, so that the tests, and any user, can see
  * the sandbox refuse each.
  */
@@ -17,13 +17,14 @@ struct escape_result {
 	int socket_errno;	/* socket(AF_INET, SOCK_STREAM) */
 	int exec_errno;		/* execve of a path that does not exist */
 	int fork_errno;		/* fork(); a child exits at once */
+	int thread_errno;	/* pthread_create(); it returns at once */
 };
 
 /* Tries each; nothing is written and no program runs, even unconfined. */
 void escape_try(const char *path, struct escape_result *r);
 
 /* "read: allowed; write: Permission denied; socket: ...; exec: ...;
- * fork: ...", into buf. */
+ * fork: ...; thread: ...", into buf. */
 const char *escape_format(const struct escape_result *r, char *buf,
 			  size_t len);
 

@@ -3,7 +3,8 @@
  * workers and a confined `vigil scan`. Allowed are the calls that reading
  * held and (where Landlock lets it) named files, memory, threads, time and
  * signals to itself need; everything else fails with EPERM: sockets,
- * exec, fork (a clone without CLONE_THREAD), ptrace, kernel interfaces.
+ * exec, fork (a clone without CLONE_THREAD; any clone where the process
+ * starts no threads), ptrace, kernel interfaces.
  * clone3 fails with ENOSYS, so that the C library falls back to clone,
  * whose flags a filter can read.
  */
@@ -64,15 +65,16 @@ static const int allowed[] = {
 /* Terminal queries the C library makes on stdout and stderr. */
 static const unsigned long ioctls[] = { TCGETS, TIOCGWINSZ };
 
-static int add_conditional(scmp_filter_ctx ctx)
+static int add_conditional(scmp_filter_ctx ctx, int threads)
 {
 	size_t i;
 	int rc = 0;
 
 	/* threads, not processes */
-	rc |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(clone), 1,
-			       SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_THREAD,
-				       CLONE_THREAD));
+	if (threads)
+		rc |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(clone), 1,
+				       SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_THREAD,
+					       CLONE_THREAD));
 #ifdef VIGIL_SANITIZER_BUILD
 	rc |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(clone), 1,
 			       SCMP_A0(SCMP_CMP_MASKED_EQ,
@@ -91,7 +93,7 @@ static int add_conditional(scmp_filter_ctx ctx)
 	return rc ? -1 : 0;
 }
 
-int confine_seccomp_scan(void)
+int confine_seccomp_scan(int threads)
 {
 	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ERRNO(EPERM));
 	size_t i;
@@ -106,7 +108,7 @@ int confine_seccomp_scan(void)
 		if (seccomp_rule_add(ctx, SCMP_ACT_ALLOW, allowed[i], 0))
 			goto out;
 	}
-	if (add_conditional(ctx) < 0)
+	if (add_conditional(ctx, threads) < 0)
 		goto out;
 	if ((rc = seccomp_load(ctx)) < 0) {
 		errno = -rc; /* libseccomp returns -errno */

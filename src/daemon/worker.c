@@ -104,7 +104,7 @@ static void enter_sandbox(const struct worker_setup *w)
 {
 	struct confine_report rep;
 	char said[256];
-	int rc = confine_scan(NULL, &rep);
+	int rc = confine_scan(NULL, 0, &rep); /* a worker has one thread */
 
 	if (rc < 0 || (rc > 0 && !w->allow_unconfined)) {
 		vlog(LOG_ERR, "worker %d: cannot enter the sandbox: %s",
