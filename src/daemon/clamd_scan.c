@@ -57,6 +57,10 @@ static void report_found(struct request *rq, struct scanjob *sj,
 	if (rq->stop && rq->found)
 		return; /* SCAN of a directory says the first one only */
 	rq->found++;
+	if (!r->ndetections) {
+		clamd_reply(rq, "%s: %s FOUND", sj->label, WIRE_UNNAMED);
+		return;
+	}
 	for (i = 0; i < r->ndetections && name < r->text + r->text_len; i++) {
 		path = name + strlen(name) + 1;
 		clamd_reply(rq, "%s: %s FOUND", sj->label, name);
@@ -85,7 +89,7 @@ static void report(struct request *rq, struct scanjob *sj,
 		rq->errors++;
 		clamd_reply(rq, "%s: %s. ERROR", sj->label,
 			    vigil_strerror(r->rc));
-	} else if (r->verdict != VIGIL_VERDICT_CLEAN && r->ndetections) {
+	} else if (r->verdict != VIGIL_VERDICT_CLEAN) {
 		report_found(rq, sj, r);
 	} else if (sj->single) {
 		clamd_reply(rq, "%s: OK", sj->label);

@@ -270,9 +270,11 @@ static void scanned(struct pool_job *j, const struct wire_result *r,
 	} else if (why || !r || r->rc < 0) {
 		vlog(LOG_WARNING, "icap(%s): scan failed", c->peer);
 		fail(c, "500 Server Error");
-	} else if (r->verdict != VIGIL_VERDICT_CLEAN && r->ndetections) {
-		vlog(LOG_NOTICE, "icap(%s): %s FOUND", c->peer, r->text);
-		block(c, r->text);
+	} else if (r->verdict != VIGIL_VERDICT_CLEAN) {
+		const char *name = r->ndetections ? r->text : WIRE_UNNAMED;
+
+		vlog(LOG_NOTICE, "icap(%s): %s FOUND", c->peer, name);
+		block(c, name);
 	} else {
 		unchanged(c, st->in_preview);
 	}

@@ -10,8 +10,10 @@
 
 #include "common/escape.h"
 
-/* Largest result message: names beyond it are cut, the count is kept. */
+/* Largest result message: paths inside the object are cut to fit, the
+ * first detection's name never is (up to WIRE_MAX_NAME_BYTES). */
 #define WIRE_MAX_RESULT_BYTES 16384
+#define WIRE_MAX_NAME_BYTES 1024
 /* Longest path a sandbox probe job may name. */
 #define WIRE_MAX_PROBE_PATH_BYTES 1024
 
@@ -29,8 +31,11 @@ struct wire_job {
 
 /*
  * A result: the fixed part, then for each of ndetections a name and a
- * path inside the object, each NUL-terminated, in text[].
+ * path inside the object, each NUL-terminated, in text[]. A verdict other
+ * than clean with no name (which the worker never sends) is reported with
+ * WIRE_UNNAMED, never as clean.
  */
+#define WIRE_UNNAMED "Heuristics.Vigil.Unnamed"
 struct wire_result {
 	uint64_t id;
 	int32_t rc;		/* 0 or a VIGIL_E* code */

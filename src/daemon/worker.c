@@ -37,14 +37,45 @@ static int recv_job(int sock, struct wire_job *job, int *fd)
 	return 0;
 }
 
-static void add_text(struct wire_result *r, const char *s)
+/* Appends s, cut to at most max bytes (a cut ends in "..."), with its
+ * NUL; the caller has checked that max + 1 bytes are free. */
+static void add_text(struct wire_result *r, const char *s, size_t max)
 {
-	size_t n = strlen(s) + 1;
+	size_t n = strlen(s);
+	char *at = r->text + r->text_len;
 
-	if (n > sizeof(r->text) - r->text_len)
-		return;
-	memcpy(r->text + r->text_len, s, n);
-	r->text_len += (uint32_t)n;
+	if (n > max && max < 3) {
+		n = 0; /* no room for a cut to show */
+	} else if (n > max) {
+		memcpy(at, s, max - 3);
+		memcpy(at + max - 3, "...", 3);
+		n = max;
+	} else {
+		memcpy(at, s, n);
+	}
+	at[n] = '\0';
+	r->text_len += (uint32_t)n + 1;
+}
+
+/*
+ * One detection: its name (at most WIRE_MAX_NAME_BYTES) and its path
+ * inside the object, cut to what room is left, never dropped for its
+ * length: a verdict must not depend on how deep the object was. 0, or -1
+ * when not even a name fits (later detections of an all-match scan).
+ */
+static int add_detection(struct wire_result *r, const char *name,
+			 const char *path)
+{
+	size_t room = sizeof(r->text) - r->text_len, n = strlen(name);
+
+	if (n > WIRE_MAX_NAME_BYTES)
+		n = WIRE_MAX_NAME_BYTES;
+	if (room < n + 2)
+		return -1;
+	add_text(r, name, n);
+	add_text(r, path, sizeof(r->text) - r->text_len - 1);
+	r->ndetections++;
+	return 0;
 }
 
 static void scan(struct vigil_scanner *sc, int fd, struct wire_result *r)
@@ -60,13 +91,9 @@ static void scan(struct vigil_scanner *sc, int fd, struct wire_result *r)
 	for (i = 0; r->rc == 0 && i < res.detections; i++) {
 		const char *name = vigil_scanner_detection(sc, i);
 		const char *path = vigil_scanner_detection_path(sc, i);
-		size_t need = strlen(name ? name : "") + strlen(path ? path : "") + 2;
 
-		if (need > sizeof(r->text) - r->text_len)
+		if (add_detection(r, name ? name : "", path ? path : "") < 0)
 			break;
-		add_text(r, name ? name : "");
-		add_text(r, path ? path : "");
-		r->ndetections++;
 	}
 }
 

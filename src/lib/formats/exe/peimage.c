@@ -53,7 +53,14 @@ int pe_image_map(const uint8_t *buf, size_t len, const struct pe_info *pe,
 	if (!(img->b = calloc(1, (size_t)end)))
 		return VIGIL_ENOMEM;
 	img->len = (size_t)end;
-	memcpy(img->b, buf, (size_t)(hdr < len ? hdr : len)); /* the table */
+	/* the headers: no more than the file has, nor than the image holds
+	 * (SizeOfHeaders is the file's word, and with no section nothing
+	 * lowers it) */
+	if (hdr > len)
+		hdr = len;
+	if (hdr > end)
+		hdr = end;
+	memcpy(img->b, buf, (size_t)hdr);
 	for (i = 0; i < nkeep; i++) {
 		const struct pe_section *s = &pe->sect[i];
 		uint32_t raw = pe_loader_raw(pe, s);

@@ -3,7 +3,10 @@
  * (PE, ELF, and binary data that may hold one) are looked at. Each stage
  * whose probe takes the object runs in turn; a stage that took it stops
  * the pipeline, one that returns EXE_NEXT (it was not, or not only, its
- * own) lets the next that takes it run. The order, and why:
+ * own, or it has unpacked what it could and the file's overlay and
+ * appended data are still to be looked at) lets the next that takes it
+ * run. A packer's unpacked image, and a crypter's decrypted one, go through
+ * the whole pipeline again as objects of their own. The order, and why:
  *   1. scripts compiled into an interpreter (AutoIt): in the overlay or a
  *      resource; the interpreter itself goes on through the pipeline;
  *   2. crypters (yoda's Crypter): the whole image is encrypted, so

@@ -70,7 +70,7 @@ static int unpack(struct fmt_ctx *c, const struct pe_packer *p,
 	rc = pe_image_map(buf, len, pe, pe->nsect, fmt_max_output(c, len),
 			  &img);
 	if (rc == 1)
-		return fmt_over(c, p->object, len);
+		return (rc = fmt_over(c, p->object, len)) ? rc : EXE_NEXT;
 	if (rc == VIGIL_ENOMEM)
 		return rc;
 	if (rc < 0) {
@@ -90,7 +90,7 @@ static int unpack(struct fmt_ctx *c, const struct pe_packer *p,
 	pe_image_finish(&img, pe, out.keep, out.ep);
 	rc = fmt_child(c, p->object, img.b, img.len);
 	pe_image_free(&img);
-	return rc;
+	return rc ? rc : EXE_NEXT; /* its overlay and resources still count */
 }
 
 int pepack_extract(struct fmt_ctx *c, const uint8_t *buf, size_t len)
@@ -99,7 +99,7 @@ int pepack_extract(struct fmt_ctx *c, const uint8_t *buf, size_t len)
 	long ep;
 	size_t i;
 
-	if (pe_parse(buf, len, &pe) == 0 && !pe.is64 &&
+	if (pe_parse(buf, len, &pe) == 0 && !pe.is64 && pe.nsect &&
 	    (ep = pe_loader_off(&pe, pe.ep)) >= 0 && (size_t)ep < len)
 		for (i = 0; i < sizeof(packers) / sizeof(packers[0]); i++)
 			if (packers[i].is(buf, len, &pe, (size_t)ep))

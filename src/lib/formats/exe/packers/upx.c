@@ -154,9 +154,13 @@ int upx_extract(struct fmt_ctx *c, const uint8_t *buf, size_t len)
 					       UPX_SEARCH_BYTES,
 				   "UPX!", 4);
 
+	int rc;
+
 	if (!ph)
-		return 0;
-	if (fmt_type(c) == VIGIL_TYPE_PE)
-		return upx_pe(c, buf, len, ph);
-	return upx_elf(c, buf, len, ph);
+		return EXE_NEXT;
+	rc = fmt_type(c) == VIGIL_TYPE_PE ? upx_pe(c, buf, len, ph) :
+					    upx_elf(c, buf, len, ph);
+	/* unpacked or not UPX after all: the stages after this one still
+	 * look at the file (an appended archive, an overlay) */
+	return rc ? rc : EXE_NEXT;
 }

@@ -185,5 +185,5 @@ int yc_extract(struct fmt_ctx *c, const uint8_t *buf, size_t len)
 	copy[pe.table_end - 40u * (pe.nsect - (unsigned)y) + 2] = '-';
 	rc = fmt_child(c, "yc-decrypted", copy, len);
 	free(copy);
-	return rc;
+	return rc ? rc : EXE_NEXT; /* its overlay still counts */
 }

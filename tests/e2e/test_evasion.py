@@ -1,0 +1,172 @@
+"""The evasion suite: hostile files an attacker would use to get a payload
+past the scanner (issue 12's findings, each with neighbours: another
+container, another offset, another encoding), generated here. Each must
+be found on every path a file reaches the engine by: `vigil scan`, the
+library (docs/examples/scan_example.c), vigild's clamd protocol
+(INSTREAM, SCAN of a path, FILDES) and its ICAP service. Nothing may
+crash, and nothing may be called clean."""
+import gzip
+import io
+import os
+import socket
+import struct
+import subprocess
+import zipfile
+
+import pytest
+
+from conftest import BUILD, VIGIL
+from daemon import Vigild, instream, make_db
+
+MARKER = b"VIGIL-EVASION-MARKER:found-on-every-path"
+NAME = "Vigil.Test.Evasion"
+EXAMPLE = os.path.join(BUILD, "tests", "scan_example")
+
+
+def gz(data, name="x"):
+    b = io.BytesIO()
+    with gzip.GzipFile(filename=name, mode="wb", fileobj=b, mtime=0) as g:
+        g.write(data)
+    return b.getvalue()
+
+
+def zipped(data, name="x", method=zipfile.ZIP_DEFLATED):
+    b = io.BytesIO()
+    with zipfile.ZipFile(b, "w", method) as z:
+        z.writestr(name, data)
+    return b.getvalue()
+
+
+def payload(text=b"hello "):
+    return text + MARKER + b"\n"
+
+
+# ------------------------------------------------------------ finding 1
+def pe_without_sections(stub, headers, size, ep=0x200):
+    """A PE32 with no section, SizeOfHeaders as given, a packer's stub at
+    the entry point, and the payload in a zip appended to it: found only
+    if the packer stage survives the image and lets the later stages
+    look."""
+    b = bytearray(size)
+    b[0:2] = b"MZ"
+    struct.pack_into("<I", b, 0x3c, 0x40)
+    b[0x40:0x44] = b"PE\0\0"
+    struct.pack_into("<HHIIIHH", b, 0x44, 0x14c, 0, 0, 0, 0, 0xe0, 0x102)
+    o = 0x40 + 24
+    struct.pack_into("<H", b, o, 0x10b)
+    struct.pack_into("<I", b, o + 16, ep)
+    struct.pack_into("<I", b, o + 28, 0x400000)
+    struct.pack_into("<II", b, o + 32, 0x1000, 0x200)
+    struct.pack_into("<I", b, o + 56, 0x5000)
+    struct.pack_into("<I", b, o + 60, headers)
+    struct.pack_into("<I", b, o + 92, 16)
+    for k, v in stub.items():
+        b[ep + k:ep + k + len(v)] = v
+    for i in range(0x1000, size):
+        b[i] = 0x41  # what the overflow wrote
+    return bytes(b) + zipped(payload(), "readme.txt")
+
+
+ASPACK_212 = {0: bytes.fromhex("60e803000000e9eb"),
+              0x3b9: bytes.fromhex("6800000000c3")}
+ASPACK_NOSECT = pe_without_sections(ASPACK_212, 0x4000, 0x4000)
+
+
+# ------------------------------------------------------------ finding 2
+def long_path(levels, layers=16, width=190, inner=gz, outer=zipped):
+    """Names nested until the path to the payload passes 16 KiB."""
+    obj = payload()
+    for lv in range(levels):
+        for i in range(layers):
+            obj = inner(obj, ("g%d_%02d_" % (lv, i)) + "x" * width)
+        obj = outer(obj, ("z%d_" % lv) + "y" * (width + 6))
+    return obj
+
+
+def tarred(data, name):
+    import tarfile
+    b = io.BytesIO()
+    with tarfile.open(fileobj=b, mode="w", format=tarfile.GNU_FORMAT) as t:
+        info = tarfile.TarInfo(name)
+        info.size = len(data)
+        t.addfile(info, io.BytesIO(data))
+    return b.getvalue()
+
+
+SAMPLES = {
+    # 1: an ASPack stub in a PE with no section (a heap overflow once)
+    "aspack-no-sections": ASPACK_NOSECT,
+    "aspack-no-sections-1mib": pe_without_sections(ASPACK_212, 1 << 20,
+                                                   1 << 20),
+    "aspack-no-sections-in-zip": zipped(ASPACK_NOSECT, "setup.exe"),
+    # 2: a detection whose path inside the object passes 16 KiB
+    "long-path-zip-gzip": long_path(5),
+    "long-path-tar-gzip": long_path(5, outer=tarred),
+    "long-path-zips-only": long_path(15, layers=0, width=1200),
+}
+
+
+@pytest.fixture(scope="module")
+def env(tmp_path_factory):
+    root = tmp_path_factory.mktemp("evasion")
+    db = make_db(str(root / "db"), "%s:0:*:%s\n" % (NAME, MARKER.hex()))
+    files = root / "files"
+    files.mkdir()
+    os.chmod(root, 0o755)
+    os.chmod(files, 0o755)
+    for name, data in SAMPLES.items():
+        (files / name).write_bytes(data)
+        os.chmod(files / name, 0o644)
+    d = Vigild(str(root), db, "MaxThreads 2\nStreamMaxLength 64M\n")
+    yield db, files, d
+    d.stop()
+
+
+def icap_respmod(port, body):
+    hdr = b"HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\n\r\n"
+    req = (b"RESPMOD icap://127.0.0.1/avscan ICAP/1.0\r\nHost: 127.0.0.1\r\n"
+           b"Allow: 204\r\nEncapsulated: res-hdr=0, res-body=%d\r\n\r\n"
+           % len(hdr) + hdr + b"%x\r\n" % len(body) + body + b"\r\n0\r\n\r\n")
+    with socket.create_connection(("127.0.0.1", port)) as s:
+        s.sendall(req)
+        s.settimeout(60)
+        out = b""
+        while b"\r\n\r\n" not in out:
+            b = s.recv(65536)
+            if not b:
+                break
+            out += b
+    return out.split(b"\r\n\r\n", 1)[0].decode(errors="replace")
+
+
+@pytest.mark.parametrize("name", sorted(SAMPLES))
+def test_found_on_every_path(env, name):
+    db, files, d = env
+    path = str(files / name)
+    data = SAMPLES[name]
+    seen = {}
+    res = subprocess.run([VIGIL, "scan", "--no-summary", "--no-cache", "-d",
+                          db, path], capture_output=True, text=True,
+                         timeout=300)
+    seen["vigil scan"] = (res.returncode, res.stdout.strip())
+    res = subprocess.run([EXAMPLE, db, path], capture_output=True, text=True,
+                         timeout=300)
+    seen["library"] = (res.returncode, res.stdout.strip())
+    seen["INSTREAM"] = d.ask(instream(data), timeout=120).decode()
+    seen["SCAN"] = d.ask(b"zSCAN " + path.encode() + b"\0",
+                         timeout=120).decode()
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        seen["FILDES"] = d.ask(b"zFILDES\0", fds=[fd], timeout=120).decode()
+    finally:
+        os.close(fd)
+    seen["ICAP"] = icap_respmod(d.icap, data)
+    for how, what in seen.items():
+        if how in ("vigil scan", "library"):
+            assert what[0] == 1 and what[1].endswith(NAME + " FOUND"), \
+                (how, what)
+        elif how == "ICAP":
+            assert not what.startswith("ICAP/1.0 204") and NAME in what, \
+                (how, what)
+        else:
+            assert what.endswith(NAME + " FOUND\0"), (how, what)
