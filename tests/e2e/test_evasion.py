@@ -11,12 +11,16 @@ import os
 import socket
 import struct
 import subprocess
+import sys
 import zipfile
 
 import pytest
 
 from conftest import BUILD, VIGIL
 from daemon import Vigild, instream, make_db
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
+import formatgen as fg  # noqa: E402
 
 MARKER = b"VIGIL-EVASION-MARKER:found-on-every-path"
 NAME = "Vigil.Test.Evasion"
@@ -93,6 +97,13 @@ def tarred(data, name):
     return b.getvalue()
 
 
+# ------------------------------------------------------------ finding 6
+def upx_marked(sfx):
+    b = bytearray(sfx)
+    b[0x40:0x44] = b"UPX!"  # in the DOS stub: no pack header follows
+    return bytes(b)
+
+
 SAMPLES = {
     # 1: an ASPack stub in a PE with no section (a heap overflow once)
     "aspack-no-sections": ASPACK_NOSECT,
@@ -103,6 +114,12 @@ SAMPLES = {
     "long-path-zip-gzip": long_path(5),
     "long-path-tar-gzip": long_path(5, outer=tarred),
     "long-path-zips-only": long_path(15, layers=0, width=1200),
+    # 6: "UPX!" in the first 4 KiB, or a real UPX image, with a zip after
+    "upx-marker-sfx": upx_marked(fg.pe_sfx(payload())),
+    "upx-section-name-sfx": fg.pe(sections=(("UPX!", b"\xc3" * 64),))
+    + zipped(payload()),
+    "upx-real-with-zip": fg.upx_pe(b"harmless program bytes" * 10)
+    + zipped(payload()),
 }
 
 
