@@ -137,6 +137,12 @@ static void control(struct conn *c, const struct proto_command *pc)
 		simple(c, pc, R_RELOADING);
 		break;
 	case CMD_SHUTDOWN:
+		if (!c->is_unix && !c->svc->conf->allow_tcp_shutdown) {
+			vlog(LOG_WARNING, "SHUTDOWN refused from %s: not over "
+			     "TCP (AllowTCPShutdown no)", c->peer);
+			simple(c, pc, "SHUTDOWN: not allowed over TCP. ERROR");
+			break;
+		}
 		vlog(LOG_NOTICE, "SHUTDOWN command from %s", c->peer);
 		svc_request_stop(c->svc);
 		cs->state = ST_DONE;

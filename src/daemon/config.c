@@ -33,6 +33,8 @@ static const struct kv_key opts[] = {
 	{ .name = "Example", .type = KV_CALL, .call = example },
 	O("LocalSocket", T_STR, local_socket),
 	O("LocalSocketMode", T_MODE, local_socket_mode),
+	O("LocalSocketGroup", T_STR, local_socket_group),
+	O("AllowTCPShutdown", T_BOOL, allow_tcp_shutdown),
 	O("FixStaleSocket", T_BOOL, fix_stale_socket),
 	O("TCPSocket", T_NUM, tcp_port),
 	O("TCPAddr", T_STR, tcp_addr),
@@ -86,7 +88,7 @@ static const struct kv_key opts[] = {
  * file open, and runs as the user it is started as.
  */
 static const char *const clamd_only[] = {
-	"LocalSocketGroup", "User", "AllowSupplementaryGroups",
+	"User", "AllowSupplementaryGroups",
 	"MaxConnectionQueueLength", "LogFileUnlock", "LogFileMaxSize",
 	"LogRotate", "ExtendedDetectionInfo", "TemporaryDirectory",
 	"LeaveTemporaryFiles", "OfficialDatabaseOnly", "Debug",
@@ -126,7 +128,7 @@ static const char *const clamd_only[] = {
 void conf_defaults(struct vconf *c)
 {
 	memset(c, 0, sizeof(*c));
-	c->local_socket_mode = 0666;
+	c->local_socket_mode = 0660; /* not world-writable: SHUTDOWN, SCAN */
 	c->fix_stale_socket = 1;
 	c->self_check_s = 600;
 	c->stream_max_bytes = 25ull << 20;

@@ -17,6 +17,8 @@ struct vconf {
 	/* listeners (clamd's keys) */
 	char *local_socket;		/* LocalSocket */
 	unsigned local_socket_mode;	/* LocalSocketMode (octal) */
+	char *local_socket_group;	/* LocalSocketGroup */
+	int allow_tcp_shutdown;		/* AllowTCPShutdown (Vigil) */
 	int fix_stale_socket;		/* FixStaleSocket */
 	unsigned tcp_port;		/* TCPSocket; 0: none */
 	char *tcp_addr;			/* TCPAddr */

@@ -6,6 +6,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -32,8 +33,26 @@ static int in_use(const struct sockaddr_un *sa)
 	return rc;
 }
 
-int listen_unix(const char *path, unsigned mode, int fix_stale, char *err,
-		size_t errlen)
+/* Gives path to group (a name, or a number). */
+static int set_group(const char *path, const char *group)
+{
+	struct group *g = getgrnam(group);
+	char *end;
+	long gid;
+
+	if (!g) {
+		gid = strtol(group, &end, 10);
+		if (*end || end == group || gid < 0) {
+			errno = ENOENT;
+			return -1;
+		}
+		return chown(path, (uid_t)-1, (gid_t)gid);
+	}
+	return chown(path, (uid_t)-1, g->gr_gid);
+}
+
+int listen_unix(const char *path, unsigned mode, const char *group,
+		int fix_stale, char *err, size_t errlen)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	struct stat st;
@@ -56,7 +75,8 @@ int listen_unix(const char *path, unsigned mode, int fix_stale, char *err,
 	}
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
-	    chmod(path, mode) < 0 || listen(fd, LISTEN_BACKLOG) < 0) {
+	    chmod(path, mode) < 0 || (group && set_group(path, group) < 0) ||
+	    listen(fd, LISTEN_BACKLOG) < 0) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		if (fd >= 0)
 			close(fd);

@@ -5,9 +5,10 @@
 #ifndef VIGILD_LISTEN_H
 #define VIGILD_LISTEN_H
 
-/* A unix stream socket at path (a stale one is replaced); -1 with err. */
-int listen_unix(const char *path, unsigned mode, int fix_stale, char *err,
-		size_t errlen);
+/* A unix stream socket at path (a stale one is replaced), with mode and,
+ * if group is set, that group; -1 with err. */
+int listen_unix(const char *path, unsigned mode, const char *group,
+		int fix_stale, char *err, size_t errlen);
 /* A TCP socket on addr:port (IPv4 or IPv6 literal or name). */
 int listen_tcp(const char *addr, unsigned port, char *err, size_t errlen);
 /*

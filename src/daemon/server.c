@@ -105,7 +105,8 @@ static int open_listeners(struct server *s)
 		return -1;
 	if (n == 0 && c->local_socket) {
 		fd = listen_unix(c->local_socket, c->local_socket_mode,
-				 c->fix_stale_socket, err, sizeof(err));
+				 c->local_socket_group, c->fix_stale_socket, err,
+				 sizeof(err));
 		if (fd < 0) {
 			vlog(LOG_ERR, "cannot listen: %s", err);
 			return -1;

@@ -141,3 +141,33 @@ def test_background_start_reports_its_outcome(tmp_path):
                                       tmp_path / "bg.log"))
     assert subprocess.run([VIGILD, "-c", str(conf)]).returncode == 1
     assert "cannot load the database" in (tmp_path / "bg.log").read_text()
+
+
+def test_shutdown_is_refused_over_tcp(tmp_path):
+    """Any local user reaches the TCP port: SHUTDOWN there is refused
+    unless AllowTCPShutdown says otherwise; the unix socket, which is not
+    world-writable, still takes it."""
+    d = Vigild(str(tmp_path), make_db(str(tmp_path / "db")))
+    try:
+        out = ask(d.tcp, b"zSHUTDOWN\0")
+        assert out == b"SHUTDOWN: not allowed over TCP. ERROR\0", out
+        assert d.ask(b"zPING\0") == b"PONG\0"
+        assert "SHUTDOWN refused from 127.0.0.1" in d.logtext()
+        mode = os.stat(d.sock).st_mode & 0o777
+        assert mode == 0o660, oct(mode)
+        d.ask(b"zSHUTDOWN\0")
+        assert d.proc.wait(30) == 0
+    finally:
+        d.stop()
+
+
+def test_tcp_shutdown_when_allowed_and_socket_group(tmp_path):
+    d = Vigild(str(tmp_path), make_db(str(tmp_path / "db")),
+               "AllowTCPShutdown yes\nLocalSocketGroup nogroup\n")
+    try:
+        import grp
+        assert os.stat(d.sock).st_gid == grp.getgrnam("nogroup").gr_gid
+        ask(d.tcp, b"zSHUTDOWN\0")
+        assert d.proc.wait(30) == 0
+    finally:
+        d.stop()
