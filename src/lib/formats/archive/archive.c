@@ -162,6 +162,22 @@ static int zip_method(struct fmt_ctx *c, const uint8_t *buf, size_t len,
 	return 1;
 }
 
+/* The target of a symbolic or hard link, as an object of its own when it
+ * is not a plain path (a payload can hide there). */
+static int link_target(struct fmt_ctx *c, struct archive_entry *ent,
+		       const char *name)
+{
+	const char *t = archive_entry_symlink(ent);
+	char label[512];
+
+	if (!t)
+		t = archive_entry_hardlink(ent);
+	if (!t || !*t)
+		return 0;
+	snprintf(label, sizeof(label), "%s (link target)", name);
+	return fmt_child(c, label, (const uint8_t *)t, strlen(t));
+}
+
 /* One entry: 0 to go on, 1 to stop, or an error. */
 static int entry(struct fmt_ctx *c, struct archive *a,
 		 struct archive_entry *ent, const uint8_t *buf, size_t inlen,
@@ -176,9 +192,12 @@ static int entry(struct fmt_ctx *c, struct archive *a,
 		return r;
 	if (ze && ze->csize && ze->csize < inlen)
 		inlen = (size_t)ze->csize; /* judge the ratio entry by entry */
-	/* Some formats (ar) leave the type out: that is a regular file. */
-	if (archive_entry_filetype(ent) && archive_entry_filetype(ent) != AE_IFREG)
-		return 0;
+	/* Whatever the mode says (directory, link, device, FIFO, socket: the
+	 * attacker writes it), the data an entry holds is what unzip and
+	 * Python write to a file: it is read and scanned. A link's target,
+	 * which some formats keep apart from the data, is text to scan too. */
+	if ((r = link_target(c, ent, name)) != 0)
+		return r;
 	if (archive_entry_is_encrypted(ent))
 		return fmt_unreadable(c, encrypted_name(a));
 	r = read_entry(c, a, ent, inlen, b);

@@ -1,0 +1,210 @@
+/*
+ * streams.c -- see streams.h. Each decoder works in blocks of
+ * OUT_BLOCK_BYTES and asks room() before each: the object size, the ratio
+ * against the input consumed so far and the scan's time are checked while
+ * the output grows, so a bomb stops after its first megabyte.
+ */
+#include <bzlib.h>
+#include <lzma.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+#include <zstd.h>
+
+#include "formats/archive/streams.h"
+#include "vigil/vigil.h"
+
+#define OUT_BLOCK_BYTES (256u * 1024)
+
+void stream_out_init(struct stream_out *o, struct fmt_ctx *c, size_t max)
+{
+	memset(o, 0, sizeof(*o));
+	o->c = c;
+	o->max = max;
+}
+
+/* Room for the next block; 0, or 1 when the output must stop. */
+static int room(struct stream_out *o, size_t in_used)
+{
+	if (o->b.len > o->max || fmt_ratio_exceeded(o->c, o->b.len, in_used) ||
+	    fmt_expired(o->c)) {
+		o->stop = 1;
+		return 1;
+	}
+	if (vbuf_reserve(&o->b, OUT_BLOCK_BYTES) < 0) {
+		o->err = "out of memory";
+		return 1;
+	}
+	return 0;
+}
+
+void stream_gunzip(struct stream_out *o, const uint8_t *in, size_t len,
+		   char *name, size_t name_cap)
+{
+	gz_header h;
+	z_stream z;
+	int zr = Z_OK;
+
+	memset(&z, 0, sizeof(z));
+	memset(&h, 0, sizeof(h));
+	h.name = (Bytef *)name;
+	h.name_max = name_cap ? (uInt)name_cap - 1 : 0;
+	if (!name_cap)
+		h.name = Z_NULL;
+	if (len > UINT32_MAX || inflateInit2(&z, 16 + MAX_WBITS) != Z_OK) {
+		o->err = "cannot start inflate";
+		return;
+	}
+	inflateGetHeader(&z, &h);
+	z.next_in = (Bytef *)(uintptr_t)in;
+	z.avail_in = (uInt)len;
+	while (!room(o, len - z.avail_in)) {
+		z.next_out = o->b.data + o->b.len;
+		z.avail_out = OUT_BLOCK_BYTES;
+		zr = inflate(&z, Z_NO_FLUSH);
+		o->b.len += OUT_BLOCK_BYTES - z.avail_out;
+		if (zr == Z_STREAM_END && z.avail_in >= 2 &&
+		    z.next_in[0] == 0x1f && z.next_in[1] == 0x8b) {
+			inflateReset(&z); /* the next member */
+			continue;
+		}
+		if (zr != Z_OK)
+			break;
+	}
+	if (!o->stop && zr != Z_STREAM_END && !o->err)
+		o->err = z.msg ? z.msg : "truncated gzip stream";
+	inflateEnd(&z);
+}
+
+void stream_bunzip(struct stream_out *o, const uint8_t *in, size_t len)
+{
+	bz_stream z;
+	int br = BZ_OK;
+
+	memset(&z, 0, sizeof(z));
+	if (len > UINT32_MAX || BZ2_bzDecompressInit(&z, 0, 0) != BZ_OK) {
+		o->err = "cannot start bzip2";
+		return;
+	}
+	z.next_in = (char *)(uintptr_t)in;
+	z.avail_in = (unsigned)len;
+	while (!room(o, len - z.avail_in)) {
+		z.next_out = (char *)o->b.data + o->b.len;
+		z.avail_out = OUT_BLOCK_BYTES;
+		br = BZ2_bzDecompress(&z);
+		o->b.len += OUT_BLOCK_BYTES - z.avail_out;
+		if (br != BZ_OK)
+			break;
+		if (!z.avail_in && z.avail_out)
+			break;
+	}
+	if (!o->stop && br != BZ_STREAM_END && !o->err)
+		o->err = "truncated or damaged bzip2 stream";
+	BZ2_bzDecompressEnd(&z);
+}
+
+void stream_unxz(struct stream_out *o, const uint8_t *in, size_t len)
+{
+	lzma_stream z = LZMA_STREAM_INIT;
+	lzma_ret lr = LZMA_OK;
+
+	/* The memory limit of the decoder itself: 256 MiB of dictionary. */
+	if (lzma_auto_decoder(&z, 256u << 20, LZMA_CONCATENATED) != LZMA_OK) {
+		o->err = "cannot start xz";
+		return;
+	}
+	z.next_in = in;
+	z.avail_in = len;
+	while (!room(o, len - z.avail_in)) {
+		z.next_out = o->b.data + o->b.len;
+		z.avail_out = OUT_BLOCK_BYTES;
+		lr = lzma_code(&z, z.avail_in ? LZMA_RUN : LZMA_FINISH);
+		o->b.len += OUT_BLOCK_BYTES - z.avail_out;
+		if (lr != LZMA_OK)
+			break;
+	}
+	if (!o->stop && lr != LZMA_STREAM_END && !o->err)
+		o->err = lr == LZMA_MEMLIMIT_ERROR ? "xz dictionary over 256 MiB" :
+						     "truncated or damaged xz stream";
+	lzma_end(&z);
+}
+
+void stream_unzstd(struct stream_out *o, const uint8_t *in, size_t len)
+{
+	ZSTD_DStream *z = ZSTD_createDStream();
+	ZSTD_inBuffer ib = { in, len, 0 };
+	size_t zr = 1;
+
+	if (!z) {
+		o->err = "cannot start zstd";
+		return;
+	}
+	/* Window limit: 2^27 bytes (128 MiB), zstd's default maximum. */
+	ZSTD_DCtx_setParameter(z, ZSTD_d_windowLogMax, 27);
+	while (!room(o, ib.pos)) {
+		ZSTD_outBuffer ob = { o->b.data + o->b.len, OUT_BLOCK_BYTES, 0 };
+
+		zr = ZSTD_decompressStream(z, &ob, &ib);
+		o->b.len += ob.pos;
+		if (ZSTD_isError(zr) || (ib.pos == len && ob.pos < ob.size))
+			break;
+	}
+	if (!o->stop && !o->err && (ZSTD_isError(zr) || zr != 0))
+		o->err = ZSTD_isError(zr) ? ZSTD_getErrorName(zr) :
+					    "truncated zstd stream";
+	ZSTD_freeDStream(z);
+}
+
+
+void stream_inflate_raw(struct stream_out *o, const uint8_t *in, size_t len)
+{
+	z_stream z;
+	int zr = Z_OK;
+
+	memset(&z, 0, sizeof(z));
+	if (len > UINT32_MAX || inflateInit2(&z, -MAX_WBITS) != Z_OK) {
+		o->err = "cannot start inflate";
+		return;
+	}
+	z.next_in = (Bytef *)(uintptr_t)in;
+	z.avail_in = (uInt)len;
+	while (!room(o, len - z.avail_in)) {
+		z.next_out = o->b.data + o->b.len;
+		z.avail_out = OUT_BLOCK_BYTES;
+		zr = inflate(&z, Z_NO_FLUSH);
+		o->b.len += OUT_BLOCK_BYTES - z.avail_out;
+		if (zr != Z_OK)
+			break;
+		if (!z.avail_in && z.avail_out)
+			break;
+	}
+	if (!o->stop && zr != Z_STREAM_END && !o->err)
+		o->err = z.msg ? z.msg : "truncated deflate stream";
+	inflateEnd(&z);
+}
+
+/* Zip's LZMA (method 14): version (2 bytes), size of the properties (2,
+ * little-endian, 5), the properties (lc/lp/pb, dictionary size), then raw
+ * LZMA1. Given to liblzma as the .lzma format it is, with the size the
+ * central directory declares (or "unknown": then the end marker ends it). */
+void stream_unlzma_zip(struct stream_out *o, const uint8_t *in, size_t len,
+		       uint64_t usize)
+{
+	uint8_t *alone;
+	size_t i;
+
+	if (len < 9 || in[2] != 5 || in[3] != 0) {
+		o->err = "damaged LZMA header";
+		return;
+	}
+	if (!(alone = malloc(len + 4))) {
+		o->err = "out of memory";
+		return;
+	}
+	memcpy(alone, in + 4, 5);
+	for (i = 0; i < 8; i++)
+		alone[5 + i] = (uint8_t)(usize >> (8 * i));
+	memcpy(alone + 13, in + 9, len - 9);
+	stream_unxz(o, alone, len + 4);
+	free(alone);
+}

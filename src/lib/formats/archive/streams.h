@@ -1,0 +1,41 @@
+/*
+ * streams.h -- decoders of whole compressed streams into a bounded output,
+ * for single compressed files (compressed.c) and zip entries (zip.c):
+ * gzip (every member), raw deflate, bzip2, xz and .lzma, zstd, and zip's
+ * LZMA. What they produce is checked against the object size, the
+ * compression ratio and the scan's time as it is produced; a decoder
+ * stops at the first that is exceeded (o->stop; the ratio and time guards
+ * report themselves) and records damage in o->err, keeping what it
+ * recovered.
+ */
+#ifndef VIGIL_FORMATS_ARCHIVE_STREAMS_H
+#define VIGIL_FORMATS_ARCHIVE_STREAMS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "formats/format.h"
+#include "util/vbuf.h"
+
+struct stream_out {
+	struct fmt_ctx *c;
+	struct vbuf b;
+	size_t max;		/* object size limit */
+	int stop;		/* 1: too big, a bomb, or out of time */
+	const char *err;	/* decoder error, NULL if none */
+};
+
+void stream_out_init(struct stream_out *o, struct fmt_ctx *c, size_t max);
+/* name (name_cap bytes, may be 0) receives the gzip header's file name. */
+void stream_gunzip(struct stream_out *o, const uint8_t *in, size_t len,
+		   char *name, size_t name_cap);
+void stream_inflate_raw(struct stream_out *o, const uint8_t *in, size_t len);
+void stream_bunzip(struct stream_out *o, const uint8_t *in, size_t len);
+/* xz, and .lzma ("LZMA alone"). */
+void stream_unxz(struct stream_out *o, const uint8_t *in, size_t len);
+void stream_unzstd(struct stream_out *o, const uint8_t *in, size_t len);
+/* usize: the declared size, UINT64_MAX if unknown. */
+void stream_unlzma_zip(struct stream_out *o, const uint8_t *in, size_t len,
+		       uint64_t usize);
+
+#endif
