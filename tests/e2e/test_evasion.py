@@ -104,6 +104,46 @@ def upx_marked(sfx):
     return bytes(b)
 
 
+# ------------------------------------------------ findings 4, 5, 7, 14
+def zip_entries(entries, method=zipfile.ZIP_DEFLATED):
+    """A zip of (name, data, unix mode or None) in this order."""
+    import warnings
+    b = io.BytesIO()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # duplicate names, on purpose
+        with zipfile.ZipFile(b, "w", method) as z:
+            for name, data, mode in entries:
+                info = zipfile.ZipInfo(name)
+                info.compress_type = method
+                if mode is not None:
+                    info.create_system = 3
+                    info.external_attr = mode << 16
+                z.writestr(info, data)
+    return b.getvalue()
+
+
+def duplicate_names(method):
+    return zip_entries([("readme.txt", b"clean text\n" * 20, None),
+                        ("readme.txt", payload(), None)], method)
+
+
+def moded(mode, method=zipfile.ZIP_BZIP2):
+    return zip_entries([("evil.txt", b"A" * 100 + payload(), mode)], method)
+
+
+JPEG = bytes.fromhex("ffd8ffe000104a46494600010100000100010000ffd9")
+PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
+
+
+def damaged_first_header(data):
+    assert data[:4] == b"PK\x03\x04"
+    return b"PK\x03\x05" + data[4:]
+
+
+def sevenzip_of(data):
+    return fg.sevenzip(data)
+
+
 SAMPLES = {
     # 1: an ASPack stub in a PE with no section (a heap overflow once)
     "aspack-no-sections": ASPACK_NOSECT,
@@ -120,6 +160,27 @@ SAMPLES = {
     + zipped(payload()),
     "upx-real-with-zip": fg.upx_pe(b"harmless program bytes" * 10)
     + zipped(payload()),
+    # 4: two entries of one name, the second the payload
+    "zip-duplicate-name-deflate": duplicate_names(zipfile.ZIP_DEFLATED),
+    "zip-duplicate-name-stored": duplicate_names(zipfile.ZIP_STORED),
+    "zip-duplicate-name-bzip2": duplicate_names(zipfile.ZIP_BZIP2),
+    # 7: entries whose mode says directory, link, device, FIFO or socket
+    "zip-mode-directory": moded(0o40755),
+    "zip-mode-symlink": moded(0o120777),
+    "zip-mode-chardev": moded(0o20644),
+    "zip-mode-socket": moded(0o140644),
+    "zip-mode-directory-lzma": moded(0o40755, zipfile.ZIP_LZMA),
+    "zip-mode-directory-stored": moded(0o40755, zipfile.ZIP_STORED),
+    # 5: an archive that does not start at byte 0
+    "zip-after-text": b"#!/bin/sh\necho hello\nexit 0\n" + zipped(payload()),
+    "zip-after-binary": bytes(range(256)) * 40 + zipped(payload()),
+    "zip-jpeg-polyglot": JPEG + zipped(payload()),
+    "zip-pdf-polyglot": PDF + zipped(payload()),
+    "zip-damaged-first-header": damaged_first_header(zipped(payload())),
+    "zip-after-zip": zipped(b"clean\n" * 10, "a.txt") + zipped(payload(),
+                                                                "b.txt"),
+    "7z-after-text": b"some text before\n" * 10 + fg.sevenzip(payload()),
+    "7z-jpeg-polyglot": JPEG + fg.sevenzip(payload()),
 }
 
 

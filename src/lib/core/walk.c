@@ -125,16 +125,20 @@ static int match_object(struct vigil_scanner *s, const uint8_t *buf,
 static int unpack(struct vigil_scanner *s, const uint8_t *buf, size_t len,
 		  int type)
 {
-	const struct format *f;
+	const struct format *f, *e;
 	struct fmt_ctx c = { s, type };
+	int rc;
 
 	if (s->opts.flags & VIGIL_SCAN_NO_RECURSE)
 		return 0;
-	if (!(f = format_for(buf, len, type)))
+	f = format_for(buf, len, type);
+	e = format_embedded(buf, len, type);
+	if (!f && !e)
 		return 0;
 	if (s->w.depth >= s->opts.max_depth)
 		return scanner_limit(s, LIMIT_DEPTH);
-	return f->extract(&c, buf, len);
+	rc = f ? f->extract(&c, buf, len) : 0;
+	return rc || !e ? rc : e->extract(&c, buf, len);
 }
 
 /* Matches one object and what it contains. 0, 1 (stop) or an error. */

@@ -35,3 +35,12 @@ const struct format *format_for(const uint8_t *buf, size_t len, int type)
 			return &formats[i];
 	return NULL;
 }
+
+static const struct format embedded = { "embedded-archive", embedded_probe,
+					embedded_extract };
+
+const struct format *format_embedded(const uint8_t *buf, size_t len,
+				     int type)
+{
+	return embedded_probe(buf, len, type) ? &embedded : NULL;
+}

@@ -36,6 +36,10 @@ unsigned fmt_depth(const struct fmt_ctx *c);
 
 /* The parser for an object, or NULL. */
 const struct format *format_for(const uint8_t *buf, size_t len, int type);
+/* What the object holds besides what its own family reads (an archive
+ * appended to it, or after a prefix), or NULL. */
+const struct format *format_embedded(const uint8_t *buf, size_t len,
+				     int type);
 
 /*
  * Matches a contained object and descends into it. name is its name in the

@@ -28,4 +28,11 @@ PARSER(ole2);		/* office/ole2.c */
 PARSER(pdf);		/* pdf/pdf.c */
 PARSER(exe);		/* exe/pipeline.c */
 
+/* Archives inside or after any object (archive/embedded.c): the core runs
+ * it after the object's family. */
+PARSER(embedded);
+/* libarchive on what may not be an archive at all: no warning when it
+ * does not open (archive/archive.c). */
+int archive_extract_guess(struct fmt_ctx *c, const uint8_t *buf, size_t len);
+
 #endif

@@ -1,22 +1,22 @@
 /*
- * archive.c -- archives and compressed streams through libarchive: zip,
- * 7z, rar, cab, cpio, tar, ar, iso9660, xar, lha, and gzip, bzip2, xz,
- * lzma, zstd, compress around any of them or around plain data. Every
- * regular entry is read into memory (never a temporary file), within
- * fmt_max_child() bytes and the compression-ratio guard, and handed to
- * fmt_child(). Encrypted entries are reported, never passed as clean.
+ * archive.c -- archives and compressed streams through libarchive: 7z,
+ * rar, cab, cpio, tar, ar, iso9660, xar, lha, and gzip, bzip2, xz, lzma,
+ * zstd, compress around any of them or around plain data; a zip whose
+ * central directory is found is read by zip.c, one without by libarchive
+ * (which walks its local headers). Every entry's data, whatever the mode
+ * its attributes claim, is read into memory (never a temporary file),
+ * within fmt_max_child() bytes and the compression-ratio guard, and handed
+ * to fmt_child(). Encrypted entries are reported, never passed as clean.
  */
 #include <archive.h>
 #include <archive_entry.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "formats/codec/explode.h"
-#include "formats/codec/fastinflate.h"
+#include "formats/archive/zip.h"
+#include "formats/archive/zipdir.h"
 #include "formats/format.h"
-#include "formats/codec/inflate64.h"
 #include "formats/parsers.h"
-#include "formats/archive/zipcheck.h"
 #include "util/vbuf.h"
 #include "vigil/vigil.h"
 
@@ -105,63 +105,6 @@ static const char *entry_name(struct archive_entry *ent)
 	return n && *n ? n : "?";
 }
 
-/*
- * Deflated zip entries whose sizes the central directory declares, decoded
- * in one call (fastinflate.c); 1 if handled, 0 to let libarchive stream it.
- */
-static int zip_deflate(struct fmt_ctx *c, const uint8_t *buf, size_t len,
-		       const struct zipdir_entry *ze, const char *name,
-		       struct vbuf *b, int *rc)
-{
-	if (!ze || ze->method != 8 || (ze->flags & 1) || !ze->data ||
-	    ze->data + ze->csize > len || ze->usize == UINT32_MAX ||
-	    ze->usize > fmt_max_child(c))
-		return 0;
-	*rc = fast_inflate(buf + ze->data, (size_t)ze->csize,
-			   (size_t)ze->usize, ze->crc, b);
-	if (*rc == 1)
-		return 0;
-	if (*rc == 0)
-		*rc = b->len ? fmt_child(c, name, b->data, b->len) : 0;
-	return 1;
-}
-
-/*
- * Zip methods libarchive lacks: Implode (6) and Deflate64 (9), decoded
- * here from the central directory's offsets. 1 if handled.
- */
-static int zip_method(struct fmt_ctx *c, const uint8_t *buf, size_t len,
-		      const struct zipdir_entry *ze, const char *name,
-		      struct vbuf *b, int *rc)
-{
-	int over = 0, r;
-
-	if (!ze || (ze->method != 6 && ze->method != 9) || !ze->data ||
-	    ze->data + ze->csize > len)
-		return 0;
-	if (ze->flags & 1) {
-		*rc = fmt_unreadable(c, "Heuristics.Encrypted.Zip");
-		return 1;
-	}
-	b->len = 0;
-	r = ze->method == 6 ?
-		    explode(buf + ze->data, (size_t)ze->csize, ze->flags,
-			    (size_t)ze->usize, fmt_max_output(c, ze->csize), b,
-			    &over) :
-		    inflate64(buf + ze->data, (size_t)ze->csize,
-			      fmt_max_output(c, ze->csize), b, &over);
-	if (r == VIGIL_ENOMEM)
-		*rc = r;
-	else if (over)
-		*rc = fmt_over(c, name, ze->csize);
-	else {
-		if (r < 0)
-			fmt_warn(c, "entry %s: damaged data", name);
-		*rc = b->len ? fmt_child(c, name, b->data, b->len) : 0;
-	}
-	return 1;
-}
-
 /* The target of a symbolic or hard link, as an object of its own when it
  * is not a plain path (a payload can hide there). */
 static int link_target(struct fmt_ctx *c, struct archive_entry *ent,
@@ -180,18 +123,11 @@ static int link_target(struct fmt_ctx *c, struct archive_entry *ent,
 
 /* One entry: 0 to go on, 1 to stop, or an error. */
 static int entry(struct fmt_ctx *c, struct archive *a,
-		 struct archive_entry *ent, const uint8_t *buf, size_t inlen,
-		 struct vbuf *b, const struct zipdir *zd)
+		 struct archive_entry *ent, size_t inlen, struct vbuf *b)
 {
 	const char *name = entry_name(ent);
-	const struct zipdir_entry *ze = zd ? zipdir_find(zd, name) : NULL;
 	int r;
 
-	if (zip_method(c, buf, inlen, ze, name, b, &r) ||
-	    zip_deflate(c, buf, inlen, ze, name, b, &r))
-		return r;
-	if (ze && ze->csize && ze->csize < inlen)
-		inlen = (size_t)ze->csize; /* judge the ratio entry by entry */
 	/* Whatever the mode says (directory, link, device, FIFO, socket: the
 	 * attacker writes it), the data an entry holds is what unzip and
 	 * Python write to a file: it is read and scanned. A link's target,
@@ -234,25 +170,21 @@ static int failed(struct fmt_ctx *c, struct archive *a, int opened,
 	return 0;
 }
 
-int archive_extract(struct fmt_ctx *c, const uint8_t *buf, size_t len)
+/* Through libarchive, which walks local headers; quiet: an archive that
+ * does not open was only a guess (embedded.c), not worth a warning. */
+static int stream(struct fmt_ctx *c, const uint8_t *buf, size_t len,
+		  int quiet)
 {
 	struct archive *a = archive_read_new();
 	struct archive_entry *ent;
 	struct vbuf b = { 0 };
-	struct zipdir zd = { 0 };
-	int rc = 0, r, zip = len >= 4 && !memcmp(buf, "PK\x03\x04", 4);
+	int rc = 0, r;
 
-	if (!a || (zip && zipdir_read(buf, len, &zd) < 0)) {
-		archive_read_free(a);
+	if (!a)
 		return VIGIL_ENOMEM;
-	}
-	if (zd.overlap) {
-		rc = fmt_unreadable(c, "Heuristics.Zip.OverlappingFiles");
-		goto out;
-	}
 	enable_formats(a, fmt_type(c) == VIGIL_TYPE_COMPRESSED);
 	if (archive_read_open_memory(a, buf, len) != ARCHIVE_OK) {
-		rc = failed(c, a, 0, "unreadable archive");
+		rc = quiet ? 0 : failed(c, a, 0, "unreadable archive");
 		goto out;
 	}
 	while (!rc && (r = archive_read_next_header(a, &ent)) != ARCHIVE_EOF) {
@@ -260,11 +192,35 @@ int archive_extract(struct fmt_ctx *c, const uint8_t *buf, size_t len)
 			rc = failed(c, a, 1, "archive");
 			break;
 		}
-		rc = entry(c, a, ent, buf, len, &b, zip ? &zd : NULL);
+		rc = entry(c, a, ent, len, &b);
 	}
 out:
 	archive_read_free(a);
-	zipdir_free(&zd);
 	vbuf_free(&b);
 	return rc;
+}
+
+int archive_extract(struct fmt_ctx *c, const uint8_t *buf, size_t len)
+{
+	struct zipdir zd = { 0 };
+	int rc, zip = len >= 4 && !memcmp(buf, "PK", 2) && buf[2] < 9 &&
+		      buf[3] < 9;
+
+	if (zip && zipdir_read(buf, len, &zd) < 0)
+		return VIGIL_ENOMEM;
+	if (!zd.n) /* not a zip, or one without a directory */
+		return stream(c, buf, len, 0);
+	/* a zip with its directory, read as unzip reads it; a directory that
+	 * belongs to an archive further on (a zip appended to a zip) leaves
+	 * the one at the start to be walked by its local headers */
+	rc = zip_extract(c, buf, len, &zd);
+	if (!rc && zd.base > 0)
+		rc = stream(c, buf, (size_t)zd.base, 0);
+	zipdir_free(&zd);
+	return rc;
+}
+
+int archive_extract_guess(struct fmt_ctx *c, const uint8_t *buf, size_t len)
+{
+	return stream(c, buf, len, 1);
 }

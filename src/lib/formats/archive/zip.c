@@ -1,0 +1,149 @@
+/*
+ * zip.c -- zip archives read from their central directory (zipdir.c), as
+ * unzip reads them: every record in order, so that two entries of one name
+ * are two entries, whatever mode the attributes claim (a "directory" or
+ * "link" with data is scanned as the file unzip writes), each entry's data
+ * decoded here by its method (stored, deflate, Deflate64, Implode, bzip2,
+ * LZMA, zstd, xz) within the object size, ratio and time limits as it is
+ * produced. Encrypted entries are reported, never passed as clean. A zip
+ * whose directory cannot be found goes to libarchive (archive.c), which
+ * walks the local headers.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "formats/archive/streams.h"
+#include "formats/archive/zip.h"
+#include "formats/codec/explode.h"
+#include "formats/codec/fastinflate.h"
+#include "formats/codec/inflate64.h"
+#include "vigil/vigil.h"
+
+/* Bytes of an entry's name shown in a detection's path. */
+#define ZIP_NAME_BYTES 1024
+/* A decoder this reader lacks. */
+#define ZIP_UNSUPPORTED (-200)
+
+static void entry_name(const struct zipdir_entry *e, char *out, size_t cap)
+{
+	size_t n = e->name_len < cap - 1 ? e->name_len : cap - 1;
+
+	memcpy(out, e->name, n);
+	out[n] = '\0';
+	if (!*out)
+		snprintf(out, cap, "?");
+}
+
+/* The decoders that take their own output bound; *over when it was hit. */
+static int own_bound(struct fmt_ctx *c, const uint8_t *in, size_t n,
+		     const struct zipdir_entry *e, struct vbuf *b, int *over)
+{
+	size_t max = fmt_max_output(c, n);
+
+	if (e->method == 6)
+		return explode(in, n, e->flags, (size_t)e->usize, max, b, over);
+	return inflate64(in, n, max, b, over);
+}
+
+/* Decodes the entry's n bytes at in; 0, ZIP_UNSUPPORTED or an error. */
+static int decode(struct fmt_ctx *c, const uint8_t *in, size_t n,
+		  const struct zipdir_entry *e, struct stream_out *o, int *over)
+{
+	int r;
+
+	switch (e->method) {
+	case 8:
+		if (e->usize <= o->max && e->usize < UINT32_MAX &&
+		    (r = fast_inflate(in, n, (size_t)e->usize, e->crc,
+				      &o->b)) != 1)
+			return r < 0 && r != VIGIL_ENOMEM ? 0 : r;
+		o->b.len = 0;
+		stream_inflate_raw(o, in, n);
+		return 0;
+	case 6: case 9:
+		r = own_bound(c, in, n, e, &o->b, over);
+		if (r < 0 && r != VIGIL_ENOMEM)
+			o->err = "damaged data";
+		return r == VIGIL_ENOMEM ? r : 0;
+	case 12: stream_bunzip(o, in, n); return 0;
+	case 14:
+		stream_unlzma_zip(o, in, n, (e->flags & 2) ? UINT64_MAX :
+							       e->usize);
+		return 0;
+	case 93: stream_unzstd(o, in, n); return 0;
+	case 95: stream_unxz(o, in, n); return 0;
+	default: return ZIP_UNSUPPORTED;
+	}
+}
+
+/* What the decoding gave, as fmt_child() would answer. */
+static int verdict(struct fmt_ctx *c, const char *name, struct stream_out *o,
+		   int over, size_t n)
+{
+	if (over)
+		return fmt_over(c, name, n);
+	if (o->stop && o->b.len > o->max)
+		return fmt_too_big(c, name);
+	if (o->stop)
+		return 0; /* the ratio or time guard has reported why */
+	if (o->err)
+		fmt_warn(c, "entry %s: %s (%zu bytes recovered)", name, o->err,
+			 o->b.len);
+	return o->b.len ? fmt_child(c, name, o->b.data, o->b.len) : 0;
+}
+
+static int one(struct fmt_ctx *c, const uint8_t *buf, size_t len,
+	       const struct zipdir_entry *e)
+{
+	char name[ZIP_NAME_BYTES];
+	struct stream_out o;
+	size_t n;
+	int r, over = 0;
+
+	entry_name(e, name, sizeof(name));
+	if (!e->data || e->data > len) {
+		fmt_warn(c, "entry %s: no local header where the directory "
+			 "says", name);
+		return 0;
+	}
+	n = e->csize < len - e->data ? (size_t)e->csize : len - (size_t)e->data;
+	if (n < e->csize)
+		fmt_warn(c, "entry %s: data cut short", name);
+	if ((e->flags & 1) || e->method == 99)
+		return fmt_unreadable(c, "Heuristics.Encrypted.Zip");
+	if (!n)
+		return 0; /* a directory, or an empty file */
+	if (e->usize > fmt_max_child(c) && e->usize != UINT32_MAX)
+		return fmt_too_big(c, name); /* as declared: not inflated */
+	if (e->method == 0)
+		return n > fmt_max_child(c) ? fmt_too_big(c, name) :
+			fmt_child(c, name, buf + e->data, n);
+	stream_out_init(&o, c, fmt_max_child(c));
+	r = decode(c, buf + e->data, n, e, &o, &over);
+	if (r == ZIP_UNSUPPORTED)
+		fmt_warn(c, "entry %s: compression method %u not supported",
+			 name, e->method);
+	else if (r == 0)
+		r = verdict(c, name, &o, over, n);
+	vbuf_free(&o.b);
+	return r == ZIP_UNSUPPORTED ? 0 : r;
+}
+
+int zip_extract(struct fmt_ctx *c, const uint8_t *buf, size_t len,
+		const struct zipdir *zd)
+{
+	size_t i;
+	int rc = 0;
+
+	if (zd->overlap)
+		return fmt_unreadable(c, "Heuristics.Zip.OverlappingFiles");
+	if (zd->truncated)
+		fmt_warn(c, "zip: the central directory is cut short, or holds "
+			 "more than %u records", ZIPDIR_MAX_ENTRIES);
+	for (i = 0; i < zd->n && !rc; i++) {
+		if (fmt_expired(c))
+			return 1;
+		rc = one(c, buf, len, &zd->e[i]);
+	}
+	return rc;
+}
