@@ -144,6 +144,29 @@ def sevenzip_of(data):
     return fg.sevenzip(data)
 
 
+# ------------------------------------------------------------ finding 3
+def mail(subject=b"invoice", first=b"", encoding=b"base64"):
+    import base64
+    import quopri
+    body = b"A" * 100 + payload() + b"B" * 100
+    enc = base64.encodebytes(body) if encoding == b"base64" else \
+        quopri.encodestring(body + bytes(range(200, 256)))
+    return (first + b"From: a@example.com\r\nTo: b@example.com\r\n"
+            b"Subject: " + subject + b"\r\nMIME-Version: 1.0\r\n"
+            b"Content-Type: multipart/mixed; boundary=\"BB\"\r\n\r\n--BB\r\n"
+            b"Content-Type: text/plain\r\n\r\nhello\r\n--BB\r\n"
+            b"Content-Type: application/octet-stream; name=\"a.bin\"\r\n"
+            b"Content-Transfer-Encoding: " + encoding + b"\r\n\r\n" + enc +
+            b"\r\n--BB--\r\n")
+
+
+def page(prefix=b"", inside=b""):
+    import base64
+    b64 = base64.b64encode(b"A" * 100 + payload() + b"B" * 100)
+    return (prefix + b"<html>" + inside + b"<body><a href=\"data:application/"
+            b"octet-stream;base64," + b64 + b"\">x</a></body></html>\n")
+
+
 SAMPLES = {
     # 1: an ASPack stub in a PE with no section (a heap overflow once)
     "aspack-no-sections": ASPACK_NOSECT,
@@ -181,6 +204,16 @@ SAMPLES = {
                                                                 "b.txt"),
     "7z-after-text": b"some text before\n" * 10 + fg.sevenzip(payload()),
     "7z-jpeg-polyglot": JPEG + fg.sevenzip(payload()),
+    # 3: mail and HTML a stray byte or an unusual first field would hide
+    "mail-nul-in-subject": mail(b"invoice\x00"),
+    "mail-ctl-in-subject": mail(b"invoice\x01"),
+    "mail-del-in-subject": mail(b"invoice\x7f"),
+    "mail-vt-in-subject": mail(b"invoice\x0b"),
+    "mail-x-mailer-first": mail(first=b"X-Mailer: Outlook\r\n"),
+    "mail-arc-seal-first": mail(first=b"ARC-Seal: i=1\r\n"),
+    "mail-qp-nul-in-subject": mail(b"a\x00b", encoding=b"quoted-printable"),
+    "html-ctl-before": page(b"\x01"),
+    "html-nul-inside": page(inside=b"\x00\x00"),
 }
 
 

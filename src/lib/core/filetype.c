@@ -1,9 +1,11 @@
 /*
  * filetype.c -- content-based type recognition. Binary magic numbers are
- * tested first; only a first kilobyte free of the control bytes that never
- * occur in text is text, HTML or mail. The type decides which ClamAV
- * target types apply: target 0 always; 3 (HTML) and 7 (text) only to the
- * normalised text, as in ClamAV.
+ * tested first; then mail, by its header block whatever bytes the values
+ * hold; then HTML, by markup among text that may carry a few stray
+ * control bytes; then text, a first kilobyte free of the control bytes
+ * that never occur in text. None of these can be steered away by one
+ * byte. The type decides which ClamAV target types apply: target 0
+ * always; 3 (HTML) and 7 (text) only to the normalised text, as in ClamAV.
  */
 #define _GNU_SOURCE
 #include "core/filetype.h"
@@ -13,6 +15,11 @@
 #include <strings.h>
 
 #include "vigil/vigil.h"
+
+/* Bytes of a mail header's name at most (RFC 5322 suggests 76 a line). */
+#define MAIL_MAX_NAME_BYTES 76
+/* Stray control bytes tolerated in markup: fewer than 1 in this many. */
+#define MOSTLY_TEXT_RATIO 32
 
 static int starts(const uint8_t *b, size_t len, const void *m, size_t n)
 {
@@ -144,48 +151,98 @@ static int is_text(const uint8_t *b, size_t len)
 	return 1;
 }
 
-/* A first line "Name: value" with a mail header name, or an mbox line. */
-static int is_mail(const uint8_t *b, size_t len)
+/* A header field's name: printable ASCII but the colon (RFC 5322). */
+static size_t field_name(const uint8_t *b, size_t len)
+{
+	size_t n = 0;
+
+	while (n < len && n < MAIL_MAX_NAME_BYTES && b[n] > 32 && b[n] < 127 &&
+	       b[n] != ':')
+		n++;
+	return n < len && b[n] == ':' ? n : 0;
+}
+
+static int mail_field(const uint8_t *b, size_t n)
 {
 	static const char *const names[] = {
-		"received", "return-path", "delivered-to", "message-id",
-		"mime-version", "from", "to", "subject", "date", "reply-to",
-		"sender", "content-type", "x-mozilla-status", "envelope-to",
-		"x-original-to", "dkim-signature", "authentication-results",
+		"from", "to", "cc", "bcc", "subject", "date", "message-id",
+		"mime-version", "content-type", "content-transfer-encoding",
+		"received", "return-path", "reply-to", "sender", "delivered-to",
+		"envelope-to", "x-original-to", "dkim-signature", "arc-seal",
+		"authentication-results", "x-mailer", "x-mozilla-status",
+		"thread-topic", "importance", "in-reply-to", "references",
 	};
-	size_t n = 0, i;
+	size_t i;
 
-	if (len >= 5 && !memcmp(b, "From ", 5))
-		return 1;
-	while (n < len && n < 40 && (isalnum(b[n]) || b[n] == '-'))
-		n++;
-	if (!n || n >= len || b[n] != ':')
-		return 0;
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (strlen(names[i]) == n && !strncasecmp((const char *)b, names[i], n))
+		if (strlen(names[i]) == n &&
+		    !strncasecmp((const char *)b, names[i], n))
 			return 1;
 	return 0;
 }
 
-static int text_kind(const uint8_t *b, size_t len)
+/*
+ * Mail: an mbox "From " line, or a block of header lines ("Name: value",
+ * folded lines after them) of which at least two are fields, one a field
+ * only mail carries, whatever bytes the values hold (a control byte in a
+ * Subject does not make a message binary, and the first field may be any
+ * of them).
+ */
+static int is_mail(const uint8_t *b, size_t len)
+{
+	size_t pos = 0, fields = 0, mailish = 0, n;
+	const uint8_t *nl;
+
+	if (len >= 5 && !memcmp(b, "From ", 5))
+		return 1;
+	while (pos < len) {
+		nl = memchr(b + pos, '\n', len - pos);
+		if (b[pos] == '\r' || b[pos] == '\n')
+			break; /* the end of the header block */
+		if (b[pos] == ' ' || b[pos] == '\t') {
+			if (!fields)
+				return 0;
+		} else if ((n = field_name(b + pos, len - pos)) != 0) {
+			fields++;
+			mailish += mail_field(b + pos, n);
+		} else {
+			break;
+		}
+		if (!nl)
+			break;
+		pos = (size_t)(nl - b) + 1;
+	}
+	return fields >= 2 && mailish >= 1;
+}
+
+/* Text but for a few stray bytes: under 1 in MOSTLY_TEXT_RATIO control
+ * bytes that never occur in text. */
+static int mostly_text(const uint8_t *b, size_t len)
+{
+	size_t i, bad = 0;
+
+	for (i = 0; i < len; i++)
+		bad += (b[i] < 0x20 && b[i] != '\t' && b[i] != '\n' &&
+			b[i] != '\r' && b[i] != '\f') || b[i] == 0x7f;
+	return bad * MOSTLY_TEXT_RATIO < len;
+}
+
+static int has_markup(const uint8_t *b, size_t len)
 {
 	static const char *const html[] = {
 		"<html", "<!doctype html", "<head", "<body", "<script",
 		"<iframe", "<title", "<meta ", "<a href", "<img ", "<form",
 		"<object", "<embed", "<applet", "<frameset", "<style",
 	};
-	char low[FILETYPE_SAMPLE_BYTES + 1];
+	char low[FILETYPE_SAMPLE_BYTES];
 	size_t i;
 
-	if (is_mail(b, len))
-		return VIGIL_TYPE_MAIL;
 	for (i = 0; i < len; i++)
 		low[i] = (char)((b[i] >= 'A' && b[i] <= 'Z') ? b[i] + 32 : b[i]);
-	low[len] = 0;
 	for (i = 0; i < sizeof(html) / sizeof(html[0]); i++)
 		if (memmem(low, len, html[i], strlen(html[i])))
-			return VIGIL_TYPE_HTML;
-	return VIGIL_TYPE_TEXT;
+			return 1;
+	return 0;
 }
 
 int filetype_detect(const uint8_t *buf, size_t len)
@@ -201,9 +258,14 @@ int filetype_detect(const uint8_t *buf, size_t len)
 		return VIGIL_TYPE_EMPTY;
 	if ((t = exec_type(buf, len)) >= 0 || (t = container_type(buf, len)) >= 0)
 		return t;
-	if (is_text(buf, tsample))
-		return text_kind(buf, sample);
-	return VIGIL_TYPE_BINARY;
+	if (is_mail(buf, sample))
+		return VIGIL_TYPE_MAIL;
+	/* markup among text with a few stray bytes (a NUL, a \x01 before
+	 * <html>) is still a page a browser renders */
+	if ((is_text(buf, tsample) || mostly_text(buf, sample)) &&
+	    has_markup(buf, sample))
+		return VIGIL_TYPE_HTML;
+	return is_text(buf, tsample) ? VIGIL_TYPE_TEXT : VIGIL_TYPE_BINARY;
 }
 
 uint32_t filetype_raw_targets(int type)
