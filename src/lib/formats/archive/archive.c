@@ -208,8 +208,10 @@ int archive_extract(struct fmt_ctx *c, const uint8_t *buf, size_t len)
 
 	if (zip && zipdir_read(buf, len, &zd) < 0)
 		return VIGIL_ENOMEM;
-	if (!zd.n) /* not a zip, or one without a directory */
+	if (!zd.n) { /* not a zip, or one without a directory */
+		zipdir_free(&zd);
 		return stream(c, buf, len, 0);
+	}
 	/* a zip with its directory, read as unzip reads it; a directory that
 	 * belongs to an archive further on (a zip appended to a zip) leaves
 	 * the one at the start to be walked by its local headers */

@@ -224,6 +224,11 @@ int zipdir_read(const uint8_t *buf, size_t len, struct zipdir *d)
 		;
 	if (d->n < cap)
 		d->truncated = 1;
+	if (!d->n) { /* not one record: no directory after all */
+		free(sp);
+		zipdir_free(d);
+		return 0;
+	}
 	qsort(sp, nsp, sizeof(*sp), cmp_span);
 	for (i = 1; i < nsp; i++)
 		if (sp[i].start < sp[i - 1].end)
