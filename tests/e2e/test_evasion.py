@@ -167,6 +167,15 @@ def page(prefix=b"", inside=b""):
             b"octet-stream;base64," + b64 + b"\">x</a></body></html>\n")
 
 
+# ------------------------------------------------------------ finding 8
+def ole2_chain(n, inner=lambda d: zipped(d, "payload.bin")):
+    """n streams whose directory entries form a chain of siblings; the
+    last holds the payload."""
+    streams = {"s%03d" % i: b"filler %d\n" % i * 10 for i in range(n)}
+    streams["s%03d" % (n - 1)] = inner(payload())
+    return fg.ole2(streams)
+
+
 SAMPLES = {
     # 1: an ASPack stub in a PE with no section (a heap overflow once)
     "aspack-no-sections": ASPACK_NOSECT,
@@ -214,6 +223,10 @@ SAMPLES = {
     "mail-qp-nul-in-subject": mail(b"a\x00b", encoding=b"quoted-printable"),
     "html-ctl-before": page(b"\x01"),
     "html-nul-inside": page(inside=b"\x00\x00"),
+    # 8: OLE2 streams past the 33rd sibling
+    "ole2-40-siblings": ole2_chain(40),
+    "ole2-200-siblings": ole2_chain(200),
+    "ole2-40-siblings-gzip": ole2_chain(40, gz),
 }
 
 

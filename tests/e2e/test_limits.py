@@ -176,3 +176,47 @@ def test_limits_keep_real_detections_first(tmp_path, vigil):
     lines = r.out.splitlines()
     assert lines[0] == "%s//evil.txt: Real.Payload FOUND" % p
     assert "%s//big.bin: Heuristics.Limits.Exceeded.MaxFileSize FOUND" % p in lines
+
+
+def looping_ministream(nfat):
+    """A compound file of 4 KiB sectors whose allocation table is one
+    sector listed nfat times (through a DIFAT sector that names itself as
+    its successor), in which sector 1 chains to itself; the root entry
+    declares a 4 GiB mini stream starting there. Read naively, each step of
+    the loop appends the same sector."""
+    import struct
+    ss, per = 4096, 1024
+    fat = [0xffffffff] * per
+    fat[0], fat[1], fat[2], fat[3] = 0xfffffffd, 1, 0xfffffffc, 0xfffffffe
+    name = "Root Entry".encode("utf-16-le") + b"\0\0"
+    root = (name.ljust(64, b"\0") + struct.pack("<HBB", len(name), 5, 1) +
+            struct.pack("<III", 0xffffffff, 0xffffffff, 0xffffffff) +
+            bytes(36) + struct.pack("<III", 1, 0xffffffff, 0))
+    head = (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(16) +
+            struct.pack("<HHHHH", 0x3e, 4, 0xfffe, 12, 6) + bytes(6) +
+            struct.pack("<IIIIIIII", 0, nfat, 3, 0, 4096, 1, 1, 2) +
+            struct.pack("<I", nfat) + struct.pack("<109I", *([0] * 109)))
+    difat = struct.pack("<%dI" % per, *([0] * (per - 1) + [2]))
+    sectors = [struct.pack("<%dI" % per, *fat), bytes(ss), difat,
+               root.ljust(ss, b"\0")]
+    return head.ljust(ss, b"\0") + b"".join(sectors) + bytes(ss * (nfat - 4))
+
+
+def test_ole2_mini_stream_loop_is_bounded(tmp_path, vigil):
+    """A 4 MiB file whose mini stream loops was read into a 4 GiB buffer
+    (15 s, 4.2 GB of memory): now a chain takes no more steps than the file
+    has sectors, and the mini stream is held to the object size limit. The
+    scan's peak memory stays far below what the loop would take."""
+    import subprocess
+    from conftest import VIGIL
+    sigs(tmp_path)
+    p = tmp_path / "loop.doc"
+    p.write_bytes(looping_ministream(1023))
+    r = subprocess.run(["/usr/bin/time", "-f", "%M", VIGIL, "scan",
+                        "--no-summary", "--no-cache", "-d",
+                        str(tmp_path / "s.ndb"), str(p)], capture_output=True,
+                       text=True, timeout=300)
+    assert r.returncode == 0, (r.returncode, r.stdout, r.stderr)
+    assert r.stdout.strip() == "%s: OK" % p
+    peak_kib = int(r.stderr.strip().splitlines()[-1])
+    assert peak_kib < 1024 * 1024, peak_kib  # the loop: over 4 GiB

@@ -48,33 +48,62 @@ static int stream(struct ole2 *o, uint32_t idx, const char *path)
 	return rc;
 }
 
-/* Visits the tree under idx, siblings and children; paths a/b/c. */
-static int walk(struct ole2 *o, uint32_t idx, const char *prefix,
-		unsigned depth)
+static int storage(struct ole2 *o, uint32_t first, const char *prefix,
+		   unsigned depth);
+
+/* One entry: a stream, or a storage (its VBA project, then its tree). */
+static int visit(struct ole2 *o, uint32_t idx, const char *prefix,
+		 unsigned depth)
 {
 	char path[512];
-	int rc;
+	int rc = 0;
 
-	if (idx >= o->ndir || o->seen[idx] || depth > OLE2_MAX_DEPTH ||
-	    fmt_expired(o->c))
-		return 0;
-	o->seen[idx] = 1;
-	if ((rc = walk(o, o->dir[idx].left, prefix, depth + 1)) != 0)
-		return rc;
 	snprintf(path, sizeof(path), "%s%s%s", prefix, *prefix ? "/" : "",
 		 o->dir[idx].name);
 	if (o->dir[idx].type == 2)
-		rc = stream(o, idx, path);
-	else if (o->dir[idx].type == 1) {
-		if (!strcasecmp(o->dir[idx].name, "VBA") &&
-		    ole2_find(o, idx, "dir") != NO_STREAM)
-			rc = vba_project(o, idx);
-		if (!rc)
-			rc = walk(o, o->dir[idx].child, path, depth + 1);
+		return stream(o, idx, path);
+	if (o->dir[idx].type != 1)
+		return 0;
+	if (!strcasecmp(o->dir[idx].name, "VBA") &&
+	    ole2_find(o, idx, "dir") != NO_STREAM)
+		rc = vba_project(o, idx);
+	return rc ? rc : storage(o, o->dir[idx].child, path, depth + 1);
+}
+
+/*
+ * Every entry of one storage: its tree (left, entry, right) walked with a
+ * stack of its own, so that siblings cost no depth (a chain of a thousand
+ * siblings is as readable as a balanced tree); each entry once. Depth
+ * counts storages within storages; past OLE2_MAX_DEPTH the limit is
+ * reported, never passed in silence.
+ */
+static int storage(struct ole2 *o, uint32_t first, const char *prefix,
+		   unsigned depth)
+{
+	uint32_t *stack, n = 0, idx = first;
+	int rc = 0;
+
+	if (first >= o->ndir || o->seen[first])
+		return 0;
+	if (depth > OLE2_MAX_DEPTH)
+		return fmt_unreadable(o->c,
+				      "Heuristics.Limits.Exceeded.MaxRecursion");
+	if (!(stack = malloc(o->ndir * sizeof(*stack))))
+		return VIGIL_ENOMEM;
+	for (;;) {
+		while (idx < o->ndir && !o->seen[idx]) {
+			o->seen[idx] = 1;
+			stack[n++] = idx;
+			idx = o->dir[idx].left;
+		}
+		if (!n || rc)
+			break;
+		idx = stack[--n];
+		rc = fmt_expired(o->c) ? 1 : visit(o, idx, prefix, depth);
+		idx = o->dir[idx].right;
 	}
-	if (rc)
-		return rc;
-	return walk(o, o->dir[idx].right, prefix, depth + 1);
+	free(stack);
+	return rc;
 }
 
 int ole2_extract(struct fmt_ctx *c, const uint8_t *buf, size_t len)
@@ -90,7 +119,7 @@ int ole2_extract(struct fmt_ctx *c, const uint8_t *buf, size_t len)
 		rc = 0;
 		goto out;
 	}
-	rc = walk(&o, o.dir[0].child, "", 0);
+	rc = storage(&o, o.dir[0].child, "", 0);
 out:
 	ole2_close(&o);
 	return rc;

@@ -17,11 +17,17 @@ static const uint8_t *sector(const struct ole2 *o, uint32_t s)
 	return (s < o->nsect && off + o->ssz <= o->len) ? o->buf + off : NULL;
 }
 
-/* Follows a chain in tab from start into out, reading size bytes. */
+/*
+ * Follows a chain in tab from start into out, reading size bytes. A chain
+ * takes no more steps than there are sectors (big ones in the file, or
+ * mini ones in the mini stream): a table that loops cannot make the
+ * output larger than what holds it.
+ */
 static int chain(const struct ole2 *o, const uint32_t *tab, size_t ntab,
 		 uint32_t start, uint64_t size, int mini, struct vbuf *out)
 {
-	size_t unit = mini ? 64 : o->ssz, steps = 0, max = ntab + 1;
+	size_t unit = mini ? 64 : o->ssz, steps = 0;
+	size_t max = (mini ? o->ministream.len / 64 : o->nsect) + 1;
 	uint32_t s = start;
 
 	out->len = 0;
@@ -170,6 +176,8 @@ static int load_mini(struct ole2 *o, struct rdr *h)
 	n = rdr_u32le(h);
 	if (!n || first >= END_OF_CHAIN)
 		return 0;
+	if (o->dir[0].size > fmt_max_child(o->c))
+		return 0; /* the small streams will fail alone, reported */
 	if (chain(o, o->fat, o->nfat, o->dir[0].start, o->dir[0].size, 0,
 		  &o->ministream) < 0 ||
 	    n > o->nsect ||
@@ -198,23 +206,29 @@ int ole2_read(const struct ole2 *o, uint32_t idx, struct vbuf *out)
 
 uint32_t ole2_find(const struct ole2 *o, uint32_t storage, const char *name)
 {
-	uint32_t stack[OLE2_MAX_DEPTH * 4], n = 0, i;
+	uint32_t *stack, n = 0, i, found = NO_STREAM;
+	uint8_t *seen;
 
 	if (storage >= o->ndir)
 		return NO_STREAM;
-	stack[n++] = o->dir[storage].child;
-	while (n) {
+	/* each entry once: no deeper stack than there are entries */
+	stack = malloc(((size_t)o->ndir * 2 + 1) * sizeof(*stack));
+	seen = calloc(o->ndir, 1);
+	if (stack && seen)
+		stack[n++] = o->dir[storage].child;
+	while (n && found == NO_STREAM) {
 		i = stack[--n];
-		if (i >= o->ndir)
+		if (i >= o->ndir || seen[i])
 			continue;
+		seen[i] = 1;
 		if (!strcasecmp(o->dir[i].name, name))
-			return i;
-		if (n + 2 <= sizeof(stack) / sizeof(stack[0])) {
-			stack[n++] = o->dir[i].left;
-			stack[n++] = o->dir[i].right;
-		}
+			found = i;
+		stack[n++] = o->dir[i].left;
+		stack[n++] = o->dir[i].right;
 	}
-	return NO_STREAM;
+	free(stack);
+	free(seen);
+	return found;
 }
 
 struct fmt_ctx *ole2_ctx(const struct ole2 *o)
