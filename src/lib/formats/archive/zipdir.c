@@ -97,11 +97,12 @@ static void zip64_extra(const uint8_t *x, size_t n, struct zipdir_entry *e,
 	uint16_t id, size;
 
 	rdr_init(&r, x, n);
-	while (rdr_left(&r) >= 4) {
+	while (rdr_left(&r) >= 4 && !rdr_failed(&r)) {
 		id = rdr_u16le(&r);
 		size = rdr_u16le(&r);
 		if (id != 1) {
-			rdr_skip(&r, size);
+			if (rdr_skip(&r, size) < 0)
+				return; /* a field past the end: the rest is not read */
 			continue;
 		}
 		if (e->usize == UINT32_MAX && rdr_left(&r) >= 8)
