@@ -176,6 +176,18 @@ def ole2_chain(n, inner=lambda d: zipped(d, "payload.bin")):
     return fg.ole2(streams)
 
 
+# ------------------------------------------------------------ finding 9
+def pdf_stream(data, filt=b"/FlateDecode", length=None, enc=None):
+    """One stream whose /Length may lie (shorter, zero, pointing into the
+    data); enc turns the payload into the filter's encoding."""
+    import zlib
+    body = zlib.compress(data) if enc is None else enc(data)
+    n = len(body) if length is None else length
+    return (b"%PDF-1.4\n1 0 obj\n<< /Length " + str(n).encode() +
+            b" /Filter " + filt + b" >>\nstream\n" + body +
+            b"\nendstream\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n")
+
+
 SAMPLES = {
     # 1: an ASPack stub in a PE with no section (a heap overflow once)
     "aspack-no-sections": ASPACK_NOSECT,
@@ -227,6 +239,14 @@ SAMPLES = {
     "ole2-40-siblings": ole2_chain(40),
     "ole2-200-siblings": ole2_chain(200),
     "ole2-40-siblings-gzip": ole2_chain(40, gz),
+    # 9: a /Length that does not end at endstream
+    "pdf-length-short": pdf_stream(payload(), length=2),
+    "pdf-length-zero": pdf_stream(payload(), length=0),
+    "pdf-length-short-hex": pdf_stream(payload(), b"/ASCIIHexDecode", 4,
+                                       lambda d: d.hex().encode() + b">"),
+    "pdf-length-short-a85": pdf_stream(
+        payload(), b"/ASCII85Decode", 3,
+        lambda d: __import__("base64").a85encode(d) + b"~>"),
 }
 
 
@@ -261,6 +281,26 @@ def icap_respmod(port, body):
                 break
             out += b
     return out.split(b"\r\n\r\n", 1)[0].decode(errors="replace")
+
+
+def test_encrypted_pdf_is_never_clean(env):
+    """Streams under an /Encrypt dictionary cannot be read: reported, by
+    every path, never OK (finding 17)."""
+    db, files, d = env
+    data = pdf_stream(bytes(range(256)) * 4, b"/Crypt",
+                      enc=lambda x: x).replace(
+        b"trailer\n<< /Root 1 0 R >>",
+        b"trailer\n<< /Root 1 0 R /Encrypt 2 0 R >>")
+    path = files / "encrypted.pdf"
+    path.write_bytes(data)
+    os.chmod(path, 0o644)
+    res = subprocess.run([VIGIL, "scan", "--no-summary", "--no-cache", "-d",
+                          db, str(path)], capture_output=True, text=True)
+    assert res.returncode == 1
+    assert res.stdout.strip().endswith("Heuristics.Encrypted.PDF FOUND")
+    assert d.ask(instream(data)) == \
+        b"stream: Heuristics.Encrypted.PDF FOUND\0"
+    assert "Heuristics.Encrypted.PDF" in icap_respmod(d.icap, data)
 
 
 @pytest.mark.parametrize("name", sorted(SAMPLES))

@@ -220,3 +220,37 @@ def test_ole2_mini_stream_loop_is_bounded(tmp_path, vigil):
     assert r.stdout.strip() == "%s: OK" % p
     peak_kib = int(r.stderr.strip().splitlines()[-1])
     assert peak_kib < 1024 * 1024, peak_kib  # the loop: over 4 GiB
+
+
+def pdf_of(streams):
+    body = b"%PDF-1.4\n"
+    for i, (filt, data) in enumerate(streams, 1):
+        body += (b"%d 0 obj\n<< /Length %d /Filter %s >>\nstream\n"
+                 % (i, len(data), filt) + data + b"\nendstream\nendobj\n")
+    return body + b"trailer\n<< /Root 1 0 R >>\n%%EOF\n"
+
+
+def test_pdf_filters_stop_at_the_ratio_as_they_decode(tmp_path, vigil):
+    """A stream of a few hundred bytes that inflates twice to 99 MiB: the
+    second filter stops at the ratio the stream's own size allows, instead
+    of producing 99 MiB first and asking afterwards."""
+    import subprocess
+    import zlib
+    from conftest import VIGIL
+    sigs(tmp_path)
+    c = zlib.compressobj(9)
+    inner = b"".join(c.compress(bytes(1 << 20)) for _ in range(99))
+    inner += c.flush()
+    twice = zlib.compress(inner, 9)
+    p = tmp_path / "bomb.pdf"
+    p.write_bytes(pdf_of([(b"[/FlateDecode /FlateDecode]", twice)] * 3))
+    r = subprocess.run(["/usr/bin/time", "-f", "%M", VIGIL, "scan",
+                        "--no-summary", "--no-cache", "-d",
+                        str(tmp_path / "s.ndb"), str(p)], capture_output=True,
+                       text=True, timeout=300)
+    assert r.returncode == 1, (r.stdout, r.stderr)
+    assert r.stdout.strip() == \
+        "%s: Heuristics.Limits.Exceeded.CompressionRatio FOUND" % p
+    if not os.environ.get("VIGIL_SANITIZE"):
+        peak_kib = int(r.stderr.strip().splitlines()[-1])
+        assert peak_kib < 64 * 1024, peak_kib  # decoding first: ~200 MiB

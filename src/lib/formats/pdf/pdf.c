@@ -133,6 +133,16 @@ static long object_number(const uint8_t *p, size_t n)
 	return run >= 2 ? (long)prev : run == 1 ? (long)last : -1;
 }
 
+/* Whether "endstream" follows at p (after white space). */
+static int endstream_at(const uint8_t *p, size_t n)
+{
+	struct rdr r;
+
+	rdr_init(&r, p, n);
+	rdr_span(&r, " \t\r\n\f");
+	return rdr_accept(&r, "endstream", 9);
+}
+
 /*
  * Fills s for the "stream" keyword at offset kw of buf; its object and
  * dictionary lie after floor (the end of the stream before).
@@ -157,25 +167,34 @@ static void locate(const uint8_t *buf, size_t len, size_t floor, size_t kw,
 	rdr_accept(&r, "\n", 1);
 	s->data = buf + r.pos;
 	n = dict_number(s->dict, s->dlen, "/Length");
-	if (n >= 0 && (size_t)n <= rdr_left(&r)) {
+	if (n >= 0 && (size_t)n <= rdr_left(&r) &&
+	    endstream_at(s->data + n, rdr_left(&r) - (size_t)n)) {
 		s->len = (size_t)n;
 		return;
 	}
+	/* a /Length that does not end at "endstream" is the attacker's word
+	 * against what readers do: they fall back to the keyword, so do we */
 	s->len = rdr_find(&r, "endstream", 9) ? (size_t)(buf + r.pos - s->data) :
 						  rdr_left(&r);
 }
 
+/*
+ * Runs the stream's filters. Each stops where the stream's output would
+ * break the object size or the compression ratio against the stream's own
+ * bytes (fmt_max_output), as it decodes: a small stream cannot make a
+ * filter produce 100 MiB before the ratio is looked at.
+ */
 static int decode(struct fmt_ctx *c, const struct stream *s, struct vbuf *out)
 {
 	int chain[PDF_MAX_FILTERS];
-	size_t n = filter_chain(s, chain), i;
+	size_t n = filter_chain(s, chain), i, max = fmt_max_output(c, s->len);
 	struct vbuf tmp = { 0 };
 	int rc = vbuf_append(out, s->data, s->len), over = 0;
 
 	for (i = 0; i < n && !rc && chain[i] >= 0; i++) {
 		tmp.len = 0;
-		rc = filters[chain[i]].fn(out->data, out->len, fmt_max_child(c),
-					  &tmp, &over);
+		rc = filters[chain[i]].fn(out->data, out->len, max, &tmp,
+					  &over);
 		if (!rc) {
 			struct vbuf t = *out;
 
@@ -198,6 +217,13 @@ int pdf_extract(struct fmt_ctx *c, const uint8_t *buf, size_t len)
 	struct rdr r;
 	int rc = 0;
 
+	/* An encryption dictionary: the streams are ciphertext (even with an
+	 * empty user password, which a reader opens without asking), so what
+	 * they hold cannot be read here: reported, never clean. */
+	rdr_init(&r, buf, len);
+	if (rdr_find(&r, "/Encrypt", 8) &&
+	    (rc = fmt_unreadable(c, "Heuristics.Encrypted.PDF")) != 0)
+		return rc;
 	rdr_init(&r, buf, len);
 	while (!rc && rdr_find(&r, "stream", 6)) {
 		struct stream s;
@@ -219,7 +245,7 @@ int pdf_extract(struct fmt_ctx *c, const uint8_t *buf, size_t len)
 		if (d < 0)
 			rc = d;
 		else if (d == 1)
-			rc = fmt_too_big(c, name);
+			rc = fmt_over(c, name, s.len);
 		else if (d == 0 && out.len)
 			rc = fmt_child(c, name, out.data, out.len);
 		vbuf_free(&out);
