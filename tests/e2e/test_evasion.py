@@ -188,6 +188,26 @@ def pdf_stream(data, filt=b"/FlateDecode", length=None, enc=None):
             b"\nendstream\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n")
 
 
+# ----------------------------------------------------------- finding 15
+def many_dirs_then(n, kind):
+    """n empty directory entries, then the payload."""
+    if kind == "zip":
+        return zip_entries([("d%06d/" % i, b"", 0o40755) for i in range(n)] +
+                           [("last.txt", payload(), None)])
+    import tarfile
+    b = io.BytesIO()
+    with tarfile.open(fileobj=b, mode="w:gz") as t:
+        for i in range(n):
+            info = tarfile.TarInfo("d%06d" % i)
+            info.type = tarfile.DIRTYPE
+            t.addfile(info)
+        info = tarfile.TarInfo("last.txt")
+        data = payload()
+        info.size = len(data)
+        t.addfile(info, io.BytesIO(data))
+    return b.getvalue()
+
+
 SAMPLES = {
     # 1: an ASPack stub in a PE with no section (a heap overflow once)
     "aspack-no-sections": ASPACK_NOSECT,
@@ -244,6 +264,9 @@ SAMPLES = {
     "pdf-length-zero": pdf_stream(payload(), length=0),
     "pdf-length-short-hex": pdf_stream(payload(), b"/ASCIIHexDecode", 4,
                                        lambda d: d.hex().encode() + b">"),
+    # 15: many entries without data before the payload
+    "zip-20000-dirs-then-payload": many_dirs_then(20000, "zip"),
+    "tgz-20000-dirs-then-payload": many_dirs_then(20000, "tar"),
     "pdf-length-short-a85": pdf_stream(
         payload(), b"/ASCII85Decode", 3,
         lambda d: __import__("base64").a85encode(d) + b"~>"),

@@ -192,7 +192,8 @@ static int stream(struct fmt_ctx *c, const uint8_t *buf, size_t len,
 			rc = failed(c, a, 1, "archive");
 			break;
 		}
-		rc = entry(c, a, ent, len, &b);
+		/* the time limit holds for entries without data too */
+		rc = fmt_expired(c) ? 1 : entry(c, a, ent, len, &b);
 	}
 out:
 	archive_read_free(a);
