@@ -63,7 +63,9 @@ int compressed_extract(struct fmt_ctx *c, const uint8_t *buf, size_t len)
 	default:
 		stream_unzstd(&o, buf, len);
 	}
-	if (o.stop && o.b.len > o.max)
+	if (o.nomem)
+		rc = VIGIL_ENOMEM;
+	else if (o.stop && o.b.len > o.max)
 		rc = fmt_too_big(c, *name ? name : "data");
 	else if (o.stop)
 		rc = 0; /* the ratio or time guard has reported why */

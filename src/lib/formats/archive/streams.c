@@ -33,6 +33,7 @@ static int room(struct stream_out *o, size_t in_used)
 	}
 	if (vbuf_reserve(&o->b, OUT_BLOCK_BYTES) < 0) {
 		o->err = "out of memory";
+		o->nomem = 1;
 		return 1;
 	}
 	return 0;
@@ -53,6 +54,7 @@ void stream_gunzip(struct stream_out *o, const uint8_t *in, size_t len,
 		h.name = Z_NULL;
 	if (len > UINT32_MAX || inflateInit2(&z, 16 + MAX_WBITS) != Z_OK) {
 		o->err = "cannot start inflate";
+		o->nomem = 1; /* its decoder could not be allocated */
 		return;
 	}
 	inflateGetHeader(&z, &h);
@@ -84,6 +86,7 @@ void stream_bunzip(struct stream_out *o, const uint8_t *in, size_t len)
 	memset(&z, 0, sizeof(z));
 	if (len > UINT32_MAX || BZ2_bzDecompressInit(&z, 0, 0) != BZ_OK) {
 		o->err = "cannot start bzip2";
+		o->nomem = 1; /* its decoder could not be allocated */
 		return;
 	}
 	z.next_in = (char *)(uintptr_t)in;
@@ -111,6 +114,7 @@ void stream_unxz(struct stream_out *o, const uint8_t *in, size_t len)
 	/* The memory limit of the decoder itself: 256 MiB of dictionary. */
 	if (lzma_auto_decoder(&z, 256u << 20, LZMA_CONCATENATED) != LZMA_OK) {
 		o->err = "cannot start xz";
+		o->nomem = 1; /* its decoder could not be allocated */
 		return;
 	}
 	z.next_in = in;
@@ -137,6 +141,7 @@ void stream_unzstd(struct stream_out *o, const uint8_t *in, size_t len)
 
 	if (!z) {
 		o->err = "cannot start zstd";
+		o->nomem = 1; /* its decoder could not be allocated */
 		return;
 	}
 	/* Window limit: 2^27 bytes (128 MiB), zstd's default maximum. */
@@ -164,6 +169,7 @@ void stream_inflate_raw(struct stream_out *o, const uint8_t *in, size_t len)
 	memset(&z, 0, sizeof(z));
 	if (len > UINT32_MAX || inflateInit2(&z, -MAX_WBITS) != Z_OK) {
 		o->err = "cannot start inflate";
+		o->nomem = 1; /* its decoder could not be allocated */
 		return;
 	}
 	z.next_in = (Bytef *)(uintptr_t)in;
@@ -199,6 +205,7 @@ void stream_unlzma_zip(struct stream_out *o, const uint8_t *in, size_t len,
 	}
 	if (!(alone = malloc(len + 4))) {
 		o->err = "out of memory";
+		o->nomem = 1;
 		return;
 	}
 	memcpy(alone, in + 4, 5);

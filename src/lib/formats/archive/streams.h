@@ -22,6 +22,7 @@ struct stream_out {
 	struct vbuf b;
 	size_t max;		/* object size limit */
 	int stop;		/* 1: too big, a bomb, or out of time */
+	int nomem;		/* an allocation failed: VIGIL_ENOMEM */
 	const char *err;	/* decoder error, NULL if none */
 };
 

@@ -80,6 +80,8 @@ static int decode(struct fmt_ctx *c, const uint8_t *in, size_t n,
 static int verdict(struct fmt_ctx *c, const char *name, struct stream_out *o,
 		   int over, size_t n)
 {
+	if (o->nomem)
+		return VIGIL_ENOMEM; /* never a clean verdict for want of memory */
 	if (over)
 		return fmt_over(c, name, n);
 	if (o->stop && o->b.len > o->max)

@@ -146,8 +146,12 @@ static int load_dir(struct ole2 *o, uint32_t start)
 	while (s < END_OF_CHAIN && steps++ <= o->nfat && o->ndir < OLE2_MAX_ENTRIES) {
 		const uint8_t *p = sector(o, s);
 
-		if (!p || s >= o->nfat || vbuf_append(&b, p, o->ssz) < 0)
+		if (!p || s >= o->nfat)
 			break;
+		if (vbuf_append(&b, p, o->ssz) < 0) {
+			vbuf_free(&b); /* fewer entries would hide streams */
+			return VIGIL_ENOMEM;
+		}
 		s = o->fat[s];
 	}
 	o->ndir = b.len / 128;
@@ -169,6 +173,7 @@ static int load_mini(struct ole2 *o, struct rdr *h)
 	struct vbuf t = { 0 };
 	uint32_t first, n;
 	size_t i;
+	int rc = 0;
 
 	rdr_seek(h, 56);
 	o->cutoff = rdr_u32le(h);
@@ -178,12 +183,14 @@ static int load_mini(struct ole2 *o, struct rdr *h)
 		return 0;
 	if (o->dir[0].size > fmt_max_child(o->c))
 		return 0; /* the small streams will fail alone, reported */
-	if (chain(o, o->fat, o->nfat, o->dir[0].start, o->dir[0].size, 0,
-		  &o->ministream) < 0 ||
-	    n > o->nsect ||
-	    chain(o, o->fat, o->nfat, first, (uint64_t)n * o->ssz, 0, &t) < 0) {
+	if ((rc = chain(o, o->fat, o->nfat, o->dir[0].start, o->dir[0].size,
+			0, &o->ministream)) < 0 || n > o->nsect ||
+	    (rc = chain(o, o->fat, o->nfat, first, (uint64_t)n * o->ssz, 0,
+			&t)) < 0) {
 		vbuf_free(&t);
-		return 0; /* no mini stream: small streams will fail alone */
+		/* no mini stream: small streams will fail alone; no memory
+		 * for it: the scan fails, never passes */
+		return rc == VIGIL_ENOMEM ? rc : 0;
 	}
 	o->nminifat = t.len / 4;
 	if ((o->minifat = calloc(o->nminifat + 1, sizeof(*o->minifat))))
