@@ -41,6 +41,8 @@ static int word(char *dst, size_t cap, const char *w)
 static int field(struct updstate *st, const char *key, int64_t v,
 		 const char *w)
 {
+	if (v < 0 && strcmp(key, "fresh") && strcmp(key, "installed-at"))
+		return -1; /* versions are not negative */
 	if (!strcmp(key, "timestamp"))
 		st->timestamp = (uint64_t)v;
 	else if (!strcmp(key, "targets"))
