@@ -185,6 +185,11 @@ static void command(struct conn *c, const struct proto_command *pc)
 			return unknown(c, pc);
 		clamd_path_request(c, pc);
 		break;
+	case CMD_SANDBOXSTALL:
+		if (!c->svc->conf->debug_sandbox_probe)
+			return unknown(c, pc);
+		clamd_stall_request(c, pc);
+		break;
 	case CMD_ALLMATCHSCAN:
 		if (!c->svc->conf->allow_allmatch)
 			return unknown(c, pc);
@@ -283,6 +288,10 @@ static void timeout(struct conn *c)
 		conn_abort(c);
 		return;
 	}
+	if (cs->state == ST_FDREAD) {
+		clamd_fdread_timeout(c);
+		return;
+	}
 	/* clamd ends this one with a newline whatever the delimiter */
 	conn_printf(c, "%s\n", R_TIMEOUT);
 	while (cs->reqs)
@@ -295,6 +304,7 @@ static void release(struct conn *c)
 {
 	struct clamd *cs = c->state;
 
+	clamd_fdread_stop(c);
 	while (cs->reqs)
 		clamd_cancel(cs->reqs);
 	if (cs->memfd >= 0)
@@ -331,8 +341,10 @@ static int busy_accept(struct conn *c)
 	return 0;
 }
 
-const struct conn_ops clamd_busy_ops = { busy_accept, busy_input,
-					 busy_timeout, busy_release };
+const struct conn_ops clamd_busy_ops = {
+	.accept = busy_accept, .input = busy_input, .timeout = busy_timeout,
+	.release = busy_release,
+};
 
 static int accept_clamd(struct conn *c)
 {
@@ -341,9 +353,13 @@ static int accept_clamd(struct conn *c)
 	if (!cs)
 		return -1;
 	cs->memfd = -1;
+	cs->fdread_fd = cs->fdread_memfd = -1;
 	c->state = cs;
 	c->deadline = ev_now() + c->svc->conf->command_timeout_s;
 	return 0;
 }
 
-const struct conn_ops clamd_ops = { accept_clamd, input, timeout, release };
+const struct conn_ops clamd_ops = {
+	.accept = accept_clamd, .input = input, .timeout = timeout,
+	.release = release, .aux = clamd_fdread_input,
+};

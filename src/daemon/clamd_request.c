@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "clamd_request.h"
 #include "dirwalk.h"
@@ -24,6 +25,8 @@ void clamd_request_free(struct request *rq)
 			break;
 		}
 	}
+	if (rq->stall_fd >= 0)
+		close(rq->stall_fd);
 	dirwalk_free(rq->walk);
 	free(rq->path);
 	free(rq);
@@ -40,6 +43,7 @@ struct request *clamd_request_new(struct conn *c, enum proto_cmd cmd,
 	rq->c = c;
 	rq->cs = cs;
 	rq->cmd = cmd;
+	rq->stall_fd = -1;
 	rq->delim = delim;
 	rq->num = cs->session ? ++cs->seq : 0;
 	rq->next = cs->reqs;

@@ -21,6 +21,7 @@ enum clamd_state {
 	ST_FILDES,	/* waiting for the descriptor of FILDES */
 	ST_DONE,	/* no more commands: answering, then closing */
 	ST_DRAIN,	/* refused a stream: reading it away, then closing */
+	ST_FDREAD,	/* FILDES of a pipe: reading it into memory */
 };
 
 /* One command and what it waits for. */
@@ -37,6 +38,7 @@ struct request {
 	int stop;		/* SCAN of a directory: first detection ends it */
 	int is_dir;		/* says "path: OK" at the end if all was clean */
 	int cancelled;
+	int stall_fd;		/* SANDBOXSTALL: the pipe's end never written */
 	struct scanjob *jobs;	/* in the pool */
 	struct request *next;
 };
@@ -55,6 +57,12 @@ struct clamd {
 	/* FILDES */
 	struct request *fildes_rq;
 	uint64_t fildes_cmd_end;	/* input offset after the command */
+	/* FILDES of what is not a regular file: read here, not by a worker */
+	struct request *fdread_rq;
+	int fdread_fd, fdread_memfd;
+	uint64_t fdread_bytes;
+	enum clamd_state fdread_after;	/* the state once it is read */
+	char fdread_label[32];
 };
 
 /* Writes one reply line: "[N: ]text<delim>". */

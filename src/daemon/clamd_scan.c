@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -257,6 +258,25 @@ void clamd_path_request(struct conn *c, const struct proto_command *pc)
 		clamd_request_done(rq);
 }
 
+/*
+ * SANDBOXSTALL (a test hook): a worker is given a pipe nobody writes to,
+ * and waits on it until WorkerTimeout kills it or its client leaves; the
+ * suite holds a worker with it to see both happen.
+ */
+void clamd_stall_request(struct conn *c, const struct proto_command *pc)
+{
+	struct request *rq = clamd_request_new(c, pc->cmd, pc->delim);
+	int p[2];
+
+	if (!rq || pipe2(p, O_CLOEXEC) < 0) {
+		conn_abort(c);
+		return;
+	}
+	rq->stall_fd = p[1];
+	if (submit(rq, p[0], "stall", 1) < 0)
+		clamd_request_done(rq);
+}
+
 void clamd_cancel(struct request *rq)
 {
 	rq->cancelled = 1;
@@ -266,6 +286,8 @@ void clamd_cancel(struct request *rq)
 		rq->cs->stream_rq = NULL;
 	if (rq->cs->fildes_rq == rq)
 		rq->cs->fildes_rq = NULL;
+	if (rq->cs->fdread_rq == rq)
+		clamd_fdread_stop(rq->c);
 	clamd_request_free(rq);
 }
 
@@ -372,6 +394,9 @@ void clamd_stream_input(struct conn *c)
 		c->deadline = ev_now() + c->svc->conf->read_timeout_s;
 }
 
+static int fdread_start(struct conn *c, struct request *rq, int fd,
+			const char *label);
+
 void clamd_fildes_input(struct conn *c)
 {
 	struct clamd *cs = c->state;
@@ -397,6 +422,142 @@ void clamd_fildes_input(struct conn *c)
 	if (at > cs->fildes_cmd_end && c->in_len)
 		conn_consume(c, 1);
 	snprintf(label, sizeof(label), "fd[%d]", fd);
+	if (fdread_start(c, rq, fd, label) == 0)
+		return; /* a pipe or socket: read here first */
 	if (submit(rq, fd, label, 1) < 0)
 		clamd_request_done(rq);
+}
+
+/* Ends the reading: the descriptor closed, the memory file kept only if
+ * it goes on to a worker (returned), input resumed. */
+static int fdread_end(struct conn *c)
+{
+	struct clamd *cs = c->state;
+	int memfd = cs->fdread_memfd;
+
+	conn_unwatch_aux(c);
+	close(cs->fdread_fd);
+	cs->fdread_fd = cs->fdread_memfd = -1;
+	cs->fdread_rq = NULL;
+	cs->state = cs->fdread_after;
+	c->deadline = 0;
+	conn_pause(c, 0);
+	return memfd;
+}
+
+/* One error reply for the descriptor being read, and the request done. */
+static void fdread_fail(struct conn *c, const char *why)
+{
+	struct clamd *cs = c->state;
+	struct request *rq = cs->fdread_rq;
+
+	clamd_reply(rq, "%s: %s ERROR", cs->fdread_label, why);
+	rq->errors++;
+	close(fdread_end(c));
+	clamd_request_done(rq);
+	if (!c->dead && c->in_len)
+		c->ops->input(c); /* what came meanwhile (IDSESSION) */
+}
+
+/*
+ * A descriptor that is not a regular file (a pipe, a socket) is read here,
+ * as it comes, into a memory file, within StreamMaxLength and ReadTimeout
+ * between reads, and only then handed to a worker: a client that never
+ * writes to its pipe holds its own connection, not a worker. 0, or -1 if
+ * it is a regular file or cannot be watched (a worker reads it then).
+ */
+static int fdread_start(struct conn *c, struct request *rq, int fd,
+			const char *label)
+{
+	struct clamd *cs = c->state;
+	struct stat st;
+	int memfd;
+
+	if (fstat(fd, &st) < 0 || S_ISREG(st.st_mode) || S_ISBLK(st.st_mode))
+		return -1;
+	if ((memfd = memfd_create("vigild-fildes", MFD_CLOEXEC)) < 0)
+		return -1;
+	if (conn_watch_aux(c, fd) < 0) {
+		close(memfd);
+		return -1;
+	}
+	cs->fdread_rq = rq;
+	cs->fdread_fd = fd;
+	cs->fdread_memfd = memfd;
+	cs->fdread_bytes = 0;
+	cs->fdread_after = cs->state;
+	snprintf(cs->fdread_label, sizeof(cs->fdread_label), "%s", label);
+	cs->state = ST_FDREAD;
+	conn_pause(c, 1); /* the next command waits for this one */
+	c->deadline = ev_now() + c->svc->conf->read_timeout_s;
+	return 0;
+}
+
+static int write_all(int fd, const char *p, size_t n)
+{
+	while (n) {
+		ssize_t w = write(fd, p, n);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+void clamd_fdread_input(struct conn *c, unsigned events)
+{
+	struct clamd *cs = c->state;
+	char buf[65536];
+	ssize_t n;
+	int memfd;
+
+	(void)events;
+	n = read(cs->fdread_fd, buf, sizeof(buf));
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (n < 0) {
+		fdread_fail(c, "Can't read the descriptor.");
+		return;
+	}
+	if (n > 0) {
+		if (cs->fdread_bytes + (size_t)n > c->svc->conf->stream_max_bytes) {
+			c->svc->n.instream_limit++;
+			fdread_fail(c, "Size limit exceeded.");
+		} else if (write_all(cs->fdread_memfd, buf, (size_t)n) < 0) {
+			fdread_fail(c, "Can't store the data.");
+		} else {
+			cs->fdread_bytes += (size_t)n;
+			c->deadline = ev_now() + c->svc->conf->read_timeout_s;
+		}
+		return;
+	}
+	{
+		struct request *rq = cs->fdread_rq;
+		char label[sizeof(cs->fdread_label)];
+
+		memcpy(label, cs->fdread_label, sizeof(label));
+		memfd = fdread_end(c); /* the end: the memory file is the object */
+		if (submit(rq, memfd, label, 1) < 0)
+			clamd_request_done(rq);
+		if (!c->dead && c->in_len)
+			c->ops->input(c);
+	}
+}
+
+void clamd_fdread_timeout(struct conn *c)
+{
+	fdread_fail(c, "Read timed out.");
+}
+
+void clamd_fdread_stop(struct conn *c)
+{
+	struct clamd *cs = c->state;
+
+	if (cs->state != ST_FDREAD || cs->fdread_fd < 0)
+		return;
+	close(fdread_end(c));
 }

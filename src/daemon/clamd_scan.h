@@ -12,6 +12,12 @@ void clamd_path_request(struct conn *c, const struct proto_command *pc);
 void clamd_stream_input(struct conn *c);
 void clamd_fildes_input(struct conn *c);
 /* Cancels the request's jobs and frees it, without a reply. */
+void clamd_stall_request(struct conn *c, const struct proto_command *pc);
 void clamd_cancel(struct request *rq);
+/* FILDES of a pipe or socket: its data, read as it comes (ST_FDREAD); the
+ * deadline passed; the connection is going (closes what is open). */
+void clamd_fdread_input(struct conn *c, unsigned events);
+void clamd_fdread_timeout(struct conn *c);
+void clamd_fdread_stop(struct conn *c);
 
 #endif

@@ -7,6 +7,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <stddef.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,6 +45,8 @@ struct conn *conn_new(struct svc *svc, int epfd, int fd, int is_unix,
 	if (!c)
 		return NULL;
 	c->ev.kind = EV_CONN;
+	c->aux_ev.kind = EV_CONN_AUX;
+	c->aux_fd = -1;
 	c->svc = svc;
 	c->epfd = epfd;
 	c->ops = ops;
@@ -158,11 +161,36 @@ void conn_close_after_output(struct conn *c)
 		conn_abort(c);
 }
 
+int conn_watch_aux(struct conn *c, int fd)
+{
+	if (c->aux_fd >= 0 || ev_add(c->epfd, fd, EPOLLIN, &c->aux_ev) < 0)
+		return -1;
+	c->aux_fd = fd;
+	return 0;
+}
+
+void conn_unwatch_aux(struct conn *c)
+{
+	if (c->aux_fd >= 0)
+		ev_del(c->epfd, c->aux_fd);
+	c->aux_fd = -1;
+}
+
+void conn_on_aux_event(struct evsrc *aux, unsigned events)
+{
+	struct conn *c = (struct conn *)(void *)((char *)aux -
+						 offsetof(struct conn, aux_ev));
+
+	if (!c->dead && c->aux_fd >= 0 && c->ops->aux)
+		c->ops->aux(c, events);
+}
+
 void conn_abort(struct conn *c)
 {
 	if (c->dead)
 		return;
 	c->dead = 1;
+	conn_unwatch_aux(c);
 	ev_del(c->epfd, c->fd);
 }
 

@@ -32,10 +32,15 @@ struct conn_ops {
 	void (*timeout)(struct conn *c);
 	/* The connection is going away: cancel work, free state. */
 	void (*release)(struct conn *c);
+	/* The descriptor given to conn_watch_aux() is readable (or hung
+	 * up); NULL for a protocol that watches none. */
+	void (*aux)(struct conn *c, unsigned events);
 };
 
 struct conn {
 	struct evsrc ev;
+	struct evsrc aux_ev;	/* EV_CONN_AUX: aux_fd */
+	int aux_fd;		/* watched for the protocol; -1: none */
 	struct svc *svc;	/* what the parent offers the protocols */
 	int epfd;
 	const struct conn_ops *ops;
@@ -78,6 +83,12 @@ void conn_abort(struct conn *c);
 int conn_take_fd(struct conn *c, uint64_t *at);
 /* Stops or resumes reading input. */
 void conn_pause(struct conn *c, int paused);
+/* Watches fd for input on the connection's behalf (a pipe a client
+ * handed over): ops->aux runs when it is readable. The connection owns
+ * the registration, not fd. 0, or -1 (fd cannot be watched: a regular
+ * file, say). */
+int conn_watch_aux(struct conn *c, int fd);
+void conn_unwatch_aux(struct conn *c);
 
 /* The event loop's part: a connection of proto served by ops (whose
  * accept the caller runs), watched on epfd. */
@@ -85,6 +96,7 @@ struct conn *conn_new(struct svc *svc, int epfd, int fd, int is_unix,
 		      const char *peer, enum conn_proto proto,
 		      const struct conn_ops *ops);
 void conn_on_event(struct conn *c, unsigned events);
+void conn_on_aux_event(struct evsrc *aux, unsigned events);
 void conn_free(struct conn *c);
 
 #endif

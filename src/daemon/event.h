@@ -8,6 +8,7 @@
 enum ev_kind {
 	EV_LISTENER,	/* a listening socket */
 	EV_CONN,	/* a client connection */
+	EV_CONN_AUX,	/* a descriptor a connection's protocol reads */
 	EV_WORKER,	/* a worker's job socket */
 	EV_SIGNAL,	/* the signalfd */
 	EV_LOADER,	/* the database loader's completion eventfd */

@@ -516,4 +516,7 @@ static int accept_icap(struct conn *c)
 	return 0;
 }
 
-const struct conn_ops icap_ops = { accept_icap, input, timeout, release };
+const struct conn_ops icap_ops = {
+	.accept = accept_icap, .input = input, .timeout = timeout,
+	.release = release,
+};

@@ -74,5 +74,7 @@ static int accept_metrics(struct conn *c)
 	return 0;
 }
 
-const struct conn_ops metrics_ops = { accept_metrics, input, timeout,
-				     release };
+const struct conn_ops metrics_ops = {
+	.accept = accept_metrics, .input = input, .timeout = timeout,
+	.release = release,
+};

@@ -35,6 +35,7 @@ static const struct cmd_def defs[] = {
 	{ "IDSESSION", CMD_IDSESSION, 0, 0, 0 },
 	{ "END", CMD_END, 0, 0, 1 },
 	{ "SANDBOXPROBE", CMD_SANDBOXPROBE, 1, 0, 0 },
+	{ "SANDBOXSTALL", CMD_SANDBOXSTALL, 0, 0, 1 },
 };
 
 /* The command in [s, s + n); its argument, if it takes one, after a space. */

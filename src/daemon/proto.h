@@ -29,6 +29,7 @@ enum proto_cmd {
 	CMD_IDSESSION,
 	CMD_END,
 	CMD_SANDBOXPROBE,	/* test hook, only with DebugSandboxProbe */
+	CMD_SANDBOXSTALL,	/* test hook, only with DebugSandboxProbe */
 };
 
 struct proto_command {

@@ -475,6 +475,9 @@ static void dispatch(struct server *s, struct epoll_event *e)
 	case EV_CONN:
 		conn_on_event((struct conn *)src, e->events);
 		break;
+	case EV_CONN_AUX:
+		conn_on_aux_event(src, e->events);
+		break;
 	case EV_WORKER:
 		pool_on_event(s->svc.pool, src, e->events);
 		break;

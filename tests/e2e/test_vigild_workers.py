@@ -1,6 +1,7 @@
 """vigild's workers: sandboxed, replaced when they crash or overrun, and
 stopped when their client leaves; limits that answer instead of hanging."""
 import os
+import re
 import signal
 import socket
 
@@ -56,16 +57,12 @@ def test_probe_is_off_by_default(tmp_path):
         d.stop()
 
 
-def fildes_of_pipe(sock):
-    """A FILDES request for a pipe that never ends: the scan blocks."""
-    r, w = os.pipe()
+def stall(sock):
+    """SANDBOXSTALL: a worker waits on a pipe nobody writes to."""
     c = socket.socket(socket.AF_UNIX)
     c.connect(sock)
-    c.sendall(b"zFILDES\0")
-    c.sendmsg([b"\0"], [(socket.SOL_SOCKET, socket.SCM_RIGHTS,
-                         __import__("array").array("i", [r]))])
-    os.close(r)
-    return c, w
+    c.sendall(b"zSANDBOXSTALL\0")
+    return c
 
 
 def read_all(c, timeout=20):
@@ -79,35 +76,31 @@ def read_all(c, timeout=20):
 
 
 def test_overrun_worker_is_replaced(vd):
-    c, w = fildes_of_pipe(vd.sock)
-    out = read_all(c)
-    os.close(w)
-    assert out.endswith(b"]: Scan failed: time limit exceeded. ERROR\0")
+    out = read_all(stall(vd.sock))
+    assert out == b"stall: Scan failed: time limit exceeded. ERROR\0"
     assert vd.metric('vigil_worker_restarts_total{reason="timeout"}') == 1
     assert wait_for(lambda: len(vd.workers()) == 2)
     assert vd.ask(instream(EICAR)) == b"stream: Eicar-Signature FOUND\0"
 
 
 def test_crashed_worker_is_replaced(vd):
-    c, w = fildes_of_pipe(vd.sock)
+    c = stall(vd.sock)
     assert wait_for(lambda: vd.metric("vigil_workers_busy") == 1)
     for pid in vd.workers():
         os.kill(pid, signal.SIGSEGV)
     out = read_all(c)
-    os.close(w)
-    assert out.endswith(b"]: Scan failed: the worker crashed. ERROR\0")
+    assert out == b"stall: Scan failed: the worker crashed. ERROR\0"
     # under AddressSanitizer a crashing worker writes its report first
     assert wait_for(lambda: len(vd.workers()) == 2, 120), vd.logtext()
     assert vd.ask(instream(EICAR)) == b"stream: Eicar-Signature FOUND\0"
 
 
 def test_client_that_leaves_cancels_its_scan(vd):
-    c, w = fildes_of_pipe(vd.sock)
+    c = stall(vd.sock)
     assert wait_for(lambda: vd.metric("vigil_workers_busy") == 1)
     c.close()
     assert wait_for(lambda: vd.metric(
         'vigil_worker_restarts_total{reason="cancel"}') == 1, 5)
-    os.close(w)
     assert vd.metric("vigil_workers_busy") == 0
 
 
@@ -145,17 +138,16 @@ def test_queue_limit_has_an_answer(tmp_path):
     an explicit answer; the queue keeps its order."""
     d = Vigild(str(tmp_path), make_db(str(tmp_path / "db")),
                "MaxThreads 1\nMaxQueue 1\nQueueTimeout 1\n"
-               "WorkerTimeout 30\n")
+               "WorkerTimeout 30\nDebugSandboxProbe yes\n")
     try:
-        busy = fildes_of_pipe(d.sock)      # the worker
-        queued = fildes_of_pipe(d.sock)    # the queue
+        busy = stall(d.sock)      # the worker
+        queued = stall(d.sock)    # the queue
         assert wait_for(lambda: d.metric("vigil_queue_depth") == 1)
         assert d.ask(instream(b"x")) == \
             b"stream: Server busy: scan queue full. ERROR\0"
         assert d.metric("vigil_queue_refused_total") == 1
-        for c, w in (busy, queued):
-            os.close(w)
-            c.close()
+        busy.close()
+        queued.close()
     finally:
         d.stop()
 
@@ -191,3 +183,73 @@ def test_burst_past_the_queue_waits_its_turn(tmp_path):
                                      [b"stream: Eicar-Signature FOUND\0"] * 10)
     finally:
         d.stop()
+
+
+def fildes_of_pipe(sock):
+    """FILDES of a pipe: the connection and the pipe's write end."""
+    import array
+    r, w = os.pipe()
+    c = socket.socket(socket.AF_UNIX)
+    c.connect(sock)
+    c.sendall(b"zFILDES\0")
+    c.sendmsg([b"\0"], [(socket.SOL_SOCKET, socket.SCM_RIGHTS,
+                         array.array("i", [r]))])
+    os.close(r)
+    return c, w
+
+
+def test_idle_pipes_hold_no_worker(vd):
+    """Finding 11: a pipe nobody writes to is read by the daemon itself
+    within ReadTimeout, so more idle pipes than workers stop no one."""
+    held = [fildes_of_pipe(vd.sock) for _ in range(4)]   # 2 workers
+    assert vd.ask(instream(EICAR)) == b"stream: Eicar-Signature FOUND\0"
+    assert vd.metric("vigil_workers_busy") == 0
+    for c, w in held:
+        out = read_all(c)
+        os.close(w)
+        assert re.fullmatch(rb"fd\[\d+\]: Read timed out\. ERROR\0", out)
+
+
+def test_pipe_is_scanned_once_it_ends(vd):
+    c, w = fildes_of_pipe(vd.sock)
+    for part in (EICAR[:20], EICAR[20:]):
+        os.write(w, part)
+    os.close(w)
+    assert re.fullmatch(rb"fd\[\d+\]: Eicar-Signature FOUND\0", read_all(c))
+
+
+def test_pipe_past_the_stream_limit_is_an_error(tmp_path):
+    d = Vigild(str(tmp_path), make_db(str(tmp_path / "db")),
+               "StreamMaxLength 1K\n")
+    try:
+        c, w = fildes_of_pipe(d.sock)
+        try:
+            os.write(w, b"x" * 4096)
+        except BrokenPipeError:
+            pass
+        out = read_all(c)
+        os.close(w)
+        assert re.fullmatch(rb"fd\[\d+\]: Size limit exceeded\. ERROR\0", out)
+        assert d.ask(b"zPING\0") == b"PONG\0"
+    finally:
+        d.stop()
+
+
+def test_pipes_inside_a_session_keep_their_order(vd):
+    """IDSESSION: a pipe's FILDES, then INSTREAM; both answered, numbered."""
+    import array
+    r, w = os.pipe()
+    c = socket.socket(socket.AF_UNIX)
+    c.connect(vd.sock)
+    c.sendall(b"zIDSESSION\0zFILDES\0")
+    c.sendmsg([b"\0"], [(socket.SOL_SOCKET, socket.SCM_RIGHTS,
+                         array.array("i", [r]))])
+    os.close(r)
+    c.sendall(instream(b"clean") + b"zEND\0")
+    os.write(w, EICAR)
+    os.close(w)
+    lines = read_all(c).split(b"\0")[:-1]
+    assert len(lines) == 2, lines
+    assert any(re.fullmatch(rb"1: fd\[\d+\]: Eicar-Signature FOUND", x)
+               for x in lines), lines
+    assert b"2: stream: OK" in lines
