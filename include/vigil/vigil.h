@@ -345,7 +345,8 @@ VIGIL_API int vigil_scanner_scan_buffer(struct vigil_scanner *s,
 /*
  * vigil_scanner_scan_fd -- scan what can be read from fd: a regular file is
  * mapped from offset 0 whatever the descriptor's position; a pipe or
- * socket is read to its end.
+ * socket is read to its end, within the scan time (max_seconds): a writer
+ * that has not ended by then makes the MaxScanTime limit the result.
  * Thread, Owns: as vigil_scanner_scan_buffer(). The descriptor stays open.
  * Errors: as vigil_scanner_scan_buffer(), and VIGIL_EIO, VIGIL_ETYPE
  * (a directory or device).

@@ -164,3 +164,19 @@ def test_help_and_version(vigil):
         cp = subprocess.run(["groff", "-man", "-Tutf8", "-ww", "-z", page],
                             capture_output=True, text=True)
         assert cp.returncode == 0 and not cp.stderr, cp.stderr
+
+
+def test_stdin_that_never_ends_is_a_limit(tmp_path, vigil):
+    """A pipe whose writer neither writes nor closes: the scan gives up at
+    --max-scantime with the limit as its result, not clean, not a hang."""
+    _, db = tree(tmp_path)
+    r, w = os.pipe()
+    try:
+        p = vigil("scan", "--no-summary", "--max-scantime=1", "-d", db, "-",
+                  stdin=r, timeout=60)
+    finally:
+        os.close(r)
+        os.close(w)
+    assert p.rc == 1, p.err
+    assert p.out.strip() == \
+        "stdin: Heuristics.Limits.Exceeded.MaxScanTime FOUND"

@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -147,18 +148,42 @@ int vigil_scanner_scan_buffer(struct vigil_scanner *s, const void *buf,
 	return scanner_scan_object(s, buf ? buf : "", len, res);
 }
 
-/* Reads a pipe, socket or size-less file through a stream. */
+/* Waits until fd can be read, up to the end of the scan time that began
+ * at t0: 1 (readable), 0 (time is up) or -1 (poll failed). */
+static int wait_readable(struct vigil_scanner *s, int fd, double t0)
+{
+	double left = s->opts.max_seconds - (scanner_clock() - t0);
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	int n;
+
+	if (left <= 0)
+		return 0;
+	n = poll(&p, 1, left > 3600 ? 3600 * 1000 : (int)(left * 1000) + 1);
+	if (n < 0)
+		return errno == EINTR ? 1 : -1;
+	return n > 0 || scanner_clock() - t0 < s->opts.max_seconds;
+}
+
+/*
+ * Reads a pipe, socket or size-less file through a stream, within the scan
+ * time: a writer that stops without ending holds the scan no longer than
+ * that, and the result is then the time limit (never clean).
+ */
 static int scan_unsized(struct vigil_scanner *s, int fd,
 			struct vigil_result *res)
 {
 	uint8_t chunk[65536];
+	double t0 = scanner_clock();
 	int rc;
 
 	if ((rc = vigil_scanner_stream_begin(s)) < 0)
 		return rc;
 	for (;;) {
-		ssize_t n = read(fd, chunk, sizeof(chunk));
+		ssize_t n;
 
+		if ((rc = wait_readable(s, fd, t0)) == 0)
+			return stream_end_at_limit(s, LIMIT_TIME, res);
+		n = rc < 0 ? -1 : read(fd, chunk, sizeof(chunk));
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {

@@ -120,5 +120,8 @@ int bodyscan_run(struct vigil_scanner *s, size_t shard, const uint8_t *buf,
 int scanner_scan_object(struct vigil_scanner *s, const uint8_t *buf,
 			size_t len, struct vigil_result *res);
 double scanner_clock(void);
+/* stream.c: ends the open stream unread, the limit 'which' its result. */
+int stream_end_at_limit(struct vigil_scanner *s, const char *which,
+			struct vigil_result *res);
 
 #endif

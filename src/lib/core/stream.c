@@ -95,6 +95,45 @@ static int end_spilled(struct vigil_scanner *s, struct vigil_result *res)
 	return rc;
 }
 
+/* Nothing was kept past the limit: the limit is the result. */
+static int end_at_limit(struct vigil_scanner *s, const char *which,
+			struct vigil_result *res)
+{
+	int rc;
+
+	verdict_reset(s);
+	s->w.bytes = 0;
+	s->w.files = 0;
+	rc = scanner_limit(s, which);
+	verdict_fill(s, VIGIL_TYPE_BINARY, 0, res);
+	res->bytes = s->stream.total;
+	return rc;
+}
+
+static void stream_release(struct stream *st)
+{
+	if (st->fd >= 0) {
+		close(st->fd);
+		st->fd = -1;
+	}
+	if (st->cap > STREAM_SPILL_BYTES) {
+		free(st->buf);
+		st->buf = NULL;
+		st->cap = 0;
+	}
+}
+
+int stream_end_at_limit(struct vigil_scanner *s, const char *which,
+			struct vigil_result *res)
+{
+	int rc;
+
+	s->stream.open = 0;
+	rc = end_at_limit(s, which, res);
+	stream_release(&s->stream);
+	return rc;
+}
+
 int vigil_scanner_stream_end(struct vigil_scanner *s, struct vigil_result *res)
 {
 	struct stream *st;
@@ -106,28 +145,13 @@ int vigil_scanner_stream_end(struct vigil_scanner *s, struct vigil_result *res)
 	if (!st->open)
 		return VIGIL_ESTATE;
 	st->open = 0;
-	if (st->over) {
-		/* Nothing was kept past the limit: the limit is the result. */
-		verdict_reset(s);
-		s->w.bytes = 0;
-		s->w.files = 0;
-		rc = scanner_limit(s, LIMIT_FILESIZE);
-		verdict_fill(s, VIGIL_TYPE_BINARY, 0, res);
-		res->bytes = st->total;
-	} else if (st->fd >= 0) {
+	if (st->over)
+		rc = end_at_limit(s, LIMIT_FILESIZE, res);
+	else if (st->fd >= 0)
 		rc = end_spilled(s, res);
-	} else {
+	else
 		rc = scanner_scan_object(s, st->buf ? st->buf : (uint8_t *)"",
 					 st->len, res);
-	}
-	if (st->fd >= 0) {
-		close(st->fd);
-		st->fd = -1;
-	}
-	if (st->cap > STREAM_SPILL_BYTES) {
-		free(st->buf);
-		st->buf = NULL;
-		st->cap = 0;
-	}
+	stream_release(st);
 	return rc;
 }
