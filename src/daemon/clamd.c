@@ -307,8 +307,7 @@ static void release(struct conn *c)
 	clamd_fdread_stop(c);
 	while (cs->reqs)
 		clamd_cancel(cs->reqs);
-	if (cs->memfd >= 0)
-		close(cs->memfd);
+	clamd_stream_release(c);
 	free(cs);
 	c->state = NULL;
 }

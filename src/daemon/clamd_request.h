@@ -54,6 +54,7 @@ struct clamd {
 	uint64_t stream_bytes;
 	uint32_t chunk_left;
 	int in_chunk;
+	uint64_t held;	/* charged for memfd or fdread_memfd (svc_mem_take) */
 	/* FILDES */
 	struct request *fildes_rq;
 	uint64_t fildes_cmd_end;	/* input offset after the command */

@@ -28,6 +28,7 @@ struct scanjob {
 	char *label;
 	int single;		/* the request's only object: say OK */
 	double t0;
+	uint64_t held;		/* its memory file's charge (svc_mem_take) */
 	struct scanjob *next;	/* the request's jobs */
 };
 
@@ -90,6 +91,8 @@ static void report(struct request *rq, struct scanjob *sj,
 		rq->errors++;
 		clamd_reply(rq, "%s: %s. ERROR", sj->label,
 			    vigil_strerror(r->rc));
+		vlog(LOG_WARNING, "%s(%s): %s", sj->label, rq->c->peer,
+		     vigil_strerror(r->rc));
 	} else if (r->verdict != VIGIL_VERDICT_CLEAN) {
 		report_found(rq, sj, r);
 	} else if (sj->single) {
@@ -123,6 +126,7 @@ static void job_done(struct pool_job *pj, const struct wire_result *r,
 	unlink_job(rq, sj);
 	if (pj->fd >= 0)
 		close(pj->fd);
+	svc_mem_give(rq->c->svc, sj->held);
 	if (why == POOL_BUSY)
 		rq->c->svc->n.queue_refused++;
 	if (why != POOL_CANCELLED) {
@@ -136,16 +140,20 @@ static void job_done(struct pool_job *pj, const struct wire_result *r,
 		pump(rq);
 }
 
-/* Hands fd (taken over) to the pool; the reply comes with the result. */
-static int submit(struct request *rq, int fd, const char *label, int single)
+/* Hands fd (taken over, with the memory charge held for it) to the pool;
+ * the reply comes with the result. */
+static int submit(struct request *rq, int fd, const char *label, int single,
+		  uint64_t held)
 {
 	struct scanjob *sj = calloc(1, sizeof(*sj));
 
 	if (!sj || !(sj->label = strdup(label))) {
 		free(sj);
 		close(fd);
+		svc_mem_give(rq->c->svc, held);
 		return -1;
 	}
+	sj->held = held;
 	sj->rq = rq;
 	sj->single = single;
 	sj->t0 = ev_now();
@@ -166,6 +174,7 @@ static int submit(struct request *rq, int fd, const char *label, int single)
 		rq->errors++;
 		if (fd >= 0)
 			close(fd);
+		svc_mem_give(rq->c->svc, held);
 		free(sj->label);
 		free(sj);
 		return -1;
@@ -191,7 +200,7 @@ static void pump(struct request *rq)
 		} else if (rc < 0) {
 			rq->errors++;
 			clamd_reply(rq, "%s: %s. ERROR", path, why);
-		} else if (submit(rq, fd, path, 0) < 0) {
+		} else if (submit(rq, fd, path, 0, 0) < 0) {
 			end = 1; /* the queue is full: said once, stop here */
 		}
 		if (end)
@@ -234,7 +243,7 @@ static void scan_path(struct request *rq)
 			return path_failure(rq, ENOMEM);
 		pump(rq);
 	} else if (S_ISREG(st.st_mode)) {
-		if (submit(rq, fd, rq->path, 1) < 0)
+		if (submit(rq, fd, rq->path, 1, 0) < 0)
 			clamd_request_done(rq);
 	} else {
 		close(fd);
@@ -254,7 +263,7 @@ void clamd_path_request(struct conn *c, const struct proto_command *pc)
 	}
 	if (rq->cmd != CMD_SANDBOXPROBE)
 		scan_path(rq);
-	else if (submit(rq, -1, rq->path, 1) < 0)
+	else if (submit(rq, -1, rq->path, 1, 0) < 0)
 		clamd_request_done(rq);
 }
 
@@ -273,7 +282,7 @@ void clamd_stall_request(struct conn *c, const struct proto_command *pc)
 		return;
 	}
 	rq->stall_fd = p[1];
-	if (submit(rq, p[0], "stall", 1) < 0)
+	if (submit(rq, p[0], "stall", 1, 0) < 0)
 		clamd_request_done(rq);
 }
 
@@ -291,20 +300,40 @@ void clamd_cancel(struct request *rq)
 	clamd_request_free(rq);
 }
 
-static void stream_refused(struct conn *c, uint32_t want)
+/* Drops what the daemon holds of a stream: its memory file, its charge. */
+void clamd_stream_release(struct conn *c)
+{
+	struct clamd *cs = c->state;
+
+	if (cs->memfd >= 0)
+		close(cs->memfd);
+	cs->memfd = -1;
+	svc_mem_give(c->svc, cs->held);
+	cs->held = 0;
+}
+
+/* Refuses the rest of a stream with one reply: past StreamMaxLength, or
+ * with all clients' streams at StreamMemoryLimit. */
+static void stream_refused(struct conn *c, uint32_t want, int busy)
 {
 	struct clamd *cs = c->state;
 	struct request *rq = cs->stream_rq;
 
-	vlog(LOG_WARNING, "INSTREAM(%s): Size limit reached, (requested: "
-	     "%llu, max: %llu)", c->peer,
-	     (unsigned long long)(cs->stream_bytes + want),
-	     (unsigned long long)c->svc->conf->stream_max_bytes);
-	c->svc->n.instream_limit++;
-	clamd_reply(rq, "%s", R_INSTREAM_LIMIT);
+	if (busy) {
+		vlog(LOG_WARNING, "INSTREAM(%s): StreamMemoryLimit reached "
+		     "(%llu bytes held)", c->peer,
+		     (unsigned long long)c->svc->mem_held);
+		clamd_reply(rq, "stream: %s ERROR", R_MEMORY_FULL);
+	} else {
+		vlog(LOG_WARNING, "INSTREAM(%s): Size limit reached, "
+		     "(requested: %llu, max: %llu)", c->peer,
+		     (unsigned long long)(cs->stream_bytes + want),
+		     (unsigned long long)c->svc->conf->stream_max_bytes);
+		c->svc->n.instream_limit++;
+		clamd_reply(rq, "%s", R_INSTREAM_LIMIT);
+	}
 	cs->stream_rq = NULL;
-	close(cs->memfd);
-	cs->memfd = -1;
+	clamd_stream_release(c);
 	/* the reply, then end of output; but keep reading what the client
 	 * still sends, so that it reads the reply instead of failing to
 	 * write, until it closes or ReadTimeout passes */
@@ -319,12 +348,14 @@ static void stream_end(struct conn *c)
 	struct clamd *cs = c->state;
 	struct request *rq = cs->stream_rq;
 	int fd = cs->memfd;
+	uint64_t held = cs->held;
 
 	cs->stream_rq = NULL;
 	cs->memfd = -1;
+	cs->held = 0;
 	cs->state = cs->session ? ST_COMMAND : ST_DONE;
 	c->deadline = 0;
-	if (submit(rq, fd, "stream", 1) < 0)
+	if (submit(rq, fd, "stream", 1, held) < 0)
 		clamd_request_done(rq);
 }
 
@@ -345,9 +376,14 @@ static int chunk_header(struct conn *c)
 		return 1;
 	}
 	if (cs->stream_bytes + len > c->svc->conf->stream_max_bytes) {
-		stream_refused(c, len);
+		stream_refused(c, len, 0);
 		return 1;
 	}
+	if (svc_mem_take(c->svc, len) < 0) {
+		stream_refused(c, len, 1);
+		return 1;
+	}
+	cs->held += len;
 	cs->chunk_left = len;
 	cs->in_chunk = 1;
 	return 1;
@@ -424,17 +460,19 @@ void clamd_fildes_input(struct conn *c)
 	snprintf(label, sizeof(label), "fd[%d]", fd);
 	if (fdread_start(c, rq, fd, label) == 0)
 		return; /* a pipe or socket: read here first */
-	if (submit(rq, fd, label, 1) < 0)
+	if (submit(rq, fd, label, 1, 0) < 0)
 		clamd_request_done(rq);
 }
 
-/* Ends the reading: the descriptor closed, the memory file kept only if
- * it goes on to a worker (returned), input resumed. */
-static int fdread_end(struct conn *c)
+/* Ends the reading: the descriptor closed, input resumed; the memory file
+ * and its charge are the caller's (on to a worker, or dropped). */
+static int fdread_end(struct conn *c, uint64_t *held)
 {
 	struct clamd *cs = c->state;
 	int memfd = cs->fdread_memfd;
 
+	*held = cs->held;
+	cs->held = 0;
 	conn_unwatch_aux(c);
 	close(cs->fdread_fd);
 	cs->fdread_fd = cs->fdread_memfd = -1;
@@ -450,10 +488,12 @@ static void fdread_fail(struct conn *c, const char *why)
 {
 	struct clamd *cs = c->state;
 	struct request *rq = cs->fdread_rq;
+	uint64_t held;
 
 	clamd_reply(rq, "%s: %s ERROR", cs->fdread_label, why);
 	rq->errors++;
-	close(fdread_end(c));
+	close(fdread_end(c, &held));
+	svc_mem_give(c->svc, held);
 	clamd_request_done(rq);
 	if (!c->dead && c->in_len)
 		c->ops->input(c); /* what came meanwhile (IDSESSION) */
@@ -508,6 +548,31 @@ static int write_all(int fd, const char *p, size_t n)
 	return 0;
 }
 
+/* Keeps n bytes read from the descriptor (within StreamMaxLength and
+ * StreamMemoryLimit); 0, or -1 when the request has been answered. */
+static int fdread_keep(struct conn *c, const char *buf, size_t n)
+{
+	struct clamd *cs = c->state;
+
+	if (cs->fdread_bytes + n > c->svc->conf->stream_max_bytes) {
+		c->svc->n.instream_limit++;
+		fdread_fail(c, "Size limit exceeded.");
+		return -1;
+	}
+	if (svc_mem_take(c->svc, n) < 0) {
+		fdread_fail(c, R_MEMORY_FULL);
+		return -1;
+	}
+	cs->held += n; /* given back with the memory file, whatever happens */
+	if (write_all(cs->fdread_memfd, buf, n) < 0) {
+		fdread_fail(c, "Can't store the data.");
+		return -1;
+	}
+	cs->fdread_bytes += n;
+	c->deadline = ev_now() + c->svc->conf->read_timeout_s;
+	return 0;
+}
+
 void clamd_fdread_input(struct conn *c, unsigned events)
 {
 	struct clamd *cs = c->state;
@@ -524,15 +589,7 @@ void clamd_fdread_input(struct conn *c, unsigned events)
 		return;
 	}
 	if (n > 0) {
-		if (cs->fdread_bytes + (size_t)n > c->svc->conf->stream_max_bytes) {
-			c->svc->n.instream_limit++;
-			fdread_fail(c, "Size limit exceeded.");
-		} else if (write_all(cs->fdread_memfd, buf, (size_t)n) < 0) {
-			fdread_fail(c, "Can't store the data.");
-		} else {
-			cs->fdread_bytes += (size_t)n;
-			c->deadline = ev_now() + c->svc->conf->read_timeout_s;
-		}
+		fdread_keep(c, buf, (size_t)n);
 		return;
 	}
 	{
@@ -540,8 +597,10 @@ void clamd_fdread_input(struct conn *c, unsigned events)
 		char label[sizeof(cs->fdread_label)];
 
 		memcpy(label, cs->fdread_label, sizeof(label));
-		memfd = fdread_end(c); /* the end: the memory file is the object */
-		if (submit(rq, memfd, label, 1) < 0)
+		uint64_t held;
+
+		memfd = fdread_end(c, &held); /* the memory file is the object */
+		if (submit(rq, memfd, label, 1, held) < 0)
 			clamd_request_done(rq);
 		if (!c->dead && c->in_len)
 			c->ops->input(c);
@@ -557,7 +616,10 @@ void clamd_fdread_stop(struct conn *c)
 {
 	struct clamd *cs = c->state;
 
+	uint64_t held;
+
 	if (cs->state != ST_FDREAD || cs->fdread_fd < 0)
 		return;
-	close(fdread_end(c));
+	close(fdread_end(c, &held));
+	svc_mem_give(c->svc, held);
 }

@@ -16,6 +16,8 @@ void clamd_stall_request(struct conn *c, const struct proto_command *pc);
 void clamd_cancel(struct request *rq);
 /* FILDES of a pipe or socket: its data, read as it comes (ST_FDREAD); the
  * deadline passed; the connection is going (closes what is open). */
+/* Drops an INSTREAM's memory file and its charge (the connection ends). */
+void clamd_stream_release(struct conn *c);
 void clamd_fdread_input(struct conn *c, unsigned events);
 void clamd_fdread_timeout(struct conn *c);
 void clamd_fdread_stop(struct conn *c);

@@ -42,6 +42,7 @@ static const struct kv_key opts[] = {
 	O("CacheDirectory", T_STR, cache_dir),
 	O("SelfCheck", T_NUM, self_check_s),
 	O("StreamMaxLength", T_SIZE, stream_max_bytes),
+	O("StreamMemoryLimit", T_SIZE, stream_memory_bytes),
 	O("MaxThreads", T_NUM, max_threads),
 	O("MaxQueue", T_NUM, max_queue),
 	O("QueueTimeout", T_NUM, queue_timeout_s),
@@ -60,6 +61,7 @@ static const struct kv_key opts[] = {
 	O("WorkerSandbox", T_BOOL, worker_sandbox),
 	O("AllowUnconfinedWorkers", T_BOOL, allow_unconfined),
 	O("WorkerMaxScans", T_NUM, worker_max_scans),
+	O("WorkerMaxMemory", T_SIZE, worker_max_memory),
 	O("DebugSandboxProbe", T_BOOL, debug_sandbox_probe),
 	O("ICAPPort", T_NUM, icap_port),
 	O("ICAPAddr", T_STR, icap_addr),
@@ -132,6 +134,7 @@ void conf_defaults(struct vconf *c)
 	c->fix_stale_socket = 1;
 	c->self_check_s = 600;
 	c->stream_max_bytes = 25ull << 20;
+	c->stream_memory_bytes = 1ull << 30;
 	c->max_threads = 0; /* the number of CPUs, decided at start */
 	c->max_queue = 100;
 	c->queue_timeout_s = 30;
@@ -141,6 +144,7 @@ void conf_defaults(struct vconf *c)
 	c->idle_timeout_s = 30;
 	c->allow_allmatch = 1;
 	c->worker_sandbox = 1;
+	c->worker_max_memory = 2ull << 30;
 	c->icap_port = 1344;
 	c->icap_preview_bytes = 1024;
 	c->log_time = 1;
@@ -157,15 +161,34 @@ int conf_line(struct vconf *c, const char *line, size_t len, char *err,
 	return kv_line(&format, c, line, len, err, errlen);
 }
 
+/* What no single line can say is wrong: keys that contradict each other. */
+static int check(const struct vconf *c, const char *name, char *err,
+		 size_t errlen)
+{
+	if (c->stream_memory_bytes < c->stream_max_bytes) {
+		snprintf(err, errlen, "%s: StreamMemoryLimit (%llu bytes) is "
+			 "less than StreamMaxLength (%llu bytes): not one "
+			 "stream could be held", name,
+			 (unsigned long long)c->stream_memory_bytes,
+			 (unsigned long long)c->stream_max_bytes);
+		return -1;
+	}
+	return 0;
+}
+
 int conf_text(struct vconf *c, const char *text, size_t len,
 	      const char *name, char *err, size_t errlen)
 {
-	return kv_text(&format, c, text, len, name, err, errlen);
+	if (kv_text(&format, c, text, len, name, err, errlen) < 0)
+		return -1;
+	return check(c, name, err, errlen);
 }
 
 int conf_load(struct vconf *c, const char *path, char *err, size_t errlen)
 {
-	return kv_load(&format, c, path, err, errlen);
+	if (kv_load(&format, c, path, err, errlen) < 0)
+		return -1;
+	return check(c, path, err, errlen);
 }
 
 void conf_print(const struct vconf *c, FILE *f)

@@ -28,6 +28,7 @@ struct vconf {
 	unsigned self_check_s;		/* SelfCheck: database poll, seconds */
 	/* clients */
 	uint64_t stream_max_bytes;	/* StreamMaxLength */
+	uint64_t stream_memory_bytes;	/* StreamMemoryLimit: all clients' */
 	unsigned max_threads;		/* MaxThreads: worker processes */
 	unsigned max_queue;		/* MaxQueue: scans waiting */
 	unsigned queue_timeout_s;	/* QueueTimeout: beyond MaxQueue */
@@ -48,6 +49,7 @@ struct vconf {
 	int worker_sandbox;		/* WorkerSandbox */
 	int allow_unconfined;		/* AllowUnconfinedWorkers */
 	unsigned worker_max_scans;	/* WorkerMaxScans: recycle after */
+	uint64_t worker_max_memory;	/* WorkerMaxMemory: beyond the engine */
 	int debug_sandbox_probe;	/* DebugSandboxProbe: test hook */
 	/* ICAP and metrics (Vigil) */
 	unsigned icap_port;		/* ICAPPort; 0: off */

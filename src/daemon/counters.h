@@ -26,6 +26,7 @@ struct counters {
 	double latency_sum;
 	uint64_t reloads_ok, reloads_failed;
 	uint64_t instream_limit, conn_refused, queue_refused;
+	uint64_t mem_refused;	/* past StreamMemoryLimit */
 	uint64_t connections;
 };
 

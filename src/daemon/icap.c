@@ -30,8 +30,10 @@ struct icap {
 	char *hdrs;		/* the encapsulated HTTP headers */
 	size_t hdrs_len;
 	int memfd;
+	uint64_t held;		/* memfd's charge (svc_mem_take) */
 	uint64_t body_bytes, chunk_left;
 	int in_preview, over;	/* over: the body passed StreamMaxLength */
+	int busy;		/* it did not fit in StreamMemoryLimit */
 	int zero_ieof;		/* the last zero chunk said ieof */
 	int committed;		/* the 200 and headers are sent */
 	struct pool_job job;
@@ -39,8 +41,12 @@ struct icap {
 	double t0;
 };
 
-static void reset(struct icap *st)
+static void reset(struct conn *c)
 {
+	struct icap *st = c->state;
+
+	svc_mem_give(c->svc, st->held);
+	st->held = 0;
 	free(st->hdrs);
 	st->hdrs = NULL;
 	st->hdrs_len = 0;
@@ -48,7 +54,7 @@ static void reset(struct icap *st)
 		close(st->memfd);
 	st->memfd = -1;
 	st->body_bytes = st->chunk_left = 0;
-	st->in_preview = st->over = st->committed = 0;
+	st->in_preview = st->over = st->busy = st->committed = 0;
 	st->state = IC_HEAD;
 }
 
@@ -80,7 +86,7 @@ static void done(struct conn *c)
 	struct icap *st = c->state;
 	int close_it = st->req.close;
 
-	reset(st);
+	reset(c);
 	if (close_it)
 		conn_close_after_output(c);
 }
@@ -289,6 +295,8 @@ static void body_complete(struct conn *c)
 {
 	struct icap *st = c->state;
 
+	if (st->busy)
+		return fail(c, "503 Service Unavailable");
 	if (st->over && !c->svc->conf->limits_warn) {
 		c->svc->n.instream_limit++;
 		return block(c, "Heuristics.Limits.Exceeded.StreamMaxLength");
@@ -310,16 +318,27 @@ static void body_complete(struct conn *c)
 }
 
 
+/* Keeps n bytes of the body: 0, or -1. Past StreamMaxLength or
+ * StreamMemoryLimit it reads on and keeps nothing; the end says which. */
 static int store(struct conn *c, size_t n)
 {
 	struct icap *st = c->state;
 	size_t off = 0;
 	ssize_t w;
 
-	if (st->over || st->body_bytes + n > c->svc->conf->stream_max_bytes) {
-		st->over = 1; /* read on, keep nothing */
+	if (st->over || st->busy)
+		return 0;
+	if (st->body_bytes + n > c->svc->conf->stream_max_bytes) {
+		st->over = 1;
 		return 0;
 	}
+	if (svc_mem_take(c->svc, n) < 0) {
+		vlog(LOG_WARNING, "icap(%s): StreamMemoryLimit reached",
+		     c->peer);
+		st->busy = 1;
+		return 0;
+	}
+	st->held += n;
 	while (off < n) {
 		w = write(st->memfd, c->in + off, n - off);
 		if (w < 0 && errno == EINTR)
@@ -499,7 +518,7 @@ static void release(struct conn *c)
 
 	if (st->job_running)
 		pool_cancel(c->svc->pool, &st->job);
-	reset(st);
+	reset(c);
 	free(st);
 	c->state = NULL;
 }

@@ -68,10 +68,13 @@ const struct vigil_engine *pool_engine(const struct pool *p)
 
 static void child(struct pool *p, int sock)
 {
-	struct worker_setup ws = { 3, p->gens->engine, p->cfg.opts,
-				   p->cfg.sandbox, p->cfg.allow_unconfined,
-				   p->cfg.probe,
-				   p->cfg.max_scans };
+	struct worker_setup ws = {
+		.sock = 3, .engine = p->gens->engine, .opts = p->cfg.opts,
+		.sandbox = p->cfg.sandbox,
+		.allow_unconfined = p->cfg.allow_unconfined,
+		.probe = p->cfg.probe, .max_scans = p->cfg.max_scans,
+		.max_memory = p->cfg.max_memory,
+	};
 	struct gen *g;
 
 	log_in_worker();

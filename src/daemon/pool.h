@@ -57,6 +57,7 @@ struct pool_config {
 	unsigned queue_timeout_s;
 	unsigned timeout_s;		/* a job's hard time limit */
 	unsigned max_scans;		/* a worker's jobs before renewal */
+	uint64_t max_memory;		/* a worker's memory beyond its start */
 	int sandbox, allow_unconfined, probe;
 	struct vigil_scan_options opts;
 };

@@ -67,6 +67,8 @@ int proto_in_session(enum proto_cmd cmd);
 #define R_TIMEOUT "COMMAND READ TIMED OUT"
 #define R_SESSION_INVALID "Command invalid inside IDSESSION. ERROR"
 #define R_INSTREAM_LIMIT "INSTREAM size limit exceeded. ERROR"
+/* All clients' data in memory at StreamMemoryLimit ("label: " before). */
+#define R_MEMORY_FULL "Server busy: stream memory full."
 #define R_PATH_FAILURE "File path check failure: No such file or directory."
 #define R_NOT_SUPPORTED "Not supported file type"
 #define R_BUSY "Server busy: too many connections. ERROR"

@@ -200,6 +200,7 @@ static int pool_setup(struct server *s, struct vigil_engine *e)
 		       (c->max_scan_ms ? c->max_scan_ms / 1000 :
 					 VIGIL_DEFAULT_MAX_SECONDS) + 10;
 	pc.max_scans = c->worker_max_scans;
+	pc.max_memory = c->worker_max_memory;
 	pc.sandbox = c->worker_sandbox;
 	pc.allow_unconfined = c->allow_unconfined;
 	pc.probe = c->debug_sandbox_probe;

@@ -158,6 +158,11 @@ static size_t prometheus(const struct svc *s, char *buf, size_t len)
 	counter(&b, "vigil_queue_refused_total",
 		"Objects refused because the queue was full (MaxQueue).",
 		s->n.queue_refused);
+	counter(&b, "vigil_stream_memory_refused_total",
+		"Client data refused at StreamMemoryLimit.", s->n.mem_refused);
+	gauge(&b, "vigil_stream_memory_bytes", "Client data held in memory "
+	      "until scanned (INSTREAM, FILDES of pipes, ICAP bodies).",
+	      (double)s->mem_held);
 	gauge(&b, "vigil_connections", "Client connections open (clamd and "
 	      "ICAP).", s->nclients);
 	gauge(&b, "vigil_uptime_seconds", "Seconds since vigild started.",

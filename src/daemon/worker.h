@@ -5,6 +5,8 @@
 #ifndef VIGILD_WORKER_H
 #define VIGILD_WORKER_H
 
+#include <stdint.h>
+
 #include "vigil/vigil.h"
 
 struct worker_setup {
@@ -15,6 +17,7 @@ struct worker_setup {
 	int allow_unconfined;		/* run with the layers the kernel has */
 	int probe;			/* answer JOB_PROBE (DebugSandboxProbe) */
 	unsigned max_scans;		/* exit after this many; 0: never */
+	uint64_t max_memory;		/* WorkerMaxMemory; 0: no limit */
 };
 
 /* Runs in the forked child; never returns. */

@@ -253,3 +253,76 @@ def test_pipes_inside_a_session_keep_their_order(vd):
     assert any(re.fullmatch(rb"1: fd\[\d+\]: Eicar-Signature FOUND", x)
                for x in lines), lines
     assert b"2: stream: OK" in lines
+
+
+def test_stream_memory_is_bounded_across_clients(tmp_path):
+    """Finding 12: streams that never end hold at most StreamMemoryLimit
+    between them; past it INSTREAM, FILDES of a pipe and ICAP bodies get
+    an explicit busy answer, and the memory comes back when clients go."""
+    import shutil
+    import subprocess
+    d = Vigild(str(tmp_path), make_db(str(tmp_path / "db")),
+               "StreamMemoryLimit 2M\n")     # StreamMaxLength is 1M
+    try:
+        held = []
+        for _ in range(2):
+            s = socket.socket(socket.AF_UNIX)
+            s.connect(d.sock)
+            s.sendall(b"zINSTREAM\0" + (1000000).to_bytes(4, "big") +
+                      b"x" * 1000000)                  # never ended
+            held.append(s)
+        assert wait_for(
+            lambda: d.metric("vigil_stream_memory_bytes") == 2000000)
+        assert d.ask(instream(b"y" * 100000)) == \
+            b"stream: Server busy: stream memory full. ERROR\0"
+        c, w = fildes_of_pipe(d.sock)
+        os.write(w, b"z" * 100000)
+        out = read_all(c)
+        os.close(w)
+        assert re.fullmatch(
+            rb"fd\[\d+\]: Server busy: stream memory full\. ERROR\0", out)
+        body = tmp_path / "body.bin"
+        body.write_bytes(b"w" * 200000)
+        icap = subprocess.run(
+            [shutil.which("c-icap-client"), "-i", "127.0.0.1", "-p",
+             str(d.icap), "-s", "avscan", "-f", str(body), "-v"],
+            capture_output=True, text=True, timeout=60)
+        assert "503" in icap.stdout + icap.stderr, icap.stdout + icap.stderr
+        assert d.metric("vigil_stream_memory_refused_total") == 3
+        for s in held:
+            s.close()
+        assert wait_for(lambda: d.metric("vigil_stream_memory_bytes") == 0)
+        assert d.ask(instream(EICAR)) == b"stream: Eicar-Signature FOUND\0"
+        assert d.metric("vigil_stream_memory_bytes") == 0
+    finally:
+        d.stop()
+
+
+def test_stream_memory_below_one_stream_is_refused(tmp_path):
+    conf = tmp_path / "v.conf"
+    conf.write_text("StreamMaxLength 10M\nStreamMemoryLimit 5M\n")
+    from daemon import VIGILD
+    import subprocess
+    r = subprocess.run([VIGILD, "--check-config", "--config-file",
+                        str(conf)], capture_output=True, text=True)
+    assert r.returncode != 0
+    assert "StreamMemoryLimit" in r.stderr and "StreamMaxLength" in r.stderr
+
+
+def test_worker_memory_limit_is_an_error(tmp_path):
+    """WorkerMaxMemory: an object the worker cannot map or allocate is an
+    error to the client (never OK), and the worker serves on."""
+    import gzip
+    d = Vigild(str(tmp_path), make_db(str(tmp_path / "db")),
+               "WorkerMaxMemory 64M\nStreamMaxLength 200M\n"
+               "MaxFileSize 200M\nMaxScanSize 400M\n")
+    try:
+        big = b"x" * (100 << 20) + EICAR
+        assert d.ask(instream(big, chunk=1 << 20), timeout=120) == \
+            b"stream: out of memory. ERROR\0"
+        bomb = gzip.compress(b"\0" * (150 << 20) + EICAR)
+        assert d.ask(instream(bomb), timeout=120) != b"stream: OK\0"
+        assert d.ask(instream(EICAR)) == b"stream: Eicar-Signature FOUND\0"
+        assert "stream(local): out of memory" in d.logtext()
+    finally:
+        d.stop()

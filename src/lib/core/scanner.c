@@ -226,8 +226,8 @@ int vigil_scanner_scan_fd(struct vigil_scanner *s, int fd,
 		return 0;
 	}
 	map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-	if (map == MAP_FAILED)
-		return scan_unsized(s, fd, res);
+	if (map == MAP_FAILED) /* not read: an error, never an empty file */
+		return errno == ENOMEM ? VIGIL_ENOMEM : VIGIL_EIO;
 	madvise(map, (size_t)st.st_size, MADV_SEQUENTIAL | MADV_WILLNEED);
 	rc = scanner_scan_object(s, map, (size_t)st.st_size, res);
 	munmap(map, (size_t)st.st_size);
