@@ -145,10 +145,10 @@ def sevenzip_of(data):
 
 
 # ------------------------------------------------------------ finding 3
-def mail(subject=b"invoice", first=b"", encoding=b"base64"):
+def mail(subject=b"invoice", first=b"", encoding=b"base64", inner=None):
     import base64
     import quopri
-    body = b"A" * 100 + payload() + b"B" * 100
+    body = b"A" * 100 + (inner or payload()) + b"B" * 100
     enc = base64.encodebytes(body) if encoding == b"base64" else \
         quopri.encodestring(body + bytes(range(200, 256)))
     return (first + b"From: a@example.com\r\nTo: b@example.com\r\n"
@@ -160,9 +160,9 @@ def mail(subject=b"invoice", first=b"", encoding=b"base64"):
             b"\r\n--BB--\r\n")
 
 
-def page(prefix=b"", inside=b""):
+def page(prefix=b"", inside=b"", inner=None):
     import base64
-    b64 = base64.b64encode(b"A" * 100 + payload() + b"B" * 100)
+    b64 = base64.b64encode(b"A" * 100 + (inner or payload()) + b"B" * 100)
     return (prefix + b"<html>" + inside + b"<body><a href=\"data:application/"
             b"octet-stream;base64," + b64 + b"\">x</a></body></html>\n")
 
@@ -326,34 +326,107 @@ def test_encrypted_pdf_is_never_clean(env):
     assert "Heuristics.Encrypted.PDF" in icap_respmod(d.icap, data)
 
 
+def fildes_of_pipe(sock, data):
+    """FILDES of a pipe the client fills and closes (read by the daemon)."""
+    import array
+    import threading
+    r, w = os.pipe()
+    c = socket.socket(socket.AF_UNIX)
+    c.connect(sock)
+    c.sendall(b"zFILDES\0")
+    c.sendmsg([b"\0"], [(socket.SOL_SOCKET, socket.SCM_RIGHTS,
+                         array.array("i", [r]))])
+    os.close(r)
+
+    def feed():
+        with os.fdopen(w, "wb") as f:
+            f.write(data)
+    t = threading.Thread(target=feed)
+    t.start()
+    c.settimeout(120)
+    out = b""
+    while not out.endswith(b"\0"):
+        b = c.recv(65536)
+        if not b:
+            break
+        out += b
+    t.join()
+    c.close()
+    return out.decode()
+
+
+def verdicts(env, path, data):
+    """{path the object took: "Name", "OK" or the error text}."""
+    db, files, d = env
+    seen = {}
+
+    def line(text):
+        text = text.strip().rstrip("\0")
+        label, _, rest = text.partition(": ")
+        return rest[:-6] if rest.endswith(" FOUND") else rest
+    for how, argv in (("vigil scan", [VIGIL, "scan", "--no-summary",
+                                      "--no-cache", "-d", db, path]),
+                      ("library", [EXAMPLE, db, path])):
+        res = subprocess.run(argv, capture_output=True, text=True,
+                             timeout=300)
+        seen[how] = line(res.stdout.splitlines()[-1] if res.stdout else
+                         "rc %d: %s" % (res.returncode, res.stderr))
+    seen["INSTREAM"] = line(d.ask(instream(data), timeout=120).decode())
+    seen["SCAN"] = line(d.ask(b"zSCAN " + path.encode() + b"\0",
+                              timeout=120).decode())
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        seen["FILDES"] = line(d.ask(b"zFILDES\0", fds=[fd],
+                                    timeout=120).decode())
+    finally:
+        os.close(fd)
+    seen["FILDES of a pipe"] = line(fildes_of_pipe(d.sock, data))
+    head = icap_respmod(d.icap, data)
+    if head.startswith("ICAP/1.0 204"):
+        seen["ICAP"] = "OK"
+    else:
+        threat = [x for x in head.split("\r\n")
+                  if x.startswith("X-Infection-Found:")]
+        seen["ICAP"] = threat[0].split("Threat=")[1].rstrip(";") \
+            if threat else head.split("\r\n")[0]
+    return seen
+
+
 @pytest.mark.parametrize("name", sorted(SAMPLES))
 def test_found_on_every_path(env, name):
     db, files, d = env
-    path = str(files / name)
-    data = SAMPLES[name]
-    seen = {}
-    res = subprocess.run([VIGIL, "scan", "--no-summary", "--no-cache", "-d",
-                          db, path], capture_output=True, text=True,
-                         timeout=300)
-    seen["vigil scan"] = (res.returncode, res.stdout.strip())
-    res = subprocess.run([EXAMPLE, db, path], capture_output=True, text=True,
-                         timeout=300)
-    seen["library"] = (res.returncode, res.stdout.strip())
-    seen["INSTREAM"] = d.ask(instream(data), timeout=120).decode()
-    seen["SCAN"] = d.ask(b"zSCAN " + path.encode() + b"\0",
-                         timeout=120).decode()
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        seen["FILDES"] = d.ask(b"zFILDES\0", fds=[fd], timeout=120).decode()
-    finally:
-        os.close(fd)
-    seen["ICAP"] = icap_respmod(d.icap, data)
-    for how, what in seen.items():
-        if how in ("vigil scan", "library"):
-            assert what[0] == 1 and what[1].endswith(NAME + " FOUND"), \
-                (how, what)
-        elif how == "ICAP":
-            assert not what.startswith("ICAP/1.0 204") and NAME in what, \
-                (how, what)
-        else:
-            assert what.endswith(NAME + " FOUND\0"), (how, what)
+    seen = verdicts(env, str(files / name), SAMPLES[name])
+    assert all(v == NAME for v in seen.values()), seen
+
+
+def deep_zip(levels):
+    data = payload()
+    for i in range(levels):
+        data = zipped(data, "level%d.zip" % i)
+    return data
+
+
+SAME = {
+    "clean-text": b"nothing to see here\n" * 100,
+    "clean-zip": zipped(b"nothing to see here\n" * 100, "readme.txt"),
+    "clean-html": page(inner=b"an attachment"),
+    "clean-mail": mail(b"minutes", inner=b"an attachment"),
+    "clean-pdf": pdf_stream(b"BT /F1 12 Tf (hello) Tj ET"),
+    "clean-pe": fg.pe(sections=((".text", b"\xc3" * 64),)),
+    "clean-empty": b"",
+    "limit-recursion": deep_zip(40),
+}
+
+
+@pytest.mark.parametrize("name", sorted(SAME))
+def test_same_verdict_everywhere(env, name):
+    """The same object, the same verdict, clean or not, on every path."""
+    db, files, d = env
+    path = files / ("same-" + name)
+    path.write_bytes(SAME[name])
+    os.chmod(path, 0o644)
+    seen = verdicts(env, str(path), SAME[name])
+    assert len(set(seen.values())) == 1, seen
+    want = "OK" if name.startswith("clean") else \
+        "Heuristics.Limits.Exceeded.MaxRecursion"
+    assert seen["vigil scan"] == want, seen
