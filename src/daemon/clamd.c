@@ -19,6 +19,7 @@
 
 #include "clamd.h"
 #include "clamd_request.h"
+#include "clamd_fildes.h"
 #include "clamd_scan.h"
 #include "dirwalk.h"
 #include "log.h"

@@ -1,9 +1,9 @@
 /*
  * clamd_scan.c -- the clamd commands that scan: SCAN, CONTSCAN, MULTISCAN
  * and ALLMATCHSCAN of a path (a file, or a directory walked here with as
- * many files in flight as there are workers), INSTREAM into a memory file,
- * and FILDES. Each object becomes a pool job; its result becomes clamd's
- * reply line.
+ * many files in flight as there are workers) and INSTREAM into a memory
+ * file (FILDES is clamd_fildes.c). Each object becomes a pool job; its
+ * result becomes clamd's reply line.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -11,7 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -140,10 +139,8 @@ static void job_done(struct pool_job *pj, const struct wire_result *r,
 		pump(rq);
 }
 
-/* Hands fd (taken over, with the memory charge held for it) to the pool;
- * the reply comes with the result. */
-static int submit(struct request *rq, int fd, const char *label, int single,
-		  uint64_t held)
+int clamd_submit(struct request *rq, int fd, const char *label, int single,
+		 uint64_t held)
 {
 	struct scanjob *sj = calloc(1, sizeof(*sj));
 
@@ -200,7 +197,7 @@ static void pump(struct request *rq)
 		} else if (rc < 0) {
 			rq->errors++;
 			clamd_reply(rq, "%s: %s. ERROR", path, why);
-		} else if (submit(rq, fd, path, 0, 0) < 0) {
+		} else if (clamd_submit(rq, fd, path, 0, 0) < 0) {
 			end = 1; /* the queue is full: said once, stop here */
 		}
 		if (end)
@@ -243,7 +240,7 @@ static void scan_path(struct request *rq)
 			return path_failure(rq, ENOMEM);
 		pump(rq);
 	} else if (S_ISREG(st.st_mode)) {
-		if (submit(rq, fd, rq->path, 1, 0) < 0)
+		if (clamd_submit(rq, fd, rq->path, 1, 0) < 0)
 			clamd_request_done(rq);
 	} else {
 		close(fd);
@@ -263,7 +260,7 @@ void clamd_path_request(struct conn *c, const struct proto_command *pc)
 	}
 	if (rq->cmd != CMD_SANDBOXPROBE)
 		scan_path(rq);
-	else if (submit(rq, -1, rq->path, 1, 0) < 0)
+	else if (clamd_submit(rq, -1, rq->path, 1, 0) < 0)
 		clamd_request_done(rq);
 }
 
@@ -282,10 +279,11 @@ void clamd_stall_request(struct conn *c, const struct proto_command *pc)
 		return;
 	}
 	rq->stall_fd = p[1];
-	if (submit(rq, p[0], "stall", 1, 0) < 0)
+	if (clamd_submit(rq, p[0], "stall", 1, 0) < 0)
 		clamd_request_done(rq);
 }
 
+/* A FILDES being read is stopped first (clamd_fdread_stop). */
 void clamd_cancel(struct request *rq)
 {
 	rq->cancelled = 1;
@@ -295,8 +293,6 @@ void clamd_cancel(struct request *rq)
 		rq->cs->stream_rq = NULL;
 	if (rq->cs->fildes_rq == rq)
 		rq->cs->fildes_rq = NULL;
-	if (rq->cs->fdread_rq == rq)
-		clamd_fdread_stop(rq->c);
 	clamd_request_free(rq);
 }
 
@@ -355,7 +351,7 @@ static void stream_end(struct conn *c)
 	cs->held = 0;
 	cs->state = cs->session ? ST_COMMAND : ST_DONE;
 	c->deadline = 0;
-	if (submit(rq, fd, "stream", 1, held) < 0)
+	if (clamd_submit(rq, fd, "stream", 1, held) < 0)
 		clamd_request_done(rq);
 }
 
@@ -428,198 +424,4 @@ void clamd_stream_input(struct conn *c)
 	}
 	if (progress && !c->dead && cs->state == ST_STREAM)
 		c->deadline = ev_now() + c->svc->conf->read_timeout_s;
-}
-
-static int fdread_start(struct conn *c, struct request *rq, int fd,
-			const char *label);
-
-void clamd_fildes_input(struct conn *c)
-{
-	struct clamd *cs = c->state;
-	struct request *rq = cs->fildes_rq;
-	char label[32];
-	uint64_t at;
-	int fd = conn_take_fd(c, &at);
-
-	if (fd < 0 && !c->eof && c->is_unix)
-		return; /* not here yet */
-	cs->fildes_rq = NULL;
-	cs->state = cs->session ? ST_COMMAND : ST_DONE;
-	c->deadline = 0;
-	if (fd < 0) {
-		clamd_reply(rq, "FILDES: didn't receive file descriptor. "
-			    "ERROR");
-		clamd_request_done(rq);
-		return;
-	}
-	/* a descriptor travels with a byte; the kernel ends a read with
-	 * it, so if that read went past the command, the byte right after
-	 * the command carried it and is not a command */
-	if (at > cs->fildes_cmd_end && c->in_len)
-		conn_consume(c, 1);
-	snprintf(label, sizeof(label), "fd[%d]", fd);
-	if (fdread_start(c, rq, fd, label) == 0)
-		return; /* a pipe or socket: read here first */
-	if (submit(rq, fd, label, 1, 0) < 0)
-		clamd_request_done(rq);
-}
-
-/* Ends the reading: the descriptor closed, input resumed; the memory file
- * and its charge are the caller's (on to a worker, or dropped). */
-static int fdread_end(struct conn *c, uint64_t *held)
-{
-	struct clamd *cs = c->state;
-	int memfd = cs->fdread_memfd;
-
-	*held = cs->held;
-	cs->held = 0;
-	conn_unwatch_aux(c);
-	close(cs->fdread_fd);
-	cs->fdread_fd = cs->fdread_memfd = -1;
-	cs->fdread_rq = NULL;
-	cs->state = cs->fdread_after;
-	c->deadline = 0;
-	conn_pause(c, 0);
-	return memfd;
-}
-
-/* One error reply for the descriptor being read, and the request done. */
-static void fdread_fail(struct conn *c, const char *why)
-{
-	struct clamd *cs = c->state;
-	struct request *rq = cs->fdread_rq;
-	uint64_t held;
-
-	clamd_reply(rq, "%s: %s ERROR", cs->fdread_label, why);
-	rq->errors++;
-	close(fdread_end(c, &held));
-	svc_mem_give(c->svc, held);
-	clamd_request_done(rq);
-	if (!c->dead && c->in_len)
-		c->ops->input(c); /* what came meanwhile (IDSESSION) */
-}
-
-/*
- * A descriptor that is not a regular file (a pipe, a socket) is read here,
- * as it comes, into a memory file, within StreamMaxLength and ReadTimeout
- * between reads, and only then handed to a worker: a client that never
- * writes to its pipe holds its own connection, not a worker. 0, or -1 if
- * it is a regular file or cannot be watched (a worker reads it then).
- */
-static int fdread_start(struct conn *c, struct request *rq, int fd,
-			const char *label)
-{
-	struct clamd *cs = c->state;
-	struct stat st;
-	int memfd;
-
-	if (fstat(fd, &st) < 0 || S_ISREG(st.st_mode) || S_ISBLK(st.st_mode))
-		return -1;
-	if ((memfd = memfd_create("vigild-fildes", MFD_CLOEXEC)) < 0)
-		return -1;
-	if (conn_watch_aux(c, fd) < 0) {
-		close(memfd);
-		return -1;
-	}
-	cs->fdread_rq = rq;
-	cs->fdread_fd = fd;
-	cs->fdread_memfd = memfd;
-	cs->fdread_bytes = 0;
-	cs->fdread_after = cs->state;
-	snprintf(cs->fdread_label, sizeof(cs->fdread_label), "%s", label);
-	cs->state = ST_FDREAD;
-	conn_pause(c, 1); /* the next command waits for this one */
-	c->deadline = ev_now() + c->svc->conf->read_timeout_s;
-	return 0;
-}
-
-static int write_all(int fd, const char *p, size_t n)
-{
-	while (n) {
-		ssize_t w = write(fd, p, n);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
-/* Keeps n bytes read from the descriptor (within StreamMaxLength and
- * StreamMemoryLimit); 0, or -1 when the request has been answered. */
-static int fdread_keep(struct conn *c, const char *buf, size_t n)
-{
-	struct clamd *cs = c->state;
-
-	if (cs->fdread_bytes + n > c->svc->conf->stream_max_bytes) {
-		c->svc->n.instream_limit++;
-		fdread_fail(c, "Size limit exceeded.");
-		return -1;
-	}
-	if (svc_mem_take(c->svc, n) < 0) {
-		fdread_fail(c, R_MEMORY_FULL);
-		return -1;
-	}
-	cs->held += n; /* given back with the memory file, whatever happens */
-	if (write_all(cs->fdread_memfd, buf, n) < 0) {
-		fdread_fail(c, "Can't store the data.");
-		return -1;
-	}
-	cs->fdread_bytes += n;
-	c->deadline = ev_now() + c->svc->conf->read_timeout_s;
-	return 0;
-}
-
-void clamd_fdread_input(struct conn *c, unsigned events)
-{
-	struct clamd *cs = c->state;
-	char buf[65536];
-	ssize_t n;
-	int memfd;
-
-	(void)events;
-	n = read(cs->fdread_fd, buf, sizeof(buf));
-	if (n < 0 && (errno == EAGAIN || errno == EINTR))
-		return;
-	if (n < 0) {
-		fdread_fail(c, "Can't read the descriptor.");
-		return;
-	}
-	if (n > 0) {
-		fdread_keep(c, buf, (size_t)n);
-		return;
-	}
-	{
-		struct request *rq = cs->fdread_rq;
-		char label[sizeof(cs->fdread_label)];
-
-		memcpy(label, cs->fdread_label, sizeof(label));
-		uint64_t held;
-
-		memfd = fdread_end(c, &held); /* the memory file is the object */
-		if (submit(rq, memfd, label, 1, held) < 0)
-			clamd_request_done(rq);
-		if (!c->dead && c->in_len)
-			c->ops->input(c);
-	}
-}
-
-void clamd_fdread_timeout(struct conn *c)
-{
-	fdread_fail(c, "Read timed out.");
-}
-
-void clamd_fdread_stop(struct conn *c)
-{
-	struct clamd *cs = c->state;
-
-	uint64_t held;
-
-	if (cs->state != ST_FDREAD || cs->fdread_fd < 0)
-		return;
-	close(fdread_end(c, &held));
-	svc_mem_give(c->svc, held);
 }
