@@ -18,6 +18,7 @@
 #include "clamd_fildes.h"
 #include "clamd_request.h"
 #include "clamd_scan.h"
+#include "common/fdio.h"
 #include "svc.h"
 
 static int fdread_start(struct conn *c, struct request *rq, int fd,
@@ -123,21 +124,6 @@ static int fdread_start(struct conn *c, struct request *rq, int fd,
 	return 0;
 }
 
-static int write_all(int fd, const char *p, size_t n)
-{
-	while (n) {
-		ssize_t w = write(fd, p, n);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 /* Keeps n bytes read from the descriptor (within StreamMaxLength and
  * StreamMemoryLimit); 0, or -1 when the request has been answered. */
 static int fdread_keep(struct conn *c, const char *buf, size_t n)
@@ -154,7 +140,7 @@ static int fdread_keep(struct conn *c, const char *buf, size_t n)
 		return -1;
 	}
 	cs->held += n; /* given back with the memory file, whatever happens */
-	if (write_all(cs->fdread_memfd, buf, n) < 0) {
+	if (fd_write_all(cs->fdread_memfd, buf, n) < 0) {
 		fdread_fail(c, "Can't store the data.");
 		return -1;
 	}

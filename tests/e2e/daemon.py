@@ -63,6 +63,19 @@ def ask(path_or_port, data, timeout=10.0, fds=None, half_close=False):
         return out
 
 
+def pass_pipe(sock, command=b"zFILDES\0"):
+    """Sends command and the read end of a new pipe over SCM_RIGHTS: the
+    connection and the pipe's write end, the caller's to fill and close."""
+    r, w = os.pipe()
+    c = socket.socket(socket.AF_UNIX)
+    c.connect(sock)
+    c.sendall(command)
+    c.sendmsg([b"\0"], [(socket.SOL_SOCKET, socket.SCM_RIGHTS,
+                         array.array("i", [r]))])
+    os.close(r)
+    return c, w
+
+
 def instream(data, chunk=65536, prefix=b"z"):
     out = prefix + b"INSTREAM" + (b"\0" if prefix == b"z" else b"\n")
     for i in range(0, len(data), chunk):

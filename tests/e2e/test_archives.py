@@ -6,8 +6,6 @@ import gzip
 import hashlib
 import io
 import lzma
-import os
-import shutil
 import subprocess
 import tarfile
 import zipfile

@@ -17,7 +17,7 @@ import zipfile
 import pytest
 
 from conftest import BUILD, VIGIL
-from daemon import Vigild, instream, make_db
+from daemon import Vigild, instream, make_db, pass_pipe
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 import formatgen as fg  # noqa: E402
@@ -328,15 +328,8 @@ def test_encrypted_pdf_is_never_clean(env):
 
 def fildes_of_pipe(sock, data):
     """FILDES of a pipe the client fills and closes (read by the daemon)."""
-    import array
     import threading
-    r, w = os.pipe()
-    c = socket.socket(socket.AF_UNIX)
-    c.connect(sock)
-    c.sendall(b"zFILDES\0")
-    c.sendmsg([b"\0"], [(socket.SOL_SOCKET, socket.SCM_RIGHTS,
-                         array.array("i", [r]))])
-    os.close(r)
+    c, w = pass_pipe(sock)
 
     def feed():
         with os.fdopen(w, "wb") as f:

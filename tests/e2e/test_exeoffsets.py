@@ -11,8 +11,6 @@ import re
 import subprocess
 import sys
 
-import pytest
-
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 import formatgen as fg  # noqa: E402
 

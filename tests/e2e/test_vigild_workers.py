@@ -7,7 +7,8 @@ import socket
 
 import pytest
 
-from daemon import EICAR, Vigild, ask, instream, make_db, wait_for
+from daemon import (EICAR, Vigild, ask, instream, make_db, pass_pipe,
+                    wait_for)
 
 
 
@@ -185,23 +186,10 @@ def test_burst_past_the_queue_waits_its_turn(tmp_path):
         d.stop()
 
 
-def fildes_of_pipe(sock):
-    """FILDES of a pipe: the connection and the pipe's write end."""
-    import array
-    r, w = os.pipe()
-    c = socket.socket(socket.AF_UNIX)
-    c.connect(sock)
-    c.sendall(b"zFILDES\0")
-    c.sendmsg([b"\0"], [(socket.SOL_SOCKET, socket.SCM_RIGHTS,
-                         array.array("i", [r]))])
-    os.close(r)
-    return c, w
-
-
 def test_idle_pipes_hold_no_worker(vd):
     """Finding 11: a pipe nobody writes to is read by the daemon itself
     within ReadTimeout, so more idle pipes than workers stop no one."""
-    held = [fildes_of_pipe(vd.sock) for _ in range(4)]   # 2 workers
+    held = [pass_pipe(vd.sock) for _ in range(4)]   # 2 workers
     assert vd.ask(instream(EICAR)) == b"stream: Eicar-Signature FOUND\0"
     assert vd.metric("vigil_workers_busy") == 0
     for c, w in held:
@@ -211,7 +199,7 @@ def test_idle_pipes_hold_no_worker(vd):
 
 
 def test_pipe_is_scanned_once_it_ends(vd):
-    c, w = fildes_of_pipe(vd.sock)
+    c, w = pass_pipe(vd.sock)
     for part in (EICAR[:20], EICAR[20:]):
         os.write(w, part)
     os.close(w)
@@ -222,7 +210,7 @@ def test_pipe_past_the_stream_limit_is_an_error(tmp_path):
     d = Vigild(str(tmp_path), make_db(str(tmp_path / "db")),
                "StreamMaxLength 1K\n")
     try:
-        c, w = fildes_of_pipe(d.sock)
+        c, w = pass_pipe(d.sock)
         try:
             os.write(w, b"x" * 4096)
         except BrokenPipeError:
@@ -237,14 +225,7 @@ def test_pipe_past_the_stream_limit_is_an_error(tmp_path):
 
 def test_pipes_inside_a_session_keep_their_order(vd):
     """IDSESSION: a pipe's FILDES, then INSTREAM; both answered, numbered."""
-    import array
-    r, w = os.pipe()
-    c = socket.socket(socket.AF_UNIX)
-    c.connect(vd.sock)
-    c.sendall(b"zIDSESSION\0zFILDES\0")
-    c.sendmsg([b"\0"], [(socket.SOL_SOCKET, socket.SCM_RIGHTS,
-                         array.array("i", [r]))])
-    os.close(r)
+    c, w = pass_pipe(vd.sock, b"zIDSESSION\0zFILDES\0")
     c.sendall(instream(b"clean") + b"zEND\0")
     os.write(w, EICAR)
     os.close(w)
@@ -275,7 +256,7 @@ def test_stream_memory_is_bounded_across_clients(tmp_path):
             lambda: d.metric("vigil_stream_memory_bytes") == 2000000)
         assert d.ask(instream(b"y" * 100000)) == \
             b"stream: Server busy: stream memory full. ERROR\0"
-        c, w = fildes_of_pipe(d.sock)
+        c, w = pass_pipe(d.sock)
         os.write(w, b"z" * 100000)
         out = read_all(c)
         os.close(w)

@@ -12,8 +12,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "common/fdio.h"
 #include "core/scanner_int.h"
-#include "util/fileio.h"
 
 int vigil_scanner_stream_begin(struct vigil_scanner *s)
 {
@@ -36,7 +36,7 @@ static int spill(struct stream *st)
 {
 	if ((st->fd = memfd_create("vigil-stream", MFD_CLOEXEC)) < 0)
 		return VIGIL_EIO;
-	if (file_write_all(st->fd, st->buf, st->len) < 0)
+	if (fd_write_all(st->fd, st->buf, st->len) < 0)
 		return VIGIL_EIO;
 	st->len = 0;
 	return 0;
@@ -47,7 +47,7 @@ static int keep(struct stream *st, const uint8_t *p, size_t n)
 	if (st->fd < 0 && st->len + n > STREAM_SPILL_BYTES && spill(st) < 0)
 		return VIGIL_EIO;
 	if (st->fd >= 0)
-		return file_write_all(st->fd, p, n) < 0 ? VIGIL_EIO : 0;
+		return fd_write_all(st->fd, p, n) < 0 ? VIGIL_EIO : 0;
 	if (st->len + n > st->cap) {
 		size_t cap = st->cap ? st->cap : 65536;
 		uint8_t *b;

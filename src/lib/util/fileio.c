@@ -16,6 +16,7 @@
 #include <unistd.h>
 #include <xxhash.h>
 
+#include "common/fdio.h"
 #include "vigil/vigil.h"
 
 /* XXH3-64 of [skip, len) of fd, read in blocks: no page stays mapped. */
@@ -99,23 +100,6 @@ void filemap_close(struct filemap *fm)
 	fm->len = 0;
 }
 
-int file_write_all(int fd, const void *buf, size_t n)
-{
-	const uint8_t *p = buf;
-
-	while (n) {
-		ssize_t w = write(fd, p, n);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 int file_write_atomic(const char *path, const void *buf, size_t len)
 {
 	char tmp[4200];
@@ -124,7 +108,7 @@ int file_write_atomic(const char *path, const void *buf, size_t len)
 	snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid());
 	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)) < 0)
 		return VIGIL_EIO;
-	if (file_write_all(fd, buf, len) < 0 || fsync(fd) < 0) {
+	if (fd_write_all(fd, buf, len) < 0 || fsync(fd) < 0) {
 		saved = errno;
 		close(fd);
 		unlink(tmp);

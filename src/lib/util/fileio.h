@@ -26,8 +26,6 @@ int filemap_open(const char *path, struct filemap *fm);
 int filemap_open_summed(const char *path, struct filemap *fm, size_t skip,
 			uint64_t *sum);
 void filemap_close(struct filemap *fm);
-/* Writes all n bytes, retrying short writes; 0 or -1 (errno set). */
-int file_write_all(int fd, const void *buf, size_t n);
 /* Writes len bytes to path through a temporary file renamed into place. */
 int file_write_atomic(const char *path, const void *buf, size_t len);
 
