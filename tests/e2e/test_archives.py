@@ -153,6 +153,39 @@ def test_encrypted_entry_is_never_clean(tmp_path, vigil):
     assert r.rc == 1 and "Heuristics.Encrypted.7Zip FOUND" in r.out
 
 
+def with_method(method):
+    """A stored zip entry relabelled with another compression method in
+    both headers: data 7-Zip would extract (PPMd, WavPack...) that Vigil
+    cannot decode."""
+    import struct
+    b = io.BytesIO()
+    with zipfile.ZipFile(b, "w", zipfile.ZIP_STORED) as z:
+        z.writestr("a.txt", b"nothing to see here\n")
+    d = bytearray(b.getvalue())
+    struct.pack_into("<H", d, 8, method)
+    struct.pack_into("<H", d, d.find(b"PK\1\2") + 10, method)
+    return bytes(d)
+
+
+def test_unsupported_method_is_never_clean(tmp_path, vigil):
+    sigs(tmp_path)
+    for method in (98, 97, 19):
+        f = tmp_path / ("m%d.zip" % method)
+        f.write_bytes(with_method(method))
+        r = vigil("scan", "--no-summary", "-d", tmp_path / "p.ndb", f)
+        assert r.rc == 1 and r.out.strip().endswith(
+            "Heuristics.Broken.Zip FOUND"), (r.out, r.err)
+        assert "compression method %d not supported" % method in r.err
+        r = vigil("scan", "--no-summary", "--limits-warn", "-d",
+                  tmp_path / "p.ndb", f)
+        assert r.rc == 0 and "not fully scanned: Heuristics.Broken.Zip" \
+            in r.err
+    f = tmp_path / "stored.zip"
+    f.write_bytes(with_method(0))
+    r = vigil("scan", "--no-summary", "-d", tmp_path / "p.ndb", f)
+    assert r.rc == 0 and r.out.strip().endswith(": OK")
+
+
 def test_damaged_archive_gives_a_reason(tmp_path, vigil):
     sigs(tmp_path)
     buf = io.BytesIO()

@@ -51,18 +51,24 @@ static void enable_formats(struct archive *a, int compressed)
 		archive_read_support_format_raw(a);
 }
 
-static const char *encrypted_name(struct archive *a)
+/* What an entry that cannot be read is reported as, by the archive's
+ * family: encrypted, or there in a form libarchive cannot decode. */
+static const char *heuristic(struct archive *a, int broken)
 {
 	switch (archive_format(a) & ARCHIVE_FORMAT_BASE_MASK) {
 	case ARCHIVE_FORMAT_ZIP:
-		return "Heuristics.Encrypted.Zip";
+		return broken ? "Heuristics.Broken.Zip" :
+				"Heuristics.Encrypted.Zip";
 	case ARCHIVE_FORMAT_RAR:
 	case ARCHIVE_FORMAT_RAR_V5:
-		return "Heuristics.Encrypted.RAR";
+		return broken ? "Heuristics.Broken.RAR" :
+				"Heuristics.Encrypted.RAR";
 	case ARCHIVE_FORMAT_7ZIP:
-		return "Heuristics.Encrypted.7Zip";
+		return broken ? "Heuristics.Broken.7Zip" :
+				"Heuristics.Encrypted.7Zip";
 	default:
-		return "Heuristics.Encrypted.Archive";
+		return broken ? "Heuristics.Broken.Archive" :
+				"Heuristics.Encrypted.Archive";
 	}
 }
 
@@ -122,6 +128,25 @@ static int link_target(struct fmt_ctx *c, struct archive_entry *ent,
 }
 
 /* One entry: 0 to go on, 1 to stop, or an error. */
+/* An entry's data could not be read to its end: what was read is scanned;
+ * data there in a form libarchive cannot decode (what an attacker would
+ * hide in) or encrypted is reported, never clean. */
+static int read_failed(struct fmt_ctx *c, struct archive *a,
+		       struct archive_entry *ent, const char *name,
+		       const struct vbuf *b)
+{
+	const char *err = archive_error_string(a);
+
+	if (archive_entry_is_encrypted(ent) ||
+	    archive_read_has_encrypted_entries(a) > 0)
+		return fmt_unreadable(c, heuristic(a, 0));
+	fmt_warn(c, "entry %s: %s (%zu bytes read)", name,
+		 err ? err : "read error", b->len);
+	if (!b->len && err && strstr(err, "nsupported"))
+		return fmt_unreadable(c, heuristic(a, 1));
+	return b->len ? fmt_child(c, name, b->data, b->len) : 0;
+}
+
 static int entry(struct fmt_ctx *c, struct archive *a,
 		 struct archive_entry *ent, size_t inlen, struct vbuf *b)
 {
@@ -135,21 +160,12 @@ static int entry(struct fmt_ctx *c, struct archive *a,
 	if ((r = link_target(c, ent, name)) != 0)
 		return r;
 	if (archive_entry_is_encrypted(ent))
-		return fmt_unreadable(c, encrypted_name(a));
+		return fmt_unreadable(c, heuristic(a, 0));
 	r = read_entry(c, a, ent, inlen, b);
 	if (r == 1)
 		return fmt_expired(c) ? 1 : fmt_too_big(c, name);
-	if (r < 0) {
-		if (archive_entry_is_encrypted(ent) ||
-		    archive_read_has_encrypted_entries(a) > 0)
-			return fmt_unreadable(c, encrypted_name(a));
-		fmt_warn(c, "entry %s: %s (%zu bytes read)", name,
-			 archive_error_string(a) ? archive_error_string(a) :
-						   "read error",
-			 b->len);
-		if (!b->len)
-			return 0;
-	}
+	if (r < 0)
+		return read_failed(c, a, ent, name, b);
 	return fmt_child(c, name, b->data, b->len);
 }
 
@@ -165,7 +181,7 @@ static int failed(struct fmt_ctx *c, struct archive *a, int opened,
 
 	if ((opened && archive_read_has_encrypted_entries(a) > 0) ||
 	    (err && strstr(err, "ncrypt")))
-		return fmt_unreadable(c, encrypted_name(a));
+		return fmt_unreadable(c, heuristic(a, 0));
 	fmt_warn(c, "%s: %s", what, err ? err : "damaged");
 	return 0;
 }

@@ -264,7 +264,7 @@ static int member(struct fmt_ctx *c, const struct arjfile *f,
 		return fmt_child(c, name, data, f->csize);
 	if (f->method > 4) {
 		fmt_warn(c, "%s: unknown ARJ method %u", name, f->method);
-		return 0;
+		return fmt_unreadable(c, "Heuristics.Broken.ARJ");
 	}
 	/* Declared sizes are claims: reserve as much as the data can hold. */
 	if (vbuf_reserve(&o, f->usize < ARJ_RESERVE_RATIO * (size_t)f->csize ?

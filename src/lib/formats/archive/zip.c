@@ -122,13 +122,16 @@ static int one(struct fmt_ctx *c, const uint8_t *buf, size_t len,
 			fmt_child(c, name, buf + e->data, n);
 	stream_out_init(&o, c, fmt_max_child(c));
 	r = decode(c, buf + e->data, n, e, &o, &over);
-	if (r == ZIP_UNSUPPORTED)
+	if (r == ZIP_UNSUPPORTED) {
+		/* data 7-Zip would extract and we cannot: never clean */
 		fmt_warn(c, "entry %s: compression method %u not supported",
 			 name, e->method);
-	else if (r == 0)
+		r = fmt_unreadable(c, "Heuristics.Broken.Zip");
+	} else if (r == 0) {
 		r = verdict(c, name, &o, over, n);
+	}
 	vbuf_free(&o.b);
-	return r == ZIP_UNSUPPORTED ? 0 : r;
+	return r;
 }
 
 int zip_extract(struct fmt_ctx *c, const uint8_t *buf, size_t len,
