@@ -45,6 +45,19 @@ def payload(text=b"hello "):
     return text + MARKER + b"\n"
 
 
+def hidden(data):
+    """Data whose compressed form must not show the marker as it is (a
+    compressor that keeps literals raw would make the sample prove
+    nothing): the marker's first half comes earlier too, so that the
+    compressor copies it."""
+    assert MARKER not in data, "the sample shows its payload"
+    return data
+
+
+def split_payload():
+    return MARKER[:20] + b"_" * 40 + payload()
+
+
 # ------------------------------------------------------------ finding 1
 def pe_without_sections(stub, headers, size, ep=0x200):
     """A PE32 with no section, SizeOfHeaders as given, a packer's stub at
@@ -245,6 +258,21 @@ SAMPLES = {
                                                                 "b.txt"),
     "7z-after-text": b"some text before\n" * 10 + fg.sevenzip(payload()),
     "7z-jpeg-polyglot": JPEG + fg.sevenzip(payload()),
+    # the class of 5: compressed streams and other archives at any offset
+    "gzip-after-text": hidden(b"#!/bin/sh\nexit 0\n" +
+                              gz(split_payload())),
+    "gzip-jpeg-polyglot": hidden(JPEG + gz(split_payload())),
+    "gzip-in-pdf-comment": hidden(PDF.replace(
+        b"%%EOF", b"%" + gz(split_payload()) + b"\n%%EOF")),
+    "xz-after-text": hidden(b"some text before\n" * 5 + __import__("lzma")
+                            .compress(split_payload())),
+    "bzip2-after-binary": hidden(bytes(range(256)) * 4 + __import__("bz2")
+                                 .compress(split_payload())),
+    "zstd-after-text": hidden(b"some text before\n" * 5 +
+                              fg.zstd(split_payload())),
+    "cab-after-text": hidden(b"some text before\n" * 5 +
+                             fg.cab(split_payload())),
+    "cab-jpeg-polyglot": hidden(JPEG + fg.cab(split_payload())),
     # 3: mail and HTML a stray byte or an unusual first field would hide
     "mail-nul-in-subject": mail(b"invoice\x00"),
     "mail-ctl-in-subject": mail(b"invoice\x01"),
@@ -423,3 +451,30 @@ def test_same_verdict_everywhere(env, name):
     want = "OK" if name.startswith("clean") else \
         "Heuristics.Limits.Exceeded.MaxRecursion"
     assert seen["vigil scan"] == want, seen
+
+
+def test_embedded_executable_is_an_object(env, tmp_path):
+    """A Windows executable inside a JPEG or after text is scanned as an
+    executable of its own: a signature for executables (target 1) finds
+    what it holds, which clamscan misses in the JPEG."""
+    db, files, d = env
+    pe_db = tmp_path / "pe"
+    make_db(str(pe_db), "Vigil.Test.PEOnly:1:*:%s\n" % MARKER.hex())
+    exe = fg.pe(sections=((".text", b"\xc3" * 64 + payload()),))
+    for name, data in (("pe-jpeg-polyglot", JPEG + exe + b"trailer"),
+                       ("pe-after-text", b"text " * 100 + exe)):
+        path = tmp_path / name
+        path.write_bytes(data)
+        res = subprocess.run([VIGIL, "scan", "--no-summary", "--no-cache",
+                              "-d", str(pe_db), str(path)],
+                             capture_output=True, text=True)
+        assert res.returncode == 1, res.stdout + res.stderr
+        assert res.stdout.strip() == "%s//pe@%d: Vigil.Test.PEOnly FOUND" % (
+            path, data.index(b"MZ"))
+    # and a text file that merely mentions "PE\0\0" is not an executable
+    path = tmp_path / "mentions"
+    path.write_bytes(b"a note: MZ" + b"x" * 100 + b"PE\0\0L\x01" + payload())
+    res = subprocess.run([VIGIL, "scan", "--no-summary", "--no-cache", "-d",
+                          str(pe_db), str(path)], capture_output=True,
+                         text=True)
+    assert res.returncode == 0, res.stdout

@@ -16,6 +16,7 @@
 
 #include "core/opts.h"
 #include "core/scanner_int.h"
+#include "match/magic.h"
 
 /* Objects are matched as one block; Vectorscan takes up to 4 GiB - 1. */
 #define SCAN_MAX_OBJECT_BYTES 0xffffffffull
@@ -54,6 +55,10 @@ static int scratch_new(struct vigil_scanner *s)
 		if (db && hs_alloc_scratch(db, &s->scratch) != HS_SUCCESS)
 			return VIGIL_EMATCHER;
 	}
+	/* the embedded-content pass (formats/archive/embedded.c) */
+	if (!magic_db() ||
+	    hs_alloc_scratch(magic_db(), &s->scratch) != HS_SUCCESS)
+		return VIGIL_EMATCHER;
 	return 0;
 }
 

@@ -28,6 +28,7 @@
 struct fmt_ctx {
 	struct vigil_scanner *s;
 	int type;
+	const struct magic_hits *hits;	/* the containers' signatures */
 };
 
 double scanner_clock(void)
@@ -126,13 +127,16 @@ static int unpack(struct vigil_scanner *s, const uint8_t *buf, size_t len,
 		  int type)
 {
 	const struct format *f, *e;
-	struct fmt_ctx c = { s, type };
+	struct magic_hits hits;
+	struct fmt_ctx c = { s, type, &hits };
 	int rc;
 
 	if (s->opts.flags & VIGIL_SCAN_NO_RECURSE)
 		return 0;
+	if ((rc = magic_find(s->scratch, buf, len, &hits)) < 0)
+		return rc;
 	f = format_for(buf, len, type);
-	e = format_embedded(buf, len, type);
+	e = format_embedded(buf, len, type, &hits);
 	if (!f && !e)
 		return 0;
 	if (s->w.depth >= s->opts.max_depth)
@@ -242,6 +246,11 @@ int fmt_layer(struct fmt_ctx *c, const char *name, const uint8_t *buf,
 int fmt_type(const struct fmt_ctx *c)
 {
 	return c->type;
+}
+
+const struct magic_hits *fmt_hits(const struct fmt_ctx *c)
+{
+	return c->hits;
 }
 
 unsigned fmt_depth(const struct fmt_ctx *c)

@@ -36,11 +36,11 @@ const struct format *format_for(const uint8_t *buf, size_t len, int type)
 	return NULL;
 }
 
-static const struct format embedded = { "embedded-archive", embedded_probe,
+static const struct format embedded = { "embedded", NULL,
 					embedded_extract };
 
 const struct format *format_embedded(const uint8_t *buf, size_t len,
-				     int type)
+				     int type, const struct magic_hits *h)
 {
-	return embedded_probe(buf, len, type) ? &embedded : NULL;
+	return embedded_wanted(buf, len, type, h) ? &embedded : NULL;
 }

@@ -13,6 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "match/magic.h"
+
 struct fmt_ctx;
 
 /*
@@ -37,9 +39,12 @@ unsigned fmt_depth(const struct fmt_ctx *c);
 /* The parser for an object, or NULL. */
 const struct format *format_for(const uint8_t *buf, size_t len, int type);
 /* What the object holds besides what its own family reads (an archive
- * appended to it, or after a prefix), or NULL. */
+ * appended to it, or after a prefix, a stream or an executable inside it),
+ * found at the offsets in h, or NULL. */
 const struct format *format_embedded(const uint8_t *buf, size_t len,
-				     int type);
+				     int type, const struct magic_hits *h);
+/* Where the containers' signatures are in the object being extracted. */
+const struct magic_hits *fmt_hits(const struct fmt_ctx *c);
 
 /*
  * Matches a contained object and descends into it. name is its name in the

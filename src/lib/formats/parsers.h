@@ -28,11 +28,18 @@ PARSER(ole2);		/* office/ole2.c */
 PARSER(pdf);		/* pdf/pdf.c */
 PARSER(exe);		/* exe/pipeline.c */
 
-/* Archives inside or after any object (archive/embedded.c): the core runs
- * it after the object's family. */
-PARSER(embedded);
-/* libarchive on what may not be an archive at all: no warning when it
- * does not open (archive/archive.c). */
+/* Containers inside or after any object (archive/embedded.c), at the
+ * offsets match/magic.c found: the core asks whether there is anything to
+ * open (1 if the object holds a container its own family does not read),
+ * then has it opened after the family (fmt_hits(c) says where). */
+int embedded_wanted(const uint8_t *buf, size_t len, int type,
+		    const struct magic_hits *h);
+int embedded_extract(struct fmt_ctx *c, const uint8_t *buf, size_t len);
+/* libarchive, and the compressed streams, on what may not be an archive
+ * or a stream at all (found inside another object): no warning when it
+ * does not open; what comes out is a contained object. */
 int archive_extract_guess(struct fmt_ctx *c, const uint8_t *buf, size_t len);
+int compressed_extract_guess(struct fmt_ctx *c, const uint8_t *buf,
+			     size_t len);
 
 #endif

@@ -72,7 +72,8 @@ static const char *heuristic(struct archive *a, int broken)
 	}
 }
 
-/* Reads the current entry into b. 0, 1 (too big or bomb), or -1 (error). */
+/* Reads the current entry into b. 0, 1 (too big or bomb), VIGIL_ENOMEM or
+ * FMT_DAMAGED. */
 static int read_entry(struct fmt_ctx *c, struct archive *a,
 		      struct archive_entry *ent, size_t inlen, struct vbuf *b)
 {
@@ -164,6 +165,8 @@ static int entry(struct fmt_ctx *c, struct archive *a,
 	r = read_entry(c, a, ent, inlen, b);
 	if (r == 1)
 		return fmt_expired(c) ? 1 : fmt_too_big(c, name);
+	if (r == VIGIL_ENOMEM)
+		return r; /* not damage: never clean */
 	if (r < 0)
 		return read_failed(c, a, ent, name, b);
 	return fmt_child(c, name, b->data, b->len);

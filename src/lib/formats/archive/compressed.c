@@ -38,7 +38,10 @@ int compressed_probe(const uint8_t *buf, size_t len, int type)
 	return type == VIGIL_TYPE_COMPRESSED && codec_of(buf, len) != C_NONE;
 }
 
-int compressed_extract(struct fmt_ctx *c, const uint8_t *buf, size_t len)
+/* guess: found inside another object, perhaps not a stream at all; quiet
+ * when nothing decodes, and what decodes is a contained object. */
+static int extract(struct fmt_ctx *c, const uint8_t *buf, size_t len,
+		   int guess)
 {
 	struct stream_out o;
 	char name[GZ_NAME_BYTES] = "";
@@ -69,10 +72,22 @@ int compressed_extract(struct fmt_ctx *c, const uint8_t *buf, size_t len)
 		rc = fmt_too_big(c, *name ? name : "data");
 	else if (o.stop)
 		rc = 0; /* the ratio or time guard has reported why */
-	else if (o.err)
+	else if (o.err && !(guess && !o.b.len))
 		fmt_warn(c, "%s (%zu bytes recovered)", o.err, o.b.len);
 	if (!rc && !o.stop && o.b.len)
-		rc = fmt_layer(c, *name ? name : "data", o.b.data, o.b.len);
+		rc = (guess ? fmt_child : fmt_layer)(c, *name ? name : "data",
+						     o.b.data, o.b.len);
 	vbuf_free(&o.b);
 	return rc;
+}
+
+int compressed_extract(struct fmt_ctx *c, const uint8_t *buf, size_t len)
+{
+	return extract(c, buf, len, 0);
+}
+
+int compressed_extract_guess(struct fmt_ctx *c, const uint8_t *buf,
+			     size_t len)
+{
+	return extract(c, buf, len, 1);
 }

@@ -1,32 +1,30 @@
 /*
- * embedded.c -- archives inside or after any object, whatever its own
- * type, as unzip, 7z and unrar find them: a zip by the end of its central
- * directory in the last 64 KiB (a prefix of any kind before it: a shell
- * stub, a JPEG or PDF of a polyglot, junk, a damaged first header), or, with
- * no directory, by a sane local header; 7z and RAR by their signatures
- * anywhere after the first byte. Runs after the object's own family (the
- * core calls it for every object), so a PDF or JPEG is read as itself and
- * as the archive it also is. Bounded: at most EMBED_MAX_ARCHIVES
- * signatures are opened per object.
+ * embedded.c -- containers inside or after any object, whatever its own
+ * type, as the tools that would extract them find them: a zip by the end
+ * of its central directory in the last 64 KiB (a prefix of any kind before
+ * it: a shell stub, a JPEG or PDF of a polyglot, junk, a damaged first
+ * header), or, with no directory, by a sane local header; 7z, RAR and CAB
+ * archives, gzip, bzip2, xz and zstd streams, and Windows executables by
+ * their signatures anywhere after the first byte (match/magic.c finds them
+ * all in one pass). Runs after the object's own family (the core calls it
+ * for every object), so a PDF or JPEG is read as itself and as what it
+ * also holds. Bounded: at most EMBED_MAX_OPENED signatures are opened per
+ * object, and each opening is held to the usual limits.
  */
 #define _GNU_SOURCE
+#include <stdio.h>
 #include <string.h>
 
+#include "common/le.h"
 #include "formats/archive/zip.h"
 #include "formats/archive/zipdir.h"
 #include "formats/parsers.h"
 #include "vigil/vigil.h"
 
-#define EMBED_MAX_ARCHIVES 8
+#define EMBED_MAX_OPENED 8
 #define ZIP_EOCD_SEARCH_BYTES (65535 + 22)
-
-static const struct {
-	const char *magic;
-	size_t n;
-} signatures[] = {
-	{ "7z\xbc\xaf\x27\x1c", 6 },
-	{ "Rar!\x1a\x07", 6 },
-};
+/* How far before "PE\0\0" its "MZ" header may start (e_lfanew). */
+#define PE_MAX_LFANEW 4096
 
 /* Whether the object is a zip the archive family reads as it is. */
 static int own_zip(const uint8_t *buf, size_t len, int type)
@@ -44,46 +42,90 @@ static int has_eocd(const uint8_t *buf, size_t len)
 
 /* The first local header after the first byte that looks like one:
  * version needed under 64, a method zip defines; its offset, or 0. */
-static size_t local_header(const uint8_t *buf, size_t len)
+static size_t local_header(const struct magic_hits *h, const uint8_t *buf,
+			   size_t len)
 {
-	const uint8_t *p = buf + 1, *end = buf + len;
+	size_t i;
 
-	while (p + 30 <= end &&
-	       (p = memmem(p, (size_t)(end - p), "PK\x03\x04", 4)) != NULL &&
-	       p + 30 <= end) {
-		unsigned version = p[4], method = p[8] | p[9] << 8;
+	for (i = 0; i < h->n[MAGIC_ZIP_LOCAL]; i++) {
+		size_t at = h->at[MAGIC_ZIP_LOCAL][i];
+		const uint8_t *p = buf + at;
+		unsigned method;
 
-		if (version < 64 && (method <= 14 || method == 93 ||
-				     method == 95 || method == 99))
-			return (size_t)(p - buf);
-		p += 4;
+		if (!at || at + 30 > len)
+			continue;
+		method = p[8] | p[9] << 8;
+		if (p[4] < 64 && (method <= 14 || method == 93 ||
+				  method == 95 || method == 99))
+			return at;
 	}
 	return 0;
 }
 
-/* Offset of the next 7z or RAR signature at or after from, or 0. */
-static size_t next_signature(const uint8_t *buf, size_t len, size_t from)
+/* Where the executable whose "PE\0\0" is at pe starts (its "MZ", which
+ * points at it), or 0 if none does. */
+static size_t pe_start(const uint8_t *buf, size_t pe)
 {
-	const uint8_t *best = NULL, *p;
-	size_t i;
+	size_t q = pe >= 0x40 ? pe - 0x40 : 0;
+	size_t lo = pe > PE_MAX_LFANEW ? pe - PE_MAX_LFANEW : 0;
 
-	for (i = 0; i < sizeof(signatures) / sizeof(*signatures); i++) {
-		if (from >= len)
-			break;
-		p = memmem(buf + from, len - from, signatures[i].magic,
-			   signatures[i].n);
-		if (p && (!best || p < best))
-			best = p;
+	for (;; q--) {
+		if (q + 0x40 <= pe && buf[q] == 'M' && buf[q + 1] == 'Z' &&
+		    le32_load(buf + q + 0x3c) == pe - q)
+			return q;
+		if (q <= lo)
+			return 0;
 	}
-	return best ? (size_t)(best - buf) : 0;
 }
 
-int embedded_probe(const uint8_t *buf, size_t len, int type)
+/* Where a signature of kind k really starts at the hit at (0: not one). */
+static size_t start_of(enum magic_kind k, const uint8_t *buf, size_t len,
+		       size_t at)
 {
-	if (own_zip(buf, len, type))
-		return next_signature(buf, len, 1) != 0;
-	return has_eocd(buf, len) || local_header(buf, len) ||
-	       next_signature(buf, len, 1);
+	switch (k) {
+	case MAGIC_BZIP2:
+		return at + 4 <= len && !memcmp(buf + at, "BZh", 3) &&
+		       buf[at + 3] >= '1' && buf[at + 3] <= '9' ? at : 0;
+	case MAGIC_PE:
+		return pe_start(buf, at);
+	case MAGIC_ZIP_LOCAL:
+		return 0; /* zips: by their directory (zip_part) */
+	default:
+		return at;
+	}
+}
+
+/*
+ * Kinds not looked for inside this object: the executable pipeline's own
+ * (an executable in an executable), and the object's own kind when it
+ * starts with it. Its family reads those (a stored gzip inside a gzip is
+ * the gzip's content); opening them here as well would read each level of
+ * a chain of them twice, and the chain's whole rest at every level.
+ */
+static int skipped(enum magic_kind k, int type, const struct magic_hits *h)
+{
+	if (k == MAGIC_PE)
+		return type == VIGIL_TYPE_PE;
+	return h->n[k] && h->at[k][0] == 0;
+}
+
+int embedded_wanted(const uint8_t *buf, size_t len, int type,
+		    const struct magic_hits *h)
+{
+	unsigned k;
+	size_t i;
+
+	if (!own_zip(buf, len, type) &&
+	    (has_eocd(buf, len) || local_header(h, buf, len)))
+		return 1;
+	for (k = 0; k < MAGIC_KINDS; k++) {
+		if (skipped(k, type, h))
+			continue;
+		for (i = 0; i < h->n[k]; i++)
+			if (h->at[k][i] && start_of(k, buf, len, h->at[k][i]))
+				return 1;
+	}
+	return 0;
 }
 
 static int zip_part(struct fmt_ctx *c, const uint8_t *buf, size_t len)
@@ -96,26 +138,61 @@ static int zip_part(struct fmt_ctx *c, const uint8_t *buf, size_t len)
 		return rc;
 	if (zd.n)
 		rc = zip_extract(c, buf, len, &zd);
-	else if ((at = local_header(buf, len)) != 0)
+	else if ((at = local_header(fmt_hits(c), buf, len)) != 0)
 		rc = archive_extract_guess(c, buf + at, len - at); /* no directory */
 	zipdir_free(&zd);
 	return rc;
 }
 
+/* Opens what starts at 'at' as a container of kind k. */
+static int open_one(struct fmt_ctx *c, enum magic_kind k, const uint8_t *buf,
+		    size_t len, size_t at)
+{
+	char name[32];
+
+	switch (k) {
+	case MAGIC_GZIP: case MAGIC_BZIP2: case MAGIC_XZ: case MAGIC_ZSTD:
+		return compressed_extract_guess(c, buf + at, len - at);
+	case MAGIC_PE:
+		/* an object of its own: its signatures, its pipeline */
+		snprintf(name, sizeof(name), "pe@%zu", at);
+		return fmt_child(c, name, buf + at, len - at);
+	default:
+		return archive_extract_guess(c, buf + at, len - at);
+	}
+}
+
 int embedded_extract(struct fmt_ctx *c, const uint8_t *buf, size_t len)
 {
-	unsigned opened = 0;
-	size_t at = 1;
+	const struct magic_hits *h = fmt_hits(c);
+	size_t next[MAGIC_KINDS] = { 0 }, at, best;
+	unsigned opened = 0, k, pick;
 	int rc = 0;
 
 	if (!own_zip(buf, len, fmt_type(c)) &&
-	    (has_eocd(buf, len) || local_header(buf, len)))
+	    (has_eocd(buf, len) || local_header(h, buf, len)))
 		rc = zip_part(c, buf, len);
-	while (!rc && opened < EMBED_MAX_ARCHIVES &&
-	       (at = next_signature(buf, len, at)) != 0) {
+	/* the rest in the order they come in the object */
+	while (!rc && opened < EMBED_MAX_OPENED) {
+		best = 0;
+		pick = MAGIC_KINDS;
+		for (k = 0; k < MAGIC_KINDS; k++) {
+			if (skipped(k, fmt_type(c), h))
+				continue;
+			while (next[k] < h->n[k] &&
+			       !(at = start_of(k, buf, len, h->at[k][next[k]])))
+				next[k]++;
+			if (next[k] < h->n[k] && (pick == MAGIC_KINDS ||
+						  at < best)) {
+				best = at;
+				pick = k;
+			}
+		}
+		if (pick == MAGIC_KINDS)
+			break;
+		next[pick]++;
 		opened++;
-		rc = archive_extract_guess(c, buf + at, len - at);
-		at++;
+		rc = open_one(c, (enum magic_kind)pick, buf, len, best);
 	}
 	return rc;
 }

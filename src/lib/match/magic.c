@@ -1,0 +1,91 @@
+/*
+ * magic.c -- the containers' signatures inside an object, found in one
+ * Vectorscan pass over it (a memmem() per signature would read the object
+ * once for each).
+ */
+#include <limits.h>
+#include <pthread.h>
+#include <string.h>
+
+#include "match/magic.h"
+#include "vigil/vigil.h"
+
+struct magic {
+	const char *bytes;
+	size_t len;
+	enum magic_kind kind;
+	size_t back;	/* where the signature starts, before the literal */
+};
+
+static const struct magic magics[] = {
+	{ "PK\3\4", 4, MAGIC_ZIP_LOCAL, 0 },
+	{ "7z\xbc\xaf\x27\x1c", 6, MAGIC_7Z, 0 },
+	{ "Rar!\x1a\x07", 6, MAGIC_RAR, 0 },
+	{ "MSCF\0\0\0\0", 8, MAGIC_CAB, 0 },
+	{ "\x1f\x8b\x08", 3, MAGIC_GZIP, 0 },
+	{ "1AY&SY", 6, MAGIC_BZIP2, 4 },	/* after "BZh9" */
+	{ "\xfd" "7zXZ\0", 6, MAGIC_XZ, 0 },
+	{ "\x28\xb5\x2f\xfd", 4, MAGIC_ZSTD, 0 },
+	{ "PE\0\0\x4c\x01", 6, MAGIC_PE, 0 },
+	{ "PE\0\0\x64\x86", 6, MAGIC_PE, 0 },
+};
+#define NMAGICS (sizeof(magics) / sizeof(*magics))
+
+static hs_database_t *db;
+static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+static void compile(void)
+{
+	const char *expr[NMAGICS];
+	unsigned flags[NMAGICS], ids[NMAGICS];
+	size_t lens[NMAGICS], i;
+	hs_compile_error_t *err = NULL;
+
+	for (i = 0; i < NMAGICS; i++) {
+		expr[i] = magics[i].bytes;
+		lens[i] = magics[i].len;
+		flags[i] = 0;
+		ids[i] = (unsigned)i;
+	}
+	if (hs_compile_lit_multi(expr, flags, ids, lens, NMAGICS,
+				 HS_MODE_BLOCK, NULL, &db, &err) != HS_SUCCESS) {
+		db = NULL;
+		hs_free_compile_error(err);
+	}
+}
+
+const hs_database_t *magic_db(void)
+{
+	pthread_once(&once, compile);
+	return db;
+}
+
+static int on_hit(unsigned id, unsigned long long from,
+		  unsigned long long to, unsigned flags, void *ctx)
+{
+	struct magic_hits *h = ctx;
+	const struct magic *m = &magics[id];
+	size_t *n = &h->n[m->kind];
+	unsigned long long start = to - m->len;
+
+	(void)from;
+	(void)flags;
+	if (start < m->back || *n >= MAGIC_PER_KIND)
+		return 0;
+	h->at[m->kind][(*n)++] = (size_t)(start - m->back);
+	return 0;
+}
+
+int magic_find(hs_scratch_t *scratch, const uint8_t *buf, size_t len,
+	       struct magic_hits *h)
+{
+	const hs_database_t *d = magic_db();
+
+	memset(h, 0, sizeof(*h));
+	if (!d || len > UINT_MAX)
+		return VIGIL_EMATCHER;
+	if (hs_scan(d, (const char *)buf, (unsigned)len, 0, scratch, on_hit,
+		    h) != HS_SUCCESS)
+		return VIGIL_EMATCHER;
+	return 0;
+}

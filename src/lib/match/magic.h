@@ -1,0 +1,47 @@
+/*
+ * magic.h -- where the signatures of containers occur inside an object
+ * (archives, compressed streams, executables), all found in one Vectorscan
+ * pass, for the scan of embedded content (formats/archive/embedded.c).
+ */
+#ifndef VIGIL_MATCH_MAGIC_H
+#define VIGIL_MATCH_MAGIC_H
+
+#include <hs/hs.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum magic_kind {
+	MAGIC_ZIP_LOCAL,	/* PK\3\4 */
+	MAGIC_7Z,
+	MAGIC_RAR,
+	MAGIC_CAB,		/* MSCF, four zero bytes */
+	MAGIC_GZIP,		/* 1f 8b, deflate */
+	MAGIC_BZIP2,		/* BZh[1-9], the first block's magic */
+	MAGIC_XZ,
+	MAGIC_ZSTD,
+	MAGIC_PE,		/* PE\0\0 and an x86 or x86-64 machine */
+	MAGIC_KINDS
+};
+
+/* The first offsets of each kind kept: enough for every opening the
+ * embedded pass allows, and a flood of one kind cannot hide another. */
+#define MAGIC_PER_KIND 8
+
+struct magic_hits {
+	size_t n[MAGIC_KINDS];
+	size_t at[MAGIC_KINDS][MAGIC_PER_KIND];	/* ascending, start offsets */
+};
+
+/* The database of every kind's signatures, compiled on first use; NULL if
+ * Vectorscan could not compile it. Thread: safe. Owns: static. */
+const hs_database_t *magic_db(void);
+
+/*
+ * Fills h with where each kind's signature starts in buf[0, len), offset 0
+ * included. scratch must have been allocated for magic_db(). 0, or
+ * VIGIL_EMATCHER.
+ */
+int magic_find(hs_scratch_t *scratch, const uint8_t *buf, size_t len,
+	       struct magic_hits *h);
+
+#endif
