@@ -46,12 +46,87 @@ static const struct {
 };
 
 struct stream {
-	const uint8_t *dict;	/* "<< ... >>" before "stream" */
-	size_t dlen;
+	const uint8_t *dict;	/* "<< ... >>" before "stream", its names */
+	size_t dlen;		/* unescaped (pdf_unescape_names) */
+	uint8_t dictbuf[PDF_DICT_BYTES];
 	const uint8_t *data;
 	size_t len;
 	long objnum;
 };
+
+static int hexval(int ch)
+{
+	if (ch >= '0' && ch <= '9')
+		return ch - '0';
+	ch |= 0x20;
+	return ch >= 'a' && ch <= 'f' ? ch - 'a' + 10 : -1;
+}
+
+static int delimiter(int ch)
+{
+	return strchr(" \t\r\n\f()<>[]{}/%", ch) != NULL || ch == 0;
+}
+
+/* An escape "#xx" at r (after the '#'): its byte, consumed, or -1. */
+static int escaped_byte(struct rdr *r)
+{
+	struct rdr t = *r;
+	int hi = hexval(rdr_u8(&t)), lo = hexval(rdr_u8(&t));
+
+	if (rdr_failed(&t) || hi < 0 || lo < 0)
+		return -1;
+	*r = t;
+	return hi << 4 | lo;
+}
+
+/*
+ * Copies n bytes from in to out (room for n) with the #xx escapes inside
+ * names undone, as readers undo them: "/Fl#61teDecode" is /FlateDecode,
+ * "/Encr#79pt" is /Encrypt. Returns the length written.
+ */
+static size_t unescape_names(const uint8_t *in, size_t n, uint8_t *out)
+{
+	struct rdr r;
+	size_t o = 0;
+	int in_name = 0, ch, b;
+
+	rdr_init(&r, in, n);
+	while (rdr_left(&r)) {
+		ch = rdr_u8(&r);
+		if (ch == '/')
+			in_name = 1;
+		else if (in_name && delimiter(ch))
+			in_name = 0;
+		if (in_name && ch == '#' && (b = escaped_byte(&r)) >= 0)
+			ch = b;
+		out[o++] = (uint8_t)ch;
+	}
+	return o;
+}
+
+/* An encryption dictionary anywhere (a trailer, an xref stream's), its
+ * name written plainly or with #xx escapes. */
+static int encrypted(const uint8_t *buf, size_t len)
+{
+	uint8_t name[24];	/* "/" and 21 bytes, unescaped */
+	struct rdr r, t;
+	size_t n;
+
+	rdr_init(&r, buf, len);
+	if (rdr_find(&r, "/Encrypt", 8))
+		return 1;
+	rdr_init(&r, buf, len);
+	while (rdr_find(&r, "/", 1)) {
+		rdr_skip(&r, 1);
+		t = r; /* the name: at most "Encrypt" with every byte escaped */
+		n = rdr_cspan(&t, " \t\r\n\f()<>[]{}/%");
+		if (n >= 7 && n <= 21 &&
+		    unescape_names((const uint8_t *)rdr_here(&r) - 1, n + 1,
+				   name) == 8 && !memcmp(name, "/Encrypt", 8))
+			return 1;
+	}
+	return 0;
+}
 
 /* The filter named at d (after its '/': "FlateDecode..."), or -1. */
 static int filter_at(const struct rdr *d)
@@ -159,7 +234,9 @@ static void locate(const uint8_t *buf, size_t len, size_t floor, size_t kw,
 	for (; rdr_find(&r, "obj", 3); rdr_skip(&r, 3))
 		obj = r.pos;
 	s->dict = buf + kw - back + (obj == SIZE_MAX ? 0 : obj + 3);
-	s->dlen = (size_t)(buf + kw - s->dict);
+	s->dlen = unescape_names(s->dict, (size_t)(buf + kw - s->dict),
+				 s->dictbuf);
+	s->dict = s->dictbuf;
 	s->objnum = obj == SIZE_MAX ? -1 : object_number(buf + kw - back, obj);
 	rdr_init(&r, buf, len);
 	rdr_seek(&r, kw + 6);
@@ -220,8 +297,7 @@ int pdf_extract(struct fmt_ctx *c, const uint8_t *buf, size_t len)
 	/* An encryption dictionary: the streams are ciphertext (even with an
 	 * empty user password, which a reader opens without asking), so what
 	 * they hold cannot be read here: reported, never clean. */
-	rdr_init(&r, buf, len);
-	if (rdr_find(&r, "/Encrypt", 8) &&
+	if (encrypted(buf, len) &&
 	    (rc = fmt_unreadable(c, "Heuristics.Encrypted.PDF")) != 0)
 		return rc;
 	rdr_init(&r, buf, len);
