@@ -59,7 +59,7 @@ static void codec(const uint8_t *in, size_t n)
 
 	if (!n)
 		return;
-	switch (in[0] % 4) {
+	switch (in[0] % 5) {
 	case 0: enc_base64(in + 1, n - 1, CODEC_MAX_OUT_BYTES, &out, &over);
 		break;
 	case 1: enc_qp(in + 1, n - 1, CODEC_MAX_OUT_BYTES, &out, &over);
@@ -68,9 +68,14 @@ static void codec(const uint8_t *in, size_t n)
 		if (used > n - 1)
 			abort();
 		break;
-	default:
+	case 3:
 		if (enc_uu_find(in + 1, n - 1, 0, name, sizeof(name)) >=
 		    (long)n)
+			abort();
+		break;
+	default: /* character references: never longer than the input */
+		if (vbuf_reserve(&out, n) == 0 &&
+		    enc_html_refs(in + 1, n - 1, out.data) > n - 1)
 			abort();
 	}
 	bounded(&out);

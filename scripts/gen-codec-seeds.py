@@ -53,7 +53,9 @@ def seeds():
         "codec_encoding": [b"\0" + base64.encodebytes(p),
                            b"\1" + fg.qp_encode(p).encode(),
                            b"\2" + uu[uu.index(b"\n") + 1:],
-                           b"\3" + uu],
+                           b"\3" + uu,
+                           b"\4" + b"data&#58;x;base64&#x2C;&lt;&AMP;&#999;&"
+                           + p],
         "codec_explode": [b"\0\0\x40" + bytes(range(7, 200, 3)),
                           b"\6\0\x80" + bytes(range(255, 0, -5))],
         "codec_inflate64": [deflate64_stream(p)],

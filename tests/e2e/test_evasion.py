@@ -283,6 +283,10 @@ SAMPLES = {
     "mail-qp-nul-in-subject": mail(b"a\x00b", encoding=b"quoted-printable"),
     "html-ctl-before": page(b"\x01"),
     "html-nul-inside": page(inside=b"\x00\x00"),
+    # character references in the attribute, as a browser decodes them
+    "html-data-colon-ref": page().replace(b"data:", b"data&#58;"),
+    "html-data-hex-refs": page().replace(b"data:", b"&#x64;ata&colon;")
+    .replace(b";base64,", b"&#59;base64&#x2c;"),
     # 8: OLE2 streams past the 33rd sibling
     "ole2-40-siblings": ole2_chain(40),
     "ole2-200-siblings": ole2_chain(200),

@@ -1,8 +1,9 @@
 /*
- * encoding.c -- base64, quoted-printable and uuencode decoders. They are
- * lenient as mail readers are (stray characters are skipped, a missing
- * padding is tolerated) and strict about size: output stops at max.
- * uuencoded text is split into lines by the bounded reader.
+ * encoding.c -- base64, quoted-printable and uuencode decoders, and HTML's
+ * character references. They are lenient as mail readers and browsers are
+ * (stray characters are skipped, a missing padding or ';' is tolerated)
+ * and strict about size: output stops at max. uuencoded text is split into
+ * lines, and references read, by the bounded reader.
  */
 #include "formats/codec/encoding.h"
 #include "common/reader.h"
@@ -195,4 +196,86 @@ int enc_uu(const uint8_t *in, size_t len, size_t max, struct vbuf *out,
 	}
 	*used = r.pos;
 	return rc < 0 ? rc : 0;
+}
+
+/* Named references that matter for matching markup and script. */
+static const struct {
+	const char *name;
+	uint8_t ch;
+} named_refs[] = {
+	{ "lt;", '<' },	  { "gt;", '>' },   { "amp;", '&' }, { "quot;", '"' },
+	{ "apos;", '\'' }, { "nbsp;", ' ' }, { "tab;", '\t' },
+	{ "newline;", '\n' }, { "colon;", ':' }, { "comma;", ',' },
+	{ "sol;", '/' }, { "semi;", ';' }, { "equals;", '=' },
+	{ "plus;", '+' },
+};
+
+static int digit_of(int c, int hex)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c |= 0x20;
+	return hex && c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/* "&#65;" or "&#x41;" at r (after "&#"): its byte, or -1. */
+static int numeric_ref(struct rdr *r)
+{
+	int hex = (rdr_peek(r) | 0x20) == 'x', d;
+	unsigned v = 0, k = 0;
+
+	if (hex)
+		rdr_skip(r, 1);
+	while (k < 8 && (d = digit_of(rdr_peek(r), hex)) >= 0) {
+		v = v * (hex ? 16u : 10u) + (unsigned)d;
+		rdr_skip(r, 1);
+		k++;
+	}
+	if (!k || v > 0xff)
+		return -1; /* wider characters stay as they are */
+	rdr_accept(r, ";", 1);
+	return (int)v;
+}
+
+size_t enc_html_ref(const uint8_t *in, size_t len, uint8_t *ch)
+{
+	struct rdr r;
+	size_t k;
+	int v;
+
+	rdr_init(&r, in, len);
+	if (!rdr_accept(&r, "&", 1))
+		return 0;
+	if (rdr_accept(&r, "#", 1)) {
+		if ((v = numeric_ref(&r)) < 0)
+			return 0;
+		*ch = (uint8_t)v;
+		return len - rdr_left(&r);
+	}
+	for (k = 0; k < sizeof(named_refs) / sizeof(*named_refs); k++) {
+		struct rdr t = r;
+
+		if (rdr_accept_nocase(&t, named_refs[k].name,
+				      strlen(named_refs[k].name))) {
+			*ch = named_refs[k].ch;
+			return len - rdr_left(&t);
+		}
+	}
+	return 0;
+}
+
+size_t enc_html_refs(const uint8_t *in, size_t len, uint8_t *out)
+{
+	size_t i = 0, o = 0, used;
+	uint8_t ch;
+
+	while (i < len) {
+		if (in[i] == '&' && (used = enc_html_ref(in + i, len - i, &ch))) {
+			out[o++] = ch;
+			i += used;
+		} else {
+			out[o++] = in[i++];
+		}
+	}
+	return o;
 }

@@ -1,9 +1,10 @@
 /*
  * html.c -- what an HTML page carries inside it: data: URIs encoded in
- * base64 (decoded, each one object) and script blocks (each one object,
- * matched as text). The page's normalised form for target-3 signatures
- * is made by core/htmlnorm.c when the page itself is matched. The page is
- * read through the bounded reader.
+ * base64 (decoded, each one object; found with the page's character
+ * references decoded, as a browser reads attribute values) and script
+ * blocks (each one object, matched as text). The page's normalised form
+ * for target-3 signatures is made by core/htmlnorm.c when the page itself
+ * is matched. The page is read through the bounded reader.
  */
 #include <stdio.h>
 #include <string.h>
@@ -106,7 +107,20 @@ static int scripts(struct fmt_ctx *c, const uint8_t *b, size_t len,
 int html_extract(struct fmt_ctx *c, const uint8_t *buf, size_t len)
 {
 	unsigned count = 0;
-	int rc = data_uris(c, buf, len, &count);
+	struct vbuf refs = { 0 };
+	int rc;
 
+	/* Attribute values are read with their character references decoded
+	 * ("data&#58;...;base64,": a browser's data: URI); a script's text
+	 * is not. */
+	if (memchr(buf, '&', len)) {
+		if (vbuf_reserve(&refs, len) < 0)
+			return VIGIL_ENOMEM;
+		refs.len = enc_html_refs(buf, len, refs.data);
+		rc = data_uris(c, refs.data, refs.len, &count);
+		vbuf_free(&refs);
+	} else {
+		rc = data_uris(c, buf, len, &count);
+	}
 	return rc ? rc : scripts(c, buf, len, &count);
 }
