@@ -180,6 +180,16 @@ def page(prefix=b"", inside=b"", inner=None):
             b"octet-stream;base64," + b64 + b"\">x</a></body></html>\n")
 
 
+def rtf_object(cut):
+    """An RTF object whose hex is broken up by cut(chunk) every 16 digits:
+    control words with parameters, \\bin with raw bytes."""
+    r = fg.rtf(payload())
+    i = r.index(b"objdata ") + 8
+    j = r.index(b"}", i)
+    return r[:i] + b"".join(cut(r[k:min(k + 16, j)])
+                            for k in range(i, j, 16)) + r[j:]
+
+
 # ------------------------------------------------------------ finding 8
 def ole2_chain(n, inner=lambda d: zipped(d, "payload.bin")):
     """n streams whose directory entries form a chain of siblings; the
@@ -283,6 +293,12 @@ SAMPLES = {
     "mail-qp-nul-in-subject": mail(b"a\x00b", encoding=b"quoted-printable"),
     "html-ctl-before": page(b"\x01"),
     "html-nul-inside": page(inside=b"\x00\x00"),
+    # RTF: what Word skips between the object's hex digits
+    "rtf-control-word-parameters": rtf_object(lambda h: h + b"\\uc1 "),
+    "rtf-negative-parameters": rtf_object(lambda h: h + b"\\li-1234 "),
+    "rtf-bin-raw-bytes": rtf_object(
+        lambda h: b"\\bin8 " + bytes.fromhex(h.decode()) if len(h) == 16
+        else h),
     # character references in the attribute, as a browser decodes them
     "html-data-colon-ref": page().replace(b"data:", b"data&#58;"),
     "html-data-hex-refs": page().replace(b"data:", b"&#x64;ata&colon;")

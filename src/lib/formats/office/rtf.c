@@ -1,8 +1,9 @@
 /*
- * rtf.c -- objects embedded in RTF documents: the hex of every \objdata
- * group is decoded and read as an OLE1 object (version, format, class,
- * topic, item, native data). A "Package" object gives up the file it
- * wraps, under its own name; any other class gives its native data (often
+ * rtf.c -- objects embedded in RTF documents: the data of every \objdata
+ * group (hex digit pairs and \binN raw bytes, between control words and
+ * their parameters, which are not data) is decoded and read as an OLE1
+ * object (version, format, class, topic, item, native data). A "Package"
+ * object gives up the file it wraps, under its own name; any other class gives its native data (often
  * an OLE2 document, unpacked in turn). What cannot be parsed is handed
  * over whole, never dropped.
  */
@@ -19,6 +20,8 @@
 
 #define RTF_MAX_OBJECTS 1000
 #define OLE1_MAX_STRING 4096
+/* The largest control-word parameter taken (Word's are 32-bit). */
+#define RTF_MAX_PARAM 0x7fffffff
 
 int rtf_probe(const uint8_t *buf, size_t len, int type)
 {
@@ -35,38 +38,85 @@ static int hexval(uint8_t c)
 	return (c >= 'a' && c <= 'f') ? c - 'a' + 10 : -1;
 }
 
-/* Hex digits of the group that \objdata opens, up to its closing brace. */
-static size_t objdata(const uint8_t *p, const uint8_t *end, size_t max,
-		      struct vbuf *out, int *over)
+/*
+ * A control word at r (after its backslash): its letters into w (cut to
+ * cap), its numeric parameter ("\\uc1", "\\bin512"; -1 without one) and
+ * the one space that may end it, consumed as Word consumes them: the
+ * digits of a parameter are not data.
+ */
+static void control_word(struct rdr *r, char *w, size_t cap, long *param)
 {
-	const uint8_t *start = p;
-	int depth = 0, hi = -1;
+	size_t n = 0;
+	int ch, neg;
+	uint64_t v;
 
-	for (; p < end; p++) {
-		int v;
+	while ((ch = rdr_peek(r)) >= 0 && ((ch | 0x20) >= 'a' &&
+					   (ch | 0x20) <= 'z')) {
+		if (n + 1 < cap)
+			w[n++] = (char)ch;
+		rdr_skip(r, 1);
+	}
+	w[n] = 0;
+	*param = -1;
+	if (!n)
+		return; /* a control symbol ("\\*", "\\'"): one byte, kept */
+	neg = rdr_accept(r, "-", 1);
+	if ((ch = rdr_peek(r)) >= '0' && ch <= '9' &&
+	    rdr_decimal(r, RTF_MAX_PARAM, &v) == 0)
+		*param = neg ? -1 : (long)v;
+	rdr_accept(r, " ", 1);
+}
 
-		if (*p == '{')
+/* Appends byte b to out within max; 0, 1 (full: *over set) or
+ * VIGIL_ENOMEM. */
+static int put(struct vbuf *out, size_t max, int *over, uint8_t b)
+{
+	if (out->len >= max) {
+		*over = 1;
+		return 1;
+	}
+	return vbuf_append_u8(out, b) < 0 ? VIGIL_ENOMEM : 0;
+}
+
+/*
+ * The data of the group that \\objdata opens, up to its closing brace:
+ * hex digit pairs, and the raw bytes of \\binN; control words (with their
+ * parameters) and nested groups are not data. *used: the bytes read.
+ * 0, or VIGIL_ENOMEM.
+ */
+static int objdata(const uint8_t *p, size_t len, size_t max,
+		   struct vbuf *out, int *over, size_t *used)
+{
+	struct rdr r;
+	int depth = 0, hi = -1, ch, v, rc = 0;
+	char word[8];
+	long param;
+
+	rdr_init(&r, p, len);
+	while (rdr_left(&r) && !rc) {
+		ch = rdr_u8(&r);
+		if (ch == '{') {
 			depth++;
-		else if (*p == '}' && depth-- == 0)
-			break;
-		else if ((v = hexval(*p)) >= 0 && depth == 0) {
+		} else if (ch == '}') {
+			if (depth-- == 0)
+				break;
+		} else if (ch == '\\') {
+			control_word(&r, word, sizeof(word), &param);
+			if (depth || strcmp(word, "bin") || param <= 0)
+				continue;
+			while (!rc && param-- > 0 && rdr_left(&r))
+				rc = put(out, max, over, rdr_u8(&r));
+		} else if (depth == 0 && (v = hexval((uint8_t)ch)) >= 0) {
 			if (hi < 0) {
 				hi = v;
 				continue;
 			}
-			if (out->len >= max) {
-				*over = 1;
-				break;
-			}
-			if (vbuf_append_u8(out, (uint8_t)(hi << 4 | v)) < 0)
-				break;
+			rc = put(out, max, over, (uint8_t)(hi << 4 | v));
 			hi = -1;
-		} else if (*p == '\\') {
-			while (p + 1 < end && ((p[1] | 0x20) >= 'a' && (p[1] | 0x20) <= 'z'))
-				p++; /* a control word inside: skip it */
 		}
 	}
-	return (size_t)(p - start);
+	*used = len - rdr_left(&r);
+	return rc < 0 ? rc : 0;
 }
 
 /* A length-prefixed OLE1 string; returns it, or NULL. */
@@ -114,14 +164,17 @@ int rtf_extract(struct fmt_ctx *c, const uint8_t *buf, size_t len)
 	while (!rc && (p = memmem(p, (size_t)(end - p), "\\objdata", 8))) {
 		struct vbuf out = { 0 };
 		int over = 0;
+		size_t used;
 
 		p += 8;
 		if (++n > RTF_MAX_OBJECTS)
 			return fmt_unreadable(c, "Heuristics.Limits.Exceeded.MaxFiles");
-		p += objdata(p, end, fmt_max_child(c), &out, &over);
-		if (over)
+		rc = objdata(p, (size_t)(end - p), fmt_max_child(c), &out,
+			     &over, &used);
+		p += used; /* rc: out of memory, never a clean verdict */
+		if (!rc && over)
 			rc = fmt_too_big(c, "objdata");
-		else if (out.len)
+		else if (!rc && out.len)
 			rc = ole1(c, out.data, out.len, n);
 		vbuf_free(&out);
 	}
