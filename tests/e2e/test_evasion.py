@@ -180,6 +180,17 @@ def page(prefix=b"", inside=b"", inner=None):
             b"octet-stream;base64," + b64 + b"\">x</a></body></html>\n")
 
 
+def pdf_script(js, key=b"/JS"):
+    """A PDF that runs a script written as a string when it opens."""
+    return (b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog /OpenAction 2 0 R >>\n"
+            b"endobj\n2 0 obj\n<< /S /JavaScript " + key + b" " + js +
+            b" >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n")
+
+
+def octal(data):
+    return b"".join(b"\\%03o" % ch for ch in data)
+
+
 def rtf_object(cut):
     """An RTF object whose hex is broken up by cut(chunk) every 16 digits:
     control words with parameters, \\bin with raw bytes."""
@@ -293,6 +304,14 @@ SAMPLES = {
     "mail-qp-nul-in-subject": mail(b"a\x00b", encoding=b"quoted-printable"),
     "html-ctl-before": page(b"\x01"),
     "html-nul-inside": page(inside=b"\x00\x00"),
+    # PDF: a script in a string, written as a reader decodes it
+    "pdf-js-octal": pdf_script(b"(" + octal(payload()[:12]) +
+                               payload()[12:] + b")"),
+    "pdf-js-hex": pdf_script(b"<" + payload().hex().encode() + b">"),
+    "pdf-js-line-continued": pdf_script(b"(" + payload()[:16] + b"\\\n" +
+                                        payload()[16:] + b")"),
+    "pdf-js-escaped-key": pdf_script(b"<" + payload().hex().encode() + b">",
+                                     key=b"/J#53"),
     # RTF: what Word skips between the object's hex digits
     "rtf-control-word-parameters": rtf_object(lambda h: h + b"\\uc1 "),
     "rtf-negative-parameters": rtf_object(lambda h: h + b"\\li-1234 "),

@@ -16,6 +16,8 @@
 #include "formats/format.h"
 #include "formats/parsers.h"
 #include "formats/codec/pdffilter.h"
+#include "formats/pdf/pdfjs.h"
+#include "formats/pdf/pdfname.h"
 #include "common/reader.h"
 #include "vigil/vigil.h"
 
@@ -54,77 +56,21 @@ struct stream {
 	long objnum;
 };
 
-static int hexval(int ch)
-{
-	if (ch >= '0' && ch <= '9')
-		return ch - '0';
-	ch |= 0x20;
-	return ch >= 'a' && ch <= 'f' ? ch - 'a' + 10 : -1;
-}
-
-static int delimiter(int ch)
-{
-	return strchr(" \t\r\n\f()<>[]{}/%", ch) != NULL || ch == 0;
-}
-
-/* An escape "#xx" at r (after the '#'): its byte, consumed, or -1. */
-static int escaped_byte(struct rdr *r)
-{
-	struct rdr t = *r;
-	int hi = hexval(rdr_u8(&t)), lo = hexval(rdr_u8(&t));
-
-	if (rdr_failed(&t) || hi < 0 || lo < 0)
-		return -1;
-	*r = t;
-	return hi << 4 | lo;
-}
-
-/*
- * Copies n bytes from in to out (room for n) with the #xx escapes inside
- * names undone, as readers undo them: "/Fl#61teDecode" is /FlateDecode,
- * "/Encr#79pt" is /Encrypt. Returns the length written.
- */
-static size_t unescape_names(const uint8_t *in, size_t n, uint8_t *out)
-{
-	struct rdr r;
-	size_t o = 0;
-	int in_name = 0, ch, b;
-
-	rdr_init(&r, in, n);
-	while (rdr_left(&r)) {
-		ch = rdr_u8(&r);
-		if (ch == '/')
-			in_name = 1;
-		else if (in_name && delimiter(ch))
-			in_name = 0;
-		if (in_name && ch == '#' && (b = escaped_byte(&r)) >= 0)
-			ch = b;
-		out[o++] = (uint8_t)ch;
-	}
-	return o;
-}
-
 /* An encryption dictionary anywhere (a trailer, an xref stream's), its
  * name written plainly or with #xx escapes. */
 static int encrypted(const uint8_t *buf, size_t len)
 {
-	uint8_t name[24];	/* "/" and 21 bytes, unescaped */
-	struct rdr r, t;
-	size_t n;
+	struct rdr r;
 
 	rdr_init(&r, buf, len);
 	if (rdr_find(&r, "/Encrypt", 8))
 		return 1;
+	if (!memchr(buf, '#', len))
+		return 0; /* no name is escaped */
 	rdr_init(&r, buf, len);
-	while (rdr_find(&r, "/", 1)) {
-		rdr_skip(&r, 1);
-		t = r; /* the name: at most "Encrypt" with every byte escaped */
-		n = rdr_cspan(&t, " \t\r\n\f()<>[]{}/%");
-		if (n >= 7 && n <= 21 &&
-		    unescape_names((const uint8_t *)rdr_here(&r) - 1, n + 1,
-				   name) == 8 && !memcmp(name, "/Encrypt", 8))
+	for (; rdr_find(&r, "/", 1); rdr_skip(&r, 1))
+		if (pdf_name_is(&r, "/Encrypt"))
 			return 1;
-	}
 	return 0;
 }
 
@@ -234,7 +180,7 @@ static void locate(const uint8_t *buf, size_t len, size_t floor, size_t kw,
 	for (; rdr_find(&r, "obj", 3); rdr_skip(&r, 3))
 		obj = r.pos;
 	s->dict = buf + kw - back + (obj == SIZE_MAX ? 0 : obj + 3);
-	s->dlen = unescape_names(s->dict, (size_t)(buf + kw - s->dict),
+	s->dlen = pdf_unescape_names(s->dict, (size_t)(buf + kw - s->dict),
 				 s->dictbuf);
 	s->dict = s->dictbuf;
 	s->objnum = obj == SIZE_MAX ? -1 : object_number(buf + kw - back, obj);
@@ -299,6 +245,8 @@ int pdf_extract(struct fmt_ctx *c, const uint8_t *buf, size_t len)
 	 * they hold cannot be read here: reported, never clean. */
 	if (encrypted(buf, len) &&
 	    (rc = fmt_unreadable(c, "Heuristics.Encrypted.PDF")) != 0)
+		return rc;
+	if ((rc = pdf_js_strings(c, buf, len)) != 0)
 		return rc;
 	rdr_init(&r, buf, len);
 	while (!rc && rdr_find(&r, "stream", 6)) {
