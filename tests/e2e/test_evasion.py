@@ -312,6 +312,12 @@ SAMPLES = {
                                         payload()[16:] + b")"),
     "pdf-js-escaped-key": pdf_script(b"<" + payload().hex().encode() + b">",
                                      key=b"/J#53"),
+    # markup mshta runs wherever it is in the file: an HTA that is also
+    # an executable or an image
+    "hta-after-pe": fg.pe() + page(),
+    "html-after-jpeg": JPEG + page(),
+    "hta-tag-after-pe": fg.pe() + page().replace(
+        b"<html>", b"<HTA:APPLICATION ID=x>").replace(b"</html>", b""),
     # RTF: what Word skips between the object's hex digits
     "rtf-control-word-parameters": rtf_object(lambda h: h + b"\\uc1 "),
     "rtf-negative-parameters": rtf_object(lambda h: h + b"\\li-1234 "),

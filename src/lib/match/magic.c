@@ -15,19 +15,23 @@ struct magic {
 	size_t len;
 	enum magic_kind kind;
 	size_t back;	/* where the signature starts, before the literal */
+	unsigned flags;	/* HS_FLAG_CASELESS */
 };
 
 static const struct magic magics[] = {
-	{ "PK\3\4", 4, MAGIC_ZIP_LOCAL, 0 },
-	{ "7z\xbc\xaf\x27\x1c", 6, MAGIC_7Z, 0 },
-	{ "Rar!\x1a\x07", 6, MAGIC_RAR, 0 },
-	{ "MSCF\0\0\0\0", 8, MAGIC_CAB, 0 },
-	{ "\x1f\x8b\x08", 3, MAGIC_GZIP, 0 },
-	{ "1AY&SY", 6, MAGIC_BZIP2, 4 },	/* after "BZh9" */
-	{ "\xfd" "7zXZ\0", 6, MAGIC_XZ, 0 },
-	{ "\x28\xb5\x2f\xfd", 4, MAGIC_ZSTD, 0 },
-	{ "PE\0\0\x4c\x01", 6, MAGIC_PE, 0 },
-	{ "PE\0\0\x64\x86", 6, MAGIC_PE, 0 },
+	{ "PK\3\4", 4, MAGIC_ZIP_LOCAL, 0, 0 },
+	{ "7z\xbc\xaf\x27\x1c", 6, MAGIC_7Z, 0, 0 },
+	{ "Rar!\x1a\x07", 6, MAGIC_RAR, 0, 0 },
+	{ "MSCF\0\0\0\0", 8, MAGIC_CAB, 0, 0 },
+	{ "\x1f\x8b\x08", 3, MAGIC_GZIP, 0, 0 },
+	{ "1AY&SY", 6, MAGIC_BZIP2, 4, 0 },	/* after "BZh9" */
+	{ "\xfd" "7zXZ\0", 6, MAGIC_XZ, 0, 0 },
+	{ "\x28\xb5\x2f\xfd", 4, MAGIC_ZSTD, 0, 0 },
+	{ "PE\0\0\x4c\x01", 6, MAGIC_PE, 0, 0 },
+	{ "PE\0\0\x64\x86", 6, MAGIC_PE, 0, 0 },
+	{ "<html", 5, MAGIC_HTML, 0, HS_FLAG_CASELESS },
+	{ "<script", 7, MAGIC_HTML, 0, HS_FLAG_CASELESS },
+	{ "<hta:application", 16, MAGIC_HTML, 0, HS_FLAG_CASELESS },
 };
 #define NMAGICS (sizeof(magics) / sizeof(*magics))
 
@@ -44,7 +48,7 @@ static void compile(void)
 	for (i = 0; i < NMAGICS; i++) {
 		expr[i] = magics[i].bytes;
 		lens[i] = magics[i].len;
-		flags[i] = 0;
+		flags[i] = magics[i].flags;
 		ids[i] = (unsigned)i;
 	}
 	if (hs_compile_lit_multi(expr, flags, ids, lens, NMAGICS,

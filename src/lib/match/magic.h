@@ -1,7 +1,8 @@
 /*
  * magic.h -- where the signatures of containers occur inside an object
- * (archives, compressed streams, executables), all found in one Vectorscan
- * pass, for the scan of embedded content (formats/archive/embedded.c).
+ * (archives, compressed streams, executables, HTML that mshta or a browser
+ * would run), all found in one Vectorscan pass, for the scan of embedded
+ * content (formats/archive/embedded.c).
  */
 #ifndef VIGIL_MATCH_MAGIC_H
 #define VIGIL_MATCH_MAGIC_H
@@ -20,6 +21,7 @@ enum magic_kind {
 	MAGIC_XZ,
 	MAGIC_ZSTD,
 	MAGIC_PE,		/* PE\0\0 and an x86 or x86-64 machine */
+	MAGIC_HTML,		/* <html, <script, <hta:application (any case) */
 	MAGIC_KINDS
 };
 

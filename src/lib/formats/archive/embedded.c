@@ -4,8 +4,9 @@
  * of its central directory in the last 64 KiB (a prefix of any kind before
  * it: a shell stub, a JPEG or PDF of a polyglot, junk, a damaged first
  * header), or, with no directory, by a sane local header; 7z, RAR and CAB
- * archives, gzip, bzip2, xz and zstd streams, and Windows executables by
- * their signatures anywhere after the first byte (match/magic.c finds them
+ * archives, gzip, bzip2, xz and zstd streams, Windows executables and
+ * HTML (mshta runs an HTA's markup wherever it is in the file) by their
+ * signatures anywhere after the first byte (match/magic.c finds them
  * all in one pass). Runs after the object's own family (the core calls it
  * for every object), so a PDF or JPEG is read as itself and as what it
  * also holds. Bounded: at most EMBED_MAX_OPENED signatures are opened per
@@ -106,6 +107,8 @@ static int skipped(enum magic_kind k, int type, const struct magic_hits *h)
 {
 	if (k == MAGIC_PE)
 		return type == VIGIL_TYPE_PE;
+	if (k == MAGIC_HTML) /* a page, or mail that holds pages as parts */
+		return type == VIGIL_TYPE_HTML || type == VIGIL_TYPE_MAIL;
 	return h->n[k] && h->at[k][0] == 0;
 }
 
@@ -157,6 +160,9 @@ static int open_one(struct fmt_ctx *c, enum magic_kind k, const uint8_t *buf,
 		/* an object of its own: its signatures, its pipeline */
 		snprintf(name, sizeof(name), "pe@%zu", at);
 		return fmt_child(c, name, buf + at, len - at);
+	case MAGIC_HTML:
+		/* mshta runs the HTML in any file (a PE that is an HTA too) */
+		return html_extract(c, buf + at, len - at);
 	default:
 		return archive_extract_guess(c, buf + at, len - at);
 	}
@@ -190,7 +196,8 @@ int embedded_extract(struct fmt_ctx *c, const uint8_t *buf, size_t len)
 		}
 		if (pick == MAGIC_KINDS)
 			break;
-		next[pick]++;
+		/* the first markup found reads all that follows it */
+		next[pick] = pick == MAGIC_HTML ? h->n[pick] : next[pick] + 1;
 		opened++;
 		rc = open_one(c, (enum magic_kind)pick, buf, len, best);
 	}
