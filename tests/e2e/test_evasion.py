@@ -542,3 +542,23 @@ def test_embedded_executable_is_an_object(env, tmp_path):
                           str(pe_db), str(path)], capture_output=True,
                          text=True)
     assert res.returncode == 0, res.stdout
+
+
+def test_zip_constants_in_a_program_are_not_a_zip(tmp_path):
+    """A program that handles zips holds their signatures as constants:
+    an end record followed by the other two, and a "local header" with a
+    reserved flag and no name (both from osslsigncode's machine code, which
+    was reported Heuristics.Encrypted.Zip). Not a zip: clean."""
+    code = (b"\x48\x89\xe5" * 40 + b"PK\x05\x06PK\x01\x02PK\x03\x04" +
+            b"\xff\xff\xff\xff\x11\x00\x00\x00\x01\x00" + b"\x00" * 30 +
+            b"PK\x03\x04\x0f\x85\x62\x02\x00\x00\x4c\x8d\x74\x24\x12\xba" +
+            b"\x02\x00\x00\x00\x48\x89\xe9\xbe\x01\x00\x00\x00\x4c\x89" +
+            b"\x90" * 200)
+    path = tmp_path / "zip-tool"
+    path.write_bytes(fg.elf(code))
+    db = tmp_path / "d.ndb"
+    db.write_text("%s:0:*:%s\n" % (NAME, MARKER.hex()))
+    res = subprocess.run([VIGIL, "scan", "--no-summary", "--no-cache", "-d",
+                          str(db), str(path)], capture_output=True, text=True)
+    assert res.returncode == 0 and res.stdout.strip().endswith(": OK"), \
+        res.stdout + res.stderr

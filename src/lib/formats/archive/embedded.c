@@ -26,6 +26,10 @@
 #define ZIP_EOCD_SEARCH_BYTES (65535 + 22)
 /* How far before "PE\0\0" its "MZ" header may start (e_lfanew). */
 #define PE_MAX_LFANEW 4096
+/* Local header flags zip leaves reserved (bits 7-10, 12, 14, 15). */
+#define LFH_RESERVED_FLAGS 0xd780u
+/* The largest extra field of a local header taken as a real one. */
+#define LFH_MAX_EXTRA 4096u
 
 /* Whether the object is a zip the archive family reads as it is. */
 static int own_zip(const uint8_t *buf, size_t len, int type)
@@ -41,23 +45,38 @@ static int has_eocd(const uint8_t *buf, size_t len)
 	return len > 4 && memmem(buf + lo, len - lo, "PK\x05\x06", 4) != NULL;
 }
 
-/* The first local header after the first byte that looks like one:
- * version needed under 64, a method zip defines; its offset, or 0. */
+/*
+ * Whether the local header at p (30 bytes and more in the object) is one
+ * a zip tool wrote, not the four bytes "PK\3\4" in a program that handles
+ * zips: a version under 6.4, no reserved flag, a method zip defines, a
+ * name of printable bytes, an extra field of sane size.
+ */
+static int sane_local_header(const uint8_t *p, size_t room)
+{
+	unsigned version = le16_load(p + 4), flags = le16_load(p + 6),
+		 method = le16_load(p + 8), name = le16_load(p + 26),
+		 extra = le16_load(p + 28), i;
+
+	if (version >= 64 || (flags & LFH_RESERVED_FLAGS) ||
+	    !(method <= 14 || method == 93 || method == 95 || method == 99) ||
+	    name == 0 || extra > LFH_MAX_EXTRA || 30u + name > room)
+		return 0;
+	for (i = 0; i < name; i++)
+		if (p[30 + i] < 0x20 || p[30 + i] == 0x7f)
+			return 0;
+	return 1;
+}
+
+/* The first sane local header after the first byte; its offset, or 0. */
 static size_t local_header(const struct magic_hits *h, const uint8_t *buf,
 			   size_t len)
 {
-	size_t i;
+	size_t i, at;
 
 	for (i = 0; i < h->n[MAGIC_ZIP_LOCAL]; i++) {
-		size_t at = h->at[MAGIC_ZIP_LOCAL][i];
-		const uint8_t *p = buf + at;
-		unsigned method;
-
-		if (!at || at + 30 > len)
-			continue;
-		method = p[8] | p[9] << 8;
-		if (p[4] < 64 && (method <= 14 || method == 93 ||
-				  method == 95 || method == 99))
+		at = h->at[MAGIC_ZIP_LOCAL][i];
+		if (at && at + 30 <= len &&
+		    sane_local_header(buf + at, len - at))
 			return at;
 	}
 	return 0;
@@ -131,6 +150,19 @@ int embedded_wanted(const uint8_t *buf, size_t len, int type,
 	return 0;
 }
 
+/* Whether a directory found inside another object is a zip's: one of its
+ * records, with a name, has its local header where it says (the end
+ * record's four bytes in a program that handles zips have none). */
+static int real_directory(const struct zipdir *zd)
+{
+	size_t i;
+
+	for (i = 0; i < zd->n; i++)
+		if (zd->e[i].data && zd->e[i].name_len)
+			return 1;
+	return 0;
+}
+
 static int zip_part(struct fmt_ctx *c, const uint8_t *buf, size_t len)
 {
 	struct zipdir zd;
@@ -139,7 +171,7 @@ static int zip_part(struct fmt_ctx *c, const uint8_t *buf, size_t len)
 
 	if ((rc = zipdir_read(buf, len, &zd)) < 0)
 		return rc;
-	if (zd.n)
+	if (real_directory(&zd))
 		rc = zip_extract(c, buf, len, &zd);
 	else if ((at = local_header(fmt_hits(c), buf, len)) != 0)
 		rc = archive_extract_guess(c, buf + at, len - at); /* no directory */
