@@ -93,8 +93,11 @@ static int scripts(struct fmt_ctx *c, const uint8_t *b, size_t len,
 		if (!rdr_until(&r, '>', len, &tag, &n))
 			break;
 		start = r.pos;
+		/* a script a browser would run ends with its end tag (one left
+		 * open at the end of the page is never run); "<script" inside
+		 * it is text, and is not taken again as a block of its own */
 		if (!rdr_find_nocase(&r, "</script", 8))
-			rdr_skip(&r, rdr_left(&r));
+			break;
 		if (++*count > HTML_MAX_OBJECTS)
 			return fmt_unreadable(c, "Heuristics.Limits.Exceeded.MaxFiles");
 		snprintf(name, sizeof(name), "script-%u", *count);
