@@ -47,8 +47,8 @@ static int hexval(uint8_t c)
 static void control_word(struct rdr *r, char *w, size_t cap, long *param)
 {
 	size_t n = 0;
-	int ch, neg;
-	uint64_t v;
+	int ch, neg, digits = 0;
+	long v = 0;
 
 	while ((ch = rdr_peek(r)) >= 0 && ((ch | 0x20) >= 'a' &&
 					   (ch | 0x20) <= 'z')) {
@@ -61,9 +61,14 @@ static void control_word(struct rdr *r, char *w, size_t cap, long *param)
 	if (!n)
 		return; /* a control symbol ("\\*", "\\'"): one byte, kept */
 	neg = rdr_accept(r, "-", 1);
-	if ((ch = rdr_peek(r)) >= '0' && ch <= '9' &&
-	    rdr_decimal(r, RTF_MAX_PARAM, &v) == 0)
-		*param = neg ? -1 : (long)v;
+	while ((ch = rdr_peek(r)) >= '0' && ch <= '9') { /* any length */
+		v = v > (RTF_MAX_PARAM - 9) / 10 ? RTF_MAX_PARAM :
+						  v * 10 + (ch - '0');
+		digits++;
+		rdr_skip(r, 1);
+	}
+	if (digits)
+		*param = neg ? -1 : v;
 	rdr_accept(r, " ", 1);
 }
 
@@ -93,7 +98,7 @@ static int objdata(const uint8_t *p, size_t len, size_t max,
 	long param;
 
 	rdr_init(&r, p, len);
-	while (rdr_left(&r) && !rc) {
+	while (rdr_left(&r) && !rdr_failed(&r) && !rc) {
 		ch = rdr_u8(&r);
 		if (ch == '{') {
 			depth++;
