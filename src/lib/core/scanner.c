@@ -154,19 +154,27 @@ int vigil_scanner_scan_buffer(struct vigil_scanner *s, const void *buf,
 }
 
 /* Waits until fd can be read, up to the end of the scan time that began
- * at t0: 1 (readable), 0 (time is up) or -1 (poll failed). */
+ * at t0: 1 (readable), 0 (time is up) or -1 (poll failed). A poll that
+ * waited out the time left ends it: the coarse clock may lag behind it. */
 static int wait_readable(struct vigil_scanner *s, int fd, double t0)
 {
-	double left = s->opts.max_seconds - (scanner_clock() - t0);
 	struct pollfd p = { .fd = fd, .events = POLLIN };
-	int n;
 
-	if (left <= 0)
-		return 0;
-	n = poll(&p, 1, left > 3600 ? 3600 * 1000 : (int)(left * 1000) + 1);
-	if (n < 0)
-		return errno == EINTR ? 1 : -1;
-	return n > 0 || scanner_clock() - t0 < s->opts.max_seconds;
+	for (;;) {
+		double left = s->opts.max_seconds - (scanner_clock() - t0);
+		int n;
+
+		if (left <= 0)
+			return 0;
+		n = poll(&p, 1, left > 3600 ? 3600 * 1000 :
+					      (int)(left * 1000) + 1);
+		if (n > 0)
+			return 1;
+		if (n < 0 && errno != EINTR)
+			return -1;
+		if (n == 0 && left <= 3600)
+			return 0;
+	}
 }
 
 /*
