@@ -244,6 +244,10 @@ struct vigil_scanner;
 				     * warning instead of a result */
 #define VIGIL_SCAN_NO_RECURSE 0x4u /* match the object only, without
 				    * unpacking what it contains */
+#define VIGIL_SCAN_ALERT_EXCEEDS_MAX 0x8u /* a PCRE subsignature stopped
+					   * by its limits is a result, not
+					   * a warning (clamscan's
+					   * --alert-exceeds-max) */
 
 /*
  * Limits, with ClamAV-like defaults; a value of 0 selects the default. An
@@ -258,6 +262,14 @@ struct vigil_scanner;
 #define VIGIL_DEFAULT_MAX_SECONDS 120u			/* per scan */
 #define VIGIL_DEFAULT_MAX_RATIO 1000u	/* decompressed:compressed, checked
 					 * past 1 MiB of output */
+/* PCRE subsignatures: PCRE2's match and depth limits, and the largest
+ * object they run over (clamd's PCREMatchLimit, PCRERecMatchLimit and
+ * PCREMaxFileSize). As in ClamAV, a limit is part of what a PCRE
+ * subsignature means: one stopped by it does not match, with a warning,
+ * unless VIGIL_SCAN_ALERT_EXCEEDS_MAX makes it a limit result. */
+#define VIGIL_DEFAULT_PCRE_MATCH_LIMIT 10000u
+#define VIGIL_DEFAULT_PCRE_RECMATCH_LIMIT 2000u
+#define VIGIL_DEFAULT_PCRE_MAX_FILESIZE_BYTES (100ull << 20)
 
 struct vigil_scan_options {
 	size_t size;		/* sizeof(struct vigil_scan_options) */
@@ -270,6 +282,9 @@ struct vigil_scan_options {
 				 * (MaxRecursion) */
 	uint32_t max_seconds;	/* time for one scan (MaxScanTime) */
 	uint32_t max_ratio;	/* compression ratio (CompressionRatio) */
+	uint32_t pcre_match_limit;	/* PCREMatchLimit */
+	uint32_t pcre_recmatch_limit;	/* PCRERecMatchLimit */
+	uint64_t pcre_max_filesize;	/* PCREMaxFileSize, bytes */
 };
 
 enum vigil_verdict {

@@ -43,6 +43,12 @@ static void scan_usage(FILE *f)
 "      --max-recursion=N    nesting of archives and encodings (17)\n"
 "      --max-scantime=SECS  time per file (120)\n"
 "      --max-ratio=N        compression ratio of a contained object (1000)\n"
+"      --pcre-match-limit=N PCRE2 match limit of a PCRE subsignature (10000)\n"
+"      --pcre-recmatch-limit=N  its depth limit (2000)\n"
+"      --pcre-max-filesize=SIZE  larger objects get no PCRE subsignatures\n"
+"                           (100M; 0: no limit)\n"
+"      --alert-exceeds-max  a PCRE subsignature stopped by these limits is\n"
+"                           a result, not a warning (as clamscan)\n"
 "                           An exceeded limit is reported as\n"
 "                           Heuristics.Limits.Exceeded.<Which>, never as OK\n"
 "      --limits-warn        report exceeded limits as warnings instead\n"
@@ -72,6 +78,7 @@ enum {
 	OPT_MAX_FILESIZE, OPT_FOLLOW, OPT_PUA, OPT_STRICT, OPT_CACHE_DIR,
 	OPT_NO_CACHE, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_MAX_SCANSIZE,
 	OPT_MAX_FILES, OPT_MAX_RECURSION, OPT_MAX_SCANTIME, OPT_MAX_RATIO,
+	OPT_PCRE_MATCH, OPT_PCRE_RECMATCH, OPT_PCRE_FILESIZE, OPT_ALERT_EXCEEDS,
 	OPT_LIMITS_WARN, OPT_NO_UNPACK, OPT_REQUIRE_SANDBOX, OPT_SANDBOX_PROBE,
 	OPT_LOG,
 };
@@ -102,6 +109,10 @@ static const struct option scan_long[] = {
 	{ "max-recursion", required_argument, NULL, OPT_MAX_RECURSION },
 	{ "max-scantime", required_argument, NULL, OPT_MAX_SCANTIME },
 	{ "max-ratio", required_argument, NULL, OPT_MAX_RATIO },
+	{ "pcre-match-limit", required_argument, NULL, OPT_PCRE_MATCH },
+	{ "pcre-recmatch-limit", required_argument, NULL, OPT_PCRE_RECMATCH },
+	{ "pcre-max-filesize", required_argument, NULL, OPT_PCRE_FILESIZE },
+	{ "alert-exceeds-max", no_argument, NULL, OPT_ALERT_EXCEEDS },
 	{ "limits-warn", no_argument, NULL, OPT_LIMITS_WARN },
 	{ "no-unpack", no_argument, NULL, OPT_NO_UNPACK },
 	{ "require-sandbox", no_argument, NULL, OPT_REQUIRE_SANDBOX },
@@ -165,6 +176,16 @@ static int parse_limit_opt(int ch, const char *arg, struct scanopts *o)
 		return parse_count(arg, &o->max_seconds);
 	case OPT_MAX_RATIO:
 		return parse_count(arg, &o->max_ratio);
+	case OPT_PCRE_MATCH:
+		return parse_count(arg, &o->pcre_match_limit);
+	case OPT_PCRE_RECMATCH:
+		return parse_count(arg, &o->pcre_recmatch_limit);
+	case OPT_PCRE_FILESIZE: /* 0, as in clamscan: no limit */
+		if (size_parse(arg, UINT64_MAX, &o->pcre_max_filesize) < 0)
+			return -1;
+		if (!o->pcre_max_filesize)
+			o->pcre_max_filesize = UINT64_MAX;
+		return 0;
 	default:
 		return -1;
 	}
@@ -221,6 +242,9 @@ static int parse_flag_opt(int ch, struct scanopts *o, struct cmdline *cl)
 	case OPT_NO_PROGRESS: o->progress = 0; break;
 	case OPT_LIMITS_WARN: o->scan_flags |= VIGIL_SCAN_LIMITS_WARN; break;
 	case OPT_NO_UNPACK: o->scan_flags |= VIGIL_SCAN_NO_RECURSE; break;
+	case OPT_ALERT_EXCEEDS:
+		o->scan_flags |= VIGIL_SCAN_ALERT_EXCEEDS_MAX;
+		break;
 	case OPT_REQUIRE_SANDBOX: cl->require_sandbox = 1; break;
 	default: return -1;
 	}
@@ -305,7 +329,10 @@ static void *work(void *arg)
 					 .max_files = c->o.max_files,
 					 .max_depth = c->o.max_depth,
 					 .max_seconds = c->o.max_seconds,
-					 .max_ratio = c->o.max_ratio };
+					 .max_ratio = c->o.max_ratio,
+		.pcre_match_limit = c->o.pcre_match_limit,
+		.pcre_recmatch_limit = c->o.pcre_recmatch_limit,
+		.pcre_max_filesize = c->o.pcre_max_filesize };
 	struct vigil_scanner *s = NULL;
 	char *path;
 	int rc = vigil_scanner_new(&s, c->engine, &so);

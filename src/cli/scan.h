@@ -40,6 +40,8 @@ struct scanopts {
 	unsigned scan_flags;	/* VIGIL_SCAN_* */
 	uint64_t max_filesize, max_scansize;
 	uint32_t max_files, max_depth, max_seconds, max_ratio;
+	uint32_t pcre_match_limit, pcre_recmatch_limit;
+	uint64_t pcre_max_filesize;
 	regex_t exclude[MAX_EXCLUDES], exclude_dir[MAX_EXCLUDES];
 	size_t nexclude, nexclude_dir;
 	int threads;

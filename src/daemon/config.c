@@ -12,6 +12,7 @@
 #include "common/kvconf.h"
 #include "common/size.h"
 #include "config.h"
+#include "vigil/vigil.h"
 
 /* The sample's "Example" line, left in a copied config. */
 static int example(void *conf, const char *value, char *err, size_t errlen)
@@ -57,6 +58,10 @@ static const struct kv_key opts[] = {
 	O("MaxRecursion", T_NUM, max_recursion),
 	O("MaxScanTime", T_NUM, max_scan_ms),
 	O("LimitsAsWarnings", T_BOOL, limits_warn),
+	O("AlertExceedsMax", T_BOOL, alert_exceeds_max),
+	O("PCREMatchLimit", T_NUM, pcre_match_limit),
+	O("PCRERecMatchLimit", T_NUM, pcre_recmatch_limit),
+	O("PCREMaxFileSize", T_SIZE, pcre_max_file_bytes),
 	O("WorkerTimeout", T_NUM, worker_timeout_s),
 	O("WorkerSandbox", T_BOOL, worker_sandbox),
 	O("AllowUnconfinedWorkers", T_BOOL, allow_unconfined),
@@ -108,12 +113,11 @@ static const char *const clamd_only[] = {
 	"StructuredSSNFormatNormal", "StructuredSSNFormatStripped",
 	"AlertBrokenExecutables", "AlertBrokenMedia", "AlertEncrypted",
 	"AlertEncryptedArchive", "AlertEncryptedDoc", "AlertOLE2Macros",
-	"AlertExceedsMax", "AlertPhishingSSLMismatch", "AlertPhishingCloak",
+	"AlertPhishingSSLMismatch", "AlertPhishingCloak",
 	"AlertPartitionIntersection", "ArchiveBlockEncrypted",
 	"OLE2BlockMacros", "AlgorithmicDetection", "MaxEmbeddedPE",
 	"MaxHTMLNormalize", "MaxHTMLNoTags", "MaxScriptNormalize",
 	"MaxZipTypeRcg", "MaxPartitions", "MaxIconsPE", "MaxRecHWP3",
-	"PCREMatchLimit", "PCRERecMatchLimit", "PCREMaxFileSize",
 	"Bytecode", "BytecodeSecurity", "BytecodeTimeout",
 	"BytecodeUnsigned", "BytecodeMode", "ForceToDisk", "DisableCache",
 	"DisableCertCheck", "CacheSize", "PreludeEnable",
@@ -145,6 +149,9 @@ void conf_defaults(struct vconf *c)
 	c->allow_allmatch = 1;
 	c->worker_sandbox = 1;
 	c->worker_max_memory = 2ull << 30;
+	c->pcre_match_limit = VIGIL_DEFAULT_PCRE_MATCH_LIMIT;
+	c->pcre_recmatch_limit = VIGIL_DEFAULT_PCRE_RECMATCH_LIMIT;
+	c->pcre_max_file_bytes = VIGIL_DEFAULT_PCRE_MAX_FILESIZE_BYTES;
 	c->icap_port = 1344;
 	c->icap_preview_bytes = 1024;
 	c->log_time = 1;

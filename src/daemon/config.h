@@ -44,6 +44,10 @@ struct vconf {
 	unsigned max_recursion;		/* MaxRecursion */
 	unsigned max_scan_ms;		/* MaxScanTime, milliseconds as clamd */
 	int limits_warn;		/* LimitsAsWarnings (Vigil) */
+	int alert_exceeds_max;		/* AlertExceedsMax: PCRE limits */
+	unsigned pcre_match_limit;	/* PCREMatchLimit */
+	unsigned pcre_recmatch_limit;	/* PCRERecMatchLimit */
+	uint64_t pcre_max_file_bytes;	/* PCREMaxFileSize: 0 no limit */
 	/* workers (Vigil) */
 	unsigned worker_timeout_s;	/* WorkerTimeout: hard stop of a scan */
 	int worker_sandbox;		/* WorkerSandbox */

@@ -205,12 +205,17 @@ static int pool_setup(struct server *s, struct vigil_engine *e)
 	pc.allow_unconfined = c->allow_unconfined;
 	pc.probe = c->debug_sandbox_probe;
 	pc.opts.size = sizeof(pc.opts);
-	pc.opts.flags = c->limits_warn ? VIGIL_SCAN_LIMITS_WARN : 0;
+	pc.opts.flags = (c->limits_warn ? VIGIL_SCAN_LIMITS_WARN : 0) |
+			(c->alert_exceeds_max ? VIGIL_SCAN_ALERT_EXCEEDS_MAX : 0);
 	pc.opts.max_filesize = c->max_file_bytes;
 	pc.opts.max_scansize = c->max_scan_bytes;
 	pc.opts.max_files = c->max_files;
 	pc.opts.max_depth = c->max_recursion;
 	pc.opts.max_seconds = c->max_scan_ms ? (c->max_scan_ms + 999) / 1000 : 0;
+	pc.opts.pcre_match_limit = c->pcre_match_limit;
+	pc.opts.pcre_recmatch_limit = c->pcre_recmatch_limit;
+	pc.opts.pcre_max_filesize = c->pcre_max_file_bytes ?
+					    c->pcre_max_file_bytes : UINT64_MAX;
 	if (sandbox_check(c, pc.workers) < 0 ||
 	    pool_new(&s->svc.pool, s->epfd, &pc) < 0 ||
 	    pool_set_engine(s->svc.pool, e) < 0)

@@ -244,6 +244,44 @@ class Gen:
             else:
                 self.case(kind, sig, f(b" " + word + b" "), f(b"x" + word + b"x"), ext="ldb")
 
+    def pcre(self):
+        """PCRE subsignatures: the manual's offset rules and flags."""
+        f, head = self.binfile, len(BIN_HEAD) + 200
+
+        def rx(b):
+            return "".join("\\x%02x" % c for c in b)
+
+        def sig(kind, expr, pcre):
+            return "{name};Engine:81-255,Target:0;%s;%s;%s" % (expr, kind.hex(), pcre)
+        a, b = self.marker(8), self.marker(8)
+        self.case("PcreClass", sig(a, "0&1", "0/%s[0-9]{3}x/" % rx(b)),
+                  f(a + self.fill(20) + b + b"123x"), f(a + b + b"12zx"), ext="ldb")
+        a, b = self.marker(8), self.marker(8)
+        self.case("PcreGlobal", sig(a, "0&(1=2)", "0/%s/g" % rx(b)),
+                  f(a + b + self.fill(9) + b), f(a + b + b + self.fill(3) + b), ext="ldb")
+        a, b = self.marker(8), self.marker(8)
+        self.case("PcreFirstOnly", sig(a, "0&(1=1)", "0/%s/" % rx(b)),
+                  f(a + b + self.fill(9) + b), f(a + self.fill(9)), ext="ldb")
+        a, b = self.marker(8), self.marker(8)
+        self.case("PcreAnchored", sig(a, "0&1", "%d:0/%s/" % (head, rx(b))),
+                  f(b + self.fill(10) + a), f(self.fill(1) + b + a), ext="ldb")
+        a, b = self.marker(8), self.marker(8)
+        self.case("PcreRolling", sig(a, "0&1", "%d:0/%s/r" % (head, rx(b))),
+                  f(self.fill(30) + b + a), BIN_HEAD + b + self.fill(300) + a, ext="ldb")
+        a, b = self.marker(8), self.marker(8)
+        self.case("PcreShift", sig(a, "0&1", "%d,40:0/%s/" % (head, rx(b))),
+                  f(self.fill(40) + b + a), f(self.fill(41) + b + a), ext="ldb")
+        a, b = self.marker(8), self.marker(8)
+        self.case("PcreEncompass", sig(a, "0&1", "%d,40:0/%s/e" % (head, rx(b))),
+                  f(self.fill(32) + b + a), f(self.fill(33) + b + a), ext="ldb")
+        a = self.marker(8)
+        word = bytes(self.r.choice(b"bcdfghjklmnpqrstvwxz") for _ in range(10))
+        self.case("PcreCaseless", sig(a, "0&1", "0/%s/i" % word.decode()),
+                  f(a + word.upper()), f(a + word.upper()[:-1]), ext="ldb")
+        a, b = self.marker(8), self.marker(8)
+        self.case("PcreDotall", sig(a, "0&1", "0/%s.x/s" % rx(b)),
+                  f(a + b + b"\nx"), f(a + b + b"\n\nx"), ext="ldb")
+
     def lists(self):
         m = self.marker()
         body = self.binfile(m)
@@ -277,6 +315,7 @@ def generate(elf_bytes, seed=7):
     g.targets(elf_bytes)
     g.hashes()
     g.logical()
+    g.pcre()
     g.lists()
     g.decoys()
     return g

@@ -180,3 +180,27 @@ def test_stdin_that_never_ends_is_a_limit(tmp_path, vigil):
     assert p.rc == 1, p.err
     assert p.out.strip() == \
         "stdin: Heuristics.Limits.Exceeded.MaxScanTime FOUND"
+
+
+def test_pcre_limits_and_alert_exceeds_max(tmp_path, vigil):
+    """A PCRE subsignature that backtracks past --pcre-match-limit does not
+    match, as in clamscan, with a warning naming the signature;
+    --alert-exceeds-max makes it the limit's result. A larger limit lets
+    the expression finish (here: no match, no warning)."""
+    db = tmp_path / "p.ldb"
+    db.write_text("Pcre.Test;Engine:81-255,Target:0;0&1;4b4559;0/(a|aa)+$/\n")
+    f = tmp_path / "f.bin"
+    f.write_bytes(b"\x01KEY" + b"a" * 24 + b"!")
+    p = vigil("scan", "--no-summary", "--pcre-match-limit=1000", "-d", db, f)
+    assert p.rc == 0, p.err
+    assert "Pcre.Test: subsignature 1 not matched: PCREMatchLimit" in p.err
+    p = vigil("scan", "--no-summary", "--pcre-match-limit=1000",
+              "--alert-exceeds-max", "-d", db, f)
+    assert p.rc == 1, p.err
+    assert p.out.strip().endswith("Heuristics.Limits.Exceeded.PCREMatchLimit FOUND")
+    p = vigil("scan", "--no-summary", "--pcre-match-limit=4000000000",
+              "--pcre-recmatch-limit=100000", "-d", db, f)
+    assert (p.rc, p.err) == (0, ""), p.err
+    f.write_bytes(b"\x01KEY" + b"a" * 24)
+    p = vigil("scan", "--no-summary", "-d", db, f)
+    assert p.out.strip().endswith("Pcre.Test FOUND"), p.out

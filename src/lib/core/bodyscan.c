@@ -9,6 +9,7 @@
 
 #include <stdlib.h>
 
+#include "core/pcrescan.h"
 #include "core/scanner_int.h"
 #include "formats/exe/exeinfo.h"
 #include "sig/lexpr.h"
@@ -116,6 +117,14 @@ static int64_t verify(struct bscan *b, uint32_t id)
 	return n;
 }
 
+static void mark_ldb(struct bscan *b, uint32_t li)
+{
+	if (!b->st->ldb_mark[li]) {
+		b->st->ldb_mark[li] = 1;
+		b->st->touched_l[b->st->ntl++] = li;
+	}
+}
+
 static int hit(struct bscan *b, uint32_t id, uint64_t n)
 {
 	const struct vdb_view *v = &b->sh->v;
@@ -126,10 +135,7 @@ static int hit(struct bscan *b, uint32_t id, uint64_t n)
 		return scanner_detect(b->s, vdb_str(v, v->ndb[m->owner].name));
 	c = &b->st->counts[b->sh->cnt_base[m->owner] + m->sub];
 	*c = (uint64_t)*c + n > UINT32_MAX ? UINT32_MAX : *c + (uint32_t)n;
-	if (!b->st->ldb_mark[m->owner]) {
-		b->st->ldb_mark[m->owner] = 1;
-		b->st->touched_l[b->st->ntl++] = m->owner;
-	}
+	mark_ldb(b, m->owner);
 	return 0;
 }
 
@@ -152,6 +158,30 @@ static int on_match(unsigned id, unsigned long long from,
 	return 0;
 }
 
+/* The PCRE subsignatures whose triggers hold, in order: their counts. */
+static void run_pcres(struct bscan *b, uint32_t li)
+{
+	const struct vdb_view *v = &b->sh->v;
+	const struct vdb_ldb *l = &v->ldb[li];
+	uint32_t *counts = b->st->counts + b->sh->cnt_base[li], i, n;
+
+	for (i = l->pcre_first; i < l->pcre_first + l->npcre && !b->rc; i++) {
+		const struct vdb_pcre *p = &v->pcre[i];
+		struct vdb_matchable at = { .off_kind = p->off_kind,
+					    .off_sect = p->off_sect,
+					    .off_shift = p->off_shift,
+					    .off_n = p->off_n };
+
+		if (!lexpr_eval(v->code + p->trig_off, p->trig_len, counts))
+			continue;
+		b->rc = pcrescan_count(b->s, b->sh, i, b->buf, b->len,
+				       window(b, &at), &n);
+		counts[p->sub] = n;
+		if (n)
+			mark_ldb(b, li);
+	}
+}
+
 static void eval_ldb(struct bscan *b, uint32_t li)
 {
 	const struct vdb_view *v = &b->sh->v;
@@ -159,6 +189,8 @@ static void eval_ldb(struct bscan *b, uint32_t li)
 
 	if (b->rc || !(b->targets & (1u << l->target)) ||
 	    b->len < l->fsize_min || b->len > l->fsize_max)
+		return;
+	if (l->npcre && (run_pcres(b, li), b->rc))
 		return;
 	if (lexpr_eval(v->code + l->expr_off, l->expr_len,
 		       b->st->counts + b->sh->cnt_base[li]))

@@ -55,6 +55,9 @@ static int ldb_tables(struct shard *s)
 			s->zero_ldb[s->nzero++] = (uint32_t)i;
 	}
 	s->ncounts = n;
+	if (v->npcre &&
+	    !(s->pcre_code = calloc(v->npcre, sizeof(*s->pcre_code))))
+		return VIGIL_ENOMEM;
 	return 0;
 }
 

@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdatomic.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -19,6 +20,7 @@
 #include "core/opts.h"
 #include "util/fileio.h"
 #include "db/loader.h"
+#include "sig/pcre.h"
 
 static void elog(const struct vigil_engine *e, int level, const char *fmt,
 		 ...) __attribute__((format(printf, 3, 4)));
@@ -60,12 +62,17 @@ int vigil_engine_new(struct vigil_engine **out,
 
 static void shard_free(struct shard *s)
 {
+	size_t i;
+
 	hsdb_free(&s->m);
 	free(s->image);
 	if (s->map)
 		munmap(s->map, s->map_len);
 	free(s->cnt_base);
 	free(s->zero_ldb);
+	for (i = 0; s->pcre_code && i < s->v.npcre; i++)
+		pcre2_code_free(atomic_load(&s->pcre_code[i]));
+	free(s->pcre_code);
 	memset(s, 0, sizeof(*s));
 }
 

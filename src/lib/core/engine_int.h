@@ -27,6 +27,7 @@ struct shard {
 	size_t ncounts;
 	uint32_t *zero_ldb;	/* .ldb true without any match */
 	size_t nzero;
+	_Atomic(void *) *pcre_code; /* per PCRE subsignature, on first use */
 	char name[256];
 };
 

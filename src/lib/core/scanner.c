@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "core/opts.h"
+#include "core/pcrescan.h"
 #include "core/scanner_int.h"
 #include "match/magic.h"
 
@@ -78,6 +79,12 @@ static void set_defaults(struct vigil_scan_options *o)
 		o->max_seconds = VIGIL_DEFAULT_MAX_SECONDS;
 	if (!o->max_ratio)
 		o->max_ratio = VIGIL_DEFAULT_MAX_RATIO;
+	if (!o->pcre_match_limit)
+		o->pcre_match_limit = VIGIL_DEFAULT_PCRE_MATCH_LIMIT;
+	if (!o->pcre_recmatch_limit)
+		o->pcre_recmatch_limit = VIGIL_DEFAULT_PCRE_RECMATCH_LIMIT;
+	if (!o->pcre_max_filesize)
+		o->pcre_max_filesize = VIGIL_DEFAULT_PCRE_MAX_FILESIZE_BYTES;
 }
 
 int vigil_scanner_new(struct vigil_scanner **out, const struct vigil_engine *e,
@@ -135,6 +142,7 @@ void vigil_scanner_free(struct vigil_scanner *s)
 	vbuf_free(&s->w.path);
 	free(s->norm);
 	free(s->exe);
+	pcrescan_scanner_free(s);
 	seen_free(&s->w.seen);
 	free(s->stream.buf);
 	if (s->stream.fd >= 0)

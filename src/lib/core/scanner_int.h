@@ -68,6 +68,7 @@ struct vigil_scanner {
 	struct exeinfo *exe;	/* headers of the object being matched */
 	struct walk w;
 	struct stream stream;
+	struct pcrescan_state *pcre;	/* PCRE2 match data, on first use */
 };
 
 /* Limit names; every one is "Heuristics.Limits.Exceeded.<Which>". */
@@ -79,6 +80,9 @@ struct vigil_scanner {
 #define LIMIT_TIME LIMIT_PREFIX "MaxScanTime"
 #define LIMIT_RATIO LIMIT_PREFIX "CompressionRatio"
 #define LIMIT_STEPS LIMIT_PREFIX "MatchSteps"
+#define LIMIT_PCRE_MATCH LIMIT_PREFIX "PCREMatchLimit"
+#define LIMIT_PCRE_DEPTH LIMIT_PREFIX "PCRERecMatchLimit"
+#define LIMIT_PCRE_SIZE LIMIT_PREFIX "PCREMaxFileSize"
 
 struct digests;
 /*

@@ -1,14 +1,15 @@
 /*
  * ldb.c -- logical signatures: "Name;TargetBlock;Expression;Sub0;Sub1...".
  * A signature is added whole or not at all: if any part of it cannot be
- * honoured (an unknown target-block key, a PCRE or byte-compare
- * subsignature), everything it added is rolled back and a warning names it.
+ * honoured (an unknown target-block key, a byte-compare subsignature),
+ * everything it added is rolled back and a warning names it.
  */
 #include <string.h>
 
 #include "db/bodysig.h"
 #include "db/fields.h"
 #include "db/hashdb.h"
+#include "db/pcresig.h"
 #include "sig/lexpr.h"
 
 static int skip(int rc)
@@ -123,8 +124,6 @@ static int is_special_subsig(const char *s, size_t n)
 {
 	size_t i = 0;
 
-	if (memchr(s, '/', n))
-		return 1; /* Trigger/PCRE/Flags */
 	if (n >= 2 && s[0] == '$' && s[1] == '{')
 		return 1; /* macro */
 	while (i < n && s[i] >= '0' && s[i] <= '9')
@@ -142,7 +141,7 @@ static int subsig(struct loadctx *lc, const char *s, size_t n,
 	int ascii = 0, rc;
 
 	if (is_special_subsig(s, n))
-		return skip(load_warn(lc, VIGIL_EUNSUPPORTED, "PCRE, macro and "
+		return skip(load_warn(lc, VIGIL_EUNSUPPORTED, "macro and "
 				      "byte-compare subsignatures are not "
 				      "supported"));
 	for (i = n; i >= 2; i--) {
@@ -199,8 +198,14 @@ static int ldb_body(struct loadctx *lc, const struct fields *f,
 	tmpl.owner = (uint32_t)ss->ldb.n;
 	tmpl.flags = info.has_counts ? MATCH_F_COUNT : 0;
 	for (i = 0; i < nsub; i++) {
+		const char *s = f->p[3 + i];
+		size_t n = f->n[3 + i];
+
 		tmpl.sub = (uint16_t)i;
-		if ((rc = subsig(lc, f->p[3 + i], f->n[3 + i], &tmpl)) != 0)
+		rc = pcresig_is(s, n) ?
+			pcresig_add(lc, s, n, (unsigned)i, tmpl.owner, l) :
+			subsig(lc, s, n, &tmpl);
+		if (rc)
 			return rc;
 	}
 	l->nmatch = (uint16_t)(ss->match.n - l->first);
@@ -210,7 +215,7 @@ static int ldb_body(struct loadctx *lc, const struct fields *f,
 int ldb_line(struct loadctx *lc, const char *s, size_t n)
 {
 	struct sigset *ss = lc->ss;
-	size_t match0 = ss->match.n, code0 = ss->code.len;
+	size_t match0 = ss->match.n, code0 = ss->code.len, pcre0 = ss->pcre.n;
 	uint32_t zeros[LEXPR_MAX_SUBSIGS] = { 0 };
 	struct vdb_ldb l = { 0 }, *lp;
 	struct fields f;
@@ -229,6 +234,7 @@ int ldb_line(struct loadctx *lc, const char *s, size_t n)
 	if ((rc = ldb_body(lc, &f, &l)) != 0) {
 		ss->match.n = match0;
 		ss->code.len = code0;
+		ss->pcre.n = pcre0;
 		return rc;
 	}
 	if (lexpr_eval(ss->code.data + l.expr_off, l.expr_len, zeros))

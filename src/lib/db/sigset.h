@@ -41,6 +41,7 @@ struct sigset {
 	struct vbuf code;
 	struct varr ndb;		/* struct vdb_ndb */
 	struct varr ldb;		/* struct vdb_ldb */
+	struct varr pcre;		/* struct vdb_pcre */
 	struct varr ignore;		/* struct sig_ignore */
 	struct vbuf sources;		/* "name, name, ..." */
 	uint64_t skipped;

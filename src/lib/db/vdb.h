@@ -34,6 +34,8 @@ struct vdb_view {
 	size_t nndb;
 	const struct vdb_ldb *ldb;
 	size_t nldb;
+	const struct vdb_pcre *pcre;
+	size_t npcre;
 	const uint32_t *ignore;
 	size_t nignore;
 };

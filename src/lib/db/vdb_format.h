@@ -15,7 +15,7 @@
 #endif
 
 #define VDB_MAGIC "VIGILDB\x1a"
-#define VDB_FORMAT_VERSION 2
+#define VDB_FORMAT_VERSION 3
 #define VDB_SECTION_ALIGN 64
 #define VDB_MAX_SECTIONS 32
 
@@ -51,6 +51,7 @@ enum vdb_section_id {
 	VDB_SEC_IGNORE = 16,	/* u32 string offsets, sorted by name */
 	VDB_SEC_SECTHASH = 17,	/* + algo: PE section hash records (.mdb) */
 	VDB_SEC_SECTSIZES = 20,	/* + algo: their sizes, as VDB_SEC_SIZES */
+	VDB_SEC_PCRE = 23,	/* struct vdb_pcre[], by .ldb and subsignature */
 };
 
 enum hash_algo { HASH_MD5 = 0, HASH_SHA1 = 1, HASH_SHA256 = 2, HASH_NALGO };
@@ -127,11 +128,37 @@ struct vdb_ldb {
 	uint16_t nsub;		/* subsignatures */
 	uint8_t target;
 	uint8_t flags;		/* LDB_F_* */
-	uint16_t reserved;
+	uint16_t npcre;		/* PCRE subsignatures: [pcre_first, +npcre) */
 	uint64_t fsize_min;
 	uint64_t fsize_max;
-};				/* 40 bytes */
+	uint32_t pcre_first;
+	uint32_t reserved;
+};				/* 48 bytes */
 
-#define LDB_F_ZERO_TRUE 0x01	/* the expression holds with no match at all */
+/*
+ * The expression holds with no match at all, or a PCRE subsignature's
+ * trigger does: it is evaluated for every object of its target.
+ */
+#define LDB_F_ZERO_TRUE 0x01
+
+/*
+ * A PCRE subsignature: its trigger (a logical expression over the
+ * subsignatures before it) and its expression, both in VDB_SEC_CODE, the
+ * flags (enum sigpcre_flag) and an offset as a matchable's.
+ */
+struct vdb_pcre {
+	uint32_t re_off;
+	uint32_t re_len;
+	uint32_t trig_off;
+	uint32_t trig_len;
+	uint32_t owner;		/* index in VDB_SEC_LDB */
+	uint16_t sub;
+	uint16_t flags;
+	uint8_t off_kind;
+	uint8_t reserved;
+	uint16_t off_sect;
+	uint32_t off_shift;
+	uint64_t off_n;
+};				/* 40 bytes */
 
 #endif

@@ -14,6 +14,7 @@
 #include "common/reader.h"
 #include "sig/lexpr.h"
 #include "sig/pattern.h"
+#include "sig/pcre.h"
 
 static int bad(const char **why, const char *msg)
 {
@@ -127,6 +128,35 @@ static int matchables_ok(const struct vdb_view *v)
 	return 1;
 }
 
+static int code_ok(const struct vdb_view *v, uint32_t off, uint32_t len)
+{
+	return off <= v->code_len && len <= v->code_len - off;
+}
+
+/* Each PCRE subsignature lies in its .ldb's range, in order of sub. */
+static int pcres_ok(const struct vdb_view *v)
+{
+	size_t i;
+
+	for (i = 0; i < v->npcre; i++) {
+		const struct vdb_pcre *p = &v->pcre[i];
+		const struct vdb_ldb *l;
+
+		if (p->owner >= v->nldb)
+			return 0;
+		l = &v->ldb[p->owner];
+		if (i < l->pcre_first || i - l->pcre_first >= l->npcre ||
+		    p->sub >= l->nsub || (i > l->pcre_first &&
+					  p->sub <= p[-1].sub) ||
+		    p->off_kind > OFF_LAST || p->flags & ~SIGPCRE_ALL ||
+		    !p->re_len || !code_ok(v, p->re_off, p->re_len) ||
+		    !code_ok(v, p->trig_off, p->trig_len) ||
+		    !lexpr_valid(v->code + p->trig_off, p->trig_len, p->sub))
+			return 0;
+	}
+	return 1;
+}
+
 static int records_ok(const struct vdb_view *v)
 {
 	size_t i;
@@ -143,13 +173,15 @@ static int records_ok(const struct vdb_view *v)
 		    l->nmatch > v->nmatch - l->first ||
 		    l->nsub > LEXPR_MAX_SUBSIGS || l->expr_off > v->code_len ||
 		    l->expr_len > v->code_len - l->expr_off ||
-		    !lexpr_valid(v->code + l->expr_off, l->expr_len, l->nsub))
+		    !lexpr_valid(v->code + l->expr_off, l->expr_len, l->nsub) ||
+		    l->pcre_first > v->npcre ||
+		    l->npcre > v->npcre - l->pcre_first)
 			return 0;
 	}
 	for (i = 0; i < v->nignore; i++)
 		if (!name_ok(v, v->ignore[i]))
 			return 0;
-	return matchables_ok(v);
+	return matchables_ok(v) && pcres_ok(v);
 }
 
 int vdb_open(const uint8_t *buf, size_t len, const uint64_t *body_sum,
@@ -177,7 +209,9 @@ int vdb_open(const uint8_t *buf, size_t len, const uint64_t *body_sum,
 	    (v->match = p, section(v, VDB_SEC_CODE, 1, &p, &v->code_len)) ||
 	    (v->code = p, section(v, VDB_SEC_NDB, sizeof(*v->ndb), &p, &v->nndb)) ||
 	    (v->ndb = p, section(v, VDB_SEC_LDB, sizeof(*v->ldb), &p, &v->nldb)) ||
-	    (v->ldb = p, section(v, VDB_SEC_IGNORE, 4, &p, &v->nignore)))
+	    (v->ldb = p, section(v, VDB_SEC_PCRE, sizeof(*v->pcre), &p,
+				 &v->npcre)) ||
+	    (v->pcre = p, section(v, VDB_SEC_IGNORE, 4, &p, &v->nignore)))
 		return bad(why, "bad section bounds");
 	v->ignore = p;
 	if (!records_ok(v))
