@@ -7,8 +7,11 @@ both engines classify as binary data (ClamAV's UTF-16 heuristic included);
 markers in them carry a byte above 0x7f so that text normalisation can
 never create a match. Deterministic for a given seed.
 """
+import base64
 import hashlib
+import io
 import random
+import zipfile
 
 BIN_HEAD = b"\x00\x00\x00\x01"
 
@@ -282,6 +285,52 @@ class Gen:
         self.case("PcreDotall", sig(a, "0&1", "0/%s.x/s" % rx(b)),
                   f(a + b + b"\nx"), f(a + b + b"\n\nx"), ext="ldb")
 
+    def zipped(self, entries, extra=()):
+        """A zip of (name, bytes) entries, after the extra ones."""
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+            for name, body in list(extra) + list(entries):
+                z.writestr(name, body)
+        return out.getvalue()
+
+    def mail(self, body):
+        b64 = base64.encodebytes(body).decode()
+        return ("From: a@example.org\r\nTo: b@example.org\r\nSubject: report\r\n"
+                "MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"XX\"\r\n\r\n"
+                "--XX\r\nContent-Type: text/plain\r\n\r\nsee attached\r\n"
+                "--XX\r\nContent-Type: application/octet-stream\r\n"
+                "Content-Transfer-Encoding: base64\r\n"
+                "Content-Disposition: attachment; filename=\"r.bin\"\r\n\r\n"
+                + b64 + "\r\n--XX--\r\n").encode()
+
+    def containers(self):
+        """Container and Intermediates: the types of what holds the file."""
+        f, zp = self.binfile, self.zipped
+
+        def sig(block, m):
+            return "{name};Engine:81-255,%s,Target:0;0;%s" % (block, m.hex())
+        m = self.marker()
+        self.case("ContainerZip", sig("Container:CL_TYPE_ZIP", m),
+                  zp([("a.bin", f(m))]), [f(m), self.mail(f(m))], ext="ldb")
+        m = self.marker()
+        self.case("ContainerMail", sig("Container:CL_TYPE_MAIL", m),
+                  self.mail(f(m)), [f(m), zp([("a.bin", f(m))])], ext="ldb")
+        m = self.marker()
+        self.case("ContainerNone", sig("Container:CL_TYPE_ANY", m),
+                  f(m), self.mail(f(m)), ext="ldb")
+        m = self.marker()
+        self.case("IntermediatesZipZip", sig("Intermediates:CL_TYPE_ZIP>CL_TYPE_ZIP", m),
+                  zp([("in.zip", zp([("a.bin", f(m))]))]), zp([("a.bin", f(m))]), ext="ldb")
+        m = self.marker()
+        self.case("IntermediatesAny", sig("Intermediates:CL_TYPE_ANY>CL_TYPE_ZIP", m),
+                  self.mail(zp([("a.bin", f(m))])), zp([("a.bin", f(m))]), ext="ldb")
+        m = self.marker()
+        ct = ("[Content_Types].xml", b'<?xml version="1.0"?><Types xmlns='
+              b'"http://schemas.openxmlformats.org/package/2006/content-types"/>')
+        self.case("ContainerOoxml", sig("Container:CL_TYPE_OOXML_WORD", m),
+                  [zp([("word/document.xml", f(m))], [ct]), zp([("word/x.bin", f(m))])],
+                  zp([("wordy/document.xml", f(m))], [ct]), ext="ldb")
+
     def lists(self):
         m = self.marker()
         body = self.binfile(m)
@@ -316,6 +365,7 @@ def generate(elf_bytes, seed=7):
     g.hashes()
     g.logical()
     g.pcre()
+    g.containers()
     g.lists()
     g.decoys()
     return g

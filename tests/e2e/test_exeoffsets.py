@@ -170,3 +170,37 @@ def test_section_hashes_match_clamscan(tmp_path, vigil, clamscan):
     want = {n.replace(".UNOFFICIAL", "") for n in found(theirs)}
     assert {"P0.S0.md5", "P0.S1.sha1", "P0.S1.sha256any"} <= want, sorted(want)
     assert found(ours) == want
+
+
+def target_block_sigs(tag, data, target, ep, sects):
+    """NumberOfSections and EntryPoint ranges, right and wrong, as logical
+    signatures on the bytes at the entry point."""
+    n, body = len(sects), data[ep:ep + 8].hex()
+    ranges = {"NSin": "NumberOfSections:%d-%d" % (n, n),
+              "NSabove": "NumberOfSections:%d-255" % (n + 1),
+              "NSbelow": "NumberOfSections:0-%d" % max(n - 1, 0),
+              "EPin": "EntryPoint:%d-%d" % (ep, ep),
+              "EPrange": "EntryPoint:%d-%d" % (max(ep - 8, 0), ep + 8),
+              "EPafter": "EntryPoint:%d-%d" % (ep + 1, ep + 100)}
+    return ["%s.%s;Engine:51-255,Target:%d,%s;0;%s" % (tag, k, target, r, body)
+            for k, r in ranges.items()]
+
+
+def test_target_block_exe_keys_match_clamscan(tmp_path, vigil, clamscan):
+    """NumberOfSections and EntryPoint in logical signatures' target blocks
+    select the same executables as in clamscan (Mach-O aside: clamscan
+    reads no entry point there, see the offsets test)."""
+    lines, files = [], []
+    for i, (path, target, (ep, sects)) in enumerate(cases(tmp_path)):
+        if str(path).endswith(".macho"):
+            continue
+        lines += target_block_sigs("T%d" % i, open(path, "rb").read(), target, ep, sects)
+        files.append(path)
+    db = tmp_path / "exe.ldb"
+    db.write_text("\n".join(lines) + "\n")
+    theirs = clamscan("--no-summary", "--allmatch", "-d", db, *files)
+    ours = vigil("scan", "--no-summary", "--allmatch", "-d", db, *files)
+    want = {n.replace(".UNOFFICIAL", "") for n in found(theirs)}
+    assert "ERROR" not in theirs.out + theirs.err, theirs.err
+    assert any(n.endswith(".EPin") for n in want)  # the test is not empty
+    assert found(ours) == want, (sorted(found(ours) - want), sorted(want - found(ours)))

@@ -29,7 +29,8 @@ def by_file(run, filedir):
     out = {}
     for path, names in run.found().items():
         names = {n[:-len(".UNOFFICIAL")] if n.endswith(".UNOFFICIAL") else n for n in names}
-        out[os.path.basename(path)] = names
+        top = os.path.basename(path.split("//")[0])  # "f//inner": f
+        out.setdefault(top, set()).update(names)
     return out
 
 

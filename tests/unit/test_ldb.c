@@ -146,7 +146,8 @@ static void refused(void **st)
 		"L;Target:0;0&;41414141",		/* syntax */
 		"L;Target:0;(0;41414141",		/* parenthesis */
 		"L;Target:0;0;41414141::x",		/* bad modifier */
-		"L;Target:0,EntryPoint:10;0;41414141",	/* unsupported key */
+		"L;Target:0,IconGroup1:X;0;41414141",	/* unsupported key */
+		"L;Target:0,Container:CL_TYPE_NOPE;0;41414141", /* unknown type */
 		"L;Target:0;0&1;41414141;0/abc(/",	/* bad PCRE */
 		"L;Target:0;0&1;41414141;0(>>4#ib2#=0)", /* byte compare */
 		"L;FileSize:1-2;0;41414141",		/* no Target */

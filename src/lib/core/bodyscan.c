@@ -12,6 +12,7 @@
 #include "core/pcrescan.h"
 #include "core/scanner_int.h"
 #include "formats/exe/exeinfo.h"
+#include "sig/cltype.h"
 #include "sig/lexpr.h"
 #include "sig/pattern.h"
 
@@ -182,13 +183,49 @@ static void run_pcres(struct bscan *b, uint32_t li)
 	}
 }
 
+/* Container (CL_TYPE_ANY: no container) and Intermediates. */
+static int containers_match(const struct walk *w, const struct vdb_ldb *l)
+{
+	unsigned n = w->nchain, i;
+
+	if (l->container == CLT_ANY)
+		return n == 0;
+	if (n > WALK_CHAIN_MAX || n < l->ninter ||
+	    (l->container && (!n || w->chain[n - 1] != l->container)))
+		return 0;
+	for (i = 0; i < l->ninter; i++) {
+		uint8_t t = l->inter[i];
+
+		if (t != CLT_ANY && t != w->chain[n - l->ninter + i])
+			return 0;
+	}
+	return 1;
+}
+
+/* NumberOfSections and EntryPoint. */
+static int exe_match(struct bscan *b, const struct vdb_ldb *l)
+{
+	const struct exeinfo *x;
+
+	if (!(l->flags & (LDB_F_NSECT | LDB_F_EP)))
+		return 1;
+	if (!(x = exe(b)))
+		return 0;
+	if ((l->flags & LDB_F_NSECT) &&
+	    (x->nsect < l->nsect_min || x->nsect > l->nsect_max))
+		return 0;
+	return !(l->flags & LDB_F_EP) ||
+	       (x->has_ep && x->ep >= l->ep_min && x->ep <= l->ep_max);
+}
+
 static void eval_ldb(struct bscan *b, uint32_t li)
 {
 	const struct vdb_view *v = &b->sh->v;
 	const struct vdb_ldb *l = &v->ldb[li];
 
 	if (b->rc || !(b->targets & (1u << l->target)) ||
-	    b->len < l->fsize_min || b->len > l->fsize_max)
+	    b->len < l->fsize_min || b->len > l->fsize_max ||
+	    !containers_match(&b->s->w, l) || !exe_match(b, l))
 		return;
 	if (l->npcre && (run_pcres(b, li), b->rc))
 		return;

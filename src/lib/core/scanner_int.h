@@ -43,6 +43,9 @@ struct detection {
 	int limit;		/* a limit or unreadable content, not a match */
 };
 
+/* Containers whose types are kept for Container and Intermediates. */
+#define WALK_CHAIN_MAX 64
+
 /* State of one top-level scan as it descends into contained objects. */
 struct walk {
 	double t0;		/* monotonic start time */
@@ -53,6 +56,10 @@ struct walk {
 	struct vbuf path;	/* "a.zip//b.exe" of that object, NUL-ended */
 	int stop;		/* a scan-wide limit ended the scan */
 	struct seen seen;	/* contained objects matched so far */
+	uint8_t chain[WALK_CHAIN_MAX];	/* enum cl_type of each container,
+					 * outermost first */
+	unsigned nchain;	/* containers above the object (the first
+				 * WALK_CHAIN_MAX are in chain) */
 };
 
 struct vigil_scanner {

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/cltypes.h"
 #include "core/digest.h"
 #include "core/filetype.h"
 #include "core/htmlnorm.h"
@@ -19,6 +20,7 @@
 #include "core/textnorm.h"
 #include "formats/format.h"
 #include "match/hashset.h"
+#include "sig/cltype.h"
 
 /* Longest name of a contained object kept in paths. */
 #define NAME_MAX_BYTES 200
@@ -29,6 +31,8 @@ struct fmt_ctx {
 	struct vigil_scanner *s;
 	int type;
 	const struct magic_hits *hits;	/* the containers' signatures */
+	int cltype;		/* ClamAV's type of it, as its children's
+				 * container */
 };
 
 double scanner_clock(void)
@@ -128,11 +132,12 @@ static int unpack(struct vigil_scanner *s, const uint8_t *buf, size_t len,
 {
 	const struct format *f, *e;
 	struct magic_hits hits;
-	struct fmt_ctx c = { s, type, &hits };
+	struct fmt_ctx c = { s, type, &hits, CLT_NONE };
 	int rc;
 
 	if (s->opts.flags & VIGIL_SCAN_NO_RECURSE)
 		return 0;
+	c.cltype = cltypes_of(buf, len, type);
 	if ((rc = magic_find(s->scratch, buf, len, &hits)) < 0)
 		return rc;
 	f = format_for(buf, len, type);
@@ -209,6 +214,20 @@ static void path_pop(struct vigil_scanner *s, size_t old)
 	vbuf_append_u8(&s->w.path, 0);
 }
 
+/* Matches a contained object below the container c. */
+static int descend(struct fmt_ctx *c, const uint8_t *buf, size_t len)
+{
+	struct vigil_scanner *s = c->s;
+	int rc;
+
+	if (s->w.nchain < WALK_CHAIN_MAX)
+		s->w.chain[s->w.nchain] = (uint8_t)c->cltype;
+	s->w.nchain++;
+	rc = scan_obj(s, buf ? buf : (const uint8_t *)"", len);
+	s->w.nchain--;
+	return rc;
+}
+
 int fmt_child(struct fmt_ctx *c, const char *name, const uint8_t *buf,
 	      size_t len)
 {
@@ -219,11 +238,19 @@ int fmt_child(struct fmt_ctx *c, const char *name, const uint8_t *buf,
 
 	s->w.depth++;
 	s->w.layers = 0;
-	rc = scan_obj(s, buf ? buf : (const uint8_t *)"", len);
+	rc = descend(c, buf, len);
 	s->w.layers = layers;
 	s->w.depth--;
 	path_pop(s, old);
 	return rc;
+}
+
+int fmt_set_container(struct fmt_ctx *c, int cltype)
+{
+	int old = c->cltype;
+
+	c->cltype = cltype;
+	return old;
 }
 
 int fmt_layer(struct fmt_ctx *c, const char *name, const uint8_t *buf,
@@ -237,7 +264,7 @@ int fmt_layer(struct fmt_ctx *c, const char *name, const uint8_t *buf,
 		return scanner_limit(s, LIMIT_DEPTH);
 	old = path_push(s, name);
 	s->w.layers++;
-	rc = scan_obj(s, buf ? buf : (const uint8_t *)"", len);
+	rc = descend(c, buf, len);
 	s->w.layers--;
 	path_pop(s, old);
 	return rc;
@@ -363,6 +390,7 @@ int scanner_scan_object(struct vigil_scanner *s, const uint8_t *buf,
 	s->w.bytes = 0;
 	s->w.files = 0;
 	s->w.depth = 0;
+	s->w.nchain = 0;
 	s->w.stop = 0;
 	seen_reset(&s->w.seen);
 	s->w.path.len = 0;

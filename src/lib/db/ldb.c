@@ -10,6 +10,7 @@
 #include "db/fields.h"
 #include "db/hashdb.h"
 #include "db/pcresig.h"
+#include "sig/cltype.h"
 #include "sig/lexpr.h"
 
 static int skip(int rc)
@@ -31,12 +32,70 @@ static int parse_range(const char *s, size_t n, uint64_t *lo, uint64_t *hi)
 	return 0;
 }
 
+static int file_type(struct loadctx *lc, const char *s, size_t n,
+		     uint8_t *out)
+{
+	int t = cltype_parse(s, n);
+
+	if (t == CLT_NONE)
+		return skip(load_warn(lc, VIGIL_EFORMAT, "unknown file type "
+				      "'%.*s'", (int)n, s));
+	*out = (uint8_t)t;
+	return 0;
+}
+
+/* Intermediates:CL_TYPE_A>CL_TYPE_B..., outermost first. */
+static int intermediates(struct loadctx *lc, const char *s, size_t n,
+			 struct vdb_ldb *l)
+{
+	struct fields f;
+	size_t i;
+	int rc;
+
+	if (fields_split(s, n, '>', &f, LDB_MAX_INTERMEDIATES) < 0)
+		return skip(load_warn(lc, VIGIL_EFORMAT, "more than %d "
+				      "Intermediates", LDB_MAX_INTERMEDIATES));
+	for (i = 0; i < f.count; i++)
+		if ((rc = file_type(lc, f.p[i], f.n[i], &l->inter[i])) != 0)
+			return rc;
+	l->ninter = (uint8_t)f.count;
+	return 0;
+}
+
+/* NumberOfSections and EntryPoint ranges. */
+static int exe_range(struct loadctx *lc, const char *k, size_t kn,
+		     const char *v, size_t vn, struct vdb_ldb *l)
+{
+	uint64_t lo, hi;
+
+	if (parse_range(v, vn, &lo, &hi) < 0)
+		return skip(load_warn(lc, VIGIL_EFORMAT, "malformed %.*s "
+				      "range", (int)kn, k));
+	if (fields_eq(k, kn, "EntryPoint")) {
+		l->ep_min = lo;
+		l->ep_max = hi;
+		l->flags |= LDB_F_EP;
+		return 0;
+	}
+	l->nsect_min = lo > UINT16_MAX ? UINT16_MAX : (uint16_t)lo;
+	l->nsect_max = hi > UINT16_MAX ? UINT16_MAX : (uint16_t)hi;
+	l->flags |= LDB_F_NSECT;
+	return 0;
+}
+
 static int tdb_item(struct loadctx *lc, const char *k, size_t kn,
 		    const char *v, size_t vn, struct vdb_ldb *l)
 {
 	uint64_t lo, hi;
 	int rc;
 
+	if (fields_eq(k, kn, "Container"))
+		return file_type(lc, v, vn, &l->container);
+	if (fields_eq(k, kn, "Intermediates"))
+		return intermediates(lc, v, vn, l);
+	if (fields_eq(k, kn, "NumberOfSections") ||
+	    fields_eq(k, kn, "EntryPoint"))
+		return exe_range(lc, k, kn, v, vn, l);
 	if (fields_eq(k, kn, "Target"))
 		return bodysig_target(lc, v, vn, &l->target);
 	if (fields_eq(k, kn, "FileSize")) {

@@ -114,6 +114,9 @@ enum off_kind {
 };
 #define MATCH_F_COUNT 0x01	/* its match count matters, not just one */
 
+/* Intermediates: at most this many containers (ClamAV's limit). */
+#define LDB_MAX_INTERMEDIATES 16
+
 struct vdb_ndb {
 	uint32_t name;
 	uint32_t matchable;
@@ -132,14 +135,24 @@ struct vdb_ldb {
 	uint64_t fsize_min;
 	uint64_t fsize_max;
 	uint32_t pcre_first;
-	uint32_t reserved;
-};				/* 48 bytes */
+	uint16_t nsect_min;	/* NumberOfSections, with LDB_F_NSECT */
+	uint16_t nsect_max;
+	uint8_t container;	/* Container: enum cl_type, 0 for none */
+	uint8_t ninter;		/* Intermediates: the nearest ninter */
+	uint8_t inter[LDB_MAX_INTERMEDIATES]; /* containers, outermost first */
+	uint16_t reserved;
+	uint32_t reserved2;
+	uint64_t ep_min;	/* EntryPoint, with LDB_F_EP */
+	uint64_t ep_max;
+};				/* 88 bytes */
 
 /*
  * The expression holds with no match at all, or a PCRE subsignature's
  * trigger does: it is evaluated for every object of its target.
  */
 #define LDB_F_ZERO_TRUE 0x01
+#define LDB_F_NSECT 0x02	/* nsect_min..nsect_max sections */
+#define LDB_F_EP 0x04		/* its entry point's offset in ep_min..ep_max */
 
 /*
  * A PCRE subsignature: its trigger (a logical expression over the

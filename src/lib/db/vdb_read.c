@@ -12,6 +12,7 @@
 #include "db/hashdb.h"
 #include "db/vdb.h"
 #include "common/reader.h"
+#include "sig/cltype.h"
 #include "sig/lexpr.h"
 #include "sig/pattern.h"
 #include "sig/pcre.h"
@@ -133,6 +134,18 @@ static int code_ok(const struct vdb_view *v, uint32_t off, uint32_t len)
 	return off <= v->code_len && len <= v->code_len - off;
 }
 
+static int containers_ok(const struct vdb_ldb *l)
+{
+	unsigned i;
+
+	if (l->container >= CLT_COUNT || l->ninter > LDB_MAX_INTERMEDIATES)
+		return 0;
+	for (i = 0; i < l->ninter; i++)
+		if (l->inter[i] == CLT_NONE || l->inter[i] >= CLT_COUNT)
+			return 0;
+	return 1;
+}
+
 /* Each PCRE subsignature lies in its .ldb's range, in order of sub. */
 static int pcres_ok(const struct vdb_view *v)
 {
@@ -175,7 +188,7 @@ static int records_ok(const struct vdb_view *v)
 		    l->expr_len > v->code_len - l->expr_off ||
 		    !lexpr_valid(v->code + l->expr_off, l->expr_len, l->nsub) ||
 		    l->pcre_first > v->npcre ||
-		    l->npcre > v->npcre - l->pcre_first)
+		    l->npcre > v->npcre - l->pcre_first || !containers_ok(l))
 			return 0;
 	}
 	for (i = 0; i < v->nignore; i++)

@@ -31,6 +31,14 @@ struct format {
 	int (*extract)(struct fmt_ctx *c, const uint8_t *buf, size_t len);
 };
 
+/*
+ * What the objects handed on from now are held in, as ClamAV's type
+ * (enum cl_type) for Container and Intermediates: by default the type of
+ * the object being extracted; a parser whose children come out of a part
+ * with a type of its own (an AutoIt script in an executable) names it.
+ * Returns the type it replaces, for the parser to put back.
+ */
+int fmt_set_container(struct fmt_ctx *c, int cltype);
 /* Type of the object being extracted (enum vigil_file_type). */
 int fmt_type(const struct fmt_ctx *c);
 /* Nesting of the object being extracted: 0 for the file itself. */

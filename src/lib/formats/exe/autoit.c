@@ -20,6 +20,7 @@
 #include "formats/exe/au3key.h"
 #include "formats/exe/au3tok.h"
 #include "formats/format.h"
+#include "sig/cltype.h"
 #include "formats/exe/stages.h"
 #include "formats/exe/pe.h"
 #include "common/reader.h"
@@ -333,7 +334,10 @@ static int archive(struct fmt_ctx *c, const uint8_t *buf, size_t len)
 int autoit_extract(struct fmt_ctx *c, const uint8_t *buf, size_t len)
 {
 	long at = au3_find(buf, len, fmt_type(c));
+	int outer = fmt_set_container(c, CLT_AUTOIT);
 	int rc = at >= 0 ? archive(c, buf + at, len - (size_t)at) : 0;
+
+	fmt_set_container(c, outer);
 
 	if (rc == FMT_DAMAGED) {
 		fmt_warn(c, "AutoIt: the script archive is damaged or cut short");

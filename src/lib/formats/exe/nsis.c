@@ -15,6 +15,7 @@
 
 #include "common/le.h"
 #include "formats/format.h"
+#include "sig/cltype.h"
 #include "formats/exe/stages.h"
 #include "common/reader.h"
 #include "util/vbuf.h"
@@ -139,7 +140,7 @@ static int blocks(struct fmt_ctx *c, const uint8_t *b, size_t len,
 	return rc;
 }
 
-int nsis_extract(struct fmt_ctx *c, const uint8_t *buf, size_t len)
+static int contents(struct fmt_ctx *c, const uint8_t *buf, size_t len)
 {
 	const uint8_t *m = memmem(buf + 512, len - 512, NSIS_MAGIC, 16);
 	struct vbuf solid = { 0 };
@@ -167,5 +168,15 @@ int nsis_extract(struct fmt_ctx *c, const uint8_t *buf, size_t len)
 	else
 		rc = blocks(c, solid.data, solid.len, 0);
 	vbuf_free(&solid);
+	return rc;
+}
+
+/* What an NSIS installer holds is in ClamAV's CL_TYPE_NULSFT. */
+int nsis_extract(struct fmt_ctx *c, const uint8_t *buf, size_t len)
+{
+	int outer = fmt_set_container(c, CLT_NULSFT);
+	int rc = contents(c, buf, len);
+
+	fmt_set_container(c, outer);
 	return rc;
 }
