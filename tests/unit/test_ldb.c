@@ -133,6 +133,18 @@ static void target_block(void **st)
 	assert_int_equal(ldb("Target:0", "0", "EOF-4:41414141",
 			     "AAAA\x01"), C);
 	assert_int_equal(ldb("Target:0", "0", "1:41414141", "\x01" "AAAA"), F);
+	/* hex that starts with digits and an alternative: not a byte compare */
+	assert_int_equal(ldb("Target:0", "0", "0963039043(3b|16)41",
+			     "\x01\x09\x63\x03\x90\x43\x16" "A"), F);
+	/* clamscan's readings of "==" and a comma with no number after it */
+	assert_int_equal(ldb("Target:0", "0&(1==2)", "41414141;42424242",
+			     "\x01" "AAAA BBBB BBBB"), F);
+	assert_int_equal(ldb("Target:0", "0&(1==2)", "41414141;42424242",
+			     "\x01" "AAAA BBBB"), C);
+	assert_int_equal(ldb("Target:0", "0=2,&1", "41414141;42424242",
+			     "\x01" "AAAA AAAA BBBB"), F);
+	assert_int_equal(ldb("Target:0", "0=2,&1", "41414141;42424242",
+			     "\x01" "AAAA BBBB"), C);
 	/* retired for this engine level: loads, never matches */
 	assert_int_equal(skipped_lines("t.ldb",
 				       "L;Engine:1-20,Target:0;0;41414141\n"),

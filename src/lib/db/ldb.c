@@ -187,7 +187,11 @@ static int is_special_subsig(const char *s, size_t n)
 		return 1; /* macro */
 	while (i < n && s[i] >= '0' && s[i] <= '9')
 		i++;
-	return i > 0 && i < n && s[i] == '('; /* byte compare */
+	/* byte compare: "N(>>off#..." or "N(<<off#...", never hex such as
+	 * "0963(3b|16)" */
+	return i > 0 && i + 2 < n && s[i] == '(' &&
+	       ((s[i + 1] == '>' && s[i + 2] == '>') ||
+		(s[i + 1] == '<' && s[i + 2] == '<'));
 }
 
 static int subsig(struct loadctx *lc, const char *s, size_t n,

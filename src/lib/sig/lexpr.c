@@ -69,16 +69,23 @@ static int lx_num(struct lx *x, size_t *i, size_t hi, uint32_t *v)
 	return 0;
 }
 
-/* "X" or "X,Y" after a modifier; Y is 0 when absent. */
+/*
+ * "X" or "X,Y" after a modifier; Y is 0 when absent. As clamscan reads
+ * them (the official feed has both): "==X" is "=X", and a comma with no
+ * number after it is ignored ("0=2,&1").
+ */
 static int lx_modvals(struct lx *x, size_t *i, size_t hi, uint32_t *v1,
 		      uint32_t *v2)
 {
 	*v2 = 0;
+	if (*i < hi && x->s[*i] == '=' && x->s[*i - 1] == '=')
+		(*i)++;
 	if (lx_num(x, i, hi, v1) < 0)
 		return x->rc;
 	if (*i < hi && x->s[*i] == ',') {
 		(*i)++;
-		if (lx_num(x, i, hi, v2) < 0)
+		if (*i < hi && isdigit((unsigned char)x->s[*i]) &&
+		    lx_num(x, i, hi, v2) < 0)
 			return x->rc;
 	}
 	return 0;
