@@ -110,6 +110,9 @@ struct vigil_engine_options {
 				 * CPU features; NULL: no cache */
 	vigil_log_fn log;	/* optional; may be called from compile */
 	void *log_ctx;
+	const char *cvd_key;	/* a key trusted for .cvd signatures beside
+				 * ClamAV's, "modulus:exponent" in decimal
+				 * (a site that signs its own); NULL: none */
 };
 
 /*

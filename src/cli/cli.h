@@ -21,6 +21,7 @@ struct dbsetup {
 	size_t npaths;
 	unsigned flags;		/* VIGIL_ENGINE_* */
 	const char *cache_dir;	/* NULL: no matcher cache */
+	const char *cvd_key;	/* --cvd-key: trusted beside ClamAV's */
 	int verbose;		/* every load warning, not the first few */
 	int quiet;
 };

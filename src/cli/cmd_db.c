@@ -27,6 +27,8 @@ static void db_usage(FILE *f)
 "      --detect-pua    include PUA signatures\n"
 "      --no-matcher    do not build the matcher cache now\n"
 "      --cache-dir=DIR matcher cache (default ~/.cache/vigil)\n"
+"      --cvd-key=N:E   trust this RSA key (decimal modulus and exponent)\n"
+"                      for .cvd signatures, beside ClamAV's own\n"
 "  -v, --verbose       list every signature line skipped\n");
 }
 
@@ -56,6 +58,7 @@ static int db_compile(int argc, char **argv)
 		{ "detect-pua", no_argument, NULL, 'p' },
 		{ "no-matcher", no_argument, NULL, 'n' },
 		{ "cache-dir", required_argument, NULL, 'c' },
+		{ "cvd-key", required_argument, NULL, 'k' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -76,6 +79,7 @@ static int db_compile(int argc, char **argv)
 		case 'p': d.flags |= VIGIL_ENGINE_PUA; break;
 		case 'n': d.flags |= VIGIL_ENGINE_NO_MATCHER; break;
 		case 'c': d.cache_dir = optarg; break;
+		case 'k': d.cvd_key = optarg; break;
 		case 'v': d.verbose = 1; break;
 		case 'h': db_usage(stdout); return EXIT_CLEAN;
 		default: db_usage(stderr); return EXIT_ERROR;

@@ -63,6 +63,8 @@ static void scan_usage(FILE *f)
 "      --detect-pua         load PUA signatures (.hdu .hsu .ndu .ldu)\n"
 "      --strict             refuse signatures Vigil cannot honour\n"
 "      --cache-dir=DIR      matcher cache (default ~/.cache/vigil)\n"
+"      --cvd-key=N:E        trust this RSA key (decimal modulus and\n"
+"                           exponent) for .cvd signatures, beside ClamAV's\n"
 "      --no-cache           do not read or write the matcher cache\n"
 "      --progress, --no-progress  progress line on a terminal (default on)\n"
 "  -q, --quiet              print errors only\n"
@@ -76,6 +78,7 @@ static void scan_usage(FILE *f)
 enum {
 	OPT_JSON = 256, OPT_NO_SUMMARY, OPT_EXCLUDE, OPT_EXCLUDE_DIR,
 	OPT_MAX_FILESIZE, OPT_FOLLOW, OPT_PUA, OPT_STRICT, OPT_CACHE_DIR,
+	OPT_CVD_KEY,
 	OPT_NO_CACHE, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_MAX_SCANSIZE,
 	OPT_MAX_FILES, OPT_MAX_RECURSION, OPT_MAX_SCANTIME, OPT_MAX_RATIO,
 	OPT_PCRE_MATCH, OPT_PCRE_RECMATCH, OPT_PCRE_FILESIZE, OPT_ALERT_EXCEEDS,
@@ -101,6 +104,7 @@ static const struct option scan_long[] = {
 	{ "detect-pua", no_argument, NULL, OPT_PUA },
 	{ "strict", no_argument, NULL, OPT_STRICT },
 	{ "cache-dir", required_argument, NULL, OPT_CACHE_DIR },
+	{ "cvd-key", required_argument, NULL, OPT_CVD_KEY },
 	{ "no-cache", no_argument, NULL, OPT_NO_CACHE },
 	{ "progress", no_argument, NULL, OPT_PROGRESS },
 	{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
@@ -212,6 +216,9 @@ static int parse_value_opt(int ch, const char *arg, struct scanopts *o,
 		return add_regex(o->exclude_dir, &o->nexclude_dir, arg);
 	case OPT_CACHE_DIR:
 		cl->db.cache_dir = arg;
+		return 0;
+	case OPT_CVD_KEY:
+		cl->db.cvd_key = arg;
 		return 0;
 	case OPT_SANDBOX_PROBE:
 		cl->probe_path = arg;

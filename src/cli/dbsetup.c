@@ -136,7 +136,7 @@ int dbsetup_engine(struct dbsetup *d, struct vigil_engine **out)
 {
 	static struct logstate ls;
 	struct vigil_engine_options o = { sizeof(o), d->flags, d->cache_dir,
-					  on_log, &ls };
+					  on_log, &ls, d->cvd_key };
 	struct vigil_engine *e = NULL;
 	size_t i;
 	int rc = 0;

@@ -128,7 +128,7 @@ int db_build(const char *dir, const char *cache_dir,
 	     size_t errlen)
 {
 	struct vigil_engine_options o = { sizeof(o), 0, cache_dir, on_log,
-					  NULL };
+					  NULL, NULL };
 	struct vigil_engine_stats st = { .size = sizeof(st) };
 	struct vigil_engine *e = NULL;
 	struct timespec t0, t1;

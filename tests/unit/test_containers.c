@@ -1,7 +1,8 @@
 /*
- * test_containers.c -- ClamAV containers built here: .cvd (MD5 checked),
- * .cld (not, as in ClamAV), the .info manifest enforced, and damaged
- * archives refused with a clear code.
+ * test_containers.c -- ClamAV containers built here: .cvd (MD5 and digital
+ * signature checked: signed with a key made here, which the engine is
+ * told to trust beside ClamAV's), .cld (neither, as in ClamAV), the .info
+ * manifest enforced, and damaged archives refused with a clear code.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -10,7 +11,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <openssl/bn.h>
+#include <openssl/core_names.h>
 #include <openssl/evp.h>
+#include <openssl/rsa.h>
 #include <zlib.h>
 #include <cmocka.h>
 
@@ -58,33 +62,85 @@ static void gzip_blob(const struct blob *in, struct blob *out)
 	deflateEnd(&z);
 }
 
-/* header + gzip(tar) into c; md5_ok 0 writes a wrong digest. */
-static void make_cvd(const struct blob *tar, int md5_ok, struct blob *c)
+/* The signing key: made once, its public half as "n:e" in decimal. */
+static BIGNUM *key_n, *key_d;
+static char key_pub[1024];
+
+static void make_key(void)
+{
+	EVP_PKEY *k = EVP_RSA_gen(1024);
+	BIGNUM *e = NULL;
+	char *n_dec, *e_dec;
+
+	assert_non_null(k);
+	assert_true(EVP_PKEY_get_bn_param(k, OSSL_PKEY_PARAM_RSA_N, &key_n));
+	assert_true(EVP_PKEY_get_bn_param(k, OSSL_PKEY_PARAM_RSA_D, &key_d));
+	assert_true(EVP_PKEY_get_bn_param(k, OSSL_PKEY_PARAM_RSA_E, &e));
+	n_dec = BN_bn2dec(key_n);
+	e_dec = BN_bn2dec(e);
+	snprintf(key_pub, sizeof(key_pub), "%s:%s", n_dec, e_dec);
+	OPENSSL_free(n_dec);
+	OPENSSL_free(e_dec);
+	BN_free(e);
+	EVP_PKEY_free(k);
+}
+
+/* md5^d mod n in ClamAV's dsig digits, least significant first. */
+static void sign(const uint8_t md5[16], char *out, size_t cap)
+{
+	static const char set[] = "abcdefghijklmnopqrstuvwxyz"
+				  "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+/";
+	BIGNUM *m = BN_bin2bn(md5, 16, NULL), *s = BN_new();
+	BN_CTX *ctx = BN_CTX_new();
+	size_t i = 0;
+
+	assert_true(BN_mod_exp(s, m, key_d, key_n, ctx));
+	while (!BN_is_zero(s) && i + 1 < cap) {
+		out[i++] = set[BN_mod_word(s, 64)];
+		assert_true(BN_rshift(s, s, 6));
+	}
+	out[i] = 0;
+	BN_free(m);
+	BN_free(s);
+	BN_CTX_free(ctx);
+}
+
+enum { MD5_BAD = 1, SIG_NONE = 2, SIG_BAD = 4 };
+
+/* header + gzip(tar) into c, signed unless faults says otherwise. */
+static void make_cvd(const struct blob *tar, int faults, struct blob *c)
 {
 	static struct blob gz;
 	uint8_t d[16];
-	char hex[33], hdr[600];
+	char hex[33], hdr[600], sig[400];
 	unsigned i, dl;
 
 	gzip_blob(tar, &gz);
 	EVP_Digest(gz.b, gz.n, d, &dl, EVP_md5(), NULL);
 	for (i = 0; i < 16; i++)
-		snprintf(hex + 2 * i, 3, "%02x", d[i] ^ (md5_ok ? 0 : 1));
+		snprintf(hex + 2 * i, 3, "%02x",
+			 d[i] ^ ((faults & MD5_BAD) ? 1 : 0));
+	sign(d, sig, sizeof(sig));
+	if (faults & SIG_BAD)
+		sig[3] = sig[3] == 'a' ? 'b' : 'a';
 	snprintf(hdr, sizeof(hdr), "ClamAV-VDB:25 Nov 2026 10-00 +0000:7:2:"
-		 "216:%s:nosig:test:1795600000", hex);
+		 "216:%s:%s:test:1795600000", hex,
+		 (faults & SIG_NONE) ? "nosig" : sig);
 	memset(c->b, ' ', 512);
 	memcpy(c->b, hdr, strlen(hdr));
 	memcpy(c->b + 512, gz.b, gz.n);
 	c->n = 512 + gz.n;
 }
 
-static int load(const char *name, const struct blob *c, uint64_t *body)
+static int load_key(const char *name, const struct blob *c, uint64_t *body,
+		    const char *key)
 {
+	struct vigil_engine_options o = { .size = sizeof(o), .cvd_key = key };
 	struct vigil_engine_stats s = { .size = sizeof(s) };
 	struct vigil_engine *e;
 	int rc;
 
-	assert_int_equal(vigil_engine_new(&e, NULL), 0);
+	assert_int_equal(vigil_engine_new(&e, &o), 0);
 	rc = vigil_engine_load_memory(e, name, c->b, c->n);
 	if (!rc)
 		rc = vigil_engine_compile(e);
@@ -92,6 +148,11 @@ static int load(const char *name, const struct blob *c, uint64_t *body)
 	*body = s.body + s.hash_md5;
 	vigil_engine_free(e);
 	return rc;
+}
+
+static int load(const char *name, const struct blob *c, uint64_t *body)
+{
+	return load_key(name, c, body, key_pub);
 }
 
 static void good(void **st)
@@ -105,10 +166,10 @@ static void good(void **st)
 	tar_add(&tar, "test.ndb", "A:0:*:41424344\nB:0:*:45464748\n");
 	tar_add(&tar, "test.hdb", "6f5902ac237024bdd0c176cb93063dc4:12:H\n");
 	tar.n += 1024;
-	make_cvd(&tar, 1, &cvd);
+	make_cvd(&tar, 0, &cvd);
 	assert_int_equal(load("t.cvd", &cvd, &n), 0);
 	assert_int_equal(n, 3);
-	make_cvd(&tar, 0, &cvd);
+	make_cvd(&tar, MD5_BAD, &cvd);
 	assert_int_equal(load("t.cvd", &cvd, &n), VIGIL_ECHECKSUM);
 	assert_int_equal(load("t.cld", &cvd, &n), 0); /* as ClamAV: no MD5 */
 	cvd.n -= 40; /* cut the gzip stream */
@@ -129,7 +190,7 @@ static int with_manifest(const char *sha256)
 	tar_add(&tar, "test.info", info);
 	tar_add(&tar, "test.ndb", "A:0:*:41424344\n");
 	tar.n += 1024;
-	make_cvd(&tar, 1, &cvd);
+	make_cvd(&tar, 0, &cvd);
 	rc = load("t.cvd", &cvd, &n);
 	return rc ? rc : (int)n;
 }
@@ -148,6 +209,8 @@ static void manifest(void **st)
 static void unsupported_member(void **st)
 {
 	static struct blob tar, cvd;
+	struct vigil_engine_options o = { .size = sizeof(o),
+					  .cvd_key = key_pub };
 	struct vigil_engine_stats s = { .size = sizeof(s) };
 	struct vigil_engine *e;
 
@@ -159,8 +222,8 @@ static void unsupported_member(void **st)
 	tar_add(&tar, "x.mdb", "1234:6f5902ac237024bdd0c176cb93063dc4:Sect\n"
 			       "1235:6f5902ac237024bdd0c176cb93063dc5:Sect2\n");
 	tar.n += 1024;
-	make_cvd(&tar, 1, &cvd);
-	assert_int_equal(vigil_engine_new(&e, NULL), 0);
+	make_cvd(&tar, 0, &cvd);
+	assert_int_equal(vigil_engine_new(&e, &o), 0);
 	assert_int_equal(vigil_engine_load_memory(e, "x.cvd", cvd.b, cvd.n), 0);
 	assert_int_equal(vigil_engine_compile(e), 0);
 	vigil_engine_stats(e, &s);
@@ -168,6 +231,33 @@ static void unsupported_member(void **st)
 	assert_int_equal(s.section_hash, 2);
 	assert_int_equal(s.skipped, 2);
 	vigil_engine_free(e);
+}
+
+/* A .cvd is loaded only with a signature by a trusted key; a .cld never
+ * needs one (ClamAV's rule). */
+static void signature(void **st)
+{
+	static struct blob tar, cvd;
+	char other[1100];
+	uint64_t n;
+
+	(void)st;
+	tar.n = 0;
+	tar_add(&tar, "test.ndb", "A:0:*:41424344\n");
+	tar.n += 1024;
+	make_cvd(&tar, 0, &cvd);
+	assert_int_equal(load_key("t.cvd", &cvd, &n, NULL), VIGIL_ECHECKSUM);
+	snprintf(other, sizeof(other), "%s", key_pub);
+	other[5] = other[5] == '1' ? '3' : '1'; /* another modulus */
+	assert_int_equal(load_key("t.cvd", &cvd, &n, other), VIGIL_ECHECKSUM);
+	assert_int_equal(load_key("t.cld", &cvd, &n, NULL), 0);
+	make_cvd(&tar, SIG_BAD, &cvd);
+	assert_int_equal(load("t.cvd", &cvd, &n), VIGIL_ECHECKSUM);
+	make_cvd(&tar, SIG_NONE, &cvd);
+	assert_int_equal(load("t.cvd", &cvd, &n), VIGIL_ECHECKSUM);
+	assert_int_equal(load("t.cld", &cvd, &n), 0);
+	/* a malformed trusted key is a configuration error */
+	assert_int_equal(load_key("t.cvd", &cvd, &n, "12:x"), VIGIL_EFORMAT);
 }
 
 static void header(void **st)
@@ -191,7 +281,9 @@ int main(void)
 		cmocka_unit_test(manifest),
 		cmocka_unit_test(unsupported_member),
 		cmocka_unit_test(header),
+		cmocka_unit_test(signature),
 	};
 
+	make_key();
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -161,6 +161,7 @@ static int load_source(struct vigil_engine *e, const char *name, int kind,
 	lc.flags = e->opts.flags;
 	lc.log = e->opts.log;
 	lc.log_ctx = e->opts.log_ctx;
+	lc.cvd_key = e->opts.cvd_key;
 	if ((rc = add_source_name(&g->ss, base_name(name))) < 0)
 		return rc;
 	return loader_load(&lc, name, buf, len);

@@ -1,5 +1,6 @@
 /*
- * cvd.c -- reader for ClamAV containers: header, MD5 of the body, gzip
+ * cvd.c -- reader for ClamAV containers: header, MD5 of the body and its
+ * digital signature (cvdsig.c), gzip
  * and tar, and the ".info" manifest of per-file sizes and SHA-256 digests.
  * Decompression streams one tar entry at a time, so memory is bounded by
  * the largest entry (CVD_MAX_ENTRY_BYTES), not the archive.
@@ -72,6 +73,7 @@ int cvd_parse_header(const uint8_t *buf, size_t len, struct cvd_header *h)
 		return VIGIL_EFORMAT;
 	copy_field(h->time, sizeof(h->time), f.p[1], f.n[1]);
 	copy_field(h->md5, sizeof(h->md5), f.p[5], f.n[5]);
+	copy_field(h->dsig, sizeof(h->dsig), f.p[6], f.n[6]);
 	copy_field(h->builder, sizeof(h->builder), f.p[7], f.n[7]);
 	h->version = (uint32_t)v[0];
 	h->sigs = (uint32_t)v[1];
@@ -307,8 +309,9 @@ static int info_all_seen(struct unpack *u)
 	return 0;
 }
 
-int cvd_unpack(const uint8_t *buf, size_t len, int check_md5,
-	       cvd_entry_fn fn, void *ctx, const char **why)
+int cvd_unpack(const uint8_t *buf, size_t len, int signed_cvd,
+	       const char *extra_key, cvd_entry_fn fn, void *ctx,
+	       const char **why)
 {
 	struct cvd_header h;
 	struct unpack *u;
@@ -319,10 +322,13 @@ int cvd_unpack(const uint8_t *buf, size_t len, int check_md5,
 	*why = "malformed header";
 	if ((rc = cvd_parse_header(buf, len, &h)) < 0)
 		return rc;
-	if (check_md5 && !md5_matches(body, blen, h.md5)) {
+	if (signed_cvd && !md5_matches(body, blen, h.md5)) {
 		*why = "MD5 of the body does not match the header";
 		return VIGIL_ECHECKSUM;
 	}
+	if (signed_cvd && (rc = cvdsig_check(h.md5, h.dsig, strlen(h.dsig),
+					     extra_key, why)) < 0)
+		return rc;
 	if (!(u = calloc(1, sizeof(*u))))
 		return VIGIL_ENOMEM;
 	rdr_init(&u->ts.raw, body, blen);

@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "db/cvdsig.h"
+
 /* Hard limits on what a container may unpack to. */
 #define CVD_HEADER_BYTES 512
 #define CVD_MAX_ENTRY_BYTES (1ull << 30)
@@ -21,6 +23,7 @@ struct cvd_header {
 	uint32_t sigs;
 	uint32_t flevel;
 	char md5[33];
+	char dsig[CVDSIG_MAX_CHARS + 1];
 	char builder[64];
 	uint64_t stime;
 };
@@ -33,13 +36,16 @@ typedef int (*cvd_entry_fn)(void *ctx, const char *name, const uint8_t *data,
 int cvd_parse_header(const uint8_t *buf, size_t len, struct cvd_header *h);
 
 /*
- * Verifies and unpacks a container. check_md5 demands that the body's MD5
- * equals the header's (ClamAV checks it for .cvd only). A ".info" entry, if
- * present, is enforced: every file it lists must have its size and SHA-256.
- * On error *why names the fault. Returns 0, VIGIL_EFORMAT, VIGIL_ECHECKSUM,
- * VIGIL_ELIMIT, VIGIL_ENOMEM, or what fn returned.
+ * Verifies and unpacks a container. signed_cvd demands that the body's MD5
+ * equals the header's and that the header's digital signature is ClamAV's
+ * (or extra_key's, see cvdsig.h) over it: ClamAV checks both for .cvd
+ * only. A ".info" entry, if present, is enforced: every file it lists must
+ * have its size and SHA-256. On error *why names the fault. Returns 0,
+ * VIGIL_EFORMAT, VIGIL_ECHECKSUM, VIGIL_ELIMIT, VIGIL_ENOMEM, or what fn
+ * returned.
  */
-int cvd_unpack(const uint8_t *buf, size_t len, int check_md5,
-	       cvd_entry_fn fn, void *ctx, const char **why);
+int cvd_unpack(const uint8_t *buf, size_t len, int signed_cvd,
+	       const char *extra_key, cvd_entry_fn fn, void *ctx,
+	       const char **why);
 
 #endif

@@ -165,7 +165,8 @@ static int container(struct loadctx *lc, const char *name, int kind,
 	const char *why = NULL;
 	int rc;
 
-	rc = cvd_unpack(buf, len, kind == LK_CVD, member, &m, &why);
+	rc = cvd_unpack(buf, len, kind == LK_CVD, lc->cvd_key, member, &m,
+			&why);
 	lc->file = name;
 	lc->line = 0;
 	if (rc == VIGIL_EFORMAT || rc == VIGIL_ECHECKSUM || rc == VIGIL_ELIMIT)

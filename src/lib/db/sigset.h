@@ -57,6 +57,7 @@ struct loadctx {
 	const char *text;	/* the current line, for .ign2 digests */
 	size_t text_len;
 	unsigned flags;		/* VIGIL_ENGINE_* */
+	const char *cvd_key;	/* one more key for .cvd signatures, or NULL */
 	vigil_log_fn log;
 	void *log_ctx;
 };
