@@ -22,7 +22,7 @@ fi
 ninja -C "$out"
 # summary TARGET LOG RESULT: the TSV line of one run.
 summary() {
-	cpu=$(awk '{printf "%.0f", $1 + $2}' "$2.cpu" 2>/dev/null || echo "?")
+	cpu=$(tail -n 1 "$2.cpu" 2>/dev/null | awk '{printf "%.0f", $1 + $2}')
 	runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$2" | tail -n 1)
 	cov=$(grep -o 'cov: [0-9]*' "$2" | tail -n 1 | cut -d' ' -f2)
 	ft=$(grep -o 'ft: [0-9]*' "$2" | tail -n 1 | cut -d' ' -f2)

@@ -150,8 +150,12 @@ static int unpack(struct vigil_scanner *s, const uint8_t *buf, size_t len,
 	return rc || !e ? rc : e->extract(&c, buf, len);
 }
 
-/* Matches one object and what it contains. 0, 1 (stop) or an error. */
-static int scan_obj(struct vigil_scanner *s, const uint8_t *buf, size_t len)
+/*
+ * Matches one object and what it contains: of type 'as', or (-1) of the
+ * type its content says. 0, 1 (stop) or an error.
+ */
+static int scan_obj(struct vigil_scanner *s, const uint8_t *buf, size_t len,
+		    int as)
 {
 	struct digests d = { 0 };
 	size_t first = s->det.n;
@@ -170,7 +174,7 @@ static int scan_obj(struct vigil_scanner *s, const uint8_t *buf, size_t len)
 		return rc < 0 ? rc : 0; /* clean already, no deeper */
 	}
 	s->w.bytes += len;
-	type = filetype_detect(buf, len);
+	type = as >= 0 ? as : filetype_detect(buf, len);
 	if ((rc = match_object(s, buf, len, type, &d)) == 0)
 		rc = unpack(s, buf, len, type);
 	if (rc < 0)
@@ -214,8 +218,8 @@ static void path_pop(struct vigil_scanner *s, size_t old)
 	vbuf_append_u8(&s->w.path, 0);
 }
 
-/* Matches a contained object below the container c. */
-static int descend(struct fmt_ctx *c, const uint8_t *buf, size_t len)
+/* Matches a contained object below the container c (as: scan_obj's). */
+static int descend(struct fmt_ctx *c, const uint8_t *buf, size_t len, int as)
 {
 	struct vigil_scanner *s = c->s;
 	int rc;
@@ -223,13 +227,13 @@ static int descend(struct fmt_ctx *c, const uint8_t *buf, size_t len)
 	if (s->w.nchain < WALK_CHAIN_MAX)
 		s->w.chain[s->w.nchain] = (uint8_t)c->cltype;
 	s->w.nchain++;
-	rc = scan_obj(s, buf ? buf : (const uint8_t *)"", len);
+	rc = scan_obj(s, buf ? buf : (const uint8_t *)"", len, as);
 	s->w.nchain--;
 	return rc;
 }
 
-int fmt_child(struct fmt_ctx *c, const char *name, const uint8_t *buf,
-	      size_t len)
+static int child(struct fmt_ctx *c, const char *name, const uint8_t *buf,
+		 size_t len, int as)
 {
 	struct vigil_scanner *s = c->s;
 	size_t old = path_push(s, name);
@@ -238,11 +242,23 @@ int fmt_child(struct fmt_ctx *c, const char *name, const uint8_t *buf,
 
 	s->w.depth++;
 	s->w.layers = 0;
-	rc = descend(c, buf, len);
+	rc = descend(c, buf, len, as);
 	s->w.layers = layers;
 	s->w.depth--;
 	path_pop(s, old);
 	return rc;
+}
+
+int fmt_child(struct fmt_ctx *c, const char *name, const uint8_t *buf,
+	      size_t len)
+{
+	return child(c, name, buf, len, -1);
+}
+
+int fmt_script(struct fmt_ctx *c, const char *name, const uint8_t *buf,
+	       size_t len)
+{
+	return child(c, name, buf, len, VIGIL_TYPE_TEXT);
 }
 
 int fmt_set_container(struct fmt_ctx *c, int cltype)
@@ -264,7 +280,7 @@ int fmt_layer(struct fmt_ctx *c, const char *name, const uint8_t *buf,
 		return scanner_limit(s, LIMIT_DEPTH);
 	old = path_push(s, name);
 	s->w.layers++;
-	rc = descend(c, buf, len);
+	rc = descend(c, buf, len, -1);
 	s->w.layers--;
 	path_pop(s, old);
 	return rc;
@@ -396,7 +412,7 @@ int scanner_scan_object(struct vigil_scanner *s, const uint8_t *buf,
 	s->w.path.len = 0;
 	if ((rc = vbuf_append_u8(&s->w.path, 0)) < 0)
 		return rc;
-	rc = scan_obj(s, buf, len);
+	rc = scan_obj(s, buf, len, -1);
 	if (rc < 0)
 		return rc;
 	verdict_fill(s, filetype_detect(buf, len), len, res);

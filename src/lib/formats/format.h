@@ -63,6 +63,14 @@ const struct magic_hits *fmt_hits(const struct fmt_ctx *c);
 int fmt_child(struct fmt_ctx *c, const char *name, const uint8_t *buf,
 	      size_t len);
 /*
+ * As fmt_child() for a script a document runs (a PDF's JavaScript): it is
+ * matched as text, never taken for the document type its words may look
+ * like, which would read it again as one (a PDF in a /JS string holding
+ * the same PDF: each level doubled the work).
+ */
+int fmt_script(struct fmt_ctx *c, const char *name, const uint8_t *buf,
+	       size_t len);
+/*
  * As fmt_child() for what a compression layer (gzip, bzip2, xz, zstd)
  * wraps: the same file, unwrapped, so it does not count as a level of
  * nesting; layers in a row are limited on their own.

@@ -120,7 +120,7 @@ static int script_at(struct rdr *r, size_t max, struct vbuf *out, int *over)
 }
 
 /* The script after the /JS key r is past, if it is a string: handed over
- * as "js-N" (*count the scripts so far). Returns as fmt_child(). */
+ * as "js-N" (*count the scripts so far), as text. Returns as fmt_child(). */
 static int take(struct fmt_ctx *c, struct rdr *r, unsigned *count)
 {
 	struct vbuf out = { 0 };
@@ -135,7 +135,7 @@ static int take(struct fmt_ctx *c, struct rdr *r, unsigned *count)
 	}
 	snprintf(name, sizeof(name), "js-%u", *count);
 	rc = over ? fmt_too_big(c, name) :
-	     out.len ? fmt_child(c, name, out.data, out.len) : 0;
+	     out.len ? fmt_script(c, name, out.data, out.len) : 0;
 done:
 	vbuf_free(&out);
 	return rc;
