@@ -95,3 +95,17 @@ def test_documented_departures(tmp_path, vigil, clamscan):
     # binary data clamscan's UTF-16 heuristic takes for text gets text
     # (type 7) signatures; Vigil does not call data with NUL bytes text
     assert "not-text.bin" not in vf and cf.get("not-text.bin") == {"Dep.Utf16Text"}
+    # HandlerType: the manual says the signature "will not cause an alert"
+    # and the file is read again as that type; clamscan 1.4 reads it again
+    # and also reports the handler signature itself
+    h = tmp_path / "h.ldb"
+    h.write_text("Dep.Handler;Engine:51-255,HandlerType:CL_TYPE_PDF,Target:0;0;%s\n"
+                 "Dep.InPdf;Engine:51-255,Target:10;0;%s\n" % (b"KEYKEY".hex(), b"EVILEVIL".hex()))
+    (files / "handled.bin").write_bytes(b"\x01KEYKEY junk EVILEVIL junk")
+    (files / "only-handled.bin").write_bytes(b"\x01KEYKEY junk")
+    v = vigil("scan", "--no-summary", "-z", "-d", h, files)
+    c = clamscan("--no-summary", "-z", "-r", "-d", h, files)
+    vf, cf = by_file(v, files), by_file(c, files)
+    assert vf.get("handled.bin") == {"Dep.InPdf"} and "only-handled.bin" not in vf
+    assert cf.get("handled.bin") == {"Dep.InPdf", "Dep.Handler"}
+    assert cf.get("only-handled.bin") == {"Dep.Handler"}

@@ -229,9 +229,15 @@ static void eval_ldb(struct bscan *b, uint32_t li)
 		return;
 	if (l->npcre && (run_pcres(b, li), b->rc))
 		return;
-	if (lexpr_eval(v->code + l->expr_off, l->expr_len,
-		       b->st->counts + b->sh->cnt_base[li]))
-		b->rc = scanner_detect(b->s, vdb_str(v, l->name));
+	if (!lexpr_eval(v->code + l->expr_off, l->expr_len,
+			b->st->counts + b->sh->cnt_base[li]))
+		return;
+	if (l->handler) { /* HandlerType: read it again as that type */
+		if (!b->s->handler)
+			b->s->handler = l->handler;
+		return;
+	}
+	b->rc = scanner_detect(b->s, vdb_str(v, l->name));
 }
 
 static void reset(struct bscan *b)

@@ -149,3 +149,30 @@ int cltypes_of(const uint8_t *buf, size_t len, int type)
 		return t;
 	}
 }
+
+int cltypes_vigil(int cltype)
+{
+	static const struct {
+		int cl, vt;
+	} map[] = {
+		{ CLT_PDF, VIGIL_TYPE_PDF }, { CLT_MAIL, VIGIL_TYPE_MAIL },
+		{ CLT_HTML, VIGIL_TYPE_HTML }, { CLT_MSEXE, VIGIL_TYPE_PE },
+		{ CLT_ELF, VIGIL_TYPE_ELF }, { CLT_MACHO, VIGIL_TYPE_MACHO },
+		{ CLT_MSOLE2, VIGIL_TYPE_OLE2 }, { CLT_RTF, VIGIL_TYPE_RTF },
+		{ CLT_GRAPHICS, VIGIL_TYPE_GRAPHICS },
+		{ CLT_GIF, VIGIL_TYPE_GRAPHICS }, { CLT_PNG, VIGIL_TYPE_GRAPHICS },
+		{ CLT_JPEG, VIGIL_TYPE_GRAPHICS }, { CLT_TIFF, VIGIL_TYPE_GRAPHICS },
+		{ CLT_SWF, VIGIL_TYPE_FLASH }, { CLT_JAVA, VIGIL_TYPE_JAVA },
+		{ CLT_TEXT_ASCII, VIGIL_TYPE_TEXT }, { CLT_ZIP, VIGIL_TYPE_ARCHIVE },
+		{ CLT_RAR, VIGIL_TYPE_ARCHIVE }, { CLT_7Z, VIGIL_TYPE_ARCHIVE },
+		{ CLT_MSCAB, VIGIL_TYPE_ARCHIVE }, { CLT_GZ, VIGIL_TYPE_COMPRESSED },
+		{ CLT_BZ, VIGIL_TYPE_COMPRESSED }, { CLT_XZ, VIGIL_TYPE_COMPRESSED },
+		{ CLT_BINHEX, VIGIL_TYPE_BINHEX }, { CLT_TNEF, VIGIL_TYPE_TNEF },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if (map[i].cl == cltype)
+			return map[i].vt;
+	return -1;
+}

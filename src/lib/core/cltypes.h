@@ -11,4 +11,8 @@
 /* The enum cl_type of buf[0..len), whose Vigil type is type. */
 int cltypes_of(const uint8_t *buf, size_t len, int type);
 
+/* Vigil's type (enum vigil_file_type) that reads a cl_type's objects,
+ * or -1 if none does. */
+int cltypes_vigil(int cltype);
+
 #endif

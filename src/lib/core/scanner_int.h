@@ -76,6 +76,8 @@ struct vigil_scanner {
 	struct walk w;
 	struct stream stream;
 	struct pcrescan_state *pcre;	/* PCRE2 match data, on first use */
+	int handler;		/* a HandlerType signature's enum cl_type for
+				 * the object just matched, or 0 */
 };
 
 /* Limit names; every one is "Heuristics.Limits.Exceeded.<Which>". */

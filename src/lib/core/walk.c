@@ -150,42 +150,6 @@ static int unpack(struct vigil_scanner *s, const uint8_t *buf, size_t len,
 	return rc || !e ? rc : e->extract(&c, buf, len);
 }
 
-/*
- * Matches one object and what it contains: of type 'as', or (-1) of the
- * type its content says. 0, 1 (stop) or an error.
- */
-static int scan_obj(struct vigil_scanner *s, const uint8_t *buf, size_t len,
-		    int as)
-{
-	struct digests d = { 0 };
-	size_t first = s->det.n;
-	long slot = -1;
-	int type, rc;
-
-	if (over_scan_limits(s, len))
-		return 1;
-	if (len > s->opts.max_filesize)
-		return scanner_limit(s, LIMIT_FILESIZE);
-	s->w.files++;
-	if (s->w.depth && (rc = seen_check(&s->w.seen, buf, len, s->w.depth,
-					   &slot)) != SEEN_NEW) {
-		if (rc == SEEN_ANCESTOR) /* it contains itself: a quine */
-			return scanner_limit(s, LIMIT_DEPTH);
-		return rc < 0 ? rc : 0; /* clean already, no deeper */
-	}
-	s->w.bytes += len;
-	type = as >= 0 ? as : filetype_detect(buf, len);
-	if ((rc = match_object(s, buf, len, type, &d)) == 0)
-		rc = unpack(s, buf, len, type);
-	if (rc < 0)
-		return rc;
-	if (s->det.n > first && !verdict_has_limit(s, first) &&
-	    allowlisted(s, buf, len, &d))
-		verdict_drop_matches(s, first);
-	seen_done(&s->w.seen, slot, verdict_has_match(s, first));
-	return rc || s->w.stop;
-}
-
 /* Appends "//name" (cleaned) to the walk's path; returns the old length. */
 static size_t path_push(struct vigil_scanner *s, const char *name)
 {
@@ -217,6 +181,75 @@ static void path_pop(struct vigil_scanner *s, size_t old)
 	s->w.path.len = old;
 	vbuf_append_u8(&s->w.path, 0);
 }
+
+/*
+ * HandlerType: a logical signature asked for the object to be read again
+ * as another type, as a child of itself (ClamAV's words): matched with
+ * that type's signatures and unpacked by its parser, below the object. A
+ * handler that the second reading fires is not followed again.
+ */
+static int handle_as(struct vigil_scanner *s, const uint8_t *buf, size_t len,
+		     int type, struct digests *d)
+{
+	int as = cltypes_vigil(s->handler), rc;
+	size_t old;
+
+	s->handler = 0;
+	if (as < 0 || as == type)
+		return 0;
+	old = path_push(s, cltype_name(cltypes_of(buf, len, as)));
+	s->w.depth++;
+	if (s->w.nchain < WALK_CHAIN_MAX)
+		s->w.chain[s->w.nchain] = (uint8_t)cltypes_of(buf, len, type);
+	s->w.nchain++;
+	if ((rc = match_object(s, buf, len, as, d)) == 0)
+		rc = unpack(s, buf, len, as);
+	s->handler = 0;
+	s->w.nchain--;
+	s->w.depth--;
+	path_pop(s, old);
+	return rc;
+}
+
+/*
+ * Matches one object and what it contains: of type 'as', or (-1) of the
+ * type its content says. 0, 1 (stop) or an error.
+ */
+static int scan_obj(struct vigil_scanner *s, const uint8_t *buf, size_t len,
+		    int as)
+{
+	struct digests d = { 0 };
+	size_t first = s->det.n;
+	long slot = -1;
+	int type, rc;
+
+	if (over_scan_limits(s, len))
+		return 1;
+	if (len > s->opts.max_filesize)
+		return scanner_limit(s, LIMIT_FILESIZE);
+	s->w.files++;
+	if (s->w.depth && (rc = seen_check(&s->w.seen, buf, len, s->w.depth,
+					   &slot)) != SEEN_NEW) {
+		if (rc == SEEN_ANCESTOR) /* it contains itself: a quine */
+			return scanner_limit(s, LIMIT_DEPTH);
+		return rc < 0 ? rc : 0; /* clean already, no deeper */
+	}
+	s->w.bytes += len;
+	type = as >= 0 ? as : filetype_detect(buf, len);
+	s->handler = 0;
+	if ((rc = match_object(s, buf, len, type, &d)) == 0 && s->handler)
+		rc = handle_as(s, buf, len, type, &d);
+	if (rc == 0)
+		rc = unpack(s, buf, len, type);
+	if (rc < 0)
+		return rc;
+	if (s->det.n > first && !verdict_has_limit(s, first) &&
+	    allowlisted(s, buf, len, &d))
+		verdict_drop_matches(s, first);
+	seen_done(&s->w.seen, slot, verdict_has_match(s, first));
+	return rc || s->w.stop;
+}
+
 
 /* Matches a contained object below the container c (as: scan_obj's). */
 static int descend(struct fmt_ctx *c, const uint8_t *buf, size_t len, int as)

@@ -91,6 +91,8 @@ static int tdb_item(struct loadctx *lc, const char *k, size_t kn,
 
 	if (fields_eq(k, kn, "Container"))
 		return file_type(lc, v, vn, &l->container);
+	if (fields_eq(k, kn, "HandlerType"))
+		return file_type(lc, v, vn, &l->handler);
 	if (fields_eq(k, kn, "Intermediates"))
 		return intermediates(lc, v, vn, l);
 	if (fields_eq(k, kn, "NumberOfSections") ||

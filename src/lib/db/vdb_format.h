@@ -140,7 +140,8 @@ struct vdb_ldb {
 	uint8_t container;	/* Container: enum cl_type, 0 for none */
 	uint8_t ninter;		/* Intermediates: the nearest ninter */
 	uint8_t inter[LDB_MAX_INTERMEDIATES]; /* containers, outermost first */
-	uint16_t reserved;
+	uint8_t handler;	/* HandlerType: enum cl_type; 0 for none */
+	uint8_t reserved;
 	uint32_t reserved2;
 	uint64_t ep_min;	/* EntryPoint, with LDB_F_EP */
 	uint64_t ep_max;

@@ -138,7 +138,8 @@ static int containers_ok(const struct vdb_ldb *l)
 {
 	unsigned i;
 
-	if (l->container >= CLT_COUNT || l->ninter > LDB_MAX_INTERMEDIATES)
+	if (l->container >= CLT_COUNT || l->handler >= CLT_COUNT ||
+	    l->ninter > LDB_MAX_INTERMEDIATES)
 		return 0;
 	for (i = 0; i < l->ninter; i++)
 		if (l->inter[i] == CLT_NONE || l->inter[i] >= CLT_COUNT)
