@@ -1,6 +1,7 @@
 /*
  * fuzz_scan.c -- libFuzzer target for scanning untrusted content: type
- * detection, text normalisation, hashing and every kind of pattern, over
+ * detection, text normalisation, hashing and every kind of pattern (PCRE,
+ * containers, handlers and version information included), over
  * the input as one buffer and as a stream in uneven chunks.
  */
 #include <stddef.h>
@@ -25,13 +26,21 @@ static const char ndb[] =
 	"K:6:SE1:41424344\n"
 	"M:9:SL+0,100:41424344\n"
 	"N:6:EP-4,8:41424344\n"
-	"O:1:S1+4:41424344\n";
+	"O:1:S1+4:41424344\n"
+	"V:1:VI:460069006c006500\n";
 static const char mdb[] =
 	"*:0123456789abcdef0123456789abcdef:Sect:73\n";
 static const char ldb[] =
 	"L1;Target:0;(0|1)>2,2&2;616161;626262;636363\n"
 	"L2;Engine:81-255,Target:0;0&1;6b6b6b6b::iwf;6c6c6c6c::wa\n"
-	"L3;Target:0,FileSize:10-1000;0=0|1;7a7a7a7a;EOF-4:79797979\n";
+	"L3;Target:0,FileSize:10-1000;0=0|1;7a7a7a7a;EOF-4:79797979\n"
+	"L4;Engine:81-255,Target:0;0&1;4b4559;0/k[e]y.{0,20}x/gi\n"
+	"L5;Engine:81-255,Container:CL_TYPE_ZIP,Target:0;0;4b4b4b4b\n"
+	"L6;Engine:81-255,Intermediates:CL_TYPE_ANY>CL_TYPE_MAIL,Target:0;0;"
+	"4b4b4b4b\n"
+	"L7;Engine:51-255,Target:1,NumberOfSections:1-4,EntryPoint:0-99999;0;"
+	"4d5a\n"
+	"L8;Engine:51-255,HandlerType:CL_TYPE_PDF,Target:0;0;2550444621\n";
 
 static struct vigil_scanner *scanner(void)
 {

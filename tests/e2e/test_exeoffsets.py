@@ -204,3 +204,35 @@ def test_target_block_exe_keys_match_clamscan(tmp_path, vigil, clamscan):
     assert "ERROR" not in theirs.out + theirs.err, theirs.err
     assert any(n.endswith(".EPin") for n in want)  # the test is not empty
     assert found(ours) == want, (sorted(found(ours) - want), sorted(want - found(ours)))
+
+
+def test_version_info_offsets_match_clamscan(tmp_path, vigil, clamscan):
+    """VI signatures (a PE's version information strings) against
+    clamscan: the strings clamscan --debug lists for ClamAV's own test
+    executables, whole, cut short, and shifted by one character (which must
+    not match), in .ndb and .ldb form."""
+    exes = [os.path.join(TESTFILES, n) for n in ("clam.ea06.exe", "clam.ea05.exe")]
+    exes = [e for e in exes if os.path.exists(e)]
+    if not exes:
+        import pytest
+        pytest.skip("clamav-testfiles has no executable with version information")
+    lines, dummy = [], tmp_path / "dummy.ndb"
+    dummy.write_text("Dummy:0:*:00112233445566778899\n")
+    for i, exe in enumerate(exes):
+        dbg = subprocess.run(["clamscan", "--debug", "--no-summary", "-d", str(dummy), exe],
+                             capture_output=True, text=True).stderr
+        for j, hexs in enumerate(re.findall(r" - VI:([0-9a-f]+)", dbg)):
+            tag = "V%d_%d" % (i, j)
+            lines += ["%s.Whole:1:VI:%s" % (tag, hexs), "%s.Short:1:VI:%s" % (tag, hexs[:24]),
+                      "%s.Shifted:1:VI:%s" % (tag, hexs[4:28]),
+                      "%s.Ldb;Engine:51-255,Target:1;0;VI:%s" % (tag, hexs[:32])]
+    assert lines, "clamscan --debug listed no version information"
+    ndb, ldb = tmp_path / "vi.ndb", tmp_path / "vi.ldb"
+    ndb.write_text("\n".join(x for x in lines if ";" not in x) + "\n")
+    ldb.write_text("\n".join(x for x in lines if ";" in x) + "\n")
+    theirs = clamscan("--no-summary", "--allmatch", "-d", ndb, "-d", ldb, *exes)
+    ours = vigil("scan", "--no-summary", "--allmatch", "-d", ndb, "-d", ldb, *exes)
+    want = {n.replace(".UNOFFICIAL", "") for n in found(theirs)}
+    assert any(n.endswith(".Whole") for n in want) and any(n.endswith(".Ldb") for n in want)
+    assert not any(n.endswith(".Shifted") for n in want)
+    assert found(ours) == want, (sorted(found(ours) - want), sorted(want - found(ours)))

@@ -52,7 +52,7 @@ static int exe_base(struct bscan *b, const struct vdb_matchable *m,
 	const struct exeinfo *x = exe(b);
 	uint32_t i = m->off_kind == OFF_SL && x ? x->nsect - 1 : m->off_sect;
 
-	if (!x)
+	if (!x || m->off_kind == OFF_VI) /* VI: many places, see verify() */
 		return -1;
 	if (m->off_kind == OFF_EP) {
 		int back = (int)(m->off_n >> 63); /* EP-n: a negative delta */
@@ -96,6 +96,28 @@ static struct pat_window window(struct bscan *b,
 	return w;
 }
 
+/* Matches starting where a PE's version information strings do. */
+static int64_t at_vi(struct bscan *b, const struct vdb_matchable *m,
+		     uint64_t max)
+{
+	const struct exeinfo *x = exe(b);
+	int64_t n = 0, k;
+	unsigned i;
+
+	for (i = 0; x && i < x->nvi && (uint64_t)n < max; i++) {
+		struct pat_window w = { (size_t)x->vi[i], (size_t)x->vi[i] };
+
+		if (x->vi[i] >= b->len)
+			continue;
+		k = pat_count(b->sh->v.code + m->code_off, m->code_len,
+			      b->buf, b->len, w, max - (uint64_t)n);
+		if (k < 0)
+			return k;
+		n += k;
+	}
+	return n;
+}
+
 /* Counts a matchable's matches in the buffer (at most once per object). */
 static int64_t verify(struct bscan *b, uint32_t id)
 {
@@ -107,8 +129,9 @@ static int64_t verify(struct bscan *b, uint32_t id)
 		return 0;
 	b->st->done[id] = 1;
 	b->st->touched_m[b->st->ntm++] = id;
-	n = pat_count(b->sh->v.code + m->code_off, m->code_len, b->buf,
-		      b->len, window(b, m), max);
+	n = m->off_kind == OFF_VI ? at_vi(b, m, max) :
+		pat_count(b->sh->v.code + m->code_off, m->code_len, b->buf,
+			  b->len, window(b, m), max);
 	if (n < 0) {
 		int r = scanner_limit(b->s, LIMIT_STEPS);
 

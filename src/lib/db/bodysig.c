@@ -2,9 +2,8 @@
  * bodysig.c -- .ndb lines ("Name:Target:Offset:Hex[:MinFL[:MaxFL]]") and
  * the pieces shared with logical signatures: offsets and target types.
  * Offsets relative to parsed executables (EP+n, EP-n, Sx+n, SEx, SL+n) are
- * allowed for PE, ELF and Mach-O targets only, as in ClamAV; VI (version
- * information) is reported as unsupported, never ignored: ignoring an
- * offset would widen the signature.
+ * allowed for PE, ELF and Mach-O targets only, as in ClamAV; VI (at the
+ * start of a PE's version information strings) for PE only.
  */
 #include "db/bodysig.h"
 
@@ -87,10 +86,13 @@ int bodysig_offset(struct loadctx *lc, const char *s, size_t n,
 	memset(o, 0, sizeof(*o));
 	if (fields_eq(s, n, "*"))
 		return 0;
-	if (n >= 2 && !memcmp(s, "VI", 2))
-		return skip(load_warn(lc, VIGIL_EUNSUPPORTED, "offset '%.*s' "
-				      "(version information) is not "
-				      "supported", (int)n, s));
+	if (fields_eq(s, n, "VI")) {
+		if (target != 1)
+			return skip(load_warn(lc, VIGIL_EFORMAT, "offset VI is "
+					      "only valid for target 1 (PE)"));
+		o->kind = OFF_VI;
+		return 0;
+	}
 	if (comma && (fields_u64(comma + 1, n - base - 1, &shift) < 0 ||
 		      shift > UINT32_MAX))
 		return skip(load_warn(lc, VIGIL_EFORMAT, "malformed maxshift "

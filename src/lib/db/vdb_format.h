@@ -110,7 +110,8 @@ enum { MATCH_NDB = 1, MATCH_LDB = 2 };
 enum off_kind {
 	OFF_ANY = 0, OFF_ABS = 1, OFF_EOF = 2,
 	OFF_EP = 3, OFF_SX = 4, OFF_SE = 5, OFF_SL = 6,
-	OFF_LAST = OFF_SL
+	OFF_VI = 7,	/* at the start of a PE version information string */
+	OFF_LAST = OFF_VI
 };
 #define MATCH_F_COUNT 0x01	/* its match count matters, not just one */
 

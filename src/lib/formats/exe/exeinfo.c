@@ -13,7 +13,10 @@
 #include <string.h>
 
 #include "formats/exe/pe.h"
+#include "formats/exe/pevinfo.h"
 #include "common/reader.h"
+
+_Static_assert(EXE_MAX_VI == PEVINFO_MAX_STRINGS, "one limit for both");
 
 static void add_section(struct exeinfo *x, uint64_t off, uint64_t size)
 {
@@ -62,6 +65,7 @@ static enum exe_kind pe_info(const uint8_t *b, size_t len, struct exeinfo *x)
 		x->ep = pe.ep;
 		x->has_ep = 1;
 	}
+	x->nvi = pevinfo_offsets(b, len, &pe, x->vi);
 	return x->kind = EXE_PE;
 }
 

@@ -1,7 +1,8 @@
 /*
  * exeinfo.h -- the entry point and sections of an executable (PE, ELF or
  * Mach-O) as file offsets: what the EP+n, Sx+n, SEx and SL+n offsets of
- * body signatures are relative to, and what section hashes cover.
+ * body signatures are relative to, what section hashes cover, and where
+ * a PE's version information strings start (the VI offset).
  */
 #ifndef VIGIL_FORMATS_EXEINFO_H
 #define VIGIL_FORMATS_EXEINFO_H
@@ -11,6 +12,9 @@
 
 /* Sections kept; an executable with more has no usable SL or Sx beyond. */
 #define EXE_MAX_SECTIONS 256
+
+/* Version information strings kept (the VI offset's places). */
+#define EXE_MAX_VI 64
 
 enum exe_kind { EXE_NONE = 0, EXE_PE, EXE_ELF, EXE_MACHO };
 
@@ -26,6 +30,8 @@ struct exeinfo {
 	uint64_t ep;		/* file offset of the entry point */
 	uint32_t nsect;
 	struct exe_section sect[EXE_MAX_SECTIONS];
+	unsigned nvi;		/* PE version information strings */
+	uint64_t vi[EXE_MAX_VI];	/* where each starts (its key) */
 };
 
 /*
