@@ -161,7 +161,10 @@ static void refused(void **st)
 		"L;Target:0,IconGroup1:X;0;41414141",	/* unsupported key */
 		"L;Target:0,Container:CL_TYPE_NOPE;0;41414141", /* unknown type */
 		"L;Target:0;0&1;41414141;0/abc(/",	/* bad PCRE */
-		"L;Target:0;0&1;41414141;0(>>4#ib2#=0)", /* byte compare */
+		"L;Target:0;0&1;41414141;0(>>4#ib3#=0)", /* bad byte compare */
+		"L;Target:0;0&1;41414141;0(>>4#dl2#=0)", /* decimal is big */
+		"L;Target:0;0&1&2;41414141;42424242;0&1(>>4#ib2#=0)", /* trigger */
+		"L;Target:0;0&1;41414141;${1-2}0$",	/* macro */
 		"L;FileSize:1-2;0;41414141",		/* no Target */
 		"L;Engine:300-400,Target:0;0;41414141",	/* future level */
 		"L;Target:0;0",				/* no subsig */

@@ -9,6 +9,7 @@
 
 #include <stdlib.h>
 
+#include "core/bcompscan.h"
 #include "core/pcrescan.h"
 #include "core/scanner_int.h"
 #include "formats/exe/exeinfo.h"
@@ -182,6 +183,47 @@ static int on_match(unsigned id, unsigned long long from,
 	return 0;
 }
 
+/* 1 if the byte compare holds at one of its trigger's matches. */
+static int bcomp_holds(struct bscan *b, const struct vdb_ldb *l,
+		       const struct vdb_bcomp *bc)
+{
+	const struct vdb_view *v = &b->sh->v;
+	unsigned seen = 0;
+	uint32_t i;
+
+	for (i = l->first; i < l->first + l->nmatch; i++) {
+		const struct vdb_matchable *m = &v->match[i];
+		struct pat_window w = window(b, m);
+		size_t at;
+
+		if (m->sub != bc->trigger || m->off_kind == OFF_VI)
+			continue;
+		while (seen++ < BCOMP_MAX_TRIGGERS && w.lo <= w.hi &&
+		       pat_find(v->code + m->code_off, m->code_len, b->buf,
+				b->len, w, &at) == 1) {
+			if (bcompscan_at(bc, b->buf, b->len, at))
+				return 1;
+			w.lo = at + 1;
+		}
+	}
+	return 0;
+}
+
+/* Byte compares whose triggers matched: their counts (0 or 1). */
+static void run_bcomps(struct bscan *b, uint32_t li)
+{
+	const struct vdb_view *v = &b->sh->v;
+	const struct vdb_ldb *l = &v->ldb[li];
+	uint32_t *counts = b->st->counts + b->sh->cnt_base[li], i;
+
+	for (i = l->bcomp_first; i < l->bcomp_first + l->nbcomp; i++) {
+		const struct vdb_bcomp *bc = &v->bcomp[i];
+
+		counts[bc->sub] = counts[bc->trigger] &&
+				  bcomp_holds(b, l, bc);
+	}
+}
+
 /* The PCRE subsignatures whose triggers hold, in order: their counts. */
 static void run_pcres(struct bscan *b, uint32_t li)
 {
@@ -250,6 +292,8 @@ static void eval_ldb(struct bscan *b, uint32_t li)
 	    b->len < l->fsize_min || b->len > l->fsize_max ||
 	    !containers_match(&b->s->w, l) || !exe_match(b, l))
 		return;
+	if (l->nbcomp)
+		run_bcomps(b, li);
 	if (l->npcre && (run_pcres(b, li), b->rc))
 		return;
 	if (!lexpr_eval(v->code + l->expr_off, l->expr_len,

@@ -42,6 +42,7 @@ struct sigset {
 	struct varr ndb;		/* struct vdb_ndb */
 	struct varr ldb;		/* struct vdb_ldb */
 	struct varr pcre;		/* struct vdb_pcre */
+	struct varr bcomp;		/* struct vdb_bcomp */
 	struct varr ignore;		/* struct sig_ignore */
 	struct vbuf sources;		/* "name, name, ..." */
 	uint64_t skipped;

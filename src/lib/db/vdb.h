@@ -36,6 +36,8 @@ struct vdb_view {
 	size_t nldb;
 	const struct vdb_pcre *pcre;
 	size_t npcre;
+	const struct vdb_bcomp *bcomp;
+	size_t nbcomp;
 	const uint32_t *ignore;
 	size_t nignore;
 };

@@ -12,6 +12,30 @@
 
 #if !defined(__BYTE_ORDER__) || __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
 #error ".vdb files are read in place: little-endian hosts only"
+/*
+ * A byte-compare subsignature "T(>>off#opts#cmp[,cmp])": the number at
+ * off bytes after (or, with BCOMP_F_BACK, before) where subsignature
+ * trigger matched, read as kind says, compared with one or two values.
+ */
+struct vdb_bcomp {
+	uint32_t owner;		/* index in VDB_SEC_LDB */
+	uint16_t sub;
+	uint16_t trigger;	/* a plain subsignature of the same .ldb */
+	uint64_t off;
+	uint32_t nbytes;	/* bytes (or digits) to read */
+	uint8_t kind;		/* 'h' hex, 'd' decimal, 'a' either, 'i' raw */
+	uint8_t flags;		/* BCOMP_F_* */
+	uint8_t ncmp;		/* 1 or 2 */
+	uint8_t op[2];		/* '<', '>', '=' */
+	uint8_t reserved[7];
+	uint64_t value[2];
+};				/* 48 bytes */
+
+#define BCOMP_F_BACK 0x01	/* "<<": before the trigger's match */
+#define BCOMP_F_LITTLE 0x02	/* 'l': little-endian */
+#define BCOMP_F_EXACT 0x04	/* 'e' (or 'i'): exactly nbytes, or no compare */
+#define BCOMP_F_ENDIAN 0x08	/* 'l' or 'b' given (or implied by 'd') */
+
 #endif
 
 #define VDB_MAGIC "VIGILDB\x1a"
@@ -52,6 +76,7 @@ enum vdb_section_id {
 	VDB_SEC_SECTHASH = 17,	/* + algo: PE section hash records (.mdb) */
 	VDB_SEC_SECTSIZES = 20,	/* + algo: their sizes, as VDB_SEC_SIZES */
 	VDB_SEC_PCRE = 23,	/* struct vdb_pcre[], by .ldb and subsignature */
+	VDB_SEC_BCOMP = 24,	/* struct vdb_bcomp[], by .ldb and subsignature */
 };
 
 enum hash_algo { HASH_MD5 = 0, HASH_SHA1 = 1, HASH_SHA256 = 2, HASH_NALGO };
@@ -142,8 +167,8 @@ struct vdb_ldb {
 	uint8_t ninter;		/* Intermediates: the nearest ninter */
 	uint8_t inter[LDB_MAX_INTERMEDIATES]; /* containers, outermost first */
 	uint8_t handler;	/* HandlerType: enum cl_type; 0 for none */
-	uint8_t reserved;
-	uint32_t reserved2;
+	uint8_t nbcomp;		/* byte compares: [bcomp_first, +nbcomp) */
+	uint32_t bcomp_first;
 	uint64_t ep_min;	/* EntryPoint, with LDB_F_EP */
 	uint64_t ep_max;
 };				/* 88 bytes */
@@ -175,5 +200,29 @@ struct vdb_pcre {
 	uint32_t off_shift;
 	uint64_t off_n;
 };				/* 40 bytes */
+
+/*
+ * A byte-compare subsignature "T(>>off#opts#cmp[,cmp])": the number at
+ * off bytes after (or, with BCOMP_F_BACK, before) where subsignature
+ * trigger matched, read as kind says, compared with one or two values.
+ */
+struct vdb_bcomp {
+	uint32_t owner;		/* index in VDB_SEC_LDB */
+	uint16_t sub;
+	uint16_t trigger;	/* a plain subsignature of the same .ldb */
+	uint64_t off;
+	uint32_t nbytes;	/* bytes (or digits) to read */
+	uint8_t kind;		/* 'h' hex, 'd' decimal, 'a' either, 'i' raw */
+	uint8_t flags;		/* BCOMP_F_* */
+	uint8_t ncmp;		/* 1 or 2 */
+	uint8_t op[2];		/* '<', '>', '=' */
+	uint8_t reserved[7];
+	uint64_t value[2];
+};				/* 48 bytes */
+
+#define BCOMP_F_BACK 0x01	/* "<<": before the trigger's match */
+#define BCOMP_F_LITTLE 0x02	/* 'l': little-endian */
+#define BCOMP_F_EXACT 0x04	/* 'e' (or 'i'): exactly nbytes, or no compare */
+#define BCOMP_F_ENDIAN 0x08	/* 'l' or 'b' given (or implied by 'd') */
 
 #endif

@@ -171,6 +171,32 @@ static int pcres_ok(const struct vdb_view *v)
 	return 1;
 }
 
+/* Each byte compare lies in its .ldb's range, triggered by an earlier
+ * subsignature, with a kind, a width and comparisons it can apply. */
+static int bcomps_ok(const struct vdb_view *v)
+{
+	size_t i;
+
+	for (i = 0; i < v->nbcomp; i++) {
+		const struct vdb_bcomp *b = &v->bcomp[i];
+		const struct vdb_ldb *l;
+		unsigned k;
+
+		if (b->owner >= v->nldb)
+			return 0;
+		l = &v->ldb[b->owner];
+		if (i < l->bcomp_first || i - l->bcomp_first >= l->nbcomp ||
+		    b->sub >= l->nsub || b->trigger >= b->sub ||
+		    !memchr("hdai", b->kind, 4) || !b->nbytes ||
+		    b->nbytes > 64 || b->ncmp < 1 || b->ncmp > 2)
+			return 0;
+		for (k = 0; k < b->ncmp; k++)
+			if (!memchr("<>=", b->op[k], 3))
+				return 0;
+	}
+	return 1;
+}
+
 static int records_ok(const struct vdb_view *v)
 {
 	size_t i;
@@ -189,13 +215,15 @@ static int records_ok(const struct vdb_view *v)
 		    l->expr_len > v->code_len - l->expr_off ||
 		    !lexpr_valid(v->code + l->expr_off, l->expr_len, l->nsub) ||
 		    l->pcre_first > v->npcre ||
-		    l->npcre > v->npcre - l->pcre_first || !containers_ok(l))
+		    l->npcre > v->npcre - l->pcre_first || !containers_ok(l) ||
+		    l->bcomp_first > v->nbcomp ||
+		    l->nbcomp > v->nbcomp - l->bcomp_first)
 			return 0;
 	}
 	for (i = 0; i < v->nignore; i++)
 		if (!name_ok(v, v->ignore[i]))
 			return 0;
-	return matchables_ok(v) && pcres_ok(v);
+	return matchables_ok(v) && pcres_ok(v) && bcomps_ok(v);
 }
 
 int vdb_open(const uint8_t *buf, size_t len, const uint64_t *body_sum,
@@ -225,7 +253,9 @@ int vdb_open(const uint8_t *buf, size_t len, const uint64_t *body_sum,
 	    (v->ndb = p, section(v, VDB_SEC_LDB, sizeof(*v->ldb), &p, &v->nldb)) ||
 	    (v->ldb = p, section(v, VDB_SEC_PCRE, sizeof(*v->pcre), &p,
 				 &v->npcre)) ||
-	    (v->pcre = p, section(v, VDB_SEC_IGNORE, 4, &p, &v->nignore)))
+	    (v->pcre = p, section(v, VDB_SEC_BCOMP, sizeof(*v->bcomp), &p,
+				  &v->nbcomp)) ||
+	    (v->bcomp = p, section(v, VDB_SEC_IGNORE, 4, &p, &v->nignore)))
 		return bad(why, "bad section bounds");
 	v->ignore = p;
 	if (!records_ok(v))

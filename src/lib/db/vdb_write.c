@@ -184,7 +184,9 @@ static int body_sections(struct builder *b, struct sigset *ss)
 	    (rc = add_section(b, VDB_SEC_LDB, ss->ldb.data,
 			      ss->ldb.n * ss->ldb.elem)) < 0 ||
 	    (rc = add_section(b, VDB_SEC_PCRE, ss->pcre.data,
-			      ss->pcre.n * ss->pcre.elem)) < 0)
+			      ss->pcre.n * ss->pcre.elem)) < 0 ||
+	    (rc = add_section(b, VDB_SEC_BCOMP, ss->bcomp.data,
+			      ss->bcomp.n * ss->bcomp.elem)) < 0)
 		return rc;
 	if ((rc = ignore_records(ss, &t)) < 0) {
 		vbuf_free(&t);

@@ -419,8 +419,10 @@ static const uint8_t *lead_literal(const uint8_t *code, size_t clen,
 	return NULL;
 }
 
-int64_t pat_count(const uint8_t *code, size_t clen, const uint8_t *buf,
-		  size_t len, struct pat_window w, uint64_t max_count)
+/* Counts matches in w up to max_count; *first gets the first's start. */
+static int64_t matches(const uint8_t *code, size_t clen, const uint8_t *buf,
+		       size_t len, struct pat_window w, uint64_t max_count,
+		       size_t *first)
 {
 	struct vstate v = { code, clen, buf, len, 0, 0, 0, { { 0, 0 } } };
 	size_t ln = 0, s;
@@ -443,10 +445,26 @@ int64_t pat_count(const uint8_t *code, size_t clen, const uint8_t *buf,
 				break;
 			s = (size_t)(p - buf);
 		}
-		if (m_at(&v, 0, s) >= 0)
-			count++;
+		if (m_at(&v, 0, s) >= 0 && !count++)
+			*first = s;
 		if (v.exhausted)
 			return -1;
 	}
 	return count;
+}
+
+int64_t pat_count(const uint8_t *code, size_t clen, const uint8_t *buf,
+		  size_t len, struct pat_window w, uint64_t max_count)
+{
+	size_t first;
+
+	return matches(code, clen, buf, len, w, max_count, &first);
+}
+
+int pat_find(const uint8_t *code, size_t clen, const uint8_t *buf, size_t len,
+	     struct pat_window w, size_t *at)
+{
+	int64_t n = matches(code, clen, buf, len, w, 1, at);
+
+	return n < 0 ? -1 : n > 0;
 }

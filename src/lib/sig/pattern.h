@@ -61,4 +61,9 @@ struct pat_window {
 int64_t pat_count(const uint8_t *code, size_t clen, const uint8_t *buf,
 		  size_t len, struct pat_window w, uint64_t max_count);
 
+/* The first start in w where the pattern matches, into *at: 1 found, 0
+ * none, -1 the step budget was exhausted. */
+int pat_find(const uint8_t *code, size_t clen, const uint8_t *buf, size_t len,
+	     struct pat_window w, size_t *at);
+
 #endif
