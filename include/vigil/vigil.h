@@ -202,6 +202,7 @@ struct vigil_engine_stats {
 	uint64_t matcher_bytes; /* memory of the compiled matchers */
 	uint64_t cache_hits;	/* matchers taken from the cache */
 	uint64_t section_hash;	/* .mdb/.msb PE section hashes (since 0.2) */
+	uint64_t import_hash;	/* .imp PE import table hashes (since 0.3) */
 };
 
 /*

@@ -221,6 +221,7 @@ static void unsupported_member(void **st)
 			       "6f5902ac237024bdd0c176cb93063dc5:1235:Imp2\n");
 	tar_add(&tar, "x.mdb", "1234:6f5902ac237024bdd0c176cb93063dc4:Sect\n"
 			       "1235:6f5902ac237024bdd0c176cb93063dc5:Sect2\n");
+	tar_add(&tar, "x.pdb", "R:example.org\nR:example.net\n");
 	tar.n += 1024;
 	make_cvd(&tar, 0, &cvd);
 	assert_int_equal(vigil_engine_new(&e, &o), 0);
@@ -229,7 +230,8 @@ static void unsupported_member(void **st)
 	vigil_engine_stats(e, &s);
 	assert_int_equal(s.body, 1);
 	assert_int_equal(s.section_hash, 2);
-	assert_int_equal(s.skipped, 2);
+	assert_int_equal(s.import_hash, 2);
+	assert_int_equal(s.skipped, 2); /* the .pdb lines */
 	vigil_engine_free(e);
 }
 

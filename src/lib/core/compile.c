@@ -104,6 +104,7 @@ static int build_matchers(struct vigil_engine *e)
 		for (a = 0; a < HASH_NALGO; a++) {
 			e->has_allow[a] |= s->v.nallow[a] > 0;
 			e->has_secthash |= s->v.nhash[HT_SECTION + a] > 0;
+			e->has_imphash |= s->v.nhash[HT_IMP + a] > 0;
 		}
 		if ((rc = ldb_tables(s)) < 0)
 			return rc;
@@ -194,8 +195,10 @@ int vigil_engine_stats(const struct vigil_engine *e,
 		t.hash_md5 += v->nhash[HASH_MD5];
 		t.hash_sha1 += v->nhash[HASH_SHA1];
 		t.hash_sha256 += v->nhash[HASH_SHA256];
-		for (a = 0; a < HASH_NALGO; a++)
+		for (a = 0; a < HASH_NALGO; a++) {
 			t.section_hash += v->nhash[HT_SECTION + a];
+			t.import_hash += v->nhash[HT_IMP + a];
+		}
 		t.body += v->nndb;
 		t.logical += v->nldb;
 		for (a = 0; a < HASH_NALGO; a++)

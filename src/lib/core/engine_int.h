@@ -48,6 +48,7 @@ struct vigil_engine {
 	size_t nignore;
 	int has_allow[HASH_NALGO];
 	int has_secthash;	/* some shard has PE section hashes */
+	int has_imphash;	/* some shard has PE import table hashes */
 	uint64_t skipped;
 	uint64_t cache_hits;
 };

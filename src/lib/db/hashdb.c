@@ -59,8 +59,8 @@ static struct varr *store(struct loadctx *lc, enum hash_line_kind kind,
 {
 	if (kind == HL_ALLOW)
 		return &lc->ss->allow[algo];
-	return &lc->ss->hash[(kind == HL_SECTION ? HT_SECTION : HT_FILE) +
-			     algo];
+	return &lc->ss->hash[(kind == HL_SECTION ? HT_SECTION :
+			      kind == HL_IMP ? HT_IMP : HT_FILE) + algo];
 }
 
 /* The size field: a number, or '*' (which needs MinFL 73). */
@@ -76,6 +76,8 @@ static int hash_size(struct loadctx *lc, const struct fields *f, int at,
 	}
 	if (fields_u64(f->p[at], f->n[at], size) < 0 || *size == HASH_SIZE_ANY)
 		return load_warn(lc, VIGIL_EFORMAT, "malformed size");
+	if (!*size) /* as clamscan: "Invalid value for the size field" */
+		return load_warn(lc, VIGIL_EFORMAT, "size 0");
 	return 1;
 }
 

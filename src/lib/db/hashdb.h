@@ -11,6 +11,7 @@ enum hash_line_kind {
 	HL_FILE,	/* .hdb .hsb: HashString:FileSize:Name[:MinFL[:MaxFL]] */
 	HL_ALLOW,	/* .fp .sfp: the same, an allowlist */
 	HL_SECTION,	/* .mdb .msb: SectionSize:HashString:Name[:MinFL[:MaxFL]] */
+	HL_IMP,		/* .imp: ImportHash:ImportSize:Name[:MinFL[:MaxFL]] */
 };
 
 /* Parses one line of that kind. Returns 0 or an error. */

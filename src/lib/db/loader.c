@@ -30,7 +30,7 @@ static const struct {
 	{ "info", LK_SKIP, 0 },	 { "cfg", LK_SKIP, 0 },
 	{ "mdb", LK_SECTHASH, 0 }, { "msb", LK_SECTHASH, 0 },
 	{ "mdu", LK_SECTHASH, 1 }, { "msu", LK_SECTHASH, 1 },
-	{ "imp", LK_UNSUPPORTED, 0 }, { "cdb", LK_UNSUPPORTED, 0 },
+	{ "imp", LK_IMP, 0 },	 { "cdb", LK_UNSUPPORTED, 0 },
 	{ "ftm", LK_UNSUPPORTED, 0 }, { "pdb", LK_UNSUPPORTED, 0 },
 	{ "gdb", LK_UNSUPPORTED, 0 }, { "wdb", LK_UNSUPPORTED, 0 },
 	{ "crb", LK_UNSUPPORTED, 0 }, { "cat", LK_UNSUPPORTED, 0 },
@@ -73,6 +73,11 @@ static int allow_line(struct loadctx *lc, const char *s, size_t n)
 static int section_line(struct loadctx *lc, const char *s, size_t n)
 {
 	return hashdb_line(lc, s, n, HL_SECTION);
+}
+
+static int imp_line(struct loadctx *lc, const char *s, size_t n)
+{
+	return hashdb_line(lc, s, n, HL_IMP);
 }
 
 static int body_line(struct loadctx *lc, const char *s, size_t n)
@@ -179,7 +184,7 @@ int loader_load(struct loadctx *lc, const char *name, const uint8_t *buf,
 {
 	static const line_fn fns[] = {
 		[LK_HASH] = hash_line, [LK_ALLOW] = allow_line,
-		[LK_SECTHASH] = section_line,
+		[LK_SECTHASH] = section_line, [LK_IMP] = imp_line,
 		[LK_NDB] = body_line, [LK_LDB] = logic_line,
 		[LK_IGN2] = ign2_line, [LK_IGN] = ign1_line,
 	};

@@ -77,26 +77,34 @@ enum vdb_section_id {
 	VDB_SEC_SECTSIZES = 20,	/* + algo: their sizes, as VDB_SEC_SIZES */
 	VDB_SEC_PCRE = 23,	/* struct vdb_pcre[], by .ldb and subsignature */
 	VDB_SEC_BCOMP = 24,	/* struct vdb_bcomp[], by .ldb and subsignature */
+	VDB_SEC_IMPHASH = 25,	/* + algo: PE import table hash records (.imp) */
+	VDB_SEC_IMPSIZES = 28,	/* + algo: their sizes, as VDB_SEC_SIZES */
 };
 
 enum hash_algo { HASH_MD5 = 0, HASH_SHA1 = 1, HASH_SHA256 = 2, HASH_NALGO };
 /*
  * Hash tables: whole-object hashes (.hdb .hsb) are tables 0..2, PE section
- * hashes (.mdb .msb) 3..5; a table's algorithm is its index % HASH_NALGO.
+ * hashes (.mdb .msb) 3..5, PE import table hashes (.imp) 6..8; a table's
+ * algorithm is its index % HASH_NALGO.
  */
 #define HT_FILE 0
 #define HT_SECTION HASH_NALGO
-#define HT_N (2 * HASH_NALGO)
+#define HT_IMP (2 * HASH_NALGO)
+#define HT_N (3 * HASH_NALGO)
 
 /* Section ids of a hash table's records and sizes. */
 static inline uint32_t vdb_hash_section(int table)
 {
+	if (table >= HT_IMP)
+		return VDB_SEC_IMPHASH + (uint32_t)(table - HT_IMP);
 	return table < HT_SECTION ? VDB_SEC_HASH + (uint32_t)table :
 		VDB_SEC_SECTHASH + (uint32_t)(table - HT_SECTION);
 }
 
 static inline uint32_t vdb_size_section(int table)
 {
+	if (table >= HT_IMP)
+		return VDB_SEC_IMPSIZES + (uint32_t)(table - HT_IMP);
 	return table < HT_SECTION ? VDB_SEC_SIZES + (uint32_t)table :
 		VDB_SEC_SECTSIZES + (uint32_t)(table - HT_SECTION);
 }

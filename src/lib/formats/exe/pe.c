@@ -14,6 +14,7 @@ int pe_parse(const uint8_t *b, size_t len, struct pe_info *pe)
 {
 	struct rdr r;
 	uint16_t opt, magic, i;
+	uint32_t ndirs;
 
 	memset(pe, 0, sizeof(*pe));
 	rdr_init(&r, b, len);
@@ -40,8 +41,13 @@ int pe_parse(const uint8_t *b, size_t len, struct pe_info *pe)
 	pe->headers_size = rdr_u32le(&r);
 	/* checksum .. heap sizes, loader flags, then the data directories */
 	rdr_skip(&r, 8 + (pe->is64 ? 32 : 16) + 4);
-	if (rdr_u32le(&r) > 2) {
-		rdr_skip(&r, 2 * 8);
+	ndirs = rdr_u32le(&r);
+	if (ndirs > 1) {
+		rdr_skip(&r, 8); /* exports */
+		pe->imp_rva = rdr_u32le(&r);
+		pe->imp_size = rdr_u32le(&r);
+	}
+	if (ndirs > 2) {
 		pe->rsrc_rva = rdr_u32le(&r);
 		pe->rsrc_size = rdr_u32le(&r);
 	}

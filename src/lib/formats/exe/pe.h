@@ -25,6 +25,7 @@ struct pe_info {
 	uint32_t ep;		/* entry point RVA */
 	uint64_t image_base;
 	uint32_t sect_align, file_align;
+	uint32_t imp_rva, imp_size;	/* import directory, 0 if none */
 	uint32_t rsrc_rva, rsrc_size;	/* resource directory, 0 if none */
 	uint32_t headers_size;	/* as declared; may exceed the real headers */
 	uint32_t table_end;	/* where the section table ends */

@@ -1,0 +1,26 @@
+/*
+ * peimp.h -- the text ClamAV hashes for a PE's import table (.imp
+ * signatures): "dll.function" for each imported function, lower case,
+ * joined by commas.
+ */
+#ifndef VIGIL_FORMATS_PEIMP_H
+#define VIGIL_FORMATS_PEIMP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util/vbuf.h"
+
+/* Import descriptors and functions per descriptor read, at most. */
+#define PEIMP_MAX_IMPORTS 1024
+/* Longest DLL or function name read. */
+#define PEIMP_MAX_NAME 256
+
+/*
+ * Builds the text of b's import table into out. Returns 0, 1 (no import
+ * table, or one ClamAV would not hash: nothing to look up) or
+ * VIGIL_ENOMEM.
+ */
+int peimp_text(const uint8_t *b, size_t len, struct vbuf *out);
+
+#endif
