@@ -252,6 +252,15 @@ struct vigil_scanner;
 					   * by its limits is a result, not
 					   * a warning (clamscan's
 					   * --alert-exceeds-max) */
+#define VIGIL_SCAN_ALERT_MACROS 0x10u /* an OLE2 VBA project is
+				       * Heuristics.OLE2.ContainsMacros
+				       * (clamscan's --alert-macros) */
+#define VIGIL_SCAN_NO_ALERT_ENCRYPTED_ARCHIVE 0x20u /* an encrypted archive
+						     * entry is a warning, not
+						     * Heuristics.Encrypted.*
+						     * (--alert-encrypted-archive=no) */
+#define VIGIL_SCAN_NO_ALERT_ENCRYPTED_DOC 0x40u /* likewise an encrypted
+						 * document (PDF) */
 
 /*
  * Limits, with ClamAV-like defaults; a value of 0 selects the default. An

@@ -43,15 +43,21 @@ static void scan_usage(FILE *f)
 "      --max-recursion=N    nesting of archives and encodings (17)\n"
 "      --max-scantime=SECS  time per file (120)\n"
 "      --max-ratio=N        compression ratio of a contained object (1000)\n"
+"                           An exceeded limit is reported as\n"
+"                           Heuristics.Limits.Exceeded.<Which>, never as OK\n"
 "      --pcre-match-limit=N PCRE2 match limit of a PCRE subsignature (10000)\n"
 "      --pcre-recmatch-limit=N  its depth limit (2000)\n"
 "      --pcre-max-filesize=SIZE  larger objects get no PCRE subsignatures\n"
 "                           (100M; 0: no limit)\n"
 "      --alert-exceeds-max  a PCRE subsignature stopped by these limits is\n"
 "                           a result, not a warning (as clamscan)\n"
-"                           An exceeded limit is reported as\n"
-"                           Heuristics.Limits.Exceeded.<Which>, never as OK\n"
 "      --limits-warn        report exceeded limits as warnings instead\n"
+"      --alert-macros[=yes|no]  Heuristics.OLE2.ContainsMacros for Office\n"
+"                           documents with VBA macros (default no)\n"
+"      --alert-encrypted[=yes|no], --alert-encrypted-archive[=yes|no],\n"
+"      --alert-encrypted-doc[=yes|no]  encrypted content is\n"
+"                           Heuristics.Encrypted.* (default yes; no: a\n"
+"                           warning, and the file may be reported OK)\n"
 "      --require-sandbox    refuse to scan where the kernel cannot confine\n"
 "                           the scan (Landlock and seccomp)\n"
 "      --sandbox-probe=FILE confine as for a scan, then try to read and\n"
@@ -82,6 +88,7 @@ enum {
 	OPT_NO_CACHE, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_MAX_SCANSIZE,
 	OPT_MAX_FILES, OPT_MAX_RECURSION, OPT_MAX_SCANTIME, OPT_MAX_RATIO,
 	OPT_PCRE_MATCH, OPT_PCRE_RECMATCH, OPT_PCRE_FILESIZE, OPT_ALERT_EXCEEDS,
+	OPT_ALERT_MACROS, OPT_ALERT_ENC, OPT_ALERT_ENC_ARCHIVE, OPT_ALERT_ENC_DOC,
 	OPT_LIMITS_WARN, OPT_NO_UNPACK, OPT_REQUIRE_SANDBOX, OPT_SANDBOX_PROBE,
 	OPT_LOG,
 };
@@ -117,6 +124,11 @@ static const struct option scan_long[] = {
 	{ "pcre-recmatch-limit", required_argument, NULL, OPT_PCRE_RECMATCH },
 	{ "pcre-max-filesize", required_argument, NULL, OPT_PCRE_FILESIZE },
 	{ "alert-exceeds-max", no_argument, NULL, OPT_ALERT_EXCEEDS },
+	{ "alert-macros", optional_argument, NULL, OPT_ALERT_MACROS },
+	{ "alert-encrypted", optional_argument, NULL, OPT_ALERT_ENC },
+	{ "alert-encrypted-archive", optional_argument, NULL,
+	  OPT_ALERT_ENC_ARCHIVE },
+	{ "alert-encrypted-doc", optional_argument, NULL, OPT_ALERT_ENC_DOC },
 	{ "limits-warn", no_argument, NULL, OPT_LIMITS_WARN },
 	{ "no-unpack", no_argument, NULL, OPT_NO_UNPACK },
 	{ "require-sandbox", no_argument, NULL, OPT_REQUIRE_SANDBOX },
@@ -165,6 +177,40 @@ static int parse_count(const char *arg, uint32_t *out)
 	return 0;
 }
 
+/* clamscan's "--alert-x[=yes|no]": sets (yes) or clears flags. */
+static int yes_no(const char *arg, unsigned *flags, unsigned on, unsigned off)
+{
+	if (!arg || !strcmp(arg, "yes")) {
+		*flags = (*flags | on) & ~off;
+		return 0;
+	}
+	if (strcmp(arg, "no"))
+		return -1;
+	*flags = (*flags & ~on) | off;
+	return 0;
+}
+
+static int parse_alert_opt(int ch, const char *arg, struct scanopts *o)
+{
+	const unsigned enc = VIGIL_SCAN_NO_ALERT_ENCRYPTED_ARCHIVE |
+			     VIGIL_SCAN_NO_ALERT_ENCRYPTED_DOC;
+
+	switch (ch) {
+	case OPT_ALERT_MACROS:
+		return yes_no(arg, &o->scan_flags, VIGIL_SCAN_ALERT_MACROS, 0);
+	case OPT_ALERT_ENC:
+		return yes_no(arg, &o->scan_flags, 0, enc);
+	case OPT_ALERT_ENC_ARCHIVE:
+		return yes_no(arg, &o->scan_flags, 0,
+			      VIGIL_SCAN_NO_ALERT_ENCRYPTED_ARCHIVE);
+	case OPT_ALERT_ENC_DOC:
+		return yes_no(arg, &o->scan_flags, 0,
+			      VIGIL_SCAN_NO_ALERT_ENCRYPTED_DOC);
+	default:
+		return -1;
+	}
+}
+
 static int parse_limit_opt(int ch, const char *arg, struct scanopts *o)
 {
 	switch (ch) {
@@ -191,7 +237,7 @@ static int parse_limit_opt(int ch, const char *arg, struct scanopts *o)
 			o->pcre_max_filesize = UINT64_MAX;
 		return 0;
 	default:
-		return -1;
+		return parse_alert_opt(ch, arg, o);
 	}
 }
 
@@ -253,7 +299,7 @@ static int parse_flag_opt(int ch, struct scanopts *o, struct cmdline *cl)
 		o->scan_flags |= VIGIL_SCAN_ALERT_EXCEEDS_MAX;
 		break;
 	case OPT_REQUIRE_SANDBOX: cl->require_sandbox = 1; break;
-	default: return -1;
+	default: return parse_alert_opt(ch, NULL, o);
 	}
 	return 0;
 }

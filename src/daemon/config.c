@@ -59,6 +59,10 @@ static const struct kv_key opts[] = {
 	O("MaxScanTime", T_NUM, max_scan_ms),
 	O("LimitsAsWarnings", T_BOOL, limits_warn),
 	O("AlertExceedsMax", T_BOOL, alert_exceeds_max),
+	O("AlertOLE2Macros", T_BOOL, alert_macros),
+	O("AlertEncrypted", T_BOOL, alert_encrypted),
+	O("AlertEncryptedArchive", T_BOOL, alert_encrypted_archive),
+	O("AlertEncryptedDoc", T_BOOL, alert_encrypted_doc),
 	O("PCREMatchLimit", T_NUM, pcre_match_limit),
 	O("PCRERecMatchLimit", T_NUM, pcre_recmatch_limit),
 	O("PCREMaxFileSize", T_SIZE, pcre_max_file_bytes),
@@ -111,8 +115,7 @@ static const char *const clamd_only[] = {
 	"HeuristicAlerts", "HeuristicScanPrecedence", "StructuredDataDetection",
 	"StructuredMinCreditCardCount", "StructuredMinSSNCount",
 	"StructuredSSNFormatNormal", "StructuredSSNFormatStripped",
-	"AlertBrokenExecutables", "AlertBrokenMedia", "AlertEncrypted",
-	"AlertEncryptedArchive", "AlertEncryptedDoc", "AlertOLE2Macros",
+	"AlertBrokenExecutables", "AlertBrokenMedia",
 	"AlertPhishingSSLMismatch", "AlertPhishingCloak",
 	"AlertPartitionIntersection", "ArchiveBlockEncrypted",
 	"OLE2BlockMacros", "AlgorithmicDetection", "MaxEmbeddedPE",
@@ -149,6 +152,8 @@ void conf_defaults(struct vconf *c)
 	c->allow_allmatch = 1;
 	c->worker_sandbox = 1;
 	c->worker_max_memory = 2ull << 30;
+	c->alert_encrypted = c->alert_encrypted_archive = 1;
+	c->alert_encrypted_doc = 1; /* never "OK" for what was not read */
 	c->pcre_match_limit = VIGIL_DEFAULT_PCRE_MATCH_LIMIT;
 	c->pcre_recmatch_limit = VIGIL_DEFAULT_PCRE_RECMATCH_LIMIT;
 	c->pcre_max_file_bytes = VIGIL_DEFAULT_PCRE_MAX_FILESIZE_BYTES;

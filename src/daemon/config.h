@@ -45,6 +45,10 @@ struct vconf {
 	unsigned max_scan_ms;		/* MaxScanTime, milliseconds as clamd */
 	int limits_warn;		/* LimitsAsWarnings (Vigil) */
 	int alert_exceeds_max;		/* AlertExceedsMax: PCRE limits */
+	int alert_macros;		/* AlertOLE2Macros */
+	int alert_encrypted;		/* AlertEncrypted (Vigil: yes) */
+	int alert_encrypted_archive;	/* AlertEncryptedArchive */
+	int alert_encrypted_doc;	/* AlertEncryptedDoc */
 	unsigned pcre_match_limit;	/* PCREMatchLimit */
 	unsigned pcre_recmatch_limit;	/* PCRERecMatchLimit */
 	uint64_t pcre_max_file_bytes;	/* PCREMaxFileSize: 0 no limit */

@@ -186,6 +186,24 @@ static int sandbox_check(const struct vconf *c, unsigned workers)
 	return 0;
 }
 
+/* The scan flags clamd.conf's keys ask for. */
+static unsigned scan_flags(const struct vconf *c)
+{
+	unsigned f = 0;
+
+	if (c->limits_warn)
+		f |= VIGIL_SCAN_LIMITS_WARN;
+	if (c->alert_exceeds_max)
+		f |= VIGIL_SCAN_ALERT_EXCEEDS_MAX;
+	if (c->alert_macros)
+		f |= VIGIL_SCAN_ALERT_MACROS;
+	if (!c->alert_encrypted || !c->alert_encrypted_archive)
+		f |= VIGIL_SCAN_NO_ALERT_ENCRYPTED_ARCHIVE;
+	if (!c->alert_encrypted || !c->alert_encrypted_doc)
+		f |= VIGIL_SCAN_NO_ALERT_ENCRYPTED_DOC;
+	return f;
+}
+
 static int pool_setup(struct server *s, struct vigil_engine *e)
 {
 	struct vconf *c = s->conf;
@@ -205,8 +223,7 @@ static int pool_setup(struct server *s, struct vigil_engine *e)
 	pc.allow_unconfined = c->allow_unconfined;
 	pc.probe = c->debug_sandbox_probe;
 	pc.opts.size = sizeof(pc.opts);
-	pc.opts.flags = (c->limits_warn ? VIGIL_SCAN_LIMITS_WARN : 0) |
-			(c->alert_exceeds_max ? VIGIL_SCAN_ALERT_EXCEEDS_MAX : 0);
+	pc.opts.flags = scan_flags(c);
 	pc.opts.max_filesize = c->max_file_bytes;
 	pc.opts.max_scansize = c->max_scan_bytes;
 	pc.opts.max_files = c->max_files;

@@ -5,6 +5,7 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
 
 EICAR = rb"X5O!P%@AP[4\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
@@ -204,3 +205,34 @@ def test_pcre_limits_and_alert_exceeds_max(tmp_path, vigil):
     f.write_bytes(b"\x01KEY" + b"a" * 24)
     p = vigil("scan", "--no-summary", "-d", db, f)
     assert p.out.strip().endswith("Pcre.Test FOUND"), p.out
+
+
+def test_alert_macros_and_encrypted_options(tmp_path, vigil):
+    """clamscan's --alert-macros: an Office document with a VBA project is
+    Heuristics.OLE2.ContainsMacros only when asked. --alert-encrypted=no
+    (and its -archive form) turns Heuristics.Encrypted.* into a warning;
+    Vigil's default is to report it."""
+    sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
+    import formatgen as fg
+    db = tmp_path / "x.ndb"
+    db.write_text("Nothing:0:*:00112233445566778899\n")
+    doc = tmp_path / "m.doc"
+    doc.write_bytes(fg.ole2({"WordDocument": b"x" * 64},
+                            ("VBA", {"dir": b"\x01" + b"junk" * 10, "Module1": b"Sub A()"})))
+    plain = tmp_path / "p.doc"
+    plain.write_bytes(fg.ole2({"WordDocument": b"x" * 64}))
+    p = vigil("scan", "--no-summary", "--alert-macros", "-d", db, doc, plain)
+    assert p.rc == 1 and "m.doc: Heuristics.OLE2.ContainsMacros FOUND" in p.out, p.out
+    assert "p.doc: OK" in p.out
+    for args in ((), ("--alert-macros=no",)):
+        p = vigil("scan", "--no-summary", *args, "-d", db, doc)
+        assert p.rc == 0 and p.out.strip().endswith("OK"), p.out
+    z = tmp_path / "e.zip"
+    subprocess.run(["zip", "-q", "-P", "secret", str(z), str(db)], check=True)
+    p = vigil("scan", "--no-summary", "-d", db, z)
+    assert p.rc == 1 and "Heuristics.Encrypted.Zip" in p.out
+    for opt in ("--alert-encrypted=no", "--alert-encrypted-archive=no"):
+        p = vigil("scan", "--no-summary", opt, "-d", db, z)
+        assert p.rc == 0 and "Heuristics.Encrypted.Zip" in p.err, (p.out, p.err)
+    p = vigil("scan", "--no-summary", "--alert-encrypted-doc=no", "-d", db, z)
+    assert p.rc == 1

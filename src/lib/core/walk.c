@@ -390,11 +390,39 @@ int fmt_too_big(struct fmt_ctx *c, const char *name)
 						   LIMIT_FILESIZE);
 }
 
+/* The scan flag that turns an encrypted kind into a warning, or 0. */
+static unsigned encrypted_off(const char *name)
+{
+	static const char pre[] = "Heuristics.Encrypted.";
+
+	if (strncmp(name, pre, sizeof(pre) - 1))
+		return 0;
+	return !strcmp(name + sizeof(pre) - 1, "PDF") ?
+		       VIGIL_SCAN_NO_ALERT_ENCRYPTED_DOC :
+		       VIGIL_SCAN_NO_ALERT_ENCRYPTED_ARCHIVE;
+}
+
 int fmt_unreadable(struct fmt_ctx *c, const char *name)
 {
-	int rc = scanner_limit(c->s, name);
+	unsigned off = encrypted_off(name);
+	int rc;
 
+	if (off && (c->s->opts.flags & off)) {
+		scanner_warn(c->s, "not scanned: %s", name);
+		return c->s->w.stop;
+	}
+	rc = scanner_limit(c->s, name);
 	return rc < 0 ? rc : c->s->w.stop;
+}
+
+int fmt_macros(struct fmt_ctx *c)
+{
+	int rc;
+
+	if (!(c->s->opts.flags & VIGIL_SCAN_ALERT_MACROS))
+		return 0;
+	rc = scanner_detect(c->s, "Heuristics.OLE2.ContainsMacros");
+	return rc < 0 ? rc : rc || c->s->w.stop;
 }
 
 void fmt_warn(struct fmt_ctx *c, const char *fmt, ...)

@@ -92,8 +92,12 @@ int fmt_too_big(struct fmt_ctx *c, const char *name);
 size_t fmt_max_output(const struct fmt_ctx *c, uint64_t in);
 int fmt_over(struct fmt_ctx *c, const char *name, uint64_t in);
 /* Reports content that could not be read ("Heuristics.Encrypted.Zip",
- * a limit name...): never clean. Returns as fmt_child(). */
+ * a limit name...): never clean (encrypted content is a warning when the
+ * scan's flags say so). Returns as fmt_child(). */
 int fmt_unreadable(struct fmt_ctx *c, const char *name);
+/* A VBA project was found: Heuristics.OLE2.ContainsMacros if the scan
+ * asks for it (VIGIL_SCAN_ALERT_MACROS). Returns as fmt_child(). */
+int fmt_macros(struct fmt_ctx *c);
 /* A warning naming the current object: why something was not read. */
 void fmt_warn(struct fmt_ctx *c, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

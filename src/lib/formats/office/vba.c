@@ -177,6 +177,10 @@ int vba_project(struct ole2 *o, uint32_t vba)
 
 	if (!m)
 		return VIGIL_ENOMEM;
+	if ((rc = fmt_macros(c)) != 0) {
+		free(m);
+		return rc;
+	}
 	if (ole2_read(o, ole2_find(o, vba, "dir"), &raw) != 0 ||
 	    decompress(raw.data, raw.len, fmt_max_output(c, raw.len), &dir))
 		fmt_warn(c, "VBA project: damaged or oversized dir stream");
