@@ -109,6 +109,21 @@ def test_documented_departures(tmp_path, vigil, clamscan):
     assert vf.get("handled.bin") == {"Dep.InPdf"} and "only-handled.bin" not in vf
     assert cf.get("handled.bin") == {"Dep.InPdf", "Dep.Handler"}
     assert cf.get("only-handled.bin") == {"Dep.Handler"}
+    # macro subsignatures: the manual's own example; clamscan 1.4 never
+    # matches it (whatever the order the files load in)
+    m = tmp_path / "macro"
+    m.mkdir()
+    (m / "a.ndb").write_text("D1:0:$12:626262\nD2:0:$12:636363\nD3:0:$30:626264\n")
+    (m / "b.ldb").write_text("Dep.Macro;Engine:51-255,Target:0;0&1;616161;${6-7}12$\n")
+    mf = tmp_path / "mf"
+    mf.mkdir()
+    for name, body in (("six", b"aaa___bbb"), ("seven", b"aaa____ccc"), ("eight", b"aaa_____bbb"),
+                       ("other-group", b"aaa___bbd")):
+        (mf / name).write_bytes(b"\x01" + body)
+    v = vigil("scan", "--no-summary", "-d", m, mf)
+    c = clamscan("--no-summary", "-r", "-d", m, mf)
+    assert by_file(v, mf) == {"six": {"Dep.Macro"}, "seven": {"Dep.Macro"}}
+    assert by_file(c, mf) == {}
 
 
 BCOMP_SIGS = """B.Bin;Engine:81-255,Target:0;0&1;4b45593a;0(>>4#ib2#=0x1234)

@@ -151,6 +151,50 @@ static void target_block(void **st)
 			 0);
 }
 
+/* An engine from two in-memory files. */
+static struct vigil_engine *eng2(const char *n1, const char *t1,
+				 const char *n2, const char *t2)
+{
+	struct vigil_engine *e;
+
+	assert_int_equal(vigil_engine_new(&e, NULL), 0);
+	assert_int_equal(vigil_engine_load_memory(e, n1, t1, strlen(t1)), 0);
+	assert_int_equal(vigil_engine_load_memory(e, n2, t2, strlen(t2)), 0);
+	assert_int_equal(vigil_engine_compile(e), 0);
+	return e;
+}
+
+/* Macro subsignatures: a member of the group min..max bytes after the
+ * start of the subsignature before, as ClamAV's manual says. */
+static void macros(void **st)
+{
+	static const char db[] =
+		"M;Engine:51-255,Target:0;0&1;616161;${6-7}12$\n";
+	static const char members[] =
+		"D1:0:$12:626262\nD2:0:$12:636363\nD3:0:$30:626264\n";
+	static const struct {
+		const char *buf;
+		int v;
+	} cases[] = {
+		{ "\x01" "aaa___bbb", VIGIL_VERDICT_FOUND },
+		{ "\x01" "aaa____ccc", VIGIL_VERDICT_FOUND },
+		{ "\x01" "aaa_____bbb", VIGIL_VERDICT_CLEAN },
+		{ "\x01" "aaa__bbb", VIGIL_VERDICT_CLEAN },
+		{ "\x01" "aaa___bbd", VIGIL_VERDICT_CLEAN },
+		{ "\x01" "bbb aaa", VIGIL_VERDICT_CLEAN },
+	};
+	struct vigil_engine *e;
+	size_t i;
+
+	(void)st;
+	e = eng2("m.ndb", members, "m.ldb", db);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		if (scan_all_ways(e, cases[i].buf, strlen(cases[i].buf), NULL,
+				  0) != cases[i].v)
+			fail_msg("macro case %zu", i);
+	vigil_engine_free(e);
+}
+
 static void refused(void **st)
 {
 	static const char *const bad[] = {
@@ -164,7 +208,10 @@ static void refused(void **st)
 		"L;Target:0;0&1;41414141;0(>>4#ib3#=0)", /* bad byte compare */
 		"L;Target:0;0&1;41414141;0(>>4#dl2#=0)", /* decimal is big */
 		"L;Target:0;0&1&2;41414141;42424242;0&1(>>4#ib2#=0)", /* trigger */
-		"L;Target:0;0&1;41414141;${1-2}0$",	/* macro */
+		"L;Target:0;0&1;41414141;${1-2}0",	/* macro without $ */
+		"L;Target:0;0&1;${1-2}0$;41414141",	/* macro first */
+		"L;Target:0;0&1;41414141;${3-2}0$",	/* min > max */
+		"L;Target:0;0&1;41414141;${1-2}32$",	/* group 32 */
 		"L;FileSize:1-2;0;41414141",		/* no Target */
 		"L;Engine:300-400,Target:0;0;41414141",	/* future level */
 		"L;Target:0;0",				/* no subsig */
@@ -190,6 +237,7 @@ int main(void)
 		cmocka_unit_test(boolean),     cmocka_unit_test(counts),
 		cmocka_unit_test(modifiers),   cmocka_unit_test(wide_binary),
 		cmocka_unit_test(target_block), cmocka_unit_test(refused),
+		cmocka_unit_test(macros),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

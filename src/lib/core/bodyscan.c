@@ -183,9 +183,13 @@ static int on_match(unsigned id, unsigned long long from,
 	return 0;
 }
 
-/* 1 if the byte compare holds at one of its trigger's matches. */
-static int bcomp_holds(struct bscan *b, const struct vdb_ldb *l,
-		       const struct vdb_bcomp *bc)
+/* Called with each start of a subsignature's match: 1 ends the walk. */
+typedef int (*start_fn)(struct bscan *b, const void *what, size_t at);
+
+/* 1 if fn said so at one of the first BCOMP_MAX_TRIGGERS starts of sub's
+ * matches (a byte compare's trigger, the subsignature before a macro). */
+static int any_start(struct bscan *b, const struct vdb_ldb *l, unsigned sub,
+		     start_fn fn, const void *what)
 {
 	const struct vdb_view *v = &b->sh->v;
 	unsigned seen = 0;
@@ -196,17 +200,65 @@ static int bcomp_holds(struct bscan *b, const struct vdb_ldb *l,
 		struct pat_window w = window(b, m);
 		size_t at;
 
-		if (m->sub != bc->trigger || m->off_kind == OFF_VI)
+		if (m->sub != sub || m->off_kind == OFF_VI)
 			continue;
 		while (seen++ < BCOMP_MAX_TRIGGERS && w.lo <= w.hi &&
 		       pat_find(v->code + m->code_off, m->code_len, b->buf,
 				b->len, w, &at) == 1) {
-			if (bcompscan_at(bc, b->buf, b->len, at))
+			if (fn(b, what, at))
 				return 1;
 			w.lo = at + 1;
 		}
 	}
 	return 0;
+}
+
+static int bcomp_at(struct bscan *b, const void *what, size_t at)
+{
+	return bcompscan_at(what, b->buf, b->len, at);
+}
+
+/* A member of the macro's group (in any database of the engine, as the
+ * groups are ClamAV's engine-wide) starts min..max bytes after at. */
+static int macro_at(struct bscan *b, const void *what, size_t at)
+{
+	const struct vdb_macro *mc = what;
+	const struct vigil_engine *e = b->s->e;
+	struct pat_window w = { at + mc->min, at + mc->max };
+	size_t i, k;
+
+	if (mc->min > b->len - at)
+		return 0;
+	if (mc->max > b->len - at)
+		w.hi = b->len;
+	for (k = 0; k < e->nshards; k++) {
+		const struct vdb_view *v = &e->shards[k].v;
+
+		for (i = 0; i < v->nmacropat; i++) {
+			const struct vdb_macro_pat *p = &v->macropat[i];
+
+			if (p->group == mc->group &&
+			    pat_count(v->code + p->code_off, p->code_len,
+				      b->buf, b->len, w, 1) > 0)
+				return 1;
+		}
+	}
+	return 0;
+}
+
+/* Macro subsignatures: their counts (0 or 1). */
+static void run_macros(struct bscan *b, uint32_t li)
+{
+	const struct vdb_view *v = &b->sh->v;
+	const struct vdb_ldb *l = &v->ldb[li];
+	uint32_t *counts = b->st->counts + b->sh->cnt_base[li], i;
+
+	for (i = l->macro_first; i < l->macro_first + l->nmacro; i++) {
+		const struct vdb_macro *mc = &v->macro[i];
+
+		counts[mc->sub] = counts[mc->sub - 1] &&
+				  any_start(b, l, mc->sub - 1u, macro_at, mc);
+	}
 }
 
 /* Byte compares whose triggers matched: their counts (0 or 1). */
@@ -220,7 +272,7 @@ static void run_bcomps(struct bscan *b, uint32_t li)
 		const struct vdb_bcomp *bc = &v->bcomp[i];
 
 		counts[bc->sub] = counts[bc->trigger] &&
-				  bcomp_holds(b, l, bc);
+				  any_start(b, l, bc->trigger, bcomp_at, bc);
 	}
 }
 
@@ -292,6 +344,8 @@ static void eval_ldb(struct bscan *b, uint32_t li)
 	    b->len < l->fsize_min || b->len > l->fsize_max ||
 	    !containers_match(&b->s->w, l) || !exe_match(b, l))
 		return;
+	if (l->nmacro)
+		run_macros(b, li);
 	if (l->nbcomp)
 		run_bcomps(b, li);
 	if (l->npcre && (run_pcres(b, li), b->rc))

@@ -11,6 +11,7 @@
 
 #include "db/fields.h"
 #include "db/hashdb.h"
+#include "db/macrosig.h"
 #include "sig/pattern.h"
 
 static int skip(int rc)
@@ -175,6 +176,8 @@ int ndb_line(struct loadctx *lc, const char *s, size_t n)
 			   f.count > 5 ? f.p[5] : NULL,
 			   f.count > 5 ? f.n[5] : 0, &rc))
 		return rc < 0 ? rc : 1;
+	if (f.n[2] && f.p[2][0] == '$') /* a macro group member */
+		return macrosig_member(lc, f.p[2], f.n[2], f.p[3], f.n[3]);
 	if ((rc = bodysig_target(lc, f.p[1], f.n[1], &tmpl.target)) != 0 ||
 	    (rc = bodysig_offset(lc, f.p[2], f.n[2], tmpl.target,
 				 &off)) != 0)

@@ -1,7 +1,7 @@
 /*
  * ldb.c -- logical signatures: "Name;TargetBlock;Expression;Sub0;Sub1...".
  * A signature is added whole or not at all: if any part of it cannot be
- * honoured (an unknown target-block key, a macro subsignature),
+ * honoured (an unknown target-block key, a malformed subsignature),
  * everything it added is rolled back and a warning names it.
  */
 #include <string.h>
@@ -9,6 +9,7 @@
 #include "db/bodysig.h"
 #include "db/fields.h"
 #include "db/hashdb.h"
+#include "db/macrosig.h"
 #include "db/bcompsig.h"
 #include "db/pcresig.h"
 #include "sig/cltype.h"
@@ -182,11 +183,6 @@ static int parse_mods(struct loadctx *lc, const char *s, size_t n,
 	return 0;
 }
 
-/* A macro subsignature: "${min-max}group$". */
-static int is_macro(const char *s, size_t n)
-{
-	return n >= 2 && s[0] == '$' && s[1] == '{';
-}
 
 static int subsig(struct loadctx *lc, const char *s, size_t n,
 		  struct vdb_matchable *tmpl)
@@ -197,9 +193,6 @@ static int subsig(struct loadctx *lc, const char *s, size_t n,
 	size_t hn = n, i;
 	int ascii = 0, rc;
 
-	if (is_macro(s, n))
-		return skip(load_warn(lc, VIGIL_EUNSUPPORTED, "macro "
-				      "subsignatures are not supported"));
 	for (i = n; i >= 2; i--) {
 		if (s[i - 1] == ':' && s[i - 2] == ':') {
 			if ((rc = parse_mods(lc, s + i, n - i, &mods,
@@ -258,7 +251,9 @@ static int ldb_body(struct loadctx *lc, const struct fields *f,
 		size_t n = f->n[3 + i];
 
 		tmpl.sub = (uint16_t)i;
-		if (bcompsig_is(s, n)) /* before PCRE: "0(>>4#ib2#=0)" */
+		if (macrosig_is(s, n))
+			rc = macrosig_add(lc, s, n, (unsigned)i, tmpl.owner, l);
+		else if (bcompsig_is(s, n)) /* before PCRE: "0(>>4#ib2#=0)" */
 			rc = bcompsig_add(lc, s, n, (unsigned)i, tmpl.owner, l);
 		else if (pcresig_is(s, n))
 			rc = pcresig_add(lc, s, n, (unsigned)i, tmpl.owner, l);
@@ -268,14 +263,16 @@ static int ldb_body(struct loadctx *lc, const struct fields *f,
 			return rc;
 	}
 	l->nmatch = (uint16_t)(ss->match.n - l->first);
-	return bcompsig_check(lc, l);
+	if ((rc = bcompsig_check(lc, l)) != 0)
+		return rc;
+	return macrosig_check(lc, l);
 }
 
 int ldb_line(struct loadctx *lc, const char *s, size_t n)
 {
 	struct sigset *ss = lc->ss;
 	size_t match0 = ss->match.n, code0 = ss->code.len, pcre0 = ss->pcre.n;
-	size_t bcomp0 = ss->bcomp.n;
+	size_t bcomp0 = ss->bcomp.n, macro0 = ss->macro.n;
 	uint32_t zeros[LEXPR_MAX_SUBSIGS] = { 0 };
 	struct vdb_ldb l = { 0 }, *lp;
 	struct fields f;
@@ -296,6 +293,7 @@ int ldb_line(struct loadctx *lc, const char *s, size_t n)
 		ss->code.len = code0;
 		ss->pcre.n = pcre0;
 		ss->bcomp.n = bcomp0;
+		ss->macro.n = macro0;
 		return rc;
 	}
 	if (lexpr_eval(ss->code.data + l.expr_off, l.expr_len, zeros))

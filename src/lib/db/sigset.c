@@ -24,6 +24,8 @@ int sigset_init(struct sigset *ss)
 	varr_init(&ss->ldb, sizeof(struct vdb_ldb));
 	varr_init(&ss->pcre, sizeof(struct vdb_pcre));
 	varr_init(&ss->bcomp, sizeof(struct vdb_bcomp));
+	varr_init(&ss->macro, sizeof(struct vdb_macro));
+	varr_init(&ss->macropat, sizeof(struct vdb_macro_pat));
 	varr_init(&ss->ignore, sizeof(struct sig_ignore));
 	return vbuf_append_u8(&ss->strings, 0);
 }
@@ -41,6 +43,8 @@ void sigset_free(struct sigset *ss)
 	varr_free(&ss->ldb);
 	varr_free(&ss->pcre);
 	varr_free(&ss->bcomp);
+	varr_free(&ss->macro);
+	varr_free(&ss->macropat);
 	varr_free(&ss->ignore);
 	vbuf_free(&ss->strings);
 	vbuf_free(&ss->code);

@@ -43,6 +43,8 @@ struct sigset {
 	struct varr ldb;		/* struct vdb_ldb */
 	struct varr pcre;		/* struct vdb_pcre */
 	struct varr bcomp;		/* struct vdb_bcomp */
+	struct varr macro;		/* struct vdb_macro */
+	struct varr macropat;		/* struct vdb_macro_pat */
 	struct varr ignore;		/* struct sig_ignore */
 	struct vbuf sources;		/* "name, name, ..." */
 	uint64_t skipped;

@@ -38,6 +38,10 @@ struct vdb_view {
 	size_t npcre;
 	const struct vdb_bcomp *bcomp;
 	size_t nbcomp;
+	const struct vdb_macro *macro;
+	size_t nmacro;
+	const struct vdb_macro_pat *macropat;
+	size_t nmacropat;
 	const uint32_t *ignore;
 	size_t nignore;
 };

@@ -31,6 +31,30 @@ struct vdb_bcomp {
 	uint64_t value[2];
 };				/* 48 bytes */
 
+/* Macro groups: .ndb lines with the offset "$N" (N < MACRO_GROUPS) are
+ * members of group N, matched only through macro subsignatures. */
+#define MACRO_GROUPS 32
+
+struct vdb_macro_pat {
+	uint32_t code_off;	/* its pattern in VDB_SEC_CODE */
+	uint32_t code_len;
+	uint8_t group;
+	uint8_t reserved[7];
+};				/* 16 bytes */
+
+/*
+ * A macro subsignature "${min-max}N$": a member of group N matches
+ * starting min..max bytes after where the subsignature before it does.
+ */
+struct vdb_macro {
+	uint32_t owner;		/* index in VDB_SEC_LDB */
+	uint16_t sub;
+	uint8_t group;
+	uint8_t reserved;
+	uint32_t min;
+	uint32_t max;
+};				/* 16 bytes */
+
 #define BCOMP_F_BACK 0x01	/* "<<": before the trigger's match */
 #define BCOMP_F_LITTLE 0x02	/* 'l': little-endian */
 #define BCOMP_F_EXACT 0x04	/* 'e' (or 'i'): exactly nbytes, or no compare */
@@ -41,7 +65,7 @@ struct vdb_bcomp {
 #define VDB_MAGIC "VIGILDB\x1a"
 #define VDB_FORMAT_VERSION 3
 #define VDB_SECTION_ALIGN 64
-#define VDB_MAX_SECTIONS 32
+#define VDB_MAX_SECTIONS 48
 
 struct vdb_header {
 	char magic[8];
@@ -79,6 +103,8 @@ enum vdb_section_id {
 	VDB_SEC_BCOMP = 24,	/* struct vdb_bcomp[], by .ldb and subsignature */
 	VDB_SEC_IMPHASH = 25,	/* + algo: PE import table hash records (.imp) */
 	VDB_SEC_IMPSIZES = 28,	/* + algo: their sizes, as VDB_SEC_SIZES */
+	VDB_SEC_MACROPAT = 31,	/* struct vdb_macro_pat[]: macro group members */
+	VDB_SEC_MACRO = 32,	/* struct vdb_macro[], by .ldb and subsignature */
 };
 
 enum hash_algo { HASH_MD5 = 0, HASH_SHA1 = 1, HASH_SHA256 = 2, HASH_NALGO };
@@ -179,7 +205,10 @@ struct vdb_ldb {
 	uint32_t bcomp_first;
 	uint64_t ep_min;	/* EntryPoint, with LDB_F_EP */
 	uint64_t ep_max;
-};				/* 88 bytes */
+	uint32_t macro_first;	/* macro subsignatures: [macro_first, */
+	uint16_t nmacro;	/*  + nmacro) */
+	uint16_t reserved2;
+};				/* 96 bytes */
 
 /*
  * The expression holds with no match at all, or a PCRE subsignature's
@@ -227,6 +256,30 @@ struct vdb_bcomp {
 	uint8_t reserved[7];
 	uint64_t value[2];
 };				/* 48 bytes */
+
+/* Macro groups: .ndb lines with the offset "$N" (N < MACRO_GROUPS) are
+ * members of group N, matched only through macro subsignatures. */
+#define MACRO_GROUPS 32
+
+struct vdb_macro_pat {
+	uint32_t code_off;	/* its pattern in VDB_SEC_CODE */
+	uint32_t code_len;
+	uint8_t group;
+	uint8_t reserved[7];
+};				/* 16 bytes */
+
+/*
+ * A macro subsignature "${min-max}N$": a member of group N matches
+ * starting min..max bytes after where the subsignature before it does.
+ */
+struct vdb_macro {
+	uint32_t owner;		/* index in VDB_SEC_LDB */
+	uint16_t sub;
+	uint8_t group;
+	uint8_t reserved;
+	uint32_t min;
+	uint32_t max;
+};				/* 16 bytes */
 
 #define BCOMP_F_BACK 0x01	/* "<<": before the trigger's match */
 #define BCOMP_F_LITTLE 0x02	/* 'l': little-endian */

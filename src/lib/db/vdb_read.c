@@ -197,6 +197,35 @@ static int bcomps_ok(const struct vdb_view *v)
 	return 1;
 }
 
+/* Macro subsignatures in their .ldb's range (never the first one);
+ * group members with patterns that are valid code. */
+static int macros_ok(const struct vdb_view *v)
+{
+	size_t i;
+
+	for (i = 0; i < v->nmacro; i++) {
+		const struct vdb_macro *m = &v->macro[i];
+		const struct vdb_ldb *l;
+
+		if (m->owner >= v->nldb)
+			return 0;
+		l = &v->ldb[m->owner];
+		if (i < l->macro_first || i - l->macro_first >= l->nmacro ||
+		    !m->sub || m->sub >= l->nsub || m->group >= MACRO_GROUPS ||
+		    m->min > m->max)
+			return 0;
+	}
+	for (i = 0; i < v->nmacropat; i++) {
+		const struct vdb_macro_pat *p = &v->macropat[i];
+
+		if (p->group >= MACRO_GROUPS ||
+		    !code_ok(v, p->code_off, p->code_len) ||
+		    !pat_valid(v->code + p->code_off, p->code_len))
+			return 0;
+	}
+	return 1;
+}
+
 static int records_ok(const struct vdb_view *v)
 {
 	size_t i;
@@ -217,13 +246,16 @@ static int records_ok(const struct vdb_view *v)
 		    l->pcre_first > v->npcre ||
 		    l->npcre > v->npcre - l->pcre_first || !containers_ok(l) ||
 		    l->bcomp_first > v->nbcomp ||
-		    l->nbcomp > v->nbcomp - l->bcomp_first)
+		    l->nbcomp > v->nbcomp - l->bcomp_first ||
+		    l->macro_first > v->nmacro ||
+		    l->nmacro > v->nmacro - l->macro_first)
 			return 0;
 	}
 	for (i = 0; i < v->nignore; i++)
 		if (!name_ok(v, v->ignore[i]))
 			return 0;
-	return matchables_ok(v) && pcres_ok(v) && bcomps_ok(v);
+	return matchables_ok(v) && pcres_ok(v) && bcomps_ok(v) &&
+	       macros_ok(v);
 }
 
 int vdb_open(const uint8_t *buf, size_t len, const uint64_t *body_sum,
@@ -255,7 +287,12 @@ int vdb_open(const uint8_t *buf, size_t len, const uint64_t *body_sum,
 				 &v->npcre)) ||
 	    (v->pcre = p, section(v, VDB_SEC_BCOMP, sizeof(*v->bcomp), &p,
 				  &v->nbcomp)) ||
-	    (v->bcomp = p, section(v, VDB_SEC_IGNORE, 4, &p, &v->nignore)))
+	    (v->bcomp = p, section(v, VDB_SEC_MACRO, sizeof(*v->macro), &p,
+				   &v->nmacro)) ||
+	    (v->macro = p, section(v, VDB_SEC_MACROPAT, sizeof(*v->macropat),
+				   &p, &v->nmacropat)) ||
+	    (v->macropat = p, section(v, VDB_SEC_IGNORE, 4, &p,
+				      &v->nignore)))
 		return bad(why, "bad section bounds");
 	v->ignore = p;
 	if (!records_ok(v))

@@ -186,7 +186,11 @@ static int body_sections(struct builder *b, struct sigset *ss)
 	    (rc = add_section(b, VDB_SEC_PCRE, ss->pcre.data,
 			      ss->pcre.n * ss->pcre.elem)) < 0 ||
 	    (rc = add_section(b, VDB_SEC_BCOMP, ss->bcomp.data,
-			      ss->bcomp.n * ss->bcomp.elem)) < 0)
+			      ss->bcomp.n * ss->bcomp.elem)) < 0 ||
+	    (rc = add_section(b, VDB_SEC_MACRO, ss->macro.data,
+			      ss->macro.n * ss->macro.elem)) < 0 ||
+	    (rc = add_section(b, VDB_SEC_MACROPAT, ss->macropat.data,
+			      ss->macropat.n * ss->macropat.elem)) < 0)
 		return rc;
 	if ((rc = ignore_records(ss, &t)) < 0) {
 		vbuf_free(&t);
