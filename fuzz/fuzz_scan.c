@@ -1,7 +1,8 @@
 /*
  * fuzz_scan.c -- libFuzzer target for scanning untrusted content: type
  * detection, text normalisation, hashing and every kind of pattern (PCRE,
- * containers, handlers and version information included), over
+ * containers, handlers, version information, byte compares, macros and
+ * import table hashes included), over
  * the input as one buffer and as a stream in uneven chunks.
  */
 #include <stddef.h>
@@ -27,9 +28,12 @@ static const char ndb[] =
 	"M:9:SL+0,100:41424344\n"
 	"N:6:EP-4,8:41424344\n"
 	"O:1:S1+4:41424344\n"
-	"V:1:VI:460069006c006500\n";
+	"V:1:VI:460069006c006500\n"
+	"W:0:$3:4b4559\n";
 static const char mdb[] =
 	"*:0123456789abcdef0123456789abcdef:Sect:73\n";
+static const char imp[] =
+	"98c88d882f01a3f6ac1e5f7dfd761624:39:Imp\n";
 static const char ldb[] =
 	"L1;Target:0;(0|1)>2,2&2;616161;626262;636363\n"
 	"L2;Engine:81-255,Target:0;0&1;6b6b6b6b::iwf;6c6c6c6c::wa\n"
@@ -40,7 +44,8 @@ static const char ldb[] =
 	"4b4b4b4b\n"
 	"L7;Engine:51-255,Target:1,NumberOfSections:1-4,EntryPoint:0-99999;0;"
 	"4d5a\n"
-	"L8;Engine:51-255,HandlerType:CL_TYPE_PDF,Target:0;0;2550444621\n";
+	"L8;Engine:51-255,HandlerType:CL_TYPE_PDF,Target:0;0;2550444621\n"
+	"L9;Engine:51-255,Target:0;0&1&2;4b4559;0(>>4#hb4#>0x10);${0-8}3$\n";
 
 static struct vigil_scanner *scanner(void)
 {
@@ -53,6 +58,7 @@ static struct vigil_scanner *scanner(void)
 	    vigil_engine_load_memory(e, "f.ndb", ndb, sizeof(ndb) - 1) < 0 ||
 	    vigil_engine_load_memory(e, "f.ldb", ldb, sizeof(ldb) - 1) < 0 ||
 	    vigil_engine_load_memory(e, "f.mdb", mdb, sizeof(mdb) - 1) < 0 ||
+	    vigil_engine_load_memory(e, "f.imp", imp, sizeof(imp) - 1) < 0 ||
 	    vigil_engine_compile(e) < 0 || vigil_scanner_new(&s, e, NULL) < 0)
 		return NULL;
 	return s;
