@@ -29,7 +29,7 @@ summary() {
 	printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$1" "$cpu" "${runs:-?}" \
 		"${cov:-?}" "${ft:-?}" "$3"
 }
-targets=${*:-"hashdb allow ndb ldb ign cvd cld vdb secthash scan archive \
+targets=${*:-"hashdb allow ndb ldb ign cvd cld vdb secthash cdb imp scan archive \
 compressed arj mspack mail binhex html rtf pdf ole2 tnef sis pe clamd_proto manifest \
 icap vigild_conf shield_rules shield_lines onaccess_reply updstate \
 codec_aplib codec_encoding codec_explode codec_fastinflate codec_huffman \

@@ -5,6 +5,7 @@ from unsigned databases; Vigil reports names as written, so the suffix is
 removed before comparing (docs/signatures.md lists this and the other
 departures)."""
 import os
+import subprocess
 
 import paritygen
 
@@ -161,3 +162,41 @@ def test_byte_compare_matches_clamscan(tmp_path, vigil, clamscan):
     vf, cf = by_file(v, files), by_file(c, files)
     assert sum(len(n) for n in cf.values()) >= 8, c.out  # not an empty test
     assert vf == cf
+
+
+CDB_SIGS = r"""Cdb.DoubleExt:CL_TYPE_ZIP:*:.*\.pdf\.exe$:*:*:*:*:*:*
+Cdb.EncExe:CL_TYPE_ZIP:*:.*\.exe$:*:*:1:*:*:*
+Cdb.SecondTxt:CL_TYPE_ZIP:*:readme\.txt:*:1:0:2:*:*
+Cdb.AnySize5:*:*:.*:*:5:0:1:*:*
+Cdb.RarOnly:CL_TYPE_RAR:*:.*:*:*:*:*:*:*
+Cdb.TarStored:CL_TYPE_POSIX_TAR:*:.*\.exe$:5:5:0:1:*:*
+Cdb.BigContainer:CL_TYPE_ZIP:100000-200000:.*:*:*:*:*:*:*
+Cdb.ThirdEntry:*:*:.*:*:*:*:3-9:*:*
+"""
+
+
+def test_container_metadata_matches_clamscan(tmp_path, vigil, clamscan):
+    """.cdb signatures on zip (plain and encrypted) and tar entries: the
+    same names as clamscan (Vigil also reports the encrypted entry it
+    cannot read, Heuristics.Encrypted.Zip, by its own rule)."""
+    import tarfile
+    import zipfile
+    db = tmp_path / "t.cdb"
+    db.write_text(CDB_SIGS)
+    files = tmp_path / "f"
+    files.mkdir()
+    with zipfile.ZipFile(files / "c1.zip", "w") as z:
+        z.writestr("invoice.pdf.exe", b"hello")
+        z.writestr("readme.txt", b"x")
+    src = tmp_path / "invoice.pdf.exe"
+    src.write_bytes(b"hello")
+    subprocess.run(["zip", "-q", "-j", "-P", "pw", str(files / "c2.zip"), str(src)], check=True)
+    with tarfile.open(files / "t.tar", "w") as t:
+        t.add(src, arcname="a.exe")
+    v = vigil("scan", "--no-summary", "-z", "-d", db, files)
+    c = clamscan("--no-summary", "-z", "-r", "-d", db, files)
+    vf = {f: {n for n in ns if not n.startswith("Heuristics.")} for f, ns in by_file(v, files).items()}
+    cf = by_file(c, files)
+    assert cf.get("c1.zip") == {"Cdb.DoubleExt", "Cdb.SecondTxt", "Cdb.AnySize5"}, cf
+    assert vf == cf
+    assert "Heuristics.Encrypted.Zip" in by_file(v, files)["c2.zip"]

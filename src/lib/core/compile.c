@@ -39,6 +39,27 @@ static int group_to_shard(struct vigil_engine *e, struct group *g)
 	return 0;
 }
 
+/* The .cdb file name expressions, compiled once per shard. */
+static int cdb_regexes(struct shard *s)
+{
+	const struct vdb_view *v = &s->v;
+	size_t i;
+
+	if (!v->ncdb)
+		return 0;
+	if (!(s->cdb_re = calloc(v->ncdb, sizeof(*s->cdb_re))))
+		return VIGIL_ENOMEM;
+	for (i = 0; i < v->ncdb; i++) {
+		int rc = regcomp(&s->cdb_re[i], vdb_str(v, v->cdb[i].regex),
+				 REG_EXTENDED | REG_NOSUB);
+
+		if (rc)
+			return rc == REG_ESPACE ? VIGIL_ENOMEM : VIGIL_EFORMAT;
+		s->ncdb_re++;
+	}
+	return 0;
+}
+
 static int ldb_tables(struct shard *s)
 {
 	const struct vdb_view *v = &s->v;
@@ -58,7 +79,7 @@ static int ldb_tables(struct shard *s)
 	if (v->npcre &&
 	    !(s->pcre_code = calloc(v->npcre, sizeof(*s->pcre_code))))
 		return VIGIL_ENOMEM;
-	return 0;
+	return cdb_regexes(s);
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -106,6 +127,7 @@ static int build_matchers(struct vigil_engine *e)
 			e->has_secthash |= s->v.nhash[HT_SECTION + a] > 0;
 			e->has_imphash |= s->v.nhash[HT_IMP + a] > 0;
 		}
+		e->has_cdb |= s->v.ncdb > 0;
 		if ((rc = ldb_tables(s)) < 0)
 			return rc;
 		if (e->opts.flags & VIGIL_ENGINE_NO_MATCHER)
@@ -130,7 +152,7 @@ static int build_matchers(struct vigil_engine *e)
 
 static uint64_t shard_sigs(const struct vdb_view *v)
 {
-	uint64_t n = v->nndb + v->nldb;
+	uint64_t n = v->nndb + v->nldb + v->ncdb;
 	size_t t;
 
 	for (t = 0; t < HT_N; t++)

@@ -73,6 +73,9 @@ static void shard_free(struct shard *s)
 	for (i = 0; s->pcre_code && i < s->v.npcre; i++)
 		pcre2_code_free(atomic_load(&s->pcre_code[i]));
 	free(s->pcre_code);
+	for (i = 0; i < s->ncdb_re; i++)
+		regfree(&s->cdb_re[i]);
+	free(s->cdb_re);
 	memset(s, 0, sizeof(*s));
 }
 

@@ -7,6 +7,7 @@
 #ifndef VIGIL_CORE_ENGINE_INT_H
 #define VIGIL_CORE_ENGINE_INT_H
 
+#include <regex.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -28,6 +29,8 @@ struct shard {
 	uint32_t *zero_ldb;	/* .ldb true without any match */
 	size_t nzero;
 	_Atomic(void *) *pcre_code; /* per PCRE subsignature, on first use */
+	regex_t *cdb_re;	/* per .cdb record, its file name expression */
+	size_t ncdb_re;		/* of them compiled (to free) */
 	char name[256];
 };
 
@@ -49,6 +52,7 @@ struct vigil_engine {
 	int has_allow[HASH_NALGO];
 	int has_secthash;	/* some shard has PE section hashes */
 	int has_imphash;	/* some shard has PE import table hashes */
+	int has_cdb;		/* some shard has container metadata */
 	uint64_t skipped;
 	uint64_t cache_hits;
 };

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/cdbscan.h"
 #include "core/cltypes.h"
 #include "core/digest.h"
 #include "core/filetype.h"
@@ -33,6 +34,9 @@ struct fmt_ctx {
 	const struct magic_hits *hits;	/* the containers' signatures */
 	int cltype;		/* ClamAV's type of it, as its children's
 				 * container */
+	uint64_t len;		/* its size */
+	unsigned pos;		/* entries announced so far */
+	const char *announced;	/* the name of the entry just announced */
 };
 
 double scanner_clock(void)
@@ -132,7 +136,7 @@ static int unpack(struct vigil_scanner *s, const uint8_t *buf, size_t len,
 {
 	const struct format *f, *e;
 	struct magic_hits hits;
-	struct fmt_ctx c = { s, type, &hits, CLT_NONE };
+	struct fmt_ctx c = { s, type, &hits, CLT_NONE, len, 0, NULL };
 	int rc;
 
 	if (s->opts.flags & VIGIL_SCAN_NO_RECURSE)
@@ -282,10 +286,47 @@ static int child(struct fmt_ctx *c, const char *name, const uint8_t *buf,
 	return rc;
 }
 
+/* Containers that store entries as they are: the stored size is the
+ * real one (ClamAV's manual: mail, tar, cpio). */
+static int stores_as_is(int cltype)
+{
+	return cltype == CLT_MAIL || cltype == CLT_POSIX_TAR ||
+	       cltype == CLT_OLD_TAR ||
+	       (cltype >= CLT_CPIO_CRC && cltype <= CLT_CPIO_OLD);
+}
+
+int fmt_entry(struct fmt_ctx *c, const struct fmt_entry *m)
+{
+	struct fmt_entry e = *m;
+	int rc;
+
+	c->pos++;
+	c->announced = m->name;
+	if (!c->s->e->has_cdb)
+		return 0;
+	if (e.stored == FMT_UNKNOWN && stores_as_is(c->cltype))
+		e.stored = e.size;
+	rc = cdbscan_entry(c->s, c->cltype, c->len, &e, c->pos);
+	return rc < 0 ? rc : rc || c->s->w.stop;
+}
+
+/* An entry that comes without an announcement: as much as is known. */
+static int announce(struct fmt_ctx *c, const char *name, size_t len)
+{
+	struct fmt_entry m = { name, FMT_UNKNOWN, len, 0, 0, 0 };
+
+	int rc = c->announced && c->announced == name ? 0 : fmt_entry(c, &m);
+
+	c->announced = NULL;
+	return rc;
+}
+
 int fmt_child(struct fmt_ctx *c, const char *name, const uint8_t *buf,
 	      size_t len)
 {
-	return child(c, name, buf, len, -1);
+	int rc = announce(c, name, len);
+
+	return rc ? rc : child(c, name, buf, len, -1);
 }
 
 int fmt_script(struct fmt_ctx *c, const char *name, const uint8_t *buf,

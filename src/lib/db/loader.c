@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "db/bodysig.h"
+#include "db/cdb.h"
 #include "db/cvd.h"
 #include "db/hashdb.h"
 #include "db/ign.h"
@@ -30,7 +31,7 @@ static const struct {
 	{ "info", LK_SKIP, 0 },	 { "cfg", LK_SKIP, 0 },
 	{ "mdb", LK_SECTHASH, 0 }, { "msb", LK_SECTHASH, 0 },
 	{ "mdu", LK_SECTHASH, 1 }, { "msu", LK_SECTHASH, 1 },
-	{ "imp", LK_IMP, 0 },	 { "cdb", LK_UNSUPPORTED, 0 },
+	{ "imp", LK_IMP, 0 },	 { "cdb", LK_CDB, 0 },
 	{ "ftm", LK_UNSUPPORTED, 0 }, { "pdb", LK_UNSUPPORTED, 0 },
 	{ "gdb", LK_UNSUPPORTED, 0 }, { "wdb", LK_UNSUPPORTED, 0 },
 	{ "crb", LK_UNSUPPORTED, 0 }, { "cat", LK_UNSUPPORTED, 0 },
@@ -185,6 +186,7 @@ int loader_load(struct loadctx *lc, const char *name, const uint8_t *buf,
 	static const line_fn fns[] = {
 		[LK_HASH] = hash_line, [LK_ALLOW] = allow_line,
 		[LK_SECTHASH] = section_line, [LK_IMP] = imp_line,
+		[LK_CDB] = cdb_line,
 		[LK_NDB] = body_line, [LK_LDB] = logic_line,
 		[LK_IGN2] = ign2_line, [LK_IGN] = ign1_line,
 	};

@@ -45,6 +45,7 @@ struct sigset {
 	struct varr bcomp;		/* struct vdb_bcomp */
 	struct varr macro;		/* struct vdb_macro */
 	struct varr macropat;		/* struct vdb_macro_pat */
+	struct varr cdb;		/* struct vdb_cdb */
 	struct varr ignore;		/* struct sig_ignore */
 	struct vbuf sources;		/* "name, name, ..." */
 	uint64_t skipped;

@@ -42,6 +42,8 @@ struct vdb_view {
 	size_t nmacro;
 	const struct vdb_macro_pat *macropat;
 	size_t nmacropat;
+	const struct vdb_cdb *cdb;
+	size_t ncdb;
 	const uint32_t *ignore;
 	size_t nignore;
 };

@@ -55,6 +55,26 @@ struct vdb_macro {
 	uint32_t max;
 };				/* 16 bytes */
 
+/*
+ * A container metadata signature (.cdb): an entry of a container of type
+ * cltype (0: any) whose name matches regex (POSIX extended, in
+ * VDB_SEC_STRINGS) and whose numbers fall in the ranges (lo..hi, inclusive;
+ * 0..UINT64_MAX for '*').
+ */
+struct vdb_cdb {
+	uint32_t name;
+	uint32_t regex;
+	uint8_t cltype;
+	uint8_t encrypted;	/* 0, 1, or CDB_ANY */
+	uint8_t has_crc;	/* crc applies (zip and rar entries) */
+	uint8_t reserved;
+	uint32_t crc;
+	uint64_t range[4][2];	/* CDB_R_*: [lo, hi] */
+};				/* 80 bytes */
+
+#define CDB_ANY 2
+enum { CDB_R_CONTAINER = 0, CDB_R_STORED, CDB_R_REAL, CDB_R_POS };
+
 #define BCOMP_F_BACK 0x01	/* "<<": before the trigger's match */
 #define BCOMP_F_LITTLE 0x02	/* 'l': little-endian */
 #define BCOMP_F_EXACT 0x04	/* 'e' (or 'i'): exactly nbytes, or no compare */
@@ -105,6 +125,7 @@ enum vdb_section_id {
 	VDB_SEC_IMPSIZES = 28,	/* + algo: their sizes, as VDB_SEC_SIZES */
 	VDB_SEC_MACROPAT = 31,	/* struct vdb_macro_pat[]: macro group members */
 	VDB_SEC_MACRO = 32,	/* struct vdb_macro[], by .ldb and subsignature */
+	VDB_SEC_CDB = 33,	/* struct vdb_cdb[]: container metadata (.cdb) */
 };
 
 enum hash_algo { HASH_MD5 = 0, HASH_SHA1 = 1, HASH_SHA256 = 2, HASH_NALGO };
@@ -280,6 +301,26 @@ struct vdb_macro {
 	uint32_t min;
 	uint32_t max;
 };				/* 16 bytes */
+
+/*
+ * A container metadata signature (.cdb): an entry of a container of type
+ * cltype (0: any) whose name matches regex (POSIX extended, in
+ * VDB_SEC_STRINGS) and whose numbers fall in the ranges (lo..hi, inclusive;
+ * 0..UINT64_MAX for '*').
+ */
+struct vdb_cdb {
+	uint32_t name;
+	uint32_t regex;
+	uint8_t cltype;
+	uint8_t encrypted;	/* 0, 1, or CDB_ANY */
+	uint8_t has_crc;	/* crc applies (zip and rar entries) */
+	uint8_t reserved;
+	uint32_t crc;
+	uint64_t range[4][2];	/* CDB_R_*: [lo, hi] */
+};				/* 80 bytes */
+
+#define CDB_ANY 2
+enum { CDB_R_CONTAINER = 0, CDB_R_STORED, CDB_R_REAL, CDB_R_POS };
 
 #define BCOMP_F_BACK 0x01	/* "<<": before the trigger's match */
 #define BCOMP_F_LITTLE 0x02	/* 'l': little-endian */

@@ -254,6 +254,13 @@ static int records_ok(const struct vdb_view *v)
 	for (i = 0; i < v->nignore; i++)
 		if (!name_ok(v, v->ignore[i]))
 			return 0;
+	for (i = 0; i < v->ncdb; i++) {
+		const struct vdb_cdb *c = &v->cdb[i];
+
+		if (!name_ok(v, c->name) || !name_ok(v, c->regex) ||
+		    c->cltype >= CLT_COUNT || c->encrypted > CDB_ANY)
+			return 0;
+	}
 	return matchables_ok(v) && pcres_ok(v) && bcomps_ok(v) &&
 	       macros_ok(v);
 }
@@ -291,8 +298,9 @@ int vdb_open(const uint8_t *buf, size_t len, const uint64_t *body_sum,
 				   &v->nmacro)) ||
 	    (v->macro = p, section(v, VDB_SEC_MACROPAT, sizeof(*v->macropat),
 				   &p, &v->nmacropat)) ||
-	    (v->macropat = p, section(v, VDB_SEC_IGNORE, 4, &p,
-				      &v->nignore)))
+	    (v->macropat = p, section(v, VDB_SEC_CDB, sizeof(*v->cdb), &p,
+				      &v->ncdb)) ||
+	    (v->cdb = p, section(v, VDB_SEC_IGNORE, 4, &p, &v->nignore)))
 		return bad(why, "bad section bounds");
 	v->ignore = p;
 	if (!records_ok(v))

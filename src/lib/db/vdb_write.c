@@ -190,7 +190,9 @@ static int body_sections(struct builder *b, struct sigset *ss)
 	    (rc = add_section(b, VDB_SEC_MACRO, ss->macro.data,
 			      ss->macro.n * ss->macro.elem)) < 0 ||
 	    (rc = add_section(b, VDB_SEC_MACROPAT, ss->macropat.data,
-			      ss->macropat.n * ss->macropat.elem)) < 0)
+			      ss->macropat.n * ss->macropat.elem)) < 0 ||
+	    (rc = add_section(b, VDB_SEC_CDB, ss->cdb.data,
+			      ss->cdb.n * ss->cdb.elem)) < 0)
 		return rc;
 	if ((rc = ignore_records(ss, &t)) < 0) {
 		vbuf_free(&t);

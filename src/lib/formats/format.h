@@ -39,6 +39,27 @@ struct format {
  * Returns the type it replaces, for the parser to put back.
  */
 int fmt_set_container(struct fmt_ctx *c, int cltype);
+/* What a container says of an entry, for container metadata signatures. */
+#define FMT_UNKNOWN UINT64_MAX
+struct fmt_entry {
+	const char *name;
+	uint64_t stored;	/* bytes it takes in the container, or
+				 * FMT_UNKNOWN */
+	uint64_t size;		/* bytes once extracted, or FMT_UNKNOWN */
+	int encrypted;
+	int has_crc;
+	uint32_t crc;		/* CRC-32 of its data (zip, rar) */
+};
+
+/*
+ * Announces the next entry of the container before it is extracted (or
+ * reported unreadable): its metadata is matched with .cdb signatures, and
+ * the fmt_child() that may follow with the same name pointer does not
+ * count it again. Parsers that
+ * do not announce get their entries announced by fmt_child() with what it
+ * knows (the name and size). Returns as fmt_child().
+ */
+int fmt_entry(struct fmt_ctx *c, const struct fmt_entry *m);
 /* Type of the object being extracted (enum vigil_file_type). */
 int fmt_type(const struct fmt_ctx *c);
 /* Nesting of the object being extracted: 0 for the file itself. */

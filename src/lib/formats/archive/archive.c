@@ -148,6 +148,19 @@ static int read_failed(struct fmt_ctx *c, struct archive *a,
 	return b->len ? fmt_child(c, name, b->data, b->len) : 0;
 }
 
+/* The entry's metadata, for container metadata signatures: libarchive
+ * tells the size and whether it is encrypted, not the stored size. */
+static int announce(struct fmt_ctx *c, struct archive_entry *ent,
+		    const char *name)
+{
+	struct fmt_entry m = { name, FMT_UNKNOWN, FMT_UNKNOWN,
+			       archive_entry_is_encrypted(ent), 0, 0 };
+
+	if (archive_entry_size_is_set(ent) && archive_entry_size(ent) >= 0)
+		m.size = (uint64_t)archive_entry_size(ent);
+	return fmt_entry(c, &m);
+}
+
 static int entry(struct fmt_ctx *c, struct archive *a,
 		 struct archive_entry *ent, size_t inlen, struct vbuf *b)
 {
@@ -158,7 +171,7 @@ static int entry(struct fmt_ctx *c, struct archive *a,
 	 * attacker writes it), the data an entry holds is what unzip and
 	 * Python write to a file: it is read and scanned. A link's target,
 	 * which some formats keep apart from the data, is text to scan too. */
-	if ((r = link_target(c, ent, name)) != 0)
+	if ((r = link_target(c, ent, name)) != 0 || (r = announce(c, ent, name)))
 		return r;
 	if (archive_entry_is_encrypted(ent))
 		return fmt_unreadable(c, heuristic(a, 0));

@@ -94,6 +94,16 @@ static int verdict(struct fmt_ctx *c, const char *name, struct stream_out *o,
 	return o->b.len ? fmt_child(c, name, o->b.data, o->b.len) : 0;
 }
 
+/* The entry's metadata, for container metadata signatures. */
+static int announce(struct fmt_ctx *c, const struct zipdir_entry *e,
+		    const char *name)
+{
+	struct fmt_entry m = { name, e->csize, e->usize,
+			       (e->flags & 1) || e->method == 99, 1, e->crc };
+
+	return fmt_entry(c, &m);
+}
+
 static int one(struct fmt_ctx *c, const uint8_t *buf, size_t len,
 	       const struct zipdir_entry *e)
 {
@@ -103,6 +113,8 @@ static int one(struct fmt_ctx *c, const uint8_t *buf, size_t len,
 	int r, over = 0;
 
 	entry_name(e, name, sizeof(name));
+	if ((r = announce(c, e, name)) != 0)
+		return r;
 	if (!e->data || e->data > len) {
 		fmt_warn(c, "entry %s: no local header where the directory "
 			 "says", name);
