@@ -200,3 +200,22 @@ def test_container_metadata_matches_clamscan(tmp_path, vigil, clamscan):
     assert cf.get("c1.zip") == {"Cdb.DoubleExt", "Cdb.SecondTxt", "Cdb.AnySize5"}, cf
     assert vf == cf
     assert "Heuristics.Encrypted.Zip" in by_file(v, files)["c2.zip"]
+
+
+def test_modifier_inside_a_pattern_read_as_clamscan(tmp_path, vigil, clamscan):
+    """A subsignature with "::modifier" inside its pattern (one line of
+    ClamAV's main.ldb has "hex::i*hex::i*hex::i"): clamscan keeps the
+    pattern up to the first "::", followed by one byte of anything, with
+    no modifier; Vigil reads it the same way."""
+    db = tmp_path / "m.ldb"
+    db.write_text("M3;Engine:81-255,Target:0;0;41414141::i*42424242::i*43434343::i\n"
+                  "M7;Engine:81-255,Target:0;0;41414141::w*42424242::i\n")
+    files = tmp_path / "f"
+    files.mkdir()
+    for i, body in enumerate((b"AAAA", b"AAAA:", b"AAAA bbbb", b"aaaa BBBB CCCC",
+                              b"A\0A\0A\0A\0bbbb", b"AAAA::i")):
+        (files / ("q%d" % i)).write_bytes(b"\x01" + body)
+    v = by_file(vigil("scan", "--no-summary", "-z", "-d", db, files), files)
+    c = by_file(clamscan("--no-summary", "-z", "-r", "-d", db, files), files)
+    assert c.get("q1") == {"M3", "M7"} and "q0" not in c and "q3" not in c
+    assert v == c

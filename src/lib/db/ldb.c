@@ -4,6 +4,7 @@
  * honoured (an unknown target-block key, a malformed subsignature),
  * everything it added is rolled back and a warning names it.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "db/bodysig.h"
@@ -183,6 +184,51 @@ static int parse_mods(struct loadctx *lc, const char *s, size_t n,
 	return 0;
 }
 
+/* Where "::" first occurs in s[0..n), if it occurs again later; else n. */
+static size_t inner_modifier(const char *s, size_t n)
+{
+	size_t i, first = n;
+
+	for (i = 0; i + 1 < n; i++) {
+		if (s[i] != ':' || s[i + 1] != ':')
+			continue;
+		if (first < n)
+			return first;
+		first = i++;
+	}
+	return n;
+}
+
+/*
+ * clamscan's reading of a pattern with a modifier inside it
+ * ("hex::i*hex::i", one main.ldb line): the pattern ends at the first
+ * "::", one byte of anything follows, and no modifier applies (measured:
+ * docs/signatures.md). s[0..n) is the part before that "::".
+ */
+static int inner_modifier_subsig(struct loadctx *lc, const char *s, size_t n,
+				 struct vdb_matchable *tmpl)
+{
+	const struct hexsig_mods none = { 0 };
+	const char *colon = memchr(s, ':', n);
+	struct offspec off = { 0 };
+	char *hex;
+	int rc;
+
+	if (colon) {
+		if ((rc = bodysig_offset(lc, s, (size_t)(colon - s),
+					 tmpl->target, &off)) != 0)
+			return rc;
+		n -= (size_t)(colon - s) + 1;
+		s = colon + 1;
+	}
+	if (!(hex = malloc(n + 2)))
+		return VIGIL_ENOMEM;
+	memcpy(hex, s, n);
+	memcpy(hex + n, "??", 2);
+	rc = bodysig_add(lc, hex, n + 2, &none, &off, tmpl);
+	free(hex);
+	return rc;
+}
 
 static int subsig(struct loadctx *lc, const char *s, size_t n,
 		  struct vdb_matchable *tmpl)
@@ -193,6 +239,8 @@ static int subsig(struct loadctx *lc, const char *s, size_t n,
 	size_t hn = n, i;
 	int ascii = 0, rc;
 
+	if ((i = inner_modifier(s, n)) < n)
+		return inner_modifier_subsig(lc, s, i, tmpl);
 	for (i = n; i >= 2; i--) {
 		if (s[i - 1] == ':' && s[i - 2] == ':') {
 			if ((rc = parse_mods(lc, s + i, n - i, &mods,
