@@ -273,3 +273,29 @@ def test_import_table_hashes_match_clamscan(tmp_path, vigil, clamscan):
     assert {f for f, _ in want - got} <= ordinal, sorted(want - got)
     assert got <= want, sorted(got - want)
     assert len(got) >= 10
+
+
+def test_import_table_text_is_bounded(tmp_path, vigil):
+    """1024 import descriptors that all point at one table of 1024 long
+    names would make half a gigabyte of text to hash from a 26 KB file: the
+    text stops at 1 MiB, with a warning, and the other signatures still
+    run."""
+    import struct
+    base, n = 0x1000, 1024
+    desc = b"".join(struct.pack("<IIIII", base + 0x5400, 0, 0, base + 0x5100, base + 0x5400)
+                    for _ in range(n)) + b"\x00" * 20
+    sec = desc.ljust(0x5100, b"\x00") + b"k.dll\x00"
+    sec = sec.ljust(0x5200, b"\x00") + b"\x00\x00" + b"A" * 255 + b"\x00"
+    sec = sec.ljust(0x5400, b"\x00") + struct.pack("<%dI" % n, *([base + 0x5200] * n)) + b"\x00" * 4
+    sec += b"EVILMARKER"
+    img = bytearray(fg.pe(sections=(("imports", sec),)))
+    opt = 0x80 + 24
+    struct.pack_into("<II", img, opt + 96 + 8, base, len(desc))
+    f = tmp_path / "bomb.exe"
+    f.write_bytes(bytes(img))
+    imp, ndb = tmp_path / "t.imp", tmp_path / "t.ndb"
+    imp.write_text("98c88d882f01a3f6ac1e5f7dfd761624:39:Imp.Clam\n")
+    ndb.write_text("Marker:1:*:%s\n" % b"EVILMARKER".hex())
+    p = vigil("scan", "--no-summary", "-d", imp, "-d", ndb, f)
+    assert "import table over 1048576 bytes of text: not hashed" in p.err, p.err
+    assert p.out.strip().endswith("Marker FOUND"), p.out

@@ -33,6 +33,11 @@ static int imphash_scan(struct vigil_scanner *s, const uint8_t *buf,
 				  (const uint8_t *)"", text.len, &d);
 	else if (rc == 1)
 		rc = 0; /* no table to hash */
+	else if (rc == 2) {
+		scanner_warn(s, "import table over %u bytes of text: not "
+			     "hashed", PEIMP_MAX_TEXT_BYTES);
+		rc = 0;
+	}
 	vbuf_free(&text);
 	return rc;
 }

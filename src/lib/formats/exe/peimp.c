@@ -58,6 +58,8 @@ static int add(struct vbuf *out, const char *dll, size_t dlen,
 	for (i = 0; fn[i]; i++)
 		e[n++] = (char)(fn[i] >= 'A' && fn[i] <= 'Z' ? fn[i] + 32 :
 							     fn[i]);
+	if (out->len + n > PEIMP_MAX_TEXT_BYTES)
+		return 2;
 	return vbuf_append(out, e, n);
 }
 
@@ -99,7 +101,7 @@ static int functions(const uint8_t *b, size_t len, const struct pe_info *pe,
 			continue; /* no name to read: ClamAV adds nothing */
 		if (!valid(fn))
 			return 1;
-		if ((rc = add(out, dll, dll_len(dll), fn)) < 0)
+		if ((rc = add(out, dll, dll_len(dll), fn)) != 0)
 			return rc;
 	}
 	return 0;

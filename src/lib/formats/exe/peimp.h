@@ -15,11 +15,14 @@
 #define PEIMP_MAX_IMPORTS 1024
 /* Longest DLL or function name read. */
 #define PEIMP_MAX_NAME 256
+/* Longest text hashed: 1024 descriptors may all point at one table of
+ * 1024 long names, half a gigabyte of text from a small file. */
+#define PEIMP_MAX_TEXT_BYTES (1u << 20)
 
 /*
  * Builds the text of b's import table into out. Returns 0, 1 (no import
- * table, or one ClamAV would not hash: nothing to look up) or
- * VIGIL_ENOMEM.
+ * table, or one ClamAV would not hash: nothing to look up), 2 (the text
+ * would pass PEIMP_MAX_TEXT_BYTES) or VIGIL_ENOMEM.
  */
 int peimp_text(const uint8_t *b, size_t len, struct vbuf *out);
 
