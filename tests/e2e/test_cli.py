@@ -236,3 +236,17 @@ def test_alert_macros_and_encrypted_options(tmp_path, vigil):
         assert p.rc == 0 and "Heuristics.Encrypted.Zip" in p.err, (p.out, p.err)
     p = vigil("scan", "--no-summary", "--alert-encrypted-doc=no", "-d", db, z)
     assert p.rc == 1
+
+
+def test_pcre_search_keeps_the_scan_time(tmp_path, vigil):
+    """PCRE2's match limit counts afresh at each start position: an
+    expression that takes a few thousand steps at each of two million
+    starts runs for many seconds in one call. The search goes in slices
+    with the scan time checked between them, so --max-scantime holds."""
+    db = tmp_path / "p.ldb"
+    db.write_text("Slow;Engine:81-255,Target:0;0&1;4b4559;0/x.{0,3000}[yz]/s\n")
+    f = tmp_path / "x.bin"
+    f.write_bytes(b"\x01KEY" + b"x" * (2 << 20))
+    p = vigil("scan", "--no-summary", "--max-scantime=1", "-d", db, f, timeout=120)
+    assert p.rc == 1, p.err
+    assert p.out.strip().endswith("Heuristics.Limits.Exceeded.MaxScanTime FOUND"), p.out

@@ -23,6 +23,9 @@
 #include "core/scanner_int.h"
 #include "sig/pcre.h"
 
+/* Start positions searched between two looks at the clock. */
+#define PCRESCAN_SLICE_BYTES (64u << 10)
+
 struct pcrescan_state {
 	pcre2_match_data *md;
 	pcre2_match_context *mc;
@@ -108,6 +111,36 @@ static int failure(struct vigil_scanner *s, const struct shard *sh,
 	}
 }
 
+/*
+ * The next match starting in [at, stop] into the match data: 1, 0 (none),
+ * 2 (the scan time ran out) or a pcre2_match() failure. PCRE2's match
+ * limit counts afresh at each start position, so one search over a large
+ * object can take its length times the limit: the search goes in slices of
+ * PCRESCAN_SLICE_BYTES start positions, with the scan time checked
+ * between them.
+ */
+static int next_match(struct vigil_scanner *s, pcre2_code *c,
+		      const uint8_t *buf, size_t end, size_t at, size_t stop,
+		      uint32_t opt)
+{
+	while (at <= stop) {
+		size_t lim = stop - at > PCRESCAN_SLICE_BYTES ?
+				     at + PCRESCAN_SLICE_BYTES : stop;
+		int rc;
+
+		pcre2_set_offset_limit(s->pcre->mc, lim);
+		rc = pcre2_match(c, buf, end, at, opt, s->pcre->md, s->pcre->mc);
+		if (rc != PCRE2_ERROR_NOMATCH)
+			return rc >= 0 ? 1 : rc;
+		if (lim == stop)
+			return 0;
+		at = lim + 1;
+		if (scanner_clock() - s->w.t0 > s->opts.max_seconds)
+			return 2;
+	}
+	return 0;
+}
+
 int pcrescan_count(struct vigil_scanner *s, const struct shard *sh,
 		   uint32_t idx, const uint8_t *buf, size_t len,
 		   struct pat_window w, uint32_t *count)
@@ -116,7 +149,7 @@ int pcrescan_count(struct vigil_scanner *s, const struct shard *sh,
 	int anywhere = p->off_kind == OFF_ANY;
 	int shifted = !anywhere && w.hi > w.lo;
 	uint32_t opt = 0;
-	size_t at, end = len;
+	size_t at, end = len, stop;
 	pcre2_code *c;
 	int rc;
 
@@ -131,17 +164,20 @@ int pcrescan_count(struct vigil_scanner *s, const struct shard *sh,
 		return limit(s, sh, idx, LIMIT_PCRE_SIZE);
 	if ((rc = state(s)) < 0 || (rc = code(sh, idx, &c)) < 0)
 		return rc;
-	for (at = w.lo; at <= end;) {
+	stop = opt ? w.lo : shifted && w.hi < end ? w.hi : end;
+	for (at = w.lo; at <= stop;) {
 		PCRE2_SIZE *ov;
 
-		rc = pcre2_match(c, buf, end, at, opt, s->pcre->md, s->pcre->mc);
-		if (rc == PCRE2_ERROR_NOMATCH)
+		if ((rc = next_match(s, c, buf, end, at, stop, opt)) == 0)
 			break;
+		if (rc == 2) {
+			s->w.stop = 1;
+			rc = scanner_limit(s, LIMIT_TIME);
+			return rc < 0 ? rc : 1;
+		}
 		if (rc < 0)
 			return failure(s, sh, idx, rc);
 		ov = pcre2_get_ovector_pointer(s->pcre->md);
-		if (shifted && ov[0] > w.hi)
-			break;
 		if (++*count == UINT32_MAX || !(p->flags & SIGPCRE_GLOBAL) ||
 		    opt)
 			break;

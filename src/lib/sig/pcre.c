@@ -3,7 +3,9 @@
  * locked out (ClamAV forbids "(*UTF"): a signature matches bytes. PCRE2's
  * JIT is not used: it needs memory that is writable and executable, which
  * the scanning sandbox does not grant, and PCRE subsignatures run only
- * when their trigger holds, so the interpreter's speed is enough.
+ * when their trigger holds, so the interpreter's speed is enough. Every
+ * expression allows an offset limit, so that the scanner can search in
+ * slices of start positions (see core/pcrescan.c).
  */
 #include "sig/pcre.h"
 
@@ -37,7 +39,7 @@ static uint32_t options(unsigned flags)
 		{ SIGPCRE_DOLLAR_ENDONLY, PCRE2_DOLLAR_ENDONLY },
 		{ SIGPCRE_UNGREEDY, PCRE2_UNGREEDY },
 	};
-	uint32_t o = PCRE2_NEVER_UTF | PCRE2_NEVER_UCP;
+	uint32_t o = PCRE2_NEVER_UTF | PCRE2_NEVER_UCP | PCRE2_USE_OFFSET_LIMIT;
 	size_t i;
 
 	for (i = 0; i < sizeof(map) / sizeof(map[0]); i++)
