@@ -293,15 +293,16 @@ class Gen:
                 z.writestr(name, body)
         return out.getvalue()
 
-    def mail(self, body):
-        b64 = base64.encodebytes(body).decode()
+    def mail(self, *bodies):
+        parts = "".join(
+            "--XX\r\nContent-Type: application/octet-stream\r\n"
+            "Content-Transfer-Encoding: base64\r\n"
+            "Content-Disposition: attachment; filename=\"r%d.bin\"\r\n\r\n%s\r\n"
+            % (i, base64.encodebytes(b).decode()) for i, b in enumerate(bodies))
         return ("From: a@example.org\r\nTo: b@example.org\r\nSubject: report\r\n"
                 "MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"XX\"\r\n\r\n"
                 "--XX\r\nContent-Type: text/plain\r\n\r\nsee attached\r\n"
-                "--XX\r\nContent-Type: application/octet-stream\r\n"
-                "Content-Transfer-Encoding: base64\r\n"
-                "Content-Disposition: attachment; filename=\"r.bin\"\r\n\r\n"
-                + b64 + "\r\n--XX--\r\n").encode()
+                + parts + "--XX--\r\n").encode()
 
     def containers(self):
         """Container and Intermediates: the types of what holds the file."""
@@ -324,6 +325,10 @@ class Gen:
         m = self.marker()
         self.case("IntermediatesAny", sig("Intermediates:CL_TYPE_ANY>CL_TYPE_ZIP", m),
                   self.mail(zp([("a.bin", f(m))])), zp([("a.bin", f(m))]), ext="ldb")
+        m = self.marker()
+        body = f(m)  # the same object in a mail, then in a zip in that mail
+        self.case("ContainerSeenTwice", sig("Container:CL_TYPE_ZIP", m),
+                  self.mail(body, zp([("a.bin", body)])), self.mail(body, body), ext="ldb")
         m = self.marker()
         ct = ("[Content_Types].xml", b'<?xml version="1.0"?><Types xmlns='
               b'"http://schemas.openxmlformats.org/package/2006/content-types"/>')

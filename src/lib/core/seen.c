@@ -24,7 +24,7 @@ void seen_reset(struct seen *t)
 }
 
 int seen_check(struct seen *t, const uint8_t *buf, size_t len,
-	       unsigned depth, long *slot)
+	       unsigned depth, int container, long *slot)
 {
 	XXH128_hash_t h;
 	size_t i;
@@ -41,7 +41,8 @@ int seen_check(struct seen *t, const uint8_t *buf, size_t len,
 				return 0;
 			*e = (struct seen_entry){ h.low64, h.high64, len, t->gen,
 						  (uint16_t)depth,
-						  SEEN_PENDING };
+						  SEEN_PENDING,
+						  (uint8_t)container };
 			t->n++;
 			*slot = (long)i;
 			return 0;
@@ -50,8 +51,9 @@ int seen_check(struct seen *t, const uint8_t *buf, size_t len,
 			continue;
 		if (e->state == SEEN_PENDING)
 			return SEEN_ANCESTOR;
-		return e->state == SEEN_CLEAN && e->depth <= depth ? SEEN_SKIP :
-								     SEEN_NEW;
+		return e->state == SEEN_CLEAN && e->depth <= depth &&
+				       e->container == (uint8_t)container ?
+			       SEEN_SKIP : SEEN_NEW;
 	}
 }
 

@@ -1,7 +1,9 @@
 /*
  * seen.h -- the objects already matched in one scan, by content: a
  * contained object identical to a clean one matched at the same or a
- * shallower depth is not matched again, so archives full of copies (42.zip)
+ * shallower depth, in a container of the same type (Container signatures
+ * may tell the places apart), is not matched again, so archives full of
+ * copies (42.zip)
  * and ordinary duplicate files cost one pass; one identical to an object
  * still being unpacked around it (a quine, which contains itself) would
  * recurse for ever, and is reported as exceeding the recursion limit.
@@ -20,7 +22,8 @@ struct seen_entry {
 	uint64_t len;
 	uint32_t gen;		/* scan the entry belongs to */
 	uint16_t depth;
-	uint16_t state;		/* enum seen_state */
+	uint8_t state;		/* enum seen_state */
+	uint8_t container;	/* ClamAV type of what held it */
 };
 
 enum seen_state { SEEN_PENDING = 0, SEEN_CLEAN = 1, SEEN_MATCHED = 2 };
@@ -43,7 +46,7 @@ void seen_reset(struct seen *t);
  * results, so that every copy is reported.
  */
 int seen_check(struct seen *t, const uint8_t *buf, size_t len,
-	       unsigned depth, long *slot);
+	       unsigned depth, int container, long *slot);
 /* The object at slot is done: clean, or a signature matched it. */
 void seen_done(struct seen *t, long slot, int matched);
 void seen_free(struct seen *t);

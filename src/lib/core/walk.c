@@ -186,6 +186,14 @@ static void path_pop(struct vigil_scanner *s, size_t old)
 	vbuf_append_u8(&s->w.path, 0);
 }
 
+/* The type of the object's immediate container (CLT_NONE at the top). */
+static int container_of(const struct vigil_scanner *s)
+{
+	unsigned n = s->w.nchain;
+
+	return n && n <= WALK_CHAIN_MAX ? s->w.chain[n - 1] : CLT_NONE;
+}
+
 /*
  * HandlerType: a logical signature asked for the object to be read again
  * as another type, as a child of itself (ClamAV's words): matched with
@@ -233,7 +241,7 @@ static int scan_obj(struct vigil_scanner *s, const uint8_t *buf, size_t len,
 		return scanner_limit(s, LIMIT_FILESIZE);
 	s->w.files++;
 	if (s->w.depth && (rc = seen_check(&s->w.seen, buf, len, s->w.depth,
-					   &slot)) != SEEN_NEW) {
+					   container_of(s), &slot)) != SEEN_NEW) {
 		if (rc == SEEN_ANCESTOR) /* it contains itself: a quine */
 			return scanner_limit(s, LIMIT_DEPTH);
 		return rc < 0 ? rc : 0; /* clean already, no deeper */
