@@ -34,6 +34,7 @@ struct worker {
 	struct gen *gen;
 	struct pool_job *job;
 	int doomed;		/* killed or leaving: no new jobs */
+	int gone;		/* reaped: freed after this loop turn */
 	struct worker *next;
 };
 
@@ -42,6 +43,7 @@ struct pool {
 	struct pool_config cfg;
 	struct gen *gens;	/* current first */
 	struct worker *workers;
+	struct worker *dead;	/* reaped, still named by fetched events */
 	struct pool_job *qhead, *qtail;
 	uint64_t next_id;
 	int fork_allowed;
@@ -294,7 +296,8 @@ void pool_on_event(struct pool *p, struct evsrc *src, unsigned events)
 	struct worker *w = (struct worker *)src;
 
 	(void)events;
-	on_result(p, w);
+	if (!w->gone) /* an event fetched before its worker was reaped */
+		on_result(p, w);
 }
 
 static void forget(struct pool *p, struct worker *w)
@@ -308,7 +311,9 @@ static void forget(struct pool *p, struct worker *w)
 	if (w->job)
 		kill_worker(p, w, POOL_CRASHED);
 	let_go(p, w);
-	free(w);
+	w->gone = 1; /* events of this loop turn may still name it */
+	w->next = p->dead;
+	p->dead = w;
 	if (--g->live || g == p->gens)
 		return;
 	for (gp = &p->gens; *gp != g; gp = &(*gp)->next)
@@ -431,6 +436,16 @@ void pool_each_running(const struct pool *p,
 			fn(ctx, w->job);
 }
 
+void pool_free_dead(struct pool *p)
+{
+	struct worker *w;
+
+	while (p && (w = p->dead)) {
+		p->dead = w->next;
+		free(w);
+	}
+}
+
 void pool_free(struct pool *p)
 {
 	struct pool_job *j;
@@ -438,6 +453,7 @@ void pool_free(struct pool *p)
 
 	if (!p)
 		return;
+	pool_free_dead(p);
 	while ((j = p->qhead)) {
 		p->qhead = j->next;
 		finish(p, j, NULL, POOL_SHUTDOWN);

@@ -87,6 +87,10 @@ void pool_cancel(struct pool *p, struct pool_job *job);
 /* Event loop hooks: a worker socket is readable; SIGCHLD; once a tick. */
 void pool_on_event(struct pool *p, struct evsrc *src, unsigned events);
 void pool_reap(struct pool *p);
+/* Frees the workers reaped during the last loop turn: events fetched in
+ * the same epoll_wait() batch may still name them, so the loop calls
+ * this after dispatching the batch. */
+void pool_free_dead(struct pool *p);
 void pool_tick(struct pool *p, double now);
 void pool_stats(const struct pool *p, struct pool_stats *st);
 /* Calls fn for each running job (STATS). */

@@ -545,6 +545,7 @@ int server_run(struct server *s)
 			dispatch(s, &ev[i]);
 		asked(s);
 		free_dead(s);
+		pool_free_dead(s->svc.pool);
 		if (ev_now() - last_tick >= TICK_MS / 1000.0) {
 			last_tick = ev_now();
 			tick(s);
