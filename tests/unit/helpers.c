@@ -115,3 +115,19 @@ int ndb_hits(const char *offset, const char *hex, const void *buf,
 	vigil_engine_free(e);
 	return v;
 }
+
+void each_refused(const char *name, const char *const *bad, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		char text[256];
+
+		snprintf(text, sizeof(text), "%s\nG;Target:0;0;41424344\n",
+			 bad[i]);
+		if (skipped_lines(name, text) != 1)
+			fail_msg("not refused once: %s", bad[i]);
+		assert_int_not_equal(load_rc(name, text, VIGIL_ENGINE_STRICT),
+				     0);
+	}
+}

@@ -26,6 +26,9 @@ int scan_all_ways(struct vigil_engine *e, const void *buf, size_t len,
 /* Verdict of the body signature "T:0:OFFSET:hex" on buf (all ways). */
 int ndb_hits(const char *offset, const char *hex, const void *buf,
 	     size_t len);
+/* Each line of bad, loaded as name beside a good line, is skipped once
+ * with a warning and fails the load in strict mode. */
+void each_refused(const char *name, const char *const *bad, size_t n);
 #define HITS(hex, lit) ndb_hits("*", hex, lit, sizeof(lit) - 1)
 
 #endif

@@ -175,19 +175,9 @@ static void refused(void **st)
 		"L;Target:0;0&1;414243;x:0/abc/",	/* offset */
 		"L;Target:0;0;0/abc/",			/* nothing before */
 	};
-	size_t i;
 
 	(void)st;
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		char text[256];
-
-		snprintf(text, sizeof(text), "%s\nG;Target:0;0;41424344\n",
-			 bad[i]);
-		if (skipped_lines("t.ldb", text) != 1)
-			fail_msg("not refused once: %s", bad[i]);
-		assert_int_not_equal(load_rc("t.ldb", text,
-					     VIGIL_ENGINE_STRICT), 0);
-	}
+	each_refused("t.ldb", bad, sizeof(bad) / sizeof(bad[0]));
 }
 
 int main(void)

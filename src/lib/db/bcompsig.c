@@ -29,17 +29,6 @@ int bcompsig_is(const char *s, size_t n)
 		(s[i + 1] == '<' && s[i + 2] == '<'));
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Decimal, or hex after "0x". */
 static int number(const char *s, size_t n, uint64_t *v)
 {
@@ -48,7 +37,7 @@ static int number(const char *s, size_t n, uint64_t *v)
 	if (n > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
 		*v = 0;
 		for (i = 2; i < n; i++) {
-			int d = hexval(s[i]);
+			int d = fields_hexdig(s[i]);
 
 			if (d < 0 || *v >> 60)
 				return -1;

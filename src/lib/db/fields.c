@@ -44,7 +44,7 @@ int fields_u64(const char *s, size_t n, uint64_t *v)
 	return 0;
 }
 
-static int hexdig(char c)
+int fields_hexdig(char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -62,7 +62,7 @@ int fields_hex(const char *s, size_t n, uint8_t *out, size_t dlen)
 	if (n != 2 * dlen)
 		return -1;
 	for (i = 0; i < dlen; i++) {
-		int hi = hexdig(s[2 * i]), lo = hexdig(s[2 * i + 1]);
+		int hi = fields_hexdig(s[2 * i]), lo = fields_hexdig(s[2 * i + 1]);
 
 		if (hi < 0 || lo < 0)
 			return -1;

@@ -21,6 +21,8 @@ int fields_split(const char *s, size_t n, char sep, struct fields *f,
 		 size_t max);
 /* Decimal number: 0 on success, -1 if empty, not a number or too large. */
 int fields_u64(const char *s, size_t n, uint64_t *v);
+/* The value of a hex digit, or -1. */
+int fields_hexdig(char c);
 /* Hex digest of exactly 2*dlen digits into out: 0 or -1. */
 int fields_hex(const char *s, size_t n, uint8_t *out, size_t dlen);
 /* 1 if s[0..n) equals the NUL-terminated lit. */
