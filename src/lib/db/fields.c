@@ -62,7 +62,8 @@ int fields_hex(const char *s, size_t n, uint8_t *out, size_t dlen)
 	if (n != 2 * dlen)
 		return -1;
 	for (i = 0; i < dlen; i++) {
-		int hi = fields_hexdig(s[2 * i]), lo = fields_hexdig(s[2 * i + 1]);
+		int hi = fields_hexdig(s[2 * i]);
+		int lo = fields_hexdig(s[2 * i + 1]);
 
 		if (hi < 0 || lo < 0)
 			return -1;
