@@ -298,7 +298,19 @@ struct vigil_scan_options {
 	uint32_t pcre_match_limit;	/* PCREMatchLimit */
 	uint32_t pcre_recmatch_limit;	/* PCRERecMatchLimit */
 	uint64_t pcre_max_filesize;	/* PCREMaxFileSize, bytes */
+	unsigned skip_families;	/* VIGIL_FAMILY_*: not unpacked (clamscan's
+				 * --scan-archive=no and the like) */
 };
+
+/* Families of contained objects, for vigil_scan_options.skip_families. */
+#define VIGIL_FAMILY_ARCHIVE 0x01u /* archives, compressed streams and
+				    * what is embedded in other objects */
+#define VIGIL_FAMILY_MAIL 0x02u	  /* mail, BinHex, TNEF */
+#define VIGIL_FAMILY_HTML 0x04u
+#define VIGIL_FAMILY_PDF 0x08u
+#define VIGIL_FAMILY_OLE2 0x10u	  /* OLE2 documents, VBA, RTF */
+#define VIGIL_FAMILY_PE 0x20u	  /* executables: packers, resources,
+				   * installers, overlays */
 
 enum vigil_verdict {
 	VIGIL_VERDICT_CLEAN = 0,

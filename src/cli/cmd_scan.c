@@ -58,6 +58,9 @@ static void scan_usage(FILE *f)
 "      --alert-encrypted-doc[=yes|no]  encrypted content is\n"
 "                           Heuristics.Encrypted.* (default yes; no: a\n"
 "                           warning, and the file may be reported OK)\n"
+"      --scan-archive=no, --scan-mail=no, --scan-html=no, --scan-pdf=no,\n"
+"      --scan-ole2=no, --scan-pe=no  do not unpack that family (its\n"
+"                           objects are still matched; default yes)\n"
 "      --require-sandbox    refuse to scan where the kernel cannot confine\n"
 "                           the scan (Landlock and seccomp)\n"
 "      --sandbox-probe=FILE confine as for a scan, then try to read and\n"
@@ -89,6 +92,8 @@ enum {
 	OPT_MAX_FILES, OPT_MAX_RECURSION, OPT_MAX_SCANTIME, OPT_MAX_RATIO,
 	OPT_PCRE_MATCH, OPT_PCRE_RECMATCH, OPT_PCRE_FILESIZE, OPT_ALERT_EXCEEDS,
 	OPT_ALERT_MACROS, OPT_ALERT_ENC, OPT_ALERT_ENC_ARCHIVE, OPT_ALERT_ENC_DOC,
+	OPT_SCAN_ARCHIVE, OPT_SCAN_MAIL, OPT_SCAN_HTML, OPT_SCAN_PDF, OPT_SCAN_OLE2,
+	OPT_SCAN_PE,
 	OPT_LIMITS_WARN, OPT_NO_UNPACK, OPT_REQUIRE_SANDBOX, OPT_SANDBOX_PROBE,
 	OPT_LOG,
 };
@@ -129,6 +134,12 @@ static const struct option scan_long[] = {
 	{ "alert-encrypted-archive", optional_argument, NULL,
 	  OPT_ALERT_ENC_ARCHIVE },
 	{ "alert-encrypted-doc", optional_argument, NULL, OPT_ALERT_ENC_DOC },
+	{ "scan-archive", optional_argument, NULL, OPT_SCAN_ARCHIVE },
+	{ "scan-mail", optional_argument, NULL, OPT_SCAN_MAIL },
+	{ "scan-html", optional_argument, NULL, OPT_SCAN_HTML },
+	{ "scan-pdf", optional_argument, NULL, OPT_SCAN_PDF },
+	{ "scan-ole2", optional_argument, NULL, OPT_SCAN_OLE2 },
+	{ "scan-pe", optional_argument, NULL, OPT_SCAN_PE },
 	{ "limits-warn", no_argument, NULL, OPT_LIMITS_WARN },
 	{ "no-unpack", no_argument, NULL, OPT_NO_UNPACK },
 	{ "require-sandbox", no_argument, NULL, OPT_REQUIRE_SANDBOX },
@@ -190,6 +201,29 @@ static int yes_no(const char *arg, unsigned *flags, unsigned on, unsigned off)
 	return 0;
 }
 
+/* --scan-<family>[=yes|no]: unpack that family or not. */
+static int parse_family_opt(int ch, const char *arg, struct scanopts *o)
+{
+	static const struct {
+		int opt;
+		unsigned family;
+	} map[] = {
+		{ OPT_SCAN_ARCHIVE, VIGIL_FAMILY_ARCHIVE },
+		{ OPT_SCAN_MAIL, VIGIL_FAMILY_MAIL },
+		{ OPT_SCAN_HTML, VIGIL_FAMILY_HTML },
+		{ OPT_SCAN_PDF, VIGIL_FAMILY_PDF },
+		{ OPT_SCAN_OLE2, VIGIL_FAMILY_OLE2 },
+		{ OPT_SCAN_PE, VIGIL_FAMILY_PE },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if (map[i].opt == ch)
+			return yes_no(arg, &o->skip_families, 0,
+				      map[i].family);
+	return -1;
+}
+
 static int parse_alert_opt(int ch, const char *arg, struct scanopts *o)
 {
 	const unsigned enc = VIGIL_SCAN_NO_ALERT_ENCRYPTED_ARCHIVE |
@@ -207,7 +241,7 @@ static int parse_alert_opt(int ch, const char *arg, struct scanopts *o)
 		return yes_no(arg, &o->scan_flags, 0,
 			      VIGIL_SCAN_NO_ALERT_ENCRYPTED_DOC);
 	default:
-		return -1;
+		return parse_family_opt(ch, arg, o);
 	}
 }
 
@@ -385,7 +419,8 @@ static void *work(void *arg)
 					 .max_ratio = c->o.max_ratio,
 		.pcre_match_limit = c->o.pcre_match_limit,
 		.pcre_recmatch_limit = c->o.pcre_recmatch_limit,
-		.pcre_max_filesize = c->o.pcre_max_filesize };
+		.pcre_max_filesize = c->o.pcre_max_filesize,
+		.skip_families = c->o.skip_families };
 	struct vigil_scanner *s = NULL;
 	char *path;
 	int rc = vigil_scanner_new(&s, c->engine, &so);

@@ -60,6 +60,12 @@ static const struct kv_key opts[] = {
 	O("LimitsAsWarnings", T_BOOL, limits_warn),
 	O("AlertExceedsMax", T_BOOL, alert_exceeds_max),
 	O("AlertOLE2Macros", T_BOOL, alert_macros),
+	O("ScanArchive", T_BOOL, scan_archive),
+	O("ScanMail", T_BOOL, scan_mail),
+	O("ScanHTML", T_BOOL, scan_html),
+	O("ScanPDF", T_BOOL, scan_pdf),
+	O("ScanOLE2", T_BOOL, scan_ole2),
+	O("ScanPE", T_BOOL, scan_pe),
 	O("AlertEncrypted", T_BOOL, alert_encrypted),
 	O("AlertEncryptedArchive", T_BOOL, alert_encrypted_archive),
 	O("AlertEncryptedDoc", T_BOOL, alert_encrypted_doc),
@@ -106,9 +112,8 @@ static const char *const clamd_only[] = {
 	"ConcurrentDatabaseReload", "SendBufTimeout", "ExitOnOOM",
 	"FollowDirectorySymlinks", "FollowFileSymlinks", "CrossFilesystems",
 	"MaxDirectoryRecursion", "ExcludePath", "VirusEvent", "DetectPUA",
-	"ExcludePUA", "IncludePUA", "ScanPE", "ScanELF", "ScanOLE2",
-	"ScanPDF", "ScanSWF", "ScanXMLDOCS", "ScanHWP3", "ScanOneNote",
-	"ScanMail", "ScanArchive", "ScanHTML", "ScanImage",
+	"ExcludePUA", "IncludePUA", "ScanELF",
+	"ScanSWF", "ScanXMLDOCS", "ScanHWP3", "ScanOneNote", "ScanImage",
 	"ScanImageFuzzyHash", "ScanPartialMessages", "PhishingSignatures",
 	"PhishingScanURLs", "PhishingAlwaysBlockSSLMismatch",
 	"PhishingAlwaysBlockCloak", "PartitionIntersection",
@@ -152,6 +157,8 @@ void conf_defaults(struct vconf *c)
 	c->allow_allmatch = 1;
 	c->worker_sandbox = 1;
 	c->worker_max_memory = 2ull << 30;
+	c->scan_archive = c->scan_mail = c->scan_html = 1;
+	c->scan_pdf = c->scan_ole2 = c->scan_pe = 1;
 	c->alert_encrypted = c->alert_encrypted_archive = 1;
 	c->alert_encrypted_doc = 1; /* never "OK" for what was not read */
 	c->pcre_match_limit = VIGIL_DEFAULT_PCRE_MATCH_LIMIT;

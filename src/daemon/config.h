@@ -46,6 +46,9 @@ struct vconf {
 	int limits_warn;		/* LimitsAsWarnings (Vigil) */
 	int alert_exceeds_max;		/* AlertExceedsMax: PCRE limits */
 	int alert_macros;		/* AlertOLE2Macros */
+	int scan_archive, scan_mail;	/* ScanArchive, ScanMail ... */
+	int scan_html, scan_pdf;	/* ScanHTML, ScanPDF */
+	int scan_ole2, scan_pe;		/* ScanOLE2, ScanPE */
 	int alert_encrypted;		/* AlertEncrypted (Vigil: yes) */
 	int alert_encrypted_archive;	/* AlertEncryptedArchive */
 	int alert_encrypted_doc;	/* AlertEncryptedDoc */

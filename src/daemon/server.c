@@ -186,6 +186,17 @@ static int sandbox_check(const struct vconf *c, unsigned workers)
 	return 0;
 }
 
+/* The families clamd.conf's Scan<Family> keys turn off. */
+static unsigned skip_families(const struct vconf *c)
+{
+	return (c->scan_archive ? 0 : VIGIL_FAMILY_ARCHIVE) |
+	       (c->scan_mail ? 0 : VIGIL_FAMILY_MAIL) |
+	       (c->scan_html ? 0 : VIGIL_FAMILY_HTML) |
+	       (c->scan_pdf ? 0 : VIGIL_FAMILY_PDF) |
+	       (c->scan_ole2 ? 0 : VIGIL_FAMILY_OLE2) |
+	       (c->scan_pe ? 0 : VIGIL_FAMILY_PE);
+}
+
 /* The scan flags clamd.conf's keys ask for. */
 static unsigned scan_flags(const struct vconf *c)
 {
@@ -224,6 +235,7 @@ static int pool_setup(struct server *s, struct vigil_engine *e)
 	pc.probe = c->debug_sandbox_probe;
 	pc.opts.size = sizeof(pc.opts);
 	pc.opts.flags = scan_flags(c);
+	pc.opts.skip_families = skip_families(c);
 	pc.opts.max_filesize = c->max_file_bytes;
 	pc.opts.max_scansize = c->max_scan_bytes;
 	pc.opts.max_files = c->max_files;

@@ -250,3 +250,25 @@ def test_pcre_search_keeps_the_scan_time(tmp_path, vigil):
     p = vigil("scan", "--no-summary", "--max-scantime=1", "-d", db, f, timeout=120)
     assert p.rc == 1, p.err
     assert p.out.strip().endswith("Heuristics.Limits.Exceeded.MaxScanTime FOUND"), p.out
+
+
+def test_scan_family_switches(tmp_path, vigil):
+    """clamscan's --scan-archive=no (and mail, html, pdf, ole2, pe): that
+    family is not unpacked, its objects are still matched, the others are
+    unpacked as before."""
+    import zipfile
+    db = tmp_path / "m.ndb"
+    db.write_text("Inner:0:*:%s\n" % b"INNERMARKER".hex())
+    z = tmp_path / "a.zip"
+    with zipfile.ZipFile(z, "w", zipfile.ZIP_DEFLATED) as f:
+        f.writestr("x.txt", b"INNERMARKER " * 50)
+    raw = tmp_path / "raw.bin"
+    raw.write_bytes(b"\x01INNERMARKER")
+    p = vigil("scan", "--no-summary", "-d", db, z, raw)
+    assert p.out.count("Inner FOUND") == 2, p.out
+    p = vigil("scan", "--no-summary", "--scan-archive=no", "-d", db, z, raw)
+    assert "a.zip: OK" in p.out and "raw.bin: Inner FOUND" in p.out, p.out
+    p = vigil("scan", "--no-summary", "--scan-mail=no", "--scan-pdf=no", "-d", db, z)
+    assert "Inner FOUND" in p.out, p.out
+    p = vigil("scan", "--no-summary", "--scan-archive=maybe", "-d", db, z)
+    assert p.rc == 2

@@ -183,7 +183,9 @@ static void config_lines(void **st)
 	assert_int_equal(LINE("LogFile \"/x y\""), 0);
 	assert_string_equal(c.log_file, "/x y");
 	assert_int_equal(LINE("  # comment"), 1);
-	assert_int_equal(LINE("ScanPE yes"), 1); /* clamd's */
+	assert_int_equal(LINE("ScanELF yes"), 1); /* clamd's, no meaning */
+	assert_int_equal(LINE("ScanPE no"), 0);
+	assert_int_equal(c.scan_pe, 0);
 	assert_int_equal(LINE("Example"), -1);
 	assert_int_equal(LINE("Nope 1"), -1);
 	assert_int_equal(LINE("MaxThreads -1"), -1);

@@ -39,14 +39,6 @@ struct fmt_ctx {
 	const char *announced;	/* the name of the entry just announced */
 };
 
-double scanner_clock(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static int scan_bodies(struct vigil_scanner *s, const uint8_t *buf,
 		       size_t len, uint32_t targets)
 {
@@ -146,6 +138,10 @@ static int unpack(struct vigil_scanner *s, const uint8_t *buf, size_t len,
 		return rc;
 	f = format_for(buf, len, type);
 	e = format_embedded(buf, len, type, &hits);
+	if (f && (f->family & s->opts.skip_families))
+		f = NULL; /* --scan-<family>=no */
+	if (e && (e->family & s->opts.skip_families))
+		e = NULL;
 	if (!f && !e)
 		return 0;
 	if (s->w.depth >= s->opts.max_depth)

@@ -9,21 +9,25 @@
 
 #include "formats/format.h"
 #include "formats/parsers.h"
+#include "vigil/vigil.h"
+
+#define ARC VIGIL_FAMILY_ARCHIVE
+#define MAIL VIGIL_FAMILY_MAIL
 
 static const struct format formats[] = {
-	{ "compressed", compressed_probe, compressed_extract },
-	{ "arj", arj_probe, arj_extract },
-	{ "archive", archive_probe, archive_extract },
-	{ "mspack", mspack_probe, mspack_extract },
-	{ "mail", mail_probe, mail_extract },
-	{ "binhex", binhex_probe, binhex_extract },
-	{ "html", html_probe, html_extract },
-	{ "rtf", rtf_probe, rtf_extract },
-	{ "pdf", pdf_probe, pdf_extract },
-	{ "ole2", ole2_probe, ole2_extract },
-	{ "tnef", tnef_probe, tnef_extract },
-	{ "sis", sis_probe, sis_extract },
-	{ "exe", exe_probe, exe_extract }, /* its own ordered pipeline */
+	{ "compressed", ARC, compressed_probe, compressed_extract },
+	{ "arj", ARC, arj_probe, arj_extract },
+	{ "archive", ARC, archive_probe, archive_extract },
+	{ "mspack", ARC, mspack_probe, mspack_extract },
+	{ "mail", MAIL, mail_probe, mail_extract },
+	{ "binhex", MAIL, binhex_probe, binhex_extract },
+	{ "html", VIGIL_FAMILY_HTML, html_probe, html_extract },
+	{ "rtf", VIGIL_FAMILY_OLE2, rtf_probe, rtf_extract },
+	{ "pdf", VIGIL_FAMILY_PDF, pdf_probe, pdf_extract },
+	{ "ole2", VIGIL_FAMILY_OLE2, ole2_probe, ole2_extract },
+	{ "tnef", MAIL, tnef_probe, tnef_extract },
+	{ "sis", ARC, sis_probe, sis_extract },
+	{ "exe", VIGIL_FAMILY_PE, exe_probe, exe_extract }, /* own order */
 };
 
 const struct format *format_for(const uint8_t *buf, size_t len, int type)
@@ -36,7 +40,7 @@ const struct format *format_for(const uint8_t *buf, size_t len, int type)
 	return NULL;
 }
 
-static const struct format embedded = { "embedded", NULL,
+static const struct format embedded = { "embedded", ARC, NULL,
 					embedded_extract };
 
 const struct format *format_embedded(const uint8_t *buf, size_t len,

@@ -25,6 +25,7 @@ struct fmt_ctx;
 
 struct format {
 	const char *name;
+	unsigned family;	/* VIGIL_FAMILY_* */
 	/* 1 if the parser takes this object (type: enum vigil_file_type). */
 	int (*probe)(const uint8_t *buf, size_t len, int type);
 	/* Extracts the contained objects; returns 0, 1 (stop) or an error. */
