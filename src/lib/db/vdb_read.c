@@ -9,6 +9,7 @@
 #include <string.h>
 #include <xxhash.h>
 
+#include "db/cdb.h"
 #include "db/hashdb.h"
 #include "db/vdb.h"
 #include "common/reader.h"
@@ -258,7 +259,9 @@ static int records_ok(const struct vdb_view *v)
 		const struct vdb_cdb *c = &v->cdb[i];
 
 		if (!name_ok(v, c->name) || !name_ok(v, c->regex) ||
-		    c->cltype >= CLT_COUNT || c->encrypted > CDB_ANY)
+		    c->cltype >= CLT_COUNT || c->encrypted > CDB_ANY ||
+		    cdb_regex_shape(vdb_str(v, c->regex),
+				    strlen(vdb_str(v, c->regex))))
 			return 0;
 	}
 	return matchables_ok(v) && pcres_ok(v) && bcomps_ok(v) &&
