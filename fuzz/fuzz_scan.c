@@ -2,7 +2,8 @@
  * fuzz_scan.c -- libFuzzer target for scanning untrusted content: type
  * detection, text normalisation, hashing and every kind of pattern (PCRE,
  * containers, handlers, version information, byte compares, macros and
- * import table hashes included), over
+ * import table hashes included) and the heuristics (broken executables
+ * and images, structured data), over
  * the input as one buffer and as a stream in uneven chunks.
  */
 #include <stddef.h>
@@ -51,6 +52,11 @@ static struct vigil_scanner *scanner(void)
 {
 	static struct vigil_engine *e;
 	static struct vigil_scanner *s;
+	struct vigil_scan_options o = {
+		.size = sizeof(o),
+		.flags = VIGIL_SCAN_ALERT_BROKEN | VIGIL_SCAN_ALERT_BROKEN_MEDIA |
+			 VIGIL_SCAN_DETECT_STRUCTURED | VIGIL_SCAN_ALERT_MACROS,
+	};
 
 	if (s)
 		return s;
@@ -59,7 +65,7 @@ static struct vigil_scanner *scanner(void)
 	    vigil_engine_load_memory(e, "f.ldb", ldb, sizeof(ldb) - 1) < 0 ||
 	    vigil_engine_load_memory(e, "f.mdb", mdb, sizeof(mdb) - 1) < 0 ||
 	    vigil_engine_load_memory(e, "f.imp", imp, sizeof(imp) - 1) < 0 ||
-	    vigil_engine_compile(e) < 0 || vigil_scanner_new(&s, e, NULL) < 0)
+	    vigil_engine_compile(e) < 0 || vigil_scanner_new(&s, e, &o) < 0)
 		return NULL;
 	return s;
 }

@@ -261,6 +261,29 @@ struct vigil_scanner;
 						     * (--alert-encrypted-archive=no) */
 #define VIGIL_SCAN_NO_ALERT_ENCRYPTED_DOC 0x40u /* likewise an encrypted
 						 * document (PDF) */
+#define VIGIL_SCAN_NO_HEURISTIC_ALERTS 0x80u /* clamscan's
+					      * --heuristic-alerts=no: the
+					      * heuristics below, and
+					      * Heuristics.Zip.OverlappingFiles,
+					      * are off or warnings */
+#define VIGIL_SCAN_HEURISTIC_PRECEDENCE 0x100u /* a heuristic result
+						* (Heuristics.*) ends the
+						* scan at once; without it,
+						* one is reported only if no
+						* signature matches */
+#define VIGIL_SCAN_ALERT_BROKEN 0x200u /* a PE or ELF file whose
+					* headers are broken is
+					* Heuristics.Broken.Executable */
+#define VIGIL_SCAN_ALERT_BROKEN_MEDIA 0x400u /* a JPEG, PNG, GIF or TIFF
+					      * image that is broken is
+					      * Heuristics.Broken.Media.* */
+#define VIGIL_SCAN_DETECT_STRUCTURED 0x800u /* credit card and US social
+					     * security numbers in text:
+					     * Heuristics.Structured.* */
+#define VIGIL_SCAN_STRUCTURED_CC_ONLY 0x1000u /* credit cards only, not
+					       * debit and private cards */
+#define VIGIL_SCAN_STRUCTURED_SSN_NORMAL 0x2000u   /* SSNs as 123-45-6789 */
+#define VIGIL_SCAN_STRUCTURED_SSN_STRIPPED 0x4000u /* SSNs as 123456789 */
 
 /*
  * Limits, with ClamAV-like defaults; a value of 0 selects the default. An
@@ -283,6 +306,8 @@ struct vigil_scanner;
 #define VIGIL_DEFAULT_PCRE_MATCH_LIMIT 10000u
 #define VIGIL_DEFAULT_PCRE_RECMATCH_LIMIT 2000u
 #define VIGIL_DEFAULT_PCRE_MAX_FILESIZE_BYTES (100ull << 20)
+/* --detect-structured: numbers an object must hold (clamscan's default). */
+#define VIGIL_DEFAULT_STRUCTURED_COUNT 3u
 
 struct vigil_scan_options {
 	size_t size;		/* sizeof(struct vigil_scan_options) */
@@ -300,6 +325,10 @@ struct vigil_scan_options {
 	uint64_t pcre_max_filesize;	/* PCREMaxFileSize, bytes */
 	unsigned skip_families;	/* VIGIL_FAMILY_*: not unpacked (clamscan's
 				 * --scan-archive=no and the like) */
+	/* Since 0.4: VIGIL_SCAN_DETECT_STRUCTURED's thresholds, the numbers
+	 * an object must hold to be reported (0: ClamAV's default, 3). */
+	uint32_t structured_cc_count;	/* StructuredMinCreditCardCount */
+	uint32_t structured_ssn_count;	/* StructuredMinSSNCount */
 };
 
 /* Families of contained objects, for vigil_scan_options.skip_families. */
@@ -311,6 +340,12 @@ struct vigil_scan_options {
 #define VIGIL_FAMILY_OLE2 0x10u	  /* OLE2 documents, VBA, RTF */
 #define VIGIL_FAMILY_PE 0x20u	  /* executables: packers, resources,
 				   * installers, overlays */
+#define VIGIL_FAMILY_ELF 0x40u	  /* ELF executables (--scan-elf) */
+#define VIGIL_FAMILY_SWF 0x80u	  /* compressed Flash files */
+#define VIGIL_FAMILY_XMLDOCS 0x100u /* Office Open XML documents */
+#define VIGIL_FAMILY_HWP 0x200u	  /* Hangul Word Processor files */
+#define VIGIL_FAMILY_ONENOTE 0x400u /* OneNote sections */
+#define VIGIL_FAMILY_IMAGE 0x800u /* images: the broken-media checks */
 
 enum vigil_verdict {
 	VIGIL_VERDICT_CLEAN = 0,

@@ -58,9 +58,27 @@ static void scan_usage(FILE *f)
 "      --alert-encrypted-doc[=yes|no]  encrypted content is\n"
 "                           Heuristics.Encrypted.* (default yes; no: a\n"
 "                           warning, and the file may be reported OK)\n"
+"      --heuristic-alerts[=yes|no]  the heuristics below, and\n"
+"                           Heuristics.Zip.OverlappingFiles (default yes)\n"
+"      --heuristic-scan-precedence[=yes|no]  a heuristic result ends the\n"
+"                           scan; otherwise one is reported only if no\n"
+"                           signature matches (default no)\n"
+"      --alert-broken[=yes|no]  Heuristics.Broken.Executable for PE and\n"
+"                           ELF files with broken headers (no)\n"
+"      --alert-broken-media[=yes|no]  Heuristics.Broken.Media.* for\n"
+"                           broken JPEG, PNG, GIF and TIFF images (no)\n"
+"      --detect-structured[=yes|no]  Heuristics.Structured.* for credit\n"
+"                           card and US social security numbers (no)\n"
+"      --structured-ssn-format=0|1|2  SSNs as 123-45-6789 (0, default),\n"
+"                           123456789 (1) or both (2)\n"
+"      --structured-ssn-count=N, --structured-cc-count=N  numbers an\n"
+"                           object must hold to be reported (3)\n"
+"      --structured-cc-mode=0|1  1: credit cards only, no debit cards\n"
 "      --scan-archive=no, --scan-mail=no, --scan-html=no, --scan-pdf=no,\n"
-"      --scan-ole2=no, --scan-pe=no  do not unpack that family (its\n"
-"                           objects are still matched; default yes)\n"
+"      --scan-ole2=no, --scan-pe=no, --scan-elf=no, --scan-swf=no,\n"
+"      --scan-xmldocs=no, --scan-hwp3=no, --scan-onenote=no,\n"
+"      --scan-image=no  do not unpack or check that family (its objects\n"
+"                           are still matched; default yes)\n"
 "      --require-sandbox    refuse to scan where the kernel cannot confine\n"
 "                           the scan (Landlock and seccomp)\n"
 "      --sandbox-probe=FILE confine as for a scan, then try to read and\n"
@@ -93,7 +111,10 @@ enum {
 	OPT_PCRE_MATCH, OPT_PCRE_RECMATCH, OPT_PCRE_FILESIZE, OPT_ALERT_EXCEEDS,
 	OPT_ALERT_MACROS, OPT_ALERT_ENC, OPT_ALERT_ENC_ARCHIVE, OPT_ALERT_ENC_DOC,
 	OPT_SCAN_ARCHIVE, OPT_SCAN_MAIL, OPT_SCAN_HTML, OPT_SCAN_PDF, OPT_SCAN_OLE2,
-	OPT_SCAN_PE,
+	OPT_SCAN_PE, OPT_SCAN_ELF, OPT_SCAN_SWF, OPT_SCAN_XMLDOCS, OPT_SCAN_HWP3,
+	OPT_SCAN_ONENOTE, OPT_SCAN_IMAGE, OPT_HEUR_ALERTS, OPT_HEUR_PRECEDENCE,
+	OPT_ALERT_BROKEN, OPT_ALERT_BROKEN_MEDIA, OPT_STRUCTURED,
+	OPT_SSN_FORMAT, OPT_SSN_COUNT, OPT_CC_COUNT, OPT_CC_MODE,
 	OPT_LIMITS_WARN, OPT_NO_UNPACK, OPT_REQUIRE_SANDBOX, OPT_SANDBOX_PROBE,
 	OPT_LOG,
 };
@@ -140,6 +161,23 @@ static const struct option scan_long[] = {
 	{ "scan-pdf", optional_argument, NULL, OPT_SCAN_PDF },
 	{ "scan-ole2", optional_argument, NULL, OPT_SCAN_OLE2 },
 	{ "scan-pe", optional_argument, NULL, OPT_SCAN_PE },
+	{ "scan-elf", optional_argument, NULL, OPT_SCAN_ELF },
+	{ "scan-swf", optional_argument, NULL, OPT_SCAN_SWF },
+	{ "scan-xmldocs", optional_argument, NULL, OPT_SCAN_XMLDOCS },
+	{ "scan-hwp3", optional_argument, NULL, OPT_SCAN_HWP3 },
+	{ "scan-onenote", optional_argument, NULL, OPT_SCAN_ONENOTE },
+	{ "scan-image", optional_argument, NULL, OPT_SCAN_IMAGE },
+	{ "heuristic-alerts", optional_argument, NULL, OPT_HEUR_ALERTS },
+	{ "heuristic-scan-precedence", optional_argument, NULL,
+	  OPT_HEUR_PRECEDENCE },
+	{ "alert-broken", optional_argument, NULL, OPT_ALERT_BROKEN },
+	{ "alert-broken-media", optional_argument, NULL,
+	  OPT_ALERT_BROKEN_MEDIA },
+	{ "detect-structured", optional_argument, NULL, OPT_STRUCTURED },
+	{ "structured-ssn-format", required_argument, NULL, OPT_SSN_FORMAT },
+	{ "structured-ssn-count", required_argument, NULL, OPT_SSN_COUNT },
+	{ "structured-cc-count", required_argument, NULL, OPT_CC_COUNT },
+	{ "structured-cc-mode", required_argument, NULL, OPT_CC_MODE },
 	{ "limits-warn", no_argument, NULL, OPT_LIMITS_WARN },
 	{ "no-unpack", no_argument, NULL, OPT_NO_UNPACK },
 	{ "require-sandbox", no_argument, NULL, OPT_REQUIRE_SANDBOX },
@@ -214,6 +252,12 @@ static int parse_family_opt(int ch, const char *arg, struct scanopts *o)
 		{ OPT_SCAN_PDF, VIGIL_FAMILY_PDF },
 		{ OPT_SCAN_OLE2, VIGIL_FAMILY_OLE2 },
 		{ OPT_SCAN_PE, VIGIL_FAMILY_PE },
+		{ OPT_SCAN_ELF, VIGIL_FAMILY_ELF },
+		{ OPT_SCAN_SWF, VIGIL_FAMILY_SWF },
+		{ OPT_SCAN_XMLDOCS, VIGIL_FAMILY_XMLDOCS },
+		{ OPT_SCAN_HWP3, VIGIL_FAMILY_HWP },
+		{ OPT_SCAN_ONENOTE, VIGIL_FAMILY_ONENOTE },
+		{ OPT_SCAN_IMAGE, VIGIL_FAMILY_IMAGE },
 	};
 	size_t i;
 
@@ -222,6 +266,62 @@ static int parse_family_opt(int ch, const char *arg, struct scanopts *o)
 			return yes_no(arg, &o->skip_families, 0,
 				      map[i].family);
 	return -1;
+}
+
+/* --structured-*: the SSN format, the counts and the card mode. */
+static int parse_structured_opt(int ch, const char *arg, struct scanopts *o)
+{
+	static const unsigned ssn[] = {
+		VIGIL_SCAN_STRUCTURED_SSN_NORMAL,
+		VIGIL_SCAN_STRUCTURED_SSN_STRIPPED,
+		VIGIL_SCAN_STRUCTURED_SSN_NORMAL |
+			VIGIL_SCAN_STRUCTURED_SSN_STRIPPED,
+	};
+	uint32_t v;
+
+	switch (ch) {
+	case OPT_SSN_COUNT:
+		return parse_count(arg, &o->structured_ssn_count);
+	case OPT_CC_COUNT:
+		return parse_count(arg, &o->structured_cc_count);
+	case OPT_SSN_FORMAT:
+		if (!strcmp(arg, "0"))
+			v = 0;
+		else if (parse_count(arg, &v) < 0 || v > 2)
+			return -1;
+		o->scan_flags = (o->scan_flags & ~ssn[2]) | ssn[v];
+		return 0;
+	case OPT_CC_MODE:
+		if (strcmp(arg, "0") && strcmp(arg, "1"))
+			return -1;
+		return yes_no(*arg == '1' ? "yes" : "no", &o->scan_flags,
+			      VIGIL_SCAN_STRUCTURED_CC_ONLY, 0);
+	default:
+		return parse_family_opt(ch, arg, o);
+	}
+}
+
+/* The heuristics' switches: clamscan's names, yes or no. */
+static int parse_heuristic_opt(int ch, const char *arg, struct scanopts *o)
+{
+	switch (ch) {
+	case OPT_HEUR_ALERTS:
+		return yes_no(arg, &o->scan_flags, 0,
+			      VIGIL_SCAN_NO_HEURISTIC_ALERTS);
+	case OPT_HEUR_PRECEDENCE:
+		return yes_no(arg, &o->scan_flags,
+			      VIGIL_SCAN_HEURISTIC_PRECEDENCE, 0);
+	case OPT_ALERT_BROKEN:
+		return yes_no(arg, &o->scan_flags, VIGIL_SCAN_ALERT_BROKEN, 0);
+	case OPT_ALERT_BROKEN_MEDIA:
+		return yes_no(arg, &o->scan_flags,
+			      VIGIL_SCAN_ALERT_BROKEN_MEDIA, 0);
+	case OPT_STRUCTURED:
+		return yes_no(arg, &o->scan_flags,
+			      VIGIL_SCAN_DETECT_STRUCTURED, 0);
+	default:
+		return parse_structured_opt(ch, arg, o);
+	}
 }
 
 static int parse_alert_opt(int ch, const char *arg, struct scanopts *o)
@@ -241,7 +341,7 @@ static int parse_alert_opt(int ch, const char *arg, struct scanopts *o)
 		return yes_no(arg, &o->scan_flags, 0,
 			      VIGIL_SCAN_NO_ALERT_ENCRYPTED_DOC);
 	default:
-		return parse_family_opt(ch, arg, o);
+		return parse_heuristic_opt(ch, arg, o);
 	}
 }
 
@@ -420,7 +520,9 @@ static void *work(void *arg)
 		.pcre_match_limit = c->o.pcre_match_limit,
 		.pcre_recmatch_limit = c->o.pcre_recmatch_limit,
 		.pcre_max_filesize = c->o.pcre_max_filesize,
-		.skip_families = c->o.skip_families };
+		.skip_families = c->o.skip_families,
+		.structured_cc_count = c->o.structured_cc_count,
+		.structured_ssn_count = c->o.structured_ssn_count };
 	struct vigil_scanner *s = NULL;
 	char *path;
 	int rc = vigil_scanner_new(&s, c->engine, &so);

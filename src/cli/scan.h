@@ -43,6 +43,7 @@ struct scanopts {
 	uint32_t pcre_match_limit, pcre_recmatch_limit;
 	uint64_t pcre_max_filesize;
 	unsigned skip_families;	/* VIGIL_FAMILY_*: --scan-<family>=no */
+	uint32_t structured_cc_count, structured_ssn_count;
 	regex_t exclude[MAX_EXCLUDES], exclude_dir[MAX_EXCLUDES];
 	size_t nexclude, nexclude_dir;
 	int threads;

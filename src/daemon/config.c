@@ -66,6 +66,22 @@ static const struct kv_key opts[] = {
 	O("ScanPDF", T_BOOL, scan_pdf),
 	O("ScanOLE2", T_BOOL, scan_ole2),
 	O("ScanPE", T_BOOL, scan_pe),
+	O("ScanELF", T_BOOL, scan_elf),
+	O("ScanSWF", T_BOOL, scan_swf),
+	O("ScanXMLDOCS", T_BOOL, scan_xmldocs),
+	O("ScanHWP3", T_BOOL, scan_hwp3),
+	O("ScanOneNote", T_BOOL, scan_onenote),
+	O("ScanImage", T_BOOL, scan_image),
+	O("HeuristicAlerts", T_BOOL, heuristic_alerts),
+	O("HeuristicScanPrecedence", T_BOOL, heuristic_precedence),
+	O("AlertBrokenExecutables", T_BOOL, alert_broken),
+	O("AlertBrokenMedia", T_BOOL, alert_broken_media),
+	O("StructuredDataDetection", T_BOOL, structured),
+	O("StructuredMinCreditCardCount", T_NUM, structured_cc_count),
+	O("StructuredMinSSNCount", T_NUM, structured_ssn_count),
+	O("StructuredSSNFormatNormal", T_BOOL, structured_ssn_normal),
+	O("StructuredSSNFormatStripped", T_BOOL, structured_ssn_stripped),
+	O("StructuredCCOnly", T_BOOL, structured_cc_only),
 	O("AlertEncrypted", T_BOOL, alert_encrypted),
 	O("AlertEncryptedArchive", T_BOOL, alert_encrypted_archive),
 	O("AlertEncryptedDoc", T_BOOL, alert_encrypted_doc),
@@ -112,15 +128,10 @@ static const char *const clamd_only[] = {
 	"ConcurrentDatabaseReload", "SendBufTimeout", "ExitOnOOM",
 	"FollowDirectorySymlinks", "FollowFileSymlinks", "CrossFilesystems",
 	"MaxDirectoryRecursion", "ExcludePath", "VirusEvent", "DetectPUA",
-	"ExcludePUA", "IncludePUA", "ScanELF",
-	"ScanSWF", "ScanXMLDOCS", "ScanHWP3", "ScanOneNote", "ScanImage",
+	"ExcludePUA", "IncludePUA",
 	"ScanImageFuzzyHash", "ScanPartialMessages", "PhishingSignatures",
 	"PhishingScanURLs", "PhishingAlwaysBlockSSLMismatch",
 	"PhishingAlwaysBlockCloak", "PartitionIntersection",
-	"HeuristicAlerts", "HeuristicScanPrecedence", "StructuredDataDetection",
-	"StructuredMinCreditCardCount", "StructuredMinSSNCount",
-	"StructuredSSNFormatNormal", "StructuredSSNFormatStripped",
-	"AlertBrokenExecutables", "AlertBrokenMedia",
 	"AlertPhishingSSLMismatch", "AlertPhishingCloak",
 	"AlertPartitionIntersection", "ArchiveBlockEncrypted",
 	"OLE2BlockMacros", "AlgorithmicDetection", "MaxEmbeddedPE",
@@ -159,6 +170,11 @@ void conf_defaults(struct vconf *c)
 	c->worker_max_memory = 2ull << 30;
 	c->scan_archive = c->scan_mail = c->scan_html = 1;
 	c->scan_pdf = c->scan_ole2 = c->scan_pe = 1;
+	c->scan_elf = c->scan_swf = c->scan_xmldocs = c->scan_hwp3 = 1;
+	c->scan_onenote = c->scan_image = c->heuristic_alerts = 1;
+	c->structured_ssn_normal = 1;
+	c->structured_cc_count = c->structured_ssn_count =
+		VIGIL_DEFAULT_STRUCTURED_COUNT;
 	c->alert_encrypted = c->alert_encrypted_archive = 1;
 	c->alert_encrypted_doc = 1; /* never "OK" for what was not read */
 	c->pcre_match_limit = VIGIL_DEFAULT_PCRE_MATCH_LIMIT;

@@ -49,6 +49,19 @@ struct vconf {
 	int scan_archive, scan_mail;	/* ScanArchive, ScanMail ... */
 	int scan_html, scan_pdf;	/* ScanHTML, ScanPDF */
 	int scan_ole2, scan_pe;		/* ScanOLE2, ScanPE */
+	int scan_elf, scan_swf;		/* ScanELF, ScanSWF */
+	int scan_xmldocs, scan_hwp3;	/* ScanXMLDOCS, ScanHWP3 */
+	int scan_onenote, scan_image;	/* ScanOneNote, ScanImage */
+	int heuristic_alerts;		/* HeuristicAlerts */
+	int heuristic_precedence;	/* HeuristicScanPrecedence */
+	int alert_broken;		/* AlertBrokenExecutables */
+	int alert_broken_media;		/* AlertBrokenMedia */
+	int structured;			/* StructuredDataDetection */
+	unsigned structured_cc_count;	/* StructuredMinCreditCardCount */
+	unsigned structured_ssn_count;	/* StructuredMinSSNCount */
+	int structured_ssn_normal;	/* StructuredSSNFormatNormal */
+	int structured_ssn_stripped;	/* StructuredSSNFormatStripped */
+	int structured_cc_only;		/* StructuredCCOnly */
 	int alert_encrypted;		/* AlertEncrypted (Vigil: yes) */
 	int alert_encrypted_archive;	/* AlertEncryptedArchive */
 	int alert_encrypted_doc;	/* AlertEncryptedDoc */

@@ -194,7 +194,28 @@ static unsigned skip_families(const struct vconf *c)
 	       (c->scan_html ? 0 : VIGIL_FAMILY_HTML) |
 	       (c->scan_pdf ? 0 : VIGIL_FAMILY_PDF) |
 	       (c->scan_ole2 ? 0 : VIGIL_FAMILY_OLE2) |
-	       (c->scan_pe ? 0 : VIGIL_FAMILY_PE);
+	       (c->scan_pe ? 0 : VIGIL_FAMILY_PE) |
+	       (c->scan_elf ? 0 : VIGIL_FAMILY_ELF) |
+	       (c->scan_swf ? 0 : VIGIL_FAMILY_SWF) |
+	       (c->scan_xmldocs ? 0 : VIGIL_FAMILY_XMLDOCS) |
+	       (c->scan_hwp3 ? 0 : VIGIL_FAMILY_HWP) |
+	       (c->scan_onenote ? 0 : VIGIL_FAMILY_ONENOTE) |
+	       (c->scan_image ? 0 : VIGIL_FAMILY_IMAGE);
+}
+
+/* The heuristics' keys (clamd's names and defaults). */
+static unsigned heuristic_flags(const struct vconf *c)
+{
+	return (c->heuristic_alerts ? 0 : VIGIL_SCAN_NO_HEURISTIC_ALERTS) |
+	       (c->heuristic_precedence ? VIGIL_SCAN_HEURISTIC_PRECEDENCE : 0) |
+	       (c->alert_broken ? VIGIL_SCAN_ALERT_BROKEN : 0) |
+	       (c->alert_broken_media ? VIGIL_SCAN_ALERT_BROKEN_MEDIA : 0) |
+	       (c->structured ? VIGIL_SCAN_DETECT_STRUCTURED : 0) |
+	       (c->structured_cc_only ? VIGIL_SCAN_STRUCTURED_CC_ONLY : 0) |
+	       (c->structured_ssn_normal ?
+			VIGIL_SCAN_STRUCTURED_SSN_NORMAL : 0) |
+	       (c->structured_ssn_stripped ?
+			VIGIL_SCAN_STRUCTURED_SSN_STRIPPED : 0);
 }
 
 /* The scan flags clamd.conf's keys ask for. */
@@ -212,7 +233,7 @@ static unsigned scan_flags(const struct vconf *c)
 		f |= VIGIL_SCAN_NO_ALERT_ENCRYPTED_ARCHIVE;
 	if (!c->alert_encrypted || !c->alert_encrypted_doc)
 		f |= VIGIL_SCAN_NO_ALERT_ENCRYPTED_DOC;
-	return f;
+	return f | heuristic_flags(c);
 }
 
 static int pool_setup(struct server *s, struct vigil_engine *e)
@@ -236,6 +257,8 @@ static int pool_setup(struct server *s, struct vigil_engine *e)
 	pc.opts.size = sizeof(pc.opts);
 	pc.opts.flags = scan_flags(c);
 	pc.opts.skip_families = skip_families(c);
+	pc.opts.structured_cc_count = c->structured_cc_count;
+	pc.opts.structured_ssn_count = c->structured_ssn_count;
 	pc.opts.max_filesize = c->max_file_bytes;
 	pc.opts.max_scansize = c->max_scan_bytes;
 	pc.opts.max_files = c->max_files;

@@ -85,6 +85,13 @@ static void set_defaults(struct vigil_scan_options *o)
 		o->pcre_recmatch_limit = VIGIL_DEFAULT_PCRE_RECMATCH_LIMIT;
 	if (!o->pcre_max_filesize)
 		o->pcre_max_filesize = VIGIL_DEFAULT_PCRE_MAX_FILESIZE_BYTES;
+	if (!o->structured_cc_count)
+		o->structured_cc_count = VIGIL_DEFAULT_STRUCTURED_COUNT;
+	if (!o->structured_ssn_count)
+		o->structured_ssn_count = VIGIL_DEFAULT_STRUCTURED_COUNT;
+	if (!(o->flags & (VIGIL_SCAN_STRUCTURED_SSN_NORMAL |
+			  VIGIL_SCAN_STRUCTURED_SSN_STRIPPED)))
+		o->flags |= VIGIL_SCAN_STRUCTURED_SSN_NORMAL;
 }
 
 int vigil_scanner_new(struct vigil_scanner **out, const struct vigil_engine *e,

@@ -40,8 +40,12 @@ struct stream {
 struct detection {
 	const char *name;	/* in the engine, or a static limit name */
 	uint32_t path;		/* offset of its path in the text pool */
-	int limit;		/* a limit or unreadable content, not a match */
+	int kind;		/* DET_* */
 };
+
+/* What a detection is. Matches come first in a result, then heuristics,
+ * then limits (clamscan's order without --heuristic-scan-precedence). */
+enum { DET_MATCH = 0, DET_LIMIT = 1, DET_HEUR = 2 };
 
 /* Containers whose types are kept for Container and Intermediates. */
 #define WALK_CHAIN_MAX 64
@@ -115,13 +119,24 @@ int scanner_detect(struct vigil_scanner *s, const char *name);
  * it is a warning instead. Returns 0, or an error.
  */
 int scanner_limit(struct vigil_scanner *s, const char *name);
+/*
+ * Records a heuristic detection (Heuristics.Broken.Media.PNG ...): a
+ * result like a match, but reported only if no signature matches in the
+ * rest of the scan, unless VIGIL_SCAN_HEURISTIC_PRECEDENCE ends the scan
+ * at once. Returns 1 if the scan should stop, or an error.
+ */
+int scanner_heuristic(struct vigil_scanner *s, const char *name);
+/* heuristics.c: --alert-broken, --alert-broken-media and
+ * --detect-structured on one object. 0, 1 (stop) or an error. */
+int heuristics_run(struct vigil_scanner *s, const uint8_t *buf, size_t len,
+		   int type);
 /* Adds a warning about the object being matched. */
 void scanner_warn(struct vigil_scanner *s, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* Drops the detections from index 'from' on that are not limits. */
 void verdict_drop_matches(struct vigil_scanner *s, size_t from);
 int verdict_has_limit(const struct vigil_scanner *s, size_t from);
-/* 1 if a signature (not a limit) matched from index 'from' on. */
+/* 1 if a signature or a heuristic (not a limit) matched from 'from' on. */
 int verdict_has_match(const struct vigil_scanner *s, size_t from);
 void verdict_fill(struct vigil_scanner *s, int type, size_t len,
 		  struct vigil_result *res);

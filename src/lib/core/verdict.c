@@ -34,7 +34,7 @@ static int pool_add(struct vigil_scanner *s, const char *text, size_t n,
 	return vbuf_append_u8(&s->pool, 0);
 }
 
-static int add(struct vigil_scanner *s, const char *name, int limit)
+static int add(struct vigil_scanner *s, const char *name, int kind)
 {
 	const char *path = (const char *)s->w.path.data;
 	size_t plen = path ? strlen(path) : 0, i;
@@ -55,7 +55,7 @@ static int add(struct vigil_scanner *s, const char *name, int limit)
 		return VIGIL_ENOMEM;
 	d->name = name;
 	d->path = off;
-	d->limit = limit;
+	d->kind = kind;
 	return 0;
 }
 
@@ -65,7 +65,7 @@ int scanner_detect(struct vigil_scanner *s, const char *name)
 
 	if (engine_ignores(s->e, name))
 		return 0;
-	if ((rc = add(s, name, 0)) < 0)
+	if ((rc = add(s, name, DET_MATCH)) < 0)
 		return rc;
 	return (s->opts.flags & VIGIL_SCAN_ALLMATCH) ? 0 : 1;
 }
@@ -78,7 +78,7 @@ static int seen_limit(const struct vigil_scanner *s, const char *name)
 	for (i = 0; i < s->det.n; i++) {
 		const struct detection *d = varr_at(&s->det, i);
 
-		if (d->limit && !strcmp(d->name, name))
+		if (d->kind == DET_LIMIT && !strcmp(d->name, name))
 			return 1;
 	}
 	return 0;
@@ -93,7 +93,22 @@ int scanner_limit(struct vigil_scanner *s, const char *name)
 	/* Without all-match, the first place a limit bites is enough. */
 	if (!(s->opts.flags & VIGIL_SCAN_ALLMATCH) && seen_limit(s, name))
 		return 0;
-	return add(s, name, 1);
+	return add(s, name, DET_LIMIT);
+}
+
+int scanner_heuristic(struct vigil_scanner *s, const char *name)
+{
+	int rc;
+
+	if (engine_ignores(s->e, name))
+		return 0;
+	if ((rc = add(s, name, DET_HEUR)) < 0)
+		return rc;
+	if (!(s->opts.flags & VIGIL_SCAN_HEURISTIC_PRECEDENCE) ||
+	    (s->opts.flags & VIGIL_SCAN_ALLMATCH))
+		return 0;
+	s->w.stop = 1;
+	return 1;
 }
 
 void scanner_warn(struct vigil_scanner *s, const char *fmt, ...)
@@ -124,7 +139,7 @@ void verdict_drop_matches(struct vigil_scanner *s, size_t from)
 	for (i = from; i < s->det.n; i++) {
 		struct detection *d = varr_at(&s->det, i);
 
-		if (d->limit)
+		if (d->kind == DET_LIMIT)
 			*(struct detection *)varr_at(&s->det, n++) = *d;
 	}
 	s->det.n = n;
@@ -135,7 +150,8 @@ int verdict_has_limit(const struct vigil_scanner *s, size_t from)
 	size_t i;
 
 	for (i = from; i < s->det.n; i++)
-		if (((const struct detection *)varr_at(&s->det, i))->limit)
+		if (((const struct detection *)varr_at(&s->det, i))->kind ==
+		    DET_LIMIT)
 			return 1;
 	return 0;
 }
@@ -145,12 +161,19 @@ int verdict_has_match(const struct vigil_scanner *s, size_t from)
 	size_t i;
 
 	for (i = from; i < s->det.n; i++)
-		if (!((const struct detection *)varr_at(&s->det, i))->limit)
+		if (((const struct detection *)varr_at(&s->det, i))->kind !=
+		    DET_LIMIT)
 			return 1;
 	return 0;
 }
 
-/* Matches first, then limits: the name reported is a real detection. */
+/* Matches first, then heuristics, then limits: the name reported is a
+ * real detection when there is one. A stable insertion sort. */
+static int rank(const struct detection *d)
+{
+	return d->kind == DET_MATCH ? 0 : d->kind == DET_HEUR ? 1 : 2;
+}
+
 static void order_matches_first(struct vigil_scanner *s)
 {
 	size_t i, j;
@@ -158,13 +181,31 @@ static void order_matches_first(struct vigil_scanner *s)
 	for (i = 1; i < s->det.n; i++) {
 		struct detection d = *(struct detection *)varr_at(&s->det, i);
 
-		for (j = i; j > 0 && d.limit == 0 &&
-			    ((struct detection *)varr_at(&s->det, j - 1))->limit;
+		for (j = i; j > 0 &&
+			    rank(varr_at(&s->det, j - 1)) > rank(&d);
 		     j--)
 			*(struct detection *)varr_at(&s->det, j) =
 				*(struct detection *)varr_at(&s->det, j - 1);
 		*(struct detection *)varr_at(&s->det, j) = d;
 	}
+}
+
+/* Without all-match, a heuristic is reported only when no signature
+ * matched (clamscan's rule without --heuristic-scan-precedence). */
+static void drop_heuristics_after_match(struct vigil_scanner *s)
+{
+	size_t i, n = 0;
+
+	if ((s->opts.flags & VIGIL_SCAN_ALLMATCH) || !s->det.n ||
+	    ((struct detection *)varr_at(&s->det, 0))->kind != DET_MATCH)
+		return;
+	for (i = 0; i < s->det.n; i++) {
+		struct detection *d = varr_at(&s->det, i);
+
+		if (d->kind != DET_HEUR)
+			*(struct detection *)varr_at(&s->det, n++) = *d;
+	}
+	s->det.n = n;
 }
 
 void verdict_fill(struct vigil_scanner *s, int type, size_t len,
@@ -174,13 +215,15 @@ void verdict_fill(struct vigil_scanner *s, int type, size_t len,
 	const struct detection *first;
 
 	order_matches_first(s);
+	drop_heuristics_after_match(s);
 	first = s->det.n ? varr_at(&s->det, 0) : NULL;
 	memset(&r, 0, sizeof(r));
 	r.size = res->size;
 	r.detections = (uint32_t)s->det.n;
 	r.name = first ? first->name : NULL;
 	r.verdict = !first ? VIGIL_VERDICT_CLEAN :
-		    first->limit ? VIGIL_VERDICT_LIMIT : VIGIL_VERDICT_FOUND;
+		    first->kind == DET_LIMIT ? VIGIL_VERDICT_LIMIT :
+						VIGIL_VERDICT_FOUND;
 	r.file_type = type;
 	r.bytes = len;
 	r.bytes_scanned = s->w.bytes;

@@ -248,6 +248,8 @@ static int scan_obj(struct vigil_scanner *s, const uint8_t *buf, size_t len,
 	if ((rc = match_object(s, buf, len, type, &d)) == 0 && s->handler)
 		rc = handle_as(s, buf, len, type, &d);
 	if (rc == 0)
+		rc = heuristics_run(s, buf, len, type);
+	if (rc == 0)
 		rc = unpack(s, buf, len, type);
 	if (rc < 0)
 		return rc;
@@ -447,26 +449,41 @@ static unsigned encrypted_off(const char *name)
 		       VIGIL_SCAN_NO_ALERT_ENCRYPTED_ARCHIVE;
 }
 
+/* Heuristics --heuristic-alerts=no turns into warnings. */
+static int heuristic_off(const struct vigil_scanner *s, const char *name)
+{
+	return (s->opts.flags & VIGIL_SCAN_NO_HEURISTIC_ALERTS) &&
+	       !strcmp(name, "Heuristics.Zip.OverlappingFiles");
+}
+
 int fmt_unreadable(struct fmt_ctx *c, const char *name)
 {
 	unsigned off = encrypted_off(name);
 	int rc;
 
-	if (off && (c->s->opts.flags & off)) {
+	if ((off && (c->s->opts.flags & off)) || heuristic_off(c->s, name)) {
 		scanner_warn(c->s, "not scanned: %s", name);
 		return c->s->w.stop;
 	}
 	rc = scanner_limit(c->s, name);
+	if (rc >= 0 && (c->s->opts.flags & VIGIL_SCAN_HEURISTIC_PRECEDENCE) &&
+	    !(c->s->opts.flags & VIGIL_SCAN_ALLMATCH) &&
+	    !strncmp(name, "Heuristics.", 11))
+		c->s->w.stop = 1;
 	return rc < 0 ? rc : c->s->w.stop;
 }
 
 int fmt_macros(struct fmt_ctx *c)
 {
-	int rc;
-
 	if (!(c->s->opts.flags & VIGIL_SCAN_ALERT_MACROS))
 		return 0;
-	rc = scanner_detect(c->s, "Heuristics.OLE2.ContainsMacros");
+	return fmt_heuristic(c, "Heuristics.OLE2.ContainsMacros");
+}
+
+int fmt_heuristic(struct fmt_ctx *c, const char *name)
+{
+	int rc = scanner_heuristic(c->s, name);
+
 	return rc < 0 ? rc : rc || c->s->w.stop;
 }
 

@@ -120,6 +120,11 @@ int fmt_unreadable(struct fmt_ctx *c, const char *name);
 /* A VBA project was found: Heuristics.OLE2.ContainsMacros if the scan
  * asks for it (VIGIL_SCAN_ALERT_MACROS). Returns as fmt_child(). */
 int fmt_macros(struct fmt_ctx *c);
+/* A heuristic result (Heuristics.Broken.Media.PNG ...) about the current
+ * object: reported unless a signature matches; with
+ * VIGIL_SCAN_HEURISTIC_PRECEDENCE it ends the scan. Returns as
+ * fmt_child(). */
+int fmt_heuristic(struct fmt_ctx *c, const char *name);
 /* A warning naming the current object: why something was not read. */
 void fmt_warn(struct fmt_ctx *c, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
