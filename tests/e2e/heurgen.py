@@ -8,6 +8,7 @@ import sys
 import zlib
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
+import formatgen as fg  # noqa: E402
 from formatgen import elf, pe  # noqa: E402
 
 

@@ -219,3 +219,53 @@ def test_modifier_inside_a_pattern_read_as_clamscan(tmp_path, vigil, clamscan):
     c = by_file(clamscan("--no-summary", "-z", "-r", "-d", db, files), files)
     assert c.get("q1") == {"M3", "M7"} and "q0" not in c and "q3" not in c
     assert v == c
+
+
+def test_file_type_magic_agrees_with_clamscan(tmp_path, vigil, clamscan):
+    """.ftm rules teach the type detector: a body-pattern rule makes plain
+    text with a tag no built-in rule knows HTML, so an HTML-target
+    signature matches it, in clamscan and in Vigil (also from a compiled
+    .vdb); without the rule neither does. A mail whose header block starts
+    after a line of something else is mail by ClamAV's built-in magic, and
+    by Vigil's."""
+    from heurgen import fg
+    files = tmp_path / "files"
+    files.mkdir()
+    (files / "marquee.txt").write_text("Plain notes for the week\n<marquee>see evilcode here</marquee>\n")
+    (files / "plain.txt").write_text("Plain notes for the week\nsee evilcode here\n")
+    (files / "late-mail.eml").write_bytes(b"XYZMAGIC envelope line\n" +
+                                          fg.mime(b"hidden-marker-inside-mail" * 3))
+    sigs = tmp_path / "s.ndb"
+    sigs.write_text("HtmlOnly:3:*:6576696c636f6465\n"
+                    "Marker:0:*:68696464656e2d6d61726b65722d696e736964652d6d61696c\n")
+    ftm = tmp_path / "t.ftm"
+    ftm.write_text("# a tag no built-in rule knows\n"
+                   "1:*:3c6d617271756565:HTML marquee:CL_TYPE_ANY:CL_TYPE_HTML\n")
+    want_without = {"late-mail.eml": {"Marker"}}
+    want_with = dict(want_without, **{"marquee.txt": {"HtmlOnly"}})
+    for extra, want in (((), want_without), (("-d", ftm), want_with)):
+        c = by_file(clamscan("--no-summary", "-d", sigs, *extra, files), files)
+        v = by_file(vigil("scan", "--no-summary", "-d", sigs, *extra, files), files)
+        assert c == v == want
+    vdb = tmp_path / "t.vdb"
+    r = vigil("db", "compile", sigs, ftm, "-o", vdb)
+    assert r.rc == 0, r.err
+    v = by_file(vigil("scan", "--no-summary", "-d", vdb, files), files)
+    assert v == want_with
+
+
+def test_file_type_magic_bad_lines_are_named(tmp_path, vigil):
+    ftm = tmp_path / "bad.ftm"
+    ftm.write_text("2:0:4142:Two:CL_TYPE_ANY:CL_TYPE_PDF\n"
+                   "0:*:4142:Star:CL_TYPE_ANY:CL_TYPE_PDF\n"
+                   "0:0:41??:Wild:CL_TYPE_ANY:CL_TYPE_PDF\n"
+                   "0:0:4142:Nope:CL_TYPE_ANY:CL_TYPE_NOPE\n"
+                   "0:0:4142:Good:CL_TYPE_ANY:CL_TYPE_PDF\n")
+    r = vigil("db", "compile", "-v", "--no-matcher", ftm, "-o", tmp_path / "x.vdb")
+    assert r.rc == 0, r.err
+    for line, why in ((1, "magic type must be 0, 1 or 4"), (2, "decimal offset"),
+                      (3, "plain hex"), (4, "unknown file type 'CL_TYPE_NOPE'")):
+        assert "bad.ftm:%d: %s" % (line, why) in r.err or \
+            ("bad.ftm:%d:" % line in r.err and why in r.err), r.err
+    r = vigil("db", "compile", "--strict", ftm, "-o", tmp_path / "y.vdb")
+    assert r.rc != 0 and "bad.ftm:1" in r.err

@@ -12,6 +12,7 @@
 #include "core/bcompscan.h"
 #include "core/pcrescan.h"
 #include "core/scanner_int.h"
+#include "db/ftm.h"
 #include "formats/exe/exeinfo.h"
 #include "sig/cltype.h"
 #include "sig/lexpr.h"
@@ -156,8 +157,13 @@ static int hit(struct bscan *b, uint32_t id, uint64_t n)
 	const struct vdb_matchable *m = &v->match[id];
 	uint32_t *c;
 
-	if (m->kind == MATCH_NDB)
-		return scanner_detect(b->s, vdb_str(v, v->ndb[m->owner].name));
+	if (m->kind == MATCH_NDB) {
+		const char *name = vdb_str(v, v->ndb[m->owner].name);
+
+		if (name[0] == FTM_MARK)
+			return ftm_hit(b->s, b->buf, b->len, name);
+		return scanner_detect(b->s, name);
+	}
 	c = &b->st->counts[b->sh->cnt_base[m->owner] + m->sub];
 	*c = (uint64_t)*c + n > UINT32_MAX ? UINT32_MAX : *c + (uint32_t)n;
 	mark_ldb(b, m->owner);

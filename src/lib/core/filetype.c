@@ -11,6 +11,7 @@
 #include "core/filetype.h"
 
 #include <ctype.h>
+#include <stdint.h>
 #include <string.h>
 #include <strings.h>
 
@@ -215,6 +216,67 @@ static int is_mail(const uint8_t *b, size_t len)
 	return fields >= 2 && mailish >= 1;
 }
 
+/* A header line "name" starting at b[at] (after a newline): the first
+ * letter of each word in either case, as ClamAV's mail magic has it. */
+static int header_at(const uint8_t *b, size_t len, size_t at, const char *name)
+{
+	size_t i, n = strlen(name);
+
+	if (at + n > len)
+		return 0;
+	for (i = 0; i < n; i++) {
+		uint8_t c = b[at + i];
+		int first = !i || name[i - 1] == '-';
+
+		if (c != (uint8_t)name[i] && !(first && c == (uint8_t)name[i] + 32))
+			return 0;
+	}
+	return 1;
+}
+
+/* The first line from 'from' on (within 'span' bytes) that starts with
+ * 'name'; SIZE_MAX if none. */
+static size_t header_line(const uint8_t *b, size_t len, size_t from,
+			  size_t span, const char *name)
+{
+	size_t i, end = from + span < len ? from + span : len;
+
+	for (i = from; i < end; i++)
+		if (b[i] == '\n' && header_at(b, len, i + 1, name))
+			return i;
+	return SIZE_MAX;
+}
+
+/*
+ * ClamAV's other mail rule (its file type magic): a pair of header lines
+ * in the first KiB, the second within the span after the first, a message
+ * after a line of something else (a spool's envelope, a mailbox's
+ * separator).
+ */
+static int mail_pair(const uint8_t *b, size_t len)
+{
+	static const struct {
+		const char *first, *then;
+		size_t span;
+	} pairs[] = {
+		{ "From: ", "MIME-Version: ", 1024 },
+		{ "From: ", "Content-Type: ", 2048 },
+		{ "MIME-Version: ", "Content-Type: ", 2048 },
+		{ "Message-Id: ", "Content-Type: ", 1024 },
+		{ "Received: ", "Content-Type: ", 2048 },
+	};
+	size_t i, at;
+
+	for (i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++) {
+		at = header_line(b, len, 0, 1024 + 1, pairs[i].first);
+		if (at != SIZE_MAX &&
+		    header_line(b, len, at + 1, pairs[i].span + 1 +
+				strlen(pairs[i].first), pairs[i].then) != SIZE_MAX)
+			return 1;
+	}
+	return 0;
+}
+
 /* Text but for a few stray bytes: under 1 in MOSTLY_TEXT_RATIO control
  * bytes that never occur in text. */
 static int mostly_text(const uint8_t *b, size_t len)
@@ -258,7 +320,8 @@ int filetype_detect(const uint8_t *buf, size_t len)
 		return VIGIL_TYPE_EMPTY;
 	if ((t = exec_type(buf, len)) >= 0 || (t = container_type(buf, len)) >= 0)
 		return t;
-	if (is_mail(buf, sample))
+	if (is_mail(buf, sample) ||
+	    (is_text(buf, tsample) && mail_pair(buf, sample)))
 		return VIGIL_TYPE_MAIL;
 	/* markup among text with a few stray bytes (a NUL, a \x01 before
 	 * <html>) is still a page a browser renders */

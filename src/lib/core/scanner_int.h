@@ -82,6 +82,7 @@ struct vigil_scanner {
 	struct pcrescan_state *pcre;	/* PCRE2 match data, on first use */
 	int handler;		/* a HandlerType signature's enum cl_type for
 				 * the object just matched, or 0 */
+	int obj_type;		/* Vigil type the object is matched as */
 };
 
 /* Limit names; every one is "Heuristics.Limits.Exceeded.<Which>". */
@@ -126,6 +127,10 @@ int scanner_limit(struct vigil_scanner *s, const char *name);
  * at once. Returns 1 if the scan should stop, or an error.
  */
 int scanner_heuristic(struct vigil_scanner *s, const char *name);
+/* ftmscan.c: a file type magic rule (the internal name of its body
+ * signature) matched the object buf: may set s->handler. Returns 0. */
+int ftm_hit(struct vigil_scanner *s, const uint8_t *buf, size_t len,
+	    const char *rule);
 /* heuristics.c: --alert-broken, --alert-broken-media and
  * --detect-structured on one object. 0, 1 (stop) or an error. */
 int heuristics_run(struct vigil_scanner *s, const uint8_t *buf, size_t len,

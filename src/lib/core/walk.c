@@ -210,6 +210,7 @@ static int handle_as(struct vigil_scanner *s, const uint8_t *buf, size_t len,
 	if (s->w.nchain < WALK_CHAIN_MAX)
 		s->w.chain[s->w.nchain] = (uint8_t)cltypes_of(buf, len, type);
 	s->w.nchain++;
+	s->obj_type = as;
 	if ((rc = match_object(s, buf, len, as, d)) == 0)
 		rc = unpack(s, buf, len, as);
 	s->handler = 0;
@@ -245,6 +246,7 @@ static int scan_obj(struct vigil_scanner *s, const uint8_t *buf, size_t len,
 	s->w.bytes += len;
 	type = as >= 0 ? as : filetype_detect(buf, len);
 	s->handler = 0;
+	s->obj_type = type;
 	if ((rc = match_object(s, buf, len, type, &d)) == 0 && s->handler)
 		rc = handle_as(s, buf, len, type, &d);
 	if (rc == 0)

@@ -10,6 +10,7 @@
 
 #include "db/bodysig.h"
 #include "db/cdb.h"
+#include "db/ftm.h"
 #include "db/cvd.h"
 #include "db/hashdb.h"
 #include "db/ign.h"
@@ -32,7 +33,7 @@ static const struct {
 	{ "mdb", LK_SECTHASH, 0 }, { "msb", LK_SECTHASH, 0 },
 	{ "mdu", LK_SECTHASH, 1 }, { "msu", LK_SECTHASH, 1 },
 	{ "imp", LK_IMP, 0 },	 { "cdb", LK_CDB, 0 },
-	{ "ftm", LK_UNSUPPORTED, 0 }, { "pdb", LK_UNSUPPORTED, 0 },
+	{ "ftm", LK_FTM, 0 }, { "pdb", LK_UNSUPPORTED, 0 },
 	{ "gdb", LK_UNSUPPORTED, 0 }, { "wdb", LK_UNSUPPORTED, 0 },
 	{ "crb", LK_UNSUPPORTED, 0 }, { "cat", LK_UNSUPPORTED, 0 },
 	{ "idb", LK_UNSUPPORTED, 0 }, { "cbc", LK_UNSUPPORTED, 0 },
@@ -186,7 +187,7 @@ int loader_load(struct loadctx *lc, const char *name, const uint8_t *buf,
 	static const line_fn fns[] = {
 		[LK_HASH] = hash_line, [LK_ALLOW] = allow_line,
 		[LK_SECTHASH] = section_line, [LK_IMP] = imp_line,
-		[LK_CDB] = cdb_line,
+		[LK_CDB] = cdb_line, [LK_FTM] = ftm_line,
 		[LK_NDB] = body_line, [LK_LDB] = logic_line,
 		[LK_IGN2] = ign2_line, [LK_IGN] = ign1_line,
 	};

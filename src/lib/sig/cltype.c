@@ -86,6 +86,12 @@ static const char *const names[CLT_COUNT] = {
 	[CLT_XZ] = "CL_TYPE_XZ",
 	[CLT_ZIP] = "CL_TYPE_ZIP",
 	[CLT_ZIPSFX] = "CL_TYPE_ZIPSFX",
+	[CLT_AI_MODEL] = "CL_TYPE_AI_MODEL",
+	[CLT_ALZ] = "CL_TYPE_ALZ",
+	[CLT_IGNORED] = "CL_TYPE_IGNORED",
+	[CLT_LHA_LZH] = "CL_TYPE_LHA_LZH",
+	[CLT_PART_ANY] = "CL_TYPE_PART_ANY",
+	[CLT_ZSTD] = "CL_TYPE_ZSTD",
 };
 
 int cltype_parse(const char *s, size_t n)

@@ -91,6 +91,15 @@ enum cl_type {
 	CLT_XZ,
 	CLT_ZIP,
 	CLT_ZIPSFX,
+	/* Added in later ClamAV releases (its file type magic names them);
+	 * appended so that the numbers stored in .vdb files keep their
+	 * meaning. */
+	CLT_AI_MODEL,
+	CLT_ALZ,
+	CLT_IGNORED,
+	CLT_LHA_LZH,
+	CLT_PART_ANY,
+	CLT_ZSTD,
 	CLT_COUNT
 };
 
