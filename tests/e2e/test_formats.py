@@ -21,6 +21,7 @@ CASES = {
     "p.cab": (lambda: fg.cab(PAYLOAD), "payload.bin"),
     "p.lzma": (lambda: fg.lzma_alone(PAYLOAD), "data"),
     "p.szdd": (lambda: fg.szdd(PAYLOAD), "data"),
+    "skip.zst": (lambda: fg.zstd_skippable(PAYLOAD), "data"),
     "p.kwaj": (lambda: fg.kwaj(PAYLOAD), "data"),
     "p.rar": (lambda: fg.rar4(PAYLOAD), "payload.bin"),
     "mime.eml": (lambda: fg.mime(PAYLOAD), "payload.bin"),
@@ -298,3 +299,21 @@ def test_damaged_large_copies_are_warnings(made, vigil):
     res = vigil("scan", "--no-summary", "-d", made / "sig.hdb", bad, timeout=120)
     assert res.rc in (0, 1) and "ERROR" not in res.out, res.out + res.err
     assert len(res.out.splitlines()) == 4 * len(BIG)
+
+
+def test_zstd_container_type(tmp_path, vigil):
+    """A zstd stream, with or without a skippable frame before it, is
+    ClamAV's CL_TYPE_ZSTD (ClamAV 1.5's name; clamscan 1.4 does not unpack
+    zstd): a Container:CL_TYPE_ZSTD signature matches what comes out."""
+    db = tmp_path / "z.ldb"
+    db.write_text("ZstdChild;Engine:81-255,Container:CL_TYPE_ZSTD,Target:0;0;%s\n"
+                  % PAYLOAD[1:21].hex())
+    for name, data in (("plain.zst", fg.zstd(PAYLOAD)),
+                       ("skip.zst", fg.zstd_skippable(PAYLOAD)),
+                       ("plain.gz", fg.gz(PAYLOAD))):
+        (tmp_path / name).write_bytes(data)
+    r = vigil("scan", "--no-summary", "-d", db, tmp_path / "plain.zst",
+              tmp_path / "skip.zst", tmp_path / "plain.gz")
+    found = r.found()
+    assert set(found) == {str(tmp_path / "plain.zst") + "//data",
+                          str(tmp_path / "skip.zst") + "//data"}

@@ -34,7 +34,8 @@ static const struct magic archives[] = {
 	{ "SZDD", 4, 0, CLT_MSSZDD }, { "ITSF", 4, 0, CLT_MSCHM },
 	{ "GIF8", 4, 0, CLT_GIF }, { "\x89PNG", 4, 0, CLT_PNG },
 	{ "\xff\xd8\xff", 3, 0, CLT_JPEG }, { "II*\0", 4, 0, CLT_TIFF },
-	{ "MM\0*", 4, 0, CLT_TIFF },
+	{ "MM\0*", 4, 0, CLT_TIFF }, { "\x28\xb5\x2f\xfd", 4, 0, CLT_ZSTD },
+	{ "-lh", 3, 2, CLT_LHA_LZH },
 };
 
 static int by_magic(const uint8_t *b, size_t len, int dflt)
@@ -47,6 +48,8 @@ static int by_magic(const uint8_t *b, size_t len, int dflt)
 		if (len >= m->at + m->n && !memcmp(b + m->at, m->m, m->n))
 			return m->t;
 	}
+	if (len >= 8 && (b[0] & 0xf0) == 0x50 && !memcmp(b + 1, "\x2a\x4d\x18", 3))
+		return CLT_ZSTD; /* a skippable frame first */
 	return dflt;
 }
 
@@ -167,6 +170,8 @@ int cltypes_vigil(int cltype)
 		{ CLT_RAR, VIGIL_TYPE_ARCHIVE }, { CLT_7Z, VIGIL_TYPE_ARCHIVE },
 		{ CLT_MSCAB, VIGIL_TYPE_ARCHIVE }, { CLT_GZ, VIGIL_TYPE_COMPRESSED },
 		{ CLT_BZ, VIGIL_TYPE_COMPRESSED }, { CLT_XZ, VIGIL_TYPE_COMPRESSED },
+		{ CLT_ZSTD, VIGIL_TYPE_COMPRESSED },
+		{ CLT_LHA_LZH, VIGIL_TYPE_ARCHIVE },
 		{ CLT_BINHEX, VIGIL_TYPE_BINHEX }, { CLT_TNEF, VIGIL_TYPE_TNEF },
 	};
 	size_t i;

@@ -123,6 +123,9 @@ static int container_type(const uint8_t *b, size_t len)
 		if (len >= m->at + m->n && !memcmp(b + m->at, m->m, m->n))
 			return m->type;
 	}
+	/* zstd skippable frame: magic 0x184D2A5? (ClamAV's CL_TYPE_ZSTD) */
+	if (len >= 8 && (b[0] & 0xf0) == 0x50 && !memcmp(b + 1, "\x2a\x4d\x18", 3))
+		return VIGIL_TYPE_COMPRESSED;
 	if (memmem(b, len < 1024 ? len : 1024, "%PDF-", 5))
 		return VIGIL_TYPE_PDF;
 	if (memmem(b, len < 4096 ? len : 4096,

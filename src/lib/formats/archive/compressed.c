@@ -30,6 +30,10 @@ static enum codec codec_of(const uint8_t *b, size_t len)
 		return C_XZ;
 	if (len >= 4 && !memcmp(b, "\x28\xb5\x2f\xfd", 4))
 		return C_ZSTD;
+	/* a skippable frame (0x184D2A50 to 0x184D2A5F) before the data: the
+	 * decoder steps over it */
+	if (len >= 8 && (b[0] & 0xf0) == 0x50 && !memcmp(b + 1, "\x2a\x4d\x18", 3))
+		return C_ZSTD;
 	return C_NONE;
 }
 
