@@ -38,6 +38,7 @@ CASES = {
     "rle.pdf": (lambda: fg.pdf(PAYLOAD, "RunLengthDecode"), "obj-4"),
     "ole.doc": (lambda: fg.ole2_package(PAYLOAD), "payload.bin"),
     "p.sis": (lambda: fg.sis(PAYLOAD), "payload.bin"),
+    "note.one": (lambda: fg.onenote(b"first attachment", PAYLOAD), "onenote-2"),
     "nsis.exe": (lambda: fg.nsis(PAYLOAD), "nsis-2"),
     "is.exe": (lambda: fg.installshield(PAYLOAD), "payload.bin"),
     "iscab.exe": (lambda: fg.iscab_setup(PAYLOAD), "payload.bin"),

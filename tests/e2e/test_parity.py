@@ -269,3 +269,25 @@ def test_file_type_magic_bad_lines_are_named(tmp_path, vigil):
             ("bad.ftm:%d:" % line in r.err and why in r.err), r.err
     r = vigil("db", "compile", "--strict", ftm, "-o", tmp_path / "y.vdb")
     assert r.rc != 0 and "bad.ftm:1" in r.err
+
+
+def test_onenote_attachments_agree_with_clamscan(tmp_path, vigil, clamscan):
+    """The files embedded in a OneNote section are contained objects of
+    type CL_TYPE_ONENOTE's children, in clamscan and in Vigil; a section
+    whose embedded file runs past its end is Heuristics.Broken.OneNote in
+    Vigil (clamscan reports it OK)."""
+    from heurgen import fg
+    files = tmp_path / "files"
+    files.mkdir()
+    (files / "a.one").write_bytes(fg.onenote(b"first", b"xx hidden-marker-in-note yy"))
+    (files / "b.one").write_bytes(fg.onenote(b"nothing to see"))
+    db = tmp_path / "one.ldb"
+    db.write_text("OneChild;Engine:81-255,Container:CL_TYPE_ONENOTE,Target:0;0;"
+                  "68696464656e2d6d61726b65722d696e2d6e6f7465\n")
+    c = by_file(clamscan("--no-summary", "-d", db, files), files)
+    v = by_file(vigil("scan", "--no-summary", "-d", db, files), files)
+    assert c == v == {"a.one": {"OneChild"}}
+    cut = tmp_path / "cut.one"
+    cut.write_bytes(fg.onenote(b"x" * 100)[:150])
+    r = vigil("scan", "--no-summary", "-d", db, cut)
+    assert "Heuristics.Broken.OneNote" in r.out and r.rc == 1

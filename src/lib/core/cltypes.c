@@ -36,6 +36,8 @@ static const struct magic archives[] = {
 	{ "\xff\xd8\xff", 3, 0, CLT_JPEG }, { "II*\0", 4, 0, CLT_TIFF },
 	{ "MM\0*", 4, 0, CLT_TIFF }, { "\x28\xb5\x2f\xfd", 4, 0, CLT_ZSTD },
 	{ "-lh", 3, 2, CLT_LHA_LZH },
+	{ "\xe4\x52\x5c\x7b\x8c\xd8\xa7\x4d\xae\xb1\x53\x78\xd0\x29\x96\xd3", 16,
+	  0, CLT_ONENOTE },
 };
 
 static int by_magic(const uint8_t *b, size_t len, int dflt)
@@ -139,6 +141,7 @@ int cltypes_of(const uint8_t *buf, size_t len, int type)
 		return CLT_BINARY_DATA;
 	t = direct[type];
 	switch (type) {
+	case VIGIL_TYPE_BINARY: /* what Vigil reads by its magic alone */
 	case VIGIL_TYPE_ARCHIVE:
 	case VIGIL_TYPE_COMPRESSED:
 	case VIGIL_TYPE_GRAPHICS:

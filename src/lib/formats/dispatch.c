@@ -27,6 +27,7 @@ static const struct format formats[] = {
 	{ "ole2", VIGIL_FAMILY_OLE2, ole2_probe, ole2_extract },
 	{ "tnef", MAIL, tnef_probe, tnef_extract },
 	{ "sis", ARC, sis_probe, sis_extract },
+	{ "onenote", VIGIL_FAMILY_ONENOTE, onenote_probe, onenote_extract },
 	{ "exe", VIGIL_FAMILY_PE, exe_probe, exe_extract }, /* own order */
 };
 

@@ -25,6 +25,7 @@ PARSER(tnef);		/* mail/tnef.c */
 PARSER(html);		/* web/html.c */
 PARSER(rtf);		/* office/rtf.c */
 PARSER(ole2);		/* office/ole2.c */
+PARSER(onenote);	/* office/onenote.c */
 PARSER(pdf);		/* pdf/pdf.c */
 PARSER(exe);		/* exe/pipeline.c */
 
