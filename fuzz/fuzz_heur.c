@@ -2,19 +2,45 @@
  * fuzz_heur.c -- libFuzzer targets for the heuristic checks that read an
  * object's structure directly (one binary each, HEUR_<NAME> set by meson):
  * the broken-image walker (JPEG, PNG, GIF, TIFF), the broken-executable
- * checks (PE and ELF) and the card and SSN finder. Each must never read
+ * checks (PE and ELF), the card and SSN finder, and the link extractor
+ * with the URL cleanup of the phishing checks. Each must never read
  * outside its input.
  */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/structured.h"
+#include "core/url.h"
 #include "formats/exe/broken.h"
 #include "formats/media/imgcheck.h"
+#include "formats/web/links.h"
 #include "vigil/vigil.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+#if defined(HEUR_LINKS)
+/* Every link through every URL question, on copies. */
+static int one_link(void *ctx, const char *tag, const char *value,
+		    const char *contents)
+{
+	char a[URL_MAX_BYTES + 1], b[URL_MAX_BYTES + 1], h[URL_MAX_BYTES + 1];
+	int mail;
+
+	(void)ctx;
+	(void)tag;
+	snprintf(a, sizeof(a), "%s", value ? value : "");
+	snprintf(b, sizeof(b), "%s", contents ? contents : "");
+	(void)url_is_url(a, 0);
+	(void)url_is_url(b, 1);
+	if (url_cleanup(a, 1) && !url_host(a, 1, 0, h, sizeof(h), &mail))
+		(void)url_domain(h);
+	if (url_cleanup(b, 0) && !url_host(b, 0, 1, h, sizeof(h), &mail))
+		(void)url_domain(h);
+	return 0;
+}
+#endif
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -28,6 +54,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 #elif defined(HEUR_EXE)
 	(void)exe_broken_pe(copy, size);
 	(void)exe_broken_elf(copy, size);
+#elif defined(HEUR_LINKS)
+	(void)links_extract(copy, size, one_link, NULL);
 #elif defined(HEUR_STRUCTURED)
 	(void)structured_find(copy, size, size ? copy[0] : 0, 1, 1);
 	(void)structured_find(copy, size,

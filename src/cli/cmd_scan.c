@@ -74,6 +74,12 @@ static void scan_usage(FILE *f)
 "      --structured-ssn-count=N, --structured-cc-count=N  numbers an\n"
 "                           object must hold to be reported (3)\n"
 "      --structured-cc-mode=0|1  1: credit cards only, no debit cards\n"
+"      --alert-phishing-ssl[=yes|no], --alert-phishing-cloak[=yes|no]\n"
+"                           the SSL and cloaking checks on every link of a\n"
+"                           mail, not only on the domains the .pdb names\n"
+"      --phishing-sigs[=yes|no], --phishing-scan-urls[=yes|no]\n"
+"                           load HTML.Phishing/Email.Phishing signatures,\n"
+"                           and the .pdb/.wdb link checks (default yes)\n"
 "      --scan-archive=no, --scan-mail=no, --scan-html=no, --scan-pdf=no,\n"
 "      --scan-ole2=no, --scan-pe=no, --scan-elf=no, --scan-swf=no,\n"
 "      --scan-xmldocs=no, --scan-hwp3=no, --scan-onenote=no,\n"
@@ -115,6 +121,7 @@ enum {
 	OPT_SCAN_ONENOTE, OPT_SCAN_IMAGE, OPT_HEUR_ALERTS, OPT_HEUR_PRECEDENCE,
 	OPT_ALERT_BROKEN, OPT_ALERT_BROKEN_MEDIA, OPT_STRUCTURED,
 	OPT_SSN_FORMAT, OPT_SSN_COUNT, OPT_CC_COUNT, OPT_CC_MODE,
+	OPT_PHISH_SSL, OPT_PHISH_CLOAK, OPT_PHISH_SIGS, OPT_PHISH_URLS,
 	OPT_LIMITS_WARN, OPT_NO_UNPACK, OPT_REQUIRE_SANDBOX, OPT_SANDBOX_PROBE,
 	OPT_LOG,
 };
@@ -178,6 +185,10 @@ static const struct option scan_long[] = {
 	{ "structured-ssn-count", required_argument, NULL, OPT_SSN_COUNT },
 	{ "structured-cc-count", required_argument, NULL, OPT_CC_COUNT },
 	{ "structured-cc-mode", required_argument, NULL, OPT_CC_MODE },
+	{ "alert-phishing-ssl", optional_argument, NULL, OPT_PHISH_SSL },
+	{ "alert-phishing-cloak", optional_argument, NULL, OPT_PHISH_CLOAK },
+	{ "phishing-sigs", optional_argument, NULL, OPT_PHISH_SIGS },
+	{ "phishing-scan-urls", optional_argument, NULL, OPT_PHISH_URLS },
 	{ "limits-warn", no_argument, NULL, OPT_LIMITS_WARN },
 	{ "no-unpack", no_argument, NULL, OPT_NO_UNPACK },
 	{ "require-sandbox", no_argument, NULL, OPT_REQUIRE_SANDBOX },
@@ -319,6 +330,12 @@ static int parse_heuristic_opt(int ch, const char *arg, struct scanopts *o)
 	case OPT_STRUCTURED:
 		return yes_no(arg, &o->scan_flags,
 			      VIGIL_SCAN_DETECT_STRUCTURED, 0);
+	case OPT_PHISH_SSL:
+		return yes_no(arg, &o->scan_flags,
+			      VIGIL_SCAN_ALERT_PHISHING_SSL, 0);
+	case OPT_PHISH_CLOAK:
+		return yes_no(arg, &o->scan_flags,
+			      VIGIL_SCAN_ALERT_PHISHING_CLOAK, 0);
 	default:
 		return parse_structured_opt(ch, arg, o);
 	}
@@ -375,12 +392,23 @@ static int parse_limit_opt(int ch, const char *arg, struct scanopts *o)
 	}
 }
 
+/* What the engine loads: --phishing-sigs, --phishing-scan-urls. */
+static int parse_engine_opt(int ch, const char *arg, struct cmdline *cl)
+{
+	return yes_no(arg, &cl->db.flags, 0,
+		      ch == OPT_PHISH_SIGS ? VIGIL_ENGINE_NO_PHISHING_SIGS :
+					     VIGIL_ENGINE_NO_PHISHING_URLS);
+}
+
 static int parse_value_opt(int ch, const char *arg, struct scanopts *o,
 			   struct cmdline *cl)
 {
 	char *end;
 
 	switch (ch) {
+	case OPT_PHISH_SIGS:
+	case OPT_PHISH_URLS:
+		return parse_engine_opt(ch, arg, cl);
 	case 'd':
 		if (cl->db.npaths == MAX_DATABASES)
 			return -1;
@@ -423,6 +451,8 @@ static int parse_flag_opt(int ch, struct scanopts *o, struct cmdline *cl)
 	case OPT_NO_SUMMARY: o->no_summary = 1; break;
 	case OPT_FOLLOW: o->follow_symlinks = 1; break;
 	case OPT_PUA: cl->db.flags |= VIGIL_ENGINE_PUA; break;
+	case OPT_PHISH_SIGS:
+	case OPT_PHISH_URLS: return parse_engine_opt(ch, NULL, cl);
 	case OPT_STRICT: cl->db.flags |= VIGIL_ENGINE_STRICT; break;
 	case OPT_NO_CACHE: cl->no_cache = 1; break;
 	case OPT_PROGRESS: o->progress = 1; break;

@@ -82,6 +82,12 @@ static const struct kv_key opts[] = {
 	O("StructuredSSNFormatNormal", T_BOOL, structured_ssn_normal),
 	O("StructuredSSNFormatStripped", T_BOOL, structured_ssn_stripped),
 	O("StructuredCCOnly", T_BOOL, structured_cc_only),
+	O("PhishingSignatures", T_BOOL, phishing_sigs),
+	O("PhishingScanURLs", T_BOOL, phishing_urls),
+	O("AlertPhishingSSLMismatch", T_BOOL, alert_phishing_ssl),
+	O("AlertPhishingCloak", T_BOOL, alert_phishing_cloak),
+	O("PhishingAlwaysBlockSSLMismatch", T_BOOL, alert_phishing_ssl),
+	O("PhishingAlwaysBlockCloak", T_BOOL, alert_phishing_cloak),
 	O("AlertEncrypted", T_BOOL, alert_encrypted),
 	O("AlertEncryptedArchive", T_BOOL, alert_encrypted_archive),
 	O("AlertEncryptedDoc", T_BOOL, alert_encrypted_doc),
@@ -129,10 +135,7 @@ static const char *const clamd_only[] = {
 	"FollowDirectorySymlinks", "FollowFileSymlinks", "CrossFilesystems",
 	"MaxDirectoryRecursion", "ExcludePath", "VirusEvent", "DetectPUA",
 	"ExcludePUA", "IncludePUA",
-	"ScanImageFuzzyHash", "ScanPartialMessages", "PhishingSignatures",
-	"PhishingScanURLs", "PhishingAlwaysBlockSSLMismatch",
-	"PhishingAlwaysBlockCloak", "PartitionIntersection",
-	"AlertPhishingSSLMismatch", "AlertPhishingCloak",
+	"ScanImageFuzzyHash", "ScanPartialMessages", "PartitionIntersection",
 	"AlertPartitionIntersection", "ArchiveBlockEncrypted",
 	"OLE2BlockMacros", "AlgorithmicDetection", "MaxEmbeddedPE",
 	"MaxHTMLNormalize", "MaxHTMLNoTags", "MaxScriptNormalize",
@@ -173,6 +176,7 @@ void conf_defaults(struct vconf *c)
 	c->scan_elf = c->scan_swf = c->scan_xmldocs = c->scan_hwp3 = 1;
 	c->scan_onenote = c->scan_image = c->heuristic_alerts = 1;
 	c->structured_ssn_normal = 1;
+	c->phishing_sigs = c->phishing_urls = 1;
 	c->structured_cc_count = c->structured_ssn_count =
 		VIGIL_DEFAULT_STRUCTURED_COUNT;
 	c->alert_encrypted = c->alert_encrypted_archive = 1;

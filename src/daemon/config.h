@@ -62,6 +62,10 @@ struct vconf {
 	int structured_ssn_normal;	/* StructuredSSNFormatNormal */
 	int structured_ssn_stripped;	/* StructuredSSNFormatStripped */
 	int structured_cc_only;		/* StructuredCCOnly */
+	int phishing_sigs;		/* PhishingSignatures */
+	int phishing_urls;		/* PhishingScanURLs */
+	int alert_phishing_ssl;		/* AlertPhishingSSLMismatch */
+	int alert_phishing_cloak;	/* AlertPhishingCloak */
 	int alert_encrypted;		/* AlertEncrypted (Vigil: yes) */
 	int alert_encrypted_archive;	/* AlertEncryptedArchive */
 	int alert_encrypted_doc;	/* AlertEncryptedDoc */

@@ -123,11 +123,11 @@ void db_fingerprint(const char *dir, char out[64])
 	XXH3_freeState(st);
 }
 
-int db_build(const char *dir, const char *cache_dir,
+int db_build(const char *dir, const char *cache_dir, unsigned flags,
 	     struct vigil_engine **out, struct db_info *info, char *err,
 	     size_t errlen)
 {
-	struct vigil_engine_options o = { sizeof(o), 0, cache_dir, on_log,
+	struct vigil_engine_options o = { sizeof(o), flags, cache_dir, on_log,
 					  NULL, NULL };
 	struct vigil_engine_stats st = { .size = sizeof(st) };
 	struct vigil_engine *e = NULL;
@@ -164,17 +164,18 @@ static void *loader_main(void *arg)
 	uint64_t one = 1;
 
 	l->engine = NULL;
-	l->rc = db_build(l->dir, l->cache_dir, &l->engine, &l->info, l->err,
-			 sizeof(l->err));
+	l->rc = db_build(l->dir, l->cache_dir, l->flags, &l->engine, &l->info,
+			 l->err, sizeof(l->err));
 	if (write(l->efd, &one, sizeof(one)) < 0)
 		l->rc = -1;
 	return NULL;
 }
 
 int db_loader_init(struct db_loader *l, const char *dir,
-		   const char *cache_dir)
+		   const char *cache_dir, unsigned flags)
 {
 	memset(l, 0, sizeof(*l));
+	l->flags = flags;
 	l->ev.kind = EV_LOADER;
 	l->dir = dir;
 	l->cache_dir = cache_dir;

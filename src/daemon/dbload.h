@@ -25,7 +25,7 @@ struct db_info {
  * a database that flags any of them, or holds no signatures, is refused.
  * Returns 0, or -1 with a reason in err.
  */
-int db_build(const char *dir, const char *cache_dir,
+int db_build(const char *dir, const char *cache_dir, unsigned flags,
 	     struct vigil_engine **out, struct db_info *info, char *err,
 	     size_t errlen);
 
@@ -39,6 +39,7 @@ struct db_loader {
 	int running;
 	pthread_t thread;
 	const char *dir, *cache_dir;
+	unsigned flags;		/* VIGIL_ENGINE_*: PhishingSignatures ... */
 	struct vigil_engine *engine;	/* result */
 	struct db_info info;
 	int rc;
@@ -46,7 +47,7 @@ struct db_loader {
 };
 
 int db_loader_init(struct db_loader *l, const char *dir,
-		   const char *cache_dir);
+		   const char *cache_dir, unsigned flags);
 /* Starts a build; -1 if one is running or the thread cannot start. */
 int db_loader_start(struct db_loader *l);
 /* After the event: joins the thread. The result is in l->rc/engine. */

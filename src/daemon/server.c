@@ -203,6 +203,13 @@ static unsigned skip_families(const struct vconf *c)
 	       (c->scan_image ? 0 : VIGIL_FAMILY_IMAGE);
 }
 
+/* What clamd.conf says the engine loads. */
+static unsigned engine_flags(const struct vconf *c)
+{
+	return (c->phishing_sigs ? 0 : VIGIL_ENGINE_NO_PHISHING_SIGS) |
+	       (c->phishing_urls ? 0 : VIGIL_ENGINE_NO_PHISHING_URLS);
+}
+
 /* The heuristics' keys (clamd's names and defaults). */
 static unsigned heuristic_flags(const struct vconf *c)
 {
@@ -215,7 +222,9 @@ static unsigned heuristic_flags(const struct vconf *c)
 	       (c->structured_ssn_normal ?
 			VIGIL_SCAN_STRUCTURED_SSN_NORMAL : 0) |
 	       (c->structured_ssn_stripped ?
-			VIGIL_SCAN_STRUCTURED_SSN_STRIPPED : 0);
+			VIGIL_SCAN_STRUCTURED_SSN_STRIPPED : 0) |
+	       (c->alert_phishing_ssl ? VIGIL_SCAN_ALERT_PHISHING_SSL : 0) |
+	       (c->alert_phishing_cloak ? VIGIL_SCAN_ALERT_PHISHING_CLOAK : 0);
 }
 
 /* The scan flags clamd.conf's keys ask for. */
@@ -294,10 +303,12 @@ int server_init(struct server *s, struct vconf *conf)
 		vlog(LOG_ERR, "DatabaseDirectory is not set");
 		return -1;
 	}
-	if (db_loader_init(&s->loader, conf->database_dir, conf->cache_dir) < 0 ||
+	if (db_loader_init(&s->loader, conf->database_dir, conf->cache_dir,
+			   engine_flags(conf)) < 0 ||
 	    ev_add(s->epfd, s->loader.efd, EPOLLIN, &s->loader.ev) < 0)
 		return -1;
-	if (db_build(conf->database_dir, conf->cache_dir, &e, &s->svc.db, err,
+	if (db_build(conf->database_dir, conf->cache_dir, engine_flags(conf),
+		     &e, &s->svc.db, err,
 		     sizeof(err)) < 0) {
 		vlog(LOG_ERR, "cannot load the database: %s", err);
 		return -1;

@@ -183,7 +183,7 @@ static void config_lines(void **st)
 	assert_int_equal(LINE("LogFile \"/x y\""), 0);
 	assert_string_equal(c.log_file, "/x y");
 	assert_int_equal(LINE("  # comment"), 1);
-	assert_int_equal(LINE("PhishingScanURLs yes"), 1); /* clamd's, no meaning */
+	assert_int_equal(LINE("ScanPartialMessages yes"), 1); /* clamd's, no meaning */
 	assert_int_equal(LINE("ScanELF no"), 0);
 	assert_int_equal(c.scan_elf, 0);
 	assert_int_equal(LINE("HeuristicScanPrecedence yes"), 0);

@@ -11,6 +11,7 @@
 #include "core/engine_int.h"
 #include "util/fileio.h"
 #include "sig/lexpr.h"
+#include "db/phishdb.h"
 
 static int group_to_shard(struct vigil_engine *e, struct group *g)
 {
@@ -60,10 +61,39 @@ static int cdb_regexes(struct shard *s)
 	return 0;
 }
 
+/* The phishing lists' regexes, compiled once per shard. */
+static int phish_regexes(struct shard *s)
+{
+	const struct vdb_view *v = &s->v;
+	size_t i;
+
+	if (!v->nphish)
+		return 0;
+	if (!(s->phish_re = calloc(v->nphish, sizeof(*s->phish_re))))
+		return VIGIL_ENOMEM;
+	for (i = 0; i < v->nphish; i++) {
+		const struct vdb_phish *f = &v->phish[i];
+		int icase, rc = 0;
+		const char *re;
+
+		if (strchr("RXY", f->kind)) {
+			re = phishdb_regex(vdb_str(v, f->pattern), &icase);
+			rc = regcomp(&s->phish_re[i], re,
+				     REG_EXTENDED | REG_NOSUB |
+					     (f->icase ? REG_ICASE : 0));
+		}
+		if (rc)
+			return rc == REG_ESPACE ? VIGIL_ENOMEM : VIGIL_EFORMAT;
+		s->nphish_re++;
+	}
+	return 0;
+}
+
 static int ldb_tables(struct shard *s)
 {
 	const struct vdb_view *v = &s->v;
 	size_t i, n = 0;
+	int rc;
 
 	s->cnt_base = calloc(v->nldb + 1, sizeof(*s->cnt_base));
 	s->zero_ldb = calloc(v->nldb + 1, sizeof(*s->zero_ldb));
@@ -79,7 +109,9 @@ static int ldb_tables(struct shard *s)
 	if (v->npcre &&
 	    !(s->pcre_code = calloc(v->npcre, sizeof(*s->pcre_code))))
 		return VIGIL_ENOMEM;
-	return cdb_regexes(s);
+	if ((rc = cdb_regexes(s)) != 0)
+		return rc;
+	return phish_regexes(s);
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -128,6 +160,7 @@ static int build_matchers(struct vigil_engine *e)
 			e->has_imphash |= s->v.nhash[HT_IMP + a] > 0;
 		}
 		e->has_cdb |= s->v.ncdb > 0;
+		e->has_phish |= s->v.nphish > 0;
 		if ((rc = ldb_tables(s)) < 0)
 			return rc;
 		if (e->opts.flags & VIGIL_ENGINE_NO_MATCHER)

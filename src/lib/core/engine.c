@@ -76,6 +76,10 @@ static void shard_free(struct shard *s)
 	for (i = 0; i < s->ncdb_re; i++)
 		regfree(&s->cdb_re[i]);
 	free(s->cdb_re);
+	for (i = 0; i < s->nphish_re; i++)
+		if (strchr("RXY", s->v.phish[i].kind))
+			regfree(&s->phish_re[i]);
+	free(s->phish_re);
 	memset(s, 0, sizeof(*s));
 }
 

@@ -31,6 +31,9 @@ struct shard {
 	_Atomic(void *) *pcre_code; /* per PCRE subsignature, on first use */
 	regex_t *cdb_re;	/* per .cdb record, its file name expression */
 	size_t ncdb_re;		/* of them compiled (to free) */
+	regex_t *phish_re;	/* per phishing list line, its regex (or
+				 * unused, for host patterns) */
+	size_t nphish_re;	/* lines looked at (to free) */
 	char name[256];
 };
 
@@ -53,6 +56,7 @@ struct vigil_engine {
 	int has_secthash;	/* some shard has PE section hashes */
 	int has_imphash;	/* some shard has PE import table hashes */
 	int has_cdb;		/* some shard has container metadata */
+	int has_phish;		/* some shard has a phishing list */
 	uint64_t skipped;
 	uint64_t cache_hits;
 };

@@ -17,6 +17,7 @@
 #include "core/digest.h"
 #include "core/filetype.h"
 #include "core/htmlnorm.h"
+#include "core/phishscan.h"
 #include "core/scanner_int.h"
 #include "core/textnorm.h"
 #include "formats/format.h"
@@ -480,6 +481,16 @@ int fmt_macros(struct fmt_ctx *c)
 	if (!(c->s->opts.flags & VIGIL_SCAN_ALERT_MACROS))
 		return 0;
 	return fmt_heuristic(c, "Heuristics.OLE2.ContainsMacros");
+}
+
+int fmt_phish(struct fmt_ctx *c, const uint8_t *buf, size_t len)
+{
+	int rc;
+
+	if (len > PHISH_MAX_PART_BYTES)
+		return 0; /* as ClamAV: large parts are not read for links */
+	rc = phishscan_run(c->s, buf, len);
+	return rc < 0 ? rc : rc || c->s->w.stop;
 }
 
 int fmt_heuristic(struct fmt_ctx *c, const char *name)

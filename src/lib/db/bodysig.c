@@ -176,6 +176,10 @@ int ndb_line(struct loadctx *lc, const char *s, size_t n)
 			   f.count > 5 ? f.p[5] : NULL,
 			   f.count > 5 ? f.n[5] : 0, &rc))
 		return rc < 0 ? rc : 1;
+	if ((lc->flags & VIGIL_ENGINE_NO_PHISHING_SIGS) &&
+	    ((f.n[0] >= 13 && !memcmp(f.p[0], "HTML.Phishing", 13)) ||
+	     (f.n[0] >= 14 && !memcmp(f.p[0], "Email.Phishing", 14))))
+		return 1; /* --phishing-sigs=no, as clamscan: silently */
 	if (f.n[2] && f.p[2][0] == '$') /* a macro group member */
 		return macrosig_member(lc, f.p[2], f.n[2], f.p[3], f.n[3]);
 	if ((rc = bodysig_target(lc, f.p[1], f.n[1], &tmpl.target)) != 0 ||

@@ -14,6 +14,7 @@
 #include "db/cvd.h"
 #include "db/hashdb.h"
 #include "db/ign.h"
+#include "db/phishdb.h"
 #include "common/reader.h"
 
 static const struct {
@@ -33,8 +34,8 @@ static const struct {
 	{ "mdb", LK_SECTHASH, 0 }, { "msb", LK_SECTHASH, 0 },
 	{ "mdu", LK_SECTHASH, 1 }, { "msu", LK_SECTHASH, 1 },
 	{ "imp", LK_IMP, 0 },	 { "cdb", LK_CDB, 0 },
-	{ "ftm", LK_FTM, 0 }, { "pdb", LK_UNSUPPORTED, 0 },
-	{ "gdb", LK_UNSUPPORTED, 0 }, { "wdb", LK_UNSUPPORTED, 0 },
+	{ "ftm", LK_FTM, 0 }, { "pdb", LK_PDB, 0 },
+	{ "gdb", LK_UNSUPPORTED, 0 }, { "wdb", LK_WDB, 0 },
 	{ "crb", LK_UNSUPPORTED, 0 }, { "cat", LK_UNSUPPORTED, 0 },
 	{ "idb", LK_UNSUPPORTED, 0 }, { "cbc", LK_UNSUPPORTED, 0 },
 	{ "yar", LK_UNSUPPORTED, 0 }, { "yara", LK_UNSUPPORTED, 0 },
@@ -94,6 +95,16 @@ static int logic_line(struct loadctx *lc, const char *s, size_t n)
 	int rc = ldb_line(lc, s, n);
 
 	return rc < 0 ? rc : 0;
+}
+
+static int pdb_line(struct loadctx *lc, const char *s, size_t n)
+{
+	return phishdb_line(lc, s, n, 0);
+}
+
+static int wdb_line(struct loadctx *lc, const char *s, size_t n)
+{
+	return phishdb_line(lc, s, n, 1);
 }
 
 static int ign2_line(struct loadctx *lc, const char *s, size_t n)
@@ -188,6 +199,7 @@ int loader_load(struct loadctx *lc, const char *name, const uint8_t *buf,
 		[LK_HASH] = hash_line, [LK_ALLOW] = allow_line,
 		[LK_SECTHASH] = section_line, [LK_IMP] = imp_line,
 		[LK_CDB] = cdb_line, [LK_FTM] = ftm_line,
+		[LK_PDB] = pdb_line, [LK_WDB] = wdb_line,
 		[LK_NDB] = body_line, [LK_LDB] = logic_line,
 		[LK_IGN2] = ign2_line, [LK_IGN] = ign1_line,
 	};
@@ -197,6 +209,9 @@ int loader_load(struct loadctx *lc, const char *name, const uint8_t *buf,
 	lc->file = name;
 	lc->line = 0;
 	if (pua && !(lc->flags & VIGIL_ENGINE_PUA))
+		return 0;
+	if ((kind == LK_PDB || kind == LK_WDB) &&
+	    (lc->flags & VIGIL_ENGINE_NO_PHISHING_URLS))
 		return 0;
 	switch (kind) {
 	case LK_CVD:

@@ -44,6 +44,8 @@ struct vdb_view {
 	size_t nmacropat;
 	const struct vdb_cdb *cdb;
 	size_t ncdb;
+	const struct vdb_phish *phish;
+	size_t nphish;
 	const uint32_t *ignore;
 	size_t nignore;
 };

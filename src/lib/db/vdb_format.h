@@ -15,7 +15,7 @@
 #endif
 
 #define VDB_MAGIC "VIGILDB\x1a"
-#define VDB_FORMAT_VERSION 3
+#define VDB_FORMAT_VERSION 4
 #define VDB_SECTION_ALIGN 64
 #define VDB_MAX_SECTIONS 48
 
@@ -58,6 +58,7 @@ enum vdb_section_id {
 	VDB_SEC_MACROPAT = 31,	/* struct vdb_macro_pat[]: macro group members */
 	VDB_SEC_MACRO = 32,	/* struct vdb_macro[], by .ldb and subsignature */
 	VDB_SEC_CDB = 33,	/* struct vdb_cdb[]: container metadata (.cdb) */
+	VDB_SEC_PHISH = 34,	/* struct vdb_phish[]: phishing lists (.pdb .wdb) */
 };
 
 enum hash_algo { HASH_MD5 = 0, HASH_SHA1 = 1, HASH_SHA256 = 2, HASH_NALGO };
@@ -250,6 +251,19 @@ struct vdb_cdb {
 	uint32_t crc;
 	uint64_t range[4][2];	/* CDB_R_*: [lo, hi] */
 };				/* 80 bytes */
+
+/*
+ * A line of a phishing list: kind is the line's letter (.pdb: 'R' regex,
+ * 'H' host; .wdb: 'X' regex, 'M' host pair, 'Y' real-URL regex); pattern
+ * (in VDB_SEC_STRINGS) is what follows it, with ClamAV's '/' appended.
+ * Regexes are POSIX extended, case-blind when icase.
+ */
+struct vdb_phish {
+	uint32_t pattern;
+	uint8_t kind;
+	uint8_t icase;
+	uint8_t reserved[2];
+};				/* 8 bytes */
 
 #define CDB_ANY 2
 enum { CDB_R_CONTAINER = 0, CDB_R_STORED, CDB_R_REAL, CDB_R_POS };

@@ -264,6 +264,15 @@ static int records_ok(const struct vdb_view *v)
 				    strlen(vdb_str(v, c->regex))))
 			return 0;
 	}
+	for (i = 0; i < v->nphish; i++) {
+		const struct vdb_phish *f = &v->phish[i];
+		const char *pat = name_ok(v, f->pattern) ?
+					  vdb_str(v, f->pattern) : NULL;
+
+		if (!pat || !strchr("RHXMY", f->kind) || !f->kind ||
+		    f->icase > 1 || cdb_regex_shape(pat, strlen(pat)))
+			return 0;
+	}
 	return matchables_ok(v) && pcres_ok(v) && bcomps_ok(v) &&
 	       macros_ok(v);
 }
@@ -303,7 +312,9 @@ int vdb_open(const uint8_t *buf, size_t len, const uint64_t *body_sum,
 				   &p, &v->nmacropat)) ||
 	    (v->macropat = p, section(v, VDB_SEC_CDB, sizeof(*v->cdb), &p,
 				      &v->ncdb)) ||
-	    (v->cdb = p, section(v, VDB_SEC_IGNORE, 4, &p, &v->nignore)))
+	    (v->cdb = p, section(v, VDB_SEC_PHISH, sizeof(*v->phish), &p,
+				 &v->nphish)) ||
+	    (v->phish = p, section(v, VDB_SEC_IGNORE, 4, &p, &v->nignore)))
 		return bad(why, "bad section bounds");
 	v->ignore = p;
 	if (!records_ok(v))

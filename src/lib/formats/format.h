@@ -125,6 +125,11 @@ int fmt_macros(struct fmt_ctx *c);
  * VIGIL_SCAN_HEURISTIC_PRECEDENCE it ends the scan. Returns as
  * fmt_child(). */
 int fmt_heuristic(struct fmt_ctx *c, const char *name);
+/* Largest mail text part whose links are checked (ClamAV's 100 KiB). */
+#define PHISH_MAX_PART_BYTES (100u * 1024)
+/* The text of a mail's body part (HTML or plain): its links checked
+ * against the phishing lists. Returns as fmt_child(). */
+int fmt_phish(struct fmt_ctx *c, const uint8_t *buf, size_t len);
 /* A warning naming the current object: why something was not read. */
 void fmt_warn(struct fmt_ctx *c, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

@@ -134,8 +134,10 @@ static void param(const char *v, const char *name, char *out, size_t cap)
 static int entity_scan(struct mctx *m, const uint8_t *b, size_t len,
 		       unsigned depth);
 
-/* Decoded body handed over; uuencoded blocks in it too. */
-static int leaf(struct mctx *m, const struct entity *e, const char *name)
+/* Decoded body handed over; a text body (not an attachment) has its
+ * links checked for phishing first. */
+static int leaf(struct mctx *m, const struct entity *e, const char *name,
+		int body_text)
 {
 	char enc[HDR_VALUE_BYTES];
 	struct vbuf out = { 0 };
@@ -151,6 +153,8 @@ static int leaf(struct mctx *m, const struct entity *e, const char *name)
 		rc = enc_qp(e->body, e->blen, max, &out, &over);
 	else
 		rc = vbuf_append(&out, e->body, e->blen < max ? e->blen : max);
+	if (rc == 0 && body_text && !over && out.len)
+		rc = fmt_phish(m->c, out.data, out.len);
 	if (rc == 0 && over)
 		rc = fmt_too_big(m->c, name);
 	else if (rc == 0 && out.len)
@@ -234,6 +238,7 @@ static int entity_scan(struct mctx *m, const uint8_t *b, size_t len,
 {
 	char ct[HDR_VALUE_BYTES], cd[HDR_VALUE_BYTES], v[PART_NAME_BYTES];
 	struct entity e;
+	int body_text;
 
 	if (depth > MAIL_MAX_DEPTH)
 		return fmt_unreadable(m->c,
@@ -251,6 +256,8 @@ static int entity_scan(struct mctx *m, const uint8_t *b, size_t len,
 	param(cd, "filename", v, sizeof(v));
 	if (!*v)
 		param(ct, "name", v, sizeof(v));
+	body_text = !*v && (!*ct || !strncasecmp(ct, "text/", 5)) &&
+		    strncasecmp(cd, "attachment", 10);
 	if (!*v)
 		snprintf(v, sizeof(v), "part%u", m->parts + 1);
 	header(&e, "Content-Transfer-Encoding", cd, sizeof(cd));
@@ -260,7 +267,7 @@ static int entity_scan(struct mctx *m, const uint8_t *b, size_t len,
 		if (rc || strcasestr(cd, "uuencode"))
 			return rc;
 	}
-	return leaf(m, &e, v);
+	return leaf(m, &e, v, body_text);
 }
 
 /* Where the next line starting "From " after the one at from begins, or len. */
