@@ -61,3 +61,36 @@ def write(root):
     (root / "w.wdb").write_text(WDB)
     (root / "x.ndb").write_text("Nothing:0:*:6e6f7468696e672d6d617463686573\n")
     return files
+
+
+def sha256(text):
+    import hashlib
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+GDB_CASES = {
+    "blocked.eml": '<a href="http://blocked.example.net/x?y=1">click</a>',
+    "phish.eml": '<a href="https://user@Phish.Example.ORG/login/page.html">log in</a>',
+    "malware.eml": '<a href="http://a.b.example.com/dl">download</a>',
+    "allowed.eml": '<a href="http://ok.example.com/">ok</a>',
+    "escaped.eml": '<a href="http://blocked.example.net/%2e/x">click</a>',
+    "empty.eml": '<a href="http://blocked.example.net/"></a>',
+    "none.eml": '<a href="http://fine.example.net/">fine</a>',
+    "allowed-only.eml": '<a href="http://safe.example.org/">fine</a>',
+}
+
+
+def write_gdb(root):
+    """URL hashes on every list, and mails that reach them by a parent
+    domain, a path prefix, an escaped dot segment or nothing."""
+    files = root / "gfiles"
+    files.mkdir()
+    for name, body in GDB_CASES.items():
+        (files / name).write_bytes(mail(body))
+    (root / "g.gdb").write_text(
+        "S:P:%s\nS1:F:%s\nS2:F:%s\nS:F:%s\nS:W:%s\nS1:F:%s\nS:W:%s\n" % (
+            sha256("evil.example.net/")[:8], sha256("blocked.example.net/"),
+            sha256("phish.example.org/login/"), sha256("example.com/"),
+            sha256("ok.example.com/"), sha256("ok.example.com/"),
+            sha256("safe.example.org/")))
+    return files

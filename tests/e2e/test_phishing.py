@@ -65,11 +65,28 @@ def test_compiled_lists_and_bad_lines(tmp_path, vigil):
     v = by_file(vigil("scan", "--no-summary", "-d", vdb, files), files)
     assert v["spoof.eml"] == {"Heuristics.Phishing.Email.SpoofedDomain"}
     bad = tmp_path / "bad.pdb"
-    bad.write_text("Q:paypal.com\nR:(unclosed\nS:P:0123abcd\nH:\n")
+    bad.write_text("Q:paypal.com\nR:(unclosed\nS3:F:0123abcd\nH:\nS:F:abcd\n")
     r = vigil("db", "compile", "-v", "--no-matcher", bad, tmp_path / "x.ndb",
               "-o", tmp_path / "b.vdb")
-    for line in (1, 2, 3, 4):
+    for line in (1, 2, 3, 4, 5):
         assert "bad.pdb:%d:" % line in r.err, r.err
+
+
+def test_url_hashes_agree_with_clamscan(tmp_path, vigil, clamscan):
+    """.gdb URL hashes (S, S1, S2 listed, S:W allowed) looked up as
+    clamscan does: the same names file by file, also from a .vdb."""
+    phishgen.write(tmp_path)
+    files = phishgen.write_gdb(tmp_path)
+    dbs = ("-d", tmp_path / "x.ndb", "-d", tmp_path / "g.gdb")
+    c = by_file(clamscan("--no-summary", "-z", *dbs, files), files)
+    v = by_file(vigil("scan", "--no-summary", "-z", *dbs, files), files)
+    assert c == v
+    assert v["blocked.eml"] == {"Heuristics.Phishing.URL.Blocked"}
+    assert v["phish.eml"] == {"Heuristics.Safebrowsing.Suspected-phishing_safebrowsing.clamav.net"}
+    assert "none.eml" not in v and "allowed-only.eml" not in v
+    vdb = tmp_path / "g.vdb"
+    assert vigil("db", "compile", *dbs[1::2], "-o", vdb).rc == 0
+    assert by_file(vigil("scan", "--no-summary", "-z", "-d", vdb, files), files) == v
 
 
 def test_vigild_keys(tmp_path):

@@ -61,6 +61,35 @@ static int cdb_regexes(struct shard *s)
 	return 0;
 }
 
+static int hexval(char c)
+{
+	return c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10;
+}
+
+/* The URL hashes of .gdb lines, as bytes. */
+static int gsb_table(struct shard *s)
+{
+	const struct vdb_view *v = &s->v;
+	size_t i, k;
+
+	for (i = 0; i < v->nphish; i++) {
+		const struct vdb_phish *f = &v->phish[i];
+		const char *h = vdb_str(v, f->pattern);
+		struct gsb_entry *g;
+
+		if (f->kind != 'S')
+			continue;
+		if (!s->gsb && !(s->gsb = calloc(v->nphish, sizeof(*s->gsb))))
+			return VIGIL_ENOMEM;
+		g = &s->gsb[s->ngsb++];
+		for (k = 0; k < 32; k++)
+			g->digest[k] = (uint8_t)(hexval(h[2 * k]) * 16 +
+						 hexval(h[2 * k + 1]));
+		g->list = (char)f->reserved[0];
+	}
+	return 0;
+}
+
 /* The phishing lists' regexes, compiled once per shard. */
 static int phish_regexes(struct shard *s)
 {
@@ -109,7 +138,7 @@ static int ldb_tables(struct shard *s)
 	if (v->npcre &&
 	    !(s->pcre_code = calloc(v->npcre, sizeof(*s->pcre_code))))
 		return VIGIL_ENOMEM;
-	if ((rc = cdb_regexes(s)) != 0)
+	if ((rc = cdb_regexes(s)) != 0 || (rc = gsb_table(s)) != 0)
 		return rc;
 	return phish_regexes(s);
 }
@@ -163,6 +192,7 @@ static int build_matchers(struct vigil_engine *e)
 		e->has_phish |= s->v.nphish > 0;
 		if ((rc = ldb_tables(s)) < 0)
 			return rc;
+		e->has_gsb |= s->ngsb > 0;
 		if (e->opts.flags & VIGIL_ENGINE_NO_MATCHER)
 			continue;
 		rc = hsdb_build(&s->v, e->opts.cache_dir, e->opts.log,

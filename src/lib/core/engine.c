@@ -80,6 +80,7 @@ static void shard_free(struct shard *s)
 		if (strchr("RXY", s->v.phish[i].kind))
 			regfree(&s->phish_re[i]);
 	free(s->phish_re);
+	free(s->gsb);
 	memset(s, 0, sizeof(*s));
 }
 

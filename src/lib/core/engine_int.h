@@ -18,6 +18,12 @@
 
 #define ENGINE_MAX_SHARDS 64
 
+/* A URL hash of a .gdb line and its list ('0', '1', '2', 'W'). */
+struct gsb_entry {
+	uint8_t digest[32];
+	char list;
+};
+
 struct shard {
 	uint8_t *image;		/* malloc'd image, or NULL when mapped */
 	void *map;
@@ -34,6 +40,8 @@ struct shard {
 	regex_t *phish_re;	/* per phishing list line, its regex (or
 				 * unused, for host patterns) */
 	size_t nphish_re;	/* lines looked at (to free) */
+	struct gsb_entry *gsb;	/* the URL hashes of .gdb lines */
+	size_t ngsb;
 	char name[256];
 };
 
@@ -57,6 +65,7 @@ struct vigil_engine {
 	int has_imphash;	/* some shard has PE import table hashes */
 	int has_cdb;		/* some shard has container metadata */
 	int has_phish;		/* some shard has a phishing list */
+	int has_gsb;		/* some shard has URL hashes */
 	uint64_t skipped;
 	uint64_t cache_hits;
 };

@@ -9,7 +9,8 @@
  * byte is Cloaked.Null, a displayed https link to a plain http one is
  * SSL-Spoof, and different registered domains are SpoofedDomain. For a
  * host the list does not name, only the SSL and cloaking checks the scan
- * asks for (--alert-phishing-ssl, --alert-phishing-cloak) run.
+ * asks for (--alert-phishing-ssl, --alert-phishing-cloak) run. Before
+ * all of this, a real URL whose hash a .gdb lists is named by its list.
  */
 #include "core/phishscan.h"
 
@@ -19,6 +20,7 @@
 #include <strings.h>
 
 #include "core/engine_int.h"
+#include "core/gsb.h"
 #include "core/scanner_int.h"
 #include "core/url.h"
 #include "formats/web/links.h"
@@ -52,7 +54,7 @@ static int listed(const struct vigil_engine *e, int allow, const char *buf)
 		for (j = 0; j < s->v.nphish; j++) {
 			const struct vdb_phish *f = &s->v.phish[j];
 
-			if (!strchr(allow ? "XYM" : "RH", f->kind))
+			if (!f->kind || !strchr(allow ? "XYM" : "RH", f->kind))
 				continue;
 			if (f->kind == 'H' || f->kind == 'M' ?
 				    host_match(vdb_str(&s->v, f->pattern), buf) :
@@ -138,16 +140,21 @@ static int on_link(void *ctx, const char *tag, const char *value,
 		   ((s->opts.flags & VIGIL_SCAN_ALERT_PHISHING_CLOAK) ?
 			    CHECK_CLOAK : 0);
 	l.image = !strcmp(tag, "src");
-	if (!real || !shown || !*shown)
+	if (!real)
 		return 0;
 	snprintf(l.real, sizeof(l.real), "%s", real);
-	snprintf(l.display, sizeof(l.display), "%s", shown);
-	if (!url_is_url(l.real, 0) || !strcmp(l.real, l.display) ||
+	snprintf(l.display, sizeof(l.display), "%s", shown ? shown : "");
+	if (!url_is_url(l.real, 0))
+		return 0;
+	if ((name = gsb_check(s->e, l.real)))
+		goto found;
+	if (!*l.display || !strcmp(l.real, l.display) ||
 	    !url_cleanup(l.real, 1) || !url_cleanup(l.display, 0) ||
 	    !strcmp(l.real, l.display))
 		return 0;
 	if (!(name = judge(s->e, &l)))
 		return 0;
+found:
 	scanner_warn(s, "suspicious link: real %s, displayed %s", l.real,
 		     l.display);
 	return scanner_heuristic(s, name);

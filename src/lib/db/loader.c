@@ -35,7 +35,7 @@ static const struct {
 	{ "mdu", LK_SECTHASH, 1 }, { "msu", LK_SECTHASH, 1 },
 	{ "imp", LK_IMP, 0 },	 { "cdb", LK_CDB, 0 },
 	{ "ftm", LK_FTM, 0 }, { "pdb", LK_PDB, 0 },
-	{ "gdb", LK_UNSUPPORTED, 0 }, { "wdb", LK_WDB, 0 },
+	{ "gdb", LK_PDB, 0 }, { "wdb", LK_WDB, 0 },
 	{ "crb", LK_UNSUPPORTED, 0 }, { "cat", LK_UNSUPPORTED, 0 },
 	{ "idb", LK_UNSUPPORTED, 0 }, { "cbc", LK_UNSUPPORTED, 0 },
 	{ "yar", LK_UNSUPPORTED, 0 }, { "yara", LK_UNSUPPORTED, 0 },
@@ -210,7 +210,7 @@ int loader_load(struct loadctx *lc, const char *name, const uint8_t *buf,
 	lc->line = 0;
 	if (pua && !(lc->flags & VIGIL_ENGINE_PUA))
 		return 0;
-	if ((kind == LK_PDB || kind == LK_WDB) &&
+	if ((kind == LK_PDB || kind == LK_WDB) && /* .gdb is LK_PDB too */
 	    (lc->flags & VIGIL_ENGINE_NO_PHISHING_URLS))
 		return 0;
 	switch (kind) {

@@ -4,8 +4,10 @@
  * empty), and the pattern after the first ':' with a '/' appended. A
  * regex ending in "([/?].*)?/" or "([/?].*)/" loses that tail (only the
  * host is compared). Regexes must compile (POSIX extended, "(?i)" for
- * case-blind) and have a shape glibc handles in little time. Google Safe
- * Browsing hash lines ('S') are not read yet: warned and skipped.
+ * case-blind) and have a shape glibc handles in little time. URL hash
+ * lines ("S:F:", "S1:F:", "S2:F:" listed, "S:W:" allowed: a SHA-256 in
+ * hex) are kept with their list; host key prefixes ("S:P:") are read and
+ * not used, as in ClamAV.
  */
 #define _GNU_SOURCE
 #include "db/phishdb.h"
@@ -84,6 +86,36 @@ static int regex_ok(struct loadctx *lc, const char *pattern, int *icase)
 	return 0;
 }
 
+/* "S[12]:F:hash", "S:W:hash", "S:P:prefix". */
+static int hash_line(struct loadctx *lc, const char *s, size_t n, int allow)
+{
+	char list = s[1] == ':' ? '0' : s[1];
+	const char *p = s + (s[1] == ':' ? 2 : 3);
+	size_t left = (size_t)(s + n - p);
+	struct vdb_phish *f;
+
+	if ((list != '0' && list != '1' && list != '2') || p > s + n ||
+	    left < 2 || p[1] != ':' || !strchr(allow ? "W" : "FPW", p[0]) ||
+	    (p[0] != 'F' && p[0] != 'P' && p[0] != 'W') ||
+	    (p[0] == 'W' && list != '0'))
+		return skip(load_warn(lc, VIGIL_EFORMAT, "expected %s",
+				      allow ? "S:W:<sha256>" :
+					      "S[12]:F:<sha256>, S:W:<sha256> "
+					      "or S:P:<prefix>"));
+	if (p[0] == 'P')
+		return 0; /* host key prefixes: unused, as in ClamAV */
+	if (left - 2 != 64 || strspn(p + 2, "0123456789abcdefABCDEF") < 64)
+		return skip(load_warn(lc, VIGIL_EFORMAT, "a SHA-256 is 64 hex "
+				      "digits"));
+	if (!(f = varr_push(&lc->ss->phish)))
+		return VIGIL_ENOMEM;
+	f->kind = 'S';
+	f->icase = 0;
+	f->reserved[0] = (uint8_t)(p[0] == 'W' ? 'W' : list);
+	f->reserved[1] = 0;
+	return sigset_string(lc->ss, p + 2, 64, &f->pattern);
+}
+
 int phishdb_line(struct loadctx *lc, const char *s, size_t n, int allow)
 {
 	char pat[PHISH_MAX_PATTERN_BYTES + 2];
@@ -95,9 +127,8 @@ int phishdb_line(struct loadctx *lc, const char *s, size_t n, int allow)
 
 	if ((rc = flevel(lc, s, &n)) <= 0)
 		return rc < 0 ? VIGIL_EFORMAT : 1;
-	if (kind == 'S')
-		return skip(load_warn(lc, VIGIL_EUNSUPPORTED, "Safe Browsing "
-				      "hash lines are not read yet"));
+	if (kind == 'S' && n >= 2)
+		return hash_line(lc, s, n, allow);
 	if (!colon || colon >= s + n ||
 	    !strchr(allow ? "XMY" : "RH", kind))
 		return skip(load_warn(lc, VIGIL_EFORMAT, "expected %s",

@@ -256,7 +256,9 @@ struct vdb_cdb {
  * A line of a phishing list: kind is the line's letter (.pdb: 'R' regex,
  * 'H' host; .wdb: 'X' regex, 'M' host pair, 'Y' real-URL regex); pattern
  * (in VDB_SEC_STRINGS) is what follows it, with ClamAV's '/' appended.
- * Regexes are POSIX extended, case-blind when icase.
+ * Regexes are POSIX extended, case-blind when icase. Kind 'S' is a URL
+ * hash (.gdb): pattern is its SHA-256 in hex, reserved[0] its list ('0',
+ * '1', '2', or 'W' for allowed).
  */
 struct vdb_phish {
 	uint32_t pattern;

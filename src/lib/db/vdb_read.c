@@ -269,8 +269,14 @@ static int records_ok(const struct vdb_view *v)
 		const char *pat = name_ok(v, f->pattern) ?
 					  vdb_str(v, f->pattern) : NULL;
 
-		if (!pat || !strchr("RHXMY", f->kind) || !f->kind ||
-		    f->icase > 1 || cdb_regex_shape(pat, strlen(pat)))
+		if (!pat || !strchr("RHXMYS", f->kind) || !f->kind ||
+		    f->icase > 1)
+			return 0;
+		if (f->kind == 'S' ? strlen(pat) != 64 ||
+					     strspn(pat, "0123456789abcdefABCDEF") != 64 ||
+					     !f->reserved[0] ||
+					     !strchr("012W", f->reserved[0]) :
+				     cdb_regex_shape(pat, strlen(pat)) != NULL)
 			return 0;
 	}
 	return matchables_ok(v) && pcres_ok(v) && bcomps_ok(v) &&
