@@ -99,6 +99,13 @@ enum vigil_log_level {
 				   * one shard per container */
 #define VIGIL_ENGINE_NO_MATCHER 0x8u /* skip building the body matcher at
 				      * compile (inspection, db info) */
+#define VIGIL_ENGINE_NO_PHISHING_SIGS 0x10u /* skip HTML.Phishing.* and
+					     * Email.Phishing.* body
+					     * signatures (clamscan's
+					     * --phishing-sigs=no) */
+#define VIGIL_ENGINE_NO_PHISHING_URLS 0x20u /* do not load the phishing
+					     * lists (.pdb .wdb): no link
+					     * checks (--phishing-scan-urls=no) */
 
 typedef void (*vigil_log_fn)(void *ctx, int level, const char *msg);
 
@@ -203,6 +210,7 @@ struct vigil_engine_stats {
 	uint64_t cache_hits;	/* matchers taken from the cache */
 	uint64_t section_hash;	/* .mdb/.msb PE section hashes (since 0.2) */
 	uint64_t import_hash;	/* .imp PE import table hashes (since 0.3) */
+	uint64_t phishing;	/* .pdb .wdb .gdb lines (since 0.4) */
 };
 
 /*
@@ -284,6 +292,14 @@ struct vigil_scanner;
 					       * debit and private cards */
 #define VIGIL_SCAN_STRUCTURED_SSN_NORMAL 0x2000u   /* SSNs as 123-45-6789 */
 #define VIGIL_SCAN_STRUCTURED_SSN_STRIPPED 0x4000u /* SSNs as 123456789 */
+#define VIGIL_SCAN_ALERT_PHISHING_SSL 0x8000u /* a displayed https link to
+					       * a plain http one is
+					       * Heuristics.Phishing.Email.
+					       * SSL-Spoof for every domain,
+					       * not only the listed ones */
+#define VIGIL_SCAN_ALERT_PHISHING_CLOAK 0x10000u /* likewise a real URL
+						  * cloaked with a NUL byte
+						  * (Cloaked.Null) */
 
 /*
  * Limits, with ClamAV-like defaults; a value of 0 selects the default. An

@@ -215,7 +215,7 @@ static int build_matchers(struct vigil_engine *e)
 
 static uint64_t shard_sigs(const struct vdb_view *v)
 {
-	uint64_t n = v->nndb + v->nldb + v->ncdb;
+	uint64_t n = v->nndb + v->nldb + v->ncdb + v->nphish;
 	size_t t;
 
 	for (t = 0; t < HT_N; t++)
@@ -289,6 +289,7 @@ int vigil_engine_stats(const struct vigil_engine *e,
 		for (a = 0; a < HASH_NALGO; a++)
 			t.allow += v->nallow[a];
 		t.ignore += v->nignore;
+		t.phishing += v->nphish;
 		t.matcher_bytes += e->shards[i].m.bytes;
 		t.signatures += shard_sigs(v);
 	}
