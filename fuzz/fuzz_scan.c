@@ -55,7 +55,8 @@ static struct vigil_scanner *scanner(void)
 	struct vigil_scan_options o = {
 		.size = sizeof(o),
 		.flags = VIGIL_SCAN_ALERT_BROKEN | VIGIL_SCAN_ALERT_BROKEN_MEDIA |
-			 VIGIL_SCAN_DETECT_STRUCTURED | VIGIL_SCAN_ALERT_MACROS,
+			 VIGIL_SCAN_DETECT_STRUCTURED | VIGIL_SCAN_ALERT_MACROS |
+			 VIGIL_SCAN_ALERT_PARTITION_INTERSECTION,
 	};
 
 	if (s)

@@ -77,6 +77,8 @@ static void scan_usage(FILE *f)
 "      --alert-phishing-ssl[=yes|no], --alert-phishing-cloak[=yes|no]\n"
 "                           the SSL and cloaking checks on every link of a\n"
 "                           mail, not only on the domains the .pdb names\n"
+"      --alert-partition-intersection[=yes|no]  overlapping partitions\n"
+"                           of a disk image: Heuristics.PartitionIntersection\n"
 "      --phishing-sigs[=yes|no], --phishing-scan-urls[=yes|no]\n"
 "                           load HTML.Phishing/Email.Phishing signatures,\n"
 "                           and the .pdb/.wdb link checks (default yes)\n"
@@ -122,6 +124,7 @@ enum {
 	OPT_ALERT_BROKEN, OPT_ALERT_BROKEN_MEDIA, OPT_STRUCTURED,
 	OPT_SSN_FORMAT, OPT_SSN_COUNT, OPT_CC_COUNT, OPT_CC_MODE,
 	OPT_PHISH_SSL, OPT_PHISH_CLOAK, OPT_PHISH_SIGS, OPT_PHISH_URLS,
+	OPT_PART_INTERSECT,
 	OPT_LIMITS_WARN, OPT_NO_UNPACK, OPT_REQUIRE_SANDBOX, OPT_SANDBOX_PROBE,
 	OPT_LOG,
 };
@@ -188,6 +191,8 @@ static const struct option scan_long[] = {
 	{ "alert-phishing-ssl", optional_argument, NULL, OPT_PHISH_SSL },
 	{ "alert-phishing-cloak", optional_argument, NULL, OPT_PHISH_CLOAK },
 	{ "phishing-sigs", optional_argument, NULL, OPT_PHISH_SIGS },
+	{ "alert-partition-intersection", optional_argument, NULL,
+	  OPT_PART_INTERSECT },
 	{ "phishing-scan-urls", optional_argument, NULL, OPT_PHISH_URLS },
 	{ "limits-warn", no_argument, NULL, OPT_LIMITS_WARN },
 	{ "no-unpack", no_argument, NULL, OPT_NO_UNPACK },
@@ -336,6 +341,9 @@ static int parse_heuristic_opt(int ch, const char *arg, struct scanopts *o)
 	case OPT_PHISH_CLOAK:
 		return yes_no(arg, &o->scan_flags,
 			      VIGIL_SCAN_ALERT_PHISHING_CLOAK, 0);
+	case OPT_PART_INTERSECT:
+		return yes_no(arg, &o->scan_flags,
+			      VIGIL_SCAN_ALERT_PARTITION_INTERSECTION, 0);
 	default:
 		return parse_structured_opt(ch, arg, o);
 	}

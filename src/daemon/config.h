@@ -66,6 +66,7 @@ struct vconf {
 	int phishing_urls;		/* PhishingScanURLs */
 	int alert_phishing_ssl;		/* AlertPhishingSSLMismatch */
 	int alert_phishing_cloak;	/* AlertPhishingCloak */
+	int alert_partition_intersection; /* AlertPartitionIntersection */
 	int alert_encrypted;		/* AlertEncrypted (Vigil: yes) */
 	int alert_encrypted_archive;	/* AlertEncryptedArchive */
 	int alert_encrypted_doc;	/* AlertEncryptedDoc */

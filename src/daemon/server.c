@@ -224,7 +224,9 @@ static unsigned heuristic_flags(const struct vconf *c)
 	       (c->structured_ssn_stripped ?
 			VIGIL_SCAN_STRUCTURED_SSN_STRIPPED : 0) |
 	       (c->alert_phishing_ssl ? VIGIL_SCAN_ALERT_PHISHING_SSL : 0) |
-	       (c->alert_phishing_cloak ? VIGIL_SCAN_ALERT_PHISHING_CLOAK : 0);
+	       (c->alert_phishing_cloak ? VIGIL_SCAN_ALERT_PHISHING_CLOAK : 0) |
+	       (c->alert_partition_intersection ?
+			VIGIL_SCAN_ALERT_PARTITION_INTERSECTION : 0);
 }
 
 /* The scan flags clamd.conf's keys ask for. */

@@ -291,3 +291,51 @@ def test_onenote_attachments_agree_with_clamscan(tmp_path, vigil, clamscan):
     cut.write_bytes(fg.onenote(b"x" * 100)[:150])
     r = vigil("scan", "--no-summary", "-d", db, cut)
     assert "Heuristics.Broken.OneNote" in r.out and r.rc == 1
+
+
+def test_iso9660_with_and_without_joliet(tmp_path, vigil, clamscan):
+    """ISO 9660 images, plain, with Joliet and with Rock Ridge: each file
+    inside is an object of CL_TYPE_ISO9660's children, in both."""
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "a.txt").write_text("xx hidden-marker-in-iso yy\n")
+    files = tmp_path / "files"
+    files.mkdir()
+    for name, extra in (("plain.iso", []), ("joliet.iso", ["-J"]), ("rr.iso", ["-R"])):
+        subprocess.run(["genisoimage", "-quiet", *extra, "-o", str(files / name), str(src)],
+                       check=True)
+    db = tmp_path / "c.ldb"
+    db.write_text("IsoChild;Engine:81-255,Container:CL_TYPE_ISO9660,Target:0;0;"
+                  "68696464656e2d6d61726b65722d696e2d69736f\n")
+    c = by_file(clamscan("--no-summary", "-d", db, files), files)
+    v = by_file(vigil("scan", "--no-summary", "-d", db, files), files)
+    assert c == v == {n: {"IsoChild"} for n in ("plain.iso", "joliet.iso", "rr.iso")}
+
+
+def test_mbr_disk_images_agree_with_clamscan(tmp_path, vigil, clamscan):
+    """Disk images with a master boot record: primary and logical
+    partitions are contained objects of CL_TYPE_MBR; overlapping primary
+    partitions are ClamAV's Heuristics.MBRPartitionnIntersect with
+    --alert-partition-intersection."""
+    import struct
+    from heurgen import fg
+    files = tmp_path / "files"
+    files.mkdir()
+    mark = b"xx hidden-marker-in-disk yy\n"
+    (files / "primary.img").write_bytes(fg.mbr_image([(b"first", 0x83), (mark, 0x0c)]))
+    (files / "logical.img").write_bytes(fg.mbr_image([(b"first", 0x83)],
+                                                     ebr_parts=[b"logical", mark]))
+    (files / "plain.img").write_bytes(fg.mbr_image([(b"nothing here", 0x83)]))
+    img = bytearray(fg.mbr_image([(b"a" * 2048, 0x83), (b"b" * 1024, 0x83)]))
+    struct.pack_into("<I", img, 446 + 16 + 8, 3)  # the second starts in the first
+    (files / "overlap.img").write_bytes(bytes(img))
+    db = tmp_path / "c.ldb"
+    db.write_text("MbrChild;Engine:81-255,Container:CL_TYPE_MBR,Target:0;0;"
+                  "68696464656e2d6d61726b65722d696e2d6469736b\n")
+    for opts, extra in (((), {}),
+                        (("--alert-partition-intersection",),
+                         {"overlap.img": {"Heuristics.MBRPartitionnIntersect"}})):
+        c = by_file(clamscan("--no-summary", *opts, "-d", db, files), files)
+        v = by_file(vigil("scan", "--no-summary", *opts, "-d", db, files), files)
+        want = dict({"primary.img": {"MbrChild"}, "logical.img": {"MbrChild"}}, **extra)
+        assert c == v == want, opts

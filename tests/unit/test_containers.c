@@ -222,6 +222,7 @@ static void unsupported_member(void **st)
 	tar_add(&tar, "x.mdb", "1234:6f5902ac237024bdd0c176cb93063dc4:Sect\n"
 			       "1235:6f5902ac237024bdd0c176cb93063dc5:Sect2\n");
 	tar_add(&tar, "x.pdb", "R:example.org\nR:example.net\n");
+	tar_add(&tar, "x.idb", "I1:G1:G2:aa\nI2:G1:G2:bb\n");
 	tar.n += 1024;
 	make_cvd(&tar, 0, &cvd);
 	assert_int_equal(vigil_engine_new(&e, &o), 0);
@@ -231,7 +232,8 @@ static void unsupported_member(void **st)
 	assert_int_equal(s.body, 1);
 	assert_int_equal(s.section_hash, 2);
 	assert_int_equal(s.import_hash, 2);
-	assert_int_equal(s.skipped, 2); /* the .pdb lines */
+	assert_int_equal(s.phishing, 2);
+	assert_int_equal(s.skipped, 2); /* the .idb lines */
 	vigil_engine_free(e);
 }
 

@@ -493,6 +493,11 @@ int fmt_phish(struct fmt_ctx *c, const uint8_t *buf, size_t len)
 	return rc < 0 ? rc : rc || c->s->w.stop;
 }
 
+int fmt_flag(const struct fmt_ctx *c, unsigned flag)
+{
+	return (c->s->opts.flags & flag) != 0;
+}
+
 int fmt_heuristic(struct fmt_ctx *c, const char *name)
 {
 	int rc = scanner_heuristic(c->s, name);

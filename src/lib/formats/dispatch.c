@@ -28,6 +28,7 @@ static const struct format formats[] = {
 	{ "tnef", MAIL, tnef_probe, tnef_extract },
 	{ "sis", ARC, sis_probe, sis_extract },
 	{ "onenote", VIGIL_FAMILY_ONENOTE, onenote_probe, onenote_extract },
+	{ "mbr", ARC, mbr_probe, mbr_extract },
 	{ "exe", VIGIL_FAMILY_PE, exe_probe, exe_extract }, /* own order */
 };
 

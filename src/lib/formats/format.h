@@ -125,6 +125,8 @@ int fmt_macros(struct fmt_ctx *c);
  * VIGIL_SCAN_HEURISTIC_PRECEDENCE it ends the scan. Returns as
  * fmt_child(). */
 int fmt_heuristic(struct fmt_ctx *c, const char *name);
+/* 1 if the scan's flags (VIGIL_SCAN_*) include flag. */
+int fmt_flag(const struct fmt_ctx *c, unsigned flag);
 /* Largest mail text part whose links are checked (ClamAV's 100 KiB). */
 #define PHISH_MAX_PART_BYTES (100u * 1024)
 /* The text of a mail's body part (HTML or plain): its links checked

@@ -19,6 +19,7 @@ PARSER(arj);		/* archive/arj.c */
 PARSER(archive);	/* archive/archive.c */
 PARSER(mspack);		/* archive/mspack.c */
 PARSER(sis);		/* archive/sis.c */
+PARSER(mbr);		/* archive/mbr.c */
 PARSER(mail);		/* mail/mail.c */
 PARSER(binhex);		/* mail/binhex.c */
 PARSER(tnef);		/* mail/tnef.c */
