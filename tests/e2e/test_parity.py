@@ -339,3 +339,37 @@ def test_mbr_disk_images_agree_with_clamscan(tmp_path, vigil, clamscan):
         v = by_file(vigil("scan", "--no-summary", *opts, "-d", db, files), files)
         want = dict({"primary.img": {"MbrChild"}, "logical.img": {"MbrChild"}}, **extra)
         assert c == v == want, opts
+
+
+def test_gpt_disk_images_agree_with_clamscan(tmp_path, vigil, clamscan):
+    """Disk images with a GUID partition table: each used entry is a
+    contained object of CL_TYPE_GPT, through the backup header when the
+    primary one is damaged; overlapping entries are
+    Heuristics.GPTPartitionIntersection with --alert-partition-intersection."""
+    import struct
+    import zlib
+    from heurgen import fg
+    files = tmp_path / "files"
+    files.mkdir()
+    mark = b"xx hidden-marker-in-disk yy\n"
+    (files / "gpt.img").write_bytes(fg.gpt_image([b"first", mark]))
+    img = bytearray(fg.gpt_image([b"first", mark]))
+    img[512 + 8] ^= 0xff  # the primary header's CRC no longer holds
+    (files / "backup.img").write_bytes(bytes(img))
+    img = bytearray(fg.gpt_image([b"a" * 2048, b"b" * 1024]))
+    struct.pack_into("<Q", img, 1024 + 128 + 32, 36)  # the second starts in the first
+    table = bytes(img[1024:1024 + 128 * 128])
+    struct.pack_into("<I", img, 512 + 88, zlib.crc32(table))
+    struct.pack_into("<I", img, 512 + 16, 0)
+    struct.pack_into("<I", img, 512 + 16, zlib.crc32(bytes(img[512:512 + 92])))
+    (files / "overlap.img").write_bytes(bytes(img))
+    db = tmp_path / "c.ldb"
+    db.write_text("GptChild;Engine:81-255,Container:CL_TYPE_GPT,Target:0;0;"
+                  "68696464656e2d6d61726b65722d696e2d6469736b\n")
+    for opts, extra in (((), {}),
+                        (("--alert-partition-intersection",),
+                         {"overlap.img": {"Heuristics.GPTPartitionIntersection"}})):
+        c = by_file(clamscan("--no-summary", *opts, "-d", db, files), files)
+        v = by_file(vigil("scan", "--no-summary", *opts, "-d", db, files), files)
+        want = dict({"gpt.img": {"GptChild"}, "backup.img": {"GptChild"}}, **extra)
+        assert c == v == want, opts
