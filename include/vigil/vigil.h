@@ -297,6 +297,11 @@ struct vigil_scanner;
 					       * Heuristics.Phishing.Email.
 					       * SSL-Spoof for every domain,
 					       * not only the listed ones */
+#define VIGIL_SCAN_ALERT_PARTITION_INTERSECTION 0x20000u /* partitions of
+							  * a disk image
+							  * that overlap are
+							  * Heuristics.
+							  * PartitionIntersection */
 #define VIGIL_SCAN_ALERT_PHISHING_CLOAK 0x10000u /* likewise a real URL
 						  * cloaked with a NUL byte
 						  * (Cloaked.Null) */
