@@ -3,9 +3,9 @@
  * descriptor (until one names no DLL), the DLL's name without a ".dll",
  * ".ocx" or ".sys" extension, then each function the original first thunk
  * (or, failing it, the first thunk) lists: "dll.function" in lower case,
- * entries joined by ','. A function imported by ordinal is "ordN" (ClamAV
- * knows the names of some ordinals of ws2_32, wsock32 and oleaut32;
- * Vigil does not, see docs/signatures.md). A name with a byte other than
+ * entries joined by ','. A function imported by ordinal is "ordN", or its
+ * name for the ordinals of ws2_32, wsock32 and oleaut32 that ClamAV names
+ * (ordnames.h). A name with a byte other than
  * a letter, digit, '_' or '.' makes the table unhashable, as in ClamAV.
  */
 #include "formats/exe/peimp.h"
@@ -17,6 +17,31 @@
 #include "common/reader.h"
 #include "formats/exe/pe.h"
 #include "vigil/vigil.h"
+
+#include "formats/exe/ordnames.h"
+
+/* What a function imported by ordinal is called in the hashed text. */
+static void ordinal_name(const char *dll, unsigned ord, char *fn, size_t cap)
+{
+	const struct ord_name *t = NULL;
+	size_t n = 0, i;
+
+	if (!strncasecmp(dll, "ws2_32.dll", 10) ||
+	    !strncasecmp(dll, "wsock32.dll", 11)) {
+		t = ws2_32_ords;
+		n = sizeof(ws2_32_ords) / sizeof(ws2_32_ords[0]);
+	} else if (!strncasecmp(dll, "oleaut32.dll", 12)) {
+		t = oleaut32_ords;
+		n = sizeof(oleaut32_ords) / sizeof(oleaut32_ords[0]);
+	}
+	for (i = 0; i < n; i++) {
+		if (t[i].ord == ord) {
+			snprintf(fn, cap, "%s", t[i].name);
+			return;
+		}
+	}
+	snprintf(fn, cap, "ord%u", ord);
+}
 
 /* The NUL-terminated name at an RVA (at most PEIMP_MAX_NAME bytes). */
 static int name_at(const uint8_t *b, size_t len, const struct pe_info *pe,
@@ -95,7 +120,7 @@ static int functions(const uint8_t *b, size_t len, const struct pe_info *pe,
 		if (rdr_failed(&r) || !t)
 			break;
 		if (t >> (w * 8 - 1)) /* by ordinal */
-			snprintf(fn, sizeof(fn), "ord%u", (unsigned)(t & 0xffff));
+			ordinal_name(dll, (unsigned)(t & 0xffff), fn, sizeof(fn));
 		else if (t > UINT32_MAX - 2 ||
 			 name_at(b, len, pe, (uint32_t)t + 2, fn) < 0)
 			continue; /* no name to read: ClamAV adds nothing */
