@@ -373,3 +373,25 @@ def test_gpt_disk_images_agree_with_clamscan(tmp_path, vigil, clamscan):
         v = by_file(vigil("scan", "--no-summary", *opts, "-d", db, files), files)
         want = dict({"gpt.img": {"GptChild"}, "backup.img": {"GptChild"}}, **extra)
         assert c == v == want, opts
+
+
+def test_icon_group_signatures_load_and_match_nothing(tmp_path, vigil, clamscan):
+    """IconGroup1/2 logical signatures load without a warning (ClamAV's
+    main.ldb has 80) and, with no .idb defining their groups, match
+    nothing, in clamscan as in Vigil; outside Target:1 they are refused."""
+    from heurgen import fg
+    files = tmp_path / "files"
+    files.mkdir()
+    (files / "a.exe").write_bytes(fg.pe(sections=(("code", b"\xc3" + b"ICONMARK" * 8),)))
+    db = tmp_path / "i.ldb"
+    db.write_text("Icon.Sig;Engine:51-255,Target:1,IconGroup1:DOCS;0;49434f4e4d41524b\n"
+                  "Plain.Sig;Engine:51-255,Target:1;0;49434f4e4d41524b\n")
+    c = by_file(clamscan("--no-summary", "-z", "-d", db, files), files)
+    r = vigil("scan", "--no-summary", "-z", "-d", db, files)
+    assert c == by_file(r, files) == {"a.exe": {"Plain.Sig"}}
+    assert "warning" not in r.err
+    bad = tmp_path / "bad.ldb"
+    bad.write_text("Icon.Sig;Engine:51-255,Target:0,IconGroup2:DOCS;0;49434f4e4d41524b\n"
+                   "Plain.Sig;Engine:51-255,Target:1;0;49434f4e4d41524b\n")
+    r = vigil("db", "compile", "-v", "--no-matcher", bad, "-o", tmp_path / "b.vdb")
+    assert "bad.ldb:1: IconGroup needs Target:1" in r.err

@@ -346,7 +346,8 @@ static void eval_ldb(struct bscan *b, uint32_t li)
 	const struct vdb_view *v = &b->sh->v;
 	const struct vdb_ldb *l = &v->ldb[li];
 
-	if (b->rc || !(b->targets & (1u << l->target)) ||
+	if (b->rc || (l->flags & LDB_F_ICON) ||
+	    !(b->targets & (1u << l->target)) ||
 	    b->len < l->fsize_min || b->len > l->fsize_max ||
 	    !containers_match(&b->s->w, l) || !exe_match(b, l))
 		return;

@@ -103,6 +103,13 @@ static int tdb_item(struct loadctx *lc, const char *k, size_t kn,
 		return exe_range(lc, k, kn, v, vn, l);
 	if (fields_eq(k, kn, "Target"))
 		return bodysig_target(lc, v, vn, &l->target);
+	if (fields_eq(k, kn, "IconGroup1") || fields_eq(k, kn, "IconGroup2")) {
+		if (!vn)
+			return skip(load_warn(lc, VIGIL_EFORMAT, "empty icon "
+					      "group"));
+		l->flags |= LDB_F_ICON; /* see docs/signatures.md */
+		return 0;
+	}
 	if (fields_eq(k, kn, "FileSize")) {
 		if (parse_range(v, vn, &l->fsize_min, &l->fsize_max) < 0)
 			return skip(load_warn(lc, VIGIL_EFORMAT, "malformed "
@@ -153,6 +160,9 @@ static int parse_tdb(struct loadctx *lc, const char *s, size_t n,
 	if (!has_target)
 		return skip(load_warn(lc, VIGIL_EFORMAT, "target block lacks "
 				      "Target"));
+	if ((l->flags & LDB_F_ICON) && l->target != 1)
+		return skip(load_warn(lc, VIGIL_EFORMAT, "IconGroup needs "
+				      "Target:1 (PE), as in ClamAV"));
 	return 0;
 }
 

@@ -171,6 +171,8 @@ struct vdb_ldb {
 #define LDB_F_ZERO_TRUE 0x01
 #define LDB_F_NSECT 0x02	/* nsect_min..nsect_max sections */
 #define LDB_F_EP 0x04		/* its entry point's offset in ep_min..ep_max */
+#define LDB_F_ICON 0x08		/* IconGroup1/2: needs an icon match, which
+				 * Vigil cannot make yet: never true */
 
 /*
  * A PCRE subsignature: its trigger (a logical expression over the
