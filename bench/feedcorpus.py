@@ -24,7 +24,7 @@ import sys
 import tempfile
 import time
 
-FILL = b"\x00"
+FILL = b"_"  # printable: a NUL makes clamscan take text for UTF-16
 
 
 def expand(hexsig):
@@ -272,7 +272,7 @@ def main():
     c = subprocess.run(["clamscan", "--no-summary", "-z", "-r", *dbs, corpus],
                        capture_output=True, text=True, errors="replace")
     t1 = time.time()
-    v = subprocess.run([a.vigil, "scan", "--no-summary", "-z", "--no-cache", *dbs, corpus],
+    v = subprocess.run([a.vigil, "scan", "--no-summary", "-z", *dbs, corpus],
                        capture_output=True, text=True, errors="replace")
     t2 = time.time()
     cf, vf = found(c.stdout), found(v.stdout)

@@ -65,9 +65,6 @@ static void shard_free(struct shard *s)
 	size_t i;
 
 	hsdb_free(&s->m);
-	free(s->image);
-	if (s->map)
-		munmap(s->map, s->map_len);
 	free(s->cnt_base);
 	free(s->zero_ldb);
 	for (i = 0; s->pcre_code && i < s->v.npcre; i++)
@@ -81,6 +78,9 @@ static void shard_free(struct shard *s)
 			regfree(&s->phish_re[i]);
 	free(s->phish_re);
 	free(s->gsb);
+	free(s->image); /* last: the view above points into it */
+	if (s->map)
+		munmap(s->map, s->map_len);
 	memset(s, 0, sizeof(*s));
 }
 

@@ -292,21 +292,78 @@ static int mostly_text(const uint8_t *b, size_t len)
 	return bad * MOSTLY_TEXT_RATIO < len;
 }
 
-static int has_markup(const uint8_t *b, size_t len)
+/* "href" in any case after "<a ", as ClamAV's rule ([hH][rR]ef|EF). */
+static int href_after(const uint8_t *b, size_t len)
 {
-	static const char *const html[] = {
-		"<html", "<!doctype html", "<head", "<body", "<script",
-		"<iframe", "<title", "<meta ", "<a href", "<img ", "<form",
-		"<object", "<embed", "<applet", "<frameset", "<style",
-	};
-	char low[FILETYPE_SAMPLE_BYTES];
 	size_t i;
 
-	for (i = 0; i < len; i++)
-		low[i] = (char)((b[i] >= 'A' && b[i] <= 'Z') ? b[i] + 32 : b[i]);
-	for (i = 0; i < sizeof(html) / sizeof(html[0]); i++)
-		if (memmem(low, len, html[i], strlen(html[i])))
+	for (i = 0; i + 4 <= len; i++)
+		if ((b[i] | 0x20) == 'h' && (b[i + 1] | 0x20) == 'r' &&
+		    ((b[i + 2] == 'e' && b[i + 3] == 'f') ||
+		     (b[i + 2] == 'E' && b[i + 3] == 'F')))
 			return 1;
+	return 0;
+}
+
+/* A tag ClamAV's file type magic takes for HTML, at b[at] (a '<'):
+ * <iframe, <img, <object, <script or <table before a separator, <head>
+ * or <html> (in the cases its rules list, all covered by ignoring case).
+ * "<a " is the caller's: it needs an href anywhere after it. */
+static int clamav_tag(const uint8_t *b, size_t len, size_t at)
+{
+	static const char *const sep_tags[] = { "<iframe", "<img", "<object",
+						"<script", "<table" };
+	static const char *const closed[] = { "<head>", "<html>" };
+	size_t i, n, left = len - at;
+
+	for (i = 0; i < sizeof(sep_tags) / sizeof(sep_tags[0]); i++) {
+		n = strlen(sep_tags[i]);
+		if (left > n &&
+		    !strncasecmp((const char *)b + at, sep_tags[i], n) &&
+		    b[at + n] && strchr(">/ \t\n\v\f\r", b[at + n]))
+			return 1;
+	}
+	for (i = 0; i < sizeof(closed) / sizeof(closed[0]); i++)
+		if (left >= 6 && !strncasecmp((const char *)b + at, closed[i], 6))
+			return 1;
+	return 0;
+}
+
+/*
+ * Markup: ClamAV's HTML rules anywhere in the object (one pass over its
+ * '<'), "<%@ LANGUAGE =" at its start, and the tags Vigil adds in the
+ * first 4 KiB (<body, <title, <meta, <form, <embed, <applet, <frameset,
+ * <style, <!doctype html), each in any case.
+ */
+static int has_markup(const uint8_t *b, size_t len, size_t sample)
+{
+	static const char *const more[] = {
+		"<!doctype html", "<body", "<title", "<meta", "<form",
+		"<embed", "<applet", "<frameset", "<style",
+	};
+	const uint8_t *p = b, *end = b + len;
+	int anchor_seen = 0;
+	size_t i;
+
+	if (len >= 14 && !memcmp(b, "<%@ LANGUAGE =", 14))
+		return 1;
+	while ((p = memchr(p, '<', (size_t)(end - p)))) {
+		size_t at = (size_t)(p - b);
+
+		if (clamav_tag(b, len, at))
+			return 1;
+		if (!anchor_seen && len - at > 3 && (p[1] | 0x20) == 'a' &&
+		    p[2] == ' ') {
+			anchor_seen = 1; /* a later "<a " sees less after it */
+			if (href_after(p + 3, len - at - 3))
+				return 1;
+		}
+		for (i = 0; at < sample && i < sizeof(more) / sizeof(more[0]); i++)
+			if (len - at >= strlen(more[i]) &&
+			    !strncasecmp((const char *)p, more[i], strlen(more[i])))
+				return 1;
+		p++;
+	}
 	return 0;
 }
 
@@ -329,7 +386,7 @@ int filetype_detect(const uint8_t *buf, size_t len)
 	/* markup among text with a few stray bytes (a NUL, a \x01 before
 	 * <html>) is still a page a browser renders */
 	if ((is_text(buf, tsample) || mostly_text(buf, sample)) &&
-	    has_markup(buf, sample))
+	    has_markup(buf, len, sample))
 		return VIGIL_TYPE_HTML;
 	return is_text(buf, tsample) ? VIGIL_TYPE_TEXT : VIGIL_TYPE_BINARY;
 }
