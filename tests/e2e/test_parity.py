@@ -395,3 +395,25 @@ def test_icon_group_signatures_load_and_match_nothing(tmp_path, vigil, clamscan)
                    "Plain.Sig;Engine:51-255,Target:1;0;49434f4e4d41524b\n")
     r = vigil("db", "compile", "-v", "--no-matcher", bad, "-o", tmp_path / "b.vdb")
     assert "bad.ldb:1: IconGroup needs Target:1" in r.err
+
+
+def test_which_text_is_html(tmp_path, vigil, clamscan):
+    """Departure 8: an HTML-target signature reaches text that ClamAV's
+    current rules take for HTML (a tag name and a separator), in both;
+    "<scriptlet" is HTML to clamscan 1.4 only, "<meta" to Vigil only."""
+    files = tmp_path / "files"
+    files.mkdir()
+    body = "\nvar marker_for_html = 1;\n"
+    (files / "table.txt").write_text("notes\n<table>\n" + body)
+    (files / "iframe.txt").write_text("notes\n<iframe src=x>\n" + body)
+    (files / "anchor.txt").write_text("notes\n<a class=x\nhref=y>\n" + body)
+    (files / "scriptlet.txt").write_text("notes\n<scriptlet>\n" + body)
+    (files / "meta.txt").write_text("notes\n<meta charset=utf-8>\n" + body)
+    (files / "plain.txt").write_text("notes\n" + body)
+    db = tmp_path / "h.ndb"
+    db.write_text("HtmlOnly:3:*:6d61726b65725f666f725f68746d6c\n")
+    c = by_file(clamscan("--no-summary", "-d", db, files), files)
+    v = by_file(vigil("scan", "--no-summary", "-d", db, files), files)
+    both = {"table.txt", "iframe.txt", "anchor.txt"}
+    assert set(c) == both | {"scriptlet.txt"}
+    assert set(v) == both | {"meta.txt"}
