@@ -417,3 +417,20 @@ def test_which_text_is_html(tmp_path, vigil, clamscan):
     both = {"table.txt", "iframe.txt", "anchor.txt"}
     assert set(c) == both | {"scriptlet.txt"}
     assert set(v) == both | {"meta.txt"}
+
+
+def test_flash_files_agree_with_clamscan(tmp_path, vigil, clamscan):
+    """Compressed Flash files (CWS zlib, ZWS LZMA) are decompressed and
+    matched as clamscan does, and not with --scan-swf=no."""
+    from heurgen import fg
+    files = tmp_path / "files"
+    files.mkdir()
+    for kind in ("CWS", "ZWS", "FWS"):
+        (files / (kind + ".swf")).write_bytes(fg.swf(b"xx hidden-marker-in-flash yy" * 3, kind))
+    db = tmp_path / "m.ndb"
+    db.write_text("SwfMark:0:*:68696464656e2d6d61726b65722d696e2d666c617368\n")
+    for opts, want in (((), {"CWS.swf", "ZWS.swf", "FWS.swf"}),
+                       (("--scan-swf=no",), {"FWS.swf"})):
+        c = by_file(clamscan("--no-summary", *opts, "-d", db, files), files)
+        v = by_file(vigil("scan", "--no-summary", *opts, "-d", db, files), files)
+        assert c == v and set(v) == want, opts

@@ -22,6 +22,7 @@ static const struct format formats[] = {
 	{ "mail", MAIL, mail_probe, mail_extract },
 	{ "binhex", MAIL, binhex_probe, binhex_extract },
 	{ "html", VIGIL_FAMILY_HTML, html_probe, html_extract },
+	{ "swf", VIGIL_FAMILY_SWF, swf_probe, swf_extract },
 	{ "rtf", VIGIL_FAMILY_OLE2, rtf_probe, rtf_extract },
 	{ "pdf", VIGIL_FAMILY_PDF, pdf_probe, pdf_extract },
 	{ "ole2", VIGIL_FAMILY_OLE2, ole2_probe, ole2_extract },

@@ -25,6 +25,7 @@ PARSER(mail);		/* mail/mail.c */
 PARSER(binhex);		/* mail/binhex.c */
 PARSER(tnef);		/* mail/tnef.c */
 PARSER(html);		/* web/html.c */
+PARSER(swf);		/* web/swf.c */
 PARSER(rtf);		/* office/rtf.c */
 PARSER(ole2);		/* office/ole2.c */
 PARSER(onenote);	/* office/onenote.c */

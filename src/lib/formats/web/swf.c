@@ -1,0 +1,87 @@
+/*
+ * swf.c -- compressed Flash files: "CWS" (zlib, SWF 6 and later) and
+ * "ZWS" (LZMA, SWF 13 and later) hold an uncompressed "FWS" file whose
+ * length the header gives; it is handed over as a layer of the same file
+ * ("swf-decompressed"), its header written back as "FWS", so that
+ * signatures for Flash content match it (SWF file format specification,
+ * version 19: the header and the two compressions).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/le.h"
+#include "formats/archive/streams.h"
+#include "formats/codec/lzmaraw.h"
+#include "formats/format.h"
+#include "formats/parsers.h"
+#include "vigil/vigil.h"
+
+#define SWF_HEADER_BYTES 8
+#define ZWS_HEADER_BYTES 17	/* header, compressed length, LZMA props */
+
+int swf_probe(const uint8_t *buf, size_t len, int type)
+{
+	return type == VIGIL_TYPE_FLASH && len > SWF_HEADER_BYTES &&
+	       (!memcmp(buf, "CWS", 3) || !memcmp(buf, "ZWS", 3));
+}
+
+/* The LZMA body of a ZWS file into out (want bytes at most). */
+static int unzws(const uint8_t *buf, size_t len, uint8_t *out, size_t want)
+{
+	unsigned props;
+
+	if (len < ZWS_HEADER_BYTES || (props = buf[12]) >= 9 * 5 * 5)
+		return FMT_DAMAGED;
+	return lzma_raw(buf + ZWS_HEADER_BYTES, len - ZWS_HEADER_BYTES, out,
+			want, props % 9, props / 9 % 5, props / 45);
+}
+
+static int hand_over(struct fmt_ctx *c, const uint8_t *buf, uint8_t *body,
+		     size_t n)
+{
+	uint8_t *whole = malloc(n + SWF_HEADER_BYTES);
+	int rc;
+
+	if (!whole)
+		return VIGIL_ENOMEM;
+	memcpy(whole, "FWS", 3);
+	memcpy(whole + 3, buf + 3, SWF_HEADER_BYTES - 3);
+	memcpy(whole + SWF_HEADER_BYTES, body, n);
+	rc = fmt_layer(c, "swf-decompressed", whole, n + SWF_HEADER_BYTES);
+	free(whole);
+	return rc;
+}
+
+int swf_extract(struct fmt_ctx *c, const uint8_t *buf, size_t len)
+{
+	uint64_t declared = le32_load(buf + 4);
+	size_t max = fmt_max_child(c), want;
+	struct stream_out o;
+	uint8_t *out;
+	int rc;
+
+	if (declared < SWF_HEADER_BYTES)
+		return fmt_unreadable(c, "Heuristics.Broken.SWF");
+	want = declared - SWF_HEADER_BYTES;
+	if (want > max)
+		return fmt_too_big(c, "swf-decompressed");
+	if (buf[0] == 'C') { /* zlib: a 2-byte header, then deflate */
+		stream_out_init(&o, c, want);
+		stream_inflate_raw(&o, buf + SWF_HEADER_BYTES + 2,
+				   len - SWF_HEADER_BYTES - 2);
+		rc = o.nomem ? VIGIL_ENOMEM :
+		     o.b.len ? hand_over(c, buf, o.b.data, o.b.len) :
+			       fmt_unreadable(c, "Heuristics.Broken.SWF");
+		vbuf_free(&o.b);
+		return rc;
+	}
+	if (!(out = calloc(1, want ? want : 1))) /* an early end leaves 0s */
+		return VIGIL_ENOMEM;
+	rc = unzws(buf, len, out, want);
+	if (rc == 0)
+		rc = hand_over(c, buf, out, want);
+	else if (rc == FMT_DAMAGED)
+		rc = fmt_unreadable(c, "Heuristics.Broken.SWF");
+	free(out);
+	return rc;
+}
