@@ -26,6 +26,7 @@ PARSER(binhex);		/* mail/binhex.c */
 PARSER(tnef);		/* mail/tnef.c */
 PARSER(html);		/* web/html.c */
 PARSER(swf);		/* web/swf.c */
+PARSER(xdp);		/* web/xdp.c */
 PARSER(rtf);		/* office/rtf.c */
 PARSER(ole2);		/* office/ole2.c */
 PARSER(onenote);	/* office/onenote.c */
