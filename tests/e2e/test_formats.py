@@ -39,6 +39,8 @@ CASES = {
     "ole.doc": (lambda: fg.ole2_package(PAYLOAD), "payload.bin"),
     "p.sis": (lambda: fg.sis(PAYLOAD), "payload.bin"),
     "form.xdp": (lambda: fg.xdp(fg.pdf(PAYLOAD), chunks=3), "xdp-pdf//obj-4"),
+    "doc.hml": (lambda: fg.hwpml(PAYLOAD), "bindata-1"),
+    "plain.hml": (lambda: fg.hwpml(PAYLOAD, compress=False), "bindata-1"),
     "note.one": (lambda: fg.onenote(b"first attachment", PAYLOAD), "onenote-2"),
     "nsis.exe": (lambda: fg.nsis(PAYLOAD), "nsis-2"),
     "is.exe": (lambda: fg.installshield(PAYLOAD), "payload.bin"),

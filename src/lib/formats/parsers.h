@@ -30,6 +30,7 @@ PARSER(xdp);		/* web/xdp.c */
 PARSER(rtf);		/* office/rtf.c */
 PARSER(ole2);		/* office/ole2.c */
 PARSER(onenote);	/* office/onenote.c */
+PARSER(hwpml);		/* office/hwpml.c */
 PARSER(pdf);		/* pdf/pdf.c */
 PARSER(exe);		/* exe/pipeline.c */
 

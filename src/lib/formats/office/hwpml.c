@@ -1,0 +1,122 @@
+/*
+ * hwpml.c -- Hangul Word Processor XML documents (HWPML): the binary data
+ * an HWPML file stores in <BINDATA> elements (base64 when its Encoding
+ * attribute says so, then raw deflate when Compress="true") and the
+ * script text of <SCRIPTHEADER> and <SCRIPTSOURCE>, each a contained
+ * object ("bindata-N", "script-N"), as ClamAV reads them. Recognised as
+ * ClamAV's file type magic does: a UTF-8 byte order mark and an XML
+ * declaration at the start, "<HWPML" after it (in the first MiB). Written
+ * here: a scan for three elements' text needs no XML document model.
+ */
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "formats/archive/streams.h"
+#include "formats/codec/encoding.h"
+#include "formats/format.h"
+#include "formats/parsers.h"
+#include "util/vbuf.h"
+#include "vigil/vigil.h"
+
+#define HWPML_LOOK_BYTES (1u << 20)
+#define HWPML_MAX_PARTS 256
+#define HWPML_START "\xef\xbb\xbf<?xml version=\"1.0\""
+
+int hwpml_probe(const uint8_t *buf, size_t len, int type)
+{
+	size_t n = strlen(HWPML_START);
+
+	return (type == VIGIL_TYPE_TEXT || type == VIGIL_TYPE_HTML) &&
+	       len > n && !memcmp(buf, HWPML_START, n) &&
+	       memmem(buf, len < HWPML_LOOK_BYTES ? len : HWPML_LOOK_BYTES,
+		      "<HWPML", 6);
+}
+
+/* An attribute's value in the start tag [tag, end) equals want. */
+static int attr_is(const uint8_t *tag, const uint8_t *end, const char *name,
+		   const char *want)
+{
+	size_t n = strlen(name), w = strlen(want);
+	const uint8_t *p = memmem(tag, (size_t)(end - tag), name, n);
+
+	return p && (size_t)(end - p) > n + 2 + w && p[n] == '=' &&
+	       (p[n + 1] == '"' || p[n + 1] == '\'') &&
+	       !strncasecmp((const char *)p + n + 2, want, w);
+}
+
+/* One element's text decoded as its attributes say, handed over. */
+static int part(struct fmt_ctx *c, const uint8_t *tag, const uint8_t *text,
+		const uint8_t *stop, const char *name)
+{
+	struct vbuf dec = { 0 };
+	struct stream_out o;
+	const uint8_t *data = text;
+	size_t n = (size_t)(stop - text);
+	int over = 0, rc = 0;
+
+	if (attr_is(tag, text, "Encoding", "Base64")) {
+		if ((rc = enc_base64(text, n, fmt_max_child(c), &dec, &over)) < 0)
+			goto done;
+		if (over) {
+			rc = fmt_too_big(c, name);
+			goto done;
+		}
+		data = dec.data;
+		n = dec.len;
+	}
+	if (attr_is(tag, text, "Compress", "true")) {
+		stream_out_init(&o, c, fmt_max_child(c));
+		stream_inflate_raw(&o, data, n);
+		rc = o.nomem ? VIGIL_ENOMEM :
+		     o.b.len ? fmt_child(c, name, o.b.data, o.b.len) :
+			       fmt_unreadable(c, "Heuristics.Broken.HWPML");
+		vbuf_free(&o.b);
+	} else if (n) {
+		rc = fmt_child(c, name, data, n);
+	}
+done:
+	vbuf_free(&dec);
+	return rc;
+}
+
+int hwpml_extract(struct fmt_ctx *c, const uint8_t *buf, size_t len)
+{
+	static const struct {
+		const char *open, *close, *name;
+	} kinds[] = {
+		{ "<BINDATA", "</BINDATA>", "bindata" },
+		{ "<SCRIPTHEADER", "</SCRIPTHEADER>", "script" },
+		{ "<SCRIPTSOURCE", "</SCRIPTSOURCE>", "script" },
+	};
+	unsigned k, n = 0;
+	int rc = 0;
+
+	for (k = 0; k < 3 && !rc; k++) {
+		const uint8_t *p = buf, *end = buf + len;
+
+		while (!rc && n < HWPML_MAX_PARTS &&
+		       (p = memmem(p, (size_t)(end - p), kinds[k].open,
+				   strlen(kinds[k].open)))) {
+			const uint8_t *gt, *stop;
+			size_t on = strlen(kinds[k].open);
+			char name[32];
+
+			if ((size_t)(end - p) <= on ||
+			    !strchr(" >\t\r\n", p[on]) || !p[on]) {
+				p += on; /* <BINDATASTORAGE>: another element */
+				continue;
+			}
+			gt = memchr(p, '>', (size_t)(end - p));
+			if (!gt || !(stop = memmem(gt, (size_t)(end - gt),
+						   kinds[k].close,
+						   strlen(kinds[k].close))))
+				break;
+			snprintf(name, sizeof(name), "%s-%u", kinds[k].name, ++n);
+			rc = part(c, p, gt + 1, stop, name);
+			p = stop;
+		}
+	}
+	return rc;
+}
