@@ -41,6 +41,7 @@ CASES = {
     "form.xdp": (lambda: fg.xdp(fg.pdf(PAYLOAD), chunks=3), "xdp-pdf//obj-4"),
     "doc.hml": (lambda: fg.hwpml(PAYLOAD), "bindata-1"),
     "plain.hml": (lambda: fg.hwpml(PAYLOAD, compress=False), "bindata-1"),
+    "word2003.xml": (lambda: fg.wordxml(PAYLOAD), "bindata-1"),
     "note.one": (lambda: fg.onenote(b"first attachment", PAYLOAD), "onenote-2"),
     "nsis.exe": (lambda: fg.nsis(PAYLOAD), "nsis-2"),
     "is.exe": (lambda: fg.installshield(PAYLOAD), "payload.bin"),

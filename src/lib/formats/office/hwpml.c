@@ -6,15 +6,16 @@
  * object ("bindata-N", "script-N"), as ClamAV reads them. Recognised as
  * ClamAV's file type magic does: a UTF-8 byte order mark and an XML
  * declaration at the start, "<HWPML" after it (in the first MiB). Written
- * here: a scan for three elements' text needs no XML document model.
+ * here: a scan for three elements' text (codec/xmlelem.c) needs no XML
+ * document model.
  */
 #define _GNU_SOURCE
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
 
 #include "formats/archive/streams.h"
 #include "formats/codec/encoding.h"
+#include "formats/codec/xmlelem.h"
 #include "formats/format.h"
 #include "formats/parsers.h"
 #include "util/vbuf.h"
@@ -34,30 +35,18 @@ int hwpml_probe(const uint8_t *buf, size_t len, int type)
 		      "<HWPML", 6);
 }
 
-/* An attribute's value in the start tag [tag, end) equals want. */
-static int attr_is(const uint8_t *tag, const uint8_t *end, const char *name,
-		   const char *want)
-{
-	size_t n = strlen(name), w = strlen(want);
-	const uint8_t *p = memmem(tag, (size_t)(end - tag), name, n);
-
-	return p && (size_t)(end - p) > n + 2 + w && p[n] == '=' &&
-	       (p[n + 1] == '"' || p[n + 1] == '\'') &&
-	       !strncasecmp((const char *)p + n + 2, want, w);
-}
-
 /* One element's text decoded as its attributes say, handed over. */
-static int part(struct fmt_ctx *c, const uint8_t *tag, const uint8_t *text,
-		const uint8_t *stop, const char *name)
+static int part(struct fmt_ctx *c, const struct xml_elem *e,
+		const char *name)
 {
 	struct vbuf dec = { 0 };
 	struct stream_out o;
-	const uint8_t *data = text;
-	size_t n = (size_t)(stop - text);
+	const uint8_t *data = e->text;
+	size_t n = e->text_len;
 	int over = 0, rc = 0;
 
-	if (attr_is(tag, text, "Encoding", "Base64")) {
-		if ((rc = enc_base64(text, n, fmt_max_child(c), &dec, &over)) < 0)
+	if (xml_attr_is(e, "Encoding", "Base64")) {
+		if ((rc = enc_base64(data, n, fmt_max_child(c), &dec, &over)) < 0)
 			goto done;
 		if (over) {
 			rc = fmt_too_big(c, name);
@@ -66,7 +55,7 @@ static int part(struct fmt_ctx *c, const uint8_t *tag, const uint8_t *text,
 		data = dec.data;
 		n = dec.len;
 	}
-	if (attr_is(tag, text, "Compress", "true")) {
+	if (xml_attr_is(e, "Compress", "true")) {
 		stream_out_init(&o, c, fmt_max_child(c));
 		stream_inflate_raw(&o, data, n);
 		rc = o.nomem ? VIGIL_ENOMEM :
@@ -84,38 +73,25 @@ done:
 int hwpml_extract(struct fmt_ctx *c, const uint8_t *buf, size_t len)
 {
 	static const struct {
-		const char *open, *close, *name;
+		const char *local, *name;
 	} kinds[] = {
-		{ "<BINDATA", "</BINDATA>", "bindata" },
-		{ "<SCRIPTHEADER", "</SCRIPTHEADER>", "script" },
-		{ "<SCRIPTSOURCE", "</SCRIPTSOURCE>", "script" },
+		{ "BINDATA", "bindata" },
+		{ "SCRIPTHEADER", "script" },
+		{ "SCRIPTSOURCE", "script" },
 	};
 	unsigned k, n = 0;
 	int rc = 0;
 
 	for (k = 0; k < 3 && !rc; k++) {
-		const uint8_t *p = buf, *end = buf + len;
+		struct xml_elem e;
+		size_t pos = 0;
 
 		while (!rc && n < HWPML_MAX_PARTS &&
-		       (p = memmem(p, (size_t)(end - p), kinds[k].open,
-				   strlen(kinds[k].open)))) {
-			const uint8_t *gt, *stop;
-			size_t on = strlen(kinds[k].open);
+		       xml_next(buf, len, &pos, kinds[k].local, &e)) {
 			char name[32];
 
-			if ((size_t)(end - p) <= on ||
-			    !strchr(" >\t\r\n", p[on]) || !p[on]) {
-				p += on; /* <BINDATASTORAGE>: another element */
-				continue;
-			}
-			gt = memchr(p, '>', (size_t)(end - p));
-			if (!gt || !(stop = memmem(gt, (size_t)(end - gt),
-						   kinds[k].close,
-						   strlen(kinds[k].close))))
-				break;
 			snprintf(name, sizeof(name), "%s-%u", kinds[k].name, ++n);
-			rc = part(c, p, gt + 1, stop, name);
-			p = stop;
+			rc = part(c, &e, name);
 		}
 	}
 	return rc;
