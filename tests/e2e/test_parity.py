@@ -434,3 +434,27 @@ def test_flash_files_agree_with_clamscan(tmp_path, vigil, clamscan):
         c = by_file(clamscan("--no-summary", *opts, "-d", db, files), files)
         v = by_file(vigil("scan", "--no-summary", *opts, "-d", db, files), files)
         assert c == v and set(v) == want, opts
+
+
+def test_alz_archives_agree_with_clamscan(tmp_path, vigil, clamscan):
+    """ALZ archives, stored, bzip2 and deflate: each file is a contained
+    object of CL_TYPE_ALZ in both; an encrypted one is
+    Heuristics.Encrypted.ALZ in Vigil (clamscan reports it OK)."""
+    from heurgen import fg
+    files = tmp_path / "files"
+    files.mkdir()
+    mark = b"xx hidden-marker-in-alz yy" * 3
+    for method in (0, 1, 2):
+        (files / ("m%d.alz" % method)).write_bytes(
+            fg.alz([("a.txt", b"first file"), ("b.txt", mark)], method=method))
+    (files / "plain.alz").write_bytes(fg.alz([("a.txt", b"nothing")]))
+    db = tmp_path / "c.ldb"
+    db.write_text("AlzChild;Engine:81-255,Container:CL_TYPE_ALZ,Target:0;0;"
+                  "68696464656e2d6d61726b65722d696e2d616c7a\n")
+    c = by_file(clamscan("--no-summary", "-d", db, files), files)
+    v = by_file(vigil("scan", "--no-summary", "-d", db, files), files)
+    assert c == v == {"m%d.alz" % m: {"AlzChild"} for m in (0, 1, 2)}
+    enc = tmp_path / "enc.alz"
+    enc.write_bytes(fg.alz([("b.txt", mark)], encrypted=True))
+    r = vigil("scan", "--no-summary", "-d", db, enc)
+    assert "Heuristics.Encrypted.ALZ" in r.out and r.rc == 1

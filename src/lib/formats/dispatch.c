@@ -33,6 +33,7 @@ static const struct format formats[] = {
 	{ "sis", ARC, sis_probe, sis_extract },
 	{ "onenote", VIGIL_FAMILY_ONENOTE, onenote_probe, onenote_extract },
 	{ "mbr", ARC, mbr_probe, mbr_extract },
+	{ "alz", ARC, alz_probe, alz_extract },
 	{ "gpt", ARC, gpt_probe, gpt_extract },
 	{ "exe", VIGIL_FAMILY_PE, exe_probe, exe_extract }, /* own order */
 };

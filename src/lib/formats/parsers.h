@@ -20,6 +20,7 @@ PARSER(archive);	/* archive/archive.c */
 PARSER(mspack);		/* archive/mspack.c */
 PARSER(sis);		/* archive/sis.c */
 PARSER(mbr);		/* archive/mbr.c */
+PARSER(alz);		/* archive/alz.c */
 PARSER(gpt);		/* archive/gpt.c */
 PARSER(mail);		/* mail/mail.c */
 PARSER(binhex);		/* mail/binhex.c */
