@@ -458,3 +458,31 @@ def test_alz_archives_agree_with_clamscan(tmp_path, vigil, clamscan):
     enc.write_bytes(fg.alz([("b.txt", mark)], encrypted=True))
     r = vigil("scan", "--no-summary", "-d", db, enc)
     assert "Heuristics.Encrypted.ALZ" in r.out and r.rc == 1
+
+
+def test_egg_archives_agree_with_clamscan(tmp_path, vigil, clamscan):
+    """EGG archives, stored, deflate and bzip2: each file is a contained
+    object of CL_TYPE_EGG in both. An encrypted entry is
+    Heuristics.Encrypted.EGG and a solid archive Heuristics.Broken.EGG in
+    Vigil (clamscan reads neither and reports them OK)."""
+    from heurgen import fg
+    files = tmp_path / "files"
+    files.mkdir()
+    mark = b"xx hidden-marker-in-egg yy" * 3
+    for method in (0, 1, 2):
+        (files / ("m%d.egg" % method)).write_bytes(
+            fg.egg([("a.txt", b"first file"), ("b.txt", mark)], method=method))
+    (files / "plain.egg").write_bytes(fg.egg([("a.txt", b"nothing")]))
+    db = tmp_path / "c.ldb"
+    db.write_text("EggChild;Engine:81-255,Container:CL_TYPE_EGG,Target:0;0;"
+                  "68696464656e2d6d61726b65722d696e2d656767\n")
+    c = by_file(clamscan("--no-summary", "-d", db, files), files)
+    v = by_file(vigil("scan", "--no-summary", "-d", db, files), files)
+    assert c == v == {"m%d.egg" % m: {"EggChild"} for m in (0, 1, 2)}
+    odd = tmp_path / "odd"
+    odd.mkdir()
+    (odd / "enc.egg").write_bytes(fg.egg([("b.txt", mark)], encrypted=True))
+    (odd / "solid.egg").write_bytes(fg.egg([("b.txt", mark)], solid=True))
+    v = by_file(vigil("scan", "--no-summary", "-d", db, odd), odd)
+    assert v == {"enc.egg": {"Heuristics.Encrypted.EGG"},
+                 "solid.egg": {"Heuristics.Broken.EGG"}}

@@ -36,6 +36,7 @@ static const struct magic archives[] = {
 	{ "\xff\xd8\xff", 3, 0, CLT_JPEG }, { "II*\0", 4, 0, CLT_TIFF },
 	{ "MM\0*", 4, 0, CLT_TIFF }, { "\x28\xb5\x2f\xfd", 4, 0, CLT_ZSTD },
 	{ "-lh", 3, 2, CLT_LHA_LZH }, { "ALZ\x01", 4, 0, CLT_ALZ },
+	{ "EGGA", 4, 0, CLT_EGG },
 	{ "\xe4\x52\x5c\x7b\x8c\xd8\xa7\x4d\xae\xb1\x53\x78\xd0\x29\x96\xd3", 16,
 	  0, CLT_ONENOTE },
 };

@@ -34,6 +34,7 @@ static const struct format formats[] = {
 	{ "onenote", VIGIL_FAMILY_ONENOTE, onenote_probe, onenote_extract },
 	{ "mbr", ARC, mbr_probe, mbr_extract },
 	{ "alz", ARC, alz_probe, alz_extract },
+	{ "egg", ARC, egg_probe, egg_extract },
 	{ "gpt", ARC, gpt_probe, gpt_extract },
 	{ "exe", VIGIL_FAMILY_PE, exe_probe, exe_extract }, /* own order */
 };

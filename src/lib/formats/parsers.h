@@ -21,6 +21,7 @@ PARSER(mspack);		/* archive/mspack.c */
 PARSER(sis);		/* archive/sis.c */
 PARSER(mbr);		/* archive/mbr.c */
 PARSER(alz);		/* archive/alz.c */
+PARSER(egg);		/* archive/egg.c */
 PARSER(gpt);		/* archive/gpt.c */
 PARSER(mail);		/* mail/mail.c */
 PARSER(binhex);		/* mail/binhex.c */
