@@ -486,3 +486,26 @@ def test_egg_archives_agree_with_clamscan(tmp_path, vigil, clamscan):
     v = by_file(vigil("scan", "--no-summary", "-d", db, odd), odd)
     assert v == {"enc.egg": {"Heuristics.Encrypted.EGG"},
                  "solid.egg": {"Heuristics.Broken.EGG"}}
+
+
+def test_apm_disk_images_agree_with_clamscan(tmp_path, vigil, clamscan):
+    """Disk images with an Apple Partition Map: each partition is a
+    contained object of CL_TYPE_APM; overlapping ones are
+    Heuristics.APMPartitionIntersection with --alert-partition-intersection."""
+    import struct
+    from heurgen import fg
+    files = tmp_path / "files"
+    files.mkdir()
+    (files / "apm.img").write_bytes(fg.apm_image([b"first", b"xx hidden-marker-in-disk yy\n"]))
+    img = bytearray(fg.apm_image([b"a" * 2048, b"b" * 1024]))
+    struct.pack_into(">I", img, 3 * 512 + 8, 5)  # the second starts in the first
+    (files / "overlap.img").write_bytes(bytes(img))
+    db = tmp_path / "c.ldb"
+    db.write_text("ApmChild;Engine:81-255,Container:CL_TYPE_APM,Target:0;0;"
+                  "68696464656e2d6d61726b65722d696e2d6469736b\n")
+    for opts, extra in (((), {}),
+                        (("--alert-partition-intersection",),
+                         {"overlap.img": {"Heuristics.APMPartitionIntersection"}})):
+        c = by_file(clamscan("--no-summary", *opts, "-d", db, files), files)
+        v = by_file(vigil("scan", "--no-summary", *opts, "-d", db, files), files)
+        assert c == v == dict({"apm.img": {"ApmChild"}}, **extra), opts

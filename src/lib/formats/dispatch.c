@@ -36,6 +36,7 @@ static const struct format formats[] = {
 	{ "alz", ARC, alz_probe, alz_extract },
 	{ "egg", ARC, egg_probe, egg_extract },
 	{ "gpt", ARC, gpt_probe, gpt_extract },
+	{ "apm", ARC, apm_probe, apm_extract },
 	{ "exe", VIGIL_FAMILY_PE, exe_probe, exe_extract }, /* own order */
 };
 

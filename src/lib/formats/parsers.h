@@ -23,6 +23,7 @@ PARSER(mbr);		/* archive/mbr.c */
 PARSER(alz);		/* archive/alz.c */
 PARSER(egg);		/* archive/egg.c */
 PARSER(gpt);		/* archive/gpt.c */
+PARSER(apm);		/* archive/apm.c */
 PARSER(mail);		/* mail/mail.c */
 PARSER(binhex);		/* mail/binhex.c */
 PARSER(tnef);		/* mail/tnef.c */
