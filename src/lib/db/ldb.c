@@ -309,7 +309,11 @@ static int ldb_body(struct loadctx *lc, const struct fields *f,
 		size_t n = f->n[3 + i];
 
 		tmpl.sub = (uint16_t)i;
-		if (macrosig_is(s, n))
+		if (n > 10 && !memcmp(s, "fuzzy_img#", 10))
+			rc = skip(load_warn(lc, VIGIL_EUNSUPPORTED, "fuzzy_img "
+					    "subsignatures (image fuzzy "
+					    "hashes) are not matched yet"));
+		else if (macrosig_is(s, n))
 			rc = macrosig_add(lc, s, n, (unsigned)i, tmpl.owner, l);
 		else if (bcompsig_is(s, n)) /* before PCRE: "0(>>4#ib2#=0)" */
 			rc = bcompsig_add(lc, s, n, (unsigned)i, tmpl.owner, l);
