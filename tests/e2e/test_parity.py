@@ -509,3 +509,21 @@ def test_apm_disk_images_agree_with_clamscan(tmp_path, vigil, clamscan):
         c = by_file(clamscan("--no-summary", *opts, "-d", db, files), files)
         v = by_file(vigil("scan", "--no-summary", *opts, "-d", db, files), files)
         assert c == v == dict({"apm.img": {"ApmChild"}}, **extra), opts
+
+
+def test_dmg_images_agree_with_clamscan(tmp_path, vigil, clamscan):
+    """Apple disk images (UDIF): a partition's deflated, bzip2 and stored
+    runs are put together and matched as a contained object of
+    CL_TYPE_DMG, in clamscan and in Vigil."""
+    from heurgen import fg
+    files = tmp_path / "files"
+    files.mkdir()
+    for kind in ("deflate", "bzip2", "stored"):
+        (files / (kind + ".dmg")).write_bytes(fg.dmg(b"xx hidden-marker-in-disk yy\n" * 4, kind))
+    (files / "plain.dmg").write_bytes(fg.dmg(b"nothing here\n" * 4))
+    db = tmp_path / "c.ldb"
+    db.write_text("DmgChild;Engine:81-255,Container:CL_TYPE_DMG,Target:0;0;"
+                  "68696464656e2d6d61726b65722d696e2d6469736b\n")
+    c = by_file(clamscan("--no-summary", "-d", db, files), files)
+    v = by_file(vigil("scan", "--no-summary", "-d", db, files), files)
+    assert c == v == {k + ".dmg": {"DmgChild"} for k in ("deflate", "bzip2", "stored")}

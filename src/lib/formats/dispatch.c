@@ -15,6 +15,8 @@
 #define MAIL VIGIL_FAMILY_MAIL
 
 static const struct format formats[] = {
+	/* a disk image's trailer outranks what its first run looks like */
+	{ "dmg", ARC, dmg_probe, dmg_extract },
 	{ "compressed", ARC, compressed_probe, compressed_extract },
 	{ "arj", ARC, arj_probe, arj_extract },
 	{ "archive", ARC, archive_probe, archive_extract },

@@ -22,6 +22,7 @@ PARSER(sis);		/* archive/sis.c */
 PARSER(mbr);		/* archive/mbr.c */
 PARSER(alz);		/* archive/alz.c */
 PARSER(egg);		/* archive/egg.c */
+PARSER(dmg);		/* archive/dmg.c */
 PARSER(gpt);		/* archive/gpt.c */
 PARSER(apm);		/* archive/apm.c */
 PARSER(mail);		/* mail/mail.c */
