@@ -28,6 +28,8 @@ CASES = {
     "numeric.eml": '<a href="http://1.2.3.4/">www.paypal.com</a>',
     "two-a.eml": '<a href="http://www.paypal.com/">www.paypal.com<a href="http://evil.example.net/">www.paypal.com</a>',
     "area.eml": '<a href="http://evil.example.net/"><area href="http://www.paypal.com/"></a>',
+    "x-prefix.eml": '<a href="http://www.amazon.de.evil.example.net/">www.amazon.com</a>',
+    "r-suffix.eml": '<a href="http://evil.example.net/">www.amazon.com.example.org</a>',
     "comment.eml": '<!-- <a href="http://evil.example.net/">www.paypal.com</a> --><p>hello</p>',
 }
 PLAIN = {"plain.eml": '<a href="http://evil.example.net/">www.paypal.com</a>'}

@@ -20,10 +20,10 @@ def test_links_agree_with_clamscan(tmp_path, vigil, clamscan):
     assert c == v
     spoofed = {f for f, n in v.items() if "Heuristics.Phishing.Email.SpoofedDomain" in n}
     assert {"spoof.eml", "title.eml", "form.eml", "img.eml", "couk.eml",
-            "spaced.eml", "nested.eml", "plain.eml"} <= spoofed
+            "spaced.eml", "nested.eml", "plain.eml", "x-prefix.eml"} <= spoofed
     for clean in ("same.eml", "sub.eml", "unlisted.eml", "allowed-m.eml",
                   "allowed-x.eml", "couk-ok.eml", "text.eml", "comment.eml",
-                  "attached.eml"):
+                  "attached.eml", "r-suffix.eml"):
         assert clean not in v, clean
     assert v["ssl-listed.eml"] == {"Heuristics.Phishing.Email.SSL-Spoof"}
 

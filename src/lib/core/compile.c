@@ -11,7 +11,7 @@
 #include "core/engine_int.h"
 #include "util/fileio.h"
 #include "sig/lexpr.h"
-#include "db/phishdb.h"
+#include "core/phishscan.h"
 
 static int group_to_shard(struct vigil_engine *e, struct group *g)
 {
@@ -90,34 +90,6 @@ static int gsb_table(struct shard *s)
 	return 0;
 }
 
-/* The phishing lists' regexes, compiled once per shard. */
-static int phish_regexes(struct shard *s)
-{
-	const struct vdb_view *v = &s->v;
-	size_t i;
-
-	if (!v->nphish)
-		return 0;
-	if (!(s->phish_re = calloc(v->nphish, sizeof(*s->phish_re))))
-		return VIGIL_ENOMEM;
-	for (i = 0; i < v->nphish; i++) {
-		const struct vdb_phish *f = &v->phish[i];
-		int icase, rc = 0;
-		const char *re;
-
-		if (strchr("RXY", f->kind)) {
-			re = phishdb_regex(vdb_str(v, f->pattern), &icase);
-			rc = regcomp(&s->phish_re[i], re,
-				     REG_EXTENDED | REG_NOSUB |
-					     (f->icase ? REG_ICASE : 0));
-		}
-		if (rc)
-			return rc == REG_ESPACE ? VIGIL_ENOMEM : VIGIL_EFORMAT;
-		s->nphish_re++;
-	}
-	return 0;
-}
-
 static int ldb_tables(struct shard *s)
 {
 	const struct vdb_view *v = &s->v;
@@ -140,7 +112,7 @@ static int ldb_tables(struct shard *s)
 		return VIGIL_ENOMEM;
 	if ((rc = cdb_regexes(s)) != 0 || (rc = gsb_table(s)) != 0)
 		return rc;
-	return phish_regexes(s);
+	return phishscan_prepare(s);
 }
 
 static int cmp_str(const void *a, const void *b)

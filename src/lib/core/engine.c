@@ -18,6 +18,7 @@
 
 #include "core/engine_int.h"
 #include "core/opts.h"
+#include "core/phishscan.h"
 #include "util/fileio.h"
 #include "db/loader.h"
 #include "sig/pcre.h"
@@ -73,10 +74,7 @@ static void shard_free(struct shard *s)
 	for (i = 0; i < s->ncdb_re; i++)
 		regfree(&s->cdb_re[i]);
 	free(s->cdb_re);
-	for (i = 0; i < s->nphish_re; i++)
-		if (strchr("RXY", s->v.phish[i].kind))
-			regfree(&s->phish_re[i]);
-	free(s->phish_re);
+	phishscan_release(s);
 	free(s->gsb);
 	free(s->image); /* last: the view above points into it */
 	if (s->map)

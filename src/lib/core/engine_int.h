@@ -18,6 +18,16 @@
 
 #define ENGINE_MAX_SHARDS 64
 
+/* A phishing list regex, anchored at both ends, and the literal text
+ * every string it matches must end with (a filter before regexec). */
+#define PHISH_SUFFIX_BYTES 32
+struct phish_rx {
+	regex_t re;
+	char suffix[PHISH_SUFFIX_BYTES];
+	uint8_t suffix_len;
+	uint8_t icase;
+};
+
 /* A URL hash of a .gdb line and its list ('0', '1', '2', 'W'). */
 struct gsb_entry {
 	uint8_t digest[32];
@@ -37,9 +47,9 @@ struct shard {
 	_Atomic(void *) *pcre_code; /* per PCRE subsignature, on first use */
 	regex_t *cdb_re;	/* per .cdb record, its file name expression */
 	size_t ncdb_re;		/* of them compiled (to free) */
-	regex_t *phish_re;	/* per phishing list line, its regex (or
-				 * unused, for host patterns) */
-	size_t nphish_re;	/* lines looked at (to free) */
+	struct phish_rx *phish_rx; /* per phishing list line, its regex
+				    * (unused for host patterns) */
+	size_t nphish_rx;	/* lines looked at (to free) */
 	struct gsb_entry *gsb;	/* the URL hashes of .gdb lines */
 	size_t ngsb;
 	char name[256];

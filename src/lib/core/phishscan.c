@@ -43,6 +43,18 @@ static int host_match(const char *pat, const char *buf)
 	return pl == bl || buf[bl - pl - 1] == '.' || buf[bl - pl - 1] == ' ';
 }
 
+/* A regex line on buf: its literal tail first, then the regex. */
+static int regex_match(const struct phish_rx *rx, const char *buf)
+{
+	size_t bl = strlen(buf), n = rx->suffix_len;
+
+	if (n && (bl < n ||
+		  (rx->icase ? strncasecmp(buf + bl - n, rx->suffix, n) :
+			       memcmp(buf + bl - n, rx->suffix, n))))
+		return 0;
+	return !regexec(&rx->re, buf, 0, NULL, 0);
+}
+
 /* 1 if a line of the allow list (allow) or the domain list matches buf. */
 static int listed(const struct vigil_engine *e, int allow, const char *buf)
 {
@@ -58,7 +70,7 @@ static int listed(const struct vigil_engine *e, int allow, const char *buf)
 				continue;
 			if (f->kind == 'H' || f->kind == 'M' ?
 				    host_match(vdb_str(&s->v, f->pattern), buf) :
-				    !regexec(&s->phish_re[j], buf, 0, NULL, 0))
+				    regex_match(&s->phish_rx[j], buf))
 				return 1;
 		}
 	}
