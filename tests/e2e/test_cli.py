@@ -209,7 +209,7 @@ def test_pcre_limits_and_alert_exceeds_max(tmp_path, vigil):
 
 def test_alert_macros_and_encrypted_options(tmp_path, vigil):
     """clamscan's --alert-macros: an Office document with a VBA project is
-    Heuristics.OLE2.ContainsMacros only when asked. --alert-encrypted=no
+    Heuristics.OLE2.ContainsMacros.VBA only when asked. --alert-encrypted=no
     (and its -archive form) turns Heuristics.Encrypted.* into a warning;
     Vigil's default is to report it."""
     sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
@@ -222,7 +222,7 @@ def test_alert_macros_and_encrypted_options(tmp_path, vigil):
     plain = tmp_path / "p.doc"
     plain.write_bytes(fg.ole2({"WordDocument": b"x" * 64}))
     p = vigil("scan", "--no-summary", "--alert-macros", "-d", db, doc, plain)
-    assert p.rc == 1 and "m.doc: Heuristics.OLE2.ContainsMacros FOUND" in p.out, p.out
+    assert p.rc == 1 and "m.doc: Heuristics.OLE2.ContainsMacros.VBA FOUND" in p.out, p.out
     assert "p.doc: OK" in p.out
     for args in ((), ("--alert-macros=no",)):
         p = vigil("scan", "--no-summary", *args, "-d", db, doc)

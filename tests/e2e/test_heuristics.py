@@ -2,9 +2,12 @@
 executables (--alert-broken), broken images (--alert-broken-media),
 credit card and social security numbers (--detect-structured and its
 --structured-* settings), --heuristic-alerts and
---heuristic-scan-precedence. The files are generated here (heurgen.py);
+--heuristic-scan-precedence, and macros (--alert-macros: VBA projects and
+Excel 4.0 macro sheets). The files are generated here (heurgen.py);
 clamscan runs beside vigil on them and the names must agree file by
 file."""
+import os
+import sys
 import zipfile
 
 import heurgen
@@ -83,6 +86,37 @@ def test_scan_precedence_agrees_with_clamscan(tmp_path, vigil, clamscan):
         v = vigil("scan", "--no-summary", "--alert-broken-media", *opts, "-d", db, files)
         assert by_file(c, files) == by_file(v, files) == {"both.zip": {want}}
         assert c.rc == v.rc == 1
+
+
+def test_macros_agree_with_clamscan(tmp_path, vigil, clamscan):
+    """--alert-macros: a VBA project is Heuristics.OLE2.ContainsMacros.VBA,
+    an Excel 4.0 macro sheet among a workbook's sheets (hidden or not,
+    BIFF8 "Workbook" or BIFF5 "Book") Heuristics.OLE2.ContainsMacros.XLM;
+    worksheets, other streams and a sheet list cut short are not; the
+    module source is matched either way."""
+    sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
+    import formatgen as fg
+    files = tmp_path / "files"
+    files.mkdir()
+    src = b'Sub AutoOpen()\r\n  Shell "vigil-macro-payload"\r\nEnd Sub\r\n'
+    cases = {"vba.doc": fg.vba_doc(src), "xlm.xls": fg.xls(),
+             "hidden.xls": fg.xls(hidden=2), "book.xls": fg.xls(stream="Book"),
+             "sheet.xls": fg.xls(sheet_type=0), "other.xls": fg.xls(stream="Other"),
+             "tail-cut.xls": fg.xls(cut=60), "list-cut.xls": fg.xls(cut=90)}
+    for name, data in cases.items():
+        (files / name).write_bytes(data)
+    db = tmp_path / "d.ndb"
+    db.write_text(NO_MATCH_NDB)
+    c, v = both(vigil, clamscan, files, db, "--alert-macros")
+    assert c == v
+    xlm = {"Heuristics.OLE2.ContainsMacros.XLM"}
+    assert v == {"vba.doc": {"Heuristics.OLE2.ContainsMacros.VBA"}, "xlm.xls": xlm,
+                 "hidden.xls": xlm, "book.xls": xlm, "tail-cut.xls": xlm}
+    c, v = both(vigil, clamscan, files, db)
+    assert c == v == {}
+    db.write_text("Macro.Source:0:*:%s\n" % b"vigil-macro-payload".hex())
+    c, v = both(vigil, clamscan, files, db)
+    assert c == v == {"vba.doc": {"Macro.Source"}}
 
 
 def test_vigild_keys(tmp_path):

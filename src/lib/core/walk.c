@@ -476,11 +476,14 @@ int fmt_unreadable(struct fmt_ctx *c, const char *name)
 	return rc < 0 ? rc : c->s->w.stop;
 }
 
-int fmt_macros(struct fmt_ctx *c)
+int fmt_macros(struct fmt_ctx *c, const char *lang)
 {
 	if (!(c->s->opts.flags & VIGIL_SCAN_ALERT_MACROS))
 		return 0;
-	return fmt_heuristic(c, "Heuristics.OLE2.ContainsMacros");
+	/* fmt_heuristic keeps the name: one string per language */
+	return fmt_heuristic(c, !strcmp(lang, "XLM") ?
+					"Heuristics.OLE2.ContainsMacros.XLM" :
+					"Heuristics.OLE2.ContainsMacros.VBA");
 }
 
 int fmt_phish(struct fmt_ctx *c, const uint8_t *buf, size_t len)

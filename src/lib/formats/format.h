@@ -117,9 +117,10 @@ int fmt_over(struct fmt_ctx *c, const char *name, uint64_t in);
  * a limit name...): never clean (encrypted content is a warning when the
  * scan's flags say so). Returns as fmt_child(). */
 int fmt_unreadable(struct fmt_ctx *c, const char *name);
-/* A VBA project was found: Heuristics.OLE2.ContainsMacros if the scan
- * asks for it (VIGIL_SCAN_ALERT_MACROS). Returns as fmt_child(). */
-int fmt_macros(struct fmt_ctx *c);
+/* Macros of a language ("VBA" or "XLM") were found:
+ * Heuristics.OLE2.ContainsMacros.<lang> if the scan asks for it
+ * (VIGIL_SCAN_ALERT_MACROS). Returns as fmt_child(). */
+int fmt_macros(struct fmt_ctx *c, const char *lang);
 /* A heuristic result (Heuristics.Broken.Media.PNG ...) about the current
  * object: reported unless a signature matches; with
  * VIGIL_SCAN_HEURISTIC_PRECEDENCE it ends the scan. Returns as

@@ -3,7 +3,8 @@
  * walked (olefs.c reads it) and every stream handed to fmt_child() under
  * its path. Streams with a known inner form are opened here as well: OLE1
  * packages ("\1Ole10Native"), VBA module source (see vba.c) and the
- * objects embedded in PowerPoint documents (see ppt.c).
+ * objects embedded in PowerPoint documents (see ppt.c), and the Excel 4.0
+ * macro sheets of a workbook (see biff.c).
  */
 #include <stdio.h>
 #include <strings.h>
@@ -12,6 +13,7 @@
 
 #include "formats/format.h"
 #include "formats/office/ole1pkg.h"
+#include "formats/office/biff.h"
 #include "formats/office/olefs.h"
 #include "formats/office/ppt.h"
 #include "formats/office/vba.h"
@@ -42,6 +44,8 @@ static int stream(struct ole2 *o, uint32_t idx, const char *path)
 		rc = ole1_package(o->c, b.data + 4, b.len - 4);
 	else if (!strcmp(d->name, "PowerPoint Document"))
 		rc = ppt_objects(o->c, b.data, b.len);
+	else if (biff_is_workbook(d->name))
+		rc = biff_workbook(o->c, b.data, b.len);
 	if (!rc && r == 0 && b.len)
 		rc = fmt_child(o->c, path, b.data, b.len);
 	vbuf_free(&b);

@@ -177,7 +177,7 @@ int vba_project(struct ole2 *o, uint32_t vba)
 
 	if (!m)
 		return VIGIL_ENOMEM;
-	if ((rc = fmt_macros(c)) != 0) {
+	if ((rc = fmt_macros(c, "VBA")) != 0) {
 		free(m);
 		return rc;
 	}

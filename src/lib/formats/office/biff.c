@@ -1,0 +1,43 @@
+/*
+ * biff.c -- Excel workbook streams (BIFF5 "Book", BIFF8 "Workbook", as
+ * [MS-XLS] describes them): a sequence of records, each a 16-bit type and
+ * a 16-bit length before its data. The sheet list of the workbook globals
+ * (BoundSheet8 records) says which sheets are Excel 4.0 macro sheets
+ * (XLM): their formulas run when the workbook opens, the way VBA macros
+ * do, so one is reported as macros (Heuristics.OLE2.ContainsMacros.XLM,
+ * as clamscan names it, with --alert-macros). The stream itself is
+ * matched as data by the caller; its formulas are not decoded.
+ */
+#include <strings.h>
+
+#include "formats/office/biff.h"
+#include "common/reader.h"
+
+#define BIFF_BOUNDSHEET 0x0085 /* BoundSheet8: one sheet of the workbook */
+#define BIFF_SHEET_MACRO 0x01 /* BoundSheet8.dt: an Excel 4.0 macro sheet */
+/* Records read per stream before the rest is left to the matcher. */
+#define BIFF_MAX_RECORDS 1000000
+
+int biff_is_workbook(const char *name)
+{
+	return !strcasecmp(name, "Workbook") || !strcasecmp(name, "Book");
+}
+
+int biff_workbook(struct fmt_ctx *c, const uint8_t *b, size_t len)
+{
+	struct rdr r;
+	size_t n;
+
+	rdr_init(&r, b, len);
+	for (n = 0; n < BIFF_MAX_RECORDS && rdr_left(&r) >= 4; n++) {
+		uint16_t type = rdr_u16le(&r), rlen = rdr_u16le(&r);
+		const uint8_t *data = rdr_bytes(&r, rlen);
+
+		if (!data)
+			break; /* cut short: the matcher still sees it all */
+		if (type == BIFF_BOUNDSHEET && rlen >= 6 &&
+		    data[5] == BIFF_SHEET_MACRO)
+			return fmt_macros(c, "XLM");
+	}
+	return 0;
+}
