@@ -527,3 +527,41 @@ def test_dmg_images_agree_with_clamscan(tmp_path, vigil, clamscan):
     c = by_file(clamscan("--no-summary", "-d", db, files), files)
     v = by_file(vigil("scan", "--no-summary", "-d", db, files), files)
     assert c == v == {k + ".dmg": {"DmgChild"} for k in ("deflate", "bzip2", "stored")}
+
+
+def test_hfsplus_volumes_agree_with_clamscan(tmp_path, vigil, clamscan):
+    """HFS+ and HFSX volumes inside APM and DMG images: every file's data
+    fork is a contained object of CL_TYPE_PART_HFSPLUS, put together from
+    the extents of its catalog record and of the extents-overflow tree, so
+    hash signatures of the files match, in clamscan and in Vigil. A volume
+    whose catalog lies outside it is Heuristics.Broken.HFSPlus in Vigil
+    (clamscan passes it as clean)."""
+    import hashlib
+    import struct
+    from heurgen import fg
+    files = tmp_path / "files"
+    files.mkdir()
+    small, big = b"a small file\n", b"x" * 9000 + b"the tail of a split file\n"
+    vol = {"a.txt": small, "split.bin": big, "caf\u00e9.txt": b"other\n"}
+    for sig in (b"H+", b"HX"):
+        v = fg.hfsplus(vol, sig=sig, overflow=True)
+        tag = "hfsx" if sig == b"HX" else "hfsplus"
+        (files / ("%s-apm.img" % tag)).write_bytes(fg.apm_image([v]))
+        (files / ("%s.dmg" % tag)).write_bytes(fg.dmg(v))
+    (files / "none.dmg").write_bytes(fg.dmg(fg.hfsplus({"b.txt": b"nothing\n"})))
+    db = tmp_path / "h.hdb"
+    db.write_text("".join("%s:%d:%s\n" % (hashlib.md5(d).hexdigest(), len(d), n)
+                          for n, d in (("Hfs.Small", small), ("Hfs.Split", big))))
+    ldb = tmp_path / "c.ldb"
+    ldb.write_text("HfsChild;Engine:81-255,Container:CL_TYPE_PART_HFSPLUS,Target:0;0;%s\n"
+                   % b"the tail of a split".hex())
+    want = {"Hfs.Small", "Hfs.Split", "HfsChild"}
+    c = by_file(clamscan("--no-summary", "-z", "-d", db, "-d", ldb, files), files)
+    v = by_file(vigil("scan", "--no-summary", "-z", "-d", db, "-d", ldb, files), files)
+    assert c == v == {n: want for n in ("hfsplus-apm.img", "hfsplus.dmg",
+                                             "hfsx-apm.img", "hfsx.dmg")}
+    broken = bytearray(fg.hfsplus(vol))
+    struct.pack_into(">I", broken, 1024 + 272 + 16, 0x100000)  # catalog's first block
+    (files / "broken.img").write_bytes(fg.apm_image([bytes(broken)]))
+    v = by_file(vigil("scan", "--no-summary", "-d", db, files / "broken.img"), files)
+    assert v == {"broken.img": {"Heuristics.Broken.HFSPlus"}}

@@ -39,6 +39,7 @@ static const struct format formats[] = {
 	{ "egg", ARC, egg_probe, egg_extract },
 	{ "gpt", ARC, gpt_probe, gpt_extract },
 	{ "apm", ARC, apm_probe, apm_extract },
+	{ "hfsplus", ARC, hfsplus_probe, hfsplus_extract },
 	{ "exe", VIGIL_FAMILY_PE, exe_probe, exe_extract }, /* own order */
 };
 

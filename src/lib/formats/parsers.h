@@ -25,6 +25,7 @@ PARSER(egg);		/* archive/egg.c */
 PARSER(dmg);		/* archive/dmg.c */
 PARSER(gpt);		/* archive/gpt.c */
 PARSER(apm);		/* archive/apm.c */
+PARSER(hfsplus);	/* archive/hfsplus.c */
 PARSER(mail);		/* mail/mail.c */
 PARSER(binhex);		/* mail/binhex.c */
 PARSER(tnef);		/* mail/tnef.c */

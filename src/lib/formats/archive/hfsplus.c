@@ -1,0 +1,316 @@
+/*
+ * hfsplus.c -- HFS+ and HFSX volumes (the file system of Mac disk images,
+ * as Apple's Technical Note TN1150 describes it): the volume header at
+ * byte 1024 gives the block size and the extents of the catalog and
+ * extents-overflow B-trees; the catalog's leaf nodes, followed from the
+ * first along their forward links, hold a record for every file, and each
+ * file's data fork (and resource fork, where it has one) is a contained
+ * object under the file's name, put together from its extents (the eight
+ * of the record, then those of the overflow tree). Found as a partition of
+ * a DMG, APM or GPT image (CL_TYPE_PART_HFSPLUS) or as a volume of its own.
+ * A catalog that cannot be read is Heuristics.Broken.HFSPlus; files
+ * compressed by the file system (decmpfs) are handed on as their
+ * resource fork holds them, not decompressed.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/le.h"
+#include "common/reader.h"
+#include "formats/format.h"
+#include "formats/parsers.h"
+#include "sig/cltype.h"
+#include "util/vbuf.h"
+#include "vigil/vigil.h"
+
+#define HFS_VH_OFFSET 1024
+#define HFS_VH_BYTES 512
+#define HFS_FORK_BYTES 80
+#define HFS_EXTENTS 8
+#define HFS_NODE_MIN 512	/* B-tree node sizes TN1150 allows */
+#define HFS_NODE_MAX 32768
+#define HFS_FILE_RECORD 2	/* catalog record types */
+#define HFS_FILE_DATA_FORK 88	/* offsets in a file record */
+#define HFS_FILE_RSRC_FORK 168
+#define HFS_FILE_RECORD_BYTES 248
+#define HFS_NAME_BYTES 256	/* UTF-8 name kept per file (cut) */
+#define BROKEN "Heuristics.Broken.HFSPlus"
+
+/* A record of the extents-overflow tree: eight more extents of a fork. */
+struct ovrec {
+	uint32_t id, start;	/* file, and first block within the fork */
+	uint8_t fork;		/* 0 data, 0xff resource */
+	const uint8_t *ext;	/* into hfs.ext */
+};
+
+struct hfs {
+	const uint8_t *b;
+	size_t len;
+	uint32_t bs;		/* allocation block bytes */
+	struct vbuf ext;	/* the extents-overflow tree */
+	struct ovrec *ov;	/* its records, sorted */
+	size_t nov, capov;
+};
+
+static uint64_t be64(const uint8_t *p)
+{
+	return (uint64_t)be32_load(p) << 32 | be32_load(p + 4);
+}
+
+int hfsplus_probe(const uint8_t *buf, size_t len, int type)
+{
+	const uint8_t *vh = buf + HFS_VH_OFFSET;
+
+	if (type != VIGIL_TYPE_BINARY || len < HFS_VH_OFFSET + HFS_VH_BYTES)
+		return 0;
+	return (!memcmp(vh, "H+", 2) && be16_load(vh + 2) == 4) ||
+	       (!memcmp(vh, "HX", 2) && be16_load(vh + 2) == 5);
+}
+
+/* Appends the blocks of up to eight extents (rec) to out, to want bytes:
+ * 0, FMT_DAMAGED if one lies outside the volume, or VIGIL_ENOMEM. */
+static int extents(const struct hfs *h, const uint8_t *rec, uint64_t want,
+		   struct vbuf *out)
+{
+	int i;
+
+	for (i = 0; i < HFS_EXTENTS && out->len < want; i++) {
+		uint64_t start = be32_load(rec + 8 * i), n = be32_load(rec + 8 * i + 4);
+		uint64_t off = start * h->bs, size = n * h->bs;
+
+		if (!n)
+			break;
+		if (off > h->len || size > h->len - off)
+			return FMT_DAMAGED;
+		if (size > want - out->len)
+			size = want - out->len;
+		if (vbuf_append(out, h->b + off, (size_t)size) < 0)
+			return VIGIL_ENOMEM;
+	}
+	return 0;
+}
+
+typedef int (*leaf_fn)(void *arg, const uint8_t *key, size_t klen,
+		       const uint8_t *data, size_t dlen);
+
+/* Every record of every leaf node of the B-tree in t, in link order;
+ * 0, FMT_DAMAGED for a header or link that cannot be, or what fn says. */
+static int leaves(const struct vbuf *t, leaf_fn fn, void *arg)
+{
+	uint32_t node, total, nsize, seen;
+	int rc = 0;
+
+	if (t->len < 14 + 106 || t->data[8] != 1)
+		return FMT_DAMAGED;
+	node = be32_load(t->data + 14 + 10);
+	nsize = be16_load(t->data + 14 + 18);
+	total = be32_load(t->data + 14 + 22);
+	if (nsize < HFS_NODE_MIN || nsize > HFS_NODE_MAX || (nsize & (nsize - 1)))
+		return FMT_DAMAGED;
+	for (seen = 0; node && !rc; seen++) {
+		const uint8_t *n = t->data + (size_t)node * nsize;
+		uint16_t i, nrec;
+
+		if (seen >= total || seen >= t->len / nsize ||
+		    node >= t->len / nsize)
+			return FMT_DAMAGED; /* a loop, or past the tree */
+		nrec = be16_load(n + 10);
+		if ((int8_t)n[8] != -1 || 14 + 2u * (nrec + 1u) > nsize)
+			return FMT_DAMAGED;
+		for (i = 0; i < nrec && !rc; i++) {
+			size_t at = be16_load(n + nsize - 2 * (i + 1u));
+			size_t end = be16_load(n + nsize - 2 * (i + 2u));
+			size_t klen;
+
+			if (at < 14 || end > nsize - 2u * (nrec + 1u) ||
+			    end < at + 2 || (klen = be16_load(n + at)) > end - at - 2)
+				return FMT_DAMAGED;
+			klen += 2 + (klen & 1);
+			if (klen > end - at)
+				return FMT_DAMAGED;
+			rc = fn(arg, n + at + 2, klen - 2, n + at + klen,
+				end - at - klen);
+		}
+		node = be32_load(n);
+	}
+	return rc;
+}
+
+/* An extents-overflow record, kept for the lookups of fork_read(). */
+static int overflow_rec(void *arg, const uint8_t *key, size_t klen,
+			const uint8_t *data, size_t dlen)
+{
+	struct hfs *h = arg;
+
+	if (klen < 10 || dlen < 8 * HFS_EXTENTS)
+		return 0;
+	if (h->nov == h->capov) {
+		size_t cap = h->capov ? 2 * h->capov : 64;
+		struct ovrec *n = realloc(h->ov, cap * sizeof(*n));
+
+		if (!n)
+			return VIGIL_ENOMEM;
+		h->ov = n;
+		h->capov = cap;
+	}
+	h->ov[h->nov++] = (struct ovrec){ be32_load(key + 2),
+					  be32_load(key + 6), key[0], data };
+	return 0;
+}
+
+static int ovrec_cmp(const void *a, const void *b)
+{
+	const struct ovrec *x = a, *y = b;
+
+	if (x->fork != y->fork)
+		return x->fork < y->fork ? -1 : 1;
+	if (x->id != y->id)
+		return x->id < y->id ? -1 : 1;
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
+/* A fork (its 80-byte record) of file id into out: 0, FMT_DAMAGED when
+ * its extents lie outside or do not reach its size, or VIGIL_ENOMEM. */
+static int fork_read(struct hfs *h, uint32_t id, uint8_t fork,
+		     const uint8_t *rec, struct vbuf *out)
+{
+	uint64_t want = be64(rec);
+	int rc;
+
+	if (want > h->len)
+		return FMT_DAMAGED;
+	if ((rc = extents(h, rec + 16, want, out)) != 0)
+		return rc;
+	while (out->len < want && out->len % h->bs == 0) {
+		struct ovrec k = { id, (uint32_t)(out->len / h->bs), fork, NULL };
+		const struct ovrec *o = h->nov ? bsearch(&k, h->ov, h->nov,
+						 sizeof(k), ovrec_cmp) : NULL;
+		size_t had = out->len;
+
+		if (!o || (uint64_t)k.start * h->bs != out->len)
+			break;
+		if ((rc = extents(h, o->ext, want, out)) != 0)
+			return rc;
+		if (out->len == had)
+			break; /* empty extents: no progress */
+	}
+	return out->len < want ? FMT_DAMAGED : 0;
+}
+
+struct walk {
+	struct hfs *h;
+	struct fmt_ctx *c;
+	unsigned broken;
+};
+
+/* A catalog key's name (UTF-16BE) as UTF-8, cut to fit. */
+static void key_name(const uint8_t *key, size_t klen, char *out)
+{
+	size_t i, n = klen >= 6 ? be16_load(key + 4) : 0, o = 0;
+
+	if (n > (klen - 6) / 2)
+		n = (klen - 6) / 2;
+	for (i = 0; i < n && o + 4 < HFS_NAME_BYTES; i++) {
+		unsigned u = be16_load(key + 6 + 2 * i);
+
+		if (u < 0x80) {
+			out[o++] = u && u != '/' ? (char)u : '_';
+		} else if (u < 0x800) {
+			out[o++] = (char)(0xc0 | u >> 6);
+			out[o++] = (char)(0x80 | (u & 0x3f));
+		} else {
+			out[o++] = (char)(0xe0 | u >> 12);
+			out[o++] = (char)(0x80 | (u >> 6 & 0x3f));
+			out[o++] = (char)(0x80 | (u & 0x3f));
+		}
+	}
+	out[o] = 0;
+}
+
+static int one_fork(struct walk *w, uint32_t id, uint8_t fork,
+		    const uint8_t *rec, const char *name)
+{
+	struct vbuf v = { 0 };
+	int rc;
+
+	if (!be64(rec))
+		return 0;
+	rc = fork_read(w->h, id, fork, rec, &v);
+	if (rc == FMT_DAMAGED) {
+		w->broken++;
+		fmt_warn(w->c, "%s: extents outside the volume or short", name);
+		rc = 0;
+	}
+	if (!rc && v.len)
+		rc = fmt_child(w->c, name, v.data, v.len);
+	vbuf_free(&v);
+	return rc;
+}
+
+/* A catalog record: a file's forks handed on. */
+static int catalog_rec(void *arg, const uint8_t *key, size_t klen,
+		       const uint8_t *data, size_t dlen)
+{
+	struct walk *w = arg;
+	char name[HFS_NAME_BYTES], rname[HFS_NAME_BYTES + 8];
+	uint32_t id;
+	int rc;
+
+	if (fmt_expired(w->c))
+		return 1;
+	if (dlen < HFS_FILE_RECORD_BYTES || be16_load(data) != HFS_FILE_RECORD)
+		return 0;
+	id = be32_load(data + 8);
+	key_name(key, klen, name);
+	if ((rc = one_fork(w, id, 0, data + HFS_FILE_DATA_FORK, name)) != 0)
+		return rc;
+	snprintf(rname, sizeof(rname), "%s/rsrc", name);
+	return one_fork(w, id, 0xff, data + HFS_FILE_RSRC_FORK, rname);
+}
+
+static int volume(struct fmt_ctx *c, struct hfs *h)
+{
+	const uint8_t *vh = h->b + HFS_VH_OFFSET;
+	struct vbuf cat = { 0 };
+	struct walk w = { h, c, 0 };
+	int rc;
+
+	h->bs = be32_load(vh + 40);
+	if (h->bs < 512 || (h->bs & (h->bs - 1)))
+		return FMT_DAMAGED;
+	rc = fork_read(h, 3, 0, vh + 192, &h->ext);
+	if (!rc && h->ext.len)
+		rc = leaves(&h->ext, overflow_rec, h);
+	if (rc == VIGIL_ENOMEM)
+		return rc;
+	if (rc)
+		h->nov = 0; /* no overflow tree: eight extents a fork */
+	if (h->nov)
+		qsort(h->ov, h->nov, sizeof(*h->ov), ovrec_cmp);
+	rc = fork_read(h, 4, 0, vh + 272, &cat);
+	if (!rc)
+		rc = leaves(&cat, catalog_rec, &w);
+	vbuf_free(&cat);
+	if (!rc && w.broken)
+		rc = FMT_DAMAGED;
+	return rc;
+}
+
+int hfsplus_extract(struct fmt_ctx *c, const uint8_t *buf, size_t len)
+{
+	struct hfs h = { buf, len, 0, { 0 }, NULL, 0, 0 };
+	int rc;
+
+	if (!hfsplus_probe(buf, len, VIGIL_TYPE_BINARY))
+		return 0;
+	fmt_set_container(c, CLT_PART_HFSPLUS);
+	rc = volume(c, &h);
+	vbuf_free(&h.ext);
+	free(h.ov);
+	if (rc == FMT_DAMAGED) {
+		fmt_warn(c, "damaged HFS+ catalog");
+		return fmt_unreadable(c, BROKEN);
+	}
+	return rc;
+}
