@@ -272,3 +272,20 @@ def test_scan_family_switches(tmp_path, vigil):
     assert "Inner FOUND" in p.out, p.out
     p = vigil("scan", "--no-summary", "--scan-archive=maybe", "-d", db, z)
     assert p.rc == 2
+
+
+def test_unread_formats_count_signatures_not_comments(tmp_path, vigil):
+    """Files in a format Vigil does not read count their signature lines
+    as skipped, not comments or empty lines; a bytecode file counts as
+    one signature."""
+    (tmp_path / "a.ndb").write_text(SIG)
+    (tmp_path / "c.crb").write_text("# There must always be one line\n")
+    (tmp_path / "i.idb").write_text("# comment\n\nIcon.A:g1:g2:%s\nIcon.B:g1:g2:%s\n"
+                                    % ("00" * 62, "11" * 62))
+    (tmp_path / "b.cbc").write_text("ClamBC\nline2\nline3\nline4\n")
+    for files, skipped in ((("c.crb",), 0), (("i.idb",), 2), (("b.cbc",), 1),
+                           (("c.crb", "i.idb", "b.cbc"), 3)):
+        dbs = [str(tmp_path / f) for f in ("a.ndb",) + files]
+        r = vigil("db", "compile", "--no-matcher", *dbs, "-o", tmp_path / "o.vdb")
+        assert r.rc == 0, r.err
+        assert "; %d lines skipped;" % skipped in r.out + r.err, (files, r.out, r.err)

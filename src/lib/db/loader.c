@@ -144,13 +144,25 @@ static int each_line(struct loadctx *lc, const uint8_t *buf, size_t len,
 	return 0;
 }
 
+/* Signature lines of a file: neither empty nor a "#" comment. */
 static size_t count_lines(const uint8_t *buf, size_t len)
 {
 	size_t n = 0, i;
+	int start = 1, counted = 0;
 
-	for (i = 0; i < len; i++)
-		n += buf[i] == '\n';
-	return n + (len && buf[len - 1] != '\n');
+	for (i = 0; i < len; i++) {
+		if (buf[i] == '\n') {
+			start = 1;
+			counted = 0;
+			continue;
+		}
+		if (start && buf[i] != '#' && buf[i] != '\r' && !counted) {
+			n++;
+			counted = 1;
+		}
+		start = 0;
+	}
+	return n;
 }
 
 struct member_ctx {
@@ -223,8 +235,10 @@ int loader_load(struct loadctx *lc, const char *name, const uint8_t *buf,
 	case LK_UNSUPPORTED:
 		if (!(lines = count_lines(buf, len)))
 			return 0;
+		if (!strcmp(strrchr(name, '.'), ".cbc"))
+			lines = 1; /* a bytecode file is one signature */
 		lc->ss->skipped += lines - 1;
-		return load_warn(lc, VIGIL_EUNSUPPORTED, "%zu lines in a "
+		return load_warn(lc, VIGIL_EUNSUPPORTED, "%zu signatures in a "
 				 "format Vigil does not read yet", lines);
 	case LK_UNKNOWN:
 	case LK_VDB:
