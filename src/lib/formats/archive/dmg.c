@@ -71,7 +71,8 @@ static int zeroes(const struct run *r, struct vbuf *out, size_t max)
 
 	if (r->count > (max - out->len) / SECTOR)
 		return RUN_BIG;
-	n = (size_t)r->count * SECTOR;
+	if (!(n = (size_t)r->count * SECTOR))
+		return RUN_OK; /* an empty run: nothing to add */
 	if (vbuf_reserve(out, n) < 0)
 		return VIGIL_ENOMEM;
 	memset(out->data + out->len, 0, n);
