@@ -565,3 +565,25 @@ def test_hfsplus_volumes_agree_with_clamscan(tmp_path, vigil, clamscan):
     (files / "broken.img").write_bytes(fg.apm_image([bytes(broken)]))
     v = by_file(vigil("scan", "--no-summary", "-d", db, files / "broken.img"), files)
     assert v == {"broken.img": {"Heuristics.Broken.HFSPlus"}}
+
+
+def test_mso_streams_agree_with_clamscan(tmp_path, vigil, clamscan):
+    """An OLE2 stream holding ActiveMime data (a 4-byte size, then zlib)
+    is inflated and matched, as clamscan does; clamscan skips it when the
+    file also holds a Word document stream, Vigil does not."""
+    import struct
+    import zlib
+    from heurgen import fg
+    files = tmp_path / "files"
+    files.mkdir()
+    payload = b"xx hidden-marker-in-mso yy\n" * 8
+    mso = struct.pack("<I", len(payload)) + zlib.compress(payload)
+    (files / "mso.ole").write_bytes(fg.ole2({"Data": b"x" * 64, "editdata.mso": mso}))
+    (files / "word.doc").write_bytes(fg.ole2({"WordDocument": b"x" * 64, "editdata.mso": mso}))
+    (files / "cut.ole").write_bytes(fg.ole2({"Data": b"x" * 64, "editdata.mso": mso[:40]}))
+    db = tmp_path / "m.ndb"
+    db.write_text("Mso.Marker:0:*:%s\n" % b"hidden-marker-in-mso".hex())
+    c = by_file(clamscan("--no-summary", "-d", db, files), files)
+    v = by_file(vigil("scan", "--no-summary", "-d", db, files), files)
+    assert c == {"mso.ole": {"Mso.Marker"}, "cut.ole": {"Mso.Marker"}}
+    assert v == dict(c, **{"word.doc": {"Mso.Marker"}})

@@ -3,14 +3,16 @@
  * walked (olefs.c reads it) and every stream handed to fmt_child() under
  * its path. Streams with a known inner form are opened here as well: OLE1
  * packages ("\1Ole10Native"), VBA module source (see vba.c) and the
- * objects embedded in PowerPoint documents (see ppt.c), and the Excel 4.0
- * macro sheets of a workbook (see biff.c).
+ * objects embedded in PowerPoint documents (see ppt.c), the Excel 4.0
+ * macro sheets of a workbook (see biff.c), and "MSO" streams (ActiveMime
+ * data: a 4-byte size, then a zlib stream), inflated as clamscan does.
  */
 #include <stdio.h>
 #include <strings.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "formats/archive/streams.h"
 #include "formats/format.h"
 #include "formats/office/ole1pkg.h"
 #include "formats/office/biff.h"
@@ -26,6 +28,32 @@ int ole2_probe(const uint8_t *buf, size_t len, int type)
 	(void)buf;
 	(void)len;
 	return type == VIGIL_TYPE_OLE2;
+}
+
+/* An MSO stream's zlib data, inflated into a contained object. */
+static int mso_stream(struct fmt_ctx *c, const char *path, const uint8_t *b,
+		      size_t len)
+{
+	struct stream_out o;
+	char name[544];
+	int rc = 0;
+
+	if (len < 6 || b[4] != 0x78 || b[5] != 0x9c)
+		return 0;
+	snprintf(name, sizeof(name), "%s.inflated", path);
+	stream_out_init(&o, c, fmt_max_child(c));
+	stream_inflate_raw(&o, b + 6, len - 6);
+	if (o.nomem)
+		rc = VIGIL_ENOMEM;
+	else if (o.stop && o.b.len > o.max)
+		rc = fmt_too_big(c, path);
+	else if (o.err)
+		fmt_warn(c, "MSO stream %s: %s (%zu bytes recovered)", path,
+			 o.err, o.b.len);
+	if (!rc && !o.stop && o.b.len)
+		rc = fmt_child(c, name, o.b.data, o.b.len);
+	vbuf_free(&o.b);
+	return rc;
 }
 
 static int stream(struct ole2 *o, uint32_t idx, const char *path)
@@ -46,6 +74,8 @@ static int stream(struct ole2 *o, uint32_t idx, const char *path)
 		rc = ppt_objects(o->c, b.data, b.len);
 	else if (biff_is_workbook(d->name))
 		rc = biff_workbook(o->c, b.data, b.len);
+	else if (r == 0)
+		rc = mso_stream(o->c, path, b.data, b.len);
 	if (!rc && r == 0 && b.len)
 		rc = fmt_child(o->c, path, b.data, b.len);
 	vbuf_free(&b);
