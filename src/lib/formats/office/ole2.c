@@ -5,7 +5,9 @@
  * packages ("\1Ole10Native"), VBA module source (see vba.c) and the
  * objects embedded in PowerPoint documents (see ppt.c), the Excel 4.0
  * macro sheets of a workbook (see biff.c), and "MSO" streams (ActiveMime
- * data: a 4-byte size, then a zlib stream), inflated as clamscan does.
+ * data: a 4-byte size, then a zlib stream), inflated as clamscan does;
+ * an encrypted Office Open XML package is opened where it can be (see
+ * offcrypto.c).
  */
 #include <stdio.h>
 #include <strings.h>
@@ -16,6 +18,7 @@
 #include "formats/format.h"
 #include "formats/office/ole1pkg.h"
 #include "formats/office/biff.h"
+#include "formats/office/offcrypto.h"
 #include "formats/office/olefs.h"
 #include "formats/office/ppt.h"
 #include "formats/office/vba.h"
@@ -153,7 +156,9 @@ int ole2_extract(struct fmt_ctx *c, const uint8_t *buf, size_t len)
 		rc = 0;
 		goto out;
 	}
-	rc = storage(&o, o.dir[0].child, "", 0);
+	rc = offcrypto_package(&o);
+	if (!rc)
+		rc = storage(&o, o.dir[0].child, "", 0);
 out:
 	ole2_close(&o);
 	return rc;
