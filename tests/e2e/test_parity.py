@@ -618,3 +618,32 @@ def test_encrypted_office_agrees_with_clamscan(tmp_path, vigil, clamscan):
                            "agile.xls": enc})
     r = vigil("scan", "--no-summary", "--alert-encrypted-doc=no", "-d", db, files / "password.xls")
     assert r.rc == 0 and "OK" in r.out, r.out
+
+
+def test_hwp5_streams_agree_with_clamscan(tmp_path, vigil, clamscan):
+    """HWP 5 documents: the compressed body, document information and
+    binary data streams are inflated (an embedded OLE object without its
+    size prefix) and matched, in clamscan and in Vigil; uncompressed ones
+    are matched as they are. A password-protected document's streams are
+    Heuristics.Encrypted.HWP in Vigil; clamscan passes them as clean."""
+    import struct
+    from heurgen import fg
+    files = tmp_path / "files"
+    files.mkdir()
+    m = b"xx hidden-marker-in-hwp yy\n" * 4
+    z = fg.raw_deflate
+    inner = fg.ole2({"Data": m})
+    (files / "body.hwp").write_bytes(fg.hwp5({}, ("BodyText", {"Section0": z(m)})))
+    (files / "docinfo.hwp").write_bytes(fg.hwp5({"DocInfo": z(m)}))
+    (files / "ole.hwp").write_bytes(fg.hwp5({}, ("BinData", {
+        "BIN0001.OLE": z(struct.pack("<I", len(inner)) + inner)})))
+    (files / "plain.hwp").write_bytes(fg.hwp5({}, ("BodyText", {"Section0": m}), flags=0))
+    (files / "other.hwp").write_bytes(fg.hwp5({"Preview": z(m)}))
+    (files / "locked.hwp").write_bytes(fg.hwp5({}, ("BodyText", {"Section0": z(m)}), flags=3))
+    db = tmp_path / "h.ndb"
+    db.write_text("Hwp.Marker:0:*:%s\n" % b"hidden-marker-in-hwp".hex())
+    c = by_file(clamscan("--no-summary", "-d", db, files), files)
+    v = by_file(vigil("scan", "--no-summary", "-d", db, files), files)
+    want = {n: {"Hwp.Marker"} for n in ("body.hwp", "docinfo.hwp", "ole.hwp", "plain.hwp")}
+    assert c == want
+    assert v == dict(want, **{"locked.hwp": {"Heuristics.Encrypted.HWP"}})

@@ -447,8 +447,9 @@ static unsigned encrypted_off(const char *name)
 
 	if (strncmp(name, pre, sizeof(pre) - 1))
 		return 0;
-	return !strcmp(name + sizeof(pre) - 1, "PDF") ||
-			       !strcmp(name + sizeof(pre) - 1, "Office") ?
+	name += sizeof(pre) - 1;
+	return !strcmp(name, "PDF") || !strcmp(name, "Office") ||
+			       !strcmp(name, "HWP") ?
 		       VIGIL_SCAN_NO_ALERT_ENCRYPTED_DOC :
 		       VIGIL_SCAN_NO_ALERT_ENCRYPTED_ARCHIVE;
 }

@@ -7,7 +7,7 @@
  * macro sheets of a workbook (see biff.c), and "MSO" streams (ActiveMime
  * data: a 4-byte size, then a zlib stream), inflated as clamscan does;
  * an encrypted Office Open XML package is opened where it can be (see
- * offcrypto.c).
+ * offcrypto.c), and the compressed streams of HWP 5 documents (hwp5.c).
  */
 #include <stdio.h>
 #include <strings.h>
@@ -18,6 +18,7 @@
 #include "formats/format.h"
 #include "formats/office/ole1pkg.h"
 #include "formats/office/biff.h"
+#include "formats/office/hwp5.h"
 #include "formats/office/offcrypto.h"
 #include "formats/office/olefs.h"
 #include "formats/office/ppt.h"
@@ -77,6 +78,9 @@ static int stream(struct ole2 *o, uint32_t idx, const char *path)
 		rc = ppt_objects(o->c, b.data, b.len);
 	else if (biff_is_workbook(d->name))
 		rc = biff_workbook(o->c, b.data, b.len);
+	else if (r == 0 && o->hwp5)
+		rc = hwp5_stream(o->c, o->hwp5_flags, d->name, path, b.data,
+				 b.len);
 	else if (r == 0)
 		rc = mso_stream(o->c, path, b.data, b.len);
 	if (!rc && r == 0 && b.len)
@@ -156,6 +160,7 @@ int ole2_extract(struct fmt_ctx *c, const uint8_t *buf, size_t len)
 		rc = 0;
 		goto out;
 	}
+	o.hwp5 = hwp5_header(&o, &o.hwp5_flags);
 	rc = offcrypto_package(&o);
 	if (!rc)
 		rc = storage(&o, o.dir[0].child, "", 0);

@@ -42,6 +42,8 @@ struct ole2 {
 	size_t ndir;
 	uint8_t *seen;		/* directory entries visited */
 	struct fmt_ctx *c;
+	int hwp5;		/* an HWP 5 document (set by ole2.c) */
+	uint32_t hwp5_flags;	/* and its header's flags */
 };
 
 /* Reads the header, tables and directory of the len bytes at buf (which
