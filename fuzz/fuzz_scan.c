@@ -48,6 +48,15 @@ static const char ldb[] =
 	"L8;Engine:51-255,HandlerType:CL_TYPE_PDF,Target:0;0;2550444621\n"
 	"L9;Engine:51-255,Target:0;0&1&2;4b4559;0(>>4#hb4#>0x10);${0-8}3$\n";
 
+/* Certificates: every signed PE image has its signature read and checked. */
+static const char crb[] =
+	"F.Trusted;1;6762d10f0cbe10177d0a17c467a137055b6871db;;"
+	"B8B7FB2EC924653B83C8A7478686041069F8AD640F6022E83038A9D0DC52DC67;"
+	"010001;1;0;1;0;fuzz\n"
+	"F.Blocked;0;fadfd873502cca0d66890e7e95439e96159607c3;"
+	"553227452fbad08cdb53403df9ff2d22e60afc58;8F8436B6E6C562AB;010001;1;0;0;"
+	"0;fuzz\n";
+
 static struct vigil_scanner *scanner(void)
 {
 	static struct vigil_engine *e;
@@ -66,6 +75,7 @@ static struct vigil_scanner *scanner(void)
 	    vigil_engine_load_memory(e, "f.ldb", ldb, sizeof(ldb) - 1) < 0 ||
 	    vigil_engine_load_memory(e, "f.mdb", mdb, sizeof(mdb) - 1) < 0 ||
 	    vigil_engine_load_memory(e, "f.imp", imp, sizeof(imp) - 1) < 0 ||
+	    vigil_engine_load_memory(e, "f.crb", crb, sizeof(crb) - 1) < 0 ||
 	    vigil_engine_compile(e) < 0 || vigil_scanner_new(&s, e, &o) < 0)
 		return NULL;
 	return s;

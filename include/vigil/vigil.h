@@ -211,6 +211,8 @@ struct vigil_engine_stats {
 	uint64_t section_hash;	/* .mdb/.msb PE section hashes (since 0.2) */
 	uint64_t import_hash;	/* .imp PE import table hashes (since 0.3) */
 	uint64_t phishing;	/* .pdb .wdb .gdb lines (since 0.4) */
+	uint64_t certificates;	/* .crb trusted and blocked certificates
+				 * (since 0.4) */
 };
 
 /*

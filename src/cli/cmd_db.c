@@ -40,7 +40,7 @@ static void print_stats(const struct vigil_engine *e, const char *out,
 	vigil_engine_stats(e, &s);
 	printf("%s: %llu signatures (md5 %llu, sha1 %llu, sha256 %llu, "
 	       "section %llu, import %llu, body %llu, logical %llu), "
-	       "%llu allowlist, %llu phishing, "
+	       "%llu allowlist, %llu phishing, %llu certificates, "
 	       "%llu ignored names; %llu lines skipped; %.2f s\n",
 	       out, (unsigned long long)s.signatures,
 	       (unsigned long long)s.hash_md5, (unsigned long long)s.hash_sha1,
@@ -48,7 +48,9 @@ static void print_stats(const struct vigil_engine *e, const char *out,
 	       (unsigned long long)s.section_hash,
 	       (unsigned long long)s.import_hash, (unsigned long long)s.body,
 	       (unsigned long long)s.logical, (unsigned long long)s.allow,
-	       (unsigned long long)s.phishing, (unsigned long long)s.ignore, (unsigned long long)s.skipped,
+	       (unsigned long long)s.phishing,
+	       (unsigned long long)s.certificates,
+	       (unsigned long long)s.ignore, (unsigned long long)s.skipped,
 	       secs);
 }
 

@@ -289,3 +289,23 @@ def test_unread_formats_count_signatures_not_comments(tmp_path, vigil):
         r = vigil("db", "compile", "--no-matcher", *dbs, "-o", tmp_path / "o.vdb")
         assert r.rc == 0, r.err
         assert "; %d lines skipped;" % skipped in r.out + r.err, (files, r.out, r.err)
+
+
+def test_crb_lines_checked(tmp_path, vigil):
+    """.crb lines are counted as certificates; a malformed one is warned
+    about with its file and line and skipped, never half-read."""
+    good = "Ok.Cert;1;%s;;%s;010001;1;0;1;0;fine\n" % ("ab" * 20, "C0FFEE" * 40)
+    bad = ["Short;1;%s\n" % ("ab" * 20),
+           "Two;2;%s;;%s;010001;1;0;1;0;x\n" % ("ab" * 20, "C0" * 64),
+           "Subj;1;abcd;;%s;010001;1;0;1;0;x\n" % ("C0" * 64),
+           "Odd;0;%s;;ABC;010001;1;0;1;0;x\n" % ("ab" * 20),
+           ";1;%s;;%s;010001;1;0;1;0;noname\n" % ("ab" * 20, "C0" * 64)]
+    (tmp_path / "a.ndb").write_text(SIG)
+    crb = tmp_path / "c.crb"
+    crb.write_text(good + "".join(bad) + good.replace("Ok.Cert", "Ok.Two"))
+    r = vigil("db", "compile", "-v", "--no-matcher", tmp_path / "a.ndb", crb,
+              "-o", tmp_path / "o.vdb")
+    assert r.rc == 0, r.err
+    assert "2 certificates" in r.out and "; 5 lines skipped;" in r.out, r.out
+    for line in range(2, 7):
+        assert "c.crb:%d:" % line in r.err, r.err

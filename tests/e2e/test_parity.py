@@ -647,3 +647,68 @@ def test_hwp5_streams_agree_with_clamscan(tmp_path, vigil, clamscan):
     want = {n: {"Hwp.Marker"} for n in ("body.hwp", "docinfo.hwp", "ole.hwp", "plain.hwp")}
     assert c == want
     assert v == dict(want, **{"locked.hwp": {"Heuristics.Encrypted.HWP"}})
+
+
+def test_authenticode_certificates_agree_with_clamscan(tmp_path, vigil, clamscan):
+    """.crb lines against Authenticode-signed PE images (signed here with
+    osslsigncode by a root, an intermediate and a code signer): a valid
+    signature chaining up to a trusted line that may sign code (and
+    certificates, for an issuer) makes the image trusted and unmatched; a
+    blocked certificate is detected under its line's name, signature valid
+    or not, and wins over trust; a tampered image is not trusted. The same
+    names as clamscan's, file by file, also from a compiled database."""
+    import io
+    import zipfile
+    import authgen
+    from heurgen import fg
+    pki = authgen.Pki(tmp_path)
+    files = tmp_path / "files"
+    files.mkdir()
+    image = fg.pe(sections=(("code", b"\xc3" * 64 + b"vigil-signed-marker"),))
+    pki.sign(image, files / "signed.exe")
+    pki.sign(image, files / "signed-sha1.exe", "sha1")
+    tampered = bytearray((files / "signed.exe").read_bytes())
+    tampered[tampered.index(b"\xc3\xc3")] = 0x90
+    (files / "tampered.exe").write_bytes(bytes(tampered))
+    (files / "plain.exe").write_bytes(image)
+    z = io.BytesIO()
+    with zipfile.ZipFile(z, "w", zipfile.ZIP_DEFLATED) as zf:  # no marker in the raw zip
+        zf.writestr("signed.exe", (files / "signed.exe").read_bytes())
+    (files / "signed.zip").write_bytes(z.getvalue())
+    marker = tmp_path / "m.ndb"
+    marker.write_text("Signed.Marker:0:*:%s\n" % b"vigil-signed-marker".hex())
+    line = authgen.crb_line
+    cases = {
+        "root": line("Test.Root", pki.ca, 1, code=1, cert=1),
+        "root-no-code": line("Test.Root", pki.ca, 1, code=0, cert=1, serial=False),
+        "root-no-cert": line("Test.Root", pki.ca, 1, code=1, cert=0),
+        "inter": line("Test.Inter", pki.inter, 1, code=1, cert=1, serial=False),
+        "leaf": line("Test.Leaf", pki.leaf, 1, code=1),
+        "leaf-no-code": line("Test.Leaf", pki.leaf, 1, code=0),
+        "blocked": line("Test.BlockedSigner", pki.leaf, 0),
+        "both": line("Test.Root", pki.ca, 1, code=1, cert=1) +
+                line("Test.BlockedSigner", pki.leaf, 0),
+    }
+    found = {}
+    for case, text in cases.items():
+        crb = tmp_path / (case + ".crb")
+        crb.write_text(text)
+        dbs = ("-d", marker, "-d", crb)
+        c = by_file(clamscan("--no-summary", *dbs, files), files)
+        v = by_file(vigil("scan", "--no-summary", *dbs, files), files)
+        assert c == v, case
+        found[case] = v
+        vdb = tmp_path / (case + ".vdb")
+        assert vigil("db", "compile", marker, crb, "-o", vdb).rc == 0
+        assert by_file(vigil("scan", "--no-summary", "-d", vdb, files), files) == v, case
+    mark = {"Signed.Marker"}
+    untrusted = {n: mark for n in ("signed.exe", "signed-sha1.exe", "tampered.exe",
+                                   "plain.exe", "signed.zip")}
+    trusted = {"tampered.exe": mark, "plain.exe": mark}
+    for case in ("root", "inter", "leaf"):
+        assert found[case] == trusted, case
+    for case in ("root-no-code", "root-no-cert", "leaf-no-code"):
+        assert found[case] == untrusted, case
+    blocked = {n: {"Test.BlockedSigner"} for n in
+               ("signed.exe", "signed-sha1.exe", "tampered.exe", "signed.zip")}
+    assert found["blocked"] == found["both"] == dict(blocked, **{"plain.exe": mark})

@@ -162,6 +162,7 @@ static int build_matchers(struct vigil_engine *e)
 		}
 		e->has_cdb |= s->v.ncdb > 0;
 		e->has_phish |= s->v.nphish > 0;
+		e->has_certs |= s->v.ncert > 0;
 		if ((rc = ldb_tables(s)) < 0)
 			return rc;
 		e->has_gsb |= s->ngsb > 0;
@@ -187,7 +188,7 @@ static int build_matchers(struct vigil_engine *e)
 
 static uint64_t shard_sigs(const struct vdb_view *v)
 {
-	uint64_t n = v->nndb + v->nldb + v->ncdb + v->nphish;
+	uint64_t n = v->nndb + v->nldb + v->ncdb + v->nphish + v->ncert;
 	size_t t;
 
 	for (t = 0; t < HT_N; t++)
@@ -262,6 +263,7 @@ int vigil_engine_stats(const struct vigil_engine *e,
 			t.allow += v->nallow[a];
 		t.ignore += v->nignore;
 		t.phishing += v->nphish;
+		t.certificates += v->ncert;
 		t.matcher_bytes += e->shards[i].m.bytes;
 		t.signatures += shard_sigs(v);
 	}

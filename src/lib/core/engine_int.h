@@ -75,6 +75,7 @@ struct vigil_engine {
 	int has_imphash;	/* some shard has PE import table hashes */
 	int has_cdb;		/* some shard has container metadata */
 	int has_phish;		/* some shard has a phishing list */
+	int has_certs;		/* some shard has .crb certificates */
 	int has_gsb;		/* some shard has URL hashes */
 	uint64_t skipped;
 	uint64_t cache_hits;

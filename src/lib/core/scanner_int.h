@@ -106,6 +106,14 @@ struct digests;
 int hashscan_run(struct vigil_scanner *s, int base, const uint8_t *buf,
 		 size_t len, struct digests *d);
 
+/*
+ * certscan.c: a PE image's Authenticode signature against the .crb
+ * certificates: 0, 1 (a blocked certificate: detected, stop), an error, or
+ * CERTSCAN_TRUSTED (a trusted signer: the image is not to be matched).
+ */
+#define CERTSCAN_TRUSTED 2
+int certscan_run(struct vigil_scanner *s, const uint8_t *buf, size_t len);
+
 /* secthash.c: PE section hash signatures over an object. */
 int secthash_scan(struct vigil_scanner *s, const uint8_t *buf, size_t len);
 

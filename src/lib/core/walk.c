@@ -221,6 +221,21 @@ static int handle_as(struct vigil_scanner *s, const uint8_t *buf, size_t len,
 	return rc;
 }
 
+/* Matches an object of a known type, and unpacks it: 0, 1 or an error. */
+static int scan_content(struct vigil_scanner *s, const uint8_t *buf,
+			size_t len, int type, struct digests *d)
+{
+	int rc;
+
+	if ((rc = match_object(s, buf, len, type, d)) == 0 && s->handler)
+		rc = handle_as(s, buf, len, type, d);
+	if (rc == 0)
+		rc = heuristics_run(s, buf, len, type);
+	if (rc == 0)
+		rc = unpack(s, buf, len, type);
+	return rc;
+}
+
 /*
  * Matches one object and what it contains: of type 'as', or (-1) of the
  * type its content says. 0, 1 (stop) or an error.
@@ -248,12 +263,11 @@ static int scan_obj(struct vigil_scanner *s, const uint8_t *buf, size_t len,
 	type = as >= 0 ? as : filetype_detect(buf, len);
 	s->handler = 0;
 	s->obj_type = type;
-	if ((rc = match_object(s, buf, len, type, &d)) == 0 && s->handler)
-		rc = handle_as(s, buf, len, type, &d);
-	if (rc == 0)
-		rc = heuristics_run(s, buf, len, type);
-	if (rc == 0)
-		rc = unpack(s, buf, len, type);
+	rc = type == VIGIL_TYPE_PE ? certscan_run(s, buf, len) : 0;
+	if (rc == CERTSCAN_TRUSTED)
+		rc = 0; /* a trusted signer: not matched, as clamscan */
+	else if (rc == 0)
+		rc = scan_content(s, buf, len, type, &d);
 	if (rc < 0)
 		return rc;
 	if (s->det.n > first && !verdict_has_limit(s, first) &&

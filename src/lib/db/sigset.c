@@ -28,6 +28,7 @@ int sigset_init(struct sigset *ss)
 	varr_init(&ss->macropat, sizeof(struct vdb_macro_pat));
 	varr_init(&ss->cdb, sizeof(struct vdb_cdb));
 	varr_init(&ss->phish, sizeof(struct vdb_phish));
+	varr_init(&ss->cert, sizeof(struct vdb_cert));
 	varr_init(&ss->ignore, sizeof(struct sig_ignore));
 	return vbuf_append_u8(&ss->strings, 0);
 }
@@ -49,6 +50,7 @@ void sigset_free(struct sigset *ss)
 	varr_free(&ss->macropat);
 	varr_free(&ss->cdb);
 	varr_free(&ss->phish);
+	varr_free(&ss->cert);
 	varr_free(&ss->ignore);
 	vbuf_free(&ss->strings);
 	vbuf_free(&ss->code);
@@ -74,7 +76,8 @@ const char *sigset_str(const struct sigset *ss, uint32_t off)
 
 uint64_t sigset_count(const struct sigset *ss)
 {
-	uint64_t n = ss->ndb.n + ss->ldb.n + ss->cdb.n + ss->phish.n;
+	uint64_t n = ss->ndb.n + ss->ldb.n + ss->cdb.n + ss->phish.n +
+		     ss->cert.n;
 	size_t a;
 
 	for (a = 0; a < HT_N; a++)

@@ -47,6 +47,7 @@ struct sigset {
 	struct varr macropat;		/* struct vdb_macro_pat */
 	struct varr cdb;		/* struct vdb_cdb */
 	struct varr phish;		/* struct vdb_phish */
+	struct varr cert;		/* struct vdb_cert */
 	struct varr ignore;		/* struct sig_ignore */
 	struct vbuf sources;		/* "name, name, ..." */
 	uint64_t skipped;

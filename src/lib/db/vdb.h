@@ -46,6 +46,8 @@ struct vdb_view {
 	size_t ncdb;
 	const struct vdb_phish *phish;
 	size_t nphish;
+	const struct vdb_cert *cert;
+	size_t ncert;
 	const uint32_t *ignore;
 	size_t nignore;
 };

@@ -15,7 +15,7 @@
 #endif
 
 #define VDB_MAGIC "VIGILDB\x1a"
-#define VDB_FORMAT_VERSION 4
+#define VDB_FORMAT_VERSION 5
 #define VDB_SECTION_ALIGN 64
 #define VDB_MAX_SECTIONS 48
 
@@ -59,6 +59,7 @@ enum vdb_section_id {
 	VDB_SEC_MACRO = 32,	/* struct vdb_macro[], by .ldb and subsignature */
 	VDB_SEC_CDB = 33,	/* struct vdb_cdb[]: container metadata (.cdb) */
 	VDB_SEC_PHISH = 34,	/* struct vdb_phish[]: phishing lists (.pdb .wdb) */
+	VDB_SEC_CERT = 35,	/* struct vdb_cert[]: certificates (.crb) */
 };
 
 enum hash_algo { HASH_MD5 = 0, HASH_SHA1 = 1, HASH_SHA256 = 2, HASH_NALGO };
@@ -268,6 +269,29 @@ struct vdb_phish {
 	uint8_t icase;
 	uint8_t reserved[2];
 };				/* 8 bytes */
+
+/*
+ * A trusted or blocked code-signing certificate (.crb), as ClamAV
+ * identifies one: SHA-1 digests of its subject name (the DER content of
+ * the Name) and of its serial number's bytes (has_serial 0: any serial),
+ * and its RSA modulus, in hex in VDB_SEC_STRINGS (pubkey). uses says
+ * what a trusted one may sign (CRB_*); name is reported for a blocked one.
+ */
+struct vdb_cert {
+	uint32_t name;
+	uint32_t pubkey;
+	int64_t not_before;	/* ClamAV's NotBefore field (kept, unused) */
+	uint8_t subject[20];
+	uint8_t serial[20];
+	uint8_t trusted;	/* 1 trusted, 0 blocked */
+	uint8_t uses;		/* CRB_CODE | CRB_TIME | CRB_CERT */
+	uint8_t has_serial;
+	uint8_t reserved[5];
+};				/* 64 bytes */
+
+#define CRB_CODE 0x1
+#define CRB_TIME 0x2
+#define CRB_CERT 0x4
 
 #define CDB_ANY 2
 enum { CDB_R_CONTAINER = 0, CDB_R_STORED, CDB_R_REAL, CDB_R_POS };

@@ -279,6 +279,13 @@ static int records_ok(const struct vdb_view *v)
 				     cdb_regex_shape(pat, strlen(pat)) != NULL)
 			return 0;
 	}
+	for (i = 0; i < v->ncert; i++) {
+		const struct vdb_cert *c = &v->cert[i];
+
+		if (!name_ok(v, c->name) || !name_ok(v, c->pubkey) ||
+		    c->trusted > 1 || c->uses > 7 || c->has_serial > 1)
+			return 0;
+	}
 	return matchables_ok(v) && pcres_ok(v) && bcomps_ok(v) &&
 	       macros_ok(v);
 }
@@ -320,7 +327,9 @@ int vdb_open(const uint8_t *buf, size_t len, const uint64_t *body_sum,
 				      &v->ncdb)) ||
 	    (v->cdb = p, section(v, VDB_SEC_PHISH, sizeof(*v->phish), &p,
 				 &v->nphish)) ||
-	    (v->phish = p, section(v, VDB_SEC_IGNORE, 4, &p, &v->nignore)))
+	    (v->phish = p, section(v, VDB_SEC_CERT, sizeof(*v->cert), &p,
+				   &v->ncert)) ||
+	    (v->cert = p, section(v, VDB_SEC_IGNORE, 4, &p, &v->nignore)))
 		return bad(why, "bad section bounds");
 	v->ignore = p;
 	if (!records_ok(v))

@@ -1,0 +1,123 @@
+/*
+ * certscan.c -- the .crb certificates against the Authenticode signature
+ * of a PE image (formats/exe/authenticode.c), as ClamAV applies them: an
+ * image whose signature holds a blocked certificate is detected under
+ * that certificate's name; one whose signature holds and whose signer
+ * chains up to a trusted certificate is trusted, and not matched at all.
+ * A blocked certificate wins. A certificate matches a .crb line by the
+ * SHA-1 of its subject, its serial (unless the line leaves it empty) and
+ * its RSA modulus; a trusted line vouches for the signer itself when it
+ * may sign code, and for what it issued (checked with its key) when it may
+ * sign certificates.
+ */
+#include <string.h>
+#include <strings.h>
+
+#include "core/engine_int.h"
+#include "core/scanner_int.h"
+#include "formats/exe/authenticode.h"
+
+#define CERT_CHAIN_MAX 8	/* issuers followed from the signer */
+
+static int same_cert(const struct vdb_view *v, const struct vdb_cert *e,
+		     const struct ac_cert *c)
+{
+	return !memcmp(e->subject, c->subject, 20) &&
+	       (!e->has_serial || !memcmp(e->serial, c->serial, 20)) &&
+	       c->modulus && !strcasecmp(vdb_str(v, e->pubkey), c->modulus);
+}
+
+/* The name of a blocked line one of sig's certificates matches, or NULL. */
+static const char *blocked(const struct vigil_engine *e,
+			   const struct ac_sig *sig)
+{
+	size_t i, k, j;
+
+	for (i = 0; i < e->nshards; i++) {
+		const struct vdb_view *v = &e->shards[i].v;
+
+		for (k = 0; k < v->ncert; k++)
+			for (j = 0; !v->cert[k].trusted && j < sig->ncerts; j++)
+				if (same_cert(v, &v->cert[k], &sig->certs[j]))
+					return vdb_str(v, v->cert[k].name);
+	}
+	return NULL;
+}
+
+/* 1 if a trusted line allowed all of 'use' is c, or (as_issuer) signed c. */
+static int vouched(const struct vigil_engine *e, const struct ac_cert *c,
+		   unsigned use, int as_issuer)
+{
+	size_t i, k;
+
+	for (i = 0; i < e->nshards; i++) {
+		const struct vdb_view *v = &e->shards[i].v;
+
+		for (k = 0; k < v->ncert; k++) {
+			const struct vdb_cert *t = &v->cert[k];
+
+			if (!t->trusted || (t->uses & use) != use)
+				continue;
+			if (as_issuer ? !memcmp(t->subject, c->issuer, 20) &&
+						ac_signed_by_key(
+							c, vdb_str(v, t->pubkey)) :
+					same_cert(v, t, c))
+				return 1;
+		}
+	}
+	return 0;
+}
+
+/* The embedded certificate that issued certs[at], or -1. */
+static int issuer_of(const struct ac_sig *sig, int at)
+{
+	const struct ac_cert *c = &sig->certs[at];
+	size_t j;
+
+	for (j = 0; j < sig->ncerts; j++)
+		if ((int)j != at && !memcmp(sig->certs[j].subject, c->issuer, 20) &&
+		    ac_signed_by(c, &sig->certs[j]))
+			return (int)j;
+	return -1;
+}
+
+/*
+ * 1 if the signer is trusted: a valid signature, and a trusted line that
+ * may sign code is the signer, or issued (and may sign certificates) the
+ * signer or a certificate up its chain. What a line may do passes down
+ * the chain, as in ClamAV: an issuer that may not sign code vouches for
+ * no code signer below it.
+ */
+static int trusted(const struct vigil_engine *e, const struct ac_sig *sig)
+{
+	const unsigned issuer = CRB_CODE | CRB_CERT;
+	int at = sig->signer, depth;
+
+	if (!sig->valid || at < 0)
+		return 0;
+	for (depth = 0; depth < CERT_CHAIN_MAX && at >= 0; depth++) {
+		if (vouched(e, &sig->certs[at], depth ? issuer : CRB_CODE, 0) ||
+		    vouched(e, &sig->certs[at], issuer, 1))
+			return 1;
+		at = issuer_of(sig, at);
+	}
+	return 0;
+}
+
+int certscan_run(struct vigil_scanner *s, const uint8_t *buf, size_t len)
+{
+	const char *name;
+	struct ac_sig sig;
+	int rc;
+
+	if (!s->e->has_certs || (rc = ac_read(buf, len, &sig)) == 0)
+		return 0;
+	if (rc < 0)
+		return rc;
+	if ((name = blocked(s->e, &sig)) != NULL)
+		rc = scanner_detect(s, name);
+	else
+		rc = trusted(s->e, &sig) ? CERTSCAN_TRUSTED : 0;
+	ac_free(&sig);
+	return rc;
+}

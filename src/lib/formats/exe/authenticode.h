@@ -1,0 +1,40 @@
+/*
+ * authenticode.h -- the Authenticode signature of a PE image
+ * (authenticode.c): its certificates, as ClamAV's .crb lines name them,
+ * and whether the signature holds.
+ */
+#ifndef VIGIL_FORMATS_EXE_AUTHENTICODE_H
+#define VIGIL_FORMATS_EXE_AUTHENTICODE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define AC_MAX_CERTS 32		/* certificates of one signature looked at */
+
+struct ac_cert {
+	uint8_t subject[20];	/* SHA-1 of the subject name's DER content */
+	uint8_t issuer[20];	/* the same of the issuer name */
+	uint8_t serial[20];	/* SHA-1 of the serial number's bytes */
+	char *modulus;		/* RSA modulus, upper-case hex; NULL if not RSA */
+	void *x509;		/* OpenSSL's X509, for checking who signed it */
+};
+
+struct ac_sig {
+	int valid;		/* the image digest and the signer's signature hold */
+	int signer;		/* index of the signing certificate, or -1 */
+	size_t ncerts;
+	struct ac_cert certs[AC_MAX_CERTS];
+	void *p7;		/* OpenSSL's PKCS7 */
+};
+
+/* Reads the signature of the PE image b: 1 if it has one (*sig filled;
+ * free it with ac_free), 0 if not, VIGIL_ENOMEM. */
+int ac_read(const uint8_t *b, size_t len, struct ac_sig *sig);
+void ac_free(struct ac_sig *sig);
+/* 1 if certificate c was signed with the key of certificate by. */
+int ac_signed_by(const struct ac_cert *c, const struct ac_cert *by);
+/* 1 if certificate c was signed with the RSA key (hex modulus, exponent
+ * 65537). */
+int ac_signed_by_key(const struct ac_cert *c, const char *modulus_hex);
+
+#endif
