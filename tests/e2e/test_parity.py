@@ -593,8 +593,10 @@ def test_encrypted_office_agrees_with_clamscan(tmp_path, vigil, clamscan):
     """A workbook encrypted with Excel's built-in password (Standard
     Encryption, AES-128) is decrypted and its package matched, as clamscan
     does; Vigil also opens AES-256 ones. One under a user's password or
-    Agile encryption is Heuristics.Encrypted.Office in Vigil (a warning
-    with --alert-encrypted-doc=no); clamscan passes both as clean. A
+    Agile encryption, and an RC4-encrypted workbook, Word or PowerPoint
+    document, is Heuristics.Encrypted.OLE2 in Vigil (ClamAV 1.5's name; a
+    warning with --alert-encrypted-doc=no); clamscan 1.4 passes them as
+    clean. A
     package size past its stream: what is stored is decrypted, in both."""
     import struct
     from heurgen import fg
@@ -608,14 +610,21 @@ def test_encrypted_office_agrees_with_clamscan(tmp_path, vigil, clamscan):
     pkg = cut.index(struct.pack("<Q", len(z)))
     struct.pack_into("<Q", cut, pkg, 1 << 20)  # a package size past its stream
     (files / "cut.xls").write_bytes(bytes(cut))
+    (files / "rc4.xls").write_bytes(fg.xls(sheet_type=0, filepass=True))
+    fib = struct.pack("<HHHHHH", 0xA5EC, 0xC1, 0, 0x409, 0, 0x0100) + b"\x00" * 52
+    (files / "rc4.doc").write_bytes(fg.ole2({"WordDocument": fib}))
+    (files / "plain.doc").write_bytes(fg.ole2({"WordDocument": fib[:10] + b"\x00\x00" + fib[12:]}))
+    (files / "rc4.ppt").write_bytes(fg.ole2({"PowerPoint Document": b"\x00" * 64,
+                                             "EncryptedSummary": b"\x00" * 64}))
     db = tmp_path / "o.ndb"
     db.write_text("Office.Marker:0:*:%s\n" % b"hidden-marker-in-office".hex())
     c = by_file(clamscan("--no-summary", "-d", db, files), files)
     v = by_file(vigil("scan", "--no-summary", "-d", db, files), files)
     assert c == {"velvet.xls": {"Office.Marker"}, "cut.xls": {"Office.Marker"}}
-    enc = {"Heuristics.Encrypted.Office"}
+    enc = {"Heuristics.Encrypted.OLE2"}
     assert v == dict(c, **{"aes256.xls": {"Office.Marker"}, "password.xls": enc,
-                           "agile.xls": enc})
+                           "agile.xls": enc, "rc4.xls": enc, "rc4.doc": enc,
+                           "rc4.ppt": enc})
     r = vigil("scan", "--no-summary", "--alert-encrypted-doc=no", "-d", db, files / "password.xls")
     assert r.rc == 0 and "OK" in r.out, r.out
 

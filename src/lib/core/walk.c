@@ -462,7 +462,7 @@ static unsigned encrypted_off(const char *name)
 	if (strncmp(name, pre, sizeof(pre) - 1))
 		return 0;
 	name += sizeof(pre) - 1;
-	return !strcmp(name, "PDF") || !strcmp(name, "Office") ||
+	return !strcmp(name, "PDF") || !strcmp(name, "OLE2") ||
 			       !strcmp(name, "HWP") ?
 		       VIGIL_SCAN_NO_ALERT_ENCRYPTED_DOC :
 		       VIGIL_SCAN_NO_ALERT_ENCRYPTED_ARCHIVE;

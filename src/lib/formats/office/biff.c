@@ -5,8 +5,11 @@
  * (BoundSheet8 records) says which sheets are Excel 4.0 macro sheets
  * (XLM): their formulas run when the workbook opens, the way VBA macros
  * do, so one is reported as macros (Heuristics.OLE2.ContainsMacros.XLM,
- * as clamscan names it, with --alert-macros). The stream itself is
- * matched as data by the caller; its formulas are not decoded.
+ * as clamscan names it, with --alert-macros). A FilePass record says the
+ * workbook's records are encrypted (RC4 or XOR obfuscation, which Vigil
+ * does not undo): Heuristics.Encrypted.OLE2, ClamAV 1.5's name. The
+ * stream itself is matched as data by the caller; its formulas are not
+ * decoded.
  */
 #include <strings.h>
 
@@ -14,6 +17,7 @@
 #include "common/reader.h"
 
 #define BIFF_BOUNDSHEET 0x0085 /* BoundSheet8: one sheet of the workbook */
+#define BIFF_FILEPASS 0x002f /* the records after it are encrypted */
 #define BIFF_SHEET_MACRO 0x01 /* BoundSheet8.dt: an Excel 4.0 macro sheet */
 /* Records read per stream before the rest is left to the matcher. */
 #define BIFF_MAX_RECORDS 1000000
@@ -25,6 +29,7 @@ int biff_is_workbook(const char *name)
 
 int biff_workbook(struct fmt_ctx *c, const uint8_t *b, size_t len)
 {
+	int macros = 0, encrypted = 0, rc = 0;
 	struct rdr r;
 	size_t n;
 
@@ -35,9 +40,13 @@ int biff_workbook(struct fmt_ctx *c, const uint8_t *b, size_t len)
 
 		if (!data)
 			break; /* cut short: the matcher still sees it all */
-		if (type == BIFF_BOUNDSHEET && rlen >= 6 &&
-		    data[5] == BIFF_SHEET_MACRO)
-			return fmt_macros(c, "XLM");
+		macros |= type == BIFF_BOUNDSHEET && rlen >= 6 &&
+			  data[5] == BIFF_SHEET_MACRO;
+		encrypted |= type == BIFF_FILEPASS;
 	}
-	return 0;
+	if (macros)
+		rc = fmt_macros(c, "XLM");
+	if (!rc && encrypted)
+		rc = fmt_unreadable(c, "Heuristics.Encrypted.OLE2");
+	return rc;
 }

@@ -7,7 +7,7 @@
  * scanners: a package under Standard Encryption (AES-ECB, the SHA-1 key
  * derivation of section 2.3.4.7) that this password opens is decrypted
  * and handed on, as clamscan does. One it does not open (a user's
- * password, Agile or RC4 encryption) is Heuristics.Encrypted.Office.
+ * password, Agile or RC4 encryption) is Heuristics.Encrypted.OLE2.
  * AES and SHA-1 are OpenSSL's.
  */
 #include <string.h>
@@ -25,7 +25,7 @@
 #define OC_FLAG_AES 0x20	/* EncryptionInfo flags: fAES */
 #define OC_ALG_AES128 0x660e
 #define OC_ALG_AES256 0x6610
-#define ENCRYPTED "Heuristics.Encrypted.Office"
+#define ENCRYPTED "Heuristics.Encrypted.OLE2"
 
 struct oc_info {
 	uint32_t alg, key_bits;

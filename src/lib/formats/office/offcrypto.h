@@ -8,7 +8,7 @@
 #include "formats/office/olefs.h"
 
 /* The encrypted package of o, if it has one: decrypted and handed on when
- * Excel's built-in password opens it, else Heuristics.Encrypted.Office.
+ * Excel's built-in password opens it, else Heuristics.Encrypted.OLE2.
  * Returns as fmt_child(). */
 int offcrypto_package(struct ole2 *o);
 

@@ -8,12 +8,15 @@
  * data: a 4-byte size, then a zlib stream), inflated as clamscan does;
  * an encrypted Office Open XML package is opened where it can be (see
  * offcrypto.c), and the compressed streams of HWP 5 documents (hwp5.c).
+ * Encrypted Word and PowerPoint documents (and workbooks, biff.c) are
+ * Heuristics.Encrypted.OLE2, ClamAV 1.5's name.
  */
 #include <stdio.h>
 #include <strings.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/le.h"
 #include "formats/archive/streams.h"
 #include "formats/format.h"
 #include "formats/office/ole1pkg.h"
@@ -32,6 +35,16 @@ int ole2_probe(const uint8_t *buf, size_t len, int type)
 	(void)buf;
 	(void)len;
 	return type == VIGIL_TYPE_OLE2;
+}
+
+/* 1 if a stream says its document is encrypted: a Word document's FIB
+ * with fEncrypted, or PowerPoint's "EncryptedSummary" stream. */
+static int doc_encrypted(const char *name, const uint8_t *b, size_t len)
+{
+	if (!strcmp(name, "EncryptedSummary"))
+		return 1;
+	return !strcmp(name, "WordDocument") && len >= 12 &&
+	       le16_load(b) == 0xa5ec && (le16_load(b + 10) & 0x0100);
 }
 
 /* An MSO stream's zlib data, inflated into a contained object. */
@@ -78,6 +91,8 @@ static int stream(struct ole2 *o, uint32_t idx, const char *path)
 		rc = ppt_objects(o->c, b.data, b.len);
 	else if (biff_is_workbook(d->name))
 		rc = biff_workbook(o->c, b.data, b.len);
+	else if (r == 0 && doc_encrypted(d->name, b.data, b.len))
+		rc = fmt_unreadable(o->c, "Heuristics.Encrypted.OLE2");
 	else if (r == 0 && o->hwp5)
 		rc = hwp5_stream(o->c, o->hwp5_flags, d->name, path, b.data,
 				 b.len);
