@@ -189,6 +189,28 @@ void stream_inflate_raw(struct stream_out *o, const uint8_t *in, size_t len)
 	inflateEnd(&z);
 }
 
+int stream_inflate_child(struct fmt_ctx *c, const char *what,
+			 const char *name, const uint8_t *in, size_t len,
+			 size_t skip)
+{
+	struct stream_out o;
+	int rc = 0;
+
+	stream_out_init(&o, c, fmt_max_child(c));
+	stream_inflate_raw(&o, in, len);
+	if (o.nomem)
+		rc = VIGIL_ENOMEM;
+	else if (o.stop && o.b.len > o.max)
+		rc = fmt_too_big(c, name);
+	else if (o.err)
+		fmt_warn(c, "%s: %s (%zu bytes recovered)", what, o.err,
+			 o.b.len);
+	if (!rc && !o.stop && o.b.len > skip)
+		rc = fmt_child(c, name, o.b.data + skip, o.b.len - skip);
+	vbuf_free(&o.b);
+	return rc;
+}
+
 /* Zip's LZMA (method 14): version (2 bytes), size of the properties (2,
  * little-endian, 5), the properties (lc/lp/pb, dictionary size), then raw
  * LZMA1. Given to liblzma as the .lzma format it is, with the size the

@@ -35,6 +35,15 @@ void stream_bunzip(struct stream_out *o, const uint8_t *in, size_t len);
 /* xz, and .lzma ("LZMA alone"). */
 void stream_unxz(struct stream_out *o, const uint8_t *in, size_t len);
 void stream_unzstd(struct stream_out *o, const uint8_t *in, size_t len);
+/*
+ * Raw deflate data (of the stream 'what', for warnings) inflated into the
+ * contained object name, its first skip bytes left out when there are
+ * more: damage warned about, what was recovered handed on. Returns as
+ * fmt_child().
+ */
+int stream_inflate_child(struct fmt_ctx *c, const char *what,
+			 const char *name, const uint8_t *in, size_t len,
+			 size_t skip);
 /* usize: the declared size, UINT64_MAX if unknown. */
 void stream_unlzma_zip(struct stream_out *o, const uint8_t *in, size_t len,
 		       uint64_t usize);

@@ -64,10 +64,7 @@ static int ole_object(const char *name)
 int hwp5_stream(struct fmt_ctx *c, uint32_t flags, const char *name,
 		const char *path, const uint8_t *b, size_t len)
 {
-	struct stream_out o;
 	char child[544];
-	size_t skip;
-	int rc = 0;
 
 	if (!packed_stream(name))
 		return 0;
@@ -76,19 +73,7 @@ int hwp5_stream(struct fmt_ctx *c, uint32_t flags, const char *name,
 	if (!(flags & HWP5_COMPRESSED))
 		return 0;
 	snprintf(child, sizeof(child), "%s.inflated", path);
-	stream_out_init(&o, c, fmt_max_child(c));
-	stream_inflate_raw(&o, b, len);
 	/* an embedded OLE object: its size, then the object */
-	skip = ole_object(name) && o.b.len >= 4 ? 4 : 0;
-	if (o.nomem)
-		rc = VIGIL_ENOMEM;
-	else if (o.stop && o.b.len > o.max)
-		rc = fmt_too_big(c, child);
-	else if (o.err)
-		fmt_warn(c, "HWP stream %s: %s (%zu bytes recovered)", path,
-			 o.err, o.b.len);
-	if (!rc && !o.stop && o.b.len > skip)
-		rc = fmt_child(c, child, o.b.data + skip, o.b.len - skip);
-	vbuf_free(&o.b);
-	return rc;
+	return stream_inflate_child(c, path, child, b, len,
+				    ole_object(name) ? 4 : 0);
 }

@@ -51,26 +51,12 @@ static int doc_encrypted(const char *name, const uint8_t *b, size_t len)
 static int mso_stream(struct fmt_ctx *c, const char *path, const uint8_t *b,
 		      size_t len)
 {
-	struct stream_out o;
 	char name[544];
-	int rc = 0;
 
 	if (len < 6 || b[4] != 0x78 || b[5] != 0x9c)
 		return 0;
 	snprintf(name, sizeof(name), "%s.inflated", path);
-	stream_out_init(&o, c, fmt_max_child(c));
-	stream_inflate_raw(&o, b + 6, len - 6);
-	if (o.nomem)
-		rc = VIGIL_ENOMEM;
-	else if (o.stop && o.b.len > o.max)
-		rc = fmt_too_big(c, path);
-	else if (o.err)
-		fmt_warn(c, "MSO stream %s: %s (%zu bytes recovered)", path,
-			 o.err, o.b.len);
-	if (!rc && !o.stop && o.b.len)
-		rc = fmt_child(c, name, o.b.data, o.b.len);
-	vbuf_free(&o.b);
-	return rc;
+	return stream_inflate_child(c, path, name, b + 6, len - 6, 0);
 }
 
 static int stream(struct ole2 *o, uint32_t idx, const char *path)
