@@ -676,6 +676,8 @@ def test_authenticode_certificates_agree_with_clamscan(tmp_path, vigil, clamscan
     image = fg.pe(sections=(("code", b"\xc3" * 64 + b"vigil-signed-marker"),))
     pki.sign(image, files / "signed.exe")
     pki.sign(image, files / "signed-sha1.exe", "sha1")
+    image64 = fg.pe(sections=(("code", b"\xc3" * 64 + b"vigil-signed-marker"),), pe64=True)
+    pki.sign(image64, files / "signed64.exe")
     tampered = bytearray((files / "signed.exe").read_bytes())
     tampered[tampered.index(b"\xc3\xc3")] = 0x90
     (files / "tampered.exe").write_bytes(bytes(tampered))
@@ -712,12 +714,12 @@ def test_authenticode_certificates_agree_with_clamscan(tmp_path, vigil, clamscan
         assert by_file(vigil("scan", "--no-summary", "-d", vdb, files), files) == v, case
     mark = {"Signed.Marker"}
     untrusted = {n: mark for n in ("signed.exe", "signed-sha1.exe", "tampered.exe",
-                                   "plain.exe", "signed.zip")}
+                                   "plain.exe", "signed.zip", "signed64.exe")}
     trusted = {"tampered.exe": mark, "plain.exe": mark}
     for case in ("root", "inter", "leaf"):
         assert found[case] == trusted, case
     for case in ("root-no-code", "root-no-cert", "leaf-no-code"):
         assert found[case] == untrusted, case
     blocked = {n: {"Test.BlockedSigner"} for n in
-               ("signed.exe", "signed-sha1.exe", "tampered.exe", "signed.zip")}
+               ("signed.exe", "signed-sha1.exe", "tampered.exe", "signed.zip", "signed64.exe")}
     assert found["blocked"] == found["both"] == dict(blocked, **{"plain.exe": mark})
