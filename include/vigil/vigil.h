@@ -368,7 +368,10 @@ struct vigil_scan_options {
 #define VIGIL_FAMILY_XMLDOCS 0x100u /* Office Open XML documents */
 #define VIGIL_FAMILY_HWP 0x200u	  /* Hangul Word Processor files */
 #define VIGIL_FAMILY_ONENOTE 0x400u /* OneNote sections */
-#define VIGIL_FAMILY_IMAGE 0x800u /* images: the broken-media checks */
+#define VIGIL_FAMILY_IMAGE 0x800u /* images: the broken-media checks
+				   * and the fuzzy hash */
+#define VIGIL_FAMILY_IMAGE_FUZZY 0x1000u /* images' fuzzy hash (fuzzy_img
+					 * subsignatures) */
 
 enum vigil_verdict {
 	VIGIL_VERDICT_CLEAN = 0,
@@ -394,6 +397,17 @@ enum vigil_file_type {
  * Errors: an unknown type gives "UNKNOWN".
  */
 VIGIL_API const char *vigil_file_type_name(int type);
+
+/*
+ * vigil_image_fuzzy_hash -- the image fuzzy hash of a PNG, JPEG, GIF,
+ * TIFF or BMP image in buf, as ClamAV's fuzzy_img subsignatures and
+ * "sigtool --fuzzy-img" give it (8 bytes, written as 16 hex digits).
+ * Thread: safe. Owns: nothing.
+ * Errors: VIGIL_EFORMAT (not an image it reads), VIGIL_ELIMIT (over the
+ * pixel limits), VIGIL_ENOMEM, VIGIL_EINVAL.
+ */
+VIGIL_API int vigil_image_fuzzy_hash(const void *buf, size_t len,
+				     unsigned char out[8]);
 
 /* The outcome of one scan. Caller-owned; set .size before the call. */
 struct vigil_result {

@@ -88,6 +88,8 @@ static void scan_usage(FILE *f)
 "      --scan-xmldocs=no, --scan-hwp3=no, --scan-onenote=no,\n"
 "      --scan-image=no  do not unpack or check that family (its objects\n"
 "                           are still matched; default yes)\n"
+"      --scan-image-fuzzy-hash=no  no image fuzzy hashes (fuzzy_img\n"
+"                           subsignatures never match; default yes)\n"
 "      --require-sandbox    refuse to scan where the kernel cannot confine\n"
 "                           the scan (Landlock and seccomp)\n"
 "      --sandbox-probe=FILE confine as for a scan, then try to read and\n"
@@ -121,7 +123,7 @@ enum {
 	OPT_ALERT_MACROS, OPT_ALERT_ENC, OPT_ALERT_ENC_ARCHIVE, OPT_ALERT_ENC_DOC,
 	OPT_SCAN_ARCHIVE, OPT_SCAN_MAIL, OPT_SCAN_HTML, OPT_SCAN_PDF, OPT_SCAN_OLE2,
 	OPT_SCAN_PE, OPT_SCAN_ELF, OPT_SCAN_SWF, OPT_SCAN_XMLDOCS, OPT_SCAN_HWP3,
-	OPT_SCAN_ONENOTE, OPT_SCAN_IMAGE, OPT_HEUR_ALERTS, OPT_HEUR_PRECEDENCE,
+	OPT_SCAN_ONENOTE, OPT_SCAN_IMAGE, OPT_SCAN_IMAGE_FUZZY, OPT_HEUR_ALERTS, OPT_HEUR_PRECEDENCE,
 	OPT_ALERT_BROKEN, OPT_ALERT_BROKEN_MEDIA, OPT_STRUCTURED,
 	OPT_SSN_FORMAT, OPT_SSN_COUNT, OPT_CC_COUNT, OPT_CC_MODE,
 	OPT_PHISH_SSL, OPT_PHISH_CLOAK, OPT_PHISH_SIGS, OPT_PHISH_URLS,
@@ -178,6 +180,8 @@ static const struct option scan_long[] = {
 	{ "scan-hwp3", optional_argument, NULL, OPT_SCAN_HWP3 },
 	{ "scan-onenote", optional_argument, NULL, OPT_SCAN_ONENOTE },
 	{ "scan-image", optional_argument, NULL, OPT_SCAN_IMAGE },
+	{ "scan-image-fuzzy-hash", optional_argument, NULL,
+	  OPT_SCAN_IMAGE_FUZZY },
 	{ "heuristic-alerts", optional_argument, NULL, OPT_HEUR_ALERTS },
 	{ "heuristic-scan-precedence", optional_argument, NULL,
 	  OPT_HEUR_PRECEDENCE },
@@ -275,6 +279,7 @@ static int parse_family_opt(int ch, const char *arg, struct scanopts *o)
 		{ OPT_SCAN_HWP3, VIGIL_FAMILY_HWP },
 		{ OPT_SCAN_ONENOTE, VIGIL_FAMILY_ONENOTE },
 		{ OPT_SCAN_IMAGE, VIGIL_FAMILY_IMAGE },
+		{ OPT_SCAN_IMAGE_FUZZY, VIGIL_FAMILY_IMAGE_FUZZY },
 	};
 	size_t i;
 

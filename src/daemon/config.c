@@ -72,6 +72,7 @@ static const struct kv_key opts[] = {
 	O("ScanHWP3", T_BOOL, scan_hwp3),
 	O("ScanOneNote", T_BOOL, scan_onenote),
 	O("ScanImage", T_BOOL, scan_image),
+	O("ScanImageFuzzyHash", T_BOOL, scan_image_fuzzy),
 	O("HeuristicAlerts", T_BOOL, heuristic_alerts),
 	O("HeuristicScanPrecedence", T_BOOL, heuristic_precedence),
 	O("AlertBrokenExecutables", T_BOOL, alert_broken),
@@ -137,7 +138,7 @@ static const char *const clamd_only[] = {
 	"FollowDirectorySymlinks", "FollowFileSymlinks", "CrossFilesystems",
 	"MaxDirectoryRecursion", "ExcludePath", "VirusEvent", "DetectPUA",
 	"ExcludePUA", "IncludePUA",
-	"ScanImageFuzzyHash", "ScanPartialMessages",
+	"ScanPartialMessages",
 	"ArchiveBlockEncrypted",
 	"OLE2BlockMacros", "AlgorithmicDetection", "MaxEmbeddedPE",
 	"MaxHTMLNormalize", "MaxHTMLNoTags", "MaxScriptNormalize",
@@ -177,6 +178,7 @@ void conf_defaults(struct vconf *c)
 	c->scan_pdf = c->scan_ole2 = c->scan_pe = 1;
 	c->scan_elf = c->scan_swf = c->scan_xmldocs = c->scan_hwp3 = 1;
 	c->scan_onenote = c->scan_image = c->heuristic_alerts = 1;
+	c->scan_image_fuzzy = 1;
 	c->structured_ssn_normal = 1;
 	c->phishing_sigs = c->phishing_urls = 1;
 	c->structured_cc_count = c->structured_ssn_count =

@@ -52,6 +52,7 @@ struct vconf {
 	int scan_elf, scan_swf;		/* ScanELF, ScanSWF */
 	int scan_xmldocs, scan_hwp3;	/* ScanXMLDOCS, ScanHWP3 */
 	int scan_onenote, scan_image;	/* ScanOneNote, ScanImage */
+	int scan_image_fuzzy;		/* ScanImageFuzzyHash */
 	int heuristic_alerts;		/* HeuristicAlerts */
 	int heuristic_precedence;	/* HeuristicScanPrecedence */
 	int alert_broken;		/* AlertBrokenExecutables */

@@ -200,7 +200,8 @@ static unsigned skip_families(const struct vconf *c)
 	       (c->scan_xmldocs ? 0 : VIGIL_FAMILY_XMLDOCS) |
 	       (c->scan_hwp3 ? 0 : VIGIL_FAMILY_HWP) |
 	       (c->scan_onenote ? 0 : VIGIL_FAMILY_ONENOTE) |
-	       (c->scan_image ? 0 : VIGIL_FAMILY_IMAGE);
+	       (c->scan_image ? 0 : VIGIL_FAMILY_IMAGE) |
+	       (c->scan_image_fuzzy ? 0 : VIGIL_FAMILY_IMAGE_FUZZY);
 }
 
 /* What clamd.conf says the engine loads. */

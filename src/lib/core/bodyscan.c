@@ -10,13 +10,18 @@
 #include <stdlib.h>
 
 #include "core/bcompscan.h"
+#include "core/imghash.h"
 #include "core/pcrescan.h"
 #include "core/scanner_int.h"
 #include "db/ftm.h"
 #include "formats/exe/exeinfo.h"
+#include "formats/media/imgdecode.h"
 #include "sig/cltype.h"
 #include "sig/lexpr.h"
 #include "sig/pattern.h"
+
+/* ClamAV's target type of images (GIF, PNG, JPEG, TIFF, BMP). */
+#define TARGET_GRAPHICS 5
 
 struct bscan {
 	struct vigil_scanner *s;
@@ -306,6 +311,41 @@ static void run_pcres(struct bscan *b, uint32_t li)
 	}
 }
 
+/* The object's image fuzzy hash, computed once: 1 if it has one. */
+static int image_hash(struct bscan *b)
+{
+	struct vigil_scanner *s = b->s;
+	int rc;
+
+	if (s->img_state != IMG_HASH_UNKNOWN)
+		return s->img_state == IMG_HASH_OK;
+	rc = imghash_compute(b->buf, b->len, s->img_hash);
+	s->img_state = rc == 0 ? IMG_HASH_OK : IMG_HASH_NONE;
+	if (rc < 0)
+		b->rc = rc;
+	else if (rc == IMG_TOO_BIG)
+		b->rc = scanner_limit(s, LIMIT_IMAGE);
+	return rc == 0;
+}
+
+/* fuzzy_img subsignatures equal to an image's hash count once. */
+static void run_fuzzy(struct bscan *b)
+{
+	const struct vdb_view *v = &b->sh->v;
+	size_t i;
+
+	if (!image_hash(b))
+		return;
+	for (i = 0; i < v->nfuzzy; i++) {
+		const struct vdb_fuzzy *z = &v->fuzzy[i];
+
+		if (memcmp(z->hash, b->s->img_hash, IMGHASH_BYTES))
+			continue;
+		b->st->counts[b->sh->cnt_base[z->owner] + z->sub]++;
+		mark_ldb(b, z->owner);
+	}
+}
+
 /* Container (CL_TYPE_ANY: no container) and Intermediates. */
 static int containers_match(const struct walk *w, const struct vdb_ldb *l)
 {
@@ -400,6 +440,10 @@ int bodyscan_run(struct vigil_scanner *s, size_t shard, const uint8_t *buf,
 		b.rc = VIGIL_EMATCHER;
 	for (i = 0; i < sh->m.nnohs && !b.rc; i++)
 		on_match(sh->m.nohs[i], 0, 0, 0, &b);
+	if (sh->v.nfuzzy && (targets & (1u << TARGET_GRAPHICS)) &&
+	    !b.rc && !(s->opts.skip_families & (VIGIL_FAMILY_IMAGE |
+						VIGIL_FAMILY_IMAGE_FUZZY)))
+		run_fuzzy(&b);
 	for (i = 0; i < b.st->ntl && !b.rc; i++)
 		eval_ldb(&b, b.st->touched_l[i]);
 	for (i = 0; i < sh->nzero && !b.rc; i++)

@@ -113,6 +113,20 @@ static const struct magic magics[] = {
 	{ "ITSF\x03\0\0\0", 8, 0, VIGIL_TYPE_MSCOMPRESS },
 };
 
+/* A Windows or OS/2 bitmap: "BM" and a DIB header size that exists.
+ * (ClamAV types every "BM" file as graphics, text that starts so too.) */
+static int is_bmp(const uint8_t *b, size_t len)
+{
+	uint32_t dib;
+
+	if (len < 18 || b[0] != 'B' || b[1] != 'M')
+		return 0;
+	dib = (uint32_t)b[14] | (uint32_t)b[15] << 8 | (uint32_t)b[16] << 16 |
+	      (uint32_t)b[17] << 24;
+	return dib == 12 || dib == 40 || dib == 52 || dib == 56 ||
+	       dib == 64 || dib == 108 || dib == 124;
+}
+
 static int container_type(const uint8_t *b, size_t len)
 {
 	size_t i;
@@ -131,7 +145,7 @@ static int container_type(const uint8_t *b, size_t len)
 	if (memmem(b, len < 4096 ? len : 4096,
 		   "(This file must be converted with BinHex", 40))
 		return VIGIL_TYPE_BINHEX;
-	return -1;
+	return is_bmp(b, len) ? VIGIL_TYPE_GRAPHICS : -1;
 }
 
 /*

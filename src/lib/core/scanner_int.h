@@ -83,7 +83,12 @@ struct vigil_scanner {
 	int handler;		/* a HandlerType signature's enum cl_type for
 				 * the object just matched, or 0 */
 	int obj_type;		/* Vigil type the object is matched as */
+	int img_state;		/* IMG_HASH_*: its image fuzzy hash */
+	uint8_t img_hash[8];
 };
+
+/* Whether the object's image fuzzy hash is known (reset per object). */
+enum { IMG_HASH_UNKNOWN = 0, IMG_HASH_OK, IMG_HASH_NONE };
 
 /* Limit names; every one is "Heuristics.Limits.Exceeded.<Which>". */
 #define LIMIT_PREFIX "Heuristics.Limits.Exceeded."
@@ -97,6 +102,7 @@ struct vigil_scanner {
 #define LIMIT_PCRE_MATCH LIMIT_PREFIX "PCREMatchLimit"
 #define LIMIT_PCRE_DEPTH LIMIT_PREFIX "PCRERecMatchLimit"
 #define LIMIT_PCRE_SIZE LIMIT_PREFIX "PCREMaxFileSize"
+#define LIMIT_IMAGE LIMIT_PREFIX "MaxImagePixels"
 
 struct digests;
 /*

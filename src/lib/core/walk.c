@@ -263,6 +263,7 @@ static int scan_obj(struct vigil_scanner *s, const uint8_t *buf, size_t len,
 	type = as >= 0 ? as : filetype_detect(buf, len);
 	s->handler = 0;
 	s->obj_type = type;
+	s->img_state = IMG_HASH_UNKNOWN;
 	rc = type == VIGIL_TYPE_PE ? certscan_run(s, buf, len) : 0;
 	if (rc == CERTSCAN_TRUSTED)
 		rc = 0; /* a trusted signer: not matched, as clamscan */

@@ -12,6 +12,7 @@
 #include "db/hashdb.h"
 #include "db/macrosig.h"
 #include "db/bcompsig.h"
+#include "db/fuzzysig.h"
 #include "db/pcresig.h"
 #include "sig/cltype.h"
 #include "sig/lexpr.h"
@@ -309,10 +310,8 @@ static int ldb_body(struct loadctx *lc, const struct fields *f,
 		size_t n = f->n[3 + i];
 
 		tmpl.sub = (uint16_t)i;
-		if (n > 10 && !memcmp(s, "fuzzy_img#", 10))
-			rc = skip(load_warn(lc, VIGIL_EUNSUPPORTED, "fuzzy_img "
-					    "subsignatures (image fuzzy "
-					    "hashes) are not matched yet"));
+		if (fuzzysig_is(s, n))
+			rc = fuzzysig_add(lc, s, n, (unsigned)i, tmpl.owner);
 		else if (macrosig_is(s, n))
 			rc = macrosig_add(lc, s, n, (unsigned)i, tmpl.owner, l);
 		else if (bcompsig_is(s, n)) /* before PCRE: "0(>>4#ib2#=0)" */
@@ -335,6 +334,7 @@ int ldb_line(struct loadctx *lc, const char *s, size_t n)
 	struct sigset *ss = lc->ss;
 	size_t match0 = ss->match.n, code0 = ss->code.len, pcre0 = ss->pcre.n;
 	size_t bcomp0 = ss->bcomp.n, macro0 = ss->macro.n;
+	size_t fuzzy0 = ss->fuzzy.n;
 	uint32_t zeros[LEXPR_MAX_SUBSIGS] = { 0 };
 	struct vdb_ldb l = { 0 }, *lp;
 	struct fields f;
@@ -356,6 +356,7 @@ int ldb_line(struct loadctx *lc, const char *s, size_t n)
 		ss->pcre.n = pcre0;
 		ss->bcomp.n = bcomp0;
 		ss->macro.n = macro0;
+		ss->fuzzy.n = fuzzy0;
 		return rc;
 	}
 	if (lexpr_eval(ss->code.data + l.expr_off, l.expr_len, zeros))

@@ -24,6 +24,7 @@ int sigset_init(struct sigset *ss)
 	varr_init(&ss->ldb, sizeof(struct vdb_ldb));
 	varr_init(&ss->pcre, sizeof(struct vdb_pcre));
 	varr_init(&ss->bcomp, sizeof(struct vdb_bcomp));
+	varr_init(&ss->fuzzy, sizeof(struct vdb_fuzzy));
 	varr_init(&ss->macro, sizeof(struct vdb_macro));
 	varr_init(&ss->macropat, sizeof(struct vdb_macro_pat));
 	varr_init(&ss->cdb, sizeof(struct vdb_cdb));
@@ -46,6 +47,7 @@ void sigset_free(struct sigset *ss)
 	varr_free(&ss->ldb);
 	varr_free(&ss->pcre);
 	varr_free(&ss->bcomp);
+	varr_free(&ss->fuzzy);
 	varr_free(&ss->macro);
 	varr_free(&ss->macropat);
 	varr_free(&ss->cdb);

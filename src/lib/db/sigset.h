@@ -43,6 +43,7 @@ struct sigset {
 	struct varr ldb;		/* struct vdb_ldb */
 	struct varr pcre;		/* struct vdb_pcre */
 	struct varr bcomp;		/* struct vdb_bcomp */
+	struct varr fuzzy;		/* struct vdb_fuzzy */
 	struct varr macro;		/* struct vdb_macro */
 	struct varr macropat;		/* struct vdb_macro_pat */
 	struct varr cdb;		/* struct vdb_cdb */

@@ -38,6 +38,8 @@ struct vdb_view {
 	size_t npcre;
 	const struct vdb_bcomp *bcomp;
 	size_t nbcomp;
+	const struct vdb_fuzzy *fuzzy;
+	size_t nfuzzy;
 	const struct vdb_macro *macro;
 	size_t nmacro;
 	const struct vdb_macro_pat *macropat;

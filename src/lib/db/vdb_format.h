@@ -15,7 +15,7 @@
 #endif
 
 #define VDB_MAGIC "VIGILDB\x1a"
-#define VDB_FORMAT_VERSION 5
+#define VDB_FORMAT_VERSION 6
 #define VDB_SECTION_ALIGN 64
 #define VDB_MAX_SECTIONS 48
 
@@ -60,6 +60,7 @@ enum vdb_section_id {
 	VDB_SEC_CDB = 33,	/* struct vdb_cdb[]: container metadata (.cdb) */
 	VDB_SEC_PHISH = 34,	/* struct vdb_phish[]: phishing lists (.pdb .wdb) */
 	VDB_SEC_CERT = 35,	/* struct vdb_cert[]: certificates (.crb) */
+	VDB_SEC_FUZZY = 36,	/* struct vdb_fuzzy[]: image fuzzy hashes */
 };
 
 enum hash_algo { HASH_MD5 = 0, HASH_SHA1 = 1, HASH_SHA256 = 2, HASH_NALGO };
@@ -217,6 +218,17 @@ struct vdb_bcomp {
 /* Macro groups: .ndb lines with the offset "$N" (N < MACRO_GROUPS) are
  * members of group N, matched only through macro subsignatures. */
 #define MACRO_GROUPS 32
+
+/*
+ * A fuzzy_img subsignature: it counts once when an image's fuzzy hash
+ * (core/imghash.h) equals hash.
+ */
+struct vdb_fuzzy {
+	uint8_t hash[8];
+	uint32_t owner;		/* index in VDB_SEC_LDB */
+	uint16_t sub;
+	uint16_t reserved;
+};				/* 16 bytes */
 
 struct vdb_macro_pat {
 	uint32_t code_off;	/* its pattern in VDB_SEC_CODE */

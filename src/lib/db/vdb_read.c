@@ -286,6 +286,10 @@ static int records_ok(const struct vdb_view *v)
 		    c->trusted > 1 || c->uses > 7 || c->has_serial > 1)
 			return 0;
 	}
+	for (i = 0; i < v->nfuzzy; i++)
+		if (v->fuzzy[i].owner >= v->nldb ||
+		    v->fuzzy[i].sub >= v->ldb[v->fuzzy[i].owner].nsub)
+			return 0;
 	return matchables_ok(v) && pcres_ok(v) && bcomps_ok(v) &&
 	       macros_ok(v);
 }
@@ -329,7 +333,9 @@ int vdb_open(const uint8_t *buf, size_t len, const uint64_t *body_sum,
 				 &v->nphish)) ||
 	    (v->phish = p, section(v, VDB_SEC_CERT, sizeof(*v->cert), &p,
 				   &v->ncert)) ||
-	    (v->cert = p, section(v, VDB_SEC_IGNORE, 4, &p, &v->nignore)))
+	    (v->cert = p, section(v, VDB_SEC_FUZZY, sizeof(*v->fuzzy), &p,
+				   &v->nfuzzy)) ||
+	    (v->fuzzy = p, section(v, VDB_SEC_IGNORE, 4, &p, &v->nignore)))
 		return bad(why, "bad section bounds");
 	v->ignore = p;
 	if (!records_ok(v))
