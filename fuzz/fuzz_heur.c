@@ -3,14 +3,16 @@
  * object's structure directly (one binary each, HEUR_<NAME> set by meson):
  * the broken-image walker (JPEG, PNG, GIF, TIFF), the broken-executable
  * checks (PE and ELF), the card and SSN finder, and the link extractor
- * with the URL cleanup of the phishing checks. Each must never read
- * outside its input.
+ * with the URL cleanup of the phishing checks, and the image decoders
+ * behind the image fuzzy hash (PNG, JPEG, GIF, TIFF, BMP). Each must never
+ * read outside its input.
  */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/imghash.h"
 #include "core/structured.h"
 #include "core/url.h"
 #include "formats/exe/broken.h"
@@ -51,6 +53,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(copy, data, size);
 #if defined(HEUR_IMAGE)
 	(void)image_broken(copy, size);
+#elif defined(HEUR_IMGHASH)
+	{
+		uint8_t h[IMGHASH_BYTES];
+
+		(void)imghash_compute(copy, size, h);
+	}
 #elif defined(HEUR_EXE)
 	(void)exe_broken_pe(copy, size);
 	(void)exe_broken_elf(copy, size);

@@ -46,8 +46,8 @@ static void quiet(png_structp png, png_const_charp msg)
 static uint8_t sample(const uint8_t *p, unsigned depth, size_t i)
 {
 	if (depth == 16)
-		return (uint8_t)(((unsigned)p[2 * i] << 8 | p[2 * i + 1]) +
-				 128u) / 257u;
+		return (uint8_t)((((unsigned)p[2 * i] << 8 | p[2 * i + 1]) +
+				  128u) / 257u);
 	return p[i];
 }
 
