@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "common/le.h"
+#include "formats/archive/partmap.h"
 #include "formats/format.h"
 #include "formats/parsers.h"
 #include "sig/cltype.h"
@@ -19,7 +20,6 @@
 
 #define APM_ENTRY_BYTES 136	/* up to the end of the type name */
 #define APM_OLD_BLOCK 512
-#define MAX_PARTITIONS 50	/* ClamAV's MaxPartitions default */
 
 struct apm {
 	size_t bs;		/* bytes a block of the map */
@@ -84,18 +84,15 @@ static int part(const uint8_t *b, size_t len, const struct apm *a,
 static int intersection(struct fmt_ctx *c, const uint8_t *b, size_t len,
 			const struct apm *a)
 {
-	uint64_t ao, as, bo, bs;
-	uint32_t i, j, n = a->n < MAX_PARTITIONS ? a->n : MAX_PARTITIONS;
+	struct part_range r[MAX_PARTITIONS];
+	uint32_t i, n = a->n < MAX_PARTITIONS ? a->n : MAX_PARTITIONS;
+	size_t k = 0;
 
-	if (!fmt_flag(c, VIGIL_SCAN_ALERT_PARTITION_INTERSECTION))
-		return 0;
 	for (i = 2; i <= n; i++)
-		for (j = i + 1; part(b, len, a, i, &ao, &as) && j <= n; j++)
-			if (part(b, len, a, j, &bo, &bs) && ao < bo + bs &&
-			    bo < ao + as)
-				return fmt_heuristic(
-					c, "Heuristics.APMPartitionIntersection");
-	return 0;
+		if (part(b, len, a, i, &r[k].off, &r[k].size))
+			k++;
+	return partmap_intersection(c, r, k,
+				    "Heuristics.APMPartitionIntersection");
 }
 
 int apm_extract(struct fmt_ctx *c, const uint8_t *buf, size_t len)

@@ -13,6 +13,7 @@
 #include <zlib.h>
 
 #include "common/le.h"
+#include "formats/archive/partmap.h"
 #include "formats/format.h"
 #include "formats/parsers.h"
 #include "sig/cltype.h"
@@ -21,7 +22,6 @@
 #define SECTOR_BYTES 512
 #define HEADER_BYTES 92
 #define ENTRY_BYTES 128
-#define MAX_PARTITIONS 50	/* ClamAV's MaxPartitions default */
 
 struct gpt {
 	uint64_t first_usable, last_usable, table_lba;
@@ -96,19 +96,16 @@ static int entry(const uint8_t *b, size_t len, const struct gpt *g,
 static int intersection(struct fmt_ctx *c, const uint8_t *b, size_t len,
 			const struct gpt *g)
 {
-	uint64_t ao, as, bo, bs;
-	uint32_t i, j, n = g->nentries < MAX_PARTITIONS ? g->nentries :
-							  MAX_PARTITIONS;
+	struct part_range r[MAX_PARTITIONS];
+	uint32_t i, n = g->nentries < MAX_PARTITIONS ? g->nentries :
+						       MAX_PARTITIONS;
+	size_t k = 0;
 
-	if (!fmt_flag(c, VIGIL_SCAN_ALERT_PARTITION_INTERSECTION))
-		return 0;
 	for (i = 0; i < n; i++)
-		for (j = i + 1; entry(b, len, g, i, &ao, &as) && j < n; j++)
-			if (entry(b, len, g, j, &bo, &bs) && ao < bo + bs &&
-			    bo < ao + as)
-				return fmt_heuristic(
-					c, "Heuristics.GPTPartitionIntersection");
-	return 0;
+		if (entry(b, len, g, i, &r[k].off, &r[k].size))
+			k++;
+	return partmap_intersection(c, r, k,
+				    "Heuristics.GPTPartitionIntersection");
 }
 
 int gpt_extract(struct fmt_ctx *c, const uint8_t *buf, size_t len)

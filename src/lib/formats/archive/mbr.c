@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "common/le.h"
+#include "formats/archive/partmap.h"
 #include "formats/format.h"
 #include "formats/parsers.h"
 #include "sig/cltype.h"
@@ -24,7 +25,6 @@
 #define NENTRIES 4
 #define TYPE_EMPTY 0x00
 #define TYPE_EXTENDED 0x05
-#define MAX_PARTITIONS 50	/* ClamAV's MaxPartitions default */
 
 struct entry {
 	uint8_t status, type;
@@ -109,22 +109,17 @@ static int logical(struct fmt_ctx *c, const uint8_t *buf, size_t len,
 /* Two primary partitions sharing sectors: a heuristic when asked. */
 static int intersection(struct fmt_ctx *c, const uint8_t *buf)
 {
-	struct entry a, b;
-	unsigned i, j;
+	struct part_range r[NENTRIES];
+	struct entry e;
+	unsigned i, n = 0;
 
-	if (!fmt_flag(c, VIGIL_SCAN_ALERT_PARTITION_INTERSECTION))
-		return 0;
 	for (i = 0; i < NENTRIES; i++) {
-		entry_at(buf, i, &a);
-		for (j = i + 1; a.type && a.size && j < NENTRIES; j++) {
-			entry_at(buf, j, &b);
-			if (b.type && b.size && a.off < b.off + b.size &&
-			    b.off < a.off + a.size)
-				return fmt_heuristic(
-					c, "Heuristics.MBRPartitionnIntersect");
-		}
+		entry_at(buf, i, &e);
+		if (e.type && e.size)
+			r[n++] = (struct part_range){ e.off, e.size };
 	}
-	return 0;
+	return partmap_intersection(c, r, n,
+				    "Heuristics.MBRPartitionnIntersect");
 }
 
 int mbr_extract(struct fmt_ctx *c, const uint8_t *buf, size_t len)
