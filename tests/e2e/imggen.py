@@ -1,8 +1,8 @@
 """Images in every layout the image fuzzy hash reads, drawn with Pillow
-(python3-pil): smooth colour textures, so that no DCT coefficient lies on
-the median by accident, in PNG (RGB, gray, palette, RGBA, 16-bit,
+(python3-pil): colour textures in PNG (RGB, gray, palette, RGBA, 16-bit,
 interlaced), GIF (and one smaller than its screen), BMP (24-bit, palette,
-1-bit, top-down), TIFF and JPEG."""
+1-bit, top-down), TIFF and JPEG (4:4:4, 4:2:2, 4:2:0, progressive, gray),
+and degenerate shapes (one pixel, one row, one column, one colour)."""
 import io
 import math
 import struct
@@ -85,11 +85,12 @@ def bmp_topdown(im):
     return bytes(b)
 
 
-SIZES = [(64, 48), (300, 200), (33, 31), (8, 8), (120, 640), (32, 32)]
+SIZES = [(64, 48), (300, 200), (33, 31), (8, 8), (120, 640), (32, 32),
+         (1, 1), (1, 40), (40, 1), (48, 16)]
 
 
-def lossless():
-    """{name: bytes}: images whose hash must equal ClamAV's exactly."""
+def images():
+    """{name: bytes}: every layout, each hash to equal ClamAV's."""
     out = {}
     for i, (w, h) in enumerate(SIZES):
         im = texture(w, h, i)
@@ -108,16 +109,18 @@ def lossless():
     out["adam7.png"] = png_interlaced(im)
     out["screen.gif"] = gif_on_screen(im)
     out["topdown.bmp"] = bmp_topdown(im)
+    out["flat.png"] = save(Image.new("RGB", (20, 10), (10, 200, 30)), "PNG")
+    out.update(jpegs())
     return out
 
 
 def jpegs():
-    """{name: bytes}: JPEGs, whose hash may differ from ClamAV's where a
-    coefficient lies on the median (libjpeg and zune-jpeg round apart)."""
+    """{name: bytes}: JPEGs in every sampling layout."""
     out = {}
     for i, (w, h) in enumerate(SIZES):
         im = texture(w, h, i)
-        out["q%d.jpg" % i] = save(im, "JPEG", quality=90)
+        out["f%d.jpg" % i] = save(im, "JPEG", quality=90, subsampling=0)
+        out["h%d.jpg" % i] = save(im, "JPEG", quality=60, subsampling=1)
         out["s%d.jpg" % i] = save(im, "JPEG", quality=75, subsampling=2)
         out["p%d.jpg" % i] = save(im, "JPEG", quality=85, progressive=True)
         out["g%d.jpg" % i] = save(im.convert("L"), "JPEG")

@@ -36,38 +36,24 @@ def write(tmp_path, images):
     return d
 
 
-def test_lossless_hashes_equal_sigtool(tmp_path, vigil):
+def test_hashes_equal_sigtool(tmp_path, vigil):
     """PNG (RGB, gray, palette, RGBA, 16-bit, Adam7), GIF (a frame smaller
-    than its screen too), BMP (24-bit, palette, 1-bit, top-down) and TIFF:
-    every hash is ClamAV's, bit for bit."""
-    d = write(tmp_path, imggen.lossless())
+    than its screen too), BMP (24-bit, palette, 1-bit, top-down), TIFF and
+    JPEG (4:4:4, 4:2:2, 4:2:0, progressive, gray), also one pixel, one row,
+    one column and one colour: every hash is ClamAV's, bit for bit."""
+    d = write(tmp_path, imggen.images())
     paths = sorted(d.iterdir())
     got = vigil_hashes(vigil, paths)
     want = {str(p): sigtool_hash(p) for p in paths}
-    assert len(want) >= 60
+    assert len(want) >= 150
     assert got == want
-
-
-def test_jpeg_hashes_near_sigtool(tmp_path, vigil):
-    """JPEG: libjpeg and ClamAV's zune-jpeg round pixels apart, so a
-    coefficient on the median may flip; most hashes agree exactly and the
-    others by all but a few bits (docs/signatures.md)."""
-    d = write(tmp_path, imggen.jpegs())
-    paths = sorted(d.iterdir())
-    got = vigil_hashes(vigil, paths)
-    same = 0
-    for p in paths:
-        a, b = int(got[str(p)], 16), int(sigtool_hash(p), 16)
-        assert bin(a ^ b).count("1") <= 4, p
-        same += a == b
-    assert same * 4 >= len(paths) * 3, (same, len(paths))
 
 
 def test_fuzzy_img_detections_match_clamscan(tmp_path, vigil, clamscan):
     """Signatures on the hashes of a few images (alone, with a second
     subsignature that holds or not, Target 0 and 5) find the same files
     as clamscan: the images, a copy in another format, one in a zip."""
-    imgs = imggen.lossless()
+    imgs = imggen.images()
     d = write(tmp_path, {n: imgs[n] for n in
                          ("rgb0.png", "b0.bmp", "a1.gif", "t2.tif", "pal3.png")})
     with zipfile.ZipFile(d / "in.zip", "w") as z:
@@ -95,7 +81,7 @@ def test_fuzzy_img_detections_match_clamscan(tmp_path, vigil, clamscan):
 
 
 def test_fuzzy_img_from_compiled_database(tmp_path, vigil):
-    imgs = imggen.lossless()
+    imgs = imggen.images()
     d = write(tmp_path, {"rgb0.png": imgs["rgb0.png"]})
     h = sigtool_hash(d / "rgb0.png")
     (tmp_path / "f.ldb").write_text(

@@ -144,28 +144,45 @@ static int horizontal(struct resize *z)
 	return 0;
 }
 
+/*
+ * One DCT-II term u of SIDE values, each taken at step. A constant input
+ * (a one-pixel-wide image, stretched) has exact zeros as its other terms,
+ * as ClamAV's FFT gives them, rather than rounding noise that would
+ * decide bits.
+ */
+static double dct_term(const double *v, size_t step, int u,
+		       const double c[SIDE][LOW])
+{
+	double sum = 0;
+	int x, flat = 1;
+
+	for (x = 1; x < SIDE && flat; x++)
+		flat = v[x * step] == v[0];
+	if (flat && u)
+		return 0;
+	for (x = 0; x < SIDE; x++)
+		sum += v[x * step] * c[x][u];
+	return sum;
+}
+
 /* Bits of the 8 x 8 lowest DCT-II coefficients against their median. */
 static void dct_bits(const uint8_t *px, uint8_t out[IMGHASH_BYTES])
 {
-	double c[SIDE][LOW], rows[SIDE][LOW], coef[LOW * LOW], sorted[LOW * LOW];
-	double median;
+	double c[SIDE][LOW], f[SIDE * SIDE], rows[SIDE * LOW];
+	double coef[LOW * LOW], sorted[LOW * LOW], median;
 	int u, v, x, y, i, j;
 
 	for (u = 0; u < LOW; u++)
 		for (x = 0; x < SIDE; x++)
 			c[x][u] = cos(M_PI * (2 * x + 1) * u / (2.0 * SIDE));
+	for (i = 0; i < SIDE * SIDE; i++)
+		f[i] = px[i] / 255.0;
 	for (y = 0; y < SIDE; y++)
-		for (u = 0; u < LOW; u++) {
-			rows[y][u] = 0;
-			for (x = 0; x < SIDE; x++)
-				rows[y][u] += px[y * SIDE + x] / 255.0 * c[x][u];
-		}
+		for (u = 0; u < LOW; u++)
+			rows[y * LOW + u] = dct_term(f + y * SIDE, 1, u, c);
 	for (v = 0; v < LOW; v++)
-		for (u = 0; u < LOW; u++) {
-			coef[v * LOW + u] = 0;
-			for (y = 0; y < SIDE; y++)
-				coef[v * LOW + u] += rows[y][u] * c[y][v];
-		}
+		for (u = 0; u < LOW; u++)
+			coef[v * LOW + u] = dct_term(rows + u, LOW, v, c);
 	memcpy(sorted, coef, sizeof(sorted));
 	for (i = 1; i < LOW * LOW; i++) /* insertion sort: 64 values */
 		for (j = i; j > 0 && sorted[j - 1] > sorted[j]; j--) {

@@ -4,7 +4,9 @@
  * DCT, chroma upsampling and colour conversion round differently from
  * libjpeg's, so a pixel may differ by one; after the reduction to 32 x 32
  * only a coefficient lying on the median can flip (docs/signatures.md).
- * CMYK and YCCK images are not read.
+ * Gray images and YCbCr ones without subsampling are rebuilt from their
+ * coefficients as zune-jpeg does (img_jpegidct.c); the others go through
+ * libjpeg's decoder here. CMYK and YCCK images are not read.
  */
 #include <setjmp.h>
 #include <stdio.h>
@@ -14,6 +16,7 @@
 #include <jpeglib.h>
 
 #include "formats/media/imgdecode.h"
+#include "formats/media/imgjpeg.h"
 #include "formats/media/imgrow.h"
 #include "vigil/vigil.h"
 
@@ -64,9 +67,11 @@ static int decode(struct jpeg_decompress_struct *d, const struct img_sink *k,
 
 	if (d->jpeg_color_space == JCS_CMYK || d->jpeg_color_space == JCS_YCCK)
 		return IMG_UNREADABLE;
-	d->out_color_space = d->num_components == 1 ? JCS_GRAYSCALE : JCS_RGB;
 	if ((rc = img_check_size(d->image_width, d->image_height)) != 0)
 		return rc;
+	if (img_jpeg_exact(d))
+		return img_jpeg_coefs(d, k, row);
+	d->out_color_space = d->num_components == 1 ? JCS_GRAYSCALE : JCS_RGB;
 	jpeg_start_decompress(d);
 	if (!(*row = malloc((size_t)d->output_width * 3)) ||
 	    !(*gray = malloc(d->output_width)))
