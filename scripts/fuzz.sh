@@ -17,7 +17,8 @@ out=$here/build-fuzz
 if [ ! -f "$out/build.ninja" ]; then
 	CC=clang meson setup "$out" "$here" -Dfuzzers=true -Dtests=enabled \
 		-Db_sanitize=address,undefined -Db_lundef=false \
-		-Dc_args=-fsanitize=fuzzer-no-link -Dbuildtype=debugoptimized
+		"-Dc_args=-fsanitize=fuzzer-no-link -DFUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION" \
+		-Dbuildtype=debugoptimized
 fi
 ninja -C "$out"
 # summary TARGET LOG RESULT: the TSV line of one run.

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jerror.h>
 #include <jpeglib.h>
 
 #include "formats/media/imgdecode.h"
@@ -93,11 +94,14 @@ int img_jpeg(const uint8_t *b, size_t len, const struct img_sink *k)
 		return IMG_TOO_BIG;
 	if (setjmp(e.jump) == 0) {
 		jpeg_create_decompress(&d);
+		/* No backing store: more than this is an error (TOO_BIG). */
+		d.mem->max_memory_to_use = IMG_MAX_FRAME_BYTES;
 		jpeg_mem_src(&d, b, (unsigned long)len);
 		if (jpeg_read_header(&d, TRUE) == JPEG_HEADER_OK)
 			rc = decode(&d, k, &e.row, &e.gray);
 	} else {
-		rc = IMG_UNREADABLE;
+		rc = e.mgr.msg_code == JERR_NO_BACKING_STORE ? IMG_TOO_BIG :
+							       IMG_UNREADABLE;
 	}
 	jpeg_destroy_decompress(&d);
 	free(e.row);

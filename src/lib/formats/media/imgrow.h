@@ -13,11 +13,19 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Pixels an image may have (width x height). */
+/* Pixels an image may have (width x height): the hash costs about six
+ * multiply-adds a pixel, about a second at the limit. */
 #define IMG_MAX_PIXELS (256u << 20)
 /* Bytes a decoder may hold at once for a whole frame (interlaced PNG and
- * GIF, TIFF through libtiff's RGBA reader). */
+ * GIF, JPEG coefficients and planes, TIFF through libtiff's RGBA reader). */
 #define IMG_MAX_FRAME_BYTES (256u << 20)
+#ifdef FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
+/* Fuzzing: the same code, limits small enough for the per-input timeout. */
+#undef IMG_MAX_PIXELS
+#undef IMG_MAX_FRAME_BYTES
+#define IMG_MAX_PIXELS (4u << 20)
+#define IMG_MAX_FRAME_BYTES (16u << 20)
+#endif
 /* Width of an image at most (the resampler keeps 32 rows of floats). */
 #define IMG_MAX_WIDTH (1u << 20)
 
