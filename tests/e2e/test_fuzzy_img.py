@@ -3,14 +3,19 @@ of every image layout imggen.py draws, as "sigtool --fuzzy-img" gives it,
 and the detections of .ldb signatures that use them, as clamscan reports
 them (also inside an archive, from a compiled .vdb, and with the options
 that turn them off)."""
+import os
 import shutil
 import subprocess
+import sys
 import zipfile
 
 import pytest
 
 import imggen
 from test_parity import by_file
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
+import formatgen as fg  # noqa: E402
 
 
 def sigtool_hash(path):
@@ -132,3 +137,33 @@ def test_image_over_pixel_limit_is_a_limit(tmp_path, vigil):
         "big.png": {"Heuristics.Limits.Exceeded.MaxImagePixels"}}, r.out
     r = vigil("scan", "--no-summary", "-d", tmp_path / "n.ndb", d)
     assert r.rc == 0 and by_file(r, d) == {}, r.out
+
+
+def test_workbook_pictures_scanned_as_clamscan(tmp_path, vigil, clamscan):
+    """The pictures of an Excel workbook's drawing group (PNG, JPEG, DIB,
+    TIFF blips, in FBSE entries or bare, split over Continue records) are
+    objects of their own: a fuzzy_img signature on one picture and a body
+    signature on another find the workbook, as in clamscan."""
+    imgs = imggen.images()
+    png, jpg = imgs["rgb1.png"], imgs["f0.jpg"]
+    d = tmp_path / "x"
+    d.mkdir()
+    (d / "png.png").write_bytes(png)
+    (d / "pics.xls").write_bytes(fg.xls(sheet_type=0, pictures=[
+        ("jpg", jpg), ("png", png), ("dib", imgs["b2.bmp"][14:])]))
+    (d / "bare.xls").write_bytes(fg.xls(sheet_type=0, fbse=False,
+                                        pictures=[("tif", imgs["t3.tif"])]))
+    (d / "plain.xls").write_bytes(fg.xls(sheet_type=0))
+    h = sigtool_hash(d / "png.png")
+    (d / "png.png").unlink()
+    tif_body = imgs["t3.tif"][-40:-8].hex()
+    db = tmp_path / "x.ldb"
+    db.write_text("Img.Png;Engine:150-255,Target:0;0;fuzzy_img#%s#0\n" % h)
+    ndb = tmp_path / "x.ndb"
+    ndb.write_text("Img.Tif:5:*:%s\n" % tif_body)
+    v = vigil("scan", "--no-summary", "--allmatch", "-d", db, "-d", ndb, d)
+    c = clamscan("--no-summary", "--allmatch", "-r", "-d", db, "-d", ndb, d)
+    vf, cf = by_file(v, d), by_file(c, d)
+    assert cf.get("pics.xls") == {"Img.Png"}, c.out
+    assert cf.get("bare.xls") == {"Img.Tif"}, c.out
+    assert vf == cf, (v.out, c.out)
