@@ -18,7 +18,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct vigil_engine_options o = { sizeof(o), 0, NULL, NULL, NULL,
-					  NULL };
+					  NULL, NULL };
 	struct vigil_result r = { .size = sizeof(r) };
 	struct vigil_engine *e = NULL;
 	struct vigil_scanner *s = NULL;

@@ -109,6 +109,9 @@ enum vigil_log_level {
 
 typedef void (*vigil_log_fn)(void *ctx, int level, const char *msg);
 
+/* ClamAV's default directory of certificates for .cvd.sign files. */
+#define VIGIL_CLAMAV_CERTS_DIR "/etc/clamav/certs"
+
 struct vigil_engine_options {
 	size_t size;		/* sizeof(struct vigil_engine_options) */
 	unsigned flags;		/* VIGIL_ENGINE_* */
@@ -120,6 +123,12 @@ struct vigil_engine_options {
 	const char *cvd_key;	/* a key trusted for .cvd signatures beside
 				 * ClamAV's, "modulus:exponent" in decimal
 				 * (a site that signs its own); NULL: none */
+	const char *cvd_certs_dir; /* trusted certificates (PEM files) for
+				    * the detached signatures of .cvd files,
+				    * "<name>-<version>.cvd.sign" beside them
+				    * (ClamAV 1.5's CVDCertsDirectory); a
+				    * valid one vouches for the file, an
+				    * invalid one refuses it; NULL: none */
 };
 
 /*

@@ -22,6 +22,7 @@ struct dbsetup {
 	unsigned flags;		/* VIGIL_ENGINE_* */
 	const char *cache_dir;	/* NULL: no matcher cache */
 	const char *cvd_key;	/* --cvd-key: trusted beside ClamAV's */
+	const char *certs_dir;	/* --cvdcertsdir; NULL: ClamAV's default */
 	int verbose;		/* every load warning, not the first few */
 	int quiet;
 };

@@ -35,6 +35,8 @@ static void db_usage(FILE *f)
 "      --cache-dir=DIR matcher cache (default ~/.cache/vigil)\n"
 "      --cvd-key=N:E   trust this RSA key (decimal modulus and exponent)\n"
 "                      for .cvd signatures, beside ClamAV's own\n"
+"      --cvdcertsdir=DIR trusted certificates for .cvd.sign files\n"
+"                      (default /etc/clamav/certs, as ClamAV 1.5)\n"
 "  -v, --verbose       list every signature line skipped\n"
 "\n"
 "fuzzy-img: print each image's fuzzy hash (PNG, JPEG, GIF, TIFF, BMP), for\n"
@@ -72,6 +74,7 @@ static int db_compile(int argc, char **argv)
 		{ "no-matcher", no_argument, NULL, 'n' },
 		{ "cache-dir", required_argument, NULL, 'c' },
 		{ "cvd-key", required_argument, NULL, 'k' },
+		{ "cvdcertsdir", required_argument, NULL, 'C' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -93,6 +96,7 @@ static int db_compile(int argc, char **argv)
 		case 'n': d.flags |= VIGIL_ENGINE_NO_MATCHER; break;
 		case 'c': d.cache_dir = optarg; break;
 		case 'k': d.cvd_key = optarg; break;
+		case 'C': d.certs_dir = optarg; break;
 		case 'v': d.verbose = 1; break;
 		case 'h': db_usage(stdout); return EXIT_CLEAN;
 		default: db_usage(stderr); return EXIT_ERROR;

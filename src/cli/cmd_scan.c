@@ -103,6 +103,9 @@ static void scan_usage(FILE *f)
 "      --cache-dir=DIR      matcher cache (default ~/.cache/vigil)\n"
 "      --cvd-key=N:E        trust this RSA key (decimal modulus and\n"
 "                           exponent) for .cvd signatures, beside ClamAV's\n"
+"      --cvdcertsdir=DIR    trusted certificates for the detached signatures\n"
+"                           of .cvd files, NAME-VERSION.cvd.sign beside them\n"
+"                           (default /etc/clamav/certs, as ClamAV 1.5)\n"
 "      --no-cache           do not read or write the matcher cache\n"
 "      --progress, --no-progress  progress line on a terminal (default on)\n"
 "  -q, --quiet              print errors only\n"
@@ -116,7 +119,7 @@ static void scan_usage(FILE *f)
 enum {
 	OPT_JSON = 256, OPT_NO_SUMMARY, OPT_EXCLUDE, OPT_EXCLUDE_DIR,
 	OPT_MAX_FILESIZE, OPT_FOLLOW, OPT_PUA, OPT_STRICT, OPT_CACHE_DIR,
-	OPT_CVD_KEY,
+	OPT_CVD_KEY, OPT_CERTS_DIR,
 	OPT_NO_CACHE, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_MAX_SCANSIZE,
 	OPT_MAX_FILES, OPT_MAX_RECURSION, OPT_MAX_SCANTIME, OPT_MAX_RATIO,
 	OPT_PCRE_MATCH, OPT_PCRE_RECMATCH, OPT_PCRE_FILESIZE, OPT_ALERT_EXCEEDS,
@@ -151,6 +154,7 @@ static const struct option scan_long[] = {
 	{ "strict", no_argument, NULL, OPT_STRICT },
 	{ "cache-dir", required_argument, NULL, OPT_CACHE_DIR },
 	{ "cvd-key", required_argument, NULL, OPT_CVD_KEY },
+	{ "cvdcertsdir", required_argument, NULL, OPT_CERTS_DIR },
 	{ "no-cache", no_argument, NULL, OPT_NO_CACHE },
 	{ "progress", no_argument, NULL, OPT_PROGRESS },
 	{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
@@ -441,6 +445,9 @@ static int parse_value_opt(int ch, const char *arg, struct scanopts *o,
 		return 0;
 	case OPT_CVD_KEY:
 		cl->db.cvd_key = arg;
+		return 0;
+	case OPT_CERTS_DIR:
+		cl->db.certs_dir = arg;
 		return 0;
 	case OPT_SANDBOX_PROBE:
 		cl->probe_path = arg;

@@ -135,8 +135,10 @@ static int load_default(struct vigil_engine *e)
 int dbsetup_engine(struct dbsetup *d, struct vigil_engine **out)
 {
 	static struct logstate ls;
-	struct vigil_engine_options o = { sizeof(o), d->flags, d->cache_dir,
-					  on_log, &ls, d->cvd_key };
+	struct vigil_engine_options o = {
+		sizeof(o), d->flags, d->cache_dir, on_log, &ls, d->cvd_key,
+		d->certs_dir ? d->certs_dir : VIGIL_CLAMAV_CERTS_DIR
+	};
 	struct vigil_engine *e = NULL;
 	size_t i;
 	int rc = 0;

@@ -41,6 +41,7 @@ static const struct kv_key opts[] = {
 	O("TCPAddr", T_STR, tcp_addr),
 	O("DatabaseDirectory", T_STR, database_dir),
 	O("CacheDirectory", T_STR, cache_dir),
+	O("CVDCertsDirectory", T_STR, certs_dir),
 	O("SelfCheck", T_NUM, self_check_s),
 	O("StreamMaxLength", T_SIZE, stream_max_bytes),
 	O("StreamMemoryLimit", T_SIZE, stream_memory_bytes),

@@ -25,6 +25,7 @@ struct vconf {
 	/* database */
 	char *database_dir;		/* DatabaseDirectory */
 	char *cache_dir;		/* CacheDirectory (Vigil) */
+	char *certs_dir;		/* CVDCertsDirectory (ClamAV 1.5) */
 	unsigned self_check_s;		/* SelfCheck: database poll, seconds */
 	/* clients */
 	uint64_t stream_max_bytes;	/* StreamMaxLength */

@@ -123,12 +123,14 @@ void db_fingerprint(const char *dir, char out[64])
 	XXH3_freeState(st);
 }
 
-int db_build(const char *dir, const char *cache_dir, unsigned flags,
-	     struct vigil_engine **out, struct db_info *info, char *err,
-	     size_t errlen)
+int db_build(const struct db_source *src, struct vigil_engine **out,
+	     struct db_info *info, char *err, size_t errlen)
 {
-	struct vigil_engine_options o = { sizeof(o), flags, cache_dir, on_log,
-					  NULL, NULL };
+	const char *dir = src->dir;
+	struct vigil_engine_options o = {
+		sizeof(o), src->flags, src->cache_dir, on_log, NULL, NULL,
+		src->certs_dir ? src->certs_dir : VIGIL_CLAMAV_CERTS_DIR
+	};
 	struct vigil_engine_stats st = { .size = sizeof(st) };
 	struct vigil_engine *e = NULL;
 	struct timespec t0, t1;
@@ -164,21 +166,18 @@ static void *loader_main(void *arg)
 	uint64_t one = 1;
 
 	l->engine = NULL;
-	l->rc = db_build(l->dir, l->cache_dir, l->flags, &l->engine, &l->info,
-			 l->err, sizeof(l->err));
+	l->rc = db_build(&l->src, &l->engine, &l->info, l->err,
+			 sizeof(l->err));
 	if (write(l->efd, &one, sizeof(one)) < 0)
 		l->rc = -1;
 	return NULL;
 }
 
-int db_loader_init(struct db_loader *l, const char *dir,
-		   const char *cache_dir, unsigned flags)
+int db_loader_init(struct db_loader *l, const struct db_source *src)
 {
 	memset(l, 0, sizeof(*l));
-	l->flags = flags;
+	l->src = *src;
 	l->ev.kind = EV_LOADER;
-	l->dir = dir;
-	l->cache_dir = cache_dir;
 	l->efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	return l->efd < 0 ? -1 : 0;
 }

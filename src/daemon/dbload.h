@@ -20,14 +20,21 @@ struct db_info {
 	char fingerprint[64];	/* of the directory listing, for SelfCheck */
 };
 
+/* Where the database comes from and how it is loaded. */
+struct db_source {
+	const char *dir;	/* DatabaseDirectory */
+	const char *cache_dir;	/* CacheDirectory (Vigil) or NULL */
+	const char *certs_dir;	/* CVDCertsDirectory: .cvd.sign anchors */
+	unsigned flags;		/* VIGIL_ENGINE_*: PhishingSignatures ... */
+};
+
 /*
  * Builds and compiles the engine, then scans a few clean samples with it:
  * a database that flags any of them, or holds no signatures, is refused.
  * Returns 0, or -1 with a reason in err.
  */
-int db_build(const char *dir, const char *cache_dir, unsigned flags,
-	     struct vigil_engine **out, struct db_info *info, char *err,
-	     size_t errlen);
+int db_build(const struct db_source *src, struct vigil_engine **out,
+	     struct db_info *info, char *err, size_t errlen);
 
 /* A cheap summary of the directory's entries (names, sizes, times). */
 void db_fingerprint(const char *dir, char out[64]);
@@ -38,16 +45,14 @@ struct db_loader {
 	int efd;		/* eventfd, readable when the thread is done */
 	int running;
 	pthread_t thread;
-	const char *dir, *cache_dir;
-	unsigned flags;		/* VIGIL_ENGINE_*: PhishingSignatures ... */
+	struct db_source src;
 	struct vigil_engine *engine;	/* result */
 	struct db_info info;
 	int rc;
 	char err[256];
 };
 
-int db_loader_init(struct db_loader *l, const char *dir,
-		   const char *cache_dir, unsigned flags);
+int db_loader_init(struct db_loader *l, const struct db_source *src);
 /* Starts a build; -1 if one is running or the thread cannot start. */
 int db_loader_start(struct db_loader *l);
 /* After the event: joins the thread. The result is in l->rc/engine. */

@@ -290,6 +290,7 @@ static int pool_setup(struct server *s, struct vigil_engine *e)
 int server_init(struct server *s, struct vconf *conf)
 {
 	struct vigil_engine *e = NULL;
+	struct db_source src;
 	char err[512];
 
 	memset(s, 0, sizeof(*s));
@@ -306,13 +307,14 @@ int server_init(struct server *s, struct vconf *conf)
 		vlog(LOG_ERR, "DatabaseDirectory is not set");
 		return -1;
 	}
-	if (db_loader_init(&s->loader, conf->database_dir, conf->cache_dir,
-			   engine_flags(conf)) < 0 ||
+	src.dir = conf->database_dir;
+	src.cache_dir = conf->cache_dir;
+	src.certs_dir = conf->certs_dir;
+	src.flags = engine_flags(conf);
+	if (db_loader_init(&s->loader, &src) < 0 ||
 	    ev_add(s->epfd, s->loader.efd, EPOLLIN, &s->loader.ev) < 0)
 		return -1;
-	if (db_build(conf->database_dir, conf->cache_dir, engine_flags(conf),
-		     &e, &s->svc.db, err,
-		     sizeof(err)) < 0) {
+	if (db_build(&src, &e, &s->svc.db, err, sizeof(err)) < 0) {
 		vlog(LOG_ERR, "cannot load the database: %s", err);
 		return -1;
 	}

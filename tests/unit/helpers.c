@@ -24,7 +24,7 @@ static void count_log(void *ctx, int level, const char *msg)
 int load_rc(const char *name, const char *text, unsigned flags)
 {
 	struct vigil_engine_options o = { sizeof(o), flags, NULL, count_log,
-					  NULL, NULL };
+					  NULL, NULL, NULL };
 	struct vigil_engine *e;
 	int rc;
 
@@ -38,7 +38,7 @@ struct vigil_engine *eng_from(const char *name, const char *text,
 			      unsigned flags)
 {
 	struct vigil_engine_options o = { sizeof(o), flags, NULL, count_log,
-					  NULL, NULL };
+					  NULL, NULL, NULL };
 	struct vigil_engine *e;
 
 	assert_int_equal(vigil_engine_new(&e, &o), 0);
@@ -53,7 +53,7 @@ struct vigil_engine *eng_from(const char *name, const char *text,
 unsigned long skipped_lines(const char *name, const char *text)
 {
 	struct vigil_engine_options o = { sizeof(o), 0, NULL, count_log,
-					  NULL, NULL };
+					  NULL, NULL, NULL };
 	struct vigil_engine_stats st = { .size = sizeof(st) };
 	struct vigil_engine *e;
 

@@ -37,7 +37,8 @@ static void versions(void **st)
 
 static void states(void **st)
 {
-	struct vigil_engine_options small = { 4, 0, NULL, NULL, NULL, NULL };
+	struct vigil_engine_options small = { 4, 0, NULL, NULL, NULL, NULL,
+					      NULL };
 	struct vigil_engine *e;
 	struct vigil_scanner *s;
 

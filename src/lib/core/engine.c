@@ -153,8 +153,10 @@ static int add_source_name(struct sigset *ss, const char *name)
 	return vbuf_append(&ss->sources, name, strlen(name));
 }
 
+/* A source's signatures; on_disk: name is the file's path, so its
+ * detached .cvd.sign can be looked for beside it. */
 static int load_source(struct vigil_engine *e, const char *name, int kind,
-		       const uint8_t *buf, size_t len)
+		       const uint8_t *buf, size_t len, int on_disk)
 {
 	struct loadctx lc;
 	struct group *g;
@@ -168,6 +170,7 @@ static int load_source(struct vigil_engine *e, const char *name, int kind,
 	lc.log = e->opts.log;
 	lc.log_ctx = e->opts.log_ctx;
 	lc.cvd_key = e->opts.cvd_key;
+	lc.cvd_certs_dir = on_disk ? e->opts.cvd_certs_dir : NULL;
 	if ((rc = add_source_name(&g->ss, base_name(name))) < 0)
 		return rc;
 	return loader_load(&lc, name, buf, len);
@@ -214,7 +217,7 @@ int vigil_engine_load_memory(struct vigil_engine *e, const char *name,
 		return VIGIL_ESTATE;
 	kind = loader_kind(name, &pua);
 	if (kind != LK_VDB)
-		return load_source(e, name, kind, buf, len);
+		return load_source(e, name, kind, buf, len, 0);
 	if (!(copy = malloc(len ? len : 1)))
 		return VIGIL_ENOMEM;
 	memcpy(copy, buf, len);
@@ -248,7 +251,7 @@ static int load_file(struct vigil_engine *e, const char *path)
 			       fm.len > sizeof(struct vdb_header) ? &sum : NULL);
 	}
 	rc = load_source(e, path, kind, fm.map ? fm.map : (const void *)"",
-			 fm.len);
+			 fm.len, 1);
 	filemap_close(&fm);
 	return rc;
 }

@@ -309,7 +309,7 @@ static int info_all_seen(struct unpack *u)
 	return 0;
 }
 
-int cvd_unpack(const uint8_t *buf, size_t len, int signed_cvd,
+int cvd_unpack(const uint8_t *buf, size_t len, int checks,
 	       const char *extra_key, cvd_entry_fn fn, void *ctx,
 	       const char **why)
 {
@@ -322,12 +322,13 @@ int cvd_unpack(const uint8_t *buf, size_t len, int signed_cvd,
 	*why = "malformed header";
 	if ((rc = cvd_parse_header(buf, len, &h)) < 0)
 		return rc;
-	if (signed_cvd && !md5_matches(body, blen, h.md5)) {
+	if ((checks & CVD_CHECK_MD5) && !md5_matches(body, blen, h.md5)) {
 		*why = "MD5 of the body does not match the header";
 		return VIGIL_ECHECKSUM;
 	}
-	if (signed_cvd && (rc = cvdsig_check(h.md5, h.dsig, strlen(h.dsig),
-					     extra_key, why)) < 0)
+	if ((checks & CVD_CHECK_DSIG) &&
+	    (rc = cvdsig_check(h.md5, h.dsig, strlen(h.dsig), extra_key,
+			       why)) < 0)
 		return rc;
 	if (!(u = calloc(1, sizeof(*u))))
 		return VIGIL_ENOMEM;

@@ -35,16 +35,20 @@ typedef int (*cvd_entry_fn)(void *ctx, const char *name, const uint8_t *data,
 /* Parses the header of buf. Returns 0 or VIGIL_EFORMAT. */
 int cvd_parse_header(const uint8_t *buf, size_t len, struct cvd_header *h);
 
+/* What cvd_unpack() checks: the body's MD5 against the header's, the
+ * header's digital signature (ClamAV's key or extra_key's, cvdsig.h). */
+#define CVD_CHECK_MD5 1
+#define CVD_CHECK_DSIG 2
+
 /*
- * Verifies and unpacks a container. signed_cvd demands that the body's MD5
- * equals the header's and that the header's digital signature is ClamAV's
- * (or extra_key's, see cvdsig.h) over it: ClamAV checks both for .cvd
- * only. A ".info" entry, if present, is enforced: every file it lists must
+ * Verifies (checks: CVD_CHECK_*; ClamAV checks both for .cvd only, the
+ * MD5 alone when a detached .sign signature vouched for the file) and
+ * unpacks a container. A ".info" entry, if present, is enforced: every file it lists must
  * have its size and SHA-256. On error *why names the fault. Returns 0,
  * VIGIL_EFORMAT, VIGIL_ECHECKSUM, VIGIL_ELIMIT, VIGIL_ENOMEM, or what fn
  * returned.
  */
-int cvd_unpack(const uint8_t *buf, size_t len, int signed_cvd,
+int cvd_unpack(const uint8_t *buf, size_t len, int checks,
 	       const char *extra_key, cvd_entry_fn fn, void *ctx,
 	       const char **why);
 

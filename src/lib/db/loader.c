@@ -12,6 +12,7 @@
 #include "db/cdb.h"
 #include "db/ftm.h"
 #include "db/cvd.h"
+#include "db/cvdsign.h"
 #include "db/hashdb.h"
 #include "db/ign.h"
 #include "db/crbdb.h"
@@ -189,15 +190,39 @@ static int member(void *ctx, const char *name, const uint8_t *data,
 	return rc;
 }
 
+/*
+ * What a .cvd's checks are: with a detached signature (cvdsign.c) that
+ * verifies, the MD5 alone; one that does not, none (refused: -1); without
+ * one, the MD5 and the header's signature.
+ */
+static int cvd_checks(struct loadctx *lc, const char *name,
+		      const uint8_t *buf, size_t len)
+{
+	struct cvd_header h;
+	char why[256];
+	int rc;
+
+	if (!lc->cvd_certs_dir || cvd_parse_header(buf, len, &h) < 0)
+		return CVD_CHECK_MD5 | CVD_CHECK_DSIG;
+	rc = cvdsign_check(name, h.version, buf, len, lc->cvd_certs_dir, why,
+			   sizeof(why));
+	if (rc == CVDSIGN_ABSENT)
+		return CVD_CHECK_MD5 | CVD_CHECK_DSIG;
+	load_log(lc, rc == CVDSIGN_VALID ? VIGIL_LOG_INFO : VIGIL_LOG_ERROR,
+		 "%s: %s", name, why);
+	return rc == CVDSIGN_VALID ? CVD_CHECK_MD5 : -1;
+}
+
 static int container(struct loadctx *lc, const char *name, int kind,
 		     const uint8_t *buf, size_t len)
 {
 	struct member_ctx m = { lc, name };
 	const char *why = NULL;
-	int rc;
+	int rc, checks = kind == LK_CVD ? cvd_checks(lc, name, buf, len) : 0;
 
-	rc = cvd_unpack(buf, len, kind == LK_CVD, lc->cvd_key, member, &m,
-			&why);
+	if (checks < 0)
+		return VIGIL_ECHECKSUM;
+	rc = cvd_unpack(buf, len, checks, lc->cvd_key, member, &m, &why);
 	lc->file = name;
 	lc->line = 0;
 	if (rc == VIGIL_EFORMAT || rc == VIGIL_ECHECKSUM || rc == VIGIL_ELIMIT)

@@ -65,6 +65,8 @@ struct loadctx {
 	size_t text_len;
 	unsigned flags;		/* VIGIL_ENGINE_* */
 	const char *cvd_key;	/* one more key for .cvd signatures, or NULL */
+	const char *cvd_certs_dir; /* trust anchors of .cvd.sign files, or
+				    * NULL (also for sources without a path) */
 	vigil_log_fn log;
 	void *log_ctx;
 };

@@ -1,0 +1,119 @@
+"""Detached .cvd signatures (ClamAV 1.5's NAME-VERSION.cvd.sign): a .cvd
+whose own header signature no trusted key made is loaded when a .sign
+file beside it verifies with a certificate of --cvdcertsdir, and refused
+when that signature does not verify (another signer, bytes changed after
+signing); without a readable .sign the header's signature decides, as
+before. The certificates and signatures are made here with openssl."""
+import gzip
+import hashlib
+import io
+import subprocess
+import tarfile
+
+import pytest
+
+
+def openssl(*args, cwd):
+    subprocess.run(["openssl"] + [str(a) for a in args], cwd=cwd, check=True,
+                   capture_output=True, timeout=60)
+
+
+def make_ca(d, name):
+    openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout",
+            name + ".key", "-out", name + ".crt", "-subj", "/CN=" + name,
+            "-days", "2", "-addext", "basicConstraints=critical,CA:TRUE",
+            "-addext", "keyUsage=critical,keyCertSign", cwd=d)
+
+
+def make_signer(d, ca):
+    openssl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", "s.key",
+            "-out", "s.csr", "-subj", "/CN=Database Signer", cwd=d)
+    openssl("x509", "-req", "-in", "s.csr", "-CA", ca + ".crt", "-CAkey",
+            ca + ".key", "-CAcreateserial", "-out", "s.crt", "-days", "2",
+            cwd=d)
+
+
+def make_cvd(version=7):
+    """A .cvd holding one body signature, its header signature no key's."""
+    tar = io.BytesIO()
+    with tarfile.open(fileobj=tar, mode="w", format=tarfile.GNU_FORMAT) as t:
+        body = b"Cvd.Sign.Test:0:*:7369676e65642d6376642d626f6479\n"
+        info = tarfile.TarInfo("test.ndb")
+        info.size = len(body)
+        t.addfile(info, io.BytesIO(body))
+    gz = gzip.compress(tar.getvalue())
+    hdr = "ClamAV-VDB:02 Dec 2026 10-00 +0000:%d:1:216:%s:nosig:test:1795600000" % (
+        version, hashlib.md5(gz).hexdigest())
+    return hdr.encode().ljust(512, b" ") + gz
+
+
+def sign(d, cvd, out):
+    openssl("smime", "-sign", "-binary", "-in", cvd, "-signer", "s.crt",
+            "-inkey", "s.key", "-outform", "PEM", "-out", "p7.pem", cwd=d)
+    body = "".join(l for l in (d / "p7.pem").read_text().splitlines()
+                   if "PKCS7" not in l)
+    out.write_text("#clamsign-1.0\n# a comment\n220::pkcs7-pem:%s\n" % body)
+
+
+@pytest.fixture
+def setup(tmp_path):
+    pki = tmp_path / "pki"
+    pki.mkdir()
+    make_ca(pki, "ca")
+    make_ca(pki, "other")
+    make_signer(pki, "ca")
+    certs, other = tmp_path / "certs", tmp_path / "othercerts"
+    certs.mkdir()
+    other.mkdir()
+    (certs / "ca.crt").write_bytes((pki / "ca.crt").read_bytes())
+    (other / "other.crt").write_bytes((pki / "other.crt").read_bytes())
+    db = tmp_path / "db"
+    db.mkdir()
+    (db / "daily.cvd").write_bytes(make_cvd())
+    target = tmp_path / "t.txt"
+    target.write_bytes(b"xx signed-cvd-body xx\n")
+    return pki, certs, other, db, target
+
+
+def scan(vigil, db, target, certs):
+    return vigil("scan", "--no-summary", "--cvdcertsdir", certs, "-d",
+                 db / "daily.cvd", target)
+
+
+def test_valid_sign_file_vouches_for_cvd(vigil, setup):
+    pki, certs, other, db, target = setup
+    r = scan(vigil, db, target, certs)
+    assert r.rc == 2 and "daily.cvd" in r.err, r.out + r.err  # no .sign
+    sign(pki, db / "daily.cvd", db / "daily-7.cvd.sign")
+    r = scan(vigil, db, target, certs)
+    assert r.rc == 1 and "Cvd.Sign.Test FOUND" in r.out, r.out + r.err
+    r = vigil("db", "compile", "--cvdcertsdir", certs, db / "daily.cvd",
+              "-o", db.parent / "x.vdb")
+    assert r.rc == 0, r.err
+
+
+def test_sign_file_of_untrusted_signer_refused(vigil, setup):
+    pki, certs, other, db, target = setup
+    sign(pki, db / "daily.cvd", db / "daily-7.cvd.sign")
+    r = scan(vigil, db, target, other)
+    assert r.rc == 2 and "does not verify" in r.err, r.out + r.err
+
+
+def test_sign_file_of_other_bytes_refused(vigil, setup):
+    pki, certs, other, db, target = setup
+    sign(pki, db / "daily.cvd", db / "daily-7.cvd.sign")
+    data = (db / "daily.cvd").read_bytes()
+    # the header's build time: still a header, the body's MD5 still matches
+    (db / "daily.cvd").write_bytes(data.replace(b"10-00", b"10-01", 1))
+    r = scan(vigil, db, target, certs)
+    assert r.rc == 2 and "does not verify" in r.err, r.out + r.err
+
+
+def test_unreadable_sign_file_leaves_header_signature(vigil, setup):
+    pki, certs, other, db, target = setup
+    (db / "daily-7.cvd.sign").write_text("#clamsign-1.0\n220::other-format:AAAA\n")
+    r = scan(vigil, db, target, certs)
+    assert r.rc == 2 and "signature" in r.err, r.out + r.err
+    (db / "daily-7.cvd.sign").write_text("not a sign file\n")
+    r = scan(vigil, db, target, certs)
+    assert r.rc == 2, r.out + r.err
