@@ -135,9 +135,8 @@ static int verify(PKCS7 *p7, X509_STORE *st, const uint8_t *buf, size_t len,
 }
 
 /* The first readable signature line of text decides. */
-static int check_lines(const char *text, size_t n, X509_STORE *st,
-		       const uint8_t *buf, size_t len, char *why,
-		       size_t whylen)
+int cvdsign_lines(const char *text, size_t n, X509_STORE *st,
+		  const uint8_t *buf, size_t len, char *why, size_t whylen)
 {
 	const char *p = text, *end = text + n;
 
@@ -176,8 +175,8 @@ int cvdsign_check(const char *path, uint32_t version, const uint8_t *buf,
 		return CVDSIGN_ABSENT;
 	rc = CVDSIGN_ABSENT;
 	if (fm.len <= CVDSIGN_MAX_BYTES && (st = trust_store(certs_dir))) {
-		rc = check_lines(fm.map ? (const char *)fm.map : "", fm.len,
-				 st, buf, len, why, whylen);
+		rc = cvdsign_lines(fm.map ? (const char *)fm.map : "", fm.len,
+				   st, buf, len, why, whylen);
 		X509_STORE_free(st);
 	}
 	filemap_close(&fm);

@@ -29,4 +29,10 @@ enum cvdsign_result {
 int cvdsign_check(const char *path, uint32_t version, const uint8_t *buf,
 		  size_t len, const char *certs_dir, char *why, size_t whylen);
 
+struct x509_store_st;
+/* The text of a .sign file (text[0..n)) checked for the .cvd buf[0..len)
+ * with the trust anchors of store: as cvdsign_check(). */
+int cvdsign_lines(const char *text, size_t n, struct x509_store_st *store,
+		  const uint8_t *buf, size_t len, char *why, size_t whylen);
+
 #endif
