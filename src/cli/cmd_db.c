@@ -209,7 +209,10 @@ static int fuzzy_one(const char *path)
 	if (fd >= 0)
 		close(fd);
 	if (rc < 0) {
-		fprintf(stderr, "vigil: %s: %s\n", path, vigil_strerror(rc));
+		fprintf(stderr, "vigil: %s: %s\n", path,
+			rc == VIGIL_EFORMAT ? "not an image it reads (PNG, "
+					      "JPEG, GIF, TIFF, BMP)" :
+					      vigil_strerror(rc));
 		return -1;
 	}
 	printf("%s: %02x%02x%02x%02x%02x%02x%02x%02x\n", path, h[0], h[1],

@@ -167,3 +167,23 @@ def test_workbook_pictures_scanned_as_clamscan(tmp_path, vigil, clamscan):
     assert cf.get("pics.xls") == {"Img.Png"}, c.out
     assert cf.get("bare.xls") == {"Img.Tif"}, c.out
     assert vf == cf, (v.out, c.out)
+
+
+def test_broken_images_hash_nothing(tmp_path, vigil):
+    """A broken image has no hash: vigil db fuzzy-img says so for it, on
+    one line, and still hashes the good one; a scan with fuzzy_img
+    signatures says nothing of it (as clamscan, which skips the hash)."""
+    png = imggen.images()["rgb0.png"]
+    bad = bytearray(png)
+    at = bad.index(b"IDAT") + 12
+    bad[at:at + 8] = b"\xff" * 8
+    jpg = imggen.images()["f1.jpg"]
+    (tmp_path / "bad.png").write_bytes(bytes(bad))
+    (tmp_path / "cut.jpg").write_bytes(jpg[:200])
+    (tmp_path / "good.png").write_bytes(png)
+    r = vigil("db", "fuzzy-img", tmp_path / "bad.png", tmp_path / "cut.jpg",
+              tmp_path / "good.png")
+    assert r.rc == 2
+    assert r.out.count("\n") == 1 and r.out.startswith(str(tmp_path / "good.png"))
+    errs = r.err.splitlines()
+    assert len(errs) == 2 and all("not an image it reads" in e for e in errs), r.err

@@ -250,6 +250,8 @@ static int shape(const struct jpeg_decompress_struct *d, struct plane *pl,
 		pl[c].h = round_up(ci->height_in_blocks,
 				   (size_t)ci->v_samp_factor) * 8;
 		pl[c].r = ratio_of(d, c);
+		if (!ci->quant_table || !pl[c].w || !pl[c].h)
+			return IMG_UNREADABLE; /* a component no scan held */
 		if (pl[c].w > IMG_MAX_FRAME_BYTES / pl[c].h)
 			return IMG_TOO_BIG;
 		*total += pl[c].w * pl[c].h;

@@ -37,7 +37,14 @@ static void read_fn(png_structp png, png_bytep out, size_t n)
 	s->pos += n;
 }
 
-static void quiet(png_structp png, png_const_charp msg)
+/* libpng's handlers: no words on stderr; an error must not return. */
+static void on_error(png_structp png, png_const_charp msg)
+{
+	(void)msg;
+	png_longjmp(png, 1);
+}
+
+static void on_warning(png_structp png, png_const_charp msg)
 {
 	(void)png;
 	(void)msg;
@@ -138,8 +145,8 @@ int img_png(const uint8_t *b, size_t len, const struct img_sink *k)
 	volatile int rc = IMG_UNREADABLE;
 
 	memset(&j, 0, sizeof(j));
-	j.png = png_create_read_struct(PNG_LIBPNG_VER_STRING, NULL, quiet,
-				       quiet);
+	j.png = png_create_read_struct(PNG_LIBPNG_VER_STRING, NULL, on_error,
+				       on_warning);
 	if (!j.png || !(j.info = png_create_info_struct(j.png))) {
 		png_destroy_read_struct(&j.png, NULL, NULL);
 		return VIGIL_ENOMEM;
