@@ -8,9 +8,10 @@
  * object under the file's name, put together from its extents (the eight
  * of the record, then those of the overflow tree). Found as a partition of
  * a DMG, APM or GPT image (CL_TYPE_PART_HFSPLUS) or as a volume of its own.
- * A catalog that cannot be read is Heuristics.Broken.HFSPlus; files
- * compressed by the file system (decmpfs) are handed on as their
- * resource fork holds them, not decompressed.
+ * A catalog that cannot be read is Heuristics.Broken.HFSPlus. Files the
+ * file system compressed (their "com.apple.decmpfs" attribute, found in
+ * the attributes B-tree) are handed on decompressed (decmpfs.c), as
+ * clamscan does.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +19,7 @@
 
 #include "common/le.h"
 #include "common/reader.h"
+#include "formats/archive/decmpfs.h"
 #include "formats/format.h"
 #include "formats/parsers.h"
 #include "sig/cltype.h"
@@ -44,6 +46,14 @@ struct ovrec {
 	const uint8_t *ext;	/* into hfs.ext */
 };
 
+/* A file's decmpfs attribute (inline data record of the attributes
+ * tree). */
+struct attrec {
+	uint32_t id;
+	const uint8_t *data;	/* into hfs.attrs */
+	size_t len;
+};
+
 struct hfs {
 	const uint8_t *b;
 	size_t len;
@@ -51,6 +61,9 @@ struct hfs {
 	struct vbuf ext;	/* the extents-overflow tree */
 	struct ovrec *ov;	/* its records, sorted */
 	size_t nov, capov;
+	struct vbuf attrs;	/* the attributes tree */
+	struct attrec *at;	/* its decmpfs records, sorted by file */
+	size_t nat, capat;
 };
 
 static uint64_t be64(const uint8_t *p)
@@ -170,6 +183,63 @@ static int ovrec_cmp(const void *a, const void *b)
 	return x->start < y->start ? -1 : x->start > y->start;
 }
 
+#define HFS_ATTR_INLINE 0x10	/* kHFSPlusAttrInlineData */
+#define HFS_ATTR_DATA 16	/* its data's offset in the record */
+
+/* 1 if an attribute key (after its length) names the decmpfs attribute. */
+static int decmpfs_key(const uint8_t *key, size_t klen)
+{
+	static const char name[] = DECMPFS_ATTR;
+	size_t i, n = sizeof(name) - 1;
+
+	if (klen < 12 + 2 * n || be16_load(key + 10) != n)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (be16_load(key + 12 + 2 * i) != (uint8_t)name[i])
+			return 0;
+	return 1;
+}
+
+/* An attributes record: a file's decmpfs attribute kept for lookups. */
+static int attr_rec(void *arg, const uint8_t *key, size_t klen,
+		    const uint8_t *data, size_t dlen)
+{
+	struct hfs *h = arg;
+	uint32_t size;
+
+	if (!decmpfs_key(key, klen) || dlen < HFS_ATTR_DATA ||
+	    be32_load(data) != HFS_ATTR_INLINE ||
+	    (size = be32_load(data + 12)) > dlen - HFS_ATTR_DATA)
+		return 0;
+	if (h->nat == h->capat) {
+		size_t cap = h->capat ? 2 * h->capat : 64;
+		struct attrec *n = realloc(h->at, cap * sizeof(*n));
+
+		if (!n)
+			return VIGIL_ENOMEM;
+		h->at = n;
+		h->capat = cap;
+	}
+	h->at[h->nat++] = (struct attrec){ be32_load(key + 2),
+					   data + HFS_ATTR_DATA, size };
+	return 0;
+}
+
+static int attrec_cmp(const void *a, const void *b)
+{
+	const struct attrec *x = a, *y = b;
+
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+static const struct attrec *decmpfs_of(const struct hfs *h, uint32_t id)
+{
+	struct attrec k = { id, NULL, 0 };
+
+	return h->nat ? bsearch(&k, h->at, h->nat, sizeof(k), attrec_cmp) :
+			NULL;
+}
+
 /* A fork (its 80-byte record) of file id into out: 0, FMT_DAMAGED when
  * its extents lie outside or do not reach its size, or VIGIL_ENOMEM. */
 static int fork_read(struct hfs *h, uint32_t id, uint8_t fork,
@@ -248,12 +318,47 @@ static int one_fork(struct walk *w, uint32_t id, uint8_t fork,
 	return rc;
 }
 
+/* A compressed file's data, from its attribute or its resource fork. */
+static int compressed(struct walk *w, uint32_t id, const struct attrec *a,
+		      const uint8_t *rec, const char *name)
+{
+	struct vbuf rsrc = { 0 }, out = { 0 };
+	uint64_t size;
+	uint32_t type;
+	int rc = 0;
+
+	if (decmpfs_header(a->data, a->len, &type, &size) < 0 ||
+	    (type != DECMPFS_INLINE && type != DECMPFS_RESOURCE))
+		return one_fork(w, id, 0, rec + HFS_FILE_DATA_FORK, name);
+	if (type == DECMPFS_RESOURCE)
+		rc = fork_read(w->h, id, 0xff, rec + HFS_FILE_RSRC_FORK, &rsrc);
+	if (!rc)
+		rc = type == DECMPFS_INLINE ?
+			decmpfs_inline(a->data, a->len,
+				       fmt_max_output(w->c, a->len), &out) :
+			decmpfs_resource(rsrc.data, rsrc.len,
+					 fmt_max_output(w->c, rsrc.len), &out);
+	if (rc == 1)
+		rc = fmt_over(w->c, name, type == DECMPFS_INLINE ? a->len :
+								    rsrc.len);
+	else if (rc == FMT_DAMAGED) {
+		w->broken++;
+		fmt_warn(w->c, "%s: damaged compressed data", name);
+		rc = out.len ? fmt_child(w->c, name, out.data, out.len) : 0;
+	} else if (!rc && out.len)
+		rc = fmt_child(w->c, name, out.data, out.len);
+	vbuf_free(&rsrc);
+	vbuf_free(&out);
+	return rc;
+}
+
 /* A catalog record: a file's forks handed on. */
 static int catalog_rec(void *arg, const uint8_t *key, size_t klen,
 		       const uint8_t *data, size_t dlen)
 {
 	struct walk *w = arg;
 	char name[HFS_NAME_BYTES], rname[HFS_NAME_BYTES + 8];
+	const struct attrec *a;
 	uint32_t id;
 	int rc;
 
@@ -263,10 +368,29 @@ static int catalog_rec(void *arg, const uint8_t *key, size_t klen,
 		return 0;
 	id = be32_load(data + 8);
 	key_name(key, klen, name);
-	if ((rc = one_fork(w, id, 0, data + HFS_FILE_DATA_FORK, name)) != 0)
+	a = decmpfs_of(w->h, id);
+	rc = a ? compressed(w, id, a, data, name) :
+		 one_fork(w, id, 0, data + HFS_FILE_DATA_FORK, name);
+	if (rc)
 		return rc;
 	snprintf(rname, sizeof(rname), "%s/rsrc", name);
 	return one_fork(w, id, 0xff, data + HFS_FILE_RSRC_FORK, rname);
+}
+
+/* The attributes tree's decmpfs records (none if it cannot be read). */
+static int attributes(struct hfs *h, const uint8_t *vh)
+{
+	int rc = fork_read(h, 8, 0, vh + 352, &h->attrs);
+
+	if (!rc && h->attrs.len)
+		rc = leaves(&h->attrs, attr_rec, h);
+	if (rc == VIGIL_ENOMEM)
+		return rc;
+	if (rc)
+		h->nat = 0;
+	if (h->nat)
+		qsort(h->at, h->nat, sizeof(*h->at), attrec_cmp);
+	return 0;
 }
 
 static int volume(struct fmt_ctx *c, struct hfs *h)
@@ -288,6 +412,8 @@ static int volume(struct fmt_ctx *c, struct hfs *h)
 		h->nov = 0; /* no overflow tree: eight extents a fork */
 	if (h->nov)
 		qsort(h->ov, h->nov, sizeof(*h->ov), ovrec_cmp);
+	if ((rc = attributes(h, vh)) < 0)
+		return rc;
 	rc = fork_read(h, 4, 0, vh + 272, &cat);
 	if (!rc)
 		rc = leaves(&cat, catalog_rec, &w);
@@ -299,7 +425,7 @@ static int volume(struct fmt_ctx *c, struct hfs *h)
 
 int hfsplus_extract(struct fmt_ctx *c, const uint8_t *buf, size_t len)
 {
-	struct hfs h = { buf, len, 0, { 0 }, NULL, 0, 0 };
+	struct hfs h = { .b = buf, .len = len };
 	int rc;
 
 	if (!hfsplus_probe(buf, len, VIGIL_TYPE_BINARY))
@@ -308,6 +434,8 @@ int hfsplus_extract(struct fmt_ctx *c, const uint8_t *buf, size_t len)
 	rc = volume(c, &h);
 	vbuf_free(&h.ext);
 	free(h.ov);
+	vbuf_free(&h.attrs);
+	free(h.at);
 	if (rc == FMT_DAMAGED) {
 		fmt_warn(c, "damaged HFS+ catalog");
 		return fmt_unreadable(c, BROKEN);
