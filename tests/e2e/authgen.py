@@ -57,10 +57,10 @@ def crb_fields(pem):
             mod.strip().split("=", 1)[1])
 
 
-def crb_line(name, pem, trusted, code=1, time=0, cert=0, serial=True):
+def crb_line(name, pem, trusted, code=1, time=0, cert=0, serial=True, not_before=0):
     subject, ser, mod = crb_fields(pem)
-    return "%s;%d;%s;%s;%s;010001;%d;%d;%d;0;test\n" % (
-        name, trusted, subject, ser if serial else "", mod, code, time, cert)
+    return "%s;%d;%s;%s;%s;010001;%d;%d;%d;%d;test\n" % (
+        name, trusted, subject, ser if serial else "", mod, code, time, cert, not_before)
 
 
 class Pki:
@@ -78,6 +78,23 @@ class Pki:
         self.issue("leaf", "inter", "/CN=Vigil Test Signer", "leaf")
         self.ca, self.inter, self.leaf = (d / "ca.pem", d / "inter.pem", d / "leaf.pem")
 
+    def issue_dated(self, name, by, subj, start, end):
+        """A code signer valid from start to end (YYYYMMDDhhmmssZ)."""
+        d = self.d
+        (d / "ca.cnf").write_text(
+            "[ca]\ndefault_ca=t\n[t]\ndatabase=%s\nnew_certs_dir=%s\nserial=%s\n"
+            "default_md=sha256\npolicy=p\n[p]\ncommonName=supplied\n"
+            % (d / "index.txt", d, d / "serial"))
+        (d / "index.txt").write_text("")
+        (d / "serial").write_text("1000\n")
+        run("openssl", "req", "-newkey", "rsa:2048", "-nodes", "-keyout", d / (name + ".key"),
+            "-out", d / (name + ".csr"), "-subj", subj)
+        run("openssl", "ca", "-batch", "-config", d / "ca.cnf", "-cert", d / (by + ".pem"),
+            "-keyfile", d / (by + ".key"), "-in", d / (name + ".csr"), "-out",
+            d / (name + ".pem"), "-startdate", start, "-enddate", end,
+            "-extfile", d / "ext.cnf", "-extensions", "leaf", "-notext")
+        return d / (name + ".pem")
+
     def issue(self, name, by, subj, ext):
         d = self.d
         run("openssl", "req", "-newkey", "rsa:2048", "-nodes", "-keyout", d / (name + ".key"),
@@ -86,11 +103,11 @@ class Pki:
             "-CAkey", d / (by + ".key"), "-CAcreateserial", "-out", d / (name + ".pem"),
             "-days", "3650", "-extfile", d / "ext.cnf", "-extensions", ext)
 
-    def sign(self, image, out, digest="sha256"):
-        """image signed by the code signer, with the chain up to the root."""
+    def sign(self, image, out, digest="sha256", signer="leaf"):
+        """image signed by a code signer, with the chain up to the root."""
         chain = self.d / "chain.pem"
         chain.write_bytes(self.inter.read_bytes() + self.ca.read_bytes())
         src = self.d / "unsigned.exe"
         src.write_bytes(image)
-        run("osslsigncode", "sign", "-certs", self.leaf, "-ac", chain,
-            "-key", self.d / "leaf.key", "-h", digest, "-in", src, "-out", out)
+        run("osslsigncode", "sign", "-certs", self.d / (signer + ".pem"), "-ac", chain,
+            "-key", self.d / (signer + ".key"), "-h", digest, "-in", src, "-out", out)

@@ -759,3 +759,43 @@ def test_hfsplus_compressed_files_agree_with_clamscan(tmp_path, vigil, clamscan)
     v = by_file(vigil("scan", "--no-summary", "--allmatch", "-d", db, files), files)
     assert c == {"c.dmg": want}, c
     assert v == {"c.dmg": want, "raw.dmg": {"Hfs.Raw"}}, v
+
+
+def test_authenticode_dates_agree_with_clamscan(tmp_path, vigil, clamscan):
+    """Dates in the trust decision, as clamscan makes it: an image whose
+    signing certificate has expired (and no countersignature dates the
+    signing) is not trusted, even when a .crb line trusts that very
+    certificate or its issuer; a trusted line's NotBefore vouches only for
+    a certificate whose validity starts no earlier."""
+    import time
+    import authgen
+    from heurgen import fg
+    pki = authgen.Pki(tmp_path)
+    expired = pki.issue_dated("old", "inter", "/CN=Vigil Expired Signer",
+                              "20200101000000Z", "20210101000000Z")
+    files = tmp_path / "files"
+    files.mkdir()
+    image = fg.pe(sections=(("code", b"\xc3" * 64 + b"vigil-signed-marker"),))
+    pki.sign(image, files / "valid.exe")
+    pki.sign(image, files / "expired.exe", signer="old")
+    marker = tmp_path / "m.ndb"
+    marker.write_text("Signed.Marker:0:*:%s\n" % b"vigil-signed-marker".hex())
+    line = authgen.crb_line
+    cases = {
+        "leaves": line("Test.Leaf", pki.leaf, 1) + line("Test.Old", expired, 1),
+        "inter": line("Test.Inter", pki.inter, 1, code=1, cert=1, serial=False),
+        # a year from now: after the signer's start (ClamAV reads it as an int)
+        "late": line("Test.Leaf", pki.leaf, 1, not_before=int(time.time()) + 31536000),
+        "early": line("Test.Leaf", pki.leaf, 1, not_before=946684800),  # 2000
+    }
+    mark = {"Signed.Marker"}
+    want = {"leaves": {"expired.exe": mark}, "inter": {"expired.exe": mark},
+            "late": {"valid.exe": mark, "expired.exe": mark},
+            "early": {"expired.exe": mark}}
+    for case, text in cases.items():
+        crb = tmp_path / (case + ".crb")
+        crb.write_text(text)
+        dbs = ("-d", marker, "-d", crb)
+        c = by_file(clamscan("--no-summary", *dbs, files), files)
+        v = by_file(vigil("scan", "--no-summary", *dbs, files), files)
+        assert c == v == want[case], (case, c, v)

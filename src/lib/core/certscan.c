@@ -8,10 +8,16 @@
  * SHA-1 of its subject, its serial (unless the line leaves it empty) and
  * its RSA modulus; a trusted line vouches for the signer itself when it
  * may sign code, and for what it issued (checked with its key) when it may
- * sign certificates.
+ * sign certificates. A line vouches for a certificate itself only if that
+ * certificate's validity starts no earlier than the line's NotBefore; and
+ * the signer's certificate must be valid at the time of the scan, as in
+ * ClamAV when no countersignature dates the signing (Vigil reads no
+ * countersignature: an image signed with a certificate since expired is
+ * scanned, where clamscan trusts it if a trusted timestamp dates it).
  */
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "core/engine_int.h"
 #include "core/scanner_int.h"
@@ -56,7 +62,8 @@ static int vouched(const struct vigil_engine *e, const struct ac_cert *c,
 		for (k = 0; k < v->ncert; k++) {
 			const struct vdb_cert *t = &v->cert[k];
 
-			if (!t->trusted || (t->uses & use) != use)
+			if (!t->trusted || (t->uses & use) != use ||
+			    (!as_issuer && c->not_before < t->not_before))
 				continue;
 			if (as_issuer ? !memcmp(t->subject, c->issuer, 20) &&
 						ac_signed_by_key(
@@ -90,10 +97,12 @@ static int issuer_of(const struct ac_sig *sig, int at)
  */
 static int trusted(const struct vigil_engine *e, const struct ac_sig *sig)
 {
+	int64_t now = (int64_t)time(NULL);
 	const unsigned issuer = CRB_CODE | CRB_CERT;
 	int at = sig->signer, depth;
 
-	if (!sig->valid || at < 0)
+	if (!sig->valid || at < 0 || now < sig->certs[at].not_before ||
+	    now > sig->certs[at].not_after)
 		return 0;
 	for (depth = 0; depth < CERT_CHAIN_MAX && at >= 0; depth++) {
 		if (vouched(e, &sig->certs[at], depth ? issuer : CRB_CODE, 0) ||

@@ -292,7 +292,8 @@ struct vdb_phish {
 struct vdb_cert {
 	uint32_t name;
 	uint32_t pubkey;
-	int64_t not_before;	/* ClamAV's NotBefore field (kept, unused) */
+	int64_t not_before;	/* NotBefore: vouches for a certificate itself
+				 * only if its validity starts no earlier */
 	uint8_t subject[20];
 	uint8_t serial[20];
 	uint8_t trusted;	/* 1 trusted, 0 blocked */

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <openssl/bn.h>
 #include <openssl/core_names.h>
@@ -127,6 +128,16 @@ static char *modulus_hex(X509 *x)
 	return hex;
 }
 
+/* An ASN.1 time as Unix time, or fallback if it cannot be read. */
+static int64_t unix_time(const ASN1_TIME *t, int64_t fallback)
+{
+	struct tm tm;
+
+	if (!t || ASN1_TIME_to_tm(t, &tm) != 1)
+		return fallback;
+	return (int64_t)timegm(&tm);
+}
+
 static int describe(X509 *x, struct ac_cert *c)
 {
 	const unsigned char *der;
@@ -146,6 +157,8 @@ static int describe(X509 *x, struct ac_cert *c)
 		rc = -1;
 	OPENSSL_free(ser);
 	c->modulus = modulus_hex(x);
+	c->not_before = unix_time(X509_get0_notBefore(x), INT64_MAX);
+	c->not_after = unix_time(X509_get0_notAfter(x), INT64_MIN);
 	return rc;
 }
 

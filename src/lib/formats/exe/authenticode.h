@@ -16,6 +16,8 @@ struct ac_cert {
 	uint8_t issuer[20];	/* the same of the issuer name */
 	uint8_t serial[20];	/* SHA-1 of the serial number's bytes */
 	char *modulus;		/* RSA modulus, upper-case hex; NULL if not RSA */
+	int64_t not_before;	/* its validity, Unix time; an unreadable */
+	int64_t not_after;	/* one is never valid */
 	void *x509;		/* OpenSSL's X509, for checking who signed it */
 };
 
