@@ -658,6 +658,17 @@ def test_hwp5_streams_agree_with_clamscan(tmp_path, vigil, clamscan):
     assert v == dict(want, **{"locked.hwp": {"Heuristics.Encrypted.HWP"}})
 
 
+def crb_case(tmp_path, vigil, clamscan, marker, files, case, text):
+    """clamscan's and Vigil's findings with the marker signature and the
+    .crb text of one case, and the .crb file."""
+    crb = tmp_path / (case + ".crb")
+    crb.write_text(text)
+    dbs = ("-d", marker, "-d", crb)
+    c = by_file(clamscan("--no-summary", *dbs, files), files)
+    v = by_file(vigil("scan", "--no-summary", *dbs, files), files)
+    return c, v, crb
+
+
 def test_authenticode_certificates_agree_with_clamscan(tmp_path, vigil, clamscan):
     """.crb lines against Authenticode-signed PE images (signed here with
     osslsigncode by a root, an intermediate and a code signer): a valid
@@ -702,11 +713,7 @@ def test_authenticode_certificates_agree_with_clamscan(tmp_path, vigil, clamscan
     }
     found = {}
     for case, text in cases.items():
-        crb = tmp_path / (case + ".crb")
-        crb.write_text(text)
-        dbs = ("-d", marker, "-d", crb)
-        c = by_file(clamscan("--no-summary", *dbs, files), files)
-        v = by_file(vigil("scan", "--no-summary", *dbs, files), files)
+        c, v, crb = crb_case(tmp_path, vigil, clamscan, marker, files, case, text)
         assert c == v, case
         found[case] = v
         vdb = tmp_path / (case + ".vdb")
@@ -793,9 +800,5 @@ def test_authenticode_dates_agree_with_clamscan(tmp_path, vigil, clamscan):
             "late": {"valid.exe": mark, "expired.exe": mark},
             "early": {"expired.exe": mark}}
     for case, text in cases.items():
-        crb = tmp_path / (case + ".crb")
-        crb.write_text(text)
-        dbs = ("-d", marker, "-d", crb)
-        c = by_file(clamscan("--no-summary", *dbs, files), files)
-        v = by_file(vigil("scan", "--no-summary", *dbs, files), files)
+        c, v, _ = crb_case(tmp_path, vigil, clamscan, marker, files, case, text)
         assert c == v == want[case], (case, c, v)

@@ -59,11 +59,10 @@ struct hfs {
 	size_t len;
 	uint32_t bs;		/* allocation block bytes */
 	struct vbuf ext;	/* the extents-overflow tree */
-	struct ovrec *ov;	/* its records, sorted */
-	size_t nov, capov;
+	struct varr ov;		/* struct ovrec: its records, sorted */
 	struct vbuf attrs;	/* the attributes tree */
-	struct attrec *at;	/* its decmpfs records, sorted by file */
-	size_t nat, capat;
+	struct varr at;		/* struct attrec: its decmpfs records, sorted
+				 * by file */
 };
 
 static uint64_t be64(const uint8_t *p)
@@ -155,20 +154,14 @@ static int overflow_rec(void *arg, const uint8_t *key, size_t klen,
 			const uint8_t *data, size_t dlen)
 {
 	struct hfs *h = arg;
+	struct ovrec *o;
 
 	if (klen < 10 || dlen < 8 * HFS_EXTENTS)
 		return 0;
-	if (h->nov == h->capov) {
-		size_t cap = h->capov ? 2 * h->capov : 64;
-		struct ovrec *n = realloc(h->ov, cap * sizeof(*n));
-
-		if (!n)
-			return VIGIL_ENOMEM;
-		h->ov = n;
-		h->capov = cap;
-	}
-	h->ov[h->nov++] = (struct ovrec){ be32_load(key + 2),
-					  be32_load(key + 6), key[0], data };
+	if (!(o = varr_push(&h->ov)))
+		return VIGIL_ENOMEM;
+	*o = (struct ovrec){ be32_load(key + 2), be32_load(key + 6), key[0],
+			     data };
 	return 0;
 }
 
@@ -205,23 +198,16 @@ static int attr_rec(void *arg, const uint8_t *key, size_t klen,
 		    const uint8_t *data, size_t dlen)
 {
 	struct hfs *h = arg;
+	struct attrec *a;
 	uint32_t size;
 
 	if (!decmpfs_key(key, klen) || dlen < HFS_ATTR_DATA ||
 	    be32_load(data) != HFS_ATTR_INLINE ||
 	    (size = be32_load(data + 12)) > dlen - HFS_ATTR_DATA)
 		return 0;
-	if (h->nat == h->capat) {
-		size_t cap = h->capat ? 2 * h->capat : 64;
-		struct attrec *n = realloc(h->at, cap * sizeof(*n));
-
-		if (!n)
-			return VIGIL_ENOMEM;
-		h->at = n;
-		h->capat = cap;
-	}
-	h->at[h->nat++] = (struct attrec){ be32_load(key + 2),
-					   data + HFS_ATTR_DATA, size };
+	if (!(a = varr_push(&h->at)))
+		return VIGIL_ENOMEM;
+	*a = (struct attrec){ be32_load(key + 2), data + HFS_ATTR_DATA, size };
 	return 0;
 }
 
@@ -236,8 +222,8 @@ static const struct attrec *decmpfs_of(const struct hfs *h, uint32_t id)
 {
 	struct attrec k = { id, NULL, 0 };
 
-	return h->nat ? bsearch(&k, h->at, h->nat, sizeof(k), attrec_cmp) :
-			NULL;
+	return h->at.n ? bsearch(&k, h->at.data, h->at.n, sizeof(k),
+				 attrec_cmp) : NULL;
 }
 
 /* A fork (its 80-byte record) of file id into out: 0, FMT_DAMAGED when
@@ -254,8 +240,9 @@ static int fork_read(struct hfs *h, uint32_t id, uint8_t fork,
 		return rc;
 	while (out->len < want && out->len % h->bs == 0) {
 		struct ovrec k = { id, (uint32_t)(out->len / h->bs), fork, NULL };
-		const struct ovrec *o = h->nov ? bsearch(&k, h->ov, h->nov,
-						 sizeof(k), ovrec_cmp) : NULL;
+		const struct ovrec *o = h->ov.n ? bsearch(&k, h->ov.data,
+						  h->ov.n, sizeof(k), ovrec_cmp) :
+						  NULL;
 		size_t had = out->len;
 
 		if (!o || (uint64_t)k.start * h->bs != out->len)
@@ -387,9 +374,9 @@ static int attributes(struct hfs *h, const uint8_t *vh)
 	if (rc == VIGIL_ENOMEM)
 		return rc;
 	if (rc)
-		h->nat = 0;
-	if (h->nat)
-		qsort(h->at, h->nat, sizeof(*h->at), attrec_cmp);
+		h->at.n = 0;
+	if (h->at.n)
+		qsort(h->at.data, h->at.n, sizeof(struct attrec), attrec_cmp);
 	return 0;
 }
 
@@ -409,9 +396,9 @@ static int volume(struct fmt_ctx *c, struct hfs *h)
 	if (rc == VIGIL_ENOMEM)
 		return rc;
 	if (rc)
-		h->nov = 0; /* no overflow tree: eight extents a fork */
-	if (h->nov)
-		qsort(h->ov, h->nov, sizeof(*h->ov), ovrec_cmp);
+		h->ov.n = 0; /* no overflow tree: eight extents a fork */
+	if (h->ov.n)
+		qsort(h->ov.data, h->ov.n, sizeof(struct ovrec), ovrec_cmp);
 	if ((rc = attributes(h, vh)) < 0)
 		return rc;
 	rc = fork_read(h, 4, 0, vh + 272, &cat);
@@ -428,14 +415,16 @@ int hfsplus_extract(struct fmt_ctx *c, const uint8_t *buf, size_t len)
 	struct hfs h = { .b = buf, .len = len };
 	int rc;
 
+	varr_init(&h.ov, sizeof(struct ovrec));
+	varr_init(&h.at, sizeof(struct attrec));
 	if (!hfsplus_probe(buf, len, VIGIL_TYPE_BINARY))
 		return 0;
 	fmt_set_container(c, CLT_PART_HFSPLUS);
 	rc = volume(c, &h);
 	vbuf_free(&h.ext);
-	free(h.ov);
+	varr_free(&h.ov);
 	vbuf_free(&h.attrs);
-	free(h.at);
+	varr_free(&h.at);
 	if (rc == FMT_DAMAGED) {
 		fmt_warn(c, "damaged HFS+ catalog");
 		return fmt_unreadable(c, BROKEN);
