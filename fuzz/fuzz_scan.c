@@ -46,7 +46,8 @@ static const char ldb[] =
 	"L7;Engine:51-255,Target:1,NumberOfSections:1-4,EntryPoint:0-99999;0;"
 	"4d5a\n"
 	"L8;Engine:51-255,HandlerType:CL_TYPE_PDF,Target:0;0;2550444621\n"
-	"L9;Engine:51-255,Target:0;0&1&2;4b4559;0(>>4#hb4#>0x10);${0-8}3$\n";
+	"L9;Engine:51-255,Target:0;0&1&2;4b4559;0(>>4#hb4#>0x10);${0-8}3$\n"
+	"L10;Engine:150-255,Target:0;0;fuzzy_img#af2ad01ed42993c7#0\n";
 
 /* Certificates: every signed PE image has its signature read and checked. */
 static const char crb[] =

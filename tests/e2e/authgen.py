@@ -13,6 +13,10 @@ keyUsage=critical,keyCertSign,cRLSign
 basicConstraints=CA:FALSE
 keyUsage=critical,digitalSignature
 extendedKeyUsage=codeSigning
+[tsa]
+basicConstraints=CA:FALSE
+keyUsage=critical,digitalSignature
+extendedKeyUsage=critical,timeStamping
 """
 
 
@@ -111,3 +115,88 @@ class Pki:
         src.write_bytes(image)
         run("osslsigncode", "sign", "-certs", self.d / (signer + ".pem"), "-ac", chain,
             "-key", self.d / (signer + ".key"), "-h", digest, "-in", src, "-out", out)
+
+
+# ------------------------------------------------ legacy countersignatures
+def _len(n):
+    if n < 0x80:
+        return bytes([n])
+    b = n.to_bytes((n.bit_length() + 7) // 8, "big")
+    return bytes([0x80 | len(b)]) + b
+
+
+def _tlv(tag, content):
+    return bytes([tag]) + _len(len(content)) + content
+
+
+def _oid(dotted):
+    p = [int(x) for x in dotted.split(".")]
+    out = bytes([40 * p[0] + p[1]])
+    for v in p[2:]:
+        enc = [v & 0x7f]
+        v >>= 7
+        while v:
+            enc.append(0x80 | (v & 0x7f))
+            v >>= 7
+        out += bytes(reversed(enc))
+    return _tlv(0x06, out)
+
+
+def _tree(buf, start, end):
+    """[(tag, header, content or children)] of the DER objects in buf."""
+    out = []
+    while start < end:
+        tag, c, e = _der(buf, start)
+        kids = _tree(buf, c, e) if tag & 0x20 else None
+        out.append([tag, buf[c:e] if kids is None else kids])
+        start = e
+    return out
+
+
+def _enc(node):
+    tag, v = node
+    return _tlv(tag, v if isinstance(v, (bytes, bytearray)) else b"".join(_enc(k) for k in v))
+
+
+def countersign(d, signed, out, tsa, when):
+    """signed (a PE osslsigncode signed) with an Authenticode timestamp of
+    the old kind added: a PKCS #9 countersignature by the certificate tsa
+    (its key tsa.key beside it), dated when (YYMMDDhhmmssZ), and tsa
+    itself among the signature's certificates."""
+    for f in (d / "sig.der", d / "plain.exe", out):
+        if f.exists():  # osslsigncode writes no file that exists
+            f.unlink()
+    run("osslsigncode", "extract-signature", "-in", signed, "-out", d / "sig.der")
+    der = (d / "sig.der").read_bytes()
+    root = _tree(der, 0, len(der))[0]           # ContentInfo
+    sd = root[1][1][1][0]                       # [0] -> SignedData
+    certs = next(k for k in sd[1] if k[0] == 0xa0)
+    si = [k for k in sd[1] if k[0] == 0x31][-1][1][0]  # the SignerInfo
+    enc_digest = next(k for k in si[1] if k[0] == 0x04)[1]
+    tsa_der = subprocess.run(["openssl", "x509", "-in", str(tsa), "-outform", "DER"],
+                             check=True, capture_output=True).stdout
+    tbs = _tree(tsa_der, 0, len(tsa_der))[0][1][0][1]
+    tbs = tbs[1:] if tbs[0][0] == 0xa0 else tbs
+    issuer_serial = _tlv(0x30, _enc(tbs[2]) + _enc(tbs[0]))
+    sha256 = _tlv(0x30, _oid("2.16.840.1.101.3.4.2.1") + b"\x05\x00")
+    attrs = (_tlv(0x30, _oid("1.2.840.113549.1.9.3") + _tlv(0x31, _oid("1.2.840.113549.1.7.1"))) +
+             _tlv(0x30, _oid("1.2.840.113549.1.9.5") + _tlv(0x31, _tlv(0x17, when.encode()))) +
+             _tlv(0x30, _oid("1.2.840.113549.1.9.4") +
+                  _tlv(0x31, _tlv(0x04, hashlib.sha256(enc_digest).digest()))))
+    (d / "attrs.der").write_bytes(_tlv(0x31, attrs))
+    run("openssl", "dgst", "-sha256", "-sign", str(tsa)[:-4] + ".key", "-out",
+        d / "attrs.sig", d / "attrs.der")
+    csi = _tlv(0x30, b"\x02\x01\x01" + issuer_serial + sha256 + _tlv(0xa0, attrs) +
+               _tlv(0x30, _oid("1.2.840.113549.1.1.1") + b"\x05\x00") +
+               _tlv(0x04, (d / "attrs.sig").read_bytes()))
+    unauth = _tlv(0xa1, _tlv(0x30, _oid("1.2.840.113549.1.9.6") + _tlv(0x31, csi)))
+    si[1] = [k for k in si[1] if k[0] != 0xa1] + _tree(unauth, 0, len(unauth))
+    certs[1].append(_tree(tsa_der, 0, len(tsa_der))[0])
+    (d / "sig2.der").write_bytes(_enc(root))
+    plain = d / "plain.exe"
+    run("osslsigncode", "remove-signature", "-in", signed, "-out", plain)
+    # it checks what it attached and fails on the expired signer: the
+    # file is written all the same
+    subprocess.run(["osslsigncode", "attach-signature", "-sigin", str(d / "sig2.der"),
+                    "-in", str(plain), "-out", str(out)], capture_output=True)
+    assert out.exists()

@@ -770,10 +770,13 @@ def test_hfsplus_compressed_files_agree_with_clamscan(tmp_path, vigil, clamscan)
 
 def test_authenticode_dates_agree_with_clamscan(tmp_path, vigil, clamscan):
     """Dates in the trust decision, as clamscan makes it: an image whose
-    signing certificate has expired (and no countersignature dates the
-    signing) is not trusted, even when a .crb line trusts that very
-    certificate or its issuer; a trusted line's NotBefore vouches only for
-    a certificate whose validity starts no earlier."""
+    signing certificate has expired is not trusted, even when a .crb line
+    trusts that very certificate or its issuer, unless an old-style
+    Authenticode timestamp (a PKCS #9 countersignature, made here by hand)
+    by a certificate trusted to sign time dates the signing within the
+    certificate's validity; a countersignature that is not trusted makes
+    even a valid signer untrusted. A trusted line's NotBefore vouches only
+    for a certificate whose validity starts no earlier."""
     import time
     import authgen
     from heurgen import fg
@@ -785,20 +788,36 @@ def test_authenticode_dates_agree_with_clamscan(tmp_path, vigil, clamscan):
     image = fg.pe(sections=(("code", b"\xc3" * 64 + b"vigil-signed-marker"),))
     pki.sign(image, files / "valid.exe")
     pki.sign(image, files / "expired.exe", signer="old")
+    pki.issue("tsa", "inter", "/CN=Vigil Test TSA", "tsa")
+    tsa = tmp_path / "tsa.pem"
+    authgen.countersign(tmp_path, files / "expired.exe", files / "ts.exe", tsa,
+                        "200601000000Z")
+    authgen.countersign(tmp_path, files / "expired.exe", files / "ts-late.exe", tsa,
+                        "220601000000Z")
+    authgen.countersign(tmp_path, files / "valid.exe", files / "valid-ts.exe", tsa,
+                        time.strftime("%y%m%d%H%M%SZ", time.gmtime()))
     marker = tmp_path / "m.ndb"
     marker.write_text("Signed.Marker:0:*:%s\n" % b"vigil-signed-marker".hex())
     line = authgen.crb_line
     cases = {
         "leaves": line("Test.Leaf", pki.leaf, 1) + line("Test.Old", expired, 1),
         "inter": line("Test.Inter", pki.inter, 1, code=1, cert=1, serial=False),
+        "tsa": line("Test.Leaf", pki.leaf, 1) + line("Test.Old", expired, 1) +
+               line("Test.Tsa", tsa, 1, code=0, time=1),
+        "inter-time": line("Test.Inter", pki.inter, 1, code=1, cert=1, time=1,
+                           serial=False),
         # a year from now: after the signer's start (ClamAV reads it as an int)
         "late": line("Test.Leaf", pki.leaf, 1, not_before=int(time.time()) + 31536000),
         "early": line("Test.Leaf", pki.leaf, 1, not_before=946684800),  # 2000
     }
     mark = {"Signed.Marker"}
-    want = {"leaves": {"expired.exe": mark}, "inter": {"expired.exe": mark},
-            "late": {"valid.exe": mark, "expired.exe": mark},
-            "early": {"expired.exe": mark}}
+    stamped = {n: mark for n in ("ts.exe", "ts-late.exe", "valid-ts.exe")}
+    expired_only = {"expired.exe": mark, "ts-late.exe": mark}
+    want = {"leaves": dict(stamped, **{"expired.exe": mark}),
+            "inter": dict(stamped, **{"expired.exe": mark}),
+            "tsa": expired_only, "inter-time": expired_only,
+            "late": dict(stamped, **{"valid.exe": mark, "expired.exe": mark}),
+            "early": dict(stamped, **{"expired.exe": mark})}
     for case, text in cases.items():
         c, v, _ = crb_case(tmp_path, vigil, clamscan, marker, files, case, text)
         assert c == v == want[case], (case, c, v)

@@ -10,10 +10,9 @@
  * may sign code, and for what it issued (checked with its key) when it may
  * sign certificates. A line vouches for a certificate itself only if that
  * certificate's validity starts no earlier than the line's NotBefore; and
- * the signer's certificate must be valid at the time of the scan, as in
- * ClamAV when no countersignature dates the signing (Vigil reads no
- * countersignature: an image signed with a certificate since expired is
- * scanned, where clamscan trusts it if a trusted timestamp dates it).
+ * the signer's certificate must have been valid when the image was
+ * signed: at the time of a countersignature by a certificate trusted to
+ * sign time, or without one at the time of the scan, as in ClamAV.
  */
 #include <string.h>
 #include <strings.h>
@@ -89,28 +88,52 @@ static int issuer_of(const struct ac_sig *sig, int at)
 }
 
 /*
- * 1 if the signer is trusted: a valid signature, and a trusted line that
- * may sign code is the signer, or issued (and may sign certificates) the
- * signer or a certificate up its chain. What a line may do passes down
- * the chain, as in ClamAV: an issuer that may not sign code vouches for
- * no code signer below it.
+ * 1 if the certificate at 'at' is trusted for 'use' (CRB_CODE, CRB_TIME):
+ * a trusted line allowed that use is the certificate, or issued (and may
+ * sign certificates) it or a certificate up its chain. What a line may do
+ * passes down the chain, as in ClamAV: an issuer that may not sign code
+ * vouches for no code signer below it.
  */
-static int trusted(const struct vigil_engine *e, const struct ac_sig *sig)
+static int chain_trusted(const struct vigil_engine *e,
+			 const struct ac_sig *sig, int at, unsigned use)
 {
-	int64_t now = (int64_t)time(NULL);
-	const unsigned issuer = CRB_CODE | CRB_CERT;
-	int at = sig->signer, depth;
+	int depth;
 
-	if (!sig->valid || at < 0 || now < sig->certs[at].not_before ||
-	    now > sig->certs[at].not_after)
-		return 0;
 	for (depth = 0; depth < CERT_CHAIN_MAX && at >= 0; depth++) {
-		if (vouched(e, &sig->certs[at], depth ? issuer : CRB_CODE, 0) ||
-		    vouched(e, &sig->certs[at], issuer, 1))
+		if (vouched(e, &sig->certs[at], depth ? use | CRB_CERT : use,
+			    0) ||
+		    vouched(e, &sig->certs[at], use | CRB_CERT, 1))
 			return 1;
 		at = issuer_of(sig, at);
 	}
 	return 0;
+}
+
+/*
+ * 1 if the signing time is one the signer's certificate was valid at: the
+ * time of a countersignature (an old Authenticode timestamp) made by a
+ * certificate trusted to sign time, or without one the time of the scan.
+ * A countersignature that does not hold makes the signature untrusted,
+ * as in ClamAV.
+ */
+static int dated(const struct vigil_engine *e, const struct ac_sig *sig)
+{
+	const struct ac_cert *c = &sig->certs[sig->signer];
+	int64_t when = sig->stamp ? sig->stamp_time : (int64_t)time(NULL);
+
+	if (sig->stamp < 0 ||
+	    (sig->stamp &&
+	     !chain_trusted(e, sig, sig->stamp_signer, CRB_TIME)))
+		return 0;
+	return when >= c->not_before && when <= c->not_after;
+}
+
+/* 1 if the signer is trusted: a valid signature, dated while its
+ * certificate was valid, by a signer trusted to sign code. */
+static int trusted(const struct vigil_engine *e, const struct ac_sig *sig)
+{
+	return sig->valid && sig->signer >= 0 && dated(e, sig) &&
+	       chain_trusted(e, sig, sig->signer, CRB_CODE);
 }
 
 int certscan_run(struct vigil_scanner *s, const uint8_t *buf, size_t len)

@@ -212,13 +212,11 @@ static int digest_holds(const uint8_t *b, size_t len,
 	       !memcmp(ASN1_STRING_get0_data(want), d, dlen);
 }
 
-/* 1 if the one signer's message digest covers the content c and its
- * signature over the authenticated attributes verifies with signer. */
-static int signer_holds(PKCS7 *p7, X509 *signer, const uint8_t *c,
-			long clen)
+/* 1 if si's message digest attribute is the digest of c[0..clen) and its
+ * signature over its authenticated attributes verifies with signer. */
+static int info_holds(PKCS7_SIGNER_INFO *si, X509 *signer, const uint8_t *c,
+		      size_t clen)
 {
-	STACK_OF(PKCS7_SIGNER_INFO) *sis = PKCS7_get_signer_info(p7);
-	PKCS7_SIGNER_INFO *si = sk_PKCS7_SIGNER_INFO_value(sis, 0);
 	const EVP_MD *md = si ? EVP_get_digestbyobj(si->digest_alg->algorithm) :
 				NULL;
 	ASN1_TYPE *mda = si ? PKCS7_get_signed_attribute(
@@ -229,9 +227,8 @@ static int signer_holds(PKCS7 *p7, X509 *signer, const uint8_t *c,
 	EVP_MD_CTX *m;
 	int alen, ok;
 
-	if (sk_PKCS7_SIGNER_INFO_num(sis) != 1 || !md || !mda ||
-	    mda->type != V_ASN1_OCTET_STRING ||
-	    EVP_Digest(c, (size_t)clen, d, &dlen, md, NULL) != 1 ||
+	if (!md || !mda || !signer || mda->type != V_ASN1_OCTET_STRING ||
+	    EVP_Digest(c, clen, d, &dlen, md, NULL) != 1 ||
 	    (unsigned)mda->value.octet_string->length != dlen ||
 	    memcmp(d, mda->value.octet_string->data, dlen))
 		return 0;
@@ -249,11 +246,22 @@ static int signer_holds(PKCS7 *p7, X509 *signer, const uint8_t *c,
 	return ok;
 }
 
-/* Index of the signer's certificate among sig's, or -1. */
-static int signer_index(PKCS7 *p7, const struct ac_sig *sig)
+/* 1 if the one signer's message digest covers the content c and its
+ * signature over the authenticated attributes verifies with signer. */
+static int signer_holds(PKCS7 *p7, X509 *signer, const uint8_t *c,
+			long clen)
 {
 	STACK_OF(PKCS7_SIGNER_INFO) *sis = PKCS7_get_signer_info(p7);
-	PKCS7_SIGNER_INFO *si = sk_PKCS7_SIGNER_INFO_value(sis, 0);
+
+	return sk_PKCS7_SIGNER_INFO_num(sis) == 1 &&
+	       info_holds(sk_PKCS7_SIGNER_INFO_value(sis, 0), signer, c,
+			  (size_t)clen);
+}
+
+/* Index among sig's certificates of the one that made si, or -1. */
+static int cert_index(PKCS7 *p7, const PKCS7_SIGNER_INFO *si,
+		      const struct ac_sig *sig)
+{
 	X509 *x;
 	size_t i;
 
@@ -266,6 +274,46 @@ static int signer_index(PKCS7 *p7, const struct ac_sig *sig)
 		if (sig->certs[i].x509 == x)
 			return (int)i;
 	return -1;
+}
+
+static int signer_index(PKCS7 *p7, const struct ac_sig *sig)
+{
+	return cert_index(p7, sk_PKCS7_SIGNER_INFO_value(
+				      PKCS7_get_signer_info(p7), 0), sig);
+}
+
+/*
+ * The countersignature (PKCS #9, in the signer's unauthenticated
+ * attributes) of the old Authenticode timestamps: a signer info over the
+ * signer's encrypted digest, made by one of the embedded certificates,
+ * with a signing time. RFC 3161 timestamps are not read (clamscan neither).
+ */
+static void stamp(PKCS7 *p7, struct ac_sig *sig)
+{
+	PKCS7_SIGNER_INFO *si = sk_PKCS7_SIGNER_INFO_value(
+		PKCS7_get_signer_info(p7), 0), *cs = NULL;
+	ASN1_TYPE *a = si ? PKCS7_get_attribute(si, NID_pkcs9_countersignature) :
+			    NULL, *t;
+	const unsigned char *p;
+
+	if (!a)
+		return;
+	sig->stamp = -1;
+	if (a->type != V_ASN1_SEQUENCE)
+		return;
+	p = a->value.sequence->data;
+	if (!(cs = d2i_PKCS7_SIGNER_INFO(NULL, &p, a->value.sequence->length)))
+		return;
+	sig->stamp_signer = cert_index(p7, cs, sig);
+	t = PKCS7_get_signed_attribute(cs, NID_pkcs9_signingTime);
+	if (sig->stamp_signer >= 0 && t &&
+	    (t->type == V_ASN1_UTCTIME || t->type == V_ASN1_GENERALIZEDTIME) &&
+	    info_holds(cs, sig->certs[sig->stamp_signer].x509,
+		       si->enc_digest->data, (size_t)si->enc_digest->length)) {
+		sig->stamp_time = unix_time(t->value.utctime, INT64_MIN);
+		sig->stamp = sig->stamp_time == INT64_MIN ? -1 : 1;
+	}
+	PKCS7_SIGNER_INFO_free(cs);
 }
 
 /* The PKCS #7 of the certificate table, or NULL. */
@@ -311,6 +359,7 @@ int ac_read(const uint8_t *b, size_t len, struct ac_sig *sig)
 		else
 			free(sig->certs[sig->ncerts].modulus);
 	sig->signer = signer_index(p7, sig);
+	stamp(p7, sig);
 	if (sig->signer >= 0 && !indirect_data(p7, &c, &clen, &dinfo))
 		sig->valid = digest_holds(b, len, &l, dinfo) &&
 			     signer_holds(p7, sig->certs[sig->signer].x509, c,

@@ -24,6 +24,11 @@ struct ac_cert {
 struct ac_sig {
 	int valid;		/* the image digest and the signer's signature hold */
 	int signer;		/* index of the signing certificate, or -1 */
+	int stamp;		/* a PKCS #9 countersignature (an Authenticode
+				 * timestamp of the old kind): 0 none, 1 one
+				 * that holds, -1 one that does not */
+	int stamp_signer;	/* index of its signer's certificate */
+	int64_t stamp_time;	/* its signing time, Unix time */
 	size_t ncerts;
 	struct ac_cert certs[AC_MAX_CERTS];
 	void *p7;		/* OpenSSL's PKCS7 */
