@@ -98,6 +98,8 @@ static int on_row(void *ctx, const uint8_t *gray)
 	struct resize *z = ctx;
 	uint32_t o, x, y = z->y++;
 
+	if (y >= z->h)
+		return IMG_UNREADABLE; /* more rows than it said */
 	if (!z->acc) {
 		memcpy(z->out + (size_t)y * SIDE, gray, SIDE);
 		return 0;
@@ -207,7 +209,7 @@ int imghash_compute(const uint8_t *b, size_t len, uint8_t out[IMGHASH_BYTES])
 	if (!z)
 		return VIGIL_ENOMEM;
 	rc = img_decode(b, len, &k);
-	if (rc == 0 && z->y != z->h)
+	if (rc == 0 && (!z->w || z->y != z->h))
 		rc = IMG_UNREADABLE;
 	if (rc == 0 && z->acc)
 		rc = horizontal(z);

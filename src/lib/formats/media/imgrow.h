@@ -30,7 +30,8 @@
 #define IMG_MAX_WIDTH (1u << 20)
 
 /* Told the size once, then every row of gray values, top to bottom. The
- * callbacks return 0 or a negative VIGIL_E* code. */
+ * callbacks return 0, IMG_UNREADABLE or a negative VIGIL_E* code, which
+ * the decoder returns. */
 struct img_sink {
 	int (*size)(void *ctx, uint32_t w, uint32_t h);
 	int (*row)(void *ctx, const uint8_t *gray);
