@@ -1,6 +1,6 @@
 """Images in every layout the image fuzzy hash reads, drawn with Pillow
 (python3-pil): colour textures in PNG (RGB, gray, palette, RGBA, 16-bit,
-interlaced), GIF (and one smaller than its screen), BMP (24-bit, palette,
+interlaced), TIFF (also with alpha), GIF (and one smaller than its screen), BMP (24-bit, palette,
 1-bit, top-down), TIFF and JPEG (4:4:4, 4:2:2, 4:2:0, progressive, gray),
 and degenerate shapes (one pixel, one row, one column, one colour)."""
 import io
@@ -110,6 +110,10 @@ def images():
     out["screen.gif"] = gif_on_screen(im)
     out["topdown.bmp"] = bmp_topdown(im)
     out["flat.png"] = save(Image.new("RGB", (20, 10), (10, 200, 30)), "PNG")
+    rgba = im.convert("RGBA")
+    rgba.putalpha(Image.linear_gradient("L").resize(im.size))
+    out["alpha.tif"] = save(rgba, "TIFF")   # unassociated alpha: dropped
+    out["alpha.png"] = save(rgba, "PNG")
     out.update(jpegs())
     return out
 

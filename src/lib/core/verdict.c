@@ -42,11 +42,17 @@ static int add(struct vigil_scanner *s, const char *name, int kind)
 	uint32_t off;
 	int rc;
 
-	for (i = 0; i < s->det.n; i++) {
+	/* The same name at the same place once. An object's own results
+	 * come before those of what it contains, so only the newest run of
+	 * results at this path can hold it: looking further back would make
+	 * many contained objects cost their square (a fuzzed PE with
+	 * thousands of resources took seconds). */
+	for (i = s->det.n; i-- > 0;) {
 		d = varr_at(&s->det, i);
-		if ((d->name == name || !strcmp(d->name, name)) &&
-		    !strcmp((const char *)s->pool.data + d->path,
-			    path ? path : ""))
+		if (strcmp((const char *)s->pool.data + d->path,
+			   path ? path : ""))
+			break;
+		if (d->name == name || !strcmp(d->name, name))
 			return 0;
 	}
 	if ((rc = pool_add(s, path ? path : "", plen, &off)) < 0)
