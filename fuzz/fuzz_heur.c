@@ -4,7 +4,8 @@
  * the broken-image walker (JPEG, PNG, GIF, TIFF), the broken-executable
  * checks (PE and ELF), the card and SSN finder, and the link extractor
  * with the URL cleanup of the phishing checks, and the image decoders
- * behind the image fuzzy hash (PNG, JPEG, GIF, TIFF, BMP). Each must never
+ * behind the image fuzzy hash (PNG, JPEG, GIF, TIFF, BMP), and the PE
+ * icon walker and metrics behind .idb signatures. Each must never
  * read outside its input.
  */
 #include <stdint.h>
@@ -58,6 +59,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		uint8_t h[IMGHASH_BYTES];
 
 		(void)imghash_compute(copy, size, h);
+	}
+#elif defined(HEUR_ICONS)
+	{
+		char m[4][125];
+		size_t n;
+
+		(void)vigil_pe_icon_metrics(copy, size, m, 4, &n);
 	}
 #elif defined(HEUR_EXE)
 	(void)exe_broken_pe(copy, size);

@@ -418,6 +418,21 @@ VIGIL_API const char *vigil_file_type_name(int type);
 VIGIL_API int vigil_image_fuzzy_hash(const void *buf, size_t len,
 				     unsigned char out[8]);
 
+/*
+ * vigil_pe_icon_metrics -- the icons of a PE image's first icon group as
+ * ClamAV's icon matcher measures them: for each icon it reads (in the
+ * order it reads them), the METRICS field of an .idb line
+ * (NAME:GROUP1:GROUP2:METRICS), 124 hex digits and a NUL, in out[i] for
+ * i < max; *count says how many icons there were (more than max: the rest
+ * not written). An icon not of 16, 24 or 32 pixels is measured at the
+ * side ClamAV scales it to, which an .idb line cannot hold.
+ * Thread: safe. Owns: nothing.
+ * Errors: VIGIL_EFORMAT (not a PE image), VIGIL_ENOMEM, VIGIL_EINVAL.
+ */
+VIGIL_API int vigil_pe_icon_metrics(const void *buf, size_t len,
+				    char (*out)[125], size_t max,
+				    size_t *count);
+
 /* The outcome of one scan. Caller-owned; set .size before the call. */
 struct vigil_result {
 	size_t size;		/* sizeof(struct vigil_result) */

@@ -1,7 +1,8 @@
 /*
  * cmd_db.c -- "vigil db compile" (sources into one .vdb, matcher cache
  * warmed), "vigil db info" (a .vdb's header, checksum verified) and
- * "vigil db fuzzy-img" (images' fuzzy hashes, for writing signatures).
+ * "vigil db fuzzy-img" (images' fuzzy hashes) and "vigil db icon-sig"
+ * (PE icons' metrics), for writing signatures.
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -17,6 +18,7 @@
 #include "common/jsonw.h"
 
 #define MAX_SOURCES 256
+#define PEICONS_SHOWN 100	/* icons a PE's group is read for */
 
 static void db_usage(FILE *f)
 {
@@ -24,6 +26,7 @@ static void db_usage(FILE *f)
 "Usage: vigil db compile [OPTIONS] SOURCE... -o FILE.vdb\n"
 "       vigil db info [--json] FILE.vdb\n"
 "       vigil db fuzzy-img IMAGE...\n"
+"       vigil db icon-sig PE...\n"
 "\n"
 "compile: SOURCE is ClamAV signature files (.hdb .hsb .ndb .ldb .fp .sfp\n"
 "         .ign2 ...), containers (.cvd .cld .cud) or directories of them;\n"
@@ -40,7 +43,10 @@ static void db_usage(FILE *f)
 "  -v, --verbose       list every signature line skipped\n"
 "\n"
 "fuzzy-img: print each image's fuzzy hash (PNG, JPEG, GIF, TIFF, BMP), for\n"
-"         fuzzy_img#HASH#0 subsignatures, as sigtool --fuzzy-img does.\n");
+"         fuzzy_img#HASH#0 subsignatures, as sigtool --fuzzy-img does.\n"
+"icon-sig: print the metrics of each icon of a PE's first icon group, the\n"
+"         last field of an .idb line (NAME:GROUP1:GROUP2:METRICS), as\n"
+"         clamscan --debug prints them.\n");
 }
 
 static void print_stats(const struct vigil_engine *e, const char *out,
@@ -187,10 +193,11 @@ static int db_info(int argc, char **argv)
 	return EXIT_CLEAN;
 }
 
-/* One image's fuzzy hash: "FILE: HASH". 0 or -1 (said why). */
-static int fuzzy_one(const char *path)
+/* fn over the bytes of the regular, non-empty file path: its code, or
+ * a VIGIL_E* code of its own. */
+static int with_file(const char *path,
+		     int (*fn)(const char *path, const void *b, size_t n))
 {
-	unsigned char h[8];
 	struct stat st;
 	void *map = MAP_FAILED;
 	int fd = open(path, O_RDONLY | O_CLOEXEC), rc = VIGIL_EIO;
@@ -202,41 +209,73 @@ static int fuzzy_one(const char *path)
 			rc = VIGIL_EFORMAT;
 		else if ((map = mmap(NULL, (size_t)st.st_size, PROT_READ,
 				     MAP_PRIVATE, fd, 0)) != MAP_FAILED)
-			rc = vigil_image_fuzzy_hash(map, (size_t)st.st_size, h);
+			rc = fn(path, map, (size_t)st.st_size);
 	}
 	if (map != MAP_FAILED)
 		munmap(map, (size_t)st.st_size);
 	if (fd >= 0)
 		close(fd);
-	if (rc < 0) {
-		fprintf(stderr, "vigil: %s: %s\n", path,
-			rc == VIGIL_EFORMAT ? "not an image it reads (PNG, "
-					      "JPEG, GIF, TIFF, BMP)" :
-					      vigil_strerror(rc));
-		return -1;
-	}
-	printf("%s: %02x%02x%02x%02x%02x%02x%02x%02x\n", path, h[0], h[1],
-	       h[2], h[3], h[4], h[5], h[6], h[7]);
+	return rc;
+}
+
+/* One image's fuzzy hash: "FILE: HASH". */
+static int fuzzy_one(const char *path, const void *b, size_t n)
+{
+	unsigned char h[8];
+	int rc = vigil_image_fuzzy_hash(b, n, h);
+
+	if (rc == 0)
+		printf("%s: %02x%02x%02x%02x%02x%02x%02x%02x\n", path, h[0],
+		       h[1], h[2], h[3], h[4], h[5], h[6], h[7]);
+	return rc;
+}
+
+/* Each icon of a PE's first icon group: "FILE: METRICS". */
+static int icon_one(const char *path, const void *b, size_t n)
+{
+	char m[PEICONS_SHOWN][125];
+	size_t i, count;
+	int rc = vigil_pe_icon_metrics(b, n, m, PEICONS_SHOWN, &count);
+
+	if (rc < 0)
+		return rc;
+	for (i = 0; i < count && i < PEICONS_SHOWN; i++)
+		printf("%s: %s\n", path, m[i]);
+	if (!count)
+		fprintf(stderr, "vigil: %s: no icon ClamAV's matcher reads\n",
+			path);
 	return 0;
 }
 
-static int db_fuzzy_img(int argc, char **argv)
+static int db_each_file(int argc, char **argv,
+			int (*fn)(const char *path, const void *b, size_t n),
+			const char *what)
 {
-	int i, failed = 0;
+	int i, rc, failed = 0;
 
 	if (argc < 2) {
 		db_usage(stderr);
 		return EXIT_ERROR;
 	}
-	for (i = 1; i < argc; i++)
-		failed |= fuzzy_one(argv[i]) < 0;
+	for (i = 1; i < argc; i++) {
+		if ((rc = with_file(argv[i], fn)) < 0) {
+			fprintf(stderr, "vigil: %s: %s\n", argv[i],
+				rc == VIGIL_EFORMAT ? what : vigil_strerror(rc));
+			failed = 1;
+		}
+	}
 	return failed ? EXIT_ERROR : EXIT_CLEAN;
 }
 
 int cmd_db(int argc, char **argv)
 {
 	if (argc > 1 && !strcmp(argv[1], "fuzzy-img"))
-		return db_fuzzy_img(argc - 1, argv + 1);
+		return db_each_file(argc - 1, argv + 1, fuzzy_one,
+				    "not an image it reads (PNG, JPEG, GIF, "
+				    "TIFF, BMP)");
+	if (argc > 1 && !strcmp(argv[1], "icon-sig"))
+		return db_each_file(argc - 1, argv + 1, icon_one,
+				    "not a PE image");
 	if (argc > 1 && !strcmp(argv[1], "compile"))
 		return db_compile(argc - 1, argv + 1);
 	if (argc > 1 && !strcmp(argv[1], "info"))

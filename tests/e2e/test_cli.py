@@ -280,11 +280,11 @@ def test_unread_formats_count_signatures_not_comments(tmp_path, vigil):
     one signature."""
     (tmp_path / "a.ndb").write_text(SIG)
     (tmp_path / "c.crb").write_text("# There must always be one line\n")
-    (tmp_path / "i.idb").write_text("# comment\n\nIcon.A:g1:g2:%s\nIcon.B:g1:g2:%s\n"
-                                    % ("00" * 62, "11" * 62))
+    (tmp_path / "p.pwdb").write_text("# comment\n\nPwd.A;Engine:81-255;0;41\n"
+                                     "Pwd.B;Engine:81-255;0;42\n")
     (tmp_path / "b.cbc").write_text("ClamBC\nline2\nline3\nline4\n")
-    for files, skipped in ((("c.crb",), 0), (("i.idb",), 2), (("b.cbc",), 1),
-                           (("c.crb", "i.idb", "b.cbc"), 3)):
+    for files, skipped in ((("c.crb",), 0), (("p.pwdb",), 2), (("b.cbc",), 1),
+                           (("c.crb", "p.pwdb", "b.cbc"), 3)):
         dbs = [str(tmp_path / f) for f in ("a.ndb",) + files]
         r = vigil("db", "compile", "--no-matcher", *dbs, "-o", tmp_path / "o.vdb")
         assert r.rc == 0, r.err

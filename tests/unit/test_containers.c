@@ -233,7 +233,7 @@ static void unsupported_member(void **st)
 	assert_int_equal(s.section_hash, 2);
 	assert_int_equal(s.import_hash, 2);
 	assert_int_equal(s.phishing, 2);
-	assert_int_equal(s.skipped, 2); /* the .idb lines */
+	assert_int_equal(s.skipped, 2); /* the malformed .idb lines */
 	vigil_engine_free(e);
 }
 

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 
 #include "core/bcompscan.h"
+#include "core/iconscan.h"
 #include "core/imghash.h"
 #include "core/pcrescan.h"
 #include "core/scanner_int.h"
@@ -385,9 +386,9 @@ static void eval_ldb(struct bscan *b, uint32_t li)
 {
 	const struct vdb_view *v = &b->sh->v;
 	const struct vdb_ldb *l = &v->ldb[li];
+	int rc;
 
-	if (b->rc || (l->flags & LDB_F_ICON) ||
-	    !(b->targets & (1u << l->target)) ||
+	if (b->rc || !(b->targets & (1u << l->target)) ||
 	    b->len < l->fsize_min || b->len > l->fsize_max ||
 	    !containers_match(&b->s->w, l) || !exe_match(b, l))
 		return;
@@ -400,6 +401,11 @@ static void eval_ldb(struct bscan *b, uint32_t li)
 	if (!lexpr_eval(v->code + l->expr_off, l->expr_len,
 			b->st->counts + b->sh->cnt_base[li]))
 		return;
+	if ((l->flags & LDB_F_ICON) &&
+	    (rc = iconscan_match(b->s, b->sh, li, b->buf, b->len)) <= 0) {
+		b->rc = rc;
+		return;
+	}
 	if (l->handler) { /* HandlerType: read it again as that type */
 		if (!b->s->handler)
 			b->s->handler = l->handler;

@@ -188,7 +188,8 @@ static int build_matchers(struct vigil_engine *e)
 
 static uint64_t shard_sigs(const struct vdb_view *v)
 {
-	uint64_t n = v->nndb + v->nldb + v->ncdb + v->nphish + v->ncert;
+	uint64_t n = v->nndb + v->nldb + v->ncdb + v->nphish + v->ncert +
+		     v->nicon;
 	size_t t;
 
 	for (t = 0; t < HT_N; t++)

@@ -103,6 +103,7 @@ enum { IMG_HASH_UNKNOWN = 0, IMG_HASH_OK, IMG_HASH_NONE };
 #define LIMIT_PCRE_DEPTH LIMIT_PREFIX "PCRERecMatchLimit"
 #define LIMIT_PCRE_SIZE LIMIT_PREFIX "PCREMaxFileSize"
 #define LIMIT_IMAGE LIMIT_PREFIX "MaxImagePixels"
+#define LIMIT_ICONS LIMIT_PREFIX "MaxIconsPE"
 
 struct digests;
 /*

@@ -87,8 +87,15 @@ static int exe_range(struct loadctx *lc, const char *k, size_t kn,
 	return 0;
 }
 
+/* IconGroup1 and IconGroup2 as written (NULL: absent). */
+struct icon_req {
+	const char *p[2];
+	size_t n[2];
+};
+
 static int tdb_item(struct loadctx *lc, const char *k, size_t kn,
-		    const char *v, size_t vn, struct vdb_ldb *l)
+		    const char *v, size_t vn, struct vdb_ldb *l,
+		    struct icon_req *ic)
 {
 	uint64_t lo, hi;
 	int rc;
@@ -108,7 +115,9 @@ static int tdb_item(struct loadctx *lc, const char *k, size_t kn,
 		if (!vn)
 			return skip(load_warn(lc, VIGIL_EFORMAT, "empty icon "
 					      "group"));
-		l->flags |= LDB_F_ICON; /* see docs/signatures.md */
+		l->flags |= LDB_F_ICON;
+		ic->p[k[9] == '2'] = v;
+		ic->n[k[9] == '2'] = vn;
 		return 0;
 	}
 	if (fields_eq(k, kn, "FileSize")) {
@@ -135,7 +144,7 @@ static int tdb_item(struct loadctx *lc, const char *k, size_t kn,
 }
 
 static int parse_tdb(struct loadctx *lc, const char *s, size_t n,
-		     struct vdb_ldb *l)
+		     struct vdb_ldb *l, struct icon_req *ic)
 {
 	struct fields f;
 	size_t i;
@@ -154,7 +163,8 @@ static int parse_tdb(struct loadctx *lc, const char *s, size_t n,
 					      "item '%.*s' lacks ':'",
 					      (int)f.n[i], f.p[i]));
 		has_target |= fields_eq(f.p[i], kn, "Target");
-		rc = tdb_item(lc, f.p[i], kn, colon + 1, f.n[i] - kn - 1, l);
+		rc = tdb_item(lc, f.p[i], kn, colon + 1, f.n[i] - kn - 1, l,
+			      ic);
 		if (rc)
 			return rc;
 	}
@@ -329,6 +339,24 @@ static int ldb_body(struct loadctx *lc, const struct fields *f,
 	return macrosig_check(lc, l);
 }
 
+/* The groups of the .ldb just added ("*" or absent: any). */
+static int icon_groups(struct sigset *ss, const struct icon_req *ic)
+{
+	struct vdb_ldb_icon r = { (uint32_t)(ss->ldb.n - 1), { 0, 0 }, 0 };
+	struct vdb_ldb_icon *slot;
+	unsigned k;
+	int rc;
+
+	for (k = 0; k < 2; k++)
+		if (ic->p[k] && !(ic->n[k] == 1 && ic->p[k][0] == '*') &&
+		    (rc = sigset_string(ss, ic->p[k], ic->n[k], &r.group[k])))
+			return rc;
+	if (!(slot = varr_push(&ss->ldbicon)))
+		return VIGIL_ENOMEM;
+	*slot = r;
+	return 0;
+}
+
 int ldb_line(struct loadctx *lc, const char *s, size_t n)
 {
 	struct sigset *ss = lc->ss;
@@ -337,6 +365,7 @@ int ldb_line(struct loadctx *lc, const char *s, size_t n)
 	size_t fuzzy0 = ss->fuzzy.n;
 	uint32_t zeros[LEXPR_MAX_SUBSIGS] = { 0 };
 	struct vdb_ldb l = { 0 }, *lp;
+	struct icon_req ic = { { NULL, NULL }, { 0, 0 } };
 	struct fields f;
 	int rc;
 
@@ -346,7 +375,7 @@ int ldb_line(struct loadctx *lc, const char *s, size_t n)
 	if (f.count < 4 || !f.n[0])
 		return skip(load_warn(lc, VIGIL_EFORMAT, "expected "
 				      "Name;TargetBlock;Expression;Sub0..."));
-	if ((rc = parse_tdb(lc, f.p[1], f.n[1], &l)) != 0)
+	if ((rc = parse_tdb(lc, f.p[1], f.n[1], &l, &ic)) != 0)
 		return rc;
 	if (load_is_ignored(lc, f.p[0], f.n[0]))
 		return 1;
@@ -364,5 +393,7 @@ int ldb_line(struct loadctx *lc, const char *s, size_t n)
 	if (!(lp = varr_push(&ss->ldb)))
 		return VIGIL_ENOMEM;
 	*lp = l;
-	return sigset_string(ss, f.p[0], f.n[0], &lp->name);
+	if ((rc = sigset_string(ss, f.p[0], f.n[0], &lp->name)))
+		return rc;
+	return (l.flags & LDB_F_ICON) ? icon_groups(ss, &ic) : 0;
 }

@@ -16,6 +16,7 @@
 #include "db/hashdb.h"
 #include "db/ign.h"
 #include "db/crbdb.h"
+#include "db/idbsig.h"
 #include "db/phishdb.h"
 #include "common/reader.h"
 
@@ -39,7 +40,7 @@ static const struct {
 	{ "ftm", LK_FTM, 0 }, { "pdb", LK_PDB, 0 },
 	{ "gdb", LK_PDB, 0 }, { "wdb", LK_WDB, 0 },
 	{ "crb", LK_CRB, 0 },	 { "cat", LK_UNSUPPORTED, 0 },
-	{ "idb", LK_UNSUPPORTED, 0 }, { "cbc", LK_UNSUPPORTED, 0 },
+	{ "idb", LK_IDB, 0 }, { "cbc", LK_UNSUPPORTED, 0 },
 	{ "yar", LK_UNSUPPORTED, 0 }, { "yara", LK_UNSUPPORTED, 0 },
 	{ "pwdb", LK_UNSUPPORTED, 0 }, { "db", LK_UNSUPPORTED, 0 },
 	{ "zmd", LK_UNSUPPORTED, 0 }, { "rmd", LK_UNSUPPORTED, 0 },
@@ -240,7 +241,7 @@ int loader_load(struct loadctx *lc, const char *name, const uint8_t *buf,
 		[LK_PDB] = pdb_line, [LK_WDB] = wdb_line,
 		[LK_NDB] = body_line, [LK_LDB] = logic_line,
 		[LK_IGN2] = ign2_line, [LK_IGN] = ign1_line,
-		[LK_CRB] = crbdb_line,
+		[LK_CRB] = crbdb_line, [LK_IDB] = idbsig_line,
 	};
 	int pua, kind = loader_kind(name, &pua);
 	size_t lines;

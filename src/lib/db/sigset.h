@@ -44,6 +44,9 @@ struct sigset {
 	struct varr pcre;		/* struct vdb_pcre */
 	struct varr bcomp;		/* struct vdb_bcomp */
 	struct varr fuzzy;		/* struct vdb_fuzzy */
+	struct varr icon;		/* struct vdb_icon (.idb) */
+	struct varr ldbicon;		/* struct vdb_ldb_icon */
+	struct varr icon_group[2];	/* uint32_t: distinct group names */
 	struct varr macro;		/* struct vdb_macro */
 	struct varr macropat;		/* struct vdb_macro_pat */
 	struct varr cdb;		/* struct vdb_cdb */

@@ -40,6 +40,10 @@ struct vdb_view {
 	size_t nbcomp;
 	const struct vdb_fuzzy *fuzzy;
 	size_t nfuzzy;
+	const struct vdb_icon *icon;
+	size_t nicon;
+	const struct vdb_ldb_icon *ldbicon;
+	size_t nldbicon;
 	const struct vdb_macro *macro;
 	size_t nmacro;
 	const struct vdb_macro_pat *macropat;

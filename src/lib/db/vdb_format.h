@@ -15,7 +15,7 @@
 #endif
 
 #define VDB_MAGIC "VIGILDB\x1a"
-#define VDB_FORMAT_VERSION 6
+#define VDB_FORMAT_VERSION 7
 #define VDB_SECTION_ALIGN 64
 #define VDB_MAX_SECTIONS 48
 
@@ -61,6 +61,8 @@ enum vdb_section_id {
 	VDB_SEC_PHISH = 34,	/* struct vdb_phish[]: phishing lists (.pdb .wdb) */
 	VDB_SEC_CERT = 35,	/* struct vdb_cert[]: certificates (.crb) */
 	VDB_SEC_FUZZY = 36,	/* struct vdb_fuzzy[]: image fuzzy hashes */
+	VDB_SEC_ICON = 37,	/* struct vdb_icon[]: icon metrics (.idb) */
+	VDB_SEC_LDBICON = 38,	/* struct vdb_ldb_icon[]: IconGroup1/2 */
 };
 
 enum hash_algo { HASH_MD5 = 0, HASH_SHA1 = 1, HASH_SHA256 = 2, HASH_NALGO };
@@ -173,8 +175,9 @@ struct vdb_ldb {
 #define LDB_F_ZERO_TRUE 0x01
 #define LDB_F_NSECT 0x02	/* nsect_min..nsect_max sections */
 #define LDB_F_EP 0x04		/* its entry point's offset in ep_min..ep_max */
-#define LDB_F_ICON 0x08		/* IconGroup1/2: needs an icon match, which
-				 * Vigil cannot make yet: never true */
+#define LDB_F_ICON 0x08		/* IconGroup1/2: true only when an icon of
+				 * the PE matches a .idb entry of the groups
+				 * its struct vdb_ldb_icon names */
 
 /*
  * A PCRE subsignature: its trigger (a logical expression over the
@@ -228,6 +231,40 @@ struct vdb_fuzzy {
 	uint32_t owner;		/* index in VDB_SEC_LDB */
 	uint16_t sub;
 	uint16_t reserved;
+};				/* 16 bytes */
+
+/*
+ * What ClamAV's icon matcher measures of a 16, 24 or 32 pixel square icon
+ * (core/iconmetrics.h): for each kind of area (ICM_*), the three best
+ * non-overlapping windows of a quarter of the side, by average and
+ * corner; then the colour spread (red, green and blue weights and the
+ * percentage of coloured pixels; all 0 for an icon in black and white).
+ */
+enum { ICM_COLOR, ICM_GRAY, ICM_BRIGHT, ICM_DARK, ICM_EDGE, ICM_NOEDGE,
+       ICM_KINDS };
+struct vdb_icon_metrics {
+	uint32_t side;
+	uint32_t avg[ICM_KINDS][3];
+	uint32_t x[ICM_KINDS][3];
+	uint32_t y[ICM_KINDS][3];
+	uint32_t rsum, gsum, bsum, ccount;
+	uint32_t reserved;
+};				/* 240 bytes */
+
+/* A .idb line: NAME:GROUP1:GROUP2:METRICS (names in VDB_SEC_STRINGS). */
+struct vdb_icon {
+	uint32_t name;
+	uint32_t group[2];
+	uint32_t reserved;
+	struct vdb_icon_metrics m;
+};				/* 256 bytes */
+
+/* The icon groups an .ldb with LDB_F_ICON names (0: any, as "*"). Sorted
+ * by owner. */
+struct vdb_ldb_icon {
+	uint32_t owner;		/* index in VDB_SEC_LDB */
+	uint32_t group[2];
+	uint32_t reserved;
 };				/* 16 bytes */
 
 struct vdb_macro_pat {

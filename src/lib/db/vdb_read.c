@@ -198,6 +198,40 @@ static int bcomps_ok(const struct vdb_view *v)
 	return 1;
 }
 
+/* Icon metrics within what the .idb reader accepts (db/idbsig.c); group
+ * requirements of .ldb lines that ask for them, in owner order. */
+static int icons_ok(const struct vdb_view *v)
+{
+	size_t i, k, j;
+
+	for (i = 0; i < v->nicon; i++) {
+		const struct vdb_icon *c = &v->icon[i];
+		uint32_t side = c->m.side, lim = side - side / 8;
+
+		if (!name_ok(v, c->name) || !name_ok(v, c->group[0]) ||
+		    !name_ok(v, c->group[1]) ||
+		    (side != 16 && side != 24 && side != 32) ||
+		    c->m.rsum + c->m.gsum + c->m.bsum > 103 ||
+		    c->m.ccount > 100)
+			return 0;
+		for (k = 0; k < ICM_KINDS; k++)
+			for (j = 0; j < 3; j++)
+				if (c->m.x[k][j] > lim || c->m.y[k][j] > lim ||
+				    c->m.avg[k][j] > 4072)
+					return 0;
+	}
+	for (i = 0; i < v->nldbicon; i++) {
+		const struct vdb_ldb_icon *r = &v->ldbicon[i];
+
+		if (r->owner >= v->nldb ||
+		    !(v->ldb[r->owner].flags & LDB_F_ICON) ||
+		    (i && r->owner <= v->ldbicon[i - 1].owner) ||
+		    !name_ok(v, r->group[0]) || !name_ok(v, r->group[1]))
+			return 0;
+	}
+	return 1;
+}
+
 /* Macro subsignatures in their .ldb's range (never the first one);
  * group members with patterns that are valid code. */
 static int macros_ok(const struct vdb_view *v)
@@ -291,7 +325,7 @@ static int records_ok(const struct vdb_view *v)
 		    v->fuzzy[i].sub >= v->ldb[v->fuzzy[i].owner].nsub)
 			return 0;
 	return matchables_ok(v) && pcres_ok(v) && bcomps_ok(v) &&
-	       macros_ok(v);
+	       macros_ok(v) && icons_ok(v);
 }
 
 int vdb_open(const uint8_t *buf, size_t len, const uint64_t *body_sum,
@@ -335,7 +369,11 @@ int vdb_open(const uint8_t *buf, size_t len, const uint64_t *body_sum,
 				   &v->ncert)) ||
 	    (v->cert = p, section(v, VDB_SEC_FUZZY, sizeof(*v->fuzzy), &p,
 				   &v->nfuzzy)) ||
-	    (v->fuzzy = p, section(v, VDB_SEC_IGNORE, 4, &p, &v->nignore)))
+	    (v->fuzzy = p, section(v, VDB_SEC_ICON, sizeof(*v->icon), &p,
+				   &v->nicon)) ||
+	    (v->icon = p, section(v, VDB_SEC_LDBICON, sizeof(*v->ldbicon),
+				  &p, &v->nldbicon)) ||
+	    (v->ldbicon = p, section(v, VDB_SEC_IGNORE, 4, &p, &v->nignore)))
 		return bad(why, "bad section bounds");
 	v->ignore = p;
 	if (!records_ok(v))

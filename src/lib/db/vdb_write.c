@@ -198,7 +198,11 @@ static int body_sections(struct builder *b, struct sigset *ss)
 	    (rc = add_section(b, VDB_SEC_CERT, ss->cert.data,
 			      ss->cert.n * ss->cert.elem)) < 0 ||
 	    (rc = add_section(b, VDB_SEC_FUZZY, ss->fuzzy.data,
-			      ss->fuzzy.n * ss->fuzzy.elem)) < 0)
+			      ss->fuzzy.n * ss->fuzzy.elem)) < 0 ||
+	    (rc = add_section(b, VDB_SEC_ICON, ss->icon.data,
+			      ss->icon.n * ss->icon.elem)) < 0 ||
+	    (rc = add_section(b, VDB_SEC_LDBICON, ss->ldbicon.data,
+			      ss->ldbicon.n * ss->ldbicon.elem)) < 0)
 		return rc;
 	if ((rc = ignore_records(ss, &t)) < 0) {
 		vbuf_free(&t);
