@@ -18,6 +18,7 @@ static const struct format formats[] = {
 	/* a disk image's trailer outranks what its first run looks like */
 	{ "dmg", ARC, dmg_probe, dmg_extract },
 	{ "compressed", ARC, compressed_probe, compressed_extract },
+	{ "udf", ARC, udf_probe, udf_extract }, /* its first 32 KiB are free */
 	{ "arj", ARC, arj_probe, arj_extract },
 	{ "archive", ARC, archive_probe, archive_extract },
 	{ "mspack", ARC, mspack_probe, mspack_extract },

@@ -26,6 +26,7 @@ PARSER(dmg);		/* archive/dmg.c */
 PARSER(gpt);		/* archive/gpt.c */
 PARSER(apm);		/* archive/apm.c */
 PARSER(hfsplus);	/* archive/hfsplus.c */
+PARSER(udf);		/* archive/udf.c */
 PARSER(mail);		/* mail/mail.c */
 PARSER(binhex);		/* mail/binhex.c */
 PARSER(tnef);		/* mail/tnef.c */

@@ -23,6 +23,7 @@
 #include "formats/format.h"
 #include "formats/parsers.h"
 #include "sig/cltype.h"
+#include "util/utf8.h"
 #include "util/vbuf.h"
 #include "vigil/vigil.h"
 
@@ -268,20 +269,8 @@ static void key_name(const uint8_t *key, size_t klen, char *out)
 
 	if (n > (klen - 6) / 2)
 		n = (klen - 6) / 2;
-	for (i = 0; i < n && o + 4 < HFS_NAME_BYTES; i++) {
-		unsigned u = be16_load(key + 6 + 2 * i);
-
-		if (u < 0x80) {
-			out[o++] = u && u != '/' ? (char)u : '_';
-		} else if (u < 0x800) {
-			out[o++] = (char)(0xc0 | u >> 6);
-			out[o++] = (char)(0x80 | (u & 0x3f));
-		} else {
-			out[o++] = (char)(0xe0 | u >> 12);
-			out[o++] = (char)(0x80 | (u >> 6 & 0x3f));
-			out[o++] = (char)(0x80 | (u & 0x3f));
-		}
-	}
+	for (i = 0; i < n && o + 4 < HFS_NAME_BYTES; i++)
+		o += utf8_name_unit(out + o, be16_load(key + 6 + 2 * i));
 	out[o] = 0;
 }
 
