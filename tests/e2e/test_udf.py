@@ -2,7 +2,7 @@
 laid out the way its reader walks it, Vigil extracts too; and Vigil reads
 what the specification allows beyond that layout (subdirectories, data
 embedded in the file entry, 16-bit names, long allocation descriptors,
-512-byte blocks, genisoimage's layout); a volume whose tree does not hold
+512-byte blocks, UDF 2.50 metadata partitions, genisoimage's layout); a volume whose tree does not hold
 is Heuristics.Broken.UDF."""
 import os
 import shutil
@@ -44,6 +44,7 @@ def test_flat_volume_as_clamscan(tmp_path, vigil, clamscan):
     ({"embed_small": True}, {"a.txt": A, "b.bin": B}),
     ({"wide_names": True, "long_ads": True}, {"\u00e9t\u00e9/a.txt": A, "b.bin": B}),
     ({"bs": 512}, {"a.txt": A, "sub/b.bin": B}),
+    ({"meta": True, "embed_small": True}, {"d/a.txt": A, "b.bin": B}),
 ])
 def test_volumes_beyond_clamscans_walk(tmp_path, vigil, kw, files):
     d = tmp_path / "f"
@@ -87,6 +88,20 @@ def self_loop(files):
         struct.pack_into("<I", img, off + 24, 1)
         off += (38 + img[off + 19] + struct.unpack_from("<H", img, off + 36)[0] + 3) & ~3
     return bytes(img)
+
+
+def test_virtual_partition_is_not_passed_clean(tmp_path, vigil):
+    """A partition map Vigil does not read (a virtual partition of a
+    CD-R) leaves the files unread: that is said, never OK."""
+    img = bytearray(fg.udf({"a.txt": A}, meta=True))
+    at = img.index(b"*UDF Metadata Partition")
+    img[at:at + 23] = b"*UDF Virtual Partition\x00"
+    d = tmp_path / "f"
+    d.mkdir()
+    (d / "vat.udf").write_bytes(bytes(img))
+    r = vigil("scan", "--no-summary", "-d", sigs(tmp_path), d)
+    assert by_file(r, d) == {"vat.udf": {"Heuristics.Broken.UDF"}}, r.out
+    assert "Vigil does not read" in r.err, r.err
 
 
 def test_broken_and_hostile_volumes(tmp_path, vigil):

@@ -13,8 +13,9 @@
  * ClamAV walks the descriptors in the order one layout writes them; this
  * reader follows the pointers, so it reads the volumes clamscan reads and
  * those it does not (genisoimage's, deeper trees, embedded data). Metadata
- * partitions (UDF 2.50) and virtual partitions are not read (a warning
- * says so). A volume whose descriptors do not hold is
+ * partitions (UDF 2.50) are read through the metadata file's extents;
+ * sparable partitions in place; virtual partitions (VAT) are not read. A
+ * volume whose descriptors do not hold, or that Vigil cannot read, is
  * Heuristics.Broken.UDF. Written here: libarchive does not read UDF.
  */
 #include <stdio.h>
@@ -51,6 +52,11 @@ struct udf {
 	uint64_t pstart;	/* partition's first byte */
 	uint16_t pnum;		/* its number */
 	int have_pd, have_lvd, maps_ok;
+	int phys_ref, spare_ref, meta_ref; /* partition map indexes, or -1 */
+	uint32_t meta_loc[2];	/* metadata file and its mirror */
+	const uint8_t *meta_ad;	/* the metadata file's extents */
+	size_t meta_adlen;
+	unsigned meta_step;	/* 8 (short_ad) or 16 (long_ad) */
 	uint8_t fsd[16];	/* long_ad of the file set descriptor */
 	unsigned nodes;
 	uint64_t dir_bytes;	/* directory data read so far */
@@ -89,17 +95,50 @@ static void partition(struct udf *u, const uint8_t *d)
 	u->have_pd = 1;
 }
 
-/* The logical volume: its block size must be ours; the file set
- * descriptor's place; the partition maps (one of type 1 is read). */
-static void logical_volume(struct udf *u, const uint8_t *d)
+/* One partition map (type 1: the physical partition; type 2: a
+ * metadata or sparable partition over it): 0, or -1 for another kind. */
+static int part_map(struct udf *u, const uint8_t *m, int idx)
 {
-	uint32_t maplen = le32_load(d + 264), nmaps = le32_load(d + 268);
+	if (m[0] == 1 && m[1] == 6) {
+		u->phys_ref = idx;
+		return 0;
+	}
+	if (m[0] != 2 || m[1] != 64)
+		return -1;
+	if (!memcmp(m + 5, "*UDF Metadata Partition", 23)) {
+		u->meta_ref = idx;
+		u->meta_loc[0] = le32_load(m + 40);
+		u->meta_loc[1] = le32_load(m + 44);
+		return 0;
+	}
+	if (!memcmp(m + 5, "*UDF Sparable Partition", 23)) {
+		u->spare_ref = idx;	/* read in place: spared packets not */
+		return 0;		/* followed */
+	}
+	return -1;		/* virtual partitions (VAT) */
+}
+
+/* The logical volume: its block size must be ours; the file set
+ * descriptor's place; the partition maps. */
+static void logical_volume(struct udf *u, const uint8_t *d, size_t room)
+{
+	uint32_t maplen = le32_load(d + 264), nmaps = le32_load(d + 268), i;
+	size_t at = 440;
 
 	if (u->have_lvd || le32_load(d + 212) != u->bs)
 		return;
 	memcpy(u->fsd, d + 248, 16);
-	u->maps_ok = nmaps == 1 && maplen >= 6 && d[440] == 1 && d[441] == 6;
 	u->have_lvd = 1;
+	u->maps_ok = nmaps >= 1 && nmaps <= 4 && maplen <= room - 440;
+	for (i = 0; u->maps_ok && i < nmaps; i++) {
+		if (at + 2 > 440 + maplen || d[at + 1] < 2 ||
+		    at + d[at + 1] > 440 + maplen ||
+		    part_map(u, d + at, (int)i) < 0)
+			u->maps_ok = 0;
+		else
+			at += d[at + 1];
+	}
+	u->maps_ok = u->maps_ok && u->phys_ref >= 0;
 }
 
 /* One descriptor sequence from sector loc, len bytes: 0, or -1 if it did
@@ -118,7 +157,8 @@ static int sequence(struct udf *u, uint32_t loc, uint32_t len)
 		if (id == TAG_PD && tag_at(u, at, id, 196))
 			partition(u, t);
 		else if (id == TAG_LVD && tag_at(u, at, id, 446))
-			logical_volume(u, t);
+			logical_volume(u, t, u->len - at < u->bs ?
+						     (size_t)(u->len - at) : u->bs);
 		else if (id == TAG_VDP && tag_at(u, at, id, 28)) {
 			at = (uint64_t)le32_load(t + 24) * u->bs; /* next extent */
 			end = at + le32_load(t + 20);
@@ -149,27 +189,52 @@ static int volume(struct udf *u)
 	return -1;
 }
 
+/* Byte offset of a block of the metadata partition: its place in the
+ * metadata file's extents, or UINT64_MAX. */
+static uint64_t meta_off(const struct udf *u, uint32_t blk)
+{
+	uint64_t pos = (uint64_t)blk * u->bs;
+	size_t i;
+
+	for (i = 0; i + u->meta_step <= u->meta_adlen; i += u->meta_step) {
+		const uint8_t *ad = u->meta_ad + i;
+		uint32_t len = le32_load(ad) & 0x3fffffff;
+
+		if (!len || (le32_load(ad) >> 30) == 3)
+			break;	/* continuations not followed here */
+		if (pos < len)
+			return le32_load(ad) >> 30 ? UINT64_MAX :
+			       u->pstart + (uint64_t)le32_load(ad + 4) * u->bs +
+				       pos;
+		pos -= len;
+	}
+	return UINT64_MAX;
+}
+
 /* Byte offset of logical block blk of partition reference ref, or
- * UINT64_MAX (only the one type 1 partition map is read). */
+ * UINT64_MAX. */
 static uint64_t block_off(const struct udf *u, uint32_t blk, uint16_t ref)
 {
-	if (ref != 0)
-		return UINT64_MAX;
-	return u->pstart + (uint64_t)blk * u->bs;
+	if (ref == u->phys_ref || ref == u->spare_ref)
+		return u->pstart + (uint64_t)blk * u->bs;
+	if (ref == u->meta_ref && u->meta_ad)
+		return meta_off(u, blk);
+	return UINT64_MAX;
 }
 
 struct entry {
 	int type;		/* ICB file type: 4 directory, 5 file */
+	uint16_t ref;		/* the partition it is recorded in */
 	uint64_t size;		/* information length */
 	unsigned adtype;	/* 0 short, 1 long, 2 extended, 3 embedded */
 	const uint8_t *ad;	/* its allocation descriptors */
 	size_t adlen;
 };
 
-/* The (extended) file entry a long_ad points to: 0, or -1. */
-static int entry_at(struct udf *u, const uint8_t *lad, struct entry *e)
+/* The (extended) file entry at byte off of partition ref: 0, or -1. */
+static int entry_off(struct udf *u, uint64_t off, uint16_t ref,
+		     struct entry *e)
 {
-	uint64_t off = block_off(u, le32_load(lad + 4), le16_load(lad + 8));
 	unsigned id = off == UINT64_MAX ? 0 : tag_id(u, off);
 	size_t fixed = id == TAG_EFE ? 216 : 176;
 	const uint8_t *t;
@@ -188,7 +253,37 @@ static int entry_at(struct udf *u, const uint8_t *lad, struct entry *e)
 	e->size = le64_load(t + 56);
 	e->ad = t + fixed + lea;
 	e->adlen = (size_t)lad_len;
+	e->ref = ref;
 	return e->adtype <= 3 ? 0 : -1;
+}
+
+/* The (extended) file entry a long_ad points to: 0, or -1. */
+static int entry_at(struct udf *u, const uint8_t *lad, struct entry *e)
+{
+	uint16_t ref = le16_load(lad + 8);
+
+	return entry_off(u, block_off(u, le32_load(lad + 4), ref), ref, e);
+}
+
+/* The metadata file (or its mirror), whose extents hold the metadata
+ * partition: 0, or -1. */
+static int metadata_file(struct udf *u)
+{
+	struct entry e;
+	unsigned i;
+
+	for (i = 0; i < 2; i++) {
+		uint64_t off = u->pstart + (uint64_t)u->meta_loc[i] * u->bs;
+
+		if (entry_off(u, off, (uint16_t)u->phys_ref, &e) == 0 &&
+		    e.adtype <= 1) {
+			u->meta_ad = e.ad;
+			u->meta_adlen = e.adlen;
+			u->meta_step = e.adtype ? 16 : 8;
+			return 0;
+		}
+	}
+	return -1;
 }
 
 static int zeros(struct vbuf *out, uint64_t n)
@@ -208,14 +303,14 @@ struct extent {
 };
 
 static void extent(const struct udf *u, const uint8_t *ad, size_t step,
-		   struct extent *x)
+		   uint16_t ref, struct extent *x)
 {
 	uint32_t raw = le32_load(ad);
 
 	x->len = raw & 0x3fffffff;
 	x->kind = raw >> 30;
 	if (step == 8)
-		x->off = block_off(u, le32_load(ad + 4), 0);
+		x->off = block_off(u, le32_load(ad + 4), ref);
 	else if (step == 16)
 		x->off = block_off(u, le32_load(ad + 4), le16_load(ad + 8));
 	else
@@ -242,7 +337,7 @@ static int entry_data(struct udf *u, const struct entry *e, uint64_t want,
 		struct extent x;
 		uint64_t take;
 
-		extent(u, ad, step, &x);
+		extent(u, ad, step, e->ref, &x);
 		if (!x.len || ++n > UDF_MAX_EXTENTS)
 			break;
 		if ((x.kind == 3 || x.rec) &&
@@ -384,7 +479,8 @@ static int root(struct udf *u)
 
 int udf_extract(struct fmt_ctx *c, const uint8_t *buf, size_t len)
 {
-	struct udf u = { .c = c, .b = buf, .len = len };
+	struct udf u = { .c = c, .b = buf, .len = len, .phys_ref = -1,
+			 .spare_ref = -1, .meta_ref = -1 };
 	int rc;
 
 	if (!udf_probe(buf, len, VIGIL_TYPE_BINARY))
@@ -394,10 +490,10 @@ int udf_extract(struct fmt_ctx *c, const uint8_t *buf, size_t len)
 		fmt_warn(c, "no UDF volume descriptors");
 		return fmt_unreadable(c, BROKEN);
 	}
-	if (!u.maps_ok) {
-		fmt_warn(c, "UDF partition maps other than one physical "
-			    "partition are not read");
-		return 0;
+	if (!u.maps_ok || (u.meta_ref >= 0 && metadata_file(&u) < 0)) {
+		fmt_warn(c, "UDF partitions Vigil does not read (virtual), or "
+			    "no metadata file");
+		return fmt_unreadable(c, BROKEN);
 	}
 	rc = root(&u);
 	if (rc == FMT_DAMAGED || (rc == 0 && u.broken)) {
