@@ -26,6 +26,7 @@ static const struct format formats[] = {
 	{ "binhex", MAIL, binhex_probe, binhex_extract },
 	{ "xdp", VIGIL_FAMILY_PDF, xdp_probe, xdp_extract }, /* before html */
 	{ "hwpml", VIGIL_FAMILY_XMLDOCS, hwpml_probe, hwpml_extract },
+	{ "hwp3", VIGIL_FAMILY_HWP, hwp3_probe, hwp3_extract },
 	{ "msxml", VIGIL_FAMILY_XMLDOCS, msxml_probe, msxml_extract },
 	{ "html", VIGIL_FAMILY_HTML, html_probe, html_extract },
 	{ "swf", VIGIL_FAMILY_SWF, swf_probe, swf_extract },

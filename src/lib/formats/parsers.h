@@ -37,6 +37,7 @@ PARSER(rtf);		/* office/rtf.c */
 PARSER(ole2);		/* office/ole2.c */
 PARSER(onenote);	/* office/onenote.c */
 PARSER(hwpml);		/* office/hwpml.c */
+PARSER(hwp3);		/* office/hwp3.c */
 PARSER(msxml);		/* office/msxml.c */
 PARSER(pdf);		/* pdf/pdf.c */
 PARSER(exe);		/* exe/pipeline.c */
