@@ -177,3 +177,19 @@ def test_icons_past_the_limit(tmp_path, vigil, clamscan):
     c = clamscan("--no-summary", "-d", db, exe)
     assert by_file(v, tmp_path) == by_file(c, tmp_path) == {
         "many.exe": {"Icon.G1"}}, (v.out, c.out)
+
+
+def test_icon_sig_errors(tmp_path, vigil):
+    """vigil db icon-sig: a file that is not a PE is an error (exit 2, one
+    line naming it), a PE without icons says so and is no error, and the
+    other files are still read."""
+    (tmp_path / "t.txt").write_text("not a PE\n")
+    (tmp_path / "plain.exe").write_bytes(ig.fg.pe())
+    exe = tmp_path / "i.exe"
+    exe.write_bytes(ig.pe_with_icons([icon(16, 16, 8, 1)]))
+    r = vigil("db", "icon-sig", tmp_path / "t.txt", tmp_path / "plain.exe", exe)
+    assert r.rc == 2, (r.out, r.err)
+    assert "t.txt: not a PE image" in r.err and "plain.exe: no icon" in r.err, r.err
+    assert r.out.startswith(str(exe) + ": 10") and r.out.count("\n") == 1, r.out
+    r = vigil("db", "icon-sig", tmp_path / "plain.exe")
+    assert r.rc == 0 and r.out == "", (r.out, r.err)
