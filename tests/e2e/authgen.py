@@ -4,6 +4,7 @@ signer, images signed by them, and the .crb lines that name each
 certificate as ClamAV does (SHA-1 of the subject name's DER content and of
 the serial number's bytes, the RSA modulus)."""
 import hashlib
+import struct
 import subprocess
 
 EXT = """[ca]
@@ -116,6 +117,15 @@ class Pki:
         run("osslsigncode", "sign", "-certs", self.d / (signer + ".pem"), "-ac", chain,
             "-key", self.d / (signer + ".key"), "-h", digest, "-in", src, "-out", out)
 
+    def sign_catalog(self, cat, out, signer="leaf"):
+        """A catalog (DER bytes) signed by a code signer, with its chain."""
+        chain = self.d / "chain.pem"
+        chain.write_bytes(self.inter.read_bytes() + self.ca.read_bytes())
+        src = self.d / "unsigned.cat"
+        src.write_bytes(cat)
+        run("osslsigncode", "sign", "-certs", self.d / (signer + ".pem"), "-ac", chain,
+            "-key", self.d / (signer + ".key"), "-h", "sha256", "-in", src, "-out", out)
+
 
 # ------------------------------------------------ legacy countersignatures
 def _len(n):
@@ -200,3 +210,44 @@ def countersign(d, signed, out, tsa, when):
     subprocess.run(["osslsigncode", "attach-signature", "-sigin", str(d / "sig2.der"),
                     "-in", str(plain), "-out", str(out)], capture_output=True)
     assert out.exists()
+
+
+# ------------------------------------------------ signed catalogs (.cat)
+def _seq(*c):
+    return _tlv(0x30, b"".join(c))
+
+
+def _set(*c):
+    return _tlv(0x31, b"".join(c))
+
+
+_DIGEST_OID = {"sha1": "1.3.14.3.2.26", "sha256": "2.16.840.1.101.3.4.2.1"}
+
+
+def authenticode_digest(img, algo):
+    """The Authenticode digest of a PE image without a certificate table:
+    every byte but the checksum and the security directory entry."""
+    opt = struct.unpack_from("<I", img, 0x3c)[0] + 24
+    ck = opt + 64
+    de = opt + (112 if struct.unpack_from("<H", img, opt)[0] == 0x20b else 96) + 4 * 8
+    return hashlib.new(algo, img[:ck] + img[ck + 4:de] + img[de + 8:]).digest()
+
+
+def catalog_member(digest, algo):
+    """A catalog member vouching for a PE image with this digest."""
+    spc = _seq(_seq(_oid("1.3.6.1.4.1.311.2.1.15"),
+                    _seq(b"\x03\x01\x00", _tlv(0xa0, _tlv(0xa2, _tlv(0x80, b""))))),
+               _seq(_seq(_oid(_DIGEST_OID[algo]), b"\x05\x00"), _tlv(0x04, digest)))
+    return _seq(_tlv(0x04, digest.hex().upper().encode("utf-16-le")),
+                _set(_seq(_oid("1.3.6.1.4.1.311.2.1.4"), _set(spc))))
+
+
+def catalog(members):
+    """An unsigned catalog: PKCS #7 SignedData (no signer yet) whose content
+    is a certificate trust list of the members, as makecat writes it."""
+    ctl = _seq(_seq(_oid("1.3.6.1.4.1.311.12.1.1")), _tlv(0x04, b"\x01" * 16),
+               _tlv(0x17, b"261202000000Z"),
+               _seq(_oid("1.3.6.1.4.1.311.12.1.2"), b"\x05\x00"), _seq(*members))
+    sd = _seq(b"\x02\x01\x01", _set(), _seq(_oid("1.3.6.1.4.1.311.10.1"), _tlv(0xa0, ctl)),
+              _set())
+    return _seq(_oid("1.2.840.113549.1.7.2"), _tlv(0xa0, sd))

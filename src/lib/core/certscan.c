@@ -1,155 +1,61 @@
 /*
- * certscan.c -- the .crb certificates against the Authenticode signature
- * of a PE image (formats/exe/authenticode.c), as ClamAV applies them: an
- * image whose signature holds a blocked certificate is detected under
- * that certificate's name; one whose signature holds and whose signer
- * chains up to a trusted certificate is trusted, and not matched at all.
- * A blocked certificate wins. A certificate matches a .crb line by the
- * SHA-1 of its subject, its serial (unless the line leaves it empty) and
- * its RSA modulus; a trusted line vouches for the signer itself when it
- * may sign code, and for what it issued (checked with its key) when it may
- * sign certificates. A line vouches for a certificate itself only if that
- * certificate's validity starts no earlier than the line's NotBefore; and
- * the signer's certificate must have been valid when the image was
- * signed: at the time of a countersignature by a certificate trusted to
- * sign time, or without one at the time of the scan, as in ClamAV.
+ * certscan.c -- code signing at scan time: a PE image whose Authenticode
+ * signature holds a blocked certificate (core/certtrust.c) is detected
+ * under that line's name, whatever vouches for it; one that a trusted
+ * signed catalog lists (core/catalog.c) or whose own signature a trusted
+ * signer made is trusted, and not matched at all.
  */
+#include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-#include <time.h>
 
+#include "core/certtrust.h"
 #include "core/engine_int.h"
 #include "core/scanner_int.h"
-#include "formats/exe/authenticode.h"
 
-#define CERT_CHAIN_MAX 8	/* issuers followed from the signer */
-
-static int same_cert(const struct vdb_view *v, const struct vdb_cert *e,
-		     const struct ac_cert *c)
+static int cmp20(const void *a, const void *b)
 {
-	return !memcmp(e->subject, c->subject, 20) &&
-	       (!e->has_serial || !memcmp(e->serial, c->serial, 20)) &&
-	       c->modulus && !strcasecmp(vdb_str(v, e->pubkey), c->modulus);
+	return memcmp(a, b, 20);
 }
 
-/* The name of a blocked line one of sig's certificates matches, or NULL. */
-static const char *blocked(const struct vigil_engine *e,
-			   const struct ac_sig *sig)
+static int cmp32(const void *a, const void *b)
 {
-	size_t i, k, j;
-
-	for (i = 0; i < e->nshards; i++) {
-		const struct vdb_view *v = &e->shards[i].v;
-
-		for (k = 0; k < v->ncert; k++)
-			for (j = 0; !v->cert[k].trusted && j < sig->ncerts; j++)
-				if (same_cert(v, &v->cert[k], &sig->certs[j]))
-					return vdb_str(v, v->cert[k].name);
-	}
-	return NULL;
+	return memcmp(a, b, 32);
 }
 
-/* 1 if a trusted line allowed all of 'use' is c, or (as_issuer) signed c. */
-static int vouched(const struct vigil_engine *e, const struct ac_cert *c,
-		   unsigned use, int as_issuer)
+/* 1 if the PE image's Authenticode digest is a member of a trusted signed
+ * catalog (core/catalog.c). */
+static int catalog_lists(const struct vigil_engine *e, const uint8_t *buf,
+			 size_t len)
 {
-	size_t i, k;
+	uint8_t d[32];
+	int k;
 
-	for (i = 0; i < e->nshards; i++) {
-		const struct vdb_view *v = &e->shards[i].v;
-
-		for (k = 0; k < v->ncert; k++) {
-			const struct vdb_cert *t = &v->cert[k];
-
-			if (!t->trusted || (t->uses & use) != use ||
-			    (!as_issuer && c->not_before < t->not_before))
-				continue;
-			if (as_issuer ? !memcmp(t->subject, c->issuer, 20) &&
-						ac_signed_by_key(
-							c, vdb_str(v, t->pubkey)) :
-					same_cert(v, t, c))
-				return 1;
-		}
-	}
-	return 0;
-}
-
-/* The embedded certificate that issued certs[at], or -1. */
-static int issuer_of(const struct ac_sig *sig, int at)
-{
-	const struct ac_cert *c = &sig->certs[at];
-	size_t j;
-
-	for (j = 0; j < sig->ncerts; j++)
-		if ((int)j != at && !memcmp(sig->certs[j].subject, c->issuer, 20) &&
-		    ac_signed_by(c, &sig->certs[j]))
-			return (int)j;
-	return -1;
-}
-
-/*
- * 1 if the certificate at 'at' is trusted for 'use' (CRB_CODE, CRB_TIME):
- * a trusted line allowed that use is the certificate, or issued (and may
- * sign certificates) it or a certificate up its chain. What a line may do
- * passes down the chain, as in ClamAV: an issuer that may not sign code
- * vouches for no code signer below it.
- */
-static int chain_trusted(const struct vigil_engine *e,
-			 const struct ac_sig *sig, int at, unsigned use)
-{
-	int depth;
-
-	for (depth = 0; depth < CERT_CHAIN_MAX && at >= 0; depth++) {
-		if (vouched(e, &sig->certs[at], depth ? use | CRB_CERT : use,
-			    0) ||
-		    vouched(e, &sig->certs[at], use | CRB_CERT, 1))
+	for (k = 0; k < 2; k++)
+		if (e->ncat_digest[k] && ac_image_digest(buf, len, k, d) == 0 &&
+		    bsearch(d, e->cat_digest[k], e->ncat_digest[k],
+			    k ? 32 : 20, k ? cmp32 : cmp20))
 			return 1;
-		at = issuer_of(sig, at);
-	}
 	return 0;
 }
 
-/*
- * 1 if the signing time is one the signer's certificate was valid at: the
- * time of a countersignature (an old Authenticode timestamp) made by a
- * certificate trusted to sign time, or without one the time of the scan.
- * A countersignature that does not hold makes the signature untrusted,
- * as in ClamAV.
- */
-static int dated(const struct vigil_engine *e, const struct ac_sig *sig)
-{
-	const struct ac_cert *c = &sig->certs[sig->signer];
-	int64_t when = sig->stamp ? sig->stamp_time : (int64_t)time(NULL);
-
-	if (sig->stamp < 0 ||
-	    (sig->stamp &&
-	     !chain_trusted(e, sig, sig->stamp_signer, CRB_TIME)))
-		return 0;
-	return when >= c->not_before && when <= c->not_after;
-}
-
-/* 1 if the signer is trusted: a valid signature, dated while its
- * certificate was valid, by a signer trusted to sign code. */
-static int trusted(const struct vigil_engine *e, const struct ac_sig *sig)
-{
-	return sig->valid && sig->signer >= 0 && dated(e, sig) &&
-	       chain_trusted(e, sig, sig->signer, CRB_CODE);
-}
-
+/* A blocked certificate detects the image, whatever vouches for it; then a
+ * trusted catalog listing it, or a trusted signature of its own. */
 int certscan_run(struct vigil_scanner *s, const uint8_t *buf, size_t len)
 {
 	const char *name;
 	struct ac_sig sig;
-	int rc;
+	int rc, has;
 
-	if (!s->e->has_certs || (rc = ac_read(buf, len, &sig)) == 0)
-		return 0;
-	if (rc < 0)
-		return rc;
-	if ((name = blocked(s->e, &sig)) != NULL)
+	if (!s->e->has_certs || (has = ac_read(buf, len, &sig)) < 0)
+		return s->e->has_certs ? has : 0;
+	if (has && (name = certtrust_blocked(s->e, &sig)) != NULL)
 		rc = scanner_detect(s, name);
+	else if (catalog_lists(s->e, buf, len) ||
+		 (has && certtrust_trusted(s->e, &sig)))
+		rc = CERTSCAN_TRUSTED;
 	else
-		rc = trusted(s->e, &sig) ? CERTSCAN_TRUSTED : 0;
-	ac_free(&sig);
+		rc = 0;
+	if (has)
+		ac_free(&sig);
 	return rc;
 }

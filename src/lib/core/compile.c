@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/catalog.h"
 #include "core/engine_int.h"
 #include "util/fileio.h"
 #include "sig/lexpr.h"
@@ -183,7 +184,7 @@ static int build_matchers(struct vigil_engine *e)
 		}
 		e->cache_hits += (uint64_t)s->m.from_cache;
 	}
-	return 0;
+	return catalog_build(e);
 }
 
 static uint64_t shard_sigs(const struct vdb_view *v)

@@ -101,6 +101,8 @@ void vigil_engine_free(struct vigil_engine *e)
 	for (i = 0; i < e->nshards; i++)
 		shard_free(&e->shards[i]);
 	free(e->ignore);
+	free(e->cat_digest[0]);
+	free(e->cat_digest[1]);
 	free(e);
 }
 

@@ -76,6 +76,9 @@ struct vigil_engine {
 	int has_cdb;		/* some shard has container metadata */
 	int has_phish;		/* some shard has a phishing list */
 	int has_certs;		/* some shard has .crb certificates */
+	uint8_t *cat_digest[2];	/* the PE members of trusted catalogs: SHA-1
+				 * (20 bytes each) and SHA-256 (32), sorted */
+	size_t ncat_digest[2];
 	int has_gsb;		/* some shard has URL hashes */
 	uint64_t skipped;
 	uint64_t cache_hits;

@@ -121,6 +121,7 @@ int hashscan_run(struct vigil_scanner *s, int base, const uint8_t *buf,
 #define CERTSCAN_TRUSTED 2
 int certscan_run(struct vigil_scanner *s, const uint8_t *buf, size_t len);
 
+
 /* secthash.c: PE section hash signatures over an object. */
 int secthash_scan(struct vigil_scanner *s, const uint8_t *buf, size_t len);
 

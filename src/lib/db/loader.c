@@ -39,7 +39,7 @@ static const struct {
 	{ "imp", LK_IMP, 0 },	 { "cdb", LK_CDB, 0 },
 	{ "ftm", LK_FTM, 0 }, { "pdb", LK_PDB, 0 },
 	{ "gdb", LK_PDB, 0 }, { "wdb", LK_WDB, 0 },
-	{ "crb", LK_CRB, 0 },	 { "cat", LK_UNSUPPORTED, 0 },
+	{ "crb", LK_CRB, 0 },	 { "cat", LK_CAT, 0 },
 	{ "idb", LK_IDB, 0 }, { "cbc", LK_UNSUPPORTED, 0 },
 	{ "yar", LK_UNSUPPORTED, 0 }, { "yara", LK_UNSUPPORTED, 0 },
 	{ "pwdb", LK_UNSUPPORTED, 0 }, { "db", LK_UNSUPPORTED, 0 },
@@ -231,6 +231,32 @@ static int container(struct loadctx *lc, const char *name, int kind,
 	return rc;
 }
 
+/* A signed catalog: kept whole, checked when the engine is compiled. */
+static int catalog(struct loadctx *lc, const char *name, const uint8_t *buf,
+		   size_t len)
+{
+	struct sigset *ss = lc->ss;
+	struct vdb_catalog *c;
+	const char *base = strrchr(name, '/');
+	int rc;
+
+	if (len < 2 || buf[0] != 0x30 || len > CAT_MAX_BYTES)
+		return load_warn(lc, VIGIL_EFORMAT, "not a signed catalog of "
+				 "at most %u MiB", CAT_MAX_BYTES >> 20);
+	if (!(c = varr_push(&ss->cat)))
+		return VIGIL_ENOMEM;
+	c->off = ss->catblob.len;
+	c->len = len;
+	c->reserved = 0;
+	if ((rc = sigset_string(ss, base ? base + 1 : name,
+				strlen(base ? base + 1 : name), &c->name)) ||
+	    (rc = vbuf_append(&ss->catblob, buf, len)) < 0) {
+		ss->cat.n--;
+		return rc;
+	}
+	return 0;
+}
+
 int loader_load(struct loadctx *lc, const char *name, const uint8_t *buf,
 		size_t len)
 {
@@ -260,6 +286,8 @@ int loader_load(struct loadctx *lc, const char *name, const uint8_t *buf,
 		return container(lc, name, kind, buf, len);
 	case LK_SKIP:
 		return 0;
+	case LK_CAT:
+		return catalog(lc, name, buf, len);
 	case LK_UNSUPPORTED:
 		if (!(lines = count_lines(buf, len)))
 			return 0;

@@ -10,10 +10,13 @@
 
 #include "db/sigset.h"
 
+/* Largest signed catalog (.cat) read. */
+#define CAT_MAX_BYTES (64u << 20)
+
 enum loader_kind {
 	LK_UNKNOWN = 0,
 	LK_HASH, LK_ALLOW, LK_SECTHASH, LK_IMP, LK_NDB, LK_LDB, LK_IGN2, LK_IGN,
-	LK_CDB, LK_FTM, LK_PDB, LK_WDB, LK_CRB, LK_IDB,
+	LK_CDB, LK_FTM, LK_PDB, LK_WDB, LK_CRB, LK_IDB, LK_CAT,
 	LK_CVD, LK_CLD, LK_CUD,	/* containers */
 	LK_VDB,			/* compiled database: not for the loader */
 	LK_SKIP,		/* files that carry no signatures (.info) */

@@ -29,6 +29,7 @@ int sigset_init(struct sigset *ss)
 	varr_init(&ss->ldbicon, sizeof(struct vdb_ldb_icon));
 	varr_init(&ss->icon_group[0], sizeof(uint32_t));
 	varr_init(&ss->icon_group[1], sizeof(uint32_t));
+	varr_init(&ss->cat, sizeof(struct vdb_catalog));
 	varr_init(&ss->macro, sizeof(struct vdb_macro));
 	varr_init(&ss->macropat, sizeof(struct vdb_macro_pat));
 	varr_init(&ss->cdb, sizeof(struct vdb_cdb));
@@ -56,6 +57,8 @@ void sigset_free(struct sigset *ss)
 	varr_free(&ss->ldbicon);
 	varr_free(&ss->icon_group[0]);
 	varr_free(&ss->icon_group[1]);
+	varr_free(&ss->cat);
+	vbuf_free(&ss->catblob);
 	varr_free(&ss->macro);
 	varr_free(&ss->macropat);
 	varr_free(&ss->cdb);
@@ -87,7 +90,7 @@ const char *sigset_str(const struct sigset *ss, uint32_t off)
 uint64_t sigset_count(const struct sigset *ss)
 {
 	uint64_t n = ss->ndb.n + ss->ldb.n + ss->cdb.n + ss->phish.n +
-		     ss->cert.n + ss->icon.n;
+		     ss->cert.n + ss->icon.n + ss->cat.n;
 	size_t a;
 
 	for (a = 0; a < HT_N; a++)

@@ -47,6 +47,8 @@ struct sigset {
 	struct varr icon;		/* struct vdb_icon (.idb) */
 	struct varr ldbicon;		/* struct vdb_ldb_icon */
 	struct varr icon_group[2];	/* uint32_t: distinct group names */
+	struct varr cat;		/* struct vdb_catalog */
+	struct vbuf catblob;		/* their bytes */
 	struct varr macro;		/* struct vdb_macro */
 	struct varr macropat;		/* struct vdb_macro_pat */
 	struct varr cdb;		/* struct vdb_cdb */

@@ -44,6 +44,10 @@ struct vdb_view {
 	size_t nicon;
 	const struct vdb_ldb_icon *ldbicon;
 	size_t nldbicon;
+	const struct vdb_catalog *cat;
+	size_t ncat;
+	const uint8_t *catblob;
+	size_t catblob_len;
 	const struct vdb_macro *macro;
 	size_t nmacro;
 	const struct vdb_macro_pat *macropat;

@@ -63,6 +63,8 @@ enum vdb_section_id {
 	VDB_SEC_FUZZY = 36,	/* struct vdb_fuzzy[]: image fuzzy hashes */
 	VDB_SEC_ICON = 37,	/* struct vdb_icon[]: icon metrics (.idb) */
 	VDB_SEC_LDBICON = 38,	/* struct vdb_ldb_icon[]: IconGroup1/2 */
+	VDB_SEC_CATALOG = 39,	/* struct vdb_catalog[]: signed catalogs */
+	VDB_SEC_CATBLOB = 40,	/* their bytes */
 };
 
 enum hash_algo { HASH_MD5 = 0, HASH_SHA1 = 1, HASH_SHA256 = 2, HASH_NALGO };
@@ -266,6 +268,15 @@ struct vdb_ldb_icon {
 	uint32_t group[2];
 	uint32_t reserved;
 };				/* 16 bytes */
+
+/* A signed catalog (.cat): its DER bytes in VDB_SEC_CATBLOB, checked
+ * when the engine is compiled (core/catalog.c). */
+struct vdb_catalog {
+	uint64_t off;
+	uint64_t len;
+	uint32_t name;		/* its file name */
+	uint32_t reserved;
+};				/* 24 bytes */
 
 struct vdb_macro_pat {
 	uint32_t code_off;	/* its pattern in VDB_SEC_CODE */

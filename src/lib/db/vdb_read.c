@@ -199,7 +199,8 @@ static int bcomps_ok(const struct vdb_view *v)
 }
 
 /* Icon metrics within what the .idb reader accepts (db/idbsig.c); group
- * requirements of .ldb lines that ask for them, in owner order. */
+ * requirements of .ldb lines that ask for them, in owner order; catalogs
+ * inside their bytes. */
 static int icons_ok(const struct vdb_view *v)
 {
 	size_t i, k, j;
@@ -229,6 +230,11 @@ static int icons_ok(const struct vdb_view *v)
 		    !name_ok(v, r->group[0]) || !name_ok(v, r->group[1]))
 			return 0;
 	}
+	for (i = 0; i < v->ncat; i++)
+		if (!name_ok(v, v->cat[i].name) ||
+		    v->cat[i].off > v->catblob_len ||
+		    v->cat[i].len > v->catblob_len - v->cat[i].off)
+			return 0;
 	return 1;
 }
 
@@ -373,7 +379,10 @@ int vdb_open(const uint8_t *buf, size_t len, const uint64_t *body_sum,
 				   &v->nicon)) ||
 	    (v->icon = p, section(v, VDB_SEC_LDBICON, sizeof(*v->ldbicon),
 				  &p, &v->nldbicon)) ||
-	    (v->ldbicon = p, section(v, VDB_SEC_IGNORE, 4, &p, &v->nignore)))
+	    (v->ldbicon = p, section(v, VDB_SEC_CATALOG, sizeof(*v->cat), &p,
+				     &v->ncat)) ||
+	    (v->cat = p, section(v, VDB_SEC_CATBLOB, 1, &p, &v->catblob_len)) ||
+	    (v->catblob = p, section(v, VDB_SEC_IGNORE, 4, &p, &v->nignore)))
 		return bad(why, "bad section bounds");
 	v->ignore = p;
 	if (!records_ok(v))

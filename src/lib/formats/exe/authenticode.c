@@ -40,7 +40,8 @@ struct ac_layout {
 	size_t cksum, dirent, table, table_len;
 };
 
-static int layout(const uint8_t *b, size_t len, struct ac_layout *l)
+static int layout(const uint8_t *b, size_t len, struct ac_layout *l,
+		  int unsigned_ok)
 {
 	struct pe_info pe;
 	size_t opt, ndirs_at;
@@ -56,6 +57,10 @@ static int layout(const uint8_t *b, size_t len, struct ac_layout *l)
 		return -1;
 	l->table = le32_load(b + l->dirent);
 	l->table_len = le32_load(b + l->dirent + 4);
+	if (unsigned_ok && !l->table && !l->table_len) {
+		l->table = len; /* no certificate table: all is hashed */
+		return 0;
+	}
 	if (!l->table || l->table_len < 8 || l->table > len ||
 	    l->table_len > len - l->table || l->table < l->dirent + 8)
 		return -1;
@@ -334,25 +339,14 @@ static PKCS7 *table_pkcs7(const uint8_t *b, const struct ac_layout *l)
 	return p7;
 }
 
-int ac_read(const uint8_t *b, size_t len, struct ac_sig *sig)
+void ac_fill(struct ac_sig *sig, void *p7v)
 {
-	STACK_OF(X509) *certs;
-	struct ac_layout l;
-	X509_SIG *dinfo = NULL;
-	const uint8_t *c;
-	PKCS7 *p7;
-	long clen;
-	int i, n;
+	PKCS7 *p7 = p7v;
+	STACK_OF(X509) *certs = p7->d.sign->cert;
+	int i, n = sk_X509_num(certs);
 
 	memset(sig, 0, sizeof(*sig));
-	sig->signer = -1;
-	if (layout(b, len, &l) || !(p7 = table_pkcs7(b, &l))) {
-		ERR_clear_error();
-		return 0;
-	}
 	sig->p7 = p7;
-	certs = p7->d.sign->cert;
-	n = sk_X509_num(certs);
 	for (i = 0; i < n && sig->ncerts < AC_MAX_CERTS; i++)
 		if (!describe(sk_X509_value(certs, i), &sig->certs[sig->ncerts]))
 			sig->ncerts++;
@@ -360,13 +354,50 @@ int ac_read(const uint8_t *b, size_t len, struct ac_sig *sig)
 			free(sig->certs[sig->ncerts].modulus);
 	sig->signer = signer_index(p7, sig);
 	stamp(p7, sig);
+}
+
+int ac_signer_holds(const struct ac_sig *sig, const uint8_t *c, size_t clen)
+{
+	return sig->signer >= 0 &&
+	       signer_holds(sig->p7, sig->certs[sig->signer].x509, c,
+			    (long)clen);
+}
+
+int ac_read(const uint8_t *b, size_t len, struct ac_sig *sig)
+{
+	struct ac_layout l;
+	X509_SIG *dinfo = NULL;
+	const uint8_t *c;
+	PKCS7 *p7;
+	long clen;
+
+	memset(sig, 0, sizeof(*sig));
+	sig->signer = -1;
+	if (layout(b, len, &l, 0) || !(p7 = table_pkcs7(b, &l))) {
+		ERR_clear_error();
+		return 0;
+	}
+	ac_fill(sig, p7);
 	if (sig->signer >= 0 && !indirect_data(p7, &c, &clen, &dinfo))
 		sig->valid = digest_holds(b, len, &l, dinfo) &&
-			     signer_holds(p7, sig->certs[sig->signer].x509, c,
-					  clen);
+			     ac_signer_holds(sig, c, (size_t)clen);
 	X509_SIG_free(dinfo);
 	ERR_clear_error();
 	return 1;
+}
+
+int ac_image_digest(const uint8_t *b, size_t len, int sha256, uint8_t *out)
+{
+	struct ac_layout l;
+	unsigned n = 0;
+
+	if (layout(b, len, &l, 1) ||
+	    image_digest(b, len, &l, sha256 ? EVP_sha256() : EVP_sha1(), out,
+			 &n)) {
+		ERR_clear_error();
+		return -1;
+	}
+	return 0;
 }
 
 void ac_free(struct ac_sig *sig)

@@ -38,6 +38,15 @@ struct ac_sig {
  * free it with ac_free), 0 if not, VIGIL_ENOMEM. */
 int ac_read(const uint8_t *b, size_t len, struct ac_sig *sig);
 void ac_free(struct ac_sig *sig);
+/* Fills sig from a PKCS #7 SignedData (OpenSSL's PKCS7, which sig then
+ * owns): its certificates, its signer, a countersignature (not valid). */
+void ac_fill(struct ac_sig *sig, void *p7);
+/* 1 if the signer's message digest covers c[0..clen) and its signature
+ * over the authenticated attributes holds with its certificate's key. */
+int ac_signer_holds(const struct ac_sig *sig, const uint8_t *c, size_t clen);
+/* The Authenticode digest of a PE image, signed or not, with SHA-256 (32
+ * bytes) or SHA-1 (20) into out: 0, or -1 if b is no PE it can hash. */
+int ac_image_digest(const uint8_t *b, size_t len, int sha256, uint8_t *out);
 /* 1 if certificate c was signed with the key of certificate by. */
 int ac_signed_by(const struct ac_cert *c, const struct ac_cert *by);
 /* 1 if certificate c was signed with the RSA key (hex modulus, exponent
