@@ -115,8 +115,9 @@ int hashscan_run(struct vigil_scanner *s, int base, const uint8_t *buf,
 
 /*
  * certscan.c: a PE image's Authenticode signature against the .crb
- * certificates: 0, 1 (a blocked certificate: detected, stop), an error, or
- * CERTSCAN_TRUSTED (a trusted signer: the image is not to be matched).
+ * certificates, and the signed catalogs: 0, 1 (a blocked certificate:
+ * detected, stop), an error, or CERTSCAN_TRUSTED (a trusted signer or
+ * catalog: the image is not to be matched).
  */
 #define CERTSCAN_TRUSTED 2
 int certscan_run(struct vigil_scanner *s, const uint8_t *buf, size_t len);

@@ -10,7 +10,7 @@
  * verifies with the signer's key. DER and the cryptography are OpenSSL's;
  * the certificates are described as ClamAV's .crb lines name them (SHA-1
  * of the subject name's DER content and of the serial number's bytes,
- * the RSA modulus). Who trusts or blocks them is core/certscan.c's part.
+ * the RSA modulus). Who trusts or blocks them is core/certtrust.c's part.
  */
 #include <stdio.h>
 #include <stdlib.h>
