@@ -256,17 +256,18 @@ int hwp3_extract(struct fmt_ctx *c, const uint8_t *buf, size_t len)
 			rc = VIGIL_ENOMEM;
 		else if (o.stop && o.b.len > o.max)
 			rc = fmt_too_big(c, "hwp3-content");
-		else if (o.stop)
-			rc = 0;
-		else
+		else if (!o.stop) /* else the ratio or time guard said so */
 			rc = fmt_child(c, "hwp3-content", o.b.data, o.b.len);
+		if (o.err)
+			fmt_warn(c, "HWP 3 content: %s (%zu bytes recovered)",
+				 o.err, o.b.len);
 		h.b = o.b.data;
 		h.len = o.b.len;
 	} else {
 		h.b = buf + start;
 		h.len = len - start;
 	}
-	if (!rc && h.len)
+	if (!rc && h.len && !o.stop)
 		rc = content(&h);
 	vbuf_free(&o.b);
 	if (rc == FMT_DAMAGED) {
