@@ -11,10 +11,13 @@
  * values agree: a vertical pass that keeps floats, then a horizontal pass
  * rounded to 8 bits; each pass normalises its kernel weights by their
  * sum. Rows are taken as they are decoded, so a tall image needs only 32
- * rows of floats. The DCT is in double precision (ClamAV's is a single
- * precision FFT): the two differ only for a coefficient on the median.
+ * rows of floats. The DCT is ClamAV's too, in single precision step for
+ * step (core/dct32.c): a coefficient that is zero in exact arithmetic
+ * (flat, symmetric images) comes out with ClamAV's rounding, which
+ * decides its bit against the median.
  */
 #include "core/imghash.h"
+#include "core/dct32.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -147,53 +150,38 @@ static int horizontal(struct resize *z)
 }
 
 /*
- * One DCT-II term u of SIDE values, each taken at step. A constant input
- * (a one-pixel-wide image, stretched) has exact zeros as its other terms,
- * as ClamAV's FFT gives them, rather than rounding noise that would
- * decide bits.
+ * Bits of the 8 x 8 lowest DCT-II coefficients against their median: the
+ * gray image as floats in 0..1, a DCT of each column then of each row
+ * (each doubled, as ClamAV scales them), all in single precision as
+ * ClamAV's (core/dct32.c).
  */
-static double dct_term(const double *v, size_t step, int u,
-		       const double c[SIDE][LOW])
-{
-	double sum = 0;
-	int x, flat = 1;
-
-	for (x = 1; x < SIDE && flat; x++)
-		flat = v[x * step] == v[0];
-	if (flat && u)
-		return 0;
-	for (x = 0; x < SIDE; x++)
-		sum += v[x * step] * c[x][u];
-	return sum;
-}
-
-/* Bits of the 8 x 8 lowest DCT-II coefficients against their median. */
 static void dct_bits(const uint8_t *px, uint8_t out[IMGHASH_BYTES])
 {
-	double c[SIDE][LOW], f[SIDE * SIDE], rows[SIDE * LOW];
-	double coef[LOW * LOW], sorted[LOW * LOW], median;
-	int u, v, x, y, i, j;
+	float t[SIDE * SIDE], col[SIDE], coef[LOW * LOW], sorted[LOW * LOW];
+	float median;
+	int x, y, i, j;
 
-	for (u = 0; u < LOW; u++)
-		for (x = 0; x < SIDE; x++)
-			c[x][u] = cos(M_PI * (2 * x + 1) * u / (2.0 * SIDE));
-	for (i = 0; i < SIDE * SIDE; i++)
-		f[i] = px[i] / 255.0;
-	for (y = 0; y < SIDE; y++)
-		for (u = 0; u < LOW; u++)
-			rows[y * LOW + u] = dct_term(f + y * SIDE, 1, u, c);
-	for (v = 0; v < LOW; v++)
-		for (u = 0; u < LOW; u++)
-			coef[v * LOW + u] = dct_term(rows + u, LOW, v, c);
+	for (x = 0; x < SIDE; x++) {	/* columns */
+		for (y = 0; y < SIDE; y++)
+			col[y] = (float)px[y * SIDE + x] / 255.0f;
+		dct32(col);
+		for (y = 0; y < SIDE; y++)
+			t[y * SIDE + x] = col[y] * 2.0f;
+	}
+	for (y = 0; y < LOW; y++) {	/* rows: the 8 lowest are kept */
+		dct32(t + y * SIDE);
+		for (x = 0; x < LOW; x++)
+			coef[y * LOW + x] = t[y * SIDE + x] * 2.0f;
+	}
 	memcpy(sorted, coef, sizeof(sorted));
 	for (i = 1; i < LOW * LOW; i++) /* insertion sort: 64 values */
 		for (j = i; j > 0 && sorted[j - 1] > sorted[j]; j--) {
-			double t = sorted[j];
+			float v = sorted[j];
 
 			sorted[j] = sorted[j - 1];
-			sorted[j - 1] = t;
+			sorted[j - 1] = v;
 		}
-	median = (sorted[31] + sorted[32]) / 2;
+	median = (sorted[31] + sorted[32]) / 2.0f;
 	memset(out, 0, IMGHASH_BYTES);
 	for (i = 0; i < LOW * LOW; i++)
 		if (coef[i] > median)
