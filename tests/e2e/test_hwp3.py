@@ -74,3 +74,14 @@ def test_hwp3_password_and_damage(tmp_path, vigil, clamscan):
     assert "Heuristics.Broken.HWP3" in found["cut.hwp"], v.out
     c = clamscan("--no-summary", "-d", sigs(tmp_path), d / "pw.hwp")
     assert c.rc == 0, c.out  # clamscan: password-protected is clean
+
+
+def test_scan_hwp3_no(tmp_path, vigil, clamscan):
+    """--scan-hwp3=no leaves HWP 3 documents unread, as in clamscan."""
+    d = tmp_path / "docs"
+    d.mkdir()
+    (d / "blocks.hwp").write_bytes(fg.hwp3(blocks=[(2, OLE)]))
+    db = sigs(tmp_path)
+    v = vigil("scan", "--no-summary", "--allmatch", "--scan-hwp3=no", "-d", db, d)
+    c = clamscan("--no-summary", "--allmatch", "-r", "--scan-hwp3=no", "-d", db, d)
+    assert by_file(v, d) == by_file(c, d) == {}, (v.out, c.out)

@@ -121,3 +121,14 @@ def test_broken_and_hostile_volumes(tmp_path, vigil):
     assert found.get("noanchor.udf") == {"Heuristics.Broken.UDF"}, r.out
     assert found.get("cut.udf") == {"Udf.A", "Heuristics.Broken.UDF"}, r.out
     assert "Heuristics.Limits.Exceeded.MaxRecursion" in found.get("loop.udf", set()), r.out
+
+
+def test_scan_archive_no(tmp_path, vigil, clamscan):
+    """--scan-archive=no leaves UDF volumes unread, as in clamscan."""
+    d = tmp_path / "f"
+    d.mkdir()
+    (d / "flat.udf").write_bytes(fg.udf({"a.txt": A, "b.bin": B}))
+    db = sigs(tmp_path)
+    v = vigil("scan", "--no-summary", "--scan-archive=no", "-d", db, d)
+    c = clamscan("--no-summary", "-r", "--scan-archive=no", "-d", db, d)
+    assert by_file(v, d) == by_file(c, d) == {}, (v.out, c.out)
