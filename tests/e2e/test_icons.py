@@ -193,3 +193,29 @@ def test_icon_sig_errors(tmp_path, vigil):
     assert r.out.startswith(str(exe) + ": 10") and r.out.count("\n") == 1, r.out
     r = vigil("db", "icon-sig", tmp_path / "plain.exe")
     assert r.rc == 0 and r.out == "", (r.out, r.err)
+
+
+def test_icons_of_each_object_in_an_archive(tmp_path, vigil, clamscan):
+    """Two PEs of the same length in one zip, one with a listed icon and
+    one without: each is measured for itself (the icons kept for one
+    object never answer for the next), as clamscan finds."""
+    import zipfile
+    d, db = icon_set(tmp_path, vigil)
+    hit = ig.pe_with_icons([icon(32, 32, 24, 1)])
+    miss = ig.pe_with_icons([icon(32, 32, 24, 3)])
+    assert len(hit) == len(miss)
+    z = tmp_path / "z"
+    z.mkdir()
+    for name, order in (("hit-first.zip", (hit, miss)), ("miss-first.zip", (miss, hit))):
+        with zipfile.ZipFile(z / name, "w", zipfile.ZIP_DEFLATED) as f:
+            for i, data in enumerate(order):
+                f.writestr("m%d.exe" % i, data)
+    v = vigil("scan", "--no-summary", "--allmatch", "-d", db, z)
+    c = clamscan("--no-summary", "--allmatch", "-r", "-d", db, z)
+    assert by_file(c, z) == {"hit-first.zip": {"Icon.G1", "Icon.Any"},
+                             "miss-first.zip": {"Icon.G1", "Icon.Any"}}, c.out
+    assert by_file(v, z) == by_file(c, z), v.out
+    assert "hit-first.zip//m0.exe: Icon.G1 FOUND" in v.out, v.out
+    assert "miss-first.zip//m1.exe: Icon.G1 FOUND" in v.out, v.out
+    assert "hit-first.zip//m1.exe" not in v.out, v.out
+    assert "miss-first.zip//m0.exe" not in v.out, v.out

@@ -9,6 +9,7 @@
  */
 #include "core/iconscan.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/iconmetrics.h"
@@ -25,26 +26,98 @@ static int group_ok(const char *want, const char *have)
 	return !want || !strcmp(want, have);
 }
 
-/* 1 if the icon is close to an entry of the wanted groups. */
+/* The metrics of the icons of the PE last walked, kept for the other
+ * icon-group signatures of the same object (main.ldb's often share an
+ * entry-point pattern): keyed by its bytes' place and length. */
+struct icon_cache {
+	const uint8_t *buf;
+	size_t len;
+	int partial;		/* icons were left past a bound */
+	size_t n, cap;
+	struct vdb_icon_metrics *m;
+};
+
 static int on_icon(void *ctx, uint32_t *img, unsigned side)
 {
-	const struct want *w = ctx;
-	struct vdb_icon_metrics m;
-	size_t k, i;
+	struct icon_cache *c = ctx;
 	int rc;
 
-	if ((rc = iconmetrics_compute(img, side, &m)) < 0)
-		return rc;
-	for (k = 0; k < w->e->nshards; k++) {
-		const struct vdb_view *v = &w->e->shards[k].v;
+	if (c->n == c->cap) {
+		size_t cap = c->cap ? 2 * c->cap : 16;
+		struct vdb_icon_metrics *m = realloc(c->m, cap * sizeof(*m));
 
-		for (i = 0; i < v->nicon; i++)
-			if (group_ok(w->group[0], vdb_str(v, v->icon[i].group[0])) &&
-			    group_ok(w->group[1], vdb_str(v, v->icon[i].group[1])) &&
-			    iconmetrics_match(&m, &v->icon[i].m))
-				return 1;
+		if (!m)
+			return VIGIL_ENOMEM;
+		c->m = m;
+		c->cap = cap;
 	}
+	if ((rc = iconmetrics_compute(img, side, &c->m[c->n])) < 0)
+		return rc;
+	c->n++;
 	return 0;
+}
+
+/* The object's icons, measured once: the cache, or NULL (*rc set). */
+static struct icon_cache *measured(struct vigil_scanner *s,
+				   const uint8_t *buf, size_t len, int *rc)
+{
+	struct icon_cache *c = s->icons;
+	struct pe_info pe;
+
+	*rc = 0;
+	if (!c && !(c = s->icons = calloc(1, sizeof(*c)))) {
+		*rc = VIGIL_ENOMEM;
+		return NULL;
+	}
+	if (c->buf == buf && c->len == len)
+		return c;
+	c->buf = NULL;
+	c->n = 0;
+	c->partial = 0;
+	if (pe_parse(buf, len, &pe) == 0) {
+		*rc = peicon_each(buf, len, &pe, on_icon, c);
+		if (*rc < 0)
+			return NULL;
+		c->partial = *rc == PEICON_PARTIAL;
+	}
+	c->buf = buf;
+	c->len = len;
+	*rc = 0;
+	return c;
+}
+
+/* 1 if an icon is close to an entry of the wanted groups. */
+static int close_to(const struct icon_cache *c, const struct want *w)
+{
+	size_t i, k, j;
+
+	for (i = 0; i < c->n; i++)
+		for (k = 0; k < w->e->nshards; k++) {
+			const struct vdb_view *v = &w->e->shards[k].v;
+
+			for (j = 0; j < v->nicon; j++)
+				if (group_ok(w->group[0],
+					     vdb_str(v, v->icon[j].group[0])) &&
+				    group_ok(w->group[1],
+					     vdb_str(v, v->icon[j].group[1])) &&
+				    iconmetrics_match(&c->m[i], &v->icon[j].m))
+					return 1;
+		}
+	return 0;
+}
+
+void iconscan_forget(struct vigil_scanner *s)
+{
+	if (s->icons)
+		s->icons->buf = NULL;
+}
+
+void iconscan_free(struct vigil_scanner *s)
+{
+	if (s->icons)
+		free(s->icons->m);
+	free(s->icons);
+	s->icons = NULL;
 }
 
 /* The groups .ldb li asks for (binary search by owner). */
@@ -84,16 +157,16 @@ int iconscan_match(struct vigil_scanner *s, const struct shard *sh,
 {
 	const struct vdb_view *v = &sh->v;
 	struct want w = { s->e, { NULL, NULL } };
-	struct pe_info pe;
+	struct icon_cache *c;
 	int rc;
 
-	if (!any_icons(s->e) || wanted(v, li, &w) < 0 ||
-	    pe_parse(buf, len, &pe) < 0)
+	if (!any_icons(s->e) || wanted(v, li, &w) < 0)
 		return 0;
-	rc = peicon_each(buf, len, &pe, on_icon, &w);
-	if (rc < 0 || rc == PEICON_STOPPED)
-		return rc < 0 ? rc : 1;
-	if (rc != PEICON_PARTIAL)
+	if (!(c = measured(s, buf, len, &rc)))
+		return rc;
+	if (close_to(c, &w))
+		return 1;
+	if (!c->partial)
 		return 0;
 	if (s->opts.flags & VIGIL_SCAN_ALERT_EXCEEDS_MAX)
 		return (rc = scanner_limit(s, LIMIT_ICONS)) < 0 ? rc : 0;

@@ -19,5 +19,10 @@
  */
 int iconscan_match(struct vigil_scanner *s, const struct shard *sh,
 		   uint32_t li, const uint8_t *buf, size_t len);
+/* A new object: the icon metrics kept are not its (the same place and
+ * length may hold other bytes now). */
+void iconscan_forget(struct vigil_scanner *s);
+/* Frees the scanner's cache of icon metrics. */
+void iconscan_free(struct vigil_scanner *s);
 
 #endif

@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/iconscan.h"
 #include "core/opts.h"
 #include "core/pcrescan.h"
 #include "core/scanner_int.h"
@@ -150,6 +151,7 @@ void vigil_scanner_free(struct vigil_scanner *s)
 	free(s->norm);
 	free(s->exe);
 	pcrescan_scanner_free(s);
+	iconscan_free(s);
 	seen_free(&s->w.seen);
 	free(s->stream.buf);
 	if (s->stream.fd >= 0)

@@ -66,6 +66,8 @@ struct walk {
 				 * WALK_CHAIN_MAX are in chain) */
 };
 
+struct icon_cache;
+
 struct vigil_scanner {
 	const struct vigil_engine *e;
 	struct vigil_scan_options opts;
@@ -77,6 +79,7 @@ struct vigil_scanner {
 	uint8_t *norm;
 	size_t normcap;
 	struct exeinfo *exe;	/* headers of the object being matched */
+	struct icon_cache *icons; /* its icons' metrics (iconscan.c) */
 	struct walk w;
 	struct stream stream;
 	struct pcrescan_state *pcre;	/* PCRE2 match data, on first use */

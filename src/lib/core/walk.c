@@ -17,6 +17,7 @@
 #include "core/digest.h"
 #include "core/filetype.h"
 #include "core/htmlnorm.h"
+#include "core/iconscan.h"
 #include "core/phishscan.h"
 #include "core/scanner_int.h"
 #include "core/textnorm.h"
@@ -264,6 +265,7 @@ static int scan_obj(struct vigil_scanner *s, const uint8_t *buf, size_t len,
 	s->handler = 0;
 	s->obj_type = type;
 	s->img_state = IMG_HASH_UNKNOWN;
+	iconscan_forget(s);
 	rc = type == VIGIL_TYPE_PE ? certscan_run(s, buf, len) : 0;
 	if (rc == CERTSCAN_TRUSTED)
 		rc = 0; /* a trusted signer: not matched, as clamscan */
