@@ -338,8 +338,10 @@ static int entry_data(struct udf *u, const struct entry *e, uint64_t want,
 		uint64_t take;
 
 		extent(u, ad, step, e->ref, &x);
-		if (!x.len || ++n > UDF_MAX_EXTENTS)
+		if (!x.len)
 			break;
+		if (++n > UDF_MAX_EXTENTS)
+			return FMT_DAMAGED; /* what was read goes on, flagged */
 		if ((x.kind == 3 || x.rec) &&
 		    (x.off > u->len || x.len > u->len - x.off))
 			return FMT_DAMAGED;
@@ -434,12 +436,15 @@ static int directory(struct udf *u, const struct entry *e, char *path,
 		fmt_warn(u->c, "%s: directories past %u MiB not read", path,
 			 UDF_MAX_DIR_BYTES >> 20);
 		u->dir_bytes = UDF_MAX_DIR_BYTES;
+		u->broken = 1;	/* files left unread: never clean */
 		return 0;
 	}
 	u->dir_bytes += e->size;
 	rc = entry_data(u, e, e->size, &d);
-	if (rc == FMT_DAMAGED)
+	if (rc == FMT_DAMAGED) {	/* read what there is, flagged */
 		u->broken = 1;
+		rc = 0;
+	}
 	while (rc >= 0 && rc != 1 && at + 38 <= d.len && !fmt_expired(u->c)) {
 		const uint8_t *fid = d.data + at;
 		size_t lfi = fid[19], liu = le16_load(fid + 36);

@@ -209,6 +209,10 @@ static int blocks(struct h3 *h, size_t off)
 		rc = block(h, id, h->b + off + 8, n, k);
 		off += 8 + (size_t)n;
 	}
+	if (!rc && k == HWP3_MAX_BLOCKS) {
+		fmt_warn(h->c, "HWP 3 blocks past %d not read", HWP3_MAX_BLOCKS);
+		return FMT_DAMAGED;
+	}
 	return rc;
 }
 
