@@ -9,13 +9,19 @@
  * workbook's records are encrypted (RC4 or XOR obfuscation, which Vigil
  * does not undo): Heuristics.Encrypted.OLE2, ClamAV 1.5's name. The
  * pictures of the drawing group (MsoDrawingGroup records and the Continue
- * records after them, joined) are extracted (officeart.c). The stream
- * itself is matched as data by the caller; its formulas are not decoded.
+ * records after them, joined) are extracted (officeart.c). A workbook with
+ * a macro sheet or pictures is also written out as clamscan's text dump
+ * of its records, formulas decoded (xlmdump.c), and that text is matched
+ * as the object "xlm-macro", so signatures written against clamscan's
+ * dump find the same macros (a BIFF8 "Workbook" only: clamscan 1.4 writes
+ * none of a BIFF5 "Book", whose records it would misread). The stream itself is matched as data by the
+ * caller.
  */
 #include <strings.h>
 
 #include "formats/office/biff.h"
 #include "formats/office/officeart.h"
+#include "formats/office/xlmdump.h"
 #include "common/reader.h"
 #include "util/vbuf.h"
 
@@ -51,7 +57,23 @@ static int record(struct biff_scan *s, uint16_t type, uint16_t prev,
 	return 0;
 }
 
-int biff_workbook(struct fmt_ctx *c, const uint8_t *b, size_t len)
+/* The dump clamscan writes of a workbook with macros or pictures. */
+static int dump(struct fmt_ctx *c, const uint8_t *b, size_t len)
+{
+	static const char name[] = "xlm-macro";
+	struct vbuf text = { 0 };
+	int rc = xlm_dump(b, len, fmt_max_output(c, len), &text), over = rc;
+
+	if (rc >= 0)
+		rc = fmt_script(c, name, text.data, text.len);
+	if (!rc && over == 1) /* what fit was matched; the rest is a limit */
+		rc = fmt_over(c, name, len);
+	vbuf_free(&text);
+	return rc;
+}
+
+int biff_workbook(struct fmt_ctx *c, const char *name, const uint8_t *b,
+		  size_t len)
 {
 	struct biff_scan s = { 0 };
 	uint16_t prev = 0;
@@ -72,6 +94,8 @@ int biff_workbook(struct fmt_ctx *c, const uint8_t *b, size_t len)
 	}
 	if (!rc && s.macros)
 		rc = fmt_macros(c, "XLM");
+	if (!rc && (s.macros || s.drawing.len) && !strcasecmp(name, "Workbook"))
+		rc = dump(c, b, len); /* clamscan 1.4 dumps no BIFF5 "Book" */
 	if (!rc && s.encrypted)
 		rc = fmt_unreadable(c, "Heuristics.Encrypted.OLE2");
 	else if (!rc && s.drawing.len)

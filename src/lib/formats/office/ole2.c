@@ -76,7 +76,7 @@ static int stream(struct ole2 *o, uint32_t idx, const char *path)
 	else if (!strcmp(d->name, "PowerPoint Document"))
 		rc = ppt_objects(o->c, b.data, b.len);
 	else if (biff_is_workbook(d->name))
-		rc = biff_workbook(o->c, b.data, b.len);
+		rc = biff_workbook(o->c, d->name, b.data, b.len);
 	else if (r == 0 && doc_encrypted(d->name, b.data, b.len))
 		rc = fmt_unreadable(o->c, "Heuristics.Encrypted.OLE2");
 	else if (r == 0 && o->hwp5)
