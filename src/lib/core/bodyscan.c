@@ -195,6 +195,64 @@ static int on_match(unsigned id, unsigned long long from,
 	return 0;
 }
 
+/* A counted matchable whose anchor lies a fixed distance into it: each
+ * anchor found is one place it may start, so the places are counted one
+ * by one, never twice. */
+static int count_at(struct bscan *b, uint32_t id, struct pat_window w)
+{
+	const struct vdb_matchable *m = &b->sh->v.match[id];
+	int64_t n = pat_count(b->sh->v.code + m->code_off, m->code_len,
+			      b->buf, b->len, w, 1);
+
+	if (n < 0) {
+		int r = scanner_limit(b->s, LIMIT_STEPS);
+
+		b->rc = r ? r : b->rc;
+		return b->rc != 0;
+	}
+	return n && (b->rc = hit(b, id, 1)) != 0;
+}
+
+/* The anchors matcher found matchable a->id's anchor at buf[at]: the
+ * pattern is verified where it would start (one whose anchor may lie any
+ * distance in, or counted from anchors at varying distances, over its
+ * whole window once). */
+static int on_anchor(void *ctx, const struct anchor *a, size_t at)
+{
+	struct bscan *b = ctx;
+	const struct vdb_matchable *m = &b->sh->v.match[a->id];
+	int counted = (m->flags & MATCH_F_COUNT) != 0;
+	struct pat_window w;
+	size_t found;
+	int r;
+
+	if (b->st->done[a->id] || !(b->targets & (1u << m->target)) ||
+	    at < a->omin)
+		return 0;
+	if (m->off_kind == OFF_VI || a->omax == PAT_INF ||
+	    (counted && a->omin != a->omax))
+		return on_match(a->id, 0, 0, 0, b);
+	w = window(b, m);
+	w.lo = at >= a->omax && at - a->omax > w.lo ? at - a->omax : w.lo;
+	w.hi = at - a->omin < w.hi ? at - a->omin : w.hi;
+	if (w.lo > w.hi)
+		return 0;
+	if (counted)
+		return count_at(b, a->id, w);
+	r = pat_find(b->sh->v.code + m->code_off, m->code_len, b->buf, b->len,
+		     w, &found);
+	if (r < 0) {
+		r = scanner_limit(b->s, LIMIT_STEPS);
+		b->rc = r ? r : b->rc;
+		return b->rc != 0;
+	}
+	if (!r)
+		return 0;
+	b->st->done[a->id] = 1;
+	b->st->touched_m[b->st->ntm++] = a->id;
+	return (b->rc = hit(b, a->id, 1)) != 0;
+}
+
 /* Called with each start of a subsignature's match: 1 ends the walk. */
 typedef int (*start_fn)(struct bscan *b, const void *what, size_t at);
 
@@ -439,7 +497,9 @@ int bodyscan_run(struct vigil_scanner *s, size_t shard, const uint8_t *buf,
 	hs_error_t e = HS_SUCCESS;
 	size_t i;
 
-	if (sh->m.db && len <= UINT32_MAX)
+	if (sh->m.anchored)
+		anchors_scan(&sh->m.anc, buf, len, on_anchor, &b);
+	else if (sh->m.db && len <= UINT32_MAX)
 		e = hs_scan(sh->m.db, (const char *)buf, (unsigned)len, 0,
 			    s->scratch, on_match, &b);
 	if (e != HS_SUCCESS && e != HS_SCAN_TERMINATED)

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "db/vdb.h"
+#include "match/anchors.h"
 
 /* Per-matchable run-time flags. */
 #define RT_VERIFY 0x01	/* a hit must be confirmed by the exact matcher */
@@ -23,10 +24,14 @@ struct hsdb {
 	size_t nnohs;
 	size_t bytes;
 	int from_cache;
+	int anchored;		/* the anchors matcher instead of db */
+	struct anchors anc;
 };
 
 /*
- * Builds (or loads from cache_dir, if not NULL) the matcher for v. log, if
+ * Builds (or loads from cache_dir, if not NULL) the matcher for v: a
+ * Vectorscan database, or for a large set (or as VIGIL_MATCHER says in
+ * the environment: anchors, vectorscan) the anchors matcher. log, if
  * not NULL, receives a line about cache problems. Returns 0, VIGIL_ENOMEM
  * or VIGIL_EMATCHER (with *why set).
  */

@@ -127,40 +127,56 @@ static void alt_lengths(const uint8_t *c, uint32_t *min, uint32_t *max)
 		*min = 0;
 }
 
+void pat_op_lengths(const uint8_t *c, uint32_t *min, uint32_t *max)
+{
+	switch (c[0]) {
+	case PAT_LIT:
+		*min = *max = rd16(c + 1);
+		break;
+	case PAT_ANY:
+		*min = *max = le32_load(c + 1);
+		break;
+	case PAT_GAP:
+		*min = le32_load(c + 1);
+		*max = le32_load(c + 5);
+		break;
+	case PAT_ALT:
+		alt_lengths(c, min, max);
+		break;
+	case PAT_LINE:
+		*min = 1;
+		*max = c[1] ? 1 : 2;
+		break;
+	case PAT_EDGE:
+		*min = *max = 0;
+		break;
+	default: /* PAT_MASK, PAT_CLASS */
+		*min = *max = 1;
+	}
+}
+
+size_t pat_op_size(const uint8_t *c, const uint8_t *end)
+{
+	return op_size(c, end);
+}
+
+uint32_t pat_add_sat(uint32_t a, uint32_t b)
+{
+	return add_sat(a, b);
+}
+
 void pat_lengths(const uint8_t *code, size_t len, uint32_t *min,
 		 uint32_t *max)
 {
 	const uint8_t *c = code, *end = code + len;
 	uint32_t lo = 0, hi = 0, a, b;
+	size_t n;
 
-	while (c < end) {
-		switch (c[0]) {
-		case PAT_LIT:
-			a = b = rd16(c + 1);
-			break;
-		case PAT_ANY:
-			a = b = le32_load(c + 1);
-			break;
-		case PAT_GAP:
-			a = le32_load(c + 1);
-			b = le32_load(c + 5);
-			break;
-		case PAT_ALT:
-			alt_lengths(c, &a, &b);
-			break;
-		case PAT_LINE:
-			a = 1;
-			b = c[1] ? 1 : 2;
-			break;
-		case PAT_EDGE:
-			a = b = 0;
-			break;
-		default: /* PAT_MASK, PAT_CLASS */
-			a = b = 1;
-		}
+	while (c < end && (n = op_size(c, end)) != 0) {
+		pat_op_lengths(c, &a, &b);
 		lo = add_sat(lo, a);
 		hi = add_sat(hi, b);
-		c += op_size(c, end);
+		c += n;
 	}
 	*min = lo;
 	*max = hi;

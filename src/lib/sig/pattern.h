@@ -44,6 +44,13 @@ extern const uint8_t pat_boundary[256];
 void pat_lengths(const uint8_t *code, size_t len, uint32_t *min,
 		 uint32_t *max);
 
+/* Size of the operation at c (0 if it is invalid or overruns end), and
+ * the fewest and most bytes it matches (PAT_INF: no bound). */
+size_t pat_op_size(const uint8_t *c, const uint8_t *end);
+void pat_op_lengths(const uint8_t *c, uint32_t *min, uint32_t *max);
+/* a + b, PAT_INF if either is or the sum would reach it. */
+uint32_t pat_add_sat(uint32_t a, uint32_t b);
+
 /* Returns 1 if the pattern is valid bytecode (every operand in bounds). */
 int pat_valid(const uint8_t *code, size_t len);
 

@@ -1,0 +1,284 @@
+/*
+ * anchors.c -- a body matcher that builds in linear time. Vectorscan scans
+ * fast, but compiling the database of a real feed (160,000 patterns for
+ * ClamAV's main.ldb alone) takes minutes and a gigabyte, and its cost
+ * grows faster than the pattern count, literal sets included. This
+ * matcher is written by hand because no maintained library builds a set
+ * that size in a fraction of a second: each pattern contributes one
+ * anchor, eight (or, lacking a run that long, four) consecutive fixed
+ * bytes of it, chosen for rare bytes and a bounded distance from the
+ * pattern's start (two bytes for the few patterns with no longer run);
+ * anchors go into a hash table with a bitmap in front.
+ * The scan rolls a window over the buffer, tests the bitmap at each byte
+ * and reports the anchors found, with the place each lies; the caller
+ * verifies the whole pattern there with the exact matcher. ASCII letters
+ * are compared without case (a pattern's "i" letters are classes of both
+ * cases), which only adds candidates: the verification is exact.
+ * Patterns without two fixed bytes in a row are left to the caller to
+ * verify over every object.
+ */
+#include "match/anchors.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "sig/pattern.h"
+#include "vigil/vigil.h"
+
+#define BITS_8 24 /* bitmap of 8-byte anchors: 2 MiB */
+#define BITS_4 22 /* of 4-byte anchors: 512 KiB */
+#define BITS_2 16 /* of 2-byte anchors, for patterns with no longer run */
+#define BUCKET_SHIFT 6 /* 64 bitmap bits share a bucket of the table */
+#define HASH_K 0x9e3779b97f4a7c15ull
+
+static const unsigned bits_of[ANCHOR_KINDS] = { BITS_8, BITS_4, BITS_2 };
+
+static uint8_t fold(uint8_t b)
+{
+	return (uint8_t)(b - 'A') < 26 ? (uint8_t)(b + 32) : b;
+}
+
+static uint32_t hash(uint64_t key, int kind)
+{
+	return (uint32_t)((key * HASH_K) >> (64 - bits_of[kind]));
+}
+
+/* An anchor's last two bytes: one bitmap of them, small enough for the
+ * first level cache, lets most places skip every table. */
+static uint32_t last_pair(uint64_t key, int kind)
+{
+	return (uint32_t)(key >> (8 * (8 >> kind) - 16)) & 0xffff;
+}
+
+/* How much a byte narrows the search: NUL and 0xff least. */
+static int rarity(uint8_t b)
+{
+	if (b == 0 || b == 0xff)
+		return 0;
+	if (b == ' ' || b == 0x90 || b == 0xcc || b == 0x01)
+		return 1;
+	return b >= 'a' && b <= 'z' ? 2 : 3;
+}
+
+/* The best anchor found so far while walking one pattern. */
+struct pick {
+	uint64_t last;		/* the run's last eight bytes, newest high */
+	uint32_t run, run_lo, run_hi; /* run length, its start's offsets */
+	int score;		/* of the best, -1 before any */
+	struct anchor best;
+	int kind;		/* 0: 8 bytes, 1: 4, 2: 2 */
+};
+
+static void consider(struct pick *p)
+{
+	int len = p->run >= 8 ? 8 : p->run >= 4 ? 4 : p->run >= 2 ? 2 : 0;
+	int score = 0, i;
+	uint32_t back = p->run - (uint32_t)len;
+	uint64_t key;
+
+	if (!len)
+		return;
+	key = len == 8 ? p->last : p->last >> (64 - 8 * len);
+	for (i = 0; i < len; i++)
+		score += rarity((uint8_t)(key >> (8 * i)));
+	/* a bounded distance first (else the whole object is verified), then
+	 * length, then rare bytes */
+	score += (p->run_hi != PAT_INF) * 5000 + len / 2 * 500;
+	if (score <= p->score)
+		return;
+	p->score = score;
+	p->kind = len == 8 ? 0 : len == 4 ? 1 : 2;
+	p->best.key = key;
+	p->best.omin = pat_add_sat(p->run_lo, back);
+	p->best.omax = pat_add_sat(p->run_hi, back);
+}
+
+static void push(struct pick *p, uint8_t b)
+{
+	p->last = p->last >> 8 | (uint64_t)fold(b) << 56;
+	p->run++;
+	consider(p);
+}
+
+/* The fixed byte an operation stands for (a case pair counts, folded):
+ * 1 with *b set, or 0. */
+static int fixed_byte(const uint8_t *c, uint8_t *b)
+{
+	int n = 0, first = -1, second = -1, x;
+
+	if (c[0] == PAT_MASK) {
+		*b = c[1];
+		return c[2] == 0xff;
+	}
+	if (c[0] != PAT_CLASS)
+		return 0;
+	for (x = 0; x < 256 && n <= 2; x++)
+		if (c[1 + x / 8] >> (x % 8) & 1) {
+			n++;
+			first = first < 0 ? x : first;
+			second = x != first ? x : second;
+		}
+	*b = (uint8_t)first;
+	return n == 1 || (n == 2 && (first ^ second) == 0x20 &&
+			  fold((uint8_t)first) >= 'a' &&
+			  fold((uint8_t)first) <= 'z');
+}
+
+/* The anchor of one pattern: 0 (kind in *kind) or -1 if it has none. */
+static int choose(const uint8_t *code, size_t len, struct anchor *a,
+		  int *kind)
+{
+	const uint8_t *c = code, *end = code + len;
+	struct pick p = { 0, 0, 0, 0, -1, { 0, 0, 0, 0 }, 0 };
+	uint32_t lo = 0, hi = 0, min, max;
+	size_t n;
+	uint8_t b;
+
+	while (c < end && (n = pat_op_size(c, end)) != 0) {
+		if (c[0] == PAT_LIT) {
+			for (size_t i = 0; i < (size_t)(c[1] | c[2] << 8); i++) {
+				if (!p.run) {
+					p.run_lo = pat_add_sat(lo, (uint32_t)i);
+					p.run_hi = pat_add_sat(hi, (uint32_t)i);
+				}
+				push(&p, c[3 + i]);
+			}
+		} else if (fixed_byte(c, &b)) {
+			if (!p.run) {
+				p.run_lo = lo;
+				p.run_hi = hi;
+			}
+			push(&p, b);
+		} else if (c[0] != PAT_EDGE) {
+			p.run = 0; /* an edge test takes no byte */
+		}
+		pat_op_lengths(c, &min, &max);
+		lo = pat_add_sat(lo, min);
+		hi = pat_add_sat(hi, max);
+		c += n;
+	}
+	*a = p.best;
+	*kind = p.kind;
+	return p.score < 0 ? -1 : 0;
+}
+
+/* Sorts the anchors of one kind into buckets (counting sort). */
+static int table(struct anchors *t, int kind, const struct anchor *all,
+		 const uint8_t *kinds, size_t n)
+{
+	size_t nb = ((size_t)1 << (bits_of[kind] - BUCKET_SHIFT)) + 1, i;
+	uint32_t *fill;
+
+	t->bits[kind] = calloc((size_t)1 << (bits_of[kind] - 6), 8);
+	t->start[kind] = calloc(nb, sizeof(uint32_t));
+	t->ent[kind] = malloc((t->n[kind] ? t->n[kind] : 1) * sizeof(**t->ent));
+	fill = calloc(nb, sizeof(uint32_t));
+	if (!t->bits[kind] || !t->start[kind] || !t->ent[kind] || !fill) {
+		free(fill);
+		return VIGIL_ENOMEM;
+	}
+	for (i = 0; i < n; i++)
+		if (kinds[i] == kind)
+			t->start[kind][(hash(all[i].key, kind) >> BUCKET_SHIFT) + 1]++;
+	for (i = 1; i < nb; i++)
+		t->start[kind][i] += t->start[kind][i - 1];
+	for (i = 0; i < n; i++) {
+		uint32_t h = hash(all[i].key, kind), bk = h >> BUCKET_SHIFT;
+
+		if (kinds[i] != kind)
+			continue;
+		t->ent[kind][t->start[kind][bk] + fill[bk]++] = all[i];
+		t->bits[kind][h / 64] |= 1ull << (h % 64);
+		h = last_pair(all[i].key, kind);
+		t->gate[h / 64] |= 1ull << (h % 64);
+	}
+	free(fill);
+	t->bytes += ((size_t)1 << (bits_of[kind] - 3)) + nb * 4 +
+		    t->n[kind] * sizeof(struct anchor);
+	return 0;
+}
+
+int anchors_build(const struct vdb_view *v, uint8_t *rtflags,
+		  uint8_t none, uint8_t some, struct anchors *out)
+{
+	struct anchor *all = malloc((v->nmatch ? v->nmatch : 1) * sizeof(*all));
+	uint8_t *kinds = malloc(v->nmatch ? v->nmatch : 1);
+	size_t i;
+	int rc = VIGIL_ENOMEM, kind;
+
+	memset(out, 0, sizeof(*out));
+	out->bytes = sizeof(out->gate);
+	if (!all || !kinds)
+		goto out;
+	for (i = 0; i < v->nmatch; i++) {
+		const struct vdb_matchable *m = &v->match[i];
+
+		kinds[i] = ANCHOR_KINDS;
+		if (choose(v->code + m->code_off, m->code_len, &all[i],
+			   &kind) < 0) {
+			rtflags[i] |= none;
+			continue;
+		}
+		all[i].id = (uint32_t)i;
+		kinds[i] = (uint8_t)kind;
+		out->n[kind]++;
+		rtflags[i] |= some;
+	}
+	for (kind = 0, rc = 0; kind < ANCHOR_KINDS && !rc; kind++)
+		rc = table(out, kind, all, kinds, v->nmatch);
+out:
+	free(all);
+	free(kinds);
+	if (rc)
+		anchors_free(out);
+	return rc;
+}
+
+/* The anchors of one kind whose key is w, ending at buf[i]. */
+static int probe(const struct anchors *a, int kind, uint64_t w, size_t at,
+		 anchor_fn fn, void *ctx)
+{
+	uint32_t h = hash(w, kind), bk = h >> BUCKET_SHIFT, e;
+
+	if (!(a->bits[kind][h / 64] >> (h % 64) & 1))
+		return 0;
+	for (e = a->start[kind][bk]; e < a->start[kind][bk + 1]; e++)
+		if (a->ent[kind][e].key == w && fn(ctx, &a->ent[kind][e], at))
+			return 1;
+	return 0;
+}
+
+int anchors_scan(const struct anchors *a, const uint8_t *buf, size_t len,
+		 anchor_fn fn, void *ctx)
+{
+	uint64_t w = 0;
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		uint32_t pair;
+
+		w = w >> 8 | (uint64_t)fold(buf[i]) << 56;
+		pair = (uint32_t)(w >> 48);
+		if (!(a->gate[pair / 64] >> (pair % 64) & 1))
+			continue;
+		if (i >= 7 && a->n[0] && probe(a, 0, w, i - 7, fn, ctx))
+			return 1;
+		if (i >= 3 && a->n[1] &&
+		    probe(a, 1, w >> 32, i - 3, fn, ctx))
+			return 1;
+		if (i >= 1 && a->n[2] &&
+		    probe(a, 2, w >> 48, i - 1, fn, ctx))
+			return 1;
+	}
+	return 0;
+}
+
+void anchors_free(struct anchors *a)
+{
+	for (int k = 0; k < ANCHOR_KINDS; k++) {
+		free(a->bits[k]);
+		free(a->start[k]);
+		free(a->ent[k]);
+	}
+	memset(a, 0, sizeof(*a));
+}

@@ -1,0 +1,50 @@
+/*
+ * anchors.h -- a body matcher that builds in linear time (anchors.c): each
+ * pattern is found by one run of its fixed bytes, then verified where that
+ * run lies. The alternative to a Vectorscan database for signature sets
+ * too large to compile at start.
+ */
+#ifndef VIGIL_MATCH_ANCHORS_H
+#define VIGIL_MATCH_ANCHORS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "db/vdb.h"
+
+/* Where a pattern's anchor lies: omin..omax bytes after the pattern's
+ * start (omax PAT_INF: any distance). */
+struct anchor {
+	uint64_t key;		/* the bytes, ASCII letters lowered */
+	uint32_t id;		/* the matchable */
+	uint32_t omin, omax;
+};
+
+#define ANCHOR_KINDS 3 /* anchors of 8, 4 and 2 bytes */
+
+struct anchors {
+	uint64_t gate[1024];	/* the last two bytes of some anchor */
+	uint64_t *bits[ANCHOR_KINDS]; /* by kind: 8, 4, 2-byte anchors */
+	uint32_t *start[ANCHOR_KINDS]; /* each bucket's first entry, one past */
+	struct anchor *ent[ANCHOR_KINDS];
+	size_t n[ANCHOR_KINDS];
+	size_t bytes;
+};
+
+/* Called with each place an anchor is found (at: the anchor's first byte
+ * in the buffer); nonzero ends the scan. */
+typedef int (*anchor_fn)(void *ctx, const struct anchor *a, size_t at);
+
+/*
+ * Builds the anchors of v's matchables, setting the flags none in rtflags
+ * for those without a run of two fixed bytes (the caller verifies them
+ * in every object) and some for the others. Returns 0 or VIGIL_ENOMEM.
+ */
+int anchors_build(const struct vdb_view *v, uint8_t *rtflags, uint8_t none,
+		  uint8_t some, struct anchors *out);
+/* Reports every anchor found in buf; returns what fn returned last. */
+int anchors_scan(const struct anchors *a, const uint8_t *buf, size_t len,
+		 anchor_fn fn, void *ctx);
+void anchors_free(struct anchors *a);
+
+#endif
