@@ -101,6 +101,24 @@ def test_large_set_gets_anchors(tmp_path, vigil, clamscan):
         "f59998": {"Large.S59998"}}, (v.out, c.out)
 
 
+def test_anchors_in_runs_of_zeros(tmp_path, vigil, clamscan):
+    """Patterns whose only fixed bytes are NUL (which fill whole objects)
+    get no anchor but a Vectorscan database of their own: an object of
+    zeros is neither a step-limit result nor slow, and a match is found."""
+    db = tmp_path / "z.ndb"
+    db.write_text("Zero.Gap:0:*:00000000000000000000{10-20}0000000000000000??fe\n"
+                  "Zero.Hit:0:*:0000000000000000{2-4}00000000000000000000ffff\n")
+    (tmp_path / "zeros.bin").write_bytes(bytes(8 << 20))
+    (tmp_path / "hit.bin").write_bytes(bytes(1 << 20) + b"\xff\xff" + bytes(100))
+    for m in ("anchors", "vectorscan"):
+        v = vigil("scan", "--no-summary", "-d", db, tmp_path / "zeros.bin", tmp_path / "hit.bin",
+                  env={"VIGIL_MATCHER": m})
+        assert sorted(v.out.splitlines()) == ["%s: Zero.Hit FOUND" % (tmp_path / "hit.bin"),
+                                              "%s: OK" % (tmp_path / "zeros.bin")], (m, v.out)
+    c = clamscan("--no-summary", "-d", db, tmp_path / "zeros.bin")
+    assert c.out.strip() == "%s: OK" % (tmp_path / "zeros.bin"), c.out
+
+
 def test_first_match_and_exit_codes(tmp_path, vigil, clamscan):
     g, sigdir, filedir = generated(tmp_path)
     v = vigil("scan", "--no-summary", "-i", "-d", sigdir, filedir)

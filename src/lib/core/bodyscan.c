@@ -126,6 +126,18 @@ static int64_t at_vi(struct bscan *b, const struct vdb_matchable *m,
 	return n;
 }
 
+/* done[] of a matchable: 0 untouched in this object, DONE verified,
+ * COUNTING counted anchor by anchor (next[] says from where). */
+#define DONE 1
+#define COUNTING 2
+
+/* Records that id's state changes in this object (reset() clears it). */
+static void touch(struct bscan *b, uint32_t id)
+{
+	if (!b->st->done[id])
+		b->st->touched_m[b->st->ntm++] = id;
+}
+
 /* Counts a matchable's matches in the buffer (at most once per object). */
 static int64_t verify(struct bscan *b, uint32_t id)
 {
@@ -133,10 +145,10 @@ static int64_t verify(struct bscan *b, uint32_t id)
 	uint64_t max = (m->flags & MATCH_F_COUNT) ? UINT32_MAX : 1;
 	int64_t n;
 
-	if (b->st->done[id])
+	if (b->st->done[id] == DONE)
 		return 0;
-	b->st->done[id] = 1;
-	b->st->touched_m[b->st->ntm++] = id;
+	touch(b, id);
+	b->st->done[id] = DONE;
 	n = m->off_kind == OFF_VI ? at_vi(b, m, max) :
 		pat_count(b->sh->v.code + m->code_off, m->code_len, b->buf,
 			  b->len, window(b, m), max);
@@ -195,28 +207,41 @@ static int on_match(unsigned id, unsigned long long from,
 	return 0;
 }
 
-/* A counted matchable whose anchor lies a fixed distance into it: each
- * anchor found is one place it may start, so the places are counted one
- * by one, never twice. */
+/* A counted matchable: the starts in w not counted yet are counted. The
+ * anchors come in order, so the windows of consecutive ones only move
+ * on: each start is counted once, and every start is in the window of
+ * the anchor it has. */
 static int count_at(struct bscan *b, uint32_t id, struct pat_window w)
 {
 	const struct vdb_matchable *m = &b->sh->v.match[id];
-	int64_t n = pat_count(b->sh->v.code + m->code_off, m->code_len,
-			      b->buf, b->len, w, 1);
+	int64_t n;
 
+	if (b->st->done[id] != COUNTING) {
+		touch(b, id);
+		b->st->done[id] = COUNTING;
+		b->st->next[id] = 0;
+	}
+	if (w.lo < b->st->next[id])
+		w.lo = (size_t)b->st->next[id];
+	if (w.lo > w.hi)
+		return 0;
+	b->st->next[id] = (uint64_t)w.hi + 1;
+	n = pat_count(b->sh->v.code + m->code_off, m->code_len, b->buf, b->len,
+		      w, UINT32_MAX);
 	if (n < 0) {
 		int r = scanner_limit(b->s, LIMIT_STEPS);
 
 		b->rc = r ? r : b->rc;
 		return b->rc != 0;
 	}
-	return n && (b->rc = hit(b, id, 1)) != 0;
+	return n && (b->rc = hit(b, id, (uint64_t)n)) != 0;
 }
 
 /* The anchors matcher found matchable a->id's anchor at buf[at]: the
- * pattern is verified where it would start (one whose anchor may lie any
- * distance in, or counted from anchors at varying distances, over its
- * whole window once). */
+ * pattern is verified where it would start, at most ANCHOR_SPREAD + 1
+ * places (anchors.c takes only patterns whose anchor lies a bounded
+ * distance in), so an anchor repeated all over an object costs a bounded
+ * amount at each place. */
 static int on_anchor(void *ctx, const struct anchor *a, size_t at)
 {
 	struct bscan *b = ctx;
@@ -226,12 +251,9 @@ static int on_anchor(void *ctx, const struct anchor *a, size_t at)
 	size_t found;
 	int r;
 
-	if (b->st->done[a->id] || !(b->targets & (1u << m->target)) ||
+	if (b->st->done[a->id] == DONE || !(b->targets & (1u << m->target)) ||
 	    at < a->omin)
 		return 0;
-	if (m->off_kind == OFF_VI || a->omax == PAT_INF ||
-	    (counted && a->omin != a->omax))
-		return on_match(a->id, 0, 0, 0, b);
 	w = window(b, m);
 	w.lo = at >= a->omax && at - a->omax > w.lo ? at - a->omax : w.lo;
 	w.hi = at - a->omin < w.hi ? at - a->omin : w.hi;
@@ -248,8 +270,8 @@ static int on_anchor(void *ctx, const struct anchor *a, size_t at)
 	}
 	if (!r)
 		return 0;
-	b->st->done[a->id] = 1;
-	b->st->touched_m[b->st->ntm++] = a->id;
+	touch(b, a->id);
+	b->st->done[a->id] = DONE;
 	return (b->rc = hit(b, a->id, 1)) != 0;
 }
 
@@ -499,7 +521,7 @@ int bodyscan_run(struct vigil_scanner *s, size_t shard, const uint8_t *buf,
 
 	if (sh->m.anchored)
 		anchors_scan(&sh->m.anc, buf, len, on_anchor, &b);
-	else if (sh->m.db && len <= UINT32_MAX)
+	if (sh->m.db && len <= UINT32_MAX && !b.rc)
 		e = hs_scan(sh->m.db, (const char *)buf, (unsigned)len, 0,
 			    s->scratch, on_match, &b);
 	if (e != HS_SUCCESS && e != HS_SCAN_TERMINATED)

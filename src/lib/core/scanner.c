@@ -29,10 +29,12 @@ static int state_new(struct shard_state *st, const struct shard *sh)
 
 	st->counts = calloc(sh->ncounts + 1, sizeof(*st->counts));
 	st->done = calloc(nm, 1);
+	st->next = calloc(nm, sizeof(*st->next));
 	st->touched_m = calloc(nm, sizeof(*st->touched_m));
 	st->ldb_mark = calloc(nl, 1);
 	st->touched_l = calloc(nl, sizeof(*st->touched_l));
-	if (!st->counts || !st->done || !st->touched_m || !st->ldb_mark ||
+	if (!st->counts || !st->done || !st->next || !st->touched_m ||
+	    !st->ldb_mark ||
 	    !st->touched_l)
 		return VIGIL_ENOMEM;
 	return 0;
@@ -42,6 +44,7 @@ static void state_free(struct shard_state *st)
 {
 	free(st->counts);
 	free(st->done);
+	free(st->next);
 	free(st->touched_m);
 	free(st->ldb_mark);
 	free(st->touched_l);

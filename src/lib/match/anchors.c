@@ -7,31 +7,33 @@
  * that size in a fraction of a second: each pattern contributes one
  * anchor, eight (or, lacking a run that long, four) consecutive fixed
  * bytes of it, chosen for rare bytes and a bounded distance from the
- * pattern's start (two bytes for the few patterns with no longer run);
- * anchors go into a hash table with a bitmap in front.
+ * pattern's start; anchors go into a hash table with a bitmap in front.
  * The scan rolls a window over the buffer, tests the bitmap at each byte
  * and reports the anchors found, with the place each lies; the caller
  * verifies the whole pattern there with the exact matcher. ASCII letters
  * are compared without case (a pattern's "i" letters are classes of both
  * cases), which only adds candidates: the verification is exact.
- * Patterns without two fixed bytes in a row are left to the caller to
- * verify over every object.
+ * Patterns without four fixed bytes in a row (or whose runs are NUL and
+ * 0xff bytes only, which fill whole objects), or whose anchor lies too
+ * far from where they may start, are left to the caller, for a
+ * Vectorscan database of their own: a few thousand in a real feed.
  */
 #include "match/anchors.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+#include "db/vdb_format.h"
 #include "sig/pattern.h"
 #include "vigil/vigil.h"
 
 #define BITS_8 24 /* bitmap of 8-byte anchors: 2 MiB */
 #define BITS_4 22 /* of 4-byte anchors: 512 KiB */
-#define BITS_2 16 /* of 2-byte anchors, for patterns with no longer run */
+#define ANCHOR_SPREAD 8192 /* most starts one anchor is verified at, less 1 */
 #define BUCKET_SHIFT 6 /* 64 bitmap bits share a bucket of the table */
 #define HASH_K 0x9e3779b97f4a7c15ull
 
-static const unsigned bits_of[ANCHOR_KINDS] = { BITS_8, BITS_4, BITS_2 };
+static const unsigned bits_of[ANCHOR_KINDS] = { BITS_8, BITS_4 };
 
 static uint8_t fold(uint8_t b)
 {
@@ -66,12 +68,12 @@ struct pick {
 	uint32_t run, run_lo, run_hi; /* run length, its start's offsets */
 	int score;		/* of the best, -1 before any */
 	struct anchor best;
-	int kind;		/* 0: 8 bytes, 1: 4, 2: 2 */
+	int kind;		/* 0: 8 bytes, 1: 4 */
 };
 
 static void consider(struct pick *p)
 {
-	int len = p->run >= 8 ? 8 : p->run >= 4 ? 4 : p->run >= 2 ? 2 : 0;
+	int len = p->run >= 8 ? 8 : p->run >= 4 ? 4 : 0;
 	int score = 0, i;
 	uint32_t back = p->run - (uint32_t)len;
 	uint64_t key;
@@ -81,13 +83,15 @@ static void consider(struct pick *p)
 	key = len == 8 ? p->last : p->last >> (64 - 8 * len);
 	for (i = 0; i < len; i++)
 		score += rarity((uint8_t)(key >> (8 * i)));
+	if (!score)
+		return; /* NUL and 0xff only: runs of those fill whole objects */
 	/* a bounded distance first (else the whole object is verified), then
 	 * length, then rare bytes */
-	score += (p->run_hi != PAT_INF) * 5000 + len / 2 * 500;
+	score += (p->run_hi != PAT_INF) * 5000 + (len == 8) * 1000;
 	if (score <= p->score)
 		return;
 	p->score = score;
-	p->kind = len == 8 ? 0 : len == 4 ? 1 : 2;
+	p->kind = len == 8 ? 0 : 1;
 	p->best.key = key;
 	p->best.omin = pat_add_sat(p->run_lo, back);
 	p->best.omax = pat_add_sat(p->run_hi, back);
@@ -162,6 +166,20 @@ static int choose(const uint8_t *code, size_t len, struct anchor *a,
 	return p.score < 0 ? -1 : 0;
 }
 
+/* Whether an anchor found tells where to verify its pattern: a narrow
+ * range of starts, from the anchor's distance into the pattern or from
+ * the pattern's own offset (not PE version information, which has many
+ * places). The others are left to the caller. */
+static int verifiable(const struct vdb_matchable *m, const struct anchor *a)
+{
+	if (m->off_kind == OFF_VI)
+		return 0;
+	if (a->omax != PAT_INF && a->omax - a->omin <= ANCHOR_SPREAD)
+		return 1;
+	return m->off_kind != OFF_ANY && m->off_kind != OFF_SE &&
+	       m->off_shift <= ANCHOR_SPREAD;
+}
+
 /* Sorts the anchors of one kind into buckets (counting sort). */
 static int table(struct anchors *t, int kind, const struct anchor *all,
 		 const uint8_t *kinds, size_t n)
@@ -198,8 +216,8 @@ static int table(struct anchors *t, int kind, const struct anchor *all,
 	return 0;
 }
 
-int anchors_build(const struct vdb_view *v, uint8_t *rtflags,
-		  uint8_t none, uint8_t some, struct anchors *out)
+int anchors_build(const struct vdb_view *v, uint8_t *rtflags, uint8_t flag,
+		  struct anchors *out)
 {
 	struct anchor *all = malloc((v->nmatch ? v->nmatch : 1) * sizeof(*all));
 	uint8_t *kinds = malloc(v->nmatch ? v->nmatch : 1);
@@ -215,14 +233,12 @@ int anchors_build(const struct vdb_view *v, uint8_t *rtflags,
 
 		kinds[i] = ANCHOR_KINDS;
 		if (choose(v->code + m->code_off, m->code_len, &all[i],
-			   &kind) < 0) {
-			rtflags[i] |= none;
+			   &kind) < 0 || !verifiable(m, &all[i]))
 			continue;
-		}
 		all[i].id = (uint32_t)i;
 		kinds[i] = (uint8_t)kind;
 		out->n[kind]++;
-		rtflags[i] |= some;
+		rtflags[i] |= flag;
 	}
 	for (kind = 0, rc = 0; kind < ANCHOR_KINDS && !rc; kind++)
 		rc = table(out, kind, all, kinds, v->nmatch);
@@ -265,9 +281,6 @@ int anchors_scan(const struct anchors *a, const uint8_t *buf, size_t len,
 			return 1;
 		if (i >= 3 && a->n[1] &&
 		    probe(a, 1, w >> 32, i - 3, fn, ctx))
-			return 1;
-		if (i >= 1 && a->n[2] &&
-		    probe(a, 2, w >> 48, i - 1, fn, ctx))
 			return 1;
 	}
 	return 0;

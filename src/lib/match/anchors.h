@@ -20,11 +20,11 @@ struct anchor {
 	uint32_t omin, omax;
 };
 
-#define ANCHOR_KINDS 3 /* anchors of 8, 4 and 2 bytes */
+#define ANCHOR_KINDS 2 /* anchors of 8 and 4 bytes */
 
 struct anchors {
 	uint64_t gate[1024];	/* the last two bytes of some anchor */
-	uint64_t *bits[ANCHOR_KINDS]; /* by kind: 8, 4, 2-byte anchors */
+	uint64_t *bits[ANCHOR_KINDS]; /* by kind: 8 and 4-byte anchors */
 	uint32_t *start[ANCHOR_KINDS]; /* each bucket's first entry, one past */
 	struct anchor *ent[ANCHOR_KINDS];
 	size_t n[ANCHOR_KINDS];
@@ -36,12 +36,12 @@ struct anchors {
 typedef int (*anchor_fn)(void *ctx, const struct anchor *a, size_t at);
 
 /*
- * Builds the anchors of v's matchables, setting the flags none in rtflags
- * for those without a run of two fixed bytes (the caller verifies them
- * in every object) and some for the others. Returns 0 or VIGIL_ENOMEM.
+ * Builds the anchors of v's matchables, setting flag in rtflags for each
+ * matchable that has one; the others (no run of four fixed bytes, or only
+ * NUL and 0xff in its runs) are the caller's. Returns 0 or VIGIL_ENOMEM.
  */
-int anchors_build(const struct vdb_view *v, uint8_t *rtflags, uint8_t none,
-		  uint8_t some, struct anchors *out);
+int anchors_build(const struct vdb_view *v, uint8_t *rtflags, uint8_t flag,
+		  struct anchors *out);
 /* Reports every anchor found in buf; returns what fn returned last. */
 int anchors_scan(const struct anchors *a, const uint8_t *buf, size_t len,
 		 anchor_fn fn, void *ctx);

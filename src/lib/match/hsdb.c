@@ -54,10 +54,12 @@ static void set_offsets(const struct vdb_matchable *m, hs_expr_ext_t *e)
 	}
 }
 
+/* The expressions of v's matchables, those the anchors matcher finds
+ * (RT_ANCHORED) left out. */
 static int exprs_make(const struct vdb_view *v, struct exprs *x,
 		      uint8_t *rt)
 {
-	size_t i, n = v->nmatch;
+	size_t i, k, n = v->nmatch;
 
 	x->expr = calloc(n, sizeof(*x->expr));
 	x->flags = calloc(n, sizeof(*x->flags));
@@ -66,26 +68,28 @@ static int exprs_make(const struct vdb_view *v, struct exprs *x,
 	x->extp = calloc(n, sizeof(*x->extp));
 	if (!x->expr || !x->flags || !x->ids || !x->ext || !x->extp)
 		return VIGIL_ENOMEM;
-	for (i = 0; i < n; i++) {
+	for (i = 0, k = 0; i < n; i++) {
 		const struct vdb_matchable *m = &v->match[i];
 		struct vbuf b = { 0 };
 		int exact;
 
+		if (rt[i] & RT_ANCHORED)
+			continue;
 		if (regex_from_pattern(v->code + m->code_off, m->code_len, &b,
 				       &exact) < 0) {
 			vbuf_free(&b);
 			return VIGIL_ENOMEM;
 		}
-		x->expr[i] = (char *)b.data;
-		x->flags[i] = HS_FLAG_DOTALL | HS_FLAG_SINGLEMATCH;
-		x->ids[i] = (unsigned)i;
-		set_offsets(m, &x->ext[i]);
-		x->extp[i] = &x->ext[i];
+		x->expr[k] = (char *)b.data;
+		x->flags[k] = HS_FLAG_DOTALL | HS_FLAG_SINGLEMATCH;
+		x->ids[k] = (unsigned)i;
+		set_offsets(m, &x->ext[k]);
+		x->extp[k] = &x->ext[k];
 		if (!exact || m->off_kind != OFF_ANY ||
 		    (m->flags & MATCH_F_COUNT))
 			rt[i] |= RT_VERIFY;
+		x->n = ++k;
 	}
-	x->n = n;
 	return 0;
 }
 
@@ -184,7 +188,7 @@ int hsdb_build(const struct vdb_view *v, const char *cache_dir,
 	       struct hsdb *out, const char **why)
 {
 	struct hscache_key key;
-	int rc;
+	int rc = 0;
 
 	memset(out, 0, sizeof(*out));
 	*why = "out of memory";
@@ -192,33 +196,27 @@ int hsdb_build(const struct vdb_view *v, const char *cache_dir,
 		return VIGIL_ENOMEM;
 	if (!v->nmatch)
 		return 0;
-	if (use_anchors(v->nmatch)) {
-		out->anchored = 1;
-		rc = anchors_build(v, out->rtflags, RT_NOHS | RT_VERIFY,
-				   RT_VERIFY, &out->anc);
-		out->bytes = out->anc.bytes;
-		if (!rc)
-			rc = collect_nohs(out, v->nmatch);
-		if (rc < 0)
-			hsdb_free(out);
-		return rc;
-	}
 	hscache_key(v, &key);
-	if (cache_dir && hscache_load(cache_dir, &key, v->nmatch, &out->db,
-				       out->rtflags) == 0) {
-		out->from_cache = 1;
-	} else {
-		if ((rc = build_fresh(v, out, why)) < 0) {
-			hsdb_free(out);
-			return rc;
-		}
-		if (cache_dir && out->db)
-			hscache_store(cache_dir, &key, v->nmatch, out->db,
-				      out->rtflags, log, log_ctx);
+	if (use_anchors(v->nmatch)) { /* the database of the few without */
+		out->anchored = 1;
+		key.hex[0] = 'x'; /* a name no whole set's database has */
+		rc = anchors_build(v, out->rtflags, RT_ANCHORED | RT_VERIFY,
+				   &out->anc);
 	}
-	if (out->db)
+	if (!rc && cache_dir && hscache_load(cache_dir, &key, v->nmatch,
+					     &out->db, out->rtflags) == 0) {
+		out->from_cache = 1;
+	} else if (!rc && (rc = build_fresh(v, out, why)) == 0 &&
+		   cache_dir && out->db) {
+		hscache_store(cache_dir, &key, v->nmatch, out->db,
+			      out->rtflags, log, log_ctx);
+	}
+	if (!rc && out->db)
 		hs_database_size(out->db, &out->bytes);
-	if ((rc = collect_nohs(out, v->nmatch)) < 0)
+	out->bytes += out->anc.bytes;
+	if (!rc)
+		rc = collect_nohs(out, v->nmatch);
+	if (rc < 0)
 		hsdb_free(out);
 	return rc;
 }

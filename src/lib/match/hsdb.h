@@ -16,6 +16,7 @@
 /* Per-matchable run-time flags. */
 #define RT_VERIFY 0x01	/* a hit must be confirmed by the exact matcher */
 #define RT_NOHS 0x02	/* not in the Vectorscan database: always verified */
+#define RT_ANCHORED 0x04 /* found by the anchors matcher, not Vectorscan */
 
 struct hsdb {
 	hs_database_t *db;	/* NULL when there is no pattern */
@@ -24,7 +25,7 @@ struct hsdb {
 	size_t nnohs;
 	size_t bytes;
 	int from_cache;
-	int anchored;		/* the anchors matcher instead of db */
+	int anchored;		/* the anchors matcher, db for the rest */
 	struct anchors anc;
 };
 
