@@ -27,8 +27,8 @@
 #include "sig/pattern.h"
 #include "vigil/vigil.h"
 
-#define BITS_8 24 /* bitmap of 8-byte anchors: 2 MiB */
-#define BITS_4 22 /* of 4-byte anchors: 512 KiB */
+#define BITS_8 21 /* bitmap of 8-byte anchors: 256 KiB, for the L2 cache */
+#define BITS_4 20 /* of 4-byte anchors: 128 KiB */
 #define ANCHOR_SPREAD 8192 /* most starts one anchor is verified at, less 1 */
 #define BUCKET_SHIFT 6 /* 64 bitmap bits share a bucket of the table */
 #define HASH_K 0x9e3779b97f4a7c15ull
