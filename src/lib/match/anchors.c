@@ -62,9 +62,16 @@ static int rarity(uint8_t b)
 	return b >= 'a' && b <= 'z' ? 2 : 3;
 }
 
+/* Places of a run looked at for an anchor (a literal may run to kilobytes),
+ * and the score no anchor can beat (bounded, eight of the rarest bytes). */
+#define RUN_LOOK 24
+#define SCORE_BEST (5000 + 1000 + 8 * 3)
+
 /* The best anchor found so far while walking one pattern. */
 struct pick {
 	uint64_t last;		/* the run's last eight bytes, newest high */
+	uint8_t rare[8];	/* their rarities, by position mod 8 */
+	int sum8, sum4;		/* of the last eight and last four */
 	uint32_t run, run_lo, run_hi; /* run length, its start's offsets */
 	int score;		/* of the best, -1 before any */
 	struct anchor best;
@@ -74,15 +81,13 @@ struct pick {
 static void consider(struct pick *p)
 {
 	int len = p->run >= 8 ? 8 : p->run >= 4 ? 4 : 0;
-	int score = 0, i;
+	int score = len == 8 ? p->sum8 : p->sum4;
 	uint32_t back = p->run - (uint32_t)len;
 	uint64_t key;
 
 	if (!len)
 		return;
 	key = len == 8 ? p->last : p->last >> (64 - 8 * len);
-	for (i = 0; i < len; i++)
-		score += rarity((uint8_t)(key >> (8 * i)));
 	if (!score)
 		return; /* NUL and 0xff only: runs of those fill whole objects */
 	/* a bounded distance first (else the whole object is verified), then
@@ -99,9 +104,17 @@ static void consider(struct pick *p)
 
 static void push(struct pick *p, uint8_t b)
 {
-	p->last = p->last >> 8 | (uint64_t)fold(b) << 56;
+	uint8_t f = fold(b), r = (uint8_t)rarity(f);
+
+	p->last = p->last >> 8 | (uint64_t)f << 56;
+	if (!p->run)
+		p->sum8 = p->sum4 = 0;
+	p->sum8 += r - (p->run >= 8 ? p->rare[p->run % 8] : 0);
+	p->sum4 += r - (p->run >= 4 ? p->rare[(p->run - 4) % 8] : 0);
+	p->rare[p->run % 8] = r;
 	p->run++;
-	consider(p);
+	if (p->run <= RUN_LOOK && p->score < SCORE_BEST)
+		consider(p);
 }
 
 /* The fixed byte an operation stands for (a case pair counts, folded):
@@ -116,11 +129,14 @@ static int fixed_byte(const uint8_t *c, uint8_t *b)
 	}
 	if (c[0] != PAT_CLASS)
 		return 0;
-	for (x = 0; x < 256 && n <= 2; x++)
-		if (c[1 + x / 8] >> (x % 8) & 1) {
+	for (x = 0; x < 32 && n <= 2; x++) /* the bitmap, a byte at a time */
+		for (unsigned bits = c[1 + x]; bits && n <= 2;
+		     bits &= bits - 1) {
+			int v = x * 8 + __builtin_ctz(bits);
+
 			n++;
-			first = first < 0 ? x : first;
-			second = x != first ? x : second;
+			first = first < 0 ? v : first;
+			second = v != first ? v : second;
 		}
 	*b = (uint8_t)first;
 	return n == 1 || (n == 2 && (first ^ second) == 0x20 &&
@@ -133,14 +149,23 @@ static int choose(const uint8_t *code, size_t len, struct anchor *a,
 		  int *kind)
 {
 	const uint8_t *c = code, *end = code + len;
-	struct pick p = { 0, 0, 0, 0, -1, { 0, 0, 0, 0 }, 0 };
+	struct pick p;
 	uint32_t lo = 0, hi = 0, min, max;
 	size_t n;
 	uint8_t b;
 
-	while (c < end && (n = pat_op_size(c, end)) != 0) {
+	memset(&p, 0, sizeof(p));
+	p.score = -1;
+	while (c < end && p.score < SCORE_BEST &&
+	       (n = pat_op_size(c, end)) != 0) {
 		if (c[0] == PAT_LIT) {
-			for (size_t i = 0; i < (size_t)(c[1] | c[2] << 8); i++) {
+			size_t ln = (size_t)(c[1] | c[2] << 8);
+
+			for (size_t i = 0; i < ln; i++) {
+				if (p.run > RUN_LOOK) { /* nothing more to look at */
+					p.run += (uint32_t)(ln - i);
+					break;
+				}
 				if (!p.run) {
 					p.run_lo = pat_add_sat(lo, (uint32_t)i);
 					p.run_hi = pat_add_sat(hi, (uint32_t)i);

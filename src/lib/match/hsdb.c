@@ -183,6 +183,33 @@ static int use_anchors(size_t nmatch)
 	return nmatch >= ANCHORS_FROM;
 }
 
+/* The cached database; for the anchors matcher's rest, only if the cache
+ * left out the very matchables the anchors now take (the way anchors are
+ * chosen may have changed since it was stored). 0 or -1. */
+static int load_cached(const char *dir, const struct hscache_key *key,
+		       size_t nmatch, struct hsdb *out)
+{
+	uint8_t *mine = out->anchored ? malloc(nmatch) : NULL;
+	size_t i;
+	int rc;
+
+	if (out->anchored && !mine)
+		return -1;
+	if (mine)
+		memcpy(mine, out->rtflags, nmatch);
+	rc = hscache_load(dir, key, nmatch, &out->db, out->rtflags);
+	for (i = 0; rc == 0 && mine && i < nmatch; i++)
+		if ((mine[i] ^ out->rtflags[i]) & RT_ANCHORED)
+			rc = -1;
+	if (rc && mine) { /* stale: back to the anchors' own flags */
+		hs_free_database(out->db);
+		out->db = NULL;
+		memcpy(out->rtflags, mine, nmatch);
+	}
+	free(mine);
+	return rc;
+}
+
 int hsdb_build(const struct vdb_view *v, const char *cache_dir,
 	       void (*log)(void *, int, const char *), void *log_ctx,
 	       struct hsdb *out, const char **why)
@@ -203,8 +230,8 @@ int hsdb_build(const struct vdb_view *v, const char *cache_dir,
 		rc = anchors_build(v, out->rtflags, RT_ANCHORED | RT_VERIFY,
 				   &out->anc);
 	}
-	if (!rc && cache_dir && hscache_load(cache_dir, &key, v->nmatch,
-					     &out->db, out->rtflags) == 0) {
+	if (!rc && cache_dir && load_cached(cache_dir, &key, v->nmatch,
+					    out) == 0) {
 		out->from_cache = 1;
 	} else if (!rc && (rc = build_fresh(v, out, why)) == 0 &&
 		   cache_dir && out->db) {
