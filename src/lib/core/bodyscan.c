@@ -2,7 +2,9 @@
  * bodyscan.c -- body and logical signatures over one buffer. Vectorscan
  * reports each matchable's first hit; exact ones count at once, the others
  * are verified over the whole buffer by the exact matcher (which also
- * counts them for logical signatures). Logical signatures touched by a
+ * counts them for logical signatures). In a shard with the anchors matcher
+ * (match/anchors.c), each anchor found is verified where it says its
+ * pattern starts, and Vectorscan runs only the patterns without one. Logical signatures touched by a
  * hit, and those true without any, are evaluated once at the end.
  */
 #include <string.h>
