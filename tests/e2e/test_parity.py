@@ -119,6 +119,33 @@ def test_anchors_in_runs_of_zeros(tmp_path, vigil, clamscan):
     assert c.out.strip() == "%s: OK" % (tmp_path / "zeros.bin"), c.out
 
 
+def test_anchors_repeated_all_over(tmp_path, vigil, clamscan):
+    """An anchor repeated a million times, its pattern's start up to 8,000
+    bytes before it: each start is tried once, not once per anchor (which
+    took 14 s here), and a match after all the repeats is still found;
+    the same results as Vectorscan's (and, for the body signature,
+    clamscan's). A counted subsignature counts each start once (clamscan
+    counts this overlapping pattern's matches otherwise: not compared)."""
+    db = tmp_path / "s.ndb"
+    db.write_text("Spread:0:*:5a5a{0-8000}4142434445464748\n")
+    ldb = tmp_path / "s.ldb"
+    ldb.write_text("Spread.Count;Target:0;0=3;5a5a{0-8000}4142434445464748\n")
+    rep = b"ABCDEFGH" * 1000000
+    files = {"repeats.bin": rep,
+             "late.bin": rep + b"ZZ" + b"x" * 100 + b"ABCDEFGH",
+             "three.bin": (b"ZZ" + b"y" * 50 + b"ABCDEFGH" + b"ABCDEFGH" * 2000) * 3}
+    for name, data in files.items():
+        (tmp_path / name).write_bytes(data)
+    paths = [tmp_path / n for n in sorted(files)]
+    want = {"late.bin": {"Spread"}, "three.bin": {"Spread", "Spread.Count"}}
+    for m in ("anchors", "vectorscan"):
+        v = vigil("scan", "--no-summary", "-z", "-d", db, "-d", ldb, *paths,
+                  env={"VIGIL_MATCHER": m})
+        assert by_file(v, tmp_path) == want, (m, v.out)
+    c = clamscan("--no-summary", "-d", db, *paths)
+    assert by_file(c, tmp_path) == {"late.bin": {"Spread"}, "three.bin": {"Spread"}}, c.out
+
+
 def test_first_match_and_exit_codes(tmp_path, vigil, clamscan):
     g, sigdir, filedir = generated(tmp_path)
     v = vigil("scan", "--no-summary", "-i", "-d", sigdir, filedir)

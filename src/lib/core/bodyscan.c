@@ -129,15 +129,24 @@ static int64_t at_vi(struct bscan *b, const struct vdb_matchable *m,
 }
 
 /* done[] of a matchable: 0 untouched in this object, DONE verified,
- * COUNTING counted anchor by anchor (next[] says from where). */
+ * TRYING verified anchor by anchor (next[] is the first start not tried). */
 #define DONE 1
-#define COUNTING 2
+#define TRYING 2
 
 /* Records that id's state changes in this object (reset() clears it). */
 static void touch(struct bscan *b, uint32_t id)
 {
 	if (!b->st->done[id])
 		b->st->touched_m[b->st->ntm++] = id;
+}
+
+/* The exact matcher ran out of steps: a limit result, never clean. */
+static int out_of_steps(struct bscan *b)
+{
+	int r = scanner_limit(b->s, LIMIT_STEPS);
+
+	b->rc = r ? r : b->rc;
+	return b->rc != 0;
 }
 
 /* Counts a matchable's matches in the buffer (at most once per object). */
@@ -155,9 +164,7 @@ static int64_t verify(struct bscan *b, uint32_t id)
 		pat_count(b->sh->v.code + m->code_off, m->code_len, b->buf,
 			  b->len, window(b, m), max);
 	if (n < 0) {
-		int r = scanner_limit(b->s, LIMIT_STEPS);
-
-		b->rc = r ? r : b->rc;
+		out_of_steps(b);
 		return 0;
 	}
 	return n;
@@ -209,72 +216,48 @@ static int on_match(unsigned id, unsigned long long from,
 	return 0;
 }
 
-/* A counted matchable: the starts in w not counted yet are counted. The
- * anchors come in order, so the windows of consecutive ones only move
- * on: each start is counted once, and every start is in the window of
- * the anchor it has. */
-static int count_at(struct bscan *b, uint32_t id, struct pat_window w)
-{
-	const struct vdb_matchable *m = &b->sh->v.match[id];
-	int64_t n;
-
-	if (b->st->done[id] != COUNTING) {
-		touch(b, id);
-		b->st->done[id] = COUNTING;
-		b->st->next[id] = 0;
-	}
-	if (w.lo < b->st->next[id])
-		w.lo = (size_t)b->st->next[id];
-	if (w.lo > w.hi)
-		return 0;
-	b->st->next[id] = (uint64_t)w.hi + 1;
-	n = pat_count(b->sh->v.code + m->code_off, m->code_len, b->buf, b->len,
-		      w, UINT32_MAX);
-	if (n < 0) {
-		int r = scanner_limit(b->s, LIMIT_STEPS);
-
-		b->rc = r ? r : b->rc;
-		return b->rc != 0;
-	}
-	return n && (b->rc = hit(b, id, (uint64_t)n)) != 0;
-}
-
-/* The anchors matcher found matchable a->id's anchor at buf[at]: the
- * pattern is verified where it would start, at most ANCHOR_SPREAD + 1
- * places (anchors.c takes only patterns whose anchor lies a bounded
- * distance in), so an anchor repeated all over an object costs a bounded
- * amount at each place. */
+/*
+ * The anchors matcher found matchable a->id's anchor at buf[at]: the
+ * pattern is verified at the starts that place allows (anchors.c takes
+ * only patterns whose anchor bounds them) and no earlier anchor did. A
+ * matchable's anchors come in order, so the windows only move on: each
+ * start is tried once per object however often the anchor repeats, a
+ * counted pattern counts each of its starts once, and every start lies in
+ * the window of the anchor it has.
+ */
 static int on_anchor(void *ctx, const struct anchor *a, size_t at)
 {
 	struct bscan *b = ctx;
+	struct shard_state *st = b->st;
 	const struct vdb_matchable *m = &b->sh->v.match[a->id];
-	int counted = (m->flags & MATCH_F_COUNT) != 0;
+	const uint8_t *code = b->sh->v.code + m->code_off;
 	struct pat_window w;
 	size_t found;
-	int r;
+	int64_t n;
 
-	if (b->st->done[a->id] == DONE || !(b->targets & (1u << m->target)) ||
+	if (st->done[a->id] == DONE || !(b->targets & (1u << m->target)) ||
 	    at < a->omin)
 		return 0;
+	if (!st->done[a->id]) {
+		touch(b, a->id);
+		st->done[a->id] = TRYING;
+		st->next[a->id] = 0;
+	}
 	w = window(b, m);
 	w.lo = at >= a->omax && at - a->omax > w.lo ? at - a->omax : w.lo;
+	w.lo = st->next[a->id] > w.lo ? (size_t)st->next[a->id] : w.lo;
 	w.hi = at - a->omin < w.hi ? at - a->omin : w.hi;
 	if (w.lo > w.hi)
 		return 0;
-	if (counted)
-		return count_at(b, a->id, w);
-	r = pat_find(b->sh->v.code + m->code_off, m->code_len, b->buf, b->len,
-		     w, &found);
-	if (r < 0) {
-		r = scanner_limit(b->s, LIMIT_STEPS);
-		b->rc = r ? r : b->rc;
-		return b->rc != 0;
-	}
-	if (!r)
-		return 0;
-	touch(b, a->id);
-	b->st->done[a->id] = DONE;
-	return (b->rc = hit(b, a->id, 1)) != 0;
+	st->next[a->id] = (uint64_t)w.hi + 1;
+	if (m->flags & MATCH_F_COUNT)
+		n = pat_count(code, m->code_len, b->buf, b->len, w, UINT32_MAX);
+	else if ((n = pat_find(code, m->code_len, b->buf, b->len, w,
+			       &found)) > 0)
+		st->done[a->id] = DONE;
+	if (n < 0)
+		return out_of_steps(b);
+	return n && (b->rc = hit(b, a->id, (uint64_t)n)) != 0;
 }
 
 /* Called with each start of a subsignature's match: 1 ends the walk. */

@@ -20,8 +20,8 @@
 struct shard_state {
 	uint32_t *counts;	/* .ldb subsignature counts */
 	uint8_t *done;		/* per matchable: verified for this object */
-	uint64_t *next;		/* per counted matchable: first start not yet
-				 * counted (anchors matcher) */
+	uint64_t *next;		/* per matchable: first start not yet tried
+				 * (anchors matcher) */
 	uint32_t *touched_m;
 	size_t ntm;
 	uint8_t *ldb_mark;	/* per .ldb: has counts to evaluate */
