@@ -139,7 +139,7 @@ def start_clamd(sigs):
         f.write("LocalSocket %s\nDatabaseDirectory %s\nForeground yes\n"
                 "MaxThreads %d\nStreamMaxLength 100M\nMaxQueue 400\n"
                 "LogFile %s/clamd.log\nLogTime yes\n"
-                % (sock, sigs, THREADS, d))
+                % (sock, sigs, THREADS + 1, d))
     return Server("clamd", ["clamd", "--config-file=" + conf], sock,
                   os.path.join(d, "out.log")), conf
 

@@ -5,8 +5,8 @@ signature set of realistic size.
     gen.py corpus DIR --mib 1024 [--seed 1]     -> DIR/, DIR.manifest.json
     gen.py sigs OUT --manifest M [--md5 N --sha256 N --ndb N --ldb N]
 
-Corpus: copies of real files from /usr (ELF binaries, libraries, scripts),
-random data, and generated text and HTML. Planted: body markers (binary ones
+Corpus: copies of ELF binaries and libraries from /usr (only ELF, so that
+what a host keeps under /usr/share/doc cannot change the counts), random data, and generated text and HTML. Planted: body markers (binary ones
 in binary files, lower-case text ones in text), marker pairs for logical
 signatures, whole files whose MD5 or SHA-256 becomes a hash signature, and
 near misses (one byte changed; half a pair) that must stay clean.
@@ -76,7 +76,7 @@ class Corpus:
 
     def usr_files(self, budget):
         picked = []
-        for root in ("/usr/bin", "/usr/lib/x86_64-linux-gnu", "/usr/lib/python3", "/usr/share/doc"):
+        for root in ("/usr/bin", "/usr/sbin", "/usr/lib/x86_64-linux-gnu", "/usr/libexec"):
             for dp, _, fs in os.walk(root):
                 for f in fs:
                     p = os.path.join(dp, f)
@@ -96,6 +96,8 @@ class Corpus:
             try:
                 data = open(p, "rb").read()
             except OSError:
+                continue
+            if data[:4] != b"\x7fELF":
                 continue
             h = hashlib.md5(data).digest()
             if h in seen:
