@@ -1,8 +1,11 @@
 #!/usr/bin/env python3
 """vigild against clamd, in one run, with the same signatures (1M hashes,
 10k body, 1k logical) and corpus as bench/run.sh: clamdscan --fdpass and
---multiscan throughput on two workers/threads, start to first PONG, reload
-time and memory, and a soak of concurrent INSTREAM clients.
+--multiscan throughput on two workers against clamd's three threads (its
+MULTISCAN holds one), start to first PONG over an empty and a warm matcher
+cache, reload time and memory with the database unchanged and after an
+update that changes one body signature, and a soak of concurrent INSTREAM
+clients.
 
 usage: bench/daemon.py [BUILD]    (environment: BENCH_WORK, BENCH_MIB
 (default 1024), BENCH_SOAK_S (120), BENCH_SOAK_CLIENTS (200))
@@ -50,8 +53,8 @@ def inputs():
     os.makedirs(vdbdir, exist_ok=True)
     vdb = os.path.join(vdbdir, "bench.vdb")
     if not os.path.exists(vdb):
-        subprocess.run([VIGIL, "db", "compile", "--cache-dir",
-                        os.path.join(WORK, "cache"), sigs, "-o", vdb],
+        subprocess.run([VIGIL, "db", "compile", "--no-matcher", sigs,
+                        "-o", vdb],
                        check=True, capture_output=True)
     return corpus, sigs, vdbdir
 
@@ -145,6 +148,7 @@ def start_clamd(sigs):
 
 
 def start_vigild(vdbdir):
+    """vigild on vdbdir with the matcher cache in WORK/cache."""
     d = os.path.join(WORK, "vigild")
     os.makedirs(d, exist_ok=True)
     sock = os.path.join(d, "vigild.sock")
@@ -222,6 +226,46 @@ def reload_clamd(srv):
     return time.time() - t0, steady, peak
 
 
+def wait_log(path, text, before, seconds=1200):
+    """Waits until path holds text more than before times; the seconds."""
+    t0 = time.time()
+    while open(path).read().count(text) <= before:
+        if time.time() - t0 > seconds:
+            raise RuntimeError("%s never logged %r" % (path, text))
+        time.sleep(0.01)
+    return time.time() - t0
+
+
+def cold_start(vdbdir):
+    """vigild over an empty matcher cache: (seconds to the first PONG,
+    seconds until the compiled matcher serves)."""
+    shutil.rmtree(os.path.join(WORK, "cache"), ignore_errors=True)
+    t0 = time.time()
+    v, _ = start_vigild(vdbdir)
+    log = os.path.join(WORK, "vigild", "out.log")
+    wait_log(log, "the full matcher is compiled", 0)
+    wait_log(log, "database reloaded", 0)
+    full = time.time() - t0
+    v.stop()
+    return v.start_s, full
+
+
+def change_one(cdb, vdbdir):
+    """An update that changes one body signature: clamd's sources in
+    place, vigild's .vdb rebuilt from them (without a matcher, as
+    vigil update installs it) and renamed into place."""
+    ndb = os.path.join(cdb, "bench.ndb")
+    with open(ndb) as f:
+        lines = f.readlines()
+    lines[0] = "Bench.Changed-1:0:*:%s\n" % os.urandom(16).hex()
+    with open(ndb, "w") as f:
+        f.writelines(lines)
+    tmp = os.path.join(WORK, "changed.vdb")
+    subprocess.run([VIGIL, "db", "compile", "--no-matcher", cdb, "-o", tmp],
+                   check=True, capture_output=True)
+    os.rename(tmp, os.path.join(vdbdir, "bench.vdb"))
+
+
 def soak(srv, found):
     """SOAK_CLIENTS clients, each INSTREAM after INSTREAM for SOAK_S, of
     random (clean) data and of files the scans found (each with the name
@@ -274,13 +318,20 @@ def main():
         sys.exit("clamd is not installed (scripts/deps.sh bench)")
     os.environ["PATH"] += ":/usr/sbin"
     corpus, sigs, vdbdir = inputs()
+    # copies that the update at the end changes
+    cdb = os.path.join(WORK, "clamd-db")
+    shutil.rmtree(cdb, ignore_errors=True)
+    shutil.copytree(sigs, cdb)
+    live = os.path.join(WORK, "vigild-db-live")
+    shutil.rmtree(live, ignore_errors=True)
+    shutil.copytree(vdbdir, live)
+    sigs, vdbdir = cdb, live
     size = corpus_bytes(corpus)
     subprocess.run(["cat"] + [os.path.join(r, f) for r, _, fs in
                               os.walk(corpus) for f in fs],
                    stdout=subprocess.DEVNULL)  # the page cache, warm
-    say("vigild: one start to fill the matcher cache")
-    v, vconf = start_vigild(vdbdir)
-    v.stop()
+    say("vigild: a start over an empty matcher cache")
+    cold_pong, cold_full = cold_start(vdbdir)
     rows, results = [], {}
     # each mode on freshly started daemons: clamd remembers the files it
     # found clean, and a second pass over the same corpus would measure
@@ -291,8 +342,12 @@ def main():
         clamd, cconf = start_clamd(sigs)
         v, vconf = start_vigild(vdbdir)
         if not rows:
-            rows.append(("start to first PONG, s", clamd.start_s,
-                         v.start_s))
+            rows.append(("start to first PONG, empty cache, s",
+                         clamd.start_s, cold_pong))
+            rows.append(("start to compiled matcher serving, s",
+                         clamd.start_s, cold_full))
+            rows.append(("start to first PONG, warm cache, s",
+                         clamd.start_s, v.start_s))
         cw, cf = clamdscan(cconf, mode, corpus)
         vw, vf = clamdscan(vconf, mode, corpus)
         results[label] = (cf, vf)
@@ -305,11 +360,20 @@ def main():
             v.stop()
     rt, rs, rp = reload_clamd(clamd)
     vt, vs, vp = reload_vigild(v)
-    rows.append(("RELOAD, s", rt, vt))
+    rows.append(("RELOAD unchanged, s", rt, vt))
     rows.append(("RSS steady, MiB", mib(rs[0]), mib(vs[0])))
     rows.append(("RSS peak in reload, MiB", mib(rp[0]), mib(vp[0])))
     rows.append(("PSS steady, MiB", mib(rs[1]), mib(vs[1])))
     rows.append(("PSS peak in reload, MiB", mib(rp[1]), mib(vp[1])))
+    say("one body signature changed")
+    change_one(cdb, vdbdir)
+    rt, rs, rp = reload_clamd(clamd)
+    vt, vs, vp = reload_vigild(v)
+    rows.append(("RELOAD after one body signature changed, s", rt, vt))
+    rows.append(("RSS peak in that reload, MiB", mib(rp[0]), mib(vp[0])))
+    log = os.path.join(WORK, "vigild", "out.log")
+    rows.append(("... until the compiled matcher serves, s", rt,
+                 vt + wait_log(log, "the full matcher is compiled", 1)))
     clamd.stop()
     say("soak: %d INSTREAM clients for %.0f s" % (SOAK_CLIENTS, SOAK_S))
     n, errors, samples = soak(v, results["--fdpass"][1])
@@ -318,8 +382,8 @@ def main():
 
 
 def report(rows, results, n, errors, samples, size):
-    print("\nvigild against clamd 1.4, %d workers/threads, %.0f MiB corpus"
-          % (THREADS, size / 2**20))
+    print("\nvigild against clamd 1.4, %d workers against %d threads, "
+          "%.0f MiB corpus" % (THREADS, THREADS + 1, size / 2**20))
     print("%-34s %12s %12s %8s" % ("", "clamd", "vigild", "ratio"))
     for name, c, v in rows:
         ratio = (v / c if "MiB/s" in name else c / v if v else 0)

@@ -106,6 +106,13 @@ enum vigil_log_level {
 #define VIGIL_ENGINE_NO_PHISHING_URLS 0x20u /* do not load the phishing
 					     * lists (.pdb .wdb): no link
 					     * checks (--phishing-scan-urls=no) */
+#define VIGIL_ENGINE_FULL_MATCHER 0x40u /* where the cache does not hold
+					 * a shard's compiled (Vectorscan)
+					 * matcher, compile it and store it,
+					 * however long that takes, instead of
+					 * serving with the matcher that builds
+					 * in a fraction of a second but scans
+					 * slower (since 0.5) */
 
 typedef void (*vigil_log_fn)(void *ctx, int level, const char *msg);
 
@@ -222,6 +229,11 @@ struct vigil_engine_stats {
 	uint64_t phishing;	/* .pdb .wdb .gdb lines (since 0.4) */
 	uint64_t certificates;	/* .crb trusted and blocked certificates
 				 * (since 0.4) */
+	uint64_t quick_matchers; /* shards served by the quick-to-build
+				  * matcher because the cache did not hold
+				  * their compiled one; a compile with
+				  * VIGIL_ENGINE_FULL_MATCHER would make
+				  * scanning faster (since 0.5) */
 };
 
 /*

@@ -91,7 +91,7 @@ static int db_compile(int argc, char **argv)
 	double t0 = now_seconds();
 	int ch, rc;
 
-	d.flags = VIGIL_ENGINE_MERGE;
+	d.flags = VIGIL_ENGINE_MERGE | VIGIL_ENGINE_FULL_MATCHER;
 	d.cache_dir = dbsetup_default_cache();
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "o:vh", lo, NULL)) != -1) {

@@ -107,6 +107,8 @@ static void scan_usage(FILE *f)
 "                           of .cvd files, NAME-VERSION.cvd.sign beside them\n"
 "                           (default /etc/clamav/certs, as ClamAV 1.5)\n"
 "      --no-cache           do not read or write the matcher cache\n"
+"      --full-matcher       where the cache misses, compile the faster\n"
+"                           matcher (slow to build; then cached)\n"
 "      --progress, --no-progress  progress line on a terminal (default on)\n"
 "  -q, --quiet              print errors only\n"
 "  -v, --verbose            list every signature line skipped\n"
@@ -120,7 +122,7 @@ enum {
 	OPT_JSON = 256, OPT_NO_SUMMARY, OPT_EXCLUDE, OPT_EXCLUDE_DIR,
 	OPT_MAX_FILESIZE, OPT_FOLLOW, OPT_PUA, OPT_STRICT, OPT_CACHE_DIR,
 	OPT_CVD_KEY, OPT_CERTS_DIR,
-	OPT_NO_CACHE, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_MAX_SCANSIZE,
+	OPT_NO_CACHE, OPT_FULL_MATCHER, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_MAX_SCANSIZE,
 	OPT_MAX_FILES, OPT_MAX_RECURSION, OPT_MAX_SCANTIME, OPT_MAX_RATIO,
 	OPT_PCRE_MATCH, OPT_PCRE_RECMATCH, OPT_PCRE_FILESIZE, OPT_ALERT_EXCEEDS,
 	OPT_ALERT_MACROS, OPT_ALERT_ENC, OPT_ALERT_ENC_ARCHIVE, OPT_ALERT_ENC_DOC,
@@ -156,6 +158,7 @@ static const struct option scan_long[] = {
 	{ "cvd-key", required_argument, NULL, OPT_CVD_KEY },
 	{ "cvdcertsdir", required_argument, NULL, OPT_CERTS_DIR },
 	{ "no-cache", no_argument, NULL, OPT_NO_CACHE },
+	{ "full-matcher", no_argument, NULL, OPT_FULL_MATCHER },
 	{ "progress", no_argument, NULL, OPT_PROGRESS },
 	{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
 	{ "max-scansize", required_argument, NULL, OPT_MAX_SCANSIZE },
@@ -476,6 +479,7 @@ static int parse_flag_opt(int ch, struct scanopts *o, struct cmdline *cl)
 	case OPT_PHISH_URLS: return parse_engine_opt(ch, NULL, cl);
 	case OPT_STRICT: cl->db.flags |= VIGIL_ENGINE_STRICT; break;
 	case OPT_NO_CACHE: cl->no_cache = 1; break;
+	case OPT_FULL_MATCHER: cl->db.flags |= VIGIL_ENGINE_FULL_MATCHER; break;
 	case OPT_PROGRESS: o->progress = 1; break;
 	case OPT_NO_PROGRESS: o->progress = 0; break;
 	case OPT_LIMITS_WARN: o->scan_flags |= VIGIL_SCAN_LIMITS_WARN; break;

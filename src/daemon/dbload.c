@@ -2,13 +2,16 @@
  * dbload.c -- loads vigild's database. A reload runs here in a second
  * thread while the event loop keeps serving with the old engine; the
  * thread touches nothing but the new engine and tells the loop it is done
- * through an eventfd.
+ * through an eventfd. A database served with the quick matcher (its
+ * compiled one was not in the cache) gets the compiled one built in a
+ * process of its own at low priority.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -150,6 +153,7 @@ int db_build(const struct db_source *src, struct vigil_engine **out,
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	info->version = db_version(dir);
 	info->signatures = st.signatures;
+	info->quick_matchers = st.quick_matchers;
 	info->loaded_at = (double)time(NULL);
 	info->load_seconds = (double)(t1.tv_sec - t0.tv_sec) +
 			     (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
@@ -158,6 +162,26 @@ int db_build(const struct db_source *src, struct vigil_engine **out,
 fail:
 	vigil_engine_free(e);
 	return -1;
+}
+
+pid_t db_compile_start(const struct db_source *src)
+{
+	struct db_source full = *src;
+	struct vigil_engine *e = NULL;
+	struct db_info info;
+	char err[256];
+	pid_t pid = fork();
+
+	if (pid != 0)
+		return pid;
+	log_in_worker(); /* its descriptor is closed next */
+	close_range(3, ~0U, 0);
+	if (setpriority(PRIO_PROCESS, 0, 10) < 0)
+		_exit(2);
+	full.flags |= VIGIL_ENGINE_FULL_MATCHER;
+	if (db_build(&full, &e, &info, err, sizeof(err)) < 0)
+		_exit(1);
+	_exit(info.quick_matchers ? 1 : 0);
 }
 
 static void *loader_main(void *arg)

@@ -8,6 +8,7 @@
 
 #include <pthread.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "event.h"
 #include "vigil/vigil.h"
@@ -17,6 +18,8 @@ struct db_info {
 	uint64_t signatures;
 	double loaded_at;	/* wall clock, seconds */
 	double load_seconds;
+	uint64_t quick_matchers; /* parts on the quick matcher: the cache
+				  * missed their compiled one */
 	char fingerprint[64];	/* of the directory listing, for SelfCheck */
 };
 
@@ -51,6 +54,13 @@ struct db_loader {
 	int rc;
 	char err[256];
 };
+
+/*
+ * Starts a process that builds the database from src with the compiled
+ * (full) matcher at low priority, only to leave it in the cache; it exits
+ * 0 when it did. Returns its pid, or -1.
+ */
+pid_t db_compile_start(const struct db_source *src);
 
 int db_loader_init(struct db_loader *l, const struct db_source *src);
 /* Starts a build; -1 if one is running or the thread cannot start. */

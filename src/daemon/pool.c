@@ -324,7 +324,7 @@ static void forget(struct pool *p, struct worker *w)
 	free(g);
 }
 
-void pool_reap(struct pool *p)
+void pool_reap(struct pool *p, void (*other)(void *, pid_t, int), void *ctx)
 {
 	struct worker *w;
 	pid_t pid;
@@ -333,8 +333,11 @@ void pool_reap(struct pool *p)
 	while ((pid = waitpid(-1, &st, WNOHANG)) > 0) {
 		for (w = p->workers; w && w->pid != pid; w = w->next)
 			;
-		if (!w)
+		if (!w) {
+			if (other)
+				other(ctx, pid, st);
 			continue;
+		}
 		if (WIFSIGNALED(st) && WTERMSIG(st) != SIGKILL)
 			vlog(LOG_WARNING, "worker %d died of signal %d%s",
 			     (int)pid, WTERMSIG(st),

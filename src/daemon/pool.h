@@ -86,7 +86,9 @@ int pool_submit(struct pool *p, struct pool_job *job);
 void pool_cancel(struct pool *p, struct pool_job *job);
 /* Event loop hooks: a worker socket is readable; SIGCHLD; once a tick. */
 void pool_on_event(struct pool *p, struct evsrc *src, unsigned events);
-void pool_reap(struct pool *p);
+/* Reaps exited children: workers are forgotten, any other child is
+ * handed to other(ctx, pid, wait status) if not NULL. */
+void pool_reap(struct pool *p, void (*other)(void *, pid_t, int), void *ctx);
 /* Frees the workers reaped during the last loop turn: events fetched in
  * the same epoll_wait() batch may still name them, so the loop calls
  * this after dispatching the batch. */

@@ -16,6 +16,7 @@
 #include <sys/epoll.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "clamd.h"
@@ -287,6 +288,29 @@ static int pool_setup(struct server *s, struct vigil_engine *e)
 	return 0;
 }
 
+/* A database served by the quick matcher gets its compiled one built by a
+ * process of its own at low priority, once per database; when that is in
+ * the cache, a reload (quick then) switches to it. */
+static void start_compiler(struct server *s)
+{
+	if (!s->svc.db.quick_matchers || !s->conf->cache_dir ||
+	    s->compiler > 0 ||
+	    !strcmp(s->compiled_for, s->svc.db.fingerprint))
+		return;
+	memcpy(s->compiled_for, s->svc.db.fingerprint,
+	       sizeof(s->compiled_for));
+	s->compiler = db_compile_start(&s->loader.src);
+	if (s->compiler < 0) {
+		s->compiler = 0;
+		vlog(LOG_WARNING, "cannot start compiling the full matcher: "
+		     "%s", strerror(errno));
+		return;
+	}
+	vlog(LOG_NOTICE, "compiling the full matcher of %llu database "
+	     "part(s) in the background (pid %d)",
+	     (unsigned long long)s->svc.db.quick_matchers, (int)s->compiler);
+}
+
 int server_init(struct server *s, struct vconf *conf)
 {
 	struct vigil_engine *e = NULL;
@@ -318,12 +342,14 @@ int server_init(struct server *s, struct vconf *conf)
 		vlog(LOG_ERR, "cannot load the database: %s", err);
 		return -1;
 	}
-	vlog(LOG_INFO, "database loaded: %llu signatures in %.2f s",
-	     (unsigned long long)s->svc.db.signatures, s->svc.db.load_seconds);
+	vlog(LOG_INFO, "database loaded: %llu signatures in %.2f s%s",
+	     (unsigned long long)s->svc.db.signatures, s->svc.db.load_seconds,
+	     s->svc.db.quick_matchers ? " (quick matcher)" : "");
 	if (pool_setup(s, e) < 0) {
 		vigil_engine_free(e);
 		return -1;
 	}
+	start_compiler(s);
 	s->next_self_check = ev_now() + conf->self_check_s;
 	return open_listeners(s);
 }
@@ -443,6 +469,22 @@ static void free_dead(struct server *s)
 	}
 }
 
+static void request_reload(struct server *s, const char *why);
+
+static void on_other_child(void *ctx, pid_t pid, int status)
+{
+	struct server *s = ctx;
+
+	if (pid != s->compiler)
+		return;
+	s->compiler = 0;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		request_reload(s, "the full matcher is compiled");
+	else
+		vlog(LOG_WARNING, "compiling the full matcher failed (status "
+		     "%d); the quick one keeps serving", status);
+}
+
 static void request_reload(struct server *s, const char *why)
 {
 	if (s->loader.running) {
@@ -476,8 +518,10 @@ static void on_loaded(struct server *s)
 		s->svc.n.reloads_ok++;
 		s->svc.db = l->info;
 		vlog(LOG_NOTICE, "database reloaded: %llu signatures in "
-		     "%.2f s", (unsigned long long)s->svc.db.signatures,
-		     s->svc.db.load_seconds);
+		     "%.2f s%s", (unsigned long long)s->svc.db.signatures,
+		     s->svc.db.load_seconds, s->svc.db.quick_matchers ?
+		     " (quick matcher)" : "");
+		start_compiler(s);
 	}
 	l->engine = NULL;
 	notify("READY=1");
@@ -494,7 +538,7 @@ static void on_signal(struct server *s)
 	while (read(s->sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
 		switch (si.ssi_signo) {
 		case SIGCHLD:
-			pool_reap(s->svc.pool);
+			pool_reap(s->svc.pool, on_other_child, s);
 			break;
 		case SIGHUP:
 			log_reopen();
@@ -616,6 +660,8 @@ void server_free(struct server *s)
 		conn_abort(c);
 	free_dead(s);
 	db_loader_free(&s->loader);
+	if (s->compiler > 0 && kill(s->compiler, SIGKILL) == 0)
+		waitpid(s->compiler, NULL, 0);
 	pool_free(s->svc.pool);
 	for (i = 0; i < s->nlisteners; i++)
 		close(s->listeners[i].fd);

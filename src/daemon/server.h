@@ -7,6 +7,7 @@
 #define VIGILD_SERVER_H
 
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "config.h"
 #include "conn.h"
@@ -43,6 +44,8 @@ struct server {
 	int sigfd;
 	struct db_loader loader;
 	int reload_again;	/* a reload was asked for during one */
+	pid_t compiler;		/* compiling the full matcher, or 0 */
+	char compiled_for[64];	/* the database it was compiled for */
 	int stopping;
 	double next_self_check;
 };

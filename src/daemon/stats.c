@@ -120,6 +120,9 @@ static void database(struct textbuf *b, const struct svc *s)
 	      (double)s->db.version);
 	gauge(b, "vigil_db_signatures", "Signatures in the database.",
 	      (double)s->db.signatures);
+	gauge(b, "vigil_db_quick_matchers", "Database parts served by the "
+	      "quick matcher while their full one compiles.",
+	      (double)s->db.quick_matchers);
 	gauge(b, "vigil_db_loaded_timestamp_seconds",
 	      "When the database serving was loaded.", s->db.loaded_at);
 	gauge(b, "vigil_db_age_seconds", "Age of the database serving "

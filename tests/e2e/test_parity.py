@@ -5,6 +5,7 @@ from unsigned databases; Vigil reports names as written, so the suffix is
 removed before comparing (docs/signatures.md lists this and the other
 departures)."""
 import os
+import shutil
 import subprocess
 
 import paritygen
@@ -99,6 +100,45 @@ def test_large_set_gets_anchors(tmp_path, vigil, clamscan):
     assert by_file(v, d) == by_file(c, d) == {
         "f6": {"Large.S6"}, "f1000": {"Large.S1000"}, "f30001": {"Large.S30001"},
         "f59998": {"Large.S59998"}}, (v.out, c.out)
+
+
+def test_empty_cache_gets_the_quick_matcher(tmp_path, vigil, clamscan):
+    """1,500 body signatures over an empty cache: vigil scan serves at once
+    with the anchors matcher and leaves no compiled database behind;
+    --full-matcher (and vigil db compile) compile and cache it; all three
+    find what clamscan finds."""
+    import random
+    r = random.Random(11)
+    sigs = ["Quick.S%d:0:*:%s" % (i, r.randbytes(r.randrange(8, 20)).hex())
+            for i in range(1500)]
+    (tmp_path / "q.ndb").write_text("\n".join(sigs) + "\n")
+    d = tmp_path / "files"
+    d.mkdir()
+    for i in (3, 777, 1499):
+        raw = bytes.fromhex(sigs[i].split(":")[3])
+        (d / ("f%d" % i)).write_bytes(r.randbytes(3000) + raw)
+    (d / "clean").write_bytes(r.randbytes(3000))
+    cache = tmp_path / "cache"
+
+    def compiled():
+        return [f for f in os.listdir(cache) if not f.startswith("vigil-x")] \
+            if cache.exists() else []
+    want = {"f3": {"Quick.S3"}, "f777": {"Quick.S777"}, "f1499": {"Quick.S1499"}}
+    c = clamscan("--no-summary", "-r", "-d", tmp_path / "q.ndb", d)
+    assert by_file(c, d) == want, c.out
+    quick = vigil("scan", "--no-summary", "-d", tmp_path / "q.ndb", d)
+    assert by_file(quick, d) == want, quick.out
+    assert compiled() == []
+    full = vigil("scan", "--no-summary", "--full-matcher", "-d",
+                 tmp_path / "q.ndb", d)
+    assert by_file(full, d) == want, full.out
+    assert len(compiled()) == 1
+    shutil.rmtree(cache)
+    res = vigil("db", "compile", tmp_path / "q.ndb", "-o", tmp_path / "q.vdb")
+    assert res.rc == 0, res.err
+    assert len(compiled()) == 1
+    warm = vigil("scan", "--no-summary", "-d", tmp_path / "q.vdb", d)
+    assert by_file(warm, d) == want, warm.out
 
 
 def test_anchors_in_runs_of_zeros(tmp_path, vigil, clamscan):

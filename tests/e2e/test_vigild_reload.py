@@ -114,3 +114,37 @@ def test_no_request_fails_during_reloads(vd):
     assert not errors and len(replies) > 20
     # old generations leave once their last scan is done
     assert wait_for(lambda: len(vd.workers()) == 2)
+
+
+def test_quick_matcher_serves_while_the_full_one_compiles(tmp_path):
+    """A database part of 1,000 patterns or more whose compiled matcher is
+    not in the cache is served at once by the quick one; a background
+    process compiles the full one, and a reload switches to it. Both find
+    the same."""
+    rnd = __import__("random").Random(7)
+    lines = ["Quick.Pad-%d:0:*:%s\n" % (i, rnd.randbytes(12).hex())
+             for i in range(1500)]
+    db = make_db(str(tmp_path / "db"), MARK_SIG + "".join(lines))
+    d = Vigild(str(tmp_path), db, "SelfCheck 0\n")
+    try:
+        assert "(quick matcher)" in d.logtext()
+        assert found_mark(d)
+        assert d.ask(instream(b"x" + rnd.randbytes(99))) == b"stream: OK\0"
+        assert wait_for(lambda: generation(d) == 2, 120)
+        assert "the full matcher is compiled" in d.logtext()
+        assert d.metric("vigil_db_quick_matchers") == 0
+        assert found_mark(d)
+        hit = bytes.fromhex(lines[1234].split(":")[3])
+        assert d.ask(instream(b"ab" + hit + b"cd")) == \
+            b"stream: Quick.Pad-1234 FOUND\0"
+        assert any(f.endswith(".hsdb") for f in
+                   os.listdir(str(tmp_path / "cache")))
+    finally:
+        d.stop()
+    # started again over the filled cache: no quick matcher, no compile
+    d = Vigild(str(tmp_path), db, "SelfCheck 0\n")
+    try:
+        assert d.metric("vigil_db_quick_matchers") == 0
+        assert "background" not in d.logtext()
+    finally:
+        d.stop()

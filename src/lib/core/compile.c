@@ -149,6 +149,10 @@ int engine_ignores(const struct vigil_engine *e, const char *name)
 
 static int build_matchers(struct vigil_engine *e)
 {
+	const struct hsdb_opts ho = {
+		e->opts.cache_dir, !!(e->opts.flags & VIGIL_ENGINE_FULL_MATCHER),
+		e->opts.log, e->opts.log_ctx
+	};
 	size_t i, a;
 	int rc;
 
@@ -169,8 +173,7 @@ static int build_matchers(struct vigil_engine *e)
 		e->has_gsb |= s->ngsb > 0;
 		if (e->opts.flags & VIGIL_ENGINE_NO_MATCHER)
 			continue;
-		rc = hsdb_build(&s->v, e->opts.cache_dir, e->opts.log,
-				e->opts.log_ctx, &s->m, &why);
+		rc = hsdb_build(&s->v, &ho, &s->m, &why);
 		if (rc < 0) {
 			if (e->opts.log) {
 				char msg[400];
@@ -183,6 +186,7 @@ static int build_matchers(struct vigil_engine *e)
 			return rc;
 		}
 		e->cache_hits += (uint64_t)s->m.from_cache;
+		e->quick_matchers += (uint64_t)s->m.quick;
 	}
 	return catalog_build(e);
 }
@@ -272,6 +276,7 @@ int vigil_engine_stats(const struct vigil_engine *e,
 	t.skipped = e->skipped;
 	t.shards = e->nshards;
 	t.cache_hits = e->cache_hits;
+	t.quick_matchers = e->quick_matchers;
 	t.size = st->size < sizeof(t) ? st->size : sizeof(t);
 	memcpy(st, &t, t.size);
 	return 0;

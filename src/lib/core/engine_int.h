@@ -82,6 +82,7 @@ struct vigil_engine {
 	int has_gsb;		/* some shard has URL hashes */
 	uint64_t skipped;
 	uint64_t cache_hits;
+	uint64_t quick_matchers; /* shards anchored because the cache missed */
 };
 
 /* 1 if name is on the engine's ignore list. */

@@ -3,9 +3,12 @@
  * becomes one expression (SINGLEMATCH: the first hit per object is enough,
  * since inexact ones are then verified over the whole object). An
  * expression Vectorscan rejects is retried in prefilter mode, then left to
- * the exact matcher alone. Compiling is slow, so the result is cached;
- * past ANCHORS_FROM matchables it is too slow for a cold start, and the
- * anchors matcher (anchors.c) is built instead.
+ * the exact matcher alone. Compiling is slow (seconds for ten thousand
+ * patterns, minutes for a hundred thousand), so the result is cached, and
+ * where the cache does not hold it the anchors matcher (anchors.c), built
+ * in a fraction of a second, serves instead: always past ANCHORS_FROM
+ * matchables, and from QUICK_FROM on unless the caller asked for the
+ * compiled database (vigil db compile, vigild's background compile).
  */
 #include "match/hsdb.h"
 
@@ -18,6 +21,8 @@
 #include "vigil/vigil.h"
 
 #define ANCHORS_FROM 50000 /* matchables: ClamAV's main.ldb has 160,371 */
+#define QUICK_FROM 1000	   /* matchables: Vectorscan compiles fewer in
+			    * about a tenth of a second */
 
 struct exprs {
 	char **expr;
@@ -168,19 +173,17 @@ static int build_fresh(const struct vdb_view *v, struct hsdb *h,
 	return rc;
 }
 
-/* Which matcher: VIGIL_MATCHER=anchors or vectorscan in the environment
- * chooses; otherwise a set of ANCHORS_FROM matchables or more gets the
- * anchors matcher, which builds in a fraction of a second where a
- * Vectorscan database of that size takes minutes and a gigabyte. */
-static int use_anchors(size_t nmatch)
+/* What VIGIL_MATCHER in the environment asks for: 'a'nchors,
+ * 'v'ectorscan or 0 for the default choice. */
+static int forced_matcher(void)
 {
 	const char *m = getenv("VIGIL_MATCHER");
 
 	if (m && !strcmp(m, "anchors"))
-		return 1;
+		return 'a';
 	if (m && !strcmp(m, "vectorscan"))
-		return 0;
-	return nmatch >= ANCHORS_FROM;
+		return 'v';
+	return 0;
 }
 
 /* The cached database; for the anchors matcher's rest, only if the cache
@@ -210,33 +213,67 @@ static int load_cached(const char *dir, const struct hscache_key *key,
 	return rc;
 }
 
-int hsdb_build(const struct vdb_view *v, const char *cache_dir,
-	       void (*log)(void *, int, const char *), void *log_ctx,
+static int build_anchored(const struct vdb_view *v, const char *cache_dir,
+			  const struct hscache_key *whole, struct hsdb *out,
+			  const char **why)
+{
+	struct hscache_key key = *whole;
+	int rc;
+
+	out->anchored = 1;
+	key.hex[0] = 'x'; /* a name no whole set's database has */
+	if ((rc = anchors_build(v, out->rtflags, RT_ANCHORED | RT_VERIFY,
+				&out->anc)) < 0)
+		return rc;
+	if (cache_dir && load_cached(cache_dir, &key, v->nmatch, out) == 0)
+		out->from_cache = 1;
+	else if ((rc = build_fresh(v, out, why)) == 0 && cache_dir && out->db)
+		hscache_store(cache_dir, &key, v->nmatch, out->db,
+			      out->rtflags, out->log, out->log_ctx);
+	return rc;
+}
+
+/* The whole set in Vectorscan: from the cache, or compiled when the set
+ * is small or the caller wants it (full); otherwise 1: not built. */
+static int build_whole(const struct vdb_view *v, const char *cache_dir,
+		       const struct hscache_key *key, int full,
+		       struct hsdb *out, const char **why)
+{
+	int rc;
+
+	if (cache_dir && load_cached(cache_dir, key, v->nmatch, out) == 0) {
+		out->from_cache = 1;
+		return 0;
+	}
+	if (!full && v->nmatch >= QUICK_FROM)
+		return 1;
+	if ((rc = build_fresh(v, out, why)) == 0 && cache_dir && out->db)
+		hscache_store(cache_dir, key, v->nmatch, out->db,
+			      out->rtflags, out->log, out->log_ctx);
+	return rc;
+}
+
+int hsdb_build(const struct vdb_view *v, const struct hsdb_opts *o,
 	       struct hsdb *out, const char **why)
 {
 	struct hscache_key key;
-	int rc = 0;
+	int force = forced_matcher(), rc = 1;
 
 	memset(out, 0, sizeof(*out));
+	out->log = o->log;
+	out->log_ctx = o->log_ctx;
 	*why = "out of memory";
 	if (!(out->rtflags = calloc(v->nmatch + 1, 1)))
 		return VIGIL_ENOMEM;
 	if (!v->nmatch)
 		return 0;
 	hscache_key(v, &key);
-	if (use_anchors(v->nmatch)) { /* the database of the few without */
-		out->anchored = 1;
-		key.hex[0] = 'x'; /* a name no whole set's database has */
-		rc = anchors_build(v, out->rtflags, RT_ANCHORED | RT_VERIFY,
-				   &out->anc);
-	}
-	if (!rc && cache_dir && load_cached(cache_dir, &key, v->nmatch,
-					    out) == 0) {
-		out->from_cache = 1;
-	} else if (!rc && (rc = build_fresh(v, out, why)) == 0 &&
-		   cache_dir && out->db) {
-		hscache_store(cache_dir, &key, v->nmatch, out->db,
-			      out->rtflags, log, log_ctx);
+	if (force == 'v' || (!force && v->nmatch < ANCHORS_FROM))
+		rc = build_whole(v, o->cache_dir, &key, o->full || force, out,
+				 why);
+	if (rc == 1) {
+		out->quick = !force && v->nmatch < ANCHORS_FROM;
+		rc = build_anchored(v, o->cache_dir, &key, out, why);
 	}
 	if (!rc && out->db)
 		hs_database_size(out->db, &out->bytes);

@@ -26,18 +26,31 @@ struct hsdb {
 	size_t bytes;
 	int from_cache;
 	int anchored;		/* the anchors matcher, db for the rest */
+	int quick;		/* anchored only because the cache missed:
+				 * the compiled database would scan faster */
 	struct anchors anc;
+	void (*log)(void *, int, const char *);
+	void *log_ctx;
+};
+
+struct hsdb_opts {
+	const char *cache_dir;	/* NULL: no cache */
+	int full;		/* compile Vectorscan on a cache miss, however
+				 * long it takes (below ANCHORS_FROM) */
+	void (*log)(void *, int, const char *); /* cache problems; or NULL */
+	void *log_ctx;
 };
 
 /*
- * Builds (or loads from cache_dir, if not NULL) the matcher for v: a
- * Vectorscan database, or for a large set (or as VIGIL_MATCHER says in
- * the environment: anchors, vectorscan) the anchors matcher. log, if
- * not NULL, receives a line about cache problems. Returns 0, VIGIL_ENOMEM
- * or VIGIL_EMATCHER (with *why set).
+ * Builds (or loads from the cache) the matcher for v: the Vectorscan
+ * database of every matchable, or the anchors matcher with a small
+ * Vectorscan database of the few it cannot take. Vectorscan when the
+ * cache holds it, the set is small, or o->full asks; the anchors matcher
+ * for a large set or on a cache miss; VIGIL_MATCHER=anchors or vectorscan
+ * in the environment forces either. Returns 0, VIGIL_ENOMEM or
+ * VIGIL_EMATCHER (with *why set).
  */
-int hsdb_build(const struct vdb_view *v, const char *cache_dir,
-	       void (*log)(void *, int, const char *), void *log_ctx,
+int hsdb_build(const struct vdb_view *v, const struct hsdb_opts *o,
 	       struct hsdb *out, const char **why);
 void hsdb_free(struct hsdb *h);
 
