@@ -129,6 +129,21 @@ def test_empty_cache_gets_the_quick_matcher(tmp_path, vigil, clamscan):
     quick = vigil("scan", "--no-summary", "-d", tmp_path / "q.ndb", d)
     assert by_file(quick, d) == want, quick.out
     assert compiled() == []
+    # the anchors table itself is cached: used again, and when damaged,
+    # refused and rebuilt
+    table = [cache / f for f in os.listdir(cache) if f.endswith(".anc1")]
+    assert len(table) == 1
+    first, inode = table[0].read_bytes(), table[0].stat().st_ino
+    again = vigil("scan", "--no-summary", "-d", tmp_path / "q.ndb", d)
+    assert by_file(again, d) == want, again.out
+    assert table[0].stat().st_ino == inode  # read, not written again
+    bad = bytearray(first)
+    bad[len(bad) // 2] ^= 1
+    table[0].write_bytes(bytes(bad))
+    again = vigil("scan", "--no-summary", "-d", tmp_path / "q.ndb", d)
+    assert by_file(again, d) == want, again.out
+    assert table[0].read_bytes() == first
+    assert table[0].stat().st_ino != inode
     full = vigil("scan", "--no-summary", "--full-matcher", "-d",
                  tmp_path / "q.ndb", d)
     assert by_file(full, d) == want, full.out

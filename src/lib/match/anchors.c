@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/reader.h"
 #include "db/vdb_format.h"
 #include "sig/pattern.h"
 #include "vigil/vigil.h"
@@ -244,7 +245,7 @@ static int table(struct anchors *t, int kind, const struct anchor *all,
 int anchors_build(const struct vdb_view *v, uint8_t *rtflags, uint8_t flag,
 		  struct anchors *out)
 {
-	struct anchor *all = malloc((v->nmatch ? v->nmatch : 1) * sizeof(*all));
+	struct anchor *all = calloc(v->nmatch ? v->nmatch : 1, sizeof(*all));
 	uint8_t *kinds = malloc(v->nmatch ? v->nmatch : 1);
 	size_t i;
 	int rc = VIGIL_ENOMEM, kind;
@@ -319,4 +320,109 @@ void anchors_free(struct anchors *a)
 		free(a->ent[k]);
 	}
 	memset(a, 0, sizeof(*a));
+}
+
+static size_t nbuckets(int kind)
+{
+	return ((size_t)1 << (bits_of[kind] - BUCKET_SHIFT)) + 1;
+}
+
+static size_t nwords(int kind)
+{
+	return (size_t)1 << (bits_of[kind] - 6);
+}
+
+int anchors_save(const struct anchors *a, const uint8_t *rtflags,
+		 uint8_t flag, size_t nmatch, struct vbuf *b)
+{
+	uint64_t hdr[3] = { nmatch, a->n[0], a->n[1] };
+	int rc = vbuf_append(b, hdr, sizeof(hdr)) |
+		 vbuf_append(b, a->gate, sizeof(a->gate));
+	size_t i;
+
+	for (int k = 0; k < ANCHOR_KINDS; k++)
+		rc |= vbuf_append(b, a->bits[k], nwords(k) * 8) |
+		      vbuf_append(b, a->start[k], nbuckets(k) * 4) |
+		      vbuf_align(b, 8) |
+		      vbuf_append(b, a->ent[k], a->n[k] * sizeof(**a->ent));
+	for (i = 0; i < nmatch && !rc; i++)
+		rc = vbuf_append_u8(b, !!(rtflags[i] & flag));
+	return rc ? VIGIL_ENOMEM : 0;
+}
+
+/* One kind's arrays, copied out of r and checked: buckets in order and
+ * ending at n. */
+static int load_kind(struct rdr *r, int k, struct anchors *t)
+{
+	const void *bits = rdr_bytes(r, nwords(k) * 8);
+	const void *start = rdr_bytes(r, nbuckets(k) * 4);
+	size_t i, npad = (8 - nbuckets(k) * 4 % 8) % 8;
+	const uint8_t *pad = rdr_bytes(r, npad);
+	const void *ent;
+
+	if (!bits || !start || !pad || memcmp(pad, "\0\0\0\0\0\0\0", npad) ||
+	    t->n[k] > SIZE_MAX / sizeof(struct anchor) ||
+	    !(ent = rdr_bytes(r, t->n[k] * sizeof(struct anchor))))
+		return -1;
+	t->bits[k] = malloc(nwords(k) * 8);
+	t->start[k] = malloc(nbuckets(k) * 4);
+	t->ent[k] = malloc(t->n[k] ? t->n[k] * sizeof(struct anchor) : 1);
+	if (!t->bits[k] || !t->start[k] || !t->ent[k])
+		return -1;
+	memcpy(t->bits[k], bits, nwords(k) * 8);
+	memcpy(t->start[k], start, nbuckets(k) * 4);
+	memcpy(t->ent[k], ent, t->n[k] * sizeof(struct anchor));
+	for (i = 1; i < nbuckets(k); i++)
+		if (t->start[k][i] < t->start[k][i - 1])
+			return -1;
+	t->bytes += nwords(k) * 8 + nbuckets(k) * 4 +
+		    t->n[k] * sizeof(struct anchor);
+	return t->start[k][0] || t->start[k][nbuckets(k) - 1] != t->n[k] ?
+		       -1 : 0;
+}
+
+/* Every entry names a matchable that has an anchor. */
+static int entries_ok(const struct anchors *t, const uint8_t *has,
+		      size_t nmatch)
+{
+	for (int k = 0; k < ANCHOR_KINDS; k++)
+		for (size_t i = 0; i < t->n[k]; i++)
+			if (t->ent[k][i].id >= nmatch || !has[t->ent[k][i].id])
+				return 0;
+	for (size_t i = 0; i < nmatch; i++)
+		if (has[i] > 1)
+			return 0;
+	return 1;
+}
+
+int anchors_load(const uint8_t *img, size_t len, size_t nmatch,
+		 uint8_t *rtflags, uint8_t flag, struct anchors *out)
+{
+	const uint8_t *gate, *has = NULL;
+	struct rdr r;
+	size_t i;
+	int k;
+
+	memset(out, 0, sizeof(*out));
+	rdr_init(&r, img, len);
+	if (rdr_u64le(&r) != nmatch)
+		return -1;
+	out->n[0] = (size_t)rdr_u64le(&r);
+	out->n[1] = (size_t)rdr_u64le(&r);
+	if (!(gate = rdr_bytes(&r, sizeof(out->gate))))
+		return -1;
+	memcpy(out->gate, gate, sizeof(out->gate));
+	out->bytes = sizeof(out->gate);
+	for (k = 0; k < ANCHOR_KINDS; k++)
+		if (load_kind(&r, k, out) < 0)
+			break;
+	if (k == ANCHOR_KINDS && rdr_left(&r) == nmatch)
+		has = rdr_bytes(&r, nmatch);
+	if (!has || !entries_ok(out, has, nmatch)) {
+		anchors_free(out);
+		return -1;
+	}
+	for (i = 0; i < nmatch; i++)
+		rtflags[i] |= has[i] ? flag : 0;
+	return 0;
 }

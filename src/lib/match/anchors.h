@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "db/vdb.h"
+#include "util/vbuf.h"
 
 /* Where a pattern's anchor lies: omin..omax bytes after the pattern's
  * start (omax PAT_INF: any distance). */
@@ -46,5 +47,21 @@ int anchors_build(const struct vdb_view *v, uint8_t *rtflags, uint8_t flag,
 int anchors_scan(const struct anchors *a, const uint8_t *buf, size_t len,
 		 anchor_fn fn, void *ctx);
 void anchors_free(struct anchors *a);
+
+/*
+ * The table as bytes, for the matcher cache: the counts, the bitmaps, the
+ * buckets and entries, and which matchables have an anchor. Appends to b;
+ * returns 0 or VIGIL_ENOMEM.
+ */
+int anchors_save(const struct anchors *a, const uint8_t *rtflags,
+		 uint8_t flag, size_t nmatch, struct vbuf *b);
+/*
+ * The table back from anchors_save()'s bytes, for nmatch matchables,
+ * setting flag in rtflags as anchors_build() does. Bytes that do not
+ * describe a sound table (wrong sizes, buckets out of order, an entry
+ * naming a matchable without an anchor) are refused: -1, *out empty.
+ */
+int anchors_load(const uint8_t *img, size_t len, size_t nmatch,
+		 uint8_t *rtflags, uint8_t flag, struct anchors *out);
 
 #endif

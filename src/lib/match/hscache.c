@@ -1,8 +1,10 @@
 /*
  * hscache.c -- cache files "vigil-<key>.hsdb": a 32-byte header (magic,
  * XXH3 of the rest, matchable count, size of the serialised database),
- * the run-time flags, then hs_serialize_database() output. Written to a
- * temporary name and renamed, so readers never see half a file.
+ * the run-time flags, then hs_serialize_database() output; and files of
+ * other kinds ("vigil-<key>.<ext>": the anchors matcher's table) with the
+ * same header before their bytes. Written to a temporary name and
+ * renamed, so readers never see half a file.
  */
 #define _GNU_SOURCE
 #include "match/hscache.h"
@@ -47,10 +49,34 @@ void hscache_key(const struct vdb_view *v, struct hscache_key *k)
 		 (unsigned long long)h.high64, (unsigned long long)h.low64);
 }
 
+static void path_ext(char *out, size_t cap, const char *dir,
+		     const struct hscache_key *k, const char *ext)
+{
+	snprintf(out, cap, "%s/vigil-%s.%s", dir, k->hex, ext);
+}
+
 static void path_of(char *out, size_t cap, const char *dir,
 		    const struct hscache_key *k)
 {
-	snprintf(out, cap, "%s/vigil-%s.hsdb", dir, k->hex);
+	path_ext(out, cap, dir, k, "hsdb");
+}
+
+/* The header: magic, checksum of the rest, nmatch, and a length (*third);
+ * r is left after it. 0, or -1 if any is wrong. */
+static int header(struct rdr *r, const uint8_t *buf, size_t len,
+		  size_t nmatch, uint64_t *third)
+{
+	uint64_t sum, n;
+
+	rdr_init(r, buf, len);
+	if (!rdr_bytes(r, 8) || memcmp(buf, HSCACHE_MAGIC, 8))
+		return -1;
+	sum = rdr_u64le(r);
+	n = rdr_u64le(r);
+	*third = rdr_u64le(r);
+	return rdr_failed(r) || n != nmatch ||
+	       XXH3_64bits(buf + HSCACHE_HEADER, len - HSCACHE_HEADER) != sum ?
+		       -1 : 0;
 }
 
 static int parse(const uint8_t *buf, size_t len, size_t nmatch,
@@ -58,16 +84,9 @@ static int parse(const uint8_t *buf, size_t len, size_t nmatch,
 {
 	struct rdr r;
 	const uint8_t *flags, *ser;
-	uint64_t sum, n, ser_len;
+	uint64_t ser_len;
 
-	rdr_init(&r, buf, len);
-	if (!rdr_bytes(&r, 8) || memcmp(buf, HSCACHE_MAGIC, 8))
-		return -1;
-	sum = rdr_u64le(&r);
-	n = rdr_u64le(&r);
-	ser_len = rdr_u64le(&r);
-	if (rdr_failed(&r) || n != nmatch ||
-	    XXH3_64bits(buf + HSCACHE_HEADER, len - HSCACHE_HEADER) != sum)
+	if (header(&r, buf, len, nmatch, &ser_len) < 0)
 		return -1;
 	flags = rdr_bytes(&r, nmatch);
 	if (!flags || rdr_skip(&r, (8 - nmatch % 8) % 8) < 0 ||
@@ -80,15 +99,28 @@ static int parse(const uint8_t *buf, size_t len, size_t nmatch,
 	return 0;
 }
 
-int hscache_load(const char *dir, const struct hscache_key *k, size_t nmatch,
-		 hs_database_t **db, uint8_t *rtflags)
+static int make_dirs(const char *dir);
+
+static void store_failed(const char *path,
+			 void (*log)(void *, int, const char *), void *ctx)
 {
-	char path[4096];
+	char msg[4400];
+
+	if (log) {
+		snprintf(msg, sizeof(msg), "cannot write matcher cache %s: %s",
+			 path, strerror(errno));
+		log(ctx, VIGIL_LOG_WARNING, msg);
+	}
+}
+
+/* Maps path and hands it to use(); -1 if it cannot be read. */
+static int with_file(const char *path,
+		     int (*use)(void *, const uint8_t *, size_t), void *ctx)
+{
 	struct stat st;
 	void *map;
 	int fd, rc = -1;
 
-	path_of(path, sizeof(path), dir, k);
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
 		return -1;
 	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
@@ -96,12 +128,88 @@ int hscache_load(const char *dir, const struct hscache_key *k, size_t nmatch,
 		map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE,
 			   fd, 0);
 		if (map != MAP_FAILED) {
-			rc = parse(map, (size_t)st.st_size, nmatch, db, rtflags);
+			rc = use(ctx, map, (size_t)st.st_size);
 			munmap(map, (size_t)st.st_size);
 		}
 	}
 	close(fd);
 	return rc;
+}
+
+struct hsdb_load {
+	size_t nmatch;
+	hs_database_t **db;
+	uint8_t *rtflags;
+};
+
+static int use_hsdb(void *ctx, const uint8_t *buf, size_t len)
+{
+	struct hsdb_load *l = ctx;
+
+	return parse(buf, len, l->nmatch, l->db, l->rtflags);
+}
+
+int hscache_load(const char *dir, const struct hscache_key *k, size_t nmatch,
+		 hs_database_t **db, uint8_t *rtflags)
+{
+	struct hsdb_load l = { nmatch, db, rtflags };
+	char path[4096];
+
+	path_of(path, sizeof(path), dir, k);
+	return with_file(path, use_hsdb, &l);
+}
+
+struct blob_load {
+	size_t nmatch;
+	int (*use)(void *, const uint8_t *, size_t);
+	void *ctx;
+};
+
+static int use_blob(void *ctx, const uint8_t *buf, size_t len)
+{
+	struct blob_load *l = ctx;
+	struct rdr r;
+	uint64_t body;
+
+	if (header(&r, buf, len, l->nmatch, &body) < 0 ||
+	    body != len - HSCACHE_HEADER)
+		return -1;
+	return l->use(l->ctx, buf + HSCACHE_HEADER, len - HSCACHE_HEADER);
+}
+
+int hscache_load_blob(const char *dir, const struct hscache_key *k,
+		      const char *ext, size_t nmatch,
+		      int (*use)(void *, const uint8_t *, size_t), void *ctx)
+{
+	struct blob_load l = { nmatch, use, ctx };
+	char path[4096];
+
+	path_ext(path, sizeof(path), dir, k, ext);
+	return with_file(path, use_blob, &l);
+}
+
+void hscache_store_blob(const char *dir, const struct hscache_key *k,
+			const char *ext, size_t nmatch, const uint8_t *body,
+			size_t len, void (*log)(void *, int, const char *),
+			void *log_ctx)
+{
+	char path[4096];
+	uint64_t hdr[4];
+	uint8_t *b = malloc(HSCACHE_HEADER + len);
+
+	path_ext(path, sizeof(path), dir, k, ext);
+	if (b) {
+		memcpy(b + HSCACHE_HEADER, body, len);
+		memcpy(&hdr[0], HSCACHE_MAGIC, 8);
+		hdr[1] = XXH3_64bits(body, len);
+		hdr[2] = nmatch;
+		hdr[3] = len;
+		memcpy(b, hdr, sizeof(hdr));
+	}
+	if (!b || make_dirs(dir) < 0 ||
+	    file_write_atomic(path, b, HSCACHE_HEADER + len) < 0)
+		store_failed(path, log, log_ctx);
+	free(b);
 }
 
 /* mkdir -p, owner-only for what it creates. */
@@ -157,18 +265,13 @@ void hscache_store(const char *dir, const struct hscache_key *k,
 		   const uint8_t *rtflags,
 		   void (*log)(void *, int, const char *), void *log_ctx)
 {
-	char path[4096], msg[4400];
+	char path[4096];
 	uint8_t *b = NULL;
 	size_t len;
 
 	path_of(path, sizeof(path), dir, k);
 	if (make_dirs(dir) < 0 || build_file(nmatch, db, rtflags, &b, &len) < 0 ||
-	    file_write_atomic(path, b, len) < 0) {
-		if (log) {
-			snprintf(msg, sizeof(msg), "cannot write matcher cache "
-				 "%s: %s", path, strerror(errno));
-			log(log_ctx, VIGIL_LOG_WARNING, msg);
-		}
-	}
+	    file_write_atomic(path, b, len) < 0)
+		store_failed(path, log, log_ctx);
 	free(b);
 }

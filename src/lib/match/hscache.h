@@ -28,4 +28,18 @@ void hscache_store(const char *dir, const struct hscache_key *k,
 		   const uint8_t *rtflags,
 		   void (*log)(void *, int, const char *), void *log_ctx);
 
+/*
+ * A cache file of another kind, "vigil-<key>.<ext>", for nmatch
+ * matchables: its bytes, once header and checksum are right, go to
+ * use(ctx, bytes, len), whose result is returned; -1 if absent or invalid.
+ */
+int hscache_load_blob(const char *dir, const struct hscache_key *k,
+		      const char *ext, size_t nmatch,
+		      int (*use)(void *, const uint8_t *, size_t), void *ctx);
+/* Best effort, as hscache_store(). */
+void hscache_store_blob(const char *dir, const struct hscache_key *k,
+			const char *ext, size_t nmatch, const uint8_t *body,
+			size_t len, void (*log)(void *, int, const char *),
+			void *log_ctx);
+
 #endif

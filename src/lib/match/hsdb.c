@@ -213,6 +213,44 @@ static int load_cached(const char *dir, const struct hscache_key *key,
 	return rc;
 }
 
+#define ANCHORS_EXT "anc1" /* the next change to anchors.c: anc2 */
+
+struct anc_load {
+	size_t nmatch;
+	struct hsdb *out;
+};
+
+static int use_anchors(void *ctx, const uint8_t *b, size_t len)
+{
+	struct anc_load *l = ctx;
+
+	return anchors_load(b, len, l->nmatch, l->out->rtflags,
+			    RT_ANCHORED | RT_VERIFY, &l->out->anc);
+}
+
+/* The anchors table: from the cache, or built and stored there. */
+static int anchors_cached(const struct vdb_view *v, const char *cache_dir,
+			  const struct hscache_key *key, struct hsdb *out)
+{
+	struct anc_load l = { v->nmatch, out };
+	struct vbuf b = { 0 };
+	int rc;
+
+	if (cache_dir && hscache_load_blob(cache_dir, key, ANCHORS_EXT,
+					   v->nmatch, use_anchors, &l) == 0)
+		return 0;
+	memset(out->rtflags, 0, v->nmatch);
+	if ((rc = anchors_build(v, out->rtflags, RT_ANCHORED | RT_VERIFY,
+				&out->anc)) < 0 || !cache_dir)
+		return rc;
+	if (anchors_save(&out->anc, out->rtflags, RT_ANCHORED, v->nmatch,
+			 &b) == 0)
+		hscache_store_blob(cache_dir, key, ANCHORS_EXT, v->nmatch,
+				   b.data, b.len, out->log, out->log_ctx);
+	vbuf_free(&b);
+	return 0;
+}
+
 static int build_anchored(const struct vdb_view *v, const char *cache_dir,
 			  const struct hscache_key *whole, struct hsdb *out,
 			  const char **why)
@@ -222,8 +260,7 @@ static int build_anchored(const struct vdb_view *v, const char *cache_dir,
 
 	out->anchored = 1;
 	key.hex[0] = 'x'; /* a name no whole set's database has */
-	if ((rc = anchors_build(v, out->rtflags, RT_ANCHORED | RT_VERIFY,
-				&out->anc)) < 0)
+	if ((rc = anchors_cached(v, cache_dir, &key, out)) < 0)
 		return rc;
 	if (cache_dir && load_cached(cache_dir, &key, v->nmatch, out) == 0)
 		out->from_cache = 1;
