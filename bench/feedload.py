@@ -1,22 +1,27 @@
 #!/usr/bin/env python3
 """How fast does a real feed become a working scanner? For ClamAV signature
-files (the official feed's main.ldb, daily.ndb, third-party .ldb ...), this
-measures in one run, beside clamscan on the same files:
+files (the official feed's main.ldb, daily.ndb, third-party .ldb, a whole
+/var/lib/clamav ...), or with --generate a feed of the official feed's
+size and shape made by feedgen.py, this measures in one run, beside
+clamscan and clamd on the same files:
 
-  - building: `vigil db compile` with an empty matcher cache (wall time,
-    peak RSS), against clamscan loading the same files and scanning one
-    small file;
-  - loading: `vigil scan` of one small file with the compiled .vdb, cold
-    (empty cache) and warm (second run);
+  - loading the sources: `vigil scan` of one small file over an empty
+    matcher cache, against clamscan loading the same files;
+  - building: `vigil db compile` (the .vdb, and the full matcher into the
+    cache);
+  - loading the .vdb: cold (empty cache) and warm (second run);
+  - with --daemons: the memory of vigild serving the .vdb (parent and
+    workers, RSS and PSS) against clamd serving the sources;
   - scanning, with --corpus DIR: one thread over DIR's files, database
     load included, Vigil from the .vdb against clamscan from the sources,
     and whether both flag the same files.
 
-    bench/feedload.py [--vigil build/src/cli/vigil] [--corpus DIR] FILE...
+    bench/feedload.py [--vigil build/src/cli/vigil] [--corpus DIR]
+                      [--daemons] [--runs N] (FILE... | --generate [SCALE])
 
 Each figure is the median of --runs runs (default 3). Nothing is kept:
-the signatures are the caller's, the .vdb and caches live in a temporary
-directory.
+the signatures are the caller's (or generated into the temporary
+directory), the .vdb and caches live in a temporary directory.
 """
 import argparse
 import os
@@ -24,7 +29,10 @@ import re
 import shutil
 import statistics
 import subprocess
+import sys
 import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
 
 
 def measured(argv, env=None):
@@ -45,44 +53,98 @@ def flagged(out):
     return {line.split(": ")[0] for line in out.splitlines() if line.endswith(" FOUND")}
 
 
+def loads(a, tmp, probe, vdb):
+    """The load figures, as rows of (name, (median s, peak KiB))."""
+    src, build, load_cold, load_warm, clam = [], [], [], [], []
+    for i in range(a.runs):
+        clam.append(measured(["clamscan", "--no-summary"] +
+                             ["-d%s" % f for f in a.files] + [probe]))
+        src.append(measured([a.vigil, "scan", "--no-summary", "--cache-dir",
+                             os.path.join(tmp, "src%d" % i)] +
+                            ["-d%s" % f for f in a.files] + [probe]))
+        cache = os.path.join(tmp, "cache%d" % i)
+        build.append(measured([a.vigil, "db", "compile", "--cache-dir", cache, "-o", vdb]
+                              + a.files))
+        cold = os.path.join(tmp, "cold%d" % i)
+        load_cold.append(measured([a.vigil, "scan", "--no-summary", "--cache-dir", cold,
+                                   "-d", vdb, probe]))
+        load_warm.append(measured([a.vigil, "scan", "--no-summary", "--cache-dir", cold,
+                                   "-d", vdb, probe]))
+        for d in (cache, cold):
+            shutil.rmtree(d, ignore_errors=True)
+    return [("clamscan, load the sources", median(clam)),
+            ("vigil scan, load the sources, empty cache", median(src)),
+            ("vigil db compile", median(build)),
+            ("vigil scan, load .vdb, empty cache", median(load_cold)),
+            ("vigil scan, load .vdb, warm cache", median(load_warm))]
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--vigil", default="build/src/cli/vigil")
     ap.add_argument("--corpus")
     ap.add_argument("--runs", type=int, default=3)
-    ap.add_argument("files", nargs="+")
+    ap.add_argument("--daemons", action="store_true")
+    ap.add_argument("--generate", nargs="?", const="1.0", metavar="SCALE")
+    ap.add_argument("files", nargs="*")
     a = ap.parse_args()
     tmp = tempfile.mkdtemp(prefix="feedload-")
     try:
+        if a.generate:
+            gen = os.path.join(tmp, "feed")
+            subprocess.run([sys.executable, os.path.join(HERE, "feedgen.py"), gen,
+                            "--scale", a.generate], check=True)
+            a.files = sorted(os.path.join(gen, f) for f in os.listdir(gen))
+        if not a.files:
+            ap.error("signature files, or --generate")
         probe = os.path.join(tmp, "probe.txt")
         with open(probe, "w") as f:
             f.write("nothing to see here\n")
         vdb = os.path.join(tmp, "feed.vdb")
-        build, load_cold, load_warm, clam = [], [], [], []
-        for i in range(a.runs):
-            cache = os.path.join(tmp, "cache%d" % i)
-            build.append(measured([a.vigil, "db", "compile", "--cache-dir", cache, "-o", vdb]
-                                  + a.files))
-            cold = os.path.join(tmp, "cold%d" % i)
-            load_cold.append(measured([a.vigil, "scan", "--no-summary", "--cache-dir", cold,
-                                       "-d", vdb, probe]))
-            load_warm.append(measured([a.vigil, "scan", "--no-summary", "--cache-dir", cold,
-                                       "-d", vdb, probe]))
-            clam.append(measured(["clamscan", "--no-summary"] +
-                                 ["-d%s" % f for f in a.files] + [probe]))
-        rows = [("vigil db compile, empty cache", median(build)),
-                ("vigil scan, load .vdb, empty cache", median(load_cold)),
-                ("vigil scan, load .vdb, warm cache", median(load_warm)),
-                ("clamscan, load the sources", median(clam))]
+        rows = loads(a, tmp, probe, vdb)
         for name, (t, rss) in rows:
-            print("%-38s %7.2f s %8.1f MiB" % (name, t, rss / 1024))
-        ct = median(clam)[0]
-        print("build: %.2fx clamscan's load time, %.2fx its peak RSS" % (
-            median(build)[0] / ct, median(build)[1] / median(clam)[1]))
+            print("%-42s %7.2f s %8.1f MiB" % (name, t, rss / 1024))
+        (ct, crss), (vt, vrss) = rows[0][1], rows[1][1]
+        print("from the sources: %.2fx clamscan's load time, %.2fx its peak RSS"
+              % (vt / ct, vrss / crss))
+        if a.daemons:
+            daemons(a, tmp, vdb)
         if a.corpus:
             scan(a, vdb, tmp)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def daemons(a, tmp, vdb):
+    """RSS and PSS of vigild serving the .vdb and clamd serving the
+    sources, each after its first PONG and one scan."""
+    sys.path.insert(0, HERE)
+    import daemon as dm
+    vdir, cdir = os.path.join(tmp, "vdb"), os.path.join(tmp, "clamd-db")
+    os.makedirs(vdir)
+    os.makedirs(cdir)
+    os.link(vdb, os.path.join(vdir, "feed.vdb"))
+    for f in a.files:
+        os.symlink(os.path.abspath(f), os.path.join(cdir, os.path.basename(f)))
+    vigild = os.path.join(os.path.dirname(os.path.abspath(a.vigil)), "..", "daemon", "vigild")
+    with open(os.path.join(tmp, "vigild.conf"), "w") as f:
+        f.write("LocalSocket %s/vigild.sock\nDatabaseDirectory %s\nCacheDirectory %s/vc\n"
+                "MaxThreads 2\nICAPPort 0\nSelfCheck 0\n" % (tmp, vdir, tmp))
+    with open(os.path.join(tmp, "clamd.conf"), "w") as f:
+        f.write("LocalSocket %s/clamd.sock\nDatabaseDirectory %s\nForeground yes\n"
+                "MaxThreads 2\n" % (tmp, cdir))
+    os.environ["PATH"] += ":/usr/sbin"
+    for name, argv, sock in (
+            ("clamd", ["clamd", "--config-file=" + os.path.join(tmp, "clamd.conf")],
+             "clamd.sock"),
+            ("vigild", [vigild, "-c", os.path.join(tmp, "vigild.conf"), "--foreground"],
+             "vigild.sock")):
+        srv = dm.Server(name, argv, os.path.join(tmp, sock), os.path.join(tmp, name + ".log"))
+        dm.ask(srv.sock, dm.instream(os.urandom(1 << 20)))  # workers at work once
+        rss, pss = dm.memory(srv.proc.pid)
+        print("%-7s start to first PONG %6.2f s, RSS %7.1f MiB, PSS %7.1f MiB"
+              % (name, srv.start_s, rss / 1024, pss / 1024))
+        srv.stop()
 
 
 def scan(a, vdb, tmp):
