@@ -28,22 +28,25 @@
 #include "sig/pattern.h"
 #include "vigil/vigil.h"
 
-#define BITS_8 21 /* bitmap of 8-byte anchors: 256 KiB, for the L2 cache */
-#define BITS_4 20 /* of 4-byte anchors: 128 KiB */
+/* Each kind's bitmap has about 32 bits per anchor (a test passes at 3% of
+ * the places where no anchor ends, so its branch is rarely mispredicted),
+ * within these bounds (log2 of its bits: 8 KiB to 4 MiB). */
+#define LG_MIN 16
+#define LG_MAX 25
+#define LG_PER_ANCHOR 4
 #define ANCHOR_SPREAD 8192 /* most starts one anchor is verified at, less 1 */
-#define BUCKET_SHIFT 6 /* 64 bitmap bits share a bucket of the table */
+#define BUCKET_SHIFT 5 /* 32 bitmap bits (about one anchor) share a bucket */
 #define HASH_K 0x9e3779b97f4a7c15ull
 
-static const unsigned bits_of[ANCHOR_KINDS] = { BITS_8, BITS_4 };
 
 static uint8_t fold(uint8_t b)
 {
 	return (uint8_t)(b - 'A') < 26 ? (uint8_t)(b + 32) : b;
 }
 
-static uint32_t hash(uint64_t key, int kind)
+static uint32_t hash(uint64_t key, unsigned lg)
 {
-	return (uint32_t)((key * HASH_K) >> (64 - bits_of[kind]));
+	return (uint32_t)((key * HASH_K) >> (64 - lg));
 }
 
 /* An anchor's last two bytes: one bitmap of them, small enough for the
@@ -206,14 +209,36 @@ static int verifiable(const struct vdb_matchable *m, const struct anchor *a)
 	       m->off_shift <= ANCHOR_SPREAD;
 }
 
+/* log2 of the bitmap bits for n anchors. */
+static unsigned lg_for(size_t n)
+{
+	unsigned lg = LG_MIN;
+
+	while (lg < LG_MAX && ((size_t)1 << lg) < n << LG_PER_ANCHOR)
+		lg++;
+	return lg;
+}
+
+static size_t nbuckets(const struct anchors *t, int kind)
+{
+	return ((size_t)1 << (t->lg[kind] - BUCKET_SHIFT)) + 1;
+}
+
+static size_t nwords(const struct anchors *t, int kind)
+{
+	return (size_t)1 << (t->lg[kind] - 6);
+}
+
 /* Sorts the anchors of one kind into buckets (counting sort). */
 static int table(struct anchors *t, int kind, const struct anchor *all,
 		 const uint8_t *kinds, size_t n)
 {
-	size_t nb = ((size_t)1 << (bits_of[kind] - BUCKET_SHIFT)) + 1, i;
+	size_t nb, i;
+	unsigned lg = t->lg[kind] = lg_for(t->n[kind]);
 	uint32_t *fill;
 
-	t->bits[kind] = calloc((size_t)1 << (bits_of[kind] - 6), 8);
+	nb = nbuckets(t, kind);
+	t->bits[kind] = calloc(nwords(t, kind), 8);
 	t->start[kind] = calloc(nb, sizeof(uint32_t));
 	t->ent[kind] = malloc((t->n[kind] ? t->n[kind] : 1) * sizeof(**t->ent));
 	fill = calloc(nb, sizeof(uint32_t));
@@ -223,11 +248,11 @@ static int table(struct anchors *t, int kind, const struct anchor *all,
 	}
 	for (i = 0; i < n; i++)
 		if (kinds[i] == kind)
-			t->start[kind][(hash(all[i].key, kind) >> BUCKET_SHIFT) + 1]++;
+			t->start[kind][(hash(all[i].key, lg) >> BUCKET_SHIFT) + 1]++;
 	for (i = 1; i < nb; i++)
 		t->start[kind][i] += t->start[kind][i - 1];
 	for (i = 0; i < n; i++) {
-		uint32_t h = hash(all[i].key, kind), bk = h >> BUCKET_SHIFT;
+		uint32_t h = hash(all[i].key, lg), bk = h >> BUCKET_SHIFT;
 
 		if (kinds[i] != kind)
 			continue;
@@ -237,7 +262,7 @@ static int table(struct anchors *t, int kind, const struct anchor *all,
 		t->gate[h / 64] |= 1ull << (h % 64);
 	}
 	free(fill);
-	t->bytes += ((size_t)1 << (bits_of[kind] - 3)) + nb * 4 +
+	t->bytes += nwords(t, kind) * 8 + nb * 4 +
 		    t->n[kind] * sizeof(struct anchor);
 	return 0;
 }
@@ -280,7 +305,7 @@ out:
 static int probe(const struct anchors *a, int kind, uint64_t w, size_t at,
 		 anchor_fn fn, void *ctx)
 {
-	uint32_t h = hash(w, kind), bk = h >> BUCKET_SHIFT, e;
+	uint32_t h = hash(w, a->lg[kind]), bk = h >> BUCKET_SHIFT, e;
 
 	if (!(a->bits[kind][h / 64] >> (h % 64) & 1))
 		return 0;
@@ -322,27 +347,17 @@ void anchors_free(struct anchors *a)
 	memset(a, 0, sizeof(*a));
 }
 
-static size_t nbuckets(int kind)
-{
-	return ((size_t)1 << (bits_of[kind] - BUCKET_SHIFT)) + 1;
-}
-
-static size_t nwords(int kind)
-{
-	return (size_t)1 << (bits_of[kind] - 6);
-}
-
 int anchors_save(const struct anchors *a, const uint8_t *rtflags,
 		 uint8_t flag, size_t nmatch, struct vbuf *b)
 {
-	uint64_t hdr[3] = { nmatch, a->n[0], a->n[1] };
+	uint64_t hdr[5] = { nmatch, a->n[0], a->n[1], a->lg[0], a->lg[1] };
 	int rc = vbuf_append(b, hdr, sizeof(hdr)) |
 		 vbuf_append(b, a->gate, sizeof(a->gate));
 	size_t i;
 
 	for (int k = 0; k < ANCHOR_KINDS; k++)
-		rc |= vbuf_append(b, a->bits[k], nwords(k) * 8) |
-		      vbuf_append(b, a->start[k], nbuckets(k) * 4) |
+		rc |= vbuf_append(b, a->bits[k], nwords(a, k) * 8) |
+		      vbuf_append(b, a->start[k], nbuckets(a, k) * 4) |
 		      vbuf_align(b, 8) |
 		      vbuf_append(b, a->ent[k], a->n[k] * sizeof(**a->ent));
 	for (i = 0; i < nmatch && !rc; i++)
@@ -354,9 +369,9 @@ int anchors_save(const struct anchors *a, const uint8_t *rtflags,
  * ending at n. */
 static int load_kind(struct rdr *r, int k, struct anchors *t)
 {
-	const void *bits = rdr_bytes(r, nwords(k) * 8);
-	const void *start = rdr_bytes(r, nbuckets(k) * 4);
-	size_t i, npad = (8 - nbuckets(k) * 4 % 8) % 8;
+	const void *bits = rdr_bytes(r, nwords(t, k) * 8);
+	const void *start = rdr_bytes(r, nbuckets(t, k) * 4);
+	size_t i, npad = (8 - nbuckets(t, k) * 4 % 8) % 8;
 	const uint8_t *pad = rdr_bytes(r, npad);
 	const void *ent;
 
@@ -364,20 +379,20 @@ static int load_kind(struct rdr *r, int k, struct anchors *t)
 	    t->n[k] > SIZE_MAX / sizeof(struct anchor) ||
 	    !(ent = rdr_bytes(r, t->n[k] * sizeof(struct anchor))))
 		return -1;
-	t->bits[k] = malloc(nwords(k) * 8);
-	t->start[k] = malloc(nbuckets(k) * 4);
+	t->bits[k] = malloc(nwords(t, k) * 8);
+	t->start[k] = malloc(nbuckets(t, k) * 4);
 	t->ent[k] = malloc(t->n[k] ? t->n[k] * sizeof(struct anchor) : 1);
 	if (!t->bits[k] || !t->start[k] || !t->ent[k])
 		return -1;
-	memcpy(t->bits[k], bits, nwords(k) * 8);
-	memcpy(t->start[k], start, nbuckets(k) * 4);
+	memcpy(t->bits[k], bits, nwords(t, k) * 8);
+	memcpy(t->start[k], start, nbuckets(t, k) * 4);
 	memcpy(t->ent[k], ent, t->n[k] * sizeof(struct anchor));
-	for (i = 1; i < nbuckets(k); i++)
+	for (i = 1; i < nbuckets(t, k); i++)
 		if (t->start[k][i] < t->start[k][i - 1])
 			return -1;
-	t->bytes += nwords(k) * 8 + nbuckets(k) * 4 +
+	t->bytes += nwords(t, k) * 8 + nbuckets(t, k) * 4 +
 		    t->n[k] * sizeof(struct anchor);
-	return t->start[k][0] || t->start[k][nbuckets(k) - 1] != t->n[k] ?
+	return t->start[k][0] || t->start[k][nbuckets(t, k) - 1] != t->n[k] ?
 		       -1 : 0;
 }
 
@@ -409,6 +424,11 @@ int anchors_load(const uint8_t *img, size_t len, size_t nmatch,
 		return -1;
 	out->n[0] = (size_t)rdr_u64le(&r);
 	out->n[1] = (size_t)rdr_u64le(&r);
+	for (k = 0; k < ANCHOR_KINDS; k++) {
+		out->lg[k] = (unsigned)rdr_u64le(&r);
+		if (out->lg[k] < LG_MIN || out->lg[k] > LG_MAX)
+			return -1;
+	}
 	if (!(gate = rdr_bytes(&r, sizeof(out->gate))))
 		return -1;
 	memcpy(out->gate, gate, sizeof(out->gate));

@@ -29,6 +29,7 @@ struct anchors {
 	uint32_t *start[ANCHOR_KINDS]; /* each bucket's first entry, one past */
 	struct anchor *ent[ANCHOR_KINDS];
 	size_t n[ANCHOR_KINDS];
+	unsigned lg[ANCHOR_KINDS];	/* log2 of each bitmap's bits */
 	size_t bytes;
 };
 

@@ -213,7 +213,7 @@ static int load_cached(const char *dir, const struct hscache_key *key,
 	return rc;
 }
 
-#define ANCHORS_EXT "anc1" /* the next change to anchors.c: anc2 */
+#define ANCHORS_EXT "anc2" /* the next change to its layout: anc3 */
 
 struct anc_load {
 	size_t nmatch;
