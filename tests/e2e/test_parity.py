@@ -156,6 +156,43 @@ def test_empty_cache_gets_the_quick_matcher(tmp_path, vigil, clamscan):
     assert by_file(warm, d) == want, warm.out
 
 
+def test_short_patterns_deferred(tmp_path, vigil, clamscan):
+    """Patterns too short to anchor (three bytes, as main.ldb's 83ec44) in a
+    logical signature that needs one of its anchored ones are verified
+    only when that one matched: the anchors matcher finds what Vectorscan
+    and clamscan find, with "and", "or", counts, "=0" and PCRE."""
+    import random
+    r = random.Random(5)
+    x, y, z, w, v = (r.randbytes(16) for _ in range(5))
+    head = "Engine:81-255,Target:0"
+    lines = ["Def.And;%s;0&1;%s;83ec44" % (head, x.hex()),
+             "Def.Or;%s;0|1;%s;8bff55" % (head, y.hex()),
+             "Def.Count;%s;0&1>2;%s;5589e5" % (head, z.hex()),
+             "Def.Eq;%s;0&1=0;%s;c3c3c3" % (head, w.hex()),
+             "Def.Pcre;%s;0&1&2;%s;9090e8;0/abc[0-9]+def/" % (head, v.hex())]
+    (tmp_path / "d.ldb").write_text("\n".join(lines) + "\n")
+    d = tmp_path / "files"
+    d.mkdir()
+    pad = b"." * 300
+    files = {"f1": x + pad + bytes.fromhex("83ec44"), "f2": x,
+             "f3": y, "f4": pad + bytes.fromhex("8bff55"),
+             "f5": z + bytes.fromhex("5589e5") * 3 + pad,
+             "f6": z + bytes.fromhex("5589e5") * 2 + pad,
+             "f7": w + pad, "f8": w + bytes.fromhex("c3c3c3"),
+             "f9": v + bytes.fromhex("9090e8") + b" abc123def",
+             "f10": v + b" abc123def"}
+    for name, body in files.items():
+        (d / name).write_bytes(pad + body + pad)
+    want = {"f1": {"Def.And"}, "f3": {"Def.Or"}, "f4": {"Def.Or"},
+            "f5": {"Def.Count"}, "f7": {"Def.Eq"}, "f9": {"Def.Pcre"}}
+    c = clamscan("--no-summary", "-r", "-d", tmp_path / "d.ldb", d)
+    assert by_file(c, d) == want, c.out
+    for m in ("anchors", "vectorscan"):
+        res = vigil("scan", "--no-summary", "-d", tmp_path / "d.ldb", d,
+                    env={"VIGIL_MATCHER": m})
+        assert by_file(res, d) == want, (m, res.out, res.err)
+
+
 def test_anchors_in_runs_of_zeros(tmp_path, vigil, clamscan):
     """Patterns whose only fixed bytes are NUL (which fill whole objects)
     get no anchor but a Vectorscan database of their own: an object of

@@ -447,6 +447,37 @@ static int exe_match(struct bscan *b, const struct vdb_ldb *l)
 	       (x->has_ep && x->ep >= l->ep_min && x->ep <= l->ep_max);
 }
 
+/* l's deferred patterns (defer.c), verified now that l was touched,
+ * unless its expression is false even were they all to match many times
+ * (with PCRE subsignatures, not yet run, always). */
+static void run_deferred(struct bscan *b, uint32_t li)
+{
+	const struct vdb_view *v = &b->sh->v;
+	const struct vdb_ldb *l = &v->ldb[li];
+	const uint8_t *rt = b->sh->m.rtflags;
+	uint32_t hope[LEXPR_MAX_SUBSIGS], i;
+	int any = 0;
+
+	if (l->nsub > LEXPR_MAX_SUBSIGS || !b->st->ldb_mark[li])
+		return; /* untouched: a required subsignature is missing */
+	memcpy(hope, b->st->counts + b->sh->cnt_base[li],
+	       l->nsub * sizeof(*hope));
+	for (i = l->first; i < l->first + l->nmatch; i++)
+		if (rt[i] & RT_DEFER) {
+			hope[v->match[i].sub] = LEXPR_MANY;
+			any = 1;
+		}
+	if (!any || (!l->npcre &&
+		     !lexpr_eval(v->code + l->expr_off, l->expr_len, hope)))
+		return;
+	for (i = l->first; i < l->first + l->nmatch && !b->rc; i++) {
+		int64_t n;
+
+		if ((rt[i] & RT_DEFER) && (n = verify(b, i)) > 0)
+			b->rc = hit(b, i, (uint64_t)n);
+	}
+}
+
 static void eval_ldb(struct bscan *b, uint32_t li)
 {
 	const struct vdb_view *v = &b->sh->v;
@@ -461,6 +492,8 @@ static void eval_ldb(struct bscan *b, uint32_t li)
 		run_macros(b, li);
 	if (l->nbcomp)
 		run_bcomps(b, li);
+	if (b->sh->m.anchored && (run_deferred(b, li), b->rc))
+		return;
 	if (l->npcre && (run_pcres(b, li), b->rc))
 		return;
 	if (!lexpr_eval(v->code + l->expr_off, l->expr_len,

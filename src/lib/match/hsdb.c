@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "match/defer.h"
 #include "match/hscache.h"
 #include "sig/pattern.h"
 #include "sig/regex.h"
@@ -60,7 +61,7 @@ static void set_offsets(const struct vdb_matchable *m, hs_expr_ext_t *e)
 }
 
 /* The expressions of v's matchables, those the anchors matcher finds
- * (RT_ANCHORED) left out. */
+ * (RT_ANCHORED) and those deferred (RT_DEFER) left out. */
 static int exprs_make(const struct vdb_view *v, struct exprs *x,
 		      uint8_t *rt)
 {
@@ -78,7 +79,7 @@ static int exprs_make(const struct vdb_view *v, struct exprs *x,
 		struct vbuf b = { 0 };
 		int exact;
 
-		if (rt[i] & RT_ANCHORED)
+		if (rt[i] & (RT_ANCHORED | RT_DEFER))
 			continue;
 		if (regex_from_pattern(v->code + m->code_off, m->code_len, &b,
 				       &exact) < 0) {
@@ -187,8 +188,9 @@ static int forced_matcher(void)
 }
 
 /* The cached database; for the anchors matcher's rest, only if the cache
- * left out the very matchables the anchors now take (the way anchors are
- * chosen may have changed since it was stored). 0 or -1. */
+ * left out the very matchables the anchors now take and those now
+ * deferred (the way either is chosen may have changed since it was
+ * stored). 0 or -1. */
 static int load_cached(const char *dir, const struct hscache_key *key,
 		       size_t nmatch, struct hsdb *out)
 {
@@ -202,7 +204,7 @@ static int load_cached(const char *dir, const struct hscache_key *key,
 		memcpy(mine, out->rtflags, nmatch);
 	rc = hscache_load(dir, key, nmatch, &out->db, out->rtflags);
 	for (i = 0; rc == 0 && mine && i < nmatch; i++)
-		if ((mine[i] ^ out->rtflags[i]) & RT_ANCHORED)
+		if ((mine[i] ^ out->rtflags[i]) & (RT_ANCHORED | RT_DEFER))
 			rc = -1;
 	if (rc && mine) { /* stale: back to the anchors' own flags */
 		hs_free_database(out->db);
@@ -262,6 +264,7 @@ static int build_anchored(const struct vdb_view *v, const char *cache_dir,
 	key.hex[0] = 'x'; /* a name no whole set's database has */
 	if ((rc = anchors_cached(v, cache_dir, &key, out)) < 0)
 		return rc;
+	defer_weak(v, out->rtflags, RT_ANCHORED, RT_DEFER | RT_VERIFY);
 	if (cache_dir && load_cached(cache_dir, &key, v->nmatch, out) == 0)
 		out->from_cache = 1;
 	else if ((rc = build_fresh(v, out, why)) == 0 && cache_dir && out->db)

@@ -17,6 +17,8 @@
 #define RT_VERIFY 0x01	/* a hit must be confirmed by the exact matcher */
 #define RT_NOHS 0x02	/* not in the Vectorscan database: always verified */
 #define RT_ANCHORED 0x04 /* found by the anchors matcher, not Vectorscan */
+#define RT_DEFER 0x08	/* not searched for: verified when its logical
+			 * signature was touched (defer.c) */
 
 struct hsdb {
 	hs_database_t *db;	/* NULL when there is no pattern */

@@ -321,6 +321,20 @@ static size_t node_valid(const uint8_t *c, size_t len, unsigned nsub,
 	return right ? LX_BIN_BYTES + left + right : 0;
 }
 
+static int node_monotone(const uint8_t *c)
+{
+	if (c[2] && c[2] != '>')
+		return 0;
+	return c[0] == LX_LEAF ||
+	       (node_monotone(c + LX_BIN_BYTES) &&
+		node_monotone(c + LX_BIN_BYTES + get32(c + 11)));
+}
+
+int lexpr_monotone(const uint8_t *code, size_t len)
+{
+	return len && node_monotone(code);
+}
+
 int lexpr_valid(const uint8_t *code, size_t len, unsigned nsub)
 {
 	return node_valid(code, len, nsub, 0) == len;

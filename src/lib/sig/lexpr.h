@@ -30,6 +30,14 @@ int lexpr_compile(const char *s, size_t n, struct vbuf *out,
 /* Evaluates compiled code over per-subsignature counts: 1 true, 0 false. */
 int lexpr_eval(const uint8_t *code, size_t len, const uint32_t *counts);
 
+/* 1 if valid code has no count modifier but ">" (and its distinct
+ * minimum): then more matches never make it false. */
+int lexpr_monotone(const uint8_t *code, size_t len);
+
+/* A count that satisfies any ">" of a real signature, small enough that
+ * the sum over LEXPR_MAX_SUBSIGS subsignatures stays within 32 bits. */
+#define LEXPR_MANY (1u << 20)
+
 /* Returns 1 if code is well-formed bytecode referring to ids < nsub. */
 int lexpr_valid(const uint8_t *code, size_t len, unsigned nsub);
 
