@@ -261,7 +261,10 @@ static int build_anchored(const struct vdb_view *v, const char *cache_dir,
 	int rc;
 
 	out->anchored = 1;
-	key.hex[0] = 'x'; /* a name no whole set's database has */
+	/* a name no whole set's database has; 'x' before patterns were
+	 * deferred, so that an older version sharing the cache never reads
+	 * a rest that leaves out patterns it would not defer */
+	key.hex[0] = 'y';
 	if ((rc = anchors_cached(v, cache_dir, &key, out)) < 0)
 		return rc;
 	defer_weak(v, out->rtflags, RT_ANCHORED, RT_DEFER | RT_VERIFY);
