@@ -425,9 +425,11 @@ int anchors_load(const uint8_t *img, size_t len, size_t nmatch,
 	out->n[0] = (size_t)rdr_u64le(&r);
 	out->n[1] = (size_t)rdr_u64le(&r);
 	for (k = 0; k < ANCHOR_KINDS; k++) {
-		out->lg[k] = (unsigned)rdr_u64le(&r);
-		if (out->lg[k] < LG_MIN || out->lg[k] > LG_MAX)
+		uint64_t lg = rdr_u64le(&r);
+
+		if (lg < LG_MIN || lg > LG_MAX)
 			return -1;
+		out->lg[k] = (unsigned)lg;
 	}
 	if (!(gate = rdr_bytes(&r, sizeof(out->gate))))
 		return -1;
