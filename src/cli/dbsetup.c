@@ -132,6 +132,19 @@ static int load_default(struct vigil_engine *e)
 	return -1;
 }
 
+/* Says when a database part is served by the quick matcher because the
+ * cache missed its compiled one (-v). */
+static void note_quick(const struct vigil_engine *e)
+{
+	struct vigil_engine_stats st = { .size = sizeof(st) };
+
+	if (vigil_engine_stats(e, &st) == 0 && st.quick_matchers)
+		fprintf(stderr, "vigil: %llu database part(s) not in the "
+			"matcher cache: scanning with the quick matcher "
+			"(vigil db compile or --full-matcher compiles the "
+			"faster one)\n", (unsigned long long)st.quick_matchers);
+}
+
 int dbsetup_engine(struct dbsetup *d, struct vigil_engine **out)
 {
 	static struct logstate ls;
@@ -167,6 +180,8 @@ int dbsetup_engine(struct dbsetup *d, struct vigil_engine **out)
 		fprintf(stderr, "vigil: warning: %lu more signature lines "
 			"skipped (-v lists them, --strict refuses them)\n",
 			ls.hidden);
+	if (d->verbose)
+		note_quick(e);
 	*out = e;
 	return 0;
 fail:

@@ -153,8 +153,12 @@ def test_empty_cache_gets_the_quick_matcher(tmp_path, vigil, clamscan):
     res = vigil("db", "compile", tmp_path / "q.ndb", "-o", tmp_path / "q.vdb")
     assert res.rc == 0, res.err
     assert len(compiled()) == 1
-    warm = vigil("scan", "--no-summary", "-d", tmp_path / "q.vdb", d)
+    warm = vigil("scan", "--no-summary", "-v", "-d", tmp_path / "q.vdb", d)
     assert by_file(warm, d) == want, warm.out
+    assert "quick matcher" not in warm.err
+    shutil.rmtree(cache)
+    cold = vigil("scan", "--no-summary", "-v", "-d", tmp_path / "q.vdb", d)
+    assert "1 database part(s) not in the matcher cache" in cold.err
 
 
 def test_short_patterns_deferred(tmp_path, vigil, clamscan):
