@@ -8,9 +8,11 @@
  */
 #define _GNU_SOURCE
 #include <dirent.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -170,10 +172,16 @@ pid_t db_compile_start(const struct db_source *src)
 	struct vigil_engine *e = NULL;
 	struct db_info info;
 	char err[256];
-	pid_t pid = fork();
+	sigset_t none;
+	pid_t parent = getpid(), pid = fork();
 
 	if (pid != 0)
 		return pid;
+	/* ends with the daemon; SIGTERM (systemd's stop) works again */
+	sigemptyset(&none);
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent ||
+	    sigprocmask(SIG_SETMASK, &none, NULL) < 0)
+		_exit(2);
 	log_in_worker(); /* its descriptor is closed next */
 	close_range(3, ~0U, 0);
 	if (setpriority(PRIO_PROCESS, 0, 10) < 0)

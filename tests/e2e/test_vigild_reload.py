@@ -148,3 +148,34 @@ def test_quick_matcher_serves_while_the_full_one_compiles(tmp_path):
         assert "background" not in d.logtext()
     finally:
         d.stop()
+
+
+def test_background_compile_ends_with_the_daemon(tmp_path):
+    """The process compiling the full matcher does not outlive vigild, even
+    one killed without a chance to stop it."""
+    import re
+    import signal as sig
+    import time
+    rnd = __import__("random").Random(8)
+    lines = ["Slow.Pad-%d:0:*:%s{1-40}%s??%s\n" % (
+        i, rnd.randbytes(6).hex(), rnd.randbytes(5).hex(),
+        rnd.randbytes(4).hex()) for i in range(4000)]
+    db = make_db(str(tmp_path / "db"), "".join(lines))
+    d = Vigild(str(tmp_path), db, "SelfCheck 0\n")
+    try:
+        m = re.search(r"in the background \(pid (\d+)\)", d.logtext())
+        assert m, d.logtext()
+        pid = int(m.group(1))
+        os.kill(pid, 0)  # compiling (4,000 patterns with gaps: seconds)
+        d.proc.send_signal(sig.SIGKILL)
+        d.proc.wait()
+
+        def gone():
+            try:
+                with open("/proc/%d/stat" % pid) as f:
+                    return f.read().rsplit(")", 1)[1].split()[0] == "Z"
+            except OSError:
+                return True
+        assert wait_for(gone, 1.0)
+    finally:
+        d.stop()
