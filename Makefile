@@ -8,7 +8,7 @@ PREFIX ?= /usr/local
 TARGET ?= $(BUILD)/samples
 VIGIL = $(BUILD)/src/cli/vigil
 
-.PHONY: all build deps scan test install bench fuzz clean
+.PHONY: all build deps scan test install bench bench-feed fuzz clean
 
 all: build
 
@@ -45,6 +45,13 @@ bench: build
 	@python3 bench/update.py $(BUILD)
 	@$(BUILD)/bench/shield_cost
 	@python3 bench/shield_veth.py $(BUILD)
+
+# A generated feed of the official feed's size (615 MB, minutes): built,
+# loaded, served and scanned beside clamscan and clamd.
+bench-feed: build
+	@sh scripts/deps.sh bench
+	@python3 bench/feedload.py --vigil $(BUILD)/src/cli/vigil --runs 1 \
+		--daemons --generate
 
 fuzz:
 	@sh scripts/fuzz.sh
