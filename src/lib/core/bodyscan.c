@@ -4,8 +4,10 @@
  * are verified over the whole buffer by the exact matcher (which also
  * counts them for logical signatures). In a shard with the anchors matcher
  * (match/anchors.c), each anchor found is verified where it says its
- * pattern starts, and Vectorscan runs only the patterns without one. Logical signatures touched by a
- * hit, and those true without any, are evaluated once at the end.
+ * pattern starts, Vectorscan runs only the patterns without one, and the
+ * short patterns deferred (match/defer.c) are verified when their logical
+ * signature was touched. Logical signatures touched by a hit, and those
+ * true without any, are evaluated once at the end.
  */
 #include <string.h>
 

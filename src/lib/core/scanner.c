@@ -29,13 +29,13 @@ static int state_new(struct shard_state *st, const struct shard *sh)
 
 	st->counts = calloc(sh->ncounts + 1, sizeof(*st->counts));
 	st->done = calloc(nm, 1);
-	st->next = calloc(nm, sizeof(*st->next));
+	/* only the anchors matcher tries starts one anchor at a time */
+	st->next = sh->m.anchored ? calloc(nm, sizeof(*st->next)) : NULL;
 	st->touched_m = calloc(nm, sizeof(*st->touched_m));
 	st->ldb_mark = calloc(nl, 1);
 	st->touched_l = calloc(nl, sizeof(*st->touched_l));
-	if (!st->counts || !st->done || !st->next || !st->touched_m ||
-	    !st->ldb_mark ||
-	    !st->touched_l)
+	if (!st->counts || !st->done || (sh->m.anchored && !st->next) ||
+	    !st->touched_m || !st->ldb_mark || !st->touched_l)
 		return VIGIL_ENOMEM;
 	return 0;
 }
