@@ -24,8 +24,7 @@ struct anchor {
 #define ANCHOR_KINDS 2 /* anchors of 8 and 4 bytes */
 
 struct anchors {
-	uint64_t gate[1024];	/* the last two bytes of some anchor */
-	uint64_t *bits[ANCHOR_KINDS]; /* by kind: 8 and 4-byte anchors */
+	uint32_t *bits[ANCHOR_KINDS]; /* by kind (8 and 4-byte anchors): filters */
 	uint32_t *start[ANCHOR_KINDS]; /* each bucket's first entry, one past */
 	struct anchor *ent[ANCHOR_KINDS];
 	size_t n[ANCHOR_KINDS];

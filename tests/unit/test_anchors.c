@@ -1,0 +1,118 @@
+/*
+ * test_anchors.c -- the anchors matcher's first test (prefilter.c): the
+ * AVX2 path and the generic one say the same for every place, letters
+ * are compared without case, and the keys read at a place are the bytes
+ * ending there.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "match/prefilter.h"
+
+#define BUF_LEN 4099 /* not a multiple of a block */
+
+/* Bytes where case folding can go wrong: letters, their neighbours
+ * ('@' '[' '`' '{'), bytes with the high bit, NUL. */
+static void fill(uint8_t *buf, size_t len, unsigned seed)
+{
+	static const uint8_t edge[] = { 'A', 'Z', 'a', 'z', '@', '[', '`',
+					'{', 0xc1, 0xda, 0x80, 0xff, 0 };
+
+	srand(seed);
+	for (size_t i = 0; i < len; i++)
+		buf[i] = rand() % 2 ? edge[rand() % sizeof(edge)] :
+				      (uint8_t)rand();
+}
+
+/* A filter of 2^lg bits with 40% set, so that tests pass (6%). */
+static uint32_t *random_filter(unsigned lg)
+{
+	size_t n = (size_t)1 << (lg - 5);
+	uint32_t *bits = malloc(n * 4);
+
+	assert_non_null(bits);
+	for (size_t i = 0; i < n; i++) {
+		bits[i] = 0;
+		for (unsigned b = 0; b < 32; b++)
+			bits[i] |= (uint32_t)(rand() % 100 < 40) << b;
+	}
+	return bits;
+}
+
+static void test_paths_agree(void **state)
+{
+	uint8_t *buf = malloc(BUF_LEN);
+	uint32_t *b8, *b4;
+	unsigned passed = 0;
+
+	(void)state;
+	assert_non_null(buf);
+	fill(buf, BUF_LEN, 1);
+	b8 = random_filter(16);
+	b4 = random_filter(17);
+	for (int which = 0; which < 3; which++) {
+		struct pf_filter f8 = { which == 1 ? NULL : b8, 16 };
+		struct pf_filter f4 = { which == 2 ? NULL : b4, 17 };
+
+		for (size_t base = 0; base < BUF_LEN; base += PF_BLOCK) {
+			size_t n = BUF_LEN - base < PF_BLOCK ? BUF_LEN - base :
+							      PF_BLOCK;
+			uint64_t a8, a4, g8, g4;
+
+			pf_block(&f8, &f4, buf, BUF_LEN, base, n, &a8, &a4);
+			pf_block_generic(&f8, &f4, buf, base, n, &g8, &g4);
+			assert_int_equal(a8, g8);
+			assert_int_equal(a4, g4);
+			passed += (unsigned)__builtin_popcountll(a8 | a4);
+		}
+	}
+	assert_true(passed > 100); /* the filters were really tested */
+	free(b8);
+	free(b4);
+	free(buf);
+}
+
+/* A place passes where its key's bits are set, in either case. */
+static void test_key_and_case(void **state)
+{
+	uint8_t buf[200];
+	uint32_t *b8 = calloc((size_t)1 << 11, 4), *b4 = calloc((size_t)1 << 11, 4);
+	struct pf_filter f8 = { b8, 16 }, f4 = { b4, 16 };
+	uint64_t k8 = pf_key((const uint8_t *)"xyz\x80" "ABcd", 7);
+	uint32_t h8 = pf_hash8(k8), h4 = pf_hash4((uint32_t)(k8 >> 32));
+	uint64_t m8, m4;
+
+	(void)state;
+	assert_true(k8 == pf_key((const uint8_t *)"XYZ\x80" "abCD", 7));
+	assert_true(k8 != pf_key((const uint8_t *)"xyz\xa0" "abcd", 7));
+	b8[pf_word(h8, 16)] |= pf_bits(h8);
+	b4[pf_word(h4, 16)] |= pf_bits(h4);
+	memset(buf, '.', sizeof(buf));
+	memcpy(buf + 100, "XyZ\x80" "aBcD", 8); /* ends at 107 */
+	pf_block(&f8, &f4, buf, sizeof(buf), 64, 64, &m8, &m4);
+	assert_true(m8 >> (107 - 64) & 1);
+	assert_true(m4 >> (107 - 64) & 1);
+	memcpy(buf + 4, "xYz\x80" "AbCd", 8); /* ends at 11, the first block */
+	pf_block(&f8, &f4, buf, sizeof(buf), 0, 64, &m8, &m4);
+	assert_true(m8 >> 11 & 1);
+	assert_true(m4 >> 11 & 1);
+	pf_block(&f8, &f4, buf, 8, 0, 8, &m8, &m4); /* the very start */
+	assert_int_equal(m8 & 0x7f, 0);
+	free(b8);
+	free(b4);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_paths_agree),
+		cmocka_unit_test(test_key_and_case),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
