@@ -5,9 +5,11 @@
  * grows faster than the pattern count, literal sets included. This
  * matcher is written by hand because no maintained library builds a set
  * that size in a fraction of a second: each pattern contributes one
- * anchor, eight (or, lacking a run that long, four) consecutive fixed
+ * anchor, eleven (or, lacking a run that long, four) consecutive fixed
  * bytes of it, chosen for rare bytes and a bounded distance from the
- * pattern's start; anchors go into a hash table with a filter in front.
+ * pattern's start; anchors go into a hash table with a filter in front
+ * (an anchor of eleven as the four keys of eight bytes that begin in its
+ * first four, looked for at every fourth place).
  * The scan tests the filter at each byte (prefilter.c), looks up the
  * places that pass and reports the anchors found there; the caller
  * verifies the whole pattern there with the exact matcher. ASCII letters
@@ -30,16 +32,17 @@
 #include "vigil/vigil.h"
 
 /* Each kind has a filter in front of its table (prefilter.c): three bits
- * of one word per anchor, 16 bits per anchor, within these bounds (log2
+ * of one word per entry, 16 bits per entry, within these bounds (log2
  * of its bits: 8 KiB to 4 MiB). A block of places is tested at once, then
  * the places that passed are looked up in order. A bucket holds the
  * anchors whose hash falls in one filter word. Measured on a full-size
- * feed over 256 MiB: 1.2% of places looked up, 3.5 entries compared at
- * each; with 8 bits per anchor the scan took 1.5x the time, with 32 the
+ * feed over 256 MiB (1.5M keys of eight bytes, 133,000 of four): 0.6% of
+ * the places tested for either kind looked up, 3 entries compared at
+ * each; with 8 bits per entry the scan took 1.5x the time, with 32 the
  * same (and twice the memory). */
 #define LG_MIN 16
 #define LG_MAX 25
-#define LG_PER_ANCHOR 4
+#define LG_PER_ANCHOR 4 /* an entry: each of a wide run's keys counts */
 #define ANCHOR_SPREAD 8192 /* most starts one anchor is verified at, less 1 */
 
 static uint8_t fold(uint8_t b)
@@ -58,41 +61,54 @@ static int rarity(uint8_t b)
 }
 
 /* Places of a run looked at for an anchor (a literal may run to kilobytes),
- * and the score no anchor can beat (bounded, eight of the rarest bytes). */
+ * and the score no anchor can beat (bounded, the widest of the rarest
+ * bytes). */
 #define RUN_LOOK 24
-#define SCORE_BEST (5000 + 1000 + 8 * 3)
+#define SCORE_BEST (5000 + 1000 + WIDE * 3)
+
+/* An anchor of eight bytes is looked for at every fourth place only
+ * (prefilter.c), so it needs a run of eleven: the four keys of eight
+ * bytes that begin in its first four are entered, and one of them ends
+ * at such a place wherever the run lies. Runs shorter give an anchor of
+ * four bytes, looked for at every place. */
+#define WIDE (8 + PF_STRIDE - 1)
+
+/* A pattern's anchor: its kind (0: a run of WIDE bytes, 1: four), its
+ * last bytes (the run's last sixteen, newest high; the four bytes), and
+ * where its first byte lies after the pattern's start. */
+struct choice {
+	uint64_t last, older;
+	uint32_t omin, omax;
+	int kind;
+};
 
 /* The best anchor found so far while walking one pattern. */
 struct pick {
-	uint64_t last;		/* the run's last eight bytes, newest high */
-	uint8_t rare[8];	/* their rarities, by position mod 8 */
-	int sum8, sum4;		/* of the last eight and last four */
+	uint64_t last, older;	/* the run's last sixteen bytes, newest high */
+	uint8_t rare[16];	/* their rarities, by position mod 16 */
+	int sum_wide, sum4;	/* of the last WIDE and last four */
 	uint32_t run, run_lo, run_hi; /* run length, its start's offsets */
 	int score;		/* of the best, -1 before any */
-	struct anchor best;
-	int kind;		/* 0: 8 bytes, 1: 4 */
+	struct choice best;
 };
 
 static void consider(struct pick *p)
 {
-	int len = p->run >= 8 ? 8 : p->run >= 4 ? 4 : 0;
-	int score = len == 8 ? p->sum8 : p->sum4;
+	int len = p->run >= WIDE ? WIDE : p->run >= 4 ? 4 : 0;
+	int score = len == WIDE ? p->sum_wide : p->sum4;
 	uint32_t back = p->run - (uint32_t)len;
-	uint64_t key;
 
-	if (!len)
-		return;
-	key = len == 8 ? p->last : p->last >> (64 - 8 * len);
-	if (!score)
+	if (!len || !score)
 		return; /* NUL and 0xff only: runs of those fill whole objects */
 	/* a bounded distance first (else the whole object is verified), then
 	 * length, then rare bytes */
-	score += (p->run_hi != PAT_INF) * 5000 + (len == 8) * 1000;
+	score += (p->run_hi != PAT_INF) * 5000 + (len == WIDE) * 1000;
 	if (score <= p->score)
 		return;
 	p->score = score;
-	p->kind = len == 8 ? 0 : 1;
-	p->best.key = key;
+	p->best.kind = len == WIDE ? 0 : 1;
+	p->best.last = len == WIDE ? p->last : p->last >> 32;
+	p->best.older = p->older;
 	p->best.omin = pat_add_sat(p->run_lo, back);
 	p->best.omax = pat_add_sat(p->run_hi, back);
 }
@@ -101,12 +117,13 @@ static void push(struct pick *p, uint8_t b)
 {
 	uint8_t f = fold(b), r = (uint8_t)rarity(f);
 
+	p->older = p->older >> 8 | (p->last & 0xff) << 56;
 	p->last = p->last >> 8 | (uint64_t)f << 56;
 	if (!p->run)
-		p->sum8 = p->sum4 = 0;
-	p->sum8 += r - (p->run >= 8 ? p->rare[p->run % 8] : 0);
-	p->sum4 += r - (p->run >= 4 ? p->rare[(p->run - 4) % 8] : 0);
-	p->rare[p->run % 8] = r;
+		p->sum_wide = p->sum4 = 0;
+	p->sum_wide += r - (p->run >= WIDE ? p->rare[(p->run - WIDE) % 16] : 0);
+	p->sum4 += r - (p->run >= 4 ? p->rare[(p->run - 4) % 16] : 0);
+	p->rare[p->run % 16] = r;
 	p->run++;
 	if (p->run <= RUN_LOOK && p->score < SCORE_BEST)
 		consider(p);
@@ -139,9 +156,8 @@ static int fixed_byte(const uint8_t *c, uint8_t *b)
 			  fold((uint8_t)first) <= 'z');
 }
 
-/* The anchor of one pattern: 0 (kind in *kind) or -1 if it has none. */
-static int choose(const uint8_t *code, size_t len, struct anchor *a,
-		  int *kind)
+/* The anchor of one pattern: 0 or -1 if it has none. */
+static int choose(const uint8_t *code, size_t len, struct choice *a)
 {
 	const uint8_t *c = code, *end = code + len;
 	struct pick p;
@@ -182,7 +198,6 @@ static int choose(const uint8_t *code, size_t len, struct anchor *a,
 		c += n;
 	}
 	*a = p.best;
-	*kind = p.kind;
 	return p.score < 0 ? -1 : 0;
 }
 
@@ -190,7 +205,7 @@ static int choose(const uint8_t *code, size_t len, struct anchor *a,
  * range of starts, from the anchor's distance into the pattern or from
  * the pattern's own offset (not PE version information, which has many
  * places). The others are left to the caller. */
-static int verifiable(const struct vdb_matchable *m, const struct anchor *a)
+static int verifiable(const struct vdb_matchable *m, const struct choice *a)
 {
 	if (m->off_kind == OFF_VI)
 		return 0;
@@ -225,71 +240,95 @@ static uint32_t hash(uint64_t key, int kind)
 	return kind ? pf_hash4((uint32_t)key) : pf_hash8(key);
 }
 
-/* Sorts the anchors of one kind into buckets (counting sort). */
-static int table(struct anchors *t, int kind, const struct anchor *all,
-		 const uint8_t *kinds, size_t n)
+/* Sorts the n entries of one kind into buckets (counting sort), in the
+ * order given within each. */
+static int table(struct anchors *t, int kind, const struct anchor *ent,
+		 size_t n)
 {
 	size_t nb, i;
-	unsigned lg = t->lg[kind] = lg_for(t->n[kind]);
+	unsigned lg;
 	uint32_t *fill;
 
+	t->n[kind] = n;
+	lg = t->lg[kind] = lg_for(n);
 	nb = nbuckets(t, kind);
 	t->bits[kind] = calloc(nwords(t, kind), 4);
 	t->start[kind] = calloc(nb, sizeof(uint32_t));
-	t->ent[kind] = malloc((t->n[kind] ? t->n[kind] : 1) * sizeof(**t->ent));
+	t->ent[kind] = malloc((n ? n : 1) * sizeof(**t->ent));
 	fill = calloc(nb, sizeof(uint32_t));
 	if (!t->bits[kind] || !t->start[kind] || !t->ent[kind] || !fill) {
 		free(fill);
 		return VIGIL_ENOMEM;
 	}
 	for (i = 0; i < n; i++)
-		if (kinds[i] == kind)
-			t->start[kind][pf_word(hash(all[i].key, kind), lg) + 1]++;
+		t->start[kind][pf_word(hash(ent[i].key, kind), lg) + 1]++;
 	for (i = 1; i < nb; i++)
 		t->start[kind][i] += t->start[kind][i - 1];
 	for (i = 0; i < n; i++) {
-		uint32_t h = hash(all[i].key, kind);
+		uint32_t h = hash(ent[i].key, kind);
 		size_t bk = pf_word(h, lg);
 
-		if (kinds[i] != kind)
-			continue;
-		t->ent[kind][t->start[kind][bk] + fill[bk]++] = all[i];
+		t->ent[kind][t->start[kind][bk] + fill[bk]++] = ent[i];
 		t->bits[kind][bk] |= pf_bits(h);
 	}
 	free(fill);
-	t->bytes += nwords(t, kind) * 4 + nb * 4 +
-		    t->n[kind] * sizeof(struct anchor);
+	t->bytes += nwords(t, kind) * 4 + nb * 4 + n * sizeof(struct anchor);
 	return 0;
+}
+
+/* The entries of matchable id's anchor, appended to ent[c->kind]: one of
+ * four bytes, or the four keys of eight that begin in a wide run's first
+ * four bytes, the furthest first (a scan meets a run's keys in that
+ * order when one place ends two of them, and verifies in place order). */
+static void enter(const struct choice *c, uint32_t id, struct anchor **ent,
+		  size_t *n)
+{
+	struct anchor *e = ent[c->kind] + n[c->kind];
+
+	if (c->kind) {
+		*e = (struct anchor){ c->last, id, c->omin, c->omax };
+		n[1]++;
+		return;
+	}
+	for (int r = PF_STRIDE - 1; r >= 0; r--, e++) {
+		int keep = 8 * (WIDE - 8 - r); /* bytes from older */
+
+		e->key = keep ? c->last << keep | c->older >> (64 - keep) :
+				c->last;
+		e->id = id;
+		e->omin = pat_add_sat(c->omin, (uint32_t)r);
+		e->omax = pat_add_sat(c->omax, (uint32_t)r);
+	}
+	n[0] += PF_STRIDE;
 }
 
 int anchors_build(const struct vdb_view *v, uint8_t *rtflags, uint8_t flag,
 		  struct anchors *out)
 {
-	struct anchor *all = calloc(v->nmatch ? v->nmatch : 1, sizeof(*all));
-	uint8_t *kinds = malloc(v->nmatch ? v->nmatch : 1);
-	size_t i;
+	size_t nm = v->nmatch ? v->nmatch : 1, n[ANCHOR_KINDS] = { 0 }, i;
+	struct anchor *ent[ANCHOR_KINDS] = {
+		calloc(nm * PF_STRIDE, sizeof(struct anchor)),
+		calloc(nm, sizeof(struct anchor)) };
 	int rc = VIGIL_ENOMEM, kind;
 
 	memset(out, 0, sizeof(*out));
-	if (!all || !kinds)
+	if (!ent[0] || !ent[1])
 		goto out;
 	for (i = 0; i < v->nmatch; i++) {
 		const struct vdb_matchable *m = &v->match[i];
+		struct choice c;
 
-		kinds[i] = ANCHOR_KINDS;
-		if (choose(v->code + m->code_off, m->code_len, &all[i],
-			   &kind) < 0 || !verifiable(m, &all[i]))
+		if (choose(v->code + m->code_off, m->code_len, &c) < 0 ||
+		    !verifiable(m, &c))
 			continue;
-		all[i].id = (uint32_t)i;
-		kinds[i] = (uint8_t)kind;
-		out->n[kind]++;
+		enter(&c, (uint32_t)i, ent, n);
 		rtflags[i] |= flag;
 	}
 	for (kind = 0, rc = 0; kind < ANCHOR_KINDS && !rc; kind++)
-		rc = table(out, kind, all, kinds, v->nmatch);
+		rc = table(out, kind, ent[kind], n[kind]);
 out:
-	free(all);
-	free(kinds);
+	free(ent[0]);
+	free(ent[1]);
 	if (rc)
 		anchors_free(out);
 	return rc;
@@ -355,14 +394,16 @@ int anchors_scan(const struct anchors *a, const uint8_t *buf, size_t len,
 	struct pf_filter f8 = { a->n[0] ? a->bits[0] : NULL, a->lg[0] };
 	struct pf_filter f4 = { a->n[1] ? a->bits[1] : NULL, a->lg[1] };
 	struct scan s = { a, buf, fn, ctx, { 0 }, { 0 } };
-	uint64_t m0, m1;
-	size_t base, n;
+	uint64_t m0[PF_CHUNK / PF_BLOCK], m1[PF_CHUNK / PF_BLOCK];
+	size_t base, n, i;
 
 	for (base = 0; base < len; base += n) {
-		n = len - base < PF_BLOCK ? len - base : PF_BLOCK;
-		pf_block(&f8, &f4, buf, len, base, n, &m0, &m1);
-		if ((m0 | m1) && lookup(&s, base, m0, m1))
-			return 1;
+		n = len - base < PF_CHUNK ? len - base : PF_CHUNK;
+		pf_masks(&f8, &f4, buf, len, base, n, m0, m1);
+		for (i = 0; i * PF_BLOCK < n; i++)
+			if ((m0[i] | m1[i]) &&
+			    lookup(&s, base + i * PF_BLOCK, m0[i], m1[i]))
+				return 1;
 	}
 	return 0;
 }

@@ -218,7 +218,7 @@ static int load_cached(const char *dir, const struct hscache_key *key,
 	return rc;
 }
 
-#define ANCHORS_EXT "anc3" /* the next change to its layout: anc4 */
+#define ANCHORS_EXT "anc4" /* the next change to its layout: anc5 */
 
 struct anc_load {
 	size_t nmatch;

@@ -5,12 +5,14 @@
  * (Vectorscan's literal matchers, the maintained alternative, are what
  * the anchors matcher avoids compiling).
  *
- * A filter holds three bits of one 32-bit word per anchor. Hashes are of 32
+ * A filter holds three bits of one 32-bit word per key. Hashes are of 32
  * bits, so that eight places are hashed and their words fetched at once
  * (AVX2's gather): measured on a full-size feed (430,000 anchors of eight
  * bytes, 80,000 of four), a place at a time with 64-bit hashes cost 50
- * instructions a place. The generic code computes the same hashes, so a
- * table built on one processor serves any other.
+ * instructions a place; the gathers are most of the time left, which is
+ * why keys of eight bytes are tested at every fourth place only. The
+ * generic code computes the same hashes, so a table built on one
+ * processor serves any other.
  */
 #include "match/prefilter.h"
 
@@ -88,7 +90,7 @@ void pf_block_generic(const struct pf_filter *f8, const struct pf_filter *f4,
 	for (size_t j = 0; j < n; j++) {
 		uint64_t k = pf_key(buf, base + j);
 
-		if (f8->bits)
+		if (f8->bits && (base + j) % PF_STRIDE == PF_STRIDE - 1)
 			a |= test(f8, pf_hash8(k)) << j;
 		if (f4->bits)
 			b |= test(f4, pf_hash4((uint32_t)(k >> 32))) << j;
@@ -111,8 +113,8 @@ AVX2 static __m256i mix8(__m256i h)
 	return _mm256_xor_si256(h, _mm256_srli_epi32(h, 16));
 }
 
-/* Of eight hashes, which pass filter f: a bit each. */
-AVX2 static unsigned test8(const struct pf_filter *f, __m256i h)
+/* Of eight hashes, which pass filter f: a lane of ones each. */
+AVX2 static __m256i test8(const struct pf_filter *f, __m256i h)
 {
 	const __m256i one = _mm256_set1_epi32(1), five = _mm256_set1_epi32(31);
 	__m256i word = _mm256_srl_epi32(h, _mm_cvtsi32_si128((int)(37 - f->lg)));
@@ -125,52 +127,67 @@ AVX2 static unsigned test8(const struct pf_filter *f, __m256i h)
 		_mm256_sllv_epi32(one, third));
 	__m256i w = _mm256_i32gather_epi32((const int *)f->bits, word, 4);
 
-	w = _mm256_cmpeq_epi32(_mm256_and_si256(w, m), m);
-	return (unsigned)_mm256_movemask_ps(_mm256_castsi256_ps(w));
+	return _mm256_cmpeq_epi32(_mm256_and_si256(w, m), m);
 }
 
-/* Eight places ending at p[7] .. p[14]: bytes p[0] .. p[15] readable. */
-AVX2 static void eight(const struct pf_filter *f8, const struct pf_filter *f4,
-		       const uint8_t *p, unsigned *a, unsigned *b)
+/* Bytes with ASCII letters lowered. */
+AVX2 static __m256i lower(__m256i v)
 {
-	const __m256i lo_at = _mm256_setr_epi8(
-		0, 1, 2, 3, 1, 2, 3, 4, 2, 3, 4, 5, 3, 4, 5, 6,
-		4, 5, 6, 7, 5, 6, 7, 8, 6, 7, 8, 9, 7, 8, 9, 10);
-	const __m256i hi_at = _mm256_add_epi8(lo_at, _mm256_set1_epi8(4));
-	__m256i v = _mm256_broadcastsi128_si256(
-		_mm_loadu_si128((const __m128i *)(const void *)p));
 	__m256i upper = _mm256_and_si256(
 		_mm256_cmpgt_epi8(v, _mm256_set1_epi8('A' - 1)),
 		_mm256_cmpgt_epi8(_mm256_set1_epi8('Z' + 1), v));
-	__m256i lo, hi;
 
-	v = _mm256_or_si256(v, _mm256_and_si256(upper, _mm256_set1_epi8(32)));
-	lo = _mm256_shuffle_epi8(v, lo_at);
-	hi = _mm256_shuffle_epi8(v, hi_at);
-	if (f8->bits)
-		*a = test8(f8, mix8(_mm256_xor_si256(
-			_mm256_mullo_epi32(lo, _mm256_set1_epi32((int)K_LO)),
-			_mm256_mullo_epi32(hi, _mm256_set1_epi32((int)K_HI)))));
-	if (f4->bits)
-		*b = test8(f4, mix8(_mm256_mullo_epi32(
-			hi, _mm256_set1_epi32((int)K_LO))));
+	return _mm256_or_si256(v, _mm256_and_si256(upper, _mm256_set1_epi8(32)));
 }
 
-AVX2 static void block_avx2(const struct pf_filter *f8,
-			    const struct pf_filter *f4, const uint8_t *buf,
-			    size_t base, uint64_t *m8, uint64_t *m4)
+/* Keys of four bytes ending at p[3] .. p[10]: bytes p[0] .. p[15]
+ * readable. Bit i of the result for the key ending at p[3 + i]. */
+AVX2 static unsigned four8(const struct pf_filter *f, const uint8_t *p)
 {
-	uint64_t a = 0, b = 0;
+	const __m256i at = _mm256_setr_epi8(
+		0, 1, 2, 3, 1, 2, 3, 4, 2, 3, 4, 5, 3, 4, 5, 6,
+		4, 5, 6, 7, 5, 6, 7, 8, 6, 7, 8, 9, 7, 8, 9, 10);
+	__m256i v = lower(_mm256_broadcastsi128_si256(
+		_mm_loadu_si128((const __m128i *)(const void *)p)));
 
-	for (unsigned q = 0; q < PF_BLOCK; q += 8) {
-		unsigned x = 0, y = 0;
+	__m256i h = mix8(_mm256_mullo_epi32(_mm256_shuffle_epi8(v, at),
+					    _mm256_set1_epi32((int)K_LO)));
 
-		eight(f8, f4, buf + base + q - 7, &x, &y);
-		a |= (uint64_t)x << q;
-		b |= (uint64_t)y << q;
-	}
-	*m8 = a;
-	*m4 = b;
+	return (unsigned)_mm256_movemask_ps(_mm256_castsi256_ps(test8(f, h)));
+}
+
+/* Keys of eight bytes ending at p[3], p[7] .. p[31]: bytes p[-4] ..
+ * p[31] readable. Bit 4i + 3 of the result (of a lane's four bytes) for
+ * the key ending at p[3 + 4i]. */
+AVX2 static unsigned wide8(const struct pf_filter *f, const uint8_t *p)
+{
+	__m256i lo = lower(_mm256_loadu_si256((const __m256i *)(const void *)(p - 4)));
+	__m256i hi = lower(_mm256_loadu_si256((const __m256i *)(const void *)p));
+	__m256i h = mix8(_mm256_xor_si256(
+		_mm256_mullo_epi32(lo, _mm256_set1_epi32((int)K_LO)),
+		_mm256_mullo_epi32(hi, _mm256_set1_epi32((int)K_HI))));
+
+	return (unsigned)_mm256_movemask_epi8(test8(f, h)) & 0x88888888u;
+}
+
+/* The masks of nb whole blocks from base: bytes from base - 7 to 8 past
+ * the last readable. Eight-byte keys first, then four-byte ones: the
+ * gathers of one kind follow each other without a branch between. */
+AVX2 static void blocks_avx2(const struct pf_filter *f8,
+			     const struct pf_filter *f4, const uint8_t *buf,
+			     size_t base, size_t nb, uint64_t *m8,
+			     uint64_t *m4)
+{
+	size_t q;
+
+	memset(m8, 0, nb * 8);
+	memset(m4, 0, nb * 8);
+	for (q = 0; f8->bits && q < nb * PF_BLOCK; q += 32)
+		m8[q / PF_BLOCK] |= (uint64_t)wide8(f8, buf + base + q)
+				    << q % PF_BLOCK;
+	for (q = 0; f4->bits && q < nb * PF_BLOCK; q += 8)
+		m4[q / PF_BLOCK] |= (uint64_t)four8(f4, buf + base + q - 3)
+				    << q % PF_BLOCK;
 }
 
 static int have_avx2(void)
@@ -180,19 +197,44 @@ static int have_avx2(void)
 }
 #endif
 
-void pf_block(const struct pf_filter *f8, const struct pf_filter *f4,
+/* The masks of blocks from to to (the last may be short) by the generic
+ * code. */
+static void generic_blocks(const struct pf_filter *f8,
+			   const struct pf_filter *f4, const uint8_t *buf,
+			   size_t base, size_t n, size_t from, size_t to,
+			   uint64_t *m8, uint64_t *m4)
+{
+	for (size_t i = from; i < to; i++) {
+		size_t left = n - i * PF_BLOCK;
+
+		pf_block_generic(f8, f4, buf, base + i * PF_BLOCK,
+				 left < PF_BLOCK ? left : PF_BLOCK, &m8[i],
+				 &m4[i]);
+	}
+}
+
+void pf_masks(const struct pf_filter *f8, const struct pf_filter *f4,
 	      const uint8_t *buf, size_t len, size_t base, size_t n,
 	      uint64_t *m8, uint64_t *m4)
 {
-	*m8 = *m4 = 0;
+	size_t nb = (n + PF_BLOCK - 1) / PF_BLOCK, first = 0, last = 0;
+
 #if PF_AVX2
-	/* the last place's sixteen bytes lie in buf */
-	if (n == PF_BLOCK && base >= 7 && base + PF_BLOCK + 8 <= len &&
-	    have_avx2()) {
-		block_avx2(f8, f4, buf, base, m8, m4);
-		return;
+	if (have_avx2()) {
+		/* whole blocks whose last place's sixteen bytes lie in buf */
+		first = last = base < 7;
+		while (last < nb && (last + 1) * PF_BLOCK <= n &&
+		       base + (last + 1) * PF_BLOCK + 8 <= len)
+			last++;
+		if (last > first)
+			blocks_avx2(f8, f4, buf, base + first * PF_BLOCK,
+				    last - first, m8 + first, m4 + first);
+		else
+			first = last = 0;
 	}
-#endif
+#else
 	(void)len;
-	pf_block_generic(f8, f4, buf, base, n, m8, m4);
+#endif
+	generic_blocks(f8, f4, buf, base, n, 0, first, m8, m4);
+	generic_blocks(f8, f4, buf, base, n, last, nb, m8, m4);
 }

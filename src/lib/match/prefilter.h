@@ -1,8 +1,8 @@
 /*
- * prefilter.h -- the anchors matcher's first test (prefilter.c): at each
- * place of a buffer, whether an anchor of eight or four bytes may end
- * there, from a filter of three bits per anchor. Tests a block of places at
- * once, with AVX2 where the processor has it.
+ * prefilter.h -- the anchors matcher's first test (prefilter.c): whether
+ * a key of eight bytes may end at a place (every PF_STRIDE-th place), and
+ * one of four bytes (every place), from a filter of three bits per key.
+ * Tests a block of places at once, with AVX2 where the processor has it.
  */
 #ifndef VIGIL_MATCH_PREFILTER_H
 #define VIGIL_MATCH_PREFILTER_H
@@ -10,8 +10,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define PF_BLOCK 64 /* places one call tests: the bits of a mask */
+#define PF_BLOCK 64 /* places a mask tells of: its bits */
+#define PF_CHUNK 1024 /* places one call tests at most */
 #define PF_K3 0x27d4eb2fu
+#define PF_STRIDE 4 /* keys of eight bytes: places p with p % 4 == 3 */
 
 /* One filter: 2^lg bits in 32-bit words. */
 struct pf_filter {
@@ -41,16 +43,19 @@ static inline uint32_t pf_bits(uint32_t h)
 uint64_t pf_key(const uint8_t *buf, size_t end);
 
 /*
- * Tests the places base .. base + n - 1 of buf (len bytes; n at most
- * PF_BLOCK): bit j of *m8 is set if an anchor of f8 may end at base + j,
- * of *m4 likewise for f4 (no bit for a place nearer the start than an
- * anchor's length). A filter without bits is not tested.
+ * Tests the places base .. base + n - 1 of buf (len bytes; base a
+ * multiple of PF_BLOCK, n at most PF_CHUNK), into a mask per block: bit
+ * j of m8[i] is set if a key of f8 may end at base + 64 i + j (a place of
+ * the stride), of m4[i] likewise for f4 (every place; none nearer the
+ * start than a key's length). A filter without bits is not tested. The
+ * tests of a chunk are made before any is looked at, so that their cache
+ * misses overlap.
  */
-void pf_block(const struct pf_filter *f8, const struct pf_filter *f4,
+void pf_masks(const struct pf_filter *f8, const struct pf_filter *f4,
 	      const uint8_t *buf, size_t len, size_t base, size_t n,
 	      uint64_t *m8, uint64_t *m4);
-/* The same without AVX2, for processors without it (and for the tests,
- * which check that both say the same). */
+/* One block's masks (n at most PF_BLOCK) without AVX2, for processors
+ * without it (and for the tests, which check that both say the same). */
 void pf_block_generic(const struct pf_filter *f8, const struct pf_filter *f4,
 		      const uint8_t *buf, size_t base, size_t n, uint64_t *m8,
 		      uint64_t *m4);
