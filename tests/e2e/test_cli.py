@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 
 EICAR = rb"X5O!P%@AP[4\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
 SIG = "Test.Marker:0:*:%s\n" % b"VIGIL-E2E-MARKER".hex()
@@ -309,3 +310,33 @@ def test_crb_lines_checked(tmp_path, vigil):
     assert "2 certificates" in r.out and "; 5 lines skipped;" in r.out, r.out
     for line in range(2, 7):
         assert "c.crb:%d:" % line in r.err, r.err
+
+
+def test_checked_database_not_read_whole_again(tmp_path, vigil):
+    """A .vdb read whole and found to match its checksum leaves a stamp in
+    the matcher cache (not while it has just changed: timestamps tick
+    coarsely), and a load of the same unchanged file trusts it; a file
+    changed in place since, even with its size kept, is read whole again
+    and its damage found."""
+    d, db = tree(tmp_path)
+    vdb, cache = tmp_path / "s.vdb", tmp_path / "cache"
+    assert vigil("db", "compile", "--no-matcher", db, "-o", vdb).rc == 0
+
+    def stamps():
+        return sorted(f for f in os.listdir(cache) if f.endswith(".vok")) \
+            if cache.exists() else []
+    r = vigil("scan", "--cache-dir", cache, "-d", vdb, d / "sub" / "bad.bin")
+    assert r.rc == 1 and stamps() == [], stamps()   # changed a moment ago
+    old = os.stat(vdb).st_ctime
+    while time.time() < old + 2.2:
+        time.sleep(0.1)
+    for _ in range(2):
+        r = vigil("scan", "--cache-dir", cache, "-d", vdb, d / "sub" / "bad.bin")
+        assert r.rc == 1 and "Test.Marker FOUND" in r.out, r.err
+        assert len(stamps()) == 1
+    body = bytearray(vdb.read_bytes())
+    body[-1] ^= 0x01
+    with open(vdb, "r+b") as f:   # in place: same inode, same size
+        f.write(body)
+    r = vigil("scan", "--cache-dir", cache, "-d", vdb, d / "sub" / "bad.bin")
+    assert r.rc == 2 and "checksum mismatch" in r.err, (r.out, r.err)

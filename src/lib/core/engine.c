@@ -14,12 +14,14 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "core/engine_int.h"
 #include "core/opts.h"
 #include "core/phishscan.h"
 #include "util/fileio.h"
+#include "match/hscache.h"
 #include "db/loader.h"
 #include "sig/pcre.h"
 
@@ -226,10 +228,73 @@ int vigil_engine_load_memory(struct vigil_engine *e, const char *name,
 	return add_vdb(e, name, copy, NULL, len, NULL);
 }
 
+/* A database's identity, for the stamp of one checked whole (hscache.h).
+ * A file changed less than STAMP_SETTLE_NS ago gets no stamp: the clock
+ * that times changes ticks coarsely, so a change within the same tick
+ * would leave the identity as it was. */
+#define STAMP_SETTLE_NS 2000000000ull
+struct vdb_check {
+	const char *dir;
+	struct hscache_file_id id;
+	int asked, known;
+};
+
+static int vdb_known(void *ctx, int fd, const struct stat *st,
+		     uint64_t *sum)
+{
+	struct vdb_check *c = ctx;
+	struct vdb_header h;
+
+	c->id = (struct hscache_file_id){
+		(uint64_t)st->st_dev, (uint64_t)st->st_ino,
+		(uint64_t)st->st_size,
+		(uint64_t)st->st_mtim.tv_sec * 1000000000u +
+			(uint64_t)st->st_mtim.tv_nsec,
+		(uint64_t)st->st_ctim.tv_sec * 1000000000u +
+			(uint64_t)st->st_ctim.tv_nsec };
+	c->asked = 1;
+	if (pread(fd, &h, sizeof(h), 0) != (ssize_t)sizeof(h) ||
+	    !hscache_checked(c->dir, &c->id, h.checksum))
+		return 0;
+	*sum = h.checksum;
+	return c->known = 1;
+}
+
+static int settled(const struct hscache_file_id *id)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_REALTIME, &now);
+	return (uint64_t)now.tv_sec * 1000000000u + (uint64_t)now.tv_nsec >=
+	       id->ctime_ns + STAMP_SETTLE_NS;
+}
+
+/* A .vdb: mapped; its checksum read, not mapped (it stays out of RSS),
+ * unless a stamp says this very file was checked before. */
+static int load_vdb(struct vigil_engine *e, const char *path)
+{
+	struct vdb_check chk = { e->opts.cache_dir, { 0 }, 0, 0 };
+	struct filemap fm;
+	uint64_t sum = 0;
+	int rc = filemap_open_known(path, &fm, sizeof(struct vdb_header), &sum,
+				    chk.dir ? vdb_known : NULL, &chk);
+
+	if (rc < 0) {
+		elog(e, VIGIL_LOG_ERROR, "%s: %s", path, strerror(errno));
+		return rc;
+	}
+	if (fm.map)
+		madvise(fm.map, fm.len, MADV_RANDOM);
+	rc = add_vdb(e, path, NULL, fm.map, fm.len,
+		     fm.len > sizeof(struct vdb_header) ? &sum : NULL);
+	if (rc == 0 && chk.asked && !chk.known && settled(&chk.id))
+		hscache_mark_checked(chk.dir, &chk.id, sum);
+	return rc;
+}
+
 static int load_file(struct vigil_engine *e, const char *path)
 {
 	struct filemap fm;
-	uint64_t sum = 0;
 	int pua, kind = loader_kind(path, &pua), rc;
 
 	if (kind == LK_UNKNOWN) {
@@ -237,20 +302,11 @@ static int load_file(struct vigil_engine *e, const char *path)
 		     path);
 		return VIGIL_EFORMAT;
 	}
-	/* A database's checksum is read, not mapped: it stays out of RSS. */
-	rc = kind == LK_VDB ? filemap_open_summed(path, &fm,
-						  sizeof(struct vdb_header),
-						  &sum) :
-			      filemap_open(path, &fm);
-	if (rc < 0) {
+	if (kind == LK_VDB)
+		return load_vdb(e, path);
+	if ((rc = filemap_open(path, &fm)) < 0) {
 		elog(e, VIGIL_LOG_ERROR, "%s: %s", path, strerror(errno));
 		return rc;
-	}
-	if (kind == LK_VDB) {
-		if (fm.map)
-			madvise(fm.map, fm.len, MADV_RANDOM);
-		return add_vdb(e, path, NULL, fm.map, fm.len,
-			       fm.len > sizeof(struct vdb_header) ? &sum : NULL);
 	}
 	rc = load_source(e, path, kind, fm.map ? fm.map : (const void *)"",
 			 fm.len, 1);

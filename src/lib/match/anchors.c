@@ -24,6 +24,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "common/reader.h"
 #include "match/prefilter.h"
@@ -247,29 +248,31 @@ static int table(struct anchors *t, int kind, const struct anchor *ent,
 {
 	size_t nb, i;
 	unsigned lg;
-	uint32_t *fill;
+	uint32_t *fill, *bits, *start;
+	struct anchor *out;
 
 	t->n[kind] = n;
 	lg = t->lg[kind] = lg_for(n);
 	nb = nbuckets(t, kind);
-	t->bits[kind] = calloc(nwords(t, kind), 4);
-	t->start[kind] = calloc(nb, sizeof(uint32_t));
-	t->ent[kind] = malloc((n ? n : 1) * sizeof(**t->ent));
+	t->bits[kind] = bits = t->mem[3 * kind] = calloc(nwords(t, kind), 4);
+	t->start[kind] = start = t->mem[3 * kind + 1] = calloc(nb, 4);
+	t->ent[kind] = out = t->mem[3 * kind + 2] =
+		malloc((n ? n : 1) * sizeof(*out));
 	fill = calloc(nb, sizeof(uint32_t));
-	if (!t->bits[kind] || !t->start[kind] || !t->ent[kind] || !fill) {
+	if (!bits || !start || !out || !fill) {
 		free(fill);
 		return VIGIL_ENOMEM;
 	}
 	for (i = 0; i < n; i++)
-		t->start[kind][pf_word(hash(ent[i].key, kind), lg) + 1]++;
+		start[pf_word(hash(ent[i].key, kind), lg) + 1]++;
 	for (i = 1; i < nb; i++)
-		t->start[kind][i] += t->start[kind][i - 1];
+		start[i] += start[i - 1];
 	for (i = 0; i < n; i++) {
 		uint32_t h = hash(ent[i].key, kind);
 		size_t bk = pf_word(h, lg);
 
-		t->ent[kind][t->start[kind][bk] + fill[bk]++] = ent[i];
-		t->bits[kind][bk] |= pf_bits(h);
+		out[start[bk] + fill[bk]++] = ent[i];
+		bits[bk] |= pf_bits(h);
 	}
 	free(fill);
 	t->bytes += nwords(t, kind) * 4 + nb * 4 + n * sizeof(struct anchor);
@@ -410,11 +413,10 @@ int anchors_scan(const struct anchors *a, const uint8_t *buf, size_t len,
 
 void anchors_free(struct anchors *a)
 {
-	for (int k = 0; k < ANCHOR_KINDS; k++) {
-		free(a->bits[k]);
-		free(a->start[k]);
-		free(a->ent[k]);
-	}
+	for (int k = 0; k < 3 * ANCHOR_KINDS; k++)
+		free(a->mem[k]);
+	if (a->map)
+		munmap(a->map, a->map_len);
 	memset(a, 0, sizeof(*a));
 }
 
@@ -435,35 +437,30 @@ int anchors_save(const struct anchors *a, const uint8_t *rtflags,
 	return rc ? VIGIL_ENOMEM : 0;
 }
 
-/* One kind's arrays, copied out of r and checked: buckets in order and
- * ending at n. */
+/* One kind's arrays, in r's bytes, checked: aligned, buckets in order
+ * and ending at n. */
 static int load_kind(struct rdr *r, int k, struct anchors *t)
 {
 	const void *bits = rdr_bytes(r, nwords(t, k) * 4);
-	const void *start = rdr_bytes(r, nbuckets(t, k) * 4);
+	const uint32_t *start = (const void *)rdr_bytes(r, nbuckets(t, k) * 4);
 	size_t i, npad = (8 - nbuckets(t, k) * 4 % 8) % 8;
 	const uint8_t *pad = rdr_bytes(r, npad);
 	const void *ent;
 
 	if (!bits || !start || !pad || memcmp(pad, "\0\0\0\0\0\0\0", npad) ||
 	    t->n[k] > SIZE_MAX / sizeof(struct anchor) ||
-	    !(ent = rdr_bytes(r, t->n[k] * sizeof(struct anchor))))
+	    !(ent = rdr_bytes(r, t->n[k] * sizeof(struct anchor))) ||
+	    (uintptr_t)bits % 4 || (uintptr_t)start % 4 || (uintptr_t)ent % 8)
 		return -1;
-	t->bits[k] = malloc(nwords(t, k) * 4);
-	t->start[k] = malloc(nbuckets(t, k) * 4);
-	t->ent[k] = malloc(t->n[k] ? t->n[k] * sizeof(struct anchor) : 1);
-	if (!t->bits[k] || !t->start[k] || !t->ent[k])
-		return -1;
-	memcpy(t->bits[k], bits, nwords(t, k) * 4);
-	memcpy(t->start[k], start, nbuckets(t, k) * 4);
-	memcpy(t->ent[k], ent, t->n[k] * sizeof(struct anchor));
+	t->bits[k] = bits;
+	t->start[k] = start;
+	t->ent[k] = ent;
 	for (i = 1; i < nbuckets(t, k); i++)
-		if (t->start[k][i] < t->start[k][i - 1])
+		if (start[i] < start[i - 1])
 			return -1;
 	t->bytes += nwords(t, k) * 4 + nbuckets(t, k) * 4 +
 		    t->n[k] * sizeof(struct anchor);
-	return t->start[k][0] || t->start[k][nbuckets(t, k) - 1] != t->n[k] ?
-		       -1 : 0;
+	return start[0] || start[nbuckets(t, k) - 1] != t->n[k] ? -1 : 0;
 }
 
 /* Every entry names a matchable that has an anchor. */

@@ -24,12 +24,15 @@ struct anchor {
 #define ANCHOR_KINDS 2 /* anchors of 8 and 4 bytes */
 
 struct anchors {
-	uint32_t *bits[ANCHOR_KINDS]; /* by kind (8 and 4-byte anchors): filters */
-	uint32_t *start[ANCHOR_KINDS]; /* each bucket's first entry, one past */
-	struct anchor *ent[ANCHOR_KINDS];
+	const uint32_t *bits[ANCHOR_KINDS]; /* by kind (8, 4 bytes): filters */
+	const uint32_t *start[ANCHOR_KINDS]; /* each bucket's first entry */
+	const struct anchor *ent[ANCHOR_KINDS];
 	size_t n[ANCHOR_KINDS];
-	unsigned lg[ANCHOR_KINDS];	/* log2 of each bitmap's bits */
+	unsigned lg[ANCHOR_KINDS];	/* log2 of each filter's bits */
 	size_t bytes;
+	void *mem[3 * ANCHOR_KINDS];	/* the arrays when built, not loaded */
+	void *map;			/* what a loaded table lies in, or NULL */
+	size_t map_len;
 };
 
 /* Called with each place an anchor is found (at: the anchor's first byte
@@ -57,9 +60,12 @@ int anchors_save(const struct anchors *a, const uint8_t *rtflags,
 		 uint8_t flag, size_t nmatch, struct vbuf *b);
 /*
  * The table back from anchors_save()'s bytes, for nmatch matchables,
- * setting flag in rtflags as anchors_build() does. Bytes that do not
- * describe a sound table (wrong sizes, buckets out of order, an entry
- * naming a matchable without an anchor) are refused: -1, *out empty.
+ * setting flag in rtflags as anchors_build() does. The table lies in img
+ * (8-byte aligned), which must outlive it: a mapping of the cache file
+ * can be handed to it (map, map_len), to be unmapped by anchors_free().
+ * Bytes that do not describe a sound table (wrong sizes, buckets out of
+ * order, an entry naming a matchable without an anchor) are refused: -1,
+ * *out empty.
  */
 int anchors_load(const uint8_t *img, size_t len, size_t nmatch,
 		 uint8_t *rtflags, uint8_t flag, struct anchors *out);

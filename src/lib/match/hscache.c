@@ -113,9 +113,11 @@ static void store_failed(const char *path,
 	}
 }
 
-/* Maps path and hands it to use(); -1 if it cannot be read. */
+/* Maps path and hands it to use(); -1 if it cannot be read. With keep,
+ * a mapping use() took is left mapped, in *keep (*keep_len bytes). */
 static int with_file(const char *path,
-		     int (*use)(void *, const uint8_t *, size_t), void *ctx)
+		     int (*use)(void *, const uint8_t *, size_t), void *ctx,
+		     void **keep, size_t *keep_len)
 {
 	struct stat st;
 	void *map;
@@ -129,7 +131,12 @@ static int with_file(const char *path,
 			   fd, 0);
 		if (map != MAP_FAILED) {
 			rc = use(ctx, map, (size_t)st.st_size);
-			munmap(map, (size_t)st.st_size);
+			if (rc == 0 && keep) {
+				*keep = map;
+				*keep_len = (size_t)st.st_size;
+			} else {
+				munmap(map, (size_t)st.st_size);
+			}
 		}
 	}
 	close(fd);
@@ -156,7 +163,7 @@ int hscache_load(const char *dir, const struct hscache_key *k, size_t nmatch,
 	char path[4096];
 
 	path_of(path, sizeof(path), dir, k);
-	return with_file(path, use_hsdb, &l);
+	return with_file(path, use_hsdb, &l, NULL, NULL);
 }
 
 struct blob_load {
@@ -177,15 +184,16 @@ static int use_blob(void *ctx, const uint8_t *buf, size_t len)
 	return l->use(l->ctx, buf + HSCACHE_HEADER, len - HSCACHE_HEADER);
 }
 
-int hscache_load_blob(const char *dir, const struct hscache_key *k,
-		      const char *ext, size_t nmatch,
-		      int (*use)(void *, const uint8_t *, size_t), void *ctx)
+int hscache_map_blob(const char *dir, const struct hscache_key *k,
+		     const char *ext, size_t nmatch,
+		     int (*use)(void *, const uint8_t *, size_t), void *ctx,
+		     void **map, size_t *map_len)
 {
 	struct blob_load l = { nmatch, use, ctx };
 	char path[4096];
 
 	path_ext(path, sizeof(path), dir, k, ext);
-	return with_file(path, use_blob, &l);
+	return with_file(path, use_blob, &l, map, map_len);
 }
 
 void hscache_store_blob(const char *dir, const struct hscache_key *k,
@@ -274,4 +282,44 @@ void hscache_store(const char *dir, const struct hscache_key *k,
 	    file_write_atomic(path, b, len) < 0)
 		store_failed(path, log, log_ctx);
 	free(b);
+}
+
+#define CHECKED_MAGIC "VIGILOK1"
+
+/* A stamp's path and bytes: the magic, the file's identity, its sum. */
+static void stamp(const char *dir, const struct hscache_file_id *id,
+		  uint64_t sum, char *path, size_t cap, uint8_t out[56])
+{
+	snprintf(path, cap, "%s/vigil-%016llx.vok", dir,
+		 (unsigned long long)XXH3_64bits(id, sizeof(*id)));
+	memcpy(out, CHECKED_MAGIC, 8);
+	memcpy(out + 8, id, sizeof(*id));
+	memcpy(out + 48, &sum, 8);
+}
+
+int hscache_checked(const char *dir, const struct hscache_file_id *id,
+		    uint64_t sum)
+{
+	uint8_t want[56], have[57];
+	char path[4096];
+	ssize_t n;
+	int fd;
+
+	stamp(dir, id, sum, path, sizeof(path), want);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) < 0)
+		return 0;
+	n = read(fd, have, sizeof(have));
+	close(fd);
+	return n == (ssize_t)sizeof(want) && !memcmp(have, want, sizeof(want));
+}
+
+void hscache_mark_checked(const char *dir, const struct hscache_file_id *id,
+			  uint64_t sum)
+{
+	uint8_t bytes[56];
+	char path[4096];
+
+	stamp(dir, id, sum, path, sizeof(path), bytes);
+	if (make_dirs(dir) == 0)
+		(void)file_write_atomic(path, bytes, sizeof(bytes));
 }

@@ -32,14 +32,39 @@ void hscache_store(const char *dir, const struct hscache_key *k,
  * A cache file of another kind, "vigil-<key>.<ext>", for nmatch
  * matchables: its bytes, once header and checksum are right, go to
  * use(ctx, bytes, len), whose result is returned; -1 if absent or invalid.
+ * When use() returns 0 the file stays mapped, for what it made of the
+ * bytes: *map and *map_len, for munmap(). Cache files are replaced by
+ * rename, never rewritten in place, so a mapping stays whole.
  */
-int hscache_load_blob(const char *dir, const struct hscache_key *k,
-		      const char *ext, size_t nmatch,
-		      int (*use)(void *, const uint8_t *, size_t), void *ctx);
+int hscache_map_blob(const char *dir, const struct hscache_key *k,
+		     const char *ext, size_t nmatch,
+		     int (*use)(void *, const uint8_t *, size_t), void *ctx,
+		     void **map, size_t *map_len);
 /* Best effort, as hscache_store(). */
 void hscache_store_blob(const char *dir, const struct hscache_key *k,
 			const char *ext, size_t nmatch, const uint8_t *body,
 			size_t len, void (*log)(void *, int, const char *),
 			void *log_ctx);
+
+/*
+ * What identifies a file's bytes without reading them: each changes when
+ * they do (and the change time cannot be set back but by the clock).
+ */
+struct hscache_file_id {
+	uint64_t dev, ino, size, mtime_ns, ctime_ns;
+};
+
+/*
+ * Whether a stamp in dir says that the database file id, whose header
+ * holds the checksum sum, was read whole and found to match it: 1 or 0.
+ * A database checked once and unchanged since is not read whole again at
+ * each load (its structure still is checked).
+ */
+int hscache_checked(const char *dir, const struct hscache_file_id *id,
+		    uint64_t sum);
+/* Leaves that stamp; best effort (without it the next load reads the file
+ * whole again). */
+void hscache_mark_checked(const char *dir, const struct hscache_file_id *id,
+			  uint64_t sum);
 
 #endif

@@ -241,8 +241,9 @@ static int anchors_cached(const struct vdb_view *v, const char *cache_dir,
 	struct vbuf b = { 0 };
 	int rc;
 
-	if (cache_dir && hscache_load_blob(cache_dir, key, ANCHORS_EXT,
-					   v->nmatch, use_anchors, &l) == 0)
+	if (cache_dir && hscache_map_blob(cache_dir, key, ANCHORS_EXT,
+					  v->nmatch, use_anchors, &l,
+					  &out->anc.map, &out->anc.map_len) == 0)
 		return 0;
 	memset(out->rtflags, 0, v->nmatch);
 	if ((rc = anchors_build(v, out->rtflags, RT_ANCHORED | RT_VERIFY,

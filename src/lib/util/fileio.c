@@ -59,6 +59,15 @@ int filemap_open(const char *path, struct filemap *fm)
 int filemap_open_summed(const char *path, struct filemap *fm, size_t skip,
 			uint64_t *sum)
 {
+	return filemap_open_known(path, fm, skip, sum, NULL, NULL);
+}
+
+int filemap_open_known(const char *path, struct filemap *fm, size_t skip,
+		       uint64_t *sum,
+		       int (*known)(void *, int, const struct stat *,
+				    uint64_t *),
+		       void *ctx)
+{
 	struct stat st;
 	int fd, rc = 0;
 
@@ -76,6 +85,7 @@ int filemap_open_summed(const char *path, struct filemap *fm, size_t skip,
 			errno = EFBIG;
 			rc = VIGIL_EIO;
 		} else if (sum && (size_t)st.st_size > skip &&
+			   !(known && known(ctx, fd, &st, sum)) &&
 			   sum_fd(fd, skip, (size_t)st.st_size, sum) < 0) {
 			rc = VIGIL_EIO;
 		} else {

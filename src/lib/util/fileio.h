@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/stat.h>
 
 #define FILEIO_SUM_BLOCK_BYTES (1u << 20)
 
@@ -25,6 +26,16 @@ int filemap_open(const char *path, struct filemap *fm);
  */
 int filemap_open_summed(const char *path, struct filemap *fm, size_t skip,
 			uint64_t *sum);
+/*
+ * As filemap_open_summed(), but first asks known(ctx, fd, st, sum) about
+ * the open file: 1 when it has set *sum itself (a file known unchanged
+ * since it was summed), 0 to have it computed.
+ */
+int filemap_open_known(const char *path, struct filemap *fm, size_t skip,
+		       uint64_t *sum,
+		       int (*known)(void *, int, const struct stat *,
+				    uint64_t *),
+		       void *ctx);
 void filemap_close(struct filemap *fm);
 /* Writes len bytes to path through a temporary file renamed into place. */
 int file_write_atomic(const char *path, const void *buf, size_t len);
