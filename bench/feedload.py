@@ -11,7 +11,8 @@ clamscan and clamd on the same files:
     cache);
   - loading the .vdb: cold (empty cache) and warm (second run);
   - with --daemons: the memory of vigild serving the .vdb (parent and
-    workers, RSS and PSS) against clamd serving the sources;
+    workers, RSS and PSS) against clamd serving the sources, and with
+    --corpus the time of `clamdscan --fdpass` over it;
   - scanning, with --corpus DIR: one thread over DIR's files, database
     load included, Vigil from the .vdb against clamscan from the sources,
     and whether both flag the same files.
@@ -134,6 +135,7 @@ def daemons(a, tmp, vdb):
         f.write("LocalSocket %s/clamd.sock\nDatabaseDirectory %s\nForeground yes\n"
                 "MaxThreads 2\n" % (tmp, cdir))
     os.environ["PATH"] += ":/usr/sbin"
+    fdpass = {}
     for name, argv, sock in (
             ("clamd", ["clamd", "--config-file=" + os.path.join(tmp, "clamd.conf")],
              "clamd.sock"),
@@ -144,7 +146,19 @@ def daemons(a, tmp, vdb):
         rss, pss = dm.memory(srv.proc.pid)
         print("%-7s start to first PONG %6.2f s, RSS %7.1f MiB, PSS %7.1f MiB"
               % (name, srv.start_s, rss / 1024, pss / 1024))
+        if a.corpus:  # clamdscan's own config: it refuses Vigil's keys
+            conf = os.path.join(tmp, name + "-client.conf")
+            with open(conf, "w") as f:
+                f.write("LocalSocket %s\n" % os.path.join(tmp, sock))
+            wall, found = dm.clamdscan(conf, ["--fdpass"], a.corpus)
+            fdpass[name] = (wall, found)
+            print("%-7s clamdscan --fdpass over the corpus %6.2f s, %d files found"
+                  % (name, wall, len(found)))
         srv.stop()
+    if a.corpus:
+        (cw, cf), (vw, vf) = fdpass["clamd"], fdpass["vigild"]
+        print("clamdscan --fdpass: vigild %.2fx clamd, the same files found: %s"
+              % (cw / vw, "yes" if cf.keys() == vf.keys() else "NO"))
 
 
 def scan(a, vdb, tmp):

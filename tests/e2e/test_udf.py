@@ -123,6 +123,18 @@ def test_broken_and_hostile_volumes(tmp_path, vigil):
     assert "Heuristics.Limits.Exceeded.MaxRecursion" in found.get("loop.udf", set()), r.out
 
 
+def test_extents_past_the_limit(tmp_path, vigil):
+    """A file whose descriptors continue in themselves stops at 65,536
+    extents: the limit is named and the volume flagged, never OK; the
+    other files are still scanned."""
+    d = tmp_path / "f"
+    d.mkdir()
+    (d / "more.udf").write_bytes(fg.udf({"a.txt": A, "b.bin": B}, looped=("b.bin",)))
+    r = vigil("scan", "--no-summary", "--allmatch", "-d", sigs(tmp_path), d, timeout=60)
+    assert by_file(r, d) == {"more.udf": {"Udf.A", "Heuristics.Broken.UDF"}}, r.out
+    assert "b.bin: more than 65536 extents" in r.err, r.err
+
+
 def test_scan_archive_no(tmp_path, vigil, clamscan):
     """--scan-archive=no leaves UDF volumes unread, as in clamscan."""
     d = tmp_path / "f"

@@ -61,6 +61,7 @@ struct udf {
 	unsigned nodes;
 	uint64_t dir_bytes;	/* directory data read so far */
 	int broken;
+	int too_many;	/* a file had more than UDF_MAX_EXTENTS extents */
 };
 
 /* The descriptor with tag id at byte off, need bytes long, or NULL. */
@@ -331,6 +332,7 @@ static int entry_data(struct udf *u, const struct entry *e, uint64_t want,
 	unsigned n = 0;
 	int rc = 0;
 
+	u->too_many = 0;
 	if (e->adtype == 3)
 		return vbuf_append(out, ad, left < want ? left : (size_t)want);
 	while (!rc && out->len < want && left >= step) {
@@ -340,8 +342,10 @@ static int entry_data(struct udf *u, const struct entry *e, uint64_t want,
 		extent(u, ad, step, e->ref, &x);
 		if (!x.len)
 			break;
-		if (++n > UDF_MAX_EXTENTS)
+		if (++n > UDF_MAX_EXTENTS) {
+			u->too_many = 1;
 			return FMT_DAMAGED; /* what was read goes on, flagged */
+		}
 		if ((x.kind == 3 || x.rec) &&
 		    (x.off > u->len || x.len > u->len - x.off))
 			return FMT_DAMAGED;
@@ -389,7 +393,11 @@ static int file(struct udf *u, const struct entry *e, const char *path)
 		return fmt_over(u->c, path, u->len);
 	rc = entry_data(u, e, e->size, &data);
 	if (rc == FMT_DAMAGED) {
-		fmt_warn(u->c, "%s: an extent outside the volume", path);
+		if (u->too_many)
+			fmt_warn(u->c, "%s: more than %u extents", path,
+				 UDF_MAX_EXTENTS);
+		else
+			fmt_warn(u->c, "%s: an extent outside the volume", path);
 		u->broken = 1;
 		rc = 0;
 	}
