@@ -85,3 +85,16 @@ def test_scan_hwp3_no(tmp_path, vigil, clamscan):
     v = vigil("scan", "--no-summary", "--allmatch", "--scan-hwp3=no", "-d", db, d)
     c = clamscan("--no-summary", "--allmatch", "-r", "--scan-hwp3=no", "-d", db, d)
     assert by_file(v, d) == by_file(c, d) == {}, (v.out, c.out)
+
+
+def test_blocks_past_the_limit(tmp_path, vigil):
+    """5,000 additional information blocks: the first 4,096 are read (an
+    OLE object among them is found), the rest are named unread and the
+    document flagged, never OK."""
+    d = tmp_path / "docs"
+    d.mkdir()
+    many = [(2, OLE)] + [(7, b"x")] * 4999
+    (d / "many.hwp").write_bytes(fg.hwp3(blocks=many))
+    v = vigil("scan", "--no-summary", "--allmatch", "-d", sigs(tmp_path), d, timeout=120)
+    assert by_file(v, d)["many.hwp"] == {"Hwp.Text", "Hwp.Ole", "Heuristics.Broken.HWP3"}, v.out
+    assert "HWP 3 blocks past 4096 not read" in v.err, v.err
