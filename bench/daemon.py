@@ -188,12 +188,12 @@ def corpus_bytes(corpus):
     return n
 
 
-def reload_vigild(srv):
+def reload_vigild(srv, log=None):
     """RELOAD; returns (seconds to the new generation, steady and peak
     (RSS, PSS) in KiB over the parent and its workers)."""
     steady = memory(srv.proc.pid)
     peak = list(steady)
-    log = os.path.join(WORK, "vigild", "out.log")
+    log = log or os.path.join(WORK, "vigild", "out.log")
     before = open(log).read().count("database reloaded")
     t0 = time.time()
     assert ask(srv.sock, b"zRELOAD\0") == b"RELOADING\0"
@@ -210,8 +210,8 @@ def reload_vigild(srv):
     return took, steady, peak
 
 
-def reload_clamd(srv):
-    log = os.path.join(WORK, "clamd", "clamd.log")
+def reload_clamd(srv, log=None):
+    log = log or os.path.join(WORK, "clamd", "clamd.log")
     steady = memory(srv.proc.pid)
     peak = list(steady)
     before = open(log).read().count("Database correctly reloaded")

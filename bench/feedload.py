@@ -143,7 +143,7 @@ def daemons(a, tmp, vdb):
                 "MaxThreads 2\nICAPPort 0\nSelfCheck 0\n" % (tmp, vdir, tmp))
     with open(os.path.join(tmp, "clamd.conf"), "w") as f:
         f.write("LocalSocket %s/clamd.sock\nDatabaseDirectory %s\nForeground yes\n"
-                "MaxThreads 2\n" % (tmp, cdir))
+                "MaxThreads 2\nLogFile %s/clamd-own.log\n" % (tmp, cdir, tmp))
     os.environ["PATH"] += ":/usr/sbin"
     fdpass = {}
     for name, argv, sock in (
@@ -164,6 +164,13 @@ def daemons(a, tmp, vdb):
             fdpass[name] = (wall, found)
             print("%-7s clamdscan --fdpass over the corpus %6.2f s, %d files found"
                   % (name, wall, len(found)))
+        reload = dm.reload_clamd if name == "clamd" else dm.reload_vigild
+        took, steady, peak = reload(srv, os.path.join(
+            tmp, "clamd-own.log" if name == "clamd" else name + ".log"))
+        print("%-7s RELOAD %6.2f s, RSS %7.1f MiB, peak %7.1f MiB (%.2fx), "
+              "PSS %7.1f MiB, peak %7.1f MiB (%.2fx)"
+              % (name, took, steady[0] / 1024, peak[0] / 1024, peak[0] / steady[0],
+                 steady[1] / 1024, peak[1] / 1024, peak[1] / steady[1]))
         srv.stop()
     if a.corpus:
         (cw, cf), (vw, vf) = fdpass["clamd"], fdpass["vigild"]
