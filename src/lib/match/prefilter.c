@@ -95,8 +95,10 @@ void pf_block_generic(const struct pf_filter *f8, const struct pf_filter *f4,
 		if (f4->bits)
 			b |= test(f4, pf_hash4((uint32_t)(k >> 32))) << j;
 	}
-	if (base < 7) /* no anchor ends before its length */
-		a &= ~0ull << (7 - base), b &= ~0ull << (base < 3 ? 3 - base : 0);
+	if (base < 7) /* no key ends before its length */
+		a &= ~0ull << (7 - base);
+	if (base < 3)
+		b &= ~0ull << (3 - base);
 	*m8 = a;
 	*m4 = b;
 }
@@ -116,14 +118,14 @@ AVX2 static __m256i mix8(__m256i h)
 /* Of eight hashes, which pass filter f: a lane of ones each. */
 AVX2 static __m256i test8(const struct pf_filter *f, __m256i h)
 {
-	const __m256i one = _mm256_set1_epi32(1), five = _mm256_set1_epi32(31);
+	const __m256i one = _mm256_set1_epi32(1), low5 = _mm256_set1_epi32(31);
 	__m256i word = _mm256_srl_epi32(h, _mm_cvtsi32_si128((int)(37 - f->lg)));
 	__m256i third = _mm256_srli_epi32(
 		_mm256_mullo_epi32(h, _mm256_set1_epi32((int)PF_K3)), 27);
 	__m256i m = _mm256_or_si256(
 		_mm256_or_si256(
-			_mm256_sllv_epi32(one, _mm256_and_si256(h, five)),
-			_mm256_sllv_epi32(one, _mm256_and_si256(_mm256_srli_epi32(h, 5), five))),
+			_mm256_sllv_epi32(one, _mm256_and_si256(h, low5)),
+			_mm256_sllv_epi32(one, _mm256_and_si256(_mm256_srli_epi32(h, 5), low5))),
 		_mm256_sllv_epi32(one, third));
 	__m256i w = _mm256_i32gather_epi32((const int *)f->bits, word, 4);
 
