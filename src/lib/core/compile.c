@@ -296,13 +296,20 @@ int vigil_db_info(const char *path, struct vigil_db_info *info)
 	struct filemap fm;
 	struct vdb_view v;
 	const char *why;
+	uint64_t sum = 0;
 	int rc;
 
 	if (!path || !info || info->size < sizeof(size_t))
 		return VIGIL_EINVAL;
-	if ((rc = filemap_open(path, &fm)) < 0)
+	/* summed through read(), not the mapping: a database of hundreds of
+	 * megabytes would otherwise pass through this process's RSS (vigild
+	 * asks at each reload) */
+	if ((rc = filemap_open_summed(path, &fm, sizeof(struct vdb_header),
+				      &sum)) < 0)
 		return rc;
-	if ((rc = vdb_open(fm.map, fm.len, NULL, &v, &why)) == 0) {
+	if ((rc = vdb_open(fm.map, fm.len,
+			   fm.len > sizeof(struct vdb_header) ? &sum : NULL, &v,
+			   &why)) == 0) {
 		memset(&t, 0, sizeof(t));
 		t.format_version = v.hdr->version;
 		t.file_size = v.size;
