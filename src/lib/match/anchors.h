@@ -21,7 +21,7 @@ struct anchor {
 	uint32_t omin, omax;
 };
 
-#define ANCHOR_KINDS 2 /* anchors of 8 and 4 bytes */
+#define ANCHOR_KINDS 2 /* keys of 8 bytes (runs of 11) and of 4 */
 
 struct anchors {
 	const uint32_t *bits[ANCHOR_KINDS]; /* by kind (8, 4 bytes): filters */
