@@ -340,3 +340,32 @@ def test_checked_database_not_read_whole_again(tmp_path, vigil):
         f.write(body)
     r = vigil("scan", "--cache-dir", cache, "-d", vdb, d / "sub" / "bad.bin")
     assert r.rc == 2 and "checksum mismatch" in r.err, (r.out, r.err)
+
+
+def test_matcher_cache_pruned(tmp_path, vigil):
+    """Cache files no load used for a week go (matchers of database parts
+    replaced since, an old version's tables, a write that died half-way);
+    what a load uses has its time renewed and stays; files not Vigil's are
+    never touched."""
+    d, db = tree(tmp_path)
+    cache = tmp_path / "cache"
+    sigs = tmp_path / "many.ndb"
+    sigs.write_text("".join("Many.%d:0:*:%s\n" % (i, ("%08x" % (i * 2654435761 % 2**32)) * 2)
+                            for i in range(1200)))   # enough for a cached anchors table
+    r = vigil("scan", "--cache-dir", cache, "-d", sigs, d / "clean.txt")
+    assert r.rc == 0, r.err
+    used = sorted(os.listdir(cache))
+    assert any(".anc" in f for f in used), used
+    old = time.time() - 8 * 86400
+    stale = ["vigil-0123456789abcdef0123456789abcdef.hsdb", "vigil-y0123.anc2",
+             "vigil-0123456789abcdef.vok", "vigil-abc.hsdb.tmp.4242"]
+    keep = ["notes.txt", "vigil-readme"]
+    for name in stale + keep:
+        (cache / name).write_bytes(b"x")
+    for name in stale + keep + used:
+        os.utime(cache / name, (old, old))
+    r = vigil("scan", "--cache-dir", cache, "-d", sigs, d / "clean.txt")
+    assert r.rc == 0, r.err
+    left = sorted(os.listdir(cache))
+    assert left == sorted(used + keep), left
+    assert all(os.stat(cache / f).st_mtime > old + 86400 for f in used)

@@ -10,6 +10,7 @@
 
 #include "core/catalog.h"
 #include "core/engine_int.h"
+#include "match/hscache.h"
 #include "util/fileio.h"
 #include "sig/lexpr.h"
 #include "core/phishscan.h"
@@ -188,6 +189,8 @@ static int build_matchers(struct vigil_engine *e)
 		e->cache_hits += (uint64_t)s->m.from_cache;
 		e->quick_matchers += (uint64_t)s->m.quick;
 	}
+	if (e->opts.cache_dir && !(e->opts.flags & VIGIL_ENGINE_NO_MATCHER))
+		hscache_prune(e->opts.cache_dir, HSCACHE_KEEP_DAYS);
 	return catalog_build(e);
 }
 

@@ -9,6 +9,7 @@
 #define _GNU_SOURCE
 #include "match/hscache.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -16,6 +17,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #include <xxhash.h>
 
@@ -131,6 +133,8 @@ static int with_file(const char *path,
 			   fd, 0);
 		if (map != MAP_FAILED) {
 			rc = use(ctx, map, (size_t)st.st_size);
+			if (rc == 0) /* in use: not pruned (hscache_prune) */
+				(void)futimens(fd, NULL);
 			if (rc == 0 && keep) {
 				*keep = map;
 				*keep_len = (size_t)st.st_size;
@@ -309,8 +313,13 @@ int hscache_checked(const char *dir, const struct hscache_file_id *id,
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) < 0)
 		return 0;
 	n = read(fd, have, sizeof(have));
+	if (n == (ssize_t)sizeof(want) && !memcmp(have, want, sizeof(want))) {
+		(void)futimens(fd, NULL);
+		close(fd);
+		return 1;
+	}
 	close(fd);
-	return n == (ssize_t)sizeof(want) && !memcmp(have, want, sizeof(want));
+	return 0;
 }
 
 void hscache_mark_checked(const char *dir, const struct hscache_file_id *id,
@@ -322,4 +331,36 @@ void hscache_mark_checked(const char *dir, const struct hscache_file_id *id,
 	stamp(dir, id, sum, path, sizeof(path), bytes);
 	if (make_dirs(dir) == 0)
 		(void)file_write_atomic(path, bytes, sizeof(bytes));
+}
+
+/* Whether a cache directory's entry is one of ours: "vigil-" and a kind
+ * this or an earlier version wrote (.hsdb, .anc<n>, .vok), or one's
+ * temporary file ("<name>.tmp.<pid>"). */
+static int ours(const char *name)
+{
+	const char *dot = strrchr(name, '.');
+
+	if (strncmp(name, "vigil-", 6) || !dot)
+		return 0;
+	if (strstr(name, ".tmp."))
+		return 1;
+	return !strcmp(dot, ".hsdb") || !strcmp(dot, ".vok") ||
+	       (!strncmp(dot, ".anc", 4) && dot[4] >= '0' && dot[4] <= '9');
+}
+
+void hscache_prune(const char *dir, unsigned days)
+{
+	time_t cut = time(NULL) - (time_t)days * 86400;
+	DIR *d = opendir(dir);
+	struct dirent *ent;
+	struct stat st;
+
+	if (!d)
+		return;
+	while ((ent = readdir(d)))
+		if (ours(ent->d_name) &&
+		    fstatat(dirfd(d), ent->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    S_ISREG(st.st_mode) && st.st_mtime < cut)
+			(void)unlinkat(dirfd(d), ent->d_name, 0);
+	closedir(d);
 }

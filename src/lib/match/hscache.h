@@ -67,4 +67,15 @@ int hscache_checked(const char *dir, const struct hscache_file_id *id,
 void hscache_mark_checked(const char *dir, const struct hscache_file_id *id,
 			  uint64_t sum);
 
+/*
+ * Removes the cache files no load has used for days (a load that uses
+ * one sets its modification time): each new database part, hourly with
+ * a daily feed, leaves matchers that nothing will load again. Only
+ * Vigil's own files ("vigil-*.hsdb", ".anc<n>", ".vok" and their
+ * temporary files) are looked at; a file still mapped somewhere stays
+ * valid there. Best effort.
+ */
+void hscache_prune(const char *dir, unsigned days);
+#define HSCACHE_KEEP_DAYS 7
+
 #endif
