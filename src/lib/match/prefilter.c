@@ -17,6 +17,8 @@
 #include "match/prefilter.h"
 
 #include <endian.h>
+#include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
@@ -192,10 +194,22 @@ AVX2 static void blocks_avx2(const struct pf_filter *f8,
 				    << q % PF_BLOCK;
 }
 
-static int have_avx2(void)
+/* AVX2 where the processor has it, unless VIGIL_NO_AVX2 is set (for the
+ * tests, which run whole scans through the generic code that way). */
+static int use_avx2 = -1;
+
+static void choose_path(void)
 {
 	__builtin_cpu_init();
-	return __builtin_cpu_supports("avx2");
+	use_avx2 = __builtin_cpu_supports("avx2") && !getenv("VIGIL_NO_AVX2");
+}
+
+static int have_avx2(void)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+	pthread_once(&once, choose_path);
+	return use_avx2;
 }
 #endif
 
