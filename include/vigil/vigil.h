@@ -234,6 +234,9 @@ struct vigil_engine_stats {
 				  * their compiled one; a compile with
 				  * VIGIL_ENGINE_FULL_MATCHER would make
 				  * scanning faster (since 0.5) */
+	uint64_t db_created;	/* the newest compilation time (Unix) of the
+				 * .vdb files loaded from disk, from their
+				 * headers; 0 without one (since 0.5) */
 };
 
 /*

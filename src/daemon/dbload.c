@@ -65,32 +65,29 @@ static int self_test(const struct vigil_engine *e, char *err, size_t errlen)
 	return 0;
 }
 
-/* The newest .vdb creation time, or else the newest file time. */
-static uint64_t db_version(const char *dir)
+/* The database's version without a .vdb (signature sources): the newest
+ * file's time. With one, its header's creation time (engine stats: no
+ * second read of a file the load checked). */
+static uint64_t newest_mtime(const char *dir)
 {
 	char path[4096];
 	struct dirent *d;
-	uint64_t best = 0, mtime_best = 0;
+	uint64_t best = 0;
 	DIR *dh = opendir(dir);
 
 	if (!dh)
 		return 0;
 	while ((d = readdir(dh))) {
-		struct vigil_db_info info = { .size = sizeof(info) };
-		const char *dot = strrchr(d->d_name, '.');
 		struct stat st;
 
 		if (d->d_name[0] == '.')
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", dir, d->d_name);
-		if (stat(path, &st) == 0 && (uint64_t)st.st_mtime > mtime_best)
-			mtime_best = (uint64_t)st.st_mtime;
-		if (dot && !strcmp(dot, ".vdb") &&
-		    vigil_db_info(path, &info) == 0 && info.created > best)
-			best = info.created;
+		if (stat(path, &st) == 0 && (uint64_t)st.st_mtime > best)
+			best = (uint64_t)st.st_mtime;
 	}
 	closedir(dh);
-	return best ? best : mtime_best;
+	return best;
 }
 
 void db_fingerprint(const char *dir, char out[64])
@@ -153,7 +150,7 @@ int db_build(const struct db_source *src, struct vigil_engine **out,
 		goto fail;
 	vigil_engine_stats(e, &st);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	info->version = db_version(dir);
+	info->version = st.db_created ? st.db_created : newest_mtime(dir);
 	info->signatures = st.signatures;
 	info->quick_matchers = st.quick_matchers;
 	info->loaded_at = (double)time(NULL);

@@ -2,6 +2,7 @@
 new scans use the new database; a database that fails to load or fails
 the self-test is refused while the old one keeps serving; no request fails
 during reloads."""
+import json
 import os
 import signal
 import threading
@@ -65,6 +66,24 @@ def test_broken_database_is_refused(vd, tmp_path, vigil):
     assert vd.ask(instream(EICAR)) == b"stream: Eicar-Signature FOUND\0"
     assert "new database refused" in vd.logtext()
     assert "checksum" in vd.logtext()
+
+
+def test_version_is_the_vdb_creation_time(vd, tmp_path, vigil):
+    """With a .vdb the database's version (VERSION, the metric) is its
+    header's creation time, as vigil db info says, not a file time."""
+    good = tmp_path / "db" / "good.vdb"
+    res = vigil("db", "compile", os.path.join(vd.db, "test.ndb"), "-o", good)
+    assert res.rc == 0, res.err
+    for f in os.listdir(vd.db):   # file times that are not it
+        os.utime(os.path.join(vd.db, f), (1000000000, 1000000000))
+    assert vd.ask(b"zRELOAD\0") == b"RELOADING\0"
+    assert wait_for(lambda: generation(vd) == 2)
+    info = vigil("db", "info", "--json", good)
+    assert info.rc == 0, info.err
+    created = json.loads(info.out)["created"]
+    assert created > 1000000000
+    assert vd.metric("vigil_db_version") == created
+    assert vd.ask(b"zVERSION\0").split(b"/")[1] == str(created).encode()
 
 
 def test_database_failing_self_test_is_refused(vd):

@@ -274,6 +274,8 @@ int vigil_engine_stats(const struct vigil_engine *e,
 		t.phishing += v->nphish;
 		t.certificates += v->ncert;
 		t.matcher_bytes += e->shards[i].m.bytes;
+		if (e->shards[i].map && v->hdr->created > t.db_created)
+			t.db_created = v->hdr->created;
 		t.signatures += shard_sigs(v);
 	}
 	t.skipped = e->skipped;
