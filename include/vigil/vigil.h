@@ -376,7 +376,17 @@ struct vigil_scan_options {
 	 * an object must hold to be reported (0: ClamAV's default, 3). */
 	uint32_t structured_cc_count;	/* StructuredMinCreditCardCount */
 	uint32_t structured_ssn_count;	/* StructuredMinSSNCount */
+	/* Since 0.6: threads that help this scanner with one large
+	 * container (1 MiB or more): its members are matched on them while
+	 * the scanner's own thread unpacks the next ones, so that one big
+	 * archive uses several cores. The result is the one a scan without
+	 * helpers gives (the same detections in the same order), except that
+	 * a scan stopped by MaxScanSize or MaxFiles may report more of what
+	 * it matched before the limit. Started on first use; 0: none. At
+	 * most VIGIL_MAX_SCAN_THREADS. */
+	uint32_t threads;
 };
+#define VIGIL_MAX_SCAN_THREADS 64u
 
 /* Families of contained objects, for vigil_scan_options.skip_families. */
 #define VIGIL_FAMILY_ARCHIVE 0x01u /* archives, compressed streams and

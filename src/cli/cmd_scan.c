@@ -578,7 +578,10 @@ static void *work(void *arg)
 		.pcre_max_filesize = c->o.pcre_max_filesize,
 		.skip_families = c->o.skip_families,
 		.structured_cc_count = c->o.structured_cc_count,
-		.structured_ssn_count = c->o.structured_ssn_count };
+		.structured_ssn_count = c->o.structured_ssn_count,
+		/* a big archive's members on the other threads too (they
+		 * start only when one comes) */
+		.threads = (uint32_t)(c->o.threads - 1) };
 	struct vigil_scanner *s = NULL;
 	char *path;
 	int rc = vigil_scanner_new(&s, c->engine, &so);

@@ -6,6 +6,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <stddef.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,7 @@
 
 #include "core/iconscan.h"
 #include "core/opts.h"
+#include "core/parwalk.h"
 #include "core/pcrescan.h"
 #include "core/scanner_int.h"
 #include "match/magic.h"
@@ -98,6 +100,15 @@ static void set_defaults(struct vigil_scan_options *o)
 		o->flags |= VIGIL_SCAN_STRUCTURED_SSN_NORMAL;
 }
 
+/* A helper for par_new: a scanner like s, without helpers of its own. */
+static int helper_new(const struct vigil_scanner *s, struct vigil_scanner **h)
+{
+	struct vigil_scan_options o = s->opts;
+
+	o.threads = 0;
+	return vigil_scanner_new(h, s->e, &o);
+}
+
 int vigil_scanner_new(struct vigil_scanner **out, const struct vigil_engine *e,
 		      const struct vigil_scan_options *opts)
 {
@@ -108,6 +119,10 @@ int vigil_scanner_new(struct vigil_scanner **out, const struct vigil_engine *e,
 	*out = NULL;
 	if (!e || (opts && !opts_valid(opts, opts->size, sizeof(size_t) +
 				       sizeof(unsigned), sizeof(*opts))))
+		return VIGIL_EINVAL;
+	if (opts && opts->size >= offsetof(struct vigil_scan_options,
+					   threads) + sizeof(opts->threads) &&
+	    opts->threads > VIGIL_MAX_SCAN_THREADS)
 		return VIGIL_EINVAL;
 	if (!e->compiled)
 		return VIGIL_ESTATE;
@@ -130,6 +145,10 @@ int vigil_scanner_new(struct vigil_scanner **out, const struct vigil_engine *e,
 			goto fail;
 	if ((rc = scratch_new(s)) < 0)
 		goto fail;
+	if (s->opts.threads &&
+	    (rc = par_new(&s->par, s->opts.threads, helper_new,
+			  vigil_scanner_free)) < 0)
+		goto fail;
 	*out = s;
 	return 0;
 fail:
@@ -143,6 +162,7 @@ void vigil_scanner_free(struct vigil_scanner *s)
 
 	if (!s)
 		return;
+	par_free(s->par);
 	for (i = 0; s->st && i < s->e->nshards; i++)
 		state_free(&s->st[i]);
 	free(s->st);

@@ -61,6 +61,8 @@ struct walk {
 	unsigned layers;	/* compression layers in a row above it */
 	struct vbuf path;	/* "a.zip//b.exe" of that object, NUL-ended */
 	int stop;		/* a scan-wide limit ended the scan */
+	const uint8_t *top;	/* the object the scan began with */
+	size_t toplen;
 	struct seen seen;	/* contained objects matched so far */
 	uint8_t chain[WALK_CHAIN_MAX];	/* enum cl_type of each container,
 					 * outermost first */
@@ -69,6 +71,7 @@ struct walk {
 };
 
 struct icon_cache;
+struct par;
 
 struct vigil_scanner {
 	const struct vigil_engine *e;
@@ -90,6 +93,16 @@ struct vigil_scanner {
 	int obj_type;		/* Vigil type the object is matched as */
 	int img_state;		/* IMG_HASH_*: its image fuzzy hash */
 	uint8_t img_hash[8];
+	struct par *par;	/* helper threads (parwalk.c), or NULL */
+	struct par *helps;	/* a helper's: whose threads it is in */
+	uint64_t seq;		/* a helper's: the task it runs */
+};
+
+/* What a helper's scan of one member found, for the scanner it helps. */
+struct verdict_rec {
+	struct varr det;	/* struct detection, paths in pool */
+	struct varr warn;	/* uint32_t[2] */
+	struct vbuf pool;
 };
 
 /* Whether the object's image fuzzy hash is known (reset per object). */
@@ -165,6 +178,11 @@ void verdict_drop_matches(struct vigil_scanner *s, size_t from);
 int verdict_has_limit(const struct vigil_scanner *s, size_t from);
 /* 1 if a signature or a heuristic (not a limit) matched from 'from' on. */
 int verdict_has_match(const struct vigil_scanner *s, size_t from);
+/* Copies a helper's results out (into r's arrays, made for their records). */
+int verdict_export(const struct vigil_scanner *h, struct verdict_rec *r);
+/* Appends results exported from a helper to the scanner's own. */
+int verdict_import(struct vigil_scanner *s, const struct verdict_rec *r);
+void verdict_rec_free(struct verdict_rec *r);
 void verdict_fill(struct vigil_scanner *s, int type, size_t len,
 		  struct vigil_result *res);
 

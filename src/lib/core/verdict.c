@@ -138,6 +138,73 @@ void scanner_warn(struct vigil_scanner *s, const char *fmt, ...)
 	w[1] = moff;
 }
 
+int verdict_export(const struct vigil_scanner *h, struct verdict_rec *r)
+{
+	size_t i;
+
+	r->det.n = 0;
+	r->warn.n = 0;
+	r->pool.len = 0;
+	if (h->pool.len &&
+	    vbuf_append(&r->pool, h->pool.data, h->pool.len) < 0)
+		return VIGIL_ENOMEM;
+	for (i = 0; i < h->det.n; i++) {
+		void *d = varr_push(&r->det);
+
+		if (!d)
+			return VIGIL_ENOMEM;
+		memcpy(d, varr_at(&h->det, i), sizeof(struct detection));
+	}
+	for (i = 0; i < h->warn.n; i++) {
+		void *w = varr_push(&r->warn);
+
+		if (!w)
+			return VIGIL_ENOMEM;
+		memcpy(w, varr_at(&h->warn, i), 2 * sizeof(uint32_t));
+	}
+	return 0;
+}
+
+int verdict_import(struct vigil_scanner *s, const struct verdict_rec *r)
+{
+	const char *text = (const char *)r->pool.data;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < r->det.n; i++) {
+		const struct detection *d = varr_at(&r->det, i);
+		struct detection *n;
+		uint32_t off;
+
+		if ((rc = pool_add(s, text + d->path, strlen(text + d->path),
+				   &off)) < 0)
+			return rc;
+		if (!(n = varr_push(&s->det)))
+			return VIGIL_ENOMEM;
+		*n = *d;
+		n->path = off;
+	}
+	for (i = 0; i < r->warn.n && s->warn.n < WARNINGS_KEPT; i++) {
+		const uint32_t *w = varr_at(&r->warn, i);
+		uint32_t off[2], *n;
+
+		if (pool_add(s, text + w[0], strlen(text + w[0]), &off[0]) < 0 ||
+		    pool_add(s, text + w[1], strlen(text + w[1]), &off[1]) < 0 ||
+		    !(n = varr_push(&s->warn)))
+			return VIGIL_ENOMEM;
+		n[0] = off[0];
+		n[1] = off[1];
+	}
+	return 0;
+}
+
+void verdict_rec_free(struct verdict_rec *r)
+{
+	varr_free(&r->det);
+	varr_free(&r->warn);
+	vbuf_free(&r->pool);
+}
+
 void verdict_drop_matches(struct vigil_scanner *s, size_t from)
 {
 	size_t i, n = from;

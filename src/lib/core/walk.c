@@ -18,6 +18,7 @@
 #include "core/filetype.h"
 #include "core/htmlnorm.h"
 #include "core/iconscan.h"
+#include "core/parwalk.h"
 #include "core/phishscan.h"
 #include "core/scanner_int.h"
 #include "core/textnorm.h"
@@ -92,12 +93,43 @@ static int allowlisted(struct vigil_scanner *s, const uint8_t *buf,
 	return 0;
 }
 
+/* 1 if the scan a helper works for has stopped: its member is dropped. */
+static int cancelled(struct vigil_scanner *s)
+{
+	if (!par_cancelled(s))
+		return 0;
+	s->w.stop = 1;
+	return 1;
+}
+
+/*
+ * Before the scanner records anything itself, or matches a member on its
+ * own thread, while members are out with its helpers: their results
+ * first, in order. 0, 1 (the scan stopped among them) or an error.
+ */
+static int settle(struct vigil_scanner *s)
+{
+	const char *limit;
+	int rc;
+
+	if (!par_busy(s->par))
+		return 0;
+	rc = par_sync(s, &limit);
+	if (limit && rc >= 0) {
+		int r = scanner_limit(s, limit);
+
+		if (r < 0)
+			return r;
+	}
+	return rc;
+}
+
 /* Scan-wide limits: checked before each object. 1 ends the scan. */
 static int over_scan_limits(struct vigil_scanner *s, size_t len)
 {
 	const char *which = NULL;
 
-	if (s->w.stop)
+	if (s->w.stop || cancelled(s))
 		return 1;
 	if (s->w.files >= s->opts.max_files)
 		which = LIMIT_FILES;
@@ -149,7 +181,14 @@ static int unpack(struct vigil_scanner *s, const uint8_t *buf, size_t len,
 	if (s->w.depth >= s->opts.max_depth)
 		return scanner_limit(s, LIMIT_DEPTH);
 	rc = f ? f->extract(&c, buf, len) : 0;
-	return rc || !e ? rc : e->extract(&c, buf, len);
+	if (rc == 0 && e)
+		rc = e->extract(&c, buf, len);
+	if (rc >= 0 && s->par) { /* what the helpers found comes in */
+		int r = settle(s);
+
+		rc = r ? r : rc;
+	}
+	return rc;
 }
 
 /* Appends "//name" (cleaned) to the walk's path; returns the old length. */
@@ -222,11 +261,62 @@ static int handle_as(struct vigil_scanner *s, const uint8_t *buf, size_t len,
 	return rc;
 }
 
+static int settle(struct vigil_scanner *s);
+static int par_task(struct vigil_scanner *h, const struct par_job *j);
+
+/* An archive scanned with helpers: its own matching runs on one of them
+ * while it is unpacked (a scan of a large zip is not held up by its
+ * bytes' raw pass first). 0, 1, PAR_REDO (scan it on one thread) or an
+ * error. */
+static int scan_archive(struct vigil_scanner *s, const uint8_t *buf,
+			size_t len, int type)
+{
+	struct par_job j = { .type = type, .buf = buf, .len = len,
+			     .self = 1 };
+	int rc;
+
+	if (par_self(s, &j, par_task) != 0)
+		return PAR_REDO;
+	rc = unpack(s, buf, len, type);
+	if (rc >= 0) {
+		int r = settle(s);
+
+		rc = r ? r : rc;
+	}
+	if (par_redo(s->par)) {
+		s->w.stop = 0;
+		return PAR_REDO;
+	}
+	return rc;
+}
+
+/* The container's own matching on helper h (scan_archive's task). */
+static int match_self(struct vigil_scanner *h, const struct par_job *j)
+{
+	struct digests d = { 0 };
+	int rc;
+
+	h->handler = 0;
+	h->obj_type = j->type;
+	h->img_state = IMG_HASH_UNKNOWN;
+	iconscan_forget(h);
+	rc = match_object(h, j->buf, j->len, j->type, &d);
+	if (rc == 0 && h->handler)
+		return PAR_REDO;
+	return rc ? rc : heuristics_run(h, j->buf, j->len, j->type);
+}
+
 /* Matches an object of a known type, and unpacks it: 0, 1 or an error. */
 static int scan_content(struct vigil_scanner *s, const uint8_t *buf,
 			size_t len, int type, struct digests *d)
 {
 	int rc;
+
+	if (s->par && !s->w.depth && type == VIGIL_TYPE_ARCHIVE &&
+	    len >= PAR_MIN_CONTAINER_BYTES &&
+	    !(s->opts.flags & VIGIL_SCAN_NO_RECURSE) &&
+	    (rc = scan_archive(s, buf, len, type)) != PAR_REDO)
+		return rc;
 
 	if ((rc = match_object(s, buf, len, type, d)) == 0 && s->handler)
 		rc = handle_as(s, buf, len, type, d);
@@ -237,29 +327,16 @@ static int scan_content(struct vigil_scanner *s, const uint8_t *buf,
 	return rc;
 }
 
-/*
- * Matches one object and what it contains: of type 'as', or (-1) of the
- * type its content says. 0, 1 (stop) or an error.
- */
-static int scan_obj(struct vigil_scanner *s, const uint8_t *buf, size_t len,
-		    int as)
+/* Matches an object not seen before in the scan (scan_obj's), and
+ * what it contains: 0, 1 (stop) or an error; *matched if a signature or
+ * heuristic matched it. */
+static int match_new(struct vigil_scanner *s, const uint8_t *buf,
+		     size_t len, int as, int *matched)
 {
 	struct digests d = { 0 };
 	size_t first = s->det.n;
-	long slot = -1;
 	int type, rc;
 
-	if (over_scan_limits(s, len))
-		return 1;
-	if (len > s->opts.max_filesize)
-		return scanner_limit(s, LIMIT_FILESIZE);
-	s->w.files++;
-	if (s->w.depth && (rc = seen_check(&s->w.seen, buf, len, s->w.depth,
-					   container_of(s), &slot)) != SEEN_NEW) {
-		if (rc == SEEN_ANCESTOR) /* it contains itself: a quine */
-			return scanner_limit(s, LIMIT_DEPTH);
-		return rc < 0 ? rc : 0; /* clean already, no deeper */
-	}
 	s->w.bytes += len;
 	type = as >= 0 ? as : filetype_detect(buf, len);
 	s->handler = 0;
@@ -276,10 +353,45 @@ static int scan_obj(struct vigil_scanner *s, const uint8_t *buf, size_t len,
 	if (s->det.n > first && !verdict_has_limit(s, first) &&
 	    allowlisted(s, buf, len, &d))
 		verdict_drop_matches(s, first);
-	seen_done(&s->w.seen, slot, verdict_has_match(s, first));
-	return rc || s->w.stop;
+	*matched = verdict_has_match(s, first);
+	return rc;
 }
 
+/*
+ * Matches one object and what it contains: of type 'as', or (-1) of the
+ * type its content says. 0, 1 (stop) or an error.
+ */
+static int scan_obj(struct vigil_scanner *s, const uint8_t *buf, size_t len,
+		    int as)
+{
+	long slot = -1, shared = -1;
+	int rc, matched = 1;
+
+	if (over_scan_limits(s, len))
+		return 1;
+	if (len > s->opts.max_filesize)
+		return scanner_limit(s, LIMIT_FILESIZE);
+	s->w.files++;
+	if (s->w.depth && (rc = seen_check(&s->w.seen, buf, len, s->w.depth,
+					   container_of(s), &slot)) != SEEN_NEW) {
+		if (rc == SEEN_ANCESTOR) /* it contains itself: a quine */
+			return scanner_limit(s, LIMIT_DEPTH);
+		return rc < 0 ? rc : 0; /* clean already, no deeper */
+	}
+	/* a helper's member: copies in other tasks are matched once */
+	if (s->helps && s->w.depth == 1 &&
+	    par_seen(s, buf, len, container_of(s), &shared) == SEEN_SKIP) {
+		seen_done(&s->w.seen, slot, 0);
+		return 0;
+	}
+	rc = match_new(s, buf, len, as, &matched);
+	if (s->helps)
+		par_seen_done(s, shared, rc < 0 || matched);
+	if (rc < 0)
+		return rc;
+	seen_done(&s->w.seen, slot, matched);
+	return rc || s->w.stop;
+}
 
 /* Matches a contained object below the container c (as: scan_obj's). */
 static int descend(struct fmt_ctx *c, const uint8_t *buf, size_t len, int as)
@@ -299,10 +411,13 @@ static int child(struct fmt_ctx *c, const char *name, const uint8_t *buf,
 		 size_t len, int as)
 {
 	struct vigil_scanner *s = c->s;
-	size_t old = path_push(s, name);
+	size_t old;
 	unsigned layers = s->w.layers;
 	int rc;
 
+	if ((rc = settle(s)) != 0)
+		return rc;
+	old = path_push(s, name);
 	s->w.depth++;
 	s->w.layers = 0;
 	rc = descend(c, buf, len, as);
@@ -330,6 +445,8 @@ int fmt_entry(struct fmt_ctx *c, const struct fmt_entry *m)
 	c->announced = m->name;
 	if (!c->s->e->has_cdb)
 		return 0;
+	if ((rc = settle(c->s)) != 0)
+		return rc;
 	if (e.stored == FMT_UNKNOWN && stores_as_is(c->cltype))
 		e.stored = e.size;
 	rc = cdbscan_entry(c->s, c->cltype, c->len, &e, c->pos);
@@ -347,11 +464,68 @@ static int announce(struct fmt_ctx *c, const char *name, size_t len)
 	return rc;
 }
 
+/* Runs a task handed on, on helper h (parwalk.c's callback): matches a
+ * member, or extracts an entry, or matches the container itself. */
+static int par_task(struct vigil_scanner *h, const struct par_job *j)
+{
+	struct fmt_ctx c = { h, j->type, j->hits, j->cltype, j->clen, j->pos,
+			     NULL };
+
+	if (j->self)
+		return match_self(h, j);
+	if (j->each)
+		return j->each(&c, j->arg, j->i);
+	return child(&c, j->name, j->buf, j->len, -1);
+}
+
+/* 1 if the container c is unpacked with the scanner's helpers. */
+static int with_helpers(const struct fmt_ctx *c)
+{
+	return c->s->par && !c->s->w.depth &&
+	       c->len >= PAR_MIN_CONTAINER_BYTES;
+}
+
+int fmt_each(struct fmt_ctx *c, size_t n,
+	     int (*each)(struct fmt_ctx *c, void *arg, size_t i), void *arg)
+{
+	struct par_job j = { c->type, c->cltype, c->len, c->hits, c->pos,
+			     NULL, NULL, 0, each, arg, 0, 0 };
+	const char *limit;
+	size_t i;
+	int rc;
+
+	if (with_helpers(c) && (rc = settle(c->s)) == 0 &&
+	    (rc = par_each(c->s, &j, n, par_task, &limit)) != PAR_SERIAL) {
+		c->pos += (unsigned)n;
+		if (limit && rc >= 0) {
+			int r = scanner_limit(c->s, limit);
+
+			rc = r < 0 ? r : rc;
+		}
+		return rc;
+	}
+	for (i = 0, rc = 0; i < n && rc == 0; i++)
+		rc = each(c, arg, i);
+	return rc;
+}
+
 int fmt_child(struct fmt_ctx *c, const char *name, const uint8_t *buf,
 	      size_t len)
 {
+	struct vigil_scanner *s = c->s;
 	int rc = announce(c, name, len);
 
+	if (rc == 0 && with_helpers(c)) {
+		struct par_job j = { c->type, c->cltype, c->len, c->hits,
+				     c->pos, name,
+				     buf ? buf : (const uint8_t *)"", len,
+				     NULL, NULL, 0, 0 };
+
+		rc = par_offer(s, &j, par_task);
+		if (rc != PAR_SERIAL)
+			return rc;
+		rc = 0; /* not taken: here, once the members out are in */
+	}
 	return rc ? rc : child(c, name, buf, len, -1);
 }
 
@@ -376,6 +550,8 @@ int fmt_layer(struct fmt_ctx *c, const char *name, const uint8_t *buf,
 	size_t old;
 	int rc;
 
+	if ((rc = settle(s)) != 0)
+		return rc;
 	if (s->w.layers >= s->opts.max_depth)
 		return scanner_limit(s, LIMIT_DEPTH);
 	old = path_push(s, name);
@@ -432,6 +608,8 @@ int fmt_over(struct fmt_ctx *c, const char *name, uint64_t in)
 
 	if (fmt_max_output(c, in) >= fmt_max_child(c))
 		return fmt_too_big(c, name);
+	if ((rc = settle(c->s)) != 0)
+		return rc;
 	rc = scanner_limit(c->s, LIMIT_RATIO); /* the ratio cap was the one */
 	return rc < 0 ? rc : c->s->w.stop;
 }
@@ -439,8 +617,13 @@ int fmt_over(struct fmt_ctx *c, const char *name, uint64_t in)
 static int report_in_child(struct fmt_ctx *c, const char *name,
 			   const char *what)
 {
-	size_t old = path_push(c->s, name);
-	int rc = scanner_limit(c->s, what);
+	size_t old;
+	int rc;
+
+	if ((rc = settle(c->s)) != 0)
+		return rc;
+	old = path_push(c->s, name);
+	rc = scanner_limit(c->s, what);
 
 	path_pop(c->s, old);
 	return rc < 0 ? rc : c->s->w.stop;
@@ -483,6 +666,8 @@ int fmt_unreadable(struct fmt_ctx *c, const char *name)
 	unsigned off = encrypted_off(name);
 	int rc;
 
+	if ((rc = settle(c->s)) != 0)
+		return rc;
 	if ((off && (c->s->opts.flags & off)) || heuristic_off(c->s, name)) {
 		scanner_warn(c->s, "not scanned: %s", name);
 		return c->s->w.stop;
@@ -511,6 +696,8 @@ int fmt_phish(struct fmt_ctx *c, const uint8_t *buf, size_t len)
 
 	if (len > PHISH_MAX_PART_BYTES)
 		return 0; /* as ClamAV: large parts are not read for links */
+	if ((rc = settle(c->s)) != 0)
+		return rc;
 	rc = phishscan_run(c->s, buf, len);
 	return rc < 0 ? rc : rc || c->s->w.stop;
 }
@@ -522,7 +709,11 @@ int fmt_flag(const struct fmt_ctx *c, unsigned flag)
 
 int fmt_heuristic(struct fmt_ctx *c, const char *name)
 {
-	int rc = scanner_heuristic(c->s, name);
+	int rc = settle(c->s);
+
+	if (rc != 0)
+		return rc;
+	rc = scanner_heuristic(c->s, name);
 
 	return rc < 0 ? rc : rc || c->s->w.stop;
 }
@@ -535,19 +726,21 @@ void fmt_warn(struct fmt_ctx *c, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	scanner_warn(c->s, "%s", msg);
+	if (settle(c->s) == 0) /* else the scan stopped before it */
+		scanner_warn(c->s, "%s", msg);
 }
 
 int fmt_expired(struct fmt_ctx *c)
 {
 	struct vigil_scanner *s = c->s;
 
-	if (s->w.stop)
+	if (s->w.stop || cancelled(s))
 		return 1;
 	if (scanner_clock() - s->w.t0 <= s->opts.max_seconds)
 		return 0;
+	if (settle(s) == 0)
+		scanner_limit(s, LIMIT_TIME);
 	s->w.stop = 1;
-	scanner_limit(s, LIMIT_TIME);
 	return 1;
 }
 
@@ -555,7 +748,8 @@ int fmt_ratio_exceeded(struct fmt_ctx *c, uint64_t out, uint64_t in)
 {
 	if (out < RATIO_MIN_BYTES || out / (in ? in : 1) <= c->s->opts.max_ratio)
 		return 0;
-	scanner_limit(c->s, LIMIT_RATIO);
+	if (settle(c->s) == 0)
+		scanner_limit(c->s, LIMIT_RATIO);
 	return 1;
 }
 
@@ -571,11 +765,20 @@ int scanner_scan_object(struct vigil_scanner *s, const uint8_t *buf,
 	s->w.depth = 0;
 	s->w.nchain = 0;
 	s->w.stop = 0;
+	s->w.top = buf;
+	s->w.toplen = len;
 	seen_reset(&s->w.seen);
+	if (s->par)
+		par_reset(s->par);
 	s->w.path.len = 0;
 	if ((rc = vbuf_append_u8(&s->w.path, 0)) < 0)
 		return rc;
 	rc = scan_obj(s, buf, len, -1);
+	if (s->par) { /* none left out, whatever ended the scan */
+		int r = settle(s);
+
+		rc = rc < 0 ? rc : r < 0 ? r : rc;
+	}
 	if (rc < 0)
 		return rc;
 	verdict_fill(s, filetype_detect(buf, len), len, res);

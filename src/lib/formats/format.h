@@ -85,6 +85,17 @@ const struct magic_hits *fmt_hits(const struct fmt_ctx *c);
 int fmt_child(struct fmt_ctx *c, const char *name, const uint8_t *buf,
 	      size_t len);
 /*
+ * Extracts entries 0 .. n-1 of a container whose entries can be read in
+ * any order (a zip's, by its central directory) with each(c, arg, i),
+ * which may be called on other threads, each with a context of its own,
+ * while this call lasts (arg must stay valid and unchanged till it
+ * returns; each reads the object's bytes, writes only its own memory).
+ * Results arrive as if the entries were read one after another in order.
+ * Returns as fmt_child().
+ */
+int fmt_each(struct fmt_ctx *c, size_t n,
+	     int (*each)(struct fmt_ctx *c, void *arg, size_t i), void *arg);
+/*
  * As fmt_child() for a script a document runs (a PDF's JavaScript): it is
  * matched as text, never taken for the document type its words may look
  * like, which would read it again as one (a PDF in a /JS string holding

@@ -146,21 +146,32 @@ static int one(struct fmt_ctx *c, const uint8_t *buf, size_t len,
 	return r;
 }
 
+/* The zip being extracted, for fmt_each (read only while it runs). */
+struct zip_walk {
+	const uint8_t *buf;
+	size_t len;
+	const struct zipdir *zd;
+};
+
+static int each_entry(struct fmt_ctx *c, void *arg, size_t i)
+{
+	const struct zip_walk *z = arg;
+
+	if (fmt_expired(c))
+		return 1;
+	return one(c, z->buf, z->len, &z->zd->e[i]);
+}
+
 int zip_extract(struct fmt_ctx *c, const uint8_t *buf, size_t len,
 		const struct zipdir *zd)
 {
-	size_t i;
-	int rc = 0;
+	struct zip_walk z = { buf, len, zd };
 
 	if (zd->overlap)
 		return fmt_unreadable(c, "Heuristics.Zip.OverlappingFiles");
 	if (zd->truncated)
 		fmt_warn(c, "zip: the central directory is cut short, or holds "
 			 "more than %u records", ZIPDIR_MAX_ENTRIES);
-	for (i = 0; i < zd->n && !rc; i++) {
-		if (fmt_expired(c))
-			return 1;
-		rc = one(c, buf, len, &zd->e[i]);
-	}
-	return rc;
+	/* entries are read by the directory: in any order, on any thread */
+	return fmt_each(c, zd->n, each_entry, &z);
 }
