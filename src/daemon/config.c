@@ -103,6 +103,7 @@ static const struct kv_key opts[] = {
 	O("AllowUnconfinedWorkers", T_BOOL, allow_unconfined),
 	O("WorkerMaxScans", T_NUM, worker_max_scans),
 	O("WorkerMaxMemory", T_SIZE, worker_max_memory),
+	O("WorkerHelperThreads", T_NUM, worker_helpers),
 	O("DebugSandboxProbe", T_BOOL, debug_sandbox_probe),
 	O("ICAPPort", T_NUM, icap_port),
 	O("ICAPAddr", T_STR, icap_addr),

@@ -81,6 +81,8 @@ struct vconf {
 	int allow_unconfined;		/* AllowUnconfinedWorkers */
 	unsigned worker_max_scans;	/* WorkerMaxScans: recycle after */
 	uint64_t worker_max_memory;	/* WorkerMaxMemory: beyond the engine */
+	unsigned worker_helpers;	/* WorkerHelperThreads: per worker, for
+					 * one large archive */
 	int debug_sandbox_probe;	/* DebugSandboxProbe: test hook */
 	/* ICAP and metrics (Vigil) */
 	unsigned icap_port;		/* ICAPPort; 0: off */

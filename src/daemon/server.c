@@ -272,6 +272,8 @@ static int pool_setup(struct server *s, struct vigil_engine *e)
 	pc.opts.skip_families = skip_families(c);
 	pc.opts.structured_cc_count = c->structured_cc_count;
 	pc.opts.structured_ssn_count = c->structured_ssn_count;
+	pc.opts.threads = c->worker_helpers < VIGIL_MAX_SCAN_THREADS ?
+				  c->worker_helpers : VIGIL_MAX_SCAN_THREADS;
 	pc.opts.max_filesize = c->max_file_bytes;
 	pc.opts.max_scansize = c->max_scan_bytes;
 	pc.opts.max_files = c->max_files;

@@ -133,7 +133,9 @@ static void enter_sandbox(const struct worker_setup *w)
 {
 	struct confine_report rep;
 	char said[256];
-	int rc = confine_scan(NULL, 0, &rep); /* a worker has one thread */
+	/* one thread, unless it has helpers for large archives (threads,
+	 * never processes: a clone without CLONE_THREAD stays refused) */
+	int rc = confine_scan(NULL, w->opts.threads > 0, &rep);
 
 	if (rc < 0 || (rc > 0 && !w->allow_unconfined)) {
 		vlog(LOG_ERR, "worker %d: cannot enter the sandbox: %s",

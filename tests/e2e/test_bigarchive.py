@@ -145,3 +145,32 @@ def test_first_detection_stops_helpers(vigil, corpus, tmp_path):
         r = _report(vigil, corpus, big, "-j", j)
         assert [(f["name"], f["object"]) for f in r["found"]] == \
             [("Par.Marker.1", "%s//first.bin" % big)], (j, r)
+
+
+def test_vigild_workers_with_helpers(corpus, tmp_path):
+    """WorkerHelperThreads: vigild's workers share a large archive with
+    helper threads inside their sandbox, and answer what a worker without
+    them answers."""
+    from daemon import Vigild
+    dbdir = tmp_path / "db"
+    dbdir.mkdir()
+    shutil.copy(corpus["ndb"], dbdir / "par.ndb")
+    replies = {}
+    for helpers in ("0", "2"):
+        work = tmp_path / ("d" + helpers)
+        work.mkdir()
+        d = Vigild(str(work), str(dbdir),
+                   extra="WorkerHelperThreads %s\n" % helpers)
+        try:
+            replies[helpers] = [
+                d.ask(b"zSCAN %s\0" % str(corpus[k]).encode(), timeout=60)
+                for k in ("zip", "tgz", "clean")]
+            threads = sum(len(os.listdir("/proc/%d/task" % p))
+                          for p in d.workers())
+            # the helpers started inside the sandbox, and stay
+            assert (threads > len(d.workers())) == (helpers != "0"), threads
+        finally:
+            d.stop()
+    assert replies["2"] == replies["0"], replies
+    assert b"Par.Marker" in replies["0"][0], replies
+    assert replies["0"][2].endswith(b": OK\0"), replies

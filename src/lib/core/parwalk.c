@@ -1,10 +1,12 @@
 /*
  * parwalk.c -- the helper threads of one scanner (see parwalk.h). The
  * tasks out are a ring in the order they were handed on; every thread
- * takes the oldest one queued, and the scanner's own thread takes results
- * from the ring's head only, so they reach the scan in order. Since tasks
- * start in order, a task that waits for an earlier one (a copy of its
- * member) waits for one that is running: no circle of waits. Every task
+ * takes the largest one queued (so that no large entry is left for the
+ * end, when the others would wait for it), and the scanner's own thread
+ * takes results from the ring's head only, so they reach the scan in
+ * order. A task waits only for an earlier one that is running (a copy of
+ * its member, in the shared table from the moment its task ran), which
+ * never waits for a later one: no circle of waits. Every task
  * carries the walk's state at hand-on (path, containers above, bytes and
  * objects counted so far, the scan's start time), so its objects meet the
  * same limits and Container types as on one thread; a sum that passes
@@ -23,7 +25,7 @@
 
 /* Members out at once per thread (the own one included), and the most
  * bytes their copies may hold (one larger member goes out alone). */
-#define PAR_SLOTS_PER_THREAD 32u
+#define PAR_SLOTS_PER_THREAD 1024u
 #define PAR_QUEUE_BYTES (64u << 20)
 
 /* Members at depth 1 remembered per scan in the shared table. */
@@ -213,18 +215,20 @@ static void run(struct vigil_scanner *h, struct task *t)
 		t->rc = VIGIL_ENOMEM;
 }
 
-/* The oldest task queued and not taken; under the lock. */
+/* The largest task queued and not taken (the oldest of equals); under
+ * the lock. */
 static struct task *next_queued(struct par *p)
 {
+	struct task *best = NULL;
 	unsigned i;
 
 	for (i = 0; i < p->count; i++) {
 		struct task *t = &p->t[(p->head + i) % p->nslots];
 
-		if (t->state == T_QUEUED)
-			return t;
+		if (t->state == T_QUEUED && (!best || t->job.cost > best->job.cost))
+			best = t;
 	}
-	return NULL;
+	return best;
 }
 
 /* Runs task t on helper i; called and returns with the lock held. */
@@ -502,7 +506,7 @@ int par_offer(struct vigil_scanner *s, const struct par_job *j,
 }
 
 int par_each(struct vigil_scanner *s, const struct par_job *j, size_t n,
-	     par_run_fn run_fn, const char **limit)
+	     par_size_fn size, par_run_fn run_fn, const char **limit)
 {
 	struct par_job e = *j;
 	size_t i;
@@ -514,6 +518,7 @@ int par_each(struct vigil_scanner *s, const struct par_job *j, size_t n,
 	for (i = 0; i < n && rc == 0; i++) {
 		e.i = i;
 		e.pos = j->pos + (unsigned)i;
+		e.cost = size ? size(j->arg, i) : 0;
 		if ((rc = make_room(s, 0)) == 0)
 			rc = queue(s, &e, run_fn, NULL);
 	}
@@ -541,11 +546,11 @@ static struct shared_seen *seen_find(struct par *p, XXH128_hash_t h,
 	}
 }
 
-int par_seen(struct vigil_scanner *h, const uint8_t *buf, size_t len,
+int par_seen(struct vigil_scanner *h, uint64_t lo, uint64_t hi, size_t len,
 	     int container, long *slot)
 {
 	struct par *p = h->helps;
-	XXH128_hash_t x = XXH3_128bits(buf, len);
+	XXH128_hash_t x = { lo, hi };
 	struct shared_seen *e;
 	int rc = SEEN_NEW;
 

@@ -25,8 +25,10 @@ struct fmt_ctx;
 /* Containers smaller than this are unpacked on the scanner's thread. */
 #define PAR_MIN_CONTAINER_BYTES (1u << 20)
 
-/* Extracts entry i of a container (formats/format.h's fmt_each). */
+/* Extracts entry i of a container, and guesses its size
+ * (formats/format.h's fmt_each_ops). */
 typedef int (*par_each_fn)(struct fmt_ctx *c, void *arg, size_t i);
+typedef uint64_t (*par_size_fn)(void *arg, size_t i);
 
 /* A task: the container it comes from, and a member to match or an
  * entry to extract. */
@@ -42,6 +44,7 @@ struct par_job {
 	par_each_fn each;	/* or an entry: each(c, arg, i) */
 	void *arg;
 	size_t i;
+	uint64_t cost;		/* its size, or a guess: larger ones first */
 	int self;		/* or the container's own matching, while
 				 * its entries are unpacked */
 };
@@ -88,7 +91,7 @@ int par_redo(struct par *p);
 /* Hands entries 0 .. n-1 of j's container to the helpers, and waits for
  * them: as par_sync(). PAR_SERIAL: no helper could be made. */
 int par_each(struct vigil_scanner *s, const struct par_job *j, size_t n,
-	     par_run_fn run, const char **limit);
+	     par_size_fn size, par_run_fn run, const char **limit);
 /*
  * Waits for every task out and takes their results, in order: 0, 1 (the
  * scan stopped) or an error. *limit is set to a scan-wide limit the tasks
@@ -97,11 +100,11 @@ int par_each(struct vigil_scanner *s, const struct par_job *j, size_t n,
 int par_sync(struct vigil_scanner *s, const char **limit);
 
 /*
- * For helper h, about a member at depth 1: SEEN_SKIP if an identical one
+ * For helper h, about a member at depth 1 (XXH3-128 lo, hi): SEEN_SKIP if an identical one
  * of an earlier task was clean (waiting for it if it is being matched),
  * else SEEN_NEW with *slot to report the outcome to (or -1).
  */
-int par_seen(struct vigil_scanner *h, const uint8_t *buf, size_t len,
+int par_seen(struct vigil_scanner *h, uint64_t lo, uint64_t hi, size_t len,
 	     int container, long *slot);
 void par_seen_done(struct vigil_scanner *h, long slot, int matched);
 

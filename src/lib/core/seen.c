@@ -33,6 +33,8 @@ int seen_check(struct seen *t, const uint8_t *buf, size_t len,
 	if (!t->e && !(t->e = calloc(SEEN_SLOTS, sizeof(*t->e))))
 		return VIGIL_ENOMEM;
 	h = XXH3_128bits(buf, len);
+	t->last_lo = h.low64;
+	t->last_hi = h.high64;
 	for (i = (size_t)h.low64 % SEEN_SLOTS;; i = (i + 1) % SEEN_SLOTS) {
 		struct seen_entry *e = &t->e[i];
 

@@ -33,6 +33,7 @@ enum { SEEN_NEW = 0, SEEN_SKIP = 1, SEEN_ANCESTOR = 2 };
 struct seen {
 	struct seen_entry *e;	/* 2 * SEEN_MAX_OBJECTS slots */
 	uint32_t gen, n;
+	uint64_t last_lo, last_hi;	/* the hash seen_check() took last */
 };
 
 /* Starts a new scan: forgets every object, in constant time. */

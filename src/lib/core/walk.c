@@ -272,7 +272,7 @@ static int scan_archive(struct vigil_scanner *s, const uint8_t *buf,
 			size_t len, int type)
 {
 	struct par_job j = { .type = type, .buf = buf, .len = len,
-			     .self = 1 };
+			     .self = 1, .cost = len };
 	int rc;
 
 	if (par_self(s, &j, par_task) != 0)
@@ -380,7 +380,8 @@ static int scan_obj(struct vigil_scanner *s, const uint8_t *buf, size_t len,
 	}
 	/* a helper's member: copies in other tasks are matched once */
 	if (s->helps && s->w.depth == 1 &&
-	    par_seen(s, buf, len, container_of(s), &shared) == SEEN_SKIP) {
+	    par_seen(s, s->w.seen.last_lo, s->w.seen.last_hi, len,
+		     container_of(s), &shared) == SEEN_SKIP) {
 		seen_done(&s->w.seen, slot, 0);
 		return 0;
 	}
@@ -485,17 +486,19 @@ static int with_helpers(const struct fmt_ctx *c)
 	       c->len >= PAR_MIN_CONTAINER_BYTES;
 }
 
-int fmt_each(struct fmt_ctx *c, size_t n,
-	     int (*each)(struct fmt_ctx *c, void *arg, size_t i), void *arg)
+int fmt_each(struct fmt_ctx *c, size_t n, const struct fmt_each_ops *ops,
+	     void *arg)
 {
-	struct par_job j = { c->type, c->cltype, c->len, c->hits, c->pos,
-			     NULL, NULL, 0, each, arg, 0, 0 };
+	struct par_job j = { .type = c->type, .cltype = c->cltype,
+			     .clen = c->len, .hits = c->hits, .pos = c->pos,
+			     .each = ops->each, .arg = arg };
 	const char *limit;
 	size_t i;
 	int rc;
 
 	if (with_helpers(c) && (rc = settle(c->s)) == 0 &&
-	    (rc = par_each(c->s, &j, n, par_task, &limit)) != PAR_SERIAL) {
+	    (rc = par_each(c->s, &j, n, ops->size, par_task, &limit)) !=
+		    PAR_SERIAL) {
 		c->pos += (unsigned)n;
 		if (limit && rc >= 0) {
 			int r = scanner_limit(c->s, limit);
@@ -505,7 +508,7 @@ int fmt_each(struct fmt_ctx *c, size_t n,
 		return rc;
 	}
 	for (i = 0, rc = 0; i < n && rc == 0; i++)
-		rc = each(c, arg, i);
+		rc = ops->each(c, arg, i);
 	return rc;
 }
 
@@ -516,10 +519,12 @@ int fmt_child(struct fmt_ctx *c, const char *name, const uint8_t *buf,
 	int rc = announce(c, name, len);
 
 	if (rc == 0 && with_helpers(c)) {
-		struct par_job j = { c->type, c->cltype, c->len, c->hits,
-				     c->pos, name,
-				     buf ? buf : (const uint8_t *)"", len,
-				     NULL, NULL, 0, 0 };
+		struct par_job j = {
+			.type = c->type, .cltype = c->cltype, .clen = c->len,
+			.hits = c->hits, .pos = c->pos, .name = name,
+			.buf = buf ? buf : (const uint8_t *)"", .len = len,
+			.cost = len
+		};
 
 		rc = par_offer(s, &j, par_task);
 		if (rc != PAR_SERIAL)

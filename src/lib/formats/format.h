@@ -90,11 +90,16 @@ int fmt_child(struct fmt_ctx *c, const char *name, const uint8_t *buf,
  * which may be called on other threads, each with a context of its own,
  * while this call lasts (arg must stay valid and unchanged till it
  * returns; each reads the object's bytes, writes only its own memory).
- * Results arrive as if the entries were read one after another in order.
- * Returns as fmt_child().
+ * size(arg, i), if not NULL, guesses the bytes entry i gives (the larger
+ * start first). Results arrive as if the entries were read one after
+ * another in order. Returns as fmt_child().
  */
-int fmt_each(struct fmt_ctx *c, size_t n,
-	     int (*each)(struct fmt_ctx *c, void *arg, size_t i), void *arg);
+struct fmt_each_ops {
+	int (*each)(struct fmt_ctx *c, void *arg, size_t i);
+	uint64_t (*size)(void *arg, size_t i);
+};
+int fmt_each(struct fmt_ctx *c, size_t n, const struct fmt_each_ops *ops,
+	     void *arg);
 /*
  * As fmt_child() for a script a document runs (a PDF's JavaScript): it is
  * matched as text, never taken for the document type its words may look

@@ -162,9 +162,17 @@ static int each_entry(struct fmt_ctx *c, void *arg, size_t i)
 	return one(c, z->buf, z->len, &z->zd->e[i]);
 }
 
+static uint64_t entry_size(void *arg, size_t i)
+{
+	const struct zip_walk *z = arg;
+
+	return z->zd->e[i].usize;
+}
+
 int zip_extract(struct fmt_ctx *c, const uint8_t *buf, size_t len,
 		const struct zipdir *zd)
 {
+	static const struct fmt_each_ops ops = { each_entry, entry_size };
 	struct zip_walk z = { buf, len, zd };
 
 	if (zd->overlap)
@@ -173,5 +181,5 @@ int zip_extract(struct fmt_ctx *c, const uint8_t *buf, size_t len,
 		fmt_warn(c, "zip: the central directory is cut short, or holds "
 			 "more than %u records", ZIPDIR_MAX_ENTRIES);
 	/* entries are read by the directory: in any order, on any thread */
-	return fmt_each(c, zd->n, each_entry, &z);
+	return fmt_each(c, zd->n, &ops, &z);
 }
