@@ -39,6 +39,7 @@ bench: build
 	@sh scripts/deps.sh bench
 	@sh bench/run.sh $(BUILD)
 	@python3 bench/containers.py $(BUILD)
+	@python3 bench/bigarchive.py $(BUILD)
 	@python3 bench/bombs.py $(BUILD)
 	@python3 bench/daemon.py $(BUILD)
 	@python3 bench/onaccess.py $(BUILD)

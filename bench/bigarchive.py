@@ -22,9 +22,8 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 MIB = 1024 * 1024
 LIMITS = ["--max-filesize=4000M", "--max-scansize=4000M",
-          "--max-files=1000000", "--max-scantime=3600"]
-# clamscan counts the scan time in milliseconds
-CLAM_LIMITS = LIMITS[:3] + ["--max-scantime=3600000"]
+          "--max-files=1000000", "--max-scantime=3600000"]
+CLAM_LIMITS = LIMITS
 
 
 def say(msg):

@@ -41,7 +41,8 @@ static void scan_usage(FILE *f)
 "      --max-scansize=SIZE  bytes matched per file, contents included (400M)\n"
 "      --max-files=N        objects per file, contents included (10000)\n"
 "      --max-recursion=N    nesting of archives and encodings (17)\n"
-"      --max-scantime=SECS  time per file (120)\n"
+"      --max-scantime=MS    time per file, in milliseconds as clamscan\n"
+"                           (120000)\n"
 "      --max-ratio=N        compression ratio of a contained object (1000)\n"
 "                           An exceeded limit is reported as\n"
 "                           Heuristics.Limits.Exceeded.<Which>, never as OK\n"
@@ -395,8 +396,12 @@ static int parse_limit_opt(int ch, const char *arg, struct scanopts *o)
 		return parse_count(arg, &o->max_files);
 	case OPT_MAX_RECURSION:
 		return parse_count(arg, &o->max_depth);
-	case OPT_MAX_SCANTIME:
-		return parse_count(arg, &o->max_seconds);
+	case OPT_MAX_SCANTIME: /* milliseconds, as clamscan; kept in s */
+		if (parse_count(arg, &o->max_seconds) < 0)
+			return -1;
+		o->max_seconds = o->max_seconds / 1000 +
+				 (o->max_seconds % 1000 != 0);
+		return 0;
 	case OPT_MAX_RATIO:
 		return parse_count(arg, &o->max_ratio);
 	case OPT_PCRE_MATCH:

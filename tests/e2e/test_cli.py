@@ -174,7 +174,7 @@ def test_stdin_that_never_ends_is_a_limit(tmp_path, vigil):
     _, db = tree(tmp_path)
     r, w = os.pipe()
     try:
-        p = vigil("scan", "--no-summary", "--max-scantime=1", "-d", db, "-",
+        p = vigil("scan", "--no-summary", "--max-scantime=1000", "-d", db, "-",
                   stdin=r, timeout=60)
     finally:
         os.close(r)
@@ -248,7 +248,7 @@ def test_pcre_search_keeps_the_scan_time(tmp_path, vigil):
     db.write_text("Slow;Engine:81-255,Target:0;0&1;4b4559;0/x.{0,3000}[yz]/s\n")
     f = tmp_path / "x.bin"
     f.write_bytes(b"\x01KEY" + b"x" * (2 << 20))
-    p = vigil("scan", "--no-summary", "--max-scantime=1", "-d", db, f, timeout=120)
+    p = vigil("scan", "--no-summary", "--max-scantime=1000", "-d", db, f, timeout=120)
     assert p.rc == 1, p.err
     assert p.out.strip().endswith("Heuristics.Limits.Exceeded.MaxScanTime FOUND"), p.out
 
