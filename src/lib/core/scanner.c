@@ -171,6 +171,8 @@ void vigil_scanner_free(struct vigil_scanner *s)
 	varr_free(&s->warn);
 	vbuf_free(&s->pool);
 	vbuf_free(&s->w.path);
+	for (i = 0; i < WALK_BUF_LEVELS; i++)
+		vbuf_free(&s->xbuf[i]);
 	free(s->norm);
 	free(s->exe);
 	pcrescan_scanner_free(s);

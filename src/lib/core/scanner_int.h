@@ -51,6 +51,10 @@ enum { DET_MATCH = 0, DET_LIMIT = 1, DET_HEUR = 2 };
 
 /* Containers whose types are kept for Container and Intermediates. */
 #define WALK_CHAIN_MAX 64
+/* Nesting levels with an entry buffer kept between entries (fmt_buffer),
+ * and the largest one kept past the end of a scan. */
+#define WALK_BUF_LEVELS 8
+#define WALK_BUF_KEEP_BYTES (32u << 20)
 
 /* State of one top-level scan as it descends into contained objects. */
 struct walk {
@@ -93,6 +97,7 @@ struct vigil_scanner {
 	int obj_type;		/* Vigil type the object is matched as */
 	int img_state;		/* IMG_HASH_*: its image fuzzy hash */
 	uint8_t img_hash[8];
+	struct vbuf xbuf[WALK_BUF_LEVELS]; /* entry buffers, by depth */
 	struct par *par;	/* helper threads (parwalk.c), or NULL */
 	struct par *helps;	/* a helper's: whose threads it is in */
 	uint64_t seq;		/* a helper's: the task it runs */

@@ -582,6 +582,32 @@ unsigned fmt_depth(const struct fmt_ctx *c)
 	return c->s->w.depth;
 }
 
+struct vbuf *fmt_buffer(struct fmt_ctx *c)
+{
+	unsigned d = c->s->w.depth;
+
+	if (d >= WALK_BUF_LEVELS)
+		return NULL;
+	c->s->xbuf[d].len = 0;
+	return &c->s->xbuf[d];
+}
+
+void fmt_buffer_put(struct fmt_ctx *c, struct vbuf *b)
+{
+	(void)c;
+	b->len = 0;
+}
+
+/* Ends a scan: entry buffers past WALK_BUF_KEEP_BYTES are released. */
+static void buffers_trim(struct vigil_scanner *s)
+{
+	unsigned i;
+
+	for (i = 0; i < WALK_BUF_LEVELS; i++)
+		if (s->xbuf[i].cap > WALK_BUF_KEEP_BYTES)
+			vbuf_free(&s->xbuf[i]);
+}
+
 size_t fmt_max_child(const struct fmt_ctx *c)
 {
 	const struct vigil_scanner *s = c->s;
@@ -784,6 +810,7 @@ int scanner_scan_object(struct vigil_scanner *s, const uint8_t *buf,
 
 		rc = rc < 0 ? rc : r < 0 ? r : rc;
 	}
+	buffers_trim(s);
 	if (rc < 0)
 		return rc;
 	verdict_fill(s, filetype_detect(buf, len), len, res);

@@ -15,6 +15,8 @@
 
 #include "match/magic.h"
 
+struct vbuf;
+
 struct fmt_ctx;
 
 /*
@@ -115,6 +117,16 @@ int fmt_script(struct fmt_ctx *c, const char *name, const uint8_t *buf,
  */
 int fmt_layer(struct fmt_ctx *c, const char *name, const uint8_t *buf,
 	      size_t len);
+/*
+ * A buffer for the entries of the object being extracted, kept by the scan
+ * from one entry to the next (and from scan to scan) so that each entry
+ * does not map and fault in fresh memory: len 0, data and capacity as the
+ * last entry left them; give it back with fmt_buffer_put() (with what the
+ * entry grew it to) before the next fmt_buffer(). NULL when nested too
+ * deep: use a buffer of your own.
+ */
+struct vbuf *fmt_buffer(struct fmt_ctx *c);
+void fmt_buffer_put(struct fmt_ctx *c, struct vbuf *b);
 /* Largest object fmt_child() accepts now; decompress no more than one
  * byte past it, then call fmt_too_big(). */
 size_t fmt_max_child(const struct fmt_ctx *c);

@@ -108,6 +108,7 @@ static int one(struct fmt_ctx *c, const uint8_t *buf, size_t len,
 	       const struct zipdir_entry *e)
 {
 	char name[ZIP_NAME_BYTES];
+	struct vbuf *keep;
 	struct stream_out o;
 	size_t n;
 	int r, over = 0;
@@ -133,6 +134,8 @@ static int one(struct fmt_ctx *c, const uint8_t *buf, size_t len,
 		return n > fmt_max_child(c) ? fmt_too_big(c, name) :
 			fmt_child(c, name, buf + e->data, n);
 	stream_out_init(&o, c, fmt_max_child(c));
+	if ((keep = fmt_buffer(c)))
+		o.b = *keep; /* the last entry's memory, already mapped */
 	r = decode(c, buf + e->data, n, e, &o, &over);
 	if (r == ZIP_UNSUPPORTED) {
 		/* data 7-Zip would extract and we cannot: never clean */
@@ -142,7 +145,12 @@ static int one(struct fmt_ctx *c, const uint8_t *buf, size_t len,
 	} else if (r == 0) {
 		r = verdict(c, name, &o, over, n);
 	}
-	vbuf_free(&o.b);
+	if (keep) {
+		*keep = o.b;
+		fmt_buffer_put(c, keep);
+	} else {
+		vbuf_free(&o.b);
+	}
 	return r;
 }
 
