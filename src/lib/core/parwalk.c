@@ -155,6 +155,15 @@ void par_free(struct par *p)
 	free(p);
 }
 
+void par_trim(struct par *p)
+{
+	unsigned i;
+
+	for (i = 0; i <= p->n; i++)
+		if (p->h[i])
+			scanner_trim(p->h[i]);
+}
+
 void par_reset(struct par *p)
 {
 	unsigned i;

@@ -61,6 +61,9 @@ typedef void (*par_free_fn)(struct vigil_scanner *h);
 int par_new(struct par **out, unsigned n, par_new_fn mk, par_free_fn rm);
 /* Stops the threads and frees the helpers; NULL is accepted. */
 void par_free(struct par *p);
+/* The helpers' entry buffers past WALK_BUF_KEEP_BYTES are released
+ * (none may be running). */
+void par_trim(struct par *p);
 /* A new scan begins: forget how the last one ended. */
 void par_reset(struct par *p);
 /* 1 if tasks are out with the helpers, or the scan stopped among them. */

@@ -54,7 +54,7 @@ enum { DET_MATCH = 0, DET_LIMIT = 1, DET_HEUR = 2 };
 /* Nesting levels with an entry buffer kept between entries (fmt_buffer),
  * and the largest one kept past the end of a scan. */
 #define WALK_BUF_LEVELS 8
-#define WALK_BUF_KEEP_BYTES (32u << 20)
+#define WALK_BUF_KEEP_BYTES (4u << 20)
 
 /* State of one top-level scan as it descends into contained objects. */
 struct walk {
@@ -183,6 +183,17 @@ void verdict_drop_matches(struct vigil_scanner *s, size_t from);
 int verdict_has_limit(const struct vigil_scanner *s, size_t from);
 /* 1 if a signature or a heuristic (not a limit) matched from 'from' on. */
 int verdict_has_match(const struct vigil_scanner *s, size_t from);
+/* Releases the entry buffers (fmt_buffer) past WALK_BUF_KEEP_BYTES, at
+ * the end of a scan. */
+static inline void scanner_trim(struct vigil_scanner *s)
+{
+	unsigned i;
+
+	for (i = 0; i < WALK_BUF_LEVELS; i++)
+		if (s->xbuf[i].cap > WALK_BUF_KEEP_BYTES)
+			vbuf_free(&s->xbuf[i]);
+}
+
 /* Copies a helper's results out (into r's arrays, made for their records). */
 int verdict_export(const struct vigil_scanner *h, struct verdict_rec *r);
 /* Appends results exported from a helper to the scanner's own. */

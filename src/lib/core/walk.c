@@ -598,14 +598,13 @@ void fmt_buffer_put(struct fmt_ctx *c, struct vbuf *b)
 	b->len = 0;
 }
 
-/* Ends a scan: entry buffers past WALK_BUF_KEEP_BYTES are released. */
+/* Ends a scan: entry buffers past WALK_BUF_KEEP_BYTES are released, the
+ * helpers' too. */
 static void buffers_trim(struct vigil_scanner *s)
 {
-	unsigned i;
-
-	for (i = 0; i < WALK_BUF_LEVELS; i++)
-		if (s->xbuf[i].cap > WALK_BUF_KEEP_BYTES)
-			vbuf_free(&s->xbuf[i]);
+	scanner_trim(s);
+	if (s->par)
+		par_trim(s->par);
 }
 
 size_t fmt_max_child(const struct fmt_ctx *c)
