@@ -544,6 +544,7 @@ static int parse_args(int argc, char **argv, struct scanopts *o,
 struct worker {
 	pthread_t tid;
 	struct scanctx *c;
+	struct vigil_scanner *helped;	/* with helper threads, or NULL */
 };
 
 static void scan_one(struct scanctx *c, struct vigil_scanner *s,
@@ -566,41 +567,71 @@ static void scan_one(struct scanctx *c, struct vigil_scanner *s,
 		report_error(c, path, vigil_strerror(rc));
 }
 
-static void *work(void *arg)
+static void scan_options(const struct scanctx *c,
+			 struct vigil_scan_options *so)
 {
-	struct worker *w = arg;
-	struct scanctx *c = w->c;
-	struct vigil_scan_options so = { .size = sizeof(so),
-					 .flags = c->o.scan_flags,
-					 .max_filesize = c->o.max_filesize,
-					 .max_scansize = c->o.max_scansize,
-					 .max_files = c->o.max_files,
-					 .max_depth = c->o.max_depth,
-					 .max_seconds = c->o.max_seconds,
-					 .max_ratio = c->o.max_ratio,
+	*so = (struct vigil_scan_options){ .size = sizeof(*so),
+		.flags = c->o.scan_flags,
+		.max_filesize = c->o.max_filesize,
+		.max_scansize = c->o.max_scansize,
+		.max_files = c->o.max_files,
+		.max_depth = c->o.max_depth,
+		.max_seconds = c->o.max_seconds,
+		.max_ratio = c->o.max_ratio,
 		.pcre_match_limit = c->o.pcre_match_limit,
 		.pcre_recmatch_limit = c->o.pcre_recmatch_limit,
 		.pcre_max_filesize = c->o.pcre_max_filesize,
 		.skip_families = c->o.skip_families,
 		.structured_cc_count = c->o.structured_cc_count,
-		.structured_ssn_count = c->o.structured_ssn_count,
-		/* a big archive's members on the other threads too (they
-		 * start only when one comes) */
-		.threads = (uint32_t)(c->o.threads - 1) };
+		.structured_ssn_count = c->o.structured_ssn_count };
+}
+
+/*
+ * The scanner for the next file: while other workers are idle (one big
+ * archive, or the last files of a walk), the one whose helper threads
+ * take the idle cores, made on first use; else the plain one, so that
+ * busy cores are not asked for more threads than they have.
+ */
+static struct vigil_scanner *pick(struct worker *w, struct vigil_scanner *s)
+{
+	struct scanctx *c = w->c;
+	struct vigil_scan_options so;
+
+	if (__atomic_add_fetch(&c->busy, 1, __ATOMIC_RELAXED) >= c->o.threads)
+		return s;
+	if (!w->helped) {
+		scan_options(c, &so);
+		so.threads = (uint32_t)(c->o.threads - 1);
+		if (vigil_scanner_new(&w->helped, c->engine, &so) < 0)
+			w->helped = NULL;
+	}
+	return w->helped ? w->helped : s;
+}
+
+static void *work(void *arg)
+{
+	struct worker *w = arg;
+	struct scanctx *c = w->c;
+	struct vigil_scan_options so;
 	struct vigil_scanner *s = NULL;
 	char *path;
-	int rc = vigil_scanner_new(&s, c->engine, &so);
+	int rc;
 
-	if (rc < 0)
+	scan_options(c, &so);
+	w->helped = NULL;
+	if ((rc = vigil_scanner_new(&s, c->engine, &so)) < 0)
 		fprintf(stderr, "vigil: cannot create a scanner: %s\n",
 			vigil_strerror(rc));
 	while ((path = queue_pop(&c->q))) {
 		if (s)
-			scan_one(c, s, path);
+			scan_one(c, pick(w, s), path);
 		else
 			report_error(c, path, vigil_strerror(rc));
+		if (s)
+			__atomic_sub_fetch(&c->busy, 1, __ATOMIC_RELAXED);
 		free(path);
 	}
+	vigil_scanner_free(w->helped);
 	vigil_scanner_free(s);
 	return NULL;
 }

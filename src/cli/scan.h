@@ -63,6 +63,7 @@ struct scanctx {
 	FILE *log;		/* --log: the report there too */
 	int progress_shown;
 	double t0;
+	int busy;		/* workers scanning a file now (atomic) */
 };
 
 /* Walks one command-line argument, queueing files. */
