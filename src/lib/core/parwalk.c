@@ -53,7 +53,7 @@ struct task {
 	uint64_t seq;
 	uint64_t bytes0;
 	uint32_t files0;
-	int rc, stop, matched;	/* the outcome */
+	int rc, stop;		/* the outcome */
 	uint64_t dbytes;
 	uint32_t dfiles;
 	struct verdict_rec rec;
@@ -219,7 +219,6 @@ static void run(struct vigil_scanner *h, struct task *t)
 	t->stop = w->stop;
 	t->dbytes = w->bytes - t->bytes0;
 	t->dfiles = w->files - t->files0;
-	t->matched = verdict_has_match(h, 0);
 	if (rc >= 0 && verdict_export(h, &t->rec) < 0)
 		t->rc = VIGIL_ENOMEM;
 }
@@ -426,7 +425,7 @@ static int queue(struct vigil_scanner *s, const struct par_job *j,
 	t->seq = ++p->seq;
 	t->bytes0 = s->w.bytes;
 	t->files0 = s->w.files;
-	t->rc = t->stop = t->matched = 0;
+	t->rc = t->stop = 0;
 	t->dbytes = 0;
 	t->dfiles = 0;
 	pthread_mutex_lock(&p->mu);
@@ -466,8 +465,11 @@ static int near_limits(const struct vigil_scanner *s, size_t len)
 	uint64_t out = 0;
 	unsigned i;
 
-	for (i = 0; i < p->count; i++)
-		out += p->t[(p->head + i) % p->nslots].job.len;
+	for (i = 0; i < p->count; i++) {
+		const struct par_job *o = &p->t[(p->head + i) % p->nslots].job;
+
+		out += o->self ? 0 : o->len; /* the archive itself is counted */
+	}
 	return len > s->opts.max_filesize ||
 	       s->w.files + p->count + 1 >= s->opts.max_files ||
 	       s->w.bytes + out + len > s->opts.max_scansize;
