@@ -223,6 +223,38 @@ static void newer_options(void **st)
 	vigil_engine_free(e);
 }
 
+/* Helper threads: more than VIGIL_MAX_SCAN_THREADS is refused; a scanner
+ * with helpers gives what one without gives (they start only at an
+ * archive of 1 MiB or more: a buffer of 2 MiB that is none starts none,
+ * and the scanner is freed with none running). */
+static void helper_threads(void **st)
+{
+	struct vigil_engine *e = eng_from("x.ndb", two, 0);
+	struct vigil_scan_options so = { .size = sizeof(so), .threads = 2 };
+	struct vigil_result r1 = { .size = sizeof(r1) }, r2 = r1;
+	struct vigil_scanner *s1, *s2;
+	size_t len = 2u << 20;
+	char *buf = calloc(1, len);
+
+	(void)st;
+	assert_non_null(buf);
+	memcpy(buf + len - 8, "xxBBBBxx", 8);
+	so.threads = VIGIL_MAX_SCAN_THREADS + 1;
+	assert_int_equal(vigil_scanner_new(&s2, e, &so), VIGIL_EINVAL);
+	so.threads = 2;
+	assert_int_equal(vigil_scanner_new(&s1, e, NULL), 0);
+	assert_int_equal(vigil_scanner_new(&s2, e, &so), 0);
+	assert_int_equal(vigil_scanner_scan_buffer(s1, buf, len, &r1), 0);
+	assert_int_equal(vigil_scanner_scan_buffer(s2, buf, len, &r2), 0);
+	assert_int_equal(r2.verdict, VIGIL_VERDICT_FOUND);
+	assert_string_equal(r2.name, r1.name);
+	assert_int_equal(r2.objects, r1.objects);
+	vigil_scanner_free(s2);
+	vigil_scanner_free(s1);
+	vigil_engine_free(e);
+	free(buf);
+}
+
 static void descriptors(void **st)
 {
 	struct vigil_engine *e = eng_from("x.ndb", two, 0);
@@ -297,7 +329,7 @@ int main(void)
 		cmocka_unit_test(limits_and_allmatch),
 		cmocka_unit_test(limits_not_hidden),
 		cmocka_unit_test(old_result), cmocka_unit_test(newer_options),
-		cmocka_unit_test(descriptors),
+		cmocka_unit_test(descriptors), cmocka_unit_test(helper_threads),
 		cmocka_unit_test(threads),
 	};
 
