@@ -545,6 +545,7 @@ struct worker {
 	pthread_t tid;
 	struct scanctx *c;
 	struct vigil_scanner *helped;	/* with helper threads, or NULL */
+	int no_helped;			/* it could not be made */
 };
 
 static void scan_one(struct scanctx *c, struct vigil_scanner *s,
@@ -599,11 +600,13 @@ static struct vigil_scanner *pick(struct worker *w, struct vigil_scanner *s)
 
 	if (__atomic_add_fetch(&c->busy, 1, __ATOMIC_RELAXED) >= c->o.threads)
 		return s;
-	if (!w->helped) {
+	if (!w->helped && !w->no_helped) {
 		scan_options(c, &so);
 		so.threads = (uint32_t)(c->o.threads - 1);
-		if (vigil_scanner_new(&w->helped, c->engine, &so) < 0)
+		if (vigil_scanner_new(&w->helped, c->engine, &so) < 0) {
 			w->helped = NULL;
+			w->no_helped = 1; /* the plain one serves */
+		}
 	}
 	return w->helped ? w->helped : s;
 }
@@ -619,6 +622,7 @@ static void *work(void *arg)
 
 	scan_options(c, &so);
 	w->helped = NULL;
+	w->no_helped = 0;
 	if ((rc = vigil_scanner_new(&s, c->engine, &so)) < 0)
 		fprintf(stderr, "vigil: cannot create a scanner: %s\n",
 			vigil_strerror(rc));

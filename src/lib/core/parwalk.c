@@ -26,6 +26,7 @@
 /* Members out at once per thread (the own one included), and the most
  * bytes their copies may hold (one larger member goes out alone). */
 #define PAR_SLOTS_PER_THREAD 1024u
+#define PAR_SLOTS_MAX 4096u
 #define PAR_QUEUE_BYTES (64u << 20)
 
 /* Members at depth 1 remembered per scan in the shared table. */
@@ -88,7 +89,6 @@ struct par {
 int par_new(struct par **out, unsigned n, par_new_fn mk, par_free_fn rm)
 {
 	struct par *p = calloc(1, sizeof(*p));
-	unsigned i;
 
 	*out = NULL;
 	if (!p)
@@ -96,19 +96,12 @@ int par_new(struct par **out, unsigned n, par_new_fn mk, par_free_fn rm)
 	p->n = n;
 	p->mk = mk;
 	p->rm = rm;
-	p->nslots = PAR_SLOTS_PER_THREAD * (n + 1);
-	p->t = calloc(p->nslots, sizeof(*p->t));
 	p->h = calloc(n + 1, sizeof(*p->h));
 	p->th = calloc(n, sizeof(*p->th));
 	p->wk = calloc(n, sizeof(*p->wk));
-	p->seen = calloc(PAR_SEEN_SLOTS, sizeof(*p->seen));
-	if (!p->t || !p->h || !p->th || !p->wk || !p->seen) {
+	if (!p->h || !p->th || !p->wk) {
 		par_free(p);
 		return VIGIL_ENOMEM;
-	}
-	for (i = 0; i < p->nslots; i++) {
-		varr_init(&p->t[i].rec.det, sizeof(struct detection));
-		varr_init(&p->t[i].rec.warn, 2 * sizeof(uint32_t));
 	}
 	pthread_mutex_init(&p->mu, NULL);
 	pthread_cond_init(&p->work, NULL);
@@ -173,7 +166,7 @@ void par_reset(struct par *p)
 	p->seq = 0;
 	p->nseen = 0;
 	if (++p->gen == 0) { /* wrapped: old tags could look current */
-		for (i = 0; i < PAR_SEEN_SLOTS; i++)
+		for (i = 0; p->seen && i < PAR_SEEN_SLOTS; i++)
 			p->seen[i].gen = 0;
 		p->gen = 1;
 	}
@@ -274,13 +267,24 @@ static int start(struct par *p, const struct vigil_scanner *s)
 {
 	unsigned i;
 
+	p->failed = 1; /* until all is made */
+	p->nslots = PAR_SLOTS_PER_THREAD * (p->n + 1);
+	if (p->nslots > PAR_SLOTS_MAX)
+		p->nslots = PAR_SLOTS_MAX;
+	p->t = calloc(p->nslots, sizeof(*p->t));
+	p->seen = calloc(PAR_SEEN_SLOTS, sizeof(*p->seen));
+	if (!p->t || !p->seen)
+		return -1;
+	for (i = 0; i < p->nslots; i++) {
+		varr_init(&p->t[i].rec.det, sizeof(struct detection));
+		varr_init(&p->t[i].rec.warn, 2 * sizeof(uint32_t));
+	}
 	for (i = 0; i <= p->n; i++) {
-		if (p->mk(s, &p->h[i]) < 0) {
-			p->failed = 1;
+		if (p->mk(s, &p->h[i]) < 0)
 			return -1;
-		}
 		p->h[i]->helps = p;
 	}
+	p->failed = 0;
 	for (i = 0; i < p->n; i++) {
 		p->wk[i] = (struct worker){ p, i };
 		if (pthread_create(&p->th[i], NULL, helper_main, &p->wk[i]))
