@@ -9,9 +9,9 @@
  * signature was touched. Logical signatures touched by a hit, and those
  * true without any, are evaluated once at the end.
  */
-#include <string.h>
-
+#include <stdatomic.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "core/bcompscan.h"
 #include "core/iconscan.h"
@@ -21,6 +21,7 @@
 #include "db/ftm.h"
 #include "formats/exe/exeinfo.h"
 #include "formats/media/imgdecode.h"
+#include "match/hschunk.h"
 #include "sig/cltype.h"
 #include "sig/lexpr.h"
 #include "sig/pattern.h"
@@ -37,6 +38,8 @@ struct bscan {
 	uint32_t targets;
 	int rc;			/* 1: stop, < 0: error */
 	int exe_parsed;
+	size_t at;		/* the Vectorscan chunk's offset (hs_chunks) */
+	uint32_t overlap;	/* between chunks; 0: the object is one block */
 };
 
 /* The object's executable headers, parsed on first use. */
@@ -151,20 +154,24 @@ static int out_of_steps(struct bscan *b)
 	return b->rc != 0;
 }
 
-/* Counts a matchable's matches in the buffer (at most once per object). */
-static int64_t verify(struct bscan *b, uint32_t id)
+/* Counts a matchable's matches in the buffer (at most once per object),
+ * none of which ends before 'end'. */
+static int64_t verify(struct bscan *b, uint32_t id, size_t end)
 {
 	const struct vdb_matchable *m = &b->sh->v.match[id];
 	uint64_t max = (m->flags & MATCH_F_COUNT) ? UINT32_MAX : 1;
+	struct pat_window w = window(b, m);
 	int64_t n;
 
 	if (b->st->done[id] == DONE)
 		return 0;
 	touch(b, id);
 	b->st->done[id] = DONE;
+	if (m->maxlen != PAT_INF && end > m->maxlen && end - m->maxlen > w.lo)
+		w.lo = end - m->maxlen;
 	n = m->off_kind == OFF_VI ? at_vi(b, m, max) :
 		pat_count(b->sh->v.code + m->code_off, m->code_len, b->buf,
-			  b->len, window(b, m), max);
+			  b->len, w, max);
 	if (n < 0) {
 		out_of_steps(b);
 		return 0;
@@ -199,20 +206,30 @@ static int hit(struct bscan *b, uint32_t id, uint64_t n)
 	return 0;
 }
 
+/*
+ * Vectorscan's first report of an expression: no true match ends before
+ * it (the expression matches a superset), so verifying starts there. Of
+ * a chunk, the same holds for the matches that fit in the overlap.
+ */
 static int on_match(unsigned id, unsigned long long from,
 		    unsigned long long to, unsigned flags, void *ctx)
 {
 	struct bscan *b = ctx;
 	const struct vdb_matchable *m = &b->sh->v.match[id];
+	size_t end = b->at + (size_t)to;
 	int64_t n = 1;
 
 	(void)from;
-	(void)to;
 	(void)flags;
-	if (!(b->targets & (1u << m->target)))
-		return 0;
-	if ((b->sh->m.rtflags[id] & RT_VERIFY) && (n = verify(b, id)) <= 0)
+	if (!(b->targets & (1u << m->target)) || b->st->done[id] == DONE)
+		return 0; /* DONE: reported again by a later chunk */
+	if (b->overlap && hschunk_blind(m, b->overlap))
+		end = 0;
+	if ((b->sh->m.rtflags[id] & RT_VERIFY) &&
+	    (n = verify(b, id, end)) <= 0)
 		return b->rc != 0;
+	touch(b, id);
+	b->st->done[id] = DONE;
 	if ((b->rc = hit(b, id, (uint64_t)n)) != 0)
 		return 1;
 	return 0;
@@ -475,7 +492,7 @@ static void run_deferred(struct bscan *b, uint32_t li)
 	for (i = l->first; i < l->first + l->nmatch && !b->rc; i++) {
 		int64_t n;
 
-		if ((rt[i] & RT_DEFER) && (n = verify(b, i)) > 0)
+		if ((rt[i] & RT_DEFER) && (n = verify(b, i, 0)) > 0)
 			b->rc = hit(b, i, (uint64_t)n);
 	}
 }
@@ -531,21 +548,113 @@ static void reset(struct bscan *b)
 	st->ntl = st->ntm = 0;
 }
 
+/* The shard's chunk information, made on first use (an object over the
+ * block limit is rare: most engines never need it). NULL: no memory. */
+static const struct hschunk *chunk_info(struct bscan *b)
+{
+	struct hschunk *c = atomic_load(b->sh->chunk), *none = NULL;
+
+	if (c)
+		return c;
+	if (hschunk_build(&b->sh->v, b->sh->m.rtflags, &c) < 0)
+		return NULL;
+	if (!atomic_compare_exchange_strong(b->sh->chunk, &none, c)) {
+		hschunk_free(c); /* another scanner's came first */
+		c = none;
+	}
+	return c;
+}
+
+/* Past the scan's time: a limit result, never clean. */
+static int expired(struct bscan *b)
+{
+	struct vigil_scanner *s = b->s;
+
+	if (scanner_clock() - s->w.t0 <= s->opts.max_seconds)
+		return 0;
+	b->rc = scanner_limit(s, LIMIT_TIME);
+	b->rc = b->rc ? b->rc : 1;
+	s->w.stop = 1;
+	return 1;
+}
+
+/* The expressions no chunk can show: by their anchors over the whole
+ * object, the rest verified whole. */
+static void blind_pass(struct bscan *b, const struct hschunk *c)
+{
+	struct shard_state *st = b->st;
+	size_t i;
+
+	if (!st->next &&
+	    !(st->next = calloc(b->sh->v.nmatch + 1, sizeof(*st->next)))) {
+		b->rc = VIGIL_ENOMEM;
+		return;
+	}
+	anchors_scan(&c->anc, b->buf, b->len, on_anchor, b);
+	for (i = 0; i < c->nrest && !b->rc && !expired(b); i++) {
+		uint32_t id = c->rest[i];
+		int64_t k;
+
+		if ((b->targets & (1u << b->sh->v.match[id].target)) &&
+		    (k = verify(b, id, 0)) > 0)
+			b->rc = hit(b, id, (uint64_t)k);
+	}
+}
+
+/*
+ * Vectorscan matches a block of at most 4 GiB - 1. A larger object is
+ * matched in chunks that overlap by the widest bounded expression, so
+ * that each match of those lies whole in one chunk (an expression already
+ * reported is not counted again); then the expressions a chunk cannot
+ * show are looked for over the whole object (hschunk.h).
+ */
+static hs_error_t hs_chunks(struct bscan *b)
+{
+	const struct hschunk *c = chunk_info(b);
+
+	if (!c) {
+		b->rc = VIGIL_ENOMEM;
+		return HS_SUCCESS;
+	}
+	b->overlap = c->overlap;
+	for (;;) {
+		size_t n = b->len - b->at < HSCHUNK_BYTES ? b->len - b->at :
+							    HSCHUNK_BYTES;
+		hs_error_t e = hs_scan(b->sh->m.db,
+				       (const char *)b->buf + b->at,
+				       (unsigned)n, 0, b->s->scratch,
+				       on_match, b);
+
+		if (e != HS_SUCCESS)
+			return e;
+		if (b->at + n == b->len || expired(b))
+			break;
+		b->at += n - b->overlap;
+	}
+	b->at = 0; /* reports to come are no chunk's */
+	if (!b->rc)
+		blind_pass(b, c);
+	return HS_SUCCESS;
+}
+
 int bodyscan_run(struct vigil_scanner *s, size_t shard, const uint8_t *buf,
 		 size_t len, uint32_t targets)
 {
 	const struct shard *sh = &s->e->shards[shard];
-	struct bscan b = { s, sh, &s->st[shard], buf, len, targets, 0, 0 };
+	struct bscan b = { s, sh, &s->st[shard], buf, len, targets, 0, 0, 0, 0 };
 	hs_error_t e = HS_SUCCESS;
 	size_t i;
 
 	if (sh->m.anchored)
 		anchors_scan(&sh->m.anc, buf, len, on_anchor, &b);
-	if (sh->m.db && len <= UINT32_MAX && !b.rc)
-		e = hs_scan(sh->m.db, (const char *)buf, (unsigned)len, 0,
-			    s->scratch, on_match, &b);
+	if (sh->m.db && !b.rc)
+		e = len <= UINT32_MAX ?
+			    hs_scan(sh->m.db, (const char *)buf, (unsigned)len,
+				    0, s->scratch, on_match, &b) :
+			    hs_chunks(&b);
 	if (e != HS_SUCCESS && e != HS_SCAN_TERMINATED)
 		b.rc = VIGIL_EMATCHER;
+	b.overlap = 0; /* reports to come are no chunk's */
 	for (i = 0; i < sh->m.nnohs && !b.rc; i++)
 		on_match(sh->m.nohs[i], 0, 0, 0, &b);
 	if (sh->v.nfuzzy && (targets & (1u << TARGET_GRAPHICS)) &&

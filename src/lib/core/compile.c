@@ -109,6 +109,8 @@ static int ldb_tables(struct shard *s)
 			s->zero_ldb[s->nzero++] = (uint32_t)i;
 	}
 	s->ncounts = n;
+	if (!(s->chunk = calloc(1, sizeof(*s->chunk))))
+		return VIGIL_ENOMEM;
 	if (v->npcre &&
 	    !(s->pcre_code = calloc(v->npcre, sizeof(*s->pcre_code))))
 		return VIGIL_ENOMEM;

@@ -22,6 +22,7 @@
 #include "core/phishscan.h"
 #include "util/fileio.h"
 #include "match/hscache.h"
+#include "match/hschunk.h"
 #include "db/loader.h"
 #include "sig/pcre.h"
 
@@ -73,6 +74,9 @@ static void shard_free(struct shard *s)
 	for (i = 0; s->pcre_code && i < s->v.npcre; i++)
 		pcre2_code_free(atomic_load(&s->pcre_code[i]));
 	free(s->pcre_code);
+	if (s->chunk)
+		hschunk_free(atomic_load(s->chunk));
+	free(s->chunk);
 	for (i = 0; i < s->ncdb_re; i++)
 		regfree(&s->cdb_re[i]);
 	free(s->cdb_re);

@@ -13,6 +13,7 @@
 
 #include "db/sigset.h"
 #include "db/vdb.h"
+#include "match/hschunk.h"
 #include "match/hsdb.h"
 #include "vigil/vigil.h"
 
@@ -45,6 +46,8 @@ struct shard {
 	uint32_t *zero_ldb;	/* .ldb true without any match */
 	size_t nzero;
 	_Atomic(void *) *pcre_code; /* per PCRE subsignature, on first use */
+	_Atomic(struct hschunk *) *chunk; /* for objects over the block
+					   * limit, on first use */
 	regex_t *cdb_re;	/* per .cdb record, its file name expression */
 	size_t ncdb_re;		/* of them compiled (to free) */
 	struct phish_rx *phish_rx; /* per phishing list line, its regex

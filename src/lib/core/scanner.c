@@ -22,8 +22,11 @@
 #include "core/scanner_int.h"
 #include "match/magic.h"
 
-/* Objects are matched as one block; Vectorscan takes up to 4 GiB - 1. */
-#define SCAN_MAX_OBJECT_BYTES 0xffffffffull
+/* An object is addressed whole (a mapping or a buffer); one over
+ * Vectorscan's block of 4 GiB - 1 is matched in chunks (bodyscan.c). */
+#define SCAN_MAX_OBJECT_BYTES ((uint64_t)SIZE_MAX)
+/* A file's start asked for at once; the kernel reads ahead of the rest. */
+#define READ_AHEAD_BYTES ((size_t)256 << 20)
 
 static int state_new(struct shard_state *st, const struct shard *sh)
 {
@@ -283,7 +286,11 @@ int vigil_scanner_scan_fd(struct vigil_scanner *s, int fd,
 	map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
 	if (map == MAP_FAILED) /* not read: an error, never an empty file */
 		return errno == ENOMEM ? VIGIL_ENOMEM : VIGIL_EIO;
-	madvise(map, (size_t)st.st_size, MADV_SEQUENTIAL | MADV_WILLNEED);
+	/* two calls: the advice values are no flags to combine */
+	madvise(map, (size_t)st.st_size, MADV_SEQUENTIAL);
+	madvise(map, (size_t)st.st_size < READ_AHEAD_BYTES ?
+			     (size_t)st.st_size : READ_AHEAD_BYTES,
+		MADV_WILLNEED);
 	rc = scanner_scan_object(s, map, (size_t)st.st_size, res);
 	munmap(map, (size_t)st.st_size);
 	return rc;

@@ -308,7 +308,14 @@ static void enter(const struct choice *c, uint32_t id, struct anchor **ent,
 int anchors_build(const struct vdb_view *v, uint8_t *rtflags, uint8_t flag,
 		  struct anchors *out)
 {
-	size_t nm = v->nmatch ? v->nmatch : 1, n[ANCHOR_KINDS] = { 0 }, i;
+	return anchors_build_ids(v, NULL, v->nmatch, rtflags, flag, out);
+}
+
+int anchors_build_ids(const struct vdb_view *v, const uint32_t *ids,
+		      size_t nids, uint8_t *rtflags, uint8_t flag,
+		      struct anchors *out)
+{
+	size_t nm = nids ? nids : 1, n[ANCHOR_KINDS] = { 0 }, k;
 	struct anchor *ent[ANCHOR_KINDS] = {
 		calloc(nm * PF_STRIDE, sizeof(struct anchor)),
 		calloc(nm, sizeof(struct anchor)) };
@@ -317,14 +324,15 @@ int anchors_build(const struct vdb_view *v, uint8_t *rtflags, uint8_t flag,
 	memset(out, 0, sizeof(*out));
 	if (!ent[0] || !ent[1])
 		goto out;
-	for (i = 0; i < v->nmatch; i++) {
+	for (k = 0; k < nids; k++) {
+		uint32_t i = ids ? ids[k] : (uint32_t)k;
 		const struct vdb_matchable *m = &v->match[i];
 		struct choice c;
 
 		if (choose(v->code + m->code_off, m->code_len, &c) < 0 ||
 		    !verifiable(m, &c))
 			continue;
-		enter(&c, (uint32_t)i, ent, n);
+		enter(&c, i, ent, n);
 		rtflags[i] |= flag;
 	}
 	for (kind = 0, rc = 0; kind < ANCHOR_KINDS && !rc; kind++)

@@ -46,6 +46,10 @@ typedef int (*anchor_fn)(void *ctx, const struct anchor *a, size_t at);
  */
 int anchors_build(const struct vdb_view *v, uint8_t *rtflags, uint8_t flag,
 		  struct anchors *out);
+/* The same for the nids matchables listed in ids (all if ids is NULL). */
+int anchors_build_ids(const struct vdb_view *v, const uint32_t *ids,
+		      size_t nids, uint8_t *rtflags, uint8_t flag,
+		      struct anchors *out);
 /* Reports every anchor found in buf; returns what fn returned last. */
 int anchors_scan(const struct anchors *a, const uint8_t *buf, size_t len,
 		 anchor_fn fn, void *ctx);

@@ -3,7 +3,6 @@
  * Vectorscan pass over it (a memmem() per signature would read the object
  * once for each).
  */
-#include <limits.h>
 #include <pthread.h>
 #include <string.h>
 
@@ -64,19 +63,31 @@ const hs_database_t *magic_db(void)
 	return db;
 }
 
+/* Objects over Vectorscan's block limit are read in chunks this long,
+ * overlapping by the longest literal. */
+#define CHUNK_BYTES ((size_t)1 << 30)
+#define OVERLAP 16
+
+struct chunk {
+	struct magic_hits *h;
+	size_t at;	/* the chunk's offset in the object */
+	size_t seen;	/* matches ending here or before: an earlier chunk's */
+};
+
 static int on_hit(unsigned id, unsigned long long from,
 		  unsigned long long to, unsigned flags, void *ctx)
 {
-	struct magic_hits *h = ctx;
+	struct chunk *c = ctx;
 	const struct magic *m = &magics[id];
-	size_t *n = &h->n[m->kind];
-	unsigned long long start = to - m->len;
+	size_t *n = &c->h->n[m->kind];
+	unsigned long long start = c->at + to - m->len;
 
 	(void)from;
 	(void)flags;
-	if (start < m->back || *n >= MAGIC_PER_KIND)
+	if (c->at + to <= c->seen || start < m->back ||
+	    *n >= MAGIC_PER_KIND)
 		return 0;
-	h->at[m->kind][(*n)++] = (size_t)(start - m->back);
+	c->h->at[m->kind][(*n)++] = (size_t)(start - m->back);
 	return 0;
 }
 
@@ -84,12 +95,20 @@ int magic_find(hs_scratch_t *scratch, const uint8_t *buf, size_t len,
 	       struct magic_hits *h)
 {
 	const hs_database_t *d = magic_db();
+	struct chunk c = { h, 0, 0 };
 
 	memset(h, 0, sizeof(*h));
-	if (!d || len > UINT_MAX)
+	if (!d)
 		return VIGIL_EMATCHER;
-	if (hs_scan(d, (const char *)buf, (unsigned)len, 0, scratch, on_hit,
-		    h) != HS_SUCCESS)
-		return VIGIL_EMATCHER;
-	return 0;
+	for (;;) {
+		size_t n = len - c.at < CHUNK_BYTES ? len - c.at : CHUNK_BYTES;
+
+		if (hs_scan(d, (const char *)buf + c.at, (unsigned)n, 0,
+			    scratch, on_hit, &c) != HS_SUCCESS)
+			return VIGIL_EMATCHER;
+		if (c.at + n == len)
+			return 0;
+		c.seen = c.at + n;
+		c.at += n - OVERLAP;
+	}
 }

@@ -15,6 +15,20 @@
 #include "vigil/vigil.h"
 
 #define OUT_BLOCK_BYTES (256u * 1024)
+/* zlib and bzip2 count their input in 32 bits: more is fed in pieces. */
+#define IN_PIECE_BYTES ((size_t)1 << 30)
+
+/* The next piece of in[0, len) once the decoder used the last: its
+ * length (0: none left, or the last one not used up), *fed moved on. */
+static unsigned next_piece(size_t len, unsigned avail, size_t *fed)
+{
+	size_t n = len - *fed < IN_PIECE_BYTES ? len - *fed : IN_PIECE_BYTES;
+
+	if (avail)
+		return 0;
+	*fed += n;
+	return (unsigned)n;
+}
 
 void stream_out_init(struct stream_out *o, struct fmt_ctx *c, size_t max)
 {
@@ -44,6 +58,8 @@ void stream_gunzip(struct stream_out *o, const uint8_t *in, size_t len,
 {
 	gz_header h;
 	z_stream z;
+	size_t fed = 0;
+	unsigned n;
 	int zr = Z_OK;
 
 	memset(&z, 0, sizeof(z));
@@ -52,15 +68,17 @@ void stream_gunzip(struct stream_out *o, const uint8_t *in, size_t len,
 	h.name_max = name_cap ? (uInt)name_cap - 1 : 0;
 	if (!name_cap)
 		h.name = Z_NULL;
-	if (len > UINT32_MAX || inflateInit2(&z, 16 + MAX_WBITS) != Z_OK) {
+	if (inflateInit2(&z, 16 + MAX_WBITS) != Z_OK) {
 		o->err = "cannot start inflate";
 		o->nomem = 1; /* its decoder could not be allocated */
 		return;
 	}
 	inflateGetHeader(&z, &h);
-	z.next_in = (Bytef *)(uintptr_t)in;
-	z.avail_in = (uInt)len;
-	while (!room(o, len - z.avail_in)) {
+	while (!room(o, fed - z.avail_in)) {
+		if ((n = next_piece(len, z.avail_in, &fed)) != 0) {
+			z.next_in = (Bytef *)(uintptr_t)(in + fed - n);
+			z.avail_in = n;
+		}
 		z.next_out = o->b.data + o->b.len;
 		z.avail_out = OUT_BLOCK_BYTES;
 		zr = inflate(&z, Z_NO_FLUSH);
@@ -81,24 +99,28 @@ void stream_gunzip(struct stream_out *o, const uint8_t *in, size_t len,
 void stream_bunzip(struct stream_out *o, const uint8_t *in, size_t len)
 {
 	bz_stream z;
+	size_t fed = 0;
+	unsigned n;
 	int br = BZ_OK;
 
 	memset(&z, 0, sizeof(z));
-	if (len > UINT32_MAX || BZ2_bzDecompressInit(&z, 0, 0) != BZ_OK) {
+	if (BZ2_bzDecompressInit(&z, 0, 0) != BZ_OK) {
 		o->err = "cannot start bzip2";
 		o->nomem = 1; /* its decoder could not be allocated */
 		return;
 	}
-	z.next_in = (char *)(uintptr_t)in;
-	z.avail_in = (unsigned)len;
-	while (!room(o, len - z.avail_in)) {
+	while (!room(o, fed - z.avail_in)) {
+		if ((n = next_piece(len, z.avail_in, &fed)) != 0) {
+			z.next_in = (char *)(uintptr_t)(in + fed - n);
+			z.avail_in = n;
+		}
 		z.next_out = (char *)o->b.data + o->b.len;
 		z.avail_out = OUT_BLOCK_BYTES;
 		br = BZ2_bzDecompress(&z);
 		o->b.len += OUT_BLOCK_BYTES - z.avail_out;
 		if (br != BZ_OK)
 			break;
-		if (!z.avail_in && z.avail_out)
+		if (!z.avail_in && fed == len && z.avail_out)
 			break;
 	}
 	if (!o->stop && br != BZ_STREAM_END && !o->err)
@@ -164,24 +186,28 @@ void stream_unzstd(struct stream_out *o, const uint8_t *in, size_t len)
 void stream_inflate_raw(struct stream_out *o, const uint8_t *in, size_t len)
 {
 	z_stream z;
+	size_t fed = 0;
+	unsigned n;
 	int zr = Z_OK;
 
 	memset(&z, 0, sizeof(z));
-	if (len > UINT32_MAX || inflateInit2(&z, -MAX_WBITS) != Z_OK) {
+	if (inflateInit2(&z, -MAX_WBITS) != Z_OK) {
 		o->err = "cannot start inflate";
 		o->nomem = 1; /* its decoder could not be allocated */
 		return;
 	}
-	z.next_in = (Bytef *)(uintptr_t)in;
-	z.avail_in = (uInt)len;
-	while (!room(o, len - z.avail_in)) {
+	while (!room(o, fed - z.avail_in)) {
+		if ((n = next_piece(len, z.avail_in, &fed)) != 0) {
+			z.next_in = (Bytef *)(uintptr_t)(in + fed - n);
+			z.avail_in = n;
+		}
 		z.next_out = o->b.data + o->b.len;
 		z.avail_out = OUT_BLOCK_BYTES;
 		zr = inflate(&z, Z_NO_FLUSH);
 		o->b.len += OUT_BLOCK_BYTES - z.avail_out;
 		if (zr != Z_OK)
 			break;
-		if (!z.avail_in && z.avail_out)
+		if (!z.avail_in && fed == len && z.avail_out)
 			break;
 	}
 	if (!o->stop && zr != Z_STREAM_END && !o->err)

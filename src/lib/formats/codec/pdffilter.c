@@ -33,11 +33,12 @@ int pdf_flate(const uint8_t *in, size_t len, size_t max, struct vbuf *o,
 
 	for (;;) {
 		memset(&z, 0, sizeof(z));
-		if (len > UINT32_MAX ||
-		    inflateInit2(&z, raw ? -MAX_WBITS : MAX_WBITS) != Z_OK)
+		if (inflateInit2(&z, raw ? -MAX_WBITS : MAX_WBITS) != Z_OK)
 			return VIGIL_ENOMEM;
 		z.next_in = (Bytef *)(uintptr_t)in;
-		z.avail_in = (uInt)len;
+		/* zlib counts in 32 bits; 4 GiB in is more than any output
+		 * the limits let out */
+		z.avail_in = len > UINT32_MAX ? UINT32_MAX : (uInt)len;
 		do {
 			z.next_out = buf;
 			z.avail_out = sizeof(buf);

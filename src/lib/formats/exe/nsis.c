@@ -82,10 +82,11 @@ static int inflate_raw(const uint8_t *in, size_t len, size_t max,
 	int zr = Z_OK;
 
 	memset(&z, 0, sizeof(z));
-	if (len > UINT32_MAX || inflateInit2(&z, -MAX_WBITS) != Z_OK)
+	if (inflateInit2(&z, -MAX_WBITS) != Z_OK)
 		return -1;
 	z.next_in = (Bytef *)(uintptr_t)in;
-	z.avail_in = (uInt)len;
+	/* zlib counts in 32 bits; the output stops at max long before */
+	z.avail_in = len > UINT32_MAX ? UINT32_MAX : (uInt)len;
 	while (zr == Z_OK && out->len < max &&
 	       vbuf_reserve(out, NSIS_BLOCK_BYTES) == 0) {
 		z.next_out = out->data + out->len;
