@@ -1,0 +1,117 @@
+"""One plain file larger than Vectorscan's block of 4 GiB - 1, scanned
+whole: the engine matches it in chunks of 1 GiB, and what a chunk cannot
+show (a match across chunks with an unbounded gap, an absolute offset
+past the first chunk, a pattern with no anchor) is found another way.
+The file is sparse (holes read as zeros), so it costs no disk; every
+signature is planted once at a place that exercises one of those ways,
+and one signature planted nowhere must stay unreported."""
+import gzip
+import io
+import json
+import zipfile
+
+import pytest
+
+GIB = 1 << 30
+MIB = 1 << 20
+SIZE = 4 * GIB + 200 * MIB
+LIMITS = ["--max-filesize=5G", "--max-scansize=5G",
+          "--max-scantime=600000"]
+
+
+def _marker(i):
+    return b"vigil-bigfile-marker-%02d-" % i + bytes(range(65, 91))
+
+
+def _zip_with(data):
+    b = io.BytesIO()
+    with zipfile.ZipFile(b, "w", zipfile.ZIP_STORED) as z:
+        z.writestr("inside.bin", data)
+    return b.getvalue()
+
+
+PLANTS = {
+    100: _marker(1),                      # the first chunk
+    GIB - 5: _marker(2),                  # across the first chunk's end
+    4 * GIB + 10 * MIB: _marker(3),       # past the block limit
+    300: b"LDBPART-ONE-abcdefghijk",      # a logical signature's halves
+    4 * GIB + 20 * MIB: b"LDBPART-TWO-abcdefghijk",
+    GIB // 2: b"WILD-START-0123456789",   # A*B: A in chunk 0, B in chunk 4
+    4 * GIB + 30 * MIB: b"WILD-END-0123456789",
+    GIB // 2 + 64: b"vXqi",               # vX?i*lm?! has no anchor
+    4 * GIB + 31 * MIB: b"lmq!",
+    3000000000: b"ABS-OFFSET-3G-abcdefgh",
+    4400000000 - 0: b"ABS-OFFSET-4G3-abcdefgh",
+    SIZE - 100: b"EOF-MARK-abcdefghijklmnop",
+    4 * GIB + 40 * MIB: _zip_with(b"x" * 50 + _marker(4) + b"y" * 50),
+    100 * MIB: gzip.compress(b"z" * 1000 + _marker(5) + b"z" * 1000),
+}
+
+SIGS_NDB = [
+    ("Big.M1", _marker(1).hex()), ("Big.M2", _marker(2).hex()),
+    ("Big.M3", _marker(3).hex()), ("Big.M4", _marker(4).hex()),
+    ("Big.M5", _marker(5).hex()),
+    ("Big.Wild", b"WILD-START-0123456789".hex() + "*" +
+     b"WILD-END-0123456789".hex()),
+    ("Big.NoAnchor", "7658??69*6c6d??21"),
+    ("Big.Absent", _marker(9).hex()),
+]
+
+
+def _write(tmp):
+    f = tmp / "big.bin"
+    with open(f, "wb") as out:
+        out.truncate(SIZE)
+        for at, data in PLANTS.items():
+            out.seek(at)
+            out.write(data)
+    ndb = tmp / "big.ndb"
+    lines = ["%s:0:*:%s" % s for s in SIGS_NDB]
+    lines.append("Big.Abs3G:0:3000000000:%s" %
+                 b"ABS-OFFSET-3G-abcdefgh".hex())
+    lines.append("Big.Abs4G3:0:4400000000:%s" %
+                 b"ABS-OFFSET-4G3-abcdefgh".hex())
+    lines.append("Big.AbsWrong:0:3000000001:%s" %
+                 b"ABS-OFFSET-3G-abcdefgh".hex())
+    lines.append("Big.Eof:0:EOF-100:%s" % b"EOF-MARK-abcdefghijklmnop".hex())
+    ndb.write_text("\n".join(lines) + "\n")
+    ldb = tmp / "big.ldb"
+    ldb.write_text("Big.Ldb;Engine:51-255,Target:0;0&1;%s;%s\n" %
+                   (b"LDBPART-ONE-abcdefghijk".hex(),
+                    b"LDBPART-TWO-abcdefghijk".hex()))
+    return f, ndb, ldb
+
+
+@pytest.fixture(scope="module")
+def big(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("bigfile")
+    f, ndb, ldb = _write(tmp)
+    yield f, ndb, ldb
+    f.unlink()
+
+
+def test_every_way_of_matching_past_the_block_limit(vigil, big):
+    f, ndb, ldb = big
+    r = vigil("scan", "-z", "--json", "-d", ndb, "-d", ldb, *LIMITS, f,
+              timeout=900)
+    assert r.rc == 1, r.err
+    rep = json.loads(r.out.splitlines()[0])
+    found = {(d["object"], d["name"]) for d in rep["found"]}
+    top = {n for o, n in found if o == str(f)}
+    missing = {"Big.M1", "Big.M2", "Big.M3", "Big.M4", "Big.Wild",
+                   "Big.NoAnchor", "Big.Abs3G", "Big.Abs4G3", "Big.Eof",
+                   "Big.Ldb"} - top
+    assert not missing, (missing, found)
+    assert not top & {"Big.Absent", "Big.AbsWrong"}, found
+    inner = {n for o, n in found if o != str(f)}
+    assert "Big.M4" in inner, found  # the zip found past 4 GiB, opened
+    assert "Big.M5" in inner, found  # the gzip read over 4 GiB of input
+    assert rep["size"] == SIZE
+
+
+def test_over_the_size_limit_is_never_clean(vigil, big):
+    f, ndb, _ = big
+    r = vigil("scan", "--json", "-d", ndb, f)
+    rep = json.loads(r.out.splitlines()[0])
+    assert rep["status"] != "OK", rep
+    assert r.rc != 0
