@@ -40,6 +40,7 @@ bench: build
 	@sh bench/run.sh $(BUILD)
 	@python3 bench/containers.py $(BUILD)
 	@python3 bench/bigarchive.py $(BUILD)
+	@python3 bench/bigfile.py $(BUILD)
 	@python3 bench/bombs.py $(BUILD)
 	@python3 bench/daemon.py $(BUILD)
 	@python3 bench/onaccess.py $(BUILD)
