@@ -1,5 +1,5 @@
 """One plain file larger than Vectorscan's block of 4 GiB - 1, scanned
-whole: the engine matches it in chunks of 1 GiB, and what a chunk cannot
+whole: the engine matches it in chunks, and what a chunk cannot
 show (a match across chunks with an unbounded gap, an absolute offset
 past the first chunk, a pattern with no anchor) is found another way.
 The file is sparse (holes read as zeros), so it costs no disk; every
@@ -15,6 +15,8 @@ import pytest
 GIB = 1 << 30
 MIB = 1 << 20
 SIZE = 4 * GIB + 200 * MIB
+# where the last chunk starts: it is as long as a block (4 GiB - 64 KiB)
+LAST = SIZE - ((1 << 32) - (1 << 16))
 LIMITS = ["--max-filesize=5G", "--max-scansize=5G",
           "--max-scantime=600000"]
 
@@ -32,13 +34,14 @@ def _zip_with(data):
 
 PLANTS = {
     100: _marker(1),                      # the first chunk
-    GIB - 5: _marker(2),                  # across the first chunk's end
+    LAST - 5: _marker(2),                 # across the last chunk's start
     4 * GIB + 10 * MIB: _marker(3),       # past the block limit
     300: b"LDBPART-ONE-abcdefghijk",      # a logical signature's halves
     4 * GIB + 20 * MIB: b"LDBPART-TWO-abcdefghijk",
-    GIB // 2: b"WILD-START-0123456789",   # A*B: A in chunk 0, B in chunk 4
+    50 * MIB: b"WILD-START-0123456789",   # A*B: A in the first chunk, B in
+                                          # the last
     4 * GIB + 30 * MIB: b"WILD-END-0123456789",
-    GIB // 2 + 64: b"vXqi",               # vX?i*lm?! has no anchor
+    60 * MIB: b"vXqi",                    # vX?i*lm?! has no anchor
     4 * GIB + 31 * MIB: b"lmq!",
     3000000000: b"ABS-OFFSET-3G-abcdefgh",
     4400000000 - 0: b"ABS-OFFSET-4G3-abcdefgh",

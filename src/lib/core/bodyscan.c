@@ -578,19 +578,26 @@ static int expired(struct bscan *b)
 	return 1;
 }
 
-/* The expressions no chunk can show: by their anchors over the whole
- * object, the rest verified whole. */
-static void blind_pass(struct bscan *b, const struct hschunk *c)
+/* Anchor keys are at most this long (anchors.c: eight bytes and a stride). */
+#define ANCHOR_KEY_MAX 16
+
+/*
+ * The expressions no chunk can show: those allowed anywhere by their
+ * anchors, as far as a match may start before the last chunk (one that
+ * starts in it lies whole in it); the others verified in their windows.
+ */
+static void blind_pass(struct bscan *b, const struct hschunk *c, size_t last)
 {
 	struct shard_state *st = b->st;
-	size_t i;
+	size_t upto = last + c->reach + ANCHOR_KEY_MAX, i;
 
 	if (!st->next &&
 	    !(st->next = calloc(b->sh->v.nmatch + 1, sizeof(*st->next)))) {
 		b->rc = VIGIL_ENOMEM;
 		return;
 	}
-	anchors_scan(&c->anc, b->buf, b->len, on_anchor, b);
+	anchors_scan(&c->anc, b->buf, upto < b->len ? upto : b->len,
+		     on_anchor, b);
 	for (i = 0; i < c->nrest && !b->rc && !expired(b); i++) {
 		uint32_t id = c->rest[i];
 		int64_t k;
@@ -605,12 +612,15 @@ static void blind_pass(struct bscan *b, const struct hschunk *c)
  * Vectorscan matches a block of at most 4 GiB - 1. A larger object is
  * matched in chunks that overlap by the widest bounded expression, so
  * that each match of those lies whole in one chunk (an expression already
- * reported is not counted again); then the expressions a chunk cannot
- * show are looked for over the whole object (hschunk.h).
+ * reported is not counted again), the last chunk as long as a block, so
+ * that as few matches as can be start before it; then the expressions a
+ * chunk cannot show are looked for there (hschunk.h).
  */
 static hs_error_t hs_chunks(struct bscan *b)
 {
 	const struct hschunk *c = chunk_info(b);
+	size_t last = b->len - HSCHUNK_BYTES, n;
+	hs_error_t e;
 
 	if (!c) {
 		b->rc = VIGIL_ENOMEM;
@@ -618,22 +628,21 @@ static hs_error_t hs_chunks(struct bscan *b)
 	}
 	b->overlap = c->overlap;
 	for (;;) {
-		size_t n = b->len - b->at < HSCHUNK_BYTES ? b->len - b->at :
-							    HSCHUNK_BYTES;
-		hs_error_t e = hs_scan(b->sh->m.db,
-				       (const char *)b->buf + b->at,
-				       (unsigned)n, 0, b->s->scratch,
-				       on_match, b);
-
+		n = b->at >= last ? b->len - b->at :
+		    last + c->overlap - b->at < HSCHUNK_BYTES ?
+				    last + c->overlap - b->at :
+				    HSCHUNK_BYTES;
+		e = hs_scan(b->sh->m.db, (const char *)b->buf + b->at,
+			    (unsigned)n, 0, b->s->scratch, on_match, b);
 		if (e != HS_SUCCESS)
 			return e;
-		if (b->at + n == b->len || expired(b))
+		if (b->at >= last || expired(b))
 			break;
-		b->at += n - b->overlap;
+		b->at += n - c->overlap;
 	}
 	b->at = 0; /* reports to come are no chunk's */
 	if (!b->rc)
-		blind_pass(b, c);
+		blind_pass(b, c, last);
 	return HS_SUCCESS;
 }
 

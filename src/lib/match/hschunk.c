@@ -1,7 +1,7 @@
 /*
  * hschunk.c -- what matching an object in chunks needs to know of a
  * shard's Vectorscan database (hschunk.h): the overlap, and the
- * expressions a chunk cannot show, found another way.
+ * expressions a chunk cannot show, to be found another way.
  */
 #include "match/hschunk.h"
 
@@ -57,18 +57,37 @@ static int blind_ids(const struct vdb_view *v, const uint8_t *rtflags,
 	return 0;
 }
 
+/* The farthest any anchor of the table lies past its pattern's start. */
+static uint32_t reach(const struct anchors *a)
+{
+	uint32_t r = 0;
+	size_t k, i;
+
+	for (k = 0; k < ANCHOR_KINDS; k++)
+		for (i = 0; i < a->n[k]; i++)
+			if (a->ent[k][i].omax > r)
+				r = a->ent[k][i].omax;
+	return r;
+}
+
 static int build(const struct vdb_view *v, const uint8_t *rtflags,
 		 struct hschunk *c)
 {
 	uint8_t *got = calloc(v->nmatch ? v->nmatch : 1, 1);
-	uint32_t *ids = NULL;
-	size_t n = 0, i;
+	uint32_t *ids = NULL, *any = NULL;
+	size_t n = 0, nany = 0, i;
 	int rc = VIGIL_ENOMEM;
 
 	c->overlap = widest(v, rtflags);
 	if (!got || blind_ids(v, rtflags, c->overlap, &ids, &n) < 0 ||
-	    anchors_build_ids(v, ids, n, got, ANCHORED, &c->anc) < 0)
+	    !(any = calloc(n ? n : 1, sizeof(*any))))
 		goto out;
+	for (i = 0; i < n; i++) /* by anchors: those allowed anywhere */
+		if (v->match[ids[i]].off_kind == OFF_ANY)
+			any[nany++] = ids[i];
+	if (anchors_build_ids(v, any, nany, got, ANCHORED, &c->anc) < 0)
+		goto out;
+	c->reach = reach(&c->anc);
 	for (i = 0; i < n; i++) /* the rest, in place */
 		if (!got[ids[i]])
 			ids[c->nrest++] = ids[i];
@@ -78,6 +97,7 @@ static int build(const struct vdb_view *v, const uint8_t *rtflags,
 out:
 	free(got);
 	free(ids);
+	free(any);
 	return rc;
 }
 

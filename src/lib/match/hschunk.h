@@ -11,22 +11,25 @@
 #include "db/vdb.h"
 #include "match/anchors.h"
 
-/* Chunks of an object over the block limit (2^30 bytes: a round size
- * well inside the limit) and the widest overlap between them. */
-#define HSCHUNK_BYTES ((size_t)1 << 30)
+/* The longest chunk: the block limit, rounded down to 64 KiB. */
+#define HSCHUNK_BYTES (((size_t)1 << 32) - ((size_t)1 << 16))
 #define HSCHUNK_OVERLAP_MAX (1u << 20) /* bytes */
 
 /*
- * A chunk shows every match no wider than the overlap. The expressions
- * it cannot show ("blind": unbounded or wider, or placed by Vectorscan at
- * an absolute offset, which a chunk's start would move) are found over
- * the whole object by their anchors; the few without one are listed, to
- * be verified whole.
+ * A chunk shows every match no wider than the overlap, and the last chunk,
+ * the longest, every match that starts in it. The expressions a chunk
+ * cannot show ("blind": unbounded or wider, or placed by Vectorscan at an
+ * absolute offset, which a chunk's start would move) are looked for where
+ * no chunk shows them: those allowed anywhere by their anchors up to the
+ * last chunk's start, the others (and those without an anchor) verified
+ * over their windows.
  */
 struct hschunk {
 	uint32_t overlap;	/* the widest bounded expression, bytes */
-	struct anchors anc;	/* of the blind expressions with an anchor */
-	uint32_t *rest;		/* the blind ones without */
+	uint32_t reach;		/* the farthest an anchor lies past its
+				 * pattern's start, bytes */
+	struct anchors anc;	/* of the blind expressions allowed anywhere */
+	uint32_t *rest;		/* the other blind ones */
 	size_t nrest;
 };
 
