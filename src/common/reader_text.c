@@ -83,16 +83,31 @@ int rdr_find(struct rdr *r, const void *needle, size_t n)
 	return 1;
 }
 
+/* The first byte in p[0, n) equal to c (lower case) in either case. */
+static const uint8_t *first_nocase(const uint8_t *p, size_t n, int c)
+{
+	int up = c >= 'a' && c <= 'z' ? c - ('a' - 'A') : c;
+	const uint8_t *lo = memchr(p, c, n), *hi;
+
+	if (up == c)
+		return lo;
+	hi = memchr(p, up, lo ? (size_t)(lo - p) : n);
+	return hi ? hi : lo;
+}
+
 int rdr_find_nocase(struct rdr *r, const char *needle, size_t n)
 {
 	int first = lower((unsigned char)needle[0]);
+	const uint8_t *p;
 	size_t i, k;
 
 	if (r->failed || !n || n > r->len - r->pos)
 		return 0;
 	for (i = r->pos; i + n <= r->len; i++) {
-		if (lower(r->buf[i]) != first)
-			continue;
+		/* memchr's pace to the next candidate */
+		if (!(p = first_nocase(r->buf + i, r->len - n + 1 - i, first)))
+			return 0;
+		i = (size_t)(p - r->buf);
 		for (k = 1; k < n && lower(r->buf[i + k]) ==
 					     lower((unsigned char)needle[k]); k++)
 			;

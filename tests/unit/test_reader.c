@@ -107,6 +107,15 @@ static void finding(void **st)
 	rdr_skip(&r, 1);
 	assert_false(rdr_find_nocase(&r, "</script", 8));
 	assert_int_equal(r.pos, 12);
+	/* a letter first: either case, candidates of both cases before */
+	rdr_init(&r, "Dat dAtA dATa:", 14);
+	assert_true(rdr_find_nocase(&r, "data:", 5));
+	assert_int_equal(r.pos, 9);
+	rdr_init(&r, "dd DATA:", 8); /* ending where the buffer does */
+	assert_true(rdr_find_nocase(&r, "data:", 5));
+	assert_int_equal(r.pos, 3);
+	rdr_init(&r, "dd DATA", 7);
+	assert_false(rdr_find_nocase(&r, "data:", 5));
 }
 
 static void numbers(void **st)

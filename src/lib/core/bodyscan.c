@@ -650,7 +650,8 @@ int bodyscan_run(struct vigil_scanner *s, size_t shard, const uint8_t *buf,
 		 size_t len, uint32_t targets)
 {
 	const struct shard *sh = &s->e->shards[shard];
-	struct bscan b = { s, sh, &s->st[shard], buf, len, targets, 0, 0, 0, 0 };
+	struct bscan b = { .s = s, .sh = sh, .st = &s->st[shard], .buf = buf,
+			   .len = len, .targets = targets };
 	hs_error_t e = HS_SUCCESS;
 	size_t i;
 

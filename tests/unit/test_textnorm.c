@@ -1,0 +1,166 @@
+/*
+ * test_textnorm.c -- the text and HTML normalisers (core/textnorm.c,
+ * core/htmlnorm.c) against their definitions written out byte by byte
+ * here: letters lowered, whitespace runs one space, control bytes dropped
+ * (and for text, bytes over 0x7f); for HTML, comments removed and
+ * references decoded. Their blocks of sixteen and the bytes that send a
+ * block back to the byte-wise loop (a second space, a dropped byte, a
+ * space after a block's end, '<' and '&') are all exercised.
+ */
+#define _GNU_SOURCE
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "core/htmlnorm.h"
+#include "core/textnorm.h"
+#include "formats/codec/encoding.h"
+
+#define LEN 5003 /* not a multiple of a block */
+
+static size_t reference(const uint8_t *in, size_t len, uint8_t *out)
+{
+	size_t o = 0;
+	int space = 0;
+
+	for (size_t i = 0; i < len; i++) {
+		uint8_t c = in[i];
+
+		if ((c >= 9 && c <= 13) || c == ' ') {
+			if (!space)
+				out[o++] = ' ';
+			space = 1;
+			continue;
+		}
+		if (c < 32 || c > 127)
+			continue; /* dropped: a space run goes on past it */
+		out[o++] = c >= 'A' && c <= 'Z' ? c + 32 : c;
+		space = 0;
+	}
+	return o;
+}
+
+static size_t html_reference(const uint8_t *in, size_t len, uint8_t *out)
+{
+	size_t i = 0, o = 0, used;
+	int space = 0;
+
+	while (i < len) {
+		uint8_t c = in[i];
+
+		if (c == '<' && len - i >= 4 && !memcmp(in + i, "<!--", 4)) {
+			const uint8_t *e = memmem(in + i + 4, len - i - 4,
+						  "-->", 3);
+
+			i = e ? (size_t)(e - in) + 3 : len;
+			continue;
+		}
+		if (c == '&' && (used = enc_html_ref(in + i, len - i, &c)))
+			i += used;
+		else
+			i++;
+		if (c == ' ' || (c >= '\t' && c <= '\r')) {
+			if (!space)
+				out[o++] = ' ';
+			space = 1;
+		} else if (c > ' ') {
+			out[o++] = c >= 'A' && c <= 'Z' ? c + 32 : c;
+			space = 0;
+		}
+	}
+	return o;
+}
+
+/* Mostly plain text, with a given share of the bytes that matter. */
+static void fill(uint8_t *buf, size_t len, unsigned seed, int odd_pct)
+{
+	static const uint8_t odd[] = { ' ', '\n', '\t', '\r', 11, 12, 0, 8,
+				       14, 31, 127, 128, 0xff, 'A', 'Z',
+				       '@', '[', '<', '&', '!', '-', '>',
+				       '#', ';' };
+	static const char text[] = "The quick Brown fox, jumps over it. ";
+
+	srand(seed);
+	for (size_t i = 0; i < len; i++)
+		buf[i] = rand() % 100 < odd_pct ?
+				 odd[rand() % sizeof(odd)] :
+				 (uint8_t)text[rand() % (sizeof(text) - 1)];
+}
+
+static void same_as_definition(void **st)
+{
+	static uint8_t in[LEN], out[LEN], want[LEN];
+	static const int pct[] = { 0, 1, 3, 10, 50, 100 };
+
+	(void)st;
+	for (unsigned seed = 1; seed <= 60; seed++) {
+		size_t len = seed % 7 ? LEN : seed % LEN, n, m;
+
+		fill(in, len, seed, pct[seed % 6]);
+		n = textnorm(in, len, out);
+		m = reference(in, len, want);
+		assert_int_equal(n, m);
+		assert_memory_equal(out, want, n);
+		n = htmlnorm(in, len, out);
+		m = html_reference(in, len, want);
+		assert_int_equal(n, m);
+		assert_memory_equal(out, want, n);
+	}
+}
+
+/* A space that ends one block and one that starts the next: one space. */
+static void run_across_blocks(void **st)
+{
+	uint8_t in[48], out[48];
+	size_t n;
+
+	(void)st;
+	memset(in, 'a', sizeof(in));
+	in[15] = ' ';
+	in[16] = '\n';
+	in[31] = 0x80; /* dropped at a block's end, spaces around it */
+	in[30] = ' ';
+	in[32] = ' ';
+	n = textnorm(in, sizeof(in), out);
+	assert_int_equal(n, 45);
+	assert_int_equal(out[15], ' ');
+	assert_int_equal(out[16], 'a');
+	assert_int_equal(out[29], ' ');
+	assert_int_equal(out[30], 'a');
+}
+
+/* Comments and references between blocks of plain text. */
+static void html_pieces(void **st)
+{
+	static const char page[] =
+		"<HTML><Body>Some plain TEXT of a page &amp; more &#65;&#x42; "
+		"<!-- a comment of some length, Skipped -->after  the\tcomment"
+		" &lt;script&gt; <!-- open to the end";
+	uint8_t out[sizeof(page)], want[sizeof(page)];
+	size_t n, m;
+
+	(void)st;
+	for (size_t cut = 0; cut < sizeof(page) - 1; cut++) {
+		n = htmlnorm((const uint8_t *)page + cut, sizeof(page) - 1 - cut,
+			     out);
+		m = html_reference((const uint8_t *)page + cut,
+				   sizeof(page) - 1 - cut, want);
+		assert_int_equal(n, m);
+		assert_memory_equal(out, want, n);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(same_as_definition),
+		cmocka_unit_test(run_across_blocks),
+		cmocka_unit_test(html_pieces),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
