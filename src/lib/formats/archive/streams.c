@@ -58,7 +58,7 @@ void stream_gunzip(struct stream_out *o, const uint8_t *in, size_t len,
 {
 	gz_header h;
 	z_stream z;
-	size_t fed = 0;
+	size_t fed = 0, used;
 	unsigned n;
 	int zr = Z_OK;
 
@@ -83,8 +83,9 @@ void stream_gunzip(struct stream_out *o, const uint8_t *in, size_t len,
 		z.avail_out = OUT_BLOCK_BYTES;
 		zr = inflate(&z, Z_NO_FLUSH);
 		o->b.len += OUT_BLOCK_BYTES - z.avail_out;
-		if (zr == Z_STREAM_END && z.avail_in >= 2 &&
-		    z.next_in[0] == 0x1f && z.next_in[1] == 0x8b) {
+		used = fed - z.avail_in; /* read in the whole, across pieces */
+		if (zr == Z_STREAM_END && len - used >= 2 &&
+		    in[used] == 0x1f && in[used + 1] == 0x8b) {
 			inflateReset(&z); /* the next member */
 			continue;
 		}
