@@ -521,7 +521,8 @@ int par_offer(struct vigil_scanner *s, const struct par_job *j,
 }
 
 int par_each(struct vigil_scanner *s, const struct par_job *j, size_t n,
-	     par_size_fn size, par_run_fn run_fn, const char **limit)
+	     par_size_fn size, par_size_fn first, par_run_fn run_fn,
+	     const char **limit)
 {
 	struct par_job e = *j;
 	size_t i;
@@ -532,7 +533,7 @@ int par_each(struct vigil_scanner *s, const struct par_job *j, size_t n,
 		return PAR_SERIAL;
 	for (i = 0; i < n && rc == 0; i++) {
 		e.i = i;
-		e.pos = j->pos + (unsigned)i;
+		e.pos = j->pos + (unsigned)(first ? first(j->arg, i) : i);
 		e.cost = size ? size(j->arg, i) : 0;
 		if ((rc = make_room(s, 0)) == 0)
 			rc = queue(s, &e, run_fn, NULL);

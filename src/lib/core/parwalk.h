@@ -92,9 +92,12 @@ int par_self(struct vigil_scanner *s, const struct par_job *j,
  * for the helpers. */
 int par_redo(struct par *p);
 /* Hands entries 0 .. n-1 of j's container to the helpers, and waits for
- * them: as par_sync(). PAR_SERIAL: no helper could be made. */
+ * them: as par_sync(). first(arg, i), if not NULL, counts the entries
+ * announced before task i (a task may announce several). PAR_SERIAL: no
+ * helper could be made. */
 int par_each(struct vigil_scanner *s, const struct par_job *j, size_t n,
-	     par_size_fn size, par_run_fn run, const char **limit);
+	     par_size_fn size, par_size_fn first, par_run_fn run,
+	     const char **limit);
 /*
  * Waits for every task out and takes their results, in order: 0, 1 (the
  * scan stopped) or an error. *limit is set to a scan-wide limit the tasks

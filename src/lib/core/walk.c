@@ -497,9 +497,9 @@ int fmt_each(struct fmt_ctx *c, size_t n, const struct fmt_each_ops *ops,
 	int rc;
 
 	if (with_helpers(c) && (rc = settle(c->s)) == 0 &&
-	    (rc = par_each(c->s, &j, n, ops->size, par_task, &limit)) !=
-		    PAR_SERIAL) {
-		c->pos += (unsigned)n;
+	    (rc = par_each(c->s, &j, n, ops->size, ops->first, par_task,
+			   &limit)) != PAR_SERIAL) {
+		c->pos += (unsigned)(ops->first ? ops->first(arg, n) : n);
 		if (limit && rc >= 0) {
 			int r = scanner_limit(c->s, limit);
 

@@ -94,11 +94,15 @@ int fmt_child(struct fmt_ctx *c, const char *name, const uint8_t *buf,
  * returns; each reads the object's bytes, writes only its own memory).
  * size(arg, i), if not NULL, guesses the bytes entry i gives (the larger
  * start first). Results arrive as if the entries were read one after
- * another in order. Returns as fmt_child().
+ * another in order. An "entry" may be a run of the container's entries
+ * (a piece of a 7z): first(arg, i), if not NULL, counts the entries the
+ * ones before i announce (first(arg, n): all of them); without it, each
+ * announces one. Returns as fmt_child().
  */
 struct fmt_each_ops {
 	int (*each)(struct fmt_ctx *c, void *arg, size_t i);
 	uint64_t (*size)(void *arg, size_t i);
+	uint64_t (*first)(void *arg, size_t i);
 };
 int fmt_each(struct fmt_ctx *c, size_t n, const struct fmt_each_ops *ops,
 	     void *arg);

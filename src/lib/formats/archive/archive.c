@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "formats/archive/sevenz.h"
 #include "formats/archive/zip.h"
 #include "formats/archive/zipdir.h"
 #include "formats/format.h"
@@ -214,6 +215,12 @@ static int stream(struct fmt_ctx *c, const uint8_t *buf, size_t len,
 
 	if (!a)
 		return VIGIL_ENOMEM;
+	if (sevenz_is(buf, len) &&
+	    (rc = sevenz_extract(c, buf, len)) != SEVENZ_OTHER) {
+		archive_read_free(a);
+		return rc;
+	}
+	rc = 0;
 	enable_formats(a, fmt_type(c) == VIGIL_TYPE_COMPRESSED);
 	if (archive_read_open_memory(a, buf, len) != ARCHIVE_OK) {
 		rc = quiet ? 0 : failed(c, a, 0, "unreadable archive");

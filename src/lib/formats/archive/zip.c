@@ -180,7 +180,8 @@ static uint64_t entry_size(void *arg, size_t i)
 int zip_extract(struct fmt_ctx *c, const uint8_t *buf, size_t len,
 		const struct zipdir *zd)
 {
-	static const struct fmt_each_ops ops = { each_entry, entry_size };
+	static const struct fmt_each_ops ops = { each_entry, entry_size,
+						 NULL };
 	struct zip_walk z = { buf, len, zd };
 
 	if (zd->overlap)
