@@ -70,6 +70,10 @@ CHAINS = {
     "bcj-lzma": ["-m0=BCJ", "-m1=LZMA"],
     "arm-lzma2": ["-m0=ARM", "-m1=LZMA2"],
     "arm64-lzma2": ["-m0=ARM64", "-m1=LZMA2"],
+    "armt-lzma2": ["-m0=ARMT", "-m1=LZMA2"],
+    "ppc-lzma2": ["-m0=PPC", "-m1=LZMA2"],
+    "ia64-lzma2": ["-m0=IA64", "-m1=LZMA2"],
+    "sparc-lzma2": ["-m0=SPARC", "-m1=LZMA2"],
     "delta-lzma": ["-m0=Delta:4", "-m1=LZMA"],
     "non-solid": ["-ms=off"],
     "ppmd": ["-m0=PPMd"],
@@ -89,6 +93,18 @@ def test_every_chain_gives_every_file(vigil, tmp_path, chain):
                   for n in ("SevenZ.Mark", "SevenZ.Tail"))
     assert [x for x in _found(doc) if x[1] != str(arc)] == want, doc
     assert "warnings" not in doc, doc
+
+
+def test_coder_nobody_decodes_is_reported(vigil, tmp_path):
+    """A filter 7-Zip has and neither liblzma nor libarchive decodes
+    (Swap4): its files are Heuristics.Broken.7Zip, never clean (libarchive
+    alone gave a warning and OK)."""
+    _files(tmp_path / "in", random.Random(4))
+    arc = _seven(tmp_path / "w.7z", tmp_path / "in", "-m0=SWAP4",
+                 "-m1=LZMA2", ".")
+    doc = _report(vigil, _ndb(tmp_path), arc)
+    assert doc["status"] != "OK", doc
+    assert "Heuristics.Broken.7Zip" in [f["name"] for f in doc["found"]]
 
 
 @pytest.mark.parametrize("header", [False, True])

@@ -50,6 +50,7 @@ struct sz_walk {
 	const struct sz_header *h;
 	struct sz_unit *unit;
 	size_t nunits;
+	uint8_t *broken;	/* per folder: a coder nobody here decodes */
 };
 
 /* A folder being decoded from some point on. */
@@ -337,6 +338,10 @@ static int one_file(struct fmt_ctx *c, struct sz_run *r, size_t k)
 		return rc;
 	if (fo->encrypted)
 		return fmt_unreadable(c, "Heuristics.Encrypted.7Zip");
+	if (r->w->broken[s->folder]) { /* what 7-Zip would extract */
+		fmt_warn(c, "entry %s: coder not supported", name);
+		return fmt_unreadable(c, "Heuristics.Broken.7Zip");
+	}
 	if (s->size > fmt_max_child(c))
 		return fmt_too_big(c, name); /* as declared: not decoded */
 	return file_data(c, r, s, name);
@@ -543,19 +548,41 @@ static int load(const uint8_t *buf, size_t len, struct sz_header *h,
 	}
 }
 
-/* 1 if every folder that holds data is one liblzma decodes (or an
- * encrypted one, reported as such). */
-static int decodable(const struct sz_header *h)
+/* 1 if libarchive's 7z reader knows a coder liblzma does not: PPMd,
+ * bzip2, deflate, Deflate64, BCJ2 (which also makes a folder no chain). */
+static int libarchive_coder(uint64_t method)
 {
+	return method == 0x030401 || method == 0x040202 ||
+	       method == 0x040108 || method == 0x040109 ||
+	       method == 0x0303011b;
+}
+
+/*
+ * What each folder that holds data is (w->broken[i] set for one whose
+ * chain has a coder neither liblzma nor libarchive decodes: its files are
+ * reported, never clean): 1 if this reader reads the archive, 0 if
+ * libarchive must (a folder that is no chain, or needs one of its coders).
+ */
+static int decodable(struct sz_walk *w)
+{
+	const struct sz_header *h = w->h;
+
 	for (size_t i = 0; i < h->nfolders; i++) {
 		const struct sz_folder *f = &h->folder[i];
 		lzma_filter flt[SZ_MAX_CHAIN + 1];
 
 		if (!f->nstreams || f->encrypted)
 			continue;
-		if (!f->chain_len || filters(f, flt) < 0)
+		if (!f->chain_len)
 			return 0;
-		filters_free(flt);
+		if (filters(f, flt) >= 0) {
+			filters_free(flt);
+			continue;
+		}
+		for (unsigned k = 0; k < f->chain_len; k++)
+			if (libarchive_coder(f->chain[k].method))
+				return 0;
+		w->broken[i] = 1;
 	}
 	return 1;
 }
@@ -566,12 +593,14 @@ int sevenz_extract(struct fmt_ctx *c, const uint8_t *buf, size_t len)
 						 unit_first };
 	struct sz_header h;
 	struct vbuf hb[2] = { { 0 }, { 0 } };
-	struct sz_walk w = { buf, len, &h, NULL, 0 };
+	struct sz_walk w = { buf, len, &h, NULL, 0, NULL };
 	int rc = load(buf, len, &h, hb);
 
 	if (rc == SZ_NOMEM)
 		rc = VIGIL_ENOMEM;
-	else if (rc || !decodable(&h))
+	else if (!rc && !(w.broken = calloc(h.nfolders + 1, 1)))
+		rc = VIGIL_ENOMEM;
+	else if (rc || !decodable(&w))
 		rc = SEVENZ_OTHER;
 	else if (h.nfiles && (rc = build_units(&w)) == 0)
 		/* one unit: decoded here, its files matched by the helpers
@@ -579,6 +608,7 @@ int sevenz_extract(struct fmt_ctx *c, const uint8_t *buf, size_t len)
 		rc = w.nunits == 1 ? run_unit(c, &w, 0) :
 				     fmt_each(c, w.nunits, &ops, &w);
 	free(w.unit);
+	free(w.broken);
 	sz_free(&h);
 	vbuf_free(&hb[0]);
 	vbuf_free(&hb[1]);
