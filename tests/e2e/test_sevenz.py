@@ -8,6 +8,7 @@ import json
 import random
 import struct
 import subprocess
+import zlib
 
 import pytest
 
@@ -213,3 +214,38 @@ def test_container_positions_across_pieces(vigil, solid, tmp_path):
     for j in ("1", "2"):
         r = vigil("scan", "--no-summary", "-d", cdb, "-j", j, solid["arc"])
         assert "Cdb.Pos FOUND" in r.out and "Cdb.Wrong" not in r.out, r.out
+
+
+def _handmade(streams, files=b""):
+    """A 7z of one stored (Copy) folder cut into the given streams, with
+    the file records given (raw FilesInfo property bytes, or none)."""
+    data = b"".join(streams)
+    assert len(data) < 0x4000 and all(len(x) < 0x80 for x in streams[:-1])
+    size = bytes([0x80 | len(data) >> 8, len(data) & 0xff])
+    hdr = (b"\x01\x04"  # Header, MainStreamsInfo
+           b"\x06\x00\x01\x09" + size + b"\x00"  # PackInfo: one stream
+           b"\x07\x0b\x01\x00"  # UnpackInfo: one folder, not external
+           b"\x01\x01\x00"  # one coder: Copy
+           b"\x0c" + size + b"\x00"  # its size
+           b"\x08\x0d" + bytes([len(streams)]) +  # SubStreamsInfo
+           b"\x09" + bytes(len(x) for x in streams[:-1]) + b"\x00"
+           b"\x00" + files + b"\x00")
+    start = struct.pack("<QQI", len(data), len(hdr), zlib.crc32(hdr))
+    return (b"7z\xbc\xaf\x27\x1c\x00\x04" +
+            struct.pack("<I", zlib.crc32(start)) + start + data + hdr)
+
+
+def test_streams_no_record_names_are_scanned(vigil, tmp_path):
+    """Data the file records do not name (none at all, or fewer records
+    than streams) is still there in the archive: it is scanned, as files
+    without a name."""
+    streams = [b"a" * 100, b"b" * 50 + MARK + b"c" * 50]
+    one_name = (b"\x05\x01"  # FilesInfo, one file
+                b"\x11\x07\x00x\x00y\x00\x00\x00"  # its name "xy"
+                b"\x00")
+    for label, files in (("none", b""), ("fewer", one_name)):
+        arc = tmp_path / ("h-%s.7z" % label)
+        arc.write_bytes(_handmade(streams, files))
+        doc = _report(vigil, _ndb(tmp_path), arc)
+        assert ("SevenZ.Mark", "?") in _found(doc), (label, doc)
+        assert "warnings" not in doc, (label, doc)

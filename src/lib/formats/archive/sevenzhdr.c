@@ -311,13 +311,16 @@ static int unpack_info(struct sz_parse *p, struct sz_header *h)
 {
 	struct rdr *r = &p->r;
 	unsigned *npacked, *nout, *final;
+	size_t n;
 	int rc;
 
 	if (num(r) != K_FOLDER)
 		return SZ_DAMAGED;
-	h->nfolders = count(r);
-	if (rdr_failed(r) || rdr_u8(r) != 0) /* "external": not in 7-Zip's */
+	n = count(r);
+	if (n > SZ_MAX_FOLDERS || rdr_failed(r) ||
+	    rdr_u8(r) != 0) /* "external": 7-Zip never writes it */
 		return SZ_DAMAGED;
+	h->nfolders = n;
 	h->folder = table(h->nfolders, sizeof(*h->folder));
 	npacked = table(h->nfolders, sizeof(*npacked));
 	nout = table(h->nfolders, sizeof(*nout));
@@ -559,15 +562,13 @@ static int files_props(struct rdr *r, size_t nfiles, struct files_rec *fr)
 /* The files in order: a name each, the streams handed out in order to
  * those that have data. Streams no record names are files too (without
  * a name): their data is there to be scanned. */
-static int files(struct sz_parse *p, struct sz_header *h)
+static int files(struct sz_header *h, size_t nfiles,
+		 const struct files_rec *fr)
 {
-	struct files_rec fr = { 0 };
-	size_t nfiles = count(&p->r), s = 0, e = 0, in = 0, out = 0;
+	size_t s = 0, e = 0, in = 0, out = 0;
 
-	if (rdr_failed(&p->r) || files_props(&p->r, nfiles, &fr))
-		return SZ_DAMAGED;
 	h->file = table(nfiles + h->nstreams, sizeof(*h->file));
-	h->names = malloc(fr.names_len / 2 * 3 + nfiles + h->nstreams + 1);
+	h->names = malloc(fr->names_len / 2 * 3 + nfiles + h->nstreams + 1);
 	if (!h->file || !h->names)
 		return SZ_NOMEM;
 	for (size_t i = 0; i < nfiles + h->nstreams; i++) {
@@ -577,15 +578,15 @@ static int files(struct sz_parse *p, struct sz_header *h)
 		if (i >= nfiles && s >= h->nstreams)
 			break;
 		f->name = out;
-		if (fr.names && i < nfiles)
-			in += name16(fr.names + in, fr.names_len - in,
+		if (fr->names && i < nfiles)
+			in += name16(fr->names + in, fr->names_len - in,
 				     h->names + out, &w);
 		else
 			h->names[out] = '\0', w = 1;
 		out += w;
 		f->stream = SZ_NONE;
-		if (i < nfiles && bit(fr.empty_stream, i))
-			f->dir = !bit(fr.empty_file, e++);
+		if (i < nfiles && bit(fr->empty_stream, i))
+			f->dir = !bit(fr->empty_file, e++);
 		else if (s < h->nstreams)
 			f->stream = s++;
 		h->nfiles++;
@@ -596,7 +597,9 @@ static int files(struct sz_parse *p, struct sz_header *h)
 static int header(struct sz_parse *p, struct sz_header *h)
 {
 	struct rdr *r = &p->r;
+	struct files_rec fr = { 0 };
 	uint64_t id = num(r);
+	size_t nfiles = 0;
 	int rc;
 
 	if (id == K_ARCHIVE_PROPS) {
@@ -612,11 +615,15 @@ static int header(struct sz_parse *p, struct sz_header *h)
 		id = num(r);
 	}
 	if (id == K_FILES) {
-		if ((rc = files(p, h)) != 0)
-			return rc;
+		nfiles = count(r);
+		if (rdr_failed(r) || files_props(r, nfiles, &fr))
+			return SZ_DAMAGED;
 		id = num(r);
 	}
-	return id == K_END && !rdr_failed(r) ? 0 : SZ_DAMAGED;
+	if (id != K_END || rdr_failed(r))
+		return SZ_DAMAGED;
+	/* without file records, the streams are files without names */
+	return files(h, nfiles, &fr);
 }
 
 int sz_parse(const uint8_t *hdr, size_t n, uint64_t len, struct sz_header *h)

@@ -20,10 +20,12 @@
  * three filters and LZMA or LZMA2); longer or branching folders (BCJ2)
  * are marked, not decoded. */
 #define SZ_MAX_CHAIN 4
-/* Coders a folder may have at all, and pack streams, folders and files an
- * archive may have: more is taken for damage. */
+/* Coders a folder may have at all; pack streams, streams and files an
+ * archive may have, and folders (each takes about 200 bytes here): more
+ * leaves the archive to libarchive. */
 #define SZ_MAX_FOLDER_CODERS 32
-#define SZ_MAX_ITEMS (1u << 24)
+#define SZ_MAX_ITEMS (1u << 20)
+#define SZ_MAX_FOLDERS (1u << 18)
 
 /* 7z's codec ids, as the bytes read big-endian. */
 #define SZ_COPY 0x00
