@@ -96,6 +96,25 @@ def test_every_chain_gives_every_file(vigil, tmp_path, chain):
     assert "warnings" not in doc, doc
 
 
+@pytest.mark.parametrize("method", ["copy", "lzma1", "lzma2", "deflate",
+                                    "bzip2", "ppmd"])
+def test_archives_of_another_writer(vigil, tmp_path, method):
+    """7z archives written by libarchive (bsdtar), which lays out its
+    headers its own way: the same files found (deflate, bzip2 and PPMd
+    folders through libarchive's reader)."""
+    names = _files(tmp_path / "in", random.Random(method))
+    arc = tmp_path / ("b-%s.7z" % method)
+    subprocess.run(["bsdtar", "--format", "7zip", "--options",
+                    "7zip:compression=" + method, "-cf", str(arc), "-C",
+                    str(tmp_path / "in"), "."], check=True)
+    doc = _report(vigil, _ndb(tmp_path), arc)
+    want = sorted((n, "./" + f) for f in names
+                  for n in ("SevenZ.Mark", "SevenZ.Tail"))
+    # (bzip2's stream is also found by its signature inside the archive)
+    assert [x for x in _found(doc) if x[1].startswith("./")] == want, doc
+    assert "warnings" not in doc, doc
+
+
 def test_coder_nobody_decodes_is_reported(vigil, tmp_path):
     """A filter 7-Zip has and neither liblzma nor libarchive decodes
     (Swap4): its files are Heuristics.Broken.7Zip, never clean (libarchive

@@ -298,8 +298,12 @@ static int file_data(struct fmt_ctx *c, struct sz_run *r,
 	}
 	if (!r->scratch && !(r->scratch = malloc(SZ_SCRATCH_BYTES)))
 		return VIGIL_ENOMEM;
-	if (r->d.pos > s->at || dec_skip(c, &r->d, s->at, r->scratch))
-		return r->d.pos > s->at ? 0 : 1; /* streams overlap: none */
+	if (r->d.pos > s->at) { /* cannot be: streams follow each other */
+		fmt_warn(c, "entry %s: data behind the decoder", name);
+		return 0;
+	}
+	if (dec_skip(c, &r->d, s->at, r->scratch))
+		return 1;
 	if (r->d.err) {
 		fmt_warn(c, "entry %s: not decoded (%s before it)", name,
 			 r->d.err);
