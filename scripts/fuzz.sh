@@ -34,7 +34,8 @@ targets=${*:-"hashdb allow ndb ldb ign cvd cld vdb secthash cdb imp scan archive
 ftm compressed arj mspack mail binhex html rtf pdf ole2 tnef sis pe onenote mbr swf xdp hwpml msxml alz egg dmg hfsplus clamd_proto manifest \
 icap vigild_conf shield_rules shield_lines onaccess_reply updstate cvdsign \
 codec_aplib codec_encoding codec_explode codec_fastinflate codec_huffman \
-codec_inflate64 codec_lzma codec_nrv codec_pdf heur_image heur_imghash heur_exe heur_structured heur_links pdb wdb"}
+codec_inflate64 codec_lzma codec_nrv codec_pdf heur_image heur_imghash heur_exe heur_structured heur_links pdb wdb \
+sevenz sevenzhdr"}
 mkdir -p "$out/crashes" "$out/logs"
 failed=
 for t in $targets; do
