@@ -33,13 +33,10 @@ size_t lzma2_cuts(const uint8_t *in, size_t n, uint64_t min_out,
 		uint64_t head, size, packed;
 
 		if (ctl == 1 || ctl == 2) {
-			if (n - pos < 3)
-				break;
-			size = be16(in + pos + 1) + 1u;
-			if (ctl == 1 && pending.in == UINT64_MAX)
-				pending = (struct lzma2_cut){ pos, out };
 			head = 3;
-			packed = size;
+			if (n - pos < head)
+				break;
+			size = packed = be16(in + pos + 1) + 1u;
 		} else if (ctl >= 0x80) {
 			head = ctl >= 0xc0 ? CHUNK_HEAD_PROPS : CHUNK_HEAD;
 			if (n - pos < head)
@@ -47,19 +44,22 @@ size_t lzma2_cuts(const uint8_t *in, size_t n, uint64_t min_out,
 			size = ((uint64_t)(ctl & 0x1f) << 16 |
 				be16(in + pos + 1)) + 1;
 			packed = be16(in + pos + 3) + 1u;
-			if (ctl >= 0xe0 && pending.in == UINT64_MAX)
-				pending = (struct lzma2_cut){ pos, out };
-			if (ctl >= 0xc0 && pending.in != UINT64_MAX &&
-			    pending.out > cut[k - 1].out &&
-			    pending.out - cut[k - 1].out >= min_out &&
-			    k < max)
-				cut[k++] = pending;
-			pending.in = UINT64_MAX;
 		} else {
 			break;
 		}
 		if (packed > n - pos - head)
-			break;
+			break; /* runs past the end: no place to start at */
+		if (ctl == 1 || ctl >= 0xe0) {
+			if (pending.in == UINT64_MAX)
+				pending = (struct lzma2_cut){ pos, out };
+		}
+		if (ctl >= 0x80) {
+			if (ctl >= 0xc0 && pending.in != UINT64_MAX &&
+			    pending.out > cut[k - 1].out &&
+			    pending.out - cut[k - 1].out >= min_out && k < max)
+				cut[k++] = pending;
+			pending.in = UINT64_MAX;
+		}
 		pos += head + packed;
 		out += size;
 	}
