@@ -2,7 +2,9 @@
  * test_anchors.c -- the anchors matcher's first test (prefilter.c): the
  * AVX2 path and the generic one say the same for every place, letters
  * are compared without case, and the keys read at a place are the bytes
- * ending there.
+ * ending there; and the lookups behind it (anchors_scan), which pass over
+ * the rest of a run of one byte once its key was not found, still find
+ * every anchor next to and inside such runs.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -12,6 +14,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "match/anchors.h"
 #include "match/prefilter.h"
 
 #define BUF_LEN 4099 /* not a multiple of a block */
@@ -116,11 +119,79 @@ static void test_key_and_case(void **state)
 	free(b4);
 }
 
+struct hits {
+	size_t at[64];
+	size_t n;
+};
+
+static int hit(void *ctx, const struct anchor *a, size_t at)
+{
+	struct hits *h = ctx;
+
+	(void)a;
+	assert_true(h->n < 64);
+	h->at[h->n++] = at;
+	return 0;
+}
+
+/* One anchor of four bytes, and filters that let every key through, so
+ * that every place of a run is a lookup: for runs of NUL, spaces, 0xff
+ * and 'a' (a letter: never passed over), the anchor is three bytes of the
+ * run and a 0x01, planted at both sides of block edges, after another,
+ * near the buffer's end (the run then goes on to it). Every place it lies
+ * is reported, once, in order. */
+static void test_runs_keep_anchors(void **state)
+{
+	static uint8_t buf[3000];
+	static const uint8_t fills[] = { 0, ' ', 0xff, 'a' };
+	static const size_t ends[] = { 63, 64, 130, 131, 191, 1023, 1024,
+				       2990 };
+	size_t nb = ((size_t)1 << 11) + 1, want = sizeof(ends) / sizeof(*ends);
+	uint32_t *ones = malloc((nb - 1) * 4), *start = malloc(nb * 4);
+	struct anchor ent = { 0, 7, 0, 0 };
+	struct anchors a;
+
+	(void)state;
+	assert_non_null(ones);
+	assert_non_null(start);
+	memset(ones, 0xff, (nb - 1) * 4);
+	memset(&a, 0, sizeof(a));
+	a.bits[1] = ones;
+	a.start[1] = start;
+	a.ent[1] = &ent;
+	a.n[1] = 1;
+	a.lg[0] = a.lg[1] = 16;
+	for (size_t f = 0; f < sizeof(fills); f++) {
+		struct hits h = { { 0 }, 0 };
+		size_t bk;
+
+		memset(buf, fills[f], sizeof(buf));
+		buf[3] = 1;
+		ent.key = pf_key(buf, 3) >> 32;
+		bk = pf_word(pf_hash4((uint32_t)ent.key), 16);
+		for (size_t b = 0; b < nb; b++)
+			start[b] = b > bk;
+		buf[3] = fills[f];
+		for (size_t i = 0; i < want; i++)
+			buf[ends[i]] = 1;
+		assert_int_equal(anchors_scan(&a, buf, sizeof(buf), hit, &h), 0);
+		/* 64, 131 and 1024 follow a planted byte: their keys are
+		 * run, run, 0x01, 0x01 */
+		assert_int_equal(h.n, want - 3);
+		for (size_t i = 0, k = 0; i < want; i++)
+			if (buf[ends[i] - 1] == fills[f])
+				assert_int_equal(h.at[k++], ends[i] - 3);
+	}
+	free(ones);
+	free(start);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_paths_agree),
 		cmocka_unit_test(test_key_and_case),
+		cmocka_unit_test(test_runs_keep_anchors),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

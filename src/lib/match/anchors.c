@@ -352,6 +352,7 @@ out:
 struct scan {
 	const struct anchors *a;
 	const uint8_t *buf;
+	size_t len;
 	anchor_fn fn;
 	void *ctx;
 	uint64_t none[ANCHOR_KINDS];
@@ -382,19 +383,47 @@ static int probe(struct scan *s, int kind, uint64_t w, size_t at)
 	return 0;
 }
 
+/*
+ * After key w of four bytes (ending at buf[end], place j of its block) was
+ * looked up and is not in the table: if its bytes are one byte repeated
+ * (not a letter, which the key holds lowered), the places after it in the
+ * block where that byte goes on end the same key, so they need no lookup
+ * (a run of NULs in a binary passed the filter at every place: a false
+ * positive looked up millions of times). Their bits.
+ */
+static uint64_t same_run(const struct scan *s, uint32_t w, size_t end,
+			 unsigned j)
+{
+	uint8_t b = (uint8_t)w;
+	unsigned n = 0;
+
+	if (!s->have_none[1] || s->none[1] != w || w != b * 0x01010101u ||
+	    ((b | 0x20) >= 'a' && (b | 0x20) <= 'z'))
+		return 0;
+	while (j + 1 + n < PF_BLOCK && end + 1 + n < s->len &&
+	       s->buf[end + 1 + n] == b)
+		n++;
+	return n ? (~0ull >> (PF_BLOCK - n)) << (j + 1) : 0;
+}
+
 /* The places of a block that passed a filter (bit j: the anchor ending
  * at buf[base + j]), looked up in order. */
 static int lookup(struct scan *s, size_t base, uint64_t m0, uint64_t m1)
 {
-	for (uint64_t m = m0 | m1; m; m &= m - 1) {
-		unsigned j = (unsigned)__builtin_ctzll(m);
+	while (m0 | m1) {
+		unsigned j = (unsigned)__builtin_ctzll(m0 | m1);
 		size_t end = base + j;
-		uint64_t k = pf_key(s->buf, end);
+		uint64_t k = pf_key(s->buf, end), bit = 1ull << j;
 
-		if ((m0 >> j & 1) && probe(s, 0, k, end - 7))
+		if ((m0 & bit) && probe(s, 0, k, end - 7))
 			return 1;
-		if ((m1 >> j & 1) && probe(s, 1, k >> 32, end - 3))
-			return 1;
+		if (m1 & bit) {
+			if (probe(s, 1, k >> 32, end - 3))
+				return 1;
+			m1 &= ~same_run(s, (uint32_t)(k >> 32), end, j);
+		}
+		m0 &= ~bit;
+		m1 &= ~bit;
 	}
 	return 0;
 }
@@ -404,7 +433,7 @@ int anchors_scan(const struct anchors *a, const uint8_t *buf, size_t len,
 {
 	struct pf_filter f8 = { a->n[0] ? a->bits[0] : NULL, a->lg[0] };
 	struct pf_filter f4 = { a->n[1] ? a->bits[1] : NULL, a->lg[1] };
-	struct scan s = { a, buf, fn, ctx, { 0 }, { 0 } };
+	struct scan s = { a, buf, len, fn, ctx, { 0 }, { 0 } };
 	uint64_t m0[PF_CHUNK / PF_BLOCK], m1[PF_CHUNK / PF_BLOCK];
 	size_t base, n, i;
 
