@@ -357,6 +357,8 @@ struct scan {
 	void *ctx;
 	uint64_t none[ANCHOR_KINDS];
 	int have_none[ANCHOR_KINDS];
+	size_t run_start, run_end;	/* a run of run_byte, whose keys of */
+	uint8_t run_byte;		/* four bytes are not in the table */
 };
 
 /* The anchors of one kind whose key is w, starting at buf[at]: 1 if fn
@@ -384,32 +386,42 @@ static int probe(struct scan *s, int kind, uint64_t w, size_t at)
 }
 
 /*
- * After key w of four bytes (ending at buf[end], place j of its block) was
- * looked up and is not in the table: if its bytes are one byte repeated
- * (not a letter, which the key holds lowered), the places after it in the
- * block where that byte goes on end the same key, so they need no lookup
- * (a run of NULs in a binary passed the filter at every place: a false
- * positive looked up millions of times). Their bits.
+ * After key w of four bytes (ending at buf[end]) was looked up and is not
+ * in the table: if its bytes are one byte repeated (not a letter, which
+ * the key holds lowered), every place up to where that byte stops ends
+ * the same key and needs no lookup (a run of NULs in a binary passed the
+ * filter at every place: a false positive looked up millions of times).
+ * Notes the run.
  */
-static uint64_t same_run(const struct scan *s, uint32_t w, size_t end,
-			 unsigned j)
+static void same_run(struct scan *s, uint32_t w, size_t end)
 {
 	uint8_t b = (uint8_t)w;
-	unsigned n = 0;
+	size_t p = end + 1;
 
 	if (!s->have_none[1] || s->none[1] != w || w != b * 0x01010101u ||
 	    ((b | 0x20) >= 'a' && (b | 0x20) <= 'z'))
+		return;
+	while (p < s->len && s->buf[p] == b)
+		p++;
+	s->run_start = end - 3;
+	s->run_end = p;
+	s->run_byte = b;
+}
+
+/* The bits of a block at base for the places before the run's end. */
+static uint64_t in_run(const struct scan *s, size_t base)
+{
+	if (s->run_end <= base)
 		return 0;
-	while (j + 1 + n < PF_BLOCK && end + 1 + n < s->len &&
-	       s->buf[end + 1 + n] == b)
-		n++;
-	return n ? (~0ull >> (PF_BLOCK - n)) << (j + 1) : 0;
+	return s->run_end - base >= PF_BLOCK ? ~0ull :
+					       ~(~0ull << (s->run_end - base));
 }
 
 /* The places of a block that passed a filter (bit j: the anchor ending
  * at buf[base + j]), looked up in order. */
 static int lookup(struct scan *s, size_t base, uint64_t m0, uint64_t m1)
 {
+	m1 &= ~in_run(s, base);
 	while (m0 | m1) {
 		unsigned j = (unsigned)__builtin_ctzll(m0 | m1);
 		size_t end = base + j;
@@ -420,7 +432,8 @@ static int lookup(struct scan *s, size_t base, uint64_t m0, uint64_t m1)
 		if (m1 & bit) {
 			if (probe(s, 1, k >> 32, end - 3))
 				return 1;
-			m1 &= ~same_run(s, (uint32_t)(k >> 32), end, j);
+			same_run(s, (uint32_t)(k >> 32), end);
+			m1 &= ~in_run(s, base);
 		}
 		m0 &= ~bit;
 		m1 &= ~bit;
@@ -428,17 +441,28 @@ static int lookup(struct scan *s, size_t base, uint64_t m0, uint64_t m1)
 	return 0;
 }
 
+/* 1 if no place of the n from base can end an anchor: all lie in a run
+ * of NUL or 0xff bytes (never part of an anchor) whose keys of four were
+ * looked up, eight bytes or more from its start. */
+static int run_covers(const struct scan *s, size_t base, size_t n)
+{
+	return (s->run_byte == 0 || s->run_byte == 0xff) &&
+	       s->run_end >= base + n && s->run_start + 7 <= base;
+}
+
 int anchors_scan(const struct anchors *a, const uint8_t *buf, size_t len,
 		 anchor_fn fn, void *ctx)
 {
 	struct pf_filter f8 = { a->n[0] ? a->bits[0] : NULL, a->lg[0] };
 	struct pf_filter f4 = { a->n[1] ? a->bits[1] : NULL, a->lg[1] };
-	struct scan s = { a, buf, len, fn, ctx, { 0 }, { 0 } };
+	struct scan s = { a, buf, len, fn, ctx, { 0 }, { 0 }, 0, 0, 0 };
 	uint64_t m0[PF_CHUNK / PF_BLOCK], m1[PF_CHUNK / PF_BLOCK];
 	size_t base, n, i;
 
 	for (base = 0; base < len; base += n) {
 		n = len - base < PF_CHUNK ? len - base : PF_CHUNK;
+		if (run_covers(&s, base, n))
+			continue;
 		pf_masks(&f8, &f4, buf, len, base, n, m0, m1);
 		for (i = 0; i * PF_BLOCK < n; i++)
 			if ((m0[i] | m1[i]) &&
