@@ -187,12 +187,48 @@ static void test_runs_keep_anchors(void **state)
 	free(start);
 }
 
+/* An anchor whose last bytes are NULs, ending in a chunk that is NUL
+ * but for its start: the chunk is not passed over as blank, since the
+ * key's first byte lies in the chunk before. */
+static void test_blank_chunk_reads_back(void **state)
+{
+	static uint8_t buf[4096];
+	size_t nb = ((size_t)1 << 11) + 1, bk;
+	uint32_t *ones = malloc((nb - 1) * 4), *start = malloc(nb * 4);
+	struct anchor ent = { 0, 7, 0, 0 };
+	struct hits h = { { 0 }, 0 };
+	struct anchors a;
+
+	(void)state;
+	assert_non_null(ones);
+	assert_non_null(start);
+	memset(ones, 0xff, (nb - 1) * 4);
+	memset(buf, 0, sizeof(buf));
+	buf[PF_CHUNK - 1] = 1; /* "\x01\0\0\0" ends at PF_CHUNK + 2 */
+	ent.key = pf_key(buf, PF_CHUNK + 2) >> 32;
+	bk = pf_word(pf_hash4((uint32_t)ent.key), 16);
+	for (size_t b = 0; b < nb; b++)
+		start[b] = b > bk;
+	memset(&a, 0, sizeof(a));
+	a.bits[1] = ones;
+	a.start[1] = start;
+	a.ent[1] = &ent;
+	a.n[1] = 1;
+	a.lg[0] = a.lg[1] = 16;
+	assert_int_equal(anchors_scan(&a, buf, sizeof(buf), hit, &h), 0);
+	assert_int_equal(h.n, 1);
+	assert_int_equal(h.at[0], PF_CHUNK - 1);
+	free(ones);
+	free(start);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_paths_agree),
 		cmocka_unit_test(test_key_and_case),
 		cmocka_unit_test(test_runs_keep_anchors),
+		cmocka_unit_test(test_blank_chunk_reads_back),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -357,8 +357,8 @@ struct scan {
 	void *ctx;
 	uint64_t none[ANCHOR_KINDS];
 	int have_none[ANCHOR_KINDS];
-	size_t run_start, run_end;	/* a run of run_byte, whose keys of */
-	uint8_t run_byte;		/* four bytes are not in the table */
+	size_t run_end;		/* places before it end a key of four bytes
+				 * not in the table (in a run of one byte) */
 };
 
 /* The anchors of one kind whose key is w, starting at buf[at]: 1 if fn
@@ -389,9 +389,10 @@ static int probe(struct scan *s, int kind, uint64_t w, size_t at)
  * After key w of four bytes (ending at buf[end]) was looked up and is not
  * in the table: if its bytes are one byte repeated (not a letter, which
  * the key holds lowered), every place up to where that byte stops ends
- * the same key and needs no lookup (a run of NULs in a binary passed the
- * filter at every place: a false positive looked up millions of times).
- * Notes the run.
+ * the same key and needs no lookup (a run of a byte whose key is one of
+ * the filter's false positives passes it at every place; for runs of NUL
+ * in binaries that was millions of lookups, before keys of only NUL or
+ * 0xff were kept out of the filter). Notes the run.
  */
 static void same_run(struct scan *s, uint32_t w, size_t end)
 {
@@ -403,9 +404,7 @@ static void same_run(struct scan *s, uint32_t w, size_t end)
 		return;
 	while (p < s->len && s->buf[p] == b)
 		p++;
-	s->run_start = end - 3;
 	s->run_end = p;
-	s->run_byte = b;
 }
 
 /* The bits of a block at base for the places before the run's end. */
@@ -441,13 +440,26 @@ static int lookup(struct scan *s, size_t base, uint64_t m0, uint64_t m1)
 	return 0;
 }
 
-/* 1 if no place of the n from base can end an anchor: all lie in a run
- * of NUL or 0xff bytes (never part of an anchor) whose keys of four were
- * looked up, eight bytes or more from its start. */
-static int run_covers(const struct scan *s, size_t base, size_t n)
+/* 1 if no place of the n from base can end an anchor: the bytes of the
+ * keys that end there are all NUL or all 0xff (no anchor's). Stops at the
+ * first byte that differs. */
+static int blank_chunk(const uint8_t *buf, size_t base, size_t n)
 {
-	return (s->run_byte == 0 || s->run_byte == 0xff) &&
-	       s->run_end >= base + n && s->run_start + 7 <= base;
+	size_t i = base >= 7 ? base - 7 : 0;
+	uint8_t b = buf[i];
+	uint64_t w = b ? ~0ull : 0, x;
+
+	if (b != 0 && b != 0xff)
+		return 0;
+	for (; i + 8 <= base + n; i += 8) {
+		memcpy(&x, buf + i, 8);
+		if (x != w)
+			return 0;
+	}
+	for (; i < base + n; i++)
+		if (buf[i] != b)
+			return 0;
+	return 1;
 }
 
 int anchors_scan(const struct anchors *a, const uint8_t *buf, size_t len,
@@ -455,13 +467,13 @@ int anchors_scan(const struct anchors *a, const uint8_t *buf, size_t len,
 {
 	struct pf_filter f8 = { a->n[0] ? a->bits[0] : NULL, a->lg[0] };
 	struct pf_filter f4 = { a->n[1] ? a->bits[1] : NULL, a->lg[1] };
-	struct scan s = { a, buf, len, fn, ctx, { 0 }, { 0 }, 0, 0, 0 };
+	struct scan s = { a, buf, len, fn, ctx, { 0 }, { 0 }, 0 };
 	uint64_t m0[PF_CHUNK / PF_BLOCK], m1[PF_CHUNK / PF_BLOCK];
 	size_t base, n, i;
 
 	for (base = 0; base < len; base += n) {
 		n = len - base < PF_CHUNK ? len - base : PF_CHUNK;
-		if (run_covers(&s, base, n))
+		if (blank_chunk(buf, base, n))
 			continue;
 		pf_masks(&f8, &f4, buf, len, base, n, m0, m1);
 		for (i = 0; i * PF_BLOCK < n; i++)

@@ -83,6 +83,19 @@ static uint64_t test(const struct pf_filter *f, uint32_t h)
 	return (f->bits[pf_word(h, f->lg)] & m) == m;
 }
 
+/* Keys of NUL bytes only, or of 0xff only, are no anchor's (anchors.c
+ * never takes a run of those: they fill whole objects), so they never
+ * pass, however the filter's bits fall. */
+static int blank8(uint64_t k)
+{
+	return k == 0 || k == ~0ull;
+}
+
+static int blank4(uint32_t k)
+{
+	return k == 0 || k == ~0u;
+}
+
 void pf_block_generic(const struct pf_filter *f8, const struct pf_filter *f4,
 		      const uint8_t *buf, size_t base, size_t n, uint64_t *m8,
 		      uint64_t *m4)
@@ -92,9 +105,10 @@ void pf_block_generic(const struct pf_filter *f8, const struct pf_filter *f4,
 	for (size_t j = 0; j < n; j++) {
 		uint64_t k = pf_key(buf, base + j);
 
-		if (f8->bits && (base + j) % PF_STRIDE == PF_STRIDE - 1)
+		if (f8->bits && (base + j) % PF_STRIDE == PF_STRIDE - 1 &&
+		    !blank8(k))
 			a |= test(f8, pf_hash8(k)) << j;
-		if (f4->bits)
+		if (f4->bits && !blank4((uint32_t)(k >> 32)))
 			b |= test(f4, pf_hash4((uint32_t)(k >> 32))) << j;
 	}
 	if (base < 7) /* no key ends before its length */
@@ -153,11 +167,14 @@ AVX2 static unsigned four8(const struct pf_filter *f, const uint8_t *p)
 		4, 5, 6, 7, 5, 6, 7, 8, 6, 7, 8, 9, 7, 8, 9, 10);
 	__m256i v = lower(_mm256_broadcastsi128_si256(
 		_mm_loadu_si128((const __m128i *)(const void *)p)));
+	__m256i k = _mm256_shuffle_epi8(v, at);
+	__m256i h = mix8(_mm256_mullo_epi32(k, _mm256_set1_epi32((int)K_LO)));
+	__m256i blank = _mm256_or_si256(
+		_mm256_cmpeq_epi32(k, _mm256_setzero_si256()),
+		_mm256_cmpeq_epi32(k, _mm256_set1_epi32(-1)));
 
-	__m256i h = mix8(_mm256_mullo_epi32(_mm256_shuffle_epi8(v, at),
-					    _mm256_set1_epi32((int)K_LO)));
-
-	return (unsigned)_mm256_movemask_ps(_mm256_castsi256_ps(test8(f, h)));
+	return (unsigned)_mm256_movemask_ps(_mm256_castsi256_ps(
+		_mm256_andnot_si256(blank, test8(f, h))));
 }
 
 /* Keys of eight bytes ending at p[3], p[7] .. p[31]: bytes p[-4] ..
@@ -170,8 +187,15 @@ AVX2 static unsigned wide8(const struct pf_filter *f, const uint8_t *p)
 	__m256i h = mix8(_mm256_xor_si256(
 		_mm256_mullo_epi32(lo, _mm256_set1_epi32((int)K_LO)),
 		_mm256_mullo_epi32(hi, _mm256_set1_epi32((int)K_HI))));
+	const __m256i zero = _mm256_setzero_si256(), ones = _mm256_set1_epi32(-1);
+	__m256i blank = _mm256_or_si256(
+		_mm256_and_si256(_mm256_cmpeq_epi32(lo, zero),
+				 _mm256_cmpeq_epi32(hi, zero)),
+		_mm256_and_si256(_mm256_cmpeq_epi32(lo, ones),
+				 _mm256_cmpeq_epi32(hi, ones)));
 
-	return (unsigned)_mm256_movemask_epi8(test8(f, h)) & 0x88888888u;
+	return (unsigned)_mm256_movemask_epi8(_mm256_andnot_si256(
+		       blank, test8(f, h))) & 0x88888888u;
 }
 
 /* The masks of nb whole blocks from base: bytes from base - 7 to 8 past

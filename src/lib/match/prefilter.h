@@ -47,7 +47,8 @@ uint64_t pf_key(const uint8_t *buf, size_t end);
  * multiple of PF_BLOCK, n at most PF_CHUNK), into a mask per block: bit
  * j of m8[i] is set if a key of f8 may end at base + 64 i + j (a place of
  * the stride), of m4[i] likewise for f4 (every place; none nearer the
- * start than a key's length). A filter without bits is not tested. The
+ * start than a key's length; never for a key of only NUL or only 0xff
+ * bytes, which is no anchor's). A filter without bits is not tested. The
  * tests of a chunk are made before any is looked at, so that their cache
  * misses overlap.
  */
