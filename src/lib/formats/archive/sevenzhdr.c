@@ -1,9 +1,12 @@
 /*
  * sevenzhdr.c -- a 7z archive's headers, read through the bounded reader
  * (the layout is the one 7-Zip's 7zFormat.txt describes: property ids,
- * variable-length numbers, bit vectors). Every count is checked against
- * SZ_MAX_ITEMS and against what the header could hold before anything is
- * allocated; sizes that do not add up make the header damaged.
+ * variable-length numbers, bit vectors). Written here because no
+ * maintained library gives a 7z's layout without also decoding it in
+ * one piece (why Vigil reads 7z itself: sevenz.c). Every count is checked
+ * against SZ_MAX_ITEMS and against what the header could hold before
+ * anything is allocated; sizes that do not add up make the header
+ * damaged.
  */
 #include <libdeflate.h>
 #include <stdlib.h>
