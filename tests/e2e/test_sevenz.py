@@ -165,6 +165,22 @@ def test_cut_short_keeps_what_is_there(vigil, tmp_path):
     assert doc["status"] == "FOUND", doc
 
 
+def test_archive_appended_to_an_archive(vigil, tmp_path):
+    """A 7z after a 7z (and junk between): 7-Zip opens the first only,
+    another tool may look further; Vigil reads both, so a payload
+    cannot hide in the second (libarchive read neither: "Malformed")."""
+    clean, bad = tmp_path / "clean", tmp_path / "bad"
+    clean.mkdir()
+    (clean / "readme.txt").write_bytes(b"nothing here\n" * 100)
+    _files(bad, random.Random(9))
+    first = _seven(tmp_path / "1.7z", clean, ".")
+    second = _seven(tmp_path / "2.7z", bad, ".")
+    arc = tmp_path / "both.7z"
+    arc.write_bytes(first.read_bytes() + b"junk" * 10 + second.read_bytes())
+    doc = _report(vigil, _ndb(tmp_path), arc)
+    assert ("SevenZ.Mark", "a.txt") in _found(doc), doc
+
+
 def _lzma2_resets(arc, start):
     """Output offsets of the full resets in the LZMA2 stream at start."""
     data = arc.read_bytes()

@@ -134,48 +134,62 @@ static int hit(void *ctx, const struct anchor *a, size_t at)
 	return 0;
 }
 
-/* One anchor of four bytes, and filters that let every key through, so
- * that every place of a run is a lookup: for runs of NUL, spaces, 0xff
- * and 'a' (a letter: never passed over), the anchor is three bytes of the
- * run and a 0x01, planted at both sides of block edges, after another,
- * after a run of whole chunks (which, of NUL or 0xff, are passed over
- * without a filter test), near the buffer's end (the run then goes on to
- * it). Every place it lies is reported, once, in order. */
+/* A table of one four-byte anchor whose filter lets every key through,
+ * so that every place passes and is looked up. */
+#define ONE_LG 16
+#define ONE_WORDS ((size_t)1 << (ONE_LG - 5))
+
+struct one {
+	uint32_t ones[ONE_WORDS], start[ONE_WORDS + 1];
+	struct anchor ent;
+	struct anchors a;
+};
+
+/* Sets o's anchor to the four bytes that end at buf[end]. */
+static void one_anchor(struct one *o, const uint8_t *buf, size_t end)
+{
+	size_t bk;
+
+	memset(o->ones, 0xff, sizeof(o->ones));
+	o->ent = (struct anchor){ pf_key(buf, end) >> 32, 7, 0, 0 };
+	bk = pf_word(pf_hash4((uint32_t)o->ent.key), ONE_LG);
+	for (size_t b = 0; b <= ONE_WORDS; b++)
+		o->start[b] = b > bk;
+	memset(&o->a, 0, sizeof(o->a));
+	o->a.bits[1] = o->ones;
+	o->a.start[1] = o->start;
+	o->a.ent[1] = &o->ent;
+	o->a.n[1] = 1;
+	o->a.lg[0] = o->a.lg[1] = ONE_LG;
+}
+
+/* For runs of NUL, spaces, 0xff and 'a' (a letter: never passed over),
+ * the anchor is three bytes of the run and a 0x01, planted at both sides
+ * of block edges, after another, after a run of whole chunks (which, of
+ * NUL or 0xff, are passed over without a filter test), near the buffer's
+ * end (the run then goes on to it). Every place it lies is reported,
+ * once, in order. */
 static void test_runs_keep_anchors(void **state)
 {
 	static uint8_t buf[8192];
+	static struct one o;
 	static const uint8_t fills[] = { 0, ' ', 0xff, 'a' };
 	static const size_t ends[] = { 63, 64, 130, 131, 191, 1023, 1024,
 				       6150, 8180 };
-	size_t nb = ((size_t)1 << 11) + 1, want = sizeof(ends) / sizeof(*ends);
-	uint32_t *ones = malloc((nb - 1) * 4), *start = malloc(nb * 4);
-	struct anchor ent = { 0, 7, 0, 0 };
-	struct anchors a;
+	size_t want = sizeof(ends) / sizeof(*ends);
 
 	(void)state;
-	assert_non_null(ones);
-	assert_non_null(start);
-	memset(ones, 0xff, (nb - 1) * 4);
-	memset(&a, 0, sizeof(a));
-	a.bits[1] = ones;
-	a.start[1] = start;
-	a.ent[1] = &ent;
-	a.n[1] = 1;
-	a.lg[0] = a.lg[1] = 16;
 	for (size_t f = 0; f < sizeof(fills); f++) {
 		struct hits h = { { 0 }, 0 };
-		size_t bk;
 
 		memset(buf, fills[f], sizeof(buf));
 		buf[3] = 1;
-		ent.key = pf_key(buf, 3) >> 32;
-		bk = pf_word(pf_hash4((uint32_t)ent.key), 16);
-		for (size_t b = 0; b < nb; b++)
-			start[b] = b > bk;
+		one_anchor(&o, buf, 3);
 		buf[3] = fills[f];
 		for (size_t i = 0; i < want; i++)
 			buf[ends[i]] = 1;
-		assert_int_equal(anchors_scan(&a, buf, sizeof(buf), hit, &h), 0);
+		assert_int_equal(anchors_scan(&o.a, buf, sizeof(buf), hit, &h),
+				 0);
 		/* 64, 131 and 1024 follow a planted byte: their keys are
 		 * run, run, 0x01, 0x01 */
 		assert_int_equal(h.n, want - 3);
@@ -183,8 +197,6 @@ static void test_runs_keep_anchors(void **state)
 			if (buf[ends[i] - 1] == fills[f])
 				assert_int_equal(h.at[k++], ends[i] - 3);
 	}
-	free(ones);
-	free(start);
 }
 
 /* An anchor whose last bytes are NULs, ending in a chunk that is NUL
@@ -193,33 +205,16 @@ static void test_runs_keep_anchors(void **state)
 static void test_blank_chunk_reads_back(void **state)
 {
 	static uint8_t buf[4096];
-	size_t nb = ((size_t)1 << 11) + 1, bk;
-	uint32_t *ones = malloc((nb - 1) * 4), *start = malloc(nb * 4);
-	struct anchor ent = { 0, 7, 0, 0 };
+	static struct one o;
 	struct hits h = { { 0 }, 0 };
-	struct anchors a;
 
 	(void)state;
-	assert_non_null(ones);
-	assert_non_null(start);
-	memset(ones, 0xff, (nb - 1) * 4);
 	memset(buf, 0, sizeof(buf));
 	buf[PF_CHUNK - 1] = 1; /* "\x01\0\0\0" ends at PF_CHUNK + 2 */
-	ent.key = pf_key(buf, PF_CHUNK + 2) >> 32;
-	bk = pf_word(pf_hash4((uint32_t)ent.key), 16);
-	for (size_t b = 0; b < nb; b++)
-		start[b] = b > bk;
-	memset(&a, 0, sizeof(a));
-	a.bits[1] = ones;
-	a.start[1] = start;
-	a.ent[1] = &ent;
-	a.n[1] = 1;
-	a.lg[0] = a.lg[1] = 16;
-	assert_int_equal(anchors_scan(&a, buf, sizeof(buf), hit, &h), 0);
+	one_anchor(&o, buf, PF_CHUNK + 2);
+	assert_int_equal(anchors_scan(&o.a, buf, sizeof(buf), hit, &h), 0);
 	assert_int_equal(h.n, 1);
 	assert_int_equal(h.at[0], PF_CHUNK - 1);
-	free(ones);
-	free(start);
 }
 
 int main(void)

@@ -8,12 +8,14 @@
  * within fmt_max_child() bytes and the compression-ratio guard, and handed
  * to fmt_child(). Encrypted entries are reported, never passed as clean.
  */
+#define _GNU_SOURCE
 #include <archive.h>
 #include <archive_entry.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "formats/archive/sevenz.h"
+#include "formats/archive/sevenzhdr.h"
 #include "formats/archive/zip.h"
 #include "formats/archive/zipdir.h"
 #include "formats/format.h"
@@ -205,8 +207,8 @@ static int failed(struct fmt_ctx *c, struct archive *a, int opened,
 
 /* Through libarchive, which walks local headers; quiet: an archive that
  * does not open was only a guess (embedded.c), not worth a warning. */
-static int stream(struct fmt_ctx *c, const uint8_t *buf, size_t len,
-		  int quiet)
+static int la_stream(struct fmt_ctx *c, const uint8_t *buf, size_t len,
+		     int quiet)
 {
 	struct archive *a = archive_read_new();
 	struct archive_entry *ent;
@@ -215,12 +217,6 @@ static int stream(struct fmt_ctx *c, const uint8_t *buf, size_t len,
 
 	if (!a)
 		return VIGIL_ENOMEM;
-	if (sevenz_is(buf, len) &&
-	    (rc = sevenz_extract(c, buf, len)) != SEVENZ_OTHER) {
-		archive_read_free(a);
-		return rc;
-	}
-	rc = 0;
 	enable_formats(a, fmt_type(c) == VIGIL_TYPE_COMPRESSED);
 	if (archive_read_open_memory(a, buf, len) != ARCHIVE_OK) {
 		rc = quiet ? 0 : failed(c, a, 0, "unreadable archive");
@@ -238,6 +234,47 @@ out:
 	archive_read_free(a);
 	vbuf_free(&b);
 	return rc;
+}
+
+/*
+ * A 7z, by sevenz.c (by libarchive when that reader does not take it),
+ * then each 7z appended after the one before, up to SEVENZ_MAX_APPENDED
+ * (the embedded pass does not open a 7z inside an object that is one).
+ * Stops at one libarchive read: where it ended is not known.
+ */
+static int sevenz_chain(struct fmt_ctx *c, const uint8_t *buf, size_t len,
+			int quiet)
+{
+	size_t at = 0, end = 0;
+	int rc = 0;
+
+	for (unsigned k = 0; !rc && k <= SEVENZ_MAX_APPENDED; k++) {
+		const uint8_t *next;
+
+		if (k) {
+			next = end < len - at ?
+				       memmem(buf + at + end, len - at - end,
+					      "7z\xbc\xaf\x27\x1c", 6) :
+				       NULL;
+			if (!next)
+				break;
+			at = (size_t)(next - buf);
+		}
+		end = 0;
+		rc = sevenz_extract(c, buf + at, len - at, &end);
+		if (rc == SEVENZ_OTHER)
+			return la_stream(c, buf + at, len - at, quiet || k);
+		if (end < SZ_SIG_BYTES)
+			break;
+	}
+	return rc;
+}
+
+static int stream(struct fmt_ctx *c, const uint8_t *buf, size_t len,
+		  int quiet)
+{
+	return sevenz_is(buf, len) ? sevenz_chain(c, buf, len, quiet) :
+				     la_stream(c, buf, len, quiet);
 }
 
 int archive_extract(struct fmt_ctx *c, const uint8_t *buf, size_t len)

@@ -523,9 +523,10 @@ static int unpack_header(const uint8_t *buf, size_t len,
 }
 
 /* The archive's header into h, unpacked through the layers of packed
- * headers (into hb): 0, SZ_DAMAGED or SZ_NOMEM. */
+ * headers (into hb), and where the archive ends (its header's end): 0,
+ * SZ_DAMAGED or SZ_NOMEM. */
 static int load(const uint8_t *buf, size_t len, struct sz_header *h,
-		struct vbuf *hb)
+		struct vbuf *hb, size_t *end)
 {
 	size_t at, n;
 	const uint8_t *p;
@@ -534,6 +535,7 @@ static int load(const uint8_t *buf, size_t len, struct sz_header *h,
 	memset(h, 0, sizeof(*h));
 	if (sz_signature(buf, len, &at, &n, &ok) || !ok)
 		return SZ_DAMAGED;
+	*end = at + n;
 	if (!n)
 		return 0; /* an empty archive */
 	p = buf + at;
@@ -591,14 +593,15 @@ static int decodable(struct sz_walk *w)
 	return 1;
 }
 
-int sevenz_extract(struct fmt_ctx *c, const uint8_t *buf, size_t len)
+int sevenz_extract(struct fmt_ctx *c, const uint8_t *buf, size_t len,
+		   size_t *end)
 {
 	static const struct fmt_each_ops ops = { run_unit, unit_cost,
 						 unit_first };
 	struct sz_header h;
 	struct vbuf hb[2] = { { 0 }, { 0 } };
 	struct sz_walk w = { buf, len, &h, NULL, 0, NULL };
-	int rc = load(buf, len, &h, hb);
+	int rc = load(buf, len, &h, hb, end);
 
 	if (rc == SZ_NOMEM)
 		rc = VIGIL_ENOMEM;
