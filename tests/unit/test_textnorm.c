@@ -1,11 +1,10 @@
 /*
- * test_textnorm.c -- the text and HTML normalisers (core/textnorm.c,
- * core/htmlnorm.c) against their definitions written out byte by byte
- * here: letters lowered, whitespace runs one space, control bytes dropped
- * (and for text, bytes over 0x7f); for HTML, comments removed and
- * references decoded. Their blocks of sixteen and the bytes that send a
- * block back to the byte-wise loop (a second space, a dropped byte, a
- * space after a block's end, '<' and '&') are all exercised.
+ * test_textnorm.c -- the text normaliser (core/textnorm.c) against its
+ * definition written out byte by byte here: letters lowered, whitespace
+ * runs one space, control bytes and bytes over 0x7f dropped. Its blocks
+ * of sixteen and the bytes that send a block back to the byte-wise loop
+ * (a second space, a dropped byte, a space after a block's end) are all
+ * exercised. The HTML normaliser has test_htmlnorm.c.
  */
 #define _GNU_SOURCE
 #include <setjmp.h>
@@ -16,9 +15,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "core/htmlnorm.h"
 #include "core/textnorm.h"
-#include "formats/codec/encoding.h"
 
 #define LEN 5003 /* not a multiple of a block */
 
@@ -40,37 +37,6 @@ static size_t reference(const uint8_t *in, size_t len, uint8_t *out)
 			continue; /* dropped: a space run goes on past it */
 		out[o++] = c >= 'A' && c <= 'Z' ? c + 32 : c;
 		space = 0;
-	}
-	return o;
-}
-
-static size_t html_reference(const uint8_t *in, size_t len, uint8_t *out)
-{
-	size_t i = 0, o = 0, used;
-	int space = 0;
-
-	while (i < len) {
-		uint8_t c = in[i];
-
-		if (c == '<' && len - i >= 4 && !memcmp(in + i, "<!--", 4)) {
-			const uint8_t *e = memmem(in + i + 4, len - i - 4,
-						  "-->", 3);
-
-			i = e ? (size_t)(e - in) + 3 : len;
-			continue;
-		}
-		if (c == '&' && (used = enc_html_ref(in + i, len - i, &c)))
-			i += used;
-		else
-			i++;
-		if (c == ' ' || (c >= '\t' && c <= '\r')) {
-			if (!space)
-				out[o++] = ' ';
-			space = 1;
-		} else if (c > ' ') {
-			out[o++] = c >= 'A' && c <= 'Z' ? c + 32 : c;
-			space = 0;
-		}
 	}
 	return o;
 }
@@ -105,10 +71,6 @@ static void same_as_definition(void **st)
 		m = reference(in, len, want);
 		assert_int_equal(n, m);
 		assert_memory_equal(out, want, n);
-		n = htmlnorm(in, len, out);
-		m = html_reference(in, len, want);
-		assert_int_equal(n, m);
-		assert_memory_equal(out, want, n);
 	}
 }
 
@@ -133,33 +95,11 @@ static void run_across_blocks(void **st)
 	assert_int_equal(out[30], 'a');
 }
 
-/* Comments and references between blocks of plain text. */
-static void html_pieces(void **st)
-{
-	static const char page[] =
-		"<HTML><Body>Some plain TEXT of a page &amp; more &#65;&#x42; "
-		"<!-- a comment of some length, Skipped -->after  the\tcomment"
-		" &lt;script&gt; <!-- open to the end";
-	uint8_t out[sizeof(page)], want[sizeof(page)];
-	size_t n, m;
-
-	(void)st;
-	for (size_t cut = 0; cut < sizeof(page) - 1; cut++) {
-		n = htmlnorm((const uint8_t *)page + cut, sizeof(page) - 1 - cut,
-			     out);
-		m = html_reference((const uint8_t *)page + cut,
-				   sizeof(page) - 1 - cut, want);
-		assert_int_equal(n, m);
-		assert_memory_equal(out, want, n);
-	}
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(same_as_definition),
 		cmocka_unit_test(run_across_blocks),
-		cmocka_unit_test(html_pieces),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

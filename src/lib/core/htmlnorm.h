@@ -1,5 +1,7 @@
 /*
- * htmlnorm.h -- normalisation of HTML for target-3 signatures.
+ * htmlnorm.h -- the two normalised forms of an HTML page that clamscan
+ * matches besides the page's bytes, made byte for byte as clamscan makes
+ * them (its "nocomment.html" and "notags.html").
  */
 #ifndef VIGIL_CORE_HTMLNORM_H
 #define VIGIL_CORE_HTMLNORM_H
@@ -7,7 +9,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Writes at most len bytes to out; returns the normalised length. */
-size_t htmlnorm(const uint8_t *in, size_t len, uint8_t *out);
+#include "util/vbuf.h"
+
+/*
+ * Appends the page's tags form to tags and, when text is not NULL, its
+ * text form to text. 0 or VIGIL_ENOMEM.
+ */
+int htmlnorm(const uint8_t *in, size_t len, struct vbuf *tags,
+	     struct vbuf *text);
 
 #endif

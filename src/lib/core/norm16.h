@@ -1,9 +1,8 @@
 /*
  * norm16.h -- sixteen bytes of plain text normalised at once (SSE2, which
- * every x86-64 has), for the text and HTML normalisers: letters lowered,
- * whitespace made spaces, all sixteen out, when the block needs nothing
- * more (no byte dropped, no space after a space, and for HTML no '<' or
- * '&' that may open a comment or a reference). Returns 1 if done so, 0 to
+ * every x86-64 has), for the text normaliser: letters lowered, whitespace
+ * made spaces, all sixteen out, when the block needs nothing more (no
+ * byte dropped, no space after a space). Returns 1 if done so, 0 to
  * leave the block to the byte-wise loop. *space: the last byte out was a
  * space (in and out).
  */
@@ -15,11 +14,8 @@
 #ifdef __SSE2__
 #include <emmintrin.h>
 
-#define NORM16_TEXT 0 /* bytes over 0x7f dropped */
-#define NORM16_HTML 1 /* bytes over 0x7f kept; '<' and '&' handled */
-
-static inline int norm16(const uint8_t *in, uint8_t *out, unsigned *space,
-			 int html)
+/* Bytes over 0x7f are dropped, so they end a block too. */
+static inline int norm16(const uint8_t *in, uint8_t *out, unsigned *space)
 {
 	__m128i x = _mm_loadu_si128((const __m128i *)(const void *)in);
 	__m128i ws = _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8(8)),
@@ -32,11 +28,6 @@ static inline int norm16(const uint8_t *in, uint8_t *out, unsigned *space,
 				   _mm_cmplt_epi8(x, _mm_set1_epi8('Z' + 1)));
 	unsigned m = (unsigned)_mm_movemask_epi8(sp), stop;
 
-	if (html) {
-		ctl = _mm_and_si128(ctl, _mm_cmpgt_epi8(x, _mm_set1_epi8(-1)));
-		ctl = _mm_or_si128(ctl, _mm_cmpeq_epi8(x, _mm_set1_epi8('<')));
-		ctl = _mm_or_si128(ctl, _mm_cmpeq_epi8(x, _mm_set1_epi8('&')));
-	}
 	stop = (unsigned)_mm_movemask_epi8(ctl);
 	if (stop || (m & (m << 1 | *space)))
 		return 0;

@@ -177,6 +177,8 @@ void vigil_scanner_free(struct vigil_scanner *s)
 	for (i = 0; i < WALK_BUF_LEVELS; i++)
 		vbuf_free(&s->xbuf[i]);
 	free(s->norm);
+	vbuf_free(&s->html[0]);
+	vbuf_free(&s->html[1]);
 	free(s->exe);
 	pcrescan_scanner_free(s);
 	iconscan_free(s);

@@ -87,6 +87,7 @@ struct vigil_scanner {
 	struct vbuf pool;	/* NUL-terminated paths and warnings */
 	uint8_t *norm;
 	size_t normcap;
+	struct vbuf html[2];	/* a page's tags and text forms */
 	struct exeinfo *exe;	/* headers of the object being matched */
 	struct icon_cache *icons; /* its icons' metrics (iconscan.c) */
 	struct walk w;

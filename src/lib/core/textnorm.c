@@ -57,7 +57,7 @@ size_t textnorm(const uint8_t *in, size_t len, uint8_t *out)
 	while (i + 16 <= len) {
 		size_t k;
 
-		if (norm16(in + i, out + o, &space, NORM16_TEXT)) {
+		if (norm16(in + i, out + o, &space)) {
 			i += 16;
 			o += 16;
 			continue;

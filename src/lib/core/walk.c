@@ -28,6 +28,9 @@
 
 /* Longest name of a contained object kept in paths. */
 #define NAME_MAX_BYTES 200
+/* A page over this size has no text form matched (clamscan's
+ * MaxHTMLNoTags default); its tags form is matched whatever its size. */
+#define HTML_TEXT_MAX_BYTES (8u << 20)
 /* Output below this size is never judged by the compression ratio. */
 #define RATIO_MIN_BYTES (1u << 20)
 
@@ -55,7 +58,7 @@ static int scan_bodies(struct vigil_scanner *s, const uint8_t *buf,
 }
 
 static int scan_text(struct vigil_scanner *s, const uint8_t *buf,
-		     size_t len, int type, uint32_t targets)
+		     size_t len, uint32_t targets)
 {
 	size_t n;
 
@@ -67,9 +70,51 @@ static int scan_text(struct vigil_scanner *s, const uint8_t *buf,
 		s->norm = p;
 		s->normcap = len;
 	}
-	n = type == VIGIL_TYPE_HTML ? htmlnorm(buf, len, s->norm) :
-				      textnorm(buf, len, s->norm);
+	n = textnorm(buf, len, s->norm);
 	return scan_bodies(s, s->norm, n, targets);
+}
+
+static int allowlisted(struct vigil_scanner *s, const uint8_t *buf,
+		       size_t len, struct digests *d);
+
+/*
+ * One normalised form of a page, matched as clamscan matches its
+ * nocomment.html and notags.html: as an object of its own for file
+ * hashes, body and logical signatures, and allowlist entries (which drop
+ * what was found in it). 0, 1 or an error.
+ */
+static int scan_form(struct vigil_scanner *s, const struct vbuf *f,
+		     uint32_t targets)
+{
+	struct digests d = { 0 };
+	size_t first = s->det.n;
+	int rc;
+
+	if (!f->len)
+		return 0; /* clamscan does not scan an empty form */
+	if ((rc = hashscan_run(s, HT_FILE, f->data, f->len, &d)) == 0)
+		rc = scan_bodies(s, f->data, f->len, targets);
+	if (rc >= 0 && s->det.n > first && !verdict_has_limit(s, first) &&
+	    allowlisted(s, f->data, f->len, &d)) {
+		verdict_drop_matches(s, first);
+		if (rc == 1 && !s->w.stop)
+			rc = 0;
+	}
+	return rc;
+}
+
+static int scan_html(struct vigil_scanner *s, const uint8_t *buf,
+		     size_t len, uint32_t targets)
+{
+	struct vbuf *text = len <= HTML_TEXT_MAX_BYTES ? &s->html[1] : NULL;
+	int rc;
+
+	s->html[0].len = s->html[1].len = 0;
+	if ((rc = htmlnorm(buf, len, &s->html[0], text)) < 0)
+		return rc;
+	if ((rc = scan_form(s, &s->html[0], targets)) == 0 && text)
+		rc = scan_form(s, text, targets);
+	return rc;
 }
 
 /* 1 if the object's digest is on an allowlist. */
@@ -154,7 +199,10 @@ static int match_object(struct vigil_scanner *s, const uint8_t *buf,
 	    (type == VIGIL_TYPE_PE && (rc = secthash_scan(s, buf, len)) != 0) ||
 	    (rc = scan_bodies(s, buf, len, filetype_raw_targets(type))) != 0)
 		return rc;
-	return norm ? scan_text(s, buf, len, type, norm) : 0;
+	if (!norm)
+		return 0;
+	return type == VIGIL_TYPE_HTML ? scan_html(s, buf, len, norm) :
+					 scan_text(s, buf, len, norm);
 }
 
 static int unpack(struct vigil_scanner *s, const uint8_t *buf, size_t len,
@@ -351,8 +399,13 @@ static int match_new(struct vigil_scanner *s, const uint8_t *buf,
 	if (rc < 0)
 		return rc;
 	if (s->det.n > first && !verdict_has_limit(s, first) &&
-	    allowlisted(s, buf, len, &d))
+	    allowlisted(s, buf, len, &d)) {
 		verdict_drop_matches(s, first);
+		/* the detection that stopped the scan is gone: what follows
+		 * the trusted object is scanned, as clamscan does */
+		if (rc == 1 && !s->w.stop)
+			rc = 0;
+	}
 	*matched = verdict_has_match(s, first);
 	return rc;
 }
