@@ -59,6 +59,9 @@ static void tags_and_attributes(void **st)
 static void references(void **st)
 {
 	(void)st;
+	/* names of the ISO sets, with clamscan's code points */
+	check(S("<html>&aacgr;&ohm;&lang;&period;&Lang;"),
+	      S("<html>&#x03ac;&#x2126;&#x2329;.&lang;"), S(" "));
 	check(S("<html>&amp;&lt;&AMP;&bogus;&eacute;&pi;&#65;&#x42;&#0;"
 		"&#256;&#12290;&#65537;&#99999999999999999999999;&#65x &amp"),
 	      S("<html>&<&amp;&bogus;\xe9&#x03c0;ab\0&#x0100;.\x01\xff"

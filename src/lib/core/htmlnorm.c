@@ -24,8 +24,7 @@
  * HTML library produces clamscan's forms.
  *
  * Not done (listed in docs/signatures.md): pages encoded with Microsoft's
- * Script Encoder (#@~^) are not decoded, and named references outside
- * HTML 4.01's set are kept as written.
+ * Script Encoder (#@~^) are not decoded.
  */
 #include "core/htmlnorm.h"
 
