@@ -2,7 +2,8 @@
  * filetype.c -- content-based type recognition. Binary magic numbers are
  * tested first; then mail, by its header block whatever bytes the values
  * hold; then HTML, by markup among text that may carry a few stray
- * control bytes; then text, a first kilobyte free of the control bytes
+ * control bytes, or by ClamAV's markup rules in the first KiB of any
+ * data; then text, a first kilobyte free of the control bytes
  * that never occur in text. None of these can be steered away by one
  * byte. The type decides which ClamAV target types apply: target 0
  * always; 3 (HTML) and 7 (text) only to the normalised text, as in ClamAV.
@@ -398,9 +399,12 @@ int filetype_detect(const uint8_t *buf, size_t len)
 	    (is_text(buf, tsample) && mail_pair(buf, sample)))
 		return VIGIL_TYPE_MAIL;
 	/* markup among text with a few stray bytes (a NUL, a \x01 before
-	 * <html>) is still a page a browser renders */
-	if ((is_text(buf, tsample) || mostly_text(buf, sample)) &&
-	    has_markup(buf, len, sample))
+	 * <html>) is still a page a browser renders; and as ClamAV, any data
+	 * is when its rules find markup in the first KiB, whatever bytes are
+	 * around it (control bytes do not hide a page) */
+	if (((is_text(buf, tsample) || mostly_text(buf, sample)) &&
+	     has_markup(buf, len, sample)) ||
+	    has_markup(buf, tsample, 0))
 		return VIGIL_TYPE_HTML;
 	return is_text(buf, tsample) ? VIGIL_TYPE_TEXT : VIGIL_TYPE_BINARY;
 }
