@@ -1,0 +1,1 @@
+rule r { condition: filename matches /\.exe$/i and filename icontains "tmp" }

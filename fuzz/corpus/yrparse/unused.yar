@@ -1,0 +1,2 @@
+rule a { strings: $x = "a"
+ $y = "b" condition: $x }

@@ -1,0 +1,115 @@
+/*
+ * yrast.h -- a YARA rule file as the parser reads it (yrparse.c): rules
+ * with their tags, metadata, strings and condition, the condition as a
+ * tree of nodes. Everything is allocated from one arena and freed with
+ * the rule set.
+ */
+#ifndef VIGIL_YARA_YRAST_H
+#define VIGIL_YARA_YRAST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "yara/yrlex.h"
+
+enum yr_node_kind {
+	YN_BOOL, YN_INT, YN_FLOAT, YN_TEXT, YN_REGEX, YN_FILESIZE,
+	YN_ENTRYPOINT,
+	YN_STR,		/* $a; a: "at" offset or "in" range (op says) */
+	YN_COUNT,	/* #a; a: optional "in" range */
+	YN_OFFSET,	/* @a; a: optional index */
+	YN_LENGTH,	/* !a; a: optional index */
+	YN_IDENT,	/* a name: a rule, module, external or variable */
+	YN_MEMBER,	/* a.name */
+	YN_INDEX,	/* a[b] */
+	YN_CALL,	/* a(args...), args chained by next */
+	YN_INTFN,	/* uint8(a) ...: op is the keyword */
+	YN_UNARY,	/* op: YK_NOT, YT_MINUS, YT_TILDE, YK_DEFINED */
+	YN_BINARY,	/* a op b */
+	YN_RANGE,	/* (a..b) */
+	YN_ENUM,	/* (a, ...): values chained by next */
+	YN_SET,		/* strings: members (YN_STR, maybe wildcards) by
+			 * next, or none for "them" (op = YK_THEM) */
+	YN_RULESET,	/* rules: members (YN_IDENT, maybe wildcards) */
+	YN_QUANT,	/* all, any, none (op), or a: a number or percent */
+	YN_OF,		/* a: quantifier, b: set, c: optional range ("in") */
+	YN_FOR_OF,	/* a: quantifier, b: set, c: condition */
+	YN_FOR_IN,	/* a: quantifier, b: iterator, c: condition;
+			 * vars: the loop's variables by next */
+};
+
+struct yr_node {
+	enum yr_node_kind kind;
+	int op;			/* a token or keyword */
+	unsigned line, col;
+	int64_t i;		/* YN_INT, YN_BOOL; YN_QUANT: percent */
+	double f;
+	const char *s;		/* names and text (NUL-ended) */
+	size_t slen;
+	unsigned flags;		/* YN_REGEX: YR_RE_*; names: wildcard */
+	struct yr_node *a, *b, *c, *vars, *next;
+};
+
+enum yr_str_kind { YS_TEXT, YS_HEX, YS_REGEX };
+
+/* String modifiers. */
+#define YM_ASCII 0x001u
+#define YM_WIDE 0x002u
+#define YM_NOCASE 0x004u
+#define YM_FULLWORD 0x008u
+#define YM_PRIVATE 0x010u
+#define YM_XOR 0x020u
+#define YM_BASE64 0x040u
+#define YM_BASE64WIDE 0x080u
+
+struct yr_string {
+	const char *id;		/* without '$'; "" if anonymous */
+	enum yr_str_kind kind;
+	const char *value;	/* text bytes, hex body, or regex */
+	size_t len;
+	unsigned mods;		/* YM_* */
+	unsigned re_flags;	/* YR_RE_* */
+	int xor_min, xor_max;	/* with YM_XOR (0..255 without a range) */
+	const char *alphabet;	/* base64's custom alphabet, or NULL */
+	unsigned line;
+	int used;		/* referenced by the condition */
+};
+
+struct yr_meta {
+	const char *key;
+	int kind;		/* YN_TEXT, YN_INT, YN_BOOL */
+	const char *text;
+	int64_t i;
+};
+
+#define YR_RULE_GLOBAL 1u
+#define YR_RULE_PRIVATE 2u
+
+struct yr_rule {
+	const char *name;
+	unsigned flags;		/* YR_RULE_* */
+	unsigned line;
+	const char **tags;
+	size_t ntags;
+	struct yr_meta *meta;
+	size_t nmeta;
+	struct yr_string *strings;
+	size_t nstrings;
+	struct yr_node *cond;
+};
+
+struct yr_arena;
+
+struct yr_ruleset {
+	struct yr_arena *arena;
+	struct yr_rule *rules;
+	size_t nrules, caprules;
+	const char **imports;
+	size_t nimports;
+};
+
+void *yr_alloc(struct yr_arena **a, size_t n);
+char *yr_strdup(struct yr_arena **a, const char *s, size_t n);
+void yr_arena_free(struct yr_arena *a);
+
+#endif

@@ -1,0 +1,174 @@
+/*
+ * yrhex.c -- checks a YARA hex string the way yarac does: a sequence
+ * begins and ends with a byte or an alternative, never a jump; a jump's
+ * bounds are in order; an alternative holds sequences; unbounded jumps
+ * stay out of alternatives. The body is untrusted text read through its
+ * length only.
+ */
+#include "yara/yrhex.h"
+
+#include <stdio.h>
+#include <string.h>
+
+struct hx {
+	const char *p, *end;
+	char *err;
+	size_t cap;
+};
+
+static int fail(struct hx *h, const char *msg)
+{
+	snprintf(h->err, h->cap, "%s", msg);
+	return -1;
+}
+
+static void blank(struct hx *h)
+{
+	for (;;) {
+		while (h->p < h->end && strchr(" \t\r\n\f\v", *h->p) && *h->p)
+			h->p++;
+		if (h->end - h->p >= 2 && h->p[0] == '/' && h->p[1] == '/') {
+			while (h->p < h->end && *h->p != '\n')
+				h->p++;
+		} else if (h->end - h->p >= 2 && h->p[0] == '/' &&
+			   h->p[1] == '*') {
+			const char *e = NULL;
+
+			for (h->p += 2; h->p + 1 < h->end; h->p++)
+				if (h->p[0] == '*' && h->p[1] == '/') {
+					e = h->p + 2;
+					break;
+				}
+			h->p = e ? e : h->end;
+		} else {
+			return;
+		}
+	}
+}
+
+static int nibble(char c)
+{
+	return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'f') ||
+	       c == '?';
+}
+
+static int byte(struct hx *h)
+{
+	int neg = h->p < h->end && *h->p == '~';
+
+	h->p += neg;
+	if (h->end - h->p < 2 || !nibble(h->p[0]) || !nibble(h->p[1]))
+		return fail(h, "invalid hex string: a byte is two hex digits");
+	if (neg && h->p[0] == '?' && h->p[1] == '?')
+		return fail(h, "invalid hex string: ~?? matches nothing");
+	h->p += 2;
+	return 0;
+}
+
+static int number(struct hx *h, long *v)
+{
+	const char *s = h->p;
+
+	*v = 0;
+	while (h->p < h->end && *h->p >= '0' && *h->p <= '9') {
+		if (*v > 100000000)
+			return fail(h, "invalid hex string: jump too long");
+		*v = *v * 10 + (*h->p++ - '0');
+	}
+	return h->p > s ? 1 : 0;
+}
+
+/* At '[': a jump; unbounded ones only outside alternatives. */
+static int jump(struct hx *h, int depth)
+{
+	long lo = 0, hi = 0;
+	int have_lo, have_hi = 0, range = 0;
+
+	h->p++;
+	blank(h);
+	if ((have_lo = number(h, &lo)) < 0)
+		return -1;
+	blank(h);
+	if (h->p < h->end && *h->p == '-') {
+		range = 1;
+		h->p++;
+		blank(h);
+		if ((have_hi = number(h, &hi)) < 0)
+			return -1;
+		blank(h);
+	}
+	if (h->p >= h->end || *h->p != ']' || (!range && !have_lo))
+		return fail(h, "invalid hex string: malformed jump");
+	h->p++;
+	if (range && have_hi && have_lo && lo > hi)
+		return fail(h, "invalid hex string: invalid jump length");
+	if (range && !have_hi && depth)
+		return fail(h, "invalid hex string: unbounded jump inside "
+			       "an alternative");
+	return 0;
+}
+
+static int seq(struct hx *h, int depth);
+
+/* At '(': alternatives, each a sequence. */
+static int alternatives(struct hx *h, int depth)
+{
+	if (depth >= YR_HEX_MAX_DEPTH)
+		return fail(h, "invalid hex string: alternatives nested too deep");
+	h->p++;
+	for (;;) {
+		if (seq(h, depth + 1) < 0)
+			return -1;
+		blank(h);
+		if (h->p < h->end && *h->p == '|') {
+			h->p++;
+			continue;
+		}
+		if (h->p < h->end && *h->p == ')') {
+			h->p++;
+			return 0;
+		}
+		return fail(h, "invalid hex string: alternative not closed");
+	}
+}
+
+/* Items up to ')', '|' or the end; not empty, no jump first or last. */
+static int seq(struct hx *h, int depth)
+{
+	int n = 0, last_jump = 0, rc;
+
+	for (;;) {
+		blank(h);
+		if (h->p >= h->end || *h->p == ')' || *h->p == '|')
+			break;
+		if (*h->p == '[') {
+			if (!n)
+				return fail(h, "invalid hex string: a jump "
+					       "cannot come first");
+			rc = jump(h, depth);
+			last_jump = 1;
+		} else {
+			rc = *h->p == '(' ? alternatives(h, depth) : byte(h);
+			last_jump = 0;
+		}
+		if (rc < 0)
+			return -1;
+		n++;
+	}
+	if (!n)
+		return fail(h, "invalid hex string: empty");
+	if (last_jump)
+		return fail(h, "invalid hex string: a jump cannot come last");
+	return 0;
+}
+
+int yr_hex_check(const char *s, size_t n, char *err, size_t cap)
+{
+	struct hx h = { s, s + n, err, cap };
+
+	if (seq(&h, 0) < 0)
+		return -1;
+	if (h.p < h.end)
+		return fail(&h, "invalid hex string: unexpected character");
+	return 0;
+}

@@ -1,0 +1,334 @@
+/*
+ * yrparse.c -- a YARA rule file, read by recursive descent: imports and
+ * rules, each with its tags, metadata, strings and condition (yrexpr.c),
+ * and the checks yarac makes on them. Written here rather than taken from
+ * libyara: its parser builds yara's own bytecode, not a tree another
+ * matcher can compile (docs/yara.md).
+ */
+#include "yara/yrparse.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "yara/yrexpr.h"
+#include "yara/yrhex.h"
+#include "yara/yrmods.h"
+#include "yara/yrstate.h"
+#include "vigil/vigil.h"
+
+/* The modules a rule may import (those YARA documents). */
+static const char *const modules[] = {
+	"pe", "elf", "math", "hash", "dotnet", "magic", "console", "time",
+	"string", "cuckoo",
+};
+
+static const char *keep(struct yr_parser *p, const char *s, size_t n)
+{
+	char *d = yr_strdup(&p->rs->arena, s ? s : "", s ? n : 0);
+
+	return d ? d : yr_oom(p);
+}
+
+static int known_module(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(modules) / sizeof(*modules); i++)
+		if (!strcmp(modules[i], name))
+			return 1;
+	return 0;
+}
+
+static void import(struct yr_parser *p)
+{
+	const char **m;
+
+	if (p->tok.kind != YT_TEXT) {
+		yr_perr(p, "syntax error: module name expected");
+		return;
+	}
+	if (!known_module(p->tok.text)) {
+		yr_perr(p, "unknown module \"%s\"", p->tok.text);
+		return;
+	}
+	m = yr_alloc(&p->rs->arena, (p->rs->nimports + 1) * sizeof(*m));
+	if (!m) {
+		yr_oom(p);
+		return;
+	}
+	if (p->rs->nimports)
+		memcpy(m, p->rs->imports, p->rs->nimports * sizeof(*m));
+	m[p->rs->nimports] = keep(p, p->tok.text, p->tok.text_len);
+	p->rs->imports = m;
+	p->rs->nimports++;
+	yr_next(p);
+}
+
+/* Grows an arena array of n records by one; the new record. */
+static void *grow(struct yr_parser *p, void **arr, size_t *n, size_t size)
+{
+	char *a = yr_alloc(&p->rs->arena, (*n + 1) * size);
+
+	if (!a)
+		return yr_oom(p);
+	if (*n)
+		memcpy(a, *arr, *n * size);
+	*arr = a;
+	return a + (*n)++ * size;
+}
+
+static void tags(struct yr_parser *p, struct yr_rule *r)
+{
+	while (!p->failed && p->tok.kind == YT_IDENT) {
+		const char **t;
+		size_t i;
+
+		for (i = 0; i < r->ntags; i++)
+			if (!strcmp(r->tags[i], p->tok.text)) {
+				yr_perr(p, "duplicated tag \"%s\"", p->tok.text);
+				return;
+			}
+		t = grow(p, (void **)&r->tags, &r->ntags, sizeof(*t));
+		if (t)
+			*t = keep(p, p->tok.text, p->tok.text_len);
+		yr_next(p);
+	}
+}
+
+static void meta(struct yr_parser *p, struct yr_rule *r)
+{
+	while (!p->failed && p->tok.kind == YT_IDENT) {
+		struct yr_meta *m = grow(p, (void **)&r->meta, &r->nmeta,
+					 sizeof(*m));
+		int neg;
+
+		if (!m)
+			return;
+		m->key = keep(p, p->tok.text, p->tok.text_len);
+		yr_next(p);
+		if (!yr_expect(p, YT_ASSIGN))
+			return;
+		neg = yr_accept(p, YT_MINUS);
+		if (p->tok.kind == YT_TEXT && !neg) {
+			m->kind = YN_TEXT;
+			m->text = keep(p, p->tok.text, p->tok.text_len);
+		} else if (p->tok.kind == YT_INT) {
+			m->kind = YN_INT;
+			m->i = neg ? -p->tok.i : p->tok.i;
+		} else if ((p->tok.kind == YK_TRUE || p->tok.kind == YK_FALSE) &&
+			   !neg) {
+			m->kind = YN_BOOL;
+			m->i = p->tok.kind == YK_TRUE;
+		} else {
+			yr_perr(p, "syntax error: metadata value expected");
+			return;
+		}
+		yr_next(p);
+	}
+}
+
+static void one_string(struct yr_parser *p, struct yr_rule *r)
+{
+	struct yr_string *s;
+	const char *id = p->tok.text;
+	size_t i;
+
+	for (i = 0; *id && i < r->nstrings; i++)
+		if (!strcmp(r->strings[i].id, id)) {
+			yr_perr(p, "duplicated string identifier \"$%s\"", id);
+			return;
+		}
+	if (p->tok.wildcard) {
+		yr_perr(p, "syntax error: a string's name cannot end in '*'");
+		return;
+	}
+	if (!(s = grow(p, (void **)&r->strings, &r->nstrings, sizeof(*s))))
+		return;
+	s->id = keep(p, id, p->tok.text_len);
+	s->line = p->tok.line;
+	yr_next(p);
+	if (!yr_expect(p, YT_ASSIGN))
+		return;
+	if (p->tok.kind == YT_LBRACE) {
+		struct yr_token hex;
+
+		yr_lex_hex(&p->lx, &hex);
+		free(p->tok.text);
+		p->tok = hex;
+		if (hex.kind == YT_ERROR) {
+			yr_perr(p, "%s", p->lx.err);
+			return;
+		}
+		if (yr_hex_check(hex.text, hex.text_len, p->lx.err,
+				 sizeof(p->lx.err)) < 0) {
+			yr_perr(p, "%s", p->lx.err);
+			return;
+		}
+		s->kind = YS_HEX;
+	} else if (p->tok.kind == YT_TEXT) {
+		s->kind = YS_TEXT;
+		if (!p->tok.text_len) {
+			yr_perr(p, "empty string \"$%s\"", s->id);
+			return;
+		}
+	} else if (p->tok.kind == YT_REGEX) {
+		s->kind = YS_REGEX;
+		s->re_flags = p->tok.regex_flags;
+	} else {
+		yr_perr(p, "syntax error: string value expected");
+		return;
+	}
+	s->value = keep(p, p->tok.text, p->tok.text_len);
+	s->len = p->tok.text_len;
+	yr_next(p);
+	yr_modifiers(p, s);
+}
+
+static void strings(struct yr_parser *p, struct yr_rule *r)
+{
+	while (!p->failed && p->tok.kind == YT_STRID)
+		one_string(p, r);
+}
+
+static int rule_exists(const struct yr_ruleset *rs, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < rs->nrules; i++)
+		if (!strcmp(rs->rules[i].name, name))
+			return 1;
+	return 0;
+}
+
+/* Every string the condition does not use is an error, as in yarac. */
+static void all_used(struct yr_parser *p, const struct yr_rule *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->nstrings && !p->failed; i++)
+		if (!r->strings[i].used) {
+			p->tok.line = r->strings[i].line;
+			p->tok.col = 1;
+			yr_perr(p, "unreferenced string \"$%s\"", r->strings[i].id);
+		}
+}
+
+static void rule_body(struct yr_parser *p, struct yr_rule *r)
+{
+	if (!yr_expect(p, YT_LBRACE))
+		return;
+	if (yr_accept(p, YK_META) && yr_expect(p, YT_COLON))
+		meta(p, r);
+	if (yr_accept(p, YK_STRINGS) && yr_expect(p, YT_COLON)) {
+		strings(p, r);
+		if (!p->failed && !r->nstrings)
+			yr_perr(p, "syntax error: a string expected");
+	}
+	if (!yr_expect(p, YK_CONDITION) || !yr_expect(p, YT_COLON))
+		return;
+	r->cond = yr_parse_cond(p);
+	if (!p->failed)
+		all_used(p, r);
+	yr_expect(p, YT_RBRACE);
+}
+
+static void rule(struct yr_parser *p, unsigned flags)
+{
+	struct yr_rule r;
+
+	memset(&r, 0, sizeof(r));
+	r.flags = flags;
+	r.line = p->tok.line;
+	if (!yr_expect(p, YK_RULE))
+		return;
+	if (p->tok.kind != YT_IDENT) {
+		yr_perr(p, "syntax error: rule name expected");
+		return;
+	}
+	if (rule_exists(p->rs, p->tok.text)) {
+		yr_perr(p, "duplicated identifier \"%s\"", p->tok.text);
+		return;
+	}
+	r.name = keep(p, p->tok.text, p->tok.text_len);
+	yr_next(p);
+	if (yr_accept(p, YT_COLON))
+		tags(p, &r);
+	p->rule = &r;
+	rule_body(p, &r);
+	p->rule = NULL;
+	if (p->failed)
+		return;
+	if (p->rs->nrules >= YR_MAX_RULES) {
+		yr_perr(p, "too many rules (the limit is %u)", YR_MAX_RULES);
+		return;
+	}
+	if (p->rs->nrules == p->rs->caprules) {
+		size_t cap = p->rs->caprules ? p->rs->caprules * 2 : 64;
+		struct yr_rule *n = realloc(p->rs->rules, cap * sizeof(*n));
+
+		if (!n) {
+			yr_oom(p);
+			return;
+		}
+		p->rs->rules = n;
+		p->rs->caprules = cap;
+	}
+	p->rs->rules[p->rs->nrules++] = r;
+}
+
+static void top(struct yr_parser *p)
+{
+	unsigned flags = 0;
+
+	if (yr_accept(p, YK_IMPORT)) {
+		import(p);
+		return;
+	}
+	if (p->tok.kind == YK_INCLUDE) {
+		yr_perr(p, "include is not read yet: give each file itself");
+		return;
+	}
+	for (;;) {
+		if (yr_accept(p, YK_GLOBAL))
+			flags |= YR_RULE_GLOBAL;
+		else if (yr_accept(p, YK_PRIVATE))
+			flags |= YR_RULE_PRIVATE;
+		else
+			break;
+	}
+	rule(p, flags);
+}
+
+int yr_parse(struct yr_ruleset *rs, const char *src, size_t len,
+	     const struct yr_parse_opts *o, char *err, size_t errcap)
+{
+	struct yr_parser *p = calloc(1, sizeof(*p));
+	int rc;
+
+	if (!p)
+		return VIGIL_ENOMEM;
+	yr_lex_init(&p->lx, src, len);
+	p->rs = rs;
+	p->o = o;
+	p->err = err;
+	p->errcap = errcap;
+	if (errcap)
+		err[0] = 0;
+	yr_next(p);
+	while (!p->failed && p->tok.kind != YT_EOF)
+		top(p);
+	free(p->tok.text);
+	if (p->have_ahead)
+		free(p->ahead.text);
+	rc = p->failed;
+	free(p);
+	return rc;
+}
+
+void yr_ruleset_free(struct yr_ruleset *rs)
+{
+	free(rs->rules);
+	yr_arena_free(rs->arena);
+	memset(rs, 0, sizeof(*rs));
+}

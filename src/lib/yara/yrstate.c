@@ -1,0 +1,89 @@
+/*
+ * yrstate.c -- the parser's token helpers: the current token and one
+ * ahead, accepting and expecting kinds, errors with their place, nodes.
+ */
+#include "yara/yrstate.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "vigil/vigil.h"
+
+void *yr_perr(struct yr_parser *p, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	if (p->failed)
+		return NULL;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	snprintf(p->err, p->errcap, "%s:%u:%u: %s",
+		 p->o && p->o->file ? p->o->file : "<rules>", p->tok.line,
+		 p->tok.col, msg);
+	p->failed = -1;
+	return NULL;
+}
+
+void *yr_oom(struct yr_parser *p)
+{
+	if (!p->failed) {
+		snprintf(p->err, p->errcap, "out of memory");
+		p->failed = VIGIL_ENOMEM;
+	}
+	return NULL;
+}
+
+void yr_next(struct yr_parser *p)
+{
+	free(p->tok.text);
+	if (p->have_ahead) {
+		p->tok = p->ahead;
+		p->have_ahead = 0;
+	} else {
+		yr_lex_next(&p->lx, &p->tok);
+	}
+	if (p->tok.kind == YT_ERROR)
+		yr_perr(p, "%s", p->lx.err);
+}
+
+const struct yr_token *yr_peek(struct yr_parser *p)
+{
+	if (!p->have_ahead) {
+		yr_lex_next(&p->lx, &p->ahead);
+		p->have_ahead = 1;
+	}
+	return &p->ahead;
+}
+
+int yr_accept(struct yr_parser *p, enum yr_tok k)
+{
+	if (p->failed || p->tok.kind != k)
+		return 0;
+	yr_next(p);
+	return 1;
+}
+
+int yr_expect(struct yr_parser *p, enum yr_tok k)
+{
+	if (yr_accept(p, k))
+		return 1;
+	yr_perr(p, "syntax error: %s expected, found %s", yr_tok_name(k),
+		yr_tok_name(p->tok.kind));
+	return 0;
+}
+
+struct yr_node *yr_node(struct yr_parser *p, enum yr_node_kind kind)
+{
+	struct yr_node *n = yr_alloc(&p->rs->arena, sizeof(*n));
+
+	if (!n)
+		return yr_oom(p);
+	n->kind = kind;
+	n->line = p->tok.line;
+	n->col = p->tok.col;
+	return n;
+}
+

@@ -1,0 +1,54 @@
+/*
+ * yrstate.h -- the parser's state and its token helpers (yrstate.c),
+ * shared by the rule reader (yrparse.c), the modifiers (yrmods.c) and the
+ * condition reader (yrexpr.c).
+ */
+#ifndef VIGIL_YARA_YRSTATE_H
+#define VIGIL_YARA_YRSTATE_H
+
+#include <stddef.h>
+
+#include "yara/yrast.h"
+#include "yara/yrlex.h"
+
+/* Nesting of conditions, as YARA's limit on its parser's stack. */
+#define YR_MAX_DEPTH 128
+/* Rules in one set at most. */
+#define YR_MAX_RULES (1u << 20)
+
+struct yr_parse_opts {
+	const char *file;		/* for messages */
+	const char *const *externals;	/* names defined with -d */
+	size_t nexternals;
+};
+
+/* Variables of nested for loops in scope at most. */
+#define YR_MAX_LOOP_VARS 32
+
+struct yr_parser {
+	struct yr_lexer lx;
+	struct yr_token tok, ahead;
+	int have_ahead;
+	struct yr_ruleset *rs;
+	const struct yr_parse_opts *o;
+	char *err;
+	size_t errcap;
+	int failed;		/* -1 after an error, VIGIL_ENOMEM */
+	struct yr_rule *rule;	/* the rule being read */
+	const char *vars[YR_MAX_LOOP_VARS];
+	int nvars;
+	int in_for_of;		/* "$", "#", "@" and "!" alone are allowed */
+	int depth;
+};
+
+/* Reports an error at the current token (the first one only); NULL. */
+void *yr_perr(struct yr_parser *p, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void *yr_oom(struct yr_parser *p);
+void yr_next(struct yr_parser *p);
+const struct yr_token *yr_peek(struct yr_parser *p);
+int yr_accept(struct yr_parser *p, enum yr_tok k);
+int yr_expect(struct yr_parser *p, enum yr_tok k);
+struct yr_node *yr_node(struct yr_parser *p, enum yr_node_kind kind);
+
+#endif
