@@ -67,6 +67,7 @@ BAD = {
     "loop variable reused":
         'rule a { condition: for any i in (1..2) : ( for any i in (1..2) : ( i ) ) }',
     "unterminated regex": 'rule a { strings: $x = /a condition: $x }',
+    "division by zero": 'rule a { condition: filesize \\ 0 == 1 }',
 }
 
 

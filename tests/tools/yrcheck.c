@@ -9,34 +9,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "readfile.h"
 #include "yara/yrparse.h"
 
 #define MAX_EXTERNALS 64
 #define MAX_FILE_BYTES (64u << 20)
-
-static char *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf = malloc(MAX_FILE_BYTES);
-
-	*len = 0;
-	if (f && buf)
-		*len = fread(buf, 1, MAX_FILE_BYTES, f);
-	if (f)
-		fclose(f);
-	if (!f || !buf || *len == MAX_FILE_BYTES) {
-		free(buf);
-		return NULL;
-	}
-	return buf;
-}
 
 static int check(const char *path, const struct yr_parse_opts *o)
 {
 	struct yr_ruleset rs;
 	char err[1024];
 	size_t len;
-	char *src = slurp(path, &len);
+	char *src = read_whole(path, MAX_FILE_BYTES, &len);
 	int rc;
 
 	if (!src) {

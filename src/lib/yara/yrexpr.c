@@ -463,8 +463,12 @@ static struct yr_node *binary(struct yr_parser *p, struct yr_node *left,
 	n->op = op;
 	n->a = left;
 	yr_next(p);
-	if (op != YK_MATCHES)
+	if (op != YK_MATCHES) {
 		n->b = expr(p, bp + 1);
+		if (n->b && (op == YT_BSLASH || op == YT_PERCENT) &&
+		    n->b->kind == YN_INT && n->b->i == 0)
+			return yr_perr(p, "division by zero"); /* as yarac */
+	}
 	else if (p->tok.kind != YT_REGEX)
 		return yr_perr(p, "syntax error: a regular expression expected");
 	else if ((n->b = yr_node(p, YN_REGEX)) && (n->b->s = name_of(p))) {

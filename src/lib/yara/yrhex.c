@@ -8,13 +8,42 @@
 #include "yara/yrhex.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "vigil/vigil.h"
 
 struct hx {
 	const char *p, *end;
 	char *err;
 	size_t cap;
+	int oom;
 };
+
+static int hexdig(char c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10;
+}
+
+/* A new item at the end of seq (when a program is being built). */
+static struct yr_hex_item *add(struct hx *h, struct yr_hex_seq *seq)
+{
+	if (!seq)
+		return NULL;
+	if (seq->n == seq->cap) {
+		uint32_t cap = seq->cap ? seq->cap * 2 : 8;
+		struct yr_hex_item *it = realloc(seq->items, cap * sizeof(*it));
+
+		if (!it) {
+			h->oom = 1;
+			return NULL;
+		}
+		seq->items = it;
+		seq->cap = cap;
+	}
+	memset(&seq->items[seq->n], 0, sizeof(seq->items[0]));
+	return &seq->items[seq->n++];
+}
 
 static int fail(struct hx *h, const char *msg)
 {
@@ -52,15 +81,28 @@ static int nibble(char c)
 	       c == '?';
 }
 
-static int byte(struct hx *h)
+static int byte(struct hx *h, struct yr_hex_seq *out)
 {
 	int neg = h->p < h->end && *h->p == '~';
+	struct yr_hex_item *it;
 
 	h->p += neg;
 	if (h->end - h->p < 2 || !nibble(h->p[0]) || !nibble(h->p[1]))
 		return fail(h, "invalid hex string: a byte is two hex digits");
 	if (neg && h->p[0] == '?' && h->p[1] == '?')
 		return fail(h, "invalid hex string: ~?? matches nothing");
+	if ((it = add(h, out)) != NULL) {
+		it->kind = YH_BYTE;
+		it->neg = (uint8_t)neg;
+		if (h->p[0] != '?') {
+			it->mask = 0xf0;
+			it->val = (uint8_t)(hexdig(h->p[0]) << 4);
+		}
+		if (h->p[1] != '?') {
+			it->mask |= 0x0f;
+			it->val |= (uint8_t)hexdig(h->p[1]);
+		}
+	}
 	h->p += 2;
 	return 0;
 }
@@ -79,8 +121,10 @@ static int number(struct hx *h, long *v)
 }
 
 /* At '[': a jump; unbounded ones only outside alternatives. */
-static int jump(struct hx *h, int depth)
+static int jump(struct hx *h, int depth, struct yr_hex_seq *out)
 {
+	struct yr_hex_item *it;
+
 	long lo = 0, hi = 0;
 	int have_lo, have_hi = 0, range = 0;
 
@@ -105,19 +149,46 @@ static int jump(struct hx *h, int depth)
 	if (range && !have_hi && depth)
 		return fail(h, "invalid hex string: unbounded jump inside "
 			       "an alternative");
+	if ((it = add(h, out)) != NULL) {
+		it->kind = YH_JUMP;
+		it->min = (uint32_t)lo;
+		it->max = !range ? (uint32_t)lo :
+			  have_hi ? (uint32_t)hi : YR_HEX_UNBOUNDED;
+	}
 	return 0;
 }
 
-static int seq(struct hx *h, int depth);
+static int seq(struct hx *h, int depth, struct yr_hex_seq *out);
+
+/* A new alternative of it, or NULL when nothing is built. */
+static struct yr_hex_seq *new_alt(struct hx *h, struct yr_hex_item *it)
+{
+	struct yr_hex_seq *a;
+
+	if (!it)
+		return NULL;
+	a = realloc(it->alts, (it->nalts + 1) * sizeof(*a));
+	if (!a) {
+		h->oom = 1;
+		return NULL;
+	}
+	it->alts = a;
+	memset(&a[it->nalts], 0, sizeof(*a));
+	return &a[it->nalts++];
+}
 
 /* At '(': alternatives, each a sequence. */
-static int alternatives(struct hx *h, int depth)
+static int alternatives(struct hx *h, int depth, struct yr_hex_seq *out)
 {
+	struct yr_hex_item *it = add(h, out);
+
+	if (it)
+		it->kind = YH_ALT;
 	if (depth >= YR_HEX_MAX_DEPTH)
 		return fail(h, "invalid hex string: alternatives nested too deep");
 	h->p++;
 	for (;;) {
-		if (seq(h, depth + 1) < 0)
+		if (seq(h, depth + 1, new_alt(h, it)) < 0 || h->oom)
 			return -1;
 		blank(h);
 		if (h->p < h->end && *h->p == '|') {
@@ -133,7 +204,7 @@ static int alternatives(struct hx *h, int depth)
 }
 
 /* Items up to ')', '|' or the end; not empty, no jump first or last. */
-static int seq(struct hx *h, int depth)
+static int seq(struct hx *h, int depth, struct yr_hex_seq *out)
 {
 	int n = 0, last_jump = 0, rc;
 
@@ -145,13 +216,14 @@ static int seq(struct hx *h, int depth)
 			if (!n)
 				return fail(h, "invalid hex string: a jump "
 					       "cannot come first");
-			rc = jump(h, depth);
+			rc = jump(h, depth, out);
 			last_jump = 1;
 		} else {
-			rc = *h->p == '(' ? alternatives(h, depth) : byte(h);
+			rc = *h->p == '(' ? alternatives(h, depth, out) :
+					    byte(h, out);
 			last_jump = 0;
 		}
-		if (rc < 0)
+		if (rc < 0 || h->oom)
 			return -1;
 		n++;
 	}
@@ -164,11 +236,37 @@ static int seq(struct hx *h, int depth)
 
 int yr_hex_check(const char *s, size_t n, char *err, size_t cap)
 {
-	struct hx h = { s, s + n, err, cap };
+	struct hx h = { s, s + n, err, cap, 0 };
 
-	if (seq(&h, 0) < 0)
+	if (seq(&h, 0, NULL) < 0)
 		return -1;
 	if (h.p < h.end)
 		return fail(&h, "invalid hex string: unexpected character");
 	return 0;
+}
+
+void yr_hex_free(struct yr_hex_seq *seq)
+{
+	uint32_t i, k;
+
+	for (i = 0; i < seq->n; i++) {
+		for (k = 0; k < seq->items[i].nalts; k++)
+			yr_hex_free(&seq->items[i].alts[k]);
+		free(seq->items[i].alts);
+	}
+	free(seq->items);
+	memset(seq, 0, sizeof(*seq));
+}
+
+int yr_hex_compile(const char *s, size_t n, struct yr_hex_seq *out)
+{
+	char err[128];
+	struct hx h = { s, s + n, err, sizeof(err), 0 };
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	rc = seq(&h, 0, out) < 0 || h.p < h.end ? -1 : 0;
+	if (rc || h.oom)
+		yr_hex_free(out);
+	return h.oom ? VIGIL_ENOMEM : rc;
 }

@@ -7,11 +7,36 @@
 #define VIGIL_YARA_YRHEX_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* Nesting of alternatives at most. */
 #define YR_HEX_MAX_DEPTH 32
 
 /* 0 if the body (between the braces) is well formed, else -1 with why. */
 int yr_hex_check(const char *s, size_t n, char *err, size_t cap);
+
+enum yr_hex_kind { YH_BYTE, YH_JUMP, YH_ALT };
+
+#define YR_HEX_UNBOUNDED UINT32_MAX
+
+struct yr_hex_seq;
+
+struct yr_hex_item {
+	enum yr_hex_kind kind;
+	uint8_t val, mask, neg;		/* YH_BYTE: (b & mask) == val */
+	uint32_t min, max;		/* YH_JUMP */
+	struct yr_hex_seq *alts;	/* YH_ALT */
+	uint32_t nalts;
+};
+
+struct yr_hex_seq {
+	struct yr_hex_item *items;
+	uint32_t n, cap;
+};
+
+/* The body as a program (it must be well formed): 0, -1 (ill formed) or
+ * VIGIL_ENOMEM. */
+int yr_hex_compile(const char *s, size_t n, struct yr_hex_seq *out);
+void yr_hex_free(struct yr_hex_seq *seq);
 
 #endif

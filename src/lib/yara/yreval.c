@@ -1,0 +1,614 @@
+/*
+ * yreval.c -- evaluates conditions (yreval.h) by walking the tree: the
+ * reference evaluator, kept plain for the tests to lean on.
+ */
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include "yara/yreval.h"
+
+#include <pcre2.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "yara/yrmatch.h"
+#include "vigil/vigil.h"
+
+enum { V_UNDEF, V_INT, V_FLOAT, V_STR };
+
+struct val {
+	int t;
+	int64_t i;
+	double f;
+	const char *s;
+	size_t n;
+};
+
+/* Loop variables and the for..of string in scope at most. */
+#define EVAL_MAX_VARS 32
+
+struct ev {
+	const struct yr_ruleset *rs;
+	const struct yr_rule *rule;
+	const struct yr_matches *sm;	/* per string of the rule */
+	const uint8_t *buf;
+	size_t len;
+	const struct yr_external *ext;
+	size_t next;
+	const uint8_t *result;		/* rules before this one */
+	size_t nrule;			/* this rule's index */
+	const char *var[EVAL_MAX_VARS];
+	int64_t varval[EVAL_MAX_VARS];
+	int nvars;
+	long cur;			/* the for..of string, or -1 */
+	int unsupported;
+};
+
+static const struct val undef = { V_UNDEF, 0, 0, NULL, 0 };
+
+static struct val vint(int64_t i)
+{
+	struct val v = { V_INT, i, 0, NULL, 0 };
+
+	return v;
+}
+
+static int truthy(struct val v)
+{
+	return (v.t == V_INT && v.i) || (v.t == V_FLOAT && v.f != 0) ||
+	       (v.t == V_STR && v.n);
+}
+
+static struct val eval(struct ev *e, const struct yr_node *n);
+
+static long string_index(const struct ev *e, const char *id)
+{
+	size_t i;
+
+	if (!*id)
+		return e->cur;
+	for (i = 0; i < e->rule->nstrings; i++)
+		if (!strcmp(e->rule->strings[i].id, id))
+			return (long)i;
+	return -1;
+}
+
+/* Matches of string i starting in [lo, hi]. */
+static size_t count_in(const struct yr_matches *m, int64_t lo, int64_t hi)
+{
+	size_t k, c = 0;
+
+	for (k = 0; k < m->n; k++)
+		c += (int64_t)m->m[k].off >= lo && (int64_t)m->m[k].off <= hi;
+	return c;
+}
+
+static int range_of(struct ev *e, const struct yr_node *r, int64_t *lo,
+		    int64_t *hi)
+{
+	struct val a = eval(e, r->a), b = eval(e, r->b);
+
+	if (a.t != V_INT || b.t != V_INT)
+		return -1;
+	*lo = a.i;
+	*hi = b.i;
+	return 0;
+}
+
+static struct val string_ref(struct ev *e, const struct yr_node *n)
+{
+	long i = string_index(e, n->s);
+	const struct yr_matches *m;
+	int64_t lo, hi, k = 1;
+	struct val v;
+
+	if (i < 0)
+		return undef;
+	m = &e->sm[i];
+	if (n->kind == YN_STR && n->op == YK_AT) {
+		v = eval(e, n->a);
+		return v.t == V_INT ? vint(count_in(m, v.i, v.i) > 0) : undef;
+	}
+	if ((n->kind == YN_STR || n->kind == YN_COUNT) && n->op == YK_IN) {
+		if (range_of(e, n->a, &lo, &hi) < 0)
+			return undef;
+		k = (int64_t)count_in(m, lo, hi);
+		return n->kind == YN_STR ? vint(k > 0) : vint(k);
+	}
+	if (n->kind == YN_STR || n->kind == YN_COUNT)
+		return n->kind == YN_STR ? vint(m->n > 0) : vint((int64_t)m->n);
+	if (n->a && ((v = eval(e, n->a)).t != V_INT))
+		return undef;
+	k = n->a ? v.i : 1;
+	if (k < 1 || (uint64_t)k > m->n)
+		return undef;
+	return vint((int64_t)(n->kind == YN_OFFSET ? m->m[k - 1].off :
+						     m->m[k - 1].len));
+}
+
+static struct val ident(struct ev *e, const struct yr_node *n)
+{
+	size_t i;
+	int v;
+
+	for (v = e->nvars - 1; v >= 0; v--)
+		if (!strcmp(e->var[v], n->s))
+			return vint(e->varval[v]);
+	for (i = 0; i < e->next; i++)
+		if (!strcmp(e->ext[i].name, n->s)) {
+			struct val x = vint(e->ext[i].i);
+
+			if (e->ext[i].kind == YN_TEXT) {
+				x.t = V_STR;
+				x.s = e->ext[i].text;
+				x.n = strlen(x.s);
+			}
+			return x;
+		}
+	for (i = 0; i < e->nrule; i++)
+		if (!strcmp(e->rs->rules[i].name, n->s))
+			return vint(e->result[i] == YR_RULE_TRUE);
+	if (!strcmp(e->rule->name, n->s))
+		return vint(0); /* itself, before it is known */
+	e->unsupported = 1; /* a module */
+	return undef;
+}
+
+static struct val int_function(struct ev *e, const struct yr_node *n)
+{
+	static const struct { int tok, size, be, sign; } fns[] = {
+		{ YK_UINT8, 1, 0, 0 }, { YK_UINT16, 2, 0, 0 },
+		{ YK_UINT32, 4, 0, 0 }, { YK_UINT8BE, 1, 1, 0 },
+		{ YK_UINT16BE, 2, 1, 0 }, { YK_UINT32BE, 4, 1, 0 },
+		{ YK_INT8, 1, 0, 1 }, { YK_INT16, 2, 0, 1 }, { YK_INT32, 4, 0, 1 },
+		{ YK_INT8BE, 1, 1, 1 }, { YK_INT16BE, 2, 1, 1 },
+		{ YK_INT32BE, 4, 1, 1 },
+	};
+	struct val at = eval(e, n->a);
+	uint64_t x = 0;
+	size_t k, b;
+
+	for (k = 0; fns[k].tok != n->op; k++)
+		;
+	if (at.t != V_INT || at.i < 0 || (uint64_t)at.i > e->len ||
+	    e->len - (size_t)at.i < (size_t)fns[k].size)
+		return undef;
+	for (b = 0; b < (size_t)fns[k].size; b++) {
+		size_t shift = fns[k].be ? (size_t)fns[k].size - 1 - b : b;
+
+		x |= (uint64_t)e->buf[(size_t)at.i + b] << (8 * shift);
+	}
+	if (fns[k].sign && fns[k].size < 8 &&
+	    (x >> (8 * fns[k].size - 1)) & 1)
+		x |= ~(uint64_t)0 << (8 * fns[k].size);
+	return vint((int64_t)x);
+}
+
+static double as_f(struct val v)
+{
+	return v.t == V_FLOAT ? v.f : (double)v.i;
+}
+
+static struct val arith(int op, struct val a, struct val b)
+{
+	struct val r = undef;
+
+	if (a.t == V_UNDEF || b.t == V_UNDEF || a.t == V_STR || b.t == V_STR)
+		return undef;
+	if (a.t == V_FLOAT || b.t == V_FLOAT) {
+		r.t = V_FLOAT;
+		switch (op) {
+		case YT_PLUS: r.f = as_f(a) + as_f(b); return r;
+		case YT_MINUS: r.f = as_f(a) - as_f(b); return r;
+		case YT_STAR: r.f = as_f(a) * as_f(b); return r;
+		case YT_BSLASH:
+			if (as_f(b) == 0)
+				return undef;
+			r.f = as_f(a) / as_f(b);
+			return r;
+		default: return undef;
+		}
+	}
+	switch (op) {
+	case YT_PLUS: return vint((int64_t)((uint64_t)a.i + (uint64_t)b.i));
+	case YT_MINUS: return vint((int64_t)((uint64_t)a.i - (uint64_t)b.i));
+	case YT_STAR: return vint((int64_t)((uint64_t)a.i * (uint64_t)b.i));
+	case YT_BSLASH: case YT_PERCENT:
+		if (!b.i || (a.i == INT64_MIN && b.i == -1))
+			return undef;
+		return vint(op == YT_BSLASH ? a.i / b.i : a.i % b.i);
+	case YT_AMP: return vint(a.i & b.i);
+	case YT_PIPE: return vint(a.i | b.i);
+	case YT_CARET: return vint(a.i ^ b.i);
+	case YT_SHL: return vint(b.i < 0 ? 0 : b.i >= 64 ? 0 :
+				 (int64_t)((uint64_t)a.i << b.i));
+	default: return vint(b.i < 0 ? 0 : b.i >= 64 ? 0 : a.i >> b.i);
+	}
+}
+
+static int cmp_val(struct val a, struct val b)
+{
+	if (a.t == V_STR) {
+		size_t n = a.n < b.n ? a.n : b.n;
+		int c = memcmp(a.s, b.s, n);
+
+		return c ? c : (a.n > b.n) - (a.n < b.n);
+	}
+	return (as_f(a) > as_f(b)) - (as_f(a) < as_f(b));
+}
+
+static struct val compare(int op, struct val a, struct val b)
+{
+	int c;
+
+	if (a.t == V_UNDEF || b.t == V_UNDEF || (a.t == V_STR) != (b.t == V_STR))
+		return undef;
+	if (a.t == V_INT && b.t == V_INT)
+		c = (a.i > b.i) - (a.i < b.i);
+	else
+		c = cmp_val(a, b);
+	switch (op) {
+	case YT_EQ: return vint(c == 0);
+	case YT_NE: return vint(c != 0);
+	case YT_LT: return vint(c < 0);
+	case YT_LE: return vint(c <= 0);
+	case YT_GT: return vint(c > 0);
+	default: return vint(c >= 0);
+	}
+}
+
+static int lower_eq(const char *a, const char *b, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		unsigned char x = (unsigned char)a[i], y = (unsigned char)b[i];
+
+		if ((x >= 'A' && x <= 'Z' ? x + 32 : x) !=
+		    (y >= 'A' && y <= 'Z' ? y + 32 : y))
+			return 0;
+	}
+	return 1;
+}
+
+static struct val text_op(int op, struct val a, struct val b)
+{
+	int nocase = op == YK_ICONTAINS || op == YK_ISTARTSWITH ||
+		     op == YK_IENDSWITH || op == YK_IEQUALS;
+	size_t i;
+
+	if (a.t != V_STR || b.t != V_STR)
+		return undef;
+	if (op == YK_IEQUALS)
+		return vint(a.n == b.n && lower_eq(a.s, b.s, a.n));
+	if (b.n > a.n)
+		return vint(0);
+	if (op == YK_STARTSWITH || op == YK_ISTARTSWITH)
+		return vint(nocase ? lower_eq(a.s, b.s, b.n) :
+				     !memcmp(a.s, b.s, b.n));
+	if (op == YK_ENDSWITH || op == YK_IENDSWITH)
+		return vint(nocase ? lower_eq(a.s + a.n - b.n, b.s, b.n) :
+				     !memcmp(a.s + a.n - b.n, b.s, b.n));
+	for (i = 0; i + b.n <= a.n; i++)
+		if (nocase ? lower_eq(a.s + i, b.s, b.n) :
+			     !memcmp(a.s + i, b.s, b.n))
+			return vint(1);
+	return vint(0);
+}
+
+static struct val matches(struct ev *e, struct val a, const struct yr_node *re)
+{
+	uint32_t opts = (re->flags & YR_RE_NOCASE ? PCRE2_CASELESS : 0) |
+			(re->flags & YR_RE_DOTALL ? PCRE2_DOTALL : 0);
+	pcre2_match_data *md;
+	pcre2_code *c;
+	PCRE2_SIZE eoff;
+	int err, rc;
+
+	if (a.t != V_STR)
+		return undef;
+	if (!(c = pcre2_compile((PCRE2_SPTR)re->s, PCRE2_ZERO_TERMINATED, opts,
+				&err, &eoff, NULL))) {
+		e->unsupported = 1;
+		return undef;
+	}
+	md = pcre2_match_data_create_from_pattern(c, NULL);
+	rc = md ? pcre2_match(c, (PCRE2_SPTR)a.s, a.n, 0, 0, md, NULL) : -1;
+	pcre2_match_data_free(md);
+	pcre2_code_free(c);
+	return vint(rc >= 0);
+}
+
+static struct val binary(struct ev *e, const struct yr_node *n)
+{
+	struct val a = eval(e, n->a), b;
+
+	if (n->op == YK_AND)
+		return truthy(a) ? vint(truthy(eval(e, n->b))) : vint(0);
+	if (n->op == YK_OR)
+		return truthy(a) ? vint(1) : vint(truthy(eval(e, n->b)));
+	if (n->op == YK_MATCHES)
+		return matches(e, a, n->b);
+	b = eval(e, n->b);
+	switch (n->op) {
+	case YT_EQ: case YT_NE: case YT_LT: case YT_LE: case YT_GT: case YT_GE:
+		return compare(n->op, a, b);
+	case YK_CONTAINS: case YK_ICONTAINS: case YK_STARTSWITH:
+	case YK_ISTARTSWITH: case YK_ENDSWITH: case YK_IENDSWITH:
+	case YK_IEQUALS:
+		return text_op(n->op, a, b);
+	default:
+		return arith(n->op, a, b);
+	}
+}
+
+static struct val unary(struct ev *e, const struct yr_node *n)
+{
+	struct val a = eval(e, n->a);
+
+	switch (n->op) {
+	case YK_DEFINED: return vint(a.t != V_UNDEF);
+	case YK_NOT: return a.t == V_UNDEF ? undef : vint(!truthy(a));
+	case YT_TILDE: return a.t == V_INT ? vint(~a.i) : undef;
+	default:
+		if (a.t == V_FLOAT)
+			a.f = -a.f;
+		else if (a.t == V_INT)
+			a.i = (int64_t)(0 - (uint64_t)a.i);
+		return a;
+	}
+}
+
+/* Whether count of total meets the quantifier; -1 if it is undefined. */
+static int quant_ok(struct ev *e, const struct yr_node *q, int64_t count,
+		    int64_t total)
+{
+	struct val v;
+
+	if (q->op == YK_ALL)
+		return count == total;
+	if (q->op == YK_ANY)
+		return count > 0;
+	if (q->op == YK_NONE)
+		return count == 0;
+	v = eval(e, q->a);
+	if (v.t != V_INT)
+		return -1;
+	if (q->i) /* N% of */
+		return count * 100 >= v.i * total;
+	return count >= v.i;
+}
+
+/* The strings a set names, as flags in take[] (rule->nstrings). */
+static void set_members(const struct ev *e, const struct yr_node *set,
+			uint8_t *take)
+{
+	const struct yr_node *m;
+	size_t i;
+
+	for (i = 0; i < e->rule->nstrings; i++)
+		take[i] = set->op == YK_THEM;
+	for (m = set->a; m; m = m->next)
+		for (i = 0; i < e->rule->nstrings; i++)
+			if (m->flags ? !strncmp(e->rule->strings[i].id, m->s,
+						strlen(m->s)) :
+				       !strcmp(e->rule->strings[i].id, m->s))
+				take[i] = 1;
+}
+
+static struct val rules_of(struct ev *e, const struct yr_node *n)
+{
+	const struct yr_node *m;
+	int64_t count = 0, total = 0;
+	size_t i;
+	int ok;
+
+	for (i = 0; i < e->nrule; i++)
+		for (m = n->b->a; m; m = m->next)
+			if (m->flags ? !strncmp(e->rs->rules[i].name, m->s,
+						strlen(m->s)) :
+				       !strcmp(e->rs->rules[i].name, m->s)) {
+				total++;
+				count += e->result[i] == YR_RULE_TRUE;
+				break;
+			}
+	ok = quant_ok(e, n->a, count, total);
+	return ok < 0 ? undef : vint(ok);
+}
+
+static struct val of(struct ev *e, const struct yr_node *n)
+{
+	uint8_t take[4096];
+	int64_t count = 0, total = 0, lo = 0, hi = INT64_MAX;
+	size_t i;
+	int ok;
+
+	if (n->b->kind == YN_RULESET)
+		return rules_of(e, n);
+	if (e->rule->nstrings > sizeof(take) ||
+	    (n->c && range_of(e, n->c, &lo, &hi) < 0))
+		return undef;
+	set_members(e, n->b, take);
+	for (i = 0; i < e->rule->nstrings; i++)
+		if (take[i]) {
+			total++;
+			count += count_in(&e->sm[i], lo, hi) > 0;
+		}
+	ok = quant_ok(e, n->a, count, total);
+	return ok < 0 ? undef : vint(ok);
+}
+
+static struct val for_of(struct ev *e, const struct yr_node *n)
+{
+	uint8_t take[4096];
+	int64_t count = 0, total = 0;
+	long saved = e->cur;
+	size_t i;
+	int ok;
+
+	if (e->rule->nstrings > sizeof(take))
+		return undef;
+	set_members(e, n->b, take);
+	for (i = 0; i < e->rule->nstrings; i++)
+		if (take[i]) {
+			total++;
+			e->cur = (long)i;
+			count += truthy(eval(e, n->c));
+		}
+	e->cur = saved;
+	ok = quant_ok(e, n->a, count, total);
+	return ok < 0 ? undef : vint(ok);
+}
+
+/* The values a for..in loop takes: a range or an enumeration of ints. */
+static int loop_values(struct ev *e, const struct yr_node *it, int64_t *lo,
+		       int64_t *hi)
+{
+	if (it->kind == YN_RANGE)
+		return range_of(e, it, lo, hi);
+	if (it->kind == YN_ENUM) {
+		*lo = 0;
+		*hi = -1;
+		return 1;
+	}
+	e->unsupported = 1; /* a module's array or dictionary */
+	return -1;
+}
+
+static struct val for_in(struct ev *e, const struct yr_node *n)
+{
+	int64_t lo, hi, v, count = 0, total = 0;
+	const struct yr_node *x;
+	int kind, ok;
+
+	if (n->vars->next || e->nvars >= EVAL_MAX_VARS) {
+		e->unsupported = 1;
+		return undef;
+	}
+	if ((kind = loop_values(e, n->b, &lo, &hi)) < 0)
+		return undef;
+	e->var[e->nvars++] = n->vars->s;
+	for (x = kind ? n->b->a : NULL, v = lo; kind ? x != NULL : v <= hi;
+	     x = kind ? x->next : NULL, v++) {
+		struct val item = kind ? eval(e, x) : vint(v);
+
+		if (item.t != V_INT)
+			continue;
+		e->varval[e->nvars - 1] = item.i;
+		total++;
+		count += truthy(eval(e, n->c));
+		if (total > (int64_t)1 << 24)
+			break; /* a loop longer than any buffer */
+	}
+	e->nvars--;
+	if (!total)
+		return vint(0); /* a loop that never ran is false, as in yara */
+	ok = quant_ok(e, n->a, count, total);
+	return ok < 0 ? undef : vint(ok);
+}
+
+static struct val literal(const struct yr_node *n)
+{
+	struct val v = undef;
+
+	switch (n->kind) {
+	case YN_BOOL: case YN_INT: return vint(n->i);
+	case YN_FLOAT:
+		v.t = V_FLOAT;
+		v.f = n->f;
+		return v;
+	case YN_TEXT:
+		v.t = V_STR;
+		v.s = n->s;
+		v.n = n->slen;
+		return v;
+	default: return undef;
+	}
+}
+
+static struct val eval(struct ev *e, const struct yr_node *n)
+{
+	switch (n->kind) {
+	case YN_FILESIZE: return vint((int64_t)e->len);
+	case YN_ENTRYPOINT: e->unsupported = 1; return undef;
+	case YN_STR: case YN_COUNT: case YN_OFFSET: case YN_LENGTH:
+		return string_ref(e, n);
+	case YN_IDENT: return ident(e, n);
+	case YN_MEMBER: case YN_INDEX: case YN_CALL:
+		e->unsupported = 1;
+		return undef;
+	case YN_INTFN: return int_function(e, n);
+	case YN_UNARY: return unary(e, n);
+	case YN_BINARY: return binary(e, n);
+	case YN_OF: return of(e, n);
+	case YN_FOR_OF: return for_of(e, n);
+	case YN_FOR_IN: return for_in(e, n);
+	default: return literal(n);
+	}
+}
+
+/* One rule: its strings matched, then its condition. */
+static int one_rule(struct ev *e, size_t r, uint8_t *result, const char **why)
+{
+	const struct yr_rule *rule = &e->rs->rules[r];
+	struct yr_matches *sm = calloc(rule->nstrings + 1, sizeof(*sm));
+	const char *w = NULL;
+	size_t i;
+	int rc = 0;
+
+	if (!sm)
+		return VIGIL_ENOMEM;
+	result[r] = YR_RULE_FALSE;
+	for (i = 0; i < rule->nstrings && !rc; i++)
+		rc = yr_match_string(&rule->strings[i], e->buf, e->len, &sm[i], &w);
+	if (rc == 0) {
+		e->rule = rule;
+		e->sm = sm;
+		e->nrule = r;
+		e->cur = -1;
+		e->unsupported = 0;
+		result[r] = truthy(eval(e, rule->cond)) ? YR_RULE_TRUE :
+							  YR_RULE_FALSE;
+		if (e->unsupported) {
+			result[r] = YR_RULE_UNSUPPORTED;
+			w = "a module, entrypoint, or a loop over several "
+			    "variables";
+		}
+	} else if (rc > 0) {
+		result[r] = rc == YR_MATCH_LIMIT ? YR_RULE_LIMIT :
+						   YR_RULE_UNSUPPORTED;
+		rc = 0;
+	}
+	if (why)
+		why[r] = w;
+	for (i = 0; i < rule->nstrings; i++)
+		yr_matches_free(&sm[i]);
+	free(sm);
+	return rc;
+}
+
+int yr_eval(const struct yr_ruleset *rs, const uint8_t *buf, size_t len,
+	    const struct yr_external *ext, size_t next, uint8_t *result,
+	    const char **why)
+{
+	struct ev e;
+	size_t r;
+	int rc, gate = 1;
+
+	memset(&e, 0, sizeof(e));
+	e.rs = rs;
+	e.buf = buf;
+	e.len = len;
+	e.ext = ext;
+	e.next = next;
+	e.result = result;
+	for (r = 0; r < rs->nrules; r++) {
+		if ((rc = one_rule(&e, r, result, why)) != 0)
+			return rc;
+		if ((rs->rules[r].flags & YR_RULE_GLOBAL) &&
+		    result[r] != YR_RULE_TRUE)
+			gate = 0;
+	}
+	for (r = 0; r < rs->nrules && !gate; r++)
+		if (result[r] == YR_RULE_TRUE) /* a global rule failed */
+			result[r] = YR_RULE_FALSE;
+	return 0;
+}

@@ -1,0 +1,38 @@
+/*
+ * yreval.h -- a rule set's conditions over one buffer, with YARA's
+ * meaning: undefined values (an offset past the end, a match that is not
+ * there, a division by zero) make what uses them false; global rules
+ * gate the others; a rule names the rules before it. The strings are
+ * matched by the reference matcher (yrmatch.h). Modules are not
+ * evaluated yet: a rule that needs one is reported unsupported.
+ */
+#ifndef VIGIL_YARA_YREVAL_H
+#define VIGIL_YARA_YREVAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "yara/yrast.h"
+
+struct yr_external {
+	const char *name;
+	int kind;		/* YN_INT, YN_BOOL or YN_TEXT */
+	int64_t i;
+	const char *text;
+};
+
+#define YR_RULE_FALSE 0
+#define YR_RULE_TRUE 1
+#define YR_RULE_UNSUPPORTED 2	/* needs what is not evaluated yet */
+#define YR_RULE_LIMIT 3		/* a string hit a limit: never clean */
+
+/*
+ * The result of every rule over buf into result[] (rs->nrules entries).
+ * 0, or VIGIL_ENOMEM. why[i] (may be NULL) says what made rule i
+ * unsupported or limited.
+ */
+int yr_eval(const struct yr_ruleset *rs, const uint8_t *buf, size_t len,
+	    const struct yr_external *ext, size_t next, uint8_t *result,
+	    const char **why);
+
+#endif

@@ -1,0 +1,264 @@
+/*
+ * yrmatch.c -- the reference matcher (yrmatch.h): a text string compared
+ * at every offset (ascii and wide forms, nocase, fullword), a hex string
+ * run by backtracking at every offset (jumps shortest first, alternatives
+ * in order), a regular expression by PCRE2 from every offset. The buffer
+ * is read within its length only. xor and base64 strings, and wide
+ * regular expressions, are not matched yet: YR_MATCH_UNSUPPORTED.
+ */
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include "yara/yrmatch.h"
+
+#include <pcre2.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "yara/yrhex.h"
+#include "vigil/vigil.h"
+
+static int add(struct yr_matches *out, size_t off, size_t len)
+{
+	if (out->n >= YR_MAX_MATCHES)
+		return YR_MATCH_LIMIT;
+	if (out->n == out->cap) {
+		size_t cap = out->cap ? out->cap * 2 : 16;
+		struct yr_match *m = realloc(out->m, cap * sizeof(*m));
+
+		if (!m)
+			return VIGIL_ENOMEM;
+		out->m = m;
+		out->cap = cap;
+	}
+	out->m[out->n].off = off;
+	out->m[out->n++].len = len;
+	return 0;
+}
+
+void yr_matches_free(struct yr_matches *m)
+{
+	free(m->m);
+	memset(m, 0, sizeof(*m));
+}
+
+static int alnum(uint8_t c)
+{
+	return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
+}
+
+static uint8_t fold(uint8_t c, int nocase)
+{
+	return nocase && c >= 'A' && c <= 'Z' ? (uint8_t)(c + 32) : c;
+}
+
+/* The string at buf[i] in its wide or ascii form. */
+static int text_at(const struct yr_string *s, const uint8_t *buf, size_t len,
+		   size_t i, int wide)
+{
+	int nocase = !!(s->mods & YM_NOCASE);
+	size_t k, step = wide ? 2 : 1;
+
+	if (len - i < s->len * step)
+		return 0;
+	for (k = 0; k < s->len; k++)
+		if (fold(buf[i + k * step], nocase) !=
+			    fold((uint8_t)s->value[k], nocase) ||
+		    (wide && buf[i + k * 2 + 1]))
+			return 0;
+	return 1;
+}
+
+/* fullword: no letter or digit on either side (wide: the 16-bit unit). */
+static int whole_word(const uint8_t *buf, size_t len, size_t i, size_t n,
+		      int wide)
+{
+	if (wide)
+		return !(i >= 2 && alnum(buf[i - 2]) && !buf[i - 1]) &&
+		       !(i + n + 1 < len && alnum(buf[i + n]) && !buf[i + n + 1]);
+	return !(i && alnum(buf[i - 1])) && !(i + n < len && alnum(buf[i + n]));
+}
+
+static int text(const struct yr_string *s, const uint8_t *buf, size_t len,
+		struct yr_matches *out)
+{
+	int forms[2], nf = 0, f, rc;
+	size_t i;
+
+	if (!(s->mods & YM_WIDE) || (s->mods & YM_ASCII))
+		forms[nf++] = 0;
+	if (s->mods & YM_WIDE)
+		forms[nf++] = 1;
+	for (i = 0; i < len; i++)
+		for (f = 0; f < nf; f++) {
+			size_t n = s->len * (forms[f] ? 2 : 1);
+
+			if (!text_at(s, buf, len, i, forms[f]))
+				continue;
+			if ((s->mods & YM_FULLWORD) &&
+			    !whole_word(buf, len, i, n, forms[f]))
+				continue;
+			if ((rc = add(out, i, n)) != 0)
+				return rc;
+		}
+	return 0;
+}
+
+struct hexrun {
+	const uint8_t *buf;
+	size_t len;
+	uint64_t steps;
+	unsigned depth;
+};
+
+struct cont {
+	const struct yr_hex_seq *s;
+	uint32_t i;
+	const struct cont *next;
+};
+
+static int jump(struct hexrun *r, const struct yr_hex_seq *s, uint32_t i,
+		const struct cont *k, size_t pos, size_t *end);
+static int alts(struct hexrun *r, const struct yr_hex_seq *s, uint32_t i,
+		const struct cont *k, size_t pos, size_t *end);
+
+/* 1 and *end if seq[i..] then the continuations match from pos; -1 when
+ * the steps or the depth run out. Bytes are compared in a loop; jumps
+ * and alternatives recurse. */
+static int run(struct hexrun *r, const struct yr_hex_seq *s, uint32_t i,
+	       const struct cont *k, size_t pos, size_t *end)
+{
+	const struct yr_hex_item *it;
+	int rc;
+
+	if (++r->steps > YR_MAX_HEX_STEPS || r->depth >= YR_MAX_HEX_DEPTH)
+		return -1;
+	for (; i < s->n && s->items[i].kind == YH_BYTE; i++, pos++) {
+		it = &s->items[i];
+		if (pos >= r->len ||
+		    ((r->buf[pos] & it->mask) == it->val) == it->neg)
+			return 0;
+	}
+	if (i == s->n) {
+		if (!k) {
+			*end = pos;
+			return 1;
+		}
+		r->depth++;
+		rc = run(r, k->s, k->i, k->next, pos, end);
+		r->depth--;
+		return rc;
+	}
+	it = &s->items[i];
+	r->depth++;
+	rc = it->kind == YH_JUMP ? jump(r, s, i, k, pos, end) :
+				   alts(r, s, i, k, pos, end);
+	r->depth--;
+	return rc;
+}
+
+static int jump(struct hexrun *r, const struct yr_hex_seq *s, uint32_t i,
+		const struct cont *k, size_t pos, size_t *end)
+{
+	const struct yr_hex_item *it = &s->items[i];
+	uint64_t j, max = it->max == YR_HEX_UNBOUNDED ? r->len : it->max;
+	int rc;
+
+	for (j = it->min; j <= max && pos + j <= r->len; j++)
+		if ((rc = run(r, s, i + 1, k, pos + j, end)) != 0)
+			return rc;
+	return 0;
+}
+
+static int alts(struct hexrun *r, const struct yr_hex_seq *s, uint32_t i,
+		const struct cont *k, size_t pos, size_t *end)
+{
+	const struct yr_hex_item *it = &s->items[i];
+	uint32_t j;
+	int rc;
+
+	for (j = 0; j < it->nalts; j++) {
+		struct cont c = { s, i + 1, k };
+
+		if ((rc = run(r, &it->alts[j], 0, &c, pos, end)) != 0)
+			return rc;
+	}
+	return 0;
+}
+
+static int hex(const struct yr_string *s, const uint8_t *buf, size_t len,
+	       struct yr_matches *out)
+{
+	struct yr_hex_seq prog;
+	struct hexrun r = { buf, len, 0, 0 };
+	size_t i, end;
+	int rc = yr_hex_compile(s->value, s->len, &prog);
+
+	if (rc)
+		return rc < 0 && rc != -1 ? rc : YR_MATCH_UNSUPPORTED;
+	for (i = 0; i < len && !rc; i++) {
+		int m = run(&r, &prog, 0, NULL, i, &end);
+
+		if (m < 0)
+			rc = YR_MATCH_LIMIT;
+		else if (m)
+			rc = add(out, i, end - i);
+	}
+	yr_hex_free(&prog);
+	return rc;
+}
+
+static int regex(const struct yr_string *s, const uint8_t *buf, size_t len,
+		 struct yr_matches *out)
+{
+	uint32_t opts = PCRE2_NO_UTF_CHECK;
+	pcre2_match_data *md;
+	pcre2_code *re;
+	PCRE2_SIZE eoff, *ov;
+	size_t at = 0;
+	int err, rc = 0;
+
+	if (s->mods & YM_WIDE)
+		return YR_MATCH_UNSUPPORTED;
+	opts |= (s->re_flags & YR_RE_NOCASE) || (s->mods & YM_NOCASE) ?
+			PCRE2_CASELESS : 0;
+	opts |= s->re_flags & YR_RE_DOTALL ? PCRE2_DOTALL : 0;
+	re = pcre2_compile((PCRE2_SPTR)s->value, s->len, opts, &err, &eoff,
+			   NULL);
+	if (!re)
+		return YR_MATCH_UNSUPPORTED;
+	if (!(md = pcre2_match_data_create_from_pattern(re, NULL))) {
+		pcre2_code_free(re);
+		return VIGIL_ENOMEM;
+	}
+	while (!rc && at < len &&
+	       pcre2_match(re, buf, len, at, 0, md, NULL) >= 0) {
+		ov = pcre2_get_ovector_pointer(md);
+		if (!(s->mods & YM_FULLWORD) ||
+		    whole_word(buf, len, ov[0], ov[1] - ov[0], 0))
+			rc = add(out, ov[0], ov[1] - ov[0]);
+		at = ov[0] + 1; /* every offset a match starts at */
+	}
+	pcre2_match_data_free(md);
+	pcre2_code_free(re);
+	return rc;
+}
+
+int yr_match_string(const struct yr_string *s, const uint8_t *buf,
+		    size_t len, struct yr_matches *out, const char **why)
+{
+	int rc;
+
+	out->n = 0;
+	*why = NULL;
+	if (s->mods & (YM_XOR | YM_BASE64 | YM_BASE64WIDE)) {
+		*why = "xor and base64 strings are not matched yet";
+		return YR_MATCH_UNSUPPORTED;
+	}
+	rc = s->kind == YS_TEXT ? text(s, buf, len, out) :
+	     s->kind == YS_HEX ? hex(s, buf, len, out) :
+				 regex(s, buf, len, out);
+	if (rc == YR_MATCH_LIMIT)
+		*why = "too many matches, or a hex string too slow to match";
+	else if (rc == YR_MATCH_UNSUPPORTED)
+		*why = "a wide regular expression, or one PCRE2 refuses";
+	return rc;
+}

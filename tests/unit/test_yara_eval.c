@@ -1,0 +1,157 @@
+/*
+ * test_yara_eval.c -- the reference YARA matcher and evaluator
+ * (src/lib/yara/yrmatch.c, yreval.c) on small buffers, one meaning per
+ * case: overlapping matches, wide and nocase forms, fullword, hex
+ * wildcards, jumps and alternatives, counts, offsets and lengths, at and
+ * in, undefined values, quantifiers, loops, global and private rules.
+ * tests/e2e/test_yara_eval.py holds them against yara itself.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "yara/yreval.h"
+#include "yara/yrparse.h"
+
+/* The result of the last rule of src over data. */
+static int last_rule(const char *src, const void *data, size_t len)
+{
+	struct yr_parse_opts o = { "t.yar", NULL, 0 };
+	struct yr_ruleset rs;
+	uint8_t res[64];
+	char err[256];
+	int r;
+
+	memset(&rs, 0, sizeof(rs));
+	if (yr_parse(&rs, src, strlen(src), &o, err, sizeof(err)) != 0)
+		fail_msg("%s: %s", src, err);
+	assert_true(rs.nrules <= sizeof(res));
+	assert_int_equal(yr_eval(&rs, data, len, NULL, 0, res, NULL), 0);
+	r = res[rs.nrules - 1];
+	yr_ruleset_free(&rs);
+	return r;
+}
+
+#define T(src, data) assert_int_equal(last_rule(src, data, sizeof(data) - 1), \
+				      YR_RULE_TRUE)
+#define F(src, data) assert_int_equal(last_rule(src, data, sizeof(data) - 1), \
+				      YR_RULE_FALSE)
+
+static void text_strings(void **st)
+{
+	(void)st;
+	T("rule a { strings: $a = \"aa\" condition: #a == 3 }", "aaaa");
+	T("rule a { strings: $a = \"ab\" wide condition: $a and !a == 4 }",
+	  "xa\0b\0");
+	F("rule a { strings: $a = \"ab\" wide condition: $a }", "ab");
+	T("rule a { strings: $a = \"ab\" ascii wide condition: #a == 2 }",
+	  "ab a\0b\0");
+	T("rule a { strings: $a = \"AbC\" nocase condition: $a }", "xabcx");
+	F("rule a { strings: $a = \"AbC\" condition: $a }", "xabcx");
+	F("rule a { strings: $a = \"ab\" fullword condition: $a }", "xab");
+	T("rule a { strings: $a = \"ab\" fullword condition: @a[1] == 4 }",
+	  "xab ab.");
+}
+
+static void hex_strings(void **st)
+{
+	(void)st;
+	T("rule a { strings: $h = { 61 ?? 63 } condition: $h }", "azc");
+	T("rule a { strings: $h = { 6? 62 } condition: #h == 2 }", "ab-ob");
+	T("rule a { strings: $h = { 61 [1-3] 64 } condition: @h[1] == 0 }",
+	  "abcd");
+	F("rule a { strings: $h = { 61 [1-2] 64 } condition: $h }", "abcxd");
+	T("rule a { strings: $h = { 61 ( 62 | 63 63 ) 64 } condition: #h == 2 }",
+	  "abd acd accd");
+	T("rule a { strings: $h = { 61 ~62 } condition: #h == 1 }", "abac");
+}
+
+static void regexes(void **st)
+{
+	(void)st;
+	T("rule a { strings: $r = /b+/ condition: #r == 3 }", "abbb");
+	T("rule a { strings: $r = /AB/i condition: $r }", "xabx");
+	F("rule a { strings: $r = /a.b/ condition: $r }", "a\nb");
+	T("rule a { strings: $r = /a.b/s condition: $r }", "a\nb");
+}
+
+static void values(void **st)
+{
+	(void)st;
+	T("rule a { strings: $a = \"b\" condition: $a at 1 and $a in (0..1) and "
+	  "not $a at 0 }", "ab");
+	/* undefined: past the end, a missing match, a division by zero */
+	F("rule a { condition: uint8(2) == 0 }", "ab");
+	T("rule a { condition: not (uint8(2) == 0) or true }", "ab");
+	F("rule a { strings: $a = \"z\" condition: @a[1] >= 0 }", "ab");
+	F("rule a { condition: filesize \\ (uint8(0) - 0x61) == 1 }", "ab");
+	T("rule a { condition: defined filesize and not defined uint8(9) }",
+	  "ab");
+	T("rule a { condition: uint16(0) == 0x6261 and uint16be(0) == 0x6162"
+	  " and int8(2) == -1 and uint32(0) == 0xff6261 }", "ab\xff\0");
+	T("rule a { condition: 7 \\ 2 == 3 and 7 % 3 == 1 and 1 << 64 == 0 and "
+	  "-8 >> 1 == -4 and 5 & 3 | 8 ^ 1 == 9 and 2.5 * 2 == 5 }", "x");
+	T("rule a { condition: \"abc\" contains \"B\" == false and \"abc\" "
+	  "icontains \"B\" and \"abc\" matches /^a.c$/ and \"x\" < \"y\" }",
+	  "x");
+}
+
+static void quantifiers_and_loops(void **st)
+{
+	(void)st;
+	T("rule a { strings: $a = \"a\" $b = \"b\" $c = \"z\" condition: "
+	  "2 of them and not all of them and any of ($a, $c) and "
+	  "none of ($c) and 1 of ($b*) }", "ab");
+	T("rule a { strings: $a = \"a\" $b = \"b\" condition: "
+	  "for all of them : ( # == 1 and @ < 2 and ! == 1 ) }", "ab");
+	T("rule a { strings: $a = \"a\" condition: for 2 i in (1..#a) : "
+	  "( @a[i] % 2 == 0 ) }", "a.a.a");
+	F("rule a { strings: $a = \"a\" condition: for all i in (1..#a) : "
+	  "( @a[i] % 2 == 0 ) }", "a.aa");
+	T("rule a { condition: for any k in (3, 5, 7) : ( k == filesize ) }",
+	  "abcde");
+	/* a loop that never runs is false whatever its quantifier (yara) */
+	F("rule a { condition: for none k in (1..0) : ( true ) }", "x");
+	F("rule a { condition: for all k in (1..0) : ( false ) }", "x");
+}
+
+static void rules_together(void **st)
+{
+	(void)st;
+	T("private rule p { condition: filesize == 2 } rule a { condition: p }",
+	  "ab");
+	F("global rule g { condition: filesize > 5 } rule a { condition: true }",
+	  "ab");
+	T("rule x { condition: true } rule y { condition: false } rule a { "
+	  "condition: any of (x, y) and not all of (x, y) }", "ab");
+}
+
+static void unsupported(void **st)
+{
+	(void)st;
+	assert_int_equal(last_rule("import \"pe\" rule a { condition: "
+				   "pe.number_of_sections == 1 }", "MZ", 2),
+			 YR_RULE_UNSUPPORTED);
+	assert_int_equal(last_rule("rule a { strings: $a = \"k\" xor "
+				   "condition: $a }", "k", 1),
+			 YR_RULE_UNSUPPORTED);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(text_strings),
+		cmocka_unit_test(hex_strings),
+		cmocka_unit_test(regexes),
+		cmocka_unit_test(values),
+		cmocka_unit_test(quantifiers_and_loops),
+		cmocka_unit_test(rules_together),
+		cmocka_unit_test(unsupported),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
