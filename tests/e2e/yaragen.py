@@ -19,7 +19,7 @@ class Gen:
 
     def plant(self, w):
         r = self.r
-        k = r.randrange(6)
+        k = r.randrange(7)
         if k == 0:
             w = w.upper()
         elif k == 1:
@@ -28,6 +28,9 @@ class Gen:
             w = b"x" + w + b"y"  # inside a word
         elif k == 3:
             w = b" " + w + b" "
+        elif k == 4:
+            key = r.randrange(0, 30)
+            w = bytes(c ^ key for c in w)
         return w
 
     def file(self):
@@ -43,7 +46,8 @@ class Gen:
         r = self.r
         mods = r.choice(["", "", "ascii", "wide", "ascii wide", "nocase",
                          "fullword", "wide nocase", "ascii wide nocase",
-                         "private"])
+                         "private", "xor", "xor(1-20)", "wide xor(3)",
+                         "ascii wide xor(0-29)"])
         return '"%s" %s' % (r.choice(WORDS).decode(), mods), True
 
     def hex_string(self):

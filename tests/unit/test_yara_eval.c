@@ -55,6 +55,13 @@ static void text_strings(void **st)
 	F("rule a { strings: $a = \"ab\" fullword condition: $a }", "xab");
 	T("rule a { strings: $a = \"ab\" fullword condition: @a[1] == 4 }",
 	  "xab ab.");
+	/* xor: every key of the range; the wide form's zeros XORed too */
+	T("rule a { strings: $a = \"ab\" xor condition: #a == 3 }",
+	  "ab\x62\x61\x60\x63-");
+	T("rule a { strings: $a = \"ab\" xor(2-3) condition: #a == 1 and "
+	  "@a[1] == 0 }", "\x62\x61\x60\x63");
+	T("rule a { strings: $a = \"ab\" wide xor(1) condition: $a }",
+	  "\x60\x01\x63\x01");
 }
 
 static void hex_strings(void **st)
@@ -136,7 +143,7 @@ static void unsupported(void **st)
 	assert_int_equal(last_rule("import \"pe\" rule a { condition: "
 				   "pe.number_of_sections == 1 }", "MZ", 2),
 			 YR_RULE_UNSUPPORTED);
-	assert_int_equal(last_rule("rule a { strings: $a = \"k\" xor "
+	assert_int_equal(last_rule("rule a { strings: $a = \"k\" base64 "
 				   "condition: $a }", "k", 1),
 			 YR_RULE_UNSUPPORTED);
 }

@@ -2,9 +2,10 @@
  * yrmatch.c -- the reference matcher (yrmatch.h): a text string compared
  * at every offset (ascii and wide forms, nocase, fullword), a hex string
  * run by backtracking at every offset (jumps shortest first, alternatives
- * in order), a regular expression by PCRE2 from every offset. The buffer
- * is read within its length only. xor and base64 strings, and wide
- * regular expressions, are not matched yet: YR_MATCH_UNSUPPORTED.
+ * in order), a regular expression by PCRE2 from every offset; xor's keys
+ * tried in turn. The buffer is read within its length only. base64
+ * strings and wide regular expressions are not matched yet:
+ * YR_MATCH_UNSUPPORTED.
  */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include "yara/yrmatch.h"
@@ -50,9 +51,10 @@ static uint8_t fold(uint8_t c, int nocase)
 	return nocase && c >= 'A' && c <= 'Z' ? (uint8_t)(c + 32) : c;
 }
 
-/* The string at buf[i] in its wide or ascii form. */
+/* The string at buf[i] in its wide or ascii form, each byte XORed with
+ * key (the wide form's zero bytes too, as yara makes it). */
 static int text_at(const struct yr_string *s, const uint8_t *buf, size_t len,
-		   size_t i, int wide)
+		   size_t i, int wide, uint8_t key)
 {
 	int nocase = !!(s->mods & YM_NOCASE);
 	size_t k, step = wide ? 2 : 1;
@@ -60,9 +62,9 @@ static int text_at(const struct yr_string *s, const uint8_t *buf, size_t len,
 	if (len - i < s->len * step)
 		return 0;
 	for (k = 0; k < s->len; k++)
-		if (fold(buf[i + k * step], nocase) !=
+		if (fold(buf[i + k * step] ^ key, nocase) !=
 			    fold((uint8_t)s->value[k], nocase) ||
-		    (wide && buf[i + k * 2 + 1]))
+		    (wide && (buf[i + k * 2 + 1] ^ key)))
 			return 0;
 	return 1;
 }
@@ -75,6 +77,20 @@ static int whole_word(const uint8_t *buf, size_t len, size_t i, size_t n,
 		return !(i >= 2 && alnum(buf[i - 2]) && !buf[i - 1]) &&
 		       !(i + n + 1 < len && alnum(buf[i + n]) && !buf[i + n + 1]);
 	return !(i && alnum(buf[i - 1])) && !(i + n < len && alnum(buf[i + n]));
+}
+
+/* The first key (of xor's range, or none) the string matches with at
+ * buf[i] in that form; -1 if none does. */
+static int key_at(const struct yr_string *s, const uint8_t *buf, size_t len,
+		  size_t i, int wide)
+{
+	int k = s->mods & YM_XOR ? s->xor_min : 0,
+	    last = s->mods & YM_XOR ? s->xor_max : 0;
+
+	for (; k <= last; k++)
+		if (text_at(s, buf, len, i, wide, (uint8_t)k))
+			return k;
+	return -1;
 }
 
 static int text(const struct yr_string *s, const uint8_t *buf, size_t len,
@@ -91,7 +107,7 @@ static int text(const struct yr_string *s, const uint8_t *buf, size_t len,
 		for (f = 0; f < nf; f++) {
 			size_t n = s->len * (forms[f] ? 2 : 1);
 
-			if (!text_at(s, buf, len, i, forms[f]))
+			if (key_at(s, buf, len, i, forms[f]) < 0)
 				continue;
 			if ((s->mods & YM_FULLWORD) &&
 			    !whole_word(buf, len, i, n, forms[f]))
@@ -249,8 +265,8 @@ int yr_match_string(const struct yr_string *s, const uint8_t *buf,
 
 	out->n = 0;
 	*why = NULL;
-	if (s->mods & (YM_XOR | YM_BASE64 | YM_BASE64WIDE)) {
-		*why = "xor and base64 strings are not matched yet";
+	if (s->mods & (YM_BASE64 | YM_BASE64WIDE)) {
+		*why = "base64 strings are not matched yet";
 		return YR_MATCH_UNSUPPORTED;
 	}
 	rc = s->kind == YS_TEXT ? text(s, buf, len, out) :
