@@ -31,7 +31,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct yr_ruleset rs;
 	static int ready;
-	struct yr_parse_opts o = { "fuzz.yar", NULL, 0 };
+	struct yr_parse_opts o = { .file = "fuzz.yar" };
 	uint8_t res[8];
 	char err[256];
 	size_t i;

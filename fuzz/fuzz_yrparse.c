@@ -15,7 +15,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const char *const ext[] = { "filename" };
-	struct yr_parse_opts o = { "f.yar", ext, 1 };
+	struct yr_parse_opts o = { .file = "f.yar", .externals = ext,
+				  .nexternals = 1 };
 	struct yr_ruleset rs;
 	char err[512];
 	size_t i, k;

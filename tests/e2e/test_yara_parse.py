@@ -113,3 +113,21 @@ def test_what_yarac_refuses_is_refused(tmp_path):
         assert not ok, (name, out)
         line = out.split(": error: ", 1)[1]
         assert line.startswith(path + ":"), out  # file:line:column
+
+
+def test_includes_as_yarac(tmp_path):
+    """An index file that includes others (relative to itself), as the
+    public collections have them; and one whose include is missing."""
+    sub = tmp_path / "sub"
+    sub.mkdir()
+    (sub / "one.yar").write_text('rule one { condition: true }\n')
+    (sub / "two.yar").write_text('include "one.yar"\nrule two { condition: one }\n')
+    index = tmp_path / "index.yar"
+    index.write_text('include "sub/two.yar"\nrule three { condition: two }\n')
+    assert yarac(str(index), tmp_path)[0]
+    ok, out = vigil(str(index))
+    assert ok and "OK 3 rules" in out, out
+    index.write_text('include "sub/none.yar"\n')
+    assert not yarac(str(index), tmp_path)[0]
+    ok, out = vigil(str(index))
+    assert not ok and 'cannot include "sub/none.yar"' in out, out

@@ -72,7 +72,7 @@ int main(int argc, char **argv)
 {
 	static struct yr_external ext[MAX_EXTERNALS];
 	static const char *names[MAX_EXTERNALS];
-	struct yr_parse_opts o = { NULL, names, 0 };
+	struct yr_parse_opts o = { .externals = names };
 	struct yr_ruleset rs;
 	char err[1024];
 	size_t len;

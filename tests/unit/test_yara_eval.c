@@ -20,7 +20,7 @@
 /* The result of the last rule of src over data. */
 static int last_rule(const char *src, const void *data, size_t len)
 {
-	struct yr_parse_opts o = { "t.yar", NULL, 0 };
+	struct yr_parse_opts o = { .file = "t.yar" };
 	struct yr_ruleset rs;
 	uint8_t res[64];
 	char err[256];

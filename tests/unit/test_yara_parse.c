@@ -18,7 +18,8 @@ static const char *const externals[] = { "filename" };
 static int parse(struct yr_ruleset *rs, const char *src, char *err,
 		 size_t cap)
 {
-	struct yr_parse_opts o = { "t.yar", externals, 1 };
+	struct yr_parse_opts o = { .file = "t.yar", .externals = externals,
+				  .nexternals = 1 };
 
 	memset(rs, 0, sizeof(*rs));
 	return yr_parse(rs, src, strlen(src), &o, err, cap);
@@ -203,8 +204,56 @@ static void syntax(void **st)
 	bad("rule a { condition: 1 matches 2 }", "a regular expression expected");
 	bad("rule a { condition: true } /* open", "unterminated comment");
 	bad("rule a { condition: 99999999999999999999 }", "integer too large");
-	bad("include \"x.yar\"", "include is not read yet");
+	bad("include \"x.yar\"", "include is not allowed here");
 	bad("rule a { strings: condition: true }", "a string expected");
+}
+
+/* In-memory files for include: "a.yar" holds a rule, "self.yar"
+ * includes itself, "bad.yar" an error; others cannot be read. */
+static int memfile(void *ctx, const char *name, const char *from,
+		   char **path, char **src, size_t *len)
+{
+	const char *text = !strcmp(name, "a.yar") ?
+				   "rule from_a { condition: true }" :
+			   !strcmp(name, "self.yar") ? "include \"self.yar\"" :
+			   !strcmp(name, "bad.yar") ? "rule x { condition: }" :
+						      NULL;
+
+	(void)ctx;
+	(void)from;
+	*path = strdup(name);
+	*src = text ? strdup(text) : NULL;
+	*len = text ? strlen(text) : 0;
+	return *src ? 0 : -1;
+}
+
+static int parse_inc(struct yr_ruleset *rs, const char *src, char *err)
+{
+	struct yr_parse_opts o = { .file = "t.yar", .include = memfile };
+
+	memset(rs, 0, sizeof(*rs));
+	return yr_parse(rs, src, strlen(src), &o, err, 512);
+}
+
+static void includes(void **st)
+{
+	struct yr_ruleset rs;
+	char err[512];
+
+	(void)st;
+	assert_int_equal(parse_inc(&rs, "include \"a.yar\" rule b { "
+				   "condition: from_a }", err), 0);
+	assert_int_equal(rs.nrules, 2);
+	yr_ruleset_free(&rs);
+	assert_int_equal(parse_inc(&rs, "include \"self.yar\"", err), -1);
+	assert_non_null(strstr(err, "self.yar:1:9: includes nested too deep"));
+	yr_ruleset_free(&rs);
+	assert_int_equal(parse_inc(&rs, "include \"bad.yar\"", err), -1);
+	assert_non_null(strstr(err, "bad.yar:1:21: syntax error"));
+	yr_ruleset_free(&rs);
+	assert_int_equal(parse_inc(&rs, "include \"none.yar\"", err), -1);
+	assert_non_null(strstr(err, "t.yar:1:9: cannot include \"none.yar\""));
+	yr_ruleset_free(&rs);
 }
 
 /* Nesting is bounded: a deep condition is an error, not a crash. */
@@ -235,6 +284,7 @@ int main(void)
 		cmocka_unit_test(strings_and_modifiers),
 		cmocka_unit_test(hex_strings),
 		cmocka_unit_test(syntax),
+		cmocka_unit_test(includes),
 		cmocka_unit_test(depth),
 	};
 

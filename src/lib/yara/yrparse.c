@@ -277,6 +277,45 @@ static void rule(struct yr_parser *p, unsigned flags)
 	p->rs->rules[p->rs->nrules++] = r;
 }
 
+/* After "include": the named file's rules, read into the same set. */
+static void include(struct yr_parser *p)
+{
+	struct yr_parse_opts sub;
+	char *path = NULL, *src = NULL;
+	size_t len = 0;
+	int rc;
+
+	if (p->tok.kind != YT_TEXT) {
+		yr_perr(p, "syntax error: a file name expected");
+		return;
+	}
+	if (!p->o || !p->o->include) {
+		yr_perr(p, "include is not allowed here");
+		return;
+	}
+	if (p->o->depth + 1 >= YR_MAX_INCLUDE_DEPTH) {
+		yr_perr(p, "includes nested too deep (the limit is %d)",
+			YR_MAX_INCLUDE_DEPTH);
+		return;
+	}
+	if (p->o->include(p->o->include_ctx, p->tok.text, p->o->file, &path,
+			  &src, &len) < 0) {
+		yr_perr(p, "cannot include \"%s\"", p->tok.text);
+		free(path);
+		free(src);
+		return;
+	}
+	sub = *p->o;
+	sub.file = path;
+	sub.depth++;
+	rc = yr_parse(p->rs, src, len, &sub, p->err, p->errcap);
+	if (rc)
+		p->failed = rc; /* the included file's message stands */
+	free(path);
+	free(src);
+	yr_next(p);
+}
+
 static void top(struct yr_parser *p)
 {
 	unsigned flags = 0;
@@ -285,8 +324,8 @@ static void top(struct yr_parser *p)
 		import(p);
 		return;
 	}
-	if (p->tok.kind == YK_INCLUDE) {
-		yr_perr(p, "include is not read yet: give each file itself");
+	if (yr_accept(p, YK_INCLUDE)) {
+		include(p);
 		return;
 	}
 	for (;;) {

@@ -16,10 +16,22 @@
 /* Rules in one set at most. */
 #define YR_MAX_RULES (1u << 20)
 
+/* Includes nested at most, as yara's limit. */
+#define YR_MAX_INCLUDE_DEPTH 16
+
 struct yr_parse_opts {
 	const char *file;		/* for messages */
 	const char *const *externals;	/* names defined with -d */
 	size_t nexternals;
+	/*
+	 * An included file: name as written, from the file that includes it.
+	 * Fills *path (for messages) and *src (malloc'd, the parser frees
+	 * them); 0, or -1 if it cannot be read. NULL: include is refused.
+	 */
+	int (*include)(void *ctx, const char *name, const char *from,
+		       char **path, char **src, size_t *len);
+	void *include_ctx;
+	unsigned depth;			/* set by the parser */
 };
 
 /* Variables of nested for loops in scope at most. */
