@@ -21,7 +21,10 @@
  * quoted value, a space ends the quoting; a multi-byte character is
  * written to the text form with its second-last byte in place of its
  * last; "data:" values are left out of the tags form. Written here: no
- * HTML library produces clamscan's forms.
+ * HTML library produces clamscan's forms. The page is untrusted: it is
+ * copied piece by piece into a NUL-ended buffer (next_piece, bounded by
+ * the page's length), and the state machine reads that buffer only, up
+ * to its NUL; the forms grow with checked appends.
  *
  * Not done (listed in docs/signatures.md): pages encoded with Microsoft's
  * Script Encoder (#@~^) are not decoded.

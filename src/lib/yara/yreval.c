@@ -423,8 +423,11 @@ static struct val of(struct ev *e, const struct yr_node *n)
 
 	if (n->b->kind == YN_RULESET)
 		return rules_of(e, n);
-	if (e->rule->nstrings > sizeof(take) ||
-	    (n->c && range_of(e, n->c, &lo, &hi) < 0))
+	if (e->rule->nstrings > sizeof(take)) {
+		e->unsupported = 1; /* not guessed */
+		return undef;
+	}
+	if (n->c && range_of(e, n->c, &lo, &hi) < 0)
 		return undef;
 	set_members(e, n->b, take);
 	for (i = 0; i < e->rule->nstrings; i++)
@@ -444,8 +447,10 @@ static struct val for_of(struct ev *e, const struct yr_node *n)
 	size_t i;
 	int ok;
 
-	if (e->rule->nstrings > sizeof(take))
+	if (e->rule->nstrings > sizeof(take)) {
+		e->unsupported = 1; /* not guessed */
 		return undef;
+	}
 	set_members(e, n->b, take);
 	for (i = 0; i < e->rule->nstrings; i++)
 		if (take[i]) {
@@ -569,8 +574,8 @@ static int one_rule(struct ev *e, size_t r, uint8_t *result, const char **why)
 							  YR_RULE_FALSE;
 		if (e->unsupported) {
 			result[r] = YR_RULE_UNSUPPORTED;
-			w = "a module, entrypoint, or a loop over several "
-			    "variables";
+			w = "a module, entrypoint, a loop over several "
+			    "variables, or a set of over 4096 strings";
 		}
 	} else if (rc > 0) {
 		result[r] = rc == YR_MATCH_LIMIT ? YR_RULE_LIMIT :

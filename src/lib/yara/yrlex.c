@@ -251,13 +251,24 @@ static int text_escape(struct yr_lexer *l, char *out)
 	}
 }
 
+/* Bytes up to the closing quote or the line's end: a bound on the
+ * string's length once its escapes are resolved. */
+static size_t text_span(const struct yr_lexer *l)
+{
+	const char *q = l->p;
+
+	while (q < l->end && *q != '"' && *q != '\n')
+		q += *q == '\\' && q + 1 < l->end ? 2 : 1;
+	return (size_t)(q - l->p);
+}
+
 static void text(struct yr_lexer *l, struct yr_token *t)
 {
 	char *buf;
 	size_t n = 0;
 
 	l->p++;
-	if (!(buf = malloc((size_t)(l->end - l->p) + 1))) {
+	if (!(buf = malloc(text_span(l) + 1))) {
 		fail(l, t, "out of memory");
 		return;
 	}

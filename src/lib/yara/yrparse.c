@@ -40,6 +40,8 @@ static int known_module(const char *name)
 	return 0;
 }
 
+static void *grow(struct yr_parser *p, void **arr, size_t *n, size_t size);
+
 static void import(struct yr_parser *p)
 {
 	const char **m;
@@ -52,30 +54,30 @@ static void import(struct yr_parser *p)
 		yr_perr(p, "unknown module \"%s\"", p->tok.text);
 		return;
 	}
-	m = yr_alloc(&p->rs->arena, (p->rs->nimports + 1) * sizeof(*m));
-	if (!m) {
-		yr_oom(p);
-		return;
-	}
-	if (p->rs->nimports)
-		memcpy(m, p->rs->imports, p->rs->nimports * sizeof(*m));
-	m[p->rs->nimports] = keep(p, p->tok.text, p->tok.text_len);
-	p->rs->imports = m;
-	p->rs->nimports++;
+	m = grow(p, (void **)&p->rs->imports, &p->rs->nimports, sizeof(*m));
+	if (m)
+		*m = keep(p, p->tok.text, p->tok.text_len);
 	yr_next(p);
 }
 
-/* Grows an arena array of n records by one; the new record. */
+/*
+ * Grows an arena array of n records by one; the new record. Its room is
+ * implied by n (8, then doubled at each power of two), so a rule with
+ * many strings costs twice its size, not its square.
+ */
 static void *grow(struct yr_parser *p, void **arr, size_t *n, size_t size)
 {
-	char *a = yr_alloc(&p->rs->arena, (*n + 1) * size);
+	if (!*n || (*n >= 8 && !(*n & (*n - 1)))) {
+		size_t cap = *n ? *n * 2 : 8;
+		char *a = yr_alloc(&p->rs->arena, cap * size);
 
-	if (!a)
-		return yr_oom(p);
-	if (*n)
-		memcpy(a, *arr, *n * size);
-	*arr = a;
-	return a + (*n)++ * size;
+		if (!a)
+			return yr_oom(p);
+		if (*n)
+			memcpy(a, *arr, *n * size);
+		*arr = a;
+	}
+	return (char *)*arr + (*n)++ * size;
 }
 
 static void tags(struct yr_parser *p, struct yr_rule *r)
