@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
@@ -256,6 +257,35 @@ static void includes(void **st)
 	yr_ruleset_free(&rs);
 }
 
+/* Many rules, and a rule of many strings, are read in linear time: with
+ * the quadratic lookups and copies this replaced, these two took minutes
+ * and gigabytes (the suite's timeout fails them). */
+static void large_sets(void **st)
+{
+	size_t n = 300000, cap = n * 40 + 64, len = 0, i;
+	char *src = malloc(cap);
+	struct yr_ruleset rs;
+	char err[256];
+
+	(void)st;
+	assert_non_null(src);
+	for (i = 0; i < n; i++)
+		len += (size_t)snprintf(src + len, cap - len,
+					"rule r%zu { condition: r0 }\n", i);
+	assert_int_equal(parse(&rs, src, err, sizeof(err)), 0);
+	assert_int_equal(rs.nrules, n);
+	yr_ruleset_free(&rs);
+	len = (size_t)snprintf(src, cap, "rule big { strings: ");
+	for (i = 0; i < 50000; i++)
+		len += (size_t)snprintf(src + len, cap - len, "$s%zu = \"x%zu\" ",
+					i, i);
+	snprintf(src + len, cap - len, "condition: any of them }");
+	assert_int_equal(parse(&rs, src, err, sizeof(err)), 0);
+	assert_int_equal(rs.rules[0].nstrings, 50000);
+	yr_ruleset_free(&rs);
+	free(src);
+}
+
 /* Nesting is bounded: a deep condition is an error, not a crash. */
 static void depth(void **st)
 {
@@ -285,6 +315,7 @@ int main(void)
 		cmocka_unit_test(hex_strings),
 		cmocka_unit_test(syntax),
 		cmocka_unit_test(includes),
+		cmocka_unit_test(large_sets),
 		cmocka_unit_test(depth),
 	};
 

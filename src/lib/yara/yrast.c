@@ -1,11 +1,15 @@
 /*
  * yrast.c -- the arena a rule set's nodes, names and tables live in:
- * blocks of 64 KiB (or one block for a larger request), freed together.
+ * blocks of 64 KiB (or one block for a larger request), freed together;
+ * and the indexes of names (rules by name, a rule's strings by name), so
+ * that many rules, or a rule of many strings, are read in linear time.
  */
 #include "yara/yrast.h"
 
 #include <stdlib.h>
 #include <string.h>
+
+#include "vigil/vigil.h"
 
 #define ARENA_BLOCK_BYTES (64u << 10)
 
@@ -14,6 +18,81 @@ struct yr_arena {
 	size_t used, cap;
 	max_align_t data[];
 };
+
+static size_t name_hash(const char *s)
+{
+	size_t h = 1469598103934665603u;
+
+	while (*s)
+		h = (h ^ (unsigned char)*s++) * 1099511628211u;
+	return h;
+}
+
+long yr_names_find(const struct yr_names *x, const char *name,
+		   yr_name_fn name_of, const void *ctx)
+{
+	size_t i, mask = x->nslots - 1;
+
+	if (!x->nslots)
+		return -1;
+	for (i = name_hash(name) & mask; x->slot[i]; i = (i + 1) & mask)
+		if (!strcmp(name_of(ctx, x->slot[i] - 1), name))
+			return (long)x->slot[i] - 1;
+	return -1;
+}
+
+static void place(uint32_t *slots, size_t nslots, const char *name,
+		  uint32_t value)
+{
+	size_t i = name_hash(name) & (nslots - 1);
+
+	if (!*name)
+		return;
+	while (slots[i])
+		i = (i + 1) & (nslots - 1);
+	slots[i] = value;
+}
+
+int yr_names_add(struct yr_names *x, size_t count, yr_name_fn name_of,
+		 const void *ctx)
+{
+	if ((count + 1) * 2 > x->nslots) {
+		size_t n = x->nslots ? x->nslots * 2 : 32, i;
+		uint32_t *s = calloc(n, sizeof(*s));
+
+		if (!s)
+			return VIGIL_ENOMEM;
+		for (i = 0; i + 1 < count; i++)
+			place(s, n, name_of(ctx, i), (uint32_t)i + 1);
+		free(x->slot);
+		x->slot = s;
+		x->nslots = n;
+	}
+	place(x->slot, x->nslots, name_of(ctx, count - 1), (uint32_t)count);
+	return 0;
+}
+
+void yr_names_free(struct yr_names *x)
+{
+	free(x->slot);
+	x->slot = NULL;
+	x->nslots = 0;
+}
+
+static const char *rule_name(const void *ctx, size_t i)
+{
+	return ((const struct yr_ruleset *)ctx)->rules[i].name;
+}
+
+long yr_rule_find(const struct yr_ruleset *rs, const char *name)
+{
+	return yr_names_find(&rs->by_name, name, rule_name, rs);
+}
+
+int yr_rule_index_last(struct yr_ruleset *rs)
+{
+	return yr_names_add(&rs->by_name, rs->nrules, rule_name, rs);
+}
 
 void *yr_alloc(struct yr_arena **a, size_t n)
 {

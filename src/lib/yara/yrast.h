@@ -100,13 +100,38 @@ struct yr_rule {
 
 struct yr_arena;
 
+/*
+ * An index of names (rules in a set, strings in a rule): open addressing,
+ * entry index + 1 per slot, kept under half full. The entries' names are
+ * read back through name(ctx, i); "" is never indexed.
+ */
+struct yr_names {
+	uint32_t *slot;
+	size_t nslots;
+};
+
+typedef const char *(*yr_name_fn)(const void *ctx, size_t i);
+
+long yr_names_find(const struct yr_names *x, const char *name,
+		   yr_name_fn name_of, const void *ctx);
+/* Indexes entry count - 1: 0 or VIGIL_ENOMEM. */
+int yr_names_add(struct yr_names *x, size_t count, yr_name_fn name_of,
+		 const void *ctx);
+void yr_names_free(struct yr_names *x);
+
 struct yr_ruleset {
 	struct yr_arena *arena;
 	struct yr_rule *rules;
 	size_t nrules, caprules;
 	const char **imports;
 	size_t nimports;
+	struct yr_names by_name;	/* the rules */
 };
+
+/* The index of the rule called name, or -1. */
+long yr_rule_find(const struct yr_ruleset *rs, const char *name);
+/* Indexes rules[rs->nrules - 1] by its name: 0 or VIGIL_ENOMEM. */
+int yr_rule_index_last(struct yr_ruleset *rs);
 
 void *yr_alloc(struct yr_arena **a, size_t n);
 char *yr_strdup(struct yr_arena **a, const char *s, size_t n);

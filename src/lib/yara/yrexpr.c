@@ -59,9 +59,14 @@ static int use_string(struct yr_parser *p, const char *id, int wildcard,
 			yr_perr(p, "\"%c\" outside a for..of loop", sigil);
 		return !p->failed;
 	}
-	for (i = 0; i < r->nstrings; i++)
-		if (wildcard ? !strncmp(r->strings[i].id, id, n) :
-			       !strcmp(r->strings[i].id, id)) {
+	if (!wildcard) {
+		long k = yr_string_find(p, id);
+
+		if (k >= 0)
+			r->strings[k].used = found = 1;
+	}
+	for (i = 0; wildcard && i < r->nstrings; i++)
+		if (!strncmp(r->strings[i].id, id, n)) {
 			r->strings[i].used = 1;
 			found = 1;
 		}
@@ -135,9 +140,8 @@ static int defined_name(const struct yr_parser *p, const char *name)
 	for (i = 0; i < p->rs->nimports; i++)
 		if (!strcmp(p->rs->imports[i], name))
 			return 1;
-	for (i = 0; i < p->rs->nrules; i++)
-		if (!strcmp(p->rs->rules[i].name, name))
-			return 1;
+	if (yr_rule_find(p->rs, name) >= 0)
+		return 1;
 	/* a rule may name itself (yarac takes it: its value so far) */
 	return p->rule && !strcmp(p->rule->name, name);
 }

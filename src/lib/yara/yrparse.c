@@ -134,13 +134,11 @@ static void one_string(struct yr_parser *p, struct yr_rule *r)
 {
 	struct yr_string *s;
 	const char *id = p->tok.text;
-	size_t i;
 
-	for (i = 0; *id && i < r->nstrings; i++)
-		if (!strcmp(r->strings[i].id, id)) {
-			yr_perr(p, "duplicated string identifier \"$%s\"", id);
-			return;
-		}
+	if (*id && yr_string_find(p, id) >= 0) {
+		yr_perr(p, "duplicated string identifier \"$%s\"", id);
+		return;
+	}
 	if (p->tok.wildcard) {
 		yr_perr(p, "syntax error: a string's name cannot end in '*'");
 		return;
@@ -149,6 +147,10 @@ static void one_string(struct yr_parser *p, struct yr_rule *r)
 		return;
 	s->id = keep(p, id, p->tok.text_len);
 	s->line = p->tok.line;
+	if (!s->id || yr_string_index_last(p) < 0) {
+		yr_oom(p);
+		return;
+	}
 	yr_next(p);
 	if (!yr_expect(p, YT_ASSIGN))
 		return;
@@ -191,16 +193,6 @@ static void strings(struct yr_parser *p, struct yr_rule *r)
 {
 	while (!p->failed && p->tok.kind == YT_STRID)
 		one_string(p, r);
-}
-
-static int rule_exists(const struct yr_ruleset *rs, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < rs->nrules; i++)
-		if (!strcmp(rs->rules[i].name, name))
-			return 1;
-	return 0;
 }
 
 /* Every string the condition does not use is an error, as in yarac. */
@@ -248,7 +240,7 @@ static void rule(struct yr_parser *p, unsigned flags)
 		yr_perr(p, "syntax error: rule name expected");
 		return;
 	}
-	if (rule_exists(p->rs, p->tok.text)) {
+	if (yr_rule_find(p->rs, p->tok.text) >= 0) {
 		yr_perr(p, "duplicated identifier \"%s\"", p->tok.text);
 		return;
 	}
@@ -259,6 +251,7 @@ static void rule(struct yr_parser *p, unsigned flags)
 	p->rule = &r;
 	rule_body(p, &r);
 	p->rule = NULL;
+	yr_names_free(&p->strs);
 	if (p->failed)
 		return;
 	if (p->rs->nrules >= YR_MAX_RULES) {
@@ -277,6 +270,8 @@ static void rule(struct yr_parser *p, unsigned flags)
 		p->rs->caprules = cap;
 	}
 	p->rs->rules[p->rs->nrules++] = r;
+	if (yr_rule_index_last(p->rs) < 0)
+		yr_oom(p);
 }
 
 /* After "include": the named file's rules, read into the same set. */
@@ -362,6 +357,7 @@ int yr_parse(struct yr_ruleset *rs, const char *src, size_t len,
 	free(p->tok.text);
 	if (p->have_ahead)
 		free(p->ahead.text);
+	yr_names_free(&p->strs);
 	rc = p->failed;
 	free(p);
 	return rc;
@@ -369,6 +365,7 @@ int yr_parse(struct yr_ruleset *rs, const char *src, size_t len,
 
 void yr_ruleset_free(struct yr_ruleset *rs)
 {
+	yr_names_free(&rs->by_name);
 	free(rs->rules);
 	yr_arena_free(rs->arena);
 	memset(rs, 0, sizeof(*rs));

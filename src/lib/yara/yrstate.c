@@ -87,3 +87,18 @@ struct yr_node *yr_node(struct yr_parser *p, enum yr_node_kind kind)
 	return n;
 }
 
+
+static const char *string_id(const void *ctx, size_t i)
+{
+	return ((const struct yr_rule *)ctx)->strings[i].id;
+}
+
+long yr_string_find(const struct yr_parser *p, const char *id)
+{
+	return yr_names_find(&p->strs, id, string_id, p->rule);
+}
+
+int yr_string_index_last(struct yr_parser *p)
+{
+	return yr_names_add(&p->strs, p->rule->nstrings, string_id, p->rule);
+}

@@ -7,6 +7,7 @@
 #define VIGIL_YARA_YRSTATE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "yara/yrast.h"
 #include "yara/yrlex.h"
@@ -47,6 +48,7 @@ struct yr_parser {
 	size_t errcap;
 	int failed;		/* -1 after an error, VIGIL_ENOMEM */
 	struct yr_rule *rule;	/* the rule being read */
+	struct yr_names strs;	/* its strings by name */
 	const char *vars[YR_MAX_LOOP_VARS];
 	int nvars;
 	int in_for_of;		/* "$", "#", "@" and "!" alone are allowed */
@@ -62,5 +64,9 @@ const struct yr_token *yr_peek(struct yr_parser *p);
 int yr_accept(struct yr_parser *p, enum yr_tok k);
 int yr_expect(struct yr_parser *p, enum yr_tok k);
 struct yr_node *yr_node(struct yr_parser *p, enum yr_node_kind kind);
+/* The rule's string called id (not ""), or -1; indexing the last one
+ * added: 0 or VIGIL_ENOMEM. */
+long yr_string_find(const struct yr_parser *p, const char *id);
+int yr_string_index_last(struct yr_parser *p);
 
 #endif
