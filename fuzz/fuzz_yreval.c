@@ -2,8 +2,8 @@
  * fuzz_yreval.c -- libFuzzer target for the reference YARA matcher and
  * evaluator (src/lib/yara/yrmatch.c, yreval.c): the input is the data
  * scanned by a fixed set of rules that uses every kind of string
- * (text in every form, hex with wildcards, jumps and alternatives,
- * regular expressions) and condition; every rule gives a result, and
+ * (text in every form, xor, base64, hex with wildcards, jumps and
+ * alternatives, regular expressions) and condition; every rule gives a result, and
  * nothing is read outside the input.
  */
 #include <stdint.h>
@@ -20,7 +20,8 @@ static const char rules[] =
 	"private rule p { strings: $a = \"MZ\" condition: $a at 0 }\n"
 	"rule t { strings: $a = \"ab\" ascii wide nocase $b = \"cd\" fullword\n"
 	"  $h = { 4D ?? 5? [0-4] ( 90 | 41 42 | C3 ) ~00 }\n"
-	"  $r = /a[0-9]+b/is\n"
+	"  $r = /a[0-9]+b/is $x = \"key\" wide xor(1-9)\n"
+	"  $e = \"abc\" ascii wide base64 base64wide\n"
 	" condition: p or (#a > 1 and @b[1] < 100) or $h in (0..filesize) or\n"
 	"  for any i in (1..#r) : ( uint16be(@r[i]) > 2 and !r[i] < 9 ) or\n"
 	"  2 of them or for all of ($a, $b) : ( # < 5 ) or\n"

@@ -8,6 +8,7 @@ form (upper case, wide, inside words, at offset 0, several times).
 "#a in (range)" is left out: yara 4.2.3 stops with its error 31 on it.
 Wide regular expressions are left out: the reference matcher does not
 match them yet."""
+import base64
 import random
 
 WORDS = [b"alpha", b"bravo", b"charlie", b"delta", b"echo9"]
@@ -19,7 +20,7 @@ class Gen:
 
     def plant(self, w):
         r = self.r
-        k = r.randrange(7)
+        k = r.randrange(8)
         if k == 0:
             w = w.upper()
         elif k == 1:
@@ -31,6 +32,10 @@ class Gen:
         elif k == 4:
             key = r.randrange(0, 30)
             w = bytes(c ^ key for c in w)
+        elif k == 5:  # base64 of the word after 0-2 bytes, maybe wide
+            w = base64.b64encode(b"xyz"[:r.randrange(3)] + w + b"q" * r.randrange(3))
+            if r.randrange(3) == 0:
+                w = b"".join(bytes([c, 0]) for c in w)
         return w
 
     def file(self):
@@ -47,7 +52,8 @@ class Gen:
         mods = r.choice(["", "", "ascii", "wide", "ascii wide", "nocase",
                          "fullword", "wide nocase", "ascii wide nocase",
                          "private", "xor", "xor(1-20)", "wide xor(3)",
-                         "ascii wide xor(0-29)"])
+                         "ascii wide xor(0-29)", "base64", "base64wide",
+                         "base64 base64wide", "wide base64"])
         return '"%s" %s' % (r.choice(WORDS).decode(), mods), True
 
     def hex_string(self):

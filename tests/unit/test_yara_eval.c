@@ -62,6 +62,14 @@ static void text_strings(void **st)
 	  "@a[1] == 0 }", "\x62\x61\x60\x63");
 	T("rule a { strings: $a = \"ab\" wide xor(1) condition: $a }",
 	  "\x60\x01\x63\x01");
+	/* base64: "This program cannot" after 0, 1 and 2 bytes, the
+	 * characters those bytes or the padding touch cut off */
+	T("rule a { strings: $a = \"This program cannot\" base64 condition: "
+	  "#a == 3 and !a[1] == 25 and !a[2] == 24 and !a[3] == 25 }",
+	  "VGhpcyBwcm9ncmFtIGNhbm5vdA== QVRoaXMgcHJvZ3JhbSBjYW5ub3Q= "
+	  "QUFUaGlzIHByb2dyYW0gY2Fubm90");
+	T("rule a { strings: $a = \"abc\" base64wide condition: !a == 8 }",
+	  "Y\0W\0J\0j\0");
 }
 
 static void hex_strings(void **st)
@@ -143,7 +151,7 @@ static void unsupported(void **st)
 	assert_int_equal(last_rule("import \"pe\" rule a { condition: "
 				   "pe.number_of_sections == 1 }", "MZ", 2),
 			 YR_RULE_UNSUPPORTED);
-	assert_int_equal(last_rule("rule a { strings: $a = \"k\" base64 "
+	assert_int_equal(last_rule("rule a { strings: $a = /k/ wide "
 				   "condition: $a }", "k", 1),
 			 YR_RULE_UNSUPPORTED);
 }

@@ -3,8 +3,10 @@
  * at every offset (ascii and wide forms, nocase, fullword), a hex string
  * run by backtracking at every offset (jumps shortest first, alternatives
  * in order), a regular expression by PCRE2 from every offset; xor's keys
- * tried in turn. The buffer is read within its length only. base64
- * strings and wide regular expressions are not matched yet:
+ * tried in turn; base64's patterns made as yara makes them (the string,
+ * or its wide form, after 0, 1 and 2 bytes, encoded, the characters that
+ * depend on those bytes or on the padding cut off). The buffer is read
+ * within its length only. Wide regular expressions are not matched yet:
  * YR_MATCH_UNSUPPORTED.
  */
 #define PCRE2_CODE_UNIT_WIDTH 8
@@ -116,6 +118,128 @@ static int text(const struct yr_string *s, const uint8_t *buf, size_t len,
 				return rc;
 		}
 	return 0;
+}
+
+/* base64's patterns: at most 2 forms x 2 widths x 3 shifts. */
+#define B64_MAX_VARIANTS 12
+
+struct b64set {
+	uint8_t *v[B64_MAX_VARIANTS];
+	size_t len[B64_MAX_VARIANTS];
+	int n;
+};
+
+/*
+ * The base64 text of src (n bytes) after shift bytes 'A', with the
+ * characters the shift and the padding touch cut off, as yara makes its
+ * patterns: shift + 1 leading (none without a shift), pad + 1 trailing
+ * (none without padding); widened when wide. NULL on ENOMEM.
+ */
+static uint8_t *b64_variant(const uint8_t *src, size_t n, int shift,
+			    const char *abc, int wide, size_t *out_len)
+{
+	size_t total = n + (size_t)shift, o = 0, k, lead, trail, len, pad;
+	uint8_t *in = malloc(total + 3), *enc = malloc((total + 2) / 3 * 4 + 1);
+	uint8_t *res = NULL;
+
+	if (!in || !enc)
+		goto out;
+	memset(in, 'A', (size_t)shift);
+	memcpy(in + shift, src, n);
+	memset(in + total, 0, 3);
+	for (k = 0; k < total; k += 3) {
+		uint32_t w = (uint32_t)in[k] << 16 | (uint32_t)in[k + 1] << 8 |
+			     in[k + 2];
+		size_t left = total - k, c;
+
+		for (c = 0; c < 4; c++)
+			enc[o++] = c <= left ? (uint8_t)abc[(w >> (18 - 6 * c)) & 63] :
+					       '=';
+	}
+	pad = total % 3 ? 3 - total % 3 : 0;
+	lead = shift ? (size_t)shift + 1 : 0;
+	trail = pad ? pad + 1 : 0;
+	len = o > lead + trail ? o - lead - trail : 0;
+	if ((res = malloc(len * 2 + 1)) != NULL) {
+		for (k = 0; k < len; k++) {
+			if (wide) {
+				res[2 * k] = enc[lead + k];
+				res[2 * k + 1] = 0;
+			} else {
+				res[k] = enc[lead + k];
+			}
+		}
+		*out_len = wide ? len * 2 : len;
+	}
+out:
+	free(in);
+	free(enc);
+	return res;
+}
+
+static void b64_free(struct b64set *b)
+{
+	while (b->n)
+		free(b->v[--b->n]);
+}
+
+/* The patterns of a base64 or base64wide string, in yara's order. */
+static int b64_patterns(const struct yr_string *s, struct b64set *b)
+{
+	static const char std[] =
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	const char *abc = s->alphabet ? s->alphabet : std;
+	uint8_t *wsrc = malloc(s->len * 2 + 1);
+	int form, width, shift;
+	size_t k;
+
+	if (!wsrc)
+		return VIGIL_ENOMEM;
+	for (k = 0; k < s->len; k++) {
+		wsrc[2 * k] = (uint8_t)s->value[k];
+		wsrc[2 * k + 1] = 0;
+	}
+	for (form = 0; form < 2; form++) { /* the wide string, the ascii one */
+		if (form == 0 ? !(s->mods & YM_WIDE) :
+				(s->mods & YM_WIDE) && !(s->mods & YM_ASCII))
+			continue;
+		for (width = 0; width < 2; width++) {
+			if (!(s->mods & (width ? YM_BASE64WIDE : YM_BASE64)))
+				continue;
+			for (shift = 0; shift < 3; shift++) {
+				b->v[b->n] = b64_variant(
+					form ? (const uint8_t *)s->value : wsrc,
+					form ? s->len : s->len * 2, shift, abc,
+					width, &b->len[b->n]);
+				if (!b->v[b->n]) {
+					free(wsrc);
+					return VIGIL_ENOMEM;
+				}
+				b->n++;
+			}
+		}
+	}
+	free(wsrc);
+	return 0;
+}
+
+/* Every offset one of the patterns starts at (the first one's length). */
+static int base64(const struct yr_string *s, const uint8_t *buf, size_t len,
+		  struct yr_matches *out)
+{
+	struct b64set b = { .n = 0 };
+	size_t i;
+	int k, rc = b64_patterns(s, &b);
+
+	for (i = 0; i < len && !rc; i++)
+		for (k = 0; k < b.n; k++)
+			if (b.len[k] && len - i >= b.len[k] &&
+			    !memcmp(buf + i, b.v[k], b.len[k])) {
+				rc = add(out, i, b.len[k]);
+				break;
+			}
+	b64_free(&b);
+	return rc;
 }
 
 struct hexrun {
@@ -265,11 +389,8 @@ int yr_match_string(const struct yr_string *s, const uint8_t *buf,
 
 	out->n = 0;
 	*why = NULL;
-	if (s->mods & (YM_BASE64 | YM_BASE64WIDE)) {
-		*why = "base64 strings are not matched yet";
-		return YR_MATCH_UNSUPPORTED;
-	}
-	rc = s->kind == YS_TEXT ? text(s, buf, len, out) :
+	rc = s->mods & (YM_BASE64 | YM_BASE64WIDE) ? base64(s, buf, len, out) :
+	     s->kind == YS_TEXT ? text(s, buf, len, out) :
 	     s->kind == YS_HEX ? hex(s, buf, len, out) :
 				 regex(s, buf, len, out);
 	if (rc == YR_MATCH_LIMIT)
