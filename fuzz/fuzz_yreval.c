@@ -20,7 +20,7 @@ static const char rules[] =
 	"private rule p { strings: $a = \"MZ\" condition: $a at 0 }\n"
 	"rule t { strings: $a = \"ab\" ascii wide nocase $b = \"cd\" fullword\n"
 	"  $h = { 4D ?? 5? [0-4] ( 90 | 41 42 | C3 ) ~00 }\n"
-	"  $r = /a[0-9]+b/is $x = \"key\" wide xor(1-9)\n"
+	"  $r = /a[0-9]+b/is wide ascii $x = \"key\" wide xor(1-9)\n"
 	"  $e = \"abc\" ascii wide base64 base64wide\n"
 	" condition: p or (#a > 1 and @b[1] < 100) or $h in (0..filesize) or\n"
 	"  for any i in (1..#r) : ( uint16be(@r[i]) > 2 and !r[i] < 9 ) or\n"

@@ -5,9 +5,7 @@ regular expressions; and conditions with counts, offsets, lengths, at,
 in, N of, for..of, for..in, uintXX, arithmetic, filesize and rule
 references. Files are random bytes with the strings planted in every
 form (upper case, wide, inside words, at offset 0, several times).
-"#a in (range)" is left out: yara 4.2.3 stops with its error 31 on it.
-Wide regular expressions are left out: the reference matcher does not
-match them yet."""
+"#a in (range)" is left out: yara 4.2.3 stops with its error 31 on it."""
 import base64
 import random
 
@@ -79,7 +77,9 @@ class Gen:
         w = r.choice(WORDS).decode()
         return r.choice(["/%s/" % w, "/%s/i" % w, "/%s[a-z0-9]/" % w[:-1],
                          "/%s.?%s/" % (w[:2], w[2:]),
-                         "/%s/ nocase" % w]), False
+                         "/%s/ nocase" % w, "/%s/ wide" % w,
+                         "/%s[a-z0-9]/ wide ascii" % w[:-1],
+                         "/%s.?%s/ wide nocase" % (w[:2], w[2:])]), False
 
     def atom(self, s, fixed):
         r = self.r

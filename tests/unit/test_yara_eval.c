@@ -92,6 +92,14 @@ static void regexes(void **st)
 	T("rule a { strings: $r = /AB/i condition: $r }", "xabx");
 	F("rule a { strings: $r = /a.b/ condition: $r }", "a\nb");
 	T("rule a { strings: $r = /a.b/s condition: $r }", "a\nb");
+	/* wide: every character atom followed by a zero byte */
+	T("rule a { strings: $r = /ab[c-e]+f/ wide condition: !r == 10 }",
+	  "a\0b\0c\0d\0f\0");
+	F("rule a { strings: $r = /abc/ wide condition: $r }", "abc");
+	T("rule a { strings: $r = /x(y|zz)?w/ wide ascii condition: "
+	  "#r == 2 and @r[2] == 3 }", "xw x\0z\0z\0w\0");
+	T("rule a { strings: $r = /\\x41\\d[]x]/ wide condition: $r }",
+	  "A\0\x35\0]\0");
 }
 
 static void values(void **st)
@@ -151,9 +159,9 @@ static void unsupported(void **st)
 	assert_int_equal(last_rule("import \"pe\" rule a { condition: "
 				   "pe.number_of_sections == 1 }", "MZ", 2),
 			 YR_RULE_UNSUPPORTED);
-	assert_int_equal(last_rule("rule a { strings: $a = /k/ wide "
+	assert_int_equal(last_rule("rule a { strings: $a = /k{2,1}/ "
 				   "condition: $a }", "k", 1),
-			 YR_RULE_UNSUPPORTED);
+			 YR_RULE_UNSUPPORTED); /* PCRE2 refuses it */
 }
 
 int main(void)

@@ -6,8 +6,8 @@
  * tried in turn; base64's patterns made as yara makes them (the string,
  * or its wide form, after 0, 1 and 2 bytes, encoded, the characters that
  * depend on those bytes or on the padding cut off). The buffer is read
- * within its length only. Wide regular expressions are not matched yet:
- * YR_MATCH_UNSUPPORTED.
+ * within its length only. A wide regular expression is matched in its
+ * wide form (yrwide.c).
  */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include "yara/yrmatch.h"
@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "yara/yrhex.h"
+#include "yara/yrwide.h"
 #include "vigil/vigil.h"
 
 static int add(struct yr_matches *out, size_t off, size_t len)
@@ -346,8 +347,10 @@ static int hex(const struct yr_string *s, const uint8_t *buf, size_t len,
 	return rc;
 }
 
-static int regex(const struct yr_string *s, const uint8_t *buf, size_t len,
-		 struct yr_matches *out)
+/* The matches of one form of a regex (its wide form when wide). */
+static int regex_form(const struct yr_string *s, const char *pat,
+		      size_t plen, int wide, const uint8_t *buf, size_t len,
+		      struct yr_matches *out)
 {
 	uint32_t opts = PCRE2_NO_UTF_CHECK;
 	pcre2_match_data *md;
@@ -356,13 +359,10 @@ static int regex(const struct yr_string *s, const uint8_t *buf, size_t len,
 	size_t at = 0;
 	int err, rc = 0;
 
-	if (s->mods & YM_WIDE)
-		return YR_MATCH_UNSUPPORTED;
 	opts |= (s->re_flags & YR_RE_NOCASE) || (s->mods & YM_NOCASE) ?
 			PCRE2_CASELESS : 0;
 	opts |= s->re_flags & YR_RE_DOTALL ? PCRE2_DOTALL : 0;
-	re = pcre2_compile((PCRE2_SPTR)s->value, s->len, opts, &err, &eoff,
-			   NULL);
+	re = pcre2_compile((PCRE2_SPTR)pat, plen, opts, &err, &eoff, NULL);
 	if (!re)
 		return YR_MATCH_UNSUPPORTED;
 	if (!(md = pcre2_match_data_create_from_pattern(re, NULL))) {
@@ -373,13 +373,60 @@ static int regex(const struct yr_string *s, const uint8_t *buf, size_t len,
 	       pcre2_match(re, buf, len, at, 0, md, NULL) >= 0) {
 		ov = pcre2_get_ovector_pointer(md);
 		if (!(s->mods & YM_FULLWORD) ||
-		    whole_word(buf, len, ov[0], ov[1] - ov[0], 0))
+		    whole_word(buf, len, ov[0], ov[1] - ov[0], wide))
 			rc = add(out, ov[0], ov[1] - ov[0]);
 		at = ov[0] + 1; /* every offset a match starts at */
 	}
 	pcre2_match_data_free(md);
 	pcre2_code_free(re);
 	return rc;
+}
+
+/* Merges out's two runs, each in order of offset ([0, n1) ascii, then
+ * wide), keeping one match per offset: the ascii form's where both are. */
+static int merge_forms(struct yr_matches *out, size_t n1)
+{
+	struct yr_match *m = malloc((out->n + 1) * sizeof(*m));
+	size_t i = 0, j = n1, k = 0;
+
+	if (!m)
+		return VIGIL_ENOMEM;
+	while (i < n1 || j < out->n) {
+		struct yr_match next = j >= out->n ||
+					       (i < n1 && out->m[i].off <= out->m[j].off) ?
+					       out->m[i++] : out->m[j++];
+
+		if (!k || m[k - 1].off != next.off)
+			m[k++] = next;
+	}
+	if (k)
+		memcpy(out->m, m, k * sizeof(*m));
+	out->n = k;
+	free(m);
+	return 0;
+}
+
+/* The ascii form, the wide form, or both: matches in order of offset,
+ * one per offset. */
+static int regex(const struct yr_string *s, const uint8_t *buf, size_t len,
+		 struct yr_matches *out)
+{
+	struct vbuf w = { 0 };
+	size_t n1;
+	int rc = 0;
+
+	if (!(s->mods & YM_WIDE) || (s->mods & YM_ASCII))
+		rc = regex_form(s, s->value, s->len, 0, buf, len, out);
+	if (rc || !(s->mods & YM_WIDE))
+		return rc;
+	n1 = out->n;
+	if ((rc = yr_regex_widen(s->value, s->len, &w)) == 0)
+		rc = regex_form(s, (const char *)w.data, w.len - 1, 1, buf,
+				len, out);
+	else if (rc == -1)
+		rc = YR_MATCH_UNSUPPORTED;
+	vbuf_free(&w);
+	return rc ? rc : merge_forms(out, n1);
 }
 
 int yr_match_string(const struct yr_string *s, const uint8_t *buf,
@@ -396,6 +443,6 @@ int yr_match_string(const struct yr_string *s, const uint8_t *buf,
 	if (rc == YR_MATCH_LIMIT)
 		*why = "too many matches, or a hex string too slow to match";
 	else if (rc == YR_MATCH_UNSUPPORTED)
-		*why = "a wide regular expression, or one PCRE2 refuses";
+		*why = "a regular expression PCRE2 refuses";
 	return rc;
 }

@@ -1,0 +1,88 @@
+/*
+ * yrwide.c -- a regular expression's wide form (yrwide.h), written as
+ * PCRE2 source: each character atom becomes (?:ATOM\x00). The pattern is
+ * read within its length; an escape or a class left open is an error.
+ */
+#include "yara/yrwide.h"
+
+#include <string.h>
+
+#include "vigil/vigil.h"
+
+/* The length of the escape at re[i] ('\\'), or 0 if it is cut short. */
+static size_t escape_len(const char *re, size_t n, size_t i)
+{
+	if (i + 1 >= n)
+		return 0;
+	if (re[i + 1] == 'x')
+		return i + 3 < n ? 4 : 0;
+	return 2;
+}
+
+/* The length of the class at re[i] ('['), or 0 if it is not closed. */
+static size_t class_len(const char *re, size_t n, size_t i)
+{
+	size_t k = i + 1;
+
+	if (k < n && re[k] == '^')
+		k++;
+	if (k < n && re[k] == ']')
+		k++; /* a ']' first is a member */
+	for (; k < n; k++) {
+		if (re[k] == '\\') {
+			size_t e = escape_len(re, n, k);
+
+			if (!e)
+				return 0;
+			k += e - 1;
+		} else if (re[k] == ']') {
+			return k + 1 - i;
+		}
+	}
+	return 0;
+}
+
+static int atom(struct vbuf *out, const char *a, size_t n)
+{
+	if (vbuf_append(out, "(?:", 3) < 0 || vbuf_append(out, a, n) < 0 ||
+	    vbuf_append(out, "\\x00)", 5) < 0)
+		return VIGIL_ENOMEM;
+	return 0;
+}
+
+int yr_regex_widen(const char *re, size_t n, struct vbuf *out)
+{
+	size_t i = 0, k;
+	int rc = 0;
+
+	while (i < n && !rc) {
+		char c = re[i];
+
+		if (c == '\\') {
+			if (!(k = escape_len(re, n, i)))
+				return -1;
+			/* \b and \B are positions, not characters */
+			rc = re[i + 1] == 'b' || re[i + 1] == 'B' ?
+				     vbuf_append(out, re + i, k) : atom(out, re + i, k);
+		} else if (c == '[') {
+			if (!(k = class_len(re, n, i)))
+				return -1;
+			rc = atom(out, re + i, k);
+		} else if (strchr("()|?*+^$", c) || c == '{') {
+			/* structure, and a quantifier's bounds, as they are */
+			k = 1;
+			if (c == '{')
+				while (i + k < n && re[i + k - 1] != '}')
+					k++;
+			if (c == '(' && i + 2 < n && re[i + 1] == '?' &&
+			    re[i + 2] == ':')
+				k = 3;
+			rc = vbuf_append(out, re + i, k);
+		} else {
+			k = 1;
+			rc = atom(out, re + i, 1);
+		}
+		i += k;
+	}
+	return rc ? VIGIL_ENOMEM : vbuf_append_u8(out, 0);
+}
