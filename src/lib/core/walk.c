@@ -74,49 +74,6 @@ static int scan_text(struct vigil_scanner *s, const uint8_t *buf,
 	return scan_bodies(s, s->norm, n, targets);
 }
 
-static int allowlisted(struct vigil_scanner *s, const uint8_t *buf,
-		       size_t len, struct digests *d);
-
-/*
- * One normalised form of a page, matched as clamscan matches its
- * nocomment.html and notags.html: as an object of its own for file
- * hashes, body and logical signatures, and allowlist entries (which drop
- * what was found in it). 0, 1 or an error.
- */
-static int scan_form(struct vigil_scanner *s, const struct vbuf *f,
-		     uint32_t targets)
-{
-	struct digests d = { 0 };
-	size_t first = s->det.n;
-	int rc;
-
-	if (!f->len)
-		return 0; /* clamscan does not scan an empty form */
-	if ((rc = hashscan_run(s, HT_FILE, f->data, f->len, &d)) == 0)
-		rc = scan_bodies(s, f->data, f->len, targets);
-	if (rc >= 0 && s->det.n > first && !verdict_has_limit(s, first) &&
-	    allowlisted(s, f->data, f->len, &d)) {
-		verdict_drop_matches(s, first);
-		if (rc == 1 && !s->w.stop)
-			rc = 0;
-	}
-	return rc;
-}
-
-static int scan_html(struct vigil_scanner *s, const uint8_t *buf,
-		     size_t len, uint32_t targets)
-{
-	struct vbuf *text = len <= HTML_TEXT_MAX_BYTES ? &s->html[1] : NULL;
-	int rc;
-
-	s->html[0].len = s->html[1].len = 0;
-	if ((rc = htmlnorm(buf, len, &s->html[0], text)) < 0)
-		return rc;
-	if ((rc = scan_form(s, &s->html[0], targets)) == 0 && text)
-		rc = scan_form(s, text, targets);
-	return rc;
-}
-
 /* 1 if the object's digest is on an allowlist. */
 static int allowlisted(struct vigil_scanner *s, const uint8_t *buf,
 		       size_t len, struct digests *d)
@@ -136,6 +93,58 @@ static int allowlisted(struct vigil_scanner *s, const uint8_t *buf,
 					    d->d[a], len))
 				return 1;
 	return 0;
+}
+
+/*
+ * What was found in an object since first is dropped when the object is
+ * on an allowlist (a file, or a normalised form of a page). rc is the
+ * object's scan result: when its stop came from a detection now dropped,
+ * what follows the trusted object is scanned (clamscan goes on too).
+ */
+static int trust(struct vigil_scanner *s, const uint8_t *buf, size_t len,
+		 struct digests *d, size_t first, int rc)
+{
+	if (rc >= 0 && s->det.n > first && !verdict_has_limit(s, first) &&
+	    allowlisted(s, buf, len, d)) {
+		verdict_drop_matches(s, first);
+		if (rc == 1 && !s->w.stop)
+			rc = 0;
+	}
+	return rc;
+}
+
+/*
+ * One normalised form of a page, matched as clamscan matches its
+ * nocomment.html and notags.html: as an object of its own for file
+ * hashes, body and logical signatures, and allowlist entries (which drop
+ * what was found in it). 0, 1 or an error.
+ */
+static int scan_form(struct vigil_scanner *s, const struct vbuf *f,
+		     uint32_t targets)
+{
+	struct digests d = { 0 };
+	size_t first = s->det.n;
+	int rc;
+
+	if (!f->len)
+		return 0; /* clamscan does not scan an empty form */
+	if ((rc = hashscan_run(s, HT_FILE, f->data, f->len, &d)) == 0)
+		rc = scan_bodies(s, f->data, f->len, targets);
+	return trust(s, f->data, f->len, &d, first, rc);
+}
+
+static int scan_html(struct vigil_scanner *s, const uint8_t *buf,
+		     size_t len, uint32_t targets)
+{
+	struct vbuf *text = len <= HTML_TEXT_MAX_BYTES ? &s->html[1] : NULL;
+	int rc;
+
+	s->html[0].len = s->html[1].len = 0;
+	if ((rc = htmlnorm(buf, len, &s->html[0], text)) < 0)
+		return rc;
+	if ((rc = scan_form(s, &s->html[0], targets)) == 0 && text)
+		rc = scan_form(s, text, targets);
+	return rc;
 }
 
 /* 1 if the scan a helper works for has stopped: its member is dropped. */
@@ -398,14 +407,7 @@ static int match_new(struct vigil_scanner *s, const uint8_t *buf,
 		rc = scan_content(s, buf, len, type, &d);
 	if (rc < 0)
 		return rc;
-	if (s->det.n > first && !verdict_has_limit(s, first) &&
-	    allowlisted(s, buf, len, &d)) {
-		verdict_drop_matches(s, first);
-		/* the detection that stopped the scan is gone: what follows
-		 * the trusted object is scanned, as clamscan does */
-		if (rc == 1 && !s->w.stop)
-			rc = 0;
-	}
+	rc = trust(s, buf, len, &d, first, rc);
 	*matched = verdict_has_match(s, first);
 	return rc;
 }

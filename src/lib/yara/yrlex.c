@@ -116,6 +116,18 @@ static int set_text(struct yr_token *t, const char *s, size_t n)
 	return 0;
 }
 
+/* The token's text s..l->p, at most max bytes: 0, or -1 (an error
+ * token, too_long or out of memory). */
+static int take(struct yr_lexer *l, struct yr_token *t, const char *s,
+		size_t max, const char *too_long)
+{
+	if ((size_t)(l->p - s) > max)
+		return fail(l, t, too_long);
+	if (set_text(t, s, (size_t)(l->p - s)) < 0)
+		return fail(l, t, "out of memory");
+	return 0;
+}
+
 static void word(struct yr_lexer *l, struct yr_token *t)
 {
 	const char *s = l->p;
@@ -149,14 +161,8 @@ static void string_ident(struct yr_lexer *l, struct yr_token *t)
 	l->p++;
 	while (l->p < l->end && (is_alpha(*l->p) || is_digit(*l->p)))
 		l->p++;
-	if ((size_t)(l->p - s) > YR_MAX_IDENT_BYTES) {
-		fail(l, t, "identifier too long");
+	if (take(l, t, s, YR_MAX_IDENT_BYTES, "identifier too long") < 0)
 		return;
-	}
-	if (set_text(t, s, (size_t)(l->p - s)) < 0) {
-		fail(l, t, "out of memory");
-		return;
-	}
 	if (t->kind == YT_STRID && l->p < l->end && *l->p == '*') {
 		t->wildcard = 1;
 		l->p++;
@@ -316,15 +322,12 @@ static void regex(struct yr_lexer *l, struct yr_token *t)
 			l->p++;
 		l->p++;
 	}
-	if ((size_t)(l->p - s) > YR_MAX_TOKEN_BYTES || l->p == s) {
-		fail(l, t, l->p == s ? "empty regular expression" :
-				       "regular expression too long");
+	if (l->p == s) {
+		fail(l, t, "empty regular expression");
 		return;
 	}
-	if (set_text(t, s, (size_t)(l->p - s)) < 0) {
-		fail(l, t, "out of memory");
+	if (take(l, t, s, YR_MAX_TOKEN_BYTES, "regular expression too long") < 0)
 		return;
-	}
 	for (l->p++; l->p < l->end && (*l->p == 'i' || *l->p == 's'); l->p++)
 		t->regex_flags |= *l->p == 'i' ? YR_RE_NOCASE : YR_RE_DOTALL;
 	t->kind = YT_REGEX;
@@ -364,14 +367,8 @@ void yr_lex_hex(struct yr_lexer *l, struct yr_token *t)
 		fail(l, t, "unterminated hex string");
 		return;
 	}
-	if ((size_t)(l->p - s) > YR_MAX_TOKEN_BYTES) {
-		fail(l, t, "hex string too long");
+	if (take(l, t, s, YR_MAX_TOKEN_BYTES, "hex string too long") < 0)
 		return;
-	}
-	if (set_text(t, s, (size_t)(l->p - s)) < 0) {
-		fail(l, t, "out of memory");
-		return;
-	}
 	l->p++;
 	t->len = (size_t)(l->p - s);
 	t->kind = YT_HEX;
