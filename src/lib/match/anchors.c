@@ -305,6 +305,53 @@ static void enter(const struct choice *c, uint32_t id, struct anchor **ent,
 	n[0] += PF_STRIDE;
 }
 
+/* The anchor of a run of fixed bytes lying omin..omax after its pattern's
+ * start: 0 or -1 if it has none. */
+static int choose_run(const struct anchor_run *r, struct choice *a)
+{
+	struct pick p;
+	uint32_t i;
+
+	memset(&p, 0, sizeof(p));
+	p.score = -1;
+	p.run_lo = r->omin;
+	p.run_hi = r->omax;
+	for (i = 0; i < r->len && p.run <= RUN_LOOK && p.score < SCORE_BEST;
+	     i++)
+		push(&p, r->bytes[i]);
+	*a = p.best;
+	return p.score < 0 ? -1 : 0;
+}
+
+int anchors_build_runs(const struct anchor_run *runs, size_t n,
+		       uint8_t *has, struct anchors *out)
+{
+	size_t nm = n ? n : 1, cnt[ANCHOR_KINDS] = { 0 }, k;
+	struct anchor *ent[ANCHOR_KINDS] = {
+		calloc(nm * PF_STRIDE, sizeof(struct anchor)),
+		calloc(nm, sizeof(struct anchor)) };
+	int rc = VIGIL_ENOMEM, kind;
+
+	memset(out, 0, sizeof(*out));
+	if (!ent[0] || !ent[1])
+		goto out;
+	for (k = 0; k < n; k++) {
+		struct choice c;
+
+		has[k] = choose_run(&runs[k], &c) == 0;
+		if (has[k])
+			enter(&c, runs[k].id, ent, cnt);
+	}
+	for (kind = 0, rc = 0; kind < ANCHOR_KINDS && !rc; kind++)
+		rc = table(out, kind, ent[kind], cnt[kind]);
+out:
+	free(ent[0]);
+	free(ent[1]);
+	if (rc)
+		anchors_free(out);
+	return rc;
+}
+
 int anchors_build(const struct vdb_view *v, uint8_t *rtflags, uint8_t flag,
 		  struct anchors *out)
 {

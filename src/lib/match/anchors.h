@@ -50,6 +50,22 @@ int anchors_build(const struct vdb_view *v, uint8_t *rtflags, uint8_t flag,
 int anchors_build_ids(const struct vdb_view *v, const uint32_t *ids,
 		      size_t nids, uint8_t *rtflags, uint8_t flag,
 		      struct anchors *out);
+/* A run of fixed bytes of some pattern (another matcher's), lying omin..
+ * omax bytes after the pattern's start; id is reported with it. */
+struct anchor_run {
+	const uint8_t *bytes;
+	uint32_t len;
+	uint32_t id;
+	uint32_t omin, omax;
+};
+
+/*
+ * Builds the anchors of n runs, choosing within each (its first bytes) as
+ * for a pattern; has[k] says whether run k got one (not if shorter than
+ * four bytes, or only NUL and 0xff bytes). 0 or VIGIL_ENOMEM.
+ */
+int anchors_build_runs(const struct anchor_run *runs, size_t n,
+		       uint8_t *has, struct anchors *out);
 /* Reports every anchor found in buf; returns what fn returned last. */
 int anchors_scan(const struct anchors *a, const uint8_t *buf, size_t len,
 		 anchor_fn fn, void *ctx);

@@ -9,10 +9,8 @@
  * within its length only. A wide regular expression is matched in its
  * wide form (yrwide.c).
  */
-#define PCRE2_CODE_UNIT_WIDTH 8
 #include "yara/yrmatch.h"
 
-#include <pcre2.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,7 +18,7 @@
 #include "yara/yrwide.h"
 #include "vigil/vigil.h"
 
-static int add(struct yr_matches *out, size_t off, size_t len)
+int yr_matches_add(struct yr_matches *out, size_t off, size_t len)
 {
 	if (out->n >= YR_MAX_MATCHES)
 		return YR_MATCH_LIMIT;
@@ -96,6 +94,14 @@ static int key_at(const struct yr_string *s, const uint8_t *buf, size_t len,
 	return -1;
 }
 
+int yr_text_at(const struct yr_string *s, const uint8_t *buf, size_t len,
+	       size_t i, int wide)
+{
+	return key_at(s, buf, len, i, wide) >= 0 &&
+	       (!(s->mods & YM_FULLWORD) ||
+		whole_word(buf, len, i, s->len * (wide ? 2 : 1), wide));
+}
+
 static int text(const struct yr_string *s, const uint8_t *buf, size_t len,
 		struct yr_matches *out)
 {
@@ -107,120 +113,10 @@ static int text(const struct yr_string *s, const uint8_t *buf, size_t len,
 	if (s->mods & YM_WIDE)
 		forms[nf++] = 1;
 	for (i = 0; i < len; i++)
-		for (f = 0; f < nf; f++) {
-			size_t n = s->len * (forms[f] ? 2 : 1);
-
-			if (key_at(s, buf, len, i, forms[f]) < 0)
-				continue;
-			if ((s->mods & YM_FULLWORD) &&
-			    !whole_word(buf, len, i, n, forms[f]))
-				continue;
-			if ((rc = add(out, i, n)) != 0)
+		for (f = 0; f < nf; f++)
+			if (yr_text_at(s, buf, len, i, forms[f]) &&
+			    (rc = yr_matches_add(out, i, s->len * (forms[f] ? 2 : 1))) != 0)
 				return rc;
-		}
-	return 0;
-}
-
-/* base64's patterns: at most 2 forms x 2 widths x 3 shifts. */
-#define B64_MAX_VARIANTS 12
-
-struct b64set {
-	uint8_t *v[B64_MAX_VARIANTS];
-	size_t len[B64_MAX_VARIANTS];
-	int n;
-};
-
-/*
- * The base64 text of src (n bytes) after shift bytes 'A', with the
- * characters the shift and the padding touch cut off, as yara makes its
- * patterns: shift + 1 leading (none without a shift), pad + 1 trailing
- * (none without padding); widened when wide. NULL on ENOMEM.
- */
-static uint8_t *b64_variant(const uint8_t *src, size_t n, int shift,
-			    const char *abc, int wide, size_t *out_len)
-{
-	size_t total = n + (size_t)shift, o = 0, k, lead, trail, len, pad;
-	uint8_t *in = malloc(total + 3), *enc = malloc((total + 2) / 3 * 4 + 1);
-	uint8_t *res = NULL;
-
-	if (!in || !enc)
-		goto out;
-	memset(in, 'A', (size_t)shift);
-	memcpy(in + shift, src, n);
-	memset(in + total, 0, 3);
-	for (k = 0; k < total; k += 3) {
-		uint32_t w = (uint32_t)in[k] << 16 | (uint32_t)in[k + 1] << 8 |
-			     in[k + 2];
-		size_t left = total - k, c;
-
-		for (c = 0; c < 4; c++)
-			enc[o++] = c <= left ? (uint8_t)abc[(w >> (18 - 6 * c)) & 63] :
-					       '=';
-	}
-	pad = total % 3 ? 3 - total % 3 : 0;
-	lead = shift ? (size_t)shift + 1 : 0;
-	trail = pad ? pad + 1 : 0;
-	len = o > lead + trail ? o - lead - trail : 0;
-	if ((res = malloc(len * 2 + 1)) != NULL) {
-		for (k = 0; k < len; k++) {
-			if (wide) {
-				res[2 * k] = enc[lead + k];
-				res[2 * k + 1] = 0;
-			} else {
-				res[k] = enc[lead + k];
-			}
-		}
-		*out_len = wide ? len * 2 : len;
-	}
-out:
-	free(in);
-	free(enc);
-	return res;
-}
-
-static void b64_free(struct b64set *b)
-{
-	while (b->n)
-		free(b->v[--b->n]);
-}
-
-/* The patterns of a base64 or base64wide string, in yara's order. */
-static int b64_patterns(const struct yr_string *s, struct b64set *b)
-{
-	static const char std[] =
-		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-	const char *abc = s->alphabet ? s->alphabet : std;
-	uint8_t *wsrc = malloc(s->len * 2 + 1);
-	int form, width, shift;
-	size_t k;
-
-	if (!wsrc)
-		return VIGIL_ENOMEM;
-	for (k = 0; k < s->len; k++) {
-		wsrc[2 * k] = (uint8_t)s->value[k];
-		wsrc[2 * k + 1] = 0;
-	}
-	for (form = 0; form < 2; form++) { /* the wide string, the ascii one */
-		if (form == 0 ? !(s->mods & YM_WIDE) :
-				(s->mods & YM_WIDE) && !(s->mods & YM_ASCII))
-			continue;
-		for (width = 0; width < 2; width++) {
-			if (!(s->mods & (width ? YM_BASE64WIDE : YM_BASE64)))
-				continue;
-			for (shift = 0; shift < 3; shift++) {
-				b->v[b->n] = b64_variant(
-					form ? (const uint8_t *)s->value : wsrc,
-					form ? s->len : s->len * 2, shift, abc,
-					width, &b->len[b->n]);
-				if (!b->v[b->n]) {
-					free(wsrc);
-					return VIGIL_ENOMEM;
-				}
-				b->n++;
-			}
-		}
-	}
-	free(wsrc);
 	return 0;
 }
 
@@ -228,18 +124,14 @@ static int b64_patterns(const struct yr_string *s, struct b64set *b)
 static int base64(const struct yr_string *s, const uint8_t *buf, size_t len,
 		  struct yr_matches *out)
 {
-	struct b64set b = { .n = 0 };
-	size_t i;
-	int k, rc = b64_patterns(s, &b);
+	struct yr_b64set b = { .n = 0 };
+	size_t i, n;
+	int rc = yr_b64_patterns(s, &b);
 
 	for (i = 0; i < len && !rc; i++)
-		for (k = 0; k < b.n; k++)
-			if (b.len[k] && len - i >= b.len[k] &&
-			    !memcmp(buf + i, b.v[k], b.len[k])) {
-				rc = add(out, i, b.len[k]);
-				break;
-			}
-	b64_free(&b);
+		if ((n = yr_b64_at(&b, buf, len, i)) != 0)
+			rc = yr_matches_add(out, i, n);
+	yr_b64_free(&b);
 	return rc;
 }
 
@@ -325,46 +217,92 @@ static int alts(struct hexrun *r, const struct yr_hex_seq *s, uint32_t i,
 	return 0;
 }
 
+int yr_hex_at(const struct yr_hex_seq *prog, const uint8_t *buf, size_t len,
+	      size_t i, uint64_t *steps, size_t *end)
+{
+	struct hexrun r = { buf, len, *steps, 0 };
+	int m = run(&r, prog, 0, NULL, i, end);
+
+	*steps = r.steps;
+	return m;
+}
+
 static int hex(const struct yr_string *s, const uint8_t *buf, size_t len,
 	       struct yr_matches *out)
 {
 	struct yr_hex_seq prog;
-	struct hexrun r = { buf, len, 0, 0 };
+	uint64_t steps = 0;
 	size_t i, end;
 	int rc = yr_hex_compile(s->value, s->len, &prog);
 
 	if (rc)
 		return rc < 0 && rc != -1 ? rc : YR_MATCH_UNSUPPORTED;
 	for (i = 0; i < len && !rc; i++) {
-		int m = run(&r, &prog, 0, NULL, i, &end);
+		int m = yr_hex_at(&prog, buf, len, i, &steps, &end);
 
 		if (m < 0)
 			rc = YR_MATCH_LIMIT;
 		else if (m)
-			rc = add(out, i, end - i);
+			rc = yr_matches_add(out, i, end - i);
 	}
 	yr_hex_free(&prog);
 	return rc;
 }
 
-/* The matches of one form of a regex (its wide form when wide). */
-static int regex_form(const struct yr_string *s, const char *pat,
-		      size_t plen, int wide, const uint8_t *buf, size_t len,
-		      struct yr_matches *out)
+pcre2_code *yr_regex_code(const struct yr_string *s, int wide, int *nomem)
 {
 	uint32_t opts = PCRE2_NO_UTF_CHECK;
-	pcre2_match_data *md;
+	struct vbuf w = { 0 };
+	const char *pat = s->value;
+	size_t plen = s->len;
 	pcre2_code *re;
-	PCRE2_SIZE eoff, *ov;
-	size_t at = 0;
-	int err, rc = 0;
+	PCRE2_SIZE eoff;
+	int err, rc;
 
+	*nomem = 0;
 	opts |= (s->re_flags & YR_RE_NOCASE) || (s->mods & YM_NOCASE) ?
 			PCRE2_CASELESS : 0;
 	opts |= s->re_flags & YR_RE_DOTALL ? PCRE2_DOTALL : 0;
+	if (wide) {
+		if ((rc = yr_regex_widen(s->value, s->len, &w)) != 0) {
+			*nomem = rc != -1;
+			vbuf_free(&w);
+			return NULL;
+		}
+		pat = (const char *)w.data;
+		plen = w.len - 1;
+	}
 	re = pcre2_compile((PCRE2_SPTR)pat, plen, opts, &err, &eoff, NULL);
-	if (!re)
-		return YR_MATCH_UNSUPPORTED;
+	vbuf_free(&w);
+	return re;
+}
+
+int yr_regex_at(const pcre2_code *re, pcre2_match_data *md,
+		const struct yr_string *s, const uint8_t *buf, size_t len,
+		size_t i, int wide, size_t *mlen)
+{
+	PCRE2_SIZE *ov;
+
+	if (pcre2_match(re, buf, len, i, PCRE2_ANCHORED, md, NULL) < 0)
+		return 0;
+	ov = pcre2_get_ovector_pointer(md);
+	*mlen = ov[1] - ov[0];
+	return !(s->mods & YM_FULLWORD) ||
+	       whole_word(buf, len, ov[0], ov[1] - ov[0], wide);
+}
+
+/* The matches of one form of a regex (its wide form when wide). */
+static int regex_form(const struct yr_string *s, int wide, const uint8_t *buf,
+		      size_t len, struct yr_matches *out)
+{
+	pcre2_match_data *md;
+	pcre2_code *re;
+	PCRE2_SIZE *ov;
+	size_t at = 0;
+	int nomem, rc = 0;
+
+	if (!(re = yr_regex_code(s, wide, &nomem)))
+		return nomem ? VIGIL_ENOMEM : YR_MATCH_UNSUPPORTED;
 	if (!(md = pcre2_match_data_create_from_pattern(re, NULL))) {
 		pcre2_code_free(re);
 		return VIGIL_ENOMEM;
@@ -374,7 +312,7 @@ static int regex_form(const struct yr_string *s, const char *pat,
 		ov = pcre2_get_ovector_pointer(md);
 		if (!(s->mods & YM_FULLWORD) ||
 		    whole_word(buf, len, ov[0], ov[1] - ov[0], wide))
-			rc = add(out, ov[0], ov[1] - ov[0]);
+			rc = yr_matches_add(out, ov[0], ov[1] - ov[0]);
 		at = ov[0] + 1; /* every offset a match starts at */
 	}
 	pcre2_match_data_free(md);
@@ -411,21 +349,15 @@ static int merge_forms(struct yr_matches *out, size_t n1)
 static int regex(const struct yr_string *s, const uint8_t *buf, size_t len,
 		 struct yr_matches *out)
 {
-	struct vbuf w = { 0 };
 	size_t n1;
 	int rc = 0;
 
 	if (!(s->mods & YM_WIDE) || (s->mods & YM_ASCII))
-		rc = regex_form(s, s->value, s->len, 0, buf, len, out);
+		rc = regex_form(s, 0, buf, len, out);
 	if (rc || !(s->mods & YM_WIDE))
 		return rc;
 	n1 = out->n;
-	if ((rc = yr_regex_widen(s->value, s->len, &w)) == 0)
-		rc = regex_form(s, (const char *)w.data, w.len - 1, 1, buf,
-				len, out);
-	else if (rc == -1)
-		rc = YR_MATCH_UNSUPPORTED;
-	vbuf_free(&w);
+	rc = regex_form(s, 1, buf, len, out);
 	return rc ? rc : merge_forms(out, n1);
 }
 

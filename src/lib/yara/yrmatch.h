@@ -10,6 +10,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#ifndef PCRE2_CODE_UNIT_WIDTH
+#define PCRE2_CODE_UNIT_WIDTH 8
+#endif
+#include <pcre2.h>
+
 #include "yara/yrast.h"
 
 /* Matches kept per string, as YARA's limit; more is a limit reached. */
@@ -39,5 +44,52 @@ struct yr_matches {
 int yr_match_string(const struct yr_string *s, const uint8_t *buf,
 		    size_t len, struct yr_matches *out, const char **why);
 void yr_matches_free(struct yr_matches *m);
+/* Appends a match: 0, YR_MATCH_LIMIT past YR_MAX_MATCHES, VIGIL_ENOMEM. */
+int yr_matches_add(struct yr_matches *out, size_t off, size_t len);
+
+/*
+ * The pieces both matchers share: whether a string matches at one offset.
+ * The reference matcher asks at every offset, the fast one (yrfast.h)
+ * where an anchor of the string was found.
+ */
+
+/* A text string (not base64) in its ascii (wide 0) or wide form at
+ * buf[i], with any key of its xor range, fullword checked: 1 or 0. */
+int yr_text_at(const struct yr_string *s, const uint8_t *buf, size_t len,
+	       size_t i, int wide);
+
+/* base64's patterns: at most 2 forms x 2 widths x 3 shifts. */
+#define YR_B64_MAX 12
+
+struct yr_b64set {
+	uint8_t *v[YR_B64_MAX];
+	size_t len[YR_B64_MAX];
+	int n;
+};
+
+/* The patterns of a base64 or base64wide string, in yara's order: 0 or
+ * VIGIL_ENOMEM. */
+int yr_b64_patterns(const struct yr_string *s, struct yr_b64set *b);
+void yr_b64_free(struct yr_b64set *b);
+/* The length of the first pattern found at buf[i], or 0. */
+size_t yr_b64_at(const struct yr_b64set *b, const uint8_t *buf, size_t len,
+		 size_t i);
+
+struct yr_hex_seq;
+
+/* A hex program from buf[i]: 1 and *end (the shortest jumps, the first
+ * alternatives), 0, or -1 when *steps passes YR_MAX_HEX_STEPS or the
+ * nesting YR_MAX_HEX_DEPTH. */
+int yr_hex_at(const struct yr_hex_seq *prog, const uint8_t *buf, size_t len,
+	      size_t i, uint64_t *steps, size_t *end);
+
+/* A regular expression string's code in one form (wide: its wide form,
+ * yrwide.h); NULL if PCRE2 refuses it, *nomem set if for want of memory. */
+pcre2_code *yr_regex_code(const struct yr_string *s, int wide, int *nomem);
+/* The regex matched from buf[i] alone (md from the code): 1 and *mlen if
+ * it matches there (fullword checked), else 0. */
+int yr_regex_at(const pcre2_code *re, pcre2_match_data *md,
+		const struct yr_string *s, const uint8_t *buf, size_t len,
+		size_t i, int wide, size_t *mlen);
 
 #endif
