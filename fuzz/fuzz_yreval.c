@@ -3,14 +3,18 @@
  * evaluator (src/lib/yara/yrmatch.c, yreval.c): the input is the data
  * scanned by a fixed set of rules that uses every kind of string
  * (text in every form, xor, base64, hex with wildcards, jumps and
- * alternatives, regular expressions) and condition; every rule gives a result, and
- * nothing is read outside the input.
+ * alternatives, regular expressions) and condition; every rule gives a
+ * result, nothing is read outside the input, and the fast matcher
+ * (yrfast.c) gives the same results and finds every string at the same
+ * offsets as the reference one.
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "yara/yreval.h"
+#include "yara/yrfast.h"
+#include "yara/yrmatch.h"
 #include "yara/yrparse.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -26,27 +30,61 @@ static const char rules[] =
 	"  for any i in (1..#r) : ( uint16be(@r[i]) > 2 and !r[i] < 9 ) or\n"
 	"  2 of them or for all of ($a, $b) : ( # < 5 ) or\n"
 	"  int32(filesize \\ 2) == -1 }\n"
-	"rule u { condition: t and filesize % 7 == 3 }\n";
+	"rule u { condition: t and filesize % 7 == 3 }\n"
+	"rule v { strings: $t = \"abcdef\" ascii wide nocase fullword\n"
+	"  $x = \"keyword\" wide ascii xor(1-3)\n"
+	"  $h = { 41 42 43 44 [0-8] 45 ?? ( 46 | 47 48 ) }\n"
+	"  $j = { ( 61 | 62 ) 63 64 65 66 [2-3] 67 }\n"
+	"  $r = /hello[0-9]+x/i wide ascii $q = /abcd\\x41e?f/s\n"
+	"  $e = \"encoded!\" base64 base64wide\n"
+	" condition: any of them }\n";
+
+/* Rule r's strings as the reference finds them, against the fast one's. */
+static void same_strings(const struct yr_ruleset *rs, size_t r,
+			 const struct yr_matches *fast, const uint8_t *data,
+			 size_t size)
+{
+	struct yr_matches ref = { 0 };
+	const char *why;
+	size_t i;
+
+	for (i = 0; i < rs->rules[r].nstrings; i++) {
+		if (yr_match_string(&rs->rules[r].strings[i], data, size, &ref,
+				    &why) != 0 ||
+		    ref.n != fast[i].n ||
+		    (ref.n && memcmp(ref.m, fast[i].m, ref.n * sizeof(*ref.m))))
+			abort();
+	}
+	yr_matches_free(&ref);
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct yr_ruleset rs;
+	static struct yr_fast *f;
+	static struct yr_fast_state *st;
 	static int ready;
 	struct yr_parse_opts o = { .file = "fuzz.yar" };
-	uint8_t res[8];
+	uint8_t res[8], fres[8];
 	char err[256];
 	size_t i;
 
 	if (!ready) {
 		if (yr_parse(&rs, rules, sizeof(rules) - 1, &o, err,
-			     sizeof(err)) != 0 || rs.nrules > sizeof(res))
+			     sizeof(err)) != 0 || rs.nrules > sizeof(res) ||
+		    yr_fast_build(&rs, &f) != 0 ||
+		    yr_fast_state_new(f, &st) != 0)
 			abort();
 		ready = 1;
 	}
-	if (yr_eval(&rs, data, size, NULL, 0, res, NULL) != 0)
+	if (yr_eval(&rs, data, size, NULL, 0, res, NULL) != 0 ||
+	    yr_fast_eval(f, st, data, size, NULL, 0, fres, NULL) != 0)
 		abort();
-	for (i = 0; i < rs.nrules; i++)
-		if (res[i] != YR_RULE_TRUE && res[i] != YR_RULE_FALSE)
+	for (i = 0; i < rs.nrules; i++) {
+		if ((res[i] != YR_RULE_TRUE && res[i] != YR_RULE_FALSE) ||
+		    fres[i] != res[i])
 			abort();
+		same_strings(&rs, i, yr_fast_matches(st, i), data, size);
+	}
 	return 0;
 }

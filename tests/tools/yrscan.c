@@ -1,10 +1,13 @@
 /*
- * yrscan.c -- the reference evaluator (src/lib/yara/yreval.c) over files:
+ * yrscan.c -- the YARA evaluator (src/lib/yara/yreval.c) over files:
  * prints "rule file" for each rule that matches, as yara prints them,
  * and "rule file: unsupported: why" or "...: limit: why" on standard
  * error where it cannot say; what tests/e2e/test_yara_eval.py compares
- * with yara.
- *   yrscan [-d NAME=VALUE]... RULES FILE...
+ * with yara. The strings are matched by the reference matcher, with -f
+ * by the fast one (yrfast.c); with -c by both, every rule's result and
+ * every string's matches compared (a difference is printed, exit 3).
+ * -v says how many strings the fast matcher found by their runs.
+ *   yrscan [-f|-c] [-v] [-d NAME=VALUE]... RULES FILE...
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +15,8 @@
 
 #include "readfile.h"
 #include "yara/yreval.h"
+#include "yara/yrfast.h"
+#include "yara/yrmatch.h"
 #include "yara/yrparse.h"
 
 #define MAX_EXTERNALS 64
@@ -37,33 +42,102 @@ static void external(struct yr_external *x, char *def)
 	}
 }
 
-static int scan(const struct yr_ruleset *rs, const char *path,
-		const struct yr_external *ext, size_t next)
-{
-	uint8_t *res = calloc(rs->nrules + 1, 1);
-	const char **why = calloc(rs->nrules + 1, sizeof(*why));
-	size_t len, r;
-	char *buf = read_whole(path, MAX_FILE_BYTES, &len);
-	int rc = 1;
+enum { REFERENCE, FAST, COMPARE };
 
-	if (buf && res && why &&
-	    yr_eval(rs, (const uint8_t *)buf, len, ext, next, res, why) == 0) {
-		rc = 0;
-		for (r = 0; r < rs->nrules; r++) {
-			if (rs->rules[r].flags & YR_RULE_PRIVATE)
-				continue;
-			if (res[r] == YR_RULE_TRUE)
-				printf("%s %s\n", rs->rules[r].name, path);
-			else if (res[r] != YR_RULE_FALSE)
-				fprintf(stderr, "%s %s: %s: %s\n",
-					rs->rules[r].name, path,
-					res[r] == YR_RULE_LIMIT ? "limit" :
-								  "unsupported",
-					why[r] ? why[r] : "?");
+struct run {
+	const struct yr_ruleset *rs;
+	const struct yr_external *ext;
+	size_t next;
+	int mode;
+	struct yr_fast *f;
+	struct yr_fast_state *st;
+};
+
+static void print(const struct yr_ruleset *rs, const char *path,
+		  const uint8_t *res, const char **why)
+{
+	size_t r;
+
+	for (r = 0; r < rs->nrules; r++) {
+		if (rs->rules[r].flags & YR_RULE_PRIVATE)
+			continue;
+		if (res[r] == YR_RULE_TRUE)
+			printf("%s %s\n", rs->rules[r].name, path);
+		else if (res[r] != YR_RULE_FALSE)
+			fprintf(stderr, "%s %s: %s: %s\n", rs->rules[r].name,
+				path, res[r] == YR_RULE_LIMIT ? "limit" :
+								"unsupported",
+				why[r] ? why[r] : "?");
+	}
+}
+
+/* Rule r's strings as both matchers found them: 0 if the same. */
+static int same_strings(const struct run *x, size_t r, const uint8_t *buf,
+			size_t len, const char *path)
+{
+	const struct yr_rule *rule = &x->rs->rules[r];
+	const struct yr_matches *fast = yr_fast_matches(x->st, r);
+	struct yr_matches ref = { 0 };
+	const char *why;
+	size_t i;
+	int bad = 0;
+
+	for (i = 0; i < rule->nstrings && !bad; i++) {
+		if (yr_match_string(&rule->strings[i], buf, len, &ref, &why))
+			break;
+		bad = ref.n != fast[i].n ||
+		      (ref.n && memcmp(ref.m, fast[i].m, ref.n * sizeof(*ref.m)));
+		if (bad)
+			fprintf(stderr, "%s %s: $%s: %zu matches, fast %zu\n",
+				rule->name, path, rule->strings[i].id, ref.n,
+				fast[i].n);
+	}
+	yr_matches_free(&ref);
+	return bad;
+}
+
+static int compare(const struct run *x, const char *path, const uint8_t *buf,
+		   size_t len, const uint8_t *res, const uint8_t *fres)
+{
+	size_t r;
+	int bad = 0;
+
+	for (r = 0; r < x->rs->nrules; r++) {
+		if (res[r] != fres[r]) {
+			fprintf(stderr, "%s %s: result %d, fast %d\n",
+				x->rs->rules[r].name, path, res[r], fres[r]);
+			bad = 1;
+		} else if (res[r] <= YR_RULE_TRUE) {
+			bad |= same_strings(x, r, buf, len, path);
 		}
 	}
+	return bad ? 3 : 0;
+}
+
+static int scan(const struct run *x, const char *path)
+{
+	const struct yr_ruleset *rs = x->rs;
+	uint8_t *res = calloc(rs->nrules + 1, 1), *fres = calloc(rs->nrules + 1, 1);
+	const char **why = calloc(rs->nrules + 1, sizeof(*why));
+	size_t len;
+	char *buf = read_whole(path, MAX_FILE_BYTES, &len);
+	const uint8_t *b = (const uint8_t *)buf;
+	int rc = 1;
+
+	if (!buf || !res || !fres || !why)
+		goto out;
+	if (x->mode != FAST &&
+	    yr_eval(rs, b, len, x->ext, x->next, res, why) != 0)
+		goto out;
+	if (x->mode != REFERENCE &&
+	    yr_fast_eval(x->f, x->st, b, len, x->ext, x->next, fres, why) != 0)
+		goto out;
+	print(rs, path, x->mode == FAST ? fres : res, why);
+	rc = x->mode == COMPARE ? compare(x, path, b, len, res, fres) : 0;
+out:
 	free(buf);
 	free(res);
+	free(fres);
 	free(why);
 	return rc;
 }
@@ -79,14 +153,25 @@ int main(int argc, char **argv)
 	char *src;
 	int i, bad = 0;
 
-	for (i = 1; i + 1 < argc && !strcmp(argv[i], "-d"); i += 2)
+	struct run x = { .mode = REFERENCE };
+
+	int verbose = 0;
+
+	for (i = 1; i < argc && argv[i][0] == '-' && strchr("fcv", argv[i][1]) &&
+		    argv[i][1] && !argv[i][2]; i++) {
+		if (argv[i][1] == 'v')
+			verbose = 1;
+		else
+			x.mode = argv[i][1] == 'f' ? FAST : COMPARE;
+	}
+	for (; i + 1 < argc && !strcmp(argv[i], "-d"); i += 2)
 		if (o.nexternals < MAX_EXTERNALS) {
 			external(&ext[o.nexternals], argv[i + 1]);
 			names[o.nexternals] = ext[o.nexternals].name;
 			o.nexternals++;
 		}
 	if (i >= argc || !(src = read_whole(argv[i], MAX_FILE_BYTES, &len))) {
-		fprintf(stderr, "usage: yrscan [-d NAME=VALUE]... RULES FILE...\n");
+		fprintf(stderr, "usage: yrscan [-f|-c] [-v] [-d NAME=VALUE]... RULES FILE...\n");
 		return 2;
 	}
 	o.file = argv[i];
@@ -95,8 +180,25 @@ int main(int argc, char **argv)
 		fprintf(stderr, "%s\n", err);
 		return 2;
 	}
+	x.rs = &rs;
+	x.ext = ext;
+	x.next = o.nexternals;
+	if (x.mode != REFERENCE && (yr_fast_build(&rs, &x.f) != 0 ||
+				    yr_fast_state_new(x.f, &x.st) != 0)) {
+		fprintf(stderr, "yrscan: out of memory\n");
+		return 2;
+	}
+	if (verbose && x.f) {
+		struct yr_fast_stats fs;
+
+		yr_fast_stats(x.f, &fs);
+		fprintf(stderr, "strings %zu, anchored %zu, runs %zu (%zu pairs), %zu bytes\n",
+			fs.strings, fs.anchored, fs.anchors, fs.pairs, fs.bytes);
+	}
 	for (i++; i < argc; i++)
-		bad |= scan(&rs, argv[i], ext, o.nexternals);
+		bad |= scan(&x, argv[i]);
+	yr_fast_state_free(x.st);
+	yr_fast_free(x.f);
 	yr_ruleset_free(&rs);
 	free(src);
 	return bad;

@@ -4,7 +4,9 @@
  * case: overlapping matches, wide and nocase forms, fullword, hex
  * wildcards, jumps and alternatives, counts, offsets and lengths, at and
  * in, undefined values, quantifiers, loops, global and private rules.
- * tests/e2e/test_yara_eval.py holds them against yara itself.
+ * Every case is evaluated with the fast matcher too (yrfast.c), which
+ * must say the same. tests/e2e/test_yara_eval.py holds them against
+ * yara itself.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,6 +17,7 @@
 #include <cmocka.h>
 
 #include "yara/yreval.h"
+#include "yara/yrfast.h"
 #include "yara/yrparse.h"
 
 /* The result of the last rule of src over data. */
@@ -22,7 +25,9 @@ static int last_rule(const char *src, const void *data, size_t len)
 {
 	struct yr_parse_opts o = { .file = "t.yar" };
 	struct yr_ruleset rs;
-	uint8_t res[64];
+	struct yr_fast *f;
+	struct yr_fast_state *fst;
+	uint8_t res[64], fres[64];
 	char err[256];
 	int r;
 
@@ -31,6 +36,13 @@ static int last_rule(const char *src, const void *data, size_t len)
 		fail_msg("%s: %s", src, err);
 	assert_true(rs.nrules <= sizeof(res));
 	assert_int_equal(yr_eval(&rs, data, len, NULL, 0, res, NULL), 0);
+	assert_int_equal(yr_fast_build(&rs, &f), 0);
+	assert_int_equal(yr_fast_state_new(f, &fst), 0);
+	assert_int_equal(yr_fast_eval(f, fst, data, len, NULL, 0, fres, NULL), 0);
+	if (memcmp(res, fres, rs.nrules))
+		fail_msg("%s: the fast matcher differs", src);
+	yr_fast_state_free(fst);
+	yr_fast_free(f);
 	r = res[rs.nrules - 1];
 	yr_ruleset_free(&rs);
 	return r;

@@ -127,6 +127,7 @@ static struct val string_ref(struct ev *e, const struct yr_node *n)
 static struct val ident(struct ev *e, const struct yr_node *n)
 {
 	size_t i;
+	long r;
 	int v;
 
 	for (v = e->nvars - 1; v >= 0; v--)
@@ -143,9 +144,8 @@ static struct val ident(struct ev *e, const struct yr_node *n)
 			}
 			return x;
 		}
-	for (i = 0; i < e->nrule; i++)
-		if (!strcmp(e->rs->rules[i].name, n->s))
-			return vint(e->result[i] == YR_RULE_TRUE);
+	if ((r = yr_rule_find(e->rs, n->s)) >= 0 && (size_t)r < e->nrule)
+		return vint(e->result[r] == YR_RULE_TRUE);
 	if (!strcmp(e->rule->name, n->s))
 		return vint(0); /* itself, before it is known */
 	e->unsupported = 1; /* a module */
@@ -550,20 +550,16 @@ static struct val eval(struct ev *e, const struct yr_node *n)
 	}
 }
 
-/* One rule: its strings matched, then its condition. */
-static int one_rule(struct ev *e, size_t r, uint8_t *result, const char **why)
+/* One rule: its strings' matches, then its condition. */
+static int one_rule(struct ev *e, const struct yr_source *src, size_t r,
+		    uint8_t *result, const char **why)
 {
 	const struct yr_rule *rule = &e->rs->rules[r];
-	struct yr_matches *sm = calloc(rule->nstrings + 1, sizeof(*sm));
+	const struct yr_matches *sm = NULL;
 	const char *w = NULL;
-	size_t i;
-	int rc = 0;
+	int rc = src->strings(src->ctx, r, &sm, &w);
 
-	if (!sm)
-		return VIGIL_ENOMEM;
 	result[r] = YR_RULE_FALSE;
-	for (i = 0; i < rule->nstrings && !rc; i++)
-		rc = yr_match_string(&rule->strings[i], e->buf, e->len, &sm[i], &w);
 	if (rc == 0) {
 		e->rule = rule;
 		e->sm = sm;
@@ -584,15 +580,12 @@ static int one_rule(struct ev *e, size_t r, uint8_t *result, const char **why)
 	}
 	if (why)
 		why[r] = w;
-	for (i = 0; i < rule->nstrings; i++)
-		yr_matches_free(&sm[i]);
-	free(sm);
 	return rc;
 }
 
-int yr_eval(const struct yr_ruleset *rs, const uint8_t *buf, size_t len,
-	    const struct yr_external *ext, size_t next, uint8_t *result,
-	    const char **why)
+int yr_eval_from(const struct yr_ruleset *rs, const struct yr_source *src,
+		 const uint8_t *buf, size_t len, const struct yr_external *ext,
+		 size_t next, uint8_t *result, const char **why)
 {
 	struct ev e;
 	size_t r;
@@ -606,7 +599,7 @@ int yr_eval(const struct yr_ruleset *rs, const uint8_t *buf, size_t len,
 	e.next = next;
 	e.result = result;
 	for (r = 0; r < rs->nrules; r++) {
-		if ((rc = one_rule(&e, r, result, why)) != 0)
+		if ((rc = one_rule(&e, src, r, result, why)) != 0)
 			return rc;
 		if ((rs->rules[r].flags & YR_RULE_GLOBAL) &&
 		    result[r] != YR_RULE_TRUE)
@@ -616,4 +609,53 @@ int yr_eval(const struct yr_ruleset *rs, const uint8_t *buf, size_t len,
 		if (result[r] == YR_RULE_TRUE) /* a global rule failed */
 			result[r] = YR_RULE_FALSE;
 	return 0;
+}
+
+/* The reference matcher as a source: each rule's strings matched over
+ * the whole buffer when the rule is evaluated. */
+struct reference {
+	const struct yr_ruleset *rs;
+	const uint8_t *buf;
+	size_t len;
+	struct yr_matches *sm;
+	size_t cap;
+};
+
+static int reference_strings(void *ctx, size_t r, const struct yr_matches **out,
+			     const char **why)
+{
+	struct reference *ref = ctx;
+	const struct yr_rule *rule = &ref->rs->rules[r];
+	size_t i;
+	int rc = 0;
+
+	if (rule->nstrings > ref->cap) {
+		struct yr_matches *m = realloc(ref->sm, rule->nstrings * sizeof(*m));
+
+		if (!m)
+			return VIGIL_ENOMEM;
+		memset(m + ref->cap, 0, (rule->nstrings - ref->cap) * sizeof(*m));
+		ref->sm = m;
+		ref->cap = rule->nstrings;
+	}
+	for (i = 0; i < rule->nstrings && !rc; i++)
+		rc = yr_match_string(&rule->strings[i], ref->buf, ref->len,
+				     &ref->sm[i], why);
+	*out = ref->sm;
+	return rc;
+}
+
+int yr_eval(const struct yr_ruleset *rs, const uint8_t *buf, size_t len,
+	    const struct yr_external *ext, size_t next, uint8_t *result,
+	    const char **why)
+{
+	struct reference ref = { rs, buf, len, NULL, 0 };
+	struct yr_source src = { reference_strings, &ref };
+	int rc = yr_eval_from(rs, &src, buf, len, ext, next, result, why);
+	size_t i;
+
+	for (i = 0; i < ref.cap; i++)
+		yr_matches_free(&ref.sm[i]);
+	free(ref.sm);
+	return rc;
 }

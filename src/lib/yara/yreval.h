@@ -3,7 +3,8 @@
  * meaning: undefined values (an offset past the end, a match that is not
  * there, a division by zero) make what uses them false; global rules
  * gate the others; a rule names the rules before it. The strings are
- * matched by the reference matcher (yrmatch.h). Modules are not
+ * matched by the reference matcher (yrmatch.h), or by the caller's
+ * source (the fast matcher, yrfast.h). Modules are not
  * evaluated yet: a rule that needs one is reported unsupported.
  */
 #ifndef VIGIL_YARA_YREVAL_H
@@ -25,6 +26,23 @@ struct yr_external {
 #define YR_RULE_TRUE 1
 #define YR_RULE_UNSUPPORTED 2	/* needs what is not evaluated yet */
 #define YR_RULE_LIMIT 3		/* a string hit a limit: never clean */
+
+struct yr_matches;
+
+/* Where the evaluator takes a rule's strings' matches from: strings()
+ * points *sm at rule r's (one per string, in order) and returns 0,
+ * YR_MATCH_LIMIT, YR_MATCH_UNSUPPORTED (yrmatch.h) or VIGIL_ENOMEM, with
+ * why. */
+struct yr_source {
+	int (*strings)(void *ctx, size_t r, const struct yr_matches **sm,
+		       const char **why);
+	void *ctx;
+};
+
+/* As yr_eval() below, the strings' matches from src. */
+int yr_eval_from(const struct yr_ruleset *rs, const struct yr_source *src,
+		 const uint8_t *buf, size_t len, const struct yr_external *ext,
+		 size_t next, uint8_t *result, const char **why);
 
 /*
  * The result of every rule over buf into result[] (rs->nrules entries).

@@ -223,7 +223,7 @@ int yr_hex_at(const struct yr_hex_seq *prog, const uint8_t *buf, size_t len,
 	struct hexrun r = { buf, len, *steps, 0 };
 	int m = run(&r, prog, 0, NULL, i, end);
 
-	*steps = r.steps;
+	*steps = r.steps - 1; /* the attempt itself is no step */
 	return m;
 }
 
@@ -291,22 +291,14 @@ int yr_regex_at(const pcre2_code *re, pcre2_match_data *md,
 	       whole_word(buf, len, ov[0], ov[1] - ov[0], wide);
 }
 
-/* The matches of one form of a regex (its wide form when wide). */
-static int regex_form(const struct yr_string *s, int wide, const uint8_t *buf,
-		      size_t len, struct yr_matches *out)
+int yr_regex_form(const pcre2_code *re, pcre2_match_data *md,
+		  const struct yr_string *s, const uint8_t *buf, size_t len,
+		  int wide, struct yr_matches *out)
 {
-	pcre2_match_data *md;
-	pcre2_code *re;
 	PCRE2_SIZE *ov;
 	size_t at = 0;
-	int nomem, rc = 0;
+	int rc = 0;
 
-	if (!(re = yr_regex_code(s, wide, &nomem)))
-		return nomem ? VIGIL_ENOMEM : YR_MATCH_UNSUPPORTED;
-	if (!(md = pcre2_match_data_create_from_pattern(re, NULL))) {
-		pcre2_code_free(re);
-		return VIGIL_ENOMEM;
-	}
 	while (!rc && at < len &&
 	       pcre2_match(re, buf, len, at, 0, md, NULL) >= 0) {
 		ov = pcre2_get_ovector_pointer(md);
@@ -315,8 +307,6 @@ static int regex_form(const struct yr_string *s, int wide, const uint8_t *buf,
 			rc = yr_matches_add(out, ov[0], ov[1] - ov[0]);
 		at = ov[0] + 1; /* every offset a match starts at */
 	}
-	pcre2_match_data_free(md);
-	pcre2_code_free(re);
 	return rc;
 }
 
@@ -346,19 +336,41 @@ static int merge_forms(struct yr_matches *out, size_t n1)
 
 /* The ascii form, the wide form, or both: matches in order of offset,
  * one per offset. */
-static int regex(const struct yr_string *s, const uint8_t *buf, size_t len,
+int yr_regex_all(pcre2_code *const re[2], pcre2_match_data *md,
+		 const struct yr_string *s, const uint8_t *buf, size_t len,
 		 struct yr_matches *out)
 {
 	size_t n1;
 	int rc = 0;
 
 	if (!(s->mods & YM_WIDE) || (s->mods & YM_ASCII))
-		rc = regex_form(s, 0, buf, len, out);
+		rc = yr_regex_form(re[0], md, s, buf, len, 0, out);
 	if (rc || !(s->mods & YM_WIDE))
 		return rc;
 	n1 = out->n;
-	rc = regex_form(s, 1, buf, len, out);
+	rc = yr_regex_form(re[1], md, s, buf, len, 1, out);
 	return rc ? rc : merge_forms(out, n1);
+}
+
+/* Both forms compiled for this buffer alone. */
+static int regex(const struct yr_string *s, const uint8_t *buf, size_t len,
+		 struct yr_matches *out)
+{
+	pcre2_code *re[2] = { NULL, NULL };
+	pcre2_match_data *md = pcre2_match_data_create(1, NULL);
+	int wide, nomem = 0, rc = md ? 0 : VIGIL_ENOMEM;
+
+	for (wide = 0; wide < 2 && !rc; wide++)
+		if ((wide ? s->mods & YM_WIDE :
+			    !(s->mods & YM_WIDE) || (s->mods & YM_ASCII)) &&
+		    !(re[wide] = yr_regex_code(s, wide, &nomem)))
+			rc = nomem ? VIGIL_ENOMEM : YR_MATCH_UNSUPPORTED;
+	if (!rc)
+		rc = yr_regex_all(re, md, s, buf, len, out);
+	pcre2_code_free(re[0]);
+	pcre2_code_free(re[1]);
+	pcre2_match_data_free(md);
+	return rc;
 }
 
 int yr_match_string(const struct yr_string *s, const uint8_t *buf,

@@ -19,7 +19,8 @@
 
 /* Matches kept per string, as YARA's limit; more is a limit reached. */
 #define YR_MAX_MATCHES 1000000u
-/* Steps of the hex matcher's backtracking per string and buffer. */
+/* Steps of the hex matcher's backtracking (a jump's length or an
+ * alternative tried) per string and buffer. */
 #define YR_MAX_HEX_STEPS (1u << 26)
 /* Jumps and alternatives nested while a hex string is matched. */
 #define YR_MAX_HEX_DEPTH 4096u
@@ -78,7 +79,8 @@ size_t yr_b64_at(const struct yr_b64set *b, const uint8_t *buf, size_t len,
 struct yr_hex_seq;
 
 /* A hex program from buf[i]: 1 and *end (the shortest jumps, the first
- * alternatives), 0, or -1 when *steps passes YR_MAX_HEX_STEPS or the
+ * alternatives), 0, or -1 when *steps (the jumps and alternatives tried,
+ * summed over the attempts of one buffer) passes YR_MAX_HEX_STEPS or the
  * nesting YR_MAX_HEX_DEPTH. */
 int yr_hex_at(const struct yr_hex_seq *prog, const uint8_t *buf, size_t len,
 	      size_t i, uint64_t *steps, size_t *end);
@@ -91,5 +93,16 @@ pcre2_code *yr_regex_code(const struct yr_string *s, int wide, int *nomem);
 int yr_regex_at(const pcre2_code *re, pcre2_match_data *md,
 		const struct yr_string *s, const uint8_t *buf, size_t len,
 		size_t i, int wide, size_t *mlen);
+/* Every match of one form of a regex (its code for that form) in buf,
+ * appended to out: 0, YR_MATCH_LIMIT or VIGIL_ENOMEM. */
+int yr_regex_form(const pcre2_code *re, pcre2_match_data *md,
+		  const struct yr_string *s, const uint8_t *buf, size_t len,
+		  int wide, struct yr_matches *out);
+/* Every match of a regex in the forms it has (re: ascii, wide), one per
+ * offset, the ascii form's where both match: 0, YR_MATCH_LIMIT, or
+ * VIGIL_ENOMEM. */
+int yr_regex_all(pcre2_code *const re[2], pcre2_match_data *md,
+		 const struct yr_string *s, const uint8_t *buf, size_t len,
+		 struct yr_matches *out);
 
 #endif

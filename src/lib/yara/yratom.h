@@ -1,0 +1,45 @@
+/*
+ * yratom.h -- the fixed bytes a YARA string's every match holds, where
+ * the fast matcher (yrfast.h) looks for it first: a run of a hex string's
+ * bytes at a bounded distance from its start, a regular expression's
+ * literal beginning or another run of its literals.
+ */
+#ifndef VIGIL_YARA_YRATOM_H
+#define VIGIL_YARA_YRATOM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "yara/yrhex.h"
+
+/* Bytes of a run kept (an anchor is chosen in its first 24). */
+#define YR_RUN_MAX 32
+/* Starts a run may leave open (its distance from the string's start
+ * varying by at most this many bytes), else it is not chosen. */
+#define YR_RUN_SPREAD 4096u
+
+struct yr_run {
+	uint8_t b[YR_RUN_MAX];
+	uint32_t len;
+	uint32_t omin, omax;	/* its first byte after the string's start */
+};
+
+/* The best run of fixed bytes (two at least) of a hex program's top
+ * level (the longest up to eleven bytes, then the one with the fewest NUL
+ * and 0xff bytes), within YR_RUN_SPREAD: 0, or -1 if it has none. */
+int yr_hex_run(const struct yr_hex_seq *prog, struct yr_run *out);
+
+/* A run of literal bytes every match of regex re (n bytes) holds, in its
+ * ascii or wide form: its literal beginning (omin = omax = 0) if four
+ * bytes or more, else the longest run of literals outside groups,
+ * alternatives and optional parts (omax UINT32_MAX: anywhere after the
+ * start). Its length (0: none, as when an alternative is at the top). */
+uint32_t yr_regex_run(const char *re, size_t n, int wide, struct yr_run *out);
+/* Runs every match of a regex holds one of: the runs of the branches of
+ * an alternative at its top or in a group that begins it (each of two
+ * bytes at least, at most max), else its run (yr_regex_run(), two bytes
+ * at least). Their count; 0 if it has none. */
+size_t yr_regex_runs(const char *re, size_t n, int wide, struct yr_run *out,
+		     size_t max);
+
+#endif

@@ -1,0 +1,325 @@
+/*
+ * yrfast.c -- a scan with the fast matcher (yrfast.h). One pass of the
+ * anchors matcher and one of the pairs note, per string, the ranges of starts its runs
+ * imply (neighbouring ranges merged as they come); when the evaluator
+ * asks for a rule's strings, each string's ranges are sorted and merged
+ * and the string verified at every start in them, in order, so that its
+ * matches come out as the reference matcher's: in order of offset, the
+ * ascii form's before the wide one's.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "yara/yrfast.h"
+#include "yara/yrfast_int.h"
+#include "vigil/vigil.h"
+
+struct cand {
+	size_t lo, hi;		/* starts lo..hi */
+};
+
+struct cvec {
+	struct cand *c;
+	size_t n, cap;
+};
+
+/* Ranges kept per string before they are sorted and merged in place. */
+#define CAND_COMPACT 65536u
+
+struct yr_fast_state {
+	const struct yr_fast *f;
+	const uint8_t *buf;
+	size_t len;
+	struct yr_matches *sm;	/* per string */
+	struct cvec *cv;	/* per string: starts to verify */
+	uint8_t *state;		/* per string: 0, TOUCHED or OPEN, then DONE */
+	uint8_t *status;	/* per string once DONE: 0 or YR_MATCH_* */
+	uint32_t *touched;
+	size_t ntouched;
+	pcre2_match_data *md;
+	int err;		/* VIGIL_ENOMEM while noting ranges */
+};
+
+#define TOUCHED 1	/* starts noted */
+#define OPEN 2		/* a run found that may lie anywhere in a match */
+#define DONE 3		/* matched */
+
+int yr_fast_state_new(const struct yr_fast *f, struct yr_fast_state **out)
+{
+	struct yr_fast_state *st = calloc(1, sizeof(*st));
+	size_t n = f->nstr + 1;
+
+	*out = NULL;
+	if (!st)
+		return VIGIL_ENOMEM;
+	st->f = f;
+	st->sm = calloc(n, sizeof(*st->sm));
+	st->cv = calloc(n, sizeof(*st->cv));
+	st->state = calloc(n, 1);
+	st->status = calloc(n, 1);
+	st->touched = calloc(n, sizeof(*st->touched));
+	st->md = pcre2_match_data_create(1, NULL);
+	if (!st->sm || !st->cv || !st->state || !st->status || !st->touched ||
+	    !st->md) {
+		yr_fast_state_free(st);
+		return VIGIL_ENOMEM;
+	}
+	*out = st;
+	return 0;
+}
+
+void yr_fast_state_free(struct yr_fast_state *st)
+{
+	size_t k;
+
+	if (!st)
+		return;
+	for (k = 0; st->sm && st->cv && k < st->f->nstr; k++) {
+		yr_matches_free(&st->sm[k]);
+		free(st->cv[k].c);
+	}
+	free(st->sm);
+	free(st->cv);
+	free(st->state);
+	free(st->status);
+	free(st->touched);
+	pcre2_match_data_free(st->md);
+	free(st);
+}
+
+static int cand_cmp(const void *a, const void *b)
+{
+	const struct cand *x = a, *y = b;
+
+	return x->lo < y->lo ? -1 : x->lo > y->lo;
+}
+
+/* Sorts v's ranges and merges those that overlap or touch. */
+static void cand_merge(struct cvec *v)
+{
+	size_t i, k = 0;
+
+	if (v->n < 2)
+		return;
+	for (i = 1; i < v->n && v->c[i - 1].lo <= v->c[i].lo; i++)
+		;
+	if (i < v->n) /* one run's starts come in order */
+		qsort(v->c, v->n, sizeof(*v->c), cand_cmp);
+	for (i = 1; i < v->n; i++) {
+		if (v->c[i].lo <= v->c[k].hi + 1) {
+			if (v->c[i].hi > v->c[k].hi)
+				v->c[k].hi = v->c[i].hi;
+		} else {
+			v->c[++k] = v->c[i];
+		}
+	}
+	v->n = k + 1;
+}
+
+static int cand_add(struct cvec *v, size_t lo, size_t hi)
+{
+	struct cand *last = v->n ? &v->c[v->n - 1] : NULL;
+
+	if (last && lo <= last->hi + 1 && hi + 1 >= last->lo) {
+		last->lo = lo < last->lo ? lo : last->lo;
+		last->hi = hi > last->hi ? hi : last->hi;
+		return 0;
+	}
+	if (v->n == v->cap && v->n >= CAND_COMPACT) {
+		cand_merge(v);
+		if (v->n < v->cap / 2)
+			goto add;
+	}
+	if (v->n == v->cap) {
+		size_t cap = v->cap ? v->cap * 2 : 8;
+		struct cand *c = realloc(v->c, cap * sizeof(*c));
+
+		if (!c)
+			return VIGIL_ENOMEM;
+		v->c = c;
+		v->cap = cap;
+	}
+add:
+	v->c[v->n].lo = lo;
+	v->c[v->n++].hi = hi;
+	return 0;
+}
+
+/* An anchor found at buf[at]: its string's starts noted. */
+static int on_anchor(void *ctx, const struct anchor *a, size_t at)
+{
+	struct yr_fast_state *st = ctx;
+	uint32_t k = st->f->run_str[a->id];
+
+	if (st->f->how[k] != FS_ANCHORED || at < a->omin)
+		return 0;
+	if (!st->state[k]) {
+		st->state[k] = TOUCHED;
+		st->touched[st->ntouched++] = k;
+	}
+	if (a->omax == UINT32_MAX) { /* anywhere: the whole buffer */
+		st->state[k] = OPEN;
+		return 0;
+	}
+	if (st->state[k] == OPEN)
+		return 0;
+	if (cand_add(&st->cv[k], at - (at > a->omax ? a->omax : at),
+		     at - a->omin) < 0) {
+		st->err = VIGIL_ENOMEM;
+		return 1;
+	}
+	return 0;
+}
+
+/* String fs verified at buf[i]: its matches there added to out. */
+static int verify_at(struct yr_fast_state *st, const struct fstr *fs,
+		     size_t i, uint64_t *steps, struct yr_matches *out)
+{
+	const struct yr_string *s = fs->s;
+	size_t n, end;
+	int wide, m;
+
+	if (s->mods & (YM_BASE64 | YM_BASE64WIDE))
+		return (n = yr_b64_at(&fs->b64, st->buf, st->len, i)) ?
+			       yr_matches_add(out, i, n) : 0;
+	if (s->kind == YS_HEX) {
+		if ((m = yr_hex_at(&fs->hex, st->buf, st->len, i, steps, &end)) < 0)
+			return YR_MATCH_LIMIT;
+		return m ? yr_matches_add(out, i, end - i) : 0;
+	}
+	for (wide = 0; wide < 2; wide++) {
+		if (!(fs->forms & (wide ? FS_WIDE : FS_ASCII)))
+			continue;
+		if (s->kind == YS_TEXT) {
+			if (yr_text_at(s, st->buf, st->len, i, wide) &&
+			    (m = yr_matches_add(out, i, s->len << wide)) != 0)
+				return m;
+		} else if (yr_regex_at(fs->re[wide], st->md, s, st->buf,
+				       st->len, i, wide, &n)) {
+			return yr_matches_add(out, i, n); /* one per offset */
+		}
+	}
+	return 0;
+}
+
+/* String k's matches, verified at every start its ranges hold. */
+static int verify(struct yr_fast_state *st, size_t k)
+{
+	struct cvec *v = &st->cv[k];
+	struct yr_matches *out = &st->sm[k];
+	uint64_t steps = 0;
+	size_t c, i;
+	int rc = 0;
+
+	cand_merge(v);
+	out->n = 0;
+	for (c = 0; c < v->n && !rc; c++)
+		for (i = v->c[c].lo; i <= v->c[c].hi && i < st->len && !rc; i++)
+			rc = verify_at(st, &st->f->str[k], i, &steps, out);
+	return rc;
+}
+
+/* String k over the whole buffer, with what the build compiled of it
+ * (else as the reference matcher compiles it). */
+static int whole(struct yr_fast_state *st, size_t k, const char **why)
+{
+	const struct fstr *fs = &st->f->str[k];
+	const struct yr_hex_item *first;
+	struct yr_matches *out = &st->sm[k];
+	uint64_t steps = 0;
+	size_t i, end;
+	int rc = 0, m;
+
+	out->n = 0;
+	if (fs->s->kind == YS_REGEX && (fs->re[0] || !(fs->forms & FS_ASCII)) &&
+	    (fs->re[1] || !(fs->forms & FS_WIDE)))
+		return yr_regex_all(fs->re, st->md, fs->s, st->buf, st->len, out);
+	if (fs->s->kind != YS_HEX || !fs->have_hex)
+		return yr_match_string(fs->s, st->buf, st->len, out, why);
+	first = fs->hex.n && fs->hex.items[0].kind == YH_BYTE &&
+			fs->hex.items[0].mask == 0xff && !fs->hex.items[0].neg ?
+		&fs->hex.items[0] : NULL;
+	for (i = 0; i < st->len && !rc; i++) {
+		if (first) { /* the next place its first byte is */
+			const uint8_t *p = memchr(st->buf + i, first->val,
+						  st->len - i);
+
+			if (!p)
+				break;
+			i = (size_t)(p - st->buf);
+		}
+		if ((m = yr_hex_at(&fs->hex, st->buf, st->len, i, &steps, &end)) < 0)
+			rc = YR_MATCH_LIMIT;
+		else if (m)
+			rc = yr_matches_add(out, i, end - i);
+	}
+	return rc;
+}
+
+/* The evaluator's source: rule r's strings, matched now. */
+static int rule_strings(void *ctx, size_t r, const struct yr_matches **sm,
+			const char **why)
+{
+	struct yr_fast_state *st = ctx;
+	const struct yr_fast *f = st->f;
+	size_t k;
+	int rc = 0;
+
+	*sm = &st->sm[f->first[r]];
+	for (k = f->first[r]; k < f->first[r + 1] && !rc; k++) {
+		if (f->how[k] == FS_ALWAYS) {
+			rc = whole(st, k, why);
+		} else if (st->state[k] == OPEN) {
+			st->state[k] = DONE;
+			st->status[k] = (uint8_t)(rc = whole(st, k, why));
+		} else if (st->state[k] == TOUCHED) {
+			st->state[k] = DONE;
+			st->status[k] = (uint8_t)(rc = verify(st, k));
+		} else if (st->state[k] == DONE) {
+			rc = st->status[k];
+		}
+	}
+	if (rc == YR_MATCH_LIMIT && !*why)
+		*why = "too many matches, or a hex string too slow to match";
+	return rc;
+}
+
+static void reset(struct yr_fast_state *st)
+{
+	size_t t;
+
+	for (t = 0; t < st->ntouched; t++) {
+		uint32_t k = st->touched[t];
+
+		st->sm[k].n = 0;
+		st->cv[k].n = 0;
+		st->state[k] = 0;
+		st->status[k] = 0;
+	}
+	st->ntouched = 0;
+	st->err = 0;
+}
+
+int yr_fast_eval(const struct yr_fast *f, struct yr_fast_state *st,
+		 const uint8_t *buf, size_t len, const struct yr_external *ext,
+		 size_t next, uint8_t *result, const char **why)
+{
+	struct yr_source src = { rule_strings, st };
+	int rc;
+
+	reset(st);
+	st->buf = buf;
+	st->len = len;
+	anchors_scan(&f->anchors, buf, len, on_anchor, st);
+	if (!st->err)
+		yr_pairs_scan(&f->pairs, buf, len, on_anchor, st);
+	rc = st->err ? st->err :
+		       yr_eval_from(f->rs, &src, buf, len, ext, next, result, why);
+	return rc;
+}
+
+const struct yr_matches *yr_fast_matches(const struct yr_fast_state *st,
+					 size_t r)
+{
+	return &st->sm[st->f->first[r]];
+}

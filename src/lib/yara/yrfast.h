@@ -1,0 +1,52 @@
+/*
+ * yrfast.h -- the fast matcher of a YARA rule set. Each string is looked
+ * for by a run of its fixed bytes (yratom.h) in one pass of the anchors
+ * matcher (match/anchors.h) over the buffer, or a run too short for an
+ * anchor in one pass of the pairs (yrpairs.h); where a run is found, the
+ * string is verified at the starts it implies, with the reference
+ * matcher's pieces (yrmatch.h). Strings without a usable run are matched
+ * by the reference matcher over the whole buffer. Verification waits
+ * until the evaluator asks for a rule's strings. The matches are the
+ * reference matcher's, which the tests hold it to.
+ */
+#ifndef VIGIL_YARA_YRFAST_H
+#define VIGIL_YARA_YRFAST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "yara/yrast.h"
+#include "yara/yreval.h"
+
+struct yr_fast;
+struct yr_fast_state;
+
+/* The matcher of rs, which must outlive it: 0 or VIGIL_ENOMEM. */
+int yr_fast_build(const struct yr_ruleset *rs, struct yr_fast **out);
+void yr_fast_free(struct yr_fast *f);
+
+/* One scan's working memory, reused scan after scan (one per thread). */
+int yr_fast_state_new(const struct yr_fast *f, struct yr_fast_state **out);
+void yr_fast_state_free(struct yr_fast_state *st);
+
+/* As yr_eval() (yreval.h), with the fast matcher: 0 or VIGIL_ENOMEM. */
+int yr_fast_eval(const struct yr_fast *f, struct yr_fast_state *st,
+		 const uint8_t *buf, size_t len, const struct yr_external *ext,
+		 size_t next, uint8_t *result, const char **why);
+
+/* After yr_fast_eval() returned 0: rule r's strings' matches (one per
+ * string, in order), valid until the state's next scan. */
+const struct yr_matches *yr_fast_matches(const struct yr_fast_state *st,
+					 size_t r);
+
+struct yr_fast_stats {
+	size_t strings;		/* in the rule set */
+	size_t anchored;	/* looked for by a run of their bytes */
+	size_t anchors;		/* runs (xor keys and forms each) */
+	size_t pairs;		/* of them, too short for an anchor */
+	size_t bytes;		/* the anchors' tables */
+};
+
+void yr_fast_stats(const struct yr_fast *f, struct yr_fast_stats *out);
+
+#endif

@@ -1,0 +1,45 @@
+/*
+ * yrfast_int.h -- the fast matcher's parts, between its build (yrfbuild.c)
+ * and its scan (yrfast.c).
+ */
+#ifndef VIGIL_YARA_YRFAST_INT_H
+#define VIGIL_YARA_YRFAST_INT_H
+
+#include "match/anchors.h"
+#include "yara/yrhex.h"
+#include "yara/yrmatch.h"
+#include "yara/yrpairs.h"
+
+enum {
+	FS_ANCHORED = 1,	/* found through its runs' anchors */
+	FS_ALWAYS = 2,		/* the reference matcher over every buffer */
+};
+
+#define FS_ASCII 1u		/* forms of a text or regex string */
+#define FS_WIDE 2u
+
+struct fstr {
+	const struct yr_string *s;
+	uint8_t how;		/* FS_* */
+	uint8_t forms;		/* FS_ASCII | FS_WIDE */
+	int have_hex;
+	struct yr_hex_seq hex;	/* a hex string's program */
+	struct yr_b64set b64;	/* base64's patterns */
+	pcre2_code *re[2];	/* a regex's code, ascii and wide */
+};
+
+struct yr_fast {
+	const struct yr_ruleset *rs;
+	struct fstr *str;
+	uint8_t *how;		/* per string: str[k].how, packed for the scan */
+	size_t nstr;
+	size_t *first;		/* per rule, and one past: its first string */
+	uint32_t *run_str;	/* per anchor id (a run): its string */
+	size_t nruns;
+	struct anchors anchors;
+	struct yr_pairs pairs;	/* the runs too short for an anchor */
+	size_t npairs;
+	size_t nanchored;
+};
+
+#endif

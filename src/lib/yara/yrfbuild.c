@@ -1,0 +1,288 @@
+/*
+ * yrfbuild.c -- building the fast matcher (yrfast.h): each string's runs
+ * (a text string's every form and xor key, base64's every pattern, a hex
+ * string's best run, a regular expression's run of literals in each
+ * form) entered into one anchors table, those that get no anchor (fewer
+ * than four bytes, NUL and 0xff only) into the pairs (yrpairs.h); a string
+ * with a shorter run, or none, is left to the reference matcher over the
+ * whole buffer.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "yara/yratom.h"
+#include "yara/yrfast.h"
+#include "yara/yrfast_int.h"
+#include "vigil/vigil.h"
+
+struct runs {
+	struct yr_run *r;
+	uint32_t *str;
+	size_t n, cap;
+};
+
+static struct yr_run *run_new(struct runs *rs, size_t str)
+{
+	if (rs->n == rs->cap) {
+		size_t cap = rs->cap ? rs->cap * 2 : 256;
+		struct yr_run *r = realloc(rs->r, cap * sizeof(*r));
+		uint32_t *s = r ? realloc(rs->str, cap * sizeof(*s)) : NULL;
+
+		if (r)
+			rs->r = r;
+		if (!s)
+			return NULL;
+		rs->str = s;
+		rs->cap = cap;
+	}
+	rs->str[rs->n] = (uint32_t)str;
+	memset(&rs->r[rs->n], 0, sizeof(*rs->r));
+	return &rs->r[rs->n++];
+}
+
+/* A text string's runs: each form, each key of its xor range. */
+static int text_runs(const struct fstr *fs, size_t str, struct runs *rs)
+{
+	const struct yr_string *s = fs->s;
+	int key = s->mods & YM_XOR ? s->xor_min : 0,
+	    last = s->mods & YM_XOR ? s->xor_max : 0, wide;
+	struct yr_run *r;
+	uint32_t k;
+
+	for (; key <= last; key++)
+		for (wide = 0; wide < 2; wide++) {
+			if (!(fs->forms & (wide ? FS_WIDE : FS_ASCII)))
+				continue;
+			if (!(r = run_new(rs, str)))
+				return VIGIL_ENOMEM;
+			for (k = 0; k < s->len && r->len < YR_RUN_MAX; k++) {
+				r->b[r->len++] = (uint8_t)(s->value[k] ^ key);
+				if (wide)
+					r->b[r->len++] = (uint8_t)key;
+			}
+		}
+	return 0;
+}
+
+static int b64_runs(struct fstr *fs, size_t str, struct runs *rs)
+{
+	struct yr_run *r;
+	int k, rc = yr_b64_patterns(fs->s, &fs->b64);
+
+	for (k = 0; k < fs->b64.n && !rc; k++) {
+		if (!fs->b64.len[k])
+			continue; /* matches nothing */
+		if (!(r = run_new(rs, str)))
+			return VIGIL_ENOMEM;
+		r->len = fs->b64.len[k] < YR_RUN_MAX ? (uint32_t)fs->b64.len[k] :
+						       YR_RUN_MAX;
+		memcpy(r->b, fs->b64.v[k], r->len);
+	}
+	return rc;
+}
+
+/* 1 if the string has a run, 0 if not (the reference matches it), or
+ * VIGIL_ENOMEM. */
+static int hex_runs(struct fstr *fs, size_t str, struct runs *rs)
+{
+	struct yr_run run, *r;
+	int rc = yr_hex_compile(fs->s->value, fs->s->len, &fs->hex);
+
+	if (rc)
+		return rc == -1 ? 0 : rc;
+	fs->have_hex = 1;
+	if (yr_hex_run(&fs->hex, &run) < 0)
+		return 0;
+	if (!(r = run_new(rs, str)))
+		return VIGIL_ENOMEM;
+	*r = run;
+	return 1;
+}
+
+/* Branches of a regex looked for one by one at most. */
+#define YR_REGEX_RUNS 64
+
+static int regex_runs(struct fstr *fs, size_t str, struct runs *rs)
+{
+	struct yr_run runs[YR_REGEX_RUNS], *r;
+	size_t nr, k;
+	int wide, nomem;
+
+	for (wide = 0; wide < 2; wide++) {
+		if (!(fs->forms & (wide ? FS_WIDE : FS_ASCII)))
+			continue;
+		if (!(fs->re[wide] = yr_regex_code(fs->s, wide, &nomem)))
+			return nomem ? VIGIL_ENOMEM : 0;
+		pcre2_jit_compile(fs->re[wide], PCRE2_JIT_COMPLETE);
+		nr = yr_regex_runs(fs->s->value, fs->s->len, wide, runs,
+				   YR_REGEX_RUNS);
+		if (!nr)
+			return 0;
+		for (k = 0; k < nr; k++) {
+			if (!(r = run_new(rs, str)))
+				return VIGIL_ENOMEM;
+			*r = runs[k];
+		}
+	}
+	return 1;
+}
+
+/* The string's runs: 0, or VIGIL_ENOMEM. fs->how says whether it has
+ * them (runs entered for a string left FS_ALWAYS are ignored). */
+static int string_runs(struct fstr *fs, size_t str, struct runs *rs)
+{
+	const struct yr_string *s = fs->s;
+	int rc;
+
+	fs->forms = (!(s->mods & YM_WIDE) || (s->mods & YM_ASCII) ? FS_ASCII : 0) |
+		    (s->mods & YM_WIDE ? FS_WIDE : 0);
+	fs->how = FS_ANCHORED;
+	if (s->mods & (YM_BASE64 | YM_BASE64WIDE))
+		rc = b64_runs(fs, str, rs);
+	else if (s->kind == YS_TEXT)
+		rc = text_runs(fs, str, rs);
+	else if ((rc = s->kind == YS_HEX ? hex_runs(fs, str, rs) :
+					    regex_runs(fs, str, rs)) >= 0) {
+		fs->how = rc ? FS_ANCHORED : FS_ALWAYS;
+		rc = 0;
+	}
+	return rc;
+}
+
+static int nocase(const struct yr_string *s)
+{
+	return (s->mods & YM_NOCASE) ||
+	       (s->kind == YS_REGEX && (s->re_flags & YR_RE_NOCASE));
+}
+
+/* The runs that got no anchor, to the pairs; a string with a run too
+ * short for them is left FS_ALWAYS. */
+static int enter_pairs(struct yr_fast *f, const struct runs *rs,
+		       const uint8_t *has)
+{
+	struct yr_pair_run *pr = calloc(rs->n + 1, sizeof(*pr));
+	size_t k, n = 0;
+	int rc;
+
+	if (!pr)
+		return VIGIL_ENOMEM;
+	for (k = 0; k < rs->n; k++) {
+		struct fstr *fs = &f->str[rs->str[k]];
+		const struct yr_run *r = &rs->r[k];
+
+		if (has[k])
+			continue;
+		if (r->len < 2)
+			fs->how = FS_ALWAYS;
+		else
+			pr[n++] = (struct yr_pair_run){ r->b, r->len, (uint32_t)k,
+							r->omin, r->omax,
+							nocase(fs->s) };
+	}
+	rc = yr_pairs_build(pr, n, &f->pairs);
+	f->npairs = n;
+	free(pr);
+	return rc;
+}
+
+/* Every string's runs, then the anchors of all, and the pairs of those
+ * that got none: a string with a run too short for either (one byte, or
+ * none) is FS_ALWAYS. */
+static int enter_runs(struct yr_fast *f)
+{
+	struct runs rs = { 0 };
+	struct anchor_run *ar = NULL;
+	uint8_t *has = NULL;
+	size_t k;
+	int rc = 0;
+
+	for (k = 0; k < f->nstr && !rc; k++)
+		rc = string_runs(&f->str[k], k, &rs);
+	if (!rc && (!(ar = calloc(rs.n + 1, sizeof(*ar))) ||
+		    !(has = calloc(rs.n + 1, 1))))
+		rc = VIGIL_ENOMEM;
+	for (k = 0; k < rs.n && !rc; k++)
+		ar[k] = (struct anchor_run){ rs.r[k].b, rs.r[k].len, (uint32_t)k,
+					     rs.r[k].omin, rs.r[k].omax };
+	if (!rc)
+		rc = anchors_build_runs(ar, rs.n, has, &f->anchors);
+	if (!rc)
+		rc = enter_pairs(f, &rs, has);
+	for (k = 0; k < f->nstr; k++) {
+		f->how[k] = f->str[k].how;
+		f->nanchored += f->str[k].how == FS_ANCHORED;
+	}
+	f->run_str = rs.str;
+	f->nruns = rs.n;
+	free(rs.r);
+	free(ar);
+	free(has);
+	return rc;
+}
+
+int yr_fast_build(const struct yr_ruleset *rs, struct yr_fast **out)
+{
+	struct yr_fast *f = calloc(1, sizeof(*f));
+	size_t r, k, n = 0;
+	int rc;
+
+	*out = NULL;
+	if (!f)
+		return VIGIL_ENOMEM;
+	f->rs = rs;
+	for (r = 0; r < rs->nrules; r++)
+		n += rs->rules[r].nstrings;
+	f->str = calloc(n + 1, sizeof(*f->str));
+	f->how = calloc(n + 1, 1);
+	f->first = calloc(rs->nrules + 1, sizeof(*f->first));
+	if (!f->str || !f->how || !f->first) {
+		yr_fast_free(f);
+		return VIGIL_ENOMEM;
+	}
+	for (r = 0; r < rs->nrules; r++) {
+		f->first[r] = f->nstr;
+		for (k = 0; k < rs->rules[r].nstrings; k++)
+			f->str[f->nstr++].s = &rs->rules[r].strings[k];
+	}
+	f->first[rs->nrules] = f->nstr;
+	if ((rc = enter_runs(f)) != 0) {
+		yr_fast_free(f);
+		return rc;
+	}
+	*out = f;
+	return 0;
+}
+
+void yr_fast_free(struct yr_fast *f)
+{
+	size_t k;
+
+	if (!f)
+		return;
+	for (k = 0; k < f->nstr; k++) {
+		struct fstr *fs = &f->str[k];
+
+		if (fs->have_hex)
+			yr_hex_free(&fs->hex);
+		yr_b64_free(&fs->b64);
+		pcre2_code_free(fs->re[0]);
+		pcre2_code_free(fs->re[1]);
+	}
+	anchors_free(&f->anchors);
+	yr_pairs_free(&f->pairs);
+	free(f->str);
+	free(f->how);
+	free(f->first);
+	free(f->run_str);
+	free(f);
+}
+
+void yr_fast_stats(const struct yr_fast *f, struct yr_fast_stats *out)
+{
+	out->strings = f->nstr;
+	out->anchored = f->nanchored;
+	out->anchors = f->nruns;
+	out->pairs = f->npairs;
+	out->bytes = f->anchors.bytes + sizeof(f->pairs) +
+		     65537 * sizeof(uint32_t) + f->pairs.n * (sizeof(struct anchor) + 1);
+}

@@ -1,0 +1,42 @@
+/*
+ * yrpairs.h -- the fast matcher's second pass (yrpairs.c), for the runs
+ * too short for an anchor (two or three fixed bytes, as hex strings of
+ * single instructions between wildcards have) or made of NUL and 0xff
+ * bytes only: each is found by its first two bytes, looked up at every
+ * place, its third compared there.
+ */
+#ifndef VIGIL_YARA_YRPAIRS_H
+#define VIGIL_YARA_YRPAIRS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "match/anchors.h"
+
+struct yr_pairs {
+	uint64_t bits[65536 / 64];	/* which first two bytes have entries */
+	uint32_t *start;		/* per two bytes, then one past */
+	struct anchor *ent;		/* key: the run's first three bytes */
+	uint8_t *third;			/* per entry: 0 none, 1 exact, 2 folded */
+	size_t n;
+};
+
+/* A run for the pairs: two bytes at least (the first three used);
+ * nocase: ASCII letters match either case. */
+struct yr_pair_run {
+	const uint8_t *bytes;
+	uint32_t len;
+	uint32_t id;
+	uint32_t omin, omax;
+	int nocase;
+};
+
+/* 0 or VIGIL_ENOMEM. */
+int yr_pairs_build(const struct yr_pair_run *runs, size_t n,
+		   struct yr_pairs *out);
+/* Reports each run found (at: its first byte), as anchors_scan(). */
+int yr_pairs_scan(const struct yr_pairs *p, const uint8_t *buf, size_t len,
+		  anchor_fn fn, void *ctx);
+void yr_pairs_free(struct yr_pairs *p);
+
+#endif

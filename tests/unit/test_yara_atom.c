@@ -1,0 +1,150 @@
+/*
+ * test_yara_atom.c -- the runs the fast YARA matcher looks for
+ * (src/lib/yara/yratom.c): a hex string's best run and where it lies, a
+ * regular expression's literal beginning, its other literals, and its
+ * branches; and the pairs matcher (yrpairs.c) finding short runs.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "yara/yratom.h"
+#include "yara/yrpairs.h"
+
+static struct yr_run hex_run(const char *body, int *rc)
+{
+	struct yr_hex_seq prog;
+	struct yr_run r;
+
+	memset(&r, 0, sizeof(r));
+	assert_int_equal(yr_hex_compile(body, strlen(body), &prog), 0);
+	*rc = yr_hex_run(&prog, &r);
+	yr_hex_free(&prog);
+	return r;
+}
+
+static void hex_runs(void **st)
+{
+	struct yr_run r;
+	int rc;
+
+	(void)st;
+	r = hex_run("4D 5A ?? ?? 50 45 00 00 4C 01", &rc);
+	assert_int_equal(rc, 0);
+	assert_int_equal(r.len, 6); /* the longer run, after the wildcards */
+	assert_memory_equal(r.b, "\x50\x45\x00\x00\x4c\x01", 6);
+	assert_int_equal(r.omin, 4);
+	assert_int_equal(r.omax, 4);
+	r = hex_run("AA [2-6] 11 22 33 44 55", &rc);
+	assert_int_equal(rc, 0);
+	assert_int_equal(r.omin, 3);
+	assert_int_equal(r.omax, 7);
+	r = hex_run("( 01 | 02 03 ) 61 62 63 64", &rc);
+	assert_int_equal(r.omin, 1);
+	assert_int_equal(r.omax, 2);
+	r = hex_run("41 42 [-] 43 44 45 46 47", &rc);
+	assert_int_equal(r.len, 2); /* the long run may lie anywhere */
+	assert_int_equal(r.omin, 0);
+	hex_run("4? 5? ?? 6?", &rc);
+	assert_int_equal(rc, -1);
+	r = hex_run("00 00 00 00 00 00 00 00 00 00 00 00 2E 63", &rc);
+	assert_int_equal(rc, 0); /* a NUL run ending in other bytes counts */
+	assert_int_equal(r.len, 14);
+}
+
+static size_t runs(const char *re, int wide, struct yr_run *out)
+{
+	return yr_regex_runs(re, strlen(re), wide, out, 8);
+}
+
+static void regex_runs(void **st)
+{
+	struct yr_run r[8];
+
+	(void)st;
+	assert_int_equal(runs("hello[0-9]+x", 0, r), 1);
+	assert_int_equal(r[0].len, 5);
+	assert_int_equal(r[0].omax, 0);
+	assert_int_equal(runs("abcd?e", 0, r), 1);
+	assert_int_equal(r[0].len, 3); /* the optional d and what follows */
+	assert_int_equal(runs("ab+c", 0, r), 1);
+	assert_memory_equal(r[0].b, "ab", 2);
+	assert_int_equal(runs("\\x41\\.B\\n", 0, r), 1);
+	assert_memory_equal(r[0].b, "A.B\n", 4);
+	assert_int_equal(runs("ab", 1, r), 1);
+	assert_memory_equal(r[0].b, "a\0b\0", 4);
+	/* no usable beginning: the longest literal run, anywhere */
+	assert_int_equal(runs("[a-z]{2}elsif\\s", 0, r), 1);
+	assert_memory_equal(r[0].b, "elsif", 5);
+	assert_int_equal(r[0].omax, UINT32_MAX);
+	/* branches: each one's run */
+	assert_int_equal(runs("(To|From):", 0, r), 2);
+	assert_memory_equal(r[1].b, "From", 4);
+	assert_int_equal(runs("abc|defg", 0, r), 2);
+	assert_int_equal(runs("(?:xyz|uvw)+q", 0, r), 2);
+	/* a branch without a run, an optional group, a class with '|' */
+	assert_int_equal(runs("abc|[0-9]", 0, r), 0);
+	assert_int_equal(runs("(ab|cd)?ef", 0, r), 1);
+	assert_memory_equal(r[0].b, "ef", 2);
+	assert_int_equal(runs("[]|]abcd", 0, r), 1);
+	assert_memory_equal(r[0].b, "abcd", 4);
+	assert_int_equal(runs("(?!abc)defg", 0, r), 1);
+	assert_memory_equal(r[0].b, "defg", 4);
+	assert_int_equal(runs(".*", 0, r), 0);
+}
+
+struct seen {
+	size_t at[16];
+	uint32_t id[16];
+	int n;
+};
+
+static int note(void *ctx, const struct anchor *a, size_t at)
+{
+	struct seen *s = ctx;
+
+	if (s->n < 16) {
+		s->at[s->n] = at;
+		s->id[s->n++] = a->id;
+	}
+	return 0;
+}
+
+static void pairs(void **st)
+{
+	struct yr_pair_run runs[3] = {
+		{ (const uint8_t *)"ab", 2, 7, 0, 0, 0 },
+		{ (const uint8_t *)"xYz", 3, 8, 1, 1, 1 },
+		{ (const uint8_t *)"\0\0", 2, 9, 0, 0, 0 },
+	};
+	struct yr_pairs p;
+	struct seen s = { .n = 0 };
+	const char buf[] = "zab XyZ xyq ab\0";
+
+	(void)st;
+	assert_int_equal(yr_pairs_build(runs, 3, &p), 0);
+	yr_pairs_scan(&p, (const uint8_t *)buf, sizeof(buf) - 1, note, &s);
+	assert_int_equal(s.n, 3);
+	assert_int_equal(s.at[0], 1);
+	assert_int_equal(s.id[0], 7);
+	assert_int_equal(s.at[1], 4); /* without case, the third byte too */
+	assert_int_equal(s.id[1], 8);
+	assert_int_equal(s.at[2], 12); /* "xyq" is not "xyz"; "ab" at the
+					* end, its NUL alone no pair */
+	yr_pairs_free(&p);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(hex_runs),
+		cmocka_unit_test(regex_runs),
+		cmocka_unit_test(pairs),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
