@@ -260,6 +260,45 @@ static void includes(void **st)
 /* Many rules, and a rule of many strings, are read in linear time: with
  * the quadratic lookups and copies this replaced, these two took minutes
  * and gigabytes (the suite's timeout fails them). */
+/* Adds src to rs in namespace ns: what yr_parse() returns. */
+static int add_ns(struct yr_ruleset *rs, const char *ns, const char *src,
+		  char *err)
+{
+	struct yr_parse_opts o = { .file = "t.yar", .ns = ns };
+
+	return yr_parse(rs, src, strlen(src), &o, err, 256);
+}
+
+static void namespaces(void **st)
+{
+	struct yr_ruleset rs;
+	char err[256];
+
+	(void)st;
+	memset(&rs, 0, sizeof(rs));
+	assert_int_equal(add_ns(&rs, NULL, "rule a { condition: true }", err), 0);
+	assert_int_equal(add_ns(&rs, "x", "rule a { condition: true }\n"
+				"rule b { condition: a }", err), 0);
+	assert_int_equal(rs.nrules, 3);
+	assert_string_equal(rs.rules[0].ns, "default");
+	assert_string_equal(rs.rules[2].ns, "x");
+	assert_int_equal(yr_rule_find(&rs, "x", "a"), 1);
+	assert_int_equal(yr_rule_find(&rs, "default", "b"), -1);
+	/* a name once per namespace; a rule names its own namespace's */
+	assert_int_equal(add_ns(&rs, "x", "rule a { condition: true }", err), -1);
+	assert_non_null(strstr(err, "duplicated identifier"));
+	yr_ruleset_free(&rs);
+	memset(&rs, 0, sizeof(rs));
+	assert_int_equal(add_ns(&rs, "x", "rule c { condition: true }", err), 0);
+	assert_int_equal(add_ns(&rs, "y", "rule d { condition: c }", err), -1);
+	assert_non_null(strstr(err, "undefined identifier"));
+	yr_ruleset_free(&rs);
+	memset(&rs, 0, sizeof(rs));
+	assert_int_equal(add_ns(&rs, "a:b", "rule e { condition: true }", err), -1);
+	assert_int_equal(add_ns(&rs, "", "rule e { condition: true }", err), -1);
+	yr_ruleset_free(&rs);
+}
+
 static void large_sets(void **st)
 {
 	size_t n = 300000, cap = n * 40 + 64, len = 0, i;
@@ -315,6 +354,7 @@ int main(void)
 		cmocka_unit_test(hex_strings),
 		cmocka_unit_test(syntax),
 		cmocka_unit_test(includes),
+		cmocka_unit_test(namespaces),
 		cmocka_unit_test(large_sets),
 		cmocka_unit_test(depth),
 	};

@@ -6,6 +6,7 @@
  */
 #include "yara/yrast.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -81,12 +82,18 @@ void yr_names_free(struct yr_names *x)
 
 static const char *rule_name(const void *ctx, size_t i)
 {
-	return ((const struct yr_ruleset *)ctx)->rules[i].name;
+	return ((const struct yr_ruleset *)ctx)->rules[i].key;
 }
 
-long yr_rule_find(const struct yr_ruleset *rs, const char *name)
+long yr_rule_find(const struct yr_ruleset *rs, const char *ns,
+		  const char *name)
 {
-	return yr_names_find(&rs->by_name, name, rule_name, rs);
+	char key[YR_MAX_NS + 1 + 256];
+
+	if (strlen(ns) > YR_MAX_NS || strlen(name) > 255)
+		return -1;
+	snprintf(key, sizeof(key), "%s:%s", ns, name);
+	return yr_names_find(&rs->by_name, key, rule_name, rs);
 }
 
 int yr_rule_index_last(struct yr_ruleset *rs)

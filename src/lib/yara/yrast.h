@@ -87,6 +87,8 @@ struct yr_meta {
 
 struct yr_rule {
 	const char *name;
+	const char *ns;		/* its namespace ("default" unless named) */
+	const char *key;	/* "ns:name", what the rules are indexed by */
 	unsigned flags;		/* YR_RULE_* */
 	unsigned line;
 	const char **tags;
@@ -128,8 +130,12 @@ struct yr_ruleset {
 	struct yr_names by_name;	/* the rules */
 };
 
-/* The index of the rule called name, or -1. */
-long yr_rule_find(const struct yr_ruleset *rs, const char *name);
+/* Bytes of a namespace's name at most. */
+#define YR_MAX_NS 128
+
+/* The index of the rule called name in namespace ns, or -1. */
+long yr_rule_find(const struct yr_ruleset *rs, const char *ns,
+		  const char *name);
 /* Indexes rules[rs->nrules - 1] by its name: 0 or VIGIL_ENOMEM. */
 int yr_rule_index_last(struct yr_ruleset *rs);
 

@@ -144,7 +144,8 @@ static struct val ident(struct ev *e, const struct yr_node *n)
 			}
 			return x;
 		}
-	if ((r = yr_rule_find(e->rs, n->s)) >= 0 && (size_t)r < e->nrule)
+	if ((r = yr_rule_find(e->rs, e->rule->ns, n->s)) >= 0 &&
+	    (size_t)r < e->nrule)
 		return vint(e->result[r] == YR_RULE_TRUE);
 	if (!strcmp(e->rule->name, n->s))
 		return vint(0); /* itself, before it is known */
@@ -402,7 +403,8 @@ static struct val rules_of(struct ev *e, const struct yr_node *n)
 	int ok;
 
 	for (i = 0; i < e->nrule; i++)
-		for (m = n->b->a; m; m = m->next)
+		for (m = n->b->a; m && !strcmp(e->rs->rules[i].ns, e->rule->ns);
+		     m = m->next)
 			if (m->flags ? !strncmp(e->rs->rules[i].name, m->s,
 						strlen(m->s)) :
 				       !strcmp(e->rs->rules[i].name, m->s)) {

@@ -140,7 +140,7 @@ static int defined_name(const struct yr_parser *p, const char *name)
 	for (i = 0; i < p->rs->nimports; i++)
 		if (!strcmp(p->rs->imports[i], name))
 			return 1;
-	if (yr_rule_find(p->rs, name) >= 0)
+	if (yr_rule_find(p->rs, yr_namespace(p), name) >= 0)
 		return 1;
 	/* a rule may name itself (yarac takes it: its value so far) */
 	return p->rule && !strcmp(p->rule->name, name);

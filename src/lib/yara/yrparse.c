@@ -30,6 +30,29 @@ static const char *keep(struct yr_parser *p, const char *s, size_t n)
 	return d ? d : yr_oom(p);
 }
 
+/* The namespace, copied into the arena once per file. */
+static const char *namespace_name(struct yr_parser *p)
+{
+	if (!p->ns)
+		p->ns = keep(p, yr_namespace(p), strlen(yr_namespace(p)));
+	return p->ns;
+}
+
+/* "ns:name", the rule's key in the index. */
+static const char *rule_key(struct yr_parser *p, const char *ns,
+			    const char *name)
+{
+	size_t a = strlen(ns), b = strlen(name);
+	char *k = yr_alloc(&p->rs->arena, a + b + 2);
+
+	if (!k)
+		return yr_oom(p);
+	memcpy(k, ns, a);
+	k[a] = ':';
+	memcpy(k + a + 1, name, b + 1);
+	return k;
+}
+
 static int known_module(const char *name)
 {
 	size_t i;
@@ -240,11 +263,13 @@ static void rule(struct yr_parser *p, unsigned flags)
 		yr_perr(p, "syntax error: rule name expected");
 		return;
 	}
-	if (yr_rule_find(p->rs, p->tok.text) >= 0) {
+	if (yr_rule_find(p->rs, yr_namespace(p), p->tok.text) >= 0) {
 		yr_perr(p, "duplicated identifier \"%s\"", p->tok.text);
 		return;
 	}
 	r.name = keep(p, p->tok.text, p->tok.text_len);
+	r.ns = namespace_name(p);
+	r.key = rule_key(p, r.ns, r.name);
 	yr_next(p);
 	if (yr_accept(p, YT_COLON))
 		tags(p, &r);
@@ -351,6 +376,14 @@ int yr_parse(struct yr_ruleset *rs, const char *src, size_t len,
 	p->errcap = errcap;
 	if (errcap)
 		err[0] = 0;
+	if (strlen(yr_namespace(p)) > YR_MAX_NS || strchr(yr_namespace(p), ':') ||
+	    !*yr_namespace(p)) {
+		snprintf(err, errcap, "%s: a namespace of 1 to %d bytes without "
+			 "':' expected", o && o->file ? o->file : "rules",
+			 YR_MAX_NS);
+		free(p);
+		return -1;
+	}
 	yr_next(p);
 	while (!p->failed && p->tok.kind != YT_EOF)
 		top(p);

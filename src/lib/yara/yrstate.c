@@ -102,3 +102,8 @@ int yr_string_index_last(struct yr_parser *p)
 {
 	return yr_names_add(&p->strs, p->rule->nstrings, string_id, p->rule);
 }
+
+const char *yr_namespace(const struct yr_parser *p)
+{
+	return p->o && p->o->ns ? p->o->ns : "default";
+}

@@ -22,6 +22,8 @@
 
 struct yr_parse_opts {
 	const char *file;		/* for messages */
+	const char *ns;			/* the rules' namespace; NULL:
+					 * "default" */
 	const char *const *externals;	/* names defined with -d */
 	size_t nexternals;
 	/*
@@ -52,9 +54,12 @@ struct yr_parser {
 	const char *vars[YR_MAX_LOOP_VARS];
 	int nvars;
 	int in_for_of;		/* "$", "#", "@" and "!" alone are allowed */
+	const char *ns;		/* the namespace, kept in the arena */
 	int depth;
 };
 
+/* The namespace the rules being read go into. */
+const char *yr_namespace(const struct yr_parser *p);
 /* Reports an error at the current token (the first one only); NULL. */
 void *yr_perr(struct yr_parser *p, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
