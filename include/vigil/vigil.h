@@ -593,6 +593,146 @@ VIGIL_API const char *vigil_scanner_warning(const struct vigil_scanner *s,
 VIGIL_API const char *
 vigil_scanner_warning_path(const struct vigil_scanner *s, size_t i);
 
+/* ------------------------------------------------------------ YARA rules */
+
+/*
+ * YARA rules, compiled on their own (as libyara's compiler and rules): add
+ * rule files or texts, each into a namespace, compile, then scan with one
+ * scanner per thread; each rule that matches is handed to a callback with
+ * its namespace, tags, metadata and, if asked, its strings' matches.
+ * docs/yara.md says what of the language is evaluated and how it differs
+ * from yara 4.x. A rule whose condition needs what is not evaluated yet
+ * (a module), or whose string reached a limit, is reported as such, never
+ * as a rule that did not match.
+ */
+struct vigil_yara;
+struct vigil_yara_scanner;
+
+struct vigil_yara_options {
+	size_t size;		/* sizeof(struct vigil_yara_options) */
+	vigil_log_fn log;	/* compiler errors, "file:line:column: ..." */
+	void *log_ctx;
+};
+
+/*
+ * vigil_yara_new -- an empty rule set, to add rules to. opts may be NULL.
+ * Thread: one thread until compiled; then shared read-only.
+ * Owns: *out, released with vigil_yara_free().
+ * Errors: VIGIL_ENOMEM, VIGIL_EINVAL.
+ */
+VIGIL_API int vigil_yara_new(struct vigil_yara **out,
+			     const struct vigil_yara_options *opts);
+VIGIL_API void vigil_yara_free(struct vigil_yara *y);
+
+/*
+ * vigil_yara_define -- an external variable (yara's -d NAME=VALUE), before
+ * the rules that use it are added: value is an integer (decimal or 0x),
+ * true or false, else text (a pair of double quotes around it dropped).
+ * Errors: VIGIL_EINVAL (a bad name, or rules already compiled),
+ * VIGIL_ENOMEM, VIGIL_ELIMIT (more than 256).
+ */
+VIGIL_API int vigil_yara_define(struct vigil_yara *y, const char *name,
+				const char *value);
+
+/*
+ * vigil_yara_add_file, vigil_yara_add_memory -- the rules of a file (its
+ * includes named relative to it) or of len bytes at src (name for
+ * messages; no includes), into namespace ns (NULL: "default").
+ * Errors: VIGIL_EFORMAT (the error logged, "file:line:column: message";
+ * the set is then only fit to be freed), VIGIL_EIO, VIGIL_ENOENT,
+ * VIGIL_ENOMEM, VIGIL_ESTATE (already compiled), VIGIL_EINVAL.
+ */
+VIGIL_API int vigil_yara_add_file(struct vigil_yara *y, const char *path,
+				  const char *ns);
+VIGIL_API int vigil_yara_add_memory(struct vigil_yara *y, const char *name,
+				    const void *src, size_t len,
+				    const char *ns);
+
+/*
+ * vigil_yara_compile -- builds the matcher; no rules can be added after.
+ * Errors: VIGIL_ENOMEM, VIGIL_ESTATE (already compiled, or a failed add).
+ */
+VIGIL_API int vigil_yara_compile(struct vigil_yara *y);
+/* Rules in the set (private ones included). */
+VIGIL_API size_t vigil_yara_rule_count(const struct vigil_yara *y);
+
+enum vigil_yara_meta_type {
+	VIGIL_YARA_META_INT = 1,
+	VIGIL_YARA_META_BOOL = 2,
+	VIGIL_YARA_META_TEXT = 3,
+};
+
+struct vigil_yara_meta {
+	const char *key;
+	int type;		/* enum vigil_yara_meta_type */
+	int64_t i;		/* INT and BOOL */
+	const char *text;	/* TEXT */
+};
+
+/* One match of a string: where, and its first bytes. */
+struct vigil_yara_string_match {
+	const char *id;		/* "$name", or "$" for an anonymous string */
+	uint64_t offset, length;
+	const uint8_t *data;	/* the matched bytes, at most 512 */
+	size_t data_len;
+	int hex;		/* a hex string's (yara prints it as bytes) */
+};
+
+/* What a rule came to on one object. */
+enum vigil_yara_status {
+	VIGIL_YARA_FALSE = 0,
+	VIGIL_YARA_TRUE = 1,
+	VIGIL_YARA_UNSUPPORTED = 2, /* needs what is not evaluated (why) */
+	VIGIL_YARA_LIMIT = 3,	/* a string reached a limit (why) */
+};
+
+struct vigil_yara_rule {
+	size_t size;		/* sizeof(struct vigil_yara_rule) */
+	const char *name, *ns;
+	const char *const *tags;
+	size_t ntags;
+	const struct vigil_yara_meta *meta;
+	size_t nmeta;
+	int status;		/* enum vigil_yara_status */
+	const char *why;	/* for UNSUPPORTED and LIMIT */
+	const struct vigil_yara_string_match *strings; /* with
+					 * VIGIL_YARA_SCAN_STRINGS */
+	size_t nstrings;
+};
+
+/* Called for each rule reported; nonzero stops the scan (its value is
+ * then returned by the scan). The rule lives until the callback returns. */
+typedef int (*vigil_yara_fn)(void *ctx, const struct vigil_yara_rule *r);
+
+#define VIGIL_YARA_SCAN_STRINGS 0x1u /* hand each rule its strings'
+				      * matches */
+#define VIGIL_YARA_SCAN_FALSE 0x2u   /* report the rules that did not
+				      * match too (yara's -n) */
+
+/*
+ * vigil_yara_scanner_new -- a scanner over a compiled set, one per thread.
+ * Owns: *out, released with vigil_yara_scanner_free(); the set must
+ * outlive it. Errors: VIGIL_ESTATE (not compiled), VIGIL_ENOMEM.
+ */
+VIGIL_API int vigil_yara_scanner_new(const struct vigil_yara *y,
+				     struct vigil_yara_scanner **out);
+VIGIL_API void vigil_yara_scanner_free(struct vigil_yara_scanner *s);
+
+/*
+ * vigil_yara_scan_buffer, vigil_yara_scan_path -- the rules over len bytes
+ * at buf, or a regular file (mapped). Private rules are not reported; a
+ * rule that is UNSUPPORTED or LIMIT always is.
+ * Errors: VIGIL_ENOMEM, VIGIL_EIO, VIGIL_ENOENT, VIGIL_ETYPE (not a
+ * regular file), VIGIL_EINVAL; or the callback's nonzero value.
+ */
+VIGIL_API int vigil_yara_scan_buffer(struct vigil_yara_scanner *s,
+				     const void *buf, size_t len,
+				     unsigned flags, vigil_yara_fn fn,
+				     void *ctx);
+VIGIL_API int vigil_yara_scan_path(struct vigil_yara_scanner *s,
+				   const char *path, unsigned flags,
+				   vigil_yara_fn fn, void *ctx);
+
 #ifdef __cplusplus
 }
 #endif

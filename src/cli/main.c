@@ -35,6 +35,11 @@ static void usage(FILE *f)
 		"database (runs\n"
 		"                             vigil-update; see "
 		"vigil-update --help)\n"
+		"  yara [OPTIONS] RULES... TARGET\n"
+		"                             YARA rules over a file or "
+		"directory, with\n"
+		"                             yara's options and output "
+		"(vigil yara --help)\n"
 		"  version                    show versions\n"
 		"\n"
 		"Exit status of scan: 0 clean, 1 something found, 2 error.\n");
@@ -74,6 +79,8 @@ int main(int argc, char **argv)
 		return cmd_scan(argc - 1, argv + 1);
 	if (!strcmp(cmd, "db"))
 		return cmd_db(argc - 1, argv + 1);
+	if (!strcmp(cmd, "yara"))
+		return cmd_yara(argc - 1, argv + 1);
 	if (!strcmp(cmd, "update"))
 		return run_update(argv + 1);
 	if (!strcmp(cmd, "version") || !strcmp(cmd, "--version") ||

@@ -1,80 +1,65 @@
 /*
- * yrcheck.c -- reads YARA rule files with Vigil's parser (src/lib/yara/)
- * and says, file by file, whether they compile and how many rules they
- * hold, or the first error: what tests/e2e/test_yara_parse.py compares
- * with yarac. Each file is read alone, as yarac reads one, with the
- * files it includes.
+ * yrcheck.c -- reads YARA rule files through libvigil's public interface
+ * (vigil_yara_add_file: Vigil's parser, src/lib/yara/) and says, file by
+ * file, whether they compile and how many rules they hold, or the first
+ * error: what tests/e2e/test_yara_parse.py compares with yarac. Each file
+ * is read alone, as yarac reads one, with the files it includes.
  *   yrcheck [-d NAME=VALUE]... FILE...
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "readfile.h"
-#include "yara/yrparse.h"
+#include "vigil/vigil.h"
 
 #define MAX_EXTERNALS 64
-#define MAX_FILE_BYTES (64u << 20)
 
-/* An included file, named relative to the file that includes it (as
- * yarac reads them). */
-static int include(void *ctx, const char *name, const char *from,
-		   char **path, char **src, size_t *len)
+static void say(void *ctx, int level, const char *msg)
 {
-	const char *slash = from ? strrchr(from, '/') : NULL;
-	size_t dir = slash && name[0] != '/' ? (size_t)(slash - from) + 1 : 0;
-
-	(void)ctx;
-	if (!(*path = malloc(dir + strlen(name) + 1)))
-		return -1;
-	memcpy(*path, from, dir);
-	strcpy(*path + dir, name);
-	*src = read_whole(*path, MAX_FILE_BYTES, len);
-	return *src ? 0 : -1;
+	(void)level;
+	snprintf(ctx, 1024, "%s", msg);
 }
 
-static int check(const char *path, const struct yr_parse_opts *o)
+static int check(const char *path, char *const *defs, int ndefs)
 {
-	struct yr_ruleset rs;
-	char err[1024];
-	size_t len;
-	char *src = read_whole(path, MAX_FILE_BYTES, &len);
-	int rc;
+	char err[1024] = "";
+	struct vigil_yara_options o = { sizeof(o), say, err };
+	struct vigil_yara *y;
+	int i, rc;
 
-	if (!src) {
-		printf("%s: cannot read\n", path);
+	if (vigil_yara_new(&y, &o) != 0)
 		return 1;
+	for (i = 0; i < ndefs; i++) {
+		char name[128], *eq = strchr(defs[i], '=');
+
+		snprintf(name, sizeof(name), "%.*s", (int)strcspn(defs[i], "="),
+			 defs[i]);
+		vigil_yara_define(y, name, eq ? eq + 1 : "");
 	}
-	memset(&rs, 0, sizeof(rs));
-	rc = yr_parse(&rs, src, len, o, err, sizeof(err));
-	if (rc)
+	rc = vigil_yara_add_file(y, path, NULL);
+	if (rc == VIGIL_EFORMAT)
 		printf("%s: error: %s\n", path, err);
+	else if (rc)
+		printf("%s: cannot read\n", path);
 	else
-		printf("%s: OK %zu rules\n", path, rs.nrules);
-	yr_ruleset_free(&rs);
-	free(src);
+		printf("%s: OK %zu rules\n", path, vigil_yara_rule_count(y));
+	vigil_yara_free(y);
 	return rc != 0;
 }
 
 int main(int argc, char **argv)
 {
-	static char names[MAX_EXTERNALS][128];
-	const char *ext[MAX_EXTERNALS];
-	struct yr_parse_opts o = { .externals = ext, .include = include };
-	int i, bad = 0;
+	char *defs[MAX_EXTERNALS];
+	int i, ndefs = 0, bad = 0;
 
 	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "-d") && i + 1 < argc &&
-		    o.nexternals < MAX_EXTERNALS) {
-			snprintf(names[o.nexternals], sizeof(names[0]), "%.*s",
-				 (int)strcspn(argv[i + 1], "="), argv[i + 1]);
-			ext[o.nexternals] = names[o.nexternals];
-			o.nexternals++;
+		if (!strcmp(argv[i], "-d") && i + 1 < argc) {
+			if (ndefs < MAX_EXTERNALS)
+				defs[ndefs++] = argv[i + 1];
 			i++;
 			continue;
 		}
-		o.file = argv[i];
-		bad |= check(argv[i], &o);
+		bad |= check(argv[i], defs, ndefs);
 	}
 	return bad;
 }

@@ -1,0 +1,41 @@
+/*
+ * yrapi_int.h -- the public YARA rule set (vigil.h's vigil_yara), between
+ * its building (yrapi.c) and its scanning (yrapiscan.c).
+ */
+#ifndef VIGIL_YARA_YRAPI_INT_H
+#define VIGIL_YARA_YRAPI_INT_H
+
+#include "vigil/vigil.h"
+#include "yara/yreval.h"
+#include "yara/yrfast.h"
+#include "yara/yrparse.h"
+
+/* External variables at most. */
+#define YRAPI_MAX_EXTERNALS 256
+/* Bytes of a rule file (an included one too) at most. */
+#define YRAPI_MAX_RULE_FILE (64u << 20)
+/* Bytes of a match handed to the caller at most (yara's 512). */
+#define YRAPI_MATCH_DATA 512
+
+enum { YRAPI_ADDING, YRAPI_FAILED, YRAPI_COMPILED };
+
+/* What the caller sees of a rule, made at compile. */
+struct yrapi_view {
+	struct vigil_yara_meta *meta;
+	const char **ids;	/* "$name" of each string */
+};
+
+struct vigil_yara {
+	struct yr_ruleset rs;
+	struct yr_external ext[YRAPI_MAX_EXTERNALS];
+	const char *names[YRAPI_MAX_EXTERNALS];
+	char *owned[YRAPI_MAX_EXTERNALS];
+	size_t next;
+	struct yr_fast *fast;
+	struct yrapi_view *views;
+	vigil_log_fn log;
+	void *log_ctx;
+	int state;
+};
+
+#endif

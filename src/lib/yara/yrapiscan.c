@@ -1,0 +1,159 @@
+/*
+ * yrapiscan.c -- scanning with the public YARA rule set (vigil.h): the
+ * fast matcher and evaluator over a buffer or a mapped file, then each
+ * rule reported to the caller's callback as it asked (matched ones, those
+ * that could not be evaluated, and with VIGIL_YARA_SCAN_FALSE the others),
+ * with its strings' matches when asked.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/fileio.h"
+#include "yara/yrapi_int.h"
+#include "yara/yrmatch.h"
+
+struct vigil_yara_scanner {
+	const struct vigil_yara *y;
+	struct yr_fast_state *st;
+	uint8_t *res;
+	const char **why;
+	struct vigil_yara_string_match *sm;
+	size_t smcap;
+};
+
+int vigil_yara_scanner_new(const struct vigil_yara *y,
+			   struct vigil_yara_scanner **out)
+{
+	struct vigil_yara_scanner *s;
+	size_t n;
+
+	if (!out)
+		return VIGIL_EINVAL;
+	*out = NULL;
+	if (!y)
+		return VIGIL_EINVAL;
+	if (y->state != YRAPI_COMPILED)
+		return VIGIL_ESTATE;
+	n = y->rs.nrules + 1;
+	if (!(s = calloc(1, sizeof(*s))))
+		return VIGIL_ENOMEM;
+	s->y = y;
+	s->res = calloc(n, 1);
+	s->why = calloc(n, sizeof(*s->why));
+	if (!s->res || !s->why || yr_fast_state_new(y->fast, &s->st) != 0) {
+		vigil_yara_scanner_free(s);
+		return VIGIL_ENOMEM;
+	}
+	*out = s;
+	return 0;
+}
+
+void vigil_yara_scanner_free(struct vigil_yara_scanner *s)
+{
+	if (!s)
+		return;
+	yr_fast_state_free(s->st);
+	free(s->res);
+	free(s->why);
+	free(s->sm);
+	free(s);
+}
+
+/* Rule r's strings' matches (private strings left out) into s->sm. */
+static int strings(struct vigil_yara_scanner *s, size_t r, const uint8_t *buf,
+		   struct vigil_yara_rule *out)
+{
+	const struct yr_rule *rule = &s->y->rs.rules[r];
+	const struct yr_matches *m = yr_fast_matches(s->st, r);
+	size_t k, j, n = 0;
+
+	for (k = 0; k < rule->nstrings; k++)
+		n += rule->strings[k].mods & YM_PRIVATE ? 0 : m[k].n;
+	if (n > s->smcap) {
+		struct vigil_yara_string_match *sm =
+			realloc(s->sm, n * sizeof(*sm));
+
+		if (!sm)
+			return VIGIL_ENOMEM;
+		s->sm = sm;
+		s->smcap = n;
+	}
+	for (k = 0, n = 0; k < rule->nstrings; k++) {
+		if (rule->strings[k].mods & YM_PRIVATE)
+			continue;
+		for (j = 0; j < m[k].n; j++, n++)
+			s->sm[n] = (struct vigil_yara_string_match){
+				s->y->views[r].ids[k], m[k].m[j].off,
+				m[k].m[j].len, buf + m[k].m[j].off,
+				m[k].m[j].len < YRAPI_MATCH_DATA ?
+					m[k].m[j].len : YRAPI_MATCH_DATA,
+				rule->strings[k].kind == YS_HEX };
+	}
+	out->strings = s->sm;
+	out->nstrings = n;
+	return 0;
+}
+
+/* Rule r as the caller sees it; 1 if it is to be reported. */
+static int report(struct vigil_yara_scanner *s, size_t r, unsigned flags,
+		  struct vigil_yara_rule *out)
+{
+	const struct yr_rule *rule = &s->y->rs.rules[r];
+
+	if ((rule->flags & YR_RULE_PRIVATE) ||
+	    (s->res[r] == YR_RULE_FALSE && !(flags & VIGIL_YARA_SCAN_FALSE)))
+		return 0;
+	memset(out, 0, sizeof(*out));
+	out->size = sizeof(*out);
+	out->name = rule->name;
+	out->ns = rule->ns;
+	out->tags = rule->tags;
+	out->ntags = rule->ntags;
+	out->meta = s->y->views[r].meta;
+	out->nmeta = rule->nmeta;
+	out->status = s->res[r];
+	out->why = s->res[r] > YR_RULE_TRUE ? s->why[r] : NULL;
+	return 1;
+}
+
+int vigil_yara_scan_buffer(struct vigil_yara_scanner *s, const void *buf,
+			   size_t len, unsigned flags, vigil_yara_fn fn,
+			   void *ctx)
+{
+	const struct vigil_yara *y;
+	struct vigil_yara_rule v;
+	size_t r;
+	int rc;
+
+	if (!s || (!buf && len) || !fn)
+		return VIGIL_EINVAL;
+	y = s->y;
+	if ((rc = yr_fast_eval(y->fast, s->st, buf ? buf : "", len, y->ext,
+			       y->next, s->res, s->why)) != 0)
+		return rc;
+	for (r = 0; r < y->rs.nrules; r++) {
+		if (!report(s, r, flags, &v))
+			continue;
+		if ((flags & VIGIL_YARA_SCAN_STRINGS) && v.status == YR_RULE_TRUE &&
+		    (rc = strings(s, r, buf, &v)) != 0)
+			return rc;
+		if ((rc = fn(ctx, &v)) != 0)
+			return rc;
+	}
+	return 0;
+}
+
+int vigil_yara_scan_path(struct vigil_yara_scanner *s, const char *path,
+			 unsigned flags, vigil_yara_fn fn, void *ctx)
+{
+	struct filemap fm;
+	int rc;
+
+	if (!s || !path || !fn)
+		return VIGIL_EINVAL;
+	if ((rc = filemap_open(path, &fm)) != 0)
+		return rc;
+	rc = vigil_yara_scan_buffer(s, fm.map, fm.len, flags, fn, ctx);
+	filemap_close(&fm);
+	return rc;
+}

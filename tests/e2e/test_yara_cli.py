@@ -1,0 +1,110 @@
+"""`vigil yara` against yara 4.2 itself, as scripts run them: the same
+generated rules (yaragen.py, with tags and metadata added) over the same
+directory of files, the output of -s -m -g -e (every matched string with
+its offset and data), of -c and of -n compared line for line; namespaces
+from NS:FILE; yara's exit status for a rule file that does not compile and
+a target that does not exist; --json carrying the same matches."""
+import json
+import os
+import re
+import shutil
+import subprocess
+
+import pytest
+
+import yaragen
+from conftest import BUILD
+
+VIGIL = os.path.join(BUILD, "src", "cli", "vigil")
+
+
+def yara_present():
+    if not shutil.which("yara"):
+        pytest.fail("yara is not installed (scripts/deps.sh test installs it)")
+
+
+def tagged(text):
+    """Tags and metadata of every kind on each rule."""
+    n = [0]
+
+    def one(m):
+        n[0] += 1
+        return ('%s : t%d common {\n meta:\n  author = "a\\"b\\\\c"\n'
+                '  rank = %d\n  live = %s\n'
+                % (m.group(1), n[0] % 3, n[0], "true" if n[0] % 2 else "false"))
+    return re.sub(r'^((?:private |global )*rule \w+) \{\n', one, text,
+                  flags=re.M)
+
+
+def blocks(out):
+    """Each rule line with the string lines under it, sorted (yara prints
+    files in its threads' order)."""
+    res, cur = [], None
+    for line in out.splitlines():
+        if line.startswith("0x"):
+            cur.append(line)
+        else:
+            cur = [line]
+            res.append(cur)
+    return sorted("\n".join(b) for b in res)
+
+
+def run(args):
+    return subprocess.run(args, capture_output=True, text=True, timeout=300)
+
+
+@pytest.fixture(scope="module")
+def case(tmp_path_factory):
+    yara_present()
+    d = tmp_path_factory.mktemp("yaracli")
+    text, files = yaragen.generate(7, 120, 30)
+    (d / "rules.yar").write_text(tagged(text))
+    (d / "files").mkdir()
+    for name, body in files.items():
+        (d / "files" / name).write_bytes(body)
+    return d
+
+
+@pytest.mark.parametrize("opts", [["-s", "-m", "-g", "-e"], ["-s", "-L"],
+                                  ["-c"], ["-n"]])
+def test_output_as_yara(case, opts):
+    args = opts + [str(case / "rules.yar"), str(case / "files")]
+    y = run(["yara", "-w", "-p", "1"] + args)
+    v = run([VIGIL, "yara", "-w", "-p", "2"] + args)
+    assert y.returncode == 0 and v.returncode == 0, (y.stderr, v.stderr)
+    # yara 4.2.3 prints an integer's metadata as "rank =5"
+    want = blocks(re.sub(r"(\w+) =(-?\d)", r"\1=\2", y.stdout))
+    assert len(want) > 20
+    assert blocks(v.stdout) == want
+
+
+def test_namespaces_and_json(case):
+    rules = str(case / "rules.yar")
+    args = ["-e", "one:" + rules, "two:" + rules, str(case / "files")]
+    y = run(["yara", "-w"] + args)
+    v = run([VIGIL, "yara", "-w"] + args)
+    assert blocks(v.stdout) == blocks(y.stdout)
+    assert "two:" in v.stdout
+    j = run([VIGIL, "yara", "--json", "-s", rules, str(case / "files")])
+    assert j.returncode == 0, j.stderr
+    got = set()
+    for line in j.stdout.splitlines():
+        doc = json.loads(line)
+        for m in doc["matches"]:
+            got.add((m["rule"], doc["target"]))
+            assert m["namespace"] == "default"
+            assert m["rule"] == "gate" or "common" in m["tags"]
+    plain = run([VIGIL, "yara", rules, str(case / "files")])
+    assert got == {tuple(x.split(" ", 1)) for x in plain.stdout.splitlines()}
+
+
+def test_errors_as_yara(case, tmp_path):
+    bad = tmp_path / "bad.yar"
+    bad.write_text("rule x { condition: y }\n")
+    for args in ([str(bad), str(case / "files")],
+                 [str(case / "rules.yar"), str(tmp_path / "missing")]):
+        y = run(["yara"] + args)
+        v = run([VIGIL, "yara"] + args)
+        assert y.returncode == v.returncode == 1, (y.stderr, v.stderr)
+    v = run([VIGIL, "yara", str(bad), str(case / "files")])
+    assert "bad.yar:1:21: undefined identifier" in v.stderr

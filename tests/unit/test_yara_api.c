@@ -1,0 +1,156 @@
+/*
+ * test_yara_api.c -- the public YARA interface (vigil.h): defines, rules
+ * from memory into namespaces, compile errors logged with their place,
+ * the states calls are allowed in, and what a scan reports: matched rules
+ * with tags, metadata and strings, private rules never, rules that need a
+ * module as such, the others with VIGIL_YARA_SCAN_FALSE, and a callback
+ * that stops the scan.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "vigil/vigil.h"
+
+static char logged[512];
+
+static void logger(void *ctx, int level, const char *msg)
+{
+	(void)ctx;
+	(void)level;
+	snprintf(logged, sizeof(logged), "%s", msg);
+}
+
+static const char rules[] =
+	"import \"pe\"\n"
+	"private rule hidden { strings: $a = \"secret\" condition: $a }\n"
+	"rule found : t1 t2 { meta: who = \"me\" n = 7 ok = true\n"
+	"  strings: $a = \"secret\" $h = { 73 65 63 } $p = \"ret\" private\n"
+	"  condition: hidden and $a and $h and $p and size_ok }\n"
+	"rule needs_pe { condition: pe.number_of_sections > 1 }\n"
+	"rule not_here { strings: $z = \"zzzz\" condition: $z }\n";
+
+struct seen {
+	char names[8][32];
+	int status[8];
+	size_t nstrings[8];
+	int n, stop_after;
+};
+
+static int note(void *ctx, const struct vigil_yara_rule *r)
+{
+	struct seen *s = ctx;
+
+	if (s->n < 8) {
+		snprintf(s->names[s->n], 32, "%s:%s", r->ns, r->name);
+		s->status[s->n] = r->status;
+		s->nstrings[s->n] = r->nstrings;
+		if (!strcmp(r->name, "found")) {
+			assert_int_equal(r->ntags, 2);
+			assert_string_equal(r->tags[1], "t2");
+			assert_int_equal(r->nmeta, 3);
+			assert_int_equal(r->meta[1].type, VIGIL_YARA_META_INT);
+			assert_int_equal(r->meta[1].i, 7);
+			if (r->nstrings) { /* the private $p left out */
+				assert_int_equal(r->nstrings, 2);
+				assert_string_equal(r->strings[0].id, "$a");
+				assert_int_equal(r->strings[0].offset, 4);
+				assert_int_equal(r->strings[1].hex, 1);
+			}
+		}
+	}
+	s->n++;
+	return s->stop_after && s->n >= s->stop_after ? 42 : 0;
+}
+
+static struct vigil_yara *compiled(void)
+{
+	struct vigil_yara_options o = { sizeof(o), logger, NULL };
+	struct vigil_yara *y;
+
+	assert_int_equal(vigil_yara_new(&y, &o), 0);
+	assert_int_equal(vigil_yara_define(y, "size_ok", "true"), 0);
+	if (vigil_yara_add_memory(y, "r.yar", rules, sizeof(rules) - 1,
+				  "ns1") != 0)
+		fail_msg("%s", logged);
+	assert_int_equal(vigil_yara_compile(y), 0);
+	return y;
+}
+
+static void scans(void **st)
+{
+	struct vigil_yara *y = compiled();
+	struct vigil_yara_scanner *s;
+	struct seen seen;
+	const char data[] = "the secret";
+
+	(void)st;
+	assert_int_equal(vigil_yara_rule_count(y), 4);
+	assert_int_equal(vigil_yara_add_memory(y, "x", "rule q { condition: "
+					       "true }", 23, NULL), VIGIL_ESTATE);
+	assert_int_equal(vigil_yara_scanner_new(y, &s), 0);
+	memset(&seen, 0, sizeof(seen));
+	assert_int_equal(vigil_yara_scan_buffer(s, data, sizeof(data) - 1,
+						VIGIL_YARA_SCAN_STRINGS, note,
+						&seen), 0);
+	assert_int_equal(seen.n, 2);
+	assert_string_equal(seen.names[0], "ns1:found");
+	assert_int_equal(seen.status[0], VIGIL_YARA_TRUE);
+	assert_string_equal(seen.names[1], "ns1:needs_pe");
+	assert_int_equal(seen.status[1], VIGIL_YARA_UNSUPPORTED);
+	memset(&seen, 0, sizeof(seen));
+	assert_int_equal(vigil_yara_scan_buffer(s, data, sizeof(data) - 1,
+						VIGIL_YARA_SCAN_FALSE, note,
+						&seen), 0);
+	assert_int_equal(seen.n, 3);
+	assert_int_equal(seen.status[2], VIGIL_YARA_FALSE);
+	assert_int_equal(seen.nstrings[0], 0); /* not asked for */
+	memset(&seen, 0, sizeof(seen));
+	seen.stop_after = 1;
+	assert_int_equal(vigil_yara_scan_buffer(s, data, sizeof(data) - 1, 0,
+						note, &seen), 42);
+	assert_int_equal(seen.n, 1);
+	assert_int_equal(vigil_yara_scan_path(s, "/nonexistent/x", 0, note,
+					      &seen), VIGIL_ENOENT);
+	vigil_yara_scanner_free(s);
+	vigil_yara_free(y);
+}
+
+static void errors(void **st)
+{
+	struct vigil_yara_options o = { sizeof(o), logger, NULL };
+	struct vigil_yara *y;
+	struct vigil_yara_scanner *s;
+
+	(void)st;
+	assert_int_equal(vigil_yara_new(&y, &o), 0);
+	assert_int_equal(vigil_yara_scanner_new(y, &s), VIGIL_ESTATE);
+	assert_int_equal(vigil_yara_define(y, "9bad", "1"), VIGIL_EINVAL);
+	assert_int_equal(vigil_yara_add_memory(y, "e.yar",
+					       "rule a {\n condition: b }", 25,
+					       NULL), VIGIL_EFORMAT);
+	assert_string_equal(logged, "e.yar:2:13: undefined identifier \"b\"");
+	assert_int_equal(vigil_yara_compile(y), VIGIL_ESTATE);
+	assert_int_equal(vigil_yara_add_file(y, "/nonexistent.yar", NULL),
+			 VIGIL_ESTATE);
+	vigil_yara_free(y);
+	assert_int_equal(vigil_yara_new(&y, NULL), 0);
+	assert_int_equal(vigil_yara_add_file(y, "/nonexistent.yar", NULL),
+			 VIGIL_ENOENT);
+	vigil_yara_free(y);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(scans),
+		cmocka_unit_test(errors),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
