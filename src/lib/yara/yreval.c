@@ -559,10 +559,14 @@ static int one_rule(struct ev *e, const struct yr_source *src, size_t r,
 	const struct yr_rule *rule = &e->rs->rules[r];
 	const struct yr_matches *sm = NULL;
 	const char *w = NULL;
-	int rc = src->strings(src->ctx, r, &sm, &w);
+	int rc;
 
 	result[r] = YR_RULE_FALSE;
-	if (rc == 0) {
+	if (why)
+		why[r] = NULL;
+	if (src->known_false && src->known_false(src->ctx, r))
+		return 0;
+	if ((rc = src->strings(src->ctx, r, &sm, &w)) == 0) {
 		e->rule = rule;
 		e->sm = sm;
 		e->nrule = r;
@@ -652,7 +656,7 @@ int yr_eval(const struct yr_ruleset *rs, const uint8_t *buf, size_t len,
 	    const char **why)
 {
 	struct reference ref = { rs, buf, len, NULL, 0 };
-	struct yr_source src = { reference_strings, &ref };
+	struct yr_source src = { reference_strings, &ref, NULL };
 	int rc = yr_eval_from(rs, &src, buf, len, ext, next, result, why);
 	size_t i;
 

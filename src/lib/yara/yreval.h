@@ -37,6 +37,9 @@ struct yr_source {
 	int (*strings)(void *ctx, size_t r, const struct yr_matches **sm,
 		       const char **why);
 	void *ctx;
+	/* Optional: 1 if rule r is known false without evaluating it (its
+	 * condition needs a string match and none of its strings has one). */
+	int (*known_false)(void *ctx, size_t r);
 };
 
 /* As yr_eval() below, the strings' matches from src. */

@@ -36,6 +36,7 @@ struct yr_fast_state {
 	uint8_t *status;	/* per string once DONE: 0 or YR_MATCH_* */
 	uint32_t *touched;
 	size_t ntouched;
+	uint8_t *rule_hit;	/* per rule: one of its strings touched */
 	pcre2_match_data *md;
 	int err;		/* VIGIL_ENOMEM while noting ranges */
 };
@@ -58,9 +59,10 @@ int yr_fast_state_new(const struct yr_fast *f, struct yr_fast_state **out)
 	st->state = calloc(n, 1);
 	st->status = calloc(n, 1);
 	st->touched = calloc(n, sizeof(*st->touched));
+	st->rule_hit = calloc(f->rs->nrules + 1, 1);
 	st->md = pcre2_match_data_create(1, NULL);
 	if (!st->sm || !st->cv || !st->state || !st->status || !st->touched ||
-	    !st->md) {
+	    !st->rule_hit || !st->md) {
 		yr_fast_state_free(st);
 		return VIGIL_ENOMEM;
 	}
@@ -83,6 +85,7 @@ void yr_fast_state_free(struct yr_fast_state *st)
 	free(st->state);
 	free(st->status);
 	free(st->touched);
+	free(st->rule_hit);
 	pcre2_match_data_free(st->md);
 	free(st);
 }
@@ -156,6 +159,7 @@ static int on_anchor(void *ctx, const struct anchor *a, size_t at)
 	if (!st->state[k]) {
 		st->state[k] = TOUCHED;
 		st->touched[st->ntouched++] = k;
+		st->rule_hit[st->f->rule_of[k]] = 1;
 	}
 	if (a->omax == UINT32_MAX) { /* anywhere: the whole buffer */
 		st->state[k] = OPEN;
@@ -171,22 +175,18 @@ static int on_anchor(void *ctx, const struct anchor *a, size_t at)
 	return 0;
 }
 
-/* String fs verified at buf[i]: its matches there added to out. */
+/* String fs (not hex: verify_hex()) verified at buf[i]: its matches
+ * there added to out. */
 static int verify_at(struct yr_fast_state *st, const struct fstr *fs,
-		     size_t i, uint64_t *steps, struct yr_matches *out)
+		     size_t i, struct yr_matches *out)
 {
 	const struct yr_string *s = fs->s;
-	size_t n, end;
+	size_t n;
 	int wide, m;
 
 	if (s->mods & (YM_BASE64 | YM_BASE64WIDE))
 		return (n = yr_b64_at(&fs->b64, st->buf, st->len, i)) ?
 			       yr_matches_add(out, i, n) : 0;
-	if (s->kind == YS_HEX) {
-		if ((m = yr_hex_at(&fs->hex, st->buf, st->len, i, steps, &end)) < 0)
-			return YR_MATCH_LIMIT;
-		return m ? yr_matches_add(out, i, end - i) : 0;
-	}
 	for (wide = 0; wide < 2; wide++) {
 		if (!(fs->forms & (wide ? FS_WIDE : FS_ASCII)))
 			continue;
@@ -202,9 +202,31 @@ static int verify_at(struct yr_fast_state *st, const struct fstr *fs,
 	return 0;
 }
 
+/* A hex string at the starts lo..hi: those whose byte fails the
+ * program's first test are passed over without running it. */
+static int verify_hex(struct yr_fast_state *st, const struct fstr *fs,
+		      size_t lo, size_t hi, uint64_t *steps,
+		      struct yr_matches *out)
+{
+	const struct yr_hex_item *first = &fs->hex.items[0];
+	int byte = fs->hex.n && first->kind == YH_BYTE, rc = 0, m;
+	size_t i, end;
+
+	for (i = lo; i <= hi && i < st->len && !rc; i++) {
+		if (byte && ((st->buf[i] & first->mask) == first->val) == first->neg)
+			continue;
+		if ((m = yr_hex_at(&fs->hex, st->buf, st->len, i, steps, &end)) < 0)
+			rc = YR_MATCH_LIMIT;
+		else if (m)
+			rc = yr_matches_add(out, i, end - i);
+	}
+	return rc;
+}
+
 /* String k's matches, verified at every start its ranges hold. */
 static int verify(struct yr_fast_state *st, size_t k)
 {
+	const struct fstr *fs = &st->f->str[k];
 	struct cvec *v = &st->cv[k];
 	struct yr_matches *out = &st->sm[k];
 	uint64_t steps = 0;
@@ -213,9 +235,14 @@ static int verify(struct yr_fast_state *st, size_t k)
 
 	cand_merge(v);
 	out->n = 0;
-	for (c = 0; c < v->n && !rc; c++)
+	for (c = 0; c < v->n && !rc; c++) {
+		if (fs->s->kind == YS_HEX) {
+			rc = verify_hex(st, fs, v->c[c].lo, v->c[c].hi, &steps, out);
+			continue;
+		}
 		for (i = v->c[c].lo; i <= v->c[c].hi && i < st->len && !rc; i++)
-			rc = verify_at(st, &st->f->str[k], i, &steps, out);
+			rc = verify_at(st, fs, i, out);
+	}
 	return rc;
 }
 
@@ -284,6 +311,13 @@ static int rule_strings(void *ctx, size_t r, const struct yr_matches **sm,
 	return rc;
 }
 
+static int known_false(void *ctx, size_t r)
+{
+	const struct yr_fast_state *st = ctx;
+
+	return st->f->needs[r] && !st->rule_hit[r];
+}
+
 static void reset(struct yr_fast_state *st)
 {
 	size_t t;
@@ -295,6 +329,7 @@ static void reset(struct yr_fast_state *st)
 		st->cv[k].n = 0;
 		st->state[k] = 0;
 		st->status[k] = 0;
+		st->rule_hit[st->f->rule_of[k]] = 0;
 	}
 	st->ntouched = 0;
 	st->err = 0;
@@ -304,7 +339,7 @@ int yr_fast_eval(const struct yr_fast *f, struct yr_fast_state *st,
 		 const uint8_t *buf, size_t len, const struct yr_external *ext,
 		 size_t next, uint8_t *result, const char **why)
 {
-	struct yr_source src = { rule_strings, st };
+	struct yr_source src = { rule_strings, st, known_false };
 	int rc;
 
 	reset(st);

@@ -32,6 +32,8 @@ struct yr_fast {
 	const struct yr_ruleset *rs;
 	struct fstr *str;
 	uint8_t *how;		/* per string: str[k].how, packed for the scan */
+	uint32_t *rule_of;	/* per string: its rule */
+	uint8_t *needs;		/* per rule: false unless a string is found */
 	size_t nstr;
 	size_t *first;		/* per rule, and one past: its first string */
 	uint32_t *run_str;	/* per anchor id (a run): its string */

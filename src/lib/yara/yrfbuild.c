@@ -220,6 +220,62 @@ static int enter_runs(struct yr_fast *f)
 	return rc;
 }
 
+/* A literal integer of at least min. */
+static int at_least(const struct yr_node *n, int64_t min)
+{
+	return n && n->kind == YN_INT && n->i >= min;
+}
+
+/* 1 if condition n (of a rule with strings) can be true only when one of
+ * the rule's strings matched: a string, "any/all/N of" strings, a count
+ * compared to be positive, and of such, or of two such. Anything else
+ * (not, loops, rules, modules...) may be true without: 0. */
+static int needs_match(const struct yr_node *n)
+{
+	if (!n)
+		return 0;
+	switch (n->kind) {
+	case YN_STR:
+		return *n->s != 0; /* not a loop's "$" */
+	case YN_OF:
+		return n->b->kind == YN_SET &&
+		       (n->a->op == YK_ANY || n->a->op == YK_ALL ||
+			(n->a->op != YK_NONE && at_least(n->a->a, 1)));
+	case YN_BINARY:
+		if (n->op == YK_AND)
+			return needs_match(n->a) || needs_match(n->b);
+		if (n->op == YK_OR)
+			return needs_match(n->a) && needs_match(n->b);
+		return n->a->kind == YN_COUNT &&
+		       ((n->op == YT_GT && at_least(n->b, 0)) ||
+			((n->op == YT_GE || n->op == YT_EQ) && at_least(n->b, 1)));
+	default:
+		return 0;
+	}
+}
+
+/* Per rule: whether it is false while none of its strings has a run
+ * found (none left to the whole buffer, its condition needing a match). */
+static int skippable(struct yr_fast *f)
+{
+	const struct yr_ruleset *rs = f->rs;
+	size_t r, k;
+
+	if (!(f->needs = calloc(rs->nrules + 1, 1)) ||
+	    !(f->rule_of = calloc(f->nstr + 1, sizeof(*f->rule_of))))
+		return VIGIL_ENOMEM;
+	for (r = 0; r < rs->nrules; r++) {
+		int ok = rs->rules[r].nstrings && needs_match(rs->rules[r].cond);
+
+		for (k = f->first[r]; k < f->first[r + 1]; k++) {
+			f->rule_of[k] = (uint32_t)r;
+			ok &= f->how[k] == FS_ANCHORED;
+		}
+		f->needs[r] = (uint8_t)ok;
+	}
+	return 0;
+}
+
 int yr_fast_build(const struct yr_ruleset *rs, struct yr_fast **out)
 {
 	struct yr_fast *f = calloc(1, sizeof(*f));
@@ -245,7 +301,7 @@ int yr_fast_build(const struct yr_ruleset *rs, struct yr_fast **out)
 			f->str[f->nstr++].s = &rs->rules[r].strings[k];
 	}
 	f->first[rs->nrules] = f->nstr;
-	if ((rc = enter_runs(f)) != 0) {
+	if ((rc = enter_runs(f)) != 0 || (rc = skippable(f)) != 0) {
 		yr_fast_free(f);
 		return rc;
 	}
@@ -272,6 +328,8 @@ void yr_fast_free(struct yr_fast *f)
 	yr_pairs_free(&f->pairs);
 	free(f->str);
 	free(f->how);
+	free(f->needs);
+	free(f->rule_of);
 	free(f->first);
 	free(f->run_str);
 	free(f);
