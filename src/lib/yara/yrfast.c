@@ -194,7 +194,7 @@ static int verify_at(struct yr_fast_state *st, const struct fstr *fs,
 			if (yr_text_at(s, st->buf, st->len, i, wide) &&
 			    (m = yr_matches_add(out, i, s->len << wide)) != 0)
 				return m;
-		} else if (yr_regex_at(fs->re[wide], st->md, s, st->buf,
+		} else if (yr_regex_at(fs->at[wide], st->md, s, st->buf,
 				       st->len, i, wide, &n)) {
 			return yr_matches_add(out, i, n); /* one per offset */
 		}

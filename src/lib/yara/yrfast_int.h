@@ -26,6 +26,7 @@ struct fstr {
 	struct yr_hex_seq hex;	/* a hex string's program */
 	struct yr_b64set b64;	/* base64's patterns */
 	pcre2_code *re[2];	/* a regex's code, ascii and wide */
+	pcre2_code *at[2];	/* the same anchored, to verify a start */
 };
 
 struct yr_fast {

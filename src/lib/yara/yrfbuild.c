@@ -111,9 +111,11 @@ static int regex_runs(struct fstr *fs, size_t str, struct runs *rs)
 	for (wide = 0; wide < 2; wide++) {
 		if (!(fs->forms & (wide ? FS_WIDE : FS_ASCII)))
 			continue;
-		if (!(fs->re[wide] = yr_regex_code(fs->s, wide, &nomem)))
+		if (!(fs->re[wide] = yr_regex_code(fs->s, wide, 0, &nomem)) ||
+		    !(fs->at[wide] = yr_regex_code(fs->s, wide, 1, &nomem)))
 			return nomem ? VIGIL_ENOMEM : 0;
 		pcre2_jit_compile(fs->re[wide], PCRE2_JIT_COMPLETE);
+		pcre2_jit_compile(fs->at[wide], PCRE2_JIT_COMPLETE);
 		nr = yr_regex_runs(fs->s->value, fs->s->len, wide, runs,
 				   YR_REGEX_RUNS);
 		if (!nr)
@@ -323,6 +325,8 @@ void yr_fast_free(struct yr_fast *f)
 		yr_b64_free(&fs->b64);
 		pcre2_code_free(fs->re[0]);
 		pcre2_code_free(fs->re[1]);
+		pcre2_code_free(fs->at[0]);
+		pcre2_code_free(fs->at[1]);
 	}
 	anchors_free(&f->anchors);
 	yr_pairs_free(&f->pairs);

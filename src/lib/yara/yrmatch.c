@@ -85,13 +85,17 @@ static int whole_word(const uint8_t *buf, size_t len, size_t i, size_t n,
 static int key_at(const struct yr_string *s, const uint8_t *buf, size_t len,
 		  size_t i, int wide)
 {
-	int k = s->mods & YM_XOR ? s->xor_min : 0,
-	    last = s->mods & YM_XOR ? s->xor_max : 0;
+	int k;
 
-	for (; k <= last; k++)
-		if (text_at(s, buf, len, i, wide, (uint8_t)k))
-			return k;
-	return -1;
+	if (!(s->mods & YM_XOR))
+		return text_at(s, buf, len, i, wide, 0) ? 0 : -1;
+	/* the first byte tells the only key that can match (xor goes
+	 * without nocase) */
+	if (i >= len || !s->len)
+		return -1;
+	k = buf[i] ^ (uint8_t)s->value[0];
+	return k >= s->xor_min && k <= s->xor_max &&
+			       text_at(s, buf, len, i, wide, (uint8_t)k) ? k : -1;
 }
 
 int yr_text_at(const struct yr_string *s, const uint8_t *buf, size_t len,
@@ -249,7 +253,8 @@ static int hex(const struct yr_string *s, const uint8_t *buf, size_t len,
 	return rc;
 }
 
-pcre2_code *yr_regex_code(const struct yr_string *s, int wide, int *nomem)
+pcre2_code *yr_regex_code(const struct yr_string *s, int wide, int anchored,
+			  int *nomem)
 {
 	uint32_t opts = PCRE2_NO_UTF_CHECK;
 	struct vbuf w = { 0 };
@@ -263,6 +268,7 @@ pcre2_code *yr_regex_code(const struct yr_string *s, int wide, int *nomem)
 	opts |= (s->re_flags & YR_RE_NOCASE) || (s->mods & YM_NOCASE) ?
 			PCRE2_CASELESS : 0;
 	opts |= s->re_flags & YR_RE_DOTALL ? PCRE2_DOTALL : 0;
+	opts |= anchored ? PCRE2_ANCHORED : 0;
 	if (wide) {
 		if ((rc = yr_regex_widen(s->value, s->len, &w)) != 0) {
 			*nomem = rc != -1;
@@ -277,13 +283,13 @@ pcre2_code *yr_regex_code(const struct yr_string *s, int wide, int *nomem)
 	return re;
 }
 
-int yr_regex_at(const pcre2_code *re, pcre2_match_data *md,
+int yr_regex_at(const pcre2_code *anchored, pcre2_match_data *md,
 		const struct yr_string *s, const uint8_t *buf, size_t len,
 		size_t i, int wide, size_t *mlen)
 {
 	PCRE2_SIZE *ov;
 
-	if (pcre2_match(re, buf, len, i, PCRE2_ANCHORED, md, NULL) < 0)
+	if (pcre2_match(anchored, buf, len, i, 0, md, NULL) < 0)
 		return 0;
 	ov = pcre2_get_ovector_pointer(md);
 	*mlen = ov[1] - ov[0];
@@ -363,7 +369,7 @@ static int regex(const struct yr_string *s, const uint8_t *buf, size_t len,
 	for (wide = 0; wide < 2 && !rc; wide++)
 		if ((wide ? s->mods & YM_WIDE :
 			    !(s->mods & YM_WIDE) || (s->mods & YM_ASCII)) &&
-		    !(re[wide] = yr_regex_code(s, wide, &nomem)))
+		    !(re[wide] = yr_regex_code(s, wide, 0, &nomem)))
 			rc = nomem ? VIGIL_ENOMEM : YR_MATCH_UNSUPPORTED;
 	if (!rc)
 		rc = yr_regex_all(re, md, s, buf, len, out);

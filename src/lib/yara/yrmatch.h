@@ -86,11 +86,14 @@ int yr_hex_at(const struct yr_hex_seq *prog, const uint8_t *buf, size_t len,
 	      size_t i, uint64_t *steps, size_t *end);
 
 /* A regular expression string's code in one form (wide: its wide form,
- * yrwide.h); NULL if PCRE2 refuses it, *nomem set if for want of memory. */
-pcre2_code *yr_regex_code(const struct yr_string *s, int wide, int *nomem);
-/* The regex matched from buf[i] alone (md from the code): 1 and *mlen if
- * it matches there (fullword checked), else 0. */
-int yr_regex_at(const pcre2_code *re, pcre2_match_data *md,
+ * yrwide.h), anchored (matching where it is started only: PCRE2's JIT
+ * takes that at compile time, not at match time); NULL if PCRE2 refuses
+ * it, *nomem set if for want of memory. */
+pcre2_code *yr_regex_code(const struct yr_string *s, int wide, int anchored,
+			  int *nomem);
+/* The regex (its anchored code) matched from buf[i] alone (md from the
+ * code): 1 and *mlen if it matches there (fullword checked), else 0. */
+int yr_regex_at(const pcre2_code *anchored, pcre2_match_data *md,
 		const struct yr_string *s, const uint8_t *buf, size_t len,
 		size_t i, int wide, size_t *mlen);
 /* Every match of one form of a regex (its code for that form) in buf,

@@ -1,0 +1,302 @@
+#!/usr/bin/env python3
+"""YARA rules, side by side in one run: `vigil yara` against yara (the
+Debian package) and, with --yarax, YARA-X (the npm package
+@litko/yara-x-linux-x64-gnu, YARA-X compiled as a Node addon, driven by a
+few lines of JavaScript), each on one thread, over the same corpus with
+the same rules:
+
+  - compile: the rules alone (an empty directory scanned), seconds and
+    peak RSS;
+  - scan: the whole run less the compile, and MB/s;
+  - the rule/file pairs each finds, and how many differ from Vigil's.
+
+The rules are generated, shaped like the public collections (text strings
+in every form, hex strings with wildcards, jumps and alternatives, regular
+expressions, xor and base64, conditions with counts, offsets and
+quantifiers), from strings of the corpus itself, nine in ten changed at
+one place so that, as with real rules, most find nothing; with
+--plain N, N rules of one text string each; with --rules DIR, the .yar and
+.yara files under DIR that yarac compiles alone, joined into one file
+(files whose rule names clash with earlier ones left out). The corpus is
+generated: system binaries and libraries, text and random data, about
+--mb MiB (or --corpus DIR).
+
+    bench/yara.py [--vigil build/src/cli/vigil] [--rules DIR | --plain N]
+                  [--corpus DIR] [--mb 64] [--runs 3] [--yarax]
+
+Each figure is the median of --runs runs. Nothing is kept: everything
+lives in a temporary directory (YARA-X's package in ~/.cache/vigil-bench).
+"""
+import argparse
+import os
+import random
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+EXTERNALS = ["filename", "filepath", "extension", "filetype", "owner"]
+YARAX_PKG = "@litko/yara-x-linux-x64-gnu"
+YARAX_JS = r"""
+const yx = require(process.argv[2]);
+const fs = require("fs");
+const [rules, dir, ...defs] = process.argv.slice(3);
+const vars = {};
+for (const d of defs) { const i = d.indexOf("="); vars[d.slice(0, i)] = d.slice(i + 1); }
+const r = yx.compile(fs.readFileSync(rules, "utf8"), { defineVariables: vars });
+for (const f of fs.readdirSync(dir).sort()) {
+  const p = dir + "/" + f;
+  for (const m of r.scanFile(p)) console.log(m.ruleIdentifier + " " + p);
+}
+"""
+
+
+def corpus(dest, mb, seed):
+    """System binaries, libraries and text, and random data: about mb MiB."""
+    r = random.Random(seed)
+    os.makedirs(dest)
+    budget = mb << 20
+    pools = [sorted("/usr/bin/" + f for f in os.listdir("/usr/bin")),
+             sorted(os.path.join(d, f) for d, _, fs in
+                    os.walk("/usr/lib/x86_64-linux-gnu") for f in fs
+                    if ".so" in f),
+             sorted(os.path.join(d, f) for d, _, fs in os.walk("/usr/share/doc")
+                    for f in fs)]
+    shares = [0.45, 0.35, 0.1]
+    n = 0
+    for pool, share in zip(pools, shares):
+        pool = [p for p in pool if os.path.isfile(p) and not os.path.islink(p)]
+        r.shuffle(pool)
+        left = int(budget * share)
+        for p in pool:
+            size = os.path.getsize(p)
+            if size < 4096 or size > left:
+                continue
+            shutil.copyfile(p, os.path.join(dest, "f%04d" % n))
+            n += 1
+            left -= size
+            if left < 4096:
+                break
+    with open(os.path.join(dest, "random.bin"), "wb") as f:
+        f.write(r.randbytes(int(budget * 0.1)))
+    return n + 1
+
+
+def samples(cdir, r, count):
+    """Printable runs and byte slices of the corpus, to build strings from."""
+    words, slices = [], []
+    files = sorted(os.listdir(cdir))
+    for _ in range(count):
+        data = open(os.path.join(cdir, r.choice(files)), "rb").read()
+        if len(data) < 64:
+            continue
+        at = r.randrange(len(data) - 64)
+        m = re.search(rb"[A-Za-z_][A-Za-z0-9_.]{5,24}", data[at:at + 4096])
+        if m:
+            words.append(m.group().decode())
+        b = data[at:at + r.randrange(8, 24)]
+        if len(set(b) - {0, 0xff, 0x20}) >= 6:  # as rule writers pick them
+            slices.append(b)
+    return words or ["nothing_here"], slices or [b"nothing here"]
+
+
+def hex_of(b, r):
+    parts = []
+    for i, c in enumerate(b):
+        k = r.randrange(14)
+        parts.append("??" if k == 0 and 0 < i < len(b) - 1 else
+                     "%X?" % (c >> 4) if k == 1 and i else "%02X" % c)
+        if k == 2 and 0 < i < len(b) - 1:
+            parts.append("[%d-%d]" % (r.randrange(3), r.randrange(3, 9)))
+    return "{ " + " ".join(parts) + " }"
+
+
+def unseen(r, words, slices):
+    """Most strings of real rules are in no file of a clean corpus: a word
+    or a slice of it changed at random, one time in ten left as it is."""
+    w, b = r.choice(words), bytearray(r.choice(slices))
+    if r.randrange(10):
+        i = r.randrange(len(w))
+        w = w[:i] + r.choice("QXZqxz_") + w[i + 1:]
+        b[r.randrange(len(b))] ^= 1 + r.randrange(255)
+    return w, bytes(b)
+
+
+def string(r, words, slices):
+    k = r.randrange(20)
+    w, b = unseen(r, words, slices)
+    if k < 9:
+        return '"%s"%s' % (w, r.choice(["", " ascii wide", " wide", " nocase",
+                                        " fullword", " ascii wide nocase"]))
+    if k < 15:
+        return hex_of(b, r)
+    if k < 18:
+        return "/%s[0-9a-z_]{0,8}%s/%s" % (re.escape(w[:4]).replace("/", "\\/"),
+                                           re.escape(w[4:]).replace("/", "\\/"),
+                                           r.choice(["", "i", " wide ascii"]))
+    return '"%s" %s' % (w, r.choice(["xor", "base64", "xor(1-31)"]))
+
+
+def generated(path, nrules, cdir, seed, plain):
+    r = random.Random(seed)
+    words, slices = samples(cdir, r, 4000)
+    out = []
+    for i in range(nrules):
+        if plain:
+            out.append('rule p%d { strings: $a = "%s" condition: $a }'
+                       % (i, r.choice(words)))
+            continue
+        n = r.randrange(1, 8)
+        strs = "\n".join("  $s%d = %s" % (k, string(r, words, slices))
+                         for k in range(n))
+        cond = r.choice(["any of them", "all of them", "%d of them" % max(1, n // 2),
+                         "uint16(0) == 0x457f and any of them",
+                         "filesize < 20MB and any of them",
+                         "#s0 > 1 and any of them",
+                         "$s0 and (%d of them)" % max(1, n // 2)])
+        out.append("rule g%d : t%d {\n meta:\n  author = \"bench\"\n strings:\n"
+                   "%s\n condition:\n  %s\n}" % (i, i % 7, strs, cond))
+    open(path, "w").write("\n".join(out) + "\n")
+
+
+def joined(path, rdir):
+    """The rule files under rdir that yarac compiles alone, in one file."""
+    defs = sum((["-d", e + "=x"] for e in EXTERNALS), [])
+    names, texts = set(), []
+    for d, _, fs in sorted(os.walk(rdir)):
+        for f in sorted(fs):
+            if not f.endswith((".yar", ".yara")):
+                continue
+            p = os.path.join(d, f)
+            t = open(p, errors="replace").read()
+            ns = set(re.findall(r"^\s*(?:private\s+|global\s+)*rule\s+(\w+)", t, re.M))
+            if "include " in t or ns & names or subprocess.run(
+                    ["yarac", "-w"] + defs + [p, "/dev/null"],
+                    capture_output=True).returncode:
+                continue
+            names |= ns
+            texts.append(t)
+    open(path, "w").write("\n".join(texts))
+    check = subprocess.run(["yarac", "-w"] + defs + [path, "/dev/null"],
+                           capture_output=True, text=True)
+    if check.returncode:
+        sys.exit("the joined rules do not compile: " + check.stderr[:500])
+    return len(texts)
+
+
+def timed(cmd, out=None):
+    """Seconds and peak RSS (MiB) of one run, through /usr/bin/time."""
+    tf = tempfile.NamedTemporaryFile(delete=False)
+    tf.close()
+    with open(out or os.devnull, "w") as o:
+        p = subprocess.run(["/usr/bin/time", "-f", "%e %M", "-o", tf.name] + cmd,
+                           stdout=o, stderr=subprocess.PIPE, text=True)
+    secs, kb = open(tf.name).read().split()[-2:]
+    os.unlink(tf.name)
+    if p.returncode != 0:
+        sys.exit("%s failed: %s" % (cmd[0], p.stderr[:500]))
+    return float(secs), int(kb) / 1024
+
+
+def pairs(path):
+    return {tuple(line.split(" ", 1)) for line in open(path) if " " in line}
+
+
+def yarax_module():
+    cache = os.path.expanduser("~/.cache/vigil-bench")
+    mod = os.path.join(cache, "node_modules", YARAX_PKG)
+    if not os.path.isdir(mod):
+        os.makedirs(cache, exist_ok=True)
+        subprocess.run(["npm", "install", "--prefix", cache, YARAX_PKG],
+                       check=True, capture_output=True)
+    return mod
+
+
+def peers(args, tmp, rules, cdir, empty):
+    """The command lines (compile only, whole run) of each program."""
+    defs = sum((["-d", e + "=x"] for e in EXTERNALS), [])
+    out = {
+        "yara": lambda d: ["yara", "-w", "-p", "1"] + defs + [rules, d],
+        "vigil": lambda d: [args.vigil, "yara", "-w", "-p", "1"] + defs +
+                           [rules, d],
+    }
+    if args.yarax:
+        js = os.path.join(tmp, "yx.js")
+        open(js, "w").write(YARAX_JS)
+        mod = yarax_module()
+        out["YARA-X"] = lambda d: ["node", js, mod, rules, d] + \
+            [e + "=x" for e in EXTERNALS]
+    return out
+
+
+def measure(args, tmp, rules, cdir, nbytes):
+    empty = os.path.join(tmp, "empty")
+    os.makedirs(empty, exist_ok=True)
+    res = {}
+    for name, cmd in peers(args, tmp, rules, cdir, empty).items():
+        comp, whole = [], []
+        for i in range(args.runs):
+            comp.append(timed(cmd(empty)))
+            whole.append(timed(cmd(cdir), os.path.join(tmp, name + ".out")))
+        c = statistics.median(t for t, _ in comp)
+        w = statistics.median(t for t, _ in whole)
+        res[name] = {"compile": max(c, 1e-3), "compile_rss": max(m for _, m in comp),
+                     "scan": max(w - c, 1e-3), "rss": max(m for _, m in whole),
+                     "pairs": pairs(os.path.join(tmp, name + ".out"))}
+    print("%-8s %10s %12s %10s %10s %10s %8s" % ("", "compile s", "compile MiB",
+                                                 "scan s", "MB/s", "scan MiB",
+                                                 "pairs"))
+    for name, x in res.items():
+        print("%-8s %10.2f %12.0f %10.2f %10.0f %10.0f %8d"
+              % (name, x["compile"], x["compile_rss"], x["scan"],
+                 nbytes / 1e6 / x["scan"], x["rss"], len(x["pairs"])))
+    v = res["vigil"]
+    for name, x in res.items():
+        if name != "vigil":
+            print("vigil against %s: scan %.1fx, compile %.1fx; %d pairs only "
+                  "%s finds, %d only vigil" % (name, x["scan"] / v["scan"],
+                                                x["compile"] / v["compile"],
+                                                len(x["pairs"] - v["pairs"]), name,
+                                                len(v["pairs"] - x["pairs"])))
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--vigil", default=os.path.join(HERE, "..", "build", "src",
+                                                    "cli", "vigil"))
+    ap.add_argument("--rules", help="a directory of real rules")
+    ap.add_argument("--plain", type=int, default=0, help="N plain string rules")
+    ap.add_argument("--nrules", type=int, default=3000)
+    ap.add_argument("--corpus", help="a directory of files to scan")
+    ap.add_argument("--mb", type=int, default=64)
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--yarax", action="store_true")
+    args = ap.parse_args()
+    for prog in ("yara", "yarac", args.vigil):
+        if not shutil.which(prog):
+            sys.exit("%s is not installed (scripts/deps.sh test)" % prog)
+    with tempfile.TemporaryDirectory() as tmp:
+        cdir = args.corpus or os.path.join(tmp, "corpus")
+        if not args.corpus:
+            corpus(cdir, args.mb, args.seed)
+        files = [os.path.join(cdir, f) for f in os.listdir(cdir)]
+        nbytes = sum(os.path.getsize(f) for f in files if os.path.isfile(f))
+        rules = os.path.join(tmp, "rules.yar")
+        if args.rules:
+            what = "%d rule files from %s" % (joined(rules, args.rules), args.rules)
+        else:
+            generated(rules, args.plain or args.nrules, cdir, args.seed,
+                      args.plain)
+            what = "%d generated %srules" % (args.plain or args.nrules,
+                                             "plain string " if args.plain else "")
+        print("%s over %d files, %.0f MB; median of %d runs, one thread"
+              % (what, len(files), nbytes / 1e6, args.runs))
+        measure(args, tmp, rules, cdir, nbytes)
+
+
+if __name__ == "__main__":
+    main()
