@@ -237,6 +237,9 @@ struct vigil_engine_stats {
 	uint64_t db_created;	/* the newest compilation time (Unix) of the
 				 * .vdb files loaded from disk, from their
 				 * headers; 0 without one (since 0.5) */
+	uint64_t yara;		/* YARA rules that can detect (those that
+				 * need a module not evaluated yet are
+				 * counted in skipped) (since 0.6) */
 };
 
 /*
@@ -698,6 +701,7 @@ struct vigil_yara_rule {
 	const struct vigil_yara_string_match *strings; /* with
 					 * VIGIL_YARA_SCAN_STRINGS */
 	size_t nstrings;
+	size_t index;		/* the rule's place in the set, from 0 */
 };
 
 /* Called for each rule reported; nonzero stops the scan (its value is

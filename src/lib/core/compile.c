@@ -14,6 +14,7 @@
 #include "util/fileio.h"
 #include "sig/lexpr.h"
 #include "core/phishscan.h"
+#include "core/yarascan.h"
 
 static int group_to_shard(struct vigil_engine *e, struct group *g)
 {
@@ -209,7 +210,7 @@ static uint64_t shard_sigs(const struct vdb_view *v)
 
 int vigil_engine_compile(struct vigil_engine *e)
 {
-	uint64_t total = 0;
+	uint64_t total = 0, nyara;
 	size_t i;
 	int rc = 0;
 
@@ -229,7 +230,9 @@ int vigil_engine_compile(struct vigil_engine *e)
 		return rc;
 	for (i = 0; i < e->nshards; i++)
 		total += shard_sigs(&e->shards[i].v);
-	if (!total)
+	if ((rc = yarascan_compile(e, &nyara)) < 0)
+		return rc;
+	if (!total && !nyara)
 		return VIGIL_EEMPTY;
 	if ((rc = build_matchers(e)) < 0 || (rc = ignore_table(e)) < 0)
 		return rc;
@@ -243,6 +246,13 @@ int vigil_engine_save(const struct vigil_engine *e, const char *path)
 
 	if (!e || !path)
 		return VIGIL_EINVAL;
+	if (e->compiled && e->yara) {
+		if (e->opts.log)
+			e->opts.log(e->opts.log_ctx, VIGIL_LOG_ERROR,
+				    "YARA rules cannot be written into a .vdb "
+				    "yet: keep the .yar files beside it");
+		return VIGIL_EUNSUPPORTED;
+	}
 	if (!e->compiled || e->nshards != 1)
 		return VIGIL_ESTATE;
 	s = &e->shards[0];
@@ -280,6 +290,8 @@ int vigil_engine_stats(const struct vigil_engine *e,
 			t.db_created = v->hdr->created;
 		t.signatures += shard_sigs(v);
 	}
+	t.yara = e->nyara - e->yara_skipped;
+	t.signatures += t.yara;
 	t.skipped = e->skipped;
 	t.shards = e->nshards;
 	t.cache_hits = e->cache_hits;

@@ -86,6 +86,10 @@ struct vigil_engine {
 	uint64_t skipped;
 	uint64_t cache_hits;
 	uint64_t quick_matchers; /* shards anchored because the cache missed */
+	struct vigil_yara *yara; /* the YARA rules of every source, or NULL */
+	char **yara_names;	/* per rule: its detection name */
+	size_t nyara;
+	size_t yara_skipped;	/* of them, those that need a module */
 };
 
 /* 1 if name is on the engine's ignore list. */

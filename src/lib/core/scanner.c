@@ -20,6 +20,7 @@
 #include "core/parwalk.h"
 #include "core/pcrescan.h"
 #include "core/scanner_int.h"
+#include "core/yarascan.h"
 #include "match/magic.h"
 
 /* An object is addressed whole (a mapping or a buffer); one over
@@ -146,7 +147,7 @@ int vigil_scanner_new(struct vigil_scanner **out, const struct vigil_engine *e,
 	for (i = 0; i < e->nshards; i++)
 		if ((rc = state_new(&s->st[i], &e->shards[i])) < 0)
 			goto fail;
-	if ((rc = scratch_new(s)) < 0)
+	if ((rc = scratch_new(s)) < 0 || (rc = yarascan_scanner_new(s)) < 0)
 		goto fail;
 	if (s->opts.threads &&
 	    (rc = par_new(&s->par, s->opts.threads, helper_new,
@@ -181,6 +182,7 @@ void vigil_scanner_free(struct vigil_scanner *s)
 	vbuf_free(&s->html[1]);
 	free(s->exe);
 	pcrescan_scanner_free(s);
+	yarascan_scanner_free(s);
 	iconscan_free(s);
 	seen_free(&s->w.seen);
 	free(s->stream.buf);

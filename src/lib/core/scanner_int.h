@@ -79,6 +79,7 @@ struct par;
 
 struct vigil_scanner {
 	const struct vigil_engine *e;
+	struct vigil_yara_scanner *yara; /* the engine's YARA rules, or NULL */
 	struct vigil_scan_options opts;
 	hs_scratch_t *scratch;
 	struct shard_state *st;

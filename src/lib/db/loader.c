@@ -41,7 +41,7 @@ static const struct {
 	{ "gdb", LK_PDB, 0 }, { "wdb", LK_WDB, 0 },
 	{ "crb", LK_CRB, 0 },	 { "cat", LK_CAT, 0 },
 	{ "idb", LK_IDB, 0 }, { "cbc", LK_UNSUPPORTED, 0 },
-	{ "yar", LK_UNSUPPORTED, 0 }, { "yara", LK_UNSUPPORTED, 0 },
+	{ "yar", LK_YARA, 0 }, { "yara", LK_YARA, 0 },
 	{ "pwdb", LK_UNSUPPORTED, 0 }, { "db", LK_UNSUPPORTED, 0 },
 	{ "zmd", LK_UNSUPPORTED, 0 }, { "rmd", LK_UNSUPPORTED, 0 },
 	{ "hdb2", LK_UNSUPPORTED, 0 },
@@ -288,6 +288,10 @@ int loader_load(struct loadctx *lc, const char *name, const uint8_t *buf,
 		return 0;
 	case LK_CAT:
 		return catalog(lc, name, buf, len);
+	case LK_YARA:
+		if (lc->yara)
+			return lc->yara(lc->yara_ctx, name, buf, len);
+		__attribute__((fallthrough)); /* no one takes them: warned of */
 	case LK_UNSUPPORTED:
 		if (!(lines = count_lines(buf, len)))
 			return 0;

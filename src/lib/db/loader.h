@@ -19,6 +19,7 @@ enum loader_kind {
 	LK_CDB, LK_FTM, LK_PDB, LK_WDB, LK_CRB, LK_IDB, LK_CAT,
 	LK_CVD, LK_CLD, LK_CUD,	/* containers */
 	LK_VDB,			/* compiled database: not for the loader */
+	LK_YARA,		/* YARA rules: to the loader's callback */
 	LK_SKIP,		/* files that carry no signatures (.info) */
 	LK_UNSUPPORTED,		/* ClamAV formats Vigil does not read yet */
 };

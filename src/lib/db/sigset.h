@@ -74,6 +74,10 @@ struct loadctx {
 				    * NULL (also for sources without a path) */
 	vigil_log_fn log;
 	void *log_ctx;
+	/* YARA sources (.yar, .yara) go here; NULL: warned of, not read */
+	int (*yara)(void *ctx, const char *name, const uint8_t *buf,
+		    size_t len);
+	void *yara_ctx;
 };
 
 int sigset_init(struct sigset *ss);

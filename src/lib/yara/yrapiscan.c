@@ -112,6 +112,7 @@ static int report(struct vigil_yara_scanner *s, size_t r, unsigned flags,
 	out->meta = s->y->views[r].meta;
 	out->nmeta = rule->nmeta;
 	out->status = s->res[r];
+	out->index = r;
 	out->why = s->res[r] > YR_RULE_TRUE ? s->why[r] : NULL;
 	return 1;
 }

@@ -139,6 +139,10 @@ long yr_rule_find(const struct yr_ruleset *rs, const char *ns,
 /* Indexes rules[rs->nrules - 1] by its name: 0 or VIGIL_ENOMEM. */
 int yr_rule_index_last(struct yr_ruleset *rs);
 
+/* 1 if rule r's condition names a module (or the entry point), which
+ * are not evaluated yet. */
+int yr_rule_uses_module(const struct yr_ruleset *rs, const struct yr_rule *r);
+
 void *yr_alloc(struct yr_arena **a, size_t n);
 char *yr_strdup(struct yr_arena **a, const char *s, size_t n);
 void yr_arena_free(struct yr_arena *a);

@@ -1,0 +1,97 @@
+"""YARA rules in the engine: `vigil scan -d rules.yar` names a match
+YARA.<rule>, as clamscan does (less its .UNOFFICIAL), on the same rules
+and files clamscan reads (ClamAV's subset of YARA: text and hex strings,
+any/all/N of); .yar files beside ClamAV signatures in a database
+directory both detect; a rule that needs a module is counted as skipped
+and said so; a .vdb refuses YARA rules rather than drop them; vigild
+serving a directory with a .yar answers clamd's protocol with the rule."""
+import os
+import random
+
+import daemon
+from conftest import run
+
+
+def rules_and_files(d, seed=5, n=40):
+    r = random.Random(seed)
+    words = ["%s%04d" % (r.choice(["alpha", "delta", "omega", "kappa"]), i)
+             for i in range(n)]
+    text = []
+    for i, w in enumerate(words):
+        hexs = " ".join("%02X" % c for c in w.encode()[::-1])
+        cond = r.choice(["any of them", "all of them", "1 of them"])
+        text.append('rule r%d { strings: $a = "%s" $b = { %s } condition: %s }'
+                    % (i, w, hexs, cond))
+    (d / "rules.yar").write_text("\n".join(text) + "\n")
+    files = []
+    for k in range(30):
+        body = bytearray(r.randbytes(2000))
+        for _ in range(r.randrange(3)):
+            w = r.choice(words).encode()
+            piece = w if r.randrange(2) else w[::-1]
+            at = r.randrange(1900)
+            body[at:at + len(piece)] = piece
+        p = d / ("f%02d" % k)
+        p.write_bytes(bytes(body))
+        files.append(p)
+    return files
+
+
+def strip(found):
+    return {p: {n.replace(".UNOFFICIAL", "") for n in names}
+            for p, names in found.items()}
+
+
+def test_rules_detect_as_clamscan(tmp_path, vigil, clamscan):
+    files = rules_and_files(tmp_path)
+    args = ["--allmatch", "-d", tmp_path / "rules.yar"] + files
+    v = vigil("scan", *args)
+    c = clamscan("--no-summary", *args)
+    assert v.rc == c.rc == 1, (v.err, c.err)
+    want = strip(c.found())
+    assert len(want) >= 5
+    assert v.found() == want
+
+
+def test_beside_clamav_signatures(tmp_path, vigil):
+    db = tmp_path / "db"
+    db.mkdir()
+    (db / "words.yar").write_text('rule Word { strings: $a = "needle-yara" '
+                                  'condition: $a }\n')
+    (db / "words.ndb").write_text("Word.Ndb:0:*:%s\n" % b"needle-ndb".hex())
+    f = tmp_path / "f"
+    f.write_bytes(b"xx needle-yara yy needle-ndb zz")
+    v = vigil("scan", "--allmatch", "-d", db, f)
+    assert v.found() == {str(f): {"YARA.Word", "Word.Ndb"}}
+    assert "Known viruses: 2" in v.out
+
+
+def test_module_rules_and_vdb(tmp_path, vigil):
+    y = tmp_path / "m.yar"
+    y.write_text('import "pe"\nrule M { condition: pe.is_dll() }\n'
+                 'rule T { strings: $a = "plain" condition: $a }\n')
+    f = tmp_path / "f"
+    f.write_bytes(b"a plain file")
+    v = vigil("scan", "-d", y, f)
+    assert v.found() == {str(f): {"YARA.T"}}
+    assert "1 YARA rules use a module" in v.err
+    c = vigil("db", "compile", y, "-o", tmp_path / "x.vdb")
+    assert c.rc == 2 and "cannot be written into a .vdb" in c.err
+    assert not (tmp_path / "x.vdb").exists()
+    bad = tmp_path / "bad.yar"
+    bad.write_text("rule B { condition: nothing }\n")
+    b = vigil("scan", "-d", bad, f)
+    assert b.rc == 2 and "bad.yar:1:21: undefined identifier" in b.err
+
+
+def test_vigild_serves_yara(tmp_path):
+    db = tmp_path / "db"
+    db.mkdir()
+    (db / "r.yar").write_text('rule Served { strings: $a = "served-by-yara" '
+                              'condition: $a }\n')
+    d = daemon.Vigild(tmp_path, db)
+    try:
+        reply = d.ask(daemon.instream(b"... served-by-yara ..."))
+        assert reply == b"stream: YARA.Served FOUND\0", reply
+    finally:
+        d.stop()
