@@ -14,7 +14,7 @@
 #include "util/fileio.h"
 #include "sig/lexpr.h"
 #include "core/phishscan.h"
-#include "core/yarascan.h"
+#include "core/yaraload.h"
 
 static int group_to_shard(struct vigil_engine *e, struct group *g)
 {
@@ -230,7 +230,7 @@ int vigil_engine_compile(struct vigil_engine *e)
 		return rc;
 	for (i = 0; i < e->nshards; i++)
 		total += shard_sigs(&e->shards[i].v);
-	if ((rc = yarascan_compile(e, &nyara)) < 0)
+	if ((rc = yaraload_compile(e, &nyara)) < 0)
 		return rc;
 	if (!total && !nyara)
 		return VIGIL_EEMPTY;

@@ -20,7 +20,7 @@
 #include "core/engine_int.h"
 #include "core/opts.h"
 #include "core/phishscan.h"
-#include "core/yarascan.h"
+#include "core/yaraload.h"
 #include "util/fileio.h"
 #include "match/hscache.h"
 #include "match/hschunk.h"
@@ -110,7 +110,7 @@ void vigil_engine_free(struct vigil_engine *e)
 	free(e->ignore);
 	free(e->cat_digest[0]);
 	free(e->cat_digest[1]);
-	yarascan_engine_free(e);
+	yaraload_free(e);
 	free(e);
 }
 
@@ -181,7 +181,7 @@ static int load_source(struct vigil_engine *e, const char *name, int kind,
 	lc.log_ctx = e->opts.log_ctx;
 	lc.cvd_key = e->opts.cvd_key;
 	lc.cvd_certs_dir = on_disk ? e->opts.cvd_certs_dir : NULL;
-	lc.yara = yarascan_add;
+	lc.yara = yaraload_add;
 	lc.yara_ctx = e;
 	if ((rc = add_source_name(&g->ss, base_name(name))) < 0)
 		return rc;

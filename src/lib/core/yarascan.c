@@ -1,89 +1,14 @@
 /*
- * yarascan.c -- YARA rules in the engine (yarascan.h), through the same
- * rule sets the public YARA interface builds (vigil_yara_*): sources are
- * added to one set in the namespace "default" (so a rule name is used once
- * across the engine's sources, as yara's one namespace); a rule that needs
- * what is not evaluated yet (a module) or reached a limit on an object is
- * a warning of the scan, never a silent miss.
+ * yarascan.c -- the engine's YARA rules over each object a scan reaches
+ * (yarascan.h): a rule that matches is a detection; one that reached a
+ * limit is a warning of the scan, never a silent miss (one that needs a
+ * module was warned of at load).
  */
 #include "core/yarascan.h"
-
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 
 #include "core/engine_int.h"
 #include "core/scanner_int.h"
 #include "vigil/vigil.h"
-#include "yara/yrapi_int.h"
-
-int yarascan_add(void *engine, const char *name, const uint8_t *buf,
-		 size_t len)
-{
-	struct vigil_engine *e = engine;
-	struct vigil_yara_options o = { sizeof(o), e->opts.log,
-					e->opts.log_ctx };
-	int rc;
-
-	if (!e->yara && (rc = vigil_yara_new(&e->yara, &o)) != 0)
-		return rc;
-	return vigil_yara_add_memory(e->yara, name, buf, len, NULL);
-}
-
-/* The detection names, "YARA.<rule>", by rule; the rules that need a
- * module counted as skipped, with a warning. */
-static int names(struct vigil_engine *e, size_t n)
-{
-	const struct yr_ruleset *rs = &e->yara->rs;
-	size_t r, skipped = 0;
-
-	if (!(e->yara_names = calloc(n + 1, sizeof(*e->yara_names))))
-		return VIGIL_ENOMEM;
-	for (r = 0; r < n; r++) {
-		const char *rule = rs->rules[r].name;
-
-		skipped += yr_rule_uses_module(rs, &rs->rules[r]);
-		if (!(e->yara_names[r] = malloc(strlen(rule) + 6)))
-			return VIGIL_ENOMEM;
-		sprintf(e->yara_names[r], "YARA.%s", rule);
-	}
-	e->nyara = n;
-	e->skipped += skipped;
-	e->yara_skipped = skipped;
-	if (skipped && e->opts.log) {
-		char msg[200];
-
-		snprintf(msg, sizeof(msg), "%zu YARA rules use a module (pe, elf, "
-			 "...) that is not evaluated yet: they detect nothing",
-			 skipped);
-		e->opts.log(e->opts.log_ctx, VIGIL_LOG_WARNING, msg);
-	}
-	return 0;
-}
-
-int yarascan_compile(struct vigil_engine *e, uint64_t *nrules)
-{
-	int rc;
-
-	*nrules = 0;
-	if (!e->yara)
-		return 0;
-	if ((rc = vigil_yara_compile(e->yara)) != 0 ||
-	    (rc = names(e, vigil_yara_rule_count(e->yara))) != 0)
-		return rc;
-	*nrules = e->nyara;
-	return 0;
-}
-
-void yarascan_engine_free(struct vigil_engine *e)
-{
-	size_t r;
-
-	for (r = 0; r < e->nyara; r++)
-		free(e->yara_names[r]);
-	free(e->yara_names);
-	vigil_yara_free(e->yara);
-}
 
 int yarascan_scanner_new(struct vigil_scanner *s)
 {
