@@ -77,10 +77,28 @@ static void regex_runs(void **st)
 	assert_memory_equal(r[0].b, "A.B\n", 4);
 	assert_int_equal(runs("ab", 1, r), 1);
 	assert_memory_equal(r[0].b, "a\0b\0", 4);
-	/* no usable beginning: the longest literal run, anywhere */
+	/* no usable beginning: a run where what comes before bounds it */
 	assert_int_equal(runs("[a-z]{2}elsif\\s", 0, r), 1);
 	assert_memory_equal(r[0].b, "elsif", 5);
+	assert_int_equal(r[0].omin, 2);
+	assert_int_equal(r[0].omax, 2);
+	assert_int_equal(runs("[a-z]{2}elsif\\s", 1, r), 1);
+	assert_int_equal(r[0].omax, 4); /* two wide characters */
+	assert_int_equal(runs("[\\x0a\\x0d](Base|)URL=", 0, r), 1);
+	assert_memory_equal(r[0].b, "URL=", 4);
+	assert_int_equal(r[0].omin, 1);
+	assert_int_equal(r[0].omax, 5);
+	assert_int_equal(runs("a(b(cd|e{2,3})|f)?ghij", 0, r), 1);
+	assert_int_equal(r[0].omin, 1); /* "a", the group left out */
+	assert_int_equal(r[0].omax, 5); /* "a", "b" and "eee" */
+	/* or, unbounded before it, anywhere */
+	assert_int_equal(runs("[a-z]+elsif", 0, r), 1);
 	assert_int_equal(r[0].omax, UINT32_MAX);
+	assert_int_equal(runs("x.{0,300}elsif", 0, r), 1);
+	assert_int_equal(r[0].omax, UINT32_MAX); /* too loose to verify at */
+	/* a bounded beginning of four beats a longer run anywhere */
+	assert_int_equal(runs("abcd\\w+efghijkl", 0, r), 1);
+	assert_int_equal(r[0].len, 4);
 	/* branches: each one's run */
 	assert_int_equal(runs("(To|From):", 0, r), 2);
 	assert_memory_equal(r[1].b, "From", 4);

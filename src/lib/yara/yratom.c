@@ -179,25 +179,39 @@ static int literal(const char *re, size_t n, size_t *i, uint8_t *b)
 	return 0;
 }
 
-/* After an item at re[*i]: its quantifier skipped, its least count into
- * *min (1 without one). */
-static void quantifier(const char *re, size_t n, size_t *i, unsigned *min)
+/* A number at re[*k], advancing *k (capped at 100000). */
+static uint32_t number(const char *re, size_t n, size_t *k)
 {
-	*min = 1;
+	uint32_t m = 0;
+
+	for (; *k < n && re[*k] >= '0' && re[*k] <= '9'; (*k)++)
+		m = m < 100000 ? m * 10 + (uint32_t)(re[*k] - '0') : m;
+	return m;
+}
+
+/* After an item at re[*i]: its quantifier skipped, its least and most
+ * counts into *min and *max (1 and 1 without one; INF unbounded). */
+static void quantifier(const char *re, size_t n, size_t *i, unsigned *min,
+		       uint32_t *max)
+{
+	*min = *max = 1;
 	if (*i >= n)
 		return;
 	if (re[*i] == '?' || re[*i] == '*' || re[*i] == '+') {
 		*min = re[*i] == '+';
+		*max = re[*i] == '?' ? 1 : INF;
 		(*i)++;
 	} else if (re[*i] == '{') {
 		size_t k = *i + 1;
-		unsigned m = 0;
 
-		for (; k < n && re[k] >= '0' && re[k] <= '9'; k++)
-			m = m < 100000 ? m * 10 + (unsigned)(re[k] - '0') : m;
+		*min = number(re, n, &k);
+		*max = *min;
+		if (k < n && re[k] == ',') {
+			k++;
+			*max = k < n && re[k] == '}' ? INF : number(re, n, &k);
+		}
 		while (k < n && re[k] != '}')
 			k++;
-		*min = m;
 		*i = k < n ? k + 1 : n;
 	} else {
 		return;
@@ -236,41 +250,132 @@ static void put(struct yr_run *r, uint8_t b, int wide)
 		r->b[r->len++] = 0;
 }
 
+static uint32_t mul_sat(uint32_t a, uint32_t b)
+{
+	return a && b && (a == INF || b == INF || a > (INF - 1) / b) ? INF :
+								     a * b;
+}
+
+static void seq_bounds(const char *re, size_t s, size_t e, int depth,
+		       uint32_t *min, uint32_t *max);
+
+/* The bytes one repetition of the item re[s..e) that is not a literal
+ * takes, fewest and most: a class, '.' or an escape one character; an
+ * anchor or \b none; a group its branches'. */
+static void item_bounds(const char *re, size_t s, size_t e, int depth,
+			uint32_t *min, uint32_t *max)
+{
+	size_t k, from;
+	uint32_t lo, hi;
+	int d = 0;
+
+	*min = *max = 1;
+	if (re[s] == '^' || re[s] == '$' ||
+	    (re[s] == '\\' && s + 1 < e && strchr("bBAzZG", re[s + 1])))
+		*min = *max = 0;
+	if (re[s] != '(')
+		return;
+	if (depth > 16) { /* deeper than worth: anything */
+		*min = 0, *max = INF;
+		return;
+	}
+	from = s + 1 + (s + 2 < e && re[s + 1] == '?') * 2;
+	*min = INF, *max = 0;
+	for (k = from; k <= e - 1; k++) {
+		if (k < e - 1 && re[k] == '\\') {
+			k++;
+		} else if (k < e - 1 && re[k] == '[') {
+			k += class_len(re, e - 1, k) - 1;
+		} else if (k == e - 1 || (re[k] == '|' && !d)) {
+			seq_bounds(re, from, k, depth + 1, &lo, &hi);
+			*min = lo < *min ? lo : *min;
+			*max = hi > *max ? hi : *max;
+			from = k + 1;
+		} else {
+			d += (re[k] == '(') - (re[k] == ')');
+		}
+	}
+}
+
+/* The bytes the items of re[s..e) take together, fewest and most. */
+static void seq_bounds(const char *re, size_t s, size_t e, int depth,
+		       uint32_t *min, uint32_t *max)
+{
+	size_t i = s, at;
+	uint32_t lo, hi, qmax;
+	unsigned qmin;
+	uint8_t b;
+
+	*min = *max = 0;
+	while (i < e) {
+		at = i;
+		if (literal(re, e, &i, &b) == 0)
+			lo = hi = 1;
+		else
+			skip_item(re, e, &i), item_bounds(re, at, i, depth, &lo, &hi);
+		quantifier(re, e, &i, &qmin, &qmax);
+		*min = add_sat(*min, mul_sat(lo, qmin));
+		*max = add_sat(*max, mul_sat(hi, qmax));
+	}
+}
+
+/* A run's worth for a regex: four bytes at a bounded place first (the
+ * narrower the better), then four bytes anywhere (the string is then
+ * matched over the whole buffer where one is found), then two or three
+ * bytes likewise; the longer within each. */
+static int re_score(const struct yr_run *r)
+{
+	uint32_t spread = r->omax == INF ? INF : r->omax - r->omin;
+	int bounded = spread <= YR_RE_SPREAD;
+
+	if (r->len < 2)
+		return 0;
+	return (r->len >= 4 ? 2000 : 0) + bounded * 1500 + (int)r->len * 8 -
+	       (bounded ? (int)(spread / 64) : 0);
+}
+
+/* Ends the run being read: kept in *best if worth more; a run whose
+ * place is too loose to verify around is "anywhere". */
+static void run_end(struct yr_run *cur, struct yr_run *best)
+{
+	if (cur->omax != INF && cur->omax - cur->omin > YR_RE_SPREAD)
+		cur->omax = INF;
+	if (re_score(cur) > re_score(best))
+		*best = *cur;
+	cur->len = 0;
+}
+
 uint32_t yr_regex_run(const char *re, size_t n, int wide, struct yr_run *out)
 {
-	struct yr_run cur = { .len = 0 }, other = { .len = 0 };
-	size_t i = 0, end;
-	unsigned min;
-	int lit, first = 1;
+	struct yr_run cur = { .len = 0 };
+	uint32_t lo = 0, hi = 0, ilo, ihi, qmax, k = wide ? 2 : 1;
+	size_t i = 0, at, end;
+	unsigned qmin;
+	int lit;
 	uint8_t b = 0;
 
 	memset(out, 0, sizeof(*out));
 	if (top_alternative(re, n))
 		return 0;
-	for (;;) {
-		lit = i < n && literal(re, n, &i, &b) == 0;
-		if (!lit && i < n)
-			skip_item(re, n, &i);
+	while (i < n) {
+		at = i;
+		if ((lit = literal(re, n, &i, &b) == 0))
+			ilo = ihi = 1;
+		else
+			skip_item(re, n, &i), item_bounds(re, at, i, 0, &ilo, &ihi);
 		end = i;
-		quantifier(re, n, &i, &min);
-		if (lit && min)
+		quantifier(re, n, &i, &qmin, &qmax);
+		if (lit && qmin) {
+			if (!cur.len)
+				cur.omin = lo, cur.omax = hi;
 			put(&cur, b, wide);
-		if (lit && i == end)
-			continue;
-		/* the run ends (a quantified literal counts once) */
-		if (first)
-			*out = cur;
-		else if (cur.len > other.len)
-			other = cur;
-		first = 0;
-		cur.len = 0;
-		if (i >= n)
-			break;
+		}
+		lo = add_sat(lo, mul_sat(mul_sat(ilo, qmin), k));
+		hi = add_sat(hi, mul_sat(mul_sat(ihi, qmax), k));
+		if (!lit || i != end) /* a quantified literal counts once */
+			run_end(&cur, out);
 	}
-	if (out->len < 4 && other.len > out->len) {
-		*out = other;
-		out->omax = INF; /* anywhere after the start */
-	}
+	run_end(&cur, out);
 	return out->len;
 }
 
@@ -291,13 +396,14 @@ static size_t branch_runs(const char *re, size_t n, int wide,
 			  struct yr_run *out, size_t max)
 {
 	size_t lo = 0, hi = n, k, start, nr = 0, e;
+	uint32_t qmax;
 	unsigned min;
 
 	if (!top_alternative(re, n)) {
 		if (!n || re[0] != '(' || !(e = group_end(re, n, 0)))
 			return 0;
 		k = e;
-		quantifier(re, n, &k, &min);
+		quantifier(re, n, &k, &min, &qmax);
 		if (!min)
 			return 0;
 		if (n > 1 && re[1] == '?' && (n < 3 || re[2] != ':'))

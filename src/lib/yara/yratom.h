@@ -18,6 +18,10 @@
  * varying by at most this many bytes), else it is not chosen. */
 #define YR_RUN_SPREAD 4096u
 
+/* The most starts a regular expression is verified at around one run
+ * found; a run whose distance from the start varies more is "anywhere". */
+#define YR_RE_SPREAD 256u
+
 struct yr_run {
 	uint8_t b[YR_RUN_MAX];
 	uint32_t len;
@@ -30,10 +34,12 @@ struct yr_run {
 int yr_hex_run(const struct yr_hex_seq *prog, struct yr_run *out);
 
 /* A run of literal bytes every match of regex re (n bytes) holds, in its
- * ascii or wide form: its literal beginning (omin = omax = 0) if four
- * bytes or more, else the longest run of literals outside groups,
- * alternatives and optional parts (omax UINT32_MAX: anywhere after the
- * start). Its length (0: none, as when an alternative is at the top). */
+ * ascii or wide form, outside groups, alternatives and optional parts,
+ * with the range of its distances from the match's start (from what lies
+ * before it; omax UINT32_MAX: anywhere after the start): four bytes at a
+ * place that varies by at most YR_RE_SPREAD first, then four anywhere,
+ * then two or three. Its length (0: none, as when an alternative is at
+ * the top). */
 uint32_t yr_regex_run(const char *re, size_t n, int wide, struct yr_run *out);
 /* Runs every match of a regex holds one of: the runs of the branches of
  * an alternative at its top or in a group that begins it (each of two

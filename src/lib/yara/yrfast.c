@@ -185,7 +185,7 @@ static int verify_at(struct yr_fast_state *st, const struct fstr *fs,
 	int wide, m;
 
 	if (s->mods & (YM_BASE64 | YM_BASE64WIDE))
-		return (n = yr_b64_at(&fs->b64, st->buf, st->len, i)) ?
+		return (n = yr_b64_at(fs->b64, st->buf, st->len, i)) ?
 			       yr_matches_add(out, i, n) : 0;
 	for (wide = 0; wide < 2; wide++) {
 		if (!(fs->forms & (wide ? FS_WIDE : FS_ASCII)))

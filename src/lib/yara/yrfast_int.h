@@ -24,7 +24,7 @@ struct fstr {
 	uint8_t forms;		/* FS_ASCII | FS_WIDE */
 	int have_hex;
 	struct yr_hex_seq hex;	/* a hex string's program */
-	struct yr_b64set b64;	/* base64's patterns */
+	struct yr_b64set *b64;	/* base64's patterns, for such a string */
 	pcre2_code *re[2];	/* a regex's code, ascii and wide */
 	pcre2_code *at[2];	/* the same anchored, to verify a start */
 };

@@ -67,16 +67,19 @@ static int text_runs(const struct fstr *fs, size_t str, struct runs *rs)
 static int b64_runs(struct fstr *fs, size_t str, struct runs *rs)
 {
 	struct yr_run *r;
-	int k, rc = yr_b64_patterns(fs->s, &fs->b64);
+	int k, rc;
 
-	for (k = 0; k < fs->b64.n && !rc; k++) {
-		if (!fs->b64.len[k])
+	if (!(fs->b64 = calloc(1, sizeof(*fs->b64))))
+		return VIGIL_ENOMEM;
+	rc = yr_b64_patterns(fs->s, fs->b64);
+	for (k = 0; k < fs->b64->n && !rc; k++) {
+		if (!fs->b64->len[k])
 			continue; /* matches nothing */
 		if (!(r = run_new(rs, str)))
 			return VIGIL_ENOMEM;
-		r->len = fs->b64.len[k] < YR_RUN_MAX ? (uint32_t)fs->b64.len[k] :
-						       YR_RUN_MAX;
-		memcpy(r->b, fs->b64.v[k], r->len);
+		r->len = fs->b64->len[k] < YR_RUN_MAX ?
+				 (uint32_t)fs->b64->len[k] : YR_RUN_MAX;
+		memcpy(r->b, fs->b64->v[k], r->len);
 	}
 	return rc;
 }
@@ -322,7 +325,9 @@ void yr_fast_free(struct yr_fast *f)
 
 		if (fs->have_hex)
 			yr_hex_free(&fs->hex);
-		yr_b64_free(&fs->b64);
+		if (fs->b64)
+			yr_b64_free(fs->b64);
+		free(fs->b64);
 		pcre2_code_free(fs->re[0]);
 		pcre2_code_free(fs->re[1]);
 		pcre2_code_free(fs->at[0]);

@@ -266,7 +266,16 @@ int yr_hex_compile(const char *s, size_t n, struct yr_hex_seq *out)
 
 	memset(out, 0, sizeof(*out));
 	rc = seq(&h, 0, out) < 0 || h.p < h.end ? -1 : 0;
-	if (rc || h.oom)
+	if (rc || h.oom) {
 		yr_hex_free(out);
+	} else if (out->n < out->cap) { /* kept for as long as the rules */
+		struct yr_hex_item *it = realloc(out->items,
+						 out->n * sizeof(*it));
+
+		if (it) {
+			out->items = it;
+			out->cap = out->n;
+		}
+	}
 	return h.oom ? VIGIL_ENOMEM : rc;
 }

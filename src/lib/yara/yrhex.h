@@ -22,11 +22,11 @@ enum yr_hex_kind { YH_BYTE, YH_JUMP, YH_ALT };
 struct yr_hex_seq;
 
 struct yr_hex_item {
-	enum yr_hex_kind kind;
+	uint8_t kind;			/* enum yr_hex_kind */
 	uint8_t val, mask, neg;		/* YH_BYTE: (b & mask) == val */
+	uint32_t nalts;			/* YH_ALT */
 	uint32_t min, max;		/* YH_JUMP */
 	struct yr_hex_seq *alts;	/* YH_ALT */
-	uint32_t nalts;
 };
 
 struct yr_hex_seq {
