@@ -20,21 +20,25 @@ static uint32_t add_sat(uint32_t a, uint32_t b)
 
 static void seq_len(const struct yr_hex_seq *s, uint32_t *min, uint32_t *max);
 
-static void item_len(const struct yr_hex_item *it, uint32_t *min,
-		     uint32_t *max)
+static void item_len(const struct yr_hex_seq *s, const struct yr_hex_item *it,
+		     uint32_t *min, uint32_t *max)
 {
+	const struct yr_hex_ext *x;
 	uint32_t j, lo, hi;
 
 	if (it->kind == YH_BYTE) {
 		*min = *max = 1;
-	} else if (it->kind == YH_JUMP) {
-		*min = it->min;
-		*max = it->max == YR_HEX_UNBOUNDED ? INF : it->max;
+		return;
+	}
+	x = yr_hex_ext(s, it);
+	if (it->kind == YH_JUMP) {
+		*min = x->min;
+		*max = x->max == YR_HEX_UNBOUNDED ? INF : x->max;
 	} else {
 		*min = INF;
 		*max = 0;
-		for (j = 0; j < it->nalts; j++) {
-			seq_len(&it->alts[j], &lo, &hi);
+		for (j = 0; j < x->nalts; j++) {
+			seq_len(&x->alts[j], &lo, &hi);
 			*min = lo < *min ? lo : *min;
 			*max = hi > *max ? hi : *max;
 		}
@@ -47,7 +51,7 @@ static void seq_len(const struct yr_hex_seq *s, uint32_t *min, uint32_t *max)
 
 	*min = *max = 0;
 	for (i = 0; i < s->n; i++) {
-		item_len(&s->items[i], &lo, &hi);
+		item_len(s, &s->items[i], &lo, &hi);
 		*min = add_sat(*min, lo);
 		*max = add_sat(*max, hi);
 	}
@@ -92,7 +96,8 @@ int yr_hex_run(const struct yr_hex_seq *prog, struct yr_run *out)
 			*out = r;
 		}
 		if (i < prog->n) {
-			item_len(&prog->items[i++], &min, &max);
+			item_len(prog, &prog->items[i], &min, &max);
+			i++;
 			lo = add_sat(lo, min);
 			hi = add_sat(hi, max);
 		}

@@ -45,6 +45,29 @@ static struct yr_hex_item *add(struct hx *h, struct yr_hex_seq *seq)
 	return &seq->items[seq->n++];
 }
 
+/* A jump's or alternative's part for item it of seq: NULL when nothing
+ * is built. */
+static struct yr_hex_ext *add_ext(struct hx *h, struct yr_hex_seq *seq,
+				  struct yr_hex_item *it)
+{
+	if (!it)
+		return NULL;
+	if (seq->next == seq->capext) {
+		uint32_t cap = seq->capext ? seq->capext * 2 : 4;
+		struct yr_hex_ext *x = realloc(seq->ext, cap * sizeof(*x));
+
+		if (!x) {
+			h->oom = 1;
+			return NULL;
+		}
+		seq->ext = x;
+		seq->capext = cap;
+	}
+	memset(&seq->ext[seq->next], 0, sizeof(seq->ext[0]));
+	it->ext = seq->next;
+	return &seq->ext[seq->next++];
+}
+
 static int fail(struct hx *h, const char *msg)
 {
 	snprintf(h->err, h->cap, "%s", msg);
@@ -150,37 +173,43 @@ static int jump(struct hx *h, int depth, struct yr_hex_seq *out)
 		return fail(h, "invalid hex string: unbounded jump inside "
 			       "an alternative");
 	if ((it = add(h, out)) != NULL) {
+		struct yr_hex_ext *x = add_ext(h, out, it);
+
 		it->kind = YH_JUMP;
-		it->min = (uint32_t)lo;
-		it->max = !range ? (uint32_t)lo :
-			  have_hi ? (uint32_t)hi : YR_HEX_UNBOUNDED;
+		if (x) {
+			x->min = (uint32_t)lo;
+			x->max = !range ? (uint32_t)lo :
+				 have_hi ? (uint32_t)hi : YR_HEX_UNBOUNDED;
+		}
 	}
 	return 0;
 }
 
 static int seq(struct hx *h, int depth, struct yr_hex_seq *out);
 
-/* A new alternative of it, or NULL when nothing is built. */
-static struct yr_hex_seq *new_alt(struct hx *h, struct yr_hex_item *it)
+/* A new alternative of x, or NULL when nothing is built. */
+static struct yr_hex_seq *new_alt(struct hx *h, struct yr_hex_ext *x)
 {
 	struct yr_hex_seq *a;
 
-	if (!it)
+	if (!x)
 		return NULL;
-	a = realloc(it->alts, (it->nalts + 1) * sizeof(*a));
+	a = realloc(x->alts, (x->nalts + 1) * sizeof(*a));
 	if (!a) {
 		h->oom = 1;
 		return NULL;
 	}
-	it->alts = a;
-	memset(&a[it->nalts], 0, sizeof(*a));
-	return &a[it->nalts++];
+	x->alts = a;
+	memset(&a[x->nalts], 0, sizeof(*a));
+	return &a[x->nalts++];
 }
 
-/* At '(': alternatives, each a sequence. */
+/* At '(': alternatives, each a sequence (built into their own, so that
+ * x stays where it is). */
 static int alternatives(struct hx *h, int depth, struct yr_hex_seq *out)
 {
 	struct yr_hex_item *it = add(h, out);
+	struct yr_hex_ext *x = add_ext(h, out, it);
 
 	if (it)
 		it->kind = YH_ALT;
@@ -188,7 +217,7 @@ static int alternatives(struct hx *h, int depth, struct yr_hex_seq *out)
 		return fail(h, "invalid hex string: alternatives nested too deep");
 	h->p++;
 	for (;;) {
-		if (seq(h, depth + 1, new_alt(h, it)) < 0 || h->oom)
+		if (seq(h, depth + 1, new_alt(h, x)) < 0 || h->oom)
 			return -1;
 		blank(h);
 		if (h->p < h->end && *h->p == '|') {
@@ -249,12 +278,13 @@ void yr_hex_free(struct yr_hex_seq *seq)
 {
 	uint32_t i, k;
 
-	for (i = 0; i < seq->n; i++) {
-		for (k = 0; k < seq->items[i].nalts; k++)
-			yr_hex_free(&seq->items[i].alts[k]);
-		free(seq->items[i].alts);
+	for (i = 0; i < seq->next; i++) {
+		for (k = 0; k < seq->ext[i].nalts; k++)
+			yr_hex_free(&seq->ext[i].alts[k]);
+		free(seq->ext[i].alts);
 	}
 	free(seq->items);
+	free(seq->ext);
 	memset(seq, 0, sizeof(*seq));
 }
 

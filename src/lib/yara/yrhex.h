@@ -21,18 +21,33 @@ enum yr_hex_kind { YH_BYTE, YH_JUMP, YH_ALT };
 
 struct yr_hex_seq;
 
+/* Eight bytes an item: a program holds one per byte of its string, and
+ * rule sets hold hex strings of thousands of bytes. */
 struct yr_hex_item {
 	uint8_t kind;			/* enum yr_hex_kind */
 	uint8_t val, mask, neg;		/* YH_BYTE: (b & mask) == val */
-	uint32_t nalts;			/* YH_ALT */
+	uint32_t ext;			/* YH_JUMP, YH_ALT: its seq->ext */
+};
+
+/* What a jump or an alternative holds beside its item. */
+struct yr_hex_ext {
 	uint32_t min, max;		/* YH_JUMP */
 	struct yr_hex_seq *alts;	/* YH_ALT */
+	uint32_t nalts;
 };
 
 struct yr_hex_seq {
 	struct yr_hex_item *items;
-	uint32_t n, cap;
+	struct yr_hex_ext *ext;
+	uint32_t n, cap, next, capext;
 };
+
+/* The jump's or alternative's part of item it of s. */
+static inline const struct yr_hex_ext *yr_hex_ext(const struct yr_hex_seq *s,
+						  const struct yr_hex_item *it)
+{
+	return &s->ext[it->ext];
+}
 
 /* The body as a program (it must be well formed): 0, -1 (ill formed) or
  * VIGIL_ENOMEM. */

@@ -195,11 +195,11 @@ static int run(struct hexrun *r, const struct yr_hex_seq *s, uint32_t i,
 static int jump(struct hexrun *r, const struct yr_hex_seq *s, uint32_t i,
 		const struct cont *k, size_t pos, size_t *end)
 {
-	const struct yr_hex_item *it = &s->items[i];
-	uint64_t j, max = it->max == YR_HEX_UNBOUNDED ? r->len : it->max;
+	const struct yr_hex_ext *x = yr_hex_ext(s, &s->items[i]);
+	uint64_t j, max = x->max == YR_HEX_UNBOUNDED ? r->len : x->max;
 	int rc;
 
-	for (j = it->min; j <= max && pos + j <= r->len; j++)
+	for (j = x->min; j <= max && pos + j <= r->len; j++)
 		if ((rc = run(r, s, i + 1, k, pos + j, end)) != 0)
 			return rc;
 	return 0;
@@ -208,14 +208,14 @@ static int jump(struct hexrun *r, const struct yr_hex_seq *s, uint32_t i,
 static int alts(struct hexrun *r, const struct yr_hex_seq *s, uint32_t i,
 		const struct cont *k, size_t pos, size_t *end)
 {
-	const struct yr_hex_item *it = &s->items[i];
+	const struct yr_hex_ext *x = yr_hex_ext(s, &s->items[i]);
 	uint32_t j;
 	int rc;
 
-	for (j = 0; j < it->nalts; j++) {
+	for (j = 0; j < x->nalts; j++) {
 		struct cont c = { s, i + 1, k };
 
-		if ((rc = run(r, &it->alts[j], 0, &c, pos, end)) != 0)
+		if ((rc = run(r, &x->alts[j], 0, &c, pos, end)) != 0)
 			return rc;
 	}
 	return 0;

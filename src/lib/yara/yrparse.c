@@ -85,13 +85,14 @@ static void import(struct yr_parser *p)
 
 /*
  * Grows an arena array of n records by one; the new record. Its room is
- * implied by n (8, then doubled at each power of two), so a rule with
- * many strings costs twice its size, not its square.
+ * implied by n (1, then doubled at each power of two), so a rule with
+ * many strings costs at most three times their size, not their square,
+ * and one with few (most have a handful) little more than theirs.
  */
 static void *grow(struct yr_parser *p, void **arr, size_t *n, size_t size)
 {
-	if (!*n || (*n >= 8 && !(*n & (*n - 1)))) {
-		size_t cap = *n ? *n * 2 : 8;
+	if (!(*n & (*n - 1))) {
+		size_t cap = *n ? *n * 2 : 1;
 		char *a = yr_alloc(&p->rs->arena, cap * size);
 
 		if (!a)
@@ -101,6 +102,45 @@ static void *grow(struct yr_parser *p, void **arr, size_t *n, size_t size)
 		*arr = a;
 	}
 	return (char *)*arr + (*n)++ * size;
+}
+
+/*
+ * Grows a rule's array of n records by one, on the heap while the rule is
+ * read (rule_settle() then moves it into the arena at its size): the new
+ * record, or NULL.
+ */
+static void *grow_rule(struct yr_parser *p, void **arr, size_t *n,
+		       size_t size)
+{
+	if (!(*n & (*n - 1))) {
+		void *a = realloc(*arr, (*n ? *n * 2 : 1) * size);
+
+		if (!a)
+			return yr_oom(p);
+		*arr = a;
+	}
+	memset((char *)*arr + *n * size, 0, size);
+	return (char *)*arr + (*n)++ * size;
+}
+
+/* A rule's array from the heap into the arena, at its size. */
+static void settle(struct yr_parser *p, void **arr, size_t n, size_t size)
+{
+	void *a = n && !p->failed ? yr_alloc(&p->rs->arena, n * size) : NULL;
+
+	if (a)
+		memcpy(a, *arr, n * size);
+	else if (n && !p->failed)
+		yr_oom(p);
+	free(*arr);
+	*arr = a;
+}
+
+static void rule_settle(struct yr_parser *p, struct yr_rule *r)
+{
+	settle(p, (void **)&r->tags, r->ntags, sizeof(*r->tags));
+	settle(p, (void **)&r->meta, r->nmeta, sizeof(*r->meta));
+	settle(p, (void **)&r->strings, r->nstrings, sizeof(*r->strings));
 }
 
 static void tags(struct yr_parser *p, struct yr_rule *r)
@@ -114,7 +154,7 @@ static void tags(struct yr_parser *p, struct yr_rule *r)
 				yr_perr(p, "duplicated tag \"%s\"", p->tok.text);
 				return;
 			}
-		t = grow(p, (void **)&r->tags, &r->ntags, sizeof(*t));
+		t = grow_rule(p, (void **)&r->tags, &r->ntags, sizeof(*t));
 		if (t)
 			*t = keep(p, p->tok.text, p->tok.text_len);
 		yr_next(p);
@@ -124,8 +164,8 @@ static void tags(struct yr_parser *p, struct yr_rule *r)
 static void meta(struct yr_parser *p, struct yr_rule *r)
 {
 	while (!p->failed && p->tok.kind == YT_IDENT) {
-		struct yr_meta *m = grow(p, (void **)&r->meta, &r->nmeta,
-					 sizeof(*m));
+		struct yr_meta *m = grow_rule(p, (void **)&r->meta, &r->nmeta,
+					      sizeof(*m));
 		int neg;
 
 		if (!m)
@@ -166,7 +206,7 @@ static void one_string(struct yr_parser *p, struct yr_rule *r)
 		yr_perr(p, "syntax error: a string's name cannot end in '*'");
 		return;
 	}
-	if (!(s = grow(p, (void **)&r->strings, &r->nstrings, sizeof(*s))))
+	if (!(s = grow_rule(p, (void **)&r->strings, &r->nstrings, sizeof(*s))))
 		return;
 	s->id = keep(p, id, p->tok.text_len);
 	s->line = p->tok.line;
@@ -277,6 +317,7 @@ static void rule(struct yr_parser *p, unsigned flags)
 	rule_body(p, &r);
 	p->rule = NULL;
 	yr_names_free(&p->strs);
+	rule_settle(p, &r);
 	if (p->failed)
 		return;
 	if (p->rs->nrules >= YR_MAX_RULES) {
