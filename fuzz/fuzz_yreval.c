@@ -37,6 +37,7 @@ static const char rules[] =
 	"  $j = { ( 61 | 62 ) 63 64 65 66 [2-3] 67 }\n"
 	"  $r = /hello[0-9]+x/i wide ascii $q = /abcd\\x41e?f/s\n"
 	"  $e = \"encoded!\" base64 base64wide\n"
+	"  $o = /\\b\\w+:\\s%s\\t/ wide ascii $u = /[\\r\\n](ab|)URL=[0-9]/\n"
 	" condition: any of them }\n";
 
 /* Rule r's strings as the reference finds them, against the fast one's. */

@@ -112,6 +112,18 @@ static void regexes(void **st)
 	  "#r == 2 and @r[2] == 3 }", "xw x\0z\0z\0w\0");
 	T("rule a { strings: $r = /\\x41\\d[]x]/ wide condition: $r }",
 	  "A\0\x35\0]\0");
+	/* a run after something unbounded, with what must follow it (the
+	 * fast matcher tests that first), a run after a bounded part */
+	T("rule a { strings: $r = /\\b\\w+:\\s%s\\t\\d/ condition: #r == 3 }",
+	  "%s x %s\t1 key: %s\t2 ab:\t%s\t3 cd: %s\t4");
+	F("rule a { strings: $r = /\\b\\w+:\\s%s\\t\\d/ condition: $r }",
+	  "%s x %s\t1 key:%s\t2");
+	T("rule a { strings: $r = /[a-z]+elsif[0-9]/ wide ascii condition: "
+	  "#r == 2 }", "xelsif1 y\0e\0l\0s\0i\0f\0002\0 elsif");
+	T("rule a { strings: $r = /[\\x0a\\x0d](Base|)URL=x/ condition: "
+	  "#r == 2 and @r[2] == 8 }", "\nURL=x  \rBaseURL=x URL=x");
+	T("rule a { strings: $r = /(To|From):\\s[a-z]+/ condition: #r == 2 }",
+	  "To: abc From:\tx Cc: y");
 }
 
 static void values(void **st)

@@ -345,6 +345,8 @@ static void run_end(struct yr_run *cur, struct yr_run *best)
 {
 	if (cur->omax != INF && cur->omax - cur->omin > YR_RE_SPREAD)
 		cur->omax = INF;
+	if (cur->omax == INF)
+		cur->omin = 0; /* so that a find tells where the run begins */
 	if (re_score(cur) > re_score(best))
 		*best = *cur;
 	cur->len = 0;
@@ -372,7 +374,7 @@ uint32_t yr_regex_run(const char *re, size_t n, int wide, struct yr_run *out)
 		quantifier(re, n, &i, &qmin, &qmax);
 		if (lit && qmin) {
 			if (!cur.len)
-				cur.omin = lo, cur.omax = hi;
+				cur.omin = lo, cur.omax = hi, cur.at = (uint32_t)at;
 			put(&cur, b, wide);
 		}
 		lo = add_sat(lo, mul_sat(mul_sat(ilo, qmin), k));
@@ -427,7 +429,7 @@ static size_t branch_runs(const char *re, size_t n, int wide,
 		if (nr == max ||
 		    yr_regex_run(re + start, k - start, wide, &out[nr]) < 2)
 			return 0;
-		nr++;
+		out[nr++].at = UINT32_MAX; /* in a branch: no tail of re */
 		start = ++k;
 	}
 	return nr;

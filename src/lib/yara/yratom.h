@@ -26,6 +26,7 @@ struct yr_run {
 	uint8_t b[YR_RUN_MAX];
 	uint32_t len;
 	uint32_t omin, omax;	/* its first byte after the string's start */
+	uint32_t at;		/* a regex's: where in its text it begins */
 };
 
 /* The best run of fixed bytes (two at least) of a hex program's top
@@ -36,10 +37,11 @@ int yr_hex_run(const struct yr_hex_seq *prog, struct yr_run *out);
 /* A run of literal bytes every match of regex re (n bytes) holds, in its
  * ascii or wide form, outside groups, alternatives and optional parts,
  * with the range of its distances from the match's start (from what lies
- * before it; omax UINT32_MAX: anywhere after the start): four bytes at a
- * place that varies by at most YR_RE_SPREAD first, then four anywhere,
- * then two or three. Its length (0: none, as when an alternative is at
- * the top). */
+ * before it; omax UINT32_MAX and omin 0: anywhere after the start) and
+ * where in re it begins (at: what follows in re from there matches from
+ * the run's place in every match): four bytes at a place that varies by
+ * at most YR_RE_SPREAD first, then four anywhere, then two or three. Its
+ * length (0: none, as when an alternative is at the top). */
 uint32_t yr_regex_run(const char *re, size_t n, int wide, struct yr_run *out);
 /* Runs every match of a regex holds one of: the runs of the branches of
  * an alternative at its top or in a group that begins it (each of two

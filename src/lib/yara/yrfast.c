@@ -162,11 +162,11 @@ static int on_anchor(void *ctx, const struct anchor *a, size_t at)
 		st->rule_hit[st->f->rule_of[k]] = 1;
 	}
 	if (a->omax == UINT32_MAX) { /* anywhere: the whole buffer */
-		st->state[k] = OPEN;
-		return 0;
+		st->state[k] = OPEN; /* the run's places noted, for its tail */
+		if (cand_add(&st->cv[k], at - a->omin, at - a->omin) < 0)
+			st->err = VIGIL_ENOMEM;
+		return st->err != 0;
 	}
-	if (st->state[k] == OPEN)
-		return 0;
 	if (cand_add(&st->cv[k], at - (at > a->omax ? a->omax : at),
 		     at - a->omin) < 0) {
 		st->err = VIGIL_ENOMEM;
@@ -283,6 +283,29 @@ static int whole(struct yr_fast_state *st, size_t k, const char **why)
 	return rc;
 }
 
+/* For a string whose run may lie anywhere: 1 if what must follow the run
+ * matches at one of the places it was found (or nothing tells), so that
+ * the whole buffer is worth searching. */
+static int tails_match(struct yr_fast_state *st, size_t k)
+{
+	const struct fstr *fs = &st->f->str[k];
+	struct cvec *v = &st->cv[k];
+	size_t c, i;
+	int w;
+
+	if ((fs->forms & FS_ASCII && !fs->tail[0]) ||
+	    (fs->forms & FS_WIDE && !fs->tail[1]))
+		return 1;
+	for (c = 0; c < v->n; c++)
+		for (i = v->c[c].lo; i <= v->c[c].hi && i < st->len; i++)
+			for (w = 0; w < 2; w++)
+				if (fs->tail[w] &&
+				    pcre2_match(fs->tail[w], st->buf, st->len, i,
+						0, st->md, NULL) >= 0)
+					return 1;
+	return 0;
+}
+
 /* The evaluator's source: rule r's strings, matched now. */
 static int rule_strings(void *ctx, size_t r, const struct yr_matches **sm,
 			const char **why)
@@ -298,7 +321,10 @@ static int rule_strings(void *ctx, size_t r, const struct yr_matches **sm,
 			rc = whole(st, k, why);
 		} else if (st->state[k] == OPEN) {
 			st->state[k] = DONE;
-			st->status[k] = (uint8_t)(rc = whole(st, k, why));
+			st->sm[k].n = 0;
+			if (tails_match(st, k))
+				rc = whole(st, k, why);
+			st->status[k] = (uint8_t)rc;
 		} else if (st->state[k] == TOUCHED) {
 			st->state[k] = DONE;
 			st->status[k] = (uint8_t)(rc = verify(st, k));

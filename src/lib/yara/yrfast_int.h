@@ -27,6 +27,8 @@ struct fstr {
 	struct yr_b64set *b64;	/* base64's patterns, for such a string */
 	pcre2_code *re[2];	/* a regex's code, ascii and wide */
 	pcre2_code *at[2];	/* the same anchored, to verify a start */
+	pcre2_code *tail[2];	/* what follows its run that may lie
+				 * anywhere, anchored (yrfbuild.c) */
 };
 
 struct yr_fast {

@@ -105,6 +105,25 @@ static int hex_runs(struct fstr *fs, size_t str, struct runs *rs)
 /* Branches of a regex looked for one by one at most. */
 #define YR_REGEX_RUNS 64
 
+/* For a run that may lie anywhere in a match, and begins at a known
+ * place of the regex: the rest of the regex from there, anchored, which
+ * must match where the run is found before the whole buffer is searched.
+ * 0, or VIGIL_ENOMEM (a tail PCRE2 refuses is none). */
+static int tail(struct fstr *fs, const struct yr_run *run, int wide)
+{
+	struct yr_string t = *fs->s;
+	int nomem;
+
+	if (run->omax != UINT32_MAX || run->at == UINT32_MAX ||
+	    run->at >= t.len)
+		return 0;
+	t.value += run->at;
+	t.len -= run->at;
+	if ((fs->tail[wide] = yr_regex_code(&t, wide, 1, &nomem)) != NULL)
+		pcre2_jit_compile(fs->tail[wide], PCRE2_JIT_COMPLETE);
+	return nomem ? VIGIL_ENOMEM : 0;
+}
+
 static int regex_runs(struct fstr *fs, size_t str, struct runs *rs)
 {
 	struct yr_run runs[YR_REGEX_RUNS], *r;
@@ -123,6 +142,8 @@ static int regex_runs(struct fstr *fs, size_t str, struct runs *rs)
 				   YR_REGEX_RUNS);
 		if (!nr)
 			return 0;
+		if (nr == 1 && tail(fs, &runs[0], wide) < 0)
+			return VIGIL_ENOMEM;
 		for (k = 0; k < nr; k++) {
 			if (!(r = run_new(rs, str)))
 				return VIGIL_ENOMEM;
@@ -332,6 +353,8 @@ void yr_fast_free(struct yr_fast *f)
 		pcre2_code_free(fs->re[1]);
 		pcre2_code_free(fs->at[0]);
 		pcre2_code_free(fs->at[1]);
+		pcre2_code_free(fs->tail[0]);
+		pcre2_code_free(fs->tail[1]);
 	}
 	anchors_free(&f->anchors);
 	yr_pairs_free(&f->pairs);
