@@ -80,7 +80,7 @@ int yr_hex_run(const struct yr_hex_seq *prog, struct yr_run *out)
 	int best = 0;
 
 	while (i < prog->n) {
-		struct yr_run r = { .len = 0, .omin = lo, .omax = hi };
+		struct yr_run r = { .len = 0, .omin = lo, .omax = hi, .at = i };
 
 		for (; i < prog->n && fixed(&prog->items[i]); i++) {
 			if (r.len < YR_RUN_MAX)
@@ -90,6 +90,7 @@ int yr_hex_run(const struct yr_hex_seq *prog, struct yr_run *out)
 			hi = add_sat(hi, 1);
 		}
 		r.len = r.len < YR_RUN_MAX ? r.len : YR_RUN_MAX;
+		r.end = i;
 		if (r.len >= 2 && r.omax != INF &&
 		    r.omax - r.omin <= YR_RUN_SPREAD && score(&r) > best) {
 			best = score(&r);

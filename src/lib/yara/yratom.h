@@ -26,7 +26,9 @@ struct yr_run {
 	uint8_t b[YR_RUN_MAX];
 	uint32_t len;
 	uint32_t omin, omax;	/* its first byte after the string's start */
-	uint32_t at;		/* a regex's: where in its text it begins */
+	uint32_t at;		/* a regex's: where in its text it begins;
+				 * a hex string's: its first item */
+	uint32_t end;		/* a hex string's: the item after it */
 };
 
 /* The best run of fixed bytes (two at least) of a hex program's top

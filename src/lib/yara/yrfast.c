@@ -148,13 +148,33 @@ add:
 	return 0;
 }
 
+/* A hex string's run found at buf[at] by anchor a: 0 if what follows the
+ * run in the string cannot match after it, so that no start is noted. */
+static int hex_rest(const struct yr_fast_state *st, const struct anchor *a,
+		    size_t at, uint32_t k)
+{
+	const struct fstr *fs = &st->f->str[k];
+	struct yr_hex_seq rest = fs->hex;
+	size_t from = at - (a->omin - st->f->run_omin[a->id]), end;
+	uint64_t steps = 0;
+
+	if (fs->s->kind != YS_HEX || fs->run_end >= fs->hex.n)
+		return 1;
+	rest.items += fs->run_end;
+	rest.n -= fs->run_end;
+	from += fs->run_end - fs->run_at;
+	return from <= st->len &&
+	       yr_hex_at(&rest, st->buf, st->len, from, &steps, &end) != 0;
+}
+
 /* An anchor found at buf[at]: its string's starts noted. */
 static int on_anchor(void *ctx, const struct anchor *a, size_t at)
 {
 	struct yr_fast_state *st = ctx;
 	uint32_t k = st->f->run_str[a->id];
 
-	if (st->f->how[k] != FS_ANCHORED || at < a->omin)
+	if (st->f->how[k] != FS_ANCHORED || at < a->omin ||
+	    !hex_rest(st, a, at, k))
 		return 0;
 	if (!st->state[k]) {
 		st->state[k] = TOUCHED;

@@ -24,6 +24,8 @@ struct fstr {
 	uint8_t forms;		/* FS_ASCII | FS_WIDE */
 	int have_hex;
 	struct yr_hex_seq hex;	/* a hex string's program */
+	uint32_t run_at, run_end; /* its run's items; the rest after it is
+				   * tested where the run is found */
 	struct yr_b64set *b64;	/* base64's patterns, for such a string */
 	pcre2_code *re[2];	/* a regex's code, ascii and wide */
 	pcre2_code *at[2];	/* the same anchored, to verify a start */
@@ -40,6 +42,7 @@ struct yr_fast {
 	size_t nstr;
 	size_t *first;		/* per rule, and one past: its first string */
 	uint32_t *run_str;	/* per anchor id (a run): its string */
+	uint32_t *run_omin;	/* per run: its least distance from the start */
 	size_t nruns;
 	struct anchors anchors;
 	struct yr_pairs pairs;	/* the runs too short for an anchor */

@@ -99,6 +99,8 @@ static int hex_runs(struct fstr *fs, size_t str, struct runs *rs)
 	if (!(r = run_new(rs, str)))
 		return VIGIL_ENOMEM;
 	*r = run;
+	fs->run_at = run.at;
+	fs->run_end = run.end;
 	return 1;
 }
 
@@ -240,6 +242,10 @@ static int enter_runs(struct yr_fast *f)
 	}
 	f->run_str = rs.str;
 	f->nruns = rs.n;
+	if (!rc && !(f->run_omin = calloc(rs.n + 1, sizeof(*f->run_omin))))
+		rc = VIGIL_ENOMEM;
+	for (k = 0; k < rs.n && !rc; k++)
+		f->run_omin[k] = rs.r[k].omin;
 	free(rs.r);
 	free(ar);
 	free(has);
@@ -364,6 +370,7 @@ void yr_fast_free(struct yr_fast *f)
 	free(f->rule_of);
 	free(f->first);
 	free(f->run_str);
+	free(f->run_omin);
 	free(f);
 }
 
