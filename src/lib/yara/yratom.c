@@ -325,10 +325,11 @@ static void seq_bounds(const char *re, size_t s, size_t e, int depth,
 	}
 }
 
-/* A run's worth for a regex: four bytes at a bounded place first (the
- * narrower the better), then four bytes anywhere (the string is then
- * matched over the whole buffer where one is found), then two or three
- * bytes likewise; the longer within each. */
+/* A run's worth for a regex: four bytes at a bounded place first, then
+ * four bytes anywhere (the string is then matched over the whole buffer
+ * where one is found), then two or three bytes likewise; within each, a
+ * byte more is worth half a start less to verify where the run is found
+ * (a longer run is rarer, each start one more match to try). */
 static int re_score(const struct yr_run *r)
 {
 	uint32_t spread = r->omax == INF ? INF : r->omax - r->omin;
@@ -336,8 +337,8 @@ static int re_score(const struct yr_run *r)
 
 	if (r->len < 2)
 		return 0;
-	return (r->len >= 4 ? 2000 : 0) + bounded * 1500 + (int)r->len * 8 -
-	       (bounded ? (int)(spread / 64) : 0);
+	return (r->len >= 4 ? 4000 : 0) + bounded * 3000 + (int)r->len * 8 -
+	       (bounded ? (int)spread * 16 : 0);
 }
 
 /* Ends the run being read: kept in *best if worth more; a run whose

@@ -158,8 +158,6 @@ static int hex_rest(const struct yr_fast_state *st, const struct anchor *a,
 	size_t from = at - (a->omin - st->f->run_omin[a->id]), end;
 	uint64_t steps = 0;
 
-	if (fs->s->kind != YS_HEX || fs->run_end >= fs->hex.n)
-		return 1;
 	rest.items += fs->run_end;
 	rest.n -= fs->run_end;
 	from += fs->run_end - fs->run_at;
@@ -173,8 +171,8 @@ static int on_anchor(void *ctx, const struct anchor *a, size_t at)
 	struct yr_fast_state *st = ctx;
 	uint32_t k = st->f->run_str[a->id];
 
-	if (st->f->how[k] != FS_ANCHORED || at < a->omin ||
-	    !hex_rest(st, a, at, k))
+	if (!(st->f->how[k] & FS_ANCHORED) || at < a->omin ||
+	    ((st->f->how[k] & FS_REST) && !hex_rest(st, a, at, k)))
 		return 0;
 	if (!st->state[k]) {
 		st->state[k] = TOUCHED;

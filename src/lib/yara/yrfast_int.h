@@ -13,6 +13,7 @@
 enum {
 	FS_ANCHORED = 1,	/* found through its runs' anchors */
 	FS_ALWAYS = 2,		/* the reference matcher over every buffer */
+	FS_REST = 4,		/* in how[]: a hex string's rest to test */
 };
 
 #define FS_ASCII 1u		/* forms of a text or regex string */
@@ -36,7 +37,9 @@ struct fstr {
 struct yr_fast {
 	const struct yr_ruleset *rs;
 	struct fstr *str;
-	uint8_t *how;		/* per string: str[k].how, packed for the scan */
+	uint8_t *how;		/* per string: str[k].how, packed for the scan,
+				 * with FS_REST for a hex string with items
+				 * after its run */
 	uint32_t *rule_of;	/* per string: its rule */
 	uint8_t *needs;		/* per rule: false unless a string is found */
 	size_t nstr;

@@ -237,7 +237,10 @@ static int enter_runs(struct yr_fast *f)
 	if (!rc)
 		rc = enter_pairs(f, &rs, has);
 	for (k = 0; k < f->nstr; k++) {
-		f->how[k] = f->str[k].how;
+		const struct fstr *fs = &f->str[k];
+
+		f->how[k] = fs->how | (fs->how == FS_ANCHORED && fs->have_hex &&
+				       fs->run_end < fs->hex.n ? FS_REST : 0);
 		f->nanchored += f->str[k].how == FS_ANCHORED;
 	}
 	f->run_str = rs.str;
@@ -301,7 +304,7 @@ static int skippable(struct yr_fast *f)
 
 		for (k = f->first[r]; k < f->first[r + 1]; k++) {
 			f->rule_of[k] = (uint32_t)r;
-			ok &= f->how[k] == FS_ANCHORED;
+			ok &= (f->how[k] & ~FS_REST) == FS_ANCHORED;
 		}
 		f->needs[r] = (uint8_t)ok;
 	}
