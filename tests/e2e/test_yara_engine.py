@@ -84,6 +84,18 @@ def test_module_rules_and_vdb(tmp_path, vigil):
     assert b.rc == 2 and "bad.yar:1:21: undefined identifier" in b.err
 
 
+def test_common_externals(tmp_path, vigil):
+    """Public rules use the externals LOKI and THOR define; they load, with
+    empty values."""
+    y = tmp_path / "e.yar"
+    y.write_text('rule E { strings: $a = "ext-test" condition: $a and '
+                 'not (filename matches /\\.exe$/) and extension == "" }\n')
+    f = tmp_path / "f"
+    f.write_bytes(b"an ext-test here")
+    v = vigil("scan", "-d", y, f)
+    assert v.found() == {str(f): {"YARA.E"}}, v.err
+
+
 def test_vigild_serves_yara(tmp_path):
     db = tmp_path / "db"
     db.mkdir()

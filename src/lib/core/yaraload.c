@@ -17,15 +17,31 @@
 #include "vigil/vigil.h"
 #include "yara/yrapi_int.h"
 
+/* The external variables that scanners built on YARA define for each file
+ * (LOKI's and THOR's set, which public rules use): defined here, empty, so
+ * that the rules compile; an object's own values are not given yet. */
+static const char *const externals[] = { "filename", "filepath",
+					  "extension", "filetype", "owner" };
+
+static int new_set(struct vigil_engine *e)
+{
+	struct vigil_yara_options o = { sizeof(o), e->opts.log,
+					e->opts.log_ctx };
+	size_t i;
+	int rc = vigil_yara_new(&e->yara, &o);
+
+	for (i = 0; !rc && i < sizeof(externals) / sizeof(*externals); i++)
+		rc = vigil_yara_define(e->yara, externals[i], "\"\"");
+	return rc;
+}
+
 int yaraload_add(void *engine, const char *name, const uint8_t *buf,
 		 size_t len)
 {
 	struct vigil_engine *e = engine;
-	struct vigil_yara_options o = { sizeof(o), e->opts.log,
-					e->opts.log_ctx };
 	int rc;
 
-	if (!e->yara && (rc = vigil_yara_new(&e->yara, &o)) != 0)
+	if (!e->yara && (rc = new_set(e)) != 0)
 		return rc;
 	return vigil_yara_add_memory(e->yara, name, buf, len, NULL);
 }
