@@ -615,7 +615,13 @@ struct vigil_yara_options {
 	size_t size;		/* sizeof(struct vigil_yara_options) */
 	vigil_log_fn log;	/* compiler errors, "file:line:column: ..." */
 	void *log_ctx;
+	unsigned flags;		/* VIGIL_YARA_* below */
 };
+
+#define VIGIL_YARA_WARN_SLOW 0x1u /* at compile, a warning for each string
+				   * without two fixed bytes to look for,
+				   * matched over every file (as yarac's
+				   * "may slow down scanning") */
 
 /*
  * vigil_yara_new -- an empty rule set, to add rules to. opts may be NULL.

@@ -254,7 +254,9 @@ static void scan_all(struct yara_run *run)
 
 static void log_error(void *ctx, int level, const char *msg)
 {
-	(void)ctx;
+	unsigned long *warnings = ctx;
+
+	*warnings += level == VIGIL_LOG_WARNING;
 	fprintf(stderr, "%s: %s\n", level == VIGIL_LOG_ERROR ? "error" : "warning",
 		msg);
 }
@@ -320,12 +322,11 @@ static int define(struct vigil_yara *y, char *arg)
 	return 0;
 }
 
-/* The options into o (defines into y): the index of the first operand,
- * or -1 after an error, -2 after --help. */
-static int options(int argc, char **argv, struct yara_opts *o,
-		   struct vigil_yara *y)
+/* The options into o: the index of the first operand, or -1 after an
+ * error, -2 after --help. */
+static int options(int argc, char **argv, struct yara_opts *o)
 {
-	int ch, bad = 0;
+	int ch;
 
 	while ((ch = getopt_long(argc, argv, "sLmgecni:t:l:d:rNz:p:wh",
 				 yara_long, NULL)) != -1) {
@@ -340,7 +341,13 @@ static int options(int argc, char **argv, struct yara_opts *o,
 		case 'i': o->identifier = optarg; break;
 		case 't': o->tag = optarg; break;
 		case 'l': o->max_rules = atol(optarg); break;
-		case 'd': bad |= define(y, optarg); break;
+		case 'd':
+			if (o->ndefines == YARA_MAX_DEFINES) {
+				fprintf(stderr, "error: too many -d\n");
+				return -1;
+			}
+			o->defines[o->ndefines++] = optarg;
+			break;
 		case 'r': o->recursive = 1; break;
 		case 'N': o->follow_symlinks = 0; break;
 		case 'z': o->skip_larger = strtoull(optarg, NULL, 10); break;
@@ -361,7 +368,7 @@ static int options(int argc, char **argv, struct yara_opts *o,
 		usage(stderr);
 		return -1;
 	}
-	return bad ? -1 : optind;
+	return optind;
 }
 
 /* The target: a file, or a directory's files. 0, or 1 after an error. */
@@ -393,22 +400,26 @@ static int summary(const struct yara_run *run)
 int cmd_yara(int argc, char **argv)
 {
 	struct yara_opts o = { .follow_symlinks = 1, .threads = 1 };
-	struct vigil_yara_options yo = { sizeof(yo), log_error, NULL };
+	unsigned long warnings = 0;
+	struct vigil_yara_options yo = { sizeof(yo), log_error, &warnings, 0 };
 	struct targets t = { 0 };
 	struct yara_run run = { .o = &o, .t = &t };
 	struct vigil_yara *y;
 	int first, i, rc = 1;
 
+	if ((first = options(argc, argv, &o)) < 0)
+		return first == -2 ? 0 : 1;
+	yo.flags = o.no_warnings ? 0 : VIGIL_YARA_WARN_SLOW;
 	if (vigil_yara_new(&y, &yo) != 0)
 		return 1;
-	if ((first = options(argc, argv, &o, y)) < 0) {
-		vigil_yara_free(y);
-		return first == -2 ? 0 : 1;
-	}
+	for (i = 0; i < o.ndefines; i++)
+		if (define(y, o.defines[i]) != 0)
+			goto out;
+
 	for (i = first; i < argc - 1; i++)
 		if (add_rules(y, argv[i]) != 0)
 			goto out;
-	if (vigil_yara_compile(y) != 0 ||
+	if (vigil_yara_compile(y) != 0 || (warnings && o.fail_on_warnings) ||
 	    find_targets(&o, argv[argc - 1], &t, &run.single) != 0 ||
 	    scan_confine(0) < 0)
 		goto out;

@@ -10,6 +10,8 @@
 
 #include "vigil/vigil.h"
 
+#define YARA_MAX_DEFINES 256
+
 struct yara_opts {
 	int strings, lengths, meta, tags, namespaces, count, negate;
 	int recursive, no_warnings, fail_on_warnings, json;
@@ -19,6 +21,8 @@ struct yara_opts {
 	unsigned long long skip_larger;	/* -z, 0 none */
 	const char *identifier;		/* -i */
 	const char *tag;		/* -t */
+	char *defines[YARA_MAX_DEFINES]; /* -d VAR=VALUE */
+	int ndefines;
 };
 
 /* Prints a rule that matched (yara's format). */

@@ -98,6 +98,24 @@ def test_namespaces_and_json(case):
     assert got == {tuple(x.split(" ", 1)) for x in plain.stdout.splitlines()}
 
 
+def test_slow_strings_warned_as_yara(tmp_path, case):
+    """A string with nothing fixed to look for is warned of, and
+    --fail-on-warnings makes that an error, as yara; -w silences it."""
+    slow = tmp_path / "slow.yar"
+    slow.write_text("rule loose { strings: $c = /[a-z]+/ condition: $c }\n"
+                    "rule h { strings: $h = { 4? ?? 5? } condition: $h }\n")
+    fine = tmp_path / "fine.yar"
+    fine.write_text('rule two { strings: $b = "ab" condition: $b }\n')
+    files = str(case / "files")
+    for rules, want in ((slow, 1), (fine, 0)):
+        y = run(["yara", "--fail-on-warnings", str(rules), files])
+        v = run([VIGIL, "yara", "--fail-on-warnings", str(rules), files])
+        assert y.returncode == v.returncode == want, (rules, v.stderr)
+    v = run([VIGIL, "yara", str(slow), files])
+    assert v.returncode == 0 and v.stderr.count("may slow down") == 2
+    assert run([VIGIL, "yara", "-w", str(slow), files]).stderr == ""
+
+
 def test_errors_as_yara(case, tmp_path):
     bad = tmp_path / "bad.yar"
     bad.write_text("rule x { condition: y }\n")

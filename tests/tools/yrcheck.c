@@ -23,7 +23,7 @@ static void say(void *ctx, int level, const char *msg)
 static int check(const char *path, char *const *defs, int ndefs)
 {
 	char err[1024] = "";
-	struct vigil_yara_options o = { sizeof(o), say, err };
+	struct vigil_yara_options o = { sizeof(o), say, err, 0 };
 	struct vigil_yara *y;
 	int i, rc;
 

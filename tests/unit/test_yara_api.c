@@ -70,7 +70,7 @@ static int note(void *ctx, const struct vigil_yara_rule *r)
 
 static struct vigil_yara *compiled(void)
 {
-	struct vigil_yara_options o = { sizeof(o), logger, NULL };
+	struct vigil_yara_options o = { sizeof(o), logger, NULL, 0 };
 	struct vigil_yara *y;
 
 	assert_int_equal(vigil_yara_new(&y, &o), 0);
@@ -123,7 +123,7 @@ static void scans(void **st)
 
 static void errors(void **st)
 {
-	struct vigil_yara_options o = { sizeof(o), logger, NULL };
+	struct vigil_yara_options o = { sizeof(o), logger, NULL, 0 };
 	struct vigil_yara *y;
 	struct vigil_yara_scanner *s;
 
@@ -145,11 +145,52 @@ static void errors(void **st)
 	vigil_yara_free(y);
 }
 
+static int nwarned;
+
+static void count(void *ctx, int level, const char *msg)
+{
+	(void)ctx;
+	nwarned += level == VIGIL_LOG_WARNING;
+	if (level == VIGIL_LOG_WARNING)
+		snprintf(logged, sizeof(logged), "%s", msg);
+}
+
+static void slow_strings(void **st)
+{
+	static const char src[] =
+		"rule fast { strings: $a = \"fourbytes\" condition: $a }\n"
+		"rule two { strings: $b = \"ab\" condition: $b }\n"
+		"rule loose { strings: $c = /[a-z]+/ condition: $c }\n";
+	struct vigil_yara_options o = { sizeof(o), count, NULL,
+					VIGIL_YARA_WARN_SLOW };
+	struct vigil_yara *y;
+
+	(void)st;
+	nwarned = 0;
+	assert_int_equal(vigil_yara_new(&y, &o), 0);
+	assert_int_equal(vigil_yara_add_memory(y, "s.yar", src, sizeof(src) - 1,
+					       NULL), 0);
+	assert_int_equal(vigil_yara_compile(y), 0);
+	assert_int_equal(nwarned, 1); /* two bytes are no warning (as yara) */
+	assert_non_null(strstr(logged, "s.yar:3: string $c in rule loose may "
+				       "slow down scanning"));
+	vigil_yara_free(y);
+	o.flags = 0; /* not asked for: none */
+	nwarned = 0;
+	assert_int_equal(vigil_yara_new(&y, &o), 0);
+	assert_int_equal(vigil_yara_add_memory(y, "s.yar", src, sizeof(src) - 1,
+					       NULL), 0);
+	assert_int_equal(vigil_yara_compile(y), 0);
+	assert_int_equal(nwarned, 0);
+	vigil_yara_free(y);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(scans),
 		cmocka_unit_test(errors),
+		cmocka_unit_test(slow_strings),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -26,7 +26,7 @@ static const char *const externals[] = { "filename", "filepath",
 static int new_set(struct vigil_engine *e)
 {
 	struct vigil_yara_options o = { sizeof(o), e->opts.log,
-					e->opts.log_ctx };
+					e->opts.log_ctx, 0 };
 	size_t i;
 	int rc = vigil_yara_new(&e->yara, &o);
 

@@ -5,6 +5,8 @@
  * rule (metadata, string names) made at compile.
  */
 #include <errno.h>
+#include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,13 +25,15 @@ int vigil_yara_new(struct vigil_yara **out,
 	struct vigil_yara *y;
 
 	*out = NULL;
-	if (opts && opts->size < sizeof(*opts))
+	if (opts && opts->size < offsetof(struct vigil_yara_options, flags))
 		return VIGIL_EINVAL;
 	if (!(y = calloc(1, sizeof(*y))))
 		return VIGIL_ENOMEM;
 	if (opts) {
 		y->log = opts->log;
 		y->log_ctx = opts->log_ctx;
+		if (opts->size >= sizeof(*opts))
+			y->flags = opts->flags;
 	}
 	*out = y;
 	return 0;
@@ -229,6 +233,26 @@ static int view(struct vigil_yara *y, size_t r)
 	return 0;
 }
 
+/* yarac's warning for each string that will be slow to look for. */
+static void warn_slow(const struct vigil_yara *y)
+{
+	const struct yr_ruleset *rs = &y->rs;
+	size_t r, k;
+	char msg[512];
+
+	for (r = 0; y->log && r < rs->nrules; r++)
+		for (k = 0; k < rs->rules[r].nstrings; k++) {
+			if (yr_fast_slow(y->fast, r, k) < 2)
+				continue; /* a short run warns yara of nothing */
+			snprintf(msg, sizeof(msg), "%s:%u: string $%s in rule "
+				 "%s may slow down scanning (no two fixed bytes "
+				 "to look for: it is matched over every file)",
+				 rs->rules[r].file, rs->rules[r].strings[k].line,
+				 rs->rules[r].strings[k].id, rs->rules[r].name);
+			y->log(y->log_ctx, VIGIL_LOG_WARNING, msg);
+		}
+}
+
 int vigil_yara_compile(struct vigil_yara *y)
 {
 	size_t r;
@@ -245,6 +269,8 @@ int vigil_yara_compile(struct vigil_yara *y)
 			return rc;
 	if ((rc = yr_fast_build(&y->rs, &y->fast)) != 0)
 		return rc;
+	if (y->flags & VIGIL_YARA_WARN_SLOW)
+		warn_slow(y);
 	y->state = YRAPI_COMPILED;
 	return 0;
 }

@@ -35,6 +35,7 @@ struct vigil_yara {
 	struct yrapi_view *views;
 	vigil_log_fn log;
 	void *log_ctx;
+	unsigned flags;		/* VIGIL_YARA_* */
 	int state;
 };
 

@@ -89,6 +89,7 @@ struct yr_rule {
 	const char *name;
 	const char *ns;		/* its namespace ("default" unless named) */
 	const char *key;	/* "ns:name", what the rules are indexed by */
+	const char *file;	/* where it was read, for messages */
 	unsigned flags;		/* YR_RULE_* */
 	unsigned line;
 	const char **tags;

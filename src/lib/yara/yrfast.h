@@ -34,6 +34,11 @@ int yr_fast_eval(const struct yr_fast *f, struct yr_fast_state *st,
 		 const uint8_t *buf, size_t len, const struct yr_external *ext,
 		 size_t next, uint8_t *result, const char **why);
 
+/* Whether string k (in rule order) is slow to look for: 0; 1, its run is
+ * two or three bytes (or NUL and 0xff only) and is found often; 2, it has
+ * none and is matched over every buffer. */
+int yr_fast_slow(const struct yr_fast *f, size_t rule, size_t k);
+
 /* After yr_fast_eval() returned 0: rule r's strings' matches (one per
  * string, in order), valid until the state's next scan. */
 const struct yr_matches *yr_fast_matches(const struct yr_fast_state *st,

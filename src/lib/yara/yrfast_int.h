@@ -42,6 +42,7 @@ struct yr_fast {
 				 * after its run */
 	uint32_t *rule_of;	/* per string: its rule */
 	uint8_t *needs;		/* per rule: false unless a string is found */
+	uint8_t *slow;		/* per string: yr_fast_slow() */
 	size_t nstr;
 	size_t *first;		/* per rule, and one past: its first string */
 	uint32_t *run_str;	/* per anchor id (a run): its string */

@@ -192,14 +192,17 @@ static int enter_pairs(struct yr_fast *f, const struct runs *rs,
 	size_t k, n = 0;
 	int rc;
 
-	if (!pr)
+	if (!pr || !(f->slow = calloc(f->nstr + 1, 1))) {
+		free(pr);
 		return VIGIL_ENOMEM;
+	}
 	for (k = 0; k < rs->n; k++) {
 		struct fstr *fs = &f->str[rs->str[k]];
 		const struct yr_run *r = &rs->r[k];
 
 		if (has[k])
 			continue;
+		f->slow[rs->str[k]] = 1;
 		if (r->len < 2)
 			fs->how = FS_ALWAYS;
 		else
@@ -239,6 +242,8 @@ static int enter_runs(struct yr_fast *f)
 	for (k = 0; k < f->nstr; k++) {
 		const struct fstr *fs = &f->str[k];
 
+		if (fs->how == FS_ALWAYS && f->slow)
+			f->slow[k] = 2;
 		f->how[k] = fs->how | (fs->how == FS_ANCHORED && fs->have_hex &&
 				       fs->run_end < fs->hex.n ? FS_REST : 0);
 		f->nanchored += f->str[k].how == FS_ANCHORED;
@@ -370,11 +375,17 @@ void yr_fast_free(struct yr_fast *f)
 	free(f->str);
 	free(f->how);
 	free(f->needs);
+	free(f->slow);
 	free(f->rule_of);
 	free(f->first);
 	free(f->run_str);
 	free(f->run_omin);
 	free(f);
+}
+
+int yr_fast_slow(const struct yr_fast *f, size_t rule, size_t k)
+{
+	return f->slow ? f->slow[f->first[rule] + k] : 0;
 }
 
 void yr_fast_stats(const struct yr_fast *f, struct yr_fast_stats *out)

@@ -309,6 +309,12 @@ static void rule(struct yr_parser *p, unsigned flags)
 	}
 	r.name = keep(p, p->tok.text, p->tok.text_len);
 	r.ns = namespace_name(p);
+	if (!p->file) {
+		const char *f = p->o && p->o->file ? p->o->file : "<rules>";
+
+		p->file = keep(p, f, strlen(f));
+	}
+	r.file = p->file;
 	r.key = rule_key(p, r.ns, r.name);
 	yr_next(p);
 	if (yr_accept(p, YT_COLON))

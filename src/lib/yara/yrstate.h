@@ -55,6 +55,7 @@ struct yr_parser {
 	int nvars;
 	int in_for_of;		/* "$", "#", "@" and "!" alone are allowed */
 	const char *ns;		/* the namespace, kept in the arena */
+	const char *file;	/* the file's name, kept in the arena */
 	int depth;
 };
 
