@@ -2,11 +2,15 @@
 YARA.<rule>, as clamscan does (less its .UNOFFICIAL), on the same rules
 and files clamscan reads (ClamAV's subset of YARA: text and hex strings,
 any/all/N of); .yar files beside ClamAV signatures in a database
-directory both detect; a rule that needs a module is counted as skipped
+directory and in a .cld both detect; the externals public rules use
+load; a rule that needs a module is counted as skipped
 and said so; a .vdb refuses YARA rules rather than drop them; vigild
 serving a directory with a .yar answers clamd's protocol with the rule."""
-import os
+import gzip
+import hashlib
+import io
 import random
+import tarfile
 
 import daemon
 from conftest import run
@@ -94,6 +98,29 @@ def test_common_externals(tmp_path, vigil):
     f.write_bytes(b"an ext-test here")
     v = vigil("scan", "-d", y, f)
     assert v.found() == {str(f): {"YARA.E"}}, v.err
+
+
+def test_rules_inside_a_cld(tmp_path, vigil):
+    """A .cld (a database container, as freshclam keeps them; unsigned)
+    holding a .yar beside a .ndb: both detect."""
+    tar = io.BytesIO()
+    with tarfile.open(fileobj=tar, mode="w", format=tarfile.GNU_FORMAT) as t:
+        for name, body in (("in.yar", b'rule InCld { strings: $a = '
+                            b'"inside-a-cld" condition: $a }\n'),
+                           ("in.ndb", b"Ndb.InCld:0:*:%s\n"
+                            % b"ndb-in-cld".hex().encode())):
+            info = tarfile.TarInfo(name)
+            info.size = len(body)
+            t.addfile(info, io.BytesIO(body))
+    gz = gzip.compress(tar.getvalue())
+    hdr = ("ClamAV-VDB:03 Dec 2026 10-00 +0000:9:2:216:%s:nosig:test:"
+           "1795600000" % hashlib.md5(gz).hexdigest())
+    cld = tmp_path / "test.cld"
+    cld.write_bytes(hdr.encode().ljust(512, b" ") + gz)
+    f = tmp_path / "f"
+    f.write_bytes(b"... inside-a-cld ... ndb-in-cld ...")
+    v = vigil("scan", "--allmatch", "-d", cld, f)
+    assert v.found() == {str(f): {"YARA.InCld", "Ndb.InCld"}}, v.err
 
 
 def test_vigild_serves_yara(tmp_path):
