@@ -185,12 +185,43 @@ static void slow_strings(void **st)
 	vigil_yara_free(y);
 }
 
+/* A regular expression PCRE2 gives up on (its stack or match limits) is a
+ * limit reached, not a rule that did not match. */
+static void regex_given_up(void **st)
+{
+	static const char src[] = "rule r { strings: $r = /(a|b)*c/ "
+				  "condition: $r }";
+	struct vigil_yara *y;
+	struct vigil_yara_scanner *s;
+	struct seen seen;
+	size_t n = 1u << 20, i;
+	char *data = malloc(n);
+
+	(void)st;
+	assert_non_null(data);
+	for (i = 0; i < n; i++)
+		data[i] = "ab"[i & 1];
+	assert_int_equal(vigil_yara_new(&y, NULL), 0);
+	assert_int_equal(vigil_yara_add_memory(y, "r.yar", src, sizeof(src) - 1,
+					       NULL), 0);
+	assert_int_equal(vigil_yara_compile(y), 0);
+	assert_int_equal(vigil_yara_scanner_new(y, &s), 0);
+	memset(&seen, 0, sizeof(seen));
+	assert_int_equal(vigil_yara_scan_buffer(s, data, n, 0, note, &seen), 0);
+	assert_int_equal(seen.n, 1);
+	assert_int_equal(seen.status[0], VIGIL_YARA_LIMIT);
+	vigil_yara_scanner_free(s);
+	vigil_yara_free(y);
+	free(data);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(scans),
 		cmocka_unit_test(errors),
 		cmocka_unit_test(slow_strings),
+		cmocka_unit_test(regex_given_up),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -212,9 +212,10 @@ static int verify_at(struct yr_fast_state *st, const struct fstr *fs,
 			if (yr_text_at(s, st->buf, st->len, i, wide) &&
 			    (m = yr_matches_add(out, i, s->len << wide)) != 0)
 				return m;
-		} else if (yr_regex_at(fs->at[wide], st->md, s, st->buf,
-				       st->len, i, wide, &n)) {
-			return yr_matches_add(out, i, n); /* one per offset */
+		} else if ((m = yr_regex_at(fs->at[wide], st->md, s, st->buf,
+					    st->len, i, wide, &n)) != 0) {
+			/* one per offset */
+			return m < 0 ? YR_MATCH_LIMIT : yr_matches_add(out, i, n);
 		}
 	}
 	return 0;
@@ -319,8 +320,9 @@ static int tails_match(struct yr_fast_state *st, size_t k)
 			for (w = 0; w < 2; w++)
 				if (fs->tail[w] &&
 				    pcre2_match(fs->tail[w], st->buf, st->len, i,
-						0, st->md, NULL) >= 0)
-					return 1;
+						0, st->md, NULL) !=
+					    PCRE2_ERROR_NOMATCH)
+					return 1; /* a match, or PCRE2 gave up */
 	return 0;
 }
 
@@ -351,7 +353,8 @@ static int rule_strings(void *ctx, size_t r, const struct yr_matches **sm,
 		}
 	}
 	if (rc == YR_MATCH_LIMIT && !*why)
-		*why = "too many matches, or a hex string too slow to match";
+		*why = "too many matches, a hex string too slow to match, or a "
+		       "regular expression PCRE2 gave up on";
 	return rc;
 }
 

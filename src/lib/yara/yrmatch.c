@@ -288,9 +288,10 @@ int yr_regex_at(const pcre2_code *anchored, pcre2_match_data *md,
 		size_t i, int wide, size_t *mlen)
 {
 	PCRE2_SIZE *ov;
+	int m = pcre2_match(anchored, buf, len, i, 0, md, NULL);
 
-	if (pcre2_match(anchored, buf, len, i, 0, md, NULL) < 0)
-		return 0;
+	if (m < 0) /* no match; or PCRE2 gave up (its limits): never "no" */
+		return m == PCRE2_ERROR_NOMATCH ? 0 : -1;
 	ov = pcre2_get_ovector_pointer(md);
 	*mlen = ov[1] - ov[0];
 	return !(s->mods & YM_FULLWORD) ||
@@ -303,17 +304,18 @@ int yr_regex_form(const pcre2_code *re, pcre2_match_data *md,
 {
 	PCRE2_SIZE *ov;
 	size_t at = 0;
-	int rc = 0;
+	int rc = 0, m = 0;
 
 	while (!rc && at < len &&
-	       pcre2_match(re, buf, len, at, 0, md, NULL) >= 0) {
+	       (m = pcre2_match(re, buf, len, at, 0, md, NULL)) >= 0) {
 		ov = pcre2_get_ovector_pointer(md);
 		if (!(s->mods & YM_FULLWORD) ||
 		    whole_word(buf, len, ov[0], ov[1] - ov[0], wide))
 			rc = yr_matches_add(out, ov[0], ov[1] - ov[0]);
 		at = ov[0] + 1; /* every offset a match starts at */
 	}
-	return rc;
+	/* PCRE2 giving up (its match or JIT stack limits) is a limit */
+	return rc ? rc : m < 0 && m != PCRE2_ERROR_NOMATCH ? YR_MATCH_LIMIT : 0;
 }
 
 /* Merges out's two runs, each in order of offset ([0, n1) ascii, then
@@ -391,7 +393,8 @@ int yr_match_string(const struct yr_string *s, const uint8_t *buf,
 	     s->kind == YS_HEX ? hex(s, buf, len, out) :
 				 regex(s, buf, len, out);
 	if (rc == YR_MATCH_LIMIT)
-		*why = "too many matches, or a hex string too slow to match";
+		*why = "too many matches, a hex string too slow to match, or a "
+		       "regular expression PCRE2 gave up on";
 	else if (rc == YR_MATCH_UNSUPPORTED)
 		*why = "a regular expression PCRE2 refuses";
 	return rc;

@@ -92,12 +92,14 @@ int yr_hex_at(const struct yr_hex_seq *prog, const uint8_t *buf, size_t len,
 pcre2_code *yr_regex_code(const struct yr_string *s, int wide, int anchored,
 			  int *nomem);
 /* The regex (its anchored code) matched from buf[i] alone (md from the
- * code): 1 and *mlen if it matches there (fullword checked), else 0. */
+ * code): 1 and *mlen if it matches there (fullword checked), 0 if not,
+ * -1 if PCRE2 gave up (its match or JIT stack limits). */
 int yr_regex_at(const pcre2_code *anchored, pcre2_match_data *md,
 		const struct yr_string *s, const uint8_t *buf, size_t len,
 		size_t i, int wide, size_t *mlen);
 /* Every match of one form of a regex (its code for that form) in buf,
- * appended to out: 0, YR_MATCH_LIMIT or VIGIL_ENOMEM. */
+ * appended to out: 0, YR_MATCH_LIMIT (too many matches, or PCRE2 gave
+ * up) or VIGIL_ENOMEM. */
 int yr_regex_form(const pcre2_code *re, pcre2_match_data *md,
 		  const struct yr_string *s, const uint8_t *buf, size_t len,
 		  int wide, struct yr_matches *out);
