@@ -1,11 +1,11 @@
 /*
  * yrfast.c -- a scan with the fast matcher (yrfast.h). One pass of the
- * anchors matcher and one of the pairs note, per string, the ranges of starts its runs
- * imply (neighbouring ranges merged as they come); when the evaluator
- * asks for a rule's strings, each string's ranges are sorted and merged
- * and the string verified at every start in them, in order, so that its
- * matches come out as the reference matcher's: in order of offset, the
- * ascii form's before the wide one's.
+ * anchors matcher and one of the pairs note, per string, the ranges of
+ * starts its runs imply (neighbouring ranges merged as they come); when
+ * the evaluator asks for a rule's strings, each string's ranges are
+ * sorted and merged and the string verified at every start in them, in
+ * order, so that its matches come out as the reference matcher's: in
+ * order of offset, the ascii form's before the wide one's.
  */
 #include <stdlib.h>
 #include <string.h>
