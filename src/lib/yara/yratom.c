@@ -176,7 +176,8 @@ static int literal(const char *re, size_t n, size_t *i, uint8_t *b)
 	}
 	if ((p = strchr(ctl, c)) != NULL && c && (p - ctl) % 2 == 0) {
 		*b = (uint8_t)p[1];
-	} else if ((c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z')) {
+	} else if ((c >= '0' && c <= '9') ||
+		   ((c | 0x20) >= 'a' && (c | 0x20) <= 'z')) {
 		return -1; /* a class, a position, a reference */
 	} else {
 		*b = (uint8_t)c;

@@ -26,7 +26,8 @@ static uint8_t upper(uint8_t b)
 /* The keys (first two bytes) a run is entered under: 1 to 4. */
 static int keys(const struct yr_pair_run *r, uint16_t *k)
 {
-	uint8_t a[2] = { r->bytes[0], r->bytes[0] }, b[2] = { r->bytes[1], r->bytes[1] };
+	uint8_t a[2] = { r->bytes[0], r->bytes[0] },
+		b[2] = { r->bytes[1], r->bytes[1] };
 	int n = 0, i, j;
 
 	if (r->nocase) {
