@@ -3,16 +3,70 @@
  * (src/lib/yara/): any input either reads, with every rule holding a
  * condition and every string used (and every regex's wide form made or
  * refused, yrwide.c), or gives an error that names its place; nothing is
- * read outside the input.
+ * read outside the input. Rules that read are built into the fast matcher
+ * (its runs of a string's bytes, yratom.c, read from the same text) and
+ * run over the input itself, which holds their strings, beside the
+ * reference matcher: the same results, every string at the same offsets.
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "yara/yreval.h"
+#include "yara/yrfast.h"
+#include "yara/yrmatch.h"
 #include "yara/yrparse.h"
 #include "yara/yrwide.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* Rule r's strings as both matchers found them. */
+static void same_strings(const struct yr_rule *rule,
+			 const struct yr_matches *fast, const uint8_t *data,
+			 size_t size)
+{
+	struct yr_matches ref = { 0 };
+	const char *why;
+	size_t i;
+
+	for (i = 0; i < rule->nstrings; i++)
+		if (yr_match_string(&rule->strings[i], data, size, &ref, &why) ==
+			    0 &&
+		    (ref.n != fast[i].n ||
+		     (ref.n && memcmp(ref.m, fast[i].m, ref.n * sizeof(*ref.m)))))
+			abort();
+	yr_matches_free(&ref);
+}
+
+/* The fast matcher against the reference over the input itself. */
+static void both(const struct yr_ruleset *rs, const uint8_t *data,
+		 size_t size)
+{
+	uint8_t *res = calloc(rs->nrules + 1, 1), *fres = calloc(rs->nrules + 1, 1);
+	struct yr_fast *f = NULL;
+	struct yr_fast_state *st = NULL;
+	size_t r;
+
+	if (!res || !fres || yr_fast_build(rs, &f) != 0 ||
+	    yr_fast_state_new(f, &st) != 0 ||
+	    yr_eval(rs, data, size, NULL, 0, res, NULL) != 0 ||
+	    yr_fast_eval(f, st, data, size, NULL, 0, fres, NULL) != 0)
+		abort(); /* no allocation fails at these sizes */
+	for (r = 0; r < rs->nrules; r++) {
+		if (res[r] == YR_RULE_LIMIT || fres[r] == YR_RULE_LIMIT ||
+		    (res[r] == YR_RULE_UNSUPPORTED && fres[r] == YR_RULE_FALSE))
+			continue; /* limits differ; known false before a module */
+		if (res[r] != fres[r])
+			abort();
+		if (res[r] <= YR_RULE_TRUE)
+			same_strings(&rs->rules[r], yr_fast_matches(st, r), data,
+				     size);
+	}
+	yr_fast_state_free(st);
+	yr_fast_free(f);
+	free(res);
+	free(fres);
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -44,6 +98,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				vbuf_free(&w);
 			}
 		}
+		both(&rs, data, size);
 	} else if (rc == -1 && strncmp(err, "f.yar:", 6)) {
 		abort();
 	}

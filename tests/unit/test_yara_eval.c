@@ -100,6 +100,16 @@ static void hex_strings(void **st)
 static void regexes(void **st)
 {
 	(void)st;
+	/* a rare byte then 0xff bytes: the anchor's keys of eight bytes that
+	 * are 0xff alone are never looked for, so the anchor must not be one
+	 * whose place the scan may meet through such a key (found by the
+	 * parser's fuzz target); at every place modulo four */
+	T("rule a { strings: $d = \"ke\\xff\\xff\\xff\\xff\\xff\\xff"
+	  "\\xff\\xff\\xff\\xff\\xffy\" condition: #d == 4 }",
+	  "ke\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xffy"
+	  "Bke\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xffy"
+	  "Cke\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xffy"
+	  "Dke\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xffy");
 	T("rule a { strings: $r = /b+/ condition: #r == 3 }", "abbb");
 	T("rule a { strings: $r = /AB/i condition: $r }", "xabx");
 	F("rule a { strings: $r = /a.b/ condition: $r }", "a\nb");

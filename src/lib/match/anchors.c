@@ -93,9 +93,29 @@ struct pick {
 	struct choice best;
 };
 
+/* 1 if each of the four keys of eight bytes a wide anchor is entered as
+ * (those that begin in its first four) holds a byte other than NUL and
+ * 0xff: a key of only those is never looked for (prefilter.c), and the
+ * place where the scan meets the anchor may be that key's alone. */
+static int wide_keys_ok(const struct pick *p)
+{
+	uint32_t r, j, first = p->run - WIDE;
+
+	for (r = 0; r < PF_STRIDE; r++) {
+		int sum = 0;
+
+		for (j = 0; j < 8; j++)
+			sum += p->rare[(first + r + j) % 16];
+		if (!sum)
+			return 0;
+	}
+	return 1;
+}
+
 static void consider(struct pick *p)
 {
-	int len = p->run >= WIDE ? WIDE : p->run >= 4 ? 4 : 0;
+	int len = p->run >= WIDE && wide_keys_ok(p) ? WIDE :
+		  p->run >= 4 ? 4 : 0;
 	int score = len == WIDE ? p->sum_wide : p->sum4;
 	uint32_t back = p->run - (uint32_t)len;
 
@@ -323,8 +343,11 @@ static int choose_run(const struct anchor_run *r, struct choice *a)
 	return p.score < 0 ? -1 : 0;
 }
 
-int anchors_build_runs(const struct anchor_run *runs, size_t n,
-		       uint8_t *has, struct anchors *out)
+/* Gives entry k's anchor and the id it reports: 1, or 0 if it has none. */
+typedef int (*pick_fn)(void *ctx, size_t k, struct choice *c, uint32_t *id);
+
+/* The anchors of n entries, as pick() chooses them: 0 or VIGIL_ENOMEM. */
+static int build(size_t n, pick_fn pick, void *ctx, struct anchors *out)
 {
 	size_t nm = n ? n : 1, cnt[ANCHOR_KINDS] = { 0 }, k;
 	struct anchor *ent[ANCHOR_KINDS] = {
@@ -337,10 +360,10 @@ int anchors_build_runs(const struct anchor_run *runs, size_t n,
 		goto out;
 	for (k = 0; k < n; k++) {
 		struct choice c;
+		uint32_t id;
 
-		has[k] = choose_run(&runs[k], &c) == 0;
-		if (has[k])
-			enter(&c, runs[k].id, ent, cnt);
+		if (pick(ctx, k, &c, &id))
+			enter(&c, id, ent, cnt);
 	}
 	for (kind = 0, rc = 0; kind < ANCHOR_KINDS && !rc; kind++)
 		rc = table(out, kind, ent[kind], cnt[kind]);
@@ -352,44 +375,61 @@ out:
 	return rc;
 }
 
+struct runs_ctx {
+	const struct anchor_run *runs;
+	uint8_t *has;
+};
+
+static int pick_run(void *ctx, size_t k, struct choice *c, uint32_t *id)
+{
+	struct runs_ctx *x = ctx;
+
+	*id = x->runs[k].id;
+	return x->has[k] = choose_run(&x->runs[k], c) == 0;
+}
+
+int anchors_build_runs(const struct anchor_run *runs, size_t n,
+		       uint8_t *has, struct anchors *out)
+{
+	struct runs_ctx x = { runs, has };
+
+	return build(n, pick_run, &x, out);
+}
+
 int anchors_build(const struct vdb_view *v, uint8_t *rtflags, uint8_t flag,
 		  struct anchors *out)
 {
 	return anchors_build_ids(v, NULL, v->nmatch, rtflags, flag, out);
 }
 
+struct ids_ctx {
+	const struct vdb_view *v;
+	const uint32_t *ids;
+	uint8_t *rtflags;
+	uint8_t flag;
+};
+
+static int pick_matchable(void *ctx, size_t k, struct choice *c, uint32_t *id)
+{
+	struct ids_ctx *x = ctx;
+	uint32_t i = x->ids ? x->ids[k] : (uint32_t)k;
+	const struct vdb_matchable *m = &x->v->match[i];
+
+	if (choose(x->v->code + m->code_off, m->code_len, c) < 0 ||
+	    !verifiable(m, c))
+		return 0;
+	x->rtflags[i] |= x->flag;
+	*id = i;
+	return 1;
+}
+
 int anchors_build_ids(const struct vdb_view *v, const uint32_t *ids,
 		      size_t nids, uint8_t *rtflags, uint8_t flag,
 		      struct anchors *out)
 {
-	size_t nm = nids ? nids : 1, n[ANCHOR_KINDS] = { 0 }, k;
-	struct anchor *ent[ANCHOR_KINDS] = {
-		calloc(nm * PF_STRIDE, sizeof(struct anchor)),
-		calloc(nm, sizeof(struct anchor)) };
-	int rc = VIGIL_ENOMEM, kind;
+	struct ids_ctx x = { v, ids, rtflags, flag };
 
-	memset(out, 0, sizeof(*out));
-	if (!ent[0] || !ent[1])
-		goto out;
-	for (k = 0; k < nids; k++) {
-		uint32_t i = ids ? ids[k] : (uint32_t)k;
-		const struct vdb_matchable *m = &v->match[i];
-		struct choice c;
-
-		if (choose(v->code + m->code_off, m->code_len, &c) < 0 ||
-		    !verifiable(m, &c))
-			continue;
-		enter(&c, i, ent, n);
-		rtflags[i] |= flag;
-	}
-	for (kind = 0, rc = 0; kind < ANCHOR_KINDS && !rc; kind++)
-		rc = table(out, kind, ent[kind], n[kind]);
-out:
-	free(ent[0]);
-	free(ent[1]);
-	if (rc)
-		anchors_free(out);
-	return rc;
+	return build(nids, pick_matchable, &x, out);
 }
 
 /* One scan's state: per kind, the last key that passed the filter but
