@@ -218,7 +218,8 @@ static int load_cached(const char *dir, const struct hscache_key *key,
 	return rc;
 }
 
-#define ANCHORS_EXT "anc4" /* the next change to its layout: anc5 */
+#define ANCHORS_EXT "anc5" /* anc5: wide anchors no longer hold a key of
+			    * NUL and 0xff alone; the next change: anc6 */
 
 struct anc_load {
 	size_t nmatch;
