@@ -27,12 +27,12 @@ static void logger(void *ctx, int level, const char *msg)
 }
 
 static const char rules[] =
-	"import \"pe\"\n"
+	"import \"cuckoo\"\n"
 	"private rule hidden { strings: $a = \"secret\" condition: $a }\n"
 	"rule found : t1 t2 { meta: who = \"me\" n = 7 ok = true\n"
 	"  strings: $a = \"secret\" $h = { 73 65 63 } $p = \"ret\" private\n"
 	"  condition: hidden and $a and $h and $p and size_ok }\n"
-	"rule needs_pe { condition: pe.number_of_sections > 1 }\n"
+	"rule needs_cuckoo { condition: cuckoo.network.http_request(/x/) }\n"
 	"rule not_here { strings: $z = \"zzzz\" condition: $z }\n";
 
 struct seen {
@@ -101,7 +101,7 @@ static void scans(void **st)
 	assert_int_equal(seen.n, 2);
 	assert_string_equal(seen.names[0], "ns1:found");
 	assert_int_equal(seen.status[0], VIGIL_YARA_TRUE);
-	assert_string_equal(seen.names[1], "ns1:needs_pe");
+	assert_string_equal(seen.names[1], "ns1:needs_cuckoo");
 	assert_int_equal(seen.status[1], VIGIL_YARA_UNSUPPORTED);
 	memset(&seen, 0, sizeof(seen));
 	assert_int_equal(vigil_yara_scan_buffer(s, data, sizeof(data) - 1,

@@ -187,11 +187,35 @@ static void rules_together(void **st)
 	  "condition: any of (x, y) and not all of (x, y) }", "ab");
 }
 
+static void modules(void **st)
+{
+	(void)st;
+	T("import \"math\" rule a { condition: math.entropy(\"aaaa\") == 0.0 "
+	  "and math.entropy(0, filesize) == 1.0 and math.mean(0, 2) == 97.5 "
+	  "and math.count(0x61) == 1 and math.mode() == 0x61 and "
+	  "math.min(-1, 2) == -1 and math.abs(-3) == 3 and "
+	  "not defined math.entropy(filesize, 1) and "
+	  "math.in_range(math.MEAN_BYTES, 127.0, 128.0) }", "ab");
+	T("import \"hash\" rule a { condition: hash.md5(0, filesize) == "
+	  "\"187ef4436122d1cc2f40dc2b92f0eba0\" and hash.md5(\"ab\") == "
+	  "hash.md5(0, 2) and hash.crc32(\"ab\") == 0x9e83486d and "
+	  "hash.checksum32(0, 1) == 0x61 and not defined hash.sha1(5, 1) }",
+	  "ab");
+	T("import \"string\" rule a { condition: string.to_int(\"0x1f\") == 31 "
+	  "and string.to_int(\"11\", 2) == 3 and string.length(\"abc\") == 3 "
+	  "and not defined string.to_int(\"1x\") }", "ab");
+	/* not a PE: every field undefined but is_pe; arrays empty */
+	T("import \"pe\" rule a { condition: pe.is_pe == 0 and not defined "
+	  "pe.number_of_sections and not defined pe.is_dll() and "
+	  "not for any s in pe.sections : (s.name == \".text\") and "
+	  "pe.MACHINE_I386 == 0x14c and not defined entrypoint }", "MZab");
+}
+
 static void unsupported(void **st)
 {
 	(void)st;
-	assert_int_equal(last_rule("import \"pe\" rule a { condition: "
-				   "pe.number_of_sections == 1 }", "MZ", 2),
+	assert_int_equal(last_rule("import \"cuckoo\" rule a { condition: "
+				   "cuckoo.network.http_request(/x/) }", "MZ", 2),
 			 YR_RULE_UNSUPPORTED);
 	assert_int_equal(last_rule("rule a { strings: $a = /k{2,1}/ "
 				   "condition: $a }", "k", 1),
@@ -207,6 +231,7 @@ int main(void)
 		cmocka_unit_test(values),
 		cmocka_unit_test(quantifiers_and_loops),
 		cmocka_unit_test(rules_together),
+		cmocka_unit_test(modules),
 		cmocka_unit_test(unsupported),
 	};
 

@@ -120,6 +120,30 @@ static void names(void **st)
 	(void)st;
 	bad("rule a { condition: b }", "t.yar:1:21: undefined identifier \"b\"");
 	bad("rule a { condition: pe.is_dll() }", "undefined identifier \"pe\"");
+	bad("import \"pe\" rule a { condition: pe.nope }",
+	    "invalid field name \"nope\"");
+	bad("import \"pe\" rule a { condition: pe.sections.name }",
+	    "is not a structure");
+	bad("import \"pe\" rule a { condition: pe.machine[0] }",
+	    "is not an array or dictionary");
+	bad("import \"pe\" rule a { condition: pe.sections[\"x\"].name }",
+	    "wrong type for the index");
+	bad("import \"pe\" rule a { condition: pe.version_info[1] }",
+	    "wrong type for the index");
+	bad("import \"pe\" rule a { condition: pe.machine() }",
+	    "is not a function");
+	bad("import \"pe\" rule a { condition: pe.imports(1.5) }",
+	    "wrong arguments for function \"imports\"");
+	bad("import \"math\" rule a { condition: math.entropy(\"a\", 1) }",
+	    "wrong arguments for function \"entropy\"");
+	bad("import \"pe\" rule a { condition: for any k, v in pe.sections : "
+	    "(true) }", "this loop takes 1 variable");
+	bad("import \"pe\" rule a { condition: for any k in pe.version_info : "
+	    "(true) }", "this loop takes 2 variables");
+	bad("import \"pe\" rule a { condition: for any k in pe.machine : "
+	    "(true) }", "is not iterable");
+	bad("import \"nosuch\" rule a { condition: true }",
+	    "unknown module \"nosuch\"");
 	bad("import \"nope\"", "unknown module \"nope\"");
 	bad("rule a { condition: true } rule a { condition: true }",
 	    "duplicated identifier \"a\"");

@@ -12,6 +12,8 @@
 
 #include "yara/yrlex.h"
 
+struct ym_decl;
+
 enum yr_node_kind {
 	YN_BOOL, YN_INT, YN_FLOAT, YN_TEXT, YN_REGEX, YN_FILESIZE,
 	YN_ENTRYPOINT,
@@ -46,9 +48,16 @@ struct yr_node {
 	double f;
 	const char *s;		/* names and text (NUL-ended) */
 	size_t slen;
-	unsigned flags;		/* YN_REGEX: YR_RE_*; names: wildcard */
+	unsigned flags;		/* YN_REGEX: YR_RE_*; names: wildcard;
+				 * YN_IDENT: YR_ID_* */
+	int mod;		/* a module's value: the module's index */
+	const struct ym_decl *decl;	/* a module's value: what it is */
 	struct yr_node *a, *b, *c, *vars, *next;
 };
+
+/* YN_IDENT flags: a module's name (i: its index), or one not evaluated. */
+#define YR_ID_MODULE 0x100u
+#define YR_ID_NOMODULE 0x200u
 
 enum yr_str_kind { YS_TEXT, YS_HEX, YS_REGEX };
 
@@ -140,8 +149,8 @@ long yr_rule_find(const struct yr_ruleset *rs, const char *ns,
 /* Indexes rules[rs->nrules - 1] by its name: 0 or VIGIL_ENOMEM. */
 int yr_rule_index_last(struct yr_ruleset *rs);
 
-/* 1 if rule r's condition names a module (or the entry point), which
- * are not evaluated yet. */
+/* 1 if rule r's condition names a module that is not evaluated (one
+ * yara has that Vigil does not). */
 int yr_rule_uses_module(const struct yr_ruleset *rs, const struct yr_rule *r);
 
 void *yr_alloc(struct yr_arena **a, size_t n);

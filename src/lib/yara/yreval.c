@@ -9,10 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "yara/ymodules.h"
 #include "yara/yrmatch.h"
 #include "vigil/vigil.h"
 
-enum { V_UNDEF, V_INT, V_FLOAT, V_STR };
+enum { V_UNDEF, V_INT, V_FLOAT, V_STR, V_OBJ };
 
 struct val {
 	int t;
@@ -20,7 +21,13 @@ struct val {
 	double f;
 	const char *s;
 	size_t n;
+	struct ym_obj *o;	/* V_OBJ: a module's structure, array or
+				 * dictionary */
 };
+
+/* Regular expressions compiled per scan for module functions and
+ * "matches", at most. */
+#define EVAL_MAX_REGEX 16
 
 /* Loop variables and the for..of string in scope at most. */
 #define EVAL_MAX_VARS 32
@@ -36,17 +43,24 @@ struct ev {
 	const uint8_t *result;		/* rules before this one */
 	size_t nrule;			/* this rule's index */
 	const char *var[EVAL_MAX_VARS];
-	int64_t varval[EVAL_MAX_VARS];
+	struct val varval[EVAL_MAX_VARS];
 	int nvars;
 	long cur;			/* the for..of string, or -1 */
 	int unsupported;
+	int oom;
+	struct ym_scan mods;		/* the modules, loaded when named */
+	const struct yr_node *re_node[EVAL_MAX_REGEX];
+	pcre2_code *re_code[EVAL_MAX_REGEX];
+	size_t nre;
 };
 
-static const struct val undef = { V_UNDEF, 0, 0, NULL, 0 };
+static const struct val undef = { V_UNDEF, 0, 0, NULL, 0, NULL };
+/* A module's structure, array or dictionary that was not filled in. */
+static struct ym_obj empty;
 
 static struct val vint(int64_t i)
 {
-	struct val v = { V_INT, i, 0, NULL, 0 };
+	struct val v = { V_INT, i, 0, NULL, 0, NULL };
 
 	return v;
 }
@@ -124,15 +138,143 @@ static struct val string_ref(struct ev *e, const struct yr_node *n)
 						     m->m[k - 1].len));
 }
 
+static struct val from_ym(const struct ym_val *y)
+{
+	struct val v = undef;
+
+	switch (y ? y->type : YM_UNDEF) {
+	case YM_INT: return vint(y->u.i);
+	case YM_FLOAT: v.t = V_FLOAT; v.f = y->u.f; return v;
+	case YM_STR: v.t = V_STR; v.s = y->u.s; v.n = y->n; return v;
+	case YM_STRUCT: case YM_ARRAY: case YM_DICT:
+		v.t = V_OBJ;
+		v.o = y->u.o;
+		return v;
+	default: return undef;
+	}
+}
+
+static struct ym_val to_ym(struct val v)
+{
+	struct ym_val y = ym_undef;
+
+	if (v.t == V_INT)
+		y = ym_vint(v.i);
+	else if (v.t == V_FLOAT)
+		y = ym_vfloat(v.f);
+	else if (v.t == V_STR) {
+		y.type = YM_STR;
+		y.u.s = v.s;
+		y.n = (uint32_t)v.n;
+	}
+	return y;
+}
+
+/* Arguments a module function takes at most. */
+#define EVAL_MAX_ARGS 8
+
+/* A module function's call: its arguments evaluated (one undefined makes
+ * the result undefined, as in yara), its form chosen by their types. */
+static struct val call(struct ev *e, const struct yr_node *n)
+{
+	const struct yr_node *f = n->a, *arg;
+	struct ym_val args[EVAL_MAX_ARGS], out;
+	struct val self = eval(e, f->a), v;
+	size_t na = 0;
+
+	if (self.t != V_OBJ)
+		return undef;
+	for (arg = n->b; arg && na < EVAL_MAX_ARGS; arg = arg->next, na++) {
+		if (arg->kind == YN_REGEX) {
+			args[na] = ym_undef;
+			args[na].type = YM_REGEX;
+			args[na].u.re = arg;
+			continue;
+		}
+		if ((v = eval(e, arg)).t == V_UNDEF || v.t == V_OBJ)
+			return undef;
+		args[na] = to_ym(v);
+	}
+	if (ym_invoke(&e->mods, n->mod, f->a->decl, (size_t)n->i, self.o,
+		      args, na, &out) < 0)
+		return undef;
+	e->oom |= e->mods.oom;
+	return from_ym(&out);
+}
+
+/* A module's value: the module, a member, an item, a function's result. */
+static struct val module_value(struct ev *e, const struct yr_node *n)
+{
+	struct val b, k;
+	int dict;
+
+	if (n->flags & YR_ID_NOMODULE) {
+		e->unsupported = 1;
+		return undef;
+	}
+	switch (n->kind) {
+	case YN_IDENT:
+		b = undef;
+		if ((b.o = ym_scan_root(&e->mods, n->mod)))
+			b.t = V_OBJ;
+		e->oom |= e->mods.oom;
+		return b;
+	case YN_MEMBER:
+		b = eval(e, n->a);
+		if (b.t != V_OBJ || (uint64_t)n->i >= b.o->n)
+			return undef;
+		b = from_ym(&b.o->v[n->i]);
+		if (b.t == V_UNDEF && n->decl && (n->decl->type == YM_STRUCT ||
+		    n->decl->type == YM_ARRAY || n->decl->type == YM_DICT)) {
+			b.t = V_OBJ; /* declared, so there, if empty */
+			b.o = &empty;
+		}
+		return b;
+	case YN_INDEX:
+		b = eval(e, n->a);
+		k = eval(e, n->b);
+		dict = n->a->decl && n->a->decl->type == YM_DICT;
+		if (b.t != V_OBJ || k.t != (dict ? V_STR : V_INT))
+			return undef;
+		return from_ym(ym_item(b.o, dict, k.i, k.s, k.n));
+	default:
+		return call(e, n);
+	}
+}
+
+/* The deprecated "entrypoint": pe.entry_point, or elf.entry_point. */
+static struct val entry_point(struct ev *e)
+{
+	static const char *const mods[] = { "pe", "elf" };
+	struct ym_obj *root;
+	size_t m;
+	long k;
+	int idx;
+
+	for (m = 0; m < 2; m++) {
+		const struct ym_module *mod = ym_module_find(mods[m], &idx);
+
+		if (!mod || (k = ym_member(mod->root, "entry_point", 0)) < 0 ||
+		    !(root = ym_scan_root(&e->mods, idx)))
+			continue;
+		if (root->v[k].type == YM_INT)
+			return vint(root->v[k].u.i);
+	}
+	e->oom |= e->mods.oom;
+	return undef;
+}
+
 static struct val ident(struct ev *e, const struct yr_node *n)
 {
 	size_t i;
 	long r;
 	int v;
 
+	if (n->flags & (YR_ID_MODULE | YR_ID_NOMODULE))
+		return module_value(e, n);
 	for (v = e->nvars - 1; v >= 0; v--)
 		if (!strcmp(e->var[v], n->s))
-			return vint(e->varval[v]);
+			return e->varval[v];
 	for (i = 0; i < e->next; i++)
 		if (!strcmp(e->ext[i].name, n->s)) {
 			struct val x = vint(e->ext[i].i);
@@ -192,7 +334,7 @@ static struct val arith(int op, struct val a, struct val b)
 {
 	struct val r = undef;
 
-	if (a.t == V_UNDEF || b.t == V_UNDEF || a.t == V_STR || b.t == V_STR)
+	if (a.t == V_UNDEF || b.t == V_UNDEF || a.t >= V_STR || b.t >= V_STR)
 		return undef;
 	if (a.t == V_FLOAT || b.t == V_FLOAT) {
 		r.t = V_FLOAT;
@@ -240,7 +382,8 @@ static struct val compare(int op, struct val a, struct val b)
 {
 	int c;
 
-	if (a.t == V_UNDEF || b.t == V_UNDEF || (a.t == V_STR) != (b.t == V_STR))
+	if (a.t == V_UNDEF || b.t == V_UNDEF || a.t == V_OBJ || b.t == V_OBJ ||
+	    (a.t == V_STR) != (b.t == V_STR))
 		return undef;
 	if (a.t == V_INT && b.t == V_INT)
 		c = (a.i > b.i) - (a.i < b.i);
@@ -295,27 +438,68 @@ static struct val text_op(int op, struct val a, struct val b)
 	return vint(0);
 }
 
-static struct val matches(struct ev *e, struct val a, const struct yr_node *re)
+/* Regex node re compiled, kept for the rest of the scan; NULL if PCRE2
+ * refuses it. */
+static pcre2_code *regex_code(struct ev *e, const struct yr_node *re)
 {
 	uint32_t opts = (re->flags & YR_RE_NOCASE ? PCRE2_CASELESS : 0) |
 			(re->flags & YR_RE_DOTALL ? PCRE2_DOTALL : 0);
-	pcre2_match_data *md;
 	pcre2_code *c;
 	PCRE2_SIZE eoff;
-	int err, rc;
+	size_t i;
+	int err;
+
+	for (i = 0; i < e->nre; i++)
+		if (e->re_node[i] == re)
+			return e->re_code[i];
+	c = pcre2_compile((PCRE2_SPTR)re->s, PCRE2_ZERO_TERMINATED, opts, &err,
+			  &eoff, NULL);
+	if (c && e->nre < EVAL_MAX_REGEX) {
+		e->re_node[e->nre] = re;
+		e->re_code[e->nre++] = c;
+	}
+	return c;
+}
+
+/* 1 if re matches s[0..n), 0 if not, -1 if it cannot be run. */
+static int regex_run(struct ev *e, const struct yr_node *re, const char *s,
+		     size_t n)
+{
+	pcre2_code *c = regex_code(e, re);
+	pcre2_match_data *md;
+	size_t i;
+	int rc;
+
+	if (!c)
+		return -1;
+	md = pcre2_match_data_create_from_pattern(c, NULL);
+	rc = md ? pcre2_match(c, (PCRE2_SPTR)s, n, 0, 0, md, NULL) : -1;
+	pcre2_match_data_free(md);
+	for (i = 0; i < e->nre && e->re_code[i] != c; i++)
+		;
+	if (i == e->nre)
+		pcre2_code_free(c); /* not kept */
+	if (rc < 0 && rc != PCRE2_ERROR_NOMATCH)
+		return -1;
+	return rc >= 0;
+}
+
+static int module_regex(void *ctx, const void *re, const char *s, size_t n)
+{
+	return regex_run(ctx, re, s, n) == 1;
+}
+
+static struct val matches(struct ev *e, struct val a, const struct yr_node *re)
+{
+	int rc;
 
 	if (a.t != V_STR)
 		return undef;
-	if (!(c = pcre2_compile((PCRE2_SPTR)re->s, PCRE2_ZERO_TERMINATED, opts,
-				&err, &eoff, NULL))) {
+	if ((rc = regex_run(e, re, a.s, a.n)) < 0) {
 		e->unsupported = 1;
 		return undef;
 	}
-	md = pcre2_match_data_create_from_pattern(c, NULL);
-	rc = md ? pcre2_match(c, (PCRE2_SPTR)a.s, a.n, 0, 0, md, NULL) : -1;
-	pcre2_match_data_free(md);
-	pcre2_code_free(c);
-	return vint(rc >= 0);
+	return vint(rc);
 }
 
 static struct val binary(struct ev *e, const struct yr_node *n)
@@ -465,47 +649,87 @@ static struct val for_of(struct ev *e, const struct yr_node *n)
 	return ok < 0 ? undef : vint(ok);
 }
 
-/* The values a for..in loop takes: a range or an enumeration of ints. */
-static int loop_values(struct ev *e, const struct yr_node *it, int64_t *lo,
-		       int64_t *hi)
+/* What a for..in loop runs over. */
+struct loop {
+	int kind;		/* 0: a range, 1: a list, 2: a module's array
+				 * or dictionary */
+	int64_t lo, hi;		/* the range */
+	const struct yr_node *item;	/* the list's next */
+	struct ym_obj *o;	/* the array or dictionary */
+	int dict;
+};
+
+static int loop_start(struct ev *e, const struct yr_node *it, struct loop *l)
 {
+	struct val v;
+
+	memset(l, 0, sizeof(*l));
 	if (it->kind == YN_RANGE)
-		return range_of(e, it, lo, hi);
+		return range_of(e, it, &l->lo, &l->hi);
 	if (it->kind == YN_ENUM) {
-		*lo = 0;
-		*hi = -1;
+		l->kind = 1;
+		l->item = it->a;
+		return 0;
+	}
+	if ((v = eval(e, it)).t != V_OBJ)
+		return -1;
+	l->kind = 2;
+	l->o = v.o;
+	l->dict = it->decl && it->decl->type == YM_DICT;
+	l->hi = (int64_t)v.o->n - 1;
+	return 0;
+}
+
+/* The next values of the loop's variables into var[]: 1, or 0 at the
+ * end. */
+static int loop_next(struct ev *e, struct loop *l, struct val *var)
+{
+	if (l->kind == 1) {
+		if (!l->item)
+			return 0;
+		var[0] = eval(e, l->item);
+		l->item = l->item->next;
 		return 1;
 	}
-	e->unsupported = 1; /* a module's array or dictionary */
-	return -1;
+	if (l->lo > l->hi)
+		return 0;
+	if (l->kind == 0) {
+		var[0] = vint(l->lo++);
+		return 1;
+	}
+	var[l->dict] = from_ym(&l->o->v[l->lo]);
+	if (l->dict) {
+		var[0] = undef;
+		var[0].t = V_STR;
+		var[0].s = l->o->key[l->lo];
+		var[0].n = strlen(var[0].s);
+	}
+	l->lo++;
+	return 1;
 }
 
 static struct val for_in(struct ev *e, const struct yr_node *n)
 {
-	int64_t lo, hi, v, count = 0, total = 0;
+	int64_t count = 0, total = 0;
 	const struct yr_node *x;
-	int kind, ok;
+	int nv = 0, base = e->nvars, ok;
+	struct loop l;
 
-	if (n->vars->next || e->nvars >= EVAL_MAX_VARS) {
-		e->unsupported = 1;
+	for (x = n->vars; x; x = x->next)
+		nv++;
+	if (base + nv > EVAL_MAX_VARS || loop_start(e, n->b, &l) < 0)
 		return undef;
-	}
-	if ((kind = loop_values(e, n->b, &lo, &hi)) < 0)
-		return undef;
-	e->var[e->nvars++] = n->vars->s;
-	for (x = kind ? n->b->a : NULL, v = lo; kind ? x != NULL : v <= hi;
-	     x = kind ? x->next : NULL, v++) {
-		struct val item = kind ? eval(e, x) : vint(v);
-
-		if (item.t != V_INT)
+	for (x = n->vars; x; x = x->next)
+		e->var[e->nvars++] = x->s;
+	while (loop_next(e, &l, &e->varval[base])) {
+		if (l.kind == 1 && e->varval[base].t != V_INT)
 			continue;
-		e->varval[e->nvars - 1] = item.i;
 		total++;
 		count += truthy(eval(e, n->c));
 		if (total > (int64_t)1 << 24)
 			break; /* a loop longer than any buffer */
 	}
-	e->nvars--;
+	e->nvars = base;
 	if (!total)
 		return vint(0); /* a loop that never ran is false, as in yara */
 	ok = quant_ok(e, n->a, count, total);
@@ -535,13 +759,12 @@ static struct val eval(struct ev *e, const struct yr_node *n)
 {
 	switch (n->kind) {
 	case YN_FILESIZE: return vint((int64_t)e->len);
-	case YN_ENTRYPOINT: e->unsupported = 1; return undef;
+	case YN_ENTRYPOINT: return entry_point(e);
 	case YN_STR: case YN_COUNT: case YN_OFFSET: case YN_LENGTH:
 		return string_ref(e, n);
 	case YN_IDENT: return ident(e, n);
 	case YN_MEMBER: case YN_INDEX: case YN_CALL:
-		e->unsupported = 1;
-		return undef;
+		return module_value(e, n);
 	case YN_INTFN: return int_function(e, n);
 	case YN_UNARY: return unary(e, n);
 	case YN_BINARY: return binary(e, n);
@@ -574,10 +797,13 @@ static int one_rule(struct ev *e, const struct yr_source *src, size_t r,
 		e->unsupported = 0;
 		result[r] = truthy(eval(e, rule->cond)) ? YR_RULE_TRUE :
 							  YR_RULE_FALSE;
+		if (e->oom)
+			return VIGIL_ENOMEM;
 		if (e->unsupported) {
 			result[r] = YR_RULE_UNSUPPORTED;
-			w = "a module, entrypoint, a loop over several "
-			    "variables, or a set of over 4096 strings";
+			w = "a module Vigil does not have, a regular "
+			    "expression PCRE2 refuses, or a set of over 4096 "
+			    "strings";
 		}
 	} else if (rc > 0) {
 		result[r] = rc == YR_MATCH_LIMIT ? YR_RULE_LIMIT :
@@ -604,13 +830,23 @@ int yr_eval_from(const struct yr_ruleset *rs, const struct yr_source *src,
 	e.ext = ext;
 	e.next = next;
 	e.result = result;
-	for (r = 0; r < rs->nrules; r++) {
-		if ((rc = one_rule(&e, src, r, result, why)) != 0)
-			return rc;
+	e.mods.buf = buf;
+	e.mods.len = len;
+	e.mods.re_match = module_regex;
+	e.mods.re_ctx = &e;
+	e.mods.log = src->log;
+	e.mods.log_ctx = src->ctx;
+	for (r = 0, rc = 0; r < rs->nrules && !rc; r++) {
+		rc = one_rule(&e, src, r, result, why);
 		if ((rs->rules[r].flags & YR_RULE_GLOBAL) &&
 		    result[r] != YR_RULE_TRUE)
 			gate = 0;
 	}
+	ym_scan_free(&e.mods);
+	for (r = 0; r < e.nre; r++)
+		pcre2_code_free(e.re_code[r]);
+	if (rc)
+		return rc;
 	for (r = 0; r < rs->nrules && !gate; r++)
 		if (result[r] == YR_RULE_TRUE) /* a global rule failed */
 			result[r] = YR_RULE_FALSE;
@@ -656,7 +892,7 @@ int yr_eval(const struct yr_ruleset *rs, const uint8_t *buf, size_t len,
 	    const char **why)
 {
 	struct reference ref = { rs, buf, len, NULL, 0 };
-	struct yr_source src = { reference_strings, &ref, NULL };
+	struct yr_source src = { reference_strings, &ref, NULL, NULL };
 	int rc = yr_eval_from(rs, &src, buf, len, ext, next, result, why);
 	size_t i;
 

@@ -4,8 +4,9 @@
  * there, a division by zero) make what uses them false; global rules
  * gate the others; a rule names the rules before it. The strings are
  * matched by the reference matcher (yrmatch.h), or by the caller's
- * source (the fast matcher, yrfast.h). Modules are not
- * evaluated yet: a rule that needs one is reported unsupported.
+ * source (the fast matcher, yrfast.h). Modules (ymod.h) are loaded
+ * for each buffer when a condition first names them; a rule that needs
+ * one Vigil does not have is reported unsupported.
  */
 #ifndef VIGIL_YARA_YREVAL_H
 #define VIGIL_YARA_YREVAL_H
@@ -40,6 +41,8 @@ struct yr_source {
 	/* Optional: 1 if rule r is known false without evaluating it (its
 	 * condition needs a string match and none of its strings has one). */
 	int (*known_false)(void *ctx, size_t r);
+	/* Optional: console.log's lines. */
+	void (*log)(void *ctx, const char *line, size_t n);
 };
 
 /* As yr_eval() below, the strings' matches from src. */

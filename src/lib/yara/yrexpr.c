@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "yara/yrexpr.h"
+#include "yara/yrmodref.h"
 
 static struct yr_node *expr(struct yr_parser *p, int minbp);
 static struct yr_node *primary(struct yr_parser *p);
@@ -180,6 +181,8 @@ static struct yr_node *identifier(struct yr_parser *p)
 		return NULL;
 	if (!defined_name(p, n->s))
 		return yr_perr(p, "undefined identifier \"%s\"", n->s);
+	if (yr_ref_base(p, n) < 0)
+		return NULL;
 	yr_next(p);
 	while (!p->failed) {
 		if (yr_accept(p, YT_DOT)) {
@@ -190,6 +193,8 @@ static struct yr_node *identifier(struct yr_parser *p)
 				return NULL;
 			m->a = n;
 			n = m;
+			if (yr_ref_member(p, m) < 0)
+				return NULL;
 			yr_next(p);
 		} else if (yr_accept(p, YT_LBRACK)) {
 			if (!(m = yr_node(p, YN_INDEX)) || !(m->b = expr(p, 0)) ||
@@ -197,8 +202,11 @@ static struct yr_node *identifier(struct yr_parser *p)
 				return NULL;
 			m->a = n;
 			n = m;
+			if (yr_ref_index(p, m) < 0)
+				return NULL;
 		} else if (yr_accept(p, YT_LPAREN)) {
-			n = args(p, n);
+			if (!(n = args(p, n)) || yr_ref_call(p, n) < 0)
+				return NULL;
 		} else {
 			break;
 		}
@@ -325,30 +333,30 @@ static struct yr_node *loop_body(struct yr_parser *p)
 
 static struct yr_node *for_in(struct yr_parser *p, struct yr_node *n)
 {
-	int nvars = p->nvars;
-	struct yr_node **tail = &n->vars;
+	int nvars = p->nvars, k = 0;
+	struct yr_node **tail = &n->vars, *v;
 
 	n->kind = YN_FOR_IN;
 	do {
-		struct yr_node *v;
-
 		if (p->tok.kind != YT_IDENT)
 			return yr_perr(p, "syntax error: a loop variable "
 					  "expected");
-		if (p->nvars >= YR_MAX_LOOP_VARS || is_var(p, p->tok.text))
+		if (nvars + k >= YR_MAX_LOOP_VARS || is_var(p, p->tok.text))
 			return yr_perr(p, "loop variable \"%s\" %s", p->tok.text,
-				       p->nvars >= YR_MAX_LOOP_VARS ?
+				       nvars + k >= YR_MAX_LOOP_VARS ?
 					       "is one too many" :
 					       "is already in use");
 		if (!(v = yr_node(p, YN_IDENT)) || !(v->s = name_of(p)))
 			return NULL;
 		*tail = v;
 		tail = &v->next;
+		k++;
 		yr_next(p);
 	} while (yr_accept(p, YT_COMMA));
-	if (!yr_expect(p, YK_IN) || !(n->b = iterator(p)))
+	if (!yr_expect(p, YK_IN) || !(n->b = iterator(p)) ||
+	    yr_ref_loop(p, n->b, k, p->vardecl + nvars, p->varmod + nvars) < 0)
 		return NULL;
-	for (struct yr_node *v = n->vars; v; v = v->next)
+	for (v = n->vars; v; v = v->next)
 		p->vars[p->nvars++] = v->s;
 	n->c = loop_body(p);
 	p->nvars = nvars;

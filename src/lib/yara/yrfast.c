@@ -386,7 +386,7 @@ int yr_fast_eval(const struct yr_fast *f, struct yr_fast_state *st,
 		 const uint8_t *buf, size_t len, const struct yr_external *ext,
 		 size_t next, uint8_t *result, const char **why)
 {
-	struct yr_source src = { rule_strings, st, known_false };
+	struct yr_source src = { rule_strings, st, known_false, NULL };
 	int rc;
 
 	reset(st);

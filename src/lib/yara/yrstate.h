@@ -52,6 +52,10 @@ struct yr_parser {
 	struct yr_rule *rule;	/* the rule being read */
 	struct yr_names strs;	/* its strings by name */
 	const char *vars[YR_MAX_LOOP_VARS];
+	/* what each variable is when it holds a module's value (else
+	 * NULL), and the module's index */
+	const struct ym_decl *vardecl[YR_MAX_LOOP_VARS];
+	int varmod[YR_MAX_LOOP_VARS];
 	int nvars;
 	int in_for_of;		/* "$", "#", "@" and "!" alone are allowed */
 	const char *ns;		/* the namespace, kept in the arena */

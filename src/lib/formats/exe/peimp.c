@@ -20,8 +20,7 @@
 
 #include "formats/exe/ordnames.h"
 
-/* What a function imported by ordinal is called in the hashed text. */
-static void ordinal_name(const char *dll, unsigned ord, char *fn, size_t cap)
+void peimp_ordinal_name(const char *dll, unsigned ord, char *fn, size_t cap)
 {
 	const struct ord_name *t = NULL;
 	size_t n = 0, i;
@@ -120,7 +119,7 @@ static int functions(const uint8_t *b, size_t len, const struct pe_info *pe,
 		if (rdr_failed(&r) || !t)
 			break;
 		if (t >> (w * 8 - 1)) /* by ordinal */
-			ordinal_name(dll, (unsigned)(t & 0xffff), fn, sizeof(fn));
+			peimp_ordinal_name(dll, (unsigned)(t & 0xffff), fn, sizeof(fn));
 		else if (t > UINT32_MAX - 2 ||
 			 name_at(b, len, pe, (uint32_t)t + 2, fn) < 0)
 			continue; /* no name to read: ClamAV adds nothing */

@@ -26,4 +26,8 @@
  */
 int peimp_text(const uint8_t *b, size_t len, struct vbuf *out);
 
+/* What a function dll imports by ordinal ord is called: its name for the
+ * ordinals of ws2_32/wsock32 and oleaut32 Windows has, else "ord<n>". */
+void peimp_ordinal_name(const char *dll, unsigned ord, char *fn, size_t cap);
+
 #endif
