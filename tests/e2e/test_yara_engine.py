@@ -13,6 +13,8 @@ import random
 import tarfile
 
 import daemon
+import pemodgen  # noqa: F401  (puts tests/ on the path)
+import formatgen  # noqa: E402
 from conftest import run
 
 
@@ -72,13 +74,18 @@ def test_beside_clamav_signatures(tmp_path, vigil):
 
 def test_module_rules_and_vdb(tmp_path, vigil):
     y = tmp_path / "m.yar"
-    y.write_text('import "pe"\nrule M { condition: pe.is_dll() }\n'
+    y.write_text('import "pe"\nimport "cuckoo"\n'
+                 'rule M { condition: pe.is_32bit() and pe.number_of_sections == 1 '
+                 'and pe.sections[0].name == "code" }\n'
+                 'rule C { condition: cuckoo.network.dns_lookup(/x/) }\n'
                  'rule T { strings: $a = "plain" condition: $a }\n')
     f = tmp_path / "f"
     f.write_bytes(b"a plain file")
-    v = vigil("scan", "-d", y, f)
-    assert v.found() == {str(f): {"YARA.T"}}
-    assert "1 YARA rules use a module" in v.err
+    exe = tmp_path / "p.exe"
+    exe.write_bytes(formatgen.pe())
+    v = vigil("scan", "-d", y, f, exe)
+    assert v.found() == {str(f): {"YARA.T"}, str(exe): {"YARA.M"}}
+    assert "1 YARA rules use a module Vigil does not have" in v.err
     c = vigil("db", "compile", y, "-o", tmp_path / "x.vdb")
     assert c.rc == 2 and "cannot be written into a .vdb" in c.err
     assert not (tmp_path / "x.vdb").exists()

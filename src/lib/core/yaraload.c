@@ -4,8 +4,7 @@
  * are added to one set in the namespace "default" (so a rule name is used
  * once across the engine's sources, as in yara's one namespace); at
  * compile, each rule's detection name is made, and the rules that need
- * what is not evaluated yet (a module) are counted as skipped and warned
- * of.
+ * a module Vigil does not have are counted as skipped and warned of.
  */
 #include "core/yaraload.h"
 
@@ -47,7 +46,7 @@ int yaraload_add(void *engine, const char *name, const uint8_t *buf,
 }
 
 /* The detection names, "YARA.<rule>", by rule; the rules that need a
- * module counted as skipped, with a warning. */
+ * module Vigil does not have counted as skipped, with a warning. */
 static int names(struct vigil_engine *e, size_t n)
 {
 	const struct yr_ruleset *rs = &e->yara->rs;
@@ -69,9 +68,9 @@ static int names(struct vigil_engine *e, size_t n)
 	if (skipped && e->opts.log) {
 		char msg[200];
 
-		snprintf(msg, sizeof(msg), "%zu YARA rules use a module (pe, elf, "
-			 "...) that is not evaluated yet: they detect nothing",
-			 skipped);
+		snprintf(msg, sizeof(msg), "%zu YARA rules use a module Vigil "
+			 "does not have (cuckoo, dotnet, magic, elf, ...): they "
+			 "detect nothing", skipped);
 		e->opts.log(e->opts.log_ctx, VIGIL_LOG_WARNING, msg);
 	}
 	return 0;

@@ -145,18 +145,12 @@ void yr_arena_free(struct yr_arena *a)
 	}
 }
 
-/* 1 if the tree under n names an imported module or the entry point. */
+/* 1 if the tree under n names a module Vigil does not have. */
 static int uses_module(const struct yr_ruleset *rs, const struct yr_node *n)
 {
-	size_t i;
-
 	for (; n; n = n->next) {
-		if (n->kind == YN_ENTRYPOINT)
+		if (n->kind == YN_IDENT && (n->flags & YR_ID_NOMODULE))
 			return 1;
-		if (n->kind == YN_IDENT)
-			for (i = 0; i < rs->nimports; i++)
-				if (!strcmp(rs->imports[i], n->s))
-					return 1;
 		if (uses_module(rs, n->a) || uses_module(rs, n->b) ||
 		    uses_module(rs, n->c))
 			return 1;
