@@ -36,4 +36,9 @@ static inline uint32_t be32_load(const uint8_t *p)
 	       (uint32_t)p[2] << 8 | (uint32_t)p[3];
 }
 
+static inline uint64_t be64_load(const uint8_t *p)
+{
+	return (uint64_t)be32_load(p) << 32 | (uint64_t)be32_load(p + 4);
+}
+
 #endif

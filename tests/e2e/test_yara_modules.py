@@ -177,3 +177,32 @@ def test_math_and_hash_match_yara(tmp_path):
     ours = matched([VIGIL, "yara", str(rules), str(data)])
     assert ours == theirs
     assert {"e1", "e3", "m1", "c1", "h1", "h2", "h3", "h4", "h5"} <= ours
+
+
+def test_elf_fields_match_yara(tmp_path):
+    """Every field yara's elf module prints for an executable, a shared
+    library (thousands of symbols), an object file and a cut copy."""
+    need("yara")
+    libc = "/lib/x86_64-linux-gnu/libc.so.6"
+    cut = tmp_path / "cut"
+    cut.write_bytes(open("/bin/ls", "rb").read()[:3000])
+    probe = tmp_path / "probe.yar"
+    probe.write_text('import "elf" rule p { condition: false }\n')
+    for f in ["/bin/ls", libc, VIGIL, str(cut)]:
+        dump = subprocess.run(["yara", "-D", str(probe), f], capture_output=True,
+                              text=True, errors="replace", check=True).stdout
+        conds = yaradump.conditions("elf", dump, dicts=())
+        assert len(conds) > 100, dump[:300]
+        rules = tmp_path / "elf.yar"
+        rules.write_text(yaradump.rules("elf", conds))
+        ours = matched([VIGIL, "yara", str(rules), f])
+        missing = [conds[i][1] for i in range(len(conds)) if "c%d" % i not in ours]
+        assert not missing, (f, missing[:10])
+    loops = tmp_path / "loops.yar"
+    loops.write_text('import "elf"\n'
+                     'rule d { condition: for any s in elf.dynsym : (s.name == "malloc") }\n'
+                     'rule e { condition: elf.type == elf.ET_DYN and entrypoint > 0 }\n'
+                     'rule n { condition: for any x in elf.dynamic : '
+                     '(x.type == elf.DT_NEEDED) }\n')
+    assert matched([VIGIL, "yara", str(loops), "/bin/ls"]) == \
+        matched(["yara", str(loops), "/bin/ls"]) == {"d", "e", "n"}

@@ -169,6 +169,11 @@ struct ym_val ym_vfloat(double f)
 	return v;
 }
 
+const struct ym_val *ym_get(const struct ym_obj *o, size_t m)
+{
+	return o && m < o->n ? &o->v[m] : &ym_undef;
+}
+
 const struct ym_val *ym_item(const struct ym_obj *o, int dict, int64_t i,
 			     const char *key, size_t klen)
 {

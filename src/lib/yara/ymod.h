@@ -117,6 +117,9 @@ struct ym_module {
 	void (*unload)(void *priv);
 };
 
+/* Member m of structure o, or an undefined value where o has none (a
+ * structure the module left empty). */
+const struct ym_val *ym_get(const struct ym_obj *o, size_t m);
 /* Item i of array o, or the item called key[0..klen) of dictionary o;
  * NULL if there is none. */
 const struct ym_val *ym_item(const struct ym_obj *o, int dict, int64_t i,

@@ -61,8 +61,8 @@ static struct ym_val rich_count(const struct ym_call *c, int64_t version,
 	int64_t n = 0;
 	uint32_t i;
 
-	if (!pe || !pe->nt || c->self->v[PER_LENGTH].type != YM_INT ||
-	    (cl = &c->self->v[PER_CLEAR_DATA])->type != YM_STR)
+	if (!pe || !pe->nt || ym_get(c->self, PER_LENGTH)->type != YM_INT ||
+	    (cl = ym_get(c->self, PER_CLEAR_DATA))->type != YM_STR)
 		return ym_undef;
 	for (i = 16; i + 8 <= cl->n; i += 8) {
 		uint32_t id = le32_load((const uint8_t *)cl->u.s + i);

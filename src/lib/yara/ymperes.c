@@ -19,7 +19,8 @@ struct res_walk {
 	struct ympe *pe;
 	int64_t base;			/* the tree's file offset */
 	struct ym_obj *arr;
-	uint32_t id[3];			/* type, name, language */
+	int32_t id[3];			/* type, name, language (-1: none
+				 * yet, as yara) */
 	int64_t str[3];			/* their names' offsets, or -1 */
 	uint32_t visited, nvi;
 };
@@ -204,7 +205,7 @@ static int directory(struct res_walk *w, int64_t dir, int level)
 			return -1;
 		name = le32_load(w->pe->b + e);
 		where = le32_load(w->pe->b + e + 4);
-		w->id[level] = name;
+		w->id[level] = (int32_t)name;
 		w->str[level] = entry_name(w, name);
 		to = w->base + (where & 0x7fffffff);
 		if ((where & 0x80000000u) && level < 2) {
@@ -226,6 +227,8 @@ void ympe_resources(struct ym_scan *s, struct ympe *pe)
 	uint32_t rva, size;
 
 	memset(&w, 0, sizeof(w));
+	w.id[0] = w.id[1] = w.id[2] = -1;
+	w.str[0] = w.str[1] = w.str[2] = -1;
 	w.s = s;
 	w.pe = pe;
 	w.arr = ym_sub(s, pe->root, PE_RESOURCES, 0);

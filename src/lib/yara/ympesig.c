@@ -175,8 +175,8 @@ void ympe_signatures(struct ym_scan *s, struct ympe *pe)
 
 struct ym_val ympe_valid_on(struct ym_call *c)
 {
-	const struct ym_val *nb = &c->self->v[PESG_NOT_BEFORE];
-	const struct ym_val *na = &c->self->v[PESG_NOT_AFTER];
+	const struct ym_val *nb = ym_get(c->self, PESG_NOT_BEFORE);
+	const struct ym_val *na = ym_get(c->self, PESG_NOT_AFTER);
 
 	if (nb->type != YM_INT || na->type != YM_INT)
 		return ym_undef;
