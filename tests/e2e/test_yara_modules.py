@@ -84,20 +84,26 @@ def images(tmp_path_factory):
             signed(d, str(plain))]
 
 
+def same_fields(module, target, tmp_path, dicts=(), fix=lambda c: c):
+    """Every value `yara -D` prints for target's module, as a rule each,
+    holds in Vigil."""
+    probe = tmp_path / "probe.yar"
+    probe.write_text('import "%s" rule p { condition: false }\n' % module)
+    dump = subprocess.run(["yara", "-D", str(probe), target], capture_output=True,
+                          text=True, errors="replace", check=True).stdout
+    conds = fix(yaradump.conditions(module, dump, dicts))
+    assert len(conds) > 100, dump[:500]
+    rules = tmp_path / "fields.yar"
+    rules.write_text(yaradump.rules(module, conds))
+    ours = matched([VIGIL, "yara", str(rules), target])
+    missing = [conds[i][1] for i in range(len(conds)) if "c%d" % i not in ours]
+    assert not missing, (target, missing[:10])
+
+
 def test_pe_fields_match_yara(images, tmp_path):
     need("yara")
-    probe = tmp_path / "probe.yar"
-    probe.write_text('import "pe" rule p { condition: false }\n')
     for img in images:
-        dump = subprocess.run(["yara", "-D", str(probe), img], capture_output=True,
-                              text=True, errors="replace", check=True).stdout
-        conds = per_dll(yaradump.conditions("pe", dump))
-        assert len(conds) > 150, dump[:500]
-        rules = tmp_path / "fields.yar"
-        rules.write_text(yaradump.rules("pe", conds))
-        ours = matched([VIGIL, "yara", str(rules), img])
-        missing = [conds[i][1] for i in range(len(conds)) if "c%d" % i not in ours]
-        assert not missing, (img, missing[:10])
+        same_fields("pe", img, tmp_path, ("version_info",), per_dll)
 
 
 FUNCTIONS = r'''
@@ -186,18 +192,8 @@ def test_elf_fields_match_yara(tmp_path):
     libc = "/lib/x86_64-linux-gnu/libc.so.6"
     cut = tmp_path / "cut"
     cut.write_bytes(open("/bin/ls", "rb").read()[:3000])
-    probe = tmp_path / "probe.yar"
-    probe.write_text('import "elf" rule p { condition: false }\n')
     for f in ["/bin/ls", libc, VIGIL, str(cut)]:
-        dump = subprocess.run(["yara", "-D", str(probe), f], capture_output=True,
-                              text=True, errors="replace", check=True).stdout
-        conds = yaradump.conditions("elf", dump, dicts=())
-        assert len(conds) > 100, dump[:300]
-        rules = tmp_path / "elf.yar"
-        rules.write_text(yaradump.rules("elf", conds))
-        ours = matched([VIGIL, "yara", str(rules), f])
-        missing = [conds[i][1] for i in range(len(conds)) if "c%d" % i not in ours]
-        assert not missing, (f, missing[:10])
+        same_fields("elf", f, tmp_path)
     loops = tmp_path / "loops.yar"
     loops.write_text('import "elf"\n'
                      'rule d { condition: for any s in elf.dynsym : (s.name == "malloc") }\n'

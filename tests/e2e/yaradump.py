@@ -28,13 +28,15 @@ def _literal(text):
 def _step(path, name, dicts):
     if re.fullmatch(r"\[\d+\]", name):
         return path + name
-    if path.split(".")[-1].split("[")[0] in dicts and path.count(".") >= 1:
+    if path.split(".")[-1].split("[")[0] in dicts:
         return '%s["%s"]' % (path, name)
     return path + "." + name
 
 
 def conditions(module, dump, dicts=("version_info",)):
-    """(path, condition) for each leaf under module in `yara -D` text."""
+    """(path, condition) for each leaf under module in `yara -D` text;
+    dicts: the names of the module's dictionaries (their members are
+    keys)."""
     out, stack, inside = [], [], False
     for line in dump.splitlines():
         if line == module:
@@ -44,13 +46,11 @@ def conditions(module, dump, dicts=("version_info",)):
             inside = inside and line.startswith("\t")
             continue
         depth = len(line) - len(line.lstrip("\t"))
-        stack = stack[:depth]
+        stack = stack[:depth]  # the full path of each level above
         leaf = LEAF.match(line)
-        name = (leaf or NODE.match(line)).group(2)
-        path = _step(".".join(stack) if len(stack) == 1 else _join(stack), name, dicts)
+        path = _step(stack[-1], (leaf or NODE.match(line)).group(2), dicts)
         if not leaf:
-            stack.append(name if name.startswith("[") else name)
-            stack[-1] = path  # keep the full path of each level
+            stack.append(path)
             continue
         value = leaf.group(3)
         if value == "YR_UNDEFINED":
@@ -60,10 +60,6 @@ def conditions(module, dump, dicts=("version_info",)):
         else:
             out.append((path, "%s == %s" % (path, value)))
     return out
-
-
-def _join(stack):
-    return stack[-1]
 
 
 def rules(module, conds):
