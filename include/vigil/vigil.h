@@ -613,7 +613,11 @@ struct vigil_yara_scanner;
 
 struct vigil_yara_options {
 	size_t size;		/* sizeof(struct vigil_yara_options) */
-	vigil_log_fn log;	/* compiler errors, "file:line:column: ..." */
+	vigil_log_fn log;	/* compiler errors, "file:line:column: ..."
+				 * (VIGIL_LOG_ERROR, _WARNING); the lines
+				 * rules write with console.log() while
+				 * scanning (VIGIL_LOG_INFO, from the
+				 * scanning thread) */
 	void *log_ctx;
 	unsigned flags;		/* VIGIL_YARA_* below */
 };

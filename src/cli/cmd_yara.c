@@ -256,6 +256,10 @@ static void log_error(void *ctx, int level, const char *msg)
 {
 	unsigned long *warnings = ctx;
 
+	if (level == VIGIL_LOG_INFO) { /* console.log(), on stdout as yara */
+		printf("%s\n", msg);
+		return;
+	}
 	*warnings += level == VIGIL_LOG_WARNING;
 	fprintf(stderr, "%s: %s\n", level == VIGIL_LOG_ERROR ? "error" : "warning",
 		msg);

@@ -202,3 +202,19 @@ def test_elf_fields_match_yara(tmp_path):
                      '(x.type == elf.DT_NEEDED) }\n')
     assert matched([VIGIL, "yara", str(loops), "/bin/ls"]) == \
         matched(["yara", str(loops), "/bin/ls"]) == {"d", "e", "n"}
+
+
+def test_console_lines_as_yara(tmp_path):
+    """console.log() and console.hex() print on stdout, as yara does."""
+    need("yara")
+    data = tmp_path / "d.bin"
+    data.write_bytes(b"hello\x00\x01 world" * 50)
+    rules = tmp_path / "c.yar"
+    rules.write_text('import "console"\nimport "math"\nimport "hash"\n'
+                     'rule c { condition: console.log("e: ", math.entropy(0, filesize))'
+                     ' and console.log(hash.md5(0, 12)) and console.hex("n: ", filesize)'
+                     ' and console.log(uint32(0)) and console.log("s: ", "a\\x01b") }\n')
+    out = [subprocess.run(cmd + [str(rules), str(data)], capture_output=True,
+                          text=True, check=True).stdout
+           for cmd in (["yara"], [VIGIL, "yara"])]
+    assert out[0] == out[1] and out[0].count("\n") == 6

@@ -21,6 +21,16 @@ struct vigil_yara_scanner {
 	size_t smcap;
 };
 
+/* console.log's lines: to the set's log, as information. */
+static void console(void *ctx, const char *line, size_t n)
+{
+	const struct vigil_yara_scanner *s = ctx;
+
+	(void)n;
+	if (s->y->log)
+		s->y->log(s->y->log_ctx, VIGIL_LOG_INFO, line);
+}
+
 int vigil_yara_scanner_new(const struct vigil_yara *y,
 			   struct vigil_yara_scanner **out)
 {
@@ -44,6 +54,7 @@ int vigil_yara_scanner_new(const struct vigil_yara *y,
 		vigil_yara_scanner_free(s);
 		return VIGIL_ENOMEM;
 	}
+	yr_fast_set_log(s->st, console, s);
 	*out = s;
 	return 0;
 }

@@ -39,6 +39,8 @@ struct yr_fast_state {
 	uint8_t *rule_hit;	/* per rule: one of its strings touched */
 	pcre2_match_data *md;
 	int err;		/* VIGIL_ENOMEM while noting ranges */
+	void (*log)(void *ctx, const char *line, size_t n);
+	void *log_ctx;
 };
 
 #define TOUCHED 1	/* starts noted */
@@ -382,11 +384,27 @@ static void reset(struct yr_fast_state *st)
 	st->err = 0;
 }
 
+void yr_fast_set_log(struct yr_fast_state *st,
+		     void (*log)(void *ctx, const char *line, size_t n),
+		     void *ctx)
+{
+	st->log = log;
+	st->log_ctx = ctx;
+}
+
+static void console_line(void *ctx, const char *line, size_t n)
+{
+	struct yr_fast_state *st = ctx;
+
+	if (st->log)
+		st->log(st->log_ctx, line, n);
+}
+
 int yr_fast_eval(const struct yr_fast *f, struct yr_fast_state *st,
 		 const uint8_t *buf, size_t len, const struct yr_external *ext,
 		 size_t next, uint8_t *result, const char **why)
 {
-	struct yr_source src = { rule_strings, st, known_false, NULL };
+	struct yr_source src = { rule_strings, st, known_false, console_line };
 	int rc;
 
 	reset(st);

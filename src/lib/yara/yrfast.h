@@ -30,6 +30,10 @@ int yr_fast_state_new(const struct yr_fast *f, struct yr_fast_state **out);
 void yr_fast_state_free(struct yr_fast_state *st);
 
 /* As yr_eval() (yreval.h), with the fast matcher: 0 or VIGIL_ENOMEM. */
+/* Where console.log's lines go while st scans (NULL: nowhere). */
+void yr_fast_set_log(struct yr_fast_state *st,
+		     void (*log)(void *ctx, const char *line, size_t n),
+		     void *ctx);
 int yr_fast_eval(const struct yr_fast *f, struct yr_fast_state *st,
 		 const uint8_t *buf, size_t len, const struct yr_external *ext,
 		 size_t next, uint8_t *result, const char **why);
