@@ -65,6 +65,28 @@ def test_install_update_status(env, tmp_path):
     assert st.returncode == 3 and "STALE" in st.stdout
 
 
+def test_yara_rules_ride_the_update(env, tmp_path):
+    """A release compiled from ClamAV signatures and YARA rules (one using
+    the pe module) reaches the client through vigil update; the installed
+    database detects with both."""
+    repo, srv, db, (v1, _) = env
+    yar = tmp_path / "rules.yar"
+    yar.write_text('import "hash"\nrule Yara_Mark { strings: $m = "%s" '
+                   'condition: $m and hash.md5(0, 4) != "" }\n' % MARK.decode())
+    src = tmp_path / "three.ndb"
+    src.write_text("Eicar-Signature:0:*:%s\n" % EICAR.hex())
+    v3 = tmp_path / "three.vdb"
+    res = run([VIGIL, "db", "compile", str(src), str(yar), "-o", str(v3)])
+    assert res.rc == 0, res.err
+    repo.publish(v3)
+    res = update(db, [srv.url], repo.trust)
+    assert res.returncode == 0 and "installed release" in res.stdout
+    mark = tmp_path / "mark.txt"
+    mark.write_bytes(MARK)
+    scan = run([VIGIL, "scan", "--no-summary", "-d", db / "current", mark])
+    assert scan.rc == 1 and "YARA.Yara_Mark FOUND" in scan.out, scan.out
+
+
 def test_file_mirror(env):
     repo, _, db, _ = env
     res = update(db, ["file://" + repo.dir], repo.trust)

@@ -86,9 +86,15 @@ def test_module_rules_and_vdb(tmp_path, vigil):
     v = vigil("scan", "-d", y, f, exe)
     assert v.found() == {str(f): {"YARA.T"}, str(exe): {"YARA.M"}}
     assert "1 YARA rules use a module Vigil does not have" in v.err
-    c = vigil("db", "compile", y, "-o", tmp_path / "x.vdb")
-    assert c.rc == 2 and "cannot be written into a .vdb" in c.err
-    assert not (tmp_path / "x.vdb").exists()
+    # compiled into a .vdb beside ClamAV signatures, and loaded from it
+    ndb = tmp_path / "x.ndb"
+    ndb.write_text("Body.Sig:0:*:706c61696e2066696c65\n")
+    c = vigil("db", "compile", y, ndb, "-o", tmp_path / "x.vdb")
+    assert c.rc == 0, c.err
+    v = vigil("scan", "--allmatch", "-d", tmp_path / "x.vdb", f, exe)
+    assert v.found() == {str(f): {"YARA.T", "Body.Sig"},
+                         str(exe): {"YARA.M"}}, v.out
+    assert "1 YARA rules use a module Vigil does not have" in v.err
     bad = tmp_path / "bad.yar"
     bad.write_text("rule B { condition: nothing }\n")
     b = vigil("scan", "-d", bad, f)

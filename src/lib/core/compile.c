@@ -28,7 +28,7 @@ static int group_to_shard(struct vigil_engine *e, struct group *g)
 	for (a = 0; a < HASH_NALGO; a++)
 		allow += ss->allow[a].n;
 	e->skipped += ss->skipped;
-	if (!sigset_count(ss) && !allow && !ss->ignore.n)
+	if (!sigset_count(ss) && !allow && !ss->ignore.n && !ss->yara.len)
 		return 0;
 	if ((rc = vdb_build(ss, &img, &len)) < 0)
 		return rc;
@@ -246,13 +246,6 @@ int vigil_engine_save(const struct vigil_engine *e, const char *path)
 
 	if (!e || !path)
 		return VIGIL_EINVAL;
-	if (e->compiled && e->yara) {
-		if (e->opts.log)
-			e->opts.log(e->opts.log_ctx, VIGIL_LOG_ERROR,
-				    "YARA rules cannot be written into a .vdb "
-				    "yet: keep the .yar files beside it");
-		return VIGIL_EUNSUPPORTED;
-	}
 	if (!e->compiled || e->nshards != 1)
 		return VIGIL_ESTATE;
 	s = &e->shards[0];

@@ -181,8 +181,7 @@ static int load_source(struct vigil_engine *e, const char *name, int kind,
 	lc.log_ctx = e->opts.log_ctx;
 	lc.cvd_key = e->opts.cvd_key;
 	lc.cvd_certs_dir = on_disk ? e->opts.cvd_certs_dir : NULL;
-	lc.yara = yaraload_add;
-	lc.yara_ctx = e;
+	lc.yara = 1;
 	if ((rc = add_source_name(&g->ss, base_name(name))) < 0)
 		return rc;
 	return loader_load(&lc, name, buf, len);

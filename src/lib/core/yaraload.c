@@ -1,10 +1,13 @@
 /*
  * yaraload.c -- YARA rules gathered by the engine (yaraload.h), into the
- * same rule sets the public YARA interface builds (vigil_yara_*): sources
- * are added to one set in the namespace "default" (so a rule name is used
- * once across the engine's sources, as in yara's one namespace); at
- * compile, each rule's detection name is made, and the rules that need
- * a module Vigil does not have are counted as skipped and warned of.
+ * same rule sets the public YARA interface builds (vigil_yara_*): the
+ * loader keeps each source's text in its signature set, which goes into
+ * the shard's image (and so into a .vdb written from it); at compile,
+ * every shard's sources are added, in order, to one set in the namespace
+ * "default" (so a rule name is used once across the engine's sources, as
+ * in yara's one namespace), each rule's detection name is made, and the
+ * rules that need a module Vigil does not have are counted as skipped
+ * and warned of.
  */
 #include "core/yaraload.h"
 
@@ -34,15 +37,28 @@ static int new_set(struct vigil_engine *e)
 	return rc;
 }
 
-int yaraload_add(void *engine, const char *name, const uint8_t *buf,
-		 size_t len)
+/* Each shard's YARA sources (VDB_SEC_YARA: from .yar files loaded, or a
+ * .vdb written with them), in order, into the one set. */
+static int add_sources(struct vigil_engine *e)
 {
-	struct vigil_engine *e = engine;
+	char nm[4097];
+	const uint8_t *text;
+	const char *name;
+	size_t i, pos, nlen, tlen;
 	int rc;
 
-	if (!e->yara && (rc = new_set(e)) != 0)
-		return rc;
-	return vigil_yara_add_memory(e->yara, name, buf, len, NULL);
+	for (i = 0; i < e->nshards; i++)
+		for (pos = 0; vdb_yara_next(&e->shards[i].v, &pos, &name, &nlen,
+					    &text, &tlen);) {
+			if (!e->yara && (rc = new_set(e)) != 0)
+				return rc;
+			snprintf(nm, sizeof(nm), "%.*s", (int)nlen, name);
+			if ((rc = vigil_yara_add_memory(e->yara, nm,
+							(const char *)text, tlen,
+							NULL)) != 0)
+				return rc;
+		}
+	return 0;
 }
 
 /* The detection names, "YARA.<rule>", by rule; the rules that need a
@@ -81,8 +97,8 @@ int yaraload_compile(struct vigil_engine *e, uint64_t *nrules)
 	int rc;
 
 	*nrules = 0;
-	if (!e->yara)
-		return 0;
+	if ((rc = add_sources(e)) != 0 || !e->yara)
+		return rc;
 	if ((rc = vigil_yara_compile(e->yara)) != 0 ||
 	    (rc = names(e, vigil_yara_rule_count(e->yara))) != 0)
 		return rc;

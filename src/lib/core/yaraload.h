@@ -12,11 +12,10 @@
 
 struct vigil_engine;
 
-/* The loader's callback for a YARA source (db/sigset.h): 0 or VIGIL_E*. */
-int yaraload_add(void *engine, const char *name, const uint8_t *buf,
-		 size_t len);
-/* At engine compile: the rules' matcher and detection names. 0 or
- * VIGIL_E*; *nrules says how many rules there are. */
+/* At engine compile: every shard's YARA sources compiled, the rules'
+ * matcher and detection names. 0 or VIGIL_E* (a source that does not
+ * compile: VIGIL_EFORMAT, logged as file:line:column); *nrules says how
+ * many rules there are. */
 int yaraload_compile(struct vigil_engine *e, uint64_t *nrules);
 void yaraload_free(struct vigil_engine *e);
 

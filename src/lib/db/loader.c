@@ -232,6 +232,24 @@ static int container(struct loadctx *lc, const char *name, int kind,
 }
 
 /* A signed catalog: kept whole, checked when the engine is compiled. */
+/* A YARA file's text, kept for the engine to compile (and to write into
+ * a .vdb): a record as VDB_SEC_YARA holds it. */
+static int yara_source(struct loadctx *lc, const char *name,
+		       const uint8_t *buf, size_t len)
+{
+	uint32_t head[2];
+
+	if (len > YARA_MAX_SOURCE_BYTES || strlen(name) > 4096)
+		return load_warn(lc, VIGIL_ELIMIT, "a YARA file of over %u MiB "
+				 "(or a name of over 4096 bytes)",
+				 YARA_MAX_SOURCE_BYTES >> 20);
+	head[0] = (uint32_t)strlen(name);
+	head[1] = (uint32_t)len;
+	return vbuf_append(&lc->ss->yara, head, sizeof(head)) < 0 ||
+	       vbuf_append(&lc->ss->yara, name, head[0]) < 0 ||
+	       vbuf_append(&lc->ss->yara, buf, len) < 0 ? VIGIL_ENOMEM : 0;
+}
+
 static int catalog(struct loadctx *lc, const char *name, const uint8_t *buf,
 		   size_t len)
 {
@@ -290,7 +308,7 @@ int loader_load(struct loadctx *lc, const char *name, const uint8_t *buf,
 		return catalog(lc, name, buf, len);
 	case LK_YARA:
 		if (lc->yara)
-			return lc->yara(lc->yara_ctx, name, buf, len);
+			return yara_source(lc, name, buf, len);
 		__attribute__((fallthrough)); /* no one takes them: warned of */
 	case LK_UNSUPPORTED:
 		if (!(lines = count_lines(buf, len)))

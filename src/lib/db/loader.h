@@ -12,6 +12,8 @@
 
 /* Largest signed catalog (.cat) read. */
 #define CAT_MAX_BYTES (64u << 20)
+/* A YARA source file kept, at most. */
+#define YARA_MAX_SOURCE_BYTES (256u << 20)
 
 enum loader_kind {
 	LK_UNKNOWN = 0,

@@ -59,6 +59,7 @@ void sigset_free(struct sigset *ss)
 	varr_free(&ss->icon_group[1]);
 	varr_free(&ss->cat);
 	vbuf_free(&ss->catblob);
+	vbuf_free(&ss->yara);
 	varr_free(&ss->macro);
 	varr_free(&ss->macropat);
 	varr_free(&ss->cdb);

@@ -49,6 +49,7 @@ struct sigset {
 	struct varr icon_group[2];	/* uint32_t: distinct group names */
 	struct varr cat;		/* struct vdb_catalog */
 	struct vbuf catblob;		/* their bytes */
+	struct vbuf yara;		/* YARA sources, as VDB_SEC_YARA */
 	struct varr macro;		/* struct vdb_macro */
 	struct varr macropat;		/* struct vdb_macro_pat */
 	struct varr cdb;		/* struct vdb_cdb */
@@ -74,10 +75,9 @@ struct loadctx {
 				    * NULL (also for sources without a path) */
 	vigil_log_fn log;
 	void *log_ctx;
-	/* YARA sources (.yar, .yara) go here; NULL: warned of, not read */
-	int (*yara)(void *ctx, const char *name, const uint8_t *buf,
-		    size_t len);
-	void *yara_ctx;
+	/* 1: YARA sources (.yar, .yara) are kept, into ss->yara; 0: they are
+	 * warned of, not read */
+	int yara;
 };
 
 int sigset_init(struct sigset *ss);

@@ -60,7 +60,14 @@ struct vdb_view {
 	size_t ncert;
 	const uint32_t *ignore;
 	size_t nignore;
+	const uint8_t *yara;		/* VDB_SEC_YARA */
+	size_t yara_len;
 };
+
+/* The YARA source at *pos in v (advanced past it): 1 with its name and
+ * text, 0 at the end. vdb_open() has checked every record's bounds. */
+int vdb_yara_next(const struct vdb_view *v, size_t *pos, const char **name,
+		  size_t *nlen, const uint8_t **text, size_t *tlen);
 
 /*
  * Builds an image from ss (sorting its arrays in place). *out is malloc'd.

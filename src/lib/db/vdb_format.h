@@ -65,6 +65,9 @@ enum vdb_section_id {
 	VDB_SEC_LDBICON = 38,	/* struct vdb_ldb_icon[]: IconGroup1/2 */
 	VDB_SEC_CATALOG = 39,	/* struct vdb_catalog[]: signed catalogs */
 	VDB_SEC_CATBLOB = 40,	/* their bytes */
+	VDB_SEC_YARA = 41,	/* YARA sources: per file, u32 name length,
+				 * u32 text length, the name, the text;
+				 * compiled when the database is loaded */
 };
 
 enum hash_algo { HASH_MD5 = 0, HASH_SHA1 = 1, HASH_SHA256 = 2, HASH_NALGO };

@@ -267,6 +267,37 @@ static int macros_ok(const struct vdb_view *v)
 	return 1;
 }
 
+int vdb_yara_next(const struct vdb_view *v, size_t *pos, const char **name,
+		  size_t *nlen, const uint8_t **text, size_t *tlen)
+{
+	uint32_t head[2];
+
+	if (*pos + sizeof(head) > v->yara_len)
+		return 0;
+	memcpy(head, v->yara + *pos, sizeof(head));
+	if (head[0] > v->yara_len - *pos - sizeof(head) ||
+	    head[1] > v->yara_len - *pos - sizeof(head) - head[0])
+		return 0;
+	*name = (const char *)v->yara + *pos + sizeof(head);
+	*nlen = head[0];
+	*text = v->yara + *pos + sizeof(head) + head[0];
+	*tlen = head[1];
+	*pos += sizeof(head) + head[0] + head[1];
+	return 1;
+}
+
+/* Every YARA record lies inside its section, to its end. */
+static int yara_ok(const struct vdb_view *v)
+{
+	size_t pos = 0, nlen, tlen;
+	const uint8_t *text;
+	const char *name;
+
+	while (vdb_yara_next(v, &pos, &name, &nlen, &text, &tlen))
+		;
+	return pos == v->yara_len;
+}
+
 static int records_ok(const struct vdb_view *v)
 {
 	size_t i;
@@ -382,11 +413,14 @@ int vdb_open(const uint8_t *buf, size_t len, const uint64_t *body_sum,
 	    (v->ldbicon = p, section(v, VDB_SEC_CATALOG, sizeof(*v->cat), &p,
 				     &v->ncat)) ||
 	    (v->cat = p, section(v, VDB_SEC_CATBLOB, 1, &p, &v->catblob_len)) ||
-	    (v->catblob = p, section(v, VDB_SEC_IGNORE, 4, &p, &v->nignore)))
+	    (v->catblob = p, section(v, VDB_SEC_IGNORE, 4, &p, &v->nignore)) ||
+	    (v->ignore = p, section(v, VDB_SEC_YARA, 1, &p, &v->yara_len)))
 		return bad(why, "bad section bounds");
-	v->ignore = p;
+	v->yara = p;
 	if (!records_ok(v))
 		return bad(why, "a record refers outside the database");
+	if (!yara_ok(v))
+		return bad(why, "a YARA source runs past its section");
 	return 0;
 }
 

@@ -206,7 +206,9 @@ static int body_sections(struct builder *b, struct sigset *ss)
 	    (rc = add_section(b, VDB_SEC_CATALOG, ss->cat.data,
 			      ss->cat.n * ss->cat.elem)) < 0 ||
 	    (rc = add_section(b, VDB_SEC_CATBLOB, ss->catblob.data,
-			      ss->catblob.len)) < 0)
+			      ss->catblob.len)) < 0 ||
+	    (rc = add_section(b, VDB_SEC_YARA, ss->yara.data,
+			      ss->yara.len)) < 0)
 		return rc;
 	if ((rc = ignore_records(ss, &t)) < 0) {
 		vbuf_free(&t);
