@@ -732,6 +732,30 @@ VIGIL_API int vigil_yara_scanner_new(const struct vigil_yara *y,
 				     struct vigil_yara_scanner **out);
 VIGIL_API void vigil_yara_scanner_free(struct vigil_yara_scanner *s);
 
+/* Called (from the scanning thread) for a rule whose strings and condition
+ * took at least slow_ms on one buffer: its namespace, name, microseconds. */
+typedef void (*vigil_yara_slow_fn)(void *ctx, const char *ns,
+				   const char *rule, uint64_t micros);
+
+struct vigil_yara_limits {
+	size_t size;		/* sizeof(struct vigil_yara_limits) */
+	uint32_t timeout_ms;	/* per buffer, 0: none. Past it, each rule
+				 * not yet evaluated is reported
+				 * VIGIL_YARA_LIMIT ("the time limit was
+				 * reached"), never false */
+	uint32_t slow_ms;	/* with slow: the threshold */
+	vigil_yara_slow_fn slow; /* NULL: rules are not timed */
+	void *slow_ctx;
+};
+
+/*
+ * vigil_yara_scanner_limits -- a time limit for each buffer s scans, and a
+ * callback for rules that are slow (what yara's --timeout and its users'
+ * long-asked "which rule is slow" give). l NULL: none. Errors: VIGIL_EINVAL.
+ */
+VIGIL_API int vigil_yara_scanner_limits(struct vigil_yara_scanner *s,
+					const struct vigil_yara_limits *l);
+
 /*
  * vigil_yara_scan_buffer, vigil_yara_scan_path -- the rules over len bytes
  * at buf, or a regular file (mapped). Private rules are not reported; a

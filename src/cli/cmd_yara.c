@@ -59,14 +59,18 @@ static void usage(FILE *f)
 		"  -N, --no-follow-symlinks  do not follow symbolic links\n"
 		"  -z, --skip-larger=BYTES   skip files larger than BYTES\n"
 		"  -p, --threads=N           scan with N threads\n"
+		"  -a, --timeout=SECONDS     give up on a file after SECONDS (its\n"
+		"                            rules not evaluated are an error)\n"
+		"      --slow-rules=MS       name each rule that takes MS or more\n"
+		"                            on a file (on standard error)\n"
 		"  -w, --no-warnings         no warnings\n"
 		"      --fail-on-warnings    warnings are errors\n"
 		"      --json                one JSON document per file\n"
 		"  -h, --help                this help\n\n"
 		"Exit status: 0 done, 1 an error (a rule file that does not\n"
-		"compile, a file that cannot be read). Rules that need what is not\n"
-		"evaluated yet (modules) are counted on standard error, never\n"
-		"reported as not matching silently.\n");
+		"compile, a file that cannot be read, a time limit reached).\n"
+		"Rules that need a module Vigil does not have are counted on\n"
+		"standard error, never reported as not matching silently.\n");
 }
 
 static int push(struct targets *t, const char *path)
@@ -123,6 +127,7 @@ struct one {
 	json_t *matches, *skipped;
 	long printed, count;
 	unsigned long not_evaluated;
+	int timed_out;
 };
 
 static int wanted(const struct yara_opts *o, const struct vigil_yara_rule *r)
@@ -144,6 +149,11 @@ static int on_rule(void *ctx, const struct vigil_yara_rule *r)
 	struct one *x = ctx;
 	const struct yara_opts *o = x->run->o;
 
+	if (r->status == VIGIL_YARA_LIMIT && r->why &&
+	    !strcmp(r->why, "the time limit was reached")) {
+		x->timed_out = 1; /* an error, as yara's timeout */
+		return 0;
+	}
 	if (r->status > VIGIL_YARA_TRUE) {
 		x->not_evaluated++;
 		if (x->skipped) {
@@ -165,12 +175,24 @@ static int on_rule(void *ctx, const struct vigil_yara_rule *r)
 	return o->max_rules && ++x->printed >= o->max_rules ? 1 : 0;
 }
 
+static void slow_rule(void *ctx, const char *ns, const char *rule,
+		      uint64_t micros)
+{
+	const struct one *x = ctx;
+
+	fprintf(stderr, "vigil yara: slow rule %s:%s: %.1f ms on %s\n", ns,
+		rule, (double)micros / 1000, x->target);
+}
+
 /* One target scanned; its lines printed at once. */
 static void scan_one(struct yara_run *run, struct vigil_yara_scanner *s,
 		     const char *target)
 {
 	const struct yara_opts *o = run->o;
-	struct one x = { run, NULL, target, NULL, NULL, 0, 0, 0 };
+	struct one x = { run, NULL, target, NULL, NULL, 0, 0, 0, 0 };
+	struct vigil_yara_limits lim = { sizeof(lim), o->timeout_ms,
+					 o->slow_ms, o->slow_ms ? slow_rule : NULL,
+					 &x };
 	unsigned flags = (o->strings ? VIGIL_YARA_SCAN_STRINGS : 0) |
 			 (o->negate ? VIGIL_YARA_SCAN_FALSE : 0);
 	char *buf = NULL;
@@ -183,10 +205,13 @@ static void scan_one(struct yara_run *run, struct vigil_yara_scanner *s,
 		x.matches = json_array();
 		x.skipped = json_array();
 	}
+	vigil_yara_scanner_limits(s, &lim);
 	rc = vigil_yara_scan_path(s, target, flags, on_rule, &x);
+	if (rc >= 0 && x.timed_out)
+		rc = VIGIL_ELIMIT;
 	if (rc < 0)
 		fprintf(stderr, "error scanning %s: %s\n", target,
-			vigil_strerror(rc));
+			x.timed_out ? "scanning timed out" : vigil_strerror(rc));
 	else if (o->json) {
 		json_t *doc = json_object();
 
@@ -303,6 +328,8 @@ static const struct option yara_long[] = {
 	{ "no-warnings", no_argument, NULL, 'w' },
 	{ "fail-on-warnings", no_argument, NULL, 'F' },
 	{ "json", no_argument, NULL, 'J' },
+	{ "timeout", required_argument, NULL, 'a' },
+	{ "slow-rules", required_argument, NULL, 'S' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -332,7 +359,7 @@ static int options(int argc, char **argv, struct yara_opts *o)
 {
 	int ch;
 
-	while ((ch = getopt_long(argc, argv, "sLmgecni:t:l:d:rNz:p:wh",
+	while ((ch = getopt_long(argc, argv, "sLmgecni:t:l:d:rNz:p:wa:h",
 				 yara_long, NULL)) != -1) {
 		switch (ch) {
 		case 's': o->strings = 1; break;
@@ -359,6 +386,8 @@ static int options(int argc, char **argv, struct yara_opts *o)
 		case 'w': o->no_warnings = 1; break;
 		case 'F': o->fail_on_warnings = 1; break;
 		case 'J': o->json = 1; break;
+		case 'a': o->timeout_ms = (uint32_t)(atol(optarg) * 1000); break;
+		case 'S': o->slow_ms = (uint32_t)atol(optarg); break;
 		case 'h': usage(stdout); return -2;
 		default: usage(stderr); return -1;
 		}

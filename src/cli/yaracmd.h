@@ -18,6 +18,8 @@ struct yara_opts {
 	int follow_symlinks;
 	int threads;
 	long max_rules;			/* -l: stop after this many, 0 none */
+	uint32_t timeout_ms;		/* -a, 0 none */
+	uint32_t slow_ms;		/* --slow-rules, 0 off */
 	unsigned long long skip_larger;	/* -z, 0 none */
 	const char *identifier;		/* -i */
 	const char *tag;		/* -t */

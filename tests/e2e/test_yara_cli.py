@@ -126,3 +126,26 @@ def test_errors_as_yara(case, tmp_path):
         assert y.returncode == v.returncode == 1, (y.stderr, v.stderr)
     v = run([VIGIL, "yara", str(bad), str(case / "files")])
     assert "bad.yar:1:21: undefined identifier" in v.stderr
+
+
+def test_timeout_and_slow_rules(tmp_path):
+    """-a gives up on a file as yara does (its message, exit 1); a rule
+    that takes long is named with --slow-rules."""
+    yara_present()
+    rules = tmp_path / "slow.yar"
+    rules.write_text('rule slow { strings: $a = "a" condition: for all i in '
+                     '(1..#a) : (for all j in (1..#a) : (@a[i] + @a[j] >= 0)) }\n')
+    data = tmp_path / "many.a"
+    data.write_bytes(b"a" * 30000)
+    outs = [subprocess.run(cmd + ["-w", "-a", "1", str(rules), str(data)],
+                           capture_output=True, text=True, timeout=60)
+            for cmd in (["yara"], [VIGIL, "yara"])]
+    for o in outs:
+        assert o.returncode == 1 and o.stdout == ""
+        assert "error scanning %s: scanning timed out" % data in o.stderr
+    small = tmp_path / "some.a"
+    small.write_bytes(b"a" * 2000)
+    o = subprocess.run([VIGIL, "yara", "-w", "--slow-rules", "1", str(rules),
+                        str(small)], capture_output=True, text=True, timeout=60)
+    assert o.returncode == 0 and o.stdout == "slow %s\n" % small
+    assert "slow rule default:slow:" in o.stderr

@@ -121,6 +121,62 @@ static void scans(void **st)
 	vigil_yara_free(y);
 }
 
+static void on_slow(void *ctx, const char *ns, const char *rule,
+		    uint64_t micros)
+{
+	int *n = ctx;
+
+	(void)micros;
+	assert_string_equal(ns, "default");
+	assert_string_equal(rule, "loop");
+	++*n;
+}
+
+/* A rule past the time limit is a limit reached, never false; a slow
+ * rule is named to the callback. */
+static void limits(void **st)
+{
+	static const char src[] = "rule loop { strings: $a = \"a\" condition: "
+		"for all i in (1..#a) : (for all j in (1..#a) : "
+		"(@a[i] < @a[j] + 100000)) }\nrule after { condition: true }\n";
+	struct vigil_yara_limits l = { sizeof(l), 1, 0, NULL, NULL };
+	struct vigil_yara_scanner *s;
+	struct vigil_yara *y;
+	struct seen seen;
+	char *data = malloc(20000);
+	int slow = 0;
+
+	(void)st;
+	assert_non_null(data);
+	memset(data, 'a', 20000);
+	assert_int_equal(vigil_yara_new(&y, NULL), 0);
+	assert_int_equal(vigil_yara_add_memory(y, "t.yar", src, sizeof(src) - 1,
+					       NULL), 0);
+	assert_int_equal(vigil_yara_compile(y), 0);
+	assert_int_equal(vigil_yara_scanner_new(y, &s), 0);
+	assert_int_equal(vigil_yara_scanner_limits(s, &l), 0);
+	memset(&seen, 0, sizeof(seen));
+	assert_int_equal(vigil_yara_scan_buffer(s, data, 20000, 0, note, &seen),
+			 0);
+	assert_int_equal(seen.n, 2);
+	assert_int_equal(seen.status[0], VIGIL_YARA_LIMIT);
+	assert_int_equal(seen.status[1], VIGIL_YARA_LIMIT); /* not reached */
+	l.timeout_ms = 0;
+	l.slow_ms = 1;
+	l.slow = on_slow;
+	l.slow_ctx = &slow;
+	assert_int_equal(vigil_yara_scanner_limits(s, &l), 0);
+	memset(&seen, 0, sizeof(seen));
+	assert_int_equal(vigil_yara_scan_buffer(s, data, 3000, 0, note, &seen),
+			 0);
+	assert_int_equal(seen.status[0], VIGIL_YARA_TRUE);
+	assert_int_equal(slow, 1);
+	assert_int_equal(vigil_yara_scanner_limits(s, NULL), 0);
+	vigil_yara_scanner_free(s);
+	vigil_yara_free(y);
+	free(data);
+}
+
 static void errors(void **st)
 {
 	struct vigil_yara_options o = { sizeof(o), logger, NULL, 0 };
@@ -220,6 +276,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(scans),
 		cmocka_unit_test(errors),
+		cmocka_unit_test(limits),
 		cmocka_unit_test(slow_strings),
 		cmocka_unit_test(regex_given_up),
 	};

@@ -19,7 +19,34 @@ struct vigil_yara_scanner {
 	const char **why;
 	struct vigil_yara_string_match *sm;
 	size_t smcap;
+	vigil_yara_slow_fn slow;
+	void *slow_ctx;
 };
+
+static void slow_rule(void *ctx, size_t r, uint64_t ns)
+{
+	const struct vigil_yara_scanner *s = ctx;
+	const struct yr_rule *rule = &s->y->rs.rules[r];
+
+	s->slow(s->slow_ctx, rule->ns, rule->name, ns / 1000);
+}
+
+int vigil_yara_scanner_limits(struct vigil_yara_scanner *s,
+			      const struct vigil_yara_limits *l)
+{
+	struct vigil_yara_limits t = { sizeof(t), 0, 0, NULL, NULL };
+
+	if (!s || (l && l->size < sizeof(size_t)))
+		return VIGIL_EINVAL;
+	if (l)
+		memcpy(&t, l, l->size < sizeof(t) ? l->size : sizeof(t));
+	s->slow = t.slow;
+	s->slow_ctx = t.slow_ctx;
+	yr_fast_set_timing(s->st, (uint64_t)t.timeout_ms * 1000000u,
+			   (uint64_t)t.slow_ms * 1000000u,
+			   t.slow ? slow_rule : NULL, s);
+	return 0;
+}
 
 /* console.log's lines: to the set's log, as information. */
 static void console(void *ctx, const char *line, size_t n)

@@ -8,6 +8,7 @@
 #include <pcre2.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "yara/ymodules.h"
 #include "yara/yrmatch.h"
@@ -48,6 +49,9 @@ struct ev {
 	long cur;			/* the for..of string, or -1 */
 	int unsupported;
 	int oom;
+	uint64_t deadline;		/* monotonic ns, 0: none */
+	uint64_t steps;			/* loop iterations, over every loop */
+	int timed_out;
 	struct ym_scan mods;		/* the modules, loaded when named */
 	const struct yr_node *re_node[EVAL_MAX_REGEX];
 	pcre2_code *re_code[EVAL_MAX_REGEX];
@@ -649,6 +653,22 @@ static struct val for_of(struct ev *e, const struct yr_node *n)
 	return ok < 0 ? undef : vint(ok);
 }
 
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* 1 (and the rule being evaluated marked) once the time limit passed. */
+static int past_deadline(struct ev *e)
+{
+	if (e->deadline && now_ns() >= e->deadline)
+		e->timed_out = 1;
+	return e->timed_out;
+}
+
 /* What a for..in loop runs over. */
 struct loop {
 	int kind;		/* 0: a range, 1: a list, 2: a module's array
@@ -728,6 +748,9 @@ static struct val for_in(struct ev *e, const struct yr_node *n)
 		count += truthy(eval(e, n->c));
 		if (total > (int64_t)1 << 24)
 			break; /* a loop longer than any buffer */
+		if (e->timed_out ||
+		    (!(++e->steps & 0xffff) && past_deadline(e)))
+			break;
 	}
 	e->nvars = base;
 	if (!total)
@@ -799,6 +822,10 @@ static int one_rule(struct ev *e, const struct yr_source *src, size_t r,
 							  YR_RULE_FALSE;
 		if (e->oom)
 			return VIGIL_ENOMEM;
+		if (e->timed_out) {
+			result[r] = YR_RULE_LIMIT;
+			w = "the time limit was reached";
+		}
 		if (e->unsupported) {
 			result[r] = YR_RULE_UNSUPPORTED;
 			w = "a module Vigil does not have, a regular "
@@ -812,6 +839,26 @@ static int one_rule(struct ev *e, const struct yr_source *src, size_t r,
 	}
 	if (why)
 		why[r] = w;
+	return rc;
+}
+
+/* One rule, timed when a limit or slow() asks: past the time limit, it
+ * is not evaluated but reported as a limit reached. */
+static int timed_rule(struct ev *e, const struct yr_source *src, size_t r,
+		      uint8_t *result, const char **why)
+{
+	uint64_t t0 = src->slow ? now_ns() : 0, dt;
+	int rc;
+
+	if (e->timed_out || (e->deadline && past_deadline(e))) {
+		result[r] = YR_RULE_LIMIT;
+		if (why)
+			why[r] = "the time limit was reached";
+		return 0;
+	}
+	rc = one_rule(e, src, r, result, why);
+	if (src->slow && (dt = now_ns() - t0) >= src->slow_ns)
+		src->slow(src->ctx, r, dt);
 	return rc;
 }
 
@@ -836,8 +883,10 @@ int yr_eval_from(const struct yr_ruleset *rs, const struct yr_source *src,
 	e.mods.re_ctx = &e;
 	e.mods.log = src->log;
 	e.mods.log_ctx = src->ctx;
+	if (src->timeout_ns)
+		e.deadline = now_ns() + src->timeout_ns;
 	for (r = 0, rc = 0; r < rs->nrules && !rc; r++) {
-		rc = one_rule(&e, src, r, result, why);
+		rc = timed_rule(&e, src, r, result, why);
 		if ((rs->rules[r].flags & YR_RULE_GLOBAL) &&
 		    result[r] != YR_RULE_TRUE)
 			gate = 0;
@@ -892,7 +941,7 @@ int yr_eval(const struct yr_ruleset *rs, const uint8_t *buf, size_t len,
 	    const char **why)
 {
 	struct reference ref = { rs, buf, len, NULL, 0 };
-	struct yr_source src = { reference_strings, &ref, NULL, NULL };
+	struct yr_source src = { reference_strings, &ref, NULL, NULL, 0, 0, NULL };
 	int rc = yr_eval_from(rs, &src, buf, len, ext, next, result, why);
 	size_t i;
 

@@ -43,6 +43,11 @@ struct yr_source {
 	int (*known_false)(void *ctx, size_t r);
 	/* Optional: console.log's lines. */
 	void (*log)(void *ctx, const char *line, size_t n);
+	/* Optional: a time limit for the buffer (0: none), past which each
+	 * rule not evaluated is YR_RULE_LIMIT; and slow(), called for a rule
+	 * whose strings and condition took slow_ns or longer. */
+	uint64_t timeout_ns, slow_ns;
+	void (*slow)(void *ctx, size_t r, uint64_t ns);
 };
 
 /* As yr_eval() below, the strings' matches from src. */

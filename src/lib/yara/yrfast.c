@@ -41,6 +41,9 @@ struct yr_fast_state {
 	int err;		/* VIGIL_ENOMEM while noting ranges */
 	void (*log)(void *ctx, const char *line, size_t n);
 	void *log_ctx;
+	uint64_t timeout_ns, slow_ns;
+	void (*slow)(void *ctx, size_t r, uint64_t ns);
+	void *slow_ctx;
 };
 
 #define TOUCHED 1	/* starts noted */
@@ -392,6 +395,24 @@ void yr_fast_set_log(struct yr_fast_state *st,
 	st->log_ctx = ctx;
 }
 
+void yr_fast_set_timing(struct yr_fast_state *st, uint64_t timeout_ns,
+			uint64_t slow_ns,
+			void (*slow)(void *ctx, size_t r, uint64_t ns),
+			void *ctx)
+{
+	st->timeout_ns = timeout_ns;
+	st->slow_ns = slow_ns;
+	st->slow = slow;
+	st->slow_ctx = ctx;
+}
+
+static void slow_rule(void *ctx, size_t r, uint64_t ns)
+{
+	struct yr_fast_state *st = ctx;
+
+	st->slow(st->slow_ctx, r, ns);
+}
+
 static void console_line(void *ctx, const char *line, size_t n)
 {
 	struct yr_fast_state *st = ctx;
@@ -404,7 +425,9 @@ int yr_fast_eval(const struct yr_fast *f, struct yr_fast_state *st,
 		 const uint8_t *buf, size_t len, const struct yr_external *ext,
 		 size_t next, uint8_t *result, const char **why)
 {
-	struct yr_source src = { rule_strings, st, known_false, console_line };
+	struct yr_source src = { rule_strings, st, known_false, console_line,
+				 st->timeout_ns, st->slow_ns,
+				 st->slow ? slow_rule : NULL };
 	int rc;
 
 	reset(st);

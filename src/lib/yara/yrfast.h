@@ -34,6 +34,12 @@ void yr_fast_state_free(struct yr_fast_state *st);
 void yr_fast_set_log(struct yr_fast_state *st,
 		     void (*log)(void *ctx, const char *line, size_t n),
 		     void *ctx);
+/* A time limit for each buffer st scans (0: none), and slow() for each
+ * rule taking slow_ns or longer on one (NULL: not timed). */
+void yr_fast_set_timing(struct yr_fast_state *st, uint64_t timeout_ns,
+			uint64_t slow_ns,
+			void (*slow)(void *ctx, size_t r, uint64_t ns),
+			void *ctx);
 int yr_fast_eval(const struct yr_fast *f, struct yr_fast_state *st,
 		 const uint8_t *buf, size_t len, const struct yr_external *ext,
 		 size_t next, uint8_t *result, const char **why);
