@@ -11,6 +11,7 @@ import hashlib
 import io
 import random
 import tarfile
+import zipfile
 
 import daemon
 import pemodgen  # noqa: F401  (puts tests/ on the path)
@@ -102,15 +103,29 @@ def test_module_rules_and_vdb(tmp_path, vigil):
 
 
 def test_common_externals(tmp_path, vigil):
-    """Public rules use the externals LOKI and THOR define; they load, with
-    empty values."""
+    """Public rules use the externals LOKI and THOR give each file; each
+    object scanned has its own: filename, filepath, extension, filetype
+    (and for an object inside an archive, its name there)."""
     y = tmp_path / "e.yar"
-    y.write_text('rule E { strings: $a = "ext-test" condition: $a and '
-                 'not (filename matches /\\.exe$/) and extension == "" }\n')
-    f = tmp_path / "f"
-    f.write_bytes(b"an ext-test here")
-    v = vigil("scan", "-d", y, f)
-    assert v.found() == {str(f): {"YARA.E"}}, v.err
+    y.write_text('rule Named { strings: $a = "ext-test" condition: $a and '
+                 'filename == "Tool.EXE" and extension == ".exe" and '
+                 'filepath endswith "/sub/Tool.EXE" and owner == "" }\n'
+                 'rule NotProcexp { strings: $a = "ext-test" condition: $a and '
+                 'not (filename matches /procexp/i) }\n'
+                 'rule Typed { condition: filetype == "EXE" and '
+                 'extension == ".dll" }\n')
+    (tmp_path / "sub").mkdir()
+    named = tmp_path / "sub" / "Tool.EXE"
+    named.write_bytes(b"an ext-test here")
+    skip = tmp_path / "procexp64.exe"
+    skip.write_bytes(b"an ext-test here")
+    inner = tmp_path / "a.zip"
+    with zipfile.ZipFile(inner, "w") as z:
+        z.writestr("dir/lib.dll", formatgen.pe())
+    v = vigil("scan", "--allmatch", "-d", y, named, skip, inner)
+    assert v.found() == {str(named): {"YARA.Named", "YARA.NotProcexp"},
+                         str(inner) + "//dir/lib.dll": {"YARA.Typed"}}, \
+        v.out + v.err
 
 
 def test_rules_inside_a_cld(tmp_path, vigil):

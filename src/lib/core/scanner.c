@@ -319,8 +319,11 @@ int vigil_scanner_scan_path(struct vigil_scanner *s, const char *path,
 				     S_ISSOCK(st.st_mode) ?
 			     VIGIL_ETYPE :
 			     VIGIL_EIO;
-	else
+	else {
+		s->name = path;
 		rc = vigil_scanner_scan_fd(s, fd, res);
+		s->name = NULL;
+	}
 	close(fd);
 	return rc;
 }

@@ -80,6 +80,10 @@ struct par;
 struct vigil_scanner {
 	const struct vigil_engine *e;
 	struct vigil_yara_scanner *yara; /* the engine's YARA rules, or NULL */
+	const char *name;	/* the path being scanned, for the YARA
+				 * externals filename and filepath; NULL
+				 * for a descriptor or buffer */
+	char yara_ext[32];	/* the YARA external extension's value */
 	struct vigil_scan_options opts;
 	hs_scratch_t *scratch;
 	struct shard_state *st;

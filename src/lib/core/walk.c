@@ -208,7 +208,7 @@ static int match_object(struct vigil_scanner *s, const uint8_t *buf,
 	if ((rc = hashscan_run(s, HT_FILE, buf, len, d)) != 0 ||
 	    (type == VIGIL_TYPE_PE && (rc = secthash_scan(s, buf, len)) != 0) ||
 	    (rc = scan_bodies(s, buf, len, filetype_raw_targets(type))) != 0 ||
-	    (rc = yarascan_object(s, buf, len)) != 0)
+	    (rc = yarascan_object(s, buf, len, type)) != 0)
 		return rc;
 	if (!norm)
 		return 0;

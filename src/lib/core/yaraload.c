@@ -21,7 +21,8 @@
 
 /* The external variables that scanners built on YARA define for each file
  * (LOKI's and THOR's set, which public rules use): defined here, empty, so
- * that the rules compile; an object's own values are not given yet. */
+ * that the rules compile; each object's own values are set as it is
+ * scanned (yarascan.c). */
 static const char *const externals[] = { "filename", "filepath",
 					  "extension", "filetype", "owner" };
 

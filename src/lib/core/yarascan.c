@@ -6,9 +6,13 @@
  */
 #include "core/yarascan.h"
 
+#include <ctype.h>
+#include <string.h>
+
 #include "core/engine_int.h"
 #include "core/scanner_int.h"
 #include "vigil/vigil.h"
+#include "yara/yrapi_int.h"
 
 int yarascan_scanner_new(struct vigil_scanner *s)
 {
@@ -37,12 +41,48 @@ static int on_rule(void *ctx, const struct vigil_yara_rule *r)
 	return 0; /* one that needs a module was warned of at load */
 }
 
-int yarascan_object(struct vigil_scanner *s, const uint8_t *buf, size_t len)
+/* What an object is called: its own name inside a container, else the
+ * scanned path's last part; "" when there is neither. */
+static const char *object_name(const struct vigil_scanner *s)
+{
+	const char *p = s->w.path.len > 1 ? (const char *)s->w.path.data :
+					     s->name;
+	const char *slash;
+
+	if (!p)
+		return "";
+	slash = strrchr(p, '/');
+	return slash ? slash + 1 : p;
+}
+
+/* The externals LOKI and THOR give each file, for this object: filename,
+ * filepath (the path scanned), extension (".exe", lower case), filetype
+ * (EXE, ELF or MACH-O; else empty). owner stays empty. */
+static void externals(struct vigil_scanner *s, int type)
+{
+	const char *name = object_name(s), *dot = strrchr(name, '.');
+	size_t i;
+
+	for (i = 0; dot && dot[i] && i + 1 < sizeof(s->yara_ext); i++)
+		s->yara_ext[i] = (char)tolower((unsigned char)dot[i]);
+	s->yara_ext[i] = 0;
+	yrapi_scanner_text(s->yara, "filename", name);
+	yrapi_scanner_text(s->yara, "filepath", s->name ? s->name : "");
+	yrapi_scanner_text(s->yara, "extension", s->yara_ext);
+	yrapi_scanner_text(s->yara, "filetype",
+			   type == VIGIL_TYPE_PE ? "EXE" :
+			   type == VIGIL_TYPE_ELF ? "ELF" :
+			   type == VIGIL_TYPE_MACHO ? "MACH-O" : "");
+}
+
+int yarascan_object(struct vigil_scanner *s, const uint8_t *buf, size_t len,
+		    int type)
 {
 	int rc;
 
 	if (!s->yara)
 		return 0;
+	externals(s, type);
 	rc = vigil_yara_scan_buffer(s->yara, buf, len, 0, on_rule, s);
 	return rc == 1 ? 1 : rc;
 }

@@ -13,8 +13,10 @@ struct vigil_scanner;
 /* A scanner's part: 0 or VIGIL_ENOMEM. */
 int yarascan_scanner_new(struct vigil_scanner *s);
 void yarascan_scanner_free(struct vigil_scanner *s);
-/* The rules over one object: detections reported; 0, a stop, or
- * VIGIL_E*. */
-int yarascan_object(struct vigil_scanner *s, const uint8_t *buf, size_t len);
+/* The rules over one object of type (VIGIL_TYPE_*), with the externals
+ * filename, filepath, extension and filetype its own: detections
+ * reported; 0, a stop, or VIGIL_E*. */
+int yarascan_object(struct vigil_scanner *s, const uint8_t *buf, size_t len,
+		    int type);
 
 #endif

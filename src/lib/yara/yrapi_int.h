@@ -39,4 +39,10 @@ struct vigil_yara {
 	int state;
 };
 
+/* Text external name's value for the scans s makes from now on (value
+ * must last as long; NULL: the set's own). 0, or -1 if the set has no
+ * text external of that name. */
+int yrapi_scanner_text(struct vigil_yara_scanner *s, const char *name,
+		       const char *value);
+
 #endif

@@ -21,6 +21,8 @@ struct vigil_yara_scanner {
 	size_t smcap;
 	vigil_yara_slow_fn slow;
 	void *slow_ctx;
+	struct yr_external ext[YRAPI_MAX_EXTERNALS]; /* the set's, or the
+						      * caller's values */
 };
 
 static void slow_rule(void *ctx, size_t r, uint64_t ns)
@@ -29,6 +31,19 @@ static void slow_rule(void *ctx, size_t r, uint64_t ns)
 	const struct yr_rule *rule = &s->y->rs.rules[r];
 
 	s->slow(s->slow_ctx, rule->ns, rule->name, ns / 1000);
+}
+
+int yrapi_scanner_text(struct vigil_yara_scanner *s, const char *name,
+		       const char *value)
+{
+	size_t k;
+
+	for (k = 0; k < s->y->next; k++)
+		if (!strcmp(s->ext[k].name, name) && s->ext[k].kind == YN_TEXT) {
+			s->ext[k].text = value ? value : s->y->ext[k].text;
+			return 0;
+		}
+	return -1;
 }
 
 int vigil_yara_scanner_limits(struct vigil_yara_scanner *s,
@@ -82,6 +97,7 @@ int vigil_yara_scanner_new(const struct vigil_yara *y,
 		return VIGIL_ENOMEM;
 	}
 	yr_fast_set_log(s->st, console, s);
+	memcpy(s->ext, y->ext, y->next * sizeof(*s->ext));
 	*out = s;
 	return 0;
 }
@@ -167,7 +183,7 @@ int vigil_yara_scan_buffer(struct vigil_yara_scanner *s, const void *buf,
 	if (!s || (!buf && len) || !fn)
 		return VIGIL_EINVAL;
 	y = s->y;
-	if ((rc = yr_fast_eval(y->fast, s->st, buf ? buf : "", len, y->ext,
+	if ((rc = yr_fast_eval(y->fast, s->st, buf ? buf : "", len, s->ext,
 			       y->next, s->res, s->why)) != 0)
 		return rc;
 	for (r = 0; r < y->rs.nrules; r++) {
