@@ -640,7 +640,8 @@ VIGIL_API void vigil_yara_free(struct vigil_yara *y);
 /*
  * vigil_yara_define -- an external variable (yara's -d NAME=VALUE), before
  * the rules that use it are added: value is an integer (decimal or 0x),
- * true or false, else text (a pair of double quotes around it dropped).
+ * a float, true or false, else text (a pair of double quotes around it
+ * dropped).
  * Errors: VIGIL_EINVAL (a bad name, or rules already compiled),
  * VIGIL_ENOMEM, VIGIL_ELIMIT (more than 256).
  */

@@ -149,3 +149,21 @@ def test_timeout_and_slow_rules(tmp_path):
                         str(small)], capture_output=True, text=True, timeout=60)
     assert o.returncode == 0 and o.stdout == "slow %s\n" % small
     assert "slow rule default:slow:" in o.stderr
+
+
+def test_defines_of_every_kind(tmp_path):
+    """-d values are integers, floats, booleans or text, as yara reads them."""
+    yara_present()
+    rules = tmp_path / "d.yar"
+    rules.write_text('rule i { condition: n == 3 and n + 1 == 4 }\n'
+                     'rule f { condition: ratio > 1.25 and ratio < 1.75 }\n'
+                     'rule b { condition: flag and not off }\n'
+                     'rule s { condition: word == "x1" }\n')
+    target = tmp_path / "t"
+    target.write_bytes(b"x")
+    args = ["-d", "n=3", "-d", "ratio=1.5", "-d", "flag=true", "-d", "off=false",
+            "-d", "word=x1", str(rules), str(target)]
+    outs = [subprocess.run(cmd + args, capture_output=True, text=True,
+                           timeout=60).stdout
+            for cmd in (["yara"], [VIGIL, "yara"])]
+    assert outs[0] == outs[1] and outs[0].count("\n") == 4, outs

@@ -83,6 +83,12 @@ static void typed(struct yr_external *x, char *value)
 	x->i = strtoll(value, &end, 0);
 	if (n && !*end && !errno) {
 		x->kind = YN_INT;
+		return;
+	}
+	errno = 0;
+	x->f = strtod(value, &end);
+	if (n && !*end && !errno && strpbrk(value, ".eE")) {
+		x->kind = YN_FLOAT;
 	} else if (!strcmp(value, "true") || !strcmp(value, "false")) {
 		x->kind = YN_BOOL;
 		x->i = value[0] == 't';

@@ -287,6 +287,9 @@ static struct val ident(struct ev *e, const struct yr_node *n)
 				x.t = V_STR;
 				x.s = e->ext[i].text;
 				x.n = strlen(x.s);
+			} else if (e->ext[i].kind == YN_FLOAT) {
+				x.t = V_FLOAT;
+				x.f = e->ext[i].f;
 			}
 			return x;
 		}

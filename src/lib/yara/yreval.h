@@ -18,8 +18,9 @@
 
 struct yr_external {
 	const char *name;
-	int kind;		/* YN_INT, YN_BOOL or YN_TEXT */
+	int kind;		/* YN_INT, YN_BOOL, YN_FLOAT or YN_TEXT */
 	int64_t i;
+	double f;
 	const char *text;
 };
 
