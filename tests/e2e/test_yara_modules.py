@@ -218,3 +218,23 @@ def test_console_lines_as_yara(tmp_path):
                           text=True, check=True).stdout
            for cmd in (["yara"], [VIGIL, "yara"])]
     assert out[0] == out[1] and out[0].count("\n") == 6
+
+
+def test_magic_as_yara(images, tmp_path):
+    """magic.type() and magic.mime_type(): libmagic's names, as yara's."""
+    need("yara")
+    rules = tmp_path / "m.yar"
+    rules.write_text('import "magic"\nimport "console"\n'
+                     'rule m { condition: console.log(magic.mime_type()) and '
+                     'console.log(magic.type()) }\n'
+                     'rule pe { condition: magic.mime_type() == '
+                     '"application/vnd.microsoft.portable-executable" }\n')
+    text = tmp_path / "t.txt"
+    text.write_text("plain words\n" * 20)
+    for f in [images[0], "/bin/ls", str(text)]:
+        outs = [subprocess.run(cmd + [str(rules), f], capture_output=True,
+                               text=True, timeout=60, check=True).stdout
+                for cmd in (["yara"], [VIGIL, "yara"])]
+        assert outs[0] == outs[1], outs
+    assert "pe " in subprocess.run([VIGIL, "yara", str(rules), images[0]],
+                                   capture_output=True, text=True).stdout

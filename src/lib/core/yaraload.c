@@ -86,7 +86,7 @@ static int names(struct vigil_engine *e, size_t n)
 		char msg[200];
 
 		snprintf(msg, sizeof(msg), "%zu YARA rules use a module Vigil "
-			 "does not have (cuckoo, dotnet, magic): they "
+			 "does not have (dotnet, cuckoo): they "
 			 "detect nothing", skipped);
 		e->opts.log(e->opts.log_ctx, VIGIL_LOG_WARNING, msg);
 	}

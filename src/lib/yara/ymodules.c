@@ -8,6 +8,7 @@
 
 static const struct ym_module *const modules[] = {
 	&ym_pe, &ym_elf, &ym_math, &ym_hash, &ym_time, &ym_console, &ym_string,
+	&ym_magic,
 };
 
 const struct ym_module *ym_module_find(const char *name, int *index)

@@ -16,6 +16,10 @@ struct ym_obj *ym_scan_root(struct ym_scan *s, int index);
 void ym_scan_free(struct ym_scan *s);
 
 extern const struct ym_module ym_pe, ym_elf, ym_math, ym_hash, ym_time,
-	ym_console, ym_string;
+	ym_console, ym_string, ym_magic;
+
+/* Opens the calling thread's libmagic handle now (its database read from
+ * the system), so that a scan confined afterwards can use it. */
+void ym_magic_prepare(void);
 
 #endif

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "util/fileio.h"
+#include "yara/ymodules.h"
 #include "yara/yrapi_int.h"
 #include "yara/yrmatch.h"
 
@@ -98,6 +99,9 @@ int vigil_yara_scanner_new(const struct vigil_yara *y,
 	}
 	yr_fast_set_log(s->st, console, s);
 	memcpy(s->ext, y->ext, y->next * sizeof(*s->ext));
+	for (n = 0; n < y->rs.nimports; n++)
+		if (!strcmp(y->rs.imports[n], "magic"))
+			ym_magic_prepare(); /* before a sandbox may close */
 	*out = s;
 	return 0;
 }
