@@ -53,7 +53,11 @@ static void hex_runs(void **st)
 	assert_int_equal(rc, -1);
 	r = hex_run("00 00 00 00 00 00 00 00 00 00 00 00 2E 63", &rc);
 	assert_int_equal(rc, 0); /* a NUL run ending in other bytes counts */
-	assert_int_equal(r.len, 14);
+	assert_int_equal(r.len, 5); /* from three NULs before them */
+	assert_memory_equal(r.b, "\x00\x00\x00\x2e\x63", 5);
+	assert_int_equal(r.omin, 9);
+	assert_int_equal(r.at, 9);
+	assert_int_equal(r.end, 14);
 }
 
 static size_t runs(const char *re, int wide, struct yr_run *out)

@@ -74,6 +74,31 @@ static int score(const struct yr_run *r)
 	return rare ? (int)n * 64 + rare : 0;
 }
 
+/*
+ * The bytes of the fixed run from item r->at to item end, as r keeps
+ * them: YR_RUN_MAX at most, from three bytes before its first byte other
+ * than NUL and 0xff (a run of padding, then the bytes that tell, would
+ * otherwise be looked for by its padding, found at every place of a
+ * binary); r->at, r->end and the offsets moved with the window.
+ */
+static void window(const struct yr_hex_seq *prog, struct yr_run *r,
+		   uint32_t end)
+{
+	uint32_t k, skip = 0;
+
+	for (k = r->at; k < end; k++)
+		if (prog->items[k].val != 0 && prog->items[k].val != 0xff) {
+			skip = k - r->at > 3 ? k - r->at - 3 : 0;
+			break;
+		}
+	r->at += skip;
+	r->omin = add_sat(r->omin, skip);
+	r->omax = add_sat(r->omax, skip);
+	for (k = r->at; k < end && r->len < YR_RUN_MAX; k++)
+		r->b[r->len++] = prog->items[k].val;
+	r->end = r->at + r->len;
+}
+
 int yr_hex_run(const struct yr_hex_seq *prog, struct yr_run *out)
 {
 	uint32_t i = 0, lo = 0, hi = 0, min, max;
@@ -83,14 +108,10 @@ int yr_hex_run(const struct yr_hex_seq *prog, struct yr_run *out)
 		struct yr_run r = { .len = 0, .omin = lo, .omax = hi, .at = i };
 
 		for (; i < prog->n && fixed(&prog->items[i]); i++) {
-			if (r.len < YR_RUN_MAX)
-				r.b[r.len] = prog->items[i].val;
-			r.len++;
 			lo = add_sat(lo, 1);
 			hi = add_sat(hi, 1);
 		}
-		r.len = r.len < YR_RUN_MAX ? r.len : YR_RUN_MAX;
-		r.end = i;
+		window(prog, &r, i);
 		if (r.len >= 2 && r.omax != INF &&
 		    r.omax - r.omin <= YR_RUN_SPREAD && score(&r) > best) {
 			best = score(&r);
