@@ -61,10 +61,11 @@ static int rarity(uint8_t b)
 	return b >= 'a' && b <= 'z' ? 2 : 3;
 }
 
-/* Places of a run looked at for an anchor (a literal may run to kilobytes),
- * and the score no anchor can beat (bounded, the widest of the rarest
- * bytes). */
-#define RUN_LOOK 24
+/* Places of a run looked at for an anchor (a literal may run to kilobytes;
+ * a line of 60 dashes before the words that tell is common in YARA
+ * rules), and the score no anchor can beat (bounded, the widest of the
+ * rarest bytes). */
+#define RUN_LOOK 64
 #define SCORE_BEST (5000 + 1000 + WIDE * 3)
 
 /* An anchor of eight bytes is looked for at every fourth place only
@@ -137,6 +138,11 @@ static void consider(struct pick *p)
 static void push(struct pick *p, uint8_t b)
 {
 	uint8_t f = fold(b), r = (uint8_t)rarity(f);
+
+	/* a byte repeating the one before (a line of dashes, padding, NOPs)
+	 * narrows the search little: such runs fill text and binaries */
+	if (p->run && f == (uint8_t)(p->last >> 56) && r > 1)
+		r = 1;
 
 	p->older = p->older >> 8 | (p->last & 0xff) << 56;
 	p->last = p->last >> 8 | (uint64_t)f << 56;
