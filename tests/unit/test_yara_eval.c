@@ -95,6 +95,13 @@ static void hex_strings(void **st)
 	T("rule a { strings: $h = { 61 ( 62 | 63 63 ) 64 } condition: #h == 2 }",
 	  "abd acd accd");
 	T("rule a { strings: $h = { 61 ~62 } condition: #h == 1 }", "abac");
+	/* no run to look for: tried where its most telling bytes are */
+	T("rule a { strings: $h = { ?? ?? ?? 4? ?? 01 } condition: #h == 2 and "
+	  "@h[1] == 1 and @h[2] == 7 }", "xyzwAq\x01" "bcdEf\x01");
+	T("rule a { strings: $h = { E9 ?? ?? E9 } condition: #h == 2 and "
+	  "@h[2] == 3 }", "\xe9\xe9\xe9\xe9" "ab\xe9");
+	T("rule a { strings: $h = { ?? ?? ~41 ?? 42 } condition: #h == 1 and "
+	  "@h[1] == 0 }", "xyzwBAAxB");
 }
 
 static void regexes(void **st)

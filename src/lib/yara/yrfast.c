@@ -272,12 +272,81 @@ static int verify(struct yr_fast_state *st, size_t k)
 
 /* String k over the whole buffer, with what the build compiled of it
  * (else as the reference matcher compiles it). */
+/* Bytes a hex string's first items may hold, looked at before each place
+ * it is tried: the item among its first PROBE_ITEMS (each one byte, so
+ * at a fixed distance) that the fewest byte values pass, and the next
+ * fewest (PEiD's signatures are one opcode, four wildcards, the next
+ * opcode; or seventy wildcards and one opcode). */
+#define PROBE_ITEMS 256
+struct probe {
+	uint32_t at, at2;	/* their distances from the start */
+	uint32_t count, count2;	/* values that pass; 256: no probe */
+	uint8_t pass[256], pass2[256];
+};
+
+static void probe_of(const struct yr_hex_seq *h, struct probe *p)
+{
+	uint32_t i, v, n;
+
+	p->at = p->at2 = 0;
+	p->count = p->count2 = 256;
+	for (i = 0; i < h->n && i < PROBE_ITEMS && h->items[i].kind == YH_BYTE;
+	     i++) {
+		const struct yr_hex_item *it = &h->items[i];
+
+		if (!it->mask && !it->neg)
+			continue; /* ?? passes every byte */
+		for (v = 0, n = 0; v < 256; v++)
+			n += ((v & it->mask) == it->val) != !!it->neg;
+		if (n >= p->count2)
+			continue;
+		if (n < p->count) { /* the best so far becomes the second */
+			p->count2 = p->count;
+			p->at2 = p->at;
+			memcpy(p->pass2, p->pass, sizeof(p->pass));
+			p->count = n;
+			p->at = i;
+			for (v = 0; v < 256; v++)
+				p->pass[v] = ((v & it->mask) == it->val) !=
+					     !!it->neg;
+		} else {
+			p->count2 = n;
+			p->at2 = i;
+			for (v = 0; v < 256; v++)
+				p->pass2[v] = ((v & it->mask) == it->val) !=
+					      !!it->neg;
+		}
+	}
+}
+
+/* The next place from i the probe lets a hex string be tried at, or len. */
+static size_t next_place(const struct yr_fast_state *st,
+			 const struct probe *p, size_t i)
+{
+	const uint8_t *q;
+
+	if (p->count == 256)
+		return i;
+	if (p->count == 1) { /* one byte: memchr finds it */
+		size_t v = 0;
+
+		while (!p->pass[v])
+			v++;
+		q = i + p->at < st->len ? memchr(st->buf + i + p->at, (int)v,
+						 st->len - i - p->at) : NULL;
+		return q ? (size_t)(q - st->buf) - p->at : st->len;
+	}
+	while (i + p->at < st->len && !p->pass[st->buf[i + p->at]])
+		i++;
+	return i + p->at < st->len ? i : st->len;
+}
+
 static int whole(struct yr_fast_state *st, size_t k, const char **why)
 {
 	const struct fstr *fs = &st->f->str[k];
-	const struct yr_hex_item *first;
 	struct yr_matches *out = &st->sm[k];
 	uint64_t steps = 0;
+	struct probe p;
 	size_t i, end;
 	int rc = 0, m;
 
@@ -287,18 +356,12 @@ static int whole(struct yr_fast_state *st, size_t k, const char **why)
 		return yr_regex_all(fs->re, st->md, fs->s, st->buf, st->len, out);
 	if (fs->s->kind != YS_HEX || !fs->have_hex)
 		return yr_match_string(fs->s, st->buf, st->len, out, why);
-	first = fs->hex.n && fs->hex.items[0].kind == YH_BYTE &&
-			fs->hex.items[0].mask == 0xff && !fs->hex.items[0].neg ?
-		&fs->hex.items[0] : NULL;
-	for (i = 0; i < st->len && !rc; i++) {
-		if (first) { /* the next place its first byte is */
-			const uint8_t *p = memchr(st->buf + i, first->val,
-						  st->len - i);
-
-			if (!p)
-				break;
-			i = (size_t)(p - st->buf);
-		}
+	probe_of(&fs->hex, &p);
+	for (i = next_place(st, &p, 0); i < st->len && !rc;
+	     i = next_place(st, &p, i + 1)) {
+		if (p.count2 < 256 && (i + p.at2 >= st->len ||
+				       !p.pass2[st->buf[i + p.at2]]))
+			continue;
 		if ((m = yr_hex_at(&fs->hex, st->buf, st->len, i, &steps, &end)) < 0)
 			rc = YR_MATCH_LIMIT;
 		else if (m)
