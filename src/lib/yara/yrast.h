@@ -44,10 +44,13 @@ struct yr_node {
 	enum yr_node_kind kind;
 	int op;			/* a token or keyword */
 	unsigned line, col;
-	int64_t i;		/* YN_INT, YN_BOOL; YN_QUANT: percent */
-	double f;
+	union {
+		int64_t i;	/* YN_INT, YN_BOOL; YN_QUANT: percent;
+				 * a module's member or function: its index */
+		double f;	/* YN_FLOAT */
+	};
 	const char *s;		/* names and text (NUL-ended) */
-	size_t slen;
+	uint32_t slen;		/* YN_TEXT: its bytes */
 	unsigned flags;		/* YN_REGEX: YR_RE_*; names: wildcard;
 				 * YN_IDENT: YR_ID_* */
 	int mod;		/* a module's value: the module's index */

@@ -424,12 +424,14 @@ static struct yr_node *literal(struct yr_parser *p)
 			       yr_tok_name(p->tok.kind));
 	if (!(n = yr_node(p, kinds[k].k)))
 		return NULL;
-	n->i = p->tok.kind == YK_TRUE ? 1 : p->tok.i;
-	n->f = p->tok.f;
+	if (kinds[k].k == YN_FLOAT)
+		n->f = p->tok.f;
+	else
+		n->i = p->tok.kind == YK_TRUE ? 1 : p->tok.i;
 	if (p->tok.kind == YT_TEXT) {
 		if (!(n->s = name_of(p)))
 			return NULL;
-		n->slen = p->tok.text_len;
+		n->slen = (uint32_t)p->tok.text_len;
 	}
 	yr_next(p);
 	return n;

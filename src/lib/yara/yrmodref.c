@@ -76,8 +76,10 @@ int yr_ref_member(struct yr_parser *p, struct yr_node *m)
 	m->decl = md;
 	if (md->type == YM_CONST) {
 		m->kind = md->ret == 'f' ? YN_FLOAT : YN_INT;
-		m->i = md->value;
-		m->f = md->fvalue;
+		if (m->kind == YN_FLOAT)
+			m->f = md->fvalue;
+		else
+			m->i = md->value;
 		m->a = NULL;
 		m->decl = NULL;
 	}
