@@ -733,6 +733,22 @@ VIGIL_API int vigil_yara_scanner_new(const struct vigil_yara *y,
 				     struct vigil_yara_scanner **out);
 VIGIL_API void vigil_yara_scanner_free(struct vigil_yara_scanner *s);
 
+/*
+ * vigil_yara_stream_write, vigil_yara_stream_end -- the rules over data
+ * that arrives in pieces (a socket, a pipe, a decoder's output): each
+ * write adds a piece; end scans all that was written as one buffer (YARA's
+ * conditions read any offset and filesize), as vigil_yara_scan_buffer(),
+ * and makes s ready for the next stream. At most 1 GiB a stream: past it,
+ * writes and the end fail with VIGIL_ELIMIT (nothing reported as clean).
+ * Errors: VIGIL_ENOMEM, VIGIL_ELIMIT, VIGIL_EINVAL; end also the
+ * callback's nonzero value.
+ */
+VIGIL_API int vigil_yara_stream_write(struct vigil_yara_scanner *s,
+				      const void *buf, size_t len);
+VIGIL_API int vigil_yara_stream_end(struct vigil_yara_scanner *s,
+				    unsigned flags, vigil_yara_fn fn,
+				    void *ctx);
+
 /* Called (from the scanning thread) for a rule whose strings and condition
  * took at least slow_ms on one buffer: its namespace, name, microseconds. */
 typedef void (*vigil_yara_slow_fn)(void *ctx, const char *ns,

@@ -117,6 +117,20 @@ static void scans(void **st)
 	assert_int_equal(seen.n, 1);
 	assert_int_equal(vigil_yara_scan_path(s, "/nonexistent/x", 0, note,
 					      &seen), VIGIL_ENOENT);
+	/* a stream in pieces, the match across two of them */
+	memset(&seen, 0, sizeof(seen));
+	assert_int_equal(vigil_yara_stream_write(s, "the sec", 7), 0);
+	assert_int_equal(vigil_yara_stream_write(s, "ret", 3), 0);
+	assert_int_equal(vigil_yara_stream_end(s, VIGIL_YARA_SCAN_STRINGS,
+					       note, &seen), 0);
+	assert_int_equal(seen.n, 2);
+	assert_string_equal(seen.names[0], "ns1:found");
+	assert_int_equal(seen.status[0], VIGIL_YARA_TRUE);
+	memset(&seen, 0, sizeof(seen)); /* the next stream starts empty */
+	assert_int_equal(vigil_yara_stream_write(s, "ret", 3), 0);
+	assert_int_equal(vigil_yara_stream_end(s, 0, note, &seen), 0);
+	assert_int_equal(seen.n, 1); /* needs_cuckoo only */
+	assert_int_equal(vigil_yara_stream_write(NULL, "x", 1), VIGIL_EINVAL);
 	vigil_yara_scanner_free(s);
 	vigil_yara_free(y);
 }

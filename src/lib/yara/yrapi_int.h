@@ -45,4 +45,9 @@ struct vigil_yara {
 int yrapi_scanner_text(struct vigil_yara_scanner *s, const char *name,
 		       const char *value);
 
+/* A stream gathered for one scan, at most; the room kept between
+ * streams. */
+#define YRAPI_MAX_STREAM_BYTES ((size_t)1 << 30)
+#define YRAPI_KEEP_STREAM_BYTES ((size_t)4 << 20)
+
 #endif

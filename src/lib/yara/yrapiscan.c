@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "util/fileio.h"
+#include "util/vbuf.h"
 #include "yara/ymodules.h"
 #include "yara/yrapi_int.h"
 #include "yara/yrmatch.h"
@@ -24,6 +25,8 @@ struct vigil_yara_scanner {
 	void *slow_ctx;
 	struct yr_external ext[YRAPI_MAX_EXTERNALS]; /* the set's, or the
 						      * caller's values */
+	struct vbuf stream;	/* what vigil_yara_stream_write() gathered */
+	int stream_over;	/* it passed YRAPI_MAX_STREAM_BYTES */
 };
 
 static void slow_rule(void *ctx, size_t r, uint64_t ns)
@@ -111,6 +114,7 @@ void vigil_yara_scanner_free(struct vigil_yara_scanner *s)
 	if (!s)
 		return;
 	yr_fast_state_free(s->st);
+	vbuf_free(&s->stream);
 	free(s->res);
 	free(s->why);
 	free(s->sm);
@@ -214,5 +218,35 @@ int vigil_yara_scan_path(struct vigil_yara_scanner *s, const char *path,
 		return rc;
 	rc = vigil_yara_scan_buffer(s, fm.map, fm.len, flags, fn, ctx);
 	filemap_close(&fm);
+	return rc;
+}
+
+int vigil_yara_stream_write(struct vigil_yara_scanner *s, const void *buf,
+			    size_t len)
+{
+	if (!s || (!buf && len))
+		return VIGIL_EINVAL;
+	if (s->stream_over || len > YRAPI_MAX_STREAM_BYTES - s->stream.len) {
+		s->stream_over = 1;
+		return VIGIL_ELIMIT;
+	}
+	return vbuf_append(&s->stream, buf, len) < 0 ? VIGIL_ENOMEM : 0;
+}
+
+int vigil_yara_stream_end(struct vigil_yara_scanner *s, unsigned flags,
+			  vigil_yara_fn fn, void *ctx)
+{
+	int rc;
+
+	if (!s || !fn)
+		return VIGIL_EINVAL;
+	rc = s->stream_over ? VIGIL_ELIMIT :
+			      vigil_yara_scan_buffer(s, s->stream.data,
+						     s->stream.len, flags, fn,
+						     ctx);
+	s->stream.len = 0;
+	s->stream_over = 0;
+	if (s->stream.cap > YRAPI_KEEP_STREAM_BYTES)
+		vbuf_free(&s->stream);
 	return rc;
 }
