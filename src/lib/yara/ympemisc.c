@@ -121,10 +121,11 @@ void ympe_debug(struct ym_scan *s, struct ympe *pe)
 	    (dir = ympe_rva_to_offset(pe, rva)) < 0)
 		return;
 	for (i = 0; i < size / 28; i++) {
-		const uint8_t *d = pe->b + dir + 28 * (int64_t)i;
+		const uint8_t *d;
 
 		if (ympe_avail(pe, (uint64_t)dir + 28ull * i) < 28)
 			break;
+		d = pe->b + dir + 28 * (int64_t)i;
 		if (le32_load(d + 12) != 2) /* CodeView */
 			continue;
 		cv = le32_load(d + 20) ? ympe_rva_to_offset(pe, le32_load(d + 20)) : 0;
