@@ -352,16 +352,26 @@ static int choose_run(const struct anchor_run *r, struct choice *a)
 /* Gives entry k's anchor and the id it reports: 1, or 0 if it has none. */
 typedef int (*pick_fn)(void *ctx, size_t k, struct choice *c, uint32_t *id);
 
-/* The anchors of n entries, as pick() chooses them: 0 or VIGIL_ENOMEM. */
+/* The anchors of n entries, as pick() chooses them: 0 or VIGIL_ENOMEM.
+ * Chosen twice: once to count each kind, so that the entries are
+ * allocated at their size (the build's peak of memory), then to enter
+ * them. */
 static int build(size_t n, pick_fn pick, void *ctx, struct anchors *out)
 {
-	size_t nm = n ? n : 1, cnt[ANCHOR_KINDS] = { 0 }, k;
-	struct anchor *ent[ANCHOR_KINDS] = {
-		calloc(nm * PF_STRIDE, sizeof(struct anchor)),
-		calloc(nm, sizeof(struct anchor)) };
+	size_t need[ANCHOR_KINDS] = { 1, 1 }, cnt[ANCHOR_KINDS] = { 0 }, k;
+	struct anchor *ent[ANCHOR_KINDS];
 	int rc = VIGIL_ENOMEM, kind;
 
 	memset(out, 0, sizeof(*out));
+	for (k = 0; k < n; k++) {
+		struct choice c;
+		uint32_t id;
+
+		if (pick(ctx, k, &c, &id))
+			need[c.kind] += c.kind ? 1 : PF_STRIDE;
+	}
+	ent[0] = calloc(need[0], sizeof(struct anchor));
+	ent[1] = calloc(need[1], sizeof(struct anchor));
 	if (!ent[0] || !ent[1])
 		goto out;
 	for (k = 0; k < n; k++) {
