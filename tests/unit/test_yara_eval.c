@@ -102,6 +102,9 @@ static void hex_strings(void **st)
 	  "@h[2] == 3 }", "\xe9\xe9\xe9\xe9" "ab\xe9");
 	T("rule a { strings: $h = { ?? ?? ~41 ?? 42 } condition: #h == 1 and "
 	  "@h[1] == 0 }", "xyzwBAAxB");
+	/* a short run, then a fixed byte at a fixed distance tested first */
+	T("rule a { strings: $h = { 48 8D [2] 48 8B ?? 72 } condition: #h == 1 "
+	  "and @h[1] == 7 }", "H\x8d" "abH\x8b" "xH\x8d" "cdH\x8b" "zr");
 }
 
 static void regexes(void **st)

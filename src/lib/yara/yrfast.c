@@ -166,6 +166,10 @@ static int hex_rest(const struct yr_fast_state *st, const struct anchor *a,
 	rest.items += fs->run_end;
 	rest.n -= fs->run_end;
 	from += fs->run_end - fs->run_at;
+	if (fs->rest_at != UINT32_MAX &&
+	    (from >= st->len || st->len - from <= fs->rest_at ||
+	     st->buf[from + fs->rest_at] != fs->rest_val))
+		return 0;
 	return from <= st->len &&
 	       yr_hex_at(&rest, st->buf, st->len, from, &steps, &end) != 0;
 }

@@ -27,6 +27,10 @@ struct fstr {
 	struct yr_hex_seq hex;	/* a hex string's program */
 	uint32_t run_at, run_end; /* its run's items; the rest after it is
 				   * tested where the run is found */
+	uint32_t rest_at;	/* the rest's first fixed byte: its distance
+				 * after the run, tested before the rest's
+				 * program is run; UINT32_MAX: none */
+	uint8_t rest_val;
 	struct yr_b64set *b64;	/* base64's patterns, for such a string */
 	pcre2_code *re[2];	/* a regex's code, ascii and wide */
 	pcre2_code *at[2];	/* the same anchored, to verify a start */

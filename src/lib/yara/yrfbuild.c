@@ -84,6 +84,39 @@ static int b64_runs(struct fstr *fs, size_t str, struct runs *rs)
 	return rc;
 }
 
+/* The first fixed byte after a hex string's run that lies at a fixed
+ * distance from it (only single bytes and jumps of one length between):
+ * a run of two bytes common in code (48 8D, FF 15) is found at hundreds
+ * of thousands of places, and one byte tested there spares the rest's
+ * program at nearly all of them. */
+static void rest_probe(struct fstr *fs)
+{
+	const struct yr_hex_seq *h = &fs->hex;
+	uint32_t i, dist = 0;
+
+	fs->rest_at = UINT32_MAX;
+	for (i = fs->run_end; i < h->n && dist < 4096; i++) {
+		const struct yr_hex_item *it = &h->items[i];
+
+		if (it->kind == YH_JUMP) {
+			const struct yr_hex_ext *x = &h->ext[it->ext];
+
+			if (x->min != x->max)
+				return;
+			dist += x->min;
+			continue;
+		}
+		if (it->kind != YH_BYTE)
+			return;
+		if (it->mask == 0xff && !it->neg) {
+			fs->rest_at = dist;
+			fs->rest_val = it->val;
+			return;
+		}
+		dist++;
+	}
+}
+
 /* 1 if the string has a run, 0 if not (the reference matches it), or
  * VIGIL_ENOMEM. */
 static int hex_runs(struct fstr *fs, size_t str, struct runs *rs)
@@ -101,6 +134,7 @@ static int hex_runs(struct fstr *fs, size_t str, struct runs *rs)
 	*r = run;
 	fs->run_at = run.at;
 	fs->run_end = run.end;
+	rest_probe(fs);
 	return 1;
 }
 
