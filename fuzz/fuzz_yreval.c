@@ -35,6 +35,7 @@ static const char rules[] =
 	"  $x = \"keyword\" wide ascii xor(1-3)\n"
 	"  $h = { 41 42 43 44 [0-8] 45 ?? ( 46 | 47 48 ) }\n"
 	"  $j = { ( 61 | 62 ) 63 64 65 66 [2-3] 67 }\n"
+	"  $k = { 48 8D [2] 48 8B ?? 72 } $w = { ?? ?? 4? ?? 01 }\n"
 	"  $r = /hello[0-9]+x/i wide ascii $q = /abcd\\x41e?f/s\n"
 	"  $e = \"encoded!\" base64 base64wide\n"
 	"  $o = /\\b\\w+:\\s%s\\t/ wide ascii $u = /[\\r\\n](ab|)URL=[0-9]/\n"
