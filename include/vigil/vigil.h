@@ -507,6 +507,17 @@ VIGIL_API int vigil_scanner_scan_buffer(struct vigil_scanner *s,
 					struct vigil_result *res);
 
 /*
+ * vigil_scanner_set_name -- what the scans of descriptors and buffers that
+ * follow read is called (its path, as a daemon that was handed the file
+ * knows it), for the rules that read a file's name: YARA's externals
+ * filename, filepath and extension. NULL: no name. name is copied;
+ * vigil_scanner_scan_path() uses its own path. Errors: VIGIL_EINVAL,
+ * VIGIL_ENOMEM.
+ */
+VIGIL_API int vigil_scanner_set_name(struct vigil_scanner *s,
+				     const char *name);
+
+/*
  * vigil_scanner_scan_fd -- scan what can be read from fd: a regular file is
  * mapped from offset 0 whatever the descriptor's position; a pipe or
  * socket is read to its end, within the scan time (max_seconds): a writer

@@ -157,6 +157,9 @@ int clamd_submit(struct request *rq, int fd, const char *label, int single,
 	sj->pj.fd = fd;
 	sj->pj.kind = rq->cmd == CMD_SANDBOXPROBE ? JOB_PROBE : JOB_SCAN;
 	sj->pj.probe_path = rq->cmd == CMD_SANDBOXPROBE ? rq->path : NULL;
+	/* a path SCAN names (absolute, as clamd's); "stream", "fd[...]" are
+	 * no names */
+	sj->pj.name = label[0] == '/' ? sj->label : NULL;
 	sj->pj.flags = rq->cmd == CMD_ALLMATCHSCAN ? VIGIL_SCAN_ALLMATCH : 0;
 	sj->pj.done = job_done;
 	sj->pj.ctx = sj;

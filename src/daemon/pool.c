@@ -185,6 +185,8 @@ static int send_job(struct worker *w, struct pool_job *j)
 	msg.id = j->id;
 	if (j->probe_path)
 		strncpy(msg.path, j->probe_path, sizeof(msg.path) - 1);
+	else if (j->name && strlen(j->name) < sizeof(msg.path))
+		strcpy(msg.path, j->name); /* a longer one: no name, not a cut one */
 	return fdpass_send(w->sock, &msg, sizeof(msg), j->fd) ==
 		       (ssize_t)sizeof(msg) ? 0 : -1;
 }

@@ -41,6 +41,7 @@ struct pool_job {
 	uint32_t kind;		/* enum wire_job_kind */
 	uint32_t flags;		/* VIGIL_SCAN_* */
 	const char *probe_path;	/* JOB_PROBE */
+	const char *name;	/* JOB_SCAN: the file's path, or NULL */
 	pool_done_fn done;
 	void *ctx;
 	/* the pool's */

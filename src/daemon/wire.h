@@ -26,7 +26,9 @@ struct wire_job {
 	uint32_t kind;		/* enum wire_job_kind */
 	uint32_t flags;		/* VIGIL_SCAN_ALLMATCH */
 	uint64_t id;
-	char path[WIRE_MAX_PROBE_PATH_BYTES]; /* JOB_PROBE only */
+	char path[WIRE_MAX_PROBE_PATH_BYTES]; /* JOB_PROBE: the probe's;
+					       * JOB_SCAN: the file's name,
+					       * or "" */
 };
 
 /*

@@ -110,8 +110,16 @@ static void serve(const struct worker_setup *w, struct vigil_scanner **sc)
 	while (recv_job(w->sock, &job, &fd) == 0) {
 		memset(&r, 0, offsetof(struct wire_result, text));
 		r.id = job.id;
-		if (job.kind == JOB_SCAN && fd >= 0)
-			scan(sc[!!(job.flags & VIGIL_SCAN_ALLMATCH)], fd, &r);
+		if (job.kind == JOB_SCAN && fd >= 0) {
+			struct vigil_scanner *s = sc[!!(job.flags &
+						       VIGIL_SCAN_ALLMATCH)];
+
+			job.path[sizeof(job.path) - 1] = 0;
+			r.rc = vigil_scanner_set_name(s, job.path[0] ? job.path :
+								      NULL);
+			if (!r.rc)
+				scan(s, fd, &r);
+		}
 		else if (job.kind == JOB_PROBE && w->probe)
 			escape_try(job.path, &r.probe);
 		else

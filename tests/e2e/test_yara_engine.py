@@ -155,10 +155,25 @@ def test_vigild_serves_yara(tmp_path):
     db = tmp_path / "db"
     db.mkdir()
     (db / "r.yar").write_text('rule Served { strings: $a = "served-by-yara" '
-                              'condition: $a }\n')
+                              'condition: $a }\n'
+                              'rule Named { strings: $a = "named-by-path" '
+                              'condition: $a and filename == "Tool.EXE" and '
+                              'extension == ".exe" and filepath endswith '
+                              '"/Tool.EXE" }\n')
+    named = tmp_path / "Tool.EXE"
+    named.write_bytes(b"... named-by-path ...")
+    other = tmp_path / "other.bin"
+    other.write_bytes(b"... named-by-path ...")
     d = daemon.Vigild(tmp_path, db)
     try:
         reply = d.ask(daemon.instream(b"... served-by-yara ..."))
         assert reply == b"stream: YARA.Served FOUND\0", reply
+        # a path the daemon opens gives the rules its name; a stream none
+        reply = d.ask(b"zSCAN %s\0" % str(named).encode())
+        assert reply == b"%s: YARA.Named FOUND\0" % str(named).encode(), reply
+        reply = d.ask(b"zSCAN %s\0" % str(other).encode())
+        assert reply == b"%s: OK\0" % str(other).encode(), reply
+        reply = d.ask(daemon.instream(b"... named-by-path ..."))
+        assert reply == b"stream: OK\0", reply
     finally:
         d.stop()

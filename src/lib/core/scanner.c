@@ -175,6 +175,7 @@ void vigil_scanner_free(struct vigil_scanner *s)
 	varr_free(&s->warn);
 	vbuf_free(&s->pool);
 	vbuf_free(&s->w.path);
+	free(s->given_name);
 	for (i = 0; i < WALK_BUF_LEVELS; i++)
 		vbuf_free(&s->xbuf[i]);
 	free(s->norm);
@@ -300,6 +301,20 @@ int vigil_scanner_scan_fd(struct vigil_scanner *s, int fd,
 	return rc;
 }
 
+int vigil_scanner_set_name(struct vigil_scanner *s, const char *name)
+{
+	char *copy = NULL;
+
+	if (!s)
+		return VIGIL_EINVAL;
+	if (name && !(copy = strdup(name)))
+		return VIGIL_ENOMEM;
+	free(s->given_name);
+	s->given_name = copy;
+	s->name = copy;
+	return 0;
+}
+
 int vigil_scanner_scan_path(struct vigil_scanner *s, const char *path,
 			    struct vigil_result *res)
 {
@@ -322,7 +337,7 @@ int vigil_scanner_scan_path(struct vigil_scanner *s, const char *path,
 	else {
 		s->name = path;
 		rc = vigil_scanner_scan_fd(s, fd, res);
-		s->name = NULL;
+		s->name = s->given_name;
 	}
 	close(fd);
 	return rc;

@@ -82,7 +82,8 @@ struct vigil_scanner {
 	struct vigil_yara_scanner *yara; /* the engine's YARA rules, or NULL */
 	const char *name;	/* the path being scanned, for the YARA
 				 * externals filename and filepath; NULL
-				 * for a descriptor or buffer */
+				 * for a descriptor or buffer without one */
+	char *given_name;	/* vigil_scanner_set_name()'s copy */
 	char yara_ext[32];	/* the YARA external extension's value */
 	struct vigil_scan_options opts;
 	hs_scratch_t *scratch;
