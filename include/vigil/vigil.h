@@ -264,6 +264,7 @@ struct vigil_db_info {
 	char builder[64];	/* library version that wrote it */
 	char sources[256];	/* what it was compiled from, truncated */
 	uint64_t section_hash;	/* .mdb/.msb PE section hashes (since 0.2) */
+	uint64_t yara_files;	/* YARA rule files it holds (since 0.3) */
 };
 
 /*

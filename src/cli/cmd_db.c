@@ -141,13 +141,15 @@ static void info_text(const char *path, const struct vigil_db_info *i)
 	       "Hash signatures: %llu MD5, %llu SHA-1, %llu SHA-256\n"
 	       "PE section hash signatures: %llu\n"
 	       "Body signatures: %llu\nLogical signatures: %llu\n"
+	       "YARA rule files: %llu\n"
 	       "Allowlist entries: %llu\nIgnored names: %llu\nSources: %s\n",
 	       path, i->format_version, (unsigned long long)i->file_size, when,
 	       i->builder, (unsigned long long)i->checksum,
 	       (unsigned long long)i->hash_md5, (unsigned long long)i->hash_sha1,
 	       (unsigned long long)i->hash_sha256,
 	       (unsigned long long)i->section_hash, (unsigned long long)i->body,
-	       (unsigned long long)i->logical, (unsigned long long)i->allow,
+	       (unsigned long long)i->logical,
+	       (unsigned long long)i->yara_files, (unsigned long long)i->allow,
 	       (unsigned long long)i->ignore, i->sources);
 }
 
@@ -170,6 +172,7 @@ static void info_json(const char *path, const struct vigil_db_info *i)
 	jsonw_set(o, "logical", json_integer((json_int_t)i->logical));
 	jsonw_set(o, "allow", json_integer((json_int_t)i->allow));
 	jsonw_set(o, "ignore", json_integer((json_int_t)i->ignore));
+	jsonw_set(o, "yara_files", json_integer((json_int_t)i->yara_files));
 	if (jsonw_print(stdout, o) < 0)
 		fprintf(stderr, "vigil: cannot write the JSON\n");
 }

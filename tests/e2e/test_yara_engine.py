@@ -92,6 +92,8 @@ def test_module_rules_and_vdb(tmp_path, vigil):
     ndb.write_text("Body.Sig:0:*:706c61696e2066696c65\n")
     c = vigil("db", "compile", y, ndb, "-o", tmp_path / "x.vdb")
     assert c.rc == 0, c.err
+    info = vigil("db", "info", tmp_path / "x.vdb")
+    assert "Format version: 8" in info.out and "YARA rule files: 1" in info.out
     v = vigil("scan", "--allmatch", "-d", tmp_path / "x.vdb", f, exe)
     assert v.found() == {str(f): {"YARA.T", "Body.Sig"},
                          str(exe): {"YARA.M"}}, v.out

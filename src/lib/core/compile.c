@@ -302,6 +302,19 @@ static uint64_t meta_u64(const struct vdb_view *v, const char *key)
 	return strtoull(buf, NULL, 10);
 }
 
+/* The YARA rule files an image holds. */
+static uint64_t yara_files(const struct vdb_view *v)
+{
+	size_t pos = 0, nlen, tlen;
+	const uint8_t *text;
+	const char *name;
+	uint64_t n = 0;
+
+	while (vdb_yara_next(v, &pos, &name, &nlen, &text, &tlen))
+		n++;
+	return n;
+}
+
 int vigil_db_info(const char *path, struct vigil_db_info *info)
 {
 	struct vigil_db_info t;
@@ -337,6 +350,7 @@ int vigil_db_info(const char *path, struct vigil_db_info *info)
 		t.logical = v.nldb;
 		t.allow = v.nallow[0] + v.nallow[1] + v.nallow[2];
 		t.ignore = meta_u64(&v, "ignore");
+		t.yara_files = yara_files(&v);
 		vdb_meta(&v, "builder", t.builder, sizeof(t.builder));
 		vdb_meta(&v, "sources", t.sources, sizeof(t.sources));
 		t.size = info->size < sizeof(t) ? info->size : sizeof(t);

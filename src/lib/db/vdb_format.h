@@ -16,6 +16,10 @@
 
 #define VDB_MAGIC "VIGILDB\x1a"
 #define VDB_FORMAT_VERSION 7
+/* The version of an image that holds YARA sources (VDB_SEC_YARA): a
+ * reader that does not know them refuses it rather than load the rest
+ * and miss the rules silently. */
+#define VDB_FORMAT_VERSION_YARA 8
 #define VDB_SECTION_ALIGN 64
 #define VDB_MAX_SECTIONS 48
 

@@ -31,7 +31,8 @@ static int header(const uint8_t *buf, size_t len, const uint64_t *body_sum,
 
 	if (len < sizeof(*h) || memcmp(h->magic, VDB_MAGIC, 8))
 		return bad(why, "not a Vigil database");
-	if (h->version != VDB_FORMAT_VERSION) {
+	if (h->version != VDB_FORMAT_VERSION &&
+	    h->version != VDB_FORMAT_VERSION_YARA) {
 		*why = "database format version not supported";
 		return VIGIL_EVERSION;
 	}

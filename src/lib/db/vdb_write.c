@@ -217,13 +217,13 @@ static int body_sections(struct builder *b, struct sigset *ss)
 	return tmp_section(b, VDB_SEC_IGNORE, &t);
 }
 
-static void finish(struct builder *b)
+static void finish(struct builder *b, int yara)
 {
 	struct vdb_header h;
 
 	memset(&h, 0, sizeof(h));
 	memcpy(h.magic, VDB_MAGIC, 8);
-	h.version = VDB_FORMAT_VERSION;
+	h.version = yara ? VDB_FORMAT_VERSION_YARA : VDB_FORMAT_VERSION;
 	h.header_size = sizeof(h);
 	h.file_size = b->img.len;
 	h.nsections = (uint32_t)b->nsec;
@@ -254,7 +254,7 @@ int vdb_build(struct sigset *ss, uint8_t **out, size_t *outlen)
 	    (rc = body_sections(&b, ss)) < 0 ||
 	    (rc = vbuf_align(&b.img, 8)) < 0)
 		goto out;
-	finish(&b);
+	finish(&b, ss->yara.len > 0);
 	*out = b.img.data;
 	*outlen = b.img.len;
 	return 0;
