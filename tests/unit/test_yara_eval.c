@@ -163,7 +163,8 @@ static void values(void **st)
 	T("rule a { condition: 7 \\ 2 == 3 and 7 % 3 == 1 and 1 << 64 == 0 and "
 	  "-8 >> 1 == -4 and 5 & 3 | 8 ^ 1 == 9 and 2.5 * 2 == 5 }", "x");
 	T("rule a { condition: \"abc\" contains \"B\" == false and \"abc\" "
-	  "icontains \"B\" and \"abc\" matches /^a.c$/ and \"x\" < \"y\" }",
+	  "icontains \"B\" and \"abc\" matches /^a.c$/ and \"x\" < \"y\" and "
+	  "\"ABC\" matches /b/i and not \"ABC\" matches /b/ }",
 	  "x");
 }
 
@@ -230,6 +231,9 @@ static void unsupported(void **st)
 	assert_int_equal(last_rule("rule a { strings: $a = /k{2,1}/ "
 				   "condition: $a }", "k", 1),
 			 YR_RULE_UNSUPPORTED); /* PCRE2 refuses it */
+	assert_int_equal(last_rule("rule a { condition: \"k\" matches /k{2,1}/ }",
+				   "k", 1),
+			 YR_RULE_UNSUPPORTED); /* in a condition too */
 }
 
 int main(void)

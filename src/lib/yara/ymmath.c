@@ -43,13 +43,31 @@ static int span_of(const struct ym_call *c, size_t k, struct span *sp)
 	return 0;
 }
 
-static void distribution(const struct span *sp, uint64_t *d)
+/* The whole buffer's distribution, counted once per scan: rules ask for
+ * math.entropy(0, filesize) again and again. */
+struct math_priv {
+	int have_all;
+	uint64_t all[256];
+};
+
+static void distribution(const struct ym_call *c, const struct span *sp,
+			 uint64_t *d)
 {
+	struct math_priv *mp = c->priv;
+	int whole = sp->p == c->scan->buf && sp->n == c->scan->len;
 	size_t i;
 
+	if (whole && mp && mp->have_all) {
+		memcpy(d, mp->all, sizeof(mp->all));
+		return;
+	}
 	memset(d, 0, 256 * sizeof(*d));
 	for (i = 0; i < sp->n; i++)
 		d[sp->p[i]]++;
+	if (whole && mp) {
+		memcpy(mp->all, d, sizeof(mp->all));
+		mp->have_all = 1;
+	}
 }
 
 static struct ym_val entropy(struct ym_call *c)
@@ -61,7 +79,7 @@ static struct ym_val entropy(struct ym_call *c)
 
 	if (span_of(c, 0, &sp) < 0)
 		return ym_undef;
-	distribution(&sp, d);
+	distribution(c, &sp, d);
 	for (i = 0; i < 256; i++)
 		if (d[i]) {
 			double x = (double)d[i] / (double)sp.n;
@@ -73,14 +91,16 @@ static struct ym_val entropy(struct ym_call *c)
 
 static struct ym_val mean(struct ym_call *c)
 {
+	uint64_t d[256];
 	struct span sp;
 	double sum = 0;
 	size_t i;
 
 	if (span_of(c, 0, &sp) < 0)
 		return ym_undef;
-	for (i = 0; i < sp.n; i++)
-		sum += sp.p[i];
+	distribution(c, &sp, d);
+	for (i = 0; i < 256; i++)
+		sum += (double)i * (double)d[i];
 	return sp.n ? ym_vfloat(sum / (double)sp.n) : ym_undef;
 }
 
@@ -88,12 +108,14 @@ static struct ym_val deviation(struct ym_call *c)
 {
 	size_t k = c->arg[0].type == YM_STR ? 1 : 2, i;
 	double m = c->arg[k].u.f, sum = 0;
+	uint64_t d[256];
 	struct span sp;
 
 	if (span_of(c, 0, &sp) < 0)
 		return ym_undef;
-	for (i = 0; i < sp.n; i++)
-		sum += fabs((double)sp.p[i] - m);
+	distribution(c, &sp, d);
+	for (i = 0; i < 256; i++)
+		sum += (double)d[i] * fabs((double)i - m);
 	return sp.n ? ym_vfloat(sum / (double)sp.n) : ym_undef;
 }
 
@@ -181,7 +203,7 @@ static int counts(struct ym_call *c, size_t k, uint64_t *d, size_t *total)
 
 	if (c->nargs > k && span_of(c, k, &sp) < 0)
 		return -1;
-	distribution(&sp, d);
+	distribution(c, &sp, d);
 	*total = sp.n;
 	return 0;
 }
@@ -246,4 +268,12 @@ static const struct ym_decl math_members[] = {
 
 static const struct ym_decl math_root = YM_DSTRUCT("math", math_members);
 
-const struct ym_module ym_math = { "math", &math_root, NULL, NULL };
+static int load(struct ym_scan *s, struct ym_obj *root, void **priv)
+{
+	(void)s;
+	(void)root;
+	*priv = calloc(1, sizeof(struct math_priv));
+	return *priv ? 0 : VIGIL_ENOMEM;
+}
+
+const struct ym_module ym_math = { "math", &math_root, load, free };

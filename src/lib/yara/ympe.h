@@ -5,6 +5,17 @@
  * the certificates (ympesig.c), the rich header and debug path
  * (ympemisc.c), reading the image (ympeutil.c). Member indexes are the
  * order of the declaration tables.
+ *
+ * Why not formats/exe/pe.c (the engine's PE reader): rules compare with
+ * what yara reads, and yara maps an RVA its own way (the section with
+ * the highest address holding it by virtual size, raw offsets rounded to
+ * a file alignment below 512, the headers mapped one to one), takes
+ * fields from a header cut short, and keeps limits of its own; the
+ * engine's reader follows the Windows loader and ClamAV. The ordinal
+ * names are shared (peimp_ordinal_name()). Likewise ympesig.c reads every
+ * WIN_CERTIFICATE and nested signature as yara does, where
+ * formats/exe/authenticode.c checks the one signature the loader
+ * verifies.
  */
 #ifndef VIGIL_YARA_YMPE_H
 #define VIGIL_YARA_YMPE_H

@@ -1,6 +1,6 @@
 /*
  * ympemisc.c -- the pe module's rich header (Microsoft's linker's
- * record of its tools, between the DOS stub and the PE header, XORed
+ * record of its tools, between the DOS stub and the PE header, masked
  * with a key) with version() and toolid() over it, and the debug
  * directory's CodeView record: the PDB path.
  */

@@ -141,6 +141,12 @@ struct yr_ruleset {
 	const char **imports;
 	size_t nimports;
 	struct yr_names by_name;	/* the rules */
+	/* The conditions' regular expressions (matches, a module function's
+	 * argument), compiled once as they are read: a YN_REGEX node's i
+	 * indexes them; NULL where PCRE2 refuses one (the condition is then
+	 * reported unsupported where it is evaluated). pcre2_code each. */
+	void **re;
+	size_t nre, capre;
 };
 
 /* Bytes of a namespace's name at most. */

@@ -26,9 +26,7 @@ struct val {
 				 * dictionary */
 };
 
-/* Regular expressions compiled per scan for module functions and
- * "matches", at most. */
-#define EVAL_MAX_REGEX 16
+
 
 /* Loop variables and the for..of string in scope at most. */
 #define EVAL_MAX_VARS 32
@@ -53,9 +51,6 @@ struct ev {
 	uint64_t steps;			/* loop iterations, over every loop */
 	int timed_out;
 	struct ym_scan mods;		/* the modules, loaded when named */
-	const struct yr_node *re_node[EVAL_MAX_REGEX];
-	pcre2_code *re_code[EVAL_MAX_REGEX];
-	size_t nre;
 };
 
 static const struct val undef = { V_UNDEF, 0, 0, NULL, 0, NULL };
@@ -445,36 +440,19 @@ static struct val text_op(int op, struct val a, struct val b)
 	return vint(0);
 }
 
-/* Regex node re compiled, kept for the rest of the scan; NULL if PCRE2
- * refuses it. */
-static pcre2_code *regex_code(struct ev *e, const struct yr_node *re)
+/* Regex node re's code, compiled as the rule was read; NULL if PCRE2
+ * refused it. */
+static const pcre2_code *regex_code(const struct ev *e, const struct yr_node *re)
 {
-	uint32_t opts = (re->flags & YR_RE_NOCASE ? PCRE2_CASELESS : 0) |
-			(re->flags & YR_RE_DOTALL ? PCRE2_DOTALL : 0);
-	pcre2_code *c;
-	PCRE2_SIZE eoff;
-	size_t i;
-	int err;
-
-	for (i = 0; i < e->nre; i++)
-		if (e->re_node[i] == re)
-			return e->re_code[i];
-	c = pcre2_compile((PCRE2_SPTR)re->s, PCRE2_ZERO_TERMINATED, opts, &err,
-			  &eoff, NULL);
-	if (c && e->nre < EVAL_MAX_REGEX) {
-		e->re_node[e->nre] = re;
-		e->re_code[e->nre++] = c;
-	}
-	return c;
+	return (uint64_t)re->i < e->rs->nre ? e->rs->re[re->i] : NULL;
 }
 
 /* 1 if re matches s[0..n), 0 if not, -1 if it cannot be run. */
 static int regex_run(struct ev *e, const struct yr_node *re, const char *s,
 		     size_t n)
 {
-	pcre2_code *c = regex_code(e, re);
+	const pcre2_code *c = regex_code(e, re);
 	pcre2_match_data *md;
-	size_t i;
 	int rc;
 
 	if (!c)
@@ -482,10 +460,6 @@ static int regex_run(struct ev *e, const struct yr_node *re, const char *s,
 	md = pcre2_match_data_create_from_pattern(c, NULL);
 	rc = md ? pcre2_match(c, (PCRE2_SPTR)s, n, 0, 0, md, NULL) : -1;
 	pcre2_match_data_free(md);
-	for (i = 0; i < e->nre && e->re_code[i] != c; i++)
-		;
-	if (i == e->nre)
-		pcre2_code_free(c); /* not kept */
 	if (rc < 0 && rc != PCRE2_ERROR_NOMATCH)
 		return -1;
 	return rc >= 0;
@@ -895,8 +869,6 @@ int yr_eval_from(const struct yr_ruleset *rs, const struct yr_source *src,
 			gate = 0;
 	}
 	ym_scan_free(&e.mods);
-	for (r = 0; r < e.nre; r++)
-		pcre2_code_free(e.re_code[r]);
 	if (rc)
 		return rc;
 	for (r = 0; r < rs->nrules && !gate; r++)

@@ -6,6 +6,9 @@
  * modules, externals and loop variables are resolved as they are read,
  * and every string the condition names is marked used.
  */
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "yara/yrexpr.h"
@@ -147,6 +150,37 @@ static int defined_name(const struct yr_parser *p, const char *name)
 	return p->rule && !strcmp(p->rule->name, name);
 }
 
+/* The regular expression token, as a node whose code the rule set keeps
+ * (compiled here once, not at each scan). */
+static struct yr_node *regex_node(struct yr_parser *p)
+{
+	struct yr_ruleset *rs = p->rs;
+	struct yr_node *n = yr_node(p, YN_REGEX);
+	uint32_t opts;
+	PCRE2_SIZE eoff;
+	int err;
+
+	if (!n || !(n->s = name_of(p)))
+		return NULL;
+	n->flags = p->tok.regex_flags;
+	if (rs->nre == rs->capre) {
+		size_t cap = rs->capre ? rs->capre * 2 : 16;
+		void **re = realloc(rs->re, cap * sizeof(*re));
+
+		if (!re)
+			return yr_oom(p);
+		rs->re = re;
+		rs->capre = cap;
+	}
+	opts = (n->flags & YR_RE_NOCASE ? PCRE2_CASELESS : 0) |
+	       (n->flags & YR_RE_DOTALL ? PCRE2_DOTALL : 0);
+	rs->re[rs->nre] = pcre2_compile((PCRE2_SPTR)n->s, PCRE2_ZERO_TERMINATED,
+					opts, &err, &eoff, NULL);
+	n->i = (int64_t)rs->nre++;
+	yr_next(p);
+	return n;
+}
+
 static struct yr_node *args(struct yr_parser *p, struct yr_node *fn)
 {
 	struct yr_node *n = yr_node(p, YN_CALL), **tail;
@@ -159,11 +193,8 @@ static struct yr_node *args(struct yr_parser *p, struct yr_node *fn)
 		return n;
 	do {
 		if (p->tok.kind == YT_REGEX) { /* a function may take one */
-			if (!(*tail = yr_node(p, YN_REGEX)) ||
-			    !((*tail)->s = name_of(p)))
+			if (!(*tail = regex_node(p)))
 				return NULL;
-			(*tail)->flags = p->tok.regex_flags;
-			yr_next(p);
 		} else if (!(*tail = expr(p, 0))) {
 			return NULL;
 		}
@@ -485,10 +516,8 @@ static struct yr_node *binary(struct yr_parser *p, struct yr_node *left,
 	}
 	else if (p->tok.kind != YT_REGEX)
 		return yr_perr(p, "syntax error: a regular expression expected");
-	else if ((n->b = yr_node(p, YN_REGEX)) && (n->b->s = name_of(p))) {
-		n->b->flags = p->tok.regex_flags;
-		yr_next(p);
-	}
+	else
+		n->b = regex_node(p);
 	return n->b ? n : NULL;
 }
 

@@ -5,7 +5,10 @@
  * libyara: its parser builds yara's own bytecode, not a tree another
  * matcher can compile (docs/yara.md).
  */
+#define PCRE2_CODE_UNIT_WIDTH 8
 #include "yara/yrparse.h"
+
+#include <pcre2.h>
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -445,6 +448,11 @@ int yr_parse(struct yr_ruleset *rs, const char *src, size_t len,
 
 void yr_ruleset_free(struct yr_ruleset *rs)
 {
+	size_t i;
+
+	for (i = 0; i < rs->nre; i++)
+		pcre2_code_free(rs->re[i]);
+	free(rs->re);
 	yr_names_free(&rs->by_name);
 	free(rs->rules);
 	yr_arena_free(rs->arena);
