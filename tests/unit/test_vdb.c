@@ -152,12 +152,68 @@ static void forged(void **st)
 	free(b);
 }
 
+/* A .vdb with a YARA file: format 8, its rules loaded; a record whose
+ * length lies (re-checksummed) refused, never loaded in part. */
+static void yara_sources(void **st)
+{
+	static const char rule[] = "rule Y { strings: $a = \"yyyy\" "
+				   "condition: $a }";
+	struct vigil_db_info info = { .size = sizeof(info) };
+	struct vigil_engine *e;
+	struct vdb_section sec[VDB_MAX_SECTIONS];
+	struct vdb_header h;
+	char yp[64];
+	uint8_t *b;
+	uint32_t i, len = 0, lie;
+	size_t n;
+	FILE *f;
+	int fd, found = 0;
+
+	(void)st;
+	snprintf(yp, sizeof(yp), "/tmp/vigil-test-XXXXXX.vdb");
+	assert_true((fd = mkstemps(yp, 4)) >= 0);
+	close(fd);
+	assert_int_equal(vigil_engine_new(&e, NULL), 0);
+	assert_int_equal(vigil_engine_load_memory(e, "r.yar", rule,
+						  strlen(rule)), 0);
+	assert_int_equal(vigil_engine_compile(e), 0);
+	assert_int_equal(vigil_engine_save(e, yp), 0);
+	vigil_engine_free(e);
+	assert_int_equal(vigil_db_info(yp, &info), 0);
+	assert_int_equal(info.format_version, VDB_FORMAT_VERSION_YARA);
+	assert_int_equal(info.yara_files, 1);
+	assert_non_null(f = fopen(yp, "rb"));
+	fseek(f, 0, SEEK_END);
+	n = (size_t)ftell(f);
+	rewind(f);
+	assert_non_null(b = malloc(n));
+	assert_int_equal(fread(b, 1, n, f), n);
+	fclose(f);
+	unlink(yp);
+	assert_int_equal(load_image(b, n), 0);
+	memcpy(&h, b, sizeof(h));
+	memcpy(sec, b + sizeof(h), h.nsections * sizeof(sec[0]));
+	for (i = 0; i < h.nsections; i++)
+		if (sec[i].id == VDB_SEC_YARA) {
+			memcpy(&len, b + sec[i].offset + 4, 4);
+			lie = len + 1; /* the text runs one byte past the end */
+			memcpy(b + sec[i].offset + 4, &lie, 4);
+			found = 1;
+		}
+	assert_true(found && len == strlen(rule));
+	h.checksum = XXH3_64bits(b + sizeof(h), n - sizeof(h));
+	memcpy(b, &h, sizeof(h));
+	assert_int_equal(load_image(b, n), VIGIL_EFORMAT);
+	free(b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(roundtrip),
 		cmocka_unit_test(damaged),
 		cmocka_unit_test(forged),
+		cmocka_unit_test(yara_sources),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

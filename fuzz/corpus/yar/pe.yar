@@ -1,0 +1,2 @@
+import "pe"
+rule Y { strings: $a = "yyy-test" condition: $a or pe.is_pe }
