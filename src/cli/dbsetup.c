@@ -1,7 +1,7 @@
 /*
  * dbsetup.c -- the engine a command works with: the -d sources, or the
- * default set (Vigil's bundled database plus ClamAV's feed in
- * /var/lib/clamav). Load warnings are shown a few at a time unless -v.
+ * default set (Vigil's bundled database, what vigil update installed in
+ * /var/lib/vigil, and ClamAV's feed in /var/lib/clamav). Load warnings are shown a few at a time unless -v.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "cli.h"
+#include "common/updstate.h"
 
 #ifndef VIGIL_DATADIR
 #define VIGIL_DATADIR "/usr/local/share/vigil"
@@ -21,6 +22,8 @@
 #endif
 
 #define CLAMAV_DB_DIR "/var/lib/clamav"
+/* vigil update's default directory (vigil-update(1)) */
+#define UPDATE_DB_DIR "/var/lib/vigil"
 /* Load warnings printed before "and N more" without -v. */
 #define WARNINGS_SHOWN 10
 
@@ -108,6 +111,22 @@ static int load_clamav_feed(struct vigil_engine *e, int *loaded)
 	return 0;
 }
 
+/* What vigil update installed in its default directory, if anything. */
+static void load_updated(struct vigil_engine *e, int *loaded)
+{
+	char path[4200];
+	size_t n;
+	int rc;
+
+	if (updstate_db_dir(UPDATE_DB_DIR, path, sizeof(path)) < 0 ||
+	    (n = strlen(path)) < 8 || strcmp(path + n - 8, "/current"))
+		return;
+	if ((rc = vigil_engine_load(e, path)) < 0)
+		fprintf(stderr, "vigil: %s: %s\n", path, vigil_strerror(rc));
+	else
+		(*loaded)++;
+}
+
 static int load_default(struct vigil_engine *e)
 {
 	const char *bundled = dbsetup_bundled();
@@ -120,6 +139,7 @@ static int load_default(struct vigil_engine *e)
 		else
 			loaded++;
 	}
+	load_updated(e, &loaded);
 	load_clamav_feed(e, &loaded);
 	if (loaded)
 		return 0;
@@ -165,9 +185,14 @@ int dbsetup_engine(struct dbsetup *d, struct vigil_engine **out)
 	if (!d->npaths && load_default(e) < 0)
 		goto fail;
 	for (i = 0; i < d->npaths && rc == 0; i++) {
-		if ((rc = vigil_engine_load(e, d->paths[i])) < 0)
-			fprintf(stderr, "vigil: cannot load %s: %s\n",
-				d->paths[i], vigil_strerror(rc));
+		char path[4200];
+
+		/* vigil update's directory: its current/ */
+		if (updstate_db_dir(d->paths[i], path, sizeof(path)) < 0)
+			snprintf(path, sizeof(path), "%s", d->paths[i]);
+		if ((rc = vigil_engine_load(e, path)) < 0)
+			fprintf(stderr, "vigil: cannot load %s: %s\n", path,
+				vigil_strerror(rc));
 	}
 	if (rc < 0)
 		goto fail;

@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -128,4 +129,21 @@ int updstate_format(const struct updstate *st, char *buf, size_t len)
 			 st->installed_sha[0] ? st->installed_sha : "-");
 
 	return n < 0 || (size_t)n >= len ? -1 : n;
+}
+
+int updstate_db_dir(const char *dir, char *out, size_t len)
+{
+	struct stat st;
+	size_t n = strlen(dir);
+	int w;
+
+	while (n > 1 && dir[n - 1] == '/')
+		n--;
+	w = snprintf(out, len, "%.*s/current", (int)n, dir);
+	if (w < 0 || (size_t)w >= len)
+		return -1;
+	if (stat(out, &st) == 0 && S_ISDIR(st.st_mode))
+		return 0;
+	w = snprintf(out, len, "%s", dir);
+	return w < 0 || (size_t)w >= len ? -1 : 0;
 }

@@ -35,4 +35,9 @@ int updstate_load(const char *path, struct updstate *st);
  * fit. */
 int updstate_format(const struct updstate *st, char *buf, size_t len);
 
+/* Where a database directory's signatures are: DIR/current when DIR is
+ * vigil update's (it holds current/, the link to the installed release),
+ * else DIR itself. The path goes into out; -1 if it does not fit. */
+int updstate_db_dir(const char *dir, char *out, size_t len);
+
 #endif

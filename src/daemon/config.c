@@ -5,8 +5,12 @@
  * an unknown option or a malformed value is refused as a whole, naming the
  * line. Numbers are capped as clamd caps them (2^31 - 1; sizes 4 GiB).
  */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "common/kvconf.h"
@@ -110,6 +114,8 @@ static const struct kv_key opts[] = {
 	O("ICAPPreview", T_NUM, icap_preview_bytes),
 	O("MetricsPort", T_NUM, metrics_port),
 	O("MetricsAddr", T_STR, metrics_addr),
+	O("User", T_STR, user),
+	O("AllowSupplementaryGroups", T_BOOL, allow_supplementary_groups),
 	O("Foreground", T_BOOL, foreground),
 	O("PidFile", T_STR, pid_file),
 	O("LogFile", T_STR, log_file),
@@ -128,11 +134,10 @@ static const struct kv_key opts[] = {
 
 /*
  * clamd options that Vigil accepts so that an existing clamd.conf loads,
- * but does not act on: Vigil always scans every format, keeps one log
- * file open, and runs as the user it is started as.
+ * but does not act on: Vigil always scans every format and keeps one log
+ * file open.
  */
 static const char *const clamd_only[] = {
-	"User", "AllowSupplementaryGroups",
 	"MaxConnectionQueueLength", "LogFileUnlock", "LogFileMaxSize",
 	"LogRotate", "ExtendedDetectionInfo", "TemporaryDirectory",
 	"LeaveTemporaryFiles", "OfficialDatabaseOnly", "Debug",
@@ -190,7 +195,7 @@ void conf_defaults(struct vconf *c)
 	c->pcre_match_limit = VIGIL_DEFAULT_PCRE_MATCH_LIMIT;
 	c->pcre_recmatch_limit = VIGIL_DEFAULT_PCRE_RECMATCH_LIMIT;
 	c->pcre_max_file_bytes = VIGIL_DEFAULT_PCRE_MAX_FILESIZE_BYTES;
-	c->icap_port = 1344;
+	c->icap_port = 0; /* a clamd.conf opens only what clamd would */
 	c->icap_preview_bytes = 1024;
 	c->log_time = 1;
 }
@@ -229,9 +234,44 @@ int conf_text(struct vconf *c, const char *text, size_t len,
 	return check(c, name, err, errlen);
 }
 
+static int is_conf(const struct dirent *d)
+{
+	size_t n = strlen(d->d_name);
+
+	return d->d_name[0] != '.' && n > 5 &&
+	       !strcmp(d->d_name + n - 5, ".conf");
+}
+
+/* PATH.d/ *.conf in name order, over the main file: Vigil's own keys kept
+ * out of the file clamd's clients read (clamdscan refuses unknown keys). */
+static int dropins(struct vconf *c, const char *path, char *err,
+		   size_t errlen)
+{
+	char dir[4096], file[4400];
+	struct dirent **ents;
+	int n, i, rc = 0;
+
+	snprintf(dir, sizeof(dir), "%s.d", path);
+	if ((n = scandir(dir, &ents, is_conf, alphasort)) < 0) {
+		if (errno == ENOENT || errno == ENOTDIR)
+			return 0;
+		snprintf(err, errlen, "%s: %s", dir, strerror(errno));
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		snprintf(file, sizeof(file), "%s/%s", dir, ents[i]->d_name);
+		if (rc == 0)
+			rc = kv_load(&format, c, file, err, errlen);
+		free(ents[i]);
+	}
+	free(ents);
+	return rc;
+}
+
 int conf_load(struct vconf *c, const char *path, char *err, size_t errlen)
 {
-	if (kv_load(&format, c, path, err, errlen) < 0)
+	if (kv_load(&format, c, path, err, errlen) < 0 ||
+	    dropins(c, path, err, errlen) < 0)
 		return -1;
 	return check(c, path, err, errlen);
 }
@@ -243,6 +283,7 @@ void conf_print(const struct vconf *c, FILE *f)
 
 void conf_free(struct vconf *c)
 {
+	free(c->db_dir);
 	kv_free(&format, c);
 	memset(c, 0, sizeof(*c));
 }

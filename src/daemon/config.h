@@ -24,6 +24,8 @@ struct vconf {
 	char *tcp_addr;			/* TCPAddr */
 	/* database */
 	char *database_dir;		/* DatabaseDirectory */
+	char *db_dir;			/* where it is read: DIR/current in
+					 * vigil update's layout (startcheck.h) */
 	char *cache_dir;		/* CacheDirectory (Vigil) */
 	char *certs_dir;		/* CVDCertsDirectory (ClamAV 1.5) */
 	unsigned self_check_s;		/* SelfCheck: database poll, seconds */
@@ -91,6 +93,8 @@ struct vconf {
 	unsigned metrics_port;		/* MetricsPort; 0: off */
 	char *metrics_addr;		/* MetricsAddr */
 	/* process and logging */
+	char *user;			/* User: switched to after binding */
+	int allow_supplementary_groups;	/* AllowSupplementaryGroups */
 	int foreground;			/* Foreground */
 	char *pid_file;			/* PidFile */
 	char *log_file;			/* LogFile */

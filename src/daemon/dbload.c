@@ -107,6 +107,9 @@ void db_fingerprint(const char *dir, char out[64])
 		struct stat sb;
 		uint64_t v[4];
 
+		/* the database's own files: ".." changes with its parent */
+		if (!strcmp(d->d_name, ".") || !strcmp(d->d_name, ".."))
+			continue;
 		snprintf(path, sizeof(path), "%s/%s", dir, d->d_name);
 		if (stat(path, &sb) < 0)
 			continue;

@@ -15,6 +15,7 @@
 #include "config.h"
 #include "log.h"
 #include "server.h"
+#include "startcheck.h"
 
 #ifndef VIGILD_DEFAULT_CONFIG
 #define VIGILD_DEFAULT_CONFIG "/etc/vigil/vigild.conf"
@@ -141,6 +142,31 @@ static int parse_args(int argc, char **argv, struct args *a)
 	return 0;
 }
 
+/* --check-config: every check of a start, the database's load included;
+ * the settings in force on stdout. */
+static int check_config(struct vconf *conf, const char *path)
+{
+	struct db_info info = { 0 };
+	char err[1024];
+	int rc = start_check(conf, err, sizeof(err));
+
+	if (rc < 0) {
+		fprintf(stderr, "vigild: %s: %s\n", path, err);
+		conf_free(conf);
+		return 1;
+	}
+	rc = server_check_database(conf, &info, err, sizeof(err));
+	if (rc < 0)
+		fprintf(stderr, "vigild: cannot load the database: %s\n", err);
+	else
+		printf("# database %s: %llu signatures\n", conf->db_dir,
+		       (unsigned long long)info.signatures);
+	if (rc == 0)
+		conf_print(conf, stdout);
+	conf_free(conf);
+	return rc < 0;
+}
+
 int main(int argc, char **argv)
 {
 	static struct server srv;
@@ -157,11 +183,8 @@ int main(int argc, char **argv)
 		conf_free(&conf);
 		return 1;
 	}
-	if (a.check) {
-		conf_print(&conf, stdout);
-		conf_free(&conf);
-		return 0;
-	}
+	if (a.check)
+		return check_config(&conf, a.config);
 	if (a.foreground)
 		conf.foreground = 1;
 	if (log_open(&conf, conf.foreground) < 0) {
@@ -170,6 +193,12 @@ int main(int argc, char **argv)
 		log_close();
 		conf_free(&conf);
 		return 1;
+	}
+	if (start_check(&conf, err, sizeof(err)) < 0) {
+		vlog(LOG_ERR, "%s: %s", a.config, err);
+		if (!conf.foreground) /* the log went to a file only */
+			fprintf(stderr, "vigild: %s: %s\n", a.config, err);
+		goto out;
 	}
 	if (!conf.foreground && daemonize(&ready_fd) < 0) {
 		vlog(LOG_ERR, "cannot run in the background: %s",

@@ -28,6 +28,7 @@
 #include "notify.h"
 #include "proto.h"
 #include "server.h"
+#include "startcheck.h"
 
 /* How often deadlines are checked, in milliseconds. */
 #define TICK_MS 200
@@ -313,11 +314,24 @@ static void start_compiler(struct server *s)
 	     (unsigned long long)s->svc.db.quick_matchers, (int)s->compiler);
 }
 
+int server_check_database(const struct vconf *conf, struct db_info *info,
+			  char *err, size_t errlen)
+{
+	struct vigil_engine *e = NULL;
+	struct db_source src = { conf->db_dir, conf->cache_dir,
+				 conf->certs_dir, engine_flags(conf) };
+
+	if (db_build(&src, &e, info, err, errlen) < 0)
+		return -1;
+	vigil_engine_free(e);
+	return 0;
+}
+
 int server_init(struct server *s, struct vconf *conf)
 {
 	struct vigil_engine *e = NULL;
 	struct db_source src;
-	char err[512];
+	char err[512] = "";
 
 	memset(s, 0, sizeof(*s));
 	s->conf = conf;
@@ -329,11 +343,14 @@ int server_init(struct server *s, struct vconf *conf)
 		     strerror(errno));
 		return -1;
 	}
-	if (!conf->database_dir) {
-		vlog(LOG_ERR, "DatabaseDirectory is not set");
+	/* bound first, as clamd does, so that User need not bind them */
+	if (open_listeners(s) < 0 ||
+	    drop_privileges(conf, err, sizeof(err)) < 0) {
+		if (*err)
+			vlog(LOG_ERR, "%s", err);
 		return -1;
 	}
-	src.dir = conf->database_dir;
+	src.dir = conf->db_dir;
 	src.cache_dir = conf->cache_dir;
 	src.certs_dir = conf->certs_dir;
 	src.flags = engine_flags(conf);
@@ -353,7 +370,7 @@ int server_init(struct server *s, struct vconf *conf)
 	}
 	start_compiler(s);
 	s->next_self_check = ev_now() + conf->self_check_s;
-	return open_listeners(s);
+	return 0;
 }
 
 static void peer_name(const struct sockaddr_storage *ss, char *out,
@@ -563,7 +580,7 @@ static void self_check(struct server *s, double now)
 	if (!s->conf->self_check_s || now < s->next_self_check)
 		return;
 	s->next_self_check = now + s->conf->self_check_s;
-	db_fingerprint(s->conf->database_dir, fp);
+	db_fingerprint(s->conf->db_dir, fp);
 	if (strcmp(fp, s->svc.db.fingerprint) && !s->loader.running)
 		request_reload(s, "the database directory changed");
 }

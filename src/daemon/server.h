@@ -55,4 +55,9 @@ int server_init(struct server *s, struct vconf *conf);
 int server_run(struct server *s);
 void server_free(struct server *s);
 
+/* Loads the database as a start would (--check-config): 0, or -1 with
+ * the reason in err. */
+int server_check_database(const struct vconf *conf, struct db_info *info,
+			  char *err, size_t errlen);
+
 #endif

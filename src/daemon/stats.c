@@ -26,7 +26,7 @@ void stats_clamd(const struct svc *s, char *buf, size_t len)
 	textbuf_init(&b, buf, len);
 	pool_stats(s->pool, &st);
 	textbuf_printf(&b, "POOLS: 1\n\nSTATE: VALID PRIMARY\n");
-	if ((age = update_metadata_age(s->conf->database_dir)) >= 0)
+	if ((age = update_metadata_age(s->conf->db_dir)) >= 0)
 		textbuf_printf(&b, "DATABASE: %s (update metadata verified %lld s ago)\n",
 		    age > UPDATE_STALE_AFTER_S ? "STALE" : "OK", age);
 	textbuf_printf(&b, "THREADS: live %u  idle %u max %u idle-timeout %u\n", st.live,
@@ -128,7 +128,7 @@ static void database(struct textbuf *b, const struct svc *s)
 	gauge(b, "vigil_db_age_seconds", "Age of the database serving "
 	      "(from its version time).", s->db.version ?
 	      (double)time(NULL) - (double)s->db.version : 0);
-	if ((age = update_metadata_age(s->conf->database_dir)) >= 0) {
+	if ((age = update_metadata_age(s->conf->db_dir)) >= 0) {
 		gauge(b, "vigil_update_metadata_age_seconds", "Since vigil "
 		      "update last verified fresh metadata.", (double)age);
 		gauge(b, "vigil_update_stale", "1 when that was over 24 hours "

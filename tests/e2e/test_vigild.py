@@ -2,6 +2,7 @@
 byte (clamd adds ".UNOFFICIAL" to names; VERSION and STATS say who they
 are), and the real clients (clamdscan, python3-pyclamd) work unchanged."""
 import os
+import re
 import subprocess
 
 import pytest
@@ -192,18 +193,27 @@ def test_fildes_over_tcp_is_an_error(pair):
     assert out == b"FILDES: didn't receive file descriptor. ERROR\0"
 
 
-def test_stock_clamd_conf_is_accepted():
-    """Debian's own clamd.conf loads: clamd's keys mean what they say or
-    are accepted and listed as unused."""
-    conf = "/etc/clamav/clamd.conf"
-    if not os.path.exists(conf):
+def test_stock_clamd_conf_is_accepted(tmp_path):
+    """Debian's own clamd.conf loads (its database directory swapped for
+    one with signatures): clamd's keys mean what they say or are accepted
+    and listed as unused; its User is known and kept."""
+    stock = "/etc/clamav/clamd.conf"
+    if not os.path.exists(stock):
         pytest.skip("no /etc/clamav/clamd.conf")
-    res = subprocess.run([VIGILD, "--check-config", "-c", conf],
+    db = make_db(str(tmp_path / "db"))
+    with open(stock) as f:
+        text = f.read()
+    conf = tmp_path / "clamd.conf"
+    conf.write_text(re.sub(r"(?m)^DatabaseDirectory .*$",
+                           "DatabaseDirectory " + db, text))
+    res = subprocess.run([VIGILD, "--check-config", "-c", str(conf)],
                          capture_output=True, text=True)
     assert res.returncode == 0, res.stderr
-    with open(conf) as f:
-        sock = [l.split()[1] for l in f if l.startswith("LocalSocket ")]
+    sock = [l.split()[1] for l in text.splitlines()
+            if l.startswith("LocalSocket ")]
     assert "LocalSocket %s\n" % sock[0] in res.stdout
+    user = [l.split()[1] for l in text.splitlines() if l.startswith("User ")]
+    assert "User %s\n" % user[0] in res.stdout
 
 
 @pytest.mark.parametrize("text,why", [

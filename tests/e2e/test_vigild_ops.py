@@ -11,12 +11,57 @@ from daemon import EICAR, VIGILD, Vigild, ask, instream, make_db
 ROOT = os.path.join(os.path.dirname(__file__), "..", "..")
 
 
-def test_shipped_config_is_valid():
-    res = subprocess.run([VIGILD, "--check-config", "-c",
-                          os.path.join(ROOT, "dist", "vigild.conf")],
-                         capture_output=True, text=True)
+def check_config(conf):
+    return subprocess.run([VIGILD, "--check-config", "-c", str(conf)],
+                          capture_output=True, text=True)
+
+
+def test_check_config_runs_the_start_checks(tmp_path):
+    """--check-config refuses what the daemon would refuse at start (the
+    shipped files pass in test_shipped.py), database load included."""
+    conf = tmp_path / "c.conf"
+    db = make_db(str(tmp_path / "db"))
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    sock = "LocalSocket %s\n" % (tmp_path / "s")
+    for text, why in (
+            ("TCPSocket 3310\n", "DatabaseDirectory is not set"),
+            (sock + "DatabaseDirectory /nonexistent\n",
+             "/nonexistent: No such file or directory"),
+            (sock + "DatabaseDirectory %s\n" % empty,
+             "cannot load the database"),
+            ("DatabaseDirectory %s\n" % db, "nothing to listen on"),
+            (sock + "DatabaseDirectory %s\nUser no-such-user-x\n" % db,
+             "User no-such-user-x: no such user"),
+            (sock + "DatabaseDirectory %s\nLocalSocketGroup nosuchgrp\n"
+             % db, "LocalSocketGroup nosuchgrp: no such group")):
+        conf.write_text(text)
+        res = check_config(conf)
+        assert res.returncode == 1 and why in res.stderr, (text, res.stderr)
+    # a stock clamd.conf's keys only: ICAP stays off, as clamd has none
+    conf.write_text(sock + "DatabaseDirectory %s\n" % db)
+    res = check_config(conf)
     assert res.returncode == 0, res.stderr
-    assert "ICAPPort 1344\n" in res.stdout
+    assert "ICAPPort 0\n" in res.stdout
+    assert "# database %s: 1 signatures" % db in res.stdout
+
+
+def test_stock_clamd_conf_opens_what_clamd_would(tmp_path):
+    """No ICAP listener unless ICAPPort says so (c-icap may hold 1344)."""
+    from daemon import Daemon
+    db = make_db(str(tmp_path / "db"))
+    sock = str(tmp_path / "clamd.ctl")
+    conf = tmp_path / "clamd.conf"
+    conf.write_text("LocalSocket %s\nDatabaseDirectory %s\nForeground yes\n"
+                    "MaxThreads 1\n" % (sock, db))
+    d = Daemon(str(tmp_path), [VIGILD, "-c", str(conf)], sock)
+    try:
+        out = subprocess.run(["ss", "-ltnpH"], capture_output=True,
+                             text=True).stdout
+        assert "pid=%d," % d.proc.pid not in out
+        assert "ICAP" not in d.logtext()
+    finally:
+        d.stop()
 
 
 def test_help_and_version():
@@ -140,7 +185,8 @@ def test_background_start_reports_its_outcome(tmp_path):
                     "LogFile %s\n" % (sock, tmp_path / "missing",
                                       tmp_path / "bg.log"))
     assert subprocess.run([VIGILD, "-c", str(conf)]).returncode == 1
-    assert "cannot load the database" in (tmp_path / "bg.log").read_text()
+    assert "missing: No such file or directory" in \
+        (tmp_path / "bg.log").read_text()
 
 
 def test_shutdown_is_refused_over_tcp(tmp_path):

@@ -6,6 +6,7 @@ import json
 import os
 import signal
 import threading
+import time
 
 import pytest
 
@@ -104,6 +105,26 @@ def test_changed_directory_is_noticed(tmp_path):
         with open(os.path.join(db, "new.ndb"), "w") as f:
             f.write(MARK_SIG)
         assert wait_for(lambda: found_mark(d))
+    finally:
+        d.stop()
+
+
+def test_only_the_database_files_count(tmp_path):
+    """A change beside the database directory (its parent holds the
+    daemon's log and socket here) is no reason to reload."""
+    db = make_db(str(tmp_path / "db"))
+    d = Vigild(str(tmp_path), db, "SelfCheck 1\n")
+    try:
+        gen = generation(d)
+        for i in range(6):
+            with open(str(tmp_path / ("unrelated-%d" % i)), "w") as f:
+                f.write("x")
+            time.sleep(0.5)
+        assert generation(d) == gen
+        assert "directory changed" not in d.logtext()
+        with open(os.path.join(db, "new.ndb"), "w") as f:
+            f.write(MARK_SIG)
+        assert wait_for(lambda: generation(d) == gen + 1)
     finally:
         d.stop()
 
