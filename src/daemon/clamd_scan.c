@@ -229,7 +229,8 @@ static void scan_path(struct request *rq)
 
 	if (rq->path[0] != '/')
 		return path_failure(rq, ENOENT); /* clamd wants a full path */
-	fd = open(rq->path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	/* with the client's rights as well as the daemon's */
+	fd = peer_open(&rq->c->cred, rq->path);
 	if (fd < 0)
 		return path_failure(rq, errno);
 	if (fstat(fd, &st) < 0) {
@@ -239,7 +240,7 @@ static void scan_path(struct request *rq)
 	if (S_ISDIR(st.st_mode)) {
 		rq->is_dir = 1;
 		rq->stop = rq->cmd == CMD_SCAN || rq->cmd == CMD_ALLMATCHSCAN;
-		if (!(rq->walk = dirwalk_new(fd, rq->path)))
+		if (!(rq->walk = dirwalk_new(fd, rq->path, &rq->c->cred)))
 			return path_failure(rq, ENOMEM);
 		pump(rq);
 	} else if (S_ISREG(st.st_mode)) {

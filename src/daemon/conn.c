@@ -53,6 +53,8 @@ struct conn *conn_new(struct svc *svc, int epfd, int fd, int is_unix,
 	c->proto = proto;
 	c->fd = fd;
 	c->is_unix = is_unix;
+	if (is_unix)
+		peer_load(&c->cred, fd);
 	snprintf(c->peer, sizeof(c->peer), "%s", peer);
 	if (ev_add(epfd, fd, wanted(c), &c->ev) < 0) {
 		free(c);

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "event.h"
+#include "peerperm.h"
 
 /* Input held for a connection before its handler takes it, in bytes. */
 #define CONN_MAX_INPUT_BYTES (256u << 10)
@@ -49,6 +50,7 @@ struct conn {
 	int is_unix;
 	enum conn_proto proto;
 	char peer[64];		/* "local" or "addr@port" */
+	struct peer cred;	/* a unix socket's client: its rights */
 	char *in;
 	size_t in_len, in_cap;
 	char *out;

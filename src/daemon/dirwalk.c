@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "dirwalk.h"
+#include "peerperm.h"
 
 /* Longest path handed out, in bytes; deeper names are reported. */
 #define DIRWALK_MAX_PATH_BYTES 4096
@@ -25,12 +26,14 @@ struct level {
 };
 
 struct dirwalk {
+	const struct peer *client;
 	struct level stack[DIRWALK_MAX_DEPTH + 1];
 	int depth;		/* index of the top level; -1 when done */
 	char path[DIRWALK_MAX_PATH_BYTES];
 };
 
-struct dirwalk *dirwalk_new(int dirfd, const char *root)
+struct dirwalk *dirwalk_new(int dirfd, const char *root,
+			    const struct peer *client)
 {
 	struct dirwalk *w = calloc(1, sizeof(*w));
 	size_t n = strlen(root);
@@ -40,6 +43,7 @@ struct dirwalk *dirwalk_new(int dirfd, const char *root)
 		close(dirfd);
 		return NULL;
 	}
+	w->client = client;
 	while (n > 1 && root[n - 1] == '/')
 		n--;
 	if (n >= sizeof(w->path))
@@ -112,6 +116,11 @@ int dirwalk_next(struct dirwalk *w, int *fd, const char **path,
 					    S_ISDIR(st.st_mode))) {
 			close(f);
 			continue;
+		}
+		if (!peer_may_read(w->client, &st)) {
+			close(f);
+			*why = strerror(EACCES);
+			return -1;
 		}
 		if (S_ISDIR(st.st_mode)) {
 			push(w, f);

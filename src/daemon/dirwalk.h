@@ -9,9 +9,13 @@
 #define DIRWALK_MAX_DEPTH 15
 
 struct dirwalk;
+struct peer;
 
-/* Starts at dirfd (taken over) whose path is root. NULL: no memory. */
-struct dirwalk *dirwalk_new(int dirfd, const char *root);
+/* Starts at dirfd (taken over) whose path is root; an entry the client
+ * (peerperm.h) could not read itself is refused as its open would be.
+ * NULL: no memory. */
+struct dirwalk *dirwalk_new(int dirfd, const char *root,
+			    const struct peer *client);
 /*
  * The next regular file: 1 with *fd open for reading and *path set (valid
  * until the next call), 0 at the end, -1 for an entry that could not be
