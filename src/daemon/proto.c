@@ -1,8 +1,9 @@
 /*
  * proto.c -- recognises clamd protocol commands. A command is "z<CMD>\0"
  * or "n<CMD>\n" (the reply uses the same terminator), or unprefixed
- * "<CMD>\n" (or up to the end of input) for the commands clamd still
- * accepts that way. Bytes are read through the bounded reader only.
+ * "<CMD>\n" (or what one read brought, or up to the end of input) for the
+ * commands clamd still accepts that way. Bytes are read through the
+ * bounded reader only.
  */
 #include <string.h>
 
@@ -80,6 +81,20 @@ static int legacy_prefix(const char *s, size_t n)
 	return 0;
 }
 
+/* Whether [s, s + n) is a whole unprefixed command (a path, if it takes
+ * one, not empty). */
+static int legacy_whole(const char *s, size_t n)
+{
+	const struct cmd_def *d;
+	const char *arg = NULL;
+	size_t arg_len = 0;
+
+	if (n && s[n - 1] == '\r')
+		n--;
+	d = lookup(s, n, &arg, &arg_len);
+	return d && d->legacy && (!d->has_arg || arg_len);
+}
+
 static void classify(const char *s, size_t n, int prefixed,
 		     struct proto_command *out)
 {
@@ -112,7 +127,11 @@ int proto_parse(const char *buf, size_t len, int eof,
 	if (!rdr_until(&r, term, PROTO_MAX_COMMAND_BYTES, &cmd, &n)) {
 		if (rdr_failed(&r))
 			return -1;
-		if (out->prefixed || (!eof && legacy_prefix(buf, len)))
+		/* clamd takes what one read brings as an unprefixed command:
+		 * "PING" with no newline is answered (npm's clamscan sends
+		 * that); one that is not whole yet is waited for */
+		if (out->prefixed || (!eof && !legacy_whole(buf, len) &&
+				      legacy_prefix(buf, len)))
 			return 0;
 		/* a legacy command ended by the end of input, or unknown already */
 		rdr_field(&r, term, PROTO_MAX_COMMAND_BYTES, &cmd, &n);

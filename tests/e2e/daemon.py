@@ -187,15 +187,18 @@ class Vigild(Daemon):
 
 
 class Clamd(Daemon):
-    def __init__(self, workdir, dbdir):
+    def __init__(self, workdir, dbdir, tcp=False):
         exe = shutil.which("clamd") or "/usr/sbin/clamd"
         sock = os.path.join(workdir, "clamd.sock")
         conf = os.path.join(workdir, "clamd.conf")
+        self.tcp = free_port() if tcp else 0
         with open(conf, "w") as f:
             f.write("LocalSocket %s\nDatabaseDirectory %s\nForeground yes\n"
                     "StreamMaxLength 1M\nMaxThreads 2\nReadTimeout 5\n"
                     "CommandReadTimeout 5\nLogFile %s\n"
                     % (sock, dbdir, os.path.join(workdir, "clamd.log")))
+            if tcp:
+                f.write("TCPSocket %d\nTCPAddr 127.0.0.1\n" % self.tcp)
         super().__init__(workdir, [exe, "--config-file=" + conf], sock)
 
 

@@ -31,7 +31,13 @@ static void clamd_forms(void **st)
 	assert_int_equal(pc.delim, '\n');
 	assert_int_equal(parse("PING\r\n", 6, 0, &pc), 6);
 	assert_int_equal(pc.cmd, CMD_PING);
-	assert_int_equal(parse("PING", 4, 0, &pc), 0);	/* may go on */
+	assert_int_equal(parse("PING", 4, 0, &pc), 4);	/* whole: as clamd */
+	assert_int_equal(pc.cmd, CMD_PING);
+	assert_int_equal(parse("PI", 2, 0, &pc), 0);	/* may go on */
+	assert_int_equal(parse("SCAN ", 5, 0, &pc), 0);	/* no path yet */
+	assert_int_equal(parse("SCAN /a", 7, 0, &pc), 7);
+	assert_int_equal(pc.cmd, CMD_SCAN);
+	assert_int_equal(pc.arg_len, 2);
 	assert_int_equal(parse("PING", 4, 1, &pc), 4);	/* ended by EOF */
 	assert_int_equal(pc.cmd, CMD_PING);
 	assert_int_equal(parse("zPING", 5, 1, &pc), 0);	/* needs its NUL */
