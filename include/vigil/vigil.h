@@ -69,6 +69,7 @@ enum vigil_error {
 	VIGIL_EEMPTY = -11,	/* no usable signatures were loaded */
 	VIGIL_ETYPE = -12,	/* not a regular file (device, fifo, socket) */
 	VIGIL_ELIMIT = -13,	/* an internal hard limit was exceeded */
+	VIGIL_EFALSEPOS = -14,	/* the database flags a harmless object */
 };
 
 /*
@@ -251,6 +252,19 @@ struct vigil_engine_stats {
  */
 VIGIL_API int vigil_engine_stats(const struct vigil_engine *e,
 				 struct vigil_engine_stats *st);
+
+/*
+ * vigil_engine_self_test -- scan a few harmless objects (an empty one,
+ * plain text, a small page, a shell script) with a compiled engine: a
+ * database that flags any of them is broken. What vigild, vigil-update and
+ * vigil-repo run before a database may serve (since 0.3).
+ * Thread: safe once compiled.
+ * Owns: name (may be NULL) receives the detection's name, cut to len.
+ * Errors: VIGIL_EFALSEPOS (a harmless object flagged), VIGIL_EINVAL,
+ * VIGIL_ESTATE (not compiled), VIGIL_ENOMEM, or a scan's error.
+ */
+VIGIL_API int vigil_engine_self_test(const struct vigil_engine *e,
+				     char *name, size_t len);
 
 /* Header fields of a compiled database file. */
 struct vigil_db_info {

@@ -22,14 +22,6 @@
 #include "dbload.h"
 #include "log.h"
 
-/* Harmless objects no sound database flags (a false-positive guard). */
-static const char *const clean_samples[] = {
-	"",
-	"Vigil self-test: a plain text file that no signature may match.\n",
-	"<html><body><p>Vigil self-test page</p></body></html>\n",
-	"#!/bin/sh\necho 'Vigil self-test'\n",
-};
-
 static void on_log(void *ctx, int level, const char *msg)
 {
 	(void)ctx;
@@ -41,28 +33,15 @@ static void on_log(void *ctx, int level, const char *msg)
 
 static int self_test(const struct vigil_engine *e, char *err, size_t errlen)
 {
-	struct vigil_scanner *s = NULL;
-	struct vigil_result r = { .size = sizeof(r) };
-	size_t i;
-	int rc;
+	char name[256];
+	int rc = vigil_engine_self_test(e, name, sizeof(name));
 
-	if ((rc = vigil_scanner_new(&s, e, NULL)) < 0) {
+	if (rc == VIGIL_EFALSEPOS)
+		snprintf(err, errlen, "self-test: a harmless object flagged "
+			 "as %s", name);
+	else if (rc < 0)
 		snprintf(err, errlen, "self-test: %s", vigil_strerror(rc));
-		return -1;
-	}
-	for (i = 0; i < sizeof(clean_samples) / sizeof(*clean_samples); i++) {
-		rc = vigil_scanner_scan_buffer(s, clean_samples[i],
-					       strlen(clean_samples[i]), &r);
-		if (rc < 0 || r.verdict != VIGIL_VERDICT_CLEAN) {
-			snprintf(err, errlen, "self-test: clean sample %zu %s%s",
-				 i, rc < 0 ? "failed: " : "flagged as ",
-				 rc < 0 ? vigil_strerror(rc) : r.name);
-			vigil_scanner_free(s);
-			return -1;
-		}
-	}
-	vigil_scanner_free(s);
-	return 0;
+	return rc < 0 ? -1 : 0;
 }
 
 /* The database's version without a .vdb (signature sources): the newest

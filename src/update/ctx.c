@@ -16,7 +16,7 @@ static const char *const names[U_COUNT] = {
 	"OK", "E_SIG", "E_HASH", "E_ROLLBACK", "E_EXPIRED", "E_TOOBIG",
 	"E_SLOW", "E_FETCH", "E_FORMAT", "E_MISMATCH", "E_WRONGTARGET",
 	"E_DELEGATION", "E_NOMIRROR", "E_INSTALL", "E_WITNESS", "E_SPLITVIEW",
-	"E_INCLUSION", "E_NOTLOGGED",
+	"E_INCLUSION", "E_NOTLOGGED", "E_LOAD",
 };
 
 const char *upd_error_name(enum upd_error e)

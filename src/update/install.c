@@ -2,7 +2,8 @@
  * install.c -- the install: a version directory under DBDIR/v/ is written
  * under a temporary name and renamed whole; DBDIR/current is a symbolic
  * link replaced by rename; a crash at any point leaves current naming a
- * complete, verified database. The newest three are kept.
+ * complete, verified database. A database that does not load and pass
+ * its self-test is refused first (E_LOAD), the old one left serving. The newest three are kept.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -19,6 +20,7 @@
 #include "fsutil.h"
 #include "install.h"
 #include "journal.h"
+#include "loadcheck.h"
 #include "state.h"
 
 /* Databases kept: the current one and two before it. */
@@ -139,9 +141,14 @@ enum upd_error upd_install(struct uctx *c, const struct manifest *r,
 		       const void *data, size_t len)
 {
 	char name[96], h[2 * SHA256_BYTES + 1], link[4096], cur[4096];
-	char target[128];
+	char target[128], msg[512];
 	enum upd_error e;
 
+	/* signed is not enough: what cannot serve does not replace what does */
+	if (strcmp(c->type, "rules") &&
+	    upd_load_check(data, len, msg, sizeof(msg)) < 0)
+		return upd_fail(c, U_LOAD, "release %llu: %s",
+				(unsigned long long)r->version, msg);
 	upd_hex(r->full.sha256, SHA256_BYTES, h);
 	snprintf(name, sizeof(name), "%llu-%.16s",
 		 (unsigned long long)r->version, h);

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 #include <sodium.h>
@@ -25,6 +26,7 @@
 #include "crypto.h"
 #include "delta.h"
 #include "fsutil.h"
+#include "loadcheck.h"
 #include "manifest.h"
 #include "publog.h"
 
@@ -473,6 +475,64 @@ static int put_deltas(const struct opts *o, struct manifest *m,
 	return 0;
 }
 
+/*
+ * A shield rule set is checked by the program that will read it:
+ * vigil-shield check-rules FILE ($VIGIL_SHIELD, else beside this program,
+ * else on PATH). A checker that cannot be run refuses the publish too.
+ */
+static int rules_refused(const char *file)
+{
+	char self[4096], prog[4200], *slash;
+	const char *env = getenv("VIGIL_SHIELD");
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	int status;
+	pid_t pid;
+
+	snprintf(prog, sizeof(prog), "vigil-shield");
+	if (env && *env) {
+		snprintf(prog, sizeof(prog), "%s", env);
+	} else if (n > 0) {
+		self[n] = '\0';
+		if ((slash = strrchr(self, '/')))
+			snprintf(prog, sizeof(prog), "%.*s/vigil-shield",
+				 (int)(slash - self), self);
+		if (access(prog, X_OK) < 0)
+			snprintf(prog, sizeof(prog), "vigil-shield");
+	}
+	fflush(NULL);
+	if ((pid = fork()) == 0) {
+		execlp(prog, prog, "check-rules", file, (char *)NULL);
+		fprintf(stderr, "vigil-repo: cannot run %s to check %s: %s\n",
+			prog, file, strerror(errno));
+		_exit(127);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) ||
+	    WEXITSTATUS(status)) {
+		fprintf(stderr, "vigil-repo: %s: not a rule set vigil-shield "
+			"takes; nothing published\n", file);
+		return 1;
+	}
+	return 0;
+}
+
+/* What is signed must serve: a database loads and passes its self-test,
+ * a shield rule set passes vigil-shield's own check. */
+static int refused(const struct opts *o, const char *file, const void *data,
+		   size_t len)
+{
+	char err[512];
+
+	/* test hook: a release the clients must refuse (test_update.py) */
+	if (getenv("VIGIL_TEST_UNCHECKED_PUBLISH"))
+		return 0;
+	if (!strcmp(o->type, "rules"))
+		return rules_refused(file);
+	if (upd_load_check(data, len, err, sizeof(err)) == 0)
+		return 0;
+	fprintf(stderr, "vigil-repo: %s: %s; nothing published\n", file, err);
+	return 1;
+}
+
 static int publish(const struct opts *o, const char *file)
 {
 	static struct keypair k[2];
@@ -498,6 +558,10 @@ static int publish(const struct opts *o, const char *file)
 	snprintf(m.type, sizeof(m.type), "%s", o->type);
 	if (!(data = upd_read_file(file, (size_t)4 << 30, &dlen)))
 		return upd_fail(file);
+	if (refused(o, file, data, dlen)) {
+		free(data);
+		return 1;
+	}
 	snprintf(path, sizeof(path), "%s/v1/delta", o->repo);
 	if (put_db(o, data, dlen, &m) < 0 || upd_mkdir_p(path, 0755) < 0 ||
 	    put_deltas(o, &m, data, dlen) < 0) {

@@ -27,6 +27,7 @@ enum upd_error {
 	U_SPLITVIEW,	/* two signed checkpoints that cannot both be true */
 	U_INCLUSION,	/* the log's tiles do not give its checkpoint */
 	U_NOTLOGGED,	/* a manifest that is not in the public log */
+	U_LOAD,		/* a database that does not load or self-test */
 	U_COUNT
 };
 

@@ -123,6 +123,13 @@ def test_allowlist_over_blocklist(shield):
     assert ctl(shield, "allow", "10.77.0.1")[0] == 0
     assert ping() == 0
     assert status(shield)["counters"]["allowed"] >= 1
+    # an allowlist entry comes out at run time as it went in
+    assert ctl(shield, "unallow", "10.77.0.1")[0] == 0
+    assert "10.77.0.1/32" not in status(shield)["allowed"]
+    assert ping() != 0
+    assert ctl(shield, "allow", "10.77.0.1")[0] == 0
+    assert ctl(shield, "disallow", "10.77.0.1")[0] == 0
+    assert ping() != 0
 
 
 def test_bad_prefix_is_refused(shield):
@@ -166,6 +173,9 @@ def test_udp_flood_is_detected_mitigated_and_ends(tmp_path):
         assert attacks[0]["peak_pps"] > 300
         # detected while the flood ran: its rule dropped part of it
         assert st["counters"]["rule_rate_dropped"] > 0
+        # a rate rule's drops are counted there only, not as rule_dropped
+        # too: each packet lands in one counter
+        assert st["counters"]["rule_dropped"] == 0
         end = time.time() + 10
         while time.time() < end and status(sock)["rules"]:
             time.sleep(0.2)
@@ -225,6 +235,26 @@ def test_bad_config_is_refused_with_its_line(tmp_path, line, message):
     assert message in res.stderr
     if "go together" not in message:
         assert "bad.conf:2:" in res.stderr
+    # alone, and before the interface is looked at
+    for argv in (["check-config", str(conf)],
+                 ["run", "--interface", "nosuch0", "--config", str(conf)]):
+        res = sh(SHIELD, *argv, check=False)
+        assert res.returncode == 1 and message in res.stderr, res.stderr
+        assert "No such device" not in res.stderr
+
+
+def test_check_config_and_rules_alone(tmp_path):
+    conf = tmp_path / "ok.conf"
+    conf.write_text("threshold-pps 1000\namp-guard yes\n")
+    assert sh(SHIELD, "check-config", str(conf)).returncode == 0
+    rules = tmp_path / "set.rules"
+    rules.write_text("vigil-shield-rules 1\ndrop proto udp sport 11211\n"
+                     "block 192.0.2.0/24\n")
+    res = sh(SHIELD, "check-rules", str(rules))
+    assert res.stdout == "%s: 1 rules, 1 block prefixes\n" % rules
+    rules.write_text("vigil-shield-rules 1\ndrop proto udp sport lots\n")
+    res = sh(SHIELD, "check-rules", str(rules), check=False)
+    assert res.returncode == 1 and "line 2" in res.stderr
 
 
 @pytest.fixture
@@ -318,10 +348,11 @@ def test_rule_sets_from_the_updater(tmp_path):
     repo = Repo(tmp_path / "r")
     db = tmp_path / "rules-db"
 
-    def release(text):
+    def release(text, env=None):
         f = tmp_path / "shield.rules"
         f.write_text(text)
-        repo.publish(f, "--target", "rules/shield", "--type", "rules")
+        repo.publish(f, "--target", "rules/shield", "--type", "rules",
+                     env=env)
         res = update(db, ["file://" + repo.dir], repo.trust, "--target",
                      "rules/shield", "--type", "rules")
         assert res.returncode == 0, res.stderr
@@ -347,7 +378,15 @@ def test_rule_sets_from_the_updater(tmp_path):
         assert ping() != 0
         assert ctl(sock, "allow", "10.77.0.1")[0] == 0
         assert ping() == 0  # no rule set overrides the allowlist
-        release("vigil-shield-rules 1\nkill everything\n")
+        # the publisher checks a set with vigil-shield before it signs
+        bad = tmp_path / "bad.rules"
+        bad.write_text("vigil-shield-rules 1\nkill everything\n")
+        res = repo.publish(bad, "--target", "rules/shield", "--type",
+                           "rules", check=False)
+        assert res.returncode == 1 and "nothing published" in res.stderr
+        # one signed all the same (an older publisher): the shield refuses
+        release("vigil-shield-rules 1\nkill everything\n",
+                env=dict(os.environ, VIGIL_TEST_UNCHECKED_PUBLISH="1"))
         f = feed(sock, lambda f: f["error"] != "")
         assert "line 2: unknown action" in f["error"]
         assert f["blocks"] == 1

@@ -721,16 +721,54 @@ def test_audit_against_the_public_log(env, tmp_path):
     assert res.returncode == 1 and "E_INCLUSION" in res.stdout
 
 
+def test_what_cannot_serve_is_neither_published_nor_installed(env,
+                                                              tmp_path):
+    """The publisher loads and self-tests what it signs; the client loads
+    and self-tests what it fetched before current moves (E_LOAD), so a
+    release that cannot serve leaves the old database serving."""
+    repo, srv, db, (v1, v2) = env
+    assert update(db, [srv.url], repo.trust).returncode == 0
+    trunc = tmp_path / "trunc.vdb"
+    trunc.write_bytes(open(v2, "rb").read()[:1000])
+    text = tmp_path / "eicar.hdb"
+    text.write_text("44d88612fea8a8f36de82e1278abb02f:68:Eicar-Test\n")
+    wave = compile_db(tmp_path, "wave", "FP.Wave:0:*:%s\n" %
+                      b"self-test".hex())
+    for bad, why in ((trunc, "does not load"),
+                     (text, "not a compiled database"),
+                     (wave, "flags a harmless object as FP.Wave")):
+        res = repo.publish(bad, check=False)
+        assert res.returncode == 1, res.stdout
+        assert why in res.stderr and "nothing published" in res.stderr
+    # signed all the same (an older or careless publisher)
+    before = tree_state(db)
+    for bad, why in ((trunc, "does not load"), (wave, "FP.Wave")):
+        repo.publish(bad, env=dict(os.environ,
+                                   VIGIL_TEST_UNCHECKED_PUBLISH="1"))
+        res = update(db, [srv.url], repo.trust)
+        refused(res, "E_LOAD", before, db)
+        assert why in res.stderr
+    res = subprocess.run([VIGIL, "scan", "--no-summary", "-d",
+                          str(db), str(tmp_path / "one.ndb")],
+                         capture_output=True, text=True)
+    assert res.returncode == 0, res.stderr  # the old one, from DBDIR
+    # the next good release goes in
+    repo.publish(v2)
+    res = update(db, [srv.url], repo.trust)
+    assert res.returncode == 0 and "installed release" in res.stdout
+
+
 def test_rules_travel_as_a_second_target(env, tmp_path):
     repo, srv, _, _ = env
     rules = tmp_path / "shield.rules"
-    rules.write_text("block 192.0.2.0/24\n")
+    rules.write_text("vigil-shield-rules 1\nblock 192.0.2.0/24\n")
     repo.publish(rules, "--target", "rules/shield", "--type", "rules")
     db = tmp_path / "rules-db"
     res = update(db, [srv.url], repo.trust, "--target", "rules/shield",
                  "--type", "rules")
     assert res.returncode == 0, res.stderr
-    assert (db / "current" / "rules").read_text() == "block 192.0.2.0/24\n"
+    assert (db / "current" / "rules").read_text() == \
+        "vigil-shield-rules 1\nblock 192.0.2.0/24\n"
     # asked for the database, the rule set is the wrong target
     res = update(tmp_path / "other", [srv.url], repo.trust)
     assert res.returncode == 1 and "E_WRONGTARGET" in res.stderr

@@ -28,7 +28,7 @@ static void versions(void **st)
 	(void)st;
 	assert_string_equal(vigil_version(), VIGIL_VERSION_STRING);
 	assert_int_equal(vigil_version_number(), VIGIL_VERSION_NUMBER);
-	for (i = 0; i >= VIGIL_ELIMIT; i--)
+	for (i = 0; i >= VIGIL_EFALSEPOS; i--)
 		assert_string_not_equal(vigil_strerror(i), "unknown error");
 	assert_string_equal(vigil_strerror(-1000), "unknown error");
 	assert_string_equal(vigil_strerror(5), "unknown error");
@@ -62,6 +62,34 @@ static void states(void **st)
 	vigil_engine_free(e);
 	vigil_engine_free(NULL);
 	vigil_scanner_free(NULL);
+}
+
+static void self_test(void **st)
+{
+	/* "self-test" in hex: in the harmless text and page */
+	static const char wave[] = "FP.Wave:0:*:73656c662d74657374\n";
+	struct vigil_engine *e;
+	char name[8];
+
+	(void)st;
+	assert_int_equal(vigil_engine_self_test(NULL, name, sizeof(name)),
+			 VIGIL_EINVAL);
+	assert_int_equal(vigil_engine_new(&e, NULL), 0);
+	assert_int_equal(vigil_engine_self_test(e, NULL, 0), VIGIL_ESTATE);
+	assert_int_equal(vigil_engine_load_memory(e, "x.ndb", two,
+						  strlen(two)), 0);
+	assert_int_equal(vigil_engine_compile(e), 0);
+	assert_int_equal(vigil_engine_self_test(e, name, sizeof(name)), 0);
+	assert_string_equal(name, "");
+	vigil_engine_free(e);
+	assert_int_equal(vigil_engine_new(&e, NULL), 0);
+	assert_int_equal(vigil_engine_load_memory(e, "w.ndb", wave,
+						  strlen(wave)), 0);
+	assert_int_equal(vigil_engine_compile(e), 0);
+	assert_int_equal(vigil_engine_self_test(e, name, sizeof(name)),
+			 VIGIL_EFALSEPOS);
+	assert_string_equal(name, "FP.Wave");
+	vigil_engine_free(e);
 }
 
 static void streams(void **st)
@@ -330,7 +358,7 @@ int main(void)
 		cmocka_unit_test(limits_not_hidden),
 		cmocka_unit_test(old_result), cmocka_unit_test(newer_options),
 		cmocka_unit_test(descriptors), cmocka_unit_test(helper_threads),
-		cmocka_unit_test(threads),
+		cmocka_unit_test(threads), cmocka_unit_test(self_test),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -30,6 +30,7 @@ const char *vigil_strerror(int code)
 		"no usable signatures",
 		"not a regular file",
 		"internal limit exceeded",
+		"the database flags a harmless object",
 	};
 
 	if (code > 0 || (unsigned)-code >= sizeof(msg) / sizeof(msg[0]))

@@ -442,8 +442,8 @@ static __always_inline __u64 candidates(const struct pkt *k,
 	return mask;
 }
 
-/* The first rule that matches (a rate rule: pass or drop by its bucket),
- * or -1. The rules are one map value (replaced whole), and only the
+/* The first rule that matches (a rate rule: pass, or SHIELD_RATE when its
+ * bucket is empty and the packet is dropped), or -1. The rules are one map value (replaced whole), and only the
  * candidates are tried, in order. */
 static __always_inline int rules_verdict(const struct pkt *k, __u32 bytes,
 					 const struct shield_config *cfg)
@@ -475,10 +475,8 @@ static __always_inline int rules_verdict(const struct pkt *k, __u32 bytes,
 		return r->action;
 	b = bpf_map_lookup_elem(&rule_buckets, &i);
 	if (b && !take(b, r->rate_pps, r->rate_pps,
-		       bpf_ktime_get_coarse_ns())) {
-		count(SC_RULE_RATE_DROPPED);
-		return SHIELD_DROP;
-	}
+		       bpf_ktime_get_coarse_ns()))
+		return SHIELD_RATE; /* dropped by its rate: counted apart */
 	return SHIELD_PASS;
 }
 
@@ -559,8 +557,10 @@ static __always_inline int decide(struct xdp_md *ctx, const struct pkt *k,
 		return XDP_DROP;
 	}
 	action = rules_verdict(k, ctx->data_end - ctx->data, cfg);
-	if (action == SHIELD_DROP) {
-		count(SC_RULE_DROPPED);
+	if (action == SHIELD_DROP || action == SHIELD_RATE) {
+		/* one counter a packet: their sum is the packets seen */
+		count(action == SHIELD_RATE ? SC_RULE_RATE_DROPPED :
+					      SC_RULE_DROPPED);
 		return XDP_DROP;
 	}
 	if (action == SHIELD_PASS) {

@@ -46,11 +46,23 @@ int shield_list_op(struct shield_state *st, const char *list,
 		return -1;
 	}
 	if (list_apply(st, !strcmp(list, "allow"), &p, add) < 0) {
-		snprintf(err, errlen, "%s %s: %s", add ? list : "unblock", arg,
+		snprintf(err, errlen, "%s%s %s: %s", add ? "" : "un", list, arg,
 			 strerror(errno));
 		return -1;
 	}
 	return 0;
+}
+
+void shield_defaults(struct shield_state *st, const char *ifname)
+{
+	memset(st, 0, sizeof(*st));
+	st->ifname = ifname;
+	st->det.cfg.hold_down_s = 60; /* an attack ends a minute after its
+					* last second over a threshold */
+	st->det.cfg.baseline_warmup = 30;
+	st->det.cfg.baseline_min_pps = 1000;
+	snprintf(st->geo_path, sizeof(st->geo_path), "%s", GEO_DEFAULT_DB);
+	snprintf(st->metrics_addr, sizeof(st->metrics_addr), "127.0.0.1");
 }
 
 /* What the shield runs with now: the values a file is read over. */
@@ -135,6 +147,34 @@ int shield_config_load(struct shield_state *st, const char *path)
 	}
 	rc = 0;
 out:
+	free(c);
+	return rc;
+}
+
+int shield_config_check(const char *path)
+{
+	struct shield_state *st = calloc(1, sizeof(*st));
+	struct shield_conf *c = calloc(1, sizeof(*c));
+	char err[512];
+	int rc = -1;
+
+	if (!st || !c) {
+		fprintf(stderr, "vigil-shield: %s: %s\n", path, strerror(errno));
+		goto out;
+	}
+	shield_defaults(st, "");
+	c->det = st->det.cfg;
+	c->mit = st->mit.cfg;
+	memcpy(c->geo_path, st->geo_path, sizeof(c->geo_path));
+	memcpy(c->metrics_addr, st->metrics_addr, sizeof(c->metrics_addr));
+	if (shield_conf_load(c, path, err, sizeof(err)) < 0)
+		fprintf(stderr, "vigil-shield: %s\n", err);
+	else if (check(c, err, sizeof(err)) < 0)
+		fprintf(stderr, "vigil-shield: %s: %s\n", path, err);
+	else
+		rc = 0;
+out:
+	free(st);
 	free(c);
 	return rc;
 }

@@ -218,6 +218,9 @@ static int command(struct shield_state *st, FILE *out, const char *cmd,
 	else if (arg && !strcmp(cmd, "unblock"))
 		return shield_list_op(st, "block", arg, 0, err, errlen) < 0 ? -1 :
 									      1;
+	else if (arg && !strcmp(cmd, "unallow"))
+		return shield_list_op(st, "allow", arg, 0, err, errlen) < 0 ? -1 :
+									      1;
 	else {
 		snprintf(err, errlen, "unknown command");
 		return -1;

@@ -48,8 +48,14 @@ struct shield_state {
 /* The daemon: runs until SIGTERM/SIGINT; the exit status. */
 int shield_run(const char *ifname, const char *config, const char *sock);
 
+/* The settings before a configuration file is read. */
+void shield_defaults(struct shield_state *st, const char *ifname);
+
 /* config.c: the configuration file, and its keys one at a time. */
 int shield_config_load(struct shield_state *st, const char *path);
+/* The file checked as run would read it, nothing attached: 0, or -1 with
+ * the reason printed (check-config). */
+int shield_config_check(const char *path);
 int shield_list_op(struct shield_state *st, const char *list,
 		   const char *arg, int add, char *err, size_t errlen);
 
@@ -62,6 +68,9 @@ uint64_t shield_counter(struct shield_state *st, unsigned which);
 /* feed.c: reads rules-file if it changed (or if force): 0, or -1 with
  * the reason in st->feed.error (the rules in force stay). */
 int feed_check(struct shield_state *st, int force, double now);
+/* A rule set file parsed alone (check-rules): 0, or -1 with the reason
+ * printed. */
+int feed_check_file(const char *path);
 json_t *feed_json(const struct shield_state *st); /* a new reference */
 
 #endif

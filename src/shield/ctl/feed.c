@@ -145,3 +145,20 @@ json_t *feed_json(const struct shield_state *st)
 	jsonw_set(o, "error", jsonw_string(f->error));
 	return o;
 }
+
+int feed_check_file(const char *path)
+{
+	char err[256];
+	size_t len = 0;
+	char *buf = slurp(path, &len, err, sizeof(err));
+	int rc = buf ? ruleset_parse(buf, len, &next, err, sizeof(err)) : -1;
+
+	free(buf);
+	if (rc < 0) {
+		fprintf(stderr, "vigil-shield: %s: %s\n", path, err);
+		return -1;
+	}
+	printf("%s: %u rules, %u block prefixes\n", path, next.nrules,
+	       next.nblocks);
+	return 0;
+}

@@ -18,7 +18,8 @@ static void usage(FILE *f)
 		"Usage: vigil-shield run --interface IF [--config FILE] "
 		"[--socket PATH]\n"
 		"       vigil-shield block PREFIX | unblock PREFIX | allow PREFIX "
-		"[--socket PATH]\n"
+		"|\n                    unallow PREFIX [--socket PATH]\n"
+		"       vigil-shield check-config FILE | check-rules FILE\n"
 		"       vigil-shield status --json [--socket PATH]\n"
 		"       vigil-shield rules | attacks | metrics [--socket PATH]\n"
 		"       vigil-shield report --format json|stix [--socket PATH]\n"
@@ -27,8 +28,9 @@ static void usage(FILE *f)
 		"and answers\nthem with local rules, then (with a local BIRD 2) "
 		"BGP FlowSpec and blackhole\nroutes upstream, withdrawn when "
 		"the attack is over. Nothing overrides the\nallowlist. The "
-		"other commands ask the running daemon; the socket defaults "
-		"to\n%s. See vigil-shield(8).\n"
+		"commands that ask the running daemon use a socket that "
+		"defaults to\n%s; check-config and check-rules read a file "
+		"the way run and\nrules-file would, alone. See vigil-shield(8).\n"
 		"Exit status: 0 done, 1 refused or failed, 2 usage.\n",
 		SHIELD_DEFAULT_SOCKET);
 }
@@ -110,9 +112,16 @@ int main(int argc, char **argv)
 	if (!strcmp(cmd, "report") && optind + 1 == argc &&
 	    (!strcmp(format, "json") || !strcmp(format, "stix")))
 		return ask(sock, "report", format);
+	if (!strcmp(cmd, "disallow"))
+		cmd = "unallow";
 	if ((!strcmp(cmd, "block") || !strcmp(cmd, "unblock") ||
-	     !strcmp(cmd, "allow")) && optind + 2 == argc)
+	     !strcmp(cmd, "allow") || !strcmp(cmd, "unallow")) &&
+	    optind + 2 == argc)
 		return ask(sock, cmd, argv[optind + 1]);
+	if (!strcmp(cmd, "check-config") && optind + 2 == argc)
+		return shield_config_check(argv[optind + 1]) < 0;
+	if (!strcmp(cmd, "check-rules") && optind + 2 == argc)
+		return feed_check_file(argv[optind + 1]) < 0;
 	usage(stderr);
 	return 2;
 }

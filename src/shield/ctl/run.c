@@ -218,18 +218,6 @@ static void serve_loop(int lfd, int mfd)
 	ring_buffer__free(rb);
 }
 
-static void defaults(struct shield_state *st, const char *ifname)
-{
-	memset(st, 0, sizeof(*st));
-	st->ifname = ifname;
-	st->det.cfg.hold_down_s = 60; /* an attack ends a minute after its
-					* last second over a threshold */
-	st->det.cfg.baseline_warmup = 30;
-	st->det.cfg.baseline_min_pps = 1000;
-	snprintf(st->geo_path, sizeof(st->geo_path), "%s", GEO_DEFAULT_DB);
-	snprintf(st->metrics_addr, sizeof(st->metrics_addr), "127.0.0.1");
-}
-
 /* Program attached and configured, sockets up: 0, or -1 with the reason
  * printed (and nothing left attached). */
 static int start(struct shield_state *st, int ifindex, const char *config,
@@ -280,7 +268,10 @@ int shield_run(const char *ifname, const char *config, const char *sock)
 	int ifindex = (int)if_nametoindex(ifname);
 	int lfd = -1, mfd = -1, rc = 1;
 
-	defaults(&state, ifname);
+	shield_defaults(&state, ifname);
+	/* the file first: its mistakes, not the interface's, are named */
+	if (config && shield_config_check(config) < 0)
+		return 1;
 	if (!ifindex) {
 		fprintf(stderr, "vigil-shield: %s: %s\n", ifname, strerror(errno));
 		return 1;

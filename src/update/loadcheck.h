@@ -1,0 +1,15 @@
+/*
+ * loadcheck.h -- a signature database is loaded, compiled and self-tested
+ * (vigil_engine_self_test) before vigil-repo signs it and before
+ * vigil-update switches current to it: a file that cannot serve is never
+ * published nor installed.
+ */
+#ifndef VIGIL_UPDATE_LOADCHECK_H
+#define VIGIL_UPDATE_LOADCHECK_H
+
+#include <stddef.h>
+
+/* A .vdb in memory: 0, or -1 with a one-line reason in err. */
+int upd_load_check(const void *data, size_t len, char *err, size_t errlen);
+
+#endif
