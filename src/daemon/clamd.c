@@ -246,7 +246,12 @@ static void on_eof(struct conn *c)
 	struct clamd *cs = c->state;
 
 	if (cs->reqs && !cs->ended) {
-		/* the client is gone: its scans are of no use to anyone */
+		/* half-closed (Node's stream.pipe() ends the socket after the
+		 * last chunk): it still reads, and clamd answers it; a TCP
+		 * close looks the same and learns of it when the reply fails */
+		if (!c->hup)
+			return;
+		/* gone both ways: its scans are of no use to anyone */
 		vlog(LOG_INFO, "client %s disconnected, its scans cancelled",
 		     c->peer);
 		conn_abort(c);

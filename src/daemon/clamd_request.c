@@ -77,7 +77,7 @@ void clamd_maybe_finish(struct conn *c)
 
 	if (c->dead || cs->reqs)
 		return;
-	if (cs->state == ST_DONE || cs->ended) {
+	if (cs->state == ST_DONE || cs->ended || c->eof) {
 		conn_close_after_output(c);
 		return;
 	}

@@ -251,6 +251,8 @@ void conn_on_event(struct conn *c, unsigned events)
 		flush(c);
 	if (c->dead)
 		return;
+	if (events & (EPOLLHUP | EPOLLERR))
+		c->hup = 1;
 	if ((events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) &&
 	    !c->paused && !c->eof) {
 		/* EPOLLHUP/ERR are read too: recvmsg() says what happened */

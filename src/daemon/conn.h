@@ -61,6 +61,8 @@ struct conn {
 	unsigned nfds;
 	uint64_t in_total;	/* bytes received so far */
 	int eof;		/* the client sends nothing more */
+	int hup;		/* closed both ways (EPOLLHUP: a unix socket's
+				 * peer closed, or an error) */
 	int closing;		/* close once the output is written */
 	int shut_wr;		/* shut down writing once it is written */
 	int dead;		/* aborted; the loop releases and frees it */

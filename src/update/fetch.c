@@ -58,6 +58,8 @@ static void setup(CURL *c, const char *url, const struct fetch_opts *o,
 	curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, o->low_speed_s);
 	curl_easy_setopt(c, CURLOPT_TIMEOUT, o->deadline_s);
 	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 30L);
+	if (o->proxy)
+		curl_easy_setopt(c, CURLOPT_PROXY, o->proxy);
 	curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)s->limit);
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, s);

@@ -19,6 +19,7 @@ enum fetch_result { FETCH_OK, FETCH_TOOBIG, FETCH_SLOW, FETCH_FAILED };
 
 struct fetch_opts {
 	long low_speed_bytes, low_speed_s, deadline_s;
+	const char *proxy;	/* NULL: libcurl's (the *_proxy variables) */
 };
 
 /*

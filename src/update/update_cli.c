@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "common/clock.h"
@@ -20,6 +21,11 @@
 #include "root.h"
 #include "split.h"
 #include "state.h"
+#include "updconf.h"
+
+#ifndef VIGIL_UPDATE_DEFAULT_CONFIG
+#define VIGIL_UPDATE_DEFAULT_CONFIG "/etc/vigil/update.conf"
+#endif
 
 /* Without a verified timestamp for this long, the database is stale. */
 #define STALE_AFTER_S (24 * 3600)
@@ -31,6 +37,7 @@ static void usage(FILE *f)
 		"ROOTFILE --dir DBDIR --once\n"
 		"       vigil-update --mirror URL... --trust ROOTFILE --dir DBDIR "
 		"--schedule\n"
+		"       vigil-update [--config FILE] --once | --schedule\n"
 		"       vigil-update --dir DBDIR --status | --clear-alarm\n"
 		"       vigil-update --dir DBDIR --audit [--mirror URL...]   "
 		"(with mirrors:\n"
@@ -43,13 +50,19 @@ static void usage(FILE *f)
 		"                    (a shield rule set: DBDIR/current/rules)\n"
 		"  --reload SOCKET   after an install, send RELOAD to vigild "
 		"there\n"
+		"  --config FILE     settings as in freshclam.conf (the options "
+		"win over it;\n"
+		"                    default: %s if there)\n"
+		"  --schedule        a check now, then at a random moment of "
+		"each period\n"
+		"                    (Checks a day in the file, default 24)\n"
 		"\n"
 		"DBDIR/current is the installed database, for vigil scan -d "
 		"and vigild's\nDatabaseDirectory. Requests carry nothing but "
 		"the file wanted and the\nUser-Agent \"%s\".\n"
 		"Exit status: 0 done, 1 the update failed (a code names why), "
 		"2 usage,\n3 (--status) stale: no verified metadata for 24 "
-		"hours.\n", FETCH_USER_AGENT);
+		"hours.\n", VIGIL_UPDATE_DEFAULT_CONFIG, FETCH_USER_AGENT);
 }
 
 static int once(struct uctx *c)
@@ -147,18 +160,72 @@ static int clear_alarm(struct uctx *c)
 	return 0;
 }
 
-static int schedule(struct uctx *c)
+/* "YYYY-MM-DD HH:MM:SS UTC" of t. */
+static void say_time(int64_t t, char out[32])
 {
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (!gmtime_r(&tt, &tm) ||
+	    !strftime(out, 32, "%Y-%m-%d %H:%M:%S UTC", &tm))
+		snprintf(out, 32, "%lld", (long long)t);
+}
+
+/*
+ * Checks at once (as freshclam does at start), then once in each period of
+ * a day / checks, at a random moment within it: no fingerprint by time.
+ * Every cycle says when it ran and when the next one is.
+ */
+static int schedule(struct uctx *c, unsigned checks)
+{
+	unsigned period = 86400 / checks;
+	char when[32];
+	int64_t next;
+
+	printf("vigil-update: %u checks a day of %s (%s, %s) into %s, from %u "
+	       "mirror(s); the first now\n", checks, c->target, c->channel,
+	       c->type, c->dir, c->nmirrors);
 	for (;;) {
-		/* a random moment within each hour: no fingerprint by time */
-		sleep(randombytes_uniform(3600));
+		say_time(clock_now(), when);
+		printf("vigil-update: checking at %s\n", when);
+		fflush(stdout);
 		once(c);
-		sleep(3600 - (unsigned)(clock_now() % 3600));
+		next = clock_now() - clock_now() % period + period +
+		       randombytes_uniform(period);
+		say_time(next, when);
+		printf("vigil-update: next check at %s\n", when);
+		fflush(stdout);
+		while (clock_now() < next)
+			sleep((unsigned)(next - clock_now()));
 	}
 	return 0;
 }
 
-int upd_cli(int argc, char **argv)
+/* --config FILE, or the default one when it is there: 0, or -1 said. */
+static int read_config(struct uctx *c, struct updconf *f, const char *path)
+{
+	char err[1024];
+
+	if (!path && access(VIGIL_UPDATE_DEFAULT_CONFIG, F_OK) == 0)
+		path = VIGIL_UPDATE_DEFAULT_CONFIG;
+	if (path && updconf_load(f, path, err, sizeof(err)) < 0) {
+		fprintf(stderr, "vigil-update: %s\n", err);
+		return -1;
+	}
+	if (path)
+		updconf_apply(f, c);
+	if (!c->target)
+		c->target = "db/main";
+	if (!c->channel)
+		c->channel = "stable";
+	if (!c->type)
+		c->type = "sigdb";
+	return 0;
+}
+
+/* The options into c: the mode letter, 0 when none, -1 for bad usage. */
+static int parse_args(int argc, char **argv, struct uctx *c,
+		      const char **config)
 {
 	static const struct option lo[] = {
 		{ "mirror", required_argument, NULL, 'm' },
@@ -168,6 +235,7 @@ int upd_cli(int argc, char **argv)
 		{ "channel", required_argument, NULL, 'c' },
 		{ "type", required_argument, NULL, 'y' },
 		{ "reload", required_argument, NULL, 'r' },
+		{ "config", required_argument, NULL, 'f' },
 		{ "once", no_argument, NULL, 'o' },
 		{ "schedule", no_argument, NULL, 's' },
 		{ "status", no_argument, NULL, 'S' },
@@ -176,61 +244,79 @@ int upd_cli(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	static struct uctx c;
-	int o, mode = 0, rc;
+	int o, mode = 0;
 
-	c.target = "db/main";
-	c.channel = "stable";
-	c.type = "sigdb";
+	optind = 1;
+	while ((o = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
+		switch (o) {
+		case 'm':
+			if (c->nmirrors < MAX_MIRRORS)
+				c->mirrors[c->nmirrors++] = optarg;
+			break;
+		case 't': c->trust = optarg; break;
+		case 'd': c->dir = optarg; break;
+		case 'T': c->target = optarg; break;
+		case 'c': c->channel = optarg; break;
+		case 'y': c->type = optarg; break;
+		case 'r': c->reload_sock = optarg; break;
+		case 'f': *config = optarg; break;
+		case 'o': case 's': case 'S': case 'A': case 'C':
+			mode = o;
+			break;
+		case 'h': usage(stdout); exit(0);
+		default: return -1;
+		}
+	}
+	return mode;
+}
+
+static int run(struct uctx *c, int mode, unsigned checks)
+{
+	int rc;
+
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	c->fetch_fd = -1;
+	if (mode == 'A')
+		rc = upd_audit(c);
+	else
+		rc = mode == 'o' ? once(c) : schedule(c, checks);
+	upd_split_stop(c);
+	curl_global_cleanup();
+	free(c->root_text);
+	return rc;
+}
+
+int upd_cli(int argc, char **argv)
+{
+	static struct uctx c;
+	static struct updconf f;
+	const char *config = NULL;
+	int mode, rc;
+
 	c.fo.low_speed_bytes = FETCH_LOW_SPEED_BYTES;
 	c.fo.low_speed_s = FETCH_LOW_SPEED_S;
 	c.fo.deadline_s = FETCH_DEADLINE_S;
 	if (getenv("VIGIL_TEST_LOW_SPEED_S")) /* test hook: seconds, not 30 */
 		c.fo.low_speed_s = atol(getenv("VIGIL_TEST_LOW_SPEED_S"));
-	optind = 1;
-	while ((o = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
-		switch (o) {
-		case 'm':
-			if (c.nmirrors < MAX_MIRRORS)
-				c.mirrors[c.nmirrors++] = optarg;
-			break;
-		case 't': c.trust = optarg; break;
-		case 'd': c.dir = optarg; break;
-		case 'T': c.target = optarg; break;
-		case 'c': c.channel = optarg; break;
-		case 'y': c.type = optarg; break;
-		case 'r': c.reload_sock = optarg; break;
-		case 'o': case 's': case 'S': case 'A': case 'C':
-			mode = o;
-			break;
-		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return 2;
-		}
+	if ((mode = parse_args(argc, argv, &c, &config)) < 0) {
+		usage(stderr);
+		return 2;
 	}
+	if (read_config(&c, &f, config) < 0)
+		return 2;
 	if (!c.dir || !mode ||
 	    (mode != 'S' && mode != 'A' && mode != 'C' && !c.nmirrors) ||
 	    upd_crypto_setup() < 0) {
 		usage(stderr);
+		updconf_free(&f);
 		return 2;
 	}
 	if (mode == 'S')
-		return status(&c);
-	if (mode == 'A') {
-		c.fetch_fd = -1;
-		curl_global_init(CURL_GLOBAL_DEFAULT);
-		rc = upd_audit(&c);
-		upd_split_stop(&c);
-		curl_global_cleanup();
-		free(c.root_text);
-		return rc;
-	}
-	if (mode == 'C')
-		return clear_alarm(&c);
-	curl_global_init(CURL_GLOBAL_DEFAULT);
-	c.fetch_fd = -1;
-	rc = mode == 'o' ? once(&c) : schedule(&c);
-	upd_split_stop(&c);
-	curl_global_cleanup();
-	free(c.root_text);
+		rc = status(&c);
+	else if (mode == 'C')
+		rc = clear_alarm(&c);
+	else
+		rc = run(&c, mode, f.checks ? f.checks : UPDCONF_DEFAULT_CHECKS);
+	updconf_free(&f);
 	return rc;
 }

@@ -97,9 +97,12 @@ async function clamdjs(port, file, dir) {
         }
     }
     try {
-        const r = await s.scanDirectory(dir, { timeout: 10000 });
+        const r = await s.scanDirectory(dir, { timeout: 10000,
+                                                detail: true });
         out('scanDirectory', { scanned: r.ScannedFiles,
-                               infected: r.Infected, errors: r.EncounterErrors });
+                               infected: r.Infected, errors: r.EncounterError,
+                               replies: r.Result.map((x) =>
+                                   [x.file, x.reply, x.errorMsg]).sort() });
     } catch (e) {
         out('scanDirectory', fail(e));
     }

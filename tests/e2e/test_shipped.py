@@ -30,12 +30,21 @@ def exec_start(unit):
     raise AssertionError("no ExecStart in " + unit)
 
 
+def built_etc():
+    """Where the build's units look for the configuration (SYSCONFDIR)."""
+    argv = exec_start(os.path.join(BUILD, "src", "daemon", "vigild.service"))
+    conf = [a for a in argv if a.startswith("--config-file=")][0]
+    return os.path.dirname(conf.split("=", 1)[1])
+
+
 def moved(text, root):
     """The shipped text with its absolute paths under root, and the user
     and group the test machine has."""
+    text = text.replace(built_etc(), root + "/etc/vigil")
     for d in ("/var/lib/vigil", "/var/cache/vigil", "/var/log/vigil",
-              "/run/vigil", "/etc/vigil"):
+              "/run/vigil"):
         text = text.replace(d, root + d)
+    text = re.sub(r"(?<![\w/])/etc/vigil", root + "/etc/vigil", text)
     text = re.sub(r"(?m)^User vigil$", "User " + USER, text)
     return re.sub(r"(?m)^LocalSocketGroup vigil$", "LocalSocketGroup root",
                   text)
@@ -69,12 +78,17 @@ def compiled(tmp, name, ndb):
 
 
 def run_update_unit(root, repo):
-    """The update unit's command, its paths in the test root."""
-    argv = exec_start(os.path.join(ROOT, "dist", "systemd",
+    """The update unit's command and update.conf as built, paths in the
+    test root, the mirror the test's repository."""
+    with open(os.path.join(BUILD, "src", "update", "update.conf")) as f:
+        text = moved(f.read(), root)
+    text = re.sub(r"(?m)^Mirror .*$", "Mirror file://" + repo.dir, text)
+    with open(os.path.join(root, "etc", "vigil", "update.conf"), "w") as f:
+        f.write(text)
+    argv = exec_start(os.path.join(BUILD, "src", "update",
                                    "vigil-update.service"))
     argv = [moved(a, root) for a in argv]
     argv[0] = VIGIL_UPDATE
-    argv[argv.index("--mirror") + 1] = "file://" + repo.dir
     return subprocess.run(argv, capture_output=True, text=True, timeout=120)
 
 

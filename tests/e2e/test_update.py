@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from conftest import VIGIL, run
+from conftest import VIGIL, VIGIL_UPDATE, run
 from updhelp import (REPO_TOOL, FaultServer, Repo, sha256, status,
                      tree_state, update)
 
@@ -756,6 +756,49 @@ def test_what_cannot_serve_is_neither_published_nor_installed(env,
     repo.publish(v2)
     res = update(db, [srv.url], repo.trust)
     assert res.returncode == 0 and "installed release" in res.stdout
+
+
+def test_config_file_and_schedule(env, tmp_path):
+    """update.conf as freshclam.conf: the file's keys, the command line
+    over them, a bad line named; --schedule checks at once, says when, and
+    says when the next check is."""
+    repo, srv, db, _ = env
+    conf = tmp_path / "update.conf"
+    conf.write_text("# test\nDatabaseDirectory %s\nMirror %s\nTrust %s\n"
+                    "Checks 48\n" % (db, srv.url, repo.trust))
+    res = subprocess.run([VIGIL_UPDATE, "--config", str(conf), "--once"],
+                         capture_output=True, text=True, timeout=120)
+    assert res.returncode == 0 and "installed release 1" in res.stdout
+    other = tmp_path / "other"
+    res = subprocess.run([VIGIL_UPDATE, "--config", str(conf), "--once",
+                          "--dir", str(other)], capture_output=True,
+                         text=True, timeout=120)
+    assert res.returncode == 0 and (other / "current" / "main.vdb").exists()
+    for line, why in (("Checks 0", "Checks: 1 to 50 a day, not 0"),
+                      ("Mirrors x", "unknown option Mirrors"),
+                      ("Type shield", "Type: sigdb or rules")):
+        bad = tmp_path / "bad.conf"
+        bad.write_text("DatabaseDirectory %s\n%s\n" % (db, line))
+        res = subprocess.run([VIGIL_UPDATE, "--config", str(bad), "--once"],
+                             capture_output=True, text=True)
+        assert res.returncode == 2 and why in res.stderr, res.stderr
+    sched = tmp_path / "sched"
+    conf.write_text(conf.read_text().replace(str(db), str(sched)))
+    proc = subprocess.Popen([VIGIL_UPDATE, "--config", str(conf),
+                             "--schedule"], stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True)
+    try:
+        lines = []
+        while not any("next check at" in l for l in lines):
+            line = proc.stdout.readline()
+            assert line, "".join(lines)
+            lines.append(line)
+        text = "".join(lines)
+        assert "48 checks a day of db/main (stable, sigdb)" in text
+        assert "checking at " in text and "installed release 1" in text
+    finally:
+        proc.kill()
+        proc.wait()
 
 
 def test_rules_travel_as_a_second_target(env, tmp_path):

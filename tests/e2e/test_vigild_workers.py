@@ -105,6 +105,19 @@ def test_client_that_leaves_cancels_its_scan(vd):
     assert vd.metric("vigil_workers_busy") == 0
 
 
+@pytest.mark.parametrize("where", ["unix", "tcp"])
+def test_half_closed_client_gets_its_answer(vd, where):
+    """A client that shuts its sending side after the stream (Node's
+    stream.pipe() does, as clamdjs) still reads: clamd answers it, and so
+    does vigild, however long the scan takes (the stream and the end of
+    input arrive together here, before the worker answers)."""
+    target = vd.sock if where == "unix" else vd.tcp
+    data = EICAR + b"x" * (900 << 10)
+    for _ in range(5):
+        assert ask(target, instream(data), half_close=True) == \
+            b"stream: Eicar-Signature FOUND\0"
+
+
 def test_stalled_stream_times_out(vd):
     """clamd's reply, with a newline even in z mode."""
     out = vd.ask(b"zINSTREAM\0" + (16).to_bytes(4, "big") + b"abc")

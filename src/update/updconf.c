@@ -1,0 +1,107 @@
+/*
+ * updconf.c -- see updconf.h.
+ */
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/kvconf.h"
+#include "updconf.h"
+
+/* Longest line and file of update.conf, in bytes. */
+#define UPDCONF_MAX_LINE_BYTES 4096u
+#define UPDCONF_MAX_FILE_BYTES (64u << 10)
+
+static int mirror(void *conf, const char *value, char *err, size_t errlen)
+{
+	struct updconf *f = conf;
+
+	if (!*value || f->nmirrors >= MAX_MIRRORS) {
+		snprintf(err, errlen, "Mirror: %s", *value ? "more than 16" :
+			 "a URL is missing");
+		return -1;
+	}
+	if (!(f->mirrors[f->nmirrors] = strdup(value))) {
+		snprintf(err, errlen, "Mirror: out of memory");
+		return -1;
+	}
+	f->nmirrors++;
+	return 0;
+}
+
+#define S(n, f) { .name = n, .type = KV_STRDUP, \
+		  .off = offsetof(struct updconf, f) }
+static const struct kv_key keys[] = {
+	S("DatabaseDirectory", dir),
+	S("Trust", trust),
+	S("Target", target),
+	S("Channel", channel),
+	S("Type", type),
+	S("ReloadSocket", reload_sock),
+	S("Proxy", proxy),
+	{ .name = "Mirror", .type = KV_CALL, .call = mirror },
+	{ .name = "DatabaseMirror", .type = KV_CALL, .call = mirror },
+	{ .name = "Checks", .type = KV_UINT, .max = UPDCONF_MAX_CHECKS,
+	  .off = offsetof(struct updconf, checks) },
+};
+#undef S
+
+static const struct kv_format format = {
+	keys, sizeof(keys) / sizeof(*keys), NULL, 1, UPDCONF_MAX_LINE_BYTES,
+	UPDCONF_MAX_FILE_BYTES,
+};
+
+int updconf_load(struct updconf *f, const char *path, char *err,
+		 size_t errlen)
+{
+	f->checks = UPDCONF_DEFAULT_CHECKS;
+	if (kv_load(&format, f, path, err, errlen) < 0)
+		return -1;
+	if (f->type && strcmp(f->type, "sigdb") && strcmp(f->type, "rules")) {
+		snprintf(err, errlen, "%s: Type: sigdb or rules, not %s", path,
+			 f->type);
+		return -1;
+	}
+	if (!f->checks) {
+		snprintf(err, errlen, "%s: Checks: 1 to %u a day, not 0", path,
+			 UPDCONF_MAX_CHECKS);
+		return -1;
+	}
+	return 0;
+}
+
+void updconf_apply(const struct updconf *f, struct uctx *c)
+{
+	unsigned i;
+
+	if (!c->dir)
+		c->dir = f->dir;
+	if (!c->trust)
+		c->trust = f->trust;
+	if (!c->target)
+		c->target = f->target;
+	if (!c->channel)
+		c->channel = f->channel;
+	if (!c->type)
+		c->type = f->type;
+	if (!c->reload_sock)
+		c->reload_sock = f->reload_sock;
+	if (!c->fo.proxy)
+		c->fo.proxy = f->proxy;
+	if (c->nmirrors)
+		return;
+	for (i = 0; i < f->nmirrors; i++)
+		c->mirrors[i] = f->mirrors[i];
+	c->nmirrors = f->nmirrors;
+}
+
+void updconf_free(struct updconf *f)
+{
+	unsigned i;
+
+	for (i = 0; i < f->nmirrors; i++)
+		free(f->mirrors[i]);
+	kv_free(&format, f);
+	memset(f, 0, sizeof(*f));
+}
