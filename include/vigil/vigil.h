@@ -377,9 +377,12 @@ struct vigil_scanner;
 struct vigil_scan_options {
 	size_t size;		/* sizeof(struct vigil_scan_options) */
 	unsigned flags;		/* VIGIL_SCAN_* */
-	uint64_t max_filesize;	/* bytes in one object (MaxFileSize) */
-	uint64_t max_scansize;	/* bytes matched in one scan, contained
-				 * objects included (MaxScanSize) */
+	uint64_t max_filesize;	/* bytes in one contained object, and in a
+				 * stream (MaxFileSize); a file, descriptor
+				 * or buffer given is matched whole (0.3) */
+	uint64_t max_scansize;	/* bytes of contained objects matched in
+				 * one scan (MaxScanSize; since 0.3 the
+				 * object given is not counted) */
 	uint32_t max_files;	/* objects in one scan (MaxFiles) */
 	uint32_t max_depth;	/* nesting of contained objects
 				 * (MaxRecursion) */

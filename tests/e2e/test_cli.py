@@ -8,6 +8,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import zipfile
 
 EICAR = rb"X5O!P%@AP[4\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
 SIG = "Test.Marker:0:*:%s\n" % b"VIGIL-E2E-MARKER".hex()
@@ -96,11 +97,21 @@ def test_exclude_and_max_filesize(tmp_path, vigil):
     assert r.rc == 0 and "bad.bin" not in r.out
     r = vigil("scan", "--no-summary", "-d", db, "--exclude-dir", "/sub$", d)
     assert r.rc == 0 and "bad.bin" not in r.out
+    # a file named or walked is matched whole whatever its size (a large
+    # library is no alarm); the limit is for what containers hold
     big = tmp_path / "big.bin"
-    big.write_bytes(b"\x00" * 4096)
+    big.write_bytes(b"\x00" * 4096 + b"VIGIL-E2E-MARKER")
     r = vigil("scan", "--no-summary", "-d", db, "--max-filesize", "1K", big)
     assert r.rc == 1
-    assert r.out.strip() == "%s: Heuristics.Limits.Exceeded.MaxFileSize FOUND" % big
+    assert r.out.strip() == "%s: Test.Marker FOUND" % big
+    zipped = tmp_path / "big.zip"
+    with zipfile.ZipFile(zipped, "w", zipfile.ZIP_DEFLATED) as z:
+        z.write(big, "big.bin")
+    r = vigil("scan", "--no-summary", "-d", db, "--max-filesize", "1K",
+              zipped)
+    assert r.rc == 1
+    assert r.out.strip() == \
+        "%s//big.bin: Heuristics.Limits.Exceeded.MaxFileSize FOUND" % zipped
     r = vigil("scan", "-d", db, "--max-filesize", "1Q", big)
     assert r.rc == 2
 

@@ -153,9 +153,11 @@ static void limits_and_allmatch(void **st)
 	assert_string_equal(vigil_scanner_detection(s, 0), "A");
 	assert_string_equal(vigil_scanner_detection(s, 1), "B");
 	assert_null(vigil_scanner_detection(s, 2));
+	/* a buffer given is matched whole, past max_filesize too: the limit
+	 * is for what containers hold, and for streams (held in memory) */
 	assert_int_equal(vigil_scanner_scan_buffer(s, "AAAABBBBC", 9, &r), 0);
-	assert_int_equal(r.verdict, VIGIL_VERDICT_LIMIT);
-	assert_string_equal(r.name, "Heuristics.Limits.Exceeded.MaxFileSize");
+	assert_int_equal(r.verdict, VIGIL_VERDICT_FOUND);
+	assert_int_equal(r.detections, 2);
 	assert_int_equal(vigil_scanner_stream_begin(s), 0);
 	assert_int_equal(vigil_scanner_stream_write(s, "AAAAB", 5), 0);
 	assert_int_equal(vigil_scanner_stream_write(s, "BBBB", 4), 0);
@@ -184,8 +186,9 @@ static void limits_not_hidden(void **st)
 	assert_int_equal(vigil_engine_load_memory(e, "x.fp", fp, strlen(fp)), 0);
 	assert_int_equal(vigil_engine_compile(e), 0);
 	assert_int_equal(vigil_scanner_new(&s, e, &o), 0);
+	/* matched whole, then allowlisted by its hash: no limit to hide */
 	assert_int_equal(vigil_scanner_scan_buffer(s, "abcdAAAAB", 9, &r), 0);
-	assert_int_equal(r.verdict, VIGIL_VERDICT_LIMIT);
+	assert_int_equal(r.verdict, VIGIL_VERDICT_CLEAN);
 	assert_int_equal(vigil_scanner_stream_begin(s), 0);
 	assert_int_equal(vigil_scanner_stream_write(s, "abcdAAAAB", 9), 0);
 	assert_int_equal(vigil_scanner_stream_end(s, &r), 0);

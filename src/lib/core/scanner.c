@@ -279,15 +279,8 @@ int vigil_scanner_scan_fd(struct vigil_scanner *s, int fd,
 		return VIGIL_ETYPE;
 	if (!S_ISREG(st.st_mode) || st.st_size == 0)
 		return scan_unsized(s, fd, res);
-	if ((uint64_t)st.st_size > s->opts.max_filesize) {
-		verdict_reset(s);
-		s->w.bytes = 0;
-		s->w.files = 0;
-		if ((rc = scanner_limit(s, LIMIT_FILESIZE)) < 0)
-			return rc;
-		verdict_fill(s, VIGIL_TYPE_BINARY, (size_t)st.st_size, res);
-		return 0;
-	}
+	if ((uint64_t)st.st_size > SIZE_MAX) /* a 32-bit address space */
+		return VIGIL_ENOMEM;
 	map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
 	if (map == MAP_FAILED) /* not read: an error, never an empty file */
 		return errno == ENOMEM ? VIGIL_ENOMEM : VIGIL_EIO;

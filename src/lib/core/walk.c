@@ -188,8 +188,8 @@ static int over_scan_limits(struct vigil_scanner *s, size_t len)
 		return 1;
 	if (s->w.files >= s->opts.max_files)
 		which = LIMIT_FILES;
-	else if (s->w.bytes + len > s->opts.max_scansize)
-		which = LIMIT_SCANSIZE;
+	else if (s->w.depth && s->w.bytes + len > s->opts.max_scansize)
+		which = LIMIT_SCANSIZE; /* what was extracted: not the file */
 	else if (scanner_clock() - s->w.t0 > s->opts.max_seconds)
 		which = LIMIT_TIME;
 	if (!which)
@@ -396,7 +396,8 @@ static int match_new(struct vigil_scanner *s, const uint8_t *buf,
 	size_t first = s->det.n;
 	int type, rc;
 
-	s->w.bytes += len;
+	if (s->w.depth)
+		s->w.bytes += len;
 	type = as >= 0 ? as : filetype_detect(buf, len);
 	s->handler = 0;
 	s->obj_type = type;
@@ -426,7 +427,9 @@ static int scan_obj(struct vigil_scanner *s, const uint8_t *buf, size_t len,
 
 	if (over_scan_limits(s, len))
 		return 1;
-	if (len > s->opts.max_filesize)
+	/* size limits are for what containers hold: the object given is
+	 * matched whole whatever its size (in chunks past 4 GiB) */
+	if (s->w.depth && len > s->opts.max_filesize)
 		return scanner_limit(s, LIMIT_FILESIZE);
 	s->w.files++;
 	if (s->w.depth && (rc = seen_check(&s->w.seen, buf, len, s->w.depth,
