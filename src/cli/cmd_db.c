@@ -5,6 +5,7 @@
  * (PE icons' metrics), for writing signatures.
  */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -119,7 +120,7 @@ static int db_compile(int argc, char **argv)
 		return EXIT_ERROR;
 	if ((rc = vigil_engine_save(e, out)) < 0) {
 		fprintf(stderr, "vigil: cannot write %s: %s\n", out,
-			vigil_strerror(rc));
+			rc == VIGIL_EIO ? strerror(errno) : vigil_strerror(rc));
 		vigil_engine_free(e);
 		return EXIT_ERROR;
 	}
@@ -177,6 +178,39 @@ static void info_json(const char *path, const struct vigil_db_info *i)
 		fprintf(stderr, "vigil: cannot write the JSON\n");
 }
 
+static void say_error(void *ctx, int level, const char *msg)
+{
+	int *said = ctx;
+
+	if (level == VIGIL_LOG_ERROR) {
+		fprintf(stderr, "vigil: %s\n", msg);
+		*said = 1;
+	}
+}
+
+/* Why a .vdb was refused, as precisely as a load says it ("database
+ * truncated or padded"); a signature source is no .vdb. */
+static void explain(const char *path, int rc)
+{
+	int said = 0;
+	struct vigil_engine_options o = { .size = sizeof(o), .log = say_error,
+					  .log_ctx = &said };
+	struct vigil_engine *e = NULL;
+	const char *dot = strrchr(path, '.');
+
+	if (rc == VIGIL_EFORMAT && (!dot || strcmp(dot, ".vdb"))) {
+		fprintf(stderr, "vigil: %s: not a compiled database (.vdb; "
+			"vigil db compile makes one)\n", path);
+		return;
+	}
+	if (rc == VIGIL_EFORMAT && vigil_engine_new(&e, &o) == 0)
+		vigil_engine_load(e, path);
+	vigil_engine_free(e);
+	if (!said)
+		fprintf(stderr, "vigil: %s: %s\n", path, rc == VIGIL_EIO ?
+			strerror(errno) : vigil_strerror(rc));
+}
+
 static int db_info(int argc, char **argv)
 {
 	struct vigil_db_info info = { .size = sizeof(info) };
@@ -189,7 +223,7 @@ static int db_info(int argc, char **argv)
 		return EXIT_ERROR;
 	}
 	if ((rc = vigil_db_info(path, &info)) < 0) {
-		fprintf(stderr, "vigil: %s: %s\n", path, vigil_strerror(rc));
+		explain(path, rc);
 		return EXIT_ERROR;
 	}
 	(json ? info_json : info_text)(path, &info);

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "common/size.h"
+#include "actions.h"
 #include "scan.h"
 
 #define MAX_DATABASES 64
@@ -22,8 +23,9 @@
 static void scan_usage(FILE *f)
 {
 	fprintf(f,
-"Usage: vigil scan [OPTIONS] PATH...\n"
-"Scan files and directories (recursively); '-' reads standard input.\n"
+"Usage: vigil scan [OPTIONS] [PATH...]\n"
+"Scan files and directories (recursively); '-' reads standard input; no\n"
+"PATH: the current directory.\n"
 "\n"
 "  -d, --database=PATH      a .vdb, ClamAV signature files, or a directory\n"
 "                           of them (repeatable; default: Vigil's bundled\n"
@@ -34,6 +36,20 @@ static void scan_usage(FILE *f)
 "  -z, --allmatch           report every matching signature\n"
 "      --json               one JSON object per file, then a summary\n"
 "  -l, --log=FILE           append the report to FILE too\n"
+"  -f, --file-list=FILE     scan the paths in FILE, one a line\n"
+"      --move=DIR, --copy=DIR  move or copy each file found infected into\n"
+"                           DIR (a name taken gets .001 ...), as clamscan\n"
+"      --remove             remove each file found infected\n"
+"  -o, --suppress-ok-results  no OK lines (as -i)\n"
+"      --bell               ring the terminal's bell at each detection\n"
+"      --stdout             errors and warnings to standard output too\n"
+"      --cross-fs=no        stay on the file system of each PATH\n"
+"      --max-dir-recursion=N  directory levels followed (256)\n"
+"      --include=REGEX, --include-dir=REGEX  only files (directories)\n"
+"                           whose path matches (repeatable)\n"
+"      --tempdir=DIR, --leave-temps  accepted: Vigil writes no temporary\n"
+"                           files\n"
+"  -V, --version            the version; --debug: as -v\n"
 "      --no-summary         no summary block\n"
 "      --exclude=REGEX      skip files whose path matches (repeatable)\n"
 "      --exclude-dir=REGEX  skip directories whose path matches\n"
@@ -215,6 +231,7 @@ static const struct option scan_long[] = {
 	{ "require-sandbox", no_argument, NULL, OPT_REQUIRE_SANDBOX },
 	{ "log", required_argument, NULL, 'l' },
 	{ "sandbox-probe", required_argument, NULL, OPT_SANDBOX_PROBE },
+	CLAMOPT_LONG,
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -226,25 +243,6 @@ struct cmdline {
 	const char *probe_path;	/* --sandbox-probe */
 	const char *log_path;	/* -l, --log */
 };
-
-static int add_regex(regex_t *r, size_t *n, const char *re)
-{
-	char msg[256];
-	int rc;
-
-	if (*n == MAX_EXCLUDES) {
-		fprintf(stderr, "vigil: too many --exclude options\n");
-		return -1;
-	}
-	if ((rc = regcomp(&r[*n], re, REG_EXTENDED | REG_NOSUB)) != 0) {
-		regerror(rc, &r[*n], msg, sizeof(msg));
-		fprintf(stderr, "vigil: bad regular expression '%s': %s\n", re,
-			msg);
-		return -1;
-	}
-	(*n)++;
-	return 0;
-}
 
 /* A positive count that fits 32 bits. */
 static int parse_count(const char *arg, uint32_t *out)
@@ -448,9 +446,9 @@ static int parse_value_opt(int ch, const char *arg, struct scanopts *o,
 		return (*end || o->threads < 1 || o->threads > MAX_THREADS) ?
 			       -1 : 0;
 	case OPT_EXCLUDE:
-		return add_regex(o->exclude, &o->nexclude, arg);
+		return scan_add_regex(o->exclude, &o->nexclude, arg);
 	case OPT_EXCLUDE_DIR:
-		return add_regex(o->exclude_dir, &o->nexclude_dir, arg);
+		return scan_add_regex(o->exclude_dir, &o->nexclude_dir, arg);
 	case OPT_CACHE_DIR:
 		cl->db.cache_dir = arg;
 		return 0;
@@ -501,6 +499,24 @@ static int parse_flag_opt(int ch, struct scanopts *o, struct cmdline *cl)
 	return 0;
 }
 
+/* "invalid value 'V' for -j/--threads", naming the option as given. */
+static void bad_value(int ch, const char *arg)
+{
+	const struct option *o;
+
+	for (o = scan_long; o->name && o->val != ch; o++)
+		;
+	if (ch < 256 && o->name)
+		fprintf(stderr, "vigil: invalid value '%s' for -%c/--%s\n",
+			arg ? arg : "", ch, o->name);
+	else if (o->name)
+		fprintf(stderr, "vigil: invalid value '%s' for --%s\n",
+			arg ? arg : "", o->name);
+	else
+		fprintf(stderr, "vigil: invalid value '%s'\n", arg ? arg : "");
+	fprintf(stderr, "Try 'vigil scan --help'.\n");
+}
+
 /* Returns the index of the first path, -1 on error, 0 after --help. */
 static int parse_args(int argc, char **argv, struct scanopts *o,
 		      struct cmdline *cl)
@@ -515,26 +531,26 @@ static int parse_args(int argc, char **argv, struct scanopts *o,
 		o->threads = MAX_THREADS;
 	cl->db.cache_dir = dbsetup_default_cache();
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "d:j:l:izqvrh", scan_long, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "d:j:l:f:izqvrhoV", scan_long,
+				 NULL)) != -1) {
+		int rc = ch == '?' ? -1 : clamopt_parse(ch, optarg, o);
+
 		if (ch == 'h') {
 			scan_usage(stdout);
 			return 0;
 		}
-		if (ch == '?' || (optarg ? parse_value_opt(ch, optarg, o, cl) :
-					   parse_flag_opt(ch, o, cl)) < 0) {
+		if (rc > 0)
+			rc = optarg ? parse_value_opt(ch, optarg, o, cl) :
+				      parse_flag_opt(ch, o, cl);
+		if (rc < 0) {
 			if (ch != '?')
-				fprintf(stderr, "vigil: invalid value for "
-					"option%s%s\n", optarg ? " " : "",
-					optarg ? optarg : "");
-			scan_usage(stderr);
+				bad_value(ch, optarg);
+			else
+				scan_usage(stderr);
 			return -1;
 		}
 	}
-	if (optind >= argc && !cl->probe_path) {
-		fprintf(stderr, "vigil: nothing to scan\n");
-		scan_usage(stderr);
-		return -1;
-	}
+	cl->db.verbose |= o->verbose;
 	cl->db.paths = cl->dbs;
 	if (cl->no_cache)
 		cl->db.cache_dir = NULL;
@@ -673,6 +689,10 @@ static void run_pool(struct scanctx *c, int argc, char **argv, int first)
 		have_pt = 1;
 	for (i = first; i < argc; i++)
 		walk_arg(c, argv[i]);
+	if (c->o.file_list)
+		walk_file_list(c);
+	else if (first >= argc) /* no path: the current directory, as clamscan */
+		walk_arg(c, ".");
 	queue_close(&c->q);
 	if (!n) { /* no thread could start: scan here */
 		w[0].c = c;
@@ -705,7 +725,11 @@ int cmd_scan(int argc, char **argv)
 		vigil_engine_free(c.engine);
 		return EXIT_ERROR;
 	}
-	if (scan_confine(cl.require_sandbox) < 0) { /* the log is open */
+	/* the helper that moves, copies or removes is never confined, and
+	 * never reads what it acts on as anything but bytes */
+	if (actions_start(c.o.action, c.o.action_dir) < 0 ||
+	    scan_confine(cl.require_sandbox) < 0) { /* the log is open */
+		actions_stop();
 		vigil_engine_free(c.engine);
 		return EXIT_ERROR;
 	}
@@ -717,6 +741,7 @@ int cmd_scan(int argc, char **argv)
 	queue_init(&c.q);
 	pthread_mutex_init(&c.out_lock, NULL);
 	run_pool(&c, argc, argv, first);
+	actions_stop();
 	report_summary(&c, es.signatures, wall);
 	queue_destroy(&c.q);
 	vigil_engine_free(c.engine);

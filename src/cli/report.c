@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "actions.h"
 #include "common/jsonw.h"
 #include "scan.h"
 
@@ -131,6 +132,25 @@ static void text_result(struct scanctx *c, const char *path,
 	}
 }
 
+/* --move, --copy, --remove of a file found infected (a limit reached is
+ * no proof: not acted on), and its line; a failure is an error. */
+static void act(struct scanctx *c, const char *path,
+		const struct vigil_result *r)
+{
+	char line[16384];
+	int rc;
+
+	if (r->verdict != VIGIL_VERDICT_FOUND || !strcmp(path, STDIN_PATH) ||
+	    (rc = actions_apply(path, line, sizeof(line))) > 0)
+		return;
+	if (rc < 0) {
+		c->st.errors++;
+		fprintf(stderr, "vigil: %s\n", line);
+	} else if (!c->o.quiet && !c->o.json) {
+		out(c, "%s\n", line);
+	}
+}
+
 void report_result(struct scanctx *c, const char *path,
 		   struct vigil_scanner *s, const struct vigil_result *r)
 {
@@ -140,15 +160,30 @@ void report_result(struct scanctx *c, const char *path,
 	c->st.bytes += r->bytes_scanned;
 	if (r->verdict != VIGIL_VERDICT_CLEAN)
 		c->st.infected++;
-	if (c->o.quiet || (c->o.infected_only && !r->detections &&
-			   !r->warnings))
+	pthread_mutex_lock(&c->out_lock);
+	if (!c->o.quiet && (!c->o.infected_only || r->detections ||
+			    r->warnings)) {
+		wipe_progress(c);
+		if (c->o.json)
+			json_result(c, shown, s, r);
+		else
+			text_result(c, shown, s, r);
+	}
+	if (r->detections && c->o.bell)
+		fputc('\a', stderr);
+	act(c, path, r);
+	flush(c);
+	pthread_mutex_unlock(&c->out_lock);
+}
+
+void report_note(struct scanctx *c, const char *path, const char *what)
+{
+	c->st.skipped++;
+	if (c->o.quiet || c->o.infected_only || c->o.json)
 		return;
 	pthread_mutex_lock(&c->out_lock);
 	wipe_progress(c);
-	if (c->o.json)
-		json_result(c, shown, s, r);
-	else
-		text_result(c, shown, s, r);
+	out(c, "%s: %s\n", path, what);
 	flush(c);
 	pthread_mutex_unlock(&c->out_lock);
 }

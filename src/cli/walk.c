@@ -1,9 +1,11 @@
 /*
  * walk.c -- directory traversal for "vigil scan". Symbolic links named on
  * the command line are followed; those met inside directories are not,
- * unless --follow-symlinks, and then a chain of (device, inode) pairs of
- * the directories above stops any loop. Entries are visited in name order
- * so that output is reproducible.
+ * unless --follow-symlinks (each is said, "path: Symbolic link", as
+ * clamscan says it), and then a chain of (device, inode) pairs of the
+ * directories above stops any loop. Entries are visited in name order so
+ * that output is reproducible. --include, --exclude and their -dir forms,
+ * --cross-fs=no and --max-dir-recursion decide what is visited.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -32,6 +34,17 @@ static int excluded(const regex_t *r, size_t n, const char *path)
 		if (regexec(&r[i], path, 0, NULL, 0) == 0)
 			return 1;
 	return 0;
+}
+
+/* --exclude and --include (and their -dir forms): whether to skip. */
+static int left_out(const struct scanopts *o, const char *path, int dir)
+{
+	if (dir)
+		return excluded(o->exclude_dir, o->nexclude_dir, path) ||
+		       (o->ninclude_dir &&
+			!excluded(o->include_dir, o->ninclude_dir, path));
+	return excluded(o->exclude, o->nexclude, path) ||
+	       (o->ninclude && !excluded(o->include, o->ninclude, path));
 }
 
 static const char *kind_of(mode_t m)
@@ -122,36 +135,51 @@ static void walk_dir(struct scanctx *c, const char *path,
 	free(names);
 }
 
+/* The entry's own type (a link followed if it may be): 0, or -1 when
+ * it is left out or could not be read (said). */
+static int entry_stat(struct scanctx *c, const char *path, int direct,
+		      struct stat *st)
+{
+	if (lstat(path, st) < 0) {
+		report_error(c, path, strerror(errno));
+		return -1;
+	}
+	if (!direct && c->o.no_cross_fs && st->st_dev != c->root_dev) {
+		report_note(c, path, "Excluded"); /* --cross-fs=no */
+		return -1;
+	}
+	if (!S_ISLNK(st->st_mode))
+		return 0;
+	if (!direct && !c->o.follow_symlinks) {
+		report_note(c, path, "Symbolic link");
+		return -1;
+	}
+	if (stat(path, st) < 0) {
+		report_error(c, path, errno == ELOOP ? "symbolic link loop" :
+			     "dangling symbolic link");
+		return -1;
+	}
+	return 0;
+}
+
 static void walk_entry(struct scanctx *c, const char *path,
 		       const struct ancestor *up, int depth, int direct)
 {
+	int max = c->o.max_dir_depth ? c->o.max_dir_depth : WALK_MAX_DEPTH;
 	struct stat st;
+	char *p;
 
-	if (lstat(path, &st) < 0) {
-		report_error(c, path, strerror(errno));
+	if (entry_stat(c, path, direct, &st) < 0)
 		return;
-	}
-	if (S_ISLNK(st.st_mode)) {
-		if (!direct && !c->o.follow_symlinks)
-			return;
-		if (stat(path, &st) < 0) {
-			report_error(c, path, errno == ELOOP ?
-				     "symbolic link loop" :
-				     "dangling symbolic link");
-			return;
-		}
-	}
 	if (S_ISDIR(st.st_mode)) {
-		if (excluded(c->o.exclude_dir, c->o.nexclude_dir, path))
+		if (!direct && left_out(&c->o, path, 1))
 			return;
-		if (depth >= WALK_MAX_DEPTH)
+		if (depth >= max)
 			report_skip(c, path, "directories nested too deep");
 		else
 			walk_dir(c, path, up, depth);
 	} else if (S_ISREG(st.st_mode)) {
-		char *p;
-
-		if (excluded(c->o.exclude, c->o.nexclude, path))
+		if (left_out(&c->o, path, 0))
 			return;
 		if ((p = strdup(path)))
 			queue_push(&c->q, p);
@@ -162,6 +190,7 @@ static void walk_entry(struct scanctx *c, const char *path,
 
 void walk_arg(struct scanctx *c, const char *arg)
 {
+	struct stat st;
 	char *path;
 	size_t n;
 
@@ -175,6 +204,30 @@ void walk_arg(struct scanctx *c, const char *arg)
 	n = strlen(path);
 	while (n > 1 && path[n - 1] == '/')
 		path[--n] = 0;
+	if (stat(path, &st) == 0)
+		c->root_dev = st.st_dev; /* --cross-fs=no stays on it */
 	walk_entry(c, path, NULL, 0, 1);
 	free(path);
+}
+
+int walk_file_list(struct scanctx *c)
+{
+	FILE *f = fopen(c->o.file_list, "re");
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+
+	if (!f) {
+		report_error(c, c->o.file_list, strerror(errno));
+		return -1;
+	}
+	while ((n = getline(&line, &cap, f)) > 0) {
+		while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+			line[--n] = '\0';
+		if (n)
+			walk_arg(c, line);
+	}
+	free(line);
+	fclose(f);
+	return 0;
 }

@@ -10,6 +10,8 @@ import tempfile
 import time
 import zipfile
 
+import pytest
+
 EICAR = rb"X5O!P%@AP[4\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
 SIG = "Test.Marker:0:*:%s\n" % b"VIGIL-E2E-MARKER".hex()
 
@@ -380,3 +382,87 @@ def test_matcher_cache_pruned(tmp_path, vigil):
     left = sorted(os.listdir(cache))
     assert left == sorted(used + keep), left
     assert all(os.stat(cache / f).st_mtime > old + 86400 for f in used)
+
+
+def _infected_tree(root):
+    d = root / "d"
+    (d / "sub").mkdir(parents=True)
+    (d / "a.com").write_bytes(EICAR)
+    (d / "sub" / "b.com").write_bytes(EICAR)
+    (d / "clean.txt").write_text("nothing\n")
+    os.symlink(d / "clean.txt", d / "link.txt")
+    q = root / "q"
+    q.mkdir()
+    (q / "a.com").write_text("already here\n")  # a name taken
+    return d, q
+
+
+def _listing(root):
+    return sorted(os.path.relpath(os.path.join(p, f), root)
+                  for p, _, fs in os.walk(root) for f in fs)
+
+
+@pytest.mark.parametrize("action", ["--move", "--copy", "--remove"])
+def test_clamscan_actions(tmp_path, vigil, clamscan, action):
+    """--move, --copy and --remove as clamscan: the same lines (names
+    aside), the same files left where, a taken name given .001; symbolic
+    links inside a directory said, not followed."""
+    db = tmp_path / "e.ndb"
+    db.write_text("Eicar:0:*:%s\n" % EICAR.hex())
+    out = {}
+    for name, tool, extra in (("vigil", vigil, []), ("clam", clamscan,
+                                                      ["-r"])):
+        d, q = _infected_tree(tmp_path / name)
+        arg = action if action == "--remove" else "%s=%s" % (action, q)
+        r = tool("--no-summary", "-d", db, arg, d, *extra) if name == \
+            "clam" else tool("scan", "--no-summary", "-d", db, arg, d)
+        assert r.rc == 1, r.err
+        lines = r.out.replace(".UNOFFICIAL", "").replace(
+            str(tmp_path / name), "ROOT").splitlines()
+        out[name] = (sorted(lines), _listing(tmp_path / name))
+    assert out["vigil"] == out["clam"]
+    assert "ROOT/d/link.txt: Symbolic link" in out["vigil"][0]
+
+
+def test_clamscan_everyday_options(tmp_path, vigil):
+    d, q = _infected_tree(tmp_path)
+    db = tmp_path / "e.ndb"
+    db.write_text("Eicar:0:*:%s\n" % EICAR.hex())
+    lst = tmp_path / "list"
+    lst.write_text("%s\n%s\n" % (d / "sub" / "b.com", d / "clean.txt"))
+    r = vigil("scan", "--no-summary", "-d", db, "-f", lst)
+    assert r.rc == 1 and sorted(r.out.splitlines()) == sorted([
+        "%s: Eicar FOUND" % (d / "sub" / "b.com"), "%s: OK" % (d /
+                                                             "clean.txt")])
+    r = vigil("scan", "--no-summary", "-d", db, "-o", "--bell", d)
+    assert r.rc == 1 and ": OK" not in r.out and r.err.count("\a") == 2
+    r = vigil("scan", "--no-summary", "-i", "-d", db, "--include",
+              r"\.com$", "--include-dir", "nothing-matches", d)
+    assert r.out.splitlines() == ["%s: Eicar FOUND" % (d / "a.com")]
+    r = vigil("scan", "--no-summary", "-d", db, "--max-dir-recursion=1",
+              "--cross-fs=no", "--tempdir=/tmp", "--leave-temps", d)
+    assert "sub/b.com" not in r.out and "a.com: Eicar FOUND" in r.out
+    # no path: the current directory, as clamscan
+    r = vigil("scan", "--no-summary", "-d", db, cwd=str(d / "sub"))
+    assert r.out.strip() == "./b.com: Eicar FOUND"
+    r = vigil("scan", "-V")
+    assert r.rc == 0 and r.out.startswith("vigil ")
+    r = vigil("scan", "-d", db, "--stdout", "-j", "0", d)
+    assert r.rc == 2 and "invalid value '0' for -j/--threads" in r.out
+    r = vigil("scan", "-d", db, "--move=/nonexistent", d)
+    assert r.rc == 2 and "/nonexistent" in r.err
+
+
+def test_db_errors_say_what_is_wrong(tmp_path, vigil):
+    src = tmp_path / "e.ndb"
+    src.write_text("Eicar:0:*:%s\n" % EICAR.hex())
+    out = tmp_path / "e.vdb"
+    assert vigil("db", "compile", src, "-o", out).rc == 0
+    r = vigil("db", "compile", src, "-o", tmp_path / "no" / "dir" / "x.vdb")
+    assert r.rc == 2 and "No such file or directory" in r.err, r.err
+    cut = tmp_path / "cut.vdb"
+    cut.write_bytes(out.read_bytes()[:200])
+    r = vigil("db", "info", cut)
+    assert r.rc == 2 and "truncated" in r.err, r.err
+    r = vigil("db", "info", src)
+    assert r.rc == 2 and "not a compiled database" in r.err, r.err

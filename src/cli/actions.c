@@ -1,0 +1,206 @@
+/*
+ * actions.c -- clamscan's --move, --copy and --remove, done by a helper
+ * process forked before `vigil scan` confines itself: the scanning process
+ * can write nowhere (sandbox.c), and the helper never parses what it acts
+ * on. The scan sends a path found infected over a socketpair; the helper
+ * answers with the line to print. A name taken in the target directory
+ * gets .001 to .999 appended, the file made with O_EXCL (no overwrite);
+ * across file systems a move is a copy, then the original's removal.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "actions.h"
+
+/* Names tried in the target directory: NAME, NAME.001 ... NAME.999. */
+#define ACTIONS_MAX_SUFFIX 1000
+#define ACTIONS_MAX_PATH 4096
+
+static struct {
+	enum action_kind kind;
+	const char *dir;
+	int fd;			/* the scan's end; -1: no helper */
+	pid_t pid;
+} act = { ACT_NONE, NULL, -1, 0 };
+
+/* A new file in act.dir named after path's last component: its
+ * descriptor, the name in dest. */
+static int dest_file(const char *path, char *dest, size_t len)
+{
+	char copy[ACTIONS_MAX_PATH];
+	const char *base;
+	int i, fd;
+
+	snprintf(copy, sizeof(copy), "%s", path);
+	base = basename(copy);
+	for (i = 0; i < ACTIONS_MAX_SUFFIX; i++) {
+		if (i)
+			snprintf(dest, len, "%s/%s.%03d", act.dir, base, i);
+		else
+			snprintf(dest, len, "%s/%s", act.dir, base);
+		fd = open(dest, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC |
+			  O_NOFOLLOW, 0600);
+		if (fd >= 0 || errno != EEXIST)
+			return fd;
+	}
+	errno = EEXIST;
+	return -1;
+}
+
+static int copy_into(const char *path, int out)
+{
+	char buf[65536];
+	ssize_t n = 0;
+	int in = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY);
+
+	if (in < 0)
+		return -1;
+	while ((n = read(in, buf, sizeof(buf))) > 0)
+		if (write(out, buf, (size_t)n) != n) {
+			n = -1;
+			break;
+		}
+	close(in);
+	return n < 0 || fsync(out) < 0 ? -1 : 0;
+}
+
+/* One action on path: 0 and the line to print, or -1 and the error. */
+static int act_on(const char *path, char *line, size_t len)
+{
+	char dest[ACTIONS_MAX_PATH + 16];
+	int fd, rc;
+
+	if (act.kind == ACT_REMOVE) {
+		rc = unlink(path);
+		if (rc == 0)
+			snprintf(line, len, "%s: Removed.", path);
+		else
+			snprintf(line, len, "Can't remove file '%s': %s", path,
+				 strerror(errno));
+		return rc;
+	}
+	if ((fd = dest_file(path, dest, sizeof(dest))) < 0) {
+		snprintf(line, len, "Can't %s file '%s' into %s: %s",
+			 act.kind == ACT_MOVE ? "move" : "copy", path, act.dir,
+			 strerror(errno));
+		return -1;
+	}
+	rc = act.kind == ACT_MOVE ? rename(path, dest) : -1;
+	if (rc < 0 && (act.kind == ACT_COPY || errno == EXDEV))
+		rc = copy_into(path, fd) < 0 ||
+		     (act.kind == ACT_MOVE && unlink(path) < 0) ? -1 : 0;
+	close(fd);
+	if (rc == 0) {
+		snprintf(line, len, "%s: %s to '%s'", path,
+			 act.kind == ACT_MOVE ? "moved" : "copied", dest);
+		return 0;
+	}
+	snprintf(line, len, "Can't %s file %s to %s: %s",
+		 act.kind == ACT_MOVE ? "move" : "copy", path, dest,
+		 strerror(errno));
+	unlink(dest);
+	return -1;
+}
+
+/* A message: a 4-byte length, then the bytes. */
+static int send_msg(int fd, int32_t status, const char *text)
+{
+	uint32_t n = (uint32_t)strlen(text);
+	int32_t head[2] = { status, (int32_t)n };
+
+	return write(fd, head, sizeof(head)) == sizeof(head) &&
+			       write(fd, text, n) == (ssize_t)n ? 0 : -1;
+}
+
+static int recv_msg(int fd, int32_t *status, char *text, size_t cap)
+{
+	int32_t head[2];
+
+	if (read(fd, head, sizeof(head)) != sizeof(head) || head[1] < 0 ||
+	    (size_t)head[1] >= cap ||
+	    read(fd, text, (size_t)head[1]) != head[1])
+		return -1;
+	text[head[1]] = '\0';
+	*status = head[0];
+	return 0;
+}
+
+static void helper(int fd)
+{
+	char path[ACTIONS_MAX_PATH], line[ACTIONS_MAX_PATH * 3];
+	int32_t unused;
+
+	while (recv_msg(fd, &unused, path, sizeof(path)) == 0) {
+		int rc = act_on(path, line, sizeof(line));
+
+		if (send_msg(fd, rc, line) < 0)
+			break;
+	}
+	_exit(0);
+}
+
+int actions_start(enum action_kind kind, const char *dir)
+{
+	struct stat st;
+	int sv[2];
+
+	act.kind = kind;
+	act.dir = dir;
+	if (kind == ACT_NONE)
+		return 0;
+	if (kind != ACT_REMOVE && stat(dir, &st) < 0) {
+		fprintf(stderr, "vigil: %s: %s\n", dir, strerror(errno));
+		return -1;
+	}
+	if (kind != ACT_REMOVE && !S_ISDIR(st.st_mode)) {
+		fprintf(stderr, "vigil: %s: not a directory\n", dir);
+		return -1;
+	}
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0 ||
+	    (act.pid = fork()) < 0) {
+		fprintf(stderr, "vigil: cannot start the helper for --move, "
+			"--copy or --remove: %s\n", strerror(errno));
+		return -1;
+	}
+	if (act.pid == 0) {
+		close(sv[0]);
+		helper(sv[1]);
+	}
+	close(sv[1]);
+	act.fd = sv[0];
+	return 0;
+}
+
+int actions_apply(const char *path, char *line, size_t len)
+{
+	int32_t status;
+
+	if (act.fd < 0)
+		return 1;
+	if (send_msg(act.fd, 0, path) < 0 ||
+	    recv_msg(act.fd, &status, line, len) < 0) {
+		snprintf(line, len, "the helper for --move, --copy or --remove "
+			 "is gone; '%s' left where it is", path);
+		return -1;
+	}
+	return status < 0 ? -1 : 0;
+}
+
+void actions_stop(void)
+{
+	if (act.fd < 0)
+		return;
+	close(act.fd);
+	act.fd = -1;
+	waitpid(act.pid, NULL, 0);
+}
