@@ -23,6 +23,7 @@
 #include "fsutil.h"
 #include "install.h"
 #include "logcheck.h"
+#include "pubstate.h"
 #include "root.h"
 #include "split.h"
 #include "state.h"
@@ -155,10 +156,15 @@ static enum upd_error get_timestamp(struct uctx *c, const char *mirror,
 				    struct manifest *ts)
 {
 	enum upd_error e;
-	char *text;
+	char *text, path[128];
 	size_t len;
 
-	e = get_manifest(c, mirror, "timestamp", MANIFEST_MAX_TIMESTAMP_BYTES,
+	/* each chain (target, channel) has its own (pubstate.h) */
+	if (pub_chain_valid(c->target, c->channel) < 0)
+		return upd_fail(c, U_FORMAT, "%s %s: not a target and channel "
+			    "name", c->target, c->channel);
+	pub_timestamp_path(c->target, c->channel, path, sizeof(path));
+	e = get_manifest(c, mirror, path, MANIFEST_MAX_TIMESTAMP_BYTES,
 			 NULL, ROLE_TIMESTAMP, ts, &text, &len);
 	if (!e && ts->root_version > c->root.version) {
 		e = walk_roots(c, mirror, ts->root_version);

@@ -4,8 +4,9 @@
  * timestamp, and writes a static tree that any HTTP server, CDN or
  * file:// path can serve:
  *   REPO/v1/root/N.root  REPO/v1/timestamp  REPO/v1/meta/<sha256>.<role>
- *   REPO/v1/db/<sha256>.zst
- * What it last published is in REPO/publisher.state (public anyway).
+ *   REPO/v1/db/<sha256>.zst  REPO/v1/ts/TARGET/CHANNEL (chains but db/main
+ *   stable, pubstate.h)
+ * What it last published is in REPO/publisher.* (pubstate.c).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -29,6 +30,7 @@
 #include "loadcheck.h"
 #include "manifest.h"
 #include "publog.h"
+#include "pubstate.h"
 
 /* Releases a new one gets deltas from (two days of hourly ones). */
 #define DELTA_HISTORY 48
@@ -43,12 +45,6 @@ static const struct {
 	[ROLE_TARGETS] = { "targets", 3, 2, 90 * 86400 },
 	[ROLE_RELEASE] = { "release", 2, 2, 7 * 86400 },
 	[ROLE_TIMESTAMP] = { "timestamp", 1, 1, 4 * 3600 },
-};
-
-struct pubstate {
-	uint64_t root, timestamp;
-	struct pinned targets, release;
-	uint64_t targets_leaf, release_leaf;	/* in the log */
 };
 
 /* The log key and the witnesses' keys (a single-operator repository
@@ -95,76 +91,6 @@ static size_t sign_all(const struct manifest *m, const struct keypair *k,
 		len += s;
 	}
 	return len;
-}
-
-static int read_state(const char *repo, struct pubstate *st)
-{
-	char path[4096], th[2 * SHA256_BYTES + 1], rh[2 * SHA256_BYTES + 1];
-	unsigned long long v[6];
-	FILE *f;
-	int n;
-
-	memset(st, 0, sizeof(*st));
-	snprintf(path, sizeof(path), "%s/publisher.state", repo);
-	if (!(f = fopen(path, "re")))
-		return -1;
-	n = fscanf(f, "root %llu\ntimestamp %llu\ntargets %llu %llu %64s\n"
-		   "release %llu %llu %64s\n", &v[0], &v[1], &v[2], &v[3], th,
-		   &v[4], &v[5], rh);
-	fclose(f);
-	if (n != 5 && n != 8)
-		return -1;
-	st->root = v[0];
-	st->timestamp = v[1];
-	st->targets.version = v[2];
-	st->targets.len = v[3];
-	if (sodium_hex2bin(st->targets.sha256, SHA256_BYTES, th, strlen(th),
-			   NULL, NULL, NULL) != 0)
-		return -1;
-	snprintf(path, sizeof(path), "%s/publisher.leaves", repo);
-	if ((f = fopen(path, "re"))) {
-		if (fscanf(f, "targets %llu\nrelease %llu\n", &v[0], &v[1]) == 2) {
-			st->targets_leaf = v[0];
-			st->release_leaf = v[1];
-		}
-		fclose(f);
-	}
-	if (n == 8) {
-		st->release.version = v[4];
-		st->release.len = v[5];
-		if (sodium_hex2bin(st->release.sha256, SHA256_BYTES, rh,
-				   strlen(rh), NULL, NULL, NULL) != 0)
-			return -1;
-	}
-	return 0;
-}
-
-static int write_state(const char *repo, const struct pubstate *st)
-{
-	char path[4096], text[512], th[2 * SHA256_BYTES + 1],
-		rh[2 * SHA256_BYTES + 1];
-	int n;
-
-	upd_hex(st->targets.sha256, SHA256_BYTES, th);
-	upd_hex(st->release.sha256, SHA256_BYTES, rh);
-	n = snprintf(text, sizeof(text), "root %llu\ntimestamp %llu\n"
-		     "targets %llu %llu %s\n", (unsigned long long)st->root,
-		     (unsigned long long)st->timestamp,
-		     (unsigned long long)st->targets.version,
-		     (unsigned long long)st->targets.len, th);
-	if (st->release.version)
-		n += snprintf(text + n, sizeof(text) - (size_t)n,
-			      "release %llu %llu %s\n",
-			      (unsigned long long)st->release.version,
-			      (unsigned long long)st->release.len, rh);
-	snprintf(path, sizeof(path), "%s/publisher.state", repo);
-	if (upd_write_atomic(path, text, (size_t)n) < 0)
-		return -1;
-	n = snprintf(text, sizeof(text), "targets %llu\nrelease %llu\n",
-		     (unsigned long long)st->targets_leaf,
-		     (unsigned long long)st->release_leaf);
-	snprintf(path, sizeof(path), "%s/publisher.leaves", repo);
-	return upd_write_atomic(path, text, (size_t)n);
 }
 
 /* Writes text under v1/meta/<sha256>.<role>, pins it in *pin, and
@@ -280,7 +206,7 @@ static int init(const struct opts *o)
 	static struct keypair k[ROLE_COUNT][5];
 	static char text[MANIFEST_MAX_ROOT_BYTES];
 	static struct logkeys lk;
-	struct pubstate st = { 0 };
+	struct pubstate st = { .target = "db/main", .channel = "stable" };
 	struct manifest m;
 	char path[4096];
 	uint64_t leaf;
@@ -313,7 +239,7 @@ static int init(const struct opts *o)
 		     &st.targets_leaf) < 0)
 		return upd_fail("targets");
 	st.root = 1;
-	if (write_state(o->repo, &st) < 0)
+	if (pub_state_write(o->repo, &st) < 0)
 		return upd_fail("publisher.state");
 	printf("%s: repository made; the root of trust for clients is "
 	       "%s/v1/root/1.root\n", o->repo, o->repo);
@@ -324,7 +250,7 @@ static int init(const struct opts *o)
 static int put_timestamp(const struct opts *o, struct pubstate *st)
 {
 	static struct keypair k[1];
-	char text[MANIFEST_MAX_TIMESTAMP_BYTES], path[4096];
+	char text[MANIFEST_MAX_TIMESTAMP_BYTES], path[4400], name[128];
 	struct manifest m;
 	size_t len;
 
@@ -343,8 +269,44 @@ static int put_timestamp(const struct opts *o, struct pubstate *st)
 	    upd_publog_checkpoint(o->repo, o->keys) < 0 ||
 	    !(len = sign_all(&m, k, 1, text, sizeof(text))))
 		return -1;
-	snprintf(path, sizeof(path), "%s/v1/timestamp", o->repo);
+	pub_timestamp_path(st->target, st->channel, name, sizeof(name));
+	snprintf(path, sizeof(path), "%s/v1/%s", o->repo, name);
+	if (strchr(name, '/')) { /* v1/ts/TARGET/CHANNEL */
+		*strrchr(path, '/') = '\0';
+		if (upd_mkdir_p(path, 0755) < 0)
+			return -1;
+		snprintf(path, sizeof(path), "%s/v1/%s", o->repo, name);
+	}
 	return upd_write_atomic(path, text, len);
+}
+
+struct refresh {
+	const struct opts *o;
+	const struct pubstate *skip;	/* the chain just written, or NULL */
+};
+
+/* A chain's timestamp signed again over the log as it is now. */
+static int refresh_one(void *ctx, const char *target, const char *channel)
+{
+	const struct refresh *r = ctx;
+	struct pubstate st;
+
+	if (r->skip && !strcmp(r->skip->target, target) &&
+	    !strcmp(r->skip->channel, channel))
+		return 0;
+	if (pub_state_read(r->o->repo, target, channel, &st) < 0 ||
+	    put_timestamp(r->o, &st) < 0 || pub_state_write(r->o->repo, &st) < 0)
+		return -1;
+	return 0;
+}
+
+/* Every chain's timestamp names the log's one checkpoint: when the log
+ * grows (a release on any chain, a root), each is signed again. */
+static int refresh_chains(const struct opts *o, const struct pubstate *skip)
+{
+	struct refresh r = { o, skip };
+
+	return pub_each_chain(o->repo, refresh_one, &r) ? -1 : 0;
 }
 
 /* The database compressed into v1/db/<sha256>.zst; full and file pinned. */
@@ -375,47 +337,6 @@ out:
 	return rc;
 }
 
-/* Releases deltas are made from: REPO/publisher.history, newest last. */
-struct hist {
-	unsigned long long version;
-	char full[2 * SHA256_BYTES + 1], file[2 * SHA256_BYTES + 1];
-};
-
-static unsigned read_history(const char *repo, struct hist *h, unsigned max)
-{
-	char path[4096];
-	struct hist x;
-	unsigned n = 0;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/publisher.history", repo);
-	if (!(f = fopen(path, "re")))
-		return 0;
-	while (fscanf(f, "%llu %64s %64s\n", &x.version, x.full, x.file) == 3) {
-		if (n == max) /* keep the newest max */
-			memmove(h, h + 1, (max - 1) * sizeof(*h));
-		h[n < max ? n++ : max - 1] = x;
-	}
-	fclose(f);
-	return n;
-}
-
-static int append_history(const char *repo, const struct manifest *m)
-{
-	char path[4096], full[2 * SHA256_BYTES + 1], file[2 * SHA256_BYTES + 1];
-	FILE *f;
-	int rc;
-
-	snprintf(path, sizeof(path), "%s/publisher.history", repo);
-	if (!(f = fopen(path, "ae")))
-		return -1;
-	upd_hex(m->full.sha256, SHA256_BYTES, full);
-	upd_hex(m->file.sha256, SHA256_BYTES, file);
-	rc = fprintf(f, "%llu %s %s\n", (unsigned long long)m->version, full,
-		     file) > 0 ? 0 : -1;
-	return fclose(f) == 0 ? rc : -1;
-}
-
 /* An earlier release's database, checked against its recorded hash. */
 static char *old_db(const char *repo, const struct hist *h, size_t *len)
 {
@@ -444,11 +365,11 @@ static char *old_db(const char *repo, const struct hist *h, size_t *len)
 }
 
 /* Deltas to m from each of the last DELTA_HISTORY releases. */
-static int put_deltas(const struct opts *o, struct manifest *m,
-		      const char *data, size_t len)
+static int put_deltas(const struct opts *o, const struct pubstate *st,
+		      struct manifest *m, const char *data, size_t len)
 {
 	static struct hist h[DELTA_HISTORY];
-	unsigned n = read_history(o->repo, h, DELTA_HISTORY), i;
+	unsigned n = pub_history_read(o->repo, st, h, DELTA_HISTORY), i;
 	char path[4096], hx[2 * SHA256_BYTES + 1], *old;
 	struct delta *d;
 	size_t oldlen = 0, dlen;
@@ -542,7 +463,13 @@ static int publish(const struct opts *o, const char *file)
 	char path[4096], *data;
 	size_t len, dlen;
 
-	if (read_state(o->repo, &st) < 0) {
+	if (pub_chain_valid(o->target, o->channel) < 0) {
+		fprintf(stderr, "vigil-repo: %s %s: a target and channel are "
+			"letters, digits, '.', '_' and '-' (the target's parts "
+			"joined by '/')\n", o->target, o->channel);
+		return 2;
+	}
+	if (pub_state_read(o->repo, o->target, o->channel, &st) < 0) {
 		fprintf(stderr, "vigil-repo: %s: not a repository (run "
 			"vigil-repo init)\n", o->repo);
 		return 1;
@@ -564,7 +491,7 @@ static int publish(const struct opts *o, const char *file)
 	}
 	snprintf(path, sizeof(path), "%s/v1/delta", o->repo);
 	if (put_db(o, data, dlen, &m) < 0 || upd_mkdir_p(path, 0755) < 0 ||
-	    put_deltas(o, &m, data, dlen) < 0) {
+	    put_deltas(o, &st, &m, data, dlen) < 0) {
 		free(data);
 		return upd_fail(file);
 	}
@@ -573,8 +500,9 @@ static int publish(const struct opts *o, const char *file)
 	    put_meta(o->repo, ROLE_RELEASE, text, len, m.version,
 		     &st.release, &st.release_leaf) < 0)
 		return upd_fail("release manifest");
-	if (put_timestamp(o, &st) < 0 || write_state(o->repo, &st) < 0 ||
-	    append_history(o->repo, &m) < 0)
+	if (put_timestamp(o, &st) < 0 || pub_state_write(o->repo, &st) < 0 ||
+	    pub_history_append(o->repo, &st, &m) < 0 ||
+	    refresh_chains(o, &st) < 0)
 		return upd_fail("timestamp");
 	printf("%s: release %llu published (%llu bytes, %llu compressed, "
 	       "%u deltas)\n", o->repo, (unsigned long long)m.version,
@@ -583,16 +511,16 @@ static int publish(const struct opts *o, const char *file)
 	return 0;
 }
 
+/* Fresh timestamps for every chain published on. */
 static int timestamp(const struct opts *o)
 {
 	struct pubstate st;
 
-	if (read_state(o->repo, &st) < 0 || !st.release.version) {
-		fprintf(stderr, "vigil-repo: %s: nothing published yet\n",
-			o->repo);
+	if (pub_state_read(o->repo, "db/main", "stable", &st) < 0) {
+		fprintf(stderr, "vigil-repo: %s: not a repository\n", o->repo);
 		return 1;
 	}
-	if (put_timestamp(o, &st) < 0 || write_state(o->repo, &st) < 0)
+	if (refresh_chains(o, NULL) < 0)
 		return upd_fail("timestamp");
 	return 0;
 }
@@ -650,7 +578,8 @@ static int rotate(const struct opts *o, const char *role)
 
 	for (r = 0; r < ROLE_COUNT && strcmp(role, roles[r].prefix); r++)
 		;
-	if (r == ROLE_COUNT || read_state(o->repo, &st) < 0 ||
+	if (r == ROLE_COUNT ||
+	    pub_state_read(o->repo, "db/main", "stable", &st) < 0 ||
 	    load_all(o->keys, old) < 0) {
 		fprintf(stderr, "vigil-repo: rotate: unknown role %s, or not "
 			"a repository with its keys\n", role);
@@ -684,7 +613,7 @@ static int rotate(const struct opts *o, const char *role)
 		 (unsigned long long)m.version);
 	if (upd_write_atomic(path, text, len) < 0 ||
 	    upd_publog_append(o->repo, text, len, &leaf) < 0 ||
-	    put_timestamp(o, &st) < 0 || write_state(o->repo, &st) < 0)
+	    pub_state_write(o->repo, &st) < 0 || refresh_chains(o, NULL) < 0)
 		return upd_fail(path);
 	printf("%s: root %llu gives %s new keys\n", o->repo,
 	       (unsigned long long)m.version, role);

@@ -193,8 +193,12 @@ def test_a4_expired_timestamp(env):
 
 
 def test_a9_wrong_target(env, tmp_path):
+    """A mirror that answers for the beta channel with the stable chain's
+    (validly signed) timestamp: the release it leads to names another
+    channel."""
     repo, srv, db, (v1, _) = env
     before = tree_state(db)
+    srv.faults["/v1/ts/db/main/beta"] = ("replace", repo.read("timestamp"))
     res = update(db, [srv.url], repo.trust, "--channel", "beta")
     refused(res, "E_WRONGTARGET", before, db)
 
@@ -812,9 +816,51 @@ def test_rules_travel_as_a_second_target(env, tmp_path):
     assert res.returncode == 0, res.stderr
     assert (db / "current" / "rules").read_text() == \
         "vigil-shield-rules 1\nblock 192.0.2.0/24\n"
-    # asked for the database, the rule set is the wrong target
-    res = update(tmp_path / "other", [srv.url], repo.trust)
+    # a rule set asked for as a database: the type is checked
+    res = update(tmp_path / "other", [srv.url], repo.trust, "--target",
+                 "rules/shield")
     assert res.returncode == 1 and "E_WRONGTARGET" in res.stderr
+
+
+def test_targets_and_channels_share_a_repository(env, tmp_path):
+    """Each target and channel is a chain of its own in one repository
+    (its own timestamp and releases; root, targets and the log shared):
+    publishing on one locks no client of another out, and each client
+    follows its own."""
+    repo, srv, db, (v1, v2) = env
+    rules = tmp_path / "shield.rules"
+    rules.write_text("vigil-shield-rules 1\nblock 192.0.2.0/24\n")
+    repo.publish(rules, "--target", "rules/shield", "--type", "rules")
+    repo.publish(v2, "--channel", "beta")
+    beta, rdb = tmp_path / "beta", tmp_path / "rdb"
+    for d, extra, want in ((db, (), v1), (beta, ("--channel", "beta"), v2)):
+        res = update(d, [srv.url], repo.trust, *extra)
+        assert res.returncode == 0 and "installed release 1" in res.stdout, \
+            res.stderr
+        assert (d / "current" / "main.vdb").read_bytes() == \
+            open(want, "rb").read()
+    res = update(rdb, [srv.url], repo.trust, "--target", "rules/shield",
+                 "--type", "rules")
+    assert res.returncode == 0, res.stderr
+    # the next stable release: its clients take it, the others' chains
+    # were signed again over the grown log and say up to date
+    repo.publish(v2)
+    res = update(db, [srv.url], repo.trust)
+    assert "installed release 2" in res.stdout, res.stderr
+    for d, extra in ((beta, ("--channel", "beta")),
+                     (rdb, ("--target", "rules/shield", "--type", "rules"))):
+        res = update(d, [srv.url], repo.trust, *extra)
+        assert res.returncode == 0 and "up to date: release 1" in res.stdout, \
+            res.stderr
+    assert repo.tool("timestamp", repo.dir).returncode == 0
+    res = update(beta, [srv.url], repo.trust, "--channel", "beta")
+    assert res.returncode == 0, res.stderr
+    # a chain nobody published: nothing is installed
+    res = update(tmp_path / "none", [srv.url], repo.trust, "--channel",
+                 "nightly")
+    assert res.returncode == 1 and not (tmp_path / "none" / "current").exists()
+    res = repo.publish(v2, "--channel", "../x", check=False)
+    assert res.returncode == 2
 
 
 def test_install_tells_vigild_to_reload(env, tmp_path):
