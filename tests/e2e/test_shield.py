@@ -135,6 +135,7 @@ def test_allowlist_over_blocklist(shield):
 def test_bad_prefix_is_refused(shield):
     rc, out = ctl(shield, "block", "10.77.0.1/24")  # host bits set
     assert rc == 1 and '"ok":false' in out
+    assert "bits past the length are set" in out
     rc, out = ctl(shield, "block", "not-an-address")
     assert rc == 1
 

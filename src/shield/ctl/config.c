@@ -42,7 +42,10 @@ int shield_list_op(struct shield_state *st, const char *list,
 	struct prefix p;
 
 	if (prefix_parse(arg, &p) < 0) {
-		snprintf(err, errlen, "not a prefix: %s", arg);
+		snprintf(err, errlen, "not a prefix: %s%s", arg,
+			 prefix_host_bits(arg) ? " (bits past the length are "
+			 "set: the network is the address with them zero)" :
+			 "");
 		return -1;
 	}
 	if (list_apply(st, !strcmp(list, "allow"), &p, add) < 0) {

@@ -54,6 +54,24 @@ int prefix_parse(const char *s, struct prefix *p)
 			       p->family == 4 ? 4 : 16, (unsigned)len) ? 0 : -1;
 }
 
+int prefix_host_bits(const char *s)
+{
+	struct prefix p;
+	char addr[64];
+	const char *slash = strchr(s, '/');
+
+	if (!slash || (size_t)(slash - s) >= sizeof(addr) ||
+	    prefix_parse(s, &p) == 0)
+		return 0;
+	memcpy(addr, s, (size_t)(slash - s));
+	addr[slash - s] = '\0';
+	/* the address alone parses, and the length is a number in range */
+	if (prefix_parse(addr, &p) < 0)
+		return 0;
+	return strtol(slash + 1, NULL, 10) <= (p.family == 4 ? 32 : 128) &&
+	       slash[1] >= '0' && slash[1] <= '9';
+}
+
 void prefix_format(const struct prefix *p, char *out, size_t len)
 {
 	char a[INET6_ADDRSTRLEN];

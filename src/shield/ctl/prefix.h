@@ -18,6 +18,9 @@ struct prefix {
 /* "192.0.2.0/24", "2001:db8::/32", or an address (a host prefix);
  * bits past the length must be zero. 0, or -1. */
 int prefix_parse(const char *s, struct prefix *p);
+/* 1 when s fails prefix_parse only because bits past its length are set
+ * ("192.0.2.3/24"), for a message that says so. */
+int prefix_host_bits(const char *s);
 void prefix_format(const struct prefix *p, char *out, size_t len);
 /* 1 if the address (v4 in its first 4 bytes) is inside the prefix. */
 int prefix_contains(const struct prefix *p, int family, const uint8_t *addr);
