@@ -1,5 +1,6 @@
 /*
- * actions.c -- clamscan's --move, --copy and --remove, done by a helper
+ * actions.c -- clamscan's --move, --copy and --remove, and Vigil's
+ * --quarantine (qstore.c), done by a helper
  * process forked before `vigil scan` confines itself: the scanning process
  * can write nowhere (sandbox.c), and the helper never parses what it acts
  * on. The scan sends a path found infected over a socketpair; the helper
@@ -21,6 +22,7 @@
 #include <unistd.h>
 
 #include "actions.h"
+#include "qstore.h"
 
 /* Names tried in the target directory: NAME, NAME.001 ... NAME.999. */
 #define ACTIONS_MAX_SUFFIX 1000
@@ -29,9 +31,10 @@
 static struct {
 	enum action_kind kind;
 	const char *dir;
+	uint64_t cap;		/* the quarantine's size */
 	int fd;			/* the scan's end; -1: no helper */
 	pid_t pid;
-} act = { ACT_NONE, NULL, -1, 0 };
+} act = { ACT_NONE, NULL, 0, -1, 0 };
 
 /* A new file in act.dir named after path's last component: its
  * descriptor, the name in dest. */
@@ -74,12 +77,31 @@ static int copy_into(const char *path, int out)
 	return n < 0 || fsync(out) < 0 ? -1 : 0;
 }
 
+/* Into the quarantine (qstore.h): 0 and the line, or -1 and why not. */
+static int quarantine(const char *path, const char *name, char *line,
+		      size_t len)
+{
+	struct qstore_entry e;
+	char err[ACTIONS_MAX_PATH + 256];
+
+	if (qstore_put(act.dir, act.cap, path, name, &e, err,
+		       sizeof(err)) < 0) {
+		snprintf(line, len, "Can't quarantine file '%s': %s", path, err);
+		return -1;
+	}
+	snprintf(line, len, "%s: quarantined as %s", path, e.id);
+	return 0;
+}
+
 /* One action on path: 0 and the line to print, or -1 and the error. */
-static int act_on(const char *path, char *line, size_t len)
+static int act_on(const char *path, const char *name, char *line,
+		  size_t len)
 {
 	char dest[ACTIONS_MAX_PATH + 16];
 	int fd, rc;
 
+	if (act.kind == ACT_QUARANTINE)
+		return quarantine(path, name, line, len);
 	if (act.kind == ACT_REMOVE) {
 		rc = unlink(path);
 		if (rc == 0)
@@ -137,11 +159,12 @@ static int recv_msg(int fd, int32_t *status, char *text, size_t cap)
 
 static void helper(int fd)
 {
-	char path[ACTIONS_MAX_PATH], line[ACTIONS_MAX_PATH * 3];
+	char path[ACTIONS_MAX_PATH], name[256], line[ACTIONS_MAX_PATH * 3];
 	int32_t unused;
 
-	while (recv_msg(fd, &unused, path, sizeof(path)) == 0) {
-		int rc = act_on(path, line, sizeof(line));
+	while (recv_msg(fd, &unused, path, sizeof(path)) == 0 &&
+	       recv_msg(fd, &unused, name, sizeof(name)) == 0) {
+		int rc = act_on(path, name, line, sizeof(line));
 
 		if (send_msg(fd, rc, line) < 0)
 			break;
@@ -149,27 +172,31 @@ static void helper(int fd)
 	_exit(0);
 }
 
-int actions_start(enum action_kind kind, const char *dir)
+int actions_start(enum action_kind kind, const char *dir, uint64_t cap)
 {
 	struct stat st;
 	int sv[2];
 
 	act.kind = kind;
 	act.dir = dir;
+	act.cap = cap;
 	if (kind == ACT_NONE)
 		return 0;
-	if (kind != ACT_REMOVE && stat(dir, &st) < 0) {
+	if (kind == ACT_QUARANTINE && !dir)
+		act.dir = QSTORE_DEFAULT_DIR; /* made at its first use */
+	if ((kind == ACT_MOVE || kind == ACT_COPY) && stat(dir, &st) < 0) {
 		fprintf(stderr, "vigil: %s: %s\n", dir, strerror(errno));
 		return -1;
 	}
-	if (kind != ACT_REMOVE && !S_ISDIR(st.st_mode)) {
+	if ((kind == ACT_MOVE || kind == ACT_COPY) && !S_ISDIR(st.st_mode)) {
 		fprintf(stderr, "vigil: %s: not a directory\n", dir);
 		return -1;
 	}
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0 ||
 	    (act.pid = fork()) < 0) {
 		fprintf(stderr, "vigil: cannot start the helper for --move, "
-			"--copy or --remove: %s\n", strerror(errno));
+			"--copy, --remove or --quarantine: %s\n",
+			strerror(errno));
 		return -1;
 	}
 	if (act.pid == 0) {
@@ -181,13 +208,14 @@ int actions_start(enum action_kind kind, const char *dir)
 	return 0;
 }
 
-int actions_apply(const char *path, char *line, size_t len)
+int actions_apply(const char *path, const char *name, char *line,
+		  size_t len)
 {
 	int32_t status;
 
 	if (act.fd < 0)
 		return 1;
-	if (send_msg(act.fd, 0, path) < 0 ||
+	if (send_msg(act.fd, 0, path) < 0 || send_msg(act.fd, 0, name) < 0 ||
 	    recv_msg(act.fd, &status, line, len) < 0) {
 		snprintf(line, len, "the helper for --move, --copy or --remove "
 			 "is gone; '%s' left where it is", path);

@@ -7,13 +7,18 @@
 
 #include <stddef.h>
 
-enum action_kind { ACT_NONE, ACT_MOVE, ACT_COPY, ACT_REMOVE };
+#include <stdint.h>
 
-/* Starts the helper (before the scan confines itself): 0, or -1 said. */
-int actions_start(enum action_kind kind, const char *dir);
-/* Acts on a file found infected: 0 done, -1 failed, 1 nothing to do; the
- * line to print in line ("PATH: moved to 'DEST'", or the failure). */
-int actions_apply(const char *path, char *line, size_t len);
+enum action_kind { ACT_NONE, ACT_MOVE, ACT_COPY, ACT_REMOVE, ACT_QUARANTINE };
+
+/* Starts the helper (before the scan confines itself): 0, or -1 said.
+ * dir: where to move or copy, or the quarantine (qstore.h) with its cap
+ * in bytes. */
+int actions_start(enum action_kind kind, const char *dir, uint64_t cap);
+/* Acts on a file found infected as name: 0 done, -1 failed, 1 nothing to
+ * do; the line to print in line ("PATH: moved to 'DEST'", or why not). */
+int actions_apply(const char *path, const char *name, char *line,
+		  size_t len);
 void actions_stop(void);
 
 #endif

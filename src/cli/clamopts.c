@@ -12,6 +12,8 @@
 #include <unistd.h>
 
 #include "actions.h"
+#include "common/size.h"
+#include "qstore.h"
 #include "scan.h"
 
 int scan_add_regex(regex_t *r, size_t *n, const char *re)
@@ -45,8 +47,8 @@ static int yes(const char *arg)
 static int action(struct scanopts *o, int kind, const char *dir)
 {
 	if (o->action && o->action != kind) {
-		fprintf(stderr, "vigil: --move, --copy and --remove exclude "
-			"each other\n");
+		fprintf(stderr, "vigil: --move, --copy, --remove and "
+			"--quarantine exclude each other\n");
 		return -1;
 	}
 	o->action = kind;
@@ -77,6 +79,8 @@ static int valued(int ch, const char *arg, struct scanopts *o)
 		return 0;
 	case CLAMOPT_TEMPDIR:
 		return 0; /* nothing is written to a temporary file */
+	case CLAMOPT_QUARANTINE_MAX:
+		return size_parse(arg, UINT64_MAX, &o->quarantine_cap);
 	default:
 		return 1;
 	}
@@ -100,6 +104,10 @@ int clamopt_parse(int ch, const char *arg, struct scanopts *o)
 		return 0;
 	case CLAMOPT_LEAVE_TEMPS:
 		return yes(arg) < 0 ? -1 : 0;
+	case CLAMOPT_QUARANTINE: /* Vigil's: the encrypted store */
+		if (!o->quarantine_cap)
+			o->quarantine_cap = QSTORE_DEFAULT_CAP_BYTES;
+		return action(o, ACT_QUARANTINE, arg);
 	case CLAMOPT_BELL: o->bell = 1; return 0;
 	case CLAMOPT_STDOUT: /* what went to standard error goes to output */
 		return dup2(STDOUT_FILENO, STDERR_FILENO) < 0 ? -1 : 0;

@@ -43,6 +43,8 @@ int scan_confine(int require);
  * EXIT_CLEAN when only reading worked, else EXIT_ERROR. */
 int scan_sandbox_probe(const char *path);
 int cmd_db(int argc, char **argv);
+/* `vigil quarantine`: the store `vigil scan --quarantine` fills. */
+int cmd_quarantine(int argc, char **argv);
 /* `vigil yara`: yara's command line (cmd_yara.c); yara's exit status. */
 int cmd_yara(int argc, char **argv);
 

@@ -40,6 +40,10 @@ static void scan_usage(FILE *f)
 "      --move=DIR, --copy=DIR  move or copy each file found infected into\n"
 "                           DIR (a name taken gets .001 ...), as clamscan\n"
 "      --remove             remove each file found infected\n"
+"      --quarantine[=DIR]   take each file found infected into the\n"
+"                           encrypted quarantine (default\n"
+"                           /var/lib/vigil/quarantine; vigil quarantine\n"
+"                           --help); --quarantine-max=SIZE caps it (1G)\n"
 "  -o, --suppress-ok-results  no OK lines (as -i)\n"
 "      --bell               ring the terminal's bell at each detection\n"
 "      --stdout             errors and warnings to standard output too\n"
@@ -727,7 +731,7 @@ int cmd_scan(int argc, char **argv)
 	}
 	/* the helper that moves, copies or removes is never confined, and
 	 * never reads what it acts on as anything but bytes */
-	if (actions_start(c.o.action, c.o.action_dir) < 0 ||
+	if (actions_start(c.o.action, c.o.action_dir, c.o.quarantine_cap) < 0 ||
 	    scan_confine(cl.require_sandbox) < 0) { /* the log is open */
 		actions_stop();
 		vigil_engine_free(c.engine);

@@ -40,6 +40,10 @@ static void usage(FILE *f)
 		"directory, with\n"
 		"                             yara's options and output "
 		"(vigil yara --help)\n"
+		"  quarantine list|show|restore|delete|purge\n"
+		"                             what scan --quarantine took "
+		"(vigil quarantine\n"
+		"                             --help)\n"
 		"  version                    show versions\n"
 		"\n"
 		"Exit status of scan: 0 clean, 1 something found, 2 error.\n");
@@ -81,6 +85,8 @@ int main(int argc, char **argv)
 		return cmd_db(argc - 1, argv + 1);
 	if (!strcmp(cmd, "yara"))
 		return cmd_yara(argc - 1, argv + 1);
+	if (!strcmp(cmd, "quarantine"))
+		return cmd_quarantine(argc - 1, argv + 1);
 	if (!strcmp(cmd, "update"))
 		return run_update(argv + 1);
 	if (!strcmp(cmd, "version") || !strcmp(cmd, "--version") ||

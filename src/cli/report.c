@@ -141,7 +141,8 @@ static void act(struct scanctx *c, const char *path,
 	int rc;
 
 	if (r->verdict != VIGIL_VERDICT_FOUND || !strcmp(path, STDIN_PATH) ||
-	    (rc = actions_apply(path, line, sizeof(line))) > 0)
+	    (rc = actions_apply(path, r->name ? r->name : "", line,
+				sizeof(line))) > 0)
 		return;
 	if (rc < 0) {
 		c->st.errors++;

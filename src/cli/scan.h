@@ -46,7 +46,8 @@ struct scanopts {
 	size_t ninclude, ninclude_dir;
 	const char *file_list;		/* -f: paths, one a line */
 	int action;			/* enum action_kind */
-	const char *action_dir;		/* --move, --copy */
+	const char *action_dir;		/* --move, --copy, --quarantine */
+	uint64_t quarantine_cap;	/* --quarantine-max, bytes */
 	unsigned scan_flags;	/* VIGIL_SCAN_* */
 	uint64_t max_filesize, max_scansize;
 	uint32_t max_files, max_depth, max_seconds, max_ratio;
@@ -88,7 +89,8 @@ enum {
 	CLAMOPT_FIRST = 1000, CLAMOPT_MOVE, CLAMOPT_COPY, CLAMOPT_REMOVE,
 	CLAMOPT_BELL, CLAMOPT_STDOUT, CLAMOPT_CROSS_FS, CLAMOPT_DIR_DEPTH,
 	CLAMOPT_INCLUDE, CLAMOPT_INCLUDE_DIR, CLAMOPT_TEMPDIR,
-	CLAMOPT_LEAVE_TEMPS, CLAMOPT_DEBUG,
+	CLAMOPT_LEAVE_TEMPS, CLAMOPT_DEBUG, CLAMOPT_QUARANTINE,
+	CLAMOPT_QUARANTINE_MAX,
 };
 #define CLAMOPT_LONG \
 	{ "move", required_argument, NULL, CLAMOPT_MOVE }, \
@@ -103,6 +105,9 @@ enum {
 	{ "tempdir", required_argument, NULL, CLAMOPT_TEMPDIR }, \
 	{ "leave-temps", optional_argument, NULL, CLAMOPT_LEAVE_TEMPS }, \
 	{ "debug", no_argument, NULL, CLAMOPT_DEBUG }, \
+	{ "quarantine", optional_argument, NULL, CLAMOPT_QUARANTINE }, \
+	{ "quarantine-max", required_argument, NULL, \
+	  CLAMOPT_QUARANTINE_MAX }, \
 	{ "file-list", required_argument, NULL, 'f' }, \
 	{ "suppress-ok-results", no_argument, NULL, 'o' }, \
 	{ "version", no_argument, NULL, 'V' }
