@@ -57,10 +57,7 @@ static void show(const struct qstore_entry *e, int json, int brief)
 	char t[32];
 
 	if (json) {
-		json_t *o = entry_json(e);
-
-		jsonw_print(stdout, o);
-		json_decref(o);
+		jsonw_print(stdout, entry_json(e)); /* takes it */
 		return;
 	}
 	when(e->quarantined, t);

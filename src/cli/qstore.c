@@ -269,7 +269,8 @@ int qstore_list(const char *dir, struct qstore_entry **out, size_t *n,
 	free(ents);
 	if (k && !*out)
 		return fail(err, errlen, dir, NULL);
-	qsort(*out, *n, sizeof(**out), older);
+	if (*n)
+		qsort(*out, *n, sizeof(**out), older);
 	return 0;
 }
 
