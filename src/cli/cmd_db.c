@@ -174,6 +174,8 @@ static void info_json(const char *path, const struct vigil_db_info *i)
 	jsonw_set(o, "allow", json_integer((json_int_t)i->allow));
 	jsonw_set(o, "ignore", json_integer((json_int_t)i->ignore));
 	jsonw_set(o, "yara_files", json_integer((json_int_t)i->yara_files));
+	jsonw_set(o, "builder", jsonw_string(i->builder));
+	jsonw_set(o, "sources", jsonw_string(i->sources));
 	if (jsonw_print(stdout, o) < 0)
 		fprintf(stderr, "vigil: cannot write the JSON\n");
 }

@@ -9,10 +9,14 @@ import subprocess
 import time
 
 import pytest
+from jsonschema import Draft202012Validator
 
 from conftest import BUILD
 
 SHIELD = os.path.join(BUILD, "src", "shield", "vigil-shield")
+with open(os.path.join(os.path.dirname(__file__), "..", "..", "docs",
+                       "schema", "shield-status.schema.json")) as _f:
+    STATUS_SCHEMA = Draft202012Validator(json.load(_f))
 NS_C, NS_V = "vigiltest-c", "vigiltest-v"
 
 
@@ -101,9 +105,14 @@ def ping():
 
 
 def status(sock):
+    """The status, checked against docs/schema/shield-status.schema.json
+    each time a test asks for it."""
     rc, out = ctl(sock, "status", "--json")
     assert rc == 0, out
-    return json.loads(out)
+    doc = json.loads(out)
+    errors = [e.message for e in STATUS_SCHEMA.iter_errors(doc)]
+    assert not errors, (doc, errors)
+    return doc
 
 
 def test_block_and_unblock(shield):
