@@ -214,6 +214,11 @@ def test_dist_config_and_metrics(tmp_path):
                  'outcome="passed"}'
         assert int(lines[passed]) > 0
         assert lines["vigil_shield_attacks_active"] == "0"
+        helps = {l.split()[2] for l in body.splitlines()
+                 if l.startswith("# HELP ")}
+        types = {l.split()[2] for l in body.splitlines()
+                 if l.startswith("# TYPE ")}
+        assert types and types == helps  # every metric says what it is
         rc, out = ctl(sock, "metrics")
         assert rc == 0 and passed in out
         rc, out = ctl(sock, "rules")

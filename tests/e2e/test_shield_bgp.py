@@ -200,8 +200,10 @@ def test_flowspec_and_rtbh_reach_the_upstream_and_are_withdrawn(tmp_path):
             assert [a["action"] for a in att["actions"]] == [
                 "local-rule", "flowspec", "rtbh", "withdrawn"]
             st = json.loads(ctl(sock, "status", "--json")[1])
+            # routes both: a FlowSpec route and a blackhole, each
+            # announced and each withdrawn
             assert st["upstream"]["announced"] == 2
-            assert st["upstream"]["withdrawn"] == 1
+            assert st["upstream"]["withdrawn"] == 2
             assert st["upstream"]["error"] == ""
     finally:
         up.stop()

@@ -273,17 +273,28 @@ void shield_metrics(struct shield_state *st, FILE *out)
 			i, (unsigned long long)rule_hits(st, i).packets);
 	for (i = 0; i < st->det.nattacks; i++)
 		active += st->det.attacks[i].active ? 1 : 0;
-	fprintf(out, "# TYPE vigil_shield_attacks_active gauge\n"
+	fprintf(out, "# HELP vigil_shield_attacks_active Attacks in progress.\n"
+		"# TYPE vigil_shield_attacks_active gauge\n"
 		"vigil_shield_attacks_active %u\n"
+		"# HELP vigil_shield_attacks_total Attacks detected.\n"
 		"# TYPE vigil_shield_attacks_total counter\n"
 		"vigil_shield_attacks_total %u\n"
+		"# HELP vigil_shield_rules Rules in force (attacks' and rule "
+		"sets').\n"
 		"# TYPE vigil_shield_rules gauge\nvigil_shield_rules %u\n"
+		"# HELP vigil_shield_samples_total Packet headers sampled.\n"
 		"# TYPE vigil_shield_samples_total counter\n"
 		"vigil_shield_samples_total %llu\n"
+		"# HELP vigil_shield_upstream_announcements_total FlowSpec and "
+		"blackhole routes announced.\n"
 		"# TYPE vigil_shield_upstream_announcements_total counter\n"
 		"vigil_shield_upstream_announcements_total %llu\n"
+		"# HELP vigil_shield_upstream_withdrawals_total Routes "
+		"withdrawn.\n"
 		"# TYPE vigil_shield_upstream_withdrawals_total counter\n"
 		"vigil_shield_upstream_withdrawals_total %llu\n"
+		"# HELP vigil_shield_bird_errors_total BIRD commands that "
+		"failed.\n"
 		"# TYPE vigil_shield_bird_errors_total counter\n"
 		"vigil_shield_bird_errors_total %llu\n", active,
 		st->det.next_id - 1, m->nrules,

@@ -230,8 +230,14 @@ static void record_upstream(struct mitigator *m, struct detector *d,
 		}
 		if (!a->active && (a->t_flowspec || a->t_rtbh) &&
 		    !a->t_withdrawn) {
+			unsigned n = !!a->t_flowspec + !!a->t_rtbh;
+
 			a->t_withdrawn = now;
-			m->withdrawn++;
+			m->withdrawn += n; /* routes, as announcements count */
+			printf("vigil-shield: attack %u over: %u upstream "
+			       "route%s withdrawn\n", a->id, n,
+			       n == 1 ? "" : "s");
+			fflush(stdout);
 		}
 	}
 }
