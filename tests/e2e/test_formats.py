@@ -320,5 +320,22 @@ def test_zstd_container_type(tmp_path, vigil):
     r = vigil("scan", "--no-summary", "-d", db, tmp_path / "plain.zst",
               tmp_path / "skip.zst", tmp_path / "plain.gz")
     found = r.found()
-    assert set(found) == {str(tmp_path / "plain.zst") + "//data",
-                          str(tmp_path / "skip.zst") + "//data"}
+    # no stored name: named after the file, as tools name what they unpack
+    assert set(found) == {str(tmp_path / "plain.zst") + "//plain",
+                          str(tmp_path / "skip.zst") + "//skip"}
+
+
+def test_stream_layers_are_named_after_the_file(tmp_path, vigil):
+    """A gzip, bzip2, xz or zstd stream without a stored name holds what
+    its file name says: x.tar.gz and x.tgz hold x.tar, x.gz holds x; one
+    whose name says nothing holds "data"."""
+    db = tmp_path / "p.ndb"
+    db.write_text("Payload.Mark:0:*:%s\n" % PAYLOAD[1:21].hex())
+    cases = {"a.tar.gz": "a.tar", "b.tgz": "b.tar", "c.gz": "c",
+             "d.TGZ": "d.tar", "e.bin": "data"}
+    for name in cases:
+        (tmp_path / name).write_bytes(fg.gz(PAYLOAD))
+    r = vigil("scan", "--no-summary", "-d", db,
+              *[tmp_path / n for n in cases])
+    assert set(r.found()) == {"%s//%s" % (tmp_path / n, inner)
+                              for n, inner in cases.items()}

@@ -282,6 +282,21 @@ static void path_pop(struct vigil_scanner *s, size_t old)
 	vbuf_append_u8(&s->w.path, 0);
 }
 
+void fmt_own_name(const struct fmt_ctx *c, char *out, size_t len)
+{
+	const struct vigil_scanner *s = c->s;
+	const char *p = s->name ? s->name : "", *q;
+
+	if (s->w.path.len > 1) { /* a contained object: its member name */
+		p = (const char *)s->w.path.data;
+		while ((q = strstr(p, "//")))
+			p = q + 2;
+	} else if ((q = strrchr(p, '/'))) {
+		p = q + 1;
+	}
+	snprintf(out, len, "%s", p);
+}
+
 /* The type of the object's immediate container (CLT_NONE at the top). */
 static int container_of(const struct vigil_scanner *s)
 {

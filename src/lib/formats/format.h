@@ -86,6 +86,9 @@ const struct magic_hits *fmt_hits(const struct fmt_ctx *c);
  */
 int fmt_child(struct fmt_ctx *c, const char *name, const uint8_t *buf,
 	      size_t len);
+/* The name of the object being extracted: its member name in its
+ * container, or the file's own (its last component); "" when unknown. */
+void fmt_own_name(const struct fmt_ctx *c, char *out, size_t len);
 /*
  * Extracts entries 0 .. n-1 of a container whose entries can be read in
  * any order (a zip's, by its central directory) with each(c, arg, i),

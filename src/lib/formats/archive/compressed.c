@@ -6,7 +6,9 @@
  * fmt_max_child() bytes. The output is one object, named after the gzip
  * header's file name when there is one.
  */
+#include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "formats/archive/streams.h"
 #include "formats/codec/fastinflate.h"
@@ -42,6 +44,33 @@ int compressed_probe(const uint8_t *buf, size_t len, int type)
 	return type == VIGIL_TYPE_COMPRESSED && codec_of(buf, len) != C_NONE;
 }
 
+/* A stream with no stored name is named after its container, as tools
+ * name what they unpack: x.tar.gz and x.tgz hold x.tar, x.gz holds x;
+ * otherwise "data". */
+static void layer_name(const struct fmt_ctx *c, char *name, size_t len)
+{
+	static const char *const ext[][2] = {
+		{ ".tgz", ".tar" }, { ".taz", ".tar" }, { ".tbz2", ".tar" },
+		{ ".tbz", ".tar" }, { ".txz", ".tar" }, { ".tzst", ".tar" },
+		{ ".gz", "" }, { ".bz2", "" }, { ".xz", "" }, { ".zst", "" },
+		{ ".z", "" }, { ".lzma", "" },
+	};
+	char own[GZ_NAME_BYTES];
+	size_t n, k, i;
+
+	fmt_own_name(c, own, sizeof(own));
+	n = strlen(own);
+	for (i = 0; i < sizeof(ext) / sizeof(*ext); i++) {
+		k = strlen(ext[i][0]);
+		if (n > k && !strcasecmp(own + n - k, ext[i][0])) {
+			snprintf(name, len, "%.*s%s", (int)(n - k), own,
+				 ext[i][1]);
+			return;
+		}
+	}
+	snprintf(name, len, "data");
+}
+
 /* guess: found inside another object, perhaps not a stream at all; quiet
  * when nothing decodes, and what decodes is a contained object. */
 static int extract(struct fmt_ctx *c, const uint8_t *buf, size_t len,
@@ -70,17 +99,19 @@ static int extract(struct fmt_ctx *c, const uint8_t *buf, size_t len,
 	default:
 		stream_unzstd(&o, buf, len);
 	}
+	if (!*name)
+		layer_name(c, name, sizeof(name));
 	if (o.nomem)
 		rc = VIGIL_ENOMEM;
 	else if (o.stop && o.b.len > o.max)
-		rc = fmt_too_big(c, *name ? name : "data");
+		rc = fmt_too_big(c, name);
 	else if (o.stop)
 		rc = 0; /* the ratio or time guard has reported why */
 	else if (o.err && !(guess && !o.b.len))
 		fmt_warn(c, "%s (%zu bytes recovered)", o.err, o.b.len);
 	if (!rc && !o.stop && o.b.len)
-		rc = (guess ? fmt_child : fmt_layer)(c, *name ? name : "data",
-						     o.b.data, o.b.len);
+		rc = (guess ? fmt_child : fmt_layer)(c, name, o.b.data,
+						     o.b.len);
 	vbuf_free(&o.b);
 	return rc;
 }
