@@ -36,9 +36,10 @@ def build_all(src, out):
         with zipfile.ZipFile(p, "w", method) as z:
             z.write(src / "payload.bin", "dir/payload.bin")
         made[p.name] = "dir/payload.bin"
-    # a compressed stream is one object, named from the gzip header
+    # a compressed stream is one object, named from the gzip header, or
+    # after its file (x.tar.bz2 holds x.tar)
     for mode, ext, inner in (("w", "tar", ""), ("w:gz", "tar.gz", "p.tar//"),
-                             ("w:bz2", "tar.bz2", "data//"), ("w:xz", "tar.xz", "data//")):
+                             ("w:bz2", "tar.bz2", "p.tar//"), ("w:xz", "tar.xz", "p.tar//")):
         p = out / ("p." + ext)
         with tarfile.open(p, mode) as t:
             t.add(src / "payload.bin", "payload.bin")
@@ -131,7 +132,7 @@ def test_nested_path(tmp_path, vigil):
     mail = tmp_path / "outer.tgz"
     mail.write_bytes(tgz.getvalue())
     r = vigil("scan", "--no-summary", "-d", tmp_path / "p.ndb", mail)
-    inner = "data//invoice.zip//invoice/payload.exe"
+    inner = "outer.tar//invoice.zip//invoice/payload.exe"
     assert r.out.strip() == "%s//%s: Payload.Body FOUND" % (mail, inner)
     r = vigil("scan", "--json", "--no-summary", "-d", tmp_path / "p.ndb", mail)
     import json
