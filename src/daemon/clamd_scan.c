@@ -20,6 +20,7 @@
 #include "common/reader.h"
 #include "log.h"
 #include "svc.h"
+#include "virusevent.h"
 
 struct scanjob {
 	struct pool_job pj;
@@ -65,6 +66,7 @@ static void report_found(struct request *rq, struct scanjob *sj,
 	for (i = 0; i < r->ndetections && name < r->text + r->text_len; i++) {
 		path = name + strlen(name) + 1;
 		clamd_reply(rq, "%s: %s FOUND", sj->label, name);
+		virus_event(rq->c->svc->conf->virus_event, sj->label, name);
 		vlog(LOG_NOTICE, "%s(%s): %s FOUND%s%s", sj->label,
 		     rq->c->peer, name, *path ? " in " : "", path);
 		if (rq->cmd != CMD_ALLMATCHSCAN)

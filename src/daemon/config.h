@@ -92,6 +92,7 @@ struct vconf {
 	unsigned icap_preview_bytes;	/* ICAPPreview */
 	unsigned metrics_port;		/* MetricsPort; 0: off */
 	char *metrics_addr;		/* MetricsAddr */
+	char *virus_event;		/* VirusEvent: run at each detection */
 	/* process and logging */
 	char *user;			/* User: switched to after binding */
 	int allow_supplementary_groups;	/* AllowSupplementaryGroups */

@@ -17,6 +17,7 @@
 #include "icap.h"
 #include "log.h"
 #include "svc.h"
+#include "virusevent.h"
 
 /* Body bytes after which an answer that may not be 204 begins. */
 #define ICAP_COMMIT_BYTES (32u << 10)
@@ -280,6 +281,7 @@ static void scanned(struct pool_job *j, const struct wire_result *r,
 		const char *name = r->ndetections ? r->text : WIRE_UNNAMED;
 
 		vlog(LOG_NOTICE, "icap(%s): %s FOUND", c->peer, name);
+		virus_event(c->svc->conf->virus_event, "icap", name);
 		block(c, name);
 	} else {
 		unchanged(c, st->in_preview);

@@ -29,6 +29,7 @@
 #include "proto.h"
 #include "server.h"
 #include "startcheck.h"
+#include "virusevent.h"
 
 /* How often deadlines are checked, in milliseconds. */
 #define TICK_MS 200
@@ -494,7 +495,7 @@ static void on_other_child(void *ctx, pid_t pid, int status)
 {
 	struct server *s = ctx;
 
-	if (pid != s->compiler)
+	if (virus_event_reaped(pid, status) || pid != s->compiler)
 		return;
 	s->compiler = 0;
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)

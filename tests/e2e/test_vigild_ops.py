@@ -217,3 +217,39 @@ def test_tcp_shutdown_when_allowed_and_socket_group(tmp_path):
         assert d.proc.wait(30) == 0
     finally:
         d.stop()
+
+
+def test_virus_event(tmp_path):
+    """clamd's VirusEvent: run for each detection, %v the name, the file's
+    name only in CLAM_VIRUSEVENT_FILENAME (%f is not replaced: a name in a
+    shell command line would be an injection)."""
+    out = tmp_path / "events"
+    script = tmp_path / "event.sh"
+    script.write_text('#!/bin/sh\nprintf "%%s|%%s|%%s|%%s\\n" "$1" "$2" '
+                      '"$CLAM_VIRUSEVENT_FILENAME" '
+                      '"$CLAM_VIRUSEVENT_VIRUSNAME" >> %s\n' % out)
+    os.chmod(script, 0o755)
+    db = make_db(str(tmp_path / "db"))
+    d = Vigild(str(tmp_path), db, "VirusEvent %s %%v %%f\n" % script)
+    try:
+        sample = tmp_path / "x;touch pwned.com"
+        sample.write_bytes(EICAR)
+        assert d.ask(("zSCAN %s\0" % sample).encode()).endswith(
+            b"Eicar-Signature FOUND\0")
+        assert d.ask(instream(EICAR)) == b"stream: Eicar-Signature FOUND\0"
+        assert d.ask(instream(b"clean")) == b"stream: OK\0"
+
+        def lines():
+            return out.read_text().splitlines() if out.exists() else []
+        end = time.time() + 20
+        while time.time() < end and len(lines()) < 2:
+            time.sleep(0.05)
+        got = sorted(lines())
+        assert got == sorted([
+            "Eicar-Signature|see-CLAM_VIRUSEVENT_FILENAME|%s|Eicar-Signature"
+            % sample,
+            "Eicar-Signature|see-CLAM_VIRUSEVENT_FILENAME|stream|"
+            "Eicar-Signature"]), got
+        assert not (tmp_path / "pwned.com").exists()
+    finally:
+        d.stop()
