@@ -15,7 +15,8 @@ libclang-rt-14-dev llvm xxd zip p7zip-full cpio binutils genisoimage zstd \
 xz-utils bzip2 lzip lz4 ncompress sharutils gcab arj libarchive-tools clamav-daemon clamdscan \
 python3-pyclamd c-icap squid curl clamav-milter miltertest nginx-light \
 xdp-tools bird2 netsniff-ng hping3 libloc-database openssl osslsigncode python3-pil \
-yara libclamav-client-perl nodejs haproxy python3-jsonschema zsh"
+yara libclamav-client-perl nodejs haproxy python3-jsonschema zsh \
+debhelper lintian dpkg-dev fakeroot"
 
 BENCH="clamav-daemon clamdscan"
 
