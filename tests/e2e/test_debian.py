@@ -122,10 +122,10 @@ def serve_from_an_update(tmp_path):
         with open(src, "w") as f:
             f.write(EICAR_NDB)
         vdb = os.path.join(work, "e.vdb")
-        assert sh("vigil", "db", "compile", src, "-o", vdb).returncode == 0
+        assert sh("/usr/bin/vigil", "db", "compile", src, "-o", vdb).returncode == 0
         repo, keys = os.path.join(work, "repo"), os.path.join(work, "keys")
-        assert sh("vigil-repo", "init", repo, "--keys", keys).returncode == 0
-        res = sh("vigil-repo", "publish", repo, vdb, "--keys", keys)
+        assert sh("/usr/bin/vigil-repo", "init", repo, "--keys", keys).returncode == 0
+        res = sh("/usr/bin/vigil-repo", "publish", repo, vdb, "--keys", keys)
         assert res.returncode == 0, res.stderr
         shutil.copy(os.path.join(repo, "v1", "root", "1.root"),
                     "/etc/vigil/root.trust")
