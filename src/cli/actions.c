@@ -4,7 +4,11 @@
  * process forked before `vigil scan` confines itself: the scanning process
  * can write nowhere (sandbox.c), and the helper never parses what it acts
  * on. The scan sends a path found infected over a socketpair; the helper
- * answers with the line to print. A name taken in the target directory
+ * answers with the line to print. The helper trusts the scanning process
+ * no more than the files it reads: it acts only on paths under what the
+ * command line named (its paths, or the lines of --file-list, read here
+ * before the scan starts), so that a scanner taken over by a hostile file
+ * cannot have anything else removed or moved. A name taken in the target directory
  * gets .001 to .999 appended, the file made with O_EXCL (no overwrite);
  * across file systems a move is a copy, then the original's removal.
  */
@@ -27,6 +31,11 @@
 /* Names tried in the target directory: NAME, NAME.001 ... NAME.999. */
 #define ACTIONS_MAX_SUFFIX 1000
 #define ACTIONS_MAX_PATH 4096
+/* Paths named on the command line (or in --file-list) acted under. */
+#define ACTIONS_MAX_ROOTS 4096
+
+static char *roots[ACTIONS_MAX_ROOTS];
+static size_t nroots;
 
 static struct {
 	enum action_kind kind;
@@ -93,6 +102,40 @@ static int quarantine(const char *path, const char *name, char *line,
 	return 0;
 }
 
+/* path's real place: its directory resolved, its last name kept (a link
+ * is acted on as a link). */
+static int real_place(const char *path, char *out, size_t len)
+{
+	char copy[ACTIONS_MAX_PATH], copy2[ACTIONS_MAX_PATH], *dir;
+
+	snprintf(copy, sizeof(copy), "%s", path);
+	snprintf(copy2, sizeof(copy2), "%s", path);
+	if (!(dir = realpath(dirname(copy), NULL)))
+		return -1;
+	snprintf(out, len, "%s/%s", strcmp(dir, "/") ? dir : "",
+		 basename(copy2));
+	free(dir);
+	return 0;
+}
+
+/* Whether path lies under (or is) one of the roots. */
+static int allowed(const char *path)
+{
+	char place[ACTIONS_MAX_PATH * 2];
+	size_t i, n;
+
+	if (real_place(path, place, sizeof(place)) < 0)
+		return 0;
+	for (i = 0; i < nroots; i++) {
+		n = strlen(roots[i]);
+		if (!strncmp(place, roots[i], n) &&
+		    (place[n] == '\0' || place[n] == '/' ||
+		     !strcmp(roots[i], "/")))
+			return 1;
+	}
+	return 0;
+}
+
 /* One action on path: 0 and the line to print, or -1 and the error. */
 static int act_on(const char *path, const char *name, char *line,
 		  size_t len)
@@ -100,6 +143,11 @@ static int act_on(const char *path, const char *name, char *line,
 	char dest[ACTIONS_MAX_PATH + 16];
 	int fd, rc;
 
+	if (!allowed(path)) {
+		snprintf(line, len, "'%s' is not under a path the command line "
+			 "named: left where it is", path);
+		return -1;
+	}
 	if (act.kind == ACT_QUARANTINE)
 		return quarantine(path, name, line, len);
 	if (act.kind == ACT_REMOVE) {
@@ -172,7 +220,50 @@ static void helper(int fd)
 	_exit(0);
 }
 
-int actions_start(enum action_kind kind, const char *dir, uint64_t cap)
+/* A path named: where it leads, and where it is (a link named is acted
+ * on as the walk names what is under it, or as itself). */
+static void add_root(const char *path)
+{
+	char place[ACTIONS_MAX_PATH * 2], *real = realpath(path, NULL);
+
+	if (real && nroots < ACTIONS_MAX_ROOTS)
+		roots[nroots++] = real;
+	else
+		free(real);
+	if (real_place(path, place, sizeof(place)) == 0 &&
+	    nroots < ACTIONS_MAX_ROOTS && (roots[nroots] = strdup(place)))
+		nroots++;
+}
+
+/* The paths acted under: those named, the lines of the file list, or
+ * the current directory when there are none (as the scan walks). */
+static void read_roots(char *const *paths, size_t npaths,
+		       const char *file_list)
+{
+	char *line = NULL;
+	size_t cap = 0, i;
+	ssize_t n;
+	FILE *f;
+
+	for (i = 0; i < npaths; i++)
+		if (strcmp(paths[i], "-"))
+			add_root(paths[i]);
+	if (file_list && (f = fopen(file_list, "re"))) {
+		while ((n = getline(&line, &cap, f)) > 0) {
+			while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+				line[--n] = '\0';
+			if (n)
+				add_root(line);
+		}
+		free(line);
+		fclose(f);
+	}
+	if (!npaths && !file_list)
+		add_root(".");
+}
+
+int actions_start(enum action_kind kind, const char *dir, uint64_t cap,
+		  char *const *paths, size_t npaths, const char *file_list)
 {
 	struct stat st;
 	int sv[2];
@@ -201,6 +292,7 @@ int actions_start(enum action_kind kind, const char *dir, uint64_t cap)
 	}
 	if (act.pid == 0) {
 		close(sv[0]);
+		read_roots(paths, npaths, file_list);
 		helper(sv[1]);
 	}
 	close(sv[1]);

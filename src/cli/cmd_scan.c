@@ -731,7 +731,9 @@ int cmd_scan(int argc, char **argv)
 	}
 	/* the helper that moves, copies or removes is never confined, and
 	 * never reads what it acts on as anything but bytes */
-	if (actions_start(c.o.action, c.o.action_dir, c.o.quarantine_cap) < 0 ||
+	if (actions_start(c.o.action, c.o.action_dir, c.o.quarantine_cap,
+			  argv + first, (size_t)(argc - first),
+			  c.o.file_list) < 0 ||
 	    scan_confine(cl.require_sandbox) < 0) { /* the log is open */
 		actions_stop();
 		vigil_engine_free(c.engine);

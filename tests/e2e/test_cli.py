@@ -466,3 +466,27 @@ def test_db_errors_say_what_is_wrong(tmp_path, vigil):
     assert r.rc == 2 and "truncated" in r.err, r.err
     r = vigil("db", "info", src)
     assert r.rc == 2 and "not a compiled database" in r.err, r.err
+
+
+def test_actions_only_under_the_paths_named(tmp_path, vigil):
+    """The helper that removes, moves or quarantines trusts the scanning
+    process no more than the files it reads: a path outside what the
+    command line named (as a scanner taken over would ask for) is left."""
+    d, q = _infected_tree(tmp_path)
+    db = tmp_path / "e.ndb"
+    db.write_text("Eicar:0:*:%s\n" % EICAR.hex())
+    outside = tmp_path / "outside.txt"
+    outside.write_text("precious\n")
+    for arg in ("--remove", "--move=%s" % q,
+                "--quarantine=%s" % (tmp_path / "store")):
+        r = vigil("scan", "--no-summary", "-d", db, arg, d / "a.com",
+                  env={"VIGIL_TEST_ACTION_PATH": str(outside)})
+        assert r.rc == 1 and "not under a path the command line named" in \
+            r.err, (arg, r.err)
+        assert outside.read_text() == "precious\n"
+    # a link named inside the tree is acted on as a link
+    lst = tmp_path / "list"
+    lst.write_text("%s\n" % (d / "sub"))
+    r = vigil("scan", "--no-summary", "-d", db, "--remove", "-f", lst)
+    assert r.rc == 1 and "b.com: Removed." in r.out, r.err
+    assert not (d / "sub" / "b.com").exists() and (d / "a.com").exists()
