@@ -232,6 +232,7 @@ static void scan_path(struct request *rq)
 	if (rq->path[0] != '/')
 		return path_failure(rq, ENOENT); /* clamd wants a full path */
 	/* with the client's rights as well as the daemon's */
+	peer_groups(&rq->c->cred);
 	fd = peer_open(&rq->c->cred, rq->path);
 	if (fd < 0)
 		return path_failure(rq, errno);

@@ -16,13 +16,34 @@
 
 #include "peerperm.h"
 
-/* The "Groups:" line of /proc/PID/status. */
-static void peer_groups(struct peer *p, pid_t pid)
+/* SO_PEERGROUPS: the groups as the socket's peer had them when it
+ * connected (no race with a pid reused since): 0, or -1. */
+static int socket_groups(struct peer *p)
+{
+	gid_t g[PEER_MAX_GROUPS];
+	socklen_t len = sizeof(g);
+
+	if (p->sock < 0 ||
+	    getsockopt(p->sock, SOL_SOCKET, SO_PEERGROUPS, g, &len) < 0)
+		return -1;
+	p->ngroups = len / sizeof(g[0]);
+	memcpy(p->groups, g, p->ngroups * sizeof(g[0]));
+	return 0;
+}
+
+/* The groups (SO_PEERGROUPS; where the kernel lacks it, the "Groups:"
+ * line of /proc/PID/status, more are left out: refusing). */
+void peer_groups(struct peer *p)
 {
 	char path[64], line[1024];
 	FILE *f;
 
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	if (!p->known || p->groups_read)
+		return;
+	p->groups_read = 1;
+	if (socket_groups(p) == 0)
+		return;
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)p->pid);
 	if (!(f = fopen(path, "re")))
 		return;
 	while (fgets(line, sizeof(line), f)) {
@@ -49,12 +70,14 @@ void peer_load(struct peer *p, int sock)
 	socklen_t len = sizeof(cr);
 
 	memset(p, 0, sizeof(*p));
+	p->sock = -1;
 	if (getsockopt(sock, SOL_SOCKET, SO_PEERCRED, &cr, &len) < 0 ||
 	    len != sizeof(cr))
 		return;
 	p->uid = cr.uid;
 	p->gid = cr.gid;
-	peer_groups(p, cr.pid);
+	p->pid = cr.pid;
+	p->sock = sock;
 	p->known = 1;
 }
 

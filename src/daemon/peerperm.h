@@ -1,6 +1,6 @@
 /*
  * peerperm.h -- the rights of a client on the local socket (SO_PEERCRED,
- * its groups from /proc), checked before vigild opens a path the client
+ * its groups by SO_PEERGROUPS), checked before vigild opens a path the client
  * named: a client may have scanned only what it could read itself. The
  * mode bits decide (owner, group, other); ACL entries are not read, so an
  * ACL that grants more is refused and one that takes a right away from a
@@ -19,12 +19,19 @@ struct peer {
 	int known;		/* 0: no credentials (TCP): the daemon's rights */
 	uid_t uid;
 	gid_t gid;
+	pid_t pid;
+	int sock;		/* the connection (SO_PEERGROUPS) */
+	int groups_read;	/* groups taken from /proc (peer_groups) */
 	unsigned ngroups;
 	gid_t groups[PEER_MAX_GROUPS];
 };
 
-/* Fills p for a unix socket's client; p->known stays 0 if it cannot. */
+/* Fills p for a unix socket's client (SO_PEERCRED: cheap, at accept);
+ * p->known stays 0 if it cannot. */
 void peer_load(struct peer *p, int sock);
+/* Reads the client's other groups, once, before its rights are checked
+ * (a path command: streams never need them). */
+void peer_groups(struct peer *p);
 
 /* Whether the checks apply: a client known, neither root nor the daemon's
  * own user (for those the kernel's checks on open are the same). */

@@ -2,6 +2,7 @@
 only what it could read itself (its credentials from the socket); with
 User set, vigild started as root becomes that user after binding, as
 clamd does, so what the user cannot read is refused to everyone."""
+import grp
 import os
 import pwd
 import shutil
@@ -53,10 +54,10 @@ def tree():
     shutil.rmtree(d, ignore_errors=True)
 
 
-def as_user(user, sock, command):
+def as_user(user, sock, command, groups=None):
     res = subprocess.run([sys.executable, "-c", CLIENT, sock, command],
-                         user=user, capture_output=True, text=True,
-                         timeout=60)
+                         user=user, extra_groups=groups,
+                         capture_output=True, text=True, timeout=60)
     assert res.returncode == 0, res.stderr
     return res.stdout.rstrip("\0")
 
@@ -94,6 +95,16 @@ def test_a_client_scans_only_what_it_can_read(tree):
         assert pub + ": Eicar-Signature FOUND" in out
         assert priv + ": Permission denied. ERROR" in out
         assert "inside.com" not in out
+        # a group the client is in (a supplementary one) counts
+        grouped = os.path.join(tree["root"], "data", "grouped.com")
+        with open(grouped, "wb") as f:
+            f.write(EICAR)
+        os.chown(grouped, 0, grp.getgrnam("adm").gr_gid)
+        os.chmod(grouped, 0o640)
+        assert as_user("nobody", sock, "zSCAN " + grouped, ["adm"]) == \
+            grouped + ": Eicar-Signature FOUND"
+        assert "Permission denied" in as_user("nobody", sock,
+                                              "zSCAN " + grouped)
         # root and the daemon's own user are not limited further
         assert d.ask(("zSCAN %s\0" % priv).encode()) == \
             (priv + ": Eicar-Signature FOUND\0").encode()
