@@ -97,7 +97,7 @@ static void clean_tmp(struct uctx *c)
 static enum upd_error put_version(struct uctx *c, const char *name,
 				  const void *data, size_t len)
 {
-	char tmp[4096], file[4200], final[4096];
+	char tmp[4096], file[4200], final[4096], msg[512];
 	struct stat st;
 
 	snprintf(final, sizeof(final), "%s/v/%s", c->dir, name);
@@ -108,6 +108,13 @@ static enum upd_error put_version(struct uctx *c, const char *name,
 	if (upd_mkdir_p(tmp, 0755) < 0 || upd_write_atomic(file, data, len) < 0 ||
 	    upd_mkdir_p(c->dir, 0755) < 0)
 		return upd_fail(c, U_INSTALL, "%s: %s", tmp, strerror(errno));
+	/* signed is not enough: what cannot serve does not replace what does */
+	if (strcmp(c->type, "rules") &&
+	    upd_load_check_file(file, data, len, msg, sizeof(msg)) < 0) {
+		unlink(file);
+		rmdir(tmp);
+		return upd_fail(c, U_LOAD, "release %s: %s", name, msg);
+	}
 	upd_crash_point(1);
 	snprintf(file, sizeof(file), "%s/v", c->dir);
 	if (upd_mkdir_p(file, 0755) < 0 || rename(tmp, final) < 0 ||
@@ -141,14 +148,9 @@ enum upd_error upd_install(struct uctx *c, const struct manifest *r,
 		       const void *data, size_t len)
 {
 	char name[96], h[2 * SHA256_BYTES + 1], link[4096], cur[4096];
-	char target[128], msg[512];
+	char target[128];
 	enum upd_error e;
 
-	/* signed is not enough: what cannot serve does not replace what does */
-	if (strcmp(c->type, "rules") &&
-	    upd_load_check(data, len, msg, sizeof(msg)) < 0)
-		return upd_fail(c, U_LOAD, "release %llu: %s",
-				(unsigned long long)r->version, msg);
 	upd_hex(r->full.sha256, SHA256_BYTES, h);
 	snprintf(name, sizeof(name), "%llu-%.16s",
 		 (unsigned long long)r->version, h);

@@ -11,5 +11,9 @@
 
 /* A .vdb in memory: 0, or -1 with a one-line reason in err. */
 int upd_load_check(const void *data, size_t len, char *err, size_t errlen);
+/* The same of a .vdb written to path (mapped, not copied: a database of
+ * the full feed's size is not held twice). */
+int upd_load_check_file(const char *path, const void *data, size_t len,
+			char *err, size_t errlen);
 
 #endif
