@@ -52,23 +52,39 @@ static const struct kv_format format = {
 	UPDCONF_MAX_FILE_BYTES,
 };
 
+/* What no line says alone: a Type known, a number of checks. */
+static int check(const struct updconf *f, const char *name, char *err,
+		 size_t errlen)
+{
+	if (f->type && strcmp(f->type, "sigdb") && strcmp(f->type, "rules")) {
+		snprintf(err, errlen, "%s: Type: sigdb or rules, not %s", name,
+			 f->type);
+		return -1;
+	}
+	if (!f->checks) {
+		snprintf(err, errlen, "%s: Checks: 1 to %u a day, not 0", name,
+			 UPDCONF_MAX_CHECKS);
+		return -1;
+	}
+	return 0;
+}
+
 int updconf_load(struct updconf *f, const char *path, char *err,
 		 size_t errlen)
 {
 	f->checks = UPDCONF_DEFAULT_CHECKS;
 	if (kv_load(&format, f, path, err, errlen) < 0)
 		return -1;
-	if (f->type && strcmp(f->type, "sigdb") && strcmp(f->type, "rules")) {
-		snprintf(err, errlen, "%s: Type: sigdb or rules, not %s", path,
-			 f->type);
+	return check(f, path, err, errlen);
+}
+
+int updconf_text(struct updconf *f, const char *text, size_t len,
+		 const char *name, char *err, size_t errlen)
+{
+	f->checks = UPDCONF_DEFAULT_CHECKS;
+	if (kv_text(&format, f, text, len, name, err, errlen) < 0)
 		return -1;
-	}
-	if (!f->checks) {
-		snprintf(err, errlen, "%s: Checks: 1 to %u a day, not 0", path,
-			 UPDCONF_MAX_CHECKS);
-		return -1;
-	}
-	return 0;
+	return check(f, name, err, errlen);
 }
 
 void updconf_apply(const struct updconf *f, struct uctx *c)

@@ -32,6 +32,9 @@ struct updconf {
 /* Reads path into f: 0, or -1 with "path:line: why" in err. */
 int updconf_load(struct updconf *f, const char *path, char *err,
 		 size_t errlen);
+/* The same over a text that name calls (the fuzz target's way in). */
+int updconf_text(struct updconf *f, const char *text, size_t len,
+		 const char *name, char *err, size_t errlen);
 /* Fills what c does not set yet from f (the command line first). */
 void updconf_apply(const struct updconf *f, struct uctx *c);
 void updconf_free(struct updconf *f);
