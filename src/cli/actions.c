@@ -26,7 +26,7 @@
 #include <unistd.h>
 
 #include "actions.h"
-#include "qstore.h"
+#include "common/qstore.h"
 
 /* Names tried in the target directory: NAME, NAME.001 ... NAME.999. */
 #define ACTIONS_MAX_SUFFIX 1000

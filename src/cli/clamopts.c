@@ -13,7 +13,7 @@
 
 #include "actions.h"
 #include "common/size.h"
-#include "qstore.h"
+#include "common/qstore.h"
 #include "scan.h"
 
 int scan_add_regex(regex_t *r, size_t *n, const char *re)

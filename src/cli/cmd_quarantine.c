@@ -12,7 +12,7 @@
 
 #include "cli.h"
 #include "common/jsonw.h"
-#include "qstore.h"
+#include "common/qstore.h"
 
 static void usage(FILE *f)
 {

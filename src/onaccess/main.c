@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/qstore.h"
 #include "common/size.h"
 #include "onaccess.h"
 
@@ -41,6 +42,14 @@ static void usage(FILE *f)
 		"(default 60; 0: never)\n"
 		"      --max-size BYTES    larger files are not scanned "
 		"(default 5M; K, M, G)\n"
+		"      --quarantine[=DIR]  take infected files into Vigil's "
+		"encrypted\n"
+		"                          quarantine (default "
+		QSTORE_DEFAULT_DIR ";\n"
+		"                          vigil quarantine lists and "
+		"restores them)\n"
+		"      --quarantine-max SIZE  its size, oldest out first "
+		"(default 1G)\n"
 		"  -h, --help\n\n"
 		"Runs in the foreground until SIGTERM; logs to stderr. Root (or "
 		"CAP_SYS_ADMIN) is needed.\n"
@@ -92,6 +101,8 @@ static int option(struct oa_config *c, int opt, const char *arg)
 	case 'F': c->fail_closed = 1; return 0;
 	case 'W': c->whole_mount = 1; return 0;
 	case 'm': return size_parse(arg, UINT64_MAX, &c->max_size);
+	case 'Q': c->quarantine = arg ? arg : QSTORE_DEFAULT_DIR; return 0;
+	case 'C': return size_parse(arg, UINT64_MAX, &c->quarantine_cap);
 	}
 	if (size_parse(arg, opt == 'j' ? OA_MAX_THREADS : 86400, &v) < 0 ||
 	    (opt == 'j' && !v) || (opt == 't' && !v))
@@ -127,6 +138,8 @@ static const struct option long_options[] = {
 	{ "timeout", required_argument, NULL, 't' },
 	{ "cache-seconds", required_argument, NULL, 'c' },
 	{ "max-size", required_argument, NULL, 'm' },
+	{ "quarantine", optional_argument, NULL, 'Q' },
+	{ "quarantine-max", required_argument, NULL, 'C' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -163,7 +176,8 @@ int main(int argc, char **argv)
 {
 	struct oa_config c = { .socket = DEFAULT_SOCKET, .threads = 4,
 			       .timeout_s = 10, .cache_s = 60,
-			       .max_size = 5u << 20 };
+			       .max_size = 5u << 20,
+			       .quarantine_cap = QSTORE_DEFAULT_CAP_BYTES };
 	int rc = options(&c, argc, argv);
 
 	if (rc == 0)

@@ -28,6 +28,8 @@ struct oa_config {
 	unsigned timeout_s;		/* per scan */
 	unsigned cache_s;		/* clean verdicts last this long */
 	uint64_t max_size;		/* larger files are not scanned */
+	const char *quarantine;		/* infected files go there, or NULL */
+	uint64_t quarantine_cap;	/* its size, bytes */
 };
 
 /* Watches until SIGTERM or SIGINT; 0, or 1 if it could not start. */

@@ -2,7 +2,8 @@
  * workers.c -- the threads that judge events: a file of another kind
  * than regular, or larger than --max-size, passes unscanned; one the
  * cache knows clean passes; any other is scanned by vigild. Found: the
- * open is denied (with prevention) and the detection logged. A scan
+ * open is denied (with prevention) and the detection logged, and with
+ * --quarantine the file taken into the quarantine. A scan
  * that fails passes, or with --fail-closed is denied. A completed write
  * forgets the file's cached verdict and scans it again.
  */
@@ -16,15 +17,16 @@
 
 #include "basics.h"
 #include "cache.h"
+#include "common/qstore.h"
 #include "oaint.h"
 #include "vscan.h"
 
 #define COUNT(o, what) __atomic_add_fetch(&(o)->n.what, 1, __ATOMIC_RELAXED)
 
-/* Whether the file may be opened. */
-static int judge(struct oa *o, const struct oa_job *j, const struct stat *st)
+/* Whether the file may be opened; what was found goes into what. */
+static int judge(struct oa *o, const struct oa_job *j, const struct stat *st,
+		 char *what, size_t len)
 {
-	char what[512];
 	int written = !!(j->mask & FAN_CLOSE_WRITE);
 
 	if (written)
@@ -41,7 +43,7 @@ static int judge(struct oa *o, const struct oa_job *j, const struct stat *st)
 	}
 	COUNT(o, scanned);
 	switch (vscan_fd(o->cfg->socket, j->fd, (int)o->cfg->timeout_s * 1000,
-			 what, sizeof(what))) {
+			 what, len)) {
 	case VSCAN_CLEAN:
 		cache_put(o->cache, st);
 		return 1;
@@ -54,17 +56,38 @@ static int judge(struct oa *o, const struct oa_job *j, const struct stat *st)
 		COUNT(o, failed);
 		oa_log("%s: not scanned: %s%s", j->path, what,
 		       o->cfg->fail_closed ? " (access denied)" : "");
+		*what = '\0';
 		return !o->cfg->fail_closed;
 	}
 }
 
+/* --quarantine: the file found infected into the store, read through the
+ * event's descriptor (which raises no event of its own). */
+static void quarantine(struct oa *o, const struct oa_job *j,
+		       const char *name)
+{
+	struct qstore_entry e;
+	char err[1024];
+
+	if (qstore_put_fd(o->cfg->quarantine, o->cfg->quarantine_cap, j->fd,
+			  j->path, name, &e, err, sizeof(err)) == 0)
+		oa_log("%s: quarantined as %s", j->path, e.id);
+	else
+		oa_log("%s: not quarantined: %s", j->path, err);
+}
+
 static void handle(struct oa *o, struct oa_job *j)
 {
+	char what[512] = "";
 	struct stat st;
-	int allow = fstat(j->fd, &st) < 0 || judge(o, j, &st);
+	int allow = fstat(j->fd, &st) < 0 ||
+		    judge(o, j, &st, what, sizeof(what));
 
 	if (j->mask & FAN_OPEN_PERM)
 		oa_respond(o->fan, j->fd, allow);
+	/* after the answer: the opening process does not wait for it */
+	if (!allow && *what && o->cfg->quarantine)
+		quarantine(o, j, what);
 	close(j->fd);
 }
 

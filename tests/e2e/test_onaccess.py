@@ -245,3 +245,28 @@ def test_usage_errors(args):
                          timeout=10)
     assert res.returncode == 2, res.stderr
     assert "usage: vigil-onaccess" in res.stderr
+
+
+def test_quarantine(onaccess, tmp_path):
+    """--quarantine: a file found infected is taken into the encrypted
+    store (read through the event's descriptor, after the open's answer),
+    and vigil quarantine lists and restores it exactly."""
+    from conftest import VIGIL, run
+    store = tmp_path / "store"
+    oa = onaccess("--prevent", "--quarantine=%s" % store)
+    w = oa.mnt / "watched"
+    (w / "eicar.com").write_bytes(EICAR)
+    os.chmod(w / "eicar.com", 0o640)
+    oa.wait_log("%s: quarantined as " % (w / "eicar.com"))
+    assert not (w / "eicar.com").exists()
+    r = run([VIGIL, "quarantine", "--dir", str(store), "--json", "list"])
+    import json
+    (entry,) = [json.loads(l) for l in r.out.splitlines()]
+    assert entry["path"] == str(w / "eicar.com")
+    assert entry["detection"] == "Eicar-Signature"
+    restored = oa.mnt / "other" / "back.com"
+    r = run([VIGIL, "quarantine", "--dir", str(store), "restore",
+             entry["id"], "--to", str(restored)])
+    assert r.rc == 0, r.err
+    assert restored.read_bytes() == EICAR
+    assert os.stat(restored).st_mode & 0o777 == 0o640

@@ -17,7 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "qstore.h"
+#include "common/qstore.h"
 
 #define MAGIC "VIGILQ1"		/* and its NUL: 8 bytes */
 #define CHUNK (64u << 10)
@@ -370,27 +370,22 @@ static int store_bytes(const char *dir, int in, const unsigned char *key,
 	return 0;
 }
 
-int qstore_put(const char *dir, uint64_t cap, const char *path,
-	       const char *detection, struct qstore_entry *e, char *err,
-	       size_t errlen)
+int qstore_put_fd(const char *dir, uint64_t cap, int in, const char *path,
+		  const char *detection, struct qstore_entry *e, char *err,
+		  size_t errlen)
 {
 	unsigned char key[KEYLEN];
-	struct stat st;
-	int in, rc;
+	struct stat st, now;
+	int rc;
 
 	memset(e, 0, sizeof(*e));
 	if (sodium_init() < 0 || key_load(dir, key, 1) < 0)
 		return fail(err, errlen, "the quarantine's key in", dir);
-	in = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY);
-	if (in < 0 || fstat(in, &st) < 0 || !S_ISREG(st.st_mode)) {
-		if (in >= 0)
-			close(in);
+	if (fstat(in, &st) < 0 || !S_ISREG(st.st_mode) ||
+	    lseek(in, 0, SEEK_SET) < 0)
 		return fail(err, errlen, path, NULL);
-	}
-	if (make_room(dir, cap, (uint64_t)st.st_size, err, errlen) < 0) {
-		close(in);
+	if (make_room(dir, cap, (uint64_t)st.st_size, err, errlen) < 0)
 		return -1;
-	}
 	new_id(e->id, sizeof(e->id));
 	if (!realpath(path, e->path)) /* restored from anywhere */
 		snprintf(e->path, sizeof(e->path), "%s", path);
@@ -402,19 +397,37 @@ int qstore_put(const char *dir, uint64_t cap, const char *path,
 	e->mtime_ns = ns_of(&st.st_mtim);
 	e->quarantined = (int64_t)time(NULL);
 	rc = store_bytes(dir, in, key, e);
-	close(in);
 	sodium_memzero(key, sizeof(key));
 	if (rc < 0 || entry_write(dir, e) < 0) {
 		qstore_delete(dir, e->id, err, errlen);
 		return fail(err, errlen, "cannot write the quarantine in", dir);
 	}
-	if (unlink(path) < 0) { /* kept, and left in place: say so */
-		rc = errno;
+	/* the name still the file read (not one put in its place) */
+	errno = 0;
+	if (lstat(path, &now) < 0 || now.st_dev != st.st_dev ||
+	    now.st_ino != st.st_ino || unlink(path) < 0) {
+		rc = errno ? errno : EEXIST;
 		qstore_delete(dir, e->id, err, errlen);
 		errno = rc;
 		return fail(err, errlen, "cannot remove", path);
 	}
 	return 0;
+}
+
+int qstore_put(const char *dir, uint64_t cap, const char *path,
+	       const char *detection, struct qstore_entry *e, char *err,
+	       size_t errlen)
+{
+	int in = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY);
+	int rc;
+
+	if (in < 0) {
+		memset(e, 0, sizeof(*e));
+		return fail(err, errlen, path, NULL);
+	}
+	rc = qstore_put_fd(dir, cap, in, path, detection, e, err, errlen);
+	close(in);
+	return rc;
 }
 
 /* Owner, mode and times of the entry on fd (owner only when root). */

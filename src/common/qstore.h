@@ -43,6 +43,12 @@ struct qstore_entry {
 int qstore_put(const char *dir, uint64_t cap, const char *path,
 	       const char *detection, struct qstore_entry *e, char *err,
 	       size_t errlen);
+/* The same for a file open at fd (read from its start: fanotify's
+ * descriptors raise no event of their own), path its name: removed only
+ * while it still names the file read. */
+int qstore_put_fd(const char *dir, uint64_t cap, int fd, const char *path,
+		  const char *detection, struct qstore_entry *e, char *err,
+		  size_t errlen);
 /* The entries, oldest first (*n of them; free() the array): 0 or -1. */
 int qstore_list(const char *dir, struct qstore_entry **out, size_t *n,
 		char *err, size_t errlen);
