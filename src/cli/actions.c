@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "actions.h"
+#include "filelist.h"
 #include "common/qstore.h"
 
 /* Names tried in the target directory: NAME, NAME.001 ... NAME.999. */
@@ -237,27 +238,22 @@ static void add_root(const char *path)
 
 /* The paths acted under: those named, the lines of the file list, or
  * the current directory when there are none (as the scan walks). */
+static void root_line(void *ctx, const char *path)
+{
+	(void)ctx;
+	add_root(path);
+}
+
 static void read_roots(char *const *paths, size_t npaths,
 		       const char *file_list)
 {
-	char *line = NULL;
-	size_t cap = 0, i;
-	ssize_t n;
-	FILE *f;
+	size_t i;
 
 	for (i = 0; i < npaths; i++)
 		if (strcmp(paths[i], "-"))
 			add_root(paths[i]);
-	if (file_list && (f = fopen(file_list, "re"))) {
-		while ((n = getline(&line, &cap, f)) > 0) {
-			while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
-				line[--n] = '\0';
-			if (n)
-				add_root(line);
-		}
-		free(line);
-		fclose(f);
-	}
+	if (file_list)
+		file_list_each(file_list, root_line, NULL);
 	if (!npaths && !file_list)
 		add_root(".");
 }

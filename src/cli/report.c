@@ -158,14 +158,18 @@ void report_result(struct scanctx *c, const char *path,
 		   struct vigil_scanner *s, const struct vigil_result *r)
 {
 	const char *shown = strcmp(path, STDIN_PATH) ? path : "stdin";
+	int show;
 
 	c->st.files++;
 	c->st.bytes += r->bytes_scanned;
 	if (r->verdict != VIGIL_VERDICT_CLEAN)
 		c->st.infected++;
+	show = !c->o.quiet && (!c->o.infected_only || r->detections ||
+			       r->warnings);
+	if (!show && !r->detections) /* the common case of -i: no lock */
+		return;
 	pthread_mutex_lock(&c->out_lock);
-	if (!c->o.quiet && (!c->o.infected_only || r->detections ||
-			    r->warnings)) {
+	if (show) {
 		wipe_progress(c);
 		if (c->o.json)
 			json_result(c, shown, s, r);

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "filelist.h"
 #include "scan.h"
 
 struct ancestor {
@@ -210,24 +211,15 @@ void walk_arg(struct scanctx *c, const char *arg)
 	free(path);
 }
 
+static void walk_line(void *ctx, const char *path)
+{
+	walk_arg(ctx, path);
+}
+
 int walk_file_list(struct scanctx *c)
 {
-	FILE *f = fopen(c->o.file_list, "re");
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t n;
-
-	if (!f) {
-		report_error(c, c->o.file_list, strerror(errno));
-		return -1;
-	}
-	while ((n = getline(&line, &cap, f)) > 0) {
-		while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
-			line[--n] = '\0';
-		if (n)
-			walk_arg(c, line);
-	}
-	free(line);
-	fclose(f);
-	return 0;
+	if (file_list_each(c->o.file_list, walk_line, c) == 0)
+		return 0;
+	report_error(c, c->o.file_list, strerror(errno));
+	return -1;
 }

@@ -192,59 +192,26 @@ def test_haproxy_survives_a_dead_vigild(farm, haproxy):
 def test_squid_fails_over_between_icap_services(tmp_path, farm):
     """Squid's adaptation service set over two vigild: with one dead, the
     next in the set scans; EICAR is still blocked."""
-    from test_vigild_icap import curl, wait_port
-    exe = shutil.which("squid") or "/usr/sbin/squid"
-    if not os.path.exists(exe):
-        pytest.fail("squid is not installed (scripts/deps.sh test)")
-    tmp = Path(tempfile.mkdtemp(prefix="vigil-squid-"))
-    os.chmod(tmp, 0o777)
-    files = tmp / "files"
-    files.mkdir()
+    from test_vigild_icap import curl, squid_with
+    files = Path(tempfile.mkdtemp(prefix="vigil-origin-"))
     os.chmod(files, 0o755)
     (files / "eicar.com").write_bytes(EICAR)
     (files / "clean.txt").write_bytes(CLEAN)
-    origin_port, proxy_port = free_port(), free_port()
     with open(os.path.join(ROOT, "dist", "deploy", "squid-icap.conf")) as f:
         icap = f.read()
     icap = re.sub(r"127\.0\.0\.1:13441", "127.0.0.1:%d" % farm[0].icap, icap)
     icap = re.sub(r"127\.0\.0\.1:13442", "127.0.0.1:%d" % farm[1].icap, icap)
-    (tmp / "squid.conf").write_text(f"""
-http_port 127.0.0.1:{proxy_port}
-pid_filename {tmp}/squid.pid
-cache_log {tmp}/cache.log
-access_log {tmp}/access.log
-cache deny all
-cache_mem 8 MB
-coredump_dir {tmp}
-shutdown_lifetime 1 seconds
-visible_hostname vigil-test
-dns_nameservers 127.0.0.1
-http_access allow localhost
-http_access deny all
-{icap}
-""")
-    origin = subprocess.Popen(
-        ["/usr/bin/python3", "-m", "http.server", "--bind", "127.0.0.1",
-         "--directory", str(files), str(origin_port)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    proc = subprocess.Popen([exe, "-N", "-f", str(tmp / "squid.conf")],
-                            stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
     try:
-        wait_port(origin_port)
-        wait_port(proxy_port)
-        base = "http://127.0.0.1:%d/" % origin_port
-        assert curl(proxy_port, base + "eicar.com")[0] == 403
-        farm[0].proc.send_signal(signal.SIGKILL)
-        farm[0].proc.wait(10)
-        codes = [curl(proxy_port, base + "eicar.com")[0] for _ in range(6)]
-        assert 200 not in codes, codes  # never let through
-        assert codes[-1] == 403, codes  # the next service scans
-        code, body = curl(proxy_port, base + "clean.txt")
-        assert code == 200 and body == CLEAN
+        with squid_with(icap, files) as (proxy_port, origin_port):
+            base = "http://127.0.0.1:%d/" % origin_port
+            assert curl(proxy_port, base + "eicar.com")[0] == 403
+            farm[0].proc.send_signal(signal.SIGKILL)
+            farm[0].proc.wait(10)
+            codes = [curl(proxy_port, base + "eicar.com")[0]
+                     for _ in range(6)]
+            assert 200 not in codes, codes  # never let through
+            assert codes[-1] == 403, codes  # the next service scans
+            code, body = curl(proxy_port, base + "clean.txt")
+            assert code == 200 and body == CLEAN
     finally:
-        proc.terminate()
-        proc.wait(30)
-        origin.terminate()
-        origin.wait(10)
-        shutil.rmtree(tmp, ignore_errors=True)
+        shutil.rmtree(files, ignore_errors=True)

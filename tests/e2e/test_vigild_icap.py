@@ -2,6 +2,7 @@
 and mode, and a real Squid on loopback that sends an origin server's
 responses (and uploads) through vigild, so that EICAR is blocked and clean
 content passes unchanged."""
+import contextlib
 import os
 import shutil
 import socket
@@ -126,8 +127,10 @@ def wait_port(port, seconds=60):
     raise RuntimeError("port %d never opened" % port)
 
 
-@pytest.fixture(scope="module")
-def squid(vd, files, tmp_path_factory):
+@contextlib.contextmanager
+def squid_with(icap, files):
+    """Squid on loopback with the ICAP lines given, in front of an origin
+    serving the directory files; yields (proxy port, origin port)."""
     exe = shutil.which("squid") or "/usr/sbin/squid"
     if not os.path.exists(exe):
         pytest.fail("squid is not installed (scripts/deps.sh test)")
@@ -154,14 +157,7 @@ visible_hostname vigil-test
 dns_nameservers 127.0.0.1
 http_access allow localhost
 http_access deny all
-icap_enable on
-icap_preview_enable on
-icap_preview_size 1024
-icap_persistent_connections on
-icap_service av_resp respmod_precache icap://127.0.0.1:{vd.icap}/avscan bypass=off
-icap_service av_req reqmod_precache icap://127.0.0.1:{vd.icap}/avscan bypass=off
-adaptation_access av_resp allow all
-adaptation_access av_req allow all
+{icap}
 """)
     proc = subprocess.Popen([exe, "-N", "-f", str(conf)],
                             stdout=subprocess.DEVNULL,
@@ -176,6 +172,20 @@ adaptation_access av_req allow all
         origin.terminate()
         origin.wait(10)
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def squid(vd, files):
+    icap = f"""icap_enable on
+icap_preview_enable on
+icap_preview_size 1024
+icap_persistent_connections on
+icap_service av_resp respmod_precache icap://127.0.0.1:{vd.icap}/avscan bypass=off
+icap_service av_req reqmod_precache icap://127.0.0.1:{vd.icap}/avscan bypass=off
+adaptation_access av_resp allow all
+adaptation_access av_req allow all"""
+    with squid_with(icap, files) as ports:
+        yield ports
 
 
 def curl(proxy, url, *extra):
