@@ -8,9 +8,8 @@
  * no more than the files it reads: it acts only on paths under what the
  * command line named (its paths, or the lines of --file-list, read here
  * before the scan starts), so that a scanner taken over by a hostile file
- * cannot have anything else removed or moved. A name taken in the target directory
- * gets .001 to .999 appended, the file made with O_EXCL (no overwrite);
- * across file systems a move is a copy, then the original's removal.
+ * cannot have anything else removed or moved. The actions themselves are
+ * common/fileact.c, shared with vigild's OnInfected.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -27,10 +26,9 @@
 
 #include "actions.h"
 #include "filelist.h"
+#include "common/fileact.h"
 #include "common/qstore.h"
 
-/* Names tried in the target directory: NAME, NAME.001 ... NAME.999. */
-#define ACTIONS_MAX_SUFFIX 1000
 #define ACTIONS_MAX_PATH 4096
 /* Paths named on the command line (or in --file-list) acted under. */
 #define ACTIONS_MAX_ROOTS 4096
@@ -45,47 +43,6 @@ static struct {
 	int fd;			/* the scan's end; -1: no helper */
 	pid_t pid;
 } act = { ACT_NONE, NULL, 0, -1, 0 };
-
-/* A new file in act.dir named after path's last component: its
- * descriptor, the name in dest. */
-static int dest_file(const char *path, char *dest, size_t len)
-{
-	char copy[ACTIONS_MAX_PATH];
-	const char *base;
-	int i, fd;
-
-	snprintf(copy, sizeof(copy), "%s", path);
-	base = basename(copy);
-	for (i = 0; i < ACTIONS_MAX_SUFFIX; i++) {
-		if (i)
-			snprintf(dest, len, "%s/%s.%03d", act.dir, base, i);
-		else
-			snprintf(dest, len, "%s/%s", act.dir, base);
-		fd = open(dest, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC |
-			  O_NOFOLLOW, 0600);
-		if (fd >= 0 || errno != EEXIST)
-			return fd;
-	}
-	errno = EEXIST;
-	return -1;
-}
-
-static int copy_into(const char *path, int out)
-{
-	char buf[65536];
-	ssize_t n = 0;
-	int in = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY);
-
-	if (in < 0)
-		return -1;
-	while ((n = read(in, buf, sizeof(buf))) > 0)
-		if (write(out, buf, (size_t)n) != n) {
-			n = -1;
-			break;
-		}
-	close(in);
-	return n < 0 || fsync(out) < 0 ? -1 : 0;
-}
 
 /* Into the quarantine (qstore.h): 0 and the line, or -1 and why not. */
 static int quarantine(const char *path, const char *name, char *line,
@@ -141,8 +98,9 @@ static int allowed(const char *path)
 static int act_on(const char *path, const char *name, char *line,
 		  size_t len)
 {
-	char dest[ACTIONS_MAX_PATH + 16];
-	int fd, rc;
+	char dest[FILEACT_MAX_PATH + 16];
+	enum fileact_kind k;
+	int rc;
 
 	if (!allowed(path)) {
 		snprintf(line, len, "'%s' is not under a path the command line "
@@ -151,36 +109,11 @@ static int act_on(const char *path, const char *name, char *line,
 	}
 	if (act.kind == ACT_QUARANTINE)
 		return quarantine(path, name, line, len);
-	if (act.kind == ACT_REMOVE) {
-		rc = unlink(path);
-		if (rc == 0)
-			snprintf(line, len, "%s: Removed.", path);
-		else
-			snprintf(line, len, "Can't remove file '%s': %s", path,
-				 strerror(errno));
-		return rc;
-	}
-	if ((fd = dest_file(path, dest, sizeof(dest))) < 0) {
-		snprintf(line, len, "Can't %s file '%s' into %s: %s",
-			 act.kind == ACT_MOVE ? "move" : "copy", path, act.dir,
-			 strerror(errno));
-		return -1;
-	}
-	rc = act.kind == ACT_MOVE ? rename(path, dest) : -1;
-	if (rc < 0 && (act.kind == ACT_COPY || errno == EXDEV))
-		rc = copy_into(path, fd) < 0 ||
-		     (act.kind == ACT_MOVE && unlink(path) < 0) ? -1 : 0;
-	close(fd);
-	if (rc == 0) {
-		snprintf(line, len, "%s: %s to '%s'", path,
-			 act.kind == ACT_MOVE ? "moved" : "copied", dest);
-		return 0;
-	}
-	snprintf(line, len, "Can't %s file %s to %s: %s",
-		 act.kind == ACT_MOVE ? "move" : "copy", path, dest,
-		 strerror(errno));
-	unlink(dest);
-	return -1;
+	k = act.kind == ACT_REMOVE ? FILEACT_REMOVE :
+	    act.kind == ACT_MOVE ? FILEACT_MOVE : FILEACT_COPY;
+	rc = fileact_do(k, -1, path, act.dir, dest, sizeof(dest));
+	fileact_line(k, rc, errno, path, act.dir, dest, line, len);
+	return rc;
 }
 
 /* A message: a 4-byte length, then the bytes. */

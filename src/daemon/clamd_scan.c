@@ -19,6 +19,7 @@
 #include "dirwalk.h"
 #include "common/reader.h"
 #include "log.h"
+#include "oninfected.h"
 #include "svc.h"
 #include "virusevent.h"
 
@@ -73,6 +74,10 @@ static void report_found(struct request *rq, struct scanjob *sj,
 			break;
 		name = path + strlen(path) + 1;
 	}
+	/* a file a client named by path: OnInfected, once for the file */
+	if (sj->label[0] == '/' && r->verdict == VIGIL_VERDICT_FOUND)
+		on_infected(rq->c->svc->conf, sj->pj.fd, sj->label,
+			    r->ndetections ? r->text : WIRE_UNNAMED);
 }
 
 static void report(struct request *rq, struct scanjob *sj,
@@ -125,16 +130,16 @@ static void job_done(struct pool_job *pj, const struct wire_result *r,
 	struct request *rq = sj->rq;
 
 	unlink_job(rq, sj);
-	if (pj->fd >= 0)
-		close(pj->fd);
 	svc_mem_give(rq->c->svc, sj->held);
 	if (why == POOL_BUSY)
 		rq->c->svc->n.queue_refused++;
 	if (why != POOL_CANCELLED) {
 		counters_add_scan(&rq->c->svc->n, VIA_CLAMD, r,
 				  ev_now() - sj->t0);
-		report(rq, sj, r, why);
+		report(rq, sj, r, why); /* OnInfected still has the file */
 	}
+	if (pj->fd >= 0)
+		close(pj->fd);
 	free(sj->label);
 	free(sj);
 	if (why != POOL_CANCELLED && !rq->cancelled && !rq->c->dead)

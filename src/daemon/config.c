@@ -15,8 +15,13 @@
 
 #include "common/kvconf.h"
 #include "common/size.h"
+#include "common/qstore.h"
 #include "config.h"
 #include "vigil/vigil.h"
+
+const char *const on_infected_words[] = {
+	"none", "quarantine", "remove", "move", "copy", NULL,
+};
 
 /* The sample's "Example" line, left in a copied config. */
 static int example(void *conf, const char *value, char *err, size_t errlen)
@@ -33,6 +38,8 @@ static int example(void *conf, const char *value, char *err, size_t errlen)
 #define T_MODE .type = KV_OCTAL, .max = 07777
 #define T_SIZE .type = KV_SIZE, .max = SIZE_MAX_CLAMD_BYTES
 #define T_STR .type = KV_STRDUP
+#define T_WORDS(w) .type = KV_WORD, .words = w
+#define T_BIGSIZE .type = KV_SIZE, .max = 1ull << 50
 #define O(n, t, f) { .name = n, t, .off = offsetof(struct vconf, f) }
 static const struct kv_key opts[] = {
 	{ .name = "Example", .type = KV_CALL, .call = example },
@@ -115,6 +122,10 @@ static const struct kv_key opts[] = {
 	O("MetricsPort", T_NUM, metrics_port),
 	O("MetricsAddr", T_STR, metrics_addr),
 	O("VirusEvent", T_STR, virus_event),
+	O("OnInfected", T_WORDS(on_infected_words), on_infected),
+	O("OnInfectedDirectory", T_STR, on_infected_dir),
+	O("QuarantineDirectory", T_STR, quarantine_dir),
+	O("QuarantineMaxSize", T_BIGSIZE, quarantine_max_bytes),
 	O("User", T_STR, user),
 	O("AllowSupplementaryGroups", T_BOOL, allow_supplementary_groups),
 	O("Foreground", T_BOOL, foreground),
@@ -132,6 +143,8 @@ static const struct kv_key opts[] = {
 #undef T_MODE
 #undef T_SIZE
 #undef T_STR
+#undef T_WORDS
+#undef T_BIGSIZE
 
 /*
  * clamd options that Vigil accepts so that an existing clamd.conf loads,
@@ -199,6 +212,7 @@ void conf_defaults(struct vconf *c)
 	c->icap_port = 0; /* a clamd.conf opens only what clamd would */
 	c->icap_preview_bytes = 1024;
 	c->log_time = 1;
+	c->quarantine_max_bytes = QSTORE_DEFAULT_CAP_BYTES;
 }
 
 static const struct kv_format format = {

@@ -13,6 +13,11 @@
 /* Longest configuration file, in bytes. */
 #define CONF_MAX_FILE_BYTES (1u << 20)
 
+/* OnInfected: what is done with a file SCAN found infected (oninfected.h);
+ * on_infected_words names them in this order, NULL-terminated. */
+enum on_infected { OI_NONE, OI_QUARANTINE, OI_REMOVE, OI_MOVE, OI_COPY };
+extern const char *const on_infected_words[];
+
 struct vconf {
 	/* listeners (clamd's keys) */
 	char *local_socket;		/* LocalSocket */
@@ -93,6 +98,10 @@ struct vconf {
 	unsigned metrics_port;		/* MetricsPort; 0: off */
 	char *metrics_addr;		/* MetricsAddr */
 	char *virus_event;		/* VirusEvent: run at each detection */
+	int on_infected;		/* OnInfected (enum on_infected) */
+	char *on_infected_dir;		/* OnInfectedDirectory: move, copy */
+	char *quarantine_dir;		/* QuarantineDirectory; NULL: qstore's */
+	uint64_t quarantine_max_bytes;	/* QuarantineMaxSize */
 	/* process and logging */
 	char *user;			/* User: switched to after binding */
 	int allow_supplementary_groups;	/* AllowSupplementaryGroups */

@@ -24,6 +24,7 @@
 #include "icap.h"
 #include "listen.h"
 #include "log.h"
+#include "oninfected.h"
 #include "metrics.h"
 #include "notify.h"
 #include "proto.h"
@@ -495,7 +496,8 @@ static void on_other_child(void *ctx, pid_t pid, int status)
 {
 	struct server *s = ctx;
 
-	if (virus_event_reaped(pid, status) || pid != s->compiler)
+	if (virus_event_reaped(pid, status) ||
+	    on_infected_reaped(s->conf, pid, status) || pid != s->compiler)
 		return;
 	s->compiler = 0;
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)

@@ -13,6 +13,7 @@
 
 #include "common/updstate.h"
 #include "log.h"
+#include "oninfected.h"
 #include "startcheck.h"
 
 static int database_dir(struct vconf *c, char *err, size_t errlen)
@@ -60,7 +61,7 @@ int start_check(struct vconf *c, char *err, size_t errlen)
 			 c->local_socket_group);
 		return -1;
 	}
-	return 0;
+	return on_infected_check(c, err, errlen);
 }
 
 static int become(const struct vconf *c, const struct passwd *pw)

@@ -10,6 +10,7 @@
 #include "common/textbuf.h"
 #include "freshness.h"
 #include "log.h"
+#include "oninfected.h"
 #include "stats.h"
 
 static void running_job(void *ctx, const struct pool_job *j)
@@ -142,6 +143,18 @@ static void database(struct textbuf *b, const struct svc *s)
 	    (unsigned long long)s->n.reloads_failed);
 }
 
+static void on_infected_metrics(struct textbuf *b)
+{
+	unsigned long long done, failed;
+
+	on_infected_counts(&done, &failed);
+	textbuf_printf(b, "# HELP vigil_oninfected_total OnInfected actions "
+	    "on files found infected, by result.\n"
+	    "# TYPE vigil_oninfected_total counter\n"
+	    "vigil_oninfected_total{result=\"done\"} %llu\n"
+	    "vigil_oninfected_total{result=\"failed\"} %llu\n", done, failed);
+}
+
 static size_t prometheus(const struct svc *s, char *buf, size_t len)
 {
 	struct textbuf b;
@@ -163,6 +176,7 @@ static size_t prometheus(const struct svc *s, char *buf, size_t len)
 		s->n.queue_refused);
 	counter(&b, "vigil_stream_memory_refused_total",
 		"Client data refused at StreamMemoryLimit.", s->n.mem_refused);
+	on_infected_metrics(&b);
 	gauge(&b, "vigil_stream_memory_bytes", "Client data held in memory "
 	      "until scanned (INSTREAM, FILDES of pipes, ICAP bodies).",
 	      (double)s->mem_held);
