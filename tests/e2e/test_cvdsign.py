@@ -33,17 +33,25 @@ def make_signer(d, ca):
             cwd=d)
 
 
-def make_cvd(version=7):
-    """A .cvd holding one body signature, its header signature no key's."""
+def make_cvd(version=7, files=None, stime=1795600000):
+    """A .cvd of files (name: bytes; one body signature by default) with
+    the .info a signed container carries (sizes, SHA-256, its header
+    repeated), its header signature no key's."""
+    files = files or {
+        "test.ndb": b"Cvd.Sign.Test:0:*:7369676e65642d6376642d626f6479\n"}
+    head = "%s:%d:%d:216" % ("02 Dec 2026 10-00 +0000", version, len(files))
+    info = "ClamAV-VDB:%s:x:x:test:%d\n" % (head, stime) + "".join(
+        "%s:%d:%s\n" % (n, len(b), hashlib.sha256(b).hexdigest())
+        for n, b in files.items()) + "DSIG:none\n"
     tar = io.BytesIO()
     with tarfile.open(fileobj=tar, mode="w", format=tarfile.GNU_FORMAT) as t:
-        body = b"Cvd.Sign.Test:0:*:7369676e65642d6376642d626f6479\n"
-        info = tarfile.TarInfo("test.ndb")
-        info.size = len(body)
-        t.addfile(info, io.BytesIO(body))
+        for name, body in [("x.info", info.encode())] + list(files.items()):
+            entry = tarfile.TarInfo(name)
+            entry.size = len(body)
+            t.addfile(entry, io.BytesIO(body))
     gz = gzip.compress(tar.getvalue())
-    hdr = "ClamAV-VDB:02 Dec 2026 10-00 +0000:%d:1:216:%s:nosig:test:1795600000" % (
-        version, hashlib.md5(gz).hexdigest())
+    hdr = "ClamAV-VDB:%s:%s:nosig:test:%d" % (
+        head, hashlib.md5(gz).hexdigest(), stime)
     return hdr.encode().ljust(512, b" ") + gz
 
 

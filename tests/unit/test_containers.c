@@ -2,7 +2,8 @@
  * test_containers.c -- ClamAV containers built here: .cvd (MD5 and digital
  * signature checked: signed with a key made here, which the engine is
  * told to trust beside ClamAV's), .cld (neither, as in ClamAV), the .info
- * manifest enforced, and damaged archives refused with a clear code.
+ * manifest enforced (and required, its header the container's, in a
+ * signed one), and damaged archives refused with a clear code.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -45,6 +46,46 @@ static void tar_add(struct blob *t, const char *name, const char *data)
 	memcpy(t->b + t->n, data, len);
 	t->n += (len + 511) / 512 * 512;
 }
+
+/* The header line make_cvd() writes, and the one its .info repeats. */
+#define HDR_FIELDS "7:2:216"
+#define HDR_STIME "1795600000"
+
+/*
+ * A signed set: a .info listing the files of pairs (name, text, ...,
+ * NULL) with their sizes and SHA-256 under info_hdr's line, then the
+ * files, into t.
+ */
+static void tar_set(struct blob *t, const char *info_hdr,
+		    const char *const *pairs)
+{
+	char info[4096], hex[65];
+	uint8_t d[32];
+	unsigned dl, i;
+	size_t n, k;
+
+	n = (size_t)snprintf(info, sizeof(info), "%s\n", info_hdr);
+	for (k = 0; pairs[k]; k += 2) {
+		EVP_Digest(pairs[k + 1], strlen(pairs[k + 1]), d, &dl,
+			   EVP_sha256(), NULL);
+		for (i = 0; i < 32; i++)
+			snprintf(hex + 2 * i, 3, "%02x", d[i]);
+		if (strcmp(pairs[k], "COPYING"))
+			n += (size_t)snprintf(info + n, sizeof(info) - n,
+					      "%s:%zu:%s\n", pairs[k],
+					      strlen(pairs[k + 1]), hex);
+	}
+	snprintf(info + n, sizeof(info) - n, "DSIG:none\n");
+	t->n = 0;
+	tar_add(t, "x.info", info);
+	for (k = 0; pairs[k]; k += 2)
+		tar_add(t, pairs[k], pairs[k + 1]);
+	t->n += 1024;
+}
+
+/* The .info header line of a set that agrees with make_cvd()'s. */
+#define INFO_OK "ClamAV-VDB:25 Nov 2026 10-00 +0000:" HDR_FIELDS \
+	":x:x:test:" HDR_STIME
 
 static void gzip_blob(const struct blob *in, struct blob *out)
 {
@@ -123,8 +164,8 @@ static void make_cvd(const struct blob *tar, int faults, struct blob *c)
 	sign(d, sig, sizeof(sig));
 	if (faults & SIG_BAD)
 		sig[3] = sig[3] == 'a' ? 'b' : 'a';
-	snprintf(hdr, sizeof(hdr), "ClamAV-VDB:25 Nov 2026 10-00 +0000:7:2:"
-		 "216:%s:%s:test:1795600000", hex,
+	snprintf(hdr, sizeof(hdr), "ClamAV-VDB:25 Nov 2026 10-00 +0000:"
+		 HDR_FIELDS ":%s:%s:test:" HDR_STIME, hex,
 		 (faults & SIG_NONE) ? "nosig" : sig);
 	memset(c->b, ' ', 512);
 	memcpy(c->b, hdr, strlen(hdr));
@@ -160,12 +201,14 @@ static void good(void **st)
 	static struct blob tar, cvd;
 	uint64_t n;
 
+	static const char *const set[] = {
+		"COPYING", "licence text\n",
+		"test.ndb", "A:0:*:41424344\nB:0:*:45464748\n",
+		"test.hdb", "6f5902ac237024bdd0c176cb93063dc4:12:H\n", NULL,
+	};
+
 	(void)st;
-	tar.n = 0;
-	tar_add(&tar, "COPYING", "licence text\n");
-	tar_add(&tar, "test.ndb", "A:0:*:41424344\nB:0:*:45464748\n");
-	tar_add(&tar, "test.hdb", "6f5902ac237024bdd0c176cb93063dc4:12:H\n");
-	tar.n += 1024;
+	tar_set(&tar, INFO_OK, set);
 	make_cvd(&tar, 0, &cvd);
 	assert_int_equal(load("t.cvd", &cvd, &n), 0);
 	assert_int_equal(n, 3);
@@ -184,8 +227,8 @@ static int with_manifest(const char *sha256)
 	uint64_t n;
 	int rc;
 
-	snprintf(info, sizeof(info), "ClamAV-VDB:x:7:1:216:x:x:x:1\n"
-		 "test.ndb:15:%s\nDSIG:none\n", sha256);
+	snprintf(info, sizeof(info), INFO_OK "\ntest.ndb:15:%s\nDSIG:none\n",
+		 sha256);
 	tar.n = 0;
 	tar_add(&tar, "test.info", info);
 	tar_add(&tar, "test.ndb", "A:0:*:41424344\n");
@@ -214,16 +257,18 @@ static void unsupported_member(void **st)
 	struct vigil_engine_stats s = { .size = sizeof(s) };
 	struct vigil_engine *e;
 
+	static const char *const set[] = {
+		"x.ndb", "A:0:*:41424344\n",
+		"x.imp", "6f5902ac237024bdd0c176cb93063dc4:1234:Imp\n"
+			 "6f5902ac237024bdd0c176cb93063dc5:1235:Imp2\n",
+		"x.mdb", "1234:6f5902ac237024bdd0c176cb93063dc4:Sect\n"
+			 "1235:6f5902ac237024bdd0c176cb93063dc5:Sect2\n",
+		"x.pdb", "R:example.org\nR:example.net\n",
+		"x.idb", "I1:G1:G2:aa\nI2:G1:G2:bb\n", NULL,
+	};
+
 	(void)st;
-	tar.n = 0;
-	tar_add(&tar, "x.ndb", "A:0:*:41424344\n");
-	tar_add(&tar, "x.imp", "6f5902ac237024bdd0c176cb93063dc4:1234:Imp\n"
-			       "6f5902ac237024bdd0c176cb93063dc5:1235:Imp2\n");
-	tar_add(&tar, "x.mdb", "1234:6f5902ac237024bdd0c176cb93063dc4:Sect\n"
-			       "1235:6f5902ac237024bdd0c176cb93063dc5:Sect2\n");
-	tar_add(&tar, "x.pdb", "R:example.org\nR:example.net\n");
-	tar_add(&tar, "x.idb", "I1:G1:G2:aa\nI2:G1:G2:bb\n");
-	tar.n += 1024;
+	tar_set(&tar, INFO_OK, set);
 	make_cvd(&tar, 0, &cvd);
 	assert_int_equal(vigil_engine_new(&e, &o), 0);
 	assert_int_equal(vigil_engine_load_memory(e, "x.cvd", cvd.b, cvd.n), 0);
@@ -245,10 +290,12 @@ static void signature(void **st)
 	char other[1100];
 	uint64_t n;
 
+	static const char *const set[] = {
+		"test.ndb", "A:0:*:41424344\n", NULL,
+	};
+
 	(void)st;
-	tar.n = 0;
-	tar_add(&tar, "test.ndb", "A:0:*:41424344\n");
-	tar.n += 1024;
+	tar_set(&tar, INFO_OK, set);
 	make_cvd(&tar, 0, &cvd);
 	assert_int_equal(load_key("t.cvd", &cvd, &n, NULL), VIGIL_ECHECKSUM);
 	snprintf(other, sizeof(other), "%s", key_pub);
@@ -262,6 +309,38 @@ static void signature(void **st)
 	assert_int_equal(load("t.cld", &cvd, &n), 0);
 	/* a malformed trusted key is a configuration error */
 	assert_int_equal(load_key("t.cvd", &cvd, &n, "12:x"), VIGIL_EFORMAT);
+}
+
+/* The header outside the signed body must be the one its .info repeats,
+ * and a signed container must have a .info (as ClamAV): an old database
+ * cannot be passed off as a newer one. A .cld needs neither. */
+static void header_signed(void **st)
+{
+	static const char *const set[] = {
+		"test.ndb", "A:0:*:41424344\n", NULL,
+	};
+	static struct blob tar, cvd;
+	uint64_t n;
+
+	(void)st;
+	tar_set(&tar, INFO_OK, set);
+	make_cvd(&tar, 0, &cvd);
+	assert_int_equal(load("t.cvd", &cvd, &n), 0);
+	tar_set(&tar, "ClamAV-VDB:25 Nov 2026 10-00 +0000:6:2:216:x:x:test:"
+		HDR_STIME, set);
+	make_cvd(&tar, 0, &cvd);
+	assert_int_equal(load("t.cvd", &cvd, &n), VIGIL_ECHECKSUM);
+	assert_int_equal(load("t.cld", &cvd, &n), 0);
+	tar_set(&tar, "ClamAV-VDB:25 Nov 2026 10-00 +0000:" HDR_FIELDS
+		":x:x:test:1795599999", set);
+	make_cvd(&tar, 0, &cvd);
+	assert_int_equal(load("t.cvd", &cvd, &n), VIGIL_ECHECKSUM);
+	tar.n = 0;
+	tar_add(&tar, "test.ndb", "A:0:*:41424344\n");
+	tar.n += 1024;
+	make_cvd(&tar, 0, &cvd);
+	assert_int_equal(load("t.cvd", &cvd, &n), VIGIL_ECHECKSUM);
+	assert_int_equal(load("t.cld", &cvd, &n), 0);
 }
 
 static void header(void **st)
@@ -285,6 +364,7 @@ int main(void)
 		cmocka_unit_test(manifest),
 		cmocka_unit_test(unsupported_member),
 		cmocka_unit_test(header),
+		cmocka_unit_test(header_signed),
 		cmocka_unit_test(signature),
 	};
 

@@ -38,6 +38,8 @@ struct unpack {
 	struct info_entry info[INFO_MAX_ENTRIES];
 	size_t ninfo;
 	int have_info;
+	struct cvd_header info_hdr; /* its "ClamAV-VDB:" line */
+	int have_info_hdr;
 	const char *why;
 };
 
@@ -49,28 +51,22 @@ static void copy_field(char *dst, size_t cap, const char *s, size_t n)
 	dst[n] = 0;
 }
 
-int cvd_parse_header(const uint8_t *buf, size_t len, struct cvd_header *h)
+/* The fields of a header line s[0..n) ("ClamAV-VDB:time:version:...") */
+static int header_fields(const char *s, size_t n, struct cvd_header *h,
+			 size_t *md5_len)
 {
-	char head[CVD_HEADER_BYTES + 1];
 	struct fields f;
 	uint64_t v[3];
-	size_t n = CVD_HEADER_BYTES, i;
+	size_t i;
 
 	memset(h, 0, sizeof(*h));
-	if (len < CVD_HEADER_BYTES || memcmp(buf, "ClamAV-VDB:", 11))
-		return VIGIL_EFORMAT;
-	memcpy(head, buf, n);
-	while (n && (head[n - 1] == ' ' || head[n - 1] == '\n' ||
-		     head[n - 1] == 0))
-		n--;
-	if (fields_split(head, n, ':', &f, 9) < 0 || f.count < 8)
+	if (fields_split(s, n, ':', &f, 9) < 0 || f.count < 8)
 		return VIGIL_EFORMAT;
 	for (i = 0; i < 3; i++)
 		if (fields_u64(f.p[2 + i], f.n[2 + i], &v[i]) < 0 ||
 		    v[i] > UINT32_MAX)
 			return VIGIL_EFORMAT;
-	if (f.n[5] != 32)
-		return VIGIL_EFORMAT;
+	*md5_len = f.n[5];
 	copy_field(h->time, sizeof(h->time), f.p[1], f.n[1]);
 	copy_field(h->md5, sizeof(h->md5), f.p[5], f.n[5]);
 	copy_field(h->dsig, sizeof(h->dsig), f.p[6], f.n[6]);
@@ -79,6 +75,23 @@ int cvd_parse_header(const uint8_t *buf, size_t len, struct cvd_header *h)
 	h->sigs = (uint32_t)v[1];
 	h->flevel = (uint32_t)v[2];
 	if (f.count > 8 && fields_u64(f.p[8], f.n[8], &h->stime) < 0)
+		return VIGIL_EFORMAT;
+	return 0;
+}
+
+int cvd_parse_header(const uint8_t *buf, size_t len, struct cvd_header *h)
+{
+	char head[CVD_HEADER_BYTES + 1];
+	size_t n = CVD_HEADER_BYTES, md5_len;
+
+	memset(h, 0, sizeof(*h));
+	if (len < CVD_HEADER_BYTES || memcmp(buf, "ClamAV-VDB:", 11))
+		return VIGIL_EFORMAT;
+	memcpy(head, buf, n);
+	while (n && (head[n - 1] == ' ' || head[n - 1] == '\n' ||
+		     head[n - 1] == 0))
+		n--;
+	if (header_fields(head, n, h, &md5_len) < 0 || md5_len != 32)
 		return VIGIL_EFORMAT;
 	return 0;
 }
@@ -161,14 +174,21 @@ static int info_parse(struct unpack *u, const uint8_t *data, size_t len)
 {
 	struct rdr r;
 	const char *line;
-	size_t n;
+	size_t n, k;
 
 	rdr_init(&r, data, len);
 	while (rdr_line(&r, 4096, &line, &n)) {
 		struct fields f;
 		struct info_entry *e;
 
-		if (!n || (n >= 11 && !memcmp(line, "ClamAV-VDB:", 11)))
+		if (n >= 11 && !memcmp(line, "ClamAV-VDB:", 11)) {
+			if (u->have_info_hdr ||
+			    header_fields(line, n, &u->info_hdr, &k) < 0)
+				return VIGIL_EFORMAT;
+			u->have_info_hdr = 1;
+			continue;
+		}
+		if (!n)
 			continue;
 		if (n >= 5 && !memcmp(line, "DSIG:", 5))
 			break;
@@ -309,6 +329,29 @@ static int info_all_seen(struct unpack *u)
 	return 0;
 }
 
+/*
+ * A signed container's header is not itself signed (the signature is over
+ * the body): as in ClamAV, the .info inside must exist and its header line
+ * must give the same version, count, level and time, so that a mirror
+ * cannot pass an old database off as a new one.
+ */
+static int info_agrees(struct unpack *u, const struct cvd_header *h)
+{
+	const struct cvd_header *i = &u->info_hdr;
+
+	if (!u->have_info) {
+		u->why = "no .info manifest in a signed container";
+		return VIGIL_ECHECKSUM;
+	}
+	if (!u->have_info_hdr || i->version != h->version ||
+	    i->sigs != h->sigs || i->flevel != h->flevel ||
+	    i->stime != h->stime) {
+		u->why = "the header differs from the one its .info signs";
+		return VIGIL_ECHECKSUM;
+	}
+	return 0;
+}
+
 int cvd_unpack(const uint8_t *buf, size_t len, int checks,
 	       const char *extra_key, cvd_entry_fn fn, void *ctx,
 	       const char **why)
@@ -347,6 +390,8 @@ int cvd_unpack(const uint8_t *buf, size_t len, int checks,
 	rc = tar_walk(u, fn, ctx);
 	if (!rc)
 		rc = info_all_seen(u);
+	if (!rc && checks)
+		rc = info_agrees(u, &h);
 	if (u->why)
 		*why = u->why;
 	if (u->ts.gz)
