@@ -35,17 +35,6 @@
 /* Largest database accepted, whatever a manifest says. */
 #define DB_MAX_BYTES ((uint64_t)4 << 30)
 
-static enum upd_error from_fetch(struct uctx *c, enum fetch_result r,
-				 const char *why)
-{
-	switch (r) {
-	case FETCH_OK: return U_OK;
-	case FETCH_TOOBIG: return upd_fail(c, U_TOOBIG, "%s", why);
-	case FETCH_SLOW: return upd_fail(c, U_SLOW, "%s", why);
-	default: return upd_fail(c, U_FETCH, "%s", why);
-	}
-}
-
 /*
  * Fetches mirror/v1/<path> (at most cap bytes); with pin, it must be
  * exactly the pinned file (E_MISMATCH otherwise). Then parses it as role.
@@ -69,7 +58,7 @@ static enum upd_error get_manifest(struct uctx *c, const char *mirror,
 		return upd_fail(c, U_MISMATCH, "%s is longer than the %s manifest "
 			    "the timestamp pins", url, upd_role_name(r));
 	if (fr != FETCH_OK)
-		return from_fetch(c, fr, why);
+		return upd_fetch_error(c, fr, why);
 	if (pin) {
 		upd_sha256(*text, len, h);
 		if (len != pin->len || memcmp(h, pin->sha256, SHA256_BYTES))
@@ -368,7 +357,7 @@ static enum upd_error get_db(struct uctx *c, const char *mirror,
 	fr = upd_fetch_via(c, url, r->file.len, &z, &zlen, why, sizeof(why));
 	c->bytes_fetched += zlen;
 	if (fr != FETCH_OK)
-		return from_fetch(c, fr, why);
+		return upd_fetch_error(c, fr, why);
 	upd_sha256(z, zlen, got);
 	if (zlen != r->file.len || memcmp(got, r->file.sha256, SHA256_BYTES)) {
 		free(z);

@@ -48,3 +48,14 @@ void upd_crash_point(int k)
 	if (at && atoi(at) == k)
 		kill(getpid(), SIGKILL);
 }
+
+enum upd_error upd_fetch_error(struct uctx *c, enum fetch_result r,
+			       const char *why)
+{
+	switch (r) {
+	case FETCH_OK: return U_OK;
+	case FETCH_TOOBIG: return upd_fail(c, U_TOOBIG, "%s", why);
+	case FETCH_SLOW: return upd_fail(c, U_SLOW, "%s", why);
+	default: return upd_fail(c, U_FETCH, "%s", why);
+	}
+}

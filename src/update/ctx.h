@@ -27,6 +27,11 @@ struct uctx {
 	const char *dir, *trust, *target, *channel, *type, *reload_sock;
 	const char *mirrors[MAX_MIRRORS];
 	unsigned nmirrors;
+	/* --from-clamav: ClamAV's databases from ClamAV mirrors (clamav.c) */
+	int clamav;
+	const char *cvd_names;	/* "main,daily,bytecode" */
+	const char *certs_dir;	/* for .cvd.sign; NULL: ClamAV's */
+	const char *cvd_key;	/* a site's key beside ClamAV's, or NULL */
 	int64_t now;		/* fixed at the start of the cycle */
 	struct fetch_opts fo;
 	struct manifest root;	/* trusted */
@@ -52,6 +57,9 @@ struct uctx {
 /* Records why (for the one line the command prints) and returns e. */
 enum upd_error upd_fail(struct uctx *c, enum upd_error e, const char *fmt,
 			...) __attribute__((format(printf, 3, 4)));
+/* A fetch's failure as the cycle's error (U_OK for FETCH_OK). */
+enum upd_error upd_fetch_error(struct uctx *c, enum fetch_result r,
+			       const char *why);
 /* The installed file's name: main.vdb for a signature database, rules
  * for a shield rule set. */
 const char *upd_payload_name(const struct uctx *c);

@@ -16,6 +16,8 @@ struct sink {
 	char *buf;
 	size_t len, cap, limit;
 	int over;
+	int prefix;	/* keep the first limit bytes, then stop: not an error */
+	char range[48];	/* "0-N" for a prefix */
 };
 
 static size_t on_data(char *p, size_t size, size_t n, void *ctx)
@@ -26,7 +28,9 @@ static size_t on_data(char *p, size_t size, size_t n, void *ctx)
 
 	if (add > s->limit - s->len) {
 		s->over = 1;
-		return 0; /* stops the transfer at once */
+		if (!s->prefix)
+			return 0; /* stops the transfer at once */
+		add = s->limit - s->len;
 	}
 	if (s->len + add > s->cap) {
 		want = s->cap ? s->cap : 16384;
@@ -41,7 +45,7 @@ static size_t on_data(char *p, size_t size, size_t n, void *ctx)
 	}
 	memcpy(s->buf + s->len, p, add);
 	s->len += add;
-	return add;
+	return s->over ? 0 : size * n;
 }
 
 static void setup(CURL *c, const char *url, const struct fetch_opts *o,
@@ -60,18 +64,21 @@ static void setup(CURL *c, const char *url, const struct fetch_opts *o,
 	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 30L);
 	if (o->proxy)
 		curl_easy_setopt(c, CURLOPT_PROXY, o->proxy);
-	curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)s->limit);
+	if (s->prefix)
+		curl_easy_setopt(c, CURLOPT_RANGE, s->range);
+	else
+		curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE,
+				 (curl_off_t)s->limit);
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, s);
 	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, err);
 }
 
-enum fetch_result upd_fetch(const char *url, size_t cap,
-			const struct fetch_opts *o, char **buf, size_t *len,
-			char *errbuf, size_t errlen)
+static enum fetch_result transfer(const char *url, struct sink *s,
+				  const struct fetch_opts *o, char **buf,
+				  size_t *len, char *errbuf, size_t errlen)
 {
 	char err[CURL_ERROR_SIZE] = "";
-	struct sink s = { NULL, 0, 0, cap, 0 };
 	enum fetch_result r = FETCH_OK;
 	CURLcode rc;
 	CURL *c = curl_easy_init();
@@ -82,11 +89,14 @@ enum fetch_result upd_fetch(const char *url, size_t cap,
 		snprintf(errbuf, errlen, "cannot start a transfer");
 		return FETCH_FAILED;
 	}
-	setup(c, url, o, &s, err);
+	setup(c, url, o, s, err);
 	rc = curl_easy_perform(c);
-	if (s.over || rc == CURLE_FILESIZE_EXCEEDED) {
+	if (s->prefix && s->over && rc == CURLE_WRITE_ERROR)
+		rc = CURLE_OK; /* a server that ignored the range: cut here */
+	if (!s->prefix && (s->over || rc == CURLE_FILESIZE_EXCEEDED)) {
 		r = FETCH_TOOBIG;
-		snprintf(errbuf, errlen, "%s: more than %zu bytes", url, cap);
+		snprintf(errbuf, errlen, "%s: more than %zu bytes", url,
+			 s->limit);
 	} else if (rc == CURLE_OPERATION_TIMEDOUT) {
 		r = FETCH_SLOW;
 		snprintf(errbuf, errlen, "%s: too slow (%s)", url, err);
@@ -97,10 +107,29 @@ enum fetch_result upd_fetch(const char *url, size_t cap,
 	}
 	curl_easy_cleanup(c);
 	if (r != FETCH_OK) {
-		free(s.buf);
+		free(s->buf);
 		return r;
 	}
-	*buf = s.buf ? s.buf : calloc(1, 1);
-	*len = s.len;
+	*buf = s->buf ? s->buf : calloc(1, 1);
+	*len = s->len;
 	return *buf ? FETCH_OK : FETCH_FAILED;
+}
+
+enum fetch_result upd_fetch(const char *url, size_t cap,
+			const struct fetch_opts *o, char **buf, size_t *len,
+			char *errbuf, size_t errlen)
+{
+	struct sink s = { .limit = cap };
+
+	return transfer(url, &s, o, buf, len, errbuf, errlen);
+}
+
+enum fetch_result upd_fetch_prefix(const char *url, size_t n,
+				   const struct fetch_opts *o, char **buf,
+				   size_t *len, char *errbuf, size_t errlen)
+{
+	struct sink s = { .limit = n, .prefix = 1 };
+
+	snprintf(s.range, sizeof(s.range), "0-%zu", n ? n - 1 : 0);
+	return transfer(url, &s, o, buf, len, errbuf, errlen);
 }

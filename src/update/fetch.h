@@ -31,4 +31,10 @@ enum fetch_result upd_fetch(const char *url, size_t cap,
 			const struct fetch_opts *o, char **buf, size_t *len,
 			char *errbuf, size_t errlen);
 
+/* The first n bytes of url (an HTTP Range request; a server that sends
+ * the whole file is cut off after n): fewer when the file is shorter. */
+enum fetch_result upd_fetch_prefix(const char *url, size_t n,
+				   const struct fetch_opts *o, char **buf,
+				   size_t *len, char *errbuf, size_t errlen);
+
 #endif

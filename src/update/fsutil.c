@@ -3,6 +3,7 @@
  * file or the new one under the name, never a mix.
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
@@ -110,4 +111,20 @@ char *upd_read_file(const char *path, size_t cap, size_t *len)
 out:
 	close(fd);
 	return buf;
+}
+
+int upd_remove_tree(const char *path)
+{
+	struct dirent *d;
+	DIR *dh;
+
+	if (unlink(path) == 0 || errno == ENOENT)
+		return 0;
+	if (!(dh = opendir(path)))
+		return -1;
+	while ((d = readdir(dh)))
+		if (strcmp(d->d_name, ".") && strcmp(d->d_name, ".."))
+			unlinkat(dirfd(dh), d->d_name, 0);
+	closedir(dh);
+	return rmdir(path);
 }

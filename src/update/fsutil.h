@@ -16,4 +16,8 @@ char *upd_read_file(const char *path, size_t cap, size_t *len);
 /* fsync of the directory holding path (after a rename into it). */
 int upd_sync_parent(const char *path);
 
+/* Removes a file, or a directory and the files in it (one level: the
+ * update's version directories hold files only). 0, or -1 with errno. */
+int upd_remove_tree(const char *path);
+
 #endif

@@ -62,11 +62,8 @@ static void prune(struct uctx *c)
 		if (upd_version_of(d->d_name, &v) < 0 || v >= keep_from ||
 		    !strcmp(d->d_name, c->st.installed_dir))
 			continue;
-		snprintf(file, sizeof(file), "%s/%s/%s", path, d->d_name,
-			 upd_payload_name(c));
-		unlink(file);
 		snprintf(file, sizeof(file), "%s/%s", path, d->d_name);
-		rmdir(file);
+		upd_remove_tree(file);
 	}
 	closedir(dh);
 }
@@ -84,11 +81,8 @@ static void clean_tmp(struct uctx *c)
 	while ((d = readdir(dh))) {
 		if (d->d_name[0] == '.')
 			continue;
-		snprintf(f, sizeof(f), "%s/%s/%s", path, d->d_name,
-			 upd_payload_name(c));
-		unlink(f);
 		snprintf(f, sizeof(f), "%s/%s", path, d->d_name);
-		rmdir(f);
+		upd_remove_tree(f);
 	}
 	closedir(dh);
 }
@@ -144,19 +138,11 @@ static enum upd_error note(struct uctx *c, const struct manifest *r)
 	return U_OK;
 }
 
-enum upd_error upd_install(struct uctx *c, const struct manifest *r,
-		       const void *data, size_t len)
+/* DBDIR/current made to name DBDIR/v/name, by rename. */
+static enum upd_error switch_current(struct uctx *c, const char *name)
 {
-	char name[96], h[2 * SHA256_BYTES + 1], link[4096], cur[4096];
-	char target[128];
-	enum upd_error e;
+	char link[4096], cur[4096], target[128];
 
-	upd_hex(r->full.sha256, SHA256_BYTES, h);
-	snprintf(name, sizeof(name), "%llu-%.16s",
-		 (unsigned long long)r->version, h);
-	clean_tmp(c);
-	if ((e = put_version(c, name, data, len)))
-		return e;
 	snprintf(target, sizeof(target), "v/%s", name);
 	snprintf(link, sizeof(link), "%s/current.new", c->dir);
 	snprintf(cur, sizeof(cur), "%s/current", c->dir);
@@ -167,10 +153,49 @@ enum upd_error upd_install(struct uctx *c, const struct manifest *r,
 	if (rename(link, cur) < 0 || upd_sync_parent(cur) < 0)
 		return upd_fail(c, U_INSTALL, "%s: %s", cur, strerror(errno));
 	upd_crash_point(4);
-	c->st.installed = r->version;
 	snprintf(c->st.installed_dir, sizeof(c->st.installed_dir), "%s", name);
-	snprintf(c->st.installed_sha, sizeof(c->st.installed_sha), "%s", h);
 	c->st.installed_at = c->now;
+	return U_OK;
+}
+
+enum upd_error upd_install_dir(struct uctx *c, const char *tmp,
+			       const char *name)
+{
+	char final[4096], vdir[4096];
+	enum upd_error e;
+
+	snprintf(final, sizeof(final), "%s/v/%s", c->dir, name);
+	snprintf(vdir, sizeof(vdir), "%s/v", c->dir);
+	if (upd_mkdir_p(vdir, 0755) < 0 || rename(tmp, final) < 0 ||
+	    upd_sync_parent(final) < 0)
+		return upd_fail(c, U_INSTALL, "%s: %s", final, strerror(errno));
+	if ((e = switch_current(c, name)))
+		return e;
+	prune(c);
+	return U_OK;
+}
+
+void upd_clean_tmp(struct uctx *c)
+{
+	clean_tmp(c);
+}
+
+enum upd_error upd_install(struct uctx *c, const struct manifest *r,
+		       const void *data, size_t len)
+{
+	char name[96], h[2 * SHA256_BYTES + 1];
+	enum upd_error e;
+
+	upd_hex(r->full.sha256, SHA256_BYTES, h);
+	snprintf(name, sizeof(name), "%llu-%.16s",
+		 (unsigned long long)r->version, h);
+	clean_tmp(c);
+	if ((e = put_version(c, name, data, len)))
+		return e;
+	if ((e = switch_current(c, name)))
+		return e;
+	c->st.installed = r->version;
+	snprintf(c->st.installed_sha, sizeof(c->st.installed_sha), "%s", h);
 	prune(c);
 	e = note(c, r);
 	upd_crash_point(5);

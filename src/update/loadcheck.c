@@ -21,15 +21,25 @@ static int not_vdb(const void *data, size_t len, char *err, size_t errlen)
 	return -1;
 }
 
-/* Loads with load(e), compiles, self-tests: 0, or -1 with err. */
-static int check(const char *path, const void *data, size_t len, char *err,
-		 size_t errlen)
+/* The library's last error, to say why a load failed. */
+static void on_log(void *ctx, int level, const char *msg)
+{
+	if (level == VIGIL_LOG_ERROR)
+		snprintf(ctx, 512, "%s", msg);
+}
+
+/* Loads path (or data), compiles, self-tests: 0, or -1 with err. */
+static int check(const char *path, const void *data, size_t len,
+		 struct vigil_engine_options *o, char *err, size_t errlen)
 {
 	struct vigil_engine *e = NULL;
-	char name[256];
+	char name[256], said[512] = "";
 	int rc;
 
-	if ((rc = vigil_engine_new(&e, NULL)) == 0 &&
+	o->size = sizeof(*o);
+	o->log = on_log;
+	o->log_ctx = said;
+	if ((rc = vigil_engine_new(&e, o)) == 0 &&
 	    (rc = path ? vigil_engine_load(e, path) :
 			 vigil_engine_load_memory(e, "main.vdb", data,
 						  len)) == 0 &&
@@ -39,17 +49,19 @@ static int check(const char *path, const void *data, size_t len, char *err,
 		snprintf(err, errlen, "the database flags a harmless object "
 			 "as %s", name);
 	else if (rc < 0)
-		snprintf(err, errlen, "the database does not load: %s",
-			 vigil_strerror(rc));
+		snprintf(err, errlen, "the database does not load: %s%s%s",
+			 vigil_strerror(rc), *said ? ": " : "", said);
 	vigil_engine_free(e);
-	return rc < 0 ? -1 : 0;
+	return rc < 0 ? (rc == VIGIL_ECHECKSUM ? -2 : -1) : 0;
 }
 
 int upd_load_check(const void *data, size_t len, char *err, size_t errlen)
 {
 	if (not_vdb(data, len, err, errlen) < 0)
 		return -1;
-	return check(NULL, data, len, err, errlen);
+	struct vigil_engine_options o = { 0 };
+
+	return check(NULL, data, len, &o, err, errlen) < 0 ? -1 : 0;
 }
 
 int upd_load_check_file(const char *path, const void *data, size_t len,
@@ -57,5 +69,17 @@ int upd_load_check_file(const char *path, const void *data, size_t len,
 {
 	if (not_vdb(data, len, err, errlen) < 0)
 		return -1;
-	return check(path, NULL, 0, err, errlen);
+	struct vigil_engine_options o = { 0 };
+
+	return check(path, NULL, 0, &o, err, errlen) < 0 ? -1 : 0;
+}
+
+int upd_load_check_dir(const char *dir, const char *certs_dir,
+		       const char *cvd_key, char *err, size_t errlen)
+{
+	struct vigil_engine_options o = { 0 };
+
+	o.cvd_certs_dir = certs_dir;
+	o.cvd_key = cvd_key;
+	return check(dir, NULL, 0, &o, err, errlen);
 }

@@ -16,4 +16,11 @@ int upd_load_check(const void *data, size_t len, char *err, size_t errlen);
 int upd_load_check_file(const char *path, const void *data, size_t len,
 			char *err, size_t errlen);
 
+/* A directory of ClamAV databases, their signatures checked with the
+ * certificates of certs_dir (.cvd.sign) or ClamAV's key and cvd_key (the
+ * headers' signatures): 0; -2 when a signature or checksum does not
+ * verify; -1 for any other failure; err says which. */
+int upd_load_check_dir(const char *dir, const char *certs_dir,
+		       const char *cvd_key, char *err, size_t errlen);
+
 #endif

@@ -1,6 +1,7 @@
 /*
  * split.c -- see split.h. Requests and answers travel over a socketpair
- * made before either side is confined: a request is a type byte, the URL
+ * made before either side is confined: a request is a type byte ('G' a
+ * file, 'P' its first bytes, 'N' a reload to send), the URL
  * (its length first) and the cap; an answer the result, a reason and at
  * most cap bytes; lengths little-endian, read back through a reader. The verifier trusts none of it more than it would the
  * network: everything is checked as before.
@@ -155,8 +156,11 @@ static int serve_one(struct uctx *c, int fd)
 		free(url);
 		return xfer(fd, "k", 1, 1);
 	}
-	r = (unsigned char)upd_fetch(url, (size_t)cap, &c->fo, &buf, &len, why,
-				 sizeof(why));
+	r = (unsigned char)(type == 'P' ?
+		upd_fetch_prefix(url, (size_t)cap, &c->fo, &buf, &len, why,
+				 sizeof(why)) :
+		upd_fetch(url, (size_t)cap, &c->fo, &buf, &len, why,
+			  sizeof(why)));
 	free(url);
 	rc = xfer(fd, &r, 1, 1) < 0 || put_le(fd, strlen(why), 4) < 0 ||
 	     xfer(fd, why, strlen(why), 1) < 0 || put_le(fd, len, 8) < 0 ||
@@ -231,16 +235,15 @@ static int request(struct uctx *c, char type, const char *url, uint64_t cap)
 	       put_le(c->fetch_fd, cap, 8) < 0 ? -1 : 0;
 }
 
-enum fetch_result upd_fetch_via(struct uctx *c, const char *url, size_t cap,
-			 char **buf, size_t *len, char *why, size_t whylen)
+static enum fetch_result ask(struct uctx *c, char type, const char *url,
+			     size_t cap, char **buf, size_t *len, char *why,
+			     size_t whylen)
 {
 	unsigned char r;
 	uint64_t wl, n;
 
-	if (c->fetch_fd < 0)
-		return upd_fetch(url, cap, &c->fo, buf, len, why, whylen);
 	*buf = NULL;
-	if (request(c, 'G', url, cap) < 0 || xfer(c->fetch_fd, &r, 1, 0) < 0 ||
+	if (request(c, type, url, cap) < 0 || xfer(c->fetch_fd, &r, 1, 0) < 0 ||
 	    r > FETCH_FAILED || get_le(c->fetch_fd, 4, &wl) < 0 || wl >= whylen ||
 	    xfer(c->fetch_fd, why, wl, 0) < 0 ||
 	    get_le(c->fetch_fd, 8, &n) < 0 || n > cap ||
@@ -257,6 +260,24 @@ enum fetch_result upd_fetch_via(struct uctx *c, const char *url, size_t cap,
 		*buf = NULL;
 	}
 	return (enum fetch_result)r;
+}
+
+enum fetch_result upd_fetch_via(struct uctx *c, const char *url, size_t cap,
+			 char **buf, size_t *len, char *why, size_t whylen)
+{
+	if (c->fetch_fd < 0)
+		return upd_fetch(url, cap, &c->fo, buf, len, why, whylen);
+	return ask(c, 'G', url, cap, buf, len, why, whylen);
+}
+
+enum fetch_result upd_fetch_prefix_via(struct uctx *c, const char *url,
+				       size_t n, char **buf, size_t *len,
+				       char *why, size_t whylen)
+{
+	if (c->fetch_fd < 0)
+		return upd_fetch_prefix(url, n, &c->fo, buf, len, why,
+					whylen);
+	return ask(c, 'P', url, n, buf, len, why, whylen);
 }
 
 void upd_split_notify(struct uctx *c, const char *path)

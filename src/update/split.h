@@ -16,6 +16,10 @@ void upd_split_stop(struct uctx *c);
 /* upd_fetch() through the fetcher when it runs, directly otherwise. */
 enum fetch_result upd_fetch_via(struct uctx *c, const char *url, size_t cap,
 			 char **buf, size_t *len, char *why, size_t whylen);
+/* upd_fetch_prefix() the same way. */
+enum fetch_result upd_fetch_prefix_via(struct uctx *c, const char *url,
+				       size_t n, char **buf, size_t *len,
+				       char *why, size_t whylen);
 /* The fetcher sends RELOAD to vigild's socket at path. */
 void upd_split_notify(struct uctx *c, const char *path);
 

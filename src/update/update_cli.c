@@ -15,6 +15,8 @@
 
 #include "common/clock.h"
 #include "audit.h"
+#include "vigil/vigil.h"
+#include "clamav.h"
 #include "client.h"
 #include "crypto.h"
 #include "logcheck.h"
@@ -37,6 +39,10 @@ static void usage(FILE *f)
 		"ROOTFILE --dir DBDIR --once\n"
 		"       vigil-update --mirror URL... --trust ROOTFILE --dir DBDIR "
 		"--schedule\n"
+		"       vigil-update --from-clamav URL [--from-clamav URL...] "
+		"--dir DBDIR\n"
+		"                    [--databases LIST] [--cvdcertsdir DIR] "
+		"--once | --schedule\n"
 		"       vigil-update [--config FILE] --once | --schedule\n"
 		"       vigil-update --dir DBDIR --status | --clear-alarm\n"
 		"       vigil-update --dir DBDIR --audit [--mirror URL...]   "
@@ -50,6 +56,17 @@ static void usage(FILE *f)
 		"                    (a shield rule set: DBDIR/current/rules)\n"
 		"  --reload SOCKET   after an install, send RELOAD to vigild "
 		"there\n"
+		"  --from-clamav URL ClamAV's own .cvd files from a ClamAV or "
+		"cvdupdate mirror,\n"
+		"                    checked with ClamAV's signature (the "
+		"header's, or a\n"
+		"                    NAME-VERSION.cvd.sign with --cvdcertsdir's "
+		"certificates)\n"
+		"  --databases LIST  with --from-clamav (default "
+		CLAMAV_DEFAULT_DBS ")\n"
+		"  --cvdcertsdir DIR certificates for .cvd.sign (default "
+		VIGIL_CLAMAV_CERTS_DIR ")\n"
+		"  --cvd-key N:E     a site's own .cvd key, beside ClamAV's\n"
 		"  --config FILE     settings as in freshclam.conf (the options "
 		"win over it;\n"
 		"                    default: %s if there)\n"
@@ -71,7 +88,7 @@ static int once(struct uctx *c)
 	uint64_t before;
 	unsigned i;
 
-	if ((e = upd_state_load(c)) || (e = upd_root_load(c)))
+	if ((e = upd_state_load(c)) || (!c->clamav && (e = upd_root_load(c))))
 		goto out;
 	if (upd_split_start(c) < 0) {
 		e = upd_fail(c, U_INSTALL, "cannot start the fetcher process: %s",
@@ -92,7 +109,8 @@ static int once(struct uctx *c)
 	before = c->st.installed;
 	for (i = 0; i < c->nmirrors; i++) {
 		c->now = clock_now();
-		if (!(e = upd_cycle(c, c->mirrors[i])))
+		if (!(e = c->clamav ? upd_clamav_cycle(c, c->mirrors[i]) :
+				      upd_cycle(c, c->mirrors[i])))
 			break;
 		fprintf(stderr, "vigil-update: %s: %s: %s\n", c->mirrors[i],
 			upd_error_name(e), c->err);
@@ -128,22 +146,27 @@ out:
 static int status(struct uctx *c)
 {
 	int64_t now = clock_now();
-	char t[32], f[32];
-	int stale;
+	char t[32], f[32], path[4096];
+	int stale, clamav;
 
 	if (upd_state_load(c) || !c->st.installed) {
 		printf("no database installed in %s\n", c->dir);
 		return 1;
 	}
+	snprintf(path, sizeof(path), "%s/state/clamav", c->dir);
+	clamav = access(path, F_OK) == 0; /* --from-clamav's */
 	upd_format_time(c->st.installed_at, t);
 	upd_format_time(c->st.fresh, f);
 	stale = now - c->st.fresh > STALE_AFTER_S;
 	printf("database: release %llu (%s), installed %s\n"
-	       "metadata: last verified %s, %lld s ago\nstatus: %s\n",
-	       (unsigned long long)c->st.installed, c->st.installed_dir, t, f,
+	       "%s %s, %lld s ago\nstatus: %s\n",
+	       (unsigned long long)c->st.installed, c->st.installed_dir, t,
+	       clamav ? "ClamAV databases: the newest built" :
+			"metadata: last verified", f,
 	       (long long)(now - c->st.fresh),
-	       stale ? "STALE (no verified metadata for over 24 hours)" :
-		       "OK");
+	       !stale ? "OK" : clamav ? "STALE (no database built in the "
+					"last 24 hours)" :
+			"STALE (no verified metadata for over 24 hours)");
 	return stale ? 3 : 0;
 }
 
@@ -220,6 +243,8 @@ static int read_config(struct uctx *c, struct updconf *f, const char *path)
 		c->channel = "stable";
 	if (!c->type)
 		c->type = "sigdb";
+	if (!c->cvd_names)
+		c->cvd_names = CLAMAV_DEFAULT_DBS;
 	return 0;
 }
 
@@ -235,6 +260,10 @@ static int parse_args(int argc, char **argv, struct uctx *c,
 		{ "channel", required_argument, NULL, 'c' },
 		{ "type", required_argument, NULL, 'y' },
 		{ "reload", required_argument, NULL, 'r' },
+		{ "from-clamav", required_argument, NULL, 'F' },
+		{ "databases", required_argument, NULL, 'D' },
+		{ "cvdcertsdir", required_argument, NULL, 'K' },
+		{ "cvd-key", required_argument, NULL, 'k' },
 		{ "config", required_argument, NULL, 'f' },
 		{ "once", no_argument, NULL, 'o' },
 		{ "schedule", no_argument, NULL, 's' },
@@ -244,15 +273,20 @@ static int parse_args(int argc, char **argv, struct uctx *c,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	int o, mode = 0;
+	int o, mode = 0, kinds = 0;
 
 	optind = 1;
 	while ((o = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
 		switch (o) {
-		case 'm':
+		case 'm': case 'F':
 			if (c->nmirrors < MAX_MIRRORS)
 				c->mirrors[c->nmirrors++] = optarg;
+			kinds |= o == 'F' ? 2 : 1;
+			c->clamav = o == 'F';
 			break;
+		case 'D': c->cvd_names = optarg; break;
+		case 'K': c->certs_dir = optarg; break;
+		case 'k': c->cvd_key = optarg; break;
 		case 't': c->trust = optarg; break;
 		case 'd': c->dir = optarg; break;
 		case 'T': c->target = optarg; break;
@@ -267,7 +301,7 @@ static int parse_args(int argc, char **argv, struct uctx *c,
 		default: return -1;
 		}
 	}
-	return mode;
+	return kinds == 3 ? -1 : mode; /* --mirror or --from-clamav */
 }
 
 static int run(struct uctx *c, int mode, unsigned checks)

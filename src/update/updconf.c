@@ -13,21 +13,41 @@
 #define UPDCONF_MAX_LINE_BYTES 4096u
 #define UPDCONF_MAX_FILE_BYTES (64u << 10)
 
-static int mirror(void *conf, const char *value, char *err, size_t errlen)
+/* A mirror of either kind: Vigil's (Mirror) or ClamAV's (ClamAVMirror),
+ * not both in one file. */
+static int add_mirror(struct updconf *f, const char *value, int clamav,
+		      char *err, size_t errlen)
 {
-	struct updconf *f = conf;
+	const char *key = clamav ? "ClamAVMirror" : "Mirror";
 
+	if (f->nmirrors && f->clamav != clamav) {
+		snprintf(err, errlen, "%s: Mirror and ClamAVMirror cannot be "
+			 "mixed", key);
+		return -1;
+	}
 	if (!*value || f->nmirrors >= MAX_MIRRORS) {
-		snprintf(err, errlen, "Mirror: %s", *value ? "more than 16" :
+		snprintf(err, errlen, "%s: %s", key, *value ? "more than 16" :
 			 "a URL is missing");
 		return -1;
 	}
 	if (!(f->mirrors[f->nmirrors] = strdup(value))) {
-		snprintf(err, errlen, "Mirror: out of memory");
+		snprintf(err, errlen, "%s: out of memory", key);
 		return -1;
 	}
+	f->clamav = clamav;
 	f->nmirrors++;
 	return 0;
+}
+
+static int mirror(void *conf, const char *value, char *err, size_t errlen)
+{
+	return add_mirror(conf, value, 0, err, errlen);
+}
+
+static int clamav_mirror(void *conf, const char *value, char *err,
+			 size_t errlen)
+{
+	return add_mirror(conf, value, 1, err, errlen);
 }
 
 #define S(n, f) { .name = n, .type = KV_STRDUP, \
@@ -40,6 +60,10 @@ static const struct kv_key keys[] = {
 	S("Type", type),
 	S("ReloadSocket", reload_sock),
 	S("Proxy", proxy),
+	S("ClamAVDatabases", cvd_names),
+	S("CVDCertsDirectory", certs_dir),
+	{ .name = "ClamAVMirror", .type = KV_CALL, .call = clamav_mirror },
+	{ .name = "PrivateMirror", .type = KV_CALL, .call = clamav_mirror },
 	{ .name = "Mirror", .type = KV_CALL, .call = mirror },
 	{ .name = "DatabaseMirror", .type = KV_CALL, .call = mirror },
 	{ .name = "Checks", .type = KV_UINT, .max = UPDCONF_MAX_CHECKS,
@@ -105,11 +129,16 @@ void updconf_apply(const struct updconf *f, struct uctx *c)
 		c->reload_sock = f->reload_sock;
 	if (!c->fo.proxy)
 		c->fo.proxy = f->proxy;
+	if (!c->cvd_names)
+		c->cvd_names = f->cvd_names;
+	if (!c->certs_dir)
+		c->certs_dir = f->certs_dir;
 	if (c->nmirrors)
 		return;
 	for (i = 0; i < f->nmirrors; i++)
 		c->mirrors[i] = f->mirrors[i];
 	c->nmirrors = f->nmirrors;
+	c->clamav = f->clamav;
 }
 
 void updconf_free(struct updconf *f)

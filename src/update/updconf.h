@@ -10,6 +10,10 @@
  *   ReloadSocket /run/vigil/vigild.ctl
  *   Checks 24                                (a day, with --schedule)
  *   Proxy http://proxy.example.org:3128
+ * or, for ClamAV's own databases (vigil update --from-clamav):
+ *   ClamAVMirror https://mirror.example.org/clamav  (PrivateMirror)
+ *   ClamAVDatabases main,daily,bytecode
+ *   CVDCertsDirectory /etc/clamav/certs
  */
 #ifndef VIGIL_UPDATE_UPDCONF_H
 #define VIGIL_UPDATE_UPDCONF_H
@@ -24,8 +28,10 @@
 
 struct updconf {
 	char *dir, *trust, *target, *channel, *type, *reload_sock, *proxy;
+	char *cvd_names, *certs_dir;
 	char *mirrors[MAX_MIRRORS];
 	unsigned nmirrors;
+	int clamav;		/* the mirrors are ClamAV's (ClamAVMirror) */
 	unsigned checks;	/* a day */
 };
 

@@ -71,12 +71,15 @@ def sha256(data):
 class FaultServer:
     """Serves a directory; self.faults[path] changes one answer:
     ("status", code), ("endless",), ("slow",), ("replace", bytes),
-    ("truncate", n). Every request line and header set is logged."""
+    ("truncate", n). Every request line and header set is logged. A
+    "Range: bytes=A-B" request gets those bytes (206), as web servers
+    answer it, unless self.ranges is False (the whole file, 200)."""
 
     def __init__(self, root):
         self.root = root
         self.faults = {}
         self.log = []
+        self.ranges = True
         srv = self
 
         class H(http.server.BaseHTTPRequestHandler):
@@ -95,7 +98,13 @@ class FaultServer:
                 if data is None:
                     self.send_error(404)
                     return
-                self.send_response(200)
+                want = self.headers.get("Range", "")
+                if srv.ranges and want.startswith("bytes="):
+                    a, b = want[6:].split("-")
+                    data = data[int(a):int(b) + 1]
+                    self.send_response(206)
+                else:
+                    self.send_response(200)
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
                 self.wfile.write(data)
