@@ -8,12 +8,15 @@
  * no more than the files it reads: it acts only on paths under what the
  * command line named (its paths, or the lines of --file-list, read here
  * before the scan starts), so that a scanner taken over by a hostile file
- * cannot have anything else removed or moved. The actions themselves are
+ * cannot have anything else removed or moved; and it confines itself
+ * (confine_helper) so that the kernel holds that line too. The actions
+ * themselves are
  * common/fileact.c, shared with vigild's OnInfected.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <seccomp.h>
 #include <libgen.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -26,6 +29,7 @@
 
 #include "actions.h"
 #include "filelist.h"
+#include "common/confine.h"
 #include "common/fileact.h"
 #include "common/qstore.h"
 
@@ -191,6 +195,55 @@ static void read_roots(char *const *paths, size_t npaths,
 		add_root(".");
 }
 
+static const int helper_denied[] = {
+	SCMP_SYS(socket), SCMP_SYS(connect), SCMP_SYS(bind),
+	SCMP_SYS(execve), SCMP_SYS(execveat), SCMP_SYS(ptrace),
+	SCMP_SYS(process_vm_readv), SCMP_SYS(process_vm_writev),
+};
+
+/* Test hook: the path VIGIL_TEST_SANDBOX_PROBE names is removed, past the
+ * helper's own check, to show what the confinement alone allows. */
+static void probe(void)
+{
+	const char *path = getenv("VIGIL_TEST_SANDBOX_PROBE");
+
+	if (!path || !*path)
+		return;
+	fprintf(stderr, "sandbox probe: actions helper: unlink: %s\n",
+		unlink(path) < 0 ? strerror(errno) : "allowed");
+}
+
+/*
+ * The helper's own confinement, so that even a flaw in its checks cannot
+ * reach past them: files may be changed only beneath the paths the
+ * command line named and the target directory (or the quarantine, made
+ * first); no socket, no program run (Landlock and seccomp, as far as the
+ * kernel has them).
+ */
+static void confine_helper(void)
+{
+	static const char *change[ACTIONS_MAX_ROOTS + 2];
+	struct confine_fs fs = { NULL, 1, change };
+	size_t i, n = 0;
+
+	if (act.kind == ACT_QUARANTINE)
+		mkdir(act.dir, 0700); /* the store's first use: made here */
+	for (i = 0; i < nroots; i++)
+		change[n++] = roots[i];
+	if (act.dir)
+		change[n++] = act.dir;
+	change[n] = NULL;
+	if (confine_landlock(&fs) < 0 ||
+	    confine_seccomp(helper_denied, sizeof(helper_denied) /
+					   sizeof(*helper_denied)) < 0) {
+		fprintf(stderr, "vigil: the helper for --move, --copy, "
+			"--remove or --quarantine cannot confine itself: %s\n",
+			strerror(errno));
+		_exit(3);
+	}
+	probe();
+}
+
 int actions_start(enum action_kind kind, const char *dir, uint64_t cap,
 		  char *const *paths, size_t npaths, const char *file_list)
 {
@@ -222,6 +275,7 @@ int actions_start(enum action_kind kind, const char *dir, uint64_t cap,
 	if (act.pid == 0) {
 		close(sv[0]);
 		read_roots(paths, npaths, file_list);
+		confine_helper();
 		helper(sv[1]);
 	}
 	close(sv[1]);

@@ -17,7 +17,7 @@
 int scan_confine(int require)
 {
 	static const char *const everything[] = { "/", NULL };
-	const struct confine_fs fs = { everything, 1 };
+	const struct confine_fs fs = { everything, 1, NULL };
 	struct confine_report r;
 	int rc = confine_scan(&fs, 1, &r); /* the scanning threads come after */
 

@@ -29,6 +29,10 @@
 #define LL_SCOPE_ALL ((1ULL << 0) | (1ULL << 1)) /* abstract unix, signal */
 /* Reading: execute (mapping libraries), read files, read directories. */
 #define LL_READ ((1ULL << 0) | (1ULL << 2) | (1ULL << 3))
+/* Changing files: read, read dirs, write, remove, make regular files,
+ * rename between such places (REFER), truncate; as far as handled. */
+#define LL_CHANGE ((1ULL << 1) | (1ULL << 2) | (1ULL << 3) | (1ULL << 5) | \
+		   (1ULL << 8) | LL_FS_REFER | LL_FS_TRUNCATE)
 #define LL_RULE_PATH_BENEATH 1
 
 struct ll_attr {
@@ -81,6 +85,36 @@ static int add_read(long fd, const char *path)
 	return rc;
 }
 
+/* The change rights beneath path (a file: beneath its directory). */
+static int add_change(long fd, const char *path, uint64_t handled)
+{
+	struct ll_path_beneath pb;
+	char dir[4096], *slash;
+	struct stat st;
+	int pfd, rc;
+
+	if (stat(path, &st) < 0)
+		return errno == ENOENT ? 0 : -1;
+	snprintf(dir, sizeof(dir), "%s", path);
+	if (!S_ISDIR(st.st_mode)) {
+		slash = strrchr(dir, '/');
+		if (!slash)
+			snprintf(dir, sizeof(dir), ".");
+		else if (slash == dir)
+			dir[1] = '\0';
+		else
+			*slash = '\0';
+	}
+	if ((pfd = open(dir, O_PATH | O_CLOEXEC | O_DIRECTORY)) < 0)
+		return -1;
+	pb.allowed_access = LL_CHANGE & handled;
+	pb.parent_fd = pfd;
+	rc = (int)syscall(SYS_landlock_add_rule, (int)fd, LL_RULE_PATH_BENEATH,
+			  &pb, 0);
+	close(pfd);
+	return rc;
+}
+
 int confine_landlock(const struct confine_fs *fs)
 {
 	struct ll_attr a;
@@ -99,6 +133,9 @@ int confine_landlock(const struct confine_fs *fs)
 		return -1;
 	for (i = 0; fs && fs->read_paths && fs->read_paths[i] && rc == 0; i++)
 		rc = add_read(fd, fs->read_paths[i]);
+	for (i = 0; fs && fs->change_paths && fs->change_paths[i] && rc == 0;
+	     i++)
+		rc = add_change(fd, fs->change_paths[i], a.handled_access_fs);
 	if (rc == 0 && syscall(SYS_landlock_restrict_self, (int)fd, 0) < 0)
 		rc = -1;
 	close((int)fd);
@@ -150,7 +187,7 @@ void confine_probe(struct confine_report *r)
 int confine_scan(const struct confine_fs *fs, int threads,
 		 struct confine_report *r)
 {
-	struct confine_fs none = { NULL, 1 };
+	struct confine_fs none = { NULL, 1, NULL };
 	int abi;
 
 	confine_probe(r);

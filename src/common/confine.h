@@ -15,6 +15,11 @@
 struct confine_fs {
 	const char *const *read_paths;
 	int deny_tcp;		/* no TCP bind/connect (ABI 4) */
+	/* Paths beneath which files may also be written, made, removed
+	 * and renamed (not directories: no making or removing them);
+	 * NULL-terminated, or NULL for none. A file named here grants it
+	 * on the directory holding it (a removal is a change of it). */
+	const char *const *change_paths;
 };
 
 /*

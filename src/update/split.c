@@ -173,7 +173,7 @@ static void fetcher(struct uctx *c, int fd)
 {
 	static const char *paths[sizeof(fetcher_reads) / sizeof(char *) +
 				 MAX_MIRRORS + 1];
-	struct confine_fs fs = { paths, 0 };
+	struct confine_fs fs = { paths, 0, NULL };
 	unsigned i, n = 0;
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);

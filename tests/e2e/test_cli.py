@@ -484,6 +484,18 @@ def test_actions_only_under_the_paths_named(tmp_path, vigil):
         assert r.rc == 1 and "not under a path the command line named" in \
             r.err, (arg, r.err)
         assert outside.read_text() == "precious\n"
+    # past its own check, the helper's confinement still holds: it can
+    # change files only beneath what was named (Landlock), and a file
+    # named there is still acted on
+    for arg in ("--remove", "--quarantine=%s" % (tmp_path / "store2")):
+        (d / "sub" / "b.com").write_bytes(EICAR)
+        r = vigil("scan", "--no-summary", "-d", db, arg, d / "sub",
+                  env={"VIGIL_TEST_SANDBOX_PROBE": str(outside)})
+        assert "sandbox probe: actions helper: unlink: Permission denied" \
+            in r.err, (arg, r.err)
+        assert r.rc == 1 and outside.read_text() == "precious\n"
+        assert not (d / "sub" / "b.com").exists(), r.out
+    (d / "sub" / "b.com").write_bytes(EICAR)
     # a link named inside the tree is acted on as a link
     lst = tmp_path / "list"
     lst.write_text("%s\n" % (d / "sub"))
