@@ -16,6 +16,7 @@
 
 #include "clamd_request.h"
 #include "clamd_scan.h"
+#include "detlog.h"
 #include "dirwalk.h"
 #include "common/reader.h"
 #include "log.h"
@@ -62,12 +63,14 @@ static void report_found(struct request *rq, struct scanjob *sj,
 	rq->found++;
 	if (!r->ndetections) {
 		clamd_reply(rq, "%s: %s FOUND", sj->label, WIRE_UNNAMED);
+		detlog_add("clamd", sj->label, WIRE_UNNAMED, "");
 		return;
 	}
 	for (i = 0; i < r->ndetections && name < r->text + r->text_len; i++) {
 		path = name + strlen(name) + 1;
 		clamd_reply(rq, "%s: %s FOUND", sj->label, name);
 		virus_event(rq->c->svc->conf->virus_event, sj->label, name);
+		detlog_add("clamd", sj->label, name, path);
 		vlog(LOG_NOTICE, "%s(%s): %s FOUND%s%s", sj->label,
 		     rq->c->peer, name, *path ? " in " : "", path);
 		if (rq->cmd != CMD_ALLMATCHSCAN)

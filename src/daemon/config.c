@@ -121,6 +121,16 @@ static const struct kv_key opts[] = {
 	O("ICAPPreview", T_NUM, icap_preview_bytes),
 	O("MetricsPort", T_NUM, metrics_port),
 	O("MetricsAddr", T_STR, metrics_addr),
+	O("HTTPPort", T_NUM, http_port),
+	O("HTTPAddr", T_STR, http_addr),
+	O("HTTPSocket", T_STR, http_socket),
+	O("HTTPTokenFile", T_STR, http_token_file),
+	O("HTTPTLSCertificate", T_STR, http_tls_cert),
+	O("HTTPTLSKey", T_STR, http_tls_key),
+	O("HTTPMaxUploadSize", T_SIZE, http_max_upload),
+	O("HTTPMaxConnections", T_NUM, http_max_connections),
+	O("HTTPScanPath", T_BOOL, http_scan_path),
+	O("HTTPConsole", T_BOOL, http_console),
 	O("VirusEvent", T_STR, virus_event),
 	O("OnInfected", T_WORDS(on_infected_words), on_infected),
 	O("OnInfectedDirectory", T_STR, on_infected_dir),
@@ -213,6 +223,9 @@ void conf_defaults(struct vconf *c)
 	c->icap_preview_bytes = 1024;
 	c->log_time = 1;
 	c->quarantine_max_bytes = QSTORE_DEFAULT_CAP_BYTES;
+	c->http_max_upload = 100ull << 20;
+	c->http_max_connections = 256;
+	c->http_console = 1;
 }
 
 static const struct kv_format format = {

@@ -97,6 +97,17 @@ struct vconf {
 	unsigned icap_preview_bytes;	/* ICAPPreview */
 	unsigned metrics_port;		/* MetricsPort; 0: off */
 	char *metrics_addr;		/* MetricsAddr */
+	/* the HTTP API and console (Vigil; http.h) */
+	unsigned http_port;		/* HTTPPort; 0: off */
+	char *http_addr;		/* HTTPAddr (loopback by default) */
+	char *http_socket;		/* HTTPSocket: a unix socket */
+	char *http_token_file;		/* HTTPTokenFile: bearer token */
+	char *http_tls_cert;		/* HTTPTLSCertificate (PEM) */
+	char *http_tls_key;		/* HTTPTLSKey (PEM) */
+	uint64_t http_max_upload;	/* HTTPMaxUploadSize: one request */
+	unsigned http_max_connections;	/* HTTPMaxConnections */
+	int http_scan_path;		/* HTTPScanPath: scans of server paths */
+	int http_console;		/* HTTPConsole: the page at / */
 	char *virus_event;		/* VirusEvent: run at each detection */
 	int on_infected;		/* OnInfected (enum on_infected) */
 	char *on_infected_dir;		/* OnInfectedDirectory: move, copy */

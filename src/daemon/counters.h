@@ -16,12 +16,12 @@
 extern const double counters_latency_bounds[COUNTERS_LATENCY_BUCKETS];
 
 /* Where a scan came from. */
-enum stats_via { VIA_CLAMD, VIA_ICAP };
+enum stats_via { VIA_CLAMD, VIA_ICAP, VIA_HTTP };
 
 struct counters {
 	uint64_t scans, found, clean, errors, limits;
 	uint64_t bytes;
-	uint64_t by_interface[2];	/* enum stats_via */
+	uint64_t by_interface[3];	/* enum stats_via */
 	uint64_t latency_le[COUNTERS_LATENCY_BUCKETS];
 	double latency_sum;
 	uint64_t reloads_ok, reloads_failed;

@@ -10,9 +10,8 @@
 #include "common/updstate.h"
 #include "freshness.h"
 
-long long update_metadata_age(const char *dbdir)
+int update_state(const char *dbdir, struct updstate *st)
 {
-	struct updstate st;
 	char path[4200];
 	const char *slash;
 	size_t n = strlen(dbdir);
@@ -24,7 +23,14 @@ long long update_metadata_age(const char *dbdir)
 		;
 	n = (size_t)(slash - dbdir);
 	snprintf(path, sizeof(path), "%.*sstate/versions", (int)n, dbdir);
-	if (!n || updstate_load(path, &st) != 0)
+	return !n || updstate_load(path, st) != 0 ? -1 : 0;
+}
+
+long long update_metadata_age(const char *dbdir)
+{
+	struct updstate st;
+
+	if (update_state(dbdir, &st) < 0)
 		return -1;
 	return (long long)(clock_now() - st.fresh);
 }

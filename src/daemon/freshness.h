@@ -16,4 +16,8 @@
  */
 long long update_metadata_age(const char *dbdir);
 
+struct updstate;
+/* The update state of that database: 0, or -1 when there is none. */
+int update_state(const char *dbdir, struct updstate *st);
+
 #endif

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "conn.h"
+#include "detlog.h"
 #include "icap.h"
 #include "log.h"
 #include "svc.h"
@@ -282,6 +283,8 @@ static void scanned(struct pool_job *j, const struct wire_result *r,
 
 		vlog(LOG_NOTICE, "icap(%s): %s FOUND", c->peer, name);
 		virus_event(c->svc->conf->virus_event, "icap", name);
+		detlog_add("icap", "icap", name, r->ndetections ?
+			   name + strlen(name) + 1 : "");
 		block(c, name);
 	} else {
 		unchanged(c, st->in_preview);

@@ -21,6 +21,7 @@
 
 #include "clamd.h"
 #include "common/confine.h"
+#include "http.h"
 #include "icap.h"
 #include "listen.h"
 #include "log.h"
@@ -347,6 +348,7 @@ int server_init(struct server *s, struct vconf *conf)
 	}
 	/* bound first, as clamd does, so that User need not bind them */
 	if (open_listeners(s) < 0 ||
+	    http_start(&s->http, &s->svc, s->epfd, err, sizeof(err)) < 0 ||
 	    drop_privileges(conf, err, sizeof(err)) < 0) {
 		if (*err)
 			vlog(LOG_ERR, "%s", err);
@@ -627,6 +629,10 @@ static void dispatch(struct server *s, struct epoll_event *e)
 	case EV_LOADER:
 		on_loaded(s);
 		break;
+	case EV_HTTP:
+	case EV_HTTP_HUP:
+		http_on_event(s->http, src, e->events);
+		break;
 	}
 }
 
@@ -660,6 +666,7 @@ int server_run(struct server *s)
 		}
 		for (i = 0; i < n; i++)
 			dispatch(s, &ev[i]);
+		http_run(s->http); /* timeouts, and connections resumed */
 		asked(s);
 		free_dead(s);
 		pool_free_dead(s->svc.pool);
@@ -681,6 +688,7 @@ void server_free(struct server *s)
 	for (c = s->conns; c; c = c->next)
 		conn_abort(c);
 	free_dead(s);
+	http_free(s->http); /* while the pool can still cancel its scans */
 	db_loader_free(&s->loader);
 	if (s->compiler > 0 && kill(s->compiler, SIGKILL) == 0)
 		waitpid(s->compiler, NULL, 0);

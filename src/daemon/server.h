@@ -48,6 +48,7 @@ struct server {
 	char compiled_for[64];	/* the database it was compiled for */
 	int stopping;
 	double next_self_check;
+	struct http *http;	/* the HTTP API, or NULL (http.h) */
 };
 
 int server_init(struct server *s, struct vconf *conf);

@@ -70,6 +70,8 @@ static void scans(struct textbuf *b, const struct counters *n)
 	    (unsigned long long)n->by_interface[0]);
 	textbuf_printf(b, "vigil_scans_by_interface_total{interface=\"icap\"} %llu\n",
 	    (unsigned long long)n->by_interface[1]);
+	textbuf_printf(b, "vigil_scans_by_interface_total{interface=\"http\"} %llu\n",
+	    (unsigned long long)n->by_interface[2]);
 	counter(b, "vigil_scanned_bytes_total",
 		"Bytes matched, contained objects included.", n->bytes);
 }

@@ -1,0 +1,53 @@
+"""For the HTTP API's tests: vigild with HTTPPort, and every answer checked
+against docs/openapi.json (the schema of its path, method and status)."""
+import json
+import os
+
+import requests
+from jsonschema import Draft202012Validator, RefResolver
+
+from daemon import Vigild, free_port, make_db
+
+ROOT = os.path.join(os.path.dirname(__file__), "..", "..")
+with open(os.path.join(ROOT, "docs", "openapi.json")) as f:
+    OPENAPI = json.load(f)
+RESOLVER = RefResolver("", OPENAPI)
+
+
+def schema_of(path, method, status):
+    op = OPENAPI["paths"][path][method.lower()]
+    resp = op["responses"][str(status)]
+    if "$ref" in resp:
+        resp = RESOLVER.resolve(resp["$ref"])[1]
+    content = resp.get("content", {}).get("application/json")
+    return content["schema"] if content else None
+
+
+def check(resp, path, method="GET"):
+    """resp's status is one the document lists for path, and its body
+    validates against that status's schema. Returns the parsed body."""
+    doc = resp.json()
+    schema = schema_of(path, method, resp.status_code)
+    if schema is not None:
+        errors = list(Draft202012Validator(
+            schema, resolver=RESOLVER).iter_errors(doc))
+        assert not errors, (path, resp.status_code, doc,
+                            [e.message for e in errors])
+    return doc
+
+
+class Http(Vigild):
+    """vigild with the HTTP API on a loopback port; self.url its base."""
+
+    def __init__(self, workdir, dbdir=None, extra=""):
+        self.http_port = free_port()
+        dbdir = dbdir or make_db(os.path.join(workdir, "db"))
+        super().__init__(workdir, dbdir, "HTTPPort %d\n%s"
+                         % (self.http_port, extra))
+        self.url = "http://127.0.0.1:%d" % self.http_port
+
+    def get(self, path, **kw):
+        return requests.get(self.url + path, timeout=30, **kw)
+
+    def post(self, path, **kw):
+        return requests.post(self.url + path, timeout=30, **kw)
