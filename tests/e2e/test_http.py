@@ -96,3 +96,179 @@ def test_clamav_rest_clients(http):
     assert "successor-version" in r.headers["Link"]
     doc = check(http.get("/version"), "/version")
     assert doc["Clamav"].startswith("Vigil ")
+
+
+def raw(port, data, timeout=10):
+    """Sends data as it is and returns what comes back."""
+    s = socket.create_connection(("127.0.0.1", port), timeout=timeout)
+    s.sendall(data)
+    out = b""
+    try:
+        while True:
+            b = s.recv(65536)
+            if not b:
+                break
+            out += b
+    except socket.timeout:
+        pass
+    s.close()
+    return out
+
+
+def error_of(resp, path="/v1/scan", method="POST"):
+    return check(resp, path, method)["error"]["code"]
+
+
+def test_bad_requests(tmp_path):
+    d = Http(str(tmp_path), extra="HTTPMaxUploadSize 1K\n")
+    try:
+        # too large, said by Content-Length: refused before the body
+        r = d.post("/v1/scan", data=b"x" * 2048)
+        assert r.status_code == 413 and error_of(r) == "too_large"
+        # too large, found while it streams in (chunked, no length)
+        r = d.post("/v1/scan", data=iter([b"x" * 600, b"y" * 600]))
+        assert r.status_code == 413 and error_of(r) == "too_large"
+        r = d.post("/v1/scan", files={"f": ("big", b"z" * 2000)})
+        assert r.status_code == 413 and error_of(r) == "too_large"
+        # multipart without a boundary, of another kind, cut short
+        r = d.post("/v1/scan", data=b"x",
+                   headers={"Content-Type": "multipart/form-data"})
+        assert r.status_code == 400 and error_of(r) == "malformed_multipart"
+        r = d.post("/v1/scan", data=b"x",
+                   headers={"Content-Type": "multipart/mixed; boundary=b"})
+        assert r.status_code == 415
+        assert error_of(r) == "unsupported_media_type"
+        r = d.post("/v1/scan", data=b"--b\r\nContent-Disposition: form-data;"
+                   b" name=\"f\"; filename=\"a\"\r\n\r\nabc",
+                   headers={"Content-Type": "multipart/form-data; "
+                            "boundary=b"})
+        assert r.status_code == 400 and error_of(r) == "malformed_multipart"
+        r = d.post("/v1/scan", files={"f": (None, b"a plain field")})
+        assert r.status_code == 400 and error_of(r) == "no_files"
+        r = d.get("/v1/nothing")
+        assert r.status_code == 404 and r.json()["error"]["code"] == \
+            "not_found"
+        r = d.get("/v1/scan")
+        assert r.status_code == 405
+        assert r.json()["error"]["code"] == "method_not_allowed"
+        # not HTTP at all: refused or dropped, and the daemon goes on
+        out = raw(d.http_port, b"\x16\x03\x01garbage\r\n\r\n")
+        assert out == b"" or out.startswith(b"HTTP/1.1 400"), out
+        # nothing is left held
+        doc = check(d.get("/v1/status"), "/v1/status")
+        assert doc["memory_held_bytes"] == 0
+        assert d.post("/v1/scan", data=EICAR).json()["verdict"] == \
+            "infected"
+    finally:
+        d.stop()
+
+
+def test_token(tmp_path):
+    tok = tmp_path / "token"
+    tok.write_text("s3cret-token-of-some-length\n")
+    d = Http(str(tmp_path), extra="HTTPTokenFile %s\n" % tok)
+    good = {"Authorization": "Bearer s3cret-token-of-some-length"}
+    try:
+        for path, method in (("/v1/scan", "POST"), ("/v1/version", "GET"),
+                             ("/v1/status", "GET"), ("/v1/reload", "POST"),
+                             ("/v2/scan", "POST")):
+            for headers in ({}, {"Authorization": "Bearer wrong"},
+                            {"Authorization": "Basic czNjcmV0"}):
+                r = requests.request(method, d.url + path, data=EICAR,
+                                     headers=headers, timeout=30)
+                assert r.status_code == 401, (path, headers)
+                assert r.json()["error"]["code"] == "unauthorized"
+        assert d.get("/v1/health").status_code == 200
+        assert d.get("/v1/ready").status_code == 200
+        r = d.post("/v1/scan", data=EICAR, headers=good)
+        assert check(r, "/v1/scan", "POST")["verdict"] == "infected"
+        r = d.post("/v1/reload", headers=good)
+        assert check(r, "/v1/reload", "POST") == {"status": "reloading"}
+        assert wait_for(lambda: "reload" in d.logtext().lower())
+    finally:
+        d.stop()
+    # without a token, nothing may change state
+    d = Http(str(tmp_path / "b"), extra="")
+    try:
+        r = d.post("/v1/reload")
+        assert r.status_code == 403 and error_of(r, "/v1/reload") == \
+            "forbidden"
+    finally:
+        d.stop()
+
+
+def test_tls_and_unix_socket(tmp_path):
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048",
+                    "-nodes", "-keyout", "k.pem", "-out", "c.pem", "-subj",
+                    "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+                    "-days", "2"], cwd=tmp_path, check=True,
+                   capture_output=True)
+    sock = tmp_path / "http.sock"
+    d = Http(str(tmp_path), extra="HTTPTLSCertificate %s\nHTTPTLSKey %s\n"
+             "HTTPSocket %s\n" % (tmp_path / "c.pem", tmp_path / "k.pem",
+                                  sock))
+    try:
+        url = "https://127.0.0.1:%d" % d.http_port
+        r = requests.post(url + "/v1/scan", data=EICAR, timeout=30,
+                          verify=str(tmp_path / "c.pem"))
+        assert check(r, "/v1/scan", "POST")["verdict"] == "infected"
+        with pytest.raises(requests.exceptions.ConnectionError):
+            requests.get(d.url + "/v1/health", timeout=10)  # not plain
+        out = subprocess.run(["curl", "-s", "--unix-socket", str(sock),
+                              "--data-binary", "@-",
+                              "http://localhost/v1/scan"], input=EICAR,
+                             capture_output=True, timeout=30).stdout
+        assert json.loads(out)["verdict"] == "infected"
+    finally:
+        d.stop()
+
+
+def test_client_leaving_mid_scan_stops_it(tmp_path):
+    """The only worker is held (SANDBOXSTALL); an upload waits for it;
+    its client leaves: the scan is taken back, nothing stays held."""
+    d = Http(str(tmp_path), extra="MaxThreads 1\nDebugSandboxProbe yes\n"
+             "WorkerTimeout 5\n")
+    try:
+        st = socket.socket(socket.AF_UNIX)
+        st.connect(d.sock)
+        st.sendall(b"zSANDBOXSTALL\0")
+        assert wait_for(lambda: d.get("/v1/status").json()["workers"]
+                        ["busy"] == 1)
+        c = socket.create_connection(("127.0.0.1", d.http_port))
+        c.sendall(b"POST /v1/scan HTTP/1.1\r\nHost: x\r\nContent-Length: "
+                  b"%d\r\n\r\n%s" % (len(EICAR), EICAR))
+        assert wait_for(lambda: d.get("/v1/status").json()["workers"]
+                        ["queued"] == 1)
+        c.close()
+        assert wait_for(lambda: "left during its scan" in d.logtext())
+        assert wait_for(lambda: d.get("/v1/status").json()["workers"]
+                        ["queued"] == 0)
+        st.close()
+        assert d.get("/v1/status").json()["memory_held_bytes"] == 0
+        r = d.post("/v1/scan", data=EICAR)
+        assert r.json()["verdict"] == "infected"
+    finally:
+        d.stop()
+
+
+def test_concurrent_uploads_lose_no_verdict(http):
+    """Bounded load on loopback: 8 clients, 200 uploads, every verdict
+    right, no error."""
+    def one(i):
+        bad = i % 3 == 0
+        body = (EICAR if bad else CLEAN) + b"\n" * (i % 7)
+        if i % 2:
+            r = http.post("/v1/scan?name=n%d" % i, data=body)
+        else:
+            r = http.post("/v1/scan", files={"f": ("n%d" % i, body)})
+        doc = r.json()
+        return (r.status_code, doc["files"][0]["name"], doc["verdict"],
+                "infected" if bad else "clean")
+    with concurrent.futures.ThreadPoolExecutor(8) as ex:
+        got = list(ex.map(one, range(200)))
+    for status, name, verdict, want in got:
+        assert status == 200 and verdict == want, (name, verdict, want)
+    assert sorted(g[1] for g in got) == sorted("n%d" % i for i in range(200))
+    doc = check(http.get("/v1/status"), "/v1/status")
+    assert doc["counters"]["by_interface"]["http"] == 200
+    assert doc["counters"]["errors"] == 0
