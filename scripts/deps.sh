@@ -16,7 +16,8 @@ xz-utils bzip2 lzip lz4 ncompress sharutils gcab arj libarchive-tools clamav-dae
 python3-pyclamd c-icap squid curl clamav-milter miltertest nginx-light \
 xdp-tools bird2 netsniff-ng hping3 libloc-database openssl osslsigncode python3-pil \
 yara libclamav-client-perl nodejs haproxy python3-jsonschema zsh \
-debhelper lintian dpkg-dev fakeroot python3-requests"
+debhelper lintian dpkg-dev fakeroot python3-requests python3-selenium \
+chromium chromium-driver"
 
 BENCH="clamav-daemon clamdscan"
 

@@ -35,6 +35,11 @@ static const struct hroute routes[] = {
 	{ "GET", "/v1/detections", 0, info_detections, NULL },
 	{ "POST", "/v1/reload", R_CHANGES, info_reload, NULL },
 	{ "GET", "/v1/openapi.json", R_OPEN, info_openapi, NULL },
+	{ "GET", "/v1/quarantine", 0, info_quarantine, NULL },
+	/* the console: its files are open, its data needs the token */
+	{ "GET", "/", R_OPEN, console_page, NULL },
+	{ "GET", "/console.js", R_OPEN, console_script, NULL },
+	{ "GET", "/console.css", R_OPEN, console_style, NULL },
 	/* ajilach/clamav-rest's, for its clients */
 	{ "POST", "/v2/scan", R_UPLOAD, NULL, scan_answer_v2 },
 	{ "POST", "/scan", R_UPLOAD, NULL, scan_answer_v0 },

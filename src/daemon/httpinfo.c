@@ -11,6 +11,7 @@
 
 #include "common/clock.h"
 #include "common/jsonw.h"
+#include "common/qstore.h"
 #include "common/updstate.h"
 #include "detlog.h"
 #include "freshness.h"
@@ -152,4 +153,33 @@ void info_compat_version(struct hreq *rq)
 	reply_json(rq, 200, json_pack("{s:s,s:s,s:s}", "Clamav",
 				      "Vigil " VIGIL_VERSION_STRING,
 				      "Signature", v, "Signature_date", date));
+}
+
+/* The quarantine's entries (QuarantineDirectory), newest first; 404 when
+ * there is none. */
+void info_quarantine(struct hreq *rq)
+{
+	const struct vconf *c = rq->h->svc->conf;
+	const char *dir = c->quarantine_dir ? c->quarantine_dir :
+					      QSTORE_DEFAULT_DIR;
+	struct qstore_entry *e = NULL;
+	char err[512];
+	json_t *a;
+	size_t n, i;
+
+	if (qstore_list(dir, &e, &n, err, sizeof(err)) < 0) {
+		reply_error(rq, 404, "not_found", "no quarantine: %s", err);
+		return;
+	}
+	a = json_array();
+	for (i = n; i-- > 0;)
+		json_array_append_new(a, json_pack(
+			"{s:s,s:o,s:o,s:s,s:I,s:I}", "id", e[i].id, "path",
+			jsonw_string(e[i].path), "detection",
+			jsonw_string(e[i].detection), "sha256", e[i].sha256,
+			"size", (json_int_t)e[i].size, "quarantined",
+			(json_int_t)e[i].quarantined));
+	free(e);
+	reply_json(rq, 200, json_pack("{s:s,s:o}", "directory", dir,
+				      "entries", a));
 }

@@ -115,6 +115,11 @@ void scan_answer_v1(struct hreq *rq);
 void scan_answer_v2(struct hreq *rq);	/* ajilach/clamav-rest /v2/scan */
 void scan_answer_v0(struct hreq *rq);	/* its older /scan */
 
+/* httpconsole.c */
+void console_page(struct hreq *rq);
+void console_script(struct hreq *rq);
+void console_style(struct hreq *rq);
+
 /* httpinfo.c */
 void info_version(struct hreq *rq);
 void info_health(struct hreq *rq);
@@ -122,6 +127,7 @@ void info_ready(struct hreq *rq);
 void info_status(struct hreq *rq);
 void info_detections(struct hreq *rq);
 void info_reload(struct hreq *rq);
+void info_quarantine(struct hreq *rq);
 void info_openapi(struct hreq *rq);
 void info_compat_version(struct hreq *rq);
 

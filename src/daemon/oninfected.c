@@ -27,6 +27,9 @@ static pid_t running[ONINFECTED_MAX_RUNNING];
 static struct waiting queue[ONINFECTED_MAX_WAITING];
 static size_t q_head, q_len;
 static unsigned long long n_done, n_failed;
+/* No fork while the loader thread runs: a child of a process with
+ * another thread in malloc could hang in its own first malloc. */
+static int held;
 
 static const char *store(const struct vconf *c)
 {
@@ -150,7 +153,7 @@ void on_infected(const struct vconf *c, int fd, const char *path,
 
 	if (c->on_infected == OI_NONE || fd < 0)
 		return;
-	if ((slot = free_slot()) >= 0 && !q_len) {
+	if (!held && (slot = free_slot()) >= 0 && !q_len) {
 		start(c, slot, fd, path, name);
 	} else if (enqueue(fd, path, name, &why) < 0) {
 		n_failed++;
@@ -186,10 +189,20 @@ int on_infected_reaped(const struct vconf *c, pid_t pid, int status)
 			n_done++;
 		else
 			n_failed++;
-		next(c, i);
+		if (!held)
+			next(c, i);
 		return 1;
 	}
 	return 0;
+}
+
+void on_infected_hold(const struct vconf *c, int hold)
+{
+	int slot;
+
+	held = hold;
+	while (!held && q_len && (slot = free_slot()) >= 0)
+		next(c, slot);
 }
 
 void on_infected_counts(unsigned long long *done, unsigned long long *failed)

@@ -34,6 +34,9 @@ void on_infected(const struct vconf *c, int fd, const char *path,
 /* 1 if pid was an action's process (reaped; the next waiting starts), else
  * 0. done and failed count the outcomes so far. */
 int on_infected_reaped(const struct vconf *c, pid_t pid, int status);
+/* While hold is 1 (the database loader's thread runs), actions wait
+ * instead of forking; released, the waiting ones start. */
+void on_infected_hold(const struct vconf *c, int hold);
 void on_infected_counts(unsigned long long *done,
 			unsigned long long *failed);
 

@@ -509,6 +509,13 @@ static void on_other_child(void *ctx, pid_t pid, int status)
 		     "%d); the quick one keeps serving", status);
 }
 
+/* Forks wait while the loader thread runs (see pool_allow_fork). */
+static void allow_fork(struct server *s, int allowed)
+{
+	pool_allow_fork(s->svc.pool, allowed);
+	on_infected_hold(s->conf, !allowed);
+}
+
 static void request_reload(struct server *s, const char *why)
 {
 	if (s->loader.running) {
@@ -517,10 +524,10 @@ static void request_reload(struct server *s, const char *why)
 	}
 	vlog(LOG_NOTICE, "reloading the database (%s)", why);
 	notify("RELOADING=1");
-	pool_allow_fork(s->svc.pool, 0);
+	allow_fork(s, 0);
 	if (db_loader_start(&s->loader) < 0) {
 		vlog(LOG_ERR, "cannot start the database loader");
-		pool_allow_fork(s->svc.pool, 1);
+		allow_fork(s, 1);
 		notify("READY=1");
 	}
 }
@@ -530,7 +537,7 @@ static void on_loaded(struct server *s)
 	struct db_loader *l = &s->loader;
 
 	db_loader_finish(l);
-	pool_allow_fork(s->svc.pool, 1);
+	allow_fork(s, 1);
 	if (l->rc < 0) {
 		s->svc.n.reloads_failed++;
 		vlog(LOG_ERR, "new database refused, the old one keeps "
