@@ -36,6 +36,8 @@ static const struct hroute routes[] = {
 	{ "POST", "/v1/reload", R_CHANGES, info_reload, NULL },
 	{ "GET", "/v1/openapi.json", R_OPEN, info_openapi, NULL },
 	{ "GET", "/v1/quarantine", 0, info_quarantine, NULL },
+	{ "POST", "/v1/scan/path", R_PATH, path_finish, path_answer_v1 },
+	{ "GET", "/scanPath", R_PATH, path_finish, path_answer_rest },
 	/* the console: its files are open, its data needs the token */
 	{ "GET", "/", R_OPEN, console_page, NULL },
 	{ "GET", "/console.js", R_OPEN, console_script, NULL },
@@ -127,6 +129,7 @@ static enum MHD_Result begin(struct httpd *hd, struct MHD_Connection *conn,
 	*con_cls = rq;
 	rq->h = hd->h;
 	rq->conn = conn;
+	rq->is_unix = hd->is_unix;
 	rq->hup_fd = -1;
 	rq->scans_done = scans_done;
 	rq->t0 = ev_now();
@@ -180,11 +183,10 @@ static enum MHD_Result finish(struct httpd *hd, struct hreq *rq)
 {
 	if (rq->resp || !rq->route)
 		return send_answer(rq);
-	if (!(rq->route->flags & R_UPLOAD)) {
-		rq->route->finish(rq);
-		return send_answer(rq);
-	}
-	scan_submit(rq);
+	if (rq->route->flags & R_UPLOAD)
+		scan_submit(rq);
+	else
+		rq->route->finish(rq); /* answered, or a path's scans out */
 	if (rq->resp || !rq->pending)
 		return send_answer(rq);
 	MHD_suspend_connection(rq->conn);
@@ -245,6 +247,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn,
 		return;
 	unwatch_client(rq);
 	scan_release(rq);
+	path_release(rq);
 	if (rq->resp)
 		MHD_destroy_response(rq->resp);
 	if (rq->prev)
@@ -418,8 +421,13 @@ void http_on_event(struct http *h, struct evsrc *src, unsigned events)
 {
 	(void)events;
 	if (src->kind == EV_HTTP_HUP) {
-		scan_hup((struct hreq *)((char *)src -
-					 offsetof(struct hreq, hup_ev)));
+		struct hreq *rq = (struct hreq *)((char *)src -
+						   offsetof(struct hreq, hup_ev));
+
+		vlog(LOG_INFO, "http: a client left during its scan: "
+		     "stopped");
+		scan_hup(rq);
+		path_hup(rq);
 		return;
 	}
 	MHD_run(((struct httpd *)src)->d);
@@ -447,8 +455,8 @@ void http_free(struct http *h)
 	/* no connection may stay suspended when a daemon stops */
 	for (rq = h->reqs; rq; rq = rq->next)
 		if (rq->suspended) {
-			rq->gone = 1;
-			scan_release(rq);
+			scan_hup(rq);
+			path_hup(rq);
 		}
 	for (i = 0; i < h->nd; i++)
 		MHD_stop_daemon(h->d[i].d);

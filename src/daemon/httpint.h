@@ -61,6 +61,7 @@ enum route_flags {
 	R_UPLOAD = 1,		/* takes a body to scan */
 	R_CHANGES = 2,		/* changes state: the token, always */
 	R_OPEN = 4,		/* no token needed (health) */
+	R_PATH = 8,		/* scans a path on the server (httppath.c) */
 };
 
 struct hroute {
@@ -93,6 +94,8 @@ struct hreq {
 	struct hreq *prev, *next;	/* in http.reqs */
 	/* called when its scans are all done (or cancelled): answers it */
 	void (*scans_done)(struct hreq *rq);
+	struct pathscan *ps;	/* a scan of a server path (httppath.c) */
+	int is_unix;		/* came over HTTPSocket: the client's rights */
 };
 
 /* httpreply.c: the answer to rq (taken over). */
@@ -102,6 +105,11 @@ void reply_error(struct hreq *rq, unsigned status, const char *code,
 		 const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 void reply_bytes(struct hreq *rq, unsigned status, const char *type,
 		 const void *data, size_t len);
+struct wire_result;
+/* The detections of a result, [{"name", "path"}], each logged, kept for
+ * /v1/detections and announced to VirusEvent, under object's name. */
+json_t *detections_json(const struct vconf *c, const char *object,
+			const struct wire_result *r);
 /* Verdict words for the answers: "clean", "infected", "limit". */
 const char *verdict_word(int32_t verdict);
 
@@ -114,6 +122,13 @@ void scan_hup(struct hreq *rq);		/* the client left mid-scan */
 void scan_answer_v1(struct hreq *rq);
 void scan_answer_v2(struct hreq *rq);	/* ajilach/clamav-rest /v2/scan */
 void scan_answer_v0(struct hreq *rq);	/* its older /scan */
+
+/* httppath.c: scans of paths on the server (HTTPScanPath) */
+void path_finish(struct hreq *rq);	/* starts one, or answers */
+void path_hup(struct hreq *rq);		/* the client left: stop */
+void path_release(struct hreq *rq);
+void path_answer_v1(struct hreq *rq);
+void path_answer_rest(struct hreq *rq);	/* clamav-rest's /scanPath */
 
 /* httpconsole.c */
 void console_page(struct hreq *rq);

@@ -9,7 +9,11 @@
 #include <string.h>
 
 #include "common/jsonw.h"
+#include "detlog.h"
 #include "httpint.h"
+#include "log.h"
+#include "virusevent.h"
+#include "wire.h"
 #include "vigil/vigil.h"
 
 static void headers(struct MHD_Response *r, const char *type)
@@ -70,4 +74,30 @@ const char *verdict_word(int32_t verdict)
 	case VIGIL_VERDICT_FOUND: return "infected";
 	default: return "limit";
 	}
+}
+
+json_t *detections_json(const struct vconf *c, const char *object,
+			const struct wire_result *r)
+{
+	const char *name = r->text, *path;
+	json_t *a = json_array();
+	uint32_t i;
+
+	if (!r->ndetections) {
+		json_array_append_new(a, json_pack("{s:s,s:s}", "name",
+						   WIRE_UNNAMED, "path", ""));
+		return a;
+	}
+	for (i = 0; i < r->ndetections && name < r->text + r->text_len; i++) {
+		path = name + strlen(name) + 1;
+		json_array_append_new(a, json_pack("{s:o,s:o}", "name",
+						   jsonw_string(name), "path",
+						   jsonw_string(path)));
+		detlog_add("http", object, name, path);
+		virus_event(c->virus_event, "http", name);
+		vlog(LOG_NOTICE, "http(%s): %s FOUND%s%s", object, name,
+		     *path ? " in " : "", path);
+		name = path + strlen(path) + 1;
+	}
+	return a;
 }

@@ -16,10 +16,8 @@
 #include "common/fdio.h"
 #include "common/jsonw.h"
 #include "counters.h"
-#include "detlog.h"
 #include "httpint.h"
 #include "log.h"
-#include "virusevent.h"
 #include "wire.h"
 
 /* MHD's post processor's buffer, in bytes. */
@@ -156,33 +154,6 @@ int scan_data(struct hreq *rq, const char *data, size_t len)
 	return -1;
 }
 
-/* The detections of r, [{"name", "path"}]; each logged and announced. */
-static json_t *detections(struct hfile *f, const struct wire_result *r)
-{
-	const struct vconf *c = f->rq->h->svc->conf;
-	const char *name = r->text, *path;
-	json_t *a = json_array();
-	uint32_t i;
-
-	if (!r->ndetections && r->verdict != VIGIL_VERDICT_CLEAN) {
-		json_array_append_new(a, json_pack("{s:s,s:s}", "name",
-						   WIRE_UNNAMED, "path", ""));
-		return a;
-	}
-	for (i = 0; i < r->ndetections && name < r->text + r->text_len; i++) {
-		path = name + strlen(name) + 1;
-		json_array_append_new(a, json_pack("{s:o,s:o}", "name",
-						   jsonw_string(name), "path",
-						   jsonw_string(path)));
-		detlog_add("http", f->name, name, path);
-		virus_event(c->virus_event, "http", name);
-		vlog(LOG_NOTICE, "http(%s): %s FOUND%s%s", f->name, name,
-		     *path ? " in " : "", path);
-		name = path + strlen(path) + 1;
-	}
-	return a;
-}
-
 static void scanned(struct pool_job *pj, const struct wire_result *r,
 		    enum pool_failure why)
 {
@@ -203,7 +174,8 @@ static void scanned(struct pool_job *pj, const struct wire_result *r,
 		f->rc = r->rc;
 		f->verdict = r->verdict;
 		if (r->rc >= 0 && r->verdict != VIGIL_VERDICT_CLEAN)
-			f->detections = detections(f, r);
+			f->detections = detections_json(
+				rq->h->svc->conf, f->name, r);
 	}
 	if (--rq->pending == 0)
 		rq->scans_done(rq);
@@ -237,6 +209,10 @@ void scan_submit(struct hreq *rq)
 		f->submitted = 1;
 		rq->pending++;
 		if (pool_submit(rq->h->svc->pool, &f->pj) < 0) {
+			rq->h->svc->n.queue_refused++;
+			close(f->pj.fd);
+			svc_mem_give(rq->h->svc, f->held);
+			f->held = 0;
 			rq->pending--;
 			f->done = 1;
 			f->why = POOL_BUSY;
@@ -258,7 +234,6 @@ static void cancel(struct hreq *rq)
 
 void scan_hup(struct hreq *rq)
 {
-	vlog(LOG_INFO, "http: a client left during its scan: stopped");
 	rq->gone = 1;
 	cancel(rq);
 }

@@ -6,9 +6,11 @@ mid-scan; concurrent uploads with no lost verdict."""
 import concurrent.futures
 import json
 import os
+import pathlib
+import shutil
 import socket
 import subprocess
-import time
+import tempfile
 
 import pytest
 import requests
@@ -272,3 +274,72 @@ def test_concurrent_uploads_lose_no_verdict(http):
     doc = check(http.get("/v1/status"), "/v1/status")
     assert doc["counters"]["by_interface"]["http"] == 200
     assert doc["counters"]["errors"] == 0
+
+
+@pytest.fixture
+def open_dir():
+    """A directory any user can reach (pytest's own is root's alone)."""
+    d = tempfile.mkdtemp(prefix="vigil-http-", dir="/tmp")
+    os.chmod(d, 0o755)
+    yield pathlib.Path(d)
+    shutil.rmtree(d, ignore_errors=True)
+
+
+def test_path_scans(tmp_path, open_dir):
+    """Off by default; on, a file or a tree is scanned where it lies,
+    with the client's rights over HTTPSocket (nobody may not have a 0600
+    file of root's scanned), with the daemon's over TCP."""
+    tree = open_dir / "tree"
+    (tree / "sub").mkdir(parents=True)
+    (tree / "a.com").write_bytes(EICAR)
+    (tree / "sub" / "b.com").write_bytes(EICAR + b"\n")
+    (tree / "clean.txt").write_bytes(CLEAN)
+    secret = open_dir / "secret.com"
+    secret.write_bytes(EICAR)
+    os.chmod(secret, 0o600)
+    d = Http(str(tmp_path / "off"))
+    try:
+        r = d.post("/v1/scan/path?path=%s" % tree)
+        assert r.status_code == 403 and error_of(r, "/v1/scan/path") == \
+            "forbidden"
+    finally:
+        d.stop()
+    sock = open_dir / "http.sock"
+    d = Http(str(tmp_path / "on"), extra="HTTPScanPath yes\nHTTPSocket %s\n"
+             "LocalSocketMode 666\n" % sock)
+    try:
+        r = d.post("/v1/scan/path", params={"path": str(tree)})
+        doc = check(r, "/v1/scan/path", "POST")
+        assert doc["verdict"] == "infected" and doc["scanned"] == 3
+        assert sorted(f["name"] for f in doc["files"]) == [
+            str(tree / "a.com"), str(tree / "sub" / "b.com")]
+        doc = check(d.post("/v1/scan/path", params={"path": str(
+            tree / "clean.txt")}), "/v1/scan/path", "POST")
+        assert doc["verdict"] == "clean" and doc["files"] == []
+        r = d.post("/v1/scan/path", params={"path": str(tmp_path / "no")})
+        assert r.status_code == 404
+        r = d.post("/v1/scan/path", params={"path": "relative"})
+        assert r.status_code == 400
+        # clamav-rest's /scanPath: clamd's ALLMATCHSCAN lines
+        r = d.get("/scanPath", params={"path": str(tree / "sub")})
+        assert check(r, "/scanPath") == [{
+            "Raw": "%s: Eicar-Signature FOUND" % (tree / "sub" / "b.com"),
+            "Description": "Eicar-Signature", "Path": str(tree / "sub" /
+                                                          "b.com"),
+            "Hash": "", "Size": 0, "Status": "FOUND"}]
+        # over the unix socket, with the client's rights
+        def as_nobody(path):
+            out = subprocess.run(
+                ["setpriv", "--reuid=nobody", "--regid=nogroup",
+                 "--clear-groups", "curl", "-s", "-X", "POST",
+                 "--unix-socket", str(sock),
+                 "http://localhost/v1/scan/path?path=%s" % path],
+                capture_output=True, timeout=30).stdout
+            return json.loads(out)
+        assert as_nobody(secret)["error"]["code"] == "forbidden"
+        assert as_nobody(tree / "a.com")["verdict"] == "infected"
+        doc = check(d.post("/v1/scan/path", params={"path": str(secret)}),
+                    "/v1/scan/path", "POST")
+        assert doc["verdict"] == "infected"  # TCP: the daemon's rights
+    finally:
+        d.stop()
