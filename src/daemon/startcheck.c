@@ -42,6 +42,34 @@ static int database_dir(struct vconf *c, char *err, size_t errlen)
 	return 0;
 }
 
+static int loopback(const char *addr)
+{
+	return !addr || !strncmp(addr, "127.", 4) || !strcmp(addr, "::1") ||
+	       !strcmp(addr, "localhost");
+}
+
+/* The HTTP API's settings that only make sense together. */
+static int http_check(const struct vconf *c, char *err, size_t errlen)
+{
+	if (c->http_port && !loopback(c->http_addr) && !c->http_token_file) {
+		snprintf(err, errlen, "HTTPAddr %s is not loopback: set "
+			 "HTTPTokenFile (every request then needs the token)",
+			 c->http_addr);
+		return -1;
+	}
+	if (!c->http_tls_cert != !c->http_tls_key) {
+		snprintf(err, errlen, "HTTPTLSCertificate and HTTPTLSKey go "
+			 "together");
+		return -1;
+	}
+	if (c->http_token_file && access(c->http_token_file, R_OK) < 0) {
+		snprintf(err, errlen, "HTTPTokenFile %s: %s",
+			 c->http_token_file, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 int start_check(struct vconf *c, char *err, size_t errlen)
 {
 	if (database_dir(c, err, errlen) < 0)
@@ -61,6 +89,8 @@ int start_check(struct vconf *c, char *err, size_t errlen)
 			 c->local_socket_group);
 		return -1;
 	}
+	if (http_check(c, err, errlen) < 0)
+		return -1;
 	return on_infected_check(c, err, errlen);
 }
 

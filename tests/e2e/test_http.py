@@ -343,3 +343,19 @@ def test_path_scans(tmp_path, open_dir):
         assert doc["verdict"] == "infected"  # TCP: the daemon's rights
     finally:
         d.stop()
+
+
+def test_check_config(tmp_path):
+    from daemon import VIGILD, make_db
+    db = make_db(str(tmp_path / "db"))
+    conf = tmp_path / "c.conf"
+    for extra, why in (
+            ("HTTPPort 8080\nHTTPAddr 0.0.0.0\n", "is not loopback"),
+            ("HTTPPort 8080\nHTTPTLSKey /x\n", "go together"),
+            ("HTTPPort 8080\nHTTPTokenFile /nonexistent\n",
+             "/nonexistent: No such file")):
+        conf.write_text("LocalSocket %s\nDatabaseDirectory %s\n%s"
+                        % (tmp_path / "s", db, extra))
+        r = subprocess.run([VIGILD, "--check-config", "-c", str(conf)],
+                           capture_output=True, text=True)
+        assert r.returncode == 1 and why in r.stderr, (extra, r.stderr)
