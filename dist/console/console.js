@@ -7,7 +7,8 @@
 "use strict";
 
 const state = { token: sessionStorage.getItem("vigil-token") || "",
-  lastSeq: 0, samples: [], prev: null, needToken: false };
+  lastSeq: 0, samples: [], prev: null, needToken: false,
+  shield: { prev: null, passed: [], dropped: [], tick: 0 } };
 const $ = (id) => document.getElementById(id);
 
 function headers() {
@@ -94,9 +95,9 @@ function showStatus(s) {
   drawChart($("throughput"), state.samples);
 }
 
-function drawChart(canvas, values) {
+function drawChart(canvas, values, more) {
   const g = canvas.getContext("2d"), w = canvas.width, h = canvas.height;
-  const top = Math.max(1, ...values) * 1.15, pad = 4;
+  const top = Math.max(1, ...values, ...(more || [])) * 1.15, pad = 4;
   g.clearRect(0, 0, w, h);
   g.strokeStyle = "#dde1e6";
   g.fillStyle = "#69707d";
@@ -106,8 +107,13 @@ function drawChart(canvas, values) {
     g.beginPath(); g.moveTo(0, y); g.lineTo(w, y); g.stroke();
     g.fillText((top * i / 3).toFixed(top < 3 ? 1 : 0) + "/s", 4, y + 12);
   }
+  line(g, w, h, pad, top, values, "#2457c5");
+  if (more) line(g, w, h, pad, top, more, "#b3261e");
+}
+
+function line(g, w, h, pad, top, values, colour) {
   if (values.length < 2) return;
-  g.strokeStyle = "#2457c5";
+  g.strokeStyle = colour;
   g.lineWidth = 2;
   g.beginPath();
   values.forEach((v, i) => {
@@ -150,6 +156,115 @@ function showQuarantine(r) {
   });
 }
 
+const PROTOCOLS = { 1: "icmp", 6: "tcp", 17: "udp", 58: "icmpv6" };
+const DROPS = ["blocked", "rule_dropped", "malformed", "amp_dropped",
+  "syn_dropped", "src_dropped", "rule_rate_dropped"];
+
+function showShield(st) {
+  const c = st.counters, sh = state.shield;
+  const dropped = DROPS.reduce((n, k) => n + c[k], 0);
+  const passed = c.passed + c.allowed + c.rule_passed + c.not_ip;
+  const now = Date.now() / 1000;
+  $("sh-interface").textContent = "on " + st.interface;
+  $("sh-passed").textContent = passed.toLocaleString("en");
+  $("sh-dropped").textContent = dropped.toLocaleString("en");
+  $("sh-lists").textContent = st.blocked.length + " / " + st.allowed.length;
+  $("sh-rules").textContent = String(st.rules);
+  $("sh-upstream").textContent = st.upstream.bird ? st.upstream.announced +
+    " announced, " + st.upstream.withdrawn + " withdrawn" : "no BIRD";
+  if (sh.prev) {
+    const dt = now - sh.prev.t;
+    sh.passed.push((passed - sh.prev.passed) / dt);
+    sh.dropped.push((dropped - sh.prev.dropped) / dt);
+    if (sh.passed.length > 60) { sh.passed.shift(); sh.dropped.shift(); }
+  }
+  sh.prev = { t: now, passed: passed, dropped: dropped };
+  drawChart($("packets"), sh.passed, sh.dropped);
+  drawTimeline($("timeline"), st.attacks, now);
+  state.shield.peaks = {};
+  st.attacks.forEach((a) => { state.shield.peaks[a.id] = a.peak_pps; });
+}
+
+function drawTimeline(canvas, attacks, now) {
+  const g = canvas.getContext("2d"), w = canvas.width, h = canvas.height;
+  const from = now - 3600, row = Math.max(8, Math.min(18, (h - 16) /
+    Math.max(1, attacks.length)));
+  g.clearRect(0, 0, w, h);
+  g.fillStyle = "#69707d";
+  g.font = "11px system-ui, sans-serif";
+  for (let m = 0; m <= 60; m += 15) {
+    const x = w * m / 60;
+    g.fillRect(x, h - 14, 1, 4);
+    g.fillText(m === 60 ? "now" : "-" + (60 - m) + " min", Math.min(x + 2,
+      w - 30), h - 2);
+  }
+  attacks.forEach((a, i) => {
+    const x0 = w * (Math.max(a.start, from) - from) / 3600;
+    const end = a.state === "active" ? now : a.end;
+    const x1 = Math.max(x0 + 3, w * (end - from) / 3600);
+    g.fillStyle = a.state === "active" ? "#b3261e" : "#d9a39f";
+    g.fillRect(x0, 2 + i * row, x1 - x0, row - 3);
+  });
+}
+
+function sourcesText(a) {
+  const top = (a.sources && a.sources.top) || [];
+  return top.slice(0, 3).map((s) => s.address + (s.asn ? " (AS" + s.asn +
+    (s.country ? ", " + s.country : "") + ")" : "")).join(", ") +
+    (a.sources && a.sources.spoofed_likely ? " - spoofed, likely" : "");
+}
+
+function showAttacks(report) {
+  const body = $("attacks").tBodies[0];
+  body.replaceChildren();
+  report.attacks.slice().reverse().forEach((a) => {
+    const row = document.createElement("tr");
+    cell(row, String(a.id));
+    cell(row, a.destination);
+    cell(row, a.kind);
+    cell(row, a.state, a.state === "active" ? "bad" : "muted");
+    cell(row, a.start);
+    const peak = state.shield.peaks && state.shield.peaks[a.id];
+    cell(row, peak === undefined ? "-" : peak.toLocaleString("en"));
+    cell(row, sourcesText(a) || "-");
+    cell(row, a.actions.map((x) => x.action || x.kind || "").join(", ") ||
+      "-");
+    body.appendChild(row);
+  });
+  $("no-attacks").hidden = report.attacks.length > 0;
+}
+
+function showShieldRules(r) {
+  const body = $("shield-rules").tBodies[0];
+  body.replaceChildren();
+  r.rules.forEach((x) => {
+    const row = document.createElement("tr");
+    cell(row, x.destination);
+    cell(row, x.source);
+    cell(row, PROTOCOLS[x.protocol] || String(x.protocol || "any"));
+    cell(row, x.destination_ports.join("-"));
+    cell(row, x.action + (x.rate_pps ? " " + x.rate_pps + " pps" : ""),
+      x.action === "drop" ? "bad" : "");
+    cell(row, x.packets.toLocaleString("en"));
+    body.appendChild(row);
+  });
+}
+
+async function refreshShield() {
+  const st = await api("/v1/shield/status");
+  if (st.status !== 200) {
+    $("sh-interface").textContent = "not answering: " + (st.body &&
+      st.body.error ? st.body.error.message : "HTTP " + st.status);
+    return;
+  }
+  showShield(st.body);
+  const rules = await api("/v1/shield/rules");
+  if (rules.status === 200) showShieldRules(rules.body);
+  if (state.shield.tick++ % 3) return;
+  const rep = await api("/v1/shield/report");
+  if (rep.status === 200) showAttacks(rep.body);
+}
+
 async function refresh() {
   try {
     const v = await api("/v1/version");
@@ -157,10 +272,14 @@ async function refresh() {
     if (!state.needToken) say("");
     showVersion(v.body);
     const s = await api("/v1/status");
-    if (s.status === 200) showStatus(s.body);
+    if (s.status !== 200) return;
+    showStatus(s.body);
     const d = await api("/v1/detections?after=" + state.lastSeq);
     if (d.status === 200) showDetections(d.body.detections);
-    showQuarantine(await api("/v1/quarantine"));
+    $("quarantine-card").hidden = !s.body.quarantine;
+    if (s.body.quarantine) showQuarantine(await api("/v1/quarantine"));
+    $("shield-card").hidden = !s.body.shield;
+    if (s.body.shield) await refreshShield();
   } catch (e) {
     say("vigild does not answer: " + e.message);
   }

@@ -131,6 +131,7 @@ static const struct kv_key opts[] = {
 	O("HTTPMaxConnections", T_NUM, http_max_connections),
 	O("HTTPScanPath", T_BOOL, http_scan_path),
 	O("HTTPConsole", T_BOOL, http_console),
+	O("ShieldSocket", T_STR, shield_socket),
 	O("VirusEvent", T_STR, virus_event),
 	O("OnInfected", T_WORDS(on_infected_words), on_infected),
 	O("OnInfectedDirectory", T_STR, on_infected_dir),

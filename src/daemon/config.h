@@ -108,6 +108,7 @@ struct vconf {
 	unsigned http_max_connections;	/* HTTPMaxConnections */
 	int http_scan_path;		/* HTTPScanPath: scans of server paths */
 	int http_console;		/* HTTPConsole: the page at / */
+	char *shield_socket;		/* ShieldSocket: vigil-shield's control */
 	char *virus_event;		/* VirusEvent: run at each detection */
 	int on_infected;		/* OnInfected (enum on_infected) */
 	char *on_infected_dir;		/* OnInfectedDirectory: move, copy */

@@ -38,6 +38,9 @@ static const struct hroute routes[] = {
 	{ "GET", "/v1/quarantine", 0, info_quarantine, NULL },
 	{ "POST", "/v1/scan/path", R_PATH, path_finish, path_answer_v1 },
 	{ "GET", "/scanPath", R_PATH, path_finish, path_answer_rest },
+	{ "GET", "/v1/shield/status", 0, shield_status, NULL },
+	{ "GET", "/v1/shield/rules", 0, shield_rules, NULL },
+	{ "GET", "/v1/shield/report", 0, shield_report, NULL },
 	/* the console: its files are open, its data needs the token */
 	{ "GET", "/", R_OPEN, console_page, NULL },
 	{ "GET", "/console.js", R_OPEN, console_script, NULL },
@@ -226,10 +229,10 @@ static void scans_done(struct hreq *rq)
 	unwatch_client(rq);
 	if (!rq->suspended)
 		return;
-	if (!rq->gone)
-		rq->route->answer(rq);
-	else
+	if (rq->gone)
 		reply_error(rq, 499, "client_gone", "the client left");
+	else if (!rq->resp) /* a scan's; other waits made theirs */
+		rq->route->answer(rq);
 	rq->suspended = 0;
 	MHD_resume_connection(rq->conn);
 	rq->h->kick = 1;
@@ -248,6 +251,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn,
 	unwatch_client(rq);
 	scan_release(rq);
 	path_release(rq);
+	shield_release(rq);
 	if (rq->resp)
 		MHD_destroy_response(rq->resp);
 	if (rq->prev)
@@ -420,6 +424,10 @@ int http_start(struct http **out, struct svc *svc, int epfd, char *err,
 void http_on_event(struct http *h, struct evsrc *src, unsigned events)
 {
 	(void)events;
+	if (src->kind == EV_HTTP_SHIELD) {
+		shield_on_event(src);
+		return;
+	}
 	if (src->kind == EV_HTTP_HUP) {
 		struct hreq *rq = (struct hreq *)((char *)src -
 						   offsetof(struct hreq, hup_ev));
@@ -436,10 +444,16 @@ void http_on_event(struct http *h, struct evsrc *src, unsigned events)
 
 void http_run(struct http *h)
 {
+	struct hreq *rq, *next;
+	double now = ev_now();
 	unsigned i;
 
 	if (!h)
 		return;
+	for (rq = h->reqs; rq; rq = next) {
+		next = rq->next;
+		shield_tick(rq, now);
+	}
 	for (i = 0; i < h->nd; i++)
 		MHD_run(h->d[i].d);
 	h->kick = 0;

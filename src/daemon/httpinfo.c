@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "common/clock.h"
@@ -89,6 +90,15 @@ static json_t *counters(const struct counters *n)
 			 (json_int_t)n->by_interface[VIA_HTTP]);
 }
 
+/* Whether the quarantine the console would list is there. */
+static int has_quarantine(const struct vconf *c)
+{
+	struct stat st;
+
+	return stat(c->quarantine_dir ? c->quarantine_dir :
+			QSTORE_DEFAULT_DIR, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
 void info_status(struct hreq *rq)
 {
 	struct svc *s = rq->h->svc;
@@ -96,14 +106,16 @@ void info_status(struct hreq *rq)
 
 	pool_stats(s->pool, &st);
 	reply_json(rq, 200, json_pack(
-		"{s:f,s:{s:I,s:I,s:I,s:I,s:I},s:o,s:I,s:I,s:I}",
+		"{s:f,s:{s:I,s:I,s:I,s:I,s:I},s:o,s:I,s:I,s:I,s:b,s:b}",
 		"uptime_seconds", ev_now() - s->started_at, "workers", "live",
 		(json_int_t)st.live, "busy", (json_int_t)st.busy, "queued",
 		(json_int_t)st.queued, "generation", (json_int_t)st.generation,
 		"jobs_done", (json_int_t)st.jobs_done, "counters",
 		counters(&s->n), "connections", (json_int_t)s->nclients,
 		"memory_held_bytes", (json_int_t)s->mem_held,
-		"http_requests", (json_int_t)rq->h->requests));
+		"http_requests", (json_int_t)rq->h->requests, "shield",
+		s->conf->shield_socket != NULL, "quarantine",
+		has_quarantine(s->conf)));
 }
 
 static void one_detection(void *ctx, const struct detlog_entry *e)

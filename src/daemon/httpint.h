@@ -95,6 +95,7 @@ struct hreq {
 	/* called when its scans are all done (or cancelled): answers it */
 	void (*scans_done)(struct hreq *rq);
 	struct pathscan *ps;	/* a scan of a server path (httppath.c) */
+	struct shieldq *sq;	/* a question to vigil-shield (httpshield.c) */
 	int is_unix;		/* came over HTTPSocket: the client's rights */
 };
 
@@ -129,6 +130,14 @@ void path_hup(struct hreq *rq);		/* the client left: stop */
 void path_release(struct hreq *rq);
 void path_answer_v1(struct hreq *rq);
 void path_answer_rest(struct hreq *rq);	/* clamav-rest's /scanPath */
+
+/* httpshield.c: vigil-shield's state through its control socket */
+void shield_status(struct hreq *rq);
+void shield_rules(struct hreq *rq);
+void shield_report(struct hreq *rq);
+void shield_on_event(struct evsrc *src);	/* its socket is readable */
+void shield_tick(struct hreq *rq, double now);	/* its deadline */
+void shield_release(struct hreq *rq);
 
 /* httpconsole.c */
 void console_page(struct hreq *rq);

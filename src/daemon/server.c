@@ -638,6 +638,7 @@ static void dispatch(struct server *s, struct epoll_event *e)
 		break;
 	case EV_HTTP:
 	case EV_HTTP_HUP:
+	case EV_HTTP_SHIELD:
 		http_on_event(s->http, src, e->events);
 		break;
 	}

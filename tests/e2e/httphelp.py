@@ -42,6 +42,9 @@ class Http(Vigild):
     def __init__(self, workdir, dbdir=None, extra=""):
         self.http_port = free_port()
         dbdir = dbdir or make_db(os.path.join(workdir, "db"))
+        if "QuarantineDirectory" not in extra:  # not the machine's
+            extra += "QuarantineDirectory %s\n" % os.path.join(
+                workdir, "no-quarantine")
         super().__init__(workdir, dbdir, "HTTPPort %d\n%s"
                          % (self.http_port, extra))
         self.url = "http://127.0.0.1:%d" % self.http_port
