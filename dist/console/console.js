@@ -74,7 +74,8 @@ function showVersion(v) {
     duration(up.metadata_age_seconds) + " ago";
   u.className = up.stale ? "bad" : "good";
   $("db-release").textContent = up.release + " (" + up.release_dir +
-    "), installed " + when(up.installed_at);
+    "), installed " + when(up.installed_at) + (up.log ? "; public log: " +
+    "leaf " + up.log.leaf + " of " + up.log.size : "");
 }
 
 function showStatus(s) {

@@ -54,6 +54,10 @@ static int field(struct updstate *st, const char *key, int64_t v,
 		st->fresh = v;
 	else if (!strcmp(key, "installed-at"))
 		st->installed_at = v;
+	else if (!strcmp(key, "log-leaf"))
+		st->log_leaf = (uint64_t)v;
+	else if (!strcmp(key, "log-size"))
+		st->log_size = (uint64_t)v;
 	else if (!strcmp(key, "installed-sha"))
 		return word(st->installed_sha, sizeof(st->installed_sha), w);
 	else if (!strcmp(key, "installed")) {
@@ -119,14 +123,17 @@ int updstate_format(const struct updstate *st, char *buf, size_t len)
 	int n = snprintf(buf, len,
 			 "timestamp %llu -\ntargets %llu -\nrelease %llu -\n"
 			 "installed %llu %s\nfresh %lld -\ninstalled-at %lld "
-			 "-\ninstalled-sha 0 %s\n",
+			 "-\ninstalled-sha 0 %s\nlog-leaf %llu -\n"
+			 "log-size %llu -\n",
 			 (unsigned long long)st->timestamp,
 			 (unsigned long long)st->targets,
 			 (unsigned long long)st->release,
 			 (unsigned long long)st->installed,
 			 st->installed_dir[0] ? st->installed_dir : "-",
 			 (long long)st->fresh, (long long)st->installed_at,
-			 st->installed_sha[0] ? st->installed_sha : "-");
+			 st->installed_sha[0] ? st->installed_sha : "-",
+			 (unsigned long long)st->log_leaf,
+			 (unsigned long long)st->log_size);
 
 	return n < 0 || (size_t)n >= len ? -1 : n;
 }

@@ -21,6 +21,9 @@ struct updstate {
 	char installed_sha[65];			/* hex SHA-256 of its database */
 	int64_t fresh;		/* last time a timestamp was verified */
 	int64_t installed_at;
+	/* the installed release's place in the public log: its leaf, and
+	 * the size of the tree it was verified in (0, 0: not logged) */
+	uint64_t log_leaf, log_size;
 };
 
 /* Parses the file's text: 0, or -1 when a line is malformed or a field

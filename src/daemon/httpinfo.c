@@ -42,11 +42,14 @@ static json_t *update(const struct svc *s)
 	if (update_state(s->conf->db_dir, &st) < 0)
 		return json_null();
 	age = (long long)(clock_now() - st.fresh);
-	return json_pack("{s:I,s:o,s:I,s:I,s:b}", "release",
+	return json_pack("{s:I,s:o,s:I,s:I,s:b,s:o}", "release",
 			 (json_int_t)st.installed, "release_dir",
 			 jsonw_string(st.installed_dir), "installed_at",
 			 (json_int_t)st.installed_at, "metadata_age_seconds",
-			 (json_int_t)age, "stale", age > UPDATE_STALE_AFTER_S);
+			 (json_int_t)age, "stale", age > UPDATE_STALE_AFTER_S,
+			 "log", st.log_size ? json_pack(
+				 "{s:I,s:I}", "leaf", (json_int_t)st.log_leaf,
+				 "size", (json_int_t)st.log_size) : json_null());
 }
 
 void info_version(struct hreq *rq)

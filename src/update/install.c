@@ -196,6 +196,8 @@ enum upd_error upd_install(struct uctx *c, const struct manifest *r,
 		return e;
 	c->st.installed = r->version;
 	snprintf(c->st.installed_sha, sizeof(c->st.installed_sha), "%s", h);
+	c->st.log_leaf = c->rel_leaf;
+	c->st.log_size = c->log_n;
 	prune(c);
 	e = note(c, r);
 	upd_crash_point(5);

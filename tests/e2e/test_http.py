@@ -359,3 +359,35 @@ def test_check_config(tmp_path):
         r = subprocess.run([VIGILD, "--check-config", "-c", str(conf)],
                            capture_output=True, text=True)
         assert r.returncode == 1 and why in r.stderr, (extra, r.stderr)
+
+
+def test_version_says_the_update_state(tmp_path):
+    """A database vigil update installed: /v1/version gives its release,
+    freshness and place in the public log (the leaf vigil update checked
+    the release manifest at, in a tree of the size it verified)."""
+    from conftest import VIGIL
+    from updhelp import FaultServer, Repo, update
+    repo = Repo(tmp_path)
+    src = tmp_path / "one.ndb"
+    src.write_text("Eicar-Signature:0:*:%s\n" % EICAR.hex())
+    subprocess.run([VIGIL, "db", "compile", str(src), "-o",
+                    str(tmp_path / "one.vdb")], check=True,
+                   capture_output=True)
+    repo.publish(tmp_path / "one.vdb")
+    srv = FaultServer(repo.dir)
+    try:
+        res = update(tmp_path / "db", [srv.url], repo.trust)
+        assert res.returncode == 0, res.stderr
+    finally:
+        srv.stop()
+    (tmp_path / "d").mkdir()
+    d = Http(str(tmp_path / "d"), str(tmp_path / "db"))
+    try:
+        doc = check(d.get("/v1/version"), "/v1/version")
+        up = doc["update"]
+        assert up["release"] == 1 and not up["stale"]
+        assert up["release_dir"].startswith("1-")
+        assert up["log"]["size"] >= 1
+        assert 0 <= up["log"]["leaf"] < up["log"]["size"]
+    finally:
+        d.stop()
