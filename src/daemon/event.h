@@ -15,6 +15,7 @@ enum ev_kind {
 	EV_HTTP,	/* an HTTP daemon's epoll descriptor (http.h) */
 	EV_HTTP_HUP,	/* an HTTP client waiting for its scan */
 	EV_HTTP_SHIELD,	/* vigil-shield's answer to an HTTP request */
+	EV_HTTP_PIPE,	/* room again in the pipe an upload streams into */
 };
 
 struct evsrc {

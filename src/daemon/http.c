@@ -23,6 +23,8 @@
 #include "listen.h"
 #include "log.h"
 
+/* MHD runs in one turn of the loop before others get a turn. */
+#define HTTP_RUNS_PER_TURN 64
 /* A request's head and upload buffer, per connection, in bytes. */
 #define HTTP_CONN_MEMORY (128u << 10)
 
@@ -181,6 +183,40 @@ static void unwatch_client(struct hreq *rq)
 	rq->hup_fd = -1;
 }
 
+/* A streamed body's pipe is full: the connection waits for room (and
+ * for its client, who may leave meanwhile). */
+static void wait_for_room(struct httpd *hd, struct hreq *rq)
+{
+	int fd = rq->files[0].pipe_w;
+
+	if (ev_add(rq->h->epfd, fd, EPOLLOUT, &rq->pipe_ev) < 0)
+		return; /* MHD calls again: it will be tried then */
+	rq->pipe_waiting = 1;
+	MHD_suspend_connection(rq->conn);
+	rq->suspended = 1;
+	watch_client(rq, hd->is_unix);
+}
+
+static void stop_waiting_for_room(struct hreq *rq)
+{
+	if (!rq->pipe_waiting)
+		return;
+	ev_del(rq->h->epfd, rq->files[0].pipe_w);
+	rq->pipe_waiting = 0;
+}
+
+/* Room in the pipe: the upload goes on. */
+static void room(struct hreq *rq)
+{
+	stop_waiting_for_room(rq);
+	unwatch_client(rq);
+	if (!rq->suspended)
+		return;
+	rq->suspended = 0;
+	MHD_resume_connection(rq->conn);
+	rq->h->kick = 1;
+}
+
 /* The last call (the body is in, or the scans are done). */
 static enum MHD_Result finish(struct httpd *hd, struct hreq *rq)
 {
@@ -205,17 +241,25 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 {
 	struct httpd *hd = cls;
 	struct hreq *rq = *con_cls;
+	long taken;
 
 	(void)version;
 	if (!rq)
 		return begin(hd, conn, url, method, con_cls);
 	if (*size) {
 		/* refused already: what still comes is dropped */
-		if (!rq->resp && !rq->answered && rq->route &&
-		    (rq->route->flags & R_UPLOAD) &&
-		    scan_data(rq, data, *size) < 0)
+		if (rq->resp || rq->answered || !rq->route ||
+		    !(rq->route->flags & R_UPLOAD)) {
+			*size = 0;
+			return MHD_YES;
+		}
+		taken = scan_data(rq, data, *size);
+		if (taken < 0) {
 			send_answer(rq); /* at once if MHD takes it now */
-		*size = 0;
+			*size = 0;
+		} else if ((*size -= (size_t)taken) > 0) {
+			wait_for_room(hd, rq); /* called again with the rest */
+		}
 		return MHD_YES;
 	}
 	if (rq->answered)
@@ -227,6 +271,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 static void scans_done(struct hreq *rq)
 {
 	unwatch_client(rq);
+	stop_waiting_for_room(rq);
 	if (!rq->suspended)
 		return;
 	if (rq->gone)
@@ -249,6 +294,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn,
 	if (!rq)
 		return;
 	unwatch_client(rq);
+	stop_waiting_for_room(rq);
 	scan_release(rq);
 	path_release(rq);
 	shield_release(rq);
@@ -421,9 +467,33 @@ int http_start(struct http **out, struct svc *svc, int epfd, char *err,
 	return 0;
 }
 
+/*
+ * Runs a daemon until it has nothing ready: its own epoll is
+ * edge-triggered, so data already buffered on a connection (a large body
+ * arrives faster than one run reads it) raises no new event; MHD says so
+ * by a timeout of 0. Past HTTP_RUNS_PER_TURN the loop is told to come back
+ * at once (http_busy) rather than wait for an event.
+ */
+static void run_daemon(struct http *h, struct httpd *hd)
+{
+	MHD_UNSIGNED_LONG_LONG t;
+	unsigned i;
+
+	for (i = 0; i < HTTP_RUNS_PER_TURN; i++) {
+		MHD_run(hd->d);
+		if (MHD_get_timeout(hd->d, &t) != MHD_YES || t > 0)
+			return;
+	}
+	h->kick = 1;
+}
+
 void http_on_event(struct http *h, struct evsrc *src, unsigned events)
 {
 	(void)events;
+	if (src->kind == EV_HTTP_PIPE) {
+		room(scan_pipe_ready(src));
+		return;
+	}
 	if (src->kind == EV_HTTP_SHIELD) {
 		shield_on_event(src);
 		return;
@@ -438,8 +508,7 @@ void http_on_event(struct http *h, struct evsrc *src, unsigned events)
 		path_hup(rq);
 		return;
 	}
-	MHD_run(((struct httpd *)src)->d);
-	(void)h;
+	run_daemon(h, (struct httpd *)src);
 }
 
 void http_run(struct http *h)
@@ -454,9 +523,14 @@ void http_run(struct http *h)
 		next = rq->next;
 		shield_tick(rq, now);
 	}
-	for (i = 0; i < h->nd; i++)
-		MHD_run(h->d[i].d);
 	h->kick = 0;
+	for (i = 0; i < h->nd; i++)
+		run_daemon(h, &h->d[i]);
+}
+
+int http_busy(const struct http *h)
+{
+	return h && h->kick;
 }
 
 void http_free(struct http *h)

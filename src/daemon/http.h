@@ -24,6 +24,8 @@ int http_start(struct http **out, struct svc *svc, int epfd, char *err,
 void http_on_event(struct http *h, struct evsrc *src, unsigned events);
 /* Each loop turn: MHD's timeouts, connections resumed. */
 void http_run(struct http *h);
+/* Whether MHD has work ready now: the loop should not wait for events. */
+int http_busy(const struct http *h);
 void http_free(struct http *h);
 
 #endif

@@ -17,6 +17,11 @@
 
 /* Files in one multipart request, at most. */
 #define HTTP_MAX_FILES 64
+/* A body of at least this many bytes (by its Content-Length) goes to a
+ * worker through a pipe as it arrives, not held whole first. */
+#define HTTP_STREAM_MIN_BYTES (1u << 20)
+/* The pipe's buffer, in bytes. */
+#define HTTP_PIPE_BYTES (1u << 20)
 /* A bearer token's longest form, in bytes. */
 #define HTTP_MAX_TOKEN 256
 
@@ -50,6 +55,7 @@ struct hfile {
 	uint64_t bytes, held;	/* size; memory charged (svc_mem_take) */
 	struct pool_job pj;
 	struct hreq *rq;
+	int pipe_w;		/* streamed: the pipe's end written here, or -1 */
 	int submitted, done;
 	enum pool_failure why;
 	int32_t rc, verdict;
@@ -91,6 +97,8 @@ struct hreq {
 	double t0;
 	struct evsrc hup_ev;	/* EV_HTTP_HUP: the client, while suspended */
 	int hup_fd;
+	struct evsrc pipe_ev;	/* EV_HTTP_PIPE: waiting for room in it */
+	int pipe_waiting;
 	struct hreq *prev, *next;	/* in http.reqs */
 	/* called when its scans are all done (or cancelled): answers it */
 	void (*scans_done)(struct hreq *rq);
@@ -116,7 +124,12 @@ const char *verdict_word(int32_t verdict);
 
 /* httpscan.c */
 int scan_begin(struct hreq *rq);	/* the first call: 0, or refused */
-int scan_data(struct hreq *rq, const char *data, size_t len);
+/* Takes what it can of data: the bytes taken (fewer when a streamed
+ * body's pipe is full: watch it, wait, call again with the rest), or -1
+ * refused (answered). */
+long scan_data(struct hreq *rq, const char *data, size_t len);
+/* The pipe of a streamed body has room again (its evsrc). */
+struct hreq *scan_pipe_ready(struct evsrc *src);
 void scan_submit(struct hreq *rq);	/* the body is in: scans go out */
 void scan_release(struct hreq *rq);	/* cancels and frees what is held */
 void scan_hup(struct hreq *rq);		/* the client left mid-scan */

@@ -7,6 +7,9 @@
  * ajilach/clamav-rest's (/v2/scan, /scan) for its clients.
  */
 #define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,6 +50,7 @@ static int new_file(struct hreq *rq, const char *name)
 	memset(f, 0, sizeof(*f));
 	snprintf(f->name, sizeof(f->name), "%s", name);
 	f->rq = rq;
+	f->pipe_w = -1;
 	if ((f->fd = memfd_create("vigild-http", MFD_CLOEXEC)) < 0) {
 		reply_error(rq, 500, "internal", "no memory file: %m");
 		return -1;
@@ -105,6 +109,65 @@ static enum MHD_Result on_part(void *cls, enum MHD_ValueKind kind,
 	return size && put(rq, data, size) < 0 ? MHD_NO : MHD_YES;
 }
 
+static void scanned(struct pool_job *pj, const struct wire_result *r,
+		    enum pool_failure why);
+
+/* A large body: its worker starts now and reads it from a pipe as it
+ * arrives. 0, or -1 answered. */
+static int stream_start(struct hreq *rq)
+{
+	struct hfile *f = &rq->files[0];
+	int p[2];
+
+	if (pipe2(p, O_CLOEXEC) < 0 || fcntl(p[1], F_SETFL, O_NONBLOCK) < 0) {
+		reply_error(rq, 500, "internal", "no pipe: %m");
+		return -1;
+	}
+	fcntl(p[1], F_SETPIPE_SZ, (int)HTTP_PIPE_BYTES);
+	close(f->fd);
+	f->fd = -1;
+	f->pipe_w = p[1];
+	f->pj.fd = p[0];
+	f->pj.kind = JOB_SCAN;
+	f->pj.done = scanned;
+	f->pj.ctx = f;
+	f->submitted = 1;
+	rq->pending++;
+	if (pool_submit(rq->h->svc->pool, &f->pj) < 0) {
+		close(p[0]);
+		rq->h->svc->n.queue_refused++;
+		reply_error(rq, 429, "busy", "the scan queue is full "
+			    "(MaxQueue): try again");
+		return -1;
+	}
+	rq->pipe_ev.kind = EV_HTTP_PIPE;
+	return 0;
+}
+
+/* Into the pipe, as much as it takes now: the bytes taken. */
+static long stream_put(struct hreq *rq, const char *data, size_t len)
+{
+	struct hfile *f = &rq->files[0];
+	ssize_t n;
+
+	if (f->bytes + len > rq->h->svc->conf->http_max_upload) {
+		reply_error(rq, 413, "too_large", "over HTTPMaxUploadSize");
+		return -1;
+	}
+	n = write(f->pipe_w, data, len);
+	if (n < 0 && errno == EAGAIN)
+		return 0; /* full: the caller waits for room */
+	if (n < 0) /* the worker stopped reading (it has its verdict) */
+		n = (ssize_t)len;
+	f->bytes += (uint64_t)n;
+	return n;
+}
+
+struct hreq *scan_pipe_ready(struct evsrc *src)
+{
+	return (struct hreq *)((char *)src - offsetof(struct hreq, pipe_ev));
+}
+
 int scan_begin(struct hreq *rq)
 {
 	const char *len = MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND,
@@ -139,15 +202,21 @@ int scan_begin(struct hreq *rq)
 			    "files, not %.64s", type);
 		return -1;
 	}
-	return new_file(rq, name && *name ? name : "body");
+	if (new_file(rq, name && *name ? name : "body") < 0)
+		return -1;
+	if (len && strtoull(len, NULL, 10) >= HTTP_STREAM_MIN_BYTES)
+		return stream_start(rq);
+	return 0;
 }
 
-int scan_data(struct hreq *rq, const char *data, size_t len)
+long scan_data(struct hreq *rq, const char *data, size_t len)
 {
+	if (rq->nfiles && rq->files[0].pipe_w >= 0)
+		return stream_put(rq, data, len);
 	if (!rq->pp)
-		return rq->nfiles ? put(rq, data, len) : -1;
+		return rq->nfiles && put(rq, data, len) == 0 ? (long)len : -1;
 	if (MHD_post_process(rq->pp, data, len) == MHD_YES)
-		return 0;
+		return (long)len;
 	if (!rq->resp)
 		reply_error(rq, 400, "malformed_multipart", "the "
 			    "multipart/form-data body does not parse");
@@ -200,6 +269,11 @@ void scan_submit(struct hreq *rq)
 	for (i = 0; i < rq->nfiles; i++) {
 		struct hfile *f = &rq->files[i];
 
+		if (f->submitted) { /* streamed: its end is the pipe's */
+			close(f->pipe_w);
+			f->pipe_w = -1;
+			continue;
+		}
 		f->pj.fd = f->fd; /* the pool's now */
 		f->fd = -1;
 		f->pj.kind = JOB_SCAN;
@@ -252,6 +326,9 @@ void scan_release(struct hreq *rq)
 		if (f->fd >= 0)
 			close(f->fd);
 		f->fd = -1;
+		if (f->pipe_w >= 0)
+			close(f->pipe_w);
+		f->pipe_w = -1;
 		svc_mem_give(rq->h->svc, f->held);
 		f->held = 0;
 		json_decref(f->detections);

@@ -639,6 +639,7 @@ static void dispatch(struct server *s, struct epoll_event *e)
 	case EV_HTTP:
 	case EV_HTTP_HUP:
 	case EV_HTTP_SHIELD:
+	case EV_HTTP_PIPE:
 		http_on_event(s->http, src, e->events);
 		break;
 	}
@@ -667,7 +668,7 @@ int server_run(struct server *s)
 	notify("READY=1");
 	vlog(LOG_NOTICE, "vigild %s ready", VIGIL_VERSION_STRING);
 	while (!s->stopping) {
-		n = epoll_wait(s->epfd, ev, 64, TICK_MS);
+		n = epoll_wait(s->epfd, ev, 64, http_busy(s->http) ? 0 : TICK_MS);
 		if (n < 0 && errno != EINTR) {
 			vlog(LOG_ERR, "epoll_wait: %s", strerror(errno));
 			return 1;

@@ -391,3 +391,43 @@ def test_version_says_the_update_state(tmp_path):
         assert 0 <= up["log"]["leaf"] < up["log"]["size"]
     finally:
         d.stop()
+
+
+def test_large_body_is_scanned_as_it_arrives(tmp_path):
+    """A body of 1 MiB or more goes to a worker through a pipe while it
+    arrives: half-sent, its scan already runs and vigild holds none of it;
+    the rest sent, the verdict; a client that leaves mid-body has its scan
+    stopped."""
+    d = Http(str(tmp_path), extra="MaxThreads 1\nHTTPMaxUploadSize 64M\n")
+    body = b"A" * (6 << 20) + EICAR
+    try:
+        c = socket.create_connection(("127.0.0.1", d.http_port))
+        c.sendall(b"POST /v1/scan?name=big HTTP/1.1\r\nHost: x\r\n"
+                  b"Content-Length: %d\r\n\r\n" % len(body))
+        c.sendall(body[:3 << 20])
+        st = lambda: d.get("/v1/status").json()  # noqa: E731
+        assert wait_for(lambda: st()["workers"]["busy"] == 1)
+        assert st()["memory_held_bytes"] == 0
+        c.sendall(body[3 << 20:])
+        out = b""
+        while b"}]}" not in out:
+            b = c.recv(65536)
+            assert b, out
+            out += b
+        c.close()
+        doc = json.loads(out.split(b"\r\n\r\n", 1)[1])
+        assert doc["verdict"] == "infected", doc
+        assert doc["files"][0]["bytes"] == len(body)
+        # a client that leaves half-way: its worker is taken back
+        before = st()["workers"]["generation"], st()["workers"]["live"]
+        c = socket.create_connection(("127.0.0.1", d.http_port))
+        c.sendall(b"POST /v1/scan HTTP/1.1\r\nHost: x\r\nContent-Length: "
+                  b"%d\r\n\r\n" % len(body))
+        c.sendall(body[:2 << 20])
+        assert wait_for(lambda: st()["workers"]["busy"] == 1)
+        c.close()
+        assert wait_for(lambda: st()["workers"]["busy"] == 0)
+        r = d.post("/v1/scan", data=body)
+        assert r.json()["verdict"] == "infected" and before[1] == 1
+    finally:
+        d.stop()
