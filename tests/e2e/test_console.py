@@ -6,8 +6,10 @@ detection made through the API appears among the recent ones; a file
 uploaded through the file chooser of the drop zone is scanned and its
 verdict shown; without the token, the reload is refused. With
 VIGIL_SCREENSHOTS=DIR the pages are saved there (docs/screenshots/)."""
+import io
 import os
 import time
+import zipfile
 
 import subprocess
 
@@ -69,14 +71,46 @@ def shot(b, name, tmp_path):
         b.save_screenshot(os.path.join(where, name))
 
 
+def installed_db(tmp_path):
+    """A database published with vigil-repo and installed by vigil update
+    (the console shows its release and place in the public log)."""
+    from updhelp import FaultServer, Repo, update
+    repo = Repo(tmp_path)
+    src = tmp_path / "one.ndb"
+    src.write_text("Eicar-Signature:0:*:%s\n" % EICAR.hex())
+    subprocess.run([VIGIL, "db", "compile", str(src), "-o",
+                    str(tmp_path / "one.vdb")], check=True,
+                   capture_output=True)
+    repo.publish(tmp_path / "one.vdb")
+    srv = FaultServer(repo.dir)
+    try:
+        res = update(tmp_path / "db", [srv.url], repo.trust)
+        assert res.returncode == 0, res.stderr
+    finally:
+        srv.stop()
+    return str(tmp_path / "db")
+
+
+def drop(b, name, data):
+    """Drops a file on the drop zone as a person would (a DataTransfer
+    with a File, in a drop event)."""
+    b.execute_script(
+        "const dt = new DataTransfer();"
+        "dt.items.add(new File([arguments[1]], arguments[0]));"
+        "const zone = document.getElementById('dropzone');"
+        "zone.dispatchEvent(new DragEvent('drop', {dataTransfer: dt,"
+        " bubbles: true, cancelable: true}));", name, data)
+
+
 def test_console(tmp_path, browser):
     tok = tmp_path / "token"
     tok.write_text(TOKEN + "\n")
     store = tmp_path / "quarantine"
-    db = make_db(str(tmp_path / "db"))
+    db = installed_db(tmp_path)
     taken = tmp_path / "taken-earlier.com"
     taken.write_bytes(EICAR)
-    r = subprocess.run([VIGIL, "scan", "--no-summary", "-d", db,
+    r = subprocess.run([VIGIL, "scan", "--no-summary", "-d",
+                        make_db(str(tmp_path / "qdb")),
                         "--quarantine=%s" % store, str(taken)],
                        capture_output=True, text=True, timeout=60)
     assert r.returncode == 1 and not taken.exists(), r.stderr
@@ -94,6 +128,9 @@ def test_console(tmp_path, browser):
         assert until(lambda: text(browser, "db-version") ==
                      str(version["database"]["version"]))
         assert text(browser, "db-signatures") == "1"
+        assert until(lambda: "public log: leaf" in text(browser,
+                                                       "db-release"))
+        assert text(browser, "db-update").startswith("fresh")
         assert until(lambda: str(taken) in text(browser, "quarantine"))
         # a detection through the API shows among the recent ones
         r = d.post("/v1/scan?name=from-the-api.com", data=EICAR,
@@ -101,6 +138,15 @@ def test_console(tmp_path, browser):
         assert r.json()["verdict"] == "infected"
         assert until(lambda: "from-the-api.com" in
                      text(browser, "detections"))
+        # and where inside an archive it was
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+            z.writestr("docs/readme.txt", "hello")
+            z.writestr("docs/invoice.com", EICAR)
+        r = d.post("/v1/scan?name=mail-attachment.zip", data=buf.getvalue(),
+                   headers=auth)
+        assert r.json()["verdict"] == "infected"
+        assert until(lambda: "invoice.com" in text(browser, "detections"))
         # a file through the drop zone's chooser
         sample = tmp_path / "dropped-eicar.com"
         sample.write_bytes(EICAR)
@@ -109,6 +155,11 @@ def test_console(tmp_path, browser):
                      text(browser, "scan-results"))
         row = text(browser, "scan-results")
         assert "infected" in row and "Eicar-Signature" in row
+        # and one dropped on the zone
+        drop(browser, "dropped-on-the-zone.txt", "nothing bad in here")
+        assert until(lambda: "dropped-on-the-zone.txt" in
+                     text(browser, "scan-results"))
+        assert "clean" in text(browser, "scan-results")
         time.sleep(2.5)  # a second sample for the chart
         shot(browser, "console.png", tmp_path)
         assert errors(browser) == []
