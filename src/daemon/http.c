@@ -383,12 +383,12 @@ static int start_daemon(struct http *h, int fd, int is_unix, const char *key,
 	hd->ev.kind = EV_HTTP;
 	hd->d = MHD_start_daemon(
 		flags, 0, NULL, NULL, on_request, hd,
+		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 		MHD_OPTION_LISTEN_SOCKET, fd,
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, hd,
 		MHD_OPTION_CONNECTION_LIMIT, c->http_max_connections,
 		MHD_OPTION_CONNECTION_TIMEOUT, c->read_timeout_s,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_CONN_MEMORY,
-		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 		key && !is_unix ? MHD_OPTION_HTTPS_MEM_KEY : MHD_OPTION_END,
 		key, MHD_OPTION_HTTPS_MEM_CERT, cert, MHD_OPTION_END);
 	if (!hd->d) {

@@ -431,3 +431,29 @@ def test_large_body_is_scanned_as_it_arrives(tmp_path):
         assert r.json()["verdict"] == "infected" and before[1] == 1
     finally:
         d.stop()
+
+
+def test_full_queue_is_429(tmp_path):
+    """The only worker held, one upload waiting in MaxQueue: the next
+    waits QueueTimeout for a place, then is refused with 429 and
+    Retry-After; nothing stays held."""
+    d = Http(str(tmp_path), extra="MaxThreads 1\nMaxQueue 1\nQueueTimeout 1\n"
+             "DebugSandboxProbe yes\nWorkerTimeout 20\n")
+    try:
+        st = socket.socket(socket.AF_UNIX)
+        st.connect(d.sock)
+        st.sendall(b"zSANDBOXSTALL\0")
+        assert wait_for(lambda: d.get("/v1/status").json()["workers"]
+                        ["busy"] == 1)
+        first = concurrent.futures.ThreadPoolExecutor(1).submit(
+            d.post, "/v1/scan", data=EICAR)
+        assert wait_for(lambda: d.get("/v1/status").json()["workers"]
+                        ["queued"] == 1)
+        r = d.post("/v1/scan", data=EICAR)
+        assert r.status_code == 429 and r.headers["Retry-After"] == "1"
+        assert error_of(r) == "busy"
+        st.close()  # the worker is free again: the first one is answered
+        assert first.result(30).json()["verdict"] == "infected"
+        assert d.get("/v1/status").json()["memory_held_bytes"] == 0
+    finally:
+        d.stop()
