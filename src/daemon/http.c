@@ -120,6 +120,29 @@ static enum MHD_Result send_answer(struct hreq *rq)
 
 static void scans_done(struct hreq *rq);
 
+/* Watches a client while it waits (or its streamed body's worker does):
+ * gone, its scans are stopped. */
+static void watch_client(struct hreq *rq, int is_unix)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(
+		rq->conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+
+	if (!ci || rq->hup_fd >= 0)
+		return;
+	rq->hup_ev.kind = EV_HTTP_HUP;
+	/* over TCP a FIN is the end (HTTP clients do not half-close) */
+	if (ev_add(rq->h->epfd, ci->connect_fd, is_unix ? 0 : EPOLLRDHUP,
+		   &rq->hup_ev) == 0)
+		rq->hup_fd = ci->connect_fd;
+}
+
+static void unwatch_client(struct hreq *rq)
+{
+	if (rq->hup_fd >= 0)
+		ev_del(rq->h->epfd, rq->hup_fd);
+	rq->hup_fd = -1;
+}
+
 /* The first call of a request: its route, the access check, and for a
  * scan the checks that need no body (size, type). */
 static enum MHD_Result begin(struct httpd *hd, struct MHD_Connection *conn,
@@ -153,34 +176,13 @@ static enum MHD_Result begin(struct httpd *hd, struct MHD_Connection *conn,
 				    "no such endpoint: %s", url);
 		return MHD_YES;
 	}
-	if (access_check(rq) == 0 && (rq->route->flags & R_UPLOAD))
-		scan_begin(rq);
+	if (access_check(rq) == 0 && (rq->route->flags & R_UPLOAD) &&
+	    scan_begin(rq) == 0 && rq->nfiles && rq->files[0].pipe_w >= 0)
+		watch_client(rq, hd->is_unix); /* streamed: its worker waits */
 	/* refused before the body: answered now, the body never read */
 	if (rq->resp)
 		send_answer(rq);
 	return MHD_YES;
-}
-
-/* Watches a suspended client: gone, its scans are stopped. */
-static void watch_client(struct hreq *rq, int is_unix)
-{
-	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(
-		rq->conn, MHD_CONNECTION_INFO_CONNECTION_FD);
-
-	if (!ci)
-		return;
-	rq->hup_ev.kind = EV_HTTP_HUP;
-	/* over TCP a FIN is the end (HTTP clients do not half-close) */
-	if (ev_add(rq->h->epfd, ci->connect_fd, is_unix ? 0 : EPOLLRDHUP,
-		   &rq->hup_ev) == 0)
-		rq->hup_fd = ci->connect_fd;
-}
-
-static void unwatch_client(struct hreq *rq)
-{
-	if (rq->hup_fd >= 0)
-		ev_del(rq->h->epfd, rq->hup_fd);
-	rq->hup_fd = -1;
 }
 
 /* A streamed body's pipe is full: the connection waits for room (and
@@ -205,11 +207,10 @@ static void stop_waiting_for_room(struct hreq *rq)
 	rq->pipe_waiting = 0;
 }
 
-/* Room in the pipe: the upload goes on. */
+/* Room in the pipe: the upload goes on (its client still watched). */
 static void room(struct hreq *rq)
 {
 	stop_waiting_for_room(rq);
-	unwatch_client(rq);
 	if (!rq->suspended)
 		return;
 	rq->suspended = 0;
