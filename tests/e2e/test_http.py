@@ -11,6 +11,7 @@ import shutil
 import socket
 import subprocess
 import tempfile
+import time
 
 import pytest
 import requests
@@ -457,3 +458,31 @@ def test_full_queue_is_429(tmp_path):
         assert d.get("/v1/status").json()["memory_held_bytes"] == 0
     finally:
         d.stop()
+
+
+def test_slow_client_holds_up_no_one(http):
+    """A client trickling its body (a byte every 20 ms) holds no worker
+    and no one else: 35 other uploads are answered meanwhile, then its
+    own verdict comes."""
+    body = EICAR + b"\n"
+    c = socket.create_connection(("127.0.0.1", http.http_port))
+    c.sendall(b"POST /v1/scan?name=slow HTTP/1.1\r\nHost: x\r\n"
+              b"Content-Length: %d\r\n\r\n" % len(body))
+    done = 0
+    for i, byte in enumerate(body):
+        c.sendall(bytes([byte]))
+        if i % 2 == 0:
+            assert http.post("/v1/scan", data=CLEAN).json()["verdict"] == \
+                "clean"
+            done += 1
+        else:
+            time.sleep(0.02)
+    out = b""
+    while b"}]}" not in out:
+        b = c.recv(65536)
+        assert b, out
+        out += b
+    c.close()
+    assert done == 35
+    doc = json.loads(out.split(b"\r\n\r\n", 1)[1])
+    assert doc["verdict"] == "infected" and doc["files"][0]["name"] == "slow"
