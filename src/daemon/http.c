@@ -169,11 +169,12 @@ static enum MHD_Result begin(struct httpd *hd, struct MHD_Connection *conn,
 	if (!(rq->route = find_route(method, url, &wrong))) {
 		if (wrong)
 			reply_error(rq, MHD_HTTP_METHOD_NOT_ALLOWED,
-				    "method_not_allowed", "%s is not allowed "
-				    "on %s", method, url);
+				    "method_not_allowed", "%.16s is not allowed "
+				    "on %.200s", method, url);
 		else
 			reply_error(rq, MHD_HTTP_NOT_FOUND, "not_found",
-				    "no such endpoint: %s", url);
+				    "no such endpoint: %.200s", url);
+		send_answer(rq); /* whatever body follows is not read */
 		return MHD_YES;
 	}
 	if (access_check(rq) == 0 && (rq->route->flags & R_UPLOAD) &&

@@ -40,6 +40,7 @@ static uint64_t received(const struct hreq *rq)
 static int new_file(struct hreq *rq, const char *name)
 {
 	struct hfile *f;
+	char *p;
 
 	if (rq->nfiles == HTTP_MAX_FILES) {
 		reply_error(rq, 413, "too_many_files",
@@ -49,6 +50,9 @@ static int new_file(struct hreq *rq, const char *name)
 	f = &rq->files[rq->nfiles];
 	memset(f, 0, sizeof(*f));
 	snprintf(f->name, sizeof(f->name), "%s", name);
+	for (p = f->name; *p; p++) /* a client's name: no line of its own */
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
 	f->rq = rq;
 	f->pipe_w = -1;
 	if ((f->fd = memfd_create("vigild-http", MFD_CLOEXEC)) < 0) {

@@ -486,3 +486,10 @@ def test_slow_client_holds_up_no_one(http):
     assert done == 35
     doc = json.loads(out.split(b"\r\n\r\n", 1)[1])
     assert doc["verdict"] == "infected" and doc["files"][0]["name"] == "slow"
+
+
+def test_names_cannot_forge_log_lines(http):
+    r = http.post("/v1/scan", params={"name": "x\nFri Dec  4 forged FOUND"},
+                  data=EICAR)
+    assert r.json()["files"][0]["name"] == "x?Fri Dec  4 forged FOUND"
+    assert "\nFri Dec  4 forged" not in http.logtext()
