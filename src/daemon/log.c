@@ -113,7 +113,7 @@ static const char *level_name(int level)
 
 void vlog(int level, const char *fmt, ...)
 {
-	char msg[2048], line[2200], stamp[40] = "";
+	char msg[2048], line[2200], stamp[40] = "", *p;
 	va_list ap;
 	int n;
 
@@ -122,6 +122,10 @@ void vlog(int level, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	/* names come from clients and files: one event, one line */
+	for (p = msg; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
 	if (lg.to_syslog)
 		syslog(level, "%s", msg);
 	if (lg.with_time) {
