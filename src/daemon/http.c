@@ -308,8 +308,23 @@ static void on_completed(void *cls, struct MHD_Connection *conn,
 		rq->h->reqs = rq->next;
 	if (rq->next)
 		rq->next->prev = rq->prev;
-	free(rq);
+	/* events of the same epoll batch may still name it (its client's,
+	 * its pipe's, the shield's): freed once the batch is handled */
+	rq->dead = 1;
+	rq->next = rq->h->dead;
+	rq->h->dead = rq;
 	*con_cls = NULL;
+}
+
+static void free_dead(struct http *h)
+{
+	struct hreq *rq;
+
+	while ((rq = h->dead)) {
+		h->dead = rq->next;
+		shield_free(rq);
+		free(rq);
+	}
 }
 
 static void mhd_log(void *cls, const char *fmt, va_list ap)
@@ -493,7 +508,10 @@ void http_on_event(struct http *h, struct evsrc *src, unsigned events)
 {
 	(void)events;
 	if (src->kind == EV_HTTP_PIPE) {
-		room(scan_pipe_ready(src));
+		struct hreq *rq = scan_pipe_ready(src);
+
+		if (!rq->dead)
+			room(rq);
 		return;
 	}
 	if (src->kind == EV_HTTP_SHIELD) {
@@ -504,6 +522,8 @@ void http_on_event(struct http *h, struct evsrc *src, unsigned events)
 		struct hreq *rq = (struct hreq *)((char *)src -
 						   offsetof(struct hreq, hup_ev));
 
+		if (rq->dead)
+			return;
 		vlog(LOG_INFO, "http: a client left during its scan: "
 		     "stopped");
 		scan_hup(rq);
@@ -521,6 +541,7 @@ void http_run(struct http *h)
 
 	if (!h)
 		return;
+	free_dead(h); /* the batch that could name them is handled */
 	for (rq = h->reqs; rq; rq = next) {
 		next = rq->next;
 		shield_tick(rq, now);
@@ -550,6 +571,7 @@ void http_free(struct http *h)
 		}
 	for (i = 0; i < h->nd; i++)
 		MHD_stop_daemon(h->d[i].d);
+	free_dead(h);
 	sodium_memzero(h->token, sizeof(h->token));
 	free(h);
 }

@@ -45,6 +45,7 @@ struct http {
 	size_t token_len;	/* 0: no token configured */
 	int kick;		/* a connection was resumed: run MHD */
 	struct hreq *reqs;	/* requests not yet completed */
+	struct hreq *dead;	/* completed, freed after the event batch */
 	uint64_t requests, refused;
 };
 
@@ -94,6 +95,7 @@ struct hreq {
 	unsigned pending;	/* scans in flight */
 	int suspended, gone;
 	int answered;		/* a response is queued */
+	int dead;		/* completed: on http.dead */
 	double t0;
 	struct evsrc hup_ev;	/* EV_HTTP_HUP: the client, while suspended */
 	int hup_fd;
@@ -150,7 +152,8 @@ void shield_rules(struct hreq *rq);
 void shield_report(struct hreq *rq);
 void shield_on_event(struct evsrc *src);	/* its socket is readable */
 void shield_tick(struct hreq *rq, double now);	/* its deadline */
-void shield_release(struct hreq *rq);
+void shield_release(struct hreq *rq);	/* closes; the memory stays */
+void shield_free(struct hreq *rq);	/* with the request */
 
 /* httpconsole.c */
 void console_page(struct hreq *rq);

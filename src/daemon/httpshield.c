@@ -105,6 +105,8 @@ void shield_on_event(struct evsrc *src)
 	ssize_t n;
 	char *nb;
 
+	if (q->fd < 0 || rq->dead)
+		return; /* answered or gone earlier in this batch */
 	if (q->cap - q->len < 65536) {
 		if (q->cap >= SHIELD_MAX_ANSWER ||
 		    !(nb = realloc(q->buf, q->cap + 65536)))
@@ -129,17 +131,24 @@ void shield_tick(struct hreq *rq, double now)
 		answered(rq, NULL, "timed out");
 }
 
+/* The socket closed; the question itself stays until the request is
+ * freed (an event of the same batch may still name it). */
 void shield_release(struct hreq *rq)
 {
 	struct shieldq *q = rq->sq;
 
-	if (!q)
+	if (!q || q->fd < 0)
 		return;
-	if (q->fd >= 0) {
-		ev_del(rq->h->epfd, q->fd);
-		close(q->fd);
-	}
-	free(q->buf);
-	free(q);
+	ev_del(rq->h->epfd, q->fd);
+	close(q->fd);
+	q->fd = -1;
+}
+
+void shield_free(struct hreq *rq)
+{
+	if (!rq->sq)
+		return;
+	free(rq->sq->buf);
+	free(rq->sq);
 	rq->sq = NULL;
 }
