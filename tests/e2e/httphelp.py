@@ -1,7 +1,10 @@
-"""For the HTTP API's tests: vigild with HTTPPort, and every answer checked
-against docs/openapi.json (the schema of its path, method and status)."""
+"""For the HTTP API's tests: vigild with HTTPPort, and every answer its
+get() and post() receive checked against docs/openapi.json (the status
+listed for its path and method, the body against that status's
+schema)."""
 import json
 import os
+import urllib.parse
 
 import requests
 from jsonschema import Draft202012Validator, RefResolver
@@ -23,11 +26,33 @@ def schema_of(path, method, status):
     return content["schema"] if content else None
 
 
+def validate(resp):
+    """Any answer of the API against the document: a path it lists must
+    list the answer's status (and its body fit that status's schema); an
+    error from a path it does not list has the error form."""
+    path = urllib.parse.urlsplit(resp.url).path
+    method = resp.request.method.lower()
+    if path not in OPENAPI["paths"] or \
+            method not in OPENAPI["paths"][path]:
+        errors = list(Draft202012Validator(
+            OPENAPI["components"]["schemas"]["Error"]).iter_errors(
+                resp.json()))
+        assert not errors, (path, resp.status_code, resp.text)
+        return
+    op = OPENAPI["paths"][path][method]
+    assert str(resp.status_code) in op["responses"], \
+        (path, method, resp.status_code, resp.text[:300])
+    if resp.headers.get("Content-Type", "").startswith("application/json"):
+        check(resp, path, method.upper())
+
+
 def check(resp, path, method="GET"):
     """resp's status is one the document lists for path, and its body
     validates against that status's schema. Returns the parsed body."""
-    doc = resp.json()
     schema = schema_of(path, method, resp.status_code)
+    if schema is None:  # documented without a JSON schema (/scan)
+        return None
+    doc = resp.json()
     if schema is not None:
         errors = list(Draft202012Validator(
             schema, resolver=RESOLVER).iter_errors(doc))
@@ -50,7 +75,11 @@ class Http(Vigild):
         self.url = "http://127.0.0.1:%d" % self.http_port
 
     def get(self, path, **kw):
-        return requests.get(self.url + path, timeout=30, **kw)
+        r = requests.get(self.url + path, timeout=30, **kw)
+        validate(r)
+        return r
 
     def post(self, path, **kw):
-        return requests.post(self.url + path, timeout=30, **kw)
+        r = requests.post(self.url + path, timeout=30, **kw)
+        validate(r)
+        return r
