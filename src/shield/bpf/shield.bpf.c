@@ -108,6 +108,14 @@ struct {
 } samples SEC(".maps");
 
 struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, SHIELD_MAX_ICS);
+	__type(key, struct shield_ics_key);
+	__type(value, struct shield_ics_policy);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+} ics SEC(".maps");
+
+struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);
@@ -118,6 +126,7 @@ struct {
 struct pkt {
 	__u8 family, proto, is_frag, has_l4, tcp_flags;
 	__u16 sport, dport, len;
+	__u16 pay_off;		/* TCP: its payload's offset in the packet */
 	__u8 src[16], dst[16];
 };
 
@@ -129,7 +138,8 @@ static __always_inline void count(__u32 which)
 		*v += 1;
 }
 
-static __always_inline int parse_l4(void *p, void *end, struct pkt *k)
+static __always_inline int parse_l4(void *p, void *end, struct pkt *k,
+				    void *data)
 {
 	if (k->proto == IPPROTO_TCP) {
 		struct tcphdr *t = p;
@@ -139,6 +149,7 @@ static __always_inline int parse_l4(void *p, void *end, struct pkt *k)
 		k->sport = bpf_ntohs(t->source);
 		k->dport = bpf_ntohs(t->dest);
 		k->tcp_flags = ((__u8 *)t)[13];
+		k->pay_off = (__u16)((p - data) + t->doff * 4);
 		k->has_l4 = 1;
 	} else if (k->proto == IPPROTO_UDP) {
 		struct udphdr *u = p;
@@ -152,7 +163,8 @@ static __always_inline int parse_l4(void *p, void *end, struct pkt *k)
 	return 0;
 }
 
-static __always_inline int parse_v4(void *p, void *end, struct pkt *k)
+static __always_inline int parse_v4(void *p, void *end, struct pkt *k,
+				    void *data)
 {
 	struct iphdr *ip = p;
 	__u32 hl;
@@ -173,10 +185,11 @@ static __always_inline int parse_v4(void *p, void *end, struct pkt *k)
 	k->is_frag = (frag & 0x3fff) != 0;	/* MF or an offset */
 	if (frag & 0x1fff)
 		return 0;			/* later fragment: no L4 */
-	return parse_l4(p + hl, end, k);
+	return parse_l4(p + hl, end, k, data);
 }
 
-static __always_inline int parse_v6(void *p, void *end, struct pkt *k)
+static __always_inline int parse_v6(void *p, void *end, struct pkt *k,
+				    void *data)
 {
 	struct ipv6hdr *ip = p;
 	__u8 next;
@@ -214,7 +227,7 @@ static __always_inline int parse_v6(void *p, void *end, struct pkt *k)
 		}
 	}
 	k->proto = next;
-	return parse_l4(p, end, k);
+	return parse_l4(p, end, k, data);
 }
 
 /* 1: passed to parse an IP packet, 0: not IP, -1: malformed */
@@ -240,9 +253,9 @@ static __always_inline int parse(struct xdp_md *ctx, struct pkt *k)
 		p += 4;
 	}
 	if (type == bpf_htons(ETH_P_IP))
-		return parse_v4(p, end, k) < 0 ? -1 : 1;
+		return parse_v4(p, end, k, eth) < 0 ? -1 : 1;
 	if (type == bpf_htons(ETH_P_IPV6))
-		return parse_v6(p, end, k) < 0 ? -1 : 1;
+		return parse_v6(p, end, k, eth) < 0 ? -1 : 1;
 	return 0;
 }
 
@@ -543,9 +556,89 @@ static __always_inline void sample(const struct pkt *k,
 	bpf_ringbuf_submit(s, 0);
 }
 
+/* Whether a Modbus function touches registers or coils at an address
+ * (and how many, from the request's next two bytes). */
+static __always_inline int modbus_addressed(__u8 fc)
+{
+	return (fc >= 1 && fc <= 6) || fc == 15 || fc == 16;
+}
+
+/* The request's first register and last (by its quantity). */
+static __always_inline int modbus_in_range(const __u8 *m,
+					   const struct shield_ics_policy *pol,
+					   __u8 fc)
+{
+	__u32 addr = (__u32)m[8] << 8 | m[9], qty = (__u32)m[10] << 8 | m[11];
+
+	if (fc == 5 || fc == 6 || qty == 0) /* one coil or register */
+		qty = 1;
+	return addr >= pol->reg_lo && addr + qty - 1 <= pol->reg_hi;
+}
+
+/*
+ * The first Modbus/TCP unit of a segment to a protected server (the
+ * policy of its client's range): 1 to drop it (a function or an address
+ * the policy does not allow, a unit cut short, not Modbus), with its
+ * function code in *fc; 0 to go on. Segments without payload (the
+ * handshake, ACKs) go on.
+ */
+static __always_inline int ics_drop(struct xdp_md *ctx, const struct pkt *k,
+				    __u8 *fc)
+{
+	void *data = (void *)(long)ctx->data;
+	void *end = (void *)(long)ctx->data_end;
+	struct shield_ics_key key = { 64 };
+	struct shield_ics_policy *pol;
+	__u8 *m;
+	__u32 off = k->pay_off;
+
+	*fc = 0;
+	if (k->family != 4 || k->proto != IPPROTO_TCP || !k->has_l4)
+		return 0;
+	__builtin_memcpy(key.server, k->dst, 4);
+	__builtin_memcpy(key.client, k->src, 4);
+	pol = bpf_map_lookup_elem(&ics, &key);
+	if (!pol || pol->port != k->dport || off > 1600)
+		return 0;
+	m = data + off;
+	if ((void *)(m + 1) > end)
+		return 0;
+	if ((void *)(m + 12) > end)
+		return (void *)(m + 8) > end || m[2] || m[3] ||
+		       modbus_addressed((*fc = m[7])) ||
+		       !(pol->fc[(*fc >> 3) & 31] & (1 << (*fc & 7)));
+	*fc = m[7];
+	if (m[2] || m[3] || !(pol->fc[(*fc >> 3) & 31] & (1 << (*fc & 7))))
+		return 1;
+	return modbus_addressed(*fc) && !modbus_in_range(m, pol, *fc);
+}
+
+/* Every dropped Modbus request to the controller: its attack record. */
+static __always_inline void ics_report(const struct pkt *k, __u8 fc)
+{
+	struct shield_sample *s = bpf_ringbuf_reserve(&samples, sizeof(*s),
+						      0);
+
+	if (!s)
+		return;
+	s->family = k->family;
+	s->proto = k->proto;
+	s->tcp_flags = k->tcp_flags;
+	s->verdict = SHIELD_SAMPLE_ICS;
+	s->sport = k->sport;
+	s->dport = k->dport;
+	s->len = k->len;
+	s->pad = fc;
+	__builtin_memcpy(s->src, k->src, 16);
+	__builtin_memcpy(s->dst, k->dst, 16);
+	bpf_ringbuf_submit(s, 0);
+}
+
 static __always_inline int decide(struct xdp_md *ctx, const struct pkt *k,
 				  const struct shield_config *cfg)
 {
+	__u8 fc;
+
 	int action;
 
 	if (listed(&allow4, &allow6, k)) {
@@ -554,6 +647,11 @@ static __always_inline int decide(struct xdp_md *ctx, const struct pkt *k,
 	}
 	if (listed(&block4, &block6, k)) {
 		count(SC_BLOCKED);
+		return XDP_DROP;
+	}
+	if (ics_drop(ctx, k, &fc)) {
+		count(SC_ICS_DROPPED);
+		ics_report(k, fc);
 		return XDP_DROP;
 	}
 	action = rules_verdict(k, ctx->data_end - ctx->data, cfg);

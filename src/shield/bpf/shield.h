@@ -92,8 +92,34 @@ struct shield_config {
 enum shield_counter {
 	SC_PASSED, SC_ALLOWED, SC_BLOCKED, SC_RULE_DROPPED,
 	SC_RULE_PASSED, SC_MALFORMED, SC_NOT_IP, SC_AMP_DROPPED,
-	SC_SYN_DROPPED, SC_SRC_DROPPED, SC_RULE_RATE_DROPPED, SC_COUNT
+	SC_SYN_DROPPED, SC_SRC_DROPPED, SC_RULE_RATE_DROPPED,
+	SC_ICS_DROPPED, SC_COUNT
 };
+
+/*
+ * Modbus/TCP policies for protected servers (ctl/ics.c). The key is the
+ * server, then a client prefix (an LPM trie over both: prefixlen 32 + the
+ * client's length), so the longest match is the policy of the most
+ * specific client range; a server without any entry is not protected.
+ */
+#define SHIELD_MAX_ICS 1024
+
+struct shield_ics_key {
+	__u32 prefixlen;
+	__u8 server[4];		/* network order */
+	__u8 client[4];
+};
+
+struct shield_ics_policy {
+	__u8 fc[32];		/* the function codes allowed, a bit each */
+	__u16 port;		/* the server's Modbus/TCP port (host order) */
+	__u16 reg_lo, reg_hi;	/* the addresses a request may touch */
+	__u16 pad;
+};
+
+/* shield_sample.verdict of a Modbus request dropped by its policy (sent
+ * for every one, not sampled): its function code is in pad. */
+#define SHIELD_SAMPLE_ICS 0x80
 
 struct shield_hits {
 	__u64 packets, bytes;

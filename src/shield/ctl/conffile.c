@@ -57,6 +57,21 @@ static int protect(void *conf, const char *v, char *err, size_t errlen)
 	return 0;
 }
 
+static int modbus(void *conf, const char *v, char *err, size_t errlen)
+{
+	struct shield_conf *c = conf;
+
+	if (c->nics == ICS_MAX_POLICIES) {
+		snprintf(err, errlen, "modbus: more than %u policies",
+			 ICS_MAX_POLICIES);
+		return -1;
+	}
+	if (ics_parse(v, &c->ics[c->nics], err, errlen) < 0)
+		return -1;
+	c->nics++;
+	return 0;
+}
+
 /* 0 (off) or a factor from 1 to 1000. */
 static int baseline_factor(void *conf, const char *v, char *err,
 			   size_t errlen)
@@ -106,6 +121,7 @@ static const struct kv_key keys[] = {
 	U64("baseline-min-pps", det.baseline_min_pps),
 	U32("baseline-warmup", det.baseline_warmup),
 	CALL("protect", protect),
+	CALL("modbus", modbus),
 	TEXT("bird-socket", mit.bird_socket),
 	TEXT("bird-include", mit.bird_include),
 	U64("flowspec-pps", mit.flowspec_pps),

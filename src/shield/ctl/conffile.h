@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 #include "detect.h"
+#include "ics.h"
 #include "mitigate.h"
 #include "prefix.h"
 #include "shield.h"
@@ -31,6 +32,8 @@ struct shield_conf {
 	struct prefix allow[SHIELD_CONF_MAX_PREFIXES];
 	struct prefix block[SHIELD_CONF_MAX_PREFIXES];
 	unsigned nallow, nblock;
+	struct ics_policy ics[ICS_MAX_POLICIES];	/* modbus lines */
+	unsigned nics;
 };
 
 /* A text (name is what errors call it) over what c holds: 0, or -1 with

@@ -85,11 +85,30 @@ static int from_state(const struct shield_state *st, struct shield_conf *c)
 	return 0;
 }
 
+/* The Modbus policies in force: the file's, none other. */
+static int ics_apply(struct shield_state *st, const struct shield_conf *c)
+{
+	int fd = bpf_map__fd(st->skel->maps.ics);
+	struct shield_ics_key k;
+	unsigned i;
+
+	while (bpf_map_get_next_key(fd, NULL, &k) == 0)
+		if (bpf_map_delete_elem(fd, &k) < 0)
+			return -1;
+	for (i = 0; i < c->nics; i++)
+		if (bpf_map_update_elem(fd, &c->ics[i].key, &c->ics[i].pol,
+					0) < 0)
+			return -1;
+	return 0;
+}
+
 static int to_state(struct shield_state *st, struct shield_conf *c)
 {
 	uint32_t zero = 0;
 	unsigned i;
 
+	if (ics_apply(st, c) < 0)
+		return -1;
 	for (i = 0; i < c->nallow; i++)
 		if (list_apply(st, 1, &c->allow[i], 1) < 0)
 			return -1;

@@ -5,6 +5,7 @@
  * block P, unblock P, allow P.
  */
 #define _GNU_SOURCE
+#include <arpa/inet.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <stdio.h>
@@ -24,7 +25,7 @@
 static const char *const counter_names[SC_COUNT] = {
 	"passed", "allowed", "blocked", "rule_dropped", "rule_passed",
 	"malformed", "not_ip", "amp_dropped", "syn_dropped",
-	"src_dropped", "rule_rate_dropped",
+	"src_dropped", "rule_rate_dropped", "ics_dropped",
 };
 
 uint64_t shield_counter(struct shield_state *st, unsigned which)
@@ -96,6 +97,32 @@ static json_t *upstream_json(const struct mitigator *m)
 	return o;
 }
 
+/* The Modbus requests dropped, by client, server and function. */
+static json_t *ics_json(const struct ics_log *log)
+{
+	json_t *a = json_array(), *o;
+	char c[INET_ADDRSTRLEN], v[INET_ADDRSTRLEN];
+	unsigned i;
+
+	for (i = 0; i < log->n; i++) {
+		const struct ics_record *r = &log->r[i];
+
+		inet_ntop(AF_INET, r->client, c, sizeof(c));
+		inet_ntop(AF_INET, r->server, v, sizeof(v));
+		o = json_object();
+		jsonw_set(o, "kind", json_string("modbus-policy"));
+		jsonw_set(o, "client", json_string(c));
+		jsonw_set(o, "server", json_string(v));
+		jsonw_set(o, "port", json_integer(r->port));
+		jsonw_set(o, "function", json_integer(r->function));
+		jsonw_set(o, "dropped", json_integer((json_int_t)r->count));
+		jsonw_set(o, "first", json_integer((json_int_t)r->first));
+		jsonw_set(o, "last", json_integer((json_int_t)r->last));
+		json_array_append_new(a, o);
+	}
+	return a;
+}
+
 static void status(struct shield_state *st, FILE *out)
 {
 	json_t *o = json_object(), *counters = json_object();
@@ -115,6 +142,7 @@ static void status(struct shield_state *st, FILE *out)
 	jsonw_set(o, "rules_file", feed_json(st));
 	jsonw_set(o, "samples", json_integer((json_int_t)st->det.samples));
 	jsonw_set(o, "attacks", report_brief(&st->det));
+	jsonw_set(o, "ics", ics_json(&st->ics));
 	jsonw_print(out, o);
 }
 

@@ -12,6 +12,7 @@
 
 #include "attach.h"
 #include "detect.h"
+#include "ics.h"
 #include "geo.h"
 #include "mitigate.h"
 #include "ruleset.h"
@@ -39,6 +40,7 @@ struct shield_state {
 	struct mitigator mit;
 	struct geo *geo;
 	struct feed feed;
+	struct ics_log ics;		/* Modbus requests dropped (ics.h) */
 	char geo_path[4096];
 	unsigned metrics_port;		/* on 127.0.0.1 (metrics-addr); 0: off */
 	char metrics_addr[64];

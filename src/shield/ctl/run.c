@@ -117,9 +117,16 @@ static void serve_metrics(int fd)
 
 static int on_sample(void *ctx, void *data, size_t len)
 {
+	const struct shield_sample *s = data;
+
 	(void)ctx;
-	if (len == sizeof(struct shield_sample))
-		detect_sample(&state.det, data);
+	if (len != sizeof(*s))
+		return 0;
+	if (s->verdict == SHIELD_SAMPLE_ICS) { /* every one, not a sample */
+		ics_record(&state.ics, s, now_s());
+		return 0;
+	}
+	detect_sample(&state.det, data);
 	return 0;
 }
 

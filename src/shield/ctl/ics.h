@@ -1,0 +1,53 @@
+/*
+ * ics.h -- policies for industrial protocols on protected servers:
+ * Modbus/TCP now (the XDP program inspects the first application unit of
+ * each segment, bpf/shield.bpf.c: ics_drop). A configuration line
+ *
+ *   modbus SERVER[:PORT]@CLIENT/LEN:FUNCTIONS[:FIRST-LAST]
+ *
+ * allows the clients in CLIENT/LEN (the most specific range decides) the
+ * function codes FUNCTIONS ("read-only": 1-4; "all"; or a list such as
+ * 1-6,15,16) on registers and coils FIRST-LAST (default all) of SERVER,
+ * port 502 by default. Anything else to that server's port is dropped and
+ * recorded with its client, function and target.
+ */
+#ifndef VIGIL_SHIELD_ICS_H
+#define VIGIL_SHIELD_ICS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "shield.h"
+
+/* Policies in one configuration; violations remembered. */
+#define ICS_MAX_POLICIES 256
+#define ICS_MAX_RECORDS 256
+
+struct ics_policy {
+	struct shield_ics_key key;
+	struct shield_ics_policy pol;
+};
+
+/* One client's dropped requests of one function to one server. */
+struct ics_record {
+	uint8_t client[4], server[4];
+	uint16_t port;
+	uint8_t function;
+	uint64_t count;
+	double first, last;
+};
+
+struct ics_log {
+	struct ics_record r[ICS_MAX_RECORDS];
+	unsigned n;
+	uint64_t dropped;	/* records beyond the table: counted only */
+};
+
+/* A "modbus" line's value: 0, or -1 with the reason in err. */
+int ics_parse(const char *v, struct ics_policy *p, char *err, size_t errlen);
+/* A dropped request the XDP program reported (a shield_sample with
+ * SHIELD_SAMPLE_ICS). */
+void ics_record(struct ics_log *log, const struct shield_sample *s,
+		double now);
+
+#endif
