@@ -159,7 +159,7 @@ function showQuarantine(r) {
 
 const PROTOCOLS = { 1: "icmp", 6: "tcp", 17: "udp", 58: "icmpv6" };
 const DROPS = ["blocked", "rule_dropped", "malformed", "amp_dropped",
-  "syn_dropped", "src_dropped", "rule_rate_dropped"];
+  "syn_dropped", "src_dropped", "rule_rate_dropped", "ics_dropped"];
 
 function showShield(st) {
   const c = st.counters, sh = state.shield;
@@ -182,8 +182,29 @@ function showShield(st) {
   sh.prev = { t: now, passed: passed, dropped: dropped };
   drawChart($("packets"), sh.passed, sh.dropped);
   drawTimeline($("timeline"), st.attacks, now);
+  showIcs(st.ics || []);
   state.shield.peaks = {};
   st.attacks.forEach((a) => { state.shield.peaks[a.id] = a.peak_pps; });
+}
+
+const MODBUS = { 1: "read coils", 2: "read inputs", 3: "read registers",
+  4: "read input registers", 5: "write coil", 6: "write register",
+  15: "write coils", 16: "write registers", 23: "read/write registers" };
+
+function showIcs(records) {
+  const body = $("ics").tBodies[0];
+  $("ics-part").hidden = records.length === 0;
+  body.replaceChildren();
+  records.forEach((r) => {
+    const row = document.createElement("tr");
+    cell(row, r.client);
+    cell(row, r.server + ":" + r.port);
+    cell(row, "Modbus " + r.function + (MODBUS[r.function] ? " (" +
+      MODBUS[r.function] + ")" : ""), "bad");
+    cell(row, r.dropped.toLocaleString("en"));
+    cell(row, when(r.last));
+    body.appendChild(row);
+  });
 }
 
 function drawTimeline(canvas, attacks, now) {

@@ -12,6 +12,8 @@ import subprocess
 import pytest
 from jsonschema import Draft202012Validator
 
+from httphelp import Http
+from test_console import browser, shot, text, until  # noqa: F401
 from test_shield import NS_C, NS_V, STATUS_SCHEMA, ctl, in_ns, shield_with
 
 pymodbus = pytest.importorskip("pymodbus")
@@ -59,7 +61,7 @@ def setup_client_address(tmp_path):
           check=True)
 
 
-def test_modbus_policies(tmp_path):
+def test_modbus_policies(tmp_path, browser):  # noqa: F811
     conf = ("modbus 10.77.0.2:502@0.0.0.0/0:read-only\n"
             "modbus 10.77.0.2:502@10.77.0.3/32:all:0-99\n")
     with shield_with(tmp_path, conf, before=setup_client_address) as sock:
@@ -94,6 +96,18 @@ def test_modbus_policies(tmp_path):
             assert ("10.77.0.3", 6) in got
             assert all(r["server"] == "10.77.0.2" and r["port"] == 502
                        for r in st["ics"])
+            # and on the console
+            d = Http(str(tmp_path / "d"), extra="ShieldSocket %s\n" % sock)
+            try:
+                browser.get(d.url + "/")
+                assert until(lambda: "write register" in text(browser,
+                                                              "ics"))
+                assert "10.77.0.1" in text(browser, "ics")
+                browser.execute_script(
+                    "document.getElementById('ics-part').scrollIntoView()")
+                shot(browser, "console-ics.png", tmp_path)
+            finally:
+                d.stop()
         finally:
             server.kill()
             server.wait(20)
