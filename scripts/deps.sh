@@ -17,7 +17,8 @@ python3-pyclamd c-icap squid curl clamav-milter miltertest nginx-light \
 xdp-tools bird2 netsniff-ng hping3 libloc-database openssl osslsigncode python3-pil \
 yara libclamav-client-perl nodejs haproxy python3-jsonschema zsh \
 debhelper lintian dpkg-dev fakeroot python3-requests python3-selenium \
-chromium chromium-driver python3-pymodbus python3-serial-asyncio python3-serial"
+chromium chromium-driver python3-pymodbus python3-serial-asyncio python3-serial \
+tshark"
 
 BENCH="clamav-daemon clamdscan"
 

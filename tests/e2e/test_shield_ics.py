@@ -4,8 +4,9 @@ namespace from two addresses. Every client may read (read-only); the
 engineering host (10.77.0.3) may also write registers 0-99. A write from
 another host is dropped in XDP and recorded with its client, function
 and target; the engineering host's write passes, one outside its range
-does not; what the server holds afterwards says which writes reached
-it."""
+does not; what the server holds afterwards says which writes reached it,
+and tshark's Modbus dissector, on the client's side of the link, sees the
+refused writes leave and get no answer."""
 import json
 import subprocess
 
@@ -51,6 +52,28 @@ print(json.dumps(out))
 """
 
 
+def capture(path):
+    """tshark on the client's side of the link, for Modbus/TCP."""
+    p = subprocess.Popen(["ip", "netns", "exec", NS_C, "tshark", "-q", "-i",
+                          "vt-c", "-f", "tcp port 502", "-w", str(path)],
+                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                         text=True)
+    for line in p.stderr:  # "Capturing on 'vt-c'": it is listening
+        if "Capturing on" in line:
+            return p
+    raise AssertionError("tshark did not start")
+
+
+def dissected(path):
+    """What tshark's Modbus dissector saw: (source, destination, function,
+    transaction) of each unit."""
+    out = subprocess.run(["tshark", "-r", str(path), "-Y", "mbtcp", "-T",
+                          "fields", "-e", "ip.src", "-e", "ip.dst", "-e",
+                          "modbus.func_code", "-e", "mbtcp.trans_id"],
+                         capture_output=True, text=True, timeout=60).stdout
+    return [tuple(line.split("\t")) for line in out.splitlines() if line]
+
+
 def client(src, op, addr):
     res = in_ns(NS_C, "/usr/bin/python3", "-c", CLIENT, src, op, str(addr))
     return json.loads(res.stdout.strip().splitlines()[-1])
@@ -75,6 +98,8 @@ def test_modbus_policies(tmp_path, browser):  # noqa: F811
                     break
             r = client("10.77.0.1", "read", 0)
             assert r["ok"] and r["registers"] == [17, 17, 17], r
+            pcap = tmp_path / "modbus.pcapng"
+            tshark = capture(pcap)
             # a write from a host that may only read: dropped
             assert not client("10.77.0.1", "write", 5)["ok"]
             assert not client("10.77.0.1", "coil", 1)["ok"]
@@ -87,6 +112,16 @@ def test_modbus_policies(tmp_path, browser):  # noqa: F811
                 [17, 17, 17]
             # the range holds for the engineering host's reads too
             assert not client("10.77.0.3", "read", 149)["ok"]
+            tshark.terminate()
+            tshark.wait(20)
+            # as Wireshark's dissector sees the wire: the refused writes
+            # left the client and got no answer; the allowed one did
+            units = dissected(pcap)
+            sent = [u for u in units if u[0] == "10.77.0.1" and u[2] == "6"]
+            back = [u for u in units if u[1] == "10.77.0.1" and u[2] == "6"]
+            assert sent and not back, units
+            assert [u for u in units if u[1] == "10.77.0.3" and
+                    u[2] == "6"], units
             rc, out = ctl(sock, "status", "--json")
             st = json.loads(out)
             assert not list(STATUS_SCHEMA.iter_errors(st)), st
