@@ -214,15 +214,17 @@ static void build_modbus(struct packet *p)
  * and the difference is the inspection). */
 static int modbus_cost(struct shield_bpf *s)
 {
-	struct shield_ics_key k = { 64, { 192, 0, 2, 1 }, { 0 } };
-	struct shield_ics_policy pol = { .port = 502, .reg_lo = 0,
+	struct shield_ics_key k = { 48, { 502 >> 8, 502 & 0xff },
+				    { 192, 0, 2, 1 }, { 0 } };
+	struct shield_ics_policy pol = { .port = 502, .proto = ICS_MODBUS,
+					 .reg_lo = 0,
 					 .reg_hi = 65535 };
 	struct packet p;
 	unsigned v1, v2, v3;
 	double a, b;
 
 	build_modbus(&p);
-	k.prefixlen = 32; /* any client of 192.0.2.1 */
+	/* any client of 192.0.2.1's port 502 (prefix length 48) */
 	pol.fc[0] = 0x1e; /* functions 1-4 */
 	a = ns_per_packet(bpf_program__fd(s->progs.shield), &p, &v1);
 	if (bpf_map_update_elem(bpf_map__fd(s->maps.ics), &k, &pol, 0) < 0)

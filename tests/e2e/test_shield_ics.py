@@ -52,10 +52,10 @@ print(json.dumps(out))
 """
 
 
-def capture(path):
-    """tshark on the client's side of the link, for Modbus/TCP."""
+def capture(path, what="tcp port 502"):
+    """tshark on the client's side of the link."""
     p = subprocess.Popen(["ip", "netns", "exec", NS_C, "tshark", "-q", "-i",
-                          "vt-c", "-f", "tcp port 502", "-w", str(path)],
+                          "vt-c", "-f", what, "-w", str(path)],
                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                          text=True)
     for line in p.stderr:  # "Capturing on 'vt-c'": it is listening
@@ -162,3 +162,145 @@ def test_modbus_lines_are_checked(tmp_path):
         conf.write_text("modbus %s\n" % line)
         res = sh(SHIELD, "check-config", str(conf), check=False)
         assert (res.returncode == 0) == ok, (line, res.stdout, res.stderr)
+    for line, ok in (("dnp3 10.0.0.1@10.0.0.0/8:read-only:all", True),
+                     ("dnp3 10.0.0.1@10.0.0.0/8:read-only", False),
+                     ("dnp3 10.0.0.1:20001@10.0.0.0/8:all:1,2:0-9", True),
+                     ("iec104 10.0.0.1@10.0.0.0/8:read-only", True),
+                     ("iec104 10.0.0.1@10.0.0.0/8:45-51:0-999", True),
+                     ("iec104 10.0.0.1@10.0.0.0/8:45:1:2", False)):
+        conf = tmp_path / "c.conf"
+        conf.write_text(line + "\n")
+        res = sh(SHIELD, "check-config", str(conf), check=False)
+        assert (res.returncode == 0) == ok, (line, res.stdout, res.stderr)
+
+
+RECEIVER = """
+import socket, sys, threading
+def take(c, port, peer):
+    data = b''
+    while True:
+        d = c.recv(4096)
+        if not d:
+            break
+        data += d
+    with open(sys.argv[1], 'a') as f:
+        f.write('%s %d %s\\n' % (peer, port, data.hex()))
+def serve(port):
+    s = socket.socket()
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind(('10.77.0.2', port))
+    s.listen(16)
+    while True:
+        c, a = s.accept()
+        threading.Thread(target=take, args=(c, port, a[0]),
+                         daemon=True).start()
+for p in (20000, 2404):
+    threading.Thread(target=serve, args=(p,), daemon=True).start()
+threading.Event().wait()
+"""
+
+SENDER = """
+import socket, sys, time
+src, port, frame = sys.argv[1], int(sys.argv[2]), bytes.fromhex(sys.argv[3])
+s = socket.socket()
+s.bind((src, 0))
+s.settimeout(5)
+s.connect(('10.77.0.2', port))
+s.sendall(frame)
+time.sleep(0.4)
+s.close()
+"""
+
+
+def crc16_dnp(data):
+    crc = 0
+    for b in data:
+        crc ^= b
+        for _ in range(8):
+            crc = (crc >> 1) ^ 0xA6BC if crc & 1 else crc >> 1
+    crc = ~crc & 0xFFFF
+    return bytes([crc & 0xFF, crc >> 8])
+
+
+def dnp3(app):
+    """A DNP3 frame carrying one application fragment (app control on)."""
+    user = bytes([0xC0]) + app  # transport: first and last fragment
+    head = bytes([0x05, 0x64, 5 + len(user), 0xC4, 1, 0, 3, 0])
+    out = head + crc16_dnp(head)
+    for i in range(0, len(user), 16):
+        out += user[i:i + 16] + crc16_dnp(user[i:i + 16])
+    return out
+
+
+def iec104(asdu):
+    """An I-format APDU around an ASDU."""
+    return bytes([0x68, 4 + len(asdu), 0, 0, 0, 0]) + asdu
+
+
+DNP3_READ = dnp3(bytes([0xC0, 0x01, 60, 1, 0x06]))           # class 0
+DNP3_OPERATE = dnp3(bytes([0xC1, 0x05, 12, 1, 0x28, 1, 0, 3, 0, 0x41, 1,
+                           0xE8, 3, 0, 0, 0, 0, 0, 0, 0]))   # CROB index 3
+DNP3_TIME = dnp3(bytes([0xC2, 0x02, 50, 1, 0x07, 1, 0, 0, 0, 0, 0, 0]))
+IEC_INTERROGATION = iec104(bytes([100, 1, 6, 0, 1, 0, 0, 0, 0, 20]))
+IEC_COMMAND_100 = iec104(bytes([45, 1, 6, 0, 1, 0, 100, 0, 0, 1]))
+IEC_COMMAND_5000 = iec104(bytes([45, 1, 6, 0, 1, 0, 0x88, 0x13, 0, 1]))
+IEC_STARTDT = bytes([0x68, 4, 7, 0, 0, 0])
+
+
+def test_dnp3_and_iec104_policies(tmp_path):
+    """Frames built here (tshark's DNP3 and IEC 104 dissectors read them
+    as such) to a listener on the protected host: what arrives is what
+    each client's policy allows."""
+    conf = ("dnp3 10.77.0.2@0.0.0.0/0:read-only:all\n"
+            "dnp3 10.77.0.2@10.77.0.3/32:all:1,2,12,30,60\n"
+            "iec104 10.77.0.2@0.0.0.0/0:read-only\n"
+            "iec104 10.77.0.2@10.77.0.3/32:all:0-999\n")
+    got = tmp_path / "received"
+    with shield_with(tmp_path, conf, before=setup_client_address) as sock:
+        rx = subprocess.Popen(["ip", "netns", "exec", NS_V,
+                               "/usr/bin/python3", "-c", RECEIVER,
+                               str(got)])
+        pcap = tmp_path / "ics.pcapng"
+        tshark = capture(pcap, "tcp port 20000 or tcp port 2404")
+        try:
+            sent = [("10.77.0.1", 20000, DNP3_READ, True),
+                    ("10.77.0.1", 20000, DNP3_OPERATE, False),
+                    ("10.77.0.3", 20000, DNP3_OPERATE, True),
+                    ("10.77.0.3", 20000, DNP3_TIME, False),
+                    ("10.77.0.1", 20000, b"\x05\x63not-dnp3-at-all", False),
+                    ("10.77.0.1", 2404, IEC_STARTDT, True),
+                    ("10.77.0.1", 2404, IEC_INTERROGATION, True),
+                    ("10.77.0.1", 2404, IEC_COMMAND_100, False),
+                    ("10.77.0.3", 2404, IEC_COMMAND_100, True),
+                    ("10.77.0.3", 2404, IEC_COMMAND_5000, False)]
+            for _ in range(50):  # the listener starting
+                if in_ns(NS_C, "/usr/bin/python3", "-c", SENDER, "10.77.0.1",
+                         "2404", IEC_STARTDT.hex()).returncode == 0:
+                    break
+            for src, port, frame, _ in sent:
+                in_ns(NS_C, "/usr/bin/python3", "-c", SENDER, src, str(port),
+                      frame.hex())
+        finally:
+            tshark.terminate()
+            tshark.wait(20)
+            rx.kill()
+            rx.wait(20)
+        arrived = {tuple(line.split()) for line in got.read_text().splitlines()
+                   if len(line.split()) == 3}
+        for src, port, frame, allowed in sent:
+            assert ((src, str(port), frame.hex()) in arrived) == allowed, \
+                (src, port, frame.hex(), allowed)
+        units = subprocess.run(
+            ["tshark", "-r", str(pcap), "-Y", "dnp3.al.func or "
+             "iec60870_asdu.typeid", "-T", "fields", "-e", "dnp3.al.func",
+             "-e", "iec60870_asdu.typeid"], capture_output=True, text=True,
+            timeout=60).stdout.split()
+        assert {"1", "5", "2", "100", "45"} <= set(units), units
+        rc, out = ctl(sock, "status", "--json")
+        st = json.loads(out)
+        assert not list(STATUS_SCHEMA.iter_errors(st)), st
+        kinds = {(r["kind"], r["client"], r["function"]) for r in st["ics"]}
+        assert ("dnp3-policy", "10.77.0.1", 5) in kinds, kinds
+        assert ("dnp3-policy", "10.77.0.3", 2) in kinds, kinds
+        assert ("iec104-policy", "10.77.0.1", 45) in kinds, kinds
+        assert ("iec104-policy", "10.77.0.3", 45) in kinds, kinds

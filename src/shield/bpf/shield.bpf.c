@@ -575,19 +575,99 @@ static __always_inline int modbus_in_range(const __u8 *m,
 	return addr >= pol->reg_lo && addr + qty - 1 <= pol->reg_hi;
 }
 
+static __always_inline int allowed(const __u8 *bits, __u8 v)
+{
+	return bits[(v >> 3) & 31] & (1 << (v & 7));
+}
+
+static __always_inline int ics_in_range(const struct shield_ics_policy *pol,
+					__u32 lo, __u32 hi)
+{
+	return lo >= pol->reg_lo && hi <= pol->reg_hi && lo <= hi;
+}
+
+/* Modbus/TCP: MBAP header (protocol id 0), function, address, quantity. */
+static __always_inline int modbus_drop(const __u8 *m, void *end,
+				       const struct shield_ics_policy *pol,
+				       __u8 *fc)
+{
+	if ((void *)(m + 8) > end || m[2] || m[3])
+		return 1;
+	*fc = m[7];
+	if (!allowed(pol->fc, *fc))
+		return 1;
+	if (!modbus_addressed(*fc))
+		return 0;
+	return (void *)(m + 12) > end || !modbus_in_range(m, pol, *fc);
+}
+
+/* DNP3 over TCP: link header 05 64 (and its CRC), the transport octet
+ * (a first fragment), the application function, then the first object
+ * header: its group, and a start-stop range (qualifiers 0 and 1). */
+static __always_inline int dnp3_drop(const __u8 *m, void *end,
+				     const struct shield_ics_policy *pol,
+				     __u8 *fc)
+{
+	__u32 lo, hi;
+
+	if ((void *)(m + 13) > end || m[0] != 0x05 || m[1] != 0x64 ||
+	    !(m[10] & 0x40))
+		return 1;
+	*fc = m[12];
+	if (!allowed(pol->fc, *fc))
+		return 1;
+	if ((void *)(m + 16) > end)
+		return 0; /* no object header */
+	if (!allowed(pol->groups, m[13]))
+		return 1;
+	if (m[15] == 0x00 && (void *)(m + 18) <= end)
+		return !ics_in_range(pol, m[16], m[17]);
+	if (m[15] == 0x01 && (void *)(m + 20) <= end) {
+		lo = m[16] | (__u32)m[17] << 8;
+		hi = m[18] | (__u32)m[19] << 8;
+		return !ics_in_range(pol, lo, hi);
+	}
+	return pol->reg_lo != 0 || pol->reg_hi != 0xffff;
+}
+
+/* IEC 60870-5-104: APCI 68 len; an I-format frame's ASDU: its type
+ * identification and first information object address. S and U frames
+ * (acknowledgements, STARTDT, TESTFR) pass. */
+static __always_inline int iec104_drop(const __u8 *m, void *end,
+				       const struct shield_ics_policy *pol,
+				       __u8 *fc)
+{
+	__u32 ioa;
+
+	if ((void *)(m + 3) > end || m[0] != 0x68)
+		return 1;
+	if (m[2] & 1)
+		return 0;
+	if ((void *)(m + 7) > end)
+		return 1;
+	*fc = m[6];
+	if (!allowed(pol->fc, *fc))
+		return 1;
+	if ((void *)(m + 15) > end)
+		return pol->reg_lo != 0 || pol->reg_hi != 0xffff;
+	ioa = m[12] | (__u32)m[13] << 8 | (__u32)m[14] << 16;
+	return !ics_in_range(pol, ioa, ioa);
+}
+
 /*
- * The first Modbus/TCP unit of a segment to a protected server (the
- * policy of its client's range): 1 to drop it (a function or an address
- * the policy does not allow, a unit cut short, not Modbus), with its
+ * The first application unit of a segment to a protected server (the
+ * policy of its client's range): 1 to drop it (not its protocol, cut
+ * short, a function or an address the policy does not allow), with its
  * function code in *fc; 0 to go on. Segments without payload (the
  * handshake, ACKs) go on.
  */
-static __always_inline int ics_drop(struct xdp_md *ctx, const struct pkt *k,
-				    __u8 *fc)
+static __always_inline int ics_unit_drop(struct xdp_md *ctx,
+					 const struct pkt *k, __u8 *fc,
+					 __u8 *proto)
 {
 	void *data = (void *)(long)ctx->data;
 	void *end = (void *)(long)ctx->data_end;
-	struct shield_ics_key key = { 64 };
+	struct shield_ics_key key = { 80 };
 	struct shield_ics_policy *pol;
 	__u8 *m;
 	__u32 off = k->pay_off;
@@ -595,6 +675,8 @@ static __always_inline int ics_drop(struct xdp_md *ctx, const struct pkt *k,
 	*fc = 0;
 	if (k->family != 4 || k->proto != IPPROTO_TCP || !k->has_l4)
 		return 0;
+	key.port[0] = (__u8)(k->dport >> 8);
+	key.port[1] = (__u8)k->dport;
 	__builtin_memcpy(key.server, k->dst, 4);
 	__builtin_memcpy(key.client, k->src, 4);
 	pol = bpf_map_lookup_elem(&ics, &key);
@@ -603,18 +685,28 @@ static __always_inline int ics_drop(struct xdp_md *ctx, const struct pkt *k,
 	m = data + off;
 	if ((void *)(m + 1) > end)
 		return 0;
-	if ((void *)(m + 12) > end)
-		return (void *)(m + 8) > end || m[2] || m[3] ||
-		       modbus_addressed((*fc = m[7])) ||
-		       !(pol->fc[(*fc >> 3) & 31] & (1 << (*fc & 7)));
-	*fc = m[7];
-	if (m[2] || m[3] || !(pol->fc[(*fc >> 3) & 31] & (1 << (*fc & 7))))
-		return 1;
-	return modbus_addressed(*fc) && !modbus_in_range(m, pol, *fc);
+	*proto = pol->proto;
+	if (pol->proto == ICS_DNP3)
+		return dnp3_drop(m, end, pol, fc);
+	if (pol->proto == ICS_IEC104)
+		return iec104_drop(m, end, pol, fc);
+	return modbus_drop(m, end, pol, fc);
 }
 
-/* Every dropped Modbus request to the controller: its attack record. */
-static __always_inline void ics_report(const struct pkt *k, __u8 fc)
+/* As ics_unit_drop(); what was refused into *what: the function code,
+ * and the protocol above it (SHIELD_SAMPLE_ICS's pad). */
+static __always_inline int ics_drop(struct xdp_md *ctx, const struct pkt *k,
+				    __u16 *what)
+{
+	__u8 fc = 0, proto = ICS_MODBUS;
+	int drop = ics_unit_drop(ctx, k, &fc, &proto);
+
+	*what = (__u16)(fc | proto << 8);
+	return drop;
+}
+
+/* Every dropped request to the controller: its attack record. */
+static __always_inline void ics_report(const struct pkt *k, __u16 what)
 {
 	struct shield_sample *s = bpf_ringbuf_reserve(&samples, sizeof(*s),
 						      0);
@@ -628,7 +720,7 @@ static __always_inline void ics_report(const struct pkt *k, __u8 fc)
 	s->sport = k->sport;
 	s->dport = k->dport;
 	s->len = k->len;
-	s->pad = fc;
+	s->pad = what;
 	__builtin_memcpy(s->src, k->src, 16);
 	__builtin_memcpy(s->dst, k->dst, 16);
 	bpf_ringbuf_submit(s, 0);
@@ -637,7 +729,7 @@ static __always_inline void ics_report(const struct pkt *k, __u8 fc)
 static __always_inline int decide(struct xdp_md *ctx, const struct pkt *k,
 				  const struct shield_config *cfg)
 {
-	__u8 fc;
+	__u16 what;
 
 	int action;
 
@@ -649,9 +741,9 @@ static __always_inline int decide(struct xdp_md *ctx, const struct pkt *k,
 		count(SC_BLOCKED);
 		return XDP_DROP;
 	}
-	if (ics_drop(ctx, k, &fc)) {
+	if (ics_drop(ctx, k, &what)) {
 		count(SC_ICS_DROPPED);
-		ics_report(k, fc);
+		ics_report(k, what);
 		return XDP_DROP;
 	}
 	action = rules_verdict(k, ctx->data_end - ctx->data, cfg);

@@ -97,28 +97,39 @@ enum shield_counter {
 };
 
 /*
- * Modbus/TCP policies for protected servers (ctl/ics.c). The key is the
- * server, then a client prefix (an LPM trie over both: prefixlen 32 + the
- * client's length), so the longest match is the policy of the most
- * specific client range; a server without any entry is not protected.
+ * Industrial-protocol policies for protected servers (ctl/ics.c): Modbus/TCP,
+ * DNP3 over TCP and IEC 60870-5-104. The key is the server's port and
+ * address, then a client prefix (an LPM trie over them: prefixlen 48 +
+ * the client's length), so the longest match is the policy of the most
+ * specific client range; a server port without any entry is not
+ * protected.
  */
 #define SHIELD_MAX_ICS 1024
 
 struct shield_ics_key {
-	__u32 prefixlen;
+	__u32 prefixlen;	/* 48 + the client's prefix length */
+	__u8 port[2];		/* the server's port, network order */
 	__u8 server[4];		/* network order */
 	__u8 client[4];
 };
 
+enum shield_ics_proto { ICS_MODBUS = 1, ICS_DNP3 = 2, ICS_IEC104 = 3 };
+
 struct shield_ics_policy {
-	__u8 fc[32];		/* the function codes allowed, a bit each */
-	__u16 port;		/* the server's Modbus/TCP port (host order) */
-	__u16 reg_lo, reg_hi;	/* the addresses a request may touch */
-	__u16 pad;
+	__u8 fc[32];		/* function codes (Modbus, DNP3's application
+				 * layer) or type identifications (IEC 104)
+				 * allowed, a bit each */
+	__u8 groups[32];	/* DNP3: object groups allowed */
+	__u16 port;		/* the server's port (host order) */
+	__u16 reg_lo, reg_hi;	/* registers, points or information object
+				 * addresses a request may touch */
+	__u8 proto;		/* enum shield_ics_proto */
+	__u8 pad;
 };
 
-/* shield_sample.verdict of a Modbus request dropped by its policy (sent
- * for every one, not sampled): its function code is in pad. */
+/* shield_sample.verdict of a request dropped by its server's policy (sent
+ * for every one, not sampled): pad holds its function code (or IEC 104
+ * type) in the low byte, enum shield_ics_proto in the high one. */
 #define SHIELD_SAMPLE_ICS 0x80
 
 struct shield_hits {

@@ -57,19 +57,33 @@ static int protect(void *conf, const char *v, char *err, size_t errlen)
 	return 0;
 }
 
-static int modbus(void *conf, const char *v, char *err, size_t errlen)
+static int ics(struct shield_conf *c, int proto, const char *v, char *err,
+	       size_t errlen)
 {
-	struct shield_conf *c = conf;
-
 	if (c->nics == ICS_MAX_POLICIES) {
-		snprintf(err, errlen, "modbus: more than %u policies",
-			 ICS_MAX_POLICIES);
+		snprintf(err, errlen, "more than %u industrial-protocol "
+			 "policies", ICS_MAX_POLICIES);
 		return -1;
 	}
-	if (ics_parse(v, &c->ics[c->nics], err, errlen) < 0)
+	if (ics_parse(proto, v, &c->ics[c->nics], err, errlen) < 0)
 		return -1;
 	c->nics++;
 	return 0;
+}
+
+static int modbus(void *conf, const char *v, char *err, size_t errlen)
+{
+	return ics(conf, ICS_MODBUS, v, err, errlen);
+}
+
+static int dnp3(void *conf, const char *v, char *err, size_t errlen)
+{
+	return ics(conf, ICS_DNP3, v, err, errlen);
+}
+
+static int iec104(void *conf, const char *v, char *err, size_t errlen)
+{
+	return ics(conf, ICS_IEC104, v, err, errlen);
 }
 
 /* 0 (off) or a factor from 1 to 1000. */
@@ -122,6 +136,8 @@ static const struct kv_key keys[] = {
 	U32("baseline-warmup", det.baseline_warmup),
 	CALL("protect", protect),
 	CALL("modbus", modbus),
+	CALL("dnp3", dnp3),
+	CALL("iec104", iec104),
 	TEXT("bird-socket", mit.bird_socket),
 	TEXT("bird-include", mit.bird_include),
 	U64("flowspec-pps", mit.flowspec_pps),

@@ -97,7 +97,8 @@ static json_t *upstream_json(const struct mitigator *m)
 	return o;
 }
 
-/* The Modbus requests dropped, by client, server and function. */
+/* The industrial-protocol requests dropped, by client, server and
+ * function. */
 static json_t *ics_json(const struct ics_log *log)
 {
 	json_t *a = json_array(), *o;
@@ -110,7 +111,10 @@ static json_t *ics_json(const struct ics_log *log)
 		inet_ntop(AF_INET, r->client, c, sizeof(c));
 		inet_ntop(AF_INET, r->server, v, sizeof(v));
 		o = json_object();
-		jsonw_set(o, "kind", json_string("modbus-policy"));
+		jsonw_set(o, "kind", json_string(
+			r->proto == ICS_DNP3 ? "dnp3-policy" :
+			r->proto == ICS_IEC104 ? "iec104-policy" :
+			"modbus-policy"));
 		jsonw_set(o, "client", json_string(c));
 		jsonw_set(o, "server", json_string(v));
 		jsonw_set(o, "port", json_integer(r->port));

@@ -9,8 +9,14 @@
 #include "common/reader.h"
 #include "ics.h"
 
+/* What "read-only" allows: Modbus's reads; DNP3's confirm and read;
+ * IEC 104's interrogations and read command. */
+static const char *const read_only[] = {
+	[ICS_MODBUS] = "1-4", [ICS_DNP3] = "0-1", [ICS_IEC104] = "100-102",
+};
+
 /* A list "1-6,15,16", "read-only" or "all" into the bitmap. */
-static int functions(const char *s, size_t n, uint8_t fc[32])
+static int functions(int proto, const char *s, size_t n, uint8_t fc[32])
 {
 	struct rdr r;
 	uint64_t lo, hi, f;
@@ -20,8 +26,12 @@ static int functions(const char *s, size_t n, uint8_t fc[32])
 		memset(fc, 0xff, 32);
 		return 0;
 	}
-	if (n == 9 && !memcmp(s, "read-only", 9))
-		s = "1-4", n = 3;
+	if (n == 9 && !memcmp(s, "read-only", 9)) {
+		s = read_only[proto];
+		n = strlen(s);
+	}
+	if (!n)
+		return -1;
 	rdr_init(&r, s, n);
 	while (rdr_left(&r)) {
 		if (rdr_decimal(&r, 255, &lo) < 0)
@@ -38,12 +48,13 @@ static int functions(const char *s, size_t n, uint8_t fc[32])
 }
 
 /* "SERVER[:PORT]@CLIENT/LEN": the key and the port. */
-static int target(const char *s, size_t n, struct ics_policy *p)
+static int target(const char *s, size_t n, struct ics_policy *p,
+		  uint64_t port)
 {
 	char server[16], client[16];
 	const char *at = memchr(s, '@', n), *colon;
 	struct rdr r;
-	uint64_t port = 502, len;
+	uint64_t len;
 	size_t k;
 
 	if (!at)
@@ -66,39 +77,75 @@ static int target(const char *s, size_t n, struct ics_policy *p)
 	if (inet_pton(AF_INET, server, p->key.server) != 1 ||
 	    inet_pton(AF_INET, client, p->key.client) != 1)
 		return -1;
-	p->key.prefixlen = 32 + (uint32_t)len;
+	p->key.prefixlen = 48 + (uint32_t)len;
+	p->key.port[0] = (uint8_t)(port >> 8);
+	p->key.port[1] = (uint8_t)port;
 	p->pol.port = (uint16_t)port;
 	return 0;
 }
 
-int ics_parse(const char *v, struct ics_policy *p, char *err, size_t errlen)
+/* The next ':'-separated field of *v (advanced past it): its length. */
+static size_t field(const char **v, const char **f)
 {
-	const char *c1 = strchr(v, '@'), *c2, *c3;
-	struct rdr r;
-	uint64_t lo = 0, hi = 65535;
+	const char *c = strchr(*v, ':');
+	size_t n = c ? (size_t)(c - *v) : strlen(*v);
 
-	memset(p, 0, sizeof(*p));
-	c2 = c1 ? strchr(c1, ':') : NULL;
-	c3 = c2 ? strchr(c2 + 1, ':') : NULL;
-	if (!c2 || target(v, (size_t)(c2 - v), p) < 0 ||
-	    functions(c2 + 1, c3 ? (size_t)(c3 - c2 - 1) : strlen(c2 + 1),
-		      p->pol.fc) < 0) {
-		snprintf(err, errlen, "modbus: SERVER[:PORT]@CLIENT/LEN:"
-			 "FUNCTIONS[:FIRST-LAST], not %.80s", v);
-		return -1;
-	}
-	if (c3) {
-		rdr_init(&r, c3 + 1, strlen(c3 + 1));
+	*f = *v;
+	*v += n + (c != NULL);
+	return n;
+}
+
+/* FIRST-LAST into the policy: 0, or -1. */
+static int range(const char *f, size_t n, struct ics_policy *p)
+{
+	uint64_t lo = 0, hi = 65535;
+	struct rdr r;
+
+	if (n) {
+		rdr_init(&r, f, n);
 		if (rdr_decimal(&r, 65535, &lo) < 0 || !rdr_accept(&r, "-", 1) ||
-		    rdr_decimal(&r, 65535, &hi) < 0 || rdr_left(&r) ||
-		    hi < lo) {
-			snprintf(err, errlen, "modbus: registers FIRST-LAST "
-				 "(0-65535), not %.40s", c3 + 1);
+		    rdr_decimal(&r, 65535, &hi) < 0 || rdr_left(&r) || hi < lo)
 			return -1;
-		}
 	}
 	p->pol.reg_lo = (uint16_t)lo;
 	p->pol.reg_hi = (uint16_t)hi;
+	return 0;
+}
+
+static const char *const forms[] = {
+	[ICS_MODBUS] = "modbus SERVER[:PORT]@CLIENT/LEN:FUNCTIONS[:FIRST-LAST]",
+	[ICS_DNP3] = "dnp3 SERVER[:PORT]@CLIENT/LEN:FUNCTIONS:GROUPS"
+		     "[:FIRST-LAST]",
+	[ICS_IEC104] = "iec104 SERVER[:PORT]@CLIENT/LEN:TYPES[:FIRST-LAST]",
+};
+static const uint16_t ports[] = {
+	[ICS_MODBUS] = 502, [ICS_DNP3] = 20000, [ICS_IEC104] = 2404,
+};
+
+int ics_parse(int proto, const char *v, struct ics_policy *p, char *err,
+	      size_t errlen)
+{
+	const char *all = v, *at = strchr(v, '@'), *rest, *f;
+	size_t n;
+	int bad;
+
+	memset(p, 0, sizeof(*p));
+	p->pol.proto = (uint8_t)proto;
+	rest = at ? strchr(at, ':') : NULL; /* the target ends at it */
+	bad = !rest || target(v, (size_t)(rest - v), p, ports[proto]) < 0;
+	v = rest ? rest + 1 : "";
+	n = field(&v, &f);
+	bad = bad || functions(proto, f, n, p->pol.fc) < 0;
+	if (proto == ICS_DNP3) {
+		n = field(&v, &f);
+		bad = bad || functions(proto, f, n, p->pol.groups) < 0;
+	}
+	n = field(&v, &f);
+	bad = bad || *v || range(f, n, p) < 0;
+	if (bad) {
+		snprintf(err, errlen, "%s, not %.80s", forms[proto], all);
+		return -1;
+	}
 	return 0;
 }
 
@@ -112,7 +159,8 @@ void ics_record(struct ics_log *log, const struct shield_sample *s,
 		r = &log->r[i];
 		if (!memcmp(r->client, s->src, 4) &&
 		    !memcmp(r->server, s->dst, 4) && r->port == s->dport &&
-		    r->function == (uint8_t)s->pad) {
+		    r->function == (uint8_t)s->pad &&
+		    r->proto == (uint8_t)(s->pad >> 8)) {
 			r->count++;
 			r->last = now;
 			return;
@@ -127,6 +175,7 @@ void ics_record(struct ics_log *log, const struct shield_sample *s,
 	memcpy(r->server, s->dst, 4);
 	r->port = s->dport;
 	r->function = (uint8_t)s->pad;
+	r->proto = (uint8_t)(s->pad >> 8);
 	r->count = 1;
 	r->first = r->last = now;
 }

@@ -1,15 +1,20 @@
 /*
  * ics.h -- policies for industrial protocols on protected servers:
- * Modbus/TCP now (the XDP program inspects the first application unit of
- * each segment, bpf/shield.bpf.c: ics_drop). A configuration line
+ * Modbus/TCP, DNP3 over TCP and IEC 60870-5-104 (the XDP program inspects
+ * the first application unit of each segment, bpf/shield.bpf.c:
+ * ics_drop). Configuration lines
  *
  *   modbus SERVER[:PORT]@CLIENT/LEN:FUNCTIONS[:FIRST-LAST]
+ *   dnp3 SERVER[:PORT]@CLIENT/LEN:FUNCTIONS:GROUPS[:FIRST-LAST]
+ *   iec104 SERVER[:PORT]@CLIENT/LEN:TYPES[:FIRST-LAST]
  *
- * allows the clients in CLIENT/LEN (the most specific range decides) the
- * function codes FUNCTIONS ("read-only": 1-4; "all"; or a list such as
- * 1-6,15,16) on registers and coils FIRST-LAST (default all) of SERVER,
- * port 502 by default. Anything else to that server's port is dropped and
- * recorded with its client, function and target.
+ * allow the clients in CLIENT/LEN (the most specific range decides) the
+ * function codes (type identifications for IEC 104; "read-only", "all",
+ * or a list such as 1-6,15,16), DNP3's object groups, on the registers,
+ * points or information object addresses FIRST-LAST (default all) of
+ * SERVER at its port (502, 20000, 2404 by default). Anything else to that
+ * server's port is dropped and recorded with its client, function and
+ * target.
  */
 #ifndef VIGIL_SHIELD_ICS_H
 #define VIGIL_SHIELD_ICS_H
@@ -32,7 +37,7 @@ struct ics_policy {
 struct ics_record {
 	uint8_t client[4], server[4];
 	uint16_t port;
-	uint8_t function;
+	uint8_t function, proto;	/* enum shield_ics_proto */
 	uint64_t count;
 	double first, last;
 };
@@ -43,8 +48,10 @@ struct ics_log {
 	uint64_t dropped;	/* records beyond the table: counted only */
 };
 
-/* A "modbus" line's value: 0, or -1 with the reason in err. */
-int ics_parse(const char *v, struct ics_policy *p, char *err, size_t errlen);
+/* A "modbus", "dnp3" or "iec104" line's value (proto: enum
+ * shield_ics_proto): 0, or -1 with the reason in err. */
+int ics_parse(int proto, const char *v, struct ics_policy *p, char *err,
+	      size_t errlen);
 /* A dropped request the XDP program reported (a shield_sample with
  * SHIELD_SAMPLE_ICS). */
 void ics_record(struct ics_log *log, const struct shield_sample *s,
