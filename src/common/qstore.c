@@ -36,27 +36,46 @@ static void file_of(const char *dir, const char *id, const char *ext,
 	snprintf(out, len, "%s/%s.%s", dir, id, ext);
 }
 
-/* The store's key, made (with the store) when create is set. */
+/* A new key, written aside and linked into place whole: 0; 1 when
+ * another process made the key first (its key is then read); -1. */
+static int key_make(const char *dir, const char *path,
+		    unsigned char key[KEYLEN])
+{
+	char tmp[QSTORE_MAX_PATH + 48];
+	int fd, rc;
+
+	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
+		return -1;
+	snprintf(tmp, sizeof(tmp), "%s/key.%ld.new", dir, (long)getpid());
+	crypto_secretstream_xchacha20poly1305_keygen(key);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
+		  0600);
+	if (fd < 0 || write(fd, key, KEYLEN) != KEYLEN || fsync(fd) < 0) {
+		if (fd >= 0)
+			close(fd);
+		unlink(tmp);
+		return -1;
+	}
+	close(fd);
+	rc = link(tmp, path) == 0 ? 0 : errno == EEXIST ? 1 : -1;
+	unlink(tmp);
+	return rc;
+}
+
+/* The store's key, made (with the store) when create is set; processes
+ * taking files into a new store at once all end up with the one key. */
 static int key_load(const char *dir, unsigned char key[KEYLEN], int create)
 {
 	char path[QSTORE_MAX_PATH + 16];
 	ssize_t n;
-	int fd;
+	int fd, rc;
 
 	snprintf(path, sizeof(path), "%s/key", dir);
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0 && errno == ENOENT && create) {
-		if (mkdir(dir, 0700) < 0 && errno != EEXIST)
-			return -1;
-		crypto_secretstream_xchacha20poly1305_keygen(key);
-		fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-		if (fd < 0 || write(fd, key, KEYLEN) != KEYLEN || fsync(fd) < 0) {
-			if (fd >= 0)
-				close(fd);
-			return -1;
-		}
-		close(fd);
-		return 0;
+		if ((rc = key_make(dir, path, key)) <= 0)
+			return rc;
+		fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	}
 	if (fd < 0)
 		return -1;
