@@ -209,9 +209,23 @@ static void build_modbus(struct packet *p)
 	p->n += sizeof(unit);
 }
 
+/* Policies in force: the program looks them up (shield_config.ics). */
+static int ics_on(struct shield_bpf *s)
+{
+	struct shield_config cfg;
+	uint32_t zero = 0;
+	int fd = bpf_map__fd(s->maps.config);
+
+	if (bpf_map_lookup_elem(fd, &zero, &cfg) < 0)
+		return -1;
+	cfg.ics = 1;
+	return bpf_map_update_elem(fd, &zero, &cfg, 0);
+}
+
 /* The Modbus policy's cost: the same request to an unprotected server,
- * then with a policy for it in force (the request allowed, so both pass
- * and the difference is the inspection). */
+ * with no policy at all (the lookup skipped), then with a policy for its
+ * server in force (the request allowed, so both pass and the difference
+ * is the lookup and the inspection). */
 static int modbus_cost(struct shield_bpf *s)
 {
 	struct shield_ics_key k = { 48, { 502 >> 8, 502 & 0xff },
@@ -227,7 +241,8 @@ static int modbus_cost(struct shield_bpf *s)
 	/* any client of 192.0.2.1's port 502 (prefix length 48) */
 	pol.fc[0] = 0x1e; /* functions 1-4 */
 	a = ns_per_packet(bpf_program__fd(s->progs.shield), &p, &v1);
-	if (bpf_map_update_elem(bpf_map__fd(s->maps.ics), &k, &pol, 0) < 0)
+	if (bpf_map_update_elem(bpf_map__fd(s->maps.ics), &k, &pol, 0) < 0 ||
+	    ics_on(s) < 0)
 		return -1;
 	b = ns_per_packet(bpf_program__fd(s->progs.shield), &p, &v2);
 	pol.fc[0] = 0x02; /* reading coils only: this request is refused */
@@ -239,8 +254,8 @@ static int modbus_cost(struct shield_bpf *s)
 			"the policy was not what was timed\n", v1, v2, v3);
 		return -1;
 	}
-	printf("\nModbus read to port 502: %.1f ns unprotected, %.1f ns with "
-	       "its server's policy checked (+%.1f)\n", a, b, b - a);
+	printf("\nModbus read to port 502: %.1f ns with no policies, %.1f ns "
+	       "with its server's policy checked (+%.1f)\n", a, b, b - a);
 	return 0;
 }
 

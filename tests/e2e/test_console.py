@@ -19,6 +19,7 @@ import requests
 from conftest import VIGIL
 from daemon import EICAR, make_db
 from httphelp import Http
+from updhelp import installed_db
 
 webdriver = pytest.importorskip("selenium.webdriver")
 from selenium.webdriver.chrome.options import Options  # noqa: E402
@@ -71,26 +72,6 @@ def shot(b, name, tmp_path):
         b.save_screenshot(os.path.join(where, name))
 
 
-def installed_db(tmp_path):
-    """A database published with vigil-repo and installed by vigil update
-    (the console shows its release and place in the public log)."""
-    from updhelp import FaultServer, Repo, update
-    repo = Repo(tmp_path)
-    src = tmp_path / "one.ndb"
-    src.write_text("Eicar-Signature:0:*:%s\n" % EICAR.hex())
-    subprocess.run([VIGIL, "db", "compile", str(src), "-o",
-                    str(tmp_path / "one.vdb")], check=True,
-                   capture_output=True)
-    repo.publish(tmp_path / "one.vdb")
-    srv = FaultServer(repo.dir)
-    try:
-        res = update(tmp_path / "db", [srv.url], repo.trust)
-        assert res.returncode == 0, res.stderr
-    finally:
-        srv.stop()
-    return str(tmp_path / "db")
-
-
 def drop(b, name, data):
     """Drops a file on the drop zone as a person would (a DataTransfer
     with a File, in a drop event)."""
@@ -106,7 +87,7 @@ def test_console(tmp_path, browser):
     tok = tmp_path / "token"
     tok.write_text(TOKEN + "\n")
     store = tmp_path / "quarantine"
-    db = installed_db(tmp_path)
+    db = installed_db(tmp_path, EICAR)
     taken = tmp_path / "taken-earlier.com"
     taken.write_bytes(EICAR)
     r = subprocess.run([VIGIL, "scan", "--no-summary", "-d",

@@ -16,7 +16,7 @@ import time
 import pytest
 import requests
 
-from daemon import EICAR, instream, wait_for
+from daemon import EICAR, ask, instream, wait_for
 from httphelp import OPENAPI, ROOT, Http, check
 
 CLEAN = b"nothing to see here\n" * 10
@@ -101,21 +101,15 @@ def test_clamav_rest_clients(http):
     assert doc["Clamav"].startswith("Vigil ")
 
 
-def raw(port, data, timeout=10):
-    """Sends data as it is and returns what comes back."""
-    s = socket.create_connection(("127.0.0.1", port), timeout=timeout)
-    s.sendall(data)
-    out = b""
-    try:
-        while True:
-            b = s.recv(65536)
-            if not b:
-                break
-            out += b
-    except socket.timeout:
-        pass
-    s.close()
-    return out
+def hold_worker(d):
+    """Holds vigild's only worker (SANDBOXSTALL, DebugSandboxProbe) until
+    the socket returned is closed."""
+    st = socket.socket(socket.AF_UNIX)
+    st.connect(d.sock)
+    st.sendall(b"zSANDBOXSTALL\0")
+    assert wait_for(lambda: d.get("/v1/status").json()["workers"]
+                    ["busy"] == 1)
+    return st
 
 
 def error_of(resp, path="/v1/scan", method="POST"):
@@ -155,7 +149,7 @@ def test_bad_requests(tmp_path):
         assert r.status_code == 405
         assert r.json()["error"]["code"] == "method_not_allowed"
         # not HTTP at all: refused or dropped, and the daemon goes on
-        out = raw(d.http_port, b"\x16\x03\x01garbage\r\n\r\n")
+        out = ask(d.http_port, b"\x16\x03\x01garbage\r\n\r\n")
         assert out == b"" or out.startswith(b"HTTP/1.1 400"), out
         # nothing is left held
         doc = check(d.get("/v1/status"), "/v1/status")
@@ -232,11 +226,7 @@ def test_client_leaving_mid_scan_stops_it(tmp_path):
     d = Http(str(tmp_path), extra="MaxThreads 1\nDebugSandboxProbe yes\n"
              "WorkerTimeout 5\n")
     try:
-        st = socket.socket(socket.AF_UNIX)
-        st.connect(d.sock)
-        st.sendall(b"zSANDBOXSTALL\0")
-        assert wait_for(lambda: d.get("/v1/status").json()["workers"]
-                        ["busy"] == 1)
+        st = hold_worker(d)
         c = socket.create_connection(("127.0.0.1", d.http_port))
         c.sendall(b"POST /v1/scan HTTP/1.1\r\nHost: x\r\nContent-Length: "
                   b"%d\r\n\r\n%s" % (len(EICAR), EICAR))
@@ -366,21 +356,8 @@ def test_version_says_the_update_state(tmp_path):
     """A database vigil update installed: /v1/version gives its release,
     freshness and place in the public log (the leaf vigil update checked
     the release manifest at, in a tree of the size it verified)."""
-    from conftest import VIGIL
-    from updhelp import FaultServer, Repo, update
-    repo = Repo(tmp_path)
-    src = tmp_path / "one.ndb"
-    src.write_text("Eicar-Signature:0:*:%s\n" % EICAR.hex())
-    subprocess.run([VIGIL, "db", "compile", str(src), "-o",
-                    str(tmp_path / "one.vdb")], check=True,
-                   capture_output=True)
-    repo.publish(tmp_path / "one.vdb")
-    srv = FaultServer(repo.dir)
-    try:
-        res = update(tmp_path / "db", [srv.url], repo.trust)
-        assert res.returncode == 0, res.stderr
-    finally:
-        srv.stop()
+    from updhelp import installed_db
+    installed_db(tmp_path, EICAR)
     (tmp_path / "d").mkdir()
     d = Http(str(tmp_path / "d"), str(tmp_path / "db"))
     try:
@@ -441,11 +418,7 @@ def test_full_queue_is_429(tmp_path):
     d = Http(str(tmp_path), extra="MaxThreads 1\nMaxQueue 1\nQueueTimeout 1\n"
              "DebugSandboxProbe yes\nWorkerTimeout 20\n")
     try:
-        st = socket.socket(socket.AF_UNIX)
-        st.connect(d.sock)
-        st.sendall(b"zSANDBOXSTALL\0")
-        assert wait_for(lambda: d.get("/v1/status").json()["workers"]
-                        ["busy"] == 1)
+        st = hold_worker(d)
         first = concurrent.futures.ThreadPoolExecutor(1).submit(
             d.post, "/v1/scan", data=EICAR)
         assert wait_for(lambda: d.get("/v1/status").json()["workers"]

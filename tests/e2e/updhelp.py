@@ -169,3 +169,24 @@ def tree_state(dbdir):
     cur = os.path.join(str(dbdir), "current")
     out["link"] = os.readlink(cur) if os.path.islink(cur) else None
     return out
+
+
+def installed_db(tmp_path, body):
+    """tmp_path/db as vigil update leaves it: a database signing body
+    (one Eicar-Signature body signature), compiled, published with
+    vigil-repo and installed from a loopback mirror. Its path."""
+    from conftest import VIGIL
+    repo = Repo(tmp_path)
+    src = tmp_path / "one.ndb"
+    src.write_text("Eicar-Signature:0:*:%s\n" % body.hex())
+    subprocess.run([VIGIL, "db", "compile", str(src), "-o",
+                    str(tmp_path / "one.vdb")], check=True,
+                   capture_output=True)
+    repo.publish(tmp_path / "one.vdb")
+    srv = FaultServer(repo.dir)
+    try:
+        res = update(tmp_path / "db", [srv.url], repo.trust)
+        assert res.returncode == 0, res.stderr
+    finally:
+        srv.stop()
+    return str(tmp_path / "db")

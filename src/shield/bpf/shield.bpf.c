@@ -741,7 +741,7 @@ static __always_inline int decide(struct xdp_md *ctx, const struct pkt *k,
 		count(SC_BLOCKED);
 		return XDP_DROP;
 	}
-	if (ics_drop(ctx, k, &what)) {
+	if (cfg->ics && ics_drop(ctx, k, &what)) {
 		count(SC_ICS_DROPPED);
 		ics_report(k, what);
 		return XDP_DROP;

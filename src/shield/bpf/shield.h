@@ -85,6 +85,8 @@ struct shield_config {
 	__u32 syn_pps, syn_burst;	/* SYNs per destination; 0: off */
 	__u32 amp_guard;		/* drop UDP from amplifier ports */
 	__u32 sample_every;		/* 0: no samples */
+	__u32 ics;			/* industrial-protocol policies in the
+					 * ics map: 0 skips their lookup */
 };
 
 /* Per-CPU counters, summed by the controller; every packet lands in

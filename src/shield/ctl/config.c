@@ -109,6 +109,7 @@ static int to_state(struct shield_state *st, struct shield_conf *c)
 
 	if (ics_apply(st, c) < 0)
 		return -1;
+	c->xdp.ics = c->nics > 0;
 	for (i = 0; i < c->nallow; i++)
 		if (list_apply(st, 1, &c->allow[i], 1) < 0)
 			return -1;
