@@ -123,6 +123,13 @@ static int stream_start(struct hreq *rq)
 	struct hfile *f = &rq->files[0];
 	int p[2];
 
+	/* the pipe's buffer is client data held: charged as a memory file's */
+	if (svc_mem_take(rq->h->svc, HTTP_PIPE_BYTES) < 0) {
+		reply_error(rq, 429, "busy", "all clients' data in memory is "
+			    "at StreamMemoryLimit");
+		return -1;
+	}
+	f->held = HTTP_PIPE_BYTES;
 	if (pipe2(p, O_CLOEXEC) < 0 || fcntl(p[1], F_SETFL, O_NONBLOCK) < 0) {
 		reply_error(rq, 500, "internal", "no pipe: %m");
 		return -1;
@@ -139,6 +146,8 @@ static int stream_start(struct hreq *rq)
 	rq->pending++;
 	if (pool_submit(rq->h->svc->pool, &f->pj) < 0) {
 		close(p[0]);
+		f->done = 1; /* never in the pool: nothing to cancel */
+		rq->pending--;
 		rq->h->svc->n.queue_refused++;
 		reply_error(rq, 429, "busy", "the scan queue is full "
 			    "(MaxQueue): try again");

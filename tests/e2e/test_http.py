@@ -385,7 +385,8 @@ def test_large_body_is_scanned_as_it_arrives(tmp_path):
         c.sendall(body[:3 << 20])
         st = lambda: d.get("/v1/status").json()  # noqa: E731
         assert wait_for(lambda: st()["workers"]["busy"] == 1)
-        assert st()["memory_held_bytes"] == 0
+        # what is charged is the pipe's buffer, not the 3 MiB sent
+        assert st()["memory_held_bytes"] == 1 << 20
         c.sendall(body[3 << 20:])
         out = b""
         while b"}]}" not in out:
@@ -407,6 +408,7 @@ def test_large_body_is_scanned_as_it_arrives(tmp_path):
         assert wait_for(lambda: st()["workers"]["busy"] == 0)
         r = d.post("/v1/scan", data=body)
         assert r.json()["verdict"] == "infected" and before[1] == 1
+        assert st()["memory_held_bytes"] == 0
     finally:
         d.stop()
 
