@@ -9,7 +9,7 @@ zlib1g-dev libdeflate-dev libxxhash-dev libarchive-dev libmspack-dev \
 libbz2-dev liblzma-dev libzstd-dev libseccomp-dev libsodium-dev \
 libcurl4-openssl-dev libbpf-dev bpftool libloc-dev libxdp-dev libjansson-dev \
 libpcre2-dev libpng-dev libjpeg62-turbo-dev libgif-dev libtiff-dev \
-libmagic-dev libmicrohttpd-dev"
+libmagic-dev libmicrohttpd-dev libcoap3-dev libcbor-dev"
 TEST="libcmocka-dev python3 python3-pytest clamav clamav-testfiles \
 libclang-rt-14-dev llvm xxd zip p7zip-full cpio binutils genisoimage zstd \
 xz-utils bzip2 lzip lz4 ncompress sharutils gcab arj libarchive-tools clamav-daemon clamdscan \
@@ -18,7 +18,7 @@ xdp-tools bird2 netsniff-ng hping3 libloc-database openssl osslsigncode python3-
 yara libclamav-client-perl nodejs haproxy python3-jsonschema zsh \
 debhelper lintian dpkg-dev fakeroot python3-requests python3-selenium \
 chromium chromium-driver python3-pymodbus python3-serial-asyncio python3-serial \
-tshark"
+tshark libcoap3-bin python3-cbor2"
 
 BENCH="clamav-daemon clamdscan"
 

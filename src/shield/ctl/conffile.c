@@ -86,6 +86,44 @@ static int iec104(void *conf, const char *v, char *err, size_t errlen)
 	return ics(conf, ICS_IEC104, v, err, errlen);
 }
 
+static int dots_client(void *conf, const char *v, char *err, size_t errlen)
+{
+	return dots_client_line(&((struct shield_conf *)conf)->dots, v, err,
+				errlen);
+}
+
+static int dots_addr(char *to, size_t cap, const char *key, const char *v,
+		     char *err, size_t errlen)
+{
+	uint8_t addr[16];
+	uint16_t port;
+	int family;
+
+	if (strlen(v) >= cap || dots_addr_parse(v, &family, addr, &port) < 0) {
+		snprintf(err, errlen, "%s: ADDRESS[:PORT] or [IPV6]:PORT, not "
+			 "%.64s", key, v);
+		return -1;
+	}
+	memcpy(to, v, strlen(v) + 1);
+	return 0;
+}
+
+static int dots_listen(void *conf, const char *v, char *err, size_t errlen)
+{
+	struct dots_cfg *d = &((struct shield_conf *)conf)->dots;
+
+	return dots_addr(d->listen, sizeof(d->listen), "dots-listen", v, err,
+			 errlen);
+}
+
+static int dots_server(void *conf, const char *v, char *err, size_t errlen)
+{
+	struct dots_cfg *d = &((struct shield_conf *)conf)->dots;
+
+	return dots_addr(d->server, sizeof(d->server), "dots-server", v, err,
+			 errlen);
+}
+
 /* 0 (off) or a factor from 1 to 1000. */
 static int baseline_factor(void *conf, const char *v, char *err,
 			   size_t errlen)
@@ -144,6 +182,17 @@ static const struct kv_key keys[] = {
 	U64("rtbh-pps", mit.rtbh_pps),
 	{ .name = "flowspec-action", .type = KV_WORD,
 	  AT(mit.flowspec_rate_limit), .words = flowspec_actions },
+	CALL("dots-listen", dots_listen),
+	CALL("dots-client", dots_client),
+	CALL("dots-server", dots_server),
+	TEXT("dots-identity", dots.identity),
+	TEXT("dots-key-file", dots.key_file),
+	U64("dots-signal-pps", dots.signal_pps),
+	TEXT("dots-client-keys", dots.keys_dir),
+	{ .name = "dots-lifetime", .type = KV_UINT, AT(dots.lifetime_s),
+	  .max = DOTS_MAX_LIFETIME_S },
+	{ .name = "dots-heartbeat", .type = KV_UINT, AT(dots.heartbeat_s),
+	  .max = 240 },
 	TEXT("rules-file", rules_file),
 	TEXT("location-db", geo_path),
 	TEXT("metrics-addr", metrics_addr),

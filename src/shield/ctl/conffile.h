@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 #include "detect.h"
+#include "dots.h"
 #include "ics.h"
 #include "mitigate.h"
 #include "prefix.h"
@@ -34,6 +35,7 @@ struct shield_conf {
 	unsigned nallow, nblock;
 	struct ics_policy ics[ICS_MAX_POLICIES];	/* modbus lines */
 	unsigned nics;
+	struct dots_cfg dots;
 };
 
 /* A text (name is what errors call it) over what c holds: 0, or -1 with

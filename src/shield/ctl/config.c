@@ -66,6 +66,8 @@ void shield_defaults(struct shield_state *st, const char *ifname)
 	st->det.cfg.baseline_min_pps = 1000;
 	snprintf(st->geo_path, sizeof(st->geo_path), "%s", GEO_DEFAULT_DB);
 	snprintf(st->metrics_addr, sizeof(st->metrics_addr), "127.0.0.1");
+	st->dots_cfg.lifetime_s = 3600;
+	st->dots_cfg.heartbeat_s = 30;
 }
 
 /* What the shield runs with now: the values a file is read over. */
@@ -82,6 +84,7 @@ static int from_state(const struct shield_state *st, struct shield_conf *c)
 	memcpy(c->geo_path, st->geo_path, sizeof(c->geo_path));
 	memcpy(c->metrics_addr, st->metrics_addr, sizeof(c->metrics_addr));
 	c->metrics_port = st->metrics_port;
+	c->dots = st->dots_cfg;
 	return 0;
 }
 
@@ -126,6 +129,7 @@ static int to_state(struct shield_state *st, struct shield_conf *c)
 	memcpy(st->geo_path, c->geo_path, sizeof(st->geo_path));
 	memcpy(st->metrics_addr, c->metrics_addr, sizeof(st->metrics_addr));
 	st->metrics_port = c->metrics_port;
+	st->dots_cfg = c->dots;
 	return 0;
 }
 
@@ -142,7 +146,7 @@ static int check(const struct shield_conf *c, char *err, size_t errlen)
 			 "rtbh-pps would never signal");
 		return -1;
 	}
-	return 0;
+	return dots_cfg_check(&c->dots, err, errlen);
 }
 
 int shield_config_load(struct shield_state *st, const char *path)
@@ -190,6 +194,7 @@ int shield_config_check(const char *path)
 	c->mit = st->mit.cfg;
 	memcpy(c->geo_path, st->geo_path, sizeof(c->geo_path));
 	memcpy(c->metrics_addr, st->metrics_addr, sizeof(c->metrics_addr));
+	c->dots = st->dots_cfg;
 	if (shield_conf_load(c, path, err, sizeof(err)) < 0)
 		fprintf(stderr, "vigil-shield: %s\n", err);
 	else if (check(c, err, sizeof(err)) < 0)

@@ -45,18 +45,7 @@ uint64_t shield_counter(struct shield_state *st, unsigned which)
 
 static struct shield_hits rule_hits(struct shield_state *st, uint32_t i)
 {
-	int ncpu = libbpf_num_possible_cpus(), c;
-	struct shield_hits v[1024], sum = { 0, 0 };
-
-	if (ncpu <= 0 || ncpu > 1024 ||
-	    bpf_map_lookup_elem(bpf_map__fd(st->skel->maps.rule_hits), &i,
-				v) < 0)
-		return sum;
-	for (c = 0; c < ncpu; c++) {
-		sum.packets += v[c].packets;
-		sum.bytes += v[c].bytes;
-	}
-	return sum;
+	return mitigate_rule_hits(&st->mit, i);
 }
 
 /* Every key of one LPM map, as prefixes, onto list. */
@@ -147,6 +136,7 @@ static void status(struct shield_state *st, FILE *out)
 	jsonw_set(o, "samples", json_integer((json_int_t)st->det.samples));
 	jsonw_set(o, "attacks", report_brief(&st->det));
 	jsonw_set(o, "ics", ics_json(&st->ics));
+	jsonw_set(o, "dots", dots_json(&st->dots));
 	jsonw_print(out, o);
 }
 

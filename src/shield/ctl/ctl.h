@@ -12,6 +12,7 @@
 
 #include "attach.h"
 #include "detect.h"
+#include "dots.h"
 #include "ics.h"
 #include "geo.h"
 #include "mitigate.h"
@@ -41,6 +42,8 @@ struct shield_state {
 	struct geo *geo;
 	struct feed feed;
 	struct ics_log ics;		/* Modbus requests dropped (ics.h) */
+	struct dots_cfg dots_cfg;	/* as configured */
+	struct dots dots;		/* as running */
 	char geo_path[4096];
 	unsigned metrics_port;		/* on 127.0.0.1 (metrics-addr); 0: off */
 	char metrics_addr[64];

@@ -2,6 +2,7 @@
  * mitigate.c -- see mitigate.h.
  */
 #include <bpf/bpf.h>
+#include <bpf/libbpf.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -148,6 +149,10 @@ static void plan_attacks(struct mitigator *m, const struct detector *d,
 	unsigned i, k;
 
 	memset(p, 0, sizeof(*p));
+	memcpy(p->local, m->dots, m->ndots * sizeof(m->dots[0]));
+	p->nlocal = m->ndots;
+	if (c->bird_socket[0])
+		upstream_flows(p, m->dots, m->ndots);
 	for (i = 0; i < d->nattacks; i++) {
 		const struct attack *a = &d->attacks[i];
 		int up;
@@ -286,6 +291,21 @@ int mitigate(struct mitigator *m, struct detector *d, double now)
 		return -1;
 	record_upstream(m, d, &p, now);
 	return rc;
+}
+
+struct shield_hits mitigate_rule_hits(const struct mitigator *m, uint32_t i)
+{
+	int ncpu = libbpf_num_possible_cpus(), c;
+	struct shield_hits v[1024], sum = { 0, 0 };
+
+	if (ncpu <= 0 || ncpu > 1024 || m->hits <= 0 ||
+	    bpf_map_lookup_elem(m->hits, &i, v) < 0)
+		return sum;
+	for (c = 0; c < ncpu; c++) {
+		sum.packets += v[c].packets;
+		sum.bytes += v[c].bytes;
+	}
+	return sum;
 }
 
 void mitigate_withdraw_all(struct mitigator *m)

@@ -6,7 +6,9 @@
  * a blackhole route for the destination (RFC 7999) when it reaches
  * rtbh-pps. Upstream actions, once taken, stay until the attack ends
  * (hold-down included), then are withdrawn. A destination inside the
- * allowlist is never signalled upstream.
+ * allowlist is never signalled upstream. Rules that DOTS clients asked
+ * for (dots.h) go first, locally and upstream, for as long as they are
+ * in force.
  */
 #ifndef VIGIL_SHIELD_MITIGATE_H
 #define VIGIL_SHIELD_MITIGATE_H
@@ -16,6 +18,8 @@
 #include "bird.h"
 #include "detect.h"
 #include "rules.h"
+
+#define MITIGATE_MAX_DOTS 32	/* rules of accepted DOTS requests */
 
 struct mitigate_cfg {
 	char bird_socket[108];		/* "": no upstream signalling */
@@ -34,6 +38,9 @@ struct mitigator {
 	struct shield_rule feed[SHIELD_MAX_RULES]; /* a rule set's, after the
 						    * attacks' */
 	unsigned nfeed;
+	struct shield_rule dots[MITIGATE_MAX_DOTS]; /* DOTS mitigations'
+						     * (dots.h), first */
+	unsigned ndots;
 	char applied[BIRD_TEXT_MAX];	/* as BIRD took it */
 	char error[256];		/* the last upstream failure */
 	uint64_t bird_ok, bird_failed, announced, withdrawn;
@@ -45,6 +52,8 @@ unsigned attack_rules(const struct attack *a, const struct detect_cfg *cfg,
 /* Brings the XDP rules and BIRD in line with the attacks (once a
  * second); writes only what changed. 0, or -1 (reason in m->error). */
 int mitigate(struct mitigator *m, struct detector *d, double now);
+/* What a loaded rule's slot has matched (all CPUs). */
+struct shield_hits mitigate_rule_hits(const struct mitigator *m, uint32_t i);
 /* Withdraws everything upstream (on shutdown). */
 void mitigate_withdraw_all(struct mitigator *m);
 

@@ -171,6 +171,15 @@ static void log_attacks(struct detector *d)
 	fflush(stdout);
 }
 
+/* Rules DOTS clients asked for, in force at once (not a second later). */
+static void dots_apply(double now)
+{
+	if (!state.dots.rules_changed)
+		return;
+	dots_server_rules(&state.dots);
+	mitigate(&state.mit, &state.det, now);
+}
+
 static void tick(void)
 {
 	double now = now_s();
@@ -185,6 +194,8 @@ static void tick(void)
 	feed_check(&state, 0, now);
 	detect_tick(&state.det, now);
 	mitigate(&state.mit, &state.det, now);
+	dots_tick(&state.dots, now);
+	dots_apply(now);
 	log_attacks(&state.det);
 	if (state.mit.nrules != before) {
 		printf("vigil-shield: %u attack rule%s active\n", state.mit.nrules,
@@ -199,16 +210,17 @@ static void serve_loop(int lfd, int mfd)
 	struct ring_buffer *rb =
 		ring_buffer__new(bpf_map__fd(state.skel->maps.samples),
 				 on_sample, NULL, NULL);
-	struct pollfd p[3] = {
+	struct pollfd p[4] = {
 		{ lfd, POLLIN, 0 },
 		{ mfd, POLLIN, 0 },
 		{ rb ? ring_buffer__epoll_fd(rb) : -1, POLLIN, 0 },
+		{ dots_fd(&state.dots), POLLIN, 0 },
 	};
 	int c;
 
 	detect_init(&state.det, now_s());
 	while (!stop) {
-		if (poll(p, 3, 200) > 0) {
+		if (poll(p, 4, 200) > 0) {
 			if (p[2].revents & POLLIN)
 				ring_buffer__consume(rb);
 			if ((p[0].revents & POLLIN) &&
@@ -220,6 +232,8 @@ static void serve_loop(int lfd, int mfd)
 			    (c = accept4(mfd, NULL, NULL, SOCK_CLOEXEC)) >= 0)
 				serve_metrics(c);
 		}
+		dots_io(&state.dots); /* its timers too: every turn */
+		dots_apply(now_s());
 		tick();
 	}
 	ring_buffer__free(rb);
@@ -267,7 +281,7 @@ static int start(struct shield_state *st, int ifindex, const char *config,
 	}
 	if (st->mit.cfg.bird_socket[0])
 		mitigate_withdraw_all(&st->mit); /* what a previous run left */
-	return 0;
+	return dots_start(&st->dots, &st->dots_cfg, &st->mit, &st->det);
 }
 
 int shield_run(const char *ifname, const char *config, const char *sock)
@@ -294,9 +308,11 @@ int shield_run(const char *ifname, const char *config, const char *sock)
 	fflush(stdout);
 	state.started = now_s();
 	serve_loop(lfd, mfd);
+	dots_stop(&state.dots); /* its requests withdrawn */
 	mitigate_withdraw_all(&state.mit);
 	rc = 0;
 out:
+	dots_stop(&state.dots);
 	shield_detach(&state.at);
 	if (lfd >= 0) {
 		close(lfd);

