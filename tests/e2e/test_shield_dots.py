@@ -6,6 +6,7 @@ provider, in network namespaces: a flood at the customer becomes a DOTS
 request that the provider turns into a drop rule, the flood stops at the
 provider while other traffic still passes, and the request is withdrawn
 when the flood ends."""
+import contextlib
 import decimal
 import json
 import os
@@ -16,6 +17,7 @@ import time
 import pytest
 
 from test_shield import NS_C, NS_V, SHIELD, ctl, in_ns, sh, shield_with
+from test_shield_bgp import iso
 
 cbor2 = pytest.importorskip("cbor2")
 COAP = shutil.which("coap-client-openssl")
@@ -175,3 +177,159 @@ def test_dots_server_refuses(tmp_path):
         assert cfg[32][33][36] == 30 and cfg[32][37][36] == 15
         # decimals as CBOR tag 4, which cbor2 reads as Decimal
         assert cfg[32][39][43] == decimal.Decimal("2.00")
+
+
+NS_A, NS_P, NS_E = "vigildots-a", "vigildots-p", "vigildots-e"
+
+
+def topology():
+    """attacker and client (10.78.1.1, .3) -- provider router (10.78.1.2 |
+    10.78.2.1) -- customer edge (10.78.2.2)."""
+    for ns in (NS_A, NS_P, NS_E):
+        sh("ip", "netns", "del", ns, check=False)
+        sh("ip", "netns", "add", ns)
+        in_ns(ns, "ip", "link", "set", "lo", "up", check=True)
+    sh("ip", "link", "add", "va", "netns", NS_A, "type", "veth", "peer",
+       "name", "pa", "netns", NS_P)
+    sh("ip", "link", "add", "pc", "netns", NS_P, "type", "veth", "peer",
+       "name", "ep", "netns", NS_E)
+    for ns, dev, addrs in ((NS_A, "va", ["10.78.1.1/24", "10.78.1.3/24"]),
+                           (NS_P, "pa", ["10.78.1.2/24"]),
+                           (NS_P, "pc", ["10.78.2.1/24"]),
+                           (NS_E, "ep", ["10.78.2.2/24"])):
+        for a in addrs:
+            in_ns(ns, "ip", "addr", "add", a, "dev", dev, check=True)
+        in_ns(ns, "ip", "link", "set", dev, "up", check=True)
+    in_ns(NS_A, "ip", "route", "add", "default", "via", "10.78.1.2",
+          check=True)
+    in_ns(NS_E, "ip", "route", "add", "default", "via", "10.78.2.1",
+          check=True)
+    in_ns(NS_P, "sysctl", "-q", "-w", "net.ipv4.ip_forward=1", check=True)
+
+
+@contextlib.contextmanager
+def shield_in(tmp_path, name, ns, dev, conf):
+    sock = str(tmp_path / (name + ".sock"))
+    (tmp_path / (name + ".conf")).write_text(conf)
+    log = open(tmp_path / (name + ".log"), "w")
+    proc = subprocess.Popen(["ip", "netns", "exec", ns, SHIELD, "run",
+                             "--interface", dev, "--config",
+                             str(tmp_path / (name + ".conf")), "--socket",
+                             sock], stdout=log, stderr=log)
+    end = time.time() + 20
+    while not os.path.exists(sock) and time.time() < end:
+        assert proc.poll() is None, (tmp_path / (name + ".log")).read_text()
+        time.sleep(0.05)
+    try:
+        yield sock
+    finally:
+        proc.terminate()
+        rc = proc.wait(20)
+        assert rc == 0, (tmp_path / (name + ".log")).read_text()[-3000:]
+
+
+RECEIVER = """
+import json, socket, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("10.78.2.2", 40000)); s.settimeout(%d)
+t = socket.socket(); t.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+t.bind(("10.78.2.2", 7777)); t.listen(64)
+print("ready", flush=True)
+seen = []
+try:
+    while len(seen) < 200000:
+        s.recv(2048); seen.append(time.time())
+except socket.timeout:
+    pass
+print(json.dumps(seen))
+"""
+
+FLOOD = """
+import socket, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("10.78.1.1", 5000))
+end = time.time() + %f
+n = 0
+while time.time() < end and n < 60000:
+    s.sendto(b"x" * 200, ("10.78.2.2", 40000)); n += 1
+    if n %% 20 == 0: time.sleep(0.01)
+print(n)
+"""
+
+
+def reaches_tcp():
+    return in_ns(NS_A, "/usr/bin/python3", "-c",
+                 "import socket\n"
+                 "socket.create_connection(('10.78.2.2', 7777), 1,"
+                 " ('10.78.1.3', 0)).close()").returncode == 0
+
+
+def wait_for(cond, seconds):
+    end = time.time() + seconds
+    while time.time() < end:
+        v = cond()
+        if v:
+            return v
+        time.sleep(0.1)
+    return None
+
+
+def test_flood_at_customer_becomes_mitigation_at_provider(tmp_path):
+    keys = tmp_path / "keys"
+    keys.mkdir()
+    (keys / "cust.key").write_text(KEY + "\n")
+    provider = ("sample-every 1\nhold-down 2\ndots-listen 10.78.2.1:4646\n"
+                "dots-client-keys %s\ndots-client cust@10.78.2.0/24\n" % keys)
+    customer = ("sample-every 1\nthreshold-udp-pps 300\nhold-down 2\n"
+                "dots-server 10.78.2.1:4646\ndots-identity cust\n"
+                "dots-key-file %s\ndots-signal-pps 300\ndots-heartbeat 1\n"
+                % (keys / "cust.key"))
+    topology()
+    recv = None
+    try:
+        with shield_in(tmp_path, "provider", NS_P, "pa", provider) as psock, \
+                shield_in(tmp_path, "customer", NS_E, "ep", customer) as csock:
+            recv = subprocess.Popen(["ip", "netns", "exec", NS_E,
+                                     "/usr/bin/python3", "-c", RECEIVER % 25],
+                                    stdout=subprocess.PIPE, text=True)
+            assert recv.stdout.readline().strip() == "ready"
+            assert wait_for(reaches_tcp, 10)
+            flood = subprocess.Popen(["ip", "netns", "exec", NS_A,
+                                      "/usr/bin/python3", "-c", FLOOD % 8.0],
+                                     stdout=subprocess.PIPE, text=True)
+            mit = wait_for(lambda: status(psock)["dots"]["server"][
+                "mitigations"], 8)
+            assert mit, (tmp_path / "customer.log").read_text()
+            assert mit[0]["client"] == "cust"
+            assert mit[0]["targets"] == ["10.78.2.2/32"]
+            assert mit[0]["protocols"] == [17]
+            # other traffic to the customer still passes the provider
+            assert reaches_tcp()
+            sent = int(flood.communicate(timeout=30)[0])
+            pst = status(psock)["dots"]["server"]["mitigations"]
+            cst = status(csock)
+            rep = json.loads(ctl(csock, "report", "--format", "json")[1])
+            # withdrawn once the flood is over at both ends
+            gone = wait_for(lambda: not status(psock)["dots"]["server"][
+                "mitigations"], 20)
+            assert gone, (tmp_path / "customer.log").read_text()
+            assert not status(csock)["dots"]["client"]["requests"]
+            plog = (tmp_path / "provider.log").read_text()
+            assert "withdrew" in plog and "expired" not in plog, plog
+        seen = json.loads(recv.communicate(timeout=40)[0])
+    finally:
+        if recv and recv.poll() is None:
+            recv.kill()
+        for ns in (NS_A, NS_P, NS_E):
+            sh("ip", "netns", "del", ns, check=False)
+    start = mit[0]["start"]
+    detected = rep["attacks"][0]["start"]
+    after = [t for t in seen if t > start + 0.5]
+    print("flood: %d datagrams sent, %d reached the customer, %d after "
+          "the provider's rule (+0.5 s); provider dropped %d" %
+          (sent, len(seen), len(after), pst[0]["packets_dropped"]))
+    print("customer detected the attack at %s; the provider's mitigation "
+          "started %.3f s later" % (detected, start - iso(detected)))
+    assert pst[0]["packets_dropped"] >= sent / 2
+    assert len(after) <= 5, len(after)
+    assert cst["dots"]["client"]["failed"] == 0

@@ -80,51 +80,6 @@ int dots_cfg_check(const struct dots_cfg *c, char *err, size_t errlen)
 	return why ? -1 : 0;
 }
 
-int dots_addr_parse(const char *s, int *family, uint8_t addr[16],
-		    uint16_t *port)
-{
-	char host[64];
-	const char *colon = strrchr(s, ':'), *end;
-	unsigned long p = DOTS_PORT;
-	size_t n;
-
-	if (s[0] == '[') { /* [v6]:port or [v6] */
-		if (!(end = strchr(s, ']')))
-			return -1;
-		n = (size_t)(end - s - 1);
-		colon = end[1] == ':' ? end + 1 : NULL;
-		if (end[1] && !colon)
-			return -1;
-		s++;
-	} else if (colon && strchr(s, ':') != colon) {
-		colon = NULL; /* a bare IPv6 address */
-		n = strlen(s);
-	} else {
-		n = colon ? (size_t)(colon - s) : strlen(s);
-	}
-	if (!n || n >= sizeof(host))
-		return -1;
-	memcpy(host, s, n);
-	host[n] = '\0';
-	if (colon) {
-		char *e;
-
-		errno = 0;
-		p = strtoul(colon + 1, &e, 10);
-		if (!colon[1] || *e || errno || !p || p > 65535)
-			return -1;
-	}
-	*port = (uint16_t)p;
-	memset(addr, 0, 16);
-	if (inet_pton(AF_INET, host, addr) == 1)
-		*family = 4;
-	else if (inet_pton(AF_INET6, host, addr) == 1)
-		*family = 6;
-	else
-		return -1;
-	return 0;
-}
-
 /* A key file: its bytes, a trailing newline dropped. 0, or -1. */
 static int read_key(const char *path, uint8_t *key, size_t *len)
 {

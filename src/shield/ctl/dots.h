@@ -124,6 +124,9 @@ int dots_client_line(struct dots_cfg *c, const char *v, char *err,
  * -1. */
 int dots_addr_parse(const char *s, int *family, uint8_t addr[16],
 		    uint16_t *port);
+/* The same into libcoap's form: 0, or -1. */
+struct coap_address_t;
+int dots_coap_address(const char *s, struct coap_address_t *a);
 
 /* The settings that go together, and the ranges: 0, or -1 with why. */
 int dots_cfg_check(const struct dots_cfg *c, char *err, size_t errlen);

@@ -217,24 +217,9 @@ static int connect_session(struct dots *d)
 {
 	static coap_dtls_cpsk_t psk;
 	coap_address_t a;
-	uint8_t addr[16];
-	uint16_t port;
-	int family;
 
-	if (dots_addr_parse(d->cfg.server, &family, addr, &port) < 0)
+	if (dots_coap_address(d->cfg.server, &a) < 0)
 		return -1;
-	coap_address_init(&a);
-	if (family == 4) {
-		a.addr.sin.sin_family = AF_INET;
-		memcpy(&a.addr.sin.sin_addr, addr, 4);
-		a.addr.sin.sin_port = htons(port);
-		a.size = sizeof(a.addr.sin);
-	} else {
-		a.addr.sin6.sin6_family = AF_INET6;
-		memcpy(&a.addr.sin6.sin6_addr, addr, 16);
-		a.addr.sin6.sin6_port = htons(port);
-		a.size = sizeof(a.addr.sin6);
-	}
 	memset(&psk, 0, sizeof(psk));
 	psk.version = COAP_DTLS_CPSK_SETUP_VERSION;
 	psk.psk_info.identity.s = (const uint8_t *)d->cfg.identity;

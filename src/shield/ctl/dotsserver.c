@@ -467,24 +467,9 @@ static void on_delete(coap_resource_t *r, coap_session_t *sess,
 static int bind_endpoint(struct dots *d)
 {
 	coap_address_t a;
-	uint8_t addr[16];
-	uint16_t port;
-	int family;
 
-	if (dots_addr_parse(d->cfg.listen, &family, addr, &port) < 0)
+	if (dots_coap_address(d->cfg.listen, &a) < 0)
 		return -1;
-	coap_address_init(&a);
-	if (family == 4) {
-		a.addr.sin.sin_family = AF_INET;
-		memcpy(&a.addr.sin.sin_addr, addr, 4);
-		a.addr.sin.sin_port = htons(port);
-		a.size = sizeof(a.addr.sin);
-	} else {
-		a.addr.sin6.sin6_family = AF_INET6;
-		memcpy(&a.addr.sin6.sin6_addr, addr, 16);
-		a.addr.sin6.sin6_port = htons(port);
-		a.size = sizeof(a.addr.sin6);
-	}
 	return coap_new_endpoint(d->ctx, &a, COAP_PROTO_DTLS) ? 0 : -1;
 }
 
