@@ -105,6 +105,34 @@ int bird_text(char *out, size_t len, const struct shield_rule *flows,
 	return t.full ? -1 : 0;
 }
 
+int bird_text_routes(char *out, size_t len, const struct bird_route *r,
+		     unsigned n)
+{
+	size_t used = strnlen(out, len);
+	struct textbuf t;
+	unsigned i, k;
+	int fam;
+
+	if (used == len)
+		return -1;
+	textbuf_init(&t, out + used, len - used);
+	for (fam = 4; fam <= 6; fam += 2) {
+		for (i = k = 0; i < n; i++) {
+			if (r[i].family != fam)
+				continue;
+			if (!k++)
+				textbuf_printf(&t, "protocol static vigil_divert%d "
+					       "{\n  ipv%d;\n", fam, fam);
+			textbuf_printf(&t, "  route ");
+			put_addr(&t, r[i].family, r[i].addr, r[i].len);
+			textbuf_printf(&t, " via \"%s\";\n", r[i].via);
+		}
+		if (k)
+			textbuf_printf(&t, "}\n");
+	}
+	return t.full ? -1 : 0;
+}
+
 int bird_write(const char *path, const char *text)
 {
 	char tmp[4096];

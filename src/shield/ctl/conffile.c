@@ -92,6 +92,18 @@ static int dots_client(void *conf, const char *v, char *err, size_t errlen)
 				errlen);
 }
 
+static int dots_divert(void *conf, const char *v, char *err, size_t errlen)
+{
+	return dots_divert_line(&((struct shield_conf *)conf)->dots, v, err,
+				errlen);
+}
+
+static int anycast(void *conf, const char *v, char *err, size_t errlen)
+{
+	return anycast_line(&((struct shield_conf *)conf)->any, v, err,
+			    errlen);
+}
+
 static int dots_addr(char *to, size_t cap, const char *key, const char *v,
 		     char *err, size_t errlen)
 {
@@ -189,6 +201,11 @@ static const struct kv_key keys[] = {
 	TEXT("dots-key-file", dots.key_file),
 	U64("dots-signal-pps", dots.signal_pps),
 	TEXT("dots-client-keys", dots.keys_dir),
+	CALL("dots-divert", dots_divert),
+	CALL("anycast", anycast),
+	U64("anycast-capacity-pps", any.capacity_pps),
+	{ .name = "anycast-cool-down", .type = KV_UINT, AT(any.cool_s),
+	  .max = 3600 },
 	{ .name = "dots-lifetime", .type = KV_UINT, AT(dots.lifetime_s),
 	  .max = DOTS_MAX_LIFETIME_S },
 	{ .name = "dots-heartbeat", .type = KV_UINT, AT(dots.heartbeat_s),

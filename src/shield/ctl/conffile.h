@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 
+#include "anycast.h"
 #include "detect.h"
 #include "dots.h"
 #include "ics.h"
@@ -36,6 +37,7 @@ struct shield_conf {
 	struct ics_policy ics[ICS_MAX_POLICIES];	/* modbus lines */
 	unsigned nics;
 	struct dots_cfg dots;
+	struct anycast_cfg any;
 };
 
 /* A text (name is what errors call it) over what c holds: 0, or -1 with

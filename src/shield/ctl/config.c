@@ -68,6 +68,7 @@ void shield_defaults(struct shield_state *st, const char *ifname)
 	snprintf(st->metrics_addr, sizeof(st->metrics_addr), "127.0.0.1");
 	st->dots_cfg.lifetime_s = 3600;
 	st->dots_cfg.heartbeat_s = 30;
+	st->any_cfg.cool_s = 5;
 }
 
 /* What the shield runs with now: the values a file is read over. */
@@ -85,6 +86,7 @@ static int from_state(const struct shield_state *st, struct shield_conf *c)
 	memcpy(c->metrics_addr, st->metrics_addr, sizeof(c->metrics_addr));
 	c->metrics_port = st->metrics_port;
 	c->dots = st->dots_cfg;
+	c->any = st->any_cfg;
 	return 0;
 }
 
@@ -130,6 +132,7 @@ static int to_state(struct shield_state *st, struct shield_conf *c)
 	memcpy(st->metrics_addr, c->metrics_addr, sizeof(st->metrics_addr));
 	st->metrics_port = c->metrics_port;
 	st->dots_cfg = c->dots;
+	st->any_cfg = c->any;
 	return 0;
 }
 
@@ -144,6 +147,11 @@ static int check(const struct shield_conf *c, char *err, size_t errlen)
 	if (m->bird_socket[0] && !m->flowspec_pps && !m->rtbh_pps) {
 		snprintf(err, errlen, "bird-socket without flowspec-pps or "
 			 "rtbh-pps would never signal");
+		return -1;
+	}
+	if ((c->any.n || c->dots.ndivert) && !m->bird_socket[0]) {
+		snprintf(err, errlen, "anycast and dots-divert announce "
+			 "through BIRD: they need bird-socket");
 		return -1;
 	}
 	return dots_cfg_check(&c->dots, err, errlen);
@@ -195,6 +203,7 @@ int shield_config_check(const char *path)
 	memcpy(c->geo_path, st->geo_path, sizeof(c->geo_path));
 	memcpy(c->metrics_addr, st->metrics_addr, sizeof(c->metrics_addr));
 	c->dots = st->dots_cfg;
+	c->any = st->any_cfg;
 	if (shield_conf_load(c, path, err, sizeof(err)) < 0)
 		fprintf(stderr, "vigil-shield: %s\n", err);
 	else if (check(c, err, sizeof(err)) < 0)

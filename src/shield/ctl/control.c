@@ -137,6 +137,7 @@ static void status(struct shield_state *st, FILE *out)
 	jsonw_set(o, "attacks", report_brief(&st->det));
 	jsonw_set(o, "ics", ics_json(&st->ics));
 	jsonw_set(o, "dots", dots_json(&st->dots));
+	jsonw_set(o, "anycast", anycast_json(&st->any));
 	jsonw_print(out, o);
 }
 

@@ -10,6 +10,7 @@
 
 #include <jansson.h>
 
+#include "anycast.h"
 #include "attach.h"
 #include "detect.h"
 #include "dots.h"
@@ -44,6 +45,8 @@ struct shield_state {
 	struct ics_log ics;		/* Modbus requests dropped (ics.h) */
 	struct dots_cfg dots_cfg;	/* as configured */
 	struct dots dots;		/* as running */
+	struct anycast_cfg any_cfg;
+	struct anycast any;
 	char geo_path[4096];
 	unsigned metrics_port;		/* on 127.0.0.1 (metrics-addr); 0: off */
 	char metrics_addr[64];

@@ -59,22 +59,66 @@ int dots_client_line(struct dots_cfg *c, const char *v, char *err,
 	return 0;
 }
 
+int dots_divert_line(struct dots_cfg *c, const char *v, char *err,
+		     size_t errlen)
+{
+	const char *at = strchr(v, '@');
+	struct dots_divert *dv = &c->divert[c->ndivert];
+	size_t n = at ? (size_t)(at - v) : 0;
+
+	if (c->ndivert == DOTS_MAX_PEERS || !n || n >= sizeof(dv->identity) ||
+	    !at[1] || strlen(at + 1) >= sizeof(dv->via) ||
+	    strpbrk(at + 1, "\"\\ ")) {
+		snprintf(err, errlen, "dots-divert: IDENTITY@IFNAME, not %.64s",
+			 v);
+		return -1;
+	}
+	memcpy(dv->identity, v, n);
+	dv->identity[n] = '\0';
+	strcpy(dv->via, at + 1);
+	c->ndivert++;
+	return 0;
+}
+
+static int known_peer(const struct dots_cfg *c, const char *identity)
+{
+	unsigned i;
+
+	for (i = 0; i < c->npeer; i++)
+		if (!strcmp(c->peer[i].identity, identity))
+			return (int)i;
+	return -1;
+}
+
+/* Why the DOTS settings cannot be taken, or NULL. */
+static const char *cfg_refusal(const struct dots_cfg *c)
+{
+	unsigned i;
+
+	for (i = 0; i < c->ndivert; i++)
+		if (known_peer(c, c->divert[i].identity) < 0)
+			return "dots-divert for a client no dots-client line "
+			       "names";
+	if (c->listen[0] && (!c->npeer || !c->keys_dir[0]))
+		return "dots-listen needs dots-client lines and "
+		       "dots-client-keys";
+	if (!c->listen[0] && c->npeer)
+		return "dots-client lines without dots-listen";
+	if (c->server[0] && (!c->identity[0] || !c->key_file[0]))
+		return "dots-server needs dots-identity and dots-key-file";
+	if (c->server[0] && !c->signal_pps)
+		return "dots-server without dots-signal-pps would never signal";
+	if (c->lifetime_s < 60)
+		return "dots-lifetime: at least 60 seconds";
+	if (!c->heartbeat_s)
+		return "dots-heartbeat: at least 1 second";
+	return NULL;
+}
+
 int dots_cfg_check(const struct dots_cfg *c, char *err, size_t errlen)
 {
-	const char *why = NULL;
+	const char *why = cfg_refusal(c);
 
-	if (c->listen[0] && (!c->npeer || !c->keys_dir[0]))
-		why = "dots-listen needs dots-client lines and dots-client-keys";
-	else if (!c->listen[0] && c->npeer)
-		why = "dots-client lines without dots-listen";
-	else if (c->server[0] && (!c->identity[0] || !c->key_file[0]))
-		why = "dots-server needs dots-identity and dots-key-file";
-	else if (c->server[0] && !c->signal_pps)
-		why = "dots-server without dots-signal-pps would never signal";
-	else if (c->lifetime_s < 60)
-		why = "dots-lifetime: at least 60 seconds";
-	else if (!c->heartbeat_s)
-		why = "dots-heartbeat: at least 1 second";
 	if (why)
 		snprintf(err, errlen, "%s", why);
 	return why ? -1 : 0;
@@ -131,6 +175,8 @@ static int keys(struct dots *d)
 int dots_start(struct dots *d, const struct dots_cfg *cfg,
 	       struct mitigator *m, struct detector *det)
 {
+	unsigned i;
+
 	memset(d, 0, sizeof(*d));
 	d->cfg = *cfg;
 	d->mit = m;
@@ -139,6 +185,12 @@ int dots_start(struct dots *d, const struct dots_cfg *cfg,
 		return 0;
 	if (keys(d) < 0)
 		return -1;
+	for (i = 0; i < cfg->ndivert; i++) {
+		int p = known_peer(cfg, cfg->divert[i].identity);
+
+		if (p >= 0)
+			d->peer_via[p] = d->cfg.divert[i].via;
+	}
 	coap_startup();
 	coap_set_log_level(LOG_EMERG);
 	coap_dtls_set_log_level(LOG_EMERG);

@@ -55,6 +55,10 @@ struct dots_cfg {
 	char keys_dir[256];		/* the clients' key files */
 	struct dots_peer_cfg peer[DOTS_MAX_PEERS];
 	unsigned npeer;
+	struct dots_divert {		/* dots-divert IDENTITY@IFNAME */
+		char identity[64], via[16];
+	} divert[DOTS_MAX_PEERS];
+	unsigned ndivert;
 	char server[64];		/* "ADDR[:PORT]"; "": no client */
 	char identity[64], key_file[256];
 	uint64_t signal_pps;		/* signalled from this rate; 0: never */
@@ -100,6 +104,7 @@ struct dots {
 	uint8_t peer_key[DOTS_MAX_PEERS][DOTS_KEY_MAX_BYTES];
 	size_t peer_keylen[DOTS_MAX_PEERS];
 	double peer_seen[DOTS_MAX_PEERS]; /* its last heartbeat */
+	const char *peer_via[DOTS_MAX_PEERS]; /* its diversion's tunnel */
 	struct dots_mitigation m[DOTS_MAX_MITIGATIONS];
 	int rules_changed;		/* run.c applies them at once */
 	uint64_t accepted, refused, withdrawn, expired;
@@ -128,6 +133,9 @@ int dots_addr_parse(const char *s, int *family, uint8_t addr[16],
 struct coap_address_t;
 int dots_coap_address(const char *s, struct coap_address_t *a);
 
+/* A dots-divert line: 0, or -1 with the reason. */
+int dots_divert_line(struct dots_cfg *c, const char *v, char *err,
+		     size_t errlen);
 /* The settings that go together, and the ranges: 0, or -1 with why. */
 int dots_cfg_check(const struct dots_cfg *c, char *err, size_t errlen);
 /* Starts what the configuration asks for (keys read, the server's
@@ -153,6 +161,11 @@ json_t *dots_json(const struct dots *d);
 int dots_server_init(struct dots *d);
 void dots_server_rules(struct dots *d);
 void dots_server_tick(struct dots *d, double now);
+/* The diversion routes of the accepted mitigations (their targets, via
+ * their client's dots-divert tunnel); how many, at most max. */
+struct bird_route;
+unsigned dots_server_routes(const struct dots *d, struct bird_route *out,
+			    unsigned max);
 /* dotsclient.c */
 int dots_client_init(struct dots *d);
 void dots_client_tick(struct dots *d, double now);

@@ -601,3 +601,31 @@ void dots_server_tick(struct dots *d, double now)
 		count(d, m, now);
 	}
 }
+
+unsigned dots_server_routes(const struct dots *d, struct bird_route *out,
+			    unsigned max)
+{
+	unsigned i, t, n = 0;
+
+	for (i = 0; i < DOTS_MAX_MITIGATIONS; i++) {
+		const struct dots_mitigation *m = &d->m[i];
+
+		if (!m->used || !d->peer_via[m->peer])
+			continue;
+		for (t = 0; t < m->scope.ntarget && n < max; t++) {
+			const struct prefix *p = &m->scope.target[t];
+			struct bird_route *r = &out[n++];
+
+			memset(r, 0, sizeof(*r));
+			r->family = (uint8_t)p->family;
+			r->len = (uint8_t)(p->family == 4 ? p->v4.prefixlen :
+							    p->v6.prefixlen);
+			memcpy(r->addr, p->family == 4 ? (const void *)&p->v4.addr :
+							 (const void *)p->v6.addr,
+			       p->family == 4 ? 4 : 16);
+			snprintf(r->via, sizeof(r->via), "%s",
+				 d->peer_via[m->peer]);
+		}
+	}
+	return n;
+}

@@ -283,7 +283,8 @@ int mitigate(struct mitigator *m, struct detector *d, double now)
 	if (!m->cfg.bird_socket[0])
 		return rc;
 	if (bird_text(text, sizeof(text), p.flows, p.nflows,
-		      m->cfg.flowspec_rate_limit, p.holes, p.nholes) < 0) {
+		      m->cfg.flowspec_rate_limit, p.holes, p.nholes) < 0 ||
+	    bird_text_routes(text, sizeof(text), m->routes, m->nroutes) < 0) {
 		snprintf(m->error, sizeof(m->error), "too many upstream routes");
 		return -1;
 	}

@@ -20,6 +20,7 @@
 #include "rules.h"
 
 #define MITIGATE_MAX_DOTS 32	/* rules of accepted DOTS requests */
+#define MITIGATE_MAX_ROUTES 80	/* diversion and anycast routes */
 
 struct mitigate_cfg {
 	char bird_socket[108];		/* "": no upstream signalling */
@@ -41,6 +42,9 @@ struct mitigator {
 	struct shield_rule dots[MITIGATE_MAX_DOTS]; /* DOTS mitigations'
 						     * (dots.h), first */
 	unsigned ndots;
+	struct bird_route routes[MITIGATE_MAX_ROUTES]; /* to announce, as
+							* run.c gathers them */
+	unsigned nroutes;
 	char applied[BIRD_TEXT_MAX];	/* as BIRD took it */
 	char error[256];		/* the last upstream failure */
 	uint64_t bird_ok, bird_failed, announced, withdrawn;

@@ -171,13 +171,36 @@ static void log_attacks(struct detector *d)
 	fflush(stdout);
 }
 
+/* The routes to announce: DOTS clients' diversions, anycast prefixes. */
+static void gather_routes(void)
+{
+	struct mitigator *m = &state.mit;
+
+	m->nroutes = dots_server_routes(&state.dots, m->routes,
+					MITIGATE_MAX_ROUTES);
+	m->nroutes += anycast_routes(&state.any, m->routes + m->nroutes,
+				     MITIGATE_MAX_ROUTES - m->nroutes);
+}
+
 /* Rules DOTS clients asked for, in force at once (not a second later). */
 static void dots_apply(double now)
 {
 	if (!state.dots.rules_changed)
 		return;
 	dots_server_rules(&state.dots);
+	gather_routes();
 	mitigate(&state.mit, &state.det, now);
+}
+
+/* Every packet the XDP program has seen. */
+static uint64_t packets_seen(void)
+{
+	uint64_t n = 0;
+	unsigned i;
+
+	for (i = 0; i < SC_COUNT; i++)
+		n += shield_counter(&state, i);
+	return n;
 }
 
 static void tick(void)
@@ -193,6 +216,8 @@ static void tick(void)
 		return;
 	feed_check(&state, 0, now);
 	detect_tick(&state.det, now);
+	if (anycast_tick(&state.any, packets_seen(), now))
+		gather_routes();
 	mitigate(&state.mit, &state.det, now);
 	dots_tick(&state.dots, now);
 	dots_apply(now);
@@ -239,6 +264,21 @@ static void serve_loop(int lfd, int mfd)
 	ring_buffer__free(rb);
 }
 
+/* What a previous run left upstream withdrawn; the anycast routes and
+ * the rule set in force at once, not a second later; DOTS started. */
+static int first_actions(struct shield_state *st)
+{
+	if (st->mit.cfg.bird_socket[0])
+		mitigate_withdraw_all(&st->mit);
+	anycast_init(&st->any, &st->any_cfg, now_s());
+	gather_routes();
+	if (st->feed.path[0])
+		feed_check(st, 1, now_s());
+	if (st->feed.path[0] || st->any_cfg.n)
+		mitigate(&st->mit, &st->det, now_s());
+	return dots_start(&st->dots, &st->dots_cfg, &st->mit, &st->det);
+}
+
 /* Program attached and configured, sockets up: 0, or -1 with the reason
  * printed (and nothing left attached). */
 static int start(struct shield_state *st, int ifindex, const char *config,
@@ -275,13 +315,7 @@ static int start(struct shield_state *st, int ifindex, const char *config,
 		return -1;
 	}
 	st->geo = geo_open(st->geo_path); /* reports without AS if absent */
-	if (st->feed.path[0]) { /* in force at once, not a second later */
-		feed_check(st, 1, now_s());
-		mitigate(&st->mit, &st->det, now_s());
-	}
-	if (st->mit.cfg.bird_socket[0])
-		mitigate_withdraw_all(&st->mit); /* what a previous run left */
-	return dots_start(&st->dots, &st->dots_cfg, &st->mit, &st->det);
+	return first_actions(st);
 }
 
 int shield_run(const char *ifname, const char *config, const char *sock)
