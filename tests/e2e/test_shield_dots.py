@@ -168,6 +168,12 @@ def test_dots_server_refuses(tmp_path):
         st = status(sock)["dots"]["server"]
         assert st["mitigations"] == [] and st["refused"] >= 4
         assert json.loads(ctl(sock, "rules")[1])["rules"] == []
+        # a float where a boolean belongs (libcbor asserts on it if asked
+        # whether it is a boolean: the fuzzer's find) is refused, and the
+        # shield goes on
+        rc, _, out = coap(tmp_path, "put", "hb",
+                          b"\xa1\x18\x31\xa1\x18\x33\xf9\x3c\x00")
+        assert "4.00" in out, out
         # heartbeat and session configuration
         rc, _, out = coap(tmp_path, "put", "hb",
                           cbor2.dumps({49: {51: True}}), extra=("-N",))

@@ -164,6 +164,18 @@ static cbor_item_t *get(const cbor_item_t *map, uint64_t key)
 	return NULL;
 }
 
+/* A boolean: only a simple value of width 0 (libcbor's cbor_is_bool
+ * asserts on a float, so a float where a boolean belongs must be caught
+ * before it: the fuzzer found a heartbeat that aborted the daemon). */
+static int as_bool(const cbor_item_t *v, int *out)
+{
+	if (!v || !cbor_isa_float_ctrl(v) ||
+	    cbor_float_get_width(v) != CBOR_FLOAT_0 || !cbor_is_bool(v))
+		return -1;
+	*out = cbor_get_bool(v);
+	return 0;
+}
+
 static int as_uint(const cbor_item_t *v, uint64_t max, uint64_t *out)
 {
 	if (!v || !cbor_isa_uint(v) || cbor_get_int(v) > max)
@@ -280,6 +292,7 @@ static int read_key(struct reader *r, uint64_t k, const cbor_item_t *v,
 		    int efficacy)
 {
 	uint64_t u;
+	int yes;
 
 	if (k == K_LIFETIME)
 		return as_lifetime(v, &r->s->lifetime) < 0 ?
@@ -302,7 +315,7 @@ static int read_key(struct reader *r, uint64_t k, const cbor_item_t *v,
 	if (k == K_TARGET_PROTOCOL)
 		return read_protocols(r, v);
 	if (k == K_TRIGGER)
-		return cbor_is_bool(v) && cbor_get_bool(v) ? 0 :
+		return as_bool(v, &yes) == 0 && yes ? 0 :
 			fail(r, "trigger-mitigation false is not supported "
 			     "(mitigation starts at once)", k);
 	if (k == K_TARGET_FQDN || k == K_TARGET_URI || k == K_ALIAS_NAME)
@@ -425,12 +438,10 @@ int dots_parse_heartbeat(const uint8_t *b, size_t n, int *ok, char *err,
 	if (!root)
 		return -1;
 	v = get(get(root, K_HEARTBEAT), K_PEER_HB_STATUS);
-	if (!v || !cbor_is_bool(v)) {
+	if (as_bool(v, ok) < 0) {
 		snprintf(err, errlen, "expected {heartbeat: {peer-hb-status: "
 			 "true|false}}");
 		rc = -1;
-	} else {
-		*ok = cbor_get_bool(v);
 	}
 	cbor_decref(&root);
 	return rc;
