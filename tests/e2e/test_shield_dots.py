@@ -339,3 +339,24 @@ def test_flood_at_customer_becomes_mitigation_at_provider(tmp_path):
     assert pst[0]["packets_dropped"] >= sent / 2
     assert len(after) <= 5, len(after)
     assert cst["dots"]["client"]["failed"] == 0
+
+
+@pytest.mark.parametrize("conf,why", [
+    ("dots-listen 10.0.0.1:4646\n", "dots-client lines"),
+    ("dots-listen 10.0.0.1:99999\n", "ADDRESS[:PORT]"),
+    ("dots-listen 10.0.0.1\ndots-client-keys /k\n"
+     "dots-client a/b@10.0.0.0/8\n", "IDENTITY@PREFIX"),
+    ("dots-listen 10.0.0.1\ndots-client-keys /k\n"
+     "dots-client e@10.0.0.0/8\ndots-divert x@tun0\n", "no dots-client"),
+    ("dots-listen 10.0.0.1\ndots-client-keys /k\n"
+     "dots-client e@10.0.0.0/8\ndots-divert e@tun0\n", "need bird-socket"),
+    ("dots-server [fd00::1]:4646\ndots-identity e\n", "dots-key-file"),
+    ("dots-server [fd00::1]:4646\ndots-identity e\ndots-key-file /k\n",
+     "never signal"),
+    ("dots-lifetime 10\n", "at least 60"),
+    ("anycast 10.0.0.0/8\n", "PREFIX@IFNAME"),
+])
+def test_dots_and_anycast_settings_checked(tmp_path, conf, why):
+    (tmp_path / "c.conf").write_text(conf)
+    res = sh(SHIELD, "check-config", str(tmp_path / "c.conf"), check=False)
+    assert res.returncode != 0 and why in res.stderr, res.stderr

@@ -149,12 +149,14 @@ static int check(const struct shield_conf *c, char *err, size_t errlen)
 			 "rtbh-pps would never signal");
 		return -1;
 	}
+	if (dots_cfg_check(&c->dots, err, errlen) < 0)
+		return -1;
 	if ((c->any.n || c->dots.ndivert) && !m->bird_socket[0]) {
 		snprintf(err, errlen, "anycast and dots-divert announce "
 			 "through BIRD: they need bird-socket");
 		return -1;
 	}
-	return dots_cfg_check(&c->dots, err, errlen);
+	return 0;
 }
 
 int shield_config_load(struct shield_state *st, const char *path)
