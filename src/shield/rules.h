@@ -9,7 +9,7 @@
 #include "shield.h"
 
 struct shield_maps {
-	int rules, index, config;	/* map descriptors */
+	int rules, index, config, dst;	/* map descriptors */
 };
 
 /* Replaces the rules with r[0..n); 0, or -1 with errno. */

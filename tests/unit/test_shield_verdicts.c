@@ -185,7 +185,8 @@ static void set_rules(const struct shield_rule *r, unsigned n)
 {
 	struct shield_maps m = { bpf_map__fd(skel->maps.rules),
 				 bpf_map__fd(skel->maps.rule_index),
-				 bpf_map__fd(skel->maps.config) };
+				 bpf_map__fd(skel->maps.config),
+				 bpf_map__fd(skel->maps.rule_dst) };
 
 	assert_int_equal(shield_rules_load(&m, r, n), 0);
 }
@@ -342,6 +343,70 @@ static void rule_order_and_pass(void **st)
 	assert_int_equal(verdict(&p), XDP_PASS);	/* first match wins */
 	p = udp4("198.51.100.4", "192.0.2.1", 5000, 123);
 	assert_int_equal(verdict(&p), XDP_DROP);
+	set_rules(r, 0);
+}
+
+static struct pb udp6(const char *src, const char *dst, uint16_t dport)
+{
+	struct pb p;
+
+	eth(&p, ETH_P_IPV6, 0);
+	ip6(&p, src, dst, IPPROTO_UDP, 8);
+	udp(&p, 5000, dport);
+	return p;
+}
+
+static struct shield_rule dst_rule(int family, const char *dst, uint8_t len,
+				   uint8_t action)
+{
+	struct shield_rule r = { 0 };
+
+	r.family = (uint8_t)family;
+	r.dst_len = len;
+	r.action = action;
+	inet_pton(family == 4 ? AF_INET : AF_INET6, dst, r.dst);
+	return r;
+}
+
+/* Rules for destinations are found through the destination index: a
+ * host's pass before its network's drop, the network's drop for its
+ * other hosts, rules for any destination still tried for all, nested
+ * prefixes of both families, and the order kept across them. */
+static void rules_by_destination(void **st)
+{
+	struct shield_rule r[5];
+	struct pb p;
+
+	(void)st;
+	r[0] = dst_rule(4, "192.0.2.7", 32, SHIELD_PASS);
+	r[1] = dst_rule(4, "192.0.2.0", 24, SHIELD_DROP);
+	r[2] = dst_rule(0, "0.0.0.0", 0, SHIELD_DROP);
+	r[2].proto = IPPROTO_UDP;
+	r[2].dport_lo = r[2].dport_hi = 53;
+	r[3] = dst_rule(6, "2001:db8:7::", 48, SHIELD_DROP);
+	r[4] = dst_rule(6, "2001:db8:7:1::9", 128, SHIELD_PASS); /* after */
+	set_rules(r, 5);
+	p = udp4("198.51.100.3", "192.0.2.7", 5000, 53);
+	assert_int_equal(verdict(&p), XDP_PASS);	/* r[0] first */
+	p = udp4("198.51.100.3", "192.0.2.8", 5000, 80);
+	assert_int_equal(verdict(&p), XDP_DROP);	/* r[1] */
+	p = udp4("198.51.100.3", "192.0.3.8", 5000, 80);
+	assert_int_equal(verdict(&p), XDP_PASS);	/* none */
+	p = udp4("198.51.100.3", "203.0.113.1", 5000, 53);
+	assert_int_equal(verdict(&p), XDP_DROP);	/* r[2], any dst */
+	p = udp6("2001:db8::1", "2001:db8:7:1::9", 80);
+	assert_int_equal(verdict(&p), XDP_DROP);	/* r[3] before r[4] */
+	p = udp6("2001:db8::1", "2001:db8:8::9", 80);
+	assert_int_equal(verdict(&p), XDP_PASS);
+	/* a reload with the network's rule gone: the index follows */
+	r[1] = dst_rule(4, "192.0.2.9", 32, SHIELD_DROP);
+	set_rules(r, 3);
+	p = udp4("198.51.100.3", "192.0.2.8", 5000, 80);
+	assert_int_equal(verdict(&p), XDP_PASS);
+	p = udp4("198.51.100.3", "192.0.2.9", 5000, 80);
+	assert_int_equal(verdict(&p), XDP_DROP);
+	p = udp6("2001:db8::1", "2001:db8:7:1::9", 80);
+	assert_int_equal(verdict(&p), XDP_PASS);	/* r[3] gone */
 	set_rules(r, 0);
 }
 
@@ -644,6 +709,7 @@ int main(void)
 		cmocka_unit_test(rule_ports_and_protocol),
 		cmocka_unit_test(rule_tcp_flags_and_length),
 		cmocka_unit_test(rule_order_and_pass),
+		cmocka_unit_test(rules_by_destination),
 		cmocka_unit_test(fragments),
 		cmocka_unit_test(v6_extension_headers),
 		cmocka_unit_test(malformed),

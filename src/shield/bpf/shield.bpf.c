@@ -281,6 +281,8 @@ static __always_inline int listed(void *map4, void *map6,
 	return 1;
 }
 
+/* The first len bits of a equal want's: a byte at a time, stopping at
+ * the length (a /32 looks at 4 bytes, "any" at none). */
 static __always_inline int prefix_match(const __u8 *a, const __u8 *want,
 					__u8 len)
 {
@@ -288,9 +290,12 @@ static __always_inline int prefix_match(const __u8 *a, const __u8 *want,
 
 #pragma unroll
 	for (i = 0; i < 16; i++) {
-		__u8 bits = len > i * 8 ? (len - i * 8 >= 8 ? 8 : len - i * 8) : 0;
-		__u8 mask = bits ? (__u8)(0xff << (8 - bits)) : 0;
+		__u8 mask;
 
+		if (len <= i * 8)
+			return 1;
+		mask = len - i * 8 >= 8 ? 0xff :
+					  (__u8)(0xff << (8 - (len - i * 8)));
 		if ((a[i] ^ want[i]) & mask)
 			return 0;
 	}
@@ -318,8 +323,8 @@ static __always_inline int rule_match(const struct shield_rule *r,
 	    !in_range(k->dport, r->dport_lo, r->dport_hi) ||
 	    (k->tcp_flags & r->tcp_flags_mask) != r->tcp_flags_value)
 		return 0;
-	return prefix_match(k->src, r->src, r->src_len) &&
-	       prefix_match(k->dst, r->dst, r->dst_len);
+	return prefix_match(k->dst, r->dst, r->dst_len) &&
+	       prefix_match(k->src, r->src, r->src_len);
 }
 
 /* Takes a token from b (rate a second, burst at most); 0: none left.
@@ -406,6 +411,14 @@ struct {
 	__type(value, struct walk_state);
 } walk SEC(".maps");
 
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, 2 * SHIELD_MAX_RULES);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct shield_dst_key);
+	__type(value, __u64);
+} rule_dst SEC(".maps");
+
 /* The index of the lowest bit set in a non-zero mask. */
 static __always_inline __u32 lowest_bit(__u64 m)
 {
@@ -450,6 +463,15 @@ static __always_inline __u64 candidates(const struct pkt *k,
 
 	if (k->has_l4 && (v = bpf_map_lookup_elem(&rule_index, &key)))
 		mask |= *v;
+	if (rs->has_dst) {
+		struct shield_dst_key dk = {
+			SHIELD_DST_KEY_BITS + (k->family == 4 ? 32 : 128),
+			(__u8)gen, k->family };
+
+		__builtin_memcpy(dk.addr, k->dst, 16);
+		v = bpf_map_lookup_elem(&rule_dst, &dk);
+		mask &= rs->any_dst | (v ? *v : 0);
+	}
 	if (rs->nrules < SHIELD_MAX_RULES)
 		mask &= (1ull << rs->nrules) - 1;
 	return mask;

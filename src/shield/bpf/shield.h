@@ -64,9 +64,24 @@ struct shield_sample {
 struct shield_ruleset {
 	__u64 wildcard;		/* rules checked for every packet */
 	__u32 nrules;
-	__u32 pad;
+	__u32 has_dst;		/* some rule names a destination */
+	__u64 any_dst;		/* the rules that do not */
 	struct shield_rule r[SHIELD_MAX_RULES];
 };
+
+/* The rules that name a destination, found by it: a longest-prefix
+ * match on (generation, family, destination) gives the rules whose
+ * destination prefix holds the packet's (each entry's mask includes the
+ * rules of the prefixes around it), so the program does not try the
+ * rules for other hosts one by one. prefixlen counts 16 bits of gen and
+ * family before the address. */
+struct shield_dst_key {
+	__u32 prefixlen;
+	__u8 gen, family;
+	__u8 addr[16];
+};
+
+#define SHIELD_DST_KEY_BITS 16
 
 /* Which rules may match a packet to this protocol and destination
  * port: a bit each. Rules without an index entry are in the wildcard. */

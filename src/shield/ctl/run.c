@@ -300,7 +300,8 @@ static int start(struct shield_state *st, int ifindex, const char *config,
 	s = st->skel = st->at.skel;
 	st->mit.maps = (struct shield_maps){ bpf_map__fd(s->maps.rules),
 					     bpf_map__fd(s->maps.rule_index),
-					     bpf_map__fd(s->maps.config) };
+					     bpf_map__fd(s->maps.config),
+				 bpf_map__fd(s->maps.rule_dst) };
 	st->mit.allow4 = bpf_map__fd(s->maps.allow4);
 	st->mit.allow6 = bpf_map__fd(s->maps.allow6);
 	st->mit.hits = bpf_map__fd(s->maps.rule_hits);
