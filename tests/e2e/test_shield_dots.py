@@ -360,3 +360,143 @@ def test_dots_and_anycast_settings_checked(tmp_path, conf, why):
     (tmp_path / "c.conf").write_text(conf)
     res = sh(SHIELD, "check-config", str(tmp_path / "c.conf"), check=False)
     assert res.returncode != 0 and why in res.stderr, res.stderr
+
+
+DATA = "https://10.77.0.2:8443/restconf/data/ietf-dots-data-channel:dots-data"
+
+
+def pki(tmp_path):
+    """A CA, the server's certificate (for 10.77.0.2) and two clients':
+    edge1, known, and stranger, signed by another CA."""
+    def ossl(*args):
+        sh("openssl", *args)
+    d = tmp_path / "pki"
+    d.mkdir()
+    for ca in ("ca", "other-ca"):
+        ossl("req", "-x509", "-newkey", "ec", "-pkeyopt",
+             "ec_paramgen_curve:P-256", "-nodes", "-days", "2", "-subj",
+             "/CN=" + ca, "-keyout", str(d / (ca + ".key")), "-out",
+             str(d / (ca + ".pem")))
+    for name, ca, ext in (("server", "ca", "subjectAltName=IP:10.77.0.2"),
+                          ("edge1", "ca", None),
+                          ("stranger", "other-ca", None)):
+        ossl("req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
+             "-nodes", "-subj", "/CN=" + name, "-keyout",
+             str(d / (name + ".key")), "-out", str(d / (name + ".csr")))
+        extf = d / (name + ".ext")
+        extf.write_text((ext or "basicConstraints=CA:FALSE") + "\n")
+        ossl("x509", "-req", "-in", str(d / (name + ".csr")), "-CA",
+             str(d / (ca + ".pem")), "-CAkey", str(d / (ca + ".key")),
+             "-CAcreateserial", "-days", "2", "-extfile", str(extf), "-out",
+             str(d / (name + ".pem")))
+    return d
+
+
+def rest(tmp_path, method, path, body=None, who="edge1"):
+    """curl in the client's namespace: (HTTP status, JSON answer or None)."""
+    d = tmp_path / "pki"
+    out = tmp_path / "rest.json"
+    argv = ["curl", "-s", "-o", str(out), "-w", "%{http_code}", "-X", method,
+            "--cacert", str(d / "ca.pem"), "--max-time", "10"]
+    if who:
+        argv += ["--cert", str(d / (who + ".pem")), "--key",
+                 str(d / (who + ".key"))]
+    if body is not None:
+        argv += ["-H", "Content-Type: application/yang-data+json",
+                 "--data-binary", body if isinstance(body, str) else
+                 json.dumps(body)]
+    res = in_ns(NS_C, *argv, DATA + path)
+    text = out.read_text() if out.exists() else ""
+    return int(res.stdout or 0), (json.loads(text) if text else None)
+
+
+def acl(name, activation, dst, proto, port, action, src=None):
+    ip = {"destination-ipv4-network": dst, "protocol": proto}
+    if src:
+        ip["source-ipv4-network"] = src
+    return {"name": name, "type": "ipv4-acl-type",
+            "activation-type": activation,
+            "aces": {"ace": [{
+                "name": name + "-1",
+                "matches": {"ipv4": ip, "udp": {
+                    "destination-port-range-or-operator":
+                        {"operator": "eq", "port": port}}},
+                "actions": {"forwarding": "ietf-access-control-list:"
+                            + action}}]}}
+
+
+def test_dots_data_channel_aliases_and_filters(tmp_path):
+    d = pki(tmp_path)
+    conf = server_conf(tmp_path, "dots-data-listen 10.77.0.2:8443\n"
+                       "dots-data-certificate %s\ndots-data-key %s\n"
+                       "dots-data-ca %s\n" % (d / "server.pem",
+                                              d / "server.key", d / "ca.pem"))
+    with shield_with(tmp_path, conf) as sock:
+        # who may speak: a certificate of the CA naming a dots-client
+        assert rest(tmp_path, "GET", "/capabilities", who=None)[0] == 403
+        assert rest(tmp_path, "GET", "/capabilities",
+                    who="stranger")[0] in (0, 403)
+        code, caps = rest(tmp_path, "GET", "/capabilities")
+        assert code == 200 and "ipv4" in caps[
+            "ietf-dots-data-channel:capabilities"]["address-family"]
+        reg = {"ietf-dots-data-channel:dots-client": [{"cuid": "c1"}]}
+        assert rest(tmp_path, "POST", "", reg)[0] == 201
+        assert rest(tmp_path, "POST", "", reg)[0] == 409
+        # an alias, and one outside the client's prefixes
+        web = {"ietf-dots-data-channel:aliases": {"alias": [{
+            "name": "web", "target-prefix": ["10.77.0.2/32"],
+            "target-protocol": [17],
+            "target-port-range": [{"lower-port": 9999}]}]}}
+        assert rest(tmp_path, "POST", "/dots-client=c1", web)[0] == 201
+        far = {"ietf-dots-data-channel:aliases": {"alias": [{
+            "name": "far", "target-prefix": ["10.99.0.0/24"]}]}}
+        assert rest(tmp_path, "POST", "/dots-client=c1", far)[0] == 403
+        code, got = rest(tmp_path, "GET", "/dots-client=c1/aliases/alias=web")
+        assert code == 200
+        assert got["ietf-dots-data-channel:aliases"]["alias"][0][
+            "target-prefix"] == ["10.77.0.2/32"]
+        # a signal-channel request naming the alias
+        rc, _, out = coap(tmp_path, "put", "mitigate/cuid=c1/mid=1",
+                          cbor2.dumps({1: {2: [{13: ["web"], 14: 600}]}}))
+        assert rc == 0 and "4." not in out, out
+        assert udp_reaches(9999) == 0
+        # a filter list in force at once: drop UDP to port 9998
+        drop = {"ietf-dots-data-channel:acls": {"acl": [
+            acl("no-9998", "immediate", "10.77.0.2/32", 17, 9998, "drop")]}}
+        assert rest(tmp_path, "POST", "/dots-client=c1", drop)[0] == 201
+        assert udp_reaches(9998) == 0 and udp_reaches(9997) == 20
+        # one in force while mitigating: accept the client's own host
+        # before the mitigation's drop
+        keep = {"ietf-dots-data-channel:acls": {"acl": [
+            acl("keep-mine", "activate-when-mitigating", "10.77.0.2/32", 17,
+                9999, "accept", src="10.77.0.1/32")]}}
+        assert rest(tmp_path, "POST", "/dots-client=c1", keep)[0] == 201
+        assert udp_reaches(9999) == 20
+        time.sleep(1.2)  # counted once a second
+        code, got = rest(tmp_path, "GET", "/dots-client=c1/acls")
+        lists = {a["name"]: a for a in
+                 got["ietf-dots-data-channel:acls"]["acl"]}
+        assert lists["no-9998"]["matched-packets"] >= 20
+        assert lists["keep-mine"]["matched-packets"] >= 20
+        # the mitigation withdrawn: the when-mitigating list goes with it
+        coap(tmp_path, "delete", "mitigate/cuid=c1/mid=1")
+        st = status(sock)["dots"]["server"]
+        assert {a["name"]: a["in_force"] for a in st["acls"]} == \
+            {"no-9998": True, "keep-mine": False}
+        # refused with reasons; deleted
+        bad = {"ietf-dots-data-channel:acls": {"acl": [
+            acl("rl", "immediate", "10.77.0.2/32", 17, 53, "drop")]}}
+        bad["ietf-dots-data-channel:acls"]["acl"][0]["aces"]["ace"][0][
+            "actions"] = {"rate-limit": "100.00"}
+        code, err = rest(tmp_path, "POST", "/dots-client=c1", bad)
+        assert code == 400 and "forwarding" in json.dumps(err)
+        assert rest(tmp_path, "POST", "/dots-client=c1", "{not json")[0] \
+            == 400
+        assert rest(tmp_path, "GET", "/dots-client=nobody/acls")[0] == 404
+        assert rest(tmp_path, "DELETE",
+                    "/dots-client=c1/acls/acl=no-9998")[0] == 204
+        assert udp_reaches(9998) == 20
+        assert rest(tmp_path, "GET",
+                    "/dots-client=c1/acls/acl=no-9998")[0] == 404
+        assert rest(tmp_path, "DELETE", "/dots-client=c1")[0] == 204
+        assert status(sock)["dots"]["server"]["aliases"] == 0

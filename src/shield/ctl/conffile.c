@@ -128,6 +128,15 @@ static int dots_listen(void *conf, const char *v, char *err, size_t errlen)
 			 errlen);
 }
 
+static int dots_data_listen(void *conf, const char *v, char *err,
+			    size_t errlen)
+{
+	struct dots_cfg *d = &((struct shield_conf *)conf)->dots;
+
+	return dots_addr(d->data_listen, sizeof(d->data_listen),
+			 "dots-data-listen", v, err, errlen);
+}
+
 static int dots_server(void *conf, const char *v, char *err, size_t errlen)
 {
 	struct dots_cfg *d = &((struct shield_conf *)conf)->dots;
@@ -202,6 +211,10 @@ static const struct kv_key keys[] = {
 	U64("dots-signal-pps", dots.signal_pps),
 	TEXT("dots-client-keys", dots.keys_dir),
 	CALL("dots-divert", dots_divert),
+	CALL("dots-data-listen", dots_data_listen),
+	TEXT("dots-data-certificate", dots.data_cert),
+	TEXT("dots-data-key", dots.data_key),
+	TEXT("dots-data-ca", dots.data_ca),
 	CALL("anycast", anycast),
 	U64("anycast-capacity-pps", any.capacity_pps),
 	{ .name = "anycast-cool-down", .type = KV_UINT, AT(any.cool_s),

@@ -99,6 +99,10 @@ static const char *cfg_refusal(const struct dots_cfg *c)
 		if (known_peer(c, c->divert[i].identity) < 0)
 			return "dots-divert for a client no dots-client line "
 			       "names";
+	if (c->data_listen[0] && (!c->listen[0] || !c->data_cert[0] ||
+				  !c->data_key[0] || !c->data_ca[0]))
+		return "dots-data-listen needs dots-listen, "
+		       "dots-data-certificate, dots-data-key and dots-data-ca";
 	if (c->listen[0] && (!c->npeer || !c->keys_dir[0]))
 		return "dots-listen needs dots-client lines and "
 		       "dots-client-keys";
@@ -200,6 +204,7 @@ int dots_start(struct dots *d, const struct dots_cfg *cfg,
 		return -1;
 	}
 	if ((cfg->listen[0] && dots_server_init(d) < 0) ||
+	    (cfg->data_listen[0] && dots_data_init(d) < 0) ||
 	    (cfg->server[0] && dots_client_init(d) < 0)) {
 		dots_stop(d);
 		return -1;
@@ -212,6 +217,7 @@ void dots_stop(struct dots *d)
 	if (!d->ctx)
 		return;
 	dots_client_withdraw_all(d);
+	dots_data_stop(d);
 	if (d->session)
 		coap_session_release(d->session);
 	d->session = NULL;
@@ -229,6 +235,7 @@ void dots_io(struct dots *d)
 {
 	if (d->ctx)
 		coap_io_process(d->ctx, COAP_IO_NO_WAIT);
+	dots_data_io(d);
 }
 
 void dots_tick(struct dots *d, double now)

@@ -42,6 +42,11 @@
 #define DOTS_MAX_LIFETIME_S 86400u	/* a longer (or indefinite) one is
 					 * held to this */
 #define DOTS_PORT 4646			/* RFC 9132's default */
+#define DOTS_MAX_ALIASES 32u		/* data channel: aliases in all */
+#define DOTS_MAX_ACLS 16u		/* ... filter lists in all */
+#define DOTS_MAX_ACES 8u		/* ... entries of one list */
+#define DOTS_MAX_CUIDS 4u		/* ... registrations of one client */
+#define DOTS_DATA_MAX_BODY_BYTES 16384u	/* ... a request's body */
 
 struct dots_peer_cfg {
 	char identity[64];		/* [A-Za-z0-9._-], its key in
@@ -59,6 +64,9 @@ struct dots_cfg {
 		char identity[64], via[16];
 	} divert[DOTS_MAX_PEERS];
 	unsigned ndivert;
+	char data_listen[64];		/* the data channel (RESTCONF over
+					 * HTTPS); "": none */
+	char data_cert[256], data_key[256], data_ca[256];
 	char server[64];		/* "ADDR[:PORT]"; "": no client */
 	char identity[64], key_file[256];
 	uint64_t signal_pps;		/* signalled from this rate; 0: never */
@@ -82,6 +90,39 @@ struct dots_mitigation {
 	uint64_t rate_pkts, rate_bytes;
 };
 
+/* An alias (data channel): a name for a scope, usable in signal
+ * requests as alias-name. */
+struct dots_alias {
+	int used;
+	unsigned peer;
+	char name[64];
+	struct dots_scope scope;
+};
+
+enum dots_activation {
+	DOTS_DEACTIVATE = 0, DOTS_IMMEDIATE = 1, DOTS_WHEN_MITIGATING = 2
+};
+
+/* One entry of a filter list: what it matches, drop or accept. */
+struct dots_ace {
+	char name[64];
+	struct prefix dst, src;		/* family 0: any */
+	uint8_t proto;			/* 0: any */
+	struct dots_range sport, dport;	/* 0-0: any */
+	uint8_t action;			/* SHIELD_DROP or SHIELD_PASS */
+};
+
+struct dots_acl {
+	int used;
+	unsigned peer;
+	char name[64];
+	uint8_t activation;		/* enum dots_activation */
+	struct dots_ace ace[DOTS_MAX_ACES];
+	unsigned nace;
+	unsigned first, nrules;		/* its rules' slots when in force */
+	uint64_t pkts, seen_pkts;	/* matched, as the rules counted */
+};
+
 /* One request this edge made (client). */
 struct dots_request {
 	int used, withdrawing;
@@ -95,6 +136,7 @@ struct dots_request {
 
 struct mitigator;
 struct detector;
+struct MHD_Daemon;
 
 struct dots {
 	struct dots_cfg cfg;
@@ -107,6 +149,11 @@ struct dots {
 	const char *peer_via[DOTS_MAX_PEERS]; /* its diversion's tunnel */
 	struct dots_mitigation m[DOTS_MAX_MITIGATIONS];
 	int rules_changed;		/* run.c applies them at once */
+	/* data channel */
+	struct MHD_Daemon *http;
+	char cuids[DOTS_MAX_PEERS][DOTS_MAX_CUIDS][64];	/* registered */
+	struct dots_alias alias[DOTS_MAX_ALIASES];
+	struct dots_acl acl[DOTS_MAX_ACLS];
 	uint64_t accepted, refused, withdrawn, expired;
 	/* client */
 	uint8_t key[DOTS_KEY_MAX_BYTES];
@@ -129,6 +176,10 @@ int dots_client_line(struct dots_cfg *c, const char *v, char *err,
  * -1. */
 int dots_addr_parse(const char *s, int *family, uint8_t addr[16],
 		    uint16_t *port);
+/* The same as a socket address: 0, or -1. */
+struct sockaddr_storage;
+int dots_sockaddr(const char *s, struct sockaddr_storage *ss,
+		  unsigned *len);
 /* The same into libcoap's form: 0, or -1. */
 struct coap_address_t;
 int dots_coap_address(const char *s, struct coap_address_t *a);
@@ -144,7 +195,8 @@ int dots_cfg_check(const struct dots_cfg *c, char *err, size_t errlen);
 int dots_start(struct dots *d, const struct dots_cfg *cfg,
 	       struct mitigator *m, struct detector *det);
 void dots_stop(struct dots *d);
-/* The descriptor to poll, or -1. */
+/* The descriptor to poll, or -1 (the signal channel's; the data
+ * channel's is dots_data_fd). */
 int dots_fd(const struct dots *d);
 /* Reads and answers what arrived; runs libcoap's timers. */
 void dots_io(struct dots *d);
@@ -161,11 +213,34 @@ json_t *dots_json(const struct dots *d);
 int dots_server_init(struct dots *d);
 void dots_server_rules(struct dots *d);
 void dots_server_tick(struct dots *d, double now);
+/* 1 if the prefix is inside one of the client's. */
+int dots_owns(const struct dots *d, unsigned peer, const struct prefix *p);
+/* Rules the accepted mitigations and all filter lists may take. */
+unsigned dots_rules_reserved(const struct dots *d);
 /* The diversion routes of the accepted mitigations (their targets, via
  * their client's dots-divert tunnel); how many, at most max. */
 struct bird_route;
 unsigned dots_server_routes(const struct dots *d, struct bird_route *out,
 			    unsigned max);
+/* dotsacl.c: the data channel's JSON bodies (RFC 8783), with jansson.
+ * Each: 0, or -1 with the reason in err (the server answers 400). */
+int dots_parse_aliases(json_t *body, struct dots_alias *out, unsigned max,
+		       unsigned *n, char *err, size_t errlen);
+int dots_parse_acls(json_t *body, struct dots_acl *out, unsigned max,
+		    unsigned *n, char *err, size_t errlen);
+json_t *dots_alias_json(const struct dots_alias *a);
+json_t *dots_acl_json(const struct dots_acl *a);
+
+/* dotsdata.c: the data channel's server (libmicrohttpd, TLS with client
+ * certificates: a client is the common name of its certificate). */
+int dots_data_init(struct dots *d);
+void dots_data_stop(struct dots *d);
+int dots_data_fd(const struct dots *d);
+void dots_data_io(struct dots *d);
+/* An alias of this client, by name, or NULL (signal requests). */
+const struct dots_alias *dots_alias_find(const struct dots *d, unsigned peer,
+					 const char *name);
+
 /* dotsclient.c */
 int dots_client_init(struct dots *d);
 void dots_client_tick(struct dots *d, double now);

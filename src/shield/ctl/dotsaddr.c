@@ -3,6 +3,8 @@
  * "ADDR", "ADDR:PORT" or "[IPV6]:PORT", and as libcoap takes them.
  */
 #include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,6 +77,31 @@ int dots_coap_address(const char *s, coap_address_t *a)
 		memcpy(&a->addr.sin6.sin6_addr, addr, 16);
 		a->addr.sin6.sin6_port = htons(port);
 		a->size = sizeof(a->addr.sin6);
+	}
+	return 0;
+}
+
+int dots_sockaddr(const char *s, struct sockaddr_storage *ss, unsigned *len)
+{
+	struct sockaddr_in *in = (struct sockaddr_in *)ss;
+	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
+	uint8_t addr[16];
+	uint16_t port;
+	int family;
+
+	if (dots_addr_parse(s, &family, addr, &port) < 0)
+		return -1;
+	memset(ss, 0, sizeof(*ss));
+	if (family == 4) {
+		in->sin_family = AF_INET;
+		in->sin_port = htons(port);
+		memcpy(&in->sin_addr, addr, 4);
+		*len = sizeof(*in);
+	} else {
+		in6->sin6_family = AF_INET6;
+		in6->sin6_port = htons(port);
+		memcpy(&in6->sin6_addr, addr, 16);
+		*len = sizeof(*in6);
 	}
 	return 0;
 }

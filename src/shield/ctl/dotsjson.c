@@ -43,14 +43,37 @@ static json_t *mitigation(const struct dots *d, const struct dots_mitigation *m)
 	return o;
 }
 
+static json_t *acl(const struct dots *d, const struct dots_acl *a)
+{
+	static const char *const act[] = { "deactivate", "immediate",
+					   "activate-when-mitigating" };
+	json_t *o = json_object();
+
+	jsonw_set(o, "client", jsonw_string(d->cfg.peer[a->peer].identity));
+	jsonw_set(o, "name", jsonw_string(a->name));
+	jsonw_set(o, "activation", json_string(act[a->activation % 3]));
+	jsonw_set(o, "in_force", json_boolean(a->nrules > 0));
+	jsonw_set(o, "entries", json_integer(a->nace));
+	jsonw_set(o, "matched_packets", json_integer((json_int_t)a->pkts));
+	return o;
+}
+
 static json_t *server(const struct dots *d)
 {
-	json_t *o = json_object(), *list = json_array();
-	unsigned i;
+	json_t *o = json_object(), *list = json_array(), *acls = json_array();
+	unsigned i, aliases = 0;
 
 	for (i = 0; i < DOTS_MAX_MITIGATIONS; i++)
 		if (d->m[i].used)
 			json_array_append_new(list, mitigation(d, &d->m[i]));
+	for (i = 0; i < DOTS_MAX_ACLS; i++)
+		if (d->acl[i].used)
+			json_array_append_new(acls, acl(d, &d->acl[i]));
+	for (i = 0; i < DOTS_MAX_ALIASES; i++)
+		aliases += d->alias[i].used != 0;
+	jsonw_set(o, "data_listen", jsonw_string(d->cfg.data_listen));
+	jsonw_set(o, "aliases", json_integer(aliases));
+	jsonw_set(o, "acls", acls);
 	jsonw_set(o, "listen", jsonw_string(d->cfg.listen));
 	jsonw_set(o, "clients", json_integer(d->cfg.npeer));
 	jsonw_set(o, "mitigations", list);

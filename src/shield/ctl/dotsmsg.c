@@ -287,6 +287,27 @@ static int read_protocols(struct reader *r, const cbor_item_t *v)
 	return 0;
 }
 
+static int read_aliases(struct reader *r, const cbor_item_t *v)
+{
+	const cbor_item_t *e;
+	size_t i, n;
+
+	if (!cbor_isa_array(v) ||
+	    cbor_array_size(v) > DOTS_MAX_ALIAS_NAMES - r->s->nalias)
+		return fail(r, "alias-name: at most 4 names", K_ALIAS_NAME);
+	for (i = 0; i < cbor_array_size(v); i++) {
+		e = cbor_array_handle(v)[i];
+		if (!cbor_isa_string(e) || !cbor_string_is_definite(e) ||
+		    !(n = cbor_string_length(e)) || n >= 64 ||
+		    memchr(cbor_string_handle(e), 0, n))
+			return fail(r, "alias-name: names of 1 to 63 bytes",
+				    K_ALIAS_NAME);
+		memcpy(r->s->alias[r->s->nalias], cbor_string_handle(e), n);
+		r->s->alias[r->s->nalias++][n] = '\0';
+	}
+	return 0;
+}
+
 /* One key of a request's scope. */
 static int read_key(struct reader *r, uint64_t k, const cbor_item_t *v,
 		    int efficacy)
@@ -318,9 +339,11 @@ static int read_key(struct reader *r, uint64_t k, const cbor_item_t *v,
 		return as_bool(v, &yes) == 0 && yes ? 0 :
 			fail(r, "trigger-mitigation false is not supported "
 			     "(mitigation starts at once)", k);
-	if (k == K_TARGET_FQDN || k == K_TARGET_URI || k == K_ALIAS_NAME)
-		return fail(r, "targets by name or alias need the data "
-			    "channel; give target-prefix", k);
+	if (k == K_ALIAS_NAME)
+		return read_aliases(r, v);
+	if (k == K_TARGET_FQDN || k == K_TARGET_URI)
+		return fail(r, "targets by name are not resolved here; give "
+			    "target-prefix or alias-name", k);
 	return fail(r, "an unknown comprehension-required key", k);
 }
 
@@ -360,8 +383,8 @@ int dots_parse_request(const uint8_t *b, size_t n, int efficacy,
 		rc = key_of(&p[i], &k) < 0 ?
 			fail(&r, "a key that is not an integer", 0) :
 			read_key(&r, k, p[i].value, efficacy);
-	if (rc == 0 && !efficacy && !s->ntarget)
-		rc = fail(&r, "no target-prefix", K_TARGET_PREFIX);
+	if (rc == 0 && !efficacy && !s->ntarget && !s->nalias)
+		rc = fail(&r, "no target-prefix or alias-name", K_TARGET_PREFIX);
 	if (rc == 0 && efficacy && !s->attack_status)
 		rc = fail(&r, "an efficacy update without attack-status",
 			  K_ATTACK_STATUS);
@@ -534,7 +557,17 @@ static cbor_item_t *protocols(struct builder *bd, const struct dots_scope *s)
 static void scope_common(struct builder *bd, cbor_item_t *m,
 			 const struct dots_scope *s)
 {
-	put(bd, m, K_TARGET_PREFIX, targets(bd, s));
+	unsigned i;
+	cbor_item_t *names;
+
+	if (s->ntarget)
+		put(bd, m, K_TARGET_PREFIX, targets(bd, s));
+	if (s->nalias) {
+		names = cbor_new_definite_array(s->nalias);
+		for (i = 0; i < s->nalias; i++)
+			push(bd, names, cbor_build_string(s->alias[i]));
+		put(bd, m, K_ALIAS_NAME, names);
+	}
 	if (s->nport)
 		put(bd, m, K_PORT_RANGE, ports(bd, s));
 	if (s->nproto)
@@ -565,7 +598,7 @@ size_t dots_write_request(const struct dots_scope *s, uint8_t *out,
 {
 	struct builder bd = { 0 };
 	cbor_item_t *list = cbor_new_definite_array(1);
-	cbor_item_t *m = cbor_new_definite_map(4);
+	cbor_item_t *m = cbor_new_definite_map(5);
 
 	scope_common(&bd, m, s);
 	push(&bd, list, m);
@@ -591,7 +624,7 @@ size_t dots_write_status(const struct dots_scope *s, unsigned n,
 	unsigned i;
 
 	for (i = 0; i < n; i++) {
-		cbor_item_t *m = cbor_new_definite_map(12);
+		cbor_item_t *m = cbor_new_definite_map(13);
 
 		put(&bd, m, K_MID, uint_item(s[i].mid));
 		scope_common(&bd, m, &s[i]);

@@ -9,9 +9,10 @@
  * declares), and the nesting is bounded.
  *
  * What a scope may hold: target-prefix (IPv4 and IPv6), target-protocol,
- * target-port-range, lifetime, trigger-mitigation and attack-status.
- * Aliases, FQDNs and URIs need the data channel and a resolver; a scope
- * naming them is refused with a reason, as is any comprehension-required
+ * target-port-range, alias-name (the data channel's aliases), lifetime,
+ * trigger-mitigation and attack-status. FQDNs and URIs need a resolver;
+ * a scope naming them is refused with a reason, as is any
+ * comprehension-required
  * key (below 32768) this reader does not know (RFC 9132 section 6).
  */
 #ifndef VIGIL_SHIELD_DOTSMSG_H
@@ -28,6 +29,7 @@
 #define DOTS_MAX_PORTS 8u		/* target-port-range entries */
 #define DOTS_MAX_PROTOS 8u		/* target-protocol entries */
 #define DOTS_MAX_SCOPES 16u		/* scopes in one status answer */
+#define DOTS_MAX_ALIAS_NAMES 4u		/* alias-name entries in a scope */
 #define DOTS_CONTENT_FORMAT 271		/* application/dots+cbor */
 #define DOTS_LIFETIME_INDEFINITE (-1)
 
@@ -53,6 +55,8 @@ struct dots_scope {
 	unsigned nport;
 	uint8_t proto[DOTS_MAX_PROTOS];
 	unsigned nproto;
+	char alias[DOTS_MAX_ALIAS_NAMES][64]; /* data-channel aliases */
+	unsigned nalias;
 	int64_t lifetime;		/* seconds; -1 indefinite; 0 absent */
 	uint8_t attack_status;		/* 0: absent */
 	uint8_t status;			/* status answers: enum dots_status */
@@ -63,7 +67,7 @@ struct dots_scope {
 /* A mitigation request or efficacy update (one scope). 0, or -1 with the
  * reason in err (the server answers 4.00 with it). An efficacy update
  * (efficacy != 0) may hold only attack-status and lifetime; a request
- * needs at least one target-prefix. */
+ * names at least one target-prefix or alias-name. */
 int dots_parse_request(const uint8_t *b, size_t n, int efficacy,
 		       struct dots_scope *s, char *err, size_t errlen);
 /* A status answer (GET of a mitigation): up to max scopes into s; how

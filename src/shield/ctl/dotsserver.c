@@ -192,6 +192,13 @@ static unsigned rules_needed(const struct dots_scope *s)
 	return s->ntarget * protos * (s->nport ? s->nport : 1);
 }
 
+int dots_owns(const struct dots *d, unsigned peer, const struct prefix *p)
+{
+	return peer < d->cfg.npeer && owns(&d->cfg.peer[peer], p);
+}
+
+/* The rules the mitigations (but except) and every filter list, in force
+ * or waiting for a mitigation, may take. */
 static unsigned rules_in_force(const struct dots *d, const void *except)
 {
 	unsigned i, n = 0;
@@ -199,7 +206,52 @@ static unsigned rules_in_force(const struct dots *d, const void *except)
 	for (i = 0; i < DOTS_MAX_MITIGATIONS; i++)
 		if (d->m[i].used && &d->m[i] != except)
 			n += rules_needed(&d->m[i].scope);
+	for (i = 0; i < DOTS_MAX_ACLS; i++)
+		if (d->acl[i].used && d->acl[i].activation != DOTS_DEACTIVATE)
+			n += d->acl[i].nace;
 	return n;
+}
+
+unsigned dots_rules_reserved(const struct dots *d)
+{
+	return rules_in_force(d, NULL);
+}
+
+const struct dots_alias *dots_alias_find(const struct dots *d, unsigned peer,
+					 const char *name)
+{
+	unsigned i;
+
+	for (i = 0; i < DOTS_MAX_ALIASES; i++)
+		if (d->alias[i].used && d->alias[i].peer == peer &&
+		    !strcmp(d->alias[i].name, name))
+			return &d->alias[i];
+	return NULL;
+}
+
+/* The request's aliases folded into its scope: NULL, or why not. */
+static const char *resolve_aliases(const struct dots *d, int peer,
+				   struct dots_scope *s)
+{
+	const struct dots_alias *a;
+	unsigned i, k;
+
+	for (i = 0; i < s->nalias; i++) {
+		if (!(a = dots_alias_find(d, (unsigned)peer, s->alias[i])))
+			return "no such alias (the data channel defines them)";
+		if (s->ntarget + a->scope.ntarget > DOTS_MAX_TARGETS ||
+		    s->nport + a->scope.nport > DOTS_MAX_PORTS ||
+		    s->nproto + a->scope.nproto > DOTS_MAX_PROTOS)
+			return "the aliases hold too many targets, ports or "
+			       "protocols for one scope";
+		for (k = 0; k < a->scope.ntarget; k++)
+			s->target[s->ntarget++] = a->scope.target[k];
+		for (k = 0; k < a->scope.nport; k++)
+			s->port[s->nport++] = a->scope.port[k];
+		for (k = 0; k < a->scope.nproto; k++)
+			s->proto[s->nproto++] = a->scope.proto[k];
+	}
+	return NULL;
 }
 
 /* Why a scope cannot be taken (with its CoAP code), or NULL. */
@@ -342,6 +394,7 @@ static void on_put(coap_resource_t *r, coap_session_t *sess,
 	const uint8_t *b = NULL;
 	size_t n = 0;
 	char err[DIAG_MAX];
+	const char *why;
 
 	(void)q;
 	if (peer < 0 || parse_path(req, &t) < 0) {
@@ -369,6 +422,11 @@ static void on_put(coap_resource_t *r, coap_session_t *sess,
 	}
 	if (is_efficacy) {
 		efficacy(d, peer, &t, &s, resp);
+		return;
+	}
+	if ((why = resolve_aliases(d, peer, &s))) {
+		d->refused++;
+		reply(resp, 400, why);
 		return;
 	}
 	take(d, peer, &t, &s, resp);
@@ -532,16 +590,78 @@ static unsigned scope_rules(const struct dots_scope *s, struct shield_rule *out)
 	return n;
 }
 
+/* 1 if the client has a mitigation in force. */
+static int mitigating(const struct dots *d, unsigned peer)
+{
+	unsigned i;
+
+	for (i = 0; i < DOTS_MAX_MITIGATIONS; i++)
+		if (d->m[i].used && d->m[i].peer == peer)
+			return 1;
+	return 0;
+}
+
+static void prefix_into(const struct prefix *p, uint8_t *addr, uint8_t *len)
+{
+	*len = (uint8_t)(p->family == 4 ? p->v4.prefixlen : p->v6.prefixlen);
+	memcpy(addr, p->family == 4 ? (const void *)&p->v4.addr :
+				      (const void *)p->v6.addr,
+	       p->family == 4 ? 4 : 16);
+}
+
+/* The rules of a filter list's entries, in their order. */
+static unsigned acl_rules(const struct dots_acl *a, struct shield_rule *out)
+{
+	unsigned i;
+
+	for (i = 0; i < a->nace; i++) {
+		const struct dots_ace *e = &a->ace[i];
+		struct shield_rule *r = &out[i];
+
+		memset(r, 0, sizeof(*r));
+		r->family = (uint8_t)e->dst.family;
+		prefix_into(&e->dst, r->dst, &r->dst_len);
+		if (e->src.family)
+			prefix_into(&e->src, r->src, &r->src_len);
+		r->proto = e->proto;
+		r->sport_lo = e->sport.lo;
+		r->sport_hi = e->sport.hi;
+		r->dport_lo = e->dport.lo;
+		r->dport_hi = e->dport.hi;
+		r->action = e->action;
+	}
+	return a->nace;
+}
+
+static int acl_active(const struct dots *d, const struct dots_acl *a)
+{
+	return a->used && (a->activation == DOTS_IMMEDIATE ||
+			   (a->activation == DOTS_WHEN_MITIGATING &&
+			    mitigating(d, a->peer)));
+}
+
 void dots_server_rules(struct dots *d)
 {
 	struct mitigator *mit = d->mit;
-	unsigned i, n = 0;
+	unsigned i, n = 0, first;
 
+	for (i = 0; i < DOTS_MAX_ACLS; i++) { /* filter lists first */
+		struct dots_acl *a = &d->acl[i];
+
+		first = n;
+		if (acl_active(d, a) && n + a->nace <= MITIGATE_MAX_DOTS)
+			n += acl_rules(a, mit->dots + n);
+		if (first != a->first || n - first != a->nrules)
+			a->seen_pkts = 0;
+		a->first = first;
+		a->nrules = n - first;
+	}
 	for (i = 0; i < DOTS_MAX_MITIGATIONS; i++) {
 		struct dots_mitigation *m = &d->m[i];
-		unsigned first = n;
 
-		if (!m->used)
+		first = n;
+		if (!m->used ||
+		    n + rules_needed(&m->scope) > MITIGATE_MAX_DOTS)
 			continue;
 		n += scope_rules(&m->scope, mit->dots + n);
 		if (first != m->first || n - first != m->nrules)
@@ -582,9 +702,27 @@ static void count(struct dots *d, struct dots_mitigation *m, double now)
 	m->rate_bytes = m->bytes;
 }
 
+/* What a filter list's rules matched since last read. */
+static void count_acl(struct dots *d, struct dots_acl *a)
+{
+	uint64_t sum = 0;
+	unsigned i;
+
+	for (i = 0; i < a->nrules; i++)
+		sum += mitigate_rule_hits(d->mit, a->first + i).packets;
+	if (sum < a->seen_pkts)
+		a->seen_pkts = 0;
+	a->pkts += sum - a->seen_pkts;
+	a->seen_pkts = sum;
+}
+
 void dots_server_tick(struct dots *d, double now)
 {
 	unsigned i;
+
+	for (i = 0; i < DOTS_MAX_ACLS; i++)
+		if (d->acl[i].used && d->acl[i].nrules)
+			count_acl(d, &d->acl[i]);
 
 	for (i = 0; i < DOTS_MAX_MITIGATIONS; i++) {
 		struct dots_mitigation *m = &d->m[i];

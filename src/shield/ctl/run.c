@@ -235,17 +235,18 @@ static void serve_loop(int lfd, int mfd)
 	struct ring_buffer *rb =
 		ring_buffer__new(bpf_map__fd(state.skel->maps.samples),
 				 on_sample, NULL, NULL);
-	struct pollfd p[4] = {
+	struct pollfd p[5] = {
 		{ lfd, POLLIN, 0 },
 		{ mfd, POLLIN, 0 },
 		{ rb ? ring_buffer__epoll_fd(rb) : -1, POLLIN, 0 },
 		{ dots_fd(&state.dots), POLLIN, 0 },
+		{ dots_data_fd(&state.dots), POLLIN, 0 },
 	};
 	int c;
 
 	detect_init(&state.det, now_s());
 	while (!stop) {
-		if (poll(p, 4, 200) > 0) {
+		if (poll(p, 5, 200) > 0) {
 			if (p[2].revents & POLLIN)
 				ring_buffer__consume(rb);
 			if ((p[0].revents & POLLIN) &&
