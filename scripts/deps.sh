@@ -9,7 +9,7 @@ zlib1g-dev libdeflate-dev libxxhash-dev libarchive-dev libmspack-dev \
 libbz2-dev liblzma-dev libzstd-dev libseccomp-dev libsodium-dev \
 libcurl4-openssl-dev libbpf-dev bpftool libloc-dev libxdp-dev libjansson-dev \
 libpcre2-dev libpng-dev libjpeg62-turbo-dev libgif-dev libtiff-dev \
-libmagic-dev libmicrohttpd-dev libcoap3-dev libcbor-dev"
+libmagic-dev libmicrohttpd-dev libcoap3-dev libcbor-dev libgnutls28-dev"
 TEST="libcmocka-dev python3 python3-pytest clamav clamav-testfiles \
 libclang-rt-14-dev llvm xxd zip p7zip-full cpio binutils genisoimage zstd \
 xz-utils bzip2 lzip lz4 ncompress sharutils gcab arj libarchive-tools clamav-daemon clamdscan \
