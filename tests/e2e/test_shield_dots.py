@@ -48,14 +48,20 @@ def scope_body(targets, protocols=None, ports=None, lifetime=600):
 
 
 def coap(tmp_path, method, path, body=None, key=KEY, user="edge1",
-         extra=()):
+         extra=(), cert=None):
     """coap-client in the client's namespace: (exit code, answer bytes,
-    what it printed)."""
+    what it printed); with cert, a certificate of tmp_path/pki instead of
+    the key."""
     out = tmp_path / "answer.bin"
     if out.exists():
         out.unlink()
-    argv = [COAP, "-m", method, "-u", user, "-k", key, "-B", "5",
-            "-o", str(out)] + list(extra)
+    auth = ["-u", user, "-k", key]
+    if cert:
+        d = tmp_path / "pki"
+        auth = ["-c", str(d / (cert + ".pem")), "-j", str(d / (cert + ".key")),
+                "-C", str(d / "ca.pem")]
+    argv = [COAP, "-m", method] + auth + ["-B", "5", "-o", str(out)] + \
+        list(extra)
     if body is not None:
         f = tmp_path / "body.cbor"
         f.write_bytes(body)
@@ -280,16 +286,27 @@ def wait_for(cond, seconds):
     return None
 
 
-def test_flood_at_customer_becomes_mitigation_at_provider(tmp_path):
+@pytest.mark.parametrize("auth", ["psk", "certificates"])
+def test_flood_at_customer_becomes_mitigation_at_provider(tmp_path, auth):
     keys = tmp_path / "keys"
     keys.mkdir()
     (keys / "cust.key").write_text(KEY + "\n")
     provider = ("sample-every 1\nhold-down 2\ndots-listen 10.78.2.1:4646\n"
-                "dots-client-keys %s\ndots-client cust@10.78.2.0/24\n" % keys)
+                "dots-client cust@10.78.2.0/24\n")
     customer = ("sample-every 1\nthreshold-udp-pps 300\nhold-down 2\n"
-                "dots-server 10.78.2.1:4646\ndots-identity cust\n"
-                "dots-key-file %s\ndots-signal-pps 300\ndots-heartbeat 1\n"
-                % (keys / "cust.key"))
+                "dots-server 10.78.2.1:4646\ndots-signal-pps 300\n"
+                "dots-heartbeat 1\n")
+    if auth == "psk":
+        provider += "dots-client-keys %s\n" % keys
+        customer += "dots-identity cust\ndots-key-file %s\n" % (
+            keys / "cust.key")
+    else:  # the customer's certificate names it: CN=edge1
+        d = pki(tmp_path)
+        provider = provider.replace("cust@", "edge1@")
+        provider += "dots-certificate %s\ndots-key %s\ndots-ca %s\n" % (
+            d / "server.pem", d / "server.key", d / "ca.pem")
+        customer += "dots-certificate %s\ndots-key %s\ndots-ca %s\n" % (
+            d / "edge1.pem", d / "edge1.key", d / "ca.pem")
     topology()
     recv = None
     try:
@@ -306,7 +323,7 @@ def test_flood_at_customer_becomes_mitigation_at_provider(tmp_path):
             mit = wait_for(lambda: status(psock)["dots"]["server"][
                 "mitigations"], 8)
             assert mit, (tmp_path / "customer.log").read_text()
-            assert mit[0]["client"] == "cust"
+            assert mit[0]["client"] == ("cust" if auth == "psk" else "edge1")
             assert mit[0]["targets"] == ["10.78.2.2/32"]
             assert mit[0]["protocols"] == [17]
             # other traffic to the customer still passes the provider
@@ -354,6 +371,9 @@ def test_flood_at_customer_becomes_mitigation_at_provider(tmp_path):
     ("dots-server [fd00::1]:4646\ndots-identity e\ndots-key-file /k\n",
      "never signal"),
     ("dots-lifetime 10\n", "at least 60"),
+    ("dots-listen 10.0.0.1\ndots-client-keys /k\ndots-client e@10.0.0.0/8\n"
+     "dots-certificate /c\ndots-key /k\ndots-ca /a\n", "not both"),
+    ("dots-certificate /c\n", "go together"),
     ("anycast 10.0.0.0/8\n", "PREFIX@IFNAME"),
 ])
 def test_dots_and_anycast_settings_checked(tmp_path, conf, why):
@@ -500,3 +520,29 @@ def test_dots_data_channel_aliases_and_filters(tmp_path):
                     "/dots-client=c1/acls/acl=no-9998")[0] == 404
         assert rest(tmp_path, "DELETE", "/dots-client=c1")[0] == 204
         assert status(sock)["dots"]["server"]["aliases"] == 0
+
+
+def test_dots_signal_channel_with_certificates(tmp_path):
+    d = pki(tmp_path)
+    conf = server_conf(tmp_path, "dots-certificate %s\ndots-key %s\n"
+                       "dots-ca %s\n" % (d / "server.pem", d / "server.key",
+                                         d / "ca.pem"))
+    conf = "\n".join(line for line in conf.splitlines()
+                     if not line.startswith("dots-client-keys")) + "\n"
+    with shield_with(tmp_path, conf) as sock:
+        body = scope_body(["10.77.0.2/32"], [17], [(9999, 9999)])
+        # a certificate of another CA: no session, nothing taken
+        rc, _, out = coap(tmp_path, "put", "mitigate/cuid=x/mid=1", body,
+                          cert="stranger")
+        assert status(sock)["dots"]["server"]["mitigations"] == []
+        # edge1's certificate: its common name is the client
+        rc, _, out = coap(tmp_path, "put", "mitigate/cuid=x/mid=2", body,
+                          cert="edge1")
+        assert rc == 0 and "4." not in out, out
+        mit = status(sock)["dots"]["server"]["mitigations"]
+        assert [(m["client"], m["mid"]) for m in mit] == [("edge1", 2)]
+        assert udp_reaches(9999) == 0
+        rc, got, out = coap(tmp_path, "get", "mitigate/cuid=x/mid=2",
+                            cert="edge1")
+        assert got, out
+        assert cbor2.loads(got)[1][2][0][5] == 2

@@ -103,13 +103,22 @@ static const char *cfg_refusal(const struct dots_cfg *c)
 				  !c->data_key[0] || !c->data_ca[0]))
 		return "dots-data-listen needs dots-listen, "
 		       "dots-data-certificate, dots-data-key and dots-data-ca";
-	if (c->listen[0] && (!c->npeer || !c->keys_dir[0]))
+	if ((c->cert[0] || c->key[0] || c->ca[0]) &&
+	    (!c->cert[0] || !c->key[0] || !c->ca[0]))
+		return "dots-certificate, dots-key and dots-ca go together";
+	if (c->listen[0] && (!c->npeer || (!c->keys_dir[0] && !c->cert[0])))
 		return "dots-listen needs dots-client lines and "
-		       "dots-client-keys";
+		       "dots-client-keys or dots-certificate";
+	if (c->keys_dir[0] && c->cert[0])
+		return "dots-client-keys or dots-certificate, not both (a "
+		       "server asking for certificates fails key-only "
+		       "handshakes)";
 	if (!c->listen[0] && c->npeer)
 		return "dots-client lines without dots-listen";
-	if (c->server[0] && (!c->identity[0] || !c->key_file[0]))
-		return "dots-server needs dots-identity and dots-key-file";
+	if (c->server[0] && (!c->identity[0] || !c->key_file[0]) &&
+	    !c->cert[0])
+		return "dots-server needs dots-identity and dots-key-file, or "
+		       "dots-certificate";
 	if (c->server[0] && !c->signal_pps)
 		return "dots-server without dots-signal-pps would never signal";
 	if (c->lifetime_s < 60)
@@ -155,7 +164,7 @@ static int keys(struct dots *d)
 	char path[512];
 	unsigned i;
 
-	for (i = 0; i < d->cfg.npeer; i++) {
+	for (i = 0; d->cfg.keys_dir[0] && i < d->cfg.npeer; i++) {
 		snprintf(path, sizeof(path), "%s/%s.key", d->cfg.keys_dir,
 			 d->cfg.peer[i].identity);
 		if (read_key(path, d->peer_key[i], &d->peer_keylen[i]) < 0) {
@@ -166,7 +175,8 @@ static int keys(struct dots *d)
 			return -1;
 		}
 	}
-	if (d->cfg.server[0] && read_key(d->cfg.key_file, d->key,
+	if (d->cfg.server[0] && d->cfg.key_file[0] &&
+	    read_key(d->cfg.key_file, d->key,
 					 &d->keylen) < 0) {
 		fprintf(stderr, "vigil-shield: dots-key-file %s: %s (%u to %u "
 			"bytes)\n", d->cfg.key_file, strerror(errno),

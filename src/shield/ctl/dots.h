@@ -64,6 +64,9 @@ struct dots_cfg {
 		char identity[64], via[16];
 	} divert[DOTS_MAX_PEERS];
 	unsigned ndivert;
+	char cert[256], key[256], ca[256]; /* DTLS with certificates (either
+					 * side; a client's common name is its
+					 * identity); "": keys only */
 	char data_listen[64];		/* the data channel (RESTCONF over
 					 * HTTPS); "": none */
 	char data_cert[256], data_key[256], data_ca[256];

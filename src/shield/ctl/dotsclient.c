@@ -155,10 +155,18 @@ static void answered_get(struct dots *d, struct dots_request *r,
 			r->server = s[i];
 }
 
+/* This shield's own client session's state, or NULL (server sessions
+ * carry a client's number in their app data, dotsserver.c). */
+static struct dots *client_of(const coap_session_t *sess)
+{
+	return coap_session_get_type(sess) == COAP_SESSION_TYPE_CLIENT ?
+		coap_session_get_app_data(sess) : NULL;
+}
+
 static coap_response_t on_answer(coap_session_t *sess, const coap_pdu_t *sent,
 				 const coap_pdu_t *got, const coap_mid_t id)
 {
-	struct dots *d = coap_session_get_app_data(sess);
+	struct dots *d = client_of(sess);
 	coap_bin_const_t tok = coap_pdu_get_token(got);
 	struct dots_request *r;
 	uint32_t mid;
@@ -186,7 +194,7 @@ static coap_response_t on_answer(coap_session_t *sess, const coap_pdu_t *sent,
 static void on_nack(coap_session_t *sess, const coap_pdu_t *sent,
 		    const coap_nack_reason_t reason, const coap_mid_t id)
 {
-	struct dots *d = coap_session_get_app_data(sess);
+	struct dots *d = client_of(sess);
 	coap_bin_const_t tok = coap_pdu_get_token(sent);
 	struct dots_request *r;
 
@@ -205,12 +213,31 @@ static void on_nack(coap_session_t *sess, const coap_pdu_t *sent,
 
 static int on_event(coap_session_t *sess, const coap_event_t ev)
 {
-	struct dots *d = coap_session_get_app_data(sess);
+	struct dots *d = client_of(sess);
 
 	if (d && sess == d->session &&
 	    (ev == COAP_EVENT_DTLS_CLOSED || ev == COAP_EVENT_DTLS_ERROR))
 		d->session_lost = 1;
 	return 0;
+}
+
+/* With a certificate: the server's must be of the same CA. */
+static coap_session_t *pki_session(struct dots *d, const coap_address_t *a)
+{
+	static coap_dtls_pki_t pki;
+
+	memset(&pki, 0, sizeof(pki));
+	pki.version = COAP_DTLS_PKI_SETUP_VERSION;
+	pki.verify_peer_cert = 1;
+	pki.check_common_ca = 1;
+	pki.cert_chain_validation = 1;
+	pki.cert_chain_verify_depth = 3;
+	pki.pki_key.key_type = COAP_PKI_KEY_PEM;
+	pki.pki_key.key.pem.ca_file = d->cfg.ca;
+	pki.pki_key.key.pem.public_cert = d->cfg.cert;
+	pki.pki_key.key.pem.private_key = d->cfg.key;
+	return coap_new_client_session_pki(d->ctx, NULL, a, COAP_PROTO_DTLS,
+					   &pki);
 }
 
 static int connect_session(struct dots *d)
@@ -220,6 +247,12 @@ static int connect_session(struct dots *d)
 
 	if (dots_coap_address(d->cfg.server, &a) < 0)
 		return -1;
+	if (!d->cfg.key_file[0]) {
+		if (!(d->session = pki_session(d, &a)))
+			return -1;
+		coap_session_set_app_data(d->session, d);
+		return 0;
+	}
 	memset(&psk, 0, sizeof(psk));
 	psk.version = COAP_DTLS_CPSK_SETUP_VERSION;
 	psk.psk_info.identity.s = (const uint8_t *)d->cfg.identity;

@@ -18,6 +18,7 @@
  */
 #define _GNU_SOURCE
 #include <coap3/coap.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,17 +37,61 @@ static double wall(void)
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-/* The client's dots-client line, by its authenticated identity; -1. */
+/* The client's dots-client line, by its authenticated identity (its
+ * PSK identity, or its certificate's common name as on_cn kept it);
+ * -1. */
 static int peer_of(const struct dots *d, coap_session_t *s)
 {
 	const coap_bin_const_t *id = coap_session_get_psk_identity(s);
+	uintptr_t cn = (uintptr_t)coap_session_get_app_data(s);
 	unsigned i;
 
-	for (i = 0; id && i < d->cfg.npeer; i++)
+	for (i = 0; !cn && id && i < d->cfg.npeer; i++)
 		if (strlen(d->cfg.peer[i].identity) == id->length &&
 		    !memcmp(d->cfg.peer[i].identity, id->s, id->length))
 			return (int)i;
+	if (cn) /* a certificate's (on_cn), whatever libcoap says of PSK */
+		return cn <= d->cfg.npeer ? (int)cn - 1 : -1;
 	return -1;
+}
+
+/* A certificate's common name, once its chain is verified: the client
+ * whose identity it is (kept in the session), or the handshake fails. */
+static int on_cn(const char *cn, const uint8_t *cert, size_t len,
+		 coap_session_t *s, unsigned depth, int validated, void *arg)
+{
+	const struct dots *d = arg;
+	unsigned i;
+
+	(void)cert;
+	(void)len;
+	if (depth > 0)
+		return validated; /* the CA's */
+	for (i = 0; validated && cn && i < d->cfg.npeer; i++)
+		if (!strcmp(d->cfg.peer[i].identity, cn)) {
+			coap_session_set_app_data(s, (void *)(uintptr_t)(i + 1));
+			return 1;
+		}
+	return 0;
+}
+
+static int set_pki(struct dots *d)
+{
+	static coap_dtls_pki_t pki;
+
+	memset(&pki, 0, sizeof(pki));
+	pki.version = COAP_DTLS_PKI_SETUP_VERSION;
+	pki.verify_peer_cert = 1;
+	pki.check_common_ca = 1;
+	pki.cert_chain_validation = 1;
+	pki.cert_chain_verify_depth = 3;
+	pki.validate_cn_call_back = on_cn;
+	pki.cn_call_back_arg = d;
+	pki.pki_key.key_type = COAP_PKI_KEY_PEM;
+	pki.pki_key.key.pem.ca_file = d->cfg.ca;
+	pki.pki_key.key.pem.public_cert = d->cfg.cert;
+	pki.pki_key.key.pem.private_key = d->cfg.key;
+	return coap_context_set_pki(d->ctx, &pki) ? 0 : -1;
 }
 
 static const coap_bin_const_t *psk_for(coap_bin_const_t *identity,
@@ -540,7 +585,8 @@ int dots_server_init(struct dots *d)
 	psk.version = COAP_DTLS_SPSK_SETUP_VERSION;
 	psk.validate_id_call_back = psk_for;
 	psk.id_call_back_arg = d;
-	if (!coap_context_set_psk2(d->ctx, &psk) || bind_endpoint(d) < 0) {
+	if ((d->cfg.keys_dir[0] && !coap_context_set_psk2(d->ctx, &psk)) ||
+	    (d->cfg.cert[0] && set_pki(d) < 0) || bind_endpoint(d) < 0) {
 		fprintf(stderr, "vigil-shield: DOTS: cannot listen on %s\n",
 			d->cfg.listen);
 		return -1;
