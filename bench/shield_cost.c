@@ -229,8 +229,8 @@ static int ics_on(struct shield_bpf *s)
  * is the lookup and the inspection). */
 static int modbus_cost(struct shield_bpf *s)
 {
-	struct shield_ics_key k = { 48, { 502 >> 8, 502 & 0xff },
-				    { 192, 0, 2, 1 }, { 0 } };
+	struct shield_ics_key k = { SHIELD_ICS_KEY_BITS, { 502 >> 8, 502 & 0xff },
+				    4, { 192, 0, 2, 1 }, { 0 } };
 	struct shield_ics_policy pol = { .port = 502, .proto = ICS_MODBUS,
 					 .reg_lo = 0,
 					 .reg_hi = 65535 };
@@ -239,7 +239,7 @@ static int modbus_cost(struct shield_bpf *s)
 	double a, b;
 
 	build_modbus(&p);
-	/* any client of 192.0.2.1's port 502 (prefix length 48) */
+	/* any client of 192.0.2.1's port 502 (a client length of 0) */
 	pol.fc[0] = 0x1e; /* functions 1-4 */
 	a = ns_per_packet(bpf_program__fd(s->progs.shield), &p, &v1);
 	if (bpf_map_update_elem(bpf_map__fd(s->maps.ics), &k, &pol, 0) < 0 ||

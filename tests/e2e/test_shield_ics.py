@@ -157,7 +157,12 @@ def test_modbus_lines_are_checked(tmp_path):
                      ("10.77.0.2:0@10.0.0.0/8:all", False),
                      ("10.77.0.2@10.0.0.0/33:all", False),
                      ("10.77.0.2@10.0.0.0/8:all:9-1", False),
-                     ("nothost@10.0.0.0/8:all", False)):
+                     ("nothost@10.0.0.0/8:all", False),
+                     ("[2001:db8::5]:502@[2001:db8:1::]/64:read-only", True),
+                     ("[2001:db8::5]@[::]/0:all:0-99", True),
+                     ("2001:db8::5@[::]/0:all", False),
+                     ("[2001:db8::5]@10.0.0.0/8:all", False),
+                     ("[2001:db8::5]@[::]/129:all", False)):
         conf = tmp_path / "c.conf"
         conf.write_text("modbus %s\n" % line)
         res = sh(SHIELD, "check-config", str(conf), check=False)
@@ -304,3 +309,51 @@ def test_dnp3_and_iec104_policies(tmp_path):
         assert ("dnp3-policy", "10.77.0.3", 2) in kinds, kinds
         assert ("iec104-policy", "10.77.0.1", 45) in kinds, kinds
         assert ("iec104-policy", "10.77.0.3", 45) in kinds, kinds
+
+
+SERVER6 = SERVER.replace('("10.77.0.2", 502)', '("fd00:77::2", 502)')
+CLIENT6 = CLIENT.replace('"10.77.0.2"', '"fd00:77::2"')
+
+
+def setup_v6(tmp_path):
+    for ns, dev, addrs in ((NS_C, "vt-c", ["fd00:77::1/64", "fd00:77::3/64"]),
+                           (NS_V, "vt-v", ["fd00:77::2/64"])):
+        for a in addrs:
+            in_ns(ns, "ip", "-6", "addr", "add", a, "dev", dev, "nodad",
+                  check=True)
+
+
+def client6(src, op, addr):
+    res = in_ns(NS_C, "/usr/bin/python3", "-c", CLIENT6, src, op, str(addr))
+    return json.loads(res.stdout.strip().splitlines()[-1])
+
+
+def test_modbus_policies_over_ipv6(tmp_path):
+    """The same policies for a server and clients with IPv6 addresses."""
+    conf = ("modbus [fd00:77::2]:502@[::]/0:read-only\n"
+            "modbus [fd00:77::2]:502@[fd00:77::3]/128:all:0-99\n")
+    with shield_with(tmp_path, conf, before=setup_v6) as sock:
+        server = subprocess.Popen(["ip", "netns", "exec", NS_V,
+                                   "/usr/bin/python3", "-c", SERVER6],
+                                  stdout=subprocess.DEVNULL,
+                                  stderr=subprocess.DEVNULL)
+        try:
+            for _ in range(50):
+                if client6("fd00:77::1", "read", 0)["ok"]:
+                    break
+            assert client6("fd00:77::1", "read", 0)["registers"] == \
+                [17, 17, 17]
+            assert not client6("fd00:77::1", "write", 5)["ok"]
+            assert client6("fd00:77::3", "write", 6)["ok"]
+            assert not client6("fd00:77::3", "write", 150)["ok"]
+            assert client6("fd00:77::1", "read", 5)["registers"][0] == 17
+            assert client6("fd00:77::1", "read", 6)["registers"][0] == 99
+            st = json.loads(ctl(sock, "status", "--json")[1])
+            assert not list(STATUS_SCHEMA.iter_errors(st)), st
+            got = {(r["client"], r["server"], r["function"])
+                   for r in st["ics"]}
+            assert ("fd00:77::1", "fd00:77::2", 6) in got, got
+            assert ("fd00:77::3", "fd00:77::2", 6) in got, got
+        finally:
+            server.kill()
+            server.wait(20)

@@ -689,18 +689,24 @@ static __always_inline int ics_unit_drop(struct xdp_md *ctx,
 {
 	void *data = (void *)(long)ctx->data;
 	void *end = (void *)(long)ctx->data_end;
-	struct shield_ics_key key = { 80 };
+	struct shield_ics_key key = { SHIELD_ICS_KEY_BITS + 128 };
 	struct shield_ics_policy *pol;
 	__u8 *m;
 	__u32 off = k->pay_off;
 
 	*fc = 0;
-	if (k->family != 4 || k->proto != IPPROTO_TCP || !k->has_l4)
+	if (k->proto != IPPROTO_TCP || !k->has_l4)
 		return 0;
 	key.port[0] = (__u8)(k->dport >> 8);
 	key.port[1] = (__u8)k->dport;
-	__builtin_memcpy(key.server, k->dst, 4);
-	__builtin_memcpy(key.client, k->src, 4);
+	key.family = k->family;
+	if (k->family == 4) {
+		__builtin_memcpy(key.server, k->dst, 4);
+		__builtin_memcpy(key.client, k->src, 4);
+	} else {
+		__builtin_memcpy(key.server, k->dst, 16);
+		__builtin_memcpy(key.client, k->src, 16);
+	}
 	pol = bpf_map_lookup_elem(&ics, &key);
 	if (!pol || pol->port != k->dport || off > 1600)
 		return 0;

@@ -115,19 +115,22 @@ enum shield_counter {
 
 /*
  * Industrial-protocol policies for protected servers (ctl/ics.c): Modbus/TCP,
- * DNP3 over TCP and IEC 60870-5-104. The key is the server's port and
- * address, then a client prefix (an LPM trie over them: prefixlen 48 +
- * the client's length), so the longest match is the policy of the most
- * specific client range; a server port without any entry is not
- * protected.
+ * DNP3 over TCP and IEC 60870-5-104. The key is the server's port, the
+ * family and the server's address, then a client prefix (an LPM trie over
+ * them: prefixlen SHIELD_ICS_KEY_BITS + the client's length), so the
+ * longest match is the policy of the most specific client range; a server
+ * port without any entry is not protected. IPv4 addresses take the first
+ * 4 bytes of their fields, the rest zero.
  */
 #define SHIELD_MAX_ICS 1024
+#define SHIELD_ICS_KEY_BITS (8 * (2 + 1 + 16))
 
 struct shield_ics_key {
-	__u32 prefixlen;	/* 48 + the client's prefix length */
+	__u32 prefixlen;	/* SHIELD_ICS_KEY_BITS + the client's length */
 	__u8 port[2];		/* the server's port, network order */
-	__u8 server[4];		/* network order */
-	__u8 client[4];
+	__u8 family;		/* 4 or 6 */
+	__u8 server[16];	/* network order */
+	__u8 client[16];
 };
 
 enum shield_ics_proto { ICS_MODBUS = 1, ICS_DNP3 = 2, ICS_IEC104 = 3 };

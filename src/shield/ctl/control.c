@@ -91,14 +91,15 @@ static json_t *upstream_json(const struct mitigator *m)
 static json_t *ics_json(const struct ics_log *log)
 {
 	json_t *a = json_array(), *o;
-	char c[INET_ADDRSTRLEN], v[INET_ADDRSTRLEN];
+	char c[INET6_ADDRSTRLEN], v[INET6_ADDRSTRLEN];
 	unsigned i;
 
 	for (i = 0; i < log->n; i++) {
 		const struct ics_record *r = &log->r[i];
+		int af = r->family == 6 ? AF_INET6 : AF_INET;
 
-		inet_ntop(AF_INET, r->client, c, sizeof(c));
-		inet_ntop(AF_INET, r->server, v, sizeof(v));
+		inet_ntop(af, r->client, c, sizeof(c));
+		inet_ntop(af, r->server, v, sizeof(v));
 		o = json_object();
 		jsonw_set(o, "kind", json_string(
 			r->proto == ICS_DNP3 ? "dnp3-policy" :

@@ -2,6 +2,7 @@
  * ics.c -- see ics.h. The line's parser reads through the bounded reader;
  * the fuzz target shield_lines runs it with the rest of the file's keys.
  */
+#define _GNU_SOURCE /* memrchr */
 #include <arpa/inet.h>
 #include <stdio.h>
 #include <string.h>
@@ -47,37 +48,55 @@ static int functions(int proto, const char *s, size_t n, uint8_t fc[32])
 	return 0;
 }
 
-/* "SERVER[:PORT]@CLIENT/LEN": the key and the port. */
+/* An address, bracketed when IPv6 ("[2001:db8::5]"), into out[16]:
+ * its family, or -1. */
+static int address(const char *s, size_t n, uint8_t out[16])
+{
+	char text[48];
+
+	if (n >= 2 && s[0] == '[' && s[n - 1] == ']') {
+		s++;
+		n -= 2;
+	}
+	if (!n || n >= sizeof(text))
+		return -1;
+	memcpy(text, s, n);
+	text[n] = '\0';
+	memset(out, 0, 16);
+	if (inet_pton(AF_INET, text, out) == 1)
+		return 4;
+	return inet_pton(AF_INET6, text, out) == 1 ? 6 : -1;
+}
+
+/* "SERVER[:PORT]@CLIENT/LEN", IPv6 addresses bracketed
+ * ("[2001:db8::5]:502@[2001:db8:1::]/64"): the key and the port. */
 static int target(const char *s, size_t n, struct ics_policy *p,
 		  uint64_t port)
 {
-	char server[16], client[16];
-	const char *at = memchr(s, '@', n), *colon;
+	const char *at = memchr(s, '@', n), *colon, *slash, *close;
 	struct rdr r;
 	uint64_t len;
-	size_t k;
+	int fs, fc;
 
 	if (!at)
 		return -1;
-	colon = memchr(s, ':', (size_t)(at - s));
-	k = (size_t)((colon ? colon : at) - s);
-	if (k >= sizeof(server))
-		return -1;
-	memcpy(server, s, k);
-	server[k] = '\0';
+	close = s[0] == '[' ? memchr(s, ']', (size_t)(at - s)) : NULL;
+	colon = memchr(close ? close : s, ':', (size_t)(at - (close ? close : s)));
+	fs = address(s, (size_t)((colon ? colon : at) - s), p->key.server);
 	rdr_init(&r, colon ? colon + 1 : at, colon ? (size_t)(at - colon - 1) : 0);
-	if (colon && (rdr_decimal(&r, 65535, &port) < 0 || rdr_left(&r) ||
-		      !port))
+	if (fs < 0 || (colon && (rdr_decimal(&r, 65535, &port) < 0 ||
+				 rdr_left(&r) || !port)))
 		return -1;
-	rdr_init(&r, at + 1, n - (size_t)(at + 1 - s));
-	if (rdr_word(&r, "/", client, sizeof(client)) < 0 ||
-	    !rdr_accept(&r, "/", 1) || rdr_decimal(&r, 32, &len) < 0 ||
+	slash = memrchr(at, '/', n - (size_t)(at - s));
+	if (!slash)
+		return -1;
+	fc = address(at + 1, (size_t)(slash - at - 1), p->key.client);
+	rdr_init(&r, slash + 1, n - (size_t)(slash + 1 - s));
+	if (fc != fs || rdr_decimal(&r, fs == 4 ? 32 : 128, &len) < 0 ||
 	    rdr_left(&r))
 		return -1;
-	if (inet_pton(AF_INET, server, p->key.server) != 1 ||
-	    inet_pton(AF_INET, client, p->key.client) != 1)
-		return -1;
-	p->key.prefixlen = 48 + (uint32_t)len;
+	p->key.family = (uint8_t)fs;
+	p->key.prefixlen = SHIELD_ICS_KEY_BITS + (uint32_t)len;
 	p->key.port[0] = (uint8_t)(port >> 8);
 	p->key.port[1] = (uint8_t)port;
 	p->pol.port = (uint16_t)port;
@@ -131,7 +150,8 @@ int ics_parse(int proto, const char *v, struct ics_policy *p, char *err,
 
 	memset(p, 0, sizeof(*p));
 	p->pol.proto = (uint8_t)proto;
-	rest = at ? strchr(at, ':') : NULL; /* the target ends at it */
+	/* the target ends at the first ':' after the client's length */
+	rest = at ? strchr(strchr(at, '/') ? strchr(at, '/') : at, ':') : NULL;
 	bad = !rest || target(v, (size_t)(rest - v), p, ports[proto]) < 0;
 	v = rest ? rest + 1 : "";
 	n = field(&v, &f);
@@ -157,8 +177,8 @@ void ics_record(struct ics_log *log, const struct shield_sample *s,
 
 	for (i = 0; i < log->n; i++) {
 		r = &log->r[i];
-		if (!memcmp(r->client, s->src, 4) &&
-		    !memcmp(r->server, s->dst, 4) && r->port == s->dport &&
+		if (r->family == s->family && !memcmp(r->client, s->src, 16) &&
+		    !memcmp(r->server, s->dst, 16) && r->port == s->dport &&
 		    r->function == (uint8_t)s->pad &&
 		    r->proto == (uint8_t)(s->pad >> 8)) {
 			r->count++;
@@ -171,8 +191,9 @@ void ics_record(struct ics_log *log, const struct shield_sample *s,
 		return;
 	}
 	r = &log->r[log->n++];
-	memcpy(r->client, s->src, 4);
-	memcpy(r->server, s->dst, 4);
+	r->family = s->family;
+	memcpy(r->client, s->src, 16);
+	memcpy(r->server, s->dst, 16);
 	r->port = s->dport;
 	r->function = (uint8_t)s->pad;
 	r->proto = (uint8_t)(s->pad >> 8);

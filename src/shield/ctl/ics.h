@@ -5,6 +5,7 @@
  * ics_drop). Configuration lines
  *
  *   modbus SERVER[:PORT]@CLIENT/LEN:FUNCTIONS[:FIRST-LAST]
+ *   (IPv6 addresses in brackets: [2001:db8::5]:502@[2001:db8:1::]/64:...)
  *   dnp3 SERVER[:PORT]@CLIENT/LEN:FUNCTIONS:GROUPS[:FIRST-LAST]
  *   iec104 SERVER[:PORT]@CLIENT/LEN:TYPES[:FIRST-LAST]
  *
@@ -35,7 +36,8 @@ struct ics_policy {
 
 /* One client's dropped requests of one function to one server. */
 struct ics_record {
-	uint8_t client[4], server[4];
+	uint8_t family;			/* 4 or 6 */
+	uint8_t client[16], server[16];
 	uint16_t port;
 	uint8_t function, proto;	/* enum shield_ics_proto */
 	uint64_t count;
