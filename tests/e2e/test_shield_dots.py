@@ -546,3 +546,40 @@ def test_dots_signal_channel_with_certificates(tmp_path):
                             cert="edge1")
         assert got, out
         assert cbor2.loads(got)[1][2][0][5] == 2
+
+
+def test_refused_request_is_not_repeated(tmp_path):
+    """A provider that does not hold the customer's prefix refuses (4.03):
+    the customer says so, does not ask again, and forgets the request once
+    the flood is over."""
+    keys = tmp_path / "keys"
+    keys.mkdir()
+    (keys / "cust.key").write_text(KEY + "\n")
+    provider = ("sample-every 1\ndots-listen 10.78.2.1:4646\n"
+                "dots-client-keys %s\ndots-client cust@10.99.0.0/24\n"
+                % keys)
+    customer = ("sample-every 1\nthreshold-udp-pps 300\nhold-down 2\n"
+                "dots-server 10.78.2.1:4646\ndots-signal-pps 300\n"
+                "dots-heartbeat 30\ndots-identity cust\ndots-key-file %s\n"
+                % (keys / "cust.key"))
+    topology()
+    try:
+        with shield_in(tmp_path, "provider", NS_P, "pa", provider) as psock, \
+                shield_in(tmp_path, "customer", NS_E, "ep", customer) as csock:
+            flood = subprocess.Popen(["ip", "netns", "exec", NS_A,
+                                      "/usr/bin/python3", "-c", FLOOD % 6.0],
+                                     stdout=subprocess.PIPE, text=True)
+            refused = wait_for(lambda: "403" in status(csock)["dots"][
+                "client"]["error"], 10)
+            assert refused, (tmp_path / "customer.log").read_text()
+            flood.communicate(timeout=30)
+            cl = status(csock)["dots"]["client"]
+            # one request (and a heartbeat), not one a second
+            assert cl["sent"] <= 3, cl
+            assert wait_for(lambda: not status(csock)["dots"]["client"][
+                "requests"], 15)
+            st = status(psock)["dots"]["server"]
+            assert st["mitigations"] == [] and st["refused"] >= 1
+    finally:
+        for ns in (NS_A, NS_P, NS_E):
+            sh("ip", "netns", "del", ns, check=False)

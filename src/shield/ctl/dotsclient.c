@@ -430,8 +430,15 @@ static void keep(struct dots *d, struct dots_request *r, double now)
 		return;
 	}
 	if (!r->acked) {
-		if (now - r->sent >= 3)
+		/* refused (4.xx): not asked again, forgotten once the attack
+		 * is over; the server busy (5.xx): asked again after 10 s;
+		 * unanswered: after 3 s */
+		if (r->code >= 400 && r->code < 500) {
+			if (!here && now - r->busy > (double)d->det->cfg.hold_down_s)
+				r->used = 0;
+		} else if (now - r->sent >= (r->code >= 500 ? 10 : 3)) {
 			put_request(d, r, now);
+		}
 		return;
 	}
 	if (now - r->acked >= (double)d->cfg.lifetime_s * 0.75)
