@@ -42,15 +42,18 @@ LINKS = [  # (ns, dev, peer ns, peer dev, addresses, peer addresses)
 ]
 
 UPSTREAM = """router id 10.80.1.2;
+flow4 table flowtab4;
 protocol device {}
 protocol kernel { ipv4 { export all; }; merge paths on; }
 protocol bgp s1 {
   local 10.80.11.1 as 64500; neighbor 10.80.11.2 as 64510;
   ipv4 { import all; export none; };
+  flow4 { table flowtab4; import all; export none; };
 }
 protocol bgp s2 {
   local 10.80.12.1 as 64500; neighbor 10.80.12.2 as 64510;
   ipv4 { import all; export none; };
+  flow4 { table flowtab4; import all; export none; };
 }
 """
 
@@ -63,6 +66,7 @@ protocol kernel { ipv4 { import none; export where proto = "vigil_divert4"; }; }
 protocol bgp upstream {
   local %(me)s as 64510; neighbor %(up)s as 64500;
   ipv4 { import none; export where proto = "vigil_divert4"; };
+  flow4 { table vigil_flow4; import none; export all; };
 }
 """
 
@@ -306,6 +310,10 @@ def test_diversion_to_scrubbing_with_tunnel_return(tmp_path):
         diverted = wait_for(lambda: upstream_route(
             tmp_path, "10.80.5.5/32") == ["10.80.11.2"] and time.time(), 10)
         assert diverted, (tmp_path / "e.log").read_text()
+        # the request's filter reached the upstream as FlowSpec too
+        flows = birdc(str(tmp_path / "u.ctl"), "show", "route", "table",
+                      "flowtab4")
+        assert "dst 10.80.5.5/32; proto 17; dport 40000;" in flows, flows
         # during the flood, the client's connections come through s1 and
         # its tunnel; the flood is dropped at s1
         oks = [tcp_ok() for _ in range(5)]
