@@ -116,9 +116,12 @@ def test_dots_server_with_libcoap_client(tmp_path):
         assert [(m["client"], m["mid"]) for m in dots["mitigations"]] == \
             [("edge1", 7)]
         rules = json.loads(ctl(sock, "rules")[1])["rules"]
-        assert rules[0]["destination"] == "10.77.0.2/32"
-        assert rules[0]["protocol"] == 17 and rules[0]["action"] == "drop"
-        assert rules[0]["destination_ports"] == [9999, 9999]
+        # first the pass rule for the DOTS endpoint itself, then the drop
+        assert rules[0]["action"] == "pass"
+        assert rules[0]["destination_ports"] == [4646, 4646]
+        assert rules[1]["destination"] == "10.77.0.2/32"
+        assert rules[1]["protocol"] == 17 and rules[1]["action"] == "drop"
+        assert rules[1]["destination_ports"] == [9999, 9999]
         # the rule drops exactly that: port 9999 no more, 9998 still
         assert udp_reaches(9999) == 0
         assert udp_reaches(9998) == 20
@@ -166,14 +169,26 @@ def test_dots_server_refuses(tmp_path):
                           scope_body(["10.77.0.%d/32" % i
                                       for i in range(1, 10)], [6, 17]))
         assert "4.00" in out and "16 filters" in out, out
+        # a client may hold 16 filters, so that none takes all 32
+        # (10.77.0.2 among the targets: the DOTS endpoint stays open)
+        wide = scope_body(["10.77.0.%d/32" % i for i in range(1, 9)],
+                          [6, 17])
+        coap(tmp_path, "put", "mitigate/cuid=c1/mid=7", wide)
+        assert [m["filters"] for m in
+                status(sock)["dots"]["server"]["mitigations"]] == [16]
+        rc, _, out = coap(tmp_path, "put", "mitigate/cuid=c1/mid=8",
+                          scope_body(["10.77.0.9/32"]))
+        assert "5.03" in out and "this client" in out, out
+        coap(tmp_path, "delete", "mitigate/cuid=c1/mid=7")
         # another's mitigation is not found; a wrong key gets nothing
         assert "4.04" in coap(tmp_path, "get", "mitigate/cuid=c1/mid=1")[2]
         rc, _, out = coap(tmp_path, "put", "mitigate/cuid=c1/mid=6",
                           scope_body(["10.77.0.2/32"]), key="wrong-key-" * 3)
         assert rc != 0 or "2.01" not in out
         st = status(sock)["dots"]["server"]
-        assert st["mitigations"] == [] and st["refused"] >= 4
-        assert json.loads(ctl(sock, "rules")[1])["rules"] == []
+        assert st["mitigations"] == [] and st["refused"] >= 5
+        assert [r["action"] for r in
+                json.loads(ctl(sock, "rules")[1])["rules"]] == ["pass"]
         # a float where a boolean belongs (libcbor asserts on it if asked
         # whether it is a boolean: the fuzzer's find) is refused, and the
         # shield goes on

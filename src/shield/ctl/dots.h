@@ -34,8 +34,11 @@
 #define DOTS_MAX_PEERS 32u		/* dots-client lines */
 #define DOTS_MAX_OWNED 8u		/* prefixes a client owns */
 #define DOTS_MAX_MITIGATIONS 64u	/* accepted requests in force */
-#define DOTS_MAX_RULES 32u		/* drop rules of all of them */
+#define DOTS_MAX_RULES 30u		/* drop rules of all of them; two more
+					 * keep the DOTS channels open */
 #define DOTS_MAX_RULES_EACH 16u		/* ... of one request */
+#define DOTS_MAX_RULES_CLIENT 16u	/* ... of one client's requests and
+					 * lists: none takes them all */
 #define DOTS_MAX_REQUESTS 16u		/* a client's requests in force */
 #define DOTS_KEY_MIN_BYTES 16u
 #define DOTS_KEY_MAX_BYTES 64u
@@ -218,8 +221,9 @@ void dots_server_rules(struct dots *d);
 void dots_server_tick(struct dots *d, double now);
 /* 1 if the prefix is inside one of the client's. */
 int dots_owns(const struct dots *d, unsigned peer, const struct prefix *p);
-/* Rules the accepted mitigations and all filter lists may take. */
-unsigned dots_rules_reserved(const struct dots *d);
+/* Rules the accepted mitigations and filter lists may take: of one
+ * client, or of all (peer -1). */
+unsigned dots_rules_reserved(const struct dots *d, int peer);
 /* The diversion routes of the accepted mitigations (their targets, via
  * their client's dots-divert tunnel); how many, at most max. */
 struct bird_route;

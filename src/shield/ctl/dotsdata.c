@@ -229,10 +229,11 @@ static enum MHD_Result add_acls(struct dots *d, int peer, json_t *body,
 	for (i = 0, e = 0; i < n; i++)
 		e += got[i].activation != DOTS_DEACTIVATE ? got[i].nace : 0;
 	if (free_slots(&d->acl[0].used, sizeof(d->acl[0]), DOTS_MAX_ACLS) <
-	    (int)n || dots_rules_reserved(d) + e > DOTS_MAX_RULES)
+	    (int)n || dots_rules_reserved(d, -1) + e > DOTS_MAX_RULES ||
+	    dots_rules_reserved(d, peer) + e > DOTS_MAX_RULES_CLIENT)
 		return send_error(c, 503, "resource-denied",
 				  "no room for more lists (16 in all) or "
-				  "filters (32 with the mitigations')");
+				  "filters (16 a client, 30 in all)");
 	for (i = k = 0; i < n; i++) {
 		while (d->acl[k].used)
 			k++;

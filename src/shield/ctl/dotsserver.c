@@ -18,6 +18,7 @@
  */
 #define _GNU_SOURCE
 #include <coap3/coap.h>
+#include <netinet/in.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -243,23 +244,31 @@ int dots_owns(const struct dots *d, unsigned peer, const struct prefix *p)
 }
 
 /* The rules the mitigations (but except) and every filter list, in force
- * or waiting for a mitigation, may take. */
-static unsigned rules_in_force(const struct dots *d, const void *except)
+ * or waiting for a mitigation, may take: of one client (peer), or of all
+ * (peer -1). */
+static unsigned rules_of(const struct dots *d, const void *except, int peer)
 {
 	unsigned i, n = 0;
 
 	for (i = 0; i < DOTS_MAX_MITIGATIONS; i++)
-		if (d->m[i].used && &d->m[i] != except)
+		if (d->m[i].used && &d->m[i] != except &&
+		    (peer < 0 || d->m[i].peer == (unsigned)peer))
 			n += rules_needed(&d->m[i].scope);
 	for (i = 0; i < DOTS_MAX_ACLS; i++)
-		if (d->acl[i].used && d->acl[i].activation != DOTS_DEACTIVATE)
+		if (d->acl[i].used && d->acl[i].activation != DOTS_DEACTIVATE &&
+		    (peer < 0 || d->acl[i].peer == (unsigned)peer))
 			n += d->acl[i].nace;
 	return n;
 }
 
-unsigned dots_rules_reserved(const struct dots *d)
+static unsigned rules_in_force(const struct dots *d, const void *except)
 {
-	return rules_in_force(d, NULL);
+	return rules_of(d, except, -1);
+}
+
+unsigned dots_rules_reserved(const struct dots *d, int peer)
+{
+	return rules_of(d, NULL, peer);
 }
 
 const struct dots_alias *dots_alias_find(const struct dots *d, unsigned peer,
@@ -316,9 +325,13 @@ static const char *refusal(struct dots *d, int peer,
 		return "the scope needs more than 16 filters (targets x "
 		       "protocols x port ranges)";
 	}
+	if (rules_of(d, old, peer) + rules_needed(s) > DOTS_MAX_RULES_CLIENT) {
+		*code = 503;
+		return "no room for more filters of this client (16)";
+	}
 	if (rules_in_force(d, old) + rules_needed(s) > DOTS_MAX_RULES) {
 		*code = 503;
-		return "no room for more filters (32 in all)";
+		return "no room for more filters (30 in all)";
 	}
 	return NULL;
 }
@@ -597,6 +610,7 @@ int dots_server_init(struct dots *d)
 	coap_register_request_handler(r, COAP_REQUEST_DELETE, on_delete);
 	coap_resource_set_userdata(r, d);
 	coap_add_resource(d->ctx, r);
+	d->rules_changed = 1; /* the channels' pass rules, at once */
 	printf("vigil-shield: DOTS server on %s (DTLS, %u client%s)\n",
 	       d->cfg.listen, d->cfg.npeer, d->cfg.npeer == 1 ? "" : "s");
 	fflush(stdout);
@@ -686,10 +700,36 @@ static int acl_active(const struct dots *d, const struct dots_acl *a)
 			    mitigating(d, a->peer)));
 }
 
+/* A pass rule for this shield's own DOTS endpoint (UDP for the signal
+ * channel, TCP for the data channel) into r: 1, or 0 when not listening.
+ * It goes first, so that no mitigation, not even one for this host's
+ * own prefix, cuts the channel it was asked for over. */
+static unsigned channel_rule(const char *listen, uint8_t proto,
+			     struct shield_rule *r)
+{
+	uint8_t addr[16];
+	uint16_t port;
+	int family;
+
+	if (!listen[0] || dots_addr_parse(listen, &family, addr, &port) < 0)
+		return 0;
+	memset(r, 0, sizeof(*r));
+	r->family = (uint8_t)family;
+	r->dst_len = family == 4 ? 32 : 128;
+	memcpy(r->dst, addr, 16);
+	r->proto = proto;
+	r->dport_lo = r->dport_hi = port;
+	r->action = SHIELD_PASS;
+	return 1;
+}
+
 void dots_server_rules(struct dots *d)
 {
 	struct mitigator *mit = d->mit;
 	unsigned i, n = 0, first;
+
+	n += channel_rule(d->cfg.listen, IPPROTO_UDP, mit->dots + n);
+	n += channel_rule(d->cfg.data_listen, IPPROTO_TCP, mit->dots + n);
 
 	for (i = 0; i < DOTS_MAX_ACLS; i++) { /* filter lists first */
 		struct dots_acl *a = &d->acl[i];

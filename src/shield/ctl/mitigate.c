@@ -137,7 +137,8 @@ static int upstream_flows(struct plan *p, const struct shield_rule *r,
 	unsigned i, before = p->nflows;
 
 	for (i = 0; i < n; i++)
-		if (r[i].proto)
+		if (r[i].proto && r[i].action != SHIELD_PASS) /* a pass is
+							       * ours alone */
 			p->flows[p->nflows++] = r[i];
 	return p->nflows > before;
 }
