@@ -27,10 +27,21 @@ def wait_for(pred, seconds=30.0):
     return pred()
 
 
+_HANDED_OUT = set()
+
+
 def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A loopback port nothing listens on, and not one this run handed out
+    already: the kernel may give a port just closed again, and a daemon
+    given the same port for two listeners fails to start (a CI flake:
+    clamd's and the metrics' port were one)."""
+    while True:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        if port not in _HANDED_OUT:
+            _HANDED_OUT.add(port)
+            return port
 
 
 def ask(path_or_port, data, timeout=10.0, fds=None, half_close=False):
