@@ -210,6 +210,10 @@ void dots_io(struct dots *d);
  * counters, the client's requests, refreshes, status and heartbeats. */
 void dots_tick(struct dots *d, double now);
 
+/* dotstls.c: libcoap's certificate settings from the configuration. */
+struct coap_dtls_pki_t;
+void dots_pki_fill(const struct dots *d, struct coap_dtls_pki_t *pki);
+
 /* dotsjson.c: {"server": {...}, "client": {...}}, each when running; a
  * new reference. */
 json_t *dots_json(const struct dots *d);

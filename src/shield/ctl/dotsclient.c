@@ -226,16 +226,7 @@ static coap_session_t *pki_session(struct dots *d, const coap_address_t *a)
 {
 	static coap_dtls_pki_t pki;
 
-	memset(&pki, 0, sizeof(pki));
-	pki.version = COAP_DTLS_PKI_SETUP_VERSION;
-	pki.verify_peer_cert = 1;
-	pki.check_common_ca = 1;
-	pki.cert_chain_validation = 1;
-	pki.cert_chain_verify_depth = 3;
-	pki.pki_key.key_type = COAP_PKI_KEY_PEM;
-	pki.pki_key.key.pem.ca_file = d->cfg.ca;
-	pki.pki_key.key.pem.public_cert = d->cfg.cert;
-	pki.pki_key.key.pem.private_key = d->cfg.key;
+	dots_pki_fill(d, &pki);
 	return coap_new_client_session_pki(d->ctx, NULL, a, COAP_PROTO_DTLS,
 					   &pki);
 }

@@ -80,18 +80,9 @@ static int set_pki(struct dots *d)
 {
 	static coap_dtls_pki_t pki;
 
-	memset(&pki, 0, sizeof(pki));
-	pki.version = COAP_DTLS_PKI_SETUP_VERSION;
-	pki.verify_peer_cert = 1;
-	pki.check_common_ca = 1;
-	pki.cert_chain_validation = 1;
-	pki.cert_chain_verify_depth = 3;
+	dots_pki_fill(d, &pki);
 	pki.validate_cn_call_back = on_cn;
 	pki.cn_call_back_arg = d;
-	pki.pki_key.key_type = COAP_PKI_KEY_PEM;
-	pki.pki_key.key.pem.ca_file = d->cfg.ca;
-	pki.pki_key.key.pem.public_cert = d->cfg.cert;
-	pki.pki_key.key.pem.private_key = d->cfg.key;
 	return coap_context_set_pki(d->ctx, &pki) ? 0 : -1;
 }
 
