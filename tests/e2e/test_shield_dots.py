@@ -17,6 +17,7 @@ import time
 import pytest
 
 from test_shield import NS_C, NS_V, SHIELD, ctl, in_ns, sh, shield_with
+from shieldhelp import receiver_code, wait_for
 from test_shield_bgp import iso
 
 cbor2 = pytest.importorskip("cbor2")
@@ -255,21 +256,6 @@ def shield_in(tmp_path, name, ns, dev, conf):
         assert rc == 0, (tmp_path / (name + ".log")).read_text()[-3000:]
 
 
-RECEIVER = """
-import json, socket, time
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.bind(("10.78.2.2", 40000)); s.settimeout(%d)
-t = socket.socket(); t.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-t.bind(("10.78.2.2", 7777)); t.listen(64)
-print("ready", flush=True)
-seen = []
-try:
-    while len(seen) < 200000:
-        s.recv(2048); seen.append(time.time())
-except socket.timeout:
-    pass
-print(json.dumps(seen))
-"""
 
 FLOOD = """
 import socket, time
@@ -290,15 +276,6 @@ def reaches_tcp():
                  "socket.create_connection(('10.78.2.2', 7777), 1,"
                  " ('10.78.1.3', 0)).close()").returncode == 0
 
-
-def wait_for(cond, seconds):
-    end = time.time() + seconds
-    while time.time() < end:
-        v = cond()
-        if v:
-            return v
-        time.sleep(0.1)
-    return None
 
 
 @pytest.mark.parametrize("auth", ["psk", "certificates"])
@@ -328,7 +305,8 @@ def test_flood_at_customer_becomes_mitigation_at_provider(tmp_path, auth):
         with shield_in(tmp_path, "provider", NS_P, "pa", provider) as psock, \
                 shield_in(tmp_path, "customer", NS_E, "ep", customer) as csock:
             recv = subprocess.Popen(["ip", "netns", "exec", NS_E,
-                                     "/usr/bin/python3", "-c", RECEIVER % 25],
+                                     "/usr/bin/python3", "-c",
+                                     receiver_code("10.78.2.2", 25)],
                                     stdout=subprocess.PIPE, text=True)
             assert recv.stdout.readline().strip() == "ready"
             assert wait_for(reaches_tcp, 10)

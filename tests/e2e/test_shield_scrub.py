@@ -26,6 +26,7 @@ import time
 import pytest
 
 from test_shield import SHIELD, ctl, in_ns, sh
+from shieldhelp import receiver_code, wait_for
 from test_shield_bgp import iso
 
 pytestmark = pytest.mark.skipif(not shutil.which("bird"),
@@ -229,31 +230,7 @@ def tcp_ok(src="10.80.1.3"):
                   " ('%s', 0)).close()" % src, check=False).returncode == 0
 
 
-def wait_for(cond, seconds):
-    end = time.time() + seconds
-    while time.time() < end:
-        v = cond()
-        if v:
-            return v
-        time.sleep(0.1)
-    return None
 
-
-RECEIVER = """
-import json, socket, time
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.bind(("10.80.5.5", 40000)); s.settimeout(%d)
-t = socket.socket(); t.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-t.bind(("10.80.5.5", 7777)); t.listen(128)
-print("ready", flush=True)
-seen = []
-try:
-    while len(seen) < 200000:
-        s.recv(2048); seen.append(time.time())
-except socket.timeout:
-    pass
-print(json.dumps(seen))
-"""
 
 # ports: how many source ports the datagrams rotate over (flows to hash)
 FLOOD = """
@@ -273,8 +250,8 @@ print(n)
 
 def receiver(secs):
     p = subprocess.Popen(["ip", "netns", "exec", ns("e"), "/usr/bin/python3",
-                          "-c", RECEIVER % secs], stdout=subprocess.PIPE,
-                         text=True)
+                          "-c", receiver_code("10.80.5.5", secs)],
+                         stdout=subprocess.PIPE, text=True)
     assert p.stdout.readline().strip() == "ready"
     return p
 
