@@ -1,7 +1,8 @@
 """Vigil's YARA evaluator (src/lib/yara/yreval.c, driven by
 build/tests/yrscan) against yara 4.2 on generated rules and files
 (yaragen.py): the same rules match the same files, with the reference
-matcher (yrmatch.c) and with the fast one (yrfast.c); and the two
+matcher (yrmatch.c) and with the fast one (yrfast.c), listing matches or
+not (-1: strings stop at their first match where that is enough); and the two
 matchers find every string at the same offsets (yrscan -c)."""
 import os
 import shutil
@@ -37,7 +38,7 @@ def test_rules_match_as_yara(tmp_path, seed):
     assert y.returncode == 0, y.stderr
     want = found(y.stdout)
     assert len(want) > 50  # the comparison is not empty
-    for mode in ("-r", "-f", "-c"):
+    for mode in ("-r", "-f", "-1", "-c"):
         args = [YRSCAN] + ([mode] if mode != "-r" else [])
         v = subprocess.run(args + [str(rules)] + paths, capture_output=True,
                            text=True, timeout=300)

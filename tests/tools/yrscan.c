@@ -7,9 +7,11 @@
  * by the fast one (yrfast.c); with -c by both, every rule's result and
  * every string's matches compared (a difference is printed, exit 3; a
  * rule the fast matcher knows false where the reference reached a module
- * is no difference: docs/yara.md).
+ * is no difference: docs/yara.md). -1 is -f as a scan that lists no
+ * matches runs it (a string whose condition needs only that it matched
+ * stops at its first match: yronce.h).
  * -v says how many strings the fast matcher found by their runs.
- *   yrscan [-f|-c] [-v] [-d NAME=VALUE]... RULES FILE...
+ *   yrscan [-f|-1|-c] [-v] [-d NAME=VALUE]... RULES FILE...
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -159,14 +161,15 @@ int main(int argc, char **argv)
 
 	struct run x = { .mode = REFERENCE };
 
-	int verbose = 0;
+	int verbose = 0, first = 0;
 
-	for (i = 1; i < argc && argv[i][0] == '-' && strchr("fcv", argv[i][1]) &&
+	for (i = 1; i < argc && argv[i][0] == '-' && strchr("f1cv", argv[i][1]) &&
 		    argv[i][1] && !argv[i][2]; i++) {
 		if (argv[i][1] == 'v')
 			verbose = 1;
 		else
-			x.mode = argv[i][1] == 'f' ? FAST : COMPARE;
+			x.mode = argv[i][1] == 'c' ? COMPARE : FAST;
+		first |= argv[i][1] == '1';
 	}
 	for (; i + 1 < argc && !strcmp(argv[i], "-d"); i += 2)
 		if (o.nexternals < MAX_EXTERNALS) {
@@ -175,7 +178,7 @@ int main(int argc, char **argv)
 			o.nexternals++;
 		}
 	if (i >= argc || !(src = read_whole(argv[i], MAX_FILE_BYTES, &len))) {
-		fprintf(stderr, "usage: yrscan [-f|-c] [-v] [-d NAME=VALUE]... RULES FILE...\n");
+		fprintf(stderr, "usage: yrscan [-f|-1|-c] [-v] [-d NAME=VALUE]... RULES FILE...\n");
 		return 2;
 	}
 	o.file = argv[i];
@@ -192,6 +195,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "yrscan: out of memory\n");
 		return 2;
 	}
+	if (x.st)
+		yr_fast_set_first(x.st, first);
 	if (verbose && x.f) {
 		struct yr_fast_stats fs;
 

@@ -191,6 +191,7 @@ int vigil_yara_scan_buffer(struct vigil_yara_scanner *s, const void *buf,
 	if (!s || (!buf && len) || !fn)
 		return VIGIL_EINVAL;
 	y = s->y;
+	yr_fast_set_first(s->st, !(flags & VIGIL_YARA_SCAN_STRINGS));
 	if ((rc = yr_fast_eval(y->fast, s->st, buf ? buf : "", len, s->ext,
 			       y->next, s->res, s->why)) != 0)
 		return rc;

@@ -38,6 +38,8 @@ struct yr_fast_state {
 	size_t ntouched;
 	uint8_t *rule_hit;	/* per rule: one of its strings touched */
 	pcre2_match_data *md;
+	int first;		/* matches not listed: f->once strings stop at
+				 * their first */
 	int err;		/* VIGIL_ENOMEM while noting ranges */
 	void (*log)(void *ctx, const char *line, size_t n);
 	void *log_ctx;
@@ -174,22 +176,52 @@ static int hex_rest(const struct yr_fast_state *st, const struct anchor *a,
 	       yr_hex_at(&rest, st->buf, st->len, from, &steps, &end) != 0;
 }
 
+static int verify_at(struct yr_fast_state *st, const struct fstr *fs,
+		     size_t i, struct yr_matches *out);
+
+static void touch(struct yr_fast_state *st, uint32_t k, uint8_t state)
+{
+	if (!st->state[k]) {
+		st->touched[st->ntouched++] = k;
+		st->rule_hit[st->f->rule_of[k]] = 1;
+	}
+	st->state[k] = state;
+}
+
+/* A text string whose first match is enough, verified now at the starts
+ * lo..hi (each anchor's range is a start or a few): matched, it is done,
+ * and the anchors found after are passed over. */
+static int verify_now(struct yr_fast_state *st, uint32_t k, size_t lo,
+		      size_t hi)
+{
+	int rc = 0;
+
+	for (size_t i = lo; i <= hi && i < st->len && !rc && !st->sm[k].n; i++)
+		rc = verify_at(st, &st->f->str[k], i, &st->sm[k]);
+	if (rc || st->sm[k].n) {
+		touch(st, k, DONE);
+		st->status[k] = (uint8_t)rc;
+	}
+	return 0;
+}
+
 /* An anchor found at buf[at]: its string's starts noted. */
 static int on_anchor(void *ctx, const struct anchor *a, size_t at)
 {
 	struct yr_fast_state *st = ctx;
 	uint32_t k = st->f->run_str[a->id];
+	int now = st->first && st->f->once[k];
 
 	if (!(st->f->how[k] & FS_ANCHORED) || at < a->omin ||
+	    (now && st->state[k] == DONE) ||
 	    ((st->f->how[k] & FS_REST) && !hex_rest(st, a, at, k)))
 		return 0;
-	if (!st->state[k]) {
-		st->state[k] = TOUCHED;
-		st->touched[st->ntouched++] = k;
-		st->rule_hit[st->f->rule_of[k]] = 1;
-	}
+	if (now && st->f->str[k].s->kind == YS_TEXT && a->omax != UINT32_MAX)
+		return verify_now(st, k, at - (at > a->omax ? a->omax : at),
+				  at - a->omin);
+	touch(st, k, st->state[k] ? st->state[k] : TOUCHED);
 	if (a->omax == UINT32_MAX) { /* anywhere: the whole buffer */
-		st->state[k] = OPEN; /* the run's places noted, for its tail */
+		touch(st, k, OPEN); /* the run's places noted, for its tail */
 		if (cand_add(&st->cv[k], at - a->omin, at - a->omin) < 0)
 			st->err = VIGIL_ENOMEM;
 		return st->err != 0;
@@ -259,16 +291,17 @@ static int verify(struct yr_fast_state *st, size_t k)
 	struct yr_matches *out = &st->sm[k];
 	uint64_t steps = 0;
 	size_t c, i;
-	int rc = 0;
+	int rc = 0, once = st->first && st->f->once[k];
 
 	cand_merge(v);
 	out->n = 0;
-	for (c = 0; c < v->n && !rc; c++) {
+	for (c = 0; c < v->n && !rc && !(once && out->n); c++) {
 		if (fs->s->kind == YS_HEX) {
 			rc = verify_hex(st, fs, v->c[c].lo, v->c[c].hi, &steps, out);
 			continue;
 		}
-		for (i = v->c[c].lo; i <= v->c[c].hi && i < st->len && !rc; i++)
+		for (i = v->c[c].lo; i <= v->c[c].hi && i < st->len && !rc &&
+				     !(once && out->n); i++)
 			rc = verify_at(st, fs, i, out);
 	}
 	return rc;
@@ -460,6 +493,11 @@ void yr_fast_set_log(struct yr_fast_state *st,
 {
 	st->log = log;
 	st->log_ctx = ctx;
+}
+
+void yr_fast_set_first(struct yr_fast_state *st, int first)
+{
+	st->first = first;
 }
 
 void yr_fast_set_timing(struct yr_fast_state *st, uint64_t timeout_ns,

@@ -34,6 +34,10 @@ void yr_fast_state_free(struct yr_fast_state *st);
 void yr_fast_set_log(struct yr_fast_state *st,
 		     void (*log)(void *ctx, const char *line, size_t n),
 		     void *ctx);
+/* Whether the scans of st list no matches (yr_fast_matches() then holds
+ * at least one match of a string whose condition needs only that it
+ * matched, not every one): 0 by default. */
+void yr_fast_set_first(struct yr_fast_state *st, int first);
 /* A time limit for each buffer st scans (0: none), and slow() for each
  * rule taking slow_ns or longer on one (NULL: not timed). */
 void yr_fast_set_timing(struct yr_fast_state *st, uint64_t timeout_ns,

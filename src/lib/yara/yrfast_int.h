@@ -46,6 +46,8 @@ struct yr_fast {
 				 * after its run */
 	uint32_t *rule_of;	/* per string: its rule */
 	uint8_t *needs;		/* per rule: false unless a string is found */
+	uint8_t *once;		/* per string: its first match is enough
+				 * (yronce.h) unless matches are listed */
 	uint8_t *slow;		/* per string: yr_fast_slow() */
 	size_t nstr;
 	size_t *first;		/* per rule, and one past: its first string */

@@ -13,6 +13,7 @@
 #include "yara/yratom.h"
 #include "yara/yrfast.h"
 #include "yara/yrfast_int.h"
+#include "yara/yronce.h"
 #include "vigil/vigil.h"
 
 struct runs {
@@ -329,17 +330,21 @@ static int needs_match(const struct yr_node *n)
 }
 
 /* Per rule: whether it is false while none of its strings has a run
- * found (none left to the whole buffer, its condition needing a match). */
+ * found (none left to the whole buffer, its condition needing a match);
+ * per string, whether its first match is enough. */
 static int skippable(struct yr_fast *f)
 {
 	const struct yr_ruleset *rs = f->rs;
 	size_t r, k;
 
 	if (!(f->needs = calloc(rs->nrules + 1, 1)) ||
+	    !(f->once = calloc(f->nstr + 1, 1)) ||
 	    !(f->rule_of = calloc(f->nstr + 1, sizeof(*f->rule_of))))
 		return VIGIL_ENOMEM;
 	for (r = 0; r < rs->nrules; r++) {
 		int ok = rs->rules[r].nstrings && needs_match(rs->rules[r].cond);
+
+		yr_strings_once(&rs->rules[r], f->once + f->first[r]);
 
 		for (k = f->first[r]; k < f->first[r + 1]; k++) {
 			f->rule_of[k] = (uint32_t)r;
@@ -409,6 +414,7 @@ void yr_fast_free(struct yr_fast *f)
 	free(f->str);
 	free(f->how);
 	free(f->needs);
+	free(f->once);
 	free(f->slow);
 	free(f->rule_of);
 	free(f->first);
