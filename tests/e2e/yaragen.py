@@ -91,6 +91,10 @@ class Gen:
             c.append("!%s[1] == !%s" % (s[1:], s[1:]))
         return r.choice(c)
 
+    GATES = ["filesize > 1000", "uint8(0) == 0x61", "uint16(0) != 0",
+             "filesize \\ 2 < 700", "int8(1) < 0", "not (uint8(2) > 0x80)",
+             "uint32be(4) > 0x10000000", "(filesize + 3) * 2 % 7 == 1"]
+
     def other(self):
         r = self.r
         return r.choice(["filesize > 1000", "filesize \\ 2 < 700",
@@ -123,6 +127,8 @@ class Gen:
                          "all of ($s*) or (%s)", "none of them or (%s)"]) % cond
         # every string is used: "them" does it where the terms did not
         cond = "(%s) or (filesize == 0 and any of them)" % cond
+        if r.randrange(3) == 0:  # a term of integers first: a gate
+            cond = "%s and %s" % (r.choice(self.GATES), cond)
         flags = "private " if r.randrange(10) == 0 else ""
         return "%srule r%d {\n strings:\n  %s\n condition:\n  %s\n}\n" % (
             flags, i, "\n  ".join(strings), cond)

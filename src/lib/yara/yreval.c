@@ -51,6 +51,10 @@ struct ev {
 	uint64_t steps;			/* loop iterations, over every loop */
 	int timed_out;
 	struct ym_scan mods;		/* the modules, loaded when named */
+	const struct yr_source *src;
+	int str_rc;			/* the first string that could not be
+					 * matched: YR_MATCH_* */
+	const char *str_why;
 };
 
 static const struct val undef = { V_UNDEF, 0, 0, NULL, 0, NULL };
@@ -106,6 +110,26 @@ static int range_of(struct ev *e, const struct yr_node *r, int64_t *lo,
 	return 0;
 }
 
+/* String i's matches, matched now if the source matches each when it is
+ * first read; one that cannot be (a limit, a form not supported) makes
+ * the rule's result once it is evaluated. */
+static const struct yr_matches *string_matches(struct ev *e, size_t i)
+{
+	const char *w = NULL;
+	int rc;
+
+	if (e->src->string &&
+	    (rc = e->src->string(e->src->ctx, e->nrule, i, &w)) != 0) {
+		if (rc < 0)
+			e->oom = 1;
+		else if (!e->str_rc) {
+			e->str_rc = rc;
+			e->str_why = w;
+		}
+	}
+	return &e->sm[i];
+}
+
 static struct val string_ref(struct ev *e, const struct yr_node *n)
 {
 	long i = string_index(e, n->s);
@@ -115,7 +139,7 @@ static struct val string_ref(struct ev *e, const struct yr_node *n)
 
 	if (i < 0)
 		return undef;
-	m = &e->sm[i];
+	m = string_matches(e, (size_t)i);
 	if (n->kind == YN_STR && n->op == YK_AT) {
 		v = eval(e, n->a);
 		return v.t == V_INT ? vint(count_in(m, v.i, v.i) > 0) : undef;
@@ -600,7 +624,7 @@ static struct val of(struct ev *e, const struct yr_node *n)
 	for (i = 0; i < e->rule->nstrings; i++)
 		if (take[i]) {
 			total++;
-			count += count_in(&e->sm[i], lo, hi) > 0;
+			count += count_in(string_matches(e, i), lo, hi) > 0;
 		}
 	ok = quant_ok(e, n->a, count, total);
 	return ok < 0 ? undef : vint(ok);
@@ -775,14 +799,36 @@ static struct val eval(struct ev *e, const struct yr_node *n)
 	}
 }
 
+/* Rule r's result once its condition was evaluated: what stopped the
+ * evaluation, if anything, instead; with why. */
+static int verdict(const struct ev *e, int truth, const char **w)
+{
+	if (e->oom)
+		return -1;
+	if (e->unsupported) {
+		*w = "a module Vigil does not have, a regular expression "
+		     "PCRE2 refuses, or a set of over 4096 strings";
+		return YR_RULE_UNSUPPORTED;
+	}
+	if (e->timed_out) {
+		*w = "the time limit was reached";
+		return YR_RULE_LIMIT;
+	}
+	if (e->str_rc) {
+		*w = e->str_why;
+		return e->str_rc == YR_MATCH_LIMIT ? YR_RULE_LIMIT :
+						     YR_RULE_UNSUPPORTED;
+	}
+	return truth ? YR_RULE_TRUE : YR_RULE_FALSE;
+}
+
 /* One rule: its strings' matches, then its condition. */
 static int one_rule(struct ev *e, const struct yr_source *src, size_t r,
 		    uint8_t *result, const char **why)
 {
-	const struct yr_rule *rule = &e->rs->rules[r];
 	const struct yr_matches *sm = NULL;
 	const char *w = NULL;
-	int rc;
+	int rc, v;
 
 	result[r] = YR_RULE_FALSE;
 	if (why)
@@ -790,25 +836,16 @@ static int one_rule(struct ev *e, const struct yr_source *src, size_t r,
 	if (src->known_false && src->known_false(src->ctx, r))
 		return 0;
 	if ((rc = src->strings(src->ctx, r, &sm, &w)) == 0) {
-		e->rule = rule;
+		e->rule = &e->rs->rules[r];
 		e->sm = sm;
 		e->nrule = r;
 		e->cur = -1;
 		e->unsupported = 0;
-		result[r] = truthy(eval(e, rule->cond)) ? YR_RULE_TRUE :
-							  YR_RULE_FALSE;
-		if (e->oom)
+		e->str_rc = 0;
+		v = verdict(e, truthy(eval(e, e->rule->cond)), &w);
+		if (v < 0)
 			return VIGIL_ENOMEM;
-		if (e->timed_out) {
-			result[r] = YR_RULE_LIMIT;
-			w = "the time limit was reached";
-		}
-		if (e->unsupported) {
-			result[r] = YR_RULE_UNSUPPORTED;
-			w = "a module Vigil does not have, a regular "
-			    "expression PCRE2 refuses, or a set of over 4096 "
-			    "strings";
-		}
+		result[r] = (uint8_t)v;
 	} else if (rc > 0) {
 		result[r] = rc == YR_MATCH_LIMIT ? YR_RULE_LIMIT :
 						   YR_RULE_UNSUPPORTED;
@@ -849,6 +886,7 @@ int yr_eval_from(const struct yr_ruleset *rs, const struct yr_source *src,
 
 	memset(&e, 0, sizeof(e));
 	e.rs = rs;
+	e.src = src;
 	e.buf = buf;
 	e.len = len;
 	e.ext = ext;
@@ -875,6 +913,18 @@ int yr_eval_from(const struct yr_ruleset *rs, const struct yr_source *src,
 		if (result[r] == YR_RULE_TRUE) /* a global rule failed */
 			result[r] = YR_RULE_FALSE;
 	return 0;
+}
+
+void yr_eval_terms(const struct yr_node *const *terms, size_t n,
+		   const uint8_t *buf, size_t len, uint8_t *truth)
+{
+	struct ev e;
+
+	memset(&e, 0, sizeof(e));
+	e.buf = buf;
+	e.len = len;
+	for (size_t i = 0; i < n; i++)
+		truth[i] = (uint8_t)truthy(eval(&e, terms[i]));
 }
 
 /* The reference matcher as a source: each rule's strings matched over
@@ -916,7 +966,8 @@ int yr_eval(const struct yr_ruleset *rs, const uint8_t *buf, size_t len,
 	    const char **why)
 {
 	struct reference ref = { rs, buf, len, NULL, 0 };
-	struct yr_source src = { reference_strings, &ref, NULL, NULL, 0, 0, NULL };
+	struct yr_source src = { reference_strings, &ref, NULL, NULL, 0, 0, NULL,
+				 NULL };
 	int rc = yr_eval_from(rs, &src, buf, len, ext, next, result, why);
 	size_t i;
 

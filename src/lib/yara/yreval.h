@@ -49,12 +49,24 @@ struct yr_source {
 	 * whose strings and condition took slow_ns or longer. */
 	uint64_t timeout_ns, slow_ns;
 	void (*slow)(void *ctx, size_t r, uint64_t ns);
+	/* Optional: string k of rule r matched now, for a source whose
+	 * strings() only points at where the matches will be. Called before
+	 * the condition first reads each string, so that a string it never
+	 * reads (the condition decided without it) is never matched; returns
+	 * as strings() does, a limit or an unsupported form then the rule's
+	 * result. */
+	int (*string)(void *ctx, size_t r, size_t k, const char **why);
 };
 
 /* As yr_eval() below, the strings' matches from src. */
 int yr_eval_from(const struct yr_ruleset *rs, const struct yr_source *src,
 		 const uint8_t *buf, size_t len, const struct yr_external *ext,
 		 size_t next, uint8_t *result, const char **why);
+
+/* Whether each of n terms that read only integers (yrgate.h) is true over
+ * buf: truth[i] 1, or 0 for false or undefined. */
+void yr_eval_terms(const struct yr_node *const *terms, size_t n,
+		   const uint8_t *buf, size_t len, uint8_t *truth);
 
 /*
  * The result of every rule over buf into result[] (rs->nrules entries).

@@ -37,6 +37,8 @@ struct yr_fast_state {
 	uint32_t *touched;
 	size_t ntouched;
 	uint8_t *rule_hit;	/* per rule: one of its strings touched */
+	uint8_t *dead;		/* per rule: a term of it false (yrgate.h) */
+	uint8_t *truth;		/* per term, over the buffer */
 	pcre2_match_data *md;
 	int first;		/* matches not listed: f->once strings stop at
 				 * their first */
@@ -67,9 +69,11 @@ int yr_fast_state_new(const struct yr_fast *f, struct yr_fast_state **out)
 	st->status = calloc(n, 1);
 	st->touched = calloc(n, sizeof(*st->touched));
 	st->rule_hit = calloc(f->rs->nrules + 1, 1);
+	st->dead = calloc(f->rs->nrules + 1, 1);
+	st->truth = calloc(f->nterms + 1, 1);
 	st->md = pcre2_match_data_create(1, NULL);
 	if (!st->sm || !st->cv || !st->state || !st->status || !st->touched ||
-	    !st->rule_hit || !st->md) {
+	    !st->rule_hit || !st->dead || !st->truth || !st->md) {
 		yr_fast_state_free(st);
 		return VIGIL_ENOMEM;
 	}
@@ -93,6 +97,8 @@ void yr_fast_state_free(struct yr_fast_state *st)
 	free(st->status);
 	free(st->touched);
 	free(st->rule_hit);
+	free(st->dead);
+	free(st->truth);
 	pcre2_match_data_free(st->md);
 	free(st);
 }
@@ -212,7 +218,8 @@ static int on_anchor(void *ctx, const struct anchor *a, size_t at)
 	uint32_t k = st->f->run_str[a->id];
 	int now = st->first && st->f->once[k];
 
-	if (!(st->f->how[k] & FS_ANCHORED) || at < a->omin ||
+	if (st->dead[st->f->rule_of[k]] || !(st->f->how[k] & FS_ANCHORED) ||
+	    at < a->omin ||
 	    (now && st->state[k] == DONE) ||
 	    ((st->f->how[k] & FS_REST) && !hex_rest(st, a, at, k)))
 		return 0;
@@ -431,7 +438,34 @@ static int tails_match(struct yr_fast_state *st, size_t k)
 	return 0;
 }
 
-/* The evaluator's source: rule r's strings, matched now. */
+/* String k's matches, made ready: 0 or YR_MATCH_*, with why. */
+static int one_string(struct yr_fast_state *st, size_t k, const char **why)
+{
+	int rc = 0;
+
+	if (st->state[k] == DONE) {
+		rc = st->status[k];
+	} else if (st->f->how[k] == FS_ALWAYS) {
+		touch(st, (uint32_t)k, DONE);
+		st->status[k] = (uint8_t)(rc = whole(st, k, why));
+	} else if (st->state[k] == OPEN) {
+		st->state[k] = DONE;
+		st->sm[k].n = 0;
+		if (tails_match(st, k))
+			rc = whole(st, k, why);
+		st->status[k] = (uint8_t)rc;
+	} else if (st->state[k] == TOUCHED) {
+		st->state[k] = DONE;
+		st->status[k] = (uint8_t)(rc = verify(st, k));
+	}
+	if (rc == YR_MATCH_LIMIT && !*why)
+		*why = "too many matches, a hex string too slow to match, or a "
+		       "regular expression PCRE2 gave up on";
+	return rc;
+}
+
+/* The evaluator's source: rule r's strings, matched now unless matches
+ * are not listed (then each as the condition first reads it). */
 static int rule_strings(void *ctx, size_t r, const struct yr_matches **sm,
 			const char **why)
 {
@@ -441,33 +475,43 @@ static int rule_strings(void *ctx, size_t r, const struct yr_matches **sm,
 	int rc = 0;
 
 	*sm = &st->sm[f->first[r]];
-	for (k = f->first[r]; k < f->first[r + 1] && !rc; k++) {
-		if (f->how[k] == FS_ALWAYS) {
-			rc = whole(st, k, why);
-		} else if (st->state[k] == OPEN) {
-			st->state[k] = DONE;
-			st->sm[k].n = 0;
-			if (tails_match(st, k))
-				rc = whole(st, k, why);
-			st->status[k] = (uint8_t)rc;
-		} else if (st->state[k] == TOUCHED) {
-			st->state[k] = DONE;
-			st->status[k] = (uint8_t)(rc = verify(st, k));
-		} else if (st->state[k] == DONE) {
-			rc = st->status[k];
-		}
-	}
-	if (rc == YR_MATCH_LIMIT && !*why)
-		*why = "too many matches, a hex string too slow to match, or a "
-		       "regular expression PCRE2 gave up on";
+	for (k = f->first[r]; k < f->first[r + 1] && !rc && !st->first; k++)
+		rc = one_string(st, k, why);
 	return rc;
+}
+
+static int rule_string(void *ctx, size_t r, size_t k, const char **why)
+{
+	struct yr_fast_state *st = ctx;
+
+	return one_string(st, st->f->first[r] + k, why);
 }
 
 static int known_false(void *ctx, size_t r)
 {
 	const struct yr_fast_state *st = ctx;
 
-	return st->f->needs[r] && !st->rule_hit[r];
+	return st->dead[r] || (st->f->needs[r] && !st->rule_hit[r]);
+}
+
+/* When matches are not listed: the rules a term of which is false over
+ * the buffer are dead, their strings passed over; returns the passes
+ * (FS_ANCHORED, FS_PAIRS) a live rule needs. */
+static unsigned gate(struct yr_fast_state *st)
+{
+	const struct yr_fast *f = st->f;
+	unsigned need = 0;
+	size_t g, r;
+
+	memset(st->dead, 0, f->rs->nrules);
+	if (!st->first)
+		return FS_ANCHORED | FS_PAIRS;
+	yr_eval_terms(f->term, f->nterms, st->buf, st->len, st->truth);
+	for (g = 0; g < f->ngates; g++)
+		st->dead[f->gate_rule[g]] |= !st->truth[f->gate_term[g]];
+	for (r = 0; r < f->rs->nrules; r++)
+		need |= st->dead[r] ? 0u : f->passes[r];
+	return need;
 }
 
 static void reset(struct yr_fast_state *st)
@@ -532,14 +576,19 @@ int yr_fast_eval(const struct yr_fast *f, struct yr_fast_state *st,
 {
 	struct yr_source src = { rule_strings, st, known_false, console_line,
 				 st->timeout_ns, st->slow_ns,
-				 st->slow ? slow_rule : NULL };
+				 st->slow ? slow_rule : NULL,
+				 st->first ? rule_string : NULL };
 	int rc;
+
+	unsigned need;
 
 	reset(st);
 	st->buf = buf;
 	st->len = len;
-	anchors_scan(&f->anchors, buf, len, on_anchor, st);
-	if (!st->err)
+	need = gate(st);
+	if (need & FS_ANCHORED)
+		anchors_scan(&f->anchors, buf, len, on_anchor, st);
+	if (!st->err && (need & FS_PAIRS))
 		yr_pairs_scan(&f->pairs, buf, len, on_anchor, st);
 	rc = st->err ? st->err :
 		       yr_eval_from(f->rs, &src, buf, len, ext, next, result, why);

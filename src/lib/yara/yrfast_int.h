@@ -16,6 +16,8 @@ enum {
 	FS_REST = 4,		/* in how[]: a hex string's rest to test */
 };
 
+#define FS_PAIRS 8		/* in passes[]: a string found by the pairs */
+
 #define FS_ASCII 1u		/* forms of a text or regex string */
 #define FS_WIDE 2u
 
@@ -48,6 +50,14 @@ struct yr_fast {
 	uint8_t *needs;		/* per rule: false unless a string is found */
 	uint8_t *once;		/* per string: its first match is enough
 				 * (yronce.h) unless matches are listed */
+	const struct yr_node **term; /* the rules' terms (yrgate.h), each
+				      * once */
+	size_t nterms;
+	uint32_t *gate_term, *gate_rule; /* per rule's term: the term, the
+					  * rule */
+	size_t ngates;
+	uint8_t *passes;	/* per rule: FS_ANCHORED if a string has
+				 * anchors, FS_PAIRS if one has pairs */
 	uint8_t *slow;		/* per string: yr_fast_slow() */
 	size_t nstr;
 	size_t *first;		/* per rule, and one past: its first string */

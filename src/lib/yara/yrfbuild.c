@@ -13,6 +13,7 @@
 #include "yara/yratom.h"
 #include "yara/yrfast.h"
 #include "yara/yrfast_int.h"
+#include "yara/yrgate.h"
 #include "yara/yronce.h"
 #include "vigil/vigil.h"
 
@@ -339,6 +340,7 @@ static int skippable(struct yr_fast *f)
 
 	if (!(f->needs = calloc(rs->nrules + 1, 1)) ||
 	    !(f->once = calloc(f->nstr + 1, 1)) ||
+	    !(f->passes = calloc(rs->nrules + 1, 1)) ||
 	    !(f->rule_of = calloc(f->nstr + 1, sizeof(*f->rule_of))))
 		return VIGIL_ENOMEM;
 	for (r = 0; r < rs->nrules; r++) {
@@ -349,10 +351,88 @@ static int skippable(struct yr_fast *f)
 		for (k = f->first[r]; k < f->first[r + 1]; k++) {
 			f->rule_of[k] = (uint32_t)r;
 			ok &= (f->how[k] & ~FS_REST) == FS_ANCHORED;
+			f->passes[r] |= (uint8_t)((f->how[k] & FS_ANCHORED) |
+						  (f->slow[k] == 1 ? FS_PAIRS : 0));
 		}
 		f->needs[r] = (uint8_t)ok;
 	}
 	return 0;
+}
+
+#define GATES_PER_RULE 8
+#define TERM_KEY 512 /* bytes: a longer term is tested alone */
+
+/* The terms seen so far by their keys (yr_term_key()): an open table. */
+struct terms {
+	uint8_t (*key)[TERM_KEY];	/* per unique term */
+	size_t *klen;
+	uint32_t *slot;			/* term + 1, or 0: empty */
+	size_t mask;
+};
+
+static uint64_t fnv(const uint8_t *p, size_t n)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+
+	while (n--)
+		h = (h ^ *p++) * 0x100000001b3ull;
+	return h;
+}
+
+/* Term n's index among f's unique terms, entered if new. */
+static uint32_t term_of(struct yr_fast *f, struct terms *t,
+			const struct yr_node *n)
+{
+	uint8_t k[TERM_KEY];
+	size_t len = yr_term_key(n, k, sizeof(k)), i;
+
+	for (i = len ? fnv(k, len) & t->mask : 0; len && t->slot[i];
+	     i = (i + 1) & t->mask) {
+		uint32_t u = t->slot[i] - 1;
+
+		if (t->klen[u] == len && !memcmp(t->key[u], k, len))
+			return u;
+	}
+	if (len) {
+		t->slot[i] = (uint32_t)f->nterms + 1;
+		memcpy(t->key[f->nterms], k, len);
+	}
+	t->klen[f->nterms] = len;
+	f->term[f->nterms] = n;
+	return (uint32_t)f->nterms++;
+}
+
+/* The rules' terms testable before their strings (yrgate.h), each term
+ * that many rules share tested once. */
+static int gates(struct yr_fast *f)
+{
+	const struct yr_ruleset *rs = f->rs;
+	size_t r, n, max = rs->nrules * GATES_PER_RULE + 1, size = 2;
+	const struct yr_node *g[GATES_PER_RULE];
+	struct terms t = { 0 };
+	int rc = 0;
+
+	while (size < 2 * max)
+		size *= 2;
+	t.mask = size - 1;
+	f->term = calloc(max, sizeof(*f->term));
+	f->gate_term = calloc(max, sizeof(*f->gate_term));
+	f->gate_rule = calloc(max, sizeof(*f->gate_rule));
+	t.key = malloc(max * sizeof(*t.key));
+	t.klen = calloc(max, sizeof(*t.klen));
+	t.slot = calloc(size, sizeof(*t.slot));
+	if (!f->term || !f->gate_term || !f->gate_rule || !t.key || !t.klen ||
+	    !t.slot)
+		rc = VIGIL_ENOMEM;
+	for (r = 0; r < rs->nrules && !rc; r++)
+		for (n = yr_rule_gates(&rs->rules[r], g, GATES_PER_RULE); n--;) {
+			f->gate_term[f->ngates] = term_of(f, &t, g[n]);
+			f->gate_rule[f->ngates++] = (uint32_t)r;
+		}
+	free(t.key);
+	free(t.klen);
+	free(t.slot);
+	return rc;
 }
 
 int yr_fast_build(const struct yr_ruleset *rs, struct yr_fast **out)
@@ -380,7 +460,8 @@ int yr_fast_build(const struct yr_ruleset *rs, struct yr_fast **out)
 			f->str[f->nstr++].s = &rs->rules[r].strings[k];
 	}
 	f->first[rs->nrules] = f->nstr;
-	if ((rc = enter_runs(f)) != 0 || (rc = skippable(f)) != 0) {
+	if ((rc = enter_runs(f)) != 0 || (rc = skippable(f)) != 0 ||
+	    (rc = gates(f)) != 0) {
 		yr_fast_free(f);
 		return rc;
 	}
@@ -415,6 +496,10 @@ void yr_fast_free(struct yr_fast *f)
 	free(f->how);
 	free(f->needs);
 	free(f->once);
+	free(f->passes);
+	free(f->term);
+	free(f->gate_term);
+	free(f->gate_rule);
 	free(f->slow);
 	free(f->rule_of);
 	free(f->first);
