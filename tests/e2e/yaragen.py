@@ -127,6 +127,11 @@ class Gen:
                          "all of ($s*) or (%s)", "none of them or (%s)"]) % cond
         # every string is used: "them" does it where the terms did not
         cond = "(%s) or (filesize == 0 and any of them)" % cond
+        if r.randrange(5) == 0:  # PEiD's form: strings read only at offsets
+            cond = "for %s of ($*) : ( $ at %s )" % (
+                r.choice(["any", "all", "1"]),
+                r.choice(["0", "(filesize \\ filesize) - 1",
+                          "uint32(filesize)", "uint8(0) - uint8(0)"]))
         if r.randrange(3) == 0:  # a term of integers first: a gate
             cond = "%s and %s" % (r.choice(self.GATES), cond)
         flags = "private " if r.randrange(10) == 0 else ""

@@ -9,7 +9,7 @@
  * rule the fast matcher knows false where the reference reached a module
  * is no difference: docs/yara.md). -1 is -f as a scan that lists no
  * matches runs it (a string whose condition needs only that it matched
- * stops at its first match: yronce.h).
+ * stops at its first match: yruse.h).
  * -v says how many strings the fast matcher found by their runs.
  *   yrscan [-f|-1|-c] [-v] [-d NAME=VALUE]... RULES FILE...
  */

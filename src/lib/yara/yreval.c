@@ -110,24 +110,49 @@ static int range_of(struct ev *e, const struct yr_node *r, int64_t *lo,
 	return 0;
 }
 
-/* String i's matches, matched now if the source matches each when it is
- * first read; one that cannot be (a limit, a form not supported) makes
+/* A string that could not be matched (rc: YR_MATCH_*, or VIGIL_ENOMEM):
  * the rule's result once it is evaluated. */
+static void string_failed(struct ev *e, int rc, const char *why)
+{
+	if (rc < 0)
+		e->oom = 1;
+	else if (!e->str_rc) {
+		e->str_rc = rc;
+		e->str_why = why;
+	}
+}
+
+/* String i's matches, matched now if the source matches each when it is
+ * first read. */
 static const struct yr_matches *string_matches(struct ev *e, size_t i)
 {
 	const char *w = NULL;
 	int rc;
 
 	if (e->src->string &&
-	    (rc = e->src->string(e->src->ctx, e->nrule, i, &w)) != 0) {
-		if (rc < 0)
-			e->oom = 1;
-		else if (!e->str_rc) {
-			e->str_rc = rc;
-			e->str_why = w;
-		}
-	}
+	    (rc = e->src->string(e->src->ctx, e->nrule, i, &w)) != 0)
+		string_failed(e, rc, w);
 	return &e->sm[i];
+}
+
+/* $a at x: asked of the source where it tells without every match. */
+static struct val string_at(struct ev *e, size_t i, const struct yr_node *n)
+{
+	struct val v = eval(e, n->a);
+	const char *w = NULL;
+	int hit = -1, rc;
+
+	if (v.t != V_INT)
+		return undef; /* the string is not matched at all */
+	if (e->src->string_at &&
+	    (rc = e->src->string_at(e->src->ctx, e->nrule, i, v.i, &hit,
+				    &w)) != 0) {
+		string_failed(e, rc, w);
+		return vint(0);
+	}
+	if (hit >= 0)
+		return vint(hit);
+	return vint(count_in(string_matches(e, i), v.i, v.i) > 0);
 }
 
 static struct val string_ref(struct ev *e, const struct yr_node *n)
@@ -139,21 +164,19 @@ static struct val string_ref(struct ev *e, const struct yr_node *n)
 
 	if (i < 0)
 		return undef;
-	m = string_matches(e, (size_t)i);
-	if (n->kind == YN_STR && n->op == YK_AT) {
-		v = eval(e, n->a);
-		return v.t == V_INT ? vint(count_in(m, v.i, v.i) > 0) : undef;
-	}
+	if (n->kind == YN_STR && n->op == YK_AT)
+		return string_at(e, (size_t)i, n);
 	if ((n->kind == YN_STR || n->kind == YN_COUNT) && n->op == YK_IN) {
 		if (range_of(e, n->a, &lo, &hi) < 0)
 			return undef;
-		k = (int64_t)count_in(m, lo, hi);
+		k = (int64_t)count_in(string_matches(e, (size_t)i), lo, hi);
 		return n->kind == YN_STR ? vint(k > 0) : vint(k);
 	}
+	if (n->a && ((v = eval(e, n->a)).t != V_INT))
+		return undef; /* an index: before the string is matched */
+	m = string_matches(e, (size_t)i);
 	if (n->kind == YN_STR || n->kind == YN_COUNT)
 		return n->kind == YN_STR ? vint(m->n > 0) : vint((int64_t)m->n);
-	if (n->a && ((v = eval(e, n->a)).t != V_INT))
-		return undef;
 	k = n->a ? v.i : 1;
 	if (k < 1 || (uint64_t)k > m->n)
 		return undef;
@@ -567,11 +590,37 @@ static int quant_ok(struct ev *e, const struct yr_node *q, int64_t count,
 	return count >= v.i;
 }
 
-/* The strings a set names, as flags in take[] (rule->nstrings). */
-static void set_members(const struct ev *e, const struct yr_node *set,
-			uint8_t *take)
+/* The members a quantifier needs to match (N of), or -1: none such, or
+ * not known before (N% of, an undefined N). */
+static int64_t quant_need(struct ev *e, const struct yr_node *q)
+{
+	struct val v;
+
+	if (q->op == YK_ALL || q->op == YK_ANY || q->op == YK_NONE || q->i)
+		return -1;
+	v = eval(e, q->a);
+	return v.t == V_INT ? v.i : -1;
+}
+
+/* Whether quantifier q is decided, count of the seen members of total
+ * having matched, so that the members left need not be matched. */
+static int decided(const struct yr_node *q, int64_t count, int64_t seen,
+		   int64_t total, int64_t need)
+{
+	if (q->op == YK_ANY || q->op == YK_NONE)
+		return count > 0;
+	if (q->op == YK_ALL)
+		return count < seen;
+	return need >= 0 && (count >= need || count + (total - seen) < need);
+}
+
+/* The strings a set names, as flags in take[] (rule->nstrings); returns
+ * how many. */
+static int64_t set_members(const struct ev *e, const struct yr_node *set,
+			   uint8_t *take)
 {
 	const struct yr_node *m;
+	int64_t total = 0;
 	size_t i;
 
 	for (i = 0; i < e->rule->nstrings; i++)
@@ -582,6 +631,9 @@ static void set_members(const struct ev *e, const struct yr_node *set,
 						strlen(m->s)) :
 				       !strcmp(e->rule->strings[i].id, m->s))
 				take[i] = 1;
+	for (i = 0; i < e->rule->nstrings; i++)
+		total += take[i];
+	return total;
 }
 
 static struct val rules_of(struct ev *e, const struct yr_node *n)
@@ -608,7 +660,7 @@ static struct val rules_of(struct ev *e, const struct yr_node *n)
 static struct val of(struct ev *e, const struct yr_node *n)
 {
 	uint8_t take[4096];
-	int64_t count = 0, total = 0, lo = 0, hi = INT64_MAX;
+	int64_t count = 0, total, seen = 0, lo = 0, hi = INT64_MAX, need;
 	size_t i;
 	int ok;
 
@@ -620,10 +672,12 @@ static struct val of(struct ev *e, const struct yr_node *n)
 	}
 	if (n->c && range_of(e, n->c, &lo, &hi) < 0)
 		return undef;
-	set_members(e, n->b, take);
-	for (i = 0; i < e->rule->nstrings; i++)
+	total = set_members(e, n->b, take);
+	need = quant_need(e, n->a);
+	for (i = 0; i < e->rule->nstrings &&
+		    !decided(n->a, count, seen, total, need); i++)
 		if (take[i]) {
-			total++;
+			seen++;
 			count += count_in(string_matches(e, i), lo, hi) > 0;
 		}
 	ok = quant_ok(e, n->a, count, total);
@@ -633,7 +687,7 @@ static struct val of(struct ev *e, const struct yr_node *n)
 static struct val for_of(struct ev *e, const struct yr_node *n)
 {
 	uint8_t take[4096];
-	int64_t count = 0, total = 0;
+	int64_t count = 0, total, seen = 0, need;
 	long saved = e->cur;
 	size_t i;
 	int ok;
@@ -642,10 +696,12 @@ static struct val for_of(struct ev *e, const struct yr_node *n)
 		e->unsupported = 1; /* not guessed */
 		return undef;
 	}
-	set_members(e, n->b, take);
-	for (i = 0; i < e->rule->nstrings; i++)
+	total = set_members(e, n->b, take);
+	need = quant_need(e, n->a);
+	for (i = 0; i < e->rule->nstrings &&
+		    !decided(n->a, count, seen, total, need); i++)
 		if (take[i]) {
-			total++;
+			seen++;
 			e->cur = (long)i;
 			count += truthy(eval(e, n->c));
 		}
@@ -967,7 +1023,7 @@ int yr_eval(const struct yr_ruleset *rs, const uint8_t *buf, size_t len,
 {
 	struct reference ref = { rs, buf, len, NULL, 0 };
 	struct yr_source src = { reference_strings, &ref, NULL, NULL, 0, 0, NULL,
-				 NULL };
+				 NULL, NULL };
 	int rc = yr_eval_from(rs, &src, buf, len, ext, next, result, why);
 	size_t i;
 

@@ -56,6 +56,12 @@ struct yr_source {
 	 * as strings() does, a limit or an unsupported form then the rule's
 	 * result. */
 	int (*string)(void *ctx, size_t r, size_t k, const char **why);
+	/* Optional: whether string k of rule r matches at offset at, into
+	 * *hit (1 or 0), for "$a at x" where the source tells without every
+	 * match; *hit -1: it does not, the matches are read. Returns as
+	 * strings() does. */
+	int (*string_at)(void *ctx, size_t r, size_t k, int64_t at, int *hit,
+			 const char **why);
 };
 
 /* As yr_eval() below, the strings' matches from src. */

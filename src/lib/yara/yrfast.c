@@ -12,6 +12,7 @@
 
 #include "yara/yrfast.h"
 #include "yara/yrfast_int.h"
+#include "yara/yruse.h"
 #include "vigil/vigil.h"
 
 struct cand {
@@ -40,7 +41,8 @@ struct yr_fast_state {
 	uint8_t *dead;		/* per rule: a term of it false (yrgate.h) */
 	uint8_t *truth;		/* per term, over the buffer */
 	pcre2_match_data *md;
-	int first;		/* matches not listed: f->once strings stop at
+	struct yr_matches scratch; /* a string tested at one offset */
+	int first;		/* matches not listed: YR_USE_ONCE strings stop at
 				 * their first */
 	int err;		/* VIGIL_ENOMEM while noting ranges */
 	void (*log)(void *ctx, const char *line, size_t n);
@@ -72,6 +74,7 @@ int yr_fast_state_new(const struct yr_fast *f, struct yr_fast_state **out)
 	st->dead = calloc(f->rs->nrules + 1, 1);
 	st->truth = calloc(f->nterms + 1, 1);
 	st->md = pcre2_match_data_create(1, NULL);
+	st->scratch.want = 1;
 	if (!st->sm || !st->cv || !st->state || !st->status || !st->touched ||
 	    !st->rule_hit || !st->dead || !st->truth || !st->md) {
 		yr_fast_state_free(st);
@@ -99,6 +102,7 @@ void yr_fast_state_free(struct yr_fast_state *st)
 	free(st->rule_hit);
 	free(st->dead);
 	free(st->truth);
+	yr_matches_free(&st->scratch);
 	pcre2_match_data_free(st->md);
 	free(st);
 }
@@ -202,11 +206,11 @@ static int verify_now(struct yr_fast_state *st, uint32_t k, size_t lo,
 {
 	int rc = 0;
 
-	for (size_t i = lo; i <= hi && i < st->len && !rc && !st->sm[k].n; i++)
+	for (size_t i = lo; i <= hi && i < st->len && !rc; i++)
 		rc = verify_at(st, &st->f->str[k], i, &st->sm[k]);
 	if (rc || st->sm[k].n) {
 		touch(st, k, DONE);
-		st->status[k] = (uint8_t)rc;
+		st->status[k] = (uint8_t)(rc == YR_MATCH_ENOUGH ? 0 : rc);
 	}
 	return 0;
 }
@@ -216,7 +220,7 @@ static int on_anchor(void *ctx, const struct anchor *a, size_t at)
 {
 	struct yr_fast_state *st = ctx;
 	uint32_t k = st->f->run_str[a->id];
-	int now = st->first && st->f->once[k];
+	int now = st->first && (st->f->use[k] & YR_USE_ONCE);
 
 	if (st->dead[st->f->rule_of[k]] || !(st->f->how[k] & FS_ANCHORED) ||
 	    at < a->omin ||
@@ -298,17 +302,16 @@ static int verify(struct yr_fast_state *st, size_t k)
 	struct yr_matches *out = &st->sm[k];
 	uint64_t steps = 0;
 	size_t c, i;
-	int rc = 0, once = st->first && st->f->once[k];
+	int rc = 0;
 
 	cand_merge(v);
 	out->n = 0;
-	for (c = 0; c < v->n && !rc && !(once && out->n); c++) {
+	for (c = 0; c < v->n && !rc; c++) {
 		if (fs->s->kind == YS_HEX) {
 			rc = verify_hex(st, fs, v->c[c].lo, v->c[c].hi, &steps, out);
 			continue;
 		}
-		for (i = v->c[c].lo; i <= v->c[c].hi && i < st->len && !rc &&
-				     !(once && out->n); i++)
+		for (i = v->c[c].lo; i <= v->c[c].hi && i < st->len && !rc; i++)
 			rc = verify_at(st, fs, i, out);
 	}
 	return rc;
@@ -458,6 +461,8 @@ static int one_string(struct yr_fast_state *st, size_t k, const char **why)
 		st->state[k] = DONE;
 		st->status[k] = (uint8_t)(rc = verify(st, k));
 	}
+	if (rc == YR_MATCH_ENOUGH)
+		st->status[k] = (uint8_t)(rc = 0);
 	if (rc == YR_MATCH_LIMIT && !*why)
 		*why = "too many matches, a hex string too slow to match, or a "
 		       "regular expression PCRE2 gave up on";
@@ -514,6 +519,44 @@ static unsigned gate(struct yr_fast_state *st)
 	return need;
 }
 
+/* The evaluator's "$a at x" for a string read only so (YR_USE_AT), where
+ * matches are not listed: tested at x alone, not over the buffer. */
+static int rule_string_at(void *ctx, size_t r, size_t k, int64_t at,
+			  int *hit, const char **why)
+{
+	struct yr_fast_state *st = ctx;
+	size_t i = st->f->first[r] + k, end;
+	const struct fstr *fs = &st->f->str[i];
+	uint64_t steps = 0;
+	int m;
+
+	*hit = -1;
+	if (!st->first || !(st->f->use[i] & YR_USE_AT) ||
+	    (fs->s->kind == YS_HEX && !fs->have_hex) ||
+	    (fs->s->kind == YS_REGEX &&
+	     ((fs->forms & FS_ASCII && !fs->at[0]) ||
+	      (fs->forms & FS_WIDE && !fs->at[1]))))
+		return 0;
+	*hit = 0;
+	if (at < 0 || (uint64_t)at >= st->len)
+		return 0;
+	if (fs->s->kind == YS_HEX) {
+		if ((m = yr_hex_at(&fs->hex, st->buf, st->len, (size_t)at,
+				   &steps, &end)) < 0) {
+			*why = "a hex string too slow to match";
+			return YR_MATCH_LIMIT;
+		}
+		*hit = m != 0;
+		return 0;
+	}
+	m = verify_at(st, fs, (size_t)at, &st->scratch);
+	*hit = st->scratch.n > 0;
+	st->scratch.n = 0;
+	if (m == YR_MATCH_LIMIT)
+		*why = "a regular expression PCRE2 gave up on";
+	return m == YR_MATCH_ENOUGH ? 0 : m;
+}
+
 static void reset(struct yr_fast_state *st)
 {
 	size_t t;
@@ -541,7 +584,11 @@ void yr_fast_set_log(struct yr_fast_state *st,
 
 void yr_fast_set_first(struct yr_fast_state *st, int first)
 {
+	if (st->first == first)
+		return;
 	st->first = first;
+	for (size_t k = 0; k < st->f->nstr; k++)
+		st->sm[k].want = first && (st->f->use[k] & YR_USE_ONCE);
 }
 
 void yr_fast_set_timing(struct yr_fast_state *st, uint64_t timeout_ns,
@@ -577,7 +624,8 @@ int yr_fast_eval(const struct yr_fast *f, struct yr_fast_state *st,
 	struct yr_source src = { rule_strings, st, known_false, console_line,
 				 st->timeout_ns, st->slow_ns,
 				 st->slow ? slow_rule : NULL,
-				 st->first ? rule_string : NULL };
+				 st->first ? rule_string : NULL,
+				 st->first ? rule_string_at : NULL };
 	int rc;
 
 	unsigned need;

@@ -48,8 +48,8 @@ struct yr_fast {
 				 * after its run */
 	uint32_t *rule_of;	/* per string: its rule */
 	uint8_t *needs;		/* per rule: false unless a string is found */
-	uint8_t *once;		/* per string: its first match is enough
-				 * (yronce.h) unless matches are listed */
+	uint8_t *use;		/* per string: how it is read (YR_USE_*,
+				 * yruse.h), where matches are not listed */
 	const struct yr_node **term; /* the rules' terms (yrgate.h), each
 				      * once */
 	size_t nterms;

@@ -14,7 +14,7 @@
 #include "yara/yrfast.h"
 #include "yara/yrfast_int.h"
 #include "yara/yrgate.h"
-#include "yara/yronce.h"
+#include "yara/yruse.h"
 #include "vigil/vigil.h"
 
 struct runs {
@@ -339,14 +339,14 @@ static int skippable(struct yr_fast *f)
 	size_t r, k;
 
 	if (!(f->needs = calloc(rs->nrules + 1, 1)) ||
-	    !(f->once = calloc(f->nstr + 1, 1)) ||
+	    !(f->use = calloc(f->nstr + 1, 1)) ||
 	    !(f->passes = calloc(rs->nrules + 1, 1)) ||
 	    !(f->rule_of = calloc(f->nstr + 1, sizeof(*f->rule_of))))
 		return VIGIL_ENOMEM;
 	for (r = 0; r < rs->nrules; r++) {
 		int ok = rs->rules[r].nstrings && needs_match(rs->rules[r].cond);
 
-		yr_strings_once(&rs->rules[r], f->once + f->first[r]);
+		yr_strings_use(&rs->rules[r], f->use + f->first[r]);
 
 		for (k = f->first[r]; k < f->first[r + 1]; k++) {
 			f->rule_of[k] = (uint32_t)r;
@@ -495,7 +495,7 @@ void yr_fast_free(struct yr_fast *f)
 	free(f->str);
 	free(f->how);
 	free(f->needs);
-	free(f->once);
+	free(f->use);
 	free(f->passes);
 	free(f->term);
 	free(f->gate_term);

@@ -33,7 +33,7 @@ int yr_matches_add(struct yr_matches *out, size_t off, size_t len)
 	}
 	out->m[out->n].off = off;
 	out->m[out->n++].len = len;
-	return 0;
+	return out->want && out->n >= out->want ? YR_MATCH_ENOUGH : 0;
 }
 
 void yr_matches_free(struct yr_matches *m)

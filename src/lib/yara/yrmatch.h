@@ -33,10 +33,14 @@ struct yr_match {
 struct yr_matches {
 	struct yr_match *m;
 	size_t n, cap;
+	size_t want;		/* matches enough (0: all), after which
+				 * yr_matches_add() says YR_MATCH_ENOUGH */
 };
 
 #define YR_MATCH_LIMIT 1	/* too many matches, or too many steps */
 #define YR_MATCH_UNSUPPORTED 2	/* a modifier not matched yet */
+#define YR_MATCH_ENOUGH 3	/* want matches found: the matcher stops,
+				 * its caller takes it as 0 */
 
 /*
  * All matches of s in buf into out (emptied first). 0, YR_MATCH_LIMIT,
@@ -45,7 +49,8 @@ struct yr_matches {
 int yr_match_string(const struct yr_string *s, const uint8_t *buf,
 		    size_t len, struct yr_matches *out, const char **why);
 void yr_matches_free(struct yr_matches *m);
-/* Appends a match: 0, YR_MATCH_LIMIT past YR_MAX_MATCHES, VIGIL_ENOMEM. */
+/* Appends a match: 0, YR_MATCH_ENOUGH at out->want, YR_MATCH_LIMIT past
+ * YR_MAX_MATCHES, VIGIL_ENOMEM. */
 int yr_matches_add(struct yr_matches *out, size_t off, size_t len);
 
 /*
