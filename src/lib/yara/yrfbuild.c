@@ -162,10 +162,11 @@ static int tail(struct fstr *fs, const struct yr_run *run, int wide)
 	return nomem ? VIGIL_ENOMEM : 0;
 }
 
-static int regex_runs(struct fstr *fs, size_t str, struct runs *rs)
+/* Each form's code, whole and anchored, compiled (with the JIT) before
+ * its runs are looked for: a form without runs is matched over every
+ * buffer with it. 1, 0 if one did not compile, or VIGIL_ENOMEM. */
+static int regex_code(struct fstr *fs)
 {
-	struct yr_run runs[YR_REGEX_RUNS], *r;
-	size_t nr, k;
 	int wide, nomem;
 
 	for (wide = 0; wide < 2; wide++) {
@@ -176,6 +177,21 @@ static int regex_runs(struct fstr *fs, size_t str, struct runs *rs)
 			return nomem ? VIGIL_ENOMEM : 0;
 		pcre2_jit_compile(fs->re[wide], PCRE2_JIT_COMPLETE);
 		pcre2_jit_compile(fs->at[wide], PCRE2_JIT_COMPLETE);
+	}
+	return 1;
+}
+
+static int regex_runs(struct fstr *fs, size_t str, struct runs *rs)
+{
+	struct yr_run runs[YR_REGEX_RUNS], *r;
+	size_t nr, k;
+	int wide, rc = regex_code(fs);
+
+	if (rc <= 0)
+		return rc;
+	for (wide = 0; wide < 2; wide++) {
+		if (!(fs->forms & (wide ? FS_WIDE : FS_ASCII)))
+			continue;
 		nr = yr_regex_runs(fs->s->value, fs->s->len, wide, runs,
 				   YR_REGEX_RUNS);
 		if (!nr)

@@ -298,12 +298,34 @@ int yr_regex_at(const pcre2_code *anchored, pcre2_match_data *md,
 	       whole_word(buf, len, ov[0], ov[1] - ov[0], wide);
 }
 
+/* Where a wide form's match may begin: each of its atoms is followed by
+ * a NUL, so a match of min bytes is min / 2 bytes each followed by a NUL,
+ * at every second place. The first place such a run begins, or len if
+ * none does (the form matches nowhere). */
+static size_t wide_from(const pcre2_code *re, const uint8_t *buf, size_t len)
+{
+	uint32_t min = 0;
+	size_t run[2] = { 0, 0 }, pairs, i;
+
+	if (pcre2_pattern_info(re, PCRE2_INFO_MINLENGTH, &min) != 0 ||
+	    (pairs = min / 2) == 0)
+		return 0;
+	for (i = 0; i + 1 < len; i++) {
+		size_t *r = &run[i & 1];
+
+		*r = buf[i + 1] ? 0 : *r + 1;
+		if (*r == pairs)
+			return i - 2 * (pairs - 1);
+	}
+	return len;
+}
+
 int yr_regex_form(const pcre2_code *re, pcre2_match_data *md,
 		  const struct yr_string *s, const uint8_t *buf, size_t len,
 		  int wide, struct yr_matches *out)
 {
 	PCRE2_SIZE *ov;
-	size_t at = 0;
+	size_t at = wide ? wide_from(re, buf, len) : 0;
 	int rc = 0, m = 0;
 
 	while (!rc && at < len &&
