@@ -193,7 +193,8 @@ static void scan_one(struct yara_run *run, struct vigil_yara_scanner *s,
 	struct vigil_yara_limits lim = { sizeof(lim), o->timeout_ms,
 					 o->slow_ms, o->slow_ms ? slow_rule : NULL,
 					 &x };
-	unsigned flags = (o->strings ? VIGIL_YARA_SCAN_STRINGS : 0) |
+	unsigned flags = (o->strings || o->json ? /* JSON lists them */
+				  VIGIL_YARA_SCAN_STRINGS : 0) |
 			 (o->negate ? VIGIL_YARA_SCAN_FALSE : 0);
 	char *buf = NULL;
 	size_t len = 0;

@@ -96,6 +96,10 @@ def test_namespaces_and_json(case):
             assert m["rule"] == "gate" or "common" in m["tags"]
     plain = run([VIGIL, "yara", rules, str(case / "files")])
     assert got == {tuple(x.split(" ", 1)) for x in plain.stdout.splitlines()}
+    # without -s too, the documents list each matching rule's strings
+    bare = run([VIGIL, "yara", "--json", rules, str(case / "files")])
+    assert [json.loads(x) for x in bare.stdout.splitlines()] == \
+        [json.loads(x) for x in j.stdout.splitlines()]
 
 
 def test_slow_strings_warned_as_yara(tmp_path, case):
