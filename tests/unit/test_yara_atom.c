@@ -160,12 +160,87 @@ static void pairs(void **st)
 	yr_pairs_free(&p);
 }
 
+/* Every (place, run) a pairs table should report, counted against what
+ * it reports, over a buffer long enough for the SIMD test in front of the
+ * table (where the keys' bytes are few) and the table alone (many). */
+struct count {
+	uint64_t sum;
+	size_t n;
+};
+
+static int tally(void *ctx, const struct anchor *a, size_t at)
+{
+	struct count *c = ctx;
+
+	c->sum += at * 131 + a->id;
+	c->n++;
+	return 0;
+}
+
+static int pair_at(const struct yr_pair_run *r, const uint8_t *b,
+		   size_t left)
+{
+	size_t k, n = r->len < 3 ? r->len : 3;
+
+	for (k = 0; k < n; k++) {
+		uint8_t x = b[k], y = r->bytes[k];
+
+		if (k >= left)
+			return 0;
+		if (r->nocase && x >= 'A' && x <= 'Z')
+			x = (uint8_t)(x + 32);
+		if (r->nocase && y >= 'A' && y <= 'Z')
+			y = (uint8_t)(y + 32);
+		if (x != y)
+			return 0;
+	}
+	return 1;
+}
+
+static void pairs_against_brute(void **st)
+{
+	static uint8_t buf[5003], bytes[300][3];
+	struct yr_pair_run runs[300];
+	size_t sizes[2] = { 6, 300 }, i;
+
+	(void)st;
+	srand(7);
+	for (i = 0; i < sizeof(buf); i++) /* a small alphabet: keys recur */
+		buf[i] = (uint8_t)("aBcD\x48\x8b\x00\xff"[rand() % 8]);
+	for (size_t t = 0; t < 2; t++) {
+		struct count got = { 0, 0 }, want = { 0, 0 };
+		struct yr_pairs p;
+
+		for (i = 0; i < sizes[t]; i++) {
+			for (int k = 0; k < 3; k++)
+				bytes[i][k] = buf[(size_t)rand() % sizeof(buf)] ^
+					      (uint8_t)(t && i > 20 ? i : 0);
+			runs[i] = (struct yr_pair_run){ bytes[i],
+				(uint32_t)(2 + i % 2), (uint32_t)i, 0, 0,
+				(int)(i % 3 == 0) };
+		}
+		assert_int_equal(yr_pairs_build(runs, sizes[t], &p), 0);
+		assert_int_equal(p.simd, t == 0); /* both paths tested */
+		yr_pairs_scan(&p, buf, sizeof(buf), tally, &got);
+		for (size_t at = 0; at + 1 < sizeof(buf); at++)
+			for (i = 0; i < sizes[t]; i++)
+				if (pair_at(&runs[i], buf + at, sizeof(buf) - at))
+					tally(&want, &(struct anchor){ 0, runs[i].id,
+								       0, 0 }, at);
+		assert_true(want.n > 100);
+		assert_int_equal(got.n, want.n);
+		assert_int_equal(got.sum, want.sum);
+		yr_pairs_free(&p);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(hex_runs),
 		cmocka_unit_test(regex_runs),
 		cmocka_unit_test(pairs),
+		cmocka_unit_test(pairs_against_brute),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
