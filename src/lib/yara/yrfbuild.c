@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/vbuf.h"
 #include "yara/yratom.h"
 #include "yara/yrfast.h"
 #include "yara/yrfast_int.h"
@@ -378,10 +379,11 @@ static int skippable(struct yr_fast *f)
 #define GATES_PER_RULE 8
 #define TERM_KEY 512 /* bytes: a longer term is tested alone */
 
-/* The terms seen so far by their keys (yr_term_key()): an open table. */
+/* The terms seen so far by their keys (yr_term_key()), in an open table:
+ * each unique term's key at keys.data + off[term]. */
 struct terms {
-	uint8_t (*key)[TERM_KEY];	/* per unique term */
-	size_t *klen;
+	struct vbuf keys;
+	size_t *off, *klen;
 	uint32_t *slot;			/* term + 1, or 0: empty */
 	size_t mask;
 };
@@ -395,7 +397,8 @@ static uint64_t fnv(const uint8_t *p, size_t n)
 	return h;
 }
 
-/* Term n's index among f's unique terms, entered if new. */
+/* Term n's index among f's unique terms, entered if new; UINT32_MAX if
+ * memory ran out. */
 static uint32_t term_of(struct yr_fast *f, struct terms *t,
 			const struct yr_node *n)
 {
@@ -406,14 +409,16 @@ static uint32_t term_of(struct yr_fast *f, struct terms *t,
 	     i = (i + 1) & t->mask) {
 		uint32_t u = t->slot[i] - 1;
 
-		if (t->klen[u] == len && !memcmp(t->key[u], k, len))
+		if (t->klen[u] == len &&
+		    !memcmp((uint8_t *)t->keys.data + t->off[u], k, len))
 			return u;
 	}
-	if (len) {
-		t->slot[i] = (uint32_t)f->nterms + 1;
-		memcpy(t->key[f->nterms], k, len);
-	}
+	t->off[f->nterms] = t->keys.len;
 	t->klen[f->nterms] = len;
+	if (len && vbuf_append(&t->keys, k, len) != 0)
+		return UINT32_MAX;
+	if (len)
+		t->slot[i] = (uint32_t)f->nterms + 1;
 	f->term[f->nterms] = n;
 	return (uint32_t)f->nterms++;
 }
@@ -425,7 +430,7 @@ static int gates(struct yr_fast *f)
 	const struct yr_ruleset *rs = f->rs;
 	size_t r, n, max = rs->nrules * GATES_PER_RULE + 1, size = 2;
 	const struct yr_node *g[GATES_PER_RULE];
-	struct terms t = { 0 };
+	struct terms t = { .mask = 0 };
 	int rc = 0;
 
 	while (size < 2 * max)
@@ -434,18 +439,24 @@ static int gates(struct yr_fast *f)
 	f->term = calloc(max, sizeof(*f->term));
 	f->gate_term = calloc(max, sizeof(*f->gate_term));
 	f->gate_rule = calloc(max, sizeof(*f->gate_rule));
-	t.key = malloc(max * sizeof(*t.key));
+	t.off = calloc(max, sizeof(*t.off));
 	t.klen = calloc(max, sizeof(*t.klen));
 	t.slot = calloc(size, sizeof(*t.slot));
-	if (!f->term || !f->gate_term || !f->gate_rule || !t.key || !t.klen ||
+	if (!f->term || !f->gate_term || !f->gate_rule || !t.off || !t.klen ||
 	    !t.slot)
 		rc = VIGIL_ENOMEM;
 	for (r = 0; r < rs->nrules && !rc; r++)
-		for (n = yr_rule_gates(&rs->rules[r], g, GATES_PER_RULE); n--;) {
-			f->gate_term[f->ngates] = term_of(f, &t, g[n]);
+		for (n = yr_rule_gates(&rs->rules[r], g, GATES_PER_RULE);
+		     n-- && !rc;) {
+			uint32_t u = term_of(f, &t, g[n]);
+
+			if (u == UINT32_MAX)
+				rc = VIGIL_ENOMEM;
+			f->gate_term[f->ngates] = u;
 			f->gate_rule[f->ngates++] = (uint32_t)r;
 		}
-	free(t.key);
+	vbuf_free(&t.keys);
+	free(t.off);
 	free(t.klen);
 	free(t.slot);
 	return rc;
