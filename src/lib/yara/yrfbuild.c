@@ -102,7 +102,7 @@ static void rest_probe(struct fstr *fs)
 		const struct yr_hex_item *it = &h->items[i];
 
 		if (it->kind == YH_JUMP) {
-			const struct yr_hex_ext *x = &h->ext[it->ext];
+			const struct yr_hex_ext *x = yr_hex_ext(h, it);
 
 			if (x->min != x->max)
 				return;

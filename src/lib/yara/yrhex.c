@@ -52,6 +52,10 @@ static struct yr_hex_ext *add_ext(struct hx *h, struct yr_hex_seq *seq,
 {
 	if (!it)
 		return NULL;
+	if (seq->next >= YR_HEX_MAX_EXT) { /* past what an item holds */
+		h->oom = 1;
+		return NULL;
+	}
 	if (seq->next == seq->capext) {
 		uint32_t cap = seq->capext ? seq->capext * 2 : 4;
 		struct yr_hex_ext *x = realloc(seq->ext, cap * sizeof(*x));
@@ -64,7 +68,9 @@ static struct yr_hex_ext *add_ext(struct hx *h, struct yr_hex_seq *seq,
 		seq->capext = cap;
 	}
 	memset(&seq->ext[seq->next], 0, sizeof(seq->ext[0]));
-	it->ext = seq->next;
+	it->val = (uint8_t)seq->next;
+	it->mask = (uint8_t)(seq->next >> 8);
+	it->neg = (uint8_t)(seq->next >> 16);
 	return &seq->ext[seq->next++];
 }
 

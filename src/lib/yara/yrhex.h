@@ -25,9 +25,14 @@ struct yr_hex_seq;
  * rule sets hold hex strings of thousands of bytes. */
 struct yr_hex_item {
 	uint8_t kind;			/* enum yr_hex_kind */
-	uint8_t val, mask, neg;		/* YH_BYTE: (b & mask) == val */
-	uint32_t ext;			/* YH_JUMP, YH_ALT: its seq->ext */
+	uint8_t val, mask, neg;		/* YH_BYTE: (b & mask) == val;
+					 * YH_JUMP, YH_ALT: the index of its
+					 * seq->ext, low byte first (four
+					 * bytes an item: the public
+					 * collections hold two million) */
 };
+
+#define YR_HEX_MAX_EXT (1u << 24) /* jumps and alternatives in one seq */
 
 /* What a jump or an alternative holds beside its item. */
 struct yr_hex_ext {
@@ -46,7 +51,7 @@ struct yr_hex_seq {
 static inline const struct yr_hex_ext *yr_hex_ext(const struct yr_hex_seq *s,
 						  const struct yr_hex_item *it)
 {
-	return &s->ext[it->ext];
+	return &s->ext[it->val | it->mask << 8 | (uint32_t)it->neg << 16];
 }
 
 /* The body as a program (it must be well formed): 0, -1 (ill formed) or
