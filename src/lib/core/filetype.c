@@ -350,6 +350,20 @@ static int clamav_tag(const uint8_t *b, size_t len, size_t at)
  * first 4 KiB (<body, <title, <meta, <form, <embed, <applet, <frameset,
  * <style, <!doctype html), each in any case.
  */
+/* Whether c, after a '<', can begin one of the tags above (their first
+ * letters, in any case, and "!doctype"): most '<' of a text (C source,
+ * "a < b") are passed over on it alone. */
+static int tag_letter(uint8_t c)
+{
+	switch (c | 0x20) {
+	case 'a': case 'b': case 'e': case 'f': case 'h': case 'i': case 'm':
+	case 'o': case 's': case 't':
+		return 1;
+	default:
+		return c == '!';
+	}
+}
+
 static int has_markup(const uint8_t *b, size_t len, size_t sample)
 {
 	static const char *const more[] = {
@@ -365,6 +379,10 @@ static int has_markup(const uint8_t *b, size_t len, size_t sample)
 	while ((p = memchr(p, '<', (size_t)(end - p)))) {
 		size_t at = (size_t)(p - b);
 
+		if (end - p < 2 || !tag_letter(p[1])) {
+			p++;
+			continue;
+		}
 		if (clamav_tag(b, len, at))
 			return 1;
 		if (!anchor_seen && len - at > 3 && (p[1] | 0x20) == 'a' &&
