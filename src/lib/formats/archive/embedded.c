@@ -37,12 +37,23 @@ static int own_zip(const uint8_t *buf, size_t len, int type)
 	return type == VIGIL_TYPE_ARCHIVE && len >= 4 && !memcmp(buf, "PK", 2);
 }
 
+/* Whether "PK\5\6" lies in the last 64 KiB: its last byte found from the
+ * end with memrchr (every object is asked this; memmem took 3% of a scan
+ * of a mixed corpus), the three before it compared. */
 static int has_eocd(const uint8_t *buf, size_t len)
 {
 	size_t lo = len > ZIP_EOCD_SEARCH_BYTES ? len - ZIP_EOCD_SEARCH_BYTES :
 						  0;
+	const uint8_t *from = buf + lo + 3, *end = buf + len, *q;
 
-	return len > 4 && memmem(buf + lo, len - lo, "PK\x05\x06", 4) != NULL;
+	if (len < 4)
+		return 0;
+	while (end > from && (q = memrchr(from, 0x06, (size_t)(end - from)))) {
+		if (!memcmp(q - 3, "PK\x05", 3))
+			return 1;
+		end = q;
+	}
+	return 0;
 }
 
 /*
