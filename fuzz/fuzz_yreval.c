@@ -6,7 +6,10 @@
  * alternatives, regular expressions) and condition; every rule gives a
  * result, nothing is read outside the input, and the fast matcher
  * (yrfast.c) gives the same results and finds every string at the same
- * offsets as the reference one.
+ * offsets as the reference one; and the same results again where it lists
+ * no matches (yr_fast_set_first: strings matched when first read, rules
+ * with a false integer term passed over, first matches enough, "$ at x"
+ * tested at x).
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -39,7 +42,12 @@ static const char rules[] =
 	"  $r = /hello[0-9]+x/i wide ascii $q = /abcd\\x41e?f/s\n"
 	"  $e = \"encoded!\" base64 base64wide\n"
 	"  $o = /\\b\\w+:\\s%s\\t/ wide ascii $u = /[\\r\\n](ab|)URL=[0-9]/\n"
-	" condition: any of them }\n";
+	" condition: any of them }\n"
+	"rule w { strings: $m = \"MZ\" $p = { 50 45 00 00 } $c = \"cd\"\n"
+	" condition: uint16(0) == 0x5a4d and filesize < 70000 and\n"
+	"  for any of ($m, $p) : ( $ at (uint8(2) % 4) ) and $c }\n"
+	"rule x { strings: $z = \"zz\" $y = /y+z/ condition: uint8(0) == 0x7a\n"
+	"  and 1 of them and not ($z at 1) }\n";
 
 /* Rule r's strings as the reference finds them, against the fast one's. */
 static void same_strings(const struct yr_ruleset *rs, size_t r,
@@ -64,10 +72,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct yr_ruleset rs;
 	static struct yr_fast *f;
-	static struct yr_fast_state *st;
+	static struct yr_fast_state *st, *st1;
 	static int ready;
 	struct yr_parse_opts o = { .file = "fuzz.yar" };
-	uint8_t res[8], fres[8];
+	uint8_t res[8], fres[8], fres1[8];
 	char err[256];
 	size_t i;
 
@@ -75,16 +83,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (yr_parse(&rs, rules, sizeof(rules) - 1, &o, err,
 			     sizeof(err)) != 0 || rs.nrules > sizeof(res) ||
 		    yr_fast_build(&rs, &f) != 0 ||
-		    yr_fast_state_new(f, &st) != 0)
+		    yr_fast_state_new(f, &st) != 0 ||
+		    yr_fast_state_new(f, &st1) != 0)
 			abort();
+		yr_fast_set_first(st1, 1);
 		ready = 1;
 	}
 	if (yr_eval(&rs, data, size, NULL, 0, res, NULL) != 0 ||
-	    yr_fast_eval(f, st, data, size, NULL, 0, fres, NULL) != 0)
+	    yr_fast_eval(f, st, data, size, NULL, 0, fres, NULL) != 0 ||
+	    yr_fast_eval(f, st1, data, size, NULL, 0, fres1, NULL) != 0)
 		abort();
 	for (i = 0; i < rs.nrules; i++) {
 		if ((res[i] != YR_RULE_TRUE && res[i] != YR_RULE_FALSE) ||
-		    fres[i] != res[i])
+		    fres[i] != res[i] || fres1[i] != res[i])
 			abort();
 		same_strings(&rs, i, yr_fast_matches(st, i), data, size);
 	}
