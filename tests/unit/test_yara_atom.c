@@ -182,11 +182,11 @@ static int pair_at(const struct yr_pair_run *r, const uint8_t *b,
 {
 	size_t k, n = r->len < 3 ? r->len : 3;
 
+	if (n > left)
+		return 0;
 	for (k = 0; k < n; k++) {
 		uint8_t x = b[k], y = r->bytes[k];
 
-		if (k >= left)
-			return 0;
 		if (r->nocase && x >= 'A' && x <= 'Z')
 			x = (uint8_t)(x + 32);
 		if (r->nocase && y >= 'A' && y <= 'Z')
