@@ -101,14 +101,16 @@ int yr_rule_index_last(struct yr_ruleset *rs)
 	return yr_names_add(&rs->by_name, rs->nrules, rule_name, rs);
 }
 
-void *yr_alloc(struct yr_arena **a, size_t n)
+/* n bytes of the arena at a multiple of align (a power of two), zeroed:
+ * text is taken at any byte (a name of three bytes took sixteen when
+ * everything was aligned for any type: 4 MB of the public collections). */
+static void *arena_take(struct yr_arena **a, size_t n, size_t align)
 {
 	struct yr_arena *b = *a;
-	size_t align = sizeof(max_align_t);
+	size_t off = b ? (b->used + align - 1) & ~(align - 1) : 0;
 	void *p;
 
-	n = (n + align - 1) / align * align;
-	if (!b || b->cap - b->used < n) {
+	if (!b || off > b->cap || b->cap - off < n) {
 		size_t cap = n > ARENA_BLOCK_BYTES ? n : ARENA_BLOCK_BYTES;
 
 		if (!(b = malloc(sizeof(*b) + cap)))
@@ -117,21 +119,25 @@ void *yr_alloc(struct yr_arena **a, size_t n)
 		b->used = 0;
 		b->next = *a;
 		*a = b;
+		off = 0;
 	}
-	p = (char *)b->data + b->used;
-	b->used += n;
+	p = (char *)b->data + off;
+	b->used = off + n;
 	memset(p, 0, n);
 	return p;
 }
 
+void *yr_alloc(struct yr_arena **a, size_t n)
+{
+	return arena_take(a, n, sizeof(max_align_t));
+}
+
 char *yr_strdup(struct yr_arena **a, const char *s, size_t n)
 {
-	char *d = yr_alloc(a, n + 1);
+	char *d = n < SIZE_MAX ? arena_take(a, n + 1, 1) : NULL;
 
-	if (d) {
+	if (d)
 		memcpy(d, s, n);
-		d[n] = 0;
-	}
 	return d;
 }
 

@@ -44,10 +44,7 @@ static int infix_bp(enum yr_tok k)
 
 static const char *name_of(struct yr_parser *p)
 {
-	const char *s = yr_strdup(&p->rs->arena, p->tok.text ? p->tok.text : "",
-				  p->tok.text ? p->tok.text_len : 0);
-
-	return s ? s : yr_oom(p);
+	return yr_keep(p, p->tok.text, p->tok.text_len);
 }
 
 /* Marks the strings a name ($a, $a*, or "" with wildcard: all) covers. */

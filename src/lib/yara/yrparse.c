@@ -26,18 +26,11 @@ static const char *const modules[] = {
 	"string", "cuckoo",
 };
 
-static const char *keep(struct yr_parser *p, const char *s, size_t n)
-{
-	char *d = yr_strdup(&p->rs->arena, s ? s : "", s ? n : 0);
-
-	return d ? d : yr_oom(p);
-}
-
 /* The namespace, copied into the arena once per file. */
 static const char *namespace_name(struct yr_parser *p)
 {
 	if (!p->ns)
-		p->ns = keep(p, yr_namespace(p), strlen(yr_namespace(p)));
+		p->ns = yr_keep(p, yr_namespace(p), strlen(yr_namespace(p)));
 	return p->ns;
 }
 
@@ -82,7 +75,7 @@ static void import(struct yr_parser *p)
 	}
 	m = grow(p, (void **)&p->rs->imports, &p->rs->nimports, sizeof(*m));
 	if (m)
-		*m = keep(p, p->tok.text, p->tok.text_len);
+		*m = yr_keep(p, p->tok.text, p->tok.text_len);
 	yr_next(p);
 }
 
@@ -159,7 +152,7 @@ static void tags(struct yr_parser *p, struct yr_rule *r)
 			}
 		t = grow_rule(p, (void **)&r->tags, &r->ntags, sizeof(*t));
 		if (t)
-			*t = keep(p, p->tok.text, p->tok.text_len);
+			*t = yr_keep(p, p->tok.text, p->tok.text_len);
 		yr_next(p);
 	}
 }
@@ -173,14 +166,14 @@ static void meta(struct yr_parser *p, struct yr_rule *r)
 
 		if (!m)
 			return;
-		m->key = keep(p, p->tok.text, p->tok.text_len);
+		m->key = yr_keep(p, p->tok.text, p->tok.text_len);
 		yr_next(p);
 		if (!yr_expect(p, YT_ASSIGN))
 			return;
 		neg = yr_accept(p, YT_MINUS);
 		if (p->tok.kind == YT_TEXT && !neg) {
 			m->kind = YN_TEXT;
-			m->text = keep(p, p->tok.text, p->tok.text_len);
+			m->text = yr_keep(p, p->tok.text, p->tok.text_len);
 		} else if (p->tok.kind == YT_INT) {
 			m->kind = YN_INT;
 			m->i = neg ? -p->tok.i : p->tok.i;
@@ -211,7 +204,7 @@ static void one_string(struct yr_parser *p, struct yr_rule *r)
 	}
 	if (!(s = grow_rule(p, (void **)&r->strings, &r->nstrings, sizeof(*s))))
 		return;
-	s->id = keep(p, id, p->tok.text_len);
+	s->id = yr_keep(p, id, p->tok.text_len);
 	s->line = p->tok.line;
 	if (!s->id || yr_string_index_last(p) < 0) {
 		yr_oom(p);
@@ -249,7 +242,7 @@ static void one_string(struct yr_parser *p, struct yr_rule *r)
 		yr_perr(p, "syntax error: string value expected");
 		return;
 	}
-	s->value = keep(p, p->tok.text, p->tok.text_len);
+	s->value = yr_keep(p, p->tok.text, p->tok.text_len);
 	s->len = p->tok.text_len;
 	yr_next(p);
 	yr_modifiers(p, s);
@@ -310,12 +303,12 @@ static void rule(struct yr_parser *p, unsigned flags)
 		yr_perr(p, "duplicated identifier \"%s\"", p->tok.text);
 		return;
 	}
-	r.name = keep(p, p->tok.text, p->tok.text_len);
+	r.name = yr_keep(p, p->tok.text, p->tok.text_len);
 	r.ns = namespace_name(p);
 	if (!p->file) {
 		const char *f = p->o && p->o->file ? p->o->file : "<rules>";
 
-		p->file = keep(p, f, strlen(f));
+		p->file = yr_keep(p, f, strlen(f));
 	}
 	r.file = p->file;
 	r.key = rule_key(p, r.ns, r.name);
@@ -441,6 +434,7 @@ int yr_parse(struct yr_ruleset *rs, const char *src, size_t len,
 	if (p->have_ahead)
 		free(p->ahead.text);
 	yr_names_free(&p->strs);
+	yr_keep_done(p);
 	rc = p->failed;
 	free(p);
 	return rc;

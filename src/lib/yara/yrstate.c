@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "vigil/vigil.h"
 
@@ -106,4 +107,73 @@ int yr_string_index_last(struct yr_parser *p)
 const char *yr_namespace(const struct yr_parser *p)
 {
 	return p->o && p->o->ns ? p->o->ns : "default";
+}
+
+#define YR_INTERN_MAX 64 /* bytes: longer texts are copied each time */
+
+static size_t intern_hash(const char *s, size_t n)
+{
+	size_t h = 1469598103934665603u;
+
+	while (n--)
+		h = (h ^ (uint8_t)*s++) * 1099511628211u;
+	return h;
+}
+
+/* Doubles the table (an open one, at most half full). 0 or -1. */
+static int intern_grow(struct yr_parser *p)
+{
+	size_t cap = p->interned_cap ? p->interned_cap * 2 : 1024, i, j;
+	struct yr_interned *t = calloc(cap, sizeof(*t));
+
+	if (!t)
+		return -1;
+	for (i = 0; i < p->interned_cap; i++) {
+		if (!p->interned[i].s)
+			continue;
+		for (j = intern_hash(p->interned[i].s, p->interned[i].n) &
+			 (cap - 1);
+		     t[j].s; j = (j + 1) & (cap - 1))
+			;
+		t[j] = p->interned[i];
+	}
+	free(p->interned);
+	p->interned = t;
+	p->interned_cap = cap;
+	return 0;
+}
+
+const char *yr_keep(struct yr_parser *p, const char *s, size_t n)
+{
+	char *d;
+	size_t i = 0;
+
+	if (!s) {
+		s = "";
+		n = 0;
+	}
+	if (n <= YR_INTERN_MAX) {
+		if (2 * (p->ninterned + 1) > p->interned_cap &&
+		    intern_grow(p) < 0)
+			return yr_oom(p);
+		for (i = intern_hash(s, n) & (p->interned_cap - 1);
+		     p->interned[i].s; i = (i + 1) & (p->interned_cap - 1))
+			if (p->interned[i].n == n &&
+			    !memcmp(p->interned[i].s, s, n))
+				return p->interned[i].s;
+	}
+	if (!(d = yr_strdup(&p->rs->arena, s, n)))
+		return yr_oom(p);
+	if (n <= YR_INTERN_MAX) {
+		p->interned[i] = (struct yr_interned){ d, n };
+		p->ninterned++;
+	}
+	return d;
+}
+
+void yr_keep_done(struct yr_parser *p)
+{
+	free(p->interned);
+	p->interned = NULL;
+	p->ninterned = p->interned_cap = 0;
 }

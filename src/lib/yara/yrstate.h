@@ -40,6 +40,11 @@ struct yr_parse_opts {
 /* Variables of nested for loops in scope at most. */
 #define YR_MAX_LOOP_VARS 32
 
+struct yr_interned {
+	const char *s;
+	size_t n;
+};
+
 struct yr_parser {
 	struct yr_lexer lx;
 	struct yr_token tok, ahead;
@@ -61,7 +66,16 @@ struct yr_parser {
 	const char *ns;		/* the namespace, kept in the arena */
 	const char *file;	/* the file's name, kept in the arena */
 	int depth;
+	struct yr_interned *interned; /* short texts kept once (yr_keep) */
+	size_t ninterned, interned_cap;
 };
+
+/* Text kept in the rule set's arena; a short one already kept by this
+ * parse (a metadata key, an author, a string's name) is shared, not
+ * copied again. NULL (and the parse failed) if memory ran out. */
+const char *yr_keep(struct yr_parser *p, const char *s, size_t n);
+/* The table of yr_keep(), at the parse's end. */
+void yr_keep_done(struct yr_parser *p);
 
 /* The namespace the rules being read go into. */
 const char *yr_namespace(const struct yr_parser *p);
