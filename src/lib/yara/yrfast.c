@@ -427,7 +427,7 @@ static int tails_match(struct yr_fast_state *st, size_t k)
 	size_t c, i;
 	int w;
 
-	if ((fs->forms & FS_ASCII && !fs->tail[0]) ||
+	if (fs->s->kind != YS_REGEX || (fs->forms & FS_ASCII && !fs->tail[0]) ||
 	    (fs->forms & FS_WIDE && !fs->tail[1]))
 		return 1;
 	for (c = 0; c < v->n; c++)

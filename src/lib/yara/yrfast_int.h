@@ -25,19 +25,26 @@ struct fstr {
 	const struct yr_string *s;
 	uint8_t how;		/* FS_* */
 	uint8_t forms;		/* FS_ASCII | FS_WIDE */
-	int have_hex;
-	struct yr_hex_seq hex;	/* a hex string's program */
-	uint32_t run_at, run_end; /* its run's items; the rest after it is
-				   * tested where the run is found */
+	uint8_t have_hex;	/* a hex string's program is built */
+	uint8_t rest_val;
 	uint32_t rest_at;	/* the rest's first fixed byte: its distance
 				 * after the run, tested before the rest's
 				 * program is run; UINT32_MAX: none */
-	uint8_t rest_val;
-	struct yr_b64set *b64;	/* base64's patterns, for such a string */
-	pcre2_code *re[2];	/* a regex's code, ascii and wide */
-	pcre2_code *at[2];	/* the same anchored, to verify a start */
-	pcre2_code *tail[2];	/* what follows its run that may lie
-				 * anywhere, anchored (yrfbuild.c) */
+	union {			/* by the string's kind: read only so */
+		struct {	/* YS_HEX */
+			struct yr_hex_seq hex;	/* its program */
+			uint32_t run_at, run_end; /* its run's items; the
+						   * rest after it is tested
+						   * where the run is found */
+		};
+		struct {	/* YS_REGEX: its code, ascii and wide; the
+				 * same anchored, to verify a start; what
+				 * follows its run that may lie anywhere,
+				 * anchored (yrfbuild.c) */
+			pcre2_code *re[2], *at[2], *tail[2];
+		};
+		struct yr_b64set *b64;	/* YS_TEXT with base64: patterns */
+	};
 };
 
 struct yr_fast {

@@ -505,17 +505,20 @@ void yr_fast_free(struct yr_fast *f)
 	for (k = 0; k < f->nstr; k++) {
 		struct fstr *fs = &f->str[k];
 
-		if (fs->have_hex)
+		if (!fs->s) /* never filled: the build ran out of memory */
+			continue;
+		if (fs->s->kind == YS_HEX && fs->have_hex) {
 			yr_hex_free(&fs->hex);
-		if (fs->b64)
+		} else if (fs->s->kind == YS_REGEX) {
+			for (int w = 0; w < 2; w++) {
+				pcre2_code_free(fs->re[w]);
+				pcre2_code_free(fs->at[w]);
+				pcre2_code_free(fs->tail[w]);
+			}
+		} else if (fs->s->kind == YS_TEXT && fs->b64) {
 			yr_b64_free(fs->b64);
-		free(fs->b64);
-		pcre2_code_free(fs->re[0]);
-		pcre2_code_free(fs->re[1]);
-		pcre2_code_free(fs->at[0]);
-		pcre2_code_free(fs->at[1]);
-		pcre2_code_free(fs->tail[0]);
-		pcre2_code_free(fs->tail[1]);
+			free(fs->b64);
+		}
 	}
 	anchors_free(&f->anchors);
 	yr_pairs_free(&f->pairs);
