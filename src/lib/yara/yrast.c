@@ -132,6 +132,12 @@ void *yr_alloc(struct yr_arena **a, size_t n)
 	return arena_take(a, n, sizeof(max_align_t));
 }
 
+struct yr_node *yr_alloc_node(struct yr_arena **a)
+{
+	return arena_take(a, sizeof(struct yr_node),
+			  _Alignof(struct yr_node));
+}
+
 char *yr_strdup(struct yr_arena **a, const char *s, size_t n)
 {
 	char *d = n < SIZE_MAX ? arena_take(a, n + 1, 1) : NULL;

@@ -78,7 +78,7 @@ int yr_expect(struct yr_parser *p, enum yr_tok k)
 
 struct yr_node *yr_node(struct yr_parser *p, enum yr_node_kind kind)
 {
-	struct yr_node *n = yr_alloc(&p->rs->arena, sizeof(*n));
+	struct yr_node *n = yr_alloc_node(&p->rs->arena);
 
 	if (!n)
 		return yr_oom(p);
