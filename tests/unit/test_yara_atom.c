@@ -95,6 +95,14 @@ static void regex_runs(void **st)
 	assert_int_equal(runs("a(b(cd|e{2,3})|f)?ghij", 0, r), 1);
 	assert_int_equal(r[0].omin, 1); /* "a", the group left out */
 	assert_int_equal(r[0].omax, 5); /* "a", "b" and "eee" */
+	/* a brace that opens no count is the byte itself, as PCRE2 reads
+	 * it (a fuzzed rule's "x{zz}..." was taken as x{0} and its bytes
+	 * skipped: its run placed wrong, its match missed) */
+	assert_int_equal(runs("[a-z]{2}x{zz}abc", 0, r), 1);
+	assert_memory_equal(r[0].b, "x{zz}abc", 8);
+	assert_int_equal(r[0].omin, 2);
+	assert_int_equal(runs("[a-z]{2}x{,3}abc", 0, r), 1);
+	assert_memory_equal(r[0].b, "x{,3}abc", 8);
 	/* or, unbounded before it, anywhere */
 	assert_int_equal(runs("[a-z]+elsif", 0, r), 1);
 	assert_int_equal(r[0].omax, UINT32_MAX);

@@ -179,7 +179,9 @@ static int literal(const char *re, size_t n, size_t *i, uint8_t *b)
 	char c = re[*i];
 
 	if (c != '\\') {
-		if (strchr("[]().|?*+{}^$", c))
+		/* a brace that opens no count is a brace (PCRE2) */
+		if (strchr("[]().|?*+^$", c) ||
+		    (c == '{' && yr_regex_counted(re, n, *i)))
 			return -1;
 		*b = (uint8_t)c;
 		(*i)++;
@@ -217,6 +219,18 @@ static uint32_t number(const char *re, size_t n, size_t *k)
 	return m;
 }
 
+int yr_regex_counted(const char *re, size_t n, size_t i)
+{
+	size_t k = i + 1, digits = 0;
+
+	for (; k < n && re[k] >= '0' && re[k] <= '9'; k++)
+		digits++;
+	if (k < n && re[k] == ',')
+		for (k++; k < n && re[k] >= '0' && re[k] <= '9'; k++)
+			;
+	return re[i] == '{' && digits && k < n && re[k] == '}';
+}
+
 /* After an item at re[*i]: its quantifier skipped, its least and most
  * counts into *min and *max (1 and 1 without one; INF unbounded). */
 static void quantifier(const char *re, size_t n, size_t *i, unsigned *min,
@@ -229,7 +243,7 @@ static void quantifier(const char *re, size_t n, size_t *i, unsigned *min,
 		*min = re[*i] == '+';
 		*max = re[*i] == '?' ? 1 : INF;
 		(*i)++;
-	} else if (re[*i] == '{') {
+	} else if (yr_regex_counted(re, n, *i)) {
 		size_t k = *i + 1;
 
 		*min = number(re, n, &k);

@@ -5,6 +5,8 @@
  */
 #include "yara/yrwide.h"
 
+#include "yara/yratom.h"
+
 #include <string.h>
 
 #include "vigil/vigil.h"
@@ -68,8 +70,10 @@ int yr_regex_widen(const char *re, size_t n, struct vbuf *out)
 			if (!(k = class_len(re, n, i)))
 				return -1;
 			rc = atom(out, re + i, k);
-		} else if (strchr("()|?*+^$", c) || c == '{') {
-			/* structure, and a quantifier's bounds, as they are */
+		} else if (strchr("()|?*+^$", c) ||
+			   (c == '{' && yr_regex_counted(re, n, i))) {
+			/* structure, and a count's bounds, as they are (a
+			 * brace that opens none is a byte: widened) */
 			k = 1;
 			if (c == '{')
 				while (i + k < n && re[i + k - 1] != '}')
