@@ -6,7 +6,10 @@
  * read outside the input. Rules that read are built into the fast matcher
  * (its runs of a string's bytes, yratom.c, read from the same text) and
  * run over the input itself, which holds their strings, beside the
- * reference matcher: the same results, every string at the same offsets.
+ * reference matcher: the same results, every string at the same offsets;
+ * and the same results where it lists no matches (strings matched when
+ * first read, rules with a false integer term passed over, a first match
+ * enough, "$ at x" tested at x: yr_fast_set_first).
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -43,16 +46,26 @@ static void both(const struct yr_ruleset *rs, const uint8_t *data,
 		 size_t size)
 {
 	uint8_t *res = calloc(rs->nrules + 1, 1), *fres = calloc(rs->nrules + 1, 1);
+	uint8_t *fres1 = calloc(rs->nrules + 1, 1);
 	struct yr_fast *f = NULL;
-	struct yr_fast_state *st = NULL;
+	struct yr_fast_state *st = NULL, *st1 = NULL;
 	size_t r;
 
-	if (!res || !fres || yr_fast_build(rs, &f) != 0 ||
-	    yr_fast_state_new(f, &st) != 0 ||
-	    yr_eval(rs, data, size, NULL, 0, res, NULL) != 0 ||
-	    yr_fast_eval(f, st, data, size, NULL, 0, fres, NULL) != 0)
+	if (!res || !fres || !fres1 || yr_fast_build(rs, &f) != 0 ||
+	    yr_fast_state_new(f, &st) != 0 || yr_fast_state_new(f, &st1) != 0)
 		abort(); /* no allocation fails at these sizes */
+	yr_fast_set_first(st1, 1);
+	if (yr_eval(rs, data, size, NULL, 0, res, NULL) != 0 ||
+	    yr_fast_eval(f, st, data, size, NULL, 0, fres, NULL) != 0 ||
+	    yr_fast_eval(f, st1, data, size, NULL, 0, fres1, NULL) != 0)
+		abort();
 	for (r = 0; r < rs->nrules; r++) {
+		/* listing nothing, a rule the reference decides is decided
+		 * the same (a string it never needs may then not reach a
+		 * limit) */
+		if (res[r] <= YR_RULE_TRUE && fres1[r] != YR_RULE_LIMIT &&
+		    fres1[r] != res[r])
+			abort();
 		if (res[r] == YR_RULE_LIMIT || fres[r] == YR_RULE_LIMIT ||
 		    (res[r] == YR_RULE_UNSUPPORTED && fres[r] == YR_RULE_FALSE))
 			continue; /* limits differ; known false before a module */
@@ -63,9 +76,11 @@ static void both(const struct yr_ruleset *rs, const uint8_t *data,
 				     size);
 	}
 	yr_fast_state_free(st);
+	yr_fast_state_free(st1);
 	yr_fast_free(f);
 	free(res);
 	free(fres);
+	free(fres1);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -20,13 +20,19 @@ struct yr_arena {
 	max_align_t data[];
 };
 
-static size_t name_hash(const char *s)
+size_t yr_hash(const void *p, size_t n)
 {
+	const unsigned char *b = p;
 	size_t h = 1469598103934665603u;
 
-	while (*s)
-		h = (h ^ (unsigned char)*s++) * 1099511628211u;
+	while (n--)
+		h = (h ^ *b++) * 1099511628211u;
 	return h;
+}
+
+static size_t name_hash(const char *s)
+{
+	return yr_hash(s, strlen(s));
 }
 
 long yr_names_find(const struct yr_names *x, const char *name,

@@ -163,6 +163,8 @@ int yr_rule_index_last(struct yr_ruleset *rs);
  * yara has that Vigil does not). */
 int yr_rule_uses_module(const struct yr_ruleset *rs, const struct yr_rule *r);
 
+/* FNV-1a of n bytes: the hash of the parser's and the matcher's tables. */
+size_t yr_hash(const void *p, size_t n);
 void *yr_alloc(struct yr_arena **a, size_t n);
 /* A node, at its own alignment (eight, not sixteen: 88 bytes, not 96). */
 struct yr_node *yr_alloc_node(struct yr_arena **a);

@@ -388,15 +388,6 @@ struct terms {
 	size_t mask;
 };
 
-static uint64_t fnv(const uint8_t *p, size_t n)
-{
-	uint64_t h = 0xcbf29ce484222325ull;
-
-	while (n--)
-		h = (h ^ *p++) * 0x100000001b3ull;
-	return h;
-}
-
 /* Term n's index among f's unique terms, entered if new; UINT32_MAX if
  * memory ran out. */
 static uint32_t term_of(struct yr_fast *f, struct terms *t,
@@ -405,7 +396,7 @@ static uint32_t term_of(struct yr_fast *f, struct terms *t,
 	uint8_t k[TERM_KEY];
 	size_t len = yr_term_key(n, k, sizeof(k)), i;
 
-	for (i = len ? fnv(k, len) & t->mask : 0; len && t->slot[i];
+	for (i = len ? yr_hash(k, len) & t->mask : 0; len && t->slot[i];
 	     i = (i + 1) & t->mask) {
 		uint32_t u = t->slot[i] - 1;
 

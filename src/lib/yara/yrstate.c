@@ -111,15 +111,6 @@ const char *yr_namespace(const struct yr_parser *p)
 
 #define YR_INTERN_MAX 64 /* bytes: longer texts are copied each time */
 
-static size_t intern_hash(const char *s, size_t n)
-{
-	size_t h = 1469598103934665603u;
-
-	while (n--)
-		h = (h ^ (uint8_t)*s++) * 1099511628211u;
-	return h;
-}
-
 /* Doubles the table (an open one, at most half full). 0 or -1. */
 static int intern_grow(struct yr_parser *p)
 {
@@ -131,7 +122,7 @@ static int intern_grow(struct yr_parser *p)
 	for (i = 0; i < p->interned_cap; i++) {
 		if (!p->interned[i].s)
 			continue;
-		for (j = intern_hash(p->interned[i].s, p->interned[i].n) &
+		for (j = yr_hash(p->interned[i].s, p->interned[i].n) &
 			 (cap - 1);
 		     t[j].s; j = (j + 1) & (cap - 1))
 			;
@@ -156,7 +147,7 @@ const char *yr_keep(struct yr_parser *p, const char *s, size_t n)
 		if (2 * (p->ninterned + 1) > p->interned_cap &&
 		    intern_grow(p) < 0)
 			return yr_oom(p);
-		for (i = intern_hash(s, n) & (p->interned_cap - 1);
+		for (i = yr_hash(s, n) & (p->interned_cap - 1);
 		     p->interned[i].s; i = (i + 1) & (p->interned_cap - 1))
 			if (p->interned[i].n == n &&
 			    !memcmp(p->interned[i].s, s, n))
