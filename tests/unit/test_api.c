@@ -286,6 +286,28 @@ static void helper_threads(void **st)
 	free(buf);
 }
 
+/* A file is read whole from its start, wherever its offset stands (one
+ * just written), and the scanner's buffer kept for the next file shows
+ * nothing of the last one: a shorter file after it is clean. */
+static void regular_files(struct vigil_scanner *s, const char *dir)
+{
+	struct vigil_result r = { .size = sizeof(r) };
+	char path[64];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/file", dir);
+	fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "xxAAAAxx", 8), 8);
+	assert_int_equal(vigil_scanner_scan_fd(s, fd, &r), 0);
+	assert_int_equal(r.verdict, VIGIL_VERDICT_FOUND);
+	assert_int_equal(ftruncate(fd, 4), 0);
+	assert_int_equal(vigil_scanner_scan_fd(s, fd, &r), 0);
+	assert_int_equal(r.verdict, VIGIL_VERDICT_CLEAN);
+	close(fd);
+	unlink(path);
+}
+
 static void descriptors(void **st)
 {
 	struct vigil_engine *e = eng_from("x.ndb", two, 0);
@@ -303,6 +325,7 @@ static void descriptors(void **st)
 	assert_int_equal(r.verdict, VIGIL_VERDICT_FOUND);
 	close(p[0]);
 	assert_non_null(mkdtemp(dir));
+	regular_files(s, dir);
 	assert_int_equal(vigil_scanner_scan_path(s, dir, &r), VIGIL_ETYPE);
 	snprintf(fifo, sizeof(fifo), "%s/fifo", dir);
 	assert_int_equal(mkfifo(fifo, 0600), 0);

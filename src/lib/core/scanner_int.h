@@ -94,6 +94,7 @@ struct vigil_scanner {
 	uint8_t *norm;
 	size_t normcap;
 	struct vbuf html[2];	/* a page's tags and text forms */
+	struct vbuf fbuf;	/* a file read whole (scanner.c) */
 	struct exeinfo *exe;	/* headers of the object being matched */
 	struct icon_cache *icons; /* its icons' metrics (iconscan.c) */
 	struct walk w;
