@@ -40,6 +40,7 @@ struct bscan {
 	int exe_parsed;
 	size_t at;		/* the Vectorscan chunk's offset (hs_chunks) */
 	uint32_t overlap;	/* between chunks; 0: the object is one block */
+	struct magic_hits *mh;	/* the containers' signatures: or NULL */
 };
 
 /* The object's executable headers, parsed on first use. */
@@ -215,12 +216,18 @@ static int on_match(unsigned id, unsigned long long from,
 		    unsigned long long to, unsigned flags, void *ctx)
 {
 	struct bscan *b = ctx;
-	const struct vdb_matchable *m = &b->sh->v.match[id];
+	const struct vdb_matchable *m;
 	size_t end = b->at + (size_t)to;
 	int64_t n = 1;
 
 	(void)from;
 	(void)flags;
+	if (id >= b->sh->v.nmatch) { /* a container's signature */
+		if (b->mh)
+			magic_note(b->mh, id - (unsigned)b->sh->v.nmatch, to);
+		return 0;
+	}
+	m = &b->sh->v.match[id];
 	if (!(b->targets & (1u << m->target)) || b->st->done[id] == DONE)
 		return 0; /* DONE: reported again by a later chunk */
 	if (b->overlap && hschunk_blind(m, b->overlap))
@@ -647,7 +654,7 @@ static hs_error_t hs_chunks(struct bscan *b)
 }
 
 int bodyscan_run(struct vigil_scanner *s, size_t shard, const uint8_t *buf,
-		 size_t len, uint32_t targets)
+		 size_t len, uint32_t targets, struct magic_hits *mh)
 {
 	const struct shard *sh = &s->e->shards[shard];
 	struct bscan b = { .s = s, .sh = sh, .st = &s->st[shard], .buf = buf,
@@ -657,11 +664,18 @@ int bodyscan_run(struct vigil_scanner *s, size_t shard, const uint8_t *buf,
 
 	if (sh->m.anchored)
 		anchors_scan(&sh->m.anc, buf, len, on_anchor, &b);
+	/* chunks would report a container's signature twice: not there */
+	if (mh && sh->m.magic && len <= UINT32_MAX) {
+		memset(mh, 0, sizeof(*mh));
+		b.mh = mh;
+	}
 	if (sh->m.db && !b.rc)
 		e = len <= UINT32_MAX ?
 			    hs_scan(sh->m.db, (const char *)buf, (unsigned)len,
 				    0, s->scratch, on_match, &b) :
 			    hs_chunks(&b);
+	if (b.mh && e == HS_SUCCESS && !b.rc)
+		b.mh->found = 1;
 	if (e != HS_SUCCESS && e != HS_SCAN_TERMINATED)
 		b.rc = VIGIL_EMATCHER;
 	b.overlap = 0; /* reports to come are no chunk's */

@@ -13,6 +13,7 @@
 
 #include "core/engine_int.h"
 #include "core/seen.h"
+#include "match/magic.h"
 
 /* A stream is held in memory up to this size, then in a memfd. */
 #define STREAM_SPILL_BYTES (16u << 20)
@@ -95,6 +96,9 @@ struct vigil_scanner {
 	size_t normcap;
 	struct vbuf html[2];	/* a page's tags and text forms */
 	struct vbuf fbuf;	/* a file read whole (scanner.c) */
+	struct magic_hits mh;	/* the containers' signatures in the object */
+	const uint8_t *mh_buf;	/* whose body pass found them (walk.c) */
+	size_t mh_len;
 	struct exeinfo *exe;	/* headers of the object being matched */
 	struct icon_cache *icons; /* its icons' metrics (iconscan.c) */
 	struct walk w;
@@ -210,9 +214,11 @@ void verdict_rec_free(struct verdict_rec *r);
 void verdict_fill(struct vigil_scanner *s, int type, size_t len,
 		  struct vigil_result *res);
 
-/* Matches one buffer against a shard's body signatures. */
+/* Matches one buffer against a shard's body signatures; with mh, where
+ * its database finds them, the containers' signatures in the same pass
+ * (mh->found set if the pass was whole). */
 int bodyscan_run(struct vigil_scanner *s, size_t shard, const uint8_t *buf,
-		 size_t len, uint32_t targets);
+		 size_t len, uint32_t targets, struct magic_hits *mh);
 /* walk.c: scans a whole object held in memory and fills res. */
 int scanner_scan_object(struct vigil_scanner *s, const uint8_t *buf,
 			size_t len, struct vigil_result *res);

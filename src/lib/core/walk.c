@@ -46,14 +46,17 @@ struct fmt_ctx {
 	const char *announced;	/* the name of the entry just announced */
 };
 
+/* The body signatures of every shard over buf; with mh, the containers'
+ * signatures in the first shard's pass (bodyscan_run). */
 static int scan_bodies(struct vigil_scanner *s, const uint8_t *buf,
-		       size_t len, uint32_t targets)
+		       size_t len, uint32_t targets, struct magic_hits *mh)
 {
 	size_t i;
 	int rc;
 
 	for (i = 0; i < s->e->nshards; i++)
-		if ((rc = bodyscan_run(s, i, buf, len, targets)) != 0)
+		if ((rc = bodyscan_run(s, i, buf, len, targets,
+				       i ? NULL : mh)) != 0)
 			return rc;
 	return 0;
 }
@@ -72,7 +75,7 @@ static int scan_text(struct vigil_scanner *s, const uint8_t *buf,
 		s->normcap = len;
 	}
 	n = textnorm(buf, len, s->norm);
-	return scan_bodies(s, s->norm, n, targets);
+	return scan_bodies(s, s->norm, n, targets, NULL);
 }
 
 /* 1 if the object's digest is on an allowlist. */
@@ -130,7 +133,7 @@ static int scan_form(struct vigil_scanner *s, const struct vbuf *f,
 	if (!f->len)
 		return 0; /* clamscan does not scan an empty form */
 	if ((rc = hashscan_run(s, HT_FILE, f->data, f->len, &d)) == 0)
-		rc = scan_bodies(s, f->data, f->len, targets);
+		rc = scan_bodies(s, f->data, f->len, targets, NULL);
 	return trust(s, f->data, f->len, &d, first, rc);
 }
 
@@ -205,9 +208,13 @@ static int match_object(struct vigil_scanner *s, const uint8_t *buf,
 	uint32_t norm = filetype_norm_targets(type);
 	int rc;
 
+	s->mh.found = 0;
+	s->mh_buf = buf;
+	s->mh_len = len;
 	if ((rc = hashscan_run(s, HT_FILE, buf, len, d)) != 0 ||
 	    (type == VIGIL_TYPE_PE && (rc = secthash_scan(s, buf, len)) != 0) ||
-	    (rc = scan_bodies(s, buf, len, filetype_raw_targets(type))) != 0 ||
+	    (rc = scan_bodies(s, buf, len, filetype_raw_targets(type),
+			      &s->mh)) != 0 ||
 	    (rc = yarascan_object(s, buf, len, type)) != 0)
 		return rc;
 	if (!norm)
@@ -227,7 +234,11 @@ static int unpack(struct vigil_scanner *s, const uint8_t *buf, size_t len,
 	if (s->opts.flags & VIGIL_SCAN_NO_RECURSE)
 		return 0;
 	c.cltype = cltypes_of(buf, len, type);
-	if ((rc = magic_find(s->scratch, buf, len, &hits)) < 0)
+	/* the body signatures' pass over this very object found them (a
+	 * nested scan since, if any, over other bytes, left another buf) */
+	if (s->mh.found && s->mh_buf == buf && s->mh_len == len)
+		hits = s->mh;
+	else if ((rc = magic_find(s->scratch, buf, len, &hits)) < 0)
 		return rc;
 	f = format_for(buf, len, type);
 	e = format_embedded(buf, len, type, &hits);

@@ -25,7 +25,8 @@
 #include "util/fileio.h"
 #include "vigil/vigil.h"
 
-#define HSCACHE_MAGIC "VIGILHS1"
+/* VIGILHS2: the databases find the containers' signatures too (hsdb.c) */
+#define HSCACHE_MAGIC "VIGILHS2"
 #define HSCACHE_HEADER 32
 
 void hscache_key(const struct vdb_view *v, struct hscache_key *k)

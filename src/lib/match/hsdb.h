@@ -30,6 +30,8 @@ struct hsdb {
 	int anchored;		/* the anchors matcher, db for the rest */
 	int quick;		/* anchored only because the cache missed:
 				 * the compiled database would scan faster */
+	int magic;		/* db finds the containers' signatures too,
+				 * with ids from the number of matchables */
 	struct anchors anc;
 	void (*log)(void *, int, const char *);
 	void *log_ctx;

@@ -74,20 +74,39 @@ struct chunk {
 	size_t seen;	/* matches ending here or before: an earlier chunk's */
 };
 
+size_t magic_count(void)
+{
+	return NMAGICS;
+}
+
+void magic_literal(size_t i, const uint8_t **bytes, size_t *len,
+		   int *caseless)
+{
+	*bytes = (const uint8_t *)magics[i].bytes;
+	*len = magics[i].len;
+	*caseless = (magics[i].flags & HS_FLAG_CASELESS) != 0;
+}
+
+void magic_note(struct magic_hits *h, unsigned i, unsigned long long end)
+{
+	const struct magic *m = &magics[i];
+	size_t *n = &h->n[m->kind];
+	unsigned long long start = end - m->len;
+
+	if (start < m->back || *n >= MAGIC_PER_KIND)
+		return;
+	h->at[m->kind][(*n)++] = (size_t)(start - m->back);
+}
+
 static int on_hit(unsigned id, unsigned long long from,
 		  unsigned long long to, unsigned flags, void *ctx)
 {
 	struct chunk *c = ctx;
-	const struct magic *m = &magics[id];
-	size_t *n = &c->h->n[m->kind];
-	unsigned long long start = c->at + to - m->len;
 
 	(void)from;
 	(void)flags;
-	if (c->at + to <= c->seen || start < m->back ||
-	    *n >= MAGIC_PER_KIND)
-		return 0;
-	c->h->at[m->kind][(*n)++] = (size_t)(start - m->back);
+	if (c->at + to > c->seen)
+		magic_note(c->h, id, c->at + to);
 	return 0;
 }
 
@@ -106,8 +125,10 @@ int magic_find(hs_scratch_t *scratch, const uint8_t *buf, size_t len,
 		if (hs_scan(d, (const char *)buf + c.at, (unsigned)n, 0,
 			    scratch, on_hit, &c) != HS_SUCCESS)
 			return VIGIL_EMATCHER;
-		if (c.at + n == len)
+		if (c.at + n == len) {
+			h->found = 1;
 			return 0;
+		}
 		c.seen = c.at + n;
 		c.at += n - OVERLAP;
 	}

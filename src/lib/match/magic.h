@@ -2,7 +2,8 @@
  * magic.h -- where the signatures of containers occur inside an object
  * (archives, compressed streams, executables, HTML that mshta or a browser
  * would run), all found in one Vectorscan pass, for the scan of embedded
- * content (formats/archive/embedded.c).
+ * content (formats/archive/embedded.c): the body signatures' pass where
+ * their database holds these too (hsdb.c), a pass of their own if not.
  */
 #ifndef VIGIL_MATCH_MAGIC_H
 #define VIGIL_MATCH_MAGIC_H
@@ -32,6 +33,7 @@ enum magic_kind {
 struct magic_hits {
 	size_t n[MAGIC_KINDS];
 	size_t at[MAGIC_KINDS][MAGIC_PER_KIND];	/* ascending, start offsets */
+	int found;	/* 1 once a whole pass over the object filled it */
 };
 
 /* The database of every kind's signatures, compiled on first use; NULL if
@@ -45,5 +47,16 @@ const hs_database_t *magic_db(void);
  */
 int magic_find(hs_scratch_t *scratch, const uint8_t *buf, size_t len,
 	       struct magic_hits *h);
+
+/*
+ * The same signatures for a database of other patterns too (the body
+ * signatures': one pass over an object finds both): how many, each one's
+ * bytes, and what its match ending at end (exclusive) records in h (h
+ * zeroed before the pass, its found set after a whole one).
+ */
+size_t magic_count(void);
+void magic_literal(size_t i, const uint8_t **bytes, size_t *len,
+		   int *caseless);
+void magic_note(struct magic_hits *h, unsigned i, unsigned long long end);
 
 #endif
