@@ -1,6 +1,7 @@
 /*
  * test_hash.c -- hash signatures (MD5, SHA-1, SHA-256; sizes and '*'),
- * allowlists (.fp .sfp) and ignore lists (.ign2 .ign).
+ * allowlists (.fp .sfp) and ignore lists (.ign2 .ign); the digests
+ * computed together, in turns, the same as each alone.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -10,6 +11,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "core/digest.h"
 #include "helpers.h"
 
 #define F VIGIL_VERDICT_FOUND
@@ -63,6 +65,35 @@ static void algorithms(void **st)
 	assert_int_equal(one("t.hdb", SHA256 ":12:S\n", n, sizeof(n)), F);
 	assert_int_equal(one("t.hdb", "6F5902AC237024BDD0C176CB93063DC4:12:U\n",
 			     n, sizeof(n)), F);
+}
+
+/* Every algorithm at once (they take turns, a block each) gives what each
+ * gives alone (in one sweep), at lengths around the 64-byte block. */
+static void digests_together(void **st)
+{
+	static const size_t lens[] = { 0, 1, 55, 56, 63, 64, 65, 127, 128,
+				       1000, 65536 + 17, 200003 };
+	static uint8_t buf[200003];
+	unsigned all = (1u << HASH_NALGO) - 1;
+
+	(void)st;
+	for (size_t i = 0; i < sizeof(buf); i++)
+		buf[i] = (uint8_t)(i * 2654435761u >> 13);
+	for (size_t i = 0; i < sizeof(lens) / sizeof(*lens); i++) {
+		struct digests both = { 0 };
+
+		assert_int_equal(digest_compute(buf, lens[i], all, &both), 0);
+		assert_int_equal(both.have, all);
+		for (int a = 0; a < HASH_NALGO; a++) {
+			struct digests one = { 0 };
+
+			assert_int_equal(digest_compute(buf, lens[i], 1u << a,
+							&one), 0);
+			assert_int_equal(one.have, 1u << a);
+			assert_memory_equal(one.d[a], both.d[a],
+					    HASH_MAX_DIGEST);
+		}
+	}
 }
 
 static void sizes(void **st)
@@ -160,7 +191,8 @@ static void ignore_by_line_digest(void **st)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(algorithms), cmocka_unit_test(sizes),
+		cmocka_unit_test(algorithms), cmocka_unit_test(digests_together),
+		cmocka_unit_test(sizes),
 		cmocka_unit_test(allowlist), cmocka_unit_test(ignore),
 		cmocka_unit_test(ignore_by_line_digest),
 	};
