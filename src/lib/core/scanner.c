@@ -31,8 +31,10 @@
 /* Files up to this size are read into the scanner's own buffer, which is
  * kept from one file to the next: a copy the caches still hold when the
  * matchers read it, where a mapping costs page tables set up and torn down
- * per file (the bench's 1 GiB: see README). */
-#define READ_BYTES ((off_t)8 << 20)
+ * per file (the bench's 1 GiB: see README). No larger than an entry
+ * buffer the scan keeps, so that a scanner holds no more memory between
+ * scans than it did (an embedder may run dozens). */
+#define READ_BYTES ((off_t)WALK_BUF_KEEP_BYTES)
 /* Bigger files up to this size are mapped with their pages (MAP_POPULATE). */
 #define POPULATE_BYTES ((off_t)64 << 20)
 
