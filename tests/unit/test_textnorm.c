@@ -4,9 +4,10 @@
  * whitespace runs one space, control bytes and bytes over 0x7f dropped.
  * Its blocks of sixteen and the bytes that send a block back to the
  * byte-wise loop (a second space, a dropped byte, a space after a block's
- * end) are all exercised; where the processor has AVX-512 VBMI2, its blocks of 64 are
- * (and the suite runs this test again with VIGIL_NO_AVX512 set, for the
- * others). The HTML normaliser has test_htmlnorm.c.
+ * end) are all exercised; where the processor has AVX-512 VBMI2, its
+ * blocks of 64 are (and the suite runs this test again with
+ * VIGIL_NO_AVX512 set, for the others). The HTML normaliser has
+ * test_htmlnorm.c.
  */
 #define _GNU_SOURCE
 #include <setjmp.h>
