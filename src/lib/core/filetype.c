@@ -407,24 +407,26 @@ int filetype_detect(const uint8_t *buf, size_t len)
 	size_t tsample = len < FILETYPE_TEXT_SAMPLE_BYTES ?
 				 len :
 				 FILETYPE_TEXT_SAMPLE_BYTES;
-	int t;
+	int t, text;
 
 	if (!len)
 		return VIGIL_TYPE_EMPTY;
 	if ((t = exec_type(buf, len)) >= 0 || (t = container_type(buf, len)) >= 0)
 		return t;
-	if (is_mail(buf, sample) ||
-	    (is_text(buf, tsample) && mail_pair(buf, sample)))
+	if (is_mail(buf, sample))
+		return VIGIL_TYPE_MAIL;
+	text = is_text(buf, tsample); /* once: every test below asks it */
+	if (text && mail_pair(buf, sample))
 		return VIGIL_TYPE_MAIL;
 	/* markup among text with a few stray bytes (a NUL, a \x01 before
 	 * <html>) is still a page a browser renders; and as ClamAV, any data
 	 * is when its rules find markup in the first KiB, whatever bytes are
 	 * around it (control bytes do not hide a page) */
-	if (((is_text(buf, tsample) || mostly_text(buf, sample)) &&
+	if (((text || mostly_text(buf, sample)) &&
 	     has_markup(buf, len, sample)) ||
 	    has_markup(buf, tsample, 0))
 		return VIGIL_TYPE_HTML;
-	return is_text(buf, tsample) ? VIGIL_TYPE_TEXT : VIGIL_TYPE_BINARY;
+	return text ? VIGIL_TYPE_TEXT : VIGIL_TYPE_BINARY;
 }
 
 uint32_t filetype_raw_targets(int type)
