@@ -9,13 +9,10 @@
  * (and unless VIGIL_NO_AVX512 is set, for the tests), any 64 bytes go at
  * once, whatever they hold (norm64 below).
  */
-#define _GNU_SOURCE
 #include "core/textnorm.h"
 
-#include <pthread.h>
-#include <stdlib.h>
-
 #include "core/norm16.h"
+#include "util/cpu.h"
 
 static const uint8_t map[256] = {
 	  0,   0,   0,   0,   0,   0,   0,   0,   0,  32,  32,  32,
@@ -102,24 +99,6 @@ VBMI2 static size_t norm64(const uint8_t *in, size_t len, uint8_t *out,
 	return i;
 }
 
-static int use_vbmi2;
-
-static void choose_path(void)
-{
-	__builtin_cpu_init();
-	use_vbmi2 = __builtin_cpu_supports("avx512vbmi2") &&
-		    __builtin_cpu_supports("avx512bw") &&
-		    __builtin_cpu_supports("bmi2") &&
-		    !getenv("VIGIL_NO_AVX512");
-}
-
-static int have_vbmi2(void)
-{
-	static pthread_once_t once = PTHREAD_ONCE_INIT;
-
-	pthread_once(&once, choose_path);
-	return use_vbmi2;
-}
 #endif
 
 size_t textnorm(const uint8_t *in, size_t len, uint8_t *out)
@@ -128,7 +107,7 @@ size_t textnorm(const uint8_t *in, size_t len, uint8_t *out)
 	unsigned space = 0;
 
 #ifdef __x86_64__
-	if (len >= 64 && have_vbmi2())
+	if (len >= 64 && cpu_avx512vbmi2())
 		i = norm64(in, len, out, &o, &space);
 #endif
 

@@ -15,7 +15,6 @@
  */
 #include "match/hsdb.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -75,20 +74,20 @@ static void set_offsets(const struct vdb_matchable *m, hs_expr_ext_t *e)
  */
 static int exprs_magic(struct exprs *x, size_t nmatch)
 {
-	size_t i, j;
+	size_t i;
 
 	for (i = 0; i < magic_count(); i++) {
 		const uint8_t *b;
 		size_t len, k = x->n;
 		int caseless;
-		char *e;
+		struct vbuf e = { 0 };
 
 		magic_literal(i, &b, &len, &caseless);
-		if (!(e = malloc(len * 4 + 1)))
+		if (regex_from_bytes(b, len, &e) < 0) {
+			vbuf_free(&e);
 			return VIGIL_ENOMEM;
-		for (j = 0; j < len; j++)
-			snprintf(e + j * 4, 5, "\\x%02x", b[j]);
-		x->expr[k] = e;
+		}
+		x->expr[k] = (char *)e.data;
 		x->flags[k] = HS_FLAG_DOTALL |
 			      (caseless ? HS_FLAG_CASELESS : 0);
 		x->ids[k] = (unsigned)(nmatch + i);

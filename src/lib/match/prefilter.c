@@ -17,9 +17,10 @@
 #include "match/prefilter.h"
 
 #include <endian.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "util/cpu.h"
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #include <immintrin.h>
@@ -218,23 +219,6 @@ AVX2 static void blocks_avx2(const struct pf_filter *f8,
 				    << q % PF_BLOCK;
 }
 
-/* AVX2 where the processor has it, unless VIGIL_NO_AVX2 is set (for the
- * tests, which run whole scans through the generic code that way). */
-static int use_avx2 = -1;
-
-static void choose_path(void)
-{
-	__builtin_cpu_init();
-	use_avx2 = __builtin_cpu_supports("avx2") && !getenv("VIGIL_NO_AVX2");
-}
-
-static int have_avx2(void)
-{
-	static pthread_once_t once = PTHREAD_ONCE_INIT;
-
-	pthread_once(&once, choose_path);
-	return use_avx2;
-}
 #endif
 
 /* The masks of blocks from to to (the last may be short) by the generic
@@ -260,7 +244,7 @@ void pf_masks(const struct pf_filter *f8, const struct pf_filter *f4,
 	size_t nb = (n + PF_BLOCK - 1) / PF_BLOCK, first = 0, last = 0;
 
 #if PF_AVX2
-	if (have_avx2()) {
+	if (cpu_avx2()) {
 		/* whole blocks whose last place's sixteen bytes lie in buf */
 		first = last = base < 7;
 		while (last < nb && (last + 1) * PF_BLOCK <= n &&

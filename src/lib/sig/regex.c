@@ -196,3 +196,14 @@ int regex_from_pattern(const uint8_t *code, size_t len, struct vbuf *out,
 	*exact = r.exact;
 	return r.rc;
 }
+
+int regex_from_bytes(const uint8_t *b, size_t len, struct vbuf *out)
+{
+	struct rx r = { out, 1, 0 };
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		put_byte(&r, b[i]);
+	put(&r, "", 1);
+	return r.rc;
+}

@@ -20,5 +20,8 @@
  */
 int regex_from_pattern(const uint8_t *code, size_t len, struct vbuf *out,
 		       int *exact);
+/* Appends a NUL-terminated expression matching the len bytes at b exactly.
+ * Returns 0 or VIGIL_ENOMEM. */
+int regex_from_bytes(const uint8_t *b, size_t len, struct vbuf *out);
 
 #endif

@@ -12,7 +12,6 @@
  */
 #include "yara/yrpairs.h"
 
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,6 +22,7 @@
 #define PAIRS_AVX2 0
 #endif
 
+#include "util/cpu.h"
 #include "vigil/vigil.h"
 
 static uint8_t lower(uint8_t b)
@@ -197,13 +197,6 @@ AVX2 static size_t scan_avx2(const struct yr_pairs *p, const uint8_t *buf,
 	return i;
 }
 
-static int use_avx2;
-
-static void choose(void)
-{
-	__builtin_cpu_init();
-	use_avx2 = __builtin_cpu_supports("avx2") && !getenv("VIGIL_NO_AVX2");
-}
 #endif
 
 int yr_pairs_scan(const struct yr_pairs *p, const uint8_t *buf, size_t len,
@@ -214,10 +207,7 @@ int yr_pairs_scan(const struct yr_pairs *p, const uint8_t *buf, size_t len,
 	if (!p->n)
 		return 0;
 #if PAIRS_AVX2
-	static pthread_once_t once = PTHREAD_ONCE_INIT;
-
-	pthread_once(&once, choose);
-	if (use_avx2 && p->simd &&
+	if (cpu_avx2() && p->simd &&
 	    (i = scan_avx2(p, buf, len, fn, ctx)) == SIZE_MAX)
 		return 1;
 #endif

@@ -1,0 +1,40 @@
+/*
+ * cpu.c -- the processor's vector instructions, asked once (cpu.h).
+ */
+#include "util/cpu.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+
+static int avx2, avx512vbmi2;
+
+static void ask(void)
+{
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+	__builtin_cpu_init();
+	avx2 = __builtin_cpu_supports("avx2") && !getenv("VIGIL_NO_AVX2");
+	avx512vbmi2 = __builtin_cpu_supports("avx512vbmi2") &&
+		      __builtin_cpu_supports("avx512bw") &&
+		      __builtin_cpu_supports("bmi2") &&
+		      !getenv("VIGIL_NO_AVX512");
+#endif
+}
+
+static void asked(void)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+	pthread_once(&once, ask);
+}
+
+int cpu_avx2(void)
+{
+	asked();
+	return avx2;
+}
+
+int cpu_avx512vbmi2(void)
+{
+	asked();
+	return avx512vbmi2;
+}
