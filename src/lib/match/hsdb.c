@@ -255,8 +255,8 @@ static int load_cached(const char *dir, const struct hscache_key *key,
 	return rc;
 }
 
-#define ANCHORS_EXT "anc5" /* anc5: wide anchors no longer hold a key of
-			    * NUL and 0xff alone; the next change: anc6 */
+#define ANCHORS_EXT "anc6" /* anc6: the filters' hash is cheaper
+			    * (prefilter.c); the next change: anc7 */
 
 struct anc_load {
 	size_t nmatch;
