@@ -170,7 +170,8 @@ static void pairs(void **st)
 
 /* Every (place, run) a pairs table should report, counted against what
  * it reports, over a buffer long enough for the SIMD test in front of the
- * table (where the keys' bytes are few) and the table alone (many). */
+ * table (a group a run; groups of five) and the table alone (runs of
+ * many bytes). */
 struct count {
 	uint64_t sum;
 	size_t n;
@@ -209,26 +210,27 @@ static void pairs_against_brute(void **st)
 {
 	static uint8_t buf[5003], bytes[300][3];
 	struct yr_pair_run runs[300];
-	size_t sizes[2] = { 6, 300 }, i;
+	size_t sizes[3] = { 6, 40, 300 }, i;
 
 	(void)st;
 	srand(7);
 	for (i = 0; i < sizeof(buf); i++) /* a small alphabet: keys recur */
 		buf[i] = (uint8_t)("aBcD\x48\x8b\x00\xff"[rand() % 8]);
-	for (size_t t = 0; t < 2; t++) {
+	for (size_t t = 0; t < 3; t++) {
 		struct count got = { 0, 0 }, want = { 0, 0 };
 		struct yr_pairs p;
 
 		for (i = 0; i < sizes[t]; i++) {
 			for (int k = 0; k < 3; k++)
 				bytes[i][k] = buf[(size_t)rand() % sizeof(buf)] ^
-					      (uint8_t)(t && i > 20 ? i : 0);
+					      (uint8_t)(t == 2 && i > 20 ? i : 0);
 			runs[i] = (struct yr_pair_run){ bytes[i],
 				(uint32_t)(2 + i % 2), (uint32_t)i, 0, 0,
 				(int)(i % 3 == 0) };
 		}
 		assert_int_equal(yr_pairs_build(runs, sizes[t], &p), 0);
-		assert_int_equal(p.simd, t == 0); /* both paths tested */
+		/* both paths tested, and groups of several runs */
+		assert_int_equal(p.simd, t < 2);
 		yr_pairs_scan(&p, buf, sizeof(buf), tally, &got);
 		for (size_t at = 0; at + 1 < sizeof(buf); at++)
 			for (i = 0; i < sizes[t]; i++)

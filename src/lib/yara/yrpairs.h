@@ -3,9 +3,9 @@
  * too short for an anchor (two or three fixed bytes, as hex strings of
  * single instructions between wildcards have) or made of NUL and 0xff
  * bytes only: each is found by its first two bytes, looked up at every
- * place (where the keys' bytes are few, only at places whose two bytes
- * are among them, tested 32 at a time with AVX2), its third compared
- * there.
+ * place (or, where few places pass it, only at places whose first three
+ * bytes pass a test of their halves, 32 at a time with AVX2), its third
+ * compared there.
  */
 #ifndef VIGIL_YARA_YRPAIRS_H
 #define VIGIL_YARA_YRPAIRS_H
@@ -21,10 +21,12 @@ struct yr_pairs {
 	struct anchor *ent;		/* key: the run's first three bytes */
 	uint8_t *third;			/* per entry: 0 none, 1 exact, 2 folded */
 	size_t n;
-	/* the keys' first and second bytes as sets, for the SIMD test in
-	 * front of the table: set[i][h][l] has bit b if a key's byte i is
-	 * (8h + b) << 4 | l; used where they are few (simd) */
-	uint8_t set[2][2][16];
+	/* the SIMD test in front of the table: the runs in eight groups
+	 * (by their first bytes), and for each of a run's first three bytes
+	 * (any byte past a run of two) the groups with a byte whose low half
+	 * (mask[i][0]) or high half (mask[i][1]) is that value; used where
+	 * few places pass it (simd) */
+	uint8_t mask[3][2][16];
 	int simd;
 };
 
