@@ -249,7 +249,7 @@ static int on_match(unsigned id, unsigned long long from,
  * matchable's anchors come in order, so the windows only move on: each
  * start is tried once per object however often the anchor repeats, a
  * counted pattern counts each of its starts once, and every start lies in
- * the window of the anchor it has.
+ * the window of the anchor it has. Returns anchors.h's answers.
  */
 static int on_anchor(void *ctx, const struct anchor *a, size_t at)
 {
@@ -261,9 +261,10 @@ static int on_anchor(void *ctx, const struct anchor *a, size_t at)
 	size_t found;
 	int64_t n;
 
-	if (st->done[a->id] == DONE || !(b->targets & (1u << m->target)) ||
-	    at < a->omin)
-		return 0;
+	if (st->done[a->id] == DONE || !(b->targets & (1u << m->target)))
+		return ANCHOR_SPENT;
+	if (at < a->omin)
+		return ANCHOR_NEXT;
 	if (!st->done[a->id]) {
 		touch(b, a->id);
 		st->done[a->id] = TRYING;

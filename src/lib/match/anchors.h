@@ -36,8 +36,14 @@ struct anchors {
 };
 
 /* Called with each place an anchor is found (at: the anchor's first byte
- * in the buffer); nonzero ends the scan. */
+ * in the buffer); returns one of these. */
 typedef int (*anchor_fn)(void *ctx, const struct anchor *a, size_t at);
+#define ANCHOR_NEXT 0	/* go on */
+#define ANCHOR_END 1	/* end the scan */
+#define ANCHOR_SPENT 2	/* go on; this entry is of no more use in this
+			 * scan (its pattern found, or not wanted here): a
+			 * key whose entries all said so may not be looked
+			 * up again */
 
 /*
  * Builds the anchors of v's matchables, setting flag in rtflags for each

@@ -201,8 +201,8 @@ static void touch(struct yr_fast_state *st, uint32_t k, uint8_t state)
 /* A text string whose first match is enough, verified now at the starts
  * lo..hi (each anchor's range is a start or a few): matched, it is done,
  * and the anchors found after are passed over. */
-static int verify_now(struct yr_fast_state *st, uint32_t k, size_t lo,
-		      size_t hi)
+static void verify_now(struct yr_fast_state *st, uint32_t k, size_t lo,
+		       size_t hi)
 {
 	int rc = 0;
 
@@ -212,10 +212,10 @@ static int verify_now(struct yr_fast_state *st, uint32_t k, size_t lo,
 		touch(st, k, DONE);
 		st->status[k] = (uint8_t)(rc == YR_MATCH_ENOUGH ? 0 : rc);
 	}
-	return 0;
 }
 
-/* An anchor found at buf[at]: its string's starts noted. */
+/* An anchor found at buf[at]: its string's starts noted (anchors.h's
+ * answers). */
 static int on_anchor(void *ctx, const struct anchor *a, size_t at)
 {
 	struct yr_fast_state *st = ctx;
@@ -223,13 +223,16 @@ static int on_anchor(void *ctx, const struct anchor *a, size_t at)
 	int now = st->first && (st->f->use[k] & YR_USE_ONCE);
 
 	if (st->dead[st->f->rule_of[k]] || !(st->f->how[k] & FS_ANCHORED) ||
-	    at < a->omin ||
-	    (now && st->state[k] == DONE) ||
+	    (now && st->state[k] == DONE))
+		return ANCHOR_SPENT;
+	if (at < a->omin ||
 	    ((st->f->how[k] & FS_REST) && !hex_rest(st, a, at, k)))
-		return 0;
-	if (now && st->f->str[k].s->kind == YS_TEXT && a->omax != UINT32_MAX)
-		return verify_now(st, k, at - (at > a->omax ? a->omax : at),
-				  at - a->omin);
+		return ANCHOR_NEXT;
+	if (now && st->f->str[k].s->kind == YS_TEXT && a->omax != UINT32_MAX) {
+		verify_now(st, k, at - (at > a->omax ? a->omax : at),
+			   at - a->omin);
+		return st->state[k] == DONE ? ANCHOR_SPENT : ANCHOR_NEXT;
+	}
 	touch(st, k, st->state[k] ? st->state[k] : TOUCHED);
 	if (a->omax == UINT32_MAX) { /* anywhere: the whole buffer */
 		touch(st, k, OPEN); /* the run's places noted, for its tail */

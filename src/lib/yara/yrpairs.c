@@ -234,7 +234,7 @@ at(const struct yr_pairs *p, const uint8_t *buf, size_t len,
 			  (t == 1 ? buf[i + 2] : lower(buf[i + 2])) !=
 				  (uint8_t)p->ent[e].key))
 			continue;
-		if (fn(ctx, &p->ent[e], i))
+		if (fn(ctx, &p->ent[e], i) == ANCHOR_END)
 			return 1;
 	}
 	return 0;
