@@ -4,7 +4,8 @@
  * are compared without case, and the keys read at a place are the bytes
  * ending there; and the lookups behind it (anchors_scan), which pass over
  * the rest of a run of one byte once its key was not found, still find
- * every anchor next to and inside such runs.
+ * every anchor next to and inside such runs, and look a key up until
+ * every entry of it is spent.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -217,6 +218,56 @@ static void test_blank_chunk_reads_back(void **state)
 	assert_int_equal(h.at[0], PF_CHUNK - 1);
 }
 
+/* Two entries of one key (ids 7, 8) and their calls: 7 spent at once,
+ * 8 after its third. */
+struct two {
+	uint32_t ones[ONE_WORDS], start[ONE_WORDS + 1];
+	struct anchor ent[2];
+	struct anchors a;
+	size_t calls[2];
+};
+
+static int spend(void *ctx, const struct anchor *a, size_t at)
+{
+	struct two *t = ctx;
+	size_t n = ++t->calls[a->id - 7];
+
+	(void)at;
+	return a->id == 7 || n >= 3 ? ANCHOR_SPENT : ANCHOR_NEXT;
+}
+
+/* A key is looked up until every entry of it answered ANCHOR_SPENT, then
+ * no more in that scan; the next scan starts afresh. */
+static void test_spent_keys(void **state)
+{
+	static uint8_t buf[4096];
+	static struct two t;
+	size_t bk;
+
+	(void)state;
+	memset(buf, ' ', sizeof(buf));
+	for (size_t i = 0; i < 6; i++)
+		memcpy(buf + 100 + 500 * i, "wxyz", 4);
+	memset(t.ones, 0xff, sizeof(t.ones));
+	t.ent[0] = (struct anchor){ pf_key(buf, 103) >> 32, 7, 0, 0 };
+	t.ent[1] = (struct anchor){ t.ent[0].key, 8, 0, 0 };
+	bk = pf_word(pf_hash4((uint32_t)t.ent[0].key), ONE_LG);
+	for (size_t b = 0; b <= ONE_WORDS; b++)
+		t.start[b] = b > bk ? 2 : 0;
+	t.a.bits[1] = t.ones;
+	t.a.start[1] = t.start;
+	t.a.ent[1] = t.ent;
+	t.a.n[1] = 2;
+	t.a.lg[0] = t.a.lg[1] = ONE_LG;
+	for (int scan = 0; scan < 2; scan++) {
+		t.calls[0] = t.calls[1] = 0;
+		assert_int_equal(anchors_scan(&t.a, buf, sizeof(buf), spend, &t),
+				 0);
+		assert_int_equal(t.calls[0], 3);
+		assert_int_equal(t.calls[1], 3);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -224,6 +275,7 @@ int main(void)
 		cmocka_unit_test(test_key_and_case),
 		cmocka_unit_test(test_runs_keep_anchors),
 		cmocka_unit_test(test_blank_chunk_reads_back),
+		cmocka_unit_test(test_spent_keys),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
