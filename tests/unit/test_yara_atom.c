@@ -244,6 +244,44 @@ static void pairs_against_brute(void **st)
 	}
 }
 
+/* Calls per id (7, 8) of a pairs scan: 7 answers it is spent, 8 not. */
+static int spend_seven(void *ctx, const struct anchor *a, size_t at)
+{
+	size_t *calls = ctx;
+
+	(void)at;
+	calls[a->id - 7]++;
+	return a->id == 7 ? ANCHOR_SPENT : ANCHOR_NEXT;
+}
+
+/* An entry that answered ANCHOR_SPENT is not asked again in that scan
+ * (nor its key looked up once all its entries are), the others are, and
+ * the next scan asks afresh; through the SIMD test and the table alone. */
+static void pairs_spent(void **st)
+{
+	struct yr_pair_run runs[2] = {
+		{ (const uint8_t *)"ab", 2, 7, 0, 0, 0 },
+		{ (const uint8_t *)"abc", 3, 8, 0, 0, 0 },
+	};
+	static uint8_t buf[4096];
+	struct yr_pairs p;
+
+	(void)st;
+	memset(buf, ' ', sizeof(buf));
+	for (size_t i = 0; i < 6; i++)
+		memcpy(buf + 100 + 600 * i, i % 2 ? "abc" : "abx", 3);
+	assert_int_equal(yr_pairs_build(runs, 2, &p), 0);
+	for (int simd = 1; simd >= 0; simd--) {
+		size_t calls[2] = { 0, 0 };
+
+		p.simd = simd;
+		yr_pairs_scan(&p, buf, sizeof(buf), spend_seven, calls);
+		assert_int_equal(calls[0], 1);
+		assert_int_equal(calls[1], 3);
+	}
+	yr_pairs_free(&p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -251,6 +289,7 @@ int main(void)
 		cmocka_unit_test(regex_runs),
 		cmocka_unit_test(pairs),
 		cmocka_unit_test(pairs_against_brute),
+		cmocka_unit_test(pairs_spent),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
