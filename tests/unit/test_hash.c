@@ -1,7 +1,8 @@
 /*
  * test_hash.c -- hash signatures (MD5, SHA-1, SHA-256; sizes and '*'),
  * allowlists (.fp .sfp) and ignore lists (.ign2 .ign); the digests
- * computed together, in turns, the same as each alone.
+ * computed together, in turns, the same as each alone; the MD5 of many
+ * buffers at once the same as of each alone.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -11,7 +12,12 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include <stdlib.h>
+
+#include <openssl/evp.h>
+
 #include "core/digest.h"
+#include "core/md5many.h"
 #include "helpers.h"
 
 #define F VIGIL_VERDICT_FOUND
@@ -188,6 +194,47 @@ static void ignore_by_line_digest(void **st)
 	vigil_engine_free(e);
 }
 
+/* The MD5 of many buffers at once, each as OpenSSL gives it alone: the
+ * lengths where the padding takes one block or two, none, one byte, a
+ * megabyte, more buffers than lanes (so that lanes take new ones as they
+ * finish), and one alone. The suite runs this again without AVX-512. */
+static void md5_of_many(void **st)
+{
+	static const size_t edge[] = { 0, 1, 55, 56, 57, 63, 64, 65, 119,
+				       120, 127, 128, 129, 1u << 20 };
+	enum { N = 40 };
+	const uint8_t *buf[N];
+	size_t len[N], i, k;
+	uint8_t (*out)[16] = calloc(N, 16), want[16];
+	uint8_t *mem[N];
+
+	(void)st;
+	srand(5);
+	for (i = 0; i < N; i++) {
+		len[i] = i < sizeof(edge) / sizeof(*edge) ? edge[i] :
+							    (size_t)rand() % 5000;
+		mem[i] = malloc(len[i] + 1);
+		assert_non_null(mem[i]);
+		for (k = 0; k < len[i]; k++)
+			mem[i][k] = (uint8_t)rand();
+		buf[i] = len[i] ? mem[i] : NULL;
+	}
+	for (size_t n = 0; n <= N; n += n < 2 ? 1 : N - 2) {
+		memset(out, 0, N * 16);
+		assert_int_equal(md5_many(buf, len, n, out), 0);
+		for (i = 0; i < n; i++) {
+			unsigned olen;
+
+			assert_true(EVP_Digest(mem[i], len[i], want, &olen,
+					       EVP_md5(), NULL));
+			assert_memory_equal(out[i], want, 16);
+		}
+	}
+	for (i = 0; i < N; i++)
+		free(mem[i]);
+	free(out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -195,6 +242,7 @@ int main(void)
 		cmocka_unit_test(sizes),
 		cmocka_unit_test(allowlist), cmocka_unit_test(ignore),
 		cmocka_unit_test(ignore_by_line_digest),
+		cmocka_unit_test(md5_of_many),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

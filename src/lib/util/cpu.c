@@ -6,13 +6,15 @@
 #include <pthread.h>
 #include <stdlib.h>
 
-static int avx2, avx512vbmi2;
+static int avx2, avx512f, avx512vbmi2;
 
 static void ask(void)
 {
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 	__builtin_cpu_init();
 	avx2 = __builtin_cpu_supports("avx2") && !getenv("VIGIL_NO_AVX2");
+	avx512f = __builtin_cpu_supports("avx512f") &&
+		  !getenv("VIGIL_NO_AVX512");
 	avx512vbmi2 = __builtin_cpu_supports("avx512vbmi2") &&
 		      __builtin_cpu_supports("avx512bw") &&
 		      __builtin_cpu_supports("bmi2") &&
@@ -31,6 +33,12 @@ int cpu_avx2(void)
 {
 	asked();
 	return avx2;
+}
+
+int cpu_avx512f(void)
+{
+	asked();
+	return avx512f;
 }
 
 int cpu_avx512vbmi2(void)
