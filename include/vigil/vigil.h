@@ -559,6 +559,26 @@ VIGIL_API int vigil_scanner_scan_path(struct vigil_scanner *s,
 				      struct vigil_result *res);
 
 /*
+ * vigil_scanner_scan_paths -- scan n files, each as vigil_scanner_scan_path()
+ * would, in order, calling fn after each with its index, the code
+ * vigil_scanner_scan_path() would have returned (errno set as it would
+ * set it) and, when that is 0, its result; vigil_scanner_detection() and
+ * the others tell of that file during the call. Faster than n calls on
+ * small files: up to 64 of 1 MiB or less (16 MiB in all) are read ahead
+ * and the MD5 digests hash signatures want of them computed together
+ * (sixteen side by side with AVX-512). fn returning nonzero stops the
+ * scan: the files after are not scanned. Since 0.4.
+ * Thread, Owns: as vigil_scanner_scan_buffer(); paths and res are read
+ * during the call only. Errors: VIGIL_EINVAL (s, fn, or paths with n not
+ * 0, NULL), VIGIL_ESTATE (a stream is open); a file's own goes to fn.
+ */
+typedef int (*vigil_path_fn)(void *ctx, size_t i, int rc,
+			     const struct vigil_result *res);
+VIGIL_API int vigil_scanner_scan_paths(struct vigil_scanner *s,
+				       const char *const *paths, size_t n,
+				       vigil_path_fn fn, void *ctx);
+
+/*
  * Streams: an object that arrives in chunks, such as a network stream, is
  * matched exactly as if it were whole: a match that spans chunks is found,
  * and end-of-file offsets refer to the stream's end. Chunks are kept in

@@ -563,12 +563,29 @@ static int parse_args(int argc, char **argv, struct scanopts *o,
 	return optind;
 }
 
+/* Paths a worker takes from the queue at once, scanned together. */
+#define CLI_BATCH_FILES 64
+
 struct worker {
 	pthread_t tid;
 	struct scanctx *c;
 	struct vigil_scanner *helped;	/* with helper threads, or NULL */
 	int no_helped;			/* it could not be made */
 };
+
+/* What scanning path gave: rc and, when 0, r. */
+static void report_scan(struct scanctx *c, struct vigil_scanner *s,
+			const char *path, int rc, const struct vigil_result *r)
+{
+	if (rc == 0)
+		report_result(c, path, s, r);
+	else if (rc == VIGIL_EIO || rc == VIGIL_ENOENT)
+		report_error(c, path, strerror(errno));
+	else if (rc == VIGIL_ETYPE)
+		report_skip(c, path, "not a regular file");
+	else
+		report_error(c, path, vigil_strerror(rc));
+}
 
 static void scan_one(struct scanctx *c, struct vigil_scanner *s,
 		     const char *path)
@@ -580,14 +597,43 @@ static void scan_one(struct scanctx *c, struct vigil_scanner *s,
 		rc = vigil_scanner_scan_fd(s, STDIN_FILENO, &r);
 	else
 		rc = vigil_scanner_scan_path(s, path, &r);
-	if (rc == 0)
-		report_result(c, path, s, &r);
-	else if (rc == VIGIL_EIO || rc == VIGIL_ENOENT)
-		report_error(c, path, strerror(errno));
-	else if (rc == VIGIL_ETYPE)
-		report_skip(c, path, "not a regular file");
-	else
-		report_error(c, path, vigil_strerror(rc));
+	report_scan(c, s, path, rc, &r);
+}
+
+struct batch {
+	struct scanctx *c;
+	struct vigil_scanner *s;
+	char **paths;
+};
+
+static int on_path(void *ctx, size_t i, int rc, const struct vigil_result *r)
+{
+	struct batch *b = ctx;
+
+	report_scan(b->c, b->s, b->paths[i], rc, r);
+	return 0;
+}
+
+/* n paths, together where they can be (the library reads small files
+ * ahead and hashes them at once); standard input alone. */
+static void scan_some(struct scanctx *c, struct vigil_scanner *s,
+		      char **paths, size_t n)
+{
+	struct batch b = { c, s, paths };
+	size_t i;
+	int rc;
+
+	for (i = 0; i < n && strcmp(paths[i], STDIN_PATH); i++)
+		;
+	if (n < 2 || i < n) {
+		for (i = 0; i < n; i++)
+			scan_one(c, s, paths[i]);
+		return;
+	}
+	if ((rc = vigil_scanner_scan_paths(s, (const char *const *)paths, n,
+					   on_path, &b)) != 0)
+		for (i = 0; i < n; i++)
+			report_error(c, paths[i], vigil_strerror(rc));
 }
 
 static void scan_options(const struct scanctx *c,
@@ -639,7 +685,8 @@ static void *work(void *arg)
 	struct scanctx *c = w->c;
 	struct vigil_scan_options so;
 	struct vigil_scanner *s = NULL;
-	char *path;
+	char *paths[CLI_BATCH_FILES];
+	size_t n, i;
 	int rc;
 
 	scan_options(c, &so);
@@ -648,14 +695,17 @@ static void *work(void *arg)
 	if ((rc = vigil_scanner_new(&s, c->engine, &so)) < 0)
 		fprintf(stderr, "vigil: cannot create a scanner: %s\n",
 			vigil_strerror(rc));
-	while ((path = queue_pop(&c->q))) {
+	while ((n = queue_pop_some(&c->q, paths, CLI_BATCH_FILES,
+				   (size_t)c->o.threads)) > 0) {
 		if (s)
-			scan_one(c, pick(w, s), path);
-		else
-			report_error(c, path, vigil_strerror(rc));
+			scan_some(c, pick(w, s), paths, n);
+		for (i = 0; i < n; i++) {
+			if (!s)
+				report_error(c, paths[i], vigil_strerror(rc));
+			free(paths[i]);
+		}
 		if (s)
 			__atomic_sub_fetch(&c->busy, 1, __ATOMIC_RELAXED);
-		free(path);
 	}
 	vigil_scanner_free(w->helped);
 	vigil_scanner_free(s);

@@ -25,21 +25,24 @@ void queue_push(struct queue *q, char *path)
 	pthread_mutex_unlock(&q->lock);
 }
 
-char *queue_pop(struct queue *q)
+size_t queue_pop_some(struct queue *q, char **out, size_t max,
+		      size_t workers)
 {
-	char *p = NULL;
+	size_t n = 0, share;
 
 	pthread_mutex_lock(&q->lock);
 	while (!q->count && !q->closed)
 		pthread_cond_wait(&q->not_empty, &q->lock);
-	if (q->count) {
-		p = q->item[q->head];
+	share = (q->count + workers - 1) / (workers ? workers : 1);
+	while (q->count && n < max && (n == 0 || n < share)) {
+		out[n++] = q->item[q->head];
 		q->head = (q->head + 1) % QUEUE_CAPACITY;
 		q->count--;
-		pthread_cond_signal(&q->not_full);
 	}
+	if (n)
+		pthread_cond_broadcast(&q->not_full);
 	pthread_mutex_unlock(&q->lock);
-	return p;
+	return n;
 }
 
 void queue_close(struct queue *q)

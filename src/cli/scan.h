@@ -32,7 +32,11 @@ struct queue {
 
 void queue_init(struct queue *q);
 void queue_push(struct queue *q, char *path);	/* takes ownership */
-char *queue_pop(struct queue *q);		/* NULL once closed and empty */
+/* Up to max paths into out, at least one (0 once closed and empty), and
+ * no more than a share of those waiting among workers, so that each
+ * finds some. */
+size_t queue_pop_some(struct queue *q, char **out, size_t max,
+		      size_t workers);
 void queue_close(struct queue *q);
 void queue_destroy(struct queue *q);
 

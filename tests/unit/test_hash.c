@@ -2,7 +2,8 @@
  * test_hash.c -- hash signatures (MD5, SHA-1, SHA-256; sizes and '*'),
  * allowlists (.fp .sfp) and ignore lists (.ign2 .ign); the digests
  * computed together, in turns, the same as each alone; the MD5 of many
- * buffers at once the same as of each alone.
+ * buffers at once the same as of each alone, and scans of many files
+ * (read ahead, hashed together) the same as of each alone.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -13,6 +14,8 @@
 #include <cmocka.h>
 
 #include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <openssl/evp.h>
 
@@ -235,6 +238,121 @@ static void md5_of_many(void **st)
 	free(out);
 }
 
+/* Files of a batch scan: their paths, and what each scan gave. */
+#define NPATHS 75
+struct told {
+	int rc[NPATHS], verdict[NPATHS];
+	char name[NPATHS][32];
+	size_t calls, stop_at;
+};
+
+static int on_path(void *ctx, size_t i, int rc, const struct vigil_result *r)
+{
+	struct told *t = ctx;
+
+	assert_true(i == t->calls && i < NPATHS);
+	t->calls++;
+	t->rc[i] = rc;
+	t->verdict[i] = r ? r->verdict : -1;
+	snprintf(t->name[i], sizeof(t->name[i]), "%s", r && r->name ? r->name :
+							       "");
+	return i == t->stop_at;
+}
+
+/* A file of len bytes (a pattern from seed) at path; its MD5 and
+ * SHA-256 in hex. */
+static void file_of(const char *path, size_t len, unsigned seed,
+		    char md5[33], char sha[65])
+{
+	uint8_t *b = malloc(len + 1), d[32];
+	unsigned dl;
+	FILE *f = fopen(path, "wb");
+
+	assert_non_null(b);
+	assert_non_null(f);
+	for (size_t i = 0; i < len; i++)
+		b[i] = (uint8_t)(seed * 131 + i * 7 + (i >> 9));
+	assert_int_equal(fwrite(b, 1, len, f), len);
+	fclose(f);
+	EVP_Digest(b, len, d, &dl, EVP_md5(), NULL);
+	for (unsigned i = 0; i < 16; i++)
+		sprintf(md5 + 2 * i, "%02x", d[i]);
+	EVP_Digest(b, len, d, &dl, EVP_sha256(), NULL);
+	for (unsigned i = 0; i < 32; i++)
+		sprintf(sha + 2 * i, "%02x", d[i]);
+	free(b);
+}
+
+/* vigil_scanner_scan_paths: each file's result as
+ * vigil_scanner_scan_path's, over more files than a batch reads ahead
+ * (and more bytes), those found by MD5 (read ahead, and one too big for
+ * that) and by SHA-256, a directory, a missing file, an empty one; and
+ * fn stops it. */
+static void paths_batched(void **st)
+{
+	static char paths[NPATHS][64], hdb[4096], hsb[1024];
+	const char *names[2] = { "x.hdb", "x.hsb" }, *texts[2] = { hdb, hsb };
+	const char *pp[NPATHS];
+	char dir[] = "/tmp/vigil-batch-XXXXXX", md5[33], sha[65];
+	static struct told t, one;
+	struct vigil_engine *e;
+	struct vigil_scanner *s;
+	size_t i, found = 0;
+
+	(void)st;
+	assert_non_null(mkdtemp(dir));
+	for (i = 0; i < NPATHS; i++) {
+		size_t len = i == 70 ? (1u << 20) + 10 : i == 71 ? 0 :
+			     i >= 40 && i < 60 ? 900000 + i : /* past 16 MiB */
+			     100 + (i * 7919) % 30000;
+
+		snprintf(paths[i], sizeof(paths[i]), "%s/f%zu", dir, i);
+		pp[i] = paths[i];
+		if (i == 72 || i == 73)
+			continue; /* 72 missing, 73 a directory */
+		file_of(paths[i], len, (unsigned)i, md5, sha);
+		if (i % 9 == 3 || i == 70)
+			snprintf(hdb + strlen(hdb), sizeof(hdb) - strlen(hdb),
+				 "%s:%zu:Md5.F%zu\n", md5, len, i);
+		if (i == 20)
+			snprintf(hsb, sizeof(hsb), "%s:%zu:Sha.F%zu\n", sha,
+				 len, i);
+	}
+	assert_int_equal(mkdir(paths[73], 0700), 0);
+	e = multi(names, texts, 2);
+	assert_int_equal(vigil_scanner_new(&s, e, NULL), 0);
+	t.stop_at = SIZE_MAX;
+	assert_int_equal(vigil_scanner_scan_paths(s, pp, NPATHS, on_path, &t), 0);
+	assert_int_equal(t.calls, NPATHS);
+	for (i = 0; i < NPATHS; i++) {
+		struct vigil_result r = { .size = sizeof(r) };
+		int rc = vigil_scanner_scan_path(s, pp[i], &r);
+
+		assert_int_equal(t.rc[i], rc);
+		if (!rc) {
+			assert_int_equal(t.verdict[i], r.verdict);
+			assert_string_equal(t.name[i], r.name ? r.name : "");
+			found += r.verdict == VIGIL_VERDICT_FOUND;
+		}
+	}
+	assert_int_equal(found, 8 + 1 + 1); /* 3, 12 .. 66; 70; 20 */
+	assert_string_equal(t.name[70], "Md5.F70");
+	assert_string_equal(t.name[20], "Sha.F20");
+	assert_int_equal(t.rc[72], VIGIL_ENOENT);
+	assert_int_equal(t.rc[73], VIGIL_ETYPE);
+	one.stop_at = 5;
+	assert_int_equal(vigil_scanner_scan_paths(s, pp, NPATHS, on_path, &one),
+			 0);
+	assert_int_equal(one.calls, 6);
+	assert_int_equal(vigil_scanner_scan_paths(s, NULL, 1, on_path, &one),
+			 VIGIL_EINVAL);
+	vigil_scanner_free(s);
+	vigil_engine_free(e);
+	for (i = 0; i < NPATHS; i++)
+		i == 73 ? rmdir(paths[i]) : unlink(paths[i]);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -243,6 +361,7 @@ int main(void)
 		cmocka_unit_test(allowlist), cmocka_unit_test(ignore),
 		cmocka_unit_test(ignore_by_line_digest),
 		cmocka_unit_test(md5_of_many),
+		cmocka_unit_test(paths_batched),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

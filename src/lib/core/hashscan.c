@@ -7,8 +7,8 @@
 #include "core/scanner_int.h"
 #include "match/hashset.h"
 
-/* Algorithms some shard's table base + algo wants for this size. */
-static unsigned wanted(const struct vigil_engine *e, int base, uint64_t len)
+unsigned hashscan_wanted(const struct vigil_engine *e, int base,
+			 uint64_t len)
 {
 	unsigned want = 0;
 	size_t i;
@@ -25,7 +25,7 @@ static unsigned wanted(const struct vigil_engine *e, int base, uint64_t len)
 int hashscan_run(struct vigil_scanner *s, int base, const uint8_t *buf,
 		 size_t len, struct digests *d)
 {
-	unsigned want = wanted(s->e, base, len);
+	unsigned want = hashscan_wanted(s->e, base, len);
 	size_t i;
 	int a, rc;
 

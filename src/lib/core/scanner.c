@@ -22,6 +22,7 @@
 #include "core/scanner_int.h"
 #include "core/yarascan.h"
 #include "match/magic.h"
+#include "util/fileio.h"
 
 /* An object is addressed whole (a mapping or a buffer); one over
  * Vectorscan's block of 4 GiB - 1 is matched in chunks (bodyscan.c). */
@@ -191,6 +192,7 @@ void vigil_scanner_free(struct vigil_scanner *s)
 	vbuf_free(&s->html[0]);
 	vbuf_free(&s->html[1]);
 	vbuf_free(&s->fbuf);
+	vbuf_free(&s->ahead);
 	free(s->exe);
 	pcrescan_scanner_free(s);
 	yarascan_scanner_free(s);
@@ -279,24 +281,9 @@ static int scan_unsized(struct vigil_scanner *s, int fd,
 static int scan_read(struct vigil_scanner *s, int fd, size_t size,
 		     struct vigil_result *res)
 {
-	size_t got = 0;
+	int rc = file_read_whole(fd, size, &s->fbuf);
 
-	s->fbuf.len = 0;
-	if (vbuf_reserve(&s->fbuf, size) < 0)
-		return VIGIL_ENOMEM;
-	while (got < size) {
-		ssize_t n = pread(fd, s->fbuf.data + got, size - got,
-				  (off_t)got);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) /* not read: an error, never an empty file */
-			return VIGIL_EIO;
-		if (n == 0)
-			break;
-		got += (size_t)n;
-	}
-	return scanner_scan_object(s, s->fbuf.data, got, res);
+	return rc ? rc : scanner_scan_object(s, s->fbuf.data, s->fbuf.len, res);
 }
 
 int vigil_scanner_scan_fd(struct vigil_scanner *s, int fd,

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/digest.h"
 #include "core/engine_int.h"
 #include "core/seen.h"
 #include "match/magic.h"
@@ -56,6 +57,11 @@ enum { DET_MATCH = 0, DET_LIMIT = 1, DET_HEUR = 2 };
  * and the largest one kept past the end of a scan. */
 #define WALK_BUF_LEVELS 8
 #define WALK_BUF_KEEP_BYTES (4u << 20)
+/* Files vigil_scanner_scan_paths() reads ahead at once, the most bytes
+ * of one it reads so, and of all (batch.c). */
+#define SCANNER_BATCH_FILES 64
+#define SCANNER_BATCH_FILE_BYTES (1u << 20)
+#define SCANNER_BATCH_BYTES (16u << 20)
 
 /* State of one top-level scan as it descends into contained objects. */
 struct walk {
@@ -96,6 +102,13 @@ struct vigil_scanner {
 	size_t normcap;
 	struct vbuf html[2];	/* a page's tags and text forms */
 	struct vbuf fbuf;	/* a file read whole (scanner.c) */
+	struct vbuf ahead;	/* files read ahead, one after another
+				 * (batch.c) */
+	struct digests top_d;	/* the top-level object's digests computed
+				 * before its scan (batch.c), if top_d_buf
+				 * and top_d_len are its */
+	const uint8_t *top_d_buf;
+	size_t top_d_len;
 	struct magic_hits mh;	/* the containers' signatures in the object */
 	const uint8_t *mh_buf;	/* whose body pass found them (walk.c) */
 	size_t mh_len;
@@ -140,13 +153,16 @@ enum { IMG_HASH_UNKNOWN = 0, IMG_HASH_OK, IMG_HASH_NONE };
 #define LIMIT_IMAGE LIMIT_PREFIX "MaxImagePixels"
 #define LIMIT_ICONS LIMIT_PREFIX "MaxIconsPE"
 
-struct digests;
 /*
  * hashscan.c: the hash signatures of tables base .. base + HASH_NALGO - 1
  * (HT_FILE or HT_SECTION) over buf, digests kept in d. 0, 1 or an error.
  */
 int hashscan_run(struct vigil_scanner *s, int base, const uint8_t *buf,
 		 size_t len, struct digests *d);
+/* The algorithms (bits of enum hash_algo) some signature of tables base
+ * .. base + HASH_NALGO - 1 wants for an object of len bytes. */
+unsigned hashscan_wanted(const struct vigil_engine *e, int base,
+			 uint64_t len);
 
 /*
  * certscan.c: a PE image's Authenticode signature against the .crb

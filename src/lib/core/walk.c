@@ -424,6 +424,8 @@ static int match_new(struct vigil_scanner *s, const uint8_t *buf,
 
 	if (s->w.depth)
 		s->w.bytes += len;
+	else if (buf == s->top_d_buf && len == s->top_d_len)
+		d = s->top_d; /* computed with others' (batch.c) */
 	type = as >= 0 ? as : filetype_detect(buf, len);
 	s->handler = 0;
 	s->obj_type = type;

@@ -17,6 +17,7 @@
 #include <xxhash.h>
 
 #include "common/fdio.h"
+#include "util/vbuf.h"
 #include "vigil/vigil.h"
 
 /* XXH3-64 of [skip, len) of fd, read in blocks: no page stays mapped. */
@@ -54,6 +55,34 @@ out:
 int filemap_open(const char *path, struct filemap *fm)
 {
 	return filemap_open_summed(path, fm, SIZE_MAX, NULL);
+}
+
+int file_read_append(int fd, size_t size, struct vbuf *b)
+{
+	size_t got = 0;
+
+	if (vbuf_reserve(b, size) < 0)
+		return VIGIL_ENOMEM;
+	while (got < size) {
+		ssize_t n = pread(fd, b->data + b->len + got, size - got,
+				  (off_t)got);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return VIGIL_EIO;
+		if (n == 0)
+			break;
+		got += (size_t)n;
+	}
+	b->len += got;
+	return 0;
+}
+
+int file_read_whole(int fd, size_t size, struct vbuf *b)
+{
+	b->len = 0;
+	return file_read_append(fd, size, b);
 }
 
 int filemap_open_summed(const char *path, struct filemap *fm, size_t skip,

@@ -36,6 +36,16 @@ int filemap_open_known(const char *path, struct filemap *fm, size_t skip,
 		       int (*known)(void *, int, const struct stat *,
 				    uint64_t *),
 		       void *ctx);
+struct vbuf;
+/*
+ * Reads size bytes of regular file fd from its start, whatever its
+ * offset, into b (replacing what it held; fewer if the file shrank, as a
+ * mapping would show): 0, VIGIL_ENOMEM or VIGIL_EIO (never an empty
+ * file for one that could not be read).
+ */
+int file_read_whole(int fd, size_t size, struct vbuf *b);
+/* The same, appending to what b holds. */
+int file_read_append(int fd, size_t size, struct vbuf *b);
 void filemap_close(struct filemap *fm);
 /* Writes len bytes to path through a temporary file renamed into place. */
 int file_write_atomic(const char *path, const void *buf, size_t len);
