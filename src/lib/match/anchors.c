@@ -349,6 +349,23 @@ static int choose_run(const struct anchor_run *r, struct choice *a)
 	return p.score < 0 ? -1 : 0;
 }
 
+/* The table of the four-byte keys' last two bytes (prefilter.h), used
+ * where few of its bits are set. */
+static void pairs_build(struct anchors *t)
+{
+	size_t set = 0;
+
+	memset(t->pairs, 0, sizeof(t->pairs));
+	for (size_t i = 0; i < t->n[1]; i++) {
+		uint32_t k = (uint32_t)t->ent[1][i].key;
+		unsigned b = pf_pair_bit((uint8_t)(k >> 16), (uint8_t)(k >> 24));
+
+		set += !(t->pairs[b >> 3] >> (b & 7) & 1);
+		t->pairs[b >> 3] |= (uint8_t)(1u << (b & 7));
+	}
+	t->has_pairs = t->n[1] && set <= PF_PAIRS_MAX_SET;
+}
+
 /* Gives entry k's anchor and the id it reports: 1, or 0 if it has none. */
 typedef int (*pick_fn)(void *ctx, size_t k, struct choice *c, uint32_t *id);
 
@@ -383,6 +400,8 @@ static int build(size_t n, pick_fn pick, void *ctx, struct anchors *out)
 	}
 	for (kind = 0, rc = 0; kind < ANCHOR_KINDS && !rc; kind++)
 		rc = table(out, kind, ent[kind], cnt[kind]);
+	if (!rc)
+		pairs_build(out);
 out:
 	free(ent[0]);
 	free(ent[1]);
@@ -586,8 +605,9 @@ static int blank_chunk(const uint8_t *buf, size_t base, size_t n)
 int anchors_scan(const struct anchors *a, const uint8_t *buf, size_t len,
 		 anchor_fn fn, void *ctx)
 {
-	struct pf_filter f8 = { a->n[0] ? a->bits[0] : NULL, a->lg[0] };
-	struct pf_filter f4 = { a->n[1] ? a->bits[1] : NULL, a->lg[1] };
+	struct pf_filter f8 = { a->n[0] ? a->bits[0] : NULL, a->lg[0], NULL };
+	struct pf_filter f4 = { a->n[1] ? a->bits[1] : NULL, a->lg[1],
+				a->has_pairs ? a->pairs : NULL };
 	struct scan s = { .a = a, .buf = buf, .len = len, .fn = fn,
 			  .ctx = ctx };
 	uint64_t m0[PF_CHUNK / PF_BLOCK], m1[PF_CHUNK / PF_BLOCK];
@@ -704,5 +724,6 @@ int anchors_load(const uint8_t *img, size_t len, size_t nmatch,
 	}
 	for (i = 0; i < nmatch; i++)
 		rtflags[i] |= has[i] ? flag : 0;
+	pairs_build(out);
 	return 0;
 }

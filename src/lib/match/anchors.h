@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "db/vdb.h"
+#include "match/prefilter.h"
 #include "util/vbuf.h"
 
 /* Where a pattern's anchor lies: omin..omax bytes after the pattern's
@@ -30,6 +31,9 @@ struct anchors {
 	size_t n[ANCHOR_KINDS];
 	unsigned lg[ANCHOR_KINDS];	/* log2 of each filter's bits */
 	size_t bytes;
+	/* the four-byte keys' last two bytes (prefilter.h), where few */
+	uint8_t pairs[PF_PAIRS_BYTES];
+	int has_pairs;
 	void *mem[3 * ANCHOR_KINDS];	/* the arrays when built, not loaded */
 	void *map;			/* what a loaded table lies in, or NULL */
 	size_t map_len;

@@ -15,11 +15,23 @@
 #define PF_K3 0x27d4eb2fu
 #define PF_STRIDE 4 /* keys of eight bytes: places p with p % 4 == 3 */
 
-/* One filter: 2^lg bits in 32-bit words. */
+/* One filter: 2^lg bits in 32-bit words; for keys of four bytes, a
+ * table of their last two bytes may go with it (pairs, or NULL). */
 struct pf_filter {
 	const uint32_t *bits;
 	unsigned lg;
+	const uint8_t *pairs;
 };
+
+/* The pairs table: a bit for each hash of two bytes, 4,096 in all. Where
+ * the processor has AVX-512 VBMI, a place whose last two bytes' bit is
+ * clear is not tested against the filter at all: the table lies in
+ * registers, and only the places that pass it are gathered. It is worth
+ * it where few of its bits are set (PF_PAIRS_MAX_SET). */
+#define PF_PAIRS_BYTES 512
+#define PF_PAIRS_MAX_SET 1024
+/* The bit of bytes x and y (x the one before; both lowered), 0..4095. */
+unsigned pf_pair_bit(uint8_t x, uint8_t y);
 
 /* The hash of an eight-byte key and of a four-byte one. */
 uint32_t pf_hash8(uint64_t key);
@@ -50,7 +62,9 @@ uint64_t pf_key(const uint8_t *buf, size_t end);
  * start than a key's length; never for a key of only NUL or only 0xff
  * bytes, which is no anchor's). A filter without bits is not tested. The
  * tests of a chunk are made before any is looked at, so that their cache
- * misses overlap.
+ * misses overlap. With f4's pairs table, m4 may leave out places whose key
+ * passes the filter but whose last two bytes are no key's (never a place
+ * where a key of the table ends).
  */
 void pf_masks(const struct pf_filter *f8, const struct pf_filter *f4,
 	      const uint8_t *buf, size_t len, size_t base, size_t n,

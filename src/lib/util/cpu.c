@@ -6,7 +6,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 
-static int avx2, avx512f, avx512vbmi2;
+static int avx2, avx512f, avx512vbmi, avx512vbmi2;
 
 static void ask(void)
 {
@@ -15,6 +15,8 @@ static void ask(void)
 	avx2 = __builtin_cpu_supports("avx2") && !getenv("VIGIL_NO_AVX2");
 	avx512f = __builtin_cpu_supports("avx512f") &&
 		  !getenv("VIGIL_NO_AVX512");
+	avx512vbmi = avx512f && __builtin_cpu_supports("avx512bw") &&
+		     __builtin_cpu_supports("avx512vbmi");
 	avx512vbmi2 = __builtin_cpu_supports("avx512vbmi2") &&
 		      __builtin_cpu_supports("avx512bw") &&
 		      __builtin_cpu_supports("bmi2") &&
@@ -39,6 +41,12 @@ int cpu_avx512f(void)
 {
 	asked();
 	return avx512f;
+}
+
+int cpu_avx512vbmi(void)
+{
+	asked();
+	return avx512vbmi;
 }
 
 int cpu_avx512vbmi2(void)
