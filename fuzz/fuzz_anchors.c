@@ -1,15 +1,15 @@
 /*
- * fuzz_anchors.c -- libFuzzer target for the anchors matcher's table as
- * the matcher cache holds it (anchors_load): bytes that load must make a
- * table whose every entry names an anchored matchable, that scans a
- * buffer without reading outside it, and that saves back to the same
- * bytes.
+ * fuzz_anchors.c -- libFuzzer target for the anchors matcher's tables as
+ * the matcher cache holds them (anchorset_load): bytes that load must make
+ * tables whose every entry names an anchored matchable, each of which
+ * scans a buffer without reading outside it, and that save back to the
+ * same bytes.
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "match/anchors.h"
+#include "match/anchorset.h"
 #include "util/vbuf.h"
 
 /* Matchables the input may claim: the flags array is this big. */
@@ -34,7 +34,7 @@ static int each(void *ctx, const struct anchor *a, size_t at)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static uint8_t flags[FUZZ_MAX_MATCHABLES], buf[4096 + 8];
-	struct anchors a;
+	struct anchor_set a;
 	struct vbuf b = { 0 };
 	uint64_t n = 0;
 	struct seen s;
@@ -45,16 +45,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (n > FUZZ_MAX_MATCHABLES)
 		return 0;
 	memset(flags, 0, (size_t)n);
-	if (anchors_load(data, size, (size_t)n, flags, 1, &a) < 0)
+	if (anchorset_load(data, size, (size_t)n, flags, 1, &a) < 0)
 		return 0;
 	s.nmatch = (size_t)n;
 	s.flags = flags;
 	memcpy(buf, data, size < sizeof(buf) ? size : sizeof(buf));
-	anchors_scan(&a, buf, sizeof(buf) - 8, each, &s);
-	if (anchors_save(&a, flags, 1, (size_t)n, &b) < 0 || b.len != size ||
+	for (unsigned t = 0; t < ANCHOR_TARGETS; t++)
+		anchorset_scan(&a, 1u | 1u << t, buf, sizeof(buf) - 8, each, &s);
+	if (anchorset_save(&a, flags, 1, (size_t)n, &b) < 0 || b.len != size ||
 	    memcmp(b.data, data, size))
 		abort();
 	vbuf_free(&b);
-	anchors_free(&a);
+	anchorset_free(&a);
 	return 0;
 }

@@ -204,6 +204,57 @@ def test_short_patterns_deferred(tmp_path, vigil, clamscan):
         assert by_file(res, d) == want, (m, res.out, res.err)
 
 
+def test_anchors_tables_by_target(tmp_path, vigil, clamscan):
+    """The anchors matcher keeps a table per target type, and a logical
+    signature that needs a long pattern leaves its short ones (four to six
+    fixed bytes) to be verified once the long one matched: an ELF file,
+    a file of no known type and a text file each find exactly their own
+    type's signatures and those for any type, with "and", "or" and a
+    count, as Vectorscan, the generic code and clamscan find them."""
+    import random
+    r = random.Random(23)
+
+    def short():
+        return bytes([0x80 | r.randrange(128) for _ in range(5)])
+    m_elf, m_any, m_def, m_or, m_cnt = (short() for _ in range(5))
+    long_def, long_or, long_cnt = (r.randbytes(16) for _ in range(3))
+    head = "Engine:81-255,Target:"
+    (tmp_path / "t.ndb").write_text("\n".join([
+        "T.Elf:6:*:" + m_elf.hex(), "T.Pe:1:*:" + m_elf.hex(),
+        "T.Any:0:*:" + m_any.hex(), "T.Text:7:*:" + b"vqzkxj".hex()]) + "\n")
+    (tmp_path / "t.ldb").write_text("\n".join([
+        "L.Def;%s6;0&1;%s;%s" % (head, long_def.hex(), m_def.hex()),
+        "L.Or;%s0;0|1;%s;%s" % (head, long_or.hex(), m_or.hex()),
+        "L.Cnt;%s0;0&1>1;%s;%s" % (head, long_cnt.hex(), m_cnt.hex())]) + "\n")
+    elf, pad = open("/bin/true", "rb").read(), b"." * 200
+    blob = bytes(range(256)) * 2  # binary data: of no known type
+    files = {"elf-own": elf + pad + m_elf, "blob-elf": blob + m_elf,
+             "elf-any": elf + m_any, "blob-any": blob + m_any,
+             "text-any": b"words " + m_any + b" more\n",
+             "text-own": b"Some words, VQZKXJ and more\n", "blob-text": blob + b"vqzkxj",
+             "elf-def": elf + long_def + pad + m_def, "elf-def-long": elf + long_def,
+             "elf-def-short": elf + m_def, "blob-def": blob + long_def + m_def,
+             "blob-or": blob + m_or, "blob-cnt2": blob + long_cnt + m_cnt + pad + m_cnt,
+             "blob-cnt1": blob + long_cnt + pad + m_cnt}
+    d = tmp_path / "files"
+    d.mkdir()
+    for name, body in files.items():
+        (d / name).write_bytes(body)
+    want = {"elf-own": {"T.Elf"}, "elf-any": {"T.Any"}, "blob-any": {"T.Any"},
+            "text-any": {"T.Any"}, "text-own": {"T.Text"}, "elf-def": {"L.Def"},
+            "blob-or": {"L.Or"}, "blob-cnt2": {"L.Cnt"}}
+    args = ("scan", "--no-summary", "-z", "-d", tmp_path / "t.ndb", "-d",
+            tmp_path / "t.ldb", d)
+    c = clamscan("--no-summary", "-z", "-r", "-d", tmp_path / "t.ndb", "-d",
+                 tmp_path / "t.ldb", d)
+    assert by_file(c, d) == want, c.out
+    for env in ({"VIGIL_MATCHER": "anchors"}, {"VIGIL_MATCHER": "vectorscan"},
+                {"VIGIL_MATCHER": "anchors", "VIGIL_NO_AVX2": "1",
+                 "VIGIL_NO_AVX512": "1"}):
+        res = vigil(*args, env=env)
+        assert by_file(res, d) == want, (env, res.out, res.err)
+
+
 def test_anchors_in_runs_of_zeros(tmp_path, vigil, clamscan):
     """Patterns whose only fixed bytes are NUL (which fill whole objects)
     get no anchor but a Vectorscan database of their own: an object of

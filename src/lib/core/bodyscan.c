@@ -664,7 +664,7 @@ int bodyscan_run(struct vigil_scanner *s, size_t shard, const uint8_t *buf,
 	size_t i;
 
 	if (sh->m.anchored)
-		anchors_scan(&sh->m.anc, buf, len, on_anchor, &b);
+		anchorset_scan(&sh->m.anc, targets, buf, len, on_anchor, &b);
 	/* chunks would report a container's signature twice: not there */
 	if (mh && sh->m.magic && len <= UINT32_MAX) {
 		memset(mh, 0, sizeof(*mh));

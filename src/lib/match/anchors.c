@@ -431,12 +431,6 @@ int anchors_build_runs(const struct anchor_run *runs, size_t n,
 	return build(n, pick_run, &x, out);
 }
 
-int anchors_build(const struct vdb_view *v, uint8_t *rtflags, uint8_t flag,
-		  struct anchors *out)
-{
-	return anchors_build_ids(v, NULL, v->nmatch, rtflags, flag, out);
-}
-
 struct ids_ctx {
 	const struct vdb_view *v;
 	const uint32_t *ids;
@@ -456,6 +450,17 @@ static int pick_matchable(void *ctx, size_t k, struct choice *c, uint32_t *id)
 	x->rtflags[i] |= x->flag;
 	*id = i;
 	return 1;
+}
+
+int anchors_kind(const struct vdb_view *v, uint32_t id)
+{
+	const struct vdb_matchable *m = &v->match[id];
+	struct choice c;
+
+	if (choose(v->code + m->code_off, m->code_len, &c) < 0 ||
+	    !verifiable(m, &c))
+		return -1;
+	return c.kind;
 }
 
 int anchors_build_ids(const struct vdb_view *v, const uint32_t *ids,
@@ -635,20 +640,16 @@ void anchors_free(struct anchors *a)
 	memset(a, 0, sizeof(*a));
 }
 
-int anchors_save(const struct anchors *a, const uint8_t *rtflags,
-		 uint8_t flag, size_t nmatch, struct vbuf *b)
+int anchors_save(const struct anchors *a, struct vbuf *b)
 {
-	uint64_t hdr[5] = { nmatch, a->n[0], a->n[1], a->lg[0], a->lg[1] };
+	uint64_t hdr[4] = { a->n[0], a->n[1], a->lg[0], a->lg[1] };
 	int rc = vbuf_append(b, hdr, sizeof(hdr));
-	size_t i;
 
 	for (int k = 0; k < ANCHOR_KINDS; k++)
 		rc |= vbuf_append(b, a->bits[k], nwords(a, k) * 4) |
 		      vbuf_append(b, a->start[k], nbuckets(a, k) * 4) |
 		      vbuf_align(b, 8) |
 		      vbuf_append(b, a->ent[k], a->n[k] * sizeof(**a->ent));
-	for (i = 0; i < nmatch && !rc; i++)
-		rc = vbuf_append_u8(b, !!(rtflags[i] & flag));
 	return rc ? VIGIL_ENOMEM : 0;
 }
 
@@ -678,52 +679,35 @@ static int load_kind(struct rdr *r, int k, struct anchors *t)
 	return start[0] || start[nbuckets(t, k) - 1] != t->n[k] ? -1 : 0;
 }
 
-/* Every entry names a matchable that has an anchor. */
-static int entries_ok(const struct anchors *t, const uint8_t *has,
-		      size_t nmatch)
+int anchors_entries_ok(const struct anchors *t, const uint8_t *has,
+		       size_t nmatch)
 {
 	for (int k = 0; k < ANCHOR_KINDS; k++)
 		for (size_t i = 0; i < t->n[k]; i++)
 			if (t->ent[k][i].id >= nmatch || !has[t->ent[k][i].id])
 				return 0;
-	for (size_t i = 0; i < nmatch; i++)
-		if (has[i] > 1)
-			return 0;
 	return 1;
 }
 
-int anchors_load(const uint8_t *img, size_t len, size_t nmatch,
-		 uint8_t *rtflags, uint8_t flag, struct anchors *out)
+int anchors_load(struct rdr *r, struct anchors *out)
 {
-	const uint8_t *has = NULL;
-	struct rdr r;
-	size_t i;
 	int k;
 
 	memset(out, 0, sizeof(*out));
-	rdr_init(&r, img, len);
-	if (rdr_u64le(&r) != nmatch)
-		return -1;
-	out->n[0] = (size_t)rdr_u64le(&r);
-	out->n[1] = (size_t)rdr_u64le(&r);
+	for (k = 0; k < ANCHOR_KINDS; k++)
+		out->n[k] = (size_t)rdr_u64le(r);
 	for (k = 0; k < ANCHOR_KINDS; k++) {
-		uint64_t lg = rdr_u64le(&r);
+		uint64_t lg = rdr_u64le(r);
 
 		if (lg < LG_MIN || lg > LG_MAX)
 			return -1;
 		out->lg[k] = (unsigned)lg;
 	}
 	for (k = 0; k < ANCHOR_KINDS; k++)
-		if (load_kind(&r, k, out) < 0)
-			break;
-	if (k == ANCHOR_KINDS && rdr_left(&r) == nmatch)
-		has = rdr_bytes(&r, nmatch);
-	if (!has || !entries_ok(out, has, nmatch)) {
-		anchors_free(out);
-		return -1;
-	}
-	for (i = 0; i < nmatch; i++)
-		rtflags[i] |= has[i] ? flag : 0;
+		if (load_kind(r, k, out) < 0) {
+			memset(out, 0, sizeof(*out));
+			return -1;
+		}
 	pairs_build(out);
 	return 0;
 }

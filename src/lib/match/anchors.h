@@ -50,13 +50,14 @@ typedef int (*anchor_fn)(void *ctx, const struct anchor *a, size_t at);
 			 * up again */
 
 /*
- * Builds the anchors of v's matchables, setting flag in rtflags for each
- * matchable that has one; the others (no run of four fixed bytes, or only
- * NUL and 0xff in its runs) are the caller's. Returns 0 or VIGIL_ENOMEM.
+ * The kind of the anchor matchable id of v would have (0: eight-byte keys,
+ * 1: four), or -1 if none: no run of four fixed bytes, only NUL and 0xff
+ * in its runs, or too far from where the pattern may start.
  */
-int anchors_build(const struct vdb_view *v, uint8_t *rtflags, uint8_t flag,
-		  struct anchors *out);
-/* The same for the nids matchables listed in ids (all if ids is NULL). */
+int anchors_kind(const struct vdb_view *v, uint32_t id);
+/* Builds the anchors of the nids matchables listed in ids (all of v's if
+ * ids is NULL), setting flag in rtflags for each that has one; the others
+ * are the caller's. Returns 0 or VIGIL_ENOMEM. */
 int anchors_build_ids(const struct vdb_view *v, const uint32_t *ids,
 		      size_t nids, uint8_t *rtflags, uint8_t flag,
 		      struct anchors *out);
@@ -81,23 +82,19 @@ int anchors_scan(const struct anchors *a, const uint8_t *buf, size_t len,
 		 anchor_fn fn, void *ctx);
 void anchors_free(struct anchors *a);
 
+struct rdr;
+/* The table as bytes, for the matcher cache (anchorset.c): the counts,
+ * the bitmaps, the buckets and entries. Appends to b; 0 or VIGIL_ENOMEM. */
+int anchors_save(const struct anchors *a, struct vbuf *b);
 /*
- * The table as bytes, for the matcher cache: the counts, the bitmaps, the
- * buckets and entries, and which matchables have an anchor. Appends to b;
- * returns 0 or VIGIL_ENOMEM.
+ * One table back from anchors_save()'s bytes at r, which lie 8-byte
+ * aligned and must outlive it. Bytes that do not describe a sound table
+ * (wrong sizes, buckets out of order) are refused: -1, *out empty.
  */
-int anchors_save(const struct anchors *a, const uint8_t *rtflags,
-		 uint8_t flag, size_t nmatch, struct vbuf *b);
-/*
- * The table back from anchors_save()'s bytes, for nmatch matchables,
- * setting flag in rtflags as anchors_build() does. The table lies in img
- * (8-byte aligned), which must outlive it: a mapping of the cache file
- * can be handed to it (map, map_len), to be unmapped by anchors_free().
- * Bytes that do not describe a sound table (wrong sizes, buckets out of
- * order, an entry naming a matchable without an anchor) are refused: -1,
- * *out empty.
- */
-int anchors_load(const uint8_t *img, size_t len, size_t nmatch,
-		 uint8_t *rtflags, uint8_t flag, struct anchors *out);
+int anchors_load(struct rdr *r, struct anchors *out);
+/* 1 if every entry of t names a matchable below nmatch whose has[] is
+ * set. */
+int anchors_entries_ok(const struct anchors *t, const uint8_t *has,
+		       size_t nmatch);
 
 #endif

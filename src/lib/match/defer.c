@@ -37,6 +37,16 @@ static int deferrable(const struct vdb_view *v, const struct vdb_ldb *l)
 	       lexpr_monotone(v->code + l->expr_off, l->expr_len);
 }
 
+/* 1 if a subsignature in seen but not in weak is required by l. */
+static int strong_required(const struct vdb_view *v, const struct vdb_ldb *l,
+			   uint64_t seen, uint64_t weak)
+{
+	for (unsigned sub = 0; sub < l->nsub; sub++)
+		if ((seen & ~weak) >> sub & 1 && required(v, l, sub))
+			return 1;
+	return 0;
+}
+
 /* 1 if some subsignature of l has only anchored matchables and is
  * required; 0 also when every matchable is anchored (nothing to defer). */
 static int has_anchored_required(const struct vdb_view *v,
@@ -53,12 +63,32 @@ static int has_anchored_required(const struct vdb_view *v,
 		if (!(rt[i] & anchored))
 			weak |= 1ull << sub;
 	}
-	if (!weak)
-		return 0;
-	for (unsigned sub = 0; sub < l->nsub; sub++)
-		if ((seen & ~weak) >> sub & 1 && required(v, l, sub))
-			return 1;
-	return 0;
+	return weak && strong_required(v, l, seen, weak);
+}
+
+void defer_short(const struct vdb_view *v, uint8_t *kind, uint8_t strong,
+		 uint8_t weak, uint8_t drop)
+{
+	for (size_t li = 0; li < v->nldb; li++) {
+		const struct vdb_ldb *l = &v->ldb[li];
+		uint64_t notstrong = 0, seen = 0;
+		int any = 0;
+		uint32_t i;
+
+		if (!deferrable(v, l))
+			continue;
+		for (i = l->first; i < l->first + l->nmatch; i++) {
+			seen |= 1ull << v->match[i].sub;
+			notstrong |= (uint64_t)(kind[i] != strong)
+				     << v->match[i].sub;
+			any |= kind[i] == weak;
+		}
+		if (!any || !strong_required(v, l, seen, notstrong))
+			continue;
+		for (i = l->first; i < l->first + l->nmatch; i++)
+			if (kind[i] == weak)
+				kind[i] = drop;
+	}
 }
 
 void defer_weak(const struct vdb_view *v, uint8_t *rtflags, uint8_t anchored,

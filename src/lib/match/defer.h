@@ -19,4 +19,15 @@
 void defer_weak(const struct vdb_view *v, uint8_t *rtflags, uint8_t anchored,
 		uint8_t flag);
 
+/*
+ * Of a logical signature that could defer patterns (as above) and that
+ * cannot hold unless one of its subsignatures whose matchables are all
+ * of kind `strong` matched, sets each matchable of kind `weak` to
+ * `drop`: kind[] holds one of those per matchable (anchors.c: the
+ * anchor's kind), so that a pattern only a short anchor would find is
+ * left to be verified when its signature was touched.
+ */
+void defer_short(const struct vdb_view *v, uint8_t *kind, uint8_t strong,
+		 uint8_t weak, uint8_t drop);
+
 #endif

@@ -255,8 +255,10 @@ static int load_cached(const char *dir, const struct hscache_key *key,
 	return rc;
 }
 
-#define ANCHORS_EXT "anc6" /* anc6: the filters' hash is cheaper
-			    * (prefilter.c); the next change: anc7 */
+#define ANCHORS_EXT "anc7" /* anc7: a table per target type, short
+			    * anchors of logical signatures that need a
+			    * long one left out (anchorset.c); the next
+			    * change: anc8 */
 
 struct anc_load {
 	size_t nmatch;
@@ -267,8 +269,8 @@ static int use_anchors(void *ctx, const uint8_t *b, size_t len)
 {
 	struct anc_load *l = ctx;
 
-	return anchors_load(b, len, l->nmatch, l->out->rtflags,
-			    RT_ANCHORED | RT_VERIFY, &l->out->anc);
+	return anchorset_load(b, len, l->nmatch, l->out->rtflags,
+			      RT_ANCHORED | RT_VERIFY, &l->out->anc);
 }
 
 /* The anchors table: from the cache, or built and stored there. */
@@ -284,11 +286,11 @@ static int anchors_cached(const struct vdb_view *v, const char *cache_dir,
 					  &out->anc.map, &out->anc.map_len) == 0)
 		return 0;
 	memset(out->rtflags, 0, v->nmatch);
-	if ((rc = anchors_build(v, out->rtflags, RT_ANCHORED | RT_VERIFY,
-				&out->anc)) < 0 || !cache_dir)
+	if ((rc = anchorset_build(v, out->rtflags, RT_ANCHORED | RT_VERIFY,
+				  &out->anc)) < 0 || !cache_dir)
 		return rc;
-	if (anchors_save(&out->anc, out->rtflags, RT_ANCHORED, v->nmatch,
-			 &b) == 0)
+	if (anchorset_save(&out->anc, out->rtflags, RT_ANCHORED, v->nmatch,
+			   &b) == 0)
 		hscache_store_blob(cache_dir, key, ANCHORS_EXT, v->nmatch,
 				   b.data, b.len, out->log, out->log_ctx);
 	vbuf_free(&b);
@@ -385,7 +387,7 @@ int hsdb_build(const struct vdb_view *v, const struct hsdb_opts *o,
 void hsdb_free(struct hsdb *h)
 {
 	hs_free_database(h->db);
-	anchors_free(&h->anc);
+	anchorset_free(&h->anc);
 	free(h->rtflags);
 	free(h->nohs);
 	memset(h, 0, sizeof(*h));

@@ -11,7 +11,7 @@
 #include <stdint.h>
 
 #include "db/vdb.h"
-#include "match/anchors.h"
+#include "match/anchorset.h"
 
 /* Per-matchable run-time flags. */
 #define RT_VERIFY 0x01	/* a hit must be confirmed by the exact matcher */
@@ -32,7 +32,7 @@ struct hsdb {
 				 * the compiled database would scan faster */
 	int magic;		/* db finds the containers' signatures too,
 				 * with ids from the number of matchables */
-	struct anchors anc;
+	struct anchor_set anc;
 	void (*log)(void *, int, const char *);
 	void *log_ctx;
 };
