@@ -255,6 +255,40 @@ def test_anchors_tables_by_target(tmp_path, vigil, clamscan):
         assert by_file(res, d) == want, (env, res.out, res.err)
 
 
+def test_anchor_past_a_star(tmp_path, vigil, clamscan):
+    """A pattern whose fixed runs of four bytes or more all lie past a "*"
+    is found by an anchor there and verified at every start before it
+    not tried yet: it matches where its first piece comes before that run,
+    and not where it comes only after, with a gap and a wildcard in the
+    first piece, with the anchor repeated, as Vectorscan, the generic code
+    and clamscan find."""
+    import random
+    r = random.Random(29)
+    x, y = r.randbytes(16), r.randbytes(12)
+    (tmp_path / "s.ndb").write_text(
+        "S.Star:0:*:a1b2*%s\nS.Gap:0:*:c3d4??e5{1-3}f6a7*%s\n" % (x.hex(), y.hex()))
+    pad = b"." * 300
+    files = {"before": pad + b"\xa1\xb2" + pad + x, "after": pad + x + pad + b"\xa1\xb2",
+             "twice": x + pad + b"\xa1\xb2" + pad + x + pad,
+             "adjacent": b"\xa1\xb2" + x, "alone": pad + x + pad,
+             "gap": pad + b"\xc3\xd4\x00\xe5\x01\x02\xf6\xa7" + pad + y,
+             "gap-far": pad + b"\xc3\xd4\x00\xe5\x01\x02\x03\x04\xf6\xa7" + pad + y,
+             "gap-after": pad + y + b"\xc3\xd4\x00\xe5\x01\xf6\xa7"}
+    d = tmp_path / "files"
+    d.mkdir()
+    for name, body in files.items():
+        (d / name).write_bytes(body)
+    want = {"before": {"S.Star"}, "twice": {"S.Star"}, "adjacent": {"S.Star"},
+            "gap": {"S.Gap"}}
+    c = clamscan("--no-summary", "-r", "-d", tmp_path / "s.ndb", d)
+    assert by_file(c, d) == want, c.out
+    for env in ({"VIGIL_MATCHER": "anchors"}, {"VIGIL_MATCHER": "vectorscan"},
+                {"VIGIL_MATCHER": "anchors", "VIGIL_NO_AVX2": "1",
+                 "VIGIL_NO_AVX512": "1"}):
+        res = vigil("scan", "--no-summary", "-d", tmp_path / "s.ndb", d, env=env)
+        assert by_file(res, d) == want, (env, res.out, res.err)
+
+
 def test_anchors_in_runs_of_zeros(tmp_path, vigil, clamscan):
     """Patterns whose only fixed bytes are NUL (which fill whole objects)
     get no anchor but a Vectorscan database of their own: an object of

@@ -271,7 +271,8 @@ static int on_anchor(void *ctx, const struct anchor *a, size_t at)
 		st->next[a->id] = 0;
 	}
 	w = window(b, m);
-	w.lo = at >= a->omax && at - a->omax > w.lo ? at - a->omax : w.lo;
+	if (a->omax != PAT_INF && at >= a->omax && at - a->omax > w.lo)
+		w.lo = at - a->omax; /* else any start before it */
 	w.lo = st->next[a->id] > w.lo ? (size_t)st->next[a->id] : w.lo;
 	w.hi = at - a->omin < w.hi ? at - a->omin : w.hi;
 	if (w.lo > w.hi)

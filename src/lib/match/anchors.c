@@ -17,8 +17,9 @@
  * cases), which only adds candidates: the verification is exact.
  * Patterns without four fixed bytes in a row (or whose runs are NUL and
  * 0xff bytes only, which fill whole objects), or whose anchor lies too
- * far from where they may start, are left to the caller, for a
- * Vectorscan database of their own (892 of main.ldb's 160,371).
+ * far from where they may start (but see ANCHORS_UNBOUNDED), are left to
+ * the caller, for a Vectorscan database of their own (892 of main.ldb's
+ * 160,371).
  */
 #include "match/anchors.h"
 
@@ -231,15 +232,45 @@ static int choose(const uint8_t *code, size_t len, struct choice *a)
 /* Whether an anchor found tells where to verify its pattern: a narrow
  * range of starts, from the anchor's distance into the pattern or from
  * the pattern's own offset (not PE version information, which has many
- * places). The others are left to the caller. */
-static int verifiable(const struct vdb_matchable *m, const struct choice *a)
+ * places). With ANCHORS_UNBOUNDED, also an anchor past an unbounded gap
+ * (choose() prefers any bounded one) of a pattern allowed anywhere that
+ * starts with a literal: every start before it may be the pattern's, the
+ * caller tries each once per object (bodyscan.c's windows only move on),
+ * and the verifier goes from one place of the literal to the next, so
+ * that its steps (sig/pattern.h's bound) are spent only where it lies.
+ * The others are left to the caller. */
+/* 1 if every match of the pattern in code starts with a literal of two
+ * bytes or more, not all one byte (runs of one byte fill whole objects):
+ * the verifier jumps from one place of it to the next (sig/pattern.c). */
+static int lead_literal(const uint8_t *code, size_t len)
+{
+	size_t pc = 0, n, i;
+
+	while (pc + 2 <= len && code[pc] == PAT_EDGE)
+		pc += 2;
+	if (pc + 3 > len || code[pc] != PAT_LIT)
+		return 0;
+	n = (size_t)(code[pc + 1] | code[pc + 2] << 8);
+	if (n < 2 || pc + 3 + n > len)
+		return 0;
+	for (i = 1; i < n && code[pc + 3 + i] == code[pc + 3]; i++)
+		;
+	return i < n;
+}
+
+static int verifiable(const struct vdb_view *v, const struct vdb_matchable *m,
+		      const struct choice *a, unsigned how)
 {
 	if (m->off_kind == OFF_VI)
 		return 0;
 	if (a->omax != PAT_INF && a->omax - a->omin <= ANCHOR_SPREAD)
 		return 1;
-	return m->off_kind != OFF_ANY && m->off_kind != OFF_SE &&
-	       m->off_shift <= ANCHOR_SPREAD;
+	if (m->off_kind != OFF_ANY && m->off_kind != OFF_SE &&
+	    m->off_shift <= ANCHOR_SPREAD)
+		return 1;
+	return (how & ANCHORS_UNBOUNDED) && m->off_kind == OFF_ANY &&
+	       a->omax == PAT_INF &&
+	       lead_literal(v->code + m->code_off, m->code_len);
 }
 
 /* log2 of the bitmap bits for n anchors. */
@@ -436,6 +467,7 @@ struct ids_ctx {
 	const uint32_t *ids;
 	uint8_t *rtflags;
 	uint8_t flag;
+	unsigned how;
 };
 
 static int pick_matchable(void *ctx, size_t k, struct choice *c, uint32_t *id)
@@ -445,29 +477,29 @@ static int pick_matchable(void *ctx, size_t k, struct choice *c, uint32_t *id)
 	const struct vdb_matchable *m = &x->v->match[i];
 
 	if (choose(x->v->code + m->code_off, m->code_len, c) < 0 ||
-	    !verifiable(m, c))
+	    !verifiable(x->v, m, c, x->how))
 		return 0;
 	x->rtflags[i] |= x->flag;
 	*id = i;
 	return 1;
 }
 
-int anchors_kind(const struct vdb_view *v, uint32_t id)
+int anchors_kind(const struct vdb_view *v, uint32_t id, unsigned how)
 {
 	const struct vdb_matchable *m = &v->match[id];
 	struct choice c;
 
 	if (choose(v->code + m->code_off, m->code_len, &c) < 0 ||
-	    !verifiable(m, &c))
+	    !verifiable(v, m, &c, how))
 		return -1;
 	return c.kind;
 }
 
 int anchors_build_ids(const struct vdb_view *v, const uint32_t *ids,
 		      size_t nids, uint8_t *rtflags, uint8_t flag,
-		      struct anchors *out)
+		      unsigned how, struct anchors *out)
 {
-	struct ids_ctx x = { v, ids, rtflags, flag };
+	struct ids_ctx x = { v, ids, rtflags, flag, how };
 
 	return build(nids, pick_matchable, &x, out);
 }

@@ -49,18 +49,25 @@ typedef int (*anchor_fn)(void *ctx, const struct anchor *a, size_t at);
 			 * key whose entries all said so may not be looked
 			 * up again */
 
+/* Also anchors past an unbounded gap ("*") of patterns allowed anywhere,
+ * when they have no other: a found one is verified at every start before
+ * it not tried yet in the object. */
+#define ANCHORS_UNBOUNDED 1u
+
 /*
  * The kind of the anchor matchable id of v would have (0: eight-byte keys,
  * 1: four), or -1 if none: no run of four fixed bytes, only NUL and 0xff
- * in its runs, or too far from where the pattern may start.
+ * in its runs, or too far from where the pattern may start (how: 0 or
+ * ANCHORS_UNBOUNDED).
  */
-int anchors_kind(const struct vdb_view *v, uint32_t id);
+int anchors_kind(const struct vdb_view *v, uint32_t id, unsigned how);
 /* Builds the anchors of the nids matchables listed in ids (all of v's if
- * ids is NULL), setting flag in rtflags for each that has one; the others
- * are the caller's. Returns 0 or VIGIL_ENOMEM. */
+ * ids is NULL) as anchors_kind() chooses them, setting flag in rtflags
+ * for each that has one; the others are the caller's. Returns 0 or
+ * VIGIL_ENOMEM. */
 int anchors_build_ids(const struct vdb_view *v, const uint32_t *ids,
 		      size_t nids, uint8_t *rtflags, uint8_t flag,
-		      struct anchors *out);
+		      unsigned how, struct anchors *out);
 /* A run of fixed bytes of some pattern (another matcher's), lying omin..
  * omax bytes after the pattern's start; id is reported with it. */
 struct anchor_run {

@@ -19,6 +19,13 @@
  * patterns of four-byte anchors to be verified when it was touched
  * (defer.c). The generated feed's four-byte keys: 132,652 -> 17,676;
  * ClamAV's main.ldb's: 54,439 -> 19,463.
+ *
+ * A pattern whose runs of four fixed bytes all lie past a "*" gets its
+ * anchor there (ANCHORS_UNBOUNDED) rather than a place in the Vectorscan
+ * database of the rest, where such patterns run as automata: the
+ * generated feed's 528 of them (a quarter of its body signatures have a
+ * "*") took a quarter of the scan's time there. With them anchored, the
+ * same run as above: 0.53-0.56 s -> 0.34-0.35.
  */
 #include "match/anchorset.h"
 
@@ -43,7 +50,7 @@ static uint8_t *kinds(const struct vdb_view *v)
 	if (!kind)
 		return NULL;
 	for (uint32_t i = 0; i < v->nmatch; i++) {
-		int k = anchors_kind(v, i);
+		int k = anchors_kind(v, i, ANCHORS_UNBOUNDED);
 
 		kind[i] = k < 0 ? KIND_NONE : (uint8_t)k;
 	}
@@ -63,7 +70,8 @@ static int build_target(const struct vdb_view *v, const uint8_t *kind,
 		if (kind[i] < KIND_NONE &&
 		    (v->match[i].target == t || v->match[i].target == 0))
 			ids[n++] = i;
-	rc = anchors_build_ids(v, ids, n, rtflags, flag, &out->t[t]);
+	rc = anchors_build_ids(v, ids, n, rtflags, flag, ANCHORS_UNBOUNDED,
+			       &out->t[t]);
 	out->have |= 1u << t;
 	out->bytes += out->t[t].bytes;
 	return rc;

@@ -85,7 +85,7 @@ static int build(const struct vdb_view *v, const uint8_t *rtflags,
 	for (i = 0; i < n; i++) /* by anchors: those allowed anywhere */
 		if (v->match[ids[i]].off_kind == OFF_ANY)
 			any[nany++] = ids[i];
-	if (anchors_build_ids(v, any, nany, got, ANCHORED, &c->anc) < 0)
+	if (anchors_build_ids(v, any, nany, got, ANCHORED, 0, &c->anc) < 0)
 		goto out;
 	c->reach = reach(&c->anc);
 	for (i = 0; i < n; i++) /* the rest, in place */
