@@ -170,7 +170,8 @@ def daemons(a, tmp, vdb):
             # it serving, not the one onto it)
             dm.wait_log(log, "the full matcher is compiled", 0)
             dm.wait_log(log, "database reloaded", 0)
-        if a.corpus:
+        if a.corpus:  # one pass: clamd remembers the files it found
+            # clean (a second took it 0.82 s where the first took 16.0)
             wall, found = dm.clamdscan(conf, ["--fdpass"], a.corpus)
             fdpass[name] = (wall, found)
             print("%-7s clamdscan --fdpass over the corpus %6.2f s, %d files found"
