@@ -5,7 +5,9 @@
  * ending there; and the lookups behind it (anchors_scan), which pass over
  * the rest of a run of one byte once its key was not found, still find
  * every anchor next to and inside such runs, and look a key up until
- * every entry of it is spent.
+ * every entry of it is spent; and a set of tables by target type
+ * (anchorset.c), which scans with its object's type's table and reads
+ * back from the cache's bytes only what it wrote.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -16,6 +18,7 @@
 #include <cmocka.h>
 
 #include "match/anchors.h"
+#include "match/anchorset.h"
 #include "match/prefilter.h"
 #include "util/cpu.h"
 
@@ -331,6 +334,104 @@ static void test_pairs_front(void **state)
 	free(buf);
 }
 
+/* Which ids a scan reported: bit id. */
+static int seen_id(void *ctx, const struct anchor *a, size_t at)
+{
+	(void)at;
+	*(unsigned *)ctx |= 1u << a->id;
+	return ANCHOR_NEXT;
+}
+
+/* A set of two tables, target 0's (runs of ids 0, 1) and target 6's
+ * (ids 0, 2), as anchorset_build() would make for matchable 1 of type 0
+ * and 2 of type 6 (0 stands for any type, in both), saved as bytes: those
+ * of have (bit 0 and 6: both). */
+static void two_tables(struct vbuf *b, uint8_t *rt, uint32_t have)
+{
+	static const struct anchor_run runs[] = {
+		{ (const uint8_t *)"any-type-run", 12, 0, 0, 0 },
+		{ (const uint8_t *)"zero-only-run", 13, 1, 0, 0 },
+		{ (const uint8_t *)"elf-only-run!", 13, 2, 0, 0 },
+	};
+	const struct anchor_run t0[] = { runs[0], runs[1] }, t6[] = { runs[0],
+								     runs[2] };
+	struct anchor_set s;
+	uint8_t has[2];
+
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(anchors_build_runs(t0, 2, has, &s.t[0]), 0);
+	assert_int_equal(anchors_build_runs(t6, 2, has, &s.t[6]), 0);
+	s.have = have;
+	memset(rt, 0, 4);
+	rt[0] = rt[1] = rt[2] = 1; /* matchable 3 has no anchor */
+	assert_int_equal(anchorset_save(&s, rt, 1, 4, b), 0);
+	anchorset_free(&s);
+}
+
+static void test_set_by_target(void **state)
+{
+	static const char text[] = "..any-type-run..zero-only-run..elf-only-run!..";
+	struct vbuf b = { 0 };
+	struct anchor_set s;
+	uint8_t rt[4], back[4] = { 0 };
+	unsigned ids;
+
+	(void)state;
+	two_tables(&b, rt, 1u | 1u << 6);
+	assert_int_equal(anchorset_load(b.data, b.len, 4, back, 1, &s), 0);
+	assert_memory_equal(back, rt, 4);
+	ids = 0; /* no type but 0: target 0's table */
+	anchorset_scan(&s, 1u, (const uint8_t *)text, sizeof(text) - 1, seen_id,
+		       &ids);
+	assert_int_equal(ids, 0x3);
+	ids = 0; /* ELF: its own table, which holds target 0's too */
+	anchorset_scan(&s, 1u | 1u << 6, (const uint8_t *)text,
+		       sizeof(text) - 1, seen_id, &ids);
+	assert_int_equal(ids, 0x5);
+	ids = 0; /* PE: no table of its own, target 0's serves */
+	anchorset_scan(&s, 1u | 1u << 1, (const uint8_t *)text,
+		       sizeof(text) - 1, seen_id, &ids);
+	assert_int_equal(ids, 0x3);
+	anchorset_free(&s);
+	vbuf_free(&b);
+}
+
+/* Bytes the set did not write are refused, and leave it empty. */
+static void test_set_refuses(void **state)
+{
+	struct vbuf b = { 0 };
+	struct anchor_set s;
+	uint8_t rt[4], back[4];
+	uint8_t *img;
+
+	(void)state;
+	two_tables(&b, rt, 1u << 6); /* no table for target 0 */
+	assert_int_equal(anchorset_load(b.data, b.len, 4, back, 1, &s), -1);
+	vbuf_free(&b);
+	memset(&b, 0, sizeof(b));
+	two_tables(&b, rt, 1u | 1u << 6);
+	img = b.data;
+	assert_int_equal(anchorset_load(img, b.len, 5, back, 1, &s), -1);
+	assert_int_equal(anchorset_load(img, b.len - 1, 4, back, 1, &s), -1);
+	img[8] &= (uint8_t)~1u; /* target 0's table missing */
+	assert_int_equal(anchorset_load(img, b.len, 4, back, 1, &s), -1);
+	img[8] |= 1u;
+	img[9] |= 0x80; /* type 15: no such */
+	assert_int_equal(anchorset_load(img, b.len, 4, back, 1, &s), -1);
+	img[9] &= 0x7f;
+	img[b.len - 2] = 2; /* a flag of neither 0 nor 1 */
+	assert_int_equal(anchorset_load(img, b.len, 4, back, 1, &s), -1);
+	img[b.len - 2] = 0; /* matchable 2 unanchored, named by an entry */
+	assert_int_equal(anchorset_load(img, b.len, 4, back, 1, &s), -1);
+	assert_null(s.map);
+	assert_int_equal(s.have, 0);
+	img[b.len - 2] = 1;
+	memset(back, 0, sizeof(back));
+	assert_int_equal(anchorset_load(img, b.len, 4, back, 1, &s), 0);
+	anchorset_free(&s);
+	vbuf_free(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -340,6 +441,8 @@ int main(void)
 		cmocka_unit_test(test_blank_chunk_reads_back),
 		cmocka_unit_test(test_spent_keys),
 		cmocka_unit_test(test_pairs_front),
+		cmocka_unit_test(test_set_by_target),
+		cmocka_unit_test(test_set_refuses),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
