@@ -629,16 +629,18 @@ int yr_fast_eval(const struct yr_fast *f, struct yr_fast_state *st,
 				 st->slow ? slow_rule : NULL,
 				 st->first ? rule_string : NULL,
 				 st->first ? rule_string_at : NULL };
-	int rc;
-
+	int rc, split;
 	unsigned need;
 
 	reset(st);
 	st->buf = buf;
 	st->len = len;
 	need = gate(st);
+	/* the rules of the split's term dead here: the other table */
+	split = f->has_split && st->first && !st->truth[f->split_term];
 	if (need & FS_ANCHORED)
-		anchors_scan(&f->anchors, buf, len, on_anchor, st);
+		anchors_scan(split ? &f->ungated : &f->anchors, buf, len,
+			     on_anchor, st);
 	if (!st->err && (need & FS_PAIRS))
 		yr_pairs_scan(&f->pairs, buf, len, on_anchor, st);
 	rc = st->err ? st->err :

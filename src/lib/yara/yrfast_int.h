@@ -72,6 +72,10 @@ struct yr_fast {
 	uint32_t *run_omin;	/* per run: its least distance from the start */
 	size_t nruns;
 	struct anchors anchors;
+	struct anchors ungated;	/* the anchors of the rules without gate
+				 * term split_term, where has_split */
+	uint32_t split_term;
+	int has_split;
 	struct yr_pairs pairs;	/* the runs too short for an anchor */
 	size_t npairs;
 	size_t nanchored;
