@@ -21,6 +21,7 @@
 
 #include "core/digest.h"
 #include "core/md5many.h"
+#include "core/sha256many.h"
 #include "helpers.h"
 
 #define F VIGIL_VERDICT_FOUND
@@ -197,23 +198,49 @@ static void ignore_by_line_digest(void **st)
 	vigil_engine_free(e);
 }
 
-/* The MD5 of many buffers at once, each as OpenSSL gives it alone: the
- * lengths where the padding takes one block or two, none, one byte, a
- * megabyte, more buffers than lanes (so that lanes take new ones as they
- * finish), and one alone. The suite runs this again without AVX-512. */
-static void md5_of_many(void **st)
+/* The digests of many buffers at once, each as OpenSSL gives it alone:
+ * the lengths where the padding takes one block or two, none, one byte,
+ * a megabyte, more buffers than lanes (so that lanes take new ones as
+ * they finish), one alone, and batches where one buffer is so much longer
+ * than the rest that it is left to OpenSSL. The suite runs this again
+ * without AVX-512. */
+enum { MANY = 40 };
+
+static void many_of(int sha, size_t n, const uint8_t *const *buf,
+		    const size_t *len)
+{
+	uint8_t (*o16)[16] = calloc(MANY, 16), (*o32)[32] = calloc(MANY, 32);
+	uint8_t want[32];
+
+	assert_non_null(o16);
+	assert_non_null(o32);
+	if (sha)
+		assert_int_equal(sha256_many(buf, len, n, o32), 0);
+	else
+		assert_int_equal(md5_many(buf, len, n, o16), 0);
+	for (size_t i = 0; i < n; i++) {
+		unsigned olen;
+
+		assert_true(EVP_Digest(buf[i] ? buf[i] : (const uint8_t *)"",
+				       len[i], want, &olen,
+				       sha ? EVP_sha256() : EVP_md5(), NULL));
+		assert_memory_equal(sha ? o32[i] : o16[i], want, olen);
+	}
+	free(o16);
+	free(o32);
+}
+
+static void digests_of_many(void **st)
 {
 	static const size_t edge[] = { 0, 1, 55, 56, 57, 63, 64, 65, 119,
 				       120, 127, 128, 129, 1u << 20 };
-	enum { N = 40 };
-	const uint8_t *buf[N];
-	size_t len[N], i, k;
-	uint8_t (*out)[16] = calloc(N, 16), want[16];
-	uint8_t *mem[N];
+	const uint8_t *buf[MANY];
+	size_t len[MANY], i, k;
+	uint8_t *mem[MANY];
 
 	(void)st;
 	srand(5);
-	for (i = 0; i < N; i++) {
+	for (i = 0; i < MANY; i++) {
 		len[i] = i < sizeof(edge) / sizeof(*edge) ? edge[i] :
 							    (size_t)rand() % 5000;
 		mem[i] = malloc(len[i] + 1);
@@ -222,20 +249,15 @@ static void md5_of_many(void **st)
 			mem[i][k] = (uint8_t)rand();
 		buf[i] = len[i] ? mem[i] : NULL;
 	}
-	for (size_t n = 0; n <= N; n += n < 2 ? 1 : N - 2) {
-		memset(out, 0, N * 16);
-		assert_int_equal(md5_many(buf, len, n, out), 0);
-		for (i = 0; i < n; i++) {
-			unsigned olen;
-
-			assert_true(EVP_Digest(mem[i], len[i], want, &olen,
-					       EVP_md5(), NULL));
-			assert_memory_equal(out[i], want, 16);
-		}
+	for (int sha = 0; sha < 2; sha++) {
+		for (size_t n = 0; n <= MANY; n += n < 2 ? 1 : MANY - 2)
+			many_of(sha, n, buf, len);
+		/* the megabyte with ten short ones, and with the 26 after */
+		many_of(sha, 11, buf + 13, len + 13);
+		many_of(sha, MANY - 13, buf + 13, len + 13);
 	}
-	for (i = 0; i < N; i++)
+	for (i = 0; i < MANY; i++)
 		free(mem[i]);
-	free(out);
 }
 
 /* Files of a batch scan: their paths, and what each scan gave. */
@@ -360,7 +382,7 @@ int main(void)
 		cmocka_unit_test(sizes),
 		cmocka_unit_test(allowlist), cmocka_unit_test(ignore),
 		cmocka_unit_test(ignore_by_line_digest),
-		cmocka_unit_test(md5_of_many),
+		cmocka_unit_test(digests_of_many),
 		cmocka_unit_test(paths_batched),
 	};
 

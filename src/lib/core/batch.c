@@ -2,9 +2,9 @@
  * batch.c -- files scanned a batch at a time (vigil_scanner_scan_paths):
  * the small ones read first, one after another into one buffer (up to
  * SCANNER_BATCH_FILES of them, SCANNER_BATCH_BYTES in all), and the MD5
- * hash signatures want of each computed together (md5many.c: the more
- * files, the more of its lanes stay busy while the longest finish); then
- * each scanned in order, with its digest given, as
+ * and SHA-256 hash signatures want of each computed together (mblanes.c:
+ * the more files, the more of its lanes stay busy while the longest
+ * finish); then each scanned in order, with its digests given, as
  * vigil_scanner_scan_path() scans it. A file that cannot be read ahead
  * (too big, not regular, gone, unreadable) is left to
  * vigil_scanner_scan_path() at its turn, which tells why.
@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "core/md5many.h"
+#include "core/sha256many.h"
 #include "core/scanner_int.h"
 #include "util/fileio.h"
 #include "vigil/vigil.h"
@@ -51,26 +52,34 @@ static size_t read_ahead(struct vigil_scanner *s, const char *path)
 	return n;
 }
 
-/* The MD5 of the files read that some hash signature wants it of; the
- * others' digests left empty. Without memory, none. */
-static void md5_ahead(struct vigil_scanner *s, struct batch *t, size_t k)
+/* The digests of algorithm a (MD5 or SHA-256) of the files read that
+ * some hash signature wants it of, those of many at once; the others'
+ * left empty. Without memory, none. */
+static void digest_ahead(struct vigil_scanner *s, struct batch *t, size_t k,
+			 int a)
 {
 	const uint8_t *buf[SCANNER_BATCH_FILES];
 	size_t len[SCANNER_BATCH_FILES], which[SCANNER_BATCH_FILES], m = 0;
-	uint8_t out[SCANNER_BATCH_FILES][16];
+	uint8_t md5[SCANNER_BATCH_FILES][16], sha[SCANNER_BATCH_FILES][32];
+	int rc;
 
 	for (size_t j = 0; j < k; j++)
 		if (t->len[j] && (hashscan_wanted(s->e, HT_FILE, t->len[j]) &
-				  (1u << HASH_MD5))) {
+				  (1u << a))) {
 			buf[m] = s->ahead.data + t->off[j];
 			len[m] = t->len[j];
 			which[m++] = j;
 		}
-	if (m < 2 || md5_many(buf, len, m, out) != 0)
+	if (m < 2)
 		return; /* one alone: no faster here than in its scan */
+	rc = a == HASH_MD5 ? md5_many(buf, len, m, md5) :
+			     sha256_many(buf, len, m, sha);
+	if (rc != 0)
+		return;
 	for (size_t i = 0; i < m; i++) {
-		memcpy(t->d[which[i]].d[HASH_MD5], out[i], 16);
-		t->d[which[i]].have |= 1u << HASH_MD5;
+		memcpy(t->d[which[i]].d[a], a == HASH_MD5 ? md5[i] : sha[i],
+		       a == HASH_MD5 ? 16 : 32);
+		t->d[which[i]].have |= 1u << a;
 	}
 }
 
@@ -107,7 +116,8 @@ static size_t batch(struct vigil_scanner *s, const char *const *paths,
 			break;
 	}
 	k = j;
-	md5_ahead(s, &t, k);
+	digest_ahead(s, &t, k, HASH_MD5);
+	digest_ahead(s, &t, k, HASH_SHA256);
 	for (j = 0; j < k; j++) {
 		struct vigil_result r = { .size = sizeof(r) };
 		int rc = t.len[j] ? scan_ahead(s, paths[j],
