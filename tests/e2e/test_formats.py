@@ -339,3 +339,32 @@ def test_stream_layers_are_named_after_the_file(tmp_path, vigil):
               *[tmp_path / n for n in cases])
     assert set(r.found()) == {"%s//%s" % (tmp_path / n, inner)
                               for n, inner in cases.items()}
+
+
+@pytest.mark.parametrize("matcher", ["own-pass", "body-pass", "anchors"])
+def test_xdp_mark_in_the_first_mib(tmp_path, vigil, matcher):
+    """An XML Data Package is known by "<xdp:xdp" whole in its first MiB,
+    wherever there (ClamAV's magic looks anywhere): the mark is found by
+    the containers' pass of its own (no body signatures), by the body
+    signatures' Vectorscan pass, or beside the anchors matcher, and the
+    same answer comes from each."""
+    db = tmp_path / "db"
+    db.mkdir()
+    (db / "sig.hdb").write_text("%s:%d:Format.Payload\n" % (fg.md5(PAYLOAD), len(PAYLOAD)))
+    if matcher != "own-pass":
+        (db / "b.ndb").write_text("Never.There:0:*:%s\n" % os.urandom(24).hex())
+    env = {"VIGIL_MATCHER": "anchors"} if matcher == "anchors" else {}
+    xdp = fg.xdp(fg.pdf(PAYLOAD))
+    head, mark, rest = xdp.partition(b"<xdp:xdp")
+    files = {}
+    for name, pad in (("start.xdp", 0), ("later.xdp", 100000),
+                      ("edge.xdp", (1 << 20) - 8 - len(head) - 7),
+                      ("past.xdp", (1 << 20) - 7 - len(head) - 7)):
+        data = head + b"<!--" + b"x" * pad + b"-->" + mark + rest
+        (tmp_path / name).write_bytes(data)
+        files[name] = data.index(mark)
+    assert files["edge.xdp"] + 8 == 1 << 20 and files["past.xdp"] + 8 == (1 << 20) + 1
+    r = vigil("scan", "--no-summary", "-d", db, *[tmp_path / n for n in sorted(files)],
+              env=env)
+    assert set(r.found()) == {"%s//xdp-pdf//obj-4" % (tmp_path / n)
+                              for n in ("start.xdp", "later.xdp", "edge.xdp")}, r.out + r.err

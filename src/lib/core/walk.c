@@ -240,7 +240,7 @@ static int unpack(struct vigil_scanner *s, const uint8_t *buf, size_t len,
 		hits = s->mh;
 	else if ((rc = magic_find(s->scratch, buf, len, &hits)) < 0)
 		return rc;
-	f = format_for(buf, len, type);
+	f = format_for(buf, len, type, &hits);
 	e = format_embedded(buf, len, type, &hits);
 	if (f && (f->family & s->opts.skip_families))
 		f = NULL; /* --scan-<family>=no */

@@ -16,47 +16,49 @@
 
 static const struct format formats[] = {
 	/* a disk image's trailer outranks what its first run looks like */
-	{ "dmg", ARC, dmg_probe, dmg_extract },
-	{ "compressed", ARC, compressed_probe, compressed_extract },
-	{ "udf", ARC, udf_probe, udf_extract }, /* its first 32 KiB are free */
-	{ "arj", ARC, arj_probe, arj_extract },
-	{ "archive", ARC, archive_probe, archive_extract },
-	{ "mspack", ARC, mspack_probe, mspack_extract },
-	{ "mail", MAIL, mail_probe, mail_extract },
-	{ "binhex", MAIL, binhex_probe, binhex_extract },
-	{ "xdp", VIGIL_FAMILY_PDF, xdp_probe, xdp_extract }, /* before html */
-	{ "hwpml", VIGIL_FAMILY_XMLDOCS, hwpml_probe, hwpml_extract },
-	{ "hwp3", VIGIL_FAMILY_HWP, hwp3_probe, hwp3_extract },
-	{ "msxml", VIGIL_FAMILY_XMLDOCS, msxml_probe, msxml_extract },
-	{ "html", VIGIL_FAMILY_HTML, html_probe, html_extract },
-	{ "swf", VIGIL_FAMILY_SWF, swf_probe, swf_extract },
-	{ "rtf", VIGIL_FAMILY_OLE2, rtf_probe, rtf_extract },
-	{ "pdf", VIGIL_FAMILY_PDF, pdf_probe, pdf_extract },
-	{ "ole2", VIGIL_FAMILY_OLE2, ole2_probe, ole2_extract },
-	{ "tnef", MAIL, tnef_probe, tnef_extract },
-	{ "sis", ARC, sis_probe, sis_extract },
-	{ "onenote", VIGIL_FAMILY_ONENOTE, onenote_probe, onenote_extract },
-	{ "mbr", ARC, mbr_probe, mbr_extract },
-	{ "alz", ARC, alz_probe, alz_extract },
-	{ "egg", ARC, egg_probe, egg_extract },
-	{ "gpt", ARC, gpt_probe, gpt_extract },
-	{ "apm", ARC, apm_probe, apm_extract },
-	{ "hfsplus", ARC, hfsplus_probe, hfsplus_extract },
-	{ "exe", VIGIL_FAMILY_PE, exe_probe, exe_extract }, /* own order */
+	{ "dmg", ARC, dmg_probe, dmg_extract, NULL },
+	{ "compressed", ARC, compressed_probe, compressed_extract, NULL },
+	{ "udf", ARC, udf_probe, udf_extract, NULL }, /* its first 32 KiB are free */
+	{ "arj", ARC, arj_probe, arj_extract, NULL },
+	{ "archive", ARC, archive_probe, archive_extract, NULL },
+	{ "mspack", ARC, mspack_probe, mspack_extract, NULL },
+	{ "mail", MAIL, mail_probe, mail_extract, NULL },
+	{ "binhex", MAIL, binhex_probe, binhex_extract, NULL },
+	{ "xdp", VIGIL_FAMILY_PDF, NULL, xdp_extract, xdp_marked }, /* before html */
+	{ "hwpml", VIGIL_FAMILY_XMLDOCS, hwpml_probe, hwpml_extract, NULL },
+	{ "hwp3", VIGIL_FAMILY_HWP, hwp3_probe, hwp3_extract, NULL },
+	{ "msxml", VIGIL_FAMILY_XMLDOCS, msxml_probe, msxml_extract, NULL },
+	{ "html", VIGIL_FAMILY_HTML, html_probe, html_extract, NULL },
+	{ "swf", VIGIL_FAMILY_SWF, swf_probe, swf_extract, NULL },
+	{ "rtf", VIGIL_FAMILY_OLE2, rtf_probe, rtf_extract, NULL },
+	{ "pdf", VIGIL_FAMILY_PDF, pdf_probe, pdf_extract, NULL },
+	{ "ole2", VIGIL_FAMILY_OLE2, ole2_probe, ole2_extract, NULL },
+	{ "tnef", MAIL, tnef_probe, tnef_extract, NULL },
+	{ "sis", ARC, sis_probe, sis_extract, NULL },
+	{ "onenote", VIGIL_FAMILY_ONENOTE, onenote_probe, onenote_extract, NULL },
+	{ "mbr", ARC, mbr_probe, mbr_extract, NULL },
+	{ "alz", ARC, alz_probe, alz_extract, NULL },
+	{ "egg", ARC, egg_probe, egg_extract, NULL },
+	{ "gpt", ARC, gpt_probe, gpt_extract, NULL },
+	{ "apm", ARC, apm_probe, apm_extract, NULL },
+	{ "hfsplus", ARC, hfsplus_probe, hfsplus_extract, NULL },
+	{ "exe", VIGIL_FAMILY_PE, exe_probe, exe_extract, NULL }, /* own order */
 };
 
-const struct format *format_for(const uint8_t *buf, size_t len, int type)
+const struct format *format_for(const uint8_t *buf, size_t len, int type,
+				const struct magic_hits *h)
 {
 	size_t i;
 
 	for (i = 0; i < sizeof(formats) / sizeof(formats[0]); i++)
-		if (formats[i].probe(buf, len, type))
+		if (formats[i].probe ? formats[i].probe(buf, len, type) :
+				       formats[i].by_marks(h, type))
 			return &formats[i];
 	return NULL;
 }
 
 static const struct format embedded = { "embedded", ARC, NULL,
-					embedded_extract };
+					embedded_extract, NULL };
 
 const struct format *format_embedded(const uint8_t *buf, size_t len,
 				     int type, const struct magic_hits *h)

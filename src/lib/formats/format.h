@@ -28,10 +28,13 @@ struct fmt_ctx;
 struct format {
 	const char *name;
 	unsigned family;	/* VIGIL_FAMILY_* */
-	/* 1 if the parser takes this object (type: enum vigil_file_type). */
+	/* 1 if the parser takes this object (type: enum vigil_file_type);
+	 * or, for a format known by a mark anywhere in it (magic.h), NULL
+	 * and by_marks asked, given where the marks were found */
 	int (*probe)(const uint8_t *buf, size_t len, int type);
 	/* Extracts the contained objects; returns 0, 1 (stop) or an error. */
 	int (*extract)(struct fmt_ctx *c, const uint8_t *buf, size_t len);
+	int (*by_marks)(const struct magic_hits *h, int type);
 };
 
 /*
@@ -68,8 +71,9 @@ int fmt_type(const struct fmt_ctx *c);
 /* Nesting of the object being extracted: 0 for the file itself. */
 unsigned fmt_depth(const struct fmt_ctx *c);
 
-/* The parser for an object, or NULL. */
-const struct format *format_for(const uint8_t *buf, size_t len, int type);
+/* The parser for an object (where h says the marks are), or NULL. */
+const struct format *format_for(const uint8_t *buf, size_t len, int type,
+				const struct magic_hits *h);
 /* What the object holds besides what its own family reads (an archive
  * appended to it, or after a prefix, a stream or an executable inside it),
  * found at the offsets in h, or NULL. */

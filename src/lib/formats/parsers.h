@@ -32,7 +32,9 @@ PARSER(binhex);		/* mail/binhex.c */
 PARSER(tnef);		/* mail/tnef.c */
 PARSER(html);		/* web/html.c */
 PARSER(swf);		/* web/swf.c */
-PARSER(xdp);		/* web/xdp.c */
+/* web/xdp.c: known by its mark */
+int xdp_marked(const struct magic_hits *h, int type);
+int xdp_extract(struct fmt_ctx *c, const uint8_t *buf, size_t len);
 PARSER(rtf);		/* office/rtf.c */
 PARSER(ole2);		/* office/ole2.c */
 PARSER(onenote);	/* office/onenote.c */

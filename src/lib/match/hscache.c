@@ -25,8 +25,9 @@
 #include "util/fileio.h"
 #include "vigil/vigil.h"
 
-/* VIGILHS2: the databases find the containers' signatures too (hsdb.c) */
-#define HSCACHE_MAGIC "VIGILHS2"
+/* VIGILHS2: the databases find the containers' signatures too (hsdb.c);
+ * VIGILHS3: and XDP's mark (magic.c) */
+#define HSCACHE_MAGIC "VIGILHS3"
 #define HSCACHE_HEADER 32
 
 void hscache_key(const struct vdb_view *v, struct hscache_key *k)

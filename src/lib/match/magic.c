@@ -31,6 +31,7 @@ static const struct magic magics[] = {
 	{ "<html", 5, MAGIC_HTML, 0, HS_FLAG_CASELESS },
 	{ "<script", 7, MAGIC_HTML, 0, HS_FLAG_CASELESS },
 	{ "<hta:application", 16, MAGIC_HTML, 0, HS_FLAG_CASELESS },
+	{ "<xdp:xdp", 8, MAGIC_XDP, 0, 0 },
 };
 #define NMAGICS (sizeof(magics) / sizeof(*magics))
 

@@ -4,6 +4,9 @@
  * would run), all found in one Vectorscan pass, for the scan of embedded
  * content (formats/archive/embedded.c): the body signatures' pass where
  * their database holds these too (hsdb.c), a pass of their own if not.
+ * The same pass finds the marks a format is recognised by anywhere in
+ * an object (formats/dispatch.c), which would otherwise take a memmem()
+ * of their own.
  */
 #ifndef VIGIL_MATCH_MAGIC_H
 #define VIGIL_MATCH_MAGIC_H
@@ -23,6 +26,8 @@ enum magic_kind {
 	MAGIC_ZSTD,
 	MAGIC_PE,		/* PE\0\0 and an x86 or x86-64 machine */
 	MAGIC_HTML,		/* <html, <script, <hta:application (any case) */
+	MAGIC_CONTAINERS,	/* the kinds above: containers */
+	MAGIC_XDP = MAGIC_CONTAINERS, /* <xdp:xdp, an XML Data Package */
 	MAGIC_KINDS
 };
 

@@ -151,7 +151,7 @@ int embedded_wanted(const uint8_t *buf, size_t len, int type,
 	if (!own_zip(buf, len, type) &&
 	    (has_eocd(buf, len) || local_header(h, buf, len)))
 		return 1;
-	for (k = 0; k < MAGIC_KINDS; k++) {
+	for (k = 0; k < MAGIC_CONTAINERS; k++) {
 		if (skipped(k, type, h))
 			continue;
 		for (i = 0; i < h->n[k]; i++)
@@ -214,7 +214,7 @@ static int open_one(struct fmt_ctx *c, enum magic_kind k, const uint8_t *buf,
 int embedded_extract(struct fmt_ctx *c, const uint8_t *buf, size_t len)
 {
 	const struct magic_hits *h = fmt_hits(c);
-	size_t next[MAGIC_KINDS] = { 0 }, at, best;
+	size_t next[MAGIC_CONTAINERS] = { 0 }, at, best;
 	unsigned opened = 0, k, pick;
 	int rc = 0;
 
@@ -224,20 +224,20 @@ int embedded_extract(struct fmt_ctx *c, const uint8_t *buf, size_t len)
 	/* the rest in the order they come in the object */
 	while (!rc && opened < EMBED_MAX_OPENED) {
 		best = 0;
-		pick = MAGIC_KINDS;
-		for (k = 0; k < MAGIC_KINDS; k++) {
+		pick = MAGIC_CONTAINERS;
+		for (k = 0; k < MAGIC_CONTAINERS; k++) {
 			if (skipped(k, fmt_type(c), h))
 				continue;
 			while (next[k] < h->n[k] &&
 			       !(at = start_of(k, buf, len, h->at[k][next[k]])))
 				next[k]++;
-			if (next[k] < h->n[k] && (pick == MAGIC_KINDS ||
+			if (next[k] < h->n[k] && (pick == MAGIC_CONTAINERS ||
 						  at < best)) {
 				best = at;
 				pick = k;
 			}
 		}
-		if (pick == MAGIC_KINDS)
+		if (pick == MAGIC_CONTAINERS)
 			break;
 		/* the first markup found reads all that follows it */
 		next[pick] = pick == MAGIC_HTML ? h->n[pick] : next[pick] + 1;
