@@ -8,6 +8,10 @@
 
 #include <string.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 int rdr_peek(const struct rdr *r)
 {
 	if (r->failed || r->pos >= r->len)
@@ -83,40 +87,70 @@ int rdr_find(struct rdr *r, const void *needle, size_t n)
 	return 1;
 }
 
-/* The first byte in p[0, n) equal to c (lower case) in either case. */
-static const uint8_t *first_nocase(const uint8_t *p, size_t n, int c)
+static int upper(int c)
 {
-	int up = c >= 'a' && c <= 'z' ? c - ('a' - 'A') : c;
-	const uint8_t *lo = memchr(p, c, n), *hi;
-
-	if (up == c)
-		return lo;
-	hi = memchr(p, up, lo ? (size_t)(lo - p) : n);
-	return hi ? hi : lo;
+	return c >= 'a' && c <= 'z' ? c - ('a' - 'A') : c;
 }
+
+/* 1 if the needle (n bytes) lies at p, without regard to case. */
+static int same_nocase(const uint8_t *p, const char *needle, size_t n)
+{
+	for (size_t k = 0; k < n; k++)
+		if (lower(p[k]) != lower((unsigned char)needle[k]))
+			return 0;
+	return 1;
+}
+
+#if defined(__SSE2__)
+/* The first place from i where the needle lies, sixteen places at a
+ * time while the last byte's sixteen are in buf: those whose first and
+ * last bytes are the needle's (in either case) are compared whole.
+ * Where none, *i is where the caller goes on. */
+static const uint8_t *find16(const uint8_t *buf, size_t len, size_t *i,
+			     const char *needle, size_t n)
+{
+	int f = lower((unsigned char)needle[0]),
+	    l = lower((unsigned char)needle[n - 1]);
+	__m128i f0 = _mm_set1_epi8((char)f), f1 = _mm_set1_epi8((char)upper(f)),
+		l0 = _mm_set1_epi8((char)l), l1 = _mm_set1_epi8((char)upper(l));
+
+	for (; *i + n - 1 + 16 <= len; *i += 16) {
+		__m128i a = _mm_loadu_si128((const void *)(buf + *i)),
+			b = _mm_loadu_si128((const void *)(buf + *i + n - 1));
+		unsigned m = (unsigned)_mm_movemask_epi8(_mm_and_si128(
+			_mm_or_si128(_mm_cmpeq_epi8(a, f0), _mm_cmpeq_epi8(a, f1)),
+			_mm_or_si128(_mm_cmpeq_epi8(b, l0),
+				     _mm_cmpeq_epi8(b, l1))));
+
+		for (; m; m &= m - 1) {
+			const uint8_t *p = buf + *i + (unsigned)__builtin_ctz(m);
+
+			if (same_nocase(p, needle, n))
+				return p;
+		}
+	}
+	return NULL;
+}
+#endif
 
 int rdr_find_nocase(struct rdr *r, const char *needle, size_t n)
 {
-	int first = lower((unsigned char)needle[0]);
-	const uint8_t *p;
-	size_t i, k;
+	const uint8_t *p = NULL;
+	size_t i;
 
 	if (r->failed || !n || n > r->len - r->pos)
 		return 0;
-	for (i = r->pos; i + n <= r->len; i++) {
-		/* memchr's pace to the next candidate */
-		if (!(p = first_nocase(r->buf + i, r->len - n + 1 - i, first)))
-			return 0;
-		i = (size_t)(p - r->buf);
-		for (k = 1; k < n && lower(r->buf[i + k]) ==
-					     lower((unsigned char)needle[k]); k++)
-			;
-		if (k == n) {
-			r->pos = i;
-			return 1;
-		}
-	}
-	return 0;
+	i = r->pos;
+#if defined(__SSE2__)
+	p = find16(r->buf, r->len, &i, needle, n);
+#endif
+	for (; !p && i + n <= r->len; i++)
+		if (same_nocase(r->buf + i, needle, n))
+			p = r->buf + i;
+	if (!p)
+		return 0;
+	r->pos = (size_t)(p - r->buf);
+	return 1;
 }
 
 static int accept(struct rdr *r, const char *s, size_t n, int nocase)

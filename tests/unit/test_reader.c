@@ -3,10 +3,12 @@
  * stay failed; the text getters split tokens, fields and numbers without
  * reading past the buffer, and refuse what is longer than asked.
  */
+#include <ctype.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -118,6 +120,55 @@ static void finding(void **st)
 	assert_false(rdr_find_nocase(&r, "data:", 5));
 }
 
+/* The first place at or after from where needle lies, any case; len if
+ * none. */
+static size_t naive_nocase(const uint8_t *b, size_t len, size_t from,
+			   const char *needle, size_t n)
+{
+	for (size_t i = from; i + n <= len; i++) {
+		size_t k = 0;
+
+		while (k < n && tolower(b[i + k]) == tolower((unsigned char)needle[k]))
+			k++;
+		if (k == n)
+			return i;
+	}
+	return len;
+}
+
+/* Against the naive search: buffers of few letters (many near misses,
+ * candidates with the first and last bytes right), every length around
+ * the sixteen places a step tests, each match in turn. */
+static void finding_nocase_anywhere(void **st)
+{
+	static const char *needles[] = { "data:", "<script", "</script",
+					 ";base64", "aA", "x" };
+	uint8_t b[300];
+
+	(void)st;
+	srand(7);
+	for (int round = 0; round < 3000; round++) {
+		size_t len = (size_t)rand() % sizeof(b), nd = (size_t)rand() % 6;
+		const char *needle = needles[nd];
+		size_t n = strlen(needle), want = 0;
+		struct rdr r;
+
+		for (size_t i = 0; i < len; i++) {
+			int c = "dDaAtT:<sScCrRiIpP/;bB64xX"[rand() % 26];
+
+			b[i] = (uint8_t)(rand() % 8 ? c : rand());
+		}
+		rdr_init(&r, b, len);
+		while ((want = naive_nocase(b, len, want, needle, n)) < len) {
+			assert_true(rdr_find_nocase(&r, needle, n));
+			assert_int_equal(r.pos, want);
+			rdr_skip(&r, 1);
+			want++;
+		}
+		assert_false(rdr_find_nocase(&r, needle, n));
+	}
+}
+
 static void numbers(void **st)
 {
 	uint64_t v;
@@ -152,6 +203,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(binary_reads), cmocka_unit_test(tokens),
 		cmocka_unit_test(accept_and_spans), cmocka_unit_test(finding),
+		cmocka_unit_test(finding_nocase_anywhere),
 		cmocka_unit_test(numbers),
 	};
 
