@@ -433,6 +433,77 @@ static void test_set_refuses(void **state)
 	vbuf_free(&b);
 }
 
+/* Runs' ids found in a buffer, once each. */
+struct found_ids {
+	uint8_t *seen;
+	size_t n;
+};
+
+static int found_id(void *ctx, const struct anchor *a, size_t at)
+{
+	struct found_ids *f = ctx;
+
+	(void)at;
+	if (!f->seen[a->id]) {
+		f->seen[a->id] = 1;
+		f->n++;
+	}
+	return ANCHOR_SPENT;
+}
+
+/* Runs of sixteen random bytes (eight-byte anchors wherever a table has
+ * them) beside runs of five: with few long runs the table takes four-
+ * byte anchors only, with thousands it keeps eight-byte ones (its pairs
+ * table would fill otherwise); either way every run planted is found,
+ * and only those. */
+static void test_narrow_tables(void **state)
+{
+	enum { SHORT = 40, BIG = 6000 };
+	static const size_t nlong[] = { 30, BIG };
+	uint8_t *bytes = malloc((SHORT + BIG) * 16), *buf = malloc(1 << 20);
+
+	(void)state;
+	assert_non_null(bytes);
+	assert_non_null(buf);
+	srand(11);
+	for (size_t i = 0; i < (SHORT + BIG) * 16; i++)
+		bytes[i] = (uint8_t)(rand() % 255 + 1);
+	for (size_t v = 0; v < 2; v++) {
+		size_t n = SHORT + nlong[v], planted = 0;
+		struct anchor_run *runs = calloc(n, sizeof(*runs));
+		uint8_t *has = calloc(n, 1), *seen = calloc(n, 1);
+		struct found_ids f = { seen, 0 };
+		struct anchors a;
+
+		assert_non_null(runs);
+		assert_non_null(has);
+		assert_non_null(seen);
+		for (size_t i = 0; i < n; i++)
+			runs[i] = (struct anchor_run){ bytes + 16 * i,
+						       i < SHORT ? 5 : 16,
+						       (uint32_t)i, 0,
+						       UINT32_MAX };
+		assert_int_equal(anchors_build_runs(runs, n, has, &a), 0);
+		assert_int_equal(a.n[0] == 0, v == 0);
+		memset(buf, ' ', 1 << 20);
+		for (size_t i = 0; i < n; i += 3, planted++) {
+			assert_true(has[i]);
+			memcpy(buf + 100 + 170 * (i / 3), runs[i].bytes,
+			       runs[i].len);
+		}
+		assert_int_equal(anchors_scan(&a, buf, 1 << 20, found_id, &f), 0);
+		assert_int_equal(f.n, planted);
+		for (size_t i = 0; i < n; i++)
+			assert_int_equal(seen[i], i % 3 == 0);
+		anchors_free(&a);
+		free(runs);
+		free(has);
+		free(seen);
+	}
+	free(bytes);
+	free(buf);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -444,6 +515,7 @@ int main(void)
 		cmocka_unit_test(test_pairs_front),
 		cmocka_unit_test(test_set_by_target),
 		cmocka_unit_test(test_set_refuses),
+		cmocka_unit_test(test_narrow_tables),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -13,11 +13,12 @@ static void ask(void)
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 	__builtin_cpu_init();
 	avx2 = __builtin_cpu_supports("avx2") && !getenv("VIGIL_NO_AVX2");
-	avx512f = __builtin_cpu_supports("avx512f") &&
+	/* the AVX-512 paths sit inside AVX2 ones: without AVX2, none */
+	avx512f = avx2 && __builtin_cpu_supports("avx512f") &&
 		  !getenv("VIGIL_NO_AVX512");
 	avx512vbmi = avx512f && __builtin_cpu_supports("avx512bw") &&
 		     __builtin_cpu_supports("avx512vbmi");
-	avx512vbmi2 = __builtin_cpu_supports("avx512vbmi2") &&
+	avx512vbmi2 = avx2 && __builtin_cpu_supports("avx512vbmi2") &&
 		      __builtin_cpu_supports("avx512bw") &&
 		      __builtin_cpu_supports("bmi2") &&
 		      !getenv("VIGIL_NO_AVX512");
