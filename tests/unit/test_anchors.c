@@ -278,17 +278,17 @@ static void test_spent_keys(void **state)
  * of the table ends and drop only places the filter alone passes: a
  * subset of the generic masks, and with a filter of many false
  * positives, a smaller one. */
-static void test_pairs_front(void **state)
+static void pairs_front(size_t nkeys)
 {
 	uint8_t *buf = malloc(BUF_LEN);
-	uint32_t *b4 = random_filter(16), keys[300];
+	uint32_t *b4 = random_filter(16), keys[2000];
 	static uint8_t pairs[PF_PAIRS_BYTES];
 	size_t kept = 0, generic = 0, ends = 0;
 
-	(void)state;
 	assert_non_null(buf);
 	fill(buf, BUF_LEN, 3);
-	for (size_t i = 0; i < 300; i++) {
+	memset(pairs, 0, sizeof(pairs));
+	for (size_t i = 0; i < nkeys; i++) {
 		uint32_t k = (uint32_t)(pf_key(buf, 7 + (size_t)rand() %
 						       (BUF_LEN - 8)) >> 32);
 		uint32_t h = pf_hash4(k);
@@ -318,7 +318,7 @@ static void test_pairs_front(void **state)
 				uint32_t k = (uint32_t)(pf_key(buf, at + j) >> 32);
 				int is_key = 0;
 
-				for (size_t q = 0; q < 300 && at + j >= 3; q++)
+				for (size_t q = 0; q < nkeys && at + j >= 3; q++)
 					is_key |= keys[q] == k;
 				ends += (size_t)is_key;
 				if (is_key)
@@ -326,13 +326,23 @@ static void test_pairs_front(void **state)
 			}
 		}
 	}
-	assert_true(ends >= 250); /* draws of one place count once */
+	assert_true(ends >= nkeys * 3 / 4); /* draws of one place count once */
 	if (cpu_avx512vbmi())
 		assert_true(kept < generic);
 	else
 		assert_int_equal(kept, generic);
 	free(b4);
 	free(buf);
+}
+
+/* Few keys (a few places in 64 pass the pairs table: their keys are
+ * gathered) and many (most pass: the keys of whole blocks are made in
+ * registers). */
+static void test_pairs_front(void **state)
+{
+	(void)state;
+	pairs_front(300);
+	pairs_front(2000);
 }
 
 /* Which ids a scan reported: bit id. */

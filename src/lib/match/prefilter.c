@@ -292,18 +292,14 @@ AVX512 static uint64_t pairs64(const __m512i t[8], const uint8_t *p)
 	return _mm512_test_epi8_mask(_mm512_mask_blend_epi8(g2, lo, hi), m);
 }
 
-/* Of the 16 keys of four bytes ending at base + pos[i] (valid lanes),
- * those that pass filter f. */
-AVX512 static __mmask16 keys16(const struct pf_filter *f, const uint8_t *buf,
-			       size_t base, __m512i pos, __mmask16 valid)
+/* Of the 16 keys k (valid lanes, lowered), those that pass filter f. */
+AVX512 static __mmask16 keys16(const struct pf_filter *f, __m512i k,
+			       __mmask16 valid)
 {
 	const __m512i one = _mm512_set1_epi32(1), low5 = _mm512_set1_epi32(31);
-	__m512i k = _mm512_mask_i32gather_epi32(_mm512_setzero_si512(), valid,
-						pos, buf + base - 3, 1);
 	__m512i h, word, m, w;
 	__mmask16 blank;
 
-	k = lower64(k);
 	blank = _mm512_cmpeq_epi32_mask(k, _mm512_setzero_si512()) |
 		_mm512_cmpeq_epi32_mask(k, _mm512_set1_epi32(-1));
 	h = _mm512_mullo_epi32(k, _mm512_set1_epi32((int)K_LO));
@@ -325,39 +321,122 @@ AVX512 static __mmask16 keys16(const struct pf_filter *f, const uint8_t *buf,
 					    _mm512_and_si512(w, m), m);
 }
 
+/* Where the bytes of the keys ending at p[16 r] .. p[16 r + 15] lie in
+ * p[-3] .. p[60] (0 .. 63) and p[0] .. p[63] (64 .. 127). */
+static const uint8_t key_at[4][64] = {
+	{
+	  0, 1, 2, 3, 1, 2, 3, 4, 2, 3, 4, 5,
+	  3, 4, 5, 6, 4, 5, 6, 7, 5, 6, 7, 8,
+	  6, 7, 8, 9, 7, 8, 9, 10, 8, 9, 10, 11,
+	  9, 10, 11, 12, 10, 11, 12, 13, 11, 12, 13, 14,
+	  12, 13, 14, 15, 13, 14, 15, 16, 14, 15, 16, 17,
+	  15, 16, 17, 18,
+	},
+	{
+	  16, 17, 18, 19, 17, 18, 19, 20, 18, 19, 20, 21,
+	  19, 20, 21, 22, 20, 21, 22, 23, 21, 22, 23, 24,
+	  22, 23, 24, 25, 23, 24, 25, 26, 24, 25, 26, 27,
+	  25, 26, 27, 28, 26, 27, 28, 29, 27, 28, 29, 30,
+	  28, 29, 30, 31, 29, 30, 31, 32, 30, 31, 32, 33,
+	  31, 32, 33, 34,
+	},
+	{
+	  32, 33, 34, 35, 33, 34, 35, 36, 34, 35, 36, 37,
+	  35, 36, 37, 38, 36, 37, 38, 39, 37, 38, 39, 40,
+	  38, 39, 40, 41, 39, 40, 41, 42, 40, 41, 42, 43,
+	  41, 42, 43, 44, 42, 43, 44, 45, 43, 44, 45, 46,
+	  44, 45, 46, 47, 45, 46, 47, 48, 46, 47, 48, 49,
+	  47, 48, 49, 50,
+	},
+	{
+	  48, 49, 50, 51, 49, 50, 51, 52, 50, 51, 52, 53,
+	  51, 52, 53, 54, 52, 53, 54, 55, 53, 54, 55, 56,
+	  54, 55, 56, 57, 55, 56, 57, 58, 56, 57, 58, 59,
+	  57, 58, 59, 60, 58, 59, 60, 61, 59, 60, 61, 62,
+	  60, 61, 62, 63, 61, 62, 63, 125, 62, 63, 125, 126,
+	  63, 125, 126, 127,
+	}
+};
+
+/* The places of the block at p (place `first`) that pass, packed into
+ * pos: how many. */
+AVX512 static size_t places(uint64_t pass, uint32_t first, uint32_t *pos)
+{
+	size_t np = 0;
+
+	for (int r = 0; r < 4; r++) {
+		__mmask16 mk = (__mmask16)(pass >> (16 * r));
+		__m512i at = _mm512_add_epi32(
+			_mm512_set1_epi32((int)(first + 16 * (uint32_t)r)),
+			_mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11,
+					  12, 13, 14, 15));
+
+		_mm512_storeu_si512((void *)(pos + np),
+				    _mm512_maskz_compress_epi32(mk, at));
+		np += (size_t)__builtin_popcount(mk);
+	}
+	return np;
+}
+
+/* The keys of four bytes (lowered) of the places of the block at p that
+ * pass, packed into key in the order places() gives: made in registers,
+ * sixteen at a time from two loads (p[-3] readable; vpermt2b). */
+AVX512 static void keys_of(const uint8_t *p, uint64_t pass, uint32_t *key)
+{
+	__m512i z = lower64(_mm512_loadu_si512((const void *)(p - 3))),
+		y = lower64(_mm512_loadu_si512((const void *)p));
+
+	for (int r = 0; r < 4; r++) {
+		__mmask16 mk = (__mmask16)(pass >> (16 * r));
+		__m512i k = _mm512_permutex2var_epi8(
+			z, _mm512_loadu_si512((const void *)key_at[r]), y);
+
+		_mm512_storeu_si512((void *)key,
+				    _mm512_maskz_compress_epi32(mk, k));
+		key += __builtin_popcount(mk);
+	}
+}
+
+/* Where this many of a chunk's places in 64 pass the pairs table or more,
+ * their keys are made in registers for all (keys_of()), else gathered for
+ * each: the first costs the same per block whatever passes, the second
+ * per place that passes. Measured on bench/yara.py's corpus (whole runs):
+ * in registers everywhere, elastic's keys (about 24 places in 64 pass)
+ * 0.157 -> 0.149 s but reversinglabs' table for files not PE (few pass)
+ * 0.067 -> 0.069; chosen per chunk, elastic 0.157-0.163 -> 0.154-0.156,
+ * the plain strings 0.071-0.072 -> 0.069, reversinglabs the same. */
+#define PF_DENSE 12
+
 /* Keys of four bytes over nb whole blocks from base, with f's pairs
- * table in front: the places that pass it packed, then tested sixteen at
- * a time. m4 zeroed by the caller. */
+ * table in front: the places that pass it packed, then their keys tested
+ * sixteen at a time. m4 zeroed by the caller. */
 AVX512 static void four_pairs(const struct pf_filter *f, const uint8_t *buf,
 			      size_t base, size_t nb, uint64_t *m4)
 {
-	uint32_t pos[PF_CHUNK + 16];
+	uint32_t pos[PF_CHUNK + 16], key[PF_CHUNK + 16];
+	uint64_t pass[PF_CHUNK / PF_BLOCK];
 	__m512i t[8];
 	size_t np = 0, q, k;
+	int dense;
 
 	for (int i = 0; i < 8; i++)
 		t[i] = _mm512_loadu_si512((const void *)(f->pairs + 64 * i));
 	for (q = 0; q < nb; q++) {
-		uint64_t pass = pairs64(t, buf + base + q * PF_BLOCK);
-
-		for (int r = 0; r < 4; r++) {
-			__mmask16 mk = (__mmask16)(pass >> (16 * r));
-			__m512i at = _mm512_add_epi32(
-				_mm512_set1_epi32((int)(q * PF_BLOCK + 16 * (size_t)r)),
-				_mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9,
-						  10, 11, 12, 13, 14, 15));
-
-			_mm512_storeu_si512((void *)(pos + np),
-					    _mm512_maskz_compress_epi32(mk, at));
-			np += (size_t)__builtin_popcount(mk);
-		}
+		pass[q] = pairs64(t, buf + base + q * PF_BLOCK);
+		np += places(pass[q], (uint32_t)(q * PF_BLOCK), pos + np);
 	}
+	if ((dense = np >= nb * PF_DENSE))
+		for (q = 0, k = 0; q < nb; k += (size_t)__builtin_popcountll(pass[q++]))
+			keys_of(buf + base + q * PF_BLOCK, pass[q], key + k);
 	for (k = 0; k < np; k += 16) {
 		__mmask16 valid = np - k >= 16 ? 0xffff :
 				  (__mmask16)((1u << (np - k)) - 1);
-		unsigned ok = keys16(f, buf, base,
-				     _mm512_maskz_loadu_epi32(valid, pos + k),
-				     valid);
+		__m512i kk = dense ? _mm512_maskz_loadu_epi32(valid, key + k) :
+				     lower64(_mm512_mask_i32gather_epi32(
+					     _mm512_setzero_si512(), valid,
+					     _mm512_maskz_loadu_epi32(valid, pos + k),
+					     buf + base - 3, 1));
+		unsigned ok = keys16(f, kk, valid);
 
 		for (; ok; ok &= ok - 1) {
 			uint32_t at = pos[k + (unsigned)__builtin_ctz(ok)];
