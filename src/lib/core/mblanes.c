@@ -238,7 +238,9 @@ static size_t plan(const struct mb_algo *a, const struct job *jobs, size_t n)
 	double alone = 0, best = -1;
 	size_t drop = n;
 
-	for (size_t i = 0; i <= n; i++) {
+	/* what is left alone only grows: past the best, nothing is better */
+	for (size_t i = 0; i <= n && (best < 0 || alone * a->one_ns < best);
+	     i++) {
 		double cost = alone * a->one_ns + steps(jobs, i, n) * a->lanes_ns;
 
 		if (best < 0 || cost < best) {
