@@ -264,7 +264,7 @@ int mb_digests(const struct mb_algo *a, const uint8_t *const *buf,
 	size_t *order, drop;
 	int rc = 0;
 
-	if (n < 2 || !cpu_avx512f())
+	if (n < 2 || !cpu_avx512bw()) /* the steps use BW's byte shuffles */
 		return one_by_one(a, buf, len, n, out);
 	jobs = malloc(n * sizeof(*jobs));
 	order = malloc(n * sizeof(*order));

@@ -467,8 +467,9 @@ static int pick_run(void *ctx, size_t k, struct choice *c, uint32_t *id)
  * reversinglabs' (pairs 530 -> 685) scanned 10-12% faster; elastic's
  * 10,330 of eight bytes would set 1,945 pairs and take 22% longer, so
  * they stay. The table of four-byte anchors only is built to see, unless
- * it cannot do: its pairs are those of the four-byte keys already and up
- * to one more for each run with an eight-byte anchor.
+ * it is unlikely to do: where the four-byte keys' pairs are too many
+ * already, or the runs with an eight-byte anchor (each may add one) more
+ * than the pairs table may hold.
  */
 int anchors_build_runs(const struct anchor_run *runs, size_t n,
 		       uint8_t *has, struct anchors *out)
@@ -588,12 +589,13 @@ static int probe(struct scan *s, int kind, uint64_t w, size_t at)
 		return 0;
 	bk = pf_word(h, a->lg[kind]);
 	for (e = a->start[kind][bk]; e < a->start[kind][bk + 1]; e++) {
-		uint64_t *g = &s->gone[kind][e / 64 % (SPENT_ENTRIES / 64)],
-			 bit = e < SPENT_ENTRIES ? 1ull << (e % 64) : 0;
+		uint64_t *g, bit;
 
 		if (a->ent[kind][e].key != w)
 			continue;
 		found = 1;
+		g = &s->gone[kind][e / 64 % (SPENT_ENTRIES / 64)];
+		bit = e < SPENT_ENTRIES ? 1ull << (e % 64) : 0; /* past: none */
 		if (*g & bit)
 			continue;
 		if ((rc = s->fn(s->ctx, &a->ent[kind][e], at)) == ANCHOR_END)

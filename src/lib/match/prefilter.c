@@ -19,7 +19,9 @@
  * (9% of the bench corpus's places for 1,000 plain strings, 31% for
  * reversinglabs' keys): bench/yara.py's plain strings 0.098 -> 0.081 s,
  * reversinglabs 0.108 -> 0.101 (whole runs); a masked gather would not
- * do, it costs as much whatever its mask.
+ * do, it costs as much whatever its mask. Where many places pass, the
+ * keys of whole blocks are made in registers instead of gathered
+ * (PF_DENSE).
  */
 #include "match/prefilter.h"
 
@@ -322,41 +324,22 @@ AVX512 static __mmask16 keys16(const struct pf_filter *f, __m512i k,
 }
 
 /* Where the bytes of the keys ending at p[16 r] .. p[16 r + 15] lie in
- * p[-3] .. p[60] (0 .. 63) and p[0] .. p[63] (64 .. 127). */
-static const uint8_t key_at[4][64] = {
-	{
-	  0, 1, 2, 3, 1, 2, 3, 4, 2, 3, 4, 5,
-	  3, 4, 5, 6, 4, 5, 6, 7, 5, 6, 7, 8,
-	  6, 7, 8, 9, 7, 8, 9, 10, 8, 9, 10, 11,
-	  9, 10, 11, 12, 10, 11, 12, 13, 11, 12, 13, 14,
-	  12, 13, 14, 15, 13, 14, 15, 16, 14, 15, 16, 17,
-	  15, 16, 17, 18,
-	},
-	{
-	  16, 17, 18, 19, 17, 18, 19, 20, 18, 19, 20, 21,
-	  19, 20, 21, 22, 20, 21, 22, 23, 21, 22, 23, 24,
-	  22, 23, 24, 25, 23, 24, 25, 26, 24, 25, 26, 27,
-	  25, 26, 27, 28, 26, 27, 28, 29, 27, 28, 29, 30,
-	  28, 29, 30, 31, 29, 30, 31, 32, 30, 31, 32, 33,
-	  31, 32, 33, 34,
-	},
-	{
-	  32, 33, 34, 35, 33, 34, 35, 36, 34, 35, 36, 37,
-	  35, 36, 37, 38, 36, 37, 38, 39, 37, 38, 39, 40,
-	  38, 39, 40, 41, 39, 40, 41, 42, 40, 41, 42, 43,
-	  41, 42, 43, 44, 42, 43, 44, 45, 43, 44, 45, 46,
-	  44, 45, 46, 47, 45, 46, 47, 48, 46, 47, 48, 49,
-	  47, 48, 49, 50,
-	},
-	{
-	  48, 49, 50, 51, 49, 50, 51, 52, 50, 51, 52, 53,
-	  51, 52, 53, 54, 52, 53, 54, 55, 53, 54, 55, 56,
-	  54, 55, 56, 57, 55, 56, 57, 58, 56, 57, 58, 59,
-	  57, 58, 59, 60, 58, 59, 60, 61, 59, 60, 61, 62,
-	  60, 61, 62, 63, 61, 62, 63, 125, 62, 63, 125, 126,
-	  63, 125, 126, 127,
-	}
-};
+ * two loads taken as one table: p[-3] .. p[60] (entries 0 .. 63) and
+ * p[0] .. p[63] (64 .. 127). Byte b of key i is p[d], d = 16 r + i - 3 +
+ * b: entry d + 3 while that is at most 63, else entry 64 + d (the same
+ * plus 61). */
+AVX512 static __m512i key_at(int r)
+{
+	__m512i at = _mm512_add_epi8(
+		_mm512_mullo_epi32(_mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8,
+						     9, 10, 11, 12, 13, 14, 15),
+				   _mm512_set1_epi32(0x01010101)),
+		_mm512_set1_epi32(0x03020100 + 0x10101010 * r));
+
+	return _mm512_mask_add_epi8(
+		at, _mm512_cmpgt_epu8_mask(at, _mm512_set1_epi8(63)), at,
+		_mm512_set1_epi8(61));
+}
 
 /* The places of the block at p (place `first`) that pass, packed into
  * pos: how many. */
@@ -381,7 +364,8 @@ AVX512 static size_t places(uint64_t pass, uint32_t first, uint32_t *pos)
 /* The keys of four bytes (lowered) of the places of the block at p that
  * pass, packed into key in the order places() gives: made in registers,
  * sixteen at a time from two loads (p[-3] readable; vpermt2b). */
-AVX512 static void keys_of(const uint8_t *p, uint64_t pass, uint32_t *key)
+AVX512 static void keys_of(const uint8_t *p, uint64_t pass,
+			   const __m512i at[4], uint32_t *key)
 {
 	__m512i z = lower64(_mm512_loadu_si512((const void *)(p - 3))),
 		y = lower64(_mm512_loadu_si512((const void *)p));
@@ -389,7 +373,7 @@ AVX512 static void keys_of(const uint8_t *p, uint64_t pass, uint32_t *key)
 	for (int r = 0; r < 4; r++) {
 		__mmask16 mk = (__mmask16)(pass >> (16 * r));
 		__m512i k = _mm512_permutex2var_epi8(
-			z, _mm512_loadu_si512((const void *)key_at[r]), y);
+			z, at[r], y);
 
 		_mm512_storeu_si512((void *)key,
 				    _mm512_maskz_compress_epi32(mk, k));
@@ -425,9 +409,16 @@ AVX512 static void four_pairs(const struct pf_filter *f, const uint8_t *buf,
 		pass[q] = pairs64(t, buf + base + q * PF_BLOCK);
 		np += places(pass[q], (uint32_t)(q * PF_BLOCK), pos + np);
 	}
-	if ((dense = np >= nb * PF_DENSE))
-		for (q = 0, k = 0; q < nb; k += (size_t)__builtin_popcountll(pass[q++]))
-			keys_of(buf + base + q * PF_BLOCK, pass[q], key + k);
+	if ((dense = np >= nb * PF_DENSE)) {
+		__m512i at[4];
+
+		for (int r = 0; r < 4; r++)
+			at[r] = key_at(r);
+		for (q = 0, k = 0; q < nb; q++) {
+			keys_of(buf + base + q * PF_BLOCK, pass[q], at, key + k);
+			k += (size_t)__builtin_popcountll(pass[q]);
+		}
+	}
 	for (k = 0; k < np; k += 16) {
 		__mmask16 valid = np - k >= 16 ? 0xffff :
 				  (__mmask16)((1u << (np - k)) - 1);

@@ -6,7 +6,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 
-static int avx2, avx512f, avx512vbmi, avx512vbmi2;
+static int avx2, avx512f, avx512bw, avx512vbmi, avx512vbmi2;
 
 static void ask(void)
 {
@@ -16,8 +16,8 @@ static void ask(void)
 	/* the AVX-512 paths sit inside AVX2 ones: without AVX2, none */
 	avx512f = avx2 && __builtin_cpu_supports("avx512f") &&
 		  !getenv("VIGIL_NO_AVX512");
-	avx512vbmi = avx512f && __builtin_cpu_supports("avx512bw") &&
-		     __builtin_cpu_supports("avx512vbmi");
+	avx512bw = avx512f && __builtin_cpu_supports("avx512bw");
+	avx512vbmi = avx512bw && __builtin_cpu_supports("avx512vbmi");
 	avx512vbmi2 = avx2 && __builtin_cpu_supports("avx512vbmi2") &&
 		      __builtin_cpu_supports("avx512bw") &&
 		      __builtin_cpu_supports("bmi2") &&
@@ -38,10 +38,10 @@ int cpu_avx2(void)
 	return avx2;
 }
 
-int cpu_avx512f(void)
+int cpu_avx512bw(void)
 {
 	asked();
-	return avx512f;
+	return avx512bw;
 }
 
 int cpu_avx512vbmi(void)

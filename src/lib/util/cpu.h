@@ -10,8 +10,8 @@
 
 /* 1 if AVX2 may be used. Thread: safe. */
 int cpu_avx2(void);
-/* 1 if AVX-512 F may be used. Thread: safe. */
-int cpu_avx512f(void);
+/* 1 if AVX-512 F and BW may be used. Thread: safe. */
+int cpu_avx512bw(void);
 /* 1 if AVX-512 F, BW and VBMI may be used. Thread: safe. */
 int cpu_avx512vbmi(void);
 /* 1 if AVX-512 BW and VBMI2 with BMI2 may be used. Thread: safe. */
