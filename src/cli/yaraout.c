@@ -4,6 +4,7 @@
  * [meta] target", then "0xOFFSET[:LENGTH]:$id: data" per string match),
  * or one JSON document per target with --json.
  */
+#define _GNU_SOURCE /* fputs_unlocked */
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -69,18 +70,30 @@ void yaraout_rule(FILE *f, const struct yara_opts *o,
 {
 	size_t k;
 
-	if (o->namespaces)
-		fprintf(f, "%s:", r->ns);
-	fprintf(f, "%s ", r->name);
+	/* unlocked, not fprintf: a run over many files prints tens of
+	 * thousands of these lines, and formatting them took 3% of such a
+	 * run, the stream's locks another 4% (f is the target's own; the
+	 * lock is taken once, the functions below take it again) */
+	flockfile(f);
+	if (o->namespaces) {
+		fputs_unlocked(r->ns, f);
+		fputc_unlocked(':', f);
+	}
+	fputs_unlocked(r->name, f);
+	fputc_unlocked(' ', f);
 	if (o->tags) {
-		fputs("[", f);
-		for (k = 0; k < r->ntags; k++)
-			fprintf(f, "%s%s", k ? "," : "", r->tags[k]);
-		fputs("] ", f);
+		fputc_unlocked('[', f);
+		for (k = 0; k < r->ntags; k++) {
+			if (k)
+				fputc_unlocked(',', f);
+			fputs_unlocked(r->tags[k], f);
+		}
+		fputs_unlocked("] ", f);
 	}
 	if (o->meta)
 		put_meta(f, r);
-	fprintf(f, "%s\n", target);
+	fputs_unlocked(target, f);
+	fputc_unlocked('\n', f);
 	for (k = 0; o->strings && k < r->nstrings; k++) {
 		const struct vigil_yara_string_match *m = &r->strings[k];
 
@@ -91,6 +104,7 @@ void yaraout_rule(FILE *f, const struct yara_opts *o,
 		put_data(f, m->data, m->data_len, m->hex);
 		fputc('\n', f);
 	}
+	funlockfile(f);
 }
 
 static json_t *json_meta(const struct vigil_yara_rule *r)
