@@ -9,7 +9,9 @@
  * offsets as the reference one; and the same results again where it lists
  * no matches (yr_fast_set_first: strings matched when first read, rules
  * with a false integer term passed over, first matches enough, "$ at x"
- * tested at x).
+ * tested at x). Rules y and z repeat strings of the others (yrdup.c),
+ * some in rules alive where the first holder is dead, some read
+ * otherwise.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -47,7 +49,13 @@ static const char rules[] =
 	" condition: uint16(0) == 0x5a4d and filesize < 70000 and\n"
 	"  for any of ($m, $p) : ( $ at (uint8(2) % 4) ) and $c }\n"
 	"rule x { strings: $z = \"zz\" $y = /y+z/ condition: uint8(0) == 0x7a\n"
-	"  and 1 of them and not ($z at 1) }\n";
+	"  and 1 of them and not ($z at 1) }\n"
+	"rule y { strings: $c = \"cd\" $h = { 41 42 43 44 [0-8] 45 ?? ( 46 | 47 48 ) }\n"
+	"  $r = /hello[0-9]+x/i wide ascii $m = \"MZ\"\n"
+	" condition: $c or ($h and not $r) or $m at 0 }\n"
+	"rule z { strings: $z = \"zz\" $x = \"keyword\" wide ascii xor(1-3)\n"
+	"  $e = \"encoded!\" base64 base64wide\n"
+	" condition: #z == 2 or ($x and $e) }\n";
 
 /* Rule r's strings as the reference finds them, against the fast one's. */
 static void same_strings(const struct yr_ruleset *rs, size_t r,
@@ -75,7 +83,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static struct yr_fast_state *st, *st1;
 	static int ready;
 	struct yr_parse_opts o = { .file = "fuzz.yar" };
-	uint8_t res[8], fres[8], fres1[8];
+	uint8_t res[16], fres[16], fres1[16];
 	char err[256];
 	size_t i;
 

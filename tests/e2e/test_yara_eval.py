@@ -20,11 +20,10 @@ def found(out):
     return {tuple(line.split(" ", 1)) for line in out.splitlines() if line}
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3])
-def test_rules_match_as_yara(tmp_path, seed):
+def yara_found(tmp_path, text, files):
+    """The rules and files written under tmp_path, and what yara finds."""
     if not shutil.which("yara"):
         pytest.fail("yara is not installed (scripts/deps.sh test installs it)")
-    text, files = yaragen.generate(seed, 120, 30)
     rules = tmp_path / "rules.yar"
     rules.write_text(text)
     fdir = tmp_path / "files"
@@ -36,8 +35,11 @@ def test_rules_match_as_yara(tmp_path, seed):
     y = subprocess.run(["yara", "-w", str(rules), str(fdir)],
                        capture_output=True, text=True, timeout=300)
     assert y.returncode == 0, y.stderr
-    want = found(y.stdout)
-    assert len(want) > 50  # the comparison is not empty
+    return rules, paths, found(y.stdout)
+
+
+def yrscan_agrees(rules, paths, want):
+    """Both matchers, listing matches or not, find what yara found."""
     for mode in ("-r", "-f", "-1", "-c"):
         args = [YRSCAN] + ([mode] if mode != "-r" else [])
         v = subprocess.run(args + [str(rules)] + paths, capture_output=True,
@@ -47,3 +49,65 @@ def test_rules_match_as_yara(tmp_path, seed):
         got = found(v.stdout)
         assert got == want, (mode, sorted(want - got)[:10],
                              sorted(got - want)[:10])
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_rules_match_as_yara(tmp_path, seed):
+    rules, paths, want = yara_found(tmp_path, *yaragen.generate(seed, 120, 30))
+    assert len(want) > 50  # the comparison is not empty
+    yrscan_agrees(rules, paths, want)
+
+SHARED = r'''
+rule pe_first { strings: $a = "shared needle" condition: uint16(0) == 0x5a4d and $a }
+rule any_file { strings: $a = "shared needle" condition: $a }
+rule twice_pe { strings: $a = "shared needle" condition: uint16(0) == 0x5a4d and #a == 2 }
+rule once { strings: $b = "repeat me" condition: $b }
+rule thrice { strings: $b = "repeat me" condition: #b == 3 }
+rule second_at { strings: $b = "repeat me" condition: @b[2] == 40 }
+rule case_apart { strings: $c = "Mixed Case" condition: $c }
+rule case_any { strings: $c = "Mixed Case" nocase condition: $c }
+rule case_any2 { strings: $x = "Mixed Case" nocase $y = "nothing here" condition: $x and not $y }
+rule hex1 { strings: $h = { 4D 69 [1-3] 65 64 } condition: $h }
+rule hex2 { strings: $h = { 4D 69 [1-3] 65 64 } condition: uint16(0) == 0x5a4d and $h }
+rule re1 { strings: $r = /rep[a-z]at me/ condition: $r }
+rule re2 { strings: $r = /rep[a-z]at me/ condition: #r > 1 }
+rule short1 { strings: $s = "me" condition: #s > 2 }
+rule short2 { strings: $s = "me" condition: $s }
+rule at1 { strings: $t = "shared" condition: $t at 100 }
+rule at2 { strings: $t = "shared" condition: $t at 100 }
+rule at_any { strings: $t = "shared" condition: $t }
+rule wide1 { strings: $w = "wide one" wide condition: $w }
+rule wide2 { strings: $w = "wide one" wide condition: uint16(0) == 0x5a4d and $w }
+rule xor1 { strings: $x = "xored text" xor(1-9) condition: $x }
+rule xor2 { strings: $x = "xored text" xor(1-9) condition: not $x }
+rule b64a { strings: $e = "base sixty four" base64 condition: $e }
+rule b64b { strings: $e = "base sixty four" base64 condition: uint16(0) == 0x5a4d and $e }
+private rule hidden { strings: $a = "shared needle" condition: $a }
+rule uses_hidden { condition: hidden }
+'''
+
+
+def shared_files():
+    xored = bytes(b ^ 5 for b in b"xored text")
+    body = (b"..shared needle..repeat me....repeat me..Mixed Case ...mixed case "
+            b"Mi__ed ." + "wide one".encode("utf-16-le") + b" " + xored +
+            b" YmFzZSBzaXh0eSBmb3Vy ")
+    return {
+        "mz.bin": b"MZ" + body + b"shared needle repeat me",
+        "plain.txt": body.ljust(100, b"-") + b"shared needle",
+        "count.txt": b"x" * 20 + b"repeat me" + b"x" * 11 + b"repeat me" +
+                     b"repeat me" + b"me",
+        "empty.txt": b"nothing to see",
+    }
+
+
+def test_strings_rules_share(tmp_path):
+    """Strings that several rules hold alike are matched once (yrdup.c):
+    each rule still sees every match its condition reads, whether the
+    first rule of the string is dead for the file (a gate term false),
+    reads it once, counts it, asks for it at one offset, or is private;
+    strings that differ in a modifier stay apart. The same as yara."""
+    rules, paths, want = yara_found(tmp_path, SHARED, shared_files())
+    assert ("any_file", paths[1]) in want and ("pe_first", paths[1]) not in want
+    assert ("thrice", paths[2]) in want and ("second_at", paths[2]) in want
+    yrscan_agrees(rules, paths, want)

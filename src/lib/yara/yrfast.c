@@ -189,13 +189,30 @@ static int hex_rest(const struct yr_fast_state *st, const struct anchor *a,
 static int verify_at(struct yr_fast_state *st, const struct fstr *fs,
 		     size_t i, struct yr_matches *out);
 
+/* The rules of string k and of the strings the same after it (yrdup.c)
+ * hit or not. */
+static void hit(struct yr_fast_state *st, uint32_t k, uint8_t h)
+{
+	for (; k != YR_NO_DUP; k = st->f->dup_next[k])
+		st->rule_hit[st->f->rule_of[k]] = h;
+}
+
 static void touch(struct yr_fast_state *st, uint32_t k, uint8_t state)
 {
 	if (!st->state[k]) {
 		st->touched[st->ntouched++] = k;
-		st->rule_hit[st->f->rule_of[k]] = 1;
+		hit(st, k, 1);
 	}
 	st->state[k] = state;
+}
+
+/* 1 if the rules of string k and of every string the same are dead. */
+static int group_dead(const struct yr_fast_state *st, uint32_t k)
+{
+	for (; k != YR_NO_DUP; k = st->f->dup_next[k])
+		if (!st->dead[st->f->rule_of[k]])
+			return 0;
+	return 1;
 }
 
 /* A text string whose first match is enough, verified now at the starts
@@ -222,7 +239,7 @@ static int on_anchor(void *ctx, const struct anchor *a, size_t at)
 	uint32_t k = st->f->run_str[a->id];
 	int now = st->first && (st->f->use[k] & YR_USE_ONCE);
 
-	if (st->dead[st->f->rule_of[k]] || !(st->f->how[k] & FS_ANCHORED) ||
+	if (group_dead(st, k) || !(st->f->how[k] & FS_ANCHORED) ||
 	    (now && st->state[k] == DONE))
 		return ANCHOR_SPENT;
 	if (at < a->omin ||
@@ -444,12 +461,33 @@ static int tails_match(struct yr_fast_state *st, size_t k)
 	return 0;
 }
 
+static int one_string(struct yr_fast_state *st, size_t k, const char **why);
+
+/* String k, the same as an earlier one c (yrdup.c): c's matches made
+ * ready and copied. */
+static int copy_of(struct yr_fast_state *st, size_t k, size_t c,
+		   const char **why)
+{
+	const struct yr_matches *from = &st->sm[c];
+	int rc = one_string(st, c, why), m = 0;
+
+	st->sm[k].n = 0;
+	for (size_t i = 0; i < from->n && !m; i++)
+		m = yr_matches_add(&st->sm[k], from->m[i].off, from->m[i].len);
+	touch(st, (uint32_t)k, DONE);
+	st->status[k] = (uint8_t)(rc ? rc : m == YR_MATCH_ENOUGH ? 0 : m);
+	return st->status[k];
+}
+
 /* String k's matches, made ready: 0 or YR_MATCH_*, with why. */
 static int one_string(struct yr_fast_state *st, size_t k, const char **why)
 {
 	int rc = 0;
 
 	if (st->state[k] == DONE) {
+		rc = st->status[k];
+	} else if (st->f->canon[k] != k) {
+		rc = copy_of(st, k, st->f->canon[k], why);
 		rc = st->status[k];
 	} else if (st->f->how[k] == FS_ALWAYS) {
 		touch(st, (uint32_t)k, DONE);
@@ -529,7 +567,7 @@ static int rule_string_at(void *ctx, size_t r, size_t k, int64_t at,
 {
 	struct yr_fast_state *st = ctx;
 	size_t i = st->f->first[r] + k, end;
-	const struct fstr *fs = &st->f->str[i];
+	const struct fstr *fs = &st->f->str[st->f->canon[i]];
 	uint64_t steps = 0;
 	int m;
 
@@ -571,7 +609,7 @@ static void reset(struct yr_fast_state *st)
 		st->cv[k].n = 0;
 		st->state[k] = 0;
 		st->status[k] = 0;
-		st->rule_hit[st->f->rule_of[k]] = 0;
+		hit(st, k, 0);
 	}
 	st->ntouched = 0;
 	st->err = 0;

@@ -18,6 +18,8 @@ enum {
 
 #define FS_PAIRS 8		/* in passes[]: a string found by the pairs */
 
+#define YR_NO_DUP UINT32_MAX
+
 #define FS_ASCII 1u		/* forms of a text or regex string */
 #define FS_WIDE 2u
 
@@ -66,6 +68,10 @@ struct yr_fast {
 	uint8_t *passes;	/* per rule: FS_ANCHORED if a string has
 				 * anchors, FS_PAIRS if one has pairs */
 	uint8_t *slow;		/* per string: yr_fast_slow() */
+	uint32_t *canon;	/* per string: the first the same (yrdup.c),
+				 * which alone has runs; itself if none */
+	uint32_t *dup_next;	/* per string: the next the same, or
+				 * YR_NO_DUP */
 	size_t nstr;
 	size_t *first;		/* per rule, and one past: its first string */
 	uint32_t *run_str;	/* per anchor id (a run): its string */
@@ -80,5 +86,9 @@ struct yr_fast {
 	size_t npairs;
 	size_t nanchored;
 };
+
+/* Groups the strings that are the same (yrdup.c): fills canon and
+ * dup_next, use[] already set. 0 or VIGIL_ENOMEM. */
+int yr_fast_group(struct yr_fast *f);
 
 #endif
