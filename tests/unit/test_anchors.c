@@ -514,6 +514,103 @@ static void test_narrow_tables(void **state)
 	free(buf);
 }
 
+/* Where run i's anchor lies in it: the place whose four bytes are the
+ * key and whose neighbours are those ANCHOR_NEAR holds. */
+static size_t near_place(const struct anchors *a, const uint8_t *run,
+			 size_t len, uint32_t id)
+{
+	for (size_t e = 0; e < a->n[1]; e++) {
+		if (a->ent[1][e].id != id)
+			continue;
+		for (size_t p = 0; p + 4 <= len; p++) {
+			uint64_t want = 0;
+
+			for (int i = 0; i < 8; i++) {
+				/* key: bytes p..p+3; near: p-2, p-1, p+4, p+5 */
+				static const int off[8] = { 0, 1, 2, 3, -2, -1, 4, 5 };
+				size_t q = p + (size_t)off[i];
+				uint8_t b = q < len ? run[q] : 0;
+
+				b = b >= 'A' && b <= 'Z' ? (uint8_t)(b + 32) : b;
+				want |= (uint64_t)b << 8 * i;
+			}
+			if (want == a->ent[1][e].key)
+				return p;
+		}
+	}
+	fail_msg("run %u has no four-byte anchor", id);
+	return 0;
+}
+
+/* 1 if run id is reported over the n bytes at buf. */
+static int reported(const struct anchors *a, const uint8_t *buf, size_t n,
+		    uint32_t id)
+{
+	uint8_t seen[64] = { 0 };
+	struct found_ids f = { seen, 0 };
+
+	assert_int_equal(anchors_scan(a, buf, n, found_id, &f), 0);
+	return seen[id];
+}
+
+/* A four-byte anchor of a run holds the run's two bytes before it and two
+ * after (ANCHOR_NEAR): the run planted whole is found, in either case and
+ * at the buffer's edges; with one of those bytes changed, or cut off by
+ * an edge, it is not reported; with a byte further away changed it is
+ * (the key and its neighbours are all that is tested there). */
+static void test_near_bytes(void **state)
+{
+	enum { N = 64, LEN = 10, BUF = 256 };
+	static const char abc[] = "abcdefghijklmnopqrstuvwxyz0123456789_.";
+	uint8_t bytes[N][LEN], buf[BUF], has[N];
+	struct anchor_run runs[N];
+	struct anchors a;
+
+	(void)state;
+	srand(5);
+	for (uint32_t i = 0; i < N; i++) {
+		for (size_t j = 0; j < LEN; j++)
+			bytes[i][j] = (uint8_t)abc[rand() % (sizeof(abc) - 1)];
+		runs[i] = (struct anchor_run){ bytes[i], LEN, i, 0, UINT32_MAX };
+	}
+	assert_int_equal(anchors_build_runs(runs, N, has, &a), 0);
+	assert_int_equal(a.n[0], 0); /* ten bytes: four-byte anchors only */
+	for (uint32_t i = 0; i < N; i++) {
+		size_t p = near_place(&a, bytes[i], LEN, i);
+
+		assert_true(has[i]);
+		for (size_t at = 0; at <= BUF - LEN; at += BUF - LEN) {
+			memset(buf, '#', BUF);
+			memcpy(buf + at, bytes[i], LEN);
+			assert_true(reported(&a, buf, BUF, i));
+		}
+		memset(buf, '#', BUF);
+		for (size_t j = 0; j < LEN; j++) /* upper case */
+			buf[100 + j] = (uint8_t)(bytes[i][j] >= 'a' &&
+							 bytes[i][j] <= 'z' ?
+						 bytes[i][j] - 32 : bytes[i][j]);
+		assert_true(reported(&a, buf, BUF, i));
+		for (size_t d = 0; d < LEN; d++) {
+			int in = d + 2 >= p && d < p + 6 && (d < p || d >= p + 4);
+
+			if (d >= p && d < p + 4)
+				continue; /* the key itself */
+			memset(buf, '#', BUF);
+			memcpy(buf + 50, bytes[i], LEN);
+			buf[50 + d] = '#';
+			assert_int_equal(reported(&a, buf, BUF, i), !in);
+		}
+		/* the run's first byte, then its last, cut off by an edge */
+		memset(buf, '#', BUF);
+		memcpy(buf, bytes[i] + 1, LEN - 1);
+		assert_int_equal(reported(&a, buf, BUF, i), p >= 3);
+		memcpy(buf + BUF - (LEN - 1), bytes[i], LEN - 1);
+		memset(buf, '#', BUF - (LEN - 1));
+		assert_int_equal(reported(&a, buf, BUF, i), p + 6 <= LEN - 1);
+	}
+	anchors_free(&a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -526,6 +623,7 @@ int main(void)
 		cmocka_unit_test(test_set_by_target),
 		cmocka_unit_test(test_set_refuses),
 		cmocka_unit_test(test_narrow_tables),
+		cmocka_unit_test(test_near_bytes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -82,6 +82,8 @@ static int rarity(uint8_t b)
 struct choice {
 	uint64_t last, older;
 	uint32_t omin, omax;
+	uint32_t end;		/* in a run: the place after its last byte */
+	uint32_t around;	/* a four-byte anchor's neighbours (ANCHOR_NEAR) */
 	int kind;
 };
 
@@ -135,6 +137,7 @@ static void consider(struct pick *p)
 	p->best.older = p->older;
 	p->best.omin = pat_add_sat(p->run_lo, back);
 	p->best.omax = pat_add_sat(p->run_hi, back);
+	p->best.end = p->run;
 }
 
 static void push(struct pick *p, uint8_t b)
@@ -347,7 +350,8 @@ static void enter(const struct choice *c, uint32_t id, struct anchor **ent,
 	struct anchor *e = ent[c->kind] + n[c->kind];
 
 	if (c->kind) {
-		*e = (struct anchor){ c->last, id, c->omin, c->omax };
+		*e = (struct anchor){ c->last | (uint64_t)c->around << 32, id,
+				      c->omin, c->omax };
 		n[1]++;
 		return;
 	}
@@ -380,6 +384,14 @@ static int choose_run(const struct anchor_run *r, int narrow,
 	     i++)
 		push(&p, r->bytes[i]);
 	*a = p.best;
+	a->around = 0;
+	for (i = 0; i < 4 && p.score >= 0 && a->kind; i++) {
+		/* the run's bytes two before the anchor and two after */
+		uint32_t at = a->end + i - (i < 2 ? 6 : 2);
+
+		if (at < r->len) /* wraps below 0 */
+			a->around |= (uint32_t)fold(r->bytes[at]) << 8 * i;
+	}
 	return p.score < 0 ? -1 : 0;
 }
 
@@ -571,15 +583,45 @@ struct scan {
 				 * not in the table (in a run of one byte) */
 };
 
+/* The bytes two before a key of four at buf[at] and two after, lowered
+ * (ANCHOR_NEAR's order); those outside the buffer NUL. */
+static uint32_t near(const struct scan *s, size_t at)
+{
+	uint32_t v = 0;
+
+	if (at >= 2 && at + 6 <= s->len) {
+		uint64_t x = pf_key(s->buf, at + 5); /* buf[at - 2 .. at + 5] */
+
+		return (uint32_t)(x & 0xffff) | (uint32_t)(x >> 48) << 16;
+	}
+	for (int i = 0; i < 4; i++) {
+		size_t p = at + (size_t)(i < 2 ? i - 2 : i + 2);
+
+		if (p < s->len) /* wraps below 0 */
+			v |= (uint32_t)fold(s->buf[p]) << 8 * i;
+	}
+	return v;
+}
+
+/* 1 if the neighbours of a key found (near()) may be those of an entry
+ * whose neighbours are n (NUL bytes in n: any). */
+static int near_ok(uint32_t n, uint32_t have)
+{
+	uint32_t set = ((n & 0x7f7f7f7fu) + 0x7f7f7f7fu) | n;
+
+	set = (set >> 7 & 0x01010101u) * 0xff; /* 0xff per byte of n not NUL */
+	return (have & set) == n;
+}
+
 /* The anchors of one kind whose key is w, starting at buf[at]: 1 if fn
  * ended the scan. */
 static int probe(struct scan *s, int kind, uint64_t w, size_t at)
 {
 	const struct anchors *a = s->a;
 	uint64_t *spent;
-	uint32_t e, h;
+	uint32_t e, h, have = 0;
 	size_t bk;
-	int found = 0, all_spent = 1, rc;
+	int found = 0, all_spent = 1, rc, got = 0;
 
 	if (s->have_none[kind] && s->none[kind] == w)
 		return 0;
@@ -591,9 +633,19 @@ static int probe(struct scan *s, int kind, uint64_t w, size_t at)
 	for (e = a->start[kind][bk]; e < a->start[kind][bk + 1]; e++) {
 		uint64_t *g, bit;
 
-		if (a->ent[kind][e].key != w)
+		uint64_t key = a->ent[kind][e].key;
+
+		if ((kind ? (uint32_t)key : key) != w)
 			continue;
 		found = 1;
+		if (kind && key >> 32) {
+			if (!got++)
+				have = near(s, at);
+			if (!near_ok((uint32_t)(key >> 32), have)) {
+				all_spent = 0;
+				continue;
+			}
+		}
 		g = &s->gone[kind][e / 64 % (SPENT_ENTRIES / 64)];
 		bit = e < SPENT_ENTRIES ? 1ull << (e % 64) : 0; /* past: none */
 		if (*g & bit)
