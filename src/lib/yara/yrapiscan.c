@@ -162,8 +162,10 @@ static int report(struct vigil_yara_scanner *s, size_t r, unsigned flags,
 {
 	const struct yr_rule *rule = &s->y->rs.rules[r];
 
-	if ((rule->flags & YR_RULE_PRIVATE) ||
-	    (s->res[r] == YR_RULE_FALSE && !(flags & VIGIL_YARA_SCAN_FALSE)))
+	/* the result first: most rules are false for most files, and it is
+	 * a byte where the rule is a cache line */
+	if ((s->res[r] == YR_RULE_FALSE && !(flags & VIGIL_YARA_SCAN_FALSE)) ||
+	    (rule->flags & YR_RULE_PRIVATE))
 		return 0;
 	memset(out, 0, sizeof(*out));
 	out->size = sizeof(*out);
