@@ -488,7 +488,6 @@ static int one_string(struct yr_fast_state *st, size_t k, const char **why)
 		rc = st->status[k];
 	} else if (st->f->canon[k] != k) {
 		rc = copy_of(st, k, st->f->canon[k], why);
-		rc = st->status[k];
 	} else if (st->f->how[k] == FS_ALWAYS) {
 		touch(st, (uint32_t)k, DONE);
 		st->status[k] = (uint8_t)(rc = whole(st, k, why));
