@@ -548,6 +548,8 @@ static unsigned gate(struct yr_fast_state *st)
 	unsigned need = 0;
 	size_t g, r;
 
+	if (!f->ngates) /* no rule is ever dead (dead[] stays zero) */
+		return st->first ? f->all_passes : FS_ANCHORED | FS_PAIRS;
 	memset(st->dead, 0, f->rs->nrules);
 	if (!st->first)
 		return FS_ANCHORED | FS_PAIRS;

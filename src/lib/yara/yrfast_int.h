@@ -67,6 +67,7 @@ struct yr_fast {
 	size_t ngates;
 	uint8_t *passes;	/* per rule: FS_ANCHORED if a string has
 				 * anchors, FS_PAIRS if one has pairs */
+	unsigned all_passes;	/* what the rules' passes[] hold together */
 	uint8_t *slow;		/* per string: yr_fast_slow() */
 	uint32_t *canon;	/* per string: the first the same (yrdup.c),
 				 * which alone has runs; itself if none */

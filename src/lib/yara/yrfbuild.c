@@ -478,6 +478,7 @@ static int skippable(struct yr_fast *f)
 						  (f->slow[k] == 1 ? FS_PAIRS : 0));
 		}
 		f->needs[r] = (uint8_t)ok;
+		f->all_passes |= f->passes[r];
 	}
 	return 0;
 }
