@@ -631,9 +631,7 @@ static int probe(struct scan *s, int kind, uint64_t w, size_t at)
 		return 0;
 	bk = pf_word(h, a->lg[kind]);
 	for (e = a->start[kind][bk]; e < a->start[kind][bk + 1]; e++) {
-		uint64_t *g, bit;
-
-		uint64_t key = a->ent[kind][e].key;
+		uint64_t *g, bit, key = a->ent[kind][e].key;
 
 		if ((kind ? (uint32_t)key : key) != w)
 			continue;

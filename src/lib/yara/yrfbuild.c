@@ -5,7 +5,8 @@
  * form) entered into one anchors table, those that get no anchor (fewer
  * than four bytes, NUL and 0xff only) into the pairs (yrpairs.h); a string
  * with a shorter run, or none, is left to the reference matcher over the
- * whole buffer.
+ * whole buffer. A string the same as one before it (yrdup.c) has no
+ * runs of its own: it shares that one's.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -306,6 +307,17 @@ static uint32_t common_gate(const struct yr_fast *f, const uint32_t *rule,
 	return best;
 }
 
+/* 1 if the rules of string k and of every string the same (yrdup.c)
+ * have the gate term. */
+static int group_gated(const struct yr_fast *f, const uint8_t *gated,
+		       const uint32_t *rule, uint32_t k)
+{
+	for (; k != YR_NO_DUP; k = f->dup_next[k])
+		if (!gated[rule[k]])
+			return 0;
+	return 1;
+}
+
 /*
  * Most public rules are for PE files ("uint16(0) == 0x5a4d and ...": 1,197
  * of reversinglabs' 1,204 rules, 3,258 of signature-base's 5,026): where
@@ -320,17 +332,6 @@ static uint32_t common_gate(const struct yr_fast *f, const uint32_t *rule,
  * s, 15.5x yara's. signature-base's most common term is 54% of its runs:
  * no split, which measured the same as a split there. 
  */
-/* 1 if the rules of string k and of every string the same (yrdup.c)
- * have the gate term. */
-static int group_gated(const struct yr_fast *f, const uint8_t *gated,
-		       const uint32_t *rule, uint32_t k)
-{
-	for (; k != YR_NO_DUP; k = f->dup_next[k])
-		if (!gated[rule[k]])
-			return 0;
-	return 1;
-}
-
 static int split_anchors(struct yr_fast *f, const struct anchor_run *ar,
 			 const uint32_t *str, size_t n)
 {
