@@ -146,13 +146,15 @@ static void on_slow(void *ctx, const char *ns, const char *rule,
 	++*n;
 }
 
-/* A rule past the time limit is a limit reached, never false; a slow
- * rule is named to the callback. */
+/* A rule past the time limit is a limit reached, never false, even one
+ * whose string was not found (a scan passes over those otherwise); a
+ * slow rule is named to the callback. */
 static void limits(void **st)
 {
 	static const char src[] = "rule loop { strings: $a = \"a\" condition: "
 		"for all i in (1..#a) : (for all j in (1..#a) : "
-		"(@a[i] < @a[j] + 100000)) }\nrule after { condition: true }\n";
+		"(@a[i] < @a[j] + 100000)) }\nrule after { condition: true }\n"
+		"rule unfound { strings: $b = \"zzzz\" condition: $b }\n";
 	struct vigil_yara_limits l = { sizeof(l), 1, 0, NULL, NULL };
 	struct vigil_yara_scanner *s;
 	struct vigil_yara *y;
@@ -172,9 +174,10 @@ static void limits(void **st)
 	memset(&seen, 0, sizeof(seen));
 	assert_int_equal(vigil_yara_scan_buffer(s, data, 20000, 0, note, &seen),
 			 0);
-	assert_int_equal(seen.n, 2);
+	assert_int_equal(seen.n, 3);
 	assert_int_equal(seen.status[0], VIGIL_YARA_LIMIT);
 	assert_int_equal(seen.status[1], VIGIL_YARA_LIMIT); /* not reached */
+	assert_int_equal(seen.status[2], VIGIL_YARA_LIMIT);
 	l.timeout_ms = 0;
 	l.slow_ms = 1;
 	l.slow = on_slow;

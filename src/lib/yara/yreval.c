@@ -932,6 +932,39 @@ static int timed_rule(struct ev *e, const struct yr_source *src, size_t r,
 	return rc;
 }
 
+/* The rules src->maybe names, in order; the others false, or, past the
+ * time limit (noticed at a rule named), a limit reached as the rules
+ * after it that are evaluated one by one. For a scan of many rules of
+ * which few have a string found: signature-base's 5,026 rules cost 4%
+ * of a run over the bench corpus asked one by one. */
+static int maybe_rules(struct ev *e, const struct yr_source *src,
+		       uint8_t *result, const char **why, int *gate)
+{
+	const struct yr_ruleset *rs = e->rs;
+	size_t r, w, late = rs->nrules;
+	int rc = 0;
+
+	memset(result, YR_RULE_FALSE, rs->nrules);
+	if (why)
+		memset(why, 0, rs->nrules * sizeof(*why));
+	for (w = 0; w * 64 < rs->nrules && !rc; w++)
+		for (uint64_t b = src->maybe[w]; b && !rc; b &= b - 1) {
+			r = w * 64 + (size_t)__builtin_ctzll(b);
+			rc = timed_rule(e, src, r, result, why);
+			if ((rs->rules[r].flags & YR_RULE_GLOBAL) &&
+			    result[r] != YR_RULE_TRUE)
+				*gate = 0;
+			if (e->timed_out && late == rs->nrules)
+				late = r;
+		}
+	for (r = late + 1; r < rs->nrules && !rc; r++) {
+		result[r] = YR_RULE_LIMIT;
+		if (why)
+			why[r] = "the time limit was reached";
+	}
+	return rc;
+}
+
 int yr_eval_from(const struct yr_ruleset *rs, const struct yr_source *src,
 		 const uint8_t *buf, size_t len, const struct yr_external *ext,
 		 size_t next, uint8_t *result, const char **why)
@@ -956,11 +989,15 @@ int yr_eval_from(const struct yr_ruleset *rs, const struct yr_source *src,
 	e.mods.log_ctx = src->ctx;
 	if (src->timeout_ns)
 		e.deadline = now_ns() + src->timeout_ns;
-	for (r = 0, rc = 0; r < rs->nrules && !rc; r++) {
-		rc = timed_rule(&e, src, r, result, why);
-		if ((rs->rules[r].flags & YR_RULE_GLOBAL) &&
-		    result[r] != YR_RULE_TRUE)
-			gate = 0;
+	if (src->maybe) {
+		rc = maybe_rules(&e, src, result, why, &gate);
+	} else {
+		for (r = 0, rc = 0; r < rs->nrules && !rc; r++) {
+			rc = timed_rule(&e, src, r, result, why);
+			if ((rs->rules[r].flags & YR_RULE_GLOBAL) &&
+			    result[r] != YR_RULE_TRUE)
+				gate = 0;
+		}
 	}
 	ym_scan_free(&e.mods);
 	if (rc)
@@ -1023,7 +1060,7 @@ int yr_eval(const struct yr_ruleset *rs, const uint8_t *buf, size_t len,
 {
 	struct reference ref = { rs, buf, len, NULL, 0 };
 	struct yr_source src = { reference_strings, &ref, NULL, NULL, 0, 0, NULL,
-				 NULL, NULL };
+				 NULL, NULL, NULL };
 	int rc = yr_eval_from(rs, &src, buf, len, ext, next, result, why);
 	size_t i;
 

@@ -62,6 +62,10 @@ struct yr_source {
 	 * strings() does. */
 	int (*string_at)(void *ctx, size_t r, size_t k, int64_t at, int *hit,
 			 const char **why);
+	/* Optional: a bit per rule, set for every global rule and every rule
+	 * known_false() does not answer for by its strings; the others are
+	 * false without being looked at. NULL: each rule is asked. */
+	const uint64_t *maybe;
 };
 
 /* As yr_eval() below, the strings' matches from src. */

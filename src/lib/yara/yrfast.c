@@ -38,6 +38,7 @@ struct yr_fast_state {
 	uint32_t *touched;
 	size_t ntouched;
 	uint8_t *rule_hit;	/* per rule: one of its strings touched */
+	uint64_t *maybe;	/* per rule, a bit: the build's, or rule_hit */
 	uint8_t *dead;		/* per rule: a term of it false (yrgate.h) */
 	uint8_t *truth;		/* per term, over the buffer */
 	pcre2_match_data *md;
@@ -71,12 +72,16 @@ int yr_fast_state_new(const struct yr_fast *f, struct yr_fast_state **out)
 	st->status = calloc(n, 1);
 	st->touched = calloc(n, sizeof(*st->touched));
 	st->rule_hit = calloc(f->rs->nrules + 1, 1);
+	st->maybe = malloc((f->rs->nrules / 64 + 1) * 8);
+	if (st->maybe)
+		memcpy(st->maybe, f->maybe, (f->rs->nrules / 64 + 1) * 8);
 	st->dead = calloc(f->rs->nrules + 1, 1);
 	st->truth = calloc(f->nterms + 1, 1);
 	st->md = pcre2_match_data_create(1, NULL);
 	st->scratch.want = 1;
 	if (!st->sm || !st->cv || !st->state || !st->status || !st->touched ||
-	    !st->rule_hit || !st->dead || !st->truth || !st->md) {
+	    !st->rule_hit || !st->maybe || !st->dead || !st->truth ||
+	    !st->md) {
 		yr_fast_state_free(st);
 		return VIGIL_ENOMEM;
 	}
@@ -100,6 +105,7 @@ void yr_fast_state_free(struct yr_fast_state *st)
 	free(st->status);
 	free(st->touched);
 	free(st->rule_hit);
+	free(st->maybe);
 	free(st->dead);
 	free(st->truth);
 	yr_matches_free(&st->scratch);
@@ -193,8 +199,15 @@ static int verify_at(struct yr_fast_state *st, const struct fstr *fs,
  * hit or not. */
 static void hit(struct yr_fast_state *st, uint32_t k, uint8_t h)
 {
-	for (; k != YR_NO_DUP; k = st->f->dup_next[k])
-		st->rule_hit[st->f->rule_of[k]] = h;
+	for (; k != YR_NO_DUP; k = st->f->dup_next[k]) {
+		uint32_t r = st->f->rule_of[k];
+		uint64_t bit = 1ull << r % 64;
+
+		st->rule_hit[r] = h;
+		st->maybe[r / 64] = h ? st->maybe[r / 64] | bit :
+				    (st->maybe[r / 64] & ~bit) |
+					    (st->f->maybe[r / 64] & bit);
+	}
 }
 
 static void touch(struct yr_fast_state *st, uint32_t k, uint8_t state)
@@ -545,8 +558,7 @@ static int known_false(void *ctx, size_t r)
 static unsigned gate(struct yr_fast_state *st)
 {
 	const struct yr_fast *f = st->f;
-	unsigned need = 0;
-	size_t g, r;
+	size_t g, live[2] = { f->npassing[0], f->npassing[1] };
 
 	if (!f->ngates) /* no rule is ever dead (dead[] stays zero) */
 		return st->first ? f->all_passes : FS_ANCHORED | FS_PAIRS;
@@ -554,11 +566,16 @@ static unsigned gate(struct yr_fast_state *st)
 	if (!st->first)
 		return FS_ANCHORED | FS_PAIRS;
 	yr_eval_terms(f->term, f->nterms, st->buf, st->len, st->truth);
-	for (g = 0; g < f->ngates; g++)
-		st->dead[f->gate_rule[g]] |= !st->truth[f->gate_term[g]];
-	for (r = 0; r < f->rs->nrules; r++)
-		need |= st->dead[r] ? 0u : f->passes[r];
-	return need;
+	for (g = 0; g < f->ngates; g++) {
+		uint32_t r = f->gate_rule[g];
+
+		if (st->truth[f->gate_term[g]] || st->dead[r])
+			continue;
+		st->dead[r] = 1; /* the rules needing each pass: one fewer */
+		live[0] -= !!(f->passes[r] & FS_ANCHORED);
+		live[1] -= !!(f->passes[r] & FS_PAIRS);
+	}
+	return (live[0] ? FS_ANCHORED : 0u) | (live[1] ? FS_PAIRS : 0u);
 }
 
 /* The evaluator's "$a at x" for a string read only so (YR_USE_AT), where
@@ -667,7 +684,7 @@ int yr_fast_eval(const struct yr_fast *f, struct yr_fast_state *st,
 				 st->timeout_ns, st->slow_ns,
 				 st->slow ? slow_rule : NULL,
 				 st->first ? rule_string : NULL,
-				 st->first ? rule_string_at : NULL };
+				 st->first ? rule_string_at : NULL, st->maybe };
 	int rc, split;
 	unsigned need;
 

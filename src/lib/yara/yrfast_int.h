@@ -68,6 +68,10 @@ struct yr_fast {
 	uint8_t *passes;	/* per rule: FS_ANCHORED if a string has
 				 * anchors, FS_PAIRS if one has pairs */
 	unsigned all_passes;	/* what the rules' passes[] hold together */
+	size_t npassing[2];	/* rules whose passes[] hold FS_ANCHORED, and
+				 * FS_PAIRS */
+	uint64_t *maybe;	/* per rule, a bit: global, or needs[] clear
+				 * (yreval.h's maybe before any string) */
 	uint8_t *slow;		/* per string: yr_fast_slow() */
 	uint32_t *canon;	/* per string: the first the same (yrdup.c),
 				 * which alone has runs; itself if none */

@@ -466,6 +466,7 @@ static int skippable(struct yr_fast *f)
 	size_t r, k;
 
 	if (!(f->needs = calloc(rs->nrules + 1, 1)) ||
+	    !(f->maybe = calloc(rs->nrules / 64 + 1, 8)) ||
 	    !(f->passes = calloc(rs->nrules + 1, 1)) ||
 	    !(f->rule_of = calloc(f->nstr + 1, sizeof(*f->rule_of))))
 		return VIGIL_ENOMEM;
@@ -480,6 +481,10 @@ static int skippable(struct yr_fast *f)
 		}
 		f->needs[r] = (uint8_t)ok;
 		f->all_passes |= f->passes[r];
+		f->npassing[0] += !!(f->passes[r] & FS_ANCHORED);
+		f->npassing[1] += !!(f->passes[r] & FS_PAIRS);
+		if (!ok || (rs->rules[r].flags & YR_RULE_GLOBAL))
+			f->maybe[r / 64] |= 1ull << r % 64;
 	}
 	return 0;
 }
@@ -638,6 +643,7 @@ void yr_fast_free(struct yr_fast *f)
 	free(f->run_omin);
 	free(f->canon);
 	free(f->dup_next);
+	free(f->maybe);
 	free(f);
 }
 
