@@ -935,8 +935,8 @@ static int timed_rule(struct ev *e, const struct yr_source *src, size_t r,
 /* The rules src->maybe names, in order; the others false, or, past the
  * time limit (noticed at a rule named), a limit reached as the rules
  * after it that are evaluated one by one. For a scan of many rules of
- * which few have a string found: signature-base's 5,026 rules cost 4%
- * of a run over the bench corpus asked one by one. */
+ * which few have a string found: 1,000 plain string rules over the
+ * bench corpus, asked one by one, took 2.5% more of the whole run. */
 static int maybe_rules(struct ev *e, const struct yr_source *src,
 		       uint8_t *result, const char **why, int *gate)
 {

@@ -196,7 +196,7 @@ static int verify_at(struct yr_fast_state *st, const struct fstr *fs,
 		     size_t i, struct yr_matches *out);
 
 /* The rules of string k and of the strings the same after it (yrdup.c)
- * hit or not. */
+ * hit or not; their bits in maybe with them (the build's where not). */
 static void hit(struct yr_fast_state *st, uint32_t k, uint8_t h)
 {
 	for (; k != YR_NO_DUP; k = st->f->dup_next[k]) {
