@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "yara/yrast.h"
 #include "yara/yrfast_int.h"
 #include "vigil/vigil.h"
 
@@ -26,21 +27,18 @@ static int same(const struct yr_string *a, const struct yr_string *b)
 
 /* A hash of the length, the modifiers and at most the first and last
  * HASHED bytes (signature-base's hex strings run to kilobytes; same()
- * compares the rest). */
+ * compares the rest), by yrast.c's yr_hash(). */
 #define HASHED 32
 
-static uint64_t hash(const struct yr_string *s, uint8_t use)
+static size_t hash(const struct yr_string *s, uint8_t use)
 {
-	uint64_t h = 0xcbf29ce484222325ull ^ (uint64_t)s->kind ^
-		     (uint64_t)s->mods << 8 ^ (uint64_t)use << 40 ^
-		     (uint64_t)s->len << 44;
-	size_t i, tail = s->len > HASHED ? s->len - HASHED : 0;
+	size_t head = s->len < HASHED ? s->len : HASHED,
+	       tail = s->len - head < HASHED ? s->len - head : HASHED;
+	size_t h = yr_hash(s->value, head) ^
+		   yr_hash(s->value + s->len - tail, tail) * 31;
 
-	for (i = 0; i < s->len && i < HASHED; i++)
-		h = (h ^ (uint8_t)s->value[i]) * 0x100000001b3ull;
-	for (i = tail > HASHED ? tail : HASHED; i < s->len; i++)
-		h = (h ^ (uint8_t)s->value[i]) * 0x100000001b3ull;
-	return h;
+	return h ^ ((size_t)s->kind | (size_t)s->mods << 8 |
+		    (size_t)use << 24) * 0x9e3779b97f4a7c15u ^ s->len;
 }
 
 int yr_fast_group(struct yr_fast *f)
