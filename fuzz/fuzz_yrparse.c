@@ -107,7 +107,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 					abort();
 				/* a regex's wide form: made, or refused */
 				if (st->kind == YS_REGEX &&
-				    yr_regex_widen(st->value, st->len, &w) == 0 &&
+				    yr_regex_source(st->value, st->len, 1, &w) == 0 &&
 				    w.data[w.len - 1] != 0)
 					abort();
 				vbuf_free(&w);

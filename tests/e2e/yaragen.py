@@ -79,7 +79,10 @@ class Gen:
                          "/%s.?%s/" % (w[:2], w[2:]),
                          "/%s/ nocase" % w, "/%s/ wide" % w,
                          "/%s[a-z0-9]/ wide ascii" % w[:-1],
-                         "/%s.?%s/ wide nocase" % (w[:2], w[2:])]), False
+                         "/%s.?%s/ wide nocase" % (w[:2], w[2:]),
+                         # a count without its least: from 0, as yara
+                         "/%s.{,2}%s/" % (w[:2], w[2:]),
+                         "/%s[a-z]{,1}%s/ wide ascii" % (w[:3], w[3:])]), False
 
     def atom(self, s, fixed):
         r = self.r

@@ -101,8 +101,16 @@ static void regex_runs(void **st)
 	assert_int_equal(runs("[a-z]{2}x{zz}abc", 0, r), 1);
 	assert_memory_equal(r[0].b, "x{zz}abc", 8);
 	assert_int_equal(r[0].omin, 2);
+	/* a count without its least is one, from 0, as yara reads it
+	 * (PCRE2 before 10.43 reads "{,3}" as its bytes; signature-base's
+	 * ChinaChopper_Generic has ".{,100}") */
 	assert_int_equal(runs("[a-z]{2}x{,3}abc", 0, r), 1);
-	assert_memory_equal(r[0].b, "x{,3}abc", 8);
+	assert_memory_equal(r[0].b, "abc", 3);
+	assert_int_equal(r[0].omin, 2);
+	assert_int_equal(r[0].omax, 5);
+	assert_int_equal(runs("[a-z]{2}x{,}abc", 0, r), 1);
+	assert_memory_equal(r[0].b, "abc", 3);
+	assert_int_equal(r[0].omax, UINT32_MAX);
 	/* or, unbounded before it, anywhere */
 	assert_int_equal(runs("[a-z]+elsif", 0, r), 1);
 	assert_int_equal(r[0].omax, UINT32_MAX);

@@ -144,6 +144,19 @@ static void regexes(void **st)
 	  "#r == 2 and @r[2] == 8 }", "\nURL=x  \rBaseURL=x URL=x");
 	T("rule a { strings: $r = /(To|From):\\s[a-z]+/ condition: #r == 2 }",
 	  "To: abc From:\tx Cc: y");
+	/* a count without its least: from 0, as yara reads it, in every
+	 * form, and in a condition's regex; an escaped brace is a byte */
+	T("rule a { strings: $r = /ev\\(.{,9}unsafe/ condition: $r }",
+	  "ev(Item[..],unsafe");
+	F("rule a { strings: $r = /ev\\(.{,5}unsafe/ condition: $r }",
+	  "ev(Item[..],unsafe");
+	T("rule a { strings: $r = /xa{,}b/ wide condition: !r == 10 }",
+	  "x\0a\0a\0a\0b\0");
+	T("rule a { strings: $r = /a{,2}b/ condition: #r == 3 and !r[1] == 3 }",
+	  "aaab");
+	T("rule a { strings: $r = /x\\{,2\\}/ condition: $r }", "x{,2}");
+	T("rule a { condition: \"aab\" matches /^a{,2}b$/ }", "");
+	F("rule a { condition: \"aaab\" matches /^a{,2}b$/ }", "");
 }
 
 static void values(void **st)

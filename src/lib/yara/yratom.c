@@ -222,13 +222,14 @@ static uint32_t number(const char *re, size_t n, size_t *k)
 int yr_regex_counted(const char *re, size_t n, size_t i)
 {
 	size_t k = i + 1, digits = 0;
+	int comma = 0;
 
 	for (; k < n && re[k] >= '0' && re[k] <= '9'; k++)
 		digits++;
 	if (k < n && re[k] == ',')
-		for (k++; k < n && re[k] >= '0' && re[k] <= '9'; k++)
+		for (comma = 1, k++; k < n && re[k] >= '0' && re[k] <= '9'; k++)
 			;
-	return re[i] == '{' && digits && k < n && re[k] == '}';
+	return re[i] == '{' && (digits || comma) && k < n && re[k] == '}';
 }
 
 /* After an item at re[*i]: its quantifier skipped, its least and most

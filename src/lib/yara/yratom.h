@@ -52,8 +52,9 @@ uint32_t yr_regex_run(const char *re, size_t n, int wide, struct yr_run *out);
 size_t yr_regex_runs(const char *re, size_t n, int wide, struct yr_run *out,
 		     size_t max);
 
-/* Whether re[i] opens a count as PCRE2 reads one ({n}, {n,}, {n,m});
- * any other '{' is the byte itself. */
+/* Whether re[i] opens a count as yara reads one ({n}, {n,}, {n,m}, and
+ * without its least, {,m} and {,}: from 0); any other '{' is the byte
+ * itself. */
 int yr_regex_counted(const char *re, size_t n, size_t i);
 
 #endif

@@ -13,6 +13,8 @@
 
 #include "yara/yrexpr.h"
 #include "yara/yrmodref.h"
+#include "yara/yrwide.h"
+#include "vigil/vigil.h"
 
 static struct yr_node *expr(struct yr_parser *p, int minbp);
 static struct yr_node *primary(struct yr_parser *p);
@@ -153,9 +155,10 @@ static struct yr_node *regex_node(struct yr_parser *p)
 {
 	struct yr_ruleset *rs = p->rs;
 	struct yr_node *n = yr_node(p, YN_REGEX);
+	struct vbuf src = { 0 };
 	uint32_t opts;
 	PCRE2_SIZE eoff;
-	int err;
+	int err, rc;
 
 	if (!n || !(n->s = name_of(p)))
 		return NULL;
@@ -171,8 +174,12 @@ static struct yr_node *regex_node(struct yr_parser *p)
 	}
 	opts = (n->flags & YR_RE_NOCASE ? PCRE2_CASELESS : 0) |
 	       (n->flags & YR_RE_DOTALL ? PCRE2_DOTALL : 0);
-	rs->re[rs->nre] = pcre2_compile((PCRE2_SPTR)n->s, PCRE2_ZERO_TERMINATED,
-					opts, &err, &eoff, NULL);
+	if ((rc = yr_regex_source(n->s, strlen(n->s), 0, &src)) == VIGIL_ENOMEM)
+		return yr_oom(p);
+	rs->re[rs->nre] = rc ? NULL : /* refused, as PCRE2 refuses it */
+		pcre2_compile((PCRE2_SPTR)src.data, src.len - 1, opts, &err,
+			      &eoff, NULL);
+	vbuf_free(&src);
 	n->i = (int64_t)rs->nre++;
 	yr_next(p);
 	return n;

@@ -258,8 +258,6 @@ pcre2_code *yr_regex_code(const struct yr_string *s, int wide, int anchored,
 {
 	uint32_t opts = PCRE2_NO_UTF_CHECK;
 	struct vbuf w = { 0 };
-	const char *pat = s->value;
-	size_t plen = s->len;
 	pcre2_code *re;
 	PCRE2_SIZE eoff;
 	int err, rc;
@@ -269,16 +267,13 @@ pcre2_code *yr_regex_code(const struct yr_string *s, int wide, int anchored,
 			PCRE2_CASELESS : 0;
 	opts |= s->re_flags & YR_RE_DOTALL ? PCRE2_DOTALL : 0;
 	opts |= anchored ? PCRE2_ANCHORED : 0;
-	if (wide) {
-		if ((rc = yr_regex_widen(s->value, s->len, &w)) != 0) {
-			*nomem = rc != -1;
-			vbuf_free(&w);
-			return NULL;
-		}
-		pat = (const char *)w.data;
-		plen = w.len - 1;
+	if ((rc = yr_regex_source(s->value, s->len, wide, &w)) != 0) {
+		*nomem = rc != -1;
+		vbuf_free(&w);
+		return NULL;
 	}
-	re = pcre2_compile((PCRE2_SPTR)pat, plen, opts, &err, &eoff, NULL);
+	re = pcre2_compile((PCRE2_SPTR)w.data, w.len - 1, opts, &err, &eoff,
+			   NULL);
 	vbuf_free(&w);
 	return re;
 }

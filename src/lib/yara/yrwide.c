@@ -1,7 +1,10 @@
 /*
- * yrwide.c -- a regular expression's wide form (yrwide.h), written as
- * PCRE2 source: each character atom becomes (?:ATOM\x00). The pattern is
- * read within its length; an escape or a class left open is an error.
+ * yrwide.c -- a YARA regular expression written as PCRE2 source
+ * (yrwide.h): in its wide form each character atom becomes
+ * (?:ATOM\x00); in either form a count without its least, "{,m}" or
+ * "{,}", gets its 0 (yara reads "{,m}" as "{0,m}", PCRE2 before 10.43 as
+ * five literal bytes). The pattern is read within its length; an escape
+ * or a class left open is an error.
  */
 #include "yara/yrwide.h"
 
@@ -44,15 +47,27 @@ static size_t class_len(const char *re, size_t n, size_t i)
 	return 0;
 }
 
-static int atom(struct vbuf *out, const char *a, size_t n)
+/* A character atom: as it is, or in its wide form. */
+static int atom(struct vbuf *out, const char *a, size_t n, int wide)
 {
+	if (!wide)
+		return vbuf_append(out, a, n);
 	if (vbuf_append(out, "(?:", 3) < 0 || vbuf_append(out, a, n) < 0 ||
 	    vbuf_append(out, "\\x00)", 5) < 0)
 		return VIGIL_ENOMEM;
 	return 0;
 }
 
-int yr_regex_widen(const char *re, size_t n, struct vbuf *out)
+/* A count's bounds (k bytes at a), with its least written if left out. */
+static int count(struct vbuf *out, const char *a, size_t k)
+{
+	if (k > 1 && a[1] == ',' &&
+	    (vbuf_append(out, "{0", 2) < 0 || vbuf_append(out, a + 1, k - 1) < 0))
+		return VIGIL_ENOMEM;
+	return k > 1 && a[1] == ',' ? 0 : vbuf_append(out, a, k);
+}
+
+int yr_regex_source(const char *re, size_t n, int wide, struct vbuf *out)
 {
 	size_t i = 0, k;
 	int rc = 0;
@@ -65,11 +80,12 @@ int yr_regex_widen(const char *re, size_t n, struct vbuf *out)
 				return -1;
 			/* \b and \B are positions, not characters */
 			rc = re[i + 1] == 'b' || re[i + 1] == 'B' ?
-				     vbuf_append(out, re + i, k) : atom(out, re + i, k);
+				     vbuf_append(out, re + i, k) :
+				     atom(out, re + i, k, wide);
 		} else if (c == '[') {
 			if (!(k = class_len(re, n, i)))
 				return -1;
-			rc = atom(out, re + i, k);
+			rc = atom(out, re + i, k, wide);
 		} else if (strchr("()|?*+^$", c) ||
 			   (c == '{' && yr_regex_counted(re, n, i))) {
 			/* structure, and a count's bounds, as they are (a
@@ -81,10 +97,11 @@ int yr_regex_widen(const char *re, size_t n, struct vbuf *out)
 			if (c == '(' && i + 2 < n && re[i + 1] == '?' &&
 			    re[i + 2] == ':')
 				k = 3;
-			rc = vbuf_append(out, re + i, k);
+			rc = c == '{' ? count(out, re + i, k) :
+					vbuf_append(out, re + i, k);
 		} else {
 			k = 1;
-			rc = atom(out, re + i, 1);
+			rc = atom(out, re + i, 1, wide);
 		}
 		i += k;
 	}

@@ -1,8 +1,9 @@
 /*
- * yrwide.h -- a YARA regular expression's wide form: every atom that
- * matches a character (a literal, an escape such as \x41 or \d, a class,
- * '.') followed by a zero byte, as yara matches a "wide" regex; anchors,
- * groups, alternatives and quantifiers as they are.
+ * yrwide.h -- a YARA regular expression as PCRE2 source, and its wide
+ * form: every atom that matches a character (a literal, an escape such as
+ * \x41 or \d, a class, '.') followed by a zero byte, as yara matches a
+ * "wide" regex; anchors, groups, alternatives and quantifiers as they are
+ * (a count "{,m}" written "{0,m}", as yara reads it).
  */
 #ifndef VIGIL_YARA_YRWIDE_H
 #define VIGIL_YARA_YRWIDE_H
@@ -11,8 +12,9 @@
 
 #include "util/vbuf.h"
 
-/* The wide form of re (n bytes) appended to out, NUL-ended: 0, -1 if re
- * ends inside an escape or a class, or VIGIL_ENOMEM. */
-int yr_regex_widen(const char *re, size_t n, struct vbuf *out);
+/* re (n bytes) as PCRE2 source, in its wide form if wide, appended to
+ * out, NUL-ended: 0, -1 if re ends inside an escape or a class, or
+ * VIGIL_ENOMEM. */
+int yr_regex_source(const char *re, size_t n, int wide, struct vbuf *out);
 
 #endif
