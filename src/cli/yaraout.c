@@ -12,12 +12,21 @@
 #include "common/jsonw.h"
 #include "yaracmd.h"
 
+/* A hex string's match is printed up to this many bytes, then " ...",
+ * as yara 4.2 prints it (a text or regex match: the whole data kept). */
+#define HEX_PRINTED_BYTES 64
+
 /* Bytes as yara prints them: printable ASCII as it is, the rest \xHH; a
  * hex string's as spaced hex pairs. */
 static void put_data(FILE *f, const uint8_t *d, size_t n, int hex)
 {
 	size_t i;
 
+	if (hex && n > HEX_PRINTED_BYTES) {
+		put_data(f, d, HEX_PRINTED_BYTES, hex);
+		fputs(" ...", f);
+		return;
+	}
 	for (i = 0; i < n; i++) {
 		if (hex)
 			fprintf(f, i ? " %02X" : "%02X", d[i]);

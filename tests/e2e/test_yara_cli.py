@@ -208,3 +208,24 @@ def test_rules_for_one_file_type(tmp_path):
         lines = [b for b in blocks(v.stdout) if b.startswith("pe")]
         assert len([b for b in lines if "pe.exe" in b.split("\n")[0]]) == 12, v.stdout
         assert not [b for b in lines if "pe.exe" not in b.split("\n")[0]], v.stdout
+
+
+def test_long_matches_printed_as_yara(tmp_path):
+    """A hex string's match is printed up to 64 bytes and " ..." after
+    them; a text or regex match up to the 512 bytes kept, as yara."""
+    yara_present()
+    hexes = [" ".join("%02X" % b for b in range(1, n + 1)) for n in (64, 65, 90)]
+    rules = tmp_path / "long.yar"
+    rules.write_text(
+        "".join("rule h%d { strings: $a = { %s } condition: $a }\n" % (i, h)
+                for i, h in enumerate(hexes)) +
+        "rule j { strings: $a = { 01 02 [60-70] 50 51 } condition: $a }\n"
+        "rule t { strings: $a = /(ab){300}/ condition: $a }\n"
+        "rule b { strings: $a = /\\x01\\x02[\\x00-\\xff]{100}/ condition: $a }\n")
+    data = tmp_path / "data.bin"
+    data.write_bytes(bytes(range(1, 200)) + b"ab" * 400)
+    y = run(["yara", "-s", str(rules), str(data)])
+    v = run([VIGIL, "yara", "-s", str(rules), str(data)])
+    assert y.returncode == 0 and v.returncode == 0, (y.stderr, v.stderr)
+    assert " ..." in y.stdout and y.stdout.count("\n") > 100
+    assert blocks(v.stdout) == blocks(y.stdout)
