@@ -11,7 +11,8 @@
  * with a false integer term passed over, first matches enough, "$ at x"
  * tested at x). Rules y and z repeat strings of the others (yrdup.c),
  * some in rules alive where the first holder is dead, some read
- * otherwise.
+ * otherwise; rule d's short strings wait for its long one (yrdefer.c),
+ * and a false rule's string not looked for is not compared.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -55,18 +56,23 @@ static const char rules[] =
 	" condition: $c or ($h and not $r) or $m at 0 }\n"
 	"rule z { strings: $z = \"zz\" $x = \"keyword\" wide ascii xor(1-3)\n"
 	"  $e = \"encoded!\" base64 base64wide\n"
-	" condition: #z == 2 or ($x and $e) }\n";
+	" condition: #z == 2 or ($x and $e) }\n"
+	"rule d { strings: $l = \"keyword\" $s = { 4D ?? 5A } $t = \"zq\"\n"
+	" condition: ($l and $s) or (#l > 1 and 2 of ($s, $t)) }\n";
 
 /* Rule r's strings as the reference finds them, against the fast one's. */
 static void same_strings(const struct yr_ruleset *rs, size_t r,
-			 const struct yr_matches *fast, const uint8_t *data,
-			 size_t size)
+			 const struct yr_fast_state *st, int truth,
+			 const uint8_t *data, size_t size)
 {
+	const struct yr_matches *fast = yr_fast_matches(st, r);
 	struct yr_matches ref = { 0 };
 	const char *why;
 	size_t i;
 
 	for (i = 0; i < rs->rules[r].nstrings; i++) {
+		if (truth == YR_RULE_FALSE && yr_fast_unsearched(st, r, i))
+			continue; /* false without it: not looked for */
 		if (yr_match_string(&rs->rules[r].strings[i], data, size, &ref,
 				    &why) != 0 ||
 		    ref.n != fast[i].n ||
@@ -105,7 +111,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if ((res[i] != YR_RULE_TRUE && res[i] != YR_RULE_FALSE) ||
 		    fres[i] != res[i] || fres1[i] != res[i])
 			abort();
-		same_strings(&rs, i, yr_fast_matches(st, i), data, size);
+		same_strings(&rs, i, st, res[i], data, size);
 	}
 	return 0;
 }

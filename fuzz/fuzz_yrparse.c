@@ -6,7 +6,8 @@
  * read outside the input. Rules that read are built into the fast matcher
  * (its runs of a string's bytes, yratom.c, read from the same text) and
  * run over the input itself, which holds their strings, beside the
- * reference matcher: the same results, every string at the same offsets;
+ * reference matcher: the same results, every string at the same offsets
+ * (but a false rule's that waited for a long string: yr_fast_unsearched);
  * and the same results where it lists no matches (strings matched when
  * first read, rules with a false integer term passed over, a first match
  * enough, "$ at x" tested at x: yr_fast_set_first).
@@ -24,16 +25,18 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /* Rule r's strings as both matchers found them. */
-static void same_strings(const struct yr_rule *rule,
-			 const struct yr_matches *fast, const uint8_t *data,
-			 size_t size)
+static void same_strings(const struct yr_rule *rule, size_t r,
+			 const struct yr_fast_state *st, int truth,
+			 const uint8_t *data, size_t size)
 {
+	const struct yr_matches *fast = yr_fast_matches(st, r);
 	struct yr_matches ref = { 0 };
 	const char *why;
 	size_t i;
 
 	for (i = 0; i < rule->nstrings; i++)
-		if (yr_match_string(&rule->strings[i], data, size, &ref, &why) ==
+		if (!(truth == YR_RULE_FALSE && yr_fast_unsearched(st, r, i)) &&
+		    yr_match_string(&rule->strings[i], data, size, &ref, &why) ==
 			    0 &&
 		    (ref.n != fast[i].n ||
 		     (ref.n && memcmp(ref.m, fast[i].m, ref.n * sizeof(*ref.m)))))
@@ -72,8 +75,7 @@ static void both(const struct yr_ruleset *rs, const uint8_t *data,
 		if (res[r] != fres[r])
 			abort();
 		if (res[r] <= YR_RULE_TRUE)
-			same_strings(&rs->rules[r], yr_fast_matches(st, r), data,
-				     size);
+			same_strings(&rs->rules[r], r, st, res[r], data, size);
 	}
 	yr_fast_state_free(st);
 	yr_fast_state_free(st1);

@@ -111,3 +111,74 @@ def test_strings_rules_share(tmp_path):
     assert ("any_file", paths[1]) in want and ("pe_first", paths[1]) not in want
     assert ("thrice", paths[2]) in want and ("second_at", paths[2]) in want
     yrscan_agrees(rules, paths, want)
+
+# Short runs (two or three bytes: pairs) in rules that need a long string
+# wait for one (yrdefer.c); the rules whose condition may be true on
+# short strings alone look for them always.
+WAITING = r'''
+rule all_of { strings: $l = "long needle" $s = { E8 F1 ?? C3 } condition: all of them }
+rule three_of { strings: $l1 = "long needle" $l2 = "other needle" $s1 = { E8 F1 ?? C3 } $s2 = "zq" condition: 3 of them }
+rule two_of_short { strings: $l1 = "long needle" $s1 = { E8 F1 ?? C3 } $s2 = "zq" condition: 2 of them }
+rule and_or { strings: $l1 = "long needle" $l2 = "other needle" $s1 = { E8 F1 ?? C3 } $s2 = "zq" condition: ($l1 and $s1) or ($l2 and #s2 > 1) }
+rule or_short { strings: $l1 = "long needle" $s1 = { E8 F1 ?? C3 } condition: $l1 or $s1 }
+rule not_long { strings: $l1 = "long needle" $s1 = { E8 F1 ?? C3 } condition: not $l1 and $s1 }
+rule count_long { strings: $l1 = "long needle" $s1 = { E8 F1 ?? C3 } condition: #l1 >= 2 and $s1 }
+rule at_long { strings: $l1 = "long needle" $s1 = { E8 F1 ?? C3 } condition: $l1 at 0 and $s1 }
+rule gated { strings: $l1 = "long needle" $s1 = { E8 F1 ?? C3 } condition: uint16(0) == 0x5a4d and all of them }
+rule loop_short { strings: $l1 = "long needle" $s1 = { E8 F1 ?? C3 } $s2 = "zq" condition: $l1 and for all of ($s*) : (# >= 1) }
+rule half { strings: $l1 = "long needle" $s1 = { E8 F1 ?? C3 } $s2 = "zq" condition: 50% of them }
+rule sets { strings: $l1 = "long needle" $l2 = "other needle" $s1 = { E8 F1 ?? C3 } $s2 = "zq" condition: any of ($l*) and 2 of ($s*) }
+rule shared_eager { strings: $s = { 0F 0B ?? 90 } condition: $s }
+rule shared_wait { strings: $l = "other needle" $s = { 0F 0B ?? 90 } condition: $l and $s }
+rule wait_a { strings: $l = "long needle" $s = { CC 1B [2] 77 } condition: $l and $s }
+rule wait_b { strings: $l = "other needle" $s = { CC 1B [2] 77 } condition: $l and $s }
+rule only_short { strings: $s1 = { E8 F1 ?? C3 } $s2 = "zq" condition: all of them }
+private rule hidden_wait { strings: $l = "long needle" $s = "zq" condition: $l and #s == 2 }
+rule uses_wait { condition: hidden_wait }
+'''
+
+
+def waiting_files():
+    call, ud2, near = b"\xe8\xf1\x00\xc3", b"\x0f\x0b\x01\x90", b"\xcc\x1b..\x77"
+    return {
+        "both.bin": b"MZ long needle .. " + call + b" zq zq " + ud2 + near,
+        "short_only.bin": b"MZ " + call + b" zq zq " + ud2 + near,
+        "long_only.txt": b"long needle and other needle, twice long needle",
+        "second.txt": b"other needle " + b"zq zq " + ud2 + call + near,
+        "at0.txt": b"long needle " + call + b" long needle zq",
+        "none.txt": b"nothing of the kind " + b"\xe8\xf1" + b" z q",
+        "near_miss.bin": b"MZ long needle " + b"\xe8\xf1\x00\xc4 z" + b"\x0f\x0b\x01\x91",
+    }
+
+
+def test_short_runs_wait(tmp_path):
+    """A rule whose condition is false while none of its long strings is
+    found ("all of them", "3 of them" over four with two short, "$l and
+    $s", a count or "at" on the long one) has its short strings looked for
+    only once a long one is (yrdefer.c, yrfast.c's wake()); a rule that
+    may be true on short strings alone ("2 of them", "or", "not", a
+    percentage, only short strings) looks for them in every file, and a
+    short string shared by the two kinds is looked for always. The same as
+    yara, with each matcher, listing matches or not."""
+    rules, paths, want = yara_found(tmp_path, WAITING, waiting_files())
+    by_file = {os.path.basename(p): p for p in paths}
+    # each rule alone as well: with all of them, any one that may be true
+    # wakes the short runs of every other
+    alone = [line for line in WAITING.strip().splitlines()
+             if "hidden_wait" not in line]
+    alone[-1] = WAITING[WAITING.index("private rule"):]
+    for i, text in enumerate(alone):
+        sub = tmp_path / f"alone{i}"
+        sub.mkdir()
+        yrscan_agrees(*yara_found(sub, text, waiting_files()))
+    # the comparison covers both sides of the waiting: rules true with
+    # their short strings found after a long one, and false without it
+    assert ("all_of", by_file["both.bin"]) in want
+    assert ("all_of", by_file["short_only.bin"]) not in want
+    assert ("two_of_short", by_file["short_only.bin"]) in want
+    assert ("shared_eager", by_file["short_only.bin"]) in want
+    assert ("shared_wait", by_file["second.txt"]) in want
+    assert ("and_or", by_file["second.txt"]) in want
+    assert ("count_long", by_file["at0.txt"]) in want
+    assert ("uses_wait", by_file["both.bin"]) in want
+    yrscan_agrees(rules, paths, want)

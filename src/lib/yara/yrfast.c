@@ -1,6 +1,7 @@
 /*
  * yrfast.c -- a scan with the fast matcher (yrfast.h). One pass of the
- * anchors matcher and one of the pairs note, per string, the ranges of
+ * anchors matcher and one of the pairs (and of the pairs that wait, if a
+ * rule holding one may be true: wake()) note, per string, the ranges of
  * starts its runs imply (neighbouring ranges merged as they come); when
  * the evaluator asks for a rule's strings, each string's ranges are
  * sorted and merged and the string verified at every start in them, in
@@ -46,6 +47,7 @@ struct yr_fast_state {
 	int first;		/* matches not listed: YR_USE_ONCE strings stop at
 				 * their first */
 	int err;		/* VIGIL_ENOMEM while noting ranges */
+	int woke;		/* the short runs that wait were looked for */
 	void (*log)(void *ctx, const char *line, size_t n);
 	void *log_ctx;
 	uint64_t timeout_ns, slow_ns;
@@ -631,6 +633,7 @@ static void reset(struct yr_fast_state *st)
 	}
 	st->ntouched = 0;
 	st->err = 0;
+	st->woke = 0;
 }
 
 void yr_fast_set_log(struct yr_fast_state *st,
@@ -676,6 +679,38 @@ static void console_line(void *ctx, const char *line, size_t n)
 		st->log(st->log_ctx, line, n);
 }
 
+/* For yr_fast_may_hold(): 1 if long string k is found (verified now, not
+ * again when its rule is evaluated), or its verification gave up (its
+ * rule is then a limit reached when evaluated, with the general reason:
+ * the string's own is not kept). */
+static int found(void *ctx, size_t k)
+{
+	struct yr_fast_state *st = ctx;
+	const char *why = NULL;
+
+	return st->state[st->f->canon[k]] &&
+	       (one_string(st, k, &why) != 0 || st->sm[k].n > 0);
+}
+
+/* The short runs that wait (yrdefer.c): looked for once a rule that has
+ * one may be true with the long strings found. */
+static void wake(struct yr_fast_state *st)
+{
+	const struct yr_fast *f = st->f;
+
+	for (size_t i = 0; i < f->ndefer; i++) {
+		uint32_t r = f->defer_rule[i];
+
+		if (!st->dead[r] && st->rule_hit[r] &&
+		    yr_fast_may_hold(f, r, found, st)) {
+			yr_pairs_scan(&f->lazy, st->buf, st->len, on_anchor,
+				      st);
+			st->woke = 1;
+			return;
+		}
+	}
+}
+
 int yr_fast_eval(const struct yr_fast *f, struct yr_fast_state *st,
 		 const uint8_t *buf, size_t len, const struct yr_external *ext,
 		 size_t next, uint8_t *result, const char **why)
@@ -699,6 +734,8 @@ int yr_fast_eval(const struct yr_fast *f, struct yr_fast_state *st,
 			     on_anchor, st);
 	if (!st->err && (need & FS_PAIRS))
 		yr_pairs_scan(&f->pairs, buf, len, on_anchor, st);
+	if (!st->err && f->ndefer)
+		wake(st);
 	rc = st->err ? st->err :
 		       yr_eval_from(f->rs, &src, buf, len, ext, next, result, why);
 	return rc;
@@ -708,4 +745,11 @@ const struct yr_matches *yr_fast_matches(const struct yr_fast_state *st,
 					 size_t r)
 {
 	return &st->sm[st->f->first[r]];
+}
+
+int yr_fast_unsearched(const struct yr_fast_state *st, size_t r, size_t k)
+{
+	const struct yr_fast *f = st->f;
+
+	return !st->woke && f->wait[f->canon[f->first[r] + k]];
 }

@@ -57,12 +57,19 @@ int yr_fast_slow(const struct yr_fast *f, size_t rule, size_t k);
  * string, in order), valid until the state's next scan. */
 const struct yr_matches *yr_fast_matches(const struct yr_fast_state *st,
 					 size_t r);
+/* After yr_fast_eval(): 1 if rule r's string k was not looked for in the
+ * buffer (its runs are short and waited for a long string of its rule,
+ * none of which was found: yrdefer.c); its matches are then unknown, and
+ * its rule was false whatever they are. */
+int yr_fast_unsearched(const struct yr_fast_state *st, size_t r, size_t k);
 
 struct yr_fast_stats {
 	size_t strings;		/* in the rule set */
 	size_t anchored;	/* looked for by a run of their bytes */
 	size_t anchors;		/* runs (xor keys and forms each) */
 	size_t pairs;		/* of them, too short for an anchor */
+	size_t waiting;		/* of those, looked for only once a long
+				 * string of their rule is found */
 	size_t bytes;		/* the anchors' tables */
 };
 

@@ -89,11 +89,29 @@ struct yr_fast {
 	int has_split;
 	struct yr_pairs pairs;	/* the runs too short for an anchor */
 	size_t npairs;
+	struct yr_pairs lazy;	/* those of them that wait (yrdefer.c) */
+	size_t nlazy;
+	uint8_t *wait;		/* per string: its short runs are lazy's */
+	uint32_t *defer_rule;	/* the rules with a string that waits, false
+				 * while none of their long strings is found */
+	size_t ndefer;
 	size_t nanchored;
 };
 
 /* Groups the strings that are the same (yrdup.c): fills canon and
  * dup_next, use[] already set. 0 or VIGIL_ENOMEM. */
 int yr_fast_group(struct yr_fast *f);
+/* 1 if string k is long: every run of it (of the first the same) has an
+ * anchor, so that the anchors' pass tells whether it may be there. */
+int yr_fast_long(const struct yr_fast *f, size_t k);
+/* Which strings' short runs wait (yrdefer.c): fills wait, defer_rule and
+ * ndefer, once how and slow are known for the first of each group and
+ * rule_of is set. 0 or VIGIL_ENOMEM. */
+int yr_fast_defer(struct yr_fast *f);
+/* 0 if rule r's condition is false with none of its long strings there
+ * but those found(ctx, k) says are (k: the string's index in f; without
+ * found, none), whatever its other strings match; 1 if it may be true. */
+int yr_fast_may_hold(const struct yr_fast *f, size_t r,
+		     int (*found)(void *ctx, size_t k), void *ctx);
 
 #endif

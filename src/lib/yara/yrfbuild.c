@@ -3,9 +3,10 @@
  * (a text string's every form and xor key, base64's every pattern, a hex
  * string's best run, a regular expression's run of literals in each
  * form) entered into one anchors table, those that get no anchor (fewer
- * than four bytes, NUL and 0xff only) into the pairs (yrpairs.h); a string
- * with a shorter run, or none, is left to the reference matcher over the
- * whole buffer. A string the same as one before it (yrdup.c) has no
+ * than four bytes, NUL and 0xff only) into the pairs (yrpairs.h), or
+ * into a second pairs table if they can wait for a long string of their
+ * rule (yrdefer.c); a string with a shorter run, or none, is left to the
+ * reference matcher over the whole buffer. A string the same as one before it (yrdup.c) has no
  * runs of its own: it shares that one's.
  */
 #include <stdlib.h>
@@ -237,48 +238,54 @@ static int nocase(const struct yr_string *s)
 	       (s->kind == YS_REGEX && (s->re_flags & YR_RE_NOCASE));
 }
 
-/* The runs that got no anchor, to the pairs; a string with a run too
- * short for them is left FS_ALWAYS. */
+/* The runs that got no anchor: their strings slow (1), a string with a
+ * run too short for the pairs left FS_ALWAYS (2). */
+static void mark_short(struct yr_fast *f, const struct runs *rs,
+		       const uint8_t *has)
+{
+	for (size_t k = 0; k < rs->n; k++) {
+		struct fstr *fs = &f->str[rs->str[k]];
+
+		if (has[k])
+			continue;
+		f->slow[rs->str[k]] = 1;
+		if (rs->r[k].len < 2)
+			fs->how = FS_ALWAYS;
+	}
+}
+
+/* The runs that got no anchor, to the pairs: those of strings that wait
+ * (yrdefer.c) to the lazy table, the others to the pairs. */
 static int enter_pairs(struct yr_fast *f, const struct runs *rs,
 		       const uint8_t *has)
 {
 	struct yr_pair_run *pr = calloc(rs->n + 1, sizeof(*pr));
-	size_t k, n = 0;
+	size_t k, n[2] = { 0, 0 };
 	int rc;
 
 	if (!pr || !(f->slow = calloc(f->nstr + 1, 1))) {
 		free(pr);
 		return VIGIL_ENOMEM;
 	}
-	for (k = 0; k < rs->n; k++) {
-		struct fstr *fs = &f->str[rs->str[k]];
-		const struct yr_run *r = &rs->r[k];
+	mark_short(f, rs, has);
+	rc = yr_fast_defer(f);
+	for (int lazy = 0; lazy < 2 && !rc; lazy++) {
+		for (k = 0; k < rs->n; k++) {
+			const struct fstr *fs = &f->str[rs->str[k]];
+			const struct yr_run *r = &rs->r[k];
 
-		if (has[k])
-			continue;
-		f->slow[rs->str[k]] = 1;
-		if (r->len < 2)
-			fs->how = FS_ALWAYS;
-		else
-			pr[n++] = (struct yr_pair_run){ r->b, r->len, (uint32_t)k,
-							r->omin, r->omax,
-							nocase(fs->s) };
+			if (!has[k] && r->len >= 2 && f->wait[rs->str[k]] == lazy)
+				pr[n[lazy]++] = (struct yr_pair_run){
+					r->b, r->len, (uint32_t)k, r->omin,
+					r->omax, nocase(fs->s)
+				};
+		}
+		rc = yr_pairs_build(pr, n[lazy], lazy ? &f->lazy : &f->pairs);
 	}
-	rc = yr_pairs_build(pr, n, &f->pairs);
-	f->npairs = n;
+	f->npairs = n[0];
+	f->nlazy = n[1];
 	free(pr);
 	return rc;
-}
-
-/* Per string, its rule; NULL if out of memory. */
-static uint32_t *rules_of(const struct yr_fast *f)
-{
-	uint32_t *rule = calloc(f->nstr + 1, sizeof(*rule));
-
-	for (size_t r = 0; rule && r < f->rs->nrules; r++)
-		for (size_t k = f->first[r]; k < f->first[r + 1]; k++)
-			rule[k] = (uint32_t)r;
-	return rule;
 }
 
 /* The gate term (yrgate.h) that the rules of most of the n runs have: its
@@ -335,11 +342,12 @@ static int group_gated(const struct yr_fast *f, const uint8_t *gated,
 static int split_anchors(struct yr_fast *f, const struct anchor_run *ar,
 			 const uint32_t *str, size_t n)
 {
-	uint32_t *rule = rules_of(f), term;
+	const uint32_t *rule = f->rule_of;
+	uint32_t term;
 	uint8_t *gated = calloc(f->rs->nrules + 1, 1), *has = calloc(n + 1, 1);
 	struct anchor_run *sub = calloc(n + 1, sizeof(*sub));
 	size_t g, k, m = 0;
-	int rc = rule && gated && has && sub ? 0 : VIGIL_ENOMEM;
+	int rc = gated && has && sub ? 0 : VIGIL_ENOMEM;
 
 	term = rc ? UINT32_MAX : common_gate(f, rule, str, n);
 	for (g = 0; term != UINT32_MAX && g < f->ngates; g++)
@@ -353,7 +361,6 @@ static int split_anchors(struct yr_fast *f, const struct anchor_run *ar,
 		f->split_term = term;
 		f->has_split = 1;
 	}
-	free(rule);
 	free(gated);
 	free(has);
 	free(sub);
@@ -467,17 +474,17 @@ static int skippable(struct yr_fast *f)
 
 	if (!(f->needs = calloc(rs->nrules + 1, 1)) ||
 	    !(f->maybe = calloc(rs->nrules / 64 + 1, 8)) ||
-	    !(f->passes = calloc(rs->nrules + 1, 1)) ||
-	    !(f->rule_of = calloc(f->nstr + 1, sizeof(*f->rule_of))))
+	    !(f->passes = calloc(rs->nrules + 1, 1)))
 		return VIGIL_ENOMEM;
 	for (r = 0; r < rs->nrules; r++) {
 		int ok = rs->rules[r].nstrings && needs_match(rs->rules[r].cond);
 
 		for (k = f->first[r]; k < f->first[r + 1]; k++) {
-			f->rule_of[k] = (uint32_t)r;
 			ok &= (f->how[k] & ~FS_REST) == FS_ANCHORED;
 			f->passes[r] |= (uint8_t)((f->how[k] & FS_ANCHORED) |
-						  (f->slow[k] == 1 ? FS_PAIRS : 0));
+						  (f->slow[k] == 1 &&
+						   !f->wait[f->canon[k]] ?
+							   FS_PAIRS : 0));
 		}
 		f->needs[r] = (uint8_t)ok;
 		f->all_passes |= f->passes[r];
@@ -581,14 +588,17 @@ int yr_fast_build(const struct yr_ruleset *rs, struct yr_fast **out)
 	f->str = calloc(n + 1, sizeof(*f->str));
 	f->how = calloc(n + 1, 1);
 	f->first = calloc(rs->nrules + 1, sizeof(*f->first));
-	if (!f->str || !f->how || !f->first) {
+	f->rule_of = calloc(n + 1, sizeof(*f->rule_of));
+	if (!f->str || !f->how || !f->first || !f->rule_of) {
 		yr_fast_free(f);
 		return VIGIL_ENOMEM;
 	}
 	for (r = 0; r < rs->nrules; r++) {
 		f->first[r] = f->nstr;
-		for (k = 0; k < rs->rules[r].nstrings; k++)
+		for (k = 0; k < rs->rules[r].nstrings; k++) {
+			f->rule_of[f->nstr] = (uint32_t)r;
 			f->str[f->nstr++].s = &rs->rules[r].strings[k];
+		}
 	}
 	f->first[rs->nrules] = f->nstr;
 	if ((rc = gates(f)) != 0 || (rc = uses(f)) != 0 ||
@@ -628,6 +638,9 @@ void yr_fast_free(struct yr_fast *f)
 	anchors_free(&f->anchors);
 	anchors_free(&f->ungated);
 	yr_pairs_free(&f->pairs);
+	yr_pairs_free(&f->lazy);
+	free(f->wait);
+	free(f->defer_rule);
 	free(f->str);
 	free(f->how);
 	free(f->needs);
@@ -657,7 +670,9 @@ void yr_fast_stats(const struct yr_fast *f, struct yr_fast_stats *out)
 	out->strings = f->nstr;
 	out->anchored = f->nanchored;
 	out->anchors = f->nruns;
-	out->pairs = f->npairs;
+	out->pairs = f->npairs + f->nlazy;
+	out->waiting = f->nlazy;
 	out->bytes = f->anchors.bytes + sizeof(f->pairs) +
-		     65537 * sizeof(uint32_t) + f->pairs.n * (sizeof(struct anchor) + 1);
+		     2 * 65537 * sizeof(uint32_t) +
+		     (f->pairs.n + f->lazy.n) * (sizeof(struct anchor) + 1);
 }

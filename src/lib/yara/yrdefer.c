@@ -1,0 +1,189 @@
+/*
+ * yrdefer.c -- short runs that can wait. A string whose run is two or
+ * three bytes (x86 code between wildcards in a hex string) is found by
+ * the pairs (yrpairs.h), a pass over every byte of every buffer that
+ * many places pass: elastic's rules hold 28 such runs and signature-base's
+ * 95, and the pass took a quarter of either's scan. Most rules holding
+ * one also need a longer string ("all of them", "$a and $b", "4 of them"
+ * over seven strings, three short): their condition is false while none
+ * of their long strings (every run anchored) is found, whatever the short
+ * ones match. Such a rule's short runs go into a second table, passed over
+ * a buffer only once one of those long strings is found there (yrfast.c's
+ * wake()); a run that several rules share (yrdup.c) waits only if every
+ * one of them can.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "yara/yrast.h"
+#include "yara/yrfast_int.h"
+#include "vigil/vigil.h"
+
+int yr_fast_long(const struct yr_fast *f, size_t k)
+{
+	uint32_t c = f->canon[k];
+
+	return f->str[c].how == FS_ANCHORED && !f->slow[c];
+}
+
+/* 1 if string id of a set (a prefix with wildcard; "" with it: them)
+ * names string s. */
+static int names(const char *id, int wildcard, const char *s)
+{
+	return wildcard ? !strncmp(s, id, strlen(id)) : !strcmp(s, id);
+}
+
+/* Whether rule r's long strings are found: by found(ctx, k), or none. */
+struct oracle {
+	const struct yr_fast *f;
+	size_t r;
+	int (*found)(void *ctx, size_t k);
+	void *ctx;
+};
+
+/* 1 if rule r's string k may be there: not long, or found. */
+static int may_be(const struct oracle *o, size_t k)
+{
+	k += o->f->first[o->r];
+	return !yr_fast_long(o->f, k) || (o->found && o->found(o->ctx, k));
+}
+
+/* 1 if the rule's string called id may be there (a loop's "$": 1). */
+static int named_may_be(const struct oracle *o, const char *id)
+{
+	const struct yr_rule *rule = &o->f->rs->rules[o->r];
+
+	for (size_t k = 0; *id && k < rule->nstrings; k++)
+		if (!strcmp(rule->strings[k].id, id))
+			return may_be(o, k);
+	return 1;
+}
+
+/* The strings "N of" a set needs at least, of all in it: all, any, a
+ * number; 0 for none, a percentage or an expression. */
+static int64_t quantity(const struct yr_node *q, int64_t all)
+{
+	if (q->op == YK_ALL)
+		return all;
+	if (q->op == YK_ANY)
+		return 1;
+	return !q->op && !q->i && q->a && q->a->kind == YN_INT ? q->a->i : 0;
+}
+
+/* 1 if set names string id. */
+static int in_set(const struct yr_node *set, const char *id)
+{
+	const struct yr_node *m = set->a;
+
+	for (; m; m = m->next)
+		if (names(m->s, (int)m->flags, id))
+			return 1;
+	return !set->a; /* them */
+}
+
+/* 1 if at least "quantifier q" of the rule's strings in set may be
+ * there. */
+static int enough_of(const struct oracle *o, const struct yr_node *q,
+		     const struct yr_node *set)
+{
+	const struct yr_rule *rule = &o->f->rs->rules[o->r];
+	int64_t all = 0, need, may = 0;
+	size_t k;
+
+	for (k = 0; k < rule->nstrings; k++)
+		all += in_set(set, rule->strings[k].id);
+	if ((need = quantity(q, all)) <= 0)
+		return 1;
+	for (k = 0; k < rule->nstrings && may < need; k++)
+		may += in_set(set, rule->strings[k].id) && may_be(o, k);
+	return may >= need;
+}
+
+/*
+ * 0 if condition n cannot be true with no more of the rule's long strings
+ * there than the oracle finds, whatever the others match: a long string
+ * not found ("$a", "$a at", "$a in", "#a" compared to be positive), "N of"
+ * a set with fewer than N strings that may be there, and of two with one
+ * such, or of two such. Anything else: 1, it may be true.
+ */
+static int may_hold(const struct oracle *o, const struct yr_node *n)
+{
+	switch (n->kind) {
+	case YN_STR:
+		return named_may_be(o, n->s);
+	case YN_OF:
+		return n->b->kind != YN_SET || enough_of(o, n->a, n->b);
+	case YN_BINARY:
+		if (n->op == YK_AND)
+			return may_hold(o, n->a) && may_hold(o, n->b);
+		if (n->op == YK_OR)
+			return may_hold(o, n->a) || may_hold(o, n->b);
+		if (n->a->kind == YN_COUNT && n->b->kind == YN_INT &&
+		    ((n->op == YT_GT && n->b->i >= 0) ||
+		     ((n->op == YT_GE || n->op == YT_EQ) && n->b->i >= 1)))
+			return named_may_be(o, n->a->s);
+		return 1;
+	default:
+		return 1;
+	}
+}
+
+int yr_fast_may_hold(const struct yr_fast *f, size_t r,
+		     int (*found)(void *ctx, size_t k), void *ctx)
+{
+	struct oracle o = { f, r, found, ctx };
+
+	return !f->rs->rules[r].cond || may_hold(&o, f->rs->rules[r].cond);
+}
+
+/* Rule r's strings that have short runs (the pairs'): 1 if any. */
+static int has_short(const struct yr_fast *f, size_t r)
+{
+	for (size_t k = f->first[r]; k < f->first[r + 1]; k++)
+		if (f->slow[f->canon[k]] == 1)
+			return 1;
+	return 0;
+}
+
+/* 1 if a string of rule r has runs that wait. */
+static int waits(const struct yr_fast *f, size_t r)
+{
+	for (size_t k = f->first[r]; k < f->first[r + 1]; k++)
+		if (f->wait[f->canon[k]])
+			return 1;
+	return 0;
+}
+
+int yr_fast_defer(struct yr_fast *f)
+{
+	const struct yr_ruleset *rs = f->rs;
+	uint8_t *can = calloc(rs->nrules + 1, 1);
+	size_t r, k;
+
+	f->wait = calloc(f->nstr + 1, 1);
+	f->defer_rule = calloc(rs->nrules + 1, sizeof(*f->defer_rule));
+	if (!can || !f->wait || !f->defer_rule) {
+		free(can);
+		return VIGIL_ENOMEM;
+	}
+	for (r = 0; r < rs->nrules; r++)
+		if (has_short(f, r) && !yr_fast_may_hold(f, r, NULL, NULL)) {
+			can[r] = 1;
+			f->defer_rule[f->ndefer++] = (uint32_t)r;
+		}
+	for (k = 0; k < f->nstr; k++) {
+		uint32_t d = (uint32_t)k;
+
+		if (f->canon[k] != k || f->slow[k] != 1)
+			continue;
+		while (d != YR_NO_DUP && can[f->rule_of[d]])
+			d = f->dup_next[d];
+		f->wait[k] = d == YR_NO_DUP;
+	}
+	/* the rules left with a run that waits: the others need no wake */
+	for (r = 0, k = f->ndefer, f->ndefer = 0; r < k; r++)
+		if (waits(f, f->defer_rule[r]))
+			f->defer_rule[f->ndefer++] = f->defer_rule[r];
+	free(can);
+	return 0;
+}
