@@ -8,7 +8,11 @@ the same rules:
   - compile: the rules alone (an empty directory scanned), seconds and
     peak RSS;
   - scan: the whole run less the compile, and MB/s;
-  - the rule/file pairs each finds, and how many differ from Vigil's.
+  - the rule/file pairs each finds, and how many differ from Vigil's;
+    with --rules, also over a corpus made of the rules' own strings (per
+    rule, a file with each of its text and hex strings and one with every
+    other), where real rules match: the clean corpus shows most of them
+    matching nothing.
 
 The rules are generated, shaped like the public collections (text strings
 in every form, hex strings with wildcards, jumps and alternatives, regular
@@ -188,6 +192,88 @@ def joined(path, rdir):
     return len(texts)
 
 
+def unescape(text):
+    """A YARA text string's bytes (its escapes \\n \\t \\r \\\\ \\" \\xHH)."""
+    out, i = bytearray(), 0
+    while i < len(text):
+        if text[i] == "\\" and i + 1 < len(text):
+            c = text[i + 1]
+            if c == "x" and i + 3 < len(text):
+                out.append(int(text[i + 2:i + 4], 16))
+                i += 4
+                continue
+            out.append({"n": 10, "t": 9, "r": 13}.get(c, ord(c)))
+            i += 2
+            continue
+        out += text[i].encode()
+        i += 1
+    return bytes(out)
+
+
+def hex_bytes(body):
+    """Bytes a hex string matches: wildcards and nibbles as 0, a jump as
+    its fewest zero bytes, an alternative's first branch."""
+    body = re.sub(r"//[^\n]*|/\*.*?\*/", "", body, flags=re.S)
+    while "(" in body:
+        body = re.sub(r"\(([^()|]*)(\|[^()]*)?\)", r"\1", body)
+    out = bytearray()
+    for t in re.findall(r"\[[^\]]*\]|~?[0-9A-Fa-f?]{2}", body):
+        if t.startswith("["):
+            out += bytes(int(re.match(r"\[\s*(\d*)", t).group(1) or 0))
+        else:
+            out.append(0 if t.startswith("~") else int(t.replace("?", "0"), 16))
+    return bytes(out)
+
+
+def derived(dest, rules):
+    """A corpus of the rules' own strings, where the clean one shows
+    curated rules matching nothing: per rule, a file holding each text and
+    hex string of it (wide where only wide; xor, base64 and regexes left
+    out) behind a PE's first bytes, and one holding every other string."""
+    os.makedirs(dest)
+    head = b"MZ" + bytes(58) + b"\x80\0\0\0" + bytes(64) + b"PE\0\0"
+    text = open(rules, errors="replace").read()
+    n = 0
+    for rule in re.split(r"\n(?=(?:private |global )*rule )", text):
+        parts = []
+        for value, mods in re.findall(r'\$\w*\s*=\s*("(?:[^"\\]|\\.)*"|'
+                                      r"\{[^}]*\})([^\n]*)", rule):
+            if value.startswith("{"):
+                parts.append(hex_bytes(value[1:-1]))
+            elif not re.search(r"\b(xor|base64)", mods):
+                b = unescape(value[1:-1])
+                wide = "wide" in mods and "ascii" not in mods
+                parts.append(b"".join(bytes([c, 0]) for c in b) if wide else b)
+        for i, keep in enumerate((parts, parts[::2])):
+            if keep:
+                with open(os.path.join(dest, "d%05d.%d" % (n, i)), "wb") as f:
+                    f.write(head + b"..".join(keep))
+        n += bool(parts)
+    return n
+
+
+def compare_derived(args, tmp, rules):
+    """Each program once over the derived corpus: the rule/file pairs each
+    finds, and those that differ from vigil's (at most ten named)."""
+    ddir = os.path.join(tmp, "derived")
+    n = derived(ddir, rules)
+    found = {}
+    for name, cmd in peers(args, tmp, rules, ddir, ddir).items():
+        out = os.path.join(tmp, name + ".derived")
+        timed(cmd(ddir), out)
+        found[name] = pairs(out)
+    print("on the rules' own strings (%d rules, %d files): %s"
+          % (n, len(os.listdir(ddir)),
+             ", ".join("%s %d pairs" % (k, len(v)) for k, v in found.items())))
+    for name, x in found.items():
+        if name == "vigil":
+            continue
+        only = sorted(x - found["vigil"]) + sorted(found["vigil"] - x)
+        print("  %d pairs differ between vigil and %s%s" % (
+            len(only), name, "".join("\n    " + " ".join(p).strip()
+                                     for p in only[:10])))
+
+
 def timed(cmd, out=None):
     """Seconds and peak RSS (MiB) of one run, through /usr/bin/time (its
     %M; the seconds timed here to the microsecond, where its hundredths
@@ -302,6 +388,8 @@ def main():
         print("%s over %d files, %.0f MB; median of %d runs, one thread"
               % (what, len(files), nbytes / 1e6, args.runs))
         measure(args, tmp, rules, cdir, nbytes)
+        if args.rules:
+            compare_derived(args, tmp, rules)
 
 
 if __name__ == "__main__":
