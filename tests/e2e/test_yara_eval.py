@@ -182,3 +182,40 @@ def test_short_runs_wait(tmp_path):
     assert ("count_long", by_file["at0.txt"]) in want
     assert ("uses_wait", by_file["both.bin"]) in want
     yrscan_agrees(rules, paths, want)
+
+
+# Regular expressions where YARA's dialect is not PCRE2's: a count
+# without its least, and matches of no bytes (yara counts none).
+REGEX_EDGES = r'''
+rule count_to { strings: $r = /ev\(.{,9}unsafe/ condition: $r }
+rule count_short { strings: $r = /ev\(.{,3}unsafe/ condition: $r }
+rule count_open { strings: $r = /xa{,}b/ wide ascii condition: #r == 2 }
+rule count_two { strings: $r = /a{,2}b/ condition: #r == 3 }
+rule escaped { strings: $r = /q\{,2\}/ condition: $r }
+rule empty_alt { strings: $r = /BADD|/ condition: $r }
+rule empty_alt_n { strings: $r = /BADD|/ condition: #r == 0 }
+rule optional { strings: $r = /a?/ condition: #r == 4 }
+rule star { strings: $r = /(ab)*/ condition: #r == 2 }
+rule empty_wide { strings: $r = /y|/ wide ascii condition: #r == 2 }
+rule three_of { strings: $a = "Affine" $b = /BADD|Bad Error|/ $c = "shot_{0}" condition: 2 of them }
+'''
+
+
+def test_regex_edges_as_yara(tmp_path):
+    """"{,m}" and "{,}" count from 0 (PCRE2 10.42 reads their bytes);
+    a regex that can match no bytes is found only where it matches some
+    (signature-base's ChinaChopper_Generic has ".{,100}"; Yara-Rules'
+    PoetRat_Python "/BADD|Bad Error Happened|/" with "3 of them"). The
+    same as yara, with each matcher."""
+    files = {
+        "aspx.txt": b"<%ev(Item[..],unsafe%> q{,2} xaaab",
+        "wide.bin": "xaaab xb".encode("utf-16-le") + b" aaab ab",
+        "poet.txt": b"Affine and no other, ab abab y",
+        "poet2.txt": b"Affine BADD shot_{0} xay",
+    }
+    rules, paths, want = yara_found(tmp_path, REGEX_EDGES, files)
+    by_file = {os.path.basename(p): p for p in paths}
+    assert ("count_to", by_file["aspx.txt"]) in want
+    assert ("three_of", by_file["poet.txt"]) not in want
+    assert ("three_of", by_file["poet2.txt"]) in want
+    yrscan_agrees(rules, paths, want)

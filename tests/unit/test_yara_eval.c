@@ -157,6 +157,15 @@ static void regexes(void **st)
 	T("rule a { strings: $r = /x\\{,2\\}/ condition: $r }", "x{,2}");
 	T("rule a { condition: \"aab\" matches /^a{,2}b$/ }", "");
 	F("rule a { condition: \"aaab\" matches /^a{,2}b$/ }", "");
+	/* a match of no bytes is none, as yara counts them */
+	F("rule a { strings: $r = /BADD|/ condition: $r }", "xyz");
+	T("rule a { strings: $r = /a?/ condition: #r == 1 and @r[1] == 1 }",
+	  "xay");
+	T("rule a { strings: $r = /y|/ wide ascii condition: #r == 2 }",
+	  "xay y\0");
+	/* a wide alternative group before a literal: yara 4.2 misses it,
+	 * YARA-X finds it (docs/yara.md) */
+	T("rule a { strings: $r = /(b|:):/ wide condition: $r }", "x:\0:\0");
 }
 
 static void values(void **st)

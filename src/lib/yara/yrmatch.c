@@ -289,8 +289,8 @@ int yr_regex_at(const pcre2_code *anchored, pcre2_match_data *md,
 		return m == PCRE2_ERROR_NOMATCH ? 0 : -1;
 	ov = pcre2_get_ovector_pointer(md);
 	*mlen = ov[1] - ov[0];
-	return !(s->mods & YM_FULLWORD) ||
-	       whole_word(buf, len, ov[0], ov[1] - ov[0], wide);
+	return *mlen && (!(s->mods & YM_FULLWORD) ||
+			 whole_word(buf, len, ov[0], ov[1] - ov[0], wide));
 }
 
 /* Where a wide form's match may begin: each of its atoms is followed by
@@ -326,8 +326,9 @@ int yr_regex_form(const pcre2_code *re, pcre2_match_data *md,
 	while (!rc && at < len &&
 	       (m = pcre2_match(re, buf, len, at, 0, md, NULL)) >= 0) {
 		ov = pcre2_get_ovector_pointer(md);
-		if (!(s->mods & YM_FULLWORD) ||
-		    whole_word(buf, len, ov[0], ov[1] - ov[0], wide))
+		if (ov[1] > ov[0] && (!(s->mods & YM_FULLWORD) ||
+				      whole_word(buf, len, ov[0], ov[1] - ov[0],
+						 wide)))
 			rc = yr_matches_add(out, ov[0], ov[1] - ov[0]);
 		at = ov[0] + 1; /* every offset a match starts at */
 	}

@@ -98,7 +98,9 @@ pcre2_code *yr_regex_code(const struct yr_string *s, int wide, int anchored,
 			  int *nomem);
 /* The regex (its anchored code) matched from buf[i] alone (md from the
  * code): 1 and *mlen if it matches there (fullword checked), 0 if not,
- * -1 if PCRE2 gave up (its match or JIT stack limits). */
+ * -1 if PCRE2 gave up (its match or JIT stack limits). A match of no
+ * bytes is none, here and in yr_regex_form(), as yara counts them
+ * ("/BADD|/" matches the empty string at every offset). */
 int yr_regex_at(const pcre2_code *anchored, pcre2_match_data *md,
 		const struct yr_string *s, const uint8_t *buf, size_t len,
 		size_t i, int wide, size_t *mlen);
