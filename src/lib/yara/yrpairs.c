@@ -185,12 +185,15 @@ static int grouped(struct yr_pairs *p, const struct yr_pair_run *runs,
 int yr_pairs_build(const struct yr_pair_run *runs, size_t n,
 		   struct yr_pairs *out)
 {
-	uint32_t *fillp = calloc(65536, sizeof(*fillp));
+	uint32_t *fillp;
 	uint16_t k[4];
 	size_t i, total = 0;
 	int nk, j;
 
 	memset(out, 0, sizeof(*out));
+	if (!n)
+		return 0; /* no table (a scan returns at once): 256 KiB spared */
+	fillp = calloc(65536, sizeof(*fillp));
 	out->start = calloc(65537, sizeof(*out->start));
 	if (!fillp || !out->start)
 		goto nomem;
