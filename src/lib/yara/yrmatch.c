@@ -283,7 +283,7 @@ int yr_regex_at(const pcre2_code *anchored, pcre2_match_data *md,
 		size_t i, int wide, size_t *mlen)
 {
 	PCRE2_SIZE *ov;
-	int m = pcre2_match(anchored, buf, len, i, 0, md, NULL);
+	int m = pcre2_match(anchored, buf, len, i, PCRE2_NOTEMPTY, md, NULL);
 
 	if (m < 0) /* no match; or PCRE2 gave up (its limits): never "no" */
 		return m == PCRE2_ERROR_NOMATCH ? 0 : -1;
@@ -324,7 +324,8 @@ int yr_regex_form(const pcre2_code *re, pcre2_match_data *md,
 	int rc = 0, m = 0;
 
 	while (!rc && at < len &&
-	       (m = pcre2_match(re, buf, len, at, 0, md, NULL)) >= 0) {
+	       (m = pcre2_match(re, buf, len, at, PCRE2_NOTEMPTY, md,
+				NULL)) >= 0) {
 		ov = pcre2_get_ovector_pointer(md);
 		if (ov[1] > ov[0] && (!(s->mods & YM_FULLWORD) ||
 				      whole_word(buf, len, ov[0], ov[1] - ov[0],

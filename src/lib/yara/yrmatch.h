@@ -100,7 +100,9 @@ pcre2_code *yr_regex_code(const struct yr_string *s, int wide, int anchored,
  * code): 1 and *mlen if it matches there (fullword checked), 0 if not,
  * -1 if PCRE2 gave up (its match or JIT stack limits). A match of no
  * bytes is none, here and in yr_regex_form(), as yara counts them
- * ("/BADD|/" matches the empty string at every offset). */
+ * ("/BADD|/" matches the empty string at every offset): PCRE2 is asked
+ * for a non-empty one (PCRE2_NOTEMPTY), so that a search is not stopped
+ * at every offset by the empty string. */
 int yr_regex_at(const pcre2_code *anchored, pcre2_match_data *md,
 		const struct yr_string *s, const uint8_t *buf, size_t len,
 		size_t i, int wide, size_t *mlen);
