@@ -426,9 +426,11 @@ static int summary(const struct yara_run *run)
 	if (run->not_evaluated && !run->o->json)
 		fprintf(stderr, "vigil yara: %lu rule evaluations on %lu files "
 			"need what Vigil does not evaluate (a module it does "
-			"not have); they are "
+			"not have) or reached a limit (a string too slow to "
+			"match, too many matches); they are "
 			"not counted as matches or as misses (--json lists "
-			"them)\n", run->not_evaluated, run->targets_not_evaluated);
+			"them, with why)\n", run->not_evaluated,
+			run->targets_not_evaluated);
 	return run->errors || (run->not_evaluated && run->o->fail_on_warnings);
 }
 

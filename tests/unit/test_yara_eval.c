@@ -107,6 +107,24 @@ static void hex_strings(void **st)
 	  "and @h[1] == 7 }", "H\x8d" "abH\x8b" "xH\x8d" "cdH\x8b" "zr");
 }
 
+/* A hex string whose run is everywhere and whose rest fails after a long
+ * jump: the tests of the rest where the run is found share one cap per
+ * buffer, so the scan ends soon with a limit reached (each test had a cap
+ * of its own: 1 MB took minutes, whatever the time limit). */
+static void hostile_hex(void **st)
+{
+	size_t len = 1u << 20;
+	char *data = malloc(len);
+
+	(void)st;
+	assert_non_null(data);
+	memset(data, 'a', len);
+	assert_int_equal(last_rule("rule a { strings: $h = { 61 61 61 61 "
+				   "[0-100000] 62 } condition: $h }", data, len),
+			 YR_RULE_LIMIT);
+	free(data);
+}
+
 static void regexes(void **st)
 {
 	(void)st;
@@ -263,6 +281,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(text_strings),
 		cmocka_unit_test(hex_strings),
+		cmocka_unit_test(hostile_hex),
 		cmocka_unit_test(regexes),
 		cmocka_unit_test(values),
 		cmocka_unit_test(quantifiers_and_loops),

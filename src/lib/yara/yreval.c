@@ -710,7 +710,7 @@ static struct val for_of(struct ev *e, const struct yr_node *n)
 	return ok < 0 ? undef : vint(ok);
 }
 
-static uint64_t now_ns(void)
+uint64_t yr_now_ns(void)
 {
 	struct timespec ts;
 
@@ -721,7 +721,7 @@ static uint64_t now_ns(void)
 /* 1 (and the rule being evaluated marked) once the time limit passed. */
 static int past_deadline(struct ev *e)
 {
-	if (e->deadline && now_ns() >= e->deadline)
+	if (e->deadline && yr_now_ns() >= e->deadline)
 		e->timed_out = 1;
 	return e->timed_out;
 }
@@ -917,7 +917,7 @@ static int one_rule(struct ev *e, const struct yr_source *src, size_t r,
 static int timed_rule(struct ev *e, const struct yr_source *src, size_t r,
 		      uint8_t *result, const char **why)
 {
-	uint64_t t0 = src->slow ? now_ns() : 0, dt;
+	uint64_t t0 = src->slow ? yr_now_ns() : 0, dt;
 	int rc;
 
 	if (e->timed_out || (e->deadline && past_deadline(e))) {
@@ -927,7 +927,7 @@ static int timed_rule(struct ev *e, const struct yr_source *src, size_t r,
 		return 0;
 	}
 	rc = one_rule(e, src, r, result, why);
-	if (src->slow && (dt = now_ns() - t0) >= src->slow_ns)
+	if (src->slow && (dt = yr_now_ns() - t0) >= src->slow_ns)
 		src->slow(src->ctx, r, dt);
 	return rc;
 }
@@ -988,7 +988,7 @@ int yr_eval_from(const struct yr_ruleset *rs, const struct yr_source *src,
 	e.mods.log = src->log;
 	e.mods.log_ctx = src->ctx;
 	if (src->timeout_ns)
-		e.deadline = now_ns() + src->timeout_ns;
+		e.deadline = yr_now_ns() + src->timeout_ns;
 	if (src->maybe) {
 		rc = maybe_rules(&e, src, result, why, &gate);
 	} else {

@@ -68,6 +68,9 @@ struct yr_source {
 	const uint64_t *maybe;
 };
 
+/* CLOCK_MONOTONIC in nanoseconds: what the time limits are read on. */
+uint64_t yr_now_ns(void);
+
 /* As yr_eval() below, the strings' matches from src. */
 int yr_eval_from(const struct yr_ruleset *rs, const struct yr_source *src,
 		 const uint8_t *buf, size_t len, const struct yr_external *ext,

@@ -48,6 +48,8 @@ struct yr_fast_state {
 				 * their first */
 	int err;		/* VIGIL_ENOMEM while noting ranges */
 	int woke;		/* the short runs that wait were looked for */
+	uint64_t rest_steps;	/* hex_rest()'s steps over the buffer */
+	uint64_t deadline;	/* while waking: the time limit, or 0 */
 	void (*log)(void *ctx, const char *line, size_t n);
 	void *log_ctx;
 	uint64_t timeout_ns, slow_ns;
@@ -174,14 +176,19 @@ add:
 }
 
 /* A hex string's run found at buf[at] by anchor a: 0 if what follows the
- * run in the string cannot match after it, so that no start is noted. */
-static int hex_rest(const struct yr_fast_state *st, const struct anchor *a,
+ * run in the string cannot match after it, so that no start is noted.
+ * The steps of these tests are summed over the buffer (rest_steps): once
+ * they pass YR_MAX_HEX_STEPS every start is noted, and the verification
+ * of each string, capped the same way, says a limit was reached. Each
+ * test had its own cap: 1 MB of "a" against { 61 61 61 61 [0-100000] 62 }
+ * took 3.5 minutes whatever the time limit (yara: 0.06 s). */
+static int hex_rest(struct yr_fast_state *st, const struct anchor *a,
 		    size_t at, uint32_t k)
 {
 	const struct fstr *fs = &st->f->str[k];
 	struct yr_hex_seq rest = fs->hex;
 	size_t from = at - (a->omin - st->f->run_omin[a->id]), end;
-	uint64_t steps = 0;
+	uint64_t *steps = &st->rest_steps;
 
 	rest.items += fs->run_end;
 	rest.n -= fs->run_end;
@@ -191,7 +198,8 @@ static int hex_rest(const struct yr_fast_state *st, const struct anchor *a,
 	     st->buf[from + fs->rest_at] != fs->rest_val))
 		return 0;
 	return from <= st->len &&
-	       yr_hex_at(&rest, st->buf, st->len, from, &steps, &end) != 0;
+	       (*steps >= YR_MAX_HEX_STEPS ||
+		yr_hex_at(&rest, st->buf, st->len, from, steps, &end) != 0);
 }
 
 static int verify_at(struct yr_fast_state *st, const struct fstr *fs,
@@ -634,6 +642,7 @@ static void reset(struct yr_fast_state *st)
 	st->ntouched = 0;
 	st->err = 0;
 	st->woke = 0;
+	st->rest_steps = 0;
 }
 
 void yr_fast_set_log(struct yr_fast_state *st,
@@ -688,16 +697,23 @@ static int found(void *ctx, size_t k)
 	struct yr_fast_state *st = ctx;
 	const char *why = NULL;
 
-	return st->state[st->f->canon[k]] &&
-	       (one_string(st, k, &why) != 0 || st->sm[k].n > 0);
+	if (!st->state[st->f->canon[k]])
+		return 0;
+	if (st->deadline && yr_now_ns() >= st->deadline)
+		return 1; /* past the time limit: verified no more */
+	return one_string(st, k, &why) != 0 || st->sm[k].n > 0;
 }
 
 /* The short runs that wait (yrdefer.c): looked for once a rule that has
- * one may be true with the long strings found. */
-static void wake(struct yr_fast_state *st)
+ * one may be true with the long strings found. The strings verified here
+ * are verified within the time limit: what this takes of it (returned,
+ * in nanoseconds, with a limit) is the evaluator's no more. */
+static uint64_t wake(struct yr_fast_state *st)
 {
 	const struct yr_fast *f = st->f;
+	uint64_t t0 = st->timeout_ns ? yr_now_ns() : 0;
 
+	st->deadline = t0 ? t0 + st->timeout_ns : 0;
 	for (size_t i = 0; i < f->ndefer; i++) {
 		uint32_t r = f->defer_rule[i];
 
@@ -706,9 +722,10 @@ static void wake(struct yr_fast_state *st)
 			yr_pairs_scan(&f->lazy, st->buf, st->len, on_anchor,
 				      st);
 			st->woke = 1;
-			return;
+			break;
 		}
 	}
+	return t0 ? yr_now_ns() - t0 : 0;
 }
 
 int yr_fast_eval(const struct yr_fast *f, struct yr_fast_state *st,
@@ -720,6 +737,7 @@ int yr_fast_eval(const struct yr_fast *f, struct yr_fast_state *st,
 				 st->slow ? slow_rule : NULL,
 				 st->first ? rule_string : NULL,
 				 st->first ? rule_string_at : NULL, st->maybe };
+	uint64_t took;
 	int rc, split;
 	unsigned need;
 
@@ -734,8 +752,8 @@ int yr_fast_eval(const struct yr_fast *f, struct yr_fast_state *st,
 			     on_anchor, st);
 	if (!st->err && (need & FS_PAIRS))
 		yr_pairs_scan(&f->pairs, buf, len, on_anchor, st);
-	if (!st->err && f->ndefer)
-		wake(st);
+	if (!st->err && f->ndefer && (took = wake(st)) != 0)
+		src.timeout_ns = took < src.timeout_ns ? src.timeout_ns - took : 1;
 	rc = st->err ? st->err :
 		       yr_eval_from(f->rs, &src, buf, len, ext, next, result, why);
 	return rc;
