@@ -65,6 +65,16 @@ static void test_paths_agree(void **state)
 	fill(buf, BUF_LEN, 1);
 	b8 = random_filter(16);
 	b4 = random_filter(17);
+	/* runs of NUL and of 0xff, whose keys pass the filters here: every
+	 * path keeps them out (no anchor is of those bytes only) */
+	memset(buf + 1000, 0, 100);
+	memset(buf + 3001, 0xff, 90);
+	for (int i = 0; i < 2; i++) {
+		uint32_t h8 = pf_hash8(i ? ~0ull : 0), h4 = pf_hash4(i ? ~0u : 0);
+
+		b8[pf_word(h8, 16)] |= pf_bits(h8);
+		b4[pf_word(h4, 17)] |= pf_bits(h4);
+	}
 	for (int which = 0; which < 3; which++) {
 		struct pf_filter f8 = { which == 1 ? NULL : b8, 16, NULL };
 		struct pf_filter f4 = { which == 2 ? NULL : b4, 17, NULL };
