@@ -5,7 +5,9 @@
  * of short literals costs a compile each time the rules change; this one
  * builds in a counting sort. A run without case has its first two bytes
  * entered in each case of their letters. In front of the table, where
- * few places pass it, a test of 32 places at once: the runs are in eight
+ * few places pass it, a test of 32 places at once (64 with AVX-512 BW:
+ * elastic's scan 0.117 -> 0.116 s, signature-base's 0.199 -> 0.198, whole
+ * runs, most of signature-base's in the table): the runs are in eight
  * groups, and a place passes if for some group each of its three bytes
  * has a low half and a high half some run of the group has there (two
  * lookups of 16 entries a byte, pshufb; the shift-and of groups that
@@ -297,19 +299,18 @@ AVX2 static __m256i groups(__m256i v, const __m256i t[2])
 						  _mm256_srli_epi16(v, 4), nib)));
 }
 
-/* The places from 0 while 34 bytes are readable: returns where it
+/* The places from i while 34 bytes are readable: returns where it
  * stopped, or SIZE_MAX if fn ended the scan. */
-AVX2 static size_t scan_avx2(struct pscan *s)
+AVX2 static size_t scan_avx2(struct pscan *s, size_t i)
 {
 	const uint8_t *buf = s->buf;
 	__m256i t[3][2];
-	size_t i;
 
 	for (int k = 0; k < 3; k++)
 		for (int h = 0; h < 2; h++)
 			t[k][h] = _mm256_broadcastsi128_si256(
 				_mm_loadu_si128((const void *)s->p->mask[k][h]));
-	for (i = 0; i + 34 <= s->len; i += 32) {
+	for (; i + 34 <= s->len; i += 32) {
 		__m256i g = _mm256_and_si256(
 			_mm256_and_si256(
 				groups(_mm256_loadu_si256((const void *)(buf + i)), t[0]),
@@ -320,6 +321,44 @@ AVX2 static size_t scan_avx2(struct pscan *s)
 
 		for (; m; m &= m - 1)
 			if (at(s, i + (size_t)__builtin_ctz(m)))
+				return SIZE_MAX;
+	}
+	return i;
+}
+
+#define AVX512 __attribute__((target("avx512f,avx512bw")))
+
+/* groups() for 64 bytes. */
+AVX512 static __m512i groups64(__m512i v, const __m512i t[2])
+{
+	const __m512i nib = _mm512_set1_epi8(15);
+
+	return _mm512_and_si512(
+		_mm512_shuffle_epi8(t[0], _mm512_and_si512(v, nib)),
+		_mm512_shuffle_epi8(t[1], _mm512_and_si512(
+						  _mm512_srli_epi16(v, 4), nib)));
+}
+
+/* scan_avx2() 64 places at a time, while 66 bytes are readable. */
+AVX512 static size_t scan_avx512(struct pscan *s)
+{
+	const uint8_t *buf = s->buf;
+	__m512i t[3][2];
+	size_t i;
+
+	for (int k = 0; k < 3; k++)
+		for (int h = 0; h < 2; h++)
+			t[k][h] = _mm512_broadcast_i32x4(
+				_mm_loadu_si128((const void *)s->p->mask[k][h]));
+	for (i = 0; i + 66 <= s->len; i += 64) {
+		__m512i g = _mm512_and_si512(
+			_mm512_and_si512(
+				groups64(_mm512_loadu_si512((const void *)(buf + i)), t[0]),
+				groups64(_mm512_loadu_si512((const void *)(buf + i + 1)), t[1])),
+			groups64(_mm512_loadu_si512((const void *)(buf + i + 2)), t[2]));
+
+		for (uint64_t m = _mm512_test_epi8_mask(g, g); m; m &= m - 1)
+			if (at(s, i + (size_t)__builtin_ctzll(m)))
 				return SIZE_MAX;
 	}
 	return i;
@@ -343,7 +382,11 @@ int yr_pairs_scan(const struct yr_pairs *p, const uint8_t *buf, size_t len,
 	memcpy(s.live, p->bits, sizeof(s.live));
 	memset(s.spent, 0, sizeof(s.spent));
 #if PAIRS_AVX2
-	if (cpu_avx2() && p->simd && (i = scan_avx2(&s)) == SIZE_MAX)
+	if (p->simd && cpu_avx512bw())
+		i = scan_avx512(&s);
+	if (p->simd && cpu_avx2() && i != SIZE_MAX)
+		i = scan_avx2(&s, i);
+	if (i == SIZE_MAX)
 		return 1;
 #endif
 	for (; i + 1 < len; i++)
