@@ -824,7 +824,8 @@ VIGIL_API int vigil_yara_scanner_limits(struct vigil_yara_scanner *s,
 
 /*
  * vigil_yara_scan_buffer, vigil_yara_scan_path -- the rules over len bytes
- * at buf, or a regular file (mapped). Private rules are not reported; a
+ * at buf, or a regular file (read into a buffer the scanner keeps, up to
+ * a MiB; mapped if larger). Private rules are not reported; a
  * rule that is UNSUPPORTED or LIMIT always is.
  * Errors: VIGIL_ENOMEM, VIGIL_EIO, VIGIL_ENOENT, VIGIL_ETYPE (not a
  * regular file), VIGIL_EINVAL; or the callback's nonzero value.

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "vigil/vigil.h"
@@ -131,6 +132,57 @@ static void scans(void **st)
 	assert_int_equal(vigil_yara_stream_end(s, 0, note, &seen), 0);
 	assert_int_equal(seen.n, 1); /* needs_cuckoo only */
 	assert_int_equal(vigil_yara_stream_write(NULL, "x", 1), VIGIL_EINVAL);
+	vigil_yara_scanner_free(s);
+	vigil_yara_free(y);
+}
+
+/* The rules found in a file written with data (len bytes), by path. */
+static int found_in_file(struct vigil_yara_scanner *s, const char *data,
+			 size_t len, struct seen *seen)
+{
+	char path[] = "/tmp/vigil-yara-api-XXXXXX";
+	int fd = mkstemp(path), rc;
+	FILE *f = fd < 0 ? NULL : fdopen(fd, "wb");
+
+	assert_non_null(f);
+	assert_int_equal(fwrite(data, 1, len, f), len);
+	assert_int_equal(fclose(f), 0);
+	memset(seen, 0, sizeof(*seen));
+	rc = vigil_yara_scan_path(s, path, 0, note, seen);
+	unlink(path);
+	return rc;
+}
+
+/* Files read into the scanner's buffer (small) and mapped (past a
+ * MiB), in turns: each file's own bytes only, an empty file, and what is
+ * no regular file. */
+static void paths(void **st)
+{
+	struct vigil_yara *y = compiled();
+	struct vigil_yara_scanner *s;
+	struct seen seen;
+	size_t big = (size_t)3 << 20;
+	char *data = malloc(big);
+
+	(void)st;
+	assert_non_null(data);
+	assert_int_equal(vigil_yara_scanner_new(y, &s), 0);
+	memset(data, 'x', big);
+	memcpy(data + 100, "secret", 6);
+	assert_int_equal(found_in_file(s, data, 200, &seen), 0);
+	assert_int_equal(seen.n, 2); /* found, needs_cuckoo */
+	assert_string_equal(seen.names[0], "ns1:found");
+	/* shorter, without it: what the buffer held before is not read */
+	assert_int_equal(found_in_file(s, data, 50, &seen), 0);
+	assert_int_equal(seen.n, 1);
+	memcpy(data + big - 6, "secret", 6);
+	assert_int_equal(found_in_file(s, data, big, &seen), 0);
+	assert_int_equal(seen.n, 2);
+	assert_int_equal(found_in_file(s, data, 0, &seen), 0);
+	assert_int_equal(seen.n, 1);
+	assert_int_equal(vigil_yara_scan_path(s, "/tmp", 0, note, &seen),
+			 VIGIL_ETYPE);
+	free(data);
 	vigil_yara_scanner_free(s);
 	vigil_yara_free(y);
 }
@@ -292,6 +344,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(scans),
+		cmocka_unit_test(paths),
 		cmocka_unit_test(errors),
 		cmocka_unit_test(limits),
 		cmocka_unit_test(slow_strings),

@@ -85,6 +85,27 @@ int file_read_whole(int fd, size_t size, struct vbuf *b)
 	return file_read_append(fd, size, b);
 }
 
+int file_read_small(const char *path, size_t max, struct vbuf *b)
+{
+	struct stat st;
+	int fd, rc;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) < 0)
+		return errno == ENOENT ? VIGIL_ENOENT : VIGIL_EIO;
+	if (fstat(fd, &st) < 0) {
+		rc = VIGIL_EIO;
+	} else if (!S_ISREG(st.st_mode)) {
+		errno = EINVAL;
+		rc = VIGIL_ETYPE;
+	} else if ((uint64_t)st.st_size > max) {
+		rc = 1;
+	} else {
+		rc = file_read_whole(fd, (size_t)st.st_size, b);
+	}
+	close(fd);
+	return rc;
+}
+
 int filemap_open_summed(const char *path, struct filemap *fm, size_t skip,
 			uint64_t *sum)
 {

@@ -46,6 +46,14 @@ struct vbuf;
 int file_read_whole(int fd, size_t size, struct vbuf *b);
 /* The same, appending to what b holds. */
 int file_read_append(int fd, size_t size, struct vbuf *b);
+/*
+ * The regular file at path read whole into b (replacing what it held)
+ * where it is at most max bytes: 0, or 1 (b untouched) if it is larger,
+ * else filemap_open()'s errors or VIGIL_ENOMEM. A buffer reused from file
+ * to file costs a copy where a mapping costs its making, page faults and
+ * its undoing.
+ */
+int file_read_small(const char *path, size_t max, struct vbuf *b);
 void filemap_close(struct filemap *fm);
 /* Writes len bytes to path through a temporary file renamed into place. */
 int file_write_atomic(const char *path, const void *buf, size_t len);

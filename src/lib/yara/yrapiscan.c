@@ -25,6 +25,7 @@ struct vigil_yara_scanner {
 	void *slow_ctx;
 	struct yr_external ext[YRAPI_MAX_EXTERNALS]; /* the set's, or the
 						      * caller's values */
+	struct vbuf file;	/* the file vigil_yara_scan_path() reads */
 	struct vbuf stream;	/* what vigil_yara_stream_write() gathered */
 	int stream_over;	/* it passed YRAPI_MAX_STREAM_BYTES */
 };
@@ -115,6 +116,7 @@ void vigil_yara_scanner_free(struct vigil_yara_scanner *s)
 		return;
 	yr_fast_state_free(s->st);
 	vbuf_free(&s->stream);
+	vbuf_free(&s->file);
 	free(s->res);
 	free(s->why);
 	free(s->sm);
@@ -217,7 +219,13 @@ int vigil_yara_scan_path(struct vigil_yara_scanner *s, const char *path,
 
 	if (!s || !path || !fn)
 		return VIGIL_EINVAL;
-	if ((rc = filemap_open(path, &fm)) != 0)
+	if ((rc = file_read_small(path, YRAPI_READ_BYTES, &s->file)) == 0) {
+		rc = vigil_yara_scan_buffer(s, s->file.data, s->file.len, flags,
+					    fn, ctx);
+		s->file.len = 0;
+		return rc;
+	}
+	if (rc < 0 || (rc = filemap_open(path, &fm)) != 0)
 		return rc;
 	rc = vigil_yara_scan_buffer(s, fm.map, fm.len, flags, fn, ctx);
 	filemap_close(&fm);
