@@ -91,6 +91,11 @@ static int rarity(uint8_t b)
 	return rarity_of[b];
 }
 
+int anchor_rarity(uint8_t b)
+{
+	return rarity_of[fold(b)];
+}
+
 /* Places of a run looked at for an anchor (a literal may run to kilobytes;
  * a line of 60 dashes before the words that tell is common in YARA
  * rules), and the score no anchor can beat (bounded, the widest of the

@@ -2,10 +2,11 @@
  * yrpairs.h -- the fast matcher's second pass (yrpairs.c), for the runs
  * too short for an anchor (two or three fixed bytes, as hex strings of
  * single instructions between wildcards have) or made of NUL and 0xff
- * bytes only: each is found by its first two bytes, looked up at every
- * place (or, where few places pass it, only at places whose first three
- * bytes pass a test of their halves, 32 at a time with AVX2), its third
- * compared there.
+ * bytes only: each is found by two of its bytes (its first two, or of
+ * three the last two where the first is more common than the third),
+ * looked up at every place (or, where few places pass it, only at places
+ * whose first three bytes pass a test of their halves, 32 at a time with
+ * AVX2, 64 with AVX-512), its other byte compared there.
  */
 #ifndef VIGIL_YARA_YRPAIRS_H
 #define VIGIL_YARA_YRPAIRS_H
@@ -18,8 +19,10 @@
 struct yr_pairs {
 	uint64_t bits[65536 / 64];	/* which first two bytes have entries */
 	uint32_t *start;		/* per two bytes, then one past */
-	struct anchor *ent;		/* key: the run's first three bytes */
-	uint8_t *third;			/* per entry: 0 none, 1 exact, 2 folded */
+	struct anchor *ent;		/* key: the run's other byte */
+	uint8_t *third;			/* per entry, its run's other byte: 0
+					 * none, 1 exact, 2 folded, after the
+					 * key; 3, 4 the same before it */
 	size_t n;
 	/* the SIMD test in front of the table: the runs in eight groups
 	 * (by their first bytes), and for each of a run's first three bytes
