@@ -12,7 +12,9 @@
  * tested at x). Rules y and z repeat strings of the others (yrdup.c),
  * some in rules alive where the first holder is dead, some read
  * otherwise; rule d's short strings wait for its long one (yrdefer.c),
- * and a false rule's string not looked for is not compared.
+ * and a false rule's string not looked for is not compared. Rule v's $n
+ * and $c3 are short runs looked up by their last two bytes (yrpairs.c's
+ * key_at()).
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -42,6 +44,7 @@ static const char rules[] =
 	"  $h = { 41 42 43 44 [0-8] 45 ?? ( 46 | 47 48 ) }\n"
 	"  $j = { ( 61 | 62 ) 63 64 65 66 [2-3] 67 }\n"
 	"  $k = { 48 8D [2] 48 8B ?? 72 } $w = { ?? ?? 4? ?? 01 }\n"
+	"  $n = { 00 00 8B ?? 01 } $c3 = \"eaq\" nocase\n"
 	"  $r = /hello[0-9]+x/i wide ascii $q = /abcd\\x41e?f/s\n"
 	"  $e = \"encoded!\" base64 base64wide\n"
 	"  $o = /\\b\\w+:\\s%s\\t/ wide ascii $u = /[\\r\\n](ab|)URL=[0-9]/\n"
