@@ -85,23 +85,36 @@ int file_read_whole(int fd, size_t size, struct vbuf *b)
 	return file_read_append(fd, size, b);
 }
 
+/* The regular file at path opened, its status in *st: the descriptor,
+ * or VIGIL_ENOENT, VIGIL_ETYPE (errno EINVAL) or VIGIL_EIO. */
+static int open_regular(const char *path, struct stat *st)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+
+	if (fd < 0)
+		return errno == ENOENT ? VIGIL_ENOENT : VIGIL_EIO;
+	if (fstat(fd, st) < 0) {
+		close(fd);
+		return VIGIL_EIO;
+	}
+	if (!S_ISREG(st->st_mode)) {
+		close(fd);
+		errno = EINVAL;
+		return VIGIL_ETYPE;
+	}
+	return fd;
+}
+
 int file_read_small(const char *path, size_t max, struct vbuf *b)
 {
 	struct stat st;
-	int fd, rc;
+	int fd = open_regular(path, &st), rc;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) < 0)
-		return errno == ENOENT ? VIGIL_ENOENT : VIGIL_EIO;
-	if (fstat(fd, &st) < 0) {
-		rc = VIGIL_EIO;
-	} else if (!S_ISREG(st.st_mode)) {
-		errno = EINVAL;
-		rc = VIGIL_ETYPE;
-	} else if ((uint64_t)st.st_size > max) {
-		rc = 1;
-	} else {
-		rc = file_read_whole(fd, (size_t)st.st_size, b);
-	}
+	if (fd < 0)
+		return fd;
+	rc = (uint64_t)st.st_size > max ?
+		     1 :
+		     file_read_whole(fd, (size_t)st.st_size, b);
 	close(fd);
 	return rc;
 }
@@ -123,14 +136,9 @@ int filemap_open_known(const char *path, struct filemap *fm, size_t skip,
 
 	fm->map = NULL;
 	fm->len = 0;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) < 0)
-		return errno == ENOENT ? VIGIL_ENOENT : VIGIL_EIO;
-	if (fstat(fd, &st) < 0) {
-		rc = VIGIL_EIO;
-	} else if (!S_ISREG(st.st_mode)) {
-		errno = EINVAL;
-		rc = VIGIL_ETYPE;
-	} else if (st.st_size > 0) {
+	if ((fd = open_regular(path, &st)) < 0)
+		return fd;
+	if (st.st_size > 0) {
 		if ((uint64_t)st.st_size > SIZE_MAX) {
 			errno = EFBIG;
 			rc = VIGIL_EIO;
