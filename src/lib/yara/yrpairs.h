@@ -4,9 +4,10 @@
  * single instructions between wildcards have) or made of NUL and 0xff
  * bytes only: each is found by two of its bytes (its first two, or of
  * three the last two where the first is more common than the third),
- * looked up at every place (or, where few places pass it, only at places
+ * looked up at every place (where few places pass it, only at places
  * whose first three bytes pass a test of their halves, 32 at a time with
- * AVX2, 64 with AVX-512), its other byte compared there.
+ * AVX2, 64 with AVX-512; else, with AVX-512, at places whose key has
+ * entries, tested 32 at a time), its other byte compared there.
  */
 #ifndef VIGIL_YARA_YRPAIRS_H
 #define VIGIL_YARA_YRPAIRS_H
