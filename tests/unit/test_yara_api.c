@@ -6,6 +6,7 @@
  * module as such, the others with VIGIL_YARA_SCAN_FALSE, and a callback
  * that stops the scan.
  */
+#include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -140,9 +141,15 @@ static void scans(void **st)
 static int found_in_file(struct vigil_yara_scanner *s, const char *data,
 			 size_t len, struct seen *seen)
 {
-	char path[] = "/tmp/vigil-yara-api-XXXXXX";
-	int fd = mkstemp(path), rc;
-	FILE *f = fd < 0 ? NULL : fdopen(fd, "wb");
+	static unsigned serial;
+	char path[64];
+	int fd, rc;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/tmp/vigil-yara-api-%ld-%u",
+		 (long)getpid(), serial++);
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	f = fd < 0 ? NULL : fdopen(fd, "wb");
 
 	assert_non_null(f);
 	assert_int_equal(fwrite(data, 1, len, f), len);

@@ -86,11 +86,6 @@ static const uint8_t rarity_of[256] = {
 	20, 22, 21, 20, 21, 22, 19, 20, 18, 20, 20, 19, 18, 19, 18,  0,
 };
 
-static int rarity(uint8_t b)
-{
-	return rarity_of[b];
-}
-
 int anchor_rarity(uint8_t b)
 {
 	return rarity_of[fold(b)];
@@ -176,7 +171,7 @@ static void consider(struct pick *p)
 
 static void push(struct pick *p, uint8_t b)
 {
-	uint8_t f = fold(b), r = (uint8_t)rarity(f);
+	uint8_t f = fold(b), r = (uint8_t)anchor_rarity(f);
 
 	/* a byte repeating the one before (a line of dashes, padding, NOPs)
 	 * narrows the search little: such runs fill text and binaries */
