@@ -292,7 +292,7 @@ static void pairs_front(size_t nkeys)
 {
 	uint8_t *buf = malloc(BUF_LEN);
 	uint32_t *b4 = random_filter(16), keys[2000];
-	static uint8_t pairs[PF_PAIRS_BYTES];
+	static uint8_t pairs[2 * PF_PAIRS_BYTES];
 	size_t kept = 0, generic = 0, ends = 0;
 
 	assert_non_null(buf);
@@ -302,11 +302,10 @@ static void pairs_front(size_t nkeys)
 		uint32_t k = (uint32_t)(pf_key(buf, 7 + (size_t)rand() %
 						       (BUF_LEN - 8)) >> 32);
 		uint32_t h = pf_hash4(k);
-		unsigned b = pf_pair_bit((uint8_t)(k >> 16), (uint8_t)(k >> 24));
 
 		keys[i] = k;
 		b4[pf_word(h, 16)] |= pf_bits(h);
-		pairs[b >> 3] |= (uint8_t)(1u << (b & 7));
+		pf_pairs_add(pairs, k);
 	}
 	for (size_t base = 0; base < BUF_LEN; base += PF_CHUNK) {
 		size_t n = BUF_LEN - base < PF_CHUNK ? BUF_LEN - base : PF_CHUNK;

@@ -102,6 +102,15 @@ static void hex_strings(void **st)
 	  "@h[2] == 3 }", "\xe9\xe9\xe9\xe9" "ab\xe9");
 	T("rule a { strings: $h = { ?? ?? ~41 ?? 42 } condition: #h == 1 and "
 	  "@h[1] == 0 }", "xyzwBAAxB");
+	/* runs whose only four bytes end NUL NUL (found by their first two
+	 * bytes), and one with other four bytes */
+	T("rule a { strings: $h = { 10 10 00 00 ?? ?? 0C 00 00 00 } condition: "
+	  "#h == 2 and @h[2] == 10 }",
+	  "\x10\x10\0\0" "ab" "\x0c\0\0\0" "\x10\x10\0\0" "cd" "\x0c\0\0\0");
+	T("rule a { strings: $a = \"Ab\\x00\\x00\" nocase condition: #a == 2 }",
+	  "aB\0\0 AB\0\0 ab\0x");
+	T("rule a { strings: $h = { 3D B7 00 00 00 74 16 } condition: #h == 1 "
+	  "and @h[1] == 2 }", "=\xb7=\xb7\0\0\0t\x16\0\0\0t\x16");
 	/* a short run, then a fixed byte at a fixed distance tested first */
 	T("rule a { strings: $h = { 48 8D [2] 48 8B ?? 72 } condition: #h == 1 "
 	  "and @h[1] == 7 }", "H\x8d" "abH\x8b" "xH\x8d" "cdH\x8b" "zr");

@@ -42,8 +42,8 @@ struct anchors {
 	size_t n[ANCHOR_KINDS];
 	unsigned lg[ANCHOR_KINDS];	/* log2 of each filter's bits */
 	size_t bytes;
-	/* the four-byte keys' last two bytes (prefilter.h), where few */
-	uint8_t pairs[PF_PAIRS_BYTES];
+	/* the four-byte keys' last and first two bytes (prefilter.h) */
+	uint8_t pairs[2 * PF_PAIRS_BYTES];
 	int has_pairs;
 	void *mem[3 * ANCHOR_KINDS];	/* the arrays when built, not loaded */
 	void *map;			/* what a loaded table lies in, or NULL */

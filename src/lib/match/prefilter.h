@@ -25,15 +25,20 @@ struct pf_filter {
 	const uint8_t *pairs;
 };
 
-/* The pairs table: a bit for each hash of two bytes, 4,096 in all. Where
- * the processor has AVX-512 VBMI, a place whose last two bytes' bit is
- * clear is not tested against the filter at all: the table lies in
- * registers, and only the places that pass it are gathered. It is worth
- * it where few of its bits are set (PF_PAIRS_MAX_SET). */
+/* The pairs tables: a bit for each hash of two bytes, 4,096 in all, of
+ * the four-byte keys' last two bytes, then another of their first two
+ * (PF_PAIRS_BYTES each). Where the processor has AVX-512 VBMI, a place
+ * whose last two bytes' bit or first two bytes' bit is clear is not
+ * tested against the filter at all: the tables lie in registers, and only
+ * the places that pass both are gathered. They are worth it where few of
+ * the first table's bits are set (PF_PAIRS_MAX_SET). */
 #define PF_PAIRS_BYTES 512
 #define PF_PAIRS_MAX_SET 1024
 /* The bit of bytes x and y (x the one before; both lowered), 0..4095. */
 unsigned pf_pair_bit(uint8_t x, uint8_t y);
+/* Enters a four-byte key (lowered, its first byte lowest) into the pairs
+ * tables (2 * PF_PAIRS_BYTES): 1 if its last two bytes' bit was clear. */
+int pf_pairs_add(uint8_t *pairs, uint32_t key);
 
 /* The hashes' constants (the SIMD code multiplies by the same). */
 #define PF_K_LO 0x9e3779b1u
