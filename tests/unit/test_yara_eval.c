@@ -41,6 +41,11 @@ static int last_rule(const char *src, const void *data, size_t len)
 	assert_int_equal(yr_fast_eval(f, fst, data, len, NULL, 0, fres, NULL), 0);
 	if (memcmp(res, fres, rs.nrules))
 		fail_msg("%s: the fast matcher differs", src);
+	/* without matches listed: rules with a false term passed over */
+	yr_fast_set_first(fst, 1);
+	assert_int_equal(yr_fast_eval(f, fst, data, len, NULL, 0, fres, NULL), 0);
+	if (memcmp(res, fres, rs.nrules))
+		fail_msg("%s: the fast matcher differs, matches not listed", src);
 	yr_fast_state_free(fst);
 	yr_fast_free(f);
 	r = res[rs.nrules - 1];
@@ -243,6 +248,17 @@ static void rules_together(void **st)
 	  "ab");
 	F("global rule g { condition: filesize > 5 } rule a { condition: true }",
 	  "ab");
+	/* terms of the file's size, tested before the strings (each way) */
+	T("rule a { strings: $a = \"ab\" condition: filesize < 3 and $a }",
+	  "ab");
+	F("rule a { strings: $a = \"ab\" condition: filesize > 2 and $a }",
+	  "ab");
+	T("rule a { strings: $a = \"ab\" condition: 2 >= filesize and $a }",
+	  "ab");
+	F("rule a { strings: $a = \"ab\" condition: 2 != filesize and $a }",
+	  "ab");
+	T("rule a { strings: $a = \"ab\" condition: filesize == 2 and "
+	  "uint16(0) == 0x6261 and $a }", "ab");
 	T("rule x { condition: true } rule y { condition: false } rule a { "
 	  "condition: any of (x, y) and not all of (x, y) }", "ab");
 }

@@ -568,7 +568,7 @@ static int known_false(void *ctx, size_t r)
 static unsigned gate(struct yr_fast_state *st)
 {
 	const struct yr_fast *f = st->f;
-	size_t g, live[2] = { f->npassing[0], f->npassing[1] };
+	size_t g, t, live[2] = { f->npassing[0], f->npassing[1] };
 
 	if (!f->ngates) /* no rule is ever dead (dead[] stays zero) */
 		return st->first ? f->all_passes : FS_ANCHORED | FS_PAIRS;
@@ -576,15 +576,18 @@ static unsigned gate(struct yr_fast_state *st)
 	if (!st->first)
 		return FS_ANCHORED | FS_PAIRS;
 	yr_eval_terms(f->term, f->nterms, st->buf, st->len, st->truth);
-	for (g = 0; g < f->ngates; g++) {
-		uint32_t r = f->gate_rule[g];
+	for (t = 0; t < f->nterms; t++)
+		for (g = f->term_start[t];
+		     !st->truth[t] && g < f->term_start[t + 1]; g++) {
+			uint32_t r = f->term_rule[g];
 
-		if (st->truth[f->gate_term[g]] || st->dead[r])
-			continue;
-		st->dead[r] = 1; /* the rules needing each pass: one fewer */
-		live[0] -= !!(f->passes[r] & FS_ANCHORED);
-		live[1] -= !!(f->passes[r] & FS_PAIRS);
-	}
+			if (st->dead[r])
+				continue;
+			st->dead[r] = 1; /* the rules needing each pass: one
+					  * fewer */
+			live[0] -= !!(f->passes[r] & FS_ANCHORED);
+			live[1] -= !!(f->passes[r] & FS_PAIRS);
+		}
 	return (live[0] ? FS_ANCHORED : 0u) | (live[1] ? FS_PAIRS : 0u);
 }
 

@@ -65,6 +65,9 @@ struct yr_fast {
 	uint32_t *gate_term, *gate_rule; /* per rule's term: the term, the
 					  * rule */
 	size_t ngates;
+	uint32_t *term_start, *term_rule; /* the same by term: term t's
+					   * rules term_rule[term_start[t]
+					   * .. term_start[t + 1] - 1] */
 	uint8_t *passes;	/* per rule: FS_ANCHORED if a string has
 				 * anchors, FS_PAIRS if one has pairs */
 	unsigned all_passes;	/* what the rules' passes[] hold together */

@@ -534,6 +534,33 @@ static uint32_t term_of(struct yr_fast *f, struct terms *t,
 	return (uint32_t)f->nterms++;
 }
 
+/* The gates again by term (a counting sort): a buffer's false terms give
+ * the rules dead there without a walk of every gate (signature-base:
+ * 7,058 gates of 477 terms, most of them true over most files). */
+static int by_term(struct yr_fast *f)
+{
+	uint32_t *fill = calloc(f->nterms + 1, sizeof(*fill));
+	size_t g, t;
+
+	f->term_start = calloc(f->nterms + 1, sizeof(*f->term_start));
+	f->term_rule = calloc(f->ngates + 1, sizeof(*f->term_rule));
+	if (!fill || !f->term_start || !f->term_rule) {
+		free(fill);
+		return VIGIL_ENOMEM;
+	}
+	for (g = 0; g < f->ngates; g++)
+		f->term_start[f->gate_term[g] + 1]++;
+	for (t = 1; t <= f->nterms; t++)
+		f->term_start[t] += f->term_start[t - 1];
+	for (g = 0; g < f->ngates; g++) {
+		uint32_t t4 = f->gate_term[g];
+
+		f->term_rule[f->term_start[t4] + fill[t4]++] = f->gate_rule[g];
+	}
+	free(fill);
+	return 0;
+}
+
 /* The rules' terms testable before their strings (yrgate.h), each term
  * that many rules share tested once. */
 static int gates(struct yr_fast *f)
@@ -570,7 +597,7 @@ static int gates(struct yr_fast *f)
 	free(t.off);
 	free(t.klen);
 	free(t.slot);
-	return rc;
+	return rc ? rc : by_term(f);
 }
 
 int yr_fast_build(const struct yr_ruleset *rs, struct yr_fast **out)
@@ -649,6 +676,8 @@ void yr_fast_free(struct yr_fast *f)
 	free(f->term);
 	free(f->gate_term);
 	free(f->gate_rule);
+	free(f->term_start);
+	free(f->term_rule);
 	free(f->slow);
 	free(f->rule_of);
 	free(f->first);
