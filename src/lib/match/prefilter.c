@@ -20,10 +20,10 @@
  * reversinglabs' keys): bench/yara.py's plain strings 0.098 -> 0.081 s,
  * reversinglabs 0.108 -> 0.101 (whole runs); a second table, of the
  * keys' first two bytes, passes fewer (four_pairs()). A masked gather
- * would not do, it costs as much whatever its mask. Where many places pass, the
- * keys of whole blocks are made in registers instead of gathered
- * (PF_DENSE). With AVX-512 VBMI every test takes sixteen places at once
- * (blocks_avx512()).
+ * would not do, it costs as much whatever its mask. Where many places
+ * pass, the keys of whole blocks are made in registers instead of
+ * gathered (PF_DENSE). With AVX-512 VBMI every test takes sixteen places
+ * at once (blocks_avx512()).
  */
 #include "match/prefilter.h"
 
