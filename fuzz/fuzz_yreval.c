@@ -14,7 +14,8 @@
  * otherwise; rule d's short strings wait for its long one (yrdefer.c),
  * and a false rule's string not looked for is not compared. Rule v's $n
  * and $c3 are short runs looked up by their last two bytes (yrpairs.c's
- * key_at()).
+ * key_at()); its $g's branches are looked for with the bytes after their
+ * group (yratom.c's branch_run()).
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -48,6 +49,7 @@ static const char rules[] =
 	"  $r = /hello[0-9]+x/i wide ascii $q = /abcd\\x41e?f/s\n"
 	"  $e = \"encoded!\" base64 base64wide\n"
 	"  $o = /\\b\\w+:\\s%s\\t/ wide ascii $u = /[\\r\\n](ab|)URL=[0-9]/\n"
+	"  $g = /(ab|cde|f\\x67)x:\\/[0-9]/ wide ascii nocase\n"
 	" condition: any of them }\n"
 	"rule w { strings: $m = \"MZ\" $p = { 50 45 00 00 } $c = \"cd\"\n"
 	" condition: uint16(0) == 0x5a4d and filesize < 70000 and\n"

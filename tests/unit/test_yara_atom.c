@@ -124,6 +124,19 @@ static void regex_runs(void **st)
 	assert_memory_equal(r[1].b, "From", 4);
 	assert_int_equal(runs("abc|defg", 0, r), 2);
 	assert_int_equal(runs("(?:xyz|uvw)+q", 0, r), 2);
+	assert_int_equal(r[0].len, 3); /* repeated: no tail */
+	/* with the literal bytes after the group, as far as they go */
+	assert_int_equal(runs("(ldap|rmi|d\\x6es):\\/\\/[a-z]", 0, r), 3);
+	assert_int_equal(r[1].len, 6);
+	assert_memory_equal(r[1].b, "rmi://", 6);
+	assert_memory_equal(r[2].b, "dns://", 6);
+	assert_int_equal(r[2].omin, 0);
+	assert_int_equal(r[2].omax, 0);
+	assert_int_equal(runs("(ab|cd)ef+g", 0, r), 2);
+	assert_memory_equal(r[1].b, "cde", 3); /* f+: not a fixed byte */
+	assert_int_equal(r[1].len, 3);
+	assert_int_equal(runs("(ab|cd):", 1, r), 2);
+	assert_memory_equal(r[0].b, "a\0b\0:\0", 6);
 	/* a branch without a run, an optional group, a class with '|' */
 	assert_int_equal(runs("abc|[0-9]", 0, r), 0);
 	assert_int_equal(runs("(ab|cd)?ef", 0, r), 1);

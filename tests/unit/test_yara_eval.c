@@ -153,6 +153,14 @@ static void regexes(void **st)
 	  "Cke\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xffy"
 	  "Dke\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xffy");
 	T("rule a { strings: $r = /b+/ condition: #r == 3 }", "abbb");
+	/* a group's branches looked for with the bytes after it */
+	T("rule a { strings: $r = /(ldap|rmi|dns):\\/\\/[a-z]+/ condition: "
+	  "#r == 2 and @r[2] == 12 }", "xrmi://abc; dns://q");
+	T("rule a { strings: $r = /(?:foo|ba)\\.exe/ nocase condition: "
+	  "!r[1] == 6 }", "x BA.EXE");
+	T("rule a { strings: $r = /(ab|cd):x/ wide condition: @r[1] == 1 }",
+	  "-c\0d\0:\0x\0");
+	F("rule a { strings: $r = /(ab|cd):x/ condition: $r }", "cd:y ab:");
 	T("rule a { strings: $r = /AB/i condition: $r }", "xabx");
 	F("rule a { strings: $r = /a.b/ condition: $r }", "a\nb");
 	T("rule a { strings: $r = /a.b/s condition: $r }", "a\nb");

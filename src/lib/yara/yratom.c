@@ -435,13 +435,55 @@ static size_t group_end(const char *re, size_t n, size_t i)
 	return k <= n && re[k - 1] == ')' ? k : 0;
 }
 
+/* The literal bytes that follow a group ending at re[e], none of them
+ * quantified, at most TAIL_TEXT characters of re: where they end. */
+#define TAIL_TEXT 32
+static size_t tail_end(const char *re, size_t n, size_t e)
+{
+	size_t j = e, at, q;
+	uint32_t qmax;
+	unsigned qmin;
+	uint8_t b;
+
+	while (j < n && j - e < TAIL_TEXT) {
+		at = j;
+		if (literal(re, n, &j, &b) != 0)
+			return at;
+		q = j;
+		quantifier(re, n, &q, &qmin, &qmax);
+		if (q != j)
+			return at;
+	}
+	return j;
+}
+
+/* Branch re[start..k) followed by the group's tail re[e..te): its run
+ * into *out, from the two together where they fit BRANCH_TEXT (a branch
+ * "rmi" of "(ldap|rmi|dns):\/\/" is looked for as "rmi://"). Its own
+ * run's length, which must be 2 or more. */
+#define BRANCH_TEXT 256
+static uint32_t branch_run(const char *re, size_t start, size_t k,
+			   size_t e, size_t te, int wide, struct yr_run *out)
+{
+	char text[BRANCH_TEXT];
+	uint32_t len = yr_regex_run(re + start, k - start, wide, out);
+
+	if (len < 2 || te == e || k - start + te - e > sizeof(text))
+		return len;
+	memcpy(text, re + start, k - start);
+	memcpy(text + (k - start), re + e, te - e);
+	yr_regex_run(text, k - start + te - e, wide, out);
+	return len;
+}
+
 /* The branches of re's alternative at its top, or of a group that opens
- * it (not optional): each one's run into out. Their count, or 0 if one
+ * it (not optional): each one's run into out, with the literal bytes
+ * after the group where it is not repeated. Their count, or 0 if one
  * has none of two bytes, or there are more than max. */
 static size_t branch_runs(const char *re, size_t n, int wide,
 			  struct yr_run *out, size_t max)
 {
-	size_t lo = 0, hi = n, k, start, nr = 0, e;
+	size_t lo = 0, hi = n, k, start, nr = 0, e = 0, te = 0;
 	uint32_t qmax;
 	unsigned min;
 
@@ -456,6 +498,7 @@ static size_t branch_runs(const char *re, size_t n, int wide,
 			return 0; /* not a plain group */
 		lo = 1 + (n > 2 && re[1] == '?') * 2;
 		hi = e - 1;
+		te = k == e ? tail_end(re, n, e) : e;
 	}
 	for (k = start = lo; k <= hi;) {
 		if (k < hi && re[k] != '|') {
@@ -466,7 +509,7 @@ static size_t branch_runs(const char *re, size_t n, int wide,
 			continue;
 		}
 		if (nr == max ||
-		    yr_regex_run(re + start, k - start, wide, &out[nr]) < 2)
+		    branch_run(re, start, k, e, te, wide, &out[nr]) < 2)
 			return 0;
 		out[nr++].at = UINT32_MAX; /* in a branch: no tail of re */
 		start = ++k;
