@@ -135,6 +135,10 @@ static void regex_runs(void **st)
 	assert_int_equal(runs("(ab|cd)ef+g", 0, r), 2);
 	assert_memory_equal(r[1].b, "cde", 3); /* f+: not a fixed byte */
 	assert_int_equal(r[1].len, 3);
+	assert_int_equal(runs("(ab|cd+):", 0, r), 2);
+	assert_int_equal(r[1].len, 2); /* d repeated: nothing after it */
+	assert_int_equal(runs("(ab|x{)1}c", 0, r), 2);
+	assert_memory_equal(r[1].b, "x{1}c", 5); /* the brace a byte */
 	assert_int_equal(runs("(ab|cd):", 1, r), 2);
 	assert_memory_equal(r[0].b, "a\0b\0:\0", 6);
 	/* a branch without a run, an optional group, a class with '|' */

@@ -161,6 +161,12 @@ static void regexes(void **st)
 	T("rule a { strings: $r = /(ab|cd):x/ wide condition: @r[1] == 1 }",
 	  "-c\0d\0:\0x\0");
 	F("rule a { strings: $r = /(ab|cd):x/ condition: $r }", "cd:y ab:");
+	T("rule a { strings: $r = /(cd|x{)1}abcdef/ condition: @r[1] == 2 }",
+	  "--x{1}abcdef");
+	T("rule a { strings: $r = /(ab|cd+):x/ condition: @r[1] == 1 }",
+	  "-cddd:x");
+	T("rule a { strings: $r = /(ab|\\x4)1/ condition: @r[1] == 1 }",
+	  "-\x04" "1");
 	T("rule a { strings: $r = /AB/i condition: $r }", "xabx");
 	F("rule a { strings: $r = /a.b/ condition: $r }", "a\nb");
 	T("rule a { strings: $r = /a.b/s condition: $r }", "a\nb");

@@ -231,6 +231,13 @@ static void syntax(void **st)
 	bad("rule a { condition: 99999999999999999999 }", "integer too large");
 	bad("include \"x.yar\"", "include is not allowed here");
 	bad("rule a { strings: condition: true }", "a string expected");
+	/* a regex that ends inside a class or an escape: an error where it
+	 * is (it was "out of memory" in a condition, and a rule not
+	 * evaluated for a string) */
+	bad("rule a { condition: filename matches /[a/ }",
+	    "t.yar:1:38: regular expression ends inside an escape or a class");
+	bad("rule a { strings: $a = /ab[c/ condition: $a }",
+	    "t.yar:1:24: regular expression ends inside an escape or a class");
 }
 
 /* In-memory files for include: "a.yar" holds a rule, "self.yar"

@@ -415,6 +415,8 @@ uint32_t yr_regex_run(const char *re, size_t n, int wide, struct yr_run *out)
 			if (!cur.len)
 				cur.omin = lo, cur.omax = hi, cur.at = (uint32_t)at;
 			put(&cur, b, wide);
+			/* where it ends, if its last byte is not repeated */
+			cur.end = i == end ? (uint32_t)i : UINT32_MAX;
 		}
 		lo = add_sat(lo, mul_sat(mul_sat(ilo, qmin), k));
 		hi = add_sat(hi, mul_sat(mul_sat(ihi, qmax), k));
@@ -457,22 +459,20 @@ static size_t tail_end(const char *re, size_t n, size_t e)
 	return j;
 }
 
-/* Branch re[start..k) followed by the group's tail re[e..te): its run
- * into *out, from the two together where they fit BRANCH_TEXT (a branch
- * "rmi" of "(ldap|rmi|dns):\/\/" is looked for as "rmi://"). Its own
- * run's length, which must be 2 or more. */
-#define BRANCH_TEXT 256
-static uint32_t branch_run(const char *re, size_t start, size_t k,
+/* Branch re[start..k)'s run into *out, and where it ends the branch
+ * (its last byte fixed, not repeated), the group's tail re[e..te) after
+ * it (a branch "rmi" of "(ldap|rmi|dns):\/\/" is looked for as
+ * "rmi://"). Its own length, which must be 2 or more. */
+static uint32_t branch_run(const char *re, size_t n, size_t start, size_t k,
 			   size_t e, size_t te, int wide, struct yr_run *out)
 {
-	char text[BRANCH_TEXT];
 	uint32_t len = yr_regex_run(re + start, k - start, wide, out);
+	uint8_t b;
 
-	if (len < 2 || te == e || k - start + te - e > sizeof(text))
+	if (len < 2 || out->end != k - start)
 		return len;
-	memcpy(text, re + start, k - start);
-	memcpy(text + (k - start), re + e, te - e);
-	yr_regex_run(text, k - start + te - e, wide, out);
+	for (size_t j = e; j < te && literal(re, n, &j, &b) == 0;)
+		put(out, b, wide);
 	return len;
 }
 
@@ -509,7 +509,7 @@ static size_t branch_runs(const char *re, size_t n, int wide,
 			continue;
 		}
 		if (nr == max ||
-		    branch_run(re, start, k, e, te, wide, &out[nr]) < 2)
+		    branch_run(re, n, start, k, e, te, wide, &out[nr]) < 2)
 			return 0;
 		out[nr++].at = UINT32_MAX; /* in a branch: no tail of re */
 		start = ++k;

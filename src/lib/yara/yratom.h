@@ -28,7 +28,8 @@ struct yr_run {
 	uint32_t omin, omax;	/* its first byte after the string's start */
 	uint32_t at;		/* a regex's: where in its text it begins;
 				 * a hex string's: its first item */
-	uint32_t end;		/* a hex string's: the item after it */
+	uint32_t end;		/* a hex string's: the item after it; a
+				 * regex's: where in its text it ends */
 };
 
 /* The best run of fixed bytes (two at least) of a hex program's top

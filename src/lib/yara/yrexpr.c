@@ -174,8 +174,14 @@ static struct yr_node *regex_node(struct yr_parser *p)
 	}
 	opts = (n->flags & YR_RE_NOCASE ? PCRE2_CASELESS : 0) |
 	       (n->flags & YR_RE_DOTALL ? PCRE2_DOTALL : 0);
-	if ((rc = yr_regex_source(n->s, strlen(n->s), 0, &src)) == VIGIL_ENOMEM)
+	rc = yr_regex_source(n->s, p->tok.text_len, 0, &src);
+	if (rc == VIGIL_ENOMEM)
 		return yr_oom(p);
+	if (rc == VIGIL_EINVAL) {
+		vbuf_free(&src);
+		return yr_perr(p, "regular expression ends inside an escape or "
+			       "a class");
+	}
 	rs->re[rs->nre] = rc ? NULL : /* refused, as PCRE2 refuses it */
 		pcre2_compile((PCRE2_SPTR)src.data, src.len - 1, opts, &err,
 			      &eoff, NULL);

@@ -268,7 +268,7 @@ pcre2_code *yr_regex_code(const struct yr_string *s, int wide, int anchored,
 	opts |= s->re_flags & YR_RE_DOTALL ? PCRE2_DOTALL : 0;
 	opts |= anchored ? PCRE2_ANCHORED : 0;
 	if ((rc = yr_regex_source(s->value, s->len, wide, &w)) != 0) {
-		*nomem = rc != -1;
+		*nomem = rc == VIGIL_ENOMEM;
 		vbuf_free(&w);
 		return NULL;
 	}

@@ -14,10 +14,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/vbuf.h"
 #include "yara/yrexpr.h"
 #include "yara/yrhex.h"
 #include "yara/yrmods.h"
 #include "yara/yrstate.h"
+#include "yara/yrwide.h"
 #include "vigil/vigil.h"
 
 /* The modules a rule may import (those YARA documents). */
@@ -117,6 +119,23 @@ static void *grow_rule(struct yr_parser *p, void **arr, size_t *n,
 	}
 	memset((char *)*arr + *n * size, 0, size);
 	return (char *)*arr + (*n)++ * size;
+}
+
+/* 0, or -1 (the parse failed) if the regular expression token ends
+ * inside an escape or a class, an error as in yarac (it was taken as one
+ * PCRE2 refuses, and its rule as one not evaluated). */
+static int regex_whole(struct yr_parser *p)
+{
+	struct vbuf w = { 0 };
+	int rc = yr_regex_source(p->tok.text, p->tok.text_len, 0, &w);
+
+	vbuf_free(&w);
+	if (rc == VIGIL_ENOMEM)
+		yr_oom(p);
+	else if (rc == VIGIL_EINVAL)
+		yr_perr(p, "regular expression ends inside an escape or a "
+			"class");
+	return rc ? -1 : 0;
 }
 
 /* A rule's array from the heap into the arena, at its size. */
@@ -238,6 +257,8 @@ static void one_string(struct yr_parser *p, struct yr_rule *r)
 	} else if (p->tok.kind == YT_REGEX) {
 		s->kind = YS_REGEX;
 		s->re_flags = p->tok.regex_flags;
+		if (regex_whole(p) < 0)
+			return;
 	} else {
 		yr_perr(p, "syntax error: string value expected");
 		return;

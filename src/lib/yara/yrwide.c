@@ -77,14 +77,14 @@ int yr_regex_source(const char *re, size_t n, int wide, struct vbuf *out)
 
 		if (c == '\\') {
 			if (!(k = escape_len(re, n, i)))
-				return -1;
+				return VIGIL_EINVAL;
 			/* \b and \B are positions, not characters */
 			rc = re[i + 1] == 'b' || re[i + 1] == 'B' ?
 				     vbuf_append(out, re + i, k) :
 				     atom(out, re + i, k, wide);
 		} else if (c == '[') {
 			if (!(k = class_len(re, n, i)))
-				return -1;
+				return VIGIL_EINVAL;
 			rc = atom(out, re + i, k, wide);
 		} else if (strchr("()|?*+^$", c) ||
 			   (c == '{' && yr_regex_counted(re, n, i))) {

@@ -13,8 +13,8 @@
 #include "util/vbuf.h"
 
 /* re (n bytes) as PCRE2 source, in its wide form if wide, appended to
- * out, NUL-ended: 0, -1 if re ends inside an escape or a class, or
- * VIGIL_ENOMEM. */
+ * out, NUL-ended: 0, VIGIL_EINVAL if re ends inside an escape or a
+ * class, or VIGIL_ENOMEM. */
 int yr_regex_source(const char *re, size_t n, int wide, struct vbuf *out);
 
 #endif
