@@ -620,6 +620,27 @@ static void test_near_bytes(void **state)
 	anchors_free(&a);
 }
 
+/* A run's anchor of four bytes never ends NUL NUL (the pairs table would
+ * pass every place such a pair ends): a run whose only four bytes do
+ * gets none (its caller's pairs take it), one with others gets those. */
+static void test_no_nul_pair(void **state)
+{
+	static const uint8_t only[] = { 0x10, 0x10, 0, 0 },
+			     other[] = { 0x3d, 0xb7, 0, 0, 0, 0x74, 0x16 };
+	struct anchor_run runs[2] = { { only, sizeof(only), 0, 0, 0 },
+				      { other, sizeof(other), 1, 0, 0 } };
+	uint8_t has[2];
+	struct anchors a;
+
+	(void)state;
+	assert_int_equal(anchors_build_runs(runs, 2, has, &a), 0);
+	assert_false(has[0]);
+	assert_true(has[1]);
+	assert_int_equal(a.n[1], 1);
+	assert_int_not_equal((uint32_t)a.ent[1][0].key >> 16, 0);
+	anchors_free(&a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -633,6 +654,7 @@ int main(void)
 		cmocka_unit_test(test_set_refuses),
 		cmocka_unit_test(test_narrow_tables),
 		cmocka_unit_test(test_near_bytes),
+		cmocka_unit_test(test_no_nul_pair),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

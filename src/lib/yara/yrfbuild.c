@@ -553,9 +553,10 @@ static int by_term(struct yr_fast *f)
 	for (t = 1; t <= f->nterms; t++)
 		f->term_start[t] += f->term_start[t - 1];
 	for (g = 0; g < f->ngates; g++) {
-		uint32_t t4 = f->gate_term[g];
+		uint32_t term = f->gate_term[g];
+		size_t at = f->term_start[term] + fill[term]++;
 
-		f->term_rule[f->term_start[t4] + fill[t4]++] = f->gate_rule[g];
+		f->term_rule[at] = f->gate_rule[g];
 	}
 	free(fill);
 	return 0;
