@@ -27,8 +27,8 @@ struct pf_filter {
 
 /* The pairs tables: a bit for each hash of two bytes, 4,096 in all, of
  * the four-byte keys' last two bytes, then another of their first two
- * (PF_PAIRS_BYTES each). Where the processor has AVX-512 VBMI, a place
- * whose last two bytes' bit or first two bytes' bit is clear is not
+ * (PF_PAIRS_BYTES each). Where the processor has AVX-512 VBMI and VBMI2,
+ * a place whose last two bytes' bit or first two bytes' bit is clear is not
  * tested against the filter at all: the tables lie in registers, and only
  * the places that pass both are gathered. They are worth it where few of
  * the first table's bits are set (PF_PAIRS_MAX_SET). */

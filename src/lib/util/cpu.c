@@ -20,6 +20,7 @@ static void ask(void)
 	avx512vbmi = avx512bw && __builtin_cpu_supports("avx512vbmi");
 	avx512vbmi2 = avx2 && __builtin_cpu_supports("avx512vbmi2") &&
 		      __builtin_cpu_supports("avx512bw") &&
+		      __builtin_cpu_supports("avx512vl") &&
 		      __builtin_cpu_supports("bmi2") &&
 		      !getenv("VIGIL_NO_AVX512");
 #endif
