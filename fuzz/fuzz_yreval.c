@@ -15,7 +15,9 @@
  * and a false rule's string not looked for is not compared. Rule v's $n
  * and $c3 are short runs looked up by their last two bytes (yrpairs.c's
  * key_at()); its $g's branches are looked for with the bytes after their
- * group (yratom.c's branch_run()).
+ * group (yratom.c's branch_run()); its $a8's run has neighbours across
+ * wildcards (yratom.c's hex_around()), $s8's keys of eight bytes theirs
+ * (anchors.h's ANCHOR_NEAR).
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -50,6 +52,7 @@ static const char rules[] =
 	"  $e = \"encoded!\" base64 base64wide\n"
 	"  $o = /\\b\\w+:\\s%s\\t/ wide ascii $u = /[\\r\\n](ab|)URL=[0-9]/\n"
 	"  $g = /(ab|cde|f\\x67)x:\\/[0-9]/ wide ascii nocase\n"
+	"  $a8 = { 81 ?? 68 74 74 70 ?? 41 } $s8 = \"SID          :\" nocase\n"
 	" condition: any of them }\n"
 	"rule w { strings: $m = \"MZ\" $p = { 50 45 00 00 } $c = \"cd\"\n"
 	" condition: uint16(0) == 0x5a4d and filesize < 70000 and\n"

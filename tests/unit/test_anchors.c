@@ -166,7 +166,7 @@ static void one_anchor(struct one *o, const uint8_t *buf, size_t end)
 	size_t bk;
 
 	memset(o->ones, 0xff, sizeof(o->ones));
-	o->ent = (struct anchor){ pf_key(buf, end) >> 32, 7, 0, 0 };
+	o->ent = (struct anchor){ pf_key(buf, end) >> 32, 7, 0, 0, 0 };
 	bk = pf_word(pf_hash4((uint32_t)o->ent.key), ONE_LG);
 	for (size_t b = 0; b <= ONE_WORDS; b++)
 		o->start[b] = b > bk;
@@ -264,8 +264,8 @@ static void test_spent_keys(void **state)
 	for (size_t i = 0; i < 6; i++)
 		memcpy(buf + 100 + 500 * i, "wxyz", 4);
 	memset(t.ones, 0xff, sizeof(t.ones));
-	t.ent[0] = (struct anchor){ pf_key(buf, 103) >> 32, 7, 0, 0 };
-	t.ent[1] = (struct anchor){ t.ent[0].key, 8, 0, 0 };
+	t.ent[0] = (struct anchor){ pf_key(buf, 103) >> 32, 7, 0, 0, 0 };
+	t.ent[1] = (struct anchor){ t.ent[0].key, 8, 0, 0, 0 };
 	bk = pf_word(pf_hash4((uint32_t)t.ent[0].key), ONE_LG);
 	for (size_t b = 0; b <= ONE_WORDS; b++)
 		t.start[b] = b > bk ? 2 : 0;
@@ -369,9 +369,9 @@ static int seen_id(void *ctx, const struct anchor *a, size_t at)
 static void two_tables(struct vbuf *b, uint8_t *rt, uint32_t have)
 {
 	static const struct anchor_run runs[] = {
-		{ (const uint8_t *)"any-type-run", 12, 0, 0, 0 },
-		{ (const uint8_t *)"zero-only-run", 13, 1, 0, 0 },
-		{ (const uint8_t *)"elf-only-run!", 13, 2, 0, 0 },
+		{ (const uint8_t *)"any-type-run", 12, 0, 0, 0, 0 },
+		{ (const uint8_t *)"zero-only-run", 13, 1, 0, 0, 0 },
+		{ (const uint8_t *)"elf-only-run!", 13, 2, 0, 0, 0 },
 	};
 	const struct anchor_run t0[] = { runs[0], runs[1] }, t6[] = { runs[0],
 								     runs[2] };
@@ -501,7 +501,7 @@ static void test_narrow_tables(void **state)
 			runs[i] = (struct anchor_run){ bytes + 16 * i,
 						       i < SHORT ? 5 : 16,
 						       (uint32_t)i, 0,
-						       UINT32_MAX };
+						       UINT32_MAX, 0 };
 		assert_int_equal(anchors_build_runs(runs, n, has, &a), 0);
 		assert_int_equal(a.n[0] == 0, v == 0);
 		memset(buf, ' ', 1 << 20);
@@ -580,7 +580,8 @@ static void test_near_bytes(void **state)
 	for (uint32_t i = 0; i < N; i++) {
 		for (size_t j = 0; j < LEN; j++)
 			bytes[i][j] = (uint8_t)abc[rand() % (sizeof(abc) - 1)];
-		runs[i] = (struct anchor_run){ bytes[i], LEN, i, 0, UINT32_MAX };
+		runs[i] = (struct anchor_run){ bytes[i], LEN, i, 0, UINT32_MAX,
+					       0 };
 	}
 	assert_int_equal(anchors_build_runs(runs, N, has, &a), 0);
 	assert_int_equal(a.n[0], 0); /* ten bytes: four-byte anchors only */
@@ -620,6 +621,84 @@ static void test_near_bytes(void **state)
 	anchors_free(&a);
 }
 
+/* Whether run i's bytes window..window + wlen - 1, alone among spaces, or
+ * the whole run, are reported (as id i). */
+static int window_found(const struct anchors *a, const struct anchor_run *r,
+			size_t window, size_t wlen, size_t nruns)
+{
+	uint8_t buf[256], *seen = calloc(nruns, 1);
+	struct found_ids f = { seen, 0 };
+	int got;
+
+	assert_non_null(seen);
+	memset(buf, ' ', sizeof(buf));
+	memcpy(buf + 100, r->bytes + window, wlen);
+	assert_int_equal(anchors_scan(a, buf, sizeof(buf), found_id, &f), 0);
+	got = seen[r->id];
+	free(seen);
+	return got;
+}
+
+/* Keys of eight bytes hold their run's neighbours too: any eight bytes of
+ * a run of sixteen, alone, are not its anchor's place (each key has
+ * neighbours in the run on one side at least), the whole run is. */
+static void test_wide_near(void **state)
+{
+	enum { N = 1500 }; /* enough for the table to keep eight-byte keys */
+	uint8_t *bytes = malloc(N * 16), *has = calloc(N, 1);
+	struct anchor_run *runs = calloc(N, sizeof(*runs));
+	struct anchors a;
+
+	(void)state;
+	assert_non_null(bytes);
+	assert_non_null(has);
+	assert_non_null(runs);
+	srand(5);
+	for (size_t i = 0; i < N * 16; i++)
+		bytes[i] = (uint8_t)('a' + rand() % 26);
+	for (size_t i = 0; i < N; i++)
+		runs[i] = (struct anchor_run){ bytes + 16 * i, 16, (uint32_t)i,
+					       0, 0, 0 };
+	assert_int_equal(anchors_build_runs(runs, N, has, &a), 0);
+	assert_int_not_equal(a.n[0], 0);
+	for (size_t i = 0; i < 40; i++) {
+		assert_true(has[i]);
+		assert_true(window_found(&a, &runs[i], 0, 16, N));
+		for (size_t w = 0; w + 8 <= 16; w++)
+			assert_false(window_found(&a, &runs[i], w, 8, N));
+	}
+	anchors_free(&a);
+	free(runs);
+	free(has);
+	free(bytes);
+}
+
+/* A run's pattern's bytes around it (anchor_run's around) are neighbours
+ * of an anchor at the run's edge: "http" two after 0x81 is reported, two
+ * after another byte not; the run at a buffer's start (no byte before)
+ * not either. */
+static void test_run_around(void **state)
+{
+	static const uint8_t yes[] = " \x81?http ", no[] = " \x82?http ";
+	struct anchor_run run = { (const uint8_t *)"http", 4, 0, 0, 0, 0x81 };
+	uint8_t has, seen = 0;
+	struct found_ids f = { &seen, 0 };
+	struct anchors a;
+
+	(void)state;
+	assert_int_equal(anchors_build_runs(&run, 1, &has, &a), 0);
+	assert_true(has);
+	assert_int_equal(anchors_scan(&a, yes, sizeof(yes) - 1, found_id, &f), 0);
+	assert_int_equal(f.n, 1);
+	f.n = seen = 0;
+	assert_int_equal(anchors_scan(&a, no, sizeof(no) - 1, found_id, &f), 0);
+	assert_int_equal(f.n, 0);
+	assert_int_equal(anchors_scan(&a, (const uint8_t *)"http", 4, found_id,
+				      &f), 0);
+	assert_int_equal(f.n, 0);
+	anchors_free(&a);
+}
+
 /* A run's anchor of four bytes never ends NUL NUL (the pairs table would
  * pass every place such a pair ends): a run whose only four bytes do
  * gets none (its caller's pairs take it), one with others gets those. */
@@ -627,8 +706,8 @@ static void test_no_nul_pair(void **state)
 {
 	static const uint8_t only[] = { 0x10, 0x10, 0, 0 },
 			     other[] = { 0x3d, 0xb7, 0, 0, 0, 0x74, 0x16 };
-	struct anchor_run runs[2] = { { only, sizeof(only), 0, 0, 0 },
-				      { other, sizeof(other), 1, 0, 0 } };
+	struct anchor_run runs[2] = { { only, sizeof(only), 0, 0, 0, 0 },
+				      { other, sizeof(other), 1, 0, 0, 0 } };
 	uint8_t has[2];
 	struct anchors a;
 
@@ -655,6 +734,8 @@ int main(void)
 		cmocka_unit_test(test_narrow_tables),
 		cmocka_unit_test(test_near_bytes),
 		cmocka_unit_test(test_no_nul_pair),
+		cmocka_unit_test(test_wide_near),
+		cmocka_unit_test(test_run_around),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -60,6 +60,32 @@ static void hex_runs(void **st)
 	assert_int_equal(r.end, 14);
 }
 
+/* A hex run's neighbours: the string's fixed bytes two before it and two
+ * after, across single bytes not fixed, not across jumps or
+ * alternatives. */
+static void hex_around(void **st)
+{
+	struct yr_run r;
+	int rc;
+
+	(void)st;
+	r = hex_run("81 ?? 68 74 74 70", &rc);
+	assert_int_equal(rc, 0);
+	assert_int_equal(r.around, 0x81); /* two before; one before any */
+	r = hex_run("68 74 74 70 ?? 41", &rc);
+	assert_int_equal(r.around, 0x41000000u);
+	r = hex_run("4? ?? 68 74 74 70 ?? 42 [2] 43", &rc);
+	assert_int_equal(r.around, 0x42000000u); /* a nibble: any */
+	r = hex_run("81 ?? 68 74 74 70 [2] 43 44", &rc);
+	assert_int_equal(r.around, 0x81); /* nothing across the jump */
+	r = hex_run("81 [1] 68 74 74 70 ( 41 | 42 )", &rc);
+	assert_int_equal(r.around, 0); /* a jump's bytes are not fixed */
+	r = hex_run("00 00 00 00 00 00 00 00 00 00 00 00 2E 63", &rc);
+	assert_int_equal(r.around, 0); /* the NULs before the window: any */
+	r = hex_run("FF FF FF FF FF FF 2E 63 64", &rc);
+	assert_int_equal(r.around & 0xffff, 0xffff); /* before the window */
+}
+
 static size_t runs(const char *re, int wide, struct yr_run *out)
 {
 	return yr_regex_runs(re, strlen(re), wide, out, 8);
@@ -261,7 +287,7 @@ static void pairs_against_brute(void **st)
 			for (i = 0; i < sizes[t]; i++)
 				if (pair_at(&runs[i], buf + at, sizeof(buf) - at))
 					tally(&want, &(struct anchor){ 0, runs[i].id,
-								       0, 0 }, at);
+								       0, 0, 0 }, at);
 		assert_true(want.n > 100);
 		assert_int_equal(got.n, want.n);
 		assert_int_equal(got.sum, want.sum);
@@ -311,6 +337,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(hex_runs),
+		cmocka_unit_test(hex_around),
 		cmocka_unit_test(regex_runs),
 		cmocka_unit_test(pairs),
 		cmocka_unit_test(pairs_against_brute),

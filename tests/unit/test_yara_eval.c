@@ -119,6 +119,21 @@ static void hex_strings(void **st)
 	/* a short run, then a fixed byte at a fixed distance tested first */
 	T("rule a { strings: $h = { 48 8D [2] 48 8B ?? 72 } condition: #h == 1 "
 	  "and @h[1] == 7 }", "H\x8d" "abH\x8b" "xH\x8d" "cdH\x8b" "zr");
+	/* the run's neighbours across single wildcards: at the buffer's
+	 * edges, and with another byte there */
+	T("rule a { strings: $h = { 81 ?? 68 74 74 70 } condition: #h == 2 and "
+	  "@h[1] == 0 }", "\x81Xhttp \x82Xhttp \x81Yhttp");
+	T("rule a { strings: $h = { 68 74 74 70 ?? 41 } condition: #h == 1 and "
+	  "@h[1] == 8 }", "httpXB. httpXA");
+	F("rule a { strings: $h = { 68 74 74 70 ?? 41 } condition: $h }",
+	  "httpXB. httpX");
+	/* a run of eight bytes' keys hold its neighbours: a key alone (the
+	 * spaces) is not the string, at the buffer's start or end */
+	T("rule a { strings: $s = \"SID               :\" condition: #s == 2 "
+	  "and @s[2] == 39 }", "SID               :" "                 "
+	  "   SID               :");
+	F("rule a { strings: $s = \"SID               :\" condition: $s }",
+	  "                                    SID              :");
 }
 
 /* A hex string whose run is everywhere and whose rest fails after a long

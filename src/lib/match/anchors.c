@@ -113,6 +113,7 @@ struct choice {
 	uint32_t omin, omax;
 	uint32_t end;		/* in a run: the place after its last byte */
 	uint32_t around;	/* a four-byte anchor's neighbours (ANCHOR_NEAR) */
+	uint32_t around8[PF_STRIDE]; /* an eight-byte anchor's, by key */
 	int kind;
 };
 
@@ -383,7 +384,7 @@ static void enter(const struct choice *c, uint32_t id, struct anchor **ent,
 
 	if (c->kind) {
 		*e = (struct anchor){ c->last | (uint64_t)c->around << 32, id,
-				      c->omin, c->omax };
+				      c->omin, c->omax, 0 };
 		n[1]++;
 		return;
 	}
@@ -392,11 +393,35 @@ static void enter(const struct choice *c, uint32_t id, struct anchor **ent,
 
 		e->key = keep ? c->last << keep | c->older >> (64 - keep) :
 				c->last;
+		e->around = c->around8[r];
 		e->id = id;
 		e->omin = pat_add_sat(c->omin, (uint32_t)r);
 		e->omax = pat_add_sat(c->omax, (uint32_t)r);
 	}
 	n[0] += PF_STRIDE;
+}
+
+/* The bytes of run r two before the key of len bytes at start and two
+ * after, lowered (ANCHOR_NEAR's order): the run's, else those its
+ * pattern has around it; NUL where neither has one. */
+static uint32_t run_around(const struct anchor_run *r, uint32_t start,
+			   uint32_t len)
+{
+	uint32_t v = 0;
+
+	for (int i = 0; i < 4; i++) {
+		int64_t at = (int64_t)start + (i < 2 ? i - 2 : (int64_t)len + i - 2);
+		uint8_t b = 0;
+
+		if (at < 0) /* -2 or -1: the pattern's before the run */
+			b = (uint8_t)(r->around >> 8 * (at + 2));
+		else if (at < r->len)
+			b = r->bytes[at];
+		else if (at - r->len < 2) /* the pattern's after it */
+			b = (uint8_t)(r->around >> 8 * (2 + at - r->len));
+		v |= (uint32_t)fold(b) << 8 * i;
+	}
+	return v;
 }
 
 /* The anchor of a run of fixed bytes lying omin..omax after its pattern's
@@ -424,15 +449,15 @@ static int choose_run(const struct anchor_run *r, int narrow,
 	     i++)
 		push(&p, r->bytes[i]);
 	*a = p.best;
-	a->around = 0;
-	for (i = 0; i < 4 && p.score >= 0 && a->kind; i++) {
-		/* the run's bytes two before the anchor and two after */
-		uint32_t at = a->end + i - (i < 2 ? 6 : 2);
-
-		if (at < r->len) /* wraps below 0 */
-			a->around |= (uint32_t)fold(r->bytes[at]) << 8 * i;
+	if (p.score < 0)
+		return -1;
+	if (a->kind) {
+		a->around = run_around(r, a->end - 4, 4);
+		return 0;
 	}
-	return p.score < 0 ? -1 : 0;
+	for (i = 0; i < PF_STRIDE; i++) /* key i: the window's bytes i .. */
+		a->around8[i] = run_around(r, a->end - WIDE + i, 8);
+	return 0;
 }
 
 /* The tables of the four-byte keys' last and first two bytes
@@ -639,6 +664,24 @@ static uint32_t near(const struct scan *s, size_t at)
 	return v;
 }
 
+/* The bytes two before a key of eight at buf[at] and two after, lowered
+ * (ANCHOR_NEAR's order); those outside the buffer NUL. */
+static uint32_t near8(const struct scan *s, size_t at)
+{
+	uint32_t v = 0;
+
+	if (at >= 2 && at + 10 <= s->len)
+		return (uint32_t)(pf_key(s->buf, at + 5) & 0xffff) |
+		       (uint32_t)(pf_key(s->buf, at + 9) >> 48) << 16;
+	for (int i = 0; i < 4; i++) {
+		size_t p = at + (size_t)(i < 2 ? i - 2 : i + 6);
+
+		if (p < s->len) /* wraps below 0 */
+			v |= (uint32_t)fold(s->buf[p]) << 8 * i;
+	}
+	return v;
+}
+
 /* 1 if the neighbours of a key found (near()) may be those of an entry
  * whose neighbours are n (NUL bytes in n: any). */
 static int near_ok(uint32_t n, uint32_t have)
@@ -655,7 +698,7 @@ static int probe(struct scan *s, int kind, uint64_t w, size_t at)
 {
 	const struct anchors *a = s->a;
 	uint64_t *spent;
-	uint32_t e, h, have = 0;
+	uint32_t e, h, have = 0, around;
 	size_t bk;
 	int found = 0, all_spent = 1, rc, got = 0;
 
@@ -672,10 +715,11 @@ static int probe(struct scan *s, int kind, uint64_t w, size_t at)
 		if ((kind ? (uint32_t)key : key) != w)
 			continue;
 		found = 1;
-		if (kind && key >> 32) {
+		around = kind ? (uint32_t)(key >> 32) : a->ent[kind][e].around;
+		if (around) {
 			if (!got++)
-				have = near(s, at);
-			if (!near_ok((uint32_t)(key >> 32), have)) {
+				have = kind ? near(s, at) : near8(s, at);
+			if (!near_ok(around, have)) {
 				all_spent = 0;
 				continue;
 			}

@@ -255,12 +255,14 @@ static int load_cached(const char *dir, const struct hscache_key *key,
 	return rc;
 }
 
-#define ANCHORS_EXT "anc8" /* anc7: a table per target type, short
+#define ANCHORS_EXT "anc9" /* anc7: a table per target type, short
 			    * anchors of logical signatures that need a
 			    * long one left out (anchorset.c); anc8:
 			    * anchors past a '*' (ANCHORS_UNBOUNDED), so
 			    * that a table written before them is not
-			    * taken; the next change: anc9 */
+			    * taken; anc9: an eight-byte entry's
+			    * neighbours (anchors.h's around, where the
+			    * padding lay); the next change: anc10 */
 
 struct anc_load {
 	size_t nmatch;

@@ -99,6 +99,37 @@ static void window(const struct yr_hex_seq *prog, struct yr_run *r,
 	r->end = r->at + r->len;
 }
 
+/* The byte item i of prog stands for if it is fixed, else NUL (any);
+ * *go cleared past an item of more than one byte, or of none. */
+static uint8_t around_byte(const struct yr_hex_seq *prog, uint32_t i,
+			   int *go)
+{
+	const struct yr_hex_item *it;
+
+	if (!*go || i >= prog->n || /* wraps below 0 */
+	    (it = &prog->items[i])->kind != YH_BYTE) {
+		*go = 0;
+		return 0;
+	}
+	return fixed(it) ? it->val : 0;
+}
+
+/* The fixed bytes of prog two before run r and two after, across single
+ * bytes not fixed (81 ?? 68 74 74 70: 0x81 two before "http"): the low
+ * byte the furthest before. */
+static uint32_t hex_around(const struct yr_hex_seq *prog,
+			   const struct yr_run *r)
+{
+	int go = 1;
+	uint32_t v = (uint32_t)around_byte(prog, r->at - 1, &go) << 8;
+
+	v |= around_byte(prog, r->at - 2, &go);
+	go = 1;
+	v |= (uint32_t)around_byte(prog, r->end, &go) << 16;
+	v |= (uint32_t)around_byte(prog, r->end + 1, &go) << 24;
+	return v;
+}
+
 int yr_hex_run(const struct yr_hex_seq *prog, struct yr_run *out)
 {
 	uint32_t i = 0, lo = 0, hi = 0, min, max;
@@ -116,6 +147,7 @@ int yr_hex_run(const struct yr_hex_seq *prog, struct yr_run *out)
 		    r.omax - r.omin <= YR_RUN_SPREAD && score(&r) > best) {
 			best = score(&r);
 			*out = r;
+			out->around = hex_around(prog, &r);
 		}
 		if (i < prog->n) {
 			item_len(prog, &prog->items[i], &min, &max);

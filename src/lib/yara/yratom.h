@@ -30,6 +30,9 @@ struct yr_run {
 				 * a hex string's: its first item */
 	uint32_t end;		/* a hex string's: the item after it; a
 				 * regex's: where in its text it ends */
+	uint32_t around;	/* a hex string's fixed bytes two before the
+				 * run and two after, as anchors.h's
+				 * anchor_run holds them; 0 elsewhere */
 };
 
 /* The best run of fixed bytes (two at least) of a hex program's top

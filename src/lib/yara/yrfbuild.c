@@ -386,7 +386,8 @@ static int enter_runs(struct yr_fast *f)
 		rc = VIGIL_ENOMEM;
 	for (k = 0; k < rs.n && !rc; k++)
 		ar[k] = (struct anchor_run){ rs.r[k].b, rs.r[k].len, (uint32_t)k,
-					     rs.r[k].omin, rs.r[k].omax };
+					     rs.r[k].omin, rs.r[k].omax,
+					     rs.r[k].around };
 	if (!rc)
 		rc = anchors_build_runs(ar, rs.n, has, &f->anchors);
 	if (!rc)

@@ -84,7 +84,7 @@ static void fill(struct yr_pairs *p, const struct yr_pair_run *r,
 	uint32_t e = p->start[key] + fillp[key]++, o = key_at(r);
 
 	p->ent[e] = (struct anchor){ r->len < 3 ? 0 : r->bytes[o ? 0 : 2],
-				     r->id, r->omin, r->omax };
+				     r->id, r->omin, r->omax, 0 };
 	p->third[e] = (uint8_t)(r->len < 3 ? 0 : (r->nocase ? 2 : 1) + 2 * o);
 	if (r->nocase)
 		p->ent[e].key = lower((uint8_t)p->ent[e].key);
