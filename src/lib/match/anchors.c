@@ -52,6 +52,9 @@
 #define LG_PER_ANCHOR 4 /* an entry: each of a wide run's keys counts */
 #define ANCHOR_SPREAD 8192 /* most starts one anchor is verified at, less 1 */
 
+/* around took the padding: the matcher cache's entries kept their size */
+_Static_assert(sizeof(struct anchor) == 24, "struct anchor's size");
+
 static uint8_t fold(uint8_t b)
 {
 	return (uint8_t)(b - 'A') < 26 ? (uint8_t)(b + 32) : b;
