@@ -543,7 +543,8 @@ static size_t near_place(const struct anchors *a, const uint8_t *run,
 				b = b >= 'A' && b <= 'Z' ? (uint8_t)(b + 32) : b;
 				want |= (uint64_t)b << 8 * i;
 			}
-			if (want == a->ent[1][e].key)
+			if ((uint32_t)want == a->ent[1][e].key &&
+			    want >> 32 == a->ent[1][e].around)
 				return p;
 		}
 	}

@@ -115,8 +115,8 @@ struct choice {
 	uint64_t last, older;
 	uint32_t omin, omax;
 	uint32_t end;		/* in a run: the place after its last byte */
-	uint32_t around;	/* a four-byte anchor's neighbours (ANCHOR_NEAR) */
-	uint32_t around8[PF_STRIDE]; /* an eight-byte anchor's, by key */
+	uint32_t around[PF_STRIDE]; /* neighbours (ANCHOR_NEAR) by key: a
+				     * four-byte anchor's the first */
 	int kind;
 };
 
@@ -386,8 +386,8 @@ static void enter(const struct choice *c, uint32_t id, struct anchor **ent,
 	struct anchor *e = ent[c->kind] + n[c->kind];
 
 	if (c->kind) {
-		*e = (struct anchor){ c->last | (uint64_t)c->around << 32, id,
-				      c->omin, c->omax, 0 };
+		*e = (struct anchor){ c->last, id, c->omin, c->omax,
+				      c->around[0] };
 		n[1]++;
 		return;
 	}
@@ -396,7 +396,7 @@ static void enter(const struct choice *c, uint32_t id, struct anchor **ent,
 
 		e->key = keep ? c->last << keep | c->older >> (64 - keep) :
 				c->last;
-		e->around = c->around8[r];
+		e->around = c->around[r];
 		e->id = id;
 		e->omin = pat_add_sat(c->omin, (uint32_t)r);
 		e->omax = pat_add_sat(c->omax, (uint32_t)r);
@@ -455,11 +455,11 @@ static int choose_run(const struct anchor_run *r, int narrow,
 	if (p.score < 0)
 		return -1;
 	if (a->kind) {
-		a->around = run_around(r, a->end - 4, 4);
+		a->around[0] = run_around(r, a->end - 4, 4);
 		return 0;
 	}
 	for (i = 0; i < PF_STRIDE; i++) /* key i: the window's bytes i .. */
-		a->around8[i] = run_around(r, a->end - WIDE + i, 8);
+		a->around[i] = run_around(r, a->end - WIDE + i, 8);
 	return 0;
 }
 
@@ -715,11 +715,10 @@ static int probe(struct scan *s, int kind, uint64_t w, size_t at)
 	for (e = a->start[kind][bk]; e < a->start[kind][bk + 1]; e++) {
 		uint64_t *g, bit, key = a->ent[kind][e].key;
 
-		if ((kind ? (uint32_t)key : key) != w)
+		if (key != w)
 			continue;
 		found = 1;
-		around = kind ? (uint32_t)(key >> 32) : a->ent[kind][e].around;
-		if (around) {
+		if ((around = a->ent[kind][e].around) != 0) {
 			if (!got++)
 				have = kind ? near(s, at) : near8(s, at);
 			if (!near_ok(around, have)) {

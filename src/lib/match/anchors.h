@@ -17,27 +17,27 @@
 /* Where a pattern's anchor lies: omin..omax bytes after the pattern's
  * start (omax PAT_INF: any distance). */
 struct anchor {
-	uint64_t key;		/* the bytes, ASCII letters lowered; for four,
-				 * the high half ANCHOR_NEAR's neighbours */
+	uint64_t key;		/* the bytes, ASCII letters lowered (four: the
+				 * low half) */
 	uint32_t id;		/* the matchable */
 	uint32_t omin, omax;
-	uint32_t around;	/* for eight, ANCHOR_NEAR's neighbours (two
-				 * before the key, two after) */
+	uint32_t around;	/* ANCHOR_NEAR's neighbours (two before the
+				 * key, two after), 0: none */
 };
 
 #define ANCHOR_KINDS 2 /* keys of 8 bytes (runs of 11) and of 4 */
 
 /*
- * ANCHOR_NEAR: a four-byte anchor of a run (anchors_build_runs()) also
+ * ANCHOR_NEAR: an anchor of a run (anchors_build_runs()) also
  * holds the run's bytes around it, lowered: two before the anchor and two
  * after, in that order from the low byte, NUL where the run has none
  * (NUL bytes are not tested). Where a key is found, an entry whose
  * neighbours differ from the buffer's is not reported: the run is not
  * there. 1,000 plain strings over bench/yara.py's corpus: 341,653 of the
- * 356,823 calls were of strings that did not match there. The keys of
- * eight bytes of a run hold theirs too (around): a run's four keys are
- * met as often as the commonest (signature-base's "SID               :"
- * gave eight spaces, called 12,063 times over that corpus).
+ * 356,823 calls were of strings that did not match there. Each of the
+ * four keys of eight bytes holds its own (a run's four keys are met as
+ * often as the commonest: signature-base's "SID               :" gave
+ * eight spaces, called 12,063 times over that corpus).
  */
 
 struct anchors {
