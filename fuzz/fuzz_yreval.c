@@ -12,7 +12,8 @@
  * tested at x). Rules y and z repeat strings of the others (yrdup.c),
  * some in rules alive where the first holder is dead, some read
  * otherwise; rule d's short strings wait for its long one (yrdefer.c),
- * and a false rule's string not looked for is not compared. Rule v's $n
+ * rule e's strings of weak anchors too, rule f's short one for its weak
+ * one, and a false rule's string not looked for is not compared. Rule v's $n
  * and $c3 are short runs looked up by their last two bytes (yrpairs.c's
  * key_at()); its $g's branches are looked for with the bytes after their
  * group (yratom.c's branch_run()); its $a8's run has neighbours across
@@ -66,7 +67,11 @@ static const char rules[] =
 	"  $e = \"encoded!\" base64 base64wide\n"
 	" condition: #z == 2 or ($x and $e) }\n"
 	"rule d { strings: $l = \"keyword\" $s = { 4D ?? 5A } $t = \"zq\"\n"
-	" condition: ($l and $s) or (#l > 1 and 2 of ($s, $t)) }\n";
+	" condition: ($l and $s) or (#l > 1 and 2 of ($s, $t)) }\n"
+	"rule e { strings: $l = \"keyword\" $w = \"code\" $k = { 48 89 44 24 }\n"
+	" condition: $l and ($w or #k == 2) }\n"
+	"rule f { strings: $w = \"http\" $s = { E8 F1 ?? C3 }\n"
+	" condition: $w and $s }\n";
 
 /* Rule r's strings as the reference finds them, against the fast one's. */
 static void same_strings(const struct yr_ruleset *rs, size_t r,

@@ -184,6 +184,70 @@ def test_short_runs_wait(tmp_path):
     yrscan_agrees(rules, paths, want)
 
 
+# Strings whose anchor is four common bytes (x86 code, words: weak) in
+# rules that need a string of a rare anchor wait for one too, in a second
+# anchors table (yrdefer.c); with a short string and only weak ones, the
+# weak count as long and the short one waits for them.
+WEAK = r'''
+rule weak_and { strings: $l = "long needle" $w = "code" condition: $l and $w }
+rule weak_or { strings: $l = "long needle" $w = "read" condition: $l or $w }
+rule weak_hex { strings: $l = "other needle" $w = { 40 00 00 00 48 89 } condition: all of them }
+rule weak_count { strings: $l = "long needle" $w = "http" nocase condition: $l and #w == 3 }
+rule weak_shared_a { strings: $l = "other needle" $w = "file" condition: $l and $w }
+rule weak_shared_b { strings: $w = "file" condition: $w }
+rule weak_all { strings: $l = "long needle" $w = "info" $s = { E8 F1 ?? C3 } condition: all of them }
+rule weak_short { strings: $w = "list" $s = { E8 F1 ?? C3 } condition: $w and $s }
+rule weak_only { strings: $w1 = "path" $w2 = { 48 89 44 24 } condition: all of them }
+rule weak_wide { strings: $l = "long needle" $w = "data" wide condition: $l and $w }
+'''
+
+
+def weak_files():
+    call, mov = b"\xe8\xf1\x00\xc3", b"\x40\x00\x00\x00\x48\x89"
+    return {
+        "all.bin": b"long needle code HTTP http HttP file info list path "
+                   b"read " + call + mov +
+                   b"other needle H\x89D$ " + "data".encode("utf-16-le"),
+        "weak_only.bin": b"code http file data read path " + call + mov +
+                         b"H\x89D$",
+        "long_only.txt": b"long needle and other needle",
+        "two_http.txt": b"long needle http http",
+        "code_call.bin": b"list " + call,
+        "near_miss.bin": b"long needle cod3 " + b"\x41\x00\x00\x00\x48\x89" +
+                         b"other needle",
+    }
+
+
+def test_weak_anchors_wait(tmp_path):
+    """A string whose anchor is four common bytes waits for a string of a
+    rare anchor its rule needs ("$l and $w", "all of them", a count), in
+    the lazy anchors table; one shared with a rule that may be true
+    without (one string, "or") is looked for always; a rule of weak
+    strings only looks for them, and its short string waits for them.
+    The same as yara, with each matcher, listing matches or not."""
+    rules, paths, want = yara_found(tmp_path, WEAK, weak_files())
+    by_file = {os.path.basename(p): p for p in paths}
+    for rule in ("weak_and", "weak_hex", "weak_count", "weak_shared_a",
+                 "weak_all", "weak_only", "weak_wide"):
+        assert (rule, by_file["all.bin"]) in want
+    assert ("weak_and", by_file["weak_only.bin"]) not in want
+    assert ("weak_or", by_file["weak_only.bin"]) in want
+    assert ("weak_only", by_file["weak_only.bin"]) in want
+    assert ("weak_short", by_file["code_call.bin"]) in want
+    assert ("weak_count", by_file["two_http.txt"]) not in want
+    yrscan_agrees(rules, paths, want)
+    # each rule alone: with all of them, any one that may be true wakes
+    # the lazy tables for every other
+    for i, text in enumerate(WEAK.strip().splitlines()):
+        sub = tmp_path / f"alone{i}"
+        sub.mkdir()
+        yrscan_agrees(*yara_found(sub, text, weak_files()))
+    # the weak strings of weak_and, weak_hex, weak_count, weak_all and
+    # weak_wide wait, an anchor each (weak_shared_a's is shared)
+    v = subprocess.run([YRSCAN, "-1", "-v", str(rules), paths[0]],
+                       capture_output=True, text=True, timeout=60)
+    assert "; 5 anchors waiting)" in v.stderr, v.stderr
+
 # Regular expressions where YARA's dialect is not PCRE2's: a count
 # without its least, and matches of no bytes (yara counts none).
 REGEX_EDGES = r'''

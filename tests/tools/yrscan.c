@@ -204,8 +204,9 @@ int main(int argc, char **argv)
 		struct yr_fast_stats fs;
 
 		yr_fast_stats(x.f, &fs);
-		fprintf(stderr, "strings %zu, anchored %zu, runs %zu (%zu pairs, %zu waiting), %zu bytes\n",
-			fs.strings, fs.anchored, fs.anchors, fs.pairs, fs.waiting, fs.bytes);
+		fprintf(stderr, "strings %zu, anchored %zu, runs %zu (%zu pairs, %zu waiting; %zu anchors waiting), %zu bytes\n",
+			fs.strings, fs.anchored, fs.anchors, fs.pairs, fs.waiting,
+			fs.waiting_anchored, fs.bytes);
 	}
 	for (i++; i < argc; i++)
 		bad |= scan(&x, argv[i]);

@@ -721,6 +721,52 @@ static void test_no_nul_pair(void **state)
 	anchors_free(&a);
 }
 
+/* anchors_pick_runs(): four common bytes (a word, x86 code, NUL NUL and
+ * two) weak, four rare ones and a run of eight not, a run too short
+ * none; a table of picked runs (a subset, by id) has the entries and
+ * finds what a table of the same runs chosen afresh does. */
+static void test_picked_runs(void **state)
+{
+	static const char *const text[] = { "http", "\x9a\xb7\xc1\xd3",
+					     "long needle", "ab",
+					     "\x40\x00\x00\x00\x48\x89",
+					     "H\x89\x44$" };
+	static const uint32_t len[] = { 4, 4, 11, 2, 6, 4 };
+	static const int8_t want[] = { 1, 0, 0, -1, 1, 1 };
+	static const uint8_t buf[] = "x long needle \x9a\xb7\xc1\xd3 HTTP ab";
+	struct anchor_run runs[6], sub[3];
+	struct anchor_picks p;
+	struct anchors a, b;
+	uint8_t has[6], seen[6] = { 0 }, seen2[6] = { 0 };
+	struct found_ids f = { seen, 0 }, g = { seen2, 0 };
+	size_t k;
+
+	(void)state;
+	for (k = 0; k < 6; k++)
+		runs[k] = (struct anchor_run){ (const uint8_t *)text[k], len[k],
+					       (uint32_t)k, 0, 0, 0 };
+	assert_int_equal(anchors_pick_runs(runs, 6, &p), 0);
+	for (k = 0; k < 6; k++)
+		assert_int_equal(p.weak[k], want[k]);
+	sub[0] = runs[0];
+	sub[1] = runs[1];
+	sub[2] = runs[2];
+	assert_int_equal(anchors_build_picked(sub, 3, &p, has, &a), 0);
+	assert_int_equal(anchors_build_runs(sub, 3, has + 3, &b), 0);
+	assert_memory_equal(has, has + 3, 3);
+	assert_int_equal(a.n[0], b.n[0]);
+	assert_int_equal(a.n[1], b.n[1]);
+	anchors_scan(&a, buf, sizeof(buf) - 1, found_id, &f);
+	anchors_scan(&b, buf, sizeof(buf) - 1, found_id, &g);
+	assert_int_equal(f.n, 3);
+	assert_int_equal(g.n, 3);
+	assert_memory_equal(seen, seen2, 6);
+	anchors_free(&a);
+	anchors_free(&b);
+	anchors_picks_free(&p);
+	assert_null(p.weak);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -737,6 +783,7 @@ int main(void)
 		cmocka_unit_test(test_no_nul_pair),
 		cmocka_unit_test(test_wide_near),
 		cmocka_unit_test(test_run_around),
+		cmocka_unit_test(test_picked_runs),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -524,13 +524,20 @@ struct runs_ctx {
 	const struct anchor_run *runs;
 	uint8_t *has;
 	int narrow;
+	const struct anchor_picks *picks; /* or NULL */
 };
 
 static int pick_run(void *ctx, size_t k, struct choice *c, uint32_t *id)
 {
 	struct runs_ctx *x = ctx;
+	const struct anchor_picks *p = x->picks;
 
 	*id = x->runs[k].id;
+	if (p && !x->narrow) { /* chosen before, as a table of this kind */
+		if (p->weak[*id] >= 0)
+			*c = ((const struct choice *)p->c)[*id];
+		return x->has[k] = p->weak[*id] >= 0;
+	}
 	return x->has[k] = choose_run(&x->runs[k], x->narrow, c) == 0;
 }
 
@@ -550,7 +557,14 @@ static int pick_run(void *ctx, size_t k, struct choice *c, uint32_t *id)
 int anchors_build_runs(const struct anchor_run *runs, size_t n,
 		       uint8_t *has, struct anchors *out)
 {
-	struct runs_ctx x = { runs, has, 0 };
+	return anchors_build_picked(runs, n, NULL, has, out);
+}
+
+int anchors_build_picked(const struct anchor_run *runs, size_t n,
+			 const struct anchor_picks *picks, uint8_t *has,
+			 struct anchors *out)
+{
+	struct runs_ctx x = { runs, has, 0, picks };
 	struct anchors narrow;
 	uint8_t *has4;
 	int rc = build(n, pick_run, &x, out);
@@ -558,7 +572,7 @@ int anchors_build_runs(const struct anchor_run *runs, size_t n,
 	if (rc || !out->n[0] || out->n[0] / PF_STRIDE > PF_PAIRS_MAX_SET ||
 	    (out->n[1] && !out->has_pairs) || !(has4 = malloc(n)))
 		return rc;
-	x = (struct runs_ctx){ runs, has4, 1 };
+	x = (struct runs_ctx){ runs, has4, 1, NULL };
 	if (build(n, pick_run, &x, &narrow) == 0) {
 		if (narrow.has_pairs) {
 			anchors_free(out);
@@ -570,6 +584,40 @@ int anchors_build_runs(const struct anchor_run *runs, size_t n,
 	}
 	free(has4);
 	return 0;
+}
+
+int anchors_pick_runs(const struct anchor_run *runs, size_t n,
+		      struct anchor_picks *out)
+{
+	struct choice *c = calloc(n + 1, sizeof(*c));
+	size_t k;
+
+	out->c = c;
+	out->weak = calloc(n + 1, 1);
+	out->n = n;
+	if (!c || !out->weak) {
+		anchors_picks_free(out);
+		return VIGIL_ENOMEM;
+	}
+	for (k = 0; k < n; k++) {
+		int sum = 0;
+
+		if (choose_run(&runs[k], 0, &c[k]) < 0) {
+			out->weak[k] = -1;
+			continue;
+		}
+		for (int i = 0; c[k].kind && i < 4; i++)
+			sum += rarity_of[(uint8_t)(c[k].last >> 8 * i)];
+		out->weak[k] = c[k].kind && sum < ANCHOR_WEAK;
+	}
+	return 0;
+}
+
+void anchors_picks_free(struct anchor_picks *p)
+{
+	free(p->c);
+	free(p->weak);
+	memset(p, 0, sizeof(*p));
 }
 
 struct ids_ctx {

@@ -109,6 +109,31 @@ struct anchor_run {
  */
 int anchors_build_runs(const struct anchor_run *runs, size_t n,
 		       uint8_t *has, struct anchors *out);
+/*
+ * Each of n runs' anchors chosen once (as a table with keys of eight bytes
+ * would), for the tables built of any of them (anchors_build_picked():
+ * the runs' ids must be their indexes here), and whether it is weak: a
+ * key of four bytes whose rarities (anchor_rarity()) sum below
+ * ANCHOR_WEAK: x86 code ("H\x89D$", 00 00 "H\x89") and words ("http",
+ * "code", "file"), whose keys the scan meets at a place in a few thousand
+ * whatever their neighbours. Signature-base over bench/yara.py's corpus:
+ * 497,153 of the 688,762 lookups of four-byte keys in its table were of
+ * such keys (below 40: 221,686; below 60: 661,465).
+ */
+#define ANCHOR_WEAK 50
+struct anchor_picks {
+	void *c;	/* per run, anchors.c's choice */
+	int8_t *weak;	/* per run: 1 weak, 0 another, -1 none (has[] of
+			 * anchors_build_runs(), whatever the table's kind) */
+	size_t n;
+};
+int anchors_pick_runs(const struct anchor_run *runs, size_t n,
+		      struct anchor_picks *out);
+void anchors_picks_free(struct anchor_picks *p);
+/* anchors_build_runs() of runs picked before (picks: or NULL) */
+int anchors_build_picked(const struct anchor_run *runs, size_t n,
+			 const struct anchor_picks *picks, uint8_t *has,
+			 struct anchors *out);
 /* Reports every anchor found in buf; returns what fn returned last. */
 int anchors_scan(const struct anchors *a, const uint8_t *buf, size_t len,
 		 anchor_fn fn, void *ctx);

@@ -11,6 +11,12 @@
  * a buffer only once one of those long strings is found there (yrfast.c's
  * wake()); a run that several rules share (yrdup.c) waits only if every
  * one of them can.
+ *
+ * A string whose anchor is weak (anchors_run_weak(): four bytes of x86
+ * code or of a word, met at a place in a few thousand) waits the same
+ * way, all its runs in a second anchors table: its key's lookups were
+ * most of signature-base's (497,153 of 688,762 lookups of four-byte
+ * keys), each a few dependent loads and a branch that mispredicts.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -19,11 +25,12 @@
 #include "yara/yrfast_int.h"
 #include "vigil/vigil.h"
 
-int yr_fast_long(const struct yr_fast *f, size_t k)
+int yr_fast_long(const struct yr_fast *f, size_t k, int weak_long)
 {
 	uint32_t c = f->canon[k];
 
-	return f->str[c].how == FS_ANCHORED && !f->slow[c];
+	return f->str[c].how == FS_ANCHORED && !f->slow[c] &&
+	       (weak_long || !f->weak[c]);
 }
 
 /* 1 if string id of a set (a prefix with wildcard; "" with it: them)
@@ -39,13 +46,15 @@ struct oracle {
 	size_t r;
 	int (*found)(void *ctx, size_t k);
 	void *ctx;
+	int weak_long;		/* strings of weak anchors count as long */
 };
 
 /* 1 if rule r's string k may be there: not long, or found. */
 static int may_be(const struct oracle *o, size_t k)
 {
 	k += o->f->first[o->r];
-	return !yr_fast_long(o->f, k) || (o->found && o->found(o->ctx, k));
+	return !yr_fast_long(o->f, k, o->weak_long) ||
+	       (o->found && o->found(o->ctx, k));
 }
 
 /* 1 if the rule's string called id may be there (a loop's "$": 1). */
@@ -131,16 +140,51 @@ static int may_hold(const struct oracle *o, const struct yr_node *n)
 int yr_fast_may_hold(const struct yr_fast *f, size_t r,
 		     int (*found)(void *ctx, size_t k), void *ctx)
 {
-	struct oracle o = { f, r, found, ctx };
+	struct oracle o = { f, r, found, ctx, f->level[r] != DEFER_WEAK };
 
 	return !f->rs->rules[r].cond || may_hold(&o, f->rs->rules[r].cond);
 }
 
-/* Rule r's strings that have short runs (the pairs'): 1 if any. */
+/* How rule r can wait: DEFER_WEAK, false with none of its strings found
+ * but those of strong anchors, so that the short and the weak may wait
+ * for those; DEFER_SHORT, with the weak counted long, so that only the
+ * short may; or 0. */
+static uint8_t level_of(const struct yr_fast *f, size_t r)
+{
+	const struct yr_node *c = f->rs->rules[r].cond;
+	struct oracle o = { f, r, NULL, NULL, 0 };
+
+	if (!c || may_hold(&o, c) == 0)
+		return c ? DEFER_WEAK : 0;
+	o.weak_long = 1;
+	return may_hold(&o, c) ? 0 : DEFER_SHORT;
+}
+
+/* 1 if string k (the first of its group) could wait: it has short runs
+ * (the pairs') or a weak anchor. */
+static int could_wait(const struct yr_fast *f, size_t k)
+{
+	return f->slow[k] == 1 || f->weak[k];
+}
+
+/* 1 if string k (the first of its group) waits: every rule of its group
+ * can wait, as far as its runs need (short: DEFER_SHORT; weak anchors
+ * only: DEFER_WEAK). */
+static int group_waits(const struct yr_fast *f, uint32_t k)
+{
+	uint8_t need = f->slow[k] == 1 ? DEFER_SHORT : DEFER_WEAK;
+
+	for (; k != YR_NO_DUP; k = f->dup_next[k])
+		if (f->level[f->rule_of[k]] < need)
+			return 0;
+	return 1;
+}
+
+/* Rule r's strings that could wait: 1 if any. */
 static int has_short(const struct yr_fast *f, size_t r)
 {
 	for (size_t k = f->first[r]; k < f->first[r + 1]; k++)
-		if (f->slow[f->canon[k]] == 1)
+		if (could_wait(f, f->canon[k]))
 			return 1;
 	return 0;
 }
@@ -157,33 +201,22 @@ static int waits(const struct yr_fast *f, size_t r)
 int yr_fast_defer(struct yr_fast *f)
 {
 	const struct yr_ruleset *rs = f->rs;
-	uint8_t *can = calloc(rs->nrules + 1, 1);
 	size_t r, k;
 
 	f->wait = calloc(f->nstr + 1, 1);
+	f->level = calloc(rs->nrules + 1, 1);
 	f->defer_rule = calloc(rs->nrules + 1, sizeof(*f->defer_rule));
-	if (!can || !f->wait || !f->defer_rule) {
-		free(can);
+	if (!f->wait || !f->level || !f->defer_rule)
 		return VIGIL_ENOMEM;
-	}
 	for (r = 0; r < rs->nrules; r++)
-		if (has_short(f, r) && !yr_fast_may_hold(f, r, NULL, NULL)) {
-			can[r] = 1;
+		if (has_short(f, r) && (f->level[r] = level_of(f, r)) != 0)
 			f->defer_rule[f->ndefer++] = (uint32_t)r;
-		}
-	for (k = 0; k < f->nstr; k++) {
-		uint32_t d = (uint32_t)k;
-
-		if (f->canon[k] != k || f->slow[k] != 1)
-			continue;
-		while (d != YR_NO_DUP && can[f->rule_of[d]])
-			d = f->dup_next[d];
-		f->wait[k] = d == YR_NO_DUP;
-	}
+	for (k = 0; k < f->nstr; k++)
+		if (f->canon[k] == k && could_wait(f, k))
+			f->wait[k] = (uint8_t)group_waits(f, (uint32_t)k);
 	/* the rules left with a run that waits: the others need no wake */
 	for (r = 0, k = f->ndefer, f->ndefer = 0; r < k; r++)
 		if (waits(f, f->defer_rule[r]))
 			f->defer_rule[f->ndefer++] = f->defer_rule[r];
-	free(can);
 	return 0;
 }

@@ -707,8 +707,8 @@ static int found(void *ctx, size_t k)
 	return one_string(st, k, &why) != 0 || st->sm[k].n > 0;
 }
 
-/* The short runs that wait (yrdefer.c): looked for once a rule that has
- * one may be true with the long strings found. The strings verified here
+/* The runs that wait (yrdefer.c), short or of weak anchors: looked for
+ * once a rule that has one may be true with the long strings found. The strings verified here
  * are verified within the time limit: what this takes of it (returned,
  * in nanoseconds, with a limit) is the evaluator's no more. */
 static uint64_t wake(struct yr_fast_state *st)
@@ -722,8 +722,12 @@ static uint64_t wake(struct yr_fast_state *st)
 
 		if (!st->dead[r] && st->rule_hit[r] &&
 		    yr_fast_may_hold(f, r, found, st)) {
-			yr_pairs_scan(&f->lazy, st->buf, st->len, on_anchor,
-				      st);
+			if (f->nlazy)
+				yr_pairs_scan(&f->lazy, st->buf, st->len,
+					      on_anchor, st);
+			if (f->nlazy_anchors && !st->err)
+				anchors_scan(&f->lazy_anchors, st->buf,
+					     st->len, on_anchor, st);
 			st->woke = 1;
 			break;
 		}

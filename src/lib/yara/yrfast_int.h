@@ -94,7 +94,14 @@ struct yr_fast {
 	size_t npairs;
 	struct yr_pairs lazy;	/* those of them that wait (yrdefer.c) */
 	size_t nlazy;
-	uint8_t *wait;		/* per string: its short runs are lazy's */
+	struct anchors lazy_anchors; /* the anchored runs of strings that
+				      * wait */
+	size_t nlazy_anchors;
+	uint8_t *weak;		/* per string: a run's anchor is common
+				 * (anchors_run_weak()) */
+	uint8_t *wait;		/* per string: its runs are the lazy
+				 * tables' */
+	uint8_t *level;		/* per rule: how it can wait, DEFER_* */
 	uint32_t *defer_rule;	/* the rules with a string that waits, false
 				 * while none of their long strings is found */
 	size_t ndefer;
@@ -105,8 +112,11 @@ struct yr_fast {
  * dup_next, use[] already set. 0 or VIGIL_ENOMEM. */
 int yr_fast_group(struct yr_fast *f);
 /* 1 if string k is long: every run of it (of the first the same) has an
- * anchor, so that the anchors' pass tells whether it may be there. */
-int yr_fast_long(const struct yr_fast *f, size_t k);
+ * anchor, none of them weak unless weak_long, so that the anchors' pass
+ * tells whether it may be there. */
+int yr_fast_long(const struct yr_fast *f, size_t k, int weak_long);
+#define DEFER_SHORT 1	/* a rule's short strings wait (yrdefer.c) */
+#define DEFER_WEAK 2	/* its short ones and those of weak anchors */
 /* Which strings' short runs wait (yrdefer.c): fills wait, defer_rule and
  * ndefer, once how and slow are known for the first of each group and
  * rule_of is set. 0 or VIGIL_ENOMEM. */

@@ -254,20 +254,32 @@ static void mark_short(struct yr_fast *f, const struct runs *rs,
 	}
 }
 
+/* The anchored strings with a run whose anchor is weak (weak[k] of run
+ * k, from anchors_pick_runs()). */
+static void mark_weak(struct yr_fast *f, const struct runs *rs,
+		      const int8_t *weak)
+{
+	for (size_t k = 0; k < rs->n; k++)
+		if (weak[k] > 0 && f->str[rs->str[k]].how == FS_ANCHORED)
+			f->weak[rs->str[k]] = 1;
+}
+
 /* The runs that got no anchor, to the pairs: those of strings that wait
  * (yrdefer.c) to the lazy table, the others to the pairs. */
 static int enter_pairs(struct yr_fast *f, const struct runs *rs,
-		       const uint8_t *has)
+		       const int8_t *weak, const uint8_t *has)
 {
 	struct yr_pair_run *pr = calloc(rs->n + 1, sizeof(*pr));
 	size_t k, n[2] = { 0, 0 };
 	int rc;
 
-	if (!pr || !(f->slow = calloc(f->nstr + 1, 1))) {
+	if (!pr || !(f->slow = calloc(f->nstr + 1, 1)) ||
+	    !(f->weak = calloc(f->nstr + 1, 1))) {
 		free(pr);
 		return VIGIL_ENOMEM;
 	}
 	mark_short(f, rs, has);
+	mark_weak(f, rs, weak);
 	rc = yr_fast_defer(f);
 	for (int lazy = 0; lazy < 2 && !rc; lazy++) {
 		for (k = 0; k < rs->n; k++) {
@@ -339,8 +351,9 @@ static int group_gated(const struct yr_fast *f, const uint8_t *gated,
  * s, 15.5x yara's. signature-base's most common term is 54% of its runs:
  * no split, which measured the same as a split there. 
  */
-static int split_anchors(struct yr_fast *f, const struct anchor_run *ar,
-			 const uint32_t *str, size_t n)
+static int split_anchors(struct yr_fast *f, const struct anchor_picks *p,
+			 const struct anchor_run *ar, const uint32_t *str,
+			 size_t n)
 {
 	const uint32_t *rule = f->rule_of;
 	uint32_t term;
@@ -357,13 +370,43 @@ static int split_anchors(struct yr_fast *f, const struct anchor_run *ar,
 		if (!group_gated(f, gated, rule, str[k]))
 			sub[m++] = ar[k];
 	if (term != UINT32_MAX &&
-	    (rc = anchors_build_runs(sub, m, has, &f->ungated)) == 0) {
+	    (rc = anchors_build_picked(sub, m, p, has, &f->ungated)) == 0) {
 		f->split_term = term;
 		f->has_split = 1;
 	}
 	free(gated);
 	free(has);
 	free(sub);
+	return rc;
+}
+
+/* The anchors: of the runs of strings that wait, the lazy table's; of the
+ * others, the table's (*ar and *str then hold those others, *n of them,
+ * for split_anchors()). */
+static int enter_anchors(struct yr_fast *f, const struct anchor_picks *p,
+			 struct anchor_run *ar, uint32_t *str, size_t *n)
+{
+	struct anchor_run *lazy = calloc(*n + 1, sizeof(*lazy));
+	uint8_t *has = calloc(*n + 1, 1); /* known: has[] of the caller */
+	size_t k, kept = 0, nl = 0;
+	int rc = lazy && has ? 0 : VIGIL_ENOMEM;
+
+	for (k = 0; k < *n && !rc; k++) {
+		if (f->wait[str[k]]) {
+			lazy[nl++] = ar[k];
+			continue;
+		}
+		str[kept] = str[k];
+		ar[kept++] = ar[k];
+	}
+	if (!rc)
+		rc = anchors_build_picked(ar, kept, p, has, &f->anchors);
+	if (!rc && nl)
+		rc = anchors_build_picked(lazy, nl, p, has, &f->lazy_anchors);
+	f->nlazy_anchors = f->lazy_anchors.n[0] + f->lazy_anchors.n[1];
+	*n = kept;
+	free(lazy);
+	free(has);
 	return rc;
 }
 
@@ -375,25 +418,36 @@ static int enter_runs(struct yr_fast *f)
 	struct runs rs = { 0 };
 	struct anchor_run *ar = NULL;
 	uint8_t *has = NULL;
-	size_t k;
+	uint32_t *str = NULL;
+	struct anchor_picks picks = { 0 };
+	size_t k, n;
 	int rc = 0;
 
 	for (k = 0; k < f->nstr && !rc; k++)
 		if (f->canon[k] == k) /* the others share its runs */
 			rc = string_runs(&f->str[k], k, &rs);
 	if (!rc && (!(ar = calloc(rs.n + 1, sizeof(*ar))) ||
-		    !(has = calloc(rs.n + 1, 1))))
+		    !(has = calloc(rs.n + 1, 1)) ||
+		    !(str = calloc(rs.n + 1, sizeof(*str)))))
 		rc = VIGIL_ENOMEM;
 	for (k = 0; k < rs.n && !rc; k++)
 		ar[k] = (struct anchor_run){ rs.r[k].b, rs.r[k].len, (uint32_t)k,
 					     rs.r[k].omin, rs.r[k].omax,
 					     rs.r[k].around };
 	if (!rc)
-		rc = anchors_build_runs(ar, rs.n, has, &f->anchors);
+		rc = anchors_pick_runs(ar, rs.n, &picks);
+	for (k = 0; k < rs.n && !rc; k++)
+		has[k] = picks.weak[k] >= 0;
 	if (!rc)
-		rc = split_anchors(f, ar, rs.str, rs.n);
+		rc = enter_pairs(f, &rs, picks.weak, has);
+	if (!rc) {
+		for (n = 0; n < rs.n; n++)
+			str[n] = rs.str[n];
+		rc = enter_anchors(f, &picks, ar, str, &n);
+	}
 	if (!rc)
-		rc = enter_pairs(f, &rs, has);
+		rc = split_anchors(f, &picks, ar, str, n);
+	anchors_picks_free(&picks);
 	for (k = 0; k < f->nstr; k++) {
 		struct fstr *fs = &f->str[k];
 
@@ -418,6 +472,7 @@ static int enter_runs(struct yr_fast *f)
 	free(rs.r);
 	free(ar);
 	free(has);
+	free(str);
 	return rc;
 }
 
@@ -668,7 +723,10 @@ void yr_fast_free(struct yr_fast *f)
 	anchors_free(&f->ungated);
 	yr_pairs_free(&f->pairs);
 	yr_pairs_free(&f->lazy);
+	anchors_free(&f->lazy_anchors);
+	free(f->weak);
 	free(f->wait);
+	free(f->level);
 	free(f->defer_rule);
 	free(f->str);
 	free(f->how);
@@ -703,7 +761,9 @@ void yr_fast_stats(const struct yr_fast *f, struct yr_fast_stats *out)
 	out->anchors = f->nruns;
 	out->pairs = f->npairs + f->nlazy;
 	out->waiting = f->nlazy;
-	out->bytes = f->anchors.bytes + sizeof(f->pairs) +
+	out->waiting_anchored = f->nlazy_anchors;
+	out->bytes = f->anchors.bytes + f->lazy_anchors.bytes +
+		     sizeof(f->pairs) +
 		     2 * 65537 * sizeof(uint32_t) +
 		     (f->pairs.n + f->lazy.n) * (sizeof(struct anchor) + 1);
 }
