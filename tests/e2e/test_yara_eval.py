@@ -184,10 +184,11 @@ def test_short_runs_wait(tmp_path):
     yrscan_agrees(rules, paths, want)
 
 
-# Strings whose anchor is four common bytes (x86 code, words: weak) in
-# rules that need a string of a rare anchor wait for one too, in a second
-# anchors table (yrdefer.c); with a short string and only weak ones, the
-# weak count as long and the short one waits for them.
+# Strings of four-byte keys in rules that need another string wait for
+# it too, in a second anchors table (yrdefer.c): the least rare first,
+# each as long as the rule needs one that does not wait; a weak key
+# (four common bytes: x86 code, words) for any string, a rarer one for
+# a string of eight bytes; a short string waits for a weak one.
 WEAK = r'''
 rule weak_and { strings: $l = "long needle" $w = "code" condition: $l and $w }
 rule weak_or { strings: $l = "long needle" $w = "read" condition: $l or $w }
@@ -199,6 +200,9 @@ rule weak_all { strings: $l = "long needle" $w = "info" $s = { E8 F1 ?? C3 } con
 rule weak_short { strings: $w = "list" $s = { E8 F1 ?? C3 } condition: $w and $s }
 rule weak_only { strings: $w1 = "path" $w2 = { 48 89 44 24 } condition: all of them }
 rule weak_wide { strings: $l = "long needle" $w = "data" wide condition: $l and $w }
+rule weak_three { strings: $l = "long needle" $w1 = "tail" $w2 = "neat" $w3 = "seat" condition: 3 of them }
+rule rare_four { strings: $l = "long needle" $r = { 9A B7 C1 D3 } condition: $l and $r }
+rule rare_pair { strings: $a = { 9B B8 C2 D4 } $b = { 9C B9 C3 D5 } condition: $a and $b }
 '''
 
 
@@ -213,18 +217,23 @@ def weak_files():
         "long_only.txt": b"long needle and other needle",
         "two_http.txt": b"long needle http http",
         "code_call.bin": b"list " + call,
+        "three_words.txt": b"seat neat tail",
+        "two_words.txt": b"long needle seat neat",
+        "rare.bin": b"\x9a\xb7\xc1\xd3 long needle \x9b\xb8\xc2\xd4\x9c\xb9\xc3\xd5",
+        "rare_pair.bin": b"\x9b\xb8\xc2\xd4 \x9c\xb9\xc3\xd5",
         "near_miss.bin": b"long needle cod3 " + b"\x41\x00\x00\x00\x48\x89" +
                          b"other needle",
     }
 
 
 def test_weak_anchors_wait(tmp_path):
-    """A string whose anchor is four common bytes waits for a string of a
-    rare anchor its rule needs ("$l and $w", "all of them", a count), in
-    the lazy anchors table; one shared with a rule that may be true
-    without (one string, "or") is looked for always; a rule of weak
-    strings only looks for them, and its short string waits for them.
-    The same as yara, with each matcher, listing matches or not."""
+    """A string whose anchor is four common bytes waits for another its
+    rule needs ("$l and $w", "all of them", a count, "3 of them" over
+    four: the two weakest), in the lazy anchors table, a rarer one of
+    four bytes for one of eight; one shared with a rule that may be true
+    without (one string, "or") is looked for always; a short string
+    waits for a weak one. The same as yara, with each matcher, listing
+    matches or not."""
     rules, paths, want = yara_found(tmp_path, WEAK, weak_files())
     by_file = {os.path.basename(p): p for p in paths}
     for rule in ("weak_and", "weak_hex", "weak_count", "weak_shared_a",
@@ -235,6 +244,10 @@ def test_weak_anchors_wait(tmp_path):
     assert ("weak_only", by_file["weak_only.bin"]) in want
     assert ("weak_short", by_file["code_call.bin"]) in want
     assert ("weak_count", by_file["two_http.txt"]) not in want
+    assert ("weak_three", by_file["three_words.txt"]) in want
+    assert ("weak_three", by_file["two_words.txt"]) in want
+    assert ("rare_four", by_file["rare.bin"]) in want
+    assert ("rare_pair", by_file["rare_pair.bin"]) in want
     yrscan_agrees(rules, paths, want)
     # each rule alone: with all of them, any one that may be true wakes
     # the lazy tables for every other
@@ -243,10 +256,13 @@ def test_weak_anchors_wait(tmp_path):
         sub.mkdir()
         yrscan_agrees(*yara_found(sub, text, weak_files()))
     # the weak strings of weak_and, weak_hex, weak_count, weak_all and
-    # weak_wide wait, an anchor each (weak_shared_a's is shared)
+    # weak_wide wait, an anchor each (weak_shared_a's is shared); the
+    # weaker of weak_only's two ("path" waits for H\x89D$); the two
+    # weakest of weak_three's three; rare_four's rare key (for a key of
+    # eight bytes), not rare_pair's (no key of eight to wait for)
     v = subprocess.run([YRSCAN, "-1", "-v", str(rules), paths[0]],
                        capture_output=True, text=True, timeout=60)
-    assert "; 5 anchors waiting)" in v.stderr, v.stderr
+    assert "; 9 anchors waiting)" in v.stderr, v.stderr
 
 # Regular expressions where YARA's dialect is not PCRE2's: a count
 # without its least, and matches of no bytes (yara counts none).

@@ -534,9 +534,9 @@ static int pick_run(void *ctx, size_t k, struct choice *c, uint32_t *id)
 
 	*id = x->runs[k].id;
 	if (p && !x->narrow) { /* chosen before, as a table of this kind */
-		if (p->weak[*id] >= 0)
+		if (p->four[*id] >= 0)
 			*c = ((const struct choice *)p->c)[*id];
-		return x->has[k] = p->weak[*id] >= 0;
+		return x->has[k] = p->four[*id] >= 0;
 	}
 	return x->has[k] = choose_run(&x->runs[k], x->narrow, c) == 0;
 }
@@ -593,9 +593,9 @@ int anchors_pick_runs(const struct anchor_run *runs, size_t n,
 	size_t k;
 
 	out->c = c;
-	out->weak = calloc(n + 1, 1);
+	out->four = calloc(n + 1, 1);
 	out->n = n;
-	if (!c || !out->weak) {
+	if (!c || !out->four) {
 		anchors_picks_free(out);
 		return VIGIL_ENOMEM;
 	}
@@ -603,12 +603,12 @@ int anchors_pick_runs(const struct anchor_run *runs, size_t n,
 		int sum = 0;
 
 		if (choose_run(&runs[k], 0, &c[k]) < 0) {
-			out->weak[k] = -1;
+			out->four[k] = -1;
 			continue;
 		}
 		for (int i = 0; c[k].kind && i < 4; i++)
 			sum += rarity_of[(uint8_t)(c[k].last >> 8 * i)];
-		out->weak[k] = c[k].kind && sum < ANCHOR_WEAK;
+		out->four[k] = (int8_t)(c[k].kind ? 1 + sum : 0);
 	}
 	return 0;
 }
@@ -616,7 +616,7 @@ int anchors_pick_runs(const struct anchor_run *runs, size_t n,
 void anchors_picks_free(struct anchor_picks *p)
 {
 	free(p->c);
-	free(p->weak);
+	free(p->four);
 	memset(p, 0, sizeof(*p));
 }
 

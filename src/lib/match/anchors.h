@@ -112,18 +112,20 @@ int anchors_build_runs(const struct anchor_run *runs, size_t n,
 /*
  * Each of n runs' anchors chosen once (as a table with keys of eight bytes
  * would), for the tables built of any of them (anchors_build_picked():
- * the runs' ids must be their indexes here), and whether it is weak: a
- * key of four bytes whose rarities (anchor_rarity()) sum below
- * ANCHOR_WEAK: x86 code ("H\x89D$", 00 00 "H\x89") and words ("http",
- * "code", "file"), whose keys the scan meets at a place in a few thousand
+ * the runs' ids must be their indexes here), and for a key of four bytes
+ * how rare it is: the sum of its bytes' rarities (anchor_rarity()). Below
+ * ANCHOR_WEAK a key is weak: x86 code ("H\x89D$", 00 00 "H\x89") and
+ * words ("http", "code", "file"), met at a place in a few thousand
  * whatever their neighbours. Signature-base over bench/yara.py's corpus:
  * 497,153 of the 688,762 lookups of four-byte keys in its table were of
  * such keys (below 40: 221,686; below 60: 661,465).
  */
 #define ANCHOR_WEAK 50
+#define ANCHOR_FOUR_MAX (1 + 4 * 24) /* four[]'s greatest */
 struct anchor_picks {
 	void *c;	/* per run, anchors.c's choice */
-	int8_t *weak;	/* per run: 1 weak, 0 another, -1 none (has[] of
+	int8_t *four;	/* per run: a key of four bytes, 1 + its rarity;
+			 * 0, of eight; -1, none (has[] of
 			 * anchors_build_runs(), whatever the table's kind) */
 	size_t n;
 };

@@ -12,11 +12,13 @@
  * wake()); a run that several rules share (yrdup.c) waits only if every
  * one of them can.
  *
- * A string whose anchor is weak (anchors_run_weak(): four bytes of x86
- * code or of a word, met at a place in a few thousand) waits the same
- * way, all its runs in a second anchors table: its key's lookups were
- * most of signature-base's (497,153 of 688,762 lookups of four-byte
- * keys), each a few dependent loads and a branch that mispredicts.
+ * A string whose anchor is a key of four bytes waits the same way (for
+ * a string of its rule with a key of eight; a weak key, for any other:
+ * choose_lazy()), all its runs in a second anchors table: keys of four
+ * bytes are tested at every place, and a weak key (x86 code, a word) is
+ * met at a place in a few thousand, its lookups most of signature-base's
+ * (497,153 of 688,762 lookups of four-byte keys), each a few dependent
+ * loads and a branch that mispredicts.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -25,12 +27,11 @@
 #include "yara/yrfast_int.h"
 #include "vigil/vigil.h"
 
-int yr_fast_long(const struct yr_fast *f, size_t k, int weak_long)
+int yr_fast_long(const struct yr_fast *f, size_t k)
 {
 	uint32_t c = f->canon[k];
 
-	return f->str[c].how == FS_ANCHORED && !f->slow[c] &&
-	       (weak_long || !f->weak[c]);
+	return f->str[c].how == FS_ANCHORED && !f->slow[c] && !f->lazy_in[k];
 }
 
 /* 1 if string id of a set (a prefix with wildcard; "" with it: them)
@@ -46,15 +47,13 @@ struct oracle {
 	size_t r;
 	int (*found)(void *ctx, size_t k);
 	void *ctx;
-	int weak_long;		/* strings of weak anchors count as long */
 };
 
 /* 1 if rule r's string k may be there: not long, or found. */
 static int may_be(const struct oracle *o, size_t k)
 {
 	k += o->f->first[o->r];
-	return !yr_fast_long(o->f, k, o->weak_long) ||
-	       (o->found && o->found(o->ctx, k));
+	return !yr_fast_long(o->f, k) || (o->found && o->found(o->ctx, k));
 }
 
 /* 1 if the rule's string called id may be there (a loop's "$": 1). */
@@ -140,44 +139,16 @@ static int may_hold(const struct oracle *o, const struct yr_node *n)
 int yr_fast_may_hold(const struct yr_fast *f, size_t r,
 		     int (*found)(void *ctx, size_t k), void *ctx)
 {
-	struct oracle o = { f, r, found, ctx, f->level[r] != DEFER_WEAK };
+	struct oracle o = { f, r, found, ctx };
 
 	return !f->rs->rules[r].cond || may_hold(&o, f->rs->rules[r].cond);
 }
 
-/* How rule r can wait: DEFER_WEAK, false with none of its strings found
- * but those of strong anchors, so that the short and the weak may wait
- * for those; DEFER_SHORT, with the weak counted long, so that only the
- * short may; or 0. */
-static uint8_t level_of(const struct yr_fast *f, size_t r)
-{
-	const struct yr_node *c = f->rs->rules[r].cond;
-	struct oracle o = { f, r, NULL, NULL, 0 };
-
-	if (!c || may_hold(&o, c) == 0)
-		return c ? DEFER_WEAK : 0;
-	o.weak_long = 1;
-	return may_hold(&o, c) ? 0 : DEFER_SHORT;
-}
-
 /* 1 if string k (the first of its group) could wait: it has short runs
- * (the pairs') or a weak anchor. */
+ * (the pairs') or a key of four bytes. */
 static int could_wait(const struct yr_fast *f, size_t k)
 {
-	return f->slow[k] == 1 || f->weak[k];
-}
-
-/* 1 if string k (the first of its group) waits: every rule of its group
- * can wait, as far as its runs need (short: DEFER_SHORT; weak anchors
- * only: DEFER_WEAK). */
-static int group_waits(const struct yr_fast *f, uint32_t k)
-{
-	uint8_t need = f->slow[k] == 1 ? DEFER_SHORT : DEFER_WEAK;
-
-	for (; k != YR_NO_DUP; k = f->dup_next[k])
-		if (f->level[f->rule_of[k]] < need)
-			return 0;
-	return 1;
+	return f->slow[k] == 1 || f->four[k];
 }
 
 /* Rule r's strings that could wait: 1 if any. */
@@ -189,6 +160,82 @@ static int has_short(const struct yr_fast *f, size_t r)
 	return 0;
 }
 
+/* String k's (in rule order) key of four bytes, four[] of its group's
+ * first (1 + its rarity), if it is not short; else 0. */
+static uint8_t four_of(const struct yr_fast *f, size_t k)
+{
+	uint32_t c = f->canon[k];
+
+	return f->slow[c] == 1 ? 0 : f->four[c];
+}
+
+/* 1 if rule r (strings a .. b - 1) may be true with none of its strings
+ * there that do not wait, but those of keys of four bytes if only those
+ * of eight count (strict). */
+static int held(struct yr_fast *f, const struct oracle *o, size_t a,
+		size_t b, int strict)
+{
+	uint8_t *in = f->lazy_in;
+	size_t j;
+	int h;
+
+	for (j = a; strict && j < b; j++)
+		if (!in[j] && four_of(f, j))
+			in[j] = 2; /* for this answer */
+	h = may_hold(o, f->rs->rules[o->r].cond);
+	for (j = a; strict && j < b; j++)
+		if (in[j] == 2)
+			in[j] = 0;
+	return h;
+}
+
+/*
+ * Which of rule r's strings wait in its condition (lazy_in): its short
+ * ones, then those of keys of four bytes, the least rare first, each if
+ * the condition stays false with none of the others there; a weak key
+ * (below ANCHOR_WEAK) may wait for a string of any key, another only for
+ * one of eight bytes (tested at a fourth of the places, and rarer: a
+ * string of four bytes would wake the lazy tables for the weak ones too
+ * often). Elastic's rules over bench/yara.py's corpus, the best of eight
+ * passes in one process: 0.1037 -> 0.0963 s against weak keys only,
+ * signature-base's 0.1706 -> 0.1717, reversinglabs' 0.0596 -> 0.0593.
+ * "2 of them" over three such strings and two of eight bytes: the two
+ * least rare wait. 1 if the rule can wait, 0 if its short strings alone
+ * may make it true (none then waits). A rule of more strings than
+ * YR_GREEDY_MAX tries its weak ones all at once (each try reads the
+ * whole condition).
+ */
+#define YR_GREEDY_MAX 256
+static int choose_lazy(struct yr_fast *f, size_t r)
+{
+	struct oracle o = { f, r, NULL, NULL };
+	size_t a = f->first[r], b = f->first[r + 1], k;
+	uint8_t *in = f->lazy_in;
+	unsigned w;
+
+	for (k = a; k < b; k++)
+		in[k] = f->slow[f->canon[k]] == 1;
+	if (!f->rs->rules[r].cond || held(f, &o, a, b, 0)) {
+		memset(in + a, 0, b - a);
+		return 0;
+	}
+	if (b - a > YR_GREEDY_MAX) {
+		for (k = a; k < b; k++)
+			in[k] |= four_of(f, k) && four_of(f, k) <= ANCHOR_WEAK;
+		if (held(f, &o, a, b, 0))
+			for (k = a; k < b; k++)
+				in[k] = f->slow[f->canon[k]] == 1;
+		return 1;
+	}
+	for (w = 1; w <= ANCHOR_FOUR_MAX; w++)
+		for (k = a; k < b; k++)
+			if (four_of(f, k) == w) {
+				in[k] = 1;
+				in[k] = !held(f, &o, a, b, w > ANCHOR_WEAK);
+			}
+	return 1;
+}
+
 /* 1 if a string of rule r has runs that wait. */
 static int waits(const struct yr_fast *f, size_t r)
 {
@@ -198,25 +245,40 @@ static int waits(const struct yr_fast *f, size_t r)
 	return 0;
 }
 
+/* 1 if string k (the first of its group) waits: every rule of its group
+ * can, and waits for it. */
+static int group_waits(const struct yr_fast *f, const uint8_t *can,
+		       uint32_t k)
+{
+	for (; k != YR_NO_DUP; k = f->dup_next[k])
+		if (!can[f->rule_of[k]] || !f->lazy_in[k])
+			return 0;
+	return 1;
+}
+
 int yr_fast_defer(struct yr_fast *f)
 {
 	const struct yr_ruleset *rs = f->rs;
+	uint8_t *can = calloc(rs->nrules + 1, 1);
 	size_t r, k;
 
 	f->wait = calloc(f->nstr + 1, 1);
-	f->level = calloc(rs->nrules + 1, 1);
+	f->lazy_in = calloc(f->nstr + 1, 1);
 	f->defer_rule = calloc(rs->nrules + 1, sizeof(*f->defer_rule));
-	if (!f->wait || !f->level || !f->defer_rule)
+	if (!can || !f->wait || !f->lazy_in || !f->defer_rule) {
+		free(can);
 		return VIGIL_ENOMEM;
+	}
 	for (r = 0; r < rs->nrules; r++)
-		if (has_short(f, r) && (f->level[r] = level_of(f, r)) != 0)
+		if (has_short(f, r) && (can[r] = (uint8_t)choose_lazy(f, r)))
 			f->defer_rule[f->ndefer++] = (uint32_t)r;
 	for (k = 0; k < f->nstr; k++)
 		if (f->canon[k] == k && could_wait(f, k))
-			f->wait[k] = (uint8_t)group_waits(f, (uint32_t)k);
+			f->wait[k] = (uint8_t)group_waits(f, can, (uint32_t)k);
 	/* the rules left with a run that waits: the others need no wake */
 	for (r = 0, k = f->ndefer, f->ndefer = 0; r < k; r++)
 		if (waits(f, f->defer_rule[r]))
 			f->defer_rule[f->ndefer++] = f->defer_rule[r];
+	free(can);
 	return 0;
 }

@@ -97,11 +97,14 @@ struct yr_fast {
 	struct anchors lazy_anchors; /* the anchored runs of strings that
 				      * wait */
 	size_t nlazy_anchors;
-	uint8_t *weak;		/* per string: a run's anchor is common
-				 * (anchors_run_weak()) */
+	uint8_t *four;		/* per string (the first of its group): 0,
+				 * or of its runs' keys of four bytes the
+				 * least rare's 1 + rarity (anchors.h's
+				 * anchor_picks) */
+	uint8_t *lazy_in;	/* per string: waits in its rule's
+				 * condition (yrdefer.c), not long there */
 	uint8_t *wait;		/* per string: its runs are the lazy
 				 * tables' */
-	uint8_t *level;		/* per rule: how it can wait, DEFER_* */
 	uint32_t *defer_rule;	/* the rules with a string that waits, false
 				 * while none of their long strings is found */
 	size_t ndefer;
@@ -112,11 +115,9 @@ struct yr_fast {
  * dup_next, use[] already set. 0 or VIGIL_ENOMEM. */
 int yr_fast_group(struct yr_fast *f);
 /* 1 if string k is long: every run of it (of the first the same) has an
- * anchor, none of them weak unless weak_long, so that the anchors' pass
- * tells whether it may be there. */
-int yr_fast_long(const struct yr_fast *f, size_t k, int weak_long);
-#define DEFER_SHORT 1	/* a rule's short strings wait (yrdefer.c) */
-#define DEFER_WEAK 2	/* its short ones and those of weak anchors */
+ * anchor, in the table the scan passes over first (not waiting in its
+ * rule: lazy_in), so that that pass tells whether it may be there. */
+int yr_fast_long(const struct yr_fast *f, size_t k);
 /* Which strings' short runs wait (yrdefer.c): fills wait, defer_rule and
  * ndefer, once how and slow are known for the first of each group and
  * rule_of is set. 0 or VIGIL_ENOMEM. */

@@ -254,32 +254,36 @@ static void mark_short(struct yr_fast *f, const struct runs *rs,
 	}
 }
 
-/* The anchored strings with a run whose anchor is weak (weak[k] of run
- * k, from anchors_pick_runs()). */
-static void mark_weak(struct yr_fast *f, const struct runs *rs,
-		      const int8_t *weak)
+/* The anchored strings with a run whose key is of four bytes (four[k]
+ * of run k, from anchors_pick_runs()): the least rare's. */
+static void mark_four(struct yr_fast *f, const struct runs *rs,
+		      const int8_t *four)
 {
-	for (size_t k = 0; k < rs->n; k++)
-		if (weak[k] > 0 && f->str[rs->str[k]].how == FS_ANCHORED)
-			f->weak[rs->str[k]] = 1;
+	for (size_t k = 0; k < rs->n; k++) {
+		uint8_t *w = &f->four[rs->str[k]];
+
+		if (four[k] > 0 && f->str[rs->str[k]].how == FS_ANCHORED &&
+		    (!*w || *w > four[k]))
+			*w = (uint8_t)four[k];
+	}
 }
 
 /* The runs that got no anchor, to the pairs: those of strings that wait
  * (yrdefer.c) to the lazy table, the others to the pairs. */
 static int enter_pairs(struct yr_fast *f, const struct runs *rs,
-		       const int8_t *weak, const uint8_t *has)
+		       const int8_t *four, const uint8_t *has)
 {
 	struct yr_pair_run *pr = calloc(rs->n + 1, sizeof(*pr));
 	size_t k, n[2] = { 0, 0 };
 	int rc;
 
 	if (!pr || !(f->slow = calloc(f->nstr + 1, 1)) ||
-	    !(f->weak = calloc(f->nstr + 1, 1))) {
+	    !(f->four = calloc(f->nstr + 1, 1))) {
 		free(pr);
 		return VIGIL_ENOMEM;
 	}
 	mark_short(f, rs, has);
-	mark_weak(f, rs, weak);
+	mark_four(f, rs, four);
 	rc = yr_fast_defer(f);
 	for (int lazy = 0; lazy < 2 && !rc; lazy++) {
 		for (k = 0; k < rs->n; k++) {
@@ -437,9 +441,9 @@ static int enter_runs(struct yr_fast *f)
 	if (!rc)
 		rc = anchors_pick_runs(ar, rs.n, &picks);
 	for (k = 0; k < rs.n && !rc; k++)
-		has[k] = picks.weak[k] >= 0;
+		has[k] = picks.four[k] >= 0;
 	if (!rc)
-		rc = enter_pairs(f, &rs, picks.weak, has);
+		rc = enter_pairs(f, &rs, picks.four, has);
 	if (!rc) {
 		for (n = 0; n < rs.n; n++)
 			str[n] = rs.str[n];
@@ -724,9 +728,9 @@ void yr_fast_free(struct yr_fast *f)
 	yr_pairs_free(&f->pairs);
 	yr_pairs_free(&f->lazy);
 	anchors_free(&f->lazy_anchors);
-	free(f->weak);
+	free(f->four);
 	free(f->wait);
-	free(f->level);
+	free(f->lazy_in);
 	free(f->defer_rule);
 	free(f->str);
 	free(f->how);
