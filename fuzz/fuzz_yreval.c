@@ -13,7 +13,9 @@
  * some in rules alive where the first holder is dead, some read
  * otherwise; rule d's short strings wait for its long one (yrdefer.c),
  * rule e's strings of weak anchors too, rule f's short one for its weak
- * one, and a false rule's string not looked for is not compared. Rule v's $n
+ * one, and a false rule's string not looked for is not compared; rule
+ * gap's strings are found by windows across an open byte (yratom.c's
+ * yr_hex_gapped()). Rule v's $n
  * and $c3 are short runs looked up by their last two bytes (yrpairs.c's
  * key_at()); its $g's branches are looked for with the bytes after their
  * group (yratom.c's branch_run()); its $a8's run has neighbours across
@@ -71,7 +73,9 @@ static const char rules[] =
 	"rule e { strings: $l = \"keyword\" $w = \"code\" $k = { 48 89 44 24 }\n"
 	" condition: $l and ($w or #k == 2) }\n"
 	"rule f { strings: $w = \"http\" $s = { E8 F1 ?? C3 }\n"
-	" condition: $w and $s }\n";
+	" condition: $w and $s }\n"
+	"rule gap { strings: $g = { 42 83 FA ?? 7C } $h = { 5? 8B EC 83 }\n"
+	" condition: $g or #h == 2 }\n";
 
 /* Rule r's strings as the reference finds them, against the fast one's. */
 static void same_strings(const struct yr_ruleset *rs, size_t r,

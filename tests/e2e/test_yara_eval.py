@@ -264,6 +264,56 @@ def test_weak_anchors_wait(tmp_path):
                        capture_output=True, text=True, timeout=60)
     assert "; 9 anchors waiting)" in v.stderr, v.stderr
 
+# Hex strings of short runs only, with a window of four single bytes one
+# of whose first two is open (?? or a nibble): found by the anchors, a
+# key for each byte the window allows (yratom.c's yr_hex_gapped()), not
+# by the pairs' pass over every byte.
+GAPPED = r'''
+rule gap_two { strings: $a = { 03 44 95 ?? 42 83 FA ?? 7C } $b = { 3B C1 73 ?? 80 3C 18 } $l = "long needle" condition: 2 of them }
+rule gap_nibble { strings: $n = { 31 D? 88 45 ?? 7C } condition: $n }
+rule gap_first { strings: $g = { 5? 8B EC 83 } condition: #g == 2 }
+rule gap_jump { strings: $j = { 0F [1-3] ?? 8B EC 83 C4 } condition: #j == 1 }
+rule gap_wide { strings: $w = { 61 00 ?? 00 63 00 } condition: $w }
+'''
+
+
+def gapped_files():
+    a = b"\x03\x44\x95\x10\x42\x83\xfa\x01\x7c"
+    b = b"\x3b\xc1\x73\x00\x80\x3c\x18"
+    return {
+        "both.bin": b"xx" + a + b"yy" + b,
+        "one.bin": a + b"long needle",
+        "case.bin": b"\x03\x44\x95\x41\x42\x83\xfa\x61\x7c" + b,
+        "near.bin": b"\x03\x44\x95\x10\x42\x83\xfb\x01\x7c" + b,
+        "nibble.bin": b"\x31\xd7\x88\x45\x00\x7c \x31\xc7\x88\x45\x00\x7c",
+        "nibble_no.bin": b"\x31\xc7\x88\x45\x00\x7c",
+        "twice.bin": b"\x55\x8b\xec\x83 \x53\x8b\xec\x83 \x65\x8b\xec\x83",
+        "jump.bin": b"\x0f\x00\x00\x8b\xec\x83\xc4" + b"\x00" * 8,
+        "jump2.bin": b"x\x0f\x00\x00\x00\x8b\xec\x83\xc4",
+        "wide.bin": b"a\x00b\x00c\x00 a\x00\x00\x00c\x00",
+    }
+
+
+def test_gapped_windows(tmp_path):
+    """A hex string of short runs with a window of one open byte (x86 code
+    with an operand between: 83 FA ?? 7C) is found by a key for each byte
+    the window allows, a nibble's sixteen: in "2 of them" with a long
+    string no pass of the pairs is left. The same as yara, with each
+    matcher, listing matches or not."""
+    rules, paths, want = yara_found(tmp_path, GAPPED, gapped_files())
+    by_file = {os.path.basename(p): p for p in paths}
+    for rule, name in (("gap_two", "both.bin"), ("gap_two", "one.bin"),
+                       ("gap_two", "case.bin"), ("gap_nibble", "nibble.bin"),
+                       ("gap_first", "twice.bin"), ("gap_jump", "jump.bin"),
+                       ("gap_wide", "wide.bin")):
+        assert (rule, by_file[name]) in want, (rule, name)
+    assert ("gap_two", by_file["near.bin"]) not in want
+    assert ("gap_nibble", by_file["nibble_no.bin"]) not in want
+    yrscan_agrees(rules, paths, want)
+    v = subprocess.run([YRSCAN, "-1", "-v", str(rules), paths[0]],
+                       capture_output=True, text=True, timeout=60)
+    assert "(0 pairs, " in v.stderr, v.stderr
+
 # Regular expressions where YARA's dialect is not PCRE2's: a count
 # without its least, and matches of no bytes (yara counts none).
 REGEX_EDGES = r'''

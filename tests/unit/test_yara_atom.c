@@ -2,7 +2,8 @@
  * test_yara_atom.c -- the runs the fast YARA matcher looks for
  * (src/lib/yara/yratom.c): a hex string's best run and where it lies, a
  * regular expression's literal beginning, its other literals, and its
- * branches; and the pairs matcher (yrpairs.c) finding short runs.
+ * branches; a hex string's windows across one open byte; and the pairs
+ * matcher (yrpairs.c) finding short runs.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -89,6 +90,55 @@ static void hex_around(void **st)
 static size_t runs(const char *re, int wide, struct yr_run *out)
 {
 	return yr_regex_runs(re, strlen(re), wide, out, 8);
+}
+
+/* The gapped windows of a hex string (n of them in out, freed by the
+ * caller). */
+static size_t gapped(const char *body, struct yr_run *out)
+{
+	struct yr_hex_seq prog;
+	size_t n;
+
+	assert_int_equal(yr_hex_compile(body, strlen(body), &prog), 0);
+	n = yr_hex_gapped(&prog, out);
+	yr_hex_free(&prog);
+	return n;
+}
+
+/* yr_hex_gapped(): of a string of short runs, the window of four single
+ * bytes with one open among its first two and the rarest three fixed:
+ * a run for each byte it allows (256 for ??, 16 for a nibble), where it
+ * lies; none across a jump, with the open byte third, or ending NUL NUL. */
+static void hex_gapped(void **st)
+{
+	struct yr_run *r = malloc(YR_GAP_RUNS * sizeof(*r));
+	size_t n;
+
+	(void)st;
+	assert_non_null(r);
+	n = gapped("03 44 95 ?? 42 83 FA ?? 7C", r);
+	assert_int_equal(n, 256); /* 95 ?? 42 83: 0x95 rarer than 0xFA */
+	assert_int_equal(r[0].len, 4);
+	assert_int_equal(r[0].omin, 2);
+	assert_int_equal(r[0].omax, 2);
+	assert_memory_equal(r[7].b, "\x95\x07\x42\x83", 4);
+	assert_int_equal(r[0].at, 2);
+	assert_int_equal(r[0].end, 6);
+	n = gapped("31 D? 88 45 [2-4] 7C", r);
+	assert_int_equal(n, 16);
+	assert_memory_equal(r[15].b, "\x31\xdf\x88\x45", 4);
+	n = gapped("?? 8B EC 83", r);
+	assert_int_equal(n, 256);
+	assert_int_equal(r[0].around, 0);
+	n = gapped("0F [1-3] ?? 8B EC 83", r); /* after a jump: two starts */
+	assert_int_equal(n, 256);
+	assert_int_equal(r[0].omin, 2);
+	assert_int_equal(r[0].omax, 4);
+	assert_int_equal(gapped("72 26 [6] 6F 24 [6] CB 0A", r), 0);
+	assert_int_equal(gapped("41 42 ?? 43", r), 0);
+	assert_int_equal(gapped("?? 41 00 00", r), 0);
+	assert_int_equal(gapped("?? ?? 41 42", r), 0);
+	free(r);
 }
 
 static void regex_runs(void **st)
@@ -338,6 +388,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(hex_runs),
 		cmocka_unit_test(hex_around),
+		cmocka_unit_test(hex_gapped),
 		cmocka_unit_test(regex_runs),
 		cmocka_unit_test(pairs),
 		cmocka_unit_test(pairs_against_brute),

@@ -9,6 +9,8 @@
  */
 #include "yara/yratom.h"
 
+#include "match/anchors.h"
+
 #include <string.h>
 
 #define INF UINT32_MAX
@@ -157,6 +159,73 @@ int yr_hex_run(const struct yr_hex_seq *prog, struct yr_run *out)
 		}
 	}
 	return best ? 0 : -1;
+}
+
+/* A window of four items from i: its score (the rarities of its three
+ * fixed bytes, 0 if it is none: yr_hex_gapped()), its wildcard's place in
+ * *gap. */
+static int gap_score(const struct yr_hex_seq *prog, uint32_t i, int *gap)
+{
+	const struct yr_hex_item *it = &prog->items[i];
+	int score = 0, open = -1;
+
+	if (i + 4 > prog->n)
+		return 0;
+	for (int k = 0; k < 4; k++) {
+		if (it[k].kind != YH_BYTE || it[k].neg)
+			return 0;
+		if (fixed(&it[k]))
+			score += anchor_rarity(it[k].val);
+		else if (open < 0 && k < 2)
+			open = k;
+		else
+			return 0;
+	}
+	if (open < 0 || (it[2].val == 0 && it[3].val == 0) || !score)
+		return 0;
+	*gap = open;
+	return score;
+}
+
+size_t yr_hex_gapped(const struct yr_hex_seq *prog, struct yr_run *out)
+{
+	uint32_t i, lo = 0, hi = 0, min, max, best_i = 0, blo = 0, bhi = 0;
+	int best = 0, gap = 0, g = 0;
+	size_t n = 0;
+
+	for (i = 0; i < prog->n; i++) {
+		int sc = gap_score(prog, i, &g);
+
+		if (sc > best && hi != INF && hi - lo <= YR_RUN_SPREAD) {
+			best = sc;
+			best_i = i;
+			blo = lo;
+			bhi = hi;
+			gap = g;
+		}
+		item_len(prog, &prog->items[i], &min, &max);
+		lo = add_sat(lo, min);
+		hi = add_sat(hi, max);
+	}
+	for (unsigned v = 0; best && v < 256; v++) {
+		const struct yr_hex_item *w = &prog->items[best_i + (uint32_t)gap];
+		struct yr_run *r = &out[n];
+
+		if ((v & w->mask) != w->val)
+			continue;
+		memset(r, 0, sizeof(*r));
+		for (uint32_t k = 0; k < 4; k++)
+			r->b[k] = prog->items[best_i + k].val;
+		r->b[gap] = (uint8_t)v;
+		r->len = 4;
+		r->omin = blo;
+		r->omax = bhi;
+		r->at = best_i;
+		r->end = best_i + 4;
+		r->around = hex_around(prog, r);
+		n++;
+	}
+	return n;
 }
 
 /* The length of the class at re[i] ('['): a ']' right after the '[' or

@@ -40,6 +40,19 @@ struct yr_run {
  * and 0xff bytes), within YR_RUN_SPREAD: 0, or -1 if it has none. */
 int yr_hex_run(const struct yr_hex_seq *prog, struct yr_run *out);
 
+/*
+ * For a hex program whose runs are all shorter than four bytes: the best
+ * window of four single bytes at its top level, three fixed and one of
+ * the first two a wildcard or a nibble (?? or 4?), its last two not NUL
+ * NUL, within YR_RUN_SPREAD: a run of four bytes for each value the
+ * wildcard allows (256 at most, in out), so that the anchors find the
+ * string where the pairs would pass over every byte (x86 code with an
+ * operand between, 83 FA ?? 7C, in a rule "2 of them"). Their number, 0
+ * if it has none.
+ */
+#define YR_GAP_RUNS 256
+size_t yr_hex_gapped(const struct yr_hex_seq *prog, struct yr_run *out);
+
 /* A run of literal bytes every match of regex re (n bytes) holds, in its
  * ascii or wide form, outside groups, alternatives and optional parts,
  * with the range of its distances from the match's start (from what lies

@@ -126,17 +126,29 @@ static void rest_probe(struct fstr *fs)
  * VIGIL_ENOMEM. */
 static int hex_runs(struct fstr *fs, size_t str, struct runs *rs)
 {
-	struct yr_run run, *r;
+	struct yr_run run, *r, *gap;
+	size_t n = 0, k;
 	int rc = yr_hex_compile(fs->s->value, fs->s->len, &fs->hex);
 
 	if (rc)
 		return rc == -1 ? 0 : rc;
 	fs->have_hex = 1;
-	if (yr_hex_run(&fs->hex, &run) < 0)
-		return 0;
-	if (!(r = run_new(rs, str)))
-		return VIGIL_ENOMEM;
-	*r = run;
+	if ((rc = yr_hex_run(&fs->hex, &run)) < 0 || run.len < 4) {
+		if (!(gap = malloc(YR_GAP_RUNS * sizeof(*gap))))
+			return VIGIL_ENOMEM;
+		n = yr_hex_gapped(&fs->hex, gap);
+		for (k = 0; k < n && (r = run_new(rs, str)) != NULL; k++)
+			*r = gap[k];
+		if (n)
+			run = gap[0];
+		free(gap);
+		if (k < n)
+			return VIGIL_ENOMEM;
+	}
+	if (!n && (rc < 0 || !(r = run_new(rs, str))))
+		return rc < 0 ? 0 : VIGIL_ENOMEM;
+	if (!n)
+		*r = run;
 	fs->run_at = run.at;
 	fs->run_end = run.end;
 	rest_probe(fs);
