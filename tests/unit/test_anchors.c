@@ -369,9 +369,9 @@ static int seen_id(void *ctx, const struct anchor *a, size_t at)
 static void two_tables(struct vbuf *b, uint8_t *rt, uint32_t have)
 {
 	static const struct anchor_run runs[] = {
-		{ (const uint8_t *)"any-type-run", 12, 0, 0, 0, 0 },
-		{ (const uint8_t *)"zero-only-run", 13, 1, 0, 0, 0 },
-		{ (const uint8_t *)"elf-only-run!", 13, 2, 0, 0, 0 },
+		{ (const uint8_t *)"any-type-run", 12, 0, 0, 0, 0, 0, 0, 0 },
+		{ (const uint8_t *)"zero-only-run", 13, 1, 0, 0, 0, 0, 0, 0 },
+		{ (const uint8_t *)"elf-only-run!", 13, 2, 0, 0, 0, 0, 0, 0 },
 	};
 	const struct anchor_run t0[] = { runs[0], runs[1] }, t6[] = { runs[0],
 								     runs[2] };
@@ -501,7 +501,8 @@ static void test_narrow_tables(void **state)
 			runs[i] = (struct anchor_run){ bytes + 16 * i,
 						       i < SHORT ? 5 : 16,
 						       (uint32_t)i, 0,
-						       UINT32_MAX, 0 };
+						       UINT32_MAX, 0, 0, 0,
+						       0 };
 		assert_int_equal(anchors_build_runs(runs, n, has, &a), 0);
 		assert_int_equal(a.n[0] == 0, v == 0);
 		memset(buf, ' ', 1 << 20);
@@ -582,7 +583,7 @@ static void test_near_bytes(void **state)
 		for (size_t j = 0; j < LEN; j++)
 			bytes[i][j] = (uint8_t)abc[rand() % (sizeof(abc) - 1)];
 		runs[i] = (struct anchor_run){ bytes[i], LEN, i, 0, UINT32_MAX,
-					       0 };
+					       0, 0, 0, 0 };
 	}
 	assert_int_equal(anchors_build_runs(runs, N, has, &a), 0);
 	assert_int_equal(a.n[0], 0); /* ten bytes: four-byte anchors only */
@@ -659,7 +660,7 @@ static void test_wide_near(void **state)
 		bytes[i] = (uint8_t)('a' + rand() % 26);
 	for (size_t i = 0; i < N; i++)
 		runs[i] = (struct anchor_run){ bytes + 16 * i, 16, (uint32_t)i,
-					       0, 0, 0 };
+					       0, 0, 0, 0, 0, 0 };
 	assert_int_equal(anchors_build_runs(runs, N, has, &a), 0);
 	assert_int_not_equal(a.n[0], 0);
 	for (size_t i = 0; i < 40; i++) {
@@ -681,7 +682,8 @@ static void test_wide_near(void **state)
 static void test_run_around(void **state)
 {
 	static const uint8_t yes[] = " \x81?http ", no[] = " \x82?http ";
-	struct anchor_run run = { (const uint8_t *)"http", 4, 0, 0, 0, 0x81 };
+	struct anchor_run run = { (const uint8_t *)"http", 4, 0, 0, 0, 0x81,
+				  0, 0, 0 };
 	uint8_t has, seen = 0;
 	struct found_ids f = { &seen, 0 };
 	struct anchors a;
@@ -707,8 +709,10 @@ static void test_no_nul_pair(void **state)
 {
 	static const uint8_t only[] = { 0x10, 0x10, 0, 0 },
 			     other[] = { 0x3d, 0xb7, 0, 0, 0, 0x74, 0x16 };
-	struct anchor_run runs[2] = { { only, sizeof(only), 0, 0, 0, 0 },
-				      { other, sizeof(other), 1, 0, 0, 0 } };
+	struct anchor_run runs[2] = {
+		{ only, sizeof(only), 0, 0, 0, 0, 0, 0, 0 },
+		{ other, sizeof(other), 1, 0, 0, 0, 0, 0, 0 }
+	};
 	uint8_t has[2];
 	struct anchors a;
 
@@ -721,11 +725,10 @@ static void test_no_nul_pair(void **state)
 	anchors_free(&a);
 }
 
-/* anchors_pick_runs(): four common bytes (a word, x86 code, NUL NUL and
+/* anchors_four_runs(): four common bytes (a word, x86 code, NUL NUL and
  * two) weak, four rare ones not, a run of eleven a key of eight bytes, a
- * run too short none; a table of picked runs (a subset, by id) has the
- * entries and finds what a table of the same runs chosen afresh does. */
-static void test_picked_runs(void **state)
+ * run too short none, as a table of them has or has not their anchors. */
+static void test_four_runs(void **state)
 {
 	static const char *const text[] = { "http", "\x9a\xb7\xc1\xd3",
 					     "long needle", "ab",
@@ -734,39 +737,24 @@ static void test_picked_runs(void **state)
 	static const uint32_t len[] = { 4, 4, 11, 2, 6, 4 };
 	static const int want[] = { 1, 2, 0, -1, 1, 1 }; /* weak, rare,
 							   * eight, none */
-	static const uint8_t buf[] = "x long needle \x9a\xb7\xc1\xd3 HTTP ab";
-	struct anchor_run runs[6], sub[3];
-	struct anchor_picks p;
-	struct anchors a, b;
-	uint8_t has[6], seen[6] = { 0 }, seen2[6] = { 0 };
-	struct found_ids f = { seen, 0 }, g = { seen2, 0 };
+	struct anchor_run runs[6];
+	int8_t four[6];
+	uint8_t has[6];
+	struct anchors a;
 	size_t k;
 
 	(void)state;
 	for (k = 0; k < 6; k++)
 		runs[k] = (struct anchor_run){ (const uint8_t *)text[k], len[k],
-					       (uint32_t)k, 0, 0, 0 };
-	assert_int_equal(anchors_pick_runs(runs, 6, &p), 0);
-	for (k = 0; k < 6; k++)
-		assert_int_equal(p.four[k] <= 0 ? p.four[k] :
-				 1 + (p.four[k] > ANCHOR_WEAK), want[k]);
-	sub[0] = runs[0];
-	sub[1] = runs[1];
-	sub[2] = runs[2];
-	assert_int_equal(anchors_build_picked(sub, 3, &p, has, &a), 0);
-	assert_int_equal(anchors_build_runs(sub, 3, has + 3, &b), 0);
-	assert_memory_equal(has, has + 3, 3);
-	assert_int_equal(a.n[0], b.n[0]);
-	assert_int_equal(a.n[1], b.n[1]);
-	anchors_scan(&a, buf, sizeof(buf) - 1, found_id, &f);
-	anchors_scan(&b, buf, sizeof(buf) - 1, found_id, &g);
-	assert_int_equal(f.n, 3);
-	assert_int_equal(g.n, 3);
-	assert_memory_equal(seen, seen2, 6);
+					       (uint32_t)k, 0, 0, 0, 0, 0, 0 };
+	assert_int_equal(anchors_four_runs(runs, 6, four), 0);
+	assert_int_equal(anchors_build_runs(runs, 6, has, &a), 0);
+	for (k = 0; k < 6; k++) {
+		assert_int_equal(four[k] <= 0 ? four[k] :
+				 1 + (four[k] > ANCHOR_WEAK), want[k]);
+		assert_int_equal(has[k], four[k] >= 0);
+	}
 	anchors_free(&a);
-	anchors_free(&b);
-	anchors_picks_free(&p);
-	assert_null(p.four);
 }
 
 int main(void)
@@ -785,7 +773,7 @@ int main(void)
 		cmocka_unit_test(test_no_nul_pair),
 		cmocka_unit_test(test_wide_near),
 		cmocka_unit_test(test_run_around),
-		cmocka_unit_test(test_picked_runs),
+		cmocka_unit_test(test_four_runs),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

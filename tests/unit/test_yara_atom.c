@@ -92,53 +92,52 @@ static size_t runs(const char *re, int wide, struct yr_run *out)
 	return yr_regex_runs(re, strlen(re), wide, out, 8);
 }
 
-/* The gapped windows of a hex string (n of them in out, freed by the
- * caller). */
-static size_t gapped(const char *body, struct yr_run *out)
+/* The gapped window of a hex string: 0 with *out, or -1. */
+static int gapped(const char *body, struct yr_run *out)
 {
 	struct yr_hex_seq prog;
-	size_t n;
+	int rc;
 
 	assert_int_equal(yr_hex_compile(body, strlen(body), &prog), 0);
-	n = yr_hex_gapped(&prog, out);
+	rc = yr_hex_gapped(&prog, out);
 	yr_hex_free(&prog);
-	return n;
+	return rc;
 }
 
 /* yr_hex_gapped(): of a string of short runs, the window of four single
- * bytes with one open among its first two and the rarest three fixed:
- * a run for each byte it allows (256 for ??, 16 for a nibble), where it
- * lies; none across a jump, with the open byte third, or ending NUL NUL. */
+ * bytes with one open among its first two and the rarest three fixed,
+ * where it lies, its open byte's place and mask; none across a jump,
+ * with the open byte third, or ending NUL NUL. */
 static void hex_gapped(void **st)
 {
-	struct yr_run *r = malloc(YR_GAP_RUNS * sizeof(*r));
-	size_t n;
+	struct yr_run r;
 
 	(void)st;
-	assert_non_null(r);
-	n = gapped("03 44 95 ?? 42 83 FA ?? 7C", r);
-	assert_int_equal(n, 256); /* 95 ?? 42 83: 0x95 rarer than 0xFA */
-	assert_int_equal(r[0].len, 4);
-	assert_int_equal(r[0].omin, 2);
-	assert_int_equal(r[0].omax, 2);
-	assert_memory_equal(r[7].b, "\x95\x07\x42\x83", 4);
-	assert_int_equal(r[0].at, 2);
-	assert_int_equal(r[0].end, 6);
-	n = gapped("31 D? 88 45 [2-4] 7C", r);
-	assert_int_equal(n, 16);
-	assert_memory_equal(r[15].b, "\x31\xdf\x88\x45", 4);
-	n = gapped("?? 8B EC 83", r);
-	assert_int_equal(n, 256);
-	assert_int_equal(r[0].around, 0);
-	n = gapped("0F [1-3] ?? 8B EC 83", r); /* after a jump: two starts */
-	assert_int_equal(n, 256);
-	assert_int_equal(r[0].omin, 2);
-	assert_int_equal(r[0].omax, 4);
-	assert_int_equal(gapped("72 26 [6] 6F 24 [6] CB 0A", r), 0);
-	assert_int_equal(gapped("41 42 ?? 43", r), 0);
-	assert_int_equal(gapped("?? 41 00 00", r), 0);
-	assert_int_equal(gapped("?? ?? 41 42", r), 0);
-	free(r);
+	assert_int_equal(gapped("03 44 95 ?? 42 83 FA ?? 7C", &r), 0);
+	/* 95 ?? 42 83: 0x95 rarer than 0xFA */
+	assert_int_equal(r.len, 4);
+	assert_int_equal(r.omin, 2);
+	assert_int_equal(r.omax, 2);
+	assert_memory_equal(r.b, "\x95\x00\x42\x83", 4);
+	assert_int_equal(r.gap, 2);
+	assert_int_equal(r.gap_mask, 0);
+	assert_int_equal(r.at, 2);
+	assert_int_equal(r.end, 6);
+	assert_int_equal(gapped("31 D? 88 45 [2-4] 7C", &r), 0);
+	assert_int_equal(r.gap, 2);
+	assert_int_equal(r.gap_mask, 0xf0);
+	assert_int_equal(r.gap_val, 0xd0);
+	assert_int_equal(gapped("?? 8B EC 83", &r), 0);
+	assert_int_equal(r.gap, 1);
+	assert_int_equal(r.around, 0);
+	/* after a jump: two starts */
+	assert_int_equal(gapped("0F [1-3] ?? 8B EC 83", &r), 0);
+	assert_int_equal(r.omin, 2);
+	assert_int_equal(r.omax, 4);
+	assert_int_equal(gapped("72 26 [6] 6F 24 [6] CB 0A", &r), -1);
+	assert_int_equal(gapped("41 42 ?? 43", &r), -1);
+	assert_int_equal(gapped("?? 41 00 00", &r), -1);
+	assert_int_equal(gapped("?? ?? 41 42", &r), -1);
 }
 
 static void regex_runs(void **st)

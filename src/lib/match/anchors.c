@@ -118,6 +118,8 @@ struct choice {
 	uint32_t around[PF_STRIDE]; /* neighbours (ANCHOR_NEAR) by key: a
 				     * four-byte anchor's the first */
 	int kind;
+	uint8_t gap, gap_mask, gap_val; /* a four-byte key's open byte
+					 * (anchor_run's) */
 };
 
 /* The best anchor found so far while walking one pattern. */
@@ -380,11 +382,35 @@ static int table(struct anchors *t, int kind, const struct anchor *ent,
  * four bytes, or the four keys of eight that begin in a wide run's first
  * four bytes, the furthest first (a scan meets a run's keys in that
  * order when one place ends two of them, and verifies in place order). */
+/* The entries of a four-byte key with an open byte (c->gap - 1): one for
+ * each value it allows, lowered (a letter's other case is the same key). */
+static void enter_gap(const struct choice *c, uint32_t id, struct anchor *e,
+		      size_t *n)
+{
+	unsigned shift = 8 * (c->gap - 1u);
+
+	for (unsigned v = 0; v < 256; v++) {
+		uint8_t f = fold((uint8_t)v);
+
+		if ((v & c->gap_mask) != c->gap_val ||
+		    (f != v && (f & c->gap_mask) == c->gap_val))
+			continue; /* not allowed, or entered as f */
+		*e++ = (struct anchor){ (c->last & ~(0xffull << shift)) |
+						(uint64_t)f << shift,
+					id, c->omin, c->omax, c->around[0] };
+		n[1]++;
+	}
+}
+
 static void enter(const struct choice *c, uint32_t id, struct anchor **ent,
 		  size_t *n)
 {
 	struct anchor *e = ent[c->kind] + n[c->kind];
 
+	if (c->kind && c->gap) {
+		enter_gap(c, id, e, n);
+		return;
+	}
 	if (c->kind) {
 		*e = (struct anchor){ c->last, id, c->omin, c->omax,
 				      c->around[0] };
@@ -454,6 +480,9 @@ static int choose_run(const struct anchor_run *r, int narrow,
 	*a = p.best;
 	if (p.score < 0)
 		return -1;
+	a->gap = a->kind && r->len == 4 ? r->gap : 0; /* the run its key */
+	a->gap_mask = r->gap_mask;
+	a->gap_val = r->gap_val;
 	if (a->kind) {
 		a->around[0] = run_around(r, a->end - 4, 4);
 		return 0;
@@ -495,7 +524,7 @@ static int build(size_t n, pick_fn pick, void *ctx, struct anchors *out)
 		uint32_t id;
 
 		if (pick(ctx, k, &c, &id))
-			need[c.kind] += c.kind ? 1 : PF_STRIDE;
+			need[c.kind] += c.kind ? (c.gap ? 256 : 1) : PF_STRIDE;
 	}
 	ent[0] = calloc(need[0], sizeof(struct anchor));
 	ent[1] = calloc(need[1], sizeof(struct anchor));
@@ -524,20 +553,13 @@ struct runs_ctx {
 	const struct anchor_run *runs;
 	uint8_t *has;
 	int narrow;
-	const struct anchor_picks *picks; /* or NULL */
 };
 
 static int pick_run(void *ctx, size_t k, struct choice *c, uint32_t *id)
 {
 	struct runs_ctx *x = ctx;
-	const struct anchor_picks *p = x->picks;
 
 	*id = x->runs[k].id;
-	if (p && !x->narrow) { /* chosen before, as a table of this kind */
-		if (p->four[*id] >= 0)
-			*c = ((const struct choice *)p->c)[*id];
-		return x->has[k] = p->four[*id] >= 0;
-	}
 	return x->has[k] = choose_run(&x->runs[k], x->narrow, c) == 0;
 }
 
@@ -557,14 +579,7 @@ static int pick_run(void *ctx, size_t k, struct choice *c, uint32_t *id)
 int anchors_build_runs(const struct anchor_run *runs, size_t n,
 		       uint8_t *has, struct anchors *out)
 {
-	return anchors_build_picked(runs, n, NULL, has, out);
-}
-
-int anchors_build_picked(const struct anchor_run *runs, size_t n,
-			 const struct anchor_picks *picks, uint8_t *has,
-			 struct anchors *out)
-{
-	struct runs_ctx x = { runs, has, 0, picks };
+	struct runs_ctx x = { runs, has, 0 };
 	struct anchors narrow;
 	uint8_t *has4;
 	int rc = build(n, pick_run, &x, out);
@@ -572,7 +587,7 @@ int anchors_build_picked(const struct anchor_run *runs, size_t n,
 	if (rc || !out->n[0] || out->n[0] / PF_STRIDE > PF_PAIRS_MAX_SET ||
 	    (out->n[1] && !out->has_pairs) || !(has4 = malloc(n)))
 		return rc;
-	x = (struct runs_ctx){ runs, has4, 1, NULL };
+	x = (struct runs_ctx){ runs, has4, 1 };
 	if (build(n, pick_run, &x, &narrow) == 0) {
 		if (narrow.has_pairs) {
 			anchors_free(out);
@@ -586,38 +601,21 @@ int anchors_build_picked(const struct anchor_run *runs, size_t n,
 	return 0;
 }
 
-int anchors_pick_runs(const struct anchor_run *runs, size_t n,
-		      struct anchor_picks *out)
+int anchors_four_runs(const struct anchor_run *runs, size_t n, int8_t *four)
 {
-	struct choice *c = calloc(n + 1, sizeof(*c));
-	size_t k;
-
-	out->c = c;
-	out->four = calloc(n + 1, 1);
-	out->n = n;
-	if (!c || !out->four) {
-		anchors_picks_free(out);
-		return VIGIL_ENOMEM;
-	}
-	for (k = 0; k < n; k++) {
+	for (size_t k = 0; k < n; k++) {
+		struct choice c;
 		int sum = 0;
 
-		if (choose_run(&runs[k], 0, &c[k]) < 0) {
-			out->four[k] = -1;
+		if (choose_run(&runs[k], 0, &c) < 0) {
+			four[k] = -1;
 			continue;
 		}
-		for (int i = 0; c[k].kind && i < 4; i++)
-			sum += rarity_of[(uint8_t)(c[k].last >> 8 * i)];
-		out->four[k] = (int8_t)(c[k].kind ? 1 + sum : 0);
+		for (int i = 0; c.kind && i < 4; i++)
+			sum += rarity_of[(uint8_t)(c.last >> 8 * i)];
+		four[k] = (int8_t)(c.kind ? 1 + sum : 0);
 	}
 	return 0;
-}
-
-void anchors_picks_free(struct anchor_picks *p)
-{
-	free(p->c);
-	free(p->four);
-	memset(p, 0, sizeof(*p));
 }
 
 struct ids_ctx {

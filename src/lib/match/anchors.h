@@ -100,6 +100,10 @@ struct anchor_run {
 				 * and two after (ANCHOR_NEAR's order), NUL
 				 * where none: neighbours of an anchor at its
 				 * edge */
+	uint8_t gap;		/* a run of four bytes whose byte gap - 1
+				 * is open: entered with each value v that
+				 * (v & gap_mask) == gap_val allows; 0: none */
+	uint8_t gap_mask, gap_val;
 };
 
 /*
@@ -110,32 +114,19 @@ struct anchor_run {
 int anchors_build_runs(const struct anchor_run *runs, size_t n,
 		       uint8_t *has, struct anchors *out);
 /*
- * Each of n runs' anchors chosen once (as a table with keys of eight bytes
- * would), for the tables built of any of them (anchors_build_picked():
- * the runs' ids must be their indexes here), and for a key of four bytes
- * how rare it is: the sum of its bytes' rarities (anchor_rarity()). Below
+ * Of each of n runs (four[k] for runs[k]), the anchor a table with keys
+ * of eight bytes would choose: -1, none (has[] of anchors_build_runs(),
+ * whatever the table's kind); 0, a key of eight bytes; a key of four, 1 +
+ * how rare it is, the sum of its bytes' rarities (anchor_rarity()). Below
  * ANCHOR_WEAK a key is weak: x86 code ("H\x89D$", 00 00 "H\x89") and
  * words ("http", "code", "file"), met at a place in a few thousand
  * whatever their neighbours. Signature-base over bench/yara.py's corpus:
  * 497,153 of the 688,762 lookups of four-byte keys in its table were of
- * such keys (below 40: 221,686; below 60: 661,465).
+ * such keys (below 40: 221,686; below 60: 661,465). 0.
  */
 #define ANCHOR_WEAK 50
 #define ANCHOR_FOUR_MAX (1 + 4 * 24) /* four[]'s greatest */
-struct anchor_picks {
-	void *c;	/* per run, anchors.c's choice */
-	int8_t *four;	/* per run: a key of four bytes, 1 + its rarity;
-			 * 0, of eight; -1, none (has[] of
-			 * anchors_build_runs(), whatever the table's kind) */
-	size_t n;
-};
-int anchors_pick_runs(const struct anchor_run *runs, size_t n,
-		      struct anchor_picks *out);
-void anchors_picks_free(struct anchor_picks *p);
-/* anchors_build_runs() of runs picked before (picks: or NULL) */
-int anchors_build_picked(const struct anchor_run *runs, size_t n,
-			 const struct anchor_picks *picks, uint8_t *has,
-			 struct anchors *out);
+int anchors_four_runs(const struct anchor_run *runs, size_t n, int8_t *four);
 /* Reports every anchor found in buf; returns what fn returned last. */
 int anchors_scan(const struct anchors *a, const uint8_t *buf, size_t len,
 		 anchor_fn fn, void *ctx);

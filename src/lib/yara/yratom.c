@@ -187,11 +187,10 @@ static int gap_score(const struct yr_hex_seq *prog, uint32_t i, int *gap)
 	return score;
 }
 
-size_t yr_hex_gapped(const struct yr_hex_seq *prog, struct yr_run *out)
+int yr_hex_gapped(const struct yr_hex_seq *prog, struct yr_run *out)
 {
 	uint32_t i, lo = 0, hi = 0, min, max, best_i = 0, blo = 0, bhi = 0;
 	int best = 0, gap = 0, g = 0;
-	size_t n = 0;
 
 	for (i = 0; i < prog->n; i++) {
 		int sc = gap_score(prog, i, &g);
@@ -207,25 +206,21 @@ size_t yr_hex_gapped(const struct yr_hex_seq *prog, struct yr_run *out)
 		lo = add_sat(lo, min);
 		hi = add_sat(hi, max);
 	}
-	for (unsigned v = 0; best && v < 256; v++) {
-		const struct yr_hex_item *w = &prog->items[best_i + (uint32_t)gap];
-		struct yr_run *r = &out[n];
-
-		if ((v & w->mask) != w->val)
-			continue;
-		memset(r, 0, sizeof(*r));
-		for (uint32_t k = 0; k < 4; k++)
-			r->b[k] = prog->items[best_i + k].val;
-		r->b[gap] = (uint8_t)v;
-		r->len = 4;
-		r->omin = blo;
-		r->omax = bhi;
-		r->at = best_i;
-		r->end = best_i + 4;
-		r->around = hex_around(prog, r);
-		n++;
-	}
-	return n;
+	if (!best)
+		return -1;
+	memset(out, 0, sizeof(*out));
+	for (uint32_t k = 0; k < 4; k++)
+		out->b[k] = prog->items[best_i + k].val;
+	out->len = 4;
+	out->omin = blo;
+	out->omax = bhi;
+	out->at = best_i;
+	out->end = best_i + 4;
+	out->around = hex_around(prog, out);
+	out->gap = (uint8_t)(gap + 1);
+	out->gap_mask = prog->items[best_i + (uint32_t)gap].mask;
+	out->gap_val = prog->items[best_i + (uint32_t)gap].val;
+	return 0;
 }
 
 /* The length of the class at re[i] ('['): a ']' right after the '[' or

@@ -33,6 +33,8 @@ struct yr_run {
 	uint32_t around;	/* a hex string's fixed bytes two before the
 				 * run and two after, as anchors.h's
 				 * anchor_run holds them; 0 elsewhere */
+	uint8_t gap, gap_mask, gap_val; /* yr_hex_gapped()'s: anchors.h's
+					 * anchor_run's */
 };
 
 /* The best run of fixed bytes (two at least) of a hex program's top
@@ -44,14 +46,13 @@ int yr_hex_run(const struct yr_hex_seq *prog, struct yr_run *out);
  * For a hex program whose runs are all shorter than four bytes: the best
  * window of four single bytes at its top level, three fixed and one of
  * the first two a wildcard or a nibble (?? or 4?), its last two not NUL
- * NUL, within YR_RUN_SPREAD: a run of four bytes for each value the
- * wildcard allows (256 at most, in out), so that the anchors find the
+ * NUL, within YR_RUN_SPREAD, as a run of four bytes whose open byte (gap)
+ * the anchors enter with each value it allows, so that they find the
  * string where the pairs would pass over every byte (x86 code with an
- * operand between, 83 FA ?? 7C, in a rule "2 of them"). Their number, 0
- * if it has none.
+ * operand between, 83 FA ?? 7C, in a rule "2 of them"): 0, or -1 if it
+ * has none.
  */
-#define YR_GAP_RUNS 256
-size_t yr_hex_gapped(const struct yr_hex_seq *prog, struct yr_run *out);
+int yr_hex_gapped(const struct yr_hex_seq *prog, struct yr_run *out);
 
 /* A run of literal bytes every match of regex re (n bytes) holds, in its
  * ascii or wide form, outside groups, alternatives and optional parts,

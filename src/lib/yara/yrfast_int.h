@@ -99,8 +99,8 @@ struct yr_fast {
 	size_t nlazy_anchors;
 	uint8_t *four;		/* per string (the first of its group): 0,
 				 * or of its runs' keys of four bytes the
-				 * least rare's 1 + rarity (anchors.h's
-				 * anchor_picks) */
+				 * least rare's 1 + rarity
+				 * (anchors_four_runs()) */
 	uint8_t *lazy_in;	/* per string: waits in its rule's
 				 * condition (yrdefer.c), not long there */
 	uint8_t *wait;		/* per string: its runs are the lazy

@@ -126,29 +126,22 @@ static void rest_probe(struct fstr *fs)
  * VIGIL_ENOMEM. */
 static int hex_runs(struct fstr *fs, size_t str, struct runs *rs)
 {
-	struct yr_run run, *r, *gap;
-	size_t n = 0, k;
+	struct yr_run run, gap, *r;
 	int rc = yr_hex_compile(fs->s->value, fs->s->len, &fs->hex);
 
 	if (rc)
 		return rc == -1 ? 0 : rc;
 	fs->have_hex = 1;
-	if ((rc = yr_hex_run(&fs->hex, &run)) < 0 || run.len < 4) {
-		if (!(gap = malloc(YR_GAP_RUNS * sizeof(*gap))))
-			return VIGIL_ENOMEM;
-		n = yr_hex_gapped(&fs->hex, gap);
-		for (k = 0; k < n && (r = run_new(rs, str)) != NULL; k++)
-			*r = gap[k];
-		if (n)
-			run = gap[0];
-		free(gap);
-		if (k < n)
-			return VIGIL_ENOMEM;
+	rc = yr_hex_run(&fs->hex, &run);
+	if ((rc < 0 || run.len < 4) && yr_hex_gapped(&fs->hex, &gap) == 0) {
+		run = gap;
+		rc = 0;
 	}
-	if (!n && (rc < 0 || !(r = run_new(rs, str))))
-		return rc < 0 ? 0 : VIGIL_ENOMEM;
-	if (!n)
-		*r = run;
+	if (rc < 0)
+		return 0;
+	if (!(r = run_new(rs, str)))
+		return VIGIL_ENOMEM;
+	*r = run;
 	fs->run_at = run.at;
 	fs->run_end = run.end;
 	rest_probe(fs);
@@ -267,7 +260,7 @@ static void mark_short(struct yr_fast *f, const struct runs *rs,
 }
 
 /* The anchored strings with a run whose key is of four bytes (four[k]
- * of run k, from anchors_pick_runs()): the least rare's. */
+ * of run k, from anchors_four_runs()): the least rare's. */
 static void mark_four(struct yr_fast *f, const struct runs *rs,
 		      const int8_t *four)
 {
@@ -367,9 +360,8 @@ static int group_gated(const struct yr_fast *f, const uint8_t *gated,
  * s, 15.5x yara's. signature-base's most common term is 54% of its runs:
  * no split, which measured the same as a split there. 
  */
-static int split_anchors(struct yr_fast *f, const struct anchor_picks *p,
-			 const struct anchor_run *ar, const uint32_t *str,
-			 size_t n)
+static int split_anchors(struct yr_fast *f, const struct anchor_run *ar,
+			 const uint32_t *str, size_t n)
 {
 	const uint32_t *rule = f->rule_of;
 	uint32_t term;
@@ -386,7 +378,7 @@ static int split_anchors(struct yr_fast *f, const struct anchor_picks *p,
 		if (!group_gated(f, gated, rule, str[k]))
 			sub[m++] = ar[k];
 	if (term != UINT32_MAX &&
-	    (rc = anchors_build_picked(sub, m, p, has, &f->ungated)) == 0) {
+	    (rc = anchors_build_runs(sub, m, has, &f->ungated)) == 0) {
 		f->split_term = term;
 		f->has_split = 1;
 	}
@@ -399,8 +391,8 @@ static int split_anchors(struct yr_fast *f, const struct anchor_picks *p,
 /* The anchors: of the runs of strings that wait, the lazy table's; of the
  * others, the table's (*ar and *str then hold those others, *n of them,
  * for split_anchors()). */
-static int enter_anchors(struct yr_fast *f, const struct anchor_picks *p,
-			 struct anchor_run *ar, uint32_t *str, size_t *n)
+static int enter_anchors(struct yr_fast *f, struct anchor_run *ar,
+			 uint32_t *str, size_t *n)
 {
 	struct anchor_run *lazy = calloc(*n + 1, sizeof(*lazy));
 	uint8_t *has = calloc(*n + 1, 1); /* known: has[] of the caller */
@@ -416,9 +408,9 @@ static int enter_anchors(struct yr_fast *f, const struct anchor_picks *p,
 		ar[kept++] = ar[k];
 	}
 	if (!rc)
-		rc = anchors_build_picked(ar, kept, p, has, &f->anchors);
+		rc = anchors_build_runs(ar, kept, has, &f->anchors);
 	if (!rc && nl)
-		rc = anchors_build_picked(lazy, nl, p, has, &f->lazy_anchors);
+		rc = anchors_build_runs(lazy, nl, has, &f->lazy_anchors);
 	f->nlazy_anchors = f->lazy_anchors.n[0] + f->lazy_anchors.n[1];
 	*n = kept;
 	free(lazy);
@@ -435,7 +427,7 @@ static int enter_runs(struct yr_fast *f)
 	struct anchor_run *ar = NULL;
 	uint8_t *has = NULL;
 	uint32_t *str = NULL;
-	struct anchor_picks picks = { 0 };
+	int8_t *four = NULL;
 	size_t k, n;
 	int rc = 0;
 
@@ -444,26 +436,30 @@ static int enter_runs(struct yr_fast *f)
 			rc = string_runs(&f->str[k], k, &rs);
 	if (!rc && (!(ar = calloc(rs.n + 1, sizeof(*ar))) ||
 		    !(has = calloc(rs.n + 1, 1)) ||
+		    !(four = calloc(rs.n + 1, 1)) ||
 		    !(str = calloc(rs.n + 1, sizeof(*str)))))
 		rc = VIGIL_ENOMEM;
 	for (k = 0; k < rs.n && !rc; k++)
 		ar[k] = (struct anchor_run){ rs.r[k].b, rs.r[k].len, (uint32_t)k,
 					     rs.r[k].omin, rs.r[k].omax,
-					     rs.r[k].around };
+					     rs.r[k].around, rs.r[k].gap,
+					     rs.r[k].gap_mask,
+					     rs.r[k].gap_val };
 	if (!rc)
-		rc = anchors_pick_runs(ar, rs.n, &picks);
+		rc = anchors_four_runs(ar, rs.n, four);
 	for (k = 0; k < rs.n && !rc; k++)
-		has[k] = picks.four[k] >= 0;
+		has[k] = four[k] >= 0;
 	if (!rc)
-		rc = enter_pairs(f, &rs, picks.four, has);
+		rc = enter_pairs(f, &rs, four, has);
+	free(four);
+	four = NULL;
 	if (!rc) {
 		for (n = 0; n < rs.n; n++)
 			str[n] = rs.str[n];
-		rc = enter_anchors(f, &picks, ar, str, &n);
+		rc = enter_anchors(f, ar, str, &n);
 	}
 	if (!rc)
-		rc = split_anchors(f, &picks, ar, str, n);
-	anchors_picks_free(&picks);
+		rc = split_anchors(f, ar, str, n);
 	for (k = 0; k < f->nstr; k++) {
 		struct fstr *fs = &f->str[k];
 
@@ -488,6 +484,7 @@ static int enter_runs(struct yr_fast *f)
 	free(rs.r);
 	free(ar);
 	free(has);
+	free(four);
 	free(str);
 	return rc;
 }
