@@ -199,7 +199,7 @@ static int held(struct yr_fast *f, const struct oracle *o, size_t a,
  * often). Elastic's rules over bench/yara.py's corpus, the best of eight
  * passes in one process: 0.1037 -> 0.0963 s against weak keys only,
  * signature-base's 0.1706 -> 0.1717, reversinglabs' 0.0596 -> 0.0593.
- * "2 of them" over three such strings and two of eight bytes: the two
+ * "3 of them" over three such strings and one of eight bytes: the two
  * least rare wait. 1 if the rule can wait, 0 if its short strings alone
  * may make it true (none then waits). A rule of more strings than
  * YR_GREEDY_MAX tries its weak ones all at once (each try reads the
