@@ -38,6 +38,24 @@ def yara_found(tmp_path, text, files):
     return rules, paths, found(y.stdout)
 
 
+def each_alone(tmp_path, texts, files):
+    """Each rule text alone against yara, with both matchers: with all of
+    them, any rule that may be true wakes the lazy tables for every
+    other."""
+    for i, text in enumerate(texts):
+        sub = tmp_path / f"alone{i}"
+        sub.mkdir()
+        yrscan_agrees(*yara_found(sub, text, files))
+
+
+def fast_stats(rules, path):
+    """What yrscan -v says of the fast matcher built of rules (its strings,
+    runs, pairs and what waits)."""
+    v = subprocess.run([YRSCAN, "-1", "-v", str(rules), path],
+                       capture_output=True, text=True, timeout=60)
+    return v.stderr
+
+
 def yrscan_agrees(rules, paths, want):
     """Both matchers, listing matches or not, find what yara found."""
     for mode in ("-r", "-f", "-1", "-c"):
@@ -167,10 +185,7 @@ def test_short_runs_wait(tmp_path):
     alone = [line for line in WAITING.strip().splitlines()
              if "hidden_wait" not in line]
     alone[-1] = WAITING[WAITING.index("private rule"):]
-    for i, text in enumerate(alone):
-        sub = tmp_path / f"alone{i}"
-        sub.mkdir()
-        yrscan_agrees(*yara_found(sub, text, waiting_files()))
+    each_alone(tmp_path, alone, waiting_files())
     # the comparison covers both sides of the waiting: rules true with
     # their short strings found after a long one, and false without it
     assert ("all_of", by_file["both.bin"]) in want
@@ -249,20 +264,39 @@ def test_weak_anchors_wait(tmp_path):
     assert ("rare_four", by_file["rare.bin"]) in want
     assert ("rare_pair", by_file["rare_pair.bin"]) in want
     yrscan_agrees(rules, paths, want)
-    # each rule alone: with all of them, any one that may be true wakes
-    # the lazy tables for every other
-    for i, text in enumerate(WEAK.strip().splitlines()):
-        sub = tmp_path / f"alone{i}"
-        sub.mkdir()
-        yrscan_agrees(*yara_found(sub, text, weak_files()))
+    each_alone(tmp_path, WEAK.strip().splitlines(), weak_files())
     # the weak strings of weak_and, weak_hex, weak_count, weak_all and
     # weak_wide wait, an anchor each (weak_shared_a's is shared); the
     # weaker of weak_only's two ("path" waits for H\x89D$); the two
     # weakest of weak_three's three; rare_four's rare key (for a key of
     # eight bytes), not rare_pair's (no key of eight to wait for)
-    v = subprocess.run([YRSCAN, "-1", "-v", str(rules), paths[0]],
-                       capture_output=True, text=True, timeout=60)
-    assert "; 9 anchors waiting)" in v.stderr, v.stderr
+    stats = fast_stats(rules, paths[0])
+    assert "; 9 anchors waiting)" in stats, stats
+
+
+def test_many_weak_strings_wait(tmp_path):
+    """A rule of more than 256 strings (yrdefer.c's YR_GREEDY_MAX) has its
+    weak ones wait all at once where its condition still needs another:
+    300 words of common letters behind a long string, every one waiting.
+    The same as yara, with each matcher."""
+    import itertools
+    words = ["".join(w) for w in itertools.islice(
+        itertools.permutations("eatsonir", 4), 300)]
+    strings = " ".join(f'$w{i} = "{w}"' for i, w in enumerate(words))
+    text = ('rule many { strings: $l = "long needle" ' + strings +
+            " condition: $l and 2 of ($w*) }\n")
+    files = {"both.txt": ("long needle " + words[7] + " " +
+                          words[250]).encode(),
+             "words.txt": (words[3] + " " + words[299]).encode(),
+             "one.txt": ("long needle " + words[5]).encode()}
+    rules, paths, want = yara_found(tmp_path, text, files)
+    by_file = {os.path.basename(p): p for p in paths}
+    assert ("many", by_file["both.txt"]) in want
+    assert ("many", by_file["words.txt"]) not in want
+    assert ("many", by_file["one.txt"]) not in want
+    yrscan_agrees(rules, paths, want)
+    stats = fast_stats(rules, paths[0])
+    assert "; 300 anchors waiting)" in stats, stats
 
 # Hex strings of short runs only, with a window of four single bytes one
 # of whose first two is open (?? or a nibble): found by the anchors, a
@@ -310,9 +344,8 @@ def test_gapped_windows(tmp_path):
     assert ("gap_two", by_file["near.bin"]) not in want
     assert ("gap_nibble", by_file["nibble_no.bin"]) not in want
     yrscan_agrees(rules, paths, want)
-    v = subprocess.run([YRSCAN, "-1", "-v", str(rules), paths[0]],
-                       capture_output=True, text=True, timeout=60)
-    assert "(0 pairs, " in v.stderr, v.stderr
+    stats = fast_stats(rules, paths[0])
+    assert "(0 pairs, " in stats, stats
 
 # Regular expressions where YARA's dialect is not PCRE2's: a count
 # without its least, and matches of no bytes (yara counts none).

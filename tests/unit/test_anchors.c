@@ -747,7 +747,7 @@ static void test_four_runs(void **state)
 	for (k = 0; k < 6; k++)
 		runs[k] = (struct anchor_run){ (const uint8_t *)text[k], len[k],
 					       (uint32_t)k, 0, 0, 0, 0, 0, 0 };
-	assert_int_equal(anchors_four_runs(runs, 6, four), 0);
+	anchors_four_runs(runs, 6, four);
 	assert_int_equal(anchors_build_runs(runs, 6, has, &a), 0);
 	for (k = 0; k < 6; k++) {
 		assert_int_equal(four[k] <= 0 ? four[k] :

@@ -378,10 +378,6 @@ static int table(struct anchors *t, int kind, const struct anchor *ent,
 	return 0;
 }
 
-/* The entries of matchable id's anchor, appended to ent[c->kind]: one of
- * four bytes, or the four keys of eight that begin in a wide run's first
- * four bytes, the furthest first (a scan meets a run's keys in that
- * order when one place ends two of them, and verifies in place order). */
 /* The entries of a four-byte key with an open byte (c->gap - 1): one for
  * each value it allows, lowered (a letter's other case is the same key). */
 static void enter_gap(const struct choice *c, uint32_t id, struct anchor *e,
@@ -402,6 +398,10 @@ static void enter_gap(const struct choice *c, uint32_t id, struct anchor *e,
 	}
 }
 
+/* The entries of matchable id's anchor, appended to ent[c->kind]: one of
+ * four bytes, or the four keys of eight that begin in a wide run's first
+ * four bytes, the furthest first (a scan meets a run's keys in that
+ * order when one place ends two of them, and verifies in place order). */
 static void enter(const struct choice *c, uint32_t id, struct anchor **ent,
 		  size_t *n)
 {
@@ -601,7 +601,7 @@ int anchors_build_runs(const struct anchor_run *runs, size_t n,
 	return 0;
 }
 
-int anchors_four_runs(const struct anchor_run *runs, size_t n, int8_t *four)
+void anchors_four_runs(const struct anchor_run *runs, size_t n, int8_t *four)
 {
 	for (size_t k = 0; k < n; k++) {
 		struct choice c;
@@ -615,7 +615,6 @@ int anchors_four_runs(const struct anchor_run *runs, size_t n, int8_t *four)
 			sum += rarity_of[(uint8_t)(c.last >> 8 * i)];
 		four[k] = (int8_t)(c.kind ? 1 + sum : 0);
 	}
-	return 0;
 }
 
 struct ids_ctx {

@@ -122,11 +122,12 @@ int anchors_build_runs(const struct anchor_run *runs, size_t n,
  * words ("http", "code", "file"), met at a place in a few thousand
  * whatever their neighbours. Signature-base over bench/yara.py's corpus:
  * 497,153 of the 688,762 lookups of four-byte keys in its table were of
- * such keys (below 40: 221,686; below 60: 661,465). 0.
+ * such keys (below 40: 221,686; below 60: 661,465).
  */
 #define ANCHOR_WEAK 50
 #define ANCHOR_FOUR_MAX (1 + 4 * 24) /* four[]'s greatest */
-int anchors_four_runs(const struct anchor_run *runs, size_t n, int8_t *four);
+void anchors_four_runs(const struct anchor_run *runs, size_t n,
+		       int8_t *four);
 /* Reports every anchor found in buf; returns what fn returned last. */
 int anchors_scan(const struct anchors *a, const uint8_t *buf, size_t len,
 		 anchor_fn fn, void *ctx);

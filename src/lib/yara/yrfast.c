@@ -707,9 +707,10 @@ static int found(void *ctx, size_t k)
 	return one_string(st, k, &why) != 0 || st->sm[k].n > 0;
 }
 
-/* The runs that wait (yrdefer.c), short or of weak anchors: looked for
- * once a rule that has one may be true with the long strings found. The strings verified here
- * are verified within the time limit: what this takes of it (returned,
+/* The runs that wait (yrdefer.c), short or of four-byte keys: looked for
+ * once a rule that has one may be true with the long strings found (the
+ * lazy pairs and anchors passed over the buffer for every such rule at
+ * once). The strings verified here are verified within the time limit: what this takes of it (returned,
  * in nanoseconds, with a limit) is the evaluator's no more. */
 static uint64_t wake(struct yr_fast_state *st)
 {

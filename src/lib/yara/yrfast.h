@@ -70,8 +70,9 @@ struct yr_fast_stats {
 	size_t pairs;		/* of them, too short for an anchor */
 	size_t waiting;		/* of those, looked for only once a long
 				 * string of their rule is found */
-	size_t waiting_anchored; /* anchors of the runs of weak strings
-				  * that wait so (yrdefer.c) */
+	size_t waiting_anchored; /* anchors (table entries) of the strings
+				  * of four-byte keys that wait so
+				  * (yrdefer.c) */
 	size_t bytes;		/* the anchors' tables */
 };
 

@@ -118,9 +118,9 @@ int yr_fast_group(struct yr_fast *f);
  * anchor, in the table the scan passes over first (not waiting in its
  * rule: lazy_in), so that that pass tells whether it may be there. */
 int yr_fast_long(const struct yr_fast *f, size_t k);
-/* Which strings' short runs wait (yrdefer.c): fills wait, defer_rule and
- * ndefer, once how and slow are known for the first of each group and
- * rule_of is set. 0 or VIGIL_ENOMEM. */
+/* Which strings wait (yrdefer.c): fills lazy_in, wait, defer_rule and
+ * ndefer, once how, slow and four are known for the first of each group
+ * and rule_of is set. 0 or VIGIL_ENOMEM. */
 int yr_fast_defer(struct yr_fast *f);
 /* 0 if rule r's condition is false with none of its long strings there
  * but those found(ctx, k) says are (k: the string's index in f; without

@@ -446,7 +446,7 @@ static int enter_runs(struct yr_fast *f)
 					     rs.r[k].gap_mask,
 					     rs.r[k].gap_val };
 	if (!rc)
-		rc = anchors_four_runs(ar, rs.n, four);
+		anchors_four_runs(ar, rs.n, four);
 	for (k = 0; k < rs.n && !rc; k++)
 		has[k] = four[k] >= 0;
 	if (!rc)
