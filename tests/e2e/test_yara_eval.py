@@ -347,6 +347,60 @@ def test_gapped_windows(tmp_path):
     stats = fast_stats(rules, paths[0])
     assert "(0 pairs, " in stats, stats
 
+# Rules with terms testable before their strings (yrgate.h), many over
+# each word of the rules' bits: by the rule's number, an "MZ" term, a
+# size, a word at 4 (rarely true) or two terms; two rules with none.
+GATE_TERMS = ("uint16(0) == 0x5a4d and ", "filesize < 400 and ",
+              "uint32(4) == 0x11223344 and ",
+              "uint16(0) == 0x5a4d and filesize > 300 and ")
+UNGATED = (70, 144)
+
+
+def gate_term(i):
+    return "" if i in UNGATED else GATE_TERMS[i % 4]
+
+
+def gates_text():
+    return "".join(
+        'rule g%03d { strings: $a = "needle %03d" condition: %s$a }\n'
+        % (i, i, gate_term(i)) for i in range(150))
+
+
+def gates_files():
+    def needles(pick):
+        return b" ".join(b"needle %03d" % i for i in range(150) if pick(i))
+    return {
+        "mz_all.bin": b"MZ" + needles(lambda i: True),
+        "text_all.txt": b"ab" + needles(lambda i: True),
+        "mz_small.bin": b"MZ" + needles(lambda i: i % 4 in (0, 3) and i < 40),
+        "word.bin": b"abcd\x44\x33\x22\x11" + needles(lambda i: i % 4 == 2),
+        # every rule that reads it dead but g144 (no term), with the
+        # needles of dead rules in the same words of the bits
+        "one_live.txt": b"ab" + b"x" * 400 + needles(lambda i: i != 70),
+        "dead_only.txt": b"ab" + b"x" * 400 + needles(
+            lambda i: i not in UNGATED),
+    }
+
+
+def test_gates_by_word(tmp_path):
+    """A rule a term of which is false over a file is dead there (yrgate.h,
+    yrfast.c's gate()), the false terms' rules marked a word of their bits
+    at a time: over 150 rules, each word holding rules of every term, a
+    file's live rules are found whatever the dead ones beside them, and
+    the anchors' pass is made while one rule needing it lives (one of 150,
+    in the third word). The same as yara, with each matcher, listing
+    matches or not."""
+    rules, paths, want = yara_found(tmp_path, gates_text(), gates_files())
+    by_file = {os.path.basename(p): p for p in paths}
+    assert [r for r, p in want if p == by_file["one_live.txt"]] == ["g144"]
+    assert ("g002", by_file["word.bin"]) in want
+    assert ("g000", by_file["mz_small.bin"]) in want
+    assert ("g003", by_file["mz_small.bin"]) not in want
+    assert not [r for r, p in want if p == by_file["dead_only.txt"]]
+    assert len(want) > 100
+    yrscan_agrees(rules, paths, want)
+
+
 # Regular expressions where YARA's dialect is not PCRE2's: a count
 # without its least, and matches of no bytes (yara counts none).
 REGEX_EDGES = r'''

@@ -40,7 +40,8 @@ struct yr_fast_state {
 	size_t ntouched;
 	uint8_t *rule_hit;	/* per rule: one of its strings touched */
 	uint64_t *maybe;	/* per rule, a bit: the build's, or rule_hit */
-	uint8_t *dead;		/* per rule: a term of it false (yrgate.h) */
+	uint64_t *dead;		/* per rule, a bit: a term of it false
+				 * (yrgate.h) */
 	uint8_t *truth;		/* per term, over the buffer */
 	pcre2_match_data *md;
 	struct yr_matches scratch; /* a string tested at one offset */
@@ -79,7 +80,7 @@ int yr_fast_state_new(const struct yr_fast *f, struct yr_fast_state **out)
 	st->maybe = malloc((f->rs->nrules / 64 + 1) * 8);
 	if (st->maybe)
 		memcpy(st->maybe, f->maybe, (f->rs->nrules / 64 + 1) * 8);
-	st->dead = calloc(f->rs->nrules + 1, 1);
+	st->dead = calloc(f->rs->nrules / 64 + 1, 8);
 	st->truth = calloc(f->nterms + 1, 1);
 	st->md = pcre2_match_data_create(1, NULL);
 	st->scratch.want = 1;
@@ -229,11 +230,16 @@ static void touch(struct yr_fast_state *st, uint32_t k, uint8_t state)
 	st->state[k] = state;
 }
 
+static int is_dead(const struct yr_fast_state *st, size_t r)
+{
+	return st->dead[r / 64] >> r % 64 & 1;
+}
+
 /* 1 if the rules of string k and of every string the same are dead. */
 static int group_dead(const struct yr_fast_state *st, uint32_t k)
 {
 	for (; k != YR_NO_DUP; k = st->f->dup_next[k])
-		if (!st->dead[st->f->rule_of[k]])
+		if (!is_dead(st, st->f->rule_of[k]))
 			return 0;
 	return 1;
 }
@@ -559,7 +565,7 @@ static int known_false(void *ctx, size_t r)
 {
 	const struct yr_fast_state *st = ctx;
 
-	return st->dead[r] || (st->f->needs[r] && !st->rule_hit[r]);
+	return is_dead(st, r) || (st->f->needs[r] && !st->rule_hit[r]);
 }
 
 /* When matches are not listed: the rules a term of which is false over
@@ -568,26 +574,23 @@ static int known_false(void *ctx, size_t r)
 static unsigned gate(struct yr_fast_state *st)
 {
 	const struct yr_fast *f = st->f;
-	size_t g, t, live[2] = { f->npassing[0], f->npassing[1] };
+	size_t nw = f->rs->nrules / 64 + 1, e, t, w;
+	uint64_t live[2] = { 0, 0 };
 
 	if (!f->ngates) /* no rule is ever dead (dead[] stays zero) */
 		return st->first ? f->all_passes : FS_ANCHORED | FS_PAIRS;
-	memset(st->dead, 0, f->rs->nrules);
+	memset(st->dead, 0, nw * 8);
 	if (!st->first)
 		return FS_ANCHORED | FS_PAIRS;
 	yr_eval_terms(f->term, f->nterms, st->buf, st->len, st->truth);
 	for (t = 0; t < f->nterms; t++)
-		for (g = f->term_start[t];
-		     !st->truth[t] && g < f->term_start[t + 1]; g++) {
-			uint32_t r = f->term_rule[g];
-
-			if (st->dead[r])
-				continue;
-			st->dead[r] = 1; /* the rules needing each pass: one
-					  * fewer */
-			live[0] -= !!(f->passes[r] & FS_ANCHORED);
-			live[1] -= !!(f->passes[r] & FS_PAIRS);
-		}
+		for (e = f->term_start[t];
+		     !st->truth[t] && e < f->term_start[t + 1]; e++)
+			st->dead[f->term_word[e]] |= f->term_mask[e];
+	for (w = 0; w < nw; w++) { /* the rules needing each pass, live */
+		live[0] |= f->passing[0][w] & ~st->dead[w];
+		live[1] |= f->passing[1][w] & ~st->dead[w];
+	}
 	return (live[0] ? FS_ANCHORED : 0u) | (live[1] ? FS_PAIRS : 0u);
 }
 
@@ -721,7 +724,7 @@ static uint64_t wake(struct yr_fast_state *st)
 	for (size_t i = 0; i < f->ndefer; i++) {
 		uint32_t r = f->defer_rule[i];
 
-		if (!st->dead[r] && st->rule_hit[r] &&
+		if (!is_dead(st, r) && st->rule_hit[r] &&
 		    yr_fast_may_hold(f, r, found, st)) {
 			if (f->nlazy)
 				yr_pairs_scan(&f->lazy, st->buf, st->len,

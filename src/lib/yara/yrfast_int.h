@@ -65,14 +65,14 @@ struct yr_fast {
 	uint32_t *gate_term, *gate_rule; /* per rule's term: the term, the
 					  * rule */
 	size_t ngates;
-	uint32_t *term_start, *term_rule; /* the same by term: term t's
-					   * rules term_rule[term_start[t]
-					   * .. term_start[t + 1] - 1] */
-	uint8_t *passes;	/* per rule: FS_ANCHORED if a string has
-				 * anchors, FS_PAIRS if one has pairs */
-	unsigned all_passes;	/* what the rules' passes[] hold together */
-	size_t npassing[2];	/* rules whose passes[] hold FS_ANCHORED, and
-				 * FS_PAIRS */
+	uint32_t *term_start;	/* the same by term, as bits of the rules:
+				 * term t's words term_word[term_start[t]
+				 * .. term_start[t + 1] - 1] */
+	uint32_t *term_word;	/* a word of the rules' bits */
+	uint64_t *term_mask;	/* the term's rules in it */
+	uint64_t *passing[2];	/* per rule, a bit: a string has anchors
+				 * (FS_ANCHORED), has pairs (FS_PAIRS) */
+	unsigned all_passes;	/* the passes the rules need together */
 	uint64_t *maybe;	/* per rule, a bit: global, or needs[] clear
 				 * (yreval.h's maybe before any string) */
 	uint8_t *slow;		/* per string: yr_fast_slow() */

@@ -543,22 +543,25 @@ static int skippable(struct yr_fast *f)
 
 	if (!(f->needs = calloc(rs->nrules + 1, 1)) ||
 	    !(f->maybe = calloc(rs->nrules / 64 + 1, 8)) ||
-	    !(f->passes = calloc(rs->nrules + 1, 1)))
+	    !(f->passing[0] = calloc(rs->nrules / 64 + 1, 8)) ||
+	    !(f->passing[1] = calloc(rs->nrules / 64 + 1, 8)))
 		return VIGIL_ENOMEM;
 	for (r = 0; r < rs->nrules; r++) {
 		int ok = rs->rules[r].nstrings && needs_match(rs->rules[r].cond);
+		unsigned passes = 0;
 
 		for (k = f->first[r]; k < f->first[r + 1]; k++) {
 			ok &= (f->how[k] & ~FS_REST) == FS_ANCHORED;
-			f->passes[r] |= (uint8_t)((f->how[k] & FS_ANCHORED) |
-						  (f->slow[k] == 1 &&
-						   !f->wait[f->canon[k]] ?
-							   FS_PAIRS : 0));
+			passes |= (f->how[k] & FS_ANCHORED) |
+				  (f->slow[k] == 1 && !f->wait[f->canon[k]] ?
+					   FS_PAIRS : 0u);
 		}
 		f->needs[r] = (uint8_t)ok;
-		f->all_passes |= f->passes[r];
-		f->npassing[0] += !!(f->passes[r] & FS_ANCHORED);
-		f->npassing[1] += !!(f->passes[r] & FS_PAIRS);
+		f->all_passes |= passes;
+		f->passing[0][r / 64] |= (uint64_t)!!(passes & FS_ANCHORED)
+					 << r % 64;
+		f->passing[1][r / 64] |= (uint64_t)!!(passes & FS_PAIRS)
+					 << r % 64;
 		if (!ok || (rs->rules[r].flags & YR_RULE_GLOBAL))
 			f->maybe[r / 64] |= 1ull << r % 64;
 	}
@@ -603,29 +606,45 @@ static uint32_t term_of(struct yr_fast *f, struct terms *t,
 	return (uint32_t)f->nterms++;
 }
 
-/* The gates again by term (a counting sort): a buffer's false terms give
- * the rules dead there without a walk of every gate (signature-base:
- * 7,058 gates of 477 terms, most of them true over most files). */
+/* The gates again by term (a counting sort), each term's rules as the
+ * words of their bits: a buffer's false terms give the rules dead there
+ * without a walk of every gate (signature-base: 7,058 gates of 477 terms,
+ * most of them true over most files), a word at a time: its 3,258 rules
+ * for "uint16(0) == 0x5a4d" are 79 words. Marked a rule at a time, the
+ * dead rules were 15 us of each file's 80 (3,000 files of 16-200 random
+ * bytes: CPU 0.262 -> 0.216 s beside the compile, medians of eight).
+ * The gates are in the order of their rules. */
 static int by_term(struct yr_fast *f)
 {
-	uint32_t *fill = calloc(f->nterms + 1, sizeof(*fill));
-	size_t g, t;
+	uint32_t *fill = calloc(f->nterms + 1, sizeof(*fill)), last, w;
+	size_t g, t, at;
 
 	f->term_start = calloc(f->nterms + 1, sizeof(*f->term_start));
-	f->term_rule = calloc(f->ngates + 1, sizeof(*f->term_rule));
-	if (!fill || !f->term_start || !f->term_rule) {
+	f->term_word = calloc(f->ngates + 1, sizeof(*f->term_word));
+	f->term_mask = calloc(f->ngates + 1, sizeof(*f->term_mask));
+	if (!fill || !f->term_start || !f->term_word || !f->term_mask) {
 		free(fill);
 		return VIGIL_ENOMEM;
 	}
-	for (g = 0; g < f->ngates; g++)
-		f->term_start[f->gate_term[g] + 1]++;
+	for (g = 0; g < f->ngates; g++) { /* fill: a term's last word + 1 */
+		t = f->gate_term[g];
+		w = f->gate_rule[g] / 64 + 1;
+		f->term_start[t + 1] += fill[t] != w;
+		fill[t] = w;
+	}
 	for (t = 1; t <= f->nterms; t++)
 		f->term_start[t] += f->term_start[t - 1];
+	memset(fill, 0, (f->nterms + 1) * sizeof(*fill));
 	for (g = 0; g < f->ngates; g++) {
-		uint32_t term = f->gate_term[g];
-		size_t at = f->term_start[term] + fill[term]++;
-
-		f->term_rule[at] = f->gate_rule[g];
+		t = f->gate_term[g];
+		w = f->gate_rule[g] / 64;
+		at = f->term_start[t] + fill[t];
+		last = fill[t] ? f->term_word[at - 1] : UINT32_MAX;
+		if (last != w) {
+			f->term_word[at++] = w;
+			fill[t]++;
+		}
+		f->term_mask[at - 1] |= 1ull << f->gate_rule[g] % 64;
 	}
 	free(fill);
 	return 0;
@@ -745,12 +764,14 @@ void yr_fast_free(struct yr_fast *f)
 	free(f->how);
 	free(f->needs);
 	free(f->use);
-	free(f->passes);
+	free(f->passing[0]);
+	free(f->passing[1]);
 	free(f->term);
 	free(f->gate_term);
 	free(f->gate_rule);
 	free(f->term_start);
-	free(f->term_rule);
+	free(f->term_word);
+	free(f->term_mask);
 	free(f->slow);
 	free(f->rule_of);
 	free(f->first);
