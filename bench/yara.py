@@ -325,18 +325,29 @@ def peers(args, tmp, rules, cdir, empty):
 
 
 def measure(args, tmp, rules, cdir, nbytes):
+    """Each program's compile-only run and whole run, the programs taken in
+    turn within each round, so that a slower minute of a shared machine
+    falls on all of them alike; a scan is a round's whole run less its
+    compile, the figure the median of the rounds'."""
     empty = os.path.join(tmp, "empty")
     os.makedirs(empty, exist_ok=True)
+    progs = peers(args, tmp, rules, cdir, empty)
+    comp = {name: [] for name in progs}
+    whole = {name: [] for name in progs}
+    for i in range(args.runs):
+        for name, cmd in progs.items():
+            comp[name].append(timed(cmd(empty)))
+            whole[name].append(timed(cmd(cdir),
+                                     os.path.join(tmp, name + ".out")))
     res = {}
-    for name, cmd in peers(args, tmp, rules, cdir, empty).items():
-        comp, whole = [], []
-        for i in range(args.runs):
-            comp.append(timed(cmd(empty)))
-            whole.append(timed(cmd(cdir), os.path.join(tmp, name + ".out")))
-        c = statistics.median(t for t, _ in comp)
-        w = statistics.median(t for t, _ in whole)
-        res[name] = {"compile": max(c, 1e-3), "compile_rss": max(m for _, m in comp),
-                     "scan": max(w - c, 1e-3), "rss": max(m for _, m in whole),
+    for name in progs:
+        c = statistics.median(t for t, _ in comp[name])
+        scan = statistics.median(w - k for (w, _), (k, _) in
+                                 zip(whole[name], comp[name]))
+        res[name] = {"compile": max(c, 1e-3),
+                     "compile_rss": max(m for _, m in comp[name]),
+                     "scan": max(scan, 1e-3),
+                     "rss": max(m for _, m in whole[name]),
                      "pairs": pairs(os.path.join(tmp, name + ".out"))}
     print("%-8s %10s %12s %10s %10s %10s %8s" % ("", "compile s", "compile MiB",
                                                  "scan s", "MB/s", "scan MiB",
