@@ -399,6 +399,24 @@ def test_gates_by_word(tmp_path):
     assert not [r for r, p in want if p == by_file["dead_only.txt"]]
     assert len(want) > 100
     yrscan_agrees(rules, paths, want)
+    # a global rule dead over a file still makes every rule false there;
+    # a dead rule that needs no string, read by another, is false
+    sub = tmp_path / "global"
+    sub.mkdir()
+    text = gates_text() + GATED_GLOBAL
+    rules, paths, want = yara_found(sub, text, gates_files())
+    assert not [r for r, p in want if p.endswith(("mz_all.bin", "mz_small.bin"))]
+    assert ("g144", by_file["one_live.txt"].replace(str(tmp_path), str(sub))) in want
+    assert ("not_pe", paths[1]) in want and ("reads_mz", paths[1]) not in want
+    yrscan_agrees(rules, paths, want)
+
+
+GATED_GLOBAL = '''
+global rule small_or_text { condition: uint16(0) != 0x5a4d or filesize > 10000 }
+private rule mz_only { condition: uint16(0) == 0x5a4d and filesize < 100000 }
+rule reads_mz { condition: mz_only }
+rule not_pe { condition: not mz_only and filesize > 10 }
+'''
 
 
 # Regular expressions where YARA's dialect is not PCRE2's: a count

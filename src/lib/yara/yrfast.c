@@ -40,6 +40,7 @@ struct yr_fast_state {
 	size_t ntouched;
 	uint8_t *rule_hit;	/* per rule: one of its strings touched */
 	uint64_t *maybe;	/* per rule, a bit: the build's, or rule_hit */
+	uint64_t *live;		/* maybe less the dead rules (live_maybe()) */
 	uint64_t *dead;		/* per rule, a bit: a term of it false
 				 * (yrgate.h) */
 	uint8_t *truth;		/* per term, over the buffer */
@@ -81,11 +82,13 @@ int yr_fast_state_new(const struct yr_fast *f, struct yr_fast_state **out)
 	if (st->maybe)
 		memcpy(st->maybe, f->maybe, (f->rs->nrules / 64 + 1) * 8);
 	st->dead = calloc(f->rs->nrules / 64 + 1, 8);
+	st->live = calloc(f->rs->nrules / 64 + 1, 8);
 	st->truth = calloc(f->nterms + 1, 1);
 	st->md = pcre2_match_data_create(1, NULL);
 	st->scratch.want = 1;
 	if (!st->sm || !st->cv || !st->state || !st->status || !st->touched ||
-	    !st->rule_hit || !st->maybe || !st->dead || !st->truth ||
+	    !st->rule_hit || !st->maybe || !st->dead || !st->live ||
+	    !st->truth ||
 	    !st->md) {
 		yr_fast_state_free(st);
 		return VIGIL_ENOMEM;
@@ -112,6 +115,7 @@ void yr_fast_state_free(struct yr_fast_state *st)
 	free(st->rule_hit);
 	free(st->maybe);
 	free(st->dead);
+	free(st->live);
 	free(st->truth);
 	yr_matches_free(&st->scratch);
 	pcre2_match_data_free(st->md);
@@ -739,6 +743,21 @@ static uint64_t wake(struct yr_fast_state *st)
 	return t0 ? yr_now_ns() - t0 : 0;
 }
 
+/* The rules the evaluator is to take: maybe[]'s less the dead ones, false
+ * whatever else (one_rule() asked known_false() of each), the global ones
+ * kept (one false, the other rules are). signature-base over a file
+ * not PE: 62 rules of 257 (most need no string and are for PE files). */
+static const uint64_t *live_maybe(struct yr_fast_state *st)
+{
+	const struct yr_fast *f = st->f;
+
+	if (!f->ngates || !st->first)
+		return st->maybe;
+	for (size_t w = 0; w <= f->rs->nrules / 64; w++)
+		st->live[w] = st->maybe[w] & ~(st->dead[w] & ~f->global[w]);
+	return st->live;
+}
+
 int yr_fast_eval(const struct yr_fast *f, struct yr_fast_state *st,
 		 const uint8_t *buf, size_t len, const struct yr_external *ext,
 		 size_t next, uint8_t *result, const char **why)
@@ -765,6 +784,7 @@ int yr_fast_eval(const struct yr_fast *f, struct yr_fast_state *st,
 		yr_pairs_scan(&f->pairs, buf, len, on_anchor, st);
 	if (!st->err && f->ndefer && (took = wake(st)) != 0)
 		src.timeout_ns = took < src.timeout_ns ? src.timeout_ns - took : 1;
+	src.maybe = live_maybe(st);
 	rc = st->err ? st->err :
 		       yr_eval_from(f->rs, &src, buf, len, ext, next, result, why);
 	return rc;

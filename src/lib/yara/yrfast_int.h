@@ -75,6 +75,7 @@ struct yr_fast {
 	unsigned all_passes;	/* the passes the rules need together */
 	uint64_t *maybe;	/* per rule, a bit: global, or needs[] clear
 				 * (yreval.h's maybe before any string) */
+	uint64_t *global;	/* per rule, a bit: global */
 	uint8_t *slow;		/* per string: yr_fast_slow() */
 	uint32_t *canon;	/* per string: the first the same (yrdup.c),
 				 * which alone has runs; itself if none */

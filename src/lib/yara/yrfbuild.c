@@ -543,6 +543,7 @@ static int skippable(struct yr_fast *f)
 
 	if (!(f->needs = calloc(rs->nrules + 1, 1)) ||
 	    !(f->maybe = calloc(rs->nrules / 64 + 1, 8)) ||
+	    !(f->global = calloc(rs->nrules / 64 + 1, 8)) ||
 	    !(f->passing[0] = calloc(rs->nrules / 64 + 1, 8)) ||
 	    !(f->passing[1] = calloc(rs->nrules / 64 + 1, 8)))
 		return VIGIL_ENOMEM;
@@ -562,6 +563,8 @@ static int skippable(struct yr_fast *f)
 					 << r % 64;
 		f->passing[1][r / 64] |= (uint64_t)!!(passes & FS_PAIRS)
 					 << r % 64;
+		if (rs->rules[r].flags & YR_RULE_GLOBAL)
+			f->global[r / 64] |= 1ull << r % 64;
 		if (!ok || (rs->rules[r].flags & YR_RULE_GLOBAL))
 			f->maybe[r / 64] |= 1ull << r % 64;
 	}
@@ -780,6 +783,7 @@ void yr_fast_free(struct yr_fast *f)
 	free(f->canon);
 	free(f->dup_next);
 	free(f->maybe);
+	free(f->global);
 	free(f);
 }
 
