@@ -388,8 +388,9 @@ def test_gates_by_word(tmp_path):
     at a time: over 150 rules, each word holding rules of every term, a
     file's live rules are found whatever the dead ones beside them, and
     the anchors' pass is made while one rule needing it lives (one of 150,
-    in the third word). The same as yara, with each matcher, listing
-    matches or not."""
+    in the third word). Half the rules read "MZ": a file not PE is
+    scanned with the table of the other rules' anchors. The same as yara,
+    with each matcher, listing matches or not."""
     rules, paths, want = yara_found(tmp_path, gates_text(), gates_files())
     by_file = {os.path.basename(p): p for p in paths}
     assert [r for r, p in want if p == by_file["one_live.txt"]] == ["g144"]
