@@ -264,21 +264,22 @@ int yr_fast_defer(struct yr_fast *f)
 
 	f->wait = calloc(f->nstr + 1, 1);
 	f->lazy_in = calloc(f->nstr + 1, 1);
-	f->defer_rule = calloc(rs->nrules + 1, sizeof(*f->defer_rule));
-	if (!can || !f->wait || !f->lazy_in || !f->defer_rule) {
+	f->defers = calloc(rs->nrules / 64 + 1, 8);
+	if (!can || !f->wait || !f->lazy_in || !f->defers) {
 		free(can);
 		return VIGIL_ENOMEM;
 	}
 	for (r = 0; r < rs->nrules; r++)
-		if (has_short(f, r) && (can[r] = (uint8_t)choose_lazy(f, r)))
-			f->defer_rule[f->ndefer++] = (uint32_t)r;
+		can[r] = has_short(f, r) && choose_lazy(f, r);
 	for (k = 0; k < f->nstr; k++)
 		if (f->canon[k] == k && could_wait(f, k))
 			f->wait[k] = (uint8_t)group_waits(f, can, (uint32_t)k);
 	/* the rules left with a run that waits: the others need no wake */
-	for (r = 0, k = f->ndefer, f->ndefer = 0; r < k; r++)
-		if (waits(f, f->defer_rule[r]))
-			f->defer_rule[f->ndefer++] = f->defer_rule[r];
+	for (r = 0; r < rs->nrules; r++)
+		if (can[r] && waits(f, r)) {
+			f->defers[r / 64] |= 1ull << r % 64;
+			f->ndefer++;
+		}
 	free(can);
 	return 0;
 }

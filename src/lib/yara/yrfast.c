@@ -714,6 +714,26 @@ static int found(void *ctx, size_t k)
 	return one_string(st, k, &why) != 0 || st->sm[k].n > 0;
 }
 
+/* 1 if a rule with a string that waits may be true with the long strings
+ * found: of the rules a string touched (rule_hit[]), where each of the
+ * rules that wait was asked of in every file (elastic's 541, signature-
+ * base's 1,062). */
+static int may_wake(struct yr_fast_state *st)
+{
+	const struct yr_fast *f = st->f;
+
+	for (size_t t = 0; t < st->ntouched; t++) /* may grow: found() */
+		for (uint32_t k = st->touched[t]; k != YR_NO_DUP;
+		     k = f->dup_next[k]) {
+			uint32_t r = f->rule_of[k];
+
+			if ((f->defers[r / 64] >> r % 64 & 1) &&
+			    !is_dead(st, r) && yr_fast_may_hold(f, r, found, st))
+				return 1;
+		}
+	return 0;
+}
+
 /* The runs that wait (yrdefer.c), short or of four-byte keys: looked for
  * once a rule that has one may be true with the long strings found (the
  * lazy pairs and anchors passed over the buffer for every such rule at
@@ -725,20 +745,14 @@ static uint64_t wake(struct yr_fast_state *st)
 	uint64_t t0 = st->timeout_ns ? yr_now_ns() : 0;
 
 	st->deadline = t0 ? t0 + st->timeout_ns : 0;
-	for (size_t i = 0; i < f->ndefer; i++) {
-		uint32_t r = f->defer_rule[i];
-
-		if (!is_dead(st, r) && st->rule_hit[r] &&
-		    yr_fast_may_hold(f, r, found, st)) {
-			if (f->nlazy)
-				yr_pairs_scan(&f->lazy, st->buf, st->len,
-					      on_anchor, st);
-			if (f->nlazy_anchors && !st->err)
-				anchors_scan(&f->lazy_anchors, st->buf,
-					     st->len, on_anchor, st);
-			st->woke = 1;
-			break;
-		}
+	if (may_wake(st)) {
+		if (f->nlazy)
+			yr_pairs_scan(&f->lazy, st->buf, st->len, on_anchor,
+				      st);
+		if (f->nlazy_anchors && !st->err)
+			anchors_scan(&f->lazy_anchors, st->buf, st->len,
+				     on_anchor, st);
+		st->woke = 1;
 	}
 	return t0 ? yr_now_ns() - t0 : 0;
 }

@@ -106,8 +106,9 @@ struct yr_fast {
 				 * condition (yrdefer.c), not long there */
 	uint8_t *wait;		/* per string: its runs are the lazy
 				 * tables' */
-	uint32_t *defer_rule;	/* the rules with a string that waits, false
-				 * while none of their long strings is found */
+	uint64_t *defers;	/* per rule, a bit: a string of it waits, the
+				 * rule false while none of its long strings
+				 * is found */
 	size_t ndefer;
 	size_t nanchored;
 };
@@ -119,7 +120,7 @@ int yr_fast_group(struct yr_fast *f);
  * anchor, in the table the scan passes over first (not waiting in its
  * rule: lazy_in), so that that pass tells whether it may be there. */
 int yr_fast_long(const struct yr_fast *f, size_t k);
-/* Which strings wait (yrdefer.c): fills lazy_in, wait, defer_rule and
+/* Which strings wait (yrdefer.c): fills lazy_in, wait, defers and
  * ndefer, once how, slow and four are known for the first of each group
  * and rule_of is set. 0 or VIGIL_ENOMEM. */
 int yr_fast_defer(struct yr_fast *f);

@@ -766,7 +766,7 @@ void yr_fast_free(struct yr_fast *f)
 	free(f->four);
 	free(f->wait);
 	free(f->lazy_in);
-	free(f->defer_rule);
+	free(f->defers);
 	free(f->str);
 	free(f->how);
 	free(f->needs);
