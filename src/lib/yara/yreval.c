@@ -944,9 +944,7 @@ static int maybe_rules(struct ev *e, const struct yr_source *src,
 	size_t r, w, late = rs->nrules;
 	int rc = 0;
 
-	memset(result, YR_RULE_FALSE, rs->nrules);
-	if (why)
-		memset(why, 0, rs->nrules * sizeof(*why));
+	memset(result, YR_RULE_FALSE, rs->nrules); /* why[] read for none */
 	for (w = 0; w * 64 < rs->nrules && !rc; w++)
 		for (uint64_t b = src->maybe[w]; b && !rc; b &= b - 1) {
 			r = w * 64 + (size_t)__builtin_ctzll(b);

@@ -84,7 +84,8 @@ void yr_eval_terms(const struct yr_node *const *terms, size_t n,
 /*
  * The result of every rule over buf into result[] (rs->nrules entries).
  * 0, or VIGIL_ENOMEM. why[i] (may be NULL) says what made rule i
- * unsupported or limited.
+ * unsupported or limited; where rule i is true or false, it is not
+ * read (yr_eval_from() may leave it as it was).
  */
 int yr_eval(const struct yr_ruleset *rs, const uint8_t *buf, size_t len,
 	    const struct yr_external *ext, size_t next, uint8_t *result,
