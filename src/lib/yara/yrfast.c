@@ -41,6 +41,7 @@ struct yr_fast_state {
 	uint8_t *rule_hit;	/* per rule: one of its strings touched */
 	uint64_t *maybe;	/* per rule, a bit: the build's, or rule_hit */
 	uint64_t *live;		/* maybe less the dead rules (live_maybe()) */
+	uint64_t *asked;	/* per rule, a bit: may_wake() asked of it */
 	uint64_t *dead;		/* per rule, a bit: a term of it false
 				 * (yrgate.h) */
 	uint8_t *truth;		/* per term, over the buffer */
@@ -83,11 +84,13 @@ int yr_fast_state_new(const struct yr_fast *f, struct yr_fast_state **out)
 		memcpy(st->maybe, f->maybe, (f->rs->nrules / 64 + 1) * 8);
 	st->dead = calloc(f->rs->nrules / 64 + 1, 8);
 	st->live = calloc(f->rs->nrules / 64 + 1, 8);
+	st->asked = calloc(f->rs->nrules / 64 + 1, 8);
 	st->truth = calloc(f->nterms + 1, 1);
 	st->md = pcre2_match_data_create(1, NULL);
 	st->scratch.want = 1;
 	if (!st->sm || !st->cv || !st->state || !st->status || !st->touched ||
 	    !st->rule_hit || !st->maybe || !st->dead || !st->live ||
+	    !st->asked ||
 	    !st->truth ||
 	    !st->md) {
 		yr_fast_state_free(st);
@@ -116,6 +119,7 @@ void yr_fast_state_free(struct yr_fast_state *st)
 	free(st->maybe);
 	free(st->dead);
 	free(st->live);
+	free(st->asked);
 	free(st->truth);
 	yr_matches_free(&st->scratch);
 	pcre2_match_data_free(st->md);
@@ -715,20 +719,25 @@ static int found(void *ctx, size_t k)
 }
 
 /* 1 if a rule with a string that waits may be true with the long strings
- * found: of the rules a string touched (rule_hit[]), where each of the
- * rules that wait was asked of in every file (elastic's 541, signature-
- * base's 1,062). */
+ * found: of the rules a string touched (rule_hit[]), each once, where
+ * each of the rules that wait was asked of in every file (elastic's 541,
+ * signature-base's 1,062). */
 static int may_wake(struct yr_fast_state *st)
 {
 	const struct yr_fast *f = st->f;
 
+	memset(st->asked, 0, (f->rs->nrules / 64 + 1) * 8);
 	for (size_t t = 0; t < st->ntouched; t++) /* may grow: found() */
 		for (uint32_t k = st->touched[t]; k != YR_NO_DUP;
 		     k = f->dup_next[k]) {
 			uint32_t r = f->rule_of[k];
+			uint64_t bit = 1ull << r % 64;
 
-			if ((f->defers[r / 64] >> r % 64 & 1) &&
-			    !is_dead(st, r) && yr_fast_may_hold(f, r, found, st))
+			if (!(f->defers[r / 64] & bit) ||
+			    (st->asked[r / 64] & bit) || is_dead(st, r))
+				continue;
+			st->asked[r / 64] |= bit;
+			if (yr_fast_may_hold(f, r, found, st))
 				return 1;
 		}
 	return 0;
