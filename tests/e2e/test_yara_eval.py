@@ -360,10 +360,20 @@ def gate_term(i):
     return "" if i in UNGATED else GATE_TERMS[i % 4]
 
 
+# Runs too short for an anchor (the pairs, yrpairs.h), of rules with the
+# "MZ" term and without; one run shared by both kinds.
+SHORT_RUNS = '''
+rule short_mz { strings: $a = { 48 8D } condition: uint16(0) == 0x5a4d and $a }
+rule short_any { strings: $a = { 25 5C } condition: $a }
+rule shared_mz { strings: $a = { 0F 11 } condition: uint16(0) == 0x5a4d and $a }
+rule shared_any { strings: $a = { 0F 11 } condition: $a }
+'''
+
+
 def gates_text():
     return "".join(
         'rule g%03d { strings: $a = "needle %03d" condition: %s$a }\n'
-        % (i, i, gate_term(i)) for i in range(150))
+        % (i, i, gate_term(i)) for i in range(150)) + SHORT_RUNS
 
 
 def gates_files():
@@ -379,6 +389,8 @@ def gates_files():
         "one_live.txt": b"ab" + b"x" * 400 + needles(lambda i: i != 70),
         "dead_only.txt": b"ab" + b"x" * 400 + needles(
             lambda i: i not in UNGATED),
+        "short.txt": b"ab H\x8d %\\ \x0f\x11",
+        "short_mz.bin": b"MZ H\x8d %\\ \x0f\x11",
     }
 
 
@@ -389,7 +401,8 @@ def test_gates_by_word(tmp_path):
     file's live rules are found whatever the dead ones beside them, and
     the anchors' pass is made while one rule needing it lives (one of 150,
     in the third word). Half the rules read "MZ": a file not PE is
-    scanned with the table of the other rules' anchors. The same as yara,
+    scanned with the table of the other rules' anchors and pairs (a run
+    two rules share kept if one of them lacks the term). The same as yara,
     with each matcher, listing matches or not."""
     rules, paths, want = yara_found(tmp_path, gates_text(), gates_files())
     by_file = {os.path.basename(p): p for p in paths}
@@ -399,6 +412,11 @@ def test_gates_by_word(tmp_path):
     assert ("g003", by_file["mz_small.bin"]) not in want
     assert not [r for r, p in want if p == by_file["dead_only.txt"]]
     assert len(want) > 100
+    # a file not PE is passed over by the pairs of the other rules too
+    short = sorted(r for r, p in want if p == by_file["short.txt"])
+    assert short == ["shared_any", "short_any"], short
+    short = sorted(r for r, p in want if p == by_file["short_mz.bin"])
+    assert short == ["shared_any", "shared_mz", "short_any", "short_mz"], short
     yrscan_agrees(rules, paths, want)
     # a global rule dead over a file still makes every rule false there;
     # a dead rule that needs no string, read by another, is false

@@ -804,7 +804,9 @@ int yr_fast_eval(const struct yr_fast *f, struct yr_fast_state *st,
 		anchors_scan(split ? &f->ungated : &f->anchors, buf, len,
 			     on_anchor, st);
 	if (!st->err && (need & FS_PAIRS))
-		yr_pairs_scan(&f->pairs, buf, len, on_anchor, st);
+		yr_pairs_scan(split && f->has_split_pairs ? &f->ungated_pairs :
+							    &f->pairs,
+			      buf, len, on_anchor, st);
 	if (!st->err && f->ndefer && (took = wake(st)) != 0)
 		src.timeout_ns = took < src.timeout_ns ? src.timeout_ns - took : 1;
 	src.maybe = live_maybe(st);

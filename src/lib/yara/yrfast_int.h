@@ -93,6 +93,10 @@ struct yr_fast {
 	int has_split;
 	struct yr_pairs pairs;	/* the runs too short for an anchor */
 	size_t npairs;
+	struct yr_pairs ungated_pairs; /* those of the rules without gate
+					* term split_term, where
+					* has_split_pairs */
+	int has_split_pairs;
 	struct yr_pairs lazy;	/* those of them that wait (yrdefer.c) */
 	size_t nlazy;
 	struct anchors lazy_anchors; /* the anchored runs of strings that

@@ -273,13 +273,46 @@ static void mark_four(struct yr_fast *f, const struct runs *rs,
 	}
 }
 
+/* 1 if the rules of string k and of every string the same (yrdup.c)
+ * have the gate term. */
+static int group_gated(const struct yr_fast *f, const uint8_t *gated,
+		       const uint32_t *rule, uint32_t k)
+{
+	for (; k != YR_NO_DUP; k = f->dup_next[k])
+		if (!gated[rule[k]])
+			return 0;
+	return 1;
+}
+
+/* The runs that got no anchor (has[] 0) and wait (lazy) or not, into pr:
+ * how many; with gated, only those of strings some rule of which it
+ * leaves out (group_gated()). */
+static size_t pair_runs(const struct yr_fast *f, const struct runs *rs,
+			const uint8_t *has, int lazy, const uint8_t *gated,
+			struct yr_pair_run *pr)
+{
+	size_t k, n = 0;
+
+	for (k = 0; k < rs->n; k++) {
+		const struct yr_run *r = &rs->r[k];
+		uint32_t s = rs->str[k];
+
+		if (has[k] || r->len < 2 || f->wait[s] != lazy ||
+		    (gated && group_gated(f, gated, f->rule_of, s)))
+			continue;
+		pr[n++] = (struct yr_pair_run){ r->b, r->len, (uint32_t)k,
+						r->omin, r->omax,
+						nocase(f->str[s].s) };
+	}
+	return n;
+}
+
 /* The runs that got no anchor, to the pairs: those of strings that wait
  * (yrdefer.c) to the lazy table, the others to the pairs. */
 static int enter_pairs(struct yr_fast *f, const struct runs *rs,
 		       const int8_t *four, const uint8_t *has)
 {
 	struct yr_pair_run *pr = calloc(rs->n + 1, sizeof(*pr));
-	size_t k, n[2] = { 0, 0 };
 	int rc;
 
 	if (!pr || !(f->slow = calloc(f->nstr + 1, 1)) ||
@@ -289,22 +322,14 @@ static int enter_pairs(struct yr_fast *f, const struct runs *rs,
 	}
 	mark_short(f, rs, has);
 	mark_four(f, rs, four);
-	rc = yr_fast_defer(f);
-	for (int lazy = 0; lazy < 2 && !rc; lazy++) {
-		for (k = 0; k < rs->n; k++) {
-			const struct fstr *fs = &f->str[rs->str[k]];
-			const struct yr_run *r = &rs->r[k];
-
-			if (!has[k] && r->len >= 2 && f->wait[rs->str[k]] == lazy)
-				pr[n[lazy]++] = (struct yr_pair_run){
-					r->b, r->len, (uint32_t)k, r->omin,
-					r->omax, nocase(fs->s)
-				};
-		}
-		rc = yr_pairs_build(pr, n[lazy], lazy ? &f->lazy : &f->pairs);
+	if ((rc = yr_fast_defer(f)) == 0) {
+		f->npairs = pair_runs(f, rs, has, 0, NULL, pr);
+		rc = yr_pairs_build(pr, f->npairs, &f->pairs);
 	}
-	f->npairs = n[0];
-	f->nlazy = n[1];
+	if (!rc) {
+		f->nlazy = pair_runs(f, rs, has, 1, NULL, pr);
+		rc = yr_pairs_build(pr, f->nlazy, &f->lazy);
+	}
 	free(pr);
 	return rc;
 }
@@ -335,17 +360,6 @@ static uint32_t common_gate(const struct yr_fast *f, const uint32_t *rule,
 	return best;
 }
 
-/* 1 if the rules of string k and of every string the same (yrdup.c)
- * have the gate term. */
-static int group_gated(const struct yr_fast *f, const uint8_t *gated,
-		       const uint32_t *rule, uint32_t k)
-{
-	for (; k != YR_NO_DUP; k = f->dup_next[k])
-		if (!gated[rule[k]])
-			return 0;
-	return 1;
-}
-
 /*
  * Most public rules are for PE files ("uint16(0) == 0x5a4d and ...": 1,197
  * of reversinglabs' 1,204 rules, 3,258 of signature-base's 5,026): where
@@ -364,8 +378,30 @@ static int group_gated(const struct yr_fast *f, const uint8_t *gated,
  * more; split at elastic's most common term, of a quarter of its runs,
  * the scan was slower (0.0858 -> 0.0886 s).
  */
+/* The pairs of the rules split_anchors() keeps (gated[] of the others):
+ * built where it leaves a run out. Signature-base's "H\x8d" (IMPLANT_2_v10,
+ * a rule for PE files) is in every few hundred bytes of x86-64 code, and
+ * each was verified in every ELF file of bench/yara.py's corpus. */
+static int split_pairs(struct yr_fast *f, const struct runs *rs,
+		       const uint8_t *anchored, const uint8_t *gated)
+{
+	struct yr_pair_run *pr = calloc(rs->n + 1, sizeof(*pr));
+	size_t n;
+	int rc = 0;
+
+	if (!pr)
+		return VIGIL_ENOMEM;
+	n = pair_runs(f, rs, anchored, 0, gated, pr);
+	if (n < f->npairs &&
+	    (rc = yr_pairs_build(pr, n, &f->ungated_pairs)) == 0)
+		f->has_split_pairs = 1;
+	free(pr);
+	return rc;
+}
+
 static int split_anchors(struct yr_fast *f, const struct anchor_run *ar,
-			 const uint32_t *str, size_t n)
+			 const uint32_t *str, size_t n, const struct runs *rs,
+			 const uint8_t *anchored)
 {
 	const uint32_t *rule = f->rule_of;
 	uint32_t term;
@@ -385,6 +421,7 @@ static int split_anchors(struct yr_fast *f, const struct anchor_run *ar,
 	    (rc = anchors_build_runs(sub, m, has, &f->ungated)) == 0) {
 		f->split_term = term;
 		f->has_split = 1;
+		rc = split_pairs(f, rs, anchored, gated);
 	}
 	free(gated);
 	free(has);
@@ -463,7 +500,7 @@ static int enter_runs(struct yr_fast *f)
 		rc = enter_anchors(f, ar, str, &n);
 	}
 	if (!rc)
-		rc = split_anchors(f, ar, str, n);
+		rc = split_anchors(f, ar, str, n, &rs, has);
 	for (k = 0; k < f->nstr; k++) {
 		struct fstr *fs = &f->str[k];
 
@@ -761,6 +798,7 @@ void yr_fast_free(struct yr_fast *f)
 	anchors_free(&f->anchors);
 	anchors_free(&f->ungated);
 	yr_pairs_free(&f->pairs);
+	yr_pairs_free(&f->ungated_pairs);
 	yr_pairs_free(&f->lazy);
 	anchors_free(&f->lazy_anchors);
 	free(f->four);
@@ -805,7 +843,9 @@ void yr_fast_stats(const struct yr_fast *f, struct yr_fast_stats *out)
 	out->waiting = f->nlazy;
 	out->waiting_anchored = f->nlazy_anchors;
 	out->bytes = f->anchors.bytes + f->lazy_anchors.bytes +
-		     sizeof(f->pairs) +
-		     2 * 65537 * sizeof(uint32_t) +
-		     (f->pairs.n + f->lazy.n) * (sizeof(struct anchor) + 1);
+		     f->ungated.bytes +
+		     (2 + f->has_split_pairs) * (sizeof(f->pairs) +
+						 65537 * sizeof(uint32_t)) +
+		     (f->pairs.n + f->ungated_pairs.n + f->lazy.n) *
+			     (sizeof(struct anchor) + 1);
 }
