@@ -757,6 +757,25 @@ static void test_four_runs(void **state)
 	anchors_free(&a);
 }
 
+/* A four-byte key is chosen by how often its four bytes are met, not by
+ * the sum of its bytes' (common4.h): in "H\x89D$etae" the x86 code's
+ * "H\x89D$" (mov [rsp+x], rax) sums highest, and is the most common. */
+static void test_common_key_passed_over(void **state)
+{
+	static const uint8_t run[] = "H\x89\x44$etae";
+	struct anchor_run r = { run, 8, 0, 0, 0, 0, 0, 0, 0 };
+	uint32_t code = (uint32_t)(pf_key(run, 3) >> 32);
+	struct anchors a;
+	uint8_t has;
+
+	(void)state;
+	assert_int_equal(anchors_build_runs(&r, 1, &has, &a), 0);
+	assert_true(has);
+	assert_int_equal(a.n[1], 1);
+	assert_int_not_equal((uint32_t)a.ent[1][0].key, code);
+	anchors_free(&a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -774,6 +793,7 @@ int main(void)
 		cmocka_unit_test(test_wide_near),
 		cmocka_unit_test(test_run_around),
 		cmocka_unit_test(test_four_runs),
+		cmocka_unit_test(test_common_key_passed_over),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
