@@ -59,6 +59,12 @@ static void hex_runs(void **st)
 	assert_int_equal(r.omin, 9);
 	assert_int_equal(r.at, 9);
 	assert_int_equal(r.end, 14);
+	/* runs as long: the one whose key is met least (remsec_packer_B's
+	 * x86 code: mov [rsp+x], rax thirteen times as common as lea) */
+	r = hex_run("48 89 44 24 ?? 48 8D 4C 24 ?? 48 89 44 24", &rc);
+	assert_int_equal(rc, 0);
+	assert_memory_equal(r.b, "\x48\x8d\x4c\x24", 4);
+	assert_int_equal(r.omin, 5);
 }
 
 /* A hex run's neighbours: the string's fixed bytes two before it and two

@@ -144,6 +144,21 @@ static int rarity4(uint32_t k, int sum)
 	return sum > COMMON4_FLOOR ? sum : COMMON4_FLOOR;
 }
 
+int anchor_rarity4(const uint8_t *b)
+{
+	uint32_t k = 0;
+	int sum = 0;
+
+	pthread_once(&c4_once, c4_fill);
+	for (int i = 0; i < 4; i++) {
+		k |= (uint32_t)fold(b[i]) << 8 * i;
+		sum += rarity_of[fold(b[i])];
+	}
+	if (!sum || !(k >> 16))
+		return 0;
+	return rarity4(k, sum);
+}
+
 /* Places of a run looked at for an anchor (a literal may run to kilobytes;
  * a line of 60 dashes before the words that tell is common in YARA
  * rules), and the score no anchor can beat (bounded, the widest of the

@@ -125,6 +125,9 @@ int anchors_build_runs(const struct anchor_run *runs, size_t n,
  * such keys (below 40: 221,686; below 60: 661,465).
  */
 #define ANCHOR_WEAK 50
+/* How rare the four bytes at b are as a key (consider()'s measure): 0 if
+ * they cannot be one (NUL and 0xff only, or ending in two NUL). */
+int anchor_rarity4(const uint8_t *b);
 #define ANCHOR_FOUR_MAX (1 + 4 * 24) /* four[]'s greatest */
 void anchors_four_runs(const struct anchor_run *runs, size_t n,
 		       int8_t *four);

@@ -69,11 +69,14 @@ static int fixed(const struct yr_hex_item *it)
 static int score(const struct yr_run *r)
 {
 	uint32_t k, n = r->len < 11 ? r->len : 11;
-	int rare = 0;
+	int rare = 0, best = 0;
 
 	for (k = 0; k < r->len; k++)
 		rare += r->b[k] != 0 && r->b[k] != 0xff;
-	return rare ? (int)n * 64 + rare : 0;
+	for (k = 0; n < 11 && k + 4 <= r->len && k < 64; k++)
+		if (anchor_rarity4(r->b + k) > best)
+			best = anchor_rarity4(r->b + k);
+	return rare ? ((int)n * 64 + rare) * 128 + (best < 127 ? best : 127) : 0;
 }
 
 /*
