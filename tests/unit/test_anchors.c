@@ -776,6 +776,48 @@ static void test_common_key_passed_over(void **state)
 	anchors_free(&a);
 }
 
+/* A key of eight bytes avoids the common four-byte sequences too: in a
+ * Go module's path, the bytes after "github.com/" (common4.h lists its
+ * pieces), whatever the sum of the bytes' values says. Among 1,500 other
+ * runs (so that the table keeps eight-byte keys), the path is found
+ * whole, and not with all but "github.com/ae" overwritten (a key there,
+ * with its neighbours, would be). */
+static void test_common_wide_passed_over(void **state)
+{
+	enum { N = 1500 };
+	static const char path[] = "github.com/aerotide/tar/";
+	uint8_t *bytes = malloc(N * 24), *has = calloc(N, 1), cut[24];
+	struct anchor_run *runs = calloc(N, sizeof(*runs)), r0;
+	struct anchors a;
+
+	_Static_assert(sizeof(path) - 1 == sizeof(cut), "a run's bytes");
+	(void)state;
+	assert_non_null(bytes);
+	assert_non_null(has);
+	assert_non_null(runs);
+	srand(9);
+	for (size_t i = 0; i < N * 24; i++)
+		bytes[i] = (uint8_t)('a' + rand() % 26);
+	memcpy(bytes, path, sizeof(path) - 1);
+	for (size_t i = 0; i < N; i++)
+		runs[i] = (struct anchor_run){ bytes + 24 * i,
+					       i ? 16 : sizeof(path) - 1,
+					       (uint32_t)i, 0, 0, 0, 0, 0, 0 };
+	assert_int_equal(anchors_build_runs(runs, N, has, &a), 0);
+	assert_int_not_equal(a.n[0], 0);
+	assert_true(has[0]);
+	assert_true(window_found(&a, &runs[0], 0, runs[0].len, N));
+	memset(cut, '#', sizeof(cut));
+	memcpy(cut, path, 13);
+	r0 = runs[0];
+	r0.bytes = cut;
+	assert_false(window_found(&a, &r0, 0, runs[0].len, N));
+	anchors_free(&a);
+	free(runs);
+	free(has);
+	free(bytes);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -794,6 +836,7 @@ int main(void)
 		cmocka_unit_test(test_run_around),
 		cmocka_unit_test(test_four_runs),
 		cmocka_unit_test(test_common_key_passed_over),
+		cmocka_unit_test(test_common_wide_passed_over),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
