@@ -818,6 +818,43 @@ static void test_common_wide_passed_over(void **state)
 	free(bytes);
 }
 
+/* No key of eight bytes is one byte eight times: every window of eight
+ * bytes of "SID", fifteen spaces and ":" holds one of eight spaces (each
+ * run of spaces in text would be looked up at every fourth place); among
+ * 1,500 other runs the run is still found. */
+static void test_no_one_byte_wide_key(void **state)
+{
+	enum { N = 1500 };
+	static const char sid[] = "SID               :";
+	uint8_t *bytes = malloc(N * 24), *has = calloc(N, 1);
+	struct anchor_run *runs = calloc(N, sizeof(*runs));
+	uint64_t spaces = pf_key((const uint8_t *)"        ", 7);
+	struct anchors a;
+
+	(void)state;
+	assert_non_null(bytes);
+	assert_non_null(has);
+	assert_non_null(runs);
+	srand(13);
+	for (size_t i = 0; i < N * 24; i++)
+		bytes[i] = (uint8_t)('a' + rand() % 26);
+	memcpy(bytes, sid, sizeof(sid) - 1);
+	for (size_t i = 0; i < N; i++)
+		runs[i] = (struct anchor_run){ bytes + 24 * i,
+					       i ? 16 : sizeof(sid) - 1,
+					       (uint32_t)i, 0, 0, 0, 0, 0, 0 };
+	assert_int_equal(anchors_build_runs(runs, N, has, &a), 0);
+	assert_int_not_equal(a.n[0], 0);
+	assert_true(has[0]);
+	for (size_t e = 0; e < a.n[0]; e++)
+		assert_true(a.ent[0][e].key != spaces);
+	assert_true(window_found(&a, &runs[0], 0, runs[0].len, N));
+	anchors_free(&a);
+	free(runs);
+	free(has);
+	free(bytes);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -837,6 +874,7 @@ int main(void)
 		cmocka_unit_test(test_four_runs),
 		cmocka_unit_test(test_common_key_passed_over),
 		cmocka_unit_test(test_common_wide_passed_over),
+		cmocka_unit_test(test_no_one_byte_wide_key),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
