@@ -65,7 +65,9 @@ static int fixed(const struct yr_hex_item *it)
 }
 
 /* A run's worth: its length up to eleven, then bytes other than NUL and
- * 0xff (which fill whole files); none without such a byte. */
+ * 0xff (which fill whole files), then, shorter than eleven (a key of four
+ * bytes), its rarest four bytes (anchor_rarity4()); none without such a
+ * byte. */
 static int score(const struct yr_run *r)
 {
 	uint32_t k, n = r->len < 11 ? r->len : 11;
@@ -73,9 +75,11 @@ static int score(const struct yr_run *r)
 
 	for (k = 0; k < r->len; k++)
 		rare += r->b[k] != 0 && r->b[k] != 0xff;
-	for (k = 0; n < 11 && k + 4 <= r->len && k < 64; k++)
-		if (anchor_rarity4(r->b + k) > best)
-			best = anchor_rarity4(r->b + k);
+	for (k = 0; n < 11 && k + 4 <= r->len && k < 64; k++) {
+		int w = anchor_rarity4(r->b + k);
+
+		best = w > best ? w : best;
+	}
 	return rare ? ((int)n * 64 + rare) * 128 + (best < 127 ? best : 127) : 0;
 }
 
