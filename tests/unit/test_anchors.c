@@ -641,38 +641,67 @@ static int window_found(const struct anchors *a, const struct anchor_run *r,
 	return got;
 }
 
+/* A table of 1,500 runs of sixteen random letters (enough for it to
+ * keep eight-byte keys), the first of them first's bytes instead when
+ * first is not NULL. */
+enum { CROWD = 1500, CROWD_STRIDE = 24 };
+
+struct crowd {
+	uint8_t *bytes, *has;
+	struct anchor_run *runs;
+	struct anchors a;
+};
+
+static void crowd_build(struct crowd *c, const char *first, unsigned seed)
+{
+	size_t flen = first ? strlen(first) : 16;
+
+	assert_true(flen <= CROWD_STRIDE);
+	c->bytes = malloc(CROWD * CROWD_STRIDE);
+	c->has = calloc(CROWD, 1);
+	c->runs = calloc(CROWD, sizeof(*c->runs));
+	assert_non_null(c->bytes);
+	assert_non_null(c->has);
+	assert_non_null(c->runs);
+	srand(seed);
+	for (size_t i = 0; i < CROWD * CROWD_STRIDE; i++)
+		c->bytes[i] = (uint8_t)('a' + rand() % 26);
+	if (first)
+		memcpy(c->bytes, first, flen);
+	for (size_t i = 0; i < CROWD; i++)
+		c->runs[i] = (struct anchor_run){ c->bytes + CROWD_STRIDE * i,
+						  (uint32_t)(i ? 16 : flen),
+						  (uint32_t)i, 0, 0, 0, 0, 0,
+						  0 };
+	assert_int_equal(anchors_build_runs(c->runs, CROWD, c->has, &c->a), 0);
+	assert_int_not_equal(c->a.n[0], 0);
+}
+
+static void crowd_free(struct crowd *c)
+{
+	anchors_free(&c->a);
+	free(c->runs);
+	free(c->has);
+	free(c->bytes);
+}
+
 /* Keys of eight bytes hold their run's neighbours too: any eight bytes of
  * a run of sixteen, alone, are not its anchor's place (each key has
  * neighbours in the run on one side at least), the whole run is. */
 static void test_wide_near(void **state)
 {
-	enum { N = 1500 }; /* enough for the table to keep eight-byte keys */
-	uint8_t *bytes = malloc(N * 16), *has = calloc(N, 1);
-	struct anchor_run *runs = calloc(N, sizeof(*runs));
-	struct anchors a;
+	struct crowd c;
 
 	(void)state;
-	assert_non_null(bytes);
-	assert_non_null(has);
-	assert_non_null(runs);
-	srand(5);
-	for (size_t i = 0; i < N * 16; i++)
-		bytes[i] = (uint8_t)('a' + rand() % 26);
-	for (size_t i = 0; i < N; i++)
-		runs[i] = (struct anchor_run){ bytes + 16 * i, 16, (uint32_t)i,
-					       0, 0, 0, 0, 0, 0 };
-	assert_int_equal(anchors_build_runs(runs, N, has, &a), 0);
-	assert_int_not_equal(a.n[0], 0);
+	crowd_build(&c, NULL, 5);
 	for (size_t i = 0; i < 40; i++) {
-		assert_true(has[i]);
-		assert_true(window_found(&a, &runs[i], 0, 16, N));
+		assert_true(c.has[i]);
+		assert_true(window_found(&c.a, &c.runs[i], 0, 16, CROWD));
 		for (size_t w = 0; w + 8 <= 16; w++)
-			assert_false(window_found(&a, &runs[i], w, 8, N));
+			assert_false(window_found(&c.a, &c.runs[i], w, 8,
+						  CROWD));
 	}
-	anchors_free(&a);
-	free(runs);
-	free(has);
-	free(bytes);
+	crowd_free(&c);
 }
 
 /* A run's pattern's bytes around it (anchor_run's around) are neighbours
@@ -784,38 +813,21 @@ static void test_common_key_passed_over(void **state)
  * with its neighbours, would be). */
 static void test_common_wide_passed_over(void **state)
 {
-	enum { N = 1500 };
 	static const char path[] = "github.com/aerotide/tar/";
-	uint8_t *bytes = malloc(N * 24), *has = calloc(N, 1), cut[24];
-	struct anchor_run *runs = calloc(N, sizeof(*runs)), r0;
-	struct anchors a;
+	struct anchor_run r0;
+	struct crowd c;
+	uint8_t cut[sizeof(path) - 1];
 
-	_Static_assert(sizeof(path) - 1 == sizeof(cut), "a run's bytes");
 	(void)state;
-	assert_non_null(bytes);
-	assert_non_null(has);
-	assert_non_null(runs);
-	srand(9);
-	for (size_t i = 0; i < N * 24; i++)
-		bytes[i] = (uint8_t)('a' + rand() % 26);
-	memcpy(bytes, path, sizeof(path) - 1);
-	for (size_t i = 0; i < N; i++)
-		runs[i] = (struct anchor_run){ bytes + 24 * i,
-					       i ? 16 : sizeof(path) - 1,
-					       (uint32_t)i, 0, 0, 0, 0, 0, 0 };
-	assert_int_equal(anchors_build_runs(runs, N, has, &a), 0);
-	assert_int_not_equal(a.n[0], 0);
-	assert_true(has[0]);
-	assert_true(window_found(&a, &runs[0], 0, runs[0].len, N));
+	crowd_build(&c, path, 9);
+	assert_true(c.has[0]);
+	assert_true(window_found(&c.a, &c.runs[0], 0, c.runs[0].len, CROWD));
 	memset(cut, '#', sizeof(cut));
 	memcpy(cut, path, 13);
-	r0 = runs[0];
+	r0 = c.runs[0];
 	r0.bytes = cut;
-	assert_false(window_found(&a, &r0, 0, runs[0].len, N));
-	anchors_free(&a);
-	free(runs);
-	free(has);
-	free(bytes);
+	assert_false(window_found(&c.a, &r0, 0, r0.len, CROWD));
+	crowd_free(&c);
 }
 
 /* No key of eight bytes is one byte eight times: every window of eight
@@ -824,35 +836,16 @@ static void test_common_wide_passed_over(void **state)
  * 1,500 other runs the run is still found. */
 static void test_no_one_byte_wide_key(void **state)
 {
-	enum { N = 1500 };
-	static const char sid[] = "SID               :";
-	uint8_t *bytes = malloc(N * 24), *has = calloc(N, 1);
-	struct anchor_run *runs = calloc(N, sizeof(*runs));
 	uint64_t spaces = pf_key((const uint8_t *)"        ", 7);
-	struct anchors a;
+	struct crowd c;
 
 	(void)state;
-	assert_non_null(bytes);
-	assert_non_null(has);
-	assert_non_null(runs);
-	srand(13);
-	for (size_t i = 0; i < N * 24; i++)
-		bytes[i] = (uint8_t)('a' + rand() % 26);
-	memcpy(bytes, sid, sizeof(sid) - 1);
-	for (size_t i = 0; i < N; i++)
-		runs[i] = (struct anchor_run){ bytes + 24 * i,
-					       i ? 16 : sizeof(sid) - 1,
-					       (uint32_t)i, 0, 0, 0, 0, 0, 0 };
-	assert_int_equal(anchors_build_runs(runs, N, has, &a), 0);
-	assert_int_not_equal(a.n[0], 0);
-	assert_true(has[0]);
-	for (size_t e = 0; e < a.n[0]; e++)
-		assert_true(a.ent[0][e].key != spaces);
-	assert_true(window_found(&a, &runs[0], 0, runs[0].len, N));
-	anchors_free(&a);
-	free(runs);
-	free(has);
-	free(bytes);
+	crowd_build(&c, "SID               :", 13);
+	assert_true(c.has[0]);
+	for (size_t e = 0; e < c.a.n[0]; e++)
+		assert_true(c.a.ent[0][e].key != spaces);
+	assert_true(window_found(&c.a, &c.runs[0], 0, c.runs[0].len, CROWD));
+	crowd_free(&c);
 }
 
 int main(void)
