@@ -298,6 +298,52 @@ def test_many_weak_strings_wait(tmp_path):
     stats = fast_stats(rules, paths[0])
     assert "; 300 anchors waiting)" in stats, stats
 
+# Each rule that waits wakes its own group's strings (yrdefer.c's wake
+# groups: rules joined where they share a string that waits), each
+# group's in a table of its own; with more than three groups woken in a
+# file, the whole lazy table is looked for once (yrfast.c's wake()).
+GROUPS = "".join(
+    f'rule g{i} {{ strings: $l = "long needle {i}" $w = "{w}" '
+    "condition: $l and $w }\n"
+    for i, w in enumerate(("code", "read", "file", "info", "list", "path"))
+) + r'''
+rule s1 { strings: $l = "long needle s1" $w = "data" condition: $l and $w }
+rule s2 { strings: $l = "long needle s2" $w = "data" condition: $l and $w }
+'''
+
+
+def group_files():
+    words = b" code read file info list path data"
+    return {
+        "one.txt": b"long needle 0" + words,
+        "second_of_shared.txt": b"long needle s2" + words,
+        "two.txt": b"long needle 1 long needle 5" + words,
+        "four.txt": b"long needle 0 long needle 2 long needle 3 "
+                    b"long needle s1" + words,
+        "words.txt": words,
+        "long_only.txt": b"long needle 4 long needle s1",
+    }
+
+
+def test_wake_groups(tmp_path):
+    """A file holding one rule's long string wakes that rule's group
+    alone, and the rule is found; two rules sharing the string that
+    waits are one group (woken by the second's long string, whose table
+    holds the shared string's runs); two groups woken, then four (the
+    whole table). The same as yara, with each matcher."""
+    rules, paths, want = yara_found(tmp_path, GROUPS, group_files())
+    by_file = {os.path.basename(p): p for p in paths}
+    assert want == {("g0", by_file["one.txt"]),
+                    ("s2", by_file["second_of_shared.txt"]),
+                    ("g1", by_file["two.txt"]), ("g5", by_file["two.txt"]),
+                    ("g0", by_file["four.txt"]), ("g2", by_file["four.txt"]),
+                    ("g3", by_file["four.txt"]), ("s1", by_file["four.txt"])}
+    yrscan_agrees(rules, paths, want)
+    stats = fast_stats(rules, paths[0])
+    assert "; 7 anchors waiting)" in stats, stats
+    assert ", 7 wake groups" in stats, stats
+
+
 # Hex strings of short runs only, with a window of four single bytes one
 # of whose first two is open (?? or a nibble): found by the anchors, a
 # key for each byte the window allows (yratom.c's yr_hex_gapped()), not

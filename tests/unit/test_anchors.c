@@ -848,6 +848,39 @@ static void test_no_one_byte_wide_key(void **state)
 	crowd_free(&c);
 }
 
+/* A small table (anchors_build_small()) of a few runs, its filters
+ * sized to them, finds every run planted as the table of 65,536-bit
+ * filters does, and nothing where none is, in far fewer bytes. */
+static void test_small_table(void **state)
+{
+	enum { N = 12 };
+	struct crowd c;
+	struct anchors small, big;
+	uint8_t has[N], buf[N * 40], seen[N];
+	struct found_ids f = { seen, 0 };
+
+	(void)state;
+	crowd_build(&c, NULL, 17);
+	assert_int_equal(anchors_build_runs(c.runs, N, has, &big), 0);
+	assert_int_equal(anchors_build_small(c.runs, N, has, &small), 0);
+	assert_true(small.bytes * 8 < big.bytes);
+	memset(buf, '#', sizeof(buf));
+	memset(seen, 0, sizeof(seen));
+	assert_int_equal(anchors_scan(&small, buf, sizeof(buf), found_id, &f),
+			 0);
+	assert_int_equal(f.n, 0);
+	for (size_t i = 0; i < N; i++) {
+		assert_true(has[i]);
+		memcpy(buf + 40 * i + 10, c.runs[i].bytes, c.runs[i].len);
+	}
+	assert_int_equal(anchors_scan(&small, buf, sizeof(buf), found_id, &f),
+			 0);
+	assert_int_equal(f.n, N);
+	anchors_free(&big);
+	anchors_free(&small);
+	crowd_free(&c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -868,6 +901,7 @@ int main(void)
 		cmocka_unit_test(test_common_key_passed_over),
 		cmocka_unit_test(test_common_wide_passed_over),
 		cmocka_unit_test(test_no_one_byte_wide_key),
+		cmocka_unit_test(test_small_table),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

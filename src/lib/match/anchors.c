@@ -50,6 +50,7 @@
  * filter's false positives with 16, and whole runs took 0.220 -> 0.211 s
  * with 32 (64: 0.210), elastic and reversinglabs the same or less. */
 #define LG_MIN 16
+#define LG_SMALL 9 /* anchors_build_small()'s least */
 #define LG_MAX 25
 #define LG_PER_ANCHOR 4 /* an entry: each of a wide run's keys counts */
 #define ANCHOR_SPREAD 8192 /* most starts one anchor is verified at, less 1 */
@@ -428,10 +429,9 @@ static int verifiable(const struct vdb_view *v, const struct vdb_matchable *m,
 	       lead_literal(v->code + m->code_off, m->code_len);
 }
 
-/* log2 of the bitmap bits for n anchors of a kind. */
-static unsigned lg_for(size_t n, int kind)
+/* log2 of the bitmap bits for n anchors of a kind, at least lg. */
+static unsigned lg_for(size_t n, int kind, unsigned lg)
 {
-	unsigned lg = LG_MIN;
 
 	while (lg < LG_MAX && ((size_t)1 << lg) < n << (LG_PER_ANCHOR + kind))
 		lg++;
@@ -456,7 +456,7 @@ static uint32_t hash(uint64_t key, int kind)
 /* Sorts the n entries of one kind into buckets (counting sort), in the
  * order given within each. */
 static int table(struct anchors *t, int kind, const struct anchor *ent,
-		 size_t n)
+		 size_t n, unsigned lg_min)
 {
 	size_t nb, i;
 	unsigned lg;
@@ -464,7 +464,7 @@ static int table(struct anchors *t, int kind, const struct anchor *ent,
 	struct anchor *out;
 
 	t->n[kind] = n;
-	lg = t->lg[kind] = lg_for(n, kind);
+	lg = t->lg[kind] = lg_for(n, kind, lg_min);
 	nb = nbuckets(t, kind);
 	t->bits[kind] = bits = t->mem[3 * kind] = calloc(nwords(t, kind), 4);
 	t->start[kind] = start = t->mem[3 * kind + 1] = calloc(nb, 4);
@@ -622,11 +622,12 @@ static void pairs_build(struct anchors *t)
 /* Gives entry k's anchor and the id it reports: 1, or 0 if it has none. */
 typedef int (*pick_fn)(void *ctx, size_t k, struct choice *c, uint32_t *id);
 
-/* The anchors of n entries, as pick() chooses them: 0 or VIGIL_ENOMEM.
- * Chosen twice: once to count each kind, so that the entries are
- * allocated at their size (the build's peak of memory), then to enter
- * them. */
-static int build(size_t n, pick_fn pick, void *ctx, struct anchors *out)
+/* The anchors of n entries, as pick() chooses them, in filters of at
+ * least 2^lg_min bits: 0 or VIGIL_ENOMEM. Chosen twice: once to count
+ * each kind, so that the entries are allocated at their size (the
+ * build's peak of memory), then to enter them. */
+static int build(size_t n, pick_fn pick, void *ctx, unsigned lg_min,
+		 struct anchors *out)
 {
 	size_t need[ANCHOR_KINDS] = { 1, 1 }, cnt[ANCHOR_KINDS] = { 0 }, k;
 	struct anchor *ent[ANCHOR_KINDS];
@@ -652,7 +653,7 @@ static int build(size_t n, pick_fn pick, void *ctx, struct anchors *out)
 			enter(&c, id, ent, cnt);
 	}
 	for (kind = 0, rc = 0; kind < ANCHOR_KINDS && !rc; kind++)
-		rc = table(out, kind, ent[kind], cnt[kind]);
+		rc = table(out, kind, ent[kind], cnt[kind], lg_min);
 	if (!rc)
 		pairs_build(out);
 out:
@@ -690,19 +691,19 @@ static int pick_run(void *ctx, size_t k, struct choice *c, uint32_t *id)
  * already, or the runs with an eight-byte anchor (each may add one) more
  * than the pairs table may hold.
  */
-int anchors_build_runs(const struct anchor_run *runs, size_t n,
-		       uint8_t *has, struct anchors *out)
+static int build_runs(const struct anchor_run *runs, size_t n, uint8_t *has,
+		      unsigned lg_min, struct anchors *out)
 {
 	struct runs_ctx x = { runs, has, 0 };
 	struct anchors narrow;
 	uint8_t *has4;
-	int rc = build(n, pick_run, &x, out);
+	int rc = build(n, pick_run, &x, lg_min, out);
 
 	if (rc || !out->n[0] || out->n[0] / PF_STRIDE > PF_PAIRS_MAX_SET ||
 	    (out->n[1] && !out->has_pairs) || !(has4 = malloc(n)))
 		return rc;
 	x = (struct runs_ctx){ runs, has4, 1 };
-	if (build(n, pick_run, &x, &narrow) == 0) {
+	if (build(n, pick_run, &x, lg_min, &narrow) == 0) {
 		if (narrow.has_pairs) {
 			anchors_free(out);
 			*out = narrow;
@@ -713,6 +714,18 @@ int anchors_build_runs(const struct anchor_run *runs, size_t n,
 	}
 	free(has4);
 	return 0;
+}
+
+int anchors_build_runs(const struct anchor_run *runs, size_t n,
+		       uint8_t *has, struct anchors *out)
+{
+	return build_runs(runs, n, has, LG_MIN, out);
+}
+
+int anchors_build_small(const struct anchor_run *runs, size_t n,
+			uint8_t *has, struct anchors *out)
+{
+	return build_runs(runs, n, has, LG_SMALL, out);
 }
 
 void anchors_four_runs(const struct anchor_run *runs, size_t n, int8_t *four)
@@ -770,7 +783,7 @@ int anchors_build_ids(const struct vdb_view *v, const uint32_t *ids,
 {
 	struct ids_ctx x = { v, ids, rtflags, flag, how };
 
-	return build(nids, pick_matchable, &x, out);
+	return build(nids, pick_matchable, &x, LG_MIN, out);
 }
 
 /* Keys whose entries all said ANCHOR_SPENT, remembered per kind: a
@@ -1071,7 +1084,7 @@ int anchors_load(struct rdr *r, struct anchors *out)
 	for (k = 0; k < ANCHOR_KINDS; k++) {
 		uint64_t lg = rdr_u64le(r);
 
-		if (lg < LG_MIN || lg > LG_MAX)
+		if (lg < LG_SMALL || lg > LG_MAX)
 			return -1;
 		out->lg[k] = (unsigned)lg;
 	}

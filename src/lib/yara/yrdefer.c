@@ -19,6 +19,11 @@
  * met at a place in a few thousand, its lookups most of signature-base's
  * (497,153 of 688,762 lookups of four-byte keys), each a few dependent
  * loads and a branch that mispredicts.
+ *
+ * The rules that wait fall into wake groups (joined where they share a
+ * string that waits), each group's runs of four-byte keys in a table of
+ * its own: a rule that may be true wakes its own group's strings, not
+ * every rule's (yrfast.c's wake()).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -256,6 +261,61 @@ static int group_waits(const struct yr_fast *f, const uint8_t *can,
 	return 1;
 }
 
+/* 1 if rule r waits (defers). */
+static int defers(const struct yr_fast *f, size_t r)
+{
+	return f->defers[r / 64] >> r % 64 & 1;
+}
+
+/* The root of rule r in the forest up (union-find, paths halved). */
+static uint32_t root(uint32_t *up, uint32_t r)
+{
+	while (up[r] != r)
+		r = up[r] = up[up[r]];
+	return r;
+}
+
+/*
+ * The wake groups (wake_group, per rule): the rules that wait, joined
+ * where they share a string that waits (one of yrdup.c's groups), so
+ * that the strings of a group wait for its rules alone; numbered from 0
+ * in rule order, YR_NO_GROUP for the rules that do not wait.
+ */
+static int wake_groups(struct yr_fast *f)
+{
+	size_t nr = f->rs->nrules, r;
+	uint32_t *up = malloc((nr + 1) * sizeof(*up)), *id;
+
+	f->wake_group = malloc((nr + 1) * sizeof(*f->wake_group));
+	if (!up || !f->wake_group) {
+		free(up);
+		return VIGIL_ENOMEM;
+	}
+	for (r = 0; r < nr; r++)
+		up[r] = (uint32_t)r;
+	for (size_t k = 0; k < f->nstr; k++) {
+		if (f->canon[k] != k || !f->wait[k])
+			continue;
+		for (uint32_t j = f->dup_next[k]; j != YR_NO_DUP;
+		     j = f->dup_next[j])
+			up[root(up, f->rule_of[j])] = root(up, f->rule_of[k]);
+	}
+	for (r = 0; r < nr; r++)
+		up[r] = root(up, (uint32_t)r); /* now each rule's root */
+	id = f->wake_group; /* first per root, then per rule */
+	for (r = 0; r < nr; r++)
+		id[r] = YR_NO_GROUP;
+	for (r = 0; r < nr; r++)
+		if (defers(f, r) && id[up[r]] == YR_NO_GROUP)
+			id[up[r]] = (uint32_t)f->ngroups++;
+	for (r = 0; r < nr; r++)
+		up[r] = defers(f, r) ? id[up[r]] : YR_NO_GROUP;
+	memcpy(id, up, nr * sizeof(*id));
+	free(up);
+	f->wake_how = calloc(f->ngroups + 1, 1);
+	return f->wake_how ? 0 : VIGIL_ENOMEM;
+}
+
 int yr_fast_defer(struct yr_fast *f)
 {
 	const struct yr_ruleset *rs = f->rs;
@@ -281,5 +341,5 @@ int yr_fast_defer(struct yr_fast *f)
 			f->ndefer++;
 		}
 	free(can);
-	return 0;
+	return wake_groups(f);
 }

@@ -73,6 +73,10 @@ struct yr_fast_stats {
 	size_t waiting_anchored; /* anchors (table entries) of the strings
 				  * of four-byte keys that wait so
 				  * (yrdefer.c) */
+	size_t wake_groups;	/* rules that wait, joined where they share a
+				 * string that waits: each group's strings
+				 * are looked for once one of its rules may
+				 * be true (yrdefer.c) */
 	size_t bytes;		/* the anchors' tables */
 };
 

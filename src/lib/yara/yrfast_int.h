@@ -19,6 +19,10 @@ enum {
 #define FS_PAIRS 8		/* in passes[]: a string found by the pairs */
 
 #define YR_NO_DUP UINT32_MAX
+#define YR_NO_GROUP UINT32_MAX
+#define WAKE_PAIRS 1	/* a group with runs in the lazy pairs */
+#define WAKE_WHOLE 2	/* a group whose runs its own table could not all
+			 * take: the whole lazy table serves it */
 
 #define FS_ASCII 1u		/* forms of a text or regex string */
 #define FS_WIDE 2u
@@ -114,6 +118,12 @@ struct yr_fast {
 				 * rule false while none of its long strings
 				 * is found */
 	size_t ndefer;
+	uint32_t *wake_group;	/* per rule that waits: its group (yrdefer.c),
+				 * else YR_NO_GROUP */
+	size_t ngroups;
+	struct anchors *wake_tab; /* per group: the anchored runs of its
+				   * strings that wait */
+	uint8_t *wake_how;	/* per group: WAKE_PAIRS, WAKE_WHOLE */
 	size_t nanchored;
 };
 

@@ -284,6 +284,12 @@ static int group_gated(const struct yr_fast *f, const uint8_t *gated,
 	return 1;
 }
 
+/* The wake group of string s, which waits. */
+static uint32_t group_of(const struct yr_fast *f, uint32_t s)
+{
+	return f->wake_group[f->rule_of[s]];
+}
+
 /* The runs that got no anchor (has[] 0) and wait (lazy) or not, into pr:
  * how many; with gated, only those of strings some rule of which it
  * leaves out (group_gated()). */
@@ -330,6 +336,8 @@ static int enter_pairs(struct yr_fast *f, const struct runs *rs,
 		f->nlazy = pair_runs(f, rs, has, 1, NULL, pr);
 		rc = yr_pairs_build(pr, f->nlazy, &f->lazy);
 	}
+	for (size_t k = 0; k < f->nlazy && !rc; k++)
+		f->wake_how[group_of(f, rs->str[pr[k].id])] |= WAKE_PAIRS;
 	free(pr);
 	return rc;
 }
@@ -429,6 +437,45 @@ static int split_anchors(struct yr_fast *f, const struct anchor_run *ar,
 	return rc;
 }
 
+/*
+ * Each wake group's table (yrdefer.c): the nl runs of lazy (of strings
+ * str) by group, each group's into a table of its own, so that a rule
+ * that may be true wakes its own strings only (yrfast.c's wake()). A
+ * group with a run its table gave no anchor (a narrow table's keys are
+ * of four bytes) is WAKE_WHOLE instead.
+ */
+static int wake_tables(struct yr_fast *f, const struct anchor_run *lazy,
+		       const uint32_t *str, size_t nl)
+{
+	size_t ng = f->ngroups, *at = calloc(ng + 1, sizeof(*at)), g, k;
+	struct anchor_run *by = calloc(nl + 1, sizeof(*by));
+	uint8_t *has = calloc(nl + 1, 1);
+	int rc = at && by && has ? 0 : VIGIL_ENOMEM;
+
+	f->wake_tab = calloc(ng + 1, sizeof(*f->wake_tab));
+	if (!f->wake_tab)
+		rc = VIGIL_ENOMEM;
+	for (k = 0; k < nl && !rc; k++)
+		at[group_of(f, str[k]) + 1]++;
+	for (g = 1; g <= ng && !rc; g++)
+		at[g] += at[g - 1];
+	for (k = 0; k < nl && !rc; k++)
+		by[at[group_of(f, str[k])]++] = lazy[k];
+	for (g = 0; g < ng && !rc; g++) { /* at[g]: the end of group g's */
+		size_t from = g ? at[g - 1] : 0, m = at[g] - from;
+
+		if (!m || (rc = anchors_build_small(by + from, m, has + from,
+						    &f->wake_tab[g])) != 0)
+			continue;
+		if (memchr(has + from, 0, m))
+			f->wake_how[g] |= WAKE_WHOLE;
+	}
+	free(at);
+	free(by);
+	free(has);
+	return rc;
+}
+
 /* The anchors: of the runs of strings that wait, the lazy table's; of the
  * others, the table's (*ar and *str then hold those others, *n of them,
  * for split_anchors()). */
@@ -436,12 +483,14 @@ static int enter_anchors(struct yr_fast *f, struct anchor_run *ar,
 			 uint32_t *str, size_t *n)
 {
 	struct anchor_run *lazy = calloc(*n + 1, sizeof(*lazy));
+	uint32_t *lazy_str = calloc(*n + 1, sizeof(*lazy_str));
 	uint8_t *has = calloc(*n + 1, 1); /* known: has[] of the caller */
 	size_t k, kept = 0, nl = 0;
-	int rc = lazy && has ? 0 : VIGIL_ENOMEM;
+	int rc = lazy && lazy_str && has ? 0 : VIGIL_ENOMEM;
 
 	for (k = 0; k < *n && !rc; k++) {
 		if (f->wait[str[k]]) {
+			lazy_str[nl] = str[k];
 			lazy[nl++] = ar[k];
 			continue;
 		}
@@ -452,9 +501,12 @@ static int enter_anchors(struct yr_fast *f, struct anchor_run *ar,
 		rc = anchors_build_runs(ar, kept, has, &f->anchors);
 	if (!rc && nl)
 		rc = anchors_build_runs(lazy, nl, has, &f->lazy_anchors);
+	if (!rc && nl)
+		rc = wake_tables(f, lazy, lazy_str, nl);
 	f->nlazy_anchors = f->lazy_anchors.n[0] + f->lazy_anchors.n[1];
 	*n = kept;
 	free(lazy);
+	free(lazy_str);
 	free(has);
 	return rc;
 }
@@ -804,6 +856,11 @@ void yr_fast_free(struct yr_fast *f)
 	free(f->four);
 	free(f->wait);
 	free(f->lazy_in);
+	free(f->wake_group);
+	for (size_t g = 0; f->wake_tab && g < f->ngroups; g++)
+		anchors_free(&f->wake_tab[g]);
+	free(f->wake_tab);
+	free(f->wake_how);
 	free(f->defers);
 	free(f->str);
 	free(f->how);
@@ -834,6 +891,16 @@ int yr_fast_slow(const struct yr_fast *f, size_t rule, size_t k)
 	return f->slow ? f->slow[f->first[rule] + k] : 0;
 }
 
+/* The wake groups' tables (wake_tables()). */
+static size_t wake_bytes(const struct yr_fast *f)
+{
+	size_t n = 0;
+
+	for (size_t g = 0; f->wake_tab && g < f->ngroups; g++)
+		n += sizeof(struct anchors) + f->wake_tab[g].bytes;
+	return n;
+}
+
 void yr_fast_stats(const struct yr_fast *f, struct yr_fast_stats *out)
 {
 	out->strings = f->nstr;
@@ -842,8 +909,9 @@ void yr_fast_stats(const struct yr_fast *f, struct yr_fast_stats *out)
 	out->pairs = f->npairs + f->nlazy;
 	out->waiting = f->nlazy;
 	out->waiting_anchored = f->nlazy_anchors;
+	out->wake_groups = f->ngroups;
 	out->bytes = f->anchors.bytes + f->lazy_anchors.bytes +
-		     f->ungated.bytes +
+		     f->ungated.bytes + wake_bytes(f) +
 		     (2 + f->has_split_pairs) * (sizeof(f->pairs) +
 						 65537 * sizeof(uint32_t)) +
 		     (f->pairs.n + f->ungated_pairs.n + f->lazy.n) *
