@@ -15,7 +15,9 @@
  * rule e's strings of weak anchors too, rule f's short one for its weak
  * one, and a false rule's string not looked for is not compared; rule
  * gap's strings are found by windows across an open byte (yratom.c's
- * yr_hex_gapped()). Rule v's $n
+ * yr_hex_gapped()); rules h and i share the string that waits (one wake
+ * group), so that d, e, f and h's groups may wake together (more than
+ * three: the whole lazy table, yrfast.c's wake()). Rule v's $n
  * and $c3 are short runs looked up by their last two bytes (yrpairs.c's
  * key_at()); its $g's branches are looked for with the bytes after their
  * group (yratom.c's branch_run()); its $a8's run has neighbours across
@@ -75,7 +77,11 @@ static const char rules[] =
 	"rule f { strings: $w = \"http\" $s = { E8 F1 ?? C3 }\n"
 	" condition: $w and $s }\n"
 	"rule gap { strings: $g = { 42 83 FA ?? 7C } $h = { 5? 8B EC 83 }\n"
-	" condition: $g or #h == 2 }\n";
+	" condition: $g or #h == 2 }\n"
+	"rule h { strings: $l = \"long needle\" $w = \"read\"\n"
+	" condition: $l and $w }\n"
+	"rule i { strings: $l = \"other needle\" $w = \"read\"\n"
+	" condition: $l and $w }\n";
 
 /* Rule r's strings as the reference finds them, against the fast one's. */
 static void same_strings(const struct yr_ruleset *rs, size_t r,

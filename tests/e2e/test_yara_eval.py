@@ -309,6 +309,7 @@ GROUPS = "".join(
 ) + r'''
 rule s1 { strings: $l = "long needle s1" $w = "data" condition: $l and $w }
 rule s2 { strings: $l = "long needle s2" $w = "data" condition: $l and $w }
+rule p6 { strings: $l = "long needle 6" $w = "seat" $s = { E8 F1 ?? C3 } condition: all of them }
 '''
 
 
@@ -322,6 +323,7 @@ def group_files():
                     b"long needle s1" + words,
         "words.txt": words,
         "long_only.txt": b"long needle 4 long needle s1",
+        "short.bin": b"long needle 6 seat \xe8\xf1\x00\xc3",
     }
 
 
@@ -330,18 +332,20 @@ def test_wake_groups(tmp_path):
     alone, and the rule is found; two rules sharing the string that
     waits are one group (woken by the second's long string, whose table
     holds the shared string's runs); two groups woken, then four (the
-    whole table). The same as yara, with each matcher."""
+    whole table); a group with a short run (the pairs') has its own
+    table as well. The same as yara, with each matcher."""
     rules, paths, want = yara_found(tmp_path, GROUPS, group_files())
     by_file = {os.path.basename(p): p for p in paths}
     assert want == {("g0", by_file["one.txt"]),
                     ("s2", by_file["second_of_shared.txt"]),
                     ("g1", by_file["two.txt"]), ("g5", by_file["two.txt"]),
                     ("g0", by_file["four.txt"]), ("g2", by_file["four.txt"]),
-                    ("g3", by_file["four.txt"]), ("s1", by_file["four.txt"])}
+                    ("g3", by_file["four.txt"]), ("s1", by_file["four.txt"]),
+                    ("p6", by_file["short.bin"])}
     yrscan_agrees(rules, paths, want)
     stats = fast_stats(rules, paths[0])
-    assert "; 7 anchors waiting)" in stats, stats
-    assert ", 7 wake groups" in stats, stats
+    assert "; 8 anchors waiting)" in stats, stats
+    assert ", 8 wake groups (0 whole)" in stats, stats
 
 
 # Hex strings of short runs only, with a window of four single bytes one

@@ -204,9 +204,10 @@ int main(int argc, char **argv)
 		struct yr_fast_stats fs;
 
 		yr_fast_stats(x.f, &fs);
-		fprintf(stderr, "strings %zu, anchored %zu, runs %zu (%zu pairs, %zu waiting; %zu anchors waiting), %zu bytes, %zu wake groups\n",
+		fprintf(stderr, "strings %zu, anchored %zu, runs %zu (%zu pairs, %zu waiting; %zu anchors waiting), %zu bytes, %zu wake groups (%zu whole)\n",
 			fs.strings, fs.anchored, fs.anchors, fs.pairs, fs.waiting,
-			fs.waiting_anchored, fs.bytes, fs.wake_groups);
+			fs.waiting_anchored, fs.bytes, fs.wake_groups,
+			fs.wake_whole);
 	}
 	for (i++; i < argc; i++)
 		bad |= scan(&x, argv[i]);

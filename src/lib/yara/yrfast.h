@@ -77,6 +77,8 @@ struct yr_fast_stats {
 				 * string that waits: each group's strings
 				 * are looked for once one of its rules may
 				 * be true (yrdefer.c) */
+	size_t wake_whole;	/* of them, those whose runs the whole lazy
+				 * table looks for */
 	size_t bytes;		/* the anchors' tables */
 };
 

@@ -438,14 +438,15 @@ static int split_anchors(struct yr_fast *f, const struct anchor_run *ar,
 }
 
 /*
- * Each wake group's table (yrdefer.c): the nl runs of lazy (of strings
- * str) by group, each group's into a table of its own, so that a rule
+ * Each wake group's table (yrdefer.c): of the nl runs of lazy (of strings
+ * str), those with an anchor (anchored[], by run id; the others are the
+ * pairs'), by group, each group's into a table of its own, so that a rule
  * that may be true wakes its own strings only (yrfast.c's wake()). A
  * group with a run its table gave no anchor (a narrow table's keys are
  * of four bytes) is WAKE_WHOLE instead.
  */
 static int wake_tables(struct yr_fast *f, const struct anchor_run *lazy,
-		       const uint32_t *str, size_t nl)
+		       const uint32_t *str, size_t nl, const uint8_t *anchored)
 {
 	size_t ng = f->ngroups, *at = calloc(ng + 1, sizeof(*at)), g, k;
 	struct anchor_run *by = calloc(nl + 1, sizeof(*by));
@@ -456,11 +457,12 @@ static int wake_tables(struct yr_fast *f, const struct anchor_run *lazy,
 	if (!f->wake_tab)
 		rc = VIGIL_ENOMEM;
 	for (k = 0; k < nl && !rc; k++)
-		at[group_of(f, str[k]) + 1]++;
+		at[group_of(f, str[k]) + 1] += anchored[lazy[k].id];
 	for (g = 1; g <= ng && !rc; g++)
 		at[g] += at[g - 1];
 	for (k = 0; k < nl && !rc; k++)
-		by[at[group_of(f, str[k])]++] = lazy[k];
+		if (anchored[lazy[k].id])
+			by[at[group_of(f, str[k])]++] = lazy[k];
 	for (g = 0; g < ng && !rc; g++) { /* at[g]: the end of group g's */
 		size_t from = g ? at[g - 1] : 0, m = at[g] - from;
 
@@ -476,11 +478,12 @@ static int wake_tables(struct yr_fast *f, const struct anchor_run *lazy,
 	return rc;
 }
 
-/* The anchors: of the runs of strings that wait, the lazy table's; of the
- * others, the table's (*ar and *str then hold those others, *n of them,
- * for split_anchors()). */
+/* The anchors: of the runs of strings that wait, the lazy table's and
+ * their groups'; of the others, the table's (*ar and *str then hold those
+ * others, *n of them, for split_anchors()). anchored[]: per run id, 1 if
+ * it has an anchor (the others are the pairs'). */
 static int enter_anchors(struct yr_fast *f, struct anchor_run *ar,
-			 uint32_t *str, size_t *n)
+			 uint32_t *str, size_t *n, const uint8_t *anchored)
 {
 	struct anchor_run *lazy = calloc(*n + 1, sizeof(*lazy));
 	uint32_t *lazy_str = calloc(*n + 1, sizeof(*lazy_str));
@@ -502,7 +505,7 @@ static int enter_anchors(struct yr_fast *f, struct anchor_run *ar,
 	if (!rc && nl)
 		rc = anchors_build_runs(lazy, nl, has, &f->lazy_anchors);
 	if (!rc && nl)
-		rc = wake_tables(f, lazy, lazy_str, nl);
+		rc = wake_tables(f, lazy, lazy_str, nl, anchored);
 	f->nlazy_anchors = f->lazy_anchors.n[0] + f->lazy_anchors.n[1];
 	*n = kept;
 	free(lazy);
@@ -549,7 +552,7 @@ static int enter_runs(struct yr_fast *f)
 	if (!rc) {
 		for (n = 0; n < rs.n; n++)
 			str[n] = rs.str[n];
-		rc = enter_anchors(f, ar, str, &n);
+		rc = enter_anchors(f, ar, str, &n, has);
 	}
 	if (!rc)
 		rc = split_anchors(f, ar, str, n, &rs, has);
@@ -910,6 +913,9 @@ void yr_fast_stats(const struct yr_fast *f, struct yr_fast_stats *out)
 	out->waiting = f->nlazy;
 	out->waiting_anchored = f->nlazy_anchors;
 	out->wake_groups = f->ngroups;
+	out->wake_whole = 0;
+	for (size_t g = 0; f->wake_how && g < f->ngroups; g++)
+		out->wake_whole += (f->wake_how[g] & WAKE_WHOLE) != 0;
 	out->bytes = f->anchors.bytes + f->lazy_anchors.bytes +
 		     f->ungated.bytes + wake_bytes(f) +
 		     (2 + f->has_split_pairs) * (sizeof(f->pairs) +
