@@ -432,7 +432,6 @@ static int verifiable(const struct vdb_view *v, const struct vdb_matchable *m,
 /* log2 of the bitmap bits for n anchors of a kind, at least lg. */
 static unsigned lg_for(size_t n, int kind, unsigned lg)
 {
-
 	while (lg < LG_MAX && ((size_t)1 << lg) < n << (LG_PER_ANCHOR + kind))
 		lg++;
 	return lg;
