@@ -87,7 +87,7 @@ class Pages:
 
     def block(self):
         r = self.r
-        k = r.randrange(12)
+        k = r.randrange(13)
         if k < 4:
             return self.text()
         if k < 8:
@@ -101,7 +101,22 @@ class Pages:
                     r.choice([b">", b" >", b" x>"]))
         if k == 10:
             return b"\x00" * r.randrange(1, 5)
+        if k == 11:
+            return self.prose()
         return b"W" * r.choice([10, 9000, 20000]) + r.choice([b" ", b""])
+
+    def prose(self):
+        """Words of any case and length, mostly one space apart, now and
+        then two spaces, a line break, a space at the end, a reference or a
+        tag: the normaliser takes plain text sixteen bytes at a time, and
+        these land at every place in a block of sixteen."""
+        r, out = self.r, []
+        for _ in range(r.randrange(20, 400)):
+            out.append(bytes(r.choice(b"aZbYcXdWeV") for _ in range(
+                r.randrange(1, 21))))
+            out.append(r.choice([b" "] * 12 + [b"  ", b"\n", b" \n ", b".",
+                                               b" &amp; ", b"<b>", b" <i> "]))
+        return b"".join(out)
 
     def page(self):
         r = self.r

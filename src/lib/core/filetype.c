@@ -156,18 +156,19 @@ static int container_type(const uint8_t *b, size_t len)
  */
 static int is_text(const uint8_t *b, size_t len)
 {
-	static const uint32_t ctl_ok = 1u << 7 | 1u << 8 | 1u << 9 |
-				       1u << 10 | 1u << 12 | 1u << 13 |
-				       1u << 27; /* BEL BS HT LF FF CR ESC */
 	size_t i;
+	unsigned bad = 0;
 
+	/* the controls allowed: BEL BS HT LF (7-10), FF CR (12, 13), ESC
+	 * (27). No early exit, so that the loop is vectorised: the callers
+	 * give a KiB at most. */
 	for (i = 0; i < len; i++) {
 		uint8_t c = b[i];
 
-		if ((c < 0x20 && !(ctl_ok & (1u << c))) || c == 0x7f)
-			return 0;
+		bad |= (unsigned)(c < 7) | (c == 11) | (c > 13 && c < 27) |
+		       (c > 27 && c < 0x20) | (c == 0x7f);
 	}
-	return 1;
+	return !bad;
 }
 
 /* A header field's name: printable ASCII but the colon (RFC 5322). */
@@ -257,11 +258,14 @@ static int header_at(const uint8_t *b, size_t len, size_t at, const char *name)
 static size_t header_line(const uint8_t *b, size_t len, size_t from,
 			  size_t span, const char *name)
 {
-	size_t i, end = from + span < len ? from + span : len;
+	size_t end = from + span < len ? from + span : len;
+	const uint8_t *nl = b + from;
 
-	for (i = from; i < end; i++)
-		if (b[i] == '\n' && header_at(b, len, i + 1, name))
-			return i;
+	while (nl < b + end && (nl = memchr(nl, '\n', (size_t)(b + end - nl)))) {
+		if (header_at(b, len, (size_t)(nl - b) + 1, name))
+			return (size_t)(nl - b);
+		nl++;
+	}
 	return SIZE_MAX;
 }
 

@@ -760,11 +760,13 @@ static int plain(uint8_t c)
 
 #ifdef __SSE2__
 /*
- * Sixteen bytes of plain text at once (SSE2, which every x86-64 has):
- * 1 if every byte is plain, or a space with a plain byte after it (not a
- * space after a space already written), and all sixteen went out lowered.
+ * Sixteen bytes of text at once (SSE2, which every x86-64 has): all
+ * sixteen go out lowered, and the number of them from the first that
+ * plain_run's loop would take: plain bytes, and spaces with a plain byte
+ * after them (the last byte is not taken as a space: the one after it is
+ * not looked at), not a first space when one was written just before.
  */
-static int plain16(const uint8_t *p, uint8_t *o, uint8_t *t, int space)
+static unsigned plain16(const uint8_t *p, uint8_t *o, uint8_t *t, int space)
 {
 	__m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
 	/* signed compares: bytes over 0x7f are negative, so not plain */
@@ -772,20 +774,19 @@ static int plain16(const uint8_t *p, uint8_t *o, uint8_t *t, int space)
 				   _mm_cmplt_epi8(x, _mm_set1_epi8(0x7f)));
 	__m128i up = _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8('A' - 1)),
 				   _mm_cmplt_epi8(x, _mm_set1_epi8('Z' + 1)));
-	unsigned m, sp;
+	unsigned m, sp, ok;
 
 	pl = _mm_andnot_si128(_mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('<')),
 					   _mm_cmpeq_epi8(x, _mm_set1_epi8('&'))),
 			      pl);
 	m = (unsigned)_mm_movemask_epi8(pl);
 	sp = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8(' ')));
-	if ((m | sp) != 0xffff || (sp & ~(m >> 1)) || (sp & space))
-		return 0;
+	ok = m | (sp & (m >> 1) & ~(unsigned)space);
 	x = _mm_add_epi8(x, _mm_and_si128(up, _mm_set1_epi8(32)));
 	_mm_storeu_si128((__m128i *)(void *)o, x);
 	if (t)
 		_mm_storeu_si128((__m128i *)(void *)t, x);
-	return 1;
+	return (unsigned)__builtin_ctz(~ok); /* ok < 2^16: a zero bit */
 }
 #endif
 
@@ -795,17 +796,18 @@ static int plain16(const uint8_t *p, uint8_t *o, uint8_t *t, int space)
  * would write them (a space into the tags form through S_TRIM_WS, into
  * the text form once for a run; h->next, which S_NORM always sets before
  * it is used, is left as it is). A piece gives at most HN_PIECE bytes to
- * each form here, so room is made once.
+ * each form here, so room is made once (and 16 bytes more: plain16 writes
+ * all sixteen of the bytes it reads).
  */
 static void plain_run(struct hn *h)
 {
 	uint8_t *p = h->p, *o, *t;
 	int space = h->space;
 
-	if ((h->o->cap - h->o->len < HN_PIECE &&
-	     vbuf_reserve(h->o, HN_PIECE) < 0) ||
-	    (h->t && h->t->cap - h->t->len < HN_PIECE &&
-	     vbuf_reserve(h->t, HN_PIECE) < 0)) {
+	if ((h->o->cap - h->o->len < HN_PIECE + 16 &&
+	     vbuf_reserve(h->o, HN_PIECE + 16) < 0) ||
+	    (h->t && h->t->cap - h->t->len < HN_PIECE + 16 &&
+	     vbuf_reserve(h->t, HN_PIECE + 16) < 0)) {
 		h->err = 1;
 		return;
 	}
@@ -813,11 +815,15 @@ static void plain_run(struct hn *h)
 	t = h->t ? h->t->data + h->t->len : NULL;
 	for (;; p++) {
 #ifdef __SSE2__
-		/* the piece's buffer has 16 bytes to spare past its NUL */
-		while (plain16(p, o, t, space)) {
-			p += 16;
-			o += 16;
-			t = t ? t + 16 : NULL;
+		/* the piece's buffer has 16 bytes to spare past its NUL; a
+		 * run taken ends with a plain byte (a space needs one after
+		 * it, which is taken too) */
+		unsigned n;
+
+		while ((n = plain16(p, o, t, space)) != 0) {
+			p += n;
+			o += n;
+			t = t ? t + n : NULL;
 			space = 0;
 		}
 #endif

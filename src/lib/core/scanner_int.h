@@ -74,6 +74,7 @@ struct walk {
 	int stop;		/* a scan-wide limit ended the scan */
 	const uint8_t *top;	/* the object the scan began with */
 	size_t toplen;
+	int top_type;		/* its type once matched, else -1 */
 	struct seen seen;	/* contained objects matched so far */
 	uint8_t chain[WALK_CHAIN_MAX];	/* enum cl_type of each container,
 					 * outermost first */

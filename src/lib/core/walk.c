@@ -427,6 +427,8 @@ static int match_new(struct vigil_scanner *s, const uint8_t *buf,
 	else if (buf == s->top_d_buf && len == s->top_d_len)
 		d = s->top_d; /* computed with others' (batch.c) */
 	type = as >= 0 ? as : filetype_detect(buf, len);
+	if (!s->w.depth)
+		s->w.top_type = type; /* for the result: not detected again */
 	s->handler = 0;
 	s->obj_type = type;
 	s->img_state = IMG_HASH_UNKNOWN;
@@ -885,6 +887,7 @@ int scanner_scan_object(struct vigil_scanner *s, const uint8_t *buf,
 	s->w.stop = 0;
 	s->w.top = buf;
 	s->w.toplen = len;
+	s->w.top_type = -1;
 	seen_reset(&s->w.seen);
 	if (s->par)
 		par_reset(s->par);
@@ -900,6 +903,8 @@ int scanner_scan_object(struct vigil_scanner *s, const uint8_t *buf,
 	buffers_trim(s);
 	if (rc < 0)
 		return rc;
-	verdict_fill(s, filetype_detect(buf, len), len, res);
+	verdict_fill(s, s->w.top_type >= 0 ? s->w.top_type :
+					       filetype_detect(buf, len),
+		     len, res);
 	return 0;
 }
