@@ -147,6 +147,29 @@ def test_first_detection_stops_helpers(vigil, corpus, tmp_path):
             [("Par.Marker.1", "%s//first.bin" % big)], (j, r)
 
 
+def test_archive_own_bytes_come_before_its_entries(vigil, corpus, tmp_path):
+    """The archive's own bytes are matched on a helper while its entries
+    are unpacked on the others: a marker in its raw bytes (a stored
+    member) is still the first detection, before one in an entry that
+    an idle thread inflated meanwhile; with all-match, the same list in
+    the same order as on one thread."""
+    big = tmp_path / "own.zip"
+    rnd = random.Random(11)
+    text = b"words that compress, so the marker is not seen raw\n" * 100
+    with zipfile.ZipFile(big, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("first.bin", MARKERS[1] + text)
+        for i in range(150):
+            z.writestr("f%03d.bin" % i, rnd.randbytes(8000))
+        z.writestr(zipfile.ZipInfo("stored.bin"), rnd.randbytes(5000) +
+                   MARKERS[0], compress_type=zipfile.ZIP_STORED)
+    for flags in ([], ["-z"]):
+        one = _report(vigil, corpus, big, "-j", "1", *flags)
+        found = [(f["name"], f["object"]) for f in one["found"]]
+        assert found[0] == ("Par.Marker.0", str(big)), found
+        for j in ("2", "4"):
+            assert _report(vigil, corpus, big, "-j", j, *flags) == one, j
+
+
 def test_vigild_workers_with_helpers(corpus, tmp_path):
     """WorkerHelperThreads: vigild's workers share a large archive with
     helper threads inside their sandbox, and answer what a worker without

@@ -586,7 +586,10 @@ int fmt_each(struct fmt_ctx *c, size_t n, const struct fmt_each_ops *ops,
 	size_t i;
 	int rc;
 
-	if (with_helpers(c) && (rc = settle(c->s)) == 0 &&
+	/* the entries queue behind what is out (the container's own
+	 * matching): their results are taken in that order, and the entries
+	 * start while it runs */
+	if (with_helpers(c) &&
 	    (rc = par_each(c->s, &j, n, ops->size, ops->first, par_task,
 			   &limit)) != PAR_SERIAL) {
 		c->pos += (unsigned)(ops->first ? ops->first(arg, n) : n);
