@@ -5,6 +5,7 @@ paths in the same order, the same warnings, the same object counts, with
 and without --allmatch, for zips (entries inflated on the helpers), for
 streamed archives (tar.gz, 7z: members handed on as they are read), with
 copies of members (matched once) and with a limit reached."""
+import gzip
 import json
 import os
 import random
@@ -162,10 +163,17 @@ def test_archive_own_bytes_come_before_its_entries(vigil, corpus, tmp_path):
             z.writestr("f%03d.bin" % i, rnd.randbytes(8000))
         z.writestr(zipfile.ZipInfo("stored.bin"), rnd.randbytes(5000) +
                    MARKERS[0], compress_type=zipfile.ZIP_STORED)
+        # a gzip stream in a stored member: also content embedded in the
+        # archive's raw bytes, found where the helper's pass saw it
+        z.writestr(zipfile.ZipInfo("stored.gz"), rnd.randbytes(3000) +
+                   gzip.compress(text + MARKERS[2]),
+                   compress_type=zipfile.ZIP_STORED)
     for flags in ([], ["-z"]):
         one = _report(vigil, corpus, big, "-j", "1", *flags)
         found = [(f["name"], f["object"]) for f in one["found"]]
         assert found[0] == ("Par.Marker.0", str(big)), found
+        if flags:  # in the member, and embedded in the archive's bytes
+            assert [n for n, _ in found].count("Par.Marker.2") == 2, found
         for j in ("2", "4"):
             assert _report(vigil, corpus, big, "-j", j, *flags) == one, j
 

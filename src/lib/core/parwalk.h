@@ -21,6 +21,7 @@
 struct par;
 struct vigil_scanner;
 struct fmt_ctx;
+struct magic_hits;
 
 /* Containers smaller than this are unpacked on the scanner's thread. */
 #define PAR_MIN_CONTAINER_BYTES (1u << 20)
@@ -47,6 +48,8 @@ struct par_job {
 	uint64_t cost;		/* its size, or a guess: larger ones first */
 	int self;		/* or the container's own matching, while
 				 * its entries are unpacked */
+	struct magic_hits *self_hits; /* where that leaves the containers'
+				       * signatures its pass found */
 };
 
 /* Runs a task on helper h, whose walk stands where the scanner's stood

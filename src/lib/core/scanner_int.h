@@ -113,6 +113,9 @@ struct vigil_scanner {
 	struct magic_hits mh;	/* the containers' signatures in the object */
 	const uint8_t *mh_buf;	/* whose body pass found them (walk.c) */
 	size_t mh_len;
+	struct magic_hits self_hits; /* those a helper's pass over self_for,
+				      * the archive being unpacked, found */
+	const uint8_t *self_for;
 	struct exeinfo *exe;	/* headers of the object being matched */
 	struct icon_cache *icons; /* its icons' metrics (iconscan.c) */
 	struct walk w;

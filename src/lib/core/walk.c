@@ -223,34 +223,79 @@ static int match_object(struct vigil_scanner *s, const uint8_t *buf,
 					 scan_text(s, buf, len, norm);
 }
 
+/*
+ * Where the containers' signatures are in the object: 0, found by the
+ * body signatures' pass over this very object (a nested scan since, if
+ * any, over other bytes, left another buf) or now; 1, later: the archive
+ * being unpacked with helpers has its own pass on one of them; or an
+ * error.
+ */
+static int find_hits(struct vigil_scanner *s, const uint8_t *buf,
+		     size_t len, struct magic_hits *hits)
+{
+	if (s->self_for == buf && !s->w.depth) {
+		memset(hits, 0, sizeof(*hits));
+		return 1;
+	}
+	if (s->mh.found && s->mh_buf == buf && s->mh_len == len) {
+		*hits = s->mh;
+		return 0;
+	}
+	return magic_find(s->scratch, buf, len, hits);
+}
+
+/* find_hits' later: once what is out has come in, the helper's, or found
+ * now if its pass did not run whole. 0, 1 (the scan stopped) or an
+ * error. */
+static int hits_later(struct vigil_scanner *s, const uint8_t *buf,
+		      size_t len, struct magic_hits *hits)
+{
+	int rc = settle(s);
+
+	if (rc)
+		return rc;
+	s->self_for = NULL;
+	if (s->self_hits.found) {
+		*hits = s->self_hits;
+		return 0;
+	}
+	return magic_find(s->scratch, buf, len, hits);
+}
+
+/* f, unless its family is not to be scanned (--scan-<family>=no). */
+static const struct format *wanted(const struct vigil_scanner *s,
+				   const struct format *f)
+{
+	return f && (f->family & s->opts.skip_families) ? NULL : f;
+}
+
 static int unpack(struct vigil_scanner *s, const uint8_t *buf, size_t len,
 		  int type)
 {
-	const struct format *f, *e;
+	const struct format *f, *e = NULL;
 	struct magic_hits hits;
 	struct fmt_ctx c = { s, type, &hits, CLT_NONE, len, 0, NULL };
-	int rc;
+	int rc, later;
 
 	if (s->opts.flags & VIGIL_SCAN_NO_RECURSE)
 		return 0;
 	c.cltype = cltypes_of(buf, len, type);
-	/* the body signatures' pass over this very object found them (a
-	 * nested scan since, if any, over other bytes, left another buf) */
-	if (s->mh.found && s->mh_buf == buf && s->mh_len == len)
-		hits = s->mh;
-	else if ((rc = magic_find(s->scratch, buf, len, &hits)) < 0)
-		return rc;
-	f = format_for(buf, len, type, &hits);
-	e = format_embedded(buf, len, type, &hits);
-	if (f && (f->family & s->opts.skip_families))
-		f = NULL; /* --scan-<family>=no */
-	if (e && (e->family & s->opts.skip_families))
-		e = NULL;
-	if (!f && !e)
+	if ((later = find_hits(s, buf, len, &hits)) < 0)
+		return later;
+	/* a format is known by its bytes (only xdp, not an archive, needs
+	 * the hits); what is embedded needs them */
+	f = wanted(s, format_for(buf, len, type, &hits));
+	if (later && !f && (later = hits_later(s, buf, len, &hits)) != 0)
+		return later;
+	if (!later)
+		e = wanted(s, format_embedded(buf, len, type, &hits));
+	if (!f && !e && !later)
 		return 0;
 	if (s->w.depth >= s->opts.max_depth)
 		return scanner_limit(s, LIMIT_DEPTH);
 	rc = f ? f->extract(&c, buf, len) : 0;
+	if (rc == 0 && later && (rc = hits_later(s, buf, len, &hits)) == 0)
+		e = wanted(s, format_embedded(buf, len, type, &hits));
 	if (rc == 0 && e)
 		rc = e->extract(&c, buf, len);
 	if (rc >= 0 && s->par) { /* what the helpers found comes in */
@@ -357,12 +402,16 @@ static int scan_archive(struct vigil_scanner *s, const uint8_t *buf,
 			size_t len, int type)
 {
 	struct par_job j = { .type = type, .buf = buf, .len = len,
-			     .self = 1, .cost = len };
+			     .self = 1, .cost = len,
+			     .self_hits = &s->self_hits };
 	int rc;
 
+	s->self_hits.found = 0;
 	if (par_self(s, &j, par_task) != 0)
 		return PAR_REDO;
+	s->self_for = buf; /* unpack() takes the hits of the pass out */
 	rc = unpack(s, buf, len, type);
+	s->self_for = NULL;
 	if (rc >= 0) {
 		int r = settle(s);
 
@@ -386,6 +435,8 @@ static int match_self(struct vigil_scanner *h, const struct par_job *j)
 	h->img_state = IMG_HASH_UNKNOWN;
 	iconscan_forget(h);
 	rc = match_object(h, j->buf, j->len, j->type, &d);
+	if (h->mh.found && h->mh_buf == j->buf && h->mh_len == j->len)
+		*j->self_hits = h->mh; /* read once this task is taken */
 	if (rc == 0 && h->handler)
 		return PAR_REDO;
 	return rc ? rc : heuristics_run(h, j->buf, j->len, j->type);
