@@ -130,18 +130,29 @@ def test_limit_reached_across_helpers(vigil, corpus):
         assert "Heuristics.Limits.Exceeded.MaxFiles" in names, (j, r)
 
 
+TEXT = b"words that compress, so the marker is not seen raw\n" * 100
+
+
+def _marked_zip(path, seed, n, more):
+    """A zip (over 1 MiB) of first.bin (MARKERS[1] in compressed text), n
+    members of random bytes, then the (name, bytes, compression) that
+    more(rnd) gives."""
+    rnd = random.Random(seed)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("first.bin", MARKERS[1] + TEXT)
+        for i in range(n):
+            z.writestr("f%03d.bin" % i, rnd.randbytes(8000))
+        for name, data, kind in more(rnd):
+            z.writestr(zipfile.ZipInfo(name), data, compress_type=kind)
+    return path
+
+
 def test_first_detection_stops_helpers(vigil, corpus, tmp_path):
     """Without all-match the first detection in the archive's order is the
     result, wherever the threads were: a marker in the first entry and one
     in the last."""
-    big = tmp_path / "ends.zip"
-    rnd = random.Random(7)
-    text = b"words that compress, so the marker is not seen raw\n" * 100
-    with zipfile.ZipFile(big, "w", zipfile.ZIP_DEFLATED) as z:
-        z.writestr("first.bin", MARKERS[1] + text)
-        for i in range(200):
-            z.writestr("f%03d.bin" % i, rnd.randbytes(8000))
-        z.writestr("last.bin", text + MARKERS[2])
+    big = _marked_zip(tmp_path / "ends.zip", 7, 200, lambda rnd: [
+        ("last.bin", TEXT + MARKERS[2], zipfile.ZIP_DEFLATED)])
     for j in ("1", "2", "4"):
         r = _report(vigil, corpus, big, "-j", j)
         assert [(f["name"], f["object"]) for f in r["found"]] == \
@@ -153,21 +164,13 @@ def test_archive_own_bytes_come_before_its_entries(vigil, corpus, tmp_path):
     are unpacked on the others: a marker in its raw bytes (a stored
     member) is still the first detection, before one in an entry that
     an idle thread inflated meanwhile; with all-match, the same list in
-    the same order as on one thread."""
-    big = tmp_path / "own.zip"
-    rnd = random.Random(11)
-    text = b"words that compress, so the marker is not seen raw\n" * 100
-    with zipfile.ZipFile(big, "w", zipfile.ZIP_DEFLATED) as z:
-        z.writestr("first.bin", MARKERS[1] + text)
-        for i in range(150):
-            z.writestr("f%03d.bin" % i, rnd.randbytes(8000))
-        z.writestr(zipfile.ZipInfo("stored.bin"), rnd.randbytes(5000) +
-                   MARKERS[0], compress_type=zipfile.ZIP_STORED)
-        # a gzip stream in a stored member: also content embedded in the
-        # archive's raw bytes, found where the helper's pass saw it
-        z.writestr(zipfile.ZipInfo("stored.gz"), rnd.randbytes(3000) +
-                   gzip.compress(text + MARKERS[2]),
-                   compress_type=zipfile.ZIP_STORED)
+    the same order as on one thread. A gzip stream in a stored member is
+    content embedded in the archive's bytes too, found where the helper's
+    pass saw it."""
+    big = _marked_zip(tmp_path / "own.zip", 11, 150, lambda rnd: [
+        ("stored.bin", rnd.randbytes(5000) + MARKERS[0], zipfile.ZIP_STORED),
+        ("stored.gz", rnd.randbytes(3000) + gzip.compress(TEXT + MARKERS[2]),
+         zipfile.ZIP_STORED)])
     for flags in ([], ["-z"]):
         one = _report(vigil, corpus, big, "-j", "1", *flags)
         found = [(f["name"], f["object"]) for f in one["found"]]
