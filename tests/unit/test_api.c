@@ -112,6 +112,59 @@ static void streams(void **st)
 	vigil_engine_free(e);
 }
 
+/* The type a buffer with text before it is reported as: a PDF header
+ * in the first KiB, BinHex's line in the first 4 KiB, only there (the
+ * last that fit ending at the limit); and mail's header pairs in the
+ * first KiB (ClamAV's rule: each word's first letter in either case). */
+static int type_of(struct vigil_scanner *s, size_t pad, const char *what)
+{
+	struct vigil_result r = { .size = sizeof(r) };
+	size_t n = strlen(what);
+	char *b = malloc(pad + n + 16);
+	int rc;
+
+	assert_non_null(b);
+	memset(b, 'x', pad);
+	for (size_t i = 79; i < pad; i += 80)
+		b[i] = '\n';
+	memcpy(b + pad, what, n);
+	memcpy(b + pad + n, "\nmore text\n", 11);
+	rc = vigil_scanner_scan_buffer(s, b, pad + n + 11, &r);
+	free(b);
+	assert_int_equal(rc, 0);
+	return r.file_type;
+}
+
+static void file_types(void **st)
+{
+	struct vigil_engine *e = eng_from("x.ndb", two, 0);
+	struct vigil_scanner *s;
+	const char *hqx = "(This file must be converted with BinHex 4.0)";
+
+	(void)st;
+	assert_int_equal(vigil_scanner_new(&s, e, NULL), 0);
+	assert_int_equal(type_of(s, 0, "%PDF-1.4"), VIGIL_TYPE_PDF);
+	assert_int_equal(type_of(s, 1000, "%PDF-1.4"), VIGIL_TYPE_PDF);
+	assert_int_equal(type_of(s, 1019, "%PDF-1.4"), VIGIL_TYPE_PDF);
+	assert_int_equal(type_of(s, 1020, "%PDF-1.4"), VIGIL_TYPE_TEXT);
+	assert_int_equal(type_of(s, 300, "%PDF"), VIGIL_TYPE_TEXT);
+	assert_int_equal(type_of(s, 4000, hqx), VIGIL_TYPE_BINHEX);
+	assert_int_equal(type_of(s, 4056, hqx), VIGIL_TYPE_BINHEX);
+	assert_int_equal(type_of(s, 4060, hqx), VIGIL_TYPE_TEXT);
+	assert_int_equal(type_of(s, 100, "(This file must be converted"),
+			 VIGIL_TYPE_TEXT);
+	assert_int_equal(type_of(s, 10, "\nFrom: a@b\nMIME-Version: 1.0"),
+			 VIGIL_TYPE_MAIL);
+	assert_int_equal(type_of(s, 10, "\nfrom: a@b\nmIME-version: 1.0"),
+			 VIGIL_TYPE_MAIL);
+	assert_int_equal(type_of(s, 10, "\nFROM: a@b\nMIME-Version: 1.0"),
+			 VIGIL_TYPE_TEXT);
+	assert_int_equal(type_of(s, 1030, "\nFrom: a@b\nMIME-Version: 1.0"),
+			 VIGIL_TYPE_TEXT);
+	vigil_scanner_free(s);
+	vigil_engine_free(e);
+}
+
 /* A match straddling the point where a stream moves to a memfd. */
 static void big_stream(void **st)
 {
@@ -380,6 +433,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(versions),   cmocka_unit_test(states),
 		cmocka_unit_test(streams),    cmocka_unit_test(big_stream),
+		cmocka_unit_test(file_types),
 		cmocka_unit_test(limits_and_allmatch),
 		cmocka_unit_test(limits_not_hidden),
 		cmocka_unit_test(old_result), cmocka_unit_test(newer_options),

@@ -128,6 +128,22 @@ static int is_bmp(const uint8_t *b, size_t len)
 	       dib == 64 || dib == 108 || dib == 124;
 }
 
+/* Whether b[0, len) holds the n bytes s: by memchr() over the first of
+ * them, which most texts and binaries have seldom (glibc's memmem() sets
+ * up a table of the needle on every call, for an object's first KiBs). */
+static int holds(const uint8_t *b, size_t len, const char *s, size_t n)
+{
+	const uint8_t *p = b, *end = b + len;
+
+	while ((size_t)(end - p) >= n &&
+	       (p = memchr(p, s[0], (size_t)(end - p) - n + 1))) {
+		if (!memcmp(p, s, n))
+			return 1;
+		p++;
+	}
+	return 0;
+}
+
 static int container_type(const uint8_t *b, size_t len)
 {
 	size_t i;
@@ -141,10 +157,10 @@ static int container_type(const uint8_t *b, size_t len)
 	/* zstd skippable frame: magic 0x184D2A5? (ClamAV's CL_TYPE_ZSTD) */
 	if (len >= 8 && (b[0] & 0xf0) == 0x50 && !memcmp(b + 1, "\x2a\x4d\x18", 3))
 		return VIGIL_TYPE_COMPRESSED;
-	if (memmem(b, len < 1024 ? len : 1024, "%PDF-", 5))
+	if (holds(b, len < 1024 ? len : 1024, "%PDF-", 5))
 		return VIGIL_TYPE_PDF;
-	if (memmem(b, len < 4096 ? len : 4096,
-		   "(This file must be converted with BinHex", 40))
+	if (holds(b, len < 4096 ? len : 4096,
+		  "(This file must be converted with BinHex", 40))
 		return VIGIL_TYPE_BINHEX;
 	return is_bmp(b, len) ? VIGIL_TYPE_GRAPHICS : -1;
 }
