@@ -181,6 +181,27 @@ def test_archive_own_bytes_come_before_its_entries(vigil, corpus, tmp_path):
             assert _report(vigil, corpus, big, "-j", j, *flags) == one, j
 
 
+def test_handler_type_on_helpers(vigil, corpus, tmp_path):
+    """A HandlerType signature that the archive's own bytes match (on a
+    helper, while its entries are out) has the archive read again as
+    that type, on one thread: what -j 2 and -j 4 report is -j 1's."""
+    key = b"vigil-par-handler-key-" + bytes(range(97, 123))
+    big = _marked_zip(tmp_path / "handled.zip", 13, 150, lambda rnd: [
+        ("key.bin", rnd.randbytes(4000) + key, zipfile.ZIP_STORED),
+        ("last.bin", TEXT + MARKERS[2], zipfile.ZIP_DEFLATED)])
+    db = tmp_path / "db"
+    db.mkdir()
+    shutil.copy(corpus["ndb"], db / "par.ndb")
+    (db / "handler.ldb").write_text(
+        "Par.Handler;Engine:51-255,HandlerType:CL_TYPE_ZIP,Target:0;0;%s\n"
+        % key.hex())
+    for flags in ([], ["-z"]):
+        one = _report(vigil, {"ndb": db}, big, "-j", "1", *flags)
+        assert one["status"] == "FOUND", one
+        for j in ("2", "4"):
+            assert _report(vigil, {"ndb": db}, big, "-j", j, *flags) == one, j
+
+
 def test_vigild_workers_with_helpers(corpus, tmp_path):
     """WorkerHelperThreads: vigild's workers share a large archive with
     helper threads inside their sandbox, and answer what a worker without
