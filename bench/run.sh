@@ -44,7 +44,11 @@ EOT
 	say "$label: ${wall}s, $((rss / 1024)) MiB"
 }
 
-cat /dev/null $(find "$corpus" -type f) >/dev/null 2>&1 || true  # warm the page cache
+# warm the page cache: a scan of a GiB in about a second would time the
+# disk for any file the host took back from the cache since (clamscan's
+# pace hides that; machines that reclaim cold pages, as VMs do, show it)
+warm() { cat /dev/null $(find "$corpus" -type f) >/dev/null 2>&1 || true; }
+warm
 say "database load"
 timed clam_load clamscan --no-summary -d "$sigs" "$work/one.txt"
 rm -rf "$cache"
@@ -59,12 +63,16 @@ for i in 1 2 3; do
 done
 
 say "scanning the corpus"
+warm
 timed clam_scan clamscan -r -i --no-summary -d "$sigs" "$corpus"
 rm -rf "$cache.cold"
+warm
 timed vigil_scan_quick "$vigil" scan -i --no-summary --no-progress -j 1 --cache-dir "$cache.cold" -d "$work/bench.vdb" "$corpus"
 # Vigil's scans take about a second: the best of three.
 for i in 1 2 3; do
+	warm
 	timed vigil_scan_j1_$i "$vigil" scan -i --no-summary --no-progress -j 1 --cache-dir "$cache" -d "$work/bench.vdb" "$corpus"
+	warm
 	timed vigil_scan_jN_$i "$vigil" scan -i --no-summary --no-progress -j "$(nproc)" --cache-dir "$cache" -d "$work/bench.vdb" "$corpus"
 done
 
