@@ -4,6 +4,10 @@
  * threads, each with a scanner of its own: a zip's entries are inflated
  * and matched there (fmt_each), a streamed archive's members are matched
  * there while the scanner's own thread reads the next ones (fmt_child).
+ * The container's own matching is a task too, queued first: the entries
+ * queue behind it at once, and its pass leaves the containers'
+ * signatures it found for the unpacking (what is embedded in the
+ * container's bytes is opened after the entries, once they are in).
  * The own thread runs tasks too while it waits. Results are taken back in
  * the entries' order, so a scan gives what it gives on one thread: the
  * first detection (without all-match) stops it and drops what entries
