@@ -184,7 +184,8 @@ def test_archive_own_bytes_come_before_its_entries(vigil, corpus, tmp_path):
 def test_handler_type_on_helpers(vigil, corpus, tmp_path):
     """A HandlerType signature that the archive's own bytes match (on a
     helper, while its entries are out) has the archive read again as
-    that type, on one thread: what -j 2 and -j 4 report is -j 1's."""
+    that type (a PDF, whose reading finds the zip in it), on one thread:
+    what -j 2 and -j 4 report is -j 1's."""
     key = b"vigil-par-handler-key-" + bytes(range(97, 123))
     big = _marked_zip(tmp_path / "handled.zip", 13, 150, lambda rnd: [
         ("key.bin", rnd.randbytes(4000) + key, zipfile.ZIP_STORED),
@@ -193,11 +194,14 @@ def test_handler_type_on_helpers(vigil, corpus, tmp_path):
     db.mkdir()
     shutil.copy(corpus["ndb"], db / "par.ndb")
     (db / "handler.ldb").write_text(
-        "Par.Handler;Engine:51-255,HandlerType:CL_TYPE_ZIP,Target:0;0;%s\n"
+        "Par.Handler;Engine:51-255,HandlerType:CL_TYPE_PDF,Target:0;0;%s\n"
         % key.hex())
     for flags in ([], ["-z"]):
         one = _report(vigil, {"ndb": db}, big, "-j", "1", *flags)
         assert one["status"] == "FOUND", one
+        if flags:  # read as the handler's type too
+            assert any("//CL_TYPE_PDF//" in f["object"]
+                       for f in one["found"]), one
         for j in ("2", "4"):
             assert _report(vigil, {"ndb": db}, big, "-j", j, *flags) == one, j
 
