@@ -1,20 +1,26 @@
 /*
  * test_vdb.c -- compiled databases: save and load give the same verdicts,
  * and damaged files (flipped byte, truncation, wrong magic or version,
- * a record pointing outside, with a valid checksum) are refused cleanly.
+ * a record pointing outside, with a valid checksum) are refused cleanly;
+ * a database file that left the page cache is read back whole ahead of
+ * the lookups.
  */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 #include <xxhash.h>
 #include <cmocka.h>
 
 #include "db/vdb_format.h"
+#include "util/fileio.h"
 #include "helpers.h"
 
 static const char sigs[] =
@@ -207,6 +213,58 @@ static void yara_sources(void **st)
 	free(b);
 }
 
+/* Pages of fm in the page cache. */
+static size_t resident(const struct filemap *fm)
+{
+	size_t np = (fm->len + 4095) / 4096, n = 0;
+	unsigned char *v = malloc(np);
+
+	assert_non_null(v);
+	assert_int_equal(mincore(fm->map, fm->len, v), 0);
+	for (size_t i = 0; i < np; i++)
+		n += v[i] & 1;
+	free(v);
+	return n;
+}
+
+/* A file of 20 MiB (more than one request of read-ahead) dropped from
+ * the page cache, then mapped for random lookups: all of it is read in
+ * without a page being touched (a file system that keeps every page,
+ * as tmpfs does, cannot show it: skipped). */
+static void read_ahead(void **st)
+{
+	const size_t len = (size_t)20 << 20;
+	struct timespec pause = { 0, 20 * 1000 * 1000 };
+	struct filemap fm;
+	char p[] = "vdb-ahead-XXXXXX";
+	uint8_t *b = malloc(len);
+	size_t np = (len + 4095) / 4096, got = 0;
+	int fd, tries;
+
+	(void)st;
+	assert_non_null(b);
+	for (size_t i = 0; i < len; i++)
+		b[i] = (uint8_t)(i * 131 >> 8);
+	assert_true((fd = mkstemp(p)) >= 0);
+	assert_int_equal(write(fd, b, len), (ssize_t)len);
+	free(b);
+	assert_int_equal(fsync(fd), 0);
+	assert_int_equal(posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED), 0);
+	close(fd);
+	assert_int_equal(filemap_open(p, &fm), 0);
+	if (resident(&fm) == np) {
+		filemap_close(&fm);
+		unlink(p);
+		skip();
+	}
+	filemap_random_ahead(&fm);
+	for (tries = 0; tries < 500 && (got = resident(&fm)) < np; tries++)
+		nanosleep(&pause, NULL);
+	filemap_close(&fm);
+	unlink(p);
+	assert_int_equal(got, np);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -214,6 +272,7 @@ int main(void)
 		cmocka_unit_test(damaged),
 		cmocka_unit_test(forged),
 		cmocka_unit_test(yara_sources),
+		cmocka_unit_test(read_ahead),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

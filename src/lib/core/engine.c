@@ -290,8 +290,7 @@ static int load_vdb(struct vigil_engine *e, const char *path)
 		elog(e, VIGIL_LOG_ERROR, "%s: %s", path, strerror(errno));
 		return rc;
 	}
-	if (fm.map)
-		madvise(fm.map, fm.len, MADV_RANDOM);
+	filemap_random_ahead(&fm);
 	rc = add_vdb(e, path, NULL, fm.map, fm.len,
 		     fm.len > sizeof(struct vdb_header) ? &sum : NULL);
 	if (rc == 0 && chk.asked && !chk.known && settled(&chk.id))

@@ -160,6 +160,22 @@ int filemap_open_known(const char *path, struct filemap *fm, size_t skip,
 	return rc;
 }
 
+/* MADV_WILLNEED reads ahead at most a few MiB a call (8 MiB on Linux
+ * 6.18), so the file is asked for in pieces of that size. */
+#define AHEAD_BYTES ((size_t)8 << 20)
+
+void filemap_random_ahead(const struct filemap *fm)
+{
+	if (!fm->map)
+		return;
+	(void)madvise(fm->map, fm->len, MADV_RANDOM);
+	for (size_t o = 0; o < fm->len; o += AHEAD_BYTES)
+		(void)madvise((uint8_t *)fm->map + o,
+			      fm->len - o < AHEAD_BYTES ? fm->len - o :
+							   AHEAD_BYTES,
+			      MADV_WILLNEED);
+}
+
 void filemap_close(struct filemap *fm)
 {
 	if (fm->map)
