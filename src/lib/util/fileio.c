@@ -161,19 +161,39 @@ int filemap_open_known(const char *path, struct filemap *fm, size_t skip,
 }
 
 /* MADV_WILLNEED reads ahead at most a few MiB a call (8 MiB on Linux
- * 6.18), so the file is asked for in pieces of that size. */
+ * 6.18), so the file is asked for in pieces of that size. Asking costs a
+ * look-up of every page of the piece even where all are in the page
+ * cache (a generated full-size feed's .vdb of 554 MB: 3-4 ms of a 62 ms
+ * load), so a piece is asked for only where one of a page in each MiB
+ * of it is not (mincore(), a call of one page each: 0.2 ms for that
+ * file). */
 #define AHEAD_BYTES ((size_t)8 << 20)
+#define PROBE_BYTES ((size_t)1 << 20)
+
+/* 1 if a page in each PROBE_BYTES of the piece at p is in the page
+ * cache. */
+static int piece_cached(uint8_t *p, size_t len)
+{
+	unsigned char in;
+
+	for (size_t o = 0; o < len; o += PROBE_BYTES)
+		if (mincore(p + o, 1, &in) < 0 || !(in & 1))
+			return 0;
+	return 1;
+}
 
 void filemap_random_ahead(const struct filemap *fm)
 {
 	if (!fm->map)
 		return;
 	(void)madvise(fm->map, fm->len, MADV_RANDOM);
-	for (size_t o = 0; o < fm->len; o += AHEAD_BYTES)
-		(void)madvise((uint8_t *)fm->map + o,
-			      fm->len - o < AHEAD_BYTES ? fm->len - o :
-							   AHEAD_BYTES,
-			      MADV_WILLNEED);
+	for (size_t o = 0; o < fm->len; o += AHEAD_BYTES) {
+		uint8_t *p = (uint8_t *)fm->map + o;
+		size_t n = fm->len - o < AHEAD_BYTES ? fm->len - o : AHEAD_BYTES;
+
+		if (!piece_cached(p, n))
+			(void)madvise(p, n, MADV_WILLNEED);
+	}
 }
 
 void filemap_close(struct filemap *fm)
