@@ -9,8 +9,8 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -216,7 +216,8 @@ static void yara_sources(void **st)
 /* Pages of fm in the page cache. */
 static size_t resident(const struct filemap *fm)
 {
-	size_t np = (fm->len + 4095) / 4096, n = 0;
+	size_t pg = (size_t)sysconf(_SC_PAGESIZE);
+	size_t np = (fm->len + pg - 1) / pg, n = 0;
 	unsigned char *v = malloc(np);
 
 	assert_non_null(v);
@@ -238,7 +239,8 @@ static void read_ahead(void **st)
 	struct filemap fm;
 	char p[] = "vdb-ahead-XXXXXX";
 	uint8_t *b = malloc(len);
-	size_t np = (len + 4095) / 4096, got = 0;
+	size_t pg = (size_t)sysconf(_SC_PAGESIZE);
+	size_t np = (len + pg - 1) / pg, got = 0;
 	int fd, tries;
 
 	(void)st;

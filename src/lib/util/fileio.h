@@ -55,9 +55,9 @@ int file_read_append(int fd, size_t size, struct vbuf *b);
  */
 int file_read_small(const char *path, size_t max, struct vbuf *b);
 /*
- * Looked up at random places (MADV_RANDOM: a page fault reads one page,
- * and maps no neighbours into the caller's memory), but the whole file
- * read into the page cache ahead, without waiting for it: a database's
+ * Looked up at random places (MADV_RANDOM: a fault that has to read reads
+ * its own page, not a window around it), but the whole file read into
+ * the page cache ahead, without waiting for it: a database's
  * hash sets are met at a page in each of thousands of files, and where
  * the file had left the page cache each of those pages cost a read of
  * its own (bench/run.sh's 63 MiB .vdb dropped from the page cache before
