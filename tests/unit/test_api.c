@@ -2,7 +2,8 @@
  * test_api.c -- the public contract: versions, error codes, handle states,
  * limits, all-match, descriptors and special files, streams past the
  * spill size, old (smaller) result structs, newer (larger) option
- * structs, and sharing across threads.
+ * structs, sharing across threads, and no byte read past a buffer's
+ * end.
  */
 #include <fcntl.h>
 #include <pthread.h>
@@ -15,6 +16,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <zlib.h>
 #include <cmocka.h>
 
 #include "helpers.h"
@@ -161,6 +163,47 @@ static void file_types(void **st)
 			 VIGIL_TYPE_TEXT);
 	assert_int_equal(type_of(s, 1030, "\nFrom: a@b\nMIME-Version: 1.0"),
 			 VIGIL_TYPE_TEXT);
+	vigil_scanner_free(s);
+	vigil_engine_free(e);
+}
+
+/*
+ * The library reads no byte past the length it is given. A compressed
+ * Flash file of nine bytes ends inside its zlib header; in memory, what
+ * follows it is a deflate stream of a Flash file holding signature A's
+ * bytes: if that were inflated, A would be found in it (the fuzzer's
+ * finding: the length left after the header went below zero). The file
+ * is one the parser gives up on, which is never reported clean.
+ */
+static void bytes_past_the_end(void **st)
+{
+	struct vigil_engine *e = eng_from("x.ndb", two, 0);
+	uint8_t mem[256] = "CWS\x0a", body[64];
+	struct vigil_result r = { .size = sizeof(r) };
+	struct vigil_scanner *s;
+	z_stream z;
+
+	(void)st;
+	memset(body, 'x', sizeof(body));
+	memcpy(body + 20, "AAAA", 4);
+	mem[4] = 8 + sizeof(body); /* the declared length, little-endian */
+	memset(&z, 0, sizeof(z));
+	assert_int_equal(deflateInit2(&z, 9, Z_DEFLATED, -MAX_WBITS, 8,
+				      Z_DEFAULT_STRATEGY), Z_OK);
+	z.next_in = body;
+	z.avail_in = sizeof(body);
+	z.next_out = mem + 10; /* past the zlib header's two bytes */
+	z.avail_out = sizeof(mem) - 10;
+	assert_int_equal(deflate(&z, Z_FINISH), Z_STREAM_END);
+	deflateEnd(&z);
+	assert_int_equal(vigil_scanner_new(&s, e, NULL), 0);
+	assert_int_equal(vigil_scanner_scan_buffer(s, mem, 10 + z.total_out,
+						   &r), 0);
+	assert_int_equal(r.verdict, VIGIL_VERDICT_FOUND); /* A, whole */
+	assert_int_equal(vigil_scanner_scan_buffer(s, mem, 9, &r), 0);
+	assert_int_equal(r.file_type, VIGIL_TYPE_FLASH);
+	assert_int_equal(r.verdict, VIGIL_VERDICT_LIMIT); /* gave up, not A */
+	assert_string_equal(r.name, "Heuristics.Broken.SWF");
 	vigil_scanner_free(s);
 	vigil_engine_free(e);
 }
@@ -433,7 +476,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(versions),   cmocka_unit_test(states),
 		cmocka_unit_test(streams),    cmocka_unit_test(big_stream),
-		cmocka_unit_test(file_types),
+		cmocka_unit_test(file_types), cmocka_unit_test(bytes_past_the_end),
 		cmocka_unit_test(limits_and_allmatch),
 		cmocka_unit_test(limits_not_hidden),
 		cmocka_unit_test(old_result), cmocka_unit_test(newer_options),

@@ -66,6 +66,8 @@ int swf_extract(struct fmt_ctx *c, const uint8_t *buf, size_t len)
 	if (want > max)
 		return fmt_too_big(c, "swf-decompressed");
 	if (buf[0] == 'C') { /* zlib: a 2-byte header, then deflate */
+		if (len < SWF_HEADER_BYTES + 2) /* not even the header */
+			return fmt_unreadable(c, "Heuristics.Broken.SWF");
 		stream_out_init(&o, c, want);
 		stream_inflate_raw(&o, buf + SWF_HEADER_BYTES + 2,
 				   len - SWF_HEADER_BYTES - 2);
