@@ -86,6 +86,8 @@ static void state_damage(void **st)
 	static const char *const bad[] = {
 		"release x -\n", "release 1\n", "release 1 - more\n",
 		"release 99999999999999999999 -\n", "release\n",
+		"installed-sha 1 -\r\r\n", "installed 1 v\x01\n",
+		"installed 1 v\x7f\n",
 	};
 	char longdir[160] = "installed 1 ";
 	struct updstate s;
