@@ -55,6 +55,14 @@ int fields_hexdig(char c)
 	return -1;
 }
 
+int fields_all_hex(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (fields_hexdig(s[i]) < 0)
+			return 0;
+	return 1;
+}
+
 int fields_hex(const char *s, size_t n, uint8_t *out, size_t dlen)
 {
 	size_t i;

@@ -23,6 +23,9 @@ int fields_split(const char *s, size_t n, char sep, struct fields *f,
 int fields_u64(const char *s, size_t n, uint64_t *v);
 /* The value of a hex digit, or -1. */
 int fields_hexdig(char c);
+/* 1 if each of s[0..n) is a hex digit (reads no further: s need not
+ * end in a NUL). */
+int fields_all_hex(const char *s, size_t n);
 /* Hex digest of exactly 2*dlen digits into out: 0 or -1. */
 int fields_hex(const char *s, size_t n, uint8_t *out, size_t dlen);
 /* 1 if s[0..n) equals the NUL-terminated lit. */

@@ -48,7 +48,7 @@ static int ftm_types(struct loadctx *lc, const struct fields *f, int *mt,
 		return skip(load_warn(lc, VIGIL_EFORMAT, "magic type %d needs a "
 				      "decimal offset", *mt));
 	if (*mt != 1 && (!f->n[2] || f->n[2] % 2 ||
-			 strspn(f->p[2], "0123456789abcdefABCDEF") < f->n[2]))
+			 !fields_all_hex(f->p[2], f->n[2])))
 		return skip(load_warn(lc, VIGIL_EFORMAT, "magic type %d needs "
 				      "plain hex bytes", *mt));
 	*rtype = cltype_parse(f->p[4], f->n[4]);

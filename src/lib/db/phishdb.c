@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "db/cdb.h"
+#include "db/fields.h"
 #include "db/hashdb.h"
 
 static int skip(int rc)
@@ -104,7 +105,7 @@ static int hash_line(struct loadctx *lc, const char *s, size_t n, int allow)
 					      "or S:P:<prefix>"));
 	if (p[0] == 'P')
 		return 0; /* host key prefixes: unused, as in ClamAV */
-	if (left - 2 != 64 || strspn(p + 2, "0123456789abcdefABCDEF") < 64)
+	if (left - 2 != 64 || !fields_all_hex(p + 2, 64))
 		return skip(load_warn(lc, VIGIL_EFORMAT, "a SHA-256 is 64 hex "
 				      "digits"));
 	if (!(f = varr_push(&lc->ss->phish)))
