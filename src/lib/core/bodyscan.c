@@ -655,12 +655,25 @@ static hs_error_t hs_chunks(struct bscan *b)
 	return HS_SUCCESS;
 }
 
+/* The database for b's pass: of a text buffer, one of the text ones
+ * (NULL where none of its expressions fits text). */
+static const hs_database_t *pass_db(const struct bscan *b, int text)
+{
+	const struct hsdb *m = &b->sh->m;
+
+	if (!text || !m->text.ok || b->len > UINT32_MAX)
+		return m->db;
+	return m->text.db[b->mh ? HSTEXT_MAGIC : HSTEXT_PLAIN];
+}
+
 int bodyscan_run(struct vigil_scanner *s, size_t shard, const uint8_t *buf,
-		 size_t len, uint32_t targets, struct magic_hits *mh)
+		 size_t len, uint32_t targets, struct magic_hits *mh,
+		 int text)
 {
 	const struct shard *sh = &s->e->shards[shard];
 	struct bscan b = { .s = s, .sh = sh, .st = &s->st[shard], .buf = buf,
 			   .len = len, .targets = targets };
+	const hs_database_t *db;
 	hs_error_t e = HS_SUCCESS;
 	size_t i;
 
@@ -671,10 +684,10 @@ int bodyscan_run(struct vigil_scanner *s, size_t shard, const uint8_t *buf,
 		memset(mh, 0, sizeof(*mh));
 		b.mh = mh;
 	}
-	if (sh->m.db && !b.rc)
+	if ((db = pass_db(&b, text)) != NULL && !b.rc)
 		e = len <= UINT32_MAX ?
-			    hs_scan(sh->m.db, (const char *)buf, (unsigned)len,
-				    0, s->scratch, on_match, &b) :
+			    hs_scan(db, (const char *)buf, (unsigned)len, 0,
+				    s->scratch, on_match, &b) :
 			    hs_chunks(&b);
 	if (b.mh && e == HS_SUCCESS && !b.rc)
 		b.mh->found = 1;

@@ -71,10 +71,15 @@ static int scratch_new(struct vigil_scanner *s)
 	size_t i;
 
 	for (i = 0; i < s->e->nshards; i++) {
-		const hs_database_t *db = s->e->shards[i].m.db;
+		const struct hsdb *m = &s->e->shards[i].m;
+		const hs_database_t *db[] = { m->db, m->text.db[HSTEXT_MAGIC],
+					      m->text.db[HSTEXT_PLAIN] };
+		size_t k;
 
-		if (db && hs_alloc_scratch(db, &s->scratch) != HS_SUCCESS)
-			return VIGIL_EMATCHER;
+		for (k = 0; k < sizeof(db) / sizeof(db[0]); k++)
+			if (db[k] && hs_alloc_scratch(db[k], &s->scratch) !=
+					     HS_SUCCESS)
+				return VIGIL_EMATCHER;
 	}
 	/* the embedded-content pass (formats/archive/embedded.c) */
 	if (!magic_db() ||

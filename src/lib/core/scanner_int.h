@@ -236,9 +236,11 @@ void verdict_fill(struct vigil_scanner *s, int type, size_t len,
 
 /* Matches one buffer against a shard's body signatures; with mh, where
  * its database finds them, the containers' signatures in the same pass
- * (mh->found set if the pass was whole). */
+ * (mh->found set if the pass was whole). text: buf is text
+ * (hstext_textual), which its text databases serve. */
 int bodyscan_run(struct vigil_scanner *s, size_t shard, const uint8_t *buf,
-		 size_t len, uint32_t targets, struct magic_hits *mh);
+		 size_t len, uint32_t targets, struct magic_hits *mh,
+		 int text);
 /* walk.c: scans a whole object held in memory and fills res. */
 int scanner_scan_object(struct vigil_scanner *s, const uint8_t *buf,
 			size_t len, struct vigil_result *res);

@@ -25,6 +25,7 @@
 #include "core/yarascan.h"
 #include "formats/format.h"
 #include "match/hashset.h"
+#include "match/hstext.h"
 #include "sig/cltype.h"
 
 /* Longest name of a contained object kept in paths. */
@@ -47,16 +48,18 @@ struct fmt_ctx {
 };
 
 /* The body signatures of every shard over buf; with mh, the containers'
- * signatures in the first shard's pass (bodyscan_run). */
+ * signatures in the first shard's pass (bodyscan_run). text: buf is text
+ * (hstext_textual), which the shards' text databases serve. */
 static int scan_bodies(struct vigil_scanner *s, const uint8_t *buf,
-		       size_t len, uint32_t targets, struct magic_hits *mh)
+		       size_t len, uint32_t targets, struct magic_hits *mh,
+		       int text)
 {
 	size_t i;
 	int rc;
 
 	for (i = 0; i < s->e->nshards; i++)
 		if ((rc = bodyscan_run(s, i, buf, len, targets,
-				       i ? NULL : mh)) != 0)
+				       i ? NULL : mh, text)) != 0)
 			return rc;
 	return 0;
 }
@@ -75,7 +78,9 @@ static int scan_text(struct vigil_scanner *s, const uint8_t *buf,
 		s->normcap = len;
 	}
 	n = textnorm(buf, len, s->norm);
-	return scan_bodies(s, s->norm, n, targets, NULL);
+	/* text by construction: tab to carriage return become spaces, and
+	 * no byte below a space or above 0x7f is kept */
+	return scan_bodies(s, s->norm, n, targets, NULL, 1);
 }
 
 /* 1 if the object's digest is on an allowlist. */
@@ -133,7 +138,8 @@ static int scan_form(struct vigil_scanner *s, const struct vbuf *f,
 	if (!f->len)
 		return 0; /* clamscan does not scan an empty form */
 	if ((rc = hashscan_run(s, HT_FILE, f->data, f->len, &d)) == 0)
-		rc = scan_bodies(s, f->data, f->len, targets, NULL);
+		rc = scan_bodies(s, f->data, f->len, targets, NULL,
+				 hstext_textual(f->data, f->len));
 	return trust(s, f->data, f->len, &d, first, rc);
 }
 
@@ -214,7 +220,7 @@ static int match_object(struct vigil_scanner *s, const uint8_t *buf,
 	if ((rc = hashscan_run(s, HT_FILE, buf, len, d)) != 0 ||
 	    (type == VIGIL_TYPE_PE && (rc = secthash_scan(s, buf, len)) != 0) ||
 	    (rc = scan_bodies(s, buf, len, filetype_raw_targets(type),
-			      &s->mh)) != 0 ||
+			      &s->mh, hstext_textual(buf, len))) != 0 ||
 	    (rc = yarascan_object(s, buf, len, type)) != 0)
 		return rc;
 	if (!norm)

@@ -96,8 +96,9 @@ static int parse(const uint8_t *buf, size_t len, size_t nmatch,
 	if (!flags || rdr_skip(&r, (8 - nmatch % 8) % 8) < 0 ||
 	    !(ser = rdr_bytes(&r, ser_len)))
 		return -1;
-	if (hs_deserialize_database((const char *)ser, ser_len, db) !=
-	    HS_SUCCESS)
+	*db = NULL; /* none: an entry for a set without expressions */
+	if (ser_len && hs_deserialize_database((const char *)ser, ser_len,
+					       db) != HS_SUCCESS)
 		return -1;
 	memcpy(rtflags, flags, nmatch);
 	return 0;
@@ -254,7 +255,7 @@ static int build_file(size_t nmatch, const hs_database_t *db,
 	uint64_t hdr[4];
 	uint8_t *b;
 
-	if (hs_serialize_database(db, &ser, &ser_len) != HS_SUCCESS)
+	if (db && hs_serialize_database(db, &ser, &ser_len) != HS_SUCCESS)
 		return -1;
 	total = HSCACHE_HEADER + nmatch + pad + ser_len;
 	if (!(b = calloc(1, total))) {
@@ -262,7 +263,8 @@ static int build_file(size_t nmatch, const hs_database_t *db,
 		return -1;
 	}
 	memcpy(b + HSCACHE_HEADER, rtflags, nmatch);
-	memcpy(b + HSCACHE_HEADER + nmatch + pad, ser, ser_len);
+	if (ser_len)
+		memcpy(b + HSCACHE_HEADER + nmatch + pad, ser, ser_len);
 	free(ser);
 	memcpy(&hdr[0], HSCACHE_MAGIC, 8);
 	hdr[1] = XXH3_64bits(b + HSCACHE_HEADER, total - HSCACHE_HEADER);

@@ -18,11 +18,16 @@ struct hscache_key {
 };
 
 void hscache_key(const struct vdb_view *v, struct hscache_key *k);
-/* Returns 0 and sets *db and the nmatch rtflags, or -1 if absent or
- * invalid. */
+/* The first character of the key of the anchors matcher's rest (hsdb.c):
+ * a name no whole set's database has. */
+#define HSCACHE_KEY_REST 'y'
+
+/* Returns 0 and sets *db (NULL: the set had no expression) and the nmatch
+ * rtflags, or -1 if absent or invalid. */
 int hscache_load(const char *dir, const struct hscache_key *k, size_t nmatch,
 		 hs_database_t **db, uint8_t *rtflags);
-/* Best effort: a cache that cannot be written is logged, not an error. */
+/* Best effort: a cache that cannot be written is logged, not an error.
+ * db NULL: a set without expressions. */
 void hscache_store(const char *dir, const struct hscache_key *k,
 		   size_t nmatch, const hs_database_t *db,
 		   const uint8_t *rtflags,

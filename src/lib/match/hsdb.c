@@ -9,7 +9,7 @@
  * patterns, minutes for a hundred thousand), so the result is cached, and
  * where the cache does not hold it the anchors matcher (anchors.c), built
  * in a fraction of a second, serves instead: always past ANCHORS_FROM
- * matchables, and from a compile cost of QUICK_FROM on unless the caller
+ * matchables, and from a compile cost of HS_QUICK_FROM on unless the caller
  * asked for the compiled database (vigil db compile, vigild's background
  * compile).
  */
@@ -20,135 +20,16 @@
 
 #include "match/defer.h"
 #include "match/hscache.h"
-#include "match/magic.h"
-#include "sig/pattern.h"
-#include "sig/regex.h"
+#include "match/hsexpr.h"
 #include "vigil/vigil.h"
 
 #define ANCHORS_FROM 50000 /* matchables: ClamAV's main.ldb has 160,371 */
-#define QUICK_FROM 1000	   /* compile cost (below): 999 literals compile
-			    * in 0.06 s, 250 patterns with a gap in 0.6 s */
-#define GAP_COST 4	   /* a pattern of varying length costs as much as
-			    * four literals */
-
-struct exprs {
-	char **expr;
-	unsigned *flags;
-	unsigned *ids;
-	hs_expr_ext_t *ext;
-	const hs_expr_ext_t **extp;
-	size_t n;
-	size_t cap;
-};
-
-static void exprs_free(struct exprs *x)
-{
-	size_t i;
-
-	for (i = 0; x->expr && i < x->cap; i++)
-		free(x->expr[i]);
-	free(x->expr);
-	free(x->flags);
-	free(x->ids);
-	free(x->ext);
-	free(x->extp);
-}
-
-static void set_offsets(const struct vdb_matchable *m, hs_expr_ext_t *e)
-{
-	memset(e, 0, sizeof(*e));
-	if (m->off_kind != OFF_ABS || m->off_n > UINT32_MAX)
-		return;
-	e->flags = HS_EXT_FLAG_MIN_OFFSET;
-	e->min_offset = m->off_n + m->minlen;
-	if (m->maxlen != PAT_INF) {
-		e->flags |= HS_EXT_FLAG_MAX_OFFSET;
-		e->max_offset = m->off_n + m->off_shift + m->maxlen;
-	}
-}
-
-/*
- * The containers' signatures (magic.h) after the matchables, with the ids
- * that follow theirs: the pass that matches an object's body signatures
- * finds where those start too. Every match, not the first only.
- */
-static int exprs_magic(struct exprs *x, size_t nmatch)
-{
-	size_t i;
-
-	for (i = 0; i < magic_count(); i++) {
-		const uint8_t *b;
-		size_t len, k = x->n;
-		int caseless;
-		struct vbuf e = { 0 };
-
-		magic_literal(i, &b, &len, &caseless);
-		if (regex_from_bytes(b, len, &e) < 0) {
-			vbuf_free(&e);
-			return VIGIL_ENOMEM;
-		}
-		x->expr[k] = (char *)e.data;
-		x->flags[k] = HS_FLAG_DOTALL |
-			      (caseless ? HS_FLAG_CASELESS : 0);
-		x->ids[k] = (unsigned)(nmatch + i);
-		x->extp[k] = NULL;
-		x->n = k + 1;
-	}
-	return 0;
-}
-
-/* The expressions of v's matchables, those the anchors matcher finds
- * (RT_ANCHORED) and those deferred (RT_DEFER) left out, and the
- * containers' signatures. */
-static int exprs_make(const struct vdb_view *v, struct exprs *x,
-		      uint8_t *rt)
-{
-	size_t i, k, n = v->nmatch + magic_count();
-
-	x->cap = n;
-	x->expr = calloc(n, sizeof(*x->expr));
-	x->flags = calloc(n, sizeof(*x->flags));
-	x->ids = calloc(n, sizeof(*x->ids));
-	x->ext = calloc(n, sizeof(*x->ext));
-	x->extp = calloc(n, sizeof(*x->extp));
-	if (!x->expr || !x->flags || !x->ids || !x->ext || !x->extp)
-		return VIGIL_ENOMEM;
-	for (i = 0, k = 0; i < v->nmatch; i++) {
-		const struct vdb_matchable *m = &v->match[i];
-		struct vbuf b = { 0 };
-		int exact;
-
-		if (rt[i] & (RT_ANCHORED | RT_DEFER))
-			continue;
-		if (regex_from_pattern(v->code + m->code_off, m->code_len, &b,
-				       &exact) < 0) {
-			vbuf_free(&b);
-			return VIGIL_ENOMEM;
-		}
-		x->expr[k] = (char *)b.data;
-		x->flags[k] = HS_FLAG_DOTALL | HS_FLAG_SINGLEMATCH;
-		x->ids[k] = (unsigned)i;
-		set_offsets(m, &x->ext[k]);
-		x->extp[k] = &x->ext[k];
-		if (!exact || m->off_kind != OFF_ANY ||
-		    (m->flags & MATCH_F_COUNT))
-			rt[i] |= RT_VERIFY;
-		x->n = ++k;
-	}
-	return exprs_magic(x, v->nmatch);
-}
 
 /* Takes expression i out of the set (it stays with the exact matcher). */
-static void exprs_drop(struct exprs *x, size_t i, uint8_t *rt)
+static void drop(struct exprs *x, size_t i, uint8_t *rt)
 {
 	rt[x->ids[i]] |= RT_NOHS | RT_VERIFY;
-	free(x->expr[i]);
-	x->n--;
-	x->expr[i] = x->expr[x->n];
-	x->flags[i] = x->flags[x->n];
-	x->ids[i] = x->ids[x->n];
-	x->extp[i] = x->extp[x->n];
-	x->expr[x->n] = NULL;
+	exprs_drop(x, i);
 }
 
 static int compile(struct exprs *x, size_t nmatch, uint8_t *rt,
@@ -174,7 +55,7 @@ static int compile(struct exprs *x, size_t nmatch, uint8_t *rt,
 			return VIGIL_EMATCHER;
 		}
 		if (x->flags[i] & HS_FLAG_PREFILTER) {
-			exprs_drop(x, (size_t)i, rt);
+			drop(x, (size_t)i, rt);
 		} else {
 			x->flags[i] |= HS_FLAG_PREFILTER;
 			rt[x->ids[i]] |= RT_VERIFY;
@@ -203,11 +84,12 @@ static int collect_nohs(struct hsdb *h, size_t n)
 static int build_fresh(const struct vdb_view *v, struct hsdb *h,
 		       const char **why)
 {
+	struct expr_pick all = { h->rtflags, RT_ANCHORED | RT_DEFER, NULL, 1,
+				 h->rtflags };
 	struct exprs x;
 	int rc;
 
-	memset(&x, 0, sizeof(x));
-	if ((rc = exprs_make(v, &x, h->rtflags)) == 0)
+	if ((rc = exprs_make(v, &all, &x)) == 0)
 		rc = compile(&x, v->nmatch, h->rtflags, &h->db, why);
 	exprs_free(&x);
 	h->magic = h->db != NULL;
@@ -243,6 +125,8 @@ static int load_cached(const char *dir, const struct hscache_key *key,
 	if (mine)
 		memcpy(mine, out->rtflags, nmatch);
 	rc = hscache_load(dir, key, nmatch, &out->db, out->rtflags);
+	if (rc == 0 && !out->db) /* never so: the containers' signatures */
+		rc = -1;
 	for (i = 0; rc == 0 && mine && i < nmatch; i++)
 		if ((mine[i] ^ out->rtflags[i]) & (RT_ANCHORED | RT_DEFER))
 			rc = -1;
@@ -312,7 +196,7 @@ static int build_anchored(const struct vdb_view *v, const char *cache_dir,
 	/* a name no whole set's database has; 'x' before patterns were
 	 * deferred, so that an older version sharing the cache never reads
 	 * a rest that leaves out patterns it would not defer */
-	key.hex[0] = 'y';
+	key.hex[0] = HSCACHE_KEY_REST;
 	if ((rc = anchors_cached(v, cache_dir, &key, out)) < 0)
 		return rc;
 	defer_weak(v, out->rtflags, RT_ANCHORED, RT_DEFER | RT_VERIFY);
@@ -330,8 +214,8 @@ static size_t compile_cost(const struct vdb_view *v)
 {
 	size_t i, cost = 0;
 
-	for (i = 0; i < v->nmatch && cost < QUICK_FROM; i++)
-		cost += v->match[i].minlen != v->match[i].maxlen ? GAP_COST : 1;
+	for (i = 0; i < v->nmatch && cost < HS_QUICK_FROM; i++)
+		cost += v->match[i].minlen != v->match[i].maxlen ? HS_GAP_COST : 1;
 	return cost;
 }
 
@@ -348,12 +232,26 @@ static int build_whole(const struct vdb_view *v, const char *cache_dir,
 		out->from_cache = out->magic = 1;
 		return 0;
 	}
-	if (!full && compile_cost(v) >= QUICK_FROM)
+	if (!full && compile_cost(v) >= HS_QUICK_FROM)
 		return 1;
 	if ((rc = build_fresh(v, out, why)) == 0 && cache_dir && out->db)
 		hscache_store(cache_dir, key, v->nmatch, out->db,
 			      out->rtflags, out->log, out->log_ctx);
 	return rc;
+}
+
+/* The text databases of what out's database holds (hstext.h). */
+static int text_build(const struct vdb_view *v, const struct hsdb_opts *o,
+		      const struct hscache_key *key, int full,
+		      struct hsdb *out)
+{
+	struct hstext_in in = { v, out->rtflags, RT_ANCHORED | RT_DEFER,
+				o->cache_dir, *key, full, o->log,
+				o->log_ctx };
+
+	if (out->anchored)
+		in.key.hex[0] = HSCACHE_KEY_REST;
+	return hstext_build(&in, &out->text);
 }
 
 int hsdb_build(const struct vdb_view *v, const struct hsdb_opts *o,
@@ -378,9 +276,11 @@ int hsdb_build(const struct vdb_view *v, const struct hsdb_opts *o,
 		out->quick = !force && v->nmatch < ANCHORS_FROM;
 		rc = build_anchored(v, o->cache_dir, &key, out, why);
 	}
-	if (!rc && out->db)
+	if (!rc && out->db) {
 		hs_database_size(out->db, &out->bytes);
-	out->bytes += out->anc.bytes;
+		rc = text_build(v, o, &key, o->full || force, out);
+	}
+	out->bytes += out->anc.bytes + out->text.bytes;
 	if (!rc)
 		rc = collect_nohs(out, v->nmatch);
 	if (rc < 0)
@@ -391,6 +291,7 @@ int hsdb_build(const struct vdb_view *v, const struct hsdb_opts *o,
 void hsdb_free(struct hsdb *h)
 {
 	hs_free_database(h->db);
+	hstext_free(&h->text);
 	anchorset_free(&h->anc);
 	free(h->rtflags);
 	free(h->nohs);

@@ -12,13 +12,8 @@
 
 #include "db/vdb.h"
 #include "match/anchorset.h"
-
-/* Per-matchable run-time flags. */
-#define RT_VERIFY 0x01	/* a hit must be confirmed by the exact matcher */
-#define RT_NOHS 0x02	/* not in the Vectorscan database: always verified */
-#define RT_ANCHORED 0x04 /* found by the anchors matcher, not Vectorscan */
-#define RT_DEFER 0x08	/* not searched for: verified when its logical
-			 * signature was touched (defer.c) */
+#include "match/hstext.h"
+#include "match/rtflags.h"
 
 struct hsdb {
 	hs_database_t *db;	/* NULL when there is no pattern */
@@ -33,6 +28,7 @@ struct hsdb {
 	int magic;		/* db finds the containers' signatures too,
 				 * with ids from the number of matchables */
 	struct anchor_set anc;
+	struct hstext text;	/* for buffers of text only (hstext.h) */
 	void (*log)(void *, int, const char *);
 	void *log_ctx;
 };

@@ -51,6 +51,10 @@ void pat_op_lengths(const uint8_t *c, uint32_t *min, uint32_t *max);
 /* a + b, PAT_INF if either is or the sum would reach it. */
 uint32_t pat_add_sat(uint32_t a, uint32_t b);
 
+/* 0 if no buffer made only of the bytes in set (a bitmap, bit b of byte
+ * b / 8) can hold a match of the pattern; 1 if one may (set not empty). */
+int pat_fits(const uint8_t *code, size_t len, const uint8_t set[32]);
+
 /* Returns 1 if the pattern is valid bytecode (every operand in bounds). */
 int pat_valid(const uint8_t *code, size_t len);
 
