@@ -72,8 +72,7 @@ static int scratch_new(struct vigil_scanner *s)
 
 	for (i = 0; i < s->e->nshards; i++) {
 		const struct hsdb *m = &s->e->shards[i].m;
-		const hs_database_t *db[] = { m->db, m->text.db[HSTEXT_MAGIC],
-					      m->text.db[HSTEXT_PLAIN] };
+		const hs_database_t *db[] = { m->db, m->text.db };
 		size_t k;
 
 		for (k = 0; k < sizeof(db) / sizeof(db[0]); k++)

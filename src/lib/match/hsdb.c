@@ -249,9 +249,14 @@ static int text_build(const struct vdb_view *v, const struct hsdb_opts *o,
 				o->cache_dir, *key, full, o->log,
 				o->log_ctx };
 
+	int rc;
+
 	if (out->anchored)
 		in.key.hex[0] = HSCACHE_KEY_REST;
-	return hstext_build(&in, &out->text);
+	rc = hstext_build(&in, &out->text);
+	/* left for a compile that may take its time, as a quick matcher */
+	out->quick |= out->text.skipped;
+	return rc;
 }
 
 int hsdb_build(const struct vdb_view *v, const struct hsdb_opts *o,

@@ -1,10 +1,14 @@
 /*
- * hstext.c -- building a shard's text databases (hstext.h) and telling a
- * text buffer. A text database holds the shard database's expressions
+ * hstext.c -- building a shard's text database (hstext.h) and telling a
+ * text buffer. The text database holds the shard database's expressions
  * whose pattern fits text (pat_fits), with the same ids, flags and
  * offsets, so that over a text buffer it reports what the shard's
  * database would. It is cached beside the shard's database, with the
- * run-time flags it was made for: flags that changed since make it stale.
+ * run-time flags it was made for: flags that changed since make it
+ * stale. One database serves passes with and without the containers'
+ * signatures (a second one would double the compile time for a few
+ * literals), but where only those fit, a pass without them is left out:
+ * an empty entry beside it in the cache says so.
  */
 #include "match/hstext.h"
 
@@ -23,9 +27,9 @@ const uint8_t hstext_set[32] = {
 };
 
 /* The cache keys' first character (the shard's key has a hex digit, or
- * HSCACHE_KEY_REST for the anchors matcher's rest): HSTEXT_MAGIC's, then
- * HSTEXT_PLAIN's. The next change to what a text database holds: other
- * letters. */
+ * HSCACHE_KEY_REST for the anchors matcher's rest): the database's, then
+ * the empty entry's. The next change to what a text database holds:
+ * other letters. */
 #define KEY_WHOLE 'p'
 #define KEY_REST 'r'
 
@@ -112,6 +116,7 @@ static int text_cached(const struct hstext_in *in,
 	uint8_t *rt = malloc(n ? n : 1);
 	int rc = -1;
 
+	*db = NULL;
 	if (rt && hscache_load(in->cache_dir, k, n, db, rt) == 0) {
 		rc = memcmp(rt, in->rt, n) ? -1 : 0;
 		if (rc) {
@@ -160,57 +165,80 @@ static int text_compile(struct exprs *x, const uint8_t *rt, size_t nmatch,
 	}
 }
 
-/* One of t's databases: 0 built, 1 not, or VIGIL_ENOMEM. */
-static int text_one(const struct hstext_in *in, int which, hs_database_t **db)
+/* Whether x holds any matchable's expression. */
+static int any_matchable(const struct exprs *x, size_t nmatch)
 {
-	struct expr_pick pick = { in->rt, in->skip | RT_NOHS, hstext_set,
-				  which == HSTEXT_MAGIC, NULL };
-	struct hscache_key k = in->key;
+	size_t i;
+
+	for (i = 0; i < x->n; i++)
+		if (x->ids[i] < nmatch)
+			return 1;
+	return 0;
+}
+
+/* Compiled (and cached): 0, 1 not (t->skipped says why), or
+ * VIGIL_ENOMEM. */
+static int text_fresh(const struct hstext_in *in,
+		      const struct hscache_key *k, struct hstext *t)
+{
+	struct expr_pick pick = { in->rt, in->skip | RT_NOHS, hstext_set, 1,
+				  NULL };
+	struct hscache_key none = *k;
 	struct exprs x;
 	int rc;
 
-	k.hex[0] = (char)((in->key.hex[0] == HSCACHE_KEY_REST ? KEY_REST :
-							    KEY_WHOLE) + which);
-	if (in->cache_dir && text_cached(in, &k, db) == 0)
-		return 0;
-	if ((rc = exprs_make(in->v, &pick, &x)) == 0 &&
-	    (in->full || exprs_cost(in->v, &x) < HS_QUICK_FROM))
-		rc = text_compile(&x, in->rt, in->v->nmatch, db);
-	else if (rc == 0)
-		rc = 1;
+	none.hex[0]++;
+	if ((rc = exprs_make(in->v, &pick, &x)) == 0 && !in->full &&
+	    exprs_cost(in->v, &x) >= HSTEXT_QUICK_FROM)
+		t->skipped = rc = 1;
+	if (rc == 0) {
+		t->plain_none = !any_matchable(&x, in->v->nmatch);
+		rc = text_compile(&x, in->rt, in->v->nmatch, &t->db);
+	}
 	exprs_free(&x);
-	if (rc == 0 && in->cache_dir)
-		hscache_store(in->cache_dir, &k, in->v->nmatch, *db, in->rt,
+	if (rc == 0 && in->cache_dir) {
+		hscache_store(in->cache_dir, k, in->v->nmatch, t->db, in->rt,
 			      in->log, in->log_ctx);
+		if (t->plain_none)
+			hscache_store(in->cache_dir, &none, in->v->nmatch, NULL,
+				      in->rt, in->log, in->log_ctx);
+	}
 	return rc;
 }
 
 int hstext_build(const struct hstext_in *in, struct hstext *t)
 {
-	int k, rc = 0;
+	struct hscache_key k = in->key, none;
+	hs_database_t *empty = NULL;
+	int rc = 0;
 
 	memset(t, 0, sizeof(*t));
 	if (getenv("VIGIL_NO_TEXT_DB")) /* the tests' comparison */
 		return 0;
-	for (k = HSTEXT_MAGIC; k <= HSTEXT_PLAIN && !rc; k++)
-		rc = text_one(in, k, &t->db[k]);
+	k.hex[0] = in->key.hex[0] == HSCACHE_KEY_REST ? KEY_REST : KEY_WHOLE;
+	none = k;
+	none.hex[0]++;
+	if (in->cache_dir && text_cached(in, &k, &t->db) == 0)
+		/* the empty entry: a database of containers' signatures only */
+		t->plain_none = text_cached(in, &none, &empty) == 0 && !empty;
+	else
+		rc = text_fresh(in, &k, t);
+	hs_free_database(empty);
 	if (rc) {
+		int skipped = t->skipped;
+
 		hstext_free(t);
+		t->skipped = skipped;
 		return rc < 0 ? rc : 0;
 	}
-	for (k = HSTEXT_MAGIC; k <= HSTEXT_PLAIN; k++) {
-		size_t n = 0;
-
-		if (t->db[k] && hs_database_size(t->db[k], &n) == HS_SUCCESS)
-			t->bytes += n;
-	}
+	if (t->db)
+		hs_database_size(t->db, &t->bytes);
 	t->ok = 1;
 	return 0;
 }
 
 void hstext_free(struct hstext *t)
 {
-	hs_free_database(t->db[HSTEXT_MAGIC]);
-	hs_free_database(t->db[HSTEXT_PLAIN]);
+	hs_free_database(t->db);
 	memset(t, 0, sizeof(*t));
 }

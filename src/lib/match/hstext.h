@@ -18,16 +18,21 @@
 #include "db/vdb.h"
 #include "match/hscache.h"
 
-enum { HSTEXT_MAGIC, HSTEXT_PLAIN };
-
 struct hstext {
-	/* The expressions of the shard's database that fit text: [HSTEXT_MAGIC]
-	 * with the containers' signatures that fit it, [HSTEXT_PLAIN]
-	 * without. NULL: none fits. */
-	hs_database_t *db[2];
+	/* The expressions of the shard's database that fit text, the
+	 * containers' signatures among them. NULL: none fits. */
+	hs_database_t *db;
+	int plain_none;	/* none fits but containers' signatures: a pass
+			 * that does not look for those needs no db */
 	int ok;		/* built; else the shard's database serves */
+	int skipped;	/* not built for its compile time at load: one
+			 * that may take it (full) would build it */
 	size_t bytes;
 };
+
+/* The compile cost (hsexpr.h) from which a text database is compiled at
+ * load only when asked (full): about 0.06 s. */
+#define HSTEXT_QUICK_FROM 100
 
 /* What the shard's database was built from. */
 struct hstext_in {
@@ -49,9 +54,9 @@ int hstext_textual(const uint8_t *buf, size_t len);
 
 /*
  * Builds t from the cache or by compiling; leaves t->ok 0 where it is
- * not built (a cache miss on a costly set without full, an expression
- * Vectorscan takes only as the shard's database did not). 0 or
- * VIGIL_ENOMEM.
+ * not built (a cache miss on a set that takes more than HSTEXT_QUICK_FROM
+ * to compile, without full; an expression Vectorscan takes only as the
+ * shard's database did not). 0 or VIGIL_ENOMEM.
  */
 int hstext_build(const struct hstext_in *in, struct hstext *t);
 void hstext_free(struct hstext *t);
