@@ -4,10 +4,13 @@
  * containers, handlers, version information, byte compares, macros and
  * import table hashes included) and the heuristics (broken executables
  * and images, structured data), over
- * the input as one buffer and as a stream in uneven chunks.
+ * the input as one buffer and as a stream in uneven chunks, and as a
+ * buffer again by an engine without the text databases, which must find
+ * the same.
  */
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "vigil/vigil.h"
@@ -58,40 +61,58 @@ static const char crb[] =
 	"553227452fbad08cdb53403df9ff2d22e60afc58;8F8436B6E6C562AB;010001;1;0;0;"
 	"0;fuzz\n";
 
-static struct vigil_scanner *scanner(void)
+/* The scanner; with plain, one whose engine has no text databases
+ * (match/hstext.h), which must find the same. */
+static struct vigil_scanner *scanner(int plain)
 {
-	static struct vigil_engine *e;
-	static struct vigil_scanner *s;
+	static struct vigil_engine *e[2];
+	static struct vigil_scanner *s[2];
 	struct vigil_scan_options o = {
 		.size = sizeof(o),
 		.flags = VIGIL_SCAN_ALERT_BROKEN | VIGIL_SCAN_ALERT_BROKEN_MEDIA |
 			 VIGIL_SCAN_DETECT_STRUCTURED | VIGIL_SCAN_ALERT_MACROS |
 			 VIGIL_SCAN_ALERT_PARTITION_INTERSECTION,
 	};
+	int rc;
 
-	if (s)
-		return s;
-	if (vigil_engine_new(&e, NULL) < 0 ||
-	    vigil_engine_load_memory(e, "f.ndb", ndb, sizeof(ndb) - 1) < 0 ||
-	    vigil_engine_load_memory(e, "f.ldb", ldb, sizeof(ldb) - 1) < 0 ||
-	    vigil_engine_load_memory(e, "f.mdb", mdb, sizeof(mdb) - 1) < 0 ||
-	    vigil_engine_load_memory(e, "f.imp", imp, sizeof(imp) - 1) < 0 ||
-	    vigil_engine_load_memory(e, "f.crb", crb, sizeof(crb) - 1) < 0 ||
-	    vigil_engine_compile(e) < 0 || vigil_scanner_new(&s, e, &o) < 0)
-		return NULL;
-	return s;
+	if (s[plain])
+		return s[plain];
+	if (plain)
+		setenv("VIGIL_NO_TEXT_DB", "1", 1);
+	rc = vigil_engine_new(&e[plain], NULL) < 0 ||
+	     vigil_engine_load_memory(e[plain], "f.ndb", ndb, sizeof(ndb) - 1) < 0 ||
+	     vigil_engine_load_memory(e[plain], "f.ldb", ldb, sizeof(ldb) - 1) < 0 ||
+	     vigil_engine_load_memory(e[plain], "f.mdb", mdb, sizeof(mdb) - 1) < 0 ||
+	     vigil_engine_load_memory(e[plain], "f.imp", imp, sizeof(imp) - 1) < 0 ||
+	     vigil_engine_load_memory(e[plain], "f.crb", crb, sizeof(crb) - 1) < 0 ||
+	     vigil_engine_compile(e[plain]) < 0 ||
+	     vigil_scanner_new(&s[plain], e[plain], &o) < 0;
+	if (plain)
+		unsetenv("VIGIL_NO_TEXT_DB");
+	return rc ? NULL : s[plain];
+}
+
+/* Both results the same: verdict, first name and number found. */
+static int same(const struct vigil_result *a, const struct vigil_result *b)
+{
+	return a->verdict == b->verdict && a->detections == b->detections &&
+	       !a->name == !b->name && (!a->name || !strcmp(a->name, b->name));
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct vigil_result r1 = { .size = sizeof(r1) };
 	struct vigil_result r2 = { .size = sizeof(r2) };
-	struct vigil_scanner *s = scanner();
+	struct vigil_result r3 = { .size = sizeof(r3) };
+	struct vigil_scanner *s = scanner(0), *plain = scanner(1);
 	size_t off = 0, step = 1;
 
-	if (!s)
+	if (!s || !plain)
 		return 0;
 	vigil_scanner_scan_buffer(s, data, size, &r1);
+	vigil_scanner_scan_buffer(plain, data, size, &r3);
+	if (!same(&r1, &r3))
+		__builtin_trap(); /* the text databases must find the same */
 	vigil_scanner_stream_begin(s);
 	while (off < size) {
 		size_t n = size - off < step ? size - off : step;
