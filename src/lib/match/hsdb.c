@@ -32,35 +32,29 @@ static void drop(struct exprs *x, size_t i, uint8_t *rt)
 	exprs_drop(x, i);
 }
 
-static int compile(struct exprs *x, size_t nmatch, uint8_t *rt,
-		   hs_database_t **db, const char **why)
+struct reject_ctx {
+	size_t nmatch;
+	uint8_t *rt;
+	const char **why;
+};
+
+/* An expression Vectorscan rejects: retried in prefilter mode, then left
+ * to the exact matcher alone. */
+static int on_reject(const void *ctx, struct exprs *x, int i)
 {
-	hs_compile_error_t *err = NULL;
+	const struct reject_ctx *c = ctx;
 
-	for (;;) {
-		hs_error_t e;
-		int i;
-
-		if (!x->n)
-			return 0;
-		e = hs_compile_ext_multi((const char *const *)x->expr, x->flags,
-					 x->ids, x->extp, (unsigned)x->n,
-					 HS_MODE_BLOCK, NULL, db, &err);
-		if (e == HS_SUCCESS)
-			return 0;
-		i = err ? err->expression : -1;
-		hs_free_compile_error(err);
-		if (i < 0 || (size_t)i >= x->n || x->ids[i] >= nmatch) {
-			*why = "Vectorscan could not compile the database";
-			return VIGIL_EMATCHER;
-		}
-		if (x->flags[i] & HS_FLAG_PREFILTER) {
-			drop(x, (size_t)i, rt);
-		} else {
-			x->flags[i] |= HS_FLAG_PREFILTER;
-			rt[x->ids[i]] |= RT_VERIFY;
-		}
+	if (i < 0 || (size_t)i >= x->n || x->ids[i] >= c->nmatch) {
+		*c->why = "Vectorscan could not compile the database";
+		return VIGIL_EMATCHER;
 	}
+	if (x->flags[i] & HS_FLAG_PREFILTER) {
+		drop(x, (size_t)i, c->rt);
+	} else {
+		x->flags[i] |= HS_FLAG_PREFILTER;
+		c->rt[x->ids[i]] |= RT_VERIFY;
+	}
+	return 0;
 }
 
 static int collect_nohs(struct hsdb *h, size_t n)
@@ -86,11 +80,12 @@ static int build_fresh(const struct vdb_view *v, struct hsdb *h,
 {
 	struct expr_pick all = { h->rtflags, RT_ANCHORED | RT_DEFER, NULL, 1,
 				 h->rtflags };
+	struct reject_ctx c = { v->nmatch, h->rtflags, why };
 	struct exprs x;
 	int rc;
 
 	if ((rc = exprs_make(v, &all, &x)) == 0)
-		rc = compile(&x, v->nmatch, h->rtflags, &h->db, why);
+		rc = exprs_compile(&x, &h->db, on_reject, &c);
 	exprs_free(&x);
 	h->magic = h->db != NULL;
 	return rc;

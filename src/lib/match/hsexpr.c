@@ -136,6 +136,33 @@ int exprs_make(const struct vdb_view *v, const struct expr_pick *p,
 	return p->magic ? exprs_magic(x, v->nmatch, p->set) : 0;
 }
 
+int exprs_compile(struct exprs *x, hs_database_t **db,
+		  int (*reject)(const void *ctx, struct exprs *x, int i),
+		  const void *ctx)
+{
+	hs_compile_error_t *err = NULL;
+
+	for (;;) {
+		hs_error_t e;
+		int i, rc;
+
+		*db = NULL;
+		if (!x->n)
+			return 0;
+		e = hs_compile_ext_multi((const char *const *)x->expr, x->flags,
+					 x->ids, x->extp, (unsigned)x->n,
+					 HS_MODE_BLOCK, NULL, db, &err);
+		if (e == HS_SUCCESS)
+			return 0;
+		*db = NULL;
+		i = err ? err->expression : -1;
+		hs_free_compile_error(err);
+		err = NULL;
+		if ((rc = reject(ctx, x, i)) != 0)
+			return rc;
+	}
+}
+
 size_t exprs_cost(const struct vdb_view *v, const struct exprs *x)
 {
 	size_t i, cost = 0;

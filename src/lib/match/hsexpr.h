@@ -46,6 +46,15 @@ struct expr_pick {
  * (exprs_free() either way). */
 int exprs_make(const struct vdb_view *v, const struct expr_pick *p,
 	       struct exprs *x);
+/*
+ * Compiles x into *db (NULL when x is empty): 0; or, as often as
+ * Vectorscan rejects an expression, asks reject(ctx, x, i) with the
+ * index Vectorscan names (-1 if none), which changes x and returns 0 to
+ * try again, or what exprs_compile() returns.
+ */
+int exprs_compile(struct exprs *x, hs_database_t **db,
+		  int (*reject)(const void *ctx, struct exprs *x, int i),
+		  const void *ctx);
 /* What compiling x would cost (above). */
 size_t exprs_cost(const struct vdb_view *v, const struct exprs *x);
 /* Takes expression i out of the set. */

@@ -129,40 +129,17 @@ static int text_cached(const struct hstext_in *in,
 }
 
 /* Expression i rejected: retried in prefilter mode where the shard's
- * database verifies its hits anyway. 1: retry, 0: give up. */
-static int relax(struct exprs *x, int i, const uint8_t *rt, size_t nmatch)
+ * database verifies its hits anyway. 0: retry, 1: give up. */
+static int relax(const void *ctx, struct exprs *x, int i)
 {
-	if (i < 0 || (size_t)i >= x->n || x->ids[i] >= nmatch ||
-	    !(rt[x->ids[i]] & RT_VERIFY) || (x->flags[i] & HS_FLAG_PREFILTER))
-		return 0;
+	const struct hstext_in *in = ctx;
+
+	if (i < 0 || (size_t)i >= x->n || x->ids[i] >= in->v->nmatch ||
+	    !(in->rt[x->ids[i]] & RT_VERIFY) ||
+	    (x->flags[i] & HS_FLAG_PREFILTER))
+		return 1;
 	x->flags[i] |= HS_FLAG_PREFILTER;
-	return 1;
-}
-
-/* 0 compiled (NULL: nothing to compile), 1 gave up. */
-static int text_compile(struct exprs *x, const uint8_t *rt, size_t nmatch,
-			hs_database_t **db)
-{
-	hs_compile_error_t *err = NULL;
-
-	*db = NULL;
-	for (;;) {
-		hs_error_t e;
-		int i;
-
-		if (!x->n)
-			return 0;
-		e = hs_compile_ext_multi((const char *const *)x->expr, x->flags,
-					 x->ids, x->extp, (unsigned)x->n,
-					 HS_MODE_BLOCK, NULL, db, &err);
-		if (e == HS_SUCCESS)
-			return 0;
-		i = err ? err->expression : -1;
-		hs_free_compile_error(err);
-		*db = NULL;
-		if (!relax(x, i, rt, nmatch))
-			return 1;
-	}
+	return 0;
 }
 
 /* Whether x holds any matchable's expression. */
@@ -193,7 +170,7 @@ static int text_fresh(const struct hstext_in *in,
 		t->skipped = rc = 1;
 	if (rc == 0) {
 		t->plain_none = !any_matchable(&x, in->v->nmatch);
-		rc = text_compile(&x, in->rt, in->v->nmatch, &t->db);
+		rc = exprs_compile(&x, &t->db, relax, in);
 	}
 	exprs_free(&x);
 	if (rc == 0 && in->cache_dir) {
