@@ -23,8 +23,9 @@ struct hsdb {
 	size_t bytes;
 	int from_cache;
 	int anchored;		/* the anchors matcher, db for the rest */
-	int quick;		/* anchored only because the cache missed:
-				 * the compiled database would scan faster */
+	int quick;		/* anchored, or without its text database
+				 * (text.skipped), only because the cache
+				 * missed: a full build would scan faster */
 	int magic;		/* db finds the containers' signatures too,
 				 * with ids from the number of matchables */
 	struct anchor_set anc;
