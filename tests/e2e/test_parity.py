@@ -168,6 +168,53 @@ def test_empty_cache_gets_the_quick_matcher(tmp_path, vigil, clamscan):
     assert "1 database part(s) not in the matcher cache" in cold.err
 
 
+def test_text_database_built_when_asked(tmp_path, vigil, clamscan):
+    """300 signatures of text words and 300 of binary bytes, over an empty
+    cache: the whole set compiles at load but its text database (the 300
+    that could match text) would take too long, so the part counts as a
+    quick matcher until --full-matcher builds it; text files, a page and
+    binary files give what clamscan gives either way, and with the text
+    database left out (VIGIL_NO_TEXT_DB)."""
+    import random
+    r = random.Random(52)
+    words = ["".join(r.choice("abcdefghijklmnopqrstuvwxyz ") for _ in range(14))
+             for _ in range(300)]
+    text = ["Text.W%d:0:*:%s" % (i, w.encode().hex()) for i, w in enumerate(words)]
+    binary = ["Bin.B%d:0:*:%s" % (i, (b"\x00\xff" + r.randbytes(10)).hex())
+              for i in range(300)]
+    (tmp_path / "t.ndb").write_text("\n".join(text + binary) + "\n")
+    d = tmp_path / "files"
+    d.mkdir()
+    (d / "note.txt").write_bytes(b"Dear reader,\n  " + words[5].encode() + b" and more\n")
+    (d / "page.html").write_bytes(b"<html><body><p>x " + words[77].encode() +
+                                  b"</p></body></html>\n")
+    (d / "mixed.bin").write_bytes(r.randbytes(500) + words[150].encode() +
+                                  bytes.fromhex(binary[9].split(":")[3]))
+    (d / "clean.txt").write_bytes(b"nothing here but plain words\n" * 50)
+    want = {"note.txt": {"Text.W5"}, "page.html": {"Text.W77"},
+            "mixed.bin": {"Text.W150", "Bin.B9"}}
+    c = clamscan("--no-summary", "--allmatch", "-r", "-d", tmp_path / "t.ndb", d)
+    assert by_file(c, d) == want, c.out
+    cache = tmp_path / "cache"
+    args = ["scan", "--no-summary", "--allmatch", "-v", "--cache-dir", cache,
+            "-d", tmp_path / "t.ndb", d]
+
+    def text_dbs():
+        return [f for f in os.listdir(cache) if f.startswith("vigil-p")]
+    cold = vigil(*args)
+    assert by_file(cold, d) == want, cold.out
+    assert "1 database part(s) not in the matcher cache" in cold.err
+    assert text_dbs() == []
+    full = vigil(*args[:-1], "--full-matcher", d)
+    assert by_file(full, d) == want, full.out
+    assert len(text_dbs()) == 1
+    warm = vigil(*args)
+    assert by_file(warm, d) == want, warm.out
+    assert "not in the matcher cache" not in warm.err
+    plain = vigil(*args, env={"VIGIL_NO_TEXT_DB": "1"})
+    assert sorted(plain.out.splitlines()) == sorted(warm.out.splitlines())
+
+
 def test_short_patterns_deferred(tmp_path, vigil, clamscan):
     """Patterns too short to anchor (three bytes, as main.ldb's 83ec44) in a
     logical signature that needs one of its anchored ones are verified
