@@ -64,6 +64,23 @@ static int scan_bodies(struct vigil_scanner *s, const uint8_t *buf,
 	return 0;
 }
 
+/* 1 if buf is text and some shard has a text database to match it with
+ * (not over Vectorscan's block: such a buffer is matched in chunks by
+ * the shard's own database). The check is left out where nothing would
+ * use it. */
+static int text_served(const struct vigil_scanner *s, const uint8_t *buf,
+		       size_t len)
+{
+	size_t i;
+
+	if (len > UINT32_MAX)
+		return 0;
+	for (i = 0; i < s->e->nshards; i++)
+		if (s->e->shards[i].m.text.ok)
+			return hstext_textual(buf, len);
+	return 0;
+}
+
 static int scan_text(struct vigil_scanner *s, const uint8_t *buf,
 		     size_t len, uint32_t targets)
 {
@@ -139,7 +156,7 @@ static int scan_form(struct vigil_scanner *s, const struct vbuf *f,
 		return 0; /* clamscan does not scan an empty form */
 	if ((rc = hashscan_run(s, HT_FILE, f->data, f->len, &d)) == 0)
 		rc = scan_bodies(s, f->data, f->len, targets, NULL,
-				 hstext_textual(f->data, f->len));
+				 text_served(s, f->data, f->len));
 	return trust(s, f->data, f->len, &d, first, rc);
 }
 
@@ -220,7 +237,7 @@ static int match_object(struct vigil_scanner *s, const uint8_t *buf,
 	if ((rc = hashscan_run(s, HT_FILE, buf, len, d)) != 0 ||
 	    (type == VIGIL_TYPE_PE && (rc = secthash_scan(s, buf, len)) != 0) ||
 	    (rc = scan_bodies(s, buf, len, filetype_raw_targets(type),
-			      &s->mh, hstext_textual(buf, len))) != 0 ||
+			      &s->mh, text_served(s, buf, len))) != 0 ||
 	    (rc = yarascan_object(s, buf, len, type)) != 0)
 		return rc;
 	if (!norm)
