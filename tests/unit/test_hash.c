@@ -3,7 +3,8 @@
  * allowlists (.fp .sfp) and ignore lists (.ign2 .ign); the digests
  * computed together, in turns, the same as each alone; the MD5 of many
  * buffers at once the same as of each alone, and scans of many files
- * (read ahead, hashed together) the same as of each alone.
+ * (read ahead, hashed together; pages' forms made and hashed with them)
+ * the same as of each alone.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -20,6 +21,7 @@
 #include <openssl/evp.h>
 
 #include "core/digest.h"
+#include "core/htmlnorm.h"
 #include "core/md5many.h"
 #include "core/sha256many.h"
 #include "helpers.h"
@@ -375,6 +377,104 @@ static void paths_batched(void **st)
 	rmdir(dir);
 }
 
+/* A page of about len bytes at path (words, tags, references and line
+ * ends from seed); the MD5 of its tags form and the SHA-256 of its text
+ * form in hex. */
+static void page_of(const char *path, size_t len, unsigned seed,
+		    char md5[33], char sha[65])
+{
+	static const char *const bits[] = {
+		"Word ", "other ", "<b>Bold</b> ", "&amp; ", "\n", "<a href=x>",
+		"</a> ", "<!-- c --> ", "TEXT ", "&#x41; ", "  ", "<p>\n",
+	};
+	struct vbuf page = { 0 }, tags = { 0 }, text = { 0 };
+	uint8_t d[32];
+	unsigned dl, x = seed;
+	FILE *f = fopen(path, "wb");
+
+	assert_non_null(f);
+	assert_int_equal(vbuf_append(&page, "<html><body>", 12), 0);
+	while (page.len < len) {
+		x = x * 1103515245u + 12345u;
+		assert_int_equal(vbuf_append(&page, bits[(x >> 16) % 12],
+					     strlen(bits[(x >> 16) % 12])), 0);
+	}
+	assert_int_equal(fwrite(page.data, 1, page.len, f), page.len);
+	fclose(f);
+	assert_int_equal(htmlnorm(page.data, page.len, &tags, &text), 0);
+	EVP_Digest(tags.data, tags.len, d, &dl, EVP_md5(), NULL);
+	for (unsigned i = 0; i < 16; i++)
+		sprintf(md5 + 2 * i, "%02x", d[i]);
+	EVP_Digest(text.data, text.len, d, &dl, EVP_sha256(), NULL);
+	for (unsigned i = 0; i < 32; i++)
+		sprintf(sha + 2 * i, "%02x", d[i]);
+	vbuf_free(&page);
+	vbuf_free(&tags);
+	vbuf_free(&text);
+}
+
+/* Pages scanned in batches, their forms made and hashed ahead (more of
+ * them than a batch makes ahead: the rest make theirs at their turn),
+ * found by the MD5 of their tags form and the SHA-256 of their text form
+ * as each scanned alone is. */
+static void pages_batched(void **st)
+{
+	enum { NPAGES = 40 };
+	static char paths[NPAGES][64], hdb[8192], hsb[8192];
+	const char *names[2] = { "p.hdb", "p.hsb" }, *texts[2] = { hdb, hsb };
+	const char *pp[NPAGES];
+	char dir[] = "/tmp/vigil-pages-XXXXXX", md5[33], sha[65];
+	static struct told t;
+	struct vigil_engine *e;
+	struct vigil_scanner *s;
+	size_t i, found = 0;
+
+	(void)st;
+	assert_non_null(mkdtemp(dir));
+	for (i = 0; i < NPAGES; i++) {
+		size_t len = i < 14 ? 900000 + i * 1000 : 3000 + i * 4099;
+		size_t n;
+
+		snprintf(paths[i], sizeof(paths[i]), "%s/p%zu.html", dir, i);
+		pp[i] = paths[i];
+		page_of(paths[i], len, (unsigned)i, md5, sha);
+		if (i % 3 == 0) {
+			n = strlen(hdb);
+			snprintf(hdb + n, sizeof(hdb) - n, "%s:*:Tags.P%zu:73\n",
+				 md5, i);
+		}
+		if (i % 3 == 1) {
+			n = strlen(hsb);
+			snprintf(hsb + n, sizeof(hsb) - n, "%s:*:Text.P%zu:73\n",
+				 sha, i);
+		}
+	}
+	e = multi(names, texts, 2);
+	assert_int_equal(vigil_scanner_new(&s, e, NULL), 0);
+	t.stop_at = SIZE_MAX;
+	assert_int_equal(vigil_scanner_scan_paths(s, pp, NPAGES, on_path, &t),
+			 0);
+	for (i = 0; i < NPAGES; i++) {
+		struct vigil_result r = { .size = sizeof(r) };
+		char want[32] = "";
+
+		assert_int_equal(vigil_scanner_scan_path(s, pp[i], &r), 0);
+		assert_int_equal(t.rc[i], 0);
+		assert_int_equal(t.verdict[i], r.verdict);
+		assert_string_equal(t.name[i], r.name ? r.name : "");
+		if (i % 3 != 2)
+			snprintf(want, sizeof(want), "%s.P%zu",
+				 i % 3 ? "Text" : "Tags", i);
+		assert_string_equal(t.name[i], want);
+		found += r.verdict == VIGIL_VERDICT_FOUND;
+		unlink(paths[i]);
+	}
+	assert_int_equal(found, NPAGES - NPAGES / 3);
+	vigil_scanner_free(s);
+	vigil_engine_free(e);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -384,6 +484,7 @@ int main(void)
 		cmocka_unit_test(ignore_by_line_digest),
 		cmocka_unit_test(digests_of_many),
 		cmocka_unit_test(paths_batched),
+		cmocka_unit_test(pages_batched),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

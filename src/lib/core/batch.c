@@ -1,10 +1,12 @@
 /*
  * batch.c -- files scanned a batch at a time (vigil_scanner_scan_paths):
  * the small ones read first, one after another into one buffer (up to
- * SCANNER_BATCH_FILES of them, SCANNER_BATCH_BYTES in all), and the MD5
- * and SHA-256 hash signatures want of each computed together (mblanes.c:
- * the more files, the more of its lanes stay busy while the longest
- * finish); then each scanned in order, with its digests given, as
+ * SCANNER_BATCH_FILES of them, SCANNER_BATCH_BYTES in all), the two
+ * normalised forms of those that are web pages made, and the MD5 and
+ * SHA-256 hash signatures want of each file and form computed together
+ * (mblanes.c: the more buffers, the more of its lanes stay busy while the
+ * longest finish; a page's forms hashed alone took a third of its scan);
+ * then each scanned in order, with its type, forms and digests given, as
  * vigil_scanner_scan_path() scans it. A file that cannot be read ahead
  * (too big, not regular, gone, unreadable) is left to
  * vigil_scanner_scan_path() at its turn, which tells why.
@@ -15,17 +17,35 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/filetype.h"
+#include "core/htmlnorm.h"
 #include "core/md5many.h"
 #include "core/sha256many.h"
 #include "core/scanner_int.h"
 #include "util/fileio.h"
 #include "vigil/vigil.h"
 
-/* Where the files of a batch lie in s->ahead (len 0: not read ahead). */
+/* Where the files of a batch lie in s->ahead (len 0: not read ahead),
+ * their types, digests and, for pages (made[j]), forms. */
 struct batch {
 	size_t off[SCANNER_BATCH_FILES], len[SCANNER_BATCH_FILES];
+	int type[SCANNER_BATCH_FILES], made[SCANNER_BATCH_FILES];
 	struct digests d[SCANNER_BATCH_FILES];
+	struct page_forms pf[SCANNER_BATCH_FILES];
 };
+
+/* A buffer whose digests are wanted, and where they go. */
+struct hashed {
+	const uint8_t *buf;
+	size_t len;
+	struct digests *d;
+};
+
+/* Files and forms of a batch (a page has two). */
+#define BATCH_HASHED (3 * SCANNER_BATCH_FILES)
+/* Pages' forms are made ahead while each buffer of them holds less:
+ * pages past it make theirs at their turn, in the scanner's own. */
+#define BATCH_FORMS_BYTES (8u << 20)
 
 /* Appends path to s->ahead if it is a regular file of 1 to
  * SCANNER_BATCH_FILE_BYTES bytes: its length, 0 if not read, or
@@ -52,22 +72,21 @@ static size_t read_ahead(struct vigil_scanner *s, const char *path)
 	return n;
 }
 
-/* The digests of algorithm a (MD5 or SHA-256) of the files read that
+/* The digests of algorithm a (MD5 or SHA-256) of the buffers in o that
  * some hash signature wants it of, those of many at once; the others'
  * left empty. Without memory, none. */
-static void digest_ahead(struct vigil_scanner *s, struct batch *t, size_t k,
-			 int a)
+static void digest_ahead(struct vigil_scanner *s, const struct hashed *o,
+			 size_t n, int a)
 {
-	const uint8_t *buf[SCANNER_BATCH_FILES];
-	size_t len[SCANNER_BATCH_FILES], which[SCANNER_BATCH_FILES], m = 0;
-	uint8_t md5[SCANNER_BATCH_FILES][16], sha[SCANNER_BATCH_FILES][32];
+	const uint8_t *buf[BATCH_HASHED];
+	size_t len[BATCH_HASHED], which[BATCH_HASHED], m = 0;
+	uint8_t md5[BATCH_HASHED][16], sha[BATCH_HASHED][32];
 	int rc;
 
-	for (size_t j = 0; j < k; j++)
-		if (t->len[j] && (hashscan_wanted(s->e, HT_FILE, t->len[j]) &
-				  (1u << a))) {
-			buf[m] = s->ahead.data + t->off[j];
-			len[m] = t->len[j];
+	for (size_t j = 0; j < n; j++)
+		if (hashscan_wanted(s->e, HT_FILE, o[j].len) & (1u << a)) {
+			buf[m] = o[j].buf;
+			len[m] = o[j].len;
 			which[m++] = j;
 		}
 	if (m < 2)
@@ -77,25 +96,94 @@ static void digest_ahead(struct vigil_scanner *s, struct batch *t, size_t k,
 	if (rc != 0)
 		return;
 	for (size_t i = 0; i < m; i++) {
-		memcpy(t->d[which[i]].d[a], a == HASH_MD5 ? md5[i] : sha[i],
+		struct digests *d = o[which[i]].d;
+
+		memcpy(d->d[a], a == HASH_MD5 ? md5[i] : sha[i],
 		       a == HASH_MD5 ? 16 : 32);
-		t->d[which[i]].have |= 1u << a;
+		d->have |= 1u << a;
 	}
+}
+
+/* 1 if the engine has hash signatures of whole files. */
+static int file_hashes(const struct vigil_engine *e)
+{
+	for (size_t i = 0; i < e->nshards; i++)
+		for (int a = 0; a < HASH_NALGO; a++)
+			if (e->shards[i].v.nhash[HT_FILE + a])
+				return 1;
+	return 0;
+}
+
+/* The forms of file j, a page, appended to s->forms (both: a file read
+ * ahead is below HTML_TEXT_MAX_BYTES); 0 if they could not be made (its
+ * scan makes them, and says why). */
+static int make_forms(struct vigil_scanner *s, struct batch *t, size_t j)
+{
+	struct page_forms *f = &t->pf[j];
+	int k;
+
+	for (k = 0; k < 2; k++)
+		f->off[k] = s->forms[k].len;
+	if (htmlnorm(s->ahead.data + t->off[j], t->len[j], &s->forms[0],
+		     &s->forms[1]) < 0)
+		return 0;
+	for (k = 0; k < 2; k++) {
+		f->len[k] = s->forms[k].len - f->off[k];
+		f->d[k].have = 0;
+	}
+	return 1;
+}
+
+/* The types of the k files read, the forms of the pages among them (where
+ * hash signatures may want their digests), and every wanted digest. */
+static void prepare(struct vigil_scanner *s, struct batch *t, size_t k)
+{
+	struct hashed o[BATCH_HASHED] = { { 0 } };
+	int forms = file_hashes(s->e);
+	size_t n = 0;
+
+	s->forms[0].len = s->forms[1].len = 0;
+	for (size_t j = 0; j < k; j++) {
+		t->made[j] = 0;
+		if (!t->len[j])
+			continue;
+		t->type[j] = filetype_detect(s->ahead.data + t->off[j],
+					     t->len[j]);
+		o[n++] = (struct hashed){ s->ahead.data + t->off[j], t->len[j],
+					  &t->d[j] };
+		if (forms && t->type[j] == VIGIL_TYPE_HTML &&
+		    filetype_norm_targets(t->type[j]) &&
+		    s->forms[0].len < BATCH_FORMS_BYTES &&
+		    s->forms[1].len < BATCH_FORMS_BYTES)
+			t->made[j] = make_forms(s, t, j);
+	}
+	/* the forms' places are known once all are made (the buffers grow) */
+	for (size_t j = 0; j < k; j++)
+		for (int f = 0; f < 2 && t->made[j]; f++)
+			o[n++] = (struct hashed){
+				s->forms[f].data + t->pf[j].off[f],
+				t->pf[j].len[f], &t->pf[j].d[f]
+			};
+	digest_ahead(s, o, n, HASH_MD5);
+	digest_ahead(s, o, n, HASH_SHA256);
 }
 
 /* One file read ahead, at buf, with digests d. */
 static int scan_ahead(struct vigil_scanner *s, const char *path,
-		      const uint8_t *buf, size_t len, const struct digests *d,
-		      struct vigil_result *res)
+		      const struct batch *t, size_t j, struct vigil_result *res)
 {
+	const uint8_t *buf = s->ahead.data + t->off[j];
 	int rc;
 
 	s->name = path;
-	s->top_d = *d;
+	s->top_d = t->d[j];
 	s->top_d_buf = buf;
-	s->top_d_len = len;
-	rc = scanner_scan_object(s, buf, len, res);
+	s->top_d_len = t->len[j];
+	s->top_d_type = t->type[j];
+	s->top_forms = t->made[j] ? &t->pf[j] : NULL;
+	rc = scanner_scan_object(s, buf, t->len[j], res);
 	s->top_d_buf = NULL;
+	s->top_forms = NULL;
 	s->name = s->given_name;
 	return rc;
 }
@@ -116,13 +204,10 @@ static size_t batch(struct vigil_scanner *s, const char *const *paths,
 			break;
 	}
 	k = j;
-	digest_ahead(s, &t, k, HASH_MD5);
-	digest_ahead(s, &t, k, HASH_SHA256);
+	prepare(s, &t, k);
 	for (j = 0; j < k; j++) {
 		struct vigil_result r = { .size = sizeof(r) };
-		int rc = t.len[j] ? scan_ahead(s, paths[j],
-					       s->ahead.data + t.off[j],
-					       t.len[j], &t.d[j], &r) :
+		int rc = t.len[j] ? scan_ahead(s, paths[j], &t, j, &r) :
 				    vigil_scanner_scan_path(s, paths[j], &r);
 
 		if (fn(ctx, first + j, rc, rc ? NULL : &r))

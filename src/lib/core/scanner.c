@@ -197,6 +197,8 @@ void vigil_scanner_free(struct vigil_scanner *s)
 	vbuf_free(&s->html[1]);
 	vbuf_free(&s->fbuf);
 	vbuf_free(&s->ahead);
+	vbuf_free(&s->forms[0]);
+	vbuf_free(&s->forms[1]);
 	free(s->exe);
 	pcrescan_scanner_free(s);
 	yarascan_scanner_free(s);

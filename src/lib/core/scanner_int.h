@@ -62,6 +62,18 @@ enum { DET_MATCH = 0, DET_LIMIT = 1, DET_HEUR = 2 };
 #define SCANNER_BATCH_FILES 64
 #define SCANNER_BATCH_FILE_BYTES (1u << 20)
 #define SCANNER_BATCH_BYTES (16u << 20)
+/* A page over this size has no text form matched (clamscan's
+ * MaxHTMLNoTags default); its tags form is matched whatever its size. */
+#define HTML_TEXT_MAX_BYTES (8u << 20)
+_Static_assert(SCANNER_BATCH_FILE_BYTES <= HTML_TEXT_MAX_BYTES,
+	       "a page read ahead has both forms");
+
+/* A page's two forms made before its scan, with their digests (batch.c):
+ * where they lie in the scanner's forms[0] and forms[1]. */
+struct page_forms {
+	size_t off[2], len[2];
+	struct digests d[2];
+};
 
 /* State of one top-level scan as it descends into contained objects. */
 struct walk {
@@ -110,6 +122,11 @@ struct vigil_scanner {
 				 * and top_d_len are its */
 	const uint8_t *top_d_buf;
 	size_t top_d_len;
+	int top_d_type;		/* its type, or -1 if not yet known */
+	const struct page_forms *top_forms; /* its forms if it is a page
+					     * whose forms were made, or
+					     * NULL */
+	struct vbuf forms[2];	/* pages' forms made ahead (batch.c) */
 	struct magic_hits mh;	/* the containers' signatures in the object */
 	const uint8_t *mh_buf;	/* whose body pass found them (walk.c) */
 	size_t mh_len;

@@ -30,9 +30,6 @@
 
 /* Longest name of a contained object kept in paths. */
 #define NAME_MAX_BYTES 200
-/* A page over this size has no text form matched (clamscan's
- * MaxHTMLNoTags default); its tags form is matched whatever its size. */
-#define HTML_TEXT_MAX_BYTES (8u << 20)
 /* Output below this size is never judged by the compression ratio. */
 #define RATIO_MIN_BYTES (1u << 20)
 
@@ -145,32 +142,45 @@ static int trust(struct vigil_scanner *s, const uint8_t *buf, size_t len,
  * hashes, body and logical signatures, and allowlist entries (which drop
  * what was found in it). 0, 1 or an error.
  */
-static int scan_form(struct vigil_scanner *s, const struct vbuf *f,
-		     uint32_t targets)
+static int scan_form(struct vigil_scanner *s, const uint8_t *f, size_t n,
+		     struct digests d, uint32_t targets)
 {
-	struct digests d = { 0 };
 	size_t first = s->det.n;
 	int rc;
 
-	if (!f->len)
+	if (!n)
 		return 0; /* clamscan does not scan an empty form */
-	if ((rc = hashscan_run(s, HT_FILE, f->data, f->len, &d)) == 0)
-		rc = scan_bodies(s, f->data, f->len, targets, NULL,
-				 text_served(s, f->data, f->len));
-	return trust(s, f->data, f->len, &d, first, rc);
+	if ((rc = hashscan_run(s, HT_FILE, f, n, &d)) == 0)
+		rc = scan_bodies(s, f, n, targets, NULL, text_served(s, f, n));
+	return trust(s, f, n, &d, first, rc);
+}
+
+/* The forms of the page s began with, made before its scan (batch.c). */
+static int scan_forms_made(struct vigil_scanner *s,
+			   const struct page_forms *pf, uint32_t targets)
+{
+	int rc = scan_form(s, s->forms[0].data + pf->off[0], pf->len[0],
+			   pf->d[0], targets);
+
+	return rc ? rc : scan_form(s, s->forms[1].data + pf->off[1],
+				   pf->len[1], pf->d[1], targets);
 }
 
 static int scan_html(struct vigil_scanner *s, const uint8_t *buf,
 		     size_t len, uint32_t targets)
 {
+	static const struct digests none;
 	struct vbuf *text = len <= HTML_TEXT_MAX_BYTES ? &s->html[1] : NULL;
 	int rc;
 
+	if (s->top_forms && buf == s->top_d_buf && len == s->top_d_len)
+		return scan_forms_made(s, s->top_forms, targets);
 	s->html[0].len = s->html[1].len = 0;
 	if ((rc = htmlnorm(buf, len, &s->html[0], text)) < 0)
 		return rc;
-	if ((rc = scan_form(s, &s->html[0], targets)) == 0 && text)
-		rc = scan_form(s, text, targets);
+	if ((rc = scan_form(s, s->html[0].data, s->html[0].len, none,
+			    targets)) == 0 && text)
+		rc = scan_form(s, text->data, text->len, none, targets);
 	return rc;
 }
 
@@ -498,8 +508,11 @@ static int match_new(struct vigil_scanner *s, const uint8_t *buf,
 
 	if (s->w.depth)
 		s->w.bytes += len;
-	else if (buf == s->top_d_buf && len == s->top_d_len)
+	else if (buf == s->top_d_buf && len == s->top_d_len) {
 		d = s->top_d; /* computed with others' (batch.c) */
+		if (as < 0)
+			as = s->top_d_type;
+	}
 	type = as >= 0 ? as : filetype_detect(buf, len);
 	if (!s->w.depth)
 		s->w.top_type = type; /* for the result: not detected again */
