@@ -36,11 +36,8 @@
 #include <string.h>
 
 #include "core/htmlent.h"
+#include "core/htmlplain.h"
 #include "vigil/vigil.h"
-
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
 
 /* clamscan's limits: the longest tag, attribute or value kept, and the
  * size of the pieces the page is read in */
@@ -81,6 +78,7 @@ struct hn {
 	char ent[HN_STR + 1];
 	struct hn_arg href, src;
 	struct vbuf *o, *t;	/* tags form, text form (or NULL) */
+	int how;		/* HP_*: how plain text is read */
 	int err;
 };
 
@@ -752,100 +750,37 @@ static int step(struct hn *h)
 	return 0;
 }
 
-/* Bytes that plain text is made of: printable ASCII but '<' and '&'. */
-static int plain(uint8_t c)
-{
-	return c > ' ' && c < 0x7f && c != '<' && c != '&';
-}
-
-#ifdef __SSE2__
 /*
- * Sixteen bytes of text at once (SSE2, which every x86-64 has): all
- * sixteen go out lowered, and the number of them from the first that
- * plain_run's loop would take: plain bytes, and spaces with a plain byte
- * after them (the last byte is not taken as a space: the one after it is
- * not looked at), not a first space when one was written just before.
- */
-static unsigned plain16(const uint8_t *p, uint8_t *o, uint8_t *t, int space)
-{
-	__m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
-	/* signed compares: bytes over 0x7f are negative, so not plain */
-	__m128i pl = _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8(' ')),
-				   _mm_cmplt_epi8(x, _mm_set1_epi8(0x7f)));
-	__m128i up = _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8('A' - 1)),
-				   _mm_cmplt_epi8(x, _mm_set1_epi8('Z' + 1)));
-	unsigned m, sp, ok;
-
-	pl = _mm_andnot_si128(_mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('<')),
-					   _mm_cmpeq_epi8(x, _mm_set1_epi8('&'))),
-			      pl);
-	m = (unsigned)_mm_movemask_epi8(pl);
-	sp = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8(' ')));
-	ok = m | (sp & (m >> 1) & ~(unsigned)space);
-	x = _mm_add_epi8(x, _mm_and_si128(up, _mm_set1_epi8(32)));
-	_mm_storeu_si128((__m128i *)(void *)o, x);
-	if (t)
-		_mm_storeu_si128((__m128i *)(void *)t, x);
-	return (unsigned)__builtin_ctz(~ok); /* ok < 2^16: a zero bit */
-}
-#endif
-
-/*
- * Plain text outside scripts, the most of a page: letters lowered into
- * both forms, and a single space between words, as the state machine
- * would write them (a space into the tags form through S_TRIM_WS, into
- * the text form once for a run; h->next, which S_NORM always sets before
- * it is used, is left as it is). A piece gives at most HN_PIECE bytes to
- * each form here, so room is made once (and 16 bytes more: plain16 writes
- * all sixteen of the bytes it reads).
+ * Plain text outside scripts, the most of a page (htmlplain.c): letters
+ * lowered into both forms, and a single space for a run of white space
+ * between words, as the state machine would write them (a space into the
+ * tags form through S_TRIM_WS, into the text form once for a run; line
+ * ends are white space to it, whether run_piece made them spaces or not;
+ * h->next, which S_NORM always sets before it is used, is left as it
+ * is). A piece gives at most HN_PIECE bytes to each form here, so room
+ * is made once (and HTMLPLAIN_SLACK more: a run writes whole vectors).
  */
 static void plain_run(struct hn *h)
 {
-	uint8_t *p = h->p, *o, *t;
-	int space = h->space;
+	struct hplain r;
 
-	if ((h->o->cap - h->o->len < HN_PIECE + 16 &&
-	     vbuf_reserve(h->o, HN_PIECE + 16) < 0) ||
-	    (h->t && h->t->cap - h->t->len < HN_PIECE + 16 &&
-	     vbuf_reserve(h->t, HN_PIECE + 16) < 0)) {
+	if ((h->o->cap - h->o->len < HN_PIECE + HTMLPLAIN_SLACK &&
+	     vbuf_reserve(h->o, HN_PIECE + HTMLPLAIN_SLACK) < 0) ||
+	    (h->t && h->t->cap - h->t->len < HN_PIECE + HTMLPLAIN_SLACK &&
+	     vbuf_reserve(h->t, HN_PIECE + HTMLPLAIN_SLACK) < 0)) {
 		h->err = 1;
 		return;
 	}
-	o = h->o->data + h->o->len;
-	t = h->t ? h->t->data + h->t->len : NULL;
-	for (;; p++) {
-#ifdef __SSE2__
-		/* the piece's buffer has 16 bytes to spare past its NUL; a
-		 * run taken ends with a plain byte (a space needs one after
-		 * it, which is taken too) */
-		unsigned n;
-
-		while ((n = plain16(p, o, t, space)) != 0) {
-			p += n;
-			o += n;
-			t = t ? t + n : NULL;
-			space = 0;
-		}
-#endif
-		if (plain(*p)) {
-			*o++ = lower(*p);
-			if (t)
-				*t++ = lower(*p);
-			space = 0;
-		} else if (*p == ' ' && plain(p[1])) {
-			*o++ = ' ';
-			if (t && !space)
-				*t++ = ' ';
-			space = 1;
-		} else {
-			break;
-		}
-	}
-	h->o->len = (size_t)(o - h->o->data);
-	if (t)
-		h->t->len = (size_t)(t - h->t->data);
-	h->space = space;
-	h->p = p;
+	r.p = h->p;
+	r.o = h->o->data + h->o->len;
+	r.t = h->t ? h->t->data + h->t->len : NULL;
+	r.space = h->space;
+	htmlplain_run(&r, !h->binary, h->how);
+	h->o->len = (size_t)(r.o - h->o->data);
+	if (h->t)
+		h->t->len = (size_t)(r.t - h->t->data);
+	h->space = r.space;
+	h->p = r.p;
 }
 
 /* One piece: 0, or 1 when the normaliser gave up (as clamscan does). */
@@ -867,7 +802,8 @@ static int run_piece(struct hn *h, uint8_t *p)
 		}
 		if (h->state == S_BAD)
 			return 1;
-		if (h->state == S_NORM && h->in == IN_TEXT) {
+		if (h->state == S_NORM && h->in == IN_TEXT &&
+		    h->how != HP_BYTES) {
 			const uint8_t *was = h->p;
 
 			plain_run(h);
@@ -943,8 +879,14 @@ static void entity_at_end(struct hn *h)
 int htmlnorm(const uint8_t *in, size_t len, struct vbuf *tags,
 	     struct vbuf *text)
 {
+	return htmlnorm_how(in, len, tags, text, HP_BEST);
+}
+
+int htmlnorm_how(const uint8_t *in, size_t len, struct vbuf *tags,
+		 struct vbuf *text, int how)
+{
 	struct hn *h = calloc(1, sizeof(*h));
-	uint8_t piece[HN_PIECE + 16];
+	uint8_t piece[HN_PIECE + HTMLPLAIN_SLACK];
 	size_t off = 0;
 	int gave_up = 0, err;
 
@@ -956,6 +898,7 @@ int htmlnorm(const uint8_t *in, size_t len, struct vbuf *tags,
 	}
 	h->o = tags;
 	h->t = text;
+	h->how = how;
 	h->state = S_NORM;
 	h->next = S_BAD;
 	while (!gave_up && !h->err && next_piece(in, len, &off, piece) >= 0) {

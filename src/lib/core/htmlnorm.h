@@ -17,5 +17,9 @@
  */
 int htmlnorm(const uint8_t *in, size_t len, struct vbuf *tags,
 	     struct vbuf *text);
+/* The same, its plain text read as how (enum HP_* of htmlplain.h) says:
+ * the tests and the fuzz target compare the ways. */
+int htmlnorm_how(const uint8_t *in, size_t len, struct vbuf *tags,
+		 struct vbuf *text, int how);
 
 #endif
