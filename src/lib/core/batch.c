@@ -157,18 +157,23 @@ static void prepare(struct vigil_scanner *s, struct batch *t, size_t k)
 		    s->forms[1].len < BATCH_FORMS_BYTES)
 			t->made[j] = make_forms(s, t, j);
 	}
-	/* the forms' places are known once all are made (the buffers grow) */
+	/* the forms' places are known once all are made (the buffers grow);
+	 * an empty form is not scanned */
 	for (size_t j = 0; j < k; j++)
-		for (int f = 0; f < 2 && t->made[j]; f++)
-			o[n++] = (struct hashed){
-				s->forms[f].data + t->pf[j].off[f],
-				t->pf[j].len[f], &t->pf[j].d[f]
-			};
+		for (int f = 0; f < 2 && t->made[j]; f++) {
+			struct page_forms *pf = &t->pf[j];
+
+			if (pf->len[f])
+				o[n++] = (struct hashed){
+					s->forms[f].data + pf->off[f],
+					pf->len[f], &pf->d[f]
+				};
+		}
 	digest_ahead(s, o, n, HASH_MD5);
 	digest_ahead(s, o, n, HASH_SHA256);
 }
 
-/* One file read ahead, at buf, with digests d. */
+/* File j of the batch, read ahead, with what was made of it before. */
 static int scan_ahead(struct vigil_scanner *s, const char *path,
 		      const struct batch *t, size_t j, struct vigil_result *res)
 {
