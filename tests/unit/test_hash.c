@@ -4,7 +4,8 @@
  * computed together, in turns, the same as each alone; the MD5 of many
  * buffers at once the same as of each alone, and scans of many files
  * (read ahead, hashed together; pages' forms made and hashed with them)
- * the same as of each alone.
+ * the same as of each alone; the interpolating search over the records
+ * and sizes the same as a look at each.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -23,6 +24,7 @@
 #include "core/digest.h"
 #include "core/htmlnorm.h"
 #include "core/md5many.h"
+#include "match/hashset.h"
 #include "core/sha256many.h"
 #include "helpers.h"
 
@@ -377,6 +379,107 @@ static void paths_batched(void **st)
 	rmdir(dir);
 }
 
+static int by_record(const void *a, const void *b)
+{
+	int c = memcmp((const uint8_t *)a + 12, (const uint8_t *)b + 12, 16);
+	uint64_t x, y;
+
+	memcpy(&x, a, 8);
+	memcpy(&y, b, 8);
+	return c ? c : x < y ? -1 : x > y;
+}
+
+static int by_size(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* hashset_find and hashset_size_wanted over records spread evenly, in
+ * clusters sharing their first eight bytes (where interpolation guesses
+ * badly and halving must finish), one digest at several sizes, and sizes
+ * crowded at the small end: each record found with its size and name,
+ * nothing found at a size it does not have or for a digest not there, and
+ * each size wanted exactly where a linear look finds it. */
+static void hashset_search(void **st)
+{
+	enum { N = 20000, STRIDE = 12 + 16 };
+	static uint8_t recs[N * STRIDE];
+	static uint64_t sizes[N];
+	static const char strings[] = "\0Name.A\0Name.B";
+	struct vdb_view v = { 0 };
+	uint64_t x = 88172645463325252ull;
+	size_t ns = 0;
+
+	(void)st;
+	for (size_t i = 0; i < N; i++) {
+		uint8_t *r = recs + i * STRIDE;
+		uint64_t size = i % 7 ? 1 + (i * i) % 5000 : 100000 + i;
+		uint32_t name = i % 2 ? 1 : 8;
+
+		for (int b = 0; b < 16; b++) {
+			x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+			r[12 + b] = (uint8_t)x;
+		}
+		if (i % 10 == 3) /* a cluster: the same first eight bytes */
+			memset(r + 12, 0x5a, 8);
+		if (i % 1000 == 999) /* the digest before, at another size */
+			memcpy(r + 12, r - STRIDE + 12, 16);
+		memcpy(r, &size, 8);
+		memcpy(r + 8, &name, 4);
+	}
+	qsort(recs, N, STRIDE, by_record);
+	for (size_t i = 0; i < N; i++) {
+		uint64_t size;
+
+		memcpy(&size, recs + i * STRIDE, 8);
+		sizes[ns++] = size;
+	}
+	qsort(sizes, ns, 8, by_size);
+	for (size_t i = 1, k = 1; i < N; i++) /* unique */
+		if (sizes[i] != sizes[k - 1])
+			sizes[k++] = sizes[i], ns = k;
+	v.strings = strings;
+	v.strings_len = sizeof(strings);
+	v.hash[HT_FILE + HASH_MD5] = recs;
+	v.nhash[HT_FILE + HASH_MD5] = N;
+	v.sizes[HT_FILE + HASH_MD5] = sizes;
+	v.nsizes[HT_FILE + HASH_MD5] = ns;
+	for (size_t i = 0; i < N; i++) {
+		const uint8_t *r = recs + i * STRIDE;
+		uint64_t size;
+		uint32_t name;
+		const char *got;
+
+		memcpy(&size, r, 8);
+		memcpy(&name, r + 8, 4);
+		got = hashset_find(&v, HT_FILE + HASH_MD5, r + 12, size);
+		assert_non_null(got);
+		if (!(i && !memcmp(r + 12, r - STRIDE + 12, 16)))
+			assert_string_equal(got, strings + name);
+		assert_null(hashset_find(&v, HT_FILE + HASH_MD5, r + 12,
+					 size + 200000));
+	}
+	for (uint64_t size = 0; size < 6000; size++) {
+		int linear = 0;
+
+		for (size_t k = 0; k < ns; k++)
+			linear |= sizes[k] == size;
+		assert_int_equal(hashset_size_wanted(&v, HT_FILE + HASH_MD5,
+						     size), linear);
+	}
+	for (size_t k = 0; k < ns; k++)
+		assert_true(hashset_size_wanted(&v, HT_FILE + HASH_MD5,
+						sizes[k]));
+	for (int b = 0; b < 2; b++) { /* digests past either end */
+		uint8_t none[16];
+
+		memset(none, b ? 0xff : 0, sizeof(none));
+		assert_null(hashset_find(&v, HT_FILE + HASH_MD5, none, 1));
+	}
+}
+
 /* A page of about len bytes at path (words, tags, references and line
  * ends from seed); the MD5 of its tags form and the SHA-256 of its text
  * form in hex. */
@@ -485,6 +588,7 @@ int main(void)
 		cmocka_unit_test(digests_of_many),
 		cmocka_unit_test(paths_batched),
 		cmocka_unit_test(pages_batched),
+		cmocka_unit_test(hashset_search),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
