@@ -34,7 +34,8 @@ struct batch {
 	struct page_forms pf[SCANNER_BATCH_FILES];
 };
 
-/* A buffer whose digests are wanted, and where they go. */
+/* A buffer whose digests may be wanted, and where they go (with what
+ * the file hash signatures want of its size). */
 struct hashed {
 	const uint8_t *buf;
 	size_t len;
@@ -73,10 +74,9 @@ static size_t read_ahead(struct vigil_scanner *s, const char *path)
 }
 
 /* The digests of algorithm a (MD5 or SHA-256) of the buffers in o that
- * some hash signature wants it of, those of many at once; the others'
+ * some hash signature wants it of (file_want), those of many at once; the others'
  * left empty. Without memory, none. */
-static void digest_ahead(struct vigil_scanner *s, const struct hashed *o,
-			 size_t n, int a)
+static void digest_ahead(const struct hashed *o, size_t n, int a)
 {
 	const uint8_t *buf[BATCH_HASHED];
 	size_t len[BATCH_HASHED], which[BATCH_HASHED], m = 0;
@@ -84,7 +84,7 @@ static void digest_ahead(struct vigil_scanner *s, const struct hashed *o,
 	int rc;
 
 	for (size_t j = 0; j < n; j++)
-		if (hashscan_wanted(s->e, HT_FILE, o[j].len) & (1u << a)) {
+		if (o[j].d->file_want & (1u << a)) {
 			buf[m] = o[j].buf;
 			len[m] = o[j].len;
 			which[m++] = j;
@@ -129,7 +129,7 @@ static int make_forms(struct vigil_scanner *s, struct batch *t, size_t j)
 		return 0;
 	for (k = 0; k < 2; k++) {
 		f->len[k] = s->forms[k].len - f->off[k];
-		f->d[k].have = 0;
+		f->d[k] = (struct digests){ 0 };
 	}
 	return 1;
 }
@@ -169,8 +169,11 @@ static void prepare(struct vigil_scanner *s, struct batch *t, size_t k)
 					pf->len[f], &pf->d[f]
 				};
 		}
-	digest_ahead(s, o, n, HASH_MD5);
-	digest_ahead(s, o, n, HASH_SHA256);
+	for (size_t i = 0; i < n; i++)
+		o[i].d->file_want = DIGESTS_WANT_KNOWN |
+				    hashscan_wanted(s->e, HT_FILE, o[i].len);
+	digest_ahead(o, n, HASH_MD5);
+	digest_ahead(o, n, HASH_SHA256);
 }
 
 /* File j of the batch, read ahead, with what was made of it before. */

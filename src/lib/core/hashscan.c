@@ -25,7 +25,9 @@ unsigned hashscan_wanted(const struct vigil_engine *e, int base,
 int hashscan_run(struct vigil_scanner *s, int base, const uint8_t *buf,
 		 size_t len, struct digests *d)
 {
-	unsigned want = hashscan_wanted(s->e, base, len);
+	unsigned want = base == HT_FILE && (d->file_want & DIGESTS_WANT_KNOWN) ?
+				d->file_want & ~DIGESTS_WANT_KNOWN :
+				hashscan_wanted(s->e, base, len);
 	size_t i;
 	int a, rc;
 
