@@ -270,7 +270,16 @@ size_t enc_html_refs(const uint8_t *in, size_t len, uint8_t *out)
 	uint8_t ch;
 
 	while (i < len) {
-		if (in[i] == '&' && (used = enc_html_ref(in + i, len - i, &ch))) {
+		/* the bytes up to the next '&' as they are, copied at once */
+		const uint8_t *amp = memchr(in + i, '&', len - i);
+		size_t n = amp ? (size_t)(amp - (in + i)) : len - i;
+
+		memcpy(out + o, in + i, n);
+		o += n;
+		i += n;
+		if (i == len)
+			break;
+		if ((used = enc_html_ref(in + i, len - i, &ch))) {
 			out[o++] = ch;
 			i += used;
 		} else {
