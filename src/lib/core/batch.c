@@ -219,9 +219,14 @@ static size_t batch(struct vigil_scanner *s, const char *const *paths,
 				    vigil_scanner_scan_path(s, paths[j], &r);
 
 		if (fn(ctx, first + j, rc, rc ? NULL : &r))
-			return SIZE_MAX;
+			break;
 	}
-	return k;
+	/* forms of big pages are not kept between batches: a scanner holds
+	 * no more than an entry buffer's worth of them between scans */
+	for (int f = 0; f < 2; f++)
+		if (s->forms[f].cap > WALK_BUF_KEEP_BYTES)
+			vbuf_free(&s->forms[f]);
+	return j < k ? SIZE_MAX : k;
 }
 
 int vigil_scanner_scan_paths(struct vigil_scanner *s,
