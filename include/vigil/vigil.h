@@ -564,10 +564,11 @@ VIGIL_API int vigil_scanner_scan_path(struct vigil_scanner *s,
  * vigil_scanner_scan_path() would have returned (errno set as it would
  * set it) and, when that is 0, its result; vigil_scanner_detection() and
  * the others tell of that file during the call. Faster than n calls on
- * small files: up to 64 of 1 MiB or less (16 MiB in all) are read ahead
- * and the MD5 digests hash signatures want of them computed together
- * (sixteen side by side with AVX-512). fn returning nonzero stops the
- * scan: the files after are not scanned. Since 0.4.
+ * small files: up to 64 of 1 MiB or less (16 MiB in all) are read ahead,
+ * the normalised forms of web pages among them made, and the MD5 and
+ * SHA-256 digests hash signatures want of files and forms computed
+ * together (sixteen side by side with AVX-512). fn returning nonzero
+ * stops the scan: the files after are not scanned. Since 0.4.
  * Thread, Owns: as vigil_scanner_scan_buffer(); paths and res are read
  * during the call only. Errors: VIGIL_EINVAL (s, fn, or paths with n not
  * 0, NULL), VIGIL_ESTATE (a stream is open); a file's own goes to fn.

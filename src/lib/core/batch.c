@@ -74,8 +74,8 @@ static size_t read_ahead(struct vigil_scanner *s, const char *path)
 }
 
 /* The digests of algorithm a (MD5 or SHA-256) of the buffers in o that
- * some hash signature wants it of (file_want), those of many at once; the others'
- * left empty. Without memory, none. */
+ * some hash signature wants it of (file_want), those of many at once;
+ * the others' left empty. Without memory, none. */
 static void digest_ahead(const struct hashed *o, size_t n, int a)
 {
 	const uint8_t *buf[BATCH_HASHED];
