@@ -828,8 +828,8 @@ static size_t cut_back(const uint8_t *b, size_t n)
 }
 
 /*
- * The next piece of the page into buf (NUL-ended): its length, or -1 at
- * the end. Up to HN_PIECE - 1 bytes that are not NUL; *off moves on past
+ * The next piece of the page into buf (NUL-ended; buf holds HN_PIECE +
+ * HTMLPLAIN_SLACK bytes): its length, or -1 at the end. Up to HN_PIECE - 1 bytes that are not NUL; *off moves on past
  * what was read, and back by what a cut gives back (counted in bytes
  * kept, which is clamscan's arithmetic when NULs were left out).
  */
@@ -855,7 +855,8 @@ static long next_piece(const uint8_t *in, size_t len, size_t *off,
 				buf[k++] = *p;
 	}
 	*off += (size_t)(p - start);
-	buf[k] = 0;
+	/* the NUL, and defined bytes where a run's vectors read past it */
+	memset(buf + k, 0, HTMLPLAIN_SLACK);
 	if (k && p < end && !is_space(*p) && (c = cut_back(buf, k)) < k) {
 		buf[c] = 0;
 		*off -= k - c;
