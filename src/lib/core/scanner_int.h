@@ -122,7 +122,7 @@ struct vigil_scanner {
 				 * and top_d_len are its */
 	const uint8_t *top_d_buf;
 	size_t top_d_len;
-	int top_d_type;		/* its type, or -1 if not yet known */
+	int top_d_type;		/* its type, detected there */
 	const struct page_forms *top_forms; /* its forms if it is a page
 					     * whose forms were made, or
 					     * NULL */
