@@ -564,7 +564,7 @@ static int parse_args(int argc, char **argv, struct scanopts *o,
 }
 
 /* Paths a worker takes from the queue at once, scanned together. */
-#define CLI_BATCH_FILES 64
+#define CLI_BATCH_FILES 256
 
 struct worker {
 	pthread_t tid;

@@ -265,7 +265,7 @@ static void digests_of_many(void **st)
 }
 
 /* Files of a batch scan: their paths, and what each scan gave. */
-#define NPATHS 75
+#define NPATHS 300 /* more than SCANNER_BATCH_FILES */
 struct told {
 	int rc[NPATHS], verdict[NPATHS];
 	char name[NPATHS][32];
@@ -323,7 +323,7 @@ static void paths_batched(void **st)
 	static struct told t, one;
 	struct vigil_engine *e;
 	struct vigil_scanner *s;
-	size_t i, found = 0;
+	size_t i, found = 0, planted = 0;
 
 	(void)st;
 	assert_non_null(mkdtemp(dir));
@@ -337,12 +337,16 @@ static void paths_batched(void **st)
 		if (i == 72 || i == 73)
 			continue; /* 72 missing, 73 a directory */
 		file_of(paths[i], len, (unsigned)i, md5, sha);
-		if (i % 9 == 3 || i == 70)
+		if (i % 9 == 3 || i == 70) {
 			snprintf(hdb + strlen(hdb), sizeof(hdb) - strlen(hdb),
 				 "%s:%zu:Md5.F%zu\n", md5, len, i);
-		if (i == 20)
+			planted++;
+		}
+		if (i == 20) {
 			snprintf(hsb, sizeof(hsb), "%s:%zu:Sha.F%zu\n", sha,
 				 len, i);
+			planted++;
+		}
 	}
 	assert_int_equal(mkdir(paths[73], 0700), 0);
 	e = multi(names, texts, 2);
@@ -361,7 +365,8 @@ static void paths_batched(void **st)
 			found += r.verdict == VIGIL_VERDICT_FOUND;
 		}
 	}
-	assert_int_equal(found, 8 + 1 + 1); /* 3, 12 .. 66; 70; 20 */
+	assert_int_equal(found, planted); /* 3, 12 .. 12 + 9k; 70; 20 */
+	assert_int_equal(planted, (NPATHS + 5) / 9 + 2);
 	assert_string_equal(t.name[70], "Md5.F70");
 	assert_string_equal(t.name[20], "Sha.F20");
 	assert_int_equal(t.rc[72], VIGIL_ENOENT);

@@ -13,6 +13,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -25,14 +26,8 @@
 #include "util/fileio.h"
 #include "vigil/vigil.h"
 
-/* Where the files of a batch lie in s->ahead (len 0: not read ahead),
- * their types, digests and, for pages (made[j]), forms. */
-struct batch {
-	size_t off[SCANNER_BATCH_FILES], len[SCANNER_BATCH_FILES];
-	int type[SCANNER_BATCH_FILES], made[SCANNER_BATCH_FILES];
-	struct digests d[SCANNER_BATCH_FILES];
-	struct page_forms pf[SCANNER_BATCH_FILES];
-};
+/* Files and forms of a batch (a page has two). */
+#define BATCH_HASHED (3 * SCANNER_BATCH_FILES)
 
 /* A buffer whose digests may be wanted, and where they go (with what
  * the file hash signatures want of its size). */
@@ -42,8 +37,20 @@ struct hashed {
 	struct digests *d;
 };
 
-/* Files and forms of a batch (a page has two). */
-#define BATCH_HASHED (3 * SCANNER_BATCH_FILES)
+/* Where the files of a batch lie in s->ahead (len 0: not read ahead),
+ * their types, digests and, for pages (made[j]), forms; and the room
+ * their hashing takes (on the heap with the rest: a thread's stack may
+ * be small). */
+struct batch {
+	size_t off[SCANNER_BATCH_FILES], len[SCANNER_BATCH_FILES];
+	int type[SCANNER_BATCH_FILES], made[SCANNER_BATCH_FILES];
+	struct digests d[SCANNER_BATCH_FILES];
+	struct page_forms pf[SCANNER_BATCH_FILES];
+	struct hashed o[BATCH_HASHED];
+	const uint8_t *hbuf[BATCH_HASHED];
+	size_t hlen[BATCH_HASHED], which[BATCH_HASHED];
+	uint8_t md5[BATCH_HASHED][16], sha[BATCH_HASHED][32];
+};
 /* Pages' forms are made ahead while each buffer of them holds less:
  * pages past it make theirs at their turn, in the scanner's own. */
 #define BATCH_FORMS_BYTES (8u << 20)
@@ -76,29 +83,27 @@ static size_t read_ahead(struct vigil_scanner *s, const char *path)
 /* The digests of algorithm a (MD5 or SHA-256) of the buffers in o that
  * some hash signature wants it of (file_want), those of many at once;
  * the others' left empty. Without memory, none. */
-static void digest_ahead(const struct hashed *o, size_t n, int a)
+static void digest_ahead(struct batch *t, size_t n, int a)
 {
-	const uint8_t *buf[BATCH_HASHED];
-	size_t len[BATCH_HASHED], which[BATCH_HASHED], m = 0;
-	uint8_t md5[BATCH_HASHED][16], sha[BATCH_HASHED][32];
+	size_t m = 0;
 	int rc;
 
 	for (size_t j = 0; j < n; j++)
-		if (o[j].d->file_want & (1u << a)) {
-			buf[m] = o[j].buf;
-			len[m] = o[j].len;
-			which[m++] = j;
+		if (t->o[j].d->file_want & (1u << a)) {
+			t->hbuf[m] = t->o[j].buf;
+			t->hlen[m] = t->o[j].len;
+			t->which[m++] = j;
 		}
 	if (m < 2)
 		return; /* one alone: no faster here than in its scan */
-	rc = a == HASH_MD5 ? md5_many(buf, len, m, md5) :
-			     sha256_many(buf, len, m, sha);
+	rc = a == HASH_MD5 ? md5_many(t->hbuf, t->hlen, m, t->md5) :
+			     sha256_many(t->hbuf, t->hlen, m, t->sha);
 	if (rc != 0)
 		return;
 	for (size_t i = 0; i < m; i++) {
-		struct digests *d = o[which[i]].d;
+		struct digests *d = t->o[t->which[i]].d;
 
-		memcpy(d->d[a], a == HASH_MD5 ? md5[i] : sha[i],
+		memcpy(d->d[a], a == HASH_MD5 ? t->md5[i] : t->sha[i],
 		       a == HASH_MD5 ? 16 : 32);
 		d->have |= 1u << a;
 	}
@@ -138,7 +143,7 @@ static int make_forms(struct vigil_scanner *s, struct batch *t, size_t j)
  * hash signatures may want their digests), and every wanted digest. */
 static void prepare(struct vigil_scanner *s, struct batch *t, size_t k)
 {
-	struct hashed o[BATCH_HASHED] = { { 0 } };
+	struct hashed *o = t->o;
 	int forms = file_hashes(s->e);
 	size_t n = 0;
 
@@ -172,8 +177,8 @@ static void prepare(struct vigil_scanner *s, struct batch *t, size_t k)
 	for (size_t i = 0; i < n; i++)
 		o[i].d->file_want = DIGESTS_WANT_KNOWN |
 				    hashscan_wanted(s->e, HT_FILE, o[i].len);
-	digest_ahead(o, n, HASH_MD5);
-	digest_ahead(o, n, HASH_SHA256);
+	digest_ahead(t, n, HASH_MD5);
+	digest_ahead(t, n, HASH_SHA256);
 }
 
 /* File j of the batch, read ahead, with what was made of it before. */
@@ -198,25 +203,25 @@ static int scan_ahead(struct vigil_scanner *s, const char *path,
 
 /* Up to k files from paths[0] (number first of the call), as many as the
  * buffer takes: how many were scanned, or SIZE_MAX if fn stopped. */
-static size_t batch(struct vigil_scanner *s, const char *const *paths,
-		    size_t k, size_t first, vigil_path_fn fn, void *ctx)
+static size_t batch(struct vigil_scanner *s, struct batch *t,
+		    const char *const *paths, size_t k, size_t first,
+		    vigil_path_fn fn, void *ctx)
 {
-	struct batch t;
 	size_t j;
 
-	memset(t.d, 0, sizeof(t.d));
+	memset(t->d, 0, sizeof(t->d));
 	s->ahead.len = 0;
 	for (j = 0; j < k; j++) {
-		t.off[j] = s->ahead.len;
-		if ((t.len[j] = read_ahead(s, paths[j])) == SIZE_MAX)
+		t->off[j] = s->ahead.len;
+		if ((t->len[j] = read_ahead(s, paths[j])) == SIZE_MAX)
 			break;
 	}
 	k = j;
-	prepare(s, &t, k);
+	prepare(s, t, k);
 	for (j = 0; j < k; j++) {
 		struct vigil_result r = { .size = sizeof(r) };
-		int rc = t.len[j] ? scan_ahead(s, paths[j], &t, j, &r) :
-				    vigil_scanner_scan_path(s, paths[j], &r);
+		int rc = t->len[j] ? scan_ahead(s, paths[j], t, j, &r) :
+				     vigil_scanner_scan_path(s, paths[j], &r);
 
 		if (fn(ctx, first + j, rc, rc ? NULL : &r))
 			break;
@@ -229,10 +234,26 @@ static size_t batch(struct vigil_scanner *s, const char *const *paths,
 	return j < k ? SIZE_MAX : k;
 }
 
+/* The n files each scanned at its turn, none read ahead (without the
+ * memory a batch takes). */
+static int one_by_one(struct vigil_scanner *s, const char *const *paths,
+		      size_t n, vigil_path_fn fn, void *ctx)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct vigil_result r = { .size = sizeof(r) };
+		int rc = vigil_scanner_scan_path(s, paths[i], &r);
+
+		if (fn(ctx, i, rc, rc ? NULL : &r))
+			break;
+	}
+	return 0;
+}
+
 int vigil_scanner_scan_paths(struct vigil_scanner *s,
 			     const char *const *paths, size_t n,
 			     vigil_path_fn fn, void *ctx)
 {
+	struct batch *t;
 	size_t i, k;
 
 	if (!s || !fn || (n && !paths))
@@ -242,10 +263,13 @@ int vigil_scanner_scan_paths(struct vigil_scanner *s,
 			return VIGIL_EINVAL;
 	if (s->stream.open)
 		return VIGIL_ESTATE;
+	if (!(t = malloc(sizeof(*t))))
+		return one_by_one(s, paths, n, fn, ctx);
 	for (i = 0; i < n; i += k) {
 		k = n - i < SCANNER_BATCH_FILES ? n - i : SCANNER_BATCH_FILES;
-		if ((k = batch(s, paths + i, k, i, fn, ctx)) == SIZE_MAX)
+		if ((k = batch(s, t, paths + i, k, i, fn, ctx)) == SIZE_MAX)
 			break;
 	}
+	free(t);
 	return 0;
 }

@@ -59,7 +59,7 @@ enum { DET_MATCH = 0, DET_LIMIT = 1, DET_HEUR = 2 };
 #define WALK_BUF_KEEP_BYTES (4u << 20)
 /* Files vigil_scanner_scan_paths() reads ahead at once, the most bytes
  * of one it reads so, and of all (batch.c). */
-#define SCANNER_BATCH_FILES 64
+#define SCANNER_BATCH_FILES 256
 #define SCANNER_BATCH_FILE_BYTES (1u << 20)
 #define SCANNER_BATCH_BYTES (16u << 20)
 /* A page over this size has no text form matched (clamscan's
