@@ -564,7 +564,7 @@ VIGIL_API int vigil_scanner_scan_path(struct vigil_scanner *s,
  * vigil_scanner_scan_path() would have returned (errno set as it would
  * set it) and, when that is 0, its result; vigil_scanner_detection() and
  * the others tell of that file during the call. Faster than n calls on
- * small files: up to 64 of 1 MiB or less (16 MiB in all) are read ahead,
+ * small files: up to 256 of 1 MiB or less (16 MiB in all) are read ahead,
  * the normalised forms of web pages among them made, and the MD5 and
  * SHA-256 digests hash signatures want of files and forms computed
  * together (sixteen side by side with AVX-512). fn returning nonzero
