@@ -139,29 +139,34 @@ static int make_forms(struct vigil_scanner *s, struct batch *t, size_t j)
 	return 1;
 }
 
-/* The types of the k files read, the forms of the pages among them (where
- * hash signatures may want their digests), and every wanted digest. */
-static void prepare(struct vigil_scanner *s, struct batch *t, size_t k)
+/* File j's type, just read (while its bytes are in the cache), and the
+ * forms of a page (with forms: where hash signatures may want their
+ * digests). */
+static void prepare_file(struct vigil_scanner *s, struct batch *t, size_t j,
+			 int forms)
+{
+	t->made[j] = 0;
+	if (!t->len[j])
+		return;
+	t->type[j] = filetype_detect(s->ahead.data + t->off[j], t->len[j]);
+	if (forms && t->type[j] == VIGIL_TYPE_HTML &&
+	    filetype_norm_targets(t->type[j]) &&
+	    s->forms[0].len < BATCH_FORMS_BYTES &&
+	    s->forms[1].len < BATCH_FORMS_BYTES)
+		t->made[j] = make_forms(s, t, j);
+}
+
+/* Every digest hash signatures want of the k files read and of the
+ * forms made of them. */
+static void digest_batch(struct vigil_scanner *s, struct batch *t, size_t k)
 {
 	struct hashed *o = t->o;
-	int forms = file_hashes(s->e);
 	size_t n = 0;
 
-	s->forms[0].len = s->forms[1].len = 0;
-	for (size_t j = 0; j < k; j++) {
-		t->made[j] = 0;
-		if (!t->len[j])
-			continue;
-		t->type[j] = filetype_detect(s->ahead.data + t->off[j],
-					     t->len[j]);
-		o[n++] = (struct hashed){ s->ahead.data + t->off[j], t->len[j],
-					  &t->d[j] };
-		if (forms && t->type[j] == VIGIL_TYPE_HTML &&
-		    filetype_norm_targets(t->type[j]) &&
-		    s->forms[0].len < BATCH_FORMS_BYTES &&
-		    s->forms[1].len < BATCH_FORMS_BYTES)
-			t->made[j] = make_forms(s, t, j);
-	}
+	for (size_t j = 0; j < k; j++)
+		if (t->len[j])
+			o[n++] = (struct hashed){ s->ahead.data + t->off[j],
+						  t->len[j], &t->d[j] };
 	/* the forms' places are known once all are made (the buffers grow);
 	 * an empty form is not scanned */
 	for (size_t j = 0; j < k; j++)
@@ -207,17 +212,20 @@ static size_t batch(struct vigil_scanner *s, struct batch *t,
 		    const char *const *paths, size_t k, size_t first,
 		    vigil_path_fn fn, void *ctx)
 {
+	int forms = file_hashes(s->e);
 	size_t j;
 
 	memset(t->d, 0, sizeof(t->d));
 	s->ahead.len = 0;
+	s->forms[0].len = s->forms[1].len = 0;
 	for (j = 0; j < k; j++) {
 		t->off[j] = s->ahead.len;
 		if ((t->len[j] = read_ahead(s, paths[j])) == SIZE_MAX)
 			break;
+		prepare_file(s, t, j, forms);
 	}
 	k = j;
-	prepare(s, t, k);
+	digest_batch(s, t, k);
 	for (j = 0; j < k; j++) {
 		struct vigil_result r = { .size = sizeof(r) };
 		int rc = t->len[j] ? scan_ahead(s, paths[j], t, j, &r) :
