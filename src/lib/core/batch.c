@@ -44,6 +44,7 @@ struct hashed {
 struct batch {
 	size_t off[SCANNER_BATCH_FILES], len[SCANNER_BATCH_FILES];
 	int type[SCANNER_BATCH_FILES], made[SCANNER_BATCH_FILES];
+	int text[SCANNER_BATCH_FILES];
 	struct digests d[SCANNER_BATCH_FILES];
 	struct page_forms pf[SCANNER_BATCH_FILES];
 	struct hashed o[BATCH_HASHED];
@@ -135,6 +136,8 @@ static int make_forms(struct vigil_scanner *s, struct batch *t, size_t j)
 	for (k = 0; k < 2; k++) {
 		f->len[k] = s->forms[k].len - f->off[k];
 		f->d[k] = (struct digests){ 0 };
+		f->text[k] = scanner_text_served(s, s->forms[k].data + f->off[k],
+						 f->len[k]);
 	}
 	return 1;
 }
@@ -149,6 +152,8 @@ static void prepare_file(struct vigil_scanner *s, struct batch *t, size_t j,
 	if (!t->len[j])
 		return;
 	t->type[j] = filetype_detect(s->ahead.data + t->off[j], t->len[j]);
+	t->text[j] = scanner_text_served(s, s->ahead.data + t->off[j],
+					 t->len[j]);
 	if (forms && t->type[j] == VIGIL_TYPE_HTML &&
 	    filetype_norm_targets(t->type[j]) &&
 	    s->forms[0].len < BATCH_FORMS_BYTES &&
@@ -198,6 +203,7 @@ static int scan_ahead(struct vigil_scanner *s, const char *path,
 	s->top_d_buf = buf;
 	s->top_d_len = t->len[j];
 	s->top_d_type = t->type[j];
+	s->top_d_text = t->text[j];
 	s->top_forms = t->made[j] ? &t->pf[j] : NULL;
 	rc = scanner_scan_object(s, buf, t->len[j], res);
 	s->top_d_buf = NULL;

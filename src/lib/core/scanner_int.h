@@ -73,6 +73,7 @@ _Static_assert(SCANNER_BATCH_FILE_BYTES <= HTML_TEXT_MAX_BYTES,
 struct page_forms {
 	size_t off[2], len[2];
 	struct digests d[2];
+	int text[2];		/* scanner_text_served() of each */
 };
 
 /* State of one top-level scan as it descends into contained objects. */
@@ -123,6 +124,7 @@ struct vigil_scanner {
 	const uint8_t *top_d_buf;
 	size_t top_d_len;
 	int top_d_type;		/* its type, detected there */
+	int top_d_text;		/* and scanner_text_served() of it */
 	const struct page_forms *top_forms; /* its forms if it is a page
 					     * whose forms were made, or
 					     * NULL */
@@ -258,6 +260,12 @@ void verdict_fill(struct vigil_scanner *s, int type, size_t len,
 int bodyscan_run(struct vigil_scanner *s, size_t shard, const uint8_t *buf,
 		 size_t len, uint32_t targets, struct magic_hits *mh,
 		 int text);
+/* walk.c: 1 if buf is text and some shard has a text database to match
+ * it with (not over Vectorscan's block: such a buffer is matched in
+ * chunks by the shard's own database); the check is left out where
+ * nothing would use it. */
+int scanner_text_served(const struct vigil_scanner *s, const uint8_t *buf,
+			size_t len);
 /* walk.c: scans a whole object held in memory and fills res. */
 int scanner_scan_object(struct vigil_scanner *s, const uint8_t *buf,
 			size_t len, struct vigil_result *res);

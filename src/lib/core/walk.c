@@ -61,12 +61,8 @@ static int scan_bodies(struct vigil_scanner *s, const uint8_t *buf,
 	return 0;
 }
 
-/* 1 if buf is text and some shard has a text database to match it with
- * (not over Vectorscan's block: such a buffer is matched in chunks by
- * the shard's own database). The check is left out where nothing would
- * use it. */
-static int text_served(const struct vigil_scanner *s, const uint8_t *buf,
-		       size_t len)
+int scanner_text_served(const struct vigil_scanner *s, const uint8_t *buf,
+			size_t len)
 {
 	size_t i;
 
@@ -76,6 +72,15 @@ static int text_served(const struct vigil_scanner *s, const uint8_t *buf,
 		if (s->e->shards[i].m.text.ok)
 			return hstext_textual(buf, len);
 	return 0;
+}
+
+/* scanner_text_served() of the object, or what batch.c found of it. */
+static int text_served(const struct vigil_scanner *s, const uint8_t *buf,
+		       size_t len)
+{
+	if (buf == s->top_d_buf && len == s->top_d_len)
+		return s->top_d_text;
+	return scanner_text_served(s, buf, len);
 }
 
 static int scan_text(struct vigil_scanner *s, const uint8_t *buf,
@@ -143,15 +148,17 @@ static int trust(struct vigil_scanner *s, const uint8_t *buf, size_t len,
  * what was found in it). 0, 1 or an error.
  */
 static int scan_form(struct vigil_scanner *s, const uint8_t *f, size_t n,
-		     struct digests d, uint32_t targets)
+		     struct digests d, int text, uint32_t targets)
 {
 	size_t first = s->det.n;
 	int rc;
 
 	if (!n)
 		return 0; /* clamscan does not scan an empty form */
+	if (text < 0)
+		text = scanner_text_served(s, f, n);
 	if ((rc = hashscan_run(s, HT_FILE, f, n, &d)) == 0)
-		rc = scan_bodies(s, f, n, targets, NULL, text_served(s, f, n));
+		rc = scan_bodies(s, f, n, targets, NULL, text);
 	return trust(s, f, n, &d, first, rc);
 }
 
@@ -160,10 +167,10 @@ static int scan_forms_made(struct vigil_scanner *s,
 			   const struct page_forms *pf, uint32_t targets)
 {
 	int rc = scan_form(s, s->forms[0].data + pf->off[0], pf->len[0],
-			   pf->d[0], targets);
+			   pf->d[0], pf->text[0], targets);
 
 	return rc ? rc : scan_form(s, s->forms[1].data + pf->off[1],
-				   pf->len[1], pf->d[1], targets);
+				   pf->len[1], pf->d[1], pf->text[1], targets);
 }
 
 static int scan_html(struct vigil_scanner *s, const uint8_t *buf,
@@ -178,9 +185,9 @@ static int scan_html(struct vigil_scanner *s, const uint8_t *buf,
 	s->html[0].len = s->html[1].len = 0;
 	if ((rc = htmlnorm(buf, len, &s->html[0], text)) < 0)
 		return rc;
-	if ((rc = scan_form(s, s->html[0].data, s->html[0].len, none,
+	if ((rc = scan_form(s, s->html[0].data, s->html[0].len, none, -1,
 			    targets)) == 0 && text)
-		rc = scan_form(s, text->data, text->len, none, targets);
+		rc = scan_form(s, text->data, text->len, none, -1, targets);
 	return rc;
 }
 
