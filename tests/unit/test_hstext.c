@@ -62,6 +62,44 @@ static void test_fits(void **state)
 	assert_int_equal(fits("6869", 0, 1), 0); /* wide: NULs between */
 }
 
+static int kept(const char *hex, int nocase)
+{
+	struct hexsig_mods mods = { nocase, 0, 0 };
+	struct vbuf code = { 0 };
+	const char *why = NULL;
+	int r;
+
+	if (hexsig_compile(hex, strlen(hex), &mods, &code, &why) != 0)
+		fail_msg("%s: %s", hex, why);
+	r = pat_norm_kept(code.data, code.len);
+	vbuf_free(&code);
+	return r;
+}
+
+/* A match in text stays one in its normalisation where the fixed bytes
+ * are kept as they are (no capital, no white space, nothing outside
+ * text) and no gap needs more than one byte. */
+static void test_norm_kept(void **state)
+{
+	(void)state;
+	assert_int_equal(kept("6b6570743132", 0), 1);
+	assert_int_equal(kept("6b657074??6d61726b", 0), 1);
+	assert_int_equal(kept("6b657074????6d61726b", 0), 0);
+	assert_int_equal(kept("6b657074{0-8}6d61726b", 0), 1);
+	assert_int_equal(kept("6b657074{2-8}6d61726b", 0), 0);
+	assert_int_equal(kept("6b657074*6d61726b", 0), 1);
+	assert_int_equal(kept("6b657074(6161|62)6d61726b", 0), 1);
+	assert_int_equal(kept("6b657074!(6161|6262)6d61726b", 0), 0);
+	assert_int_equal(kept("6b657074(41|62)6d61726b", 0), 0);
+	assert_int_equal(kept("4b657074", 0), 0);
+	assert_int_equal(kept("6b65707420", 0), 0);
+	assert_int_equal(kept("6b6570740a6d", 0), 0);
+	assert_int_equal(kept("6b6570747f", 0), 1);
+	assert_int_equal(kept("6b65707480", 0), 0);
+	assert_int_equal(kept("6b65707?", 0), 0);
+	assert_int_equal(kept("6b657074", 1), 0); /* any case: K is not */
+}
+
 static int textual_ref(const uint8_t *b, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
@@ -114,7 +152,14 @@ static const char textsigs[] =
 	"Text.Late:0:*:6c617465{10-200}6d61726b\n"      /* late{..}mark */
 	"Bin.One:0:*:6576696c00ff62696e\n"
 	"Norm.Seven:7:*:6c6f7765726564207468697320776179\n" /* lowered ... */
-	"Page.Three:3:*:3c6469763e7061676520746578743c2f6469763e\n";
+	"Page.Three:3:*:3c6469763e7061676520746578743c2f6469763e\n"
+	"Text.Kept:0:*:6b6570743132??6d61726b\n"    /* kept12?mark */
+	"Text.Gap:0:*:676170??????656e64\n"         /* gap???end */
+	"Text.Caps:0:*:434150534c4f434b\n";         /* CAPSLOCK */
+
+/* Only what the pass over a text file's normalisation is sure to find
+ * wherever the raw pass would: left out of the raw pass's database. */
+static const char keptsigs[] = "Text.Kept:0:*:6b6570743132??6d61726b\n";
 
 /* Only binary signatures: no expression but the containers' signatures
  * fits text. */
@@ -163,6 +208,12 @@ static void same_findings(const char *cache)
 	     "Page.Three");
 	BOTH(cache, "<html><body><div>page\xe9 text</div></body></html>\n",
 	     "");
+	/* raw and normalised both hold it; only the raw text holds the
+	 * others (three bytes between become one space, capitals lowered) */
+	BOTH(cache, "it was kept12\nmark here\n", "Text.Kept");
+	BOTH(cache, "a gap\r\n\tend of it\n", "Text.Gap");
+	BOTH(cache, "with CAPSLOCK on\n", "Text.Caps");
+	both(cache, keptsigs, "it was kept12 mark\n", 19, "Text.Kept");
 	BIN(cache, "evil\0\xff" "bin", "Bin.One");
 	BIN(cache, "evil\n\n\n\x80", "");
 	BIN(cache, "a text with nothing in it, evil\n\n\n", "");
@@ -205,10 +256,15 @@ static void test_same_from_cache(void **state)
 	(void)state;
 	assert_non_null(mkdtemp(dir));
 	same_findings(dir);
-	assert_int_equal(entries(dir, "vigil-p", 0), 2);
+	assert_int_equal(entries(dir, "vigil-p", 0), 3);
 	assert_int_equal(entries(dir, "vigil-q", 0), 1);
+	/* the raw passes' databases: the kept pattern left out of its set's,
+	 * where only the containers' signatures are left */
+	assert_int_equal(entries(dir, "vigil-m", 0), 3);
+	assert_int_equal(entries(dir, "vigil-n", 0), 2);
 	same_findings(dir);
-	assert_int_equal(entries(dir, "vigil-p", 0), 2);
+	assert_int_equal(entries(dir, "vigil-p", 0), 3);
+	assert_int_equal(entries(dir, "vigil-m", 0), 3);
 	entries(dir, "", 1);
 	rmdir(dir);
 }
@@ -217,6 +273,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fits),
+		cmocka_unit_test(test_norm_kept),
 		cmocka_unit_test(test_textual),
 		cmocka_unit_test(test_textnorm_is_text),
 		cmocka_unit_test(test_same_findings),

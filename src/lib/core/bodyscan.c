@@ -655,15 +655,17 @@ static hs_error_t hs_chunks(struct bscan *b)
 	return HS_SUCCESS;
 }
 
-/* The database for b's pass: of a text buffer, the text one (NULL where
+/* The database for b's pass: of a text buffer, a text one (NULL where
  * none of its expressions fits text, or none that b looks for). */
 static const hs_database_t *pass_db(const struct bscan *b, int text)
 {
 	const struct hsdb *m = &b->sh->m;
+	const struct hstext_db *t = text == BODY_TEXT_RAW ? &m->text.raw :
+							    &m->text.all;
 
 	if (!text || !m->text.ok || b->len > UINT32_MAX)
 		return m->db;
-	return !b->mh && m->text.plain_none ? NULL : m->text.db;
+	return !b->mh && t->plain_none ? NULL : t->db;
 }
 
 int bodyscan_run(struct vigil_scanner *s, size_t shard, const uint8_t *buf,

@@ -256,7 +256,9 @@ void verdict_fill(struct vigil_scanner *s, int type, size_t len,
 /* Matches one buffer against a shard's body signatures; with mh, where
  * its database finds them, the containers' signatures in the same pass
  * (mh->found set if the pass was whole). text: buf is text
- * (hstext_textual), which its text databases serve. */
+ * (hstext_textual), which its text databases serve; BODY_TEXT_RAW: and
+ * a text file's raw bytes, whose normalisation is matched next. */
+#define BODY_TEXT_RAW 2
 int bodyscan_run(struct vigil_scanner *s, size_t shard, const uint8_t *buf,
 		 size_t len, uint32_t targets, struct magic_hits *mh,
 		 int text);

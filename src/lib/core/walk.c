@@ -246,15 +246,18 @@ static int match_object(struct vigil_scanner *s, const uint8_t *buf,
 			size_t len, int type, struct digests *d)
 {
 	uint32_t norm = filetype_norm_targets(type);
-	int rc;
+	int text = text_served(s, buf, len), rc;
 
 	s->mh.found = 0;
 	s->mh_buf = buf;
 	s->mh_len = len;
+	/* a text file's normalisation is matched after it (scan_text) */
+	if (text && type == VIGIL_TYPE_TEXT)
+		text = BODY_TEXT_RAW;
 	if ((rc = hashscan_run(s, HT_FILE, buf, len, d)) != 0 ||
 	    (type == VIGIL_TYPE_PE && (rc = secthash_scan(s, buf, len)) != 0) ||
 	    (rc = scan_bodies(s, buf, len, filetype_raw_targets(type),
-			      &s->mh, text_served(s, buf, len))) != 0 ||
+			      &s->mh, text)) != 0 ||
 	    (rc = yarascan_object(s, buf, len, type)) != 0)
 		return rc;
 	if (!norm)

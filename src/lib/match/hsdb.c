@@ -79,7 +79,7 @@ static int build_fresh(const struct vdb_view *v, struct hsdb *h,
 		       const char **why)
 {
 	struct expr_pick all = { h->rtflags, RT_ANCHORED | RT_DEFER, NULL, 1,
-				 h->rtflags };
+				 h->rtflags, 0 };
 	struct reject_ctx c = { v->nmatch, h->rtflags, why };
 	struct exprs x;
 	int rc;

@@ -89,6 +89,14 @@ static int exprs_magic(struct exprs *x, size_t nmatch, const uint8_t *set)
 	return 0;
 }
 
+/* Whether a text file's raw pass needs matchable m (exprs_make()). */
+static int raw_text_needs(const struct vdb_matchable *m, const uint8_t *code)
+{
+	return m->target == 0 &&
+	       !(m->kind == MATCH_NDB && m->off_kind == OFF_ANY &&
+		 !m->flags && pat_norm_kept(code, m->code_len));
+}
+
 static int exprs_alloc(struct exprs *x, size_t n)
 {
 	memset(x, 0, sizeof(*x));
@@ -117,7 +125,8 @@ int exprs_make(const struct vdb_view *v, const struct expr_pick *p,
 		int exact;
 
 		if ((p->rt[i] & p->skip) ||
-		    (p->set && !pat_fits(code, m->code_len, p->set)))
+		    (p->set && !pat_fits(code, m->code_len, p->set)) ||
+		    (p->raw_text && !raw_text_needs(m, code)))
 			continue;
 		if (regex_from_pattern(code, m->code_len, &b, &exact) < 0) {
 			vbuf_free(&b);

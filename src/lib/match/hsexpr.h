@@ -40,10 +40,16 @@ struct expr_pick {
 				 * fit set), with ids from nmatch on */
 	uint8_t *verify;	/* or NULL; else verify[i] gains RT_VERIFY
 				 * where a hit of matchable i needs verifying */
+	int raw_text;		/* only what the raw pass over a text file
+				 * needs (exprs_make) */
 };
 
 /* The expressions of v's matchables that p picks. 0 or VIGIL_ENOMEM
- * (exprs_free() either way). */
+ * (exprs_free() either way). With raw_text, those a text file's raw
+ * pass needs: of target 0 (the only one it looks for), but for body
+ * signatures at any offset that the pass over its normalisation, which
+ * follows, is sure to find wherever the raw pass would
+ * (pat_norm_kept()). */
 int exprs_make(const struct vdb_view *v, const struct expr_pick *p,
 	       struct exprs *x);
 /*

@@ -18,12 +18,20 @@
 #include "db/vdb.h"
 #include "match/hscache.h"
 
+struct hstext_db {
+	hs_database_t *db; /* NULL: no expression */
+	int plain_none;	/* none but containers' signatures: a pass that
+			 * does not look for those needs no db */
+};
+
 struct hstext {
 	/* The expressions of the shard's database that fit text, the
-	 * containers' signatures among them. NULL: none fits. */
-	hs_database_t *db;
-	int plain_none;	/* none fits but containers' signatures: a pass
-			 * that does not look for those needs no db */
+	 * containers' signatures among them: for pages, their forms and
+	 * normalised text. */
+	struct hstext_db all;
+	/* Those of them the raw pass over a text file needs, which its
+	 * normalisation's pass follows (exprs_make()'s raw_text). */
+	struct hstext_db raw;
 	int ok;		/* built; else the shard's database serves */
 	int skipped;	/* not built for its compile time at load: one
 			 * that may take it (full) would build it */

@@ -55,6 +55,11 @@ uint32_t pat_add_sat(uint32_t a, uint32_t b);
  * b / 8) can hold a match of the pattern; 1 if one may (set not empty). */
 int pat_fits(const uint8_t *code, size_t len, const uint8_t set[32]);
 
+/* 1 if every match of the pattern in a text buffer (tab to carriage
+ * return and 0x20-0x7f only) is sure to be a match in the buffer's text
+ * normalisation (core/textnorm.c) too; 0 if not, or unsure. */
+int pat_norm_kept(const uint8_t *code, size_t len);
+
 /* Returns 1 if the pattern is valid bytecode (every operand in bounds). */
 int pat_valid(const uint8_t *code, size_t len);
 
