@@ -229,9 +229,10 @@ static void same_forms(const uint8_t *in, size_t len, int how)
 }
 
 /* Plain text read sixteen and (where the processor has AVX-512 BW, the
- * suite's other run having it off) sixty-four bytes at a time: the same
- * forms as a byte at a time, for pages of words and markup and for runs
- * of plain text of every length ending in every byte value. */
+ * suite's other run having it off) sixty-four bytes at a time, up to
+ * white space and (with VBMI2) white space and all: the same forms as a
+ * byte at a time, for pages of words and markup and for runs of plain
+ * text of every length ending in every byte value. */
 static void plain_text_ways(void **st)
 {
 	uint8_t *in = malloc(300);
@@ -243,6 +244,7 @@ static void plain_text_ways(void **st)
 		uint8_t *page = random_page(seed, 40 + seed * 7, &len);
 
 		same_forms(page, len, HP_SSE2);
+		same_forms(page, len, HP_AVX512BW);
 		same_forms(page, len, HP_BEST);
 		free(page);
 	}
@@ -254,6 +256,7 @@ static void plain_text_ways(void **st)
 			in[3 + n] = (uint8_t)c;
 			memcpy(in + 4 + n, "x y", 3);
 			same_forms(in, n + 7, HP_BEST);
+			same_forms(in, n + 7, HP_AVX512BW);
 			same_forms(in, n + 7, HP_SSE2);
 		}
 	free(in);

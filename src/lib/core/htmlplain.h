@@ -13,9 +13,10 @@
 #define HTMLPLAIN_SLACK 64
 
 /* How plain text is read: by the state machine alone (the reference the
- * others are checked against), sixteen bytes at a time (SSE2) or the
- * most the processor takes. */
-enum { HP_BYTES, HP_SSE2, HP_BEST };
+ * others are checked against), sixteen bytes at a time (SSE2), sixty-four
+ * up to the next white space but a single space (AVX-512 BW), or the most
+ * the processor takes (with VBMI2: sixty-four, white space and all). */
+enum { HP_BYTES, HP_SSE2, HP_AVX512BW, HP_BEST };
 
 /* A run's place: the byte being read in a NUL-ended piece, where each
  * form goes on (text NULL: the tags form alone), and whether the last
