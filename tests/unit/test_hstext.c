@@ -213,6 +213,8 @@ static void same_findings(const char *cache)
 	BOTH(cache, "it was kept12\nmark here\n", "Text.Kept");
 	BOTH(cache, "a gap\r\n\tend of it\n", "Text.Gap");
 	BOTH(cache, "with CAPSLOCK on\n", "Text.Caps");
+	/* both, the one left out of the raw pass first: found first still */
+	BOTH(cache, "kept12\nmark, then a gap\r\n\tend\n", "Text.Kept");
 	both(cache, keptsigs, "it was kept12 mark\n", 19, "Text.Kept");
 	BIN(cache, "evil\0\xff" "bin", "Bin.One");
 	BIN(cache, "evil\n\n\n\x80", "");

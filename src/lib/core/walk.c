@@ -242,21 +242,16 @@ static int over_scan_limits(struct vigil_scanner *s, size_t len)
 	return 1;
 }
 
-static int match_object(struct vigil_scanner *s, const uint8_t *buf,
-			size_t len, int type, struct digests *d)
+/* The object's body signatures, its YARA rules and its normalised
+ * forms; text: how its raw bytes are text (bodyscan_run). */
+static int match_passes(struct vigil_scanner *s, const uint8_t *buf,
+			size_t len, int type, int text)
 {
 	uint32_t norm = filetype_norm_targets(type);
-	int text = text_served(s, buf, len), rc;
+	int rc;
 
 	s->mh.found = 0;
-	s->mh_buf = buf;
-	s->mh_len = len;
-	/* a text file's normalisation is matched after it (scan_text) */
-	if (text && type == VIGIL_TYPE_TEXT)
-		text = BODY_TEXT_RAW;
-	if ((rc = hashscan_run(s, HT_FILE, buf, len, d)) != 0 ||
-	    (type == VIGIL_TYPE_PE && (rc = secthash_scan(s, buf, len)) != 0) ||
-	    (rc = scan_bodies(s, buf, len, filetype_raw_targets(type),
+	if ((rc = scan_bodies(s, buf, len, filetype_raw_targets(type),
 			      &s->mh, text)) != 0 ||
 	    (rc = yarascan_object(s, buf, len, type)) != 0)
 		return rc;
@@ -264,6 +259,38 @@ static int match_object(struct vigil_scanner *s, const uint8_t *buf,
 		return 0;
 	return type == VIGIL_TYPE_HTML ? scan_html(s, buf, len, norm) :
 					 scan_text(s, buf, len, norm);
+}
+
+/*
+ * A text file's raw pass leaves out the signatures that the pass over
+ * its normalisation is sure to find wherever the raw pass would
+ * (hstext.h): where neither finds anything, the raw pass with them would
+ * have found nothing either. Where something was found, both are made
+ * again with them, as they were before, so that which signature is found
+ * first (and the order of all) stays as clamscan's: only a text file
+ * with a detection pays twice.
+ */
+static int match_object(struct vigil_scanner *s, const uint8_t *buf,
+			size_t len, int type, struct digests *d)
+{
+	int text = text_served(s, buf, len), rc;
+	size_t first, warned;
+
+	s->mh_buf = buf;
+	s->mh_len = len;
+	if ((rc = hashscan_run(s, HT_FILE, buf, len, d)) != 0 ||
+	    (type == VIGIL_TYPE_PE && (rc = secthash_scan(s, buf, len)) != 0))
+		return rc;
+	if (!text || type != VIGIL_TYPE_TEXT)
+		return match_passes(s, buf, len, type, text);
+	first = s->det.n;
+	warned = s->warn.n;
+	rc = match_passes(s, buf, len, type, BODY_TEXT_RAW);
+	if (rc < 0 || s->det.n == first || s->w.stop)
+		return rc;
+	s->det.n = first;
+	s->warn.n = warned;
+	return match_passes(s, buf, len, type, 1);
 }
 
 /*
