@@ -26,7 +26,11 @@ static const char ndb[] =
 	"F:3:*:3c7363726970743e\n"
 	"G:0:*:(B)6b65793d(L)\n"
 	"H:1:*:4d5a90{-20}5045\n"
-	"I:0:*:61(62|6364)??65*6667[1-3]68\n"
+	"I:0:*:61(62|6364)??6566*6667[1-3]6869\n"
+	/* what a text file's raw pass leaves out (hstext.h), and one it
+	 * keeps that may be found beside it */
+	"P:0:*:6b657931??76616c{0-4}7565\n"
+	"Q:0:*:76616c????6b6579\n"
 	"J:1:EP+0,64:5589e5\n"
 	"K:6:SE1:41424344\n"
 	"M:9:SL+0,100:41424344\n"
