@@ -74,18 +74,27 @@ static unsigned plain16(struct hplain *r)
 #endif
 
 #ifdef __x86_64__
+/* A vector's plain bytes (*pl), and the vector lowered. */
+__attribute__((target("avx512f,avx512bw"), always_inline)) static inline
+__m512i plain_lowered(__m512i x, __mmask64 *pl)
+{
+	/* signed compares: bytes over 0x7f are negative, so not plain */
+	__mmask64 up = _mm512_cmpgt_epi8_mask(x, _mm512_set1_epi8('A' - 1)) &
+		       _mm512_cmplt_epi8_mask(x, _mm512_set1_epi8('Z' + 1));
+
+	*pl = _mm512_cmpgt_epi8_mask(x, _mm512_set1_epi8(' ')) &
+	      _mm512_cmplt_epi8_mask(x, _mm512_set1_epi8(0x7f)) &
+	      ~_mm512_cmpeq_epi8_mask(x, _mm512_set1_epi8('<')) &
+	      ~_mm512_cmpeq_epi8_mask(x, _mm512_set1_epi8('&'));
+	return _mm512_mask_add_epi8(x, up, x, _mm512_set1_epi8(32));
+}
+
 __attribute__((target("avx512f,avx512bw"))) static unsigned
 plain64(struct hplain *r)
 {
 	__m512i x = _mm512_loadu_si512((const void *)r->p);
-	/* signed compares: bytes over 0x7f are negative, so not plain */
-	__mmask64 pl = _mm512_cmpgt_epi8_mask(x, _mm512_set1_epi8(' ')) &
-		       _mm512_cmplt_epi8_mask(x, _mm512_set1_epi8(0x7f)) &
-		       ~_mm512_cmpeq_epi8_mask(x, _mm512_set1_epi8('<')) &
-		       ~_mm512_cmpeq_epi8_mask(x, _mm512_set1_epi8('&'));
-	__mmask64 up = _mm512_cmpgt_epi8_mask(x, _mm512_set1_epi8('A' - 1)) &
-		       _mm512_cmplt_epi8_mask(x, _mm512_set1_epi8('Z' + 1));
-	__m512i lo = _mm512_mask_add_epi8(x, up, x, _mm512_set1_epi8(32));
+	__mmask64 pl;
+	__m512i lo = plain_lowered(x, &pl);
 
 	_mm512_storeu_si512((void *)r->o, lo);
 	if (r->t)
@@ -116,18 +125,12 @@ __attribute__((target("avx512f,avx512bw,avx512vbmi2,popcnt"))) static unsigned
 runs64(struct hplain *r, int skip_cr, unsigned *wrote)
 {
 	__m512i x = _mm512_loadu_si512((const void *)r->p);
-	__mmask64 pl = _mm512_cmpgt_epi8_mask(x, _mm512_set1_epi8(' ')) &
-		       _mm512_cmplt_epi8_mask(x, _mm512_set1_epi8(0x7f)) &
-		       ~_mm512_cmpeq_epi8_mask(x, _mm512_set1_epi8('<')) &
-		       ~_mm512_cmpeq_epi8_mask(x, _mm512_set1_epi8('&'));
-	__mmask64 ws = _mm512_cmpeq_epi8_mask(x, _mm512_set1_epi8(' ')) |
-		       _mm512_cmple_epu8_mask(
-			       _mm512_sub_epi8(x, _mm512_set1_epi8('\t')),
-			       _mm512_set1_epi8('\r' - '\t'));
-	__mmask64 up = _mm512_cmpgt_epi8_mask(x, _mm512_set1_epi8('A' - 1)) &
-		       _mm512_cmplt_epi8_mask(x, _mm512_set1_epi8('Z' + 1));
+	__mmask64 pl, ws = _mm512_cmpeq_epi8_mask(x, _mm512_set1_epi8(' ')) |
+			   _mm512_cmple_epu8_mask(
+				   _mm512_sub_epi8(x, _mm512_set1_epi8('\t')),
+				   _mm512_set1_epi8('\r' - '\t'));
+	__m512i lo = plain_lowered(x, &pl);
 	uint64_t stop = ~(pl | ws), keep, end;
-	__m512i lo;
 	unsigned n;
 
 	if (skip_cr) /* a run of carriage returns alone is no white space */
@@ -138,7 +141,6 @@ runs64(struct hplain *r, int skip_cr, unsigned *wrote)
 	end = n == 64 ? ~0ull : (1ull << n) - 1;
 	ws &= end;
 	keep = (pl & end) | (ws & ~(ws << 1)); /* each run's first byte */
-	lo = _mm512_mask_add_epi8(x, up, x, _mm512_set1_epi8(32));
 	lo = _mm512_maskz_compress_epi8(
 		keep, _mm512_mask_mov_epi8(lo, ws, _mm512_set1_epi8(' ')));
 	_mm512_storeu_si512((void *)r->o, lo);
