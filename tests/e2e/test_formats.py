@@ -341,6 +341,26 @@ def test_stream_layers_are_named_after_the_file(tmp_path, vigil):
                               for n, inner in cases.items()}
 
 
+@pytest.mark.parametrize("matcher", ["vectorscan", "anchors"])
+def test_xdp_after_a_text_detection(tmp_path, vigil, matcher):
+    """A text file with a detection has its passes made again (the raw
+    one had left out what its normalisation's is sure to find); that
+    pass, the last over the file, is the one whose containers' marks
+    decide what is opened inside: with --allmatch, the PDF of an XML Data
+    Package whose XML also holds a text signature is still found."""
+    db = tmp_path / "db"
+    db.mkdir()
+    (db / "sig.hdb").write_text("%s:%d:Format.Payload\n" % (fg.md5(PAYLOAD), len(PAYLOAD)))
+    (db / "t.ndb").write_text("Text.InXml:0:*:%s\n" % b"evil text".hex())
+    xdp = fg.xdp(fg.pdf(PAYLOAD))
+    head, mark, rest = xdp.partition(b"<xdp:xdp")
+    f = tmp_path / "noted.xdp"
+    f.write_bytes(head + b"<!-- evil text -->\n" + mark + rest)
+    r = vigil("scan", "--no-summary", "--allmatch", "-d", db, f,
+              env={"VIGIL_MATCHER": matcher})
+    assert sorted(r.found()) == sorted(["%s" % f, "%s//xdp-pdf//obj-4" % f]), r.out + r.err
+
+
 @pytest.mark.parametrize("matcher", ["own-pass", "body-pass", "anchors"])
 def test_xdp_mark_in_the_first_mib(tmp_path, vigil, matcher):
     """An XML Data Package is known by "<xdp:xdp" whole in its first MiB,

@@ -252,8 +252,8 @@ static unsigned entries(const char *dir, const char *prefix, int rm)
 	return n;
 }
 
-/* Built into a cache, then taken from it: the same. The text database
- * was stored there, and the empty entry only for the binary set (where
+/* Built into a cache, then taken from it: the same. The text databases
+ * were stored there, and the empty entry only for the binary set (where
  * only the containers' signatures fit text). */
 static void test_same_from_cache(void **state)
 {
@@ -268,9 +268,14 @@ static void test_same_from_cache(void **state)
 	 * where only the containers' signatures are left */
 	assert_int_equal(entries(dir, "vigil-m", 0), 3);
 	assert_int_equal(entries(dir, "vigil-n", 0), 2);
+	/* the passes without the containers' signatures: a database for each
+	 * set (the binary one's empty), with no empty entry beside it */
+	assert_int_equal(entries(dir, "vigil-g", 0), 3);
+	assert_int_equal(entries(dir, "vigil-h", 0), 0);
 	same_findings(dir);
 	assert_int_equal(entries(dir, "vigil-p", 0), 3);
 	assert_int_equal(entries(dir, "vigil-m", 0), 3);
+	assert_int_equal(entries(dir, "vigil-g", 0), 3);
 	entries(dir, "", 1);
 	rmdir(dir);
 }

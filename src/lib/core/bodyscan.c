@@ -656,12 +656,14 @@ static hs_error_t hs_chunks(struct bscan *b)
 }
 
 /* The database for b's pass: of a text buffer, a text one (NULL where
- * none of its expressions fits text, or none that b looks for). */
+ * none of its expressions fits text, or none that b looks for), without
+ * the containers' signatures where b does not look for them. */
 static const hs_database_t *pass_db(const struct bscan *b, int text)
 {
 	const struct hsdb *m = &b->sh->m;
 	const struct hstext_db *t = text == BODY_TEXT_RAW ? &m->text.raw :
-							    &m->text.all;
+				    !b->mh && m->text.norm_ok ? &m->text.norm :
+								&m->text.all;
 
 	if (!text || !m->text.ok || b->len > UINT32_MAX)
 		return m->db;

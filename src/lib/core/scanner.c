@@ -73,7 +73,8 @@ static int scratch_new(struct vigil_scanner *s)
 	for (i = 0; i < s->e->nshards; i++) {
 		const struct hsdb *m = &s->e->shards[i].m;
 		const hs_database_t *db[] = { m->db, m->text.all.db,
-					      m->text.raw.db };
+					      m->text.raw.db,
+					      m->text.norm.db };
 		size_t k;
 
 		for (k = 0; k < sizeof(db) / sizeof(db[0]); k++)
