@@ -12,8 +12,8 @@
  * changed since make it stale. The passes that do not look for the
  * containers' signatures (over normalised text and a page's forms) have a
  * database without them: with their few short literals in it, the bench's
- * text database went through its lowered text files at 2.3 GB/s, without
- * them at 4.2. Where only those fit, such a pass is left out: the other
+ * text database went through its lowered text files at 3.26 GB/s, without
+ * them at 3.85. Where only those fit, such a pass is left out: the other
  * database's empty entry beside it in the cache says so.
  */
 #include "match/hstext.h"
