@@ -3,7 +3,7 @@
  * and damaged files (flipped byte, truncation, wrong magic or version,
  * a record pointing outside, with a valid checksum) are refused cleanly;
  * a database file that left the page cache is read back whole ahead of
- * the lookups.
+ * the lookups; pages a load read are handed back.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -267,6 +267,64 @@ static void read_ahead(void **st)
 	assert_int_equal(got, np);
 }
 
+/* Kilobytes of the mapping at addr that this process has mapped (its
+ * smaps Rss), or -1 if not found. */
+static long mapped_kb(const void *addr)
+{
+	char line[512];
+	unsigned long lo, hi;
+	long kb = -1;
+	int in = 0;
+	FILE *f = fopen("/proc/self/smaps", "r");
+
+	assert_non_null(f);
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%lx-%lx ", &lo, &hi) == 2 && strchr(line, '-') <
+								   strchr(line, ' '))
+			in = (uintptr_t)addr >= lo && (uintptr_t)addr < hi;
+		else if (in && sscanf(line, "Rss: %ld kB", &kb) == 1)
+			break;
+	}
+	fclose(f);
+	return kb;
+}
+
+/* A mapping whose pages a load read, handed back (mapping_release,
+ * filemap_release): no longer mapped, every byte still as in the file,
+ * and a range that does not cover whole pages leaves its edges alone. */
+static void release_pages(void **st)
+{
+	const size_t len = (size_t)1 << 20;
+	size_t pg = (size_t)sysconf(_SC_PAGESIZE);
+	char p[] = "vdb-release-XXXXXX";
+	struct filemap fm;
+	uint8_t *b = malloc(len);
+	volatile uint8_t sum = 0;
+	int fd;
+
+	(void)st;
+	assert_non_null(b);
+	for (size_t i = 0; i < len; i++)
+		b[i] = (uint8_t)(i * 131 >> 8);
+	assert_true((fd = mkstemp(p)) >= 0);
+	assert_int_equal(write(fd, b, len), (ssize_t)len);
+	close(fd);
+	assert_int_equal(filemap_open(p, &fm), 0);
+	for (size_t i = 0; i < len; i += pg)
+		sum += ((const uint8_t *)fm.map)[i];
+	assert_true(mapped_kb(fm.map) >= (long)(len / 1024));
+	/* two pages and a bit, from inside the first: only the second goes */
+	mapping_release((const uint8_t *)fm.map + 1, 2 * pg + 1);
+	assert_int_equal(mapped_kb(fm.map), (long)((len - pg) / 1024));
+	filemap_release(&fm);
+	assert_int_equal(mapped_kb(fm.map), 0);
+	assert_memory_equal(fm.map, b, len);
+	(void)sum;
+	filemap_close(&fm);
+	unlink(p);
+	free(b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -275,6 +333,7 @@ int main(void)
 		cmocka_unit_test(forged),
 		cmocka_unit_test(yara_sources),
 		cmocka_unit_test(read_ahead),
+		cmocka_unit_test(release_pages),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

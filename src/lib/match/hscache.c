@@ -65,10 +65,33 @@ static void path_of(char *out, size_t cap, const char *dir,
 	path_ext(out, cap, dir, k, "hsdb");
 }
 
+/* XXH3 of buf's len bytes; with mapped (buf a file mapping), each step's
+ * pages handed back once summed, so that the check never holds more than
+ * a step of a large entry (the anchors table of a full-size feed: 62 MB). */
+#define SUM_STEP ((size_t)4 << 20)
+static uint64_t body_sum(const uint8_t *buf, size_t len, int mapped)
+{
+	XXH3_state_t *st;
+	uint64_t sum;
+
+	if (!mapped || len <= SUM_STEP || !(st = XXH3_createState()))
+		return XXH3_64bits(buf, len);
+	(void)XXH3_64bits_reset(st);
+	for (size_t at = 0; at < len; at += SUM_STEP) {
+		size_t n = len - at < SUM_STEP ? len - at : SUM_STEP;
+
+		(void)XXH3_64bits_update(st, buf + at, n);
+		mapping_release(buf + at, n);
+	}
+	sum = XXH3_64bits_digest(st);
+	XXH3_freeState(st);
+	return sum;
+}
+
 /* The header: magic, checksum of the rest, nmatch, and a length (*third);
- * r is left after it. 0, or -1 if any is wrong. */
+ * r is left after it. 0, or -1 if any is wrong. mapped: body_sum()'s. */
 static int header(struct rdr *r, const uint8_t *buf, size_t len,
-		  size_t nmatch, uint64_t *third)
+		  size_t nmatch, uint64_t *third, int mapped)
 {
 	uint64_t sum, n;
 
@@ -79,7 +102,8 @@ static int header(struct rdr *r, const uint8_t *buf, size_t len,
 	n = rdr_u64le(r);
 	*third = rdr_u64le(r);
 	return rdr_failed(r) || n != nmatch ||
-	       XXH3_64bits(buf + HSCACHE_HEADER, len - HSCACHE_HEADER) != sum ?
+	       body_sum(buf + HSCACHE_HEADER, len - HSCACHE_HEADER, mapped) !=
+		       sum ?
 		       -1 : 0;
 }
 
@@ -90,7 +114,7 @@ static int parse(const uint8_t *buf, size_t len, size_t nmatch,
 	const uint8_t *flags, *ser;
 	uint64_t ser_len;
 
-	if (header(&r, buf, len, nmatch, &ser_len) < 0)
+	if (header(&r, buf, len, nmatch, &ser_len, 0) < 0)
 		return -1;
 	flags = rdr_bytes(&r, nmatch);
 	if (!flags || rdr_skip(&r, (8 - nmatch % 8) % 8) < 0 ||
@@ -139,6 +163,11 @@ static int with_file(const char *path,
 			if (rc == 0) /* in use: not pruned (hscache_prune) */
 				(void)futimens(fd, NULL);
 			if (rc == 0 && keep) {
+				/* what use() read to check it: only what
+				 * scans touch stays mapped, and a reload's
+				 * new generation (vigild) does not count
+				 * the whole entry twice */
+				mapping_release(map, (size_t)st.st_size);
 				*keep = map;
 				*keep_len = (size_t)st.st_size;
 			} else {
@@ -185,7 +214,7 @@ static int use_blob(void *ctx, const uint8_t *buf, size_t len)
 	struct rdr r;
 	uint64_t body;
 
-	if (header(&r, buf, len, l->nmatch, &body) < 0 ||
+	if (header(&r, buf, len, l->nmatch, &body, 1) < 0 ||
 	    body != len - HSCACHE_HEADER)
 		return -1;
 	return l->use(l->ctx, buf + HSCACHE_HEADER, len - HSCACHE_HEADER);

@@ -196,6 +196,22 @@ void filemap_random_ahead(const struct filemap *fm)
 	}
 }
 
+void mapping_release(const void *p, size_t len)
+{
+	uintptr_t pg = (uintptr_t)sysconf(_SC_PAGESIZE);
+	uintptr_t lo = ((uintptr_t)p + pg - 1) & ~(pg - 1),
+		  hi = ((uintptr_t)p + len) & ~(pg - 1);
+
+	if (hi > lo)
+		(void)madvise((void *)lo, hi - lo, MADV_DONTNEED);
+}
+
+void filemap_release(const struct filemap *fm)
+{
+	if (fm->map)
+		mapping_release(fm->map, fm->len);
+}
+
 void filemap_close(struct filemap *fm)
 {
 	if (fm->map)
