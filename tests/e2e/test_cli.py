@@ -355,6 +355,42 @@ def test_checked_database_not_read_whole_again(tmp_path, vigil):
     assert r.rc == 2 and "checksum mismatch" in r.err, (r.out, r.err)
 
 
+def test_checked_anchors_table_not_summed_again(tmp_path, vigil):
+    """The anchors matcher's cached table, once read whole and found to
+    match its checksum, leaves a stamp as a checked .vdb does (not while
+    it has just been written), and later loads trust it; a table damaged
+    in place since (same inode, same size, new times) is summed again,
+    refused and rebuilt, and the scan finds what it should."""
+    d, _ = tree(tmp_path)
+    cache = tmp_path / "cache"
+    sigs = tmp_path / "many.ndb"
+    sigs.write_text("".join("Many.%d:0:*:%s\n" % (i, ("%08x" % (i * 2654435761 % 2**32)) * 2)
+                            for i in range(1200)))
+    target = d / "many.bin"
+    target.write_bytes(b"\x01" * 100 + bytes.fromhex(("%08x" % (7 * 2654435761 % 2**32)) * 2))
+
+    def stamps():
+        return sorted(f for f in os.listdir(cache) if f.endswith(".vok"))
+    r = vigil("scan", "--no-summary", "--cache-dir", cache, "-d", sigs, target)
+    assert r.rc == 1 and "Many.7 FOUND" in r.out, (r.out, r.err)
+    table = [cache / f for f in os.listdir(cache) if ".anc" in f]
+    assert len(table) == 1 and stamps() == [], os.listdir(cache)
+    while time.time() < table[0].stat().st_ctime + 2.2:
+        time.sleep(0.1)
+    for _ in range(2):
+        r = vigil("scan", "--no-summary", "--cache-dir", cache, "-d", sigs, target)
+        assert r.rc == 1 and "Many.7 FOUND" in r.out, (r.out, r.err)
+        assert len(stamps()) == 1, os.listdir(cache)
+    first, inode = table[0].read_bytes(), table[0].stat().st_ino
+    bad = bytearray(first)
+    bad[len(bad) // 2] ^= 1
+    with open(table[0], "r+b") as f:   # in place: same inode, same size
+        f.write(bad)
+    r = vigil("scan", "--no-summary", "--cache-dir", cache, "-d", sigs, target)
+    assert r.rc == 1 and "Many.7 FOUND" in r.out, (r.out, r.err)
+    assert table[0].read_bytes() == first and table[0].stat().st_ino != inode
+
+
 def test_matcher_cache_pruned(tmp_path, vigil):
     """Cache files no load used for a week go (matchers of database parts
     replaced since, an old version's tables, a write that died half-way);

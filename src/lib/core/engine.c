@@ -235,11 +235,8 @@ int vigil_engine_load_memory(struct vigil_engine *e, const char *name,
 	return add_vdb(e, name, copy, NULL, len, NULL);
 }
 
-/* A database's identity, for the stamp of one checked whole (hscache.h).
- * A file changed less than STAMP_SETTLE_NS ago gets no stamp: the clock
- * that times changes ticks coarsely, so a change within the same tick
- * would leave the identity as it was. */
-#define STAMP_SETTLE_NS 2000000000ull
+/* A database's identity, for the stamp of one checked whole (hscache.h;
+ * none for a file that changed a moment ago: hscache_settled()). */
 struct vdb_check {
 	const char *dir;
 	struct hscache_file_id id;
@@ -252,28 +249,13 @@ static int vdb_known(void *ctx, int fd, const struct stat *st,
 	struct vdb_check *c = ctx;
 	struct vdb_header h;
 
-	c->id = (struct hscache_file_id){
-		(uint64_t)st->st_dev, (uint64_t)st->st_ino,
-		(uint64_t)st->st_size,
-		(uint64_t)st->st_mtim.tv_sec * 1000000000u +
-			(uint64_t)st->st_mtim.tv_nsec,
-		(uint64_t)st->st_ctim.tv_sec * 1000000000u +
-			(uint64_t)st->st_ctim.tv_nsec };
+	hscache_file_id_of(st, &c->id);
 	c->asked = 1;
 	if (pread(fd, &h, sizeof(h), 0) != (ssize_t)sizeof(h) ||
 	    !hscache_checked(c->dir, &c->id, h.checksum))
 		return 0;
 	*sum = h.checksum;
 	return c->known = 1;
-}
-
-static int settled(const struct hscache_file_id *id)
-{
-	struct timespec now;
-
-	clock_gettime(CLOCK_REALTIME, &now);
-	return (uint64_t)now.tv_sec * 1000000000u + (uint64_t)now.tv_nsec >=
-	       id->ctime_ns + STAMP_SETTLE_NS;
 }
 
 /* A .vdb: mapped; its checksum read, not mapped (it stays out of RSS),
@@ -293,7 +275,7 @@ static int load_vdb(struct vigil_engine *e, const char *path)
 	filemap_random_ahead(&fm);
 	rc = add_vdb(e, path, NULL, fm.map, fm.len,
 		     fm.len > sizeof(struct vdb_header) ? &sum : NULL);
-	if (rc == 0 && chk.asked && !chk.known && settled(&chk.id))
+	if (rc == 0 && chk.asked && !chk.known && hscache_settled(&chk.id))
 		hscache_mark_checked(chk.dir, &chk.id, sum);
 	if (rc == 0) /* what checking its structure read */
 		filemap_release(&fm);

@@ -88,23 +88,29 @@ static uint64_t body_sum(const uint8_t *buf, size_t len, int mapped)
 	return sum;
 }
 
-/* The header: magic, checksum of the rest, nmatch, and a length (*third);
- * r is left after it. 0, or -1 if any is wrong. mapped: body_sum()'s. */
+/* The header: magic, checksum of the rest (*sum), nmatch, and a length
+ * (*third); r is left after it. 0, or -1 if any is wrong (the checksum
+ * is the caller's to compare). */
 static int header(struct rdr *r, const uint8_t *buf, size_t len,
-		  size_t nmatch, uint64_t *third, int mapped)
+		  size_t nmatch, uint64_t *sum, uint64_t *third)
 {
-	uint64_t sum, n;
+	uint64_t n;
 
 	rdr_init(r, buf, len);
 	if (!rdr_bytes(r, 8) || memcmp(buf, HSCACHE_MAGIC, 8))
 		return -1;
-	sum = rdr_u64le(r);
+	*sum = rdr_u64le(r);
 	n = rdr_u64le(r);
 	*third = rdr_u64le(r);
-	return rdr_failed(r) || n != nmatch ||
-	       body_sum(buf + HSCACHE_HEADER, len - HSCACHE_HEADER, mapped) !=
-		       sum ?
-		       -1 : 0;
+	return rdr_failed(r) || n != nmatch ? -1 : 0;
+}
+
+/* Whether the rest of an entry of len bytes at buf matches its header's
+ * checksum. mapped: body_sum()'s. */
+static int body_ok(const uint8_t *buf, size_t len, uint64_t sum, int mapped)
+{
+	return body_sum(buf + HSCACHE_HEADER, len - HSCACHE_HEADER, mapped) ==
+	       sum;
 }
 
 static int parse(const uint8_t *buf, size_t len, size_t nmatch,
@@ -112,9 +118,10 @@ static int parse(const uint8_t *buf, size_t len, size_t nmatch,
 {
 	struct rdr r;
 	const uint8_t *flags, *ser;
-	uint64_t ser_len;
+	uint64_t ser_len, sum;
 
-	if (header(&r, buf, len, nmatch, &ser_len, 0) < 0)
+	if (header(&r, buf, len, nmatch, &sum, &ser_len) < 0 ||
+	    !body_ok(buf, len, sum, 0))
 		return -1;
 	flags = rdr_bytes(&r, nmatch);
 	if (!flags || rdr_skip(&r, (8 - nmatch % 8) % 8) < 0 ||
@@ -142,11 +149,25 @@ static void store_failed(const char *path,
 	}
 }
 
+/* A cache file being loaded is in use: not pruned (hscache_prune()).
+ * Its modification time is set when a day old or more, not at each load,
+ * so that its identity stays the same from load to load (a stamp of it
+ * checked whole holds); st is made to say so. */
+#define TOUCH_AFTER_S 86400
+static void touch_in_use(int fd, struct stat *st)
+{
+	if (st->st_mtime > time(NULL) - TOUCH_AFTER_S)
+		return;
+	if (futimens(fd, NULL) == 0)
+		(void)fstat(fd, st);
+}
+
 /* Maps path and hands it to use(); -1 if it cannot be read. With keep,
- * a mapping use() took is left mapped, in *keep (*keep_len bytes). */
+ * a mapping use() took is left mapped, in *keep (*keep_len bytes). The
+ * file's status goes to *seen (or NULL) before use() is called. */
 static int with_file(const char *path,
 		     int (*use)(void *, const uint8_t *, size_t), void *ctx,
-		     void **keep, size_t *keep_len)
+		     void **keep, size_t *keep_len, struct stat *seen)
 {
 	struct stat st;
 	void *map;
@@ -156,12 +177,13 @@ static int with_file(const char *path,
 		return -1;
 	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
 	    st.st_size >= HSCACHE_HEADER) {
+		touch_in_use(fd, &st);
+		if (seen)
+			*seen = st;
 		map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE,
 			   fd, 0);
 		if (map != MAP_FAILED) {
 			rc = use(ctx, map, (size_t)st.st_size);
-			if (rc == 0) /* in use: not pruned (hscache_prune) */
-				(void)futimens(fd, NULL);
 			if (rc == 0 && keep) {
 				/* what use() read to check it: only what
 				 * scans touch stays mapped, and a reload's
@@ -199,25 +221,61 @@ int hscache_load(const char *dir, const struct hscache_key *k, size_t nmatch,
 	char path[4096];
 
 	path_of(path, sizeof(path), dir, k);
-	return with_file(path, use_hsdb, &l, NULL, NULL);
+	return with_file(path, use_hsdb, &l, NULL, NULL, NULL);
 }
 
 struct blob_load {
 	size_t nmatch;
 	int (*use)(void *, const uint8_t *, size_t);
 	void *ctx;
+	const char *dir;
+	struct stat st;	/* with_file()'s */
 };
 
+void hscache_file_id_of(const struct stat *st, struct hscache_file_id *id)
+{
+	*id = (struct hscache_file_id){
+		(uint64_t)st->st_dev, (uint64_t)st->st_ino,
+		(uint64_t)st->st_size,
+		(uint64_t)st->st_mtim.tv_sec * 1000000000u +
+			(uint64_t)st->st_mtim.tv_nsec,
+		(uint64_t)st->st_ctim.tv_sec * 1000000000u +
+			(uint64_t)st->st_ctim.tv_nsec };
+}
+
+int hscache_settled(const struct hscache_file_id *id)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_REALTIME, &now);
+	return (uint64_t)now.tv_sec * 1000000000u + (uint64_t)now.tv_nsec >=
+	       id->ctime_ns + HSCACHE_SETTLE_NS;
+}
+
+/* An entry checked whole once and unchanged since (its identity, times
+ * included: a write in place changes them) is not summed again at each
+ * load, as a .vdb is not (the anchors table of a full-size feed: 62 MB,
+ * a fifth of its warm load); what its user checks of its structure still
+ * is. */
 static int use_blob(void *ctx, const uint8_t *buf, size_t len)
 {
 	struct blob_load *l = ctx;
+	struct hscache_file_id id;
 	struct rdr r;
-	uint64_t body;
+	uint64_t sum, body;
+	int known, rc;
 
-	if (header(&r, buf, len, l->nmatch, &body, 1) < 0 ||
+	if (header(&r, buf, len, l->nmatch, &sum, &body) < 0 ||
 	    body != len - HSCACHE_HEADER)
 		return -1;
-	return l->use(l->ctx, buf + HSCACHE_HEADER, len - HSCACHE_HEADER);
+	hscache_file_id_of(&l->st, &id);
+	known = hscache_checked(l->dir, &id, sum);
+	if (!known && !body_ok(buf, len, sum, 1))
+		return -1;
+	rc = l->use(l->ctx, buf + HSCACHE_HEADER, len - HSCACHE_HEADER);
+	if (rc == 0 && !known && hscache_settled(&id))
+		hscache_mark_checked(l->dir, &id, sum);
+	return rc;
 }
 
 int hscache_map_blob(const char *dir, const struct hscache_key *k,
@@ -225,11 +283,11 @@ int hscache_map_blob(const char *dir, const struct hscache_key *k,
 		     int (*use)(void *, const uint8_t *, size_t), void *ctx,
 		     void **map, size_t *map_len)
 {
-	struct blob_load l = { nmatch, use, ctx };
+	struct blob_load l = { nmatch, use, ctx, dir, { 0 } };
 	char path[4096];
 
 	path_ext(path, sizeof(path), dir, k, ext);
-	return with_file(path, use_blob, &l, map, map_len);
+	return with_file(path, use_blob, &l, map, map_len, &l.st);
 }
 
 void hscache_store_blob(const char *dir, const struct hscache_key *k,

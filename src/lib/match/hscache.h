@@ -59,11 +59,23 @@ struct hscache_file_id {
 	uint64_t dev, ino, size, mtime_ns, ctime_ns;
 };
 
+struct stat;
+/* A file's identity from its status. */
+void hscache_file_id_of(const struct stat *st, struct hscache_file_id *id);
+/* Whether a file of this identity may be stamped as checked: changed
+ * HSCACHE_SETTLE_NS ago or more. The clock that times changes ticks
+ * coarsely, so a change within the same tick would leave the identity as
+ * it was. */
+#define HSCACHE_SETTLE_NS 2000000000ull
+int hscache_settled(const struct hscache_file_id *id);
+
 /*
  * Whether a stamp in dir says that the database file id, whose header
  * holds the checksum sum, was read whole and found to match it: 1 or 0.
  * A database checked once and unchanged since is not read whole again at
- * each load (its structure still is checked).
+ * each load (its structure still is checked); nor is a cache entry
+ * mapped by hscache_map_blob() (the anchors table), whose loads set its
+ * modification time only once a day so that its identity holds.
  */
 int hscache_checked(const char *dir, const struct hscache_file_id *id,
 		    uint64_t sum);
