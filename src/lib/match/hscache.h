@@ -86,7 +86,8 @@ void hscache_mark_checked(const char *dir, const struct hscache_file_id *id,
 
 /*
  * Removes the cache files no load has used for days (a load that uses
- * one sets its modification time): each new database part, hourly with
+ * one sets its modification time, if a day old or more): each new
+ * database part, hourly with
  * a daily feed, leaves matchers that nothing will load again. Only
  * Vigil's own files ("vigil-*.hsdb", ".anc<n>", ".vok" and their
  * temporary files) are looked at; a file still mapped somewhere stays
