@@ -228,6 +228,25 @@ static size_t resident(const struct filemap *fm)
 	return n;
 }
 
+/* A temporary file (its name from tmpl) of len bytes in a pattern,
+ * open; the bytes handed back in *keep, or freed if keep is NULL. */
+static int patterned_file(char *tmpl, size_t len, uint8_t **keep)
+{
+	uint8_t *b = malloc(len);
+	int fd;
+
+	assert_non_null(b);
+	for (size_t i = 0; i < len; i++)
+		b[i] = (uint8_t)(i * 131 >> 8);
+	assert_true((fd = mkstemp(tmpl)) >= 0);
+	assert_int_equal(write(fd, b, len), (ssize_t)len);
+	if (keep)
+		*keep = b;
+	else
+		free(b);
+	return fd;
+}
+
 /* A file of 20 MiB (more than one request of read-ahead) dropped from
  * the page cache, then mapped for random lookups: all of it is read in
  * without a page being touched (a file system that keeps every page,
@@ -238,18 +257,11 @@ static void read_ahead(void **st)
 	struct timespec pause = { 0, 20 * 1000 * 1000 };
 	struct filemap fm;
 	char p[] = "vdb-ahead-XXXXXX";
-	uint8_t *b = malloc(len);
 	size_t pg = (size_t)sysconf(_SC_PAGESIZE);
 	size_t np = (len + pg - 1) / pg, got = 0;
-	int fd, tries;
+	int fd = patterned_file(p, len, NULL), tries;
 
 	(void)st;
-	assert_non_null(b);
-	for (size_t i = 0; i < len; i++)
-		b[i] = (uint8_t)(i * 131 >> 8);
-	assert_true((fd = mkstemp(p)) >= 0);
-	assert_int_equal(write(fd, b, len), (ssize_t)len);
-	free(b);
 	assert_int_equal(fsync(fd), 0);
 	assert_int_equal(posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED), 0);
 	close(fd);
@@ -298,17 +310,11 @@ static void release_pages(void **st)
 	size_t pg = (size_t)sysconf(_SC_PAGESIZE);
 	char p[] = "vdb-release-XXXXXX";
 	struct filemap fm;
-	uint8_t *b = malloc(len);
+	uint8_t *b;
 	volatile uint8_t sum = 0;
-	int fd;
 
 	(void)st;
-	assert_non_null(b);
-	for (size_t i = 0; i < len; i++)
-		b[i] = (uint8_t)(i * 131 >> 8);
-	assert_true((fd = mkstemp(p)) >= 0);
-	assert_int_equal(write(fd, b, len), (ssize_t)len);
-	close(fd);
+	close(patterned_file(p, len, &b));
 	assert_int_equal(filemap_open(p, &fm), 0);
 	for (size_t i = 0; i < len; i += pg)
 		sum += ((const uint8_t *)fm.map)[i];
