@@ -71,7 +71,7 @@ void filemap_random_ahead(const struct filemap *fm);
  * and a later read maps them again. What a load read to check a file
  * then no longer counts in the process's memory, and a reload's new
  * generation does not count twice (vigild's RELOAD over a generated
- * full-size feed: PSS steady 444-452 MiB before, 399-407 after). Never
+ * full-size feed: PSS after a reload 443-451 MiB before, 398-406 after). Never
  * on other memory: anonymous pages would read back as zeros.
  */
 void mapping_release(const void *p, size_t len);
