@@ -45,7 +45,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (n > FUZZ_MAX_MATCHABLES)
 		return 0;
 	memset(flags, 0, (size_t)n);
-	if (anchorset_load(data, size, (size_t)n, flags, 1, &a) < 0)
+	if (anchorset_load(data, size, (size_t)n, flags, 1, 0, &a) < 0)
 		return 0;
 	s.nmatch = (size_t)n;
 	s.flags = flags;

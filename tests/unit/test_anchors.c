@@ -398,7 +398,7 @@ static void test_set_by_target(void **state)
 
 	(void)state;
 	two_tables(&b, rt, 1u | 1u << 6);
-	assert_int_equal(anchorset_load(b.data, b.len, 4, back, 1, &s), 0);
+	assert_int_equal(anchorset_load(b.data, b.len, 4, back, 1, 0, &s), 0);
 	assert_memory_equal(back, rt, 4);
 	ids = 0; /* no type but 0: target 0's table */
 	anchorset_scan(&s, 1u, (const uint8_t *)text, sizeof(text) - 1, seen_id,
@@ -426,28 +426,34 @@ static void test_set_refuses(void **state)
 
 	(void)state;
 	two_tables(&b, rt, 1u << 6); /* no table for target 0 */
-	assert_int_equal(anchorset_load(b.data, b.len, 4, back, 1, &s), -1);
+	assert_int_equal(anchorset_load(b.data, b.len, 4, back, 1, 0, &s), -1);
 	vbuf_free(&b);
 	memset(&b, 0, sizeof(b));
 	two_tables(&b, rt, 1u | 1u << 6);
 	img = b.data;
-	assert_int_equal(anchorset_load(img, b.len, 5, back, 1, &s), -1);
-	assert_int_equal(anchorset_load(img, b.len - 1, 4, back, 1, &s), -1);
+	assert_int_equal(anchorset_load(img, b.len, 5, back, 1, 0, &s), -1);
+	assert_int_equal(anchorset_load(img, b.len - 1, 4, back, 1, 0, &s), -1);
 	img[8] &= (uint8_t)~1u; /* target 0's table missing */
-	assert_int_equal(anchorset_load(img, b.len, 4, back, 1, &s), -1);
+	assert_int_equal(anchorset_load(img, b.len, 4, back, 1, 0, &s), -1);
 	img[8] |= 1u;
 	img[9] |= 0x80; /* type 15: no such */
-	assert_int_equal(anchorset_load(img, b.len, 4, back, 1, &s), -1);
+	assert_int_equal(anchorset_load(img, b.len, 4, back, 1, 0, &s), -1);
 	img[9] &= 0x7f;
 	img[b.len - 2] = 2; /* a flag of neither 0 nor 1 */
-	assert_int_equal(anchorset_load(img, b.len, 4, back, 1, &s), -1);
+	assert_int_equal(anchorset_load(img, b.len, 4, back, 1, 0, &s), -1);
 	img[b.len - 2] = 0; /* matchable 2 unanchored, named by an entry */
-	assert_int_equal(anchorset_load(img, b.len, 4, back, 1, &s), -1);
+	assert_int_equal(anchorset_load(img, b.len, 4, back, 1, 0, &s), -1);
 	assert_null(s.map);
 	assert_int_equal(s.have, 0);
+	/* taken whole before: the entries are not each looked at */
+	assert_int_equal(anchorset_load(img, b.len, 4, back, 1, 1, &s), 0);
+	anchorset_free(&s);
+	img[9] |= 0x80; /* but the rest still is */
+	assert_int_equal(anchorset_load(img, b.len, 4, back, 1, 1, &s), -1);
+	img[9] &= 0x7f;
 	img[b.len - 2] = 1;
 	memset(back, 0, sizeof(back));
-	assert_int_equal(anchorset_load(img, b.len, 4, back, 1, &s), 0);
+	assert_int_equal(anchorset_load(img, b.len, 4, back, 1, 0, &s), 0);
 	anchorset_free(&s);
 	vbuf_free(&b);
 }

@@ -301,8 +301,7 @@ static long mapped_kb(const void *addr)
 	return kb;
 }
 
-/* A mapping whose pages a load read, handed back (mapping_release,
- * filemap_release): no longer mapped, every byte still as in the file,
+/* A mapping whose pages a load read, handed back (mapping_release): no longer mapped, every byte still as in the file,
  * and a range that does not cover whole pages leaves its edges alone. */
 static void release_pages(void **st)
 {
@@ -322,7 +321,7 @@ static void release_pages(void **st)
 	/* two pages and a bit, from inside the first: only the second goes */
 	mapping_release((const uint8_t *)fm.map + 1, 2 * pg + 1);
 	assert_int_equal(mapped_kb(fm.map), (long)((len - pg) / 1024));
-	filemap_release(&fm);
+	mapping_release(fm.map, fm.len);
 	assert_int_equal(mapped_kb(fm.map), 0);
 	assert_memory_equal(fm.map, b, len);
 	(void)sum;

@@ -255,12 +255,16 @@ static int on_anchor(void *ctx, const struct anchor *a, size_t at)
 {
 	struct bscan *b = ctx;
 	struct shard_state *st = b->st;
-	const struct vdb_matchable *m = &b->sh->v.match[a->id];
-	const uint8_t *code = b->sh->v.code + m->code_off;
+	const struct vdb_matchable *m;
+	const uint8_t *code;
 	struct pat_window w;
 	size_t found;
 	int64_t n;
 
+	if (a->id >= b->sh->v.nmatch) /* a table taken as checked before */
+		return ANCHOR_SPENT;
+	m = &b->sh->v.match[a->id];
+	code = b->sh->v.code + m->code_off;
 	if (st->done[a->id] == DONE || !(b->targets & (1u << m->target)))
 		return ANCHOR_SPENT;
 	if (at < a->omin)

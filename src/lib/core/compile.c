@@ -236,6 +236,12 @@ int vigil_engine_compile(struct vigil_engine *e)
 		return VIGIL_EEMPTY;
 	if ((rc = build_matchers(e)) < 0 || (rc = ignore_table(e)) < 0)
 		return rc;
+	/* what checking the mapped databases and building their matchers
+	 * read: scans map again what they use (a reload's new generation
+	 * does not count the old one's pages twice) */
+	for (i = 0; i < e->nshards; i++)
+		if (e->shards[i].map)
+			mapping_release(e->shards[i].map, e->shards[i].map_len);
 	e->compiled = 1;
 	return 0;
 }

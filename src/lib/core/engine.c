@@ -277,8 +277,6 @@ static int load_vdb(struct vigil_engine *e, const char *path)
 		     fm.len > sizeof(struct vdb_header) ? &sum : NULL);
 	if (rc == 0 && chk.asked && !chk.known && hscache_settled(&chk.id))
 		hscache_mark_checked(chk.dir, &chk.id, sum);
-	if (rc == 0) /* what checking its structure read */
-		filemap_release(&fm);
 	return rc;
 }
 

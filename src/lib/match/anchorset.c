@@ -141,7 +141,7 @@ int anchorset_save(const struct anchor_set *s, const uint8_t *rtflags,
 /* The tables s->have names, from r; then which matchables have an anchor,
  * every entry naming one of those. */
 static const uint8_t *load_tables(struct rdr *r, size_t nmatch,
-				  struct anchor_set *s)
+				  int checked, struct anchor_set *s)
 {
 	const uint8_t *has = NULL;
 	unsigned t;
@@ -154,7 +154,7 @@ static const uint8_t *load_tables(struct rdr *r, size_t nmatch,
 	for (size_t i = 0; i < nmatch; i++)
 		if (has[i] > 1)
 			return NULL;
-	for (t = 0; t < ANCHOR_TARGETS; t++)
+	for (t = 0; t < ANCHOR_TARGETS && !checked; t++)
 		if (!anchors_entries_ok(&s->t[t], has, nmatch))
 			return NULL;
 	for (t = 0; t < ANCHOR_TARGETS; t++)
@@ -163,7 +163,8 @@ static const uint8_t *load_tables(struct rdr *r, size_t nmatch,
 }
 
 int anchorset_load(const uint8_t *img, size_t len, size_t nmatch,
-		   uint8_t *rtflags, uint8_t flag, struct anchor_set *out)
+		   uint8_t *rtflags, uint8_t flag, int checked,
+		   struct anchor_set *out)
 {
 	const uint8_t *has;
 	struct rdr r;
@@ -177,7 +178,7 @@ int anchorset_load(const uint8_t *img, size_t len, size_t nmatch,
 	if (!(have & 1) || have >> ANCHOR_TARGETS)
 		return -1;
 	out->have = (uint32_t)have;
-	if (!(has = load_tables(&r, nmatch, out))) {
+	if (!(has = load_tables(&r, nmatch, checked, out))) {
 		anchorset_free(out);
 		return -1;
 	}

@@ -226,7 +226,7 @@ int hscache_load(const char *dir, const struct hscache_key *k, size_t nmatch,
 
 struct blob_load {
 	size_t nmatch;
-	int (*use)(void *, const uint8_t *, size_t);
+	int (*use)(void *, const uint8_t *, size_t, int);
 	void *ctx;
 	const char *dir;
 	struct stat st;	/* with_file()'s */
@@ -272,7 +272,7 @@ static int use_blob(void *ctx, const uint8_t *buf, size_t len)
 	known = hscache_checked(l->dir, &id, sum);
 	if (!known && !body_ok(buf, len, sum, 1))
 		return -1;
-	rc = l->use(l->ctx, buf + HSCACHE_HEADER, len - HSCACHE_HEADER);
+	rc = l->use(l->ctx, buf + HSCACHE_HEADER, len - HSCACHE_HEADER, known);
 	if (rc == 0 && !known && hscache_settled(&id))
 		hscache_mark_checked(l->dir, &id, sum);
 	return rc;
@@ -280,8 +280,8 @@ static int use_blob(void *ctx, const uint8_t *buf, size_t len)
 
 int hscache_map_blob(const char *dir, const struct hscache_key *k,
 		     const char *ext, size_t nmatch,
-		     int (*use)(void *, const uint8_t *, size_t), void *ctx,
-		     void **map, size_t *map_len)
+		     int (*use)(void *, const uint8_t *, size_t, int),
+		     void *ctx, void **map, size_t *map_len)
 {
 	struct blob_load l = { nmatch, use, ctx, dir, { 0 } };
 	char path[4096];

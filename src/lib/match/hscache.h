@@ -36,15 +36,17 @@ void hscache_store(const char *dir, const struct hscache_key *k,
 /*
  * A cache file of another kind, "vigil-<key>.<ext>", for nmatch
  * matchables: its bytes, once header and checksum are right, go to
- * use(ctx, bytes, len), whose result is returned; -1 if absent or invalid.
- * When use() returns 0 the file stays mapped, for what it made of the
+ * use(ctx, bytes, len, checked), whose result is returned; -1 if absent
+ * or invalid. checked: 1 if a stamp says this very file was read whole
+ * and use() took it before (hscache_checked()), so that use() may spare
+ * checks that read all of it. When use() returns 0 the file stays mapped, for what it made of the
  * bytes: *map and *map_len, for munmap(). Cache files are replaced by
  * rename, never rewritten in place, so a mapping stays whole.
  */
 int hscache_map_blob(const char *dir, const struct hscache_key *k,
 		     const char *ext, size_t nmatch,
-		     int (*use)(void *, const uint8_t *, size_t), void *ctx,
-		     void **map, size_t *map_len);
+		     int (*use)(void *, const uint8_t *, size_t, int),
+		     void *ctx, void **map, size_t *map_len);
 /* Best effort, as hscache_store(). */
 void hscache_store_blob(const char *dir, const struct hscache_key *k,
 			const char *ext, size_t nmatch, const uint8_t *body,

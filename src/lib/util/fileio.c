@@ -206,12 +206,6 @@ void mapping_release(const void *p, size_t len)
 		(void)madvise((void *)lo, hi - lo, MADV_DONTNEED);
 }
 
-void filemap_release(const struct filemap *fm)
-{
-	if (fm->map)
-		mapping_release(fm->map, fm->len);
-}
-
 void filemap_close(struct filemap *fm)
 {
 	if (fm->map)

@@ -75,8 +75,6 @@ void filemap_random_ahead(const struct filemap *fm);
  * on other memory: anonymous pages would read back as zeros.
  */
 void mapping_release(const void *p, size_t len);
-/* mapping_release() of the whole of fm. */
-void filemap_release(const struct filemap *fm);
 void filemap_close(struct filemap *fm);
 /* Writes len bytes to path through a temporary file renamed into place. */
 int file_write_atomic(const char *path, const void *buf, size_t len);
