@@ -355,6 +355,38 @@ def test_checked_database_not_read_whole_again(tmp_path, vigil):
     assert r.rc == 2 and "checksum mismatch" in r.err, (r.out, r.err)
 
 
+def test_stamp_names_matcher_cache(tmp_path, vigil):
+    """The stamp of a checked .vdb holds its set's digest, and later loads
+    name the matcher's cache files by it without reading the patterns
+    again: a digest changed in the stamp leads to other cache files; a
+    stamp without one (an earlier version's) is written again with it."""
+    d, _ = tree(tmp_path)
+    cache, vdb = tmp_path / "cache", tmp_path / "many.vdb"
+    sigs = tmp_path / "many.ndb"
+    sigs.write_text("".join("Many.%d:0:*:%s\n" % (i, ("%08x" % (i * 2654435761 % 2**32)) * 2)
+                            for i in range(1200)))
+    target = d / "many.bin"
+    target.write_bytes(b"\x01" * 100 + bytes.fromhex(("%08x" % (7 * 2654435761 % 2**32)) * 2))
+    assert vigil("db", "compile", "--no-matcher", sigs, "-o", vdb).rc == 0
+    while time.time() < vdb.stat().st_ctime + 2.2:
+        time.sleep(0.1)
+
+    def scan():
+        r = vigil("scan", "--no-summary", "--cache-dir", cache, "-d", vdb, target)
+        assert r.rc == 1 and "Many.7 FOUND" in r.out, (r.out, r.err)
+        return sorted(f for f in os.listdir(cache) if not f.endswith(".vok"))
+    files = scan()
+    stamp = [cache / f for f in os.listdir(cache) if f.endswith(".vok")]
+    assert len(stamp) == 1 and len(stamp[0].read_bytes()) == 72, os.listdir(cache)
+    assert scan() == files
+    good = stamp[0].read_bytes()
+    stamp[0].write_bytes(good[:56] + bytes(16))   # another set's digest
+    assert len(scan()) > len(files)
+    stamp[0].write_bytes(good[:56])               # no digest
+    scan()
+    assert stamp[0].read_bytes() == good
+
+
 def test_checked_anchors_table_not_summed_again(tmp_path, vigil):
     """The anchors matcher's cached table, once read whole and found to
     match its checksum, leaves a stamp as a checked .vdb does (not while

@@ -250,6 +250,10 @@ def test_short_patterns_deferred(tmp_path, vigil, clamscan):
         res = vigil("scan", "--no-summary", "-d", tmp_path / "d.ldb", d,
                     env={"VIGIL_MATCHER": m})
         assert by_file(res, d) == want, (m, res.out, res.err)
+    for run in ("cold", "warm"):   # the cache's choice of them, taken as it is
+        res = vigil("scan", "--no-summary", "--cache-dir", tmp_path / "cache",
+                    "-d", tmp_path / "d.ldb", d, env={"VIGIL_MATCHER": "anchors"})
+        assert by_file(res, d) == want, (run, res.out, res.err)
 
 
 def test_anchors_tables_by_target(tmp_path, vigil, clamscan):

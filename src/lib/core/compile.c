@@ -153,9 +153,9 @@ int engine_ignores(const struct vigil_engine *e, const char *name)
 
 static int build_matchers(struct vigil_engine *e)
 {
-	const struct hsdb_opts ho = {
+	struct hsdb_opts ho = {
 		e->opts.cache_dir, !!(e->opts.flags & VIGIL_ENGINE_FULL_MATCHER),
-		e->opts.log, e->opts.log_ctx
+		e->opts.log, e->opts.log_ctx, NULL
 	};
 	size_t i, a;
 	int rc;
@@ -177,6 +177,7 @@ static int build_matchers(struct vigil_engine *e)
 		e->has_gsb |= s->ngsb > 0;
 		if (e->opts.flags & VIGIL_ENGINE_NO_MATCHER)
 			continue;
+		ho.digest = s->has_digest ? &s->digest : NULL;
 		rc = hsdb_build(&s->v, &ho, &s->m, &why);
 		if (rc < 0) {
 			if (e->opts.log) {

@@ -236,11 +236,13 @@ int vigil_engine_load_memory(struct vigil_engine *e, const char *name,
 }
 
 /* A database's identity, for the stamp of one checked whole (hscache.h;
- * none for a file that changed a moment ago: hscache_settled()). */
+ * none for a file that changed a moment ago: hscache_settled()), and its
+ * set's digest if the stamp gave it. */
 struct vdb_check {
 	const char *dir;
 	struct hscache_file_id id;
-	int asked, known;
+	struct hscache_digest digest;
+	int asked, known, has_digest;
 };
 
 static int vdb_known(void *ctx, int fd, const struct stat *st,
@@ -252,17 +254,34 @@ static int vdb_known(void *ctx, int fd, const struct stat *st,
 	hscache_file_id_of(st, &c->id);
 	c->asked = 1;
 	if (pread(fd, &h, sizeof(h), 0) != (ssize_t)sizeof(h) ||
-	    !hscache_checked(c->dir, &c->id, h.checksum))
+	    !hscache_checked(c->dir, &c->id, h.checksum, &c->digest,
+			     &c->has_digest))
 		return 0;
 	*sum = h.checksum;
 	return c->known = 1;
+}
+
+/* After a load of a .vdb: the stamp of one checked whole, with its set's
+ * digest (read now for that, once); or the stamp's digest kept for the
+ * matcher's cache key. */
+static void vdb_stamp(struct shard *s, struct vdb_check *c, uint64_t sum)
+{
+	if (c->known && c->has_digest) {
+		s->digest = c->digest;
+		s->has_digest = 1;
+	} else if (hscache_settled(&c->id)) {
+		hscache_digest(&s->v, &s->digest);
+		s->has_digest = 1;
+		hscache_mark_checked(c->dir, &c->id, sum, &s->digest);
+	}
 }
 
 /* A .vdb: mapped; its checksum read, not mapped (it stays out of RSS),
  * unless a stamp says this very file was checked before. */
 static int load_vdb(struct vigil_engine *e, const char *path)
 {
-	struct vdb_check chk = { e->opts.cache_dir, { 0 }, 0, 0 };
+	struct vdb_check chk = { e->opts.cache_dir, { 0 }, { 0, 0 }, 0, 0,
+				 0 };
 	struct filemap fm;
 	uint64_t sum = 0;
 	int rc = filemap_open_known(path, &fm, sizeof(struct vdb_header), &sum,
@@ -275,8 +294,8 @@ static int load_vdb(struct vigil_engine *e, const char *path)
 	filemap_random_ahead(&fm);
 	rc = add_vdb(e, path, NULL, fm.map, fm.len,
 		     fm.len > sizeof(struct vdb_header) ? &sum : NULL);
-	if (rc == 0 && chk.asked && !chk.known && hscache_settled(&chk.id))
-		hscache_mark_checked(chk.dir, &chk.id, sum);
+	if (rc == 0 && chk.asked)
+		vdb_stamp(&e->shards[e->nshards - 1], &chk, sum);
 	return rc;
 }
 

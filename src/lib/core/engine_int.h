@@ -40,6 +40,9 @@ struct shard {
 	void *map;
 	size_t map_len;
 	struct vdb_view v;
+	struct hscache_digest digest; /* its set's, if has_digest: from the
+				       * stamp of its file (hscache.h) */
+	int has_digest;
 	struct hsdb m;
 	uint32_t *cnt_base;	/* per .ldb: first slot in the count array */
 	size_t ncounts;

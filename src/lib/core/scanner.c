@@ -82,10 +82,6 @@ static int scratch_new(struct vigil_scanner *s)
 					     HS_SUCCESS)
 				return VIGIL_EMATCHER;
 	}
-	/* the embedded-content pass (formats/archive/embedded.c) */
-	if (!magic_db() ||
-	    hs_alloc_scratch(magic_db(), &s->scratch) != HS_SUCCESS)
-		return VIGIL_EMATCHER;
 	return 0;
 }
 
@@ -187,6 +183,7 @@ void vigil_scanner_free(struct vigil_scanner *s)
 		state_free(&s->st[i]);
 	free(s->st);
 	hs_free_scratch(s->scratch);
+	hs_free_scratch(s->mscratch);
 	varr_free(&s->det);
 	varr_free(&s->warn);
 	vbuf_free(&s->pool);

@@ -108,6 +108,8 @@ struct vigil_scanner {
 	char yara_ext[32];	/* the YARA external extension's value */
 	struct vigil_scan_options opts;
 	hs_scratch_t *scratch;
+	hs_scratch_t *mscratch;	/* magic_db()'s, on first use (its compile
+				 * is kept out of a load) */
 	struct shard_state *st;
 	struct varr det;	/* struct detection */
 	struct varr warn;	/* uint32_t[2]: path and message in pool */

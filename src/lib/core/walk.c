@@ -293,6 +293,18 @@ static int match_object(struct vigil_scanner *s, const uint8_t *buf,
 	return match_passes(s, buf, len, type, 1);
 }
 
+/* magic_find() with the scanner's own scratch for it, made on first use:
+ * most scans find the containers' signatures in their body pass. */
+static int magic_pass(struct vigil_scanner *s, const uint8_t *buf,
+		      size_t len, struct magic_hits *hits)
+{
+	if (!s->mscratch && (!magic_db() ||
+			     hs_alloc_scratch(magic_db(), &s->mscratch) !=
+				     HS_SUCCESS))
+		return VIGIL_EMATCHER;
+	return magic_find(s->mscratch, buf, len, hits);
+}
+
 /*
  * Where the containers' signatures are in the object: 0, found by the
  * body signatures' pass over this very object (a nested scan since, if
@@ -311,7 +323,7 @@ static int find_hits(struct vigil_scanner *s, const uint8_t *buf,
 		*hits = s->mh;
 		return 0;
 	}
-	return magic_find(s->scratch, buf, len, hits);
+	return magic_pass(s, buf, len, hits);
 }
 
 /* find_hits' later: once what is out has come in, the helper's, or found
@@ -329,7 +341,7 @@ static int hits_later(struct vigil_scanner *s, const uint8_t *buf,
 		*hits = s->self_hits;
 		return 0;
 	}
-	return magic_find(s->scratch, buf, len, hits);
+	return magic_pass(s, buf, len, hits);
 }
 
 /* f, unless its family is not to be scanned (--scan-<family>=no). */

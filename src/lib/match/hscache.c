@@ -30,7 +30,49 @@
 #define HSCACHE_MAGIC "VIGILHS3"
 #define HSCACHE_HEADER 32
 
-void hscache_key(const struct vdb_view *v, struct hscache_key *k)
+/* What of the logical signatures defer.c reads (not their names, whose
+ * places in the string table move when other signatures change), into st
+ * a run of them at a time. */
+static void ldb_digest(XXH3_state_t *st, const struct vdb_view *v)
+{
+	uint32_t run[256][6];
+	size_t i, n = 0;
+
+	for (i = 0; i < v->nldb; i++) {
+		const struct vdb_ldb *l = &v->ldb[i];
+
+		run[n][0] = l->first;
+		run[n][1] = (uint32_t)l->nmatch << 16 | l->nsub;
+		run[n][2] = (uint32_t)l->flags << 24 | (uint32_t)l->nbcomp << 16 |
+			    l->nmacro;
+		run[n][3] = l->expr_off;
+		run[n][4] = l->expr_len;
+		run[n][5] = l->target;
+		if (++n == sizeof(run) / sizeof(run[0]) || i + 1 == v->nldb) {
+			XXH3_128bits_update(st, run, n * sizeof(run[0]));
+			n = 0;
+		}
+	}
+}
+
+void hscache_digest(const struct vdb_view *v, struct hscache_digest *d)
+{
+	XXH3_state_t *st = XXH3_createState();
+	XXH128_hash_t h = { 0, 0 };
+
+	if (st && XXH3_128bits_reset(st) == XXH_OK) {
+		XXH3_128bits_update(st, v->match,
+				    v->nmatch * sizeof(*v->match));
+		XXH3_128bits_update(st, v->code, v->code_len);
+		ldb_digest(st, v);
+		h = XXH3_128bits_digest(st);
+	}
+	XXH3_freeState(st);
+	d->lo = h.low64;
+	d->hi = h.high64;
+}
+
+void hscache_key_of(const struct hscache_digest *d, struct hscache_key *k)
 {
 	XXH3_state_t *st = XXH3_createState();
 	hs_platform_info_t plat;
@@ -43,9 +85,7 @@ void hscache_key(const struct vdb_view *v, struct hscache_key *k)
 		XXH3_128bits_update(st, HSCACHE_MAGIC, 8);
 		XXH3_128bits_update(st, ver, strlen(ver));
 		XXH3_128bits_update(st, &plat, sizeof(plat));
-		XXH3_128bits_update(st, v->match,
-				    v->nmatch * sizeof(*v->match));
-		XXH3_128bits_update(st, v->code, v->code_len);
+		XXH3_128bits_update(st, d, sizeof(*d));
 		h = XXH3_128bits_digest(st);
 	}
 	XXH3_freeState(st);
@@ -269,12 +309,12 @@ static int use_blob(void *ctx, const uint8_t *buf, size_t len)
 	    body != len - HSCACHE_HEADER)
 		return -1;
 	hscache_file_id_of(&l->st, &id);
-	known = hscache_checked(l->dir, &id, sum);
+	known = hscache_checked(l->dir, &id, sum, NULL, NULL);
 	if (!known && !body_ok(buf, len, sum, 1))
 		return -1;
 	rc = l->use(l->ctx, buf + HSCACHE_HEADER, len - HSCACHE_HEADER, known);
 	if (rc == 0 && !known && hscache_settled(&id))
-		hscache_mark_checked(l->dir, &id, sum);
+		hscache_mark_checked(l->dir, &id, sum, NULL);
 	return rc;
 }
 
@@ -381,9 +421,13 @@ void hscache_store(const char *dir, const struct hscache_key *k,
 
 #define CHECKED_MAGIC "VIGILOK1"
 
-/* A stamp's path and bytes: the magic, the file's identity, its sum. */
+/* A stamp's path and bytes: the magic, the file's identity, its sum;
+ * then, in a stamp of a database, its set's digest (STAMP_DIGEST). */
+#define STAMP_BYTES 56
+#define STAMP_DIGEST (STAMP_BYTES + sizeof(struct hscache_digest))
 static void stamp(const char *dir, const struct hscache_file_id *id,
-		  uint64_t sum, char *path, size_t cap, uint8_t out[56])
+		  uint64_t sum, char *path, size_t cap,
+		  uint8_t out[STAMP_BYTES])
 {
 	snprintf(path, cap, "%s/vigil-%016llx.vok", dir,
 		 (unsigned long long)XXH3_64bits(id, sizeof(*id)));
@@ -393,35 +437,41 @@ static void stamp(const char *dir, const struct hscache_file_id *id,
 }
 
 int hscache_checked(const char *dir, const struct hscache_file_id *id,
-		    uint64_t sum)
+		    uint64_t sum, struct hscache_digest *d, int *has_d)
 {
-	uint8_t want[56], have[57];
+	uint8_t want[STAMP_BYTES], have[STAMP_DIGEST + 1];
 	char path[4096];
 	ssize_t n;
-	int fd;
+	int fd, ok;
 
 	stamp(dir, id, sum, path, sizeof(path), want);
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) < 0)
 		return 0;
 	n = read(fd, have, sizeof(have));
-	if (n == (ssize_t)sizeof(want) && !memcmp(have, want, sizeof(want))) {
+	ok = (n == STAMP_BYTES || n == (ssize_t)STAMP_DIGEST) &&
+	     !memcmp(have, want, sizeof(want));
+	if (ok)
 		(void)futimens(fd, NULL);
-		close(fd);
-		return 1;
-	}
 	close(fd);
-	return 0;
+	if (ok && has_d)
+		*has_d = n == (ssize_t)STAMP_DIGEST && d;
+	if (ok && has_d && *has_d)
+		memcpy(d, have + STAMP_BYTES, sizeof(*d));
+	return ok;
 }
 
 void hscache_mark_checked(const char *dir, const struct hscache_file_id *id,
-			  uint64_t sum)
+			  uint64_t sum, const struct hscache_digest *d)
 {
-	uint8_t bytes[56];
+	uint8_t bytes[STAMP_DIGEST];
 	char path[4096];
 
 	stamp(dir, id, sum, path, sizeof(path), bytes);
+	if (d)
+		memcpy(bytes + STAMP_BYTES, d, sizeof(*d));
 	if (make_dirs(dir) == 0)
-		(void)file_write_atomic(path, bytes, sizeof(bytes));
+		(void)file_write_atomic(path, bytes,
+					d ? STAMP_DIGEST : STAMP_BYTES);
 }
 
 /* Whether a cache directory's entry is one of ours: "vigil-" and a kind

@@ -17,7 +17,17 @@ struct hscache_key {
 	char hex[33];
 };
 
-void hscache_key(const struct vdb_view *v, struct hscache_key *k);
+/* What of a set names its cache files: an XXH3-128 of its matchables,
+ * their code and what of its logical signatures decides which patterns
+ * need not be searched for (defer.c), so that a cached choice of them is
+ * taken as it is. */
+struct hscache_digest {
+	uint64_t lo, hi;
+};
+
+void hscache_digest(const struct vdb_view *v, struct hscache_digest *d);
+/* The key of a set of digest d: with the Vectorscan version and the CPU. */
+void hscache_key_of(const struct hscache_digest *d, struct hscache_key *k);
 /* The first character of the key of the anchors matcher's rest (hsdb.c):
  * a name no whole set's database has. */
 #define HSCACHE_KEY_REST 'y'
@@ -73,18 +83,22 @@ int hscache_settled(const struct hscache_file_id *id);
 
 /*
  * Whether a stamp in dir says that the database file id, whose header
- * holds the checksum sum, was read whole and found to match it: 1 or 0.
+ * holds the checksum sum, was read whole and found to match it: 1 or 0;
+ * with 1, *has_d says whether the stamp gave the set's digest *d (both
+ * may be NULL).
  * A database checked once and unchanged since is not read whole again at
  * each load (its structure still is checked); nor is a cache entry
  * mapped by hscache_map_blob() (the anchors table), whose loads set its
  * modification time only once a day so that its identity holds.
  */
 int hscache_checked(const char *dir, const struct hscache_file_id *id,
-		    uint64_t sum);
-/* Leaves that stamp; best effort (without it the next load reads the file
- * whole again). */
+		    uint64_t sum, struct hscache_digest *d, int *has_d);
+/* Leaves that stamp, with the digest of the database's set when d is not
+ * NULL (hscache_checked() gives it back, so that a load does not read the
+ * patterns again to name its cache files); best effort (without it the
+ * next load reads the file whole again). */
 void hscache_mark_checked(const char *dir, const struct hscache_file_id *id,
-			  uint64_t sum);
+			  uint64_t sum, const struct hscache_digest *d);
 
 /*
  * Removes the cache files no load has used for days (a load that uses

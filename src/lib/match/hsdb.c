@@ -105,9 +105,10 @@ static int forced_matcher(void)
 }
 
 /* The cached database; for the anchors matcher's rest, only if the cache
- * left out the very matchables the anchors now take and those now
- * deferred (the way either is chosen may have changed since it was
- * stored). 0 or -1. */
+ * left out the very matchables the anchors now take (the way they are
+ * chosen may have changed since it was stored). Those it left out as
+ * deferred are taken as the cache says: its key holds all that chose
+ * them (hscache_digest()), and it verifies those. 0 or -1. */
 static int load_cached(const char *dir, const struct hscache_key *key,
 		       size_t nmatch, struct hsdb *out)
 {
@@ -123,7 +124,7 @@ static int load_cached(const char *dir, const struct hscache_key *key,
 	if (rc == 0 && !out->db) /* never so: the containers' signatures */
 		rc = -1;
 	for (i = 0; rc == 0 && mine && i < nmatch; i++)
-		if ((mine[i] ^ out->rtflags[i]) & (RT_ANCHORED | RT_DEFER))
+		if ((mine[i] ^ out->rtflags[i]) & RT_ANCHORED)
 			rc = -1;
 	if (rc && mine) { /* stale: back to the anchors' own flags */
 		hs_free_database(out->db);
@@ -194,10 +195,12 @@ static int build_anchored(const struct vdb_view *v, const char *cache_dir,
 	key.hex[0] = HSCACHE_KEY_REST;
 	if ((rc = anchors_cached(v, cache_dir, &key, out)) < 0)
 		return rc;
-	defer_weak(v, out->rtflags, RT_ANCHORED, RT_DEFER | RT_VERIFY);
-	if (cache_dir && load_cached(cache_dir, &key, v->nmatch, out) == 0)
+	if (cache_dir && load_cached(cache_dir, &key, v->nmatch, out) == 0) {
 		out->from_cache = out->magic = 1;
-	else if ((rc = build_fresh(v, out, why)) == 0 && cache_dir && out->db)
+		return 0;
+	}
+	defer_weak(v, out->rtflags, RT_ANCHORED, RT_DEFER | RT_VERIFY);
+	if ((rc = build_fresh(v, out, why)) == 0 && cache_dir && out->db)
 		hscache_store(cache_dir, &key, v->nmatch, out->db,
 			      out->rtflags, out->log, out->log_ctx);
 	return rc;
@@ -257,6 +260,7 @@ static int text_build(const struct vdb_view *v, const struct hsdb_opts *o,
 int hsdb_build(const struct vdb_view *v, const struct hsdb_opts *o,
 	       struct hsdb *out, const char **why)
 {
+	struct hscache_digest d;
 	struct hscache_key key;
 	int force = forced_matcher(), rc = 1;
 
@@ -268,7 +272,11 @@ int hsdb_build(const struct vdb_view *v, const struct hsdb_opts *o,
 		return VIGIL_ENOMEM;
 	if (!v->nmatch)
 		return 0;
-	hscache_key(v, &key);
+	if (o->digest)
+		d = *o->digest;
+	else
+		hscache_digest(v, &d);
+	hscache_key_of(&d, &key);
 	if (force == 'v' || (!force && v->nmatch < ANCHORS_FROM))
 		rc = build_whole(v, o->cache_dir, &key, o->full || force, out,
 				 why);

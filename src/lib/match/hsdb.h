@@ -40,6 +40,8 @@ struct hsdb_opts {
 				 * long it takes (below ANCHORS_FROM) */
 	void (*log)(void *, int, const char *); /* cache problems; or NULL */
 	void *log_ctx;
+	const struct hscache_digest *digest; /* the set's, if known (a
+					      * stamp's); NULL: read */
 };
 
 /*
