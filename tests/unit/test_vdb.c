@@ -132,30 +132,91 @@ static void damaged(void **st)
 }
 
 /* A record pointing outside, re-checksummed so only validation stops it. */
-static void forged(void **st)
+/* A copy of the n bytes at from whose matchable k's code lies outside
+ * its section, checksummed again. */
+static uint8_t *forge(const uint8_t *from, size_t n, size_t k)
 {
-	uint8_t *b = malloc(img_len);
+	uint8_t *b = malloc(n);
 	struct vdb_header h;
 	struct vdb_section sec[VDB_MAX_SECTIONS];
 	uint32_t i;
 
-	(void)st;
-	memcpy(b, img, img_len);
+	assert_non_null(b);
+	memcpy(b, from, n);
 	memcpy(&h, b, sizeof(h));
 	memcpy(sec, b + sizeof(h), h.nsections * sizeof(sec[0]));
 	for (i = 0; i < h.nsections; i++) {
 		if (sec[i].id == VDB_SEC_MATCHABLE) {
 			struct vdb_matchable m;
+			size_t at = sec[i].offset + k * sizeof(m);
 
-			memcpy(&m, b + sec[i].offset, sizeof(m));
+			assert_true((k + 1) * sizeof(m) <= sec[i].size);
+			memcpy(&m, b + at, sizeof(m));
 			m.code_off = 0x7fffffff;
-			memcpy(b + sec[i].offset, &m, sizeof(m));
+			memcpy(b + at, &m, sizeof(m));
 		}
 	}
-	h.checksum = XXH3_64bits(b + sizeof(h), img_len - sizeof(h));
+	h.checksum = XXH3_64bits(b + sizeof(h), n - sizeof(h));
 	memcpy(b, &h, sizeof(h));
+	return b;
+}
+
+static void forged(void **st)
+{
+	uint8_t *b = forge(img, img_len, 0);
+
+	(void)st;
 	assert_int_equal(load_image(b, img_len), VIGIL_EFORMAT);
 	free(b);
+}
+
+/* An image large enough to have its matchables checked on two threads
+ * (vdb_read.c): a forged one is refused in either part. */
+static void forged_large(void **st)
+{
+	const size_t n = 70000;
+	struct vigil_engine_options o = { .size = sizeof(o),
+					  .flags = VIGIL_ENGINE_NO_MATCHER };
+	struct vigil_engine *e;
+	char p[] = "/tmp/vigil-test-XXXXXX.vdb", *src = malloc(n * 24);
+	uint8_t *big, *b;
+	size_t len = 0, i;
+	FILE *f;
+	int fd;
+
+	(void)st;
+	assert_non_null(src);
+	for (i = 0; i < n; i++)
+		len += (size_t)sprintf(src + len, "M%zu:0:*:%08zx\n", i,
+				       i * 2654435761u % 0xffffffffu);
+	assert_int_equal(vigil_engine_new(&e, &o), 0);
+	assert_int_equal(vigil_engine_load_memory(e, "m.ndb", src, len), 0);
+	assert_int_equal(vigil_engine_compile(e), 0);
+	assert_true((fd = mkstemps(p, 4)) >= 0);
+	close(fd);
+	assert_int_equal(vigil_engine_save(e, p), 0);
+	vigil_engine_free(e);
+	assert_non_null(f = fopen(p, "rb"));
+	fseek(f, 0, SEEK_END);
+	len = (size_t)ftell(f);
+	rewind(f);
+	assert_non_null(big = malloc(len));
+	assert_int_equal(fread(big, 1, len, f), len);
+	fclose(f);
+	unlink(p);
+	assert_int_equal(vigil_engine_new(&e, &o), 0);
+	assert_int_equal(vigil_engine_load_memory(e, "m.vdb", big, len), 0);
+	vigil_engine_free(e);
+	for (i = 0; i < 3; i++) { /* the helper's part, its end, the last */
+		b = forge(big, len, i == 0 ? 10 : i == 1 ? n / 4 * 3 - 1 : n - 1);
+		assert_int_equal(vigil_engine_new(&e, &o), 0);
+		assert_int_equal(vigil_engine_load_memory(e, "m.vdb", b, len),
+				 VIGIL_EFORMAT);
+		vigil_engine_free(e);
+		free(b);
+	}
+	free(big);
+	free(src);
 }
 
 /* A .vdb with a YARA file: format 8, its rules loaded; a record whose
@@ -336,6 +397,7 @@ int main(void)
 		cmocka_unit_test(roundtrip),
 		cmocka_unit_test(damaged),
 		cmocka_unit_test(forged),
+		cmocka_unit_test(forged_large),
 		cmocka_unit_test(yara_sources),
 		cmocka_unit_test(read_ahead),
 		cmocka_unit_test(release_pages),
