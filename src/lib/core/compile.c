@@ -33,7 +33,7 @@ static int group_to_shard(struct vigil_engine *e, struct group *g)
 	if ((rc = vdb_build(ss, &img, &len)) < 0)
 		return rc;
 	s = &e->shards[e->nshards];
-	if ((rc = vdb_open(img, len, NULL, &s->v, &why)) < 0) {
+	if ((rc = vdb_open(img, len, NULL, 0, &s->v, &why)) < 0) {
 		free(img); /* a builder bug: never expected */
 		return rc;
 	}
@@ -340,8 +340,8 @@ int vigil_db_info(const char *path, struct vigil_db_info *info)
 				      &sum)) < 0)
 		return rc;
 	if ((rc = vdb_open(fm.map, fm.len,
-			   fm.len > sizeof(struct vdb_header) ? &sum : NULL, &v,
-			   &why)) == 0) {
+			   fm.len > sizeof(struct vdb_header) ? &sum : NULL, 1,
+			   &v, &why)) == 0) {
 		memset(&t, 0, sizeof(t));
 		t.format_version = v.hdr->version;
 		t.file_size = v.size;

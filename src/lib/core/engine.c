@@ -198,7 +198,7 @@ static int add_vdb(struct vigil_engine *e, const char *name, uint8_t *image,
 	if (e->ngroups + e->nshards >= ENGINE_MAX_SHARDS)
 		rc = VIGIL_ELIMIT;
 	else
-		rc = vdb_open(image ? image : map, len, sum,
+		rc = vdb_open(image ? image : map, len, sum, !image,
 			      &e->shards[e->nshards].v, &why);
 	if (rc < 0) {
 		elog(e, VIGIL_LOG_ERROR, "%s: %s", name,
@@ -296,6 +296,8 @@ static int load_vdb(struct vigil_engine *e, const char *path)
 		     fm.len > sizeof(struct vdb_header) ? &sum : NULL);
 	if (rc == 0 && chk.asked)
 		vdb_stamp(&e->shards[e->nshards - 1], &chk, sum);
+	if (rc == 0) /* what checking it read and its own steps left */
+		mapping_release(fm.map, fm.len);
 	return rc;
 }
 

@@ -14,6 +14,7 @@
 struct vdb_view {
 	const uint8_t *base;
 	size_t size;
+	int mapped;		/* base is a read-only file mapping */
 	const struct vdb_header *hdr;
 	const char *meta;
 	size_t meta_len;
@@ -79,11 +80,13 @@ int vdb_build(struct sigset *ss, uint8_t **out, size_t *outlen);
  * Opens an image: checks magic, version, checksum, section bounds and every
  * record's references (hash records' names are checked where they are
  * used, so that opening touches no hash page). body_sum, if not NULL, is
- * the checksum of the body computed by the caller. On failure *why names
+ * the checksum of the body computed by the caller. mapped: buf is a
+ * read-only file mapping, whose pages the checks hand back as they go
+ * (mapping_release()); never so of other memory. On failure *why names
  * the fault. Returns 0, VIGIL_EFORMAT, VIGIL_EVERSION or VIGIL_ECHECKSUM.
  */
 int vdb_open(const uint8_t *buf, size_t len, const uint64_t *body_sum,
-	     struct vdb_view *v, const char **why);
+	     int mapped, struct vdb_view *v, const char **why);
 
 /* Value of key in the META section, copied into out (cap bytes). */
 void vdb_meta(const struct vdb_view *v, const char *key, char *out,

@@ -5,7 +5,11 @@
  * bytecode ranges, owners, expressions), so that the scanner can follow
  * them without further checks. The matchables of a large image are
  * checked in part on a second thread where there is a second CPU: each
- * check bounds what it reads itself, so none waits on another.
+ * check bounds what it reads itself, so none waits on another. In a
+ * mapped image, the pages of the matchables and logical signatures, and
+ * of their code, are handed back a step at a time once checked: a
+ * reload's new generation does not hold a whole feed's patterns mapped
+ * beside the old one's while it checks them.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -17,6 +21,7 @@
 #include "db/hashdb.h"
 #include "db/vdb.h"
 #include "common/reader.h"
+#include "util/fileio.h"
 #include "sig/cltype.h"
 #include "sig/lexpr.h"
 #include "sig/pattern.h"
@@ -115,8 +120,25 @@ static int hash_sections(struct vdb_view *v, const char **why)
 	return 0;
 }
 
-/* The matchables [from, to). */
-static int matchables_ok(const struct vdb_view *v, size_t from, size_t to)
+/* Records checked between two hand-backs of their pages. */
+#define CHECK_STEP 16384
+
+/* After a step of n bytes of records at p, whose code runs from lo to hi
+ * in the order of the records (vdb_write.c's): their pages handed back,
+ * in a mapped image. */
+static void step_read(const struct vdb_view *v, const void *p, size_t n,
+		      size_t lo, size_t hi)
+{
+	if (!v->mapped)
+		return;
+	mapping_release(p, n);
+	if (lo < hi)
+		mapping_release(v->code + lo, hi - lo);
+}
+
+/* The matchables [from, to), all checked. */
+static int matchables_step_ok(const struct vdb_view *v, size_t from,
+			      size_t to)
 {
 	size_t i;
 
@@ -132,6 +154,21 @@ static int matchables_ok(const struct vdb_view *v, size_t from, size_t to)
 			return 0;
 		if (m->kind == MATCH_LDB && m->sub >= v->ldb[m->owner].nsub)
 			return 0;
+	}
+	return 1;
+}
+
+static int matchables_ok(const struct vdb_view *v, size_t from, size_t to)
+{
+	for (size_t s = from; s < to; s += CHECK_STEP) {
+		size_t e = to - s > CHECK_STEP ? s + CHECK_STEP : to;
+		const struct vdb_matchable *last = &v->match[e - 1];
+
+		if (!matchables_step_ok(v, s, e))
+			return 0;
+		step_read(v, &v->match[s], (e - s) * sizeof(*v->match),
+			  v->match[s].code_off,
+			  (size_t)last->code_off + last->code_len);
 	}
 	return 1;
 }
@@ -304,6 +341,36 @@ static int yara_ok(const struct vdb_view *v)
 	return pos == v->yara_len;
 }
 
+static int ldb_ok(const struct vdb_view *v, const struct vdb_ldb *l)
+{
+	return name_ok(v, l->name) && l->first <= v->nmatch &&
+	       l->nmatch <= v->nmatch - l->first &&
+	       l->nsub <= LEXPR_MAX_SUBSIGS && l->expr_off <= v->code_len &&
+	       l->expr_len <= v->code_len - l->expr_off &&
+	       lexpr_valid(v->code + l->expr_off, l->expr_len, l->nsub) &&
+	       l->pcre_first <= v->npcre &&
+	       l->npcre <= v->npcre - l->pcre_first && containers_ok(l) &&
+	       l->bcomp_first <= v->nbcomp &&
+	       l->nbcomp <= v->nbcomp - l->bcomp_first &&
+	       l->macro_first <= v->nmacro &&
+	       l->nmacro <= v->nmacro - l->macro_first;
+}
+
+static int ldbs_ok(const struct vdb_view *v)
+{
+	for (size_t s = 0; s < v->nldb; s += CHECK_STEP) {
+		size_t e = v->nldb - s > CHECK_STEP ? s + CHECK_STEP : v->nldb;
+
+		for (size_t i = s; i < e; i++)
+			if (!ldb_ok(v, &v->ldb[i]))
+				return 0;
+		step_read(v, &v->ldb[s], (e - s) * sizeof(*v->ldb),
+			  v->ldb[s].expr_off,
+			  (size_t)v->ldb[e - 1].expr_off + v->ldb[e - 1].expr_len);
+	}
+	return 1;
+}
+
 static int records_ok(const struct vdb_view *v)
 {
 	size_t i;
@@ -313,22 +380,8 @@ static int records_ok(const struct vdb_view *v)
 		    v->ndb[i].matchable >= v->nmatch ||
 		    v->match[v->ndb[i].matchable].kind != MATCH_NDB)
 			return 0;
-	for (i = 0; i < v->nldb; i++) {
-		const struct vdb_ldb *l = &v->ldb[i];
-
-		if (!name_ok(v, l->name) || l->first > v->nmatch ||
-		    l->nmatch > v->nmatch - l->first ||
-		    l->nsub > LEXPR_MAX_SUBSIGS || l->expr_off > v->code_len ||
-		    l->expr_len > v->code_len - l->expr_off ||
-		    !lexpr_valid(v->code + l->expr_off, l->expr_len, l->nsub) ||
-		    l->pcre_first > v->npcre ||
-		    l->npcre > v->npcre - l->pcre_first || !containers_ok(l) ||
-		    l->bcomp_first > v->nbcomp ||
-		    l->nbcomp > v->nbcomp - l->bcomp_first ||
-		    l->macro_first > v->nmacro ||
-		    l->nmacro > v->nmacro - l->macro_first)
-			return 0;
-	}
+	if (!ldbs_ok(v))
+		return 0;
 	for (i = 0; i < v->nignore; i++)
 		if (!name_ok(v, v->ignore[i]))
 			return 0;
@@ -408,13 +461,14 @@ static int all_records_ok(const struct vdb_view *v)
 }
 
 int vdb_open(const uint8_t *buf, size_t len, const uint64_t *body_sum,
-	     struct vdb_view *v, const char **why)
+	     int mapped, struct vdb_view *v, const char **why)
 {
 	const void *p;
 	size_t n;
 	int rc;
 
 	memset(v, 0, sizeof(*v));
+	v->mapped = mapped;
 	if ((rc = header(buf, len, body_sum, v, why)) < 0)
 		return rc;
 	if (section(v, VDB_SEC_META, 1, &p, &v->meta_len) < 0)

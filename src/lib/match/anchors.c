@@ -872,7 +872,7 @@ static int probe(struct scan *s, int kind, uint64_t w, size_t at)
 {
 	const struct anchors *a = s->a;
 	uint64_t *spent;
-	uint32_t e, h, have = 0, around;
+	uint32_t e, end, h, have = 0, around;
 	size_t bk;
 	int found = 0, all_spent = 1, rc, got = 0;
 
@@ -883,7 +883,9 @@ static int probe(struct scan *s, int kind, uint64_t w, size_t at)
 	if (*spent == w)
 		return 0;
 	bk = pf_word(h, a->lg[kind]);
-	for (e = a->start[kind][bk]; e < a->start[kind][bk + 1]; e++) {
+	end = a->start[kind][bk + 1] < a->n[kind] ? a->start[kind][bk + 1] :
+						   (uint32_t)a->n[kind];
+	for (e = a->start[kind][bk]; e < end; e++) {
 		uint64_t *g, bit, key = a->ent[kind][e].key;
 
 		if (key != w)
@@ -1037,9 +1039,9 @@ int anchors_save(const struct anchors *a, struct vbuf *b)
 	return rc ? VIGIL_ENOMEM : 0;
 }
 
-/* One kind's arrays, in r's bytes, checked: aligned, buckets in order
- * and ending at n. */
-static int load_kind(struct rdr *r, int k, struct anchors *t)
+/* One kind's arrays, in r's bytes, checked: aligned, buckets ending at n
+ * and, unless checked before, in order (probe() never reads past n). */
+static int load_kind(struct rdr *r, int k, int checked, struct anchors *t)
 {
 	const void *bits = rdr_bytes(r, nwords(t, k) * 4);
 	const uint32_t *start = (const void *)rdr_bytes(r, nbuckets(t, k) * 4);
@@ -1055,7 +1057,7 @@ static int load_kind(struct rdr *r, int k, struct anchors *t)
 	t->bits[k] = bits;
 	t->start[k] = start;
 	t->ent[k] = ent;
-	for (i = 1; i < nbuckets(t, k); i++)
+	for (i = 1; i < nbuckets(t, k) && !checked; i++)
 		if (start[i] < start[i - 1])
 			return -1;
 	t->bytes += nwords(t, k) * 4 + nbuckets(t, k) * 4 +
@@ -1063,17 +1065,7 @@ static int load_kind(struct rdr *r, int k, struct anchors *t)
 	return start[0] || start[nbuckets(t, k) - 1] != t->n[k] ? -1 : 0;
 }
 
-int anchors_entries_ok(const struct anchors *t, const uint8_t *has,
-		       size_t nmatch)
-{
-	for (int k = 0; k < ANCHOR_KINDS; k++)
-		for (size_t i = 0; i < t->n[k]; i++)
-			if (t->ent[k][i].id >= nmatch || !has[t->ent[k][i].id])
-				return 0;
-	return 1;
-}
-
-int anchors_load(struct rdr *r, struct anchors *out)
+int anchors_load(struct rdr *r, int checked, struct anchors *out)
 {
 	int k;
 
@@ -1088,7 +1080,7 @@ int anchors_load(struct rdr *r, struct anchors *out)
 		out->lg[k] = (unsigned)lg;
 	}
 	for (k = 0; k < ANCHOR_KINDS; k++)
-		if (load_kind(r, k, out) < 0) {
+		if (load_kind(r, k, checked, out) < 0) {
 			memset(out, 0, sizeof(*out));
 			return -1;
 		}

@@ -148,12 +148,12 @@ int anchors_save(const struct anchors *a, struct vbuf *b);
 /*
  * One table back from anchors_save()'s bytes at r, which lie 8-byte
  * aligned and must outlive it. Bytes that do not describe a sound table
- * (wrong sizes, buckets out of order) are refused: -1, *out empty.
+ * (wrong sizes, buckets out of order) are refused: -1, *out empty; with
+ * checked (the bytes were taken before, unchanged since), the buckets'
+ * order is not looked at (a full-size feed's are megabytes), and a
+ * table whose buckets are out of order may miss anchors, never read
+ * outside itself.
  */
-int anchors_load(struct rdr *r, struct anchors *out);
-/* 1 if every entry of t names a matchable below nmatch whose has[] is
- * set. */
-int anchors_entries_ok(const struct anchors *t, const uint8_t *has,
-		       size_t nmatch);
+int anchors_load(struct rdr *r, int checked, struct anchors *out);
 
 #endif

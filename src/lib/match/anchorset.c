@@ -36,6 +36,7 @@
 #include "common/reader.h"
 #include "db/vdb_format.h"
 #include "match/defer.h"
+#include "util/fileio.h"
 #include "vigil/vigil.h"
 
 #define KIND_NONE 2	/* no anchor */
@@ -138,32 +139,62 @@ int anchorset_save(const struct anchor_set *s, const uint8_t *rtflags,
 	return rc ? VIGIL_ENOMEM : 0;
 }
 
+/* 1 if each of the n entries at ent names a matchable below nmatch whose
+ * has[] is set; with ANCHORSET_MAPPED in how, their pages handed back a
+ * step at a time once looked at. */
+#define ENTRY_STEP 65536
+static int kind_ok(const struct anchor *ent, size_t n, const uint8_t *has,
+		   size_t nmatch, unsigned how)
+{
+	for (size_t s = 0; s < n; s += ENTRY_STEP) {
+		size_t e = n - s > ENTRY_STEP ? s + ENTRY_STEP : n;
+
+		for (size_t i = s; i < e; i++)
+			if (ent[i].id >= nmatch || !has[ent[i].id])
+				return 0;
+		if (how & ANCHORSET_MAPPED)
+			mapping_release(ent + s, (e - s) * sizeof(*ent));
+	}
+	return 1;
+}
+
+static int entries_ok(const struct anchor_set *s, const uint8_t *has,
+		      size_t nmatch, unsigned how)
+{
+	for (unsigned t = 0; t < ANCHOR_TARGETS; t++)
+		for (int k = 0; k < ANCHOR_KINDS; k++)
+			if (!kind_ok(s->t[t].ent[k], s->t[t].n[k], has, nmatch,
+				     how))
+				return 0;
+	return 1;
+}
+
 /* The tables s->have names, from r; then which matchables have an anchor,
  * every entry naming one of those. */
 static const uint8_t *load_tables(struct rdr *r, size_t nmatch,
-				  int checked, struct anchor_set *s)
+				  unsigned how, struct anchor_set *s)
 {
 	const uint8_t *has = NULL;
 	unsigned t;
 
 	for (t = 0; t < ANCHOR_TARGETS; t++)
-		if ((s->have >> t & 1) && anchors_load(r, &s->t[t]) < 0)
+		if ((s->have >> t & 1) &&
+		    anchors_load(r, !!(how & ANCHORSET_CHECKED), &s->t[t]) < 0)
 			return NULL;
 	if (rdr_left(r) != nmatch || !(has = rdr_bytes(r, nmatch)))
 		return NULL;
 	for (size_t i = 0; i < nmatch; i++)
 		if (has[i] > 1)
 			return NULL;
-	for (t = 0; t < ANCHOR_TARGETS && !checked; t++)
-		if (!anchors_entries_ok(&s->t[t], has, nmatch))
-			return NULL;
+	if (!(how & ANCHORSET_CHECKED) && !entries_ok(s, has, nmatch, how))
+		return NULL;
 	for (t = 0; t < ANCHOR_TARGETS; t++)
 		s->bytes += s->t[t].bytes;
 	return has;
 }
 
 int anchorset_load(const uint8_t *img, size_t len, size_t nmatch,
-		   uint8_t *rtflags, uint8_t flag, int checked,
+		   uint8_t *rtflags, uint8_t flag, unsigned how,
 		   struct anchor_set *out)
 {
 	const uint8_t *has;
@@ -178,7 +209,7 @@ int anchorset_load(const uint8_t *img, size_t len, size_t nmatch,
 	if (!(have & 1) || have >> ANCHOR_TARGETS)
 		return -1;
 	out->have = (uint32_t)have;
-	if (!(has = load_tables(&r, nmatch, checked, out))) {
+	if (!(has = load_tables(&r, nmatch, how, out))) {
 		anchorset_free(out);
 		return -1;
 	}

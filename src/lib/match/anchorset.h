@@ -56,14 +56,18 @@ int anchorset_save(const struct anchor_set *s, const uint8_t *rtflags,
  * anchorset_build() does. The tables lie in img (8-byte aligned), which
  * must outlive them: a mapping of the cache file can be handed to it
  * (map, map_len), to be unmapped by anchorset_free(). Bytes that do not
- * describe a sound set are refused: -1, *out empty. With checked (the
- * bytes were taken whole before, and are unchanged since: hscache.h), the
- * entries are not each looked at (a table of a full-size feed holds
- * millions): each anchor_fn must then check the id it is given is below
- * nmatch, as bodyscan.c's does.
+ * describe a sound set are refused: -1, *out empty. how: ANCHORSET_*.
  */
+/* The bytes were taken whole before, and are unchanged since (hscache.h):
+ * the entries are not each looked at (a table of a full-size feed holds
+ * millions); each anchor_fn must then check the id it is given is below
+ * nmatch, as bodyscan.c's does. */
+#define ANCHORSET_CHECKED 1u
+/* img is a read-only file mapping: the entries' pages are handed back
+ * once looked at (mapping_release()). */
+#define ANCHORSET_MAPPED 2u
 int anchorset_load(const uint8_t *img, size_t len, size_t nmatch,
-		   uint8_t *rtflags, uint8_t flag, int checked,
+		   uint8_t *rtflags, uint8_t flag, unsigned how,
 		   struct anchor_set *out);
 
 #endif

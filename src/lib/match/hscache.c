@@ -30,6 +30,23 @@
 #define HSCACHE_MAGIC "VIGILHS3"
 #define HSCACHE_HEADER 32
 
+/* Into st, len bytes at p; in a mapped image, a step at a time, each
+ * step's pages handed back once read (vdb_read.c's checks do the same). */
+#define DIGEST_STEP ((size_t)4 << 20)
+static void digest_part(XXH3_state_t *st, const struct vdb_view *v,
+			const void *p, size_t len)
+{
+	const uint8_t *b = p;
+
+	for (size_t at = 0; at < len; at += DIGEST_STEP) {
+		size_t n = len - at < DIGEST_STEP ? len - at : DIGEST_STEP;
+
+		XXH3_128bits_update(st, b + at, n);
+		if (v->mapped)
+			mapping_release(b + at, n);
+	}
+}
+
 /* What of the logical signatures defer.c reads (not their names, whose
  * places in the string table move when other signatures change), into st
  * a run of them at a time. */
@@ -50,6 +67,9 @@ static void ldb_digest(XXH3_state_t *st, const struct vdb_view *v)
 		run[n][5] = l->target;
 		if (++n == sizeof(run) / sizeof(run[0]) || i + 1 == v->nldb) {
 			XXH3_128bits_update(st, run, n * sizeof(run[0]));
+			if (v->mapped)
+				mapping_release(&v->ldb[i + 1 - n],
+						n * sizeof(*v->ldb));
 			n = 0;
 		}
 	}
@@ -61,9 +81,8 @@ void hscache_digest(const struct vdb_view *v, struct hscache_digest *d)
 	XXH128_hash_t h = { 0, 0 };
 
 	if (st && XXH3_128bits_reset(st) == XXH_OK) {
-		XXH3_128bits_update(st, v->match,
-				    v->nmatch * sizeof(*v->match));
-		XXH3_128bits_update(st, v->code, v->code_len);
+		digest_part(st, v, v->match, v->nmatch * sizeof(*v->match));
+		digest_part(st, v, v->code, v->code_len);
 		ldb_digest(st, v);
 		h = XXH3_128bits_digest(st);
 	}

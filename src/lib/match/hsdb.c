@@ -154,7 +154,9 @@ static int use_anchors(void *ctx, const uint8_t *b, size_t len, int checked)
 	struct anc_load *l = ctx;
 
 	return anchorset_load(b, len, l->nmatch, l->out->rtflags,
-			      RT_ANCHORED | RT_VERIFY, checked, &l->out->anc);
+			      RT_ANCHORED | RT_VERIFY,
+			      ANCHORSET_MAPPED | (checked ? ANCHORSET_CHECKED : 0),
+			      &l->out->anc);
 }
 
 /* The anchors table: from the cache, or built and stored there. */
