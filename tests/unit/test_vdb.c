@@ -32,11 +32,32 @@ static char path[64];
 static uint8_t *img;
 static size_t img_len;
 
+/* e compiled, saved to a new file named after tmpl ("...XXXXXX.vdb", left
+ * for the caller to unlink) and freed; the file's bytes, malloc'd. */
+static uint8_t *saved(struct vigil_engine *e, char *tmpl, size_t *len)
+{
+	uint8_t *b;
+	FILE *f;
+	int fd;
+
+	assert_int_equal(vigil_engine_compile(e), 0);
+	assert_true((fd = mkstemps(tmpl, 4)) >= 0);
+	close(fd);
+	assert_int_equal(vigil_engine_save(e, tmpl), 0);
+	vigil_engine_free(e);
+	assert_non_null(f = fopen(tmpl, "rb"));
+	fseek(f, 0, SEEK_END);
+	*len = (size_t)ftell(f);
+	rewind(f);
+	assert_non_null(b = malloc(*len ? *len : 1));
+	assert_int_equal(fread(b, 1, *len, f), *len);
+	fclose(f);
+	return b;
+}
+
 static int setup(void **st)
 {
 	struct vigil_engine *e;
-	FILE *f;
-	int fd;
 
 	(void)st;
 	assert_int_equal(vigil_engine_new(&e, NULL), 0);
@@ -44,19 +65,8 @@ static int setup(void **st)
 						  strlen(sigs)), 0);
 	assert_int_equal(vigil_engine_load_memory(e, "b.ldb", lsig,
 						  strlen(lsig)), 0);
-	assert_int_equal(vigil_engine_compile(e), 0);
 	snprintf(path, sizeof(path), "/tmp/vigil-test-XXXXXX.vdb");
-	assert_true((fd = mkstemps(path, 4)) >= 0);
-	close(fd);
-	assert_int_equal(vigil_engine_save(e, path), 0);
-	vigil_engine_free(e);
-	assert_non_null(f = fopen(path, "rb"));
-	fseek(f, 0, SEEK_END);
-	img_len = (size_t)ftell(f);
-	rewind(f);
-	img = malloc(img_len);
-	assert_int_equal(fread(img, 1, img_len, f), img_len);
-	fclose(f);
+	img = saved(e, path, &img_len);
 	return 0;
 }
 
@@ -181,8 +191,6 @@ static void forged_large(void **st)
 	char p[] = "/tmp/vigil-test-XXXXXX.vdb", *src = malloc(n * 24);
 	uint8_t *big, *b;
 	size_t len = 0, i;
-	FILE *f;
-	int fd;
 
 	(void)st;
 	assert_non_null(src);
@@ -191,18 +199,7 @@ static void forged_large(void **st)
 				       i * 2654435761u % 0xffffffffu);
 	assert_int_equal(vigil_engine_new(&e, &o), 0);
 	assert_int_equal(vigil_engine_load_memory(e, "m.ndb", src, len), 0);
-	assert_int_equal(vigil_engine_compile(e), 0);
-	assert_true((fd = mkstemps(p, 4)) >= 0);
-	close(fd);
-	assert_int_equal(vigil_engine_save(e, p), 0);
-	vigil_engine_free(e);
-	assert_non_null(f = fopen(p, "rb"));
-	fseek(f, 0, SEEK_END);
-	len = (size_t)ftell(f);
-	rewind(f);
-	assert_non_null(big = malloc(len));
-	assert_int_equal(fread(big, 1, len, f), len);
-	fclose(f);
+	big = saved(e, p, &len);
 	unlink(p);
 	assert_int_equal(vigil_engine_new(&e, &o), 0);
 	assert_int_equal(vigil_engine_load_memory(e, "m.vdb", big, len), 0);
@@ -233,29 +230,17 @@ static void yara_sources(void **st)
 	uint8_t *b;
 	uint32_t i, len = 0, lie;
 	size_t n;
-	FILE *f;
-	int fd, found = 0;
+	int found = 0;
 
 	(void)st;
 	snprintf(yp, sizeof(yp), "/tmp/vigil-test-XXXXXX.vdb");
-	assert_true((fd = mkstemps(yp, 4)) >= 0);
-	close(fd);
 	assert_int_equal(vigil_engine_new(&e, NULL), 0);
 	assert_int_equal(vigil_engine_load_memory(e, "r.yar", rule,
 						  strlen(rule)), 0);
-	assert_int_equal(vigil_engine_compile(e), 0);
-	assert_int_equal(vigil_engine_save(e, yp), 0);
-	vigil_engine_free(e);
+	b = saved(e, yp, &n);
 	assert_int_equal(vigil_db_info(yp, &info), 0);
 	assert_int_equal(info.format_version, VDB_FORMAT_VERSION_YARA);
 	assert_int_equal(info.yara_files, 1);
-	assert_non_null(f = fopen(yp, "rb"));
-	fseek(f, 0, SEEK_END);
-	n = (size_t)ftell(f);
-	rewind(f);
-	assert_non_null(b = malloc(n));
-	assert_int_equal(fread(b, 1, n, f), n);
-	fclose(f);
 	unlink(yp);
 	assert_int_equal(load_image(b, n), 0);
 	memcpy(&h, b, sizeof(h));
