@@ -30,19 +30,23 @@
 #define HSCACHE_MAGIC "VIGILHS3"
 #define HSCACHE_HEADER 32
 
-/* Into st, len bytes at p; in a mapped image, a step at a time, each
- * step's pages handed back once read (vdb_read.c's checks do the same). */
-#define DIGEST_STEP ((size_t)4 << 20)
-static void digest_part(XXH3_state_t *st, const struct vdb_view *v,
-			const void *p, size_t len)
+/* Into st (up: XXH3's 64- or 128-bit update), len bytes at p a step at
+ * a time; with mapped (p a file mapping), each step's pages handed back
+ * once read, so that a sum never holds more than a step of a large file
+ * (a full-size feed's anchors table: 62 MB; its .vdb's patterns: 75 MB;
+ * vdb_read.c's checks do the same). */
+#define READ_STEP ((size_t)4 << 20)
+typedef XXH_errorcode (*update_fn)(XXH3_state_t *, const void *, size_t);
+static void update_steps(XXH3_state_t *st, update_fn up, const void *p,
+			 size_t len, int mapped)
 {
 	const uint8_t *b = p;
 
-	for (size_t at = 0; at < len; at += DIGEST_STEP) {
-		size_t n = len - at < DIGEST_STEP ? len - at : DIGEST_STEP;
+	for (size_t at = 0; at < len; at += READ_STEP) {
+		size_t n = len - at < READ_STEP ? len - at : READ_STEP;
 
-		XXH3_128bits_update(st, b + at, n);
-		if (v->mapped)
+		(void)up(st, b + at, n);
+		if (mapped)
 			mapping_release(b + at, n);
 	}
 }
@@ -81,8 +85,10 @@ void hscache_digest(const struct vdb_view *v, struct hscache_digest *d)
 	XXH128_hash_t h = { 0, 0 };
 
 	if (st && XXH3_128bits_reset(st) == XXH_OK) {
-		digest_part(st, v, v->match, v->nmatch * sizeof(*v->match));
-		digest_part(st, v, v->code, v->code_len);
+		update_steps(st, XXH3_128bits_update, v->match,
+			     v->nmatch * sizeof(*v->match), v->mapped);
+		update_steps(st, XXH3_128bits_update, v->code, v->code_len,
+			     v->mapped);
 		ldb_digest(st, v);
 		h = XXH3_128bits_digest(st);
 	}
@@ -124,24 +130,16 @@ static void path_of(char *out, size_t cap, const char *dir,
 	path_ext(out, cap, dir, k, "hsdb");
 }
 
-/* XXH3 of buf's len bytes; with mapped (buf a file mapping), each step's
- * pages handed back once summed, so that the check never holds more than
- * a step of a large entry (the anchors table of a full-size feed: 62 MB). */
-#define SUM_STEP ((size_t)4 << 20)
+/* XXH3 of buf's len bytes; with mapped, update_steps()'s. */
 static uint64_t body_sum(const uint8_t *buf, size_t len, int mapped)
 {
 	XXH3_state_t *st;
 	uint64_t sum;
 
-	if (!mapped || len <= SUM_STEP || !(st = XXH3_createState()))
+	if (!mapped || len <= READ_STEP || !(st = XXH3_createState()))
 		return XXH3_64bits(buf, len);
 	(void)XXH3_64bits_reset(st);
-	for (size_t at = 0; at < len; at += SUM_STEP) {
-		size_t n = len - at < SUM_STEP ? len - at : SUM_STEP;
-
-		(void)XXH3_64bits_update(st, buf + at, n);
-		mapping_release(buf + at, n);
-	}
+	update_steps(st, XXH3_64bits_update, buf, len, 1);
 	sum = XXH3_64bits_digest(st);
 	XXH3_freeState(st);
 	return sum;
