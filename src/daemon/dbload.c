@@ -135,6 +135,7 @@ int db_build(const struct db_source *src, struct vigil_engine **out,
 	info->version = st.db_created ? st.db_created : newest_mtime(dir);
 	info->signatures = st.signatures;
 	info->quick_matchers = st.quick_matchers;
+	info->unsettled = st.unsettled;
 	info->loaded_at = (double)time(NULL);
 	info->load_seconds = (double)(t1.tv_sec - t0.tv_sec) +
 			     (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
@@ -145,30 +146,59 @@ fail:
 	return -1;
 }
 
-pid_t db_compile_start(const struct db_source *src)
+/* A child for work in the background at priority nice: in the parent
+ * its pid (or -1), in the child 0. The child ends with the daemon, holds
+ * no descriptor of it, and takes SIGTERM (systemd's stop) again. */
+static pid_t fork_background(int nice)
 {
-	struct db_source full = *src;
-	struct vigil_engine *e = NULL;
-	struct db_info info;
-	char err[256];
 	sigset_t none;
 	pid_t parent = getpid(), pid = fork();
 
 	if (pid != 0)
 		return pid;
-	/* ends with the daemon; SIGTERM (systemd's stop) works again */
 	sigemptyset(&none);
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent ||
 	    sigprocmask(SIG_SETMASK, &none, NULL) < 0)
 		_exit(2);
 	log_in_worker(); /* its descriptor is closed next */
 	close_range(3, ~0U, 0);
-	if (setpriority(PRIO_PROCESS, 0, 10) < 0)
+	if (setpriority(PRIO_PROCESS, 0, nice) < 0)
 		_exit(2);
+	return 0;
+}
+
+pid_t db_compile_start(const struct db_source *src)
+{
+	struct db_source full = *src;
+	struct vigil_engine *e = NULL;
+	struct db_info info;
+	char err[256];
+	pid_t pid = fork_background(10);
+
+	if (pid != 0)
+		return pid;
 	full.flags |= VIGIL_ENGINE_FULL_MATCHER;
 	if (db_build(&full, &e, &info, err, sizeof(err)) < 0)
 		_exit(1);
 	_exit(info.quick_matchers ? 1 : 0);
+}
+
+pid_t db_settle_start(const struct vigil_engine *e)
+{
+	pid_t pid = fork_background(19);
+	int wait = 0, round;
+
+	if (pid != 0)
+		return pid;
+	/* a file that keeps changing is left alone: its identity moves */
+	for (round = 0; round < 4 && (wait = vigil_engine_settle(e)) > 0;
+	     round++) {
+		struct timespec ts = { wait / 1000,
+				       (long)(wait % 1000) * 1000000 };
+
+		nanosleep(&ts, NULL);
+	}
+	_exit(wait == 0 ? 0 : 1);
 }
 
 static void *loader_main(void *arg)

@@ -20,6 +20,8 @@ struct db_info {
 	double load_seconds;
 	uint64_t quick_matchers; /* parts on the quick matcher: the cache
 				  * missed their compiled one */
+	uint64_t unsettled;	/* files read whole but too new to stamp:
+				 * db_settle_start() */
 	char fingerprint[64];	/* of the directory listing, for SelfCheck */
 };
 
@@ -61,6 +63,14 @@ struct db_loader {
  * 0 when it did. Returns its pid, or -1.
  */
 pid_t db_compile_start(const struct db_source *src);
+
+/*
+ * Starts a process that stamps the files the load of e read whole but
+ * could not stamp yet (vigil_engine_settle()), waiting for any that has
+ * not settled, at the lowest priority, so that the next reload does not
+ * read them whole again; it exits 0 when it did. Returns its pid, or -1.
+ */
+pid_t db_settle_start(const struct vigil_engine *e);
 
 int db_loader_init(struct db_loader *l, const struct db_source *src);
 /* Starts a build; -1 if one is running or the thread cannot start. */

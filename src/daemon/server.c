@@ -317,6 +317,37 @@ static void start_compiler(struct server *s)
 	     (unsigned long long)s->svc.db.quick_matchers, (int)s->compiler);
 }
 
+/* A load may read files whole that changed too recently for a stamp
+ * (an update's, the cache files a compile wrote): all changed before it
+ * began, so they have settled two seconds after it ends. Then a process
+ * stamps them (vigil_engine_settle()), so that the next reload need not
+ * read them whole again; not while a reload runs, when the copies of
+ * pages the daemon writes would add to its memory. */
+#define SETTLE_AFTER_S 2.2
+
+static void plan_settle(struct server *s)
+{
+	s->settle_at = s->svc.db.unsettled && s->conf->cache_dir ?
+			       ev_now() + SETTLE_AFTER_S : 0;
+}
+
+static void settle(struct server *s, double now)
+{
+	if (!s->settle_at || now < s->settle_at || s->loader.running ||
+	    s->settler > 0)
+		return;
+	s->settle_at = 0;
+	s->settler = db_settle_start(pool_engine(s->svc.pool));
+	if (s->settler < 0) {
+		s->settler = 0;
+		vlog(LOG_WARNING, "cannot start stamping the database's files: "
+		     "%s", strerror(errno));
+		return;
+	}
+	vlog(LOG_DEBUG, "stamping %llu file(s) the load read whole (pid %d)",
+	     (unsigned long long)s->svc.db.unsettled, (int)s->settler);
+}
+
 int server_check_database(const struct vconf *conf, struct db_info *info,
 			  char *err, size_t errlen)
 {
@@ -372,6 +403,7 @@ int server_init(struct server *s, struct vconf *conf)
 		vigil_engine_free(e);
 		return -1;
 	}
+	plan_settle(s);
 	start_compiler(s);
 	s->next_self_check = ev_now() + conf->self_check_s;
 	return 0;
@@ -498,6 +530,14 @@ static void on_other_child(void *ctx, pid_t pid, int status)
 {
 	struct server *s = ctx;
 
+	if (pid == s->settler) {
+		s->settler = 0;
+		if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+			vlog(LOG_DEBUG, "the database's files were not all "
+			     "stamped (status %d): the next load reads them "
+			     "whole", status);
+		return;
+	}
 	if (virus_event_reaped(pid, status) ||
 	    on_infected_reaped(s->conf, pid, status) || pid != s->compiler)
 		return;
@@ -552,6 +592,7 @@ static void on_loaded(struct server *s)
 		     "%.2f s%s", (unsigned long long)s->svc.db.signatures,
 		     s->svc.db.load_seconds, s->svc.db.quick_matchers ?
 		     " (quick matcher)" : "");
+		plan_settle(s);
 		start_compiler(s);
 	}
 	l->engine = NULL;
@@ -611,6 +652,7 @@ static void tick(struct server *s)
 	}
 	pool_tick(s->svc.pool, now);
 	self_check(s, now);
+	settle(s, now);
 }
 
 static void dispatch(struct server *s, struct epoll_event *e)
@@ -701,6 +743,8 @@ void server_free(struct server *s)
 	db_loader_free(&s->loader);
 	if (s->compiler > 0 && kill(s->compiler, SIGKILL) == 0)
 		waitpid(s->compiler, NULL, 0);
+	if (s->settler > 0 && kill(s->settler, SIGKILL) == 0)
+		waitpid(s->settler, NULL, 0);
 	pool_free(s->svc.pool);
 	for (i = 0; i < s->nlisteners; i++)
 		close(s->listeners[i].fd);

@@ -45,6 +45,8 @@ struct server {
 	struct db_loader loader;
 	int reload_again;	/* a reload was asked for during one */
 	pid_t compiler;		/* compiling the full matcher, or 0 */
+	pid_t settler;		/* stamping the files a load read, or 0 */
+	double settle_at;	/* when to start it (ev_now()), or 0 */
 	char compiled_for[64];	/* the database it was compiled for */
 	int stopping;
 	double next_self_check;

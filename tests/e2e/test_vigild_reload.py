@@ -219,3 +219,48 @@ def test_background_compile_ends_with_the_daemon(tmp_path):
         assert wait_for(gone, 1.0)
     finally:
         d.stop()
+
+
+def test_files_read_whole_are_stamped_once_settled(tmp_path, vigil):
+    """A .vdb a reload loads just after an update wrote it, and a large
+    set's anchors table just after a load stored it, are read whole to
+    check them but cannot be stamped yet (a change in the same tick of
+    their times would go unseen). vigild stamps them in the background
+    once they have settled, so that the next reload does not read them
+    whole again and leaves no more to stamp."""
+    src = tmp_path / "big.ndb"   # anchors matcher from 50,000 patterns
+    src.write_text(MARK_SIG + "".join(
+        "Many.%d:0:*:%s\n" % (i, ("%08x" % (i * 2654435761 % 2**32)) * 2)
+        for i in range(50000)))
+    db, cache = tmp_path / "db", tmp_path / "cache"
+    db.mkdir()
+    (db / "test.ndb").write_text("Eicar-Signature:0:*:%s\n" % EICAR.hex())
+    d = Vigild(str(tmp_path), str(db), "SelfCheck 0\n")
+
+    def stamps():
+        return sorted(f for f in os.listdir(cache) if f.endswith(".vok")) \
+            if cache.exists() else []
+    try:
+        assert stamps() == []
+        assert vigil("db", "compile", "--no-matcher", src, "-o",
+                     db / "big.vdb").rc == 0
+        written = os.stat(db / "big.vdb").st_ctime
+        assert d.ask(b"zRELOAD\0") == b"RELOADING\0"   # stores the table
+        assert wait_for(lambda: generation(d) == 2)
+        assert d.ask(b"zRELOAD\0") == b"RELOADING\0"   # maps it
+        assert wait_for(lambda: generation(d) == 3)
+        assert found_mark(d)
+        assert [f for f in os.listdir(cache) if ".anc" in f]
+        if time.time() < written + 1.5:
+            assert stamps() == []   # the loads did not stamp them
+        assert wait_for(lambda: len(stamps()) == 2, 10), d.logtext()
+        first = {f: os.stat(cache / f).st_ino for f in stamps()}
+        settlers = d.logtext().count("stamping ")
+        assert settlers >= 1
+        assert d.ask(b"zRELOAD\0") == b"RELOADING\0"
+        assert wait_for(lambda: generation(d) == 4)
+        assert found_mark(d)
+        assert d.logtext().count("stamping ") == settlers
+        assert {f: os.stat(cache / f).st_ino for f in stamps()} == first
+    finally:
+        d.stop()

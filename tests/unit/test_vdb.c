@@ -3,7 +3,8 @@
  * and damaged files (flipped byte, truncation, wrong magic or version,
  * a record pointing outside, with a valid checksum) are refused cleanly;
  * a database file that left the page cache is read back whole ahead of
- * the lookups; pages a load read are handed back.
+ * the lookups; pages a load read are handed back; a file loaded while too
+ * new to stamp as checked is stamped once it settles, unless it changed.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -18,6 +19,7 @@
 #include <unistd.h>
 #include <xxhash.h>
 #include <cmocka.h>
+#include <dirent.h>
 
 #include "db/vdb_format.h"
 #include "util/fileio.h"
@@ -376,6 +378,99 @@ static void release_pages(void **st)
 	free(b);
 }
 
+/* The checked-file stamps in dir. */
+static int stamps(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	int n = 0;
+
+	while (d && (de = readdir(d)))
+		n += strstr(de->d_name, ".vok") != NULL;
+	if (d)
+		closedir(d);
+	return n;
+}
+
+static struct vigil_engine *load_cached(const char *file, const char *dir)
+{
+	struct vigil_engine_options o = { .size = sizeof(o),
+					  .cache_dir = dir };
+	struct vigil_engine *e;
+
+	assert_int_equal(vigil_engine_new(&e, &o), 0);
+	assert_int_equal(vigil_engine_load(e, file), 0);
+	assert_int_equal(vigil_engine_compile(e), 0);
+	return e;
+}
+
+static uint64_t unsettled(const struct vigil_engine *e)
+{
+	struct vigil_engine_stats st = { .size = sizeof(st) };
+
+	assert_int_equal(vigil_engine_stats(e, &st), 0);
+	return st.unsettled;
+}
+
+/* An engine of sigs, not compiled. */
+static struct vigil_engine *loaded(void)
+{
+	struct vigil_engine *e;
+
+	assert_int_equal(vigil_engine_new(&e, NULL), 0);
+	assert_int_equal(vigil_engine_load_memory(e, "a.ndb", sigs,
+						  strlen(sigs)), 0);
+	return e;
+}
+
+/* Two .vdb files loaded as soon as written: read whole, not stamped (a
+ * change in the same tick of their times would go unseen). Settled, the
+ * one unchanged is stamped, and its next load reads nothing to check;
+ * the one written again in place since its load is not. */
+static void settle(void **st)
+{
+	char dir[] = "/tmp/vigil-settle-XXXXXX", a[64], b[64];
+	struct vigil_engine *e, *ea, *eb;
+	uint8_t *bytes;
+	size_t len;
+	int wait, fd;
+
+	(void)st;
+	assert_non_null(mkdtemp(dir));
+	snprintf(a, sizeof(a), "/tmp/vigil-test-XXXXXX.vdb");
+	snprintf(b, sizeof(b), "/tmp/vigil-test-XXXXXX.vdb");
+	free(saved(loaded(), a, &len));
+	bytes = saved(loaded(), b, &len);
+	ea = load_cached(a, dir);
+	eb = load_cached(b, dir);
+	assert_int_equal(unsettled(ea), 1);
+	assert_int_equal(vigil_engine_settle(NULL), VIGIL_EINVAL);
+	wait = vigil_engine_settle(ea);
+	assert_true(wait > 0 && wait <= 2001);
+	assert_int_equal(stamps(dir), 0);
+	assert_true((fd = open(b, O_WRONLY)) >= 0); /* same size, same inode */
+	assert_int_equal(write(fd, bytes, len), (ssize_t)len);
+	close(fd);
+	while ((wait = vigil_engine_settle(ea)) > 0)
+		usleep((useconds_t)wait * 1000);
+	assert_int_equal(wait, 0);
+	assert_int_equal(stamps(dir), 1);
+	while ((wait = vigil_engine_settle(eb)) > 0)
+		usleep((useconds_t)wait * 1000);
+	assert_int_equal(stamps(dir), 1);
+	e = load_cached(a, dir);
+	assert_int_equal(unsettled(e), 0);
+	assert_int_equal(vigil_engine_settle(e), 0);
+	vigil_engine_free(e);
+	vigil_engine_free(ea);
+	vigil_engine_free(eb);
+	free(bytes);
+	unlink(a);
+	unlink(b);
+	snprintf(a, sizeof(a), "rm -rf %s", dir);
+	assert_int_equal(system(a), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -386,6 +481,7 @@ int main(void)
 		cmocka_unit_test(yara_sources),
 		cmocka_unit_test(read_ahead),
 		cmocka_unit_test(release_pages),
+		cmocka_unit_test(settle),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -177,7 +177,11 @@ static int build_matchers(struct vigil_engine *e)
 		e->has_gsb |= s->ngsb > 0;
 		if (e->opts.flags & VIGIL_ENGINE_NO_MATCHER)
 			continue;
-		ho.digest = s->has_digest ? &s->digest : NULL;
+		if (!s->has_digest) { /* the cache key's, and a stamp's */
+			hscache_digest(&s->v, &s->digest);
+			s->has_digest = 1;
+		}
+		ho.digest = &s->digest;
 		rc = hsdb_build(&s->v, &ho, &s->m, &why);
 		if (rc < 0) {
 			if (e->opts.log) {
@@ -289,6 +293,8 @@ int vigil_engine_stats(const struct vigil_engine *e,
 		if (e->shards[i].map && v->hdr->created > t.db_created)
 			t.db_created = v->hdr->created;
 		t.signatures += shard_sigs(v);
+		t.unsettled += (e->shards[i].vdb_new.path != NULL) +
+			       (e->shards[i].m.anc_new.path != NULL);
 	}
 	t.yara = e->nyara - e->yara_skipped;
 	t.signatures += t.yara;

@@ -70,6 +70,7 @@ static void shard_free(struct shard *s)
 	size_t i;
 
 	hsdb_free(&s->m);
+	hscache_unsettled_free(&s->vdb_new);
 	free(s->cnt_base);
 	free(s->zero_ldb);
 	for (i = 0; s->pcre_code && i < s->v.npcre; i++)
@@ -262,9 +263,11 @@ static int vdb_known(void *ctx, int fd, const struct stat *st,
 }
 
 /* After a load of a .vdb: the stamp of one checked whole, with its set's
- * digest (read now for that, once); or the stamp's digest kept for the
+ * digest (read now for that, once); or what a stamp will need once it has
+ * settled (vigil_engine_settle()); or the stamp's digest kept for the
  * matcher's cache key. */
-static void vdb_stamp(struct shard *s, struct vdb_check *c, uint64_t sum)
+static void vdb_stamp(struct shard *s, struct vdb_check *c, uint64_t sum,
+		      const char *path)
 {
 	if (c->known && c->has_digest) {
 		s->digest = c->digest;
@@ -273,6 +276,9 @@ static void vdb_stamp(struct shard *s, struct vdb_check *c, uint64_t sum)
 		hscache_digest(&s->v, &s->digest);
 		s->has_digest = 1;
 		hscache_mark_checked(c->dir, &c->id, sum, &s->digest);
+	} else if (!c->known) {
+		hscache_unsettled_set(&s->vdb_new, path, &c->id, sum,
+				      sizeof(struct vdb_header));
 	}
 }
 
@@ -295,10 +301,31 @@ static int load_vdb(struct vigil_engine *e, const char *path)
 	rc = add_vdb(e, path, NULL, fm.map, fm.len,
 		     fm.len > sizeof(struct vdb_header) ? &sum : NULL);
 	if (rc == 0 && chk.asked)
-		vdb_stamp(&e->shards[e->nshards - 1], &chk, sum);
+		vdb_stamp(&e->shards[e->nshards - 1], &chk, sum, path);
 	if (rc == 0) /* what checking it read and its own steps left */
 		mapping_release(fm.map, fm.len);
 	return rc;
+}
+
+int vigil_engine_settle(const struct vigil_engine *e)
+{
+	long wait = 0, w;
+	size_t i;
+
+	if (!e)
+		return VIGIL_EINVAL;
+	if (!e->compiled)
+		return VIGIL_ESTATE;
+	for (i = 0; e->opts.cache_dir && i < e->nshards; i++) {
+		const struct shard *s = &e->shards[i];
+
+		w = hscache_settle(e->opts.cache_dir, &s->vdb_new,
+				   s->has_digest ? &s->digest : NULL);
+		wait = w > wait ? w : wait;
+		w = hscache_settle(e->opts.cache_dir, &s->m.anc_new, NULL);
+		wait = w > wait ? w : wait;
+	}
+	return (int)wait;
 }
 
 static int load_file(struct vigil_engine *e, const char *path)

@@ -43,6 +43,8 @@ struct shard {
 	struct hscache_digest digest; /* its set's, if has_digest: from the
 				       * stamp of its file (hscache.h) */
 	int has_digest;
+	struct hscache_unsettled vdb_new; /* its file, if too new to stamp
+					   * (vigil_engine_settle()) */
 	struct hsdb m;
 	uint32_t *cnt_base;	/* per .ldb: first slot in the count array */
 	size_t ncounts;

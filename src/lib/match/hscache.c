@@ -286,6 +286,8 @@ struct blob_load {
 	int (*use)(void *, const uint8_t *, size_t, int);
 	void *ctx;
 	const char *dir;
+	const char *path;
+	struct hscache_unsettled *u;
 	struct stat st;	/* with_file()'s */
 };
 
@@ -332,16 +334,19 @@ static int use_blob(void *ctx, const uint8_t *buf, size_t len)
 	rc = l->use(l->ctx, buf + HSCACHE_HEADER, len - HSCACHE_HEADER, known);
 	if (rc == 0 && !known && hscache_settled(&id))
 		hscache_mark_checked(l->dir, &id, sum, NULL);
+	else if (rc == 0 && !known && l->u)
+		hscache_unsettled_set(l->u, l->path, &id, sum, HSCACHE_HEADER);
 	return rc;
 }
 
 int hscache_map_blob(const char *dir, const struct hscache_key *k,
 		     const char *ext, size_t nmatch,
 		     int (*use)(void *, const uint8_t *, size_t, int),
-		     void *ctx, void **map, size_t *map_len)
+		     void *ctx, void **map, size_t *map_len,
+		     struct hscache_unsettled *u)
 {
-	struct blob_load l = { nmatch, use, ctx, dir, { 0 } };
 	char path[4096];
+	struct blob_load l = { nmatch, use, ctx, dir, path, u, { 0 } };
 
 	path_ext(path, sizeof(path), dir, k, ext);
 	return with_file(path, use_blob, &l, map, map_len, &l.st);
@@ -489,6 +494,53 @@ void hscache_mark_checked(const char *dir, const struct hscache_file_id *id,
 	if (make_dirs(dir) == 0)
 		(void)file_write_atomic(path, bytes,
 					d ? STAMP_DIGEST : STAMP_BYTES);
+}
+
+void hscache_unsettled_set(struct hscache_unsettled *u, const char *path,
+			   const struct hscache_file_id *id, uint64_t sum,
+			   size_t skip)
+{
+	hscache_unsettled_free(u);
+	if ((u->path = strdup(path))) {
+		u->id = *id;
+		u->sum = sum;
+		u->skip = skip;
+	}
+}
+
+void hscache_unsettled_free(struct hscache_unsettled *u)
+{
+	free(u->path);
+	u->path = NULL;
+}
+
+long hscache_settle(const char *dir, const struct hscache_unsettled *u,
+		    const struct hscache_digest *d)
+{
+	struct hscache_file_id now;
+	struct timespec t;
+	struct stat st;
+	uint64_t sum, at;
+	int fd;
+
+	if (!u->path || hscache_checked(dir, &u->id, u->sum, NULL, NULL))
+		return 0;
+	clock_gettime(CLOCK_REALTIME, &t);
+	at = (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
+	if (!hscache_settled(&u->id))
+		return (long)((u->id.ctime_ns + HSCACHE_SETTLE_NS - at) /
+			      1000000u) + 1;
+	if ((fd = open(u->path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) < 0)
+		return 0;
+	if (fstat(fd, &st) == 0) {
+		hscache_file_id_of(&st, &now);
+		if (!memcmp(&now, &u->id, sizeof(now)) &&
+		    file_sum_fd(fd, u->skip, (size_t)st.st_size, &sum) == 0 &&
+		    sum == u->sum)
+			hscache_mark_checked(dir, &u->id, sum, d);
+	}
+	close(fd);
+	return 0;
 }
 
 /* Whether a cache directory's entry is one of ours: "vigil-" and a kind

@@ -49,14 +49,18 @@ void hscache_store(const char *dir, const struct hscache_key *k,
  * use(ctx, bytes, len, checked), whose result is returned; -1 if absent
  * or invalid. checked: 1 if a stamp says this very file was read whole
  * and use() took it before (hscache_checked()), so that use() may spare
- * checks that read all of it. When use() returns 0 the file stays mapped, for what it made of the
- * bytes: *map and *map_len, for munmap(). Cache files are replaced by
- * rename, never rewritten in place, so a mapping stays whole.
+ * checks that read all of it. When use() returns 0 the file stays
+ * mapped, for what it made of the bytes: *map and *map_len, for
+ * munmap(); and a file read whole but too new for a stamp is left in *u
+ * (hscache_settle()). Cache files are replaced by rename, never
+ * rewritten in place, so a mapping stays whole.
  */
+struct hscache_unsettled;
 int hscache_map_blob(const char *dir, const struct hscache_key *k,
 		     const char *ext, size_t nmatch,
 		     int (*use)(void *, const uint8_t *, size_t, int),
-		     void *ctx, void **map, size_t *map_len);
+		     void *ctx, void **map, size_t *map_len,
+		     struct hscache_unsettled *u);
 /* Best effort, as hscache_store(). */
 void hscache_store_blob(const char *dir, const struct hscache_key *k,
 			const char *ext, size_t nmatch, const uint8_t *body,
@@ -99,6 +103,36 @@ int hscache_checked(const char *dir, const struct hscache_file_id *id,
  * next load reads the file whole again). */
 void hscache_mark_checked(const char *dir, const struct hscache_file_id *id,
 			  uint64_t sum, const struct hscache_digest *d);
+
+/*
+ * A file a load read whole and found sound but could not stamp, as it had
+ * changed too recently (hscache_settled()): what a stamp of it needs
+ * later. path NULL: none. skip: the header's bytes before those sum is
+ * of.
+ */
+struct hscache_unsettled {
+	char *path;
+	struct hscache_file_id id;
+	uint64_t sum;
+	size_t skip;
+};
+
+/* Keeps in *u what a stamp of path will need (a path that cannot be kept
+ * leaves *u empty: the stamp is only spared work). */
+void hscache_unsettled_set(struct hscache_unsettled *u, const char *path,
+			   const struct hscache_file_id *id, uint64_t sum,
+			   size_t skip);
+void hscache_unsettled_free(struct hscache_unsettled *u);
+/*
+ * Stamps u's file in dir (with the digest d of its set, or NULL) once it
+ * has settled, if it has the identity the load saw and its bytes, read
+ * again (never mapped), still match the sum: the read the load made may
+ * have come before a change in the same tick of the clock, this one
+ * cannot. Returns 0 when nothing is left to do (stamped, stamped before,
+ * changed or gone since), or the milliseconds until it settles.
+ */
+long hscache_settle(const char *dir, const struct hscache_unsettled *u,
+		    const struct hscache_digest *d);
 
 /*
  * Removes the cache files no load has used for days (a load that uses

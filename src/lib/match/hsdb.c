@@ -169,7 +169,8 @@ static int anchors_cached(const struct vdb_view *v, const char *cache_dir,
 
 	if (cache_dir && hscache_map_blob(cache_dir, key, ANCHORS_EXT,
 					  v->nmatch, use_anchors, &l,
-					  &out->anc.map, &out->anc.map_len) == 0)
+					  &out->anc.map, &out->anc.map_len,
+					  &out->anc_new) == 0)
 		return 0;
 	memset(out->rtflags, 0, v->nmatch);
 	if ((rc = anchorset_build(v, out->rtflags, RT_ANCHORED | RT_VERIFY,
@@ -303,6 +304,7 @@ void hsdb_free(struct hsdb *h)
 	hs_free_database(h->db);
 	hstext_free(&h->text);
 	anchorset_free(&h->anc);
+	hscache_unsettled_free(&h->anc_new);
 	free(h->rtflags);
 	free(h->nohs);
 	memset(h, 0, sizeof(*h));

@@ -12,6 +12,7 @@
 
 #include "db/vdb.h"
 #include "match/anchorset.h"
+#include "match/hscache.h"
 #include "match/hstext.h"
 #include "match/rtflags.h"
 
@@ -29,6 +30,8 @@ struct hsdb {
 	int magic;		/* db finds the containers' signatures too,
 				 * with ids from the number of matchables */
 	struct anchor_set anc;
+	struct hscache_unsettled anc_new; /* its cache file, if too new to
+					   * stamp (hscache_settle()) */
 	struct hstext text;	/* for buffers of text only (hstext.h) */
 	void (*log)(void *, int, const char *);
 	void *log_ctx;

@@ -20,8 +20,7 @@
 #include "util/vbuf.h"
 #include "vigil/vigil.h"
 
-/* XXH3-64 of [skip, len) of fd, read in blocks: no page stays mapped. */
-static int sum_fd(int fd, size_t skip, size_t len, uint64_t *sum)
+int file_sum_fd(int fd, size_t skip, size_t len, uint64_t *sum)
 {
 	XXH3_state_t *st = XXH3_createState();
 	uint8_t *buf = malloc(FILEIO_SUM_BLOCK_BYTES);
@@ -144,7 +143,7 @@ int filemap_open_known(const char *path, struct filemap *fm, size_t skip,
 			rc = VIGIL_EIO;
 		} else if (sum && (size_t)st.st_size > skip &&
 			   !(known && known(ctx, fd, &st, sum)) &&
-			   sum_fd(fd, skip, (size_t)st.st_size, sum) < 0) {
+			   file_sum_fd(fd, skip, (size_t)st.st_size, sum) < 0) {
 			rc = VIGIL_EIO;
 		} else {
 			fm->len = (size_t)st.st_size;

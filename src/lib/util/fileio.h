@@ -36,6 +36,10 @@ int filemap_open_known(const char *path, struct filemap *fm, size_t skip,
 		       int (*known)(void *, int, const struct stat *,
 				    uint64_t *),
 		       void *ctx);
+/* The XXH3-64 of bytes [skip, len) of fd into *sum, read in blocks of
+ * FILEIO_SUM_BLOCK_BYTES, never mapped: 0, or -1 if it could not be read
+ * (or ended early). */
+int file_sum_fd(int fd, size_t skip, size_t len, uint64_t *sum);
 struct vbuf;
 /*
  * Reads size bytes of regular file fd from its start, whatever its
