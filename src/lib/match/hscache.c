@@ -530,9 +530,9 @@ long hscache_settle(const char *dir, const struct hscache_unsettled *u,
 	if (!hscache_settled(&u->id))
 		return (long)((u->id.ctime_ns + HSCACHE_SETTLE_NS - at) /
 			      1000000u) + 1;
-	if ((fd = open(u->path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) < 0)
+	if ((fd = open(u->path, O_RDONLY | O_CLOEXEC)) < 0)
 		return 0;
-	if (fstat(fd, &st) == 0) {
+	if (fstat(fd, &st) == 0) { /* the very file the load read */
 		hscache_file_id_of(&st, &now);
 		if (!memcmp(&now, &u->id, sizeof(now)) &&
 		    file_sum_fd(fd, u->skip, (size_t)st.st_size, &sum) == 0 &&
