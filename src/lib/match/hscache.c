@@ -525,9 +525,9 @@ long hscache_settle(const char *dir, const struct hscache_unsettled *u,
 
 	if (!u->path || hscache_checked(dir, &u->id, u->sum, NULL, NULL))
 		return 0;
-	clock_gettime(CLOCK_REALTIME, &t);
+	clock_gettime(CLOCK_REALTIME, &t); /* as hscache_settled() */
 	at = (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
-	if (!hscache_settled(&u->id))
+	if (at < u->id.ctime_ns + HSCACHE_SETTLE_NS)
 		return (long)((u->id.ctime_ns + HSCACHE_SETTLE_NS - at) /
 			      1000000u) + 1;
 	if ((fd = open(u->path, O_RDONLY | O_CLOEXEC)) < 0)
