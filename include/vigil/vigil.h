@@ -70,6 +70,8 @@ enum vigil_error {
 	VIGIL_ETYPE = -12,	/* not a regular file (device, fifo, socket) */
 	VIGIL_ELIMIT = -13,	/* an internal hard limit was exceeded */
 	VIGIL_EFALSEPOS = -14,	/* the database flags a harmless object */
+	VIGIL_ECHANGED = -15,	/* the file shrank while it was scanned
+				 * (since 0.7) */
 };
 
 /*
@@ -564,9 +566,17 @@ VIGIL_API int vigil_scanner_set_name(struct vigil_scanner *s,
  * mapped from offset 0 whatever the descriptor's position; a pipe or
  * socket is read to its end, within the scan time (max_seconds): a writer
  * that has not ended by then makes the MaxScanTime limit the result.
+ * A file another process shrinks during the scan does not end this one
+ * (SIGBUS): the pages it lost read as zeros, and the scan returns
+ * VIGIL_ECHANGED, or reports the detection it made with a warning. For
+ * that the library installs a SIGBUS handler the first time it maps a
+ * file; a fault outside its mappings goes to the handler there was
+ * before (by default the process ends). A program that installs its own
+ * SIGBUS handler later should hand such faults on to the one it replaced.
  * Thread, Owns: as vigil_scanner_scan_buffer(). The descriptor stays open.
- * Errors: as vigil_scanner_scan_buffer(), and VIGIL_EIO, VIGIL_ETYPE
- * (a directory or device).
+ * Errors: as vigil_scanner_scan_buffer(), and VIGIL_EIO (errno EIO where a
+ * page of the file could not be read), VIGIL_ECHANGED (since 0.7),
+ * VIGIL_ETYPE (a directory or device).
  */
 VIGIL_API int vigil_scanner_scan_fd(struct vigil_scanner *s, int fd,
 				    struct vigil_result *res);

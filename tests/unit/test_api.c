@@ -30,7 +30,7 @@ static void versions(void **st)
 	(void)st;
 	assert_string_equal(vigil_version(), VIGIL_VERSION_STRING);
 	assert_int_equal(vigil_version_number(), VIGIL_VERSION_NUMBER);
-	for (i = 0; i >= VIGIL_EFALSEPOS; i--)
+	for (i = 0; i >= VIGIL_ECHANGED; i--)
 		assert_string_not_equal(vigil_strerror(i), "unknown error");
 	assert_string_equal(vigil_strerror(-1000), "unknown error");
 	assert_string_equal(vigil_strerror(5), "unknown error");

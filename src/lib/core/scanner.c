@@ -23,6 +23,7 @@
 #include "core/yarascan.h"
 #include "match/magic.h"
 #include "util/fileio.h"
+#include "util/mapguard.h"
 
 /* An object is addressed whole (a mapping or a buffer); one over
  * Vectorscan's block of 4 GiB - 1 is matched in chunks (bodyscan.c). */
@@ -291,6 +292,38 @@ static int scan_read(struct vigil_scanner *s, int fd, size_t size,
 	return rc ? rc : scanner_scan_object(s, s->fbuf.data, s->fbuf.len, res);
 }
 
+/*
+ * A mapping's pages vanish when another process shrinks the file (or the
+ * disk cannot give one), and reading them would end the process. Under
+ * the guard they read as zeros; a scan that lost some is no clean result:
+ * VIGIL_ECHANGED if the file is now shorter than mapped, else VIGIL_EIO
+ * (EIO). A detection made is still reported, with a warning.
+ */
+int scanner_scan_mapped(struct vigil_scanner *s, int fd, const void *map,
+			size_t len, struct vigil_result *res)
+{
+	struct mapguard g;
+	struct stat st;
+	int rc;
+
+	mapguard_begin(&g, map, len);
+	rc = scanner_scan_object(s, map, len, res);
+	if (!mapguard_end(&g))
+		return rc;
+	if (rc == 0 && res->verdict == VIGIL_VERDICT_FOUND) {
+		scanner_warn(s, "part of the file could not be read while it "
+				"was scanned");
+		if (res->size >= offsetof(struct vigil_result, warnings) +
+					 sizeof(res->warnings))
+			res->warnings = (uint32_t)s->warn.n;
+		return 0;
+	}
+	if (fstat(fd, &st) == 0 && (uint64_t)st.st_size < len)
+		return VIGIL_ECHANGED;
+	errno = EIO;
+	return VIGIL_EIO;
+}
+
 int vigil_scanner_scan_fd(struct vigil_scanner *s, int fd,
 			  struct vigil_result *res)
 {
@@ -326,7 +359,7 @@ int vigil_scanner_scan_fd(struct vigil_scanner *s, int fd,
 				     (size_t)st.st_size : READ_AHEAD_BYTES,
 			MADV_WILLNEED);
 	}
-	rc = scanner_scan_object(s, map, (size_t)st.st_size, res);
+	rc = scanner_scan_mapped(s, fd, map, (size_t)st.st_size, res);
 	munmap(map, (size_t)st.st_size);
 	return rc;
 }

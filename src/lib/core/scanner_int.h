@@ -228,6 +228,11 @@ int ftm_hit(struct vigil_scanner *s, const uint8_t *buf, size_t len,
  * --detect-structured on one object. 0, 1 (stop) or an error. */
 int heuristics_run(struct vigil_scanner *s, const uint8_t *buf, size_t len,
 		   int type);
+/* scanner.c: the len bytes of fd mapped at map scanned, with its pages
+ * guarded (util/mapguard.h): VIGIL_ECHANGED or VIGIL_EIO where some were
+ * lost and no detection was made. */
+int scanner_scan_mapped(struct vigil_scanner *s, int fd, const void *map,
+			size_t len, struct vigil_result *res);
 /* Adds a warning about the object being matched. */
 void scanner_warn(struct vigil_scanner *s, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

@@ -31,6 +31,7 @@ const char *vigil_strerror(int code)
 		"not a regular file",
 		"internal limit exceeded",
 		"the database flags a harmless object",
+		"the file shrank while it was scanned",
 	};
 
 	if (code > 0 || (unsigned)-code >= sizeof(msg) / sizeof(msg[0]))

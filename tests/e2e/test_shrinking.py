@@ -1,0 +1,111 @@
+"""A file another process shrinks while it is being scanned: its mapping
+loses pages, and reading them raised SIGBUS, which ended `vigil scan` (and
+every file after it went unscanned) or a vigild worker. Now the scan of
+that file ends in an error that says so, and the rest goes on. The file
+is cut as soon as the scanning process has it mapped (seen in
+/proc/PID/maps), so that the cut always falls within the scan."""
+import os
+import re
+import subprocess
+import threading
+import time
+
+import pytest
+
+from conftest import VIGIL
+from daemon import EICAR, Vigild, ask, make_db, wait_for
+
+MIB = 1 << 20
+SHRANK = "the file shrank while it was scanned"
+
+
+def big_file(path, mib=512):
+    """mib MiB of random data (a MiB of it over and over): scanned at the
+    matcher's pace, not skipped as zeros would be."""
+    block = os.urandom(MIB)
+    with open(path, "wb") as f:
+        for _ in range(mib):
+            f.write(block)
+
+
+def maps(pid, name):
+    try:
+        with open("/proc/%d/maps" % pid) as f:
+            return name in f.read()
+    except OSError:
+        return False
+
+
+def cut_when_mapped(pids, path, seconds=60):
+    """Polls the processes pids() lists until one maps path, then cuts the
+    file to a MiB. True if it was cut while mapped."""
+    end = time.time() + seconds
+    while time.time() < end:
+        if any(maps(p, path) for p in pids()):
+            os.truncate(path, MIB)
+            return True
+        time.sleep(0.002)
+    return False
+
+
+def workers(d):
+    """The pids of the daemon's workers, as its log names them."""
+    return sorted({int(p) for p in re.findall(r"worker (\d+): confined",
+                                              d.logtext())})
+
+
+def test_cli_scan_goes_on_past_a_file_shrunk_under_it(tmp_path):
+    db = make_db(str(tmp_path / "db"))
+    big = str(tmp_path / "big.bin")
+    big_file(big)
+    after = tmp_path / "after.txt"
+    after.write_bytes(EICAR)
+    env = dict(os.environ, VIGIL_CACHE_DIR=str(tmp_path / "cache"))
+    p = subprocess.Popen([VIGIL, "scan", "--no-summary", "-j", "1", "-d", db,
+                          big, str(after)], stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, text=True, env=env)
+    cut = cut_when_mapped(lambda: [p.pid], big)
+    out, err = p.communicate(timeout=120)
+    assert cut, "the scan never mapped the file"
+    assert p.returncode >= 0, "vigil scan died of signal %d" % -p.returncode
+    assert "%s: %s ERROR" % (big, SHRANK) in out, out + err
+    assert "%s: Eicar-Signature FOUND" % after in out
+    assert p.returncode == 1  # found (an error beside it: vigil(1))
+
+
+@pytest.mark.parametrize("how", ["SCAN", "FILDES"])
+def test_vigild_worker_survives_a_file_shrunk_under_it(tmp_path, how):
+    d = Vigild(str(tmp_path), make_db(str(tmp_path / "db")))
+    try:
+        big = str(tmp_path / "big.bin")
+        big_file(big)
+        assert wait_for(lambda: len(workers(d)) == 2)
+        before = workers(d)
+        reply = {}
+
+        def scan():
+            if how == "SCAN":
+                reply["r"] = ask(d.sock, b"zSCAN %s\0" % big.encode(),
+                                 timeout=120)
+            else:
+                with open(big, "rb") as f:
+                    reply["r"] = ask(d.sock, b"zFILDES\0", fds=[f.fileno()],
+                                     timeout=120)
+        t = threading.Thread(target=scan)
+        t.start()
+        cut = cut_when_mapped(lambda: before, big)
+        t.join(130)
+        assert cut, "no worker mapped the file"
+        assert SHRANK.encode() in reply["r"], reply["r"]
+        assert reply["r"].endswith(b"ERROR\0")
+        assert "died of signal" not in d.logtext()
+        # the same workers still serve, none started since
+        assert workers(d) == before
+        for pid in before:
+            os.kill(pid, 0)
+        eicar = tmp_path / "eicar.txt"
+        eicar.write_bytes(EICAR)
+        assert ask(d.sock, b"zSCAN %s\0" % str(eicar).encode()).endswith(
+            b"Eicar-Signature FOUND\0")
+    finally:
+        d.stop()
