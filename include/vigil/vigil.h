@@ -861,9 +861,12 @@ VIGIL_API int vigil_yara_scanner_limits(struct vigil_yara_scanner *s,
  * vigil_yara_scan_buffer, vigil_yara_scan_path -- the rules over len bytes
  * at buf, or a regular file (read into a buffer the scanner keeps, up to
  * a MiB; mapped if larger). Private rules are not reported; a
- * rule that is UNSUPPORTED or LIMIT always is.
+ * rule that is UNSUPPORTED or LIMIT always is. A mapped file that another
+ * process shrinks during the scan gives VIGIL_ECHANGED, and no rule is
+ * reported after the loss was seen (vigil_scanner_scan_fd() says how).
  * Errors: VIGIL_ENOMEM, VIGIL_EIO, VIGIL_ENOENT, VIGIL_ETYPE (not a
- * regular file), VIGIL_EINVAL; or the callback's nonzero value.
+ * regular file), VIGIL_EINVAL, VIGIL_ECHANGED (since 0.7); or the
+ * callback's nonzero value.
  */
 VIGIL_API int vigil_yara_scan_buffer(struct vigil_yara_scanner *s,
 				     const void *buf, size_t len,

@@ -109,3 +109,23 @@ def test_vigild_worker_survives_a_file_shrunk_under_it(tmp_path, how):
             b"Eicar-Signature FOUND\0")
     finally:
         d.stop()
+
+
+def test_yara_scan_goes_on_past_a_file_shrunk_under_it(tmp_path):
+    d = tmp_path / "dir"
+    d.mkdir()
+    big = str(d / "big.bin")
+    big_file(big)
+    (d / "after.txt").write_bytes(EICAR)
+    rules = tmp_path / "r.yar"
+    rules.write_text('rule eicar { strings: $a = "EICAR-STANDARD" '
+                     'condition: $a }\n')
+    p = subprocess.Popen([VIGIL, "yara", str(rules), str(d)],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                         text=True)
+    cut = cut_when_mapped(lambda: [p.pid], big)
+    out, err = p.communicate(timeout=120)
+    assert cut, "the scan never mapped the file"
+    assert p.returncode >= 0, "vigil yara died of signal %d" % -p.returncode
+    assert "error scanning %s: %s" % (big, SHRANK) in err, out + err
+    assert "eicar %s" % (d / "after.txt") in out

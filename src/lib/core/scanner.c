@@ -303,7 +303,6 @@ int scanner_scan_mapped(struct vigil_scanner *s, int fd, const void *map,
 			size_t len, struct vigil_result *res)
 {
 	struct mapguard g;
-	struct stat st;
 	int rc;
 
 	mapguard_begin(&g, map, len);
@@ -318,10 +317,7 @@ int scanner_scan_mapped(struct vigil_scanner *s, int fd, const void *map,
 			res->warnings = (uint32_t)s->warn.n;
 		return 0;
 	}
-	if (fstat(fd, &st) == 0 && (uint64_t)st.st_size < len)
-		return VIGIL_ECHANGED;
-	errno = EIO;
-	return VIGIL_EIO;
+	return mapguard_error(fd, NULL, len);
 }
 
 int vigil_scanner_scan_fd(struct vigil_scanner *s, int fd,

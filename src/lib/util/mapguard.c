@@ -17,7 +17,10 @@
 #include <stdatomic.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
+
+#include "vigil/vigil.h"
 
 static __thread struct mapguard *guards;
 static struct sigaction before;
@@ -122,4 +125,15 @@ int mapguard_end(struct mapguard *g)
 		atomic_signal_fence(memory_order_seq_cst);
 	}
 	return g->lost != 0;
+}
+
+int mapguard_error(int fd, const char *path, size_t len)
+{
+	struct stat st;
+
+	if ((fd >= 0 ? fstat(fd, &st) : stat(path, &st)) == 0 &&
+	    (uint64_t)st.st_size < len)
+		return VIGIL_ECHANGED;
+	errno = EIO;
+	return VIGIL_EIO;
 }

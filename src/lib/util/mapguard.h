@@ -35,4 +35,10 @@ int mapguard_begin(struct mapguard *g, const void *map, size_t len);
  * pages that replaced lost ones included), the caller's to unmap. */
 int mapguard_end(struct mapguard *g);
 
+/* The error for a scan of a file mapping that lost pages, len bytes of
+ * the file open as fd (or, fd negative, at path): VIGIL_ECHANGED if the
+ * file is now shorter, else VIGIL_EIO with errno EIO (a page that could
+ * not be read). */
+int mapguard_error(int fd, const char *path, size_t len);
+
 #endif

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "util/fileio.h"
+#include "util/mapguard.h"
 #include "util/vbuf.h"
 #include "yara/ymodules.h"
 #include "yara/yrapi_int.h"
@@ -205,18 +206,17 @@ static size_t next_reported(const struct vigil_yara_scanner *s, size_t r,
 	return r;
 }
 
-int vigil_yara_scan_buffer(struct vigil_yara_scanner *s, const void *buf,
-			   size_t len, unsigned flags, vigil_yara_fn fn,
-			   void *ctx)
+/* The rules over len bytes at buf, each reported to fn; with g (buf a
+ * guarded file mapping), none once a page of it was lost. */
+static int scan_report(struct vigil_yara_scanner *s, const void *buf,
+		       size_t len, unsigned flags, vigil_yara_fn fn, void *ctx,
+		       const struct mapguard *g)
 {
-	const struct vigil_yara *y;
+	const struct vigil_yara *y = s->y;
 	struct vigil_yara_rule v;
 	size_t r;
 	int rc;
 
-	if (!s || (!buf && len) || !fn)
-		return VIGIL_EINVAL;
-	y = s->y;
 	yr_fast_set_first(s->st, !(flags & VIGIL_YARA_SCAN_STRINGS));
 	if ((rc = yr_fast_eval(y->fast, s->st, buf ? buf : "", len, s->ext,
 			       y->next, s->res, s->why)) != 0)
@@ -228,10 +228,37 @@ int vigil_yara_scan_buffer(struct vigil_yara_scanner *s, const void *buf,
 		if ((flags & VIGIL_YARA_SCAN_STRINGS) && v.status == YR_RULE_TRUE &&
 		    (rc = strings(s, r, buf, &v)) != 0)
 			return rc;
+		if (g && g->lost)
+			return VIGIL_ECHANGED;
 		if ((rc = fn(ctx, &v)) != 0)
 			return rc;
 	}
 	return 0;
+}
+
+int vigil_yara_scan_buffer(struct vigil_yara_scanner *s, const void *buf,
+			   size_t len, unsigned flags, vigil_yara_fn fn,
+			   void *ctx)
+{
+	if (!s || (!buf && len) || !fn)
+		return VIGIL_EINVAL;
+	return scan_report(s, buf, len, flags, fn, ctx, NULL);
+}
+
+/* A file mapped: read as zeros where it lost pages under the mapping
+ * (util/mapguard.h), and then no rule reported, but the error. */
+static int scan_mapped(struct vigil_yara_scanner *s, const char *path,
+		       const struct filemap *fm, unsigned flags,
+		       vigil_yara_fn fn, void *ctx)
+{
+	struct mapguard g;
+	int rc;
+
+	mapguard_begin(&g, fm->map, fm->len);
+	rc = scan_report(s, fm->map, fm->len, flags, fn, ctx, &g);
+	if (mapguard_end(&g) && (rc == 0 || rc == VIGIL_ECHANGED))
+		rc = mapguard_error(-1, path, fm->len);
+	return rc;
 }
 
 int vigil_yara_scan_path(struct vigil_yara_scanner *s, const char *path,
@@ -250,7 +277,7 @@ int vigil_yara_scan_path(struct vigil_yara_scanner *s, const char *path,
 	}
 	if (rc < 0 || (rc = filemap_open(path, &fm)) != 0)
 		return rc;
-	rc = vigil_yara_scan_buffer(s, fm.map, fm.len, flags, fn, ctx);
+	rc = scan_mapped(s, path, &fm, flags, fn, ctx);
 	filemap_close(&fm);
 	return rc;
 }
