@@ -63,12 +63,35 @@ static int escape(struct rdr *r)
 	return e ? (uint8_t)to[e - from] : ch; /* unknown: the byte itself */
 }
 
+/* The bytes at r up to the next that a literal string treats apart (a
+ * backslash or a parenthesis), appended within max as put() does: a run
+ * at a time, not a byte (a nested file's decoded scripts run to tens of
+ * MB). */
+static int plain_run(struct rdr *r, size_t max, struct vbuf *out, int *over)
+{
+	const uint8_t *p = (const uint8_t *)rdr_here(r);
+	size_t left = rdr_left(r), n = 0;
+
+	while (n < left && p[n] != '\\' && p[n] != '(' && p[n] != ')')
+		n++;
+	if (!n)
+		return 0;
+	p = rdr_bytes(r, n);
+	if (n > max - (out->len < max ? out->len : max)) {
+		*over = 1;
+		return 1;
+	}
+	return vbuf_append(out, p, n) < 0 ? VIGIL_ENOMEM : 0;
+}
+
 /* A literal string at r (after its '('), to its balancing ')'. */
 static int literal(struct rdr *r, size_t max, struct vbuf *out, int *over)
 {
 	int depth = 0, ch, rc = 0;
 
 	while (!rc && rdr_left(r)) {
+		if ((rc = plain_run(r, max, out, over)) != 0 || !rdr_left(r))
+			break;
 		ch = rdr_u8(r);
 		if (ch == '\\') {
 			if ((ch = escape(r)) < 0)
