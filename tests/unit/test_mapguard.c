@@ -1,11 +1,12 @@
 /*
  * test_mapguard.c -- a file shrunk under its mapping: the guarded range's
- * lost pages read as zeros, a fault outside every guard still ends the
- * process, and a scan of such a mapping is an error (or its detection,
+ * lost pages read as zeros (on any thread), a fault outside every guard
+ * still ends the process, and a scan of such a mapping is an error (or its detection,
  * with a warning), never a clean verdict.
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -73,6 +74,34 @@ static void lost_pages_read_as_zeros(void **st)
 	munmap(untouched, PAGES * pb);
 	close(fd);
 	close(fd2);
+}
+
+static void *read_page3(void *arg)
+{
+	long pb = sysconf(_SC_PAGESIZE);
+
+	return (void *)(uintptr_t)((const uint8_t *)arg)[3 * pb];
+}
+
+/* A scan's helper threads read its mapping too: a page lost to another
+ * thread's read is caught as well. */
+static void lost_to_another_thread(void **st)
+{
+	long pb = sysconf(_SC_PAGESIZE);
+	struct mapguard g;
+	pthread_t t;
+	uint8_t *m;
+	void *got = (void *)1;
+	int fd = shrunk(-1, &m);
+
+	(void)st;
+	assert_int_equal(mapguard_begin(&g, m, PAGES * pb), 0);
+	assert_int_equal(pthread_create(&t, NULL, read_page3, m), 0);
+	assert_int_equal(pthread_join(t, &got), 0);
+	assert_null(got);
+	assert_int_equal(mapguard_end(&g), 1);
+	munmap(m, PAGES * pb);
+	close(fd);
 }
 
 /* Outside every guard (the handler installed), the fault is the one it
@@ -163,6 +192,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(lost_pages_read_as_zeros),
+		cmocka_unit_test(lost_to_another_thread),
 		cmocka_unit_test(unguarded_fault_still_ends_the_process),
 		cmocka_unit_test(scan_of_a_shrunk_file),
 	};

@@ -1,10 +1,10 @@
 /*
  * mapguard.c -- SIGBUS on a guarded mapping turned into zeros (see
- * mapguard.h). The kernel raises SIGBUS on the thread that touched the
- * page, so each thread keeps its own guards; the handler maps anonymous
- * zero pages over the rest of the guarded range from the faulting page on
- * (mmap is a plain system call, safe in a handler), marks the guard, and
- * returns: the read is made again and sees zeros. Written here because
+ * mapguard.h). The guarded ranges are slots of a table the handler reads
+ * with lock-free atomics (safe in a handler, whatever thread faulted); it
+ * maps anonymous zero pages over the rest of the faulting range from the
+ * faulting page on (mmap is a plain system call, safe in a handler),
+ * marks the slot, and returns: the read is made again and sees zeros. Written here because
  * no library does this: the C library has no such guard, and a longjmp
  * out of the scan would leave the matcher's scratch and the formats'
  * allocations behind.
@@ -14,6 +14,8 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <signal.h>
+#include <stdint.h>
 #include <stdatomic.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -22,7 +24,14 @@
 
 #include "vigil/vigil.h"
 
-static __thread struct mapguard *guards;
+/* A guarded range: live while it may be read; used while its guard holds
+ * the slot (claimed before it is live, freed after). */
+struct slot {
+	atomic_int used, live, lost;
+	_Atomic uintptr_t lo, hi;
+};
+
+static struct slot slots[MAPGUARD_SLOTS];
 static struct sigaction before;
 static uintptr_t page_bytes;
 
@@ -48,23 +57,35 @@ static void pass_on(int sig, siginfo_t *si, void *uc)
 	}
 }
 
+/* The slot whose live range holds a, or NULL. */
+static struct slot *guarding(uintptr_t a)
+{
+	for (size_t i = 0; i < MAPGUARD_SLOTS; i++) {
+		struct slot *sl = &slots[i];
+
+		if (atomic_load(&sl->live) && a >= atomic_load(&sl->lo) &&
+		    a < atomic_load(&sl->hi))
+			return sl;
+	}
+	return NULL;
+}
+
 static void on_sigbus(int sig, siginfo_t *si, void *uc)
 {
-	uintptr_t a = (uintptr_t)si->si_addr, p;
+	uintptr_t a = (uintptr_t)si->si_addr, p, hi;
+	struct slot *sl = si->si_code > 0 ? guarding(a) : NULL;
 	int saved = errno;
-	struct mapguard *g;
 
-	for (g = si->si_code > 0 ? guards : NULL; g; g = g->prev) {
-		if (a < g->lo || a >= g->hi)
-			continue;
+	if (sl) {
 		p = a & ~(page_bytes - 1);
-		if (mmap((void *)p, g->hi - p, PROT_READ,
+		hi = atomic_load(&sl->hi);
+		if (mmap((void *)p, hi - p, PROT_READ,
 			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1,
-			 0) == MAP_FAILED)
-			break;
-		g->lost = 1;
-		errno = saved;
-		return;
+			 0) != MAP_FAILED) {
+			atomic_store(&sl->lost, 1);
+			errno = saved;
+			return;
+		}
 	}
 	errno = saved;
 	pass_on(sig, si, uc);
@@ -103,28 +124,45 @@ static int take_sigbus(void)
 
 int mapguard_begin(struct mapguard *g, const void *map, size_t len)
 {
-	int rc = take_sigbus();
+	uintptr_t lo = (uintptr_t)map;
 
-	g->lo = (uintptr_t)map;
-	g->hi = g->lo + ((len + page_bytes - 1) & ~(page_bytes - 1));
-	g->lost = 0;
-	g->prev = guards;
-	if (rc < 0)
+	g->slot = -1;
+	if (take_sigbus() < 0)
 		return -1;
-	/* the guard whole before the handler can see it */
-	atomic_signal_fence(memory_order_seq_cst);
-	guards = g;
-	atomic_signal_fence(memory_order_seq_cst);
-	return 0;
+	for (int i = 0; i < MAPGUARD_SLOTS; i++) {
+		struct slot *sl = &slots[i];
+
+		if (atomic_exchange(&sl->used, 1))
+			continue;
+		atomic_store(&sl->lo, lo);
+		atomic_store(&sl->hi, lo + ((len + page_bytes - 1) &
+					    ~(page_bytes - 1)));
+		atomic_store(&sl->lost, 0);
+		atomic_store(&sl->live, 1);
+		g->slot = i;
+		return 0;
+	}
+	return -1;
+}
+
+int mapguard_lost(const struct mapguard *g)
+{
+	return g->slot >= 0 && atomic_load(&slots[g->slot].lost);
 }
 
 int mapguard_end(struct mapguard *g)
 {
-	if (guards == g) {
-		guards = g->prev;
-		atomic_signal_fence(memory_order_seq_cst);
-	}
-	return g->lost != 0;
+	struct slot *sl;
+	int lost;
+
+	if (g->slot < 0)
+		return 0;
+	sl = &slots[g->slot];
+	atomic_store(&sl->live, 0);
+	lost = atomic_load(&sl->lost);
+	atomic_store(&sl->used, 0);
+	g->slot = -1;
+	return lost;
 }
 
 int mapguard_error(int fd, const char *path, size_t len)

@@ -228,7 +228,7 @@ static int scan_report(struct vigil_yara_scanner *s, const void *buf,
 		if ((flags & VIGIL_YARA_SCAN_STRINGS) && v.status == YR_RULE_TRUE &&
 		    (rc = strings(s, r, buf, &v)) != 0)
 			return rc;
-		if (g && g->lost)
+		if (g && mapguard_lost(g))
 			return VIGIL_ECHANGED;
 		if ((rc = fn(ctx, &v)) != 0)
 			return rc;
