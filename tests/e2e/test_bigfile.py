@@ -4,13 +4,18 @@ show (a match across chunks with an unbounded gap, an absolute offset
 past the first chunk, a pattern with no anchor) is found another way.
 The file is sparse (holes read as zeros), so it costs no disk; every
 signature is planted once at a place that exercises one of those ways,
-and one signature planted nowhere must stay unreported."""
+and one signature planted nowhere must stay unreported. Its holes are
+read as zeros without the page cache's memory."""
 import gzip
 import io
 import json
+import os
+import subprocess
 import zipfile
 
 import pytest
+
+from conftest import VIGIL
 
 GIB = 1 << 30
 MIB = 1 << 20
@@ -118,3 +123,19 @@ def test_over_the_size_limit_is_never_clean(vigil, big):
     rep = json.loads(r.out.splitlines()[0])
     assert rep["status"] != "OK", rep
     assert r.rc != 0
+
+
+def test_holes_are_read_without_memory(big, tmp_path):
+    """A sparse file's holes are mapped as anonymous zero pages, not read
+    through the page cache: the scan's peak RSS stays far below the 4.2
+    GiB the holes would have put in it (and the page cache) before."""
+    f, ndb, _ = big
+    env = dict(os.environ, VIGIL_CACHE_DIR=str(tmp_path / "cache"))
+    p = subprocess.Popen([VIGIL, "scan", "-z", "--no-summary", "-d", str(ndb)] +
+                         LIMITS + [str(f)], stdout=subprocess.PIPE,
+                         stderr=subprocess.DEVNULL, env=env)
+    out = p.stdout.read()
+    _, status, ru = os.wait4(p.pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 1, out
+    assert b"Big.Eof FOUND" in out  # read to its end
+    assert ru.ru_maxrss < 1 << 20, ru.ru_maxrss  # KiB: under 1 GiB

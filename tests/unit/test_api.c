@@ -435,6 +435,39 @@ static void descriptors(void **st)
 	vigil_engine_free(e);
 }
 
+/* A sparse file's holes read as zeros (mapped apart from its data): a
+ * signature across the edge from data into a hole, and one in data after
+ * a hole, are found; the descriptor's offset is where it was. */
+static void sparse_files(void **st)
+{
+	struct vigil_engine *e =
+		eng_from("x.ndb", "Edge:0:*:4141414100000000\n"
+				  "After:0:*:0000000042424242\n", 0);
+	struct vigil_result r = { .size = sizeof(r) };
+	const off_t mib = 1 << 20;
+	char path[] = "/tmp/vigil-api-sparse-XXXXXX";
+	struct vigil_scanner *s;
+	struct vigil_scan_options o = { .size = sizeof(o),
+					  .flags = VIGIL_SCAN_ALLMATCH };
+	int fd = mkstemp(path);
+
+	(void)st;
+	assert_true(fd >= 0);
+	unlink(path);
+	assert_int_equal(vigil_scanner_new(&s, e, &o), 0);
+	assert_int_equal(ftruncate(fd, 256 * mib), 0);
+	assert_int_equal(pwrite(fd, "AAAA", 4, 128 * mib - 4), 4);
+	assert_int_equal(pwrite(fd, "BBBB", 4, 200 * mib), 4);
+	assert_int_equal(lseek(fd, 12345, SEEK_SET), 12345);
+	assert_int_equal(vigil_scanner_scan_fd(s, fd, &r), 0);
+	assert_int_equal(r.verdict, VIGIL_VERDICT_FOUND);
+	assert_int_equal(r.detections, 2);
+	assert_int_equal(lseek(fd, 0, SEEK_CUR), 12345);
+	close(fd);
+	vigil_scanner_free(s);
+	vigil_engine_free(e);
+}
+
 static void *scan_many(void *arg)
 {
 	struct vigil_scanner *s;
@@ -481,6 +514,7 @@ int main(void)
 		cmocka_unit_test(limits_not_hidden),
 		cmocka_unit_test(old_result), cmocka_unit_test(newer_options),
 		cmocka_unit_test(descriptors), cmocka_unit_test(helper_threads),
+		cmocka_unit_test(sparse_files),
 		cmocka_unit_test(threads), cmocka_unit_test(self_test),
 	};
 
