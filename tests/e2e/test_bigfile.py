@@ -5,7 +5,8 @@ past the first chunk, a pattern with no anchor) is found another way.
 The file is sparse (holes read as zeros), so it costs no disk; every
 signature is planted once at a place that exercises one of those ways,
 and one signature planted nowhere must stay unreported. Its holes are
-read as zeros without the page cache's memory."""
+read as zeros without the page cache's memory, by the scan and by vigil
+yara."""
 import gzip
 import io
 import json
@@ -139,3 +140,23 @@ def test_holes_are_read_without_memory(big, tmp_path):
     assert os.waitstatus_to_exitcode(status) == 1, out
     assert b"Big.Eof FOUND" in out  # read to its end
     assert ru.ru_maxrss < 1 << 20, ru.ru_maxrss  # KiB: under 1 GiB
+
+
+def test_yara_reads_holes_without_memory(tmp_path):
+    """vigil yara maps files over a MiB the same way: a string after 1.5
+    GiB of hole is found at a peak RSS far below the file's size."""
+    f = tmp_path / "sparse.bin"
+    with open(f, "wb") as out:
+        out.truncate(2 * GIB)
+        out.seek(3 * GIB // 2)
+        out.write(b"vigil-sparse-needle")
+    rules = tmp_path / "r.yar"
+    rules.write_text('rule needle { strings: $a = "vigil-sparse-needle" '
+                     'condition: $a }\n')
+    p = subprocess.Popen([VIGIL, "yara", str(rules), str(f)],
+                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    out = p.stdout.read()
+    _, status, ru = os.wait4(p.pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0, out
+    assert out.decode().split() == ["needle", str(f)]
+    assert ru.ru_maxrss < 512 << 10, ru.ru_maxrss  # KiB: under 512 MiB

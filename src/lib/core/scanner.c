@@ -320,36 +320,6 @@ int scanner_scan_mapped(struct vigil_scanner *s, int fd, const void *map,
 	return mapguard_error(fd, NULL, len);
 }
 
-/*
- * A sparse file's holes (a disk image's, say) read as zeros through the
- * page cache, a page allocated and cleared for each: a 100 GB image took
- * two minutes of the kernel's time. Anonymous pages mapped over them read
- * as the same zeros from the one zero page (a huge one where transparent
- * huge pages are allowed). The descriptor's offset, which SEEK_HOLE moves,
- * is put back.
- */
-static void zero_holes(int fd, uint8_t *map, size_t len)
-{
-	uintptr_t pb = (uintptr_t)sysconf(_SC_PAGESIZE);
-	off_t was = lseek(fd, 0, SEEK_CUR), hole = 0, data;
-	uintptr_t lo, hi;
-
-	while ((hole = lseek(fd, hole, SEEK_HOLE)) >= 0 && (size_t)hole < len) {
-		if ((data = lseek(fd, hole, SEEK_DATA)) < 0 || (size_t)data > len)
-			data = (off_t)len; /* ENXIO: a hole to the end */
-		lo = ((uintptr_t)hole + pb - 1) & ~(pb - 1);
-		hi = (size_t)data == len ? ((uintptr_t)len + pb - 1) & ~(pb - 1) :
-					     (uintptr_t)data & ~(pb - 1);
-		if (hi > lo && mmap(map + lo, hi - lo, PROT_READ,
-				    MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED,
-				    -1, 0) != MAP_FAILED)
-			madvise(map + lo, hi - lo, MADV_HUGEPAGE);
-		hole = data;
-	}
-	if (was >= 0)
-		lseek(fd, was, SEEK_SET);
-}
-
 int vigil_scanner_scan_fd(struct vigil_scanner *s, int fd,
 			  struct vigil_result *res)
 {
@@ -379,7 +349,7 @@ int vigil_scanner_scan_fd(struct vigil_scanner *s, int fd,
 	if (map == MAP_FAILED) /* not read: an error, never an empty file */
 		return errno == ENOMEM ? VIGIL_ENOMEM : VIGIL_EIO;
 	if (st.st_size > POPULATE_BYTES) {
-		zero_holes(fd, map, (size_t)st.st_size);
+		mapping_zero_holes(fd, map, (size_t)st.st_size);
 		/* two calls: the advice values are no flags to combine */
 		madvise(map, (size_t)st.st_size, MADV_SEQUENTIAL);
 		madvise(map, (size_t)st.st_size < READ_AHEAD_BYTES ?

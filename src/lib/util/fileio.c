@@ -152,6 +152,8 @@ int filemap_open_known(const char *path, struct filemap *fm, size_t skip,
 			if (fm->map == MAP_FAILED) {
 				fm->map = NULL;
 				rc = VIGIL_EIO;
+			} else {
+				mapping_zero_holes(fd, fm->map, fm->len);
 			}
 		}
 	}
@@ -193,6 +195,31 @@ void filemap_random_ahead(const struct filemap *fm)
 		if (!piece_cached(p, n))
 			(void)madvise(p, n, MADV_WILLNEED);
 	}
+}
+
+/* Holes found with SEEK_HOLE and SEEK_DATA; the anonymous pages given
+ * MADV_HUGEPAGE, for the huge zero page where it is allowed. */
+void mapping_zero_holes(int fd, void *map, size_t len)
+{
+	uint8_t *m = map;
+	uintptr_t pb = (uintptr_t)sysconf(_SC_PAGESIZE);
+	off_t was = lseek(fd, 0, SEEK_CUR), hole = 0, data;
+	uintptr_t lo, hi;
+
+	while ((hole = lseek(fd, hole, SEEK_HOLE)) >= 0 && (size_t)hole < len) {
+		if ((data = lseek(fd, hole, SEEK_DATA)) < 0 || (size_t)data > len)
+			data = (off_t)len; /* ENXIO: a hole to the end */
+		lo = ((uintptr_t)hole + pb - 1) & ~(pb - 1);
+		hi = (size_t)data == len ? ((uintptr_t)len + pb - 1) & ~(pb - 1) :
+					     (uintptr_t)data & ~(pb - 1);
+		if (hi > lo && mmap(m + lo, hi - lo, PROT_READ,
+				    MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED,
+				    -1, 0) != MAP_FAILED)
+			madvise(m + lo, hi - lo, MADV_HUGEPAGE);
+		hole = data;
+	}
+	if (was >= 0)
+		lseek(fd, was, SEEK_SET);
 }
 
 void mapping_release(const void *p, size_t len)
