@@ -207,7 +207,9 @@ void mapping_zero_holes(int fd, void *map, size_t len)
 	uintptr_t lo, hi;
 
 	while ((hole = lseek(fd, hole, SEEK_HOLE)) >= 0 && (size_t)hole < len) {
-		if ((data = lseek(fd, hole, SEEK_DATA)) < 0 || (size_t)data > len)
+		if ((data = lseek(fd, hole, SEEK_DATA)) < 0 && errno != ENXIO)
+			break; /* not known: the pages read as they are */
+		if (data < 0 || (size_t)data > len)
 			data = (off_t)len; /* ENXIO: a hole to the end */
 		lo = ((uintptr_t)hole + pb - 1) & ~(pb - 1);
 		hi = (size_t)data == len ? ((uintptr_t)len + pb - 1) & ~(pb - 1) :
