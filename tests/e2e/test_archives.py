@@ -203,6 +203,31 @@ def test_damaged_archive_gives_a_reason(tmp_path, vigil):
     assert r.rc in (0, 1) and "warnings" in r.out
 
 
+def test_copies_in_helpers_matched_once(tmp_path, vigil):
+    """Two helpers meeting copies of one member in either order match it
+    once: 1,000 distinct members, each stored twice side by side, so the
+    later copy often reaches the shared table first (it was matched again
+    then, a few dozen objects more a run)."""
+    import json
+    import random
+    sigs(tmp_path)
+    rnd = random.Random(7)
+    pairs = tmp_path / "pairs.zip"
+    with zipfile.ZipFile(pairs, "w", zipfile.ZIP_STORED) as z:
+        for i in range(1000):
+            inner = io.BytesIO()
+            with zipfile.ZipFile(inner, "w", zipfile.ZIP_DEFLATED) as y:
+                y.writestr("clean.bin", rnd.randbytes(2048))
+            for side in "ab":
+                z.writestr("c%04d%s.zip" % (i, side), inner.getvalue())
+    assert pairs.stat().st_size >= 1 << 20  # large enough for helpers
+    for _ in range(3):
+        r = vigil("scan", "--json", "-j", "2", "-d", tmp_path / "p.ndb", pairs)
+        rec = json.loads(r.out.splitlines()[0])
+        assert r.rc == 0 and rec["status"] == "OK", r.out
+        assert rec["objects"] == 1 + 2000 + 1000, rec
+
+
 def test_copies_matched_once_unless_infected(tmp_path, vigil):
     """A clean object seen again in the same scan is not matched again (a
     zip of 2,000 copies of one nested zip costs one); an infected one is,

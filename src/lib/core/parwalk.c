@@ -581,7 +581,7 @@ int par_seen(struct vigil_scanner *h, uint64_t lo, uint64_t hi, size_t len,
 			p->nseen++;
 			*slot = e - p->seen;
 		}
-	} else if (e->seq < h->seq) { /* an earlier task's: its outcome */
+	} else if (e->seq != h->seq) { /* another task's: its outcome */
 		while (e->state == SEEN_PENDING && !p->cancel)
 			pthread_cond_wait(&p->done, &p->mu);
 		rc = e->state == SEEN_CLEAN ? SEEN_SKIP : SEEN_NEW;

@@ -114,8 +114,12 @@ int par_sync(struct vigil_scanner *s, const char **limit);
 
 /*
  * For helper h, about a member at depth 1 (XXH3-128 lo, hi): SEEN_SKIP if an identical one
- * of an earlier task was clean (waiting for it if it is being matched),
- * else SEEN_NEW with *slot to report the outcome to (or -1).
+ * of another task was clean (waiting for it if it is being matched),
+ * else SEEN_NEW with *slot to report the outcome to (or -1). A later
+ * task's copy counts too: whichever task meets the content first
+ * matches it, and the others wait, so a scan matches it once, as on one
+ * thread. No wait can close a circle: a task waits only outside its
+ * matching of a member, and holds no member pending while it waits.
  */
 int par_seen(struct vigil_scanner *h, uint64_t lo, uint64_t hi, size_t len,
 	     int container, long *slot);
