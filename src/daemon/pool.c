@@ -7,12 +7,15 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <stdio.h>
 #include <signal.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -35,6 +38,9 @@ struct worker {
 	struct pool_job *job;
 	int doomed;		/* killed or leaving: no new jobs */
 	int gone;		/* reaped: freed after this loop turn */
+	uint64_t room;		/* its address space between jobs (the
+				 * parent's at the fork plus WorkerMaxMemory);
+				 * 0: no limit */
 	struct worker *next;
 };
 
@@ -75,7 +81,6 @@ static void child(struct pool *p, int sock)
 		.sandbox = p->cfg.sandbox,
 		.allow_unconfined = p->cfg.allow_unconfined,
 		.probe = p->cfg.probe, .max_scans = p->cfg.max_scans,
-		.max_memory = p->cfg.max_memory,
 	};
 	struct gen *g;
 
@@ -86,6 +91,55 @@ static void child(struct pool *p, int sock)
 	for (g = p->gens->next; g; g = g->next)
 		vigil_engine_free(g->engine);
 	worker_main(&ws);
+}
+
+/* The parent's address space now: a child forked now starts with it. */
+static uint64_t own_size(void)
+{
+	unsigned long pages = 0;
+	FILE *f = fopen("/proc/self/statm", "r");
+	int ok = f && fscanf(f, "%lu", &pages) == 1;
+
+	if (f)
+		fclose(f);
+	return ok ? (uint64_t)pages * (uint64_t)sysconf(_SC_PAGESIZE) : 0;
+}
+
+/*
+ * Sets worker w's address-space limit (RLIMIT_AS, soft) to its room plus
+ * extra bytes: at its start, and before each job for that job. The
+ * parent moves it, never the worker (its seccomp filter has no
+ * setrlimit), so the hard limit stays where it was.
+ */
+static int set_room(const struct worker *w, uint64_t extra)
+{
+	struct rlimit rl;
+
+	if (!w->room)
+		return 0;
+	if (prlimit(w->pid, RLIMIT_AS, NULL, &rl) < 0)
+		return -1;
+	rl.rlim_cur = (rlim_t)(w->room + extra);
+	if (rl.rlim_max != RLIM_INFINITY && rl.rlim_cur > rl.rlim_max)
+		rl.rlim_cur = rl.rlim_max;
+	return prlimit(w->pid, RLIMIT_AS, &rl, NULL);
+}
+
+/*
+ * What job j's object adds to a worker's room: a regular file (or memory
+ * file) is mapped whole, and that mapping of the file's own pages is no
+ * memory the worker's scan takes (WorkerMaxMemory bounds what it
+ * allocates), so its size is allowed on top, whatever it is.
+ */
+static uint64_t object_room(const struct pool_job *j)
+{
+	struct stat st;
+	long page = sysconf(_SC_PAGESIZE);
+
+	if (j->fd < 0 || fstat(j->fd, &st) < 0 || !S_ISREG(st.st_mode))
+		return 0;
+	return ((uint64_t)st.st_size + (uint64_t)page - 1) &
+	       ~((uint64_t)page - 1);
 }
 
 static int spawn(struct pool *p)
@@ -99,10 +153,27 @@ static int spawn(struct pool *p)
 		free(w);
 		return -1;
 	}
+	if (p->cfg.max_memory && (w->room = own_size()) == 0) {
+		vlog(LOG_ERR, "cannot read the daemon's size: %s",
+		     strerror(errno));
+		close(sv[0]);
+		close(sv[1]);
+		free(w);
+		return -1;
+	}
+	if (w->room)
+		w->room += p->cfg.max_memory;
 	w->pid = fork();
 	if (w->pid == 0)
 		child(p, sv[1]);
 	close(sv[1]);
+	if (w->pid > 0 && set_room(w, 0) < 0) { /* before any job */
+		vlog(LOG_ERR, "cannot limit a worker's memory: %s",
+		     strerror(errno));
+		kill(w->pid, SIGKILL);
+		waitpid(w->pid, NULL, 0);
+		w->pid = -1;
+	}
 	if (w->pid < 0) {
 		close(sv[0]);
 		free(w);
@@ -208,6 +279,9 @@ static void dispatch(struct pool *p)
 
 	while (p->qhead && (w = idle_worker(p))) {
 		j = p->qhead;
+		if (set_room(w, object_room(j)) < 0)
+			vlog(LOG_WARNING, "cannot let a worker map a file: %s",
+			     strerror(errno));
 		if (send_job(w, j) < 0) {
 			kill_worker(p, w, POOL_CRASHED);
 			continue; /* the job stays first in the queue */
@@ -290,6 +364,7 @@ static void on_result(struct pool *p, struct worker *w)
 	finish(p, j, &r, POOL_OK);
 	if (w->gen != p->gens)
 		let_go(p, w);
+
 	dispatch(p);
 }
 

@@ -12,7 +12,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
-#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -154,35 +153,6 @@ static void enter_sandbox(const struct worker_setup *w)
 	     confine_describe(&rep, said, sizeof(said)));
 }
 
-/*
- * Lets the worker map at most max more bytes than it has at the start (the
- * engine, shared with the parent, included in that): an object that needs
- * more makes an allocation fail, and the client gets an error, never OK.
- */
-static void limit_memory(uint64_t max)
-{
-	unsigned long pages = 0;
-	struct rlimit rl;
-	FILE *f;
-
-	if (!max)
-		return;
-	if (!(f = fopen("/proc/self/statm", "r")) ||
-	    fscanf(f, "%lu", &pages) != 1) {
-		vlog(LOG_ERR, "worker %d: cannot read its size: %s",
-		     (int)getpid(), strerror(errno));
-		_exit(3);
-	}
-	fclose(f);
-	rl.rlim_cur = rl.rlim_max = (rlim_t)pages *
-		(rlim_t)sysconf(_SC_PAGESIZE) + (rlim_t)max;
-	if (setrlimit(RLIMIT_AS, &rl) < 0) {
-		vlog(LOG_ERR, "worker %d: cannot limit its memory: %s",
-		     (int)getpid(), strerror(errno));
-		_exit(3);
-	}
-}
-
 void worker_main(const struct worker_setup *w)
 {
 	struct vigil_scan_options all = w->opts;
@@ -202,7 +172,6 @@ void worker_main(const struct worker_setup *w)
 		     (int)getpid(), vigil_strerror(rc));
 		_exit(3);
 	}
-	limit_memory(w->max_memory);
 	if (w->sandbox)
 		enter_sandbox(w);
 	serve(w, sc);

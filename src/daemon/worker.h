@@ -17,7 +17,6 @@ struct worker_setup {
 	int allow_unconfined;		/* run with the layers the kernel has */
 	int probe;			/* answer JOB_PROBE (DebugSandboxProbe) */
 	unsigned max_scans;		/* exit after this many; 0: never */
-	uint64_t max_memory;		/* WorkerMaxMemory; 0: no limit */
 };
 
 /* Runs in the forked child; never returns. */
