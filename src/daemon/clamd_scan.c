@@ -48,6 +48,8 @@ static const char *failure_text(enum pool_failure why)
 	case POOL_TIMEOUT: return "Scan failed: time limit exceeded.";
 	case POOL_SHUTDOWN: return "Scan aborted: the daemon is stopping.";
 	case POOL_BUSY: return "Server busy: scan queue full.";
+	case POOL_DBCHANGED:
+		return "Scan failed: the database was written over in use.";
 	default: return "Scan failed.";
 	}
 }

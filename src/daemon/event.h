@@ -12,6 +12,7 @@ enum ev_kind {
 	EV_WORKER,	/* a worker's job socket */
 	EV_SIGNAL,	/* the signalfd */
 	EV_LOADER,	/* the database loader's completion eventfd */
+	EV_DBWATCH,	/* the database directory's inotify (dbwatch.h) */
 	EV_HTTP,	/* an HTTP daemon's epoll descriptor (http.h) */
 	EV_HTTP_HUP,	/* an HTTP client waiting for its scan */
 	EV_HTTP_SHIELD,	/* vigil-shield's answer to an HTTP request */

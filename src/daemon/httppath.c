@@ -71,6 +71,7 @@ static const char *failure_code(enum pool_failure why)
 	case POOL_CANCELLED: return "cancelled";
 	case POOL_SHUTDOWN: return "shutdown";
 	case POOL_BUSY: return "busy";
+	case POOL_DBCHANGED: return "database_changed";
 	default: return "scan_failed";
 	}
 }

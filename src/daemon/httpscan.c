@@ -360,7 +360,7 @@ static json_t *file_error(const struct hfile *f)
 	static const char *const code[] = {
 		[POOL_CRASHED] = "worker_crashed", [POOL_TIMEOUT] = "timeout",
 		[POOL_CANCELLED] = "cancelled", [POOL_SHUTDOWN] = "shutdown",
-		[POOL_BUSY] = "busy",
+		[POOL_BUSY] = "busy", [POOL_DBCHANGED] = "database_changed",
 	};
 
 	if (f->why != POOL_OK)

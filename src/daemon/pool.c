@@ -53,6 +53,7 @@ struct pool {
 	struct pool_job *qhead, *qtail;
 	uint64_t next_id;
 	int fork_allowed;
+	enum pool_hold held;	/* jobs wait, or are refused */
 	struct pool_stats st;
 };
 
@@ -240,7 +241,7 @@ static void kill_worker(struct pool *p, struct worker *w,
 		p->st.restarts_timeout++;
 	else if (why == POOL_CANCELLED)
 		p->st.restarts_cancel++;
-	else
+	else if (why != POOL_DBCHANGED)
 		p->st.restarts_crash++;
 	if (j)
 		finish(p, j, NULL, why);
@@ -277,7 +278,7 @@ static void dispatch(struct pool *p)
 	struct pool_job *j;
 	struct worker *w;
 
-	while (p->qhead && (w = idle_worker(p))) {
+	while (!p->held && p->qhead && (w = idle_worker(p))) {
 		j = p->qhead;
 		if (set_room(w, object_room(j)) < 0)
 			vlog(LOG_WARNING, "cannot let a worker map a file: %s",
@@ -448,10 +449,38 @@ static void expire_waiting(struct pool *p, double now)
 		;
 }
 
+void pool_hold(struct pool *p, enum pool_hold how)
+{
+	struct worker *w;
+
+	if (how != POOL_RUN && p->held == POOL_RUN)
+		for (w = p->workers; w; w = w->next)
+			if (w->job)
+				kill_worker(p, w, POOL_DBCHANGED);
+	p->held = how;
+	if (how == POOL_RUN)
+		dispatch(p);
+}
+
+/* While jobs are refused, those queued end at the next tick. */
+static void refuse_queued(struct pool *p)
+{
+	struct pool_job *j;
+
+	while (p->held == POOL_REFUSE && (j = p->qhead)) {
+		p->qhead = j->next;
+		if (!p->qhead)
+			p->qtail = NULL;
+		j->next = NULL;
+		finish(p, j, NULL, POOL_DBCHANGED);
+	}
+}
+
 void pool_tick(struct pool *p, double now)
 {
 	struct worker *w;
 
+	refuse_queued(p);
 	expire_waiting(p, now);
 	for (w = p->workers; w; w = w->next) {
 		if (w->job && p->cfg.timeout_s &&

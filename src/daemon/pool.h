@@ -29,6 +29,14 @@ enum pool_failure {
 	POOL_CANCELLED,	/* pool_cancel() */
 	POOL_SHUTDOWN,	/* the daemon is stopping */
 	POOL_BUSY,	/* waited QueueTimeout beyond MaxQueue */
+	POOL_DBCHANGED,	/* the engine's files were written over */
+};
+
+/* Whether jobs start (pool_hold). */
+enum pool_hold {
+	POOL_RUN = 0,
+	POOL_WAIT,	/* queued jobs wait */
+	POOL_REFUSE,	/* queued jobs end with POOL_DBCHANGED */
 };
 
 typedef void (*pool_done_fn)(struct pool_job *job,
@@ -81,6 +89,13 @@ int pool_set_engine(struct pool *p, struct vigil_engine *e);
 const struct vigil_engine *pool_engine(const struct pool *p);
 /* Forks are held back while another thread runs (the loader). */
 void pool_allow_fork(struct pool *p, int allowed);
+/*
+ * Stops starting jobs (POOL_WAIT: they queue; POOL_REFUSE: they end with
+ * POOL_DBCHANGED at the next tick) or starts them again (POOL_RUN). The
+ * first hold ends the running jobs with POOL_DBCHANGED: they were matched
+ * against files that changed under the engine.
+ */
+void pool_hold(struct pool *p, enum pool_hold how);
 /* Queues or starts job; -1 past POOL_MAX_WAITING jobs. */
 int pool_submit(struct pool *p, struct pool_job *job);
 /* Ends job with POOL_CANCELLED: unqueued, or its worker is killed. */

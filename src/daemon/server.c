@@ -361,6 +361,20 @@ int server_check_database(const struct vconf *conf, struct db_info *info,
 	return 0;
 }
 
+/* Watches the database directory for .vdb files written over in place;
+ * without inotify, SelfCheck alone sees such a change. */
+static void watch_db(struct server *s)
+{
+	if (dbwatch_open(&s->watch, s->conf->db_dir) < 0 ||
+	    ev_add(s->epfd, s->watch.fd, EPOLLIN, &s->watch.ev) < 0) {
+		vlog(LOG_WARNING, "%s: cannot watch for files written in "
+		     "place: %s", s->conf->db_dir, strerror(errno));
+		dbwatch_close(&s->watch);
+		return;
+	}
+	dbwatch_remember(&s->watch);
+}
+
 int server_init(struct server *s, struct vconf *conf)
 {
 	struct vigil_engine *e = NULL;
@@ -371,6 +385,7 @@ int server_init(struct server *s, struct vconf *conf)
 	s->conf = conf;
 	s->svc.conf = conf;
 	s->sigfd = -1;
+	s->watch.fd = -1;
 	s->svc.started_at = ev_now();
 	if ((s->epfd = epoll_create1(EPOLL_CLOEXEC)) < 0 || signals(s) < 0) {
 		vlog(LOG_ERR, "cannot set up the event loop: %s",
@@ -405,6 +420,7 @@ int server_init(struct server *s, struct vconf *conf)
 	}
 	plan_settle(s);
 	start_compiler(s);
+	watch_db(s);
 	s->next_self_check = ev_now() + conf->self_check_s;
 	return 0;
 }
@@ -565,6 +581,7 @@ static void request_reload(struct server *s, const char *why)
 	vlog(LOG_NOTICE, "reloading the database (%s)", why);
 	notify("RELOADING=1");
 	allow_fork(s, 0);
+	s->load_writes = s->db_writes;
 	if (db_loader_start(&s->loader) < 0) {
 		vlog(LOG_ERR, "cannot start the database loader");
 		allow_fork(s, 1);
@@ -572,16 +589,70 @@ static void request_reload(struct server *s, const char *why)
 	}
 }
 
+/*
+ * Jobs held since a .vdb in use was written over start again once a load
+ * begun after the last such write has served; if it failed, they are
+ * refused (an error, never a verdict of the changed engine) until one
+ * does.
+ */
+static void release_held(struct server *s, int loaded)
+{
+	if (!s->db_held || s->load_writes != s->db_writes ||
+	    s->watch.writing)
+		return;
+	if (!loaded) {
+		vlog(LOG_ERR, "no database to serve with: scans are refused "
+		     "until one loads");
+		pool_hold(s->svc.pool, POOL_REFUSE);
+		return;
+	}
+	s->db_held = 0;
+	pool_hold(s->svc.pool, POOL_RUN);
+	vlog(LOG_NOTICE, "scanning again with the database as written");
+}
+
+/* The background compile reads the files too: its matcher would mix the
+ * old file's and the new one's bytes. The reload starts another. */
+static void stop_compiler(struct server *s)
+{
+	if (s->compiler > 0 && kill(s->compiler, SIGKILL) == 0)
+		waitpid(s->compiler, NULL, 0);
+	s->compiler = 0;
+	s->compiled_for[0] = '\0';
+}
+
+/* A .vdb the engine maps is being (or has been) written over in place. */
+static void on_db_written(struct server *s)
+{
+	char name[256] = "?";
+	enum dbwatch_news n = dbwatch_read(&s->watch, name, sizeof(name));
+
+	if (n == DBWATCH_NONE)
+		return;
+	s->db_writes++;
+	if (!s->db_held) {
+		vlog(LOG_ERR, "%s/%s is being written over while in use: "
+		     "scans wait for a reload (replace a .vdb by renaming a "
+		     "new file over it)", s->conf->db_dir, name);
+		s->db_held = 1;
+		pool_hold(s->svc.pool, POOL_WAIT);
+		stop_compiler(s);
+	}
+	if (n == DBWATCH_WRITTEN)
+		request_reload(s, "a .vdb in use was written over");
+}
+
 static void on_loaded(struct server *s)
 {
 	struct db_loader *l = &s->loader;
+	int ok = 0;
 
 	db_loader_finish(l);
 	allow_fork(s, 1);
 	if (l->rc < 0) {
 		s->svc.n.reloads_failed++;
-		vlog(LOG_ERR, "new database refused, the old one keeps "
-		     "serving: %s", l->err);
+		vlog(LOG_ERR, "new database refused%s: %s", s->db_held ? "" :
+		     ", the old one keeps serving", l->err);
 	} else if (pool_set_engine(s->svc.pool, l->engine) < 0) {
 		s->svc.n.reloads_failed++;
 		vigil_engine_free(l->engine);
@@ -594,7 +665,10 @@ static void on_loaded(struct server *s)
 		     " (quick matcher)" : "");
 		plan_settle(s);
 		start_compiler(s);
+		dbwatch_remember(&s->watch);
+		ok = 1;
 	}
+	release_held(s, ok);
 	l->engine = NULL;
 	notify("READY=1");
 	if (s->reload_again) {
@@ -678,6 +752,9 @@ static void dispatch(struct server *s, struct epoll_event *e)
 	case EV_LOADER:
 		on_loaded(s);
 		break;
+	case EV_DBWATCH:
+		on_db_written(s);
+		break;
 	case EV_HTTP:
 	case EV_HTTP_HUP:
 	case EV_HTTP_SHIELD:
@@ -741,6 +818,7 @@ void server_free(struct server *s)
 	free_dead(s);
 	http_free(s->http); /* while the pool can still cancel its scans */
 	db_loader_free(&s->loader);
+	dbwatch_close(&s->watch);
 	if (s->compiler > 0 && kill(s->compiler, SIGKILL) == 0)
 		waitpid(s->compiler, NULL, 0);
 	if (s->settler > 0 && kill(s->settler, SIGKILL) == 0)

@@ -12,6 +12,7 @@
 #include "config.h"
 #include "conn.h"
 #include "dbload.h"
+#include "dbwatch.h"
 #include "event.h"
 #include "svc.h"
 
@@ -44,6 +45,10 @@ struct server {
 	int sigfd;
 	struct db_loader loader;
 	int reload_again;	/* a reload was asked for during one */
+	struct dbwatch watch;	/* writes to the .vdb files in use */
+	int db_held;		/* one was written over: jobs held */
+	unsigned db_writes;	/* such writes seen, and how many of them */
+	unsigned load_writes;	/* the running load started after */
 	pid_t compiler;		/* compiling the full matcher, or 0 */
 	pid_t settler;		/* stamping the files a load read, or 0 */
 	double settle_at;	/* when to start it (ev_now()), or 0 */

@@ -264,3 +264,118 @@ def test_files_read_whole_are_stamped_once_settled(tmp_path, vigil):
         assert {f: os.stat(cache / f).st_ino for f in stamps()} == first
     finally:
         d.stop()
+
+
+def two_vdbs(tmp_path, vigil):
+    """Two compiled databases that both find MARK, under different names,
+    at different places in files of different layouts."""
+    rnd = __import__("random").Random(11)
+    out = []
+    for name, pads in (("A", 2000), ("B", 3000)):
+        src = tmp_path / ("%s.ndb" % name)
+        src.write_text("".join("Pad%s.%d:0:*:%s\n" % (
+            name, i, rnd.randbytes(12).hex()) for i in range(pads)) +
+            "Mark.%s:0:*:%s\n" % (name, MARK.hex()))
+        hdb = tmp_path / ("%s.hdb" % name)
+        hdb.write_text("".join("%s:%d:Hash%s.%d\n" % (
+            rnd.randbytes(16).hex(), rnd.randrange(100, 10**6), name, i)
+            for i in range(20000)))
+        vdb = tmp_path / ("%s.vdb" % name)
+        res = vigil("db", "compile", src, hdb, "-o", vdb)
+        assert res.rc == 0, res.err
+        out.append(vdb)
+    return out
+
+
+def test_vdb_written_over_in_place_is_never_served(tmp_path, vigil):
+    """A .vdb is used where it lies, so one written over in place (cp onto
+    it) gave the running engine the new file's bytes at the old one's
+    offsets, and scans answered OK for what both files find. vigild now
+    sees the first write, holds scans until the writer has closed the
+    file, and reloads: a scan answers from the new file, never from the
+    changed old engine."""
+    import shutil
+    a, b = two_vdbs(tmp_path, vigil)
+    db = tmp_path / "db"
+    db.mkdir()
+    shutil.copyfile(a, db / "main.vdb")
+    d = Vigild(str(tmp_path), str(db), "SelfCheck 0\n")
+    try:
+        assert d.ask(instream(MARK)) == b"stream: Mark.A FOUND\0"
+        ino = os.stat(db / "main.vdb").st_ino
+        new = b.read_bytes()
+        reply = {}
+        with open(db / "main.vdb", "r+b") as f:   # in place, as cp does
+            f.truncate(0)
+            f.write(new[:len(new) // 2])
+            f.flush()
+            wait_for(lambda: "written over while in use" in d.logtext(),
+                     10)
+            t = threading.Thread(target=lambda: reply.update(
+                r=d.ask(instream(MARK), timeout=60)))
+            t.start()
+            time.sleep(1.0)
+            assert "r" not in reply    # held while the file is half written
+            f.write(new[len(new) // 2:])
+        assert os.stat(db / "main.vdb").st_ino == ino
+        t.join(60)
+        assert reply["r"] == b"stream: Mark.B FOUND\0"
+        for _ in range(5):
+            assert d.ask(instream(MARK)) == b"stream: Mark.B FOUND\0"
+        assert "scanning again with the database as written" in d.logtext()
+    finally:
+        d.stop()
+
+
+def test_vdb_written_over_with_junk_refuses_scans(tmp_path, vigil):
+    """If what was written in place does not load, scans are refused with
+    an error (never answered by the changed engine) until a database
+    loads again."""
+    import shutil
+    a, b = two_vdbs(tmp_path, vigil)
+    db = tmp_path / "db"
+    db.mkdir()
+    shutil.copyfile(a, db / "main.vdb")
+    d = Vigild(str(tmp_path), str(db), "SelfCheck 0\n")
+    try:
+        with open(db / "main.vdb", "r+b") as f:
+            f.write(b"not a database at all")
+        wait_for(lambda: "no database to serve with" in d.logtext(), 30)
+        refused = b"stream: Scan failed: the database was written over " \
+                  b"in use. ERROR\0"
+        assert d.ask(instream(MARK), timeout=30) == refused
+        shutil.copyfile(b, db / "next.vdb")
+        os.rename(db / "next.vdb", db / "main.vdb")   # the right way
+        d.ask(b"zRELOAD\0")
+        assert wait_for(lambda: d.ask(instream(MARK)) ==
+                        b"stream: Mark.B FOUND\0", 30)
+    finally:
+        d.stop()
+
+
+def test_vdb_written_over_after_current_moved(tmp_path, vigil):
+    """In vigil update's layout (DIR/current, a link an update moves), a
+    write over a .vdb of the release current names now is seen, not only
+    one of the release it named at the start."""
+    a, b = two_vdbs(tmp_path, vigil)
+    top = tmp_path / "dbtop"
+    for rel, src in (("r1", a), ("r2", b)):
+        (top / "v" / rel).mkdir(parents=True)
+        (top / "v" / rel / "main.vdb").write_bytes(src.read_bytes())
+    os.symlink("v/r1", top / "current")
+    d = Vigild(str(tmp_path), str(top), "SelfCheck 0\n")
+    try:
+        assert d.ask(instream(MARK)) == b"stream: Mark.A FOUND\0"
+        os.symlink("v/r2", top / "current.new")
+        os.rename(top / "current.new", top / "current")   # as an update
+        d.ask(b"zRELOAD\0")
+        assert wait_for(lambda: d.ask(instream(MARK)) ==
+                        b"stream: Mark.B FOUND\0", 30)
+        with open(top / "v" / "r2" / "main.vdb", "r+b") as f:
+            f.truncate(0)                # in place, as cp does
+            f.write(a.read_bytes())
+        assert wait_for(lambda: d.ask(instream(MARK)) ==
+                        b"stream: Mark.A FOUND\0", 30)
+        assert "written over while in use" in d.logtext()
+    finally:
+        d.stop()

@@ -1,0 +1,151 @@
+/*
+ * dbwatch.c -- notices a .vdb written in place while the engine maps it
+ * (dbwatch.h). A write is told from a rename by the file it lands in: the
+ * inode the last load found under a .vdb name. A new file written under
+ * another name and renamed over the old one (vigil update, vigil db
+ * compile -o, mv, install) writes no inode the engine maps.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/inotify.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "dbwatch.h"
+
+#define DBWATCH_EVENTS (IN_MODIFY | IN_CLOSE_WRITE)
+
+int dbwatch_open(struct dbwatch *w, const char *dir)
+{
+	memset(w, 0, sizeof(*w));
+	w->ev.kind = EV_DBWATCH;
+	w->fd = -1;
+	if (strlen(dir) >= sizeof(w->dir)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	strcpy(w->dir, dir);
+	w->fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+	if (w->fd < 0)
+		return -1;
+	if ((w->wd = inotify_add_watch(w->fd, dir, DBWATCH_EVENTS)) < 0) {
+		close(w->fd);
+		w->fd = -1;
+		return -1;
+	}
+	return 0;
+}
+
+static int is_vdb(const char *name)
+{
+	size_t n = strlen(name);
+
+	return n > 4 && !strcmp(name + n - 4, ".vdb");
+}
+
+/* The file's identity, if it is a regular file: 0, else -1. */
+static int identify(const struct dbwatch *w, const char *name, dev_t *dev,
+		    ino_t *ino)
+{
+	char path[sizeof(w->dir) + 256];
+	struct stat st;
+
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s", w->dir, name) >=
+		    sizeof(path) ||
+	    stat(path, &st) < 0 || !S_ISREG(st.st_mode))
+		return -1;
+	*dev = st.st_dev;
+	*ino = st.st_ino;
+	return 0;
+}
+
+void dbwatch_remember(struct dbwatch *w)
+{
+	struct dirent *d;
+	DIR *dh;
+
+	int wd;
+
+	w->n = 0;
+	if (w->fd < 0)
+		return;
+	wd = inotify_add_watch(w->fd, w->dir, DBWATCH_EVENTS);
+	if (wd >= 0 && wd != w->wd) {
+		inotify_rm_watch(w->fd, w->wd);
+		w->wd = wd;
+	}
+	if (!(dh = opendir(w->dir)))
+		return;
+	while ((d = readdir(dh)) && w->n < DBWATCH_MAX_FILES)
+		if (is_vdb(d->d_name) &&
+		    identify(w, d->d_name, &w->dev[w->n], &w->ino[w->n]) == 0)
+			w->n++;
+	closedir(dh);
+}
+
+static int loaded(const struct dbwatch *w, const char *name)
+{
+	dev_t dev;
+	ino_t ino;
+	size_t i;
+
+	if (!is_vdb(name) || identify(w, name, &dev, &ino) < 0)
+		return 0;
+	for (i = 0; i < w->n; i++)
+		if (w->dev[i] == dev && w->ino[i] == ino)
+			return 1;
+	return 0;
+}
+
+/* What one event says; a close counts only after a write was seen. */
+static enum dbwatch_news news_of(struct dbwatch *w,
+				 const struct inotify_event *e)
+{
+	if (!e->len || !loaded(w, e->name))
+		return DBWATCH_NONE;
+	if (e->mask & IN_MODIFY) {
+		w->writing = 1;
+		return DBWATCH_WRITING;
+	}
+	if ((e->mask & IN_CLOSE_WRITE) && w->writing) {
+		w->writing = 0;
+		return DBWATCH_WRITTEN;
+	}
+	return DBWATCH_NONE;
+}
+
+enum dbwatch_news dbwatch_read(struct dbwatch *w, char *name, size_t len)
+{
+	char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+	enum dbwatch_news best = DBWATCH_NONE;
+	ssize_t n;
+
+	while ((n = read(w->fd, buf, sizeof(buf))) > 0) {
+		const char *p = buf;
+
+		while (p + sizeof(struct inotify_event) <= buf + n) {
+			const struct inotify_event *e = (const void *)p;
+			enum dbwatch_news now = news_of(w, e);
+
+			if (now != DBWATCH_NONE && now >= best) {
+				best = now;
+				snprintf(name, len, "%s", e->name);
+			}
+			p += sizeof(*e) + e->len;
+		}
+	}
+	/* a write that began after the last close in this batch */
+	if (best == DBWATCH_WRITTEN && w->writing)
+		best = DBWATCH_WRITING;
+	return best;
+}
+
+void dbwatch_close(struct dbwatch *w)
+{
+	if (w->fd >= 0)
+		close(w->fd);
+	w->fd = -1;
+}
