@@ -591,14 +591,13 @@ static void request_reload(struct server *s, const char *why)
 
 /*
  * Jobs held since a .vdb in use was written over start again once a load
- * begun after the last such write has served; if it failed, they are
- * refused (an error, never a verdict of the changed engine) until one
- * does.
+ * begun after the last write seen has served (what it loaded passed its
+ * checksum); if it failed, they are refused (an error, never a verdict of
+ * the changed engine) until one does.
  */
 static void release_held(struct server *s, int loaded)
 {
-	if (!s->db_held || s->load_writes != s->db_writes ||
-	    s->watch.writing)
+	if (!s->db_held || s->load_writes != s->db_writes)
 		return;
 	if (!loaded) {
 		vlog(LOG_ERR, "no database to serve with: scans are refused "
@@ -630,6 +629,7 @@ static void on_db_written(struct server *s)
 	if (n == DBWATCH_NONE)
 		return;
 	s->db_writes++;
+	s->last_write = ev_now();
 	if (!s->db_held) {
 		vlog(LOG_ERR, "%s/%s is being written over while in use: "
 		     "scans wait for a reload (replace a .vdb by renaming a "
@@ -712,6 +712,19 @@ static void self_check(struct server *s, double now)
 		request_reload(s, "the database directory changed");
 }
 
+/* A writer that keeps a .vdb in use open but writes no more holds scans
+ * this long: the file is then loaded as it is. */
+#define WRITE_WAIT_S 30.0
+
+static void write_overdue(struct server *s, double now)
+{
+	if (!s->db_held || !s->watch.writing ||
+	    now - s->last_write < WRITE_WAIT_S)
+		return;
+	s->last_write = now; /* again after as long, if still open */
+	request_reload(s, "a .vdb in use was written over and is still open");
+}
+
 static void tick(struct server *s)
 {
 	double now = ev_now();
@@ -727,6 +740,7 @@ static void tick(struct server *s)
 	pool_tick(s->svc.pool, now);
 	self_check(s, now);
 	settle(s, now);
+	write_overdue(s, now);
 }
 
 static void dispatch(struct server *s, struct epoll_event *e)

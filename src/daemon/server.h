@@ -47,6 +47,7 @@ struct server {
 	int reload_again;	/* a reload was asked for during one */
 	struct dbwatch watch;	/* writes to the .vdb files in use */
 	int db_held;		/* one was written over: jobs held */
+	double last_write;	/* the last write seen (ev_now()) */
 	unsigned db_writes;	/* such writes seen, and how many of them */
 	unsigned load_writes;	/* the running load started after */
 	pid_t compiler;		/* compiling the full matcher, or 0 */
