@@ -70,9 +70,17 @@ void info_health(struct hreq *rq)
 void info_ready(struct hreq *rq)
 {
 	struct svc *s = rq->h->svc;
+	struct pool_stats st;
 
 	if (!pool_engine(s->pool)) {
 		reply_error(rq, 503, "not_ready", "no database loaded yet");
+		return;
+	}
+	pool_stats(s->pool, &st);
+	if (st.held != POOL_RUN) {
+		reply_error(rq, 503, "database_changed", "a .vdb in use was "
+			    "written over: scans wait for a database that "
+			    "loads");
 		return;
 	}
 	reply_json(rq, 200, json_pack("{s:s,s:I}", "status", "ready",

@@ -525,6 +525,7 @@ void pool_stats(const struct pool *p, struct pool_stats *st)
 	const struct pool_job *j;
 
 	*st = p->st;
+	st->held = p->held;
 	st->live = st->busy = st->queued = 0;
 	for (w = p->workers; w; w = w->next) {
 		st->live += !w->doomed;

@@ -73,6 +73,7 @@ struct pool_config {
 
 struct pool_stats {
 	unsigned live, busy, queued, generation;
+	enum pool_hold held;
 	uint64_t restarts_crash, restarts_timeout, restarts_cancel,
 		jobs_done;
 };

@@ -113,6 +113,8 @@ static void workers(struct textbuf *b, const struct svc *s)
 	    (unsigned long long)st.restarts_cancel);
 	gauge(b, "vigil_db_generation", "Database generation serving (1 at "
 	      "start, one more per reload).", st.generation);
+	gauge(b, "vigil_db_held", "Scans held (1) or refused (2) since a "
+	      ".vdb in use was written over in place; 0: serving.", st.held);
 }
 
 static void database(struct textbuf *b, const struct svc *s)

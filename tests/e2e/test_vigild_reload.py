@@ -316,6 +316,7 @@ def test_vdb_written_over_in_place_is_never_served(tmp_path, vigil):
             t.start()
             time.sleep(1.0)
             assert "r" not in reply    # held while the file is half written
+            assert d.metric("vigil_db_held") == 1
             f.write(new[len(new) // 2:])
         assert os.stat(db / "main.vdb").st_ino == ino
         t.join(60)
@@ -323,6 +324,7 @@ def test_vdb_written_over_in_place_is_never_served(tmp_path, vigil):
         for _ in range(5):
             assert d.ask(instream(MARK)) == b"stream: Mark.B FOUND\0"
         assert "scanning again with the database as written" in d.logtext()
+        assert d.metric("vigil_db_held") == 0
     finally:
         d.stop()
 
@@ -344,6 +346,7 @@ def test_vdb_written_over_with_junk_refuses_scans(tmp_path, vigil):
         refused = b"stream: Scan failed: the database was written over " \
                   b"in use. ERROR\0"
         assert d.ask(instream(MARK), timeout=30) == refused
+        assert d.metric("vigil_db_held") == 2
         shutil.copyfile(b, db / "next.vdb")
         os.rename(db / "next.vdb", db / "main.vdb")   # the right way
         d.ask(b"zRELOAD\0")
