@@ -26,7 +26,10 @@ void stats_clamd(const struct svc *s, char *buf, size_t len)
 
 	textbuf_init(&b, buf, len);
 	pool_stats(s->pool, &st);
-	textbuf_printf(&b, "POOLS: 1\n\nSTATE: VALID PRIMARY\n");
+	/* INVALID, as clamd says of a pool that cannot serve: scans held
+	 * since a .vdb in use was written over */
+	textbuf_printf(&b, "POOLS: 1\n\nSTATE: %s PRIMARY\n",
+		       st.held == POOL_RUN ? "VALID" : "INVALID");
 	if ((age = update_metadata_age(s->conf->db_dir)) >= 0)
 		textbuf_printf(&b, "DATABASE: %s (update metadata verified %lld s ago)\n",
 		    age > UPDATE_STALE_AFTER_S ? "STALE" : "OK", age);

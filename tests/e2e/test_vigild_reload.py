@@ -347,6 +347,7 @@ def test_vdb_written_over_with_junk_refuses_scans(tmp_path, vigil):
                   b"in use. ERROR\0"
         assert d.ask(instream(MARK), timeout=30) == refused
         assert d.metric("vigil_db_held") == 2
+        assert b"STATE: INVALID PRIMARY" in d.ask(b"zSTATS\0")
         shutil.copyfile(b, db / "next.vdb")
         os.rename(db / "next.vdb", db / "main.vdb")   # the right way
         d.ask(b"zRELOAD\0")
