@@ -292,6 +292,27 @@ VIGIL_API int vigil_engine_self_test(const struct vigil_engine *e,
  */
 VIGIL_API int vigil_engine_settle(const struct vigil_engine *e);
 
+/* vigil_engine_changed()'s answers. */
+#define VIGIL_CHANGED 1		/* files added, removed or replaced */
+#define VIGIL_CHANGED_IN_PLACE 2 /* a .vdb in use written over in place */
+
+/*
+ * vigil_engine_changed -- whether the files and directories e was loaded
+ * from (vigil_engine_load()) have changed since, as ClamAV's
+ * cl_statchkdir() tells: 0 (no), VIGIL_CHANGED (database files added,
+ * removed, changed, or replaced by a rename: a new engine would load
+ * another database), or VIGIL_CHANGED_IN_PLACE (a .vdb the engine reads
+ * where it lies was written over in place: the engine now reads the new
+ * file's bytes at the old one's offsets, and its scans since may have
+ * missed what they should find; load a new engine at once, and replace
+ * .vdb files by renaming a new one over them). By stat() alone: a few
+ * system calls per file. Checked as they were just before the load, so a
+ * change during it counts (since 0.7).
+ * Thread: safe at any time; it only reads the file system.
+ * Errors: VIGIL_EINVAL (NULL).
+ */
+VIGIL_API int vigil_engine_changed(const struct vigil_engine *e);
+
 /* Header fields of a compiled database file. */
 struct vigil_db_info {
 	size_t size;		/* sizeof(struct vigil_db_info) */

@@ -760,6 +760,19 @@ static void run_pool(struct scanctx *c, int argc, char **argv, int first)
 	report_progress(c, 1);
 }
 
+/* A .vdb written over in place during the run fed its scans the new
+ * file's bytes at the old one's offsets: the run is not to be trusted. */
+static void check_database(struct scanctx *c)
+{
+	if (vigil_engine_changed(c->engine) != VIGIL_CHANGED_IN_PLACE)
+		return;
+	fprintf(stderr, "vigil: a database file was written over in place "
+		"during the scan, which may have missed what it should find: "
+		"scan again (replace a .vdb by renaming a new file over "
+		"it)\n");
+	c->st.errors++;
+}
+
 int cmd_scan(int argc, char **argv)
 {
 	static struct scanctx c;
@@ -797,6 +810,7 @@ int cmd_scan(int argc, char **argv)
 	queue_init(&c.q);
 	pthread_mutex_init(&c.out_lock, NULL);
 	run_pool(&c, argc, argv, first);
+	check_database(&c);
 	actions_stop();
 	report_summary(&c, es.signatures, wall);
 	queue_destroy(&c.q);

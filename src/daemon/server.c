@@ -620,26 +620,32 @@ static void stop_compiler(struct server *s)
 	s->compiled_for[0] = '\0';
 }
 
-/* A .vdb the engine maps is being (or has been) written over in place. */
-static void on_db_written(struct server *s)
+/* A .vdb the engine maps (name, in the database directory, or NULL: one
+ * of them) is being written over in place, or has been (closed: its
+ * writer is done). */
+static void written_over(struct server *s, const char *name, int closed)
 {
-	char name[256] = "?";
-	enum dbwatch_news n = dbwatch_read(&s->watch, name, sizeof(name));
-
-	if (n == DBWATCH_NONE)
-		return;
 	s->db_writes++;
 	s->last_write = ev_now();
 	if (!s->db_held) {
 		vlog(LOG_ERR, "%s/%s is being written over while in use: "
 		     "scans wait for a reload (replace a .vdb by renaming a "
-		     "new file over it)", s->conf->db_dir, name);
+		     "new file over it)", s->conf->db_dir, name ? name : "*");
 		s->db_held = 1;
 		pool_hold(s->svc.pool, POOL_WAIT);
 		stop_compiler(s);
 	}
-	if (n == DBWATCH_WRITTEN)
+	if (closed)
 		request_reload(s, "a .vdb in use was written over");
+}
+
+static void on_db_written(struct server *s)
+{
+	char name[256] = "?";
+	enum dbwatch_news n = dbwatch_read(&s->watch, name, sizeof(name));
+
+	if (n != DBWATCH_NONE)
+		written_over(s, name, n == DBWATCH_WRITTEN);
 }
 
 static void on_loaded(struct server *s)
@@ -707,6 +713,12 @@ static void self_check(struct server *s, double now)
 	if (!s->conf->self_check_s || now < s->next_self_check)
 		return;
 	s->next_self_check = now + s->conf->self_check_s;
+	/* where inotify does not tell (a network file system) */
+	if (!s->db_held && vigil_engine_changed(pool_engine(s->svc.pool)) ==
+				   VIGIL_CHANGED_IN_PLACE) {
+		written_over(s, NULL, 1);
+		return;
+	}
 	db_fingerprint(s->conf->db_dir, fp);
 	if (strcmp(fp, s->svc.db.fingerprint) && !s->loader.running)
 		request_reload(s, "the database directory changed");

@@ -129,3 +129,38 @@ def test_yara_scan_goes_on_past_a_file_shrunk_under_it(tmp_path):
     assert p.returncode >= 0, "vigil yara died of signal %d" % -p.returncode
     assert "error scanning %s: %s" % (big, SHRANK) in err, out + err
     assert "eicar %s" % (d / "after.txt") in out
+
+
+def test_cli_scan_reports_a_database_written_over_under_it(tmp_path):
+    """A .vdb written over in place (cp onto it) while `vigil scan` runs:
+    the engine read the new file's bytes at the old one's offsets, and the
+    run ended clean. Now it says so and ends in an error (exit 2)."""
+    src = tmp_path / "sigs.ndb"
+    vdbs = []
+    for n in (1, 2):
+        src.write_text("".join("Pad.%d.%d:0:*:%s\n" % (n, i, os.urandom(
+            12).hex()) for i in range(500 * n)))
+        vdbs.append(tmp_path / ("v%d.vdb" % n))
+        r = subprocess.run([VIGIL, "db", "compile", str(src), "-o",
+                            str(vdbs[-1])], capture_output=True, text=True)
+        assert r.returncode == 0, r.stderr
+    db = tmp_path / "db"
+    db.mkdir()
+    (db / "main.vdb").write_bytes(vdbs[0].read_bytes())
+    big = str(tmp_path / "big.bin")
+    big_file(big)
+    env = dict(os.environ, VIGIL_CACHE_DIR=str(tmp_path / "cache"))
+    p = subprocess.Popen([VIGIL, "scan", "--no-summary", "-j", "1", "-d",
+                          str(db), big], stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, text=True, env=env)
+    end, seen = time.time() + 60, False
+    while time.time() < end and not seen:
+        seen = maps(p.pid, big)
+        time.sleep(0.002)
+    with open(db / "main.vdb", "r+b") as f:     # in place, as cp does
+        f.truncate(0)
+        f.write(vdbs[1].read_bytes())
+    out, err = p.communicate(timeout=120)
+    assert seen, "the scan never mapped the file"
+    assert "written over in place during the scan" in err, out + err
+    assert p.returncode == 2

@@ -383,3 +383,32 @@ def test_vdb_written_over_after_current_moved(tmp_path, vigil):
         assert "written over while in use" in d.logtext()
     finally:
         d.stop()
+
+
+def test_vdb_written_through_a_mapping_is_seen_by_selfcheck(tmp_path, vigil):
+    """A write that inotify does not report (through a shared mapping; a
+    network file system) is seen by SelfCheck, which asks the engine
+    whether a file it reads was written over (vigil_engine_changed()):
+    the damaged file does not load, and scans are refused, not answered by
+    the changed engine."""
+    import mmap
+    import shutil
+    a, _ = two_vdbs(tmp_path, vigil)
+    db = tmp_path / "db"
+    db.mkdir()
+    shutil.copyfile(a, db / "main.vdb")
+    d = Vigild(str(tmp_path), str(db), "SelfCheck 1\n")
+    try:
+        assert d.ask(instream(MARK)) == b"stream: Mark.A FOUND\0"
+        with open(db / "main.vdb", "r+b") as f:
+            m = mmap.mmap(f.fileno(), 0)
+            mid = len(m) // 2
+            m[mid:mid + 64] = bytes(64)
+            m.flush()
+            m.close()
+        assert wait_for(lambda: "no database to serve with" in d.logtext(),
+                        30), d.logtext()
+        assert d.ask(instream(MARK), timeout=30) == b"stream: Scan failed: " \
+            b"the database was written over in use. ERROR\0"
+    finally:
+        d.stop()

@@ -473,6 +473,76 @@ static void settle(void **st)
 	assert_int_equal(system(a), 0);
 }
 
+/* Writes text to path (created or truncated, the same inode if it
+ * exists). */
+static void put(const char *file, const char *text)
+{
+	FILE *f = fopen(file, "w");
+
+	assert_non_null(f);
+	assert_int_equal(fputs(text, f) >= 0, 1);
+	fclose(f);
+}
+
+static struct vigil_engine *from(const char *where)
+{
+	struct vigil_engine *e;
+
+	assert_int_equal(vigil_engine_new(&e, NULL), 0);
+	assert_int_equal(vigil_engine_load(e, where), 0);
+	assert_int_equal(vigil_engine_compile(e), 0);
+	return e;
+}
+
+/* vigil_engine_changed(): a new file, a file renamed over a .vdb and a
+ * source written again are changes; a .vdb written over in place is one
+ * the engine reads wrongly; an unchanged directory is none. */
+static void changed(void **st)
+{
+	char dir[] = "/tmp/vigil-changed-XXXXXX", vdb[128], other[] =
+		"/tmp/vigil-test-XXXXXX.vdb", extra[128], src[128], cmd[160];
+	struct vigil_engine *e;
+	uint8_t *bytes;
+	size_t len;
+	int fd;
+
+	(void)st;
+	assert_non_null(mkdtemp(dir));
+	snprintf(vdb, sizeof(vdb), "%s/main-XXXXXX.vdb", dir);
+	free(saved(loaded(), vdb, &len));
+	bytes = saved(loaded(), other, &len);
+	snprintf(src, sizeof(src), "%s/local.ndb", dir);
+	put(src, "Local.Sig:0:*:6c6f63616c7369676e6174757265\n");
+	snprintf(extra, sizeof(extra), "%s/extra.hdb", dir);
+	e = from(dir);
+	assert_int_equal(vigil_engine_changed(NULL), VIGIL_EINVAL);
+	assert_int_equal(vigil_engine_changed(e), 0);
+	put(extra, "44d88612fea8a8f36de82e1278abb02f:68:Extra.Hash\n");
+	assert_int_equal(vigil_engine_changed(e), VIGIL_CHANGED);
+	unlink(extra);
+	assert_int_equal(vigil_engine_changed(e), 0);
+	put(src, "Local.Sig:0:*:6c6f63616c7369676e61747572652e\n");
+	assert_int_equal(vigil_engine_changed(e), VIGIL_CHANGED);
+	vigil_engine_free(e);
+	e = from(dir);
+	assert_true((fd = open(vdb, O_WRONLY | O_TRUNC)) >= 0); /* as cp */
+	assert_int_equal(write(fd, bytes, len / 2), (ssize_t)(len / 2));
+	close(fd);
+	assert_int_equal(vigil_engine_changed(e), VIGIL_CHANGED_IN_PLACE);
+	vigil_engine_free(e);
+	assert_true((fd = open(vdb, O_WRONLY | O_TRUNC)) >= 0); /* whole */
+	assert_int_equal(write(fd, bytes, len), (ssize_t)len);
+	close(fd);
+	e = from(vdb); /* one file, replaced by a rename */
+	assert_int_equal(vigil_engine_changed(e), 0);
+	assert_int_equal(rename(other, vdb), 0);
+	assert_int_equal(vigil_engine_changed(e), VIGIL_CHANGED);
+	vigil_engine_free(e);
+	free(bytes);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -484,6 +554,7 @@ int main(void)
 		cmocka_unit_test(read_ahead),
 		cmocka_unit_test(release_pages),
 		cmocka_unit_test(settle),
+		cmocka_unit_test(changed),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

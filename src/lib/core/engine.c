@@ -112,6 +112,7 @@ void vigil_engine_free(struct vigil_engine *e)
 	free(e->cat_digest[0]);
 	free(e->cat_digest[1]);
 	yaraload_free(e);
+	dbstat_free(&e->loaded);
 	free(e);
 }
 
@@ -331,6 +332,7 @@ int vigil_engine_settle(const struct vigil_engine *e)
 static int load_file(struct vigil_engine *e, const char *path)
 {
 	struct filemap fm;
+	struct stat st;
 	int pua, kind = loader_kind(path, &pua), rc;
 
 	if (kind == LK_UNKNOWN) {
@@ -338,6 +340,10 @@ static int load_file(struct vigil_engine *e, const char *path)
 		     path);
 		return VIGIL_EFORMAT;
 	}
+	/* as it is before the load: a change during it is a change */
+	if (stat(path, &st) == 0 &&
+	    (rc = dbstat_add_file(&e->loaded, path, &st, kind == LK_VDB)) < 0)
+		return rc;
 	if (kind == LK_VDB)
 		return load_vdb(e, path);
 	if ((rc = filemap_open(path, &fm)) < 0) {
@@ -398,7 +404,15 @@ int vigil_engine_load(struct vigil_engine *e, const char *path)
 		elog(e, VIGIL_LOG_ERROR, "%s: %s", path, strerror(errno));
 		return errno == ENOENT ? VIGIL_ENOENT : VIGIL_EIO;
 	}
-	if (S_ISDIR(st.st_mode))
-		return load_dir(e, path);
+	if (S_ISDIR(st.st_mode)) {
+		int rc = dbstat_add_dir(&e->loaded, path);
+
+		return rc < 0 ? rc : load_dir(e, path);
+	}
 	return load_file(e, path);
+}
+
+int vigil_engine_changed(const struct vigil_engine *e)
+{
+	return e ? dbstat_check(&e->loaded) : VIGIL_EINVAL;
 }

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/dbstat.h"
 #include "db/sigset.h"
 #include "db/vdb.h"
 #include "match/hschunk.h"
@@ -95,6 +96,8 @@ struct vigil_engine {
 	char **yara_names;	/* per rule: its detection name */
 	size_t nyara;
 	size_t yara_skipped;	/* of them, those that need a module */
+	struct dbstat loaded;	/* the files and directories it was loaded
+				 * from (vigil_engine_changed()) */
 };
 
 /* 1 if name is on the engine's ignore list. */
