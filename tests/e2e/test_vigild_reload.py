@@ -287,6 +287,18 @@ def two_vdbs(tmp_path, vigil):
     return out
 
 
+def serving_a(tmp_path, vigil, selfcheck=0):
+    """vigild serving a copy of the first of two_vdbs() as db/main.vdb:
+    (the daemon, the db directory, the two .vdb files)."""
+    import shutil
+    a, b = two_vdbs(tmp_path, vigil)
+    db = tmp_path / "db"
+    db.mkdir()
+    shutil.copyfile(a, db / "main.vdb")
+    d = Vigild(str(tmp_path), str(db), "SelfCheck %d\n" % selfcheck)
+    return d, db, a, b
+
+
 def test_vdb_written_over_in_place_is_never_served(tmp_path, vigil):
     """A .vdb is used where it lies, so one written over in place (cp onto
     it) gave the running engine the new file's bytes at the old one's
@@ -294,12 +306,7 @@ def test_vdb_written_over_in_place_is_never_served(tmp_path, vigil):
     sees the first write, holds scans until the writer has closed the
     file, and reloads: a scan answers from the new file, never from the
     changed old engine."""
-    import shutil
-    a, b = two_vdbs(tmp_path, vigil)
-    db = tmp_path / "db"
-    db.mkdir()
-    shutil.copyfile(a, db / "main.vdb")
-    d = Vigild(str(tmp_path), str(db), "SelfCheck 0\n")
+    d, db, _, b = serving_a(tmp_path, vigil)
     try:
         assert d.ask(instream(MARK)) == b"stream: Mark.A FOUND\0"
         ino = os.stat(db / "main.vdb").st_ino
@@ -334,11 +341,7 @@ def test_vdb_written_over_with_junk_refuses_scans(tmp_path, vigil):
     an error (never answered by the changed engine) until a database
     loads again."""
     import shutil
-    a, b = two_vdbs(tmp_path, vigil)
-    db = tmp_path / "db"
-    db.mkdir()
-    shutil.copyfile(a, db / "main.vdb")
-    d = Vigild(str(tmp_path), str(db), "SelfCheck 0\n")
+    d, db, _, b = serving_a(tmp_path, vigil)
     try:
         with open(db / "main.vdb", "r+b") as f:
             f.write(b"not a database at all")
@@ -392,12 +395,7 @@ def test_vdb_written_through_a_mapping_is_seen_by_selfcheck(tmp_path, vigil):
     the damaged file does not load, and scans are refused, not answered by
     the changed engine."""
     import mmap
-    import shutil
-    a, _ = two_vdbs(tmp_path, vigil)
-    db = tmp_path / "db"
-    db.mkdir()
-    shutil.copyfile(a, db / "main.vdb")
-    d = Vigild(str(tmp_path), str(db), "SelfCheck 1\n")
+    d, db, _, _ = serving_a(tmp_path, vigil, selfcheck=1)
     try:
         assert d.ask(instream(MARK)) == b"stream: Mark.A FOUND\0"
         with open(db / "main.vdb", "r+b") as f:
