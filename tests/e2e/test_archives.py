@@ -203,6 +203,24 @@ def test_damaged_archive_gives_a_reason(tmp_path, vigil):
     assert r.rc in (0, 1) and "warnings" in r.out
 
 
+def test_undecodable_compressed_header_is_no_limit(tmp_path, vigil):
+    """One random file in 65,536 starts as a .Z (1f 9d); with a header no
+    decoder takes (3 bits a code), libarchive's raw reader handed back the
+    input itself, read again as one until the depth limit: reported as
+    Heuristics.Limits.Exceeded.MaxRecursion, a detection in vigild. It is
+    a damaged stream: a warning, and the file is clean."""
+    import json
+    import random
+    sigs(tmp_path)
+    f = tmp_path / "noise.bin"
+    f.write_bytes(b"\x1f\x9d\xa3" + random.Random(861).randbytes(4093))
+    r = vigil("scan", "--json", "-d", tmp_path / "p.ndb", f)
+    rec = json.loads(r.out.splitlines()[0])
+    assert r.rc == 0 and rec["status"] == "OK", r.out
+    assert rec["objects"] == 1, rec
+    assert "no decoder takes its header" in r.out
+
+
 def test_copies_in_helpers_matched_once(tmp_path, vigil):
     """Two helpers meeting copies of one member in either order match it
     once: 1,000 distinct members, each stored twice side by side, so the

@@ -222,6 +222,15 @@ static int la_stream(struct fmt_ctx *c, const uint8_t *buf, size_t len,
 		rc = quiet ? 0 : failed(c, a, 0, "unreadable archive");
 		goto out;
 	}
+	/* a compressed stream no decoder took (its header is damaged: one
+	 * random file in 65,536 starts as a .Z does): the raw reader would
+	 * hand back the input itself, to be read again as one until the
+	 * depth limit */
+	if (fmt_type(c) == VIGIL_TYPE_COMPRESSED &&
+	    archive_filter_code(a, 0) == ARCHIVE_FILTER_NONE) {
+		fmt_warn(c, "compressed stream: no decoder takes its header");
+		goto out;
+	}
 	while (!rc && (r = archive_read_next_header(a, &ent)) != ARCHIVE_EOF) {
 		if (r < ARCHIVE_WARN) {
 			rc = failed(c, a, 1, "archive");
