@@ -221,6 +221,38 @@ def test_undecodable_compressed_header_is_no_limit(tmp_path, vigil):
     assert "no decoder takes its header" in r.out
 
 
+def test_sizes_claimed_past_the_input_are_no_limits(tmp_path, vigil):
+    """A size a header claims is not a size: a binary cpio entry (a
+    two-byte magic random data has once in 32,768 files) claiming 2 GB in
+    a file of 4 KiB, and a text starting "CWS" (a compressed Flash file's
+    magic, its next four letters read as a length of gigabytes) were
+    Heuristics.Limits.Exceeded.MaxFileSize, a detection in vigild. The
+    cpio entry is damage (a warning; its stored bytes are matched as the
+    container's); the text is no Flash file (no zlib header after the
+    magic)."""
+    import json
+    import random
+    import struct
+    sigs(tmp_path)
+    # magic, dev, ino, mode, uid, gid, nlink, rdev, mtime (two halves,
+    # high first), name size, file size (likewise)
+    cpio = struct.pack("<13H", 0o70707, 1, 2, 0o100644, 0, 0, 1, 0, 0, 0, 8,
+                       0x7fff, 0xffff) + b"payload\0"
+    (tmp_path / "claims.cpio").write_bytes(
+        cpio + random.Random(7).randbytes(4096))
+    (tmp_path / "cws.txt").write_bytes(b"CWS report for the year\n" * 40)
+    for name, warned in (("claims.cpio", True), ("cws.txt", False)):
+        r = vigil("scan", "--json", "-d", tmp_path / "p.ndb",
+                  tmp_path / name)
+        rec = json.loads(r.out.splitlines()[0])
+        assert rec["status"] == "OK" and r.rc == 0, r.out
+        assert ("warnings" in rec) == warned, r.out
+    (tmp_path / "payload.cpio").write_bytes(cpio + PAYLOAD + bytes(2048))
+    r = vigil("scan", "--no-summary", "-d", tmp_path / "p.ndb",
+              tmp_path / "payload.cpio")
+    assert r.out.strip().endswith("payload.cpio: Payload.Body FOUND"), r.out
+
+
 def test_copies_in_helpers_matched_once(tmp_path, vigil):
     """Two helpers meeting copies of one member in either order match it
     once: 1,000 distinct members, each stored twice side by side, so the

@@ -178,7 +178,7 @@ static void file_types(void **st)
 static void bytes_past_the_end(void **st)
 {
 	struct vigil_engine *e = eng_from("x.ndb", two, 0);
-	uint8_t mem[256] = "CWS\x0a", body[64];
+	uint8_t mem[256] = "CWS\x0a\0\0\0\0\x78\x9c", body[64];
 	struct vigil_result r = { .size = sizeof(r) };
 	struct vigil_scanner *s;
 	z_stream z;

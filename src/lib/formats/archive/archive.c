@@ -77,13 +77,37 @@ static const char *heuristic(struct archive *a, int broken)
 
 /* Reads the current entry into b. 0, 1 (too big or bomb), VIGIL_ENOMEM or
  * FMT_DAMAGED. */
+/*
+ * The size an entry claims, 0 if none. A format that stores its entries
+ * as they are (cpio, tar, ar, ISO 9660), outside any compression, cannot
+ * hold an entry larger than the input: such a claim is damage, not a
+ * size over the limit (random bytes after a binary cpio's two-byte magic
+ * claim megabytes), and the entry is read as far as it goes.
+ */
+static la_int64_t claimed_size(struct archive *a, struct archive_entry *ent,
+			       size_t inlen)
+{
+	la_int64_t n = archive_entry_size_is_set(ent) ? archive_entry_size(ent) :
+							 0;
+
+	switch (archive_format(a) & ARCHIVE_FORMAT_BASE_MASK) {
+	case ARCHIVE_FORMAT_CPIO:
+	case ARCHIVE_FORMAT_TAR:
+	case ARCHIVE_FORMAT_AR:
+	case ARCHIVE_FORMAT_ISO9660:
+		if (n > 0 && (uint64_t)n > inlen &&
+		    archive_filter_code(a, 0) == ARCHIVE_FILTER_NONE)
+			return 0;
+		break;
+	}
+	return n;
+}
+
 static int read_entry(struct fmt_ctx *c, struct archive *a,
 		      struct archive_entry *ent, size_t inlen, struct vbuf *b)
 {
 	size_t max = fmt_max_child(c);
-	la_int64_t hint = archive_entry_size_is_set(ent) ?
-				  archive_entry_size(ent) :
-				  0;
+	la_int64_t hint = claimed_size(a, ent, inlen);
 
 	b->len = 0;
 	if (hint < 0 || (uint64_t)hint > max)

@@ -19,10 +19,24 @@
 #define SWF_HEADER_BYTES 8
 #define ZWS_HEADER_BYTES 17	/* header, compressed length, LZMA props */
 
+/* A zlib header (RFC 1950: deflate, and a check that the two bytes
+ * make a multiple of 31), which a player's zlib refuses to go without:
+ * "CWS" alone starts text too ("CWS report ..."), read as a size of
+ * gigabytes. */
+static int zlib_header(const uint8_t *b)
+{
+	return (b[0] & 0x0f) == 8 && ((unsigned)b[0] << 8 | b[1]) % 31 == 0;
+}
+
 int swf_probe(const uint8_t *buf, size_t len, int type)
 {
-	return type == VIGIL_TYPE_FLASH && len > SWF_HEADER_BYTES &&
-	       (!memcmp(buf, "CWS", 3) || !memcmp(buf, "ZWS", 3));
+	if (type != VIGIL_TYPE_FLASH || len <= SWF_HEADER_BYTES)
+		return 0;
+	if (!memcmp(buf, "ZWS", 3))
+		return 1;
+	/* one cut short in its zlib header is given up on (swf_extract) */
+	return !memcmp(buf, "CWS", 3) && (len < SWF_HEADER_BYTES + 2 ||
+					  zlib_header(buf + SWF_HEADER_BYTES));
 }
 
 /* The LZMA body of a ZWS file into out (want bytes at most). */
@@ -52,31 +66,48 @@ static int hand_over(struct fmt_ctx *c, const uint8_t *buf, uint8_t *body,
 	return rc;
 }
 
+/* The zlib body of a CWS file (want bytes declared). The declared size
+ * is a claim: only what inflates is measured against the limit. */
+static int uncws(struct fmt_ctx *c, const uint8_t *buf, size_t len,
+		 size_t want)
+{
+	size_t max = fmt_max_child(c);
+	struct stream_out o;
+	int rc;
+
+	stream_out_init(&o, c, want < max ? want : max);
+	stream_inflate_raw(&o, buf + SWF_HEADER_BYTES + 2,
+			   len - SWF_HEADER_BYTES - 2);
+	if (o.nomem)
+		rc = VIGIL_ENOMEM;
+	else if (o.stop && o.b.len > max)
+		rc = fmt_too_big(c, "swf-decompressed");
+	else if (o.stop && o.b.len <= o.max)
+		rc = 0; /* the ratio or time guard has reported why */
+	else if (o.b.len) /* a player reads as much as declared */
+		rc = hand_over(c, buf, o.b.data, o.b.len < want ? o.b.len : want);
+	else
+		rc = fmt_unreadable(c, "Heuristics.Broken.SWF");
+	vbuf_free(&o.b);
+	return rc;
+}
+
 int swf_extract(struct fmt_ctx *c, const uint8_t *buf, size_t len)
 {
 	uint64_t declared = le32_load(buf + 4);
 	size_t max = fmt_max_child(c), want;
-	struct stream_out o;
 	uint8_t *out;
 	int rc;
 
 	if (declared < SWF_HEADER_BYTES)
 		return fmt_unreadable(c, "Heuristics.Broken.SWF");
 	want = declared - SWF_HEADER_BYTES;
+	if (buf[0] == 'C' && len < SWF_HEADER_BYTES + 2) /* not even that */
+		return fmt_unreadable(c, "Heuristics.Broken.SWF");
+	if (buf[0] == 'C') /* zlib: its 2-byte header (swf_probe), deflate */
+		return uncws(c, buf, len, want);
 	if (want > max)
 		return fmt_too_big(c, "swf-decompressed");
-	if (buf[0] == 'C') { /* zlib: a 2-byte header, then deflate */
-		if (len < SWF_HEADER_BYTES + 2) /* not even the header */
-			return fmt_unreadable(c, "Heuristics.Broken.SWF");
-		stream_out_init(&o, c, want);
-		stream_inflate_raw(&o, buf + SWF_HEADER_BYTES + 2,
-				   len - SWF_HEADER_BYTES - 2);
-		rc = o.nomem ? VIGIL_ENOMEM :
-		     o.b.len ? hand_over(c, buf, o.b.data, o.b.len) :
-			       fmt_unreadable(c, "Heuristics.Broken.SWF");
-		vbuf_free(&o.b);
-		return rc;
-	}
 	if (!(out = calloc(1, want ? want : 1))) /* an early end leaves 0s */
 		return VIGIL_ENOMEM;
 	rc = unzws(buf, len, out, want);
