@@ -47,6 +47,6 @@ int scan_sandbox_probe(const char *path)
 	escape_try(path, &e);
 	printf("sandbox probe: %s\n", escape_format(&e, said, sizeof(said)));
 	return e.read_errno || !e.write_errno || !e.socket_errno ||
-			       !e.exec_errno || !e.fork_errno ?
+			       !e.exec_errno || !e.fork_errno || !e.limit_errno ?
 		       EXIT_ERROR : EXIT_CLEAN;
 }

@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -79,6 +80,20 @@ static int try_thread(void)
 	return rc;
 }
 
+static int try_limit(void)
+{
+	struct rlimit rl, up;
+
+	if (getrlimit(RLIMIT_AS, &rl) < 0)
+		return errno;
+	up = rl;
+	up.rlim_cur = rl.rlim_max;
+	if (setrlimit(RLIMIT_AS, &up) < 0)
+		return errno;
+	setrlimit(RLIMIT_AS, &rl);
+	return 0;
+}
+
 void escape_try(const char *path, struct escape_result *r)
 {
 	r->read_errno = try_open(path, O_RDONLY);
@@ -87,6 +102,7 @@ void escape_try(const char *path, struct escape_result *r)
 	r->exec_errno = try_exec();
 	r->fork_errno = try_fork();
 	r->thread_errno = try_thread();
+	r->limit_errno = try_limit();
 }
 
 static const char *said(int e)
@@ -98,9 +114,9 @@ const char *escape_format(const struct escape_result *r, char *buf,
 			  size_t len)
 {
 	snprintf(buf, len, "read: %s; write: %s; socket: %s; exec: %s; "
-		 "fork: %s; thread: %s", said(r->read_errno),
+		 "fork: %s; thread: %s; limit: %s", said(r->read_errno),
 		 said(r->write_errno), said(r->socket_errno),
 		 said(r->exec_errno), said(r->fork_errno),
-		 said(r->thread_errno));
+		 said(r->thread_errno), said(r->limit_errno));
 	return buf;
 }

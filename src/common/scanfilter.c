@@ -4,7 +4,7 @@
  * held and (where Landlock lets it) named files, memory, threads, time and
  * signals to itself need; everything else fails with EPERM: sockets,
  * exec, fork (a clone without CLONE_THREAD; any clone where the process
- * starts no threads), ptrace, kernel interfaces.
+ * starts no threads), ptrace, kernel interfaces, setting its own limits.
  * clone3 fails with ENOSYS, so that the C library falls back to clone,
  * whose flags a filter can read.
  */
@@ -50,7 +50,7 @@ static const int allowed[] = {
 	SCMP_SYS(clock_gettime), SCMP_SYS(clock_getres),
 	SCMP_SYS(clock_nanosleep), SCMP_SYS(nanosleep),
 	SCMP_SYS(gettimeofday), SCMP_SYS(time), SCMP_SYS(getrandom),
-	SCMP_SYS(prlimit64), SCMP_SYS(getrlimit), SCMP_SYS(getuid),
+	SCMP_SYS(getrlimit), SCMP_SYS(getuid),
 	SCMP_SYS(geteuid), SCMP_SYS(getgid), SCMP_SYS(getegid),
 	SCMP_SYS(uname), SCMP_SYS(sysinfo),
 #ifdef VIGIL_SANITIZER_BUILD
@@ -87,6 +87,12 @@ static int add_conditional(scmp_filter_ctx ctx, int threads)
 #endif
 	rc |= seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3),
 			       0);
+	/* its own limits read (getrlimit() is prlimit64 without a new
+	 * one), never set: vigild moves a worker's memory limit from
+	 * outside, per job */
+	rc |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(prlimit64), 2,
+			       SCMP_A0(SCMP_CMP_EQ, 0, 0),
+			       SCMP_A2(SCMP_CMP_EQ, 0, 0));
 	for (i = 0; i < sizeof(ioctls) / sizeof(*ioctls); i++)
 		rc |= seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 1,
 				       SCMP_A1(SCMP_CMP_EQ, ioctls[i], 0));

@@ -40,7 +40,8 @@ def test_vigil_update_runs_vigil_update():
 NOSANDBOX = os.path.join(BUILD, "tests", "nosandbox")
 REFUSED = ("read: allowed; write: Permission denied; "
            "socket: Operation not permitted; exec: Operation not permitted; "
-           "fork: Operation not permitted; thread: allowed")
+           "fork: Operation not permitted; thread: allowed; "
+           "limit: Operation not permitted")
 
 
 def probe_file(tmp_path):
@@ -68,7 +69,7 @@ def test_probe_shows_what_an_unconfined_scan_can(tmp_path):
     assert res.rc == 2, (res.out, res.err)
     assert res.out == ("sandbox probe: read: allowed; write: allowed; "
                        "socket: allowed; exec: allowed; fork: allowed; "
-                       "thread: allowed\n")
+                       "thread: allowed; limit: allowed\n")
     assert res.err.count("warning: scanning unconfined: ") == 1, res.err
     assert "Landlock is not available" in res.err
     assert "seccomp is not available" in res.err
@@ -92,7 +93,7 @@ def test_scan_without_landlock_runs_and_says_so_once(tmp_path, dbdir):
     assert res.out == ("sandbox probe: read: allowed; write: allowed; "
                        "socket: Operation not permitted; exec: Operation "
                        "not permitted; fork: Operation not permitted; thread: "
-                       "allowed\n")
+                       "allowed; limit: Operation not permitted\n")
 
 
 def test_require_sandbox_refuses_where_a_layer_is_missing(tmp_path, dbdir):
@@ -127,7 +128,7 @@ def test_worker_refuses_everything(tmp_path, dbdir):
             b"read: Permission denied; write: Permission denied; "
             b"socket: Operation not permitted; exec: Operation not "
             b"permitted; fork: Operation not permitted; thread: Operation "
-            b"not permitted\0")
+            b"not permitted; limit: Operation not permitted\0")
         assert "worker processes, confined: Landlock ABI " in d.logtext()
     finally:
         d.stop()
@@ -160,7 +161,8 @@ def test_vigild_allowed_unconfined_says_what_it_has(tmp_path, dbdir):
         assert worker_probe(d, p) == (
             b"read: allowed; write: allowed; socket: Operation not "
             b"permitted; exec: Operation not permitted; fork: Operation "
-            b"not permitted; thread: Operation not permitted\0")
+            b"not permitted; thread: Operation not permitted; limit: "
+            b"Operation not permitted\0")
         assert d.ask(instream(EICAR)) == b"stream: Eicar-Signature FOUND\0"
     finally:
         d.stop()

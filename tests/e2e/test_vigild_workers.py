@@ -26,7 +26,8 @@ def test_worker_cannot_open_files_or_sockets(vd):
     assert out == (b"read: Permission denied; write: Permission denied; "
                    b"socket: Operation not permitted; exec: Operation not "
                    b"permitted; fork: Operation not permitted; thread: "
-                   b"Operation not permitted\0")
+                   b"Operation not permitted; limit: Operation not "
+                   b"permitted\0")
     for pid in vd.workers():
         with open("/proc/%d/status" % pid) as f:
             status = f.read()
@@ -43,7 +44,8 @@ def test_probe_without_sandbox_can(tmp_path):
     try:
         assert d.ask(b"zSANDBOXPROBE " + str(target).encode() + b"\0") == \
             (b"read: allowed; write: allowed; socket: allowed; "
-             b"exec: allowed; fork: allowed; thread: allowed\0")
+             b"exec: allowed; fork: allowed; thread: allowed; "
+             b"limit: allowed\0")
         assert target.read_text() == "unchanged\n"
         assert "NOT confined (WorkerSandbox no)" in d.logtext()
     finally:
