@@ -109,8 +109,8 @@ static uint64_t own_size(void)
 /*
  * Sets worker w's address-space limit (RLIMIT_AS, soft) to its room plus
  * extra bytes: at its start, and before each job for that job. The
- * parent moves it, never the worker (its seccomp filter has no
- * setrlimit), so the hard limit stays where it was.
+ * parent moves it, never the worker (its seccomp filter lets it read its
+ * limits, never set them), so the hard limit stays where it was.
  */
 static int set_room(const struct worker *w, uint64_t extra)
 {
@@ -451,13 +451,14 @@ static void expire_waiting(struct pool *p, double now)
 
 void pool_hold(struct pool *p, enum pool_hold how)
 {
+	enum pool_hold was = p->held;
 	struct worker *w;
 
-	if (how != POOL_RUN && p->held == POOL_RUN)
+	p->held = how; /* first: a job the kills' callbacks queue waits */
+	if (how != POOL_RUN && was == POOL_RUN)
 		for (w = p->workers; w; w = w->next)
 			if (w->job)
 				kill_worker(p, w, POOL_DBCHANGED);
-	p->held = how;
 	if (how == POOL_RUN)
 		dispatch(p);
 }
