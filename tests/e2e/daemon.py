@@ -87,6 +87,21 @@ def pass_pipe(sock, command=b"zFILDES\0"):
     return c, w
 
 
+def stall(sock):
+    """SANDBOXSTALL (DebugSandboxProbe): a worker waits on a pipe nobody
+    writes to; the connection to read its answer from."""
+    c = socket.socket(socket.AF_UNIX)
+    c.connect(sock)
+    c.sendall(b"zSANDBOXSTALL\0")
+    return c
+
+
+def read_all(c, timeout=20):
+    """What c receives until the daemon closes it."""
+    c.settimeout(timeout)
+    return b"".join(iter(lambda: c.recv(4096), b""))
+
+
 def instream(data, chunk=65536, prefix=b"z"):
     out = prefix + b"INSTREAM" + (b"\0" if prefix == b"z" else b"\n")
     for i in range(0, len(data), chunk):

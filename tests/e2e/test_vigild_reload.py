@@ -10,7 +10,8 @@ import time
 
 import pytest
 
-from daemon import EICAR, Vigild, ask, instream, make_db, wait_for
+from daemon import (EICAR, Vigild, ask, instream, make_db, read_all, stall,
+                    wait_for)
 
 MARK = b"VIGILRELOADTESTMARKER"
 MARK_SIG = "Reload.Test-Sig:0:*:%s\n" % MARK.hex()
@@ -410,3 +411,29 @@ def test_vdb_written_through_a_mapping_is_seen_by_selfcheck(tmp_path, vigil):
             b"the database was written over in use. ERROR\0"
     finally:
         d.stop()
+
+
+def test_scan_running_when_the_vdb_is_written_over_ends_in_error(tmp_path,
+                                                                  vigil):
+    """A scan running on the engine when its .vdb is written over ends
+    with an error (its worker read the changed file), never with that
+    engine's verdict. A worker held on a pipe nobody writes to stands for
+    the scan in flight (SANDBOXSTALL)."""
+    a, b = two_vdbs(tmp_path, vigil)
+    db = tmp_path / "db"
+    db.mkdir()
+    (db / "main.vdb").write_bytes(a.read_bytes())
+    d = Vigild(str(tmp_path), str(db), "SelfCheck 0\nDebugSandboxProbe yes\n")
+    try:
+        c = stall(d.sock)
+        assert wait_for(lambda: d.metric("vigil_workers_busy") == 1)
+        with open(db / "main.vdb", "r+b") as f:
+            f.truncate(0)
+            f.write(b.read_bytes())
+        assert read_all(c, 30) == b"stall: Scan failed: the database was " \
+                                  b"written over in use. ERROR\0"
+        assert wait_for(lambda: d.ask(instream(MARK)) ==
+                        b"stream: Mark.B FOUND\0", 30)
+    finally:
+        d.stop()
+

@@ -8,7 +8,7 @@ import socket
 import pytest
 
 from daemon import (EICAR, Vigild, ask, instream, make_db, pass_pipe,
-                    wait_for)
+                    read_all, stall, wait_for)
 
 
 
@@ -58,24 +58,6 @@ def test_probe_is_off_by_default(tmp_path):
         assert d.ask(b"zSANDBOXPROBE /etc/passwd\0") == b"UNKNOWN COMMAND\0"
     finally:
         d.stop()
-
-
-def stall(sock):
-    """SANDBOXSTALL: a worker waits on a pipe nobody writes to."""
-    c = socket.socket(socket.AF_UNIX)
-    c.connect(sock)
-    c.sendall(b"zSANDBOXSTALL\0")
-    return c
-
-
-def read_all(c, timeout=20):
-    c.settimeout(timeout)
-    out = b""
-    while True:
-        b = c.recv(4096)
-        if not b:
-            return out
-        out += b
 
 
 def test_overrun_worker_is_replaced(vd):
