@@ -66,7 +66,6 @@ void dbwatch_remember(struct dbwatch *w)
 {
 	struct dirent *d;
 	DIR *dh;
-
 	int wd;
 
 	w->n = 0;
