@@ -75,8 +75,6 @@ static const char *heuristic(struct archive *a, int broken)
 	}
 }
 
-/* Reads the current entry into b. 0, 1 (too big or bomb), VIGIL_ENOMEM or
- * FMT_DAMAGED. */
 /*
  * The size an entry claims, 0 if none. A format that stores its entries
  * as they are (cpio, tar, ar, ISO 9660), outside any compression, cannot
@@ -103,32 +101,61 @@ static la_int64_t claimed_size(struct archive *a, struct archive_entry *ent,
 	return n;
 }
 
+/*
+ * One block libarchive handed back, at its offset in the entry: a gap
+ * before it (a sparse tar's hole) reads as zeros. 0, 1 (too big), or
+ * VIGIL_ENOMEM; FMT_DAMAGED for a block before one already read.
+ */
+static int put_block(struct fmt_ctx *c, struct vbuf *b, const void *p,
+		     size_t n, la_int64_t at, size_t inlen)
+{
+	size_t max = fmt_max_child(c);
+
+	if (at < 0 || (uint64_t)at < b->len)
+		return FMT_DAMAGED;
+	if ((uint64_t)at > max || n > max - (size_t)at)
+		return 1;
+	if (vbuf_reserve(b, (size_t)at + n - b->len) < 0)
+		return VIGIL_ENOMEM;
+	memset(b->data + b->len, 0, (size_t)at - b->len);
+	if (n)
+		memcpy(b->data + at, p, n);
+	b->len = (size_t)at + n;
+	return fmt_ratio_exceeded(c, b->len, inlen) || fmt_expired(c);
+}
+
+/*
+ * Reads the current entry into b: 0, 1 (too big or bomb), VIGIL_ENOMEM
+ * or FMT_DAMAGED. Block by block, so that what an entry cut short holds
+ * is kept: archive_read_data() drops the bytes of its last call at an
+ * error, and a tar whose member claims more than is there (what GNU tar
+ * extracts as far as it goes) would hide that member's bytes.
+ */
 static int read_entry(struct fmt_ctx *c, struct archive *a,
 		      struct archive_entry *ent, size_t inlen, struct vbuf *b)
 {
-	size_t max = fmt_max_child(c);
 	la_int64_t hint = claimed_size(a, ent, inlen);
+	int r;
 
 	b->len = 0;
-	if (hint < 0 || (uint64_t)hint > max)
+	if (hint < 0 || (uint64_t)hint > fmt_max_child(c))
 		return 1;
 	if (hint && vbuf_reserve(b, (size_t)hint) < 0)
 		return VIGIL_ENOMEM;
 	for (;;) {
-		la_ssize_t n;
+		const void *p = NULL;
+		size_t n = 0;
+		la_int64_t at = 0;
 
-		if (vbuf_reserve(b, ARCHIVE_BLOCK_BYTES) < 0)
-			return VIGIL_ENOMEM;
-		n = archive_read_data(a, b->data + b->len, ARCHIVE_BLOCK_BYTES);
-		if (n < 0)
+		r = archive_read_data_block(a, &p, &n, &at);
+		if (r == ARCHIVE_EOF) /* at: its end, past a sparse tail */
+			return at > (la_int64_t)b->len ?
+				       put_block(c, b, p, 0, at, inlen) :
+				       0;
+		if (r < ARCHIVE_WARN)
 			return FMT_DAMAGED;
-		if (n == 0)
-			return 0;
-		b->len += (size_t)n;
-		if (b->len > max || fmt_ratio_exceeded(c, b->len, inlen))
-			return 1;
-		if (fmt_expired(c))
-			return 1;
+		if ((r = put_block(c, b, p, n, at, inlen)) != 0)
+			return r;
 	}
 }
 
