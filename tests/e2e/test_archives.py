@@ -226,11 +226,13 @@ def test_sizes_claimed_past_the_input_are_no_limits(tmp_path, vigil):
     """A size a header claims is not a size: a binary cpio entry (a
     two-byte magic random data has once in 32,768 files) claiming 2 GB in
     a file of 4 KiB, and a text starting "CWS" (a compressed Flash file's
-    magic, its next four letters read as a length of gigabytes) were
+    magic, its next four letters read as a length of gigabytes), and
+    likewise random data starting "ZWS" (LZMA Flash) were
     Heuristics.Limits.Exceeded.MaxFileSize, a detection in vigild. The
     cpio entry is damage (a warning; its stored bytes are read as far as
     they go); the text is no Flash file (no zlib header after the
-    magic)."""
+    magic), nor is the "ZWS" file (its LZMA stream's first byte is not 0,
+    as every encoder writes it and decoders require)."""
     import json
     import random
     import struct
@@ -242,7 +244,13 @@ def test_sizes_claimed_past_the_input_are_no_limits(tmp_path, vigil):
     (tmp_path / "claims.cpio").write_bytes(
         cpio + random.Random(7).randbytes(4096))
     (tmp_path / "cws.txt").write_bytes(b"CWS report for the year\n" * 40)
-    for name, warned in (("claims.cpio", True), ("cws.txt", False)):
+    # "ZWS", a size of 2 GB, LZMA properties, a first byte no LZMA
+    # encoder writes (one random file in 16 million starts "ZWS")
+    (tmp_path / "zws.bin").write_bytes(
+        b"ZWS\x0a\xff\xff\xff\x7f" + bytes(4) + b"\x5d" + bytes(4) + b"\x42"
+        + random.Random(9).randbytes(4078))
+    for name, warned in (("claims.cpio", True), ("cws.txt", False),
+                         ("zws.bin", False)):
         r = vigil("scan", "--json", "-d", tmp_path / "p.ndb",
                   tmp_path / name)
         rec = json.loads(r.out.splitlines()[0])

@@ -28,12 +28,22 @@ static int zlib_header(const uint8_t *b)
 	return (b[0] & 0x0f) == 8 && ((unsigned)b[0] << 8 | b[1]) % 31 == 0;
 }
 
+/* LZMA properties a decoder takes (lc, lp, pb below 9, 5, 5) and the
+ * range coder's first byte, which an encoder always writes as 0 and
+ * LZMA decoders refuse otherwise: "ZWS" alone starts random data once in
+ * 16 million files, its next bytes read as a size past any limit. */
+static int lzma_start(const uint8_t *b)
+{
+	return b[12] < 9 * 5 * 5 && b[ZWS_HEADER_BYTES] == 0;
+}
+
 int swf_probe(const uint8_t *buf, size_t len, int type)
 {
 	if (type != VIGIL_TYPE_FLASH || len <= SWF_HEADER_BYTES)
 		return 0;
+	/* one cut short before its first LZMA byte is given up on too */
 	if (!memcmp(buf, "ZWS", 3))
-		return 1;
+		return len <= ZWS_HEADER_BYTES || lzma_start(buf);
 	/* one cut short in its zlib header is given up on (swf_extract) */
 	return !memcmp(buf, "CWS", 3) && (len < SWF_HEADER_BYTES + 2 ||
 					  zlib_header(buf + SWF_HEADER_BYTES));
