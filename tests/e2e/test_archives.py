@@ -264,7 +264,8 @@ def test_sizes_claimed_past_the_input_are_no_limits(tmp_path, vigil):
 
 def lying_members(d):
     """name -> archive whose one member, PAYLOAD, claims 50 MB of which
-    only what follows is there (GNU tar extracts that much)."""
+    only what follows is there (GNU tar extracts that much), or is cut
+    short in its data (ARJ, stored and compressed)."""
     big = 50 << 20
     t = io.BytesIO()
     with tarfile.open(fileobj=t, mode="w", format=tarfile.USTAR_FORMAT) as tf:
@@ -280,9 +281,15 @@ def lying_members(d):
         1, 0o100644, 0, 0, 1, 0, big, 0, 0, 0, 0, len(name), 0)) + name
     ar = (b"!<arch>\n" + b"m.bin/".ljust(16) + b"0".ljust(12) + b"0".ljust(6) * 2
           + b"100644".ljust(8) + b"%-10d" % big + b"`\n")
+    (d / "payload.bin").write_bytes(PAYLOAD)
     made = {"lie.tar": bytes(tar), "lie.tar.gz": gzip.compress(bytes(tar)),
             "lie.cpio": newc + bytes(-len(newc) % 4) + PAYLOAD,
             "lie.a": ar + PAYLOAD}
+    for method in ("0", "1"):  # stored; compressed, cut in its data
+        run_tool(["arj", "a", "-m" + method, "-y", "whole.arj", "payload.bin"], d)
+        whole = (d / "whole.arj").read_bytes()
+        made["cut-m%s.arj" % method] = whole[:len(whole) * 2 // 3]
+        (d / "whole.arj").unlink()
     for n, data in made.items():
         (d / n).write_bytes(data)
     return made

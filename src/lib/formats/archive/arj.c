@@ -299,15 +299,26 @@ int arj_extract(struct fmt_ctx *c, const uint8_t *buf, size_t len)
 		return 0;
 	}
 	while (!rc && n++ < ARJ_MAX_FILES && !fmt_expired(c)) {
-		const uint8_t *data;
+		int cut;
 
 		if ((h = header(&r, &f)) == 1)
 			break;
-		if (h < 0 || !(data = rdr_bytes(&r, f.csize))) {
+		if (h < 0 || !rdr_left(&r)) {
 			fmt_warn(c, "truncated ARJ archive");
 			break;
 		}
-		rc = member(c, &f, data);
+		/* a member cut short is read as far as it goes, as unarj
+		 * does: its bytes would hide from every signature but the
+		 * container's */
+		if ((cut = f.csize > rdr_left(&r)) != 0) {
+			fmt_warn(c, "%s: cut short (%zu of %lu bytes)",
+				 *f.name ? f.name : "file",
+				 rdr_left(&r), (unsigned long)f.csize);
+			f.csize = (uint32_t)rdr_left(&r);
+		}
+		rc = member(c, &f, rdr_bytes(&r, f.csize));
+		if (cut)
+			break;
 	}
 	return rc;
 }
