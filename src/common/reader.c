@@ -38,6 +38,13 @@ const uint8_t *rdr_bytes(struct rdr *r, size_t n)
 	return p;
 }
 
+const uint8_t *rdr_upto(struct rdr *r, size_t *n)
+{
+	if (!r->failed && *n > r->len - r->pos)
+		*n = r->len - r->pos;
+	return rdr_bytes(r, *n);
+}
+
 int rdr_skip(struct rdr *r, size_t n)
 {
 	return rdr_bytes(r, n) ? 0 : -1;

@@ -30,6 +30,9 @@ uint32_t rdr_u32(struct rdr *r, int be);
 uint64_t rdr_u64(struct rdr *r, int be);
 /* Returns a pointer to n bytes in the buffer, or NULL (and fails). */
 const uint8_t *rdr_bytes(struct rdr *r, size_t n);
+/* At most *n bytes: as many as are left, *n set to that (a length a
+ * header claims, cut short: read as far as it goes); NULL once failed. */
+const uint8_t *rdr_upto(struct rdr *r, size_t *n);
 int rdr_skip(struct rdr *r, size_t n);
 int rdr_seek(struct rdr *r, size_t pos);
 /*

@@ -276,6 +276,37 @@ def test_damaged_copies_never_crash(made, vigil):
     assert len(r.out.splitlines()) >= 2 * len(CASES)
 
 
+# name -> (builder of an archive around one member, the member's path)
+CUT = {
+    "p.hqx": (fg.binhex, "payload.bin"),
+    "winmail.dat": (fg.tnef, "payload.bin"),
+    "doc.rtf": (fg.rtf, "payload.bin"),
+    "p.sis": (fg.sis, "payload.bin"),
+    "nsis.exe": (fg.nsis, "nsis-2"),
+    "is.exe": (fg.installshield, "payload.bin"),
+    "p.arj": (lambda p: fg.arj(p, "0"), "payload.bin"),
+    "z.arj": (lambda p: fg.arj(p, "1"), "payload.bin"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CUT))
+def test_member_cut_short_is_matched(tmp_path, vigil, name):
+    """The payload and junk after it, cut in the junk: what a consumer
+    that extracts as far as the data goes (GNU tar, unarj, a BinHex or
+    TNEF reader) writes holds the payload whole. A member whose length
+    ran past the end was dropped, matched only as the container's bytes:
+    a signature at offset 0 (or for its type, or its hash) missed it."""
+    import random
+    build, inside = CUT[name]
+    data = build(PAYLOAD + random.Random(11).randbytes(20000))
+    (tmp_path / name).write_bytes(data[: len(data) * 2 // 3])
+    (tmp_path / "head.ndb").write_text("Format.Head:0:0:%s\n" % PAYLOAD[:24].hex())
+    r = vigil("scan", "--no-summary", "-d", tmp_path / "head.ndb", tmp_path / name)
+    assert r.out.strip() == "%s//%s: Format.Head FOUND" % (tmp_path / name, inside), \
+        r.out + r.err
+    assert "warning" in r.err
+
+
 BIG = ("ole.doc", "flate.pdf", "deflate64.zip", "p.arj", "mime.eml", "iscab.exe",
        "nsis.exe", "p.cab", "winmail.dat")
 

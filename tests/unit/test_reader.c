@@ -1,6 +1,6 @@
 /*
  * test_reader.c -- the bounded reader: binary getters stop at the end and
- * stay failed; the text getters split tokens, fields and numbers without
+ * stay failed, or read what is left when asked to; the text getters split tokens, fields and numbers without
  * reading past the buffer, and refuse what is longer than asked.
  */
 #include <ctype.h>
@@ -32,6 +32,27 @@ static void binary_reads(void **st)
 	rdr_init(&r, b, sizeof(b));
 	assert_null(rdr_bytes(&r, 7));
 	assert_int_equal(rdr_peek(&r), -1);
+}
+
+/* a claimed length cut short: as many bytes as are left */
+static void reads_up_to(void **st)
+{
+	static const uint8_t b[] = { 1, 2, 3, 4, 5, 6 };
+	struct rdr r;
+	size_t n = 4;
+
+	(void)st;
+	rdr_init(&r, b, sizeof(b));
+	assert_ptr_equal(rdr_upto(&r, &n), b);
+	assert_int_equal(n, 4);
+	n = 100;
+	assert_ptr_equal(rdr_upto(&r, &n), b + 4);
+	assert_int_equal(n, 2);
+	assert_false(rdr_failed(&r));
+	assert_int_equal(rdr_left(&r), 0);
+	assert_null(rdr_bytes(&r, 1));
+	n = 1;
+	assert_null(rdr_upto(&r, &n)); /* once failed, nothing */
 }
 
 static void tokens(void **st)
@@ -201,7 +222,8 @@ static void numbers(void **st)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(binary_reads), cmocka_unit_test(tokens),
+		cmocka_unit_test(binary_reads), cmocka_unit_test(reads_up_to),
+		cmocka_unit_test(tokens),
 		cmocka_unit_test(accept_and_spans), cmocka_unit_test(finding),
 		cmocka_unit_test(finding_nocase_anywhere),
 		cmocka_unit_test(numbers),

@@ -67,9 +67,16 @@ static int file_data(struct sis *s, const char *name, uint32_t len,
 	uLongf got;
 	int rc;
 
-	if ((uint64_t)ptr + len > s->len) {
+	if (ptr > s->len) {
 		fmt_warn(s->c, "%s: data past the end of the file", name);
 		return 0;
+	}
+	/* cut short: read as far as it goes (its bytes would hide from
+	 * every signature but the container's) */
+	if (len > s->len - ptr) {
+		fmt_warn(s->c, "%s: data cut short (%zu of %lu bytes)", name,
+			 s->len - ptr, (unsigned long)len);
+		len = (uint32_t)(s->len - ptr);
 	}
 	if (s->options & SIS_NOCOMPRESS)
 		return fmt_child(s->c, name, s->buf + ptr, len);
@@ -78,12 +85,12 @@ static int file_data(struct sis *s, const char *name, uint32_t len,
 		return fmt_over(s->c, name, len);
 	if (vbuf_reserve(&out, got) < 0)
 		return VIGIL_ENOMEM;
-	if (uncompress(out.data, &got, s->buf + ptr, len) != Z_OK) {
-		fmt_warn(s->c, "%s: damaged compressed data", name);
-		rc = 0;
-	} else {
-		rc = fmt_child(s->c, name, out.data, got);
-	}
+	/* what inflated before damage or a short claim is kept: zlib
+	 * tells its length whatever the outcome */
+	if (uncompress(out.data, &got, s->buf + ptr, len) != Z_OK)
+		fmt_warn(s->c, "%s: damaged compressed data (%lu bytes "
+			 "recovered)", name, (unsigned long)got);
+	rc = got ? fmt_child(s->c, name, out.data, got) : 0;
 	vbuf_free(&out);
 	return rc;
 }

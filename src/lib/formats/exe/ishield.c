@@ -100,10 +100,8 @@ static int inflate_all(const uint8_t *in, size_t len, size_t max,
 	zr = uncompress(out->data, &n, in, (uLong)len);
 	if (zr == Z_BUF_ERROR && n == max)
 		return 1;
-	if (zr != Z_OK)
-		return FMT_DAMAGED;
-	out->len = n;
-	return 0;
+	out->len = n; /* what inflated before damage too: zlib tells it */
+	return zr == Z_OK ? 0 : FMT_DAMAGED;
 }
 
 /* One file of the "InstallShield" stream; 0, 1 (stop) or an error. */
@@ -123,7 +121,10 @@ static int stream_file(struct fmt_ctx *c, const uint8_t *hdr,
 		deobfuscate(d.data, d.len, name, (flags & 4) != 0);
 	if (inflated)
 		rc = inflate_all(d.data, d.len, fmt_max_output(c, d.len), &z);
-	if (inflated && rc == 0)
+	if (inflated && rc == FMT_DAMAGED && z.len)
+		fmt_warn(c, "%s: damaged compressed data (%zu bytes recovered)",
+			 name, z.len);
+	if (inflated && (rc == 0 || (rc == FMT_DAMAGED && z.len)))
 		rc = fmt_child(c, name, z.data, z.len);
 	else if (inflated && rc == 1)
 		rc = fmt_over(c, name, d.len);
@@ -146,20 +147,22 @@ static int is_stream(struct fmt_ctx *c, const uint8_t *b, size_t len)
 	rdr_seek(&r, IS_HEADER_BYTES);
 	for (i = 0; i < nfiles && i < IS_MAX_FILES && !rc; i++) {
 		const uint8_t *hdr = rdr_bytes(&r, IS_ENTRY_BYTES), *data;
-		uint32_t n;
+		size_t n;
 
 		if (!hdr)
 			break;
 		n = le32_load(hdr + 268);
-		if (!(data = rdr_bytes(&r, n))) {
+		/* cut short: as far as it goes, and the last */
+		data = rdr_upto(&r, &n);
+		if (n < le32_load(hdr + 268)) {
 			fmt_warn(c, "truncated InstallShield stream");
-			break;
+			nfiles = i + 1;
 		}
 		if (n > fmt_max_child(c)) {
 			rc = fmt_too_big(c, "file");
 			continue;
 		}
-		rc = stream_file(c, hdr, data, n);
+		rc = stream_file(c, hdr, data, (uint32_t)n);
 	}
 	return rc;
 }
@@ -176,6 +179,7 @@ struct plain_list {
 	size_t n;
 	const char *stem;	/* of the cabinet being read: "data" */
 	size_t stem_len;
+	int cut;		/* the last file runs past the end */
 };
 
 /* The plain list: four NUL-ended strings, then the file's bytes. */
@@ -199,8 +203,12 @@ static void plain_parse(const uint8_t *b, size_t len, struct plain_list *l)
 			off = (size_t)(z - b) + 1;
 		}
 		size = strtoul(f[3], &end, 10);
-		if (*end || size > len - off)
+		if (*end)
 			return;
+		if (size > len - off) { /* cut short: as far as it goes */
+			size = len - off;
+			l->cut = 1;
+		}
 		p->name = f[0];
 		p->dest = f[1];
 		p->data = b + off;
@@ -246,13 +254,15 @@ static int cab_header(const struct plain_file *p, struct plain_list *l)
 static int plain(struct fmt_ctx *c, const uint8_t *b, size_t len)
 {
 	struct plain_list l = { calloc(IS_MAX_FILES, sizeof(*l.f)), 0,
-				NULL, 0 };
+				NULL, 0, 0 };
 	size_t i;
 	int rc = 0;
 
 	if (!l.f)
 		return VIGIL_ENOMEM;
 	plain_parse(b, len, &l);
+	if (l.cut)
+		fmt_warn(c, "%s: cut short", l.f[l.n - 1].dest);
 	for (i = 0; i < l.n && !rc; i++)
 		rc = fmt_child(c, l.f[i].dest, l.f[i].data, l.f[i].size);
 	for (i = 0; i < l.n && !rc; i++)

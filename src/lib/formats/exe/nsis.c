@@ -118,16 +118,17 @@ static int blocks(struct fmt_ctx *c, const uint8_t *b, size_t len,
 
 	rdr_init(&r, b, len);
 	while (!rc && rdr_left(&r) > 4 && n < NSIS_MAX_BLOCKS && !fmt_expired(c)) {
-		uint32_t h = rdr_u32le(&r), size = h & 0x7fffffff;
-		const uint8_t *d = rdr_bytes(&r, size);
+		uint32_t h = rdr_u32le(&r);
+		size_t size = h & 0x7fffffff;
+		/* cut short: as far as it goes, and the last */
+		const uint8_t *d = rdr_upto(&r, &size);
 		char name[32];
 		int u;
 
 		snprintf(name, sizeof(name), "nsis-%u", ++n);
-		if (!d) {
-			fmt_warn(c, "%s: truncated", name);
-			break;
-		}
+		if (size < (h & 0x7fffffff))
+			fmt_warn(c, "%s: truncated (%zu of %lu bytes)", name,
+				 size, (unsigned long)(h & 0x7fffffff));
 		if (!(h & 0x80000000) || !may_compress) {
 			rc = fmt_child(c, name, d, size);
 			continue;

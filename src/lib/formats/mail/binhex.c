@@ -96,6 +96,7 @@ static int forks(struct fmt_ctx *c, const uint8_t *b, size_t len)
 	struct rdr r;
 	const uint8_t *nm, *data, *res;
 	uint32_t dlen, rlen;
+	size_t n;
 	uint8_t nl;
 	int rc;
 
@@ -114,9 +115,13 @@ static int forks(struct fmt_ctx *c, const uint8_t *b, size_t len)
 	}
 	memcpy(name, nm, nl < sizeof(name) - 1 ? nl : sizeof(name) - 1);
 	name[nl < sizeof(name) - 1 ? nl : sizeof(name) - 1] = 0;
-	if (!(data = rdr_bytes(&r, dlen)))
-		fmt_warn(c, "BinHex data fork shorter than its header says");
-	if (data && (rc = fmt_child(c, *name ? name : "data", data, dlen)) != 0)
+	/* cut short: as far as it goes, its bytes an object of their own */
+	n = dlen;
+	data = rdr_upto(&r, &n);
+	if (n < dlen)
+		fmt_warn(c, "BinHex data fork shorter than its header says "
+			 "(%zu of %lu bytes)", n, (unsigned long)dlen);
+	if (n && (rc = fmt_child(c, *name ? name : "data", data, n)) != 0)
 		return rc;
 	rdr_skip(&r, 2);
 	if (rlen && (res = rdr_bytes(&r, rlen)))

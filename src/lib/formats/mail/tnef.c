@@ -40,17 +40,19 @@ int tnef_extract(struct fmt_ctx *c, const uint8_t *buf, size_t len)
 		return 0;
 	rdr_skip(&r, 2); /* key */
 	while (!rc && rdr_left(&r) >= 9 && count++ < TNEF_MAX_ATTRIBUTES) {
-		uint32_t id, alen;
+		uint32_t id;
+		size_t alen, claim;
 		const uint8_t *data;
 		char name[TNEF_NAME_BYTES + 16];
 
 		rdr_skip(&r, 1); /* level: message or attachment */
 		id = rdr_u32le(&r) & 0xffff;
-		alen = rdr_u32le(&r);
-		if (!(data = rdr_bytes(&r, alen)) || rdr_skip(&r, 2) < 0) {
-			fmt_warn(c, "truncated TNEF attribute");
-			break;
-		}
+		alen = claim = rdr_u32le(&r);
+		/* one cut short is read as far as it goes, and is the last */
+		data = rdr_upto(&r, &alen);
+		if (alen < claim || rdr_skip(&r, 2) < 0)
+			fmt_warn(c, "truncated TNEF attribute (%zu of %zu bytes)",
+				 alen, claim);
 		if (id == ATT_ATTACH_RENDDATA) {
 			title[0] = 0; /* a new attachment begins */
 		} else if (id == ATT_ATTACH_TITLE) {
@@ -66,6 +68,8 @@ int tnef_extract(struct fmt_ctx *c, const uint8_t *buf, size_t len)
 				snprintf(name, sizeof(name), "attachment-%u", ++n);
 			rc = fmt_child(c, name, data, alen);
 		}
+		if (rdr_failed(&r))
+			break;
 	}
 	return rc;
 }

@@ -27,6 +27,7 @@ int ole1_package(struct fmt_ctx *c, const uint8_t *b, size_t len)
 	const char *label;
 	const uint8_t *data;
 	uint32_t n;
+	size_t got;
 
 	rdr_init(&r, b, len);
 	rdr_skip(&r, 2);
@@ -35,9 +36,12 @@ int ole1_package(struct fmt_ctx *c, const uint8_t *b, size_t len)
 	rdr_skip(&r, 4);	/* reserved, type */
 	n = rdr_u32le(&r);
 	rdr_skip(&r, n);	/* temporary path */
-	n = rdr_u32le(&r);
-	data = rdr_bytes(&r, n);
+	n = got = rdr_u32le(&r);
+	data = rdr_upto(&r, &got); /* cut short: as far as it goes */
 	if (!label || !data)
 		return fmt_child(c, "package", b, len);
-	return fmt_child(c, *label ? label : "package", data, n);
+	if (got < n)
+		fmt_warn(c, "package %s: cut short (%zu of %lu bytes)", label,
+			 got, (unsigned long)n);
+	return fmt_child(c, *label ? label : "package", data, got);
 }

@@ -140,6 +140,7 @@ static int ole1(struct fmt_ctx *c, const uint8_t *b, size_t len,
 	const char *cls;
 	const uint8_t *native;
 	uint32_t n, size;
+	size_t got;
 	char name[32];
 
 	rdr_init(&r, b, len);
@@ -148,7 +149,13 @@ static int ole1(struct fmt_ctx *c, const uint8_t *b, size_t len,
 		ole1_string(&r, &size); /* topic */
 		ole1_string(&r, &size); /* item */
 		size = rdr_u32le(&r);
-		native = rdr_bytes(&r, size);
+		/* cut short: as far as it goes, an object of its own */
+		got = size;
+		native = rdr_upto(&r, &got);
+		if (native && got < size)
+			fmt_warn(c, "object %u: native data cut short (%zu of "
+				 "%lu bytes)", idx, got, (unsigned long)size);
+		size = (uint32_t)got;
 		if (native && n >= 7 && !memcmp(cls, "Package", 7))
 			return ole1_package(c, native, size);
 		if (native) {
