@@ -37,6 +37,8 @@ CASES = {
     "lzw.pdf": (lambda: fg.pdf(PAYLOAD, "LZWDecode"), "obj-4"),
     "rle.pdf": (lambda: fg.pdf(PAYLOAD, "RunLengthDecode"), "obj-4"),
     "ole.doc": (lambda: fg.ole2_package(PAYLOAD), "payload.bin"),
+    "p.ppt": (lambda: fg.ppt_ole_object(PAYLOAD), "ole-object-1"),
+    "stored.ppt": (lambda: fg.ppt_ole_object(PAYLOAD, compressed=False), "ole-object-1"),
     "p.sis": (lambda: fg.sis(PAYLOAD), "payload.bin"),
     "form.xdp": (lambda: fg.xdp(fg.pdf(PAYLOAD), chunks=3), "xdp-pdf//obj-4"),
     "doc.hml": (lambda: fg.hwpml(PAYLOAD), "bindata-1"),
@@ -305,6 +307,21 @@ def test_member_cut_short_is_matched(tmp_path, vigil, name):
     assert r.out.strip() == "%s//%s: Format.Head FOUND" % (tmp_path / name, inside), \
         r.out + r.err
     assert "warning" in r.err
+
+
+def test_ppt_object_longer_than_declared(tmp_path, vigil):
+    """A PowerPoint OLE object that inflates past the size it declares
+    (the payload, junk after it, the payload's size declared) was dropped
+    whole (zlib's uncompress() fails on a full buffer): what inflated is
+    the object now, with a warning."""
+    import random
+    f = tmp_path / "lie.ppt"
+    f.write_bytes(fg.ppt_ole_object(PAYLOAD + random.Random(3).randbytes(5000),
+                                    declared=len(PAYLOAD)))
+    (tmp_path / "sig.hdb").write_text("%s:%d:Format.Payload\n" % (fg.md5(PAYLOAD), len(PAYLOAD)))
+    r = vigil("scan", "--no-summary", "-d", tmp_path / "sig.hdb", f)
+    assert r.out.strip() == "%s//ole-object-1: Format.Payload FOUND" % f, r.out + r.err
+    assert "bytes recovered" in r.err
 
 
 BIG = ("ole.doc", "flate.pdf", "deflate64.zip", "p.arj", "mime.eml", "iscab.exe",

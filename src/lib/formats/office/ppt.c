@@ -35,12 +35,12 @@ static int object(struct fmt_ctx *c, const uint8_t *p, size_t len,
 		return fmt_over(c, name, len);
 	if (vbuf_reserve(&out, want ? want : 1) < 0)
 		return VIGIL_ENOMEM;
-	if (uncompress(out.data, &want, p + 4, (uLong)(len - 4)) != Z_OK) {
-		fmt_warn(c, "%s: damaged compressed object", name);
-		vbuf_free(&out);
-		return 0;
-	}
-	rc = fmt_child(c, name, out.data, want);
+	/* damaged, cut short, or longer than declared: what inflated is
+	 * kept (zlib tells its length whatever the outcome) */
+	if (uncompress(out.data, &want, p + 4, (uLong)(len - 4)) != Z_OK)
+		fmt_warn(c, "%s: damaged compressed object (%lu bytes "
+			 "recovered)", name, (unsigned long)want);
+	rc = want ? fmt_child(c, name, out.data, want) : 0;
 	vbuf_free(&out);
 	return rc;
 }
