@@ -3,11 +3,14 @@
  * (dbwatch.h). A write is told from a rename by the file it lands in: the
  * inode the last load found under a .vdb name. A new file written under
  * another name and renamed over the old one (vigil update, vigil db
- * compile -o, mv, install) writes no inode the engine maps.
+ * compile -o, mv, install) writes no inode the engine maps. A .vdb that
+ * is a symbolic link has the file it names watched too: its writes raise
+ * no event in this directory when it lies elsewhere.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/inotify.h>
@@ -62,15 +65,38 @@ static int identify(const struct dbwatch *w, const char *name, dev_t *dev,
 	return 0;
 }
 
+/* A watch of the file a .vdb link names (its writes raise no event in
+ * the directory when it lies elsewhere); -1 for a plain file. */
+static int watch_target(struct dbwatch *w, int dfd, const char *name)
+{
+	char path[sizeof(w->dir) + 256];
+	struct stat st;
+
+	if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+	    !S_ISLNK(st.st_mode) ||
+	    (size_t)snprintf(path, sizeof(path), "%s/%s", w->dir, name) >=
+		    sizeof(path))
+		return -1;
+	return inotify_add_watch(w->fd, path, DBWATCH_EVENTS);
+}
+
+static void forget_targets(struct dbwatch *w)
+{
+	for (size_t i = 0; i < w->n; i++)
+		if (w->fwd[i] >= 0 && w->fwd[i] != w->wd)
+			inotify_rm_watch(w->fd, w->fwd[i]);
+	w->n = 0;
+}
+
 void dbwatch_remember(struct dbwatch *w)
 {
 	struct dirent *d;
 	DIR *dh;
 	int wd;
 
-	w->n = 0;
 	if (w->fd < 0)
 		return;
+	forget_targets(w);
 	wd = inotify_add_watch(w->fd, w->dir, DBWATCH_EVENTS);
 	if (wd >= 0 && wd != w->wd) {
 		inotify_rm_watch(w->fd, w->wd);
@@ -79,10 +105,21 @@ void dbwatch_remember(struct dbwatch *w)
 	if (!(dh = opendir(w->dir)))
 		return;
 	while ((d = readdir(dh)) && w->n < DBWATCH_MAX_FILES)
-		if (is_vdb(d->d_name) &&
-		    identify(w, d->d_name, &w->dev[w->n], &w->ino[w->n]) == 0)
-			w->n++;
+		if (is_vdb(d->d_name) && strlen(d->d_name) < sizeof(w->name[0]) &&
+		    identify(w, d->d_name, &w->dev[w->n], &w->ino[w->n]) == 0) {
+			strcpy(w->name[w->n], d->d_name);
+			w->fwd[w->n++] = watch_target(w, dirfd(dh), d->d_name);
+		}
 	closedir(dh);
+}
+
+/* The .vdb link whose file watch an event without a name came from. */
+static const char *target_name(const struct dbwatch *w, int wd)
+{
+	for (size_t i = 0; i < w->n; i++)
+		if (w->fwd[i] == wd && wd != w->wd)
+			return w->name[i];
+	return NULL;
 }
 
 static int loaded(const struct dbwatch *w, const char *name)
@@ -101,9 +138,11 @@ static int loaded(const struct dbwatch *w, const char *name)
 
 /* What one event says; a close counts only after a write was seen. */
 static enum dbwatch_news news_of(struct dbwatch *w,
-				 const struct inotify_event *e)
+				 const struct inotify_event *e,
+				 const char **name)
 {
-	if (!e->len || !loaded(w, e->name))
+	*name = e->len ? e->name : target_name(w, e->wd);
+	if (!*name || !loaded(w, *name))
 		return DBWATCH_NONE;
 	if (e->mask & IN_MODIFY) {
 		w->writing = 1;
@@ -127,11 +166,12 @@ enum dbwatch_news dbwatch_read(struct dbwatch *w, char *name, size_t len)
 
 		while (p + sizeof(struct inotify_event) <= buf + n) {
 			const struct inotify_event *e = (const void *)p;
-			enum dbwatch_news now = news_of(w, e);
+			const char *file;
+			enum dbwatch_news now = news_of(w, e, &file);
 
 			if (now != DBWATCH_NONE && now >= best) {
 				best = now;
-				snprintf(name, len, "%s", e->name);
+				snprintf(name, len, "%s", file);
 			}
 			p += sizeof(*e) + e->len;
 		}

@@ -27,6 +27,10 @@ struct dbwatch {
 	size_t n;
 	dev_t dev[DBWATCH_MAX_FILES];
 	ino_t ino[DBWATCH_MAX_FILES];
+	/* a .vdb that is a symbolic link: a watch of the file it names,
+	 * which may lie outside the directory (else -1) */
+	int fwd[DBWATCH_MAX_FILES];
+	char name[DBWATCH_MAX_FILES][64];
 	int writing;		/* a loaded file is being written */
 };
 
@@ -41,7 +45,7 @@ enum dbwatch_news {
 int dbwatch_open(struct dbwatch *w, const char *dir);
 /* Remembers the .vdb files in the directory now (after a load), and
  * watches the directory it names now (DIR/current is a link an update
- * moves). */
+ * moves), and the file each .vdb link names (wherever it lies). */
 void dbwatch_remember(struct dbwatch *w);
 /* Reads the pending events: the strongest news, with the file's name
  * (cut to len) in name. */

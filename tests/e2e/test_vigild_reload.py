@@ -389,6 +389,31 @@ def test_vdb_written_over_after_current_moved(tmp_path, vigil):
         d.stop()
 
 
+def test_vdb_link_to_another_directory_written_over(tmp_path, vigil):
+    """A .vdb that is a symbolic link to a file elsewhere: a write over
+    that file raises no event in the database directory. Its file is
+    watched too: the write is seen, and scans answer from what was
+    written."""
+    a, b = two_vdbs(tmp_path, vigil)
+    (tmp_path / "elsewhere").mkdir()
+    real = tmp_path / "elsewhere" / "real.vdb"
+    real.write_bytes(a.read_bytes())
+    db = tmp_path / "db"
+    db.mkdir()
+    os.symlink(real, db / "main.vdb")
+    d = Vigild(str(tmp_path), str(db), "SelfCheck 0\n")
+    try:
+        assert d.ask(instream(MARK)) == b"stream: Mark.A FOUND\0"
+        with open(real, "r+b") as f:
+            f.truncate(0)                # in place, as cp does
+            f.write(b.read_bytes())
+        assert wait_for(lambda: d.ask(instream(MARK)) ==
+                        b"stream: Mark.B FOUND\0", 30)
+        assert "main.vdb is being written over while in use" in d.logtext()
+    finally:
+        d.stop()
+
+
 def test_vdb_written_through_a_mapping_is_seen_by_selfcheck(tmp_path, vigil):
     """A write that inotify does not report (through a shared mapping; a
     network file system) is seen by SelfCheck, which asks the engine
