@@ -414,6 +414,31 @@ def test_vdb_link_to_another_directory_written_over(tmp_path, vigil):
         d.stop()
 
 
+def test_vdb_writer_that_keeps_it_open_holds_scans_30s(tmp_path, vigil):
+    """A writer that writes a whole .vdb in place and keeps it open (no
+    close to wait for) holds scans 30 seconds, then the file is loaded as
+    it is: a scan asked at the first write is answered from it then."""
+    d, db, _, b = serving_a(tmp_path, vigil)
+    try:
+        with open(db / "main.vdb", "r+b") as f:
+            f.truncate(0)
+            f.write(b.read_bytes())
+            f.flush()
+            wait_for(lambda: "written over while in use" in d.logtext(), 10)
+            reply = {}
+            t = threading.Thread(target=lambda: reply.update(
+                r=d.ask(instream(MARK), timeout=90)))
+            t.start()
+            time.sleep(2.0)
+            assert "r" not in reply and d.metric("vigil_db_held") == 1
+            t.join(90)
+            assert reply.get("r") == b"stream: Mark.B FOUND\0", reply
+            assert "is still open" in d.logtext()
+            assert d.metric("vigil_db_held") == 0
+    finally:
+        d.stop()
+
+
 def test_vdb_written_through_a_mapping_is_seen_by_selfcheck(tmp_path, vigil):
     """A write that inotify does not report (through a shared mapping; a
     network file system) is seen by SelfCheck, which asks the engine
