@@ -1,12 +1,15 @@
 /*
  * dbstat.c -- has what an engine was loaded from changed (dbstat.h)? As
- * ClamAV's cl_statchkdir() tells its embedders, by stat() alone: a few
- * calls per file, no reads.
+ * ClamAV's cl_statchkdir() tells its embedders, by stat(): a few calls per
+ * file, and for a .vdb read in place whose size and time are as loaded,
+ * a read of its header (64 bytes).
  */
 #include <dirent.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <xxhash.h>
 
 #include "core/dbstat.h"
@@ -45,9 +48,35 @@ int dbstat_add_file(struct dbstat *s, const char *path, const struct stat *st,
 		return VIGIL_ENOMEM;
 	}
 	f = &s->f[s->nf++];
-	*f = (struct dbstat_file){ copy, st->st_dev, st->st_ino, st->st_size,
-				   mtime_ns(st), mapped };
+	*f = (struct dbstat_file){ .path = copy, .dev = st->st_dev,
+				   .ino = st->st_ino, .size = st->st_size,
+				   .mtime_ns = mtime_ns(st), .mapped = mapped };
 	return 0;
+}
+
+void dbstat_note_head(struct dbstat *s, const char *path, const void *head,
+		      size_t n)
+{
+	struct dbstat_file *f = s->nf ? &s->f[s->nf - 1] : NULL;
+
+	if (!f || !f->mapped || strcmp(f->path, path))
+		return;
+	f->nhead = n < sizeof(f->head) ? n : sizeof(f->head);
+	memcpy(f->head, head, f->nhead);
+}
+
+/* 1 if the first bytes of f's file are no longer those the load read. */
+static int head_changed(const struct dbstat_file *f)
+{
+	uint8_t now[DBSTAT_HEAD_BYTES];
+	int fd = open(f->path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	ssize_t got;
+
+	if (fd < 0)
+		return 1;
+	got = pread(fd, now, f->nhead, 0);
+	close(fd);
+	return got != (ssize_t)f->nhead || memcmp(now, f->head, f->nhead);
 }
 
 /* The sum of a directory's database entries: -1 if it cannot be read. */
@@ -113,7 +142,8 @@ static int file_changed(const struct dbstat_file *f)
 	if (stat(f->path, &st) < 0 || st.st_dev != f->dev ||
 	    st.st_ino != f->ino)
 		return 1;
-	if (st.st_size == f->size && mtime_ns(&st) == f->mtime_ns)
+	if (st.st_size == f->size && mtime_ns(&st) == f->mtime_ns &&
+	    (!f->nhead || !head_changed(f)))
 		return 0;
 	return f->mapped ? 2 : 1;
 }

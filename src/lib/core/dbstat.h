@@ -3,8 +3,8 @@
  * it has changed (vigil_engine_changed()): each directory's listing of
  * database files (names, inodes, sizes, times) as one sum, and each file
  * loaded with its identity, so that a .vdb the engine reads in place and
- * someone wrote over (same inode, new size or time) is told apart from
- * one replaced by a rename.
+ * someone wrote over (same inode, new size, time or header) is told apart
+ * from one replaced by a rename.
  */
 #ifndef VIGIL_CORE_DBSTAT_H
 #define VIGIL_CORE_DBSTAT_H
@@ -13,6 +13,8 @@
 #include <stdint.h>
 #include <sys/stat.h>
 
+#define DBSTAT_HEAD_BYTES 64
+
 struct dbstat_file {
 	char *path;
 	dev_t dev;
@@ -20,6 +22,11 @@ struct dbstat_file {
 	off_t size;
 	int64_t mtime_ns;
 	int mapped;		/* read in place for the engine's life */
+	/* a .vdb's header as loaded (its checksum of the rest): a write in
+	 * place of the same size within one tick of the file system's
+	 * clock leaves the size and time as they were, not the header */
+	uint8_t head[DBSTAT_HEAD_BYTES];
+	size_t nhead;
 };
 
 struct dbstat_dir {
@@ -37,6 +44,10 @@ struct dbstat {
 /* Records a file loaded (st: its stat at the load); 0 or VIGIL_ENOMEM. */
 int dbstat_add_file(struct dbstat *s, const char *path, const struct stat *st,
 		    int mapped);
+/* Notes the first bytes of path (recorded, mapped) as the load read
+ * them, compared by dbstat_check() when its size and time are unchanged. */
+void dbstat_note_head(struct dbstat *s, const char *path, const void *head,
+		      size_t n);
 /* Records a directory loaded, its listing now; 0, VIGIL_ENOMEM or
  * VIGIL_EIO. */
 int dbstat_add_dir(struct dbstat *s, const char *path);

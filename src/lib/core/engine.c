@@ -303,6 +303,9 @@ static int load_vdb(struct vigil_engine *e, const char *path)
 		     fm.len > sizeof(struct vdb_header) ? &sum : NULL);
 	if (rc == 0 && chk.asked)
 		vdb_stamp(&e->shards[e->nshards - 1], &chk, sum, path);
+	if (rc == 0) /* the header as loaded: it tells a write in place */
+		dbstat_note_head(&e->loaded, path, fm.map,
+				 sizeof(struct vdb_header));
 	if (rc == 0) /* what checking it read and its own steps left */
 		mapping_release(fm.map, fm.len);
 	return rc;
