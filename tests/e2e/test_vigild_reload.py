@@ -361,6 +361,16 @@ def test_vdb_written_over_with_junk_refuses_scans(tmp_path, vigil):
         d.stop()
 
 
+def written_over_then_served(d, path, data, want):
+    """Writes data over path in place (as cp does): the write is seen, and
+    scans answer want."""
+    with open(path, "r+b") as f:
+        f.truncate(0)
+        f.write(data)
+    assert wait_for(lambda: d.ask(instream(MARK)) == want, 30)
+    assert "written over while in use" in d.logtext()
+
+
 def test_vdb_written_over_after_current_moved(tmp_path, vigil):
     """In vigil update's layout (DIR/current, a link an update moves), a
     write over a .vdb of the release current names now is seen, not only
@@ -379,12 +389,8 @@ def test_vdb_written_over_after_current_moved(tmp_path, vigil):
         d.ask(b"zRELOAD\0")
         assert wait_for(lambda: d.ask(instream(MARK)) ==
                         b"stream: Mark.B FOUND\0", 30)
-        with open(top / "v" / "r2" / "main.vdb", "r+b") as f:
-            f.truncate(0)                # in place, as cp does
-            f.write(a.read_bytes())
-        assert wait_for(lambda: d.ask(instream(MARK)) ==
-                        b"stream: Mark.A FOUND\0", 30)
-        assert "written over while in use" in d.logtext()
+        written_over_then_served(d, top / "v" / "r2" / "main.vdb",
+                                 a.read_bytes(), b"stream: Mark.A FOUND\0")
     finally:
         d.stop()
 
@@ -404,11 +410,8 @@ def test_vdb_link_to_another_directory_written_over(tmp_path, vigil):
     d = Vigild(str(tmp_path), str(db), "SelfCheck 0\n")
     try:
         assert d.ask(instream(MARK)) == b"stream: Mark.A FOUND\0"
-        with open(real, "r+b") as f:
-            f.truncate(0)                # in place, as cp does
-            f.write(b.read_bytes())
-        assert wait_for(lambda: d.ask(instream(MARK)) ==
-                        b"stream: Mark.B FOUND\0", 30)
+        written_over_then_served(d, real, b.read_bytes(),
+                                 b"stream: Mark.B FOUND\0")
         assert "main.vdb is being written over while in use" in d.logtext()
     finally:
         d.stop()
