@@ -23,8 +23,6 @@
 #include "util/vbuf.h"
 #include "vigil/vigil.h"
 
-#define ARCHIVE_BLOCK_BYTES (64u * 1024)
-
 int archive_probe(const uint8_t *buf, size_t len, int type)
 {
 	(void)buf;
@@ -152,7 +150,7 @@ static int read_entry(struct fmt_ctx *c, struct archive *a,
 			return at > (la_int64_t)b->len ?
 				       put_block(c, b, p, 0, at, inlen) :
 				       0;
-		if (r < ARCHIVE_WARN)
+		if ((r != ARCHIVE_OK && r != ARCHIVE_WARN) || (n && !p))
 			return FMT_DAMAGED;
 		if ((r = put_block(c, b, p, n, at, inlen)) != 0)
 			return r;
