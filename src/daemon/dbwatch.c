@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/inotify.h>
 #include <sys/stat.h>
@@ -82,9 +83,11 @@ static int watch_target(struct dbwatch *w, int dfd, const char *name)
 
 static void forget_targets(struct dbwatch *w)
 {
-	for (size_t i = 0; i < w->n; i++)
+	for (size_t i = 0; i < w->n; i++) {
 		if (w->fwd[i] >= 0 && w->fwd[i] != w->wd)
 			inotify_rm_watch(w->fd, w->fwd[i]);
+		free(w->name[i]);
+	}
 	w->n = 0;
 }
 
@@ -105,10 +108,14 @@ void dbwatch_remember(struct dbwatch *w)
 	if (!(dh = opendir(w->dir)))
 		return;
 	while ((d = readdir(dh)) && w->n < DBWATCH_MAX_FILES)
-		if (is_vdb(d->d_name) && strlen(d->d_name) < sizeof(w->name[0]) &&
+		if (is_vdb(d->d_name) &&
 		    identify(w, d->d_name, &w->dev[w->n], &w->ino[w->n]) == 0) {
-			strcpy(w->name[w->n], d->d_name);
-			w->fwd[w->n++] = watch_target(w, dirfd(dh), d->d_name);
+			/* without memory for its name, no watch of its file */
+			w->name[w->n] = strdup(d->d_name);
+			w->fwd[w->n] = w->name[w->n] ?
+					       watch_target(w, dirfd(dh), d->d_name) :
+					       -1;
+			w->n++;
 		}
 	closedir(dh);
 }
@@ -117,7 +124,7 @@ void dbwatch_remember(struct dbwatch *w)
 static const char *target_name(const struct dbwatch *w, int wd)
 {
 	for (size_t i = 0; i < w->n; i++)
-		if (w->fwd[i] == wd && wd != w->wd)
+		if (w->fwd[i] >= 0 && w->fwd[i] == wd && wd != w->wd)
 			return w->name[i];
 	return NULL;
 }
@@ -184,7 +191,9 @@ enum dbwatch_news dbwatch_read(struct dbwatch *w, char *name, size_t len)
 
 void dbwatch_close(struct dbwatch *w)
 {
-	if (w->fd >= 0)
+	if (w->fd >= 0) {
+		forget_targets(w);
 		close(w->fd);
+	}
 	w->fd = -1;
 }

@@ -30,7 +30,7 @@ struct dbwatch {
 	/* a .vdb that is a symbolic link: a watch of the file it names,
 	 * which may lie outside the directory (else -1) */
 	int fwd[DBWATCH_MAX_FILES];
-	char name[DBWATCH_MAX_FILES][64];
+	char *name[DBWATCH_MAX_FILES];	/* its name, for those watches */
 	int writing;		/* a loaded file is being written */
 };
 
