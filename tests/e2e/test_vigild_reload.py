@@ -399,20 +399,21 @@ def test_vdb_link_to_another_directory_written_over(tmp_path, vigil):
     """A .vdb that is a symbolic link to a file elsewhere: a write over
     that file raises no event in the database directory. Its file is
     watched too: the write is seen, and scans answer from what was
-    written."""
+    written (a long name, as any)."""
     a, b = two_vdbs(tmp_path, vigil)
     (tmp_path / "elsewhere").mkdir()
     real = tmp_path / "elsewhere" / "real.vdb"
     real.write_bytes(a.read_bytes())
     db = tmp_path / "db"
     db.mkdir()
-    os.symlink(real, db / "main.vdb")
+    name = "main-" + "x" * 100 + ".vdb"   # longer than any fixed slot
+    os.symlink(real, db / name)
     d = Vigild(str(tmp_path), str(db), "SelfCheck 0\n")
     try:
         assert d.ask(instream(MARK)) == b"stream: Mark.A FOUND\0"
         written_over_then_served(d, real, b.read_bytes(),
                                  b"stream: Mark.B FOUND\0")
-        assert "main.vdb is being written over while in use" in d.logtext()
+        assert name + " is being written over while in use" in d.logtext()
     finally:
         d.stop()
 
