@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "common/reader.h"
 #include "core/cdbscan.h"
 #include "core/cltypes.h"
 #include "core/digest.h"
@@ -987,6 +988,17 @@ void fmt_warn(struct fmt_ctx *c, const char *fmt, ...)
 	va_end(ap);
 	if (settle(c->s) == 0) /* else the scan stopped before it */
 		scanner_warn(c->s, "%s", msg);
+}
+
+const uint8_t *fmt_upto(struct fmt_ctx *c, const char *what, struct rdr *r,
+			size_t *n)
+{
+	size_t claim = *n;
+	const uint8_t *p = rdr_upto(r, n);
+
+	if (p && *n < claim)
+		fmt_warn(c, "%s: cut short (%zu of %zu bytes)", what, *n, claim);
+	return p;
 }
 
 int fmt_expired(struct fmt_ctx *c)

@@ -175,6 +175,16 @@ int fmt_phish(struct fmt_ctx *c, const uint8_t *buf, size_t len);
 /* A warning naming the current object: why something was not read. */
 void fmt_warn(struct fmt_ctx *c, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+struct rdr;
+/*
+ * The *n bytes a header claims for what (a member, a fork, a block), at
+ * r: as many as are there, *n set to that, with a warning when that is
+ * fewer. A member cut short is read as far as it goes, as the tools that
+ * extract it do: else its bytes would hide from every signature but the
+ * container's. NULL once r has failed.
+ */
+const uint8_t *fmt_upto(struct fmt_ctx *c, const char *what, struct rdr *r,
+			size_t *n);
 /* 1 if the scan's time is up (the limit is then reported); check often. */
 int fmt_expired(struct fmt_ctx *c);
 /*

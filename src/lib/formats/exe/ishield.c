@@ -152,12 +152,9 @@ static int is_stream(struct fmt_ctx *c, const uint8_t *b, size_t len)
 		if (!hdr)
 			break;
 		n = le32_load(hdr + 268);
-		/* cut short: as far as it goes, and the last */
-		data = rdr_upto(&r, &n);
-		if (n < le32_load(hdr + 268)) {
-			fmt_warn(c, "truncated InstallShield stream");
-			nfiles = i + 1;
-		}
+		data = fmt_upto(c, "InstallShield stream file", &r, &n);
+		if (n < le32_load(hdr + 268))
+			nfiles = i + 1; /* cut short: the last */
 		if (n > fmt_max_child(c)) {
 			rc = fmt_too_big(c, "file");
 			continue;

@@ -120,15 +120,12 @@ static int blocks(struct fmt_ctx *c, const uint8_t *b, size_t len,
 	while (!rc && rdr_left(&r) > 4 && n < NSIS_MAX_BLOCKS && !fmt_expired(c)) {
 		uint32_t h = rdr_u32le(&r);
 		size_t size = h & 0x7fffffff;
-		/* cut short: as far as it goes, and the last */
-		const uint8_t *d = rdr_upto(&r, &size);
 		char name[32];
+		const uint8_t *d;
 		int u;
 
 		snprintf(name, sizeof(name), "nsis-%u", ++n);
-		if (size < (h & 0x7fffffff))
-			fmt_warn(c, "%s: truncated (%zu of %lu bytes)", name,
-				 size, (unsigned long)(h & 0x7fffffff));
+		d = fmt_upto(c, name, &r, &size); /* cut short: the last */
 		if (!(h & 0x80000000) || !may_compress) {
 			rc = fmt_child(c, name, d, size);
 			continue;

@@ -115,12 +115,8 @@ static int forks(struct fmt_ctx *c, const uint8_t *b, size_t len)
 	}
 	memcpy(name, nm, nl < sizeof(name) - 1 ? nl : sizeof(name) - 1);
 	name[nl < sizeof(name) - 1 ? nl : sizeof(name) - 1] = 0;
-	/* cut short: as far as it goes, its bytes an object of their own */
 	n = dlen;
-	data = rdr_upto(&r, &n);
-	if (n < dlen)
-		fmt_warn(c, "BinHex data fork shorter than its header says "
-			 "(%zu of %lu bytes)", n, (unsigned long)dlen);
+	data = fmt_upto(c, "BinHex data fork", &r, &n);
 	if (n && (rc = fmt_child(c, *name ? name : "data", data, n)) != 0)
 		return rc;
 	rdr_skip(&r, 2);

@@ -48,12 +48,8 @@ int tnef_extract(struct fmt_ctx *c, const uint8_t *buf, size_t len)
 		rdr_skip(&r, 1); /* level: message or attachment */
 		id = rdr_u32le(&r) & 0xffff;
 		alen = claim = rdr_u32le(&r);
-		/* one cut short is read as far as it goes, and is the last */
-		data = rdr_upto(&r, &alen);
-		if (alen < claim)
-			fmt_warn(c, "truncated TNEF attribute (%zu of %zu bytes)",
-				 alen, claim);
-		else if (rdr_skip(&r, 2) < 0)
+		data = fmt_upto(c, "TNEF attribute", &r, &alen);
+		if (alen == claim && rdr_skip(&r, 2) < 0)
 			fmt_warn(c, "TNEF attribute without its checksum");
 		if (id == ATT_ATTACH_RENDDATA) {
 			title[0] = 0; /* a new attachment begins */

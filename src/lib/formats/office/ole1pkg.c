@@ -37,11 +37,8 @@ int ole1_package(struct fmt_ctx *c, const uint8_t *b, size_t len)
 	n = rdr_u32le(&r);
 	rdr_skip(&r, n);	/* temporary path */
 	n = got = rdr_u32le(&r);
-	data = rdr_upto(&r, &got); /* cut short: as far as it goes */
+	data = fmt_upto(c, "OLE1 package data", &r, &got);
 	if (!label || !data)
 		return fmt_child(c, "package", b, len);
-	if (got < n)
-		fmt_warn(c, "package %s: cut short (%zu of %lu bytes)", label,
-			 got, (unsigned long)n);
 	return fmt_child(c, *label ? label : "package", data, got);
 }

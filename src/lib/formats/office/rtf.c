@@ -149,12 +149,8 @@ static int ole1(struct fmt_ctx *c, const uint8_t *b, size_t len,
 		ole1_string(&r, &size); /* topic */
 		ole1_string(&r, &size); /* item */
 		size = rdr_u32le(&r);
-		/* cut short: as far as it goes, an object of its own */
 		got = size;
-		native = rdr_upto(&r, &got);
-		if (native && got < size)
-			fmt_warn(c, "object %u: native data cut short (%zu of "
-				 "%lu bytes)", idx, got, (unsigned long)size);
+		native = fmt_upto(c, "RTF object's native data", &r, &got);
 		size = (uint32_t)got;
 		if (native && n >= 7 && !memcmp(cls, "Package", 7))
 			return ole1_package(c, native, size);
