@@ -324,6 +324,24 @@ def test_ppt_object_longer_than_declared(tmp_path, vigil):
     assert "bytes recovered" in r.err
 
 
+@pytest.mark.parametrize("kind", ["declared-short", "r5-squeezed"])
+def test_sis_data_inflated_whole(tmp_path, vigil, kind):
+    """A SIS file's data is inflated as far as it goes, whatever size its
+    record declares: an OS 6-8 record declaring the payload's size with
+    junk after it, and an EPOC R5 record (no size) of data that compresses
+    more than 4:1, were cut at the declared size (at 4x the compressed
+    size and 1 KiB) and the whole file's hash missed."""
+    import random
+    whole = PAYLOAD + random.Random(4).randbytes(3000) + bytes(60000) + PAYLOAD
+    data = fg.sis(whole, r5=True) if kind == "r5-squeezed" else \
+        fg.sis(whole, declared=len(PAYLOAD))
+    f = tmp_path / "p.sis"
+    f.write_bytes(data)
+    (tmp_path / "sig.hdb").write_text("%s:%d:Format.Whole\n" % (fg.md5(whole), len(whole)))
+    r = vigil("scan", "--no-summary", "-d", tmp_path / "sig.hdb", f)
+    assert r.out.strip() == "%s//payload.bin: Format.Whole FOUND" % f, r.out + r.err
+
+
 BIG = ("ole.doc", "flate.pdf", "deflate64.zip", "p.arj", "mime.eml", "iscab.exe",
        "nsis.exe", "p.cab", "winmail.dat")
 

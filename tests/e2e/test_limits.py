@@ -34,7 +34,7 @@ def test_compression_bombs(tmp_path, vigil):
 
 def test_ratio_guard_in_vigils_own_decoders(tmp_path, vigil):
     """Zeros through the decoders Vigil carries itself (Deflate64 and
-    Implode in zip, NSIS, ARJ, KWAJ, InstallShield's zlib, VBA, UPX...)
+    Implode in zip, NSIS, ARJ, KWAJ, InstallShield's zlib, SIS, VBA, UPX...)
     reach ratios of a few hundred at most with standard encoders, so the
     guard is tightened to 10 here: each must stop and say so, never hand
     over a clean truncated object."""
@@ -43,7 +43,7 @@ def test_ratio_guard_in_vigils_own_decoders(tmp_path, vigil):
     zeros = bytes(16 << 20)
     bombs = {"d64.zip": fg.zip_deflate64(zeros), "nsis.exe": fg.nsis(zeros),
              "zeros.arj": fg.arj(zeros, "2"), "cab.cab": fg.cab(zeros),
-             "iscab.exe": fg.iscab_setup(zeros, chunk=65000)}
+             "iscab.exe": fg.iscab_setup(zeros, chunk=65000), "zeros.sis": fg.sis(zeros)}
     for name, data in bombs.items():
         (tmp_path / name).write_bytes(data)
         check_limit(vigil, tmp_path / name, "CompressionRatio", "--max-ratio", "10")

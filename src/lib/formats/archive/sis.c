@@ -7,13 +7,12 @@
  */
 #include <stdio.h>
 #include <string.h>
-#include <zlib.h>
 
 #include "common/le.h"
+#include "formats/archive/streams.h"
 #include "formats/format.h"
 #include "formats/parsers.h"
 #include "common/reader.h"
-#include "util/vbuf.h"
 #include "vigil/vigil.h"
 
 #define SIS_UID2_R5 0x1000006du
@@ -60,13 +59,12 @@ static void dest_name(const struct sis *s, uint32_t len, uint32_t ptr,
 	out[o] = 0;
 }
 
+/* Each file's data: zlib (a 2-byte header, then deflate) unless the header
+ * says stored. The size the record declares is not trusted: what inflates
+ * is matched, as far as it goes. */
 static int file_data(struct sis *s, const char *name, uint32_t len,
-		     uint32_t ptr, uint32_t orig)
+		     uint32_t ptr)
 {
-	struct vbuf out = { 0 };
-	uLongf got;
-	int rc;
-
 	if (ptr > s->len) {
 		fmt_warn(s->c, "%s: data past the end of the file", name);
 		return 0;
@@ -80,25 +78,18 @@ static int file_data(struct sis *s, const char *name, uint32_t len,
 	}
 	if (s->options & SIS_NOCOMPRESS)
 		return fmt_child(s->c, name, s->buf + ptr, len);
-	got = orig ? orig : (uLongf)len * 4 + 1024;
-	if (got > fmt_max_output(s->c, len))
-		return fmt_over(s->c, name, len);
-	if (vbuf_reserve(&out, got) < 0)
-		return VIGIL_ENOMEM;
-	/* what inflated before damage or a short claim is kept: zlib
-	 * tells its length whatever the outcome */
-	if (uncompress(out.data, &got, s->buf + ptr, len) != Z_OK)
-		fmt_warn(s->c, "%s: damaged compressed data (%lu bytes "
-			 "recovered)", name, (unsigned long)got);
-	rc = got ? fmt_child(s->c, name, out.data, got) : 0;
-	vbuf_free(&out);
-	return rc;
+	if (len <= 2) {
+		fmt_warn(s->c, "%s: no compressed data", name);
+		return 0;
+	}
+	return stream_inflate_child(s->c, name, name, s->buf + ptr + 2,
+				    len - 2, 0);
 }
 
 /* A simple (0) or multi-language (1) file record. */
 static int file_record(struct sis *s, struct rdr *r, uint32_t type)
 {
-	uint32_t lens[SIS_MAX_LANGS], ptrs[SIS_MAX_LANGS], orig[SIS_MAX_LANGS];
+	uint32_t lens[SIS_MAX_LANGS], ptrs[SIS_MAX_LANGS];
 	unsigned n = type == 1 ? s->nlangs : 1, i;
 	uint32_t dlen, dptr;
 	char name[SIS_NAME_BYTES];
@@ -111,16 +102,13 @@ static int file_record(struct sis *s, struct rdr *r, uint32_t type)
 		lens[i] = rdr_u32le(r);
 	for (i = 0; i < n; i++)
 		ptrs[i] = rdr_u32le(r);
-	for (i = 0; i < n; i++)
-		orig[i] = s->er6 ? rdr_u32le(r) : 0;
 	if (s->er6)
-		rdr_skip(r, 8); /* MIME type */
+		rdr_skip(r, 4 * n + 8); /* original sizes, MIME type */
 	if (rdr_failed(r))
 		return FMT_DAMAGED;
 	dest_name(s, dlen, dptr, name);
 	for (i = 0; i < n && !rc; i++)
-		rc = file_data(s, *name ? name : "file", lens[i], ptrs[i],
-			       orig[i]);
+		rc = file_data(s, *name ? name : "file", lens[i], ptrs[i]);
 	return rc;
 }
 

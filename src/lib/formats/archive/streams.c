@@ -1,8 +1,9 @@
 /*
- * streams.c -- see streams.h. Each decoder works in blocks of
- * OUT_BLOCK_BYTES and asks room() before each: the object size, the ratio
- * against the input consumed so far and the scan's time are checked while
- * the output grows, so a bomb stops after its first megabyte.
+ * streams.c -- see streams.h. Each decoder works in blocks (o->block,
+ * growing with the output up to OUT_BLOCK_BYTES) and asks room() before
+ * each: the object size, the ratio against the input consumed so far and
+ * the scan's time are checked while the output grows, so a bomb stops
+ * after its first megabyte.
  */
 #include <bzlib.h>
 #include <lzma.h>
@@ -15,6 +16,10 @@
 #include "vigil/vigil.h"
 
 #define OUT_BLOCK_BYTES (256u * 1024)
+/* The first block: most contained objects are small, and a block of
+ * OUT_BLOCK_BYTES for each would be a large allocation per object. The
+ * blocks double from here up to OUT_BLOCK_BYTES. */
+#define FIRST_BLOCK_BYTES (16u * 1024)
 /* zlib and bzip2 count their input in 32 bits: more is fed in pieces. */
 #define IN_PIECE_BYTES ((size_t)1 << 30)
 
@@ -45,7 +50,9 @@ static int room(struct stream_out *o, size_t in_used)
 		o->stop = 1;
 		return 1;
 	}
-	if (vbuf_reserve(&o->b, OUT_BLOCK_BYTES) < 0) {
+	o->block = o->b.len < FIRST_BLOCK_BYTES ? FIRST_BLOCK_BYTES :
+		   o->b.len < OUT_BLOCK_BYTES ? o->b.len : OUT_BLOCK_BYTES;
+	if (vbuf_reserve(&o->b, o->block) < 0) {
 		o->err = "out of memory";
 		o->nomem = 1;
 		return 1;
@@ -80,9 +87,9 @@ void stream_gunzip(struct stream_out *o, const uint8_t *in, size_t len,
 			z.avail_in = n;
 		}
 		z.next_out = o->b.data + o->b.len;
-		z.avail_out = OUT_BLOCK_BYTES;
+		z.avail_out = (unsigned)o->block;
 		zr = inflate(&z, Z_NO_FLUSH);
-		o->b.len += OUT_BLOCK_BYTES - z.avail_out;
+		o->b.len += o->block - z.avail_out;
 		used = fed - z.avail_in; /* read in the whole, across pieces */
 		if (zr == Z_STREAM_END && len - used >= 2 &&
 		    in[used] == 0x1f && in[used + 1] == 0x8b) {
@@ -116,9 +123,9 @@ void stream_bunzip(struct stream_out *o, const uint8_t *in, size_t len)
 			z.avail_in = n;
 		}
 		z.next_out = (char *)o->b.data + o->b.len;
-		z.avail_out = OUT_BLOCK_BYTES;
+		z.avail_out = (unsigned)o->block;
 		br = BZ2_bzDecompress(&z);
-		o->b.len += OUT_BLOCK_BYTES - z.avail_out;
+		o->b.len += o->block - z.avail_out;
 		if (br != BZ_OK)
 			break;
 		if (!z.avail_in && fed == len && z.avail_out)
@@ -144,9 +151,9 @@ void stream_unxz(struct stream_out *o, const uint8_t *in, size_t len)
 	z.avail_in = len;
 	while (!room(o, len - z.avail_in)) {
 		z.next_out = o->b.data + o->b.len;
-		z.avail_out = OUT_BLOCK_BYTES;
+		z.avail_out = (unsigned)o->block;
 		lr = lzma_code(&z, z.avail_in ? LZMA_RUN : LZMA_FINISH);
-		o->b.len += OUT_BLOCK_BYTES - z.avail_out;
+		o->b.len += o->block - z.avail_out;
 		if (lr != LZMA_OK)
 			break;
 	}
@@ -170,7 +177,7 @@ void stream_unzstd(struct stream_out *o, const uint8_t *in, size_t len)
 	/* Window limit: 2^27 bytes (128 MiB), zstd's default maximum. */
 	ZSTD_DCtx_setParameter(z, ZSTD_d_windowLogMax, 27);
 	while (!room(o, ib.pos)) {
-		ZSTD_outBuffer ob = { o->b.data + o->b.len, OUT_BLOCK_BYTES, 0 };
+		ZSTD_outBuffer ob = { o->b.data + o->b.len, o->block, 0 };
 
 		zr = ZSTD_decompressStream(z, &ob, &ib);
 		o->b.len += ob.pos;
@@ -203,9 +210,9 @@ void stream_inflate_raw(struct stream_out *o, const uint8_t *in, size_t len)
 			z.avail_in = n;
 		}
 		z.next_out = o->b.data + o->b.len;
-		z.avail_out = OUT_BLOCK_BYTES;
+		z.avail_out = (unsigned)o->block;
 		zr = inflate(&z, Z_NO_FLUSH);
-		o->b.len += OUT_BLOCK_BYTES - z.avail_out;
+		o->b.len += o->block - z.avail_out;
 		if (zr != Z_OK)
 			break;
 		if (!z.avail_in && fed == len && z.avail_out)

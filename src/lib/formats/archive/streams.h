@@ -21,6 +21,7 @@ struct stream_out {
 	struct fmt_ctx *c;
 	struct vbuf b;
 	size_t max;		/* object size limit */
+	size_t block;		/* room() made for this many bytes */
 	int stop;		/* 1: too big, a bomb, or out of time */
 	int nomem;		/* an allocation failed: VIGIL_ENOMEM */
 	const char *err;	/* decoder error, NULL if none */
