@@ -342,6 +342,27 @@ def test_sis_data_inflated_whole(tmp_path, vigil, kind):
     assert r.out.strip() == "%s//payload.bin: Format.Whole FOUND" % f, r.out + r.err
 
 
+def test_sis_files_after_options_and_conditions(tmp_path, vigil):
+    """A SIS file's records may give the installer's options and IF,
+    ELSEIF, ELSE and ENDIF conditions before and between its files (an
+    option, or the phone's model, choosing what installs): the files after
+    them are unpacked. The records of other kinds ended the walk, so a
+    payload behind an IF was never matched."""
+    import struct
+    cond = struct.pack("<I", 3) + struct.pack("<I", 16) + bytes(range(16))
+    options = struct.pack("<II", 2, 2) + bytes(2 * 8 + 16)
+    elseif = struct.pack("<II", 4, 8) + bytes(8)
+    for kind, before in (("if", [cond]), ("options", [options, cond]),
+                         ("elseif", [cond, struct.pack("<I", 5), elseif,
+                                     struct.pack("<I", 6)])):
+        f = tmp_path / ("%s.sis" % kind)
+        f.write_bytes(fg.sis(PAYLOAD, before=before))
+    (tmp_path / "sig.hdb").write_text("%s:%d:Format.Payload\n" % (fg.md5(PAYLOAD), len(PAYLOAD)))
+    r = vigil("scan", "--no-summary", "-d", tmp_path / "sig.hdb", tmp_path)
+    assert sorted(r.found()) == sorted("%s//payload.bin" % (tmp_path / ("%s.sis" % k))
+                                       for k in ("if", "options", "elseif")), r.out + r.err
+
+
 BIG = ("ole.doc", "flate.pdf", "deflate64.zip", "p.arj", "mime.eml", "iscab.exe",
        "nsis.exe", "p.cab", "winmail.dat")
 

@@ -21,6 +21,15 @@
 #define SIS_NOCOMPRESS 0x0008
 #define SIS_MAX_LANGS 64
 #define SIS_NAME_BYTES 128
+/* File records, in any order: files (one, or one per language), and the
+ * installer's options and conditions, which the files may follow. */
+#define SIS_REC_FILE 0
+#define SIS_REC_LANGFILE 1
+#define SIS_REC_OPTIONS 2
+#define SIS_REC_IF 3
+#define SIS_REC_ELSEIF 4
+#define SIS_REC_ELSE 5
+#define SIS_REC_ENDIF 6
 
 struct sis {
 	struct fmt_ctx *c;
@@ -90,7 +99,7 @@ static int file_data(struct sis *s, const char *name, uint32_t len,
 static int file_record(struct sis *s, struct rdr *r, uint32_t type)
 {
 	uint32_t lens[SIS_MAX_LANGS], ptrs[SIS_MAX_LANGS];
-	unsigned n = type == 1 ? s->nlangs : 1, i;
+	unsigned n = type == SIS_REC_LANGFILE ? s->nlangs : 1, i;
 	uint32_t dlen, dptr;
 	char name[SIS_NAME_BYTES];
 	int rc = 0;
@@ -132,14 +141,19 @@ int sis_extract(struct fmt_ctx *c, const uint8_t *buf, size_t len)
 	for (i = 0; i < nfiles && !rc && !fmt_expired(c); i++) {
 		uint32_t type = rdr_u32le(&r);
 
-		if (type == 0 || type == 1)
+		if (type == SIS_REC_FILE || type == SIS_REC_LANGFILE)
 			rc = file_record(&s, &r, type);
-		else if (type >= 5 && type <= 6)
-			continue; /* else, endif: no data */
-		else
-			break; /* options and conditions: files come first */
-		if (rc == FMT_DAMAGED) {
-			fmt_warn(c, "truncated file record");
+		else if (type == SIS_REC_OPTIONS) /* names, then a bitmap */
+			rdr_skip(&r, (size_t)rdr_u32le(&r) * s.nlangs * 8 + 16);
+		else if (type == SIS_REC_IF || type == SIS_REC_ELSEIF)
+			rdr_skip(&r, rdr_u32le(&r)); /* the condition */
+		else if (type != SIS_REC_ELSE && type != SIS_REC_ENDIF) {
+			fmt_warn(c, "unknown record type %lu",
+				 (unsigned long)type);
+			break;
+		}
+		if (rc == FMT_DAMAGED || rdr_failed(&r)) {
+			fmt_warn(c, "truncated record");
 			return 0;
 		}
 	}
