@@ -16,6 +16,7 @@
 #include "formats/codec/fastinflate.h"
 #include "formats/codec/huffman.h"
 #include "formats/codec/inflate64.h"
+#include "formats/codec/lzfu.h"
 #include "formats/codec/lzmaraw.h"
 #include "formats/codec/nrv.h"
 #include "formats/codec/pdffilter.h"
@@ -139,6 +140,15 @@ static void codec(const uint8_t *in, size_t n)
 			    sizeof(name));
 	else
 		fast_inflate(in + 1, n - 1, CODEC_MAX_OUT_BYTES, 0, &out);
+	bounded(&out);
+}
+#elif defined(CODEC_LZFU)
+static void codec(const uint8_t *in, size_t n)
+{
+	struct vbuf out = { 0 };
+	int over = 0;
+
+	lzfu_decode(in, n, CODEC_MAX_OUT_BYTES, &out, &over);
 	bounded(&out);
 }
 #elif defined(CODEC_LZMA)

@@ -363,6 +363,56 @@ def test_sis_files_after_options_and_conditions(tmp_path, vigil):
                                        for k in ("if", "options", "elseif")), r.out + r.err
 
 
+def _outlook_cases():
+    rtf = fg.rtf(PAYLOAD)
+    iid = bytes(range(16))
+    return {
+        # the RTF body, compressed, and stored ("MELA")
+        "rtf.dat": (fg.tnef_props(msg_props=[(0x102, 0x1009, fg.lzfu(rtf))]),
+                    "body.rtf//payload.bin"),
+        "mela.dat": (fg.tnef_props(msg_props=[(0x102, 0x1009, fg.lzfu(rtf, stored=True))]),
+                     "body.rtf//payload.bin"),
+        # an embedded message (PR_ATTACH_DATA_OBJ: its interface, then TNEF)
+        "embedded.dat": (fg.tnef_props(attach_props=[
+            (0x1f, 0x3707, "fwd.msg".encode("utf-16-le")),
+            (0x0d, 0x3701, iid + fg.tnef(PAYLOAD))]), "attachment-data-1//payload.bin"),
+        "bin.dat": (fg.tnef_props(attach_props=[(0x102, 0x3701, fg.zip_of(PAYLOAD))]),
+                    "attachment-data-1//payload.bin"),
+        # an Outlook .msg file's RTF body
+        "body.msg": (fg.ole2({"__substg1.0_10090102": fg.lzfu(rtf),
+                              "__substg1.0_0037001F": "hello".encode("utf-16-le")}),
+                     "__substg1.0_10090102.rtf//payload.bin"),
+    }
+
+
+@pytest.mark.parametrize("name", ["rtf.dat", "mela.dat", "embedded.dat", "bin.dat", "body.msg"])
+def test_outlook_properties_are_opened(tmp_path, vigil, name):
+    """What Outlook keeps in message properties rather than attachments:
+    the compressed RTF body (MS-OXRTFCP; an RTF body may carry OLE
+    objects, and Outlook's preview renders it), an embedded message or
+    object, an attachment's data given as a property. None was opened
+    (the RTF body was only its compressed bytes), so a payload there was
+    matched by body signatures at best; clamscan opens none either."""
+    data, inside = _outlook_cases()[name]
+    f = tmp_path / name
+    f.write_bytes(data)
+    (tmp_path / "sig.hdb").write_text("%s:%d:Format.Payload\n" % (fg.md5(PAYLOAD), len(PAYLOAD)))
+    r = vigil("scan", "--no-summary", "-d", tmp_path / "sig.hdb", f)
+    assert r.out.strip() == "%s//%s: Format.Payload FOUND" % (f, inside), r.out + r.err
+
+
+def test_compressed_rtf_cut_short(tmp_path, vigil):
+    """Compressed RTF cut before its end mark: what decoded is matched,
+    with a warning; a property list cut short is a warning too."""
+    body = fg.lzfu(b"{\\rtf1\\ansi " + b"VIGIL-RTF-MARK " * 40 + b"junk " * 300 + b"}")
+    f = tmp_path / "cut.dat"
+    f.write_bytes(fg.tnef_props(msg_props=[(0x102, 0x1009, body[:len(body) // 2])]))
+    (tmp_path / "m.ndb").write_text("Rtf.Head:0:0:%s\n" % b"{\\rtf1\\ansi VIGIL-RTF-MARK".hex())
+    r = vigil("scan", "--no-summary", "-d", tmp_path / "m.ndb", f)
+    assert r.out.strip() == "%s//body.rtf: Rtf.Head FOUND" % f, r.out + r.err
+    assert "compressed RTF cut short" in r.err, r.err
+
+
 BIG = ("ole.doc", "flate.pdf", "deflate64.zip", "p.arj", "mime.eml", "iscab.exe",
        "nsis.exe", "p.cab", "winmail.dat")
 

@@ -3,12 +3,15 @@
  * of attributes (level, id, length, data, checksum). Each attachment's
  * data (attAttachData) is handed over under its title (attAttachTitle);
  * the message body attributes are handed over too, since they may carry
- * script or links.
+ * script or links. The property lists of the message and of each
+ * attachment are walked (mapi.c) for what they carry: embedded messages
+ * and objects, the HTML body and the compressed RTF one.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "formats/format.h"
+#include "formats/mail/mapi.h"
 #include "formats/parsers.h"
 #include "common/reader.h"
 #include "vigil/vigil.h"
@@ -18,6 +21,8 @@
 #define ATT_ATTACH_DATA 0x800f
 #define ATT_ATTACH_TITLE 0x8010
 #define ATT_ATTACH_RENDDATA 0x9002
+#define ATT_MSG_PROPS 0x9003
+#define ATT_ATTACHMENT 0x9005
 #define TNEF_NAME_BYTES 256
 #define TNEF_MAX_ATTRIBUTES 100000
 
@@ -31,7 +36,7 @@ int tnef_probe(const uint8_t *buf, size_t len, int type)
 int tnef_extract(struct fmt_ctx *c, const uint8_t *buf, size_t len)
 {
 	char title[TNEF_NAME_BYTES] = "";
-	unsigned n = 0, count = 0;
+	unsigned n = 0, m = 0, count = 0;
 	struct rdr r;
 	int rc = 0;
 
@@ -65,6 +70,8 @@ int tnef_extract(struct fmt_ctx *c, const uint8_t *buf, size_t len)
 			if (id == ATT_ATTACH_DATA && !*title)
 				snprintf(name, sizeof(name), "attachment-%u", ++n);
 			rc = fmt_child(c, name, data, alen);
+		} else if (id == ATT_MSG_PROPS || id == ATT_ATTACHMENT) {
+			rc = mapi_props(c, data, alen, &m);
 		}
 		if (rdr_failed(&r))
 			break;

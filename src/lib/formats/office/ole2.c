@@ -7,7 +7,8 @@
  * macro sheets of a workbook (see biff.c), and "MSO" streams (ActiveMime
  * data: a 4-byte size, then a zlib stream), inflated as clamscan does;
  * an encrypted Office Open XML package is opened where it can be (see
- * offcrypto.c), and the compressed streams of HWP 5 documents (hwp5.c).
+ * offcrypto.c), the compressed streams of HWP 5 documents (hwp5.c), and
+ * an Outlook message's compressed RTF body (mapi.c).
  * Encrypted Word and PowerPoint documents (and workbooks, biff.c) are
  * Heuristics.Encrypted.OLE2, ClamAV 1.5's name.
  */
@@ -19,6 +20,7 @@
 #include "common/le.h"
 #include "formats/archive/streams.h"
 #include "formats/format.h"
+#include "formats/mail/mapi.h"
 #include "formats/office/ole1pkg.h"
 #include "formats/office/biff.h"
 #include "formats/office/hwp5.h"
@@ -59,6 +61,18 @@ static int mso_stream(struct fmt_ctx *c, const char *path, const uint8_t *b,
 	return stream_inflate_child(c, path, name, b + 6, len - 6, 0);
 }
 
+/* An Outlook message's PR_RTF_COMPRESSED (MS-OXMSG), decoded beside it. */
+#define MSG_RTF_STREAM "__substg1.0_10090102"
+
+static int rtf_body(struct fmt_ctx *c, const char *path, const uint8_t *b,
+		    size_t len)
+{
+	char name[544];
+
+	snprintf(name, sizeof(name), "%s.rtf", path);
+	return mapi_rtf_child(c, name, b, len);
+}
+
 static int stream(struct ole2 *o, uint32_t idx, const char *path)
 {
 	const struct dirent2 *d = &o->dir[idx];
@@ -75,6 +89,8 @@ static int stream(struct ole2 *o, uint32_t idx, const char *path)
 		rc = ole1_package(o->c, b.data + 4, b.len - 4);
 	else if (!strcmp(d->name, "PowerPoint Document"))
 		rc = ppt_objects(o->c, b.data, b.len);
+	else if (r == 0 && !strcasecmp(d->name, MSG_RTF_STREAM))
+		rc = rtf_body(o->c, path, b.data, b.len);
 	else if (biff_is_workbook(d->name))
 		rc = biff_workbook(o->c, d->name, b.data, b.len);
 	else if (r == 0 && doc_encrypted(d->name, b.data, b.len))
