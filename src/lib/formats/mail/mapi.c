@@ -39,6 +39,7 @@ static int fixed_bytes(unsigned type)
 		return 8;	/* double, currency, time, 64-bit */
 	case 0x0048: return 16;	/* CLSID */
 	case PT_OBJECT: case PT_STRING8: case PT_UNICODE: case PT_BINARY:
+	case 0x00fb: case 0x00fd: case 0x00fe: /* entry id, rules: binary */
 		return 0;
 	default: return -1;
 	}
