@@ -49,6 +49,36 @@ def test_ratio_guard_in_vigils_own_decoders(tmp_path, vigil):
         check_limit(vigil, tmp_path / name, "CompressionRatio", "--max-ratio", "10")
 
 
+def test_parser_bounds_are_limits(tmp_path, vigil):
+    """A parser's own bound on the entries of one object, met with entries
+    left, is the MaxFiles limit. Entries that are no objects (ALZ
+    directories, an XML Data Package's chunks) padded a file past it, and
+    what came after was dropped with no word."""
+    import formatgen as fg
+    sigs(tmp_path)
+    xdp = fg.xdp(fg.pdf(os.urandom(6000)), chunks=65)
+    assert xdp.count(b"<chunk>") == 65
+    cases = {"dirs.alz": fg.alz([("p.bin", b"payload")], dirs=65536), "many.xdp": xdp}
+    for name, data in cases.items():
+        (tmp_path / name).write_bytes(data)
+        check_limit(vigil, tmp_path / name, "MaxFiles")
+
+
+def test_tnef_attributes_have_no_bound(tmp_path, vigil):
+    """A TNEF stream's attributes take 9 bytes or more each, so their
+    number needs no bound: an attachment after 100,001 others is found
+    (the bound of 100,000 dropped it with no word)."""
+    import struct
+    import formatgen as fg
+    payload = b"tnef-attachment-after-many-attributes" * 4
+    pad = struct.pack("<BII", 1, 0x00069999, 0) + b"\x00\x00"
+    t = fg.tnef(payload)
+    (tmp_path / "many.dat").write_bytes(t[:6] + pad * 100001 + t[6:])
+    (tmp_path / "p.hdb").write_text("%s:%d:Tnef.Late\n" % (fg.md5(payload), len(payload)))
+    r = vigil("scan", "--no-summary", "-d", tmp_path / "p.hdb", tmp_path / "many.dat")
+    assert r.out.strip() == "%s//payload.bin: Tnef.Late FOUND" % (tmp_path / "many.dat"), r.out
+
+
 def test_nested_zip_bomb(tmp_path, vigil):
     sigs(tmp_path)
     p = tmp_path / "42.zip"

@@ -152,6 +152,9 @@ int fmt_too_big(struct fmt_ctx *c, const char *name);
  */
 size_t fmt_max_output(const struct fmt_ctx *c, uint64_t in);
 int fmt_over(struct fmt_ctx *c, const char *name, uint64_t in);
+/* A parser's own bound on the entries of one object, met with entries
+ * left (as clamscan names the objects-per-file limit). */
+#define FMT_MAXFILES "Heuristics.Limits.Exceeded.MaxFiles"
 /* Reports content that could not be read ("Heuristics.Encrypted.Zip",
  * a limit name...): never clean (encrypted content is a warning when the
  * scan's flags say so). Returns as fmt_child(). */

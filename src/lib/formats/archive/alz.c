@@ -135,5 +135,7 @@ int alz_extract(struct fmt_ctx *c, const uint8_t *buf, size_t len)
 		if (!(e.attr & ALZ_DIRECTORY))
 			rc = one(c, &e);
 	}
+	if (!rc && n == ALZ_MAX_ENTRIES)
+		rc = fmt_unreadable(c, FMT_MAXFILES);
 	return rc;
 }

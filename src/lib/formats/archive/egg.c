@@ -183,6 +183,8 @@ static int items(struct fmt_ctx *c, struct rdr *r, struct egg_file *f,
 			return fmt_unreadable(c, BROKEN);
 		}
 	}
+	if (!rc && i == EGG_MAX_ITEMS)
+		rc = fmt_unreadable(c, FMT_MAXFILES);
 	return rc;
 }
 

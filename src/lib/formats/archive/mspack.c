@@ -213,7 +213,7 @@ static int chm(struct fmt_ctx *c, const uint8_t *buf, size_t len)
 	}
 	for (f = h->files; f && !rc && !fmt_expired(c); f = f->next) {
 		if (++n > CHM_MAX_ENTRIES) {
-			rc = fmt_unreadable(c, "Heuristics.Limits.Exceeded.MaxFiles");
+			rc = fmt_unreadable(c, FMT_MAXFILES);
 			break;
 		}
 		rc = chm_file(c, d, f, len);

@@ -323,7 +323,7 @@ static int archive(struct fmt_ctx *c, const uint8_t *buf, size_t len)
 		sum += hash[k];
 	while (!rc && (rc = entry_head(&r, v, &e)) == 1) {
 		if (++count > AU3_MAX_ENTRIES)
-			return fmt_unreadable(c, "Heuristics.Limits.Exceeded.MaxFiles");
+			return fmt_unreadable(c, FMT_MAXFILES);
 		if (fmt_expired(c))
 			return 1;
 		rc = entry_body(c, &r, v, sum, &e);

@@ -221,5 +221,7 @@ int iscab_extract(struct fmt_ctx *c, const uint8_t *hdr, size_t hlen,
 		}
 		rc = one_file(c, &h, &f, vol, vlen);
 	}
+	if (!rc && i == ISCAB_MAX_FILES && i < h.nfiles)
+		rc = fmt_unreadable(c, FMT_MAXFILES);
 	return rc;
 }

@@ -161,6 +161,8 @@ static int is_stream(struct fmt_ctx *c, const uint8_t *b, size_t len)
 		}
 		rc = stream_file(c, hdr, data, (uint32_t)n);
 	}
+	if (!rc && i == IS_MAX_FILES && i < nfiles)
+		rc = fmt_unreadable(c, FMT_MAXFILES);
 	return rc;
 }
 
@@ -177,6 +179,7 @@ struct plain_list {
 	const char *stem;	/* of the cabinet being read: "data" */
 	size_t stem_len;
 	int cut;		/* the last file runs past the end */
+	int more;		/* files past IS_MAX_FILES */
 };
 
 /* The plain list: four NUL-ended strings, then the file's bytes. */
@@ -213,6 +216,7 @@ static void plain_parse(const uint8_t *b, size_t len, struct plain_list *l)
 		l->n++;
 		off += size;
 	}
+	l->more = off < len;
 }
 
 /* Volume v of the cabinet: the list's "<stem><v>.cab". */
@@ -251,7 +255,7 @@ static int cab_header(const struct plain_file *p, struct plain_list *l)
 static int plain(struct fmt_ctx *c, const uint8_t *b, size_t len)
 {
 	struct plain_list l = { calloc(IS_MAX_FILES, sizeof(*l.f)), 0,
-				NULL, 0, 0 };
+				NULL, 0, 0, 0 };
 	size_t i;
 	int rc = 0;
 
@@ -266,6 +270,8 @@ static int plain(struct fmt_ctx *c, const uint8_t *b, size_t len)
 		if (cab_header(&l.f[i], &l))
 			rc = iscab_extract(c, l.f[i].data, l.f[i].size,
 					   plain_volume, &l);
+	if (!rc && l.more)
+		rc = fmt_unreadable(c, FMT_MAXFILES);
 	free(l.f);
 	return rc;
 }

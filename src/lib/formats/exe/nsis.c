@@ -135,6 +135,8 @@ static int blocks(struct fmt_ctx *c, const uint8_t *b, size_t len,
 		else if (o.len)
 			rc = fmt_child(c, name, o.data, o.len);
 	}
+	if (!rc && n == NSIS_MAX_BLOCKS && rdr_left(&r) > 4)
+		rc = fmt_unreadable(c, FMT_MAXFILES);
 	vbuf_free(&o);
 	return rc;
 }

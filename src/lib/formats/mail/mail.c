@@ -145,7 +145,7 @@ static int leaf(struct mctx *m, const struct entity *e, const char *name,
 	int over = 0, rc;
 
 	if (++m->parts > MAIL_MAX_PARTS)
-		return fmt_unreadable(m->c, "Heuristics.Limits.Exceeded.MaxFiles");
+		return fmt_unreadable(m->c, FMT_MAXFILES);
 	header(e, "Content-Transfer-Encoding", enc, sizeof(enc));
 	if (strcasestr(enc, "base64"))
 		rc = enc_base64(e->body, e->blen, max, &out, &over);

@@ -22,10 +22,6 @@
 #define PR_RTF_COMPRESSED 0x1009
 #define PR_HTML 0x1013
 #define PR_ATTACH_DATA 0x3701
-/* Properties read at most per list; a message has a few hundred. */
-#define MAPI_MAX_PROPS 100000
-/* Values read at most per property. */
-#define MAPI_MAX_VALUES 100000
 #define MAPI_NAME_BYTES 32
 
 /* Bytes of one value of a fixed-length type, before padding; 0 for a
@@ -72,10 +68,9 @@ static int values(struct fmt_ctx *c, struct rdr *r, unsigned type,
 
 	if (fixed < 0)
 		return FMT_DAMAGED;
+	/* no bound on the counts: every value takes 4 bytes or more */
 	if ((type & MV_FLAG) || !fixed)
 		count = rdr_u32le(r);
-	if (count > MAPI_MAX_VALUES)
-		return FMT_DAMAGED;
 	for (i = 0; i < count && !rc && !rdr_failed(r); i++) {
 		size_t len = fixed ? (size_t)fixed : rdr_u32le(r);
 		const uint8_t *v = rdr_bytes(r, len);
@@ -95,8 +90,7 @@ int mapi_props(struct fmt_ctx *c, const uint8_t *b, size_t len, unsigned *n)
 
 	rdr_init(&r, b, len);
 	count = rdr_u32le(&r);
-	for (i = 0; i < count && i < MAPI_MAX_PROPS && !rc && !fmt_expired(c);
-	     i++) {
+	for (i = 0; i < count && !rc && !fmt_expired(c); i++) {
 		unsigned type = rdr_u16le(&r), id = rdr_u16le(&r);
 
 		if (id >= 0x8000) { /* named: GUID, then a number or a name */

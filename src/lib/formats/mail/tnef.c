@@ -24,7 +24,6 @@
 #define ATT_MSG_PROPS 0x9003
 #define ATT_ATTACHMENT 0x9005
 #define TNEF_NAME_BYTES 256
-#define TNEF_MAX_ATTRIBUTES 100000
 
 int tnef_probe(const uint8_t *buf, size_t len, int type)
 {
@@ -36,7 +35,7 @@ int tnef_probe(const uint8_t *buf, size_t len, int type)
 int tnef_extract(struct fmt_ctx *c, const uint8_t *buf, size_t len)
 {
 	char title[TNEF_NAME_BYTES] = "";
-	unsigned n = 0, m = 0, count = 0;
+	unsigned n = 0, m = 0;
 	struct rdr r;
 	int rc = 0;
 
@@ -44,7 +43,8 @@ int tnef_extract(struct fmt_ctx *c, const uint8_t *buf, size_t len)
 	if (rdr_u32le(&r) != TNEF_SIGNATURE)
 		return 0;
 	rdr_skip(&r, 2); /* key */
-	while (!rc && rdr_left(&r) >= 9 && count++ < TNEF_MAX_ATTRIBUTES) {
+	/* every attribute takes 9 bytes or more: no bound on their number */
+	while (!rc && rdr_left(&r) >= 9 && !fmt_expired(c)) {
 		uint32_t id;
 		size_t alen, claim;
 		const uint8_t *data;

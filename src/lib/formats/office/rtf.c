@@ -176,7 +176,7 @@ int rtf_extract(struct fmt_ctx *c, const uint8_t *buf, size_t len)
 
 		p += 8;
 		if (++n > RTF_MAX_OBJECTS)
-			return fmt_unreadable(c, "Heuristics.Limits.Exceeded.MaxFiles");
+			return fmt_unreadable(c, FMT_MAXFILES);
 		rc = objdata(p, (size_t)(end - p), fmt_max_child(c), &out,
 			     &over, &used);
 		p += used; /* rc: out of memory, never a clean verdict */

@@ -261,7 +261,7 @@ int pdf_extract(struct fmt_ctx *c, const uint8_t *buf, size_t len)
 		}
 		if (++count > PDF_MAX_STREAMS || fmt_expired(c))
 			return count > PDF_MAX_STREAMS ?
-				       fmt_unreadable(c, "Heuristics.Limits.Exceeded.MaxFiles") :
+				       fmt_unreadable(c, FMT_MAXFILES) :
 				       1;
 		locate(buf, len, floor, r.pos, &s);
 		snprintf(name, sizeof(name), "obj-%ld", s.objnum);

@@ -153,7 +153,7 @@ static int take(struct fmt_ctx *c, struct rdr *r, unsigned *count)
 	if ((rc = script_at(r, fmt_max_child(c), &out, &over)) <= 0)
 		goto done; /* none, or out of memory */
 	if (++*count > PDF_MAX_SCRIPTS) {
-		rc = fmt_unreadable(c, "Heuristics.Limits.Exceeded.MaxFiles");
+		rc = fmt_unreadable(c, FMT_MAXFILES);
 		goto done;
 	}
 	snprintf(name, sizeof(name), "js-%u", *count);

@@ -66,7 +66,7 @@ static int data_uris(struct fmt_ctx *c, const uint8_t *b, size_t len,
 		data = rdr_here(&r);
 		n = rdr_span(&r, B64_TEXT);
 		if (++*count > HTML_MAX_OBJECTS)
-			return fmt_unreadable(c, "Heuristics.Limits.Exceeded.MaxFiles");
+			return fmt_unreadable(c, FMT_MAXFILES);
 		snprintf(name, sizeof(name), "data-uri-%u", *count);
 		rc = enc_base64((const uint8_t *)data, n, fmt_max_child(c), &out,
 				&over);
@@ -99,7 +99,7 @@ static int scripts(struct fmt_ctx *c, const uint8_t *b, size_t len,
 		if (!rdr_find_nocase(&r, "</script", 8))
 			break;
 		if (++*count > HTML_MAX_OBJECTS)
-			return fmt_unreadable(c, "Heuristics.Limits.Exceeded.MaxFiles");
+			return fmt_unreadable(c, FMT_MAXFILES);
 		snprintf(name, sizeof(name), "script-%u", *count);
 		if (r.pos > start)
 			rc = fmt_child(c, name, b + start, r.pos - start);

@@ -29,13 +29,17 @@ int xdp_extract(struct fmt_ctx *c, const uint8_t *buf, size_t len)
 	struct vbuf b64 = { 0 }, out = { 0 };
 	size_t pos = 0;
 	unsigned n;
-	int over = 0, rc = 0;
+	int over = 0, more = 0, rc = 0;
 
-	for (n = 0; n < XDP_MAX_CHUNKS; n++) {
+	for (n = 0; n <= XDP_MAX_CHUNKS; n++) {
 		struct xml_elem e;
 
 		if (!xml_next(buf, len, &pos, "chunk", &e))
 			break;
+		if (n == XDP_MAX_CHUNKS) {
+			more = 1; /* the PDF is read as far as the bound */
+			break;
+		}
 		if ((rc = vbuf_append(&b64, e.text, e.text_len)) < 0)
 			goto done;
 	}
@@ -46,6 +50,8 @@ int xdp_extract(struct fmt_ctx *c, const uint8_t *buf, size_t len)
 		rc = fmt_too_big(c, "xdp-pdf");
 	else if (rc == 0 && out.len)
 		rc = fmt_child(c, "xdp-pdf", out.data, out.len);
+	if (rc == 0 && more)
+		rc = fmt_unreadable(c, FMT_MAXFILES);
 done:
 	vbuf_free(&b64);
 	vbuf_free(&out);
