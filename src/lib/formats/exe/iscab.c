@@ -210,8 +210,12 @@ int iscab_extract(struct fmt_ctx *c, const uint8_t *hdr, size_t hlen,
 
 		if (fmt_expired(c))
 			return 1;
-		if (descriptor(&h, i, &f) < 0)
+		if (descriptor(&h, i, &f) < 0) {
+			fmt_warn(c, "InstallShield cabinet: file table damaged "
+				 "at file %lu of %lu", (unsigned long)i,
+				 (unsigned long)h.nfiles);
 			break;
+		}
 		if ((f.flags & ISCAB_F_INVALID) || !f.size || !f.offset)
 			continue; /* empty, or kept outside the cabinet */
 		if (!(vol = volume(ctx, f.volume, &vlen))) {
