@@ -403,14 +403,20 @@ def test_outlook_properties_are_opened(tmp_path, vigil, name):
 
 def test_compressed_rtf_cut_short(tmp_path, vigil):
     """Compressed RTF cut before its end mark: what decoded is matched,
-    with a warning; a property list cut short is a warning too."""
+    with a warning. The same for the whole file cut in the middle of the
+    property's value: the value is read as far as it goes (it was
+    dropped whole)."""
     body = fg.lzfu(b"{\\rtf1\\ansi " + b"VIGIL-RTF-MARK " * 40 + b"junk " * 300 + b"}")
-    f = tmp_path / "cut.dat"
-    f.write_bytes(fg.tnef_props(msg_props=[(0x102, 0x1009, body[:len(body) // 2])]))
+    (tmp_path / "cut.dat").write_bytes(
+        fg.tnef_props(msg_props=[(0x102, 0x1009, body[:len(body) // 2])]))
+    whole = fg.tnef_props(msg_props=[(0x102, 0x1009, body)])
+    (tmp_path / "filecut.dat").write_bytes(whole[:len(whole) - len(body) // 2])
     (tmp_path / "m.ndb").write_text("Rtf.Head:0:0:%s\n" % b"{\\rtf1\\ansi VIGIL-RTF-MARK".hex())
-    r = vigil("scan", "--no-summary", "-d", tmp_path / "m.ndb", f)
-    assert r.out.strip() == "%s//body.rtf: Rtf.Head FOUND" % f, r.out + r.err
-    assert "compressed RTF cut short" in r.err, r.err
+    for name in ("cut.dat", "filecut.dat"):
+        f = tmp_path / name
+        r = vigil("scan", "--no-summary", "-d", tmp_path / "m.ndb", f)
+        assert r.out.strip() == "%s//body.rtf: Rtf.Head FOUND" % f, r.out + r.err
+        assert "compressed RTF cut short" in r.err, r.err
 
 
 BIG = ("ole.doc", "flate.pdf", "deflate64.zip", "p.arj", "mime.eml", "iscab.exe",

@@ -72,12 +72,20 @@ static int values(struct fmt_ctx *c, struct rdr *r, unsigned type,
 	if ((type & MV_FLAG) || !fixed)
 		count = rdr_u32le(r);
 	for (i = 0; i < count && !rc && !rdr_failed(r); i++) {
-		size_t len = fixed ? (size_t)fixed : rdr_u32le(r);
-		const uint8_t *v = rdr_bytes(r, len);
+		size_t len = fixed ? (size_t)fixed : rdr_u32le(r), claim = len;
+		const uint8_t *v;
 
-		rdr_skip(r, -len % 4);
-		if (v && !fixed)
+		if (fixed) {
+			rdr_skip(r, len + (-len % 4));
+			continue;
+		}
+		/* cut short: as far as it goes, and the list ends there */
+		v = rdr_failed(r) ? NULL : fmt_upto(c, "TNEF property", r, &len);
+		if (v && len)
 			rc = value(c, base, id, v, len, n);
+		if (len < claim)
+			return rc ? rc : FMT_DAMAGED;
+		rdr_skip(r, -len % 4);
 	}
 	return rdr_failed(r) ? FMT_DAMAGED : rc;
 }
