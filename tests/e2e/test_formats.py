@@ -419,6 +419,18 @@ def test_compressed_rtf_cut_short(tmp_path, vigil):
         assert "compressed RTF cut short" in r.err, r.err
 
 
+
+def test_vba_module_records_cut_short(tmp_path, vigil):
+    """A VBA "dir" stream cut inside its last module's records (after the
+    stream's name and the source's offset): that module is still read (it
+    was left out, so its source reached no signature)."""
+    src = b'Sub AutoOpen()\r\n  Shell "vba-dir-cut-short"\r\nEnd Sub\r\n'
+    f = tmp_path / "cut.doc"
+    f.write_bytes(fg.vba_doc(src, before=["Other"], cut=True))
+    (tmp_path / "m.hdb").write_text("%s:%d:Vba.Cut\n" % (fg.md5(src), len(src)))
+    r = vigil("scan", "--no-summary", "-d", tmp_path / "m.hdb", f)
+    assert r.out.strip() == "%s//Module1.vba: Vba.Cut FOUND" % f, r.out + r.err
+
 BIG = ("ole.doc", "flate.pdf", "deflate64.zip", "p.arj", "mime.eml", "iscab.exe",
        "nsis.exe", "p.cab", "winmail.dat")
 

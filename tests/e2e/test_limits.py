@@ -64,6 +64,21 @@ def test_parser_bounds_are_limits(tmp_path, vigil):
         check_limit(vigil, tmp_path / name, "MaxFiles")
 
 
+def test_vba_modules_past_the_bound(tmp_path, vigil):
+    """A VBA project lists at most 4,096 modules that Vigil reads: a
+    module listed after as many others was dropped with no word. Now that
+    is the MaxFiles limit; the 4,096th is still read, with no limit."""
+    import formatgen as fg
+    src = b"Sub AutoOpen()\r\n  Shell \"vba-module-past-the-bound\"\r\nEnd Sub\r\n"
+    (tmp_path / "p.hdb").write_text("%s:%d:Vba.Late\n" % (fg.md5(src), len(src)))
+    sigs(tmp_path)
+    (tmp_path / "over.doc").write_bytes(fg.vba_doc(src, before=["M%d" % i for i in range(4096)]))
+    check_limit(vigil, tmp_path / "over.doc", "MaxFiles")
+    (tmp_path / "at.doc").write_bytes(fg.vba_doc(src, before=["M%d" % i for i in range(4095)]))
+    r = vigil("scan", "--no-summary", "-d", tmp_path / "p.hdb", tmp_path / "at.doc")
+    assert r.out.strip() == "%s//Module1.vba: Vba.Late FOUND" % (tmp_path / "at.doc"), r.out
+
+
 def test_tnef_attributes_have_no_bound(tmp_path, vigil):
     """A TNEF stream's attributes take 9 bytes or more each, so their
     number needs no bound: an attachment after 100,001 others is found

@@ -2,7 +2,8 @@
  * vba.c -- the source of VBA macros in an OLE2 file's VBA storage: the
  * compressed "dir" stream lists the modules, their streams and where the
  * compressed source starts; each module's source is decompressed (MS-OVBA
- * run-length/LZ77 containers) and handed over as "<module>.vba".
+ * run-length/LZ77 containers) and handed over as "<module>.vba". At most
+ * VBA_MAX_MODULES modules are read; more listed is the MaxFiles limit.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -110,15 +111,18 @@ static void copy_name(char *dst, const uint8_t *src, uint32_t n)
 	dst[src ? k : 0] = 0;
 }
 
-/* Module records of the decompressed "dir" stream, in order. */
-static size_t modules(const struct vbuf *dir, struct module *m, size_t cap)
+/* Module records of the decompressed "dir" stream, in order: at most
+ * cap, *more set when a module's record follows the cap'th. */
+static size_t modules(const struct vbuf *dir, struct module *m, size_t cap,
+		      int *more)
 {
 	struct rdr r;
 	size_t n = 0;
 
+	*more = 0;
 	rdr_init(&r, dir->data, dir->len);
 	memset(&m[0], 0, sizeof(m[0]));
-	while (rdr_left(&r) >= 6 && n < cap) {
+	while (rdr_left(&r) >= 6 && !*more) {
 		uint16_t id = rdr_u16le(&r);
 		uint32_t size = rdr_u32le(&r);
 		const uint8_t *data;
@@ -128,14 +132,17 @@ static size_t modules(const struct vbuf *dir, struct module *m, size_t cap)
 		data = rdr_bytes(&r, size);
 		if (!data)
 			break;
-		if (id == 0x001a)
+		if (n == cap)
+			*more = id == 0x0019 || id == 0x002b; /* NAME, end */
+		else if (id == 0x001a)
 			copy_name(m[n].stream, data, size);
 		else if (id == 0x0031 && size == 4)
 			m[n].offset = le32_load(data);
 		else if (id == 0x002b && ++n < cap)
 			memset(&m[n], 0, sizeof(m[n]));
 	}
-	return n;
+	/* a module whose records the stream cut before their end: read too */
+	return n + (n < cap && m[n].stream[0]);
 }
 
 static int module_source(struct ole2 *o, uint32_t vba, const struct module *m)
@@ -173,7 +180,7 @@ int vba_project(struct ole2 *o, uint32_t vba)
 	struct vbuf raw = { 0 }, dir = { 0 };
 	struct module *m = calloc(cap + 1, sizeof(*m));
 	size_t n, i;
-	int rc = 0;
+	int rc = 0, more;
 
 	if (!m)
 		return VIGIL_ENOMEM;
@@ -184,9 +191,11 @@ int vba_project(struct ole2 *o, uint32_t vba)
 	if (ole2_read(o, ole2_find(o, vba, "dir"), &raw) != 0 ||
 	    decompress(raw.data, raw.len, fmt_max_output(c, raw.len), &dir))
 		fmt_warn(c, "VBA project: damaged or oversized dir stream");
-	n = modules(&dir, m, cap);
+	n = modules(&dir, m, cap, &more);
 	for (i = 0; i < n && !rc; i++)
 		rc = module_source(o, vba, &m[i]);
+	if (!rc && more) /* the modules past the cap: not read, never clean */
+		rc = fmt_unreadable(c, FMT_MAXFILES);
 	free(m);
 	vbuf_free(&raw);
 	vbuf_free(&dir);
