@@ -47,6 +47,7 @@ CASES = {
     "note.one": (lambda: fg.onenote(b"first attachment", PAYLOAD), "onenote-2"),
     "nsis.exe": (lambda: fg.nsis(PAYLOAD), "nsis-2"),
     "is.exe": (lambda: fg.installshield(PAYLOAD), "payload.bin"),
+    "is-deflated.exe": (lambda: fg.installshield(PAYLOAD, deflated=True), "payload.bin"),
     "iscab.exe": (lambda: fg.iscab_setup(PAYLOAD), "payload.bin"),
     "sfx.exe": (lambda: fg.pe_sfx(PAYLOAD), "payload.bin"),
     "rsrc.exe": (lambda: fg.pe_resource(PAYLOAD), "resource/10/101"),
@@ -430,6 +431,29 @@ def test_vba_module_records_cut_short(tmp_path, vigil):
     (tmp_path / "m.hdb").write_text("%s:%d:Vba.Cut\n" % (fg.md5(src), len(src)))
     r = vigil("scan", "--no-summary", "-d", tmp_path / "m.hdb", f)
     assert r.out.strip() == "%s//Module1.vba: Vba.Cut FOUND" % f, r.out + r.err
+
+
+def test_installshield_deflated_damaged(tmp_path, vigil):
+    """An InstallShield stream file marked deflated: cut short, what
+    inflated is matched with a warning; not deflated data at all, it is
+    read as stored, with a warning."""
+    import struct
+    mark = b"VIGIL-IS-DEFLATED-MARK"
+    payload = mark + os.urandom(30000)
+    whole = fg.installshield(payload, deflated=True)
+    size = struct.unpack_from("<I", whole, whole.index(b"payload.bin") + 268)[0]
+    cut = whole[:len(whole) - size // 2]
+    stored = bytearray(fg.installshield(payload))
+    stored[stored.index(b"payload.bin") + 280] = 1  # marked deflated, stored
+    (tmp_path / "cut.exe").write_bytes(cut)
+    (tmp_path / "stored.exe").write_bytes(bytes(stored))
+    (tmp_path / "m.ndb").write_text("Is.Mark:0:0:%s\n" % mark.hex())
+    for name, warning in (("cut.exe", "damaged compressed data"),
+                          ("stored.exe", "not deflated data")):
+        f = tmp_path / name
+        r = vigil("scan", "--no-summary", "-d", tmp_path / "m.ndb", f)
+        assert r.out.strip() == "%s//payload.bin: Is.Mark FOUND" % f, r.out + r.err
+        assert warning in r.err, r.err
 
 BIG = ("ole.doc", "flate.pdf", "deflate64.zip", "p.arj", "mime.eml", "iscab.exe",
        "nsis.exe", "p.cab", "winmail.dat")

@@ -43,7 +43,8 @@ def test_ratio_guard_in_vigils_own_decoders(tmp_path, vigil):
     zeros = bytes(16 << 20)
     bombs = {"d64.zip": fg.zip_deflate64(zeros), "nsis.exe": fg.nsis(zeros),
              "zeros.arj": fg.arj(zeros, "2"), "cab.cab": fg.cab(zeros),
-             "iscab.exe": fg.iscab_setup(zeros, chunk=65000), "zeros.sis": fg.sis(zeros)}
+             "iscab.exe": fg.iscab_setup(zeros, chunk=65000), "zeros.sis": fg.sis(zeros),
+             "is.exe": fg.installshield(zeros, deflated=True)}
     for name, data in bombs.items():
         (tmp_path / name).write_bytes(data)
         check_limit(vigil, tmp_path / name, "CompressionRatio", "--max-ratio", "10")

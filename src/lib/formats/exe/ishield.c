@@ -14,9 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <zlib.h>
 
 #include "common/le.h"
+#include "formats/archive/streams.h"
 #include "formats/format.h"
 #include "formats/exe/iscab.h"
 #include "formats/exe/stages.h"
@@ -88,20 +88,40 @@ static void deobfuscate(uint8_t *d, size_t n, const char *name, int blocks)
 	}
 }
 
-/* zlib data into out: 0, 1 if it outgrew max, FMT_DAMAGED, VIGIL_ENOMEM. */
-static int inflate_all(const uint8_t *in, size_t len, size_t max,
-		       struct vbuf *out)
+/*
+ * A deflated file (zlib, its two-byte header skipped) inflated through
+ * the guarded, growing output of streams.c: what inflated is handed over
+ * (damage warned about); nothing inflated, the data as it is stored. The
+ * output grows with what the data gives, not reserved at the size limit
+ * for each file (a stream of thousands of small files took as many
+ * allocations of a megabyte or more).
+ */
+static int inflated_file(struct fmt_ctx *c, const char *name,
+			 const struct vbuf *d)
 {
-	uLongf n = (uLongf)max;
-	int zr;
+	struct stream_out o;
+	int rc = 0;
 
-	if (vbuf_reserve(out, max ? max : 1) < 0)
-		return VIGIL_ENOMEM;
-	zr = uncompress(out->data, &n, in, (uLong)len);
-	if (zr == Z_BUF_ERROR && n == max)
-		return 1;
-	out->len = n; /* what inflated before damage too: zlib tells it */
-	return zr == Z_OK ? 0 : FMT_DAMAGED;
+	stream_out_init(&o, c, fmt_max_child(c));
+	if (d->len > 2)
+		stream_inflate_raw(&o, d->data + 2, d->len - 2);
+	if (o.nomem)
+		rc = VIGIL_ENOMEM;
+	else if (o.stop && o.b.len > o.max)
+		rc = fmt_too_big(c, name);
+	else if (o.stop) /* the ratio or time guard: reported there */
+		rc = 0;
+	else if (!o.b.len) {
+		fmt_warn(c, "%s: not deflated data, read as stored", name);
+		rc = fmt_child(c, name, d->data, d->len);
+	} else {
+		if (o.err)
+			fmt_warn(c, "%s: damaged compressed data (%zu bytes "
+				    "recovered)", name, o.b.len);
+		rc = fmt_child(c, name, o.b.data, o.b.len);
+	}
+	vbuf_free(&o.b);
+	return rc;
 }
 
 /* One file of the "InstallShield" stream; 0, 1 (stop) or an error. */
@@ -110,8 +130,8 @@ static int stream_file(struct fmt_ctx *c, const uint8_t *hdr,
 {
 	char name[IS_NAME_BYTES + 1];
 	uint32_t flags = (uint32_t)hdr[260] | (uint32_t)hdr[261] << 8;
-	int inflated = hdr[280] | hdr[281], rc = 0;
-	struct vbuf d = { 0 }, z = { 0 };
+	struct vbuf d = { 0 };
+	int rc;
 
 	memcpy(name, hdr, IS_NAME_BYTES);
 	name[IS_NAME_BYTES] = 0;
@@ -119,19 +139,9 @@ static int stream_file(struct fmt_ctx *c, const uint8_t *hdr,
 		return VIGIL_ENOMEM;
 	if (flags & 6)
 		deobfuscate(d.data, d.len, name, (flags & 4) != 0);
-	if (inflated)
-		rc = inflate_all(d.data, d.len, fmt_max_output(c, d.len), &z);
-	if (inflated && rc == FMT_DAMAGED && z.len)
-		fmt_warn(c, "%s: damaged compressed data (%zu bytes recovered)",
-			 name, z.len);
-	if (inflated && (rc == 0 || (rc == FMT_DAMAGED && z.len)))
-		rc = fmt_child(c, name, z.data, z.len);
-	else if (inflated && rc == 1)
-		rc = fmt_over(c, name, d.len);
-	else if (rc >= 0 || rc == FMT_DAMAGED)
-		rc = fmt_child(c, name, d.data, d.len); /* stored, or damaged */
+	rc = hdr[280] | hdr[281] ? inflated_file(c, name, &d) :
+				   fmt_child(c, name, d.data, d.len);
 	vbuf_free(&d);
-	vbuf_free(&z);
 	return rc;
 }
 
