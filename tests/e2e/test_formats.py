@@ -313,16 +313,20 @@ def test_member_cut_short_is_matched(tmp_path, vigil, name):
 def test_ppt_object_longer_than_declared(tmp_path, vigil):
     """A PowerPoint OLE object that inflates past the size it declares
     (the payload, junk after it, the payload's size declared) was dropped
-    whole (zlib's uncompress() fails on a full buffer): what inflated is
-    the object now, with a warning."""
+    whole (zlib's uncompress() fails on a full buffer): the declared size's
+    worth is the object now, with a warning, and the whole is handed over
+    too ("-whole"), so that a hash of all it inflates to is matched."""
     import random
     f = tmp_path / "lie.ppt"
-    f.write_bytes(fg.ppt_ole_object(PAYLOAD + random.Random(3).randbytes(5000),
-                                    declared=len(PAYLOAD)))
-    (tmp_path / "sig.hdb").write_text("%s:%d:Format.Payload\n" % (fg.md5(PAYLOAD), len(PAYLOAD)))
-    r = vigil("scan", "--no-summary", "-d", tmp_path / "sig.hdb", f)
-    assert r.out.strip() == "%s//ole-object-1: Format.Payload FOUND" % f, r.out + r.err
-    assert "bytes recovered" in r.err
+    whole = PAYLOAD + random.Random(3).randbytes(5000)
+    f.write_bytes(fg.ppt_ole_object(whole, declared=len(PAYLOAD)))
+    (tmp_path / "sig.hdb").write_text("%s:%d:Format.Payload\n%s:%d:Format.Whole\n" % (
+        fg.md5(PAYLOAD), len(PAYLOAD), fg.md5(whole), len(whole)))
+    r = vigil("scan", "--no-summary", "--allmatch", "-d", tmp_path / "sig.hdb", f)
+    assert sorted(r.out.split("\n")) == sorted([
+        "%s//ole-object-1: Format.Payload FOUND" % f,
+        "%s//ole-object-1-whole: Format.Whole FOUND" % f, ""]), r.out + r.err
+    assert "inflates past its declared size" in r.err
 
 
 @pytest.mark.parametrize("kind", ["declared-short", "r5-squeezed"])

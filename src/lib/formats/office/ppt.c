@@ -2,13 +2,14 @@
  * ppt.c -- OLE objects embedded in a PowerPoint document: the records of
  * the "PowerPoint Document" stream are walked (containers into their
  * children, to PPT_MAX_DEPTH), and each ExOleObjStg record's object,
- * zlib-compressed or stored, is handed to fmt_child().
+ * zlib-compressed or stored, is handed to fmt_child() (one that inflates
+ * past its declared size twice: as declared, and whole).
  */
 #include <stdio.h>
 #include <string.h>
-#include <zlib.h>
 
 #include "common/le.h"
+#include "formats/archive/streams.h"
 #include "formats/office/ppt.h"
 #include "util/vbuf.h"
 #include "common/reader.h"
@@ -17,32 +18,55 @@
 #define PPT_MAX_DEPTH 16
 #define RT_EX_OLE_OBJ_STG 0x1011
 
+/*
+ * A compressed object: its declared size, then zlib (its two-byte header
+ * skipped), inflated through the guarded, growing stream output, not into
+ * a reservation of the size it declares. The declared size's worth is the
+ * object, as PowerPoint loads it; data that inflates past it is handed
+ * over whole too ("-whole"), so that nothing after the declared end hides
+ * from the signatures of the whole object.
+ */
+static int inflated(struct fmt_ctx *c, const char *name, const uint8_t *p,
+		    size_t len)
+{
+	uint32_t want = le32_load(p);
+	char whole[48];
+	struct stream_out o;
+	int rc = 0;
+
+	if (want > fmt_max_output(c, len))
+		return fmt_over(c, name, len);
+	stream_out_init(&o, c, fmt_max_child(c));
+	if (len > 6)
+		stream_inflate_raw(&o, p + 6, len - 6);
+	if (o.nomem) {
+		vbuf_free(&o.b);
+		return VIGIL_ENOMEM;
+	}
+	if (o.err || o.b.len > want)
+		fmt_warn(c, "%s: %s (%u bytes declared, %zu bytes recovered)",
+			 name, o.err ? o.err : "inflates past its declared size",
+			 want, o.b.len);
+	if (o.b.len)
+		rc = fmt_child(c, name, o.b.data, o.b.len < want ? o.b.len : want);
+	snprintf(whole, sizeof(whole), "%s-whole", name);
+	if (!rc && o.b.len > want && !(o.stop && o.b.len > o.max))
+		rc = fmt_child(c, whole, o.b.data, o.b.len);
+	else if (!rc && o.stop && o.b.len > o.max)
+		rc = fmt_too_big(c, whole);
+	vbuf_free(&o.b);
+	return rc;
+}
+
 static int object(struct fmt_ctx *c, const uint8_t *p, size_t len,
 		  int compressed, unsigned *n)
 {
 	char name[32];
-	struct vbuf out = { 0 };
-	uLongf want;
-	int rc;
 
 	snprintf(name, sizeof(name), "ole-object-%u", ++*n);
 	if (!compressed)
 		return fmt_child(c, name, p, len);
-	if (len < 4)
-		return 0;
-	want = le32_load(p);
-	if (want > fmt_max_output(c, len))
-		return fmt_over(c, name, len);
-	if (vbuf_reserve(&out, want ? want : 1) < 0)
-		return VIGIL_ENOMEM;
-	/* damaged, cut short, or longer than declared: what inflated is
-	 * kept (zlib tells its length whatever the outcome) */
-	if (uncompress(out.data, &want, p + 4, (uLong)(len - 4)) != Z_OK)
-		fmt_warn(c, "%s: damaged compressed object (%lu bytes "
-			 "recovered)", name, (unsigned long)want);
-	rc = want ? fmt_child(c, name, out.data, want) : 0;
-	vbuf_free(&out);
-	return rc;
+	return len < 4 ? 0 : inflated(c, name, p, len);
 }
 
 static int records(struct fmt_ctx *c, const uint8_t *b, size_t len,
