@@ -440,7 +440,7 @@ def test_vba_module_records_cut_short(tmp_path, vigil):
 def test_installshield_deflated_damaged(tmp_path, vigil):
     """An InstallShield stream file marked deflated: cut short, what
     inflated is matched with a warning; not deflated data at all, it is
-    read as stored, with a warning."""
+    read as stored, with a warning; an empty one is neither."""
     import struct
     mark = b"VIGIL-IS-DEFLATED-MARK"
     payload = mark + os.urandom(30000)
@@ -458,6 +458,11 @@ def test_installshield_deflated_damaged(tmp_path, vigil):
         r = vigil("scan", "--no-summary", "-d", tmp_path / "m.ndb", f)
         assert r.out.strip() == "%s//payload.bin: Is.Mark FOUND" % f, r.out + r.err
         assert warning in r.err, r.err
+    # an empty file deflated (as ClamAV's clam_ISmsi_int.exe holds) is no damage
+    f = tmp_path / "empty.exe"
+    f.write_bytes(fg.installshield(b"", deflated=True))
+    r = vigil("scan", "--no-summary", "-d", tmp_path / "m.ndb", f)
+    assert r.rc == 0 and r.err == "", r.out + r.err
 
 BIG = ("ole.doc", "flate.pdf", "deflate64.zip", "p.arj", "mime.eml", "iscab.exe",
        "nsis.exe", "p.cab", "winmail.dat")

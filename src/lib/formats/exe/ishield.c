@@ -91,7 +91,8 @@ static void deobfuscate(uint8_t *d, size_t n, const char *name, int blocks)
 /*
  * A deflated file (zlib, its two-byte header skipped) inflated through
  * the guarded, growing output of streams.c: what inflated is handed over
- * (damage warned about); nothing inflated, the data as it is stored. The
+ * (damage warned about); nothing inflated from data that is no deflate
+ * stream, the data as it is stored (an empty file deflated is none). The
  * output grows with what the data gives, not reserved at the size limit
  * for each file (a stream of thousands of small files took as many
  * allocations of a megabyte or more).
@@ -111,10 +112,10 @@ static int inflated_file(struct fmt_ctx *c, const char *name,
 		rc = fmt_too_big(c, name);
 	else if (o.stop) /* the ratio or time guard: reported there */
 		rc = 0;
-	else if (!o.b.len) {
+	else if (!o.b.len && (o.err || (d->len && d->len <= 2))) {
 		fmt_warn(c, "%s: not deflated data, read as stored", name);
 		rc = fmt_child(c, name, d->data, d->len);
-	} else {
+	} else if (o.b.len) {
 		if (o.err)
 			fmt_warn(c, "%s: damaged compressed data (%zu bytes "
 				    "recovered)", name, o.b.len);
