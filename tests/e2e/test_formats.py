@@ -335,16 +335,22 @@ def test_sis_data_inflated_whole(tmp_path, vigil, kind):
     record declares: an OS 6-8 record declaring the payload's size with
     junk after it, and an EPOC R5 record (no size) of data that compresses
     more than 4:1, were cut at the declared size (at 4x the compressed
-    size and 1 KiB) and the whole file's hash missed."""
+    size and 1 KiB) and the whole file's hash missed. The OS 6-8 file is
+    handed over as declared too (what the installer writes), the whole as
+    payload.bin-whole."""
     import random
     whole = PAYLOAD + random.Random(4).randbytes(3000) + bytes(60000) + PAYLOAD
     data = fg.sis(whole, r5=True) if kind == "r5-squeezed" else \
         fg.sis(whole, declared=len(PAYLOAD))
     f = tmp_path / "p.sis"
     f.write_bytes(data)
-    (tmp_path / "sig.hdb").write_text("%s:%d:Format.Whole\n" % (fg.md5(whole), len(whole)))
-    r = vigil("scan", "--no-summary", "-d", tmp_path / "sig.hdb", f)
-    assert r.out.strip() == "%s//payload.bin: Format.Whole FOUND" % f, r.out + r.err
+    (tmp_path / "sig.hdb").write_text("%s:%d:Format.Whole\n%s:%d:Format.Payload\n" % (
+        fg.md5(whole), len(whole), fg.md5(PAYLOAD), len(PAYLOAD)))
+    r = vigil("scan", "--no-summary", "--allmatch", "-d", tmp_path / "sig.hdb", f)
+    want = ["%s//payload.bin: Format.Whole FOUND" % f] if kind == "r5-squeezed" else \
+        ["%s//payload.bin: Format.Payload FOUND" % f,
+         "%s//payload.bin-whole: Format.Whole FOUND" % f]
+    assert sorted(r.out.split()) == sorted(" ".join(want).split()), r.out + r.err
 
 
 def test_sis_files_after_options_and_conditions(tmp_path, vigil):

@@ -2,8 +2,9 @@
  * sis.c -- Symbian installation files (SIS, EPOC R5 and OS 6-8): the file
  * records after the header point at each installed file's data, zlib
  * compressed unless the header says otherwise; each file is handed over
- * under its destination name. Records of other kinds (options,
- * conditions) carry no files and are stepped over.
+ * under its destination name (as its record declares it, and whole when
+ * it inflates past that). Records of other kinds (options, conditions)
+ * carry no files and are stepped over.
  */
 #include <stdio.h>
 #include <string.h>
@@ -69,10 +70,12 @@ static void dest_name(const struct sis *s, uint32_t len, uint32_t ptr,
 }
 
 /* Each file's data: zlib (a 2-byte header, then deflate) unless the header
- * says stored. The size the record declares is not trusted: what inflates
- * is matched, as far as it goes. */
+ * says stored. The size an OS 6-8 record declares (orig; UINT64_MAX for
+ * EPOC R5, which declares none) is not trusted: what inflates is matched
+ * as far as it goes, and as declared where it inflates past that
+ * (stream_inflate_declared()). */
 static int file_data(struct sis *s, const char *name, uint32_t len,
-		     uint32_t ptr)
+		     uint32_t ptr, uint64_t orig)
 {
 	if (ptr > s->len) {
 		fmt_warn(s->c, "%s: data past the end of the file", name);
@@ -91,14 +94,14 @@ static int file_data(struct sis *s, const char *name, uint32_t len,
 		fmt_warn(s->c, "%s: no compressed data", name);
 		return 0;
 	}
-	return stream_inflate_child(s->c, name, name, s->buf + ptr + 2,
-				    len - 2, 0);
+	return stream_inflate_declared(s->c, name, s->buf + ptr + 2, len - 2,
+				       orig);
 }
 
 /* A simple (0) or multi-language (1) file record. */
 static int file_record(struct sis *s, struct rdr *r, uint32_t type)
 {
-	uint32_t lens[SIS_MAX_LANGS], ptrs[SIS_MAX_LANGS];
+	uint32_t lens[SIS_MAX_LANGS], ptrs[SIS_MAX_LANGS], orig[SIS_MAX_LANGS];
 	unsigned n = type == SIS_REC_LANGFILE ? s->nlangs : 1, i;
 	uint32_t dlen, dptr;
 	char name[SIS_NAME_BYTES];
@@ -111,13 +114,16 @@ static int file_record(struct sis *s, struct rdr *r, uint32_t type)
 		lens[i] = rdr_u32le(r);
 	for (i = 0; i < n; i++)
 		ptrs[i] = rdr_u32le(r);
+	for (i = 0; s->er6 && i < n; i++)
+		orig[i] = rdr_u32le(r); /* original sizes */
 	if (s->er6)
-		rdr_skip(r, 4 * n + 8); /* original sizes, MIME type */
+		rdr_skip(r, 8); /* MIME type */
 	if (rdr_failed(r))
 		return FMT_DAMAGED;
 	dest_name(s, dlen, dptr, name);
 	for (i = 0; i < n && !rc; i++)
-		rc = file_data(s, *name ? name : "file", lens[i], ptrs[i]);
+		rc = file_data(s, *name ? name : "file", lens[i], ptrs[i],
+			       s->er6 ? orig[i] : UINT64_MAX);
 	return rc;
 }
 

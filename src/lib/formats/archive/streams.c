@@ -7,6 +7,7 @@
  */
 #include <bzlib.h>
 #include <lzma.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
@@ -241,6 +242,53 @@ int stream_inflate_child(struct fmt_ctx *c, const char *what,
 			 o.b.len);
 	if (!rc && !o.stop && o.b.len > skip)
 		rc = fmt_child(c, name, o.b.data + skip, o.b.len - skip);
+	vbuf_free(&o.b);
+	return rc;
+}
+
+/* The declared size's worth of what inflated, then the whole when it
+ * inflated past it (or the limit it passed). */
+static int declared_children(struct fmt_ctx *c, const char *name,
+			     const struct stream_out *o, uint64_t declared)
+{
+	char whole[160];
+	int rc = 0;
+
+	if (o->b.len)
+		rc = fmt_child(c, name, o->b.data,
+			       o->b.len < declared ? o->b.len : (size_t)declared);
+	if (rc || o->b.len <= declared)
+		return rc;
+	snprintf(whole, sizeof(whole), "%s-whole", name);
+	return o->stop && o->b.len > o->max ?
+		       fmt_too_big(c, whole) :
+		       fmt_child(c, whole, o->b.data, o->b.len);
+}
+
+int stream_inflate_declared(struct fmt_ctx *c, const char *name,
+			    const uint8_t *in, size_t len, uint64_t declared)
+{
+	struct stream_out o;
+	int rc;
+
+	stream_out_init(&o, c, fmt_max_child(c));
+	stream_inflate_raw(&o, in, len);
+	if (o.nomem) {
+		vbuf_free(&o.b);
+		return VIGIL_ENOMEM;
+	}
+	if (declared == UINT64_MAX && o.stop && o.b.len > o.max)
+		rc = fmt_too_big(c, name);
+	else {
+		if (o.err || (declared != UINT64_MAX && o.b.len > declared))
+			fmt_warn(c, "%s: %s (%zu bytes recovered)", name,
+				 o.err ? o.err :
+					 "inflates past its declared size",
+				 o.b.len);
+		rc = declared_children(c, name, &o,
+				       declared == UINT64_MAX ? o.b.len :
+								declared);
+	}
 	vbuf_free(&o.b);
 	return rc;
 }

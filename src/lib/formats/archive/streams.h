@@ -45,6 +45,18 @@ void stream_unzstd(struct stream_out *o, const uint8_t *in, size_t len);
 int stream_inflate_child(struct fmt_ctx *c, const char *what,
 			 const char *name, const uint8_t *in, size_t len,
 			 size_t skip);
+/*
+ * Raw deflate data whose container declares what it inflates to (a
+ * PowerPoint object, a SIS file): inflated as far as it goes, not into a
+ * reservation of the declared size. The declared size's worth is handed
+ * over as name (what the program reading the container loads); data that
+ * inflates past it is handed over whole too, as "<name>-whole", with a
+ * warning, so that nothing after the declared end hides from signatures
+ * of the whole. declared UINT64_MAX: none, the whole is name. Returns as
+ * fmt_child().
+ */
+int stream_inflate_declared(struct fmt_ctx *c, const char *name,
+			    const uint8_t *in, size_t len, uint64_t declared);
 /* usize: the declared size, UINT64_MAX if unknown. */
 void stream_unlzma_zip(struct stream_out *o, const uint8_t *in, size_t len,
 		       uint64_t usize);

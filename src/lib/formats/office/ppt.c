@@ -18,44 +18,17 @@
 #define PPT_MAX_DEPTH 16
 #define RT_EX_OLE_OBJ_STG 0x1011
 
-/*
- * A compressed object: its declared size, then zlib (its two-byte header
- * skipped), inflated through the guarded, growing stream output, not into
- * a reservation of the size it declares. The declared size's worth is the
- * object, as PowerPoint loads it; data that inflates past it is handed
- * over whole too ("-whole"), so that nothing after the declared end hides
- * from the signatures of the whole object.
- */
+/* A compressed object: its declared size, then zlib (its two-byte header
+ * skipped), inflated as streams.h's stream_inflate_declared() tells. */
 static int inflated(struct fmt_ctx *c, const char *name, const uint8_t *p,
 		    size_t len)
 {
 	uint32_t want = le32_load(p);
-	char whole[48];
-	struct stream_out o;
-	int rc = 0;
 
 	if (want > fmt_max_output(c, len))
 		return fmt_over(c, name, len);
-	stream_out_init(&o, c, fmt_max_child(c));
-	if (len > 6)
-		stream_inflate_raw(&o, p + 6, len - 6);
-	if (o.nomem) {
-		vbuf_free(&o.b);
-		return VIGIL_ENOMEM;
-	}
-	if (o.err || o.b.len > want)
-		fmt_warn(c, "%s: %s (%u bytes declared, %zu bytes recovered)",
-			 name, o.err ? o.err : "inflates past its declared size",
-			 want, o.b.len);
-	if (o.b.len)
-		rc = fmt_child(c, name, o.b.data, o.b.len < want ? o.b.len : want);
-	snprintf(whole, sizeof(whole), "%s-whole", name);
-	if (!rc && o.b.len > want && !(o.stop && o.b.len > o.max))
-		rc = fmt_child(c, whole, o.b.data, o.b.len);
-	else if (!rc && o.stop && o.b.len > o.max)
-		rc = fmt_too_big(c, whole);
-	vbuf_free(&o.b);
-	return rc;
+	return len > 6 ? stream_inflate_declared(c, name, p + 6, len - 6, want) :
+			 0;
 }
 
 static int object(struct fmt_ctx *c, const uint8_t *p, size_t len,
