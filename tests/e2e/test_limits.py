@@ -80,6 +80,24 @@ def test_vba_modules_past_the_bound(tmp_path, vigil):
     assert r.out.strip() == "%s//Module1.vba: Vba.Late FOUND" % (tmp_path / "at.doc"), r.out
 
 
+def test_declared_size_and_the_size_limit(tmp_path, vigil):
+    """A SIS file that inflates past the object size limit: declaring its
+    whole size, it is that limit; declaring 9 bytes, those are the object
+    and the whole is the limit."""
+    import formatgen as fg
+    data = b"HEAD-MARK" + os.urandom(3 << 20)
+    (tmp_path / "h.ndb").write_text("Head:0:0:%s\n" % b"HEAD-MARK".hex())
+    cases = {"whole.sis": ["payload.bin: Heuristics.Limits.Exceeded.MaxFileSize"],
+             "nine.sis": ["payload.bin: Head",
+                          "payload.bin-whole: Heuristics.Limits.Exceeded.MaxFileSize"]}
+    for name, want in cases.items():
+        f = tmp_path / name
+        f.write_bytes(fg.sis(data, declared=None if name == "whole.sis" else 9))
+        r = vigil("scan", "--no-summary", "--allmatch", "--max-filesize=1M",
+                  "-d", tmp_path / "h.ndb", f)
+        assert r.out.splitlines() == ["%s//%s FOUND" % (f, w) for w in want], r.out + r.err
+
+
 def test_tnef_attributes_have_no_bound(tmp_path, vigil):
     """A TNEF stream's attributes take 9 bytes or more each, so their
     number needs no bound: an attachment after 100,001 others is found

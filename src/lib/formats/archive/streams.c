@@ -246,40 +246,36 @@ int stream_inflate_child(struct fmt_ctx *c, const char *what,
 	return rc;
 }
 
-/* The declared size's worth of what inflated, then the whole when it
- * inflated past it (or the limit it passed). */
+/* The declared size's worth of what inflated (none if it is empty), then
+ * the whole when it inflated past it; either, past the size limit, is
+ * that limit. */
 static int declared_children(struct fmt_ctx *c, const char *name,
 			     const struct stream_out *o, uint64_t declared)
 {
+	size_t first = o->b.len < declared ? o->b.len : (size_t)declared;
+	int over = o->stop && o->b.len > o->max, rc = 0;
 	char whole[160];
-	int rc = 0;
 
-	if (o->b.len)
-		rc = fmt_child(c, name, o->b.data,
-			       o->b.len < declared ? o->b.len : (size_t)declared);
-	if (rc || o->b.len <= declared)
+	if (over && first > o->max)
+		return fmt_too_big(c, name);
+	if (first && (rc = fmt_child(c, name, o->b.data, first)) != 0)
 		return rc;
-	snprintf(whole, sizeof(whole), "%s-whole", name);
-	return o->stop && o->b.len > o->max ?
-		       fmt_too_big(c, whole) :
-		       fmt_child(c, whole, o->b.data, o->b.len);
+	if (o->b.len <= declared)
+		return 0;
+	snprintf(whole, sizeof(whole), "%.150s-whole", name);
+	return over ? fmt_too_big(c, whole) :
+		      fmt_child(c, whole, o->b.data, o->b.len);
 }
 
 int stream_inflate_declared(struct fmt_ctx *c, const char *name,
 			    const uint8_t *in, size_t len, uint64_t declared)
 {
 	struct stream_out o;
-	int rc;
+	int rc = VIGIL_ENOMEM;
 
 	stream_out_init(&o, c, fmt_max_child(c));
 	stream_inflate_raw(&o, in, len);
-	if (o.nomem) {
-		vbuf_free(&o.b);
-		return VIGIL_ENOMEM;
-	}
-	if (declared == UINT64_MAX && o.stop && o.b.len > o.max)
-		rc = fmt_too_big(c, name);
-	else {
+	if (!o.nomem) {
 		if (o.err || (declared != UINT64_MAX && o.b.len > declared))
 			fmt_warn(c, "%s: %s (%zu bytes recovered)", name,
 				 o.err ? o.err :
