@@ -54,12 +54,15 @@ def test_parser_bounds_are_limits(tmp_path, vigil):
     """A parser's own bound on the entries of one object, met with entries
     left, is the MaxFiles limit. Entries that are no objects (ALZ
     directories, an XML Data Package's chunks) padded a file past it, and
-    what came after was dropped with no word."""
+    what came after was dropped with no word. Word 2003 XML and HWPML read
+    256 parts each: the 257th was dropped with no word too."""
     import formatgen as fg
     sigs(tmp_path)
     xdp = fg.xdp(fg.pdf(os.urandom(6000)), chunks=65)
     assert xdp.count(b"<chunk>") == 65
-    cases = {"dirs.alz": fg.alz([("p.bin", b"payload")], dirs=65536), "many.xdp": xdp}
+    cases = {"dirs.alz": fg.alz([("p.bin", b"payload")], dirs=65536), "many.xdp": xdp,
+             "many.xml": fg.wordxml(b"payload", before=256),
+             "many.hml": fg.hwpml(b"payload", before=256)}
     for name, data in cases.items():
         (tmp_path / name).write_bytes(data)
         check_limit(vigil, tmp_path / name, "MaxFiles")

@@ -3,7 +3,8 @@
  * an HWPML file stores in <BINDATA> elements (base64 when its Encoding
  * attribute says so, then raw deflate when Compress="true") and the
  * script text of <SCRIPTHEADER> and <SCRIPTSOURCE>, each a contained
- * object ("bindata-N", "script-N"), as ClamAV reads them. Recognised as
+ * object ("bindata-N", "script-N"), as ClamAV reads them (HWPML_MAX_PARTS
+ * in all, more is the MaxFiles limit). Recognised as
  * ClamAV's file type magic does: a UTF-8 byte order mark and an XML
  * declaration at the start, "<HWPML" after it (in the first MiB). Written
  * here: a scan for three elements' text (codec/xmlelem.c) needs no XML
@@ -86,10 +87,11 @@ int hwpml_extract(struct fmt_ctx *c, const uint8_t *buf, size_t len)
 		struct xml_elem e;
 		size_t pos = 0;
 
-		while (!rc && n < HWPML_MAX_PARTS &&
-		       xml_next(buf, len, &pos, kinds[k].local, &e)) {
+		while (!rc && xml_next(buf, len, &pos, kinds[k].local, &e)) {
 			char name[32];
 
+			if (n == HWPML_MAX_PARTS) /* parts left past the bound */
+				return fmt_unreadable(c, FMT_MAXFILES);
 			snprintf(name, sizeof(name), "%s-%u", kinds[k].name, ++n);
 			rc = part(c, &e, name);
 		}

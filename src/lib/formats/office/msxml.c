@@ -2,7 +2,8 @@
  * msxml.c -- Word and Excel 2003 XML documents: what they embed (OLE
  * objects, pictures, the "editdata.mso" of macros) is base64 in binData
  * elements (w:binData and the like); each is decoded and handed over
- * ("bindata-N"), as ClamAV reads them. Recognised as ClamAV's type says:
+ * ("bindata-N"), as ClamAV reads them (MSXML_MAX_PARTS of them, more is
+ * the MaxFiles limit). Recognised as ClamAV's type says:
  * an XML declaration and, in the first KiB, a Word document or workbook
  * root (<w:wordDocument, <Workbook, <x:Workbook) or a progid naming Word
  * or Excel.
@@ -45,12 +46,13 @@ int msxml_extract(struct fmt_ctx *c, const uint8_t *buf, size_t len)
 	unsigned n = 0;
 	int rc = 0;
 
-	while (!rc && n < MSXML_MAX_PARTS &&
-	       xml_next(buf, len, &pos, "binData", &e)) {
+	while (!rc && xml_next(buf, len, &pos, "binData", &e)) {
 		struct vbuf out = { 0 };
 		char name[32];
 		int over = 0;
 
+		if (n == MSXML_MAX_PARTS) /* parts left past the bound */
+			return fmt_unreadable(c, FMT_MAXFILES);
 		snprintf(name, sizeof(name), "bindata-%u", ++n);
 		rc = enc_base64(e.text, e.text_len, fmt_max_child(c), &out,
 				&over);
